@@ -1,0 +1,114 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { aggregateConfirmedNeeds, findRateTable, findSnapshot, insertSnapshot } from '../db/aggregation.js';
+import { appendAudit, hasAuditEvent } from '../db/audit.js';
+import { contentHash } from '../db/canonical-json.js';
+import type { Db } from '../db/database.js';
+import { findStatement } from '../db/statements.js';
+import { checkCriticalMass, type CriticalMassVerdict } from '../domain/critical-mass.js';
+import { classifyJointProcurement } from '../domain/cross-border.js';
+import { DomainError } from '../domain/errors.js';
+import type { ExchangeRateTable } from '../domain/money.js';
+import type { CriticalMassRules, Schedule } from '../domain/statement.js';
+import { checkEuThresholds } from '../domain/thresholds.js';
+
+export interface AggregateRequest {
+  statementId: string;
+  snapshotId: string;
+  round: number;
+  eventKey: string;
+  /** Workflow time; also the date whose exchange rates apply. */
+  at: string;
+}
+
+/** What the workflow keeps: the snapshot's id and hash and the verdict, not the aggregate itself. */
+export interface AggregateOutcome {
+  snapshotId: string;
+  snapshotHash: string;
+  criticalMassMet: boolean;
+  failedRules: string[];
+}
+
+function outcomeOf(id: string, hash: string, verdict: CriticalMassVerdict): AggregateOutcome {
+  return { snapshotId: id, snapshotHash: hash, criticalMassMet: verdict.met, failedRules: verdict.results.filter((r) => !r.met).map((r) => r.field) };
+}
+
+/** A broken rule (e.g. a missing exchange rate) is final for this attempt: the workflow waits for a fix. */
+function asFailure(error: unknown): never {
+  if (error instanceof DomainError) {
+    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.problems], nonRetryable: true });
+  }
+  throw error;
+}
+
+export function createAggregationActivities(deps: { db: Db }) {
+  return {
+    /**
+     * Aggregates the confirmed needs in SQL, checks critical mass, EU thresholds and the kind
+     * of joint procurement, and stores it all as one reproducible snapshot with its audit row.
+     */
+    async computeAggregate(request: AggregateRequest): Promise<AggregateOutcome> {
+      return deps.db.transaction().execute(async (trx) => {
+        const existing = await findSnapshot(trx, request.snapshotId);
+        if (existing) return outcomeOf(existing.id, existing.snapshot_hash, existing.critical_mass as CriticalMassVerdict);
+        if (await hasAuditEvent(trx, request.statementId, request.eventKey)) {
+          throw ApplicationFailure.create({ type: 'conflict', message: 'This aggregation was recorded without its snapshot', nonRetryable: true });
+        }
+        const statement = await findStatement(trx, request.statementId);
+        const schedule = statement!.schedule as Schedule;
+        const day = request.at.slice(0, 10);
+        const table: ExchangeRateTable =
+          (await findRateTable(trx, day)) ??
+          // With every amount in EUR no table is needed; otherwise the aggregation names what is missing.
+          { date: day, source: 'no exchange-rate table on record', rates: {} };
+        try {
+          const aggregate = await aggregateConfirmedNeeds(trx, request.statementId, table);
+          const verdict = checkCriticalMass(statement!.critical_mass as CriticalMassRules, aggregate);
+          const thresholds = checkEuThresholds(aggregate, schedule.expectedProcurementStart);
+          const crossBorder = classifyJointProcurement(aggregate.buyers);
+          const hash = contentHash({ aggregate, verdict, thresholds, crossBorder });
+          const computedAt = new Date(request.at);
+          await insertSnapshot(trx, {
+            id: request.snapshotId,
+            statementId: request.statementId,
+            round: request.round,
+            computedAt,
+            rateDate: table.date,
+            aggregate,
+            criticalMass: verdict,
+            thresholds,
+            crossBorder,
+            hash,
+          });
+          await appendAudit(trx, {
+            chain: request.statementId,
+            eventKey: request.eventKey,
+            statementId: request.statementId,
+            actorUserId: null,
+            actorOrgId: null,
+            action: 'aggregate_computed',
+            data: {
+              snapshotId: request.snapshotId,
+              snapshotHash: hash,
+              round: request.round,
+              rateTable: { date: table.date, source: table.source },
+              needVersions: aggregate.versionIds.length,
+              totalValueEur: aggregate.totals.valueEur,
+              buyers: aggregate.totals.buyers,
+              countries: aggregate.totals.countries,
+              criticalMassMet: verdict.met,
+              failedRules: verdict.results.filter((r) => !r.met).map((r) => r.field),
+              crossBorder: crossBorder.kind,
+            },
+            at: computedAt,
+          });
+          return outcomeOf(request.snapshotId, hash, verdict);
+        } catch (error) {
+          asFailure(error);
+        }
+      });
+    },
+
+  };
+}
+
+export type AggregationActivities = ReturnType<typeof createAggregationActivities>;

@@ -1,0 +1,20 @@
+import type { Db } from '../db/database.js';
+import type { Mailer } from '../mail/mailer.js';
+import { createAggregationActivities } from './aggregation-activities.js';
+import { createMailActivities } from './mail-activities.js';
+import { createStatementActivities } from './statement-activities.js';
+
+export interface ActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+}
+
+/** All activities the worker registers, built from narrow dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
+    ...createAggregationActivities({ db: deps.db }),
+  };
+}

@@ -1,0 +1,72 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/database.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { ServiceContext } from '../services/context.js';
+import { authenticate } from './authentication.js';
+import { buildOpenApiDocument, mountApiReference } from './openapi.js';
+import { errorHandler, problem, sendProblem } from './problem.js';
+import { ApiRoutes } from './route.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { needsRoutes } from './routes/needs-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
+import { organisationRoutes } from './routes/organisation-routes.js';
+import { signInPage } from './routes/sign-in-page.js';
+import { statementRoutes } from './routes/statement-routes.js';
+import { webApplication } from './web.js';
+
+export interface AppOptions {
+  ctx: ServiceContext;
+  db: Db;
+  temporal: Client;
+  mailer: Mailer;
+  secureCookies: boolean;
+  /** Sign-in link requests per client address per 15 minutes. */
+  signInRateLimit?: number;
+  /** Extra routers mounted before the API (the development mail viewer, the web application). */
+  extraRoutes?: RequestHandler[];
+}
+
+export function createApp(options: AppOptions): { app: Express; openApi: ReturnType<typeof buildOpenApiDocument> } {
+  const { ctx } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': options.secureCookies ? [] : null },
+      },
+      hsts: options.secureCookies,
+    }),
+  );
+  app.use(express.json({ limit: '2mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  app.use(cookieParser());
+
+  healthRoutes(app, { db: options.db, temporal: options.temporal, mailer: options.mailer });
+
+  const api = new ApiRoutes();
+  api.router.use(authenticate(options.db));
+  authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit ?? 20 });
+  organisationRoutes(api, ctx);
+  statementRoutes(api, ctx);
+  needsRoutes(api, ctx);
+  referenceRoutes(api, ctx);
+
+  const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  mountApiReference(app);
+  signInPage(app);
+  app.use(api.router);
+  for (const extra of options.extraRoutes ?? []) app.use(extra);
+  app.use('/api', (req, res) => sendProblem(res, problem('not_found', `No API route ${req.method} ${req.originalUrl}`)));
+  app.use(webApplication());
+  app.use(errorHandler(ctx.logger));
+  return { app, openApi };
+}

@@ -1,0 +1,103 @@
+import { WorkflowUpdateFailedError, WorkflowNotFoundError, ApplicationFailure } from '@temporalio/client';
+import type { ErrorRequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { DomainError, errorStatus, isErrorCode, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import type { Logger } from '../platform/logger.js';
+
+/**
+ * Every error leaves as RFC 9457 problem+json with a stable `code` and, for bad input, the
+ * field and the rule. Nothing else leaves: no stack traces, no driver messages.
+ */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode | 'internal' | 'payload_too_large' | 'rate_limited' | 'unavailable';
+  errors?: FieldProblem[];
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ field: z.string(), rule: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const titles: Record<Problem['code'], string> = {
+  invalid_input: 'Invalid request',
+  unauthenticated: 'Sign-in required',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  wrong_stage: 'Not possible at this stage',
+  conflict: 'Conflict',
+  deadline_passed: 'Deadline passed',
+  unprocessable: 'Request breaks a rule',
+  internal: 'Internal error',
+  payload_too_large: 'Request too large',
+  rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
+};
+
+export function problem(code: Problem['code'], detail: string, errors?: FieldProblem[]): Problem {
+  const status =
+    code === 'internal' ? 500 : code === 'payload_too_large' ? 413 : code === 'rate_limited' ? 429 : code === 'unavailable' ? 503 : errorStatus[code];
+  return { type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title: titles[code], status, detail, code, ...(errors?.length ? { errors } : {}) };
+}
+
+export function sendProblem(res: Response, p: Problem): void {
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+}
+
+export function zodProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
+  return error.issues.map((issue) => {
+    const field = formatPath(issue.path);
+    let rule = issue.message;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) rule = 'is required';
+    if (issue.code === 'unrecognized_keys') rule = `unknown field(s): ${issue.keys.join(', ')}`;
+    return { field: prefix && field ? `${prefix}.${field}` : prefix || field || '(body)', rule };
+  });
+}
+
+/** An update or workflow failure carries our error code as its ApplicationFailure type. */
+export function problemFromWorkflowError(error: unknown): Problem | undefined {
+  if (error instanceof WorkflowNotFoundError) return problem('not_found', 'No running process for this statement');
+  if (error instanceof WorkflowUpdateFailedError) {
+    // The rule may have been broken in the update's validator or deeper, inside an activity.
+    for (let cause: unknown = error.cause; cause; cause = (cause as { cause?: unknown }).cause) {
+      if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) {
+        const problems = (cause.details?.[0] as FieldProblem[] | undefined) ?? [];
+        return problem(cause.type, cause.message, problems);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof DomainError) return sendProblem(res, problem(error.code, error.message, error.problems));
+    if (error instanceof z.ZodError) return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
+    const fromWorkflow = problemFromWorkflowError(error);
+    if (fromWorkflow) return sendProblem(res, fromWorkflow);
+    const e = error as { type?: string; status?: number; message?: string; code?: string };
+    // Safety net for races the use-cases cannot pre-check: a unique key taken meanwhile.
+    if (e.code === '23505') return sendProblem(res, problem('conflict', 'This conflicts with something that exists already'));
+    if (e.type === 'entity.parse.failed') {
+      return sendProblem(res, problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]));
+    }
+    if (e.type === 'entity.too.large') return sendProblem(res, problem('payload_too_large', 'The request body is too large'));
+    if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, problem('invalid_input', e.message ?? 'Bad request'));
+    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    sendProblem(res, problem('internal', 'Something went wrong on our side; it has been logged'));
+  };
+}

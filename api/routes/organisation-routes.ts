@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { listOrganisations } from '../../db/organisations.js';
+import { DomainError } from '../../domain/errors.js';
+import { anyCountrySchema, buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
+import type { ServiceContext } from '../../services/context.js';
+import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
+import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/views.js';
+import type { ApiRoutes } from '../route.js';
+import { pageQuery } from './statement-routes.js';
+
+const tags = ['Organisations'];
+
+export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/organisations',
+    summary: 'Find organisations (buyers, Commission staff and administrators)',
+    tags,
+    access: 'user',
+    query: pageQuery.extend({
+      kind: z.enum(['buyer', 'supplier', 'commission']).optional(),
+      country: anyCountrySchema.optional(),
+      search: z.string().trim().max(100).optional(),
+    }),
+    responses: { 200: { description: 'Organisations by name', schema: z.array(organisationViewSchema) } },
+    handler: async ({ principal, query }) => {
+      if (principal.orgKind === 'supplier' && !principal.isAdmin) {
+        throw new DomainError('forbidden', 'Suppliers cannot browse the directory of organisations');
+      }
+      const rows = await listOrganisations(ctx.db, query);
+      return { status: 200, body: rows.map(toOrganisationView) };
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/organisations',
+    summary: 'Register an organisation (administrator)',
+    tags,
+    access: 'user',
+    body: z.object({
+      kind: z.enum(['buyer', 'supplier', 'commission']),
+      name: z.string().trim().min(2).max(300),
+      country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+      buyerLegalType: buyerLegalTypeSchema.optional(),
+      nuts: z.string().trim().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code').optional(),
+      sme: z.boolean().optional(),
+    }).superRefine((o, c) => {
+      if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
+        c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
+      }
+    }),
+    responses: { 201: { description: 'Registered', schema: organisationViewSchema } },
+    handler: async ({ principal, body }) => ({ status: 201, body: await registerOrganisation(ctx, principal, body) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/organisations/:organisationId/users',
+    summary: 'Add a user to an organisation (administrator)',
+    tags,
+    access: 'user',
+    params: z.object({ organisationId: z.uuid() }),
+    body: z.object({
+      email: z.email({ message: 'must be an e-mail address' }).max(320),
+      name: z.string().trim().min(1).max(200),
+      locale: localeSchema.default('en'),
+      roles: z.array(z.enum(['signatory'])).default([]),
+      isAdmin: z.boolean().optional(),
+    }),
+    responses: { 201: { description: 'Added', schema: userViewSchema } },
+    handler: async ({ principal, params, body }) => ({ status: 201, body: await addUser(ctx, principal, params.organisationId, body) }),
+  });
+}

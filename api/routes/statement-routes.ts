@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { stages } from '../../domain/stages.js';
+import { statementDetailsPatchSchema, statementDetailsSchema } from '../../domain/statement.js';
+import type { RequestMeta, ServiceContext } from '../../services/context.js';
+import { answerInvitation } from '../../services/statements/answer-invitation.js';
+import { cancelStatement } from '../../services/statements/cancel-statement.js';
+import { createStatement } from '../../services/statements/create-statement.js';
+import { editStatement } from '../../services/statements/edit-statement.js';
+import { getAuditLog } from '../../services/statements/get-audit-log.js';
+import { getLiveState } from '../../services/statements/get-live-state.js';
+import { getStatement } from '../../services/statements/get-statement.js';
+import { inviteBuyers } from '../../services/statements/invite-buyers.js';
+import { listStatements } from '../../services/statements/list-statements.js';
+import { openNeedsAssessment } from '../../services/statements/open-needs-assessment.js';
+import { auditLogSchema, liveStateSchema, statementSummarySchema, statementViewSchema } from '../../services/views.js';
+import type { ApiRoutes } from '../route.js';
+import type { Request } from 'express';
+
+export const statementParams = z.object({ statementId: z.uuid({ message: 'must be a statement id (UUID)' }) });
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export function requestMeta(req: Request): RequestMeta {
+  const key = req.get('idempotency-key');
+  return { ip: req.ip, method: req.method, path: req.originalUrl, idempotencyKey: key && key.length <= 200 ? key : undefined };
+}
+
+const tags = ['Statements'];
+
+export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'post',
+    path: '/api/statements',
+    summary: 'Create a joint statement of demand (the caller’s organisation leads it)',
+    description: 'Send an `Idempotency-Key` header to make retries safe: the same key creates one statement.',
+    tags,
+    access: 'user',
+    body: statementDetailsSchema,
+    responses: {
+      201: { description: 'Created in draft', schema: statementViewSchema },
+      200: { description: 'Already created by an earlier request with the same Idempotency-Key', schema: statementViewSchema },
+    },
+    handler: async ({ principal, body, req }) => {
+      const { statement, created } = await createStatement(ctx, principal, body, requestMeta(req));
+      return { status: created ? 201 : 200, body: statement, headers: { Location: `/api/statements/${statement.id}` } };
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements',
+    summary: 'List the statements the caller may see',
+    tags,
+    access: 'user',
+    query: pageQuery.extend({ stage: z.enum(stages).optional() }),
+    responses: { 200: { description: 'Statements, newest first', schema: z.array(statementSummarySchema) } },
+    handler: async ({ principal, query }) => ({ status: 200, body: await listStatements(ctx, principal, query) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId',
+    summary: 'Read a statement with its participants’ statuses',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getStatement(ctx, principal, params.statementId, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/statements/:statementId',
+    summary: 'Edit a statement in draft (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.intersection(statementDetailsPatchSchema, z.object({ expectedVersion: z.int().min(1).optional() })),
+    responses: { 200: { description: 'The edited statement', schema: statementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await editStatement(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/invitations',
+    summary: 'Invite buyer organisations (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({
+      organisationIds: z.array(z.uuid({ message: 'must be an organisation id (UUID)' })).min(1, 'must name at least one organisation').max(5000),
+    }),
+    responses: {
+      200: {
+        description: 'Who was invited now and who had been invited before',
+        schema: z.object({ invited: z.array(z.uuid()), alreadyInvited: z.array(z.uuid()), statement: statementViewSchema }),
+      },
+    },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await inviteBuyers(ctx, principal, params.statementId, body.organisationIds, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/invitation/accept',
+    summary: 'Accept the invitation for the caller’s organisation',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await answerInvitation(ctx, principal, params.statementId, { accept: true }, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/invitation/decline',
+    summary: 'Decline the invitation for the caller’s organisation',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ reason: z.string().trim().max(2000).optional() }),
+    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await answerInvitation(ctx, principal, params.statementId, { accept: false, reason: body.reason }, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/needs-assessment/open',
+    summary: 'Open the needs assessment (lead buyer)',
+    description: 'Without a deadline, the stage lasts the duration in the statement’s schedule.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() }),
+    responses: { 200: { description: 'The statement, now in needs assessment', schema: statementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await openNeedsAssessment(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/cancel',
+    summary: 'Cancel the statement with a reason (lead buyer or administrator)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ reason: z.string().trim().min(3, 'must give a reason of at least 3 characters').max(2000) }),
+    responses: { 200: { description: 'The cancelled statement', schema: statementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await cancelStatement(ctx, principal, params.statementId, body.reason, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/live',
+    summary: 'The live process state, straight from the workflow',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Live state', schema: liveStateSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getLiveState(ctx, principal, params.statementId, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/audit',
+    summary: 'The statement’s audit log and the verification of its hash chain',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Audit log', schema: auditLogSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getAuditLog(ctx, principal, params.statementId, requestMeta(req)),
+    }),
+  });
+}

@@ -1,0 +1,25 @@
+import express, { Router } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Serves the built web application (web/dist) with a fallback to index.html for client-side
+ * routes. Without a build, says how to make one instead of failing obscurely.
+ */
+export function webApplication(distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')): Router {
+  const router = Router();
+  const index = path.join(distDir, 'index.html');
+  router.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
+    if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+  } }));
+  router.get(/^\/(?!api\/|dev\/|healthz|readyz).*/, (_req, res) => {
+    if (existsSync(index)) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    } else {
+      res.status(503).type('text').send('The web application is not built. Run `npm run build:web` (npm start does it for you).');
+    }
+  });
+  return router;
+}

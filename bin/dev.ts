@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { createApp } from '../api/app.js';
+import { createDb } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { isCpvListLoaded } from '../db/reference-data.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../platform/reference-data-files.js';
+import { startCaptureServer, type CaptureServer } from '../mail/capture-server.js';
+import { devMailViewer } from '../mail/dev-mail-viewer.js';
+import { createSmtpMailer } from '../mail/mailer.js';
+import { cookieSecure } from '../platform/config.js';
+import { connectTemporalClient } from '../platform/temporal.js';
+import { findOrBuildTemporalCli, TemporalCliMissing } from '../platform/temporal-cli.js';
+import { startTemporalDevServer } from '../platform/temporal-dev-server.js';
+import { createWorker } from '../platform/worker.js';
+import { seedDemoData } from '../services/demo/seed-demo-data.js';
+import { startup } from './runtime.js';
+
+/**
+ * The embedded default: everything on one machine, with mail captured locally, so a newcomer
+ * can sign in and walk through a statement without any outside service.
+ */
+const { config, logger } = startup('dev');
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const stops: Array<() => Promise<void>> = [];
+
+async function main() {
+  let cli: string;
+  try {
+    cli = await findOrBuildTemporalCli((m) => say(m));
+  } catch (error) {
+    if (error instanceof TemporalCliMissing) {
+      console.error(error.message);
+      process.exit(3);
+    }
+    throw error;
+  }
+  say(`Starting Temporal (${cli}) at ${config.TEMPORAL_ADDRESS}...`);
+  const temporalServer = await startTemporalDevServer({
+    cli,
+    address: config.TEMPORAL_ADDRESS,
+    dataDir: path.resolve(config.DATA_DIR),
+    log: (line) => logger.debug({ temporal: line }),
+  });
+  stops.push(() => temporalServer.stop());
+
+  say(`Migrating the database ${new URL(config.DATABASE_URL).pathname.slice(1)}...`);
+  await migrateToLatest(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  stops.push(() => db.destroy());
+  if (!(await isCpvListLoaded(db))) {
+    const dataDir = locateReferenceData();
+    if (dataDir) {
+      const counts = await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
+      say(`Imported the reference lists: ${counts.cpv} CPV codes, ${counts.units} unit codes (from ${dataDir})`);
+    } else {
+      say('The CPV and unit lists were not found (set REFERENCE_DATA_DIR); need lines are checked by structure only until they are imported.');
+    }
+  }
+
+  // Mail stays on this machine unless SMTP_URL points elsewhere.
+  const smtp = new URL(config.SMTP_URL);
+  let capture: CaptureServer | undefined;
+  if (['127.0.0.1', 'localhost'].includes(smtp.hostname)) {
+    capture = await startCaptureServer({
+      port: Number(smtp.port || 25),
+      host: '127.0.0.1',
+      keep: 500,
+      onMessage: (m) => {
+        say(`\n✉  Mail to ${m.to.join(', ')}: ${m.subject}`);
+        for (const url of m.text.match(/https?:\/\/\S+/g) ?? []) say(`   ${url}`);
+      },
+    });
+    stops.push(() => capture!.close());
+  }
+  const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
+  stops.push(async () => mailer.close());
+
+  say('Starting the worker (bundling the workflows)...');
+  const { worker, connection } = await createWorker({
+    db,
+    mailer,
+    publicUrl: config.PUBLIC_URL,
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
+  const workerRun = worker.run();
+  stops.unshift(async () => {
+    worker.shutdown();
+    await workerRun;
+    await connection.close();
+  });
+
+  const temporal = await connectTemporalClient(config);
+  stops.push(() => temporal.connection.close());
+  const ctx = { db, temporal, config, logger };
+  const { app } = createApp({
+    ctx,
+    db,
+    temporal,
+    mailer,
+    secureCookies: cookieSecure(config),
+    extraRoutes: capture ? [devMailViewer(capture)] : [],
+  });
+  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+  });
+  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  say('Seeding demo data...');
+  const seeded = await seedDemoData(ctx);
+
+  say('');
+  say('jointdemand is running.');
+  say(`  Application      ${config.PUBLIC_URL}`);
+  say(`  API reference    ${new URL('/api/docs', config.PUBLIC_URL)}`);
+  if (capture) say(`  Captured e-mail  ${new URL('/dev/mail', config.PUBLIC_URL)} (and printed here)`);
+  if (temporalServer.uiUrl) say(`  Temporal UI      ${temporalServer.uiUrl}`);
+  say('');
+  say('Demo users (sign in with the e-mail address; the link arrives as captured mail):');
+  for (const line of seeded.users) say(`  ${line}`);
+  say('');
+  say(`For example: curl -X POST ${new URL('/api/auth/sign-in', config.PUBLIC_URL)} -H 'content-type: application/json' -d '{"email":"lead@helsinki.example"}'`);
+  say('Press Ctrl-C to stop everything.');
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('\nStopping...');
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      logger.warn({ err: error }, 'while stopping');
+    }
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+  logger.error({ err: error }, 'start-up failed');
+  await shutdown(1);
+});

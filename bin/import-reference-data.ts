@@ -1,0 +1,55 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrateToLatest } from '../db/migrate.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, ReferenceDataError, UNITS_FILE } from '../platform/reference-data-files.js';
+import { openDb, startup } from './runtime.js';
+
+/**
+ * Loads the official CPV 2008 list and the UN/CEFACT Rec 20 unit codes into the database, so
+ * need lines are checked against them instead of by structure only. Safe to run again: it
+ * upserts. The files stay outside the repository; by default they are read from the shared
+ * data folder (see platform/reference-data-files.ts).
+ *
+ *   node --import tsx bin/import-reference-data.ts [--cpv FILE] [--units FILE]
+ */
+
+const usage = 'usage: import-reference-data [--cpv FILE] [--units FILE]';
+
+async function main(): Promise<void> {
+  let args: { cpv?: string; units?: string };
+  try {
+    args = parseArgs({ options: { cpv: { type: 'string' }, units: { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const dataDir = locateReferenceData();
+  if ((!args.cpv || !args.units) && !dataDir) {
+    console.error(`The reference data folder was not found; set REFERENCE_DATA_DIR or pass --cpv and --units.\n${usage}`);
+    process.exit(1);
+  }
+  const cpvPath = args.cpv ? resolve(args.cpv) : join(dataDir!, CPV_FILE);
+  const unitsPath = args.units ? resolve(args.units) : join(dataDir!, UNITS_FILE);
+
+  const { config, logger } = startup('import-reference-data');
+  await migrateToLatest(config.DATABASE_URL);
+  const db = openDb(config);
+  try {
+    let counts: { cpv: number; units: number };
+    try {
+      counts = await importReferenceFiles(db, { cpv: cpvPath, units: unitsPath });
+    } catch (error) {
+      if (!(error instanceof ReferenceDataError)) throw error;
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    logger.info({ cpvFile: cpvPath, unitFile: unitsPath, ...counts }, 'reference data imported');
+    console.log(`Imported ${counts.cpv} CPV codes from ${cpvPath}`);
+    console.log(`Imported ${counts.units} unit codes from ${unitsPath}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+await main();

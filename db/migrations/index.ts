@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely';
+import * as backbone from './2026_11_22_0001_backbone.js';
+import * as referenceData from './2026_11_22_0002_reference_data.js';
+import * as needs from './2026_11_22_0003_needs.js';
+import * as aggregation from './2026_11_22_0004_aggregation.js';
+
+/**
+ * Listed explicitly rather than read from the folder, so the same list works from TypeScript
+ * sources under tsx and vitest and from the compiled `dist/`.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_22_0001_backbone': backbone,
+  '2026_11_22_0002_reference_data': referenceData,
+  '2026_11_22_0003_needs': needs,
+  '2026_11_22_0004_aggregation': aggregation,
+};

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from './database.js';
+import type { NewOrganisation, NewUser, Organisation, User } from './schema.js';
+
+export async function insertOrganisation(db: DbOrTx, org: NewOrganisation): Promise<Organisation> {
+  return db.insertInto('organisations').values(org).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findOrganisation(db: DbOrTx, id: string): Promise<Organisation | undefined> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findOrganisations(db: DbOrTx, ids: readonly string[]): Promise<Organisation[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('organisations').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function listOrganisations(
+  db: DbOrTx,
+  filter: { kind?: Organisation['kind']; country?: string; search?: string; limit: number; offset: number },
+): Promise<Organisation[]> {
+  let q = db.selectFrom('organisations').selectAll();
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.country) q = q.where('country', '=', filter.country);
+  if (filter.search) q = q.where('name', 'ilike', `%${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  return q.orderBy('name').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
+}
+
+export async function insertUser(db: DbOrTx, user: NewUser): Promise<User> {
+  return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findUserByEmail(db: DbOrTx, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findUser(db: DbOrTx, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The people who speak for an organisation: every user of it receives its process mail. */
+export async function usersOfOrganisations(db: DbOrTx, orgIds: readonly string[]): Promise<User[]> {
+  if (orgIds.length === 0) return [];
+  return db.selectFrom('users').selectAll().where('organisation_id', 'in', orgIds).orderBy('email').execute();
+}
+
+export async function usersOfKind(db: DbOrTx, kind: Organisation['kind']): Promise<User[]> {
+  return db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .selectAll('users')
+    .where('organisations.kind', '=', kind)
+    .orderBy('users.email')
+    .execute();
+}
+
+export async function markEmailVerified(db: DbOrTx, userId: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email_verified_at: sql<Date>`coalesce(email_verified_at, now())` })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function setUserLocale(db: DbOrTx, userId: string, locale: string): Promise<void> {
+  await db.updateTable('users').set({ locale }).where('id', '=', userId).execute();
+}

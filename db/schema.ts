@@ -1,0 +1,263 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** jsonb columns: pg parses them on read; we serialise on write. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  kind: 'buyer' | 'supplier' | 'commission' | 'operator';
+  name: string;
+  country: string;
+  buyer_legal_type: string | null;
+  nuts: string | null;
+  sme: boolean | null;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  email: string;
+  name: string;
+  locale: Generated<string>;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  is_admin: Generated<boolean>;
+  email_verified_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SignInTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: Generated<string>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  name: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface StatementsTable {
+  id: string;
+  lead_org_id: string;
+  created_by: string;
+  title: string;
+  description: string;
+  cpv_codes: string[];
+  schedule: Json<unknown>;
+  critical_mass: Json<unknown>;
+  details_hash: string;
+  details_version: Generated<number>;
+  stage: string;
+  stage_entered_at: Timestamp;
+  stage_deadline: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ParticipantsTable {
+  statement_id: string;
+  organisation_id: string;
+  status: string;
+  invited_at: Timestamp;
+  invited_by: string | null;
+  responded_at: Timestamp | null;
+  status_reason: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  key: string;
+  statement_id: string | null;
+  recipient_user_id: string | null;
+  to_address: string;
+  locale: string;
+  subject: string;
+  text_body: string;
+  headers: Json<Record<string, string>>;
+  redact_after_send: Generated<boolean>;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  smtp_message_id: string;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  chain: string;
+  seq: number;
+  event_key: string | null;
+  statement_id: string | null;
+  actor_user_id: string | null;
+  actor_org_id: string | null;
+  action: string;
+  data: Json<Record<string, unknown>>;
+  at: Timestamp;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+export interface SecurityEventsTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  kind: string;
+  user_id: string | null;
+  ip: string | null;
+  method: string | null;
+  path: string | null;
+  detail: Json<Record<string, unknown>>;
+}
+
+/** CPV 2008, loaded by bin/import-reference-data.ts. */
+export interface CpvCodesTable {
+  code: string;
+  check_digit: string;
+  label: string;
+}
+
+/** UN/CEFACT Recommendation 20 units of measure, loaded by bin/import-reference-data.ts. */
+export interface UnitCodesTable {
+  code: string;
+  name: string;
+  symbol: Generated<string>;
+}
+
+export interface SurveysTable {
+  statement_id: string;
+  version: number;
+  questions: Json<unknown[]>;
+  survey_hash: string;
+  created_by: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NeedDraftsTable {
+  statement_id: string;
+  organisation_id: string;
+  lines: Json<unknown>;
+  answers: Json<unknown>;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NeedVersionsTable {
+  id: string;
+  statement_id: string;
+  organisation_id: string;
+  version: number;
+  survey_version: number;
+  lines: Json<unknown[]>;
+  answers: Json<Record<string, unknown>>;
+  content_hash: string;
+  status: 'submitted' | 'superseded' | 'confirmed' | 'withdrawn';
+  submitted_by: string;
+  submitted_at: Timestamp;
+  confirmed_by: string | null;
+  confirmed_at: Timestamp | null;
+}
+
+/** Decimal columns come back as strings (see database.ts): exact, never floats. */
+type Numeric = ColumnType<string, string, string>;
+
+export interface NeedLinesTable {
+  version_id: string;
+  line_no: number;
+  statement_id: string;
+  organisation_id: string;
+  cpv_code: string;
+  quantity: Numeric;
+  unit: string;
+  unit_price: Numeric;
+  currency: string;
+  from_year: number;
+  to_year: number;
+  framework_months: number | null;
+  optional_quantity: Numeric;
+  renewal_count: number;
+  renewal_quantity: Numeric;
+}
+
+export interface ExchangeRateTablesTable {
+  rate_date: ColumnType<string, string, string>;
+  source: string;
+  rates: Json<Record<string, string>>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AggregateSnapshotsTable {
+  id: string;
+  statement_id: string;
+  round: number;
+  computed_at: Timestamp;
+  rate_date: ColumnType<string, string, string>;
+  version_ids: string[];
+  aggregate: Json<unknown>;
+  critical_mass: Json<unknown>;
+  thresholds: Json<unknown>;
+  cross_border: Json<unknown>;
+  critical_mass_met: boolean;
+  total_value_eur: Numeric;
+  snapshot_hash: string;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sign_in_tokens: SignInTokensTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  statements: StatementsTable;
+  participants: ParticipantsTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  security_events: SecurityEventsTable;
+  cpv_codes: CpvCodesTable;
+  unit_codes: UnitCodesTable;
+  surveys: SurveysTable;
+  need_drafts: NeedDraftsTable;
+  need_versions: NeedVersionsTable;
+  need_lines: NeedLinesTable;
+  exchange_rate_tables: ExchangeRateTablesTable;
+  aggregate_snapshots: AggregateSnapshotsTable;
+}
+
+export type Organisation = Selectable<OrganisationsTable>;
+export type NewOrganisation = Insertable<OrganisationsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type StatementRow = Selectable<StatementsTable>;
+export type ParticipantRow = Selectable<ParticipantsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

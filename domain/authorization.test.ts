@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { canSee, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
+
+const principal = (over: Partial<Principal>): Principal => ({
+  userId: 'u',
+  orgId: 'org-x',
+  orgKind: 'buyer',
+  isAdmin: false,
+  roles: [],
+  via: 'session',
+  ...over,
+});
+const draft: StatementFacts = { leadOrgId: 'lead', stage: 'draft', participantStatus: null };
+
+describe('who may do what with a statement', () => {
+  it('lets the lead buyer do everything', () => {
+    const lead = principal({ orgId: 'lead' });
+    for (const action of statementActions.filter((a) => a !== 'respondToInvitation')) {
+      expect(decide(lead, action, draft), action).toEqual({ allowed: true });
+    }
+    expect(decide(lead, 'respondToInvitation', draft).allowed).toBe(false);
+  });
+
+  it('hides an unpublished statement (not found) from outsiders and suppliers, but not once published', () => {
+    for (const p of [principal({}), principal({ orgKind: 'supplier' })]) {
+      expect(decide(p, 'view', draft)).toMatchObject({ allowed: false, code: 'not_found' });
+      expect(canSee(p, { ...draft, stage: 'published' })).toBe(true);
+    }
+  });
+
+  it('lets an invited buyer see and answer, but not steer', () => {
+    const invited = principal({});
+    const facts = { ...draft, participantStatus: 'invited' as const };
+    expect(decide(invited, 'view', facts)).toEqual({ allowed: true });
+    expect(decide(invited, 'respondToInvitation', facts)).toEqual({ allowed: true });
+    for (const action of ['edit', 'invite', 'openNeedsAssessment', 'cancel', 'viewAudit'] as const) {
+      expect(decide(invited, action, facts)).toMatchObject({ allowed: false, code: 'forbidden' });
+    }
+  });
+
+  it('gives Commission staff a read-only view including the audit log', () => {
+    const staff = principal({ orgKind: 'commission' });
+    expect(decide(staff, 'view', draft).allowed).toBe(true);
+    expect(decide(staff, 'viewAudit', draft).allowed).toBe(true);
+    expect(decide(staff, 'edit', draft)).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(decide(staff, 'cancel', draft)).toMatchObject({ allowed: false, code: 'forbidden' });
+  });
+
+  it('lets an administrator cancel but not edit', () => {
+    const admin = principal({ orgKind: 'operator', isAdmin: true });
+    expect(decide(admin, 'cancel', draft).allowed).toBe(true);
+    expect(decide(admin, 'edit', draft)).toMatchObject({ allowed: false, code: 'forbidden' });
+  });
+
+  it('does not treat a supplier that happens to share an id pattern as lead', () => {
+    const supplier = principal({ orgKind: 'supplier', orgId: 'lead' });
+    expect(decide(supplier, 'edit', { ...draft, stage: 'published' })).toMatchObject({ allowed: false, code: 'forbidden' });
+  });
+});

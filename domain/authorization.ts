@@ -1,0 +1,100 @@
+import type { OrganisationKind } from './organisations.js';
+import type { ParticipantStatus, Stage } from './stages.js';
+
+/**
+ * The one place that says who may do what. Routes gather the facts (who is asking, what the
+ * statement looks like from the database) and ask `decide`; nothing else makes access choices.
+ */
+export interface Principal {
+  userId: string;
+  orgId: string;
+  orgKind: OrganisationKind;
+  isAdmin: boolean;
+  /** Roles inside the organisation, e.g. `signatory`. */
+  roles: readonly string[];
+  /** How the request was authenticated; API tokens cannot manage tokens or sessions. */
+  via: 'session' | 'api_token';
+}
+
+export interface StatementFacts {
+  leadOrgId: string;
+  stage: Stage;
+  /** The principal organisation's status in this statement, if it was ever invited. */
+  participantStatus: ParticipantStatus | null;
+}
+
+export const statementActions = [
+  'view',
+  'viewAudit',
+  'edit',
+  'invite',
+  'respondToInvitation',
+  'openNeedsAssessment',
+  'cancel',
+  'defineSurvey',
+  'manageDeadlines',
+  'viewNeedsOverview',
+  'actOnOwnNeeds',
+] as const;
+export type StatementAction = (typeof statementActions)[number];
+
+export type Decision =
+  | { allowed: true }
+  | { allowed: false; code: 'not_found' | 'forbidden'; reason: string };
+
+const allow: Decision = { allowed: true };
+const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden', reason });
+
+export function isLead(p: Principal, s: StatementFacts): boolean {
+  return p.orgKind === 'buyer' && p.orgId === s.leadOrgId;
+}
+
+export function isCommission(p: Principal): boolean {
+  return p.orgKind === 'commission';
+}
+
+/**
+ * A buyer's need lines and answers are confidential: its own organisation and the lead buyer
+ * read them; other participants and Commission staff see statuses only.
+ */
+export function canReadNeedsOf(p: Principal, s: StatementFacts, orgId: string): Decision {
+  if (!canSee(p, s)) return { allowed: false, code: 'not_found', reason: 'statement not found' };
+  if (p.orgKind === 'buyer' && (p.orgId === orgId || isLead(p, s))) return allow;
+  return forbid('the needs of a buyer are visible to that buyer and the lead buyer only');
+}
+
+/**
+ * Who may know a statement exists before publication: its buyers, Commission staff and
+ * administrators. To everyone else it answers 404, so unpublished demand does not leak.
+ */
+export function canSee(p: Principal, s: StatementFacts): boolean {
+  if (s.stage === 'published') return true;
+  if (p.isAdmin || isCommission(p) || isLead(p, s)) return true;
+  return p.orgKind === 'buyer' && s.participantStatus !== null;
+}
+
+export function decide(p: Principal, action: StatementAction, s: StatementFacts): Decision {
+  if (!canSee(p, s)) return { allowed: false, code: 'not_found', reason: 'statement not found' };
+  switch (action) {
+    case 'view':
+      return allow;
+    case 'viewAudit':
+      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer, Commission staff and administrators read the audit log');
+    case 'edit':
+    case 'invite':
+    case 'openNeedsAssessment':
+    case 'defineSurvey':
+    case 'manageDeadlines':
+      return isLead(p, s) ? allow : forbid('only the lead buyer may do this');
+    case 'viewNeedsOverview':
+      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer and Commission staff follow who has done what');
+    case 'actOnOwnNeeds':
+      return p.orgKind === 'buyer' && s.participantStatus !== null ? allow : forbid('only a participating buyer has needs in this statement');
+    case 'respondToInvitation':
+      return p.orgKind === 'buyer' && s.participantStatus !== null && !isLead(p, s)
+        ? allow
+        : forbid('only an invited buyer organisation may answer an invitation');
+    case 'cancel':
+      return isLead(p, s) || p.isAdmin ? allow : forbid('only the lead buyer or an administrator may cancel');
+  }
+}

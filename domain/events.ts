@@ -1,0 +1,72 @@
+import type { ParticipantStatus, Stage } from './stages.js';
+import type { StatementDetails } from './statement.js';
+
+/**
+ * Who caused a change. `null` actor means the process itself (a deadline passed).
+ * `asAdministrator` is set by the API only after it has checked the administrator flag.
+ */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  asAdministrator?: boolean;
+}
+
+/**
+ * Every change the statement workflow decides is handed to an activity as one of these events.
+ * The activity writes the read model, the audit row and any e-mail in one transaction, keyed by
+ * `eventKey`, so a retried activity changes nothing the second time.
+ */
+export type StatementEventBody =
+  | { kind: 'statement_created'; leadOrgId: string; details: StatementDetails; detailsHash: string }
+  | { kind: 'statement_edited'; details: StatementDetails; detailsHash: string; version: number }
+  | { kind: 'buyers_invited'; orgIds: string[] }
+  | { kind: 'invitation_answered'; orgId: string; accepted: boolean; reason: string | null }
+  | { kind: 'survey_defined'; version: number; questions: unknown[]; surveyHash: string; replacesDraft: boolean }
+  | {
+      kind: 'needs_submitted';
+      orgId: string;
+      versionId: string;
+      version: number;
+      surveyVersion: number;
+      /** Hash of the validated draft the participant submitted; the activity refuses a draft that changed since. */
+      contentHash: string;
+      supersedes: string | null;
+    }
+  | { kind: 'needs_withdrawn'; orgId: string; reason: string }
+  | { kind: 'needs_confirmed'; orgId: string; versionId: string }
+  | { kind: 'deadline_extended'; stage: Stage; deadline: string; previous: string | null }
+  | { kind: 'reminder_sent'; stage: Stage; deadline: string; offset: string; statuses: ParticipantStatus[] }
+  | {
+      kind: 'participants_dropped';
+      stage: Stage;
+      /** Organisation id and the status it had when it dropped out (restored if the stage reopens). */
+      dropped: { orgId: string; from: ParticipantStatus }[];
+    }
+  | { kind: 'participants_restored'; restored: { orgId: string; to: ParticipantStatus }[] }
+  | { kind: 'aggregation_blocked'; message: string; problems: { field: string; rule: string }[] }
+  | {
+      kind: 'shortfall_decided';
+      decision: 'extend' | 'proceed' | 'abandon';
+      /** Justification (proceed) or reason (abandon); recorded as given. */
+      reason: string | null;
+      deadline: string | null;
+      snapshotId: string | null;
+    }
+  | {
+      kind: 'stage_changed';
+      from: Stage;
+      to: Stage;
+      /** Deadline of the stage entered, ISO 8601, if it has one. */
+      deadline: string | null;
+      reason: string | null;
+    };
+
+export type StatementEvent = StatementEventBody & {
+  eventKey: string;
+  statementId: string;
+  actor: Actor | null;
+  /** Workflow time of the decision, ISO 8601: the audit log records when it happened, not when it was written. */
+  at: string;
+};
+
+export type StatementEventKind = StatementEventBody['kind'];

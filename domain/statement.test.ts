@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { statementDetailsPatchSchema, statementDetailsSchema } from './statement.js';
+
+const valid = {
+  title: '  Electric buses  ',
+  description: 'Joint demand for zero-emission buses',
+  cpvCodes: ['34144900-7'],
+  schedule: { deliveryFromYear: 2027, deliveryToYear: 2029, expectedProcurementStart: '2027-02-01' },
+};
+
+describe('statement details', () => {
+  it('fills sensible defaults and trims text', () => {
+    const parsed = statementDetailsSchema.parse(valid);
+    expect(parsed.title).toBe('Electric buses');
+    expect(parsed.schedule.needsAssessment).toBe('P30D');
+    expect(parsed.schedule.reminderOffsets).toEqual(['P7D', 'P1D']);
+    expect(parsed.criticalMass).toEqual({ minQuantityPerCpv: [] });
+    expect(parsed.cpvCodes).toEqual(['34144900']);
+  });
+
+  it('names each broken rule', () => {
+    const result = statementDetailsSchema.safeParse({
+      ...valid,
+      schedule: { ...valid.schedule, reminderOffsets: ['P1M'], deliveryToYear: 2026 },
+      criticalMass: { minCountries: 31 },
+    });
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['schedule.reminderOffsets.0', 'criticalMass.minCountries']));
+  });
+
+  it('refuses an empty patch but accepts a partial one', () => {
+    expect(statementDetailsPatchSchema.safeParse({}).success).toBe(false);
+    expect(statementDetailsPatchSchema.parse({ title: 'New title' })).toEqual({ title: 'New title' });
+  });
+});

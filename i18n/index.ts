@@ -1,0 +1,40 @@
+import i18next, { type TFunction } from 'i18next';
+import { locales, type Locale } from '../domain/organisations.js';
+import de from './locales/de.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+import fr from './locales/fr.json' with { type: 'json' };
+
+/**
+ * Server-side message catalogues. Mail text is produced here in the recipient's language at the
+ * moment it is queued, so what the outbox holds is exactly what is sent.
+ */
+const instance = i18next.createInstance();
+void instance.init({
+  initAsync: false,
+  resources: { en: { translation: en }, fr: { translation: fr }, de: { translation: de } },
+  fallbackLng: 'en',
+  supportedLngs: [...locales],
+  // Mail is plain text; escaping would turn quotes into entities.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+export function translatorFor(locale: string): TFunction {
+  return instance.getFixedT(asLocale(locale));
+}
+
+export function asLocale(locale: string): Locale {
+  return (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'en';
+}
+
+export function formatDateTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(asLocale(locale), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    new Date(iso),
+  ) + ' UTC';
+}
+
+export const catalogues = { en, fr, de };
+
+export function formatEur(amount: string, locale: string): string {
+  return new Intl.NumberFormat(asLocale(locale), { style: 'currency', currency: 'EUR' }).format(Number(amount));
+}

@@ -1,0 +1,92 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CapturedMessage {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  messageId: string;
+  headers: Record<string, string>;
+  receivedAt: Date;
+}
+
+export interface CaptureServer {
+  port: number;
+  messages: CapturedMessage[];
+  /** Resolves once `predicate` holds for the captured messages, or rejects after `timeoutMs`. */
+  waitFor(predicate: (messages: CapturedMessage[]) => boolean, timeoutMs?: number): Promise<CapturedMessage[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real SMTP server that keeps what it receives, for development and tests: the product talks
+ * SMTP to it exactly as it would to a production relay.
+ */
+export async function startCaptureServer(
+  options: { port?: number; host?: string; keep?: number; onMessage?: (m: CapturedMessage) => void } = {},
+): Promise<CaptureServer> {
+  const messages: CapturedMessage[] = [];
+  const waiters = new Set<() => void>();
+  const keep = options.keep ?? Infinity;
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    banner: 'jointdemand mail capture',
+    size: 10 * 1024 * 1024,
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          const headers: Record<string, string> = {};
+          for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.key.length + 1).trim();
+          const message: CapturedMessage = {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            messageId: parsed.messageId ?? '',
+            headers,
+            receivedAt: new Date(),
+          };
+          messages.push(message);
+          if (messages.length > keep) messages.splice(0, messages.length - keep);
+          options.onMessage?.(message);
+          for (const wake of waiters) wake();
+          callback();
+        })
+        .catch((error: Error) => callback(error));
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    port,
+    messages,
+    waitFor(predicate, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (predicate(messages)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(messages);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`mail capture: condition not met within ${timeoutMs} ms (${messages.length} messages captured)`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment and is checked once at start, so a typo in a
+ * deployment fails loudly with the variable's name instead of surfacing later as a
+ * mysterious connection error.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+    .default('postgres://postgres@127.0.0.1:5432/jointdemand'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('jointdemand'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().min(3).default('jointdemand <no-reply@jointdemand.localhost>'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
+  COOKIE_SECURE: booleanFromEnv.optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().positive().max(60).default(15),
+  DATA_DIR: z.string().min(1).default('.data'),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  /** A workflow bundle built ahead (bundleWorkflowCode); without it the worker bundles at start. */
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty variables count as unset: `FOO= npm start` should fall back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Cookies are Secure whenever the public URL is https, unless explicitly overridden. */
+export function cookieSecure(config: Config): boolean {
+  return config.COOKIE_SECURE ?? config.PUBLIC_URL.startsWith('https://');
+}

@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../db/database.js';
+import { importCpvCodes, importUnitCodes, type CpvEntry, type UnitEntry } from '../db/reference-data.js';
+
+/**
+ * The official reference lists live outside the repository (their licence and size keep them
+ * out of it). They are found, in order: $REFERENCE_DATA_DIR; a `shared/data` folder next to the
+ * repository or next to any folder above it; the workspace's `/work/shared/data`.
+ */
+export const CPV_FILE = 'cpv/cpv-2008.en.json';
+export const UNITS_FILE = 'units/uncefact-rec20.en.json';
+
+export class ReferenceDataError extends Error {}
+
+export function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (no package.json above this file)');
+    dir = parent;
+  }
+  return dir;
+}
+
+export function locateReferenceData(): string | undefined {
+  const candidates: string[] = [];
+  if (process.env.REFERENCE_DATA_DIR) candidates.push(resolve(process.env.REFERENCE_DATA_DIR));
+  for (let dir = repositoryRoot(); ; dir = dirname(dir)) {
+    candidates.push(join(dir, '..', 'shared', 'data'), join(dir, 'shared', 'data'));
+    if (dirname(dir) === dir) break;
+  }
+  candidates.push('/work/shared/data');
+  return candidates.find((c) => existsSync(join(c, CPV_FILE)) && existsSync(join(c, UNITS_FILE)));
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ReferenceDataError(`cannot read the ${what} file ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ReferenceDataError(`the ${what} file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Refuses the whole file on any bad entry: a half-imported list would pass wrong codes as known. */
+function rejectIfBad(bad: string[], path: string, what: string): void {
+  if (bad.length === 0) return;
+  const shown = bad.slice(0, 5).join('; ');
+  throw new ReferenceDataError(`the ${what} file ${path} has ${bad.length} bad entr${bad.length === 1 ? 'y' : 'ies'}: ${shown}`);
+}
+
+/** `{"03000000-1": "Agricultural, farming, ..."}` */
+export async function readCpvFile(path: string): Promise<CpvEntry[]> {
+  const json = await readJson(path, 'CPV');
+  if (!isRecord(json)) throw new ReferenceDataError(`the CPV file ${path} must be a JSON object of "code-check digit": label`);
+  const entries: CpvEntry[] = [];
+  const bad: string[] = [];
+  for (const [key, label] of Object.entries(json)) {
+    const m = /^(\d{8})-(\d)$/.exec(key);
+    if (!m) bad.push(`"${key}" is not a CPV code with its check digit (e.g. 45000000-7)`);
+    else if (typeof label !== 'string' || label.trim() === '') bad.push(`"${key}" has no label`);
+    else entries.push({ code8: m[1]!, checkDigit: m[2]!, label: label.trim() });
+  }
+  rejectIfBad(bad, path, 'CPV');
+  return entries;
+}
+
+/** `{"H87": {"name": "piece", "symbol": ""}}` */
+export async function readUnitFile(path: string): Promise<UnitEntry[]> {
+  const json = await readJson(path, 'unit');
+  if (!isRecord(json)) throw new ReferenceDataError(`the unit file ${path} must be a JSON object of code: { name, symbol }`);
+  const entries: UnitEntry[] = [];
+  const bad: string[] = [];
+  for (const [code, value] of Object.entries(json)) {
+    if (!/^[A-Z0-9]{2,3}$/.test(code)) bad.push(`"${code}" is not a Rec 20 code of 2 or 3 capital letters and digits`);
+    else if (!isRecord(value) || typeof value.name !== 'string' || value.name.trim() === '') bad.push(`"${code}" has no name`);
+    else if (value.symbol !== undefined && typeof value.symbol !== 'string') bad.push(`"${code}" has a symbol that is not text`);
+    else entries.push({ code, name: value.name.trim(), symbol: typeof value.symbol === 'string' ? value.symbol : '' });
+  }
+  rejectIfBad(bad, path, 'unit');
+  return entries;
+}
+
+/** Reads both lists, then imports them in one transaction; a bad file changes nothing. */
+export async function importReferenceFiles(db: Db, paths: { cpv: string; units: string }): Promise<{ cpv: number; units: number }> {
+  const cpv = await readCpvFile(paths.cpv);
+  const units = await readUnitFile(paths.units);
+  return db.transaction().execute(async (tx) => ({ cpv: await importCpvCodes(tx, cpv), units: await importUnitCodes(tx, units) }));
+}

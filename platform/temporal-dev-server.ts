@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  process: ChildProcess | null;
+  stop(): Promise<void>;
+}
+
+export function portOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitForTemporal(address: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw new Error(`Temporal did not become ready at ${address}: ${(lastError as Error)?.message}`);
+}
+
+/**
+ * Starts `temporal server start-dev` with its SQLite file under the data directory, so a restart
+ * keeps every workflow. If a Temporal server already answers at the address, it is used as is.
+ */
+export async function startTemporalDevServer(options: {
+  cli: string;
+  address: string;
+  dataDir: string;
+  uiPort?: number;
+  log?: (line: string) => void;
+}): Promise<DevServer> {
+  const [host, portText] = options.address.split(':') as [string, string];
+  const port = Number(portText);
+  if (await portOpen(host, port)) {
+    return { address: options.address, uiUrl: null, process: null, stop: async () => {} };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const uiPort = options.uiPort ?? port + 1000;
+  const child = spawn(
+    options.cli,
+    [
+      'server', 'start-dev',
+      '--ip', host,
+      '--port', String(port),
+      '--ui-port', String(uiPort),
+      '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
+      '--log-level', 'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) options.log?.(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  await waitForTemporal(options.address, 60_000, child);
+  return {
+    address: options.address,
+    uiUrl: `http://${host === '0.0.0.0' ? 'localhost' : host}:${uiPort}`,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}

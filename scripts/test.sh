@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite against real Temporal, PostgreSQL, SMTP and a real browser.
+# Installs what is missing first: npm dependencies, the web build, Chromium; the Temporal CLI
+# is found or built by the test setup itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/ensure-deps.sh
+ensure_node_deps
+ensure_web_build
+ensure_chromium
+npx tsc -p tsconfig.json --noEmit
+npx eslint .
+exec npx vitest run "$@"

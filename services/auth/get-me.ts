@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { findOrganisation, findUser } from '../../db/organisations.js';
+import { DomainError } from '../../domain/errors.js';
+import type { ServiceContext } from '../context.js';
+import { organisationViewSchema, toOrganisationView, userViewSchema } from '../views.js';
+
+export const meSchema = z.object({ user: userViewSchema, organisation: organisationViewSchema }).meta({ id: 'Me' });
+
+export async function getMe(ctx: ServiceContext, userId: string): Promise<z.infer<typeof meSchema>> {
+  const user = await findUser(ctx.db, userId);
+  if (!user) throw new DomainError('not_found', 'User not found');
+  const org = await findOrganisation(ctx.db, user.organisation_id);
+  return {
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      organisationId: user.organisation_id,
+      locale: user.locale,
+      roles: user.roles,
+      isAdmin: user.is_admin,
+    },
+    organisation: toOrganisationView(org!),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/database.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+
+/** What a use-case may use: narrow on purpose, so each is testable against real services. */
+export interface ServiceContext {
+  db: Db;
+  temporal: Client;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_URL' | 'SIGN_IN_LINK_TTL_MINUTES' | 'SESSION_TTL_HOURS'>;
+  logger: Logger;
+}
+
+/** Who asked, as far as the process needs to know. */
+export interface RequestMeta {
+  ip?: string | undefined;
+  method?: string;
+  path?: string;
+  /** Client-supplied Idempotency-Key: a retried request with the same key changes nothing twice. */
+  idempotencyKey?: string | undefined;
+}

@@ -1,0 +1,30 @@
+import { needsOverview } from '../../db/needs.js';
+import { findStatement } from '../../db/statements.js';
+import type { Principal } from '../../domain/authorization.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import { authorizeStatement } from '../statements/authorize-statement.js';
+import { iso } from '../views.js';
+
+/** Who has done what, against which deadline: statuses and dates, never the content. */
+export async function getNeedsOverview(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
+  await authorizeStatement(ctx, principal, statementId, 'viewNeedsOverview', meta);
+  const [statement, rows] = await Promise.all([findStatement(ctx.db, statementId), needsOverview(ctx.db, statementId)]);
+  return {
+    stage: statement!.stage,
+    deadline: iso(statement!.stage_deadline),
+    participants: rows.map((r) => {
+      const latest = r.latest as unknown as { id: string; version: number; status: string; submittedAt: string; confirmedAt: string | null; lines: number } | null;
+      return {
+        organisationId: r.organisation_id,
+        name: r.name,
+        country: r.country,
+        status: r.status,
+        statusReason: r.status_reason,
+        draftSavedAt: iso(r.draft_saved_at),
+        latestVersion: latest
+          ? { id: latest.id, version: latest.version, status: latest.status, lines: latest.lines, submittedAt: iso(latest.submittedAt)!, confirmedAt: iso(latest.confirmedAt) }
+          : null,
+      };
+    }),
+  };
+}

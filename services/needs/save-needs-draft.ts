@@ -1,0 +1,62 @@
+import { appendAudit } from '../../db/audit.js';
+import { contentHash } from '../../db/canonical-json.js';
+import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
+import { findStatement } from '../../db/statements.js';
+import type { Principal, StatementFacts } from '../../domain/authorization.js';
+import { DomainError } from '../../domain/errors.js';
+import { operationOpen, type Stage } from '../../domain/stages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import { authorizeStatement } from '../statements/authorize-statement.js';
+import { iso } from '../views.js';
+import { validateNeeds } from './validate-needs.js';
+
+/**
+ * Drafts are the participant's working copy: saved freely while the stage is open, written by
+ * the API directly (the high-volume path), audited, and checked so the answer can list what
+ * would still stop a submission — without refusing to save it.
+ */
+/** The stage, the deadline and the participant's own status all allow entering needs now. */
+export async function requireNeedsOpen(ctx: ServiceContext, statementId: string, facts: StatementFacts): Promise<void> {
+  if (!operationOpen('saveNeeds', facts.stage)) {
+    throw new DomainError('wrong_stage', `Needs can only be entered while the needs assessment is open, not in ${facts.stage}`);
+  }
+  const statement = await findStatement(ctx.db, statementId);
+  if (statement!.stage_deadline && statement!.stage_deadline.getTime() <= Date.now()) {
+    throw new DomainError('deadline_passed', `The needs assessment closed at ${iso(statement!.stage_deadline)}`);
+  }
+  if (!['joined', 'submitted'].includes(facts.participantStatus ?? '')) {
+    throw new DomainError('conflict', `Your organisation cannot enter needs with the status ${facts.participantStatus}`);
+  }
+}
+
+export async function saveNeedsDraft(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  draft: { lines: unknown[]; answers: Record<string, unknown> },
+  meta: RequestMeta,
+) {
+  const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
+  await requireNeedsOpen(ctx, statementId, facts);
+  const savedAt = await ctx.db.transaction().execute(async (trx) => {
+    const at = await saveDraft(trx, { statementId, orgId: principal.orgId, lines: draft.lines, answers: draft.answers, userId: principal.userId });
+    await appendAudit(trx, {
+      chain: statementId,
+      eventKey: null,
+      statementId,
+      actorUserId: principal.userId,
+      actorOrgId: principal.orgId,
+      action: 'needs_draft_saved',
+      data: { organisationId: principal.orgId, lines: draft.lines.length, draftHash: contentHash(draft) },
+      at,
+    });
+    return at;
+  });
+  const checked = await validateNeeds(ctx.db, statementId, draft);
+  return {
+    savedAt: iso(savedAt)!,
+    stage: facts.stage as Stage,
+    readyToSubmit: 'valid' in checked,
+    problems: 'problems' in checked ? checked.problems : [],
+  };
+}

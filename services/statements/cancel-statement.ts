@@ -1,0 +1,24 @@
+import type { Principal } from '../../domain/authorization.js';
+import { DomainError } from '../../domain/errors.js';
+import { cancelStatementUpdate } from '../../workflows/statement/messages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import type { StatementView } from '../views.js';
+import { actorOf, authorizeStatement } from './authorize-statement.js';
+import { loadStatementView } from './get-statement.js';
+import { updateStatementProcess } from './statement-process.js';
+
+export async function cancelStatement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<StatementView> {
+  const facts = await authorizeStatement(ctx, principal, statementId, 'cancel', meta);
+  if (facts.stage === 'cancelled' || facts.stage === 'abandoned' || facts.stage === 'published') {
+    // The process has ended; answer from the read model instead of asking a finished workflow.
+    throw new DomainError('wrong_stage', `A statement in ${facts.stage} cannot be cancelled`);
+  }
+  await updateStatementProcess(ctx, statementId, cancelStatementUpdate, { actor: actorOf(principal, facts), reason }, meta.idempotencyKey);
+  return loadStatementView(ctx, statementId);
+}

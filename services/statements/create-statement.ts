@@ -1,0 +1,55 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { contentHash } from '../../db/canonical-json.js';
+import type { Principal } from '../../domain/authorization.js';
+import { DomainError } from '../../domain/errors.js';
+import type { StatementDetails } from '../../domain/statement.js';
+import {
+  createStatementUpdate,
+  statementWorkflowId,
+  statementWorkflowType,
+  type StatementWorkflowInput,
+} from '../../workflows/statement/messages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import type { StatementView } from '../views.js';
+import { actorOf } from './authorize-statement.js';
+import { loadStatementView } from './get-statement.js';
+
+/** A retried create with the same Idempotency-Key maps to the same statement id, hence the same workflow. */
+function statementIdFor(orgId: string, idempotencyKey: string | undefined): string {
+  if (!idempotencyKey) return randomUUID();
+  const h = createHash('sha256').update(`${orgId}\n${idempotencyKey}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export async function createStatement(
+  ctx: ServiceContext,
+  principal: Principal,
+  details: StatementDetails,
+  meta: RequestMeta,
+): Promise<{ statement: StatementView; created: boolean }> {
+  if (principal.orgKind !== 'buyer') throw new DomainError('forbidden', 'Only a buyer organisation can lead a joint statement');
+  const statementId = statementIdFor(principal.orgId, meta.idempotencyKey);
+  const detailsHash = contentHash(details);
+  const input: StatementWorkflowInput = { statementId, leadOrgId: principal.orgId };
+  try {
+    await ctx.temporal.workflow.executeUpdateWithStart(createStatementUpdate, {
+      args: [{ actor: actorOf(principal), details, detailsHash }],
+      ...(meta.idempotencyKey ? { updateId: `createStatement:${meta.idempotencyKey}` } : {}),
+      startWorkflowOperation: new WithStartWorkflowOperation(statementWorkflowType, {
+        workflowId: statementWorkflowId(statementId),
+        taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+  } catch (error) {
+    // The same key used again after the first request finished: answer with what it created.
+    const code = (error as { cause?: { type?: string } }).cause?.type;
+    if (meta.idempotencyKey && code === 'conflict') {
+      return { statement: await loadStatementView(ctx, statementId), created: false };
+    }
+    throw error;
+  }
+  return { statement: await loadStatementView(ctx, statementId), created: true };
+}

@@ -1,0 +1,37 @@
+import { contentHash } from '../../db/canonical-json.js';
+import { findStatement } from '../../db/statements.js';
+import type { Principal } from '../../domain/authorization.js';
+import { statementDetailsSchema, type CriticalMassRules, type Schedule, type StatementDetailsPatch } from '../../domain/statement.js';
+import { editStatementUpdate } from '../../workflows/statement/messages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import type { StatementView } from '../views.js';
+import { actorOf, authorizeStatement } from './authorize-statement.js';
+import { loadStatementView } from './get-statement.js';
+import { updateStatementProcess } from './statement-process.js';
+
+export async function editStatement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  patch: StatementDetailsPatch & { expectedVersion?: number | undefined },
+  meta: RequestMeta,
+): Promise<StatementView> {
+  const facts = await authorizeStatement(ctx, principal, statementId, 'edit', meta);
+  const current = await findStatement(ctx.db, statementId);
+  const { expectedVersion, ...changes } = patch;
+  const merged = statementDetailsSchema.parse({
+    title: changes.title ?? current!.title,
+    description: changes.description ?? current!.description,
+    cpvCodes: changes.cpvCodes ?? current!.cpv_codes,
+    schedule: changes.schedule ?? (current!.schedule as Schedule),
+    criticalMass: changes.criticalMass ?? (current!.critical_mass as CriticalMassRules),
+  });
+  await updateStatementProcess(
+    ctx,
+    statementId,
+    editStatementUpdate,
+    { actor: actorOf(principal, facts), details: merged, detailsHash: contentHash(merged), ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+    meta.idempotencyKey,
+  );
+  return loadStatementView(ctx, statementId);
+}

@@ -1,0 +1,26 @@
+import { listStatementsVisibleTo } from '../../db/statements.js';
+import { isCommission, type Principal } from '../../domain/authorization.js';
+import type { Stage } from '../../domain/stages.js';
+import type { ServiceContext } from '../context.js';
+import { iso, type StatementSummary } from '../views.js';
+
+export async function listStatements(
+  ctx: ServiceContext,
+  principal: Principal,
+  filter: { stage?: Stage | undefined; limit: number; offset: number },
+): Promise<StatementSummary[]> {
+  const rows = await listStatementsVisibleTo(
+    ctx.db,
+    { orgId: principal.orgId, seesAll: principal.isAdmin || isCommission(principal) },
+    { ...(filter.stage ? { stage: filter.stage } : {}), limit: filter.limit, offset: filter.offset },
+  );
+  return rows.map((s) => ({
+    id: s.id,
+    title: s.title,
+    cpvCodes: s.cpv_codes,
+    stage: s.stage as Stage,
+    stageDeadline: iso(s.stage_deadline),
+    createdAt: iso(s.created_at)!,
+    leadOrganisationId: s.lead_org_id,
+  }));
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailActivities } from '../activities/mail-activities.js';
+import { createStatementActivities } from '../activities/statement-activities.js';
+import { enqueueMessages } from '../db/outbox.js';
+import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+describe('nothing doubled: retried requests, retried activities, repeated deliveries', () => {
+  let h: Harness;
+  let lead: Awaited<ReturnType<typeof makeActor>>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    lead = await makeActor(h, { kind: 'buyer', country: 'PT' });
+  });
+  afterAll(async () => h?.close());
+
+  it('creates one statement for a retried POST with the same Idempotency-Key', async () => {
+    const key = `create-${Date.now()}`;
+    const [a, b] = await Promise.all([
+      lead.api.post('/api/statements', statementDetails(), { 'idempotency-key': key }),
+      lead.api.post('/api/statements', statementDetails(), { 'idempotency-key': key }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(expect.arrayContaining([201]));
+    expect(a.body.id).toBe(b.body.id);
+    const c = await lead.api.post('/api/statements', statementDetails(), { 'idempotency-key': key });
+    expect([200, 201]).toContain(c.status);
+    expect(c.body.id).toBe(a.body.id);
+    const rows = await h.db.selectFrom('statements').select('id').where('lead_org_id', '=', lead.org.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('records an event once when its activity is retried', async () => {
+    const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
+    const invitee = await makeActor(h, { kind: 'buyer', country: 'ES' });
+    const activities = createStatementActivities({ db: h.db, publicUrl: h.baseUrl });
+    const event = {
+      kind: 'buyers_invited' as const,
+      orgIds: [invitee.org.id],
+      eventKey: `retry-test-${Date.now()}`,
+      statementId,
+      actor: { userId: lead.user.id, orgId: lead.org.id },
+      at: new Date().toISOString(),
+    };
+    const first = await activities.recordStatementEvent(event);
+    const second = await activities.recordStatementEvent(event);
+    expect(first).toEqual({ duplicate: false, mailQueued: 1 });
+    expect(second).toEqual({ duplicate: true, mailQueued: 0 });
+    const audit = await h.db.selectFrom('audit_events').select('id').where('chain', '=', statementId).where('action', '=', 'buyers_invited').execute();
+    expect(audit).toHaveLength(1);
+    const mail = await h.db.selectFrom('outbox').select('id').where('statement_id', '=', statementId).where('key', 'like', 'invitation:%').execute();
+    expect(mail).toHaveLength(1);
+  });
+
+  it('queues a message once per business key and sends it once however often delivery runs', async () => {
+    const key = `test-message:${Date.now()}`;
+    const to = `once-${Date.now()}@test.example`;
+    const message = { key, statementId: null, recipientUserId: null, to, locale: 'en', subject: 'Once only', text: 'Hello' };
+    expect(await enqueueMessages(h.db, [message])).toBe(1);
+    expect(await enqueueMessages(h.db, [message])).toBe(0);
+    const delivery = createMailActivities({ db: h.db, mailer: h.mailer });
+    const row = await h.db.selectFrom('outbox').select('id').where('key', '=', key).executeTakeFirstOrThrow();
+    const results = await Promise.all([
+      delivery.deliverOutboxMessages({ messageIds: [row.id] }),
+      delivery.deliverOutboxMessages({ messageIds: [row.id] }),
+      delivery.deliverOutboxMessages({ messageIds: [row.id] }),
+    ]);
+    expect(results.reduce((n, r) => n + r.sent, 0)).toBe(1);
+    await until(async () => h.mail.messages.filter((m) => m.to.includes(to)).length, (n) => n >= 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.mail.messages.filter((m) => m.to.includes(to))).toHaveLength(1);
+    expect((await delivery.deliverOutboxMessages({ messageIds: [row.id] })).sent).toBe(0);
+  });
+
+  it('keeps a message for later when the relay is down, and sends it once it is back', async () => {
+    const key = `test-relay-down:${Date.now()}`;
+    const to = `relay-${Date.now()}@test.example`;
+    await enqueueMessages(h.db, [{ key, statementId: null, recipientUserId: null, to, locale: 'en', subject: 'Eventually', text: 'Hello' }]);
+    const row = await h.db.selectFrom('outbox').select('id').where('key', '=', key).executeTakeFirstOrThrow();
+    const { createSmtpMailer } = await import('../mail/mailer.js');
+    const deadRelay = createSmtpMailer('smtp://127.0.0.1:1', 'x <x@test.example>', { pool: false });
+    await expect(createMailActivities({ db: h.db, mailer: deadRelay }).deliverOutboxMessages({ messageIds: [row.id] })).rejects.toThrow(/could not be sent yet/);
+    const parked = await h.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect(parked.status).toBe('pending');
+    expect(parked.attempts).toBe(1);
+    expect(parked.last_error).toBeTruthy();
+    expect((await createMailActivities({ db: h.db, mailer: h.mailer }).deliverOutboxMessages({ messageIds: [row.id] })).sent).toBe(1);
+    await h.mail.waitFor((m) => m.some((x) => x.to.includes(to)));
+  });
+});

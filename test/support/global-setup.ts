@@ -1,0 +1,98 @@
+import { Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
+import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
+import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
+import { workflowsPath } from '../../platform/worker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    databaseUrl: string;
+    workflowBundlePath: string;
+    temporalCli: string;
+  }
+}
+
+/**
+ * The SDK gives the dev server a fixed few seconds to come up, which a loaded two-core machine
+ * can miss; then the same binary is started directly with a patient readiness check.
+ */
+async function startTemporal(cli: string): Promise<{ address: string; teardown(): Promise<void> }> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const env = await TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', ui: false, log: { format: 'pretty', level: 'never' } },
+      });
+      return { address: env.address, teardown: () => env.teardown() };
+    } catch (error) {
+      console.warn(`Temporal dev server start attempt ${attempt} failed: ${(error as Error).message}`);
+    }
+  }
+  const port = await freePort();
+  const server = await startTemporalDevServer({ cli, address: `127.0.0.1:${port}`, dataDir: mkdtempSync(path.join(os.tmpdir(), 'jd-temporal-')), uiPort: await freePort() });
+  return { address: server.address, teardown: () => server.stop() };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * One real Temporal dev server and one fresh PostgreSQL database for the whole run; each test
+ * file then starts its own worker (on its own task queue), API and SMTP capture against them.
+ */
+export default async function setup(project: TestProject) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cli = await findOrBuildTemporalCli((m) => console.log(m));
+  const env = await startTemporal(cli);
+
+  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const url = new URL(base);
+  const dbName = `jd_test_${Date.now()}_${process.pid}`;
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  await migrateToLatest(databaseUrl);
+  // Need lines are checked against the official CPV and unit lists, as in production.
+  const dataDir = locateReferenceData();
+  if (!dataDir) throw new Error('Reference data (CPV 2008, UN/CEFACT Rec 20) not found: set REFERENCE_DATA_DIR to the shared data folder');
+  const db = createDb(databaseUrl, 2);
+  await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
+  await db.destroy();
+
+  // Bundling takes seconds; do it once and share the code with every test file's worker.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bundle-'));
+  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  const workflowBundlePath = path.join(dir, 'workflows.js');
+  writeFileSync(workflowBundlePath, code);
+
+  project.provide('temporalAddress', env.address);
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('temporalCli', cli);
+
+  return async () => {
+    await env.teardown();
+    const admin = new URL(base);
+    admin.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`drop database if exists "${dbName}" with (force)`);
+    await client.end();
+  };
+}

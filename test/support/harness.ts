@@ -1,0 +1,293 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { insertApiToken, newSecret } from '../../db/credentials.js';
+import { createDb, type Db } from '../../db/database.js';
+import { insertOrganisation, insertUser } from '../../db/organisations.js';
+import type { Organisation, User } from '../../db/schema.js';
+import { startCaptureServer, type CaptureServer } from '../../mail/capture-server.js';
+import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
+import { loadConfig, type Config } from '../../platform/config.js';
+import { createLogger } from '../../platform/logger.js';
+import { createWorker } from '../../platform/worker.js';
+import type { ServiceContext } from '../../services/context.js';
+
+let runtimeInstalled = false;
+function ensureRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* installed already in this process */
+  }
+}
+
+export interface Harness {
+  db: Db;
+  temporal: Client;
+  mail: CaptureServer;
+  mailer: Mailer;
+  baseUrl: string;
+  config: Config;
+  ctx: ServiceContext;
+  taskQueue: string;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Real services for one test file: the run's Temporal dev server and database, an SMTP capture
+ * server, a worker on a task queue of its own, and the API listening on a free port.
+ */
+export async function startHarness(options: { worker?: boolean } = {}): Promise<Harness> {
+  ensureRuntime();
+  const taskQueue = `jd-test-${randomUUID()}`;
+  const mail = await startCaptureServer();
+  const databaseUrl = inject('databaseUrl');
+  const temporalAddress = inject('temporalAddress');
+  let config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+  });
+  const db = createDb(databaseUrl, 5);
+  const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
+  const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '30s' });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const logger = createLogger('silent');
+
+  // The API needs to know its own URL for links in mail; listen first, then build the app.
+  const holder: { handler?: (req: unknown, res: unknown) => void } = {};
+  const { createServer } = await import('node:http');
+  const server: Server = createServer((req, res) => holder.handler!(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  config = { ...config, PUBLIC_URL: baseUrl };
+  const ctx: ServiceContext = { db, temporal, config, logger };
+  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1000 });
+  holder.handler = app as never;
+
+  let worker: { worker: Worker; run: Promise<void>; close: () => Promise<void> } | undefined;
+  const startWorker = async () => {
+    if (worker) return;
+    const created = await createWorker({
+      db,
+      mailer,
+      publicUrl: baseUrl,
+      address: temporalAddress,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    worker = { worker: created.worker, run: created.worker.run(), close: () => created.connection.close() };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const w = worker;
+    worker = undefined;
+    w.worker.shutdown();
+    await w.run;
+    await w.close();
+  };
+  if (options.worker !== false) await startWorker();
+
+  return {
+    db,
+    temporal,
+    mail,
+    mailer,
+    baseUrl,
+    config,
+    ctx,
+    taskQueue,
+    startWorker,
+    stopWorker,
+    async close() {
+      await stopWorker();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+      mailer.close();
+      await mail.close();
+      await db.destroy();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client that keeps a session cookie or sends a bearer token, like a real client would. */
+export class ApiClient {
+  cookie: string | undefined;
+  constructor(
+    readonly baseUrl: string,
+    readonly auth: { cookie?: string; bearer?: string } = {},
+  ) {
+    this.cookie = auth.cookie;
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined && typeof body !== 'string') h['content-type'] ??= 'application/json';
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.auth.bearer) h.authorization = `Bearer ${this.auth.bearer}`;
+    const res = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('jd_session=')) this.cookie = setCookie.split(';')[0]!;
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  get<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body, headers);
+  }
+  put<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', path, body, headers);
+  }
+  patch<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PATCH', path, body, headers);
+  }
+  delete<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('DELETE', path, undefined, headers);
+  }
+}
+
+export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@test.example`;
+
+export async function makeOrganisation(
+  h: Harness,
+  o: { kind: Organisation['kind']; name?: string; country: string; buyerLegalType?: string; sme?: boolean },
+): Promise<Organisation> {
+  return insertOrganisation(h.db, {
+    kind: o.kind,
+    name: o.name ?? `${o.kind} ${randomUUID().slice(0, 6)}`,
+    country: o.country,
+    buyer_legal_type: o.kind === 'buyer' ? (o.buyerLegalType ?? 'la') : null,
+    sme: o.kind === 'supplier' ? (o.sme ?? true) : null,
+  });
+}
+
+export async function makeUser(
+  h: Harness,
+  orgId: string,
+  u: { label?: string; email?: string; locale?: string; roles?: string[]; isAdmin?: boolean } = {},
+): Promise<User> {
+  return insertUser(h.db, {
+    organisation_id: orgId,
+    email: u.email ?? uniqueEmail(u.label ?? 'user'),
+    name: u.label ?? 'Test User',
+    locale: u.locale ?? 'en',
+    roles: u.roles ?? [],
+    is_admin: u.isAdmin ?? false,
+  });
+}
+
+/** A member of a new organisation, authenticated with an API token (quick, for setting the scene). */
+export async function makeActor(
+  h: Harness,
+  o: Parameters<typeof makeOrganisation>[1],
+  u: Parameters<typeof makeUser>[2] = {},
+): Promise<{ org: Organisation; user: User; api: ApiClient }> {
+  const org = await makeOrganisation(h, o);
+  const user = await makeUser(h, org.id, u);
+  const secret = newSecret('jd_');
+  await insertApiToken(h.db, { userId: user.id, name: 'test', secret, expiresAt: null });
+  return { org, user, api: new ApiClient(h.baseUrl, { bearer: secret }) };
+}
+
+/** Signs in the way a person does: ask for a link, read it from the captured mail, follow it. */
+export async function signIn(h: Harness, email: string): Promise<ApiClient> {
+  const client = new ApiClient(h.baseUrl);
+  const before = h.mail.messages.length;
+  const res = await client.post('/api/auth/sign-in', { email });
+  if (res.status !== 202) throw new Error(`sign-in request answered ${res.status}`);
+  const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(email.toLowerCase())));
+  const mail = messages.slice(before).find((x) => x.to.includes(email.toLowerCase()))!;
+  const token = new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
+  const verified = await client.post('/api/auth/verify', { token });
+  if (verified.status !== 200) throw new Error(`verify answered ${verified.status}`);
+  return client;
+}
+
+export function statementDetails(overrides: Record<string, unknown> = {}) {
+  const year = new Date().getUTCFullYear();
+  return {
+    title: 'Zero-emission construction machinery',
+    description: 'Electric excavators and wheel loaders for city construction sites.',
+    cpvCodes: ['43260000-3', '34144900'],
+    schedule: {
+      needsAssessment: 'P30D',
+      confirmation: 'P14D',
+      reminderOffsets: ['P7D', 'P1D'],
+      deliveryFromYear: year + 1,
+      deliveryToYear: year + 3,
+      expectedProcurementStart: `${year + 1}-03-01`,
+    },
+    criticalMass: { minBuyers: 3, minCountries: 2, minTotalValueEur: '1000000' },
+    ...overrides,
+  };
+}
+
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const deliveryYear = new Date().getUTCFullYear() + 1;
+
+/** A valid need line; override what a test is about. */
+export function needLine(overrides: Record<string, unknown> = {}) {
+  return {
+    cpvCode: '43260000-3',
+    description: 'Electric excavator, 20 t class',
+    quantity: '4',
+    unit: 'H87',
+    unitPrice: '450000',
+    currency: 'EUR',
+    delivery: { year: deliveryYear },
+    ...overrides,
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time (a crowd of clients, not a stampede). */
+export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return results;
+}

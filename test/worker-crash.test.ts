@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifyAuditChain } from '../db/audit.js';
+import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+/** The production worker entry point in its own process, so it can be killed like a real crash. */
+function startWorkerProcess(h: Harness): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bin/worker.ts')], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: h.taskQueue,
+      SMTP_URL: h.config.SMTP_URL,
+      PUBLIC_URL: h.baseUrl,
+      WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker running')) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('a worker process killed between two steps', () => {
+  let h: Harness;
+  let worker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: false });
+  });
+  afterAll(async () => {
+    if (worker && worker.exitCode === null && worker.signalCode === null) await kill(worker);
+    await h?.close();
+  });
+
+  it('loses nothing and doubles nothing once a new worker takes over', async () => {
+    const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
+    const buyers = await Promise.all(['DK', 'SE', 'EE'].map((country) => makeActor(h, { kind: 'buyer', country })));
+    worker = await startWorkerProcess(h);
+
+    const created = await lead.api.post('/api/statements', statementDetails());
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) })).status).toBe(200);
+    await h.mail.waitFor((m) => buyers.every((b) => m.some((x) => x.to.includes(b.user.email.toLowerCase()))));
+    // "Between two steps": the invitation step is over once its mail is marked sent. (A crash in the
+    // millisecond between the relay accepting a message and that mark is the one window SMTP leaves;
+    // the resend then carries the same Message-ID. The fan-out crash test covers crashes mid-send.)
+    await until(
+      () => h.db.selectFrom('outbox').select('id').where('statement_id', '=', id).where('status', '!=', 'sent').execute(),
+      (rows) => rows.length === 0,
+    );
+
+    await kill(worker);
+
+    // With no worker, the requests wait; they are not lost and not answered wrongly.
+    const accepting = buyers.map((b) => b.api.post(`/api/statements/${id}/invitation/accept`));
+    const settled = await Promise.race([Promise.all(accepting).then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 3000))]);
+    expect(settled).toBe('waiting');
+
+    worker = await startWorkerProcess(h);
+    const answers = await Promise.all(accepting);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+
+    // One "accepted" notice to the lead per buyer, and still exactly one invitation each.
+    await h.mail.waitFor((m) => m.filter((x) => x.to.includes(lead.user.email.toLowerCase())).length >= 3);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.mail.messages.filter((x) => x.to.includes(lead.user.email.toLowerCase()))).toHaveLength(3);
+    for (const b of buyers) expect(h.mail.messages.filter((x) => x.to.includes(b.user.email.toLowerCase()))).toHaveLength(1);
+
+    const statement = await until(() => lead.api.get(`/api/statements/${id}`), (r) => r.body.participants.every((p: any) => p.status === 'joined'));
+    expect(statement.body.participants).toHaveLength(4); // the lead and the three it invited
+    const audit = await lead.api.get(`/api/statements/${id}/audit`);
+    expect(audit.body.events.map((e: any) => e.action)).toEqual([
+      'statement_created',
+      'buyers_invited',
+      'invitation_answered',
+      'invitation_answered',
+      'invitation_answered',
+    ]);
+    expect((await verifyAuditChain(h.db, id)).valid).toBe(true);
+    const pending = await h.db.selectFrom('outbox').select('id').where('statement_id', '=', id).where('status', '!=', 'sent').execute();
+    expect(pending).toHaveLength(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `unit` for pure code (domain rules, mapping), fast and service-free; and
+ * `integration` for everything that talks to the real Temporal dev server, PostgreSQL, SMTP
+ * and Chromium. Both use forked processes: the Temporal native module is not thread-safe.
+ */
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['domain/**/*.test.ts', 'i18n/**/*.test.ts', 'platform/**/*.test.ts', 'db/**/*.unit.test.ts', 'api/**/*.unit.test.ts'],
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          pool: 'forks',
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          // Each file starts its own worker, API and SMTP capture against the shared servers.
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,125 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+/**
+ * The one way the web application talks to the server: a client typed from the OpenAPI
+ * document the server generates from its own zod schemas (`npm run build:web` regenerates
+ * `schema.d.ts`), so a changed request or response shape breaks the web build, not the user.
+ */
+export const api = createClient<paths>({
+  baseUrl: '',
+  credentials: 'include',
+  headers: { Accept: 'application/json, application/problem+json' },
+});
+
+export type Schemas = components['schemas'];
+export type Me = Schemas['Me'];
+export type Organisation = Schemas['Organisation'];
+export type Statement = Schemas['Statement'];
+export type StatementSummary = Schemas['StatementSummary'];
+export type StatementDetails = Schemas['StatementDetails'];
+export type StatementDetailsPatch = Schemas['StatementDetailsPatch'];
+export type Participant = Schemas['Participant'];
+export type Stage = Statement['stage'];
+export type ParticipantStatus = Participant['status'];
+export type FieldProblem = NonNullable<Schemas['Problem']['errors']>[number];
+
+/** Problem codes the server sends (api/problem.ts), plus `network` for a request that never got an answer. */
+export const problemCodes = [
+  'invalid_input',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'wrong_stage',
+  'conflict',
+  'deadline_passed',
+  'unprocessable',
+  'internal',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
+  'network',
+] as const;
+export type ProblemCode = (typeof problemCodes)[number];
+
+/** An RFC 9457 problem from the server, or a network failure, as one error type the pages can show. */
+export class ApiProblem extends Error {
+  readonly status: number;
+  readonly code: ProblemCode;
+  /** The server's explanation (English); pages show it beneath a translated summary. */
+  readonly detail: string | undefined;
+  readonly errors: FieldProblem[];
+
+  constructor(status: number, code: ProblemCode, detail: string | undefined, errors: FieldProblem[] = []) {
+    super(detail ?? code);
+    this.name = 'ApiProblem';
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+    this.errors = errors;
+  }
+
+  static fromResponse(status: number, body: unknown): ApiProblem {
+    const p = (typeof body === 'object' && body !== null ? body : {}) as Partial<Schemas['Problem']>;
+    const code = (problemCodes as readonly string[]).includes(p.code ?? '') ? (p.code as ProblemCode) : codeForStatus(status);
+    const errors = Array.isArray(p.errors) ? p.errors.filter((e) => typeof e?.field === 'string' && typeof e.rule === 'string') : [];
+    return new ApiProblem(status, code, typeof p.detail === 'string' ? p.detail : undefined, errors);
+  }
+}
+
+function codeForStatus(status: number): ProblemCode {
+  switch (status) {
+    case 400:
+      return 'invalid_input';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 422:
+      return 'unprocessable';
+    case 429:
+      return 'rate_limited';
+    case 503:
+      return 'unavailable';
+    default:
+      return 'internal';
+  }
+}
+
+interface ClientResult<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Awaits an openapi-fetch call and returns its data, or throws an ApiProblem. Pages catch the
+ * problem and show it; nothing else in the application looks at raw responses.
+ */
+export async function call<D>(request: Promise<ClientResult<D>>): Promise<D> {
+  let result: ClientResult<D>;
+  try {
+    result = await request;
+  } catch (error) {
+    throw new ApiProblem(0, 'network', error instanceof Error ? error.message : undefined);
+  }
+  if (!result.response.ok) throw ApiProblem.fromResponse(result.response.status, result.error);
+  return result.data as D;
+}
+
+export function asProblem(error: unknown): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  return new ApiProblem(0, 'internal', error instanceof Error ? error.message : undefined);
+}
+
+/** A random key for the Idempotency-Key header; works without a secure context too. */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

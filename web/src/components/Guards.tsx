@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation } from 'react-router';
+import { useSession } from '../auth/session';
+import { ErrorSummary } from './ErrorSummary';
+import { Loading } from './Loading';
+import { PageHeading } from './PageHeading';
+
+/** Pages for signed-in users; others are sent to sign in. */
+export function RequireSignIn({ children }: { children: ReactNode }) {
+  const { session } = useSession();
+  const location = useLocation();
+  if (session.status === 'loading') return <Loading />;
+  if (session.status === 'error') return <SessionUnavailable />;
+  if (session.status === 'signedOut') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+/** Pages for signed-out visitors (sign in); signed-in users go to their statements. */
+export function RequireSignedOut({ children }: { children: ReactNode }) {
+  const { session } = useSession();
+  if (session.status === 'loading') return <Loading />;
+  if (session.status === 'signedIn') return <Navigate to="/statements" replace />;
+  return children;
+}
+
+function SessionUnavailable() {
+  const { t } = useTranslation();
+  const { session, refresh } = useSession();
+  return (
+    <>
+      <PageHeading>{t('session.unavailableTitle')}</PageHeading>
+      <ErrorSummary problem={session.status === 'error' ? session.problem : undefined} />
+      <button type="button" className="button button--primary" onClick={() => void refresh()}>
+        {t('common.retry')}
+      </button>
+    </>
+  );
+}

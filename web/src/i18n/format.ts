@@ -1,0 +1,90 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/**
+ * Locale-aware formatting with Intl: dates, numbers, money, countries and durations read the
+ * same way the rest of the interface does. Every page formats through this hook.
+ */
+export interface Formatter {
+  locale: string;
+  /** A calendar date (YYYY-MM-DD or an ISO date-time), without a time. */
+  date: (iso: string) => string;
+  /** A moment, with date and time in the user's time zone. */
+  dateTime: (iso: string) => string;
+  /** "in 3 days", "2 hours ago". */
+  relative: (iso: string, now?: Date) => string;
+  number: (value: number | string) => string;
+  /** A year without digit grouping. */
+  year: (value: number) => string;
+  /** Money from a decimal string, never through a float round-trip when the browser supports it. */
+  currency: (value: string | number, currency?: string) => string;
+  country: (code: string) => string;
+  /** An ISO 4217 currency code in words ("euro"), or the code when the browser does not know it. */
+  currencyName: (code: string) => string;
+  /** An ISO 8601 duration as words when it is whole days; otherwise as written. */
+  duration: (iso: string) => string;
+  list: (items: string[]) => string;
+}
+
+const durationPattern = /^P(?:(\d+)W)?(?:(\d+)D)?$/;
+
+/** Whole days of a duration like P30D or P2W, or undefined for anything finer. */
+export function durationDays(iso: string): number | undefined {
+  const m = durationPattern.exec(iso);
+  if (!m || iso === 'P') return undefined;
+  return Number(m[1] ?? 0) * 7 + Number(m[2] ?? 0);
+}
+
+export function createFormatter(locale: string): Formatter {
+  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+  const numberFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 6 });
+  const yearFmt = new Intl.NumberFormat(locale, { useGrouping: false });
+  const relativeFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const dayFmt = new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' });
+  const listFmt = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  let regionNames: Intl.DisplayNames | undefined;
+  let currencyNames: Intl.DisplayNames | undefined;
+  try {
+    regionNames = new Intl.DisplayNames([locale], { type: 'region' });
+    currencyNames = new Intl.DisplayNames([locale], { type: 'currency' });
+  } catch {
+    regionNames = undefined;
+  }
+  return {
+    locale,
+    date: (iso) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
+    dateTime: (iso) => dateTimeFmt.format(new Date(iso)),
+    relative: (iso, now = new Date()) => {
+      const seconds = Math.round((new Date(iso).getTime() - now.getTime()) / 1000);
+      const abs = Math.abs(seconds);
+      if (abs < 60) return relativeFmt.format(seconds, 'second');
+      if (abs < 3600) return relativeFmt.format(Math.round(seconds / 60), 'minute');
+      if (abs < 86_400) return relativeFmt.format(Math.round(seconds / 3600), 'hour');
+      return relativeFmt.format(Math.round(seconds / 86_400), 'day');
+    },
+    number: (value) => numberFmt.format(value as Intl.StringNumericLiteral),
+    year: (value) => yearFmt.format(value),
+    currency: (value, currency = 'EUR') =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(value as Intl.StringNumericLiteral),
+    country: (code) => regionNames?.of(code) ?? code,
+    currencyName: (code) => {
+      try {
+        return currencyNames?.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
+    duration: (iso) => {
+      const days = durationDays(iso);
+      return days === undefined ? iso : dayFmt.format(days);
+    },
+    list: (items) => listFmt.format(items),
+  };
+}
+
+export function useFormat(): Formatter {
+  const { i18n } = useTranslation();
+  const locale = i18n.resolvedLanguage ?? i18n.language;
+  return useMemo(() => createFormatter(locale), [locale]);
+}

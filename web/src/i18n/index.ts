@@ -1,0 +1,76 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import de from './de.json';
+import en from './en.json';
+import fr from './fr.json';
+
+/**
+ * The interface languages. Every visible string comes from these catalogues (catalogues.test.ts
+ * checks they have the same keys and no empty values); the type declarations in i18next.d.ts
+ * make an unknown key a compile error.
+ */
+export const locales = ['en', 'fr', 'de'] as const;
+export type Locale = (typeof locales)[number];
+
+export const resources = { en: { translation: en }, fr: { translation: fr }, de: { translation: de } } as const;
+
+const STORAGE_KEY = 'jd.locale';
+/** Set when the language was chosen while signed out, so it is saved to the account at the next sign-in. */
+const PENDING_KEY = 'jd.locale.pending';
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+function storage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The language to start with: the last choice on this device, else the browser's preference, else English. */
+export function initialLocale(): Locale {
+  const stored = storage()?.getItem(STORAGE_KEY);
+  if (isLocale(stored)) return stored;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (isLocale(base)) return base;
+  }
+  return 'en';
+}
+
+export function rememberLocale(locale: Locale, options: { pendingForAccount: boolean }): void {
+  const s = storage();
+  s?.setItem(STORAGE_KEY, locale);
+  if (options.pendingForAccount) s?.setItem(PENDING_KEY, '1');
+  else s?.removeItem(PENDING_KEY);
+}
+
+export function pendingLocaleChoice(): Locale | undefined {
+  const s = storage();
+  const stored = s?.getItem(STORAGE_KEY);
+  return s?.getItem(PENDING_KEY) && isLocale(stored) ? stored : undefined;
+}
+
+function applyDocumentLanguage(locale: string): void {
+  document.documentElement.lang = locale;
+}
+
+i18next.on('languageChanged', applyDocumentLanguage);
+
+export const i18nReady = i18next.use(initReactI18next).init({
+  resources,
+  lng: initialLocale(),
+  fallbackLng: 'en',
+  supportedLngs: [...locales],
+  // React escapes what it renders.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  initAsync: false,
+});
+
+applyDocumentLanguage(i18next.language);
+
+export default i18next;

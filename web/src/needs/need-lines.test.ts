@@ -1,0 +1,90 @@
+import type { TFunction } from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { parseDecimalInput } from '../forms/decimal';
+import { emptyLine, lineFromSaved, lineToRequest, lineValue, totalsByCurrency, uiPathFor, validateLine, type NeedLineValues } from './need-lines';
+
+const t = ((key: string) => key) as unknown as TFunction;
+const line = (patch: Partial<NeedLineValues>): NeedLineValues => ({ ...emptyLine({ fromYear: 2027 }), ...patch });
+
+describe('typed decimals', () => {
+  it('reads each language’s own convention', () => {
+    expect(parseDecimalInput('1 250,50', 'fr')).toBe('1250.5');
+    expect(parseDecimalInput('1.250,50', 'de')).toBe('1250.5');
+    expect(parseDecimalInput('1,250.50', 'en')).toBe('1250.5');
+    expect(parseDecimalInput('1250.5', 'de')).toBe('1250.5');
+    expect(parseDecimalInput('1.250', 'de')).toBe('1250');
+    expect(parseDecimalInput('0,125', 'de')).toBe('0.125');
+    expect(parseDecimalInput('12', 'en')).toBe('12');
+    expect(parseDecimalInput('-3', 'en')).toBe('-3');
+  });
+
+  it('refuses what is not a number', () => {
+    for (const bad of ['', 'abc', '1.2.3,4,5', '1,2,3.4.5', '12a', '--1']) expect(parseDecimalInput(bad, 'en')).toBeUndefined();
+  });
+});
+
+describe('estimated value of a line', () => {
+  it('is (quantity + optional + renewals × quantity each) × unit price, exactly', () => {
+    const v = lineValue(line({ quantity: '4', optionalQuantity: '1', renewalCount: '2', renewalQuantityEach: '0.5', unitPrice: '450000.10' }), 'en');
+    expect(v?.quantity.toFixed()).toBe('6');
+    expect(v?.value.toFixed()).toBe('2700000.6');
+  });
+
+  it('does not drift like binary floats', () => {
+    const lines = Array.from({ length: 10 }, () => line({ quantity: '1', unitPrice: '0.1' }));
+    expect(totalsByCurrency(lines, 'en').totals[0]?.value.toFixed()).toBe('1');
+  });
+
+  it('is totalled per currency and leaves out lines it cannot read', () => {
+    const { totals, incomplete } = totalsByCurrency(
+      [line({ quantity: '2', unitPrice: '10' }), line({ quantity: '3', unitPrice: '5', currency: 'SEK' }), line({ quantity: 'x', unitPrice: '1' }), line({ quantity: '1', unitPrice: '0,5' })],
+      'fr',
+    );
+    expect(totals.map((x) => [x.currency, x.value.toFixed(), x.lines])).toEqual([
+      ['EUR', '20.5', 2],
+      ['SEK', '15', 1],
+    ]);
+    expect(incomplete).toBe(1);
+  });
+});
+
+describe('the request and the saved draft', () => {
+  it('sends canonical decimals and whole years, and reads them back', () => {
+    const typed = line({ cpvCode: '43262100-8', description: 'Excavator', quantity: '1 250,5', unit: 'h87', unitPrice: '10', renewalCount: '1', renewalQuantityEach: '2' });
+    const request = lineToRequest(typed, 'fr');
+    expect(request).toMatchObject({
+      cpvCode: '43262100-8',
+      quantity: '1250.5',
+      unit: 'H87',
+      delivery: { year: 2027 },
+      frameworkMonths: null,
+      renewals: { count: 1, quantityEach: '2' },
+    });
+    const back = lineFromSaved(request, 'fr');
+    expect([back.quantity, back.deliveryYear, back.renewalCount]).toEqual(['1250,5', '2027', '1']);
+  });
+
+  it('keeps what cannot be read as typed, so a draft loses nothing', () => {
+    expect(lineToRequest(line({ quantity: 'lots', deliveryYear: '20x7' }), 'en')).toMatchObject({ quantity: 'lots', delivery: { year: '20x7' } });
+  });
+});
+
+describe('checks beside each field', () => {
+  it('names the line and the field', () => {
+    const errors = validateLine(line({ cpvCode: '4326', description: 'x', quantity: '0', unit: 'H87', unitPrice: '-1', deliveryYear: '2031' }), 2, { fromYear: 2027, toYear: 2029 }, 'en', t);
+    expect(errors.map((e) => `${e.path} ${e.message}`)).toEqual([
+      'lines[2].cpvCode needs.errors.cpvFormat',
+      'lines[2].quantity needs.errors.positive',
+      'lines[2].unitPrice needs.errors.notNegative',
+      'lines[2].delivery.year needs.errors.horizon',
+    ]);
+  });
+
+  it('shows server paths at the field that holds them', () => {
+    const lines = [line({ deliveryKind: 'window' })];
+    expect(uiPathFor('lines[0].cpvCheckDigit', lines)).toBe('lines[0].cpvCode');
+    expect(uiPathFor('lines[0].delivery', lines)).toBe('lines[0].delivery.fromYear');
+    expect(uiPathFor('lines[0].quantity', lines)).toBe('lines[0].quantity');
+    expect(uiPathFor('answers.fleet', lines)).toBe('answers.fleet');
+  });
+});

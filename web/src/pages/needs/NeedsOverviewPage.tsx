@@ -1,0 +1,344 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, asProblem, call, type ApiProblem, type Statement } from '../../api/client';
+import { useMe, useSession } from '../../auth/session';
+import { Disclosure } from '../../components/Disclosure';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { TextField } from '../../components/Field';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { StageStepper } from '../../components/StageStepper';
+import { StatusMessage } from '../../components/StatusMessage';
+import type { FieldError } from '../../forms/errors';
+import { useFormat } from '../../i18n/format';
+import { getOverview, getStatement, useLoad, type NeedsOverview } from './load';
+
+/** Stages the lead can close early (the others end on their own). */
+const closable = ['needs_assessment', 'confirmation'] as const;
+const deadlineStages = ['needs_assessment', 'confirmation', 'market_engagement', 'approval'];
+
+/** Who still has to act in a stage. */
+const awaiting: Record<string, string[]> = { needs_assessment: ['invited', 'joined'], confirmation: ['submitted'] };
+
+/** "YYYY-MM-DDTHH:mm" in local time, for a datetime-local field. */
+function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * The lead buyer follows who has done what in the needs assessment and the confirmation:
+ * each participant's status, draft, latest version and dates, against the stage's deadline
+ * and the time left; extends the deadline, or closes the stage early after a confirmation step.
+ */
+export default function NeedsOverviewPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const me = useMe();
+  const { statementId = '' } = useParams();
+  const load = useCallback(async () => {
+    const [statement, overview] = await Promise.all([getStatement(statementId), getOverview(statementId)]);
+    return { statement, overview, at: new Date().toISOString() };
+  }, [statementId]);
+  const { data, problem: loadProblem, reload } = useLoad(load);
+  const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
+  const [, setTick] = useState(0);
+
+  // The time left is re-read every half minute.
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const statement = data?.statement;
+  const overview = data?.overview;
+  const isLead = statement?.lead.id === me.organisation.id;
+  const stage = overview?.stage;
+  const done = async (text: string) => {
+    await reload();
+    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
+  };
+
+  return (
+    <>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to="/statements">{t('nav.statements')}</Link>
+        {statement ? (
+          <>
+            {' '}
+            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
+          </>
+        ) : null}
+      </nav>
+      <PageHeading documentTitle={t('overview.title')}>
+        {t('overview.title')}
+        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
+      </PageHeading>
+      <ErrorSummary problem={loadProblem} />
+      {!data && !loadProblem ? <Loading /> : null}
+
+      {statement && overview ? (
+        <>
+          <section aria-labelledby="progress-heading" className="section">
+            <h2 id="progress-heading" className="visually-hidden">
+              {t('statement.progress')}
+            </h2>
+            <StageStepper stage={overview.stage} />
+          </section>
+
+          <dl className="key-facts">
+            <div>
+              <dt>{t('statement.stage')}</dt>
+              <dd data-testid="overview-stage">{t(`stage.${overview.stage}`)}</dd>
+            </div>
+            <div>
+              <dt>{t('statement.deadline')}</dt>
+              <dd>
+                {overview.deadline ? (
+                  <>
+                    <time dateTime={overview.deadline}>{format.dateTime(overview.deadline)}</time>
+                    <span className="muted">
+                      {' '}
+                      (
+                      {Date.parse(overview.deadline) > Date.now()
+                        ? t('overview.timeLeft', { relative: format.relative(overview.deadline) })
+                        : t('overview.deadlinePassed', { relative: format.relative(overview.deadline) })}
+                      )
+                    </span>
+                  </>
+                ) : (
+                  t('statement.noDeadline')
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('overview.counts')}</dt>
+              <dd>
+                <Counts overview={overview} />
+              </dd>
+            </div>
+          </dl>
+
+          <StatusMessage focus key={message?.n}>
+            {message?.text}
+          </StatusMessage>
+
+          <section aria-labelledby="who-heading" className="section">
+            <div className="section__head">
+              <h2 id="who-heading">{t('overview.whoTitle')}</h2>
+              <button type="button" className="button button--secondary" onClick={() => void done(t('overview.refreshed'))}>
+                {t('overview.refresh')}
+              </button>
+            </div>
+            <p className="muted small">{t('overview.updatedAt', { time: format.dateTime(data.at) })}</p>
+            <ParticipantsOverview overview={overview} myOrganisationId={me.organisation.id} />
+          </section>
+
+          {isLead && stage && deadlineStages.includes(stage) && overview.deadline ? (
+            <section aria-labelledby="manage-heading" className="section actions">
+              <h2 id="manage-heading">{t('overview.manageTitle')}</h2>
+              <ExtendDeadlinePanel statement={statement} deadline={overview.deadline} onDone={done} />
+              {(closable as readonly string[]).includes(stage) ? <CloseStagePanel statement={statement} overview={overview} onDone={done} /> : null}
+            </section>
+          ) : null}
+          <p>
+            <Link to={`/statements/${statement.id}`}>{t('common.backToStatement')}</Link>
+          </p>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Counts({ overview }: { overview: NeedsOverview }) {
+  const { t } = useTranslation();
+  const count = (statuses: string[]) => overview.participants.filter((p) => statuses.includes(p.status)).length;
+  return (
+    <>
+      {t('overview.countsText', {
+        count: overview.participants.length,
+        submitted: count(['submitted']),
+        confirmed: count(['confirmed']),
+        waiting: count(awaiting[overview.stage] ?? []),
+      })}
+    </>
+  );
+}
+
+function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsOverview; myOrganisationId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const waiting = awaiting[overview.stage] ?? [];
+  if (overview.participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
+  return (
+    <div className="table-scroll" role="region" aria-labelledby="who-heading" tabIndex={0}>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('participants.organisation')}</th>
+            <th scope="col">{t('participants.country')}</th>
+            <th scope="col">{t('participants.status')}</th>
+            <th scope="col">{t('overview.draftSaved')}</th>
+            <th scope="col">{t('overview.latestVersion')}</th>
+            <th scope="col">{t('overview.submitted')}</th>
+            <th scope="col">{t('overview.confirmed')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {overview.participants.map((p) => {
+            const v = p.latestVersion;
+            return (
+              <tr key={p.organisationId} className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}>
+                <th scope="row">
+                  {p.name}
+                  {p.organisationId === myOrganisationId ? <span className="tag tag--neutral">{t('participants.you')}</span> : null}
+                </th>
+                <td>{format.country(p.country)}</td>
+                <td>
+                  <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
+                  {waiting.includes(p.status) ? <span className="table__note">{t('overview.stillToAct')}</span> : null}
+                  {p.statusReason ? (
+                    <p className="table__note">
+                      {t('participants.reason')} {p.statusReason}
+                    </p>
+                  ) : null}
+                </td>
+                <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
+                <td>{v ? t('overview.versionText', { version: v.version, count: v.lines }) : t('overview.noVersion')}</td>
+                <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
+                <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ExtendDeadlinePanel({ statement, deadline, onDone }: { statement: Statement; deadline: string; onDone: (text: string) => Promise<void> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { sessionExpired } = useSession();
+  const [value, setValue] = useState(() => localInput(new Date(Math.max(Date.parse(deadline), Date.now()) + 7 * 86_400_000)));
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLDivElement | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const at = new Date(value);
+    setProblem(undefined);
+    if (!value || Number.isNaN(at.getTime())) {
+      setErrors([{ path: 'deadline', message: t('actions.errors.dateTime') }]);
+      requestAnimationFrame(() => ref.current?.focus());
+      return;
+    }
+    if (at.getTime() <= Date.parse(deadline)) {
+      setErrors([{ path: 'deadline', message: t('overview.extend.later', { deadline: format.dateTime(deadline) }) }]);
+      requestAnimationFrame(() => ref.current?.focus());
+      return;
+    }
+    setBusy(true);
+    setErrors([]);
+    try {
+      await call(api.POST('/api/statements/{statementId}/deadline', { params: { path: { statementId: statement.id } }, body: { deadline: at.toISOString() } }));
+      await onDone(t('overview.extend.done', { deadline: format.dateTime(at.toISOString()) }));
+    } catch (error) {
+      const p = asProblem(error);
+      if (p.status === 401) sessionExpired();
+      setProblem(p);
+      setErrors(p.errors.map((e) => ({ path: e.field, message: e.rule, fromServer: true })));
+      requestAnimationFrame(() => ref.current?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="action-panel" aria-labelledby="extend-heading">
+      <h3 id="extend-heading">{t('overview.extend.title')}</h3>
+      <p>{t('overview.extend.intro')}</p>
+      <form noValidate onSubmit={(e) => void submit(e)} className="form form--compact">
+        <ErrorSummary
+          problem={problem}
+          fieldErrors={errors}
+          summaryRef={ref}
+          scope="extend"
+          labelFor={(path) => (path === 'deadline' ? t('overview.extend.deadline') : undefined)}
+        />
+        <TextField
+          path="deadline"
+          scope="extend"
+          type="datetime-local"
+          label={t('overview.extend.deadline')}
+          hint={t('overview.extend.hint', { deadline: format.dateTime(deadline) })}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={errors.find((e) => e.path === 'deadline')}
+        />
+        <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
+          {t('overview.extend.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function CloseStagePanel({ statement, overview, onDone }: { statement: Statement; overview: NeedsOverview; onDone: (text: string) => Promise<void> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { sessionExpired } = useSession();
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLDivElement | null>(null);
+  const stage = overview.stage as (typeof closable)[number];
+  const waiting = overview.participants.filter((p) => (awaiting[stage] ?? []).includes(p.status)).map((p) => p.name);
+
+  const close = async () => {
+    if (busy) return;
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const updated = await call(api.POST('/api/statements/{statementId}/close-stage', { params: { path: { statementId: statement.id } } }));
+      await onDone(t('overview.close.done', { stage: t(`stage.${stage}`), next: t(`stage.${updated.stage}`) }));
+    } catch (error) {
+      const p = asProblem(error);
+      if (p.status === 401) sessionExpired();
+      setProblem(p);
+      requestAnimationFrame(() => ref.current?.focus());
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="action-panel" aria-labelledby="close-heading">
+      <h3 id="close-heading">{t(`overview.close.title.${stage}`)}</h3>
+      <p>{t(`overview.close.intro.${stage}`)}</p>
+      <ErrorSummary problem={problem} summaryRef={ref} />
+      <Disclosure label={t(`overview.close.open.${stage}`)} variant="danger">
+        {(cancel) => (
+          <div className="confirm-step">
+            <p>
+              {waiting.length > 0
+                ? t(`overview.close.consequence.${stage}`, { count: waiting.length, names: format.list(waiting) })
+                : t('overview.close.nobodyWaiting')}
+            </p>
+            <div className="button-row">
+              <button type="button" className="button button--danger" aria-disabled={busy || undefined} onClick={() => void close()}>
+                {t(`overview.close.confirm.${stage}`)}
+              </button>
+              <button type="button" className="button button--link" onClick={cancel}>
+                {t('overview.close.keepOpen')}
+              </button>
+            </div>
+          </div>
+        )}
+      </Disclosure>
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
+import { useSession } from '../../auth/session';
+
+export type SurveyVersion = Omit<Schemas['SurveyVersion'], 'questions'> & { questions: Schemas['SurveyQuestion'][] };
+export type Needs = Schemas['Needs'];
+export type NeedsVersion = Needs['versions'][number];
+export type NeedsOverview = Schemas['NeedsOverview'];
+
+/**
+ * Loads what a page needs in one go and reloads it on demand; a 401 ends the session, any
+ * other problem is kept for the page to show.
+ */
+export function useLoad<T>(load: () => Promise<T>): { data: T | undefined; problem: ApiProblem | undefined; reload: () => Promise<T | undefined>; set: (data: T) => void } {
+  const { sessionExpired } = useSession();
+  const [data, setData] = useState<T | undefined>();
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const reload = useCallback(async () => {
+    try {
+      const value = await load();
+      setData(value);
+      setProblem(undefined);
+      return value;
+    } catch (error) {
+      const p = asProblem(error);
+      if (p.status === 401) sessionExpired();
+      setProblem(p);
+      return undefined;
+    }
+  }, [load, sessionExpired]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, problem, reload, set: setData };
+}
+
+export const getStatement = (statementId: string): Promise<Statement> =>
+  call(api.GET('/api/statements/{statementId}', { params: { path: { statementId } } }));
+
+/** The survey's latest version, or none when the lead has not defined one (404). */
+export async function getSurvey(statementId: string, version?: number): Promise<SurveyVersion | null> {
+  try {
+    return (await call(
+      api.GET('/api/statements/{statementId}/survey', { params: { path: { statementId }, query: version ? { version } : {} } }),
+    )) as SurveyVersion;
+  } catch (error) {
+    if (asProblem(error).status === 404) return null;
+    throw error;
+  }
+}
+
+export const getNeeds = (statementId: string, organisationId: string): Promise<Needs> =>
+  call(api.GET('/api/statements/{statementId}/needs/{organisationId}', { params: { path: { statementId, organisationId } } }));
+
+export const getOverview = (statementId: string): Promise<NeedsOverview> =>
+  call(api.GET('/api/statements/{statementId}/needs-overview', { params: { path: { statementId } } }));

@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next';
+import type { Participant } from '../../api/client';
+import { useFormat } from '../../i18n/format';
+import { useLegalTypeLabel } from './labels';
+
+/** Who takes part, with each organisation's status; the caller's own row is marked. */
+export function ParticipantsTable({ participants, myOrganisationId }: { participants: Participant[]; myOrganisationId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const legalType = useLegalTypeLabel();
+  if (participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
+  return (
+    <div className="table-scroll" role="region" aria-labelledby="participants-heading" tabIndex={0}>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('participants.organisation')}</th>
+            <th scope="col">{t('participants.country')}</th>
+            <th scope="col">{t('participants.type')}</th>
+            <th scope="col">{t('participants.status')}</th>
+            <th scope="col">{t('participants.invited')}</th>
+            <th scope="col">{t('participants.answered')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {participants.map((p) => (
+            <tr key={p.organisationId} className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}>
+              <th scope="row">
+                {p.name}
+                {p.organisationId === myOrganisationId ? <span className="tag tag--neutral">{t('participants.you')}</span> : null}
+              </th>
+              <td>{format.country(p.country)}</td>
+              <td>{p.buyerLegalType ? legalType(p.buyerLegalType) : t('common.notGiven')}</td>
+              <td>
+                <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
+                {p.statusReason ? (
+                  <p className="table__note">
+                    {t('participants.reason')} {p.statusReason}
+                  </p>
+                ) : null}
+              </td>
+              <td>{format.date(p.invitedAt)}</td>
+              <td>{p.respondedAt ? format.date(p.respondedAt) : t('participants.notYet')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

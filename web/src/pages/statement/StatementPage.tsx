@@ -1,0 +1,271 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useParams } from 'react-router';
+import { api, asProblem, call, type ApiProblem, type Me, type Statement } from '../../api/client';
+import { useMe, useSession } from '../../auth/session';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { StageStepper, StageTag } from '../../components/StageStepper';
+import { StatusMessage } from '../../components/StatusMessage';
+import { useFormat } from '../../i18n/format';
+import { canCancel, operationOpen } from '../../process/stages';
+import { CancelPanel } from './actions/CancelPanel';
+import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
+import { InvitePanel } from './actions/InvitePanel';
+import { needsLinksFor, NeedsPanels } from './actions/NeedsPanels';
+import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
+import type { ActionMessage } from './actions/types';
+import { formatCpv } from './cpv';
+import { ParticipantsTable } from './ParticipantsTable';
+
+/** What the signed-in user may do, read from the data; the server enforces the same rules. */
+export function statementActionsFor(statement: Statement, me: Me) {
+  const isLead = statement.lead.id === me.organisation.id;
+  const mine = statement.participants.find((p) => p.organisationId === me.organisation.id);
+  return {
+    isLead,
+    mine,
+    edit: isLead && operationOpen('editStatement', statement.stage),
+    invite: isLead && operationOpen('inviteBuyers', statement.stage),
+    openNeeds: isLead && operationOpen('openNeedsAssessment', statement.stage),
+    cancel: (isLead || me.user.isAdmin) && canCancel(statement.stage),
+    answer: !isLead && mine?.status === 'invited' && operationOpen('answerInvitation', statement.stage),
+    needs: needsLinksFor(statement, isLead, mine),
+  };
+}
+
+export default function StatementPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const me = useMe();
+  const { sessionExpired } = useSession();
+  const { statementId = '' } = useParams();
+  const location = useLocation();
+  const [statement, setStatement] = useState<Statement | undefined>();
+  const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const flash = (location.state as { flash?: 'created' | 'edited' } | null)?.flash;
+  const [message, setMessage] = useState<{ text: ActionMessage; n: number } | undefined>();
+
+  const load = useCallback(async () => {
+    try {
+      setStatement(await call(api.GET('/api/statements/{statementId}', { params: { path: { statementId } } })));
+      setProblem(undefined);
+    } catch (error) {
+      const p = asProblem(error);
+      if (p.status === 401) sessionExpired();
+      setProblem(p);
+    }
+  }, [statementId, sessionExpired]);
+
+  useEffect(() => {
+    setStatement(undefined);
+    void load();
+  }, [load]);
+
+  const onDone = useCallback((updated: Statement, text: ActionMessage) => {
+    setStatement(updated);
+    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
+  }, []);
+
+  const actions = statement ? statementActionsFor(statement, me) : undefined;
+  const hasActions =
+    actions &&
+    (actions.edit || actions.invite || actions.openNeeds || actions.cancel || actions.answer || Object.values(actions.needs).some(Boolean));
+
+  return (
+    <>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to="/statements">{t('nav.statements')}</Link>
+      </nav>
+      <PageHeading documentTitle={statement?.title ?? t('statement.title')}>
+        {statement?.title ?? (problem ? t('statement.title') : t('common.loading'))}
+      </PageHeading>
+      {flash && !message ? <StatusMessage>{t(flash === 'created' ? 'statement.flashCreated' : 'statement.flashEdited')}</StatusMessage> : null}
+      <ErrorSummary problem={problem} />
+      {!statement && !problem ? <Loading /> : null}
+
+      {statement && actions ? (
+        <>
+          <div className="statement-head">
+            <StageTag stage={statement.stage} />
+            <span>{t('statement.ledBy', { lead: statement.lead.name, country: format.country(statement.lead.country) })}</span>
+            {actions.isLead ? <span className="tag tag--neutral">{t('statements.youLead')}</span> : null}
+          </div>
+
+          <section aria-labelledby="progress-heading" className="section">
+            <h2 id="progress-heading" className="visually-hidden">
+              {t('statement.progress')}
+            </h2>
+            <StageStepper stage={statement.stage} />
+          </section>
+
+          {statement.stage === 'cancelled' && statement.cancelReason ? (
+            <div className="notice notice--ended">
+              <h2 className="notice__title">{t('statement.cancelledTitle')}</h2>
+              <p>{t('statement.cancelReason', { reason: statement.cancelReason })}</p>
+            </div>
+          ) : null}
+
+          <dl className="key-facts">
+            <div>
+              <dt>{t('statement.stage')}</dt>
+              <dd>{t(`stage.${statement.stage}`)}</dd>
+            </div>
+            <div>
+              <dt>{t('statement.deadline')}</dt>
+              <dd>
+                {statement.stageDeadline ? (
+                  <>
+                    <time dateTime={statement.stageDeadline}>{format.dateTime(statement.stageDeadline)}</time>
+                    <span className="muted"> ({format.relative(statement.stageDeadline)})</span>
+                  </>
+                ) : (
+                  t('statement.noDeadline')
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('statement.lead')}</dt>
+              <dd>{statement.lead.name}</dd>
+            </div>
+            <div>
+              <dt>{t('statement.participantsCount')}</dt>
+              <dd>
+                {t('statement.participantsSummary', {
+                  count: statement.participants.length,
+                  joined: format.number(statement.participants.filter((p) => ['joined', 'submitted', 'confirmed'].includes(p.status)).length),
+                })}
+              </dd>
+            </div>
+            {actions.mine ? (
+              <div>
+                <dt>{t('statement.yourStatus')}</dt>
+                <dd>{t(`participantStatus.${actions.mine.status}`)}</dd>
+              </div>
+            ) : null}
+          </dl>
+
+          <section aria-labelledby="actions-heading" className="section actions">
+            <h2 id="actions-heading">{t('actions.title')}</h2>
+            <StatusMessage focus key={message?.n}>
+              {message?.text(t, format)}
+            </StatusMessage>
+            {!hasActions ? <p className="muted">{t('actions.none')}</p> : null}
+            {actions.answer ? <InvitationAnswerPanel statement={statement} onDone={onDone} /> : null}
+            <NeedsPanels statement={statement} links={actions.needs} />
+            {actions.edit ? (
+              <section className="action-panel" aria-labelledby="edit-heading">
+                <h3 id="edit-heading">{t('actions.edit.title')}</h3>
+                <p>{t('actions.edit.intro')}</p>
+                <Link className="button button--secondary" to={`/statements/${statement.id}/edit`}>
+                  {t('actions.edit.link')}
+                </Link>
+              </section>
+            ) : null}
+            {actions.invite ? <InvitePanel statement={statement} onDone={onDone} /> : null}
+            {actions.openNeeds ? <OpenNeedsPanel statement={statement} onDone={onDone} /> : null}
+            {actions.cancel ? <CancelPanel statement={statement} onDone={onDone} /> : null}
+          </section>
+
+          <section aria-labelledby="participants-heading" className="section">
+            <h2 id="participants-heading">{t('participants.title')}</h2>
+            <ParticipantsTable participants={statement.participants} myOrganisationId={me.organisation.id} />
+          </section>
+
+          <section aria-labelledby="subject-heading" className="section">
+            <h2 id="subject-heading">{t('statement.subject')}</h2>
+            <p className="prose">{statement.description}</p>
+            <h3>{t('statement.cpvCodes')}</h3>
+            <ul className="code-list">
+              {statement.cpvCodes.map((c) => (
+                <li key={c} className="mono">
+                  {formatCpv(c)}
+                </li>
+              ))}
+            </ul>
+          </section>
+
+          <div className="two-columns">
+            <section aria-labelledby="schedule-heading" className="section">
+              <h2 id="schedule-heading">{t('statement.schedule')}</h2>
+              <dl className="facts">
+                {(['needsAssessment', 'confirmation', 'marketEngagement', 'approval', 'signature'] as const).map((k) => (
+                  <div key={k}>
+                    <dt>{t(`statementForm.durations.${k}`)}</dt>
+                    <dd>{format.duration(statement.schedule[k])}</dd>
+                  </div>
+                ))}
+                <div>
+                  <dt>{t('statementForm.reminders')}</dt>
+                  <dd>
+                    {statement.schedule.reminderOffsets.length > 0
+                      ? t('statement.remindersBefore', { list: format.list(statement.schedule.reminderOffsets.map(format.duration)) })
+                      : t('statement.noReminders')}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('statementForm.deliveryHorizon')}</dt>
+                  <dd>
+                    {t('statement.yearRange', {
+                      from: format.year(statement.schedule.deliveryFromYear),
+                      to: format.year(statement.schedule.deliveryToYear),
+                    })}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('statementForm.expectedProcurementStart')}</dt>
+                  <dd>{format.date(statement.schedule.expectedProcurementStart)}</dd>
+                </div>
+              </dl>
+            </section>
+
+            <section aria-labelledby="mass-heading" className="section">
+              <h2 id="mass-heading">{t('statement.criticalMass')}</h2>
+              <dl className="facts">
+                <div>
+                  <dt>{t('statementForm.minBuyers')}</dt>
+                  <dd>{statement.criticalMass.minBuyers !== undefined ? format.number(statement.criticalMass.minBuyers) : t('statement.noRule')}</dd>
+                </div>
+                <div>
+                  <dt>{t('statementForm.minCountries')}</dt>
+                  <dd>
+                    {statement.criticalMass.minCountries !== undefined ? format.number(statement.criticalMass.minCountries) : t('statement.noRule')}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('statementForm.minTotalValueEur')}</dt>
+                  <dd>
+                    {statement.criticalMass.minTotalValueEur !== undefined
+                      ? format.currency(statement.criticalMass.minTotalValueEur, 'EUR')
+                      : t('statement.noRule')}
+                  </dd>
+                </div>
+              </dl>
+              {statement.criticalMass.minQuantityPerCpv.length > 0 ? (
+                <>
+                  <h3>{t('statementForm.quantityRules')}</h3>
+                  <ul className="plain-list">
+                    {statement.criticalMass.minQuantityPerCpv.map((r, i) => (
+                      <li key={i}>
+                        {t('statement.quantityRuleText', { cpv: formatCpv(r.cpvCode), quantity: format.number(r.minQuantity), unit: r.unit })}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </section>
+          </div>
+
+          <p className="muted small">
+            {t('statement.versionInfo', {
+              version: format.number(statement.detailsVersion),
+              created: format.dateTime(statement.createdAt),
+              updated: format.dateTime(statement.updatedAt),
+            })}
+          </p>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Participant, Statement } from '../../../api/client';
+import { useFormat } from '../../../i18n/format';
+import { operationOpen } from '../../../process/stages';
+
+/** Which needs-assessment pages the signed-in organisation can use now. */
+export function needsLinksFor(statement: Statement, isLead: boolean, mine: Participant | undefined) {
+  const stage = statement.stage;
+  const ended = stage === 'cancelled' || stage === 'abandoned';
+  return {
+    survey: isLead && operationOpen('defineSurvey', stage),
+    overview: isLead && stage !== 'draft' && !ended,
+    enterNeeds: Boolean(mine && operationOpen('saveNeeds', stage) && ['joined', 'submitted'].includes(mine.status)),
+    confirm: Boolean(mine && operationOpen('confirmNeeds', stage) && mine.status === 'submitted'),
+    seeNeeds: Boolean(mine && stage !== 'draft' && ['submitted', 'confirmed', 'withdrawn', 'dropped'].includes(mine.status)),
+  };
+}
+
+/** Panels on the statement page leading to the survey, the needs form and the overview. */
+export function NeedsPanels({ statement, links }: { statement: Statement; links: ReturnType<typeof needsLinksFor> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const base = `/statements/${statement.id}`;
+  const deadline = statement.stageDeadline ? format.dateTime(statement.stageDeadline) : undefined;
+  return (
+    <>
+      {links.enterNeeds || links.confirm ? (
+        <section className="action-panel action-panel--highlight" aria-labelledby="needs-heading">
+          <h3 id="needs-heading">{links.confirm ? t('actions.needs.confirmTitle') : t('actions.needs.enterTitle')}</h3>
+          <p>
+            {links.confirm ? t('actions.needs.confirmIntro') : t('actions.needs.enterIntro')}
+            {deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
+          </p>
+          <Link className="button button--primary" to={`${base}/needs`}>
+            {links.confirm ? t('actions.needs.confirmLink') : t('actions.needs.enterLink')}
+          </Link>
+        </section>
+      ) : links.seeNeeds ? (
+        <section className="action-panel" aria-labelledby="needs-heading">
+          <h3 id="needs-heading">{t('actions.needs.seeTitle')}</h3>
+          <p>{t('actions.needs.seeIntro')}</p>
+          <Link className="button button--secondary" to={`${base}/needs`}>
+            {t('actions.needs.seeLink')}
+          </Link>
+        </section>
+      ) : null}
+      {links.overview ? (
+        <section className="action-panel" aria-labelledby="overview-heading">
+          <h3 id="overview-heading">{t('actions.overview.title')}</h3>
+          <p>{t('actions.overview.intro')}</p>
+          <Link className="button button--secondary" to={`${base}/needs-overview`}>
+            {t('actions.overview.link')}
+          </Link>
+        </section>
+      ) : null}
+      {links.survey ? (
+        <section className="action-panel" aria-labelledby="survey-heading">
+          <h3 id="survey-heading">{t('actions.survey.title')}</h3>
+          <p>{statement.stage === 'draft' ? t('actions.survey.introDraft') : t('actions.survey.introOpen')}</p>
+          <Link className="button button--secondary" to={`${base}/survey`}>
+            {statement.stage === 'draft' ? t('actions.survey.linkDraft') : t('actions.survey.linkOpen')}
+          </Link>
+        </section>
+      ) : null}
+    </>
+  );
+}

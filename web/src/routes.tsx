@@ -1,0 +1,45 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Me } from './api/client';
+import type en from './i18n/en.json';
+
+/**
+ * Every page of the application, in one list. To add a page: write it in `pages/` with a
+ * default export, add one entry here (its path, who may open it and, if it belongs in the main
+ * navigation, its label key and for whom), and add its strings to the three catalogues.
+ * Pages are loaded on demand, so the list can grow without growing the first download.
+ */
+export interface AppRoute {
+  path: string;
+  page: LazyExoticComponent<ComponentType>;
+  /** `signedIn`: sign-in required; `signedOut`: only without a session (sign in); `public`: everyone. */
+  access: 'public' | 'signedIn' | 'signedOut';
+}
+
+export interface NavigationItem {
+  path: string;
+  label: `nav.${keyof typeof en.nav}`;
+  /** NavLink's `end`: highlighted only on this exact path. */
+  end?: boolean;
+  show?: (me: Me) => boolean;
+}
+
+const isBuyer = (me: Me) => me.organisation.kind === 'buyer';
+
+export const routes: AppRoute[] = [
+  { path: '/sign-in', page: lazy(() => import('./pages/SignInPage')), access: 'signedOut' },
+  { path: '/statements', page: lazy(() => import('./pages/StatementsPage')), access: 'signedIn' },
+  { path: '/statements/new', page: lazy(() => import('./pages/CreateStatementPage')), access: 'signedIn' },
+  { path: '/statements/:statementId', page: lazy(() => import('./pages/statement/StatementPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/edit', page: lazy(() => import('./pages/EditStatementPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/survey', page: lazy(() => import('./pages/needs/SurveyPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/needs', page: lazy(() => import('./pages/needs/NeedsPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/needs-overview', page: lazy(() => import('./pages/needs/NeedsOverviewPage')), access: 'signedIn' },
+];
+
+export const navigation: NavigationItem[] = [
+  { path: '/statements', label: 'nav.statements', end: true },
+  { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
+];
+
+/** Where "/" leads. */
+export const homePath = '/statements';

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+/** Unit tests of the web application (`npx vitest run --root web`); pure, no browser needed. */
+export default defineConfig({
+  test: {
+    root: import.meta.dirname,
+    include: ['src/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+  },
+});

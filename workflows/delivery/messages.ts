@@ -1,0 +1,2 @@
+export const deliverMailWorkflowType = 'deliverMailWorkflow';
+export const deliverMailWorkflowId = (messageId: string): string => `mail-${messageId}`;

@@ -1,0 +1,3 @@
+// The worker's workflow bundle entry: everything exported here runs in the deterministic sandbox.
+export { jointStatementWorkflow } from './statement/workflow.js';
+export { deliverMailWorkflow } from './delivery/deliver-mail-workflow.js';

@@ -1,0 +1,191 @@
+import { setHandler } from '@temporalio/workflow';
+import { durationMs } from '../../domain/duration.js';
+import { canCancel } from '../../domain/stages.js';
+import {
+  answerInvitationUpdate,
+  cancelStatementUpdate,
+  createStatementUpdate,
+  defineSurveyUpdate,
+  editStatementUpdate,
+  inviteBuyersUpdate,
+  openNeedsAssessmentUpdate,
+} from './messages.js';
+import { reject, type StatementProcess } from './process.js';
+
+/** Setting a statement up: details, survey, invitations, opening; and cancelling at any stage. */
+export function registerDraftHandlers(p: StatementProcess): void {
+  const s = p.state;
+
+  setHandler(
+    createStatementUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        if (s.created) reject('conflict', 'The statement already exists');
+        await p.record(request.actor, {
+          kind: 'statement_created',
+          leadOrgId: s.leadOrgId,
+          details: request.details,
+          detailsHash: request.detailsHash,
+        });
+        s.created = true;
+        s.detailsVersion = 1;
+        s.detailsHash = request.detailsHash;
+        s.schedule = request.details.schedule;
+        s.surveyVersion = 1;
+        s.participants[s.leadOrgId] = { status: 'joined', version: null, versionId: null, contentHash: null, droppedFrom: null };
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        if (s.created) reject('conflict', 'The statement already exists');
+        if (request.actor.orgId !== s.leadOrgId) reject('forbidden', 'The creator must belong to the lead buyer');
+      },
+    },
+  );
+
+  setHandler(
+    editStatementUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        p.requireOpen('editStatement');
+        const version = s.detailsVersion + 1;
+        await p.record(request.actor, { kind: 'statement_edited', details: request.details, detailsHash: request.detailsHash, version });
+        s.detailsVersion = version;
+        s.detailsHash = request.detailsHash;
+        s.schedule = request.details.schedule;
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('editStatement');
+        p.requireLead(request.actor);
+        if (request.expectedVersion !== undefined && request.expectedVersion !== s.detailsVersion) {
+          reject('conflict', `The statement was changed meanwhile: it is at version ${s.detailsVersion}, not ${request.expectedVersion}`, [
+            { field: 'expectedVersion', rule: `must equal the current version ${s.detailsVersion}` },
+          ]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    defineSurveyUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        p.requireOpen('defineSurvey');
+        // In draft the survey is still being written; once buyers answer it, a change is a new version.
+        const replacesDraft = s.stage === 'draft';
+        const version = replacesDraft ? s.surveyVersion : s.surveyVersion + 1;
+        await p.record(request.actor, { kind: 'survey_defined', version, questions: request.questions, surveyHash: request.surveyHash, replacesDraft });
+        s.surveyVersion = version;
+        s.surveyHash = request.surveyHash;
+        return { version };
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('defineSurvey');
+        p.requireLead(request.actor);
+        if (request.surveyHash === s.surveyHash) reject('conflict', 'The survey is unchanged');
+        if (s.stage !== 'draft') p.requireBeforeDeadline();
+      },
+    },
+  );
+
+  setHandler(
+    inviteBuyersUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        p.requireOpen('inviteBuyers');
+        const invited = request.orgIds.filter((id) => s.participants[id] === undefined);
+        const alreadyInvited = request.orgIds.filter((id) => s.participants[id] !== undefined);
+        if (invited.length > 0) {
+          await p.record(request.actor, { kind: 'buyers_invited', orgIds: invited });
+          for (const id of invited) s.participants[id] = { status: 'invited', version: null, versionId: null, contentHash: null, droppedFrom: null };
+        }
+        return { invited, alreadyInvited, state: p.liveState() };
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('inviteBuyers');
+        p.requireLead(request.actor);
+        const lead = request.orgIds.indexOf(s.leadOrgId);
+        if (lead >= 0) {
+          reject('unprocessable', 'The lead buyer takes part already', [{ field: `organisationIds[${lead}]`, rule: 'must not be the lead buyer' }]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    answerInvitationUpdate,
+    (request) =>
+      p.lock.runShared(request.actor.orgId, async () => {
+        p.requireOpen('answerInvitation');
+        p.requireParticipant(request.actor, 'invited');
+        await p.record(request.actor, {
+          kind: 'invitation_answered',
+          orgId: request.actor.orgId,
+          accepted: request.accept,
+          reason: request.reason ?? null,
+        });
+        s.participants[request.actor.orgId]!.status = request.accept ? 'joined' : 'declined';
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('answerInvitation');
+        const entry = s.participants[request.actor.orgId];
+        if (!entry) reject('forbidden', 'Your organisation has not been invited to this statement');
+        if (entry.status !== 'invited') reject('conflict', `The invitation has been answered already (${entry.status})`);
+        if (s.stage === 'needs_assessment') p.requireBeforeDeadline();
+      },
+    },
+  );
+
+  setHandler(
+    openNeedsAssessmentUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        p.requireOpen('openNeedsAssessment');
+        const deadline = request.deadline ? Date.parse(request.deadline) : Date.now() + durationMs(s.schedule!.needsAssessment);
+        s.round += 1;
+        await p.enterStage(request.actor, 'needs_assessment', deadline, null);
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('openNeedsAssessment');
+        p.requireLead(request.actor);
+        if (request.deadline !== undefined && !(Date.parse(request.deadline) > Date.now())) {
+          reject('unprocessable', 'The deadline must be in the future', [{ field: 'deadline', rule: 'must be in the future' }]);
+        }
+        if (p.orgsWithStatus('joined').filter((id) => id !== s.leadOrgId).length === 0) {
+          reject('unprocessable', 'At least one invited buyer must have joined before the needs assessment opens', [
+            { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
+          ]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    cancelStatementUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        p.requireCreated();
+        if (!canCancel(s.stage)) reject('wrong_stage', `A statement in ${s.stage} cannot be cancelled`);
+        await p.enterStage(request.actor, 'cancelled', null, request.reason);
+        s.cancelReason = request.reason;
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireCreated();
+        if (!canCancel(s.stage)) reject('wrong_stage', `A statement in ${s.stage} cannot be cancelled`);
+        if (request.actor.orgId !== s.leadOrgId && !request.actor.asAdministrator) {
+          reject('forbidden', 'Only the lead buyer or an administrator may cancel');
+        }
+      },
+    },
+  );
+}

@@ -1,0 +1,147 @@
+import { setHandler, uuid4 } from '@temporalio/workflow';
+import type { Actor } from '../../domain/events.js';
+import type { Stage } from '../../domain/stages.js';
+import { isDeadlineStage } from '../../domain/stages.js';
+import {
+  closeStageUpdate,
+  confirmNeedsUpdate,
+  extendDeadlineUpdate,
+  submitNeedsUpdate,
+  withdrawNeedsUpdate,
+} from './messages.js';
+import { reject, type StatementProcess } from './process.js';
+import { closeConfirmation, closedEarly, closeNeedsAssessment } from './stage-needs.js';
+
+/** How each stage with a deadline ends, whether at its deadline or closed early by the lead. */
+const stageClosers: Partial<Record<Stage, (p: StatementProcess, actor: Actor | null, reason: string) => Promise<void>>> = {
+  needs_assessment: closeNeedsAssessment,
+  confirmation: closeConfirmation,
+};
+
+/** A participant's needs: submit (lock a version), withdraw, confirm; the lead's deadline controls. */
+export function registerNeedsHandlers(p: StatementProcess): void {
+  const s = p.state;
+
+  setHandler(
+    submitNeedsUpdate,
+    (request) =>
+      p.lock.runShared(request.actor.orgId, async () => {
+        p.requireOpen('submitNeeds');
+        p.requireBeforeDeadline();
+        const entry = p.requireParticipant(request.actor, 'joined', 'submitted');
+        const versionId = uuid4();
+        const version = (entry.version ?? 0) + 1;
+        await p.record(request.actor, {
+          kind: 'needs_submitted',
+          orgId: request.actor.orgId,
+          versionId,
+          version,
+          surveyVersion: s.surveyVersion,
+          contentHash: request.contentHash,
+          supersedes: entry.versionId,
+        });
+        Object.assign(entry, { status: 'submitted', version, versionId, contentHash: request.contentHash });
+        return { versionId, version };
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('submitNeeds');
+        p.requireBeforeDeadline();
+        p.requireParticipant(request.actor, 'joined', 'submitted');
+      },
+    },
+  );
+
+  setHandler(
+    withdrawNeedsUpdate,
+    (request) =>
+      p.lock.runShared(request.actor.orgId, async () => {
+        p.requireOpen('withdrawNeeds');
+        const entry = p.requireParticipant(request.actor, 'joined', 'submitted');
+        await p.record(request.actor, { kind: 'needs_withdrawn', orgId: request.actor.orgId, reason: request.reason });
+        entry.status = 'withdrawn';
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('withdrawNeeds');
+        p.requireParticipant(request.actor, 'joined', 'submitted');
+      },
+    },
+  );
+
+  setHandler(
+    confirmNeedsUpdate,
+    (request) =>
+      p.lock.runShared(request.actor.orgId, async () => {
+        p.requireOpen('confirmNeeds');
+        p.requireBeforeDeadline();
+        const entry = p.requireParticipant(request.actor, 'submitted');
+        if (entry.versionId !== request.versionId) reject('conflict', 'Only the latest submitted version can be confirmed');
+        await p.record(request.actor, { kind: 'needs_confirmed', orgId: request.actor.orgId, versionId: request.versionId });
+        entry.status = 'confirmed';
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireOpen('confirmNeeds');
+        p.requireBeforeDeadline();
+        const entry = p.requireParticipant(request.actor, 'submitted');
+        if (entry.versionId !== request.versionId) {
+          reject('conflict', `Version ${request.versionId} is not your latest submission`, [
+            { field: 'versionId', rule: 'must be the latest submitted version of your needs' },
+          ]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        if (!isDeadlineStage(s.stage)) reject('wrong_stage', `The ${s.stage} stage has no deadline to extend`);
+        const deadline = Date.parse(request.deadline);
+        await p.record(request.actor, {
+          kind: 'deadline_extended',
+          stage: s.stage,
+          deadline: new Date(deadline).toISOString(),
+          previous: s.deadline === null ? null : new Date(s.deadline).toISOString(),
+        });
+        s.deadline = deadline;
+        s.deadlineSetAt = Date.now();
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireCreated();
+        p.requireLead(request.actor);
+        if (!isDeadlineStage(s.stage)) reject('wrong_stage', `The ${s.stage} stage has no deadline to extend`);
+        const deadline = Date.parse(request.deadline);
+        if (!(deadline > Date.now()) || (s.deadline !== null && deadline <= s.deadline)) {
+          reject('unprocessable', 'A new deadline must be later than the current one', [
+            { field: 'deadline', rule: `must be after the current deadline ${s.deadline === null ? '' : new Date(s.deadline).toISOString()}`.trim() },
+          ]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    closeStageUpdate,
+    (request) =>
+      p.lock.runExclusive(async () => {
+        const close = stageClosers[s.stage];
+        if (!close) reject('wrong_stage', `The ${s.stage} stage cannot be closed early`);
+        await close(p, request.actor, closedEarly);
+        return p.liveState();
+      }),
+    {
+      validator: (request) => {
+        p.requireCreated();
+        p.requireLead(request.actor);
+        if (!stageClosers[s.stage]) reject('wrong_stage', `The ${s.stage} stage cannot be closed early`);
+      },
+    },
+  );
+}

@@ -1,0 +1,157 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../domain/events.js';
+import type { ParticipantStatus, Stage } from '../../domain/stages.js';
+import type { StatementDetails } from '../../domain/statement.js';
+
+/**
+ * Message definitions shared by the workflow and its clients (the API, tests, tools), so both
+ * sides agree on names and shapes by construction.
+ */
+export const statementWorkflowType = 'jointStatementWorkflow';
+export const statementWorkflowId = (statementId: string): string => `statement-${statementId}`;
+
+export interface StatementWorkflowInput {
+  statementId: string;
+  leadOrgId: string;
+}
+
+export interface ParticipantState {
+  orgId: string;
+  status: ParticipantStatus;
+  /** Number of the latest submitted needs version, if any. */
+  version: number | null;
+  versionId: string | null;
+  contentHash: string | null;
+}
+
+/** The live process state, as the workflow itself sees it. */
+export interface StatementLiveState {
+  statementId: string;
+  leadOrgId: string;
+  stage: Stage;
+  stageEnteredAt: string;
+  /** Deadline of the current stage, if it has one. */
+  deadline: string | null;
+  detailsVersion: number;
+  detailsHash: string;
+  participants: ParticipantState[];
+  surveyVersion: number;
+  /** How many times the needs assessment has been opened (a shortfall can reopen it). */
+  round: number;
+  /** The latest aggregate snapshot and its verdict, once aggregated. */
+  aggregate: { snapshotId: string; snapshotHash: string; criticalMassMet: boolean; failedRules: string[] } | null;
+  /** Why aggregation cannot complete (e.g. a missing exchange rate), until it is retried. */
+  aggregationBlocked: { message: string; problems: { field: string; rule: string }[] } | null;
+  cancelReason: string | null;
+}
+
+export interface CreateStatementRequest {
+  actor: Actor;
+  details: StatementDetails;
+  detailsHash: string;
+}
+
+export interface EditStatementRequest {
+  actor: Actor;
+  details: StatementDetails;
+  detailsHash: string;
+  /** Optimistic concurrency: the version the editor started from. */
+  expectedVersion?: number;
+}
+
+export interface InviteBuyersRequest {
+  actor: Actor;
+  orgIds: string[];
+}
+
+export interface InviteBuyersResult {
+  invited: string[];
+  alreadyInvited: string[];
+  state: StatementLiveState;
+}
+
+export interface AnswerInvitationRequest {
+  actor: Actor;
+  accept: boolean;
+  reason?: string;
+}
+
+export interface OpenNeedsAssessmentRequest {
+  actor: Actor;
+  /** Explicit deadline (ISO 8601); otherwise now + the schedule's needs-assessment duration. */
+  deadline?: string;
+}
+
+export interface CancelStatementRequest {
+  actor: Actor;
+  reason: string;
+}
+
+export interface DefineSurveyRequest {
+  actor: Actor;
+  questions: unknown[];
+  surveyHash: string;
+}
+
+export interface SubmitNeedsRequest {
+  actor: Actor;
+  /** Hash of the validated draft; the draft must still have it when it is locked. */
+  contentHash: string;
+}
+
+export interface SubmitNeedsResult {
+  versionId: string;
+  version: number;
+}
+
+export interface WithdrawNeedsRequest {
+  actor: Actor;
+  reason: string;
+}
+
+export interface ConfirmNeedsRequest {
+  actor: Actor;
+  /** The version being signed off; must be the organisation's latest submission. */
+  versionId: string;
+}
+
+export interface ExtendDeadlineRequest {
+  actor: Actor;
+  deadline: string;
+}
+
+export interface CloseStageRequest {
+  actor: Actor;
+}
+
+export type ShortfallDecision =
+  | { decision: 'extend'; deadline: string }
+  | { decision: 'proceed'; justification: string }
+  | { decision: 'abandon'; reason: string };
+
+export type DecideShortfallRequest = { actor: Actor } & ShortfallDecision;
+
+export interface RetryAggregationRequest {
+  actor: Actor;
+}
+
+export const createStatementUpdate = defineUpdate<StatementLiveState, [CreateStatementRequest]>('createStatement');
+export const editStatementUpdate = defineUpdate<StatementLiveState, [EditStatementRequest]>('editStatement');
+export const inviteBuyersUpdate = defineUpdate<InviteBuyersResult, [InviteBuyersRequest]>('inviteBuyers');
+export const answerInvitationUpdate = defineUpdate<StatementLiveState, [AnswerInvitationRequest]>('answerInvitation');
+export const openNeedsAssessmentUpdate = defineUpdate<StatementLiveState, [OpenNeedsAssessmentRequest]>(
+  'openNeedsAssessment',
+);
+export const cancelStatementUpdate = defineUpdate<StatementLiveState, [CancelStatementRequest]>('cancelStatement');
+
+export const defineSurveyUpdate = defineUpdate<{ version: number }, [DefineSurveyRequest]>('defineSurvey');
+export const submitNeedsUpdate = defineUpdate<SubmitNeedsResult, [SubmitNeedsRequest]>('submitNeeds');
+export const withdrawNeedsUpdate = defineUpdate<StatementLiveState, [WithdrawNeedsRequest]>('withdrawNeeds');
+export const confirmNeedsUpdate = defineUpdate<StatementLiveState, [ConfirmNeedsRequest]>('confirmNeeds');
+export const extendDeadlineUpdate = defineUpdate<StatementLiveState, [ExtendDeadlineRequest]>('extendDeadline');
+export const closeStageUpdate = defineUpdate<StatementLiveState, [CloseStageRequest]>('closeStage');
+
+export const decideShortfallUpdate = defineUpdate<StatementLiveState, [DecideShortfallRequest]>('decideShortfall');
+export const retryAggregationUpdate = defineUpdate<StatementLiveState, [RetryAggregationRequest]>('retryAggregation');
+
+export const liveStateQuery = defineQuery<StatementLiveState>('liveState');

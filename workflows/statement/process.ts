@@ -1,0 +1,188 @@
+import { ApplicationFailure, currentUpdateInfo, proxyActivities, uuid4 } from '@temporalio/workflow';
+import type { RecordResult, StatementActivities } from '../../activities/statement-activities.js';
+import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
+import type { Actor, StatementEventBody } from '../../domain/events.js';
+import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
+import type { Schedule } from '../../domain/statement.js';
+import { ProcessLock } from '../lock.js';
+import type { StatementLiveState, StatementWorkflowInput } from './messages.js';
+
+const { recordStatementEvent } = proxyActivities<StatementActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    // A rule broken inside the activity (e.g. a draft changed since it was validated) is final.
+    nonRetryableErrorTypes: ['invalid_input', 'unprocessable', 'conflict'],
+  },
+});
+
+export interface ParticipantEntry {
+  status: ParticipantStatus;
+  version: number | null;
+  versionId: string | null;
+  contentHash: string | null;
+  /** The status before dropping out, restored if the needs assessment reopens. */
+  droppedFrom: ParticipantStatus | null;
+}
+
+/** What survives continue-as-new: ids, statuses and hashes only, never documents. */
+export interface StatementProcessState {
+  statementId: string;
+  leadOrgId: string;
+  created: boolean;
+  stage: Stage;
+  stageEnteredAt: number;
+  deadline: number | null;
+  /** When the current deadline was set or last extended. */
+  deadlineSetAt: number | null;
+  detailsVersion: number;
+  detailsHash: string;
+  schedule: Schedule | null;
+  participants: Record<string, ParticipantEntry>;
+  surveyVersion: number;
+  surveyHash: string;
+  round: number;
+  /** Reminders already sent for the current deadline, as `${stage}|${deadline}|${offset}`. */
+  remindersSent: string[];
+  aggregate: StatementLiveState['aggregate'];
+  aggregationBlocked: StatementLiveState['aggregationBlocked'];
+  retryAggregationRequested: boolean;
+  cancelReason: string | null;
+  mailPending: boolean;
+}
+
+export function initialState(input: StatementWorkflowInput, now: number): StatementProcessState {
+  return {
+    statementId: input.statementId,
+    leadOrgId: input.leadOrgId,
+    created: false,
+    stage: 'draft',
+    stageEnteredAt: now,
+    deadline: null,
+    deadlineSetAt: null,
+    detailsVersion: 0,
+    detailsHash: '',
+    schedule: null,
+    participants: {},
+    surveyVersion: 0,
+    surveyHash: '',
+    round: 0,
+    remindersSent: [],
+    aggregate: null,
+    aggregationBlocked: null,
+    retryAggregationRequested: false,
+    cancelReason: null,
+    mailPending: false,
+  };
+}
+
+export function reject(code: ErrorCode, message: string, problems: FieldProblem[] = []): never {
+  throw ApplicationFailure.create({ type: code, message, details: [problems], nonRetryable: true });
+}
+
+/**
+ * The statement's process: its state, and the few primitives every stage uses to change it
+ * (record an event through an activity, move to another stage, check who may act).
+ */
+export class StatementProcess {
+  readonly lock = new ProcessLock();
+
+  constructor(readonly state: StatementProcessState) {}
+
+  liveState(): StatementLiveState {
+    const s = this.state;
+    return {
+      statementId: s.statementId,
+      leadOrgId: s.leadOrgId,
+      stage: s.stage,
+      stageEnteredAt: new Date(s.stageEnteredAt).toISOString(),
+      deadline: s.deadline === null ? null : new Date(s.deadline).toISOString(),
+      detailsVersion: s.detailsVersion,
+      detailsHash: s.detailsHash,
+      participants: Object.entries(s.participants).map(([orgId, p]) => ({
+        orgId,
+        status: p.status,
+        version: p.version,
+        versionId: p.versionId,
+        contentHash: p.contentHash,
+      })),
+      surveyVersion: s.surveyVersion,
+      round: s.round,
+      aggregate: s.aggregate,
+      aggregationBlocked: s.aggregationBlocked,
+      cancelReason: s.cancelReason,
+    };
+  }
+
+  /** Writes one event through an activity; the update's id (or a replay-stable uuid) makes it idempotent. */
+  async record(actor: Actor | null, body: StatementEventBody): Promise<RecordResult> {
+    const updateId = currentUpdateInfo()?.id;
+    const result = await recordStatementEvent({
+      ...body,
+      eventKey: updateId ? `update:${updateId}:${body.kind}` : `process:${uuid4()}`,
+      statementId: this.state.statementId,
+      actor,
+      at: new Date().toISOString(),
+    });
+    if (result.mailQueued > 0) this.state.mailPending = true;
+    return result;
+  }
+
+  async enterStage(actor: Actor | null, to: Stage, deadline: number | null, reason: string | null): Promise<void> {
+    const from = this.state.stage;
+    if (!canTransition(from, to)) reject('wrong_stage', `A statement cannot move from ${from} to ${to}`);
+    await this.record(actor, {
+      kind: 'stage_changed',
+      from,
+      to,
+      deadline: deadline === null ? null : new Date(deadline).toISOString(),
+      reason,
+    });
+    this.state.stage = to;
+    this.state.stageEnteredAt = Date.now();
+    this.state.deadline = deadline;
+    this.state.deadlineSetAt = Date.now();
+    this.state.remindersSent = [];
+  }
+
+  participant(orgId: string): ParticipantEntry | undefined {
+    return this.state.participants[orgId];
+  }
+
+  orgsWithStatus(...statuses: ParticipantStatus[]): string[] {
+    return Object.entries(this.state.participants)
+      .filter(([, p]) => statuses.includes(p.status))
+      .map(([orgId]) => orgId);
+  }
+
+  requireCreated(): void {
+    if (!this.state.created) reject('not_found', 'The statement does not exist yet');
+  }
+
+  requireOpen(operation: StatementOperation): void {
+    this.requireCreated();
+    if (!operationOpen(operation, this.state.stage)) {
+      reject('wrong_stage', `${operation} is not possible while the statement is in ${this.state.stage}`);
+    }
+  }
+
+  requireBeforeDeadline(): void {
+    if (this.state.deadline !== null && Date.now() >= this.state.deadline) {
+      reject('deadline_passed', `The deadline of this stage passed at ${new Date(this.state.deadline).toISOString()}`);
+    }
+  }
+
+  requireLead(actor: Actor): void {
+    if (actor.orgId !== this.state.leadOrgId) reject('forbidden', 'Only the lead buyer may do this');
+  }
+
+  requireParticipant(actor: Actor, ...statuses: ParticipantStatus[]): ParticipantEntry {
+    const p = this.state.participants[actor.orgId];
+    if (!p) reject('forbidden', 'Your organisation does not take part in this statement');
+    if (statuses.length > 0 && !statuses.includes(p.status)) {
+      reject('conflict', `This is not possible for an organisation whose status is ${p.status}`);
+    }
+    return p;
+  }
+}

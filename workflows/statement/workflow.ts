@@ -1,0 +1,81 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { MailActivities } from '../../activities/mail-activities.js';
+import { isTerminal, type Stage } from '../../domain/stages.js';
+import { registerDraftHandlers } from './handlers-draft.js';
+import { registerNeedsHandlers } from './handlers-needs.js';
+import { liveStateQuery, type StatementWorkflowInput } from './messages.js';
+import { initialState, StatementProcess, type StatementProcessState } from './process.js';
+import { runConfirmation, runNeedsAssessment } from './stage-needs.js';
+
+const { deliverStatementMail } = proxyActivities<MailActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface StatementOutcome {
+  stage: Stage;
+  reason: string | null;
+}
+
+/**
+ * One workflow per joint statement: the source of truth for where its process stands. Stages
+ * with a deadline run their own loop; the others wait for the lead's next decision.
+ */
+export async function jointStatementWorkflow(input: StatementWorkflowInput, carried?: StatementProcessState): Promise<StatementOutcome> {
+  const p = new StatementProcess(carried ?? initialState(input, Date.now()));
+  const s = p.state;
+  let finished = false;
+
+  setHandler(liveStateQuery, () => p.liveState());
+  registerDraftHandlers(p);
+  registerNeedsHandlers(p);
+
+  // E-mail goes out beside the process, never holding up an update's answer; every message is
+  // already in the outbox, so this only has to make sure somebody sends it.
+  const mailPump = (async () => {
+    for (;;) {
+      await condition(() => s.mailPending || finished);
+      if (!s.mailPending) return;
+      s.mailPending = false;
+      await deliverStatementMail({ statementId: s.statementId });
+    }
+  })();
+
+  const finish = async () => {
+    await condition(allHandlersFinished);
+    finished = true;
+    await mailPump;
+  };
+
+  // Started by update-with-start; if the create update was rejected, nothing else can follow.
+  if (!s.created && !(await condition(() => s.created, '1 hour'))) {
+    await finish();
+    return { stage: s.stage, reason: 'never created' };
+  }
+
+  while (!isTerminal(s.stage)) {
+    const stage = s.stage;
+    switch (stage) {
+      case 'needs_assessment':
+        await runNeedsAssessment(p);
+        break;
+      case 'confirmation':
+        await runConfirmation(p);
+        break;
+      default:
+        await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
+    }
+    if (workflowInfo().continueAsNewSuggested && !isTerminal(s.stage)) {
+      // Stop the pump first, then let running updates complete; mail they queue is in the outbox
+      // and the next run's pump sends it.
+      finished = true;
+      await mailPump;
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof jointStatementWorkflow>(input, { ...s, mailPending: true });
+    }
+  }
+
+  await finish();
+  return { stage: s.stage, reason: s.cancelReason };
+}
