@@ -108,7 +108,7 @@ function printRuns(label: string, runs: readonly RunHistory[]) {
 
 async function statementPhases(env: BenchEnvironment) {
   out('set-up of the scene');
-  let started = performance.now();
+  const started = performance.now();
   const [lead] = await createBuyers(env, 1, { prefix: 'Lead', countries: ['FI'] });
   const buyers = await createBuyers(env, participants, { prefix: 'Bench', countries });
   out(`  ${pad(`${int(participants + 1)} buyer organisations, users, tokens`, 34)} ${lpad(secs(performance.now() - started), 9)}  (direct inserts, not counted below)`);
@@ -226,7 +226,8 @@ async function statementPhases(env: BenchEnvironment) {
 
   out();
   out('workflow history (statement)');
-  const runs = printRuns(`statement-${id}`, await workflowRunHistories(env.temporal, `statement-${id}`));
+  const runs = await workflowRunHistories(env.temporal, `statement-${id}`);
+  printRuns(`statement-${id}`, runs);
 
   const updates = 1 /* invite */ + buyers.length /* accept */ + 1 /* open */ + submitters.length /* submit */ + 1 /* close */ + submitters.length; /* confirm */
   const apiRequests = phases.reduce((n, p) => n + p.requests, 0);

@@ -89,7 +89,7 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
     case 'viewNeedsOverview':
       return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer and Commission staff follow who has done what');
     case 'actOnOwnNeeds':
-      return p.orgKind === 'buyer' && s.participantStatus !== null ? allow : forbid('only a participating buyer has needs in this statement');
+      return isLead(p, s) || (p.orgKind === 'buyer' && s.participantStatus !== null) ? allow : forbid('only a participating buyer has needs in this statement');
     case 'respondToInvitation':
       return p.orgKind === 'buyer' && s.participantStatus !== null && !isLead(p, s)
         ? allow

@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 
 /** Temporal warns when one run's history passes these (and fails the run at 51,200 events / 50 MB). */
 export const historyWarnEvents = 10_240;
@@ -23,12 +24,13 @@ export async function workflowRunHistories(client: Client, workflowId: string): 
   const runs: RunHistory[] = [];
   let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId || latest.runId;
   while (runId) {
-    const handle = client.workflow.getHandle(workflowId, runId);
+    const handle: WorkflowHandle = client.workflow.getHandle(workflowId, runId);
     const d = await handle.describe();
     runs.push({ runId, status: d.status.name, events: d.historyLength, bytes: d.historySize ?? 0 });
     if (d.status.name !== 'CONTINUED_AS_NEW') break;
-    const history = await handle.fetchHistory();
-    const last = history.events?.[history.events.length - 1];
+    const history: temporal.api.history.v1.IHistory = await handle.fetchHistory();
+    const events = history.events ?? [];
+    const last: temporal.api.history.v1.IHistoryEvent | undefined = events[events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
