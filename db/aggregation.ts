@@ -10,20 +10,127 @@ import type { DbOrTx } from './database.js';
  *
  * A line's EUR value is (quantity + options + renewals) × unit price ÷ rate, truncated at 22
  * decimals by integer division and then rounded half-up to 20, exactly as domain/money.ts does.
+ * That per-line conversion is most of the cost, so it is done once per line, in one statement
+ * (one snapshot) that returns every grouping:
+ *
+ * 1. `sums`: one pass over the confirmed lines, summing by (code, unit, currency) and by (buyer,
+ *    delivery year). Everything else is rolled up from these few rows: the CPV tree from the
+ *    code rows, buyers, countries, legal types and years from the buyer rows.
+ * 2. `runs`: distinct buyers per CPV node without a distinct count over every (buyer, node) pair
+ *    (which costs more than all the sums). Lines in (buyer, code) order put each buyer's codes
+ *    that share a prefix next to each other, so a line opens a new (buyer, node at level L) run
+ *    exactly when its buyer or the first L digits of its code differ from the line before; a
+ *    repeated code opens none. A node's buyers are the runs opened at its level.
+ *
+ * A node at level L (2 digits for a division, 3 group, 4 class, 5 category, 8 a code below
+ * categories) covers exactly the codes whose first L digits are its own, as domain/cpv.ts has it.
  */
-const lineValues = (statementId: string, rates: Record<string, string>) => sql`
-  select l.version_id, l.organisation_id, o.country, o.buyer_legal_type, l.cpv_code, l.unit, l.currency, l.from_year,
-         l.quantity,
-         l.quantity + l.optional_quantity + l.renewal_count * l.renewal_quantity as total_quantity,
-         case when l.currency = 'EUR'
-           then (l.quantity + l.optional_quantity + l.renewal_count * l.renewal_quantity) * l.unit_price
-           else round(div((l.quantity + l.optional_quantity + l.renewal_count * l.renewal_quantity) * l.unit_price * (10::numeric ^ 22),
-                          (${JSON.stringify(rates)}::jsonb ->> l.currency)::numeric) * 0.0000000000000000000001, 20)
-         end as value_eur
-  from need_lines l
-  join need_versions v on v.id = l.version_id and v.status = 'confirmed'
-  join organisations o on o.id = l.organisation_id
-  where l.statement_id = ${statementId} and v.statement_id = ${statementId}`;
+const statementSql = (statementId: string, rateCurrencies: string[], rateValues: string[]) => sql<AggregateRow>`
+  with
+  lines as not materialized (
+    select l.organisation_id as org, l.cpv_code::text as code, l.unit, l.currency::text as currency, l.from_year as year,
+           l.unit_price, l.quantity, l.quantity + l.optional_quantity + l.renewal_count * l.renewal_quantity as total_quantity
+    from need_lines l
+    join need_versions v on v.id = l.version_id and v.statement_id = l.statement_id and v.status = 'confirmed'
+    where l.statement_id = ${statementId}
+  ),
+  sums as materialized (
+    select grouping(org) = 1 as per_code, code, unit, currency, org, year,
+           sum(value_eur) as value_eur, count(*) as lines, sum(quantity) as quantity, sum(total_quantity) as total_quantity
+    from (
+      select l.*,
+             case when l.currency = 'EUR' then l.total_quantity * l.unit_price
+                  else round(div(l.total_quantity * l.unit_price * 10000000000000000000000::numeric, r.rate) * 0.0000000000000000000001, 20)
+             end as value_eur
+      -- offset 0 keeps the total quantity computed once per line, not once per use
+      from (select * from lines offset 0) l
+      left join unnest(${rateCurrencies}::text[], ${rateValues}::numeric[]) as r(currency, rate) on r.currency = l.currency
+    ) valued
+    group by grouping sets ((code, unit, currency), (org, year))
+  ),
+  by_code as materialized (
+    select code, unit, sum(value_eur) as value_eur, sum(lines) as lines, sum(quantity) as quantity, sum(total_quantity) as total_quantity
+    from sums where per_code group by code, unit
+  ),
+  tree as materialized (
+    select distinct c.code, n.node,
+           case when substr(n.node, 3) = '000000' then 2 when substr(n.node, 4) = '00000' then 3
+                when substr(n.node, 5) = '0000' then 4 when substr(n.node, 6) = '000' then 5 else 8 end as level
+    from (select distinct code from by_code) c
+    cross join lateral unnest(array[substr(c.code, 1, 2) || '000000', substr(c.code, 1, 3) || '00000',
+                                    substr(c.code, 1, 4) || '0000', substr(c.code, 1, 5) || '000', c.code]) as n(node)
+  ),
+  ordered as (
+    select code, org is distinct from lag(org) over w as new_buyer, lag(code) over w as previous
+    from (select org, code collate "C" as code from lines) p
+    window w as (order by org, code)
+  ),
+  runs as (
+    select code,
+           count(*) filter (where new_buyer or substr(previous, 1, 2) <> substr(code, 1, 2)) as opened_2,
+           count(*) filter (where new_buyer or substr(previous, 1, 3) <> substr(code, 1, 3)) as opened_3,
+           count(*) filter (where new_buyer or substr(previous, 1, 4) <> substr(code, 1, 4)) as opened_4,
+           count(*) filter (where new_buyer or substr(previous, 1, 5) <> substr(code, 1, 5)) as opened_5,
+           count(*) filter (where new_buyer or previous <> code) as opened_8
+    from ordered group by code
+  ),
+  node_buyers as (
+    select t.node, sum(case t.level when 2 then r.opened_2 when 3 then r.opened_3 when 4 then r.opened_4 when 5 then r.opened_5 else r.opened_8 end) as buyers
+    from tree t join runs r on r.code = t.code group by t.node
+  ),
+  node_sums as (
+    select t.node, b.unit, grouping(b.unit) = 1 as all_units,
+           sum(b.value_eur) as value_eur, sum(b.lines) as lines, sum(b.quantity) as quantity, sum(b.total_quantity) as total_quantity
+    from by_code b join tree t on t.code = b.code
+    group by grouping sets ((t.node), (t.node, b.unit))
+  ),
+  direct as (
+    select code, unit, grouping(unit) = 1 as all_units,
+           sum(value_eur) as value_eur, sum(lines) as lines, sum(quantity) as quantity, sum(total_quantity) as total_quantity
+    from by_code group by grouping sets ((code), (code, unit))
+  ),
+  buyers as materialized (
+    select o.id, o.name, o.country::text as country, o.buyer_legal_type, sum(s.value_eur) as value_eur, sum(s.lines) as lines
+    from sums s join organisations o on o.id = s.org
+    where not s.per_code group by o.id
+  )
+  select case when s.all_units then 'node' else 'node_unit' end as kind, s.node as key, s.unit, s.value_eur::text, s.lines::text,
+         nb.buyers::text, s.quantity::text, s.total_quantity::text, null::text as name, null::text as country, null::text as legal_type
+    from node_sums s join node_buyers nb on nb.node = s.node
+  union all
+  select case when all_units then 'direct' else 'direct_unit' end, code, unit, value_eur::text, lines::text, null, quantity::text, total_quantity::text, null, null, null
+    from direct
+  union all
+  select 'year', year::text, null, sum(value_eur)::text, sum(lines)::text, count(*)::text, null, null, null, null, null
+    from sums where not per_code group by year
+  union all
+  select 'country', country, null, sum(value_eur)::text, sum(lines)::text, count(*)::text, null, null, null, null, null from buyers group by country
+  union all
+  select 'type', buyer_legal_type, null, sum(value_eur)::text, sum(lines)::text, count(*)::text, null, null, null, null, null from buyers group by buyer_legal_type
+  union all
+  select 'total', null, null, sum(value_eur)::text, sum(lines)::text, count(*)::text, null, null, null, null, null from buyers
+  union all
+  select 'buyer', id::text, null, null, null, null, null, null, name, country, buyer_legal_type from buyers
+  union all
+  select distinct 'currency', currency, null, null, null, null, null, null, null, null, null from sums where per_code
+  union all
+  select 'version', v.id::text, null, null, null, null, null, null, null, null, null
+    from need_versions v
+    where v.statement_id = ${statementId} and v.status = 'confirmed' and exists (select 1 from need_lines l where l.version_id = v.id)`;
+
+interface AggregateRow {
+  kind: 'node' | 'node_unit' | 'direct' | 'direct_unit' | 'year' | 'country' | 'type' | 'total' | 'buyer' | 'currency' | 'version';
+  key: string | null;
+  unit: string | null;
+  value_eur: string | null;
+  lines: string | null;
+  buyers: string | null;
+  quantity: string | null;
+  total_quantity: string | null;
+  name: string | null;
+  country: string | null;
+  legal_type: string | null;
+}
 
 const n = (v: string | null | undefined) => normaliseDecimal(v ?? '0');
 
@@ -40,92 +147,63 @@ export async function confirmedCurrencies(db: DbOrTx, statementId: string): Prom
 }
 
 export async function aggregateConfirmedNeeds(db: DbOrTx, statementId: string, rates: ExchangeRateTable): Promise<Aggregate> {
-  const currencies = await confirmedCurrencies(db, statementId);
+  // Only usable rates go to SQL (a zero or malformed one would fail there obscurely); a line in a
+  // currency without one gets no value, and the currencies that occurred are checked below,
+  // before any of it is used.
+  const usable = Object.keys(rates.rates).filter((c) => c !== 'EUR' && missingRates([c], rates).length === 0);
+  const { rows } = await statementSql(statementId, usable, usable.map((c) => rates.rates[c]!)).execute(db);
+
+  const of = (kind: AggregateRow['kind']) => rows.filter((r) => r.kind === kind);
+  const currencies = of('currency').map((r) => r.key!.trim()).sort();
   const missing = missingRates(currencies, rates);
   if (missing.length > 0) throw missingRateError(missing);
 
-  // One pass over the lines for every flat grouping; grouping() tells the sets apart.
-  const flat = await sql<{
-    g_country: number; g_year: number; g_type: number; g_code: number; g_unit: number;
-    country: string | null; from_year: number | null; buyer_legal_type: string | null; cpv_code: string | null; unit: string | null;
-    value_eur: string; lines: string; buyers: string; quantity: string; total_quantity: string;
-  }>`
-    with l as (${lineValues(statementId, rates.rates)})
-    select grouping(country) as g_country, grouping(from_year) as g_year, grouping(buyer_legal_type) as g_type,
-           grouping(cpv_code) as g_code, grouping(unit) as g_unit,
-           country, from_year, buyer_legal_type, cpv_code, unit,
-           sum(value_eur)::text as value_eur, count(*)::text as lines, count(distinct organisation_id)::text as buyers,
-           sum(quantity)::text as quantity, sum(total_quantity)::text as total_quantity
-    from l
-    group by grouping sets ((), (country), (from_year), (buyer_legal_type), (cpv_code), (cpv_code, unit))`.execute(db);
-
-  // Every node of the CPV tree a line falls under (its code and its ancestors, without repeats).
-  const nodes = await sql<{ g_unit: number; node: string; unit: string | null; value_eur: string; lines: string; buyers: string; quantity: string; total_quantity: string }>`
-    with l as (${lineValues(statementId, rates.rates)})
-    select grouping(unit) as g_unit, node, unit,
-           sum(value_eur)::text as value_eur, count(*)::text as lines, count(distinct organisation_id)::text as buyers,
-           sum(quantity)::text as quantity, sum(total_quantity)::text as total_quantity
-    from l
-    cross join lateral (
-      select distinct unnest(array[
-        substr(l.cpv_code, 1, 2) || '000000', substr(l.cpv_code, 1, 3) || '00000',
-        substr(l.cpv_code, 1, 4) || '0000', substr(l.cpv_code, 1, 5) || '000', l.cpv_code::text]) as node
-    ) nodes
-    group by grouping sets ((node), (node, unit))`.execute(db);
-
-  const buyers = await sql<{ org_id: string; name: string; country: string; buyer_legal_type: string }>`
-    select distinct o.id as org_id, o.name, o.country, o.buyer_legal_type
-    from need_versions v join organisations o on o.id = v.organisation_id
-    where v.statement_id = ${statementId} and v.status = 'confirmed'
-      and exists (select 1 from need_lines l where l.version_id = v.id)`.execute(db);
-  const versions = await sql<{ id: string }>`
-    select distinct v.id from need_versions v
-    where v.statement_id = ${statementId} and v.status = 'confirmed' and exists (select 1 from need_lines l where l.version_id = v.id)`.execute(db);
-
-  const rows = flat.rows;
-  const total = rows.find((r) => r.g_country && r.g_year && r.g_type && r.g_code && r.g_unit);
-  const only = (key: 'g_country' | 'g_year' | 'g_type' | 'g_code') =>
-    rows.filter((r) => !r[key] && (['g_country', 'g_year', 'g_type', 'g_code'] as const).every((k) => k === key || r[k]) && r.g_unit);
-  const group = (r: { value_eur: string; lines: string; buyers: string }) => ({ valueEur: n(r.value_eur), lines: Number(r.lines), buyers: Number(r.buyers) });
-  const quantity = (r: { unit: string | null; quantity: string; total_quantity: string }): UnitQuantity => ({
-    unit: r.unit!,
-    firmQuantity: n(r.quantity),
-    totalQuantity: n(r.total_quantity),
-  });
   const byKey = <T>(a: T[], key: (t: T) => string | number) => a.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
-
-  const directByCode = new Map(only('g_code').map((r) => [r.cpv_code!, r]));
-  const directUnits = rows.filter((r) => !r.g_code && !r.g_unit);
-  const nodeTotals = nodes.rows.filter((r) => r.g_unit);
-  const nodeUnits = nodes.rows.filter((r) => !r.g_unit);
+  const group = (r: AggregateRow) => ({ valueEur: n(r.value_eur), lines: Number(r.lines ?? 0), buyers: Number(r.buyers ?? 0) });
+  const quantity = (r: AggregateRow): UnitQuantity => ({ unit: r.unit!, firmQuantity: n(r.quantity), totalQuantity: n(r.total_quantity) });
+  const perKey = (list: AggregateRow[]) => {
+    const map = new Map<string, AggregateRow[]>();
+    for (const r of list) {
+      const rowsOfKey = map.get(r.key!);
+      if (rowsOfKey) rowsOfKey.push(r);
+      else map.set(r.key!, [r]);
+    }
+    return map;
+  };
+  const nodeUnits = perKey(of('node_unit'));
+  const direct = new Map(of('direct').map((r) => [r.key!, r]));
+  const directUnits = perKey(of('direct_unit'));
+  const total = of('total')[0];
+  const byCountry = of('country');
 
   return {
     totals: {
       valueEur: n(total?.value_eur),
-      buyers: buyers.rows.length,
-      countries: only('g_country').length,
+      buyers: Number(total?.buyers ?? 0),
+      countries: byCountry.length,
       lines: Number(total?.lines ?? 0),
     },
-    byCpv: byKey(nodeTotals, (r) => r.node).map((r) => {
-      const direct = directByCode.get(r.node);
+    byCpv: byKey(of('node'), (r) => r.key!).map((r) => {
+      const code = r.key!;
+      const own = direct.get(code);
       return {
-        cpvCode: r.node,
-        level: cpvLevel(r.node),
-        parentCode: cpvAncestors(r.node).at(-1) ?? null,
+        cpvCode: code,
+        level: cpvLevel(code),
+        parentCode: cpvAncestors(code).at(-1) ?? null,
         ...group(r),
-        quantities: byKey(nodeUnits.filter((u) => u.node === r.node).map(quantity), (q) => q.unit),
+        quantities: byKey((nodeUnits.get(code) ?? []).map(quantity), (q) => q.unit),
         direct: {
-          valueEur: direct ? n(direct.value_eur) : '0',
-          lines: direct ? Number(direct.lines) : 0,
-          quantities: byKey(directUnits.filter((u) => u.cpv_code === r.node).map(quantity), (q) => q.unit),
+          valueEur: own ? n(own.value_eur) : '0',
+          lines: own ? Number(own.lines) : 0,
+          quantities: byKey((directUnits.get(code) ?? []).map(quantity), (q) => q.unit),
         },
       };
     }),
-    byCountry: byKey(only('g_country').map((r) => ({ country: r.country!.trim(), ...group(r) })), (r) => r.country),
-    byDeliveryYear: byKey(only('g_year').map((r) => ({ year: r.from_year!, ...group(r) })), (r) => r.year),
-    byBuyerType: byKey(only('g_type').map((r) => ({ buyerLegalType: r.buyer_legal_type!, ...group(r) })), (r) => r.buyerLegalType),
+    byCountry: byKey(byCountry.map((r) => ({ country: r.key!.trim(), ...group(r) })), (r) => r.country),
+    byDeliveryYear: byKey(of('year').map((r) => ({ year: Number(r.key), ...group(r) })), (r) => r.year),
+    byBuyerType: byKey(of('type').map((r) => ({ buyerLegalType: r.key!, ...group(r) })), (r) => r.buyerLegalType),
     buyers: byKey(
-      buyers.rows.map((b) => ({ orgId: b.org_id, name: b.name, country: b.country.trim(), buyerLegalType: b.buyer_legal_type })),
+      of('buyer').map((b) => ({ orgId: b.key!, name: b.name!, country: b.country!.trim(), buyerLegalType: b.legal_type! })),
       (b) => b.orgId,
     ),
     conversion: {
@@ -133,7 +211,7 @@ export async function aggregateConfirmedNeeds(db: DbOrTx, statementId: string, r
       source: rates.source,
       rates: Object.fromEntries(currencies.filter((c) => c !== 'EUR').map((c) => [c, rates.rates[c]!])),
     },
-    versionIds: versions.rows.map((v) => v.id).sort(),
+    versionIds: of('version').map((v) => v.key!).sort(),
   };
 }
 
