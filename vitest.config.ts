@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'unit',
           include: ['domain/**/*.test.ts', 'i18n/**/*.test.ts', 'platform/**/*.test.ts', 'db/**/*.unit.test.ts', 'api/**/*.unit.test.ts'],
           pool: 'forks',
+          // Projects with different worker limits must run as separate groups: unit first.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -27,6 +29,7 @@ export default defineConfig({
           // Each file starts its own worker, API and SMTP capture against the shared servers.
           fileParallelism: true,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -218,7 +218,8 @@ export function createStatementActivities(deps: StatementActivityDeps) {
         await setStatementStage(trx, { id: event.statementId, stage: event.to, at, deadline, ...(event.to === 'cancelled' ? { cancelReason: event.reason } : {}) });
         let mail: OutgoingMessage[] = [];
         if (event.to === 'needs_assessment') {
-          const orgIds = await participantOrgIds(trx, event.statementId, ['joined', 'submitted']);
+          // Reopened after a shortfall: those who already confirmed are told the new deadline too.
+          const orgIds = await participantOrgIds(trx, event.statementId, event.from === 'shortfall' ? ['joined', 'submitted', 'confirmed'] : ['joined', 'submitted']);
           mail = await mailOrganisations(trx, event, orgIds, eventPrefix, 'mail.stageOpened.needs_assessment', (r) => ({ title, deadline: formatDateTime(event.deadline!, r.locale), link }));
         } else if (event.to === 'confirmation') {
           const orgIds = await participantOrgIds(trx, event.statementId, ['submitted']);

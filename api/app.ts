@@ -9,6 +9,7 @@ import { authenticate } from './authentication.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
+import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { needsRoutes } from './routes/needs-routes.js';
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
   needsRoutes(api, ctx);
+  aggregationRoutes(api, ctx);
   referenceRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);

@@ -95,7 +95,8 @@ export class ApiRoutes {
       };
       const params = parse(spec.params, req.params, '');
       const query = parse(spec.query, req.query, '');
-      const body = parse(spec.body, req.body ?? undefined, '');
+      // No body at all reads as an empty object, so the answer names each missing field.
+      const body = parse(spec.body, req.body ?? {}, '');
       if (problems.length > 0) throw new DomainError('invalid_input', 'The request is not valid', problems);
       const reply = await spec.handler({
         params: params as never,

@@ -226,6 +226,16 @@ export async function findRateTable(db: DbOrTx, onOrBefore: string): Promise<Exc
   return row ? { date: row.rate_date, source: row.source, rates: row.rates } : undefined;
 }
 
+export async function findRateTableOn(db: DbOrTx, date: string): Promise<ExchangeRateTable | undefined> {
+  const row = await db.selectFrom('exchange_rate_tables').selectAll().where('rate_date', '=', date).executeTakeFirst();
+  return row ? { date: row.rate_date, source: row.source, rates: row.rates } : undefined;
+}
+
+export async function listRateTables(db: DbOrTx, page: { limit: number; offset: number }): Promise<ExchangeRateTable[]> {
+  const rows = await db.selectFrom('exchange_rate_tables').selectAll().orderBy('rate_date', 'desc').limit(page.limit).offset(page.offset).execute();
+  return rows.map((row) => ({ date: row.rate_date, source: row.source, rates: row.rates }));
+}
+
 export async function saveRateTable(db: DbOrTx, table: ExchangeRateTable, userId: string | null): Promise<void> {
   await db
     .insertInto('exchange_rate_tables')

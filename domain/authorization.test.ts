@@ -56,4 +56,21 @@ describe('who may do what with a statement', () => {
     const supplier = principal({ orgKind: 'supplier', orgId: 'lead' });
     expect(decide(supplier, 'edit', { ...draft, stage: 'published' })).toMatchObject({ allowed: false, code: 'forbidden' });
   });
+
+  it('shares the aggregate with the lead, active participants and Commission staff; exports and shortfall decisions are the lead’s', () => {
+    const aggregation: StatementFacts = { ...draft, stage: 'shortfall' };
+    for (const status of ['joined', 'submitted', 'confirmed'] as const) {
+      const buyer = principal({});
+      const facts = { ...aggregation, participantStatus: status };
+      expect(decide(buyer, 'viewAggregate', facts), status).toEqual({ allowed: true });
+      expect(decide(buyer, 'exportAggregate', facts)).toMatchObject({ allowed: false, code: 'forbidden' });
+      expect(decide(buyer, 'decideShortfall', facts)).toMatchObject({ allowed: false, code: 'forbidden' });
+    }
+    for (const status of ['invited', 'declined', 'dropped', 'withdrawn'] as const) {
+      expect(decide(principal({}), 'viewAggregate', { ...aggregation, participantStatus: status }), status).toMatchObject({ allowed: false, code: 'forbidden' });
+    }
+    expect(decide(principal({ orgKind: 'commission' }), 'viewAggregate', aggregation).allowed).toBe(true);
+    expect(decide(principal({ orgKind: 'commission' }), 'exportAggregate', aggregation)).toMatchObject({ allowed: false });
+    expect(decide(principal({ orgKind: 'supplier' }), 'viewAggregate', aggregation)).toMatchObject({ allowed: false, code: 'not_found' });
+  });
 });

@@ -35,6 +35,10 @@ export const statementActions = [
   'manageDeadlines',
   'viewNeedsOverview',
   'actOnOwnNeeds',
+  'viewAggregate',
+  'exportAggregate',
+  'decideShortfall',
+  'retryAggregation',
 ] as const;
 export type StatementAction = (typeof statementActions)[number];
 
@@ -82,6 +86,9 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
       return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer, Commission staff and administrators read the audit log');
     case 'edit':
     case 'invite':
+    case 'exportAggregate':
+    case 'decideShortfall':
+    case 'retryAggregation':
     case 'openNeedsAssessment':
     case 'defineSurvey':
     case 'manageDeadlines':
@@ -90,6 +97,11 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
       return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer and Commission staff follow who has done what');
     case 'actOnOwnNeeds':
       return isLead(p, s) || (p.orgKind === 'buyer' && s.participantStatus !== null) ? allow : forbid('only a participating buyer has needs in this statement');
+    case 'viewAggregate':
+      // Totals are shared with whoever still takes part; a buyer that declined or dropped out does not follow them.
+      return isLead(p, s) || isCommission(p) || p.isAdmin || (p.orgKind === 'buyer' && s.participantStatus !== null && ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
+        ? allow
+        : forbid('the aggregate is shared with the lead buyer, the participating buyers and Commission staff');
     case 'respondToInvitation':
       return p.orgKind === 'buyer' && s.participantStatus !== null && !isLead(p, s)
         ? allow

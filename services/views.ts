@@ -68,6 +68,14 @@ export const liveStateSchema = z
     detailsVersion: z.int(),
     detailsHash: z.string(),
     participants: z.array(z.object({ orgId: z.uuid(), status: z.enum(participantStatuses) })),
+    round: z.int().meta({ description: 'How many times the needs assessment has been opened' }),
+    aggregate: z
+      .object({ snapshotId: z.uuid(), snapshotHash: z.string(), criticalMassMet: z.boolean(), failedRules: z.array(z.string()) })
+      .nullable(),
+    aggregationBlocked: z
+      .object({ message: z.string(), problems: z.array(z.object({ field: z.string(), rule: z.string() })) })
+      .nullable()
+      .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried' }),
     cancelReason: z.string().nullable(),
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
@@ -179,3 +187,86 @@ export const needsOverviewSchema = z
     ),
   })
   .meta({ id: 'NeedsOverview' });
+
+const decimal = z.string().meta({ description: 'An exact decimal number, as a string' });
+const disclosedGroup = {
+  buyers: z.int(),
+  valueEur: decimal.nullable().meta({ description: 'Null when withheld: fewer than two buyers make up this group' }),
+  lines: z.int().nullable(),
+  withheld: z.boolean(),
+};
+const unitQuantitySchema = z.object({ unit: z.string(), firmQuantity: decimal, totalQuantity: decimal });
+const ruleOutcome = <T extends z.ZodType>(t: T) => ({ field: z.string(), required: t, actual: t, met: z.boolean(), gap: t });
+const thresholdPeriodSchema = z.object({
+  validFrom: z.string(),
+  validTo: z.string(),
+  legalBasis: z.array(z.string()).readonly(),
+  provisional: z.boolean(),
+  note: z.string().optional(),
+});
+
+export const aggregateViewSchema = z
+  .object({
+    snapshotId: z.uuid(),
+    snapshotHash: z.string().meta({ description: 'SHA-256 of the snapshot: aggregate, verdicts and rates' }),
+    round: z.int(),
+    computedAt: z.string(),
+    aggregate: z.object({
+      totals: z.object({ valueEur: decimal, buyers: z.int(), countries: z.int(), lines: z.int() }),
+      byCpv: z.array(
+        z.object({
+          cpvCode: z.string(),
+          level: z.enum(['division', 'group', 'class', 'category', 'code']),
+          parentCode: z.string().nullable(),
+          ...disclosedGroup,
+          quantities: z.array(unitQuantitySchema).nullable(),
+        }),
+      ),
+      byCountry: z.array(z.object({ country: z.string(), ...disclosedGroup })),
+      byDeliveryYear: z.array(z.object({ year: z.int(), ...disclosedGroup })),
+      byBuyerType: z.array(z.object({ buyerLegalType: z.string(), ...disclosedGroup })),
+      buyers: z.array(z.object({ orgId: z.string(), name: z.string(), country: z.string(), buyerLegalType: z.string() })),
+      conversion: z.object({ date: z.string(), source: z.string(), rates: z.record(z.string(), z.string()) }),
+      needVersions: z.int(),
+      complete: z.boolean().meta({ description: 'True for the lead buyer, who sees every figure' }),
+    }),
+    criticalMass: z.object({
+      met: z.boolean(),
+      results: z.array(
+        z.union([
+          z.object({ rule: z.literal('minBuyers'), ...ruleOutcome(z.number()) }),
+          z.object({ rule: z.literal('minCountries'), ...ruleOutcome(z.number()) }),
+          z.object({ rule: z.literal('minTotalValueEur'), ...ruleOutcome(decimal) }),
+          z.object({ rule: z.literal('minQuantityPerCpv'), cpvCode: z.string(), unit: z.string(), ...ruleOutcome(decimal) }),
+        ]),
+      ),
+    }),
+    thresholds: z.object({
+      expectedProcurementStart: z.string(),
+      period: thresholdPeriodSchema,
+      estimatedValueEur: decimal,
+      natures: z.array(
+        z.object({
+          nature: z.enum(['works', 'supplies', 'services', 'social-services']),
+          estimatedValueEur: decimal,
+          thresholdEur: decimal,
+          position: z.enum(['at-or-above', 'below']),
+          differenceEur: decimal,
+          period: thresholdPeriodSchema,
+          provisional: z.boolean(),
+          setBy: z.object({ orgId: z.string(), name: z.string(), buyerLegalType: z.string(), authorityCategory: z.enum(['central', 'sub-central', 'utilities']) }),
+        }),
+      ),
+      atOrAboveAny: z.boolean(),
+    }),
+    crossBorder: z.object({
+      kind: z.enum(['single-buyer', 'occasional', 'cross-border']),
+      legalBasis: z.string().nullable(),
+      needsAgreement: z.boolean(),
+      countries: z.array(z.string()),
+      eeaCountries: z.array(z.string()),
+      otherCountries: z.array(z.string()),
+    }),
+  })
+  .meta({ id: 'Aggregate' });
+export type AggregateView = z.infer<typeof aggregateViewSchema>;

@@ -91,7 +91,7 @@ describe('needs assessment and confirmation, end to end with deadlines of second
 
   it('reminds only the buyer that has not confirmed, then drops it at the deadline', async () => {
     await h.mail.waitFor(() => mailTo(unconfirmed, /^Reminder: confirm/).length === 2, 90_000);
-    const live = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'aggregation', 60_000, 'aggregation');
+    const live = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'shortfall', 60_000, 'aggregated into a shortfall');
     const statuses = Object.fromEntries(live.body.participants.map((p: any) => [p.orgId, p.status]));
     expect(statuses).toEqual({
       [lead.org.id]: 'confirmed',

@@ -5,6 +5,7 @@ import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
 import { liveStateQuery, type StatementWorkflowInput } from './messages.js';
 import { initialState, StatementProcess, type StatementProcessState } from './process.js';
+import { registerAggregationHandlers, runAggregation } from './stage-aggregation.js';
 import { runConfirmation, runNeedsAssessment } from './stage-needs.js';
 
 const { deliverStatementMail } = proxyActivities<MailActivities>({
@@ -30,6 +31,7 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
   setHandler(liveStateQuery, () => p.liveState());
   registerDraftHandlers(p);
   registerNeedsHandlers(p);
+  registerAggregationHandlers(p);
 
   // E-mail goes out beside the process, never holding up an update's answer; every message is
   // already in the outbox, so this only has to make sure somebody sends it.
@@ -62,6 +64,9 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
         break;
       case 'confirmation':
         await runConfirmation(p);
+        break;
+      case 'aggregation':
+        await runAggregation(p);
         break;
       default:
         await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
