@@ -1,5 +1,5 @@
 import type { Principal } from '../../domain/authorization.js';
-import { retryAggregationUpdate } from '../../workflows/statement/messages.js';
+import { liveStateQuery, retryAggregationUpdate, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
@@ -7,5 +7,6 @@ import { updateStatementProcess } from '../statements/statement-process.js';
 /** Asks a blocked aggregation (e.g. a missing exchange rate, now added) to run again. */
 export async function retryAggregation(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'retryAggregation', meta);
-  return updateStatementProcess(ctx, statementId, retryAggregationUpdate, { actor: actorOf(principal, facts) }, meta.idempotencyKey);
+  await updateStatementProcess(ctx, statementId, retryAggregationUpdate, { actor: actorOf(principal, facts) }, meta.idempotencyKey);
+  return ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(liveStateQuery);
 }

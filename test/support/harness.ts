@@ -291,3 +291,24 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (i
   );
   return results;
 }
+
+/**
+ * Every payload of a workflow history, decoded to text. Searching the raw history object finds
+ * nothing useful: payloads are byte arrays, and timestamps' digits match number fragments by chance.
+ */
+export function historyPayloadText(history: unknown): string {
+  const texts: string[] = [];
+  const decoder = new TextDecoder();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (node instanceof Uint8Array) return;
+    const record = node as Record<string, unknown>;
+    if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') {
+      texts.push(decoder.decode(record.data));
+      return;
+    }
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(history);
+  return texts.join('\n');
+}

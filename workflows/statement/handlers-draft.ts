@@ -33,7 +33,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
         s.schedule = request.details.schedule;
         s.surveyVersion = 1;
         s.participants[s.leadOrgId] = { status: 'joined', version: null, versionId: null, contentHash: null, droppedFrom: null };
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -53,7 +53,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
         s.detailsVersion = version;
         s.detailsHash = request.detailsHash;
         s.schedule = request.details.schedule;
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -102,7 +102,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
           await p.record(request.actor, { kind: 'buyers_invited', orgIds: invited });
           for (const id of invited) s.participants[id] = { status: 'invited', version: null, versionId: null, contentHash: null, droppedFrom: null };
         }
-        return { invited, alreadyInvited, state: p.liveState() };
+        return { invited, alreadyInvited, state: p.ack() };
       }),
     {
       validator: (request) => {
@@ -129,7 +129,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
           reason: request.reason ?? null,
         });
         s.participants[request.actor.orgId]!.status = request.accept ? 'joined' : 'declined';
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -150,7 +150,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
         const deadline = request.deadline ? Date.parse(request.deadline) : Date.now() + durationMs(s.schedule!.needsAssessment);
         s.round += 1;
         await p.enterStage(request.actor, 'needs_assessment', deadline, null);
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -176,7 +176,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
         if (!canCancel(s.stage)) reject('wrong_stage', `A statement in ${s.stage} cannot be cancelled`);
         await p.enterStage(request.actor, 'cancelled', null, request.reason);
         s.cancelReason = request.reason;
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {

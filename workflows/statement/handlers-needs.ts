@@ -60,7 +60,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
         const entry = p.requireParticipant(request.actor, 'joined', 'submitted');
         await p.record(request.actor, { kind: 'needs_withdrawn', orgId: request.actor.orgId, reason: request.reason });
         entry.status = 'withdrawn';
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -80,7 +80,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
         if (entry.versionId !== request.versionId) reject('conflict', 'Only the latest submitted version can be confirmed');
         await p.record(request.actor, { kind: 'needs_confirmed', orgId: request.actor.orgId, versionId: request.versionId });
         entry.status = 'confirmed';
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -110,7 +110,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
         });
         s.deadline = deadline;
         s.deadlineSetAt = Date.now();
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {
@@ -134,7 +134,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
         const close = stageClosers[s.stage];
         if (!close) reject('wrong_stage', `The ${s.stage} stage cannot be closed early`);
         await close(p, request.actor, closedEarly);
-        return p.liveState();
+        return p.ack();
       }),
     {
       validator: (request) => {

@@ -45,6 +45,18 @@ export interface StatementLiveState {
   cancelReason: string | null;
 }
 
+/**
+ * What every state-changing update answers: small and of constant size. Update results are kept
+ * in the workflow history, so returning the whole live state (every participant) would make a
+ * statement with n buyers write O(n²) bytes; clients that need more query `liveState`.
+ */
+export interface StatementAck {
+  stage: Stage;
+  deadline: string | null;
+  detailsVersion: number;
+  round: number;
+}
+
 export interface CreateStatementRequest {
   actor: Actor;
   details: StatementDetails;
@@ -67,7 +79,7 @@ export interface InviteBuyersRequest {
 export interface InviteBuyersResult {
   invited: string[];
   alreadyInvited: string[];
-  state: StatementLiveState;
+  state: StatementAck;
 }
 
 export interface AnswerInvitationRequest {
@@ -135,23 +147,23 @@ export interface RetryAggregationRequest {
   actor: Actor;
 }
 
-export const createStatementUpdate = defineUpdate<StatementLiveState, [CreateStatementRequest]>('createStatement');
-export const editStatementUpdate = defineUpdate<StatementLiveState, [EditStatementRequest]>('editStatement');
+export const createStatementUpdate = defineUpdate<StatementAck, [CreateStatementRequest]>('createStatement');
+export const editStatementUpdate = defineUpdate<StatementAck, [EditStatementRequest]>('editStatement');
 export const inviteBuyersUpdate = defineUpdate<InviteBuyersResult, [InviteBuyersRequest]>('inviteBuyers');
-export const answerInvitationUpdate = defineUpdate<StatementLiveState, [AnswerInvitationRequest]>('answerInvitation');
-export const openNeedsAssessmentUpdate = defineUpdate<StatementLiveState, [OpenNeedsAssessmentRequest]>(
+export const answerInvitationUpdate = defineUpdate<StatementAck, [AnswerInvitationRequest]>('answerInvitation');
+export const openNeedsAssessmentUpdate = defineUpdate<StatementAck, [OpenNeedsAssessmentRequest]>(
   'openNeedsAssessment',
 );
-export const cancelStatementUpdate = defineUpdate<StatementLiveState, [CancelStatementRequest]>('cancelStatement');
+export const cancelStatementUpdate = defineUpdate<StatementAck, [CancelStatementRequest]>('cancelStatement');
 
 export const defineSurveyUpdate = defineUpdate<{ version: number }, [DefineSurveyRequest]>('defineSurvey');
 export const submitNeedsUpdate = defineUpdate<SubmitNeedsResult, [SubmitNeedsRequest]>('submitNeeds');
-export const withdrawNeedsUpdate = defineUpdate<StatementLiveState, [WithdrawNeedsRequest]>('withdrawNeeds');
-export const confirmNeedsUpdate = defineUpdate<StatementLiveState, [ConfirmNeedsRequest]>('confirmNeeds');
-export const extendDeadlineUpdate = defineUpdate<StatementLiveState, [ExtendDeadlineRequest]>('extendDeadline');
-export const closeStageUpdate = defineUpdate<StatementLiveState, [CloseStageRequest]>('closeStage');
+export const withdrawNeedsUpdate = defineUpdate<StatementAck, [WithdrawNeedsRequest]>('withdrawNeeds');
+export const confirmNeedsUpdate = defineUpdate<StatementAck, [ConfirmNeedsRequest]>('confirmNeeds');
+export const extendDeadlineUpdate = defineUpdate<StatementAck, [ExtendDeadlineRequest]>('extendDeadline');
+export const closeStageUpdate = defineUpdate<StatementAck, [CloseStageRequest]>('closeStage');
 
-export const decideShortfallUpdate = defineUpdate<StatementLiveState, [DecideShortfallRequest]>('decideShortfall');
-export const retryAggregationUpdate = defineUpdate<StatementLiveState, [RetryAggregationRequest]>('retryAggregation');
+export const decideShortfallUpdate = defineUpdate<StatementAck, [DecideShortfallRequest]>('decideShortfall');
+export const retryAggregationUpdate = defineUpdate<StatementAck, [RetryAggregationRequest]>('retryAggregation');
 
 export const liveStateQuery = defineQuery<StatementLiveState>('liveState');

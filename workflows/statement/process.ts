@@ -5,7 +5,7 @@ import type { Actor, StatementEventBody } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
 import { ProcessLock } from '../lock.js';
-import type { StatementLiveState, StatementWorkflowInput } from './messages.js';
+import type { StatementAck, StatementLiveState, StatementWorkflowInput } from './messages.js';
 
 const { recordStatementEvent } = proxyActivities<StatementActivities>({
   startToCloseTimeout: '1 minute',
@@ -89,6 +89,11 @@ export class StatementProcess {
   readonly lock = new ProcessLock();
 
   constructor(readonly state: StatementProcessState) {}
+
+  ack(): StatementAck {
+    const s = this.state;
+    return { stage: s.stage, deadline: s.deadline === null ? null : new Date(s.deadline).toISOString(), detailsVersion: s.detailsVersion, round: s.round };
+  }
 
   liveState(): StatementLiveState {
     const s = this.state;

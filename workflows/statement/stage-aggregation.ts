@@ -109,7 +109,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
           await p.enterStage(request.actor, 'abandoned', null, request.reason);
           break;
       }
-      return p.liveState();
+      return p.ack();
     });
 
   setHandler(decideShortfallUpdate, decideShortfall, { validator: validateShortfall });
@@ -125,7 +125,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
       p.lock.runExclusive(async () => {
         validateRetry(request);
         s.retryAggregationRequested = true;
-        return p.liveState();
+        return p.ack();
       }),
     { validator: validateRetry },
   );
