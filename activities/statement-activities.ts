@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import type { Db, Tx } from '../db/database.js';
-import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
+import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
 import {
@@ -223,13 +223,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
           mail = await mailOrganisations(trx, event, orgIds, eventPrefix, 'mail.stageOpened.needs_assessment', (r) => ({ title, deadline: formatDateTime(event.deadline!, r.locale), link }));
         } else if (event.to === 'confirmation') {
           const orgIds = await participantOrgIds(trx, event.statementId, ['submitted']);
-          const versions = await trx
-            .selectFrom('need_versions')
-            .select(['organisation_id', 'version'])
-            .where('statement_id', '=', event.statementId)
-            .where('status', '=', 'submitted')
-            .execute();
-          const versionOf = new Map(versions.map((v) => [v.organisation_id, v.version]));
+          const versionOf = await submittedVersionNumbers(trx, event.statementId);
           mail = await mailOrganisations(trx, event, orgIds, eventPrefix, 'mail.confirmationOpened', (r) => ({
             title,
             orgName: r.orgName,

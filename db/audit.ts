@@ -152,3 +152,14 @@ export async function countSecurityEvents(db: DbOrTx, kind: string): Promise<num
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The details hash the statement was created with: a retried create must carry the same body. */
+export async function findCreatedDetailsHash(db: DbOrTx, statementId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select(sql<string>`data->>'detailsHash'`.as('hash'))
+    .where('chain', '=', statementId)
+    .where('action', '=', 'statement_created')
+    .executeTakeFirst();
+  return row?.hash;
+}

@@ -186,3 +186,14 @@ export async function needsOverview(db: DbOrTx, statementId: string) {
     .orderBy('organisations.name')
     .execute();
 }
+
+/** The submitted version number of each organisation, for the confirmation mail. */
+export async function submittedVersionNumbers(db: DbOrTx, statementId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('need_versions')
+    .select(['organisation_id', 'version'])
+    .where('statement_id', '=', statementId)
+    .where('status', '=', 'submitted')
+    .execute();
+  return new Map(rows.map((v) => [v.organisation_id, v.version]));
+}

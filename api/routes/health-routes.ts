@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { Router } from 'express';
-import type { Db } from '../../db/database.js';
+import { pingDatabase, type Db } from '../../db/database.js';
 import type { Mailer } from '../../mail/mailer.js';
 
 async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000): Promise<[string, { ok: boolean; error?: string }]> {
@@ -29,7 +28,7 @@ export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; m
   router.get('/readyz', async (_req, res) => {
     const checks = Object.fromEntries(
       await Promise.all([
-        check('database', () => sql`select 1`.execute(deps.db)),
+        check('database', () => pingDatabase(deps.db)),
         check('temporal', () => deps.temporal.connection.workflowService.getSystemInfo({})),
         check('smtp', () => deps.mailer.verify()),
       ]),

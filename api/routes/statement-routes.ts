@@ -34,17 +34,17 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'post',
     path: '/api/statements',
     summary: 'Create a joint statement of demand (the caller’s organisation leads it)',
-    description: 'Send an `Idempotency-Key` header to make retries safe: the same key creates one statement.',
+    description:
+      'Send an `Idempotency-Key` header to make retries safe: a retry with the same key and body answers like the first request, with the same statement; the same key with a different body is refused (422).',
     tags,
     access: 'user',
     body: statementDetailsSchema,
     responses: {
-      201: { description: 'Created in draft', schema: statementViewSchema },
-      200: { description: 'Already created by an earlier request with the same Idempotency-Key', schema: statementViewSchema },
+      201: { description: 'Created in draft (or created by an earlier request with the same Idempotency-Key)', schema: statementViewSchema },
     },
     handler: async ({ principal, body, req }) => {
-      const { statement, created } = await createStatement(ctx, principal, body, requestMeta(req));
-      return { status: created ? 201 : 200, body: statement, headers: { Location: `/api/statements/${statement.id}` } };
+      const statement = await createStatement(ctx, principal, body, requestMeta(req));
+      return { status: 201, body: statement, headers: { Location: `/api/statements/${statement.id}` } };
     },
   });
 

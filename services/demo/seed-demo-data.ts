@@ -72,7 +72,7 @@ export async function seedDemoData(ctx: ServiceContext): Promise<{ created: bool
   const existingStatements = await listStatementsVisibleTo(ctx.db, { orgId: lead.orgId, seesAll: false }, { limit: 1, offset: 0 });
   if (existingStatements.length === 0) {
     const year = new Date().getUTCFullYear();
-    const { statement } = await createStatement(
+    const statement = await createStatement(
       ctx,
       lead,
       statementDetailsSchema.parse({

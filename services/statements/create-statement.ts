@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { findCreatedDetailsHash } from '../../db/audit.js';
 import { contentHash } from '../../db/canonical-json.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
@@ -27,7 +28,7 @@ export async function createStatement(
   principal: Principal,
   details: StatementDetails,
   meta: RequestMeta,
-): Promise<{ statement: StatementView; created: boolean }> {
+): Promise<StatementView> {
   if (principal.orgKind !== 'buyer') throw new DomainError('forbidden', 'Only a buyer organisation can lead a joint statement');
   const statementId = statementIdFor(principal.orgId, meta.idempotencyKey);
   const detailsHash = contentHash(details);
@@ -44,12 +45,20 @@ export async function createStatement(
       }),
     });
   } catch (error) {
-    // The same key used again after the first request finished: answer with what it created.
+    // The same key used again once the workflow no longer remembers the first update (it
+    // continued as new): answer with what the first request created.
     const code = (error as { cause?: { type?: string } }).cause?.type;
-    if (meta.idempotencyKey && code === 'conflict') {
-      return { statement: await loadStatementView(ctx, statementId), created: false };
-    }
-    throw error;
+    if (!meta.idempotencyKey || code !== 'conflict') throw error;
   }
-  return { statement: await loadStatementView(ctx, statementId), created: true };
+  if (meta.idempotencyKey) {
+    // Temporal answers a repeated update id with the first result, whatever the new body says:
+    // a key reused for a different statement is the client's mistake, not a retry.
+    const original = await findCreatedDetailsHash(ctx.db, statementId);
+    if (original !== undefined && original !== detailsHash) {
+      throw new DomainError('unprocessable', 'This Idempotency-Key was already used to create a statement with different details', [
+        { field: 'Idempotency-Key', rule: 'must not be reused for a different request' },
+      ]);
+    }
+  }
+  return loadStatementView(ctx, statementId);
 }
