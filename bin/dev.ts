@@ -86,7 +86,8 @@ async function main() {
   });
   const workerRun = worker.run();
   stops.unshift(async () => {
-    worker.shutdown();
+    // The SDK's own signal handler may have begun the shutdown already.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
     await connection.close();
   });

@@ -68,8 +68,13 @@ export async function startTemporalDevServer(options: {
       '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
       '--log-level', 'warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: Ctrl-C in the terminal then reaches only us, and we stop the server
+    // after the worker has drained, instead of the worker losing its server mid-shutdown.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) options.log?.(line);
   };
