@@ -13,7 +13,10 @@ const { worker, connection } = await createWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
 });
-onShutdown(logger, async () => worker.shutdown());
+onShutdown(logger, async () => {
+  // The SDK's own signal handler may have begun the shutdown already.
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+});
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 await worker.run();
 await connection.close();
