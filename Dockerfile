@@ -24,8 +24,7 @@ RUN npm run build
 # web/dist: regenerates the OpenAPI document and typed client, type-checks and unit-tests the
 # web code, then runs vite build.
 RUN npm run build:web
-# api/web.ts serves `../web/dist` relative to its own file, which is dist/web/dist once compiled.
-RUN mkdir -p dist/web && cp -r web/dist dist/web/dist
+# api/web.ts serves web/dist from the project root when compiled to dist/api/ too.
 # The workflow bundle is built once here instead of at every worker start; WORKFLOW_BUNDLE
 # (below) points the worker at it. It is bundled from the compiled dist/workflows, the same
 # code the image runs.
@@ -49,6 +48,7 @@ WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 
 # Health checks for docker-compose.yml: `api` asks /readyz (database, Temporal, SMTP); `worker`
 # asks Temporal whether a worker in this container polled the task queue in the last two minutes

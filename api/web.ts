@@ -3,11 +3,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** web/dist at the project root, whether this file runs from source (api/) or compiled (dist/api/). */
+function defaultDistDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../web/dist'), path.resolve(here, '../../web/dist')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
 /**
  * Serves the built web application (web/dist) with a fallback to index.html for client-side
  * routes. Without a build, says how to make one instead of failing obscurely.
  */
-export function webApplication(distDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist')): Router {
+export function webApplication(distDir = defaultDistDir()): Router {
   const router = Router();
   const index = path.join(distDir, 'index.html');
   router.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
