@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { locateReferenceData } from '../platform/reference-data-files.js';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
@@ -16,7 +16,10 @@ import {
 } from './ocds.js';
 
 /** The official schemas and codelists, read where they are kept: never copied into the project. */
-const ocdsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'data', 'ocds');
+// The OCDS schemas and codelists live in the shared data folder, found like the CPV list is.
+const dataDir = locateReferenceData();
+if (!dataDir) throw new Error('The shared data folder (OCDS schemas) was not found: set REFERENCE_DATA_DIR');
+const ocdsDir = join(dataDir, 'ocds');
 const readJson = (...path: string[]) => JSON.parse(readFileSync(join(ocdsDir, ...path), 'utf8')) as Record<string, unknown>;
 
 function codes(...path: string[]): string[] {
