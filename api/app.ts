@@ -11,6 +11,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { needsRoutes } from './routes/needs-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
@@ -58,6 +59,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   needsRoutes(api, ctx);
   aggregationRoutes(api, ctx);
   referenceRoutes(api, ctx);
+  dashboardRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

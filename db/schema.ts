@@ -231,6 +231,16 @@ export interface AggregateSnapshotsTable {
   snapshot_hash: string;
 }
 
+/** The programme grouping of a statement, for Commission staff's pilot tracking. */
+export interface PilotGroupingsTable {
+  statement_id: string;
+  kind: 'community_of_practice' | 'working_group';
+  name: string;
+  sector: string | null;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -251,6 +261,7 @@ export interface Database {
   need_lines: NeedLinesTable;
   exchange_rate_tables: ExchangeRateTablesTable;
   aggregate_snapshots: AggregateSnapshotsTable;
+  pilot_groupings: PilotGroupingsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

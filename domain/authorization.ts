@@ -39,6 +39,7 @@ export const statementActions = [
   'exportAggregate',
   'decideShortfall',
   'retryAggregation',
+  'setGrouping',
 ] as const;
 export type StatementAction = (typeof statementActions)[number];
 
@@ -55,6 +56,11 @@ export function isLead(p: Principal, s: StatementFacts): boolean {
 
 export function isCommission(p: Principal): boolean {
   return p.orgKind === 'commission';
+}
+
+/** Pilot tracking (dashboard, digest, exports across all statements): Commission staff and administrators. */
+export function canTrackPilots(p: Principal): Decision {
+  return isCommission(p) || p.isAdmin ? allow : forbid('pilot tracking is for Commission staff and administrators');
 }
 
 /**
@@ -106,6 +112,8 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
       return p.orgKind === 'buyer' && s.participantStatus !== null && !isLead(p, s)
         ? allow
         : forbid('only an invited buyer organisation may answer an invitation');
+    case 'setGrouping':
+      return isLead(p, s) || isCommission(p) ? allow : forbid('only the lead buyer or Commission staff set the programme grouping');
     case 'cancel':
       return isLead(p, s) || p.isAdmin ? allow : forbid('only the lead buyer or an administrator may cancel');
   }

@@ -3,6 +3,7 @@ import * as backbone from './2026_11_22_0001_backbone.js';
 import * as referenceData from './2026_11_22_0002_reference_data.js';
 import * as needs from './2026_11_22_0003_needs.js';
 import * as aggregation from './2026_11_22_0004_aggregation.js';
+import * as pilotTracking from './2026_12_01_0800_pilot_tracking.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_0002_reference_data': referenceData,
   '2026_11_22_0003_needs': needs,
   '2026_11_22_0004_aggregation': aggregation,
+  '2026_12_01_0800_pilot_tracking': pilotTracking,
 };

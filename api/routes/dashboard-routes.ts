@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { countrySchema } from '../../domain/organisations.js';
+import { cpvDivisionSchema, groupingSchema } from '../../domain/pilot-tracking.js';
+import { stages } from '../../domain/stages.js';
+import type { ServiceContext } from '../../services/context.js';
+import { exportOcdsPackage } from '../../services/dashboard/export-ocds-package.js';
+import { exportPilotsCsv } from '../../services/dashboard/export-pilots-csv.js';
+import { getDashboard } from '../../services/dashboard/get-dashboard.js';
+import { getPilot } from '../../services/dashboard/get-pilot.js';
+import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
+import { setGrouping } from '../../services/dashboard/set-grouping.js';
+import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/views.js';
+import type { ApiRoutes } from '../route.js';
+import { requestMeta, statementParams } from './statement-routes.js';
+
+const tags = ['Pilot tracking'];
+
+const booleanQuery = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+export const pilotFilterQuery = z.object({
+  grouping: z.string().trim().min(1).max(200).optional().meta({ description: 'Name of a community of practice or working group' }),
+  sector: cpvDivisionSchema.optional(),
+  country: countrySchema.optional().meta({ description: 'Pilots with a participating buyer from this country' }),
+  stage: z.enum(stages).optional(),
+  overdue: booleanQuery.optional(),
+});
+
+export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/dashboard',
+    summary: 'Every pilot: stage, deadline, participants, value and verdicts, with totals (Commission staff)',
+    description:
+      'Commission staff and administrators only. Aggregates and statuses only: no buyer’s need lines. Counts by stage ignore the `stage` filter; totals and charts honour every filter; `pilots` is one page of the matching pilots, newest first.',
+    tags,
+    access: 'user',
+    query: pilotFilterQuery.extend({
+      limit: z.coerce.number().int().min(1).max(5000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+    responses: { 200: { description: 'The dashboard', schema: dashboardSchema } },
+    handler: async ({ principal, query, req }) => ({ status: 200, body: await getDashboard(ctx, principal, query, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/dashboard/pilots.csv',
+    summary: 'The pilot table as CSV, every pilot matching the filters (Commission staff)',
+    tags,
+    access: 'user',
+    query: pilotFilterQuery,
+    responses: { 200: { description: 'One row per pilot', schema: z.string(), contentType: 'text/csv' } },
+    handler: async ({ principal, query, req, res }) => {
+      const { csv, filename } = await exportPilotsCsv(ctx, principal, query, requestMeta(req));
+      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`).send(csv);
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/dashboard/published.ocds.json',
+    summary: 'Every published statement as an OCDS 1.1.5 planning release, in one release package (Commission staff)',
+    description: 'With no published statement yet, `releases` is empty (the OCDS package schema itself wants at least one).',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'OCDS release package', schema: z.record(z.string(), z.unknown()) } },
+    handler: async ({ principal, req }) => ({ status: 200, body: await exportOcdsPackage(ctx, principal, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/dashboard/groupings',
+    summary: 'Programme groupings in use, with their number of pilots (Commission staff)',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'Groupings', schema: groupingListSchema } },
+    handler: async ({ principal, req }) => ({ status: 200, body: await listPilotGroupings(ctx, principal, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/dashboard/pilots/:statementId',
+    summary: 'One pilot with its timeline: when it entered and left each stage (Commission staff)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The pilot', schema: pilotDetailSchema } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getPilot(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/grouping',
+    summary: 'Place a statement in a programme grouping and sector (lead buyer or Commission staff)',
+    description: 'Recorded in the statement’s audit log as `grouping_set`.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: groupingSchema,
+    responses: { 200: { description: 'The grouping', schema: groupingViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await setGrouping(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
+  });
+}

@@ -1,0 +1,80 @@
+import { queryDashboard, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
+import { minBuyersPerCell } from '../../domain/aggregate-disclosure.js';
+import type { Principal } from '../../domain/authorization.js';
+import { daysInStage } from '../../domain/pilot-tracking.js';
+import { activeParticipantStatuses, deadlineStages, type Stage } from '../../domain/stages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import { authorizeTracking } from './authorize-tracking.js';
+import type { DashboardView, PilotView } from './views.js';
+
+export type DashboardFilter = Omit<PilotFilter, 'statementId'>;
+
+const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
+
+export function toPilotView(r: PilotRecord, now: Date): PilotView {
+  return {
+    id: r.id,
+    title: r.title,
+    stage: r.stage as Stage,
+    stageEnteredAt: iso(r.stage_entered_at)!,
+    daysInStage: daysInStage(new Date(r.stage_entered_at), now),
+    nextDeadline: iso(r.stage_deadline),
+    overdue: r.overdue,
+    published: r.stage === 'published',
+    cpvCodes: r.cpv_codes,
+    sectors: r.sectors,
+    grouping: r.grouping_kind && r.grouping_name ? { kind: r.grouping_kind, name: r.grouping_name } : null,
+    lead: { id: r.lead_id, name: r.lead_name, country: r.lead_country.trim() },
+    buyers: r.buyers,
+    countries: r.countries,
+    valueEur: r.value_eur,
+    aggregatedAt: iso(r.snapshot_at),
+    criticalMassMet: r.critical_mass_met,
+    failedRules: r.value_eur === null ? null : (r.failed_rules ?? []),
+    thresholds: r.thresholds === null ? null : (r.thresholds as PilotView['thresholds']),
+    aboveEuThreshold: r.above_eu_threshold,
+    crossBorder: r.cross_border,
+    suppliersEngaged: r.suppliers,
+    createdAt: iso(r.created_at)!,
+  };
+}
+
+/** Reads the dashboard without an authorisation check: for the digest and exports, which check first. */
+export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & { limit: number; offset: number }, now = new Date()): Promise<DashboardView> {
+  const r = await queryDashboard(ctx.db, {
+    ...filter,
+    now,
+    activeStatuses: activeParticipantStatuses,
+    deadlineStages,
+    minBuyersPerCell,
+  });
+  return {
+    generatedAt: now.toISOString(),
+    matching: Number(r.matching),
+    countsByStage: r.by_stage,
+    totals: {
+      pilots: Number(r.totals.pilots),
+      buyers: Number(r.totals.buyers),
+      countries: Number(r.totals.countries),
+      valueEur: r.totals.value_eur,
+      suppliersEngaged: Number(r.totals.suppliers),
+      overdue: Number(r.totals.overdue),
+      published: Number(r.totals.published),
+    },
+    valueByDivision: r.by_division.map((d) => ({ division: d.division, valueEur: d.value_eur, pilots: Number(d.pilots) })),
+    withheldDivisionValues: Number(r.withheld_divisions),
+    buyersByCountry: r.buyers_by_country.map((c) => ({ country: c.country, buyers: Number(c.buyers) })),
+    pilots: r.pilots.map((p) => toPilotView(p, now)),
+  };
+}
+
+/** Every pilot with its stage, participants, value and verdicts, for Commission staff. */
+export async function getDashboard(
+  ctx: ServiceContext,
+  principal: Principal,
+  filter: DashboardFilter & { limit: number; offset: number },
+  meta: RequestMeta,
+): Promise<DashboardView> {
+  await authorizeTracking(ctx, principal, meta, 'viewDashboard');
+  return loadDashboard(ctx, filter);
+}

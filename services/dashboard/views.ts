@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { groupingKinds } from '../../domain/pilot-tracking.js';
+import { stages } from '../../domain/stages.js';
+
+/** Response shapes of pilot tracking: the services build them, the API documents them. */
+const decimal = z.string().meta({ description: 'EUR, exact decimal string' });
+
+export const thresholdVerdictSchema = z.object({
+  nature: z.string(),
+  position: z.enum(['at-or-above', 'below']),
+  thresholdEur: decimal,
+  estimatedValueEur: decimal,
+});
+
+export const pilotSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    stage: z.enum(stages),
+    stageEnteredAt: z.string(),
+    daysInStage: z.int(),
+    nextDeadline: z.string().nullable(),
+    overdue: z.boolean(),
+    published: z.boolean(),
+    cpvCodes: z.array(z.string()),
+    sectors: z.array(z.string()).meta({ description: 'CPV divisions: the grouping’s sector, or those of the statement’s codes' }),
+    grouping: z.object({ kind: z.enum(groupingKinds), name: z.string() }).nullable(),
+    lead: z.object({ id: z.uuid(), name: z.string(), country: z.string() }),
+    buyers: z.int().meta({ description: 'Buyer organisations taking part (joined, submitted or confirmed), the lead included' }),
+    countries: z.array(z.string()),
+    valueEur: decimal.nullable().meta({ description: 'Aggregated EUR value of the latest aggregate snapshot; null before aggregation' }),
+    aggregatedAt: z.string().nullable(),
+    criticalMassMet: z.boolean().nullable(),
+    failedRules: z.array(z.string()).nullable(),
+    thresholds: z.array(thresholdVerdictSchema).nullable(),
+    aboveEuThreshold: z.boolean().nullable(),
+    crossBorder: z.boolean().nullable().meta({ description: 'Buyers from two or more Member States: an Art. 39 agreement is needed' }),
+    suppliersEngaged: z.int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Pilot' });
+export type PilotView = z.infer<typeof pilotSchema>;
+
+export const dashboardSchema = z
+  .object({
+    generatedAt: z.string(),
+    matching: z.int().meta({ description: 'Pilots matching the filters (the page shows `limit` of them)' }),
+    countsByStage: z.record(z.string(), z.int()).meta({ description: 'Pilots per stage under every filter except the stage filter' }),
+    totals: z.object({
+      pilots: z.int(),
+      buyers: z.int(),
+      countries: z.int(),
+      valueEur: decimal,
+      suppliersEngaged: z.int(),
+      overdue: z.int(),
+      published: z.int(),
+    }),
+    valueByDivision: z.array(z.object({ division: z.string(), valueEur: decimal, pilots: z.int() })),
+    withheldDivisionValues: z.int().meta({ description: 'Per-pilot division values withheld because fewer than two buyers make them up' }),
+    buyersByCountry: z.array(z.object({ country: z.string(), buyers: z.int() })),
+    pilots: z.array(pilotSchema),
+  })
+  .meta({ id: 'Dashboard' });
+export type DashboardView = z.infer<typeof dashboardSchema>;
+
+export const timelineEntrySchema = z.object({
+  stage: z.enum(stages),
+  enteredAt: z.string(),
+  exitedAt: z.string().nullable(),
+  days: z.int(),
+});
+
+export const pilotDetailSchema = z.object({ pilot: pilotSchema, timeline: z.array(timelineEntrySchema) }).meta({ id: 'PilotDetail' });
+
+export const groupingViewSchema = z
+  .object({ statementId: z.uuid(), kind: z.enum(groupingKinds), name: z.string(), sector: z.string().nullable(), updatedAt: z.string() })
+  .meta({ id: 'PilotGroupingView' });
+
+export const groupingListSchema = z.array(z.object({ kind: z.enum(groupingKinds), name: z.string(), pilots: z.int() }));

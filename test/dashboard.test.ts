@@ -1,0 +1,300 @@
+import { parse } from 'csv-parse/sync';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOcdsPackage } from '../services/dashboard/export-ocds-package.js';
+import { ocdsValidators } from './support/ocds-validator.js';
+import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+type Actor = Awaited<ReturnType<typeof makeActor>>;
+
+/**
+ * Pilot tracking on the real services. Four pilots are driven through the real workflow; the
+ * dashboard's figures are checked against what the test itself put into them (the need lines it
+ * submitted, the buyers it invited), not against another query.
+ */
+describe('pilot tracking dashboard', () => {
+  let h: Harness;
+  let commission: Actor;
+  let admin: Actor;
+  let supplier: Actor;
+  let helsinki: Actor, oslo: Actor, copenhagen: Actor, vantaa: Actor, espoo: Actor, barcelona: Actor, tallinn: Actor, bodo: Actor, tromso: Actor;
+  const ids: Record<'met' | 'shortfall' | 'draft' | 'late', string> = { met: '', shortfall: '', draft: '', late: '' };
+  const workingGroup = `Zero-emission construction ${randomUUID().slice(0, 8)}`;
+  const community = `Circular textiles ${randomUUID().slice(0, 8)}`;
+
+  const ok = <T extends { status: number; body: unknown }>(res: T): T => {
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    return res;
+  };
+  const live = (a: Actor, id: string) => a.api.get(`/api/statements/${id}/live`);
+  const waitForStage = (a: Actor, id: string, stage: string) => until(() => live(a, id), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
+  const dashboard = (query: Record<string, string> = {}) => commission.api.get(`/api/dashboard?${new URLSearchParams({ limit: '5000', ...query })}`);
+
+  // What the test submits: the expected figures are computed from these, by hand.
+  const lines = {
+    helsinki: [needLine({ quantity: '2', unitPrice: '450000' })],
+    oslo: [needLine({ quantity: '3', unitPrice: '420000', description: 'Electric wheel loader, confidential spec' })],
+    copenhagen: [needLine({ cpvCode: '34144900', unit: 'C62', quantity: '1', unitPrice: '300000' })],
+    vantaa: [needLine({ cpvCode: '34144900', unit: 'C62', quantity: '5', unitPrice: '50000' })],
+  };
+  const value = (ls: { quantity: string; unitPrice: string }[]) => ls.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unitPrice), 0);
+
+  async function submitAndConfirm(id: string, buyers: [Actor, Record<string, unknown>[]][], lead: Actor) {
+    const versions: string[] = [];
+    for (const [a, ls] of buyers) {
+      ok(await a.api.put(`/api/statements/${id}/needs/draft`, { lines: ls, answers: {} }));
+      versions.push(ok(await a.api.post(`/api/statements/${id}/needs/submit`)).body.versionId);
+    }
+    ok(await lead.api.post(`/api/statements/${id}/close-stage`));
+    await waitForStage(lead, id, 'confirmation');
+    for (const [i, [a]] of buyers.entries()) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[i] }));
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
+    admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'admin', isAdmin: true });
+    supplier = await makeActor(h, { kind: 'supplier', country: 'DE' }, { label: 'supplier' });
+    helsinki = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'helsinki' });
+    oslo = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo' });
+    copenhagen = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' }, { label: 'cph' });
+    vantaa = await makeActor(h, { kind: 'buyer', name: 'Vantaa', country: 'FI' }, { label: 'vantaa' });
+    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona', country: 'ES' }, { label: 'barcelona' });
+    tallinn = await makeActor(h, { kind: 'buyer', name: 'Tallinn', country: 'EE' }, { label: 'tallinn' });
+    bodo = await makeActor(h, { kind: 'buyer', name: 'Bodø', country: 'NO' }, { label: 'bodo' });
+    espoo = await makeActor(h, { kind: 'buyer', name: 'Espoo', country: 'FI' }, { label: 'espoo' });
+    tromso = await makeActor(h, { kind: 'buyer', name: 'Tromsø', country: 'NO' }, { label: 'tromso' });
+
+    // 1. Critical mass met: Helsinki leads, Oslo and Copenhagen join; on to market engagement.
+    ids.met = ok(await helsinki.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }))).body.id;
+    ok(await helsinki.api.post(`/api/statements/${ids.met}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id] }));
+    for (const b of [oslo, copenhagen]) ok(await b.api.post(`/api/statements/${ids.met}/invitation/accept`));
+    ok(await helsinki.api.post(`/api/statements/${ids.met}/needs-assessment/open`));
+    // 2. Shortfall: three buyers required; Espoo joins but never submits, so it drops out and Vantaa is alone.
+    ids.shortfall = ok(await vantaa.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3 } }))).body.id;
+    ok(await vantaa.api.post(`/api/statements/${ids.shortfall}/invitations`, { organisationIds: [espoo.org.id] }));
+    ok(await espoo.api.post(`/api/statements/${ids.shortfall}/invitation/accept`));
+    ok(await vantaa.api.post(`/api/statements/${ids.shortfall}/needs-assessment/open`));
+    await submitAndConfirm(ids.met, [[helsinki, lines.helsinki], [oslo, lines.oslo], [copenhagen, lines.copenhagen]], helsinki);
+    await submitAndConfirm(ids.shortfall, [[vantaa, lines.vantaa]], vantaa);
+    // 3. Draft: Barcelona has invited Tallinn, which has not answered (invited buyers do not count yet).
+    ids.draft = ok(await barcelona.api.post('/api/statements', statementDetails())).body.id;
+    ok(await barcelona.api.post(`/api/statements/${ids.draft}/invitations`, { organisationIds: [tallinn.org.id] }));
+    // 4. Late: Bodø's needs assessment closes in seconds (the worker is stopped below so the deadline passes unhandled).
+    const late = statementDetails({ schedule: { ...statementDetails().schedule, needsAssessment: 'PT3S', reminderOffsets: [] } });
+    ids.late = ok(await bodo.api.post('/api/statements', late)).body.id;
+    ok(await bodo.api.post(`/api/statements/${ids.late}/invitations`, { organisationIds: [tromso.org.id] }));
+    ok(await tromso.api.post(`/api/statements/${ids.late}/invitation/accept`));
+
+    await waitForStage(helsinki, ids.met, 'market_engagement');
+    await waitForStage(vantaa, ids.shortfall, 'shortfall');
+  }, 180_000);
+  afterAll(async () => h?.close());
+
+  it('lets the lead buyer and Commission staff set the grouping, audited; others get 403/404 and bad input 400', async () => {
+    expect((await oslo.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup })).status).toBe(403);
+    expect((await supplier.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup })).status).toBe(404);
+    const bad = await helsinki.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'club', name: '', sector: '4' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['kind', 'name', 'sector']);
+
+    const set = ok(await helsinki.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup, sector: '43' }));
+    expect(set.body).toMatchObject({ statementId: ids.met, kind: 'working_group', name: workingGroup, sector: '43' });
+    ok(await commission.api.put(`/api/statements/${ids.draft}/grouping`, { kind: 'working_group', name: workingGroup }));
+    ok(await commission.api.put(`/api/statements/${ids.late}/grouping`, { kind: 'working_group', name: workingGroup }));
+    ok(await vantaa.api.put(`/api/statements/${ids.shortfall}/grouping`, { kind: 'community_of_practice', name: community }));
+
+    const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit`)).body;
+    const event = audit.events.find((e: { action: string }) => e.action === 'grouping_set');
+    expect(event).toMatchObject({ actorUserId: helsinki.user.id, data: { kind: 'working_group', name: workingGroup, sector: '43' } });
+    expect(audit.verification.valid).toBe(true);
+
+    const groupings = ok(await commission.api.get('/api/dashboard/groupings')).body;
+    expect(groupings).toEqual(expect.arrayContaining([{ kind: 'working_group', name: workingGroup, pilots: 3 }, { kind: 'community_of_practice', name: community, pilots: 1 }]));
+  });
+
+  it('refuses every pilot-tracking read to buyers (lead included) and suppliers with 403', async () => {
+    for (const a of [helsinki, oslo, supplier]) {
+      for (const path of ['/api/dashboard', '/api/dashboard/pilots.csv', '/api/dashboard/published.ocds.json', '/api/dashboard/groupings', `/api/dashboard/pilots/${ids.met}`]) {
+        const res = await a.api.get(path);
+        expect(res.status, `${a.user.name} ${path}`).toBe(403);
+        expect(res.body.code).toBe('forbidden');
+      }
+    }
+    expect((await admin.api.get('/api/dashboard')).status).toBe(200);
+    expect((await commission.api.get('/api/dashboard?stage=nowhere&sector=4')).status).toBe(400);
+  });
+
+  it('flags the pilot whose deadline passed while nothing moved it as overdue, and clears the flag when it moves on', async () => {
+    ok(await bodo.api.post(`/api/statements/${ids.late}/needs-assessment/open`));
+    await h.stopWorker();
+    try {
+      const flagged = await until(() => dashboard({ grouping: workingGroup, overdue: 'true' }), (r) => r.body.matching === 1, 30_000, 'overdue pilot');
+      const pilot = flagged.body.pilots[0];
+      expect(pilot).toMatchObject({ id: ids.late, stage: 'needs_assessment', overdue: true, buyers: 2, countries: ['NO'] });
+      expect(Date.parse(pilot.nextDeadline)).toBeLessThan(Date.now());
+      expect(flagged.body.totals.overdue).toBe(1);
+
+      // Figures across the working group (Helsinki's pilot, Barcelona's draft, Bodø's late one).
+      const all = ok(await dashboard({ grouping: workingGroup })).body;
+      const met = value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen);
+      expect(all.matching).toBe(3);
+      expect(all.countsByStage).toEqual({ market_engagement: 1, draft: 1, needs_assessment: 1 });
+      expect(all.totals).toEqual({
+        pilots: 3,
+        buyers: 6, // Helsinki, Oslo, Copenhagen; Barcelona; Bodø, Tromsø (Tallinn is only invited)
+        countries: 4, // FI, NO, DK, ES
+        valueEur: String(met),
+        suppliersEngaged: 0,
+        overdue: 1,
+        published: 0,
+      });
+      const byId = new Map(all.pilots.map((p: { id: string }) => [p.id, p]));
+      expect(byId.get(ids.met)).toMatchObject({
+        stage: 'market_engagement',
+        overdue: false,
+        published: false,
+        grouping: { kind: 'working_group', name: workingGroup },
+        sectors: ['43'],
+        lead: { id: helsinki.org.id, name: 'Helsinki', country: 'FI' },
+        buyers: 3,
+        countries: ['DK', 'FI', 'NO'],
+        criticalMassMet: true,
+        failedRules: [],
+        aboveEuThreshold: true,
+        crossBorder: true,
+        suppliersEngaged: 0,
+        daysInStage: 0,
+      });
+      expect(Number((byId.get(ids.met) as { valueEur: string }).valueEur)).toBe(met);
+      expect(byId.get(ids.draft)).toMatchObject({ stage: 'draft', buyers: 1, countries: ['ES'], valueEur: null, criticalMassMet: null, thresholds: null, sectors: ['34', '43'] });
+      // Only division 43 has two buyers in it; Copenhagen's division 34 alone would give its demand away.
+      expect(all.valueByDivision).toEqual([{ division: '43', valueEur: String(value(lines.helsinki) + value(lines.oslo)), pilots: 1 }]);
+      expect(all.withheldDivisionValues).toBe(1);
+      expect(all.buyersByCountry).toEqual([
+        { country: 'DK', buyers: 1 },
+        { country: 'ES', buyers: 1 },
+        { country: 'FI', buyers: 1 },
+        { country: 'NO', buyers: 3 },
+      ]);
+    } finally {
+      await h.startWorker();
+    }
+    await until(() => live(bodo, ids.late), (r) => r.body.stage !== 'needs_assessment', 60_000, 'late pilot moved on');
+    const after = ok(await dashboard({ grouping: workingGroup, overdue: 'true' })).body;
+    expect(after.matching).toBe(0);
+  });
+
+  it('filters by grouping, sector, country and stage, and totals what the filters leave', async () => {
+    const ofStage = ok(await dashboard({ grouping: workingGroup, stage: 'draft' })).body;
+    expect(ofStage.pilots.map((p: { id: string }) => p.id)).toEqual([ids.draft]);
+    expect(ofStage.totals).toMatchObject({ pilots: 1, buyers: 1, countries: 1, valueEur: '0' });
+    // Stage counts ignore the stage filter: they are the tabs.
+    expect(ofStage.countsByStage.market_engagement).toBe(1);
+
+    const sector34 = ok(await dashboard({ grouping: workingGroup, sector: '34' })).body.pilots.map((p: { id: string }) => p.id).sort();
+    expect(sector34).toEqual([ids.draft, ids.late].sort()); // Helsinki's pilot is placed in sector 43 by its grouping
+    const sector43 = ok(await dashboard({ grouping: workingGroup, sector: '43' })).body.pilots.map((p: { id: string }) => p.id).sort();
+    expect(sector43).toEqual([ids.met, ids.draft, ids.late].sort());
+
+    const denmark = ok(await dashboard({ grouping: workingGroup, country: 'DK' })).body;
+    expect(denmark.pilots.map((p: { id: string }) => p.id)).toEqual([ids.met]);
+    // Tallinn is invited to Barcelona's draft but takes no part yet.
+    expect(ok(await dashboard({ grouping: workingGroup, country: 'EE' })).body.matching).toBe(0);
+
+    const shortfall = ok(await dashboard({ grouping: community })).body;
+    // Espoo dropped out: it no longer counts.
+    expect(shortfall.totals).toEqual({ pilots: 1, buyers: 1, countries: 1, valueEur: String(value(lines.vantaa)), suppliersEngaged: 0, overdue: 0, published: 0 });
+    expect(shortfall.pilots[0]).toMatchObject({ id: ids.shortfall, stage: 'shortfall', criticalMassMet: false, failedRules: ['minBuyers'], crossBorder: false, nextDeadline: null });
+    expect(shortfall.valueByDivision).toEqual([]);
+    expect(shortfall.withheldDivisionValues).toBe(1);
+
+    const paged = ok(await commission.api.get(`/api/dashboard?grouping=${encodeURIComponent(workingGroup)}&limit=1&offset=1`)).body;
+    expect(paged.pilots).toHaveLength(1);
+    expect(paged.matching).toBe(3);
+  });
+
+  it('agrees with the lead buyer’s own aggregate for every figure it shows', async () => {
+    const lead = ok(await helsinki.api.get(`/api/statements/${ids.met}/aggregate`)).body;
+    const pilot = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body.pilot;
+    expect(pilot.valueEur).toBe(lead.aggregate.totals.valueEur);
+    expect(pilot.buyers).toBe(lead.aggregate.totals.buyers);
+    expect(pilot.countries).toEqual(lead.crossBorder.countries);
+    expect(pilot.thresholds).toEqual(
+      lead.thresholds.natures.map((n: Record<string, string>) => ({ nature: n.nature, position: n.position, thresholdEur: n.thresholdEur, estimatedValueEur: n.estimatedValueEur })),
+    );
+  });
+
+  it('shows each pilot’s timeline: entry and exit of each stage, as the audit log recorded them', async () => {
+    const detail = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body;
+    const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit`)).body.events;
+    const changes = audit.filter((e: { action: string }) => e.action === 'stage_changed');
+    const created = audit.find((e: { action: string }) => e.action === 'statement_created');
+    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement']);
+    expect(detail.timeline[0].enteredAt).toBe(created.at);
+    for (const [i, change] of changes.entries()) {
+      expect(detail.timeline[i].exitedAt).toBe(change.at);
+      expect(detail.timeline[i + 1].enteredAt).toBe(change.at);
+      expect(detail.timeline[i + 1].stage).toBe(change.data.to);
+    }
+    expect(detail.timeline.at(-1).exitedAt).toBeNull();
+    expect((await commission.api.get(`/api/dashboard/pilots/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('shows Commission staff aggregates and statuses, never a buyer’s need lines', async () => {
+    expect((await commission.api.get(`/api/statements/${ids.met}/needs/${oslo.org.id}`)).status).toBe(403);
+    const texts = [
+      JSON.stringify(ok(await dashboard()).body),
+      JSON.stringify(ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body),
+      ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string,
+    ];
+    for (const text of texts) {
+      expect(text).not.toContain('confidential spec');
+      expect(text).not.toContain('420000'); // Oslo's unit price
+      expect(text).not.toContain(String(value(lines.oslo))); // Oslo's own total
+      expect(text).not.toContain(String(value(lines.copenhagen))); // Copenhagen's, alone in division 34
+    }
+  });
+
+  it('exports the pilot table as CSV that parses back to the dashboard’s figures', async () => {
+    const res = ok(await commission.api.get(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`));
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const board = ok(await dashboard({ grouping: workingGroup })).body;
+    expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.id)).toEqual(board.pilots.map((p: { id: string }) => p.id));
+    const met = rows.find((r) => r.id === ids.met)!;
+    expect(met).toMatchObject({ stage: 'market_engagement', grouping: workingGroup, buyers: '3', countries: 'DK FI NO', critical_mass_met: 'yes', cross_border: 'yes', overdue: 'no', suppliers_engaged: '0' });
+    expect(Number(met.value_eur)).toBe(value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen));
+  });
+
+  it('exports published statements as an OCDS release package that validates', async () => {
+    const validate = ocdsValidators();
+    const served = ok(await commission.api.get('/api/dashboard/published.ocds.json')).body;
+    for (const release of served.releases) expect(validate.release(release)).toEqual([]);
+    if (served.releases.length > 0) expect(validate.releasePackage(served)).toEqual([]);
+    else expect(served).toMatchObject({ version: '1.1', releases: [] });
+
+    // Until publication exists, publish Helsinki's pilot inside a transaction that is rolled back:
+    // the package is built from the real read model and snapshot, and nothing stays changed.
+    const rollback = new Error('rollback');
+    let built: Awaited<ReturnType<typeof buildOcdsPackage>> | undefined;
+    await h.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('statements').set({ stage: 'published', stage_deadline: null }).where('id', '=', ids.met).execute();
+        built = await buildOcdsPackage({ ...h.ctx, db: trx });
+        throw rollback;
+      })
+      .catch((e: unknown) => {
+        if (e !== rollback) throw e;
+      });
+    const release = built!.releases.find((r) => r.ocid.endsWith(ids.met))!;
+    expect(validate.releasePackage(built)).toEqual([]);
+    expect(validate.release(release)).toEqual([]);
+    expect(release.planning.budget.amount).toEqual({ amount: value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen), currency: 'EUR' });
+    expect(release.parties.map((p) => p.name).sort()).toEqual(['Copenhagen', 'Helsinki', 'Oslo']);
+    expect(release.tender.items.map((i) => i.classification.id).sort()).toEqual(['34144900-7', '43260000-3']);
+    expect((await live(helsinki, ids.met)).body.stage).toBe('market_engagement');
+  });
+});
