@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { locateReferenceData } from '../../platform/reference-data-files.js';
 
 /** The official OCDS 1.1.5 schemas with the EU extension, read where they are kept (never copied here). */
-const ocdsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'ocds');
-const readJson = (...path: string[]) => JSON.parse(readFileSync(join(ocdsDir, ...path), 'utf8')) as Record<string, unknown>;
+function readJson(...path: string[]): Record<string, unknown> {
+  const dataDir = locateReferenceData();
+  if (!dataDir) throw new Error('The shared data folder (OCDS schemas) was not found: set REFERENCE_DATA_DIR');
+  return JSON.parse(readFileSync(join(dataDir, 'ocds', ...path), 'utf8')) as Record<string, unknown>;
+}
 
 /** RFC 7386 JSON Merge Patch, how OCDS extensions patch the release schema. */
 function mergePatch(target: unknown, patch: unknown): unknown {
