@@ -13,12 +13,18 @@ const { worker, connection } = await createWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
 });
+const running = worker.run();
+const release = async () => {
+  await connection.close();
+  mailer.close();
+  await db.destroy();
+};
 onShutdown(logger, async () => {
-  // The SDK's own signal handler may have begun the shutdown already.
+  // The SDK's own signal handler may have begun the shutdown already. Either way, activities in
+  // flight finish (within the worker's shutdown grace time) before the process exits.
   if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await release();
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-await worker.run();
-await connection.close();
-mailer.close();
-await db.destroy();
+await running;
