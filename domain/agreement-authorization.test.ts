@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { agreementActions, decideAgreement, type AgreementFacts } from './agreement-authorization.js';
+import type { Principal } from './authorization.js';
+
+const principal = (over: Partial<Principal>): Principal => ({
+  userId: 'u',
+  orgId: 'org-x',
+  orgKind: 'buyer',
+  isAdmin: false,
+  roles: [],
+  via: 'session',
+  ...over,
+});
+const facts = (over: Partial<AgreementFacts> = {}): AgreementFacts => ({
+  statement: { leadOrgId: 'lead', stage: 'published', participantStatus: null },
+  exists: true,
+  partyStatus: null,
+  ...over,
+});
+
+describe('who may do what with an agreement', () => {
+  it('lets only the lead start it, and hides unpublished statements from outsiders', () => {
+    expect(decideAgreement(principal({ orgId: 'lead' }), 'start', facts({ exists: false }))).toEqual({ allowed: true });
+    expect(decideAgreement(principal({}), 'start', facts({ exists: false }))).toMatchObject({ code: 'forbidden' });
+    const unpublished = facts({ statement: { leadOrgId: 'lead', stage: 'approval', participantStatus: null } });
+    expect(decideAgreement(principal({ orgKind: 'supplier' }), 'start', unpublished)).toMatchObject({ code: 'not_found' });
+  });
+
+  it('hides the agreement from suppliers and buyers that were never invited to it', () => {
+    for (const p of [principal({ orgKind: 'supplier' }), principal({})]) {
+      for (const action of agreementActions.filter((a) => a !== 'start')) {
+        expect(decideAgreement(p, action, facts()), action).toMatchObject({ allowed: false, code: 'not_found' });
+      }
+    }
+  });
+
+  it('lets a party with the signatory role sign, and refuses a party user without it (403)', () => {
+    const party = facts({ partyStatus: 'party' });
+    expect(decideAgreement(principal({ roles: ['signatory'] }), 'sign', party)).toEqual({ allowed: true });
+    expect(decideAgreement(principal({}), 'sign', party)).toMatchObject({ code: 'forbidden', reason: expect.stringContaining('signatory') });
+    expect(decideAgreement(principal({ roles: ['signatory'] }), 'sign', facts({ partyStatus: 'invited' }))).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('gives the document to parties only: not to invited, withdrawn, Commission staff or administrators', () => {
+    expect(decideAgreement(principal({}), 'download', facts({ partyStatus: 'party' }))).toEqual({ allowed: true });
+    expect(decideAgreement(principal({ orgId: 'lead' }), 'download', facts({ partyStatus: 'party' }))).toEqual({ allowed: true });
+    for (const status of ['invited', 'withdrawn', 'declined'] as const) {
+      expect(decideAgreement(principal({}), 'download', facts({ partyStatus: status }))).toMatchObject({ code: 'forbidden' });
+    }
+    expect(decideAgreement(principal({ orgKind: 'commission' }), 'download', facts())).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(principal({ orgKind: 'operator', isAdmin: true }), 'download', facts())).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(principal({ orgKind: 'commission' }), 'view', facts())).toEqual({ allowed: true });
+  });
+
+  it('keeps drafting, deadlines and cancellation with the lead, and withdrawal with the other parties', () => {
+    const party = facts({ partyStatus: 'party' });
+    expect(decideAgreement(principal({ orgId: 'lead' }), 'propose', party)).toEqual({ allowed: true });
+    expect(decideAgreement(principal({}), 'propose', party)).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(principal({}), 'manage', party)).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(principal({}), 'withdraw', party)).toEqual({ allowed: true });
+    expect(decideAgreement(principal({ orgId: 'lead' }), 'withdraw', party)).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(principal({}), 'respond', facts({ partyStatus: 'invited' }))).toEqual({ allowed: true });
+    expect(decideAgreement(principal({ orgId: 'lead' }), 'respond', party)).toMatchObject({ code: 'forbidden' });
+  });
+
+  it('answers not found for every action but start while no agreement exists', () => {
+    for (const action of agreementActions.filter((a) => a !== 'start')) {
+      expect(decideAgreement(principal({ orgId: 'lead' }), action, facts({ exists: false })), action).toMatchObject({ code: 'not_found' });
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import type { AgreementPartyStatus } from './agreement-process.js';
+import { canSee, isCommission, isLead, type Decision, type Principal, type StatementFacts } from './authorization.js';
+
+/**
+ * Who may do what with a statement's joint procurement agreement. The agreement is the business
+ * of its lead and of the statement's signatories: to anyone else it does not exist (404), even
+ * though the published statement itself is public. Commission staff and administrators follow
+ * it, but the document itself is for the parties only.
+ */
+export const agreementActions = ['start', 'view', 'respond', 'propose', 'comment', 'sign', 'withdraw', 'download', 'manage'] as const;
+export type AgreementAction = (typeof agreementActions)[number];
+
+export interface AgreementFacts {
+  statement: StatementFacts;
+  /** Whether an agreement was started for the statement. */
+  exists: boolean;
+  /** The principal organisation's status in the agreement, if it was ever invited. */
+  partyStatus: AgreementPartyStatus | null;
+}
+
+const allow: Decision = { allowed: true };
+const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden', reason });
+const notFound = (reason = 'agreement not found'): Decision => ({ allowed: false, code: 'not_found', reason });
+
+export const signatoryRole = 'signatory';
+
+export function decideAgreement(p: Principal, action: AgreementAction, f: AgreementFacts): Decision {
+  if (!canSee(p, f.statement)) return notFound('statement not found');
+  const lead = isLead(p, f.statement);
+  if (action === 'start') return lead ? allow : forbid('only the lead buyer may start the agreement');
+  if (!f.exists) return notFound();
+
+  const involved = lead || (p.orgKind === 'buyer' && f.partyStatus !== null);
+  const follows = involved || isCommission(p) || p.isAdmin;
+  if (!follows) return notFound();
+  const party = p.orgKind === 'buyer' && f.partyStatus === 'party';
+
+  switch (action) {
+    case 'view':
+      return allow;
+    case 'respond':
+      return p.orgKind === 'buyer' && f.partyStatus !== null && !lead ? allow : forbid('only a signatory of the statement answers the invitation to the agreement');
+    case 'propose':
+    case 'manage':
+      return lead ? allow : forbid('only the lead buyer may do this');
+    case 'comment':
+      return party ? allow : forbid('only a party comments on the agreement');
+    case 'sign':
+      if (!party) return forbid('only a party signs the agreement');
+      return p.roles.includes(signatoryRole) ? allow : forbid('only a user authorised to sign for the organisation (role "signatory") may sign');
+    case 'withdraw':
+      return party && !lead ? allow : forbid('only a party other than the lead buyer may withdraw');
+    case 'download':
+      return party ? allow : forbid('the agreement document is for its parties only');
+  }
+}
