@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createAggregationActivities } from './aggregation-activities.js';
+import { createAgreementActivities } from './agreement-activities.js';
 import { createMailActivities } from './mail-activities.js';
 import { createStatementActivities } from './statement-activities.js';
 
@@ -16,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
     ...createAggregationActivities({ db: deps.db }),
+    ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
   };
 }

@@ -10,6 +10,7 @@ import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
+import { agreementRoutes } from './routes/agreement-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -58,6 +59,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   statementRoutes(api, ctx);
   needsRoutes(api, ctx);
   aggregationRoutes(api, ctx);
+  agreementRoutes(api, ctx);
   referenceRoutes(api, ctx);
   dashboardRoutes(api, ctx);
 

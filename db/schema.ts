@@ -241,6 +241,73 @@ export interface PilotGroupingsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Joint procurement agreements (db/agreements.ts). */
+export interface AgreementsTable {
+  statement_id: string;
+  lead_org_id: string;
+  status: string;
+  current_version: Generated<number>;
+  current_version_id: string | null;
+  signature_deadline: Timestamp | null;
+  started_by: string;
+  started_at: Timestamp;
+  in_force_at: Timestamp | null;
+  cancel_reason: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface AgreementPartiesTable {
+  statement_id: string;
+  organisation_id: string;
+  status: string;
+  status_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface AgreementDraftsTable {
+  statement_id: string;
+  content: Json<unknown>;
+  content_hash: string;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface AgreementVersionsTable {
+  id: string;
+  statement_id: string;
+  version: number;
+  content: Json<unknown>;
+  content_hash: string;
+  note: string | null;
+  html: string;
+  pdf: Buffer;
+  pdf_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface AgreementCommentsTable {
+  id: string;
+  statement_id: string;
+  version_id: string;
+  organisation_id: string;
+  user_id: string;
+  clause: string | null;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface AgreementSignaturesTable {
+  version_id: string;
+  organisation_id: string;
+  statement_id: string;
+  user_id: string;
+  version_hash: string;
+  signed_at: Timestamp;
+  cleared_at: Timestamp | null;
+  cleared_reason: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -262,6 +329,12 @@ export interface Database {
   exchange_rate_tables: ExchangeRateTablesTable;
   aggregate_snapshots: AggregateSnapshotsTable;
   pilot_groupings: PilotGroupingsTable;
+  agreements: AgreementsTable;
+  agreement_parties: AgreementPartiesTable;
+  agreement_drafts: AgreementDraftsTable;
+  agreement_versions: AgreementVersionsTable;
+  agreement_comments: AgreementCommentsTable;
+  agreement_signatures: AgreementSignaturesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

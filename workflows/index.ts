@@ -1,3 +1,4 @@
 // The worker's workflow bundle entry: everything exported here runs in the deterministic sandbox.
 export { jointStatementWorkflow } from './statement/workflow.js';
 export { deliverMailWorkflow } from './delivery/deliver-mail-workflow.js';
+export { jointAgreementWorkflow } from './agreement/workflow.js';

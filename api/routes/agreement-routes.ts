@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { cancelAgreement } from '../../services/agreement/cancel-agreement.js';
+import { commentOnAgreement } from '../../services/agreement/comment-on-agreement.js';
+import { extendSignatureDeadline } from '../../services/agreement/extend-signature-deadline.js';
+import { getAgreement } from '../../services/agreement/get-agreement.js';
+import { getAgreementAudit } from '../../services/agreement/get-agreement-audit.js';
+import { getAgreementDocument } from '../../services/agreement/get-agreement-document.js';
+import { getAgreementVersion } from '../../services/agreement/get-agreement-version.js';
+import { agreementProposalSchema, proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
+import { respondToAgreement } from '../../services/agreement/respond-to-agreement.js';
+import { signAgreement } from '../../services/agreement/sign-agreement.js';
+import { startAgreement } from '../../services/agreement/start-agreement.js';
+import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-agreement.js';
+import { agreementVersionViewSchema, agreementViewSchema } from '../../services/agreement/agreement-views.js';
+import type { ServiceContext } from '../../services/context.js';
+import { durationSchema } from '../../domain/statement.js';
+import { auditLogSchema } from '../../services/views.js';
+import type { ApiRoutes } from '../route.js';
+import { requestMeta, statementParams } from './statement-routes.js';
+
+const tags = ['Agreement'];
+const base = '/api/statements/:statementId/agreement';
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const dateTime = z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' });
+const versionParams = statementParams.extend({ version: z.coerce.number().int('must be a version number').min(1, 'must be a version number') });
+const ok = (description: string) => ({ 200: { description, schema: agreementViewSchema } });
+
+/** The joint procurement agreement of a published statement (Directive 2014/24/EU Art. 38-39). */
+export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'post',
+    path: base,
+    summary: 'Start the agreement of a published statement (lead buyer)',
+    description:
+      'The statement’s signatories are invited to opt in; the lead buyer is a party from the start. Parties in two or more Member States make an Art. 39 cross-border agreement, otherwise Art. 38.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({
+      signatureDeadline: dateTime.optional().meta({ description: 'Otherwise now + the statement schedule’s `signature` duration' }),
+      reminderOffsets: z.array(durationSchema).max(5, 'must list at most 5 reminders').optional(),
+    }),
+    responses: { 201: { description: 'Started', schema: agreementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await startAgreement(ctx, principal, params.statementId, body, requestMeta(req)),
+      headers: { Location: `/api/statements/${params.statementId}/agreement` },
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: base,
+    summary: 'The agreement: parties, versions with their hashes, signatures',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getAgreement(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  for (const [action, accept] of [['join', true], ['decline', false]] as const) {
+    api.add({
+      method: 'post',
+      path: `${base}/${action}`,
+      summary: accept ? 'Opt in: the caller’s organisation becomes a party (a signatory of the statement)' : 'Decline to be a party to the agreement',
+      tags,
+      access: 'user',
+      params: statementParams,
+      body: z.object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters').optional() }),
+      responses: ok('The agreement'),
+      handler: async ({ principal, params, body, req }) => ({
+        status: 200,
+        body: await respondToAgreement(ctx, principal, params.statementId, { accept, reason: body.reason }, requestMeta(req)),
+      }),
+    });
+  }
+
+  api.add({
+    method: 'post',
+    path: `${base}/versions`,
+    summary: 'Propose the terms as the next version (lead buyer): the draft, or an amendment that clears every signature',
+    description:
+      'Checked against the parties and their confirmed needs: the lead is a party; the applicable law is that of a party’s country or of a joint entity’s seat; every party has a distribution; quantities match the confirmed needs or carry a recorded deviation. A broken rule answers 422 naming the field.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: agreementProposalSchema,
+    responses: { 201: { description: 'The agreement with its new current version', schema: agreementViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await proposeAgreementVersion(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: `${base}/versions/:version`,
+    summary: 'One version: its terms, comments and signatures',
+    tags,
+    access: 'user',
+    params: versionParams,
+    responses: { 200: { description: 'The version', schema: agreementVersionViewSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getAgreementVersion(ctx, principal, params.statementId, params.version, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: `${base}/versions/:version/comments`,
+    summary: 'Comment on a version (a party)',
+    tags,
+    access: 'user',
+    params: versionParams,
+    body: z.object({ clause: z.string().trim().max(100, 'must be at most 100 characters').optional(), text: text(5000) }),
+    responses: { 201: { description: 'The version with its comments', schema: agreementVersionViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await commentOnAgreement(ctx, principal, params.statementId, { version: params.version, clause: body.clause, text: body.text }, requestMeta(req)),
+    }),
+  });
+
+  for (const format of ['pdf', 'html'] as const) {
+    api.add({
+      method: 'get',
+      path: `${base}/versions/:version/document.${format}`,
+      summary: `The version’s document as ${format.toUpperCase()} (parties only)`,
+      description: 'Headers `X-Content-Hash` (what is signed) and `X-Pdf-Hash` (SHA-256 of the PDF) give the recorded hashes.',
+      tags,
+      access: 'user',
+      params: versionParams,
+      responses: { 200: { description: 'The document', schema: z.string(), contentType: format === 'pdf' ? 'application/pdf' : 'text/html' } },
+      handler: async ({ principal, params, req, res }) => {
+        const doc = await getAgreementDocument(ctx, principal, params.statementId, params.version, format, requestMeta(req));
+        res
+          .status(200)
+          .type(format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8')
+          .setHeader('Content-Disposition', `${format === 'pdf' ? 'attachment' : 'inline'}; filename="agreement-${params.statementId}-v${doc.version}.${format}"`)
+          .setHeader('X-Content-Hash', doc.contentHash)
+          .setHeader('X-Pdf-Hash', doc.pdfHash)
+          .setHeader('ETag', `"${format === 'pdf' ? doc.pdfHash : doc.contentHash}"`)
+          .send(doc.body);
+      },
+    });
+  }
+
+  api.add({
+    method: 'post',
+    path: `${base}/sign`,
+    summary: 'Sign the current version, by its id and content hash (the party’s authorised signatory)',
+    description: 'A user without the `signatory` role answers 403; a version that is not the current one answers 409. The last signature puts the agreement into force.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({
+      versionId: z.uuid({ message: 'must be the id of a version' }),
+      versionHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 content hash of the version (64 hex digits)'),
+    }),
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await signAgreement(ctx, principal, params.statementId, body, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: `${base}/withdraw`,
+    summary: 'Withdraw from the agreement before signing (a party other than the lead)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ reason: z.string().trim().min(3, 'must give a reason of at least 3 characters').max(2000) }),
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await withdrawFromAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: `${base}/deadline`,
+    summary: 'Set a later signature deadline (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ deadline: dateTime }),
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await extendSignatureDeadline(ctx, principal, params.statementId, body.deadline, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'post',
+    path: `${base}/cancel`,
+    summary: 'Cancel the agreement before it enters into force (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ reason: text(2000) }),
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await cancelAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: `${base}/audit`,
+    summary: 'The agreement’s audit log, with the verification of its hash chain',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Audit log', schema: auditLogSchema } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getAgreementAudit(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+}

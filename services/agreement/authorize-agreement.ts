@@ -1,0 +1,37 @@
+import { agreementPartyStatusOf, findAgreement } from '../../db/agreements.js';
+import { recordSecurityEvent } from '../../db/audit.js';
+import { statementFactsFor } from '../../db/statements.js';
+import { decideAgreement, type AgreementAction, type AgreementFacts } from '../../domain/agreement-authorization.js';
+import type { Principal } from '../../domain/authorization.js';
+import { DomainError } from '../../domain/errors.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+
+/** Loads what agreement authorisation needs, asks the rules, and logs every refusal. */
+export async function authorizeAgreement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  action: AgreementAction,
+  meta: RequestMeta = {},
+): Promise<AgreementFacts> {
+  const statement = await statementFactsFor(ctx.db, statementId, principal.orgId);
+  let facts: AgreementFacts | undefined;
+  if (statement) {
+    const [agreement, partyStatus] = await Promise.all([findAgreement(ctx.db, statementId), agreementPartyStatusOf(ctx.db, statementId, principal.orgId)]);
+    facts = { statement, exists: agreement !== undefined, partyStatus };
+  }
+  const decision = facts ? decideAgreement(principal, action, facts) : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
+  if (!decision.allowed) {
+    await recordSecurityEvent(ctx.db, {
+      kind: 'access_denied',
+      userId: principal.userId,
+      ip: meta.ip,
+      method: meta.method,
+      path: meta.path,
+      detail: { statementId, agreementAction: action, reason: decision.reason },
+    });
+    const message = decision.code === 'not_found' ? (facts?.exists === false && action !== 'start' ? 'No agreement for this statement' : 'Not found') : decision.reason;
+    throw new DomainError(decision.code, message);
+  }
+  return facts!;
+}

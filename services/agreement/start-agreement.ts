@@ -1,0 +1,54 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { findStatement, participantOrgIds } from '../../db/statements.js';
+import { signatoryStatuses, startRefusal } from '../../domain/agreement-process.js';
+import type { Principal } from '../../domain/authorization.js';
+import { durationMs } from '../../domain/duration.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Schedule } from '../../domain/statement.js';
+import {
+  agreementWorkflowId,
+  agreementWorkflowType,
+  startAgreementUpdate,
+  type AgreementWorkflowInput,
+} from '../../workflows/agreement/messages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import { actorOf } from '../statements/authorize-statement.js';
+import type { AgreementView } from './agreement-views.js';
+import { authorizeAgreement } from './authorize-agreement.js';
+import { loadAgreementView } from './get-agreement.js';
+
+export interface StartAgreementInput {
+  /** Signature deadline (ISO 8601); otherwise now + the statement schedule's `signature` duration. */
+  signatureDeadline?: string | undefined;
+  /** Reminder offsets before the deadline; otherwise the statement schedule's. */
+  reminderOffsets?: string[] | undefined;
+}
+
+/**
+ * Starts the agreement of a published statement: its own workflow (`agreement-<statementId>`),
+ * created atomically with its first update, so a retried or concurrent start makes one agreement.
+ * The statement's signatories are invited to opt in; the lead is a party from the start.
+ */
+export async function startAgreement(ctx: ServiceContext, principal: Principal, statementId: string, input: StartAgreementInput, meta: RequestMeta): Promise<AgreementView> {
+  const facts = await authorizeAgreement(ctx, principal, statementId, 'start', meta);
+  const refusal = startRefusal(facts.statement.stage);
+  if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
+  if (facts.exists) throw new DomainError('conflict', 'The agreement of this statement has been started already');
+
+  const statement = (await findStatement(ctx.db, statementId))!;
+  const schedule = statement.schedule as Schedule;
+  const deadline = input.signatureDeadline ?? new Date(Date.now() + durationMs(schedule.signature)).toISOString();
+  const signatories = (await participantOrgIds(ctx.db, statementId, signatoryStatuses)).filter((o) => o !== statement.lead_org_id);
+  const workflowInput: AgreementWorkflowInput = { statementId, leadOrgId: statement.lead_org_id };
+  await ctx.temporal.workflow.executeUpdateWithStart(startAgreementUpdate, {
+    args: [{ actor: actorOf(principal, facts.statement), invitedOrgIds: signatories, deadline, reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets }],
+    ...(meta.idempotencyKey ? { updateId: `startAgreement:${meta.idempotencyKey}` } : {}),
+    startWorkflowOperation: new WithStartWorkflowOperation(agreementWorkflowType, {
+      workflowId: agreementWorkflowId(statementId),
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args: [workflowInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+  return loadAgreementView(ctx, statementId);
+}
