@@ -35,3 +35,14 @@ export async function authorizeAgreement(
   }
   return facts!;
 }
+
+/**
+ * Changes are possible only while the agreement is negotiated. Once it is in force or cancelled
+ * its workflow has ended, so this is answered from the read model (409) before Temporal is asked.
+ */
+export async function requireNegotiation(ctx: ServiceContext, statementId: string): Promise<void> {
+  const agreement = await findAgreement(ctx.db, statementId);
+  if (agreement && agreement.status !== 'negotiation') {
+    throw new DomainError('wrong_stage', `The agreement is ${agreement.status.replace('_', ' ')}; it can no longer change`);
+  }
+}

@@ -4,7 +4,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
-import { authorizeAgreement } from './authorize-agreement.js';
+import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 
 /** A signatory of the statement opts in to the agreement (becomes a party) or declines. */
@@ -16,6 +16,7 @@ export async function respondToAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'respond', meta);
+  await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, respondToAgreementUpdate, { actor: actorOf(principal, facts.statement), accept: answer.accept, reason: answer.reason ?? null }, meta.idempotencyKey);
   return loadAgreementView(ctx, statementId);
 }

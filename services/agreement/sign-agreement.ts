@@ -4,7 +4,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
-import { authorizeAgreement } from './authorize-agreement.js';
+import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 
 /**
@@ -20,6 +20,7 @@ export async function signAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'sign', meta);
+  await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, signAgreementUpdate, { actor: actorOf(principal, facts.statement), ...version }, meta.idempotencyKey);
   return loadAgreementView(ctx, statementId);
 }

@@ -4,12 +4,13 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
-import { authorizeAgreement } from './authorize-agreement.js';
+import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 
 /** A party leaves the agreement before it has signed; the lead then amends the terms. */
 export async function withdrawFromAgreement(ctx: ServiceContext, principal: Principal, statementId: string, reason: string, meta: RequestMeta): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'withdraw', meta);
+  await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, withdrawFromAgreementUpdate, { actor: actorOf(principal, facts.statement), reason }, meta.idempotencyKey);
   return loadAgreementView(ctx, statementId);
 }
