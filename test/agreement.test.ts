@@ -1,8 +1,12 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { insertApiToken, newSecret } from '../db/credentials.js';
-import { ApiClient, makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -390,5 +394,22 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect(amended.data).toMatchObject({ amendment: true, contentHash: v2.contentHash, pdfHash: v2.pdfHash });
     expect(actions.at(-1)).toBe('agreement_in_force');
     expect((await supplier.api.get(`${base()}/audit`)).status).toBe(404);
+  });
+
+  it('keeps documents out of the workflow history, and its history replays against today’s code', async () => {
+    const handle = h.temporal.workflow.getHandle(`agreement-${id}`);
+    const history = await handle.fetchHistory();
+    const text = historyPayloadText(history);
+    expect(text).toContain(v2.contentHash);
+    // Terms, comments and rendered documents stay in the database: only ids and hashes travel.
+    for (const fragment of ['Helsinki District Court', 'Barcelona may need fewer excavators', 'existing local framework agreement', '%PDF']) {
+      expect(text).not.toContain(fragment);
+    }
+    if (process.env.RECORD_HISTORIES) {
+      const dir = path.resolve('test/fixtures/histories');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'agreement-in-force.json'), historyToJSON(history));
+    }
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, handle.workflowId)).resolves.toBeUndefined();
   });
 });

@@ -20,7 +20,7 @@ interface DemoOrg {
 export const demoOrganisations: DemoOrg[] = [
   { kind: 'operator', name: 'jointdemand operations', country: 'BE', users: [{ email: 'admin@jointdemand.example', name: 'Platform Administrator', isAdmin: true }] },
   { kind: 'commission', name: 'European Commission, DG GROW', country: 'BE', users: [{ email: 'staff@commission.example', name: 'Claire Dubois', locale: 'fr' }] },
-  { kind: 'buyer', name: 'City of Helsinki', country: 'FI', buyerLegalType: 'la', users: [{ email: 'lead@helsinki.example', name: 'Aino Virtanen', roles: ['signatory'] }] },
+  { kind: 'buyer', name: 'City of Helsinki', country: 'FI', buyerLegalType: 'la', users: [{ email: 'lead@helsinki.example', name: 'Aino Virtanen', roles: ['signatory'] }, { email: 'officer@helsinki.example', name: 'Eero Korhonen' }] },
   { kind: 'buyer', name: 'City of Oslo', country: 'NO', buyerLegalType: 'la', users: [{ email: 'buyer@oslo.example', name: 'Ingrid Hansen', roles: ['signatory'] }] },
   { kind: 'buyer', name: 'City of Copenhagen', country: 'DK', buyerLegalType: 'la', users: [{ email: 'buyer@copenhagen.example', name: 'Mads Jensen', roles: ['signatory'] }] },
   { kind: 'buyer', name: 'Barcelona City Council', country: 'ES', buyerLegalType: 'la', users: [{ email: 'buyer@barcelona.example', name: 'Laia Puig', roles: ['signatory'] }] },
