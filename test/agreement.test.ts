@@ -166,6 +166,14 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect(mailTo(outsider, /agreement/)).toHaveLength(0);
   });
 
+  it('documents the agreement routes in the OpenAPI document', async () => {
+    const doc = ok(await new ApiClient(h.baseUrl).get('/api/openapi.json')).body;
+    const propose = doc.paths['/api/statements/{statementId}/agreement/versions'].post;
+    expect(propose.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/AgreementProposal');
+    expect(doc.paths['/api/statements/{statementId}/agreement/sign'].post.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Agreement');
+    expect(Object.keys(doc.paths['/api/statements/{statementId}/agreement/versions/{version}/document.pdf'].get.responses['200'].content)).toEqual(['application/pdf']);
+  });
+
   it('hides the agreement from suppliers and uninvolved buyers, and shows it to Commission staff', async () => {
     expect((await supplier.api.get(base())).status).toBe(404);
     expect((await outsider.api.get(base())).status).toBe(404);
