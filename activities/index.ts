@@ -2,6 +2,7 @@ import type { Db } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createAggregationActivities } from './aggregation-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
+import { createDigestActivities } from './digest-activities.js';
 import { createMailActivities } from './mail-activities.js';
 import { createStatementActivities } from './statement-activities.js';
 
@@ -18,5 +19,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
     ...createAggregationActivities({ db: deps.db }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
   };
 }

@@ -12,6 +12,7 @@ import { connectTemporalClient } from '../platform/temporal.js';
 import { findOrBuildTemporalCli, TemporalCliMissing } from '../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.js';
 import { createWorker } from '../platform/worker.js';
+import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
 import { startup } from './runtime.js';
 
@@ -94,6 +95,7 @@ async function main() {
 
   const temporal = await connectTemporalClient(config);
   stops.push(() => temporal.connection.close());
+  await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   const ctx = { db, temporal, config, logger };
   const { app } = createApp({
     ctx,

@@ -1,3 +1,5 @@
+import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
+import { connectTemporalClient } from '../platform/temporal.js';
 import { createWorker } from '../platform/worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
@@ -13,6 +15,10 @@ const { worker, connection } = await createWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
 });
+// The weekly digest for Commission staff: created once, updated by every later start.
+const client = await connectTemporalClient(config);
+await ensureDigestSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+await client.connection.close();
 const running = worker.run();
 const release = async () => {
   await connection.close();

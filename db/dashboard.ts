@@ -286,3 +286,16 @@ export async function cpvCheckDigits(db: DbOrTx, codes: readonly string[]): Prom
   const rows = await db.selectFrom('cpv_codes').select(['code', 'check_digit', 'label']).where('code', 'in', codes).execute();
   return new Map(rows.map((r) => [r.code, { checkDigit: r.check_digit, label: r.label }]));
 }
+
+/** Statements created within [start, end), with their lead's name (the weekly digest's new pilots). */
+export async function statementsCreatedBetween(db: DbOrTx, start: Date, end: Date) {
+  return db
+    .selectFrom('statements')
+    .innerJoin('organisations', 'organisations.id', 'statements.lead_org_id')
+    .select(['statements.id', 'statements.title', 'statements.created_at', 'organisations.name as lead_name'])
+    .where('statements.created_at', '>=', start)
+    .where('statements.created_at', '<', end)
+    .orderBy('statements.created_at')
+    .orderBy('statements.id')
+    .execute();
+}

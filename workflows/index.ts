@@ -2,3 +2,4 @@
 export { jointStatementWorkflow } from './statement/workflow.js';
 export { deliverMailWorkflow } from './delivery/deliver-mail-workflow.js';
 export { jointAgreementWorkflow } from './agreement/workflow.js';
+export { weeklyDigestWorkflow } from './digest/digest-workflow.js';
