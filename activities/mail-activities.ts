@@ -42,6 +42,7 @@ export function createMailActivities(deps: MailActivityDeps) {
         headers: row.headers,
       });
       await markSent(deps.db, row.id);
+      heartbeat({ messageId: row.id });
       return true;
     } catch (error) {
       await markFailed(deps.db, row.id, (error as Error).message, maxAttempts);

@@ -461,8 +461,9 @@ describe('needs assessment: bad input is refused with the line and field named, 
     });
 
     it('then closes the stage at the deadline: the buyer drops out, and its late submission is still 409', async () => {
-      // Nobody submitted, so nobody is left to confirm: the confirmation ends at once as well.
-      const live = await until(() => lead.api.get(`${base(late)}/live`), (r) => r.body.stage === 'aggregation', 60_000, 'aggregation');
+      // Nobody submitted, so nobody is left to confirm: the confirmation ends at once as well, and
+      // an aggregate of no demand is a shortfall.
+      const live = await until(() => lead.api.get(`${base(late)}/live`), (r) => r.body.stage === 'shortfall', 60_000, 'shortfall');
       expect(live.body.participants.map((p: any) => p.status)).toEqual(['dropped', 'dropped']);
       expect((await lead.api.get(`${base(late)}`)).body.participants.find((p: any) => p.organisationId === north.org.id).statusReason).toBe(
         'did not submit before the deadline',

@@ -10,7 +10,9 @@ import { runConfirmation, runNeedsAssessment } from './stage-needs.js';
 
 const { deliverStatementMail } = proxyActivities<MailActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  // It heartbeats after every message: a delivery lost with a crashed worker is retried within
+  // seconds, not minutes (the outbox lease keeps the retry from sending anything twice).
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
