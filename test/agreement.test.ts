@@ -6,7 +6,8 @@ import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { insertApiToken, newSecret } from '../db/credentials.js';
-import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
+import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -108,25 +109,12 @@ describe('cross-border joint procurement agreement, end to end', () => {
     copenhagenClerk = await clientFor(copenhagen.org.id, 'copenhagen-clerk');
 
     // The statement, driven through the real workflow up to market engagement.
-    id = ok(await helsinki.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '100000' } }))).body.id;
-    const buyers = [copenhagen, barcelona, riga];
-    ok(await helsinki.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
-    for (const b of buyers) ok(await b.api.post(`/api/statements/${id}/invitation/accept`));
-    ok(await helsinki.api.post(`/api/statements/${id}/needs-assessment/open`));
-    const lines: [Actor, Record<string, unknown>[]][] = [
+    id = await statementInMarketEngagement(h, helsinki, [
       [helsinki, [needLine({ quantity: '4' })]],
       [copenhagen, [needLine({ quantity: '2' }), needLine({ cpvCode: '34144900', description: 'Electric wheel loader', unit: 'C62', quantity: '1', unitPrice: '300000' })]],
       [barcelona, [needLine({ quantity: '3' })]],
       [riga, [needLine({ quantity: '1' })]],
-    ];
-    const versions: [Actor, string][] = [];
-    for (const [a, l] of lines) {
-      ok(await a.api.put(`/api/statements/${id}/needs/draft`, { lines: l, answers: {} }));
-      versions.push([a, ok(await a.api.post(`/api/statements/${id}/needs/submit`)).body.versionId]);
-    }
-    ok(await helsinki.api.post(`/api/statements/${id}/close-stage`));
-    for (const [a, versionId] of versions) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId }));
-    await until(() => helsinki.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
+    ]);
   });
   afterAll(async () => h?.close());
 
@@ -137,9 +125,7 @@ describe('cross-border joint procurement agreement, end to end', () => {
   });
 
   it('lets only the lead start it once published; the signatories are invited', async () => {
-    // The approval and publication stages are not on main yet: the read model is moved to
-    // `published` here, as the statement workflow will do once they land.
-    await h.db.updateTable('statements').set({ stage: 'published' }).where('id', '=', id).execute();
+    await publish(h, id);
 
     expect((await copenhagen.api.post(base(), {})).status).toBe(403);
     expect((await supplier.api.post(base(), {})).status).toBe(403);
