@@ -40,9 +40,11 @@ export function statementLink(publicUrl: string, statementId: string): string {
   return new URL(`/statements/${statementId}`, publicUrl).toString();
 }
 
-export function signInLink(publicUrl: string, token: string): string {
+/** The sign-in link; `locale` lets the page it opens speak the recipient's language. */
+export function signInLink(publicUrl: string, token: string, locale?: string): string {
   const url = new URL('/sign-in/verify', publicUrl);
   url.searchParams.set('token', token);
+  if (locale) url.searchParams.set('lang', locale);
   return url.toString();
 }
 

@@ -25,7 +25,7 @@ export async function requestSignIn(ctx: ServiceContext, email: string, meta: Re
       `sign-in:${secretHash(token)}`,
       null,
       'mail.signIn',
-      () => ({ link: signInLink(ctx.config.PUBLIC_URL, token), minutes: String(minutes) }),
+      () => ({ link: signInLink(ctx.config.PUBLIC_URL, token, user.locale), minutes: String(minutes) }),
     );
     return enqueueMessage(trx, { ...message!, redactAfterSend: true });
   });

@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { translatorFor } from '../../i18n/index.js';
 import type { Harness } from './harness.js';
+import { webT, type WebLocale } from './web-i18n.js';
 
 /**
  * Driving the built web application in Debian's headless Chromium with playwright-core, against
@@ -55,20 +57,34 @@ export async function newPersonContext(
   return context;
 }
 
-/** Signs in as a person does: ask for a link on the sign-in page, open the link from the e-mail, confirm. */
-export async function signInWithMail(page: Page, h: Harness, email: string): Promise<void> {
+/**
+ * Signs in as a person does: ask for a link on the sign-in page, open the link from the e-mail,
+ * confirm. Labels are read from the catalogues of `locale` (the web application's, and the
+ * server's for the page the link opens), so a sign-in in French proves those pages speak French.
+ * `onLinkPage` runs on the page the link opens, before it is confirmed (to check it).
+ */
+export async function signInWithMail(
+  page: Page,
+  h: Harness,
+  email: string,
+  options: { locale?: WebLocale; onLinkPage?: (page: Page) => Promise<void> } = {},
+): Promise<void> {
+  const t = webT(options.locale ?? 'en');
+  const server = translatorFor(options.locale ?? 'en');
   const before = h.mail.messages.length;
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+  if (!/\/sign-in$/.test(page.url())) await page.goto('/sign-in');
+  await page.getByLabel(t('signIn.email')).fill(email);
+  await page.getByRole('button', { name: t('signIn.submit') }).click();
   await page.getByRole('status').filter({ hasText: email }).waitFor();
   const to = email.toLowerCase();
-  const messages = await h.mail.waitFor((all) => all.slice(before).some((m) => m.to.includes(to) && /sign-in\/verify\?token=/.test(m.text)), 60_000);
-  const mail = messages.slice(before).find((m) => m.to.includes(to) && /sign-in\/verify\?token=/.test(m.text))!;
+  const isLink = (m: { to: string[]; text: string }) => m.to.includes(to) && /sign-in\/verify\?token=/.test(m.text);
+  const messages = await h.mail.waitFor((all) => all.slice(before).some(isLink), 60_000);
+  const mail = messages.slice(before).find(isLink)!;
   const link = /https?:\/\/\S+\/sign-in\/verify\?token=[^\s>]+/.exec(mail.text)?.[0];
   if (!link) throw new Error(`The sign-in mail to ${email} has no link:\n${mail.text}`);
   await page.goto(link);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await options.onLinkPage?.(page);
+  await page.getByRole('button', { name: server('page.signIn.button') }).click();
   await page.waitForURL(/\/statements$/);
   await page.getByRole('heading', { level: 1 }).waitFor();
 }

@@ -34,6 +34,7 @@ export const routes: AppRoute[] = [
   { path: '/statements/:statementId/survey', page: lazy(() => import('./pages/needs/SurveyPage')), access: 'signedIn' },
   { path: '/statements/:statementId/needs', page: lazy(() => import('./pages/needs/NeedsPage')), access: 'signedIn' },
   { path: '/statements/:statementId/needs-overview', page: lazy(() => import('./pages/needs/NeedsOverviewPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/demand', page: lazy(() => import('./pages/aggregate/AggregatePage')), access: 'signedIn' },
 ];
 
 export const navigation: NavigationItem[] = [

@@ -24,6 +24,8 @@ export interface Formatter {
   /** An ISO 8601 duration as words when it is whole days; otherwise as written. */
   duration: (iso: string) => string;
   list: (items: string[]) => string;
+  /** A share (0–1) as a whole percentage ("85%", "85 %"). */
+  percent: (share: number) => string;
 }
 
 const durationPattern = /^P(?:(\d+)W)?(?:(\d+)D)?$/;
@@ -43,6 +45,7 @@ export function createFormatter(locale: string): Formatter {
   const relativeFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const dayFmt = new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' });
   const listFmt = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  const percentFmt = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   let regionNames: Intl.DisplayNames | undefined;
   let currencyNames: Intl.DisplayNames | undefined;
   try {
@@ -80,6 +83,7 @@ export function createFormatter(locale: string): Formatter {
       return days === undefined ? iso : dayFmt.format(days);
     },
     list: (items) => listFmt.format(items),
+    percent: (share) => percentFmt.format(share),
   };
 }
 

@@ -41,9 +41,13 @@ export function initialLocale(): Locale {
   return 'en';
 }
 
+/** The same choice as a cookie, so the pages the server writes itself (the sign-in link's page) speak it too. */
+export const LOCALE_COOKIE = 'jd_locale';
+
 export function rememberLocale(locale: Locale, options: { pendingForAccount: boolean }): void {
   const s = storage();
   s?.setItem(STORAGE_KEY, locale);
+  if (typeof document !== 'undefined') document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`;
   if (options.pendingForAccount) s?.setItem(PENDING_KEY, '1');
   else s?.removeItem(PENDING_KEY);
 }

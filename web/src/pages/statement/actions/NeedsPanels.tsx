@@ -4,6 +4,9 @@ import type { Participant, Statement } from '../../../api/client';
 import { useFormat } from '../../../i18n/format';
 import { operationOpen } from '../../../process/stages';
 
+/** Stages in which the statement has (or is computing) an aggregate of its demand. */
+const aggregatedStages: readonly string[] = ['aggregation', 'shortfall', 'market_engagement', 'approval', 'published'];
+
 /** Which needs-assessment pages the signed-in organisation can use now. */
 export function needsLinksFor(statement: Statement, isLead: boolean, mine: Participant | undefined) {
   const stage = statement.stage;
@@ -14,6 +17,9 @@ export function needsLinksFor(statement: Statement, isLead: boolean, mine: Parti
     enterNeeds: Boolean(mine && operationOpen('saveNeeds', stage) && ['joined', 'submitted'].includes(mine.status)),
     confirm: Boolean(mine && operationOpen('confirmNeeds', stage) && mine.status === 'submitted'),
     seeNeeds: Boolean(mine && stage !== 'draft' && ['submitted', 'confirmed', 'withdrawn', 'dropped'].includes(mine.status)),
+    /** The aggregated demand and the critical-mass meter: the lead and the buyers still taking part. */
+    demand: aggregatedStages.includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
+    decideShortfall: isLead && stage === 'shortfall',
   };
 }
 
@@ -42,6 +48,15 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
           <p>{t('actions.needs.seeIntro')}</p>
           <Link className="button button--secondary" to={`${base}/needs`}>
             {t('actions.needs.seeLink')}
+          </Link>
+        </section>
+      ) : null}
+      {links.demand ? (
+        <section className={`action-panel${links.decideShortfall ? ' action-panel--highlight' : ''}`} aria-labelledby="demand-heading">
+          <h3 id="demand-heading">{links.decideShortfall ? t('actions.demand.shortfallTitle') : t('actions.demand.title')}</h3>
+          <p>{links.decideShortfall ? t('actions.demand.shortfallIntro') : t('actions.demand.intro')}</p>
+          <Link className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`} to={`${base}/demand`}>
+            {links.decideShortfall ? t('actions.demand.shortfallLink') : t('actions.demand.link')}
           </Link>
         </section>
       ) : null}

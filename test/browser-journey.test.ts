@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describedBy, focused, launchBrowser, signInWithMail } from './support/browser.js';
+import { makeOrganisation, makeUser, startHarness, until, type Harness } from './support/harness.js';
+import { chooseSuggestion, money, moneyPattern, Person, plainText, requireWebBuild } from './support/journey.js';
+import { webT, type WebLocale } from './support/web-i18n.js';
+
+/**
+ * The whole process in a real browser (Debian's headless Chromium), across roles, as people
+ * who have never seen the product would do it: a lead buyer creates a statement (CPV search by
+ * code and by words), designs the survey, invites three buyers and opens the needs assessment;
+ * the buyers accept, fill the needs form (search, copy and remove lines, totals as they type,
+ * errors beside the field), submit and confirm; the lead follows who has done what, closes the
+ * stages, reads the aggregated demand on the critical-mass meter and decides on the shortfall.
+ * Every page is checked with axe-core (no serious or critical violation), kept as a screenshot
+ * in test-artifacts/screenshots, and, in French, checked for any English-only string or raw
+ * message key. One buyer uses a phone-sized screen throughout.
+ */
+
+interface Cast {
+  lead: Person;
+  buyers: Person[];
+}
+
+const year = new Date().getFullYear();
+
+/** The journey's own words, in the language of the people taking it. */
+const content = {
+  en: {
+    title: 'Zero-emission wheel loaders',
+    description: 'Battery-electric wheel loaders for city construction sites, delivered from next year.',
+    question: 'Do you need charging equipment on site?',
+    lines: ['Electric wheel loader, 5 t class', 'Electric wheel loader, 8 t class', 'Compact electric wheel loader'],
+    justification: 'The market dialogue showed that three cities are enough for the makers.',
+  },
+  fr: {
+    title: 'Chargeuses sur pneus à zéro émission',
+    description: 'Chargeuses électriques à batterie pour les chantiers de la ville, livrées dès l’an prochain.',
+    question: 'Avez-vous besoin de bornes de recharge sur le chantier ?',
+    lines: ['Chargeuse électrique, classe 5 t', 'Chargeuse électrique, classe 8 t', 'Chargeuse électrique compacte'],
+    justification: 'Le dialogue avec le marché a montré que trois villes suffisent aux fabricants.',
+  },
+} as const;
+
+/** Need lines of the three buyers: all in euro, so no exchange rate is needed. */
+const demand = [
+  { quantity: '4', unitPrice: '450000' },
+  { quantity: '2', unitPrice: '400000' },
+  { quantity: '3', unitPrice: '420000' },
+];
+const totalValue = 4 * 450_000 + 2 * 400_000 + 3 * 420_000; // 3,860,000
+const minTotalValue = 5_000_000;
+
+describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser (%s)', (locale) => {
+  let h: Harness;
+  let browser: Browser;
+  let cast: Cast;
+  const words = content[locale as 'en' | 'fr'];
+  const tag = randomUUID().slice(0, 6);
+  const shots = { prefix: `journey-${locale}`, n: 0 };
+  let statementUrl = '';
+
+  beforeAll(async () => {
+    requireWebBuild();
+    h = await startHarness();
+    browser = await launchBrowser();
+    const accountLocale = locale;
+    const leadOrg = await makeOrganisation(h, { kind: 'buyer', name: `City of Helsinki ${tag}`, country: 'FI' });
+    // The lead's account starts in English; in the French journey the lead picks French in the browser.
+    const leadUser = await makeUser(h, leadOrg.id, { label: `Hanna Lead ${tag}`, email: `lead-${tag}@helsinki.test`, locale: 'en' });
+    const buyerOrgs = [
+      { name: `City of Oslo ${tag}`, country: 'NO' },
+      { name: `City of Copenhagen ${tag}`, country: 'DK' },
+      { name: `City of Barcelona ${tag}`, country: 'ES' },
+    ];
+    const buyers: Person[] = [];
+    for (const [i, o] of buyerOrgs.entries()) {
+      const org = await makeOrganisation(h, { kind: 'buyer', ...o });
+      const user = await makeUser(h, org.id, { label: `Buyer ${i + 1} ${tag}`, email: `buyer${i + 1}-${tag}@city.test`, locale: accountLocale });
+      buyers.push(
+        await Person.open(browser, h, { name: o.name, email: user.email, locale, viewport: i === 2 ? 'phone' : 'desktop', shots }),
+      );
+    }
+    // The lead's browser speaks English: in French, the choice is made on the sign-in page.
+    const lead = await Person.open(browser, h, { name: leadOrg.name, email: leadUser.email, locale, browserLocale: 'en-GB', shots });
+    cast = { lead, buyers };
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('lets the lead buyer choose the language, sign in by e-mailed link, and reach the statements', async () => {
+    const { lead } = cast;
+    // The browser speaks English, so the page does at first.
+    await lead.page.goto('/sign-in');
+    await lead.heading(webT('en')('signIn.title')).waitFor();
+    // Keyboard: the first Tab reaches the skip link.
+    await lead.page.keyboard.press('Tab');
+    expect((await focused(lead.page)).text).toBe(webT('en')('layout.skipToContent'));
+    if (locale !== 'en') {
+      await lead.page.getByLabel('Language').selectOption(locale);
+      await lead.heading(lead.t('signIn.title')).waitFor();
+      expect(await lead.page.evaluate('document.documentElement.lang')).toBe(locale);
+    }
+    await lead.visit('sign-in', 'sign-in');
+
+    // An empty form: the error is announced (alert, focused) and tied to the field.
+    await lead.page.getByRole('button', { name: lead.t('signIn.submit') }).click();
+    await lead.page.getByRole('alert').filter({ hasText: lead.t('signIn.errors.emailRequired') }).waitFor();
+    expect(await describedBy(lead.page.getByLabel(lead.t('signIn.email')))).toContain(lead.t('signIn.errors.emailRequired'));
+    await lead.visit('sign-in with an error');
+
+    await signInWithMail(lead.page, h, lead.email, {
+      locale,
+      onLinkPage: async (page) => {
+        expect(await page.evaluate('document.documentElement.lang')).toBe(locale);
+        await lead.visit('the page the sign-in link opens', 'sign-in-link');
+      },
+    });
+    await lead.heading(lead.t('statements.title')).waitFor();
+    await lead.visit('statements', 'statements');
+    // The language chosen before signing in is remembered in the account too.
+    const saved = await until(
+      () => h.db.selectFrom('users').select('locale').where('email', '=', lead.email).executeTakeFirstOrThrow(),
+      (u) => u.locale === locale,
+      10_000,
+      'the account language',
+    );
+    expect(saved.locale).toBe(locale);
+  });
+
+  it('lets the lead create a statement with a guided form: CPV search by code and by words, errors beside the fields', async () => {
+    const { lead } = cast;
+    const t = lead.t;
+    await lead.page.getByRole('link', { name: t('statements.create') }).click();
+    await lead.heading(t('createStatement.title')).waitFor();
+    await lead.visit('create a statement', 'create-statement');
+
+    // Sending it empty: a summary that takes the focus, and each error beside its field.
+    await lead.page.getByRole('button', { name: t('createStatement.submit') }).click();
+    const summary = lead.page.getByRole('alert').filter({ hasText: t('problem.invalid_input.title') });
+    await summary.waitFor();
+    expect((await focused(lead.page)).role).toBe('alert');
+    const title = lead.page.getByLabel(t('statementForm.title'), { exact: true });
+    expect(await title.getAttribute('aria-invalid')).toBe('true');
+    expect((await describedBy(title)).length).toBeGreaterThan(0);
+    await lead.visit('create a statement, with errors', 'create-statement-errors');
+
+    await title.fill(words.title);
+    await lead.page.getByLabel(t('statementForm.description'), { exact: true }).fill(words.description);
+    // By code…
+    await chooseSuggestion(lead.page.getByLabel(t('statementForm.cpvCode', { n: 1 })), '4326', /43260000-3/);
+    expect(await lead.page.getByLabel(t('statementForm.cpvCode', { n: 1 })).inputValue()).toBe('43260000-3');
+    // …and by words (the CPV list's labels are English).
+    await lead.page.getByRole('button', { name: t('statementForm.addCpv') }).click();
+    await chooseSuggestion(lead.page.getByLabel(t('statementForm.cpvCode', { n: 2 })), 'wheeled loaders', /34144710-8/);
+    await lead.page.getByLabel(t('statementForm.deliveryFromYear')).fill(String(year + 1));
+    await lead.page.getByLabel(t('statementForm.deliveryToYear')).fill(String(year + 2));
+    await lead.page.getByLabel(t('statementForm.expectedProcurementStart')).fill(`${year + 1}-03-01`);
+    await lead.page.getByLabel(t('statementForm.minBuyers')).fill('3');
+    await lead.page.getByLabel(t('statementForm.minCountries')).fill('3');
+    await lead.page.getByLabel(t('statementForm.minTotalValueEur')).fill(String(minTotalValue));
+    // The amount is read back in the user's own number format.
+    await lead.page.getByText(moneyPattern(locale, minTotalValue)).first().waitFor();
+    await lead.page.getByRole('button', { name: t('createStatement.submit') }).click();
+    await lead.heading(words.title).waitFor();
+    await lead.status(t('statement.flashCreated')).waitFor();
+    statementUrl = new URL(lead.page.url()).pathname;
+    expect(statementUrl).toMatch(/^\/statements\/[0-9a-f-]{36}$/);
+    await lead.visit('the new statement', 'statement-draft');
+  });
+
+  it('lets the lead design the survey, invite three buyers and open the needs assessment', async () => {
+    const { lead } = cast;
+    const t = lead.t;
+    await lead.page.getByRole('link', { name: t('actions.survey.linkDraft') }).click();
+    await lead.heading(t('survey.title')).waitFor();
+    await lead.page.getByRole('button', { name: t('survey.add') }).click();
+    const question = lead.page.getByRole('group', { name: t('survey.question.title', { n: 1 }) });
+    await question.getByLabel(t('survey.question.type')).selectOption('yes_no');
+    await question.getByLabel(t('survey.question.label'), { exact: true }).fill(words.question);
+    await lead.visit('survey design', 'survey');
+    await lead.page.getByRole('button', { name: t('survey.save') }).click();
+    await lead.status(t('survey.saved')).waitFor();
+    await lead.page.getByRole('link', { name: t('common.backToStatement') }).first().click();
+    await lead.heading(words.title).waitFor();
+
+    // Invite: find the buyers by name, select them, invite.
+    await lead.page.getByLabel(t('actions.invite.search')).fill(tag);
+    for (const b of cast.buyers) await lead.page.getByRole('checkbox', { name: new RegExp(b.name) }).check();
+    await lead.page.getByRole('button', { name: t('actions.invite.submit', { count: 3 }) }).click();
+    await lead.page.getByRole('status').filter({ hasText: cast.buyers[0]!.name }).waitFor();
+    await lead.page.getByRole('cell', { name: t('participantStatus.invited') }).first().waitFor();
+    await lead.visit('statement with invitations', 'statement-invited');
+  });
+
+  it('lets each invited buyer sign in and accept the invitation', async () => {
+    for (const [i, buyer] of cast.buyers.entries()) {
+      const t = buyer.t;
+      await signInWithMail(buyer.page, h, buyer.email, { locale });
+      await buyer.heading(t('statements.title')).waitFor();
+      await buyer.page.getByRole('link', { name: words.title }).click();
+      await buyer.heading(words.title).waitFor();
+      await buyer.page.getByRole('heading', { name: t('actions.answer.title') }).waitFor();
+      if (i === 0) await buyer.visit('statement with an invitation', 'invitation');
+      await buyer.page.getByRole('button', { name: t('actions.answer.accept') }).click();
+      await buyer.status(t('actions.answer.accepted')).waitFor();
+      if (i === 2) await buyer.visit('invitation accepted (phone)', 'phone-invitation-accepted');
+    }
+    const { lead } = cast;
+    await lead.page.reload();
+    await lead.page.getByRole('button', { name: lead.t('actions.openNeeds.submit') }).click();
+    await lead.status(lead.t('actions.openNeeds.done')).waitFor();
+    expect(await lead.page.locator('[aria-current="step"]').textContent()).toContain(lead.t('stage.needs_assessment'));
+    await lead.visit('needs assessment open', 'statement-needs-assessment');
+  });
+
+  it('lets the buyers fill the needs form: search, copy and remove lines, totals as they type, errors beside the field, submit', async () => {
+    for (const [i, buyer] of cast.buyers.entries()) {
+      const t = buyer.t;
+      await buyer.page.reload();
+      await buyer.page.getByRole('link', { name: t('actions.needs.enterLink') }).click();
+      await buyer.heading(t('needs.title')).waitFor();
+      const line1 = buyer.page.getByRole('group', { name: t('needs.line.title', { n: 1 }) });
+      // One buyer searches by words, the others by code.
+      await chooseSuggestion(line1.getByLabel(t('needs.line.cpvCode'), { exact: true }), i === 1 ? 'mechanical shovels' : '4326', /43260000-3/);
+      await chooseSuggestion(line1.getByLabel(t('needs.line.unit'), { exact: true }), 'H87', /H87/);
+      await line1.getByLabel(t('needs.line.quantity'), { exact: true }).fill(demand[i]!.quantity);
+      await line1.getByLabel(t('needs.line.unitPrice'), { exact: true }).fill(demand[i]!.unitPrice);
+      // The running total, as they type, in their own number format.
+      const value = Number(demand[i]!.quantity) * Number(demand[i]!.unitPrice);
+      const totals = buyer.page.getByRole('region', { name: t('needs.totals.title') });
+      await until(() => plainText(totals), (s) => s.includes(money(locale, value)), 10_000, 'the running total');
+
+      if (i === 0) {
+        // Submitting without a description: the error is beside the field and announced.
+        await buyer.page.getByRole('button', { name: t('needs.submit') }).click();
+        await buyer.page.getByRole('alert').filter({ hasText: t('needs.errors.descriptionRequired') }).first().waitFor();
+        const description = line1.getByLabel(t('needs.line.description'), { exact: true });
+        expect(await describedBy(description)).toContain(t('needs.errors.descriptionRequired'));
+        await buyer.visit('needs form with an error', 'needs-form-error');
+
+        // Copy the line, see the total double, remove the copy.
+        await buyer.page.getByRole('button', { name: t('needs.line.copy', { n: 1 }) }).click();
+        await buyer.page.getByRole('group', { name: t('needs.line.title', { n: 2 }) }).waitFor();
+        await until(() => plainText(totals), (s) => s.includes(money(locale, 2 * value)), 10_000, 'the doubled total');
+        await buyer.page.getByRole('button', { name: t('needs.line.remove', { n: 2 }) }).click();
+        await expect.poll(() => buyer.page.getByRole('group', { name: t('needs.line.title', { n: 2 }) }).count()).toBe(0);
+        await until(() => plainText(totals), (s) => s.includes(money(locale, value)) && !s.includes(money(locale, 2 * value)), 10_000, 'the total after removing');
+      }
+      await line1.getByLabel(t('needs.line.description'), { exact: true }).fill(words.lines[i]!);
+      await buyer.page.getByRole('group', { name: words.question }).getByLabel(t('answers.yes'), { exact: true }).check();
+      if (i === 0 || i === 2) await buyer.visit('needs form filled in', i === 2 ? 'phone-needs-form' : 'needs-form');
+      await buyer.page.getByRole('button', { name: t('needs.submit') }).click();
+      await buyer.status(t('needs.submitted', { version: 1, count: 1 }).slice(0, 20)).waitFor();
+    }
+  });
+
+  it('lets the lead follow who has done what, close the needs assessment early and extend the confirmation', async () => {
+    const { lead } = cast;
+    const t = lead.t;
+    await lead.page.goto(statementUrl);
+    await lead.page.getByRole('link', { name: t('actions.overview.link') }).click();
+    await lead.heading(t('overview.title')).waitFor();
+    for (const b of cast.buyers) await lead.page.getByRole('row', { name: new RegExp(b.name) }).getByText(t('participantStatus.submitted')).waitFor();
+    await lead.visit('who has done what', 'overview-needs');
+    await lead.page.getByRole('button', { name: t('overview.close.open.needs_assessment') }).click();
+    await lead.page.getByRole('button', { name: t('overview.close.confirm.needs_assessment') }).click();
+    await lead.page.getByTestId('overview-stage').filter({ hasText: t('stage.confirmation') }).waitFor();
+    // Give the buyers a week more to confirm (the field proposes the current deadline plus seven days).
+    await lead.page.getByRole('button', { name: t('overview.extend.submit') }).click();
+    await lead.status(t('overview.extend.done', { deadline: '' }).slice(0, 10)).waitFor();
+    await lead.visit('confirmation stage, deadline extended', 'overview-confirmation');
+  });
+
+  it('lets each buyer confirm its needs', async () => {
+    for (const [i, buyer] of cast.buyers.entries()) {
+      const t = buyer.t;
+      await buyer.page.goto(statementUrl);
+      await buyer.page.getByRole('link', { name: t('actions.needs.confirmLink') }).click();
+      await buyer.heading(t('needs.title')).waitFor();
+      await buyer.page.getByRole('button', { name: t('needs.confirm.open', { version: 1 }) }).click();
+      await buyer.page.getByRole('button', { name: t('needs.confirm.submit', { version: 1 }) }).click();
+      await buyer.status(t('needs.confirm.done', { version: 1 })).waitFor();
+      if (i === 0) await buyer.visit('needs confirmed', 'needs-confirmed');
+    }
+  });
+
+  it('shows the lead the aggregated demand on a critical-mass meter, and lets the lead decide on the shortfall', async () => {
+    const { lead } = cast;
+    const t = lead.t;
+    // Everyone has confirmed, so the confirmation ends by itself; the aggregation runs on the
+    // server, and the statement page then asks the lead to decide.
+    await lead.page.goto(statementUrl);
+    await lead.reloadUntil(lead.page.getByRole('link', { name: t('actions.demand.shortfallLink') }));
+    await lead.visit('statement in shortfall', 'statement-shortfall');
+    await lead.page.getByRole('link', { name: t('actions.demand.shortfallLink') }).click();
+    await lead.heading(t('aggregate.title')).waitFor();
+    await lead.page.getByTestId('critical-mass-verdict').filter({ hasText: t('aggregate.verdict.notMet') }).waitFor();
+    expect(await plainText(lead.page.getByTestId('total-value'))).toBe(money(locale, totalValue));
+
+    // The meter: buyers and countries met, the value short by exactly the gap.
+    const meter = lead.page.getByTestId('critical-mass-meter');
+    const rows = meter.getByRole('listitem');
+    expect(await rows.count()).toBe(3);
+    const valueRow = rows.filter({ hasText: t('aggregate.meter.rule.minTotalValueEur') });
+    expect(await plainText(valueRow)).toContain(money(locale, minTotalValue - totalValue));
+    expect(await plainText(valueRow)).toContain(t('aggregate.meter.notMet'));
+    expect(await plainText(rows.filter({ hasText: t('aggregate.meter.rule.minBuyers') }))).toContain(t('aggregate.meter.met'));
+    const bar = valueRow.getByRole('meter');
+    expect(Number(await bar.getAttribute('value'))).toBeCloseTo(totalValue / minTotalValue, 5);
+    // The breakdown by CPV code adds up the three buyers' quantities.
+    const byCpv = lead.page.getByRole('region', { name: t('aggregate.breakdown.byCpv') });
+    expect(await plainText(byCpv.getByRole('row', { name: /43260000/ }))).toContain('9 H87');
+    await lead.visit('aggregated demand and critical-mass meter', 'aggregate-shortfall');
+
+    // A participating buyer sees the totals, and that the lead decides.
+    const buyer = cast.buyers[2]!;
+    await buyer.page.goto(`${statementUrl}/demand`);
+    await buyer.heading(buyer.t('aggregate.title')).waitFor();
+    await buyer.page.getByText(buyer.t('aggregate.shortfall.leadDecides', { lead: lead.name })).waitFor();
+    await buyer.visit('aggregated demand (buyer, phone)', 'phone-aggregate');
+
+    // Deciding with the keyboard: no choice first (the error is announced), then proceed with a justification.
+    await lead.page.getByRole('button', { name: t('aggregate.shortfall.submit') }).click();
+    await lead.page.getByRole('alert').filter({ hasText: t('aggregate.shortfall.errors.choose') }).waitFor();
+    expect((await focused(lead.page)).role).toBe('alert');
+    await lead.visit('shortfall decision with an error', 'shortfall-error');
+    await lead.page.getByLabel(t('aggregate.shortfall.option.proceed')).focus();
+    await lead.page.keyboard.press('Space');
+    await lead.page.getByLabel(t('aggregate.shortfall.justification')).fill(words.justification);
+    await lead.page.getByLabel(t('aggregate.shortfall.justification')).press('Tab');
+    await lead.page.keyboard.press('Enter');
+    await lead.status(t('aggregate.shortfall.done.proceed')).waitFor();
+    await lead.page.locator('[aria-current="step"]').filter({ hasText: t('stage.market_engagement') }).waitFor();
+    await lead.visit('after the shortfall decision', 'aggregate-proceeded');
+  });
+
+  it('lets everyone sign out', async () => {
+    for (const person of [cast.lead, ...cast.buyers]) {
+      await person.page.getByRole('button', { name: person.t('header.signOut') }).click();
+      await person.status(person.t('signIn.signedOut')).waitFor();
+    }
+    await cast.lead.visit('signed out', 'signed-out');
+  });
+});

@@ -1,0 +1,79 @@
+import { useTranslation } from 'react-i18next';
+import type { Schemas } from '../../api/client';
+import { useFormat, type Formatter } from '../../i18n/format';
+import { formatCpv } from '../statement/cpv';
+
+export type RuleResult = Schemas['Aggregate']['criticalMass']['results'][number];
+
+/** How far along a rule is, 0–1, for the bar (the text says the exact figures). */
+export function ruleProgress(r: RuleResult): number {
+  const required = Number(r.required);
+  const actual = Number(r.actual);
+  if (!(required > 0)) return 1;
+  return Math.max(0, Math.min(1, actual / required));
+}
+
+function figure(r: RuleResult, value: number | string, format: Formatter): string {
+  switch (r.rule) {
+    case 'minTotalValueEur':
+      return format.currency(String(value), 'EUR');
+    case 'minQuantityPerCpv':
+      return `${format.number(value)} ${r.unit}`;
+    default:
+      return format.number(value);
+  }
+}
+
+/**
+ * The critical-mass meter: one row per rule of the statement, with what is required, what the
+ * aggregated demand reaches, the gap, and a bar. The bar is a native <meter> named by its rule;
+ * the sentence beside it carries the same figures for every reader.
+ */
+export function CriticalMassMeter({ verdict }: { verdict: Schemas['Aggregate']['criticalMass'] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (verdict.results.length === 0) return <p className="muted">{t('aggregate.meter.noRules')}</p>;
+  return (
+    <ul className="meter-list" data-testid="critical-mass-meter">
+      {verdict.results.map((r, i) => {
+        const id = `rule-${i}`;
+        const name =
+          r.rule === 'minQuantityPerCpv'
+            ? t('aggregate.meter.rule.minQuantityPerCpv', { cpv: formatCpv(r.cpvCode), unit: r.unit })
+            : t(`aggregate.meter.rule.${r.rule}`);
+        const progress = ruleProgress(r);
+        return (
+          <li key={id} className={`meter-row ${r.met ? 'meter-row--met' : 'meter-row--short'}`}>
+            <div className="meter-row__head">
+              <span id={`${id}-name`} className="meter-row__name">
+                {name}
+              </span>
+              <span className={`tag ${r.met ? 'tag--done' : 'tag--warning'}`}>{r.met ? t('aggregate.meter.met') : t('aggregate.meter.notMet')}</span>
+            </div>
+            <meter
+              className="meter-row__bar"
+              min={0}
+              max={1}
+              low={0.999}
+              high={0.9999}
+              optimum={1}
+              value={progress}
+              aria-labelledby={`${id}-name`}
+              aria-describedby={`${id}-text`}
+            />
+            <p id={`${id}-text`} className="meter-row__text">
+              {r.met
+                ? t('aggregate.meter.reached', { actual: figure(r, r.actual, format), required: figure(r, r.required, format) })
+                : t('aggregate.meter.short', {
+                    actual: figure(r, r.actual, format),
+                    required: figure(r, r.required, format),
+                    gap: figure(r, r.gap, format),
+                    percent: format.percent(Math.floor(progress * 100) / 100),
+                  })}
+            </p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
