@@ -16,6 +16,7 @@ import type { Db, Tx } from '../db/database.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
 import { findStatement } from '../db/statements.js';
+import { signatoryRole } from '../domain/agreement-authorization.js';
 import { agreementChain, type AgreementEvent } from '../domain/agreement-events.js';
 import { composeForEach, formatDateTime, statementLink, type Recipient } from '../mail/compose.js';
 import { renderAgreement, type AgreementVersionContent } from '../services/agreement/agreement-document.js';
@@ -49,9 +50,15 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
     keyPrefix: string,
     template: string,
     params: (r: Recipient & { orgName: string }) => Record<string, string>,
+    options: { signatoriesOnly?: boolean } = {},
   ): Promise<OutgoingMessage[]> {
     if (orgIds.length === 0) return [];
-    const users = await usersOfOrganisations(trx, orgIds);
+    let users = await usersOfOrganisations(trx, orgIds);
+    if (options.signatoriesOnly) {
+      // Those who can sign; an organisation without any authorised signatory hears it through all its users.
+      const withSignatory = new Set(users.filter((u) => u.roles.includes(signatoryRole)).map((u) => u.organisation_id));
+      users = users.filter((u) => u.roles.includes(signatoryRole) || !withSignatory.has(u.organisation_id));
+    }
     const names = new Map((await findOrganisations(trx, orgIds)).map((o) => [o.id, o.name]));
     const recipients = users.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale, orgName: names.get(u.organisation_id) ?? '' }));
     const byId = new Map(recipients.map((r) => [r.id, r]));
@@ -153,11 +160,15 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
       }
       case 'agreement_reminder_sent': {
         // Keyed on the deadline and offset: one reminder per person and moment, whatever happens.
-        const mail = await mailOrganisations(trx, sid, event.orgIds, `agreement-reminder:${sid}:${event.deadline}:${event.offset}`, 'mail.agreement.reminder', (r) => ({
-          title,
-          deadline: formatDateTime(event.deadline, r.locale),
-          link,
-        }));
+        const mail = await mailOrganisations(
+          trx,
+          sid,
+          event.orgIds,
+          `agreement-reminder:${sid}:${event.deadline}:${event.offset}`,
+          'mail.agreement.reminder',
+          (r) => ({ title, deadline: formatDateTime(event.deadline, r.locale), link }),
+          { signatoriesOnly: true },
+        );
         return { audit: { deadline: event.deadline, offset: event.offset, organisationIds: event.orgIds }, mail };
       }
       case 'agreement_deadline_passed': {

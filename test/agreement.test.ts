@@ -49,8 +49,10 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const user = await makeUser(h, orgId, { label, roles });
     const secret = newSecret('jd_');
     await insertApiToken(h.db, { userId: user.id, name: 'test', secret, expiresAt: null });
+    clerkEmails.push(user.email);
     return new ApiClient(h.baseUrl, { bearer: secret });
   }
+  const clerkEmails: string[] = [];
 
   /** The terms the lead proposes; distributions are left to the default (the confirmed needs) unless given. */
   function terms(over: Record<string, unknown> = {}) {
@@ -189,6 +191,10 @@ describe('cross-border joint procurement agreement, end to end', () => {
     }
     expect(reminded.every((o) => [helsinki, copenhagen, barcelona, riga].some((a) => a.org.id === o))).toBe(true);
     expect(mailTo(outsider, /^Reminder/)).toHaveLength(0);
+    // The reminder is for those who can sign: users without the signatory role do not get it.
+    const toClerks = h.mail.messages.filter((m) => clerkEmails.some((e) => m.to.includes(e.toLowerCase())) && /^Reminder/.test(m.subject));
+    expect(toClerks).toHaveLength(0);
+    expect(clerkEmails).toHaveLength(2);
   });
 
   it('rejects terms that break each rule with a 4xx naming the field', async () => {
