@@ -1,4 +1,3 @@
-import { setHandler } from '@temporalio/workflow';
 import { durationMs } from '../../domain/duration.js';
 import { canCancel } from '../../domain/stages.js';
 import {
@@ -16,7 +15,7 @@ import { reject, type StatementProcess } from './process.js';
 export function registerDraftHandlers(p: StatementProcess): void {
   const s = p.state;
 
-  setHandler(
+  p.onUpdate(
     createStatementUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -43,7 +42,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     editStatementUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -68,7 +67,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     defineSurveyUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -91,7 +90,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     inviteBuyersUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -116,7 +115,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     answerInvitationUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -142,7 +141,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     openNeedsAssessmentUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -168,7 +167,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     cancelStatementUpdate,
     (request) =>
       p.lock.runExclusive(async () => {

@@ -1,4 +1,4 @@
-import { setHandler, uuid4 } from '@temporalio/workflow';
+import { uuid4 } from '@temporalio/workflow';
 import type { Actor } from '../../domain/events.js';
 import type { Stage } from '../../domain/stages.js';
 import { isDeadlineStage } from '../../domain/stages.js';
@@ -22,7 +22,7 @@ const stageClosers: Partial<Record<Stage, (p: StatementProcess, actor: Actor | n
 export function registerNeedsHandlers(p: StatementProcess): void {
   const s = p.state;
 
-  setHandler(
+  p.onUpdate(
     submitNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -52,7 +52,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     withdrawNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -70,7 +70,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     confirmNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -96,7 +96,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     extendDeadlineUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -127,7 +127,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     },
   );
 
-  setHandler(
+  p.onUpdate(
     closeStageUpdate,
     (request) =>
       p.lock.runExclusive(async () => {

@@ -1,4 +1,5 @@
-import { ApplicationFailure, currentUpdateInfo, proxyActivities, uuid4 } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, currentUpdateInfo, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import type { RecordResult, StatementActivities } from '../../activities/statement-activities.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
 import type { Actor, StatementEventBody } from '../../domain/events.js';
@@ -50,7 +51,12 @@ export interface StatementProcessState {
   retryAggregationRequested: boolean;
   cancelReason: string | null;
   mailPending: boolean;
+  /** The latest completed updates and their answers, carried across continue-as-new (see onUpdate). */
+  completedUpdates?: { id: string; result: unknown }[];
 }
+
+/** Enough to cover every update that can be in flight while a run hands over to the next. */
+const rememberedUpdates = 500;
 
 export function initialState(input: StatementWorkflowInput, now: number): StatementProcessState {
   return {
@@ -89,6 +95,40 @@ export class StatementProcess {
   readonly lock = new ProcessLock();
 
   constructor(readonly state: StatementProcessState) {}
+
+  /**
+   * Registers an update handler that answers a repeated update id with the first answer. Temporal
+   * deduplicates update ids within a run only: a client retrying a long-poll while the workflow
+   * continues as new reaches the new run with the same id, which would otherwise run the update a
+   * second time (or refuse it as, say, "answered already").
+   */
+  onUpdate<Ret, Args extends unknown[]>(
+    definition: UpdateDefinition<Ret, Args>,
+    handler: (...args: NoInfer<Args>) => Promise<Ret>,
+    options?: { validator?: (...args: NoInfer<Args>) => void },
+  ): void {
+    const completed = (this.state.completedUpdates ??= []);
+    const earlier = () => {
+      const id = currentUpdateInfo()?.id;
+      return id === undefined ? undefined : completed.find((u) => u.id === id);
+    };
+    const validator = options?.validator;
+    setHandler(
+      definition,
+      async (...args: Args): Promise<Ret> => {
+        const done = earlier();
+        if (done) return done.result as Ret;
+        const result = await handler(...args);
+        const id = currentUpdateInfo()?.id;
+        if (id !== undefined) {
+          completed.push({ id, result });
+          if (completed.length > rememberedUpdates) completed.splice(0, completed.length - rememberedUpdates);
+        }
+        return result;
+      },
+      validator ? { validator: (...args: Args) => void (earlier() ? undefined : validator(...args)) } : {},
+    );
+  }
 
   ack(): StatementAck {
     const s = this.state;

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { AggregationActivities } from '../../activities/aggregation-activities.js';
 import { durationMs } from '../../domain/duration.js';
 import type { FieldProblem } from '../../domain/errors.js';
@@ -112,14 +112,14 @@ export function registerAggregationHandlers(p: StatementProcess): void {
       return p.ack();
     });
 
-  setHandler(decideShortfallUpdate, decideShortfall, { validator: validateShortfall });
+  p.onUpdate(decideShortfallUpdate, decideShortfall, { validator: validateShortfall });
 
   const validateRetry = (request: RetryAggregationRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
     if (s.stage !== 'aggregation' || s.aggregationBlocked === null) reject('wrong_stage', 'There is no blocked aggregation to retry');
   };
-  setHandler(
+  p.onUpdate(
     retryAggregationUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
