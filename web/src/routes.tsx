@@ -24,6 +24,7 @@ export interface NavigationItem {
 }
 
 const isBuyer = (me: Me) => me.organisation.kind === 'buyer';
+const tracksPilots = (me: Me) => me.organisation.kind === 'commission' || me.user.isAdmin;
 
 export const routes: AppRoute[] = [
   { path: '/sign-in', page: lazy(() => import('./pages/SignInPage')), access: 'signedOut' },
@@ -35,11 +36,14 @@ export const routes: AppRoute[] = [
   { path: '/statements/:statementId/needs', page: lazy(() => import('./pages/needs/NeedsPage')), access: 'signedIn' },
   { path: '/statements/:statementId/needs-overview', page: lazy(() => import('./pages/needs/NeedsOverviewPage')), access: 'signedIn' },
   { path: '/statements/:statementId/demand', page: lazy(() => import('./pages/aggregate/AggregatePage')), access: 'signedIn' },
+  { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
+  { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
 ];
 
 export const navigation: NavigationItem[] = [
   { path: '/statements', label: 'nav.statements', end: true },
   { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
+  { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
 ];
 
 /** Where "/" leads. */

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
@@ -95,7 +96,7 @@ function AnswerField({ question: q, value, error, onChange }: { question: Questi
   }
 }
 
-function rangeHint(q: Question & { type: 'number' }, t: ReturnType<typeof useTranslation>['t']): string | undefined {
+function rangeHint(q: Question & { type: 'number' }, t: TFunction): string | undefined {
   if (q.min !== undefined && q.max !== undefined) return t('answers.between', { min: q.min, max: q.max });
   if (q.min !== undefined) return t('answers.atLeast', { min: q.min });
   if (q.max !== undefined) return t('answers.atMost', { max: q.max });

@@ -1,0 +1,235 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, call, type Schemas, type Stage } from '../../api/client';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { SelectField } from '../../components/Field';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { StageTag } from '../../components/StageStepper';
+import { useFormat } from '../../i18n/format';
+import { exitStages, mainPath } from '../../process/stages';
+import { useLoad } from '../needs/load';
+import { BarChart } from './BarChart';
+
+type Dashboard = Schemas['Dashboard'];
+const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
+const countries = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'];
+const divisions = Array.from({ length: 99 }, (_, i) => String(i + 1).padStart(2, '0'));
+
+interface Filters {
+  grouping: string;
+  sector: string;
+  country: string;
+  stage: Stage | '';
+  overdue: boolean;
+}
+
+/**
+ * Every pilot of the programme for Commission staff: filters, totals, charts (pilots by stage,
+ * value by CPV division, buyers by country), and the table of pilots with a link to each one.
+ */
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [filters, setFilters] = useState<Filters>({ grouping: '', sector: '', country: '', stage: '', overdue: false });
+  const query = {
+    limit: 1000,
+    ...(filters.grouping ? { grouping: filters.grouping } : {}),
+    ...(filters.sector ? { sector: filters.sector } : {}),
+    ...(filters.country ? { country: filters.country } : {}),
+    ...(filters.stage ? { stage: filters.stage } : {}),
+    ...(filters.overdue ? { overdue: 'true' as const } : {}),
+  };
+  const queryKey = JSON.stringify(query);
+  const load = useCallback(async () => {
+    const q = JSON.parse(queryKey) as typeof query;
+    const [dashboard, groupings] = await Promise.all([
+      call(api.GET('/api/dashboard', { params: { query: q } })),
+      call(api.GET('/api/dashboard/groupings')),
+    ]);
+    return { dashboard, groupings };
+  }, [queryKey]);
+  const { data, problem } = useLoad(load);
+  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
+  const csvQuery = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'limit').map(([k, v]) => [k, String(v)])).toString();
+
+  return (
+    <>
+      <PageHeading>{t('dashboard.title')}</PageHeading>
+      <p className="lead">{t('dashboard.intro')}</p>
+
+      <form className="filters" role="search" aria-label={t('dashboard.filters')} onSubmit={(e) => e.preventDefault()}>
+        <div className="grid grid--4">
+          <SelectField path="grouping" label={t('dashboard.filter.grouping')} value={filters.grouping} onChange={(e) => set('grouping', e.target.value)}>
+            <option value="">{t('dashboard.filter.all')}</option>
+            {(data?.groupings ?? []).map((g) => (
+              <option key={g.name} value={g.name}>
+                {g.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="sector" label={t('dashboard.filter.sector')} value={filters.sector} onChange={(e) => set('sector', e.target.value)}>
+            <option value="">{t('dashboard.filter.all')}</option>
+            {divisions.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="country" label={t('dashboard.filter.country')} value={filters.country} onChange={(e) => set('country', e.target.value)}>
+            <option value="">{t('dashboard.filter.all')}</option>
+            {countries.map((c) => (
+              <option key={c} value={c}>
+                {format.country(c)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="stage" label={t('dashboard.filter.stage')} value={filters.stage} onChange={(e) => set('stage', e.target.value as Stage | '')}>
+            <option value="">{t('dashboard.filter.all')}</option>
+            {stageFilters.map((s) => (
+              <option key={s} value={s}>
+                {t(`stage.${s}`)}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <label className="choice">
+          <input type="checkbox" name="overdue" checked={filters.overdue} onChange={(e) => set('overdue', e.target.checked)} />
+          {t('dashboard.filter.overdue')}
+        </label>
+      </form>
+
+      <ErrorSummary problem={problem} />
+      {!data && !problem ? <Loading /> : null}
+      {data ? <Board dashboard={data.dashboard} csvQuery={csvQuery} /> : null}
+    </>
+  );
+}
+
+function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const d = dashboard;
+  return (
+    <>
+      <p role="status" className="result-count">
+        {t('dashboard.count', { count: d.matching })}
+      </p>
+      <section aria-labelledby="totals-heading" className="section">
+        <h2 id="totals-heading">{t('dashboard.totals.title')}</h2>
+        <dl className="key-facts" data-testid="dashboard-totals">
+          <div>
+            <dt>{t('dashboard.totals.pilots')}</dt>
+            <dd>{format.number(d.totals.pilots)}</dd>
+          </div>
+          <div>
+            <dt>{t('dashboard.totals.buyers')}</dt>
+            <dd>{format.number(d.totals.buyers)}</dd>
+          </div>
+          <div>
+            <dt>{t('dashboard.totals.countries')}</dt>
+            <dd>{format.number(d.totals.countries)}</dd>
+          </div>
+          <div>
+            <dt>{t('dashboard.totals.value')}</dt>
+            <dd>{format.currency(d.totals.valueEur, 'EUR')}</dd>
+          </div>
+          <div>
+            <dt>{t('dashboard.totals.suppliers')}</dt>
+            <dd>{format.number(d.totals.suppliersEngaged)}</dd>
+          </div>
+          <div>
+            <dt>{t('dashboard.totals.overdue')}</dt>
+            <dd>{format.number(d.totals.overdue)}</dd>
+          </div>
+        </dl>
+        <p>
+          <a className="button button--secondary" href={`/api/dashboard/pilots.csv${csvQuery ? `?${csvQuery}` : ''}`} download>
+            {t('dashboard.csv')}
+          </a>{' '}
+          <a className="button button--secondary" href="/api/dashboard/published.ocds.json" download>
+            {t('dashboard.ocds')}
+          </a>
+        </p>
+      </section>
+
+      <div className="grid grid--3">
+        <section aria-labelledby="by-stage-heading" className="section">
+          <h2 id="by-stage-heading">{t('dashboard.charts.byStage')}</h2>
+          <BarChart
+            id="by-stage"
+            bars={stageFilters
+              .filter((s) => (d.countsByStage[s] ?? 0) > 0)
+              .map((s) => ({ key: s, label: t(`stage.${s}`), value: d.countsByStage[s] ?? 0, text: format.number(d.countsByStage[s] ?? 0) }))}
+          />
+        </section>
+        <section aria-labelledby="by-division-heading" className="section">
+          <h2 id="by-division-heading">{t('dashboard.charts.byDivision')}</h2>
+          <BarChart
+            id="by-division"
+            bars={d.valueByDivision.map((v) => ({ key: v.division, label: t('dashboard.division', { division: v.division }), value: Number(v.valueEur), text: format.currency(v.valueEur, 'EUR') }))}
+          />
+          {d.withheldDivisionValues > 0 ? <p className="muted small">{t('dashboard.charts.withheld', { count: d.withheldDivisionValues })}</p> : null}
+        </section>
+        <section aria-labelledby="by-country-heading" className="section">
+          <h2 id="by-country-heading">{t('dashboard.charts.byCountry')}</h2>
+          <BarChart id="by-country" bars={d.buyersByCountry.map((c) => ({ key: c.country, label: format.country(c.country), value: c.buyers, text: format.number(c.buyers) }))} />
+        </section>
+      </div>
+
+      <section aria-labelledby="pilots-heading" className="section">
+        <h2 id="pilots-heading">{t('dashboard.table.title')}</h2>
+        {d.pilots.length === 0 ? (
+          <div className="empty">
+            <p>{t('dashboard.empty')}</p>
+          </div>
+        ) : (
+          <div className="table-scroll" role="region" aria-labelledby="pilots-heading" tabIndex={0}>
+            <table className="table" data-testid="pilot-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.table.pilot')}</th>
+                  <th scope="col">{t('dashboard.table.stage')}</th>
+                  <th scope="col">{t('dashboard.table.days')}</th>
+                  <th scope="col">{t('dashboard.table.deadline')}</th>
+                  <th scope="col">{t('dashboard.table.buyers')}</th>
+                  <th scope="col">{t('dashboard.table.value')}</th>
+                  <th scope="col">{t('dashboard.table.criticalMass')}</th>
+                  <th scope="col">{t('dashboard.table.suppliers')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.pilots.map((p) => (
+                  <tr key={p.id}>
+                    <th scope="row">
+                      <Link to={`/dashboard/pilots/${p.id}`}>{p.title}</Link>
+                      <span className="muted small"> {p.grouping ? p.grouping.name : ''}</span>
+                    </th>
+                    <td>
+                      <StageTag stage={p.stage} />
+                    </td>
+                    <td>{format.number(p.daysInStage)}</td>
+                    <td>
+                      {p.nextDeadline ? format.dateTime(p.nextDeadline) : t('dashboard.none')}
+                      {p.overdue ? (
+                        <>
+                          {' '}
+                          <span className="tag tag--warning">{t('dashboard.overdue')}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{t('dashboard.table.buyersIn', { count: p.buyers, countries: format.list(p.countries.map(format.country)) })}</td>
+                    <td>{p.valueEur === null ? t('dashboard.none') : format.currency(p.valueEur, 'EUR')}</td>
+                    <td>{p.criticalMassMet === null ? t('dashboard.none') : p.criticalMassMet ? t('dashboard.met') : t('dashboard.notMet')}</td>
+                    <td>{format.number(p.suppliersEngaged)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, call } from '../../api/client';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { Loading } from '../../components/Loading';
+import { PageHeading } from '../../components/PageHeading';
+import { StageTag } from '../../components/StageStepper';
+import { useFormat } from '../../i18n/format';
+import { useLoad } from '../needs/load';
+
+/** One pilot for Commission staff: where it stands, its figures, and when it entered and left each stage. */
+export default function PilotPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { statementId = '' } = useParams();
+  const load = useCallback(() => call(api.GET('/api/dashboard/pilots/{statementId}', { params: { path: { statementId } } })), [statementId]);
+  const { data, problem } = useLoad(load);
+  const p = data?.pilot;
+  return (
+    <>
+      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
+        <Link to="/dashboard">{t('dashboard.title')}</Link>
+      </nav>
+      <PageHeading documentTitle={p?.title ?? t('dashboard.pilot.title')}>{p?.title ?? t('dashboard.pilot.title')}</PageHeading>
+      <ErrorSummary problem={problem} />
+      {!data && !problem ? <Loading /> : null}
+      {p && data ? (
+        <>
+          <dl className="key-facts" data-testid="pilot-facts">
+            <div>
+              <dt>{t('dashboard.table.stage')}</dt>
+              <dd>
+                <StageTag stage={p.stage} /> {p.overdue ? <span className="tag tag--warning">{t('dashboard.overdue')}</span> : null}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.table.deadline')}</dt>
+              <dd>{p.nextDeadline ? format.dateTime(p.nextDeadline) : t('dashboard.none')}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.pilot.lead')}</dt>
+              <dd>
+                {p.lead.name} ({format.country(p.lead.country)})
+              </dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.table.buyers')}</dt>
+              <dd>{t('dashboard.table.buyersIn', { count: p.buyers, countries: format.list(p.countries.map(format.country)) })}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.table.value')}</dt>
+              <dd>{p.valueEur === null ? t('dashboard.none') : format.currency(p.valueEur, 'EUR')}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.table.criticalMass')}</dt>
+              <dd>{p.criticalMassMet === null ? t('dashboard.none') : p.criticalMassMet ? t('dashboard.met') : t('dashboard.notMet')}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.pilot.grouping')}</dt>
+              <dd>{p.grouping ? `${p.grouping.name} (${t(`dashboard.groupingKind.${p.grouping.kind}`)})` : t('dashboard.none')}</dd>
+            </div>
+            <div>
+              <dt>{t('dashboard.table.suppliers')}</dt>
+              <dd>{format.number(p.suppliersEngaged)}</dd>
+            </div>
+          </dl>
+
+          <section aria-labelledby="timeline-heading" className="section">
+            <h2 id="timeline-heading">{t('dashboard.pilot.timeline')}</h2>
+            <ol className="plain-list" data-testid="pilot-timeline">
+              {data.timeline.map((e, i) => (
+                <li key={`${e.stage}-${i}`}>
+                  <StageTag stage={e.stage} />{' '}
+                  {e.exitedAt
+                    ? t('dashboard.pilot.span', { from: format.dateTime(e.enteredAt), to: format.dateTime(e.exitedAt), count: e.days })
+                    : t('dashboard.pilot.since', { from: format.dateTime(e.enteredAt), count: e.days })}
+                </li>
+              ))}
+            </ol>
+          </section>
+          <p>
+            <Link to={`/statements/${p.id}`}>{t('dashboard.pilot.statement')}</Link>
+          </p>
+        </>
+      ) : null}
+    </>
+  );
+}
