@@ -49,6 +49,8 @@ export async function startTemporalDevServer(options: {
   address: string;
   dataDir: string;
   uiPort?: number;
+  /** Dynamic config overrides, e.g. a low `limit.historyCount.suggestContinueAsNew` to exercise continue-as-new in benchmarks. */
+  dynamicConfig?: Record<string, string | number>;
   log?: (line: string) => void;
 }): Promise<DevServer> {
   const [host, portText] = options.address.split(':') as [string, string];
@@ -67,6 +69,7 @@ export async function startTemporalDevServer(options: {
       '--ui-port', String(uiPort),
       '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
       '--log-level', 'warn',
+      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
     ],
     // Its own process group: Ctrl-C in the terminal then reaches only us, and we stop the server
     // after the worker has drained, instead of the worker losing its server mid-shutdown.

@@ -2,6 +2,7 @@
 # `npm run bench` runs every benchmark in bench/; `npm run bench -- needs` only those whose file
 # name contains "needs". Each benchmark starts its own Temporal dev server, database, SMTP capture,
 # worker and API, prints its figures and stops them again. Settings: BENCH_PARTICIPANTS,
+# BENCH_SUGGEST_CONTINUE_AS_NEW (events; runs hand over sooner), BENCH_LOG_LEVEL (e.g. error),
 # BENCH_CONCURRENCY, BENCH_DATABASE_URL (an admin URL of the PostgreSQL server), BENCH_KEEP_DB.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -71,7 +71,15 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-temporal-'));
     const address = `127.0.0.1:${await freePort()}`;
     log(`  starting the Temporal dev server at ${address}`);
-    const server = await startTemporalDevServer({ cli, address, dataDir, uiPort: await freePort() });
+    // BENCH_SUGGEST_CONTINUE_AS_NEW (events) makes runs hand over sooner, to exercise continue-as-new.
+    const suggestCan = process.env.BENCH_SUGGEST_CONTINUE_AS_NEW;
+    const server = await startTemporalDevServer({
+      cli,
+      address,
+      dataDir,
+      uiPort: await freePort(),
+      ...(suggestCan ? { dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': Number(suggestCan) } } : {}),
+    });
     stops.push(async () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -125,7 +133,8 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
       PUBLIC_URL: baseUrl,
     });
-    const ctx: ServiceContext = { db, temporal, config, logger: createLogger('silent') };
+    // BENCH_LOG_LEVEL=error shows what went wrong behind a failed request (on stderr).
+    const ctx: ServiceContext = { db, temporal, config, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent') };
     const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1_000_000 });
     httpServer.on('request', app);
 

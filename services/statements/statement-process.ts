@@ -1,9 +1,13 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
 import type { UpdateDefinition } from '@temporalio/common';
-import { statementWorkflowId } from '../../workflows/statement/messages.js';
+import { handingOverFailureType, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
+
+/** A hand-over takes as long as the updates in flight: allow it some seconds. */
+const handOverAttempts = 120;
 
 /**
  * Sends one state change to the statement's workflow and waits for its answer. With an
@@ -17,11 +21,21 @@ export async function updateStatementProcess<Ret, Arg>(
   idempotencyKey?: string,
 ): Promise<Ret> {
   const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(statementWorkflowId(statementId));
+  // One id for every attempt: if an attempt did get through, the workflow answers the next one
+  // with its result instead of running it twice.
+  const updateId = idempotencyKey ? `${update.name}:${idempotencyKey}` : `${update.name}:${randomUUID()}`;
   try {
-    return await handle.executeUpdate(update, {
-      args: [arg],
-      ...(idempotencyKey ? { updateId: `${update.name}:${idempotencyKey}` } : {}),
-    });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await handle.executeUpdate(update, { args: [arg], updateId });
+      } catch (error) {
+        // The run is handing over to the next (continue-as-new), which takes it within moments.
+        const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;
+        if (!handingOver) throw error;
+        if (attempt === handOverAttempts) throw new DomainError('conflict', 'The statement is busy; try again in a moment');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   } catch (error) {
     // The caller was authorised against an existing statement, so a missing process means it has
     // ended (cancelled or abandoned): nothing can change any more, which is a conflict, not a 404.

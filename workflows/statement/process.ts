@@ -6,7 +6,7 @@ import type { Actor, StatementEventBody } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
 import { ProcessLock } from '../lock.js';
-import type { StatementAck, StatementLiveState, StatementWorkflowInput } from './messages.js';
+import { handingOverFailureType, type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
 
 const { recordStatementEvent } = proxyActivities<StatementActivities>({
   startToCloseTimeout: '1 minute',
@@ -93,6 +93,11 @@ export function reject(code: ErrorCode, message: string, problems: FieldProblem[
  */
 export class StatementProcess {
   readonly lock = new ProcessLock();
+  /**
+   * Set once the run has decided to continue as new: new updates are refused so that the run can
+   * drain and end, instead of growing past the history limits under a steady stream of updates.
+   */
+  handingOver = false;
 
   constructor(readonly state: StatementProcessState) {}
 
@@ -126,7 +131,13 @@ export class StatementProcess {
         }
         return result;
       },
-      validator ? { validator: (...args: Args) => void (earlier() ? undefined : validator(...args)) } : {},
+      {
+        validator: (...args: Args) => {
+          if (earlier()) return;
+          if (this.handingOver) throw ApplicationFailure.create({ type: handingOverFailureType, message: 'The statement is moving to its next run', nonRetryable: true });
+          validator?.(...args);
+        },
+      },
     );
   }
 

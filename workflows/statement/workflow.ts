@@ -74,6 +74,7 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
         await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
     }
     if (workflowInfo().continueAsNewSuggested && !isTerminal(s.stage)) {
+      p.handingOver = true;
       // Stop the pump first, then let running updates complete; mail they queue is in the outbox
       // and the next run's pump sends it.
       finished = true;
