@@ -53,7 +53,8 @@ describe('weekly digest for Commission staff', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness();
+    // The digest covers every pilot in the database: other files' pilots must not be in it.
+    h = await startHarness({ freshDatabase: true });
     const commission = await makeActor(h, { kind: 'commission', country: 'BE', name: 'DG GROW' }, { label: 'staff-en', locale: 'en' });
     staff = {
       en: commission,

@@ -2,16 +2,20 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import path from 'node:path';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { insertApiToken, newSecret } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
 import { insertOrganisation, insertUser } from '../../db/organisations.js';
 import type { Organisation, User } from '../../db/schema.js';
 import { startCaptureServer, type CaptureServer } from '../../mail/capture-server.js';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
 import { createWorker } from '../../platform/worker.js';
 import type { ServiceContext } from '../../services/context.js';
 
@@ -44,11 +48,14 @@ export interface Harness {
  * Real services for one test file: the run's Temporal dev server and database, an SMTP capture
  * server, a worker on a task queue of its own, and the API listening on a free port.
  */
-export async function startHarness(options: { worker?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; freshDatabase?: boolean } = {}): Promise<Harness> {
   ensureRuntime();
   const taskQueue = `jd-test-${randomUUID()}`;
   const mail = await startCaptureServer();
-  const databaseUrl = inject('databaseUrl');
+  // Files run in parallel against one database; a file whose assertions cover everything in it
+  // (a digest of all pilots, say) asks for a database of its own.
+  const fresh = options.freshDatabase ? await createFreshDatabase(inject('databaseUrl')) : undefined;
+  const databaseUrl = fresh?.url ?? inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   let config = loadConfig({
     NODE_ENV: 'test',
@@ -119,6 +126,31 @@ export async function startHarness(options: { worker?: boolean } = {}): Promise<
       mailer.close();
       await mail.close();
       await db.destroy();
+      await fresh?.drop();
+    },
+  };
+}
+
+/** A migrated database with the reference lists, beside the run's one, dropped by `drop`. */
+async function createFreshDatabase(runUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = new URL(runUrl);
+  const name = `${url.pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
+  url.pathname = `/${name}`;
+  await migrateToLatest(url.toString());
+  const dataDir = locateReferenceData();
+  if (!dataDir) throw new Error('Reference data not found: set REFERENCE_DATA_DIR to the shared data folder');
+  const db = createDb(url.toString(), 2);
+  await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
+  await db.destroy();
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const admin = new URL(runUrl);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
     },
   };
 }
