@@ -15,8 +15,7 @@ import {
   type PublishedStatementForOcds,
 } from './ocds.js';
 
-/** The official schemas and codelists, read where they are kept: never copied into the project. */
-// The OCDS schemas and codelists live in the shared data folder, found like the CPV list is.
+/** The official schemas and codelists, read from the shared data folder (found like the CPV list): never copied into the project. */
 const dataDir = locateReferenceData();
 if (!dataDir) throw new Error('The shared data folder (OCDS schemas) was not found: set REFERENCE_DATA_DIR');
 const ocdsDir = join(dataDir, 'ocds');
