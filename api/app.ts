@@ -19,6 +19,7 @@ import { referenceRoutes } from './routes/reference-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
+import { supplierRoutes } from './routes/supplier-routes.js';
 import { webApplication } from './web.js';
 
 export interface AppOptions {
@@ -62,6 +63,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   agreementRoutes(api, ctx);
   referenceRoutes(api, ctx);
   dashboardRoutes(api, ctx);
+  supplierRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

@@ -306,6 +306,132 @@ export interface AgreementSignaturesTable {
   signed_at: Timestamp;
   cleared_at: Timestamp | null;
   cleared_reason: string | null;
+export interface AppSecretsTable {
+  name: string;
+  secret: string;
+  created_at: CreatedAt;
+}
+
+export interface SupplierSubscriptionsTable {
+  user_id: string;
+  organisation_id: string;
+  cpv_prefixes: string[];
+  countries: ColumnType<string[], string[] | undefined, string[]>;
+  active: Generated<boolean>;
+  unsubscribed_at: Timestamp | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsultationsTable {
+  statement_id: string;
+  questions: Json<unknown[]>;
+  questions_version: number;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsultationNameConsentsTable {
+  statement_id: string;
+  organisation_id: string;
+  agreed: boolean;
+  decided_by: string;
+  decided_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsultationResponsesTable {
+  statement_id: string;
+  supplier_org_id: string;
+  answers: Json<Record<string, string>>;
+  revision: Generated<number>;
+  updated_by: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ConsultationQuestionsTable {
+  id: Generated<string>;
+  statement_id: string;
+  number: number;
+  supplier_org_id: string;
+  asked_by: string;
+  question: string;
+  asked_at: CreatedAt;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp | null;
+}
+
+export interface SupplierContactsTable {
+  id: Generated<string>;
+  statement_id: string;
+  supplier_org_id: string | null;
+  user_id: string | null;
+  kind: string;
+  detail: Json<Record<string, unknown>>;
+  at: CreatedAt;
+}
+
+export interface MarketSummariesTable {
+  id: string;
+  statement_id: string;
+  summary: Json<unknown>;
+  summary_hash: string;
+  computed_at: Timestamp;
+}
+
+export interface StatementTextDraftsTable {
+  statement_id: string;
+  text_hash: string;
+  text: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface StatementTextsTable {
+  statement_id: string;
+  version: number;
+  text: string;
+  text_hash: string;
+  locale: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface StatementApprovalsTable {
+  statement_id: string;
+  text_version: number;
+  organisation_id: string;
+  decision: 'approved' | 'changes_requested';
+  comment: string | null;
+  decided_by: string;
+  decided_at: Timestamp;
+}
+
+export interface PublicationsTable {
+  id: string;
+  statement_id: string;
+  version: number;
+  text_version: number;
+  signatory_org_ids: string[];
+  release: Json<unknown>;
+  published_at: Timestamp;
+}
+
+export interface SignatoriesTable {
+  statement_id: string;
+  organisation_id: string;
+  since_version: number;
+  late: boolean;
+  joined_at: Timestamp;
+}
+
+export interface SignatoryRequestsTable {
+  statement_id: string;
+  organisation_id: string;
+  requested_by: string;
+  requested_at: Timestamp;
+  status: 'pending' | 'accepted' | 'declined';
+  decided_at: Timestamp | null;
 }
 
 export interface Database {
@@ -335,6 +461,20 @@ export interface Database {
   agreement_versions: AgreementVersionsTable;
   agreement_comments: AgreementCommentsTable;
   agreement_signatures: AgreementSignaturesTable;
+  app_secrets: AppSecretsTable;
+  supplier_subscriptions: SupplierSubscriptionsTable;
+  consultations: ConsultationsTable;
+  consultation_name_consents: ConsultationNameConsentsTable;
+  consultation_responses: ConsultationResponsesTable;
+  consultation_questions: ConsultationQuestionsTable;
+  supplier_contacts: SupplierContactsTable;
+  market_summaries: MarketSummariesTable;
+  statement_text_drafts: StatementTextDraftsTable;
+  statement_texts: StatementTextsTable;
+  statement_approvals: StatementApprovalsTable;
+  publications: PublicationsTable;
+  signatories: SignatoriesTable;
+  signatory_requests: SignatoryRequestsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

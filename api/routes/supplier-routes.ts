@@ -1,0 +1,125 @@
+import express from 'express';
+import { z } from 'zod';
+import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
+import type { ServiceContext } from '../../services/context.js';
+import { registerSupplier } from '../../services/suppliers/register-supplier.js';
+import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
+import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
+import { organisationViewSchema } from '../../services/views.js';
+import type { ApiRoutes } from '../route.js';
+import { requestMeta } from './statement-routes.js';
+
+const tags = ['Suppliers'];
+
+const subscriptionViewSchema = z
+  .object({
+    cpvPrefixes: z.array(z.string()),
+    countries: z.array(z.string()),
+    active: z.boolean(),
+    emailVerified: z.boolean().meta({ description: 'Notices go only to confirmed addresses' }),
+    unsubscribedAt: z.string().nullable(),
+  })
+  .meta({ id: 'SubscriptionView' });
+
+const unsubscribeQuery = z.object({ token: z.string({ error: 'is required' }).min(1, 'is required').max(200, 'must be at most 200 characters') });
+const unsubscribeViewSchema = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ id: 'UnsubscribeStatus' });
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const page = (body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Unsubscribe · jointdemand</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
+button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
+<body><main><h1>Unsubscribe from jointdemand notices</h1>${body}</main></body></html>`;
+
+export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'post',
+    path: '/api/suppliers',
+    summary: 'Register a supplier organisation and its first user (no sign-in)',
+    description: 'Sends a link that confirms the e-mail address and signs in. Until it is followed, no notices are sent to the address.',
+    tags,
+    access: 'public',
+    body: supplierRegistrationSchema,
+    responses: {
+      201: {
+        description: 'Registered; a confirmation link is on its way',
+        schema: z.object({ organisation: organisationViewSchema, user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), locale: z.string(), emailVerified: z.boolean() }) }),
+      },
+    },
+    handler: async ({ body, req }) => ({ status: 201, body: await registerSupplier(ctx, body, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/me/subscription',
+    summary: 'The caller’s subscription to demand (supplier users)',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'The subscription', schema: subscriptionViewSchema } },
+    handler: async ({ principal }) => ({ status: 200, body: await getSubscription(ctx, principal) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/me/subscription',
+    summary: 'Subscribe to demand by CPV prefixes and buyers’ countries (supplier users)',
+    description: 'A CPV prefix is 2 to 8 digits (`45`, `4326`); a full code with trailing zeros means the node above it. No countries: every country. Saving reactivates an unsubscribed address.',
+    tags,
+    access: 'user',
+    body: subscriptionSchema,
+    responses: { 200: { description: 'Saved', schema: subscriptionViewSchema } },
+    handler: async ({ principal, body }) => ({ status: 200, body: await saveSubscription(ctx, principal, body) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/unsubscribe',
+    summary: 'What an unsubscribe link refers to (changes nothing)',
+    tags,
+    access: 'public',
+    query: unsubscribeQuery,
+    responses: { 200: { description: 'The masked address and whether it is subscribed', schema: unsubscribeViewSchema } },
+    handler: async ({ query }) => ({ status: 200, body: await unsubscribeStatus(ctx, query.token) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/unsubscribe',
+    summary: 'One-click unsubscribe (RFC 8058), no sign-in: the signed token is the credential',
+    description: 'The target of the `List-Unsubscribe` header every supplier e-mail carries. Repeating it is harmless.',
+    tags,
+    access: 'public',
+    query: unsubscribeQuery,
+    responses: { 200: { description: 'Unsubscribed', schema: unsubscribeViewSchema } },
+    handler: async ({ query, req }) => ({ status: 200, body: await unsubscribe(ctx, query.token, requestMeta(req)) }),
+  });
+
+  // The page the link in the e-mail text opens: one button, because a GET must not act (mail
+  // scanners fetch links); the button posts to the same one-click endpoint as the header.
+  api.router.get('/unsubscribe', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    try {
+      const status = await unsubscribeStatus(ctx, token);
+      res.type('html').send(
+        page(
+          status.subscribed
+            ? `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><p>Stop notices of published demand and market consultations to ${escapeHtml(status.email)}.</p><button type="submit">Unsubscribe</button></form>`
+            : `<p>${escapeHtml(status.email)} receives no notices.</p>`,
+        ),
+      );
+    } catch {
+      res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
+    }
+  });
+  api.router.post('/unsubscribe', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    try {
+      const status = await unsubscribe(ctx, token, requestMeta(req));
+      res.type('html').send(page(`<p role="status">${escapeHtml(status.email)} is unsubscribed. You can subscribe again from your account.</p>`));
+    } catch {
+      res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
+    }
+  });
+}

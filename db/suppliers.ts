@@ -1,0 +1,125 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { DbOrTx } from './database.js';
+
+export interface SubscriptionRow {
+  userId: string;
+  organisationId: string;
+  cpvPrefixes: string[];
+  countries: string[];
+  active: boolean;
+  unsubscribedAt: Date | null;
+}
+
+export async function findSubscription(db: DbOrTx, userId: string): Promise<SubscriptionRow | undefined> {
+  const row = await db.selectFrom('supplier_subscriptions').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  return row && { userId: row.user_id, organisationId: row.organisation_id, cpvPrefixes: row.cpv_prefixes, countries: row.countries, active: row.active, unsubscribedAt: row.unsubscribed_at };
+}
+
+/** Saving a subscription (re)activates it. */
+export async function upsertSubscription(db: DbOrTx, s: { userId: string; organisationId: string; cpvPrefixes: string[]; countries: string[] }): Promise<void> {
+  await db
+    .insertInto('supplier_subscriptions')
+    .values({ user_id: s.userId, organisation_id: s.organisationId, cpv_prefixes: s.cpvPrefixes, countries: s.countries, active: true, unsubscribed_at: null })
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({ cpv_prefixes: s.cpvPrefixes, countries: s.countries, active: true, unsubscribed_at: null, updated_at: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+/** Returns true if the subscription was active (and is not any more). */
+export async function deactivateSubscription(db: DbOrTx, userId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('supplier_subscriptions')
+    .set({ active: false, unsubscribed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export interface MatchingSupplier {
+  userId: string;
+  email: string;
+  name: string;
+  locale: string;
+  organisationId: string;
+}
+
+/**
+ * Verified supplier users whose active subscription matches the demand (same rule as
+ * domain/suppliers.ts `subscriptionMatches`), in user-id order after `afterUserId`: a keyset
+ * page, so a fan-out can resume exactly where it stopped.
+ */
+export async function matchingSuppliers(
+  db: DbOrTx,
+  demand: { cpvCodes: readonly string[]; countries: readonly string[] },
+  page: { afterUserId: string | null; limit: number },
+): Promise<MatchingSupplier[]> {
+  let q = db
+    .selectFrom('supplier_subscriptions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .select(['u.id as userId', 'u.email', 'u.name', 'u.locale', 'o.id as organisationId'])
+    .where('s.active', '=', true)
+    .where('o.kind', '=', 'supplier')
+    .where('u.email_verified_at', 'is not', null)
+    .where(
+      sql<boolean>`exists (select 1 from unnest(s.cpv_prefixes) p, unnest(${sql.val([...demand.cpvCodes])}::text[]) c where c like p || '%')`,
+    )
+    .where(sql<boolean>`(cardinality(s.countries) = 0 or s.countries && ${sql.val([...demand.countries])}::text[])`);
+  if (page.afterUserId) q = q.where('u.id', '>', page.afterUserId);
+  return q.orderBy('u.id').limit(page.limit).execute();
+}
+
+const unsubscribeSecretName = 'unsubscribe-link-key';
+
+/** The key that signs unsubscribe links, created on first use and shared by every process. */
+export async function unsubscribeKey(db: DbOrTx): Promise<Buffer> {
+  await db
+    .insertInto('app_secrets')
+    .values({ name: unsubscribeSecretName, secret: randomBytes(32).toString('base64url') })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db.selectFrom('app_secrets').select('secret').where('name', '=', unsubscribeSecretName).executeTakeFirstOrThrow();
+  return Buffer.from(row.secret, 'base64url');
+}
+
+const mac = (key: Buffer, userId: string) => createHmac('sha256', key).update(`unsubscribe:${userId}`).digest('base64url');
+
+/** A token naming the user, signed: anyone holding it may unsubscribe that user, nothing else. */
+export function signUnsubscribeToken(key: Buffer, userId: string): string {
+  return `${userId}.${mac(key, userId)}`;
+}
+
+export function verifyUnsubscribeToken(key: Buffer, token: string): string | undefined {
+  const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return undefined;
+  const expected = Buffer.from(mac(key, m[1]!));
+  const given = Buffer.from(m[2]!);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? m[1] : undefined;
+}
+
+export function unsubscribeUrls(publicUrl: string, token: string): { page: string; oneClick: string } {
+  const page = new URL('/unsubscribe', publicUrl);
+  page.searchParams.set('token', token);
+  const oneClick = new URL('/api/unsubscribe', publicUrl);
+  oneClick.searchParams.set('token', token);
+  return { page: page.toString(), oneClick: oneClick.toString() };
+}
+
+/** The headers of RFC 2369 and RFC 8058 (one-click unsubscribe by POST, no sign-in). */
+export function unsubscribeHeaders(oneClickUrl: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${oneClickUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/** Logs one contact with a supplier during a consultation (Art. 40). */
+export async function logSupplierContact(
+  db: DbOrTx,
+  c: { statementId: string; supplierOrgId: string | null; userId: string | null; kind: string; detail: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insertInto('supplier_contacts')
+    .values({ statement_id: c.statementId, supplier_org_id: c.supplierOrgId, user_id: c.userId, kind: c.kind, detail: JSON.stringify(c.detail) })
+    .execute();
+}

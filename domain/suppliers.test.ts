@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { normaliseCpvPrefix, subscriptionMatches, subscriptionSchema } from './suppliers.js';
+
+describe('CPV prefixes', () => {
+  it('reads a full code with trailing zeros as the node above it', () => {
+    expect(normaliseCpvPrefix('45000000-7')).toBe('45');
+    expect(normaliseCpvPrefix('43260000')).toBe('4326');
+    expect(normaliseCpvPrefix('43262100')).toBe('432621');
+    expect(normaliseCpvPrefix('4326')).toBe('4326');
+  });
+  it('refuses what is not a prefix of a known division', () => {
+    for (const bad of ['4', '01', 'abc', '123456789', '99']) expect(normaliseCpvPrefix(bad)).toBeUndefined();
+  });
+  it('names the field and the rule', () => {
+    const r = subscriptionSchema.safeParse({ cpvPrefixes: ['45', 'x'], countries: ['FRA'] });
+    expect(r.success).toBe(false);
+    const paths = r.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['cpvPrefixes.1', 'countries.0']));
+  });
+});
+
+describe('subscription matching', () => {
+  const demand = { cpvCodes: ['43260000', '34144900'], countries: ['FI', 'NO'] };
+  it('matches by prefix and country, every country when none is named', () => {
+    expect(subscriptionMatches({ cpvPrefixes: ['43'], countries: [] }, demand)).toBe(true);
+    expect(subscriptionMatches({ cpvPrefixes: ['4326'], countries: ['NO'] }, demand)).toBe(true);
+    expect(subscriptionMatches({ cpvPrefixes: ['4326'], countries: ['DE'] }, demand)).toBe(false);
+    expect(subscriptionMatches({ cpvPrefixes: ['45'], countries: [] }, demand)).toBe(false);
+  });
+  it('a shorter prefix matches whatever a longer one matches', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^43\d{6}$/), fc.integer({ min: 2, max: 8 }), (code, len) => {
+        const d = { cpvCodes: [code], countries: ['FI'] };
+        if (subscriptionMatches({ cpvPrefixes: [code.slice(0, len)], countries: [] }, d)) {
+          expect(subscriptionMatches({ cpvPrefixes: [code.slice(0, 2)], countries: [] }, d)).toBe(true);
+        }
+      }),
+    );
+  });
+});

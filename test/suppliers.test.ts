@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchingSuppliers, signUnsubscribeToken, unsubscribeKey } from '../db/suppliers.js';
+import { ApiClient, makeActor, startHarness, uniqueEmail, type Harness } from './support/harness.js';
+
+/** Suppliers register themselves, confirm their address, subscribe, and unsubscribe in one click. */
+describe('supplier registration, subscriptions and unsubscribe', () => {
+  let h: Harness;
+  let supplier: ApiClient;
+  let email: string;
+  let userId: string;
+  const demand = { cpvCodes: ['43260000'], countries: ['FI'] };
+  const matches = async () => (await matchingSuppliers(h.db, demand, { afterUserId: null, limit: 10_000 })).some((s) => s.userId === userId);
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('registers without sign-in and sends a confirmation link', async () => {
+    email = uniqueEmail('sales');
+    const anonymous = new ApiClient(h.baseUrl);
+    const res = await anonymous.post('/api/suppliers', {
+      organisation: { name: 'Electric Excavators Oy', country: 'fi', sme: true },
+      user: { email, name: 'Pekka Niemi', locale: 'fr' },
+      subscription: { cpvPrefixes: ['43000000-3', '4326'], countries: ['FI', 'NO'] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.organisation).toMatchObject({ kind: 'supplier', country: 'FI', sme: true });
+    expect(res.body.user).toMatchObject({ email, emailVerified: false });
+    userId = res.body.user.id;
+    const [mail] = await h.mail.waitFor((m) => m.some((x) => x.to.includes(email)));
+    expect(mail!.subject).toMatch(/Confirmez/);
+    // Unconfirmed: no notices yet.
+    expect(await matches()).toBe(false);
+
+    const token = new URL(/https?:\/\/\S+/.exec(h.mail.messages.find((x) => x.to.includes(email))!.text)![0]).searchParams.get('token')!;
+    supplier = new ApiClient(h.baseUrl);
+    expect((await supplier.post('/api/auth/verify', { token })).status).toBe(200);
+    const sub = await supplier.get('/api/me/subscription');
+    expect(sub.body).toEqual({ cpvPrefixes: ['43', '4326'], countries: ['FI', 'NO'], active: true, emailVerified: true, unsubscribedAt: null });
+    expect(await matches()).toBe(true);
+  });
+
+  it('refuses a second registration of the same address, and bad input naming each field', async () => {
+    const anonymous = new ApiClient(h.baseUrl);
+    const dup = await anonymous.post('/api/suppliers', { organisation: { name: 'Again', country: 'FI', sme: false }, user: { email: email.toUpperCase(), name: 'X' } });
+    expect(dup.status).toBe(409);
+    expect(dup.body.errors).toEqual([{ field: 'user.email', rule: expect.any(String) }]);
+
+    const bad = await anonymous.post('/api/suppliers', {
+      organisation: { name: 'A', country: 'Finland' },
+      user: { email: 'not-an-address', name: '' },
+      subscription: { cpvPrefixes: ['7'], countries: [] },
+    });
+    expect(bad.status).toBe(400);
+    const fields = bad.body.errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(['organisation.country', 'organisation.name', 'organisation.sme', 'subscription.cpvPrefixes[0]', 'user.email', 'user.name']);
+    expect(bad.body.errors.find((e: { field: string }) => e.field === 'subscription.cpvPrefixes[0]').rule).toMatch(/CPV prefix/);
+  });
+
+  it('keeps subscriptions for supplier users only', async () => {
+    const saved = await supplier.put('/api/me/subscription', { cpvPrefixes: ['43260000'], countries: [] });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ cpvPrefixes: ['4326'], countries: [], active: true });
+    expect((await supplier.put('/api/me/subscription', { cpvPrefixes: [] })).body.errors).toEqual([{ field: 'cpvPrefixes', rule: 'must name at least one CPV prefix' }]);
+    const buyer = await makeActor(h, { kind: 'buyer', country: 'FI' });
+    expect((await buyer.api.put('/api/me/subscription', { cpvPrefixes: ['43'] })).status).toBe(403);
+    expect((await new ApiClient(h.baseUrl).get('/api/me/subscription')).status).toBe(401);
+  });
+
+  it('unsubscribes in one click with the signed token, no sign-in; a GET changes nothing', async () => {
+    const anonymous = new ApiClient(h.baseUrl);
+    const token = signUnsubscribeToken(await unsubscribeKey(h.db), userId);
+    expect((await anonymous.get(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).body).toEqual({ email: expect.stringMatching(/^s…@test\.example$/), subscribed: true });
+    expect((await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}`)).body).toContain('<button type="submit">Unsubscribe</button>');
+    expect(await matches()).toBe(true);
+
+    const forged = `${userId}.${'A'.repeat(43)}`;
+    const refused = await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(forged)}`, 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'token', rule: expect.any(String) }]);
+    expect((await anonymous.post('/api/unsubscribe')).body.errors).toEqual([{ field: 'token', rule: 'is required' }]);
+
+    const done = await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(token)}`, 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(done.status).toBe(200);
+    expect(done.body.subscribed).toBe(false);
+    expect(await matches()).toBe(false);
+    expect((await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).status).toBe(200);
+    expect((await supplier.get('/api/me/subscription')).body).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
+    // Saving again subscribes again.
+    await supplier.put('/api/me/subscription', { cpvPrefixes: ['43'] });
+    expect(await matches()).toBe(true);
+
+    const audit = await h.db.selectFrom('audit_events').select('action').where('actor_user_id', '=', userId).execute();
+    expect(audit.map((a) => a.action)).toEqual(['supplier_registered', 'subscription_saved', 'supplier_unsubscribed', 'subscription_saved']);
+  });
+});
