@@ -4,6 +4,7 @@ import { createAggregationActivities } from './aggregation-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createDigestActivities } from './digest-activities.js';
 import { createMailActivities } from './mail-activities.js';
+import { createMarketActivities } from './market-activities.js';
 import { createStatementActivities } from './statement-activities.js';
 
 export interface ActivityDeps {
@@ -20,5 +21,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createAggregationActivities({ db: deps.db }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl }),
   };
 }

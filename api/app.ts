@@ -20,6 +20,8 @@ import { organisationRoutes } from './routes/organisation-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
+import { consultationRoutes } from './routes/consultation-routes.js';
+import { publicationRoutes } from './routes/publication-routes.js';
 import { webApplication } from './web.js';
 
 export interface AppOptions {
@@ -64,6 +66,8 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   referenceRoutes(api, ctx);
   dashboardRoutes(api, ctx);
   supplierRoutes(api, ctx);
+  consultationRoutes(api, ctx);
+  publicationRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

@@ -48,26 +48,31 @@ export interface MatchingSupplier {
 
 /**
  * Verified supplier users whose active subscription matches the demand (same rule as
- * domain/suppliers.ts `subscriptionMatches`), in user-id order after `afterUserId`: a keyset
- * page, so a fan-out can resume exactly where it stopped.
+ * domain/suppliers.ts `subscriptionMatches`), plus, when given, the users of `alsoOrgIds` that
+ * have not unsubscribed (suppliers that took part in a consultation). In user-id order after
+ * `afterUserId`: a keyset page, so a fan-out resumes exactly where it stopped.
  */
 export async function matchingSuppliers(
   db: DbOrTx,
-  demand: { cpvCodes: readonly string[]; countries: readonly string[] },
+  demand: { cpvCodes: readonly string[]; countries: readonly string[]; alsoOrgIds?: readonly string[] },
   page: { afterUserId: string | null; limit: number },
 ): Promise<MatchingSupplier[]> {
+  const codes = sql.val([...demand.cpvCodes]);
+  const countries = sql.val([...demand.countries]);
+  const also = sql.val([...(demand.alsoOrgIds ?? [])]);
   let q = db
-    .selectFrom('supplier_subscriptions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectFrom('users as u')
     .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .leftJoin('supplier_subscriptions as s', 's.user_id', 'u.id')
     .select(['u.id as userId', 'u.email', 'u.name', 'u.locale', 'o.id as organisationId'])
-    .where('s.active', '=', true)
     .where('o.kind', '=', 'supplier')
     .where('u.email_verified_at', 'is not', null)
     .where(
-      sql<boolean>`exists (select 1 from unnest(s.cpv_prefixes) p, unnest(${sql.val([...demand.cpvCodes])}::text[]) c where c like p || '%')`,
-    )
-    .where(sql<boolean>`(cardinality(s.countries) = 0 or s.countries && ${sql.val([...demand.countries])}::text[])`);
+      sql<boolean>`((s.active
+        and exists (select 1 from unnest(s.cpv_prefixes) p, unnest(${codes}::text[]) c where c like p || '%')
+        and (cardinality(s.countries) = 0 or s.countries && ${countries}::text[]))
+       or (o.id = any(${also}::uuid[]) and coalesce(s.active, true)))`,
+    );
   if (page.afterUserId) q = q.where('u.id', '>', page.afterUserId);
   return q.orderBy('u.id').limit(page.limit).execute();
 }

@@ -40,6 +40,15 @@ export const statementActions = [
   'decideShortfall',
   'retryAggregation',
   'setGrouping',
+  'manageConsultation',
+  'viewConsultation',
+  'consentToNaming',
+  'viewStatementText',
+  'editStatementText',
+  'approveStatement',
+  'publishWithoutMissing',
+  'requestToSign',
+  'decideSignatory',
 ] as const;
 export type StatementAction = (typeof statementActions)[number];
 
@@ -116,5 +125,23 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
       return isLead(p, s) || isCommission(p) ? allow : forbid('only the lead buyer or Commission staff set the programme grouping');
     case 'cancel':
       return isLead(p, s) || p.isAdmin ? allow : forbid('only the lead buyer or an administrator may cancel');
+    case 'manageConsultation':
+    case 'editStatementText':
+    case 'publishWithoutMissing':
+    case 'decideSignatory':
+      return isLead(p, s) ? allow : forbid('only the lead buyer may do this');
+    case 'viewConsultation':
+      // Suppliers' responses and who asked what stay with the lead (and oversight); suppliers see only the published answers.
+      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('suppliers’ responses are read by the lead buyer and Commission staff only');
+    case 'consentToNaming':
+      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus !== null) ? allow : forbid('only a participating buyer decides whether it is named');
+    case 'viewStatementText':
+      return isLead(p, s) || isCommission(p) || p.isAdmin || (p.orgKind === 'buyer' && s.participantStatus !== null && ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
+        ? allow
+        : forbid('the statement text is shared with the lead buyer, the participating buyers and Commission staff before publication');
+    case 'approveStatement':
+      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus === 'confirmed') ? allow : forbid('only a buyer that confirmed its needs approves the statement');
+    case 'requestToSign':
+      return p.orgKind === 'buyer' && !isLead(p, s) ? allow : forbid('only another buyer organisation may ask to sign');
   }
 }

@@ -3,3 +3,4 @@ export { jointStatementWorkflow } from './statement/workflow.js';
 export { deliverMailWorkflow } from './delivery/deliver-mail-workflow.js';
 export { jointAgreementWorkflow } from './agreement/workflow.js';
 export { weeklyDigestWorkflow } from './digest/digest-workflow.js';
+export { supplierFanoutWorkflow } from './publication/supplier-fanout-workflow.js';

@@ -10,12 +10,14 @@ import {
   withdrawNeedsUpdate,
 } from './messages.js';
 import { reject, type StatementProcess } from './process.js';
+import { closeMarketEngagement } from './stage-market-engagement.js';
 import { closeConfirmation, closedEarly, closeNeedsAssessment } from './stage-needs.js';
 
 /** How each stage with a deadline ends, whether at its deadline or closed early by the lead. */
 const stageClosers: Partial<Record<Stage, (p: StatementProcess, actor: Actor | null, reason: string) => Promise<void>>> = {
   needs_assessment: closeNeedsAssessment,
   confirmation: closeConfirmation,
+  market_engagement: closeMarketEngagement,
 };
 
 /** A participant's needs: submit (lock a version), withdraw, confirm; the lead's deadline controls. */

@@ -6,6 +6,7 @@ import type { Actor, StatementEventBody } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
 import { ProcessLock } from '../lock.js';
+import type { MarketProcessState } from './market-messages.js';
 import { handingOverFailureType, type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
 
 const { recordStatementEvent } = proxyActivities<StatementActivities>({
@@ -53,6 +54,8 @@ export interface StatementProcessState {
   mailPending: boolean;
   /** The latest completed updates and their answers, carried across continue-as-new (see onUpdate). */
   completedUpdates?: { id: string; result: unknown }[];
+  /** Market engagement, approval and publication (absent in runs started before they existed). */
+  market?: MarketProcessState;
 }
 
 /** Enough to cover every update that can be in flight while a run hands over to the next. */

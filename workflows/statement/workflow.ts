@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail-activities.js';
 import { isTerminal, type Stage } from '../../domain/stages.js';
 import { registerDraftHandlers } from './handlers-draft.js';
@@ -6,6 +6,8 @@ import { registerNeedsHandlers } from './handlers-needs.js';
 import { liveStateQuery, type StatementWorkflowInput } from './messages.js';
 import { initialState, StatementProcess, type StatementProcessState } from './process.js';
 import { registerAggregationHandlers, runAggregation } from './stage-aggregation.js';
+import { registerMarketHandlers, runApproval } from './stage-approval.js';
+import { runMarketEngagement } from './stage-market-engagement.js';
 import { runConfirmation, runNeedsAssessment } from './stage-needs.js';
 
 const { deliverStatementMail } = proxyActivities<MailActivities>({
@@ -34,6 +36,7 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
   registerDraftHandlers(p);
   registerNeedsHandlers(p);
   registerAggregationHandlers(p);
+  registerMarketHandlers(p);
 
   // E-mail goes out beside the process, never holding up an update's answer; every message is
   // already in the outbox, so this only has to make sure somebody sends it.
@@ -69,6 +72,14 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
         break;
       case 'aggregation':
         await runAggregation(p);
+        break;
+      case 'market_engagement':
+        // Runs that reached market engagement before it had a stage loop keep waiting as they did.
+        if (patched('market-engagement-stage')) await runMarketEngagement(p);
+        else await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
+        break;
+      case 'approval':
+        await runApproval(p);
         break;
       default:
         await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);

@@ -1,0 +1,397 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { sql } from 'kysely';
+import { latestSnapshot } from '../db/aggregation.js';
+import { appendAudit, hasAuditEvent } from '../db/audit.js';
+import { contentHash } from '../db/canonical-json.js';
+import {
+  engagedSupplierOrgIds,
+  findConsultation,
+  findMarketSummary,
+  findQuestion,
+  insertMarketSummary,
+  questionCounts,
+  responseFacts,
+} from '../db/consultation.js';
+import type { Db, Tx } from '../db/database.js';
+import { findOrganisation, findOrganisations, usersOfKind, usersOfOrganisations } from '../db/organisations.js';
+import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
+import {
+  addSignatories,
+  decideSignatoryRequest,
+  findPublication,
+  findStatementText,
+  findTextDraft,
+  insertPublication,
+  insertStatementText,
+  latestPublication,
+  upsertApproval,
+  upsertSignatoryRequest,
+} from '../db/publication.js';
+import { lookupCpvCodes } from '../db/reference-data.js';
+import { findStatement } from '../db/statements.js';
+import { matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
+import type { Aggregate } from '../domain/aggregation.js';
+import { summariseMarket, type MarketSummary } from '../domain/consultation.js';
+import { DomainError } from '../domain/errors.js';
+import { supplierNoticeKeyPrefix, type MarketEvent, type SupplierNoticeKind } from '../domain/market-events.js';
+import { toOcdsRelease, type PublishedStatementForOcds } from '../domain/ocds.js';
+import type { Schedule } from '../domain/statement.js';
+import { formatEur, translatorFor } from '../i18n/index.js';
+import { composeForEach, formatDateTime, statementLink } from '../mail/compose.js';
+import type { Mailer } from '../mail/mailer.js';
+import { composeSupplierNotice } from '../mail/supplier-notice.js';
+import { createMailActivities } from './mail-activities.js';
+import type { RecordResult } from './statement-activities.js';
+
+/** Not a registered OCDS prefix: a publisher registers its own with the OCDS Data Support Team. */
+export const ocidPrefix = 'ocds-jdemand';
+
+export const publicLinks = (publicUrl: string, statementId: string) => ({
+  consultation: new URL(`/consultations/${statementId}`, publicUrl).toString(),
+  statement: new URL(`/published/${statementId}`, publicUrl).toString(),
+  ocds: new URL(`/api/public/statements/${statementId}/ocds.json`, publicUrl).toString(),
+});
+
+export interface MarketActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+  /** Lease of a claimed supplier notice; short, so a crashed sender's messages are taken over soon. */
+  noticeLeaseSeconds?: number;
+}
+
+function asFailure(error: unknown): never {
+  if (error instanceof DomainError) {
+    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.problems], nonRetryable: true });
+  }
+  throw error;
+}
+
+/** The items of an aggregate as OCDS sees them: each code with lines of its own and its quantities. */
+async function itemsOf(trx: Tx, aggregate: Aggregate): Promise<PublishedStatementForOcds['items']> {
+  const nodes = aggregate.byCpv.filter((n) => n.direct.lines > 0);
+  const known = await lookupCpvCodes(trx, nodes.map((n) => n.cpvCode));
+  return nodes.map((n) => ({
+    cpvCode: n.cpvCode,
+    cpvCheckDigit: known.get(n.cpvCode)?.checkDigit ?? null,
+    description: known.get(n.cpvCode)?.label ?? `CPV ${n.cpvCode}`,
+    quantities: n.direct.quantities.map((q) => ({ unit: q.unit, quantity: q.totalQuantity })),
+  }));
+}
+
+export function createMarketActivities(deps: MarketActivityDeps) {
+  const { db, publicUrl } = deps;
+  const noticeMail = createMailActivities({ db, mailer: deps.mailer, leaseSeconds: deps.noticeLeaseSeconds ?? 15, batchSize: 100 });
+
+  async function mailOrgs(trx: Tx, orgIds: readonly string[], keyPrefix: string, statementId: string, template: string, params: (locale: string) => Record<string, string>) {
+    if (orgIds.length === 0) return [];
+    const users = await usersOfOrganisations(trx, orgIds);
+    return composeForEach(
+      users.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale })),
+      keyPrefix,
+      statementId,
+      template,
+      (r) => params(r.locale),
+    );
+  }
+
+  async function apply(trx: Tx, event: MarketEvent): Promise<{ audit: Record<string, unknown>; mail: OutgoingMessage[] }> {
+    const statement = (await findStatement(trx, event.statementId))!;
+    const title = statement.title;
+    const link = statementLink(publicUrl, event.statementId);
+    const prefix = `${event.kind}:${event.statementId}:${event.eventKey}`;
+    const at = new Date(event.at);
+    switch (event.kind) {
+      case 'consultation_opened': {
+        await trx
+          .insertInto('consultations')
+          .values({ statement_id: event.statementId, questions: '[]', questions_version: 0, updated_by: null })
+          .onConflict((oc) => oc.column('statement_id').doNothing())
+          .execute();
+        return { audit: { noticeId: event.noticeId }, mail: [] };
+      }
+      case 'approval_opened': {
+        const mail = await mailOrgs(trx, event.approverOrgIds, prefix, event.statementId, 'mail.approvalOpened', (locale) => ({
+          title,
+          version: String(event.version),
+          deadline: formatDateTime(event.deadline, locale),
+          link,
+        }));
+        return { audit: { version: event.version, deadline: event.deadline, approvers: event.approverOrgIds }, mail };
+      }
+      case 'statement_text_revised': {
+        const draft = await findTextDraft(trx, event.statementId, event.textHash);
+        if (!draft) throw ApplicationFailure.create({ type: 'conflict', message: 'The revised text is not on record', nonRetryable: true });
+        const previous = await findStatementText(trx, event.statementId);
+        await insertStatementText(trx, { statementId: event.statementId, version: event.version, text: draft.text, hash: draft.text_hash, locale: previous?.locale ?? 'en', userId: event.actor?.userId ?? null, at });
+        const mail = await mailOrgs(trx, event.approverOrgIds, prefix, event.statementId, 'mail.approvalOpened', (locale) => ({
+          title,
+          version: String(event.version),
+          deadline: event.deadline ? formatDateTime(event.deadline, locale) : '',
+          link,
+        }));
+        return { audit: { version: event.version, textHash: event.textHash }, mail };
+      }
+      case 'approval_decided': {
+        await upsertApproval(trx, { statementId: event.statementId, version: event.version, orgId: event.orgId, decision: event.decision, comment: event.comment, userId: event.actor!.userId, at });
+        let mail: OutgoingMessage[] = [];
+        if (event.decision === 'changes_requested') {
+          const org = await findOrganisation(trx, event.orgId);
+          mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.changesRequested', () => ({
+            title,
+            orgName: org?.name ?? '',
+            version: String(event.version),
+            comment: event.comment ?? '',
+            link,
+          }));
+        }
+        return { audit: { organisationId: event.orgId, version: event.version, decision: event.decision, comment: event.comment }, mail };
+      }
+      case 'approval_deadline_passed': {
+        const mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.approvalDeadlinePassed', () => ({
+          title,
+          version: String(event.version),
+          missing: String(event.missingOrgIds.length),
+          link,
+        }));
+        return { audit: { version: event.version, missing: event.missingOrgIds }, mail };
+      }
+      case 'proceed_without_missing':
+        return { audit: { version: event.version, notSignatories: event.missingOrgIds }, mail: [] };
+      case 'statement_published': {
+        if (await findPublication(trx, event.publicationId)) return { audit: { publicationId: event.publicationId }, mail: [] };
+        const snapshot = await latestSnapshot(trx, event.statementId);
+        const aggregate = snapshot!.aggregate as Aggregate;
+        const schedule = statement.schedule as Schedule;
+        const orgs = await findOrganisations(trx, event.signatoryOrgIds);
+        const lead = (await findOrganisation(trx, statement.lead_org_id))!;
+        let release: unknown;
+        try {
+          release = toOcdsRelease(
+            {
+              statementId: event.statementId,
+              title,
+              description: statement.description,
+              version: event.version,
+              publishedAt: event.at,
+              leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
+              buyers: orgs.map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
+              items: await itemsOf(trx, aggregate),
+              totalValueEur: aggregate.totals.valueEur,
+              deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
+              expectedProcurementStart: schedule.expectedProcurementStart,
+            },
+            { ocidPrefix },
+          );
+        } catch (error) {
+          asFailure(error);
+        }
+        await insertPublication(trx, { id: event.publicationId, statementId: event.statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, at });
+        await addSignatories(trx, { statementId: event.statementId, orgIds: event.newOrgIds, sinceVersion: event.version, late: event.late, at });
+        if (event.late) for (const orgId of event.newOrgIds) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId, accepted: true, at });
+        const names = orgs.map((o) => o.name).sort().join(', ');
+        const params = (locale: string) => ({ title, version: String(event.version), signatories: names, value: formatEur(aggregate.totals.valueEur, locale), link: publicLinks(publicUrl, event.statementId).statement });
+        const commission = await usersOfKind(trx, 'commission');
+        const mail = [
+          ...composeForEach(commission.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale })), `commission-notice:${event.publicationId}`, event.statementId, 'mail.statementPublished', (r) => params(r.locale)),
+          ...(await mailOrgs(trx, event.signatoryOrgIds, `published:${event.publicationId}`, event.statementId, 'mail.statementPublished', params)),
+        ];
+        return { audit: { publicationId: event.publicationId, version: event.version, textVersion: event.textVersion, signatories: event.signatoryOrgIds, late: event.late, releaseId: (release as { id: string }).id }, mail };
+      }
+      case 'signatory_requested': {
+        await upsertSignatoryRequest(trx, { statementId: event.statementId, orgId: event.orgId, userId: event.actor!.userId, at });
+        const org = await findOrganisation(trx, event.orgId);
+        const mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.signatoryRequested', () => ({ title, orgName: org?.name ?? '', link }));
+        return { audit: { organisationId: event.orgId }, mail };
+      }
+      case 'signatory_decided': {
+        if (!event.accepted) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId: event.orgId, accepted: false, at });
+        return { audit: { organisationId: event.orgId, accepted: event.accepted }, mail: [] };
+      }
+    }
+  }
+
+  /** The recipients and text of one page of a supplier notice. */
+  async function noticePage(input: { noticeId: string; statementId: string; kind: SupplierNoticeKind; ref: string | null; afterUserId: string | null; limit: number }) {
+    const statement = (await findStatement(db, input.statementId))!;
+    const snapshot = await latestSnapshot(db, input.statementId);
+    const aggregate = snapshot?.aggregate as Aggregate | undefined;
+    const links = publicLinks(publicUrl, input.statementId);
+    const cpvCodes = [...new Set([...statement.cpv_codes, ...(aggregate?.byCpv.filter((n) => n.direct.lines > 0).map((n) => n.cpvCode) ?? [])])];
+    let countries = [...new Set(aggregate?.buyers.map((b) => b.country.trim()) ?? [])];
+    let alsoOrgIds: string[] = [];
+    let params: (locale: string) => Record<string, string>;
+    let template: string;
+    if (input.kind === 'publication') {
+      const publication = (await findPublication(db, input.ref!))!;
+      const orgs = await findOrganisations(db, publication.signatory_org_ids);
+      countries = [...new Set(orgs.map((o) => o.country.trim()))];
+      const names = orgs.map((o) => o.name).sort().join(', ');
+      template = 'mail.supplier.published';
+      params = (locale) => ({ title: statement.title, signatories: names, value: formatEur(aggregate?.totals.valueEur ?? '0', locale), link: links.statement, ocds: links.ocds });
+    } else if (input.kind === 'answer') {
+      const question = (await findQuestion(db, input.statementId, Number(input.ref)))!;
+      alsoOrgIds = await engagedSupplierOrgIds(db, input.statementId);
+      template = 'mail.supplier.answerPublished';
+      params = () => ({ title: statement.title, number: String(question.number), question: question.question, answer: question.answer ?? '', link: links.consultation });
+    } else {
+      template = 'mail.supplier.consultationOpened';
+      params = (locale) => ({
+        title: statement.title,
+        deadline: statement.stage_deadline ? formatDateTime(statement.stage_deadline.toISOString(), locale) : '',
+        value: formatEur(aggregate?.totals.valueEur ?? '0', locale),
+        buyers: String(aggregate?.totals.buyers ?? 0),
+        countries: String(aggregate?.totals.countries ?? 0),
+        link: links.consultation,
+      });
+    }
+    const recipients = await matchingSuppliers(db, { cpvCodes, countries, alsoOrgIds }, { afterUserId: input.afterUserId, limit: input.limit });
+    return { recipients, template, params };
+  }
+
+  return {
+    async recordMarketEvent(event: MarketEvent): Promise<RecordResult> {
+      return db.transaction().execute(async (trx) => {
+        if (await hasAuditEvent(trx, event.statementId, event.eventKey)) return { duplicate: true, mailQueued: 0 };
+        const { audit, mail } = await apply(trx, event);
+        await appendAudit(trx, {
+          chain: event.statementId,
+          eventKey: event.eventKey,
+          statementId: event.statementId,
+          actorUserId: event.actor?.userId ?? null,
+          actorOrgId: event.actor?.orgId ?? null,
+          action: event.kind,
+          data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
+          at: new Date(event.at),
+        });
+        return { duplicate: false, mailQueued: await enqueueMessages(trx, mail) };
+      });
+    },
+
+    /** Stores the market summary once (keyed by its id) with its audit row. */
+    async computeMarketSummary(request: { statementId: string; summaryId: string; eventKey: string; at: string }): Promise<{ summaryId: string; summaryHash: string; responses: number }> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await findMarketSummary(trx, request.summaryId);
+        if (existing) return { summaryId: existing.id, summaryHash: existing.summary_hash, responses: (existing.summary as MarketSummary).responses };
+        const consultation = await findConsultation(trx, request.statementId);
+        const facts = await responseFacts(trx, request.statementId);
+        const summary = summariseMarket(
+          facts.map((f) => ({ supplierOrgId: f.supplier_org_id, country: f.country.trim(), sme: f.sme ?? false, answers: f.answers })),
+          consultation?.questions ?? [],
+          await questionCounts(trx, request.statementId),
+        );
+        const hash = contentHash(summary);
+        await insertMarketSummary(trx, { id: request.summaryId, statementId: request.statementId, summary, hash, at: new Date(request.at) });
+        await appendAudit(trx, {
+          chain: request.statementId,
+          eventKey: request.eventKey,
+          statementId: request.statementId,
+          actorUserId: null,
+          actorOrgId: null,
+          action: 'market_summary_stored',
+          data: { summaryId: request.summaryId, summaryHash: hash, responses: summary.responses, smeShare: summary.smeShare, countries: summary.countries.length },
+          at: new Date(request.at),
+        });
+        return { summaryId: request.summaryId, summaryHash: hash, responses: summary.responses };
+      });
+    },
+
+    /** Drafts version 1 of the statement text from the aggregate and the market summary, in the lead's language. */
+    async draftStatementText(request: { statementId: string; summaryId: string; eventKey: string; at: string }): Promise<{ version: number; textHash: string }> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await findStatementText(trx, request.statementId, 1);
+        if (existing) return { version: 1, textHash: existing.text_hash };
+        const statement = (await findStatement(trx, request.statementId))!;
+        const aggregate = (await latestSnapshot(trx, request.statementId))!.aggregate as Aggregate;
+        const summary = (await findMarketSummary(trx, request.summaryId))!.summary as MarketSummary;
+        const [leadUser] = await usersOfOrganisations(trx, [statement.lead_org_id]);
+        const locale = leadUser?.locale ?? 'en';
+        const t = translatorFor(locale);
+        const schedule = statement.schedule as Schedule;
+        const labels = await lookupCpvCodes(trx, aggregate.byCpv.map((n) => n.cpvCode));
+        const items = aggregate.byCpv
+          .filter((n) => n.direct.lines > 0)
+          .map((n) =>
+            t('statementText.item', {
+              cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode,
+              label: labels.get(n.cpvCode)?.label ?? '',
+              quantities: n.direct.quantities.map((q) => `${q.totalQuantity} ${q.unit}`).join('; '),
+              value: formatEur(n.direct.valueEur, locale),
+            }),
+          )
+          .join('\n');
+        const countryList = [...new Set(aggregate.buyers.map((b) => b.country.trim()))].sort().join(', ');
+        const text = t('statementText.body', {
+          title: statement.title,
+          description: statement.description,
+          buyers: String(aggregate.totals.buyers),
+          countries: String(aggregate.totals.countries),
+          countryList,
+          value: formatEur(aggregate.totals.valueEur, locale),
+          fromYear: String(schedule.deliveryFromYear),
+          toYear: String(schedule.deliveryToYear),
+          items,
+          procurementStart: schedule.expectedProcurementStart,
+          responses: String(summary.responses),
+          smeShare: `${(Number(summary.smeShare) * 100).toFixed(0)} %`,
+          supplierCountries: summary.countries.length ? summary.countries.map((c) => c.country).join(', ') : t('statementText.noSuppliers'),
+          questions: String(summary.questionsAnswered),
+        });
+        const hash = contentHash({ text });
+        await insertStatementText(trx, { statementId: request.statementId, version: 1, text, hash, locale, userId: null, at: new Date(request.at) });
+        await appendAudit(trx, {
+          chain: request.statementId,
+          eventKey: request.eventKey,
+          statementId: request.statementId,
+          actorUserId: null,
+          actorOrgId: null,
+          action: 'statement_text_drafted',
+          data: { version: 1, textHash: hash, locale, summaryId: request.summaryId },
+          at: new Date(request.at),
+        });
+        return { version: 1, textHash: hash };
+      });
+    },
+
+    /**
+     * Queues one page of a supplier notice: one outbox row per (notice, supplier user) under a
+     * unique key, so a retried or resumed page queues nobody twice. Contacts with suppliers
+     * during a consultation are logged with the rows that were new.
+     */
+    async queueSupplierNotices(input: { noticeId: string; statementId: string; kind: SupplierNoticeKind; ref: string | null; afterUserId: string | null; limit: number }): Promise<{ queued: number; lastUserId: string | null; done: boolean }> {
+      const { recipients, template, params } = await noticePage(input);
+      if (recipients.length === 0) return { queued: 0, lastUserId: input.afterUserId, done: true };
+      const key = await unsubscribeKey(db);
+      const messages = recipients.map((r) =>
+        composeSupplierNotice(r, { key: `${supplierNoticeKeyPrefix(input.noticeId)}${r.userId}`, statementId: null, template, params: params(r.locale), unsubscribeKey: key, publicUrl }),
+      );
+      const queued = await db.transaction().execute(async (trx) => {
+        const added = await enqueueMessages(trx, messages);
+        if (input.kind !== 'publication' && added > 0) {
+          const newKeys = await trx.selectFrom('outbox').select(['recipient_user_id', 'smtp_message_id']).where('key', 'in', messages.map((m) => m.key)).where('status', '=', 'pending').execute();
+          const org = new Map(recipients.map((r) => [r.userId, r.organisationId]));
+          const logged = new Set(
+            (await trx.selectFrom('supplier_contacts').select('user_id').where('statement_id', '=', input.statementId).where('kind', '=', `notice:${input.kind}`).where(sql<boolean>`detail->>'noticeId' = ${input.noticeId}`).execute()).map((r) => r.user_id),
+          );
+          const rows = newKeys
+            .filter((k) => k.recipient_user_id && !logged.has(k.recipient_user_id))
+            .map((k) => ({ statement_id: input.statementId, supplier_org_id: org.get(k.recipient_user_id!) ?? null, user_id: k.recipient_user_id, kind: `notice:${input.kind}`, detail: JSON.stringify({ noticeId: input.noticeId, messageId: k.smtp_message_id }) }));
+          if (rows.length > 0) await trx.insertInto('supplier_contacts').values(rows).execute();
+        }
+        return added;
+      });
+      return { queued, lastUserId: recipients[recipients.length - 1]!.userId, done: recipients.length < input.limit };
+    },
+
+    /** Sends what is queued for one notice; the short lease lets a new worker take over a dead one's messages. */
+    async deliverSupplierNotices(input: { noticeId: string }): Promise<{ sent: number }> {
+      return noticeMail.deliverMailByKeyPrefix({ keyPrefix: supplierNoticeKeyPrefix(input.noticeId) });
+    },
+
+    async latestPublicationVersion(input: { statementId: string }): Promise<number> {
+      return (await latestPublication(db, input.statementId))?.version ?? 0;
+    },
+  };
+}
+
+export type MarketActivities = ReturnType<typeof createMarketActivities>;

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { leadAnswerSchema, rfiQuestionsSchema, supplierQuestionSchema, supplierResponseSchema } from '../../domain/consultation.js';
+import { getPublicConsultation, listOpenConsultations } from '../../services/consultation/get-public-consultation.js';
+import {
+  consentToNaming,
+  getMarketSummary,
+  getRfiQuestions,
+  listConsultationResponses,
+  listContacts,
+  setRfiQuestions,
+} from '../../services/consultation/manage-consultation.js';
+import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
+import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
+import type { ServiceContext } from '../../services/context.js';
+import type { ApiRoutes } from '../route.js';
+import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
+
+const tags = ['Market consultation'];
+const json = z.record(z.string(), z.unknown());
+const responseViewSchema = z.object({ answers: z.record(z.string(), z.string()), revision: z.int(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: 'SupplierResponseView' });
+const questionNumberParams = statementParams.extend({ number: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more') });
+
+export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/consultations',
+    summary: 'Market consultations open now (public)',
+    tags,
+    access: 'public',
+    query: pageQuery,
+    responses: { 200: { description: 'Open consultations, the soonest to close first', schema: z.array(json) } },
+    handler: async ({ query }) => ({ status: 200, body: await listOpenConsultations(ctx, query) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/consultations/:statementId',
+    summary: 'A market consultation (public, Art. 40): aggregated demand, request for information, deadline, published answers',
+    description: 'No buyer’s own figures (groups of fewer than two buyers are withheld); buyers are named only if they agreed. Answers never name who asked. 404 before market engagement.',
+    tags,
+    access: 'public',
+    params: statementParams,
+    responses: { 200: { description: 'The consultation', schema: json } },
+    handler: async ({ params }) => ({ status: 200, body: await getPublicConsultation(ctx, params.statementId) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/consultations/:statementId/response',
+    summary: 'The caller’s own response (supplier users)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Your organisation’s response', schema: responseViewSchema } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getOwnResponse(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/consultations/:statementId/response',
+    summary: 'Answer the request for information (supplier users); editable until the deadline',
+    description: '`answers` maps question ids of the request for information to text. 409 `deadline_passed` once closed.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: supplierResponseSchema,
+    responses: { 200: { description: 'Saved', schema: responseViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await saveResponse(ctx, principal, params.statementId, body.answers, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/consultations/:statementId/questions',
+    summary: 'Ask the buyers a question (supplier users); the answer is published to all suppliers without naming you',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: supplierQuestionSchema,
+    responses: { 201: { description: 'Asked', schema: z.object({ number: z.int(), question: z.string(), answered: z.boolean() }) } },
+    handler: async ({ principal, params, body, req }) => ({ status: 201, body: await askQuestion(ctx, principal, params.statementId, body.question, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/rfi',
+    summary: 'The request-for-information questions',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The questions', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getRfiQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/consultation/rfi',
+    summary: 'Set the request-for-information questions (lead buyer), until the consultation closes',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: rfiQuestionsSchema,
+    responses: { 200: { description: 'Saved', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await setRfiQuestions(ctx, principal, params.statementId, body.questions, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/consultation/name-consent',
+    summary: 'Agree (or not) to be named on the public consultation page (participating buyers)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ agree: z.boolean({ error: 'must be true or false' }) }),
+    responses: { 200: { description: 'Recorded', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToNaming(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/responses',
+    summary: 'Every supplier’s response (lead buyer, Commission staff)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Responses', schema: z.array(json) } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/questions',
+    summary: 'Suppliers’ questions with who asked (lead buyer, Commission staff)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Questions', schema: z.array(json) } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await listSupplierQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/consultation/questions/:number/answer',
+    summary: 'Answer a supplier’s question (lead buyer); published to all suppliers, the asker anonymised',
+    tags,
+    access: 'user',
+    params: questionNumberParams,
+    body: leadAnswerSchema,
+    responses: { 200: { description: 'Answered and published', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await answerSupplierQuestion(ctx, principal, params.statementId, params.number, body.answer, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/contacts',
+    summary: 'The log of every contact with suppliers (lead buyer, Commission staff)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    query: pageQuery,
+    responses: { 200: { description: 'Contacts, oldest first', schema: z.array(json) } },
+    handler: async ({ principal, params, query, req }) => ({ status: 200, body: await listContacts(ctx, principal, params.statementId, query, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/market-summary',
+    summary: 'The market summary stored when the consultation closed',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Responses, share of SMEs, countries, answers per question', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getMarketSummary(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import type { ServiceContext } from '../../services/context.js';
+import { atomFeed, getOcdsReleasePackage, getPublishedStatement, listPublishedStatements } from '../../services/publication/public-statements.js';
+import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
+import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
+import type { ApiRoutes } from '../route.js';
+import { requestMeta, statementParams } from './statement-routes.js';
+
+const tags = ['Approval and publication'];
+const json = z.record(z.string(), z.unknown());
+
+export const approvalDecisionSchema = z
+  .object({
+    version: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
+    decision: z.enum(['approve', 'request_changes'], { error: 'must be approve or request_changes' }),
+    comment: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
+  })
+  .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
+  .meta({ id: 'ApprovalDecision' });
+
+export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/text',
+    summary: 'The statement text (current version), its versions and the approvals',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The text', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getStatementText(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/text',
+    summary: 'Revise the statement text (lead buyer): a new version that needs every approval again',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({
+      text: z.string().trim().min(20, 'must be at least 20 characters').max(50_000, 'must be at most 50000 characters'),
+      expectedVersion: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
+    }),
+    responses: { 200: { description: 'The new version', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await reviseStatementText(ctx, principal, params.statementId, body, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/approval',
+    summary: 'Approve the statement text, or ask for changes with a comment (buyers that confirmed their needs)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: approvalDecisionSchema,
+    responses: { 200: { description: 'Recorded', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideApproval(ctx, principal, params.statementId, body, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/approval/proceed',
+    summary: 'Publish without those who have not approved, once the approval deadline has passed (lead buyer)',
+    description: 'Those who did not approve the current version are not signatories.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 202: { description: 'Publication follows', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 202, body: await proceedWithoutMissing(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/signatories',
+    summary: 'Signatories of a published statement (and, for the lead, requests to join)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Signatories', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getSignatories(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/signatory-requests',
+    summary: 'Ask to join a published statement as a signatory (other buyers)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 202: { description: 'Asked; the lead buyer decides', schema: json } },
+    handler: async ({ principal, params, req }) => ({ status: 202, body: await requestToSign(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/statements/:statementId/signatory-requests/:organisationId',
+    summary: 'Accept (a new version is published) or decline a request to sign (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams.extend({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
+    body: z.object({ accept: z.boolean({ error: 'must be true or false' }) }),
+    responses: { 200: { description: 'Decided', schema: json } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideSignatory(ctx, principal, params.statementId, params.organisationId, body.accept, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/public/statements',
+    summary: 'Published joint statements of demand (public)',
+    tags,
+    access: 'public',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    responses: { 200: { description: 'Latest version of each, newest first', schema: z.array(json) } },
+    handler: async ({ query }) => ({ status: 200, body: await listPublishedStatements(ctx, query.limit) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/public/statements.atom',
+    summary: 'Atom feed of published statements (public)',
+    tags,
+    access: 'public',
+    responses: { 200: { description: 'Atom 1.0', schema: z.string(), contentType: 'application/atom+xml' } },
+    handler: async ({ res }) => {
+      res.status(200).type('application/atom+xml; charset=utf-8').send(await atomFeed(ctx));
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/public/statements/:statementId',
+    summary: 'A published statement (public): text, signatories, aggregated demand, versions',
+    tags,
+    access: 'public',
+    params: statementParams,
+    responses: { 200: { description: 'The statement', schema: json } },
+    handler: async ({ params }) => ({ status: 200, body: await getPublishedStatement(ctx, params.statementId) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/public/statements/:statementId/ocds.json',
+    summary: 'The statement as an OCDS 1.1.5 release package of planning releases, one per published version (public)',
+    tags,
+    access: 'public',
+    params: statementParams,
+    responses: { 200: { description: 'OCDS release package (EU extension for leadBuyer)', schema: json } },
+    handler: async ({ params }) => ({ status: 200, body: await getOcdsReleasePackage(ctx, params.statementId) }),
+  });
+}
