@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { latestSnapshot } from '../db/aggregation.js';
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
@@ -17,6 +17,7 @@ import { findOrganisation, findOrganisations, usersOfKind, usersOfOrganisations 
 import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
 import {
   addSignatories,
+  countUnsentWithKeyPrefix,
   decideSignatoryRequest,
   findPublication,
   findStatementText,
@@ -385,7 +386,17 @@ export function createMarketActivities(deps: MarketActivityDeps) {
 
     /** Sends what is queued for one notice; the short lease lets a new worker take over a dead one's messages. */
     async deliverSupplierNotices(input: { noticeId: string }): Promise<{ sent: number }> {
-      return noticeMail.deliverMailByKeyPrefix({ keyPrefix: supplierNoticeKeyPrefix(input.noticeId) });
+      const keyPrefix = supplierNoticeKeyPrefix(input.noticeId);
+      let sent = 0;
+      // Messages a dead sender had claimed come back when its lease runs out: wait for them
+      // rather than finish the fan-out with notices still unsent.
+      for (;;) {
+        sent += (await noticeMail.deliverMailByKeyPrefix({ keyPrefix })).sent;
+        const left = await countUnsentWithKeyPrefix(db, keyPrefix);
+        if (left === 0) return { sent };
+        Context.current().heartbeat({ sent, waitingFor: left });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     },
 
     async latestPublicationVersion(input: { statementId: string }): Promise<number> {

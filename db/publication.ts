@@ -155,3 +155,14 @@ export async function listSignatoryRequests(db: DbOrTx, statementId: string) {
     .orderBy('r.requested_at')
     .execute();
 }
+
+/** Messages of one fan-out not sent yet: pending, or claimed by a sender whose lease may still run. */
+export async function countUnsentWithKeyPrefix(db: DbOrTx, keyPrefix: string): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('key', 'like', `${keyPrefix.replace(/[%_\\]/g, (c) => `\\${c}`)}%`)
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

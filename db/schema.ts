@@ -306,6 +306,8 @@ export interface AgreementSignaturesTable {
   signed_at: Timestamp;
   cleared_at: Timestamp | null;
   cleared_reason: string | null;
+}
+
 export interface AppSecretsTable {
   name: string;
   secret: string;

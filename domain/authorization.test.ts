@@ -15,10 +15,23 @@ const draft: StatementFacts = { leadOrgId: 'lead', stage: 'draft', participantSt
 describe('who may do what with a statement', () => {
   it('lets the lead buyer do everything', () => {
     const lead = principal({ orgId: 'lead' });
-    for (const action of statementActions.filter((a) => a !== 'respondToInvitation')) {
+    for (const action of statementActions.filter((a) => a !== 'respondToInvitation' && a !== 'requestToSign')) {
       expect(decide(lead, action, draft), action).toEqual({ allowed: true });
     }
     expect(decide(lead, 'respondToInvitation', draft).allowed).toBe(false);
+    // The lead signs its own statement by approving it, not by asking to join.
+    expect(decide(lead, 'requestToSign', { ...draft, stage: 'published' }).allowed).toBe(false);
+  });
+
+  it('lets only confirmed buyers approve the statement text, and suppliers never read responses', () => {
+    const approval: StatementFacts = { leadOrgId: 'lead', stage: 'approval', participantStatus: 'confirmed' };
+    expect(decide(principal({}), 'approveStatement', approval)).toEqual({ allowed: true });
+    expect(decide(principal({}), 'approveStatement', { ...approval, participantStatus: 'dropped' })).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(decide(principal({}), 'approveStatement', { ...approval, participantStatus: null })).toMatchObject({ allowed: false, code: 'not_found' });
+    const supplier = principal({ orgKind: 'supplier' });
+    expect(decide(supplier, 'viewConsultation', { ...approval, participantStatus: null })).toMatchObject({ allowed: false, code: 'not_found' });
+    expect(decide(supplier, 'viewConsultation', { ...approval, stage: 'published', participantStatus: null })).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(decide(principal({ orgId: 'other' }), 'requestToSign', { ...approval, stage: 'published', participantStatus: null })).toEqual({ allowed: true });
   });
 
   it('hides an unpublished statement (not found) from outsiders and suppliers, but not once published', () => {
