@@ -86,7 +86,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
       reject('conflict', `The text is at version ${current}`, [{ field: 'expectedVersion', rule: `must be the current version (${current})` }]);
     }
   };
-  setHandler(
+  p.onUpdate(
     reviseStatementTextUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -119,7 +119,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
       reject('unprocessable', 'Say what should change', [{ field: 'comment', rule: 'is required when asking for changes' }]);
     }
   };
-  setHandler(
+  p.onUpdate(
     decideApprovalUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -141,7 +141,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
     }
     if (approvedBy(p).length === 0) reject('unprocessable', 'Nobody has approved the current version: there would be no signatory');
   };
-  setHandler(
+  p.onUpdate(
     proceedWithoutMissingUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
@@ -160,7 +160,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
     if (m.signatories.includes(request.actor.orgId)) reject('conflict', 'Your organisation signed this statement already');
     if (m.signatoryRequests.includes(request.actor.orgId)) reject('conflict', 'Your organisation has asked already; the lead buyer will answer');
   };
-  setHandler(
+  p.onUpdate(
     requestToSignUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
@@ -178,7 +178,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
     if (s.stage !== 'published') reject('wrong_stage', 'Only a published statement takes new signatories');
     if (!marketOf(p).signatoryRequests.includes(request.orgId)) reject('not_found', 'This organisation has not asked to sign', [{ field: 'organisationId', rule: 'must have asked to sign' }]);
   };
-  setHandler(
+  p.onUpdate(
     decideSignatoryUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
