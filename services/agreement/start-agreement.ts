@@ -1,4 +1,5 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import { listSignatories } from '../../db/publication.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
 import { signatoryStatuses, startRefusal } from '../../domain/agreement-process.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -38,7 +39,10 @@ export async function startAgreement(ctx: ServiceContext, principal: Principal, 
   const statement = (await findStatement(ctx.db, statementId))!;
   const schedule = statement.schedule as Schedule;
   const deadline = input.signatureDeadline ?? new Date(Date.now() + durationMs(schedule.signature)).toISOString();
-  const signatories = (await participantOrgIds(ctx.db, statementId, signatoryStatuses)).filter((o) => o !== statement.lead_org_id);
+  // The signatories recorded at publication (approvers and late signatories); a statement moved to
+  // `published` without them (older data, test scenes) falls back to its confirmed buyers.
+  const recorded = (await listSignatories(ctx.db, statementId)).map((s) => s.organisationId);
+  const signatories = (recorded.length > 0 ? recorded : await participantOrgIds(ctx.db, statementId, signatoryStatuses)).filter((o) => o !== statement.lead_org_id);
   const workflowInput: AgreementWorkflowInput = { statementId, leadOrgId: statement.lead_org_id };
   await ctx.temporal.workflow.executeUpdateWithStart(startAgreementUpdate, {
     args: [{ actor: actorOf(principal, facts.statement), invitedOrgIds: signatories, deadline, reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets }],
