@@ -291,6 +291,15 @@ describe('market engagement, approval and publication, end to end', () => {
     await h.mail.waitFor(() => mailTo(commission, /^Published: joint statement/).length === 2);
   });
 
+  it('hands the recorded signatories to the agreement: approvers and the late signatory, not the buyer that did not approve', async () => {
+    const started = ok(await lead.api.post(`/api/statements/${id}/agreement`, {}), 201);
+    expect(started.body.parties.map((p: { name: string; status: string }) => [p.name, p.status]).sort()).toEqual([
+      ['Barcelona City Council', 'invited'],
+      ['City of Helsinki', 'party'],
+      ['City of Oslo', 'invited'],
+    ]);
+  });
+
   it('sent every supplier exactly the notices it should have had, and the audit chain holds', async () => {
     await new Promise((r) => setTimeout(r, 1500));
     for (const s of [supA, supB]) {
