@@ -56,7 +56,7 @@ describe('agreement workflow paths', () => {
         [espoo, [needLine({ quantity: '1' })]],
         [vantaa, [needLine({ quantity: '1' })]],
       ]);
-      await publish(h, id);
+      await publish(h, id, helsinki, [helsinki, espoo, vantaa]);
       const started = ok(await helsinki.api.post(base(), {}));
       expect(Date.parse(started.body.signatureDeadline)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
       const alone = await helsinki.api.post(`${base()}/versions`, terms(helsinki, 'FI'));
@@ -122,7 +122,7 @@ describe('agreement workflow paths', () => {
         [riga, [needLine({ quantity: '1' })]],
         [vilnius, [needLine({ quantity: '5' })]],
       ]);
-      await publish(h, id);
+      await publish(h, id, tampere, [tampere, tallinn, riga, vilnius]);
       ok(await tampere.api.post(base(), {}));
       for (const a of [tallinn, riga]) ok(await a.api.post(`${base()}/join`, {}));
       const v1 = ok(await tampere.api.post(`${base()}/versions`, terms(tampere, 'EE'))).body.currentVersion;

@@ -127,7 +127,7 @@ describe('cross-border joint procurement agreement, end to end', () => {
   });
 
   it('lets only the lead start it once published; the signatories are invited', async () => {
-    await publish(h, id);
+    await publish(h, id, helsinki, [helsinki, copenhagen, barcelona, riga]);
 
     expect((await copenhagen.api.post(base(), {})).status).toBe(403);
     expect((await supplier.api.post(base(), {})).status).toBe(403);

@@ -32,11 +32,16 @@ export async function statementInMarketEngagement(h: Harness, lead: Actor, needs
 }
 
 /**
- * Publication. The approval and publication stages are not on main yet: until they land, the
- * read model is moved to `published` here, as the statement workflow will do, and the confirmed
- * buyers stand for the signatories.
+ * Publication through the real approval stage: the lead closes market engagement, the drafted
+ * statement text is approved by every confirmed buyer (`approvers`, the lead included), and the
+ * workflow publishes it; the approvers become the statement's signatories.
  */
-export async function publish(h: Harness, id: string): Promise<void> {
-  await h.db.updateTable('statements').set({ stage: 'published' }).where('id', '=', id).execute();
+export async function publish(h: Harness, id: string, lead: Actor, approvers: Actor[]): Promise<void> {
+  const live = () => lead.api.get(`/api/statements/${id}/live`);
+  ok(await lead.api.post(`/api/statements/${id}/close-stage`));
+  await until(live, (r) => r.body.stage === 'approval', 60_000, 'approval');
+  for (const a of approvers) ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
+  await until(live, (r) => r.body.stage === 'published', 60_000, 'published');
+  const signatories = ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.signatories as { organisationId: string }[];
+  expect(signatories.map((s) => s.organisationId).sort()).toEqual(approvers.map((a) => a.org.id).sort());
 }
-
