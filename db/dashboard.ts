@@ -262,41 +262,17 @@ export async function commissionStaff(db: DbOrTx) {
     .execute();
 }
 
-/** What an OCDS release of each published statement needs, from its read model and latest snapshot. */
-export async function publishedStatementsForOcds(db: DbOrTx) {
+/** Every published version of every published statement, as the OCDS release it was published with (oldest first). */
+export async function publishedReleases(db: DbOrTx): Promise<{ release: unknown; published_at: Date }[]> {
   return db
-    .selectFrom('statements')
-    .innerJoin('organisations as lead', 'lead.id', 'statements.lead_org_id')
-    .select([
-      'statements.id',
-      'statements.title',
-      'statements.description',
-      'statements.details_version',
-      'statements.schedule',
-      'statements.stage_entered_at',
-      'lead.id as lead_id',
-      'lead.name as lead_name',
-      'lead.country as lead_country',
-    ])
-    .select((eb) => [
-      eb
-        .selectFrom('aggregate_snapshots')
-        .select('aggregate')
-        .whereRef('aggregate_snapshots.statement_id', '=', 'statements.id')
-        .orderBy('computed_at', 'desc')
-        .limit(1)
-        .as('aggregate'),
-    ])
+    .selectFrom('publications')
+    .innerJoin('statements', 'statements.id', 'publications.statement_id')
+    .select(['publications.release', 'publications.published_at'])
     .where('statements.stage', '=', 'published')
-    .orderBy('statements.stage_entered_at')
-    .orderBy('statements.id')
+    .orderBy('publications.published_at')
+    .orderBy('publications.statement_id')
+    .orderBy('publications.version')
     .execute();
-}
-
-export async function cpvCheckDigits(db: DbOrTx, codes: readonly string[]): Promise<Map<string, { checkDigit: string; label: string }>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db.selectFrom('cpv_codes').select(['code', 'check_digit', 'label']).where('code', 'in', codes).execute();
-  return new Map(rows.map((r) => [r.code, { checkDigit: r.check_digit, label: r.label }]));
 }
 
 /** Statements created within [start, end), with their lead's name (the weekly digest's new pilots). */

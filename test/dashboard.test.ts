@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOcdsPackage } from '../services/dashboard/export-ocds-package.js';
 import { ocdsValidators } from './support/ocds-validator.js';
 import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
@@ -268,33 +267,46 @@ describe('pilot tracking dashboard', () => {
     expect(Number(met.value_eur)).toBe(value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen));
   });
 
-  it('exports published statements as an OCDS release package that validates', async () => {
-    const validate = ocdsValidators();
-    const served = ok(await commission.api.get('/api/dashboard/published.ocds.json')).body;
-    for (const release of served.releases) expect(validate.release(release)).toEqual([]);
-    if (served.releases.length > 0) expect(validate.releasePackage(served)).toEqual([]);
-    else expect(served).toMatchObject({ version: '1.1', releases: [] });
+  it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {
+    const supplierOf = async (country: string) => {
+      const a = await makeActor(h, { kind: 'supplier', country, name: `Supplier ${country} ${randomUUID().slice(0, 4)}` }, { label: `supplier-${country}` });
+      await h.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', a.user.id).execute();
+      return a;
+    };
+    const [answering, asking] = [await supplierOf('FI'), await supplierOf('DE')];
+    ok(await answering.api.put(`/api/consultations/${ids.met}/response`, { answers: {} }));
+    ok(await answering.api.put(`/api/consultations/${ids.met}/response`, { answers: {} })); // a second save is the same supplier
+    ok(await asking.api.post(`/api/consultations/${ids.met}/questions`, { question: 'May machines be leased rather than bought?' }));
+    const board = ok(await dashboard({ grouping: workingGroup })).body;
+    expect(board.pilots.find((p: { id: string }) => p.id === ids.met).suppliersEngaged).toBe(2);
+    expect(board.totals.suppliersEngaged).toBe(2);
+    expect(ok(await dashboard({ grouping: community })).body.totals.suppliersEngaged).toBe(0);
+  });
 
-    // Until publication exists, publish Helsinki's pilot inside a transaction that is rolled back:
-    // the package is built from the real read model and snapshot, and nothing stays changed.
-    const rollback = new Error('rollback');
-    let built: Awaited<ReturnType<typeof buildOcdsPackage>> | undefined;
-    await h.db
-      .transaction()
-      .execute(async (trx) => {
-        await trx.updateTable('statements').set({ stage: 'published', stage_deadline: null }).where('id', '=', ids.met).execute();
-        built = await buildOcdsPackage({ ...h.ctx, db: trx });
-        throw rollback;
-      })
-      .catch((e: unknown) => {
-        if (e !== rollback) throw e;
-      });
-    const release = built!.releases.find((r) => r.ocid.endsWith(ids.met))!;
-    expect(validate.releasePackage(built)).toEqual([]);
-    expect(validate.release(release)).toEqual([]);
+  it('shows a pilot published through approval, and exports it in an OCDS release package that validates', async () => {
+    const validate = ocdsValidators();
+    ok(await helsinki.api.post(`/api/statements/${ids.met}/close-stage`));
+    await waitForStage(helsinki, ids.met, 'approval');
+    const text = await until(() => helsinki.api.get(`/api/statements/${ids.met}/text`), (r) => r.status === 200, 60_000, 'statement text');
+    for (const a of [helsinki, oslo, copenhagen]) ok(await a.api.post(`/api/statements/${ids.met}/approval`, { version: text.body.version, decision: 'approve' }));
+    await waitForStage(helsinki, ids.met, 'published');
+
+    const board = ok(await dashboard({ grouping: workingGroup })).body;
+    expect(board.pilots.find((p: { id: string }) => p.id === ids.met)).toMatchObject({ stage: 'published', published: true, nextDeadline: null, overdue: false });
+    expect(board.totals.published).toBe(1);
+    const detail = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body;
+    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published']);
+
+    const served = ok(await commission.api.get('/api/dashboard/published.ocds.json')).body;
+    expect(validate.releasePackage(served)).toEqual([]);
+    for (const release of served.releases) expect(validate.release(release)).toEqual([]);
+    const release = served.releases.find((r: { ocid: string }) => r.ocid.endsWith(ids.met));
+    expect(release.tag).toEqual(['planning']);
     expect(release.planning.budget.amount).toEqual({ amount: value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen), currency: 'EUR' });
-    expect(release.parties.map((p) => p.name).sort()).toEqual(['Copenhagen', 'Helsinki', 'Oslo']);
-    expect(release.tender.items.map((i) => i.classification.id).sort()).toEqual(['34144900-7', '43260000-3']);
-    expect((await live(helsinki, ids.met)).body.stage).toBe('market_engagement');
+    expect(release.parties.map((p: { name: string }) => p.name).sort()).toEqual(['Copenhagen', 'Helsinki', 'Oslo']);
+    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id).sort()).toEqual(['34144900-7', '43260000-3']);
+    // The same release the statement's public package carries.
+    const own = ok(await commission.api.get(`/api/public/statements/${ids.met}/ocds.json`)).body;
+    expect(own.releases.at(-1)).toEqual(release);
   });
 });
