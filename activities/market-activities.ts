@@ -25,6 +25,7 @@ import {
   insertPublication,
   insertStatementText,
   latestPublication,
+  signatoriesDemand,
   upsertApproval,
   upsertSignatoryRequest,
 } from '../db/publication.js';
@@ -162,7 +163,12 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       case 'statement_published': {
         if (await findPublication(trx, event.publicationId)) return { audit: { publicationId: event.publicationId }, mail: [] };
         const snapshot = await latestSnapshot(trx, event.statementId);
-        const aggregate = snapshot!.aggregate as Aggregate;
+        let aggregate: Aggregate;
+        try {
+          aggregate = await signatoriesDemand(trx, event.statementId, event.signatoryOrgIds, snapshot!.aggregate as Aggregate);
+        } catch (error) {
+          asFailure(error);
+        }
         const schedule = statement.schedule as Schedule;
         const orgs = await findOrganisations(trx, event.signatoryOrgIds);
         const lead = (await findOrganisation(trx, statement.lead_org_id))!;
@@ -228,8 +234,9 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const orgs = await findOrganisations(db, publication.signatory_org_ids);
       countries = [...new Set(orgs.map((o) => o.country.trim()))];
       const names = orgs.map((o) => o.name).sort().join(', ');
+      const budget = (publication.release as { planning: { budget: { amount: { amount: number } } } }).planning.budget.amount.amount;
       template = 'mail.supplier.published';
-      params = (locale) => ({ title: statement.title, signatories: names, value: formatEur(aggregate?.totals.valueEur ?? '0', locale), link: links.statement, ocds: links.ocds });
+      params = (locale) => ({ title: statement.title, signatories: names, value: formatEur(String(budget), locale), link: links.statement, ocds: links.ocds });
     } else if (input.kind === 'answer') {
       const question = (await findQuestion(db, input.statementId, Number(input.ref)))!;
       alsoOrgIds = await engagedSupplierOrgIds(db, input.statementId);

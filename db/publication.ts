@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { aggregateDemand, type Aggregate, type ConfirmedNeed } from '../domain/aggregation.js';
 import type { DbOrTx } from './database.js';
 
 export async function insertTextDraft(db: DbOrTx, d: { statementId: string; hash: string; text: string; userId: string }): Promise<void> {
@@ -165,4 +166,65 @@ export async function countUnsentWithKeyPrefix(db: DbOrTx, keyPrefix: string): P
     .where('status', 'in', ['pending', 'sending'])
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The demand a publication states: the confirmed needs of its signatories only. A buyer that
+ * confirmed but did not approve is not a signatory, so its demand is not published; late
+ * signatories joined without needs. Aggregated with the rates the snapshot used.
+ */
+export async function signatoriesDemand(db: DbOrTx, statementId: string, signatoryOrgIds: readonly string[], snapshot: Aggregate): Promise<Aggregate> {
+  const withNeeds = new Set(snapshot.buyers.map((b) => b.orgId));
+  const signed = new Set(signatoryOrgIds.filter((o) => withNeeds.has(o)));
+  if (signed.size === withNeeds.size) return snapshot;
+  if (signed.size === 0) return aggregateDemand([], { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates });
+  const rows = await db
+    .selectFrom('need_lines as l')
+    .innerJoin('need_versions as v', 'v.id', 'l.version_id')
+    .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
+    .select([
+      'l.version_id',
+      'l.organisation_id',
+      'o.name',
+      'o.country',
+      'o.buyer_legal_type',
+      'l.cpv_code',
+      'l.quantity',
+      'l.unit',
+      'l.unit_price',
+      'l.currency',
+      'l.from_year',
+      'l.to_year',
+      'l.framework_months',
+      'l.optional_quantity',
+      'l.renewal_count',
+      'l.renewal_quantity',
+    ])
+    .where('l.statement_id', '=', statementId)
+    .where('l.organisation_id', 'in', [...signed])
+    .where('v.status', '=', 'confirmed')
+    .orderBy('l.organisation_id')
+    .orderBy('l.line_no')
+    .execute();
+  const needs: ConfirmedNeed[] = rows.map((r) => ({
+    buyer: { orgId: r.organisation_id, name: r.name, country: r.country.trim(), buyerLegalType: r.buyer_legal_type ?? 'la' },
+    versionId: r.version_id,
+    line: {
+      cpvCode: r.cpv_code,
+      quantity: canonical(r.quantity),
+      unit: r.unit,
+      unitPrice: canonical(r.unit_price),
+      currency: r.currency.trim(),
+      delivery: { fromYear: r.from_year, toYear: r.to_year },
+      optionalQuantity: canonical(r.optional_quantity),
+      renewals: { count: r.renewal_count, quantityEach: canonical(r.renewal_quantity) },
+      frameworkMonths: r.framework_months,
+    },
+  }));
+  return aggregateDemand(needs, { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates });
+}
+
+/** NUMERIC as PostgreSQL prints it ("4.000000") to the shortest decimal ("4"). */
+function canonical(value: string): string {
+  return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
 }

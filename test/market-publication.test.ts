@@ -234,6 +234,7 @@ describe('market engagement, approval and publication, end to end', () => {
     expect(page.body).toMatchObject({ statementId: id, version: 1, textVersion: 2 });
     expect(page.body.text).toContain('Leasing for the whole term is an option.');
     expect(page.body.signatories.map((s: { name: string }) => s.name).sort()).toEqual(['City of Helsinki', 'City of Oslo']);
+    expect(page.body.demand.totals).toMatchObject({ buyers: 2, countries: 2, valueEur: '2250000' });
     const signatories = ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.signatories;
     expect(signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual([lead.org.id, oslo.org.id].sort());
 
@@ -250,7 +251,9 @@ describe('market engagement, approval and publication, end to end', () => {
     const release = pkg.releases[0];
     expect(validate.release(release)).toEqual([]);
     expect(release.tag).toEqual(['planning']);
-    expect(release.planning.budget.amount).toEqual({ amount: 2 * 450000 + 3 * 450000 + 300000, currency: 'EUR' });
+    // The signatories' demand only: Copenhagen confirmed needs but did not approve, so its 300,000 EUR is not stated.
+    expect(release.planning.budget.amount).toEqual({ amount: 2 * 450000 + 3 * 450000, currency: 'EUR' });
+    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id)).not.toContain('34144900-7');
     const roles = Object.fromEntries(release.parties.map((p: { id: string; roles: string[] }) => [p.id, p.roles]));
     expect(roles[lead.org.id]).toEqual(expect.arrayContaining(['buyer', 'leadBuyer']));
     expect(roles[oslo.org.id]).toEqual(['buyer']);

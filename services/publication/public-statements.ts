@@ -1,5 +1,5 @@
 import { latestSnapshot } from '../../db/aggregation.js';
-import { findStatementText, latestPublications, listPublicationsOf, listSignatories } from '../../db/publication.js';
+import { findStatementText, latestPublications, listPublicationsOf, listSignatories, signatoriesDemand } from '../../db/publication.js';
 import { findStatement } from '../../db/statements.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import { publicDemand } from '../../domain/consultation.js';
@@ -20,7 +20,7 @@ export async function getPublishedStatement(ctx: ServiceContext, statementId: st
   const { statement, publications } = await publishedStatement(ctx, statementId);
   const latest = publications[publications.length - 1]!;
   const [text, signatories, snapshot] = await Promise.all([findStatementText(ctx.db, statementId, latest.text_version), listSignatories(ctx.db, statementId), latestSnapshot(ctx.db, statementId)]);
-  const aggregate = snapshot!.aggregate as Aggregate;
+  const aggregate = await signatoriesDemand(ctx.db, statementId, latest.signatory_org_ids, snapshot!.aggregate as Aggregate);
   // Signatories are public by signing; the others that took part are counted, not named.
   const demand = publicDemand(aggregate, new Set(signatories.map((s) => s.organisationId)));
   return {
