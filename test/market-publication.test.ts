@@ -158,7 +158,12 @@ describe('market engagement, approval and publication, end to end', () => {
 
     // Other test files share the database: their suppliers may match too, so count ours.
     const ours = new Set([supA.org.id, supB.org.id]);
-    const contacts = ok(await lead.api.get(`/api/statements/${id}/consultation/contacts?limit=500`));
+    const contacts = { body: [] as { kind: string; supplier: { organisationId: string } | null }[] };
+    for (let offset = 0; ; offset += 500) {
+      const page = ok(await lead.api.get(`/api/statements/${id}/consultation/contacts?limit=500&offset=${offset}`));
+      contacts.body.push(...page.body);
+      if (page.body.length < 500) break;
+    }
     const kinds = contacts.body.filter((c: { supplier: { organisationId: string } | null }) => c.supplier && ours.has(c.supplier.organisationId)).map((c: { kind: string }) => c.kind);
     const count = (k: string) => kinds.filter((x: string) => x === k).length;
     expect([count('notice:consultation'), count('response_saved'), count('question_asked'), count('question_answered'), count('notice:answer')]).toEqual([2, 3, 2, 1, 2]);
