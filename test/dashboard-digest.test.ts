@@ -7,7 +7,8 @@ import { translatorFor } from '../i18n/index.js';
 import { createWorker } from '../platform/worker.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import type { WeeklyDigestResult } from '../workflows/digest/messages.js';
-import { makeActor, makeUser, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { publish } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -23,6 +24,7 @@ describe('weekly digest for Commission staff', () => {
   let lateLead: Actor;
   const title = `Digest pilot ${randomUUID().slice(0, 8)}`;
   const lateTitle = `Late digest pilot ${randomUUID().slice(0, 8)}`;
+  const publishedTitle = `Published digest pilot ${randomUUID().slice(0, 8)}`;
   const scheduleId = `weekly-pilot-digest-${randomUUID()}`;
   const digestQueue = `jd-digest-${randomUUID()}`;
   let digestWorker: Awaited<ReturnType<typeof createWorker>> | undefined;
@@ -64,6 +66,21 @@ describe('weekly digest for Commission staff', () => {
     lead = await makeActor(h, { kind: 'buyer', name: 'Malmö', country: 'SE' }, { label: 'malmo' });
     lateLead = await makeActor(h, { kind: 'buyer', name: 'Gävle', country: 'SE' }, { label: 'gavle' });
     await openPilot(lead, title);
+    // A pilot published this week, through the real approval stage.
+    const partner = await makeActor(h, { kind: 'buyer', name: 'Aarhus', country: 'DK' }, { label: 'aarhus' });
+    const publishedId = ok(await lead.api.post('/api/statements', statementDetails({ title: publishedTitle, criticalMass: { minBuyers: 2 } }))).body.id as string;
+    ok(await lead.api.post(`/api/statements/${publishedId}/invitations`, { organisationIds: [partner.org.id] }));
+    ok(await partner.api.post(`/api/statements/${publishedId}/invitation/accept`));
+    ok(await lead.api.post(`/api/statements/${publishedId}/needs-assessment/open`));
+    const versions: [Actor, string][] = [];
+    for (const a of [lead, partner]) {
+      ok(await a.api.put(`/api/statements/${publishedId}/needs/draft`, { lines: [needLine()], answers: {} }));
+      versions.push([a, ok(await a.api.post(`/api/statements/${publishedId}/needs/submit`)).body.versionId]);
+    }
+    ok(await lead.api.post(`/api/statements/${publishedId}/close-stage`));
+    for (const [a, versionId] of versions) ok(await a.api.post(`/api/statements/${publishedId}/needs/confirm`, { versionId }));
+    await until(() => lead.api.get(`/api/statements/${publishedId}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
+    await publish(h, publishedId, lead, [lead, partner]);
     await openPilot(lateLead, lateTitle, { needsAssessment: 'PT2S', reminderOffsets: [] });
     // Nobody moves the late pilot on: its deadline passes unhandled, so it is overdue.
     await h.stopWorker();
@@ -112,11 +129,13 @@ describe('weekly digest for Commission staff', () => {
     await h.mail.waitFor(() => [staff.en.user.email, staff.fr.email, staff.de.email].every((e) => mailTo(e).length === 1));
 
     const en = mailTo(staff.en.user.email)[0]!;
-    expect(en.subject).toMatch(new RegExp(`^Pilot digest, week ${week}: \\d+ stage change\\(s\\), \\d+ overdue, 0 published$`));
+    expect(en.subject).toMatch(new RegExp(`^Pilot digest, week ${week}: \\d+ stage change\\(s\\), \\d+ overdue, [1-9]\\d* published$`));
     expect(en.text).toContain(`- "${title}": draft → needs assessment`);
     expect(en.text).toContain(`- "${title}", led by Malmö`);
     expect(en.text).toMatch(new RegExp(`Overdue \\(\\d+\\)[\\s\\S]*- "${lateTitle}": needs assessment, deadline .* passed`));
-    expect(en.text).toContain('Published (0)\n- none');
+    expect(en.text).toMatch(/Published \(\d+\)\n/);
+    expect(en.text).toContain(`- "${publishedTitle}" (`);
+    expect(en.text).toContain(`- "${publishedTitle}": approval → publication`);
     expect(en.text).toContain(`${h.baseUrl}/dashboard`);
 
     const fr = mailTo(staff.fr.email)[0]!;
