@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import {
   agreementOrgIds,
   clearAgreementSignatures,
+  findAgreement,
   findAgreementDraft,
   insertAgreement,
   insertAgreementParties,
@@ -92,6 +93,19 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
           link,
         }));
         return { audit: { invitedOrgIds: event.invitedOrgIds, deadline: event.deadline, reminderOffsets: event.reminderOffsets }, mail };
+      }
+      case 'agreement_invited': {
+        await insertAgreementParties(trx, sid, event.orgIds.map((orgId) => ({ orgId, status: 'invited' as const })), at);
+        const lead = await findOrganisation(trx, leadOrgId);
+        const agreement = await findAgreement(trx, sid);
+        const deadline = agreement?.signature_deadline ? new Date(agreement.signature_deadline).toISOString() : event.at;
+        const mail = await mailOrganisations(trx, sid, event.orgIds, prefix, 'mail.agreement.invited', (r) => ({
+          title,
+          leadName: lead?.name ?? '',
+          deadline: formatDateTime(deadline, r.locale),
+          link,
+        }));
+        return { audit: { organisationIds: event.orgIds }, mail };
       }
       case 'agreement_joined':
       case 'agreement_declined': {

@@ -7,6 +7,7 @@ import type { Actor } from './events.js';
  */
 export type AgreementEventBody =
   | { kind: 'agreement_started'; leadOrgId: string; invitedOrgIds: string[]; deadline: string; reminderOffsets: string[] }
+  | { kind: 'agreement_invited'; orgIds: string[] }
   | { kind: 'agreement_joined'; orgId: string; clearedSignatures: string[] }
   | { kind: 'agreement_declined'; orgId: string; reason: string | null }
   | {

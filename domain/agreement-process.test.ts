@@ -6,6 +6,7 @@ import {
   commentRefusal,
   deadlineRefusal,
   initialAgreementState,
+  invitationRefusal,
   partiesOf,
   proposalRefusal,
   respondRefusal,
@@ -107,6 +108,14 @@ describe('proposals, answers, comments, withdrawal, deadlines', () => {
     expect(proposalRefusal(s, 'L', ['A', 'L'])?.code).toBe('conflict');
     const alone = negotiating({ parties: { L: 'party', A: 'invited' } });
     expect(proposalRefusal(alone, 'L', ['L'])).toMatchObject({ code: 'unprocessable', problems: [{ field: 'parties' }] });
+  });
+
+  it('lets the lead invite signatories that are not in the agreement yet', () => {
+    const s = negotiating();
+    expect(invitationRefusal(s, 'L', ['D', 'A'])).toBeNull();
+    expect(invitationRefusal(s, 'L', ['A', 'C'])?.code).toBe('conflict');
+    expect(invitationRefusal(s, 'A', ['D'])?.code).toBe('forbidden');
+    expect(invitationRefusal({ ...s, status: 'in_force' }, 'L', ['D'])?.code).toBe('wrong_stage');
   });
 
   it('lets an invited signatory answer once', () => {

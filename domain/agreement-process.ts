@@ -119,6 +119,17 @@ export function respondRefusal(s: AgreementProcessState, orgId: string): Refusal
   return null;
 }
 
+/** The lead invites signatories that joined the statement after the agreement started (late signatories). */
+export function invitationRefusal(s: AgreementProcessState, actorOrgId: string, orgIds: readonly string[]): Refusal | null {
+  const base = requireNegotiation(s);
+  if (base) return base;
+  if (actorOrgId !== s.leadOrgId) return refuse('forbidden', 'Only the lead buyer invites new parties');
+  if (orgIds.filter((o) => s.parties[o] === undefined).length === 0) {
+    return refuse('conflict', 'Every signatory of the statement has been invited to the agreement already');
+  }
+  return null;
+}
+
 export function proposalRefusal(s: AgreementProcessState, actorOrgId: string, partyOrgIds: readonly string[]): Refusal | null {
   const base = requireNegotiation(s);
   if (base) return base;

@@ -108,6 +108,7 @@ describe('agreement workflow paths', () => {
     let tallinn: Actor;
     let riga: Actor;
     let vilnius: Actor;
+    let warsaw: Actor;
     let id: string;
     const base = () => `/api/statements/${id}/agreement`;
 
@@ -135,22 +136,37 @@ describe('agreement workflow paths', () => {
       await h.mail.waitFor(() => mailTo(tampere, /Vilnius City Municipality joined/).length === 1);
     });
 
+    it('invites a late signatory of the statement to the running agreement', async () => {
+      warsaw = await makeActor(h, { kind: 'buyer', name: 'City of Warsaw', country: 'PL' }, { label: 'warsaw', roles: ['signatory'] });
+      expect((await tampere.api.post(`${base()}/invitations`)).status).toBe(409);
+      ok(await warsaw.api.post(`/api/statements/${id}/signatory-requests`));
+      ok(await tampere.api.post(`/api/statements/${id}/signatory-requests/${warsaw.org.id}`, { accept: true }));
+      expect((await warsaw.api.get(base())).status).toBe(404);
+      expect((await tallinn.api.post(`${base()}/invitations`)).status).toBe(403);
+      const invited = ok(await tampere.api.post(`${base()}/invitations`)).body;
+      expect(invited.parties.find((p: any) => p.organisationId === warsaw.org.id)).toMatchObject({ name: 'City of Warsaw', status: 'invited' });
+      await h.mail.waitFor(() => mailTo(warsaw, /^Join the joint procurement agreement/).length === 1);
+      expect((await tampere.api.post(`${base()}/invitations`)).status).toBe(409);
+      ok(await warsaw.api.post(`${base()}/join`, {}));
+    });
+
     it('enters into force once when the last parties sign at the same moment', async () => {
-      const v2 = ok(await tampere.api.post(`${base()}/versions`, { ...terms(tampere, 'EE'), note: 'Vilnius joined.' })).body.currentVersion;
+      const v2 = ok(await tampere.api.post(`${base()}/versions`, { ...terms(tampere, 'EE'), note: 'Vilnius and Warsaw joined.' })).body.currentVersion;
       expect(v2.version).toBe(2);
       const sign = { versionId: v2.versionId, versionHash: v2.contentHash };
-      const answers = await Promise.all([tampere, tallinn, riga, vilnius].map((a) => a.api.post(`${base()}/sign`, sign)));
-      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const answers = await Promise.all([tampere, tallinn, riga, vilnius, warsaw].map((a) => a.api.post(`${base()}/sign`, sign)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
       const view = ok(await riga.api.get(base())).body;
       expect(view.status).toBe('in_force');
-      expect(view.parties.map((p: any) => p.signedCurrentVersion)).toEqual([true, true, true, true]);
+      expect(view.parties.map((p: any) => p.signedCurrentVersion)).toEqual([true, true, true, true, true]);
       const audit = ok(await tampere.api.get(`${base()}/audit`)).body;
       expect(audit.events.filter((e: any) => e.action === 'agreement_in_force')).toHaveLength(1);
       expect(audit.verification.valid).toBe(true);
       const version = ok(await tallinn.api.get(`${base()}/versions/2`)).body;
-      expect(version.signatures.map((s: any) => s.versionHash)).toEqual([v2.contentHash, v2.contentHash, v2.contentHash, v2.contentHash]);
-      const distributed = Object.fromEntries(version.terms.distributions.map((d: any) => [d.orgId, d.lots[0].lines[0].quantity]));
-      expect(distributed).toEqual({ [tampere.org.id]: '2', [tallinn.org.id]: '1', [riga.org.id]: '1', [vilnius.org.id]: '5' });
+      expect(version.signatures.map((s: any) => s.versionHash)).toEqual(Array(5).fill(v2.contentHash));
+      // The late signatory confirmed no needs in this statement: its distribution is empty.
+      const distributed = Object.fromEntries(version.terms.distributions.map((d: any) => [d.orgId, d.lots[0].lines.map((l: any) => l.quantity)]));
+      expect(distributed).toEqual({ [tampere.org.id]: ['2'], [tallinn.org.id]: ['1'], [riga.org.id]: ['1'], [vilnius.org.id]: ['5'], [warsaw.org.id]: [] });
     });
   });
 });

@@ -6,6 +6,7 @@ import { getAgreement } from '../../services/agreement/get-agreement.js';
 import { getAgreementAudit } from '../../services/agreement/get-agreement-audit.js';
 import { getAgreementDocument } from '../../services/agreement/get-agreement-document.js';
 import { getAgreementVersion } from '../../services/agreement/get-agreement-version.js';
+import { inviteSignatories } from '../../services/agreement/invite-signatories.js';
 import { agreementProposalSchema, proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
 import { respondToAgreement } from '../../services/agreement/respond-to-agreement.js';
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
@@ -57,6 +58,17 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     responses: ok('The agreement'),
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getAgreement(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'post',
+    path: `${base}/invitations`,
+    summary: 'Invite the statement’s signatories that are not in the agreement yet, e.g. late signatories (lead buyer)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: ok('The agreement'),
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await inviteSignatories(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
   for (const [action, accept] of [['join', true], ['decline', false]] as const) {

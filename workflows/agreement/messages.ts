@@ -49,6 +49,12 @@ export interface StartAgreementRequest {
   reminderOffsets: string[];
 }
 
+export interface InviteToAgreementRequest {
+  actor: Actor;
+  /** Signatories of the statement; those already in the agreement are left as they are. */
+  orgIds: string[];
+}
+
 export interface RespondToAgreementRequest {
   actor: Actor;
   accept: boolean;
@@ -85,6 +91,7 @@ export interface CancelAgreementRequest {
 }
 
 export const startAgreementUpdate = defineUpdate<AgreementAck, [StartAgreementRequest]>('startAgreement');
+export const inviteToAgreementUpdate = defineUpdate<AgreementAck, [InviteToAgreementRequest]>('inviteToAgreement');
 export const respondToAgreementUpdate = defineUpdate<AgreementAck, [RespondToAgreementRequest]>('respondToAgreement');
 export const proposeAgreementVersionUpdate = defineUpdate<AgreementAck, [ProposeAgreementVersionRequest]>('proposeAgreementVersion');
 export const signAgreementUpdate = defineUpdate<AgreementAck, [SignAgreementRequest]>('signAgreement');

@@ -16,6 +16,7 @@ import {
   awaitingSignature,
   deadlineRefusal,
   initialAgreementState,
+  invitationRefusal,
   partiesOf,
   proposalRefusal,
   respondRefusal,
@@ -33,6 +34,7 @@ import {
   agreementStateQuery,
   cancelAgreementUpdate,
   extendSignatureDeadlineUpdate,
+  inviteToAgreementUpdate,
   proposeAgreementVersionUpdate,
   respondToAgreementUpdate,
   signAgreementUpdate,
@@ -149,6 +151,19 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         }
       },
     },
+  );
+
+  setHandler(
+    inviteToAgreementUpdate,
+    (r) =>
+      lock.runExclusive(async () => {
+        refuse(invitationRefusal(s, r.actor.orgId, r.orgIds));
+        const invited = [...new Set(r.orgIds)].filter((o) => s.parties[o] === undefined).sort();
+        await record(r.actor, { kind: 'agreement_invited', orgIds: invited });
+        for (const o of invited) s.parties[o] = 'invited';
+        return ack();
+      }),
+    { validator: (r) => refuse(invitationRefusal(s, r.actor.orgId, r.orgIds)) },
   );
 
   setHandler(
