@@ -38,6 +38,7 @@ export const routes: AppRoute[] = [
   { path: '/statements/:statementId/demand', page: lazy(() => import('./pages/aggregate/AggregatePage')), access: 'signedIn' },
   { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
   { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
+  { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
 ];
 
 export const navigation: NavigationItem[] = [

@@ -20,6 +20,9 @@ export function needsLinksFor(statement: Statement, isLead: boolean, mine: Parti
     /** The aggregated demand and the critical-mass meter: the lead and the buyers still taking part. */
     demand: aggregatedStages.includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
     decideShortfall: isLead && stage === 'shortfall',
+    /** The joint procurement agreement of a published statement: the lead and its signatories. */
+    agreement: stage === 'published' && (isLead || Boolean(mine && mine.status === 'confirmed')),
+    agreementLead: stage === 'published' && isLead,
   };
 }
 
@@ -57,6 +60,15 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
           <p>{links.decideShortfall ? t('actions.demand.shortfallIntro') : t('actions.demand.intro')}</p>
           <Link className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`} to={`${base}/demand`}>
             {links.decideShortfall ? t('actions.demand.shortfallLink') : t('actions.demand.link')}
+          </Link>
+        </section>
+      ) : null}
+      {links.agreement ? (
+        <section className="action-panel action-panel--highlight" aria-labelledby="agreement-heading">
+          <h3 id="agreement-heading">{t('actions.agreement.title')}</h3>
+          <p>{links.agreementLead ? t('actions.agreement.introLead') : t('actions.agreement.intro')}</p>
+          <Link className="button button--primary" to={`${base}/agreement`}>
+            {t('actions.agreement.link')}
           </Link>
         </section>
       ) : null}

@@ -1,0 +1,250 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call, type Schemas, type Statement } from '../../api/client';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
+import { useFormat } from '../../i18n/format';
+
+type Agreement = Schemas['Agreement'];
+type Proposal = Schemas['AgreementProposal'];
+
+export const procedureTypes = [
+  'open',
+  'restricted',
+  'competitive_procedure_with_negotiation',
+  'competitive_dialogue',
+  'innovation_partnership',
+  'pre_commercial_procurement',
+] as const;
+export const phases = ['preparation', 'publication', 'evaluation', 'award', 'contract_management'] as const;
+export const contractConclusions = ['each_party_own_contract', 'lead_on_behalf_of_all', 'framework_agreement'] as const;
+const costMethods = ['by_share_of_value', 'equal'] as const;
+
+interface Values {
+  leadAuthorityOrgId: string;
+  lawCountry: string;
+  procedureType: (typeof procedureTypes)[number];
+  lotTitle: string;
+  responsibilities: Record<string, string>;
+  phases: Record<(typeof phases)[number], string>;
+  contractConclusion: (typeof contractConclusions)[number];
+  costSharing: (typeof costMethods)[number];
+  languages: string;
+  disputeText: string;
+  disputeForum: string;
+  months: string;
+  accessionAllowed: boolean;
+  accessionConditions: string;
+  note: string;
+}
+
+/** Server paths (`responsibilities[0].text`, `responsibilities.0.text`) as this form's field paths. */
+const normalisePath = (path: string) => path.replace(/\[(\d+)\]/g, '.$1');
+
+/**
+ * The lead buyer proposes the terms of the agreement (Art. 39(4)): who runs the procedure,
+ * under which national law, the procedure and its lot, each party's responsibilities, who
+ * conducts each phase, how contracts are concluded and costs shared, languages, disputes,
+ * duration and accession. Each party receives its confirmed needs. Proposing again makes an
+ * amendment that every party signs anew.
+ */
+export function TermsForm({ statement, agreement, onDone }: { statement: Statement; agreement: Agreement; onDone: (a: Agreement, text: string) => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const submission = useSubmission();
+  const parties = agreement.parties.filter((p) => p.status === 'party');
+  const lead = parties.find((p) => p.organisationId === agreement.leadOrganisationId) ?? parties[0];
+  const [v, setV] = useState<Values>(() => ({
+    leadAuthorityOrgId: lead?.organisationId ?? '',
+    lawCountry: lead?.country ?? '',
+    procedureType: 'open',
+    lotTitle: statement.title,
+    responsibilities: Object.fromEntries(parties.map((p) => [p.organisationId, ''])),
+    phases: { preparation: 'joint', publication: lead?.organisationId ?? 'joint', evaluation: 'joint', award: lead?.organisationId ?? 'joint', contract_management: 'joint' },
+    contractConclusion: 'each_party_own_contract',
+    costSharing: 'by_share_of_value',
+    languages: 'en',
+    disputeText: '',
+    disputeForum: '',
+    months: '48',
+    accessionAllowed: false,
+    accessionConditions: '',
+    note: '',
+  }));
+  const set = <K extends keyof Values>(key: K, value: Values[K]) => setV((old) => ({ ...old, [key]: value }));
+  const countries = [...new Set(parties.map((p) => p.country))];
+  const errorFor = (path: string) => submission.errorFor(path);
+
+  const labelFor = (path: string): string | undefined => {
+    const m = /^responsibilities\.(\d+)\.text$/.exec(path);
+    if (m) return t('agreement.terms.responsibilityOf', { party: parties[Number(m[1])]?.name ?? '' });
+    const known: Record<string, string> = {
+      leadAuthorityOrgId: t('agreement.terms.leadAuthority'),
+      'applicableLaw.country': t('agreement.terms.law'),
+      'lots.0.title': t('agreement.terms.lotTitle'),
+      languages: t('agreement.terms.languages'),
+      'disputeResolution.text': t('agreement.terms.disputeText'),
+      'disputeResolution.forum': t('agreement.terms.disputeForum'),
+      'duration.months': t('agreement.terms.months'),
+      'accession.conditions': t('agreement.terms.accessionConditions'),
+    };
+    return known[path];
+  };
+
+  const validate = (): FieldError[] => {
+    const errors: FieldError[] = [];
+    const required = (path: string, value: string) => {
+      if (!value.trim()) errors.push({ path, message: t('agreement.terms.errors.required') });
+    };
+    required('lots.0.title', v.lotTitle);
+    parties.forEach((p, i) => required(`responsibilities.${i}.text`, v.responsibilities[p.organisationId] ?? ''));
+    if (!/^[a-z]{2}(\s*,\s*[a-z]{2})*$/i.test(v.languages.trim())) errors.push({ path: 'languages', message: t('agreement.terms.errors.languages') });
+    required('disputeResolution.text', v.disputeText);
+    required('disputeResolution.forum', v.disputeForum);
+    const months = Number(v.months);
+    if (!Number.isInteger(months) || months < 1 || months > 600) errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
+    if (v.accessionAllowed) required('accession.conditions', v.accessionConditions);
+    return errors;
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submission
+      .submit(validate, async () => {
+        const body: Proposal = {
+          leadAuthorityOrgId: v.leadAuthorityOrgId,
+          applicableLaw: { kind: 'party_country', country: v.lawCountry },
+          procedureType: v.procedureType,
+          lots: [{ id: 'LOT-1', title: v.lotTitle.trim(), cpvCodes: statement.cpvCodes }],
+          responsibilities: parties.map((p) => ({ orgId: p.organisationId, text: (v.responsibilities[p.organisationId] ?? '').trim() })),
+          phases: phases.map((phase) => ({ phase, conductedBy: v.phases[phase] })),
+          contractConclusion: v.contractConclusion,
+          costSharing: { method: v.costSharing },
+          languages: v.languages.split(',').map((l) => l.trim().toLowerCase()),
+          disputeResolution: { text: v.disputeText.trim(), forum: v.disputeForum.trim() },
+          duration: { kind: 'months', months: Number(v.months) },
+          accession: { allowed: v.accessionAllowed, conditions: v.accessionConditions.trim() },
+          ...(v.note.trim() ? { note: v.note.trim() } : {}),
+        };
+        const updated = await call(api.POST('/api/statements/{statementId}/agreement/versions', { params: { path: { statementId: statement.id } }, body }));
+        onDone(updated, t('agreement.terms.done', { version: updated.currentVersion?.version ?? 1 }));
+      })
+      .then(() => undefined);
+  };
+
+  // Errors from the server use the request's paths; show them beside the same fields.
+  const fieldErrors = submission.fieldErrors.map((e) => ({ ...e, path: normalisePath(e.path) }));
+  const err = (path: string) => fieldErrors.find((e) => e.path === path) ?? errorFor(path);
+
+  return (
+    <section className="action-panel action-panel--highlight" aria-labelledby="terms-heading">
+      <h2 id="terms-heading">{agreement.currentVersion ? t('agreement.terms.amendTitle') : t('agreement.terms.title')}</h2>
+      <p>{t('agreement.terms.intro')}</p>
+      <form noValidate onSubmit={onSubmit} className="form">
+        <ErrorSummary problem={submission.problem} fieldErrors={fieldErrors} summaryRef={submission.summaryRef} scope="terms" labelFor={labelFor} />
+        <fieldset className="form-section">
+          <legend>{t('agreement.terms.procedure')}</legend>
+          <SelectField path="leadAuthorityOrgId" scope="terms" label={t('agreement.terms.leadAuthority')} value={v.leadAuthorityOrgId} onChange={(e) => set('leadAuthorityOrgId', e.target.value)} error={err('leadAuthorityOrgId')}>
+            {parties.map((p) => (
+              <option key={p.organisationId} value={p.organisationId}>
+                {p.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="applicableLaw.country" scope="terms" label={t('agreement.terms.law')} hint={t('agreement.terms.lawHint')} value={v.lawCountry} onChange={(e) => set('lawCountry', e.target.value)} error={err('applicableLaw.country')}>
+            {countries.map((c) => (
+              <option key={c} value={c}>
+                {format.country(c)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="procedureType" scope="terms" label={t('agreement.terms.procedureType')} value={v.procedureType} onChange={(e) => set('procedureType', e.target.value as Values['procedureType'])} error={err('procedureType')}>
+            {procedureTypes.map((p) => (
+              <option key={p} value={p}>
+                {t(`agreement.procedureType.${p}`)}
+              </option>
+            ))}
+          </SelectField>
+          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>{t('agreement.terms.responsibilities')}</legend>
+          {parties.map((p, i) => (
+            <TextAreaField
+              key={p.organisationId}
+              path={`responsibilities.${i}.text`}
+              scope="terms"
+              rows={2}
+              label={t('agreement.terms.responsibilityOf', { party: p.name })}
+              value={v.responsibilities[p.organisationId] ?? ''}
+              onChange={(e) => set('responsibilities', { ...v.responsibilities, [p.organisationId]: e.target.value })}
+              error={err(`responsibilities.${i}.text`)}
+            />
+          ))}
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>{t('agreement.terms.phases')}</legend>
+          <p className="field__hint">{t('agreement.terms.phasesHint')}</p>
+          <div className="grid grid--2">
+            {phases.map((phase, i) => (
+              <SelectField
+                key={phase}
+                path={`phases.${i}.conductedBy`}
+                scope="terms"
+                label={t(`agreement.phase.${phase}`)}
+                value={v.phases[phase]}
+                onChange={(e) => set('phases', { ...v.phases, [phase]: e.target.value })}
+                error={err(`phases.${i}.conductedBy`)}
+              >
+                <option value="joint">{t('agreement.terms.jointly')}</option>
+                {parties.map((p) => (
+                  <option key={p.organisationId} value={p.organisationId}>
+                    {p.name}
+                  </option>
+                ))}
+              </SelectField>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset className="form-section">
+          <legend>{t('agreement.terms.contracts')}</legend>
+          <SelectField path="contractConclusion" scope="terms" label={t('agreement.terms.contractConclusion')} value={v.contractConclusion} onChange={(e) => set('contractConclusion', e.target.value as Values['contractConclusion'])} error={err('contractConclusion')}>
+            {contractConclusions.map((c) => (
+              <option key={c} value={c}>
+                {t(`agreement.contractConclusion.${c}`)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField path="costSharing.method" scope="terms" label={t('agreement.terms.costSharing')} value={v.costSharing} onChange={(e) => set('costSharing', e.target.value as Values['costSharing'])} error={err('costSharing.method')}>
+            {costMethods.map((c) => (
+              <option key={c} value={c}>
+                {t(`agreement.costSharing.${c}`)}
+              </option>
+            ))}
+          </SelectField>
+          <TextField path="languages" scope="terms" label={t('agreement.terms.languages')} hint={t('agreement.terms.languagesHint')} value={v.languages} onChange={(e) => set('languages', e.target.value)} error={err('languages')} />
+          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
+          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
+          <TextField path="duration.months" scope="terms" inputMode="numeric" className="field--short" label={t('agreement.terms.months')} value={v.months} onChange={(e) => set('months', e.target.value)} error={err('duration.months')} />
+          <div className="choice">
+            <input id={fieldId('accession.allowed', 'terms')} type="checkbox" checked={v.accessionAllowed} onChange={(e) => set('accessionAllowed', e.target.checked)} />
+            <label htmlFor={fieldId('accession.allowed', 'terms')}>{t('agreement.terms.accessionAllowed')}</label>
+          </div>
+          {v.accessionAllowed ? (
+            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
+          ) : null}
+          {agreement.currentVersion ? (
+            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} onChange={(e) => set('note', e.target.value)} error={err('note')} />
+          ) : null}
+        </fieldset>
+        <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
+          {submission.submitting ? t('common.saving') : agreement.currentVersion ? t('agreement.terms.submitAmendment') : t('agreement.terms.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
