@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
-import { makeOrganisation, makeUser, startHarness, until, type Harness } from './support/harness.js';
+import { insertApiToken, newSecret } from '../db/credentials.js';
+import { ApiClient, makeActor, makeOrganisation, makeUser, startHarness, until, type Harness } from './support/harness.js';
 import { publish } from './support/published-statement.js';
 import { chooseSuggestion, money, moneyPattern, Person, plainText, requireWebBuild } from './support/journey.js';
 import { webT, type WebLocale } from './support/web-i18n.js';
@@ -20,6 +21,8 @@ import { webT, type WebLocale } from './support/web-i18n.js';
  * in test-artifacts/screenshots, and, in French, checked for any English-only string or raw
  * message key. One buyer uses a phone-sized screen throughout.
  */
+
+type Actor = Awaited<ReturnType<typeof makeActor>>;
 
 interface Cast {
   lead: Person;
@@ -54,6 +57,15 @@ const demand = [
 ];
 const totalValue = 4 * 450_000 + 2 * 400_000 + 3 * 420_000; // 3,860,000
 const minTotalValue = 5_000_000;
+
+/** The same person as an API client with a token of their own, for the steps that have no page yet. */
+async function apiActor(h: Harness, person: Person): Promise<Actor> {
+  const user = await h.db.selectFrom('users').selectAll().where('email', '=', person.email).executeTakeFirstOrThrow();
+  const org = await h.db.selectFrom('organisations').selectAll().where('id', '=', user.organisation_id).executeTakeFirstOrThrow();
+  const secret = newSecret('jd_');
+  await insertApiToken(h.db, { userId: user.id, name: 'browser journey', secret, expiresAt: null });
+  return { org, user, api: new ApiClient(h.baseUrl, { bearer: secret }) } as Actor;
+}
 
 describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser (%s)', (locale) => {
   let h: Harness;
@@ -345,10 +357,11 @@ describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser
   });
 
   it('lets the lead start the agreement, the buyers become parties, the lead propose the terms, and everyone sign', async () => {
-    // Market engagement, approval and publication are not on main yet: until they are, the
-    // statement is moved to published the way the statement workflow will (see published-statement.ts).
-    await publish(h, statementUrl.split('/').at(-1)!);
+    // Market engagement and approval have no pages yet: the lead closes the market engagement and
+    // every confirmed buyer approves the statement text through the API, and the real approval
+    // stage publishes it (see published-statement.ts).
     const { lead, buyers } = cast;
+    await publish(h, statementUrl.split('/').at(-1)!, await apiActor(h, lead), await Promise.all(buyers.map((b) => apiActor(h, b))));
     const t = lead.t;
     await lead.page.goto(statementUrl);
     await lead.page.getByRole('link', { name: t('actions.agreement.link') }).click();
