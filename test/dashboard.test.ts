@@ -242,10 +242,15 @@ describe('pilot tracking dashboard', () => {
 
   it('shows Commission staff aggregates and statuses, never a buyer’s need lines', async () => {
     expect((await commission.api.get(`/api/statements/${ids.met}/needs/${oslo.org.id}`)).status).toBe(403);
+    // Nowhere a need line's own text, in anything Commission staff read.
+    for (const text of [JSON.stringify(ok(await dashboard()).body), ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string]) {
+      expect(text).not.toContain('confidential spec');
+    }
+    // Nor one buyer's figures (over this file's pilots only: other files' pilots may hold any amount).
     const texts = [
-      JSON.stringify(ok(await dashboard()).body),
+      JSON.stringify(ok(await dashboard({ grouping: workingGroup })).body),
       JSON.stringify(ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body),
-      ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string,
+      ok(await commission.api.get(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`)).body as string,
     ];
     for (const text of texts) {
       expect(text).not.toContain('confidential spec');
