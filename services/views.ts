@@ -270,3 +270,57 @@ export const aggregateViewSchema = z
   })
   .meta({ id: 'Aggregate' });
 export type AggregateView = z.infer<typeof aggregateViewSchema>;
+
+/** What anyone sees of the demand (domain/consultation.ts `publicDemand`): small groups withheld, buyers named only if they agreed. */
+const aggregateSchema = aggregateViewSchema.shape.aggregate;
+export const publicDemandSchema = z
+  .object({
+    totals: aggregateSchema.shape.totals,
+    byCpv: aggregateSchema.shape.byCpv,
+    byCountry: aggregateSchema.shape.byCountry,
+    byDeliveryYear: aggregateSchema.shape.byDeliveryYear,
+    buyers: z.array(z.object({ name: z.string(), country: z.string() })),
+    unnamedBuyers: z.int().meta({ description: 'Buyers that took part without agreeing to be named' }),
+  })
+  .meta({ id: 'PublicDemand' });
+
+export const publishedStatementSummarySchema = z
+  .object({ statementId: z.uuid(), title: z.string(), cpvCodes: z.array(z.string()), version: z.int(), publishedAt: z.string(), signatories: z.int() })
+  .meta({ id: 'PublishedStatementSummary' });
+
+export const publishedStatementSchema = z
+  .object({
+    statementId: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    cpvCodes: z.array(z.string()),
+    version: z.int(),
+    publishedAt: z.string(),
+    firstPublishedAt: z.string(),
+    text: z.string(),
+    textVersion: z.int(),
+    signatories: z.array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() })),
+    demand: publicDemandSchema,
+    versions: z.array(z.object({ version: z.int(), publishedAt: z.string(), signatories: z.int() })),
+    links: z.object({ ocds: z.string(), consultation: z.string(), feed: z.string() }),
+  })
+  .meta({ id: 'PublishedStatement' });
+
+export const openConsultationSummarySchema = z
+  .object({ statementId: z.uuid(), title: z.string(), cpvCodes: z.array(z.string()), deadline: z.string().nullable() })
+  .meta({ id: 'OpenConsultationSummary' });
+
+export const publicConsultationSchema = z
+  .object({
+    statementId: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    cpvCodes: z.array(z.string()),
+    stage: z.enum(stages),
+    open: z.boolean(),
+    deadline: z.string().nullable(),
+    demand: z.union([publicDemandSchema, z.null()]).meta({ description: 'Null before the first aggregate' }),
+    requestForInformation: z.array(z.object({ id: z.string(), text: z.string() })),
+    answers: z.array(z.object({ number: z.int(), question: z.string(), answer: z.string(), answeredAt: z.string() })),
+  })
+  .meta({ id: 'PublicConsultation' });

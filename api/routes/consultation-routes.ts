@@ -12,6 +12,7 @@ import {
 import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
 import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
 import type { ServiceContext } from '../../services/context.js';
+import { openConsultationSummarySchema, publicConsultationSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
@@ -28,7 +29,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     query: pageQuery,
-    responses: { 200: { description: 'Open consultations, the soonest to close first', schema: z.array(json) } },
+    responses: { 200: { description: 'Open consultations, the soonest to close first', schema: z.array(openConsultationSummarySchema) } },
     handler: async ({ query }) => ({ status: 200, body: await listOpenConsultations(ctx, query) }),
   });
 
@@ -40,7 +41,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     params: statementParams,
-    responses: { 200: { description: 'The consultation', schema: json } },
+    responses: { 200: { description: 'The consultation', schema: publicConsultationSchema } },
     handler: async ({ params }) => ({ status: 200, body: await getPublicConsultation(ctx, params.statementId) }),
   });
 

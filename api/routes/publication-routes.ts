@@ -3,6 +3,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { atomFeed, getOcdsReleasePackage, getPublishedStatement, listPublishedStatements } from '../../services/publication/public-statements.js';
 import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
 import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
+import { publishedStatementSchema, publishedStatementSummarySchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
@@ -110,7 +111,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-    responses: { 200: { description: 'Latest version of each, newest first', schema: z.array(json) } },
+    responses: { 200: { description: 'Latest version of each, newest first', schema: z.array(publishedStatementSummarySchema) } },
     handler: async ({ query }) => ({ status: 200, body: await listPublishedStatements(ctx, query.limit) }),
   });
 
@@ -133,7 +134,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     params: statementParams,
-    responses: { 200: { description: 'The statement', schema: json } },
+    responses: { 200: { description: 'The statement', schema: publishedStatementSchema } },
     handler: async ({ params }) => ({ status: 200, body: await getPublishedStatement(ctx, params.statementId) }),
   });
 

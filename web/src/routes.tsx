@@ -21,6 +21,8 @@ export interface NavigationItem {
   /** NavLink's `end`: highlighted only on this exact path. */
   end?: boolean;
   show?: (me: Me) => boolean;
+  /** Shown without a session too (the public pages). */
+  public?: boolean;
 }
 
 const isBuyer = (me: Me) => me.organisation.kind === 'buyer';
@@ -39,12 +41,18 @@ export const routes: AppRoute[] = [
   { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
   { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
   { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
+  { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
+  { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
+  { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
+  { path: '/consultations/:statementId', page: lazy(() => import('./pages/public/ConsultationPage')), access: 'public' },
 ];
 
 export const navigation: NavigationItem[] = [
   { path: '/statements', label: 'nav.statements', end: true },
   { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
+  { path: '/consultations', label: 'nav.consultations', public: true },
+  { path: '/published', label: 'nav.published', public: true },
 ];
 
 /** Where "/" leads. */

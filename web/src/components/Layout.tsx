@@ -16,7 +16,7 @@ export function Layout() {
   const { session, signOut } = useSession();
   const navigate = useNavigate();
   const me = session.status === 'signedIn' ? session.me : undefined;
-  const items = me ? navigation.filter((item) => item.show?.(me) ?? true) : [];
+  const items = navigation.filter((item) => (me ? (item.show?.(me) ?? true) : item.public === true));
 
   return (
     <>

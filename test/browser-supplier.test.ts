@@ -1,0 +1,117 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotDir } from './support/browser.js';
+import { ApiClient, makeActor, needLine, startHarness, type Harness } from './support/harness.js';
+import { Person, requireWebBuild } from './support/journey.js';
+import { publish, statementInMarketEngagement } from './support/published-statement.js';
+import type { WebLocale } from './support/web-i18n.js';
+
+type Actor = Awaited<ReturnType<typeof makeActor>>;
+
+/**
+ * The public side of the web application in a real browser, without signing in: the open
+ * market consultations (request for information, published answers to suppliers' questions)
+ * and the published statements (text, signatories, demand, versions) with the Atom feed link,
+ * at the paths the e-mails link to (`/consultations/:id`, `/published/:id`). The statements are
+ * driven to market engagement and publication by API, as test/market-publication.test.ts does.
+ * Every page is checked with axe-core and, in French, for untranslated text; the French visitor
+ * uses a phone-sized screen.
+ */
+describe.each<WebLocale>(['en', 'fr'])('the public pages in a browser (%s)', (locale) => {
+  let h: Harness;
+  let browser: Browser;
+  let visitor: Person;
+  let consulting: string;
+  let published: string;
+  const shots = { prefix: `public-${locale}`, n: 0 };
+  const rfi = { questions: [{ id: 'lead-time', text: 'What lead time do you need for the first deliveries?' }] };
+  const question = 'May the machines be leased rather than bought?';
+  const answer = 'Yes: leasing for the whole term is acceptable.';
+  const ok = <T extends { status: number; body: unknown }>(res: T): T => {
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    return res;
+  };
+
+  beforeAll(async () => {
+    requireWebBuild();
+    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
+    h = await startHarness();
+    browser = await launchBrowser();
+    const actor = (name: string, country: string, label: string): Promise<Actor> =>
+      makeActor(h, { kind: 'buyer', name: `${name} ${locale}`, country }, { label: `${label}-${locale}`, roles: ['signatory'] });
+    const lead = await actor('City of Tampere', 'FI', 'tampere');
+    const other = await actor('City of Bergen', 'NO', 'bergen');
+    const supplier = await makeActor(h, { kind: 'supplier', name: `Loader Works ${locale}`, country: 'SE', sme: true }, { label: `loader-${locale}` });
+    const needs = (): [Actor, Record<string, unknown>[]][] => [
+      [lead, [needLine({ quantity: '2' })]],
+      [other, [needLine({ quantity: '3' })]],
+    ];
+    consulting = await statementInMarketEngagement(h, lead, needs());
+    ok(await lead.api.put(`/api/statements/${consulting}/consultation/rfi`, rfi));
+    ok(await supplier.api.post(`/api/consultations/${consulting}/questions`, { question }));
+    ok(await lead.api.post(`/api/statements/${consulting}/consultation/questions/1/answer`, { answer }));
+    published = await statementInMarketEngagement(h, lead, needs());
+    await publish(h, published, lead, [lead, other]);
+    visitor = await Person.open(browser, h, { name: 'visitor', email: `visitor-${locale}@example.test`, locale, viewport: locale === 'fr' ? 'phone' : 'desktop', shots });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('shows the open consultations without signing in, and one with its request for information and published answers', async () => {
+    const { page, t } = visitor;
+    await page.goto('/consultations');
+    await visitor.heading(t('public.consultations.title')).waitFor();
+    const title = ok(await new ApiClient(h.baseUrl).get(`/api/consultations/${consulting}`)).body.title as string;
+    const link = page.getByRole('link', { name: title }).first();
+    await link.waitFor();
+    await visitor.visit('open consultations', 'consultations');
+    // The published one is closed: it is not listed among the open ones.
+    expect(await page.locator(`a[href="/consultations/${published}"]`).count()).toBe(0);
+
+    await page.goto(`/consultations/${consulting}`);
+    await visitor.heading(title).waitFor();
+    await page.getByText(t('public.consultation.open')).waitFor();
+    await page.getByRole('heading', { level: 2, name: t('public.consultation.rfi') }).waitFor();
+    await page.getByText(rfi.questions[0]!.text).waitFor();
+    await page.getByText(answer).waitFor();
+    await page.getByText(question, { exact: false }).first().waitFor();
+    await page.getByRole('heading', { level: 2, name: t('public.demand.title') }).waitFor();
+    await visitor.visit('a consultation', 'consultation');
+  });
+
+  it('shows the published statements with the Atom feed link, and one statement at the path e-mails link to', async () => {
+    const { page, t } = visitor;
+    await page.goto('/published');
+    await visitor.heading(t('public.published.title')).waitFor();
+    const feed = page.getByRole('link', { name: t('public.feed') });
+    expect(await feed.getAttribute('href')).toBe('/api/public/statements.atom');
+    const statement = ok(await new ApiClient(h.baseUrl).get(`/api/public/statements/${published}`)).body as { title: string; text: string; signatories: { name: string }[] };
+    await page.locator(`a[href="/published/${published}"]`).first().waitFor();
+    await visitor.visit('published statements', 'published');
+    // The Atom feed the link leads to lists the statement.
+    const atom = await page.request.get('/api/public/statements.atom');
+    expect(atom.headers()['content-type']).toContain('application/atom+xml');
+    expect(await atom.text()).toContain(`/published/${published}`);
+
+    await page.locator(`a[href="/published/${published}"]`).first().click();
+    await visitor.heading(statement.title).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/published/${published}`);
+    await page.getByRole('heading', { level: 2, name: t('public.published.signatories') }).waitFor();
+    for (const s of statement.signatories) await page.getByRole('listitem').filter({ hasText: s.name }).first().waitFor();
+    await page.getByText(statement.text.slice(0, 40), { exact: false }).first().waitFor();
+    await page.getByRole('link', { name: t('public.published.ocds') }).waitFor();
+    await visitor.visit('a published statement', 'published-statement');
+  });
+
+  it('says so when a statement is not published, without revealing it', async () => {
+    const { page, t } = visitor;
+    await page.goto(`/published/${consulting}`);
+    await visitor.heading(t('public.published.notFound')).waitFor();
+    await visitor.visit('an unpublished statement');
+  });
+});
