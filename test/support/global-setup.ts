@@ -92,7 +92,9 @@ export default async function setup(project: TestProject) {
     admin.pathname = '/postgres';
     const client = new pg.Client({ connectionString: admin.toString() });
     await client.connect();
-    await client.query(`drop database if exists "${dbName}" with (force)`);
+    // The run's database and those some files made for themselves (startHarness({ freshDatabase })).
+    const own = await client.query<{ datname: string }>('select datname from pg_database where datname = $1 or datname like $2', [dbName, `${dbName}\\_%`]);
+    for (const { datname } of own.rows) await client.query(`drop database if exists "${datname}" with (force)`);
     await client.end();
   };
 }

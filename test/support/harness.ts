@@ -3,7 +3,6 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { insertApiToken, newSecret } from '../../db/credentials.js';
@@ -126,13 +125,16 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
       mailer.close();
       await mail.close();
       await db.destroy();
-      await fresh?.drop();
     },
   };
 }
 
-/** A migrated database with the reference lists, beside the run's one, dropped by `drop`. */
-async function createFreshDatabase(runUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A migrated database with the reference lists, named after the run's one. The run's teardown
+ * drops it, once every test process has exited: dropping it here, with `force`, would kill
+ * connections a pool may still be closing and surface as an unhandled error.
+ */
+async function createFreshDatabase(runUrl: string): Promise<{ url: string }> {
   const url = new URL(runUrl);
   const name = `${url.pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
   url.pathname = `/${name}`;
@@ -142,17 +144,7 @@ async function createFreshDatabase(runUrl: string): Promise<{ url: string; drop:
   const db = createDb(url.toString(), 2);
   await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
   await db.destroy();
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const admin = new URL(runUrl);
-      admin.pathname = '/postgres';
-      const client = new pg.Client({ connectionString: admin.toString() });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
+  return { url: url.toString() };
 }
 
 export interface ApiResponse<T = any> {
