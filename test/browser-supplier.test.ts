@@ -2,8 +2,8 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotDir } from './support/browser.js';
-import { ApiClient, makeActor, needLine, startHarness, type Harness } from './support/harness.js';
+import { launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
+import { ApiClient, makeActor, makeOrganisation, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
 import { Person, requireWebBuild } from './support/journey.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 import type { WebLocale } from './support/web-i18n.js';
@@ -11,7 +11,10 @@ import type { WebLocale } from './support/web-i18n.js';
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
 /**
- * The public side of the web application in a real browser, without signing in: the open
+ * The supplier's and the public's side of the web application in a real browser. A supplier
+ * signs in by e-mailed link, manages its subscription (an error beside the field first), answers
+ * an open consultation's request for information, asks the buyers a question and reads the
+ * published statement. An anonymous visitor, without signing in, opens the open
  * market consultations (request for information, published answers to suppliers' questions)
  * and the published statements (text, signatories, demand, versions) with the Atom feed link,
  * at the paths the e-mails link to (`/consultations/:id`, `/published/:id`). The statements are
@@ -19,10 +22,12 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  * Every page is checked with axe-core and, in French, for untranslated text; the French visitor
  * uses a phone-sized screen.
  */
-describe.each<WebLocale>(['en', 'fr'])('the public pages in a browser (%s)', (locale) => {
+describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a browser (%s)', (locale) => {
   let h: Harness;
   let browser: Browser;
   let visitor: Person;
+  let seller: Person;
+  let leadActor: Actor;
   let consulting: string;
   let published: string;
   const shots = { prefix: `public-${locale}`, n: 0 };
@@ -42,6 +47,7 @@ describe.each<WebLocale>(['en', 'fr'])('the public pages in a browser (%s)', (lo
     const actor = (name: string, country: string, label: string): Promise<Actor> =>
       makeActor(h, { kind: 'buyer', name: `${name} ${locale}`, country }, { label: `${label}-${locale}`, roles: ['signatory'] });
     const lead = await actor('City of Tampere', 'FI', 'tampere');
+    leadActor = lead;
     const other = await actor('City of Bergen', 'NO', 'bergen');
     const supplier = await makeActor(h, { kind: 'supplier', name: `Loader Works ${locale}`, country: 'SE', sme: true }, { label: `loader-${locale}` });
     const needs = (): [Actor, Record<string, unknown>[]][] => [
@@ -54,6 +60,9 @@ describe.each<WebLocale>(['en', 'fr'])('the public pages in a browser (%s)', (lo
     ok(await lead.api.post(`/api/statements/${consulting}/consultation/questions/1/answer`, { answer }));
     published = await statementInMarketEngagement(h, lead, needs());
     await publish(h, published, lead, [lead, other]);
+    const sellerOrg = await makeOrganisation(h, { kind: 'supplier', name: `Nordic Loaders ${locale}`, country: 'FI', sme: true });
+    const sellerUser = await makeUser(h, sellerOrg.id, { label: `Sara Seller ${locale}`, email: `seller-${locale}-${sellerOrg.id.slice(0, 6)}@loaders.test`, locale });
+    seller = await Person.open(browser, h, { name: 'supplier', email: sellerUser.email, locale, shots });
     visitor = await Person.open(browser, h, { name: 'visitor', email: `visitor-${locale}@example.test`, locale, viewport: locale === 'fr' ? 'phone' : 'desktop', shots });
   });
 
@@ -106,6 +115,51 @@ describe.each<WebLocale>(['en', 'fr'])('the public pages in a browser (%s)', (lo
     await page.getByText(statement.text.slice(0, 40), { exact: false }).first().waitFor();
     await page.getByRole('link', { name: t('public.published.ocds') }).waitFor();
     await visitor.visit('a published statement', 'published-statement');
+  });
+
+  it('lets a supplier sign in, manage its subscription, answer a consultation, ask a question and read the published statement', async () => {
+    const { page, t } = seller;
+    await signInWithMail(page, h, seller.email, { locale });
+    await page.getByRole('link', { name: t('nav.subscription') }).click();
+    await seller.heading(t('supplier.subscription.title')).waitFor();
+    await seller.visit('subscription', 'subscription');
+    // Nothing named: the error is beside the field and in the summary.
+    await page.getByLabel(t('supplier.subscription.cpv')).fill('');
+    await page.getByRole('button', { name: t('supplier.subscription.submit') }).click();
+    await page.getByRole('alert').getByText(t('supplier.subscription.cpvRequired')).first().waitFor();
+    expect(await page.getByLabel(t('supplier.subscription.cpv')).getAttribute('aria-invalid')).toBe('true');
+    await seller.visit('subscription with an error');
+    await page.getByLabel(t('supplier.subscription.cpv')).fill('4326, 34144900');
+    await page.getByLabel(t('supplier.subscription.countries')).fill('fi, no');
+    await page.getByRole('button', { name: t('supplier.subscription.submit') }).click();
+    await seller.status(t('supplier.subscription.saved')).waitFor();
+    await seller.visit('subscription saved');
+    // The fields show what the server saved: prefixes normalised (trailing zeros dropped) and sorted.
+    expect(await page.getByLabel(t('supplier.subscription.cpv')).inputValue()).toBe('341449, 4326');
+    expect(await page.getByLabel(t('supplier.subscription.countries')).inputValue()).toBe('FI, NO');
+
+    await page.getByRole('link', { name: t('nav.consultations') }).click();
+    await seller.heading(t('public.consultations.title')).waitFor();
+    const title = ok(await new ApiClient(h.baseUrl).get(`/api/consultations/${consulting}`)).body.title as string;
+    await page.locator(`a[href="/consultations/${consulting}"]`).first().click();
+    await seller.heading(title).waitFor();
+    await page.getByRole('heading', { level: 2, name: t('supplier.response.title') }).waitFor();
+    await page.getByLabel(rfi.questions[0]!.text).fill('Eight months from the order.');
+    await page.getByRole('button', { name: t('supplier.response.submit') }).click();
+    await page.getByRole('status').filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') }).waitFor();
+    await seller.visit('consultation answered', 'consultation-answered');
+    await page.getByLabel(t('supplier.question.label')).fill('Is a battery swap system acceptable?');
+    await page.getByRole('button', { name: t('supplier.question.submit') }).click();
+    await page.getByRole('status').filter({ hasText: t('supplier.question.asked', { number: '2' }) }).waitFor();
+    await seller.visit('question asked');
+    const responses = ok(await leadActor.api.get(`/api/statements/${consulting}/consultation/responses`)).body as { answers: Record<string, string> }[];
+    expect(responses.map((r) => r.answers['lead-time'])).toContain('Eight months from the order.');
+
+    await page.getByRole('link', { name: t('nav.published') }).click();
+    await seller.heading(t('public.published.title')).waitFor();
+    await page.locator(`a[href="/published/${published}"]`).first().click();
+    await page.getByRole('heading', { level: 2, name: t('public.published.signatories') }).waitFor();
+    await seller.visit('published statement (supplier)');
   });
 
   it('says so when a statement is not published, without revealing it', async () => {

@@ -26,6 +26,7 @@ export interface NavigationItem {
 }
 
 const isBuyer = (me: Me) => me.organisation.kind === 'buyer';
+const isSupplier = (me: Me) => me.organisation.kind === 'supplier';
 const tracksPilots = (me: Me) => me.organisation.kind === 'commission' || me.user.isAdmin;
 
 export const routes: AppRoute[] = [
@@ -41,6 +42,7 @@ export const routes: AppRoute[] = [
   { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
   { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
   { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
+  { path: '/subscription', page: lazy(() => import('./pages/supplier/SubscriptionPage')), access: 'signedIn' },
   { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
@@ -51,6 +53,7 @@ export const navigation: NavigationItem[] = [
   { path: '/statements', label: 'nav.statements', end: true },
   { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
+  { path: '/subscription', label: 'nav.subscription', show: isSupplier },
   { path: '/consultations', label: 'nav.consultations', public: true },
   { path: '/published', label: 'nav.published', public: true },
 ];

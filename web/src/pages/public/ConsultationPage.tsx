@@ -1,12 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client';
+import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
 import { formatCpv } from '../statement/cpv';
 import { PublicDemand } from './PublicDemand';
+import { SupplierConsultationPanel } from './SupplierConsultationPanel';
 import { usePublic } from './usePublic';
 
 /** A market consultation, for everyone: demand, request for information, deadline, published answers. E-mails link here. */
@@ -14,6 +16,8 @@ export default function ConsultationPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const statementId = useParams().statementId ?? '';
+  const { session } = useSession();
+  const supplier = session.status === 'signedIn' && session.me.organisation.kind === 'supplier';
   const { data, problem } = usePublic(() => call(api.GET('/api/consultations/{statementId}', { params: { path: { statementId } } })), statementId);
   if (problem) {
     return (
@@ -78,6 +82,8 @@ export default function ConsultationPage() {
           </dl>
         )}
       </section>
+
+      {supplier && data.open ? <SupplierConsultationPanel consultation={data} /> : null}
 
       {data.stage === 'published' ? (
         <p>
