@@ -19,8 +19,9 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  * and the published statements (text, signatories, demand, versions) with the Atom feed link,
  * at the paths the e-mails link to (`/consultations/:id`, `/published/:id`). The statements are
  * driven to market engagement and publication by API, as test/market-publication.test.ts does.
- * Every page is checked with axe-core and, in French, for untranslated text; the French visitor
- * uses a phone-sized screen.
+ * The visitor then registers as a supplier and signs in with the e-mailed link. Every page is
+ * checked with axe-core and, in French, for untranslated text; the French visitor uses a
+ * phone-sized screen.
  */
 describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a browser (%s)', (locale) => {
   let h: Harness;
@@ -167,5 +168,31 @@ describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a brows
     await page.goto(`/published/${consulting}`);
     await visitor.heading(t('public.published.notFound')).waitFor();
     await visitor.visit('an unpublished statement');
+  });
+  it('lets a new supplier register (errors beside the fields first), confirm by the e-mailed link and sign in', async () => {
+    const { page, t } = visitor;
+    const email = `new-supplier-${locale}-${Date.now()}@loaders.test`;
+    await page.goto('/consultations');
+    await page.getByRole('link', { name: t('nav.register') }).click();
+    await visitor.heading(t('supplier.register.title')).waitFor();
+    await visitor.visit('register', 'register');
+    await page.getByRole('button', { name: t('supplier.register.submit') }).click();
+    await page.getByRole('alert').getByText(t('supplier.register.errors.organisation')).first().waitFor();
+    expect(await page.getByLabel(t('supplier.register.country')).getAttribute('aria-invalid')).toBe('true');
+    await visitor.visit('register with errors');
+    await page.getByLabel(t('supplier.register.organisation')).fill(`Arctic Machines ${locale}`);
+    await page.getByLabel(t('supplier.register.country')).fill('se');
+    await page.getByLabel(t('supplier.register.sme')).check();
+    await page.getByLabel(t('supplier.register.name')).fill('Sven Supplier');
+    await page.getByLabel(t('signIn.email')).fill(email);
+    await page.getByRole('button', { name: t('supplier.register.submit') }).click();
+    await visitor.status(t('supplier.register.sent', { email })).waitFor();
+    await visitor.visit('registered');
+    const org = await h.db.selectFrom('organisations').selectAll().where('name', '=', `Arctic Machines ${locale}`).executeTakeFirstOrThrow();
+    expect(org).toMatchObject({ kind: 'supplier', sme: true });
+    expect(org.country.trim()).toBe('SE');
+    await h.mail.waitFor((all) => all.some((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text)), 60_000);
+    await signInWithMail(page, h, email, { locale });
+    expect(await page.getByTestId('current-organisation').textContent()).toBe(`Arctic Machines ${locale}`);
   });
 });

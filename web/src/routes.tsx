@@ -42,6 +42,7 @@ export const routes: AppRoute[] = [
   { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
   { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
   { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
+  { path: '/register', page: lazy(() => import('./pages/supplier/RegisterPage')), access: 'signedOut' },
   { path: '/subscription', page: lazy(() => import('./pages/supplier/SubscriptionPage')), access: 'signedIn' },
   { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
@@ -55,6 +56,8 @@ export const navigation: NavigationItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
   { path: '/subscription', label: 'nav.subscription', show: isSupplier },
   { path: '/consultations', label: 'nav.consultations', public: true },
+  // Only for visitors: a signed-in user already belongs to an organisation.
+  { path: '/register', label: 'nav.register', public: true, show: () => false },
   { path: '/published', label: 'nav.published', public: true },
 ];
 
