@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killWorkerProcess, startWorkerProcess } from './support/worker-process.js';
 import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 /**
@@ -63,40 +63,6 @@ async function startGatedRelay() {
   };
 }
 
-function startWorkerProcess(h: Harness, smtpPort: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bin/worker.ts')], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: h.taskQueue,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      PUBLIC_URL: h.baseUrl,
-      WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
 describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
   let h: Harness;
   let relay: Awaited<ReturnType<typeof startGatedRelay>>;
@@ -108,7 +74,7 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     relay = await startGatedRelay();
   });
   afterAll(async () => {
-    if (worker && worker.exitCode === null && worker.signalCode === null) await kill(worker);
+    if (worker && worker.exitCode === null && worker.signalCode === null) await killWorkerProcess(worker);
     relay?.release();
     await relay?.close();
     await h?.close();
@@ -130,7 +96,7 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     await h.db.insertInto('supplier_subscriptions').values(users.map((u) => ({ user_id: u.id, organisation_id: u.organisation_id, cpv_prefixes: ['43'], countries: [] }))).execute();
     const emails = new Set(users.map((u) => u.email.toLowerCase()));
 
-    worker = await startWorkerProcess(h, relay.port);
+    worker = await startWorkerProcess(h, { smtpUrl: `smtp://127.0.0.1:${relay.port}` });
     const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
     const buyer = await makeActor(h, { kind: 'buyer', country: 'SE' });
     const id = (await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 2, minCountries: 2 } }))).body.id as string;
@@ -165,12 +131,12 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     expect(accepted).toBeGreaterThan(0);
     expect(accepted).toBeLessThan(supplierCount);
 
-    await kill(worker);
+    await killWorkerProcess(worker);
     relay.release();
     const rows = await noticeRows();
     expect(rows.filter((r) => r.status !== 'sent').length).toBeGreaterThan(0);
 
-    worker = await startWorkerProcess(h, relay.port);
+    worker = await startWorkerProcess(h, { smtpUrl: `smtp://127.0.0.1:${relay.port}` });
     await until(async () => new Set(notices().map((m) => m.to)).size, (n) => n === supplierCount, 120_000, 'every supplier to have its notice');
     await new Promise((r) => setTimeout(r, 2000));
 

@@ -1,43 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../db/audit.js';
+import { killWorkerProcess, startWorkerProcess } from './support/worker-process.js';
 import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
-
-/** The production worker entry point in its own process, so it can be killed like a real crash. */
-function startWorkerProcess(h: Harness): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bin/worker.ts')], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: h.taskQueue,
-      SMTP_URL: h.config.SMTP_URL,
-      PUBLIC_URL: h.baseUrl,
-      WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker running')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${output}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('a worker process killed between two steps', () => {
   let h: Harness;
@@ -47,7 +12,7 @@ describe('a worker process killed between two steps', () => {
     h = await startHarness({ worker: false });
   });
   afterAll(async () => {
-    if (worker && worker.exitCode === null && worker.signalCode === null) await kill(worker);
+    if (worker && worker.exitCode === null && worker.signalCode === null) await killWorkerProcess(worker);
     await h?.close();
   });
 
@@ -69,7 +34,7 @@ describe('a worker process killed between two steps', () => {
       (rows) => rows.length === 0,
     );
 
-    await kill(worker);
+    await killWorkerProcess(worker);
 
     // With no worker, the requests wait; they are not lost and not answered wrongly.
     const accepting = buyers.map((b) => b.api.post(`/api/statements/${id}/invitation/accept`));

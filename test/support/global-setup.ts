@@ -6,12 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDb } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
 import { workflowsPath } from '../../platform/worker.js';
+import { prepareTestDatabase } from './database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -67,13 +65,7 @@ export default async function setup(project: TestProject) {
   const dbName = `jd_test_${Date.now()}_${process.pid}`;
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
-  await migrateToLatest(databaseUrl);
-  // Need lines are checked against the official CPV and unit lists, as in production.
-  const dataDir = locateReferenceData();
-  if (!dataDir) throw new Error('Reference data (CPV 2008, UN/CEFACT Rec 20) not found: set REFERENCE_DATA_DIR to the shared data folder');
-  const db = createDb(databaseUrl, 2);
-  await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
-  await db.destroy();
+  await prepareTestDatabase(databaseUrl);
 
   // Bundling takes seconds; do it once and share the code with every test file's worker.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bundle-'));

@@ -2,21 +2,19 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { insertApiToken, newSecret } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
 import { insertOrganisation, insertUser } from '../../db/organisations.js';
 import type { Organisation, User } from '../../db/schema.js';
 import { startCaptureServer, type CaptureServer } from '../../mail/capture-server.js';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
 import { createWorker } from '../../platform/worker.js';
 import type { ServiceContext } from '../../services/context.js';
+import { prepareTestDatabase } from './database.js';
 
 let runtimeInstalled = false;
 function ensureRuntime() {
@@ -138,12 +136,7 @@ async function createFreshDatabase(runUrl: string): Promise<{ url: string }> {
   const url = new URL(runUrl);
   const name = `${url.pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
   url.pathname = `/${name}`;
-  await migrateToLatest(url.toString());
-  const dataDir = locateReferenceData();
-  if (!dataDir) throw new Error('Reference data not found: set REFERENCE_DATA_DIR to the shared data folder');
-  const db = createDb(url.toString(), 2);
-  await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
-  await db.destroy();
+  await prepareTestDatabase(url.toString());
   return { url: url.toString() };
 }
 
