@@ -71,10 +71,11 @@ async function main() {
         for (const url of m.text.match(/https?:\/\/\S+/g) ?? []) say(`   ${url}`);
       },
     });
-    stops.push(() => capture!.close());
   }
   const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
   stops.push(async () => mailer.close());
+  // After the mailer: the capture server waits for open SMTP connections before it closes.
+  if (capture) stops.push(() => capture.close());
 
   say('Starting the worker (bundling the workflows)...');
   const { worker, connection } = await createWorker({
