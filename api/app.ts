@@ -32,6 +32,8 @@ export interface AppOptions {
   secureCookies: boolean;
   /** Sign-in link requests per client address per 15 minutes. */
   signInRateLimit?: number;
+  /** Holds every JSON answer to its documented schema (tests); a mismatch is a 500. */
+  checkResponses?: boolean;
   /** Extra routers mounted before the API (the development mail viewer, the web application). */
   extraRoutes?: RequestHandler[];
 }
@@ -55,7 +57,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
 
   healthRoutes(app, { db: options.db, temporal: options.temporal, mailer: options.mailer });
 
-  const api = new ApiRoutes();
+  const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(options.db));
   authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit ?? 20 });
   organisationRoutes(api, ctx);

@@ -49,6 +49,12 @@ export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router = Router();
 
+  /**
+   * `checkResponses` (the tests turn it on) also holds every JSON answer to its documented
+   * schema, so the typed web client cannot be promised a shape the server does not send.
+   */
+  constructor(private readonly options: { checkResponses?: boolean } = {}) {}
+
   add<P extends ZodType = z.ZodObject<{}>, Q extends ZodType = z.ZodObject<{}>, B extends ZodType = z.ZodUndefined>(
     spec: RouteSpec<P, Q, B>,
   ): void {
@@ -108,10 +114,21 @@ export class ApiRoutes {
       });
       if (!reply || res.headersSent) return;
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+      if (this.options.checkResponses && reply.body !== undefined) checkResponse(spec, reply);
       if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     };
     this.router[spec.method](spec.path, handler);
+  }
+}
+
+function checkResponse(spec: RouteSpec<ZodType, ZodType, ZodType>, reply: Reply): void {
+  const documented = spec.responses[reply.status];
+  if (!documented) throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered ${reply.status}, which it does not document`);
+  if (!documented.schema || (documented.contentType ?? 'application/json') !== 'application/json') return;
+  const result = documented.schema.safeParse(reply.body);
+  if (!result.success) {
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered ${reply.status} with a body its schema refuses: ${JSON.stringify(zodProblems(result.error, ''))}`);
   }
 }
 

@@ -32,6 +32,11 @@ export async function setNameConsent(db: DbOrTx, c: { statementId: string; orgId
     .execute();
 }
 
+export async function findNameConsent(db: DbOrTx, statementId: string, orgId: string): Promise<boolean | null> {
+  const row = await db.selectFrom('consultation_name_consents').select('agreed').where('statement_id', '=', statementId).where('organisation_id', '=', orgId).executeTakeFirst();
+  return row?.agreed ?? null;
+}
+
 export async function namedOrgIds(db: DbOrTx, statementId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('consultation_name_consents').select('organisation_id').where('statement_id', '=', statementId).where('agreed', '=', true).execute();
   return new Set(rows.map((r) => r.organisation_id));

@@ -324,3 +324,113 @@ export const publicConsultationSchema = z
     answers: z.array(z.object({ number: z.int(), question: z.string(), answer: z.string(), answeredAt: z.string() })),
   })
   .meta({ id: 'PublicConsultation' });
+
+// The lead's side of the market consultation, and the approval of the statement text.
+
+export const rfiViewSchema = z
+  .object({ version: z.int().meta({ description: '0 before the lead sets any question' }), questions: z.array(z.object({ id: z.string(), text: z.string() })) })
+  .meta({ id: 'RequestForInformationView' });
+
+export const nameConsentViewSchema = z
+  .object({ organisationId: z.uuid(), named: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then not named)' }) })
+  .meta({ id: 'NameConsent' });
+
+export const consultationResponseViewSchema = z
+  .object({
+    supplier: z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), sme: z.boolean() }),
+    answers: z.record(z.string(), z.string()),
+    revision: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ConsultationResponse' });
+
+export const supplierQuestionViewSchema = z
+  .object({
+    number: z.int(),
+    question: z.string(),
+    askedAt: z.string(),
+    askedBy: z.object({ organisationId: z.uuid(), name: z.string() }),
+    answer: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+  })
+  .meta({ id: 'SupplierQuestionView' });
+
+export const questionAnsweredSchema = z
+  .object({ number: z.int(), question: z.string(), answer: z.string(), published: z.boolean() })
+  .meta({ id: 'QuestionAnswered' });
+
+export const supplierContactViewSchema = z
+  .object({
+    id: z.int(),
+    kind: z.string(),
+    supplier: z.object({ organisationId: z.uuid(), name: z.string() }).nullable(),
+    userId: z.uuid().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    at: z.string(),
+  })
+  .meta({ id: 'SupplierContact' });
+
+export const marketSummaryViewSchema = z
+  .object({
+    summaryId: z.string(),
+    summaryHash: z.string(),
+    computedAt: z.string(),
+    summary: z.object({
+      responses: z.int(),
+      smeResponses: z.int(),
+      smeShare: z.string().meta({ description: 'Decimal fraction with 4 places' }),
+      countries: z.array(z.object({ country: z.string(), responses: z.int() })),
+      answersPerQuestion: z.array(z.object({ questionId: z.string(), text: z.string(), answers: z.int() })),
+      questionsAsked: z.int(),
+      questionsAnswered: z.int(),
+    }),
+  })
+  .meta({ id: 'MarketSummary' });
+
+const approvalDecisions = ['approved', 'changes_requested'] as const;
+
+export const statementTextViewSchema = z
+  .object({
+    version: z.int(),
+    text: z.string(),
+    textHash: z.string(),
+    locale: z.string(),
+    createdAt: z.string(),
+    versions: z.array(z.object({ version: z.int(), textHash: z.string(), createdAt: z.string(), drafted: z.boolean().meta({ description: 'Drafted by the system (not edited by the lead)' }) })),
+    approvers: z
+      .array(z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), decision: z.enum(approvalDecisions).nullable() }))
+      .meta({ description: 'Who approves the current version, and what they decided on it' }),
+    decisions: z.array(
+      z.object({ version: z.int(), organisationId: z.uuid(), name: z.string(), decision: z.enum(approvalDecisions), comment: z.string().nullable(), at: z.string() }),
+    ),
+  })
+  .meta({ id: 'StatementText' });
+
+export const textRevisedSchema = z.object({ version: z.int(), textHash: z.string(), stage: z.enum(stages) }).meta({ id: 'StatementTextRevised' });
+export const approvalRecordedSchema = z
+  .object({ version: z.int(), decision: z.enum(['approve', 'request_changes']), stage: z.enum(stages) })
+  .meta({ id: 'ApprovalRecorded' });
+export const publishingSchema = z.object({ stage: z.enum(stages), publishing: z.boolean() }).meta({ id: 'Publishing' });
+
+export const signatoriesViewSchema = z
+  .object({
+    signatories: z.array(z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean(), joinedAt: z.string() })),
+    requests: z
+      .array(
+        z.object({
+          organisationId: z.uuid(),
+          name: z.string(),
+          country: z.string(),
+          status: z.enum(['pending', 'accepted', 'declined']),
+          requestedAt: z.string(),
+          decidedAt: z.string().nullable(),
+        }),
+      )
+      .meta({ description: 'Requests to sign late: for the lead buyer and Commission staff; the requester sees its own' }),
+  })
+  .meta({ id: 'Signatories' });
+
+export const signatoryRequestViewSchema = z
+  .object({ organisationId: z.uuid(), status: z.enum(['pending', 'accepted', 'declined']), publicationVersion: z.int().optional() })
+  .meta({ id: 'SignatoryRequest' });

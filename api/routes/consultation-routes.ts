@@ -4,6 +4,7 @@ import { getPublicConsultation, listOpenConsultations } from '../../services/con
 import {
   consentToNaming,
   getMarketSummary,
+  getNameConsent,
   getRfiQuestions,
   listConsultationResponses,
   listContacts,
@@ -12,12 +13,21 @@ import {
 import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
 import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
 import type { ServiceContext } from '../../services/context.js';
-import { openConsultationSummarySchema, publicConsultationSchema } from '../../services/views.js';
+import {
+  consultationResponseViewSchema,
+  marketSummaryViewSchema,
+  nameConsentViewSchema,
+  openConsultationSummarySchema,
+  publicConsultationSchema,
+  questionAnsweredSchema,
+  rfiViewSchema,
+  supplierContactViewSchema,
+  supplierQuestionViewSchema,
+} from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Market consultation'];
-const json = z.record(z.string(), z.unknown());
 const responseViewSchema = z.object({ answers: z.record(z.string(), z.string()), revision: z.int(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: 'SupplierResponseView' });
 const questionNumberParams = statementParams.extend({ number: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more') });
 
@@ -88,7 +98,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'The questions', schema: json } },
+    responses: { 200: { description: 'The questions', schema: rfiViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getRfiQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -100,8 +110,19 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: rfiQuestionsSchema,
-    responses: { 200: { description: 'Saved', schema: json } },
+    responses: { 200: { description: 'Saved', schema: rfiViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await setRfiQuestions(ctx, principal, params.statementId, body.questions, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/name-consent',
+    summary: 'Whether the signed-in buyer agreed to be named on the public consultation page',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The decision', schema: nameConsentViewSchema } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getNameConsent(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
   api.add({
@@ -112,7 +133,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: z.object({ agree: z.boolean({ error: 'must be true or false' }) }),
-    responses: { 200: { description: 'Recorded', schema: json } },
+    responses: { 200: { description: 'Recorded', schema: nameConsentViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToNaming(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
   });
 
@@ -123,7 +144,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Responses', schema: z.array(json) } },
+    responses: { 200: { description: 'Responses', schema: z.array(consultationResponseViewSchema) } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -134,7 +155,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Questions', schema: z.array(json) } },
+    responses: { 200: { description: 'Questions', schema: z.array(supplierQuestionViewSchema) } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await listSupplierQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -146,7 +167,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: questionNumberParams,
     body: leadAnswerSchema,
-    responses: { 200: { description: 'Answered and published', schema: json } },
+    responses: { 200: { description: 'Answered and published', schema: questionAnsweredSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await answerSupplierQuestion(ctx, principal, params.statementId, params.number, body.answer, requestMeta(req)) }),
   });
 
@@ -158,7 +179,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     query: pageQuery,
-    responses: { 200: { description: 'Contacts, oldest first', schema: z.array(json) } },
+    responses: { 200: { description: 'Contacts, oldest first', schema: z.array(supplierContactViewSchema) } },
     handler: async ({ principal, params, query, req }) => ({ status: 200, body: await listContacts(ctx, principal, params.statementId, query, requestMeta(req)) }),
   });
 
@@ -169,7 +190,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Responses, share of SMEs, countries, answers per question', schema: json } },
+    responses: { 200: { description: 'Responses, share of SMEs, countries, answers per question', schema: marketSummaryViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getMarketSummary(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 }

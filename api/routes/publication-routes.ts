@@ -3,7 +3,16 @@ import type { ServiceContext } from '../../services/context.js';
 import { atomFeed, getOcdsReleasePackage, getPublishedStatement, listPublishedStatements } from '../../services/publication/public-statements.js';
 import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
 import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
-import { publishedStatementSchema, publishedStatementSummarySchema } from '../../services/views.js';
+import {
+  approvalRecordedSchema,
+  publishedStatementSchema,
+  publishedStatementSummarySchema,
+  publishingSchema,
+  signatoriesViewSchema,
+  signatoryRequestViewSchema,
+  statementTextViewSchema,
+  textRevisedSchema,
+} from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
@@ -27,7 +36,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'The text', schema: json } },
+    responses: { 200: { description: 'The text', schema: statementTextViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getStatementText(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -42,7 +51,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       text: z.string().trim().min(20, 'must be at least 20 characters').max(50_000, 'must be at most 50000 characters'),
       expectedVersion: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
     }),
-    responses: { 200: { description: 'The new version', schema: json } },
+    responses: { 200: { description: 'The new version', schema: textRevisedSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await reviseStatementText(ctx, principal, params.statementId, body, requestMeta(req)) }),
   });
 
@@ -54,7 +63,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: approvalDecisionSchema,
-    responses: { 200: { description: 'Recorded', schema: json } },
+    responses: { 200: { description: 'Recorded', schema: approvalRecordedSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideApproval(ctx, principal, params.statementId, body, requestMeta(req)) }),
   });
 
@@ -66,7 +75,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 202: { description: 'Publication follows', schema: json } },
+    responses: { 202: { description: 'Publication follows', schema: publishingSchema } },
     handler: async ({ principal, params, req }) => ({ status: 202, body: await proceedWithoutMissing(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -77,7 +86,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Signatories', schema: json } },
+    responses: { 200: { description: 'Signatories', schema: signatoriesViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getSignatories(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -88,7 +97,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 202: { description: 'Asked; the lead buyer decides', schema: json } },
+    responses: { 202: { description: 'Asked; the lead buyer decides', schema: signatoryRequestViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 202, body: await requestToSign(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -100,7 +109,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams.extend({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
     body: z.object({ accept: z.boolean({ error: 'must be true or false' }) }),
-    responses: { 200: { description: 'Decided', schema: json } },
+    responses: { 200: { description: 'Decided', schema: signatoryRequestViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideSignatory(ctx, principal, params.statementId, params.organisationId, body.accept, requestMeta(req)) }),
   });
 

@@ -1,5 +1,5 @@
 import { appendAudit } from '../../db/audit.js';
-import { findConsultation, latestMarketSummary, listResponses, listSupplierContacts, saveRfiQuestions, setNameConsent } from '../../db/consultation.js';
+import { findConsultation, findNameConsent, latestMarketSummary, listResponses, listSupplierContacts, saveRfiQuestions, setNameConsent } from '../../db/consultation.js';
 import type { Principal } from '../../domain/authorization.js';
 import type { RfiQuestion } from '../../domain/consultation.js';
 import { DomainError } from '../../domain/errors.js';
@@ -34,6 +34,11 @@ export async function consentToNaming(ctx: ServiceContext, principal: Principal,
     await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: principal.userId, actorOrgId: principal.orgId, action: 'name_consent_given', data: { organisationId: principal.orgId, agreed: agree }, at: new Date() });
   });
   return { organisationId: principal.orgId, named: agree };
+}
+
+export async function getNameConsent(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
+  await authorizeStatement(ctx, principal, statementId, 'consentToNaming', meta);
+  return { organisationId: principal.orgId, named: await findNameConsent(ctx.db, statementId, principal.orgId) };
 }
 
 export async function listConsultationResponses(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {

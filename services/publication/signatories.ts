@@ -24,7 +24,9 @@ export async function decideSignatory(ctx: ServiceContext, principal: Principal,
 export async function getSignatories(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'view', meta);
   const signatories = await listSignatories(ctx.db, statementId);
-  const requests = facts.leadOrgId === principal.orgId || principal.orgKind === 'commission' || principal.isAdmin ? await listSignatoryRequests(ctx.db, statementId) : [];
+  const seesAll = facts.leadOrgId === principal.orgId || principal.orgKind === 'commission' || principal.isAdmin;
+  // Another buyer follows its own request only: who else asked stays with the lead.
+  const requests = (await listSignatoryRequests(ctx.db, statementId)).filter((r) => seesAll || r.organisation_id === principal.orgId);
   return {
     signatories: signatories.map((s) => ({ organisationId: s.organisationId, name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late, joinedAt: s.joinedAt.toISOString() })),
     requests: requests.map((r) => ({ organisationId: r.organisation_id, name: r.name, country: r.country.trim(), status: r.status, requestedAt: r.requested_at.toISOString(), decidedAt: r.decided_at?.toISOString() ?? null })),

@@ -1,4 +1,5 @@
 import { contentHash } from '../../db/canonical-json.js';
+import { findOrganisations } from '../../db/organisations.js';
 import { findStatementText, insertTextDraft, listApprovals, listStatementTextVersions } from '../../db/publication.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
@@ -18,6 +19,7 @@ export async function getStatementText(ctx: ServiceContext, principal: Principal
   const current = await findStatementText(ctx.db, statementId);
   if (!current) throw new DomainError('not_found', 'No statement text has been drafted yet: it is drafted when the market consultation closes');
   const [versions, approvals, live] = await Promise.all([listStatementTextVersions(ctx.db, statementId), listApprovals(ctx.db, statementId), marketState(ctx, statementId)]);
+  const organisations = new Map((await findOrganisations(ctx.db, live.approvers)).map((o) => [o.id, o]));
   return {
     version: current.version,
     text: current.text,
@@ -25,7 +27,12 @@ export async function getStatementText(ctx: ServiceContext, principal: Principal
     locale: current.locale,
     createdAt: current.created_at.toISOString(),
     versions: versions.map((v) => ({ version: v.version, textHash: v.text_hash, createdAt: v.created_at.toISOString(), drafted: v.created_by === null })),
-    approvers: live.approvers.map((orgId) => ({ organisationId: orgId, decision: live.decisions[orgId] ?? null })),
+    approvers: live.approvers.map((orgId) => ({
+      organisationId: orgId,
+      name: organisations.get(orgId)?.name ?? orgId,
+      country: organisations.get(orgId)?.country.trim() ?? '',
+      decision: live.decisions[orgId] ?? null,
+    })),
     decisions: approvals.map((a) => ({ version: a.text_version, organisationId: a.organisation_id, name: a.name, decision: a.decision, comment: a.comment, at: a.decided_at.toISOString() })),
   };
 }

@@ -77,7 +77,7 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
   const baseUrl = `http://127.0.0.1:${port}`;
   config = { ...config, PUBLIC_URL: baseUrl };
   const ctx: ServiceContext = { db, temporal, config, logger };
-  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1000 });
+  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1000, checkResponses: true });
   holder.handler = app as never;
 
   let worker: { worker: Worker; run: Promise<void>; close: () => Promise<void> } | undefined;

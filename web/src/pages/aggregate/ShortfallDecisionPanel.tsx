@@ -5,15 +5,10 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
 import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { localInput } from '../../forms/date-input';
 
 type Decision = 'extend' | 'proceed' | 'abandon';
 const decisions: readonly Decision[] = ['extend', 'proceed', 'abandon'];
-
-/** "YYYY-MM-DDTHH:mm" in local time, for a datetime-local field. */
-function localInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 /**
  * The lead buyer's answer to a shortfall: reopen the needs assessment until a new deadline

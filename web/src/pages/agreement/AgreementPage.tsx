@@ -11,6 +11,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useLoad } from '../needs/load';
 import { TermsForm } from './TermsForm';
+import { localInput } from '../../forms/date-input';
 
 type Agreement = Schemas['Agreement'];
 
@@ -22,12 +23,6 @@ async function getAgreement(statementId: string): Promise<Agreement | null> {
     if (asProblem(error).status === 404) return null;
     throw error;
   }
-}
-
-/** "YYYY-MM-DDTHH:mm" in local time, for a datetime-local field. */
-function localInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /**

@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StageStepper } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
-import type { FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { getOverview, getStatement, useLoad, type NeedsOverview } from './load';
 
 /** Stages the lead can close early (the others end on their own). */
@@ -20,12 +19,6 @@ const deadlineStages = ['needs_assessment', 'confirmation', 'market_engagement',
 
 /** Who still has to act in a stage. */
 const awaiting: Record<string, string[]> = { needs_assessment: ['invited', 'joined'], confirmation: ['submitted'] };
-
-/** "YYYY-MM-DDTHH:mm" in local time, for a datetime-local field. */
-function localInput(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
 
 /**
  * The lead buyer follows who has done what in the needs assessment and the confirmation:
@@ -138,7 +131,7 @@ export default function NeedsOverviewPage() {
           {isLead && stage && deadlineStages.includes(stage) && overview.deadline ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('overview.manageTitle')}</h2>
-              <ExtendDeadlinePanel statement={statement} deadline={overview.deadline} onDone={done} />
+              <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} />
               {(closable as readonly string[]).includes(stage) ? <CloseStagePanel statement={statement} overview={overview} onDone={done} /> : null}
             </section>
           ) : null}
@@ -214,77 +207,6 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
         </tbody>
       </table>
     </div>
-  );
-}
-
-function ExtendDeadlinePanel({ statement, deadline, onDone }: { statement: Statement; deadline: string; onDone: (text: string) => Promise<void> }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const { sessionExpired } = useSession();
-  const [value, setValue] = useState(() => localInput(new Date(Math.max(Date.parse(deadline), Date.now()) + 7 * 86_400_000)));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLDivElement | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const at = new Date(value);
-    setProblem(undefined);
-    if (!value || Number.isNaN(at.getTime())) {
-      setErrors([{ path: 'deadline', message: t('actions.errors.dateTime') }]);
-      requestAnimationFrame(() => ref.current?.focus());
-      return;
-    }
-    if (at.getTime() <= Date.parse(deadline)) {
-      setErrors([{ path: 'deadline', message: t('overview.extend.later', { deadline: format.dateTime(deadline) }) }]);
-      requestAnimationFrame(() => ref.current?.focus());
-      return;
-    }
-    setBusy(true);
-    setErrors([]);
-    try {
-      await call(api.POST('/api/statements/{statementId}/deadline', { params: { path: { statementId: statement.id } }, body: { deadline: at.toISOString() } }));
-      await onDone(t('overview.extend.done', { deadline: format.dateTime(at.toISOString()) }));
-    } catch (error) {
-      const p = asProblem(error);
-      if (p.status === 401) sessionExpired();
-      setProblem(p);
-      setErrors(p.errors.map((e) => ({ path: e.field, message: e.rule, fromServer: true })));
-      requestAnimationFrame(() => ref.current?.focus());
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <section className="action-panel" aria-labelledby="extend-heading">
-      <h3 id="extend-heading">{t('overview.extend.title')}</h3>
-      <p>{t('overview.extend.intro')}</p>
-      <form noValidate onSubmit={(e) => void submit(e)} className="form form--compact">
-        <ErrorSummary
-          problem={problem}
-          fieldErrors={errors}
-          summaryRef={ref}
-          scope="extend"
-          labelFor={(path) => (path === 'deadline' ? t('overview.extend.deadline') : undefined)}
-        />
-        <TextField
-          path="deadline"
-          scope="extend"
-          type="datetime-local"
-          label={t('overview.extend.deadline')}
-          hint={t('overview.extend.hint', { deadline: format.dateTime(deadline) })}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={errors.find((e) => e.path === 'deadline')}
-        />
-        <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
-          {t('overview.extend.submit')}
-        </button>
-      </form>
-    </section>
   );
 }
 

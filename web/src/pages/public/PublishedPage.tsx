@@ -1,11 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../api/client';
+import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
 import { formatCpv } from '../statement/cpv';
+import { AskToSignPanel } from './AskToSignPanel';
 import { PublicDemand } from './PublicDemand';
 import { feedPath } from './PublishedListPage';
 import { usePublic } from './usePublic';
@@ -15,6 +17,7 @@ export default function PublishedPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const statementId = useParams().statementId ?? '';
+  const { session } = useSession();
   const { data, problem } = usePublic(
     () => call(api.GET('/api/public/statements/{statementId}', { params: { path: { statementId } } })),
     statementId,
@@ -74,6 +77,8 @@ export default function PublishedPage() {
           ))}
         </ul>
       </section>
+
+      {session.status === 'signedIn' && session.me.organisation.kind === 'buyer' ? <AskToSignPanel statementId={data.statementId} me={session.me} /> : null}
 
       <PublicDemand demand={data.demand} />
 

@@ -23,6 +23,14 @@ export function needsLinksFor(statement: Statement, isLead: boolean, mine: Parti
     /** The joint procurement agreement of a published statement: the lead and its signatories. */
     agreement: stage === 'published' && (isLead || Boolean(mine && mine.status === 'confirmed')),
     agreementLead: stage === 'published' && isLead,
+    /** The market consultation: the lead sets the request for information early and runs it; the buyers taking part follow it. */
+    market:
+      (isLead && !ended && stage !== 'approval' && stage !== 'published') ||
+      (['market_engagement', 'approval', 'published'].includes(stage) && Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
+    runMarket: isLead && stage === 'market_engagement',
+    /** The statement text: approved by the lead and the buyers that confirmed; read by those still taking part. */
+    approval: ['approval', 'published'].includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
+    approve: stage === 'approval' && (isLead || mine?.status === 'confirmed'),
   };
 }
 
@@ -60,6 +68,30 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
           <p>{links.decideShortfall ? t('actions.demand.shortfallIntro') : t('actions.demand.intro')}</p>
           <Link className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`} to={`${base}/demand`}>
             {links.decideShortfall ? t('actions.demand.shortfallLink') : t('actions.demand.link')}
+          </Link>
+        </section>
+      ) : null}
+      {links.approval ? (
+        <section className={`action-panel${links.approve ? ' action-panel--highlight' : ''}`} aria-labelledby="approval-heading">
+          <h3 id="approval-heading">{links.approve ? t('actions.approval.approveTitle') : t('actions.approval.title')}</h3>
+          <p>
+            {links.approve ? t('actions.approval.approveIntro') : t('actions.approval.intro')}
+            {links.approve && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
+          </p>
+          <Link className={`button ${links.approve ? 'button--primary' : 'button--secondary'}`} to={`${base}/approval`}>
+            {links.approve ? t('actions.approval.approveLink') : t('actions.approval.link')}
+          </Link>
+        </section>
+      ) : null}
+      {links.market ? (
+        <section className={`action-panel${links.runMarket ? ' action-panel--highlight' : ''}`} aria-labelledby="market-heading">
+          <h3 id="market-heading">{links.runMarket ? t('actions.market.runTitle') : t('actions.market.title')}</h3>
+          <p>
+            {links.runMarket ? t('actions.market.runIntro') : ['market_engagement', 'approval', 'published'].includes(statement.stage) ? t('actions.market.intro') : t('actions.market.introEarly')}
+            {links.runMarket && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
+          </p>
+          <Link className={`button ${links.runMarket ? 'button--primary' : 'button--secondary'}`} to={`${base}/market`}>
+            {links.runMarket ? t('actions.market.runLink') : t('actions.market.link')}
           </Link>
         </section>
       ) : null}
