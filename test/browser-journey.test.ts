@@ -5,9 +5,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
 import { insertApiToken, newSecret } from '../db/credentials.js';
+import { markEmailVerified } from '../db/organisations.js';
 import { ApiClient, makeActor, makeOrganisation, makeUser, startHarness, until, type Harness } from './support/harness.js';
-import { publish } from './support/published-statement.js';
-import { chooseSuggestion, money, moneyPattern, Person, plainText, requireWebBuild } from './support/journey.js';
+import { chooseSuggestion, money, moneyPattern, Person, plain, plainText, requireWebBuild } from './support/journey.js';
 import { webT, type WebLocale } from './support/web-i18n.js';
 
 /**
@@ -27,6 +27,10 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
 interface Cast {
   lead: Person;
   buyers: Person[];
+  /** A supplier subscribed to the statement's CPV code, told by e-mail when the consultation opens. */
+  supplier: Person;
+  /** A buyer that did not take part and asks to sign the published statement. */
+  lateBuyer: Person;
 }
 
 const year = new Date().getFullYear();
@@ -39,6 +43,12 @@ const content = {
     question: 'Do you need charging equipment on site?',
     lines: ['Electric wheel loader, 5 t class', 'Electric wheel loader, 8 t class', 'Compact electric wheel loader'],
     justification: 'The market dialogue showed that three cities are enough for the makers.',
+    rfi: 'What lead time do you need for the first machines?',
+    response: 'Eight months from the order.',
+    supplierQuestion: 'May the machines be leased rather than bought?',
+    answer: 'Yes: leasing for the whole term is acceptable.',
+    changes: 'Please say that deliveries may be split over two years.',
+    revision: 'Deliveries may be split over two years.',
   },
   fr: {
     title: 'Chargeuses sur pneus à zéro émission',
@@ -46,6 +56,25 @@ const content = {
     question: 'Avez-vous besoin de bornes de recharge sur le chantier ?',
     lines: ['Chargeuse électrique, classe 5 t', 'Chargeuse électrique, classe 8 t', 'Chargeuse électrique compacte'],
     justification: 'Le dialogue avec le marché a montré que trois villes suffisent aux fabricants.',
+    rfi: 'Quel délai de livraison proposez-vous pour les premières machines ?',
+    response: 'Huit mois à compter de la commande.',
+    supplierQuestion: 'Les machines peuvent-elles être louées plutôt qu’achetées ?',
+    answer: 'Oui : la location sur toute la durée est acceptable.',
+    changes: 'Merci de préciser que les livraisons peuvent être réparties sur deux ans.',
+    revision: 'Les livraisons peuvent être réparties sur deux années.',
+  },
+  de: {
+    title: 'Emissionsfreie Radlader',
+    description: 'Batterieelektrische Radlader für städtische Baustellen, Lieferung ab nächstem Jahr.',
+    question: 'Brauchen Sie Ladestationen auf der Baustelle?',
+    lines: ['Elektrischer Radlader, 5-t-Klasse', 'Elektrischer Radlader, 8-t-Klasse', 'Kompakter elektrischer Radlader'],
+    justification: 'Der Marktdialog hat gezeigt, dass drei Städte für die Hersteller ausreichen.',
+    rfi: 'Welche Lieferzeit brauchen Sie für die ersten Maschinen?',
+    response: 'Acht Monate ab Bestellung.',
+    supplierQuestion: 'Dürfen die Maschinen geleast statt gekauft werden?',
+    answer: 'Ja: Leasing über die gesamte Laufzeit ist zulässig.',
+    changes: 'Bitte ergänzen, dass die Lieferungen auf zwei Jahre verteilt werden können.',
+    revision: 'Die Lieferungen können auf zwei Jahre verteilt werden.',
   },
 } as const;
 
@@ -58,7 +87,7 @@ const demand = [
 const totalValue = 4 * 450_000 + 2 * 400_000 + 3 * 420_000; // 3,860,000
 const minTotalValue = 5_000_000;
 
-/** The same person as an API client with a token of their own, for the steps that have no page yet. */
+/** The same person as an API client with a token of their own, to set up what the journey does not show (the supplier's subscription). */
 async function apiActor(h: Harness, person: Person): Promise<Actor> {
   const user = await h.db.selectFrom('users').selectAll().where('email', '=', person.email).executeTakeFirstOrThrow();
   const org = await h.db.selectFrom('organisations').selectAll().where('id', '=', user.organisation_id).executeTakeFirstOrThrow();
@@ -67,11 +96,11 @@ async function apiActor(h: Harness, person: Person): Promise<Actor> {
   return { org, user, api: new ApiClient(h.baseUrl, { bearer: secret }) } as Actor;
 }
 
-describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser (%s)', (locale) => {
+describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a browser (%s)', (locale) => {
   let h: Harness;
   let browser: Browser;
   let cast: Cast;
-  const words = content[locale as 'en' | 'fr'];
+  const words = content[locale];
   const tag = randomUUID().slice(0, 6);
   const shots = { prefix: `journey-${locale}`, n: 0 };
   let statementUrl = '';
@@ -101,7 +130,17 @@ describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser
     }
     // The lead's browser speaks English: in French, the choice is made on the sign-in page.
     const lead = await Person.open(browser, h, { name: leadOrg.name, email: leadUser.email, locale, browserLocale: 'en-GB', shots });
-    cast = { lead, buyers };
+    const supplierOrg = await makeOrganisation(h, { kind: 'supplier', name: `Nordic Loader Works ${tag}`, country: 'SE', sme: true });
+    const supplierUser = await makeUser(h, supplierOrg.id, { label: `Sara Supplier ${tag}`, email: `sales-${tag}@loaders.test`, locale: accountLocale });
+    // A supplier that registered earlier (its address confirmed) and subscribed to the CPV code.
+    await markEmailVerified(h.db, supplierUser.id);
+    const supplier = await Person.open(browser, h, { name: supplierOrg.name, email: supplierUser.email, locale, shots });
+    const subscribed = await (await apiActor(h, supplier)).api.put('/api/me/subscription', { cpvPrefixes: ['4326'], countries: [] });
+    expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(200);
+    const lateOrg = await makeOrganisation(h, { kind: 'buyer', name: `City of Vienna ${tag}`, country: 'AT' });
+    const lateUser = await makeUser(h, lateOrg.id, { label: `Late Buyer ${tag}`, email: `late-${tag}@wien.test`, locale: accountLocale, roles: ['signatory'] });
+    const lateBuyer = await Person.open(browser, h, { name: lateOrg.name, email: lateUser.email, locale, shots });
+    cast = { lead, buyers, supplier, lateBuyer };
   });
 
   afterAll(async () => {
@@ -356,12 +395,175 @@ describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser
     await lead.visit('after the shortfall decision', 'aggregate-proceeded');
   });
 
-  it('lets the lead start the agreement, the buyers become parties, the lead propose the terms, and everyone sign', async () => {
-    // Market engagement and approval have no pages yet: the lead closes the market engagement and
-    // every confirmed buyer approves the statement text through the API, and the real approval
-    // stage publishes it (see published-statement.ts).
+  it('lets the lead set the request for information and a buyer agree to be named on the public page', async () => {
+    const { lead } = cast;
+    const t = lead.t;
+    await lead.page.goto(statementUrl);
+    await lead.page.getByRole('link', { name: t('actions.market.runLink') }).click();
+    await lead.heading(t('market.title')).waitFor();
+    await lead.visit('market consultation, before any question', 'market-empty');
+    // A question too short: the error is beside the field.
+    await lead.page.getByRole('button', { name: t('market.rfi.add') }).click();
+    const question = lead.page.getByLabel(t('market.rfi.question', { n: 1 }), { exact: true });
+    await question.fill('?');
+    await lead.page.getByRole('button', { name: t('market.rfi.save') }).click();
+    await lead.page.getByRole('alert').filter({ hasText: t('market.rfi.errors.tooShort', { min: 3 }) }).waitFor();
+    expect(await describedBy(question)).toContain(t('market.rfi.errors.tooShort', { min: 3 }));
+    await question.fill(words.rfi);
+    await lead.page.getByRole('button', { name: t('market.rfi.save') }).click();
+    await lead.status(t('market.rfi.saved', { count: 1 })).waitFor();
+    await lead.visit('request for information saved', 'market-rfi');
+
+    const buyer = cast.buyers[0]!;
+    await buyer.page.goto(statementUrl);
+    await buyer.page.getByRole('link', { name: buyer.t('actions.market.link') }).click();
+    await buyer.heading(buyer.t('market.title')).waitFor();
+    await buyer.page.getByText(words.rfi).waitFor();
+    await buyer.page.getByLabel(buyer.t('market.consent.agree')).check();
+    await buyer.page.getByRole('button', { name: buyer.t('market.consent.save') }).click();
+    await buyer.status(buyer.t('market.consent.savedNamed')).waitFor();
+    await buyer.visit('market consultation (buyer), named', 'market-buyer');
+    // The lead alone follows suppliers: a buyer's page has no responses or questions.
+    expect(await buyer.page.getByRole('heading', { name: buyer.t('market.responses.title') }).count()).toBe(0);
+  });
+
+  it('lets a subscribed supplier follow the e-mailed link, sign in, answer the request for information and ask a question', async () => {
+    const { supplier } = cast;
+    const t = supplier.t;
+    const id = statementUrl.split('/').at(-1)!;
+    // The consultation opened when the lead proceeded: the subscriber was told, with a link.
+    const messages = await h.mail.waitFor((all) => all.some((m) => m.to.includes(supplier.email) && m.text.includes(`/consultations/${id}`)), 60_000);
+    const mail = messages.find((m) => m.to.includes(supplier.email) && m.text.includes(`/consultations/${id}`))!;
+    const link = new RegExp(`https?://\\S+/consultations/${id}`).exec(mail.text)![0];
+    await signInWithMail(supplier.page, h, supplier.email, { locale });
+    await supplier.page.goto(new URL(link).pathname);
+    await supplier.heading(words.title).waitFor();
+    // The buyer that agreed is named; the others are counted.
+    await supplier.page.getByText(cast.buyers[0]!.name).first().waitFor();
+    await supplier.page.getByText(supplier.t('public.demand.unnamed', { count: 2 })).waitFor();
+    await supplier.page.getByLabel(words.rfi).fill(words.response);
+    await supplier.page.getByRole('button', { name: t('supplier.response.submit') }).click();
+    await supplier.page.getByRole('status').filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') }).waitFor();
+    await supplier.page.getByLabel(t('supplier.question.label')).fill(words.supplierQuestion);
+    await supplier.page.getByRole('button', { name: t('supplier.question.submit') }).click();
+    await supplier.page.getByRole('status').filter({ hasText: t('supplier.question.asked', { number: '1' }) }).waitFor();
+    await supplier.visit('consultation answered (supplier)', 'supplier-consultation');
+  });
+
+  it('lets the lead read the response, answer the question for every supplier, and close the consultation', async () => {
+    const { lead, supplier } = cast;
+    const t = lead.t;
+    await lead.page.reload();
+    await lead.heading(t('market.title')).waitFor();
+    expect(await plainText(lead.page.getByTestId('response-count'))).toBe('1');
+    const response = lead.page.getByRole('listitem').filter({ has: lead.page.getByRole('heading', { name: supplier.name }) });
+    expect(await plainText(response)).toContain(words.response);
+    const question = lead.page.getByRole('listitem').filter({ has: lead.page.getByRole('heading', { name: t('market.questions.number', { number: 1 }) }) });
+    expect(await plainText(question)).toContain(words.supplierQuestion);
+    expect(await plainText(question)).toContain(supplier.name);
+    // An empty answer: the error is beside the field.
+    await lead.page.getByRole('button', { name: t('market.questions.submit', { number: 1 }) }).click();
+    await lead.page.getByRole('alert').filter({ hasText: t('market.questions.errors.answerRequired') }).waitFor();
+    await lead.visit('market consultation with a response and a question', 'market-lead');
+    await lead.page.getByLabel(t('market.questions.answerLabel', { number: 1 })).fill(words.answer);
+    await lead.page.getByRole('button', { name: t('market.questions.submit', { number: 1 }) }).click();
+    await lead.status(t('market.questions.published', { number: 1 })).waitFor();
+
+    // The answer is public, and does not name who asked.
+    await supplier.page.reload();
+    await supplier.page.getByText(words.answer).waitFor();
+    const answers = supplier.page.getByRole('region', { name: supplier.t('public.consultation.answers') });
+    if (await answers.count()) expect(await plainText(answers)).not.toContain(supplier.name);
+
+    await lead.page.getByRole('button', { name: t('market.close.open') }).click();
+    await lead.page.getByRole('button', { name: t('market.close.confirm'), exact: true }).click();
+    await lead.status(t('market.close.done')).waitFor();
+    await lead.page.getByTestId('market-stage').filter({ hasText: t('stage.approval') }).waitFor();
+    // The summary is stored as the consultation closes.
+    await lead.reloadUntil(lead.page.getByTestId('market-summary'));
+    const share = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(1);
+    expect(await plainText(lead.page.getByTestId('market-summary'))).toContain(plain(t('market.summary.smeValue', { count: 1, share })));
+    await lead.visit('market summary', 'market-summary');
+  });
+
+  it('lets a buyer ask for changes, the lead revise the text, and everyone approve the new version: the statement is published', async () => {
     const { lead, buyers } = cast;
-    await publish(h, statementUrl.split('/').at(-1)!, await apiActor(h, lead), await Promise.all(buyers.map((b) => apiActor(h, b))));
+    const asker = buyers[0]!;
+    const t = asker.t;
+    await asker.page.goto(statementUrl);
+    await asker.reloadUntil(asker.page.getByRole('link', { name: t('actions.approval.approveLink') }));
+    await asker.page.getByRole('link', { name: t('actions.approval.approveLink') }).click();
+    await asker.heading(t('approval.title')).waitFor();
+    await asker.page.getByTestId('statement-text').filter({ hasText: words.title }).waitFor();
+    // No choice, then changes without a comment: each error is announced and beside its field.
+    await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
+    await asker.page.getByRole('alert').filter({ hasText: t('approval.decide.errors.choose') }).waitFor();
+    await asker.page.getByLabel(t('approval.decide.option.request_changes')).check();
+    await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
+    await asker.page.getByRole('alert').filter({ hasText: t('approval.decide.errors.commentRequired') }).waitFor();
+    expect(await describedBy(asker.page.getByLabel(t('approval.decide.comment'), { exact: true }))).toContain(t('approval.decide.errors.commentRequired'));
+    await asker.visit('approval with errors', 'approval-errors');
+    await asker.page.getByLabel(t('approval.decide.comment'), { exact: true }).fill(words.changes);
+    await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
+    await asker.status(t('approval.decide.doneChanges', { version: '1' })).waitFor();
+
+    // The lead reads the comment and revises the text: version 2, and every approval starts again.
+    const lt = lead.t;
+    await lead.page.goto(`${statementUrl}/approval`);
+    await lead.heading(lt('approval.title')).waitFor();
+    await lead.page.getByText(words.changes).waitFor();
+    await lead.visit('approval (lead) with a change request', 'approval-lead');
+    await lead.page.getByRole('button', { name: lt('approval.revise.open') }).click();
+    const text = lead.page.getByLabel(lt('approval.revise.label'), { exact: true });
+    await text.fill(`${await text.inputValue()}\n\n${words.revision}`);
+    await lead.page.getByRole('button', { name: lt('approval.revise.submit', { version: '2' }) }).click();
+    await lead.status(lt('approval.revise.done', { version: '2' })).waitFor();
+    expect(await plainText(lead.page.getByTestId('text-version'))).toBe('2');
+    await lead.page.getByTestId('statement-text').filter({ hasText: words.revision }).waitFor();
+
+    // The approvers are the buyers that confirmed needs: the lead, which has none here, does not decide.
+    expect(await lead.page.getByRole('button', { name: lt('approval.decide.submit') }).count()).toBe(0);
+    const approvers = lead.page.getByRole('region', { name: lt('approval.approvers.title', { version: '2' }) }).first();
+    for (const b of buyers) expect(await plainText(approvers.getByRole('row', { name: new RegExp(b.name) }))).toContain(lt('approval.decision.waiting'));
+
+    // Every buyer approves version 2, the first with the keyboard.
+    for (const [i, buyer] of buyers.entries()) {
+      await buyer.page.goto(`${statementUrl}/approval`);
+      await buyer.heading(buyer.t('approval.title')).waitFor();
+      await buyer.page.getByTestId('statement-text').filter({ hasText: words.revision }).waitFor();
+      const approve = buyer.page.getByLabel(buyer.t('approval.decide.option.approve'));
+      if (i === 0) {
+        await approve.focus();
+        await buyer.page.keyboard.press('Space');
+        expect(await approve.isChecked()).toBe(true);
+      } else {
+        await approve.check();
+      }
+      await buyer.page.getByRole('button', { name: buyer.t('approval.decide.submit') }).click();
+      await buyer.status(buyer.t('approval.decide.doneApproved', { version: '2' })).waitFor();
+      if (i === 2) await buyer.visit('approval (phone)', 'phone-approval');
+    }
+    await lead.reloadUntil(lead.page.getByText(lt('approval.published')));
+    const signatories = lead.page.getByRole('region', { name: lt('approval.signatories.title') });
+    for (const b of buyers) await signatories.getByText(b.name).waitFor();
+    await lead.visit('published (lead)', 'approval-published');
+  });
+
+  it('shows the supplier the published statement with its signatories', async () => {
+    const { supplier } = cast;
+    const t = supplier.t;
+    await supplier.page.goto('/published');
+    await supplier.page.getByRole('link', { name: words.title }).first().click();
+    await supplier.heading(words.title).waitFor();
+    await supplier.page.getByText(words.revision).waitFor();
+    for (const b of cast.buyers) await supplier.page.getByRole('listitem').filter({ hasText: b.name }).first().waitFor();
+    // A supplier is not offered to sign.
+    expect(await supplier.page.getByRole('button', { name: t('public.sign.submit') }).count()).toBe(0);
+    await supplier.visit('published statement (supplier)', 'supplier-published');
+  });
+
+  it('lets the lead start the agreement, the buyers become parties, the lead propose the terms, and everyone sign', async () => {
+    const { lead, buyers } = cast;
     const t = lead.t;
     await lead.page.goto(statementUrl);
     await lead.page.getByRole('link', { name: t('actions.agreement.link') }).click();
@@ -409,8 +611,29 @@ describe.each<WebLocale>(['en', 'fr'])('the joint statement journey in a browser
     await lead.visit('agreement in force', 'agreement-in-force');
   });
 
+  it('lets a buyer that did not take part ask to sign the published statement, and the lead accept it: a new version names it', async () => {
+    const { lead, lateBuyer } = cast;
+    const t = lateBuyer.t;
+    await signInWithMail(lateBuyer.page, h, lateBuyer.email, { locale });
+    await lateBuyer.page.goto(`/published/${statementUrl.split('/').at(-1)}`);
+    await lateBuyer.heading(words.title).waitFor();
+    await lateBuyer.page.getByRole('button', { name: t('public.sign.submit') }).click();
+    await lateBuyer.status(t('public.sign.asked')).waitFor();
+    await lateBuyer.visit('asked to sign', 'late-signatory-asked');
+
+    const lt = lead.t;
+    await lead.page.goto(`${statementUrl}/approval`);
+    await lead.page.getByRole('button', { name: lt('approval.signatories.accept', { name: lateBuyer.name }) }).click();
+    await lead.status(lt('approval.signatories.accepted', { name: lateBuyer.name, version: '2' })).waitFor();
+    await lead.visit('late signatory accepted', 'late-signatory-accepted');
+
+    await lateBuyer.page.reload();
+    await lateBuyer.page.getByText(t('public.sign.signatory', { version: '2' })).waitFor();
+    await lateBuyer.page.getByRole('listitem').filter({ hasText: lateBuyer.name }).filter({ hasText: t('public.published.since', { version: '2' }) }).waitFor();
+  });
+
   it('lets everyone sign out', async () => {
-    for (const person of [cast.lead, ...cast.buyers]) {
+    for (const person of [cast.lead, ...cast.buyers, cast.supplier, cast.lateBuyer]) {
       await person.page.getByRole('button', { name: person.t('header.signOut') }).click();
       await person.status(person.t('signIn.signedOut')).waitFor();
     }

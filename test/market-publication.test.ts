@@ -84,6 +84,11 @@ describe('market engagement, approval and publication, end to end', () => {
     // Oslo agrees to be named on the public page; the others do not say so. Outsiders cannot decide.
     ok(await oslo.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
     expect((await outsider.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(404);
+    // Each buyer reads its own decision back (undecided is null); outsiders and suppliers do not find it.
+    expect(ok(await oslo.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({ organisationId: oslo.org.id, named: true });
+    expect(ok(await copenhagen.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({ organisationId: copenhagen.org.id, named: null });
+    expect((await outsider.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(404);
+    expect((await supA.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(404);
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
     for (const a of [lead, oslo, copenhagen]) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[a.org.id] }));
     await waitForStage('market_engagement');
@@ -222,6 +227,10 @@ describe('market engagement, approval and publication, end to end', () => {
     expect(old.body.errors).toEqual([{ field: 'version', rule: 'must be the current version (2)' }]);
     const text = ok(await oslo.api.get(`/api/statements/${id}/text`)).body;
     expect(text.approvers.every((a: { decision: string | null }) => a.decision === null)).toBe(true);
+    // Approvers are named, so a buyer sees who still has to decide.
+    expect(text.approvers.map((a: { name: string; country: string }) => `${a.name} (${a.country})`).sort()).toEqual(
+      [lead, oslo, copenhagen].map((a) => `${a.org.name} (${a.org.country.trim()})`).sort(),
+    );
     ok(await lead.api.post(url, { version: 2, decision: 'approve' }));
     ok(await oslo.api.post(url, { version: 2, decision: 'approve' }));
     // Copenhagen stays silent: the lead may publish without it only after the deadline.
@@ -282,6 +291,11 @@ describe('market engagement, approval and publication, end to end', () => {
     ok(await barcelona.api.post(`/api/statements/${id}/signatory-requests`), 202);
     expect((await barcelona.api.post(`/api/statements/${id}/signatory-requests`)).status).toBe(409);
     await h.mail.waitFor(() => mailTo(lead, /asks to sign/).length === 1);
+    // The requester follows its own request; another buyer does not learn who asked.
+    const own = ok(await barcelona.api.get(`/api/statements/${id}/signatories`)).body.requests;
+    expect(own).toEqual([expect.objectContaining({ organisationId: barcelona.org.id, status: 'pending' })]);
+    expect(ok(await oslo.api.get(`/api/statements/${id}/signatories`)).body.requests).toEqual([]);
+    expect(ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.requests.map((r: { organisationId: string }) => r.organisationId)).toEqual([barcelona.org.id]);
     expect((await oslo.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true })).status).toBe(403);
     expect((await lead.api.post(`/api/statements/${id}/signatory-requests/${outsider.org.id}`, { accept: true })).status).toBe(404);
     const accepted = ok(await lead.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true }));

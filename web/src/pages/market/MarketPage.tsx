@@ -169,6 +169,11 @@ export default function MarketPage() {
           ) : null}
 
           {data.summary ? <MarketSummary summary={data.summary} /> : null}
+          {summarisedStages.includes(statement.stage) && access.summary ? (
+            <p>
+              <Link to={`/statements/${statement.id}/approval`}>{t('actions.approval.link')}</Link>
+            </p>
+          ) : null}
 
           {access.followSuppliers ? (
             <SupplierQuestionsSection statementId={statement.id} questions={data.questions} canAnswer={access.answerQuestions} onDone={done} />

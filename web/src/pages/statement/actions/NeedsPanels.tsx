@@ -25,9 +25,10 @@ export function needsLinksFor(statement: Statement, isLead: boolean, mine: Parti
     agreementLead: stage === 'published' && isLead,
     /** The market consultation: the lead sets the request for information early and runs it; the buyers taking part follow it. */
     market:
-      (isLead && !ended && stage !== 'approval' && stage !== 'published') ||
+      (isLead && !ended) ||
       (['market_engagement', 'approval', 'published'].includes(stage) && Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
     runMarket: isLead && stage === 'market_engagement',
+    marketClosed: isLead && ['approval', 'published'].includes(stage),
     /** The statement text: approved by the lead and the buyers that confirmed; read by those still taking part. */
     approval: ['approval', 'published'].includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
     approve: stage === 'approval' && (isLead || mine?.status === 'confirmed'),
@@ -87,7 +88,13 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
         <section className={`action-panel${links.runMarket ? ' action-panel--highlight' : ''}`} aria-labelledby="market-heading">
           <h3 id="market-heading">{links.runMarket ? t('actions.market.runTitle') : t('actions.market.title')}</h3>
           <p>
-            {links.runMarket ? t('actions.market.runIntro') : ['market_engagement', 'approval', 'published'].includes(statement.stage) ? t('actions.market.intro') : t('actions.market.introEarly')}
+            {links.runMarket
+              ? t('actions.market.runIntro')
+              : links.marketClosed
+                ? t('actions.market.introClosed')
+                : ['market_engagement', 'approval', 'published'].includes(statement.stage)
+                  ? t('actions.market.intro')
+                  : t('actions.market.introEarly')}
             {links.runMarket && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
           </p>
           <Link className={`button ${links.runMarket ? 'button--primary' : 'button--secondary'}`} to={`${base}/market`}>
