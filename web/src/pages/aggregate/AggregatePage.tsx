@@ -4,8 +4,6 @@ import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageStepper } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
@@ -14,6 +12,7 @@ import { getStatement, useLoad } from '../needs/load';
 import { formatCpv } from '../statement/cpv';
 import { CriticalMassMeter } from './CriticalMassMeter';
 import { ShortfallDecisionPanel } from './ShortfallDecisionPanel';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Aggregate = Schemas['Aggregate'];
 type LiveState = Schemas['LiveState'];
@@ -83,21 +82,7 @@ export default function AggregatePage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('aggregate.title')}>
-        {t('aggregate.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={problem} />
-      {!data && !problem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('aggregate.title')} statement={statement} problem={problem} loading={!data && !problem} />
       <StatusMessage focus key={message?.n}>
         {message?.text}
       </StatusMessage>

@@ -3,15 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
-import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useLoad } from '../needs/load';
 import { TermsForm } from './TermsForm';
 import { localInput } from '../../forms/date-input';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Agreement = Schemas['Agreement'];
 
@@ -79,21 +77,7 @@ export default function AgreementPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('agreement.title')}>
-        {t('agreement.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={problem ?? actionProblem} />
-      {!data && !problem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('agreement.title')} statement={statement} problem={problem ?? actionProblem} loading={!data && !problem} />
       <StatusMessage focus key={message?.n}>
         {message?.text}
       </StatusMessage>

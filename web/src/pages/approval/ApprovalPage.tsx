@@ -3,9 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useMe } from '../../auth/session';
-import { ErrorSummary } from '../../components/ErrorSummary';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageStepper } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
@@ -16,6 +13,7 @@ import { ApproversTable } from './ApproversTable';
 import { ProceedPanel } from './ProceedPanel';
 import { ReviseTextForm } from './ReviseTextForm';
 import { SignatoriesSection } from './SignatoriesSection';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Loaded = { statement: Statement; text: Schemas['StatementText'] | null; signatories: Schemas['Signatories'] | null };
 
@@ -60,21 +58,7 @@ export default function ApprovalPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('approval.title')}>
-        {t('approval.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={problem} />
-      {!data && !problem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('approval.title')} statement={statement} problem={problem} loading={!data && !problem} />
 
       {data && statement ? (
         <>

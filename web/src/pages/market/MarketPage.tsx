@@ -3,9 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type Me, type Schemas, type Statement } from '../../api/client';
 import { useMe } from '../../auth/session';
-import { ErrorSummary } from '../../components/ErrorSummary';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageStepper } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
@@ -17,6 +14,7 @@ import { NameConsentPanel } from './NameConsentPanel';
 import { ResponsesSection } from './ResponsesSection';
 import { RfiEditor } from './RfiEditor';
 import { SupplierQuestionsSection } from './SupplierQuestionsSection';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 /** Stages in which the lead may still change the request for information (domain rule, services/consultation). */
 const rfiStages: readonly string[] = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'];
@@ -87,21 +85,7 @@ export default function MarketPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('market.title')}>
-        {t('market.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={problem} />
-      {!data && !problem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('market.title')} statement={statement} problem={problem} loading={!data && !problem} />
 
       {data && statement && access ? (
         <>

@@ -5,13 +5,12 @@ import { api, asProblem, call, type ApiProblem, type Statement } from '../../api
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageStepper } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { getOverview, getStatement, useLoad, type NeedsOverview } from './load';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 /** Stages the lead can close early (the others end on their own). */
 const closable = ['needs_assessment', 'confirmation'] as const;
@@ -55,21 +54,7 @@ export default function NeedsOverviewPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('overview.title')}>
-        {t('overview.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={loadProblem} />
-      {!data && !loadProblem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('overview.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
 
       {statement && overview ? (
         <>

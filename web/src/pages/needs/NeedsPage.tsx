@@ -1,13 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem, type FieldProblem } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { focusField, type FieldError } from '../../forms/errors';
@@ -31,6 +29,7 @@ import { AnswersEditor } from './AnswersEditor';
 import { getNeeds, getStatement, getSurvey, useLoad, type NeedsVersion } from './load';
 import { NeedLineEditor } from './NeedLineEditor';
 import { VersionDetails } from './VersionDetails';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Summary = 'notReady' | 'cannotSubmit' | undefined;
 
@@ -230,21 +229,7 @@ export default function NeedsPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('needs.title')}>
-        {t('needs.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={loadProblem} />
-      {!data && !loadProblem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('needs.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
 
       {statement ? (
         <>

@@ -4,8 +4,6 @@ import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { Loading } from '../../components/Loading';
-import { PageHeading } from '../../components/PageHeading';
 import { StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { focusField, type FieldError } from '../../forms/errors';
@@ -23,6 +21,7 @@ import {
 import { operationOpen } from '../../process/stages';
 import { getStatement, getSurvey, useLoad, type SurveyVersion } from './load';
 import { QuestionEditor } from './QuestionEditor';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 /** Moves the question index of field paths after a reorder, insertion or removal. */
 function remapErrors(errors: FieldError[], map: (i: number) => number | undefined): FieldError[] {
@@ -163,21 +162,7 @@ export default function SurveyPage() {
 
   return (
     <>
-      <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
-        <Link to="/statements">{t('nav.statements')}</Link>
-        {statement ? (
-          <>
-            {' '}
-            <Link to={`/statements/${statement.id}`}>{statement.title}</Link>
-          </>
-        ) : null}
-      </nav>
-      <PageHeading documentTitle={t('survey.title')}>
-        {t('survey.title')}
-        {statement ? <span className="page-heading__sub">{statement.title}</span> : null}
-      </PageHeading>
-      <ErrorSummary problem={loadProblem} />
-      {!data && !loadProblem ? <Loading /> : null}
+      <StatementSubpageHeading title={t('survey.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
 
       {statement && questions ? (
         <>
