@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseCpvPrefix, subscriptionMatches, subscriptionSchema } from './suppliers.js';
+import { consultationDemand, normaliseCpvPrefix, subscriptionMatches, subscriptionSchema } from './suppliers.js';
 
 describe('CPV prefixes', () => {
   it('reads a full code with trailing zeros as the node above it', () => {
@@ -37,5 +37,26 @@ describe('subscription matching', () => {
         }
       }),
     );
+  });
+});
+
+describe('what a consultation is matched on', () => {
+  const node = (cpvCode: string, direct: number) => ({ cpvCode, direct: { lines: direct } });
+  it('takes the statement’s codes, the codes lines are coded at directly, and the buyers’ countries', () => {
+    const aggregate = {
+      byCpv: [node('43000000', 0), node('43200000', 0), node('43260000', 2), node('34144910', 1)],
+      buyers: [{ country: 'FI ' }, { country: 'NO' }, { country: 'FI' }],
+    } as unknown as Parameters<typeof consultationDemand>[1];
+    const demand = consultationDemand(['43260000-3', '34144900'], aggregate);
+    expect(demand.cpvCodes).toEqual(['43260000-3', '34144900', '43260000', '34144910']);
+    expect(demand.countries).toEqual(['FI', 'NO']);
+    // A parent node with no lines of its own adds nothing a prefix could not already match.
+    expect(demand.cpvCodes).not.toContain('43000000');
+    expect(subscriptionMatches({ cpvPrefixes: ['3414491'], countries: ['NO'] }, demand)).toBe(true);
+  });
+  it('before the first aggregate: the statement’s codes, every country', () => {
+    const demand = consultationDemand(['43260000-3'], undefined);
+    expect(demand).toEqual({ cpvCodes: ['43260000-3'], countries: [] });
+    expect(subscriptionMatches({ cpvPrefixes: ['4326'], countries: [] }, demand)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Aggregate } from './aggregation.js';
 import { isKnownDivision } from './cpv.js';
 import { anyCountrySchema, localeSchema } from './organisations.js';
 
@@ -75,4 +76,17 @@ export function subscriptionMatches(sub: { cpvPrefixes: readonly string[]; count
   const cpv = sub.cpvPrefixes.some((p) => demand.cpvCodes.some((c) => c.startsWith(p)));
   const country = sub.countries.length === 0 || sub.countries.some((c) => demand.countries.includes(c));
   return cpv && country;
+}
+
+/**
+ * What an open consultation is matched on: the statement's own CPV codes, every code a buyer's
+ * line is coded at directly, and the buyers' countries (from the latest aggregate, when there is
+ * one). The notices of consultations and the supplier's start page both use it.
+ */
+export function consultationDemand(statementCpvCodes: readonly string[], aggregate: Pick<Aggregate, 'byCpv' | 'buyers'> | undefined): DemandSignal {
+  const direct = aggregate?.byCpv.filter((n) => n.direct.lines > 0).map((n) => n.cpvCode) ?? [];
+  return {
+    cpvCodes: [...new Set([...statementCpvCodes, ...direct])],
+    countries: [...new Set(aggregate?.buyers.map((b) => b.country.trim()) ?? [])],
+  };
 }

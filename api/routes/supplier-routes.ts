@@ -1,11 +1,13 @@
 import express from 'express';
 import { z } from 'zod';
+import { stages } from '../../domain/stages.js';
 import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
 import type { ServiceContext } from '../../services/context.js';
 import { registerSupplier } from '../../services/suppliers/register-supplier.js';
+import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
-import { organisationViewSchema } from '../../services/views.js';
+import { openConsultationSummarySchema, organisationViewSchema, publishedStatementSummarySchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta } from './statement-routes.js';
 
@@ -20,6 +22,31 @@ const subscriptionViewSchema = z
     unsubscribedAt: z.string().nullable(),
   })
   .meta({ id: 'SubscriptionView' });
+
+const supplierHomeSchema = z
+  .object({
+    subscription: subscriptionViewSchema,
+    openConsultations: z.int().meta({ description: 'Consultations open now, matching or not' }),
+    matchingConsultations: z.array(openConsultationSummarySchema).meta({ description: 'Open consultations the subscription matches (the rule of the e-mailed notices), the soonest to close first' }),
+    engagements: z
+      .array(
+        z
+          .object({
+            statementId: z.uuid(),
+            title: z.string(),
+            stage: z.enum(stages),
+            open: z.boolean(),
+            deadline: z.string().nullable().meta({ description: 'The consultation deadline while in market engagement' }),
+            respondedAt: z.string().nullable().meta({ description: 'When the organisation last saved its response; null if it did not respond' }),
+            questionsAsked: z.int(),
+            questionsAnswered: z.int(),
+          })
+          .meta({ id: 'SupplierEngagement' }),
+      )
+      .meta({ description: 'Consultations the organisation responded to or asked a question in, the latest first' }),
+    recentPublished: z.array(publishedStatementSummarySchema),
+  })
+  .meta({ id: 'SupplierHome' });
 
 const unsubscribeQuery = z.object({ token: z.string({ error: 'is required' }).min(1, 'is required').max(200, 'must be at most 200 characters') });
 const unsubscribeViewSchema = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ id: 'UnsubscribeStatus' });
@@ -59,6 +86,17 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     responses: { 200: { description: 'The subscription', schema: subscriptionViewSchema } },
     handler: async ({ principal }) => ({ status: 200, body: await getSubscription(ctx, principal) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/me/supplier-home',
+    summary: 'A supplier user’s start page: subscription, matching open consultations, its consultations, recent statements',
+    description: 'Supplier users only (403 for others).',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'The start page', schema: supplierHomeSchema } },
+    handler: async ({ principal }) => ({ status: 200, body: await getSupplierHome(ctx, principal) }),
   });
 
   api.add({

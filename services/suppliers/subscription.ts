@@ -14,7 +14,7 @@ export interface SubscriptionView {
   unsubscribedAt: string | null;
 }
 
-function requireSupplier(principal: Principal): void {
+export function requireSupplier(principal: Principal): void {
   if (principal.orgKind !== 'supplier') throw new DomainError('forbidden', 'Only supplier users keep subscriptions');
 }
 
