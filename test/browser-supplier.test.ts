@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
+import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
 import { ApiClient, makeActor, makeOrganisation, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
 import { Person, requireWebBuild } from './support/journey.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
@@ -23,7 +23,7 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  * checked with axe-core and, in French, for untranslated text; the French visitor uses a
  * phone-sized screen.
  */
-describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a browser (%s)', (locale) => {
+describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a browser (%s)', (locale) => {
   let h: Harness;
   let browser: Browser;
   let visitor: Person;
@@ -118,28 +118,120 @@ describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a brows
     await visitor.visit('a published statement', 'published-statement');
   });
 
-  it('lets a supplier sign in, manage its subscription, answer a consultation, ask a question and read the published statement', async () => {
+  it('lets a supplier sign in to its start page, subscribe with the search fields by keyboard, and see the matching consultation there', async () => {
     const { page, t } = seller;
     await signInWithMail(page, h, seller.email, { locale });
-    await page.getByRole('link', { name: t('nav.subscription') }).click();
+    // Signing in leads a supplier to its start page, not to the buyers' statements.
+    expect(new URL(page.url()).pathname).toBe('/supplier');
+    await seller.heading(t('supplier.home.title')).waitFor();
+    await page.getByTestId('home-matching').getByText(t('supplier.home.matchingNoSubscription')).waitFor();
+    const nav = page.getByRole('navigation', { name: t('header.navigation') });
+    expect(await nav.getByRole('link', { name: t('nav.statements'), exact: true }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: t('supplier.home.nav'), exact: true }).getAttribute('aria-current')).toBe('page');
+    await seller.visit('start page before subscribing', 'supplier-home-empty');
+    await page.getByTestId('home-subscription').getByRole('link', { name: t('supplier.home.subscribe') }).click();
     await seller.heading(t('supplier.subscription.title')).waitFor();
     await seller.visit('subscription', 'subscription');
-    // Nothing named: the error is beside the field and in the summary.
-    await page.getByLabel(t('supplier.subscription.cpv')).fill('');
+
+    // Nothing chosen: the error is beside the field and in the summary.
+    const cpv = page.getByRole('combobox', { name: t('supplier.subscription.cpv') });
     await page.getByRole('button', { name: t('supplier.subscription.submit') }).click();
     await page.getByRole('alert').getByText(t('supplier.subscription.cpvRequired')).first().waitFor();
-    expect(await page.getByLabel(t('supplier.subscription.cpv')).getAttribute('aria-invalid')).toBe('true');
+    expect(await cpv.getAttribute('aria-invalid')).toBe('true');
+    expect(await describedBy(cpv)).toContain(t('supplier.subscription.cpvRequired'));
     await seller.visit('subscription with an error');
-    await page.getByLabel(t('supplier.subscription.cpv')).fill('4326, 34144900');
-    await page.getByLabel(t('supplier.subscription.countries')).fill('fi, no');
+
+    // By code: type, Down to the first suggestion, Enter. The prefix is added with its official label.
+    const chosen = page.getByRole('list', { name: t('supplier.subscription.cpvChosen') });
+    const chip = (entry: string) => chosen.getByRole('listitem').filter({ hasText: entry });
+    await cpv.focus();
+    await cpv.pressSequentially('4326', { delay: 20 });
+    await page.getByRole('option', { name: /^43260000-3/ }).waitFor();
+    await cpv.press('ArrowDown');
+    expect(await page.locator(`[id="${await cpv.getAttribute('aria-activedescendant')}"]`).textContent()).toMatch(/^43260000-3/);
+    await cpv.press('Enter');
+    await chip('4326').getByText('Mechanical shovels, excavators and shovel loaders, and mining machinery').waitFor();
+    expect(await cpv.inputValue()).toBe('');
+    expect(await focused(page)).toMatchObject({ role: 'combobox' });
+    await seller.status(t('supplier.subscription.added', { entry: '4326' })).waitFor();
+    // By words.
+    await cpv.pressSequentially('wheeled loaders', { delay: 20 });
+    await page.getByRole('option', { name: /^34144710-8/ }).waitFor();
+    await cpv.press('ArrowDown');
+    await cpv.press('Enter');
+    await chip('3414471').getByText('Wheeled loaders').waitFor();
+    // A bare prefix typed and Enter: added as it is (the server says whether it is a CPV prefix).
+    await cpv.pressSequentially('99', { delay: 20 });
+    await cpv.press('Enter');
+    await chip('99').waitFor();
+    // Text that is neither a suggestion nor digits stays, with an error beside the field.
+    await cpv.pressSequentially('loaders', { delay: 20 });
+    await cpv.press('Escape');
+    await cpv.press('Enter');
+    expect(await describedBy(cpv)).toContain(t('supplier.subscription.cpvNotPrefix'));
+    await cpv.fill('');
+    // Remove one by keyboard: the focus moves on to the next chip's remove button.
+    await chip('3414471').getByRole('button', { name: t('supplier.subscription.remove', { entry: '3414471' }) }).focus();
+    await page.keyboard.press('Enter');
+    await seller.status(t('supplier.subscription.removed', { entry: '3414471' })).waitFor();
+    expect(await chosen.getByRole('listitem').count()).toBe(2);
+    expect((await focused(page)).text).toContain(t('supplier.subscription.remove', { entry: '99' }));
+
+    // Countries: found by name in the interface language.
+    const countries = page.getByRole('combobox', { name: t('supplier.subscription.countries') });
+    const chosenCountries = page.getByRole('list', { name: t('supplier.subscription.countriesChosen') });
+    for (const [query, code] of [
+      ['fin', 'FI'],
+      ['nor', 'NO'],
+      ['est', 'EE'],
+    ] as const) {
+      await countries.focus();
+      await countries.pressSequentially(query, { delay: 20 });
+      const name = new Intl.DisplayNames([locale], { type: 'region' }).of(code)!;
+      await page.getByRole('option', { name: new RegExp(name) }).waitFor();
+      await countries.press('ArrowDown');
+      await countries.press('Enter');
+      await chosenCountries.getByRole('listitem').filter({ hasText: code }).waitFor();
+    }
+    await chosenCountries.getByRole('listitem').filter({ hasText: 'EE' }).getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => chosenCountries.getByRole('listitem').count()).toBe(2);
+    await seller.visit('subscription chosen', 'subscription-chosen');
+
+    // The server refuses 99 (no such CPV division): the error is beside the field, on its chip.
+    await page.getByRole('button', { name: t('supplier.subscription.submit') }).click();
+    const invalid = t('supplier.subscription.cpvInvalid', { entry: '99' });
+    await page.getByRole('alert').getByText(invalid).first().waitFor();
+    expect(await cpv.getAttribute('aria-invalid')).toBe('true');
+    expect(await describedBy(cpv)).toContain(invalid);
+    expect(await chip('99').getAttribute('class')).toContain('chip--error');
+    await seller.visit('subscription refused by the server', 'subscription-server-error');
+    await chip('99').getByRole('button').focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: t('supplier.subscription.submit') }).click();
     await seller.status(t('supplier.subscription.saved')).waitFor();
+    expect(await cpv.getAttribute('aria-invalid')).toBeNull();
     await seller.visit('subscription saved');
-    // The fields show what the server saved: prefixes normalised (trailing zeros dropped) and sorted.
-    expect(await page.getByLabel(t('supplier.subscription.cpv')).inputValue()).toBe('341449, 4326');
-    expect(await page.getByLabel(t('supplier.subscription.countries')).inputValue()).toBe('FI, NO');
+    const res = await page.request.get('/api/me/subscription');
+    expect(res.status()).toBe(200);
+    const saved = (await res.json()) as { cpvPrefixes: string[]; countries: string[] };
+    expect(saved).toMatchObject({ cpvPrefixes: ['4326'], countries: ['FI', 'NO'] });
 
-    await page.getByRole('link', { name: t('nav.consultations') }).click();
+    // The start page now shows the consultation the subscription matches, and the subscription.
+    await page.getByRole('link', { name: t('supplier.home.nav') }).click();
+    await seller.heading(t('supplier.home.title')).waitFor();
+    const matching = page.getByTestId('home-matching');
+    await matching.locator(`a[href="/consultations/${consulting}"]`).waitFor();
+    expect(await matching.locator(`a[href="/consultations/${published}"]`).count()).toBe(0);
+    expect(await page.getByTestId('home-subscription').textContent()).toContain('4326');
+    await page.getByTestId('home-published').locator(`a[href="/published/${published}"]`).waitFor();
+    await page.getByTestId('home-engagements').getByText(t('supplier.home.engagementsNone')).waitFor();
+    await seller.visit('start page with a match', 'supplier-home');
+  });
+
+  it('lets the supplier answer a consultation, ask a question, find both on its start page and read the published statement', async () => {
+    const { page, t } = seller;
+    await page.getByRole('link', { name: t('nav.consultations'), exact: true }).click();
     await seller.heading(t('public.consultations.title')).waitFor();
     const title = ok(await new ApiClient(h.baseUrl).get(`/api/consultations/${consulting}`)).body.title as string;
     await page.locator(`a[href="/consultations/${consulting}"]`).first().click();
@@ -156,7 +248,13 @@ describe.each<WebLocale>(['en', 'fr'])('the supplier and public pages in a brows
     const responses = ok(await leadActor.api.get(`/api/statements/${consulting}/consultation/responses`)).body as { answers: Record<string, string> }[];
     expect(responses.map((r) => r.answers['lead-time'])).toContain('Eight months from the order.');
 
-    await page.getByRole('link', { name: t('nav.published') }).click();
+    await page.getByRole('link', { name: t('supplier.home.nav') }).click();
+    const engagements = page.getByTestId('home-engagements');
+    await engagements.locator(`a[href="/consultations/${consulting}"]`).waitFor();
+    await engagements.getByText(t('supplier.home.questionsAsked', { count: 1, answered: '0' })).waitFor();
+    await seller.visit('start page after answering');
+
+    await page.getByRole('link', { name: t('nav.published'), exact: true }).click();
     await seller.heading(t('public.published.title')).waitFor();
     await page.locator(`a[href="/published/${published}"]`).first().click();
     await page.getByRole('heading', { level: 2, name: t('public.published.signatories') }).waitFor();

@@ -85,7 +85,8 @@ export async function signInWithMail(
   await page.goto(link);
   await options.onLinkPage?.(page);
   await page.getByRole('button', { name: server('page.signIn.button') }).click();
-  await page.waitForURL(/\/statements$/);
+  // Each kind of user has its start page: buyers their statements, suppliers /supplier, Commission staff the dashboard.
+  await page.waitForURL(/\/(statements|supplier|dashboard)$/);
   await page.getByRole('heading', { level: 1 }).waitFor();
 }
 

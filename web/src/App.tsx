@@ -1,11 +1,11 @@
 import { Suspense } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { SessionProvider } from './auth/session';
-import { RequireSignedOut, RequireSignIn } from './components/Guards';
+import { HomeRedirect, RequireSignedOut, RequireSignIn } from './components/Guards';
 import { Layout } from './components/Layout';
 import { Loading } from './components/Loading';
 import NotFoundPage from './pages/NotFoundPage';
-import { homePath, routes } from './routes';
+import { routes } from './routes';
 
 export function App() {
   return (
@@ -13,7 +13,14 @@ export function App() {
       <SessionProvider>
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<Navigate to={homePath} replace />} />
+            <Route
+              index
+              element={
+                <RequireSignIn>
+                  <HomeRedirect />
+                </RequireSignIn>
+              }
+            />
             {routes.map(({ path, page: Page, access }) => {
               const content = (
                 <Suspense fallback={<Loading />}>

@@ -17,7 +17,7 @@ export interface AppRoute {
 
 export interface NavigationItem {
   path: string;
-  label: `nav.${keyof typeof en.nav}`;
+  label: `nav.${keyof typeof en.nav}` | 'supplier.home.nav';
   /** NavLink's `end`: highlighted only on this exact path. */
   end?: boolean;
   show?: (me: Me) => boolean;
@@ -46,6 +46,7 @@ export const routes: AppRoute[] = [
   { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
   { path: '/register', page: lazy(() => import('./pages/supplier/RegisterPage')), access: 'signedOut' },
   { path: '/subscription', page: lazy(() => import('./pages/supplier/SubscriptionPage')), access: 'signedIn' },
+  { path: '/supplier', page: lazy(() => import('./pages/supplier/SupplierHomePage')), access: 'signedIn' },
   { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
@@ -53,7 +54,8 @@ export const routes: AppRoute[] = [
 ];
 
 export const navigation: NavigationItem[] = [
-  { path: '/statements', label: 'nav.statements', end: true },
+  { path: '/supplier', label: 'supplier.home.nav', show: isSupplier },
+  { path: '/statements', label: 'nav.statements', end: true, show: (me) => !isSupplier(me) },
   { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
   { path: '/subscription', label: 'nav.subscription', show: isSupplier },
@@ -63,5 +65,9 @@ export const navigation: NavigationItem[] = [
   { path: '/published', label: 'nav.published', public: true },
 ];
 
-/** Where "/" leads. */
-export const homePath = '/statements';
+/** Where "/" and signing in lead: suppliers to their start page, Commission staff to the pilots, buyers to their statements. */
+export function homePathFor(me: Me): string {
+  if (isSupplier(me)) return '/supplier';
+  if (me.organisation.kind === 'commission') return '/dashboard';
+  return '/statements';
+}

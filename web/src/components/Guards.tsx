@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
-import { useSession } from '../auth/session';
+import { useMe, useSession } from '../auth/session';
+import { homePathFor } from '../routes';
 import { ErrorSummary } from './ErrorSummary';
 import { Loading } from './Loading';
 import { PageHeading } from './PageHeading';
@@ -16,11 +17,11 @@ export function RequireSignIn({ children }: { children: ReactNode }) {
   return children;
 }
 
-/** Pages for signed-out visitors (sign in); signed-in users go to their statements. */
+/** Pages for signed-out visitors (sign in); signed-in users go to their start page. */
 export function RequireSignedOut({ children }: { children: ReactNode }) {
   const { session } = useSession();
   if (session.status === 'loading') return <Loading />;
-  if (session.status === 'signedIn') return <Navigate to="/statements" replace />;
+  if (session.status === 'signedIn') return <Navigate to={homePathFor(session.me)} replace />;
   return children;
 }
 
@@ -36,4 +37,9 @@ function SessionUnavailable() {
       </button>
     </>
   );
+}
+
+/** "/": each kind of user's start page (inside RequireSignIn). */
+export function HomeRedirect() {
+  return <Navigate to={homePathFor(useMe())} replace />;
 }

@@ -2,37 +2,40 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
+import { CountriesField, CpvPrefixesField } from '../../components/SubscriptionFields';
 import { useSubmission } from '../../forms/errors';
+import { addOnce, entryOfPath, parseCpvPrefix, placeEntryErrors } from './subscription';
 
-const split = (value: string) =>
-  value
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** A supplier's subscription to demand: CPV prefixes and buyers' countries it hears about. */
+/**
+ * A supplier's subscription to demand: CPV prefixes (searched in the CPV 2008 list, or typed)
+ * and the buyers' countries it hears about (searched by name), each chosen one removable.
+ */
 export default function SubscriptionPage() {
   const { t } = useTranslation();
   const [current, setCurrent] = useState<Schemas['SubscriptionView'] | undefined>();
   const [loadProblem, setLoadProblem] = useState<ApiProblem | undefined>();
-  const [cpv, setCpv] = useState('');
-  const [countries, setCountries] = useState('');
+  const [cpv, setCpv] = useState<string[]>([]);
+  const [countries, setCountries] = useState<string[]>([]);
+  // What was sent, so the server's "cpvPrefixes[1]" names the entry even after the list changed.
+  const [sent, setSent] = useState<{ cpvPrefixes: string[]; countries: string[] } | undefined>();
+  const [entryProblem, setEntryProblem] = useState<string | undefined>();
+  const [cpvText, setCpvText] = useState('');
   const [saved, setSaved] = useState(false);
   const submission = useSubmission();
+
+  const adopt = (s: Schemas['SubscriptionView']) => {
+    setCurrent(s);
+    setCpv(s.cpvPrefixes);
+    setCountries(s.countries);
+  };
 
   useEffect(() => {
     let live = true;
     call(api.GET('/api/me/subscription')).then(
-      (s) => {
-        if (!live) return;
-        setCurrent(s);
-        setCpv(s.cpvPrefixes.join(', '));
-        setCountries(s.countries.join(', '));
-      },
+      (s) => live && adopt(s),
       (error: unknown) => live && setLoadProblem(asProblem(error)),
     );
     return () => {
@@ -40,9 +43,17 @@ export default function SubscriptionPage() {
     };
   }, []);
 
-  const labelFor = (path: string) =>
-    path.startsWith('cpvPrefixes') ? t('supplier.subscription.cpv') : path.startsWith('countries') ? t('supplier.subscription.countries') : undefined;
-  const errorFor = (field: 'cpvPrefixes' | 'countries') => submission.fieldErrors.find((e) => e.path === field || e.path.startsWith(`${field}.`));
+  const labelFor = (path: string) => {
+    const { field } = entryOfPath(path);
+    return field === 'cpvPrefixes' ? t('supplier.subscription.cpv') : field === 'countries' ? t('supplier.subscription.countries') : undefined;
+  };
+  const cpvErrors = [
+    ...placeEntryErrors(submission.fieldErrors, 'cpvPrefixes', sent?.cpvPrefixes, cpv, (entry) => t('supplier.subscription.cpvInvalid', { entry })),
+    ...(entryProblem ? [{ path: 'cpvPrefixes', message: entryProblem, index: undefined }] : []),
+  ];
+  const countryErrors = placeEntryErrors(submission.fieldErrors, 'countries', sent?.countries, countries, (entry) =>
+    t('supplier.subscription.countryInvalid', { entry }),
+  );
 
   return (
     <>
@@ -53,34 +64,66 @@ export default function SubscriptionPage() {
       {current ? (
         <>
           <p>{current.active ? t('supplier.subscription.active') : t('supplier.subscription.inactive')}</p>
-          <ErrorSummary problem={submission.problem} fieldErrors={submission.fieldErrors} summaryRef={submission.summaryRef} labelFor={labelFor} />
+          <ErrorSummary
+            problem={submission.problem}
+            fieldErrors={[...cpvErrors, ...countryErrors, ...submission.fieldErrors.filter((e) => !['cpvPrefixes', 'countries'].includes(entryOfPath(e.path).field))]}
+            summaryRef={submission.summaryRef}
+            labelFor={labelFor}
+          />
           <StatusMessage focus>{saved ? t('supplier.subscription.saved') : null}</StatusMessage>
           <form
             noValidate
+            className="form"
             onSubmit={(e) => {
               e.preventDefault();
               setSaved(false);
+              setEntryProblem(undefined);
+              // A prefix typed but not yet added goes with the rest.
+              const typed = cpvText.trim() ? parseCpvPrefix(cpvText) : undefined;
+              const body = { cpvPrefixes: typed ? addOnce(cpv, typed) : cpv, countries };
               void submission.submit(
-                () => (split(cpv).length === 0 ? [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvRequired') }] : []),
+                () => {
+                  if (cpvText.trim() && !typed) return [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvNotPrefix') }];
+                  return body.cpvPrefixes.length === 0 ? [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvRequired') }] : [];
+                },
                 async () => {
-                  const s = await call(api.PUT('/api/me/subscription', { body: { cpvPrefixes: split(cpv), countries: split(countries) } }));
-                  setCurrent(s);
-                  setCpv(s.cpvPrefixes.join(', '));
-                  setCountries(s.countries.join(', '));
+                  setSent(body);
+                  const s = await call(api.PUT('/api/me/subscription', { body }));
+                  adopt(s);
+                  setCpvText('');
                   setSaved(true);
                 },
               );
             }}
           >
-            <TextField path="cpvPrefixes" label={t('supplier.subscription.cpv')} hint={t('supplier.subscription.cpvHint')} error={errorFor('cpvPrefixes')} value={cpv} onChange={(e) => setCpv(e.target.value)} />
-            <TextField
+            <CpvPrefixesField
+              path="cpvPrefixes"
+              label={t('supplier.subscription.cpv')}
+              hint={t('supplier.subscription.cpvHint')}
+              errors={cpvErrors}
+              text={cpvText}
+              onTextChange={(v) => {
+                setCpvText(v);
+                setEntryProblem(undefined);
+              }}
+              value={cpv}
+              onChange={(v) => {
+                setCpv(v);
+                setSaved(false);
+              }}
+              onInvalidEntry={setEntryProblem}
+            />
+            <CountriesField
               path="countries"
               label={t('supplier.subscription.countries')}
               hint={t('supplier.subscription.countriesHint')}
               optional
-              error={errorFor('countries')}
+              errors={countryErrors}
               value={countries}
-              onChange={(e) => setCountries(e.target.value)}
+              onChange={(v) => {
+                setCountries(v);
+                setSaved(false);
+              }}
             />
             <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
               {submission.submitting ? t('common.saving') : t('supplier.subscription.submit')}
