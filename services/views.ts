@@ -299,6 +299,7 @@ export const publishedStatementSchema = z
     firstPublishedAt: z.string(),
     text: z.string(),
     textVersion: z.int(),
+    textLocale: z.string().meta({ description: 'The language the text is written in (the lead buyer’s), e.g. `en`' }),
     signatories: z.array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() })),
     demand: publicDemandSchema,
     versions: z.array(z.object({ version: z.int(), publishedAt: z.string(), signatories: z.int() })),

@@ -33,6 +33,7 @@ export async function getPublishedStatement(ctx: ServiceContext, statementId: st
     firstPublishedAt: publications[0]!.published_at.toISOString(),
     text: text!.text,
     textVersion: latest.text_version,
+    textLocale: text!.locale,
     signatories: signatories.map((s) => ({ name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late })),
     demand,
     versions: publications.map((p) => ({ version: p.version, publishedAt: p.published_at.toISOString(), signatories: p.signatory_org_ids.length })),

@@ -62,7 +62,7 @@ export default function PublishedPage() {
 
       <section aria-labelledby="statement-text">
         <h2 id="statement-text">{t('public.published.text')}</h2>
-        <div className="statement-text" style={{ whiteSpace: 'pre-wrap' }}>
+        <div className="statement-text" lang={data.textLocale} style={{ whiteSpace: 'pre-wrap' }}>
           {data.text}
         </div>
       </section>
