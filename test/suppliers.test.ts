@@ -91,7 +91,7 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     await supplier.put('/api/me/subscription', { cpvPrefixes: ['43'] });
     expect(await matches()).toBe(true);
 
-    const audit = await h.db.selectFrom('audit_events').select('action').where('actor_user_id', '=', userId).execute();
+    const audit = await h.db.selectFrom('audit_events').select('action').where('actor_user_id', '=', userId).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['supplier_registered', 'subscription_saved', 'supplier_unsubscribed', 'subscription_saved']);
   });
 });

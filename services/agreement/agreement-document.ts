@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { AgreementTerms, ContractConclusion, ProcedurePhase, ProcedureType } from '../../domain/agreement.js';
 import type { AgreementKind } from '../../domain/agreement.js';
@@ -177,23 +178,12 @@ ${body}
 }
 
 /**
- * The standard PDF fonts encode WinAnsi only; letters outside it (Ł, ő, č…) are written without
- * their diacritics rather than as garbage. Embedding a Unicode font would lift this.
+ * Parties, places and terms are written in every EU language (Łódź, Győr, Černá Pole): the
+ * standard PDF fonts cover only Western European letters, so the PDF embeds DejaVu Sans (a
+ * subset of the glyphs used), which covers Latin, Greek and Cyrillic.
  */
-const winAnsiExtra = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-export function pdfSafe(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtra.has(ch) || ch === '\n') {
-      out += ch;
-      continue;
-    }
-    const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-    out += base.length > 0 && [...base].every((b) => b.codePointAt(0)! < 0x100) ? base : ch === 'Ł' ? 'L' : ch === 'ł' ? 'l' : ch === 'đ' ? 'd' : ch === 'Đ' ? 'D' : '?';
-  }
-  return out;
-}
+const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`);
+const fonts = { regular: fontFile('DejaVuSans.ttf'), bold: fontFile('DejaVuSans-Bold.ttf') };
 
 /** Renders the PDF with pdfkit; the creation date is the version's, so a re-render gives the same bytes. */
 export async function renderAgreementPdf(c: AgreementVersionContent, version: number, contentHash: string, createdAt: Date): Promise<Buffer> {
@@ -201,25 +191,27 @@ export async function renderAgreementPdf(c: AgreementVersionContent, version: nu
   const pdf = new PDFDocument({
     size: 'A4',
     margin: 56,
-    info: { Title: pdfSafe(doc.title), Author: 'jointdemand', Subject: legalBasis[c.kind], CreationDate: createdAt, ModDate: createdAt },
+    info: { Title: doc.title, Author: 'jointdemand', Subject: legalBasis[c.kind], CreationDate: createdAt, ModDate: createdAt },
   });
+  pdf.registerFont('regular', fonts.regular);
+  pdf.registerFont('bold', fonts.bold);
   const chunks: Buffer[] = [];
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
-  pdf.font('Helvetica-Bold').fontSize(16).text(pdfSafe(doc.title));
-  pdf.moveDown(0.5).font('Helvetica').fontSize(9);
-  for (const p of doc.intro) pdf.text(pdfSafe(p));
+  pdf.font('bold').fontSize(16).text(doc.title);
+  pdf.moveDown(0.5).font('regular').fontSize(9);
+  for (const p of doc.intro) pdf.text(p);
   for (const s of doc.body) {
-    pdf.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(pdfSafe(s.title));
-    pdf.font('Helvetica').fontSize(10);
-    for (const p of s.paragraphs) pdf.moveDown(0.3).text(pdfSafe(p));
+    pdf.moveDown(0.8).font('bold').fontSize(12).text(s.title);
+    pdf.font('regular').fontSize(10);
+    for (const p of s.paragraphs) pdf.moveDown(0.3).text(p);
     if (s.table) {
-      pdf.moveDown(0.3).font('Helvetica-Bold').text(pdfSafe(s.table.head.join(' | ')));
-      pdf.font('Helvetica');
-      for (const row of s.table.rows) pdf.text(pdfSafe(row.join(' | ')));
+      pdf.moveDown(0.3).font('bold').text(s.table.head.join(' | '));
+      pdf.font('regular');
+      for (const row of s.table.rows) pdf.text(row.join(' | '));
     }
   }
   pdf.end();
