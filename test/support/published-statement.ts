@@ -10,11 +10,20 @@ const ok = <T extends { status: number; body: unknown }>(res: T): T => {
 
 /**
  * A statement led by `lead` whose buyers have all submitted and confirmed the given need lines,
- * driven through the real statement workflow until market engagement (critical mass met).
+ * driven through the real statement workflow until market engagement (critical mass met);
+ * `schedule` overrides stage durations (e.g. a short approval).
  */
-export async function statementInMarketEngagement(h: Harness, lead: Actor, needs: [Actor, Record<string, unknown>[]][]): Promise<string> {
+export async function statementInMarketEngagement(
+  h: Harness,
+  lead: Actor,
+  needs: [Actor, Record<string, unknown>[]][],
+  schedule: Record<string, string> = {},
+): Promise<string> {
   const countries = new Set(needs.map(([a]) => a.org.country)).size;
-  const details = statementDetails({ criticalMass: { minBuyers: needs.length, minCountries: countries, minTotalValueEur: '100000' } });
+  const details = statementDetails({
+    criticalMass: { minBuyers: needs.length, minCountries: countries, minTotalValueEur: '100000' },
+    schedule: { ...statementDetails().schedule, ...schedule },
+  });
   const id = ok(await lead.api.post('/api/statements', details)).body.id as string;
   const buyers = needs.map(([a]) => a).filter((a) => a !== lead);
   if (buyers.length > 0) ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
