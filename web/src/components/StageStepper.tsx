@@ -65,3 +65,16 @@ export function StageTag({ stage }: { stage: Stage }) {
   const tone = stage === 'cancelled' || stage === 'abandoned' ? 'ended' : stage === 'shortfall' ? 'warning' : stage === 'published' ? 'done' : 'active';
   return <span className={`tag tag--${tone}`}>{t(`stage.${stage}`)}</span>;
 }
+
+/** The stepper as a section of a statement's page, named for screen readers ("Progress"). */
+export function StageProgress({ stage }: { stage: Stage }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="progress-heading" className="section">
+      <h2 id="progress-heading" className="visually-hidden">
+        {t('statement.progress')}
+      </h2>
+      <StageStepper stage={stage} />
+    </section>
+  );
+}

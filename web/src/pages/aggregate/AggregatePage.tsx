@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { StageStepper } from '../../components/StageStepper';
+import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { useCpvEntry } from '../../reference/reference';
@@ -89,12 +89,7 @@ export default function AggregatePage() {
 
       {statement && live ? (
         <>
-          <section aria-labelledby="progress-heading" className="section">
-            <h2 id="progress-heading" className="visually-hidden">
-              {t('statement.progress')}
-            </h2>
-            <StageStepper stage={statement.stage} />
-          </section>
+          <StageProgress stage={statement.stage} />
 
           {live.aggregationBlocked ? (
             <div className="notice notice--ended">

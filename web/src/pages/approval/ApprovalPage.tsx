@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useMe } from '../../auth/session';
-import { StageStepper } from '../../components/StageStepper';
+import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useLoad } from '../needs/load';
@@ -14,6 +14,7 @@ import { ProceedPanel } from './ProceedPanel';
 import { ReviseTextForm } from './ReviseTextForm';
 import { SignatoriesSection } from './SignatoriesSection';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
+import { Deadline } from '../../components/Deadline';
 
 type Loaded = { statement: Statement; text: Schemas['StatementText'] | null; signatories: Schemas['Signatories'] | null };
 
@@ -62,12 +63,7 @@ export default function ApprovalPage() {
 
       {data && statement ? (
         <>
-          <section aria-labelledby="progress-heading" className="section">
-            <h2 id="progress-heading" className="visually-hidden">
-              {t('statement.progress')}
-            </h2>
-            <StageStepper stage={statement.stage} />
-          </section>
+          <StageProgress stage={statement.stage} />
           <StatusMessage focus key={message?.n}>
             {message?.text}
           </StatusMessage>
@@ -89,14 +85,7 @@ export default function ApprovalPage() {
                   <div>
                     <dt>{t('statement.deadline')}</dt>
                     <dd>
-                      {statement.stageDeadline ? (
-                        <>
-                          <time dateTime={statement.stageDeadline}>{format.dateTime(statement.stageDeadline)}</time>
-                          <span className="muted"> ({format.relative(statement.stageDeadline)})</span>
-                        </>
-                      ) : (
-                        t('statement.noDeadline')
-                      )}
+                      <Deadline at={statement.stageDeadline} />
                     </dd>
                   </div>
                 ) : null}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type Me, type Schemas, type Statement } from '../../api/client';
 import { useMe } from '../../auth/session';
-import { StageStepper } from '../../components/StageStepper';
+import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useLoad } from '../needs/load';
@@ -15,6 +15,7 @@ import { ResponsesSection } from './ResponsesSection';
 import { RfiEditor } from './RfiEditor';
 import { SupplierQuestionsSection } from './SupplierQuestionsSection';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
+import { Deadline } from '../../components/Deadline';
 
 /** Stages in which the lead may still change the request for information (domain rule, services/consultation). */
 const rfiStages: readonly string[] = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'];
@@ -89,12 +90,7 @@ export default function MarketPage() {
 
       {data && statement && access ? (
         <>
-          <section aria-labelledby="progress-heading" className="section">
-            <h2 id="progress-heading" className="visually-hidden">
-              {t('statement.progress')}
-            </h2>
-            <StageStepper stage={statement.stage} />
-          </section>
+          <StageProgress stage={statement.stage} />
           <p className="lead">{t('market.intro')}</p>
           <dl className="key-facts">
             <div>
@@ -105,14 +101,7 @@ export default function MarketPage() {
               <div>
                 <dt>{t('market.closes')}</dt>
                 <dd>
-                  {statement.stageDeadline ? (
-                    <>
-                      <time dateTime={statement.stageDeadline}>{format.dateTime(statement.stageDeadline)}</time>
-                      <span className="muted"> ({format.relative(statement.stageDeadline)})</span>
-                    </>
-                  ) : (
-                    t('statement.noDeadline')
-                  )}
+                  <Deadline at={statement.stageDeadline} />
                 </dd>
               </div>
             ) : null}

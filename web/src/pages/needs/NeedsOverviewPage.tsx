@@ -5,7 +5,7 @@ import { api, asProblem, call, type ApiProblem, type Statement } from '../../api
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
-import { StageStepper } from '../../components/StageStepper';
+import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
@@ -58,12 +58,7 @@ export default function NeedsOverviewPage() {
 
       {statement && overview ? (
         <>
-          <section aria-labelledby="progress-heading" className="section">
-            <h2 id="progress-heading" className="visually-hidden">
-              {t('statement.progress')}
-            </h2>
-            <StageStepper stage={overview.stage} />
-          </section>
+          <StageProgress stage={overview.stage} />
 
           <dl className="key-facts">
             <div>

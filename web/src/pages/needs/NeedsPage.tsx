@@ -30,6 +30,7 @@ import { getNeeds, getStatement, getSurvey, useLoad, type NeedsVersion } from '.
 import { NeedLineEditor } from './NeedLineEditor';
 import { VersionDetails } from './VersionDetails';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
+import { Deadline } from '../../components/Deadline';
 
 type Summary = 'notReady' | 'cannotSubmit' | undefined;
 
@@ -243,14 +244,7 @@ export default function NeedsPage() {
             <div>
               <dt>{t('statement.deadline')}</dt>
               <dd>
-                {statement.stageDeadline ? (
-                  <>
-                    <time dateTime={statement.stageDeadline}>{format.dateTime(statement.stageDeadline)}</time>
-                    <span className="muted"> ({format.relative(statement.stageDeadline)})</span>
-                  </>
-                ) : (
-                  t('statement.noDeadline')
-                )}
+                <Deadline at={statement.stageDeadline} />
               </dd>
             </div>
             <div>

@@ -6,7 +6,7 @@ import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
-import { StageStepper, StageTag } from '../../components/StageStepper';
+import { StageProgress, StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { canCancel, operationOpen } from '../../process/stages';
@@ -18,6 +18,7 @@ import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
 import type { ActionMessage } from './actions/types';
 import { formatCpv } from './cpv';
 import { ParticipantsTable } from './ParticipantsTable';
+import { Deadline } from '../../components/Deadline';
 
 /** What the signed-in user may do, read from the data; the server enforces the same rules. */
 export function statementActionsFor(statement: Statement, me: Me) {
@@ -93,12 +94,7 @@ export default function StatementPage() {
             {actions.isLead ? <span className="tag tag--neutral">{t('statements.youLead')}</span> : null}
           </div>
 
-          <section aria-labelledby="progress-heading" className="section">
-            <h2 id="progress-heading" className="visually-hidden">
-              {t('statement.progress')}
-            </h2>
-            <StageStepper stage={statement.stage} />
-          </section>
+          <StageProgress stage={statement.stage} />
 
           {statement.stage === 'cancelled' && statement.cancelReason ? (
             <div className="notice notice--ended">
@@ -115,14 +111,7 @@ export default function StatementPage() {
             <div>
               <dt>{t('statement.deadline')}</dt>
               <dd>
-                {statement.stageDeadline ? (
-                  <>
-                    <time dateTime={statement.stageDeadline}>{format.dateTime(statement.stageDeadline)}</time>
-                    <span className="muted"> ({format.relative(statement.stageDeadline)})</span>
-                  </>
-                ) : (
-                  t('statement.noDeadline')
-                )}
+                <Deadline at={statement.stageDeadline} />
               </dd>
             </div>
             <div>
