@@ -30,7 +30,7 @@ export interface AppOptions {
   temporal: Client;
   mailer: Mailer;
   secureCookies: boolean;
-  /** Sign-in link requests per client address per 15 minutes. */
+  /** Sign-in link requests, and supplier registrations, per client address per 15 minutes. */
   signInRateLimit?: number;
   /** Holds every JSON answer to its documented schema (tests); a mismatch is a 500. */
   checkResponses?: boolean;
@@ -67,7 +67,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   agreementRoutes(api, ctx);
   referenceRoutes(api, ctx);
   dashboardRoutes(api, ctx);
-  supplierRoutes(api, ctx);
+  supplierRoutes(api, ctx, { registrationRateLimit: options.signInRateLimit ?? 20 });
   consultationRoutes(api, ctx);
   publicationRoutes(api, ctx);
 

@@ -1,5 +1,4 @@
 import type { Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { setUserLocale } from '../../db/organisations.js';
 import { localeSchema } from '../../domain/organisations.js';
@@ -12,6 +11,7 @@ import { getMe, meSchema } from '../../services/auth/get-me.js';
 import { SESSION_COOKIE } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta } from './statement-routes.js';
+import { mailSendingLimit } from '../rate-limit.js';
 
 const tags = ['Identity'];
 
@@ -26,20 +26,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     });
 
   // Sign-in links cost an e-mail each; limit how fast one address can ask for them.
-  api.router.use(
-    '/api/auth/sign-in',
-    rateLimit({
-      windowMs: 15 * 60_000,
-      limit: options.signInRateLimit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, res) => {
-        res.status(429).type('application/problem+json').send(
-          JSON.stringify({ type: 'https://jointdemand.eu/problems/rate-limited', title: 'Too many requests', status: 429, detail: 'Too many sign-in requests; try again in a few minutes', code: 'rate_limited' }),
-        );
-      },
-    }),
-  );
+  api.router.use('/api/auth/sign-in', mailSendingLimit(options.signInRateLimit, 'Too many sign-in requests; try again in a few minutes'));
 
   api.add({
     method: 'post',

@@ -9,6 +9,7 @@ import { getSubscription, saveSubscription } from '../../services/suppliers/subs
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
 import { openConsultationSummarySchema, organisationViewSchema, publishedStatementSummarySchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
+import { mailSendingLimit } from '../rate-limit.js';
 import { requestMeta } from './statement-routes.js';
 
 const tags = ['Suppliers'];
@@ -60,7 +61,9 @@ button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;borde
 button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
 <body><main><h1>Unsubscribe from jointdemand notices</h1>${body}</main></body></html>`;
 
-export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { registrationRateLimit: number }): void {
+  // Each registration e-mails a confirmation link to the address given.
+  api.router.post('/api/suppliers', mailSendingLimit(options.registrationRateLimit, 'Too many registrations from this address; try again in a few minutes'));
   api.add({
     method: 'post',
     path: '/api/suppliers',

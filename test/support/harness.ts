@@ -45,7 +45,7 @@ export interface Harness {
  * Real services for one test file: the run's Temporal dev server and database, an SMTP capture
  * server, a worker on a task queue of its own, and the API listening on a free port.
  */
-export async function startHarness(options: { worker?: boolean; freshDatabase?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { worker?: boolean; freshDatabase?: boolean; mailSendingRateLimit?: number } = {}): Promise<Harness> {
   ensureRuntime();
   const taskQueue = `jd-test-${randomUUID()}`;
   const mail = await startCaptureServer();
@@ -77,7 +77,7 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
   const baseUrl = `http://127.0.0.1:${port}`;
   config = { ...config, PUBLIC_URL: baseUrl };
   const ctx: ServiceContext = { db, temporal, config, logger };
-  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1000, checkResponses: true });
+  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: options.mailSendingRateLimit ?? 1000, checkResponses: true });
   holder.handler = app as never;
 
   let worker: { worker: Worker; run: Promise<void>; close: () => Promise<void> } | undefined;
