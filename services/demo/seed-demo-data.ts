@@ -6,6 +6,12 @@ import type { ServiceContext } from '../context.js';
 import { createStatement } from '../statements/create-statement.js';
 import { inviteBuyers } from '../statements/invite-buyers.js';
 import { answerInvitation } from '../statements/answer-invitation.js';
+import { consentToNaming, setRfiQuestions } from '../consultation/manage-consultation.js';
+import { confirmNeeds } from '../needs/confirm-needs.js';
+import { saveNeedsDraft } from '../needs/save-needs-draft.js';
+import { submitNeeds } from '../needs/submit-needs.js';
+import { closeStage } from '../statements/close-stage.js';
+import { openNeedsAssessment } from '../statements/open-needs-assessment.js';
 
 interface DemoOrg {
   kind: 'buyer' | 'supplier' | 'commission' | 'operator';
@@ -88,6 +94,53 @@ export async function seedDemoData(ctx: ServiceContext): Promise<{ created: bool
     const others = ['buyer@oslo.example', 'buyer@copenhagen.example', 'buyer@barcelona.example', 'buyer@vantaa.example'];
     await inviteBuyers(ctx, lead, statement.id, others.map((e) => principals.get(e)!.orgId), { idempotencyKey: 'demo-invite-1' });
     await answerInvitation(ctx, principals.get('buyer@oslo.example')!, statement.id, { accept: true }, { idempotencyKey: 'demo-accept-oslo' });
+    await seedOpenConsultation(ctx, lead, [principals.get('buyer@oslo.example')!, principals.get('buyer@copenhagen.example')!]);
   }
   return { created, users: demoOrganisations.flatMap((o) => o.users.map((u) => `${u.email.padEnd(34)} ${o.name} (${o.kind}${u.isAdmin ? ', administrator' : ''})`)) };
+}
+
+/**
+ * A second statement taken through the needs assessment by its three buyers, so the market
+ * consultation is open when the demo starts: the public pages, the supplier's start page and
+ * the lead's market page have something to show. The workflow aggregates and opens the
+ * consultation on its own once every buyer has confirmed.
+ */
+async function seedOpenConsultation(ctx: ServiceContext, lead: Principal, buyers: Principal[]): Promise<void> {
+  const year = new Date().getUTCFullYear();
+  const key = (what: string) => ({ idempotencyKey: `demo-consultation-${what}` });
+  const statement = await createStatement(
+    ctx,
+    lead,
+    statementDetailsSchema.parse({
+      title: 'Zero-emission wheel loaders',
+      description: 'Battery-electric wheel loaders for city construction sites, with charging on site.',
+      cpvCodes: ['43260000-3', '34144710-8'],
+      schedule: { deliveryFromYear: year + 1, deliveryToYear: year + 3, expectedProcurementStart: `${year + 1}-06-01` },
+      criticalMass: { minBuyers: 3, minCountries: 2, minTotalValueEur: '2000000' },
+    }),
+    key('statement'),
+  );
+  await setRfiQuestions(
+    ctx,
+    lead,
+    statement.id,
+    [
+      { id: 'lead-time', text: 'What lead time do you need for the first machines?' },
+      { id: 'charging', text: 'Which charging solutions do you offer for sites without grid connection?' },
+    ],
+    key('rfi'),
+  );
+  await inviteBuyers(ctx, lead, statement.id, buyers.map((b) => b.orgId), key('invite'));
+  for (const b of buyers) await answerInvitation(ctx, b, statement.id, { accept: true }, key(`accept-${b.orgId}`));
+  await openNeedsAssessment(ctx, lead, statement.id, {}, key('open'));
+  const quantities = ['4', '3', '2'];
+  const versions: [Principal, string][] = [];
+  for (const [i, p] of [lead, ...buyers].entries()) {
+    const line = { cpvCode: '34144710-8', description: 'Electric wheel loader, 8 t class', quantity: quantities[i], unit: 'H87', unitPrice: '420000', currency: 'EUR', delivery: { year: year + 1 } };
+    await saveNeedsDraft(ctx, p, statement.id, { lines: [line], answers: {} }, key(`draft-${i}`));
+    versions.push([p, (await submitNeeds(ctx, p, statement.id, key(`submit-${i}`))).versionId]);
+  }
+  await closeStage(ctx, lead, statement.id, key('close'));
+  for (const [i, [p, versionId]] of versions.entries()) await confirmNeeds(ctx, p, statement.id, versionId, key(`confirm-${i}`));
+  await consentToNaming(ctx, buyers[0]!, statement.id, true, key('consent'));
 }
