@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, asProblem, call, type Schemas, type Statement } from '../../api/client';
@@ -6,7 +6,7 @@ import { useMe } from '../../auth/session';
 import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
-import { getStatement, useLoad } from '../needs/load';
+import { getStatement, useDoneMessage, useLoad } from '../needs/load';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { ApprovalDecisionForm } from './ApprovalDecisionForm';
 import { ApproversTable } from './ApproversTable';
@@ -44,11 +44,7 @@ export default function ApprovalPage() {
     return { statement, text, signatories };
   }, [statementId]);
   const { data, problem, reload } = useLoad(load);
-  const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
-  const done = async (text: string) => {
-    await reload();
-    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
-  };
+  const { message, done } = useDoneMessage(reload);
 
   const statement = data?.statement;
   const text = data?.text;

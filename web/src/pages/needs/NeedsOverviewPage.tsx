@@ -9,7 +9,7 @@ import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
-import { getOverview, getStatement, useLoad, type NeedsOverview } from './load';
+import { getOverview, getStatement, useDoneMessage, useLoad, type NeedsOverview } from './load';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 /** Stages the lead can close early (the others end on their own). */
@@ -34,7 +34,7 @@ export default function NeedsOverviewPage() {
     return { statement, overview, at: new Date().toISOString() };
   }, [statementId]);
   const { data, problem: loadProblem, reload } = useLoad(load);
-  const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
+  const { message, done } = useDoneMessage(reload);
   const [, setTick] = useState(0);
 
   // The time left is re-read every half minute.
@@ -47,10 +47,6 @@ export default function NeedsOverviewPage() {
   const overview = data?.overview;
   const isLead = statement?.lead.id === me.organisation.id;
   const stage = overview?.stage;
-  const done = async (text: string) => {
-    await reload();
-    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
-  };
 
   return (
     <>

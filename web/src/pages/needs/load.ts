@@ -34,6 +34,22 @@ export function useLoad<T>(load: () => Promise<T>): { data: T | undefined; probl
   return { data, problem, reload, set: setData };
 }
 
+/**
+ * After an action on a page: `done(text)` reloads the page's data, then shows `text` in the
+ * status message (a new key each time, so the same words are announced again).
+ */
+export function useDoneMessage(reload: () => Promise<unknown>): { message: { text: string; n: number } | undefined; done: (text: string) => Promise<void> } {
+  const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
+  const done = useCallback(
+    async (text: string) => {
+      await reload();
+      setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
+    },
+    [reload],
+  );
+  return { message, done };
+}
+
 export const getStatement = (statementId: string): Promise<Statement> =>
   call(api.GET('/api/statements/{statementId}', { params: { path: { statementId } } }));
 

@@ -8,7 +8,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StageTag } from '../../components/StageStepper';
 import { useFormat } from '../../i18n/format';
-import { formatCpv } from '../statement/cpv';
+import { ConsultationCards } from '../public/ConsultationCards';
 
 /**
  * A supplier's start page, where signing in leads: its subscription at a glance, the open market
@@ -82,25 +82,7 @@ export default function SupplierHomePage() {
             {home.matchingConsultations.length === 0 ? (
               <p>{sub.cpvPrefixes.length === 0 ? t('supplier.home.matchingNoSubscription') : t('supplier.home.matchingNone')}</p>
             ) : (
-              <ul className="card-list">
-                {home.matchingConsultations.map((c) => (
-                  <li key={c.statementId} className="card statement-card">
-                    <h3 className="card__title">
-                      <Link to={`/consultations/${c.statementId}`}>{c.title}</Link>
-                    </h3>
-                    <dl className="facts facts--inline">
-                      <div>
-                        <dt>{t('public.consultations.deadline')}</dt>
-                        <dd>{c.deadline ? format.dateTime(c.deadline) : t('statement.noDeadline')}</dd>
-                      </div>
-                      <div>
-                        <dt>{t('statement.cpvCodes')}</dt>
-                        <dd className="mono">{c.cpvCodes.map(formatCpv).join(', ')}</dd>
-                      </div>
-                    </dl>
-                  </li>
-                ))}
-              </ul>
+              <ConsultationCards consultations={home.matchingConsultations} headingLevel={3} />
             )}
           </section>
 
