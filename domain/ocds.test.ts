@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { locateReferenceData } from '../platform/reference-data-files.js';
-import Ajv04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
-import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ocdsCodelists, ocdsCodes, ocdsValidators, type OcdsValidators } from '../test/support/ocds-validator.js';
 import { DomainError } from './errors.js';
 import {
   decimalToOcdsNumber,
@@ -15,72 +10,9 @@ import {
   type PublishedStatementForOcds,
 } from './ocds.js';
 
-/** The official schemas and codelists, read from the shared data folder (found like the CPV list): never copied into the project. */
-const dataDir = locateReferenceData();
-if (!dataDir) throw new Error('The shared data folder (OCDS schemas) was not found: set REFERENCE_DATA_DIR');
-const ocdsDir = join(dataDir, 'ocds');
-const readJson = (...path: string[]) => JSON.parse(readFileSync(join(ocdsDir, ...path), 'utf8')) as Record<string, unknown>;
-
-function codes(...path: string[]): string[] {
-  const rows = parse(readFileSync(join(ocdsDir, ...path), 'utf8'), { columns: true }) as { Code: string }[];
-  return rows.map((r) => r.Code);
-}
-
-/** RFC 7386 JSON Merge Patch, how OCDS extensions patch the release schema. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
-  }
-  return out;
-}
-
-interface Validators {
-  release: (data: unknown) => string[];
-  releasePackage: (data: unknown) => string[];
-}
-
-/**
- * Ajv for draft-04 with the OCDS metadata keywords declared. `codelist` is enforced for the
- * codelists available here, the open ones (partyRole) included, which plain schema validation
- * would let through; codelists not shipped here are left to the schema.
- */
-function buildValidators(codelists: Record<string, ReadonlySet<string>>, withEuExtension = true): Validators {
-  const Ajv = Ajv04.default;
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-  addFormats.default(ajv);
-  ajv.addVocabulary(['deprecated', 'omitWhenMerged', 'openCodelist', 'versionId', 'wholeListMerge']);
-  ajv.addKeyword({
-    keyword: 'codelist',
-    schemaType: 'string',
-    errors: false,
-    validate: (file: string, data: unknown) => {
-      const list = codelists[file];
-      if (!list || data === null || data === undefined) return true;
-      return (Array.isArray(data) ? data : [data]).every((code) => typeof code === 'string' && list.has(code));
-    },
-  });
-  const core = readJson('1.1.5', 'release-schema.json');
-  const release = withEuExtension ? mergePatch(core, readJson('eu-extension', 'release-schema.json')) : core;
-  ajv.addSchema(release as object);
-  const validateRelease = ajv.getSchema(core.id as string)!;
-  const validatePackage = ajv.compile(readJson('1.1.5', 'release-package-schema.json'));
-  const run = (validate: typeof validatePackage) => (data: unknown) =>
-    validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.keyword} ${e.message ?? ''}`.trim());
-  return { release: run(validateRelease), releasePackage: run(validatePackage) };
-}
-
-const coreRoles = codes('1.1.5', 'codelists', 'partyRole.csv');
-const euRoles = codes('eu-extension', '+partyRole.csv');
-const codelists = {
-  'partyRole.csv': new Set([...coreRoles, ...euRoles]),
-  'releaseTag.csv': new Set(codes('1.1.5', 'codelists', 'releaseTag.csv')),
-  'tenderStatus.csv': new Set(codes('1.1.5', 'codelists', 'tenderStatus.csv')),
-  'currency.csv': new Set(codes('1.1.5', 'codelists', 'currency.csv')),
-};
+const coreRoles = ocdsCodes('1.1.5', 'codelists', 'partyRole.csv');
+const euRoles = ocdsCodes('eu-extension', '+partyRole.csv');
+const codelists = ocdsCodelists();
 
 const oslo = { orgId: '7d1e1c1a-0000-4000-8000-000000000001', name: 'City of Oslo', country: 'NO' };
 
@@ -131,15 +63,15 @@ function zeroEmissionConstruction(): PublishedStatementForOcds {
   };
 }
 
-let validators: Validators;
+let validators: OcdsValidators;
 /** The core schema and codelists alone, to show what the EU extension adds. */
-let coreOnly: Validators;
+let coreOnly: OcdsValidators;
 let release: OcdsRelease;
 
 // Compiling the schemas (their language-tag patterns are large) takes seconds on a busy machine.
 beforeAll(() => {
-  validators = buildValidators(codelists);
-  coreOnly = buildValidators({ ...codelists, 'partyRole.csv': new Set(coreRoles) }, false);
+  validators = ocdsValidators({ codelists });
+  coreOnly = ocdsValidators({ codelists: { ...codelists, 'partyRole.csv': new Set(coreRoles) }, withEuExtension: false });
   release = toOcdsRelease(zeroEmissionConstruction(), { ocidPrefix: 'ocds-b5fd17' });
 }, 120_000);
 
@@ -176,7 +108,7 @@ describe('toOcdsRelease', () => {
 
   it('uses only party roles from the core codelist and the EU extension, leadBuyer from the extension', () => {
     const roles = new Set(release.parties.flatMap((p) => p.roles));
-    for (const role of roles) expect(codelists['partyRole.csv'].has(role)).toBe(true);
+    for (const role of roles) expect(codelists['partyRole.csv']!.has(role)).toBe(true);
     expect(coreRoles).not.toContain('leadBuyer');
     expect(euRoles).toContain('leadBuyer');
   });
