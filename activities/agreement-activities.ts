@@ -12,10 +12,10 @@ import {
   setAgreementStatus,
   setSignatureDeadline,
 } from '../db/agreements.js';
-import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import type { Db, Tx } from '../db/database.js';
+import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
-import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
+import type { OutgoingMessage } from '../db/outbox.js';
 import { findStatement } from '../db/statements.js';
 import { signatoryRole } from '../domain/agreement-authorization.js';
 import { agreementChain, type AgreementEvent } from '../domain/agreement-events.js';
@@ -27,12 +27,6 @@ export interface AgreementActivityDeps {
   publicUrl: string;
 }
 
-export interface AgreementRecordResult {
-  duplicate: boolean;
-  mailQueued: number;
-}
-
-type Applied = { audit: Record<string, unknown>; mail: OutgoingMessage[] };
 
 const conflict = (message: string) => ApplicationFailure.create({ type: 'conflict', message, details: [[]], nonRetryable: true });
 
@@ -205,23 +199,8 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
   }
 
   return {
-    async recordAgreementEvent(event: AgreementEvent): Promise<AgreementRecordResult> {
-      const chain = agreementChain(event.statementId);
-      return db.transaction().execute(async (trx) => {
-        if (await hasAuditEvent(trx, chain, event.eventKey)) return { duplicate: true, mailQueued: 0 };
-        const { audit, mail } = await apply(trx, event);
-        await appendAudit(trx, {
-          chain,
-          eventKey: event.eventKey,
-          statementId: event.statementId,
-          actorUserId: event.actor?.userId ?? null,
-          actorOrgId: event.actor?.orgId ?? null,
-          action: event.kind,
-          data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
-          at: new Date(event.at),
-        });
-        return { duplicate: false, mailQueued: await enqueueMessages(trx, mail) };
-      });
+    async recordAgreementEvent(event: AgreementEvent): Promise<RecordResult> {
+      return recordEventOnce(db, agreementChain(event.statementId), event, apply);
     },
   };
 }

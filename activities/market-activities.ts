@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { latestSnapshot } from '../db/aggregation.js';
-import { appendAudit, hasAuditEvent } from '../db/audit.js';
+import { appendAudit } from '../db/audit.js';
 import { contentHash } from '../db/canonical-json.js';
 import {
   engagedSupplierOrgIds,
@@ -44,7 +44,7 @@ import { composeForEach, formatDateTime, statementLink } from '../mail/compose.j
 import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
-import type { RecordResult } from './statement-activities.js';
+import { recordEventOnce, type RecordResult } from './record-event.js';
 
 /** Not a registered OCDS prefix: a publisher registers its own with the OCDS Data Support Team. */
 export const ocidPrefix = 'ocds-jdemand';
@@ -261,21 +261,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
 
   return {
     async recordMarketEvent(event: MarketEvent): Promise<RecordResult> {
-      return db.transaction().execute(async (trx) => {
-        if (await hasAuditEvent(trx, event.statementId, event.eventKey)) return { duplicate: true, mailQueued: 0 };
-        const { audit, mail } = await apply(trx, event);
-        await appendAudit(trx, {
-          chain: event.statementId,
-          eventKey: event.eventKey,
-          statementId: event.statementId,
-          actorUserId: event.actor?.userId ?? null,
-          actorOrgId: event.actor?.orgId ?? null,
-          action: event.kind,
-          data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
-          at: new Date(event.at),
-        });
-        return { duplicate: false, mailQueued: await enqueueMessages(trx, mail) };
-      });
+      return recordEventOnce(db, event.statementId, event, apply);
     },
 
     /** Stores the market summary once (keyed by its id) with its audit row. */

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import type { Db, Tx } from '../db/database.js';
+import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
 import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
-import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
+import type { OutgoingMessage } from '../db/outbox.js';
 import {
   findStatement,
   insertInvitedParticipants,
@@ -28,13 +28,7 @@ export interface StatementActivityDeps {
   publicUrl: string;
 }
 
-export interface RecordResult {
-  /** True when this event had been recorded before (a retry): nothing was written again. */
-  duplicate: boolean;
-  mailQueued: number;
-}
-
-type Applied = { audit: Record<string, unknown>; mail: OutgoingMessage[] };
+export type { RecordResult };
 
 /** Everyone still taking part or still able to (invited); not those who declined, withdrew or dropped out. */
 const involved: ParticipantStatus[] = ['invited', 'joined', 'submitted', 'confirmed'];
@@ -263,22 +257,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
 
   return {
     async recordStatementEvent(event: StatementEvent): Promise<RecordResult> {
-      return db.transaction().execute(async (trx) => {
-        if (await hasAuditEvent(trx, event.statementId, event.eventKey)) return { duplicate: true, mailQueued: 0 };
-        const { audit, mail } = await apply(trx, event);
-        await appendAudit(trx, {
-          chain: event.statementId,
-          eventKey: event.eventKey,
-          statementId: event.statementId,
-          actorUserId: event.actor?.userId ?? null,
-          actorOrgId: event.actor?.orgId ?? null,
-          action: event.kind,
-          data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
-          at: new Date(event.at),
-        });
-        const mailQueued = await enqueueMessages(trx, mail);
-        return { duplicate: false, mailQueued };
-      });
+      return recordEventOnce(db, event.statementId, event, apply);
     },
   };
 }
