@@ -1,0 +1,164 @@
+import type { Aggregate, UnitQuantity } from '../aggregation.js';
+import type { CriticalMassRuleResult, CriticalMassVerdict } from '../critical-mass.js';
+import type { DecimalString } from '../money.js';
+import type { NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
+import { cellKeys, type CellKey } from './statistical-tables.js';
+import type { WithheldReason } from './suppression.js';
+
+/**
+ * Every figure of an aggregate and its verdicts, as one viewer may see it. The lead buyer sees
+ * them all (`pattern` null); everyone else sees what the statement's disclosure pattern leaves:
+ * a withheld cell shows neither value, line count, quantities nor buyer count, only why it is
+ * withheld. The pattern is computed once per version of the figures (see suppression.ts).
+ */
+export interface DisclosurePattern {
+  withheld: Readonly<Record<CellKey, WithheldReason>>;
+}
+
+export interface DisclosedFigures {
+  /** Null when withheld. */
+  buyers: number | null;
+  valueEur: DecimalString | null;
+  lines: number | null;
+  withheld: boolean;
+  withheldReason: WithheldReason | null;
+}
+
+export interface DisclosedCpvNode extends DisclosedFigures {
+  cpvCode: string;
+  level: Aggregate['byCpv'][number]['level'];
+  parentCode: string | null;
+  quantities: UnitQuantity[] | null;
+}
+
+/** The lines coded at exactly one CPV code (what a published item is). */
+export interface DisclosedItem extends DisclosedFigures {
+  cpvCode: string;
+  quantities: UnitQuantity[] | null;
+}
+
+export interface DisclosedAggregate {
+  totals: DisclosedFigures & { countries: number };
+  byCpv: DisclosedCpvNode[];
+  items: DisclosedItem[];
+  byCountry: (DisclosedFigures & { country: string })[];
+  byDeliveryYear: (DisclosedFigures & { year: number })[];
+  byBuyerType: (DisclosedFigures & { buyerLegalType: string })[];
+  buyers: Aggregate['buyers'];
+  conversion: Aggregate['conversion'];
+  needVersions: number;
+  /** True when every figure is shown (the lead buyer's view, or nothing needed withholding). */
+  complete: boolean;
+}
+
+export const completeView: DisclosurePattern | null = null;
+
+function reasonOf(pattern: DisclosurePattern | null, key: CellKey): WithheldReason | null {
+  return pattern?.withheld[key] ?? null;
+}
+
+function figures(pattern: DisclosurePattern | null, key: CellKey, g: { buyers: number; valueEur: DecimalString; lines: number }): DisclosedFigures {
+  const reason = reasonOf(pattern, key);
+  return reason
+    ? { buyers: null, valueEur: null, lines: null, withheld: true, withheldReason: reason }
+    : { buyers: g.buyers, valueEur: g.valueEur, lines: g.lines, withheld: false, withheldReason: null };
+}
+
+/** Whether a CPV node has children in the aggregate: its own lines are then a part of their own. */
+function nodesWithChildren(aggregate: Pick<Aggregate, 'byCpv'>): Set<string> {
+  return new Set(aggregate.byCpv.map((n) => n.parentCode).filter((p): p is string => p !== null));
+}
+
+/** The key of the cell that holds the lines coded at exactly `cpvCode`. */
+export function itemCellKey(aggregate: Pick<Aggregate, 'byCpv'>, cpvCode: string): CellKey {
+  return nodesWithChildren(aggregate).has(cpvCode) ? cellKeys.direct(cpvCode) : cellKeys.cpv(cpvCode);
+}
+
+export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePattern | null): DisclosedAggregate {
+  const parents = nodesWithChildren(aggregate);
+  const buyersOfItem = (code: string) => aggregate.byCpv.find((n) => n.cpvCode === code)!.buyers;
+  return {
+    totals: { ...figures(pattern, cellKeys.total, aggregate.totals), countries: aggregate.totals.countries },
+    byCpv: aggregate.byCpv.map((n) => {
+      const f = figures(pattern, cellKeys.cpv(n.cpvCode), n);
+      return { cpvCode: n.cpvCode, level: n.level, parentCode: n.parentCode, ...f, quantities: f.withheld ? null : n.quantities };
+    }),
+    items: aggregate.byCpv
+      .filter((n) => n.direct.lines > 0)
+      .map((n) => {
+        const key = parents.has(n.cpvCode) ? cellKeys.direct(n.cpvCode) : cellKeys.cpv(n.cpvCode);
+        // A part's buyer count is not kept apart from its node's; shown only for a leaf, where they are one.
+        const f = figures(pattern, key, { buyers: parents.has(n.cpvCode) ? 0 : buyersOfItem(n.cpvCode), valueEur: n.direct.valueEur, lines: n.direct.lines });
+        return { cpvCode: n.cpvCode, ...f, buyers: parents.has(n.cpvCode) ? null : f.buyers, quantities: f.withheld ? null : n.direct.quantities };
+      }),
+    byCountry: aggregate.byCountry.map((c) => ({ country: c.country, ...figures(pattern, cellKeys.country(c.country), c) })),
+    byDeliveryYear: aggregate.byDeliveryYear.map((y) => ({ year: y.year, ...figures(pattern, cellKeys.year(y.year), y) })),
+    byBuyerType: aggregate.byBuyerType.map((t) => ({ buyerLegalType: t.buyerLegalType, ...figures(pattern, cellKeys.type(t.buyerLegalType), t) })),
+    buyers: aggregate.buyers,
+    conversion: aggregate.conversion,
+    needVersions: aggregate.versionIds.length,
+    complete: pattern === null || Object.keys(pattern.withheld).length === 0,
+  };
+}
+
+export type DisclosedRuleResult = Omit<CriticalMassRuleResult, 'actual' | 'gap' | 'met'> & {
+  actual: number | DecimalString | null;
+  gap: number | DecimalString | null;
+  /** Null when the figure it is decided on is withheld: the verdict alone would bound it. */
+  met: boolean | null;
+  withheld: boolean;
+};
+
+export interface DisclosedCriticalMass {
+  /** Shown always: the stage the statement moves to says it anyway. */
+  met: boolean;
+  results: DisclosedRuleResult[];
+}
+
+/** Which cell a critical-mass rule is decided on; counts of buyers and countries are not protected figures. */
+function ruleCell(result: CriticalMassRuleResult): CellKey | null {
+  if (result.rule === 'minTotalValueEur') return cellKeys.total;
+  if (result.rule === 'minQuantityPerCpv') return cellKeys.cpv(result.cpvCode);
+  return null;
+}
+
+export function discloseCriticalMass(verdict: CriticalMassVerdict, pattern: DisclosurePattern | null): DisclosedCriticalMass {
+  return {
+    met: verdict.met,
+    results: verdict.results.map((r) => {
+      const cell = ruleCell(r);
+      const hidden = cell !== null && reasonOf(pattern, cell) !== null;
+      return hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false };
+    }),
+  };
+}
+
+export type DisclosedNatureCheck = Omit<NatureThresholdCheck, 'estimatedValueEur' | 'position' | 'differenceEur'> & {
+  estimatedValueEur: DecimalString | null;
+  position: NatureThresholdCheck['position'] | null;
+  differenceEur: DecimalString | null;
+  withheld: boolean;
+};
+
+export interface DisclosedThresholdCheck extends Omit<ThresholdCheck, 'estimatedValueEur' | 'natures' | 'atOrAboveAny'> {
+  estimatedValueEur: DecimalString | null;
+  natures: DisclosedNatureCheck[];
+  /** Null when only a withheld nature could decide it. */
+  atOrAboveAny: boolean | null;
+}
+
+export function discloseThresholds(check: ThresholdCheck, pattern: DisclosurePattern | null): DisclosedThresholdCheck {
+  const natures: DisclosedNatureCheck[] = check.natures.map((n) =>
+    reasonOf(pattern, cellKeys.nature(n.nature)) !== null
+      ? { ...n, estimatedValueEur: null, position: null, differenceEur: null, withheld: true }
+      : { ...n, withheld: false },
+  );
+  const anyShownAbove = natures.some((n) => n.position === 'at-or-above');
+  const allShown = natures.every((n) => !n.withheld);
+  return {
+    ...check,
+    estimatedValueEur: reasonOf(pattern, cellKeys.total) !== null ? null : check.estimatedValueEur,
+    natures,
+    atOrAboveAny: anyShownAbove ? true : allShown ? false : null,
+  };
+}

@@ -1,0 +1,313 @@
+import { Decimal } from 'decimal.js';
+import { intervalOf, type LinearProgram, type LpSolver } from './linear-program.js';
+import { consentedPart, disclosureRules, sensitivityOf, total, type SensitivityReason } from './sensitivity.js';
+import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type StatRelation, type StatTables } from './statistical-tables.js';
+
+/**
+ * Secondary (complementary) suppression across every table published together, and across the
+ * versions a viewer has already seen. Each sensitive figure is audited exactly: with linear
+ * programming over the published figures and the relations between them, the interval an
+ * attacker can narrow it to is computed, and while that interval is narrower than ±15 % of the
+ * protected part, one more cell is withheld: among the cells that share a relation with what is
+ * hidden, the one of least value that closes the gap (or, if none does, the one that narrows it
+ * most). Withholding a cell only ever widens every interval, so one pass over the sensitive
+ * figures leaves all of them protected.
+ *
+ * Attackers: an outsider, who knows the published figures, which cells are zero and every
+ * consented contribution; and each participant that is the largest contributor to a hidden cell
+ * around the figure, who also knows its own contributions (to the figure too: what it must not
+ * learn is the others' part).
+ */
+
+export type WithheldReason = SensitivityReason | 'complementary';
+
+/** A version of the tables that the same viewers have seen already, with what it withheld. */
+export interface PublishedLayer {
+  tables: StatTables;
+  withheld: ReadonlySet<CellKey>;
+}
+
+export interface Protection {
+  withheld: Map<CellKey, WithheldReason>;
+  /** Sensitive figures no suppression in this version could protect (a former version gave them away). */
+  unprotectable: string[];
+}
+
+interface Layer {
+  tables: StatTables;
+  hidden: Set<CellKey>;
+  byCell: Map<CellKey, StatRelation[]>;
+}
+
+type Target =
+  | { kind: 'cell'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
+  | { kind: 'difference'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
+
+const emptyMap = new Map<string, Decimal>();
+
+/** Participants audited per figure: the largest contributor of each hidden cell around it, at most this many. */
+const maxInsidersAudited = 24;
+
+/** Complementary cells tried per step, cheapest first. */
+const maxCandidatesTried = 12;
+
+/** The cells of a previous layer that the current one lacks, as empty cells of it, so relations count them. */
+export function withSkeletonOf(current: StatTables, previous: readonly PublishedLayer[]): StatTables {
+  return { ...current, cells: new Map([...previous.flatMap((p) => [...p.tables.cells].map(([k, c]) => [k, { ...c, contributions: new Map() }] as const)), ...current.cells]) };
+}
+
+export function protectTables(tables: StatTables, options: { solver: LpSolver; previous?: readonly PublishedLayer[] }): Protection {
+  const previous = options.previous ?? [];
+  const index = (t: StatTables, hidden: Set<CellKey>): Layer => {
+    const byCell = new Map<CellKey, StatRelation[]>();
+    for (const r of t.relations) for (const k of [r.parent, ...r.parts]) byCell.set(k, [...(byCell.get(k) ?? []), r]);
+    return { tables: t, hidden, byCell };
+  };
+  const layers: Layer[] = [index(tables, new Set()), ...previous.map((p) => index(p.tables, new Set(p.withheld)))];
+  const current = layers[0]!;
+  const withheld = new Map<CellKey, WithheldReason>();
+  const measures = [...new Set(layers.flatMap((l) => measuresOf(l.tables)))];
+
+  const contributionsOf = (layer: number, cell: CellKey, m: Measure) => layers[layer]!.tables.cells.get(cell)?.contributions.get(m) ?? emptyMap;
+  const valueOf = (layer: number, cell: CellKey, m: Measure) => total(contributionsOf(layer, cell, m));
+  const changesOf = (p: number, cell: CellKey, m: Measure) => {
+    const delta = new Map<string, Decimal>();
+    for (const [org, v] of contributionsOf(0, cell, m)) delta.set(org, v);
+    for (const [org, v] of contributionsOf(p, cell, m)) delta.set(org, (delta.get(org) ?? new Decimal(0)).minus(v));
+    for (const [org, v] of delta) if (v.isZero()) delta.delete(org);
+    return delta;
+  };
+
+  const targets: Target[] = [];
+  for (const [cell, c] of current.tables.cells) {
+    for (const [m, contributions] of c.contributions) {
+      const s = sensitivityOf(contributions, current.tables.consenting);
+      if (!s) continue;
+      if (withheld.get(cell) !== 'fewer-buyers') withheld.set(cell, s.reason);
+      targets.push({ kind: 'cell', layer: 0, cell, measure: m, value: total(contributions), protectedAmount: s.protectedAmount });
+    }
+  }
+  // Cells that are the same figure (a node with one child, the total and a nature all buyers share…) are withheld together.
+  const sameFigure = new Map<CellKey, CellKey[]>();
+  const bySignature = new Map<string, CellKey[]>();
+  for (const [key, c] of current.tables.cells) {
+    const signature = JSON.stringify([...c.contributions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([m, byOrg]) => [m, [...byOrg].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, v]) => [o, v.toFixed()])]));
+    const group = bySignature.get(signature) ?? [];
+    group.push(key);
+    bySignature.set(signature, group);
+    sameFigure.set(key, group);
+  }
+  const hide = (cell: CellKey, reason: WithheldReason) => {
+    for (const c of sameFigure.get(cell) ?? [cell]) {
+      current.hidden.add(c);
+      if (!withheld.has(c)) withheld.set(c, reason);
+    }
+  };
+  for (const [k, reason] of [...withheld]) hide(k, reason);
+  for (let p = 1; p < layers.length; p++) {
+    for (const [cell, c] of layers[p]!.tables.cells) {
+      if (!layers[p]!.hidden.has(cell)) continue;
+      for (const [m, contributions] of c.contributions) {
+        const s = sensitivityOf(contributions, layers[p]!.tables.consenting);
+        if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: total(contributions), protectedAmount: s.protectedAmount });
+      }
+    }
+    const keys = new Set([...current.tables.cells.keys(), ...layers[p]!.tables.cells.keys()]);
+    for (const cell of keys) {
+      for (const m of measures) {
+        const delta = changesOf(p, cell, m);
+        const s = sensitivityOf(delta, current.tables.consenting);
+        if (s) targets.push({ kind: 'difference', layer: p, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
+      }
+    }
+  }
+  targets.sort((a, b) => b.protectedAmount - a.protectedAmount || (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
+
+  const scale = new Map<Measure, number>();
+  for (const m of measures) {
+    let max = 1;
+    for (let l = 0; l < layers.length; l++) for (const cell of layers[l]!.tables.cells.keys()) max = Math.max(max, Math.abs(valueOf(l, cell, m)));
+    scale.set(m, max);
+  }
+
+  /** One attacker: an outsider (null) or one participant, who knows its own contributions. */
+  type Attacker = string | null;
+  const own = (contributions: ReadonlyMap<string, Decimal>, attacker: Attacker) => (attacker === null ? 0 : (contributions.get(attacker)?.toNumber() ?? 0));
+
+  /** Builds an attacker's program around a target: the connected relations, links and hidden cells. */
+  function program(t: Target, attacker: Attacker) {
+    const m = t.measure;
+    const k = scale.get(m)!;
+    const variables: Record<string, { lower: number; upper?: number }> = {};
+    const constraints: { terms: Record<string, number>; equals: number }[] = [];
+    const nearCells = new Set<CellKey>();
+    const componentCells = new Set<CellKey>();
+    const seenRelations = new Set<StatRelation>();
+    const seenLinks = new Set<string>();
+    const queue: string[] = [];
+    const insiders = new Set<string>();
+
+    const isVariable = (layer: number, cell: CellKey) => {
+      const l = layers[layer]!;
+      const c = l.tables.cells.get(cell);
+      return c !== undefined && l.hidden.has(cell) && (c.contributions.has(m) || c.contributions.size === 0);
+    };
+    const noteInsider = (contributions: ReadonlyMap<string, Decimal>) => {
+      let best: [string, Decimal] | undefined;
+      for (const [org, v] of contributions) if (!current.tables.consenting.has(org) && (!best || v.abs().greaterThan(best[1]))) best = [org, v.abs()];
+      if (best) insiders.add(best[0]);
+    };
+    const declareCell = (layer: number, cell: CellKey) => {
+      const name = `${layer}|${cell}`;
+      if (name in variables) return name;
+      const contributions = contributionsOf(layer, cell, m);
+      noteInsider(contributions);
+      variables[name] = { lower: (consentedPart(contributions, layers[layer]!.tables.consenting) + own(contributions, attacker)) / k };
+      queue.push(name);
+      return name;
+    };
+    const declareDifference = (p: number, cell: CellKey, delta: Map<string, Decimal>) => {
+      const name = `d${p}|${cell}`;
+      if (name in variables) return name;
+      noteInsider(delta);
+      const values = [...delta.values()];
+      const known = consentedPart(delta, current.tables.consenting) + own(delta, attacker);
+      if (values.every((v) => v.isPositive())) variables[name] = { lower: known / k };
+      else if (values.every((v) => v.isNegative())) variables[name] = { lower: -Infinity, upper: known / k };
+      else variables[name] = { lower: -Infinity };
+      return name;
+    };
+
+    const addRelation = (layer: number, r: StatRelation) => {
+      if (seenRelations.has(r)) return;
+      seenRelations.add(r);
+      const terms: Record<string, number> = {};
+      let equals = 0;
+      const members: [CellKey, number][] = [[r.parent, 1], ...r.parts.map((p) => [p, -1] as [CellKey, number])];
+      for (const [cell, coef] of members) {
+        if (layer === 0) componentCells.add(cell);
+        if (isVariable(layer, cell)) {
+          const name = declareCell(layer, cell);
+          terms[name] = (terms[name] ?? 0) + coef;
+        } else equals -= (coef * valueOf(layer, cell, m)) / k;
+      }
+      constraints.push({ terms, equals });
+    };
+    const addLink = (p: number, cell: CellKey) => {
+      const key = `${p}|${cell}`;
+      if (seenLinks.has(key)) return;
+      seenLinks.add(key);
+      componentCells.add(cell);
+      const terms: Record<string, number> = {};
+      let equals = 0;
+      for (const [layer, coef] of [[0, 1], [p, -1]] as const) {
+        if (isVariable(layer, cell)) terms[declareCell(layer, cell)] = coef;
+        else equals -= (coef * valueOf(layer, cell, m)) / k;
+      }
+      const delta = changesOf(p, cell, m);
+      if (delta.size > 0) terms[declareDifference(p, cell, delta)] = -1;
+      if (Object.keys(terms).length > 0) constraints.push({ terms, equals });
+    };
+
+    // The target itself, then everything connected to it through hidden cells.
+    let objective: string | null = null;
+    let targetContributions: ReadonlyMap<string, Decimal>;
+    if (t.kind === 'cell') {
+      targetContributions = contributionsOf(t.layer, t.cell, m);
+      if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
+      if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
+    } else {
+      targetContributions = changesOf(t.layer, t.cell, m);
+      objective = declareDifference(t.layer, t.cell, targetContributions as Map<string, Decimal>);
+      addLink(t.layer, t.cell);
+      for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
+    }
+    nearCells.add(t.cell);
+    while (queue.length > 0) {
+      const name = queue.pop()!;
+      const bar = name.indexOf('|');
+      const layer = Number(name.slice(0, bar));
+      const cell = name.slice(bar + 1);
+      for (const r of layers[layer]!.byCell.get(cell) ?? []) if (relationHolds(r, m)) addRelation(layer, r);
+      if (layer === 0) for (let p = 1; p < layers.length; p++) addLink(p, cell);
+      else addLink(layer, cell);
+    }
+    const attackerShare = Math.abs(own(targetContributions, attacker));
+    return { objective, variables, constraints, k, nearCells, componentCells, insiders, attackerShare };
+  }
+
+  /** How far the target's interval falls short of ±15 % for this attacker, in the measure's units (0 when protected). */
+  function shortfall(t: Target, built: ReturnType<typeof program>): number {
+    const protectedPart = t.protectedAmount - built.attackerShare;
+    if (protectedPart <= 0) return 0;
+    const need = (disclosureRules.protectionShare * protectedPart) / built.k;
+    const v = t.value / built.k;
+    const tolerance = 1e-7 + need * 1e-6;
+    if (built.objective === null) return need * built.k;
+    const lp: Omit<LinearProgram, 'sense'> = { objective: { [built.objective]: 1 }, variables: built.variables, constraints: built.constraints };
+    const interval = intervalOf(options.solver, lp);
+    if (!interval) return need * built.k;
+    const gap = Math.max(v + need - interval.upper, interval.lower - (v - need), 0);
+    return gap <= tolerance ? 0 : gap * built.k;
+  }
+
+  /** The worst shortfall over the outsider and the most informed insiders, with who falls short. */
+  function audit(t: Target): { gap: number; attacker: Attacker; built: ReturnType<typeof program> } {
+    const outsider = program(t, null);
+    const gap = shortfall(t, outsider);
+    if (gap > 0) return { gap, attacker: null, built: outsider };
+    for (const insider of [...outsider.insiders].sort().slice(0, maxInsidersAudited)) {
+      const g = shortfall(t, program(t, insider));
+      if (g > 0) return { gap: g, attacker: insider, built: outsider };
+    }
+    return { gap: 0, attacker: null, built: outsider };
+  }
+
+  const unprotectable: string[] = [];
+  const costOf = (cell: CellKey) => Math.max(...sameFigure.get(cell)!.map((c) => (c === cellKeys.total ? 1e6 : 1) * Math.abs(valueOf(0, c, 'value'))));
+  const open = (cells: Iterable<CellKey>) => [...new Set([...cells].filter((c) => current.tables.cells.has(c) && !current.hidden.has(c)).map((c) => sameFigure.get(c)![0]!))];
+  /** The gap left for one attacker if `cell` were withheld too. */
+  const gapWith = (t: Target, attacker: Attacker, cell: CellKey) => {
+    const members = sameFigure.get(cell)!.filter((c) => !current.hidden.has(c));
+    for (const c of members) current.hidden.add(c);
+    try {
+      return shortfall(t, program(t, attacker));
+    } finally {
+      for (const c of members) current.hidden.delete(c);
+    }
+  };
+  for (const t of targets) {
+    for (;;) {
+      const { gap, attacker, built } = audit(t);
+      if (gap === 0) break;
+      // The target's own cell first (a difference or an earlier version's figure); then the
+      // cheapest cells around it, tried in order of value until one closes the gap.
+      const ownCell = (t.kind === 'difference' || t.layer !== 0) && current.tables.cells.has(t.cell) && !current.hidden.has(t.cell) ? t.cell : undefined;
+      let choice = ownCell;
+      if (choice === undefined) {
+        const candidates = open([...built.nearCells, ...built.componentCells]).sort((a, b) => costOf(a) - costOf(b) || (a < b ? -1 : 1));
+        let best: { cell: CellKey; gap: number } | undefined;
+        for (const cell of candidates.slice(0, maxCandidatesTried)) {
+          const left = gapWith(t, attacker, cell);
+          if (left === 0) {
+            best = { cell, gap: 0 };
+            break;
+          }
+          if (left < gap && (!best || left < best.gap)) best = { cell, gap: left };
+        }
+        choice = best?.cell ?? candidates[0];
+      }
+      if (choice === undefined) {
+        unprotectable.push(`${t.kind}:${t.layer}:${t.cell}:${t.measure}`);
+        break;
+      }
+      hide(choice, 'complementary');
+    }
+  }
+  return { withheld, unprotectable };
+}
+
+/** The pattern views apply, from a protection. */
+export function patternOf(protection: Protection): { withheld: Record<CellKey, WithheldReason> } {
+  return { withheld: Object.fromEntries([...protection.withheld].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
