@@ -52,6 +52,29 @@ describe('who may do what with an agreement', () => {
     expect(decideAgreement(principal({ orgKind: 'commission' }), 'view', facts())).toEqual({ allowed: true });
   });
 
+  it('shows versions, terms and comments to the parties only; the others that follow it read its status and parties', () => {
+    for (const p of [principal({ orgId: 'lead' }), principal({})]) {
+      expect(decideAgreement(p, 'viewVersions', facts({ partyStatus: 'party' }))).toEqual({ allowed: true });
+      expect(decideAgreement(p, 'viewAudit', facts({ partyStatus: 'party' }))).toEqual({ allowed: true });
+    }
+    const followers: [Principal, AgreementFacts][] = [
+      [principal({ orgKind: 'commission' }), facts()],
+      [principal({ orgKind: 'operator', isAdmin: true }), facts()],
+      ...(['invited', 'declined', 'withdrawn'] as const).map((status): [Principal, AgreementFacts] => [principal({}), facts({ partyStatus: status })]),
+    ];
+    for (const [p, f] of followers) {
+      const who = `${p.orgKind} ${f.partyStatus ?? ''}`;
+      expect(decideAgreement(p, 'view', f), who).toEqual({ allowed: true });
+      expect(decideAgreement(p, 'viewVersions', f), who).toMatchObject({ allowed: false, code: 'forbidden' });
+    }
+    // Oversight reads the audit log; a signatory that is not (or no longer) a party does not.
+    expect(decideAgreement(principal({ orgKind: 'commission' }), 'viewAudit', facts())).toEqual({ allowed: true });
+    expect(decideAgreement(principal({ orgKind: 'operator', isAdmin: true }), 'viewAudit', facts())).toEqual({ allowed: true });
+    for (const status of ['invited', 'declined', 'withdrawn'] as const) {
+      expect(decideAgreement(principal({}), 'viewAudit', facts({ partyStatus: status })), status).toMatchObject({ allowed: false, code: 'forbidden' });
+    }
+  });
+
   it('keeps drafting, deadlines and cancellation with the lead, and withdrawal with the other parties', () => {
     const party = facts({ partyStatus: 'party' });
     expect(decideAgreement(principal({ orgId: 'lead' }), 'propose', party)).toEqual({ allowed: true });

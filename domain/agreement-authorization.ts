@@ -4,10 +4,13 @@ import { canSee, isCommission, isLead, type Decision, type Principal, type State
 /**
  * Who may do what with a statement's joint procurement agreement. The agreement is the business
  * of its lead and of the statement's signatories: to anyone else it does not exist (404), even
- * though the published statement itself is public. Commission staff and administrators follow
- * it, but the document itself is for the parties only.
+ * though the published statement itself is public. Whoever follows it (Commission staff,
+ * administrators, signatories that were invited, declined or withdrew) reads its status and the
+ * list of parties (`view`); its versions, terms, quantities, comments, signatures and document
+ * are for the parties only (`viewVersions`, `download`), and its audit log for the parties and
+ * oversight (`viewAudit`).
  */
-export const agreementActions = ['start', 'view', 'respond', 'propose', 'comment', 'sign', 'withdraw', 'download', 'manage'] as const;
+export const agreementActions = ['start', 'view', 'viewVersions', 'viewAudit', 'respond', 'propose', 'comment', 'sign', 'withdraw', 'download', 'manage'] as const;
 export type AgreementAction = (typeof agreementActions)[number];
 
 export interface AgreementFacts {
@@ -38,6 +41,10 @@ export function decideAgreement(p: Principal, action: AgreementAction, f: Agreem
   switch (action) {
     case 'view':
       return allow;
+    case 'viewVersions':
+      return lead || party ? allow : forbid('the versions of the agreement, its terms and comments are for its parties only');
+    case 'viewAudit':
+      return lead || party || isCommission(p) || p.isAdmin ? allow : forbid('the audit log of the agreement is for its parties, Commission staff and administrators');
     case 'respond':
       return p.orgKind === 'buyer' && f.partyStatus !== null && !lead ? allow : forbid('only a signatory of the statement answers the invitation to the agreement');
     case 'propose':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canSee, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
+import { auditDataFor, canReadReasonOf, canSee, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
 
 const principal = (over: Partial<Principal>): Principal => ({
   userId: 'u',
@@ -85,5 +85,20 @@ describe('who may do what with a statement', () => {
     expect(decide(principal({ orgKind: 'commission' }), 'viewAggregate', aggregation).allowed).toBe(true);
     expect(decide(principal({ orgKind: 'commission' }), 'exportAggregate', aggregation)).toMatchObject({ allowed: false });
     expect(decide(principal({ orgKind: 'supplier' }), 'viewAggregate', aggregation)).toMatchObject({ allowed: false, code: 'not_found' });
+  });
+
+  it('gives a buyer’s free-text reason to the lead and that buyer only, in the audit log too', () => {
+    const published: StatementFacts = { ...draft, stage: 'published' };
+    expect(canReadReasonOf(principal({ orgId: 'lead' }), published, 'oslo')).toBe(true);
+    expect(canReadReasonOf(principal({ orgId: 'oslo' }), { ...published, participantStatus: 'declined' }, 'oslo')).toBe(true);
+    for (const p of [principal({ orgKind: 'commission' }), principal({ orgKind: 'operator', isAdmin: true }), principal({ orgId: 'other' }), principal({ orgKind: 'supplier', orgId: 'oslo' })]) {
+      expect(canReadReasonOf(p, published, 'oslo'), `${p.orgKind} ${p.orgId}`).toBe(false);
+    }
+    const data = { organisationId: 'oslo', accepted: false, reason: 'No budget this year' };
+    expect(auditDataFor(principal({ orgKind: 'commission' }), published, 'invitation_answered', data)).toEqual({ ...data, reason: null });
+    expect(auditDataFor(principal({ orgId: 'lead' }), published, 'invitation_answered', data)).toEqual(data);
+    expect(auditDataFor(principal({ orgKind: 'commission' }), published, 'agreement_withdrawn', { organisationId: 'riga', reason: 'Left' })).toEqual({ organisationId: 'riga', reason: null });
+    // The lead's own reasons (a cancellation, a shortfall decision) are not a buyer's.
+    expect(auditDataFor(principal({ orgKind: 'commission' }), published, 'stage_changed', { to: 'cancelled', reason: 'Duplicate' })).toEqual({ to: 'cancelled', reason: 'Duplicate' });
   });
 });

@@ -82,6 +82,35 @@ export function canReadNeedsOf(p: Principal, s: StatementFacts, orgId: string): 
   return forbid('the needs of a buyer are visible to that buyer and the lead buyer only');
 }
 
+/** Statuses of an organisation that left the statement: it keeps its own data, and does nothing else there. */
+export const leftStatuses: readonly ParticipantStatus[] = ['declined', 'withdrawn', 'dropped'];
+
+/** Whether the principal's organisation declined, withdrew or dropped out (the lead never leaves its own statement). */
+export function hasLeft(p: Principal, s: StatementFacts): boolean {
+  return p.orgKind === 'buyer' && !isLead(p, s) && s.participantStatus !== null && leftStatuses.includes(s.participantStatus);
+}
+
+/**
+ * A free-text reason (why a buyer declined, withdrew, or left the agreement) is read by the lead
+ * buyer and by that buyer only, in every output; Commission staff and administrators see the status.
+ */
+export function canReadReasonOf(p: Principal, s: StatementFacts, orgId: string): boolean {
+  return isLead(p, s) || (p.orgKind === 'buyer' && p.orgId === orgId);
+}
+
+/** Audit actions whose `reason` is a buyer's own free text, keyed by `organisationId` in their data. */
+export const buyerReasonActions: readonly string[] = ['invitation_answered', 'needs_withdrawn', 'agreement_declined', 'agreement_withdrawn'];
+
+/**
+ * An audit event's data as the viewer may read it: a buyer's free-text reason is withheld (null)
+ * from everyone but the lead and that buyer. The event's hash stays the one of the recorded data.
+ */
+export function auditDataFor(p: Principal, s: StatementFacts, action: string, data: Record<string, unknown>): Record<string, unknown> {
+  if (!buyerReasonActions.includes(action) || data.reason === undefined || data.reason === null) return data;
+  const orgId = typeof data.organisationId === 'string' ? data.organisationId : '';
+  return canReadReasonOf(p, s, orgId) ? data : { ...data, reason: null };
+}
+
 /**
  * Who may know a statement exists before publication: its buyers, Commission staff and
  * administrators. To everyone else it answers 404, so unpublished demand does not leak.

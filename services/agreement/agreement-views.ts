@@ -42,13 +42,16 @@ export const agreementViewSchema = z
         name: z.string(),
         country: z.string(),
         status: z.enum(agreementPartyStatuses),
-        statusReason: z.string().nullable(),
+        statusReason: z.string().nullable().meta({ description: 'Why it declined or withdrew: for the lead buyer and the organisation itself (null for anyone else)' }),
         signedCurrentVersion: z.boolean(),
       }),
     ),
-    currentVersion: agreementVersionSummarySchema.nullable(),
-    versions: z.array(agreementVersionSummarySchema),
-    signatures: z.array(agreementSignatureViewSchema),
+    versionsWithheld: z
+      .boolean()
+      .meta({ description: 'True for a viewer that is not a party (Commission staff, administrators, signatories that were invited, declined or withdrew): the versions and signatures are for the parties only' }),
+    currentVersion: agreementVersionSummarySchema.nullable().meta({ description: 'Null before the first version, and for a viewer that is not a party' }),
+    versions: z.array(agreementVersionSummarySchema).meta({ description: 'Empty for a viewer that is not a party' }),
+    signatures: z.array(agreementSignatureViewSchema).meta({ description: 'Empty for a viewer that is not a party' }),
   })
   .meta({ id: 'Agreement' });
 export type AgreementView = z.infer<typeof agreementViewSchema>;

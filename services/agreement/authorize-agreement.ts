@@ -6,6 +6,14 @@ import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
+/** What agreement authorisation needs to know about the principal's organisation; undefined without the statement. */
+export async function agreementFactsFor(ctx: ServiceContext, statementId: string, principal: Principal): Promise<AgreementFacts | undefined> {
+  const statement = await statementFactsFor(ctx.db, statementId, principal.orgId);
+  if (!statement) return undefined;
+  const [agreement, partyStatus] = await Promise.all([findAgreement(ctx.db, statementId), agreementPartyStatusOf(ctx.db, statementId, principal.orgId)]);
+  return { statement, exists: agreement !== undefined, partyStatus };
+}
+
 /** Loads what agreement authorisation needs, asks the rules, and logs every refusal. */
 export async function authorizeAgreement(
   ctx: ServiceContext,
@@ -14,12 +22,7 @@ export async function authorizeAgreement(
   action: AgreementAction,
   meta: RequestMeta = {},
 ): Promise<AgreementFacts> {
-  const statement = await statementFactsFor(ctx.db, statementId, principal.orgId);
-  let facts: AgreementFacts | undefined;
-  if (statement) {
-    const [agreement, partyStatus] = await Promise.all([findAgreement(ctx.db, statementId), agreementPartyStatusOf(ctx.db, statementId, principal.orgId)]);
-    facts = { statement, exists: agreement !== undefined, partyStatus };
-  }
+  const facts = await agreementFactsFor(ctx, statementId, principal);
   const decision = facts ? decideAgreement(principal, action, facts) : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
   if (!decision.allowed) {
     await recordSecurityEvent(ctx.db, {

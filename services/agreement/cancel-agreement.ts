@@ -12,5 +12,5 @@ export async function cancelAgreement(ctx: ServiceContext, principal: Principal,
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
   await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, cancelAgreementUpdate, { actor: actorOf(principal, facts.statement), reason }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

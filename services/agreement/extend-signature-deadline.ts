@@ -12,5 +12,5 @@ export async function extendSignatureDeadline(ctx: ServiceContext, principal: Pr
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
   await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, extendSignatureDeadlineUpdate, { actor: actorOf(principal, facts.statement), deadline }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

@@ -8,7 +8,7 @@ import type { AgreementVersionView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { signatureView, versionSummary } from './get-agreement.js';
 
-/** One version with its terms, the comments made on it and the signatures given on it. */
+/** One version with its terms, the comments made on it and the signatures given on it: for the parties only. */
 export async function getAgreementVersion(
   ctx: ServiceContext,
   principal: Principal,
@@ -16,7 +16,7 @@ export async function getAgreementVersion(
   version: number,
   meta: RequestMeta,
 ): Promise<AgreementVersionView> {
-  await authorizeAgreement(ctx, principal, statementId, 'view', meta);
+  await authorizeAgreement(ctx, principal, statementId, 'viewVersions', meta);
   const [agreement, row, versions] = await Promise.all([findAgreement(ctx.db, statementId), findAgreementVersion(ctx.db, statementId, version), listAgreementVersions(ctx.db, statementId)]);
   const summary = versions.find((v) => v.version === version);
   if (!agreement || !row || !summary) throw new DomainError('not_found', `The agreement has no version ${version}`);

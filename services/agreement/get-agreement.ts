@@ -2,13 +2,14 @@ import { findAgreement, listAgreementParties, listAgreementSignatures, listAgree
 import { findStatement } from '../../db/statements.js';
 import { agreementKind } from '../../domain/agreement.js';
 import type { AgreementPartyStatus, AgreementStatus } from '../../domain/agreement-process.js';
-import type { Principal } from '../../domain/authorization.js';
+import { decideAgreement } from '../../domain/agreement-authorization.js';
+import { canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../views.js';
 import { legalBasisOf } from './agreement-document.js';
 import type { AgreementView } from './agreement-views.js';
-import { authorizeAgreement } from './authorize-agreement.js';
+import { agreementFactsFor, authorizeAgreement } from './authorize-agreement.js';
 
 type SignatureRow = Awaited<ReturnType<typeof listAgreementSignatures>>[number];
 type VersionRow = Awaited<ReturnType<typeof listAgreementVersions>>[number];
@@ -35,16 +36,22 @@ export const versionSummary = (v: VersionRow, currentId: string | null) => ({
   current: v.id === currentId,
 });
 
-/** The agreement as the read model holds it: parties, versions with their hashes, signatures. */
-export async function loadAgreementView(ctx: ServiceContext, statementId: string): Promise<AgreementView> {
-  const [agreement, statement, parties, versions, signatures] = await Promise.all([
+/**
+ * The agreement as the read model holds it, as `viewer` may read it (after whatever it just did):
+ * the parties read the versions with their hashes and the signatures; everyone else who follows
+ * it reads its status and the list of parties. A party's reason is the lead's and its own.
+ */
+export async function loadAgreementView(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<AgreementView> {
+  const [agreement, statement, parties, versions, signatures, facts] = await Promise.all([
     findAgreement(ctx.db, statementId),
     findStatement(ctx.db, statementId),
     listAgreementParties(ctx.db, statementId),
     listAgreementVersions(ctx.db, statementId),
     listAgreementSignatures(ctx.db, statementId),
+    agreementFactsFor(ctx, statementId, viewer),
   ]);
-  if (!agreement || !statement) throw new DomainError('not_found', 'No agreement for this statement');
+  if (!agreement || !statement || !facts) throw new DomainError('not_found', 'No agreement for this statement');
+  const full = decideAgreement(viewer, 'viewVersions', facts).allowed;
   const active = parties.filter((p) => p.status === 'party');
   const kind = agreementKind(active.map((p) => ({ country: p.country.trim() })));
   const currentId = agreement.current_version_id;
@@ -66,16 +73,17 @@ export async function loadAgreementView(ctx: ServiceContext, statementId: string
       name: p.name,
       country: p.country.trim(),
       status: p.status as AgreementPartyStatus,
-      statusReason: p.status_reason,
+      statusReason: canReadReasonOf(viewer, facts.statement, p.organisation_id) ? p.status_reason : null,
       signedCurrentVersion: standing.some((s) => s.organisation_id === p.organisation_id),
     })),
-    currentVersion: summaries.find((v) => v.current) ?? null,
-    versions: summaries,
-    signatures: signatures.map(signatureView),
+    versionsWithheld: !full,
+    currentVersion: full ? (summaries.find((v) => v.current) ?? null) : null,
+    versions: full ? summaries : [],
+    signatures: full ? signatures.map(signatureView) : [],
   };
 }
 
 export async function getAgreement(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<AgreementView> {
   await authorizeAgreement(ctx, principal, statementId, 'view', meta);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

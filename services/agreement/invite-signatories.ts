@@ -24,5 +24,5 @@ export async function inviteSignatories(ctx: ServiceContext, principal: Principa
   const orgIds = signatories.map((s) => s.organisationId).filter((o) => !known.includes(o));
   if (orgIds.length === 0) throw new DomainError('conflict', 'Every signatory of the statement has been invited to the agreement already');
   await updateAgreementProcess(ctx, statementId, inviteToAgreementUpdate, { actor: actorOf(principal, facts.statement), orgIds }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

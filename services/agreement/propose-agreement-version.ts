@@ -69,5 +69,5 @@ export async function proposeAgreementVersion(
     { actor: actorOf(principal, facts.statement), contentHash: hash, partyOrgIds: parties.map((p) => p.orgId) },
     meta.idempotencyKey,
   );
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

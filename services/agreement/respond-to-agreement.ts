@@ -18,5 +18,5 @@ export async function respondToAgreement(
   const facts = await authorizeAgreement(ctx, principal, statementId, 'respond', meta);
   await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, respondToAgreementUpdate, { actor: actorOf(principal, facts.statement), accept: answer.accept, reason: answer.reason ?? null }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

@@ -22,5 +22,5 @@ export async function signAgreement(
   const facts = await authorizeAgreement(ctx, principal, statementId, 'sign', meta);
   await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, signAgreementUpdate, { actor: actorOf(principal, facts.statement), ...version }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

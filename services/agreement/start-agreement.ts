@@ -54,5 +54,5 @@ export async function startAgreement(ctx: ServiceContext, principal: Principal, 
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

@@ -12,5 +12,5 @@ export async function withdrawFromAgreement(ctx: ServiceContext, principal: Prin
   const facts = await authorizeAgreement(ctx, principal, statementId, 'withdraw', meta);
   await requireNegotiation(ctx, statementId);
   await updateAgreementProcess(ctx, statementId, withdrawFromAgreementUpdate, { actor: actorOf(principal, facts.statement), reason }, meta.idempotencyKey);
-  return loadAgreementView(ctx, statementId);
+  return loadAgreementView(ctx, statementId, principal);
 }

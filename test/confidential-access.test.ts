@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeActor, needLine, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
+import { publish } from './support/published-statement.js';
+
+type Actor = Awaited<ReturnType<typeof makeActor>>;
+
+/**
+ * Who reads what of a statement and its agreement (issue 12, access), each rule tried as the
+ * wrong viewer first and then as the right one, on the real services: a statement with six
+ * buyers (one declines its invitation, one withdraws its needs, one agrees to be named) is
+ * driven to publication, then into an agreement that one signatory declines and another leaves.
+ */
+describe('confidential access: agreement terms, the roster, per-buyer versions, schema filtering, organisations that left', () => {
+  let h: Harness;
+  let helsinki: Actor; // the lead
+  let copenhagen: Actor; // signatory, agrees to be named, party to the agreement
+  let barcelona: Actor; // signatory, not named, declines the agreement
+  let riga: Actor; // signatory, not named, joins the agreement and withdraws from it
+  let oslo: Actor; // declines the invitation to the statement
+  let tallinn: Actor; // accepts, submits and withdraws its needs
+  let vilnius: Actor; // a buyer that was never invited
+  let supplier: Actor;
+  let commission: Actor;
+  let admin: Actor;
+  let id: string;
+
+  const osloReason = 'Oslo reason: the council froze the budget';
+  const tallinnReason = 'Tallinn reason: our depot burned down';
+  const barcelonaReason = 'Barcelona reason: we procure locally after all';
+  const rigaReason = 'Riga reason: no budget for the framework';
+  const comment = 'Copenhagen comment: please check our seven excavators';
+
+  const ok = <T extends { status: number; body: unknown }>(res: T, status?: number): T => {
+    if (status === undefined) expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    else expect(res.status, JSON.stringify(res.body)).toBe(status);
+    return res;
+  };
+  const live = (a: Actor = helsinki) => a.api.get(`/api/statements/${id}/live`);
+  const waitForStage = (stage: string) => until(() => live(), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
+  /** Publication through the real approval stage, once, for whichever section needs it first. */
+  let publication: Promise<void> | undefined;
+  const published = () => (publication ??= publish(h, id, helsinki, [helsinki, copenhagen, barcelona, riga]));
+  const reasons = [osloReason, tallinnReason, barcelonaReason, rigaReason];
+  const leaksNoReason = (res: ApiResponse, except: string[] = []) => {
+    const text = JSON.stringify(res.body);
+    for (const r of reasons.filter((x) => !except.includes(x))) expect(text, r).not.toContain(r);
+  };
+
+  beforeAll(async () => {
+    h = await startHarness();
+    helsinki = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'ca-helsinki', roles: ['signatory'] });
+    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'ca-copenhagen', roles: ['signatory'] });
+    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'ca-barcelona', roles: ['signatory'] });
+    riga = await makeActor(h, { kind: 'buyer', name: 'Riga City Council', country: 'LV' }, { label: 'ca-riga', roles: ['signatory'] });
+    oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'ca-oslo' });
+    tallinn = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'ca-tallinn' });
+    vilnius = await makeActor(h, { kind: 'buyer', name: 'City of Vilnius', country: 'LT' }, { label: 'ca-vilnius' });
+    supplier = await makeActor(h, { kind: 'supplier', country: 'DE', sme: true }, { label: 'ca-supplier' });
+    commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'ca-commission' });
+    admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'ca-admin', isAdmin: true });
+
+    const details = statementDetails({ criticalMass: { minBuyers: 4, minCountries: 2, minTotalValueEur: '100000' } });
+    id = ok(await helsinki.api.post('/api/statements', details)).body.id;
+    const invited = [copenhagen, barcelona, riga, oslo, tallinn];
+    ok(await helsinki.api.post(`/api/statements/${id}/invitations`, { organisationIds: invited.map((a) => a.org.id) }));
+    for (const a of [copenhagen, barcelona, riga, tallinn]) ok(await a.api.post(`/api/statements/${id}/invitation/accept`));
+    ok(await oslo.api.post(`/api/statements/${id}/invitation/decline`, { reason: osloReason }));
+    ok(await copenhagen.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
+    ok(await helsinki.api.post(`/api/statements/${id}/needs-assessment/open`));
+    const versions = new Map<Actor, string>();
+    for (const [a, quantity] of [
+      [helsinki, '4'],
+      [copenhagen, '7'],
+      [barcelona, '3'],
+      [riga, '2'],
+      [tallinn, '5'],
+    ] as const) {
+      ok(await a.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine({ quantity })], answers: {} }));
+      versions.set(a, ok(await a.api.post(`/api/statements/${id}/needs/submit`)).body.versionId);
+    }
+    ok(await tallinn.api.post(`/api/statements/${id}/needs/withdraw`, { reason: tallinnReason }));
+    ok(await helsinki.api.post(`/api/statements/${id}/close-stage`));
+    for (const a of [helsinki, copenhagen, barcelona, riga]) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions.get(a) }));
+    await waitForStage('market_engagement');
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  describe('the agreement', () => {
+    const base = () => `/api/statements/${id}/agreement`;
+    const terms = () => ({
+      leadAuthorityOrgId: helsinki.org.id,
+      applicableLaw: { kind: 'party_country', country: 'FI' },
+      procedureType: 'open',
+      lots: [{ id: 'LOT-1', title: 'Electric excavators', cpvCodes: ['43260000'] }],
+      responsibilities: [{ orgId: helsinki.org.id, text: 'Runs the procedure.' }],
+      phases: [{ phase: 'preparation', conductedBy: 'joint' }],
+      contractConclusion: 'each_party_own_contract',
+      costSharing: { method: 'equal' },
+      languages: ['en'],
+      disputeResolution: { text: 'Amicable settlement first.', forum: 'Helsinki District Court' },
+      duration: { kind: 'months', months: 36 },
+      accession: { allowed: false },
+    });
+
+    beforeAll(async () => {
+      await published();
+      ok(await helsinki.api.post(base(), {}), 201);
+      ok(await copenhagen.api.post(`${base()}/join`, {}));
+      ok(await riga.api.post(`${base()}/join`, {}));
+      ok(await barcelona.api.post(`${base()}/decline`, { reason: barcelonaReason }));
+      ok(await riga.api.post(`${base()}/withdraw`, { reason: rigaReason }));
+      ok(await helsinki.api.post(`${base()}/versions`, terms()), 201);
+      ok(await copenhagen.api.post(`${base()}/versions/1/comments`, { clause: '6', text: comment }), 201);
+    }, 180_000);
+
+    it('a version (terms, quantities, comments) is for the parties only', async () => {
+      // Wrong viewers that follow the agreement: refused.
+      for (const who of [commission, admin, barcelona, riga]) {
+        const res = await who.api.get(`${base()}/versions/1`);
+        expect(res.status, who.org.name).toBe(403);
+        expect(JSON.stringify(res.body)).not.toContain(comment);
+      }
+      // Wrong viewers that do not: the agreement does not exist for them.
+      for (const who of [supplier, vilnius, oslo, tallinn]) expect((await who.api.get(`${base()}/versions/1`)).status, who.org.name).toBe(404);
+      // The right viewers: the parties.
+      for (const who of [helsinki, copenhagen]) {
+        const version = ok(await who.api.get(`${base()}/versions/1`)).body;
+        expect(version.comments.map((c: { text: string }) => c.text)).toEqual([comment]);
+        const lines = Object.fromEntries(version.terms.distributions.map((d: { orgId: string; lots: { lines: { quantity: string }[] }[] }) => [d.orgId, d.lots[0]!.lines[0]!.quantity]));
+        expect(lines).toEqual({ [helsinki.org.id]: '4', [copenhagen.org.id]: '7' });
+      }
+    });
+
+    it('everyone else who follows the agreement reads its status and its parties, without versions, signatures or reasons', async () => {
+      for (const who of [commission, admin, barcelona, riga]) {
+        const view = ok(await who.api.get(base())).body;
+        expect(view).toMatchObject({ status: 'negotiation', currentVersion: null, versions: [], signatures: [] });
+        expect(view.parties.map((p: { organisationId: string; status: string }) => [p.organisationId, p.status]).sort()).toEqual(
+          [
+            [helsinki.org.id, 'party'],
+            [copenhagen.org.id, 'party'],
+            [barcelona.org.id, 'declined'],
+            [riga.org.id, 'withdrawn'],
+          ].sort(),
+        );
+        const own = who === barcelona ? barcelonaReason : who === riga ? rigaReason : null;
+        for (const p of view.parties as { organisationId: string; statusReason: string | null }[]) {
+          expect(p.statusReason, `${who.org.name} reading ${p.organisationId}`).toBe(p.organisationId === who.org.id ? own : null);
+        }
+        expect(JSON.stringify(view)).not.toMatch(/contentHash|pdfHash|Helsinki District Court/);
+        expect(JSON.stringify(view)).not.toContain(comment);
+      }
+      // A declined or withdrawn organisation does not read the audit log either; oversight does, reasons withheld.
+      for (const who of [barcelona, riga]) expect((await who.api.get(`${base()}/audit`)).status).toBe(403);
+      for (const who of [commission, admin]) {
+        const audit = ok(await who.api.get(`${base()}/audit`));
+        leaksNoReason(audit);
+        expect(audit.body.events.find((e: { action: string }) => e.action === 'agreement_withdrawn').data).toMatchObject({ organisationId: riga.org.id, reason: null });
+      }
+      // The parties read everything; reasons are the lead's (and the buyer's own).
+      const lead = ok(await helsinki.api.get(base())).body;
+      expect(lead.currentVersion).toMatchObject({ version: 1, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(lead.parties.find((p: { organisationId: string }) => p.organisationId === riga.org.id).statusReason).toBe(rigaReason);
+      expect(ok(await helsinki.api.get(`${base()}/audit`)).body.events.find((e: { action: string }) => e.action === 'agreement_declined').data.reason).toBe(barcelonaReason);
+      const party = ok(await copenhagen.api.get(base())).body;
+      expect(party.versions).toHaveLength(1);
+      expect(party.parties.every((p: { statusReason: unknown }) => p.statusReason === null)).toBe(true);
+    });
+  });
+
+});
