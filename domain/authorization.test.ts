@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditDataFor, canReadReasonOf, canSee, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
+import { auditDataFor, canReadReasonOf, canSee, canSeeParticipant, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
 
 const principal = (over: Partial<Principal>): Principal => ({
   userId: 'u',
@@ -100,5 +100,25 @@ describe('who may do what with a statement', () => {
     expect(auditDataFor(principal({ orgKind: 'commission' }), published, 'agreement_withdrawn', { organisationId: 'riga', reason: 'Left' })).toEqual({ organisationId: 'riga', reason: null });
     // The lead's own reasons (a cancellation, a shortfall decision) are not a buyer's.
     expect(auditDataFor(principal({ orgKind: 'commission' }), published, 'stage_changed', { to: 'cancelled', reason: 'Duplicate' })).toEqual({ to: 'cancelled', reason: 'Duplicate' });
+  });
+
+  it('shows the roster to whoever sees the statement before publication, and after it the named signatories (oversight: every status)', () => {
+    const named = { orgId: 'copenhagen', signatory: true, named: true };
+    const unnamed = { orgId: 'barcelona', signatory: true, named: false };
+    const declined = { orgId: 'oslo', signatory: false, named: false };
+    const market: StatementFacts = { leadOrgId: 'lead', stage: 'market_engagement', participantStatus: 'confirmed' };
+    for (const entry of [named, unnamed, declined]) expect(canSeeParticipant(principal({ orgId: 'copenhagen' }), market, entry), entry.orgId).toBe(true);
+    const published: StatementFacts = { ...market, stage: 'published', participantStatus: null };
+    for (const p of [principal({ orgKind: 'supplier' }), principal({ orgId: 'vilnius' })]) {
+      expect([named, unnamed, declined].map((e) => canSeeParticipant(p, published, e)), `${p.orgKind} ${p.orgId}`).toEqual([true, false, false]);
+    }
+    // Another participant reads the named signatories and its own row.
+    const barcelona = principal({ orgId: 'barcelona' });
+    expect([named, unnamed, declined].map((e) => canSeeParticipant(barcelona, { ...published, participantStatus: 'confirmed' }, e))).toEqual([true, true, false]);
+    for (const p of [principal({ orgId: 'lead' }), principal({ orgKind: 'commission' }), principal({ orgKind: 'operator', isAdmin: true })]) {
+      expect([named, unnamed, declined].map((e) => canSeeParticipant(p, published, e)), p.orgKind).toEqual([true, true, true]);
+    }
+    // A supplier whose id matches a buyer's is not that buyer.
+    expect(canSeeParticipant(principal({ orgKind: 'supplier', orgId: 'oslo' }), published, declined)).toBe(false);
   });
 });

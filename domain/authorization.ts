@@ -98,6 +98,27 @@ export function canReadReasonOf(p: Principal, s: StatementFacts, orgId: string):
   return isLead(p, s) || (p.orgKind === 'buyer' && p.orgId === orgId);
 }
 
+/** A participant as the roster rules need it: whether it signed the published statement and agreed to be named. */
+export interface RosterEntry {
+  orgId: string;
+  signatory: boolean;
+  named: boolean;
+}
+
+/**
+ * Whether a participant appears in the roster (participants, signatories) the viewer reads.
+ * The lead buyer reads everyone, and every buyer reads its own row. Before publication, whoever
+ * may see the statement reads its participants' statuses. After publication anyone signed in may
+ * read the statement, so the roster shrinks to the signatories that agreed to be named; Commission
+ * staff and administrators still follow every status (never a reason: `canReadReasonOf`).
+ */
+export function canSeeParticipant(p: Principal, s: StatementFacts, entry: RosterEntry): boolean {
+  if (isLead(p, s) || (p.orgKind === 'buyer' && p.orgId === entry.orgId)) return true;
+  if (s.stage !== 'published') return true;
+  if (isCommission(p) || p.isAdmin) return true;
+  return entry.signatory && entry.named;
+}
+
 /** Audit actions whose `reason` is a buyer's own free text, keyed by `organisationId` in their data. */
 export const buyerReasonActions: readonly string[] = ['invitation_answered', 'needs_withdrawn', 'agreement_declined', 'agreement_withdrawn'];
 

@@ -23,7 +23,7 @@ export const participantViewSchema = z
     country: z.string(),
     buyerLegalType: z.string().nullable(),
     status: z.enum(participantStatuses),
-    statusReason: z.string().nullable(),
+    statusReason: z.string().nullable().meta({ description: 'Why it declined, withdrew or dropped out: for the lead buyer and the organisation itself (null for anyone else)' }),
     invitedAt: z.string(),
     respondedAt: z.string().nullable(),
   })
@@ -44,7 +44,10 @@ export const statementViewSchema = z
     detailsVersion: z.int(),
     detailsHash: z.string(),
     lead: z.object({ id: z.uuid(), name: z.string(), country: z.string() }),
-    participants: z.array(participantViewSchema),
+    participants: z.array(participantViewSchema).meta({
+      description:
+        'Statuses, never content. The lead buyer and, before publication, whoever may see the statement read every participant; after publication Commission staff and administrators do, and anyone else reads the signatories that agreed to be named (and its own organisation)',
+    }),
     cancelReason: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -86,7 +89,7 @@ export const auditEventViewSchema = z
     action: z.string(),
     actorUserId: z.string().nullable(),
     actorOrgId: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()).meta({ description: 'As recorded, except that a buyer’s free-text `reason` is null for anyone but the lead buyer and that buyer; `hash` covers what was recorded' }),
     at: z.string(),
     hash: z.string(),
   })
@@ -178,7 +181,7 @@ export const needsOverviewSchema = z
         name: z.string(),
         country: z.string(),
         status: z.enum(participantStatuses),
-        statusReason: z.string().nullable(),
+        statusReason: z.string().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
         draftSavedAt: z.string().nullable(),
         latestVersion: z
           .object({ id: z.uuid(), version: z.int(), status: z.string(), lines: z.int(), submittedAt: z.string(), confirmedAt: z.string().nullable() })

@@ -37,6 +37,8 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
   };
   const live = (a: Actor = helsinki) => a.api.get(`/api/statements/${id}/live`);
   const waitForStage = (stage: string) => until(() => live(), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
+  const rows = (res: ApiResponse, key = 'organisationId') => (res.body.participants as Record<string, unknown>[]).map((p) => p[key] as string).sort();
+  const ids = (...actors: Actor[]) => actors.map((a) => a.org.id).sort();
   /** Publication through the real approval stage, once, for whichever section needs it first. */
   let publication: Promise<void> | undefined;
   const published = () => (publication ??= publish(h, id, helsinki, [helsinki, copenhagen, barcelona, riga]));
@@ -84,6 +86,72 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     await waitForStage('market_engagement');
   }, 120_000);
   afterAll(async () => h?.close());
+
+  describe('free-text reasons', () => {
+    it('are read by the lead and the buyer itself, not by Commission staff, administrators or other participants (statement, overview, audit log)', async () => {
+      for (const who of [commission, admin, copenhagen]) {
+        const statement = ok(await who.api.get(`/api/statements/${id}`));
+        expect(rows(statement)).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
+        expect(statement.body.participants.every((p: { statusReason: unknown }) => p.statusReason === null)).toBe(true);
+        leaksNoReason(statement);
+      }
+      for (const who of [commission, admin]) {
+        const overview = ok(await who.api.get(`/api/statements/${id}/needs-overview`));
+        expect(overview.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id)).toMatchObject({ status: 'withdrawn', statusReason: null });
+        leaksNoReason(overview);
+        const audit = ok(await who.api.get(`/api/statements/${id}/audit`));
+        leaksNoReason(audit);
+        expect(audit.body.verification.valid).toBe(true);
+        const withdrawn = audit.body.events.find((e: { action: string }) => e.action === 'needs_withdrawn');
+        expect(withdrawn.data).toMatchObject({ organisationId: tallinn.org.id, reason: null });
+      }
+      const lead = ok(await helsinki.api.get(`/api/statements/${id}`));
+      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === oslo.org.id).statusReason).toBe(osloReason);
+      expect(ok(await helsinki.api.get(`/api/statements/${id}/needs-overview`)).body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id).statusReason).toBe(tallinnReason);
+      const leadAudit = ok(await helsinki.api.get(`/api/statements/${id}/audit`));
+      expect(leadAudit.body.events.find((e: { action: string }) => e.action === 'needs_withdrawn').data.reason).toBe(tallinnReason);
+    });
+  });
+
+  describe('the roster after publication', () => {
+    beforeAll(() => published(), 120_000);
+
+    it('shows every signed-in user the signatories that agreed to be named and its own row; oversight every status; the lead everything', async () => {
+      // Wrong viewers: a supplier (self-registered) and a buyer never invited see Copenhagen only, which agreed to be named.
+      for (const who of [supplier, vilnius]) {
+        const statement = ok(await who.api.get(`/api/statements/${id}`));
+        expect(rows(statement), who.org.name).toEqual(ids(copenhagen));
+        leaksNoReason(statement);
+        expect(JSON.stringify(statement.body)).not.toMatch(/Oslo|Tallinn|Barcelona|Riga/);
+        expect(rows(ok(await live(who)), 'orgId')).toEqual(ids(copenhagen));
+        expect(ok(await who.api.get(`/api/statements/${id}/signatories`)).body.signatories.map((s: { organisationId: string }) => s.organisationId)).toEqual(ids(copenhagen));
+      }
+      // Another participant, and organisations that left: the named signatory and their own row.
+      for (const [who, reason] of [
+        [barcelona, null],
+        [oslo, osloReason],
+        [tallinn, tallinnReason],
+      ] as const) {
+        const statement = ok(await who.api.get(`/api/statements/${id}`));
+        expect(rows(statement), who.org.name).toEqual(ids(copenhagen, who));
+        expect(statement.body.participants.find((p: { organisationId: string }) => p.organisationId === who.org.id).statusReason).toBe(reason);
+        leaksNoReason(statement, reason ? [reason] : []);
+        expect(rows(ok(await live(who)), 'orgId')).toEqual(ids(copenhagen, who));
+      }
+      expect(ok(await barcelona.api.get(`/api/statements/${id}/signatories`)).body.signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual(ids(copenhagen, barcelona));
+      // Commission staff and administrators: every status, no reason.
+      for (const who of [commission, admin]) {
+        const statement = ok(await who.api.get(`/api/statements/${id}`));
+        expect(rows(statement)).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
+        leaksNoReason(statement);
+        expect(ok(await who.api.get(`/api/statements/${id}/signatories`)).body.signatories).toHaveLength(4);
+      }
+      // The lead: everything, reasons included.
+      const lead = ok(await helsinki.api.get(`/api/statements/${id}`));
+      expect(rows(lead)).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
+      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id).statusReason).toBe(tallinnReason);
+    });
+  });
 
   describe('the agreement', () => {
     const base = () => `/api/statements/${id}/agreement`;

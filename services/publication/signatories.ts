@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { decideSignatoryUpdate, requestToSignUpdate } from '../../workflows/statement/market-messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
+import { rosterFor } from '../statements/roster.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
 /** Another buyer asks to join a published statement as a signatory. */
@@ -21,9 +22,11 @@ export async function decideSignatory(ctx: ServiceContext, principal: Principal,
   return { organisationId: orgId, status: accept ? ('accepted' as const) : ('declined' as const), publicationVersion: ack.publicationVersion };
 }
 
+/** The signatories the roster rules show the viewer (after publication: those that agreed to be named, and its own organisation), and the requests to sign it may follow. */
 export async function getSignatories(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'view', meta);
-  const signatories = await listSignatories(ctx.db, statementId);
+  const [all, roster] = await Promise.all([listSignatories(ctx.db, statementId), rosterFor(ctx, statementId, principal)]);
+  const signatories = all.filter((s) => roster.shows(s.organisationId));
   const seesAll = facts.leadOrgId === principal.orgId || principal.orgKind === 'commission' || principal.isAdmin;
   // Another buyer follows its own request only: who else asked stays with the lead.
   const requests = (await listSignatoryRequests(ctx.db, statementId)).filter((r) => seesAll || r.organisation_id === principal.orgId);

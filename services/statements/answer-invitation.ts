@@ -3,7 +3,7 @@ import { answerInvitationUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function answerInvitation(
@@ -21,5 +21,5 @@ export async function answerInvitation(
     { actor: actorOf(principal, facts), accept: answer.accept, ...(answer.reason ? { reason: answer.reason } : {}) },
     meta.idempotencyKey,
   );
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

@@ -4,7 +4,7 @@ import { cancelStatementUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function cancelStatement(
@@ -20,5 +20,5 @@ export async function cancelStatement(
     throw new DomainError('wrong_stage', `A statement in ${facts.stage} cannot be cancelled`);
   }
   await updateStatementProcess(ctx, statementId, cancelStatementUpdate, { actor: actorOf(principal, facts), reason }, meta.idempotencyKey);
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

@@ -14,7 +14,7 @@ import {
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 
 /** A retried create with the same Idempotency-Key maps to the same statement id, hence the same workflow. */
 function statementIdFor(orgId: string, idempotencyKey: string | undefined): string {
@@ -60,5 +60,5 @@ export async function createStatement(
       ]);
     }
   }
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

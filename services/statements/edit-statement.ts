@@ -6,7 +6,7 @@ import { editStatementUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function editStatement(
@@ -33,5 +33,5 @@ export async function editStatement(
     { actor: actorOf(principal, facts), details: merged, detailsHash: contentHash(merged), ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
     meta.idempotencyKey,
   );
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

@@ -7,12 +7,15 @@ import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso, type StatementView } from '../views.js';
 import { authorizeStatement } from './authorize-statement.js';
+import { rosterFor, type Roster } from './roster.js';
 
-/** The statement as the read model holds it; participants appear with statuses, never content. */
-export async function loadStatementView(ctx: ServiceContext, statementId: string): Promise<StatementView> {
+type ParticipantRow = Awaited<ReturnType<typeof listParticipants>>[number];
+
+async function buildStatementView(ctx: ServiceContext, statementId: string, roster: Pick<Roster, 'shows' | 'reasonOf'> | null): Promise<StatementView> {
   const s = await findStatement(ctx.db, statementId);
   if (!s) throw new DomainError('not_found', 'Statement not found');
   const [lead, participants] = await Promise.all([findOrganisation(ctx.db, s.lead_org_id), listParticipants(ctx.db, statementId)]);
+  const shown = (p: ParticipantRow) => roster === null || roster.shows(p.organisation_id);
   return {
     id: s.id,
     title: s.title,
@@ -26,13 +29,13 @@ export async function loadStatementView(ctx: ServiceContext, statementId: string
     detailsVersion: s.details_version,
     detailsHash: s.details_hash,
     lead: { id: lead!.id, name: lead!.name, country: lead!.country },
-    participants: participants.map((p) => ({
+    participants: participants.filter(shown).map((p) => ({
       organisationId: p.organisation_id,
       name: p.name,
       country: p.country,
       buyerLegalType: p.buyer_legal_type,
       status: p.status as StatementView['participants'][number]['status'],
-      statusReason: p.status_reason,
+      statusReason: roster === null || roster.reasonOf(p.organisation_id) ? p.status_reason : null,
       invitedAt: iso(p.invited_at)!,
       respondedAt: iso(p.responded_at),
     })),
@@ -42,7 +45,21 @@ export async function loadStatementView(ctx: ServiceContext, statementId: string
   };
 }
 
+/**
+ * The statement as `viewer` may read it (after whatever it just did): participants appear with
+ * statuses, never content, and only those the roster rules show it; a reason is the lead's and
+ * the buyer's own.
+ */
+export async function statementViewFor(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<StatementView> {
+  return buildStatementView(ctx, statementId, await rosterFor(ctx, statementId, viewer));
+}
+
+/** The statement as its lead buyer reads it (every participant and reason): for the lead's own actions only; anything else reads `statementViewFor`. */
+export async function loadStatementView(ctx: ServiceContext, statementId: string): Promise<StatementView> {
+  return buildStatementView(ctx, statementId, null);
+}
+
 export async function getStatement(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<StatementView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

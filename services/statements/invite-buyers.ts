@@ -5,7 +5,7 @@ import { inviteBuyersUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function inviteBuyers(
@@ -32,5 +32,5 @@ export async function inviteBuyers(
     { actor: actorOf(principal, facts), orgIds: unique },
     meta.idempotencyKey,
   );
-  return { invited: result.invited, alreadyInvited: result.alreadyInvited, statement: await loadStatementView(ctx, statementId) };
+  return { invited: result.invited, alreadyInvited: result.alreadyInvited, statement: await statementViewFor(ctx, statementId, principal) };
 }

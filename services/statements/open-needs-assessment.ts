@@ -3,7 +3,7 @@ import { openNeedsAssessmentUpdate } from '../../workflows/statement/messages.js
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
-import { loadStatementView } from './get-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function openNeedsAssessment(
@@ -21,5 +21,5 @@ export async function openNeedsAssessment(
     { actor: actorOf(principal, facts), ...(options.deadline ? { deadline: options.deadline } : {}) },
     meta.idempotencyKey,
   );
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }
