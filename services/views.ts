@@ -70,7 +70,21 @@ export const liveStateSchema = z
     deadline: z.string().nullable(),
     detailsVersion: z.int(),
     detailsHash: z.string(),
-    participants: z.array(z.object({ orgId: z.uuid(), status: z.enum(participantStatuses) })),
+    participants: z
+      .array(
+        z.object({
+          orgId: z.uuid(),
+          status: z.enum(participantStatuses),
+          version: z.int().nullable().optional(),
+          versionId: z.uuid().nullable().optional(),
+          contentHash: z.string().nullable().optional(),
+        }),
+      )
+      .meta({
+        description:
+          'The participants the roster rules show the viewer; `version`, `versionId` and `contentHash` (its latest needs version) only for the lead buyer and for the viewer’s own organisation',
+      }),
+    surveyVersion: z.int().meta({ description: 'The survey version the needs are answered against' }),
     round: z.int().meta({ description: 'How many times the needs assessment has been opened' }),
     aggregate: z
       .object({ snapshotId: z.uuid(), snapshotHash: z.string(), criticalMassMet: z.boolean(), failedRules: z.array(z.string()) })
@@ -82,6 +96,7 @@ export const liveStateSchema = z
     cancelReason: z.string().nullable(),
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
+export type LiveStateView = z.infer<typeof liveStateSchema>;
 
 export const auditEventViewSchema = z
   .object({

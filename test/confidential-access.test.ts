@@ -87,6 +87,28 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
   }, 120_000);
   afterAll(async () => h?.close());
 
+  describe('per-buyer needs versions on /live', () => {
+    it('go to the lead (every row) and to each buyer (its own row) only, not to Commission staff, administrators or other participants', async () => {
+      const perRow = (res: ApiResponse) =>
+        Object.fromEntries((res.body.participants as { orgId: string; versionId?: unknown; contentHash?: unknown }[]).map((p) => [p.orgId, p.versionId !== undefined || p.contentHash !== undefined]));
+      // Wrong viewers: Commission staff, an administrator, another participant (for the others' rows).
+      for (const who of [commission, admin]) {
+        const res = ok(await live(who));
+        expect(rows(res, 'orgId')).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
+        expect(Object.values(perRow(res)).some(Boolean), 'a version id or hash for Commission/administrator').toBe(false);
+        expect(JSON.stringify(res.body)).not.toMatch(/versionId|contentHash/);
+      }
+      const own = ok(await live(copenhagen));
+      expect(perRow(own)).toEqual({ [helsinki.org.id]: false, [copenhagen.org.id]: true, [barcelona.org.id]: false, [riga.org.id]: false, [oslo.org.id]: false, [tallinn.org.id]: false });
+      const mine = own.body.participants.find((p: { orgId: string }) => p.orgId === copenhagen.org.id);
+      expect(mine).toMatchObject({ status: 'confirmed', version: 1, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // The right viewer: the lead reads every row's version.
+      const lead = ok(await live(helsinki));
+      for (const a of [helsinki, copenhagen, barcelona, riga]) expect(perRow(lead)[a.org.id], a.org.name).toBe(true);
+      expect(lead.body.participants.find((p: { orgId: string }) => p.orgId === barcelona.org.id).versionId).toEqual(expect.any(String));
+    });
+  });
+
   describe('free-text reasons', () => {
     it('are read by the lead and the buyer itself, not by Commission staff, administrators or other participants (statement, overview, audit log)', async () => {
       for (const who of [commission, admin, copenhagen]) {

@@ -1,17 +1,33 @@
 import type { Principal } from '../../domain/authorization.js';
-import { liveStateQuery, statementWorkflowId, type StatementLiveState } from '../../workflows/statement/messages.js';
+import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
+import type { LiveStateView } from '../views.js';
 import { authorizeStatement } from './authorize-statement.js';
 import { rosterFor } from './roster.js';
 
-/** Asks the workflow itself (the source of truth for where the process stands), showing the participants the roster rules show the viewer. */
-export async function getLiveState(
-  ctx: ServiceContext,
-  principal: Principal,
-  statementId: string,
-  meta: RequestMeta,
-): Promise<StatementLiveState> {
+/**
+ * Asks the workflow itself (the source of truth for where the process stands), and shows the
+ * viewer the participants the roster rules show it; a buyer's needs version (id, content hash) is
+ * the lead's and its own.
+ */
+export async function getLiveState(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<LiveStateView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
   const [state, roster] = await Promise.all([ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(liveStateQuery), rosterFor(ctx, statementId, principal)]);
-  return { ...state, participants: state.participants.filter((p) => roster.shows(p.orgId)) };
+  return {
+    statementId: state.statementId,
+    leadOrgId: state.leadOrgId,
+    stage: state.stage,
+    stageEnteredAt: state.stageEnteredAt,
+    deadline: state.deadline,
+    detailsVersion: state.detailsVersion,
+    detailsHash: state.detailsHash,
+    participants: state.participants
+      .filter((p) => roster.shows(p.orgId))
+      .map((p) => (roster.needsOf(p.orgId) ? { orgId: p.orgId, status: p.status, version: p.version, versionId: p.versionId, contentHash: p.contentHash } : { orgId: p.orgId, status: p.status })),
+    surveyVersion: state.surveyVersion,
+    round: state.round,
+    aggregate: state.aggregate,
+    aggregationBlocked: state.aggregationBlocked,
+    cancelReason: state.cancelReason,
+  };
 }
