@@ -3,7 +3,9 @@ import { aggregateConfirmedNeeds, findRateTable, findSnapshot, insertSnapshot } 
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import { contentHash } from '../db/canonical-json.js';
 import type { Db } from '../db/database.js';
+import { snapshotDisclosure } from '../db/disclosure.js';
 import { findStatement } from '../db/statements.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { checkCriticalMass, type CriticalMassVerdict } from '../domain/critical-mass.js';
 import { classifyJointProcurement } from '../domain/cross-border.js';
 import { DomainError } from '../domain/errors.js';
@@ -40,7 +42,7 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-export function createAggregationActivities(deps: { db: Db }) {
+export function createAggregationActivities(deps: { db: Db; solver: LpSolver }) {
   return {
     /**
      * Aggregates the confirmed needs in SQL, checks critical mass, EU thresholds and the kind
@@ -79,6 +81,8 @@ export function createAggregationActivities(deps: { db: Db }) {
             crossBorder,
             hash,
           });
+          // What participants and Commission staff may see of it, decided once for the snapshot.
+          const disclosure = await snapshotDisclosure(trx, deps.solver, request.snapshotId);
           await appendAudit(trx, {
             chain: request.statementId,
             eventKey: request.eventKey,
@@ -92,12 +96,12 @@ export function createAggregationActivities(deps: { db: Db }) {
               round: request.round,
               rateTable: { date: table.date, source: table.source },
               needVersions: aggregate.versionIds.length,
-              totalValueEur: aggregate.totals.valueEur,
               buyers: aggregate.totals.buyers,
               countries: aggregate.totals.countries,
               criticalMassMet: verdict.met,
               failedRules: verdict.results.filter((r) => !r.met).map((r) => r.field),
               crossBorder: crossBorder.kind,
+              withheldCells: Object.keys(disclosure.withheld).length,
             },
             at: computedAt,
           });

@@ -1,7 +1,6 @@
 import type { Db } from '../db/database.js';
 import { commissionStaff, queryDashboard, stageChangesBetween, statementsCreatedBetween } from '../db/dashboard.js';
 import { enqueueMessages } from '../db/outbox.js';
-import { minBuyersPerCell } from '../domain/aggregate-disclosure.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages } from '../domain/stages.js';
 import { formatEur } from '../i18n/index.js';
@@ -67,7 +66,7 @@ export function createDigestActivities(deps: DigestActivityDeps) {
   /** The week's content: the seven days before `at`, and the pilots overdue at `at`. */
   async function digestContent(at: Date): Promise<DigestContent> {
     const start = new Date(at.getTime() - 7 * 86_400_000);
-    const base = { now: at, offset: 0, activeStatuses: activeParticipantStatuses, deadlineStages, minBuyersPerCell };
+    const base = { now: at, offset: 0, activeStatuses: activeParticipantStatuses, deadlineStages };
     const [changes, created, overdue, all] = await Promise.all([
       stageChangesBetween(db, start, at),
       statementsCreatedBetween(db, start, at),

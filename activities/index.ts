@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createAggregationActivities } from './aggregation-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
@@ -11,16 +12,18 @@ export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   publicUrl: string;
+  /** The linear-programming solver of disclosure control. */
+  solver: LpSolver;
 }
 
 /** All activities the worker registers, built from narrow dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl, solver: deps.solver }),
     ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
-    ...createAggregationActivities({ db: deps.db }),
+    ...createAggregationActivities({ db: deps.db, solver: deps.solver }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
-    ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl }),
+    ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl, solver: deps.solver }),
   };
 }

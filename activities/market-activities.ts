@@ -9,6 +9,7 @@ import {
   findMarketSummary,
   findQuestion,
   insertMarketSummary,
+  namedOrgIds,
   questionCounts,
   responseFacts,
 } from '../db/consultation.js';
@@ -29,11 +30,14 @@ import {
   upsertApproval,
   upsertSignatoryRequest,
 } from '../db/publication.js';
+import { publicationDisclosure, snapshotDisclosure } from '../db/disclosure.js';
 import { lookupCpvCodes } from '../db/reference-data.js';
 import { findStatement } from '../db/statements.js';
 import { matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
 import type { Aggregate } from '../domain/aggregation.js';
 import { summariseMarket, type MarketSummary } from '../domain/consultation.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
+import { discloseAggregate, type DisclosedAggregate, type DisclosurePattern } from '../domain/disclosure/protected-views.js';
 import { DomainError } from '../domain/errors.js';
 import { supplierNoticeKeyPrefix, type MarketEvent, type SupplierNoticeKind } from '../domain/market-events.js';
 import { toOcdsRelease, type PublishedStatementForOcds } from '../domain/ocds.js';
@@ -59,6 +63,7 @@ export interface MarketActivityDeps {
   db: Db;
   mailer: Mailer;
   publicUrl: string;
+  solver: LpSolver;
   /** Lease of a claimed supplier notice; short, so a crashed sender's messages are taken over soon. */
   noticeLeaseSeconds?: number;
 }
@@ -70,16 +75,27 @@ function asFailure(error: unknown): never {
   throw error;
 }
 
-/** The items of an aggregate as OCDS sees them: each code with lines of its own and its quantities. */
-async function itemsOf(trx: Tx, aggregate: Aggregate): Promise<PublishedStatementForOcds['items']> {
-  const nodes = aggregate.byCpv.filter((n) => n.direct.lines > 0);
-  const known = await lookupCpvCodes(trx, nodes.map((n) => n.cpvCode));
-  return nodes.map((n) => ({
+/** The items of a published aggregate as OCDS sees them: each code with lines of its own, quantities only where disclosed. */
+async function itemsOf(trx: Tx, demand: DisclosedAggregate): Promise<PublishedStatementForOcds['items']> {
+  const known = await lookupCpvCodes(trx, demand.items.map((n) => n.cpvCode));
+  return demand.items.map((n) => ({
     cpvCode: n.cpvCode,
     cpvCheckDigit: known.get(n.cpvCode)?.checkDigit ?? null,
     description: known.get(n.cpvCode)?.label ?? `CPV ${n.cpvCode}`,
-    quantities: n.direct.quantities.map((q) => ({ unit: q.unit, quantity: q.totalQuantity })),
+    quantities: (n.quantities ?? []).map((q) => ({ unit: q.unit, quantity: q.totalQuantity })),
   }));
+}
+
+/** Signatories that agreed to be named, and how many others signed. */
+function namedSignatories(orgs: readonly { id: string; name: string }[], named: ReadonlySet<string>): string {
+  const names = orgs.filter((o) => named.has(o.id)).map((o) => o.name).sort();
+  const others = orgs.length - names.length;
+  return [...names, ...(others > 0 ? [`+${others}`] : [])].join(', ');
+}
+
+/** An amount in a viewer's language, or the words that say it is withheld. */
+export function amountOrWithheld(amount: string | null, locale: string): string {
+  return amount === null ? translatorFor(locale)('disclosure.withheldValue') : formatEur(amount, locale);
 }
 
 export function createMarketActivities(deps: MarketActivityDeps) {
@@ -171,8 +187,12 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           asFailure(error);
         }
         const schedule = statement.schedule as Schedule;
+        // The figures the publication states, as the public may see them (the lead's own view is the snapshot).
+        const disclosure = await publicationDisclosure(trx, deps.solver, { statementId: event.statementId, snapshotId: snapshot!.id, signatoryOrgIds: event.signatoryOrgIds });
+        const demand = discloseAggregate(aggregate, disclosure);
         const orgs = await findOrganisations(trx, event.signatoryOrgIds);
         const lead = (await findOrganisation(trx, statement.lead_org_id))!;
+        const named = await namedOrgIds(trx, event.statementId);
         let release: unknown;
         try {
           release = toOcdsRelease(
@@ -183,9 +203,10 @@ export function createMarketActivities(deps: MarketActivityDeps) {
               version: event.version,
               publishedAt: event.at,
               leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
-              buyers: orgs.map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
-              items: await itemsOf(trx, aggregate),
-              totalValueEur: aggregate.totals.valueEur,
+              // Parties are named: only the signatories that agreed to be (the lead is named by its role).
+              buyers: orgs.filter((o) => named.has(o.id) || o.id === lead.id).map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
+              items: await itemsOf(trx, demand),
+              totalValueEur: demand.totals.valueEur,
               deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
               expectedProcurementStart: schedule.expectedProcurementStart,
             },
@@ -194,11 +215,11 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         } catch (error) {
           asFailure(error);
         }
-        await insertPublication(trx, { id: event.publicationId, statementId: event.statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, at });
+        await insertPublication(trx, { id: event.publicationId, statementId: event.statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, aggregate, disclosure, at });
         await addSignatories(trx, { statementId: event.statementId, orgIds: event.newOrgIds, sinceVersion: event.version, late: event.late, at });
         if (event.late) for (const orgId of event.newOrgIds) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId, accepted: true, at });
-        const names = orgs.map((o) => o.name).sort().join(', ');
-        const params = (locale: string) => ({ title, version: String(event.version), signatories: names, value: formatEur(aggregate.totals.valueEur, locale), link: publicLinks(publicUrl, event.statementId).statement });
+        const names = namedSignatories(orgs, named);
+        const params = (locale: string) => ({ title, version: String(event.version), signatories: names, value: amountOrWithheld(demand.totals.valueEur, locale), link: publicLinks(publicUrl, event.statementId).statement });
         const commission = await usersOfKind(trx, 'commission');
         const mail = [
           ...composeForEach(commission.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale })), `commission-notice:${event.publicationId}`, event.statementId, 'mail.statementPublished', (r) => params(r.locale)),
@@ -235,10 +256,10 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const publication = (await findPublication(db, input.ref!))!;
       const orgs = await findOrganisations(db, publication.signatory_org_ids);
       countries = [...new Set(orgs.map((o) => o.country.trim()))];
-      const names = orgs.map((o) => o.name).sort().join(', ');
-      const budget = (publication.release as { planning: { budget: { amount: { amount: number } } } }).planning.budget.amount.amount;
+      const names = namedSignatories(orgs, await namedOrgIds(db, input.statementId));
+      const published = discloseAggregate(publication.aggregate as Aggregate, publication.disclosure as DisclosurePattern);
       template = 'mail.supplier.published';
-      params = (locale) => ({ title: statement.title, signatories: names, value: formatEur(String(budget), locale), link: links.statement, ocds: links.ocds });
+      params = (locale) => ({ title: statement.title, signatories: names, value: amountOrWithheld(published.totals.valueEur, locale), link: links.statement, ocds: links.ocds });
     } else if (input.kind === 'answer') {
       const question = (await findQuestion(db, input.statementId, Number(input.ref)))!;
       alsoOrgIds = await engagedSupplierOrgIds(db, input.statementId);
@@ -246,10 +267,11 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       params = () => ({ title: statement.title, number: String(question.number), question: question.question, answer: question.answer ?? '', link: links.consultation });
     } else {
       template = 'mail.supplier.consultationOpened';
+      const total = snapshot ? discloseAggregate(aggregate!, await snapshotDisclosure(db, deps.solver, snapshot.id)).totals.valueEur : '0';
       params = (locale) => ({
         title: statement.title,
         deadline: statement.stage_deadline ? formatDateTime(statement.stage_deadline.toISOString(), locale) : '',
-        value: formatEur(aggregate?.totals.valueEur ?? '0', locale),
+        value: amountOrWithheld(total, locale),
         buyers: String(aggregate?.totals.buyers ?? 0),
         countries: String(aggregate?.totals.countries ?? 0),
         link: links.consultation,
@@ -304,17 +326,18 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         const locale = leadUser?.locale ?? 'en';
         const t = translatorFor(locale);
         const schedule = statement.schedule as Schedule;
-        const labels = await lookupCpvCodes(trx, aggregate.byCpv.map((n) => n.cpvCode));
-        const items = aggregate.byCpv
-          .filter((n) => n.direct.lines > 0)
-          .map((n) =>
-            t('statementText.item', {
-              cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode,
-              label: labels.get(n.cpvCode)?.label ?? '',
-              quantities: n.direct.quantities.map((q) => `${q.totalQuantity} ${q.unit}`).join('; '),
-              value: formatEur(n.direct.valueEur, locale),
-            }),
-          )
+        // The text is read by every participant and Commission staff, and published: it states the
+        // figures as they may see them.
+        const snapshot = (await latestSnapshot(trx, request.statementId))!;
+        const demand = discloseAggregate(aggregate, await snapshotDisclosure(trx, deps.solver, snapshot.id));
+        const labels = await lookupCpvCodes(trx, demand.items.map((n) => n.cpvCode));
+        const items = demand.items
+          .map((n) => {
+            const code = { cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode, label: labels.get(n.cpvCode)?.label ?? '' };
+            return n.withheld
+              ? t('statementText.itemWithheld', { ...code, withheld: t('disclosure.withheldValue') })
+              : t('statementText.item', { ...code, quantities: (n.quantities ?? []).map((q) => `${q.totalQuantity} ${q.unit}`).join('; '), value: formatEur(n.valueEur!, locale) });
+          })
           .join('\n');
         const countryList = [...new Set(aggregate.buyers.map((b) => b.country.trim()))].sort().join(', ');
         const text = t('statementText.body', {
@@ -323,7 +346,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           buyers: String(aggregate.totals.buyers),
           countries: String(aggregate.totals.countries),
           countryList,
-          value: formatEur(aggregate.totals.valueEur, locale),
+          value: amountOrWithheld(demand.totals.valueEur, locale),
           fromYear: String(schedule.deliveryFromYear),
           toYear: String(schedule.deliveryToYear),
           items,

@@ -19,13 +19,17 @@ import type { ParticipantStatus } from '../domain/stages.js';
 import { latestSnapshot } from '../db/aggregation.js';
 import type { Aggregate } from '../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../domain/critical-mass.js';
-import { formatEur } from '../i18n/index.js';
+import { snapshotDisclosure } from '../db/disclosure.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
+import { discloseAggregate, discloseCriticalMass } from '../domain/disclosure/protected-views.js';
+import { formatEur, translatorFor } from '../i18n/index.js';
 import { composeForEach, formatDateTime, statementLink, type Recipient } from '../mail/compose.js';
 import { validateNeeds } from '../services/needs/validate-needs.js';
 
 export interface StatementActivityDeps {
   db: Db;
   publicUrl: string;
+  solver: LpSolver;
 }
 
 export type { RecordResult };
@@ -226,19 +230,22 @@ export function createStatementActivities(deps: StatementActivityDeps) {
             link,
           }));
         } else if (event.to === 'shortfall' || (event.to === 'market_engagement' && event.from === 'aggregation')) {
-          const snapshot = await latestSnapshot(trx, event.statementId);
-          const aggregate = snapshot?.aggregate as Aggregate | undefined;
-          const verdict = snapshot?.critical_mass as CriticalMassVerdict | undefined;
+          const snapshot = (await latestSnapshot(trx, event.statementId))!;
+          const aggregate = snapshot.aggregate as Aggregate;
+          const verdict = snapshot.critical_mass as CriticalMassVerdict;
+          // The lead reads every figure; the other buyers what the disclosure pattern leaves.
+          const pattern = await snapshotDisclosure(trx, deps.solver, snapshot.id);
+          const seenBy = (orgId: string) => (orgId === statement!.lead_org_id ? null : pattern);
           const orgIds = await participantOrgIds(trx, event.statementId, ['confirmed']);
           const template = event.to === 'shortfall' ? 'mail.shortfall' : 'mail.criticalMassMet';
           mail = await mailOrganisations(trx, event, [...new Set([statement!.lead_org_id, ...orgIds])], eventPrefix, template, (r) => ({
             title,
-            value: formatEur(aggregate?.totals.valueEur ?? '0', r.locale),
-            buyers: String(aggregate?.totals.buyers ?? 0),
-            countries: String(aggregate?.totals.countries ?? 0),
-            failures: (verdict?.results ?? [])
-              .filter((x) => !x.met)
-              .map((x) => `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`)
+            value: ((v) => (v === null ? translatorFor(r.locale)('disclosure.withheldValue') : formatEur(v, r.locale)))(discloseAggregate(aggregate, seenBy(r.orgId)).totals.valueEur),
+            buyers: String(aggregate.totals.buyers),
+            countries: String(aggregate.totals.countries),
+            failures: discloseCriticalMass(verdict, seenBy(r.orgId))
+              .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
+              .map((x) => (x.withheld ? `- ${x.field}: ${translatorFor(r.locale)('disclosure.withheldValue')}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`))
               .join('\n'),
             deadline: event.deadline ? formatDateTime(event.deadline, r.locale) : '',
             link,

@@ -22,7 +22,6 @@ import { queryDashboard, readAllStatements } from '../db/dashboard.js';
 import { createDb, type Db } from '../db/database.js';
 import type { AuditEventsTable } from '../db/schema.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { minBuyersPerCell } from '../domain/aggregate-disclosure.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../domain/stages.js';
 import type { Mailer } from '../mail/mailer.js';
 import { loadConfig } from '../platform/config.js';
@@ -211,7 +210,7 @@ async function main() {
     const all = () => api.get(`/api/dashboard?limit=${pilotCount}`);
     const filtered = () => api.get('/api/dashboard?sector=45&country=FI&limit=100');
     const sqlOnly = () =>
-      queryDashboard(db!, { now: new Date(), limit: pilotCount, offset: 0, activeStatuses: activeParticipantStatuses, deadlineStages, minBuyersPerCell });
+      queryDashboard(db!, { now: new Date(), limit: pilotCount, offset: 0, activeStatuses: activeParticipantStatuses, deadlineStages });
     const bare = () => readAllStatements(db!);
 
     const first = await all();

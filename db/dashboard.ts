@@ -31,8 +31,6 @@ export interface DashboardQuery extends PilotFilter {
   offset: number;
   activeStatuses: readonly string[];
   deadlineStages: readonly string[];
-  /** A CPV division's value is shown only where at least this many buyers make it up (disclosure rule). */
-  minBuyersPerCell: number;
 }
 
 export interface PilotRecord {
@@ -56,7 +54,8 @@ export interface PilotRecord {
   snapshot_at: string | null;
   critical_mass_met: boolean | null;
   failed_rules: string[] | null;
-  thresholds: { nature: string; position: string; thresholdEur: string; estimatedValueEur: string }[] | null;
+  /** Position and value null where the snapshot's disclosure pattern withholds the nature. */
+  thresholds: { nature: string; position: string | null; thresholdEur: string; estimatedValueEur: string | null }[] | null;
   above_eu_threshold: boolean | null;
   cross_border: boolean | null;
   suppliers: number;
@@ -66,9 +65,10 @@ export interface DashboardRecord {
   pilots: PilotRecord[];
   matching: number;
   by_stage: Record<string, number>;
-  totals: { pilots: number; buyers: number; countries: number; value_eur: string; suppliers: number; overdue: number; published: number };
+  /** `value_eur` adds up the pilots whose total is shown; `value_withheld_pilots` counts the others. */
+  totals: { pilots: number; buyers: number; countries: number; value_eur: string; value_withheld_pilots: number; suppliers: number; overdue: number; published: number };
   by_division: { division: string; value_eur: string; pilots: number }[];
-  /** Pilots whose value in a division is withheld (fewer buyers than the disclosure rule). */
+  /** Division values of pilots that their disclosure pattern withholds (left out of `by_division`). */
   withheld_divisions: number;
   buyers_by_country: { country: string; buyers: number }[];
 }
@@ -122,7 +122,9 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
     ),
     snapshots as materialized (
       select distinct on (a.statement_id) a.statement_id, a.computed_at, a.total_value_eur, a.critical_mass_met,
-             a.critical_mass, a.thresholds, a.cross_border, a.aggregate -> 'byCpv' as by_cpv
+             a.critical_mass, a.thresholds, a.cross_border, a.aggregate -> 'byCpv' as by_cpv,
+             -- Cells the snapshot's disclosure pattern withholds from Commission staff (all, if it has none yet).
+             coalesce(a.disclosure -> 'withheld', 'null'::jsonb) as withheld
       from aggregate_snapshots a
       where a.statement_id in (select id from pilots)
       order by a.statement_id, a.computed_at desc
@@ -138,9 +140,19 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
       select * from pilots order by created_at desc, id limit ${q.limit} offset ${q.offset}
     ),
     divisions as (
-      select substr(e ->> 'cpvCode', 1, 2) as division, (e ->> 'buyers')::int as buyers, (e ->> 'valueEur')::numeric as value_eur
+      select substr(e ->> 'cpvCode', 1, 2) as division, (e ->> 'valueEur')::numeric as value_eur,
+             coalesce(s.withheld ? ('cpv:' || (e ->> 'cpvCode')), true) as hidden
       from snapshots s, jsonb_array_elements(s.by_cpv) e
       where e ->> 'level' = 'division'
+    ),
+    natures as (
+      select s.statement_id, n ->> 'nature' as nature, n ->> 'position' as position, n ->> 'thresholdEur' as threshold,
+             n ->> 'estimatedValueEur' as estimated, coalesce(s.withheld ? ('nature:' || (n ->> 'nature')), true) as hidden
+      from snapshots s, jsonb_array_elements(s.thresholds -> 'natures') n
+      where s.thresholds is not null
+    ),
+    shown_totals as (
+      select statement_id, total_value_eur from snapshots where not coalesce(withheld ? 'total', true)
     )
     select json_build_object(
       'pilots', coalesce((
@@ -150,13 +162,15 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
           'cpv_codes', pg.cpv_codes, 'sectors', pg.sectors, 'grouping_kind', pg.grouping_kind, 'grouping_name', pg.grouping_name,
           'lead_id', lead.id, 'lead_name', lead.name, 'lead_country', lead.country,
           'buyers', coalesce(bc.buyers, 0), 'countries', coalesce(bc.countries, '{}'),
-          'value_eur', sn.total_value_eur::text, 'snapshot_at', sn.computed_at, 'critical_mass_met', sn.critical_mass_met,
+          'value_eur', st.total_value_eur::text, 'snapshot_at', sn.computed_at, 'critical_mass_met', sn.critical_mass_met,
           'failed_rules', (select coalesce(json_agg(r ->> 'rule'), '[]') from jsonb_array_elements(sn.critical_mass -> 'results') r
                            where sn.critical_mass is not null and not (r ->> 'met')::boolean),
-          'thresholds', (select json_agg(json_build_object('nature', n ->> 'nature', 'position', n ->> 'position',
-                                                            'thresholdEur', n ->> 'thresholdEur', 'estimatedValueEur', n ->> 'estimatedValueEur'))
-                         from jsonb_array_elements(sn.thresholds -> 'natures') n where sn.thresholds is not null),
-          'above_eu_threshold', (sn.thresholds ->> 'atOrAboveAny')::boolean,
+          'thresholds', (select json_agg(json_build_object('nature', n.nature, 'position', case when n.hidden then null else n.position end,
+                                                            'thresholdEur', n.threshold, 'estimatedValueEur', case when n.hidden then null else n.estimated end))
+                         from natures n where n.statement_id = sn.statement_id),
+          -- Above a threshold only as far as the shown natures tell (a withheld one would be bounded by it).
+          'above_eu_threshold', (select case when bool_or(not n.hidden and n.position = 'at-or-above') then true when bool_and(not n.hidden) then false end
+                                 from natures n where n.statement_id = sn.statement_id),
           'cross_border', (sn.cross_border ->> 'needsAgreement')::boolean,
           'suppliers', coalesce(sc.suppliers, 0)
         ) order by pg.created_at desc, pg.id)
@@ -164,6 +178,7 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
         join organisations lead on lead.id = pg.lead_org_id
         left join buyer_counts bc on bc.statement_id = pg.id
         left join snapshots sn on sn.statement_id = pg.id
+        left join shown_totals st on st.statement_id = pg.id
         left join supplier_counts sc on sc.statement_id = pg.id
       ), '[]'),
       'matching', (select count(*) from pilots),
@@ -172,7 +187,8 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
         'pilots', (select count(*) from pilots),
         'buyers', (select count(*) from buyer_orgs),
         'countries', (select count(distinct country) from buyer_orgs),
-        'value_eur', (select coalesce(sum(total_value_eur), 0)::text from snapshots),
+        'value_eur', (select coalesce(sum(total_value_eur), 0)::text from shown_totals),
+        'value_withheld_pilots', (select count(*) from snapshots) - (select count(*) from shown_totals),
         'suppliers', (select count(distinct org_id) from suppliers),
         'overdue', (select count(*) from pilots where overdue),
         'published', (select count(*) from pilots where stage = 'published')
@@ -180,9 +196,9 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
       'by_division', coalesce((
         select json_agg(json_build_object('division', division, 'value_eur', value_eur::text, 'pilots', pilots) order by division)
         from (select division, sum(value_eur) as value_eur, count(*) as pilots from divisions
-              where buyers >= ${q.minBuyersPerCell} group by division) d
+              where not hidden group by division) d
       ), '[]'),
-      'withheld_divisions', (select count(*) from divisions where buyers < ${q.minBuyersPerCell}),
+      'withheld_divisions', (select count(*) from divisions where hidden),
       'buyers_by_country', coalesce((
         select json_agg(json_build_object('country', country, 'buyers', n) order by country)
         from (select country, count(*) as n from buyer_orgs group by country) c

@@ -61,11 +61,11 @@ export async function listApprovals(db: DbOrTx, statementId: string) {
 
 export async function insertPublication(
   db: DbOrTx,
-  p: { id: string; statementId: string; version: number; textVersion: number; signatoryOrgIds: string[]; release: unknown; at: Date },
+  p: { id: string; statementId: string; version: number; textVersion: number; signatoryOrgIds: string[]; release: unknown; aggregate: unknown; disclosure: unknown; at: Date },
 ): Promise<void> {
   await db
     .insertInto('publications')
-    .values({ id: p.id, statement_id: p.statementId, version: p.version, text_version: p.textVersion, signatory_org_ids: p.signatoryOrgIds, release: JSON.stringify(p.release), published_at: p.at })
+    .values({ id: p.id, statement_id: p.statementId, version: p.version, text_version: p.textVersion, signatory_org_ids: p.signatoryOrgIds, release: JSON.stringify(p.release), aggregate: JSON.stringify(p.aggregate), disclosure: JSON.stringify(p.disclosure), published_at: p.at })
     .execute();
 }
 

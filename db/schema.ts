@@ -229,6 +229,8 @@ export interface AggregateSnapshotsTable {
   critical_mass_met: boolean;
   total_value_eur: Numeric;
   snapshot_hash: string;
+  disclosure: ColumnType<unknown, string | null | undefined, string | null>;
+  disclosure_consents: string[] | null;
 }
 
 /** The programme grouping of a statement, for Commission staff's pilot tracking. */
@@ -340,6 +342,15 @@ export interface ConsultationNameConsentsTable {
   decided_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A buyer's consent to show its own figures in one statement's outputs. */
+export interface FigureConsentsTable {
+  statement_id: string;
+  organisation_id: string;
+  agreed: boolean;
+  decided_by: string;
+  decided_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface ConsultationResponsesTable {
   statement_id: string;
   supplier_org_id: string;
@@ -417,6 +428,8 @@ export interface PublicationsTable {
   signatory_org_ids: string[];
   release: Json<unknown>;
   published_at: Timestamp;
+  aggregate: ColumnType<unknown, string | null | undefined, string | null>;
+  disclosure: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface SignatoriesTable {
@@ -467,6 +480,7 @@ export interface Database {
   supplier_subscriptions: SupplierSubscriptionsTable;
   consultations: ConsultationsTable;
   consultation_name_consents: ConsultationNameConsentsTable;
+  figure_consents: FigureConsentsTable;
   consultation_responses: ConsultationResponsesTable;
   consultation_questions: ConsultationQuestionsTable;
   supplier_contacts: SupplierContactsTable;

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { discloseAggregate } from './aggregate-disclosure.js';
 import type { Aggregate } from './aggregation.js';
+import { discloseAggregate, type DisclosurePattern } from './disclosure/protected-views.js';
 
 /**
  * The preliminary market consultation (Directive 2014/24/EU Art. 40-41): what the public sees
@@ -55,11 +55,11 @@ export function checkAnswers(answers: Record<string, string>, questions: readonl
 }
 
 /**
- * The demand as the public sees it: totals and the groups at least two buyers make up (as for
- * participants), and no buyer's own figures. Buyers are named only if they agreed to it.
+ * The demand as the public sees it: the figures the disclosure pattern leaves, and no buyer's
+ * own figures. Buyers are named only if they agreed to it.
  */
-export function publicDemand(aggregate: Aggregate, namedOrgIds: ReadonlySet<string>) {
-  const d = discloseAggregate(aggregate, false);
+export function publicDemand(aggregate: Aggregate, pattern: DisclosurePattern, namedOrgIds: ReadonlySet<string>) {
+  const d = discloseAggregate(aggregate, pattern);
   return {
     totals: d.totals,
     byCpv: d.byCpv,

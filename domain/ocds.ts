@@ -49,8 +49,8 @@ export interface PublishedStatementForOcds {
     description: string;
     quantities: { unit: string; quantity: string; unitName?: string }[];
   }[];
-  /** Estimated total value, EUR net of VAT, as a decimal string. */
-  totalValueEur: string;
+  /** Estimated total value, EUR net of VAT, as a decimal string; null when withheld to protect buyers' figures. */
+  totalValueEur: string | null;
   deliveryPeriod: { fromYear: number; toYear: number };
   /** YYYY-MM-DD. */
   expectedProcurementStart: string;
@@ -101,7 +101,8 @@ export interface OcdsRelease {
   buyer: OcdsOrganizationReference;
   planning: {
     rationale: string;
-    budget: { id: string; description: string; amount: { amount: number; currency: 'EUR' } };
+    /** Without an amount when disclosure control withholds the total. */
+    budget: { id: string; description: string; amount?: { amount: number; currency: 'EUR' } };
   };
   tender: {
     id: string;
@@ -232,8 +233,12 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
       rationale,
       budget: {
         id: `${input.statementId}-budget`,
-        description: 'Estimated total value of the aggregated demand, EUR net of VAT',
-        amount: { amount: decimalToOcdsNumber(input.totalValueEur, { field: 'totalValueEur', decimals: 2 }), currency: 'EUR' },
+        ...(input.totalValueEur === null
+          ? { description: 'Estimated total value of the aggregated demand: not disclosed, to protect the figures of individual buyers' }
+          : {
+              description: 'Estimated total value of the aggregated demand, EUR net of VAT',
+              amount: { amount: decimalToOcdsNumber(input.totalValueEur, { field: 'totalValueEur', decimals: 2 }), currency: 'EUR' as const },
+            }),
       },
     },
     tender: {

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { loadLpSolver } from './lp-solver.js';
 
 /** Where the workflow sources are: the bundler compiles them (TypeScript or built JavaScript) for the sandbox. */
 export function workflowsPath(): string {
@@ -15,7 +16,7 @@ export function workflowsPath(): string {
   throw new Error('workflows/index not found next to platform/');
 }
 
-export interface WorkerSetup extends ActivityDeps {
+export interface WorkerSetup extends Omit<ActivityDeps, 'solver'> {
   address: string;
   namespace: string;
   taskQueue: string;
@@ -31,7 +32,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities(setup),
+    activities: createActivities({ ...setup, solver: await loadLpSolver() }),
     ...setup.options,
   });
   return { worker, connection };

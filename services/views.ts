@@ -207,14 +207,26 @@ export const needsOverviewSchema = z
   .meta({ id: 'NeedsOverview' });
 
 const decimal = z.string().meta({ description: 'An exact decimal number, as a string' });
+const withheldReason = z
+  .enum(['fewer-buyers', 'dominance', 'complementary'])
+  .nullable()
+  .meta({ description: 'Why a figure is withheld: fewer than 3 buyers make it up; one buyer holds more than 85 % of it; or it is withheld to protect another figure that could otherwise be derived from it' });
 const disclosedGroup = {
-  buyers: z.int(),
-  valueEur: decimal.nullable().meta({ description: 'Null when withheld: fewer than two buyers make up this group' }),
+  buyers: z.int().nullable().meta({ description: 'Null when withheld' }),
+  valueEur: decimal.nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures (see withheldReason)' }),
   lines: z.int().nullable(),
   withheld: z.boolean(),
+  withheldReason,
 };
 const unitQuantitySchema = z.object({ unit: z.string(), firmQuantity: decimal, totalQuantity: decimal });
-const ruleOutcome = <T extends z.ZodType>(t: T) => ({ field: z.string(), required: t, actual: t, met: z.boolean(), gap: t });
+const ruleOutcome = <T extends z.ZodType>(t: T) => ({
+  field: z.string(),
+  required: t,
+  actual: t.nullable(),
+  met: z.boolean().nullable().meta({ description: 'Null when the figure the rule is decided on is withheld' }),
+  gap: t.nullable(),
+  withheld: z.boolean(),
+});
 const thresholdPeriodSchema = z.object({
   validFrom: z.string(),
   validTo: z.string(),
@@ -230,7 +242,7 @@ export const aggregateViewSchema = z
     round: z.int(),
     computedAt: z.string(),
     aggregate: z.object({
-      totals: z.object({ valueEur: decimal, buyers: z.int(), countries: z.int(), lines: z.int() }),
+      totals: z.object({ ...disclosedGroup, countries: z.int() }),
       byCpv: z.array(
         z.object({
           cpvCode: z.string(),
@@ -240,13 +252,16 @@ export const aggregateViewSchema = z
           quantities: z.array(unitQuantitySchema).nullable(),
         }),
       ),
+      items: z
+        .array(z.object({ cpvCode: z.string(), ...disclosedGroup, quantities: z.array(unitQuantitySchema).nullable() }))
+        .meta({ description: 'The lines coded at exactly each CPV code (what a published item is)' }),
       byCountry: z.array(z.object({ country: z.string(), ...disclosedGroup })),
       byDeliveryYear: z.array(z.object({ year: z.int(), ...disclosedGroup })),
       byBuyerType: z.array(z.object({ buyerLegalType: z.string(), ...disclosedGroup })),
       buyers: z.array(z.object({ orgId: z.string(), name: z.string(), country: z.string(), buyerLegalType: z.string() })),
       conversion: z.object({ date: z.string(), source: z.string(), rates: z.record(z.string(), z.string()) }),
       needVersions: z.int(),
-      complete: z.boolean().meta({ description: 'True for the lead buyer, who sees every figure' }),
+      complete: z.boolean().meta({ description: 'True when every figure is shown: for the lead buyer, or when nothing needs withholding' }),
     }),
     criticalMass: z.object({
       met: z.boolean(),
@@ -262,20 +277,21 @@ export const aggregateViewSchema = z
     thresholds: z.object({
       expectedProcurementStart: z.string(),
       period: thresholdPeriodSchema,
-      estimatedValueEur: decimal,
+      estimatedValueEur: decimal.nullable(),
       natures: z.array(
         z.object({
           nature: z.enum(['works', 'supplies', 'services', 'social-services']),
-          estimatedValueEur: decimal,
+          estimatedValueEur: decimal.nullable(),
           thresholdEur: decimal,
-          position: z.enum(['at-or-above', 'below']),
-          differenceEur: decimal,
+          position: z.enum(['at-or-above', 'below']).nullable(),
+          differenceEur: decimal.nullable(),
+          withheld: z.boolean(),
           period: thresholdPeriodSchema,
           provisional: z.boolean(),
           setBy: z.object({ orgId: z.string(), name: z.string(), buyerLegalType: z.string(), authorityCategory: z.enum(['central', 'sub-central', 'utilities']) }),
         }),
       ),
-      atOrAboveAny: z.boolean(),
+      atOrAboveAny: z.boolean().nullable(),
     }),
     crossBorder: z.object({
       kind: z.enum(['single-buyer', 'occasional', 'cross-border']),
@@ -318,7 +334,8 @@ export const publishedStatementSchema = z
     text: z.string(),
     textVersion: z.int(),
     textLocale: z.string().meta({ description: 'The language the text is written in (the lead buyer’s), e.g. `en`' }),
-    signatories: z.array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() })),
+    signatories: z.array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() })).meta({ description: 'The signatories that agreed to be named' }),
+    unnamedSignatories: z.int().meta({ description: 'Signatories that did not agree to be named' }),
     demand: publicDemandSchema,
     versions: z.array(z.object({ version: z.int(), publishedAt: z.string(), signatories: z.int() })),
     links: z.object({ ocds: z.string(), consultation: z.string(), feed: z.string() }),
@@ -349,6 +366,13 @@ export const publicConsultationSchema = z
 export const rfiViewSchema = z
   .object({ version: z.int().meta({ description: '0 before the lead sets any question' }), questions: z.array(z.object({ id: z.string(), text: z.string() })) })
   .meta({ id: 'RequestForInformationView' });
+
+export const figureConsentViewSchema = z
+  .object({
+    organisationId: z.uuid(),
+    showFigures: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then its figures are protected like everyone’s)' }),
+  })
+  .meta({ id: 'FigureConsent' });
 
 export const nameConsentViewSchema = z
   .object({ organisationId: z.uuid(), named: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then not named)' }) })

@@ -1,3 +1,4 @@
+import { loadLpSolver } from '../platform/lp-solver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailActivities } from '../activities/mail-activities.js';
 import { createStatementActivities } from '../activities/statement-activities.js';
@@ -37,7 +38,7 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
   it('records an event once when its activity is retried', async () => {
     const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
     const invitee = await makeActor(h, { kind: 'buyer', country: 'ES' });
-    const activities = createStatementActivities({ db: h.db, publicUrl: h.baseUrl });
+    const activities = createStatementActivities({ db: h.db, publicUrl: h.baseUrl, solver: await loadLpSolver() });
     const event = {
       kind: 'buyers_invited' as const,
       orgIds: [invitee.org.id],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { exchangeRateTableSchema } from '../../domain/money.js';
+import { consentToShowFigures, getFigureConsent } from '../../services/aggregation/consent-to-show-figures.js';
 import { decideShortfall } from '../../services/aggregation/decide-shortfall.js';
 import { exportAggregateCsv } from '../../services/aggregation/export-aggregate-csv.js';
 import { getAggregate } from '../../services/aggregation/get-aggregate.js';
@@ -7,7 +8,7 @@ import { retryAggregation } from '../../services/aggregation/retry-aggregation.j
 import type { ServiceContext } from '../../services/context.js';
 import { listExchangeRateTables } from '../../services/exchange-rates/list-exchange-rate-tables.js';
 import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchange-rate-table.js';
-import { aggregateViewSchema, liveStateSchema, statementViewSchema } from '../../services/views.js';
+import { aggregateViewSchema, figureConsentViewSchema, liveStateSchema, statementViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
@@ -30,10 +31,33 @@ export const shortfallDecisionSchema = z
 export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
+    path: '/api/statements/:statementId/figure-consent',
+    summary: 'Whether the signed-in buyer agreed to show its own figures in this statement',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The decision', schema: figureConsentViewSchema } },
+    handler: async ({ principal, params, req }) => ({ status: 200, body: await getFigureConsent(ctx, principal, params.statementId, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/figure-consent',
+    summary: 'Agree (or no longer agree) to show the organisation’s own figures to the other participants, Commission staff and the public (participating buyers)',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: z.object({ agree: z.boolean({ error: 'must be true or false' }) }),
+    responses: { 200: { description: 'Recorded; the figures shown follow at once', schema: figureConsentViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToShowFigures(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
+  });
+
+  api.add({
+    method: 'get',
     path: '/api/statements/:statementId/aggregate',
     summary: 'The aggregated demand and its verdicts: critical mass, EU thresholds, cross-border',
     description:
-      'The latest snapshot. The lead buyer sees every figure; participants and Commission staff see totals and every group at least two buyers make up (smaller groups are withheld).',
+      'The latest snapshot. The lead buyer sees every figure; participants and Commission staff see the figures statistical disclosure control leaves: a figure fewer than 3 buyers make up, or where one buyer holds more than 85 %, is withheld, and so are the figures it could be derived from (each withheld figure says why).',
     tags,
     access: 'user',
     params: statementParams,

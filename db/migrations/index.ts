@@ -6,6 +6,7 @@ import * as aggregation from './2026_11_22_0004_aggregation.js';
 import * as pilotTracking from './2026_12_01_0800_pilot_tracking.js';
 import * as agreements from './2026_12_01_1300_agreements.js';
 import * as market from './2026_12_01_1400_market.js';
+import * as disclosure from './2026_12_03_0900_disclosure.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0800_pilot_tracking': pilotTracking,
   '2026_12_01_1300_agreements': agreements,
   '2026_12_01_1400_market': market,
+  '2026_12_03_0900_disclosure': disclosure,
 };

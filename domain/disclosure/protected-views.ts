@@ -101,13 +101,17 @@ export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePatte
   };
 }
 
-export type DisclosedRuleResult = Omit<CriticalMassRuleResult, 'actual' | 'gap' | 'met'> & {
-  actual: number | DecimalString | null;
-  gap: number | DecimalString | null;
-  /** Null when the figure it is decided on is withheld: the verdict alone would bound it. */
-  met: boolean | null;
-  withheld: boolean;
-};
+type Withholdable<R> = R extends CriticalMassRuleResult
+  ? Omit<R, 'actual' | 'gap' | 'met'> & {
+      actual: R['actual'] | null;
+      gap: R['gap'] | null;
+      /** Null when the figure it is decided on is withheld: the verdict alone would bound it. */
+      met: boolean | null;
+      withheld: boolean;
+    }
+  : never;
+
+export type DisclosedRuleResult = Withholdable<CriticalMassRuleResult>;
 
 export interface DisclosedCriticalMass {
   /** Shown always: the stage the statement moves to says it anyway. */
@@ -128,7 +132,7 @@ export function discloseCriticalMass(verdict: CriticalMassVerdict, pattern: Disc
     results: verdict.results.map((r) => {
       const cell = ruleCell(r);
       const hidden = cell !== null && reasonOf(pattern, cell) !== null;
-      return hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false };
+      return (hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false }) as DisclosedRuleResult;
     }),
   };
 }

@@ -1,11 +1,13 @@
 import { latestSnapshot } from '../../db/aggregation.js';
-import { discloseAggregate } from '../../domain/aggregate-disclosure.js';
+import { snapshotDisclosure } from '../../db/disclosure.js';
+import { discloseAggregate, discloseCriticalMass, discloseThresholds } from '../../domain/disclosure/protected-views.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import { isLead, type Principal } from '../../domain/authorization.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
 import type { JointProcurementClassification } from '../../domain/cross-border.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ThresholdCheck } from '../../domain/thresholds.js';
+import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import type { AggregateView } from '../views.js';
@@ -19,19 +21,20 @@ export async function loadLatestSnapshot(ctx: ServiceContext, statementId: strin
 
 /**
  * The aggregated demand and its verdicts. The lead sees every figure; participants and
- * Commission staff see totals and every group that at least two buyers make up.
+ * Commission staff see what the snapshot's disclosure pattern leaves (domain/disclosure).
  */
 export async function getAggregate(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<AggregateView> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewAggregate', meta);
   const snapshot = await loadLatestSnapshot(ctx, statementId);
+  const pattern = isLead(principal, facts) ? null : await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id);
   return {
     snapshotId: snapshot.id,
     snapshotHash: snapshot.snapshot_hash,
     round: snapshot.round,
     computedAt: snapshot.computed_at.toISOString(),
-    aggregate: discloseAggregate(snapshot.aggregate as Aggregate, isLead(principal, facts)),
-    criticalMass: snapshot.critical_mass as CriticalMassVerdict,
-    thresholds: snapshot.thresholds as ThresholdCheck,
+    aggregate: discloseAggregate(snapshot.aggregate as Aggregate, pattern),
+    criticalMass: discloseCriticalMass(snapshot.critical_mass as CriticalMassVerdict, pattern),
+    thresholds: discloseThresholds(snapshot.thresholds as ThresholdCheck, pattern),
     crossBorder: snapshot.cross_border as JointProcurementClassification,
   };
 }

@@ -2,7 +2,9 @@ import { latestSnapshot } from '../../db/aggregation.js';
 import { findConsultation, listQuestions, namedOrgIds } from '../../db/consultation.js';
 import { listOpenConsultationRows } from '../../db/consultation-list.js';
 import type { Aggregate } from '../../domain/aggregation.js';
+import { snapshotDisclosure } from '../../db/disclosure.js';
 import { publicDemand } from '../../domain/consultation.js';
+import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { ServiceContext } from '../context.js';
 import { isOpen, visibleConsultation } from './consultation-access.js';
 
@@ -27,7 +29,7 @@ export async function getPublicConsultation(ctx: ServiceContext, statementId: st
     stage: statement.stage,
     open: isOpen(statement),
     deadline: statement.stage === 'market_engagement' ? (statement.stage_deadline?.toISOString() ?? null) : null,
-    demand: snapshot ? publicDemand(snapshot.aggregate as Aggregate, named) : null,
+    demand: snapshot ? publicDemand(snapshot.aggregate as Aggregate, await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id), named) : null,
     requestForInformation: consultation?.questions ?? [],
     answers: questions
       .filter((q) => q.answer !== null)

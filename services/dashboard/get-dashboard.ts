@@ -1,5 +1,4 @@
 import { queryDashboard, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
-import { minBuyersPerCell } from '../../domain/aggregate-disclosure.js';
 import type { Principal } from '../../domain/authorization.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../domain/stages.js';
@@ -46,7 +45,6 @@ export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & {
     now,
     activeStatuses: activeParticipantStatuses,
     deadlineStages,
-    minBuyersPerCell,
   });
   return {
     generatedAt: now.toISOString(),
@@ -57,6 +55,7 @@ export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & {
       buyers: Number(r.totals.buyers),
       countries: Number(r.totals.countries),
       valueEur: r.totals.value_eur,
+      valueWithheldPilots: Number(r.totals.value_withheld_pilots),
       suppliersEngaged: Number(r.totals.suppliers),
       overdue: Number(r.totals.overdue),
       published: Number(r.totals.published),

@@ -7,9 +7,9 @@ const decimal = z.string().meta({ description: 'EUR, exact decimal string' });
 
 export const thresholdVerdictSchema = z.object({
   nature: z.string(),
-  position: z.enum(['at-or-above', 'below']),
+  position: z.enum(['at-or-above', 'below']).nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
   thresholdEur: decimal,
-  estimatedValueEur: decimal,
+  estimatedValueEur: decimal.nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
 });
 
 export const pilotSchema = z
@@ -28,7 +28,7 @@ export const pilotSchema = z
     lead: z.object({ id: z.uuid(), name: z.string(), country: z.string() }),
     buyers: z.int().meta({ description: 'Buyer organisations taking part (joined, submitted or confirmed), the lead included' }),
     countries: z.array(z.string()),
-    valueEur: decimal.nullable().meta({ description: 'Aggregated EUR value of the latest aggregate snapshot; null before aggregation' }),
+    valueEur: decimal.nullable().meta({ description: 'Aggregated EUR value of the latest aggregate snapshot; null before aggregation, or when withheld to protect individual buyers’ figures' }),
     aggregatedAt: z.string().nullable(),
     criticalMassMet: z.boolean().nullable(),
     failedRules: z.array(z.string()).nullable(),
@@ -50,7 +50,8 @@ export const dashboardSchema = z
       pilots: z.int(),
       buyers: z.int(),
       countries: z.int(),
-      valueEur: decimal,
+      valueEur: decimal.meta({ description: 'Sum of the pilots whose value is shown' }),
+      valueWithheldPilots: z.int().meta({ description: 'Pilots whose value is withheld to protect individual buyers’ figures' }),
       suppliersEngaged: z.int(),
       overdue: z.int(),
       published: z.int(),

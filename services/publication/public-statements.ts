@@ -1,10 +1,11 @@
-import { latestSnapshot } from '../../db/aggregation.js';
-import { findStatementText, latestPublications, listPublicationsOf, listSignatories, signatoriesDemand } from '../../db/publication.js';
+import { namedOrgIds } from '../../db/consultation.js';
+import { publicationFigures } from '../../db/disclosure.js';
+import { findStatementText, latestPublications, listPublicationsOf, listSignatories } from '../../db/publication.js';
 import { findStatement } from '../../db/statements.js';
-import type { Aggregate } from '../../domain/aggregation.js';
 import { publicDemand } from '../../domain/consultation.js';
 import { DomainError } from '../../domain/errors.js';
 import { toReleasePackage, type OcdsRelease } from '../../domain/ocds.js';
+import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { ServiceContext } from '../context.js';
 
 async function publishedStatement(ctx: ServiceContext, statementId: string) {
@@ -19,10 +20,14 @@ async function publishedStatement(ctx: ServiceContext, statementId: string) {
 export async function getPublishedStatement(ctx: ServiceContext, statementId: string) {
   const { statement, publications } = await publishedStatement(ctx, statementId);
   const latest = publications[publications.length - 1]!;
-  const [text, signatories, snapshot] = await Promise.all([findStatementText(ctx.db, statementId, latest.text_version), listSignatories(ctx.db, statementId), latestSnapshot(ctx.db, statementId)]);
-  const aggregate = await signatoriesDemand(ctx.db, statementId, latest.signatory_org_ids, snapshot!.aggregate as Aggregate);
-  // Signatories are public by signing; the others that took part are counted, not named.
-  const demand = publicDemand(aggregate, new Set(signatories.map((s) => s.organisationId)));
+  const [text, signatories, named, figures] = await Promise.all([
+    findStatementText(ctx.db, statementId, latest.text_version),
+    listSignatories(ctx.db, statementId),
+    namedOrgIds(ctx.db, statementId),
+    publicationFigures(ctx.db, await loadLpSolver(), latest.id),
+  ]);
+  // Signatories are named only if they agreed to be; the others are counted.
+  const demand = publicDemand(figures.aggregate, figures.pattern, named);
   return {
     statementId,
     title: statement.title,
@@ -34,7 +39,8 @@ export async function getPublishedStatement(ctx: ServiceContext, statementId: st
     text: text!.text,
     textVersion: latest.text_version,
     textLocale: text!.locale,
-    signatories: signatories.map((s) => ({ name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late })),
+    signatories: signatories.filter((s) => named.has(s.organisationId)).map((s) => ({ name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late })),
+    unnamedSignatories: signatories.filter((s) => !named.has(s.organisationId)).length,
     demand,
     versions: publications.map((p) => ({ version: p.version, publishedAt: p.published_at.toISOString(), signatories: p.signatory_org_ids.length })),
     links: { ocds: `/api/public/statements/${statementId}/ocds.json`, consultation: `/api/consultations/${statementId}`, feed: '/api/public/statements.atom' },
