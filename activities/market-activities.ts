@@ -192,7 +192,8 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         const demand = discloseAggregate(aggregate, disclosure);
         const orgs = await findOrganisations(trx, event.signatoryOrgIds);
         const lead = (await findOrganisation(trx, statement.lead_org_id))!;
-        const named = await namedOrgIds(trx, event.statementId);
+        // Signatories are named if they agreed to be; the lead publishes the statement, so it is named.
+        const named = new Set([...(await namedOrgIds(trx, event.statementId)), lead.id]);
         let release: unknown;
         try {
           release = toOcdsRelease(
@@ -204,7 +205,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
               publishedAt: event.at,
               leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
               // Parties are named: only the signatories that agreed to be (the lead is named by its role).
-              buyers: orgs.filter((o) => named.has(o.id) || o.id === lead.id).map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
+              buyers: orgs.filter((o) => named.has(o.id)).map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
               items: await itemsOf(trx, demand),
               totalValueEur: demand.totals.valueEur,
               deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
@@ -256,7 +257,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const publication = (await findPublication(db, input.ref!))!;
       const orgs = await findOrganisations(db, publication.signatory_org_ids);
       countries = [...new Set(orgs.map((o) => o.country.trim()))];
-      const names = namedSignatories(orgs, await namedOrgIds(db, input.statementId));
+      const names = namedSignatories(orgs, new Set([...(await namedOrgIds(db, input.statementId)), statement.lead_org_id]));
       const published = discloseAggregate(publication.aggregate as Aggregate, publication.disclosure as DisclosurePattern);
       template = 'mail.supplier.published';
       params = (locale) => ({ title: statement.title, signatories: names, value: amountOrWithheld(published.totals.valueEur, locale), link: links.statement, ocds: links.ocds });

@@ -149,17 +149,23 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(audit.body.verification.valid).toBe(true);
     });
 
-    it('shows participants and Commission staff totals only, withholding single-buyer groups', async () => {
+    it('shows participants and Commission staff no buyer’s figures: single-buyer cells and what would give them away are withheld', async () => {
+      const lead = await h.db.selectFrom('aggregate_snapshots').select('aggregate').where('statement_id', '=', id).executeTakeFirstOrThrow();
+      const oslosValue = (lead.aggregate as { byCountry: { country: string; valueEur: string }[] }).byCountry.find((c) => c.country === 'NO')!.valueEur;
       for (const viewer of [oslo, commission]) {
         const res = await viewer.api.get(`/api/statements/${id}/aggregate`);
         expect(res.status).toBe(200);
         expect(res.body.aggregate.complete).toBe(false);
-        expect(res.body.aggregate.totals.buyers).toBe(3);
+        expect(res.body.aggregate.totals).toMatchObject({ buyers: 3, countries: 3 });
         const vehicles = res.body.aggregate.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '34144900');
-        expect(vehicles).toMatchObject({ buyers: 1, valueEur: null, lines: null, quantities: null, withheld: true });
-        const denmark = res.body.aggregate.byCountry.find((c: { country: string }) => c.country === 'DK');
-        expect(denmark).toMatchObject({ valueEur: null, withheld: true });
-        expect(JSON.stringify(res.body.aggregate)).not.toContain('"300000"');
+        expect(vehicles).toMatchObject({ buyers: null, valueEur: null, lines: null, quantities: null, withheld: true, withheldReason: 'fewer-buyers' });
+        for (const country of res.body.aggregate.byCountry) expect(country).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'fewer-buyers' });
+        // One buyer per country: Helsinki, knowing its own 900,000, would read Oslo's figure to within 2 % from the total.
+        expect(res.body.aggregate.totals).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'complementary' });
+        expect(res.body.criticalMass.met).toBe(true);
+        expect(res.body.criticalMass.results.find((r: { rule: string }) => r.rule === 'minTotalValueEur')).toMatchObject({ actual: null, gap: null, met: null, withheld: true });
+        const body = JSON.stringify(res.body);
+        for (const secret of ['"300000"', '"900000"', `"${oslosValue}"`]) expect(body).not.toContain(secret);
       }
       expect((await declined.api.get(`/api/statements/${id}/aggregate`)).status).toBe(403);
       expect((await supplier.api.get(`/api/statements/${id}/aggregate`)).status).toBe(404);

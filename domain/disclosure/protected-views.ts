@@ -38,7 +38,7 @@ export interface DisclosedItem extends DisclosedFigures {
 }
 
 export interface DisclosedAggregate {
-  totals: DisclosedFigures & { countries: number };
+  totals: DisclosedFigures & { buyers: number; countries: number };
   byCpv: DisclosedCpvNode[];
   items: DisclosedItem[];
   byCountry: (DisclosedFigures & { country: string })[];
@@ -78,7 +78,8 @@ export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePatte
   const parents = nodesWithChildren(aggregate);
   const buyersOfItem = (code: string) => aggregate.byCpv.find((n) => n.cpvCode === code)!.buyers;
   return {
-    totals: { ...figures(pattern, cellKeys.total, aggregate.totals), countries: aggregate.totals.countries },
+    // How many buyers and countries take part is no one's figure: every participant sees the roster.
+    totals: { ...figures(pattern, cellKeys.total, aggregate.totals), buyers: aggregate.totals.buyers, countries: aggregate.totals.countries },
     byCpv: aggregate.byCpv.map((n) => {
       const f = figures(pattern, cellKeys.cpv(n.cpvCode), n);
       return { cpvCode: n.cpvCode, level: n.level, parentCode: n.parentCode, ...f, quantities: f.withheld ? null : n.quantities };

@@ -26,7 +26,8 @@ export async function getPublishedStatement(ctx: ServiceContext, statementId: st
     namedOrgIds(ctx.db, statementId),
     publicationFigures(ctx.db, await loadLpSolver(), latest.id),
   ]);
-  // Signatories are named only if they agreed to be; the others are counted.
+  // Signatories are named only if they agreed to be (the lead publishes, so it is named); the others are counted.
+  named.add(statement.lead_org_id);
   const demand = publicDemand(figures.aggregate, figures.pattern, named);
   return {
     statementId,
