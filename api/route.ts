@@ -50,8 +50,13 @@ export class ApiRoutes {
   readonly router = Router();
 
   /**
-   * `checkResponses` (the tests turn it on) also holds every JSON answer to its documented
-   * schema, so the typed web client cannot be promised a shape the server does not send.
+   * Every JSON answer, in every environment, is parsed with its documented schema and the parsed
+   * value is sent: a plain `z.object` drops the keys it does not name, so a field a service adds
+   * by mistake (an id, a hash, a reason) never leaves the server, and a route cannot even declare
+   * a loose (passthrough) object or document a JSON answer without a schema. A body the schema
+   * refuses is a 500 whose details go to the log. `checkResponses` (the tests turn it on) is
+   * stricter: a key the schema would drop is an error too, so the services are held to the
+   * documented shape rather than saved by the filter.
    */
   constructor(private readonly options: { checkResponses?: boolean } = {}) {}
 
@@ -60,6 +65,7 @@ export class ApiRoutes {
   ): void {
     const responses: RouteConfig['responses'] = {};
     for (const [status, r] of Object.entries(spec.responses)) {
+      if (r.schema && (r.contentType ?? 'application/json') === 'application/json') refuseLooseObjects(r.schema, `${spec.method.toUpperCase()} ${spec.path} ${status}`);
       responses[Number(status)] = r.schema
         ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
         : { description: r.description };
@@ -113,23 +119,67 @@ export class ApiRoutes {
         res,
       });
       if (!reply || res.headersSent) return;
+      const sent = reply.body === undefined ? undefined : documentedBody(spec, reply, this.options.checkResponses ?? false);
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-      if (this.options.checkResponses && reply.body !== undefined) checkResponse(spec, reply);
-      if (reply.body === undefined) res.status(reply.status).end();
-      else res.status(reply.status).json(reply.body);
+      if (sent === undefined) res.status(reply.status).end();
+      else res.status(reply.status).json(sent);
     };
     this.router[spec.method](spec.path, handler);
   }
 }
 
-function checkResponse(spec: RouteSpec<ZodType, ZodType, ZodType>, reply: Reply): void {
+/**
+ * The body as its route documents it: parsed with the schema of its status, so undocumented keys
+ * are dropped. An undocumented status, a JSON body without a schema or a body the schema refuses
+ * throws (a 500, logged), in every environment; with `strict`, so does a key the parse dropped.
+ */
+export function documentedBody(spec: Pick<RouteSpec<ZodType, ZodType, ZodType>, 'method' | 'path' | 'responses'>, reply: Reply, strict: boolean): unknown {
+  const where = `${spec.method.toUpperCase()} ${spec.path}`;
   const documented = spec.responses[reply.status];
-  if (!documented) throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered ${reply.status}, which it does not document`);
-  if (!documented.schema || (documented.contentType ?? 'application/json') !== 'application/json') return;
+  if (!documented) throw new Error(`${where} answered ${reply.status}, which it does not document`);
+  if (!documented.schema || (documented.contentType ?? 'application/json') !== 'application/json') {
+    throw new Error(`${where} answered ${reply.status} with a JSON body it documents no JSON schema for`);
+  }
   const result = documented.schema.safeParse(reply.body);
   if (!result.success) {
-    throw new Error(`${spec.method.toUpperCase()} ${spec.path} answered ${reply.status} with a body its schema refuses: ${JSON.stringify(zodProblems(result.error, ''))}`);
+    throw new Error(`${where} answered ${reply.status} with a body its schema refuses: ${JSON.stringify(zodProblems(result.error, ''))}`);
   }
+  if (strict) {
+    const dropped = droppedKeys(reply.body, result.data, '');
+    if (dropped.length > 0) throw new Error(`${where} answered ${reply.status} with keys its schema does not document: ${dropped.slice(0, 10).join(', ')}`);
+  }
+  return result.data;
+}
+
+/** Paths of the keys present in `sent` (as JSON would carry them) and absent from `parsed`. */
+function droppedKeys(sent: unknown, parsed: unknown, path: string): string[] {
+  if (Array.isArray(sent) && Array.isArray(parsed)) return sent.flatMap((v, i) => droppedKeys(v, parsed[i], `${path}[${i}]`));
+  if (!isPlainObject(sent) || !isPlainObject(parsed)) return [];
+  return Object.entries(sent).flatMap(([k, v]) => {
+    const at = path ? `${path}.${k}` : k;
+    if (v === undefined) return [];
+    return k in parsed ? droppedKeys(v, parsed[k], at) : [at];
+  });
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * Refuses a response schema with an object that keeps keys it does not name (`z.looseObject`,
+ * `.passthrough()`, `.catchall()`): parsing with it would not filter. Maps (`z.record`) name no
+ * keys and stay allowed: they document free-form data (terms, audit data, OCDS).
+ */
+export function refuseLooseObjects(schema: ZodType, where: string): void {
+  const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+  const visit = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${at}[${i}]`));
+    if (!isPlainObject(node)) return;
+    if (isPlainObject(node.properties) && node.additionalProperties !== false) {
+      throw new Error(`${where}: the response schema keeps undocumented keys at ${at || '(root)'} (a loose or passthrough object); use z.object`);
+    }
+    for (const [k, v] of Object.entries(node)) visit(v, at ? `${at}.${k}` : k);
+  };
+  visit(json, '');
 }
 
 declare module 'express-serve-static-core' {

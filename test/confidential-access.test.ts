@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, needLine, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
+import { createApp } from '../api/app.js';
+import { ApiClient, makeActor, needLine, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
 import { publish } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -255,6 +256,25 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       const party = ok(await copenhagen.api.get(base())).body;
       expect(party.versions).toHaveLength(1);
       expect(party.parties.every((p: { statusReason: unknown }) => p.statusReason === null)).toBe(true);
+    });
+  });
+
+  describe('responses are filtered to their documented schema in every environment', () => {
+    it('without the tests’ response check (as in production), /live carries no undocumented field', async () => {
+      const { app } = createApp({ ctx: h.ctx, db: h.db, temporal: h.temporal, mailer: h.mailer, secureCookies: false });
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      try {
+        const port = (server.address() as { port: number }).port;
+        const production = new ApiClient(`http://127.0.0.1:${port}`, { bearer: commission.api.auth.bearer });
+        const res = ok(await production.get(`/api/statements/${id}/live`));
+        expect(Object.keys(res.body).sort()).toEqual(
+          ['statementId', 'leadOrgId', 'stage', 'stageEnteredAt', 'deadline', 'detailsVersion', 'detailsHash', 'participants', 'surveyVersion', 'round', 'aggregate', 'aggregationBlocked', 'cancelReason'].sort(),
+        );
+        for (const p of res.body.participants) expect(Object.keys(p).sort()).toEqual(['orgId', 'status']);
+      } finally {
+        server.close();
+      }
     });
   });
 
