@@ -123,8 +123,9 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
     snapshots as materialized (
       select distinct on (a.statement_id) a.statement_id, a.computed_at, a.total_value_eur, a.critical_mass_met,
              a.critical_mass, a.thresholds, a.cross_border, a.aggregate -> 'byCpv' as by_cpv,
-             -- Cells the snapshot's disclosure pattern withholds from Commission staff (all, if it has none yet).
-             coalesce(a.disclosure -> 'withheld', 'null'::jsonb) as withheld
+             -- Cells the snapshot's disclosure pattern withholds from Commission staff: null (everything
+             -- withheld, through the coalesce(…, true) below) for a snapshot that has none yet.
+             a.disclosure -> 'withheld' as withheld
       from aggregate_snapshots a
       where a.statement_id in (select id from pilots)
       order by a.statement_id, a.computed_at desc
@@ -164,7 +165,10 @@ async function dashboardSql(db: DbOrTx, q: DashboardQuery): Promise<DashboardRec
           'buyers', coalesce(bc.buyers, 0), 'countries', coalesce(bc.countries, '{}'),
           'value_eur', st.total_value_eur::text, 'snapshot_at', sn.computed_at, 'critical_mass_met', sn.critical_mass_met,
           'failed_rules', (select coalesce(json_agg(r ->> 'rule'), '[]') from jsonb_array_elements(sn.critical_mass -> 'results') r
-                           where sn.critical_mass is not null and not (r ->> 'met')::boolean),
+                           where sn.critical_mass is not null and not (r ->> 'met')::boolean
+                             -- A rule decided on a withheld figure is not named: it would bound the figure.
+                             and not coalesce(sn.withheld ? (case r ->> 'rule' when 'minTotalValueEur' then 'total'
+                                                                               when 'minQuantityPerCpv' then 'cpv:' || (r ->> 'cpvCode') else '' end), true)),
           'thresholds', (select json_agg(json_build_object('nature', n.nature, 'position', case when n.hidden then null else n.position end,
                                                             'thresholdEur', n.threshold, 'estimatedValueEur', case when n.hidden then null else n.estimated end))
                          from natures n where n.statement_id = sn.statement_id),

@@ -136,14 +136,17 @@ describe('pilot tracking dashboard', () => {
 
       // Figures across the working group (Helsinki's pilot, Barcelona's draft, Bodø's late one).
       const all = ok(await dashboard({ grouping: workingGroup })).body;
-      const met = value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen);
+      // Commission staff see what the pilot's disclosure pattern leaves, here as on the pilot's aggregate page.
+      const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
+      expect(seen.complete).toBe(false);
       expect(all.matching).toBe(3);
       expect(all.countsByStage).toEqual({ market_engagement: 1, draft: 1, needs_assessment: 1 });
       expect(all.totals).toEqual({
         pilots: 3,
         buyers: 6, // Helsinki, Oslo, Copenhagen; Barcelona; Bodø, Tromsø (Tallinn is only invited)
         countries: 4, // FI, NO, DK, ES
-        valueEur: String(met),
+        valueEur: seen.totals.valueEur ?? '0',
+        valueWithheldPilots: seen.totals.withheld ? 1 : 0,
         suppliersEngaged: 0,
         overdue: 1,
         published: 0,
@@ -160,16 +163,19 @@ describe('pilot tracking dashboard', () => {
         countries: ['DK', 'FI', 'NO'],
         criticalMassMet: true,
         failedRules: [],
-        aboveEuThreshold: true,
+        aboveEuThreshold: ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.thresholds.atOrAboveAny,
         crossBorder: true,
         suppliersEngaged: 0,
         daysInStage: 0,
       });
-      expect(Number((byId.get(ids.met) as { valueEur: string }).valueEur)).toBe(met);
+      expect((byId.get(ids.met) as { valueEur: string | null }).valueEur).toBe(seen.totals.valueEur);
       expect(byId.get(ids.draft)).toMatchObject({ stage: 'draft', buyers: 1, countries: ['ES'], valueEur: null, criticalMassMet: null, thresholds: null, sectors: ['34', '43'] });
-      // Only division 43 has two buyers in it; Copenhagen's division 34 alone would give its demand away.
-      expect(all.valueByDivision).toEqual([{ division: '43', valueEur: String(value(lines.helsinki) + value(lines.oslo)), pilots: 1 }]);
-      expect(all.withheldDivisionValues).toBe(1);
+      // Copenhagen alone in division 34, Helsinki and Oslo in 43: fewer than 3 buyers each, both withheld.
+      const divisions = seen.byCpv.filter((n: { level: string }) => n.level === 'division');
+      expect(divisions.map((d: { withheld: boolean }) => d.withheld)).toEqual([true, true]);
+      expect(all.valueByDivision).toEqual([]);
+      expect(all.withheldDivisionValues).toBe(2);
+      expect(JSON.stringify(all)).not.toMatch(new RegExp([value(lines.helsinki), value(lines.oslo), value(lines.copenhagen), value(lines.helsinki) + value(lines.oslo)].join('|')));
       expect(all.buyersByCountry).toEqual([
         { country: 'DK', buyers: 1 },
         { country: 'ES', buyers: 1 },
@@ -203,7 +209,9 @@ describe('pilot tracking dashboard', () => {
 
     const shortfall = ok(await dashboard({ grouping: community })).body;
     // Espoo dropped out: it no longer counts.
-    expect(shortfall.totals).toEqual({ pilots: 1, buyers: 1, countries: 1, valueEur: String(value(lines.vantaa)), suppliersEngaged: 0, overdue: 0, published: 0 });
+    // Vantaa alone: its pilot's value is its own figure, withheld from Commission staff.
+    expect(shortfall.totals).toEqual({ pilots: 1, buyers: 1, countries: 1, valueEur: '0', valueWithheldPilots: 1, suppliersEngaged: 0, overdue: 0, published: 0 });
+    expect(shortfall.pilots[0].valueEur).toBeNull();
     expect(shortfall.pilots[0]).toMatchObject({ id: ids.shortfall, stage: 'shortfall', criticalMassMet: false, failedRules: ['minBuyers'], crossBorder: false, nextDeadline: null });
     expect(shortfall.valueByDivision).toEqual([]);
     expect(shortfall.withheldDivisionValues).toBe(1);
@@ -213,8 +221,8 @@ describe('pilot tracking dashboard', () => {
     expect(paged.matching).toBe(3);
   });
 
-  it('agrees with the lead buyer’s own aggregate for every figure it shows', async () => {
-    const lead = ok(await helsinki.api.get(`/api/statements/${ids.met}/aggregate`)).body;
+  it('agrees with what Commission staff may read of the aggregate, figure for figure', async () => {
+    const lead = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body;
     const pilot = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body.pilot;
     expect(pilot.valueEur).toBe(lead.aggregate.totals.valueEur);
     expect(pilot.buyers).toBe(lead.aggregate.totals.buyers);
@@ -269,7 +277,8 @@ describe('pilot tracking dashboard', () => {
     expect(rows.map((r) => r.id)).toEqual(board.pilots.map((p: { id: string }) => p.id));
     const met = rows.find((r) => r.id === ids.met)!;
     expect(met).toMatchObject({ stage: 'market_engagement', grouping: workingGroup, buyers: '3', countries: 'DK FI NO', critical_mass_met: 'yes', cross_border: 'yes', overdue: 'no', suppliers_engaged: '0' });
-    expect(Number(met.value_eur)).toBe(value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen));
+    const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
+    expect(met.value_eur).toBe(seen.totals.valueEur ?? '');
   });
 
   it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {
@@ -307,8 +316,10 @@ describe('pilot tracking dashboard', () => {
     for (const release of served.releases) expect(validate.release(release)).toEqual([]);
     const release = served.releases.find((r: { ocid: string }) => r.ocid.endsWith(ids.met));
     expect(release.tag).toEqual(['planning']);
-    expect(release.planning.budget.amount).toEqual({ amount: value(lines.helsinki) + value(lines.oslo) + value(lines.copenhagen), currency: 'EUR' });
-    expect(release.parties.map((p: { name: string }) => p.name).sort()).toEqual(['Copenhagen', 'Helsinki', 'Oslo']);
+    // One signatory per country: the total would let one narrow another's figure, so no amount is stated.
+    expect(release.planning.budget.amount).toBeUndefined();
+    // Only the lead is named: neither Oslo nor Copenhagen agreed to be.
+    expect(release.parties.map((p: { name: string }) => p.name).sort()).toEqual(['Helsinki']);
     expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id).sort()).toEqual(['34144900-7', '43260000-3']);
     // The same release the statement's public package carries.
     const own = ok(await commission.api.get(`/api/public/statements/${ids.met}/ocds.json`)).body;

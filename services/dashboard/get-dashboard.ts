@@ -29,7 +29,7 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
     valueEur: r.value_eur,
     aggregatedAt: iso(r.snapshot_at),
     criticalMassMet: r.critical_mass_met,
-    failedRules: r.value_eur === null ? null : (r.failed_rules ?? []),
+    failedRules: r.snapshot_at === null ? null : (r.failed_rules ?? []),
     thresholds: r.thresholds === null ? null : (r.thresholds as PilotView['thresholds']),
     aboveEuThreshold: r.above_eu_threshold,
     crossBorder: r.cross_border,
