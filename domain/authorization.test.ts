@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditDataFor, canReadReasonOf, canSee, canSeeParticipant, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
+import { auditDataFor, canReadNeedsOf, canReadReasonOf, canSee, canSeeParticipant, decide, statementActions, type Principal, type StatementFacts } from './authorization.js';
 
 const principal = (over: Partial<Principal>): Principal => ({
   userId: 'u',
@@ -120,5 +120,33 @@ describe('who may do what with a statement', () => {
     }
     // A supplier whose id matches a buyer's is not that buyer.
     expect(canSeeParticipant(principal({ orgKind: 'supplier', orgId: 'oslo' }), published, declined)).toBe(false);
+  });
+
+  it('leaves an organisation that declined, withdrew or dropped out its own data only: it reads, it does nothing', () => {
+    const oslo = principal({ orgId: 'oslo' });
+    for (const stage of ['needs_assessment', 'market_engagement', 'approval', 'published'] as const) {
+      for (const status of ['declined', 'withdrawn', 'dropped'] as const) {
+        const facts: StatementFacts = { leadOrgId: 'lead', stage, participantStatus: status };
+        expect(decide(oslo, 'view', facts), `${stage} ${status} view`).toEqual({ allowed: true });
+        for (const action of statementActions.filter((a) => a !== 'view')) {
+          expect(decide(oslo, action, facts), `${stage} ${status} ${action}`).toMatchObject({ allowed: false, code: 'forbidden' });
+        }
+        expect(canReadNeedsOf(oslo, facts, 'oslo'), `${stage} ${status} own needs`).toEqual({ allowed: true });
+        expect(canReadNeedsOf(oslo, facts, 'copenhagen').allowed).toBe(false);
+      }
+    }
+    // Its roster is its own row; after publication the named signatories too, as for anyone signed in.
+    const market: StatementFacts = { leadOrgId: 'lead', stage: 'market_engagement', participantStatus: 'withdrawn' };
+    const named = { orgId: 'copenhagen', signatory: false, named: true };
+    expect(canSeeParticipant(oslo, market, { orgId: 'oslo', signatory: false, named: false })).toBe(true);
+    expect(canSeeParticipant(oslo, market, named)).toBe(false);
+    expect(canSeeParticipant(oslo, market, { orgId: 'lead', signatory: false, named: false })).toBe(false);
+    expect(canSeeParticipant(oslo, { ...market, stage: 'published' }, { ...named, signatory: true })).toBe(true);
+    // The lead never leaves its own statement, even with its own needs withdrawn.
+    expect(decide(principal({ orgId: 'lead' }), 'edit', { ...market, stage: 'draft' })).toEqual({ allowed: true });
+    expect(decide(principal({ orgId: 'lead' }), 'manageConsultation', market)).toEqual({ allowed: true });
+    // Who is still in (or only invited) keeps its part.
+    expect(decide(oslo, 'consentToNaming', { ...market, participantStatus: 'invited' })).toEqual({ allowed: true });
+    expect(decide(oslo, 'actOnOwnNeeds', { ...market, participantStatus: 'joined' })).toEqual({ allowed: true });
   });
 });

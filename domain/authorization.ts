@@ -110,13 +110,14 @@ export interface RosterEntry {
  * The lead buyer reads everyone, and every buyer reads its own row. Before publication, whoever
  * may see the statement reads its participants' statuses. After publication anyone signed in may
  * read the statement, so the roster shrinks to the signatories that agreed to be named; Commission
- * staff and administrators still follow every status (never a reason: `canReadReasonOf`).
+ * staff and administrators still follow every status (never a reason: `canReadReasonOf`). An
+ * organisation that left reads its own row only (after publication, like anyone, the named
+ * signatories besides).
  */
 export function canSeeParticipant(p: Principal, s: StatementFacts, entry: RosterEntry): boolean {
   if (isLead(p, s) || (p.orgKind === 'buyer' && p.orgId === entry.orgId)) return true;
-  if (s.stage !== 'published') return true;
-  if (isCommission(p) || p.isAdmin) return true;
-  return entry.signatory && entry.named;
+  if (s.stage === 'published') return isCommission(p) || p.isAdmin || (entry.signatory && entry.named);
+  return !hasLeft(p, s);
 }
 
 /** Audit actions whose `reason` is a buyer's own free text, keyed by `organisationId` in their data. */
@@ -142,8 +143,19 @@ export function canSee(p: Principal, s: StatementFacts): boolean {
   return p.orgKind === 'buyer' && s.participantStatus !== null;
 }
 
+/**
+ * What an organisation that left may still do: read the statement as far as it concerns itself
+ * (`view`: its own participation, the survey it answered; the views show it no one else's row or
+ * figure) — its own needs are `canReadNeedsOf`'s. Nothing else: no aggregate, no text, no naming
+ * consent, no answer, no request to sign.
+ */
+const actionsAfterLeaving: readonly StatementAction[] = ['view'];
+
 export function decide(p: Principal, action: StatementAction, s: StatementFacts): Decision {
   if (!canSee(p, s)) return { allowed: false, code: 'not_found', reason: 'statement not found' };
+  if (hasLeft(p, s) && !actionsAfterLeaving.includes(action)) {
+    return forbid(`your organisation ${s.participantStatus === 'declined' ? 'declined the invitation to' : s.participantStatus === 'dropped' ? 'dropped out of' : 'withdrew from'} this statement: it reads its own participation and needs only`);
+  }
   switch (action) {
     case 'view':
       return allow;

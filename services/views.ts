@@ -88,11 +88,12 @@ export const liveStateSchema = z
     round: z.int().meta({ description: 'How many times the needs assessment has been opened' }),
     aggregate: z
       .object({ snapshotId: z.uuid(), snapshotHash: z.string(), criticalMassMet: z.boolean(), failedRules: z.array(z.string()) })
-      .nullable(),
+      .nullable()
+      .meta({ description: 'The latest aggregate’s verdict, once aggregated; null for a viewer that may not read the aggregate' }),
     aggregationBlocked: z
       .object({ message: z.string(), problems: z.array(z.object({ field: z.string(), rule: z.string() })) })
       .nullable()
-      .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried' }),
+      .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried; null for a viewer that may not read the aggregate' }),
     cancelReason: z.string().nullable(),
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });

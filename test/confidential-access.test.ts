@@ -136,6 +136,35 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     });
   });
 
+  describe('organisations that left, before publication', () => {
+    it('see their own participation and needs, nothing of the others, and can do nothing on the statement', async () => {
+      for (const [who, reason] of [
+        [oslo, osloReason],
+        [tallinn, tallinnReason],
+      ] as const) {
+        const statement = ok(await who.api.get(`/api/statements/${id}`));
+        expect(statement.body.participants).toEqual([expect.objectContaining({ organisationId: who.org.id, statusReason: reason })]);
+        leaksNoReason(statement, [reason]);
+        const state = ok(await live(who));
+        expect(rows(state, 'orgId')).toEqual([who.org.id]);
+        expect(state.body.aggregate).toBeNull();
+        // Nothing the others gave, and no action on the statement.
+        expect((await who.api.get(`/api/statements/${id}/aggregate`)).status).toBe(403);
+        expect((await who.api.get(`/api/statements/${id}/needs/${copenhagen.org.id}`)).status).toBe(403);
+        expect((await who.api.get(`/api/statements/${id}/needs-overview`)).status).toBe(403);
+        expect((await who.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(403);
+        expect((await who.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(403);
+        expect((await who.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} })).status).toBe(403);
+        expect((await who.api.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Leaving again' })).status).toBe(403);
+        expect((await who.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(403);
+      }
+      // Its own needs stay readable: Tallinn's withdrawn version.
+      const needs = ok(await tallinn.api.get(`/api/statements/${id}/needs/${tallinn.org.id}`));
+      expect(needs.body.versions.map((v: { status: string }) => v.status)).toEqual(['withdrawn']);
+      expect(ok(await oslo.api.get(`/api/statements/${id}/needs/${oslo.org.id}`)).body.versions).toEqual([]);
+    });
+  });
+
   describe('the roster after publication', () => {
     beforeAll(() => published(), 120_000);
 
@@ -173,6 +202,15 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       const lead = ok(await helsinki.api.get(`/api/statements/${id}`));
       expect(rows(lead)).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
       expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id).statusReason).toBe(tallinnReason);
+    });
+  });
+
+  describe('organisations that left, after publication', () => {
+    beforeAll(() => published(), 120_000);
+
+    it('cannot ask to sign the published statement; a buyer never invited can', async () => {
+      for (const who of [oslo, tallinn]) expect((await who.api.post(`/api/statements/${id}/signatory-requests`)).status).toBe(403);
+      ok(await vilnius.api.post(`/api/statements/${id}/signatory-requests`), 202);
     });
   });
 
@@ -277,5 +315,4 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       }
     });
   });
-
 });

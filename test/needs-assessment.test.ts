@@ -73,9 +73,9 @@ describe('needs assessment and confirmation, end to end with deadlines of second
     expect(live.body.participants.find((p: any) => p.orgId === late.org.id).status).toBe('dropped');
     expect((await statusOf(late)).statusReason).toBe('did not submit before the deadline');
     await h.mail.waitFor(() => mailTo(late, /no longer part/).length === 1);
-    // Too late now: the needs assessment has closed.
+    // Too late now: it dropped out, and an organisation that left does nothing more on the statement.
     const tooLate = await late.api.post(`/api/statements/${id}/needs/submit`);
-    expect(tooLate.status).toBe(409);
+    expect(tooLate.status).toBe(403);
 
     const needs = await twice.api.get(`/api/statements/${id}/needs/${twice.org.id}`);
     const [latest, first] = needs.body.versions;

@@ -460,7 +460,7 @@ describe('needs assessment: bad input is refused with the line and field named, 
       }
     });
 
-    it('then closes the stage at the deadline: the buyer drops out, and its late submission is still 409', async () => {
+    it('then closes the stage at the deadline: the buyer drops out, and its late submission is refused (403: it left)', async () => {
       // Nobody submitted, so nobody is left to confirm: the confirmation ends at once as well, and
       // an aggregate of no demand is a shortfall.
       const live = await until(() => lead.api.get(`${base(late)}/live`), (r) => r.body.stage === 'shortfall', 60_000, 'shortfall');
@@ -469,8 +469,9 @@ describe('needs assessment: bad input is refused with the line and field named, 
         'did not submit before the deadline',
       );
       const before = await snapshot(late);
+      // An organisation that dropped out does nothing more on the statement (unless the lead reopens it).
       const res = await north.api.post(`${base(late)}/needs/submit`);
-      expect(res.status).toBe(409);
+      expect(res.status).toBe(403);
       expect(await snapshot(late)).toEqual(before);
       expect(before).toMatchObject({ versions: 0, lines: 0 });
       expect(before.statuses[north.org.id]).toBe('dropped');

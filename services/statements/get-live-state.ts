@@ -1,4 +1,4 @@
-import type { Principal } from '../../domain/authorization.js';
+import { decide, type Principal } from '../../domain/authorization.js';
 import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { LiveStateView } from '../views.js';
@@ -8,11 +8,12 @@ import { rosterFor } from './roster.js';
 /**
  * Asks the workflow itself (the source of truth for where the process stands), and shows the
  * viewer the participants the roster rules show it; a buyer's needs version (id, content hash) is
- * the lead's and its own.
+ * the lead's and its own, and the aggregate's verdict is for those who may read the aggregate.
  */
 export async function getLiveState(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<LiveStateView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
   const [state, roster] = await Promise.all([ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(liveStateQuery), rosterFor(ctx, statementId, principal)]);
+  const seesAggregate = decide(principal, 'viewAggregate', roster.facts).allowed;
   return {
     statementId: state.statementId,
     leadOrgId: state.leadOrgId,
@@ -26,8 +27,8 @@ export async function getLiveState(ctx: ServiceContext, principal: Principal, st
       .map((p) => (roster.needsOf(p.orgId) ? { orgId: p.orgId, status: p.status, version: p.version, versionId: p.versionId, contentHash: p.contentHash } : { orgId: p.orgId, status: p.status })),
     surveyVersion: state.surveyVersion,
     round: state.round,
-    aggregate: state.aggregate,
-    aggregationBlocked: state.aggregationBlocked,
+    aggregate: seesAggregate ? state.aggregate : null,
+    aggregationBlocked: seesAggregate ? state.aggregationBlocked : null,
     cancelReason: state.cancelReason,
   };
 }

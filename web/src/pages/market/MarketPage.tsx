@@ -33,7 +33,8 @@ export function marketAccessFor(statement: Statement, me: Me) {
   return {
     isLead,
     editRfi: isLead && rfiStages.includes(statement.stage),
-    consentToNaming: me.organisation.kind === 'buyer' && (isLead || Boolean(mine)) && rfiStages.includes(statement.stage),
+    // An organisation that declined, withdrew or dropped out decides nothing more on the statement.
+    consentToNaming: me.organisation.kind === 'buyer' && (isLead || Boolean(mine && !['declined', 'withdrawn', 'dropped'].includes(mine.status))) && rfiStages.includes(statement.stage),
     followSuppliers: oversees && consultedStages.includes(statement.stage),
     answerQuestions: isLead && statement.stage === 'market_engagement',
     manage: isLead && statement.stage === 'market_engagement',
