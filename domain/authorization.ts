@@ -123,14 +123,25 @@ export function canSeeParticipant(p: Principal, s: StatementFacts, entry: Roster
 /** Audit actions whose `reason` is a buyer's own free text, keyed by `organisationId` in their data. */
 export const buyerReasonActions: readonly string[] = ['invitation_answered', 'needs_withdrawn', 'agreement_declined', 'agreement_withdrawn'];
 
+/** Audit actions that name one buyer's needs versions or draft (ids, content hashes), by field. */
+const buyerNeedsFields: Readonly<Record<string, readonly string[]>> = {
+  needs_draft_saved: ['draftHash'],
+  needs_submitted: ['versionId', 'contentHash', 'supersedes'],
+  needs_confirmed: ['versionId', 'contentHash'],
+};
+
 /**
  * An audit event's data as the viewer may read it: a buyer's free-text reason is withheld (null)
- * from everyone but the lead and that buyer. The event's hash stays the one of the recorded data.
+ * from everyone but the lead and that buyer, and so are the ids and content hashes of its needs
+ * (as on `/live`). The event's hash stays the one of the recorded data.
  */
 export function auditDataFor(p: Principal, s: StatementFacts, action: string, data: Record<string, unknown>): Record<string, unknown> {
-  if (!buyerReasonActions.includes(action) || data.reason === undefined || data.reason === null) return data;
   const orgId = typeof data.organisationId === 'string' ? data.organisationId : '';
-  return canReadReasonOf(p, s, orgId) ? data : { ...data, reason: null };
+  const withheld = [
+    ...(buyerReasonActions.includes(action) && !canReadReasonOf(p, s, orgId) ? ['reason'] : []),
+    ...(buyerNeedsFields[action] !== undefined && !canReadNeedsOf(p, s, orgId).allowed ? buyerNeedsFields[action] : []),
+  ].filter((k) => data[k] !== undefined && data[k] !== null);
+  return withheld.length === 0 ? data : { ...data, ...Object.fromEntries(withheld.map((k) => [k, null])) };
 }
 
 /**

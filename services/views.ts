@@ -200,7 +200,14 @@ export const needsOverviewSchema = z
         statusReason: z.string().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
         draftSavedAt: z.string().nullable(),
         latestVersion: z
-          .object({ id: z.uuid(), version: z.int(), status: z.string(), lines: z.int(), submittedAt: z.string(), confirmedAt: z.string().nullable() })
+          .object({
+            id: z.uuid().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
+            version: z.int(),
+            status: z.string(),
+            lines: z.int(),
+            submittedAt: z.string(),
+            confirmedAt: z.string().nullable(),
+          })
           .nullable(),
       }),
     ),

@@ -108,6 +108,21 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       for (const a of [helsinki, copenhagen, barcelona, riga]) expect(perRow(lead)[a.org.id], a.org.name).toBe(true);
       expect(lead.body.participants.find((p: { orgId: string }) => p.orgId === barcelona.org.id).versionId).toEqual(expect.any(String));
     });
+
+    it('are withheld from Commission staff and administrators in the needs overview and the audit log too', async () => {
+      for (const who of [commission, admin]) {
+        const overview = ok(await who.api.get(`/api/statements/${id}/needs-overview`));
+        expect(overview.body.participants.filter((p: { latestVersion: unknown }) => p.latestVersion !== null).map((p: { latestVersion: { id: unknown } }) => p.latestVersion.id)).toEqual([null, null, null, null, null]);
+        const events = ok(await who.api.get(`/api/statements/${id}/audit`)).body.events as { action: string; data: Record<string, unknown> }[];
+        const needs = events.filter((e) => ['needs_draft_saved', 'needs_submitted', 'needs_confirmed'].includes(e.action));
+        expect(needs.length).toBeGreaterThanOrEqual(14);
+        for (const e of needs) expect([e.data.versionId, e.data.contentHash, e.data.draftHash].filter((v) => v !== undefined && v !== null), e.action).toEqual([]);
+      }
+      const lead = ok(await helsinki.api.get(`/api/statements/${id}/needs-overview`));
+      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === copenhagen.org.id).latestVersion.id).toEqual(expect.any(String));
+      const leadEvents = ok(await helsinki.api.get(`/api/statements/${id}/audit`)).body.events as { action: string; data: Record<string, unknown> }[];
+      expect(leadEvents.find((e) => e.action === 'needs_confirmed')!.data.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    });
   });
 
   describe('free-text reasons', () => {

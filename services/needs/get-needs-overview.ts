@@ -1,11 +1,11 @@
 import { needsOverview } from '../../db/needs.js';
 import { findStatement } from '../../db/statements.js';
-import { canReadReasonOf, type Principal } from '../../domain/authorization.js';
+import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import { iso } from '../views.js';
 
-/** Who has done what, against which deadline: statuses and dates, never the content; a reason is the lead's to read. */
+/** Who has done what, against which deadline: statuses and dates, never the content; a reason and a version's id are the lead's to read. */
 export async function getNeedsOverview(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewNeedsOverview', meta);
   const [statement, rows] = await Promise.all([findStatement(ctx.db, statementId), needsOverview(ctx.db, statementId)]);
@@ -22,7 +22,7 @@ export async function getNeedsOverview(ctx: ServiceContext, principal: Principal
         statusReason: canReadReasonOf(principal, facts, r.organisation_id) ? r.status_reason : null,
         draftSavedAt: iso(r.draft_saved_at),
         latestVersion: latest
-          ? { id: latest.id, version: latest.version, status: latest.status, lines: latest.lines, submittedAt: iso(latest.submittedAt)!, confirmedAt: iso(latest.confirmedAt) }
+          ? { id: canReadNeedsOf(principal, facts, r.organisation_id).allowed ? latest.id : null, version: latest.version, status: latest.status, lines: latest.lines, submittedAt: iso(latest.submittedAt)!, confirmedAt: iso(latest.confirmedAt) }
           : null,
       };
     }),
