@@ -16,6 +16,10 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { aggregateConfirmedNeeds } from '../db/aggregation.js';
+import { needMicrodata } from '../db/disclosure.js';
+import { buildTables } from '../domain/disclosure/statistical-tables.js';
+import { protectTables } from '../domain/disclosure/suppression.js';
+import { loadLpSolver } from '../platform/lp-solver.js';
 import { createDb, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertStatement } from '../db/statements.js';
@@ -339,6 +343,22 @@ async function main() {
     out('targets');
     out(`  median < ${int(targetMs)} ms: ${aggMedian < targetMs ? 'MET' : 'NOT MET'} (${ms(aggMedian)}; p95 ${ms(percentile(aggTimes, 95))})`);
     out(`  < ${targetRatio} × the bare query: ${ratio < targetRatio ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)} ×)`);
+
+    out();
+    out('disclosure control: the pattern of withheld cells participants, Commission staff and the public see');
+    const solver = await loadLpSolver();
+    const micro = await timed(() => needMicrodata(db!, { statementId, versionIds: result!.versionIds, rates, consenting: [] }));
+    const tables = await timed(async () => buildTables(micro.value));
+    const protection = await timed(async () => protectTables(tables.value, { solver }));
+    const counts = new Map<string, number>();
+    for (const reason of protection.value.withheld.values()) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    out(`  ${pad(`each buyer's contributions (${int(micro.value.records.length)} rows)`, 44)} ${lpad(ms(micro.ms), 10)}`);
+    out(`  ${pad(`tables: ${int(tables.value.cells.size)} cells, ${int(tables.value.relations.length)} relations`, 44)} ${lpad(ms(tables.ms), 10)}`);
+    out(`  ${pad('primary and complementary suppression (LP)', 44)} ${lpad(ms(protection.ms), 10)}   withheld: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none'}`);
+    const protectedMs = aggMedian + micro.ms + tables.ms + protection.ms;
+    out(`  ${pad('whole protected aggregate (median + the above)', 44)} ${lpad(ms(protectedMs), 10)}   target < 2,000 ms: ${protectedMs < 2000 ? 'MET' : 'NOT MET'}`);
+    if (protection.value.unprotectable.length > 0) out(`  UNPROTECTABLE: ${protection.value.unprotectable.join(', ')}`);
+    sampleHeap();
 
     out();
     out('memory of this process (Node; PostgreSQL’s own is not counted)');

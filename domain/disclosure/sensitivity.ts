@@ -1,5 +1,3 @@
-import { Decimal } from 'decimal.js';
-
 /**
  * Primary suppression, as statistical offices apply it (τ-ARGUS's minimum-frequency and (n,k)
  * dominance rules): a figure is sensitive when fewer than `minContributors` buyers make it up, or
@@ -10,7 +8,7 @@ import { Decimal } from 'decimal.js';
 export const disclosureRules = {
   minContributors: 3,
   /** (1, 85) dominance. */
-  dominanceShare: new Decimal('0.85'),
+  dominanceShare: 0.85,
   /** A sensitive figure must stay uncertain by at least this share of its protected part, both ways. */
   protectionShare: 0.15,
 } as const;
@@ -24,25 +22,33 @@ export interface Sensitivity {
 }
 
 /** The rule applied to one figure's contributions (orgId → amount, which may be negative for a difference). */
-export function sensitivityOf(contributions: ReadonlyMap<string, Decimal>, consenting: ReadonlySet<string>): Sensitivity | null {
-  const protectedParts = [...contributions].filter(([org, v]) => !consenting.has(org) && !v.isZero()).map(([, v]) => v.abs());
-  if (protectedParts.length === 0) return null;
-  const sum = Decimal.sum(...protectedParts);
-  const protectedAmount = sum.toNumber();
-  if (protectedParts.length < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount };
-  const largest = Decimal.max(...protectedParts);
-  if (largest.greaterThan(sum.times(disclosureRules.dominanceShare))) return { reason: 'dominance', protectedAmount };
+export function sensitivityOf(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): Sensitivity | null {
+  let count = 0;
+  let sum = 0;
+  let largest = 0;
+  for (const [org, v] of contributions) {
+    if (consenting.has(org) || v === 0) continue;
+    const a = Math.abs(v);
+    count++;
+    sum += a;
+    if (a > largest) largest = a;
+  }
+  if (count === 0) return null;
+  if (count < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount: sum };
+  // A relative margin keeps a share of exactly 85 % (in decimals) on the safe side of float rounding.
+  if (largest > sum * disclosureRules.dominanceShare * (1 - 1e-12)) return { reason: 'dominance', protectedAmount: sum };
   return null;
 }
 
 /** The consented part of a figure: known to everyone. */
-export function consentedPart(contributions: ReadonlyMap<string, Decimal>, consenting: ReadonlySet<string>): number {
-  let k = new Decimal(0);
-  for (const [org, v] of contributions) if (consenting.has(org)) k = k.plus(v);
-  return k.toNumber();
+export function consentedPart(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): number {
+  let k = 0;
+  for (const [org, v] of contributions) if (consenting.has(org)) k += v;
+  return k;
 }
 
-export function total(contributions: ReadonlyMap<string, Decimal> | undefined): number {
-  if (!contributions || contributions.size === 0) return 0;
-  return Decimal.sum(...contributions.values()).toNumber();
+export function total(contributions: ReadonlyMap<string, number> | undefined): number {
+  let sum = 0;
+  if (contributions) for (const v of contributions.values()) sum += v;
+  return sum;
 }

@@ -1,4 +1,3 @@
-import { Decimal } from 'decimal.js';
 import { intervalOf, type LinearProgram, type LpSolver } from './linear-program.js';
 import { consentedPart, disclosureRules, sensitivityOf, total, type SensitivityReason } from './sensitivity.js';
 import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type StatRelation, type StatTables } from './statistical-tables.js';
@@ -43,7 +42,7 @@ type Target =
   | { kind: 'cell'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
   | { kind: 'difference'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
 
-const emptyMap = new Map<string, Decimal>();
+const emptyMap = new Map<string, number>();
 
 /** Participants audited per figure: the largest contributor of each hidden cell around it, at most this many. */
 const maxInsidersAudited = 24;
@@ -71,10 +70,11 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const contributionsOf = (layer: number, cell: CellKey, m: Measure) => layers[layer]!.tables.cells.get(cell)?.contributions.get(m) ?? emptyMap;
   const valueOf = (layer: number, cell: CellKey, m: Measure) => total(contributionsOf(layer, cell, m));
   const changesOf = (p: number, cell: CellKey, m: Measure) => {
-    const delta = new Map<string, Decimal>();
+    const delta = new Map<string, number>();
     for (const [org, v] of contributionsOf(0, cell, m)) delta.set(org, v);
-    for (const [org, v] of contributionsOf(p, cell, m)) delta.set(org, (delta.get(org) ?? new Decimal(0)).minus(v));
-    for (const [org, v] of delta) if (v.isZero()) delta.delete(org);
+    for (const [org, v] of contributionsOf(p, cell, m)) delta.set(org, (delta.get(org) ?? 0) - v);
+    // Differences of the same float sums: below this they are rounding, not a change.
+    for (const [org, v] of delta) if (Math.abs(v) <= 1e-9 * Math.max(1, Math.abs(contributionsOf(0, cell, m).get(org) ?? 0))) delta.delete(org);
     return delta;
   };
 
@@ -91,7 +91,11 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const sameFigure = new Map<CellKey, CellKey[]>();
   const bySignature = new Map<string, CellKey[]>();
   for (const [key, c] of current.tables.cells) {
-    const signature = JSON.stringify([...c.contributions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([m, byOrg]) => [m, [...byOrg].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, v]) => [o, v.toFixed()])]));
+    // Per measure, the total and the number of contributors: equal for cells that are one figure.
+    const signature = [...c.contributions]
+      .map(([m, byOrg]) => `${m}=${total(byOrg).toPrecision(15)}/${byOrg.size}`)
+      .sort()
+      .join(';');
     const group = bySignature.get(signature) ?? [];
     group.push(key);
     bySignature.set(signature, group);
@@ -132,7 +136,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
 
   /** One attacker: an outsider (null) or one participant, who knows its own contributions. */
   type Attacker = string | null;
-  const own = (contributions: ReadonlyMap<string, Decimal>, attacker: Attacker) => (attacker === null ? 0 : (contributions.get(attacker)?.toNumber() ?? 0));
+  const own = (contributions: ReadonlyMap<string, number>, attacker: Attacker) => (attacker === null ? 0 : (contributions.get(attacker) ?? 0));
 
   /** Builds an attacker's program around a target: the connected relations, links and hidden cells. */
   function program(t: Target, attacker: Attacker) {
@@ -152,9 +156,9 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       const c = l.tables.cells.get(cell);
       return c !== undefined && l.hidden.has(cell) && (c.contributions.has(m) || c.contributions.size === 0);
     };
-    const noteInsider = (contributions: ReadonlyMap<string, Decimal>) => {
-      let best: [string, Decimal] | undefined;
-      for (const [org, v] of contributions) if (!current.tables.consenting.has(org) && (!best || v.abs().greaterThan(best[1]))) best = [org, v.abs()];
+    const noteInsider = (contributions: ReadonlyMap<string, number>) => {
+      let best: [string, number] | undefined;
+      for (const [org, v] of contributions) if (!current.tables.consenting.has(org) && (!best || Math.abs(v) > best[1])) best = [org, Math.abs(v)];
       if (best) insiders.add(best[0]);
     };
     const declareCell = (layer: number, cell: CellKey) => {
@@ -166,14 +170,14 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       queue.push(name);
       return name;
     };
-    const declareDifference = (p: number, cell: CellKey, delta: Map<string, Decimal>) => {
+    const declareDifference = (p: number, cell: CellKey, delta: Map<string, number>) => {
       const name = `d${p}|${cell}`;
       if (name in variables) return name;
       noteInsider(delta);
       const values = [...delta.values()];
       const known = consentedPart(delta, current.tables.consenting) + own(delta, attacker);
-      if (values.every((v) => v.isPositive())) variables[name] = { lower: known / k };
-      else if (values.every((v) => v.isNegative())) variables[name] = { lower: -Infinity, upper: known / k };
+      if (values.every((v) => v > 0)) variables[name] = { lower: known / k };
+      else if (values.every((v) => v < 0)) variables[name] = { lower: -Infinity, upper: known / k };
       else variables[name] = { lower: -Infinity };
       return name;
     };
@@ -211,14 +215,14 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
 
     // The target itself, then everything connected to it through hidden cells.
     let objective: string | null = null;
-    let targetContributions: ReadonlyMap<string, Decimal>;
+    let targetContributions: ReadonlyMap<string, number>;
     if (t.kind === 'cell') {
       targetContributions = contributionsOf(t.layer, t.cell, m);
       if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
       if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     } else {
       targetContributions = changesOf(t.layer, t.cell, m);
-      objective = declareDifference(t.layer, t.cell, targetContributions as Map<string, Decimal>);
+      objective = declareDifference(t.layer, t.cell, targetContributions as Map<string, number>);
       addLink(t.layer, t.cell);
       for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     }
