@@ -206,6 +206,12 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         expect(rows(ok(await live(who)), 'orgId')).toEqual(ids(copenhagen, who));
       }
       expect(ok(await barcelona.api.get(`/api/statements/${id}/signatories`)).body.signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual(ids(copenhagen, barcelona));
+      // The approvals of the text: the same roster.
+      const text = ok(await barcelona.api.get(`/api/statements/${id}/text`)).body;
+      expect(text.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(ids(copenhagen, barcelona));
+      expect([...new Set(text.decisions.map((d: { organisationId: string }) => d.organisationId))].sort()).toEqual(ids(copenhagen, barcelona));
+      expect(ok(await commission.api.get(`/api/statements/${id}/text`)).body.approvers).toHaveLength(4);
+      expect(ok(await helsinki.api.get(`/api/statements/${id}/text`)).body.approvers).toHaveLength(4);
       // Commission staff and administrators: every status, no reason.
       for (const who of [commission, admin]) {
         const statement = ok(await who.api.get(`/api/statements/${id}`));

@@ -7,19 +7,31 @@ import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import { decideApprovalUpdate, marketStateQuery, proceedWithoutMissingUpdate, reviseStatementTextUpdate } from '../../workflows/statement/market-messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
+import { rosterFor } from '../statements/roster.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
 export function marketState(ctx: ServiceContext, statementId: string) {
   return ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(marketStateQuery);
 }
 
-/** The current statement text, its versions and the approvals, for the buyers and Commission staff. */
+/**
+ * The current statement text, its versions and the approvals, for the buyers and Commission staff;
+ * the approvers and their decisions are the roster the viewer may read (after publication, a
+ * participant reads the named signatories' and its own).
+ */
 export async function getStatementText(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   await authorizeStatement(ctx, principal, statementId, 'viewStatementText', meta);
   const current = await findStatementText(ctx.db, statementId);
   if (!current) throw new DomainError('not_found', 'No statement text has been drafted yet: it is drafted when the market consultation closes');
-  const [versions, approvals, live] = await Promise.all([listStatementTextVersions(ctx.db, statementId), listApprovals(ctx.db, statementId), marketState(ctx, statementId)]);
-  const organisations = new Map((await findOrganisations(ctx.db, live.approvers)).map((o) => [o.id, o]));
+  const [versions, allApprovals, live, roster] = await Promise.all([
+    listStatementTextVersions(ctx.db, statementId),
+    listApprovals(ctx.db, statementId),
+    marketState(ctx, statementId),
+    rosterFor(ctx, statementId, principal),
+  ]);
+  const approvers = live.approvers.filter((orgId) => roster.shows(orgId));
+  const approvals = allApprovals.filter((a) => roster.shows(a.organisation_id));
+  const organisations = new Map((await findOrganisations(ctx.db, approvers)).map((o) => [o.id, o]));
   return {
     version: current.version,
     text: current.text,
@@ -27,7 +39,7 @@ export async function getStatementText(ctx: ServiceContext, principal: Principal
     locale: current.locale,
     createdAt: current.created_at.toISOString(),
     versions: versions.map((v) => ({ version: v.version, textHash: v.text_hash, createdAt: v.created_at.toISOString(), drafted: v.created_by === null })),
-    approvers: live.approvers.map((orgId) => ({
+    approvers: approvers.map((orgId) => ({
       organisationId: orgId,
       name: organisations.get(orgId)?.name ?? orgId,
       country: organisations.get(orgId)?.country.trim() ?? '',
