@@ -40,6 +40,14 @@ export function sensitivityOf(contributions: ReadonlyMap<string, number>, consen
   return null;
 }
 
+/** The same rule on a figure's stats (statistical-tables.ts). */
+export function sensitivityOfStats(f: { contributors: number; protectedSum: number; largest: number }): Sensitivity | null {
+  if (f.contributors === 0) return null;
+  if (f.contributors < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount: f.protectedSum };
+  if (f.largest > f.protectedSum * disclosureRules.dominanceShare * (1 - 1e-12)) return { reason: 'dominance', protectedAmount: f.protectedSum };
+  return null;
+}
+
 /** The consented part of a figure: known to everyone. */
 export function consentedPart(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): number {
   let k = 0;

@@ -21,14 +21,32 @@ export const moneyMeasures: readonly Measure[] = ['value', 'lines'];
 
 export type CellKind = 'total' | 'cpv' | 'direct' | 'country' | 'type' | 'year' | 'nature';
 
+/**
+ * One figure's make-up, enough for the primary rule: binary floats, since the rules compare
+ * shares and intervals within a tolerance (the figures shown stay exact decimals).
+ */
+export interface FigureStats {
+  total: number;
+  /** The part of buyers that consented to show their figures. */
+  consented: number;
+  /** Buyers with a non-zero, protected (non-consented) contribution, their sum and the largest. */
+  contributors: number;
+  protectedSum: number;
+  largest: number;
+  largestOrg: string | null;
+}
+
 export interface StatCell {
   key: CellKey;
   kind: CellKind;
+  /** Per measure that occurs in the cell. */
+  stats: Map<Measure, FigureStats>;
   /**
-   * Per measure, each buyer's contribution (only non-zero ones are kept). Binary floats: the
-   * rules compare shares and intervals within a tolerance; shown figures stay exact decimals.
+   * Per measure, each buyer's contribution (non-zero ones). Computed on first use: only the
+   * cells around a sensitive figure need it, and at 100,000 lines building it for every cell
+   * would cost more than all the rest.
    */
-  contributions: Map<Measure, Map<string, number>>;
+  readonly contributions: Map<Measure, Map<string, number>>;
 }
 
 /**
@@ -47,6 +65,12 @@ export interface StatTables {
   relations: StatRelation[];
   /** Buyers that consented to show their own figures: their contributions are not protected. */
   consenting: ReadonlySet<string>;
+  /** Per buyer, a fingerprint of its records: two versions of the tables differ only by the buyers whose fingerprints differ. */
+  fingerprints: ReadonlyMap<string, string>;
+  /** One buyer's contribution to one figure (0 when none). */
+  ownContribution(orgId: string, cell: CellKey, measure: Measure): number;
+  /** Every figure one buyer contributes to. */
+  contributionsOfOrg(orgId: string): ReadonlyMap<CellKey, ReadonlyMap<Measure, number>>;
 }
 
 /** One buyer's lines at one CPV code, in one delivery year and unit, summed. */
@@ -111,9 +135,23 @@ export function microdataFromNeeds(needs: readonly ConfirmedNeed[], rates: Excha
 /** Builds every published cell and relation from the microdata. */
 export function buildTables(micro: DisclosureMicrodata): StatTables {
   const cells = new Map<CellKey, StatCell>();
+  const cellList: StatCell[] = [];
   const cell = (key: CellKey, kind: CellKind) => {
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = { key, kind, contributions: new Map() }));
+    if (!c) {
+      const index = cellList.length;
+      let contributions: Map<Measure, Map<string, number>> | undefined;
+      c = {
+        key,
+        kind,
+        stats: new Map(),
+        get contributions() {
+          return (contributions ??= contributionsOfCell(index));
+        },
+      };
+      cells.set(key, c);
+      cellList.push(c);
+    }
     return c;
   };
   const codes = new Set(micro.records.map((r) => r.cpvCode));
@@ -132,13 +170,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   const units = [...new Set(micro.records.map((r) => r.unit))].sort();
   const measures: Measure[] = ['value', 'lines', ...units.flatMap((u) => [`firm:${u}`, `total:${u}`])];
   const unitIndex = new Map(units.map((u, i) => [u, 2 + 2 * i]));
-  const cellList: StatCell[] = [];
-  const indexOf = (key: CellKey, kind: CellKind) => {
-    const c = cell(key, kind);
-    let i = cellList.indexOf(c);
-    if (i < 0) i = cellList.push(c) - 1;
-    return i;
-  };
+  const indexOf = (key: CellKey, kind: CellKind) => cellList.indexOf(cell(key, kind));
   const treeCellsOf = new Map<string, number[]>();
   for (const code of codes) {
     const tree = [...cpvAncestors(code), code].map((n) => indexOf(cellKeys.cpv(n), 'cpv'));
@@ -159,16 +191,35 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     if (sums[slot] === 0) touched.push(slot);
     sums[slot] = sums[slot]! + amount;
   };
-  const flush = (orgId: string) => {
+  const consenting = new Set(micro.buyers.filter((b) => b.consenting).map((b) => b.orgId));
+  /** Adds one buyer's summed contributions to the figures' stats (or, for one cell, to its map). */
+  const flush = (orgId: string, into?: { cell: number; contributions: Map<Measure, Map<string, number>> }) => {
     for (const slot of touched) {
       const amount = sums[slot]!;
       sums[slot] = 0;
       if (amount === 0) continue;
-      const c = cellList[Math.floor(slot / width)]!;
+      const ci = Math.floor(slot / width);
       const measure = measures[slot % width]!;
-      let byOrg = c.contributions.get(measure);
-      if (!byOrg) c.contributions.set(measure, (byOrg = new Map()));
-      byOrg.set(orgId, amount);
+      if (into) {
+        if (ci !== into.cell) continue;
+        let byOrg = into.contributions.get(measure);
+        if (!byOrg) into.contributions.set(measure, (byOrg = new Map()));
+        byOrg.set(orgId, amount);
+        continue;
+      }
+      const stats = cellList[ci]!.stats;
+      let f = stats.get(measure);
+      if (!f) stats.set(measure, (f = { total: 0, consented: 0, contributors: 0, protectedSum: 0, largest: 0, largestOrg: null }));
+      f.total += amount;
+      if (consenting.has(orgId)) f.consented += amount;
+      else {
+        f.contributors++;
+        f.protectedSum += Math.abs(amount);
+        if (Math.abs(amount) > f.largest) {
+          f.largest = Math.abs(amount);
+          f.largestOrg = orgId;
+        }
+      }
     }
     touched.length = 0;
   };
@@ -179,7 +230,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     if (list) list.push(r);
     else byOrg.set(r.orgId, [r]);
   }
-  for (const [orgId, records] of byOrg) {
+  const sumRecords = (orgId: string, records: readonly MicroRecord[]) => {
     const buyerCells = buyerCellsOf.get(orgId);
     if (!buyerCells) throw new Error(`microdata record of unknown buyer ${orgId}`);
     for (const r of records) {
@@ -197,8 +248,49 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
         addTo(base + u + 1, r.totalQuantity);
       }
     }
+  };
+  for (const [orgId, records] of byOrg) {
+    sumRecords(orgId, records);
     flush(orgId);
   }
+  function contributionsOfCell(index: number): Map<Measure, Map<string, number>> {
+    const contributions = new Map<Measure, Map<string, number>>();
+    for (const [orgId, records] of byOrg) {
+      sumRecords(orgId, records);
+      flush(orgId, { cell: index, contributions });
+    }
+    return contributions;
+  }
+  const ofOrg = new Map<string, Map<CellKey, Map<Measure, number>>>();
+  const contributionsOfOrg = (orgId: string): ReadonlyMap<CellKey, ReadonlyMap<Measure, number>> => {
+    let own = ofOrg.get(orgId);
+    if (own) return own;
+    ofOrg.set(orgId, (own = new Map()));
+    const records = byOrg.get(orgId);
+    if (!records) return own;
+    sumRecords(orgId, records);
+    for (const slot of touched) {
+      const amount = sums[slot]!;
+      sums[slot] = 0;
+      if (amount === 0) continue;
+      const key = cellList[Math.floor(slot / width)]!.key;
+      let byMeasure = own.get(key);
+      if (!byMeasure) own.set(key, (byMeasure = new Map()));
+      byMeasure.set(measures[slot % width]!, amount);
+    }
+    touched.length = 0;
+    return own;
+  };
+  const ownContribution = (orgId: string, key: CellKey, measure: Measure): number => contributionsOfOrg(orgId).get(key)?.get(measure) ?? 0;
+  const fingerprints = new Map(
+    [...byOrg].map(([orgId, records]) => [
+      orgId,
+      records
+        .map((r) => `${r.cpvCode}|${r.year}|${r.unit}|${r.valueEur}|${r.lines}|${r.firmQuantity}|${r.totalQuantity}`)
+        .sort()
+        .join(';'),
+    ]),
+  );
 
   const relations: StatRelation[] = [];
   const ofKind = (kind: CellKind) => [...cells.values()].filter((c) => c.kind === kind).map((c) => c.key).sort();
@@ -219,7 +311,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   }
   for (const [nature, parts] of natureParts) relations.push({ parent: nature, parts: [...new Set(parts)], scope: 'money' });
 
-  return { cells, relations, consenting: new Set(micro.buyers.filter((b) => b.consenting).map((b) => b.orgId)) };
+  return { cells, relations, consenting, fingerprints, ownContribution, contributionsOfOrg };
 }
 
 /** The measures a relation of this scope ties together, given the cells' measures. */
@@ -230,6 +322,6 @@ export function relationHolds(relation: StatRelation, measure: Measure): boolean
 /** Every measure that occurs in the tables. */
 export function measuresOf(tables: StatTables): Measure[] {
   const all = new Set<Measure>();
-  for (const c of tables.cells.values()) for (const m of c.contributions.keys()) all.add(m);
+  for (const c of tables.cells.values()) for (const m of c.stats.keys()) all.add(m);
   return [...all].sort();
 }

@@ -1,6 +1,6 @@
 import { intervalOf, type LinearProgram, type LpSolver } from './linear-program.js';
-import { consentedPart, disclosureRules, sensitivityOf, total, type SensitivityReason } from './sensitivity.js';
-import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type StatRelation, type StatTables } from './statistical-tables.js';
+import { consentedPart, disclosureRules, sensitivityOf, sensitivityOfStats, total, type SensitivityReason } from './sensitivity.js';
+import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type StatCell, type StatRelation, type StatTables } from './statistical-tables.js';
 
 /**
  * Secondary (complementary) suppression across every table published together, and across the
@@ -42,8 +42,6 @@ type Target =
   | { kind: 'cell'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
   | { kind: 'difference'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
 
-const emptyMap = new Map<string, number>();
-
 /** Participants audited per figure: the largest contributor of each hidden cell around it, at most this many. */
 const maxInsidersAudited = 24;
 
@@ -52,7 +50,8 @@ const maxCandidatesTried = 12;
 
 /** The cells of a previous layer that the current one lacks, as empty cells of it, so relations count them. */
 export function withSkeletonOf(current: StatTables, previous: readonly PublishedLayer[]): StatTables {
-  return { ...current, cells: new Map([...previous.flatMap((p) => [...p.tables.cells].map(([k, c]) => [k, { ...c, contributions: new Map() }] as const)), ...current.cells]) };
+  const empty = (key: CellKey, kind: StatCell['kind']): StatCell => ({ key, kind, stats: new Map(), contributions: new Map() });
+  return { ...current, cells: new Map([...previous.flatMap((p) => [...p.tables.cells].map(([k, c]) => [k, empty(k, c.kind)] as const)), ...current.cells]) };
 }
 
 export function protectTables(tables: StatTables, options: { solver: LpSolver; previous?: readonly PublishedLayer[] }): Protection {
@@ -67,24 +66,32 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const withheld = new Map<CellKey, WithheldReason>();
   const measures = [...new Set(layers.flatMap((l) => measuresOf(l.tables)))];
 
-  const contributionsOf = (layer: number, cell: CellKey, m: Measure) => layers[layer]!.tables.cells.get(cell)?.contributions.get(m) ?? emptyMap;
-  const valueOf = (layer: number, cell: CellKey, m: Measure) => total(contributionsOf(layer, cell, m));
+  const statsOf = (layer: number, cell: CellKey, m: Measure) => layers[layer]!.tables.cells.get(cell)?.stats.get(m);
+  const valueOf = (layer: number, cell: CellKey, m: Measure) => statsOf(layer, cell, m)?.total ?? 0;
+  const ownOf = (layer: number, org: string, cell: CellKey, m: Measure) => layers[layer]!.tables.ownContribution(org, cell, m);
+  // Two versions differ by the buyers whose records differ (joined, left, or submitted anew).
+  const changedOrgs = layers.map((l, p) => {
+    if (p === 0) return [];
+    const a = current.tables.fingerprints;
+    const b = l.tables.fingerprints;
+    return [...new Set([...a.keys(), ...b.keys()])].filter((org) => a.get(org) !== b.get(org)).sort();
+  });
   const changesOf = (p: number, cell: CellKey, m: Measure) => {
     const delta = new Map<string, number>();
-    for (const [org, v] of contributionsOf(0, cell, m)) delta.set(org, v);
-    for (const [org, v] of contributionsOf(p, cell, m)) delta.set(org, (delta.get(org) ?? 0) - v);
-    // Differences of the same float sums: below this they are rounding, not a change.
-    for (const [org, v] of delta) if (Math.abs(v) <= 1e-9 * Math.max(1, Math.abs(contributionsOf(0, cell, m).get(org) ?? 0))) delta.delete(org);
+    for (const org of changedOrgs[p]!) {
+      const d = ownOf(0, org, cell, m) - ownOf(p, org, cell, m);
+      if (d !== 0) delta.set(org, d);
+    }
     return delta;
   };
 
   const targets: Target[] = [];
   for (const [cell, c] of current.tables.cells) {
-    for (const [m, contributions] of c.contributions) {
-      const s = sensitivityOf(contributions, current.tables.consenting);
+    for (const [m, f] of c.stats) {
+      const s = sensitivityOfStats(f);
       if (!s) continue;
       if (withheld.get(cell) !== 'fewer-buyers') withheld.set(cell, s.reason);
-      targets.push({ kind: 'cell', layer: 0, cell, measure: m, value: total(contributions), protectedAmount: s.protectedAmount });
+      targets.push({ kind: 'cell', layer: 0, cell, measure: m, value: f.total, protectedAmount: s.protectedAmount });
     }
   }
   // Cells that are the same figure (a node with one child, the total and a nature all buyers share…) are withheld together.
@@ -92,8 +99,8 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const bySignature = new Map<string, CellKey[]>();
   for (const [key, c] of current.tables.cells) {
     // Per measure, the total and the number of contributors: equal for cells that are one figure.
-    const signature = [...c.contributions]
-      .map(([m, byOrg]) => `${m}=${total(byOrg).toPrecision(15)}/${byOrg.size}`)
+    const signature = [...c.stats]
+      .map(([m, f]) => `${m}=${f.total.toPrecision(15)}/${f.contributors}/${f.consented.toPrecision(15)}`)
       .sort()
       .join(';');
     const group = bySignature.get(signature) ?? [];
@@ -111,18 +118,22 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   for (let p = 1; p < layers.length; p++) {
     for (const [cell, c] of layers[p]!.tables.cells) {
       if (!layers[p]!.hidden.has(cell)) continue;
-      for (const [m, contributions] of c.contributions) {
-        const s = sensitivityOf(contributions, layers[p]!.tables.consenting);
-        if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: total(contributions), protectedAmount: s.protectedAmount });
+      for (const [m, f] of c.stats) {
+        const s = sensitivityOfStats(f);
+        if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: f.total, protectedAmount: s.protectedAmount });
       }
     }
-    const keys = new Set([...current.tables.cells.keys(), ...layers[p]!.tables.cells.keys()]);
-    for (const cell of keys) {
-      for (const m of measures) {
-        const delta = changesOf(p, cell, m);
-        const s = sensitivityOf(delta, current.tables.consenting);
-        if (s) targets.push({ kind: 'difference', layer: p, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
+    // Only the figures a changed buyer contributes to (in either version) can differ.
+    const touched = new Map<string, [CellKey, Measure]>();
+    for (const org of changedOrgs[p]!) {
+      for (const layer of [0, p]) {
+        for (const [cell, byMeasure] of layers[layer]!.tables.contributionsOfOrg(org)) for (const m of byMeasure.keys()) touched.set(`${cell}\u0000${m}`, [cell, m]);
       }
+    }
+    for (const [cell, m] of touched.values()) {
+      const delta = changesOf(p, cell, m);
+      const s = sensitivityOf(delta, current.tables.consenting);
+      if (s) targets.push({ kind: 'difference', layer: p, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
     }
   }
   targets.sort((a, b) => b.protectedAmount - a.protectedAmount || (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
@@ -154,19 +165,20 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     const isVariable = (layer: number, cell: CellKey) => {
       const l = layers[layer]!;
       const c = l.tables.cells.get(cell);
-      return c !== undefined && l.hidden.has(cell) && (c.contributions.has(m) || c.contributions.size === 0);
+      return c !== undefined && l.hidden.has(cell) && (c.stats.has(m) || c.stats.size === 0);
     };
     const noteInsider = (contributions: ReadonlyMap<string, number>) => {
       let best: [string, number] | undefined;
       for (const [org, v] of contributions) if (!current.tables.consenting.has(org) && (!best || Math.abs(v) > best[1])) best = [org, Math.abs(v)];
       if (best) insiders.add(best[0]);
     };
+    const ownIn = (layer: number, cell: CellKey) => (attacker === null ? 0 : ownOf(layer, attacker, cell, m));
     const declareCell = (layer: number, cell: CellKey) => {
       const name = `${layer}|${cell}`;
       if (name in variables) return name;
-      const contributions = contributionsOf(layer, cell, m);
-      noteInsider(contributions);
-      variables[name] = { lower: (consentedPart(contributions, layers[layer]!.tables.consenting) + own(contributions, attacker)) / k };
+      const f = statsOf(layer, cell, m);
+      if (f?.largestOrg) insiders.add(f.largestOrg);
+      variables[name] = { lower: ((f?.consented ?? 0) + ownIn(layer, cell)) / k };
       queue.push(name);
       return name;
     };
@@ -215,14 +227,15 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
 
     // The target itself, then everything connected to it through hidden cells.
     let objective: string | null = null;
-    let targetContributions: ReadonlyMap<string, number>;
+    let attackerShare: number;
     if (t.kind === 'cell') {
-      targetContributions = contributionsOf(t.layer, t.cell, m);
+      attackerShare = Math.abs(ownIn(t.layer, t.cell));
       if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
       if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     } else {
-      targetContributions = changesOf(t.layer, t.cell, m);
-      objective = declareDifference(t.layer, t.cell, targetContributions as Map<string, number>);
+      const delta = changesOf(t.layer, t.cell, m);
+      attackerShare = Math.abs(own(delta, attacker));
+      objective = declareDifference(t.layer, t.cell, delta);
       addLink(t.layer, t.cell);
       for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     }
@@ -236,7 +249,6 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (layer === 0) for (let p = 1; p < layers.length; p++) addLink(p, cell);
       else addLink(layer, cell);
     }
-    const attackerShare = Math.abs(own(targetContributions, attacker));
     return { objective, variables, constraints, k, nearCells, componentCells, insiders, attackerShare };
   }
 
