@@ -32,16 +32,8 @@ export async function findFigureConsent(db: DbOrTx, statementId: string, orgId: 
   return row?.agreed ?? null;
 }
 
-interface MicroRow {
-  org: string;
-  code: string;
-  year: number;
-  unit: string;
-  value_eur: number;
-  lines: number;
-  quantity: number;
-  total_quantity: number;
-}
+/** [org, code, year, unit, value in EUR, lines, firm quantity, total quantity]: one JSON array, parsed at once rather than row by row. */
+type MicroRow = [string, string, number, string, number, number, number, number];
 
 /**
  * Each buyer's lines of the given need versions, summed per (code, delivery year, unit), in
@@ -52,7 +44,8 @@ interface MicroRow {
 export async function needMicrodata(db: DbOrTx, q: { statementId: string; versionIds: readonly string[]; rates: ExchangeRateTable; orgIds?: readonly string[]; consenting: readonly string[] }): Promise<DisclosureMicrodata> {
   if (q.versionIds.length === 0) return { buyers: [], records: [] };
   const usable = Object.keys(q.rates.rates).filter((c) => c !== 'EUR' && missingRates([c], q.rates).length === 0);
-  const { rows } = await sql<MicroRow>`
+  const { rows } = await sql<{ records: MicroRow[] }>`
+    select coalesce(json_agg(json_build_array(org, code, year, unit, value_eur, lines, quantity, total_quantity)), '[]') as records from (
     select l.organisation_id as org, l.cpv_code::text as code, l.from_year as year, l.unit,
            sum((l.quantity + l.optional_quantity + l.renewal_count * l.renewal_quantity)::float8 * l.unit_price::float8 / coalesce(r.rate, 1)) as value_eur,
            count(*)::int as lines, sum(l.quantity::float8) as quantity,
@@ -61,24 +54,16 @@ export async function needMicrodata(db: DbOrTx, q: { statementId: string; versio
     left join unnest(${usable}::text[], ${usable.map((c) => Number(q.rates.rates[c]!))}::float8[]) as r(currency, rate) on r.currency = l.currency::text
     where l.statement_id = ${q.statementId} and l.version_id = any(${[...q.versionIds]}::uuid[])
       ${q.orgIds ? sql`and l.organisation_id = any(${[...q.orgIds]}::uuid[])` : sql``}
-    group by 1, 2, 3, 4`.execute(db);
-  const orgs = [...new Set(rows.map((r) => r.org))];
+    group by 1, 2, 3, 4) m`.execute(db);
+  const records = rows[0]!.records;
+  const orgs = [...new Set(records.map((r) => r[0]))];
   const facts = orgs.length
     ? await db.selectFrom('organisations').select(['id', 'country', 'buyer_legal_type']).where('id', 'in', orgs).execute()
     : [];
   const consenting = new Set(q.consenting);
   return {
     buyers: facts.map((o) => ({ orgId: o.id, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la', consenting: consenting.has(o.id) })),
-    records: rows.map((r) => ({
-      orgId: r.org,
-      cpvCode: r.code.trim(),
-      year: r.year,
-      unit: r.unit,
-      valueEur: Number(r.value_eur),
-      lines: Number(r.lines),
-      firmQuantity: Number(r.quantity),
-      totalQuantity: Number(r.total_quantity),
-    })),
+    records: records.map(([orgId, code, year, unit, valueEur, lines, firmQuantity, totalQuantity]) => ({ orgId, cpvCode: code.trim(), year, unit, valueEur, lines, firmQuantity, totalQuantity })),
   };
 }
 

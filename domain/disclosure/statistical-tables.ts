@@ -193,7 +193,16 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   };
   const consenting = new Set(micro.buyers.filter((b) => b.consenting).map((b) => b.orgId));
   /** Adds one buyer's summed contributions to the figures' stats (or, for one cell, to its map). */
+  // Per (cell, measure) slot, the figure's stats, summed in flat arrays and made into maps at the end.
+  const totals = new Float64Array(sums.length);
+  const consented = new Float64Array(sums.length);
+  const contributors = new Float64Array(sums.length);
+  const protectedSums = new Float64Array(sums.length);
+  const largest = new Float64Array(sums.length);
+  const present = new Uint8Array(sums.length);
+  const largestOrg: (string | null)[] = new Array<string | null>(sums.length).fill(null);
   const flush = (orgId: string, into?: { cell: number; contributions: Map<Measure, Map<string, number>> }) => {
+    const isConsenting = consenting.has(orgId);
     for (const slot of touched) {
       const amount = sums[slot]!;
       sums[slot] = 0;
@@ -207,17 +216,16 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
         byOrg.set(orgId, amount);
         continue;
       }
-      const stats = cellList[ci]!.stats;
-      let f = stats.get(measure);
-      if (!f) stats.set(measure, (f = { total: 0, consented: 0, contributors: 0, protectedSum: 0, largest: 0, largestOrg: null }));
-      f.total += amount;
-      if (consenting.has(orgId)) f.consented += amount;
+      totals[slot] = totals[slot]! + amount;
+      present[slot] = 1;
+      if (isConsenting) consented[slot] = consented[slot]! + amount;
       else {
-        f.contributors++;
-        f.protectedSum += Math.abs(amount);
-        if (Math.abs(amount) > f.largest) {
-          f.largest = Math.abs(amount);
-          f.largestOrg = orgId;
+        const a = Math.abs(amount);
+        contributors[slot] = contributors[slot]! + 1;
+        protectedSums[slot] = protectedSums[slot]! + a;
+        if (a > largest[slot]!) {
+          largest[slot] = a;
+          largestOrg[slot] = orgId;
         }
       }
     }
@@ -253,6 +261,17 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     sumRecords(orgId, records);
     flush(orgId);
   }
+  for (let slot = 0; slot < present.length; slot++) {
+    if (!present[slot]) continue;
+    cellList[Math.floor(slot / width)]!.stats.set(measures[slot % width]!, {
+      total: totals[slot]!,
+      consented: consented[slot]!,
+      contributors: contributors[slot]!,
+      protectedSum: protectedSums[slot]!,
+      largest: largest[slot]!,
+      largestOrg: largestOrg[slot]!,
+    });
+  }
   function contributionsOfCell(index: number): Map<Measure, Map<string, number>> {
     const contributions = new Map<Measure, Map<string, number>>();
     for (const [orgId, records] of byOrg) {
@@ -282,7 +301,9 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     return own;
   };
   const ownContribution = (orgId: string, key: CellKey, measure: Measure): number => contributionsOfOrg(orgId).get(key)?.get(measure) ?? 0;
-  const fingerprints = new Map(
+  let fingerprints: Map<string, string> | undefined;
+  const fingerprintsOf = () =>
+    (fingerprints ??= new Map(
     [...byOrg].map(([orgId, records]) => [
       orgId,
       records
@@ -290,7 +311,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
         .sort()
         .join(';'),
     ]),
-  );
+  ));
 
   const relations: StatRelation[] = [];
   const ofKind = (kind: CellKind) => [...cells.values()].filter((c) => c.kind === kind).map((c) => c.key).sort();
@@ -311,7 +332,16 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   }
   for (const [nature, parts] of natureParts) relations.push({ parent: nature, parts: [...new Set(parts)], scope: 'money' });
 
-  return { cells, relations, consenting, fingerprints, ownContribution, contributionsOfOrg };
+  return {
+    cells,
+    relations,
+    consenting,
+    get fingerprints() {
+      return fingerprintsOf();
+    },
+    ownContribution,
+    contributionsOfOrg,
+  };
 }
 
 /** The measures a relation of this scope ties together, given the cells' measures. */
