@@ -125,8 +125,9 @@ export const buyerReasonActions: readonly string[] = ['invitation_answered', 'ne
 
 /** Audit actions that name one buyer's needs versions or draft (ids, content hashes), by field. */
 const buyerNeedsFields: Readonly<Record<string, readonly string[]>> = {
-  needs_draft_saved: ['draftHash'],
-  needs_submitted: ['versionId', 'contentHash', 'supersedes'],
+  needs_draft_saved: ['draftHash', 'lines'],
+  // How many lines a buyer submitted is its own figure too (the aggregate protects line counts).
+  needs_submitted: ['versionId', 'contentHash', 'supersedes', 'lines'],
   needs_confirmed: ['versionId', 'contentHash'],
 };
 

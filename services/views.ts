@@ -204,7 +204,7 @@ export const needsOverviewSchema = z
             id: z.uuid().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
             version: z.int(),
             status: z.string(),
-            lines: z.int(),
+            lines: z.int().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators: a buyer’s own figure)' }),
             submittedAt: z.string(),
             confirmedAt: z.string().nullable(),
           })

@@ -22,7 +22,7 @@ export async function getNeedsOverview(ctx: ServiceContext, principal: Principal
         statusReason: canReadReasonOf(principal, facts, r.organisation_id) ? r.status_reason : null,
         draftSavedAt: iso(r.draft_saved_at),
         latestVersion: latest
-          ? { id: canReadNeedsOf(principal, facts, r.organisation_id).allowed ? latest.id : null, version: latest.version, status: latest.status, lines: latest.lines, submittedAt: iso(latest.submittedAt)!, confirmedAt: iso(latest.confirmedAt) }
+          ? ((own) => ({ id: own ? latest.id : null, version: latest.version, status: latest.status, lines: own ? latest.lines : null, submittedAt: iso(latest.submittedAt)!, confirmedAt: iso(latest.confirmedAt) }))(canReadNeedsOf(principal, facts, r.organisation_id).allowed)
           : null,
       };
     }),
