@@ -19,7 +19,8 @@ export type Measure = string;
 
 export const moneyMeasures: readonly Measure[] = ['value', 'lines'];
 
-export type CellKind = 'total' | 'cpv' | 'direct' | 'country' | 'type' | 'year' | 'nature';
+/** `buyer`: one buyer's total, never published, but the buyer list says its country and type. */
+export type CellKind = 'total' | 'cpv' | 'direct' | 'country' | 'type' | 'year' | 'nature' | 'buyer';
 
 /**
  * One figure's make-up, enough for the primary rule: binary floats, since the rules compare
@@ -106,6 +107,7 @@ export const cellKeys = {
   type: (legalType: string) => `type:${legalType}`,
   year: (year: number) => `year:${year}`,
   nature: (nature: string) => `nature:${nature}`,
+  buyer: (orgId: string) => `buyer:${orgId}`,
 } as const;
 
 /** The microdata of the pure reference aggregation: the same figures the SQL gives per buyer. */
@@ -180,7 +182,10 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   const natureOf = new Map([...codes].map((code) => [code, indexOf(cellKeys.nature(procurementNature(code)), 'nature')]));
   const yearOf = new Map([...new Set(micro.records.map((r) => r.year))].map((y) => [y, indexOf(cellKeys.year(y), 'year')]));
   const buyerCellsOf = new Map(
-    micro.buyers.map((b) => [b.orgId, [indexOf(cellKeys.total, 'total'), indexOf(cellKeys.country(b.country), 'country'), indexOf(cellKeys.type(b.buyerLegalType), 'type')]]),
+    micro.buyers.map((b) => [
+      b.orgId,
+      [indexOf(cellKeys.total, 'total'), indexOf(cellKeys.country(b.country), 'country'), indexOf(cellKeys.type(b.buyerLegalType), 'type'), indexOf(cellKeys.buyer(b.orgId), 'buyer')],
+    ]),
   );
 
   const width = measures.length;
@@ -243,7 +248,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     if (!buyerCells) throw new Error(`microdata record of unknown buyer ${orgId}`);
     for (const r of records) {
       const u = unitIndex.get(r.unit)!;
-      const moneyCells = [buyerCells[0]!, buyerCells[1]!, buyerCells[2]!, yearOf.get(r.year)!, natureOf.get(r.cpvCode)!];
+      const moneyCells = [buyerCells[0]!, buyerCells[1]!, buyerCells[2]!, buyerCells[3]!, yearOf.get(r.year)!, natureOf.get(r.cpvCode)!];
       for (const ci of moneyCells) {
         addTo(ci * width, r.valueEur);
         addTo(ci * width + 1, r.lines);
@@ -323,6 +328,18 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     const parts = kids.sort().map(cellKeys.cpv);
     if (cells.has(cellKeys.direct(parent))) parts.push(cellKeys.direct(parent));
     relations.push({ parent: cellKeys.cpv(parent), parts, scope: 'tree' });
+  }
+  // The buyer list (shown to participants) says each buyer's country and type: a country and a
+  // type are sums of the same buyers' totals, which relates them beyond the grand total.
+  const withLines = new Set(byOrg.keys());
+  for (const kind of ['country', 'type'] as const) {
+    const members = new Map<CellKey, CellKey[]>();
+    for (const b of micro.buyers) {
+      if (!withLines.has(b.orgId)) continue;
+      const key = kind === 'country' ? cellKeys.country(b.country) : cellKeys.type(b.buyerLegalType);
+      members.set(key, [...(members.get(key) ?? []), cellKeys.buyer(b.orgId)]);
+    }
+    for (const [parent, parts] of [...members].sort(([a], [b]) => (a < b ? -1 : 1))) relations.push({ parent, parts: parts.sort(), scope: 'money' });
   }
   // A threshold nature is the sum of the parts of the tree coded in it (a line's nature is its own code's).
   const natureParts = new Map<string, CellKey[]>();

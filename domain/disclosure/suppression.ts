@@ -38,12 +38,13 @@ interface Layer {
   byCell: Map<CellKey, StatRelation[]>;
 }
 
+/** A sensitive figure of one version (`layer`), or the difference of a cell between two (`base` − `layer`). */
 type Target =
   | { kind: 'cell'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
-  | { kind: 'difference'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
+  | { kind: 'difference'; base: number; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
 
-/** Participants audited per figure: the largest contributor of each hidden cell around it, at most this many. */
-const maxInsidersAudited = 24;
+/** Participants audited per figure: those with a part in the hidden cells around it, the largest first, at most this many. */
+const maxInsidersAudited = 40;
 
 /** Complementary cells tried per step, cheapest first. */
 const maxCandidatesTried = 12;
@@ -61,7 +62,9 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     for (const r of t.relations) for (const k of [r.parent, ...r.parts]) byCell.set(k, [...(byCell.get(k) ?? []), r]);
     return { tables: t, hidden, byCell };
   };
-  const layers: Layer[] = [index(tables, new Set()), ...previous.map((p) => index(p.tables, new Set(p.withheld)))];
+  // Buyers' own totals are never published: hidden in every version.
+  const buyerCells = (t: StatTables) => [...t.cells.values()].filter((c) => c.kind === 'buyer').map((c) => c.key);
+  const layers: Layer[] = [index(tables, new Set(buyerCells(tables))), ...previous.map((p) => index(p.tables, new Set([...p.withheld, ...buyerCells(p.tables)])))];
   const current = layers[0]!;
   const withheld = new Map<CellKey, WithheldReason>();
   const measures = [...new Set(layers.flatMap((l) => measuresOf(l.tables)))];
@@ -70,16 +73,22 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const valueOf = (layer: number, cell: CellKey, m: Measure) => statsOf(layer, cell, m)?.total ?? 0;
   const ownOf = (layer: number, org: string, cell: CellKey, m: Measure) => layers[layer]!.tables.ownContribution(org, cell, m);
   // Two versions differ by the buyers whose records differ (joined, left, or submitted anew).
-  const changedOrgs = layers.map((l, p) => {
-    if (p === 0) return [];
-    const a = current.tables.fingerprints;
-    const b = l.tables.fingerprints;
-    return [...new Set([...a.keys(), ...b.keys()])].filter((org) => a.get(org) !== b.get(org)).sort();
-  });
-  const changesOf = (p: number, cell: CellKey, m: Measure) => {
+  const changed = new Map<string, string[]>();
+  const changedOrgs = (a: number, b: number) => {
+    const key = `${a},${b}`;
+    let orgs = changed.get(key);
+    if (!orgs) {
+      const fa = layers[a]!.tables.fingerprints;
+      const fb = layers[b]!.tables.fingerprints;
+      changed.set(key, (orgs = [...new Set([...fa.keys(), ...fb.keys()])].filter((org) => fa.get(org) !== fb.get(org)).sort()));
+    }
+    return orgs;
+  };
+  /** Per changed buyer, its part of the cell in version `a` minus in version `b`. */
+  const changesOf = (a: number, b: number, cell: CellKey, m: Measure) => {
     const delta = new Map<string, number>();
-    for (const org of changedOrgs[p]!) {
-      const d = ownOf(0, org, cell, m) - ownOf(p, org, cell, m);
+    for (const org of changedOrgs(a, b)) {
+      const d = ownOf(a, org, cell, m) - ownOf(b, org, cell, m);
       if (d !== 0) delta.set(org, d);
     }
     return delta;
@@ -87,6 +96,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
 
   const targets: Target[] = [];
   for (const [cell, c] of current.tables.cells) {
+    if (c.kind === 'buyer') continue;
     for (const [m, f] of c.stats) {
       const s = sensitivityOfStats(f);
       if (!s) continue;
@@ -111,29 +121,37 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const hide = (cell: CellKey, reason: WithheldReason) => {
     for (const c of sameFigure.get(cell) ?? [cell]) {
       current.hidden.add(c);
-      if (!withheld.has(c)) withheld.set(c, reason);
+      if (!withheld.has(c) && current.tables.cells.get(c)?.kind !== 'buyer') withheld.set(c, reason);
     }
   };
   for (const [k, reason] of [...withheld]) hide(k, reason);
   for (let p = 1; p < layers.length; p++) {
     for (const [cell, c] of layers[p]!.tables.cells) {
-      if (!layers[p]!.hidden.has(cell)) continue;
+      if (!layers[p]!.hidden.has(cell) || c.kind === 'buyer') continue;
       for (const [m, f] of c.stats) {
         const s = sensitivityOfStats(f);
         if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: f.total, protectedAmount: s.protectedAmount });
       }
     }
-    // Only the figures a changed buyer contributes to (in either version) can differ.
-    const touched = new Map<string, [CellKey, Measure]>();
-    for (const org of changedOrgs[p]!) {
-      for (const layer of [0, p]) {
-        for (const [cell, byMeasure] of layers[layer]!.tables.contributionsOfOrg(org)) for (const m of byMeasure.keys()) touched.set(`${cell}\u0000${m}`, [cell, m]);
+  }
+  // Every pair of versions: what one adds to another must not give a buyer away, earlier pairs
+  // included (this version may reveal a cell an earlier difference relied on).
+  for (let a = 0; a < layers.length; a++) {
+    for (let b = a + 1; b < layers.length; b++) {
+      // Only the figures a changed buyer contributes to (in either version) can differ.
+      const touched = new Map<string, [CellKey, Measure]>();
+      for (const org of changedOrgs(a, b)) {
+        for (const layer of [a, b]) {
+          for (const [cell, byMeasure] of layers[layer]!.tables.contributionsOfOrg(org)) {
+            if (!cell.startsWith('buyer:')) for (const m of byMeasure.keys()) touched.set(`${cell}\u0000${m}`, [cell, m]);
+          }
+        }
       }
-    }
-    for (const [cell, m] of touched.values()) {
-      const delta = changesOf(p, cell, m);
-      const s = sensitivityOf(delta, current.tables.consenting);
-      if (s) targets.push({ kind: 'difference', layer: p, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
+      for (const [cell, m] of touched.values()) {
+        const delta = changesOf(a, b, cell, m);
+        const s = sensitivityOf(delta, current.tables.consenting);
+        if (s) targets.push({ kind: 'difference', base: a, layer: b, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
+      }
     }
   }
   targets.sort((a, b) => b.protectedAmount - a.protectedAmount || (a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
@@ -160,35 +178,37 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     const seenRelations = new Set<StatRelation>();
     const seenLinks = new Set<string>();
     const queue: string[] = [];
-    const insiders = new Set<string>();
 
     const isVariable = (layer: number, cell: CellKey) => {
       const l = layers[layer]!;
       const c = l.tables.cells.get(cell);
       return c !== undefined && l.hidden.has(cell) && (c.stats.has(m) || c.stats.size === 0);
     };
-    const noteInsider = (contributions: ReadonlyMap<string, number>) => {
-      let best: [string, number] | undefined;
-      for (const [org, v] of contributions) if (!current.tables.consenting.has(org) && (!best || Math.abs(v) > best[1])) best = [org, Math.abs(v)];
-      if (best) insiders.add(best[0]);
+    const insiderWeight = new Map<string, number>();
+    const noteInsiders = (contributions: ReadonlyMap<string, number>) => {
+      for (const [org, v] of contributions) if (!current.tables.consenting.has(org)) insiderWeight.set(org, (insiderWeight.get(org) ?? 0) + Math.abs(v) / k);
     };
     const ownIn = (layer: number, cell: CellKey) => (attacker === null ? 0 : ownOf(layer, attacker, cell, m));
     const declareCell = (layer: number, cell: CellKey) => {
       const name = `${layer}|${cell}`;
       if (name in variables) return name;
       const f = statsOf(layer, cell, m);
-      if (f?.largestOrg) insiders.add(f.largestOrg);
-      variables[name] = { lower: ((f?.consented ?? 0) + ownIn(layer, cell)) / k };
+      if (f && f.contributors > 0) noteInsiders(layers[layer]!.tables.cells.get(cell)!.contributions.get(m) ?? new Map());
+      const lower = ((f?.consented ?? 0) + ownIn(layer, cell)) / k;
+      // The attacker alone in the cell (besides consenting buyers) knows it exactly.
+      variables[name] = attacker !== null && f?.contributors === 1 && f.largestOrg === attacker ? { lower, upper: lower } : { lower };
       queue.push(name);
       return name;
     };
-    const declareDifference = (p: number, cell: CellKey, delta: Map<string, number>) => {
-      const name = `d${p}|${cell}`;
+    const declareDifference = (a: number, b: number, cell: CellKey, delta: Map<string, number>) => {
+      const name = `d${a},${b}|${cell}`;
       if (name in variables) return name;
-      noteInsider(delta);
+      noteInsiders(delta);
       const values = [...delta.values()];
       const known = consentedPart(delta, current.tables.consenting) + own(delta, attacker);
-      if (values.every((v) => v > 0)) variables[name] = { lower: known / k };
+      const others = [...delta.keys()].filter((org) => org !== attacker && !current.tables.consenting.has(org));
+      if (others.length === 0) variables[name] = { lower: known / k, upper: known / k };
+      else if (values.every((v) => v > 0)) variables[name] = { lower: known / k };
       else if (values.every((v) => v < 0)) variables[name] = { lower: -Infinity, upper: known / k };
       else variables[name] = { lower: -Infinity };
       return name;
@@ -209,19 +229,20 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       }
       constraints.push({ terms, equals });
     };
-    const addLink = (p: number, cell: CellKey) => {
-      const key = `${p}|${cell}`;
+    /** Version `a`'s cell minus version `b`'s is what the changed buyers changed in it. */
+    const addLink = (a: number, b: number, cell: CellKey) => {
+      const key = `${a},${b}|${cell}`;
       if (seenLinks.has(key)) return;
       seenLinks.add(key);
       componentCells.add(cell);
       const terms: Record<string, number> = {};
       let equals = 0;
-      for (const [layer, coef] of [[0, 1], [p, -1]] as const) {
+      for (const [layer, coef] of [[a, 1], [b, -1]] as const) {
         if (isVariable(layer, cell)) terms[declareCell(layer, cell)] = coef;
         else equals -= (coef * valueOf(layer, cell, m)) / k;
       }
-      const delta = changesOf(p, cell, m);
-      if (delta.size > 0) terms[declareDifference(p, cell, delta)] = -1;
+      const delta = changesOf(a, b, cell, m);
+      if (delta.size > 0) terms[declareDifference(a, b, cell, delta)] = -1;
       if (Object.keys(terms).length > 0) constraints.push({ terms, equals });
     };
 
@@ -233,10 +254,10 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
       if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     } else {
-      const delta = changesOf(t.layer, t.cell, m);
+      const delta = changesOf(t.base, t.layer, t.cell, m);
       attackerShare = Math.abs(own(delta, attacker));
-      objective = declareDifference(t.layer, t.cell, delta);
-      addLink(t.layer, t.cell);
+      objective = declareDifference(t.base, t.layer, t.cell, delta);
+      addLink(t.base, t.layer, t.cell);
       for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     }
     nearCells.add(t.cell);
@@ -246,9 +267,9 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       const layer = Number(name.slice(0, bar));
       const cell = name.slice(bar + 1);
       for (const r of layers[layer]!.byCell.get(cell) ?? []) if (relationHolds(r, m)) addRelation(layer, r);
-      if (layer === 0) for (let p = 1; p < layers.length; p++) addLink(p, cell);
-      else addLink(layer, cell);
+      for (let other = 0; other < layers.length; other++) if (other !== layer) addLink(Math.min(layer, other), Math.max(layer, other), cell);
     }
+    const insiders = [...insiderWeight].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([org]) => org);
     return { objective, variables, constraints, k, nearCells, componentCells, insiders, attackerShare };
   }
 
@@ -272,7 +293,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     const outsider = program(t, null);
     const gap = shortfall(t, outsider);
     if (gap > 0) return { gap, attacker: null, built: outsider };
-    for (const insider of [...outsider.insiders].sort().slice(0, maxInsidersAudited)) {
+    for (const insider of outsider.insiders.slice(0, maxInsidersAudited)) {
       const g = shortfall(t, program(t, insider));
       if (g > 0) return { gap: g, attacker: insider, built: outsider };
     }
@@ -298,7 +319,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (gap === 0) break;
       // The target's own cell first (a difference or an earlier version's figure); then the
       // cheapest cells around it, tried in order of value until one closes the gap.
-      const ownCell = (t.kind === 'difference' || t.layer !== 0) && current.tables.cells.has(t.cell) && !current.hidden.has(t.cell) ? t.cell : undefined;
+      const ownCell = (t.kind === 'difference' || t.layer !== 0) && current.tables.cells.has(t.cell) && !current.hidden.has(t.cell) && !t.cell.startsWith('buyer:') ? t.cell : undefined;
       let choice = ownCell;
       if (choice === undefined) {
         const candidates = open([...built.nearCells, ...built.componentCells]).sort((a, b) => costOf(a) - costOf(b) || (a < b ? -1 : 1));
@@ -314,7 +335,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
         choice = best?.cell ?? candidates[0];
       }
       if (choice === undefined) {
-        unprotectable.push(`${t.kind}:${t.layer}:${t.cell}:${t.measure}`);
+        unprotectable.push(`${t.kind}:${t.kind === 'difference' ? `${t.base}-` : ''}${t.layer}:${t.cell}:${t.measure}`);
         break;
       }
       hide(choice, 'complementary');
