@@ -6,16 +6,19 @@ import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
+import { Figure, Withheld, WithheldExplanation, anyWithheld } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { useCpvEntry } from '../../reference/reference';
 import { getStatement, useLoad } from '../needs/load';
 import { formatCpv } from '../statement/cpv';
 import { CriticalMassMeter } from './CriticalMassMeter';
+import { FigureConsentPanel } from './FigureConsentPanel';
 import { ShortfallDecisionPanel } from './ShortfallDecisionPanel';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Aggregate = Schemas['Aggregate'];
 type LiveState = Schemas['LiveState'];
+type FigureConsent = Schemas['FigureConsent'];
 
 /** The latest aggregate, or null while none has been computed (404). */
 async function getAggregate(statementId: string): Promise<Aggregate | null> {
@@ -30,10 +33,19 @@ async function getAggregate(statementId: string): Promise<Aggregate | null> {
 const getLive = (statementId: string): Promise<LiveState> =>
   call(api.GET('/api/statements/{statementId}/live', { params: { path: { statementId } } }));
 
+const getFigureConsent = (statementId: string): Promise<FigureConsent> =>
+  call(api.GET('/api/statements/{statementId}/figure-consent', { params: { path: { statementId } } }));
+
+/** A buyer taking part that is not the lead: its figures are protected, and it may agree to show them. */
+const isOtherParticipant = (statement: Statement, orgId: string): boolean =>
+  statement.lead.id !== orgId && statement.participants.some((p) => p.organisationId === orgId && ['joined', 'submitted', 'confirmed'].includes(p.status));
+
 /**
  * The aggregated demand of a statement: how far it is from each critical-mass rule (the meter),
  * totals, the breakdowns by CPV code, country and delivery year, the EU thresholds and the
  * cross-border verdict. While the statement is in shortfall, the lead buyer decides here.
+ * Anyone but the lead sees the figures disclosure control leaves: a withheld one says why, and
+ * a participating buyer may agree here to show its own figures.
  */
 export default function AggregatePage() {
   const { t } = useTranslation();
@@ -41,10 +53,13 @@ export default function AggregatePage() {
   const me = useMe();
   const { sessionExpired } = useSession();
   const { statementId = '' } = useParams();
+  const orgId = me.organisation.id;
+  const canConsent = me.organisation.kind === 'buyer';
   const load = useCallback(async () => {
     const [statement, live, aggregate] = await Promise.all([getStatement(statementId), getLive(statementId), getAggregate(statementId)]);
-    return { statement, live, aggregate };
-  }, [statementId]);
+    const consent = canConsent && aggregate && isOtherParticipant(statement, orgId) ? await getFigureConsent(statementId) : null;
+    return { statement, live, aggregate, consent };
+  }, [statementId, orgId, canConsent]);
   const { data, problem, reload } = useLoad(load);
   const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
   const [retryProblem, setRetryProblem] = useState<ApiProblem | undefined>();
@@ -65,6 +80,11 @@ export default function AggregatePage() {
   const decided = (updated: Statement, text: string) => {
     void reload().then(() => setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 })));
     void updated;
+  };
+
+  const consented = async (text: string) => {
+    await reload();
+    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
   };
 
   const retry = async () => {
@@ -124,13 +144,15 @@ export default function AggregatePage() {
                 </p>
               </div>
 
+              {withheldOnPage(aggregate) ? <WithheldExplanation leadSeesAll={!isLead} /> : null}
+
               {isLead && statement.stage === 'shortfall' ? <ShortfallDecisionPanel statement={statement} onDone={decided} /> : null}
               {!isLead && statement.stage === 'shortfall' ? <p className="notice notice--info">{t('aggregate.shortfall.leadDecides', { lead: statement.lead.name })}</p> : null}
 
               <section aria-labelledby="meter-heading" className="section">
                 <h2 id="meter-heading">{t('aggregate.meter.title')}</h2>
                 <p className="muted">{t('aggregate.meter.intro')}</p>
-                <CriticalMassMeter verdict={aggregate.criticalMass} />
+                <CriticalMassMeter verdict={aggregate.criticalMass} aggregate={aggregate.aggregate} />
               </section>
 
               <section aria-labelledby="totals-heading" className="section">
@@ -138,11 +160,15 @@ export default function AggregatePage() {
                 <dl className="key-facts">
                   <div>
                     <dt>{t('aggregate.totals.value')}</dt>
-                    <dd data-testid="total-value">{format.currency(aggregate.aggregate.totals.valueEur, 'EUR')}</dd>
+                    <dd data-testid="total-value">
+                      <Figure value={aggregate.aggregate.totals.valueEur} reason={aggregate.aggregate.totals.withheldReason} show={(v) => format.currency(v, 'EUR')} />
+                    </dd>
                   </div>
                   <div>
                     <dt>{t('aggregate.totals.buyers')}</dt>
-                    <dd>{format.number(aggregate.aggregate.totals.buyers)}</dd>
+                    <dd>
+                      <Figure value={aggregate.aggregate.totals.buyers} reason={aggregate.aggregate.totals.withheldReason} show={format.number} />
+                    </dd>
                   </div>
                   <div>
                     <dt>{t('aggregate.totals.countries')}</dt>
@@ -150,7 +176,9 @@ export default function AggregatePage() {
                   </div>
                   <div>
                     <dt>{t('aggregate.totals.lines')}</dt>
-                    <dd>{format.number(aggregate.aggregate.totals.lines)}</dd>
+                    <dd>
+                      <Figure value={aggregate.aggregate.totals.lines} reason={aggregate.aggregate.totals.withheldReason} show={format.number} />
+                    </dd>
                   </div>
                 </dl>
                 <p className="muted small">
@@ -162,7 +190,6 @@ export default function AggregatePage() {
                       <span lang="en">{aggregate.aggregate.conversion.source}</span>
                     </>
                   )}
-                  {!aggregate.aggregate.complete ? ` ${t('aggregate.totals.withheldNote')}` : ''}
                 </p>
                 {isLead ? (
                   <p>
@@ -178,20 +205,36 @@ export default function AggregatePage() {
               <div className="two-columns">
                 <section aria-labelledby="thresholds-heading" className="section">
                   <h2 id="thresholds-heading">{t('aggregate.thresholds.title')}</h2>
-                  <p>{t('aggregate.thresholds.estimated', { value: format.currency(aggregate.thresholds.estimatedValueEur, 'EUR') })}</p>
-                  <ul className="plain-list">
-                    {aggregate.thresholds.natures.map((n) => (
-                      <li key={n.nature}>
-                        {t(`aggregate.thresholds.${n.position === 'below' ? 'below' : 'above'}`, {
-                          nature: t(`aggregate.nature.${n.nature}`),
-                          value: format.currency(n.estimatedValueEur, 'EUR'),
-                          threshold: format.currency(n.thresholdEur, 'EUR'),
-                          buyer: n.setBy.name,
-                          category: t(`aggregate.authority.${n.setBy.authorityCategory}`),
-                        })}
-                        {n.provisional ? ` ${t('aggregate.thresholds.provisional')}` : ''}
-                      </li>
-                    ))}
+                  <p data-testid="threshold-estimate">
+                    {aggregate.thresholds.estimatedValueEur === null ? (
+                      <>
+                        {t('aggregate.thresholds.estimatedLabel')} <Withheld reason={aggregate.aggregate.totals.withheldReason} />
+                      </>
+                    ) : (
+                      t('aggregate.thresholds.estimated', { value: format.currency(aggregate.thresholds.estimatedValueEur, 'EUR') })
+                    )}
+                  </p>
+                  <ul className="plain-list" data-testid="threshold-natures">
+                    {aggregate.thresholds.natures.map((n) => {
+                      const about = {
+                        nature: t(`aggregate.nature.${n.nature}`),
+                        threshold: format.currency(n.thresholdEur, 'EUR'),
+                        buyer: n.setBy.name,
+                        category: t(`aggregate.authority.${n.setBy.authorityCategory}`),
+                      };
+                      return (
+                        <li key={n.nature}>
+                          {n.withheld || n.position === null || n.estimatedValueEur === null ? (
+                            <span className="withheld" data-withheld="protected">
+                              {t('aggregate.thresholds.withheld', about)}
+                            </span>
+                          ) : (
+                            t(`aggregate.thresholds.${n.position === 'below' ? 'below' : 'above'}`, { ...about, value: format.currency(n.estimatedValueEur, 'EUR') })
+                          )}
+                          {n.provisional ? ` ${t('aggregate.thresholds.provisional')}` : ''}
+                        </li>
+                      );
+                    })}
                   </ul>
                 </section>
                 <section aria-labelledby="cross-heading" className="section">
@@ -206,12 +249,23 @@ export default function AggregatePage() {
               </div>
             </>
           )}
+          {aggregate && data.consent ? <FigureConsentPanel statementId={statement.id} consent={data.consent} onDone={consented} /> : null}
+
           <p>
             <Link to={`/statements/${statement.id}`}>{t('common.backToStatement')}</Link>
           </p>
         </>
       ) : null}
     </>
+  );
+}
+
+/** Whether the page shows a withheld figure: in the totals and tables, a critical-mass result or a threshold verdict. */
+function withheldOnPage(aggregate: Aggregate): boolean {
+  const a = aggregate.aggregate;
+  return (
+    anyWithheld(a.totals, a.items, a.byCountry, a.byDeliveryYear, aggregate.criticalMass.results, aggregate.thresholds.natures) ||
+    aggregate.thresholds.estimatedValueEur === null
   );
 }
 
@@ -226,19 +280,42 @@ function CpvName({ code }: { code: string }) {
   );
 }
 
-function Amount({ value }: { value: string | null }) {
+type CpvNode = Aggregate['aggregate']['byCpv'][number];
+type Group = Pick<CpvNode, 'buyers' | 'valueEur' | 'withheld' | 'withheldReason'> & { quantities?: CpvNode['quantities'] };
+
+/** The figures of a row, or one cell across them saying why they are withheld (they are withheld together). */
+function GroupCells({ group, quantities = false }: { group: Group; quantities?: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
-  return value === null ? <span className="muted">{t('aggregate.withheld')}</span> : <>{format.currency(value, 'EUR')}</>;
+  if (group.withheld || group.valueEur === null) {
+    return (
+      <td colSpan={quantities ? 3 : 2}>
+        <Withheld reason={group.withheldReason} />
+      </td>
+    );
+  }
+  return (
+    <>
+      {quantities ? (
+        <td>
+          <Figure value={group.quantities} reason={group.withheldReason} show={(q) => format.list(q.map((x) => `${format.number(x.totalQuantity)} ${x.unit}`))} />
+        </td>
+      ) : null}
+      <td>
+        {/* A code with sub-codes: its own lines' buyers are not counted apart from theirs. */}
+        {group.buyers === null ? t('aggregate.breakdown.buyersNotApart') : format.number(group.buyers)}
+      </td>
+      <td>{format.currency(group.valueEur, 'EUR')}</td>
+    </>
+  );
 }
 
 /** Tables of the demand by CPV code, by country and by delivery year. */
 function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
   const { t } = useTranslation();
   const format = useFormat();
-  // The codes the need lines use: the nodes no other node hangs under (the tree above them is in the CSV).
-  const parents = new Set(aggregate.aggregate.byCpv.map((n) => n.parentCode));
-  const codes = aggregate.aggregate.byCpv.filter((n) => !parents.has(n.cpvCode));
+  // The codes the need lines use, each with the lines coded at exactly that code (the tree above them is in the CSV).
+  const codes = aggregate.aggregate.items;
   return (
     <section aria-labelledby="breakdown-heading" className="section">
       <h2 id="breakdown-heading">{t('aggregate.breakdown.title')}</h2>
@@ -259,15 +336,7 @@ function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
                 <th scope="row">
                   <CpvName code={n.cpvCode} />
                 </th>
-                <td>
-                  {n.quantities && n.quantities.length > 0
-                    ? format.list(n.quantities.map((q) => `${format.number(q.totalQuantity)} ${q.unit}`))
-                    : t('aggregate.withheld')}
-                </td>
-                <td>{format.number(n.buyers)}</td>
-                <td>
-                  <Amount value={n.valueEur} />
-                </td>
+                <GroupCells group={n} quantities />
               </tr>
             ))}
           </tbody>
@@ -289,10 +358,7 @@ function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
                 {aggregate.aggregate.byCountry.map((c) => (
                   <tr key={c.country}>
                     <th scope="row">{format.country(c.country)}</th>
-                    <td>{format.number(c.buyers)}</td>
-                    <td>
-                      <Amount value={c.valueEur} />
-                    </td>
+                    <GroupCells group={c} />
                   </tr>
                 ))}
               </tbody>
@@ -314,10 +380,7 @@ function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
                 {aggregate.aggregate.byDeliveryYear.map((y) => (
                   <tr key={y.year}>
                     <th scope="row">{format.year(y.year)}</th>
-                    <td>{format.number(y.buyers)}</td>
-                    <td>
-                      <Amount value={y.valueEur} />
-                    </td>
+                    <GroupCells group={y} />
                   </tr>
                 ))}
               </tbody>

@@ -7,10 +7,12 @@ import { SelectField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StageTag } from '../../components/StageStepper';
+import { Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { exitStages, mainPath } from '../../process/stages';
 import { useLoad } from '../needs/load';
 import { BarChart } from './BarChart';
+import { PilotValue, pilotValueWithheld } from './PilotValue';
 
 type Dashboard = Schemas['Dashboard'];
 const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
@@ -111,11 +113,15 @@ function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string
   const { t } = useTranslation();
   const format = useFormat();
   const d = dashboard;
+  const withheld = d.totals.valueWithheldPilots > 0 || d.withheldDivisionValues > 0 || d.pilots.some(pilotValueWithheld);
+  // Every pilot's value withheld: the sum of those shown is no figure at all.
+  const noValueShown = d.totals.valueWithheldPilots > 0 && Number(d.totals.valueEur) === 0;
   return (
     <>
       <p role="status" className="result-count">
         {t('dashboard.count', { count: d.matching })}
       </p>
+      {withheld ? <WithheldExplanation /> : null}
       <section aria-labelledby="totals-heading" className="section">
         <h2 id="totals-heading">{t('dashboard.totals.title')}</h2>
         <dl className="key-facts" data-testid="dashboard-totals">
@@ -133,7 +139,18 @@ function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string
           </div>
           <div>
             <dt>{t('dashboard.totals.value')}</dt>
-            <dd>{format.currency(d.totals.valueEur, 'EUR')}</dd>
+            <dd data-testid="dashboard-total-value">
+              {noValueShown ? (
+                <Withheld />
+              ) : (
+                <>
+                  {format.currency(d.totals.valueEur, 'EUR')}
+                  {d.totals.valueWithheldPilots > 0 ? (
+                    <span className="withheld-note"> {t('dashboard.totals.valueWithheld', { count: d.totals.valueWithheldPilots })}</span>
+                  ) : null}
+                </>
+              )}
+            </dd>
           </div>
           <div>
             <dt>{t('dashboard.totals.suppliers')}</dt>
@@ -220,7 +237,9 @@ function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string
                       ) : null}
                     </td>
                     <td>{t('dashboard.table.buyersIn', { count: p.buyers, countries: format.list(p.countries.map(format.country)) })}</td>
-                    <td>{p.valueEur === null ? t('dashboard.none') : format.currency(p.valueEur, 'EUR')}</td>
+                    <td>
+                      <PilotValue pilot={p} />
+                    </td>
                     <td>{p.criticalMassMet === null ? t('dashboard.none') : p.criticalMassMet ? t('dashboard.met') : t('dashboard.notMet')}</td>
                     <td>{format.number(p.suppliersEngaged)}</td>
                   </tr>

@@ -6,8 +6,10 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StageTag } from '../../components/StageStepper';
+import { WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { useLoad } from '../needs/load';
+import { PilotValue, pilotValueWithheld } from './PilotValue';
 
 /** One pilot for Commission staff: where it stands, its figures, and when it entered and left each stage. */
 export default function PilotPage() {
@@ -27,6 +29,7 @@ export default function PilotPage() {
       {!data && !problem ? <Loading /> : null}
       {p && data ? (
         <>
+          {pilotValueWithheld(p) ? <WithheldExplanation /> : null}
           <dl className="key-facts" data-testid="pilot-facts">
             <div>
               <dt>{t('dashboard.table.stage')}</dt>
@@ -50,7 +53,9 @@ export default function PilotPage() {
             </div>
             <div>
               <dt>{t('dashboard.table.value')}</dt>
-              <dd>{p.valueEur === null ? t('dashboard.none') : format.currency(p.valueEur, 'EUR')}</dd>
+              <dd data-testid="pilot-value">
+                <PilotValue pilot={p} />
+              </dd>
             </div>
             <div>
               <dt>{t('dashboard.table.criticalMass')}</dt>

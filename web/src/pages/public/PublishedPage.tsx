@@ -69,13 +69,22 @@ export default function PublishedPage() {
 
       <section aria-labelledby="signatories">
         <h2 id="signatories">{t('public.published.signatories')}</h2>
-        <ul>
-          {data.signatories.map((s) => (
-            <li key={`${s.name}-${s.country}`}>
-              {s.name} ({format.country(s.country)}){s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
-            </li>
-          ))}
-        </ul>
+        {data.signatories.length > 0 ? (
+          <ul data-testid="named-signatories">
+            {data.signatories.map((s) => (
+              <li key={`${s.name}-${s.country}`}>
+                {s.name} ({format.country(s.country)}){s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {data.unnamedSignatories > 0 ? (
+          <p data-testid="unnamed-signatories">
+            {data.signatories.length > 0
+              ? t('public.published.unnamedOthers', { count: data.unnamedSignatories })
+              : t('public.published.unnamedOnly', { count: data.unnamedSignatories })}
+          </p>
+        ) : null}
       </section>
 
       {session.status === 'signedIn' && session.me.organisation.kind === 'buyer' ? <AskToSignPanel statementId={data.statementId} me={session.me} /> : null}
