@@ -556,7 +556,11 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await supplier.page.getByRole('link', { name: words.title }).first().click();
     await supplier.heading(words.title).waitFor();
     await supplier.page.getByText(words.revision).waitFor();
-    for (const b of cast.buyers) await supplier.page.getByRole('listitem').filter({ hasText: b.name }).first().waitFor();
+    // Named: the buyer that agreed to be; the two others are counted, not named.
+    const named = supplier.page.getByTestId('named-signatories');
+    await named.getByRole('listitem').filter({ hasText: cast.buyers[0]!.name }).waitFor();
+    expect(await plainText(supplier.page.getByTestId('unnamed-signatories'))).toBe(plain(t('public.published.unnamedOthers', { count: 2 })));
+    for (const b of cast.buyers.slice(1)) expect(await plainText(named)).not.toContain(b.name);
     // A supplier is not offered to sign.
     expect(await supplier.page.getByRole('button', { name: t('public.sign.submit') }).count()).toBe(0);
     await supplier.visit('published statement (supplier)', 'supplier-published');
@@ -629,7 +633,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
 
     await lateBuyer.page.reload();
     await lateBuyer.page.getByText(t('public.sign.signatory', { version: '2' })).waitFor();
-    await lateBuyer.page.getByRole('listitem').filter({ hasText: lateBuyer.name }).filter({ hasText: t('public.published.since', { version: '2' }) }).waitFor();
+    // The late signatory did not agree to be named (it took no part): version 2 counts it among the unnamed.
+    await lateBuyer.page.getByTestId('unnamed-signatories').filter({ hasText: plain(t('public.published.unnamedOthers', { count: 3 })) }).waitFor();
+    expect(await plainText(lateBuyer.page.getByTestId('named-signatories'))).not.toContain(lateBuyer.name);
   });
 
   it('lets everyone sign out', async () => {
