@@ -11,6 +11,12 @@ export const disclosureRules = {
   dominanceShare: 0.85,
   /** A sensitive figure must stay uncertain by at least this share of its protected part, both ways. */
   protectionShare: 0.15,
+  /**
+   * p % rule (p = 15): also sensitive when what the others hold beyond the two largest is under
+   * 15 % of the largest, so the second largest, taking off its own part, would know the largest
+   * to within 15 %. The (1, 85) rule alone lets a 78 / 12 / 10 split through.
+   */
+  pPercent: 0.15,
 } as const;
 
 export type SensitivityReason = 'fewer-buyers' | 'dominance';
@@ -23,28 +29,28 @@ export interface Sensitivity {
 
 /** The rule applied to one figure's contributions (orgId → amount, which may be negative for a difference). */
 export function sensitivityOf(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): Sensitivity | null {
-  let count = 0;
-  let sum = 0;
+  let contributors = 0;
+  let protectedSum = 0;
   let largest = 0;
+  let second = 0;
   for (const [org, v] of contributions) {
     if (consenting.has(org) || v === 0) continue;
     const a = Math.abs(v);
-    count++;
-    sum += a;
-    if (a > largest) largest = a;
+    contributors++;
+    protectedSum += a;
+    if (a > largest) [largest, second] = [a, largest];
+    else if (a > second) second = a;
   }
-  if (count === 0) return null;
-  if (count < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount: sum };
-  // A relative margin keeps a share of exactly 85 % (in decimals) on the safe side of float rounding.
-  if (largest > sum * disclosureRules.dominanceShare * (1 - 1e-12)) return { reason: 'dominance', protectedAmount: sum };
-  return null;
+  return sensitivityOfStats({ contributors, protectedSum, largest, second });
 }
 
 /** The same rule on a figure's stats (statistical-tables.ts). */
-export function sensitivityOfStats(f: { contributors: number; protectedSum: number; largest: number }): Sensitivity | null {
+export function sensitivityOfStats(f: { contributors: number; protectedSum: number; largest: number; second: number }): Sensitivity | null {
   if (f.contributors === 0) return null;
   if (f.contributors < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount: f.protectedSum };
+  // A relative margin keeps a share of exactly 85 % (in decimals) on the safe side of float rounding.
   if (f.largest > f.protectedSum * disclosureRules.dominanceShare * (1 - 1e-12)) return { reason: 'dominance', protectedAmount: f.protectedSum };
+  if (f.protectedSum - f.largest - f.second < disclosureRules.pPercent * f.largest * (1 + 1e-12)) return { reason: 'dominance', protectedAmount: f.protectedSum };
   return null;
 }
 

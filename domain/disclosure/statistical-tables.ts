@@ -35,6 +35,8 @@ export interface FigureStats {
   protectedSum: number;
   largest: number;
   largestOrg: string | null;
+  /** The second largest protected contribution (the p % rule's attacker). */
+  second: number;
 }
 
 export interface StatCell {
@@ -204,6 +206,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   const contributors = new Float64Array(sums.length);
   const protectedSums = new Float64Array(sums.length);
   const largest = new Float64Array(sums.length);
+  const second = new Float64Array(sums.length);
   const present = new Uint8Array(sums.length);
   const largestOrg: (string | null)[] = new Array<string | null>(sums.length).fill(null);
   const flush = (orgId: string, into?: { cell: number; contributions: Map<Measure, Map<string, number>> }) => {
@@ -229,9 +232,10 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
         contributors[slot] = contributors[slot]! + 1;
         protectedSums[slot] = protectedSums[slot]! + a;
         if (a > largest[slot]!) {
+          second[slot] = largest[slot]!;
           largest[slot] = a;
           largestOrg[slot] = orgId;
-        }
+        } else if (a > second[slot]!) second[slot] = a;
       }
     }
     touched.length = 0;
@@ -275,6 +279,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
       protectedSum: protectedSums[slot]!,
       largest: largest[slot]!,
       largestOrg: largestOrg[slot]!,
+      second: second[slot]!,
     });
   }
   function contributionsOfCell(index: number): Map<Measure, Map<string, number>> {

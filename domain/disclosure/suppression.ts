@@ -194,9 +194,11 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (name in variables) return name;
       const f = statsOf(layer, cell, m);
       if (f && f.contributors > 0) noteInsiders(layers[layer]!.tables.cells.get(cell)!.contributions.get(m) ?? new Map());
+      // A priori, a hidden figure is only known to be at least its known parts (τ-ARGUS's bounds).
       const lower = ((f?.consented ?? 0) + ownIn(layer, cell)) / k;
-      // The attacker alone in the cell (besides consenting buyers) knows it exactly.
-      variables[name] = attacker !== null && f?.contributors === 1 && f.largestOrg === attacker ? { lower, upper: lower } : { lower };
+      // A cell of consenting buyers only is known to all; one the attacker alone (besides them) makes up, to the attacker.
+      const known = f !== undefined && (f.contributors === 0 || (attacker !== null && f.contributors === 1 && f.largestOrg === attacker));
+      variables[name] = known ? { lower, upper: lower } : { lower };
       queue.push(name);
       return name;
     };
@@ -332,13 +334,15 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
           }
           if (left < gap && (!best || left < best.gap)) best = { cell, gap: left };
         }
-        choice = best?.cell ?? candidates[0];
+        // None closes or narrows the gap alone: take the cheapest that adds any uncertainty (a cell
+        // of consenting buyers only adds none), so that with the next ones it can.
+        choice = best?.cell ?? candidates.find((c) => (statsOf(0, c, t.measure)?.contributors ?? 0) > 0) ?? candidates[0];
       }
       if (choice === undefined) {
         unprotectable.push(`${t.kind}:${t.kind === 'difference' ? `${t.base}-` : ''}${t.layer}:${t.cell}:${t.measure}`);
         break;
       }
-      hide(choice, 'complementary');
+      hide(choice, "complementary");
     }
   }
   return { withheld, unprotectable };
