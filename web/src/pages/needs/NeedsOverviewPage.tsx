@@ -174,7 +174,7 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
                   ) : null}
                 </td>
                 <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
-                <td>{v ? t('overview.versionText', { version: v.version, count: v.lines }) : t('overview.noVersion')}</td>
+                <td>{v ? (v.lines === null ? t('overview.versionOnly', { version: v.version }) : t('overview.versionText', { version: v.version, count: v.lines })) : t('overview.noVersion')}</td>
                 <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
                 <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
               </tr>
