@@ -30,33 +30,3 @@ export function intervalOf(solver: LpSolver, program: Omit<LinearProgram, 'sense
     upper: max.status === 'unbounded' ? Infinity : max.value,
   };
 }
-
-/**
- * The program in CPLEX LP format, which HiGHS and most solvers read. Variables are renamed
- * `x0, x1…` so that no key can break the format.
- */
-export function toCplexLp(program: LinearProgram): string {
-  const names = Object.keys(program.variables);
-  const id = new Map(names.map((n, i) => [n, `x${i}`]));
-  const num = (v: number) => (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : Number.isInteger(v) ? String(v) : v.toPrecision(17));
-  const expr = (terms: Readonly<Record<string, number>>) => {
-    const parts = Object.entries(terms)
-      .filter(([, c]) => c !== 0)
-      .map(([n, c]) => `${c < 0 ? '-' : '+'} ${num(Math.abs(c))} ${id.get(n) ?? fail(n)}`);
-    return parts.length ? parts.join(' ') : `+ 0 ${id.get(names[0]!)}`;
-  };
-  const lines = [program.sense === 'min' ? 'Minimize' : 'Maximize', ` obj: ${expr(program.objective)}`, 'Subject To'];
-  program.constraints.forEach((c, i) => lines.push(` c${i}: ${expr(c.terms)} = ${num(c.equals)}`));
-  lines.push('Bounds');
-  for (const n of names) {
-    const b = program.variables[n]!;
-    if (b.upper === undefined) lines.push(b.lower === -Infinity ? ` ${id.get(n)} free` : ` ${id.get(n)} >= ${num(b.lower)}`);
-    else lines.push(` ${num(b.lower)} <= ${id.get(n)} <= ${num(b.upper)}`);
-  }
-  lines.push('End');
-  return lines.join('\n');
-}
-
-function fail(name: string): never {
-  throw new Error(`linear program uses the undeclared variable ${name}`);
-}

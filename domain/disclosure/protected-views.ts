@@ -51,8 +51,6 @@ export interface DisclosedAggregate {
   complete: boolean;
 }
 
-export const completeView: DisclosurePattern | null = null;
-
 function reasonOf(pattern: DisclosurePattern | null, key: CellKey): WithheldReason | null {
   return pattern?.withheld[key] ?? null;
 }
@@ -67,11 +65,6 @@ function figures(pattern: DisclosurePattern | null, key: CellKey, g: { buyers: n
 /** Whether a CPV node has children in the aggregate: its own lines are then a part of their own. */
 function nodesWithChildren(aggregate: Pick<Aggregate, 'byCpv'>): Set<string> {
   return new Set(aggregate.byCpv.map((n) => n.parentCode).filter((p): p is string => p !== null));
-}
-
-/** The key of the cell that holds the lines coded at exactly `cpvCode`. */
-export function itemCellKey(aggregate: Pick<Aggregate, 'byCpv'>, cpvCode: string): CellKey {
-  return nodesWithChildren(aggregate).has(cpvCode) ? cellKeys.direct(cpvCode) : cellKeys.cpv(cpvCode);
 }
 
 export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePattern | null): DisclosedAggregate {
