@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
+import { isTerminal, type Stage } from '../../domain/stages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { handingOverFailureType, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
 
 /** A hand-over takes as long as the updates in flight: allow it some seconds. */
 const handOverAttempts = 120;
+
+async function hasEnded(ctx: ServiceContext, statementId: string): Promise<boolean> {
+  const statement = await findStatement(ctx.db, statementId);
+  return !statement || isTerminal(statement.stage as Stage);
+}
 
 /**
  * Sends one state change to the statement's workflow and waits for its answer. With an
@@ -31,7 +37,10 @@ export async function updateStatementProcess<Ret, Arg>(
       } catch (error) {
         // The run is handing over to the next (continue-as-new), which takes it within moments.
         const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;
-        if (!handingOver) throw error;
+        // Between a run that continued as new and the next, the update can find no running
+        // execution; unless the statement has ended, the next run answers it (same update id).
+        const betweenRuns = error instanceof WorkflowNotFoundError && !(await hasEnded(ctx, statementId));
+        if (!handingOver && !betweenRuns) throw error;
         if (attempt === handOverAttempts) throw new DomainError('conflict', 'The statement is busy; try again in a moment');
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
