@@ -163,6 +163,10 @@ describe('aggregation and threshold checks, end to end', () => {
         // Oslo holds most of the total and Copenhagen's part is under 15 % of Oslo's: Helsinki, knowing its own
         // 900,000, would read Oslo's figure to within 15 % from it (the p % rule).
         expect(res.body.aggregate.totals).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'dominance' });
+        // Line counts are the lead's only, in every cell, shown or withheld.
+        const cells = [res.body.aggregate.totals, ...res.body.aggregate.byCpv, ...res.body.aggregate.items, ...res.body.aggregate.byCountry, ...res.body.aggregate.byDeliveryYear, ...res.body.aggregate.byBuyerType];
+        expect(cells.some((c: { withheld: boolean }) => !c.withheld)).toBe(true);
+        for (const c of cells) expect(c.lines).toBeNull();
         expect(res.body.criticalMass.met).toBe(true);
         expect(res.body.criticalMass.results.find((r: { rule: string }) => r.rule === 'minTotalValueEur')).toMatchObject({ actual: null, gap: null, met: null, withheld: true });
         const body = JSON.stringify(res.body);

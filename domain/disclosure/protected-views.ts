@@ -8,8 +8,11 @@ import type { WithheldReason } from './suppression.js';
 /**
  * Every figure of an aggregate and its verdicts, as one viewer may see it. The lead buyer sees
  * them all (`pattern` null); everyone else sees what the statement's disclosure pattern leaves:
- * a withheld cell shows neither value, line count, quantities nor buyer count, only why it is
- * withheld. The pattern is computed once per version of the figures (see suppression.ts).
+ * a withheld cell shows neither value, quantities nor buyer count, only why it is withheld. Line
+ * counts are the lead's only: they tell a reader nothing the value and the buyer count do not, and
+ * anyone who counts a line per listed buyer can narrow a small one down, so they are not
+ * published, and suppression.ts has no line counts to protect. The pattern is computed once per
+ * version of the figures (see suppression.ts).
  */
 export interface DisclosurePattern {
   withheld: Readonly<Record<CellKey, WithheldReason>>;
@@ -19,6 +22,7 @@ export interface DisclosedFigures {
   /** Null when withheld. */
   buyers: number | null;
   valueEur: DecimalString | null;
+  /** The lead's full view only. */
   lines: number | null;
   withheld: boolean;
   withheldReason: WithheldReason | null;
@@ -59,7 +63,7 @@ function figures(pattern: DisclosurePattern | null, key: CellKey, g: { buyers: n
   const reason = reasonOf(pattern, key);
   return reason
     ? { buyers: null, valueEur: null, lines: null, withheld: true, withheldReason: reason }
-    : { buyers: g.buyers, valueEur: g.valueEur, lines: g.lines, withheld: false, withheldReason: null };
+    : { buyers: g.buyers, valueEur: g.valueEur, lines: pattern === null ? g.lines : null, withheld: false, withheldReason: null };
 }
 
 /** Whether a CPV node has children in the aggregate: its own lines are then a part of their own. */

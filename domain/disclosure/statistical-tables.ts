@@ -14,13 +14,25 @@ import { procurementNature } from '../thresholds.js';
 /** `total`, `cpv:<8 digits>`, `direct:<8 digits>`, `country:<ISO>`, `type:<legal type>`, `year:<yyyy>`, `nature:<nature>`. */
 export type CellKey = string;
 
-/** `value` (EUR), `lines`, and per UN/CEFACT unit `firm:<unit>` and `total:<unit>` quantities (CPV cells only). */
+/**
+ * `value` (EUR), and per UN/CEFACT unit `firm:<unit>` and `total:<unit>` quantities (CPV cells
+ * only). Line counts are not published (protected-views.ts), so they are no measure here.
+ */
 export type Measure = string;
 
-export const moneyMeasures: readonly Measure[] = ['value', 'lines'];
+export const moneyMeasures: readonly Measure[] = ['value'];
 
-/** `buyer`: one buyer's total, never published, but the buyer list says its country and type. */
-export type CellKind = 'total' | 'cpv' | 'direct' | 'country' | 'type' | 'year' | 'nature' | 'buyer';
+/**
+ * `buyer`: one buyer's total; `buyers`: the buyers of one country and legal type together. Never
+ * published, but the buyer list says each buyer's country and type, so a country and a type are
+ * sums of the same buyers' totals. The relations name the groups, not the buyers: buyers of one
+ * group share every relation, so the group's interval decides theirs (suppression.ts), and a
+ * program has a variable per group instead of one per buyer.
+ */
+export type CellKind = 'total' | 'cpv' | 'direct' | 'country' | 'type' | 'year' | 'nature' | 'buyer' | 'buyers';
+
+/** Cells the tables never publish. */
+export const unpublishedKinds: ReadonlySet<CellKind> = new Set(['buyer', 'buyers']);
 
 /**
  * One figure's make-up, enough for the primary rule: binary floats, since the rules compare
@@ -110,6 +122,7 @@ export const cellKeys = {
   year: (year: number) => `year:${year}`,
   nature: (nature: string) => `nature:${nature}`,
   buyer: (orgId: string) => `buyer:${orgId}`,
+  buyers: (country: string, legalType: string) => `buyers:${country}|${legalType}`,
 } as const;
 
 /** The microdata of the pure reference aggregation: the same figures the SQL gives per buyer. */
@@ -140,6 +153,7 @@ export function microdataFromNeeds(needs: readonly ConfirmedNeed[], rates: Excha
 export function buildTables(micro: DisclosureMicrodata): StatTables {
   const cells = new Map<CellKey, StatCell>();
   const cellList: StatCell[] = [];
+  const groupMembers = new Map<CellKey, string[]>();
   const cell = (key: CellKey, kind: CellKind) => {
     let c = cells.get(key);
     if (!c) {
@@ -150,7 +164,7 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
         kind,
         stats: new Map(),
         get contributions() {
-          return (contributions ??= contributionsOfCell(index));
+          return (contributions ??= kind === 'buyers' ? contributionsOfGroup(key) : contributionsOfCell(index));
         },
       };
       cells.set(key, c);
@@ -172,8 +186,8 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   // Every cell and measure gets a number, so that one buyer's records are summed in a flat array
   // and each (cell, measure, buyer) entry is written once: this is the cost at 100,000 lines.
   const units = [...new Set(micro.records.map((r) => r.unit))].sort();
-  const measures: Measure[] = ['value', 'lines', ...units.flatMap((u) => [`firm:${u}`, `total:${u}`])];
-  const unitIndex = new Map(units.map((u, i) => [u, 2 + 2 * i]));
+  const measures: Measure[] = ['value', ...units.flatMap((u) => [`firm:${u}`, `total:${u}`])];
+  const unitIndex = new Map(units.map((u, i) => [u, 1 + 2 * i]));
   const indexOf = (key: CellKey, kind: CellKind) => cellList.indexOf(cell(key, kind));
   const treeCellsOf = new Map<string, number[]>();
   for (const code of codes) {
@@ -183,11 +197,20 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
   }
   const natureOf = new Map([...codes].map((code) => [code, indexOf(cellKeys.nature(procurementNature(code)), 'nature')]));
   const yearOf = new Map([...new Set(micro.records.map((r) => r.year))].map((y) => [y, indexOf(cellKeys.year(y), 'year')]));
+  const withLines = new Set(micro.records.map((r) => r.orgId));
   const buyerCellsOf = new Map(
-    micro.buyers.map((b) => [
-      b.orgId,
-      [indexOf(cellKeys.total, 'total'), indexOf(cellKeys.country(b.country), 'country'), indexOf(cellKeys.type(b.buyerLegalType), 'type'), indexOf(cellKeys.buyer(b.orgId), 'buyer')],
-    ]),
+    micro.buyers.map((b) => {
+      const group = cellKeys.buyers(b.country, b.buyerLegalType);
+      if (withLines.has(b.orgId)) {
+        const members = groupMembers.get(group);
+        if (members) members.push(b.orgId);
+        else groupMembers.set(group, [b.orgId]);
+      }
+      return [
+        b.orgId,
+        [indexOf(cellKeys.total, 'total'), indexOf(cellKeys.country(b.country), 'country'), indexOf(cellKeys.type(b.buyerLegalType), 'type'), indexOf(cellKeys.buyer(b.orgId), 'buyer'), indexOf(group, 'buyers')],
+      ];
+    }),
   );
 
   const width = measures.length;
@@ -252,15 +275,11 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     if (!buyerCells) throw new Error(`microdata record of unknown buyer ${orgId}`);
     for (const r of records) {
       const u = unitIndex.get(r.unit)!;
-      const moneyCells = [buyerCells[0]!, buyerCells[1]!, buyerCells[2]!, buyerCells[3]!, yearOf.get(r.year)!, natureOf.get(r.cpvCode)!];
-      for (const ci of moneyCells) {
-        addTo(ci * width, r.valueEur);
-        addTo(ci * width + 1, r.lines);
-      }
+      const moneyCells = [...buyerCells, yearOf.get(r.year)!, natureOf.get(r.cpvCode)!];
+      for (const ci of moneyCells) addTo(ci * width, r.valueEur);
       for (const ci of treeCellsOf.get(r.cpvCode)!) {
         const base = ci * width;
         addTo(base, r.valueEur);
-        addTo(base + 1, r.lines);
         addTo(base + u, r.firmQuantity);
         addTo(base + u + 1, r.totalQuantity);
       }
@@ -287,6 +306,19 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     for (const [orgId, records] of byOrg) {
       sumRecords(orgId, records);
       flush(orgId, { cell: index, contributions });
+    }
+    return contributions;
+  }
+  /** A group's contributions are its buyers' totals: read off their cells, not summed again over every record. */
+  function contributionsOfGroup(key: CellKey): Map<Measure, Map<string, number>> {
+    const contributions = new Map<Measure, Map<string, number>>();
+    for (const orgId of groupMembers.get(key) ?? []) {
+      for (const [m, f] of cells.get(cellKeys.buyer(orgId))!.stats) {
+        if (f.total === 0) continue;
+        let byOrg = contributions.get(m);
+        if (!byOrg) contributions.set(m, (byOrg = new Map()));
+        byOrg.set(orgId, f.total);
+      }
     }
     return contributions;
   }
@@ -335,16 +367,15 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     relations.push({ parent: cellKeys.cpv(parent), parts, scope: 'tree' });
   }
   // The buyer list (shown to participants) says each buyer's country and type: a country and a
-  // type are sums of the same buyers' totals, which relates them beyond the grand total.
-  const withLines = new Set(byOrg.keys());
+  // type are sums of the same groups of buyers, which relates them beyond the grand total.
   for (const kind of ['country', 'type'] as const) {
     const members = new Map<CellKey, CellKey[]>();
-    for (const b of micro.buyers) {
-      if (!withLines.has(b.orgId)) continue;
-      const key = kind === 'country' ? cellKeys.country(b.country) : cellKeys.type(b.buyerLegalType);
-      members.set(key, [...(members.get(key) ?? []), cellKeys.buyer(b.orgId)]);
+    for (const group of [...groupMembers.keys()].sort()) {
+      const [country, legalType] = group.slice('buyers:'.length).split('|') as [string, string];
+      const key = kind === 'country' ? cellKeys.country(country) : cellKeys.type(legalType);
+      members.set(key, [...(members.get(key) ?? []), group]);
     }
-    for (const [parent, parts] of [...members].sort(([a], [b]) => (a < b ? -1 : 1))) relations.push({ parent, parts: parts.sort(), scope: 'money' });
+    for (const [parent, parts] of [...members].sort(([a], [b]) => (a < b ? -1 : 1))) relations.push({ parent, parts, scope: 'money' });
   }
   // A threshold nature is the sum of the parts of the tree coded in it (a line's nature is its own code's).
   const natureParts = new Map<string, CellKey[]>();

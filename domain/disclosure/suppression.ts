@@ -1,6 +1,7 @@
 import { intervalOf, type LinearProgram, type LpSolver } from './linear-program.js';
+import type { FigureStats } from './statistical-tables.js';
 import { consentedPart, disclosureRules, sensitivityOf, sensitivityOfStats, total, type SensitivityReason } from './sensitivity.js';
-import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type StatCell, type StatRelation, type StatTables } from './statistical-tables.js';
+import { cellKeys, measuresOf, moneyMeasures, relationHolds, unpublishedKinds, type CellKey, type Measure, type StatCell, type StatRelation, type StatTables } from './statistical-tables.js';
 
 /**
  * Secondary (complementary) suppression across every table published together, and across the
@@ -16,6 +17,13 @@ import { cellKeys, measuresOf, relationHolds, type CellKey, type Measure, type S
  * consented contribution; and each participant that is the largest contributor to a hidden cell
  * around the figure, who also knows its own contributions (to the figure too: what it must not
  * learn is the others' part).
+ *
+ * Each buyer's own total is a sensitive figure too (the buyer list relates it to its country and
+ * type). Buyers of one country and type share every relation, so the attacker's interval for the
+ * group's total decides each member's: the group's upper bound, less the others' known parts, is
+ * a member's upper bound, and a member's lower bound is only its own known part unless it is the
+ * group's one unknown member. So each group is audited once, with the margins its largest
+ * unknown member needs, whatever the number of buyers.
  */
 
 export type WithheldReason = SensitivityReason | 'complementary';
@@ -38,9 +46,12 @@ interface Layer {
   byCell: Map<CellKey, StatRelation[]>;
 }
 
-/** A sensitive figure of one version (`layer`), or the difference of a cell between two (`base` − `layer`). */
+/**
+ * A sensitive figure of one version (`layer`), the difference of a cell between two (`base` −
+ * `layer`), or the totals of one group of buyers (`buyers:` cells) in one version.
+ */
 type Target =
-  | { kind: 'cell'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
+  | { kind: 'cell' | 'buyers'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
   | { kind: 'difference'; base: number; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
 
 /** Participants audited per figure: those with a part in the hidden cells around it, the largest first, at most this many. */
@@ -62,8 +73,9 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     for (const r of t.relations) for (const k of [r.parent, ...r.parts]) byCell.set(k, [...(byCell.get(k) ?? []), r]);
     return { tables: t, hidden, byCell };
   };
-  // Buyers' own totals are never published: hidden in every version.
-  const buyerCells = (t: StatTables) => [...t.cells.values()].filter((c) => c.kind === 'buyer').map((c) => c.key);
+  // Buyers' own totals, alone or by group, are never published: hidden in every version.
+  const isPublished = (c: StatCell | undefined) => c !== undefined && !unpublishedKinds.has(c.kind);
+  const buyerCells = (t: StatTables) => [...t.cells.values()].filter((c) => !isPublished(c)).map((c) => c.key);
   const layers: Layer[] = [index(tables, new Set(buyerCells(tables))), ...previous.map((p) => index(p.tables, new Set([...p.withheld, ...buyerCells(p.tables)])))];
   const current = layers[0]!;
   const withheld = new Map<CellKey, WithheldReason>();
@@ -96,7 +108,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
 
   const targets: Target[] = [];
   for (const [cell, c] of current.tables.cells) {
-    if (c.kind === 'buyer') continue;
+    if (!isPublished(c)) continue;
     for (const [m, f] of c.stats) {
       const s = sensitivityOfStats(f);
       if (!s) continue;
@@ -121,16 +133,27 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const hide = (cell: CellKey, reason: WithheldReason) => {
     for (const c of sameFigure.get(cell) ?? [cell]) {
       current.hidden.add(c);
-      if (!withheld.has(c) && current.tables.cells.get(c)?.kind !== 'buyer') withheld.set(c, reason);
+      if (!withheld.has(c) && isPublished(current.tables.cells.get(c))) withheld.set(c, reason);
     }
   };
   for (const [k, reason] of [...withheld]) hide(k, reason);
   for (let p = 1; p < layers.length; p++) {
     for (const [cell, c] of layers[p]!.tables.cells) {
-      if (!layers[p]!.hidden.has(cell) || c.kind === 'buyer') continue;
+      if (!layers[p]!.hidden.has(cell) || !isPublished(c)) continue;
       for (const [m, f] of c.stats) {
         const s = sensitivityOfStats(f);
         if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: f.total, protectedAmount: s.protectedAmount });
+      }
+    }
+  }
+  // Every group of buyers, in every version, whose largest member another could narrow down.
+  for (let layer = 0; layer < layers.length; layer++) {
+    for (const [cell, c] of layers[layer]!.tables.cells) {
+      if (c.kind !== 'buyers') continue;
+      for (const m of moneyMeasures) {
+        const f = c.stats.get(m);
+        // The second largest, knowing its own part, needs the least to narrow the largest down.
+        if (f && f.contributors > 0 && (1 + disclosureRules.protectionShare) * f.largest + f.second > f.protectedSum * (1 + 1e-12)) targets.push({ kind: 'buyers', layer, cell, measure: m, value: f.total, protectedAmount: f.protectedSum });
       }
     }
   }
@@ -251,7 +274,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     // The target itself, then everything connected to it through hidden cells.
     let objective: string | null = null;
     let attackerShare: number;
-    if (t.kind === 'cell') {
+    if (t.kind !== 'difference') {
       attackerShare = Math.abs(ownIn(t.layer, t.cell));
       if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
       if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
@@ -276,27 +299,42 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   }
 
   /** How far the target's interval falls short of ±15 % for this attacker, in the measure's units (0 when protected). */
-  function shortfall(t: Target, built: ReturnType<typeof program>): number {
-    const protectedPart = t.protectedAmount - built.attackerShare;
-    if (protectedPart <= 0) return 0;
-    const need = (disclosureRules.protectionShare * protectedPart) / built.k;
+  function shortfall(t: Target, built: ReturnType<typeof program>, attacker: Attacker): number {
+    const margins = needOf(t, attacker, built.attackerShare);
     const v = t.value / built.k;
-    const tolerance = 1e-7 + need * 1e-6;
-    if (built.objective === null) return need * built.k;
+    const up = margins.up / built.k;
+    const down = margins.down / built.k;
+    if (up <= 0 && down <= 0) return 0;
+    const tolerance = 1e-7 + Math.max(up, down) * 1e-6;
+    if (built.objective === null) return Math.max(up, down) * built.k;
     const lp: Omit<LinearProgram, 'sense'> = { objective: { [built.objective]: 1 }, variables: built.variables, constraints: built.constraints };
     const interval = intervalOf(options.solver, lp);
-    if (!interval) return need * built.k;
-    const gap = Math.max(v + need - interval.upper, interval.lower - (v - need), 0);
+    if (!interval) return Math.max(up, down) * built.k;
+    const gap = Math.max(v + up - interval.upper, interval.lower - (v - down), 0);
     return gap <= tolerance ? 0 : gap * built.k;
+  }
+
+  /** The margins above and below a target's value that this attacker's interval must reach. */
+  function needOf(t: Target, attacker: Attacker, attackerShare: number): { up: number; down: number } {
+    if (t.kind === 'buyers') {
+      const f = statsOf(t.layer, t.cell, t.measure)!;
+      return buyersNeed(f, attacker, attackerShare);
+    }
+    const protectedPart = t.protectedAmount - attackerShare;
+    const need = protectedPart > 0 ? disclosureRules.protectionShare * protectedPart : 0;
+    return { up: need, down: need };
   }
 
   /** The worst shortfall over the outsider and the most informed insiders, with who falls short. */
   function audit(t: Target): { gap: number; attacker: Attacker; built: ReturnType<typeof program> } {
     const outsider = program(t, null);
-    const gap = shortfall(t, outsider);
+    const gap = shortfall(t, outsider, null);
     if (gap > 0) return { gap, attacker: null, built: outsider };
-    for (const insider of outsider.insiders.slice(0, maxInsidersAudited)) {
-      const g = shortfall(t, program(t, insider));
+    // A group's two largest members first: each is the one attacker that knows a part of the group.
+    const members = t.kind === 'buyers' ? largestTwo(layers[t.layer]!.tables.cells.get(t.cell)!.contributions.get(t.measure)) : [];
+    const insiders = [...new Set([...members, ...outsider.insiders])].filter((org) => !current.tables.consenting.has(org));
+    for (const insider of insiders.slice(0, maxInsidersAudited)) {
+      const g = shortfall(t, program(t, insider), insider);
       if (g > 0) return { gap: g, attacker: insider, built: outsider };
     }
     return { gap: 0, attacker: null, built: outsider };
@@ -310,7 +348,7 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     const members = sameFigure.get(cell)!.filter((c) => !current.hidden.has(c));
     for (const c of members) current.hidden.add(c);
     try {
-      return shortfall(t, program(t, attacker));
+      return shortfall(t, program(t, attacker), attacker);
     } finally {
       for (const c of members) current.hidden.delete(c);
     }
@@ -346,6 +384,35 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     }
   }
   return { withheld, unprotectable };
+}
+
+/**
+ * The margins a group of buyers' total must keep, above and below, for an attacker (null: an
+ * outsider; else a buyer, with its own total in the group, if any). With the group's total known
+ * to within [lo, hi], an unknown member's total is at most hi less the group's known parts and at
+ * least only its own known part, unless it is the one unknown member: the largest unknown member
+ * `v`, with `others` the rest of the unknown part, stays ±15 % uncertain when hi reaches
+ * 1.15·v − others above the group's total, and, alone, when lo reaches 0.15·v below it.
+ */
+function buyersNeed(f: FigureStats, attacker: string | null, attackerShare: number): { up: number; down: number } {
+  let unknown = f.protectedSum;
+  let largest = f.largest;
+  let members = f.contributors;
+  if (attacker !== null && attackerShare !== 0) {
+    unknown -= Math.abs(attackerShare);
+    members -= 1;
+    largest = attacker === f.largestOrg ? f.second : f.largest;
+  }
+  if (members <= 0 || largest <= 0) return { up: 0, down: 0 };
+  const share = disclosureRules.protectionShare;
+  return { up: Math.max(0, (1 + share) * largest - unknown), down: members === 1 ? share * largest : 0 };
+}
+
+function largestTwo(contributions: ReadonlyMap<string, number> | undefined): string[] {
+  return [...(contributions ?? [])]
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 2)
+    .map(([org]) => org);
 }
 
 /** The pattern views apply, from a protection. */

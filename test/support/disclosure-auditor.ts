@@ -100,12 +100,6 @@ export interface AuditInput {
     verdictIsStage?: boolean;
   };
   /**
-   * Whether each buyer's own total (with the buyer list) is audited as a sensitive figure of its
-   * own, beside the published tables' cells. Default true: it is one buyer's figure, which the
-   * design protects; the rule's text speaks of cells.
-   */
-  buyerTotals?: boolean;
-  /**
    * Solve every viewer's programs instead of settling a side from the outsider's (see
    * `intervalFrom`): slower, the same leaks; for checking the shortcut.
    */
@@ -926,7 +920,6 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
 
       /** Judges a figure of version `latest` (or a difference up to it), against what the viewer knew before that version was printed. */
       const judge = (version: string, latest: number, key: string, difference: boolean, objective: Map<string, number>, c: ReadonlyMap<string, number>, printed: boolean) => {
-        if (input.buyerTotals === false && key.startsWith('buyer:')) return;
         const s = sensitivity(c, consenting);
         if (!s) return;
         const own = self !== null ? Math.abs(c.get(self) ?? 0) : 0;

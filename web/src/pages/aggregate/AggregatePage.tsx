@@ -174,12 +174,12 @@ export default function AggregatePage() {
                     <dt>{t('aggregate.totals.countries')}</dt>
                     <dd>{format.number(aggregate.aggregate.totals.countries)}</dd>
                   </div>
-                  <div>
-                    <dt>{t('aggregate.totals.lines')}</dt>
-                    <dd>
-                      <Figure value={aggregate.aggregate.totals.lines} reason={aggregate.aggregate.totals.withheldReason} show={format.number} />
-                    </dd>
-                  </div>
+                  {aggregate.aggregate.totals.lines !== null && (
+                    <div>
+                      <dt>{t('aggregate.totals.lines')}</dt>
+                      <dd>{format.number(aggregate.aggregate.totals.lines)}</dd>
+                    </div>
+                  )}
                 </dl>
                 <p className="muted small">
                   {Object.keys(aggregate.aggregate.conversion.rates).length === 0 ? (
