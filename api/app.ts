@@ -6,6 +6,8 @@ import type { Db } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ServiceContext } from '../services/context.js';
 import { authenticate } from './authentication.js';
+import { jsonOnlyBodies, sameOriginUnsafeRequests } from './csrf.js';
+import { hostAllowList } from './host-allow-list.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
@@ -34,6 +36,8 @@ export interface AppOptions {
   signInRateLimit?: number;
   /** Holds every JSON answer to its documented schema (tests); a mismatch is a 500. */
   checkResponses?: boolean;
+  /** `production` drops the loopback names from the Host and Origin allow-lists; defaults to the configuration's NODE_ENV. */
+  nodeEnv?: string;
   /** Extra routers mounted before the API (the development mail viewer, the web application). */
   extraRoutes?: RequestHandler[];
 }
@@ -41,7 +45,10 @@ export interface AppOptions {
 export function createApp(options: AppOptions): { app: Express; openApi: ReturnType<typeof buildOpenApiDocument> } {
   const { ctx } = options;
   const app = express();
+  const nodeEnv = options.nodeEnv ?? (ctx.config as { NODE_ENV?: string }).NODE_ENV ?? process.env.NODE_ENV ?? 'development';
   app.disable('x-powered-by');
+  // DNS rebinding: only requests addressed to PUBLIC_URL's host (and loopback names outside production).
+  app.use(hostAllowList({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({
@@ -51,14 +58,18 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
       hsts: options.secureCookies,
     }),
   );
+  // CSRF (api/csrf.ts): unsafe methods from browsers come from our own origin; the API reads JSON
+  // only, apart from the sign-in page's button and one-click unsubscribe, which post forms.
+  app.use(sameOriginUnsafeRequests({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
+  app.use(jsonOnlyBodies());
   app.use(express.json({ limit: '2mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  app.post('/api/auth/verify', express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(cookieParser());
-
-  healthRoutes(app, { db: options.db, temporal: options.temporal, mailer: options.mailer });
 
   const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(options.db));
+  // After authentication: /readyz tells administrators (and local requests) which dependency failed.
+  healthRoutes(api.router, { db: options.db, temporal: options.temporal, mailer: options.mailer, logger: ctx.logger });
   authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit ?? 20 });
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);

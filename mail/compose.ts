@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../db/outbox.js';
+import { cleanSingleLine } from '../domain/text-hygiene.js';
 import { formatDateTime, translatorFor } from '../i18n/index.js';
 
 export interface Recipient {
@@ -29,7 +30,8 @@ export function composeForEach(
       recipientUserId: r.id,
       to: r.email,
       locale: r.locale,
-      subject: t(`${template}.subject`, values),
+      // A title typed with controls or direction overrides must not shape the header.
+      subject: cleanSingleLine(t(`${template}.subject`, values)),
       text: `${t(`${template}.body`, values)}\n\n--\n${t('mail.footer')}`,
       headers: headers?.(r),
     };

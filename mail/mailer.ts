@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import { cleanSingleLine } from '../domain/text-hygiene.js';
 
 export interface MailToSend {
   to: string;
@@ -35,7 +36,8 @@ export function createSmtpMailer(smtpUrl: string, from: string, options: { pool?
       await transport.sendMail({
         from,
         to: message.to,
-        subject: message.subject,
+        // Again at the last step, for messages queued before subjects were cleaned when composed.
+        subject: cleanSingleLine(message.subject),
         text: message.text,
         messageId: message.messageId,
         headers: message.headers,

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../db/outbox.js';
 import { signUnsubscribeToken, unsubscribeHeaders, unsubscribeUrls } from '../db/suppliers.js';
+import { cleanSingleLine } from '../domain/text-hygiene.js';
 import { translatorFor } from '../i18n/index.js';
 
 export interface SupplierRecipient {
@@ -26,7 +27,7 @@ export function composeSupplierNotice(
     recipientUserId: r.userId,
     to: r.email,
     locale: r.locale,
-    subject: t(`${opts.template}.subject`, values),
+    subject: cleanSingleLine(t(`${opts.template}.subject`, values)),
     text: `${t(`${opts.template}.body`, values)}\n\n--\n${t('mail.supplier.footer', { unsubscribe: urls.page })}`,
     headers: unsubscribeHeaders(urls.oneClick),
   };

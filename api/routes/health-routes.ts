@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
 import { pingDatabase, type Db } from '../../db/database.js';
 import type { Mailer } from '../../mail/mailer.js';
+import type { Logger } from '../../platform/logger.js';
+import { isDirectLoopbackRequest } from '../host-allow-list.js';
 
 async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000): Promise<[string, { ok: boolean; error?: string }]> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,12 +22,20 @@ async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000)
   }
 }
 
-/** /healthz: the process is up. /readyz: it can do its work (database, Temporal, SMTP). */
-export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; mailer: Mailer }): void {
+/**
+ * /healthz: the process is up. /readyz: it can do its work (database, Temporal, SMTP).
+ *
+ * Which check failed, and the driver's own words, are for operators only: an administrator, or a
+ * request made on this machine without a proxy in between. Anyone else (a load balancer's probe
+ * included) reads the status alone, 200 or 503; a driver's message can name hosts, users and
+ * versions. The failures are logged either way. Mount after authentication, so an administrator
+ * is recognised.
+ */
+export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; mailer: Mailer; logger?: Logger }): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', async (req, res) => {
     const checks = Object.fromEntries(
       await Promise.all([
         check('database', () => pingDatabase(deps.db)),
@@ -34,6 +44,9 @@ export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; m
       ]),
     );
     const ready = Object.values(checks).every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    if (!ready) deps.logger?.warn({ checks }, 'not ready');
+    const operator = req.principal?.isAdmin === true || isDirectLoopbackRequest(req);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(ready ? 200 : 503).json(operator ? { status: ready ? 'ready' : 'not ready', checks } : { status: ready ? 'ready' : 'not ready' });
   });
 }

@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
+import { spreadsheetRow } from '../../domain/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import { loadLatestSnapshot } from './get-aggregate.js';
@@ -25,6 +26,7 @@ export async function exportAggregateCsv(ctx: ServiceContext, principal: Princip
   for (const g of a.byCountry) rows.push({ dimension: 'country', key: g.country, value_eur: g.valueEur, lines: g.lines, buyers: g.buyers });
   for (const g of a.byDeliveryYear) rows.push({ dimension: 'delivery_year', key: g.year, value_eur: g.valueEur, lines: g.lines, buyers: g.buyers });
   for (const g of a.byBuyerType) rows.push({ dimension: 'buyer_type', key: g.buyerLegalType, value_eur: g.valueEur, lines: g.lines, buyers: g.buyers });
-  const csv = stringify(rows, { header: true, columns: [...columns] });
+  // Every cell neutralised (OWASP CSV injection), whatever its column holds today.
+  const csv = stringify(rows.map((r) => spreadsheetRow(r, columns)), { header: true, columns: [...columns] });
   return { csv, filename: `aggregate-${statementId}-round-${snapshot.round}.csv`, snapshotHash: snapshot.snapshot_hash };
 }

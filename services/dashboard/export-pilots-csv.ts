@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Principal } from '../../domain/authorization.js';
+import { spreadsheetRow } from '../../domain/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
 import { loadDashboard, type DashboardFilter } from './get-dashboard.js';
@@ -41,5 +42,7 @@ export async function exportPilotsCsv(ctx: ServiceContext, principal: Principal,
     suppliers_engaged: p.suppliersEngaged,
     created_at: p.createdAt,
   }));
-  return { csv: stringify(rows, { header: true, columns: [...columns] }), filename: `pilots-${now.toISOString().slice(0, 10)}.csv` };
+  // Titles and names are typed by users: every cell is neutralised (OWASP CSV injection).
+  const cells = rows.map((r) => spreadsheetRow(r, columns));
+  return { csv: stringify(cells, { header: true, columns: [...columns] }), filename: `pilots-${now.toISOString().slice(0, 10)}.csv` };
 }

@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import { toReleasePackage, type OcdsRelease } from '../../domain/ocds.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { ServiceContext } from '../context.js';
+import { xmlText } from '../../domain/text-hygiene.js';
 
 async function publishedStatement(ctx: ServiceContext, statementId: string) {
   const statement = await findStatement(ctx.db, statementId);
@@ -64,7 +65,9 @@ export async function getOcdsReleasePackage(ctx: ServiceContext, statementId: st
   });
 }
 
-const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+/** XML text: controls XML 1.0 forbids and direction overrides removed, then escaped (`domain/text-hygiene.ts`). */
+const xml = (s: string) => xmlText(s);
+const xmlLine = (s: string) => xmlText(s, { singleLine: true });
 
 /** An Atom feed (RFC 4287) of published statements, the latest version of each. */
 export async function atomFeed(ctx: ServiceContext): Promise<string> {
@@ -78,7 +81,7 @@ export async function atomFeed(ctx: ServiceContext): Promise<string> {
       const ocds = new URL(`/api/public/statements/${r.statement_id}/ocds.json`, base).toString();
       return `  <entry>
     <id>urn:uuid:${r.statement_id}</id>
-    <title>${xml(r.title)}</title>
+    <title>${xmlLine(r.title)}</title>
     <updated>${r.published_at.toISOString()}</updated>
     <link rel="alternate" type="text/html" href="${xml(page)}"/>
     <link rel="alternate" type="application/json" href="${xml(ocds)}"/>
