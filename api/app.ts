@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { ServiceContext } from '../services/context.js';
+import { trustProxy } from '../platform/config.js';
 import { authenticate } from './authentication.js';
 import { jsonOnlyBodies, sameOriginUnsafeRequests } from './csrf.js';
 import { hostAllowList } from './host-allow-list.js';
@@ -22,6 +23,7 @@ import { organisationRoutes } from './routes/organisation-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
+import { userAdminRoutes } from './routes/user-admin-routes.js';
 import { consultationRoutes } from './routes/consultation-routes.js';
 import { publicationRoutes } from './routes/publication-routes.js';
 import { webApplication } from './web.js';
@@ -49,7 +51,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   app.disable('x-powered-by');
   // DNS rebinding: only requests addressed to PUBLIC_URL's host (and loopback names outside production).
   app.use(hostAllowList({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy(ctx.config));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -67,10 +69,10 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   app.use(cookieParser());
 
   const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
-  api.router.use(authenticate(options.db));
+  api.router.use(authenticate(ctx, { secureCookies: options.secureCookies }));
   // After authentication: /readyz tells administrators (and local requests) which dependency failed.
   healthRoutes(api.router, { db: options.db, temporal: options.temporal, mailer: options.mailer, logger: ctx.logger });
-  authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit ?? 20 });
+  authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit });
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
   needsRoutes(api, ctx);
@@ -78,7 +80,8 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   agreementRoutes(api, ctx);
   referenceRoutes(api, ctx);
   dashboardRoutes(api, ctx);
-  supplierRoutes(api, ctx, { registrationRateLimit: options.signInRateLimit ?? 20 });
+  supplierRoutes(api, ctx, { registrationRateLimit: options.signInRateLimit, secureCookies: options.secureCookies });
+  userAdminRoutes(api, ctx);
   consultationRoutes(api, ctx);
   publicationRoutes(api, ctx);
 

@@ -32,8 +32,29 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
   COOKIE_SECURE: booleanFromEnv.optional(),
+  /** A session's absolute lifetime, however active it is. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
-  SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().positive().max(60).default(15),
+  /** A session unused this long ends (ASVS 7.3.1). */
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  /** ASVS 6.4.2 (v5): an e-mailed sign-in link lives at most 10 minutes. */
+  SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().positive().max(10).default(10),
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the client address: `false` (default: none,
+   * the peer address is the client), `true` (any: only behind a proxy that overwrites it), a hop
+   * count (`1`), or Express's names and addresses (`loopback`, `10.0.0.0/8,172.16.0.0/12`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a hop count, or proxy addresses')
+    .default('false'),
+  /** The window of every rate limit below. */
+  RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Sign-in link requests and supplier registrations per client address (IP) per window. */
+  RATE_LIMIT_MAIL_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Sign-in links and registrations to one e-mail address per window, whoever asks. */
+  RATE_LIMIT_MAIL_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(3),
+  /** Failed link verifications and bad bearer tokens per client address per window. */
+  RATE_LIMIT_FAILED_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
   DATA_DIR: z.string().min(1).default('.data'),
   TEMPORAL_CLI: z.string().min(1).optional(),
   /** A workflow bundle built ahead (bundleWorkflowCode); without it the worker bundles at start. */
@@ -64,4 +85,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Cookies are Secure whenever the public URL is https, unless explicitly overridden. */
 export function cookieSecure(config: Config): boolean {
   return config.COOKIE_SECURE ?? config.PUBLIC_URL.startsWith('https://');
+}
+
+/** Express's `trust proxy` value for TRUST_PROXY: `app.set('trust proxy', trustProxy(config))`. */
+export function trustProxy(config: object): boolean | number | string {
+  const v = ((config as Partial<Config>).TRUST_PROXY ?? 'false').trim();
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translatorFor } from '../i18n/index.js';
 import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
 import { ApiClient, makeActor, makeOrganisation, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
 import { Person, requireWebBuild } from './support/journey.js';
@@ -286,11 +287,17 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await page.getByRole('button', { name: t('supplier.register.submit') }).click();
     await visitor.status(t('supplier.register.sent', { email })).waitFor();
     await visitor.visit('registered');
+    const mails = await h.mail.waitFor((all) => all.some((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text)), 60_000);
+    // Nothing is registered until the e-mailed link is followed (issue 13: registration squats no address).
+    expect(await h.db.selectFrom('organisations').select('id').where('name', '=', `Arctic Machines ${locale}`).execute()).toEqual([]);
+    // The link, opened in the browser that registered, creates the organisation and signs in.
+    await page.goto(/https?:\/\/\S+\/sign-in\/verify\?token=[^\s>]+/.exec(mails.find((m) => m.to.includes(email))!.text)![0]);
+    await page.getByRole('button', { name: translatorFor(locale)('page.signIn.button') }).click();
+    await page.waitForURL(/\/supplier$/);
+    await page.getByRole('heading', { level: 1 }).waitFor();
     const org = await h.db.selectFrom('organisations').selectAll().where('name', '=', `Arctic Machines ${locale}`).executeTakeFirstOrThrow();
     expect(org).toMatchObject({ kind: 'supplier', sme: true });
     expect(org.country.trim()).toBe('SE');
-    await h.mail.waitFor((all) => all.some((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text)), 60_000);
-    await signInWithMail(page, h, email, { locale });
     expect(await page.getByTestId('current-organisation').textContent()).toBe(`Arctic Machines ${locale}`);
   });
 });

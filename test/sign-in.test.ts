@@ -37,18 +37,19 @@ describe('sign-in by e-mailed one-time link', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('action="/api/auth/verify"');
 
+    // The page's button posts the form, from the browser that asked (its binding cookie goes along).
     const res = await fetch(new URL('/api/auth/verify', h.baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: client.cookie!, origin: h.baseUrl },
       body: new URLSearchParams({ token }).toString(),
       redirect: 'manual',
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
-    const cookie = res.headers.get('set-cookie')!;
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('jd_session='))!;
     expect(cookie).toMatch(/^jd_session=/);
     expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
     const session = new ApiClient(h.baseUrl, { cookie: cookie.split(';')[0]! });
     const me = await session.get('/api/me');
     expect(me.status).toBe(200);
@@ -95,7 +96,7 @@ describe('sign-in by e-mailed one-time link', () => {
 
   it('issues API tokens from a session, usable as bearer tokens until revoked', async () => {
     const session = await signIn(h, email);
-    const created = await session.post('/api/tokens', { name: 'ci' });
+    const created = await session.post('/api/tokens', { name: 'ci', expiresInDays: 30 });
     expect(created.status).toBe(201);
     const bearer = new ApiClient(h.baseUrl, { bearer: created.body.token });
     expect((await bearer.get('/api/me')).body.user.email).toBe(email);

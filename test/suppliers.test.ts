@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUserByEmail } from '../db/organisations.js';
 import { matchingSuppliers, signUnsubscribeToken, unsubscribeKey } from '../db/suppliers.js';
 import { ApiClient, makeActor, startHarness, uniqueEmail, type Harness } from './support/harness.js';
 
@@ -16,7 +17,7 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
   });
   afterAll(async () => h?.close());
 
-  it('registers without sign-in and sends a confirmation link', async () => {
+  it('registers without sign-in: a link confirms the address, and only then are the organisation and its user created', async () => {
     email = uniqueEmail('sales');
     const anonymous = new ApiClient(h.baseUrl);
     const res = await anonymous.post('/api/suppliers', {
@@ -24,28 +25,39 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
       user: { email, name: 'Pekka Niemi', locale: 'fr' },
       subscription: { cpvPrefixes: ['43000000-3', '4326'], countries: ['FI', 'NO'] },
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.organisation).toMatchObject({ kind: 'supplier', country: 'FI', sme: true });
-    expect(res.body.user).toMatchObject({ email, emailVerified: false });
-    userId = res.body.user.id;
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body).toEqual({ status: 'check_your_email' });
     const [mail] = await h.mail.waitFor((m) => m.some((x) => x.to.includes(email)));
     expect(mail!.subject).toMatch(/Confirmez/);
-    // Unconfirmed: no notices yet.
-    expect(await matches()).toBe(false);
+    // Nothing registered yet: the address is not taken.
+    expect(await findUserByEmail(h.db, email)).toBeUndefined();
 
     const token = new URL(/https?:\/\/\S+/.exec(h.mail.messages.find((x) => x.to.includes(email))!.text)![0]).searchParams.get('token')!;
-    supplier = new ApiClient(h.baseUrl);
-    expect((await supplier.post('/api/auth/verify', { token })).status).toBe(200);
+    // The browser that registered follows the link.
+    supplier = anonymous;
+    const verified = await supplier.post('/api/auth/verify', { token });
+    expect(verified.status).toBe(200);
+    expect(verified.body.organisation).toMatchObject({ kind: 'supplier', country: 'FI', sme: true, name: 'Electric Excavators Oy' });
+    userId = verified.body.user.id;
     const sub = await supplier.get('/api/me/subscription');
     expect(sub.body).toEqual({ cpvPrefixes: ['43', '4326'], countries: ['FI', 'NO'], active: true, emailVerified: true, unsubscribedAt: null });
     expect(await matches()).toBe(true);
+    // The link works once.
+    expect((await new ApiClient(h.baseUrl).post('/api/auth/verify', { token })).status).toBe(401);
   });
 
-  it('refuses a second registration of the same address, and bad input naming each field', async () => {
+  it('answers a registration of a known address exactly as of a new one (the e-mail says it exists), and bad input naming each field', async () => {
     const anonymous = new ApiClient(h.baseUrl);
+    const before = h.mail.messages.length;
     const dup = await anonymous.post('/api/suppliers', { organisation: { name: 'Again', country: 'FI', sme: false }, user: { email: email.toUpperCase(), name: 'X' } });
-    expect(dup.status).toBe(409);
-    expect(dup.body.errors).toEqual([{ field: 'user.email', rule: expect.any(String) }]);
+    const fresh = await anonymous.post('/api/suppliers', { organisation: { name: 'Again', country: 'FI', sme: false }, user: { email: uniqueEmail('fresh'), name: 'X' } });
+    expect(dup.status).toBe(202);
+    expect({ status: dup.status, body: dup.body }).toEqual({ status: fresh.status, body: fresh.body });
+    const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(email)));
+    const told = messages.slice(before).find((x) => x.to.includes(email))!;
+    expect(told.text).toMatch(/already belongs to an account|appartient déjà à un compte/);
+    expect(told.text).not.toMatch(/token=/);
+    expect((await h.db.selectFrom('organisations').select('id').where('name', '=', 'Again').execute()).length).toBe(0);
 
     const bad = await anonymous.post('/api/suppliers', {
       organisation: { name: 'A', country: 'Finland' },
@@ -56,6 +68,25 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     const fields = bad.body.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['organisation.country', 'organisation.name', 'organisation.sme', 'subscription.cpvPrefixes[0]', 'user.email', 'user.name']);
     expect(bad.body.errors.find((e: { field: string }) => e.field === 'subscription.cpvPrefixes[0]').rule).toMatch(/CPV prefix/);
+  });
+
+  it('squats no address: an administrator adds a pending registrant’s address to a buyer organisation, and the registration link then refuses', async () => {
+    const address = uniqueEmail('contested');
+    const anonymous = new ApiClient(h.baseUrl);
+    const before = h.mail.messages.length;
+    expect((await anonymous.post('/api/suppliers', { organisation: { name: 'Squatter Ltd', country: 'SE', sme: true }, user: { email: address, name: 'Sq' } })).status).toBe(202);
+    const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(address)));
+    const token = new URL(/https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(address))!.text)![0]).searchParams.get('token')!;
+
+    const commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { isAdmin: true });
+    const buyerOrg = await makeActor(h, { kind: 'buyer', country: 'SE' });
+    const added = await commission.api.post(`/api/organisations/${buyerOrg.org.id}/users`, { email: address, name: 'City Buyer' });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+
+    const late = await anonymous.post('/api/auth/verify', { token });
+    expect(late.status).toBe(409);
+    expect((await h.db.selectFrom('organisations').select('id').where('name', '=', 'Squatter Ltd').execute()).length).toBe(0);
+    expect((await findUserByEmail(h.db, address))?.organisation_id).toBe(buyerOrg.org.id);
   });
 
   it('keeps subscriptions for supplier users only', async () => {

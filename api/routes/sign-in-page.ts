@@ -10,12 +10,37 @@ const isLocale = (value: unknown): value is string => typeof value === 'string' 
  * The language chosen in the web application on this device (its `jd_locale` cookie), else the
  * link's own (the recipient's, set when the mail was written), else the browser's, else English.
  */
-function pageLocale(req: Request): string {
+export function pageLocale(req: Request): string {
   const chosen = (req.cookies as Record<string, string> | undefined)?.jd_locale;
   if (isLocale(chosen)) return chosen;
   if (isLocale(req.query.lang)) return req.query.lang;
   const accepted = req.acceptsLanguages(...locales);
   return asLocale(typeof accepted === 'string' ? accepted : 'en');
+}
+
+const shell = (locale: string, title: string, body: string) => `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
+button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
+<body><main>${body}</main></body></html>`;
+
+/**
+ * The explicit step when a link is opened in a browser other than the one that asked for it: it
+ * names the account, and only its button (a same-origin post carrying this browser's
+ * SameSite=Strict nonce cookie) signs in. Another site cannot press it for the user.
+ */
+export function confirmationPage(locale: string, token: string, email: string): string {
+  const t = translatorFor(locale);
+  return shell(
+    locale,
+    t('page.signIn.title'),
+    `<h1>${escapeHtml(t('page.signIn.confirmHeading'))}</h1>
+<form method="post" action="/api/auth/verify"><input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="confirm" value="1">
+<p>${escapeHtml(t('page.signIn.confirmIntro', { email }))}</p>
+<button type="submit">${escapeHtml(t('page.signIn.confirmButton', { email }))}</button></form>`,
+  );
 }
 
 /**

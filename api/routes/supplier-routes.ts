@@ -7,7 +7,8 @@ import { registerSupplier } from '../../services/suppliers/register-supplier.js'
 import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
-import { openConsultationSummarySchema, organisationViewSchema, publishedStatementSummarySchema } from '../../services/views.js';
+import { openConsultationSummarySchema, publishedStatementSummarySchema } from '../../services/views.js';
+import { ensureBrowserNonce } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';
 import { requestMeta } from './statement-routes.js';
@@ -61,24 +62,35 @@ button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;borde
 button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
 <body><main><h1>Unsubscribe from jointdemand notices</h1>${body}</main></body></html>`;
 
-export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { registrationRateLimit: number }): void {
-  // Each registration e-mails a confirmation link to the address given.
-  api.router.post('/api/suppliers', mailSendingLimit(options.registrationRateLimit, 'Too many registrations from this address; try again in a few minutes'));
+export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { registrationRateLimit?: number; secureCookies?: boolean }): void {
+  // Each registration e-mails the address given: limited per client address and per e-mail address.
+  api.router.post(
+    '/api/suppliers',
+    mailSendingLimit(ctx, 'registration', 'Too many registrations; try again in a few minutes', (body) => (body as { user?: { email?: unknown } } | undefined)?.user?.email, {
+      mailPerIp: options.registrationRateLimit,
+    }),
+  );
   api.add({
     method: 'post',
     path: '/api/suppliers',
-    summary: 'Register a supplier organisation and its first user (no sign-in)',
-    description: 'Sends a link that confirms the e-mail address and signs in. Until it is followed, no notices are sent to the address.',
+    summary: 'Ask to register a supplier organisation and its first user (no sign-in)',
+    description:
+      'Always answers 202 at once, whatever the address: the e-mail says what happened. For a new address it carries a link (10 minutes, bound to this browser) ' +
+      'that creates the organisation and its user, confirms the address and signs in; until it is followed nothing is registered, so the address stays free ' +
+      '(an administrator may still add it to an organisation, and the link then refuses). For an address that has an account, the e-mail says so.',
     tags,
     access: 'public',
     body: supplierRegistrationSchema,
     responses: {
-      201: {
-        description: 'Registered; a confirmation link is on its way',
-        schema: z.object({ organisation: organisationViewSchema, user: z.object({ id: z.uuid(), email: z.string(), name: z.string(), locale: z.string(), emailVerified: z.boolean() }) }),
+      202: {
+        description: 'Received; an e-mail is on its way to the address',
+        schema: z.object({ status: z.literal('check_your_email') }).meta({ id: 'SupplierRegistrationReceived' }),
       },
     },
-    handler: async ({ body, req }) => ({ status: 201, body: await registerSupplier(ctx, body, requestMeta(req)) }),
+    handler: async ({ body, req, res }) => {
+      registerSupplier(ctx, body, ensureBrowserNonce(req, res, options.secureCookies ?? false), requestMeta(req));
+      return { status: 202, body: { status: 'check_your_email' as const } };
+    },
   });
 
   api.add({

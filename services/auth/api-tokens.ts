@@ -1,20 +1,31 @@
-import { insertApiToken, listApiTokens, newSecret, revokeApiToken } from '../../db/credentials.js';
+import { apiTokenScopes, insertApiToken, listApiTokens, newSecret, revokeApiToken, type ApiTokenScope } from '../../db/credentials.js';
 import type { Principal } from '../../domain/authorization.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
 import { iso } from '../views.js';
+
+/** The longest an API token may live. */
+export const MAX_API_TOKEN_DAYS = 365;
+export { apiTokenScopes, type ApiTokenScope };
 
 function requireSession(principal: Principal): void {
   // A leaked token must not be able to mint more tokens.
   if (principal.via !== 'session') throw new DomainError('forbidden', 'API tokens are managed from a signed-in session');
 }
 
-export async function createApiToken(ctx: ServiceContext, principal: Principal, input: { name: string; expiresInDays?: number | undefined }) {
+/**
+ * A bearer token, shown once (only its SHA-256 is stored), that always expires (at most 365 days)
+ * and carries scopes: `read` (safe methods), `write` (every other method), `admin` (the owner's
+ * administrator rights; only an administrator may ask for it).
+ */
+export async function createApiToken(ctx: ServiceContext, principal: Principal, input: { name: string; expiresInDays: number; scopes: readonly ApiTokenScope[] }) {
   requireSession(principal);
+  if (input.scopes.includes('admin') && !principal.isAdmin) throw unprocessable([{ field: 'scopes', rule: 'admin is for administrators only' }]);
+  const scopes = apiTokenScopes.filter((s) => input.scopes.includes(s));
   const secret = newSecret('jd_');
-  const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-  const row = await insertApiToken(ctx.db, { userId: principal.userId, name: input.name, secret, expiresAt });
-  return { id: row.id, name: input.name, token: secret, createdAt: iso(row.created_at)!, expiresAt: iso(expiresAt) };
+  const expiresAt = new Date(Date.now() + input.expiresInDays * 86_400_000);
+  const row = await insertApiToken(ctx.db, { userId: principal.userId, name: input.name, secret, expiresAt, scopes });
+  return { id: row.id, name: input.name, token: secret, scopes, createdAt: iso(row.created_at)!, expiresAt: iso(expiresAt)! };
 }
 
 export async function listOwnApiTokens(ctx: ServiceContext, principal: Principal) {
@@ -22,6 +33,7 @@ export async function listOwnApiTokens(ctx: ServiceContext, principal: Principal
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
+    scopes: r.scopes,
     createdAt: iso(r.created_at)!,
     expiresAt: iso(r.expires_at),
     lastUsedAt: iso(r.last_used_at),

@@ -1,4 +1,4 @@
-import { revokeSession } from '../../db/credentials.js';
+import { revokeSession } from '../../db/sessions.js';
 import type { ServiceContext } from '../context.js';
 
 export async function signOut(ctx: ServiceContext, sessionId: string | undefined): Promise<void> {

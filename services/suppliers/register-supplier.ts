@@ -1,54 +1,56 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
-import { insertSignInToken, newSecret, secretHash } from '../../db/credentials.js';
-import { findUserByEmail, insertOrganisation, insertUser } from '../../db/organisations.js';
+import { recordSecurityEvent } from '../../db/audit.js';
+import { insertSupplierRegistration, keyedAddressHash, newSecret, secretHash } from '../../db/credentials.js';
+import { findUserByEmail } from '../../db/organisations.js';
 import { enqueueMessage } from '../../db/outbox.js';
-import { upsertSubscription } from '../../db/suppliers.js';
-import { DomainError } from '../../domain/errors.js';
 import type { SupplierRegistration } from '../../domain/suppliers.js';
 import { composeForEach, signInLink } from '../../mail/compose.js';
+import { linkTtlMinutes } from '../auth/settings.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { sendQueuedMail } from '../mail/send-queued-mail.js';
-import { toOrganisationView } from '../views.js';
 
 /**
- * A supplier registers itself (no sign-in): its organisation, its first user and optionally a
- * subscription. The e-mail address is proven by the sign-in link sent here; until it is
- * followed, the user receives no notices.
+ * A supplier asks to register (no sign-in). The answer is the same whatever the address: the
+ * work runs after it, and the e-mail says what happened. For a new address nothing is created
+ * yet: a pending registration waits for its e-mailed link (10 minutes, bound to the browser that
+ * asked), so a registration squats no address (an administrator can still add it to a buyer
+ * organisation meanwhile, and then the link refuses). For an address that has an account, the
+ * mail says so and how to sign in.
  */
-export async function registerSupplier(ctx: ServiceContext, input: SupplierRegistration, meta: RequestMeta) {
-  if (await findUserByEmail(ctx.db, input.user.email)) {
-    throw new DomainError('conflict', 'A user with this e-mail address exists already; sign in instead', [{ field: 'user.email', rule: 'must not belong to an existing user' }]);
-  }
-  const minutes = ctx.config.SIGN_IN_LINK_TTL_MINUTES;
-  const token = newSecret();
-  const { org, user, messageId } = await ctx.db.transaction().execute(async (trx) => {
-    const org = await insertOrganisation(trx, { kind: 'supplier', name: input.organisation.name, country: input.organisation.country, buyer_legal_type: null, nuts: null, sme: input.organisation.sme });
-    const user = await insertUser(trx, { organisation_id: org.id, email: input.user.email.trim(), name: input.user.name, locale: input.user.locale, roles: [], is_admin: false });
-    if (input.subscription) await upsertSubscription(trx, { userId: user.id, organisationId: org.id, ...input.subscription });
-    await insertSignInToken(trx, user.id, token, new Date(Date.now() + minutes * 60_000));
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: user.id,
-      actorOrgId: org.id,
-      action: 'supplier_registered',
-      data: { organisationId: org.id, country: org.country, sme: org.sme, userId: user.id, ip: meta.ip ?? null, subscription: input.subscription ?? null },
-      at: new Date(),
-    });
+export function registerSupplier(ctx: ServiceContext, input: SupplierRegistration, browserNonce: string, meta: RequestMeta): void {
+  setImmediate(() => {
+    startSupplierRegistration(ctx, input, browserNonce, meta).catch((error: unknown) => ctx.logger.error({ err: error }, 'supplier registration failed'));
+  });
+}
+
+export async function startSupplierRegistration(ctx: ServiceContext, input: SupplierRegistration, browserNonce: string, meta: RequestMeta): Promise<void> {
+  const email = input.user.email.trim();
+  const existing = await findUserByEmail(ctx.db, email);
+  if (existing) {
+    await recordSecurityEvent(ctx.db, { kind: 'supplier_registration_existing_address', userId: existing.id, ip: meta.ip });
     const [message] = composeForEach(
-      [{ id: user.id, email: user.email, name: user.name, locale: user.locale }],
+      [{ id: existing.id, email: existing.email, name: existing.name, locale: existing.locale }],
+      `supplier-exists:${newSecret()}`,
+      null,
+      'mail.supplier.alreadyRegistered',
+      () => ({ signInUrl: new URL('/sign-in', ctx.config.PUBLIC_URL).toString() }),
+    );
+    await sendQueuedMail(ctx, await enqueueMessage(ctx.db, message!));
+    return;
+  }
+  const minutes = linkTtlMinutes(ctx);
+  const token = newSecret();
+  const messageId = await ctx.db.transaction().execute(async (trx) => {
+    await insertSupplierRegistration(trx, { email, payload: input, token, expiresAt: new Date(Date.now() + minutes * 60_000), browserNonce });
+    const [message] = composeForEach(
+      // No user yet: the message is keyed on the link, addressed to the address typed.
+      [{ id: `pending-${secretHash(token).slice(0, 16)}`, email, name: input.user.name, locale: input.user.locale }],
       `supplier-verify:${secretHash(token)}`,
       null,
       'mail.supplier.welcome',
-      () => ({ link: signInLink(ctx.config.PUBLIC_URL, token), minutes: String(minutes), orgName: org.name }),
+      () => ({ link: signInLink(ctx.config.PUBLIC_URL, token, input.user.locale), minutes: String(minutes), orgName: input.organisation.name }),
     );
-    const messageId = await enqueueMessage(trx, { ...message!, redactAfterSend: true });
-    return { org, user, messageId };
+    return enqueueMessage(trx, { ...message!, recipientUserId: null, redactAfterSend: true });
   });
+  await recordSecurityEvent(ctx.db, { kind: 'supplier_registration_requested', ip: meta.ip, detail: { emailHash: await keyedAddressHash(ctx.db, email) } });
   await sendQueuedMail(ctx, messageId);
-  return {
-    organisation: toOrganisationView(org),
-    user: { id: user.id, email: user.email, name: user.name, locale: user.locale, emailVerified: false },
-  };
 }

@@ -167,8 +167,16 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie?.startsWith('jd_session=')) this.cookie = setCookie.split(';')[0]!;
+    // A small cookie jar, like a browser's: the session cookie and the sign-in binding cookie.
+    for (const set of res.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = set.split(';');
+      const name = pair.slice(0, pair.indexOf('='));
+      const expired = pair.endsWith('=') || attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      const jar = new Map((this.cookie ?? '').split('; ').filter(Boolean).map((c) => [c.slice(0, c.indexOf('=')), c] as const));
+      if (expired) jar.delete(name);
+      else jar.set(name, pair);
+      this.cookie = jar.size > 0 ? [...jar.values()].join('; ') : undefined;
+    }
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
