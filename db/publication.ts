@@ -177,7 +177,14 @@ export async function signatoriesDemand(db: DbOrTx, statementId: string, signato
   const withNeeds = new Set(snapshot.buyers.map((b) => b.orgId));
   const signed = new Set(signatoryOrgIds.filter((o) => withNeeds.has(o)));
   if (signed.size === withNeeds.size) return snapshot;
-  if (signed.size === 0) return aggregateDemand([], { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates });
+  const rates = { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates };
+  if (signed.size === 0) return aggregateDemand([], rates);
+  return aggregateDemand(await confirmedNeedsOf(db, statementId, [...signed]), rates);
+}
+
+/** The confirmed need lines of these buyers in a statement, as the pure aggregation reads them. */
+export async function confirmedNeedsOf(db: DbOrTx, statementId: string, orgIds: readonly string[]): Promise<ConfirmedNeed[]> {
+  if (orgIds.length === 0) return [];
   const rows = await db
     .selectFrom('need_lines as l')
     .innerJoin('need_versions as v', 'v.id', 'l.version_id')
@@ -201,12 +208,12 @@ export async function signatoriesDemand(db: DbOrTx, statementId: string, signato
       'l.renewal_quantity',
     ])
     .where('l.statement_id', '=', statementId)
-    .where('l.organisation_id', 'in', [...signed])
+    .where('l.organisation_id', 'in', [...orgIds])
     .where('v.status', '=', 'confirmed')
     .orderBy('l.organisation_id')
     .orderBy('l.line_no')
     .execute();
-  const needs: ConfirmedNeed[] = rows.map((r) => ({
+  return rows.map((r) => ({
     buyer: { orgId: r.organisation_id, name: r.name, country: r.country.trim(), buyerLegalType: r.buyer_legal_type ?? 'la' },
     versionId: r.version_id,
     line: {
@@ -221,7 +228,6 @@ export async function signatoriesDemand(db: DbOrTx, statementId: string, signato
       frameworkMonths: r.framework_months,
     },
   }));
-  return aggregateDemand(needs, { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates });
 }
 
 /** NUMERIC as PostgreSQL prints it ("4.000000") to the shortest decimal ("4"). */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confirmedNeedsOf } from '../db/publication.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
-import { ApiClient, startHarness, until, type Harness } from './support/harness.js';
+import { auditDisclosure, describeLeak, type AuditedVersion, type AuditViewer } from './support/disclosure-auditor.js';
+import { ApiClient, signIn, startHarness, until, type Harness } from './support/harness.js';
 
 /**
  * The demo data `npm start` loads, on the real workflow: one statement in draft with invitations,
@@ -35,6 +37,29 @@ describe('the demo data', () => {
     expect(consultation.requestForInformation.map((q: { id: string }) => q.id)).toEqual(['lead-time', 'charging']);
     expect(consultation.demand.totals).toMatchObject({ buyers: 3, countries: 3, valueEur: '3780000' });
     expect(consultation.demand.buyers).toEqual([{ name: 'City of Oslo', country: 'NO' }]);
+  });
+
+  it('gives the auditor nothing to narrow down: what participants and Commission staff read of the demo aggregate hides every buyer', async () => {
+    const [summary] = (await anonymous().get('/api/consultations')).body as { statementId: string }[];
+    const id = summary!.statementId;
+    const participants = await h.db.selectFrom('participants').select('organisation_id').where('statement_id', '=', id).execute();
+    const needs = await confirmedNeedsOf(h.db, id, participants.map((p) => p.organisation_id));
+    const buyers = [...new Set(needs.map((n) => n.buyer.orgId))];
+    expect(buyers.length).toBe(3);
+    const versions: AuditedVersion[] = [];
+    for (const email of ['buyer@oslo.example', 'staff@commission.example']) {
+      const res = await (await signIn(h, email)).get(`/api/statements/${id}/aggregate`);
+      expect(res.status).toBe(200);
+      expect(res.body.aggregate.complete).toBe(false);
+      const { conversion } = res.body.aggregate;
+      versions.push({ label: email, needs, rates: { date: conversion.date, source: conversion.source, rates: conversion.rates }, aggregate: res.body.aggregate, thresholds: res.body.thresholds, criticalMass: res.body.criticalMass });
+    }
+    // Both read the same protected view, and every buyer (or an outsider) reads at most that.
+    expect(versions[1]!.aggregate).toEqual(versions[0]!.aggregate);
+    const viewers: AuditViewer[] = ['outsider', ...buyers.map((participant) => ({ participant }))];
+    const report = await auditDisclosure({ versions: [versions[0]!], viewers });
+    expect(report.audited.length).toBeGreaterThan(0);
+    expect(report.leaks.map(describeLeak)).toEqual([]);
   });
 
   it('changes nothing when loaded again', async () => {
