@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Mailer } from '../mail/mailer.js';
+import { createActorSealActivities } from './actor-seal.js';
 import { createAggregationActivities } from './aggregation-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createDigestActivities } from './digest-activities.js';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   publicUrl: string;
   /** The linear-programming solver of disclosure control. */
   solver: LpSolver;
+  /** The key the API seals each update's actor with (TEMPORAL_ACTOR_KEY). */
+  actorKey: string;
 }
 
 /** All activities the worker registers, built from narrow dependencies. */
@@ -24,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAggregationActivities({ db: deps.db, solver: deps.solver }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createActorSealActivities({ actorKey: deps.actorKey }),
     ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl, solver: deps.solver }),
   };
 }

@@ -80,9 +80,13 @@ describe('who may do what with an agreement', () => {
     expect(decideAgreement(principal({ orgId: 'lead' }), 'propose', party)).toEqual({ allowed: true });
     expect(decideAgreement(principal({}), 'propose', party)).toMatchObject({ code: 'forbidden' });
     expect(decideAgreement(principal({}), 'manage', party)).toMatchObject({ code: 'forbidden' });
-    expect(decideAgreement(principal({}), 'withdraw', party)).toEqual({ allowed: true });
-    expect(decideAgreement(principal({ orgId: 'lead' }), 'withdraw', party)).toMatchObject({ code: 'forbidden' });
-    expect(decideAgreement(principal({}), 'respond', facts({ partyStatus: 'invited' }))).toEqual({ allowed: true });
+    const signatory = principal({ roles: ['signatory'] });
+    expect(decideAgreement(signatory, 'withdraw', party)).toEqual({ allowed: true });
+    expect(decideAgreement(principal({ orgId: 'lead', roles: ['signatory'] }), 'withdraw', party)).toMatchObject({ code: 'forbidden' });
+    expect(decideAgreement(signatory, 'respond', facts({ partyStatus: 'invited' }))).toEqual({ allowed: true });
+    // Joining, declining and withdrawing bind the organisation: not without the signatory role.
+    expect(decideAgreement(principal({}), 'withdraw', party)).toMatchObject({ code: 'forbidden', reason: expect.stringContaining('signatory') });
+    expect(decideAgreement(principal({}), 'respond', facts({ partyStatus: 'invited' }))).toMatchObject({ code: 'forbidden', reason: expect.stringContaining('signatory') });
     expect(decideAgreement(principal({ orgId: 'lead' }), 'respond', party)).toMatchObject({ code: 'forbidden' });
   });
 

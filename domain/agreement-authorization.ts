@@ -1,5 +1,7 @@
 import type { AgreementPartyStatus } from './agreement-process.js';
-import { canSee, isCommission, isLead, type Decision, type Principal, type StatementFacts } from './authorization.js';
+import { canSee, isCommission, isLead, mayActBindingly, signatoryRole, type Decision, type Principal, type StatementFacts } from './authorization.js';
+
+export { signatoryRole };
 
 /**
  * Who may do what with a statement's joint procurement agreement. The agreement is the business
@@ -25,8 +27,6 @@ const allow: Decision = { allowed: true };
 const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden', reason });
 const notFound = (reason = 'agreement not found'): Decision => ({ allowed: false, code: 'not_found', reason });
 
-export const signatoryRole = 'signatory';
-
 export function decideAgreement(p: Principal, action: AgreementAction, f: AgreementFacts): Decision {
   if (!canSee(p, f.statement)) return notFound('statement not found');
   const lead = isLead(p, f.statement);
@@ -46,17 +46,17 @@ export function decideAgreement(p: Principal, action: AgreementAction, f: Agreem
     case 'viewAudit':
       return lead || party || isCommission(p) || p.isAdmin ? allow : forbid('the audit log of the agreement is for its parties, Commission staff and administrators');
     case 'respond':
-      return p.orgKind === 'buyer' && f.partyStatus !== null && !lead ? allow : forbid('only a signatory of the statement answers the invitation to the agreement');
+      // Joining (or declining) decides the organisation's part in the agreement: a binding act.
+      return p.orgKind === 'buyer' && f.partyStatus !== null && !lead ? mayActBindingly(p.roles, 'joinAgreement') : forbid('only a signatory of the statement answers the invitation to the agreement');
     case 'propose':
     case 'manage':
       return lead ? allow : forbid('only the lead buyer may do this');
     case 'comment':
       return party ? allow : forbid('only a party comments on the agreement');
     case 'sign':
-      if (!party) return forbid('only a party signs the agreement');
-      return p.roles.includes(signatoryRole) ? allow : forbid('only a user authorised to sign for the organisation (role "signatory") may sign');
+      return party ? mayActBindingly(p.roles, 'signAgreement') : forbid('only a party signs the agreement');
     case 'withdraw':
-      return party && !lead ? allow : forbid('only a party other than the lead buyer may withdraw');
+      return party && !lead ? mayActBindingly(p.roles, 'withdrawFromAgreement') : forbid('only a party other than the lead buyer may withdraw');
     case 'download':
       return party ? allow : forbid('the agreement document is for its parties only');
   }

@@ -14,7 +14,7 @@ const draft: StatementFacts = { leadOrgId: 'lead', stage: 'draft', participantSt
 
 describe('who may do what with a statement', () => {
   it('lets the lead buyer do everything', () => {
-    const lead = principal({ orgId: 'lead' });
+    const lead = principal({ orgId: 'lead', roles: ['signatory'] });
     for (const action of statementActions.filter((a) => a !== 'respondToInvitation' && a !== 'requestToSign')) {
       expect(decide(lead, action, draft), action).toEqual({ allowed: true });
     }
@@ -25,13 +25,18 @@ describe('who may do what with a statement', () => {
 
   it('lets only confirmed buyers approve the statement text, and suppliers never read responses', () => {
     const approval: StatementFacts = { leadOrgId: 'lead', stage: 'approval', participantStatus: 'confirmed' };
-    expect(decide(principal({}), 'approveStatement', approval)).toEqual({ allowed: true });
+    const signatory = principal({ roles: ['signatory'] });
+    expect(decide(signatory, 'approveStatement', approval)).toEqual({ allowed: true });
+    // Approving binds the organisation: a user without the signatory role may not, the lead's included.
+    expect(decide(principal({}), 'approveStatement', approval)).toMatchObject({ allowed: false, code: 'forbidden', reason: expect.stringContaining('signatory') });
+    expect(decide(principal({ orgId: 'lead' }), 'approveStatement', approval)).toMatchObject({ allowed: false, code: 'forbidden' });
     expect(decide(principal({}), 'approveStatement', { ...approval, participantStatus: 'dropped' })).toMatchObject({ allowed: false, code: 'forbidden' });
     expect(decide(principal({}), 'approveStatement', { ...approval, participantStatus: null })).toMatchObject({ allowed: false, code: 'not_found' });
     const supplier = principal({ orgKind: 'supplier' });
     expect(decide(supplier, 'viewConsultation', { ...approval, participantStatus: null })).toMatchObject({ allowed: false, code: 'not_found' });
     expect(decide(supplier, 'viewConsultation', { ...approval, stage: 'published', participantStatus: null })).toMatchObject({ allowed: false, code: 'forbidden' });
-    expect(decide(principal({ orgId: 'other' }), 'requestToSign', { ...approval, stage: 'published', participantStatus: null })).toEqual({ allowed: true });
+    expect(decide(principal({ orgId: 'other', roles: ['signatory'] }), 'requestToSign', { ...approval, stage: 'published', participantStatus: null })).toEqual({ allowed: true });
+    expect(decide(principal({ orgId: 'other' }), 'requestToSign', { ...approval, stage: 'published', participantStatus: null })).toMatchObject({ allowed: false, code: 'forbidden' });
   });
 
   it('hides an unpublished statement (not found) from outsiders and suppliers, but not once published', () => {

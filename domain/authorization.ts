@@ -59,6 +59,32 @@ export type Decision =
 const allow: Decision = { allowed: true };
 const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden', reason });
 
+/** The role of a user who may bind the organisation (approve, sign, join or leave an agreement). */
+export const signatoryRole = 'signatory';
+
+/** Acts that bind an organisation: each needs a user with the signatory role. */
+export const bindingActs = ['approveStatement', 'requestToSign', 'joinAgreement', 'declineAgreement', 'withdrawFromAgreement', 'signAgreement'] as const;
+export type BindingAct = (typeof bindingActs)[number];
+
+const bindingActWords: Record<BindingAct, string> = {
+  approveStatement: 'decide on the statement text for the organisation',
+  requestToSign: 'ask to sign the statement for the organisation',
+  joinAgreement: 'answer the invitation to the agreement for the organisation',
+  declineAgreement: 'answer the invitation to the agreement for the organisation',
+  withdrawFromAgreement: 'withdraw the organisation from the agreement',
+  signAgreement: 'sign',
+};
+
+/**
+ * Who may perform a binding act: the one rule, used by the API (through `decide` and
+ * `decideAgreement`) and by the workflows' update validators (with the roles the API sealed into
+ * the actor). The other conditions of each act (a participant, a party, the stage) are checked
+ * where they are known; this is the user's authority to bind its organisation.
+ */
+export function mayActBindingly(roles: readonly string[] | undefined, act: BindingAct): Decision {
+  return roles?.includes(signatoryRole) ? allow : forbid(`only a user authorised to sign for the organisation (role "${signatoryRole}") may ${bindingActWords[act]}`);
+}
+
 export function isLead(p: Principal, s: StatementFacts): boolean {
   return p.orgKind === 'buyer' && p.orgId === s.leadOrgId;
 }
@@ -214,8 +240,8 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
         ? allow
         : forbid('the statement text is shared with the lead buyer, the participating buyers and Commission staff before publication');
     case 'approveStatement':
-      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus === 'confirmed') ? allow : forbid('only a buyer that confirmed its needs approves the statement');
+      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus === 'confirmed') ? mayActBindingly(p.roles, 'approveStatement') : forbid('only a buyer that confirmed its needs approves the statement');
     case 'requestToSign':
-      return p.orgKind === 'buyer' && !isLead(p, s) ? allow : forbid('only another buyer organisation may ask to sign');
+      return p.orgKind === 'buyer' && !isLead(p, s) ? mayActBindingly(p.roles, 'requestToSign') : forbid('only another buyer organisation may ask to sign');
   }
 }

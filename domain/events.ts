@@ -9,7 +9,21 @@ export interface Actor {
   userId: string;
   orgId: string;
   asAdministrator?: boolean;
+  /** The user's roles in its organisation (e.g. `signatory`), as the API read them; sealed with the request. */
+  roles?: readonly string[];
 }
+
+/**
+ * A free text (a reason, a justification) as workflows carry it: kept in PostgreSQL by the API,
+ * only its id and SHA-256 travel through Temporal, so histories hold no confidential prose.
+ * Histories recorded before carry the text itself (a string).
+ */
+export interface FreeTextRef {
+  textId: string;
+  textHash: string;
+}
+
+export type FreeText = string | FreeTextRef;
 
 /**
  * Every change the statement workflow decides is handed to an activity as one of these events.

@@ -59,6 +59,33 @@ export const configSchema = z.object({
   TEMPORAL_CLI: z.string().min(1).optional(),
   /** A workflow bundle built ahead (bundleWorkflowCode); without it the worker bundles at start. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /**
+   * The key (32 characters or more) the API seals each update's actor with and the worker checks
+   * the seal with, so a caller who reaches Temporal directly cannot act as anyone. Required in
+   * production; development and tests use a fixed key (`actorSealKey`).
+   */
+  TEMPORAL_ACTOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** AES-256-GCM key (32 bytes, base64) for the payload codec: set it to encrypt every Temporal payload. */
+  TEMPORAL_PAYLOAD_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  /** The id of TEMPORAL_PAYLOAD_KEY, written beside each encrypted payload (rotation). */
+  TEMPORAL_PAYLOAD_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/, 'must be a short id (letters, digits, . _ -)').default('k1'),
+  /** Keys that only decrypt, after a rotation: `id:base64,id:base64`. */
+  TEMPORAL_PAYLOAD_OLD_KEYS: z
+    .string()
+    .regex(/^[\w.-]{1,64}:[A-Za-z0-9+/=]+(,[\w.-]{1,64}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64 pairs separated by commas')
+    .optional(),
+  /** TLS to the Temporal frontend (mTLS with the client certificate and key below). */
+  TEMPORAL_TLS: booleanFromEnv.default(false),
+  /** PEM file of the CA that signed the Temporal server's certificate (default: the system's CAs). */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  /** PEM files of this process's client certificate and key, for mTLS. */
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** The name the server certificate is checked against, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -94,4 +121,14 @@ export function trustProxy(config: object): boolean | number | string {
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
   return v;
+}
+
+/** Used outside production when TEMPORAL_ACTOR_KEY is unset; production refuses to start without a key of its own. */
+export const developmentActorKey = 'jointdemand-development-actor-key-not-for-production';
+
+/** The key the API seals update actors with and the worker checks them with. */
+export function actorSealKey(config: Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>): string {
+  if (config.TEMPORAL_ACTOR_KEY) return config.TEMPORAL_ACTOR_KEY;
+  if (config.NODE_ENV === 'production') throw new ConfigError(['TEMPORAL_ACTOR_KEY: required in production (32 characters or more, the same for the API and the worker)']);
+  return developmentActorKey;
 }

@@ -7,7 +7,9 @@ import type { Logger } from '../platform/logger.js';
 export interface ServiceContext {
   db: Db;
   temporal: Client;
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_URL' | 'SIGN_IN_LINK_TTL_MINUTES' | 'SESSION_TTL_HOURS'>;
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_URL' | 'SIGN_IN_LINK_TTL_MINUTES' | 'SESSION_TTL_HOURS'> &
+    /** The key updates are sealed with (see `actorSealKey`). */
+    Partial<Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>>;
   logger: Logger;
 }
 

@@ -31,9 +31,9 @@ describe.each<WebLocale>(['en', 'de'])('publishing without a buyer that did not 
     requireWebBuild();
     h = await startHarness();
     browser = await launchBrowser();
-    lead = await makeActor(h, { kind: 'buyer', name: `City of Tampere ${locale}`, country: 'FI' }, { label: `tampere-${locale}`, locale });
-    oslo = await makeActor(h, { kind: 'buyer', name: `City of Oslo ${locale}`, country: 'NO' }, { label: `oslo-${locale}` });
-    silent = await makeActor(h, { kind: 'buyer', name: `City of Riga ${locale}`, country: 'LV' }, { label: `riga-${locale}` });
+    lead = await makeActor(h, { kind: 'buyer', name: `City of Tampere ${locale}`, country: 'FI' }, { label: `tampere-${locale}`, locale, roles: ['signatory'] });
+    oslo = await makeActor(h, { kind: 'buyer', name: `City of Oslo ${locale}`, country: 'NO' }, { label: `oslo-${locale}`, roles: ['signatory'] });
+    silent = await makeActor(h, { kind: 'buyer', name: `City of Riga ${locale}`, country: 'LV' }, { label: `riga-${locale}`, roles: ['signatory'] });
     id = await statementInMarketEngagement(h, lead, [[lead, [needLine()]], [oslo, [needLine()]], [silent, [needLine()]]], { approval: 'PT25S' });
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
     await until(stage, (s) => s === 'approval', 60_000, 'approval');

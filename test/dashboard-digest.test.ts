@@ -63,11 +63,11 @@ describe('weekly digest for Commission staff', () => {
       fr: await makeUser(h, commission.org.id, { label: 'staff-fr', locale: 'fr' }),
       de: await makeUser(h, commission.org.id, { label: 'staff-de', locale: 'de' }),
     };
-    lead = await makeActor(h, { kind: 'buyer', name: 'Malmö', country: 'SE' }, { label: 'malmo' });
-    lateLead = await makeActor(h, { kind: 'buyer', name: 'Gävle', country: 'SE' }, { label: 'gavle' });
+    lead = await makeActor(h, { kind: 'buyer', name: 'Malmö', country: 'SE' }, { label: 'malmo', roles: ['signatory'] });
+    lateLead = await makeActor(h, { kind: 'buyer', name: 'Gävle', country: 'SE' }, { label: 'gavle', roles: ['signatory'] });
     await openPilot(lead, title);
     // A pilot published this week, through the real approval stage.
-    const partner = await makeActor(h, { kind: 'buyer', name: 'Aarhus', country: 'DK' }, { label: 'aarhus' });
+    const partner = await makeActor(h, { kind: 'buyer', name: 'Aarhus', country: 'DK' }, { label: 'aarhus', roles: ['signatory'] });
     const publishedId = ok(await lead.api.post('/api/statements', statementDetails({ title: publishedTitle, criticalMass: { minBuyers: 2 } }))).body.id as string;
     ok(await lead.api.post(`/api/statements/${publishedId}/invitations`, { organisationIds: [partner.org.id] }));
     ok(await partner.api.post(`/api/statements/${publishedId}/invitation/accept`));

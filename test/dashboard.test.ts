@@ -54,15 +54,15 @@ describe('pilot tracking dashboard', () => {
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'admin', isAdmin: true });
     supplier = await makeActor(h, { kind: 'supplier', country: 'DE' }, { label: 'supplier' });
-    helsinki = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'helsinki' });
-    oslo = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo' });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' }, { label: 'cph' });
-    vantaa = await makeActor(h, { kind: 'buyer', name: 'Vantaa', country: 'FI' }, { label: 'vantaa' });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona', country: 'ES' }, { label: 'barcelona' });
-    tallinn = await makeActor(h, { kind: 'buyer', name: 'Tallinn', country: 'EE' }, { label: 'tallinn' });
-    bodo = await makeActor(h, { kind: 'buyer', name: 'Bodø', country: 'NO' }, { label: 'bodo' });
-    espoo = await makeActor(h, { kind: 'buyer', name: 'Espoo', country: 'FI' }, { label: 'espoo' });
-    tromso = await makeActor(h, { kind: 'buyer', name: 'Tromsø', country: 'NO' }, { label: 'tromso' });
+    helsinki = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'helsinki', roles: ['signatory'] });
+    oslo = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo', roles: ['signatory'] });
+    copenhagen = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' }, { label: 'cph', roles: ['signatory'] });
+    vantaa = await makeActor(h, { kind: 'buyer', name: 'Vantaa', country: 'FI' }, { label: 'vantaa', roles: ['signatory'] });
+    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona', country: 'ES' }, { label: 'barcelona', roles: ['signatory'] });
+    tallinn = await makeActor(h, { kind: 'buyer', name: 'Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    bodo = await makeActor(h, { kind: 'buyer', name: 'Bodø', country: 'NO' }, { label: 'bodo', roles: ['signatory'] });
+    espoo = await makeActor(h, { kind: 'buyer', name: 'Espoo', country: 'FI' }, { label: 'espoo', roles: ['signatory'] });
+    tromso = await makeActor(h, { kind: 'buyer', name: 'Tromsø', country: 'NO' }, { label: 'tromso', roles: ['signatory'] });
 
     // 1. Critical mass met: Helsinki leads, Oslo and Copenhagen join; on to market engagement.
     ids.met = ok(await helsinki.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }))).body.id;

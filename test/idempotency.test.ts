@@ -35,6 +35,33 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     expect(rows).toEqual([{ id: a.body.id, title: statementDetails().title }]);
   });
 
+  it('scopes a key to the caller organisation: another organisation reusing it performs its own action', async () => {
+    const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
+    const oslo = await makeActor(h, { kind: 'buyer', country: 'NO' });
+    const bergen = await makeActor(h, { kind: 'buyer', country: 'NO' });
+    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [oslo.org.id, bergen.org.id] })).status).toBe(200);
+    const key = `shared-${Date.now()}`;
+    expect((await oslo.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    // The same key from another organisation is that organisation's own request: it joins too.
+    expect((await bergen.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    const statuses = await h.db.selectFrom('participants').select(['organisation_id', 'status']).where('statement_id', '=', statementId).execute();
+    expect(statuses.find((p) => p.organisation_id === bergen.org.id)?.status).toBe('joined');
+    expect(statuses.find((p) => p.organisation_id === oslo.org.id)?.status).toBe('joined');
+  });
+
+  it('refuses a key reused by the same organisation for a different request (422 naming the header)', async () => {
+    const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
+    const riga = await makeActor(h, { kind: 'buyer', country: 'LV' });
+    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [riga.org.id] })).status).toBe(200);
+    const key = `reused-${Date.now()}`;
+    expect((await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    // A retry of the same request answers like the first.
+    expect((await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    const other = await riga.api.post(`/api/statements/${statementId}/invitation/decline`, { reason: 'changed our mind' }, { 'idempotency-key': key });
+    expect(other.status).toBe(422);
+    expect(other.body.errors).toEqual([{ field: 'Idempotency-Key', rule: 'must not be reused for a different request' }]);
+  });
+
   it('records an event once when its activity is retried', async () => {
     const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
     const invitee = await makeActor(h, { kind: 'buyer', country: 'ES' });

@@ -38,11 +38,11 @@ describe('market engagement, approval and publication, end to end', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    lead = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'lead' });
-    oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'oslo' });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'cph' });
-    outsider = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn' });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'barcelona' });
+    lead = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'lead', roles: ['signatory'] });
+    oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'oslo', roles: ['signatory'] });
+    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'cph', roles: ['signatory'] });
+    outsider = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'barcelona', roles: ['signatory'] });
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     supA = await supplier('FI', true, { cpvPrefixes: ['43'], countries: [] });
     supB = await supplier('DE', false, { cpvPrefixes: ['4326'], countries: ['NO'] });

@@ -8,6 +8,7 @@ import * as agreements from './2026_12_01_1300_agreements.js';
 import * as market from './2026_12_01_1400_market.js';
 import * as disclosure from './2026_12_03_0900_disclosure.js';
 import * as sessionsTokens from './2026_12_03_1510_sessions_tokens.js';
+import * as idempotencyScope from './2026_12_03_1520_idempotency_scope.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1400_market': market,
   '2026_12_03_0900_disclosure': disclosure,
   '2026_12_03_1510_sessions_tokens': sessionsTokens,
+  '2026_12_03_1520_idempotency_scope': idempotencyScope,
 };

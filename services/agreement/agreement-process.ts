@@ -1,19 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Actor } from '../../domain/events.js';
 import { agreementWorkflowId } from '../../workflows/agreement/messages.js';
 import type { ServiceContext } from '../context.js';
+import { scopedUpdateId } from '../statements/idempotency.js';
+import { sealedArg } from '../statements/seal.js';
 
-/** Sends one change to the statement's agreement workflow and waits for its answer. */
-export async function updateAgreementProcess<Ret, Arg>(
+/**
+ * Sends one change to the statement's agreement workflow and waits for its answer. An
+ * idempotency key is scoped to the caller's organisation and the operation; the request is
+ * sealed for the workflow (`activities/actor-seal.ts`).
+ */
+export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   ctx: ServiceContext,
   statementId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
   idempotencyKey?: string,
 ): Promise<Ret> {
-  const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(agreementWorkflowId(statementId));
-  return handle.executeUpdate(update, {
-    args: [arg],
-    ...(idempotencyKey ? { updateId: `${update.name}:${idempotencyKey}` } : {}),
-  });
+  const workflowId = agreementWorkflowId(statementId);
+  const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(workflowId);
+  const updateId = idempotencyKey
+    ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
+    : `${update.name}:${randomUUID()}`;
+  return handle.executeUpdate(update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { listSignatories } from '../../db/publication.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
@@ -14,6 +15,8 @@ import {
 } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
+import { scopedUpdateId } from '../statements/idempotency.js';
+import { sealedArg } from '../statements/seal.js';
 import type { AgreementView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
@@ -44,11 +47,17 @@ export async function startAgreement(ctx: ServiceContext, principal: Principal, 
   const recorded = (await listSignatories(ctx.db, statementId)).map((s) => s.organisationId);
   const signatories = (recorded.length > 0 ? recorded : await participantOrgIds(ctx.db, statementId, signatoryStatuses)).filter((o) => o !== statement.lead_org_id);
   const workflowInput: AgreementWorkflowInput = { statementId, leadOrgId: statement.lead_org_id };
+  const workflowId = agreementWorkflowId(statementId);
+  // A default deadline is computed afresh on each retry: the request a key stands for is the caller's input.
+  const updateId = meta.idempotencyKey
+    ? await scopedUpdateId(ctx, { organisationId: principal.orgId, workflowId, operation: startAgreementUpdate.name }, meta.idempotencyKey, input)
+    : `${startAgreementUpdate.name}:${randomUUID()}`;
+  const request = { actor: actorOf(principal, facts.statement), invitedOrgIds: signatories, deadline, reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets };
   await ctx.temporal.workflow.executeUpdateWithStart(startAgreementUpdate, {
-    args: [{ actor: actorOf(principal, facts.statement), invitedOrgIds: signatories, deadline, reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets }],
-    ...(meta.idempotencyKey ? { updateId: `startAgreement:${meta.idempotencyKey}` } : {}),
+    args: [sealedArg(ctx, { workflowId, update: startAgreementUpdate.name, updateId }, request)],
+    updateId,
     startWorkflowOperation: new WithStartWorkflowOperation(agreementWorkflowType, {
-      workflowId: agreementWorkflowId(statementId),
+      workflowId,
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
       args: [workflowInput],
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -29,11 +29,17 @@ export async function authorizeStatement(
   return facts!;
 }
 
+/**
+ * The actor a workflow is told about: who, for which organisation, with which roles (binding
+ * acts need `signatory`) and whether as an administrator. The workflow believes none of it
+ * unless the request carries the API's seal (`services/statements/seal.ts`).
+ */
 export function actorOf(principal: Principal, facts?: StatementFacts): Actor {
   const actingAsLead = facts !== undefined && principal.orgId === facts.leadOrgId;
   return {
     userId: principal.userId,
     orgId: principal.orgId,
     ...(principal.isAdmin && !actingAsLead ? { asAdministrator: true } : {}),
+    ...(principal.roles.length > 0 ? { roles: [...principal.roles].sort() } : {}),
   };
 }

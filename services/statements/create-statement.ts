@@ -14,6 +14,8 @@ import {
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf } from './authorize-statement.js';
+import { idempotencyKeyReused } from './idempotency.js';
+import { sealedArg } from './seal.js';
 import { statementViewFor } from './get-statement.js';
 
 /** A retried create with the same Idempotency-Key maps to the same statement id, hence the same workflow. */
@@ -33,12 +35,15 @@ export async function createStatement(
   const statementId = statementIdFor(principal.orgId, meta.idempotencyKey);
   const detailsHash = contentHash(details);
   const input: StatementWorkflowInput = { statementId, leadOrgId: principal.orgId };
+  const workflowId = statementWorkflowId(statementId);
+  // The statement id follows from the organisation and the key, so the key is the caller's own.
+  const updateId = `createStatement:${meta.idempotencyKey ?? randomUUID()}`;
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(createStatementUpdate, {
-      args: [{ actor: actorOf(principal), details, detailsHash }],
-      ...(meta.idempotencyKey ? { updateId: `createStatement:${meta.idempotencyKey}` } : {}),
+      args: [sealedArg(ctx, { workflowId, update: createStatementUpdate.name, updateId }, { actor: actorOf(principal), details, detailsHash })],
+      updateId,
       startWorkflowOperation: new WithStartWorkflowOperation(statementWorkflowType, {
-        workflowId: statementWorkflowId(statementId),
+        workflowId,
         taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -55,9 +60,7 @@ export async function createStatement(
     // a key reused for a different statement is the client's mistake, not a retry.
     const original = await findCreatedDetailsHash(ctx.db, statementId);
     if (original !== undefined && original !== detailsHash) {
-      throw new DomainError('unprocessable', 'This Idempotency-Key was already used to create a statement with different details', [
-        { field: 'Idempotency-Key', rule: 'must not be reused for a different request' },
-      ]);
+      throw new DomainError('unprocessable', 'This Idempotency-Key was already used to create a statement with different details', [idempotencyKeyReused]);
     }
   }
   return statementViewFor(ctx, statementId, principal);

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/events.js';
 import { isTerminal, type Stage } from '../../domain/stages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { handingOverFailureType, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
+import { sealedArg } from './seal.js';
+import { scopedUpdateId } from './idempotency.js';
 
 /** A hand-over takes as long as the updates in flight: allow it some seconds. */
 const handOverAttempts = 120;
@@ -17,23 +20,29 @@ async function hasEnded(ctx: ServiceContext, statementId: string): Promise<boole
 
 /**
  * Sends one state change to the statement's workflow and waits for its answer. With an
- * idempotency key the update id is fixed, so Temporal runs a retried request only once.
+ * idempotency key the update id is fixed (and scoped to the caller's organisation and the
+ * operation), so Temporal runs a retried request only once. The request is sealed for the
+ * workflow: see `activities/actor-seal.ts`.
  */
-export async function updateStatementProcess<Ret, Arg>(
+export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
   ctx: ServiceContext,
   statementId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
   idempotencyKey?: string,
 ): Promise<Ret> {
-  const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(statementWorkflowId(statementId));
+  const workflowId = statementWorkflowId(statementId);
+  const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(workflowId);
   // One id for every attempt: if an attempt did get through, the workflow answers the next one
   // with its result instead of running it twice.
-  const updateId = idempotencyKey ? `${update.name}:${idempotencyKey}` : `${update.name}:${randomUUID()}`;
+  const updateId = idempotencyKey
+    ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
+    : `${update.name}:${randomUUID()}`;
+  const sealed = sealedArg(ctx, { workflowId, update: update.name, updateId }, arg);
   try {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await handle.executeUpdate(update, { args: [arg], updateId });
+        return await handle.executeUpdate(update, { args: [sealed], updateId });
       } catch (error) {
         // The run is handing over to the next (continue-as-new), which takes it within moments.
         const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;

@@ -29,6 +29,7 @@ import {
 import type { AgreementEventBody } from '../../domain/agreement-events.js';
 import { durationMs } from '../../domain/duration.js';
 import type { Actor } from '../../domain/events.js';
+import { requireBindingAuthority, setSealedUpdateHandler } from '../actor-boundary.js';
 import { ProcessLock } from '../lock.js';
 import {
   agreementStateQuery,
@@ -127,7 +128,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     inForceAt: iso(s.inForceAt),
   }));
 
-  setHandler(
+  setSealedUpdateHandler(
     startAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -153,7 +154,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     inviteToAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -166,7 +167,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     { validator: (r) => refuse(invitationRefusal(s, r.actor.orgId, r.orgIds)) },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     respondToAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -181,10 +182,15 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         }
         return ack();
       }),
-    { validator: (r) => refuse(respondRefusal(s, r.actor.orgId)) },
+    {
+      validator: (r) => {
+        refuse(respondRefusal(s, r.actor.orgId));
+        requireBindingAuthority(r.actor, r.accept ? 'joinAgreement' : 'declineAgreement');
+      },
+    },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     proposeAgreementVersionUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -203,7 +209,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     { validator: (r) => refuse(proposalRefusal(s, r.actor.orgId, r.partyOrgIds)) },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     signAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -218,10 +224,15 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         }
         return ack();
       }),
-    { validator: (r) => refuse(signatureRefusal(s, { orgId: r.actor.orgId, versionId: r.versionId, versionHash: r.versionHash }, Date.now())) },
+    {
+      validator: (r) => {
+        refuse(signatureRefusal(s, { orgId: r.actor.orgId, versionId: r.versionId, versionHash: r.versionHash }, Date.now()));
+        requireBindingAuthority(r.actor, 'signAgreement');
+      },
+    },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     withdrawFromAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -231,10 +242,15 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         applyPartyChange(r.actor.orgId, 'withdrawn');
         return ack();
       }),
-    { validator: (r) => refuse(withdrawalRefusal(s, r.actor.orgId)) },
+    {
+      validator: (r) => {
+        refuse(withdrawalRefusal(s, r.actor.orgId));
+        requireBindingAuthority(r.actor, 'withdrawFromAgreement');
+      },
+    },
   );
 
-  setHandler(
+  setSealedUpdateHandler(
     extendSignatureDeadlineUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -254,7 +270,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     if (s.status !== 'negotiation') return { code: 'wrong_stage', message: `The agreement is ${s.status.replace('_', ' ')}; it can no longer be cancelled`, problems: [] };
     return null;
   };
-  setHandler(
+  setSealedUpdateHandler(
     cancelAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {

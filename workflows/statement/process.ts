@@ -5,6 +5,7 @@ import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
 import type { Actor, StatementEventBody } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
+import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { ProcessLock } from '../lock.js';
 import type { MarketProcessState } from './market-messages.js';
 import { handingOverFailureType, type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
@@ -126,6 +127,7 @@ export class StatementProcess {
       async (...args: Args): Promise<Ret> => {
         const done = earlier();
         if (done) return done.result as Ret;
+        await verifySeal(args[0]);
         const result = await handler(...args);
         const id = currentUpdateInfo()?.id;
         if (id !== undefined) {
@@ -139,6 +141,7 @@ export class StatementProcess {
           if (earlier()) return;
           if (this.handingOver) throw ApplicationFailure.create({ type: handingOverFailureType, message: 'The statement is moving to its next run', nonRetryable: true });
           validator?.(...args);
+          requireSeal(args[0]);
         },
       },
     );

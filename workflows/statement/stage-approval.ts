@@ -1,5 +1,6 @@
 import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Actor } from '../../domain/events.js';
+import { requireBindingAuthority } from '../actor-boundary.js';
 import { waitForDeadline } from './deadlines.js';
 import {
   decideApprovalUpdate,
@@ -129,7 +130,12 @@ export function registerMarketHandlers(p: StatementProcess): void {
         marketOf(p).decisions[request.actor.orgId] = decision;
         return { ...p.ack(), textVersion: request.version };
       }),
-    { validator: validateDecision },
+    {
+      validator: (request) => {
+        validateDecision(request);
+        requireBindingAuthority(request.actor, 'approveStatement');
+      },
+    },
   );
 
   const validateProceed = (request: { actor: Actor }) => {
@@ -169,7 +175,12 @@ export function registerMarketHandlers(p: StatementProcess): void {
         marketOf(p).signatoryRequests.push(request.actor.orgId);
         return p.ack();
       }),
-    { validator: validateRequestToSign },
+    {
+      validator: (request) => {
+        validateRequestToSign(request);
+        requireBindingAuthority(request.actor, 'requestToSign');
+      },
+    },
   );
 
   const validateSignatory = (request: DecideSignatoryRequest) => {

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { contentHash } from '../../db/canonical-json.js';
+import { claimIdempotencyKey } from '../../db/idempotency.js';
+import { DomainError } from '../../domain/errors.js';
+import type { ServiceContext } from '../context.js';
+
+export const idempotencyKeyReused = { field: 'Idempotency-Key', rule: 'must not be reused for a different request' };
+
+/**
+ * An Idempotency-Key belongs to its caller's organisation and route: another organisation's key
+ * of the same spelling is another request. The first use records the hash of the request; a
+ * retry with the same request passes, the same key for a different request is a 422.
+ * Returns the Temporal update id the request is sent with, fixed for every retry.
+ */
+export async function scopedUpdateId(
+  ctx: Pick<ServiceContext, 'db'>,
+  scope: { organisationId: string; workflowId: string; operation: string },
+  idempotencyKey: string,
+  request: unknown,
+): Promise<string> {
+  const route = `${scope.workflowId}/${scope.operation}`;
+  const claim = await claimIdempotencyKey(ctx.db, { organisationId: scope.organisationId, route, key: idempotencyKey, requestHash: contentHash(request) });
+  if (claim === 'different') {
+    throw new DomainError('unprocessable', 'This Idempotency-Key was already used for a different request', [idempotencyKeyReused]);
+  }
+  const scoped = createHash('sha256').update(`${scope.organisationId}\n${route}\n${idempotencyKey}`).digest('hex').slice(0, 40);
+  return `${scope.operation}:${scoped}`;
+}

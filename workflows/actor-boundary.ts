@@ -1,0 +1,71 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ActorSealActivities } from '../activities/actor-seal.js';
+import { mayActBindingly, type BindingAct } from '../domain/authorization.js';
+import type { Actor } from '../domain/events.js';
+
+/**
+ * The workflows do not trust the actor an update names: anyone who reaches the Temporal
+ * frontend can send any arguments. The API seals every request (`activities/actor-seal.ts`);
+ * a validator refuses a request without a seal before it is accepted, and the handler has the
+ * seal checked (a local activity, where the key is) before it changes or records anything.
+ * Runs recorded before seals existed replay without the check (`patched`).
+ */
+const { verifyActorSeal } = proxyLocalActivities<ActorSealActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['forbidden'] },
+});
+
+export const sealedActorsPatch = 'sealed-actors';
+
+const untrusted = () =>
+  ApplicationFailure.create({ type: 'forbidden', message: 'The request was not sent by the API: its actor cannot be trusted', nonRetryable: true });
+
+/** For validators: a request without a seal never came from the API. */
+export function requireSeal(request: unknown): void {
+  if (typeof (request as { seal?: unknown } | null)?.seal !== 'string') throw untrusted();
+}
+
+/** For handlers, before anything changes: the seal must be the API's for this workflow, update and request. */
+export async function verifySeal(request: unknown): Promise<void> {
+  if (!patched(sealedActorsPatch)) return;
+  const update = currentUpdateInfo();
+  if (!update) throw untrusted();
+  try {
+    await verifyActorSeal({ workflowId: workflowInfo().workflowId, update: update.name, updateId: update.id, request: (request ?? {}) as Record<string, unknown> });
+  } catch (error) {
+    if (error instanceof ActivityFailure && (error.cause as { type?: string } | undefined)?.type === 'forbidden') throw untrusted();
+    throw error;
+  }
+}
+
+/** `setHandler` for an update whose request names an actor: the validator wants a seal, the handler has it checked first. */
+export function setSealedUpdateHandler<Ret, Args extends unknown[]>(
+  definition: UpdateDefinition<Ret, Args>,
+  handler: (...args: NoInfer<Args>) => Promise<Ret>,
+  options: { validator: (...args: NoInfer<Args>) => void },
+): void {
+  setHandler(
+    definition,
+    async (...args: Args): Promise<Ret> => {
+      await verifySeal(args[0]);
+      return handler(...args);
+    },
+    {
+      validator: (...args: Args) => {
+        options.validator(...args);
+        requireSeal(args[0]);
+      },
+    },
+  );
+}
+
+/**
+ * For validators of binding acts: the same rule as the API's (`mayActBindingly`), applied to the
+ * roles the API sealed into the actor. Only in validators, never in handlers, so runs recorded
+ * before roles were sealed replay as they ran.
+ */
+export function requireBindingAuthority(actor: Actor, act: BindingAct): void {
+  const decision = mayActBindingly(actor.roles, act);
+  if (!decision.allowed) throw ApplicationFailure.create({ type: 'forbidden', message: decision.reason, nonRetryable: true });
+}
