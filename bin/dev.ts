@@ -104,7 +104,7 @@ async function main() {
     temporal,
     mailer,
     secureCookies: cookieSecure(config),
-    extraRoutes: capture ? [devMailViewer(capture)] : [],
+    extraRoutes: capture && config.NODE_ENV !== 'production' ? [devMailViewer(capture, { nodeEnv: config.NODE_ENV })] : [],
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -118,7 +118,7 @@ async function main() {
   say('jointdemand is running.');
   say(`  Application      ${config.PUBLIC_URL}`);
   say(`  API reference    ${new URL('/api/docs', config.PUBLIC_URL)}`);
-  if (capture) say(`  Captured e-mail  ${new URL('/dev/mail', config.PUBLIC_URL)} (and printed here)`);
+  if (capture && config.NODE_ENV !== 'production') say(`  Captured e-mail  ${new URL('/dev/mail', config.PUBLIC_URL)} (this machine only; and printed here)`);
   if (temporalServer.uiUrl) say(`  Temporal UI      ${temporalServer.uiUrl}`);
   say('');
   say('Demo users (sign in with the e-mail address; the link arrives as captured mail):');

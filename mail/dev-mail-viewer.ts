@@ -1,12 +1,31 @@
 import { Router } from 'express';
+import { isDirectLoopbackRequest, isLoopbackHostname, parseHostHeader } from '../api/host-allow-list.js';
 import type { CaptureServer } from './capture-server.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const linkify = (s: string) => escapeHtml(s).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 
-/** /dev/mail: what the development SMTP capture received, newest first. Mounted only by the dev runner. */
-export function devMailViewer(capture: CaptureServer): Router {
+/**
+ * /dev/mail: what the development SMTP capture received, newest first, live sign-in links
+ * included. Mounted only by the dev runner, and only while its capture server runs; never with
+ * `NODE_ENV=production`. It answers only the developer's own machine: a request whose TCP peer is
+ * loopback, that no proxy forwarded (`X-Forwarded-For`, `Forwarded`), and whose `Host` is a
+ * loopback name, so neither another machine nor a DNS-rebinding page (its own name in `Host`) can
+ * read it. Anything else is 404, as if it did not exist.
+ */
+export function devMailViewer(capture: CaptureServer, options: { nodeEnv: string }): Router {
   const router = Router();
+  if (options.nodeEnv === 'production') return router;
+  router.use(['/dev/mail', '/dev/mail.json'], (req, res, next) => {
+    const host = parseHostHeader(req.headers.host ?? '');
+    if (!isDirectLoopbackRequest(req) || !host || !isLoopbackHostname(host.hostname)) {
+      res.status(404).type('text/plain').send('Not found');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    next();
+  });
   router.get('/dev/mail', (_req, res) => {
     const items = [...capture.messages]
       .reverse()
