@@ -46,6 +46,13 @@ describe('the demo data', () => {
     const needs = await confirmedNeedsOf(h.db, id, participants.map((p) => p.organisation_id));
     const buyers = [...new Set(needs.map((n) => n.buyer.orgId))];
     expect(buyers.length).toBe(3);
+    // The demo's own e-mails first, so the sign-in below reads its link, not one of them.
+    await until(
+      () => h.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute(),
+      (pending) => pending.length === 0,
+      60_000,
+      'the demo e-mails to go out',
+    );
     const versions: AuditedVersion[] = [];
     for (const email of ['buyer@oslo.example', 'staff@commission.example']) {
       const res = await (await signIn(h, email)).get(`/api/statements/${id}/aggregate`);
