@@ -51,6 +51,7 @@ export const routes: AppRoute[] = [
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
   { path: '/consultations/:statementId', page: lazy(() => import('./pages/public/ConsultationPage')), access: 'public' },
+  { path: '/account', page: lazy(() => import('./pages/account/AccountSecurityPage')), access: 'signedIn' },
 ];
 
 export const navigation: NavigationItem[] = [
@@ -63,6 +64,7 @@ export const navigation: NavigationItem[] = [
   // Only for visitors: a signed-in user already belongs to an organisation.
   { path: '/register', label: 'nav.register', public: true, show: () => false },
   { path: '/published', label: 'nav.published', public: true },
+  { path: '/account', label: 'nav.account' },
 ];
 
 /** Where "/" and signing in lead: suppliers to their start page, Commission staff to the pilots, buyers to their statements. */
