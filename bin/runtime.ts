@@ -18,7 +18,7 @@ export function startup(name: string): { config: Config; logger: Logger } {
 }
 
 export function openDb(config: Config): Db {
-  return createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  return createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE);
 }
 
 export function openMailer(config: Config): Mailer {

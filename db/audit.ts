@@ -1,16 +1,25 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from './canonical-json.js';
 import type { Db, DbOrTx, Tx } from './database.js';
+import { agreementChain } from '../domain/agreement-events.js';
+import { auditHmacKey, loadConfig } from '../platform/config.js';
 import type { AuditEventRow } from './schema.js';
 
 /**
- * The audit log is a hash chain per statement (chain = statement id) plus one `platform` chain.
- * Each row's hash covers its content and the previous row's hash, and the chain head is kept
- * in its own table, so a changed, inserted or removed row — including the newest — is detected.
+ * The audit log is a hash chain per statement (chain = statement id), per agreement and one
+ * `platform` chain. Each row's hash is SHA-256 over the previous row's hash, a newline and the
+ * RFC 8785 (JCS) canonical JSON of its content, so anyone with the rows can check the links with
+ * any JCS library. Each row also carries an HMAC of (chain, seq, hash) under AUDIT_HMAC_KEY, a
+ * key the database does not hold: database access alone cannot append a row that verifies, and
+ * the newest row's MAC signs the chain head. The head is kept in its own table, so a removed
+ * newest row shows; signed checkpoints pin verified (seq, hash) points, so a request re-hashes
+ * only what came after the latest one.
  */
 export const GENESIS_HASH = '0'.repeat(64);
 export const PLATFORM_CHAIN = 'platform';
+/** A request that verified at least this many new events leaves a checkpoint behind. */
+export const CHECKPOINT_EVERY = 64;
 
 export interface AuditEntry {
   chain: string;
@@ -23,8 +32,19 @@ export interface AuditEntry {
   at: Date;
 }
 
-function hashOf(prevHash: string, seq: number, e: AuditEntry): string {
-  const body = canonicalJson({
+let configuredKey: string | undefined;
+/** The API and the worker set it from their configuration; otherwise it is read from the environment once. */
+export function useAuditKey(key: string): void {
+  configuredKey = key;
+}
+function auditKey(): string {
+  configuredKey ??= auditHmacKey(loadConfig());
+  return configuredKey;
+}
+
+/** The object whose JCS form is hashed; exported so the export and its offline check state the same thing. */
+export function hashedBody(seq: number, e: AuditEntry): Record<string, unknown> {
+  return {
     chain: e.chain,
     seq,
     eventKey: e.eventKey,
@@ -34,8 +54,24 @@ function hashOf(prevHash: string, seq: number, e: AuditEntry): string {
     action: e.action,
     data: JSON.parse(JSON.stringify(e.data)),
     at: e.at.toISOString(),
-  });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  };
+}
+
+export function hashOf(prevHash: string, seq: number, e: AuditEntry): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(hashedBody(seq, e))).digest('hex');
+}
+
+export function eventMac(chain: string, seq: number, hash: string, key = auditKey()): string {
+  return createHmac('sha256', key).update(`audit-event\n${chain}\n${seq}\n${hash}`).digest('hex');
+}
+
+export function checkpointMac(chain: string, seq: number, hash: string, key = auditKey()): string {
+  return createHmac('sha256', key).update(`audit-checkpoint\n${chain}\n${seq}\n${hash}`).digest('hex');
+}
+
+function macMatches(expected: string, actual: string | null): boolean {
+  if (actual === null || actual.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
 }
 
 /** True if an event with this key was recorded already: the caller's work was done before. */
@@ -59,7 +95,7 @@ export async function appendAudit(trx: Tx, entry: AuditEntry): Promise<{ seq: nu
   // The row lock serialises appends to one chain without blocking other chains.
   const head = await trx
     .selectFrom('audit_chain_heads')
-    .selectAll()
+    .select(['seq', 'hash'])
     .where('chain', '=', entry.chain)
     .forUpdate()
     .executeTakeFirstOrThrow();
@@ -79,6 +115,7 @@ export async function appendAudit(trx: Tx, entry: AuditEntry): Promise<{ seq: nu
       at: entry.at,
       prev_hash: head.hash,
       hash,
+      mac: eventMac(entry.chain, seq, hash),
     })
     .execute();
   await trx.updateTable('audit_chain_heads').set({ seq, hash }).where('chain', '=', entry.chain).execute();
@@ -92,13 +129,29 @@ export interface ChainVerification {
   problem: { seq: number; issue: string } | null;
 }
 
-export async function verifyAuditChain(db: Db, chain: string): Promise<ChainVerification> {
-  const rows = await db.selectFrom('audit_events').selectAll().where('chain', '=', chain).orderBy('seq').execute();
-  const head = await db.selectFrom('audit_chain_heads').selectAll().where('chain', '=', chain).executeTakeFirst();
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1;
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** What a verification covered: the head it read, and from which signed checkpoint it re-hashed. */
+export interface VerifiedChain extends ChainVerification {
+  head: ChainHead;
+  /** The checkpoint the verification started from (seq 0: the genesis, a full verification). */
+  from: ChainHead;
+  /** Events re-hashed by this verification. */
+  checked: number;
+}
+
+type ChainRow = Pick<AuditEventRow, 'chain' | 'seq' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at' | 'prev_hash' | 'hash' | 'mac'>;
+const chainColumns = ['chain', 'seq', 'event_key', 'statement_id', 'actor_user_id', 'actor_org_id', 'action', 'data', 'at', 'prev_hash', 'hash', 'mac'] as const;
+
+/** Checks rows in seq order from a trusted (seq, hash); returns the first problem or the new trusted point. */
+function checkRows(rows: ChainRow[], from: ChainHead, unsignedUpto: number, key: string): { at: ChainHead } | { problem: { seq: number; issue: string } } {
+  let prev = from.hash;
+  let expectedSeq = from.seq + 1;
   for (const row of rows) {
-    const fail = (issue: string): ChainVerification => ({ valid: false, events: rows.length, problem: { seq: row.seq, issue } });
+    const fail = (issue: string) => ({ problem: { seq: row.seq, issue } });
     if (row.seq !== expectedSeq) return fail(`expected event ${expectedSeq} here: an event was removed`);
     if (row.prev_hash !== prev) return fail('the link to the previous event is broken');
     const recomputed = hashOf(prev, row.seq, {
@@ -108,23 +161,203 @@ export async function verifyAuditChain(db: Db, chain: string): Promise<ChainVeri
       actorUserId: row.actor_user_id,
       actorOrgId: row.actor_org_id,
       action: row.action,
-      data: row.data,
+      data: row.data as Record<string, unknown>,
       at: row.at,
     });
     if (recomputed !== row.hash) return fail('the event was altered after it was written');
+    if (row.seq > unsignedUpto && !macMatches(eventMac(row.chain, row.seq, row.hash, key), row.mac)) {
+      return fail('the event is not signed with the audit key: it was not written by the application');
+    }
     prev = row.hash;
     expectedSeq += 1;
   }
-  const headSeq = head?.seq ?? 0;
-  const headHash = head?.hash ?? GENESIS_HASH;
-  if (headSeq !== rows.length || headHash !== prev) {
-    return { valid: false, events: rows.length, problem: { seq: headSeq, issue: 'the newest events were removed or the chain head was changed' } };
+  return { at: { seq: expectedSeq - 1, hash: prev } };
+}
+
+const FULL_BATCH = 5000;
+
+/**
+ * Verifies a chain inside the caller's snapshot: from the latest checkpoint whose signature
+ * holds (or from the genesis when `full`, which then also checks every checkpoint), up to the
+ * head read in the same snapshot, so a concurrent append is either wholly in or wholly out.
+ * `expectEvents`: the chain's owner exists, so an empty chain means it was deleted.
+ */
+export async function verifyInSnapshot(trx: Tx, chain: string, options: { full?: boolean; expectEvents?: boolean } = {}): Promise<VerifiedChain> {
+  const key = auditKey();
+  const headRow = await trx.selectFrom('audit_chain_heads').select(['seq', 'hash', 'unsigned_upto']).where('chain', '=', chain).executeTakeFirst();
+  const head: ChainHead = headRow ? { seq: headRow.seq, hash: headRow.hash } : { seq: 0, hash: GENESIS_HASH };
+  const unsignedUpto = headRow?.unsigned_upto ?? 0;
+  const genesis: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  const result = (from: ChainHead, checked: number, problem: { seq: number; issue: string } | null): VerifiedChain => ({
+    valid: problem === null,
+    events: head.seq,
+    problem,
+    head,
+    from,
+    checked,
+  });
+
+  const checkpoints = await trx
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'hash', 'mac'])
+    .where('chain', '=', chain)
+    .orderBy('seq', 'desc')
+    .$if(!options.full, (q) => q.limit(1))
+    .execute();
+  for (const cp of checkpoints) {
+    if (!macMatches(checkpointMac(chain, cp.seq, cp.hash, key), cp.mac)) return result(genesis, 0, { seq: cp.seq, issue: 'a checkpoint is not signed with the audit key: it was forged' });
+    if (cp.seq > head.seq) return result(genesis, 0, { seq: cp.seq, issue: 'events below a verified checkpoint were removed (the chain was cut back or deleted)' });
   }
-  return { valid: true, events: rows.length, problem: null };
+  if (options.expectEvents && head.seq === 0) {
+    return result(genesis, 0, { seq: 0, issue: 'the chain has no events although its statement exists: it was deleted' });
+  }
+
+  let from = genesis;
+  const latest = options.full ? undefined : checkpoints[0];
+  if (latest) {
+    // The checkpoint's own row must still be the one that was verified: a rewrite of the chain
+    // below it that also re-linked the rows above would change this hash.
+    const pinned = await trx.selectFrom('audit_events').select(['hash']).where('chain', '=', chain).where('seq', '=', latest.seq).executeTakeFirst();
+    if (pinned?.hash !== latest.hash) return result(genesis, 0, { seq: latest.seq, issue: 'the event at a verified checkpoint was removed or altered' });
+    from = { seq: latest.seq, hash: latest.hash };
+  }
+
+  let at = from;
+  let checked = 0;
+  const pins = new Map(checkpoints.map((c) => [c.seq, c.hash]));
+  for (;;) {
+    const rows = await trx
+      .selectFrom('audit_events')
+      .select(chainColumns)
+      .where('chain', '=', chain)
+      .where('seq', '>', at.seq)
+      .orderBy('seq')
+      .limit(FULL_BATCH)
+      .execute();
+    if (rows.length === 0) break;
+    const outcome = checkRows(rows, at, unsignedUpto, key);
+    if ('problem' in outcome) return result(from, checked, outcome.problem);
+    for (const row of rows) {
+      const pinnedHash = pins.get(row.seq);
+      if (pinnedHash !== undefined && pinnedHash !== row.hash) return result(from, checked, { seq: row.seq, issue: 'the event differs from the one a signed checkpoint verified' });
+    }
+    checked += rows.length;
+    at = outcome.at;
+    if (rows.length < FULL_BATCH) break;
+  }
+  if (at.seq !== head.seq || at.hash !== head.hash) {
+    return result(from, checked, { seq: head.seq, issue: at.seq > head.seq ? 'events beyond the chain head: the head was moved back' : 'the newest events were removed or the chain head was changed' });
+  }
+  return result(from, checked, null);
+}
+
+/** One snapshot for everything a reader sees: rows, head and verification agree with each other. */
+export function inSnapshot<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
+}
+
+/**
+ * Records a checkpoint for a head a verification just found valid. Written after the read-only
+ * snapshot; signed, so a forged one is refused by the next verification; idempotent.
+ */
+export async function recordCheckpoint(db: DbOrTx, chain: string, at: ChainHead): Promise<void> {
+  if (at.seq === 0) return;
+  await db
+    .insertInto('audit_checkpoints')
+    .values({ chain, seq: at.seq, hash: at.hash, mac: checkpointMac(chain, at.seq, at.hash) })
+    .onConflict((oc) => oc.columns(['chain', 'seq']).doNothing())
+    .execute();
+}
+
+/** Leaves a checkpoint when a verification re-hashed enough events to make the next one cheaper. */
+export async function checkpointIfWorthwhile(db: Db, chain: string, v: VerifiedChain): Promise<void> {
+  if (v.valid && v.checked >= CHECKPOINT_EVERY) await recordCheckpoint(db, chain, v.head);
+}
+
+/** The whole chain, verified from the genesis in one snapshot, every checkpoint included. */
+export async function verifyAuditChain(db: Db, chain: string, options: { expectEvents?: boolean } = {}): Promise<VerifiedChain> {
+  return inSnapshot(db, (trx) => verifyInSnapshot(trx, chain, { full: true, ...options }));
+}
+
+export interface AuditPageOptions {
+  order: 'asc' | 'desc';
+  /** Exclusive: events after it (asc) or before it (desc). */
+  cursor?: number | undefined;
+  limit: number;
+}
+
+export interface AuditPage {
+  rows: AuditEventRow[];
+  verification: VerifiedChain;
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: number | null;
+}
+
+/** Reads one page of a chain and verifies it incrementally, all in one snapshot. */
+export async function readAuditPage(db: Db, chain: string, page: AuditPageOptions, options: { expectEvents?: boolean } = {}): Promise<AuditPage> {
+  const result = await inSnapshot(db, async (trx) => {
+    const verification = await verifyInSnapshot(trx, chain, options);
+    const rows = await pageRows(trx, chain, page, verification.head.seq);
+    return { verification, ...rows };
+  });
+  await checkpointIfWorthwhile(db, chain, result.verification);
+  return result;
+}
+
+async function pageRows(trx: Tx, chain: string, page: AuditPageOptions, headSeq: number): Promise<{ rows: AuditEventRow[]; nextCursor: number | null }> {
+  let q = trx.selectFrom('audit_events').selectAll().where('chain', '=', chain).where('seq', '<=', headSeq);
+  if (page.cursor !== undefined) q = q.where('seq', page.order === 'asc' ? '>' : '<', page.cursor);
+  const rows = await q.orderBy('seq', page.order).limit(page.limit + 1).execute();
+  const more = rows.length > page.limit;
+  const shown = more ? rows.slice(0, page.limit) : rows;
+  return { rows: shown, nextCursor: more ? shown.at(-1)!.seq : null };
+}
+
+/** Every row of a chain up to `headSeq`, oldest first, in batches (for exports, inside a snapshot). */
+export async function* chainRows(trx: Tx, chain: string, headSeq: number): AsyncGenerator<AuditEventRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await trx.selectFrom('audit_events').selectAll().where('chain', '=', chain).where('seq', '>', after).where('seq', '<=', headSeq).orderBy('seq').limit(FULL_BATCH).execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows.at(-1)!.seq;
+  }
 }
 
 export async function listAuditEvents(db: DbOrTx, chain: string, limit = 500): Promise<AuditEventRow[]> {
   return db.selectFrom('audit_events').selectAll().where('chain', '=', chain).orderBy('seq').limit(limit).execute();
+}
+
+/** Every chain the database knows of: by head, by event or by checkpoint (one of them may be all that is left). */
+export async function listAuditChains(db: DbOrTx): Promise<string[]> {
+  const { rows } = await sql<{ chain: string }>`
+    select chain from audit_chain_heads
+    union select distinct chain from audit_events
+    union select distinct chain from audit_checkpoints
+    order by chain`.execute(db);
+  return rows.map((r) => r.chain);
+}
+
+/** Statements and agreements whose chain must exist (every one records its creation). */
+export async function listChainOwners(db: DbOrTx): Promise<{ statements: string[]; agreements: string[] }> {
+  const statements = await db.selectFrom('statements').select('id').execute();
+  const agreements = await db.selectFrom('agreements').select('statement_id').execute();
+  return { statements: statements.map((s) => s.id), agreements: agreements.map((a) => a.statement_id) };
+}
+
+export async function recordAuditAlerts(db: DbOrTx, runId: string, alerts: { chain: string; seq: number; issue: string }[]): Promise<number> {
+  if (alerts.length === 0) return 0;
+  const inserted = await db
+    .insertInto('audit_alerts')
+    .values(alerts.map((a) => ({ run_id: runId, chain: a.chain, seq: a.seq, issue: a.issue })))
+    .onConflict((oc) => oc.columns(['run_id', 'chain']).doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
+}
+
+export async function listAuditAlerts(db: DbOrTx, limit = 100): Promise<{ id: string; raised_at: Date; run_id: string; chain: string; seq: number; issue: string }[]> {
+  return db.selectFrom('audit_alerts').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
 export async function recordSecurityEvent(
@@ -162,4 +395,46 @@ export async function findCreatedDetailsHash(db: DbOrTx, statementId: string): P
     .where('action', '=', 'statement_created')
     .executeTakeFirst();
   return row?.hash;
+}
+
+export interface AuditVerificationReport {
+  chains: number;
+  events: number;
+  checkpoints: number;
+  problems: { chain: string; seq: number; issue: string }[];
+}
+
+/**
+ * Every chain in full, from the genesis, each in its own snapshot, with every checkpoint, and
+ * every statement and agreement must still have its chain: what `npm run audit:verify` and the
+ * nightly run report. A chain appended to meanwhile is verified up to the head it read.
+ */
+export async function verifyAllChains(db: Db, onChain?: (chain: string, v: VerifiedChain) => void): Promise<AuditVerificationReport> {
+  const report: AuditVerificationReport = { chains: 0, events: 0, checkpoints: 0, problems: [] };
+  const owners = await listChainOwners(db);
+  const chains = new Set(await listAuditChains(db));
+  const expected = new Set([...owners.statements, ...owners.agreements.map(agreementChain)]);
+  for (const chain of new Set([...chains, ...expected])) {
+    const v = await verifyAuditChain(db, chain, { expectEvents: expected.has(chain) });
+    report.chains += 1;
+    report.events += v.head.seq;
+    if (v.problem) report.problems.push({ chain, ...v.problem });
+    onChain?.(chain, v);
+    // A fully verified head is a checkpoint the next request can start from.
+    if (v.valid) await recordCheckpoint(db, chain, v.head);
+  }
+  const { rows } = await sql<{ n: string }>`select count(*) as n from audit_checkpoints`.execute(db);
+  report.checkpoints = Number(rows[0]!.n);
+  return report;
+}
+
+/** Who is told of a broken chain: the operators' organisations' users and every administrator. */
+export async function auditAlertRecipients(db: DbOrTx): Promise<{ id: string; email: string }[]> {
+  return db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select(['users.id', 'users.email'])
+    .where((eb) => eb.or([eb('organisations.kind', '=', 'operator'), eb('users.is_admin', '=', true)]))
+    .orderBy('users.id')
+    .execute();
 }

@@ -14,9 +14,15 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 // DATE stays a calendar date (YYYY-MM-DD), not a midnight in some time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-export function createDb(connectionString: string, max = 10): Db {
+/**
+ * `role`: the role every session acts as (`SET ROLE` at connect, e.g. `jointdemand_app`, which
+ * may only append to the audit tables); `none` or absent keeps the connecting user's own rights
+ * (migrations, tests setting a scene, tools).
+ */
+export function createDb(connectionString: string, max = 10, role?: string): Db {
+  const options = role && role !== 'none' ? `-c role=${role}` : undefined;
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }),
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max, ...(options ? { options } : {}) }) }),
   });
 }
 

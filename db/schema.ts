@@ -119,12 +119,33 @@ export interface AuditEventsTable {
   at: Timestamp;
   prev_hash: string;
   hash: string;
+  /** HMAC of (chain, seq, hash) under AUDIT_HMAC_KEY; null on events written before it existed. */
+  mac: string | null;
 }
 
 export interface AuditChainHeadsTable {
   chain: string;
   seq: number;
   hash: string;
+  /** Events up to this seq predate MACs (set by the audit-trail migration, never by the app). */
+  unsigned_upto: ColumnType<number, number | undefined, never>;
+}
+
+export interface AuditCheckpointsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+  mac: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditAlertsTable {
+  id: Generated<string>;
+  raised_at: CreatedAt;
+  run_id: string;
+  chain: string;
+  seq: number;
+  issue: string;
 }
 
 export interface SecurityEventsTable {
@@ -460,6 +481,8 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_alerts: AuditAlertsTable;
   security_events: SecurityEventsTable;
   cpv_codes: CpvCodesTable;
   unit_codes: UnitCodesTable;

@@ -17,6 +17,17 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
     .default('postgres://postgres@127.0.0.1:5432/jointdemand'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * The role the API and the worker act as (`SET ROLE` at connect; created by the audit-trail
+   * migration): it owns nothing and may only append to the audit tables. `none` keeps the
+   * connecting user's own rights (for a DATABASE_URL that already logs in as a restricted role).
+   */
+  DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL role name').default('jointdemand_app'),
+  /**
+   * Signs audit events, chain heads and checkpoints (HMAC-SHA256). Kept out of the database, so
+   * database access alone cannot forge an audit event. Required in production; back it up.
+   */
+  AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^\s:]+:\d+$/, 'must be host:port')
@@ -106,7 +117,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.AUDIT_HMAC_KEY === undefined) {
+    throw new ConfigError(['AUDIT_HMAC_KEY: required in production (at least 32 random characters, kept out of the database)']);
+  }
   return parsed.data;
+}
+
+/** Outside production a fixed development key, so `npm start` and the tests need no setup. */
+export const DEV_AUDIT_HMAC_KEY = 'jointdemand-development-audit-key-not-for-production';
+
+export function auditHmacKey(config: Pick<Config, 'NODE_ENV' | 'AUDIT_HMAC_KEY'>): string {
+  if (config.AUDIT_HMAC_KEY) return config.AUDIT_HMAC_KEY;
+  if (config.NODE_ENV === 'production') throw new ConfigError(['AUDIT_HMAC_KEY: required in production']);
+  return DEV_AUDIT_HMAC_KEY;
 }
 
 /** Cookies are Secure whenever the public URL is https, unless explicitly overridden. */

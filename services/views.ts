@@ -99,28 +99,8 @@ export const liveStateSchema = z
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
 export type LiveStateView = z.infer<typeof liveStateSchema>;
 
-export const auditEventViewSchema = z
-  .object({
-    seq: z.int(),
-    action: z.string(),
-    actorUserId: z.string().nullable(),
-    actorOrgId: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'As recorded, except that a buyer’s free-text `reason` is null for anyone but the lead buyer and that buyer; `hash` covers what was recorded' }),
-    at: z.string(),
-    hash: z.string(),
-  })
-  .meta({ id: 'AuditEvent' });
-
-export const auditLogSchema = z
-  .object({
-    events: z.array(auditEventViewSchema),
-    verification: z.object({
-      valid: z.boolean(),
-      events: z.int(),
-      problem: z.object({ seq: z.int(), issue: z.string() }).nullable(),
-    }),
-  })
-  .meta({ id: 'AuditLog' });
+// The audit answers live with the audit use cases.
+export { auditEventViewSchema, auditLogSchema } from './audit/audit-views.js';
 
 export const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 

@@ -138,7 +138,7 @@ describe('a joint statement from draft to cancellation, over HTTP on the real se
   });
 
   it('keeps an audit trail whose hash chain verifies, and detects tampering', async () => {
-    const log = await leadSession.get(`/api/statements/${statementId}/audit`);
+    const log = await leadSession.get(`/api/statements/${statementId}/audit?order=asc`);
     expect(log.status).toBe(200);
     expect(log.body.events.map((e: any) => e.action)).toEqual([
       'statement_created',

@@ -15,7 +15,9 @@ import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-ag
 import { agreementVersionViewSchema, agreementViewSchema } from '../../services/agreement/agreement-views.js';
 import type { ServiceContext } from '../../services/context.js';
 import { durationSchema } from '../../domain/statement.js';
-import { auditLogSchema } from '../../services/views.js';
+import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views.js';
+import { exportAgreementAudit } from '../../services/audit/export-agreement-audit.js';
+import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
@@ -219,11 +221,29 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: `${base}/audit`,
-    summary: 'The agreement’s audit log, with the verification of its hash chain',
+    summary: 'The agreement’s audit log, a page at a time (newest first by default), with the verification of its hash chain from the same snapshot',
     tags,
     access: 'user',
     params: statementParams,
+    query: auditPageQuery,
     responses: { 200: { description: 'Audit log', schema: auditLogSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getAgreementAudit(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, query, req }) => ({ status: 200, body: await getAgreementAudit(ctx, principal, params.statementId, query, requestMeta(req)) }),
   });
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    api.add({
+      method: 'get',
+      path: `${base}/audit.${format}`,
+      summary: `The agreement’s whole audit trail as ${format === 'csv' ? 'CSV' : 'JSON Lines'}, with the head it was verified up to`,
+      description: auditExportDescription,
+      tags,
+      access: 'user',
+      params: statementParams,
+      responses: { 200: { description: 'The audit trail', schema: z.string(), contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' } },
+      handler: async ({ principal, params, req, res }) => {
+        const file = await exportAgreementAudit(ctx, principal, params.statementId, format, requestMeta(req));
+        sendAuditExport(res, file);
+      },
+    });
+  }
 }

@@ -12,7 +12,10 @@ import { getStatement } from '../../services/statements/get-statement.js';
 import { inviteBuyers } from '../../services/statements/invite-buyers.js';
 import { listStatements } from '../../services/statements/list-statements.js';
 import { openNeedsAssessment } from '../../services/statements/open-needs-assessment.js';
-import { auditLogSchema, liveStateSchema, statementSummarySchema, statementViewSchema } from '../../services/views.js';
+import { liveStateSchema, statementSummarySchema, statementViewSchema } from '../../services/views.js';
+import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
+import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views.js';
+import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
 import type { ApiRoutes } from '../route.js';
 import type { Request } from 'express';
 
@@ -187,14 +190,34 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/statements/:statementId/audit',
-    summary: 'The statement’s audit log and the verification of its hash chain',
+    summary: 'The statement’s audit log, a page at a time, and the verification of its hash chain',
+    description:
+      'Newest first by default; follow `page.nextCursor` with `cursor` for older events. The page, the verification and `head` come from one snapshot: `head` is what the verification covers.',
     tags,
     access: 'user',
     params: statementParams,
+    query: auditPageQuery,
     responses: { 200: { description: 'Audit log', schema: auditLogSchema } },
-    handler: async ({ principal, params, req }) => ({
+    handler: async ({ principal, params, query, req }) => ({
       status: 200,
-      body: await getAuditLog(ctx, principal, params.statementId, requestMeta(req)),
+      body: await getAuditLog(ctx, principal, params.statementId, query, requestMeta(req)),
     }),
   });
+
+  for (const format of ['jsonl', 'csv'] as const) {
+    api.add({
+      method: 'get',
+      path: `/api/statements/:statementId/audit.${format}`,
+      summary: `The statement’s whole audit trail as ${format === 'csv' ? 'CSV' : 'JSON Lines'}, with the head it was verified up to`,
+      description: auditExportDescription,
+      tags,
+      access: 'user',
+      params: statementParams,
+      responses: { 200: { description: 'The audit trail', schema: z.string(), contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' } },
+      handler: async ({ principal, params, req, res }) => {
+        const file = await exportStatementAudit(ctx, principal, params.statementId, format, requestMeta(req));
+        sendAuditExport(res, file);
+      },
+    });
+  }
 }

@@ -7,6 +7,7 @@ import * as pilotTracking from './2026_12_01_0800_pilot_tracking.js';
 import * as agreements from './2026_12_01_1300_agreements.js';
 import * as market from './2026_12_01_1400_market.js';
 import * as disclosure from './2026_12_03_0900_disclosure.js';
+import * as auditTrail from './2026_12_03_1500_audit_trail.js';
 import * as sessionsTokens from './2026_12_03_1510_sessions_tokens.js';
 import * as idempotencyScope from './2026_12_03_1520_idempotency_scope.js';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1300_agreements': agreements,
   '2026_12_01_1400_market': market,
   '2026_12_03_0900_disclosure': disclosure,
+  '2026_12_03_1500_audit_trail': auditTrail,
   '2026_12_03_1510_sessions_tokens': sessionsTokens,
   '2026_12_03_1520_idempotency_scope': idempotencyScope,
 };

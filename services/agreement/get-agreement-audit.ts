@@ -1,17 +1,13 @@
-import { listAuditEvents, verifyAuditChain } from '../../db/audit.js';
+import { readAuditPage } from '../../db/audit.js';
 import { agreementChain } from '../../domain/agreement-events.js';
 import { auditDataFor, type Principal } from '../../domain/authorization.js';
+import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-views.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 
-/** The agreement's own audit chain, verified, for its parties and oversight; a buyer's reason is the lead's and its own. */
-export async function getAgreementAudit(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
+/** One page of the agreement's own audit chain, verified in the same snapshot, for its parties and oversight; a buyer's reason is the lead's and its own. */
+export async function getAgreementAudit(ctx: ServiceContext, principal: Principal, statementId: string, query: AuditPageQuery, meta: RequestMeta): Promise<AuditLogView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'viewAudit', meta);
-  const chain = agreementChain(statementId);
-  const [events, verification] = await Promise.all([listAuditEvents(ctx.db, chain, 10_000), verifyAuditChain(ctx.db, chain)]);
-  return {
-    events: events.map((e) => ({ seq: e.seq, action: e.action, actorUserId: e.actor_user_id, actorOrgId: e.actor_org_id, data: auditDataFor(principal, facts.statement, e.action, e.data as Record<string, unknown>), at: iso(e.at)!, hash: e.hash })),
-    verification,
-  };
+  const page = await readAuditPage(ctx.db, agreementChain(statementId), query, { expectEvents: facts.exists });
+  return toAuditLogView(page, query, (e) => auditDataFor(principal, facts.statement, e.action, e.data as Record<string, unknown>));
 }

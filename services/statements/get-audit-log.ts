@@ -1,23 +1,17 @@
-import { listAuditEvents, verifyAuditChain } from '../../db/audit.js';
+import { readAuditPage } from '../../db/audit.js';
 import { auditDataFor, type Principal } from '../../domain/authorization.js';
+import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-views.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
 import { authorizeStatement } from './authorize-statement.js';
 
-/** The statement's audit chain, verified; a buyer's free-text reason is withheld from all but the lead (the hashes are over what was recorded). */
-export async function getAuditLog(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
+/**
+ * One page of the statement's audit chain with its verification, both from one snapshot, so an
+ * append committing meanwhile is never mistaken for a removed event. The verification re-hashes
+ * only what came after the latest signed checkpoint. A buyer's free-text reason is withheld from
+ * all but the lead (the hashes are over what was recorded).
+ */
+export async function getAuditLog(ctx: ServiceContext, principal: Principal, statementId: string, query: AuditPageQuery, meta: RequestMeta): Promise<AuditLogView> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewAudit', meta);
-  const [events, verification] = await Promise.all([listAuditEvents(ctx.db, statementId, 10_000), verifyAuditChain(ctx.db, statementId)]);
-  return {
-    events: events.map((e) => ({
-      seq: e.seq,
-      action: e.action,
-      actorUserId: e.actor_user_id,
-      actorOrgId: e.actor_org_id,
-      data: auditDataFor(principal, facts, e.action, e.data as Record<string, unknown>),
-      at: iso(e.at)!,
-      hash: e.hash,
-    })),
-    verification,
-  };
+  const page = await readAuditPage(ctx.db, statementId, query, { expectEvents: true });
+  return toAuditLogView(page, query, (e) => auditDataFor(principal, facts, e.action, e.data as Record<string, unknown>));
 }

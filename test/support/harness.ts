@@ -62,7 +62,10 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
     TEMPORAL_TASK_QUEUE: taskQueue,
     SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
   });
+  // The API and the worker run as the application role, as in production; `h.db` keeps the
+  // owner's rights so a test can set a scene (or tamper) the application itself could not.
   const db = createDb(databaseUrl, 5);
+  const appDb = createDb(databaseUrl, 5, config.DATABASE_ROLE);
   const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
   const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '30s' });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -76,15 +79,15 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   config = { ...config, PUBLIC_URL: baseUrl };
-  const ctx: ServiceContext = { db, temporal, config, logger };
-  const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: options.mailSendingRateLimit ?? 1000, checkResponses: true });
+  const ctx: ServiceContext = { db: appDb, temporal, config, logger };
+  const { app } = createApp({ ctx, db: appDb, temporal, mailer, secureCookies: false, signInRateLimit: options.mailSendingRateLimit ?? 1000, checkResponses: true });
   holder.handler = app as never;
 
   let worker: { worker: Worker; run: Promise<void>; close: () => Promise<void> } | undefined;
   const startWorker = async () => {
     if (worker) return;
     const created = await createWorker({
-      db,
+      db: appDb,
       mailer,
       publicUrl: baseUrl,
       address: temporalAddress,
@@ -123,6 +126,7 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
       mailer.close();
       await mail.close();
       await db.destroy();
+      await appDb.destroy();
     },
   };
 }
