@@ -3,6 +3,7 @@ import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createActorSealActivities } from './actor-seal.js';
 import { createAggregationActivities } from './aggregation-activities.js';
+import { createAuditActivities } from './audit-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createDigestActivities } from './digest-activities.js';
 import { createMailActivities } from './mail-activities.js';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAggregationActivities({ db: deps.db, solver: deps.solver }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createAuditActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createActorSealActivities({ actorKey: deps.actorKey }),
     ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl, solver: deps.solver }),
   };

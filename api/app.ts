@@ -14,6 +14,7 @@ import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { agreementRoutes } from './routes/agreement-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   userAdminRoutes(api, ctx);
   consultationRoutes(api, ctx);
   publicationRoutes(api, ctx);
+  auditRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

@@ -12,6 +12,7 @@ import { connectTemporalClient } from '../platform/temporal.js';
 import { findOrBuildTemporalCli, TemporalCliMissing } from '../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.js';
 import { createWorker } from '../platform/worker.js';
+import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
 import { startup } from './runtime.js';
@@ -46,7 +47,7 @@ async function main() {
 
   say(`Migrating the database ${new URL(config.DATABASE_URL).pathname.slice(1)}...`);
   await migrateToLatest(config.DATABASE_URL);
-  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE);
   stops.push(() => db.destroy());
   if (!(await isCpvListLoaded(db))) {
     const dataDir = locateReferenceData();
@@ -97,6 +98,7 @@ async function main() {
   const temporal = await connectTemporalClient(config);
   stops.push(() => temporal.connection.close());
   await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  await ensureAuditSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   const ctx = { db, temporal, config, logger };
   const { app } = createApp({
     ctx,

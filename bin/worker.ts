@@ -1,3 +1,4 @@
+import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { createWorker } from '../platform/worker.js';
@@ -18,6 +19,7 @@ const { worker, connection } = await createWorker({
 // The weekly digest for Commission staff: created once, updated by every later start.
 const client = await connectTemporalClient(config);
 await ensureDigestSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+await ensureAuditSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
 await client.connection.close();
 const running = worker.run();
 const release = async () => {

@@ -4,3 +4,4 @@ export { deliverMailWorkflow } from './delivery/deliver-mail-workflow.js';
 export { jointAgreementWorkflow } from './agreement/workflow.js';
 export { weeklyDigestWorkflow } from './digest/digest-workflow.js';
 export { supplierFanoutWorkflow } from './publication/supplier-fanout-workflow.js';
+export { nightlyAuditWorkflow } from './audit/nightly-audit-workflow.js';
