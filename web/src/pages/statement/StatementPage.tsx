@@ -162,6 +162,12 @@ export default function StatementPage() {
             <ParticipantsTable participants={statement.participants} myOrganisationId={me.organisation.id} />
           </section>
 
+          {actions.isLead || me.organisation.kind === 'commission' || me.user.isAdmin ? (
+            <p>
+              <Link to={`/statements/${statement.id}/audit`}>{t('audit.link')}</Link>
+            </p>
+          ) : null}
+
           <section aria-labelledby="subject-heading" className="section">
             <h2 id="subject-heading">{t('statement.subject')}</h2>
             <p className="prose">{statement.description}</p>
