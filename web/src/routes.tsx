@@ -54,6 +54,7 @@ export const routes: AppRoute[] = [
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
   { path: '/consultations/:statementId', page: lazy(() => import('./pages/public/ConsultationPage')), access: 'public' },
   { path: '/account', page: lazy(() => import('./pages/account/AccountSecurityPage')), access: 'signedIn' },
+  { path: '/admin/users', page: lazy(() => import('./pages/account/AdminUsersPage')), access: 'signedIn' },
 ];
 
 export const navigation: NavigationItem[] = [
@@ -67,6 +68,7 @@ export const navigation: NavigationItem[] = [
   { path: '/register', label: 'nav.register', public: true, show: () => false },
   { path: '/published', label: 'nav.published', public: true },
   { path: '/account', label: 'nav.account' },
+  { path: '/admin/users', label: 'nav.adminUsers', show: (me) => me.user.isAdmin },
 ];
 
 /** Where "/" and signing in lead: suppliers to their start page, Commission staff to the pilots, buyers to their statements. */
