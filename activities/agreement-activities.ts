@@ -18,7 +18,9 @@ import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db
 import type { OutgoingMessage } from '../db/outbox.js';
 import { findStatement } from '../db/statements.js';
 import { signatoryRole } from '../domain/agreement-authorization.js';
+import { resolveEventTexts } from '../db/free-texts.js';
 import { agreementChain, type AgreementEvent } from '../domain/agreement-events.js';
+import type { WithTextRefs } from '../domain/events.js';
 import { composeForEach, formatDateTime, statementLink, type Recipient } from '../mail/compose.js';
 import { renderAgreement, type AgreementVersionContent } from '../services/agreement/agreement-document.js';
 
@@ -199,8 +201,8 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
   }
 
   return {
-    async recordAgreementEvent(event: AgreementEvent): Promise<RecordResult> {
-      return recordEventOnce(db, agreementChain(event.statementId), event, apply);
+    async recordAgreementEvent(event: WithTextRefs<AgreementEvent>): Promise<RecordResult> {
+      return recordEventOnce(db, agreementChain(event.statementId), await resolveEventTexts<AgreementEvent>(db, event), apply);
     },
   };
 }

@@ -14,7 +14,8 @@ import {
   setStatementStage,
   updateStatementDetails,
 } from '../db/statements.js';
-import type { StatementEvent } from '../domain/events.js';
+import { resolveEventTexts } from '../db/free-texts.js';
+import type { StatementEvent, WithTextRefs } from '../domain/events.js';
 import type { ParticipantStatus } from '../domain/stages.js';
 import { latestSnapshot } from '../db/aggregation.js';
 import type { Aggregate } from '../domain/aggregation.js';
@@ -263,8 +264,8 @@ export function createStatementActivities(deps: StatementActivityDeps) {
   }
 
   return {
-    async recordStatementEvent(event: StatementEvent): Promise<RecordResult> {
-      return recordEventOnce(db, event.statementId, event, apply);
+    async recordStatementEvent(event: WithTextRefs<StatementEvent>): Promise<RecordResult> {
+      return recordEventOnce(db, event.statementId, await resolveEventTexts<StatementEvent>(db, event), apply);
     },
   };
 }

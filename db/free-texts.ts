@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
-import type { FreeTextRef } from '../domain/events.js';
+import type { FreeTextRef, WithTextRefs } from '../domain/events.js';
 import type { DbOrTx } from './database.js';
 
 export interface FreeTextInput {
@@ -30,6 +30,13 @@ export async function storeFreeText(db: DbOrTx, input: FreeTextInput): Promise<F
     values (${id}, ${input.statementId}, ${input.organisationId}, ${input.purpose}, ${input.text}, ${hash})
     on conflict (id) do nothing`.execute(db);
   return { textId: id, textHash: hash };
+}
+
+/** The event with each free-text reference replaced by its text (what the audit and read models record). */
+export async function resolveEventTexts<E>(db: DbOrTx, event: WithTextRefs<E>): Promise<E> {
+  const reason = (event as { reason?: unknown }).reason;
+  if (reason === null || typeof reason !== 'object') return event as E;
+  return { ...event, reason: await resolveFreeText(db, reason as FreeTextRef) } as E;
 }
 
 /** The text a reference stands for, checked against its hash; a plain string (older histories) is the text itself. */

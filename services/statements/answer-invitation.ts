@@ -4,6 +4,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import { keepFreeText } from './free-text.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function answerInvitation(
@@ -18,7 +19,7 @@ export async function answerInvitation(
     ctx,
     statementId,
     answerInvitationUpdate,
-    { actor: actorOf(principal, facts), accept: answer.accept, ...(answer.reason ? { reason: answer.reason } : {}) },
+    { actor: actorOf(principal, facts), accept: answer.accept, ...(answer.reason ? { reason: await keepFreeText(ctx, statementId, principal, 'invitation_declined', answer.reason) } : {}) },
     meta.idempotencyKey,
   );
   return statementViewFor(ctx, statementId, principal);

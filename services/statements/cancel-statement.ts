@@ -5,6 +5,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from '../views.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import { keepFreeText } from './free-text.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function cancelStatement(
@@ -19,6 +20,6 @@ export async function cancelStatement(
     // The process has ended; answer from the read model instead of asking a finished workflow.
     throw new DomainError('wrong_stage', `A statement in ${facts.stage} cannot be cancelled`);
   }
-  await updateStatementProcess(ctx, statementId, cancelStatementUpdate, { actor: actorOf(principal, facts), reason }, meta.idempotencyKey);
+  await updateStatementProcess(ctx, statementId, cancelStatementUpdate, { actor: actorOf(principal, facts), reason: await keepFreeText(ctx, statementId, principal, 'statement_cancelled', reason) }, meta.idempotencyKey);
   return statementViewFor(ctx, statementId, principal);
 }

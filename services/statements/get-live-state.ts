@@ -1,3 +1,4 @@
+import { resolveFreeText } from '../../db/free-texts.js';
 import { decide, type Principal } from '../../domain/authorization.js';
 import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -29,6 +30,7 @@ export async function getLiveState(ctx: ServiceContext, principal: Principal, st
     round: state.round,
     aggregate: seesAggregate ? state.aggregate : null,
     aggregationBlocked: seesAggregate ? state.aggregationBlocked : null,
-    cancelReason: state.cancelReason,
+    // The workflow holds the reason's id and hash; the text is in PostgreSQL.
+    cancelReason: await resolveFreeText(ctx.db, state.cancelReason),
   };
 }

@@ -1,6 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AgreementPartyStatus, AgreementStatus } from '../../domain/agreement-process.js';
-import type { Actor } from '../../domain/events.js';
+import type { Actor, FreeText } from '../../domain/events.js';
 
 /**
  * Messages of the agreement workflow: one workflow per statement, id `agreement-<statementId>`,
@@ -58,7 +58,8 @@ export interface InviteToAgreementRequest {
 export interface RespondToAgreementRequest {
   actor: Actor;
   accept: boolean;
-  reason: string | null;
+  /** Id and hash of the reason kept in PostgreSQL (the text itself in older runs). */
+  reason: FreeText | null;
 }
 
 export interface ProposeAgreementVersionRequest {
@@ -77,7 +78,7 @@ export interface SignAgreementRequest {
 
 export interface WithdrawFromAgreementRequest {
   actor: Actor;
-  reason: string;
+  reason: FreeText;
 }
 
 export interface ExtendSignatureDeadlineRequest {
@@ -87,7 +88,7 @@ export interface ExtendSignatureDeadlineRequest {
 
 export interface CancelAgreementRequest {
   actor: Actor;
-  reason: string;
+  reason: FreeText;
 }
 
 export const startAgreementUpdate = defineUpdate<AgreementAck, [StartAgreementRequest]>('startAgreement');

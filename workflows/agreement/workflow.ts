@@ -28,7 +28,7 @@ import {
 } from '../../domain/agreement-process.js';
 import type { AgreementEventBody } from '../../domain/agreement-events.js';
 import { durationMs } from '../../domain/duration.js';
-import type { Actor } from '../../domain/events.js';
+import type { Actor, WithTextRefs } from '../../domain/events.js';
 import { requireBindingAuthority, setSealedUpdateHandler } from '../actor-boundary.js';
 import { ProcessLock } from '../lock.js';
 import {
@@ -89,7 +89,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     signed: Object.keys(s.signatures).length,
   });
 
-  const record = async (actor: Actor | null, body: AgreementEventBody): Promise<void> => {
+  const record = async (actor: Actor | null, body: WithTextRefs<AgreementEventBody>): Promise<void> => {
     const updateId = currentUpdateInfo()?.id;
     const result = await recordAgreementEvent({
       ...body,

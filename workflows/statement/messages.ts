@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../../domain/events.js';
+import type { Actor, FreeText } from '../../domain/events.js';
 import type { ParticipantStatus, Stage } from '../../domain/stages.js';
 import type { StatementDetails } from '../../domain/statement.js';
 
@@ -48,7 +48,8 @@ export interface StatementLiveState {
   aggregate: { snapshotId: string; snapshotHash: string; criticalMassMet: boolean; failedRules: string[] } | null;
   /** Why aggregation cannot complete (e.g. a missing exchange rate), until it is retried. */
   aggregationBlocked: { message: string; problems: { field: string; rule: string }[] } | null;
-  cancelReason: string | null;
+  /** The cancellation reason's id and hash (the text itself in runs from before reasons left the histories). */
+  cancelReason: FreeText | null;
 }
 
 /**
@@ -91,7 +92,7 @@ export interface InviteBuyersResult {
 export interface AnswerInvitationRequest {
   actor: Actor;
   accept: boolean;
-  reason?: string;
+  reason?: FreeText;
 }
 
 export interface OpenNeedsAssessmentRequest {
@@ -102,7 +103,7 @@ export interface OpenNeedsAssessmentRequest {
 
 export interface CancelStatementRequest {
   actor: Actor;
-  reason: string;
+  reason: FreeText;
 }
 
 export interface DefineSurveyRequest {
@@ -124,7 +125,7 @@ export interface SubmitNeedsResult {
 
 export interface WithdrawNeedsRequest {
   actor: Actor;
-  reason: string;
+  reason: FreeText;
 }
 
 export interface ConfirmNeedsRequest {
@@ -144,8 +145,8 @@ export interface CloseStageRequest {
 
 export type ShortfallDecision =
   | { decision: 'extend'; deadline: string }
-  | { decision: 'proceed'; justification: string }
-  | { decision: 'abandon'; reason: string };
+  | { decision: 'proceed'; justification: FreeText }
+  | { decision: 'abandon'; reason: FreeText };
 
 export type DecideShortfallRequest = { actor: Actor } & ShortfallDecision;
 

@@ -2,7 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, currentUpdateInfo, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
 import type { RecordResult, StatementActivities } from '../../activities/statement-activities.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
-import type { Actor, StatementEventBody } from '../../domain/events.js';
+import type { Actor, FreeText, StatementEventBody, WithTextRefs } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
 import { requireSeal, verifySeal } from '../actor-boundary.js';
@@ -51,7 +51,8 @@ export interface StatementProcessState {
   aggregate: StatementLiveState['aggregate'];
   aggregationBlocked: StatementLiveState['aggregationBlocked'];
   retryAggregationRequested: boolean;
-  cancelReason: string | null;
+  /** The reason's id and hash (a string in runs from before reasons left the histories). */
+  cancelReason: FreeText | null;
   mailPending: boolean;
   /** The latest completed updates and their answers, carried across continue-as-new (see onUpdate). */
   completedUpdates?: { id: string; result: unknown }[];
@@ -178,7 +179,7 @@ export class StatementProcess {
   }
 
   /** Writes one event through an activity; the update's id (or a replay-stable uuid) makes it idempotent. */
-  async record(actor: Actor | null, body: StatementEventBody): Promise<RecordResult> {
+  async record(actor: Actor | null, body: WithTextRefs<StatementEventBody>): Promise<RecordResult> {
     const updateId = currentUpdateInfo()?.id;
     const result = await recordStatementEvent({
       ...body,
@@ -191,7 +192,7 @@ export class StatementProcess {
     return result;
   }
 
-  async enterStage(actor: Actor | null, to: Stage, deadline: number | null, reason: string | null): Promise<void> {
+  async enterStage(actor: Actor | null, to: Stage, deadline: number | null, reason: FreeText | null): Promise<void> {
     const from = this.state.stage;
     if (!canTransition(from, to)) reject('wrong_stage', `A statement cannot move from ${from} to ${to}`);
     await this.record(actor, {

@@ -102,7 +102,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
         }
         case 'proceed':
           await p.record(request.actor, { kind: 'shortfall_decided', decision: 'proceed', reason: request.justification, deadline: null, snapshotId });
-          await p.enterStage(request.actor, 'market_engagement', Date.now() + durationMs(s.schedule!.marketEngagement), `proceeding despite the shortfall: ${request.justification}`);
+          await p.enterStage(request.actor, 'market_engagement', Date.now() + durationMs(s.schedule!.marketEngagement), typeof request.justification === 'string' ? `proceeding despite the shortfall: ${request.justification}` : 'proceeding despite the shortfall');
           break;
         case 'abandon':
           await p.record(request.actor, { kind: 'shortfall_decided', decision: 'abandon', reason: request.reason, deadline: null, snapshotId });

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail-activities.js';
+import type { FreeText } from '../../domain/events.js';
 import { isTerminal, type Stage } from '../../domain/stages.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
@@ -20,7 +21,8 @@ const { deliverStatementMail } = proxyActivities<MailActivities>({
 
 export interface StatementOutcome {
   stage: Stage;
-  reason: string | null;
+  /** Why it ended (an id and hash for a reason someone gave). */
+  reason: FreeText | null;
 }
 
 /**
