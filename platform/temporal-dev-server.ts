@@ -43,12 +43,18 @@ async function waitForTemporal(address: string, timeoutMs: number, child: ChildP
 /**
  * Starts `temporal server start-dev` with its SQLite file under the data directory, so a restart
  * keeps every workflow. If a Temporal server already answers at the address, it is used as is.
+ *
+ * The Web UI shows every workflow's history and can signal, update and terminate workflows
+ * without any sign-in: it is bound to loopback (127.0.0.1) whatever address the frontend
+ * listens on, and `ui: false` turns it off.
  */
 export async function startTemporalDevServer(options: {
   cli: string;
   address: string;
   dataDir: string;
   uiPort?: number;
+  /** Start the Web UI (on 127.0.0.1 only); default true. */
+  ui?: boolean;
   /** Dynamic config overrides, e.g. a low `limit.historyCount.suggestContinueAsNew` to exercise continue-as-new in benchmarks. */
   dynamicConfig?: Record<string, string | number>;
   log?: (line: string) => void;
@@ -60,13 +66,14 @@ export async function startTemporalDevServer(options: {
   }
   mkdirSync(options.dataDir, { recursive: true });
   const uiPort = options.uiPort ?? port + 1000;
+  const ui = options.ui ?? true;
   const child = spawn(
     options.cli,
     [
       'server', 'start-dev',
       '--ip', host,
       '--port', String(port),
-      '--ui-port', String(uiPort),
+      ...(ui ? ['--ui-ip', '127.0.0.1', '--ui-port', String(uiPort)] : ['--headless']),
       '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
       '--log-level', 'warn',
       ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
@@ -86,7 +93,7 @@ export async function startTemporalDevServer(options: {
   await waitForTemporal(options.address, 60_000, child);
   return {
     address: options.address,
-    uiUrl: `http://${host === '0.0.0.0' ? 'localhost' : host}:${uiPort}`,
+    uiUrl: ui ? `http://127.0.0.1:${uiPort}` : null,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
