@@ -375,7 +375,7 @@ describe('cross-border joint procurement agreement, end to end', () => {
   });
 
   it('records every step in a verifiable audit chain', async () => {
-    const audit = ok(await commission.api.get(`${base()}/audit`)).body;
+    const audit = ok(await commission.api.get(`${base()}/audit?order=asc`)).body;
     expect(audit.verification).toMatchObject({ valid: true, problem: null });
     const actions = audit.events.map((e: any) => e.action);
     expect(actions.filter((a: string) => a === 'agreement_signed')).toHaveLength(4);

@@ -234,7 +234,7 @@ describe('pilot tracking dashboard', () => {
 
   it('shows each pilot’s timeline: entry and exit of each stage, as the audit log recorded them', async () => {
     const detail = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body;
-    const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit`)).body.events;
+    const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit?order=asc`)).body.events;
     const changes = audit.filter((e: { action: string }) => e.action === 'stage_changed');
     const created = audit.find((e: { action: string }) => e.action === 'statement_created');
     expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement']);

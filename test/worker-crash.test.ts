@@ -54,7 +54,7 @@ describe('a worker process killed between two steps', () => {
 
     const statement = await until(() => lead.api.get(`/api/statements/${id}`), (r) => r.body.participants.every((p: any) => p.status === 'joined'));
     expect(statement.body.participants).toHaveLength(4); // the lead and the three it invited
-    const audit = await lead.api.get(`/api/statements/${id}/audit`);
+    const audit = await lead.api.get(`/api/statements/${id}/audit?order=asc`);
     expect(audit.body.events.map((e: any) => e.action)).toEqual([
       'statement_created',
       'buyers_invited',
