@@ -55,10 +55,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger audit_chain_heads_no_delete before delete on audit_chain_heads for each row execute function audit_refuse_change()`.execute(db);
   await sql`create trigger audit_chain_heads_no_truncate before truncate on audit_chain_heads for each statement execute function audit_refuse_change()`.execute(db);
 
+  // Checked first: an owner without CREATEROLE (docker-compose's) finds the role made for it.
   await sql`
     do $$
     begin
-      create role jointdemand_app login nosuperuser nocreatedb nocreaterole noinherit;
+      if not exists (select from pg_roles where rolname = 'jointdemand_app') then
+        create role jointdemand_app login nosuperuser nocreatedb nocreaterole noinherit;
+      end if;
     exception when duplicate_object or unique_violation then null;
     end $$`.execute(db);
   await sql`grant connect on database ${sql.id(await currentDatabase(db))} to jointdemand_app`.execute(db);
