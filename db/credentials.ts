@@ -91,6 +91,7 @@ export async function findLiveSignInToken(db: DbOrTx, token: string): Promise<Li
     .where('sign_in_tokens.revoked_at', 'is', null)
     .where('sign_in_tokens.expires_at', '>', sql<Date>`now()`)
     .where('users.disabled_at', 'is', null)
+    .where('users.removed_at', 'is', null)
     .forUpdate('sign_in_tokens')
     .executeTakeFirst();
   return row ? { userId: row.user_id, email: row.email, browserHash: row.browser_hash, confirmHash: row.confirm_hash } : undefined;
@@ -123,6 +124,8 @@ export async function insertSupplierRegistration(
   r: { email: string; payload: unknown; token: string; expiresAt: Date; browserNonce: string | null },
 ): Promise<void> {
   const a = authDb(db);
+  // Registrations hold what a person typed: none is kept a day past its link's end.
+  await a.deleteFrom('supplier_registrations').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
   // One live link per address here too: a newer registration replaces the older.
   await a
     .updateTable('supplier_registrations')

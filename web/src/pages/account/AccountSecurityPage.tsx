@@ -103,9 +103,11 @@ export default function AccountSecurityPage() {
             </tbody>
           </table>
         ) : null}
-        <label className="checkbox">
-          <input type="checkbox" name="revokeTokens" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> {t('account.sessions.revokeTokensToo')}
-        </label>
+        <p>
+          <label className="checkbox">
+            <input type="checkbox" name="revokeTokens" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> {t('account.sessions.revokeTokensToo')}
+          </label>
+        </p>
         <button
           type="button"
           className="button"
