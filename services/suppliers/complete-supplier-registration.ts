@@ -19,7 +19,11 @@ export async function completeSupplierRegistration(trx: Tx, token: string, email
   }
   const input = supplierRegistrationSchema.parse(payload);
   const org = await insertOrganisation(trx, { kind: 'supplier', name: input.organisation.name, country: input.organisation.country, buyer_legal_type: null, nuts: null, sme: input.organisation.sme });
-  const user = await insertUser(trx, { organisation_id: org.id, email, name: input.user.name, locale: input.user.locale, roles: [], is_admin: false });
+  const user = await insertUser(trx, { organisation_id: org.id, email, name: input.user.name, locale: input.user.locale, roles: [], is_admin: false }).catch((error: unknown) => {
+    // An administrator added the address in the same instant: the unique index decides.
+    if ((error as { code?: string }).code === '23505') throw new DomainError('conflict', 'This address belongs to an account now; sign in instead', [{ field: 'token', rule: 'the address was registered meanwhile' }]);
+    throw error;
+  });
   await markEmailVerified(trx, user.id);
   if (input.subscription) await upsertSubscription(trx, { userId: user.id, organisationId: org.id, ...input.subscription });
   await appendAudit(trx, {
