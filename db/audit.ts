@@ -33,10 +33,10 @@ export interface AuditEntry {
 }
 
 let configuredKey: string | undefined;
-/** The API and the worker set it from their configuration; otherwise it is read from the environment once. */
-export function useAuditKey(key: string): void {
-  configuredKey = key;
-}
+/**
+ * AUDIT_HMAC_KEY, read once from the environment (checked at start by platform/config.ts):
+ * appendAudit has many callers in every process, and none of them should have to carry it.
+ */
 function auditKey(): string {
   configuredKey ??= auditHmacKey(loadConfig());
   return configuredKey;
@@ -326,10 +326,6 @@ export async function* chainRows(trx: Tx, chain: string, headSeq: number): Async
     yield rows;
     after = rows.at(-1)!.seq;
   }
-}
-
-export async function listAuditEvents(db: DbOrTx, chain: string, limit = 500): Promise<AuditEventRow[]> {
-  return db.selectFrom('audit_events').selectAll().where('chain', '=', chain).orderBy('seq').limit(limit).execute();
 }
 
 /** Every chain the database knows of: by head, by event or by checkpoint (one of them may be all that is left). */
