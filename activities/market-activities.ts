@@ -49,6 +49,8 @@ import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
 import { recordEventOnce, type RecordResult } from './record-event.js';
+import { resolveEventTexts } from '../db/free-texts.js';
+import type { WithTextRefs } from '../domain/events.js';
 
 /** Not a registered OCDS prefix: a publisher registers its own with the OCDS Data Support Team. */
 export const ocidPrefix = 'ocds-jdemand';
@@ -283,8 +285,8 @@ export function createMarketActivities(deps: MarketActivityDeps) {
   }
 
   return {
-    async recordMarketEvent(event: MarketEvent): Promise<RecordResult> {
-      return recordEventOnce(db, event.statementId, event, apply);
+    async recordMarketEvent(event: WithTextRefs<MarketEvent>): Promise<RecordResult> {
+      return recordEventOnce(db, event.statementId, await resolveEventTexts<MarketEvent>(db, event), apply);
     },
 
     /** Stores the market summary once (keyed by its id) with its audit row. */

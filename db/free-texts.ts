@@ -34,9 +34,12 @@ export async function storeFreeText(db: DbOrTx, input: FreeTextInput): Promise<F
 
 /** The event with each free-text reference replaced by its text (what the audit and read models record). */
 export async function resolveEventTexts<E>(db: DbOrTx, event: WithTextRefs<E>): Promise<E> {
-  const reason = (event as { reason?: unknown }).reason;
-  if (reason === null || typeof reason !== 'object') return event as E;
-  return { ...event, reason: await resolveFreeText(db, reason as FreeTextRef) } as E;
+  const resolved: Record<string, unknown> = { ...(event as Record<string, unknown>) };
+  for (const field of ['reason', 'comment']) {
+    const value = resolved[field];
+    if (value !== null && typeof value === 'object') resolved[field] = await resolveFreeText(db, value as FreeTextRef);
+  }
+  return resolved as E;
 }
 
 /** The text a reference stands for, checked against its hash; a plain string (older histories) is the text itself. */

@@ -5,7 +5,7 @@ import { updateAgreementProcess } from '../services/agreement/agreement-process.
 import { updateStatementProcess } from '../services/statements/statement-process.js';
 import { withdrawFromAgreementUpdate } from '../workflows/agreement/messages.js';
 import { decideApprovalUpdate } from '../workflows/statement/market-messages.js';
-import { ApiClient, makeActor, makeUser, needLine, startHarness, until, type Harness } from './support/harness.js';
+import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, until, type Harness } from './support/harness.js';
 import { statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -67,6 +67,13 @@ describe('binding acts need the signatory role', () => {
     expect(direct).toMatch(/^forbidden: .*signatory/);
     const text = ok(await lead.api.get(`/api/statements/${id}/text`)).body;
     expect(text.approvers.find((a: { organisationId: string }) => a.organisationId === copenhagen.org.id).decision).toBeNull();
+
+    // A change request's comment is free text too: it reaches the lead, not the workflow history.
+    const comment = `Please name the depot in Valby ${randomUUID()}`;
+    ok(await copenhagen.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'request_changes', comment }));
+    const asked = ok(await lead.api.get(`/api/statements/${id}/text`)).body;
+    expect(JSON.stringify(asked)).toContain(comment);
+    expect(historyPayloadText(await h.temporal.workflow.getHandle(`statement-${id}`).fetchHistory())).not.toContain(comment);
 
     for (const a of [lead, copenhagen]) ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
     await until(live, (r) => r.body.stage === 'published', 60_000, 'published');

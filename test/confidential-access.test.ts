@@ -57,7 +57,7 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     riga = await makeActor(h, { kind: 'buyer', name: 'Riga City Council', country: 'LV' }, { label: 'ca-riga', roles: ['signatory'] });
     oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'ca-oslo' });
     tallinn = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'ca-tallinn' });
-    vilnius = await makeActor(h, { kind: 'buyer', name: 'City of Vilnius', country: 'LT' }, { label: 'ca-vilnius' });
+    vilnius = await makeActor(h, { kind: 'buyer', name: 'City of Vilnius', country: 'LT' }, { label: 'ca-vilnius', roles: ['signatory'] });
     supplier = await makeActor(h, { kind: 'supplier', country: 'DE', sme: true }, { label: 'ca-supplier' });
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'ca-commission' });
     admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'ca-admin', isAdmin: true });

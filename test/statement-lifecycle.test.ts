@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../db/audit.js';
@@ -134,7 +135,8 @@ describe('a joint statement from draft to cancellation, over HTTP on the real se
     expect(again.status).toBe(409);
     // The workflow ends with the statement.
     const handle = h.temporal.workflow.getHandle(`statement-${statementId}`);
-    expect(await handle.result()).toEqual({ stage: 'cancelled', reason: 'Merged into the Nordic statement' });
+    // The reason itself stays in PostgreSQL: the workflow's result (in its history) holds its id and hash.
+    expect(await handle.result()).toEqual({ stage: 'cancelled', reason: { textId: expect.any(String), textHash: createHash('sha256').update('Merged into the Nordic statement').digest('hex') } });
   });
 
   it('keeps an audit trail whose hash chain verifies, and detects tampering', async () => {

@@ -7,6 +7,7 @@ import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import { decideApprovalUpdate, marketStateQuery, proceedWithoutMissingUpdate, reviseStatementTextUpdate } from '../../workflows/statement/market-messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
+import { keepFreeText } from '../statements/free-text.js';
 import { rosterFor } from '../statements/roster.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
@@ -71,7 +72,13 @@ export async function decideApproval(
     ctx,
     statementId,
     decideApprovalUpdate,
-    { actor: actorOf(principal, facts), version: input.version, decision: input.decision, ...(input.comment ? { comment: input.comment } : {}) },
+    {
+      actor: actorOf(principal, facts),
+      version: input.version,
+      decision: input.decision,
+      // The comment stays in PostgreSQL; the workflow gets its id and hash.
+      ...(input.comment?.trim() ? { comment: await keepFreeText(ctx, statementId, principal, 'approval_comment', input.comment.trim()) } : {}),
+    },
     meta.idempotencyKey,
   );
   return { version: ack.textVersion, decision: input.decision, stage: ack.stage };

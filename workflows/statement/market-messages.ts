@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../../domain/events.js';
+import type { Actor, FreeText } from '../../domain/events.js';
 import type { StatementAck } from './messages.js';
 
 /**
@@ -54,7 +54,8 @@ export interface DecideApprovalRequest {
   actor: Actor;
   version: number;
   decision: 'approve' | 'request_changes';
-  comment?: string;
+  /** What should change: its id and hash (kept in PostgreSQL), or the text itself in older runs. */
+  comment?: FreeText;
 }
 
 export interface ProceedWithoutMissingRequest {

@@ -116,7 +116,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
     if (request.version !== m.text!.version) {
       reject('conflict', `The text is at version ${m.text!.version}`, [{ field: 'version', rule: `must be the current version (${m.text!.version})` }]);
     }
-    if (request.decision === 'request_changes' && !request.comment?.trim()) {
+    if (request.decision === 'request_changes' && !(typeof request.comment === 'string' ? request.comment.trim() : request.comment)) {
       reject('unprocessable', 'Say what should change', [{ field: 'comment', rule: 'is required when asking for changes' }]);
     }
   };
@@ -126,7 +126,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
       p.lock.runShared(request.actor.orgId, async () => {
         validateDecision(request);
         const decision = request.decision === 'approve' ? 'approved' : 'changes_requested';
-        await recordMarket(p, request.actor, { kind: 'approval_decided', orgId: request.actor.orgId, version: request.version, decision, comment: request.comment?.trim() || null });
+        await recordMarket(p, request.actor, { kind: 'approval_decided', orgId: request.actor.orgId, version: request.version, decision, comment: (typeof request.comment === 'string' ? request.comment.trim() : request.comment) || null });
         marketOf(p).decisions[request.actor.orgId] = decision;
         return { ...p.ack(), textVersion: request.version };
       }),

@@ -2,7 +2,7 @@ import { currentUpdateInfo, ParentClosePolicy, proxyActivities, startChild, uuid
 import type { MarketActivities } from '../../activities/market-activities.js';
 import type { RecordResult } from '../../activities/statement-activities.js';
 import { durationMs } from '../../domain/duration.js';
-import type { Actor } from '../../domain/events.js';
+import type { Actor, WithTextRefs } from '../../domain/events.js';
 import type { MarketEventBody, SupplierNoticeKind } from '../../domain/market-events.js';
 import { supplierFanoutWorkflow } from '../publication/supplier-fanout-workflow.js';
 import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
@@ -25,7 +25,7 @@ export function marketOf(p: StatementProcess): MarketProcessState {
 }
 
 /** Like `p.record`, for the events of these stages; the same replay-stable keys. */
-export async function recordMarket(p: StatementProcess, actor: Actor | null, body: MarketEventBody): Promise<RecordResult> {
+export async function recordMarket(p: StatementProcess, actor: Actor | null, body: WithTextRefs<MarketEventBody>): Promise<RecordResult> {
   const updateId = currentUpdateInfo()?.id;
   const result = await recordMarketEvent({
     ...body,
