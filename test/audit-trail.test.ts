@@ -121,6 +121,15 @@ describe('audit trail', () => {
     const page = await readAuditPage(h.db, id, { order: 'desc', limit: 10 });
     expect(page.verification).toMatchObject({ valid: true, checked: 5 });
     expect(page.verification.from.seq).toBe(total);
+
+    // The whole chain as a file, streamed from one snapshot, verifies offline.
+    const file = path.join(dir, 'long.jsonl');
+    const exported = await download(lead, `/api/statements/${id}/audit.jsonl`);
+    expect(exported.status).toBe(200);
+    writeFileSync(file, exported.body);
+    const offline = await verifyOffline(file);
+    expect(offline.code, offline.out).toBe(0);
+    expect(offline.out).toContain(`VALID: ${total + 5} events`);
   }, 300_000);
 
   it('exports JSON Lines and CSV that verify offline, and a one-byte change fails', async () => {

@@ -216,7 +216,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       responses: { 200: { description: 'The audit trail', schema: z.string(), contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' } },
       handler: async ({ principal, params, req, res }) => {
         const file = await exportStatementAudit(ctx, principal, params.statementId, format, requestMeta(req));
-        sendAuditExport(res, file);
+        await sendAuditExport(res, file);
       },
     });
   }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { chainRows, hashedBody, inSnapshot, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
+import { chainRows, hashedBody, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
 import { canonicalJson } from '../../db/canonical-json.js';
 import type { Db } from '../../db/database.js';
 import type { AuditEventRow } from '../../db/schema.js';
@@ -15,17 +15,22 @@ export const VERIFY_COMMAND = 'node bin/verify-audit-export.mjs <file> (Node 18+
 export const csvColumns = ['seq', 'chain', 'eventKey', 'statementId', 'actorUserId', 'actorOrgId', 'action', 'data', 'at', 'prevHash', 'hash', 'withheld'] as const;
 
 export interface ExportedAudit {
-  body: string;
   contentType: string;
   filename: string;
   head: { seq: number; hash: string };
   verification: VerifiedChain;
+  /**
+   * The file, a batch of events at a time, read in the snapshot the head was verified in, so a
+   * chain of any length streams in constant memory. The snapshot ends with the last chunk, or
+   * when the consumer stops early (`return()`).
+   */
+  chunks: AsyncGenerator<string, void, undefined>;
 }
 
 /**
- * Reads the whole chain up to a head verified in the same snapshot. `dataFor` applies the
- * viewer's confidentiality rules: a field it withholds is null and named in `withheld`, and the
- * offline check then verifies that event's links but cannot re-hash it.
+ * The whole chain up to a head verified in the same snapshot. `dataFor` applies the viewer's
+ * confidentiality rules: a field it withholds is null and named in `withheld`, and the offline
+ * check then verifies that event's links but cannot re-hash it.
  */
 export async function exportAuditChain(
   db: Db,
@@ -34,35 +39,51 @@ export async function exportAuditChain(
   dataFor: (e: AuditEventRow) => Record<string, unknown>,
   meta: { exportedAt: Date; exportedBy: string },
 ): Promise<ExportedAudit> {
-  return inSnapshot(db, async (trx) => {
-    const verification = await verifyInSnapshot(trx, chain, { expectEvents: true });
-    const events: Record<string, unknown>[] = [];
-    for await (const rows of chainRows(trx, chain, verification.head.seq)) {
-      for (const row of rows) events.push(exportedEvent(row, dataFor(row)));
+  const trx = await db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
+  let verification: VerifiedChain;
+  try {
+    verification = await verifyInSnapshot(trx, chain, { expectEvents: true });
+  } catch (error) {
+    await trx.rollback().execute();
+    throw error;
+  }
+  const head = verification.head;
+  const stamp = meta.exportedAt.toISOString().replace(/[:.]/g, '-');
+  const name = `audit-${chain.replace(/[^A-Za-z0-9-]/g, '-')}-${head.seq}-${stamp}`;
+  const header = {
+    type: 'audit-export',
+    version: 1,
+    chain,
+    head,
+    verification: { valid: verification.valid, events: verification.events, problem: verification.problem },
+    exportedAt: meta.exportedAt.toISOString(),
+    exportedBy: meta.exportedBy,
+    hashRule: HASH_RULE,
+    verify: VERIFY_COMMAND,
+  };
+  async function* chunks(): AsyncGenerator<string, void, undefined> {
+    let ended = false;
+    try {
+      yield format === 'csv' ? stringify([[...csvColumns]]) : `${JSON.stringify(header)}\n`;
+      for await (const rows of chainRows(trx, chain, head.seq)) {
+        const events = rows.map((row) => exportedEvent(row, dataFor(row)));
+        yield format === 'csv'
+          ? stringify(events.map((e) => csvColumns.map((c) => (c === 'data' ? canonicalJson(e.data) : c === 'withheld' ? (e.withheld as string[]).join(' ') : (e[c] ?? '')))))
+          : events.map((e) => `${JSON.stringify(e)}\n`).join('');
+      }
+      ended = true;
+      await trx.commit().execute();
+    } finally {
+      if (!ended) await trx.rollback().execute();
     }
-    const stamp = meta.exportedAt.toISOString().replace(/[:.]/g, '-');
-    const name = `audit-${chain.replace(/[^A-Za-z0-9-]/g, '-')}-${verification.head.seq}-${stamp}`;
-    if (format === 'csv') {
-      const body = stringify(
-        events.map((e) => csvColumns.map((c) => (c === 'data' ? canonicalJson(e.data) : c === 'withheld' ? (e.withheld as string[]).join(' ') : (e[c] ?? '')))),
-        { header: true, columns: [...csvColumns] },
-      );
-      return { body, contentType: 'text/csv; charset=utf-8', filename: `${name}.csv`, head: verification.head, verification };
-    }
-    const header = {
-      type: 'audit-export',
-      version: 1,
-      chain,
-      head: verification.head,
-      verification: { valid: verification.valid, events: verification.events, problem: verification.problem },
-      exportedAt: meta.exportedAt.toISOString(),
-      exportedBy: meta.exportedBy,
-      hashRule: HASH_RULE,
-      verify: VERIFY_COMMAND,
-    };
-    const body = [header, ...events].map((line) => JSON.stringify(line)).join('\n') + '\n';
-    return { body, contentType: 'application/x-ndjson; charset=utf-8', filename: `${name}.jsonl`, head: verification.head, verification };
-  });
+  }
+  return {
+    contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    filename: `${name}.${format}`,
+    head,
+    verification,
+    chunks: chunks(),
+  };
 }
 
 function exportedEvent(row: AuditEventRow, shown: Record<string, unknown>): Record<string, unknown> {
