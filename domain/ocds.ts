@@ -2,6 +2,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 import { contractNature, type ContractNature } from './cpv.js';
 import { DomainError } from './errors.js';
 import { buyerLegalTypes } from './organisations.js';
+import { cleanText } from './text-hygiene.js';
 
 /**
  * A published joint statement of demand as an OCDS 1.1.5 planning release, with the EU extension
@@ -178,14 +179,14 @@ const procurementCategory: Record<ContractNature, 'goods' | 'works' | 'services'
 
 export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidPrefix: string }): OcdsRelease {
   const ocid = ocidFor(options.ocidPrefix, input.statementId);
-  const lead = { id: input.leadBuyer.orgId, name: input.leadBuyer.name };
+  const lead = { id: input.leadBuyer.orgId, name: cleanText(input.leadBuyer.name) };
 
   const parties: OcdsParty[] = [];
   const byId = new Map<string, OcdsParty>();
   const addParty = (org: OcdsOrganisationInput, roles: string[], legalType?: string) => {
     let party = byId.get(org.orgId);
     if (!party) {
-      party = { id: org.orgId, name: org.name, address: { countryName: countryName(org.country) }, roles: [] };
+      party = { id: org.orgId, name: cleanText(org.name), address: { countryName: countryName(org.country) }, roles: [] };
       byId.set(org.orgId, party);
       parties.push(party);
     }
@@ -243,8 +244,9 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
     },
     tender: {
       id: input.statementId,
-      title: input.title,
-      description: input.description,
+      // Typed text: controls and direction overrides removed (domain/text-hygiene.ts).
+      title: cleanText(input.title),
+      description: cleanText(input.description),
       status: 'planning',
       procuringEntity: lead,
       // One main category only when the demand is of one nature; a mix lists them all as additional.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toOcdsRelease } from './ocds.js';
 import { cleanSingleLine, cleanText, spreadsheetCell, spreadsheetRow, xmlText } from './text-hygiene.js';
 
 describe('spreadsheet cells (OWASP CSV injection)', () => {
@@ -68,5 +69,30 @@ describe('controls and direction overrides', () => {
         expect(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/.test(cleanSingleLine(s))).toBe(false);
       }),
     );
+  });
+});
+
+describe('the OCDS release carries typed text cleaned', () => {
+  it('removes controls and direction overrides from the title, the description and organisation names', () => {
+    const org = { orgId: '7d1e1c1a-0000-4000-8000-000000000001', name: 'City of \u202EolsO', country: 'NO' };
+    const release = toOcdsRelease(
+      {
+        statementId: '5c0f7a30-2f6e-4b7e-a0a1-6d9b2e1f0c22',
+        title: 'Zero-emission\u0007 sites \u202Eexe.',
+        description: 'Machinery\u0000 and hire.\nSecond line.',
+        version: 1,
+        publishedAt: '2022-11-08T10:15:00+01:00',
+        leadBuyer: org,
+        buyers: [{ ...org, buyerLegalType: 'la' }],
+        items: [{ cpvCode: '43262100', cpvCheckDigit: '8', description: 'Mechanical excavators', quantities: [{ unit: 'C62', quantity: '37' }] }],
+        totalValueEur: null,
+        deliveryPeriod: { fromYear: 2023, toYear: 2025 },
+        expectedProcurementStart: '2023-03-01',
+      },
+      { ocidPrefix: 'ocds-b5fd17' },
+    );
+    expect(release.tender.title).toBe('Zero-emission sites exe.');
+    expect(release.tender.description).toBe('Machinery and hire.\nSecond line.');
+    expect(release.parties.map((p) => p.name)).toEqual(['City of olsO']);
   });
 });
