@@ -202,6 +202,7 @@ describe('audit trail', () => {
       await refused('truncate audit_events');
       await refused(`delete from audit_chain_heads where chain = '${id}'`);
       await refused(`update audit_chain_heads set unsigned_upto = 1000000 where chain = '${id}'`);
+      await refused(`insert into audit_chain_heads (chain, seq, hash, unsigned_upto) values ('agreement:${id}', 0, '${GENESIS_HASH}', 1000000)`);
       await refused('truncate audit_chain_heads');
       await refused(`delete from audit_checkpoints where chain = '${id}'`);
       await refused('truncate audit_checkpoints');

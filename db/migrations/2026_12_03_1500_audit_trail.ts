@@ -73,8 +73,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter default privileges in schema public grant usage, select on sequences to jointdemand_app`.execute(db);
   await sql`revoke all on kysely_migration, kysely_migration_lock from jointdemand_app`.execute(db);
   await sql`revoke update, delete, truncate on audit_events, audit_checkpoints, audit_chain_heads from jointdemand_app`.execute(db);
-  // A head moves forward on each append; its legacy boundary is the migration's to set.
-  await sql`grant update (seq, hash) on audit_chain_heads to jointdemand_app`.execute(db);
+  // A head moves forward on each append; its legacy boundary is the migration's to set, never
+  // the application's (a head it inserted with one could pass off unsigned rows as legacy).
+  await sql`revoke insert on audit_chain_heads from jointdemand_app`.execute(db);
+  await sql`grant insert (chain, seq, hash), update (seq, hash) on audit_chain_heads to jointdemand_app`.execute(db);
 }
 
 async function currentDatabase(db: Kysely<any>): Promise<string> {
