@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ActorSealActivities } from '../activities/actor-seal.js';
 import { mayActBindingly, type BindingAct } from '../domain/authorization.js';
 import type { Actor } from '../domain/events.js';
@@ -8,15 +8,25 @@ import type { Actor } from '../domain/events.js';
  * The workflows do not trust the actor an update names: anyone who reaches the Temporal
  * frontend can send any arguments. The API seals every request (`activities/actor-seal.ts`);
  * a validator refuses a request without a seal before it is accepted, and the handler has the
- * seal checked (a local activity, where the key is) before it changes or records anything.
+ * seal checked (an activity, where the key is) before it changes or records anything.
  * Runs recorded before seals existed replay without the check (`patched`).
  */
-const { verifyActorSeal } = proxyLocalActivities<ActorSealActivities>({
+const { verifyActorSeal } = proxyActivities<ActorSealActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['forbidden'] },
+});
+/**
+ * The first version checked the seal in a local activity, which Temporal's update handling
+ * replays inconsistently when many updates run at once (a nondeterminism error under load);
+ * runs that recorded it still replay with it.
+ */
+const local = proxyLocalActivities<ActorSealActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['forbidden'] },
 });
 
-export const sealedActorsPatch = 'sealed-actors';
+export const sealedActorsPatch = 'sealed-actors-activity';
+const sealedActorsLocalPatch = 'sealed-actors';
 
 const untrusted = () =>
   ApplicationFailure.create({ type: 'forbidden', message: 'The request was not sent by the API: its actor cannot be trusted', nonRetryable: true });
@@ -28,11 +38,12 @@ export function requireSeal(request: unknown): void {
 
 /** For handlers, before anything changes: the seal must be the API's for this workflow, update and request. */
 export async function verifySeal(request: unknown): Promise<void> {
-  if (!patched(sealedActorsPatch)) return;
+  const verify = patched(sealedActorsPatch) ? verifyActorSeal : patched(sealedActorsLocalPatch) ? local.verifyActorSeal : undefined;
+  if (!verify) return;
   const update = currentUpdateInfo();
   if (!update) throw untrusted();
   try {
-    await verifyActorSeal({ workflowId: workflowInfo().workflowId, update: update.name, updateId: update.id, request: (request ?? {}) as Record<string, unknown> });
+    await verify({ workflowId: workflowInfo().workflowId, update: update.name, updateId: update.id, request: (request ?? {}) as Record<string, unknown> });
   } catch (error) {
     if (error instanceof ActivityFailure && (error.cause as { type?: string } | undefined)?.type === 'forbidden') throw untrusted();
     throw error;
