@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actorSealKey, developmentActorKey, loadConfig } from './config.js';
-import { temporalDataConverter, temporalTls } from './temporal.js';
+import { connectTemporalClient, temporalDataConverter, temporalTls } from './temporal.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-temporal-config-'));
@@ -39,6 +39,10 @@ describe('the Temporal connection from configuration', () => {
     expect(() => actorSealKey({ NODE_ENV: 'production' })).toThrow(/TEMPORAL_ACTOR_KEY/);
     expect(actorSealKey({ NODE_ENV: 'production', TEMPORAL_ACTOR_KEY: 'x'.repeat(40) })).toBe('x'.repeat(40));
     expect(() => loadConfig({ TEMPORAL_ACTOR_KEY: 'short' })).toThrow(/TEMPORAL_ACTOR_KEY/);
+  });
+
+  it('does not let a production process connect to Temporal without the actor key', async () => {
+    await expect(connectTemporalClient({ NODE_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default' })).rejects.toThrow(/TEMPORAL_ACTOR_KEY/);
   });
 });
 

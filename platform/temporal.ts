@@ -1,7 +1,7 @@
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { readFileSync } from 'node:fs';
-import type { Config } from './config.js';
+import { actorSealKey, type Config } from './config.js';
 import { payloadCodecFrom } from './payload-codec.js';
 
 export type TemporalConnectionConfig = Pick<
@@ -36,7 +36,11 @@ export function temporalDataConverter(config: Partial<TemporalDataConfig>): Data
   return codec ? { payloadCodecs: [codec] } : undefined;
 }
 
-export async function connectTemporalClient(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Partial<TemporalConnectionConfig & TemporalDataConfig>): Promise<Client> {
+export async function connectTemporalClient(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & Partial<TemporalConnectionConfig & TemporalDataConfig & Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>>,
+): Promise<Client> {
+  // A process that sends updates needs the actor key: in production, refuse to start without it.
+  if (config.NODE_ENV !== undefined) actorSealKey({ NODE_ENV: config.NODE_ENV, TEMPORAL_ACTOR_KEY: config.TEMPORAL_ACTOR_KEY });
   const tls = temporalTls(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
   const dataConverter = temporalDataConverter(config);
