@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureCronSchedule } from '../cron-schedule.js';
 import { weeklyDigestScheduleId, weeklyDigestWorkflowType } from '../../workflows/digest/messages.js';
 
 export interface DigestScheduleOptions {
@@ -8,24 +9,7 @@ export interface DigestScheduleOptions {
   cron?: string;
 }
 
-/**
- * Creates the weekly digest's Temporal schedule, or brings an existing one up to date: safe to call
- * at every start of every worker. Overlapping runs are skipped and a missed run is caught up
- * within a day; the digest itself is once per week and recipient whatever runs.
- */
-export async function ensureDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<string> {
-  const scheduleId = options.scheduleId ?? weeklyDigestScheduleId;
-  const schedule: ScheduleOptions = {
-    scheduleId,
-    spec: { cronExpressions: [options.cron ?? '0 6 * * 1'] },
-    action: { type: 'startWorkflow', workflowType: weeklyDigestWorkflowType, taskQueue: options.taskQueue, args: [], workflowId: scheduleId },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-  };
-  try {
-    await client.schedule.create(schedule);
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: schedule.spec, action: schedule.action, policies: { ...previous.policies, ...schedule.policies } }));
-  }
-  return scheduleId;
+/** The weekly digest's schedule (see ensureCronSchedule); the digest itself is once per week and recipient whatever runs. */
+export function ensureDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<string> {
+  return ensureCronSchedule(client, { scheduleId: options.scheduleId ?? weeklyDigestScheduleId, cron: options.cron ?? '0 6 * * 1', workflowType: weeklyDigestWorkflowType, taskQueue: options.taskQueue });
 }
