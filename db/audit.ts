@@ -85,6 +85,11 @@ export async function hasAuditEvent(db: DbOrTx, chain: string, eventKey: string)
   return row !== undefined;
 }
 
+/** Appends one event of the platform chain (organisations, users, access, suppliers, rates) by an actor, now. */
+export function appendPlatformAudit(trx: Tx, actor: { userId: string | null; orgId: string | null }, action: string, data: Record<string, unknown>): Promise<{ seq: number; hash: string }> {
+  return appendAudit(trx, { chain: PLATFORM_CHAIN, eventKey: null, statementId: null, actorUserId: actor.userId, actorOrgId: actor.orgId, action, data, at: new Date() });
+}
+
 /** Appends one event; must run inside the transaction that makes the change it records. */
 export async function appendAudit(trx: Tx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
   await trx

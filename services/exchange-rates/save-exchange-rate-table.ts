@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findRateTableOn, saveRateTable } from '../../db/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
@@ -14,16 +14,7 @@ export async function saveExchangeRateTable(ctx: ServiceContext, principal: Prin
   return ctx.db.transaction().execute(async (trx) => {
     const previous = await findRateTableOn(trx, table.date);
     await saveRateTable(trx, table, principal.userId);
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: previous ? 'exchange_rates_replaced' : 'exchange_rates_recorded',
-      data: { date: table.date, source: table.source, rates: table.rates, ...(previous ? { previous: { source: previous.source, rates: previous.rates } } : {}) },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, previous ? 'exchange_rates_replaced' : 'exchange_rates_recorded', { date: table.date, source: table.source, rates: table.rates, ...(previous ? { previous: { source: previous.source, rates: previous.rates } } : {}) });
     return { table, created: !previous };
   });
 }

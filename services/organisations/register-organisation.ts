@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findOrganisation, findUserByEmail, insertOrganisation, insertUser } from '../../db/organisations.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError, unprocessable } from '../../domain/errors.js';
@@ -35,16 +35,7 @@ export async function registerOrganisation(ctx: ServiceContext, principal: Princ
       nuts: input.nuts ?? null,
       sme: input.kind === 'supplier' ? input.sme! : null,
     });
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: 'organisation_registered',
-      data: { organisationId: created.id, kind: created.kind, name: created.name, country: created.country },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, 'organisation_registered', { organisationId: created.id, kind: created.kind, name: created.name, country: created.country });
     return created;
   });
   return toOrganisationView(org);
@@ -73,16 +64,7 @@ export async function addUser(ctx: ServiceContext, principal: Principal, organis
       roles: input.roles,
       is_admin: input.isAdmin ?? false,
     });
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: 'user_added',
-      data: { userId: user.id, organisationId, roles: input.roles, isAdmin: user.is_admin },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, 'user_added', { userId: user.id, organisationId, roles: input.roles, isAdmin: user.is_admin });
     return { id: user.id, email: user.email, name: user.name, organisationId, locale: user.locale, roles: user.roles, isAdmin: user.is_admin };
   });
 }

@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { consumeSupplierRegistration } from '../../db/credentials.js';
 import type { Tx } from '../../db/database.js';
 import { findUserByEmail, insertOrganisation, insertUser, markEmailVerified } from '../../db/organisations.js';
@@ -26,15 +26,6 @@ export async function completeSupplierRegistration(trx: Tx, token: string, email
   });
   await markEmailVerified(trx, user.id);
   if (input.subscription) await upsertSubscription(trx, { userId: user.id, organisationId: org.id, ...input.subscription });
-  await appendAudit(trx, {
-    chain: PLATFORM_CHAIN,
-    eventKey: null,
-    statementId: null,
-    actorUserId: user.id,
-    actorOrgId: org.id,
-    action: 'supplier_registered',
-    data: { organisationId: org.id, country: org.country, sme: org.sme, userId: user.id, ip: meta.ip ?? null, subscription: input.subscription ?? null },
-    at: new Date(),
-  });
+  await appendPlatformAudit(trx, { userId: user.id, orgId: org.id }, 'supplier_registered', { organisationId: org.id, country: org.country, sme: org.sme, userId: user.id, ip: meta.ip ?? null, subscription: input.subscription ?? null });
   return { userId: user.id };
 }

@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findUser } from '../../db/organisations.js';
 import { findSubscription, upsertSubscription } from '../../db/suppliers.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -35,16 +35,7 @@ export async function saveSubscription(ctx: ServiceContext, principal: Principal
   requireSupplier(principal);
   await ctx.db.transaction().execute(async (trx) => {
     await upsertSubscription(trx, { userId: principal.userId, organisationId: principal.orgId, ...input });
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: 'subscription_saved',
-      data: { cpvPrefixes: input.cpvPrefixes, countries: input.countries },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, 'subscription_saved', { cpvPrefixes: input.cpvPrefixes, countries: input.countries });
   });
   return getSubscription(ctx, principal);
 }

@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findUser } from '../../db/organisations.js';
 import { deactivateSubscription, findSubscription, unsubscribeKey, verifyUnsubscribeToken } from '../../db/suppliers.js';
 import { DomainError } from '../../domain/errors.js';
@@ -31,16 +31,7 @@ export async function unsubscribe(ctx: ServiceContext, token: string, meta: Requ
   await ctx.db.transaction().execute(async (trx) => {
     const changed = await deactivateSubscription(trx, user.id);
     if (!changed) return;
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: user.id,
-      actorOrgId: user.organisation_id,
-      action: 'supplier_unsubscribed',
-      data: { userId: user.id, via: 'unsubscribe-link', ip: meta.ip ?? null },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, { userId: user.id, orgId: user.organisation_id }, 'supplier_unsubscribed', { userId: user.id, via: 'unsubscribe-link', ip: meta.ip ?? null });
   });
   return { email: maskEmail(user.email), subscribed: false };
 }

@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findUserAccess, revokeAllApiTokens, revokeSignInTokens, setUserDisabled } from '../../db/credentials.js';
 import { revokeAllSessions } from '../../db/sessions.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -18,16 +18,7 @@ export async function setUserEnabled(ctx: ServiceContext, principal: Principal, 
       ? { sessions: 0, tokens: 0 }
       : { sessions: await revokeAllSessions(trx, userId), tokens: await revokeAllApiTokens(trx, userId) };
     if (!enabled) await revokeSignInTokens(trx, userId);
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: enabled ? 'user_enabled' : 'user_disabled',
-      data: { userId, sessionsEnded: revoked.sessions, tokensRevoked: revoked.tokens, ip: meta.ip ?? null },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, enabled ? 'user_enabled' : 'user_disabled', { userId, sessionsEnded: revoked.sessions, tokensRevoked: revoked.tokens, ip: meta.ip ?? null });
     return userAccessView((await findUserAccess(trx, userId))!);
   });
 }

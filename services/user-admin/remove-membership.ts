@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { findUserAccess, markUserRemoved, revokeAllApiTokens, revokeSignInTokens } from '../../db/credentials.js';
 import { revokeAllSessions } from '../../db/sessions.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -20,16 +20,7 @@ export async function removeMembership(ctx: ServiceContext, principal: Principal
     const sessions = await revokeAllSessions(trx, userId);
     const tokens = await revokeAllApiTokens(trx, userId);
     await revokeSignInTokens(trx, userId);
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: 'membership_removed',
-      data: { userId, organisationId, roles: user.roles, wasAdmin: user.is_admin, sessionsEnded: sessions, tokensRevoked: tokens, ip: meta.ip ?? null },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, 'membership_removed', { userId, organisationId, roles: user.roles, wasAdmin: user.is_admin, sessionsEnded: sessions, tokensRevoked: tokens, ip: meta.ip ?? null });
     return userAccessView((await findUserAccess(trx, userId))!);
   });
 }

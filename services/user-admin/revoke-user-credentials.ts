@@ -1,4 +1,4 @@
-import { appendAudit, PLATFORM_CHAIN } from '../../db/audit.js';
+import { appendPlatformAudit } from '../../db/audit.js';
 import { revokeAllApiTokens, revokeSignInTokens } from '../../db/credentials.js';
 import { revokeAllSessions } from '../../db/sessions.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -19,16 +19,7 @@ export async function revokeUserCredentials(
     const sessionsEnded = input.sessions ? await revokeAllSessions(trx, userId) : 0;
     if (input.sessions) await revokeSignInTokens(trx, userId);
     const tokensRevoked = input.tokens ? await revokeAllApiTokens(trx, userId) : 0;
-    await appendAudit(trx, {
-      chain: PLATFORM_CHAIN,
-      eventKey: null,
-      statementId: null,
-      actorUserId: principal.userId,
-      actorOrgId: principal.orgId,
-      action: 'user_credentials_revoked',
-      data: { userId, sessions: input.sessions, tokens: input.tokens, sessionsEnded, tokensRevoked, ip: meta.ip ?? null },
-      at: new Date(),
-    });
+    await appendPlatformAudit(trx, principal, 'user_credentials_revoked', { userId, sessions: input.sessions, tokens: input.tokens, sessionsEnded, tokensRevoked, ip: meta.ip ?? null });
     return { sessionsEnded, tokensRevoked };
   });
 }
