@@ -763,7 +763,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     const data = Buffer.from(await res.arrayBuffer());
     const text = contentType.includes('application/pdf') ? await pdfText(data) : data.toString('utf8');
     let json: unknown = undefined;
-    if (contentType.includes('json') && text) json = JSON.parse(text);
+    // JSON Lines (the audit exports) are read as text, a line at a time like any other text.
+    if (/^application\/(problem\+)?json\b/.test(contentType) && text) json = JSON.parse(text);
     return { source: `GET ${path} → ${res.status} ${contentType.split(';')[0]}`, status: res.status, contentType, text: withoutAddress(text), json };
   }
 
