@@ -151,6 +151,11 @@ export interface VerifiedChain extends ChainVerification {
 type ChainRow = Pick<AuditEventRow, 'chain' | 'seq' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at' | 'prev_hash' | 'hash' | 'mac'>;
 const chainColumns = ['chain', 'seq', 'event_key', 'statement_id', 'actor_user_id', 'actor_org_id', 'action', 'data', 'at', 'prev_hash', 'hash', 'mac'] as const;
 
+/** The entry a stored event records; `data` replaced when a viewer's export withholds some of it. */
+export function entryOfRow(row: Pick<AuditEventRow, 'chain' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at'>, data = row.data as Record<string, unknown>): AuditEntry {
+  return { chain: row.chain, eventKey: row.event_key, statementId: row.statement_id, actorUserId: row.actor_user_id, actorOrgId: row.actor_org_id, action: row.action, data, at: new Date(row.at) };
+}
+
 /** Checks rows in seq order from a trusted (seq, hash); returns the first problem or the new trusted point. */
 function checkRows(rows: ChainRow[], from: ChainHead, unsignedUpto: number, key: string): { at: ChainHead } | { problem: { seq: number; issue: string } } {
   let prev = from.hash;
@@ -159,16 +164,7 @@ function checkRows(rows: ChainRow[], from: ChainHead, unsignedUpto: number, key:
     const fail = (issue: string) => ({ problem: { seq: row.seq, issue } });
     if (row.seq !== expectedSeq) return fail(`expected event ${expectedSeq} here: an event was removed`);
     if (row.prev_hash !== prev) return fail('the link to the previous event is broken');
-    const recomputed = hashOf(prev, row.seq, {
-      chain: row.chain,
-      eventKey: row.event_key,
-      statementId: row.statement_id,
-      actorUserId: row.actor_user_id,
-      actorOrgId: row.actor_org_id,
-      action: row.action,
-      data: row.data as Record<string, unknown>,
-      at: row.at,
-    });
+    const recomputed = hashOf(prev, row.seq, entryOfRow(row));
     if (recomputed !== row.hash) return fail('the event was altered after it was written');
     if (row.seq > unsignedUpto && !macMatches(eventMac(row.chain, row.seq, row.hash, key), row.mac)) {
       return fail('the event is not signed with the audit key: it was not written by the application');

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { chainRows, hashedBody, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
+import { chainRows, entryOfRow, hashedBody, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
 import { canonicalJson } from '../../db/canonical-json.js';
 import type { Db } from '../../db/database.js';
 import type { AuditEventRow } from '../../db/schema.js';
@@ -87,16 +87,7 @@ export async function exportAuditChain(
 }
 
 function exportedEvent(row: AuditEventRow, shown: Record<string, unknown>): Record<string, unknown> {
-  const body = hashedBody(row.seq, {
-    chain: row.chain,
-    eventKey: row.event_key,
-    statementId: row.statement_id,
-    actorUserId: row.actor_user_id,
-    actorOrgId: row.actor_org_id,
-    action: row.action,
-    data: shown,
-    at: new Date(row.at),
-  });
+  const body = hashedBody(row.seq, entryOfRow(row, shown));
   const recorded = row.data as Record<string, unknown>;
   const withheld = Object.keys(recorded).filter((k) => canonicalJson(recorded[k]) !== canonicalJson(shown[k])).sort();
   return { type: 'event', ...body, prevHash: row.prev_hash, hash: row.hash, withheld };
