@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemFromWorkflowError } from '../api/problem.js';
+import type { Actor } from '../domain/events.js';
+import { DomainError } from '../domain/errors.js';
+import { updateStatementProcess } from '../services/statements/statement-process.js';
+import { answerInvitationUpdate, defineSurveyUpdate, editStatementUpdate } from '../workflows/statement/messages.js';
+import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+type TestActor = Awaited<ReturnType<typeof makeActor>>;
+
+type Outcome<T> = { kind: 'answered'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'no answer' };
+
+/** The outcome of `promise`, or `no answer` after `ms`: a hanging request must not hang the test. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Outcome<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'no answer' }), ms);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ kind: 'answered' as const, value }), (error: unknown) => ({ kind: 'failed' as const, error })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The problem document the API would answer for an update's failure (`errorHandler`'s mapping). */
+function problemOf(outcome: Outcome<unknown>) {
+  if (outcome.kind !== 'failed') throw new Error(`expected the update to be refused, got: ${outcome.kind}`);
+  if (outcome.error instanceof DomainError) return { status: 0, code: outcome.error.code, errors: outcome.error.problems };
+  const problem = problemFromWorkflowError(outcome.error);
+  if (!problem) throw new Error(`the failure maps to no problem (a 500): ${String(outcome.error)}`);
+  return problem;
+}
+
+const answerWithin = 20_000;
+
+/**
+ * A bad record that gets past the API's validation (a bug, an old client, a constraint) must not
+ * freeze a statement: the update that carries it is refused with a 4xx problem within seconds,
+ * the workflow stays healthy (the lead's next update works), and work the workflow does on its
+ * own records the failure where the lead sees it. The records are sent to the workflow directly
+ * (the update layer the routes call), bypassing the routes' schemas.
+ */
+describe('workflows never wait forever on a bad record', () => {
+  let h: Harness;
+  let lead: TestActor;
+  let buyer: TestActor;
+  const actorOf = (a: TestActor): Actor => ({ userId: a.user.id, orgId: a.org.id, roles: [] });
+
+  /** A statement in draft, with the buyer invited (and joined unless `join` is false). */
+  async function draftStatement(join = true): Promise<string> {
+    const created = await lead.api.post('/api/statements', statementDetails());
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyer.org.id] })).status).toBe(200);
+    if (join) expect((await buyer.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
+    return id;
+  }
+
+  beforeAll(async () => {
+    h = await startHarness();
+    lead = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'failures-lead' });
+    buyer = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'failures-buyer' });
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses a title with a NUL character (22021 in PostgreSQL) with a 422 naming the field, and the lead can still cancel', { timeout: 90_000 }, async () => {
+    const id = await draftStatement();
+    const details = { ...statementDetails(), title: 'Zero-emission\u0000machinery' };
+    const started = Date.now();
+    const edited = await within(updateStatementProcess(h.ctx, id, editStatementUpdate, { actor: actorOf(lead), details: details as never, detailsHash: 'bad' }), answerWithin);
+    expect(edited.kind, 'the update answers').toBe('failed');
+    expect(Date.now() - started).toBeLessThan(answerWithin);
+    const problem = problemOf(edited);
+    expect(problem).toMatchObject({ status: 422, code: 'invalid_data' });
+    expect(problem.errors).toContainEqual({ field: 'details.title', rule: expect.stringMatching(/NUL/) });
+
+    // Nothing was half-written, and the statement is not frozen.
+    expect((await lead.api.get(`/api/statements/${id}`)).body).toMatchObject({ title: statementDetails().title, detailsVersion: 1 });
+    const cancelled = await within(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Testing a bad record' }), answerWithin);
+    expect(cancelled).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'cancelled' } } });
+  });
+
+  it('refuses a survey label with a lone surrogate (invalid JSON for jsonb) and the lead can still open the needs assessment', { timeout: 90_000 }, async () => {
+    const id = await draftStatement();
+    const questions = [{ id: 'fleet', label: 'Fleet \ud800 size', type: 'text', required: false, maxLength: 100 }];
+    const defined = await within(updateStatementProcess(h.ctx, id, defineSurveyUpdate, { actor: actorOf(lead), questions, surveyHash: randomUUID() }), answerWithin);
+    const problem = problemOf(defined);
+    expect(problem).toMatchObject({ status: 422, code: 'invalid_data' });
+    expect(problem.errors).toContainEqual({ field: 'questions[0].label', rule: expect.stringMatching(/surrogate/) });
+
+    const opened = await within(lead.api.post(`/api/statements/${id}/needs-assessment/open`, {}), answerWithin);
+    expect(opened).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'needs_assessment' } } });
+  });
+
+  it('refuses a decline whose reason is not stored (a dangling reference), and the buyer and the lead can act afterwards', { timeout: 90_000 }, async () => {
+    const id = await draftStatement(false);
+    const reason = { textId: randomUUID(), textHash: '0'.repeat(64) };
+    const declined = await within(updateStatementProcess(h.ctx, id, answerInvitationUpdate, { actor: actorOf(buyer), accept: false, reason }), answerWithin);
+    const problem = problemOf(declined);
+    expect(problem).toMatchObject({ status: 422, code: 'unprocessable' });
+    expect(problem.errors).toContainEqual({ field: 'reason', rule: expect.any(String) });
+
+    // The participant's own lock is free again: it can answer properly.
+    const accepted = await within(buyer.api.post(`/api/statements/${id}/invitation/accept`), answerWithin);
+    expect(accepted).toMatchObject({ kind: 'answered', value: { status: 200 } });
+    const cancelled = await within(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Testing a dangling reason' }), answerWithin);
+    expect(cancelled).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'cancelled' } } });
+  });
+
+  it('records a constraint violation at a deadline for the lead to see, and the lead repairs it by closing the stage once the cause is fixed', { timeout: 120_000 }, async () => {
+    const id = await draftStatement();
+    // The database refuses this statement's move to confirmation (a CHECK-like rule), as a
+    // constraint added after the statement started would.
+    const name = `jd_test_refuse_${id.replace(/-/g, '').slice(0, 12)}`;
+    await sql
+      .raw(
+        `create function ${name}() returns trigger language plpgsql as $$ begin
+           if new.id = '${id}' and new.stage = 'confirmation' then
+             raise exception 'refused by a test rule' using errcode = 'check_violation', column = 'stage', constraint = '${name}';
+           end if;
+           return new;
+         end $$;
+         create trigger ${name} before update on statements for each row execute function ${name}();`,
+      )
+      .execute(h.db);
+    try {
+      const opened = await lead.api.post(`/api/statements/${id}/needs-assessment/open`, { deadline: new Date(Date.now() + 3000).toISOString() });
+      expect(opened.status).toBe(200);
+
+      const live = await until(
+        () => lead.api.get(`/api/statements/${id}/live`),
+        (r) => r.body?.processFailure != null,
+        30_000,
+        'the failure recorded in the live state',
+      );
+      expect(live.body.stage).toBe('needs_assessment');
+      expect(live.body.processFailure).toMatchObject({
+        type: 'constraint_violation',
+        step: 'close needs_assessment',
+        actions: expect.arrayContaining(['closeStage', 'cancel']),
+      });
+      expect(live.body.processFailure.message).toMatch(/stage/);
+      // The lead's updates are answered meanwhile (the failed step holds no lock).
+      const extended = await within(lead.api.post(`/api/statements/${id}/deadline`, { deadline: new Date(Date.now() + 3_600_000).toISOString() }), answerWithin);
+      expect(extended.kind).toBe('answered');
+    } finally {
+      await sql.raw(`drop trigger if exists ${name} on statements; drop function if exists ${name}();`).execute(h.db);
+    }
+    const closed = await within(lead.api.post(`/api/statements/${id}/close-stage`), answerWithin);
+    expect(closed).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'confirmation' } } });
+    expect((await lead.api.get(`/api/statements/${id}/live`)).body.processFailure ?? null).toBeNull();
+  });
+});
