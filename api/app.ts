@@ -9,6 +9,7 @@ import { trustProxy } from '../platform/config.js';
 import { authenticate } from './authentication.js';
 import { jsonOnlyBodies, sameOriginUnsafeRequests } from './csrf.js';
 import { hostAllowList } from './host-allow-list.js';
+import { boundedJsonBodies, jsonBounds } from './json-bounds.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
@@ -65,7 +66,9 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   // only, apart from the sign-in page's button and one-click unsubscribe, which post forms.
   app.use(sameOriginUnsafeRequests({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
   app.use(jsonOnlyBodies());
-  app.use(express.json({ limit: '2mb' }));
+  app.use(express.json({ limit: jsonBounds.maxBodyBytes }));
+  // Depth, array lengths, prototype keys and Infinity, before any schema recurses into the body.
+  app.use(boundedJsonBodies());
   app.post('/api/auth/verify', express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(cookieParser());
 

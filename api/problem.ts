@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { DomainError, errorStatus, isErrorCode, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { bodyTooLarge } from './json-bounds.js';
 
 /**
  * Every error leaves as RFC 9457 problem+json with a stable `code` and, for bad input, the
@@ -63,6 +64,8 @@ export function zodProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
     let rule = issue.message;
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) rule = 'is required';
     if (issue.code === 'unrecognized_keys') rule = `unknown field(s): ${issue.keys.join(', ')}`;
+    // A map's key (an answer's question id) that breaks its rule: the key's own rule, not "Invalid key in record".
+    if (issue.code === 'invalid_key' && issue.issues[0]) rule = `must be a valid key: ${issue.issues[0].message}`;
     return { field: prefix && field ? `${prefix}.${field}` : prefix || field || '(body)', rule };
   });
 }
@@ -95,7 +98,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (e.type === 'entity.parse.failed') {
       return sendProblem(res, problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]));
     }
-    if (e.type === 'entity.too.large') return sendProblem(res, problem('payload_too_large', 'The request body is too large'));
+    if (e.type === 'entity.too.large') return sendProblem(res, problem('payload_too_large', 'The request body is too large', [bodyTooLarge]));
     if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, problem('invalid_input', e.message ?? 'Bad request'));
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     sendProblem(res, problem('internal', 'Something went wrong on our side; it has been logged'));

@@ -4,6 +4,7 @@ import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import type { FieldProblem } from './errors.js';
 import { anyCountrySchema, participatingCountries } from './organisations.js';
+import { text } from './text-policy.js';
 
 /**
  * Terms of a joint procurement agreement (Directive 2014/24/EU Art. 38 occasional joint
@@ -38,8 +39,9 @@ export type ContractConclusion = (typeof contractConclusions)[number];
 /** Organisation ids are database UUIDs, which also keeps them apart from the literal `joint`. */
 const orgIdSchema = z.uuid({ message: 'must be an organisation id (UUID)' });
 
-const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Required text under the text policy: one line (a name, a title) or a paragraph (a reason, a clause). */
+const oneLine = (max: number) => text('line', { min: 1, max });
+const paragraph = (max: number) => text('paragraph', { min: 1, max });
 
 /** Accepts a CPV code with or without its check digit and keeps the 8-digit key, as needs do. */
 const cpvKeySchema = cpvCodeSchema.transform((c) => c.code);
@@ -59,7 +61,7 @@ export const applicableLawSchema = z
     z.object({
       kind: z.literal('joint_entity_seat'),
       country: anyCountrySchema,
-      entityName: text(300),
+      entityName: text('name', { min: 1, max: 300 }),
     }),
   ])
   .meta({
@@ -72,7 +74,7 @@ export const lotSchema = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'must be 1-40 letters, digits, ".", "_" or "-"'),
-  title: text(300),
+  title: text('title', { min: 1, max: 300 }),
   cpvCodes: z.array(cpvKeySchema).min(1, 'must name at least one CPV code').max(50, 'must name at most 50 CPV codes'),
 });
 
@@ -85,10 +87,10 @@ export const distributionLineSchema = z.object({
 export const partyDistributionSchema = z.object({
   orgId: orgIdSchema,
   lots: z
-    .array(z.object({ lotId: z.string().trim().min(1, 'must name a lot'), lines: z.array(distributionLineSchema).max(500) }))
+    .array(z.object({ lotId: text('line', { min: 1, max: 200, minRule: 'must name a lot' }), lines: z.array(distributionLineSchema).max(500) }))
     .max(100),
   deviation: z
-    .object({ reason: text(2000) })
+    .object({ reason: paragraph(2000) })
     .optional()
     .meta({ description: 'Recorded when the distribution differs from the party’s confirmed needs' }),
 });
@@ -126,7 +128,7 @@ export const agreementTermsSchema = z
     procedureType: z.enum(procedureTypes),
     lots: z.array(lotSchema).min(1, 'must define at least one lot').max(100),
     distributions: z.array(partyDistributionSchema).max(10_000),
-    responsibilities: z.array(z.object({ orgId: orgIdSchema, text: text(5000) })).max(10_000),
+    responsibilities: z.array(z.object({ orgId: orgIdSchema, text: paragraph(5000) })).max(10_000),
     phases: z.array(phaseAssignmentSchema).max(procedurePhases.length),
     contractConclusion: z.enum(contractConclusions),
     costSharing: costSharingSchema,
@@ -134,10 +136,10 @@ export const agreementTermsSchema = z
       .array(z.string().trim().toLowerCase().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 language code'))
       .min(1, 'must name at least one language')
       .max(30),
-    disputeResolution: z.object({ text: text(5000), forum: text(300) }),
+    disputeResolution: z.object({ text: paragraph(5000), forum: oneLine(300) }),
     duration: agreementDurationSchema,
     accession: z
-      .object({ allowed: z.boolean(), conditions: z.string().trim().max(5000).default('') })
+      .object({ allowed: z.boolean(), conditions: text('paragraph', { max: 5000 }).default('') })
       .refine((a) => !a.allowed || a.conditions.length > 0, {
         path: ['conditions'],
         message: 'must state the conditions when new parties may accede',

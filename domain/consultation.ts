@@ -2,15 +2,18 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { Aggregate } from './aggregation.js';
 import { discloseAggregate, type DisclosurePattern } from './disclosure/protected-views.js';
+import { text } from './text-policy.js';
 
 /**
  * The preliminary market consultation (Directive 2014/24/EU Art. 40-41): what the public sees
  * of the demand, the request-for-information questions, suppliers' responses and questions, and
  * the market summary that closes it. Pure.
  */
+const rfiQuestionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1 to 40 lowercase letters, digits, - or _');
+
 export const rfiQuestionSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1 to 40 lowercase letters, digits, - or _'),
-  text: z.string().trim().min(3, 'must be at least 3 characters').max(1000, 'must be at most 1000 characters'),
+  id: rfiQuestionIdSchema,
+  text: text('paragraph', { min: 3, max: 1000 }),
 });
 
 export const rfiQuestionsSchema = z
@@ -33,17 +36,17 @@ export type RfiQuestion = z.output<typeof rfiQuestionSchema>;
 export const supplierResponseSchema = z
   .object({
     answers: z
-      .record(z.string().max(40), z.string().trim().max(5000, 'must be at most 5000 characters'))
+      .record(rfiQuestionIdSchema, text('paragraph', { max: 5000 }))
       .refine((a) => Object.keys(a).length <= 50, { message: 'must answer at most 50 questions' }),
   })
   .meta({ id: 'SupplierResponse' });
 
 export const supplierQuestionSchema = z
-  .object({ question: z.string().trim().min(3, 'must be at least 3 characters').max(2000, 'must be at most 2000 characters') })
+  .object({ question: text('paragraph', { min: 3, max: 2000 }) })
   .meta({ id: 'SupplierQuestion' });
 
 export const leadAnswerSchema = z
-  .object({ answer: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters') })
+  .object({ answer: text('paragraph', { min: 1, max: 5000 }) })
   .meta({ id: 'LeadAnswer' });
 
 /** Answers must name questions of the request for information; returns the problems. */

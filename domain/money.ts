@@ -2,6 +2,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 import { z } from 'zod';
 import { DomainError, unprocessable } from './errors.js';
 import type { FieldProblem } from './errors.js';
+import { text } from './text-policy.js';
 
 /**
  * Exact money arithmetic on decimal strings. Amounts enter and leave as strings so that no binary
@@ -147,7 +148,7 @@ const rateSchema = z
 export const exchangeRateTableSchema = z
   .object({
     date: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }),
-    source: z.string().trim().min(1, 'must name the source of the rates').max(200),
+    source: text('line', { min: 1, max: 200, minRule: 'must name the source of the rates' }),
     rates: z.record(currencyKeySchema, rateSchema),
   })
   .meta({ id: 'ExchangeRateTable' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { currencySchema } from './currency.js';
 import type { FieldProblem } from './errors.js';
+import { text } from './text-policy.js';
 
 /**
  * A need line is one buyer's estimate of one thing it wants to buy: what (CPV code and
@@ -147,11 +148,7 @@ export const needLineSchema = z
     {
       cpvCode: z.string({ error: requiredOr('must be a CPV code written as a string (e.g. "34144900-7")') }).pipe(cpvCodeSchema),
       cpvCheckDigit: z.string().regex(/^\d$/, 'must be a single digit').nullable().optional(),
-      description: z
-        .string({ error: requiredOr('must be text') })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(maxDescriptionLength, `must be at most ${maxDescriptionLength} characters`),
+      description: text('paragraph', { min: 1, max: maxDescriptionLength }),
       quantity: decimalField('positive', 'Quantity over the whole delivery window, > 0', '12'),
       unit: unitField,
       unitPrice: decimalField('non_negative', 'Estimated unit price net of VAT, >= 0, in `currency`', '1250.50'),
@@ -165,11 +162,7 @@ export const needLineSchema = z
         .optional(),
       optionalQuantity: decimalField('non_negative', 'Quantity the buyer may add as an option (Art. 5)', '0').default('0'),
       renewals: renewalsSchema.optional(),
-      requirements: z
-        .string({ error: requiredOr('must be text') })
-        .trim()
-        .max(maxRequirementsLength, `must be at most ${maxRequirementsLength} characters`)
-        .default(''),
+      requirements: text('paragraph', { max: maxRequirementsLength }).default(''),
     },
     { error: requiredOr('must be a need line object') },
   )
@@ -205,6 +198,41 @@ export const needLineSchema = z
   .meta({ id: 'NeedLineInput', description: 'One need line of a buyer\'s needs assessment answer' });
 
 export type NeedLineInput = z.input<typeof needLineSchema>;
+
+/** A value of a draft line's field as typed: text under the policy (at most `max`), a number, true/false or nothing. */
+const draftValue = (kind: 'line' | 'paragraph', max: number) => z.union([text(kind, { max }), z.number(), z.boolean(), z.null()]);
+const draftCode = draftValue('line', 100);
+
+/**
+ * A need line as a draft holds it: the fields of a need line, any of them missing or not yet
+ * valid (a draft saves what was typed; the answer lists what would stop a submission), but no
+ * other field, and every text under the text policy and its field's length limit.
+ */
+export const needLineDraftSchema = z
+  .strictObject(
+    {
+      cpvCode: draftCode.optional(),
+      cpvCheckDigit: draftCode.optional(),
+      description: draftValue('paragraph', maxDescriptionLength).optional(),
+      quantity: draftCode.optional(),
+      unit: draftCode.optional(),
+      unitPrice: draftCode.optional(),
+      currency: draftCode.optional(),
+      delivery: z
+        .strictObject({ year: draftCode.optional(), fromYear: draftCode.optional(), toYear: draftCode.optional() }, { error: 'must be an object with either year, or fromYear and toYear' })
+        .nullable()
+        .optional(),
+      frameworkMonths: draftCode.optional(),
+      optionalQuantity: draftCode.optional(),
+      renewals: z.strictObject({ count: draftCode.optional(), quantityEach: draftCode.optional() }, { error: 'must be an object with count and quantityEach' }).nullable().optional(),
+      requirements: draftValue('paragraph', maxRequirementsLength).optional(),
+    },
+    { error: 'must be a need line object' },
+  )
+  .meta({ id: 'NeedLineDraft', description: 'A need line as saved in a draft: any field may be missing or not yet valid' });
+
+export type NeedLineDraft = z.input<typeof needLineDraftSchema>;
+
 
 /** Quantity including options and every renewal: what Art. 5 counts towards the estimated value. */
 export function totalLineQuantity(line: Pick<NeedLine, 'quantity' | 'optionalQuantity' | 'renewals'>): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deadlineStages, isStage, type Stage } from './stages.js';
+import { text } from './text-policy.js';
 
 /**
  * Pilot tracking for Commission staff: every joint statement is a pilot of the programme, in a
@@ -18,7 +19,7 @@ export const cpvDivisionSchema = z
 export const groupingSchema = z
   .object({
     kind: z.enum(groupingKinds, { error: 'must be community_of_practice or working_group' }),
-    name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters'),
+    name: text('name', { min: 2 }),
     sector: cpvDivisionSchema.nullable().default(null),
   })
   .meta({ id: 'PilotGrouping' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cpvCodeListSchema } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import { parseDurationMs } from './duration.js';
+import { text } from './text-policy.js';
 
 /**
  * What the lead buyer says about a joint statement: its subject, its schedule and the rules for
@@ -58,8 +59,8 @@ export type CriticalMassRules = z.infer<typeof criticalMassSchema>;
 
 export const statementDetailsSchema = z
   .object({
-    title: z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters'),
-    description: z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters'),
+    title: text('title', { min: 3 }),
+    description: text('document', { min: 1, max: 20_000 }),
     cpvCodes: cpvCodeListSchema,
     schedule: scheduleSchema,
     criticalMass: criticalMassSchema.default({ minQuantityPerCpv: [] }),

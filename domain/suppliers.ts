@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Aggregate } from './aggregation.js';
 import { isKnownDivision } from './cpv.js';
 import { anyCountrySchema, localeSchema } from './organisations.js';
+import { text } from './text-policy.js';
 
 /**
  * Suppliers subscribe to demand by CPV prefix and country. A prefix is 2 to 8 digits; a full code
@@ -50,13 +51,13 @@ export type Subscription = z.output<typeof subscriptionSchema>;
 export const supplierRegistrationSchema = z
   .object({
     organisation: z.object({
-      name: z.string().trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters'),
+      name: text('name', { min: 2 }),
       country: anyCountrySchema,
       sme: z.boolean({ error: 'must be true or false' }).meta({ description: 'Small or medium-sized enterprise (Commission Recommendation 2003/361/EC)' }),
     }),
     user: z.object({
       email: z.email({ message: 'must be an e-mail address' }).max(320),
-      name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+      name: text('name', { min: 1 }),
       locale: localeSchema.default('en'),
     }),
     subscription: subscriptionSchema.optional(),

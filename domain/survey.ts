@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { FieldProblem } from './errors.js';
+import { normaliseText, text, textProblem } from './text-policy.js';
 
 /**
  * The lead buyer's own questions, asked next to the need-line form (which every survey has and
@@ -20,11 +21,11 @@ const slugRule = 'must be a short slug: a lower-case letter, then up to 39 lower
 // A slug rules out "__proto__" and the like, and reads well in field names such as `answers.fleet-size`.
 const slugSchema = z.string({ error: requiredOr(slugRule) }).regex(/^[a-z][a-z0-9_-]{0,39}$/, slugRule);
 
-const labelSchema = z
-  .string({ error: requiredOr('must be text') })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(500, 'must be at most 500 characters');
+export const maxLabelLength = 500;
+export const maxHelpTextLength = 2000;
+
+/** A question's or an option's label: one line, as it heads a field. */
+const labelSchema = text('line', { min: 1, max: maxLabelLength });
 
 const signedDecimalRule = 'must be a number written with digits, an optional "-" and an optional "." (e.g. -12.5)';
 const signedDecimalPattern = /^-?\d{1,15}(\.\d{1,6})?$/;
@@ -39,7 +40,7 @@ const unitRule = 'must be a UN/CEFACT Recommendation 20 unit code of 2 or 3 lett
 const base = {
   id: slugSchema,
   label: labelSchema,
-  helpText: z.string({ error: 'must be text' }).trim().max(2000, 'must be at most 2000 characters').optional(),
+  helpText: text('paragraph', { max: maxHelpTextLength }).optional(),
   required: z.boolean({ error: 'must be true or false' }).default(false),
 };
 
@@ -149,6 +150,30 @@ export const surveySchema = z
   .meta({ id: 'Survey', description: "The lead buyer's own questions of a needs survey, versioned" });
 
 export type Survey = z.output<typeof surveySchema>;
+
+/**
+ * A buyer's answers as a draft holds them: keyed by question id, each of a shape some question
+ * takes (text, a number, yes/no, a list of option ids), not yet checked against the survey
+ * (saving a draft never fails on content; the answer lists what would stop a submission). What is
+ * bounded here is what any answer may be: text under the text policy and the longest a text
+ * question allows, at most as many keys as questions and as many choices as options.
+ */
+export const draftAnswersSchema = z
+  .record(
+    slugSchema,
+    z.union([
+      text('paragraph', { max: maxTextAnswerLength }),
+      z.number(),
+      z.boolean(),
+      z.array(text('line', { max: 40 })).max(maxOptions, `must select at most ${maxOptions} options`),
+      z.null(),
+    ]),
+  )
+  .refine((answers) => Object.keys(answers).length <= maxQuestions, { message: `must answer at most ${maxQuestions} questions` })
+  .meta({ description: 'Answers keyed by question id: text, a number, true/false or a list of option ids' });
+
+export type DraftAnswers = z.input<typeof draftAnswersSchema>;
+
 export type SurveyInput = z.input<typeof surveySchema>;
 
 /**
@@ -199,10 +224,10 @@ function checkAnswer(question: Question, raw: unknown): Checked {
   switch (question.type) {
     case 'text': {
       if (typeof raw !== 'string') return { rule: 'must be text' };
-      const text = raw.trim();
-      if (text === '') return 'unanswered';
-      if (text.length > question.maxLength) return { rule: `must be at most ${question.maxLength} characters` };
-      return { value: text };
+      if (normaliseText(raw) === '') return 'unanswered';
+      const broken = textProblem('paragraph', raw, { max: question.maxLength });
+      if (broken) return { rule: broken.message };
+      return { value: normaliseText(raw) };
     }
     case 'number': {
       const text = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;

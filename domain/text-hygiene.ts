@@ -11,8 +11,26 @@
  * implicit direction marks (U+200E, U+200F, U+061C), lone UTF-16 surrogates and the non-characters
  * U+FFFE/U+FFFF, none of which XML 1.0 allows or a reader expects in a title.
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const unsafeCharacters = {
+  /** C0 controls other than tab (U+0009), line feed (U+000A) and carriage return (U+000D). */
+  c0Controls: '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F',
+  /** DEL and the C1 controls, U+007F–U+009F (NEL, U+0085, among them). */
+  deleteAndC1Controls: '\\u007F-\\u009F',
+  /** Bidirectional embeddings, overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
+  bidiControls: '\\u202A-\\u202E\\u2066-\\u2069',
+  /** Implicit direction marks: the Arabic letter mark, LRM and RLM. */
+  directionMarks: '\\u061C\\u200E\\u200F',
+  /** The non-characters U+FFFE and U+FFFF. */
+  nonCharacters: '\\uFFFE\\uFFFF',
+} as const;
+
+/** A UTF-16 surrogate without its partner: not a character (PostgreSQL refuses it in JSON; UTF-8 cannot carry it). */
+export const loneSurrogatePattern = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
+
+/** A regular expression matching any character of the given classes (each the body of a `[…]`). */
+export const characterClass = (classes: readonly string[], flags = ''): RegExp => new RegExp(`[${classes.join('')}]`, flags);
+
+const UNSAFE = new RegExp(`${characterClass(Object.values(unsafeCharacters)).source}|${loneSurrogatePattern}`, 'g');
 const LINE_BREAKS = /[\t\n\r\u0085\u2028\u2029]+/g;
 
 /**

@@ -11,18 +11,18 @@ import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchan
 import { aggregateViewSchema, figureConsentViewSchema, liveStateSchema, statementViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Aggregation'];
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const shortfallDecisionSchema = z
   .discriminatedUnion(
     'decision',
     [
       z.object({ decision: z.literal('extend'), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
-      z.object({ decision: z.literal('proceed'), justification: text(4000) }),
-      z.object({ decision: z.literal('abandon'), reason: text(2000) }),
+      z.object({ decision: z.literal('proceed'), justification: text('paragraph', { min: 1, max: 4000 }) }),
+      z.object({ decision: z.literal('abandon'), reason: text('paragraph', { min: 1, max: 2000 }) }),
     ],
     { error: 'must be one of extend, proceed, abandon' },
   )

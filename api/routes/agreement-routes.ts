@@ -20,10 +20,10 @@ import { exportAgreementAudit } from '../../services/audit/export-agreement-audi
 import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Agreement'];
 const base = '/api/statements/:statementId/agreement';
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const dateTime = z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' });
 const versionParams = statementParams.extend({ version: z.coerce.number().int('must be a version number').min(1, 'must be a version number') });
 const ok = (description: string) => ({ 200: { description, schema: agreementViewSchema } });
@@ -81,7 +81,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       tags,
       access: 'user',
       params: statementParams,
-      body: z.object({ reason: z.string().trim().max(2000, 'must be at most 2000 characters').optional() }),
+      body: z.object({ reason: text('paragraph', { max: 2000 }).optional() }),
       responses: ok('The agreement'),
       handler: async ({ principal, params, body, req }) => ({
         status: 200,
@@ -128,7 +128,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: versionParams,
-    body: z.object({ clause: z.string().trim().max(100, 'must be at most 100 characters').optional(), text: text(5000) }),
+    body: z.object({ clause: text('line', { max: 100 }).optional(), text: text('paragraph', { min: 1, max: 5000 }) }),
     responses: { 201: { description: 'The version with its comments', schema: agreementVersionViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 201,
@@ -183,7 +183,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: z.string().trim().min(3, 'must give a reason of at least 3 characters').max(2000) }),
+    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -213,7 +213,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text(2000) }),
+    body: z.object({ reason: text('paragraph', { min: 1, max: 2000 }) }),
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await cancelAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)) }),
   });

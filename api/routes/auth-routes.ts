@@ -15,6 +15,7 @@ import { authLimits, countFailedAuth, failedAuthBlocked, mailSendingLimit, sendR
 import type { ApiRoutes } from '../route.js';
 import { confirmationPage, pageLocale } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Identity'];
 
@@ -221,7 +222,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     tags,
     access: 'user',
     body: z.object({
-      name: z.string().trim().min(1, 'must not be empty').max(100),
+      name: text('name', { min: 1, max: 100 }),
       expiresInDays: z.int({ error: 'is required: a whole number of days' }).min(1, 'must be at least 1').max(MAX_API_TOKEN_DAYS, `must be at most ${MAX_API_TOKEN_DAYS}`),
       scopes: z.array(z.enum(apiTokenScopes)).min(1, 'must name at least one scope').default(['read', 'write']),
     }),

@@ -12,13 +12,14 @@ import { setGrouping } from '../../services/dashboard/set-grouping.js';
 import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Pilot tracking'];
 
 const booleanQuery = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
 export const pilotFilterQuery = z.object({
-  grouping: z.string().trim().min(1).max(200).optional().meta({ description: 'Name of a community of practice or working group' }),
+  grouping: text('name', { min: 1, max: 200, description: 'Name of a community of practice or working group' }).optional(),
   sector: cpvDivisionSchema.optional(),
   country: countrySchema.optional().meta({ description: 'Pilots with a participating buyer from this country' }),
   stage: z.enum(stages).optional(),

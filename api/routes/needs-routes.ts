@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { questionSchema } from '../../domain/survey.js';
+import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
+import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import type { ServiceContext } from '../../services/context.js';
 import { confirmNeeds } from '../../services/needs/confirm-needs.js';
 import { defineSurvey } from '../../services/needs/define-survey.js';
@@ -14,6 +15,7 @@ import { extendDeadline } from '../../services/statements/extend-deadline.js';
 import { draftSavedSchema, needsOverviewSchema, needsViewSchema, statementViewSchema, submittedSchema, surveyViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Needs assessment'];
 
@@ -64,8 +66,8 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: z.object({
-      lines: z.array(z.unknown()).max(500, 'must have at most 500 need lines'),
-      answers: z.record(z.string(), z.unknown()).default({}),
+      lines: z.array(needLineDraftSchema).max(maxNeedLines, `must have at most ${maxNeedLines} need lines`),
+      answers: draftAnswersSchema.default({}),
     }),
     responses: { 200: { description: 'Saved', schema: draftSavedSchema } },
     handler: async ({ principal, params, body, req }) => ({
@@ -92,7 +94,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: z.string().trim().min(3, 'must give a reason of at least 3 characters').max(2000) }),
+    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,

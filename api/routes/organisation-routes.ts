@@ -7,6 +7,7 @@ import { addUser, registerOrganisation } from '../../services/organisations/regi
 import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Organisations'];
 
@@ -20,7 +21,7 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     query: pageQuery.extend({
       kind: z.enum(['buyer', 'supplier', 'commission']).optional(),
       country: anyCountrySchema.optional(),
-      search: z.string().trim().max(100).optional(),
+      search: text('line', { max: 100 }).optional(),
     }),
     responses: { 200: { description: 'Organisations by name', schema: z.array(organisationViewSchema) } },
     handler: async ({ principal, query }) => {
@@ -40,7 +41,7 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     body: z.object({
       kind: z.enum(['buyer', 'supplier', 'commission']),
-      name: z.string().trim().min(2).max(300),
+      name: text('name', { min: 2, max: 300 }),
       country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
       buyerLegalType: buyerLegalTypeSchema.optional(),
       nuts: z.string().trim().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code').optional(),
@@ -63,7 +64,7 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: z.object({ organisationId: z.uuid() }),
     body: z.object({
       email: z.email({ message: 'must be an e-mail address' }).max(320),
-      name: z.string().trim().min(1).max(200),
+      name: text('name', { min: 1, max: 200 }),
       locale: localeSchema.default('en'),
       roles: z.array(z.enum(['signatory'])).default([]),
       isAdmin: z.boolean().optional(),

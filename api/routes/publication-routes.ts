@@ -15,6 +15,7 @@ import {
 } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Approval and publication'];
 const json = z.record(z.string(), z.unknown());
@@ -23,7 +24,7 @@ export const approvalDecisionSchema = z
   .object({
     version: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
     decision: z.enum(['approve', 'request_changes'], { error: 'must be approve or request_changes' }),
-    comment: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
+    comment: text('paragraph', { max: 4000 }).optional(),
   })
   .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
   .meta({ id: 'ApprovalDecision' });
@@ -48,7 +49,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: z.object({
-      text: z.string().trim().min(20, 'must be at least 20 characters').max(50_000, 'must be at most 50000 characters'),
+      text: text('document', { min: 20, max: 50_000 }),
       expectedVersion: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
     }),
     responses: { 200: { description: 'The new version', schema: textRevisedSchema } },

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { searchCpv, searchUnits } from '../../db/reference-data.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { ApiRoutes } from '../route.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Reference data'];
 const searchQuery = z.object({
-  q: z.string().trim().min(1, 'must not be empty').max(100),
+  q: text('line', { min: 1, max: 100 }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

@@ -18,6 +18,8 @@ import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views
 import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
 import type { ApiRoutes } from '../route.js';
 import type { Request } from 'express';
+import { normaliseText, text, textProblem } from '../../domain/text-policy.js';
+import { DomainError } from '../../domain/errors.js';
 
 export const statementParams = z.object({ statementId: z.uuid({ message: 'must be a statement id (UUID)' }) });
 export const pageQuery = z.object({
@@ -25,9 +27,14 @@ export const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+/** The `Idempotency-Key` header is text a client typed or generated: one line of at most 200 characters. */
+export const idempotencyKeyLimits = { min: 1, max: 200 } as const;
+
 export function requestMeta(req: Request): RequestMeta {
   const key = req.get('idempotency-key');
-  return { ip: req.ip, method: req.method, path: req.originalUrl, idempotencyKey: key && key.length <= 200 ? key : undefined };
+  const broken = key === undefined ? undefined : textProblem('line', key, idempotencyKeyLimits);
+  if (broken) throw new DomainError('invalid_input', 'The request is not valid', [{ field: 'Idempotency-Key', rule: broken.message }]);
+  return { ip: req.ip, method: req.method, path: req.originalUrl, idempotencyKey: key === undefined ? undefined : normaliseText(key) };
 }
 
 const tags = ['Statements'];
@@ -134,7 +141,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: z.string().trim().max(2000).optional() }),
+    body: z.object({ reason: text('paragraph', { max: 2000 }).optional() }),
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -165,7 +172,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: z.string().trim().min(3, 'must give a reason of at least 3 characters').max(2000) }),
+    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
     responses: { 200: { description: 'The cancelled statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,

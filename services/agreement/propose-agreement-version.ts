@@ -21,6 +21,7 @@ import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
+import { text } from '../../domain/text-policy.js';
 
 /**
  * The terms the lead proposes. Without `distributions`, each party receives its confirmed needs
@@ -33,7 +34,7 @@ export const agreementProposalSchema = agreementTermsSchema
       .max(10_000)
       .optional()
       .meta({ description: 'Omit to distribute to each party its confirmed needs, in the first lot' }),
-    note: z.string().trim().max(2000, 'must be at most 2000 characters').optional().meta({ description: 'What this version changes (for amendments)' }),
+    note: text('paragraph', { max: 2000, description: 'What this version changes (for amendments)' }).optional(),
   })
   .meta({ id: 'AgreementProposal' });
 export type AgreementProposal = z.output<typeof agreementProposalSchema>;
