@@ -6,6 +6,7 @@ import { createAggregationActivities } from './aggregation-activities.js';
 import { createAuditActivities } from './audit-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createDigestActivities } from './digest-activities.js';
+import { withFailureClassification } from './failures.js';
 import { createMailActivities } from './mail-activities.js';
 import { createMarketActivities } from './market-activities.js';
 import { createStatementActivities } from './statement-activities.js';
@@ -20,9 +21,13 @@ export interface ActivityDeps {
   actorKey: string;
 }
 
-/** All activities the worker registers, built from narrow dependencies. */
+/**
+ * All activities the worker registers, built from narrow dependencies. Each throws what no retry
+ * can fix (bad data, a broken constraint, a broken rule) as a non-retryable failure with a type
+ * (`activities/failures.ts`), so no workflow waits forever on a bad record.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withFailureClassification({
     ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl, solver: deps.solver }),
     ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
     ...createAggregationActivities({ db: deps.db, solver: deps.solver }),
@@ -31,5 +36,5 @@ export function createActivities(deps: ActivityDeps) {
     ...createAuditActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createActorSealActivities({ actorKey: deps.actorKey }),
     ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl, solver: deps.solver }),
-  };
+  });
 }

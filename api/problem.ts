@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { DomainError, errorStatus, isErrorCode, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { databaseFailureType, databaseProblems } from '../activities/failures.js';
 import { bodyTooLarge } from './json-bounds.js';
 
 /**
@@ -38,6 +39,9 @@ const titles: Record<Problem['code'], string> = {
   conflict: 'Conflict',
   deadline_passed: 'Deadline passed',
   unprocessable: 'Request breaks a rule',
+  invalid_data: 'Data cannot be stored',
+  constraint_violation: 'Data breaks a rule of the records',
+  process_unavailable: 'Process not answering',
   internal: 'Internal error',
   payload_too_large: 'Request too large',
   rate_limited: 'Too many requests',
@@ -49,6 +53,9 @@ export function problem(code: Problem['code'], detail: string, errors?: FieldPro
     code === 'internal' ? 500 : code === 'payload_too_large' ? 413 : code === 'rate_limited' ? 429 : code === 'unavailable' ? 503 : errorStatus[code];
   return { type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title: titles[code], status, detail, code, ...(errors?.length ? { errors } : {}) };
 }
+
+/** How long a client should wait before repeating a request whose process did not answer in time. */
+export const processRetryAfterSeconds = 5;
 
 export function sendProblem(res: Response, p: Problem): void {
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
@@ -88,13 +95,23 @@ export function problemFromWorkflowError(error: unknown): Problem | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
-    if (error instanceof DomainError) return sendProblem(res, problem(error.code, error.message, error.problems));
+    if (error instanceof DomainError) {
+      // The update may still complete: the same request (same Idempotency-Key) gets its answer.
+      if (error.code === 'process_unavailable') res.setHeader('Retry-After', String(processRetryAfterSeconds));
+      return sendProblem(res, problem(error.code, error.message, error.problems));
+    }
     if (error instanceof z.ZodError) return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
     const fromWorkflow = problemFromWorkflowError(error);
     if (fromWorkflow) return sendProblem(res, fromWorkflow);
     const e = error as { type?: string; status?: number; message?: string; code?: string };
     // Safety net for races the use-cases cannot pre-check: a unique key taken meanwhile.
     if (e.code === '23505') return sendProblem(res, problem('conflict', 'This conflicts with something that exists already'));
+    // Text or values the database cannot store, or another broken constraint: the caller's data, not a fault of ours.
+    const stored = databaseFailureType(error);
+    if (stored) {
+      logger.warn({ sqlState: e.code, method: req.method, path: req.path }, 'request refused by the database');
+      return sendProblem(res, problem(stored, 'The request holds data that cannot be stored', databaseProblems(error, req.body)));
+    }
     if (e.type === 'entity.parse.failed') {
       return sendProblem(res, problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]));
     }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
 import type { FreeTextRef, WithTextRefs } from '../domain/events.js';
 import type { DbOrTx } from './database.js';
 
@@ -37,19 +38,25 @@ export async function resolveEventTexts<E>(db: DbOrTx, event: WithTextRefs<E>): 
   const resolved: Record<string, unknown> = { ...(event as Record<string, unknown>) };
   for (const field of ['reason', 'comment']) {
     const value = resolved[field];
-    if (value !== null && typeof value === 'object') resolved[field] = await resolveFreeText(db, value as FreeTextRef);
+    if (value !== null && typeof value === 'object') resolved[field] = await resolveFreeText(db, value as FreeTextRef, field);
   }
   return resolved as E;
 }
 
-/** The text a reference stands for, checked against its hash; a plain string (older histories) is the text itself. */
-export async function resolveFreeText(db: DbOrTx, value: string | FreeTextRef | null | undefined): Promise<string | null> {
+/**
+ * The text a reference stands for, checked against its hash; a plain string (older histories) is
+ * the text itself. A reference to no text, or to another text, is final (`unprocessable`, naming
+ * `field`): no retry brings it back.
+ */
+export async function resolveFreeText(db: DbOrTx, value: string | FreeTextRef | null | undefined, field = 'reason'): Promise<string | null> {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
   const row = await sql<{ text: string; text_hash: string }>`select text, text_hash from free_texts where id = ${value.textId}`.execute(db);
   const found = row.rows[0];
   if (!found || found.text_hash !== value.textHash || textHash(found.text) !== value.textHash) {
-    throw new Error(`free text ${value.textId} is missing or does not match its hash`);
+    throw new DomainError('unprocessable', `The ${field} ${value.textId} is not on record or does not match its hash`, [
+      { field, rule: 'must refer to a stored text with the same hash' },
+    ]);
   }
   return found.text;
 }

@@ -11,6 +11,12 @@ export const errorStatus = {
   conflict: 409,
   deadline_passed: 409,
   unprocessable: 422,
+  /** A record an activity could not store (bad text, a value out of range): `processFailureTypes.invalidData`. */
+  invalid_data: 422,
+  /** A record that breaks a database constraint: `processFailureTypes.constraintViolation`. */
+  constraint_violation: 409,
+  /** The process did not answer in time (no worker, or a step still retrying); try again with the same Idempotency-Key. */
+  process_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

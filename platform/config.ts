@@ -66,6 +66,14 @@ export const configSchema = z.object({
   RATE_LIMIT_MAIL_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(3),
   /** Failed link verifications and bad bearer tokens per client address per window. */
   RATE_LIMIT_FAILED_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /**
+   * How long the API waits for a workflow to answer an update before it answers 503
+   * `process_unavailable` with Retry-After (the update may still complete; the same request with
+   * the same Idempotency-Key then gets its answer).
+   */
+  PROCESS_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  /** A running workflow whose pending activity has failed more attempts than this is listed as stuck. */
+  STUCK_ACTIVITY_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(5),
   DATA_DIR: z.string().min(1).default('.data'),
   TEMPORAL_CLI: z.string().min(1).optional(),
   /** A workflow bundle built ahead (bundleWorkflowCode); without it the worker bundles at start. */

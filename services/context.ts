@@ -9,7 +9,9 @@ export interface ServiceContext {
   temporal: Client;
   config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'PUBLIC_URL' | 'SIGN_IN_LINK_TTL_MINUTES' | 'SESSION_TTL_HOURS'> &
     /** The key updates are sealed with (see `actorSealKey`). */
-    Partial<Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>>;
+    Partial<Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>> &
+    /** How long an update may take, and when a workflow counts as stuck (defaults: 60 s, 5 attempts). */
+    Partial<Pick<Config, 'PROCESS_UPDATE_TIMEOUT_SECONDS' | 'STUCK_ACTIVITY_ATTEMPTS'>>;
   logger: Logger;
 }
 

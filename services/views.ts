@@ -95,6 +95,19 @@ export const liveStateSchema = z
       .nullable()
       .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried; null for a viewer that may not read the aggregate' }),
     cancelReason: z.string().nullable(),
+    processFailure: z
+      .object({
+        step: z.string().meta({ description: 'What the workflow was doing on its own, e.g. `needs_assessment: stage_changed`' }),
+        type: z.string().meta({ description: '`invalid_data` (a record the database cannot store), `constraint_violation`, or an error code' }),
+        message: z.string(),
+        problems: z.array(z.object({ field: z.string(), rule: z.string() })),
+        at: z.string(),
+        actions: z
+          .array(z.enum(['closeStage', 'extendDeadline', 'retryAggregation', 'cancel']))
+          .meta({ description: 'What the lead can do once the cause is fixed: close the stage (the step runs again now), extend the deadline (it runs again then), or cancel' }),
+      })
+      .nullable()
+      .meta({ description: 'A step the process took on its own that failed for good and waits for the lead; null while all is well, and for viewers other than the lead and administrators' }),
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
 export type LiveStateView = z.infer<typeof liveStateSchema>;

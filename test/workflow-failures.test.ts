@@ -139,10 +139,10 @@ describe('workflows never wait forever on a bad record', () => {
       expect(live.body.stage).toBe('needs_assessment');
       expect(live.body.processFailure).toMatchObject({
         type: 'constraint_violation',
-        step: 'close needs_assessment',
+        step: 'needs_assessment: stage_changed',
         actions: expect.arrayContaining(['closeStage', 'cancel']),
       });
-      expect(live.body.processFailure.message).toMatch(/stage/);
+      expect(live.body.processFailure.problems).toEqual([{ field: 'stage', rule: `breaks the rule ${name}` }]);
       // The lead's updates are answered meanwhile (the failed step holds no lock).
       const extended = await within(lead.api.post(`/api/statements/${id}/deadline`, { deadline: new Date(Date.now() + 3_600_000).toISOString() }), answerWithin);
       expect(extended.kind).toBe('answered');
@@ -152,5 +152,26 @@ describe('workflows never wait forever on a bad record', () => {
     const closed = await within(lead.api.post(`/api/statements/${id}/close-stage`), answerWithin);
     expect(closed).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'confirmation' } } });
     expect((await lead.api.get(`/api/statements/${id}/live`)).body.processFailure ?? null).toBeNull();
+  });
+
+  it('answers 503 process_unavailable within the configured bound when no worker answers, and the update applies once one does', { timeout: 120_000 }, async () => {
+    const id = await draftStatement();
+    const ctx = { ...h.ctx, config: { ...h.ctx.config, PROCESS_UPDATE_TIMEOUT_SECONDS: 3 } };
+    const details = { ...statementDetails(), title: 'Renamed while nobody listens' };
+    await h.stopWorker();
+    try {
+      const started = Date.now();
+      const request = { actor: actorOf(lead), details: details as never, detailsHash: 'renamed' };
+      const outcome = await within(updateStatementProcess(ctx, id, editStatementUpdate, request, `rename-${id}`), answerWithin);
+      expect(outcome.kind).toBe('failed');
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(problemOf(outcome).code).toBe('process_unavailable');
+    } finally {
+      await h.startWorker();
+    }
+    // Repeating the same request (same Idempotency-Key) gets the update's answer once a worker runs.
+    const repeated = await within(updateStatementProcess(h.ctx, id, editStatementUpdate, { actor: actorOf(lead), details: details as never, detailsHash: 'renamed' }, `rename-${id}`), 60_000);
+    expect(repeated).toMatchObject({ kind: 'answered', value: { detailsVersion: 2 } });
+    expect((await lead.api.get(`/api/statements/${id}`)).body.title).toBe('Renamed while nobody listens');
   });
 });

@@ -11,9 +11,11 @@ import type { Actor } from '../domain/events.js';
  * seal checked (an activity, where the key is) before it changes or records anything.
  * Runs recorded before seals existed replay without the check (`patched`).
  */
+// Always inside an update: bounded, so an update cannot wait forever on the check.
 const { verifyActorSeal } = proxyActivities<ActorSealActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['forbidden'] },
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['forbidden'] },
 });
 /**
  * The first version checked the seal in a local activity, which Temporal's update handling

@@ -4,13 +4,15 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/events.js';
 import { agreementWorkflowId } from '../../workflows/agreement/messages.js';
 import type { ServiceContext } from '../context.js';
+import { executeBoundedUpdate, updateDeadline } from '../process-update.js';
 import { scopedUpdateId } from '../statements/idempotency.js';
 import { sealedArg } from '../statements/seal.js';
 
 /**
  * Sends one change to the statement's agreement workflow and waits for its answer. An
  * idempotency key is scoped to the caller's organisation and the operation; the request is
- * sealed for the workflow (`activities/actor-seal.ts`).
+ * sealed for the workflow (`activities/actor-seal.ts`). Bounded like the statement's updates
+ * (`executeBoundedUpdate`).
  */
 export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   ctx: ServiceContext,
@@ -24,5 +26,5 @@ export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   const updateId = idempotencyKey
     ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
     : `${update.name}:${randomUUID()}`;
-  return handle.executeUpdate(update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId });
+  return executeBoundedUpdate(ctx, handle, update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId }, updateDeadline(ctx));
 }

@@ -32,5 +32,7 @@ export async function getLiveState(ctx: ServiceContext, principal: Principal, st
     aggregationBlocked: seesAggregate ? state.aggregationBlocked : null,
     // The workflow holds the reason's id and hash; the text is in PostgreSQL.
     cancelReason: await resolveFreeText(ctx.db, state.cancelReason),
+    // The lead runs the process and acts on a failed step; an administrator repairs it.
+    processFailure: principal.orgId === state.leadOrgId || principal.isAdmin ? (state.processFailure ?? null) : null,
   };
 }

@@ -7,6 +7,7 @@ import { isTerminal, type Stage } from '../../domain/stages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { handingOverFailureType, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
+import { executeBoundedUpdate, updateDeadline } from '../process-update.js';
 import { sealedArg } from './seal.js';
 import { scopedUpdateId } from './idempotency.js';
 
@@ -22,7 +23,8 @@ async function hasEnded(ctx: ServiceContext, statementId: string): Promise<boole
  * Sends one state change to the statement's workflow and waits for its answer. With an
  * idempotency key the update id is fixed (and scoped to the caller's organisation and the
  * operation), so Temporal runs a retried request only once. The request is sealed for the
- * workflow: see `activities/actor-seal.ts`.
+ * workflow: see `activities/actor-seal.ts`. It never waits longer than PROCESS_UPDATE_TIMEOUT_SECONDS
+ * (`executeBoundedUpdate`: 503 `process_unavailable`).
  */
 export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
   ctx: ServiceContext,
@@ -39,10 +41,12 @@ export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
     ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
     : `${update.name}:${randomUUID()}`;
   const sealed = sealedArg(ctx, { workflowId, update: update.name, updateId }, arg);
+  // One bound for every attempt: the caller gets an answer (or a 503) within it, whatever happens.
+  const deadline = updateDeadline(ctx);
   try {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await handle.executeUpdate(update, { args: [sealed], updateId });
+        return await executeBoundedUpdate(ctx, handle, update, { args: [sealed], updateId }, deadline);
       } catch (error) {
         // The run is handing over to the next (continue-as-new), which takes it within moments.
         const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;

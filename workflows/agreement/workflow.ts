@@ -4,11 +4,15 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { proxyStepActivities } from '../activity-policies.js';
+import { finalFailureOf } from '../final-failure.js';
 import type { AgreementActivities } from '../../activities/agreement-activities.js';
 import type { MailActivities } from '../../activities/mail-activities.js';
 import {
@@ -46,10 +50,8 @@ import {
   type AgreementWorkflowInput,
 } from './messages.js';
 
-const { recordAgreementEvent } = proxyActivities<AgreementActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['invalid_input', 'unprocessable', 'conflict'] },
-});
+// Bounded inside an update (the party is waiting), patient for steps the workflow takes on its own.
+const agreementSteps = proxyStepActivities<AgreementActivities>({ startToCloseTimeout: '1 minute' });
 const { deliverStatementMail } = proxyActivities<MailActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
@@ -91,7 +93,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
 
   const record = async (actor: Actor | null, body: WithTextRefs<AgreementEventBody>): Promise<void> => {
     const updateId = currentUpdateInfo()?.id;
-    const result = await recordAgreementEvent({
+    const result = await agreementSteps().recordAgreementEvent({
       ...body,
       eventKey: updateId ? `update:${updateId}:${body.kind}` : `process:${uuid4()}`,
       statementId: s.statementId,
@@ -318,6 +320,21 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
    * have not signed; when the deadline passes, it is recorded once and signing waits for the
    * lead to set a later deadline. Returns when the negotiation ends or history wants a new run.
    */
+  /**
+   * A notice the workflow records on its own (a reminder, the deadline passing) that fails for
+   * good is logged and skipped: the negotiation goes on and the parties' own acts still work.
+   * Runs recorded before this ended (failed) there instead.
+   */
+  async function onItsOwn(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      const failure = finalFailureOf(error);
+      if (!failure || !patched('agreement-process-failures-skipped')) throw error;
+      log.warn('an agreement notice failed for good and was skipped', { statementId: input.statementId, type: failure.type, message: failure.message });
+    }
+  }
+
   async function waitForSignatureDeadline(): Promise<void> {
     for (;;) {
       if (s.status !== 'negotiation' || workflowInfo().continueAsNewSuggested) return;
@@ -326,7 +343,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
       if (now >= deadline) {
         if (s.deadlinePassedFor !== deadline) {
           s.deadlinePassedFor = deadline;
-          await lock.runExclusive(() => record(null, { kind: 'agreement_deadline_passed', deadline: iso(deadline)!, unsignedOrgIds: awaitingSignature(s) }));
+          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_deadline_passed', deadline: iso(deadline)!, unsignedOrgIds: awaitingSignature(s) })));
         }
         await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested);
         continue;
@@ -341,7 +358,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         // A reminder whose moment fell before the deadline was set is skipped, not sent late.
         const orgIds = awaitingSignature(s);
         if ((s.deadlineSetAt ?? 0) <= due.at && orgIds.length > 0) {
-          await lock.runExclusive(() => record(null, { kind: 'agreement_reminder_sent', deadline: iso(deadline)!, offset: due.offset, orgIds: awaitingSignature(s) }));
+          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_reminder_sent', deadline: iso(deadline)!, offset: due.offset, orgIds: awaitingSignature(s) })));
         }
         continue;
       }

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, FreeText } from '../../domain/events.js';
+import type { ProcessFailure } from '../../domain/process-failures.js';
 import type { ParticipantStatus, Stage } from '../../domain/stages.js';
 import type { StatementDetails } from '../../domain/statement.js';
 
@@ -50,6 +51,12 @@ export interface StatementLiveState {
   aggregationBlocked: { message: string; problems: { field: string; rule: string }[] } | null;
   /** The cancellation reason's id and hash (the text itself in runs from before reasons left the histories). */
   cancelReason: FreeText | null;
+  /**
+   * A step the workflow took on its own (a deadline, a stage change, a reminder) that failed in a
+   * way no retry fixes, with what the lead can do: fix the cause and close the stage, extend the
+   * deadline, or cancel. Null while all is well.
+   */
+  processFailure: ProcessFailure | null;
 }
 
 /**

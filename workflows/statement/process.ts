@@ -1,7 +1,9 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, currentUpdateInfo, proxyActivities, setHandler, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, setHandler, uuid4 } from '@temporalio/workflow';
 import type { RecordResult, StatementActivities } from '../../activities/statement-activities.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
+import type { ProcessFailure } from '../../domain/process-failures.js';
+import { proxyStepActivities } from '../activity-policies.js';
 import type { Actor, FreeText, StatementEventBody, WithTextRefs } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
 import type { Schedule } from '../../domain/statement.js';
@@ -10,15 +12,9 @@ import { ProcessLock } from '../lock.js';
 import type { MarketProcessState } from './market-messages.js';
 import { handingOverFailureType, type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
 
-const { recordStatementEvent } = proxyActivities<StatementActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    // A rule broken inside the activity (e.g. a draft changed since it was validated) is final.
-    nonRetryableErrorTypes: ['invalid_input', 'unprocessable', 'conflict'],
-  },
-});
+// A rule broken inside the activity (a draft changed since it was validated, a record the
+// database refuses) is final; an outage is retried, briefly inside an update, patiently otherwise.
+const statementSteps = proxyStepActivities<StatementActivities>({ startToCloseTimeout: '1 minute' });
 
 export interface ParticipantEntry {
   status: ParticipantStatus;
@@ -58,6 +54,8 @@ export interface StatementProcessState {
   completedUpdates?: { id: string; result: unknown }[];
   /** Market engagement, approval and publication (absent in runs started before they existed). */
   market?: MarketProcessState;
+  /** A step the workflow took on its own that failed for good, until the lead acts (absent in older runs). */
+  processFailure?: ProcessFailure | null;
 }
 
 /** Enough to cover every update that can be in flight while a run hands over to the next. */
@@ -103,6 +101,8 @@ export class StatementProcess {
    * drain and end, instead of growing past the history limits under a steady stream of updates.
    */
   handingOver = false;
+  /** The event the workflow last recorded on its own (not for an update): names a failed step. */
+  backgroundStep: string | null = null;
 
   constructor(readonly state: StatementProcessState) {}
 
@@ -175,13 +175,15 @@ export class StatementProcess {
       aggregate: s.aggregate,
       aggregationBlocked: s.aggregationBlocked,
       cancelReason: s.cancelReason,
+      processFailure: s.processFailure ?? null,
     };
   }
 
   /** Writes one event through an activity; the update's id (or a replay-stable uuid) makes it idempotent. */
   async record(actor: Actor | null, body: WithTextRefs<StatementEventBody>): Promise<RecordResult> {
     const updateId = currentUpdateInfo()?.id;
-    const result = await recordStatementEvent({
+    if (!updateId) this.backgroundStep = body.kind;
+    const result = await statementSteps().recordStatementEvent({
       ...body,
       eventKey: updateId ? `update:${updateId}:${body.kind}` : `process:${uuid4()}`,
       statementId: this.state.statementId,
@@ -203,6 +205,8 @@ export class StatementProcess {
       reason,
     });
     this.state.stage = to;
+    // A failure recorded in the stage it leaves is over.
+    this.state.processFailure = null;
     this.state.stageEnteredAt = Date.now();
     this.state.deadline = deadline;
     this.state.deadlineSetAt = Date.now();

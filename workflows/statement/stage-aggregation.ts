@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, proxyActivities, uuid4,
 import type { AggregationActivities } from '../../activities/aggregation-activities.js';
 import { durationMs } from '../../domain/duration.js';
 import type { FieldProblem } from '../../domain/errors.js';
+import { nonRetryableFailureTypes } from '../../domain/process-failures.js';
 import { decideShortfallUpdate, retryAggregationUpdate, type DecideShortfallRequest, type RetryAggregationRequest } from './messages.js';
 import { reject, type StatementProcess } from './process.js';
 
@@ -11,8 +12,9 @@ const { computeAggregate } = proxyActivities<AggregationActivities>({
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
-    // A missing exchange rate or a broken record is not fixed by trying again: the lead is told.
-    nonRetryableErrorTypes: ['invalid_input', 'unprocessable', 'conflict'],
+    // A missing exchange rate or a broken record is not fixed by trying again: the lead is told
+    // (a missing rate as `aggregationBlocked`, anything else as the statement's process failure).
+    nonRetryableErrorTypes: nonRetryableFailureTypes,
   },
 });
 

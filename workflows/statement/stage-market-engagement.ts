@@ -1,5 +1,6 @@
-import { currentUpdateInfo, ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import { currentUpdateInfo, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
 import type { MarketActivities } from '../../activities/market-activities.js';
+import { proxyStepActivities } from '../activity-policies.js';
 import type { RecordResult } from '../../activities/statement-activities.js';
 import { durationMs } from '../../domain/duration.js';
 import type { Actor, WithTextRefs } from '../../domain/events.js';
@@ -9,14 +10,8 @@ import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
 import { initialMarketState, supplierFanoutWorkflowId, type MarketProcessState } from './market-messages.js';
 import type { StatementProcess } from './process.js';
 
-const { recordMarketEvent, computeMarketSummary, draftStatementText } = proxyActivities<MarketActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['invalid_input', 'unprocessable', 'conflict'],
-  },
-});
+// Bounded inside an update (closing the consultation early), patient at the deadline.
+const marketSteps = proxyStepActivities<MarketActivities>({ startToCloseTimeout: '2 minutes' });
 
 /** The market part of the process state, created when first needed (older runs have none). */
 export function marketOf(p: StatementProcess): MarketProcessState {
@@ -27,7 +22,8 @@ export function marketOf(p: StatementProcess): MarketProcessState {
 /** Like `p.record`, for the events of these stages; the same replay-stable keys. */
 export async function recordMarket(p: StatementProcess, actor: Actor | null, body: WithTextRefs<MarketEventBody>): Promise<RecordResult> {
   const updateId = currentUpdateInfo()?.id;
-  const result = await recordMarketEvent({
+  if (!updateId) p.backgroundStep = body.kind;
+  const result = await marketSteps().recordMarketEvent({
     ...body,
     eventKey: updateId ? `update:${updateId}:${body.kind}` : `process:${uuid4()}`,
     statementId: p.state.statementId,
@@ -78,9 +74,9 @@ export async function closeMarketEngagement(p: StatementProcess, actor: Actor | 
   if (s.stage !== 'market_engagement') return;
   const m = marketOf(p);
   const summaryId = uuid4();
-  const summary = await computeMarketSummary({ statementId: s.statementId, summaryId, eventKey: `process:market-summary:${summaryId}`, at: new Date().toISOString() });
+  const summary = await marketSteps().computeMarketSummary({ statementId: s.statementId, summaryId, eventKey: `process:market-summary:${summaryId}`, at: new Date().toISOString() });
   m.summary = { summaryId: summary.summaryId, summaryHash: summary.summaryHash };
-  const text = await draftStatementText({ statementId: s.statementId, summaryId, eventKey: `process:statement-text:${summaryId}`, at: new Date().toISOString() });
+  const text = await marketSteps().draftStatementText({ statementId: s.statementId, summaryId, eventKey: `process:statement-text:${summaryId}`, at: new Date().toISOString() });
   m.text = text;
   m.approvers = p.orgsWithStatus('confirmed');
   m.decisions = {};

@@ -1,7 +1,9 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail-activities.js';
 import type { FreeText } from '../../domain/events.js';
-import { isTerminal, type Stage } from '../../domain/stages.js';
+import type { ProcessFailureAction } from '../../domain/process-failures.js';
+import { canCancel, isTerminal, type Stage } from '../../domain/stages.js';
+import { finalFailureOf } from '../final-failure.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
 import { liveStateQuery, type StatementWorkflowInput } from './messages.js';
@@ -18,6 +20,21 @@ const { deliverStatementMail } = proxyActivities<MailActivities>({
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/**
+ * Runs recorded before failures were recorded ended (failed) on a final failure of a step the
+ * workflow took on its own; later runs keep it in their state for the lead and wait.
+ */
+export const processFailuresPatch = 'process-failures-recorded';
+
+/** What the lead can do about a failed step in `stage`. */
+function actionsFor(stage: Stage): ProcessFailureAction[] {
+  const actions: ProcessFailureAction[] = [];
+  if (stage === 'needs_assessment' || stage === 'confirmation' || stage === 'market_engagement') actions.push('closeStage', 'extendDeadline');
+  if (stage === 'approval') actions.push('extendDeadline');
+  if (canCancel(stage)) actions.push('cancel');
+  return actions;
+}
 
 export interface StatementOutcome {
   stage: Stage;
@@ -47,7 +64,15 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
       await condition(() => s.mailPending || finished);
       if (!s.mailPending) return;
       s.mailPending = false;
-      await deliverStatementMail({ statementId: s.statementId });
+      try {
+        await deliverStatementMail({ statementId: s.statementId });
+      } catch (error) {
+        // Mail that can never go out stays in the outbox; the process goes on, and the lead is told.
+        const failure = finalFailureOf(error);
+        if (!failure || !patched(processFailuresPatch)) throw error;
+        log.warn('mail delivery failed for good', { statementId: s.statementId, type: failure.type, message: failure.message });
+        s.processFailure = { step: 'deliver mail', ...failure, at: new Date().toISOString(), actions: [] };
+      }
     }
   })();
 
@@ -65,26 +90,40 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
 
   while (!isTerminal(s.stage)) {
     const stage = s.stage;
-    switch (stage) {
-      case 'needs_assessment':
-        await runNeedsAssessment(p);
-        break;
-      case 'confirmation':
-        await runConfirmation(p);
-        break;
-      case 'aggregation':
-        await runAggregation(p);
-        break;
-      case 'market_engagement':
-        // Runs that reached market engagement before it had a stage loop keep waiting as they did.
-        if (patched('market-engagement-stage')) await runMarketEngagement(p);
-        else await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
-        break;
-      case 'approval':
-        await runApproval(p);
-        break;
-      default:
-        await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
+    try {
+      switch (stage) {
+        case 'needs_assessment':
+          await runNeedsAssessment(p);
+          break;
+        case 'confirmation':
+          await runConfirmation(p);
+          break;
+        case 'aggregation':
+          await runAggregation(p);
+          break;
+        case 'market_engagement':
+          // Runs that reached market engagement before it had a stage loop keep waiting as they did.
+          if (patched('market-engagement-stage')) await runMarketEngagement(p);
+          else await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
+          break;
+        case 'approval':
+          await runApproval(p);
+          break;
+        default:
+          await condition(() => s.stage !== stage || workflowInfo().continueAsNewSuggested);
+      }
+    } catch (error) {
+      // A step the workflow took on its own failed for good (a record the database refuses): it
+      // is kept in the state, shown to the lead with what they can do, and the workflow waits for
+      // them (or a new deadline) instead of failing or retrying forever.
+      const failure = finalFailureOf(error);
+      if (!failure || !patched(processFailuresPatch)) throw error;
+      const deadline = s.deadline;
+      const step = `${stage}: ${p.backgroundStep ?? 'step'}`;
+      log.warn('a process step failed for good', { statementId: s.statementId, step, type: failure.type, message: failure.message });
+      s.processFailure = { step, ...failure, at: new Date().toISOString(), actions: actionsFor(stage) };
+      await condition(() => s.stage !== stage || s.deadline !== deadline || s.processFailure === null || workflowInfo().continueAsNewSuggested);
+      if (s.stage !== stage || s.deadline !== deadline) s.processFailure = null;
     }
     if (workflowInfo().continueAsNewSuggested && !isTerminal(s.stage)) {
       p.handingOver = true;

@@ -1,0 +1,58 @@
+import { ActivityFailure, ApplicationFailure, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { DomainError, isErrorCode } from '../domain/errors.js';
+import type { ServiceContext } from './context.js';
+
+/** The default bound on an update's answer (PROCESS_UPDATE_TIMEOUT_SECONDS). */
+export const defaultUpdateTimeoutSeconds = 60;
+
+/** When the caller stops waiting for the workflow: now + PROCESS_UPDATE_TIMEOUT_SECONDS. */
+export function updateDeadline(ctx: Pick<ServiceContext, 'config'>): number {
+  return Date.now() + (ctx.config.PROCESS_UPDATE_TIMEOUT_SECONDS ?? defaultUpdateTimeoutSeconds) * 1000;
+}
+
+/** True for an update failure whose cause carries one of our error codes (a rule, bad data). */
+function carriesErrorCode(error: WorkflowUpdateFailedError): boolean {
+  for (let cause: unknown = error.cause; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return true;
+  }
+  return false;
+}
+
+/**
+ * Sends one update and waits for its answer until `deadline`, never longer. A workflow that does
+ * not answer in time (no worker polling, a step still retrying an outage) and an update refused
+ * because a step kept failing until its retries ran out are both 503 `process_unavailable`
+ * (Retry-After): the process is not broken, it cannot answer now. We chose 503 over 409 because
+ * nothing the caller sent conflicts with anything; repeating the same request (same
+ * Idempotency-Key, so the same update id) later gets the first answer. Both are logged.
+ */
+export async function executeBoundedUpdate<Ret, Arg>(
+  ctx: Pick<ServiceContext, 'temporal' | 'logger'>,
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, [Arg]>,
+  options: { args: [Arg]; updateId: string },
+  deadline: number,
+): Promise<Ret> {
+  const context = { workflowId: handle.workflowId, update: update.name, updateId: options.updateId };
+  if (Date.now() >= deadline) throw unavailable(ctx, context, 'deadline');
+  try {
+    return await ctx.temporal.withDeadline(deadline, () => handle.executeUpdate(update, options));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error)) throw unavailable(ctx, context, 'deadline');
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && !carriesErrorCode(error)) {
+      throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
+    }
+    throw error;
+  }
+}
+
+function unavailable(ctx: Pick<ServiceContext, 'logger'>, context: Record<string, string>, why: 'deadline' | 'retries exhausted', cause?: string): DomainError {
+  ctx.logger.warn({ ...context, why, cause }, 'a workflow did not answer an update in time');
+  return new DomainError(
+    'process_unavailable',
+    why === 'deadline'
+      ? 'The process did not answer in time; it may still apply the change. Repeat the request (with the same Idempotency-Key) to get its answer.'
+      : 'A step of the process kept failing and the change was not made; try again in a moment.',
+  );
+}
