@@ -3,6 +3,7 @@ import type { Statement, StatementDetails } from '../api/client';
 import { durationDays } from '../i18n/format';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 import type { FieldError } from './errors';
+import { textCharacterError, textMaxLength } from './text-rules';
 
 /**
  * The statement form as the user edits it (strings, as typed) and its conversion to the
@@ -35,6 +36,9 @@ export interface StatementFormValues {
 }
 
 export const MAX_CPV_CODES = 50;
+/** The server's limits for the title and the description (the text policy's kinds). */
+export const TITLE_MAX = textMaxLength('title');
+export const DESCRIPTION_MAX = textMaxLength('document');
 export const MAX_REMINDERS = 5;
 export const MAX_QUANTITY_RULES = 50;
 
@@ -143,10 +147,14 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   const add = (path: string, message: string) => errors.push({ path, message });
 
   const title = v.title.trim();
-  if (title.length < 3 || title.length > 200) add('title', t('statementForm.errors.titleLength', { min: 3, max: 200 }));
+  const titleCharacters = textCharacterError('title', v.title, t);
+  if (titleCharacters) add('title', titleCharacters);
+  else if (title.length < 3 || title.length > TITLE_MAX) add('title', t('statementForm.errors.titleLength', { min: 3, max: TITLE_MAX }));
   const description = v.description.trim();
-  if (!description) add('description', t('statementForm.errors.descriptionRequired'));
-  else if (description.length > 20_000) add('description', t('statementForm.errors.descriptionLength', { max: 20_000 }));
+  const descriptionCharacters = textCharacterError('document', v.description, t);
+  if (descriptionCharacters) add('description', descriptionCharacters);
+  else if (!description) add('description', t('statementForm.errors.descriptionRequired'));
+  else if (description.length > DESCRIPTION_MAX) add('description', t('statementForm.errors.descriptionLength', { max: DESCRIPTION_MAX }));
 
   const codes = v.cpvCodes.map(normaliseCpvInput);
   if (codes.every((c) => c === '')) add('cpvCodes[0]', t('statementForm.errors.cpvRequired'));

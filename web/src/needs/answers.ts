@@ -1,7 +1,9 @@
 import type { TFunction } from 'i18next';
+import type { DraftAnswers } from '../../../domain/survey.js';
 import type { Schemas } from '../api/client';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
+import { textCharacterError } from '../forms/text-rules';
 
 /**
  * Answers to the survey's own questions as the buyer edits them, keyed by question id:
@@ -41,8 +43,8 @@ export function answersFromSaved(questions: readonly Question[], raw: unknown, l
 }
 
 /** The answers as the API takes them; unanswered questions are left out. */
-export function answersToRequest(questions: readonly Question[], values: AnswerValues, locale: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+export function answersToRequest(questions: readonly Question[], values: AnswerValues, locale: string): DraftAnswers {
+  const out: DraftAnswers = {};
   for (const q of questions) {
     const v = values[q.id];
     if (v === undefined) continue;
@@ -69,9 +71,12 @@ export function validateAnswers(questions: readonly Question[], values: AnswerVa
       continue;
     }
     switch (q.type) {
-      case 'text':
-        if ((v as string).trim().length > q.maxLength) add(t('answers.errors.tooLong', { max: q.maxLength }));
+      case 'text': {
+        const characters = textCharacterError('paragraph', v as string, t);
+        if (characters) add(characters);
+        else if ((v as string).trim().length > q.maxLength) add(t('answers.errors.tooLong', { max: q.maxLength }));
         break;
+      }
       case 'number': {
         const canonical = parseDecimalInput(v as string, locale);
         if (canonical === undefined || !withinDecimalBounds(canonical)) add(t('answers.errors.number'));

@@ -1,9 +1,10 @@
 import type { TFunction } from 'i18next';
 // The request shape of a need line is the domain's own (the API takes draft lines as they are).
-import type { NeedLineInput } from '../../../domain/need-lines.js';
+import type { NeedLineDraft } from '../../../domain/need-lines.js';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
+import { textCharacterError } from '../forms/text-rules';
 
 /**
  * A need line as the buyer edits it (text, as typed, in the buyer's own number convention),
@@ -121,15 +122,13 @@ function decimalOrText(value: string, locale: string): string | undefined {
   return parseDecimalInput(v, locale) ?? v;
 }
 
-type Draft<T> = { [K in keyof T]?: unknown };
-
 /**
  * The line as the API takes it. What cannot be read is sent as typed (a draft saves anything),
  * and the server's answer then names the field; empty fields are left out.
  */
-export function lineToRequest(line: NeedLineValues, locale: string): Draft<NeedLineInput> {
-  const out: Draft<NeedLineInput> = {};
-  const put = <K extends keyof NeedLineInput>(key: K, value: unknown) => {
+export function lineToRequest(line: NeedLineValues, locale: string): NeedLineDraft {
+  const out: NeedLineDraft = {};
+  const put = <K extends keyof NeedLineDraft>(key: K, value: NeedLineDraft[K] | undefined) => {
     if (value !== undefined) out[key] = value;
   };
   put('cpvCode', normaliseCpvInput(line.cpvCode) || undefined);
@@ -198,7 +197,9 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
   else if (!cpvInputPattern.test(cpv)) add('cpvCode', t('needs.errors.cpvFormat'));
 
   const description = line.description.trim();
-  if (!description) add('description', t('needs.errors.descriptionRequired'));
+  const descriptionCharacters = textCharacterError('paragraph', line.description, t);
+  if (descriptionCharacters) add('description', descriptionCharacters);
+  else if (!description) add('description', t('needs.errors.descriptionRequired'));
   else if (description.length > MAX_DESCRIPTION) add('description', t('needs.errors.tooLong', { max: MAX_DESCRIPTION }));
 
   const decimalMessage = (p: Parsed & { ok: false }, what: 'quantity' | 'price') =>
@@ -250,7 +251,9 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
   else if (count !== undefined && count > 0 && !(each?.ok && each.value.gt(0))) add('renewals.quantityEach', t('needs.errors.renewalQuantity'));
   else if (count === 0 && each?.ok && !each.value.isZero()) add('renewals.count', t('needs.errors.renewalCountMissing'));
 
-  if (line.requirements.trim().length > MAX_REQUIREMENTS) add('requirements', t('needs.errors.tooLong', { max: MAX_REQUIREMENTS }));
+  const requirementsCharacters = textCharacterError('paragraph', line.requirements, t);
+  if (requirementsCharacters) add('requirements', requirementsCharacters);
+  else if (line.requirements.trim().length > MAX_REQUIREMENTS) add('requirements', t('needs.errors.tooLong', { max: MAX_REQUIREMENTS }));
   return errors;
 }
 

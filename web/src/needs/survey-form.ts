@@ -3,6 +3,7 @@ import { parseDecimalInput, withinDecimalBounds, decimalForInput, Exact } from '
 import type { FieldError } from '../forms/field-error';
 import { newKey } from './need-lines';
 import type { Question } from './answers';
+import { textCharacterError } from '../forms/text-rules';
 
 /**
  * The survey's own questions as the lead buyer edits them. A question keeps its id once it has
@@ -152,9 +153,13 @@ export function validateQuestions(questions: readonly QuestionValues[], locale: 
   questions.forEach((q, i) => {
     const add = (field: string, message: string) => errors.push({ path: questionPath(i, field), message });
     const label = q.label.trim();
-    if (!label) add('label', t('survey.errors.labelRequired'));
+    const labelCharacters = textCharacterError('line', q.label, t);
+    if (labelCharacters) add('label', labelCharacters);
+    else if (!label) add('label', t('survey.errors.labelRequired'));
     else if (label.length > MAX_LABEL) add('label', t('survey.errors.tooLong', { max: MAX_LABEL }));
-    if (q.helpText.trim().length > MAX_HELP) add('helpText', t('survey.errors.tooLong', { max: MAX_HELP }));
+    const helpCharacters = textCharacterError('paragraph', q.helpText, t);
+    if (helpCharacters) add('helpText', helpCharacters);
+    else if (q.helpText.trim().length > MAX_HELP) add('helpText', t('survey.errors.tooLong', { max: MAX_HELP }));
     switch (q.type) {
       case 'text': {
         const n = q.maxLength.trim();
@@ -185,7 +190,9 @@ export function validateQuestions(questions: readonly QuestionValues[], locale: 
         const seen = new Set<string>();
         q.options.forEach((o, j) => {
           const text = o.label.trim();
-          if (!text) add(`options[${j}].label`, t('survey.errors.optionRequired'));
+          const optionCharacters = textCharacterError('line', o.label, t);
+          if (optionCharacters) add(`options[${j}].label`, optionCharacters);
+          else if (!text) add(`options[${j}].label`, t('survey.errors.optionRequired'));
           else if (seen.has(text.toLowerCase())) add(`options[${j}].label`, t('survey.errors.optionDuplicate'));
           seen.add(text.toLowerCase());
         });

@@ -4,6 +4,7 @@ import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { useSubmission, type FieldError } from '../../forms/errors';
+import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
 
 type Question = Schemas['RequestForInformationView']['questions'][number];
 
@@ -26,7 +27,10 @@ export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; r
   const path = (i: number) => `questions[${i}].text`;
 
   const validate = (): FieldError[] =>
-    questions.flatMap((q, i) => (q.text.trim().length < 3 ? [{ path: path(i), message: t('market.rfi.errors.tooShort', { min: 3 }) }] : []));
+    questions.flatMap((q, i) => {
+      const message = textCharacterError('paragraph', q.text, t) ?? (q.text.trim().length < 3 ? t('market.rfi.errors.tooShort', { min: 3 }) : undefined);
+      return message ? [{ path: path(i), message }] : [];
+    });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -65,6 +69,7 @@ export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; r
               label={t('market.rfi.question', { n: i + 1 })}
               rows={2}
               value={q.text}
+              maxLength={consultationTextMax.rfiQuestion}
               onChange={(e) => setQuestions((qs) => qs.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
               error={submission.errorFor(path(i))}
             />

@@ -5,6 +5,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
 
 type Question = Schemas['SupplierQuestionView'];
 
@@ -63,7 +64,10 @@ function AnswerForm({ statementId, number, onDone }: { statementId: string; numb
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void submission.submit(
-      () => (answer.trim() === '' ? [{ path: 'answer', message: t('market.questions.errors.answerRequired') }] : []),
+      () => {
+        const message = textCharacterError('paragraph', answer, t) ?? (answer.trim() === '' ? t('market.questions.errors.answerRequired') : undefined);
+        return message ? [{ path: 'answer', message }] : [];
+      },
       async () => {
         await call(
           api.POST('/api/statements/{statementId}/consultation/questions/{number}/answer', {
@@ -91,6 +95,7 @@ function AnswerForm({ statementId, number, onDone }: { statementId: string; numb
         hint={t('market.questions.answerHint')}
         rows={3}
         value={answer}
+        maxLength={consultationTextMax.leadAnswer}
         onChange={(e) => setAnswer(e.target.value)}
         error={submission.errorFor('answer')}
       />

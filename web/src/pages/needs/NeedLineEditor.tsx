@@ -3,7 +3,7 @@ import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { CpvField, UnitField } from '../../components/ReferenceFields';
 import { fieldId, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
-import { commonCurrencies, linePath, lineValue, type NeedLineValues } from '../../needs/need-lines';
+import { commonCurrencies, linePath, lineValue, MAX_DESCRIPTION, MAX_REQUIREMENTS, type NeedLineValues } from '../../needs/need-lines';
 
 interface Props {
   line: NeedLineValues;
@@ -42,6 +42,7 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
           hint={t('needs.line.descriptionHint')}
           rows={2}
           value={line.description}
+          maxLength={MAX_DESCRIPTION}
           error={err('description')}
           onChange={(e) => onChange({ description: e.target.value }, 'description')}
         />
@@ -187,6 +188,7 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
         optional
         rows={3}
         value={line.requirements}
+        maxLength={MAX_REQUIREMENTS}
         error={err('requirements')}
         onChange={(e) => onChange({ requirements: e.target.value }, 'requirements')}
       />

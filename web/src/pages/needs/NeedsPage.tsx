@@ -31,6 +31,7 @@ import { NeedLineEditor } from './NeedLineEditor';
 import { VersionDetails } from './VersionDetails';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { Deadline } from '../../components/Deadline';
+import { REASON_MAX, reasonError } from '../../forms/text-rules';
 
 type Summary = 'notReady' | 'cannotSubmit' | undefined;
 
@@ -474,8 +475,9 @@ function WithdrawPanel({ statementId, onDone }: { statementId: string; onDone: (
     event.preventDefault();
     if (busy) return;
     const r = reason.trim();
-    if (r.length < 3 || r.length > 2000) {
-      setErrors([{ path: 'reason', message: r.length < 3 ? t('actions.errors.reasonRequired', { min: 3 }) : t('actions.errors.reasonTooLong', { max: 2000 }) }]);
+    const message = reasonError(reason, t, { required: true });
+    if (message) {
+      setErrors([{ path: 'reason', message }]);
       setProblem(undefined);
       requestAnimationFrame(() => ref.current?.focus());
       return;
@@ -517,6 +519,7 @@ function WithdrawPanel({ statementId, onDone }: { statementId: string; onDone: (
               hint={t('needs.withdraw.reasonHint')}
               rows={3}
               value={reason}
+              maxLength={REASON_MAX}
               onChange={(e) => setReason(e.target.value)}
               error={errors.find((e) => e.path === 'reason')}
             />

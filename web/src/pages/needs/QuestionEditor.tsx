@@ -3,7 +3,7 @@ import { SelectField, TextField } from '../../components/Field';
 import { UnitField } from '../../components/ReferenceFields';
 import { fieldId, type FieldError } from '../../forms/errors';
 import { newKey } from '../../needs/need-lines';
-import { questionPath, questionTypes, type QuestionType, type QuestionValues } from '../../needs/survey-form';
+import { MAX_HELP, MAX_LABEL, questionPath, questionTypes, type QuestionType, type QuestionValues } from '../../needs/survey-form';
 
 interface Props {
   question: QuestionValues;
@@ -75,13 +75,14 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
           <label htmlFor={fieldId(p('required'))}>{t('survey.question.required')}</label>
         </div>
       </div>
-      <TextField path={p('label')} label={t('survey.question.label')} hint={t('survey.question.labelHint')} value={q.label} error={err('label')} onChange={(e) => onChange({ label: e.target.value }, 'label')} />
+      <TextField path={p('label')} label={t('survey.question.label')} hint={t('survey.question.labelHint')} value={q.label} maxLength={MAX_LABEL} error={err('label')} onChange={(e) => onChange({ label: e.target.value }, 'label')} />
       <TextField
         path={p('helpText')}
         label={t('survey.question.helpText')}
         hint={t('survey.question.helpTextHint')}
         optional
         value={q.helpText}
+        maxLength={MAX_HELP}
         error={err('helpText')}
         onChange={(e) => onChange({ helpText: e.target.value }, 'helpText')}
       />
@@ -118,6 +119,7 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
                 label={t('survey.question.option', { n: j + 1 })}
                 className="row__grow"
                 value={o.label}
+                maxLength={MAX_LABEL}
                 error={err(`options[${j}].label`) ?? err(`options[${j}].id`)}
                 onChange={(e) => setOptions(q.options.map((x, k) => (k === j ? { ...x, label: e.target.value } : x)))}
               />

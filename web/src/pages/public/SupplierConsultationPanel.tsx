@@ -6,6 +6,7 @@ import { TextAreaField } from '../../components/Field';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
 
 type Consultation = Schemas['PublicConsultation'];
 
@@ -52,9 +53,11 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
               e.preventDefault();
               void response.submit(
                 () =>
-                  consultation.requestForInformation
-                    .filter((q) => (answers[q.id] ?? '').trim() === '')
-                    .map((q) => ({ path: `answers.${q.id}`, message: t('supplier.response.required') })),
+                  consultation.requestForInformation.flatMap((q) => {
+                    const value = answers[q.id] ?? '';
+                    const message = textCharacterError('paragraph', value, t) ?? (value.trim() === '' ? t('supplier.response.required') : undefined);
+                    return message ? [{ path: `answers.${q.id}`, message }] : [];
+                  }),
                 async () => {
                   const saved = await call(api.PUT('/api/consultations/{statementId}/response', { params: { path: { statementId } }, body: { answers } }));
                   setSavedAt(saved.updatedAt);
@@ -69,6 +72,7 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
                 label={q.text}
                 error={response.errorFor(`answers.${q.id}`)}
                 value={answers[q.id] ?? ''}
+                maxLength={consultationTextMax.response}
                 onChange={(e) => setAnswers((a) => ({ ...a, [q.id]: e.target.value }))}
               />
             ))}
@@ -89,7 +93,10 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
           onSubmit={(e) => {
             e.preventDefault();
             void ask.submit(
-              () => (question.trim().length < 3 ? [{ path: 'question', message: t('supplier.question.tooShort') }] : []),
+              () => {
+                const message = textCharacterError('paragraph', question, t) ?? (question.trim().length < 3 ? t('supplier.question.tooShort') : undefined);
+                return message ? [{ path: 'question', message }] : [];
+              },
               async () => {
                 const r = await call(api.POST('/api/consultations/{statementId}/questions', { params: { path: { statementId } }, body: { question } }));
                 setAsked(r.number);
@@ -98,7 +105,7 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
             );
           }}
         >
-          <TextAreaField path="question" label={t('supplier.question.label')} error={ask.errorFor('question')} value={question} onChange={(e) => setQuestion(e.target.value)} />
+          <TextAreaField path="question" label={t('supplier.question.label')} error={ask.errorFor('question')} value={question} maxLength={consultationTextMax.supplierQuestion} onChange={(e) => setQuestion(e.target.value)} />
           <button type="submit" className="button button--primary" aria-disabled={ask.submitting || undefined}>
             {t('supplier.question.submit')}
           </button>

@@ -6,6 +6,8 @@ import { TextAreaField, TextField } from '../../components/Field';
 import { CpvField, UnitField } from '../../components/ReferenceFields';
 import { fieldId, focusField, type Submission } from '../../forms/errors';
 import {
+  DESCRIPTION_MAX,
+  TITLE_MAX,
   durationFields,
   MAX_CPV_CODES,
   MAX_QUANTITY_RULES,
@@ -89,7 +91,7 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
           label={t('statementForm.title')}
           hint={t('statementForm.titleHint')}
           value={v.title}
-          maxLength={200}
+          maxLength={TITLE_MAX}
           onChange={(e) => set('title', e.target.value)}
           error={err('title')}
         />
@@ -98,6 +100,7 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
           label={t('statementForm.description')}
           hint={t('statementForm.descriptionHint')}
           value={v.description}
+          maxLength={DESCRIPTION_MAX}
           rows={6}
           onChange={(e) => set('description', e.target.value)}
           error={err('description')}

@@ -7,6 +7,7 @@ import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission, type FieldError } from '../../forms/errors';
+import { textCharacterError, textMaxLength } from '../../forms/text-rules';
 
 const locales = ['en', 'fr', 'de'] as const;
 type Locale = (typeof locales)[number];
@@ -21,9 +22,13 @@ export default function RegisterPage() {
 
   const validate = (): FieldError[] => {
     const out: FieldError[] = [];
-    if (v.organisation.trim().length < 2) out.push({ path: 'organisation.name', message: t('supplier.register.errors.organisation') });
+    const organisationCharacters = textCharacterError('name', v.organisation, t);
+    if (organisationCharacters) out.push({ path: 'organisation.name', message: organisationCharacters });
+    else if (v.organisation.trim().length < 2) out.push({ path: 'organisation.name', message: t('supplier.register.errors.organisation') });
     if (!/^[A-Za-z]{2}$/.test(v.country.trim())) out.push({ path: 'organisation.country', message: t('supplier.register.errors.country') });
-    if (!v.name.trim()) out.push({ path: 'user.name', message: t('supplier.register.errors.name') });
+    const nameCharacters = textCharacterError('name', v.name, t);
+    if (nameCharacters) out.push({ path: 'user.name', message: nameCharacters });
+    else if (!v.name.trim()) out.push({ path: 'user.name', message: t('supplier.register.errors.name') });
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) out.push({ path: 'user.email', message: t('signIn.errors.emailInvalid') });
     return out;
   };
@@ -63,7 +68,7 @@ export default function RegisterPage() {
           <p className="lead">{t('supplier.register.intro')}</p>
           <ErrorSummary problem={submission.problem} fieldErrors={submission.fieldErrors} summaryRef={submission.summaryRef} labelFor={labelFor} />
           <form noValidate onSubmit={(e) => void onSubmit(e)}>
-            <TextField path="organisation.name" label={t('supplier.register.organisation')} error={submission.errorFor('organisation.name')} value={v.organisation} onChange={set('organisation')} />
+            <TextField path="organisation.name" label={t('supplier.register.organisation')} error={submission.errorFor('organisation.name')} value={v.organisation} onChange={set('organisation')} maxLength={textMaxLength('name')} />
             <TextField
               path="organisation.country"
               label={t('supplier.register.country')}
@@ -78,7 +83,7 @@ export default function RegisterPage() {
                 <input type="checkbox" name="organisation.sme" checked={v.sme} onChange={(e) => setV((c) => ({ ...c, sme: e.target.checked }))} /> {t('supplier.register.sme')}
               </label>
             </div>
-            <TextField path="user.name" label={t('supplier.register.name')} error={submission.errorFor('user.name')} value={v.name} onChange={set('name')} autoComplete="name" />
+            <TextField path="user.name" label={t('supplier.register.name')} error={submission.errorFor('user.name')} value={v.name} onChange={set('name')} autoComplete="name" maxLength={textMaxLength('name')} />
             <TextField path="user.email" type="email" label={t('signIn.email')} error={submission.errorFor('user.email')} value={v.email} onChange={set('email')} autoComplete="email" />
             <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
               {submission.submitting ? t('signIn.sending') : t('supplier.register.submit')}

@@ -6,6 +6,7 @@ import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
 import { useSubmission, type FieldError } from '../../../forms/errors';
 import type { ActionDone } from './types';
+import { REASON_MAX, reasonError } from '../../../forms/text-rules';
 
 /** The lead buyer (or an administrator) cancels the statement, giving a reason everyone will see. */
 export function CancelPanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
@@ -14,10 +15,8 @@ export function CancelPanel({ statement, onDone }: { statement: Statement; onDon
   const [reason, setReason] = useState('');
 
   const validate = (): FieldError[] => {
-    const r = reason.trim();
-    if (r.length < 3) return [{ path: 'reason', message: t('actions.errors.reasonRequired', { min: 3 }) }];
-    if (r.length > 2000) return [{ path: 'reason', message: t('actions.errors.reasonTooLong', { max: 2000 }) }];
-    return [];
+    const message = reasonError(reason, t, { required: true });
+    return message ? [{ path: 'reason', message }] : [];
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -51,6 +50,7 @@ export function CancelPanel({ statement, onDone }: { statement: Statement; onDon
               hint={t('actions.cancel.reasonHint')}
               rows={3}
               value={reason}
+              maxLength={REASON_MAX}
               onChange={(e) => setReason(e.target.value)}
               error={submission.errorFor('reason')}
             />

@@ -6,6 +6,7 @@ import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
 import { useSubmission, type FieldError } from '../../../forms/errors';
 import type { ActionDone } from './types';
+import { REASON_MAX, reasonError } from '../../../forms/text-rules';
 
 /** An invited buyer accepts, or declines with an optional reason. */
 export function InvitationAnswerPanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
@@ -27,7 +28,10 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
   const onDecline = (event: FormEvent) => {
     event.preventDefault();
     void decline.submit(
-      (): FieldError[] => (reason.trim().length > 2000 ? [{ path: 'reason', message: t('actions.errors.reasonTooLong', { max: 2000 }) }] : []),
+      (): FieldError[] => {
+        const message = reasonError(reason, t, { required: false });
+        return message ? [{ path: 'reason', message }] : [];
+      },
       async () => {
         const trimmed = reason.trim();
         const updated = await call(
@@ -68,6 +72,7 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
                 optional
                 rows={3}
                 value={reason}
+                maxLength={REASON_MAX}
                 onChange={(e) => setReason(e.target.value)}
                 error={decline.errorFor('reason')}
               />
