@@ -48,6 +48,7 @@ import { composeForEach, formatDateTime, statementLink } from '../mail/compose.j
 import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
+import { renderPublishedLists, renderStatementDocuments } from './public-documents.js';
 import { recordEventOnce, type RecordResult } from './record-event.js';
 import { resolveEventTexts } from '../db/free-texts.js';
 import type { WithTextRefs } from '../domain/events.js';
@@ -221,6 +222,10 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         await insertPublication(trx, { id: event.publicationId, statementId: event.statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, aggregate, disclosure, at });
         await addSignatories(trx, { statementId: event.statementId, orgIds: event.newOrgIds, sinceVersion: event.version, late: event.late, at });
         if (event.late) for (const orgId of event.newOrgIds) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId, accepted: true, at });
+        // Rendered once, here, for the public routes to serve as stored: a late signatory's version
+        // now (a first version's page appears when the stage does), and the lists at once.
+        await renderStatementDocuments(trx, { solver: deps.solver, publicUrl }, event.statementId);
+        await renderPublishedLists(trx, { publicUrl });
         const names = namedSignatories(orgs, named);
         const params = (locale: string) => ({ title, version: String(event.version), signatories: names, value: amountOrWithheld(demand.totals.valueEur, locale), link: publicLinks(publicUrl, event.statementId).statement });
         const commission = await usersOfKind(trx, 'commission');

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Tx } from '../db/database.js';
 import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
+import { renderConsultationList, renderStatementDocuments } from './public-documents.js';
 import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import type { OutgoingMessage } from '../db/outbox.js';
@@ -163,6 +164,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
       }
       case 'deadline_extended': {
         await setStageDeadline(trx, event.statementId, new Date(event.deadline));
+        if (event.stage === 'market_engagement') await renderConsultationList(trx);
         const orgIds = await participantOrgIds(trx, event.statementId, involved);
         const mail = await mailOrganisations(trx, event, orgIds, eventPrefix, 'mail.deadlineExtended', (r, t) => ({
           title,
@@ -215,6 +217,9 @@ export function createStatementActivities(deps: StatementActivityDeps) {
       case 'stage_changed': {
         const deadline = event.deadline ? new Date(event.deadline) : null;
         await setStatementStage(trx, { id: event.statementId, stage: event.to, at, deadline, ...(event.to === 'cancelled' ? { cancelReason: event.reason } : {}) });
+        // The public documents follow the stage: the published page appears, a consultation opens or closes.
+        if (event.to === 'published') await renderStatementDocuments(trx, deps, event.statementId);
+        if (event.to === 'market_engagement' || event.from === 'market_engagement') await renderConsultationList(trx);
         let mail: OutgoingMessage[] = [];
         if (event.to === 'needs_assessment') {
           // Reopened after a shortfall: those who already confirmed are told the new deadline too.

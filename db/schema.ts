@@ -470,6 +470,24 @@ export interface SignatoryRequestsTable {
   decided_at: Timestamp | null;
 }
 
+/** A public document of one published version, stored as it is served (db/public-documents.ts). */
+export interface PublicDocumentsTable {
+  statement_id: string;
+  document: 'statement' | 'ocds';
+  version: number;
+  body: string;
+  etag: string;
+  rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A public list (published statements, their Atom feed, open consultations), stored as it is served. */
+export interface PublicListsTable {
+  list: 'statements' | 'atom' | 'consultations';
+  body: string;
+  etag: string;
+  rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -514,6 +532,8 @@ export interface Database {
   publications: PublicationsTable;
   signatories: SignatoriesTable;
   signatory_requests: SignatoryRequestsTable;
+  public_documents: PublicDocumentsTable;
+  public_lists: PublicListsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

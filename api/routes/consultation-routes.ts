@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { leadAnswerSchema, rfiQuestionsSchema, supplierQuestionSchema, supplierResponseSchema } from '../../domain/consultation.js';
-import { getPublicConsultation, listOpenConsultations } from '../../services/consultation/get-public-consultation.js';
+import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
+import { publicDocumentsOf } from '../../services/publication/public-documents.js';
+import { jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import {
   consentToNaming,
   getMarketSummary,
@@ -40,7 +42,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     query: pageQuery,
     responses: { 200: { description: 'Open consultations, the soonest to close first', schema: z.array(openConsultationSummarySchema) } },
-    handler: async ({ query }) => ({ status: 200, body: await listOpenConsultations(ctx, query) }),
+    handler: async ({ query, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).openConsultations(query), jsonContentType),
   });
 
   api.add({

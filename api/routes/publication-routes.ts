@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
-import { atomFeed, getOcdsReleasePackage, getPublishedStatement, listPublishedStatements } from '../../services/publication/public-statements.js';
+import { publicDocumentsOf } from '../../services/publication/public-documents.js';
+import { atomContentType, jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
 import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
 import {
@@ -122,7 +123,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
     responses: { 200: { description: 'Latest version of each, newest first', schema: z.array(publishedStatementSummarySchema) } },
-    handler: async ({ query }) => ({ status: 200, body: await listPublishedStatements(ctx, query.limit) }),
+    handler: async ({ query, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementList(query.limit), jsonContentType),
   });
 
   api.add({
@@ -132,9 +133,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     responses: { 200: { description: 'Atom 1.0', schema: z.string(), contentType: 'application/atom+xml' } },
-    handler: async ({ res }) => {
-      res.status(200).type('application/atom+xml; charset=utf-8').send(await atomFeed(ctx));
-    },
+    handler: async ({ req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).atomFeed(), atomContentType),
   });
 
   api.add({
@@ -145,7 +144,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     params: statementParams,
     responses: { 200: { description: 'The statement', schema: publishedStatementSchema } },
-    handler: async ({ params }) => ({ status: 200, body: await getPublishedStatement(ctx, params.statementId) }),
+    handler: async ({ params, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementDocument(params.statementId, 'statement'), jsonContentType),
   });
 
   api.add({
@@ -156,6 +155,6 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     params: statementParams,
     responses: { 200: { description: 'OCDS release package (EU extension for leadBuyer)', schema: json } },
-    handler: async ({ params }) => ({ status: 200, body: await getOcdsReleasePackage(ctx, params.statementId) }),
+    handler: async ({ params, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementDocument(params.statementId, 'ocds'), jsonContentType),
   });
 }

@@ -3,6 +3,8 @@ import { findConsultation, findNameConsent, latestMarketSummary, listResponses, 
 import type { Principal } from '../../domain/authorization.js';
 import type { RfiQuestion } from '../../domain/consultation.js';
 import { DomainError } from '../../domain/errors.js';
+import { renderStatementDocuments } from '../../activities/public-documents.js';
+import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 
@@ -32,6 +34,8 @@ export async function consentToNaming(ctx: ServiceContext, principal: Principal,
   await ctx.db.transaction().execute(async (trx) => {
     await setNameConsent(trx, { statementId, orgId: principal.orgId, agreed: agree, userId: principal.userId });
     await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: principal.userId, actorOrgId: principal.orgId, action: 'name_consent_given', data: { organisationId: principal.orgId, agreed: agree }, at: new Date() });
+    // A published page names its signatories as they now agree: its stored rendering follows in the same transaction.
+    await renderStatementDocuments(trx, { solver: await loadLpSolver(), publicUrl: ctx.config.PUBLIC_URL }, statementId, { replace: true });
   });
   return { organisationId: principal.orgId, named: agree };
 }
