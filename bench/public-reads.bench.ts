@@ -1,0 +1,208 @@
+/**
+ * Benchmark (not a test): the public reads served from what publication wrote (issue 23, point 1).
+ * BENCH_STATEMENTS statements (default 3) are published through the real process on services
+ * started here; then autocannon, in a process of its own, loads each public route with 20
+ * connections (BENCH_CONNECTIONS) for BENCH_SECONDS (default 10) after a short warm-up, with and
+ * without `If-None-Match`, and an Express hello-world in a process of its own, before and after
+ * the routes (their mean is the baseline). Prints one table: requests/s, p50 and p99, the ratio to
+ * hello-world, every status seen, and the verdict against the targets (≥ 0.5× hello-world, p99 <
+ * 50 ms). A status other than 200 or the expected 304 is a bug, and says so. Asserts nothing.
+ *
+ *   npm run bench -- public-reads
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { createBuyers, startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+
+const statementCount = Number(process.env.BENCH_STATEMENTS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmUpSeconds = 2;
+const targetRatio = 0.5;
+const targetP99Ms = 50;
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function must<T extends { status: number; body: unknown }>(what: string, res: T): T {
+  if (res.status >= 300) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
+}
+
+/** One statement from creation to publication (or to its consultation), through the real workflow (two buyers, two countries). */
+async function driveOne(env: BenchEnvironment, n: number, goal: 'published' | 'market_engagement'): Promise<string> {
+  const [lead] = await createBuyers(env, 1, { prefix: `Lead${n}`, countries: ['FI'] });
+  const [other] = await createBuyers(env, 1, { prefix: `Other${n}`, countries: ['SE'] });
+  const year = new Date().getUTCFullYear();
+  const stage = (id: string, s: string) => until(`stage ${s}`, () => lead!.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === s);
+  const id = must(
+    'create',
+    await lead!.api.post('/api/statements', {
+      title: `Benchmark ${n}: zero-emission construction machinery`,
+      description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
+      cpvCodes: ['43260000-3'],
+      schedule: { needsAssessment: 'P30D', confirmation: 'P14D', marketEngagement: 'P30D', approval: 'P14D', reminderOffsets: [], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
+      criticalMass: { minBuyers: 2, minCountries: 2 },
+    }),
+  ).body.id as string;
+  must('invite', await lead!.api.post(`/api/statements/${id}/invitations`, { organisationIds: [other!.orgId] }));
+  must('accept', await other!.api.post(`/api/statements/${id}/invitation/accept`));
+  must('open', await lead!.api.post(`/api/statements/${id}/needs-assessment/open`));
+  const versions: string[] = [];
+  for (const b of [lead!, other!]) {
+    const line = { cpvCode: '43260000-3', description: 'Electric excavator', quantity: '4', unit: 'H87', unitPrice: '450000', currency: 'EUR', delivery: { year: year + 1 } };
+    must('draft', await b.api.put(`/api/statements/${id}/needs/draft`, { lines: [line], answers: {} }));
+    versions.push(must('submit', await b.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string);
+  }
+  must('close', await lead!.api.post(`/api/statements/${id}/close-stage`));
+  must('confirm', await lead!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[0] }));
+  must('confirm', await other!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[1] }));
+  await stage(id, 'market_engagement');
+  if (goal === 'market_engagement') return id;
+  must('close consultation', await lead!.api.post(`/api/statements/${id}/close-stage`));
+  await stage(id, 'approval');
+  const version = (await lead!.api.get(`/api/statements/${id}/text`)).body.version as number;
+  for (const b of [lead!, other!]) must('approve', await b.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
+  await stage(id, 'published');
+  return id;
+}
+
+/** Express's hello-world in a process of its own, as its guide writes it; resolves with its URL. */
+function startHelloWorld(): Promise<{ url: string; stop: () => void }> {
+  const code = `
+    const express = require('express');
+    const app = express();
+    app.get('/', (req, res) => { res.send('Hello World!'); });
+    const server = app.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+  `;
+  const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (data: Buffer) => resolve({ url: `http://127.0.0.1:${data.toString().trim()}/`, stop: () => child.kill() }));
+  });
+}
+
+interface Load {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+  errors: number;
+}
+
+/** autocannon in a process of its own (so the load generator does not share the API's event loop). */
+function autocannon(url: string, durationSeconds: number, headers: Record<string, string> = {}): Promise<Load> {
+  const args = [autocannonBin, '--json', '-c', String(connections), '-d', String(durationSeconds), ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${stderr}`));
+      const r = JSON.parse(stdout) as {
+        requests: { average: number };
+        latency: { p50: number; p99: number };
+        statusCodeStats?: Record<string, { count: number }>;
+        errors: number;
+        timeouts: number;
+      };
+      const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([s, v]) => [s, v.count]));
+      resolve({ requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, statuses, errors: r.errors + r.timeouts });
+    });
+  });
+}
+
+async function measure(url: string, headers: Record<string, string> = {}): Promise<Load> {
+  await autocannon(url, warmUpSeconds, headers);
+  return autocannon(url, seconds, headers);
+}
+
+async function main() {
+  out(`public reads benchmark: ${statementCount} published statements, ${connections} connections, ${seconds} s per route`);
+  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const env = await startBenchEnvironment((line) => out(line));
+  const hello = await startHelloWorld();
+  try {
+    out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
+    out(`publishing ${statementCount} statements through the real process`);
+    // And one left in market engagement, so the open consultations list is not empty.
+    const [ids] = await Promise.all([Promise.all(Array.from({ length: statementCount }, (_, n) => driveOne(env, n + 1, 'published'))), driveOne(env, 0, 'market_engagement')]);
+    const url = (path: string) => new URL(path, env.baseUrl).toString();
+    const tagOf = async (path: string) => {
+      const res = await fetch(url(path));
+      await res.arrayBuffer();
+      if (res.status !== 200 || !res.headers.get('etag')) throw new Error(`${path} answered ${res.status} with ETag ${res.headers.get('etag')}`);
+      return res.headers.get('etag')!;
+    };
+    const page = `/api/public/statements/${ids[0]}`;
+    const routes: { name: string; url: string; headers?: Record<string, string>; expect: string }[] = [
+      { name: `GET /api/public/statements/{id}`, url: url(page), expect: '200' },
+      { name: `GET /api/public/statements/{id}  If-None-Match`, url: url(page), headers: { 'If-None-Match': await tagOf(page) }, expect: '304' },
+      { name: 'GET /api/public/statements', url: url('/api/public/statements'), expect: '200' },
+      { name: 'GET /api/public/statements  If-None-Match', url: url('/api/public/statements'), headers: { 'If-None-Match': await tagOf('/api/public/statements') }, expect: '304' },
+      { name: `GET /api/public/statements/{id}/ocds.json`, url: url(`${page}/ocds.json`), expect: '200' },
+      { name: 'GET /api/public/statements.atom', url: url('/api/public/statements.atom'), expect: '200' },
+      { name: 'GET /api/consultations', url: url('/api/consultations'), expect: '200' },
+    ];
+
+    out('measuring (hello-world first and last; the baseline is their mean)');
+    const helloBefore = await measure(hello.url);
+    const results: { name: string; expect: string; load: Load }[] = [];
+    for (const r of routes) {
+      out(`  ${r.name}`);
+      results.push({ name: r.name, expect: r.expect, load: await measure(r.url, r.headers) });
+    }
+    const helloAfter = await measure(hello.url);
+    const baseline = (helloBefore.requestsPerSecond + helloAfter.requestsPerSecond) / 2;
+
+    const rows = [
+      ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'statuses', 'verdict'],
+      ['Express hello-world (own process), before', fmt(helloBefore.requestsPerSecond), String(helloBefore.p50), String(helloBefore.p99), '', statusText(helloBefore), ''],
+      ['Express hello-world (own process), after', fmt(helloAfter.requestsPerSecond), String(helloAfter.p50), String(helloAfter.p99), '', statusText(helloAfter), ''],
+      ...results.map(({ name, expect, load }) => {
+        const ratio = load.requestsPerSecond / baseline;
+        const unexpected = Object.keys(load.statuses).filter((s) => s !== expect).length > 0 || load.errors > 0;
+        const met = ratio >= targetRatio && load.p99 < targetP99Ms;
+        const verdict = unexpected ? 'BUG: unexpected status' : met ? 'met' : `missed (${ratio < targetRatio ? `ratio ${(ratio / targetRatio).toFixed(2)} of target` : ''}${ratio < targetRatio && load.p99 >= targetP99Ms ? ', ' : ''}${load.p99 >= targetP99Ms ? `p99 ${load.p99} ms` : ''})`;
+        return [name, fmt(load.requestsPerSecond), String(load.p50), String(load.p99), `${ratio.toFixed(2)}×`, statusText(load), verdict];
+      }),
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    out();
+    out(`targets: ≥ ${targetRatio}× hello-world (mean ${fmt(baseline)} req/s), p99 < ${targetP99Ms} ms; ${connections} connections, ${seconds} s each`);
+    for (const [i, r] of rows.entries()) {
+      out(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`);
+      if (i === 0) out(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    }
+  } finally {
+    hello.stop();
+    out();
+    out('stopping the services');
+    await env.close();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const statusText = (l: Load) => [...Object.entries(l.statuses).map(([s, n]) => `${s}: ${n.toLocaleString('en-US')}`), ...(l.errors > 0 ? [`errors: ${l.errors}`] : [])].join(', ');
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
