@@ -189,6 +189,21 @@ describe('hostile text: refused at the door with the field and the rule, nothing
     });
   });
 
+  it('an Idempotency-Key header that is too long or holds a control character is a 400 naming the header, and creates nothing', timeout, async () => {
+    const before = await count('statements');
+    for (const [key, rule] of [
+      ['k'.repeat(201), 'must be at most 200 characters'],
+      // Header values reach Node as Latin-1: U+0085 (NEL) is a C1 control.
+      ['retry\u0085one', controlRule],
+      ['retry\tone', 'must be a single line (no line breaks or tabs)'],
+    ] as const) {
+      const res = await lead.api.post('/api/statements', statementDetails(), { 'idempotency-key': key });
+      expect(res.status, key).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', rule }]);
+    }
+    expect(await count('statements')).toBe(before);
+  });
+
   describe('the shape of any JSON body', () => {
     it('a prototype key is a 400 naming it', timeout, async () => {
       const before = await counts();

@@ -55,12 +55,24 @@ describe('CSV exports: no cell is a formula (OWASP CSV injection)', () => {
 describe('control characters and direction overrides in titles', () => {
   const title = 'Electric buses \u202Egnp.exe\u202C for \u0007Lyon\u001B[31m\r\nBcc: victim@example.com';
 
+  /**
+   * The API refuses such a title at the door (domain/text-policy.ts); text stored before that
+   * policy, or written by another way in, still reaches the writers, which must clean it.
+   */
+  async function statementTitled(lead: Awaited<ReturnType<typeof makeActor>>, hostile: { title: string; description?: string }) {
+    const refused = await lead.api.post('/api/statements', statementDetails(hostile));
+    expect(refused.status).toBe(400);
+    const created = await lead.api.post('/api/statements', statementDetails());
+    expect(created.status).toBe(201);
+    await h.db.updateTable('statements').set(hostile).where('id', '=', created.body.id).execute();
+    return created;
+  }
+
   it('do not reach e-mail subjects', async () => {
     const lead = await makeActor(h, { kind: 'buyer', country: 'FR' });
     const invitedOrg = await makeOrganisation(h, { kind: 'buyer', country: 'DE' });
     const invited = await makeUser(h, invitedOrg.id, { label: 'subject' });
-    const created = await lead.api.post('/api/statements', statementDetails({ title }));
-    expect(created.status).toBe(201);
+    const created = await statementTitled(lead, { title });
     expect((await lead.api.post(`/api/statements/${created.body.id}/invitations`, { organisationIds: [invitedOrg.id] })).status).toBe(200);
     const messages = await h.mail.waitFor((m) => m.some((x) => x.to.includes(invited.email)));
     const mail = messages.find((x) => x.to.includes(invited.email))!;
@@ -72,8 +84,7 @@ describe('control characters and direction overrides in titles', () => {
 
   it('do not break the Atom feed (XML 1.0 forbids them)', async () => {
     const lead = await makeActor(h, { kind: 'buyer', country: 'IT' });
-    const created = await lead.api.post('/api/statements', statementDetails({ title, description: `Line one\u0001\u0008 and \u2066isolate\u2069.\nLine two.` }));
-    expect(created.status).toBe(201);
+    const created = await statementTitled(lead, { title, description: `Line one\u0001\u0008 and \u2066isolate\u2069.\nLine two.` });
     // The feed writer is what is under test: its input is a published statement, recorded directly.
     await insertPublication(h.db, {
       id: randomUUID(),

@@ -90,7 +90,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
       'or shown the confirmation page). Failed attempts are limited per client address (429).',
     tags,
     access: 'public',
-    body: z.object({ token: z.string().min(20, 'must be the token from the sign-in link').max(200), confirm: confirmSchema }),
+    body: z.object({ token: text('line', { min: 20, max: 200, minRule: 'must be the token from the sign-in link' }), confirm: confirmSchema }),
     responses: {
       200: { description: 'Signed in; the session cookie is set', schema: meSchema },
       202: {

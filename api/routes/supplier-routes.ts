@@ -12,6 +12,7 @@ import { ensureBrowserNonce } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';
 import { requestMeta } from './statement-routes.js';
+import { text } from '../../domain/text-policy.js';
 
 const tags = ['Suppliers'];
 
@@ -50,7 +51,7 @@ const supplierHomeSchema = z
   })
   .meta({ id: 'SupplierHome' });
 
-const unsubscribeQuery = z.object({ token: z.string({ error: 'is required' }).min(1, 'is required').max(200, 'must be at most 200 characters') });
+const unsubscribeQuery = z.object({ token: text('line', { min: 1, max: 200, minRule: 'is required' }) });
 const unsubscribeViewSchema = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ id: 'UnsubscribeStatus' });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
