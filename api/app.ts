@@ -13,6 +13,7 @@ import { boundedJsonBodies, jsonBounds } from './json-bounds.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
+import { stuckWorkflowsOf } from '../services/operations/stuck-workflows.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { agreementRoutes } from './routes/agreement-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
@@ -22,6 +23,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { needsRoutes } from './routes/needs-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
+import { operationsRoutes } from './routes/operations-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
@@ -75,7 +77,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(ctx, { secureCookies: options.secureCookies }));
   // After authentication: /readyz tells administrators (and local requests) which dependency failed.
-  healthRoutes(api.router, { db: options.db, temporal: options.temporal, mailer: options.mailer, logger: ctx.logger });
+  healthRoutes(api.router, { db: options.db, temporal: options.temporal, mailer: options.mailer, logger: ctx.logger, stuckWorkflows: () => stuckWorkflowsOf(ctx) });
   authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit });
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
@@ -89,6 +91,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   consultationRoutes(api, ctx);
   publicationRoutes(api, ctx);
   auditRoutes(api, ctx);
+  operationsRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

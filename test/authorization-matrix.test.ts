@@ -136,6 +136,7 @@ const table: Record<string, Row> = {
   'GET /api/statements/{statementId}/audit.jsonl': { stage: 'published', expect: '401 403 403 403 200 403 200 200 403 403' },
   'GET /api/statements/{statementId}/audit.csv': { stage: 'published', expect: '401 403 403 403 200 403 200 200 403 403' },
   'GET /api/audit/platform': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403' },
+  'GET /api/operations/stuck-workflows': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', note: 'operators only: the stuck workflows of the deployment' },
   'GET /api/audit/alerts': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403' },
   'POST /api/statements/{statementId}/close-stage': { stage: 'published', expect: '401 403 403 403 409 403 403 403 403 403' },
   'GET /api/statements/{statementId}/signatories': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },

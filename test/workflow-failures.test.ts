@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemFromWorkflowError } from '../api/problem.js';
 import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';
+import { listStuckWorkflows } from '../services/operations/list-stuck-workflows.js';
 import { updateStatementProcess } from '../services/statements/statement-process.js';
-import { answerInvitationUpdate, defineSurveyUpdate, editStatementUpdate } from '../workflows/statement/messages.js';
+import { answerInvitationUpdate, defineSurveyUpdate, editStatementUpdate, statementWorkflowId } from '../workflows/statement/messages.js';
 import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 type TestActor = Awaited<ReturnType<typeof makeActor>>;
@@ -152,6 +153,54 @@ describe('workflows never wait forever on a bad record', () => {
     const closed = await within(lead.api.post(`/api/statements/${id}/close-stage`), answerWithin);
     expect(closed).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'confirmation' } } });
     expect((await lead.api.get(`/api/statements/${id}/live`)).body.processFailure ?? null).toBeNull();
+  });
+
+  it('lists a workflow whose step keeps failing (an outage-like error) as stuck, until the cause is fixed and the retry goes through', { timeout: 120_000 }, async () => {
+    const admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'failures-admin', isAdmin: true });
+    const id = await draftStatement();
+    const workflowId = statementWorkflowId(id);
+    // A retryable error (raise_exception, P0001), as an outage or a bug would give: retried, not refused.
+    const name = `jd_test_fail_${id.replace(/-/g, '').slice(0, 12)}`;
+    await sql
+      .raw(
+        `create function ${name}() returns trigger language plpgsql as $$ begin
+           if new.id = '${id}' and new.stage = 'confirmation' then raise exception 'the test makes this step fail'; end if;
+           return new;
+         end $$;
+         create trigger ${name} before update on statements for each row execute function ${name}();`,
+      )
+      .execute(h.db);
+    try {
+      expect((await lead.api.post(`/api/statements/${id}/needs-assessment/open`, { deadline: new Date(Date.now() + 2000).toISOString() })).status).toBe(200);
+      const listing = await until(
+        () => listStuckWorkflows(h.temporal, { minFailedAttempts: 2, taskQueue: h.taskQueue }),
+        (l) => l.workflows.some((w) => w.workflowId === workflowId),
+        60_000,
+        'the workflow listed as stuck',
+      );
+      const stuck = listing.workflows.find((w) => w.workflowId === workflowId)!;
+      expect(stuck).toMatchObject({ workflowType: 'jointStatementWorkflow', taskQueue: h.taskQueue });
+      expect(stuck.activities).toEqual([
+        expect.objectContaining({ activityType: 'recordStatementEvent', maximumAttempts: 0, lastFailure: expect.objectContaining({ message: expect.stringContaining('the test makes this step fail') }) }),
+      ]);
+      expect(stuck.activities[0]!.attempt).toBeGreaterThan(2);
+      expect(Date.parse(stuck.activities[0]!.since!)).toBeLessThan(Date.parse(stuck.activities[0]!.lastAttemptAt!));
+
+      // Operators read it over HTTP (administrators only) and in /readyz; the threshold is STUCK_ACTIVITY_ATTEMPTS (5).
+      const http = await admin.api.get('/api/operations/stuck-workflows');
+      expect(http.status).toBe(200);
+      expect(http.body.threshold).toBe(5);
+      expect((await lead.api.get('/api/operations/stuck-workflows')).status).toBe(403);
+      const ready = await admin.api.get('/readyz');
+      expect(ready.body.stuckWorkflows).toMatchObject({ threshold: 5, list: '/api/operations/stuck-workflows', count: expect.any(Number) });
+    } finally {
+      await sql.raw(`drop trigger if exists ${name} on statements; drop function if exists ${name}();`).execute(h.db);
+    }
+    // The cause fixed, the next retry goes through by itself and the workflow is no longer listed.
+    // (Nobody submitted, so confirmation ends at once and aggregation finds a shortfall.)
+    await until(() => lead.api.get(`/api/statements/${id}`), (r) => r.body.stage !== 'needs_assessment', 60_000, 'the retried step to go through');
+    const after = await listStuckWorkflows(h.temporal, { minFailedAttempts: 2, taskQueue: h.taskQueue });
+    expect(after.workflows.map((w) => w.workflowId)).not.toContain(workflowId);
   });
 
   it('answers 503 process_unavailable within the configured bound when no worker answers, and the update applies once one does', { timeout: 120_000 }, async () => {

@@ -22,6 +22,24 @@ async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000)
   }
 }
 
+/** How many workflows are stuck (`GET /api/operations/stuck-workflows` lists them), within a few seconds. */
+async function stuckSummary(list: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }>, timeoutMs = 3000) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const listing = await Promise.race([
+      list(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return { count: listing.workflows.length, threshold: listing.threshold, truncated: listing.truncated, list: '/api/operations/stuck-workflows' };
+  } catch (error) {
+    return { error: (error as Error).message, list: '/api/operations/stuck-workflows' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * /healthz: the process is up. /readyz: it can do its work (database, Temporal, SMTP).
  *
@@ -29,9 +47,12 @@ async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000)
  * request made on this machine without a proxy in between. Anyone else (a load balancer's probe
  * included) reads the status alone, 200 or 503; a driver's message can name hosts, users and
  * versions. The failures are logged either way. Mount after authentication, so an administrator
- * is recognised.
+ * is recognised. Operators also read how many workflows are stuck on a failing activity.
  */
-export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; mailer: Mailer; logger?: Logger }): void {
+export function healthRoutes(
+  router: Router,
+  deps: { db: Db; temporal: Client; mailer: Mailer; logger?: Logger; stuckWorkflows?: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }> },
+): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -47,6 +68,13 @@ export function healthRoutes(router: Router, deps: { db: Db; temporal: Client; m
     if (!ready) deps.logger?.warn({ checks }, 'not ready');
     const operator = req.principal?.isAdmin === true || isDirectLoopbackRequest(req);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(ready ? 200 : 503).json(operator ? { status: ready ? 'ready' : 'not ready', checks } : { status: ready ? 'ready' : 'not ready' });
+    if (!operator) {
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+      return;
+    }
+    // Stuck workflows do not make the process unready (it can still work), but operators see them.
+    const stuck = deps.stuckWorkflows && checks.temporal?.ok ? await stuckSummary(deps.stuckWorkflows) : undefined;
+    if (stuck?.count) deps.logger?.warn({ stuckWorkflows: stuck.count }, 'workflows stuck on a failing activity');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stuck ? { stuckWorkflows: stuck } : {}) });
   });
 }
