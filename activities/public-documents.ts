@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z, type ZodType } from 'zod';
+import { canonicalJson } from '../db/canonical-json.js';
 import { namedOrgIds } from '../db/consultation.js';
 import type { Db, DbOrTx, Tx } from '../db/database.js';
 import { publicationFigures } from '../db/disclosure.js';
@@ -54,9 +55,9 @@ export function etagOf(body: string): string {
 export function documentedJson(schema: ZodType, value: unknown, what: string): string {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(`The ${what} does not match its documented schema: ${parsed.error.message}`);
-  const body = JSON.stringify(parsed.data);
-  if (body.length !== JSON.stringify(value).length) throw new Error(`The ${what} carries keys its documented schema does not name`);
-  return body;
+  // Equal as canonical JSON (keys sorted) means nothing was dropped or changed by the parse.
+  if (canonicalJson(parsed.data) !== canonicalJson(value)) throw new Error(`The ${what} carries keys its documented schema does not name`);
+  return JSON.stringify(parsed.data);
 }
 
 /** The published statement as the public sees it, or undefined while it is not published. */

@@ -3,6 +3,7 @@ import http, { type Server } from 'node:http';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderPublishedLists } from '../activities/public-documents.js';
 import { createApp } from '../api/app.js';
 import { insertPublication } from '../db/publication.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -97,6 +98,8 @@ describe('control characters and direction overrides in titles', () => {
       disclosure: {},
       at: new Date(),
     });
+    // As the publishing activity does in the same transaction: the feed is rendered once, then served as stored.
+    await h.db.transaction().execute((trx) => renderPublishedLists(trx, { publicUrl: h.baseUrl }));
     const res = await fetch(new URL('/api/public/statements.atom', h.baseUrl));
     expect(res.status).toBe(200);
     const feed = await res.text();

@@ -1,6 +1,5 @@
 import { latestSnapshot } from '../../db/aggregation.js';
 import { findConsultation, listQuestions, namedOrgIds } from '../../db/consultation.js';
-import { listOpenConsultationRows } from '../../db/consultation-list.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import { snapshotDisclosure } from '../../db/disclosure.js';
 import { publicDemand } from '../../domain/consultation.js';
@@ -35,9 +34,4 @@ export async function getPublicConsultation(ctx: ServiceContext, statementId: st
       .filter((q) => q.answer !== null)
       .map((q) => ({ number: q.number, question: q.question, answer: q.answer!, answeredAt: q.answered_at!.toISOString() })),
   };
-}
-
-export async function listOpenConsultations(ctx: ServiceContext, page: { limit: number; offset: number }) {
-  const rows = await listOpenConsultationRows(ctx.db, page);
-  return rows.map((r) => ({ statementId: r.id, title: r.title, cpvCodes: r.cpv_codes, deadline: r.stage_deadline?.toISOString() ?? null }));
 }
