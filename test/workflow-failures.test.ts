@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { problemFromWorkflowError } from '../api/problem.js';
 import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';
@@ -191,6 +192,16 @@ describe('workflows never wait forever on a bad record', () => {
       expect(http.status).toBe(200);
       expect(http.body.threshold).toBe(5);
       expect((await lead.api.get('/api/operations/stuck-workflows')).status).toBe(403);
+      // The command operators run (`npm run stuck-workflows`), against this test's server and queue.
+      const command = spawnSync(process.execPath, ['--import', 'tsx', 'bin/stuck-workflows.ts', '--attempts', '2'], {
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: h.taskQueue, DATABASE_URL: inject('databaseUrl') },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(command.status, command.stderr).toBe(1);
+      expect(command.stdout).toMatch(/^WORKFLOW ID\s+TYPE\s+ACTIVITY\s+ATTEMPT\s+FAILING SINCE\s+LAST FAILURE/);
+      expect(command.stdout).toContain(`${workflowId}  jointStatementWorkflow  recordStatementEvent`);
+      expect(command.stdout).toContain('the test makes this step fail');
       const ready = await admin.api.get('/readyz');
       expect(ready.body.stuckWorkflows).toMatchObject({ threshold: 5, list: '/api/operations/stuck-workflows', count: expect.any(Number) });
     } finally {

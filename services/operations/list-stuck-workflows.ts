@@ -151,3 +151,15 @@ export async function listStuckWorkflows(client: Client, options: ListStuckWorkf
   found.sort((a, b) => (a.activities[0]!.since ?? '').localeCompare(b.activities[0]!.since ?? '') || a.workflowId.localeCompare(b.workflowId));
   return { threshold, scanned: running.length, truncated, workflows: found };
 }
+
+/** One line per stuck activity: workflow, activity, attempt, since, last failure. */
+export function stuckWorkflowsTable(listing: StuckWorkflowListing): string {
+  const rows = listing.workflows.flatMap((w) =>
+    w.activities.map((a) => [w.workflowId, w.workflowType, a.activityType, String(a.attempt), a.since ?? '', `${a.lastFailure?.type ? `[${a.lastFailure.type}] ` : ''}${a.lastFailure?.message ?? ''}`.replace(/\s+/g, ' ').slice(0, 100)]),
+  );
+  const header = ['WORKFLOW ID', 'TYPE', 'ACTIVITY', 'ATTEMPT', 'FAILING SINCE', 'LAST FAILURE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const summary = `${listing.workflows.length} stuck workflow(s) of ${listing.scanned} running${listing.truncated ? ' (more were running than were looked at)' : ''}; stuck = more than ${listing.threshold} failed attempts`;
+  return rows.length === 0 ? summary : [line(header), ...rows.map(line), '', summary].join('\n');
+}
