@@ -44,6 +44,8 @@ function must<T extends { status: number; body: unknown }>(what: string, res: T)
 async function driveOne(env: BenchEnvironment, n: number, goal: 'published' | 'market_engagement'): Promise<string> {
   const [lead] = await createBuyers(env, 1, { prefix: `Lead${n}`, countries: ['FI'] });
   const [other] = await createBuyers(env, 1, { prefix: `Other${n}`, countries: ['SE'] });
+  // Approving the statement text binds the organisation: the users need the signatory role.
+  await env.db.updateTable('users').set({ roles: ['signatory'] }).where('id', 'in', [lead!.userId, other!.userId]).execute();
   const year = new Date().getUTCFullYear();
   const stage = (id: string, s: string) => until(`stage ${s}`, () => lead!.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === s);
   const id = must(
