@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderStatementDocuments } from '../activities/public-documents.js';
 import { listPublicDocumentsOf } from '../db/public-documents.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
+import { PublicDocuments } from '../services/publication/public-documents.js';
 import { ApiClient, makeActor, needLine, startHarness, until, type ApiResponse, type Harness } from './support/harness.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
@@ -71,6 +72,14 @@ describe('public reads served from what publication wrote', () => {
     const firstOnly = ok(await anonymous().get('/api/consultations?limit=1'));
     expect(firstOnly.body).toEqual(list.body.slice(0, 1));
     expect(etag(firstOnly)).not.toBe(etag(list));
+
+    // A consultation whose deadline has passed is not open, even before its workflow closes it:
+    // the reader applies the clock (time is input here) to the stored list.
+    const reader = new PublicDocuments(h.db, { publicUrl: h.baseUrl });
+    const soonest = Date.parse(list.body[0].deadline);
+    const later = JSON.parse((await reader.openConsultations({ limit: 50, offset: 0 }, soonest)).body.toString('utf8'));
+    expect(later).toEqual(list.body.slice(1));
+    expect((await reader.openConsultations({ limit: 50, offset: 0 }, soonest - 1000)).etag).toBe(etag(list));
 
     for (const path of [`/api/public/statements/${id}`, `/api/public/statements/${id}/ocds.json`]) {
       const res = await anonymous().get(path);
