@@ -34,6 +34,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   access: 'public' | 'user';
   params?: P;
   query?: Q;
+  /** Request headers to document (header names as clients write them); the handler reads and checks them. */
+  headers?: z.ZodObject;
   body?: B;
   bodyContentType?: string;
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
@@ -84,6 +86,7 @@ export class ApiRoutes {
       request: {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
+        ...(spec.headers ? { headers: spec.headers as never } : {}),
         ...(spec.body
           ? { body: { required: true, content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } } }
           : {}),

@@ -29,6 +29,9 @@ export const pageQuery = z.object({
 
 /** The `Idempotency-Key` header is text a client typed or generated: one line of at most 200 characters. */
 export const idempotencyKeyLimits = { min: 1, max: 200 } as const;
+const idempotencyKeyHeader = z.object({
+  'Idempotency-Key': text('line', { ...idempotencyKeyLimits, description: 'Makes a retry of this request safe (any value unique to the request, e.g. a UUID)' }).optional(),
+});
 
 export function requestMeta(req: Request): RequestMeta {
   const key = req.get('idempotency-key');
@@ -48,6 +51,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       'Send an `Idempotency-Key` header to make retries safe: a retry with the same key and body answers like the first request, with the same statement; the same key with a different body is refused (422).',
     tags,
     access: 'user',
+    headers: idempotencyKeyHeader,
     body: statementDetailsSchema,
     responses: {
       201: { description: 'Created in draft (or created by an earlier request with the same Idempotency-Key)', schema: statementViewSchema },

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { answersToRequest, validateAnswers } from '../needs/answers';
 import { emptyLine, validateLine } from '../needs/need-lines';
 import { newQuestion, validateQuestions } from '../needs/survey-form';
-import { emptyStatementForm, validateStatementForm } from './statement-form';
 import { reasonError, REASON_MAX, textCharacterError, textMaxLength } from './text-rules';
 
 const t = ((key: string, options?: Record<string, unknown>) => (options ? `${key} ${JSON.stringify(options)}` : key)) as unknown as TFunction;
@@ -23,12 +22,6 @@ describe('the text policy in the forms', () => {
     expect(textMaxLength('title')).toBe(200);
     expect(textMaxLength('document')).toBe(20_000);
     expect(REASON_MAX).toBe(2000);
-  });
-
-  it('shows the rule beside the statement title and description before sending', () => {
-    const errors = validateStatementForm({ ...emptyStatementForm(), title: 'Excavators \u202efor Oslo', description: 'Line\u0007' }, t);
-    expect(messageAt(errors, 'title')).toBe('form.text.noBidiControls');
-    expect(messageAt(errors, 'description')).toBe('form.text.noControls');
   });
 
   it('shows the rule beside a survey label, an option label, a text answer and a need line description', () => {
