@@ -147,8 +147,9 @@ export function registerDraftHandlers(p: StatementProcess): void {
       p.lock.runExclusive(async () => {
         p.requireOpen('openNeedsAssessment');
         const deadline = request.deadline ? Date.parse(request.deadline) : Date.now() + durationMs(s.schedule!.needsAssessment);
-        s.round += 1;
         await p.enterStage(request.actor, 'needs_assessment', deadline, null);
+        // Counted once the stage change is recorded: a refused one leaves the round as it was.
+        s.round += 1;
         return p.ack();
       }),
     {
