@@ -1,5 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { Worker } from '@temporalio/worker';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { problemFromWorkflowError } from '../api/problem.js';
@@ -154,6 +157,17 @@ describe('workflows never wait forever on a bad record', () => {
     const closed = await within(lead.api.post(`/api/statements/${id}/close-stage`), answerWithin);
     expect(closed).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'confirmation' } } });
     expect((await lead.api.get(`/api/statements/${id}/live`)).body.processFailure ?? null).toBeNull();
+
+    // The run (failure, repair, cancellation) replays against today's code; RECORD_HISTORIES=1
+    // keeps it with the recorded histories that test/replay.test.ts replays after every change.
+    expect((await lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Replayed after a repaired failure' })).status).toBe(200);
+    const handle = h.temporal.workflow.getHandle(statementWorkflowId(id));
+    await handle.result();
+    if (process.env.RECORD_HISTORIES) {
+      const json = execFileSync(inject('temporalCli'), ['workflow', 'show', '--address', inject('temporalAddress'), '--workflow-id', handle.workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+      writeFileSync(path.resolve('test/fixtures/histories/statement-step-failure-repaired.json'), json);
+    }
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId)).resolves.toBeUndefined();
   });
 
   it('lists a workflow whose step keeps failing (an outage-like error) as stuck, until the cause is fixed and the retry goes through', { timeout: 120_000 }, async () => {
