@@ -4,6 +4,7 @@ import type { FieldProblem } from './errors.js';
 import {
   estimatedLineValue,
   maxNeedLines,
+  needLineDraftSchema,
   needLineSchema,
   referencedCodes,
   totalLineQuantity,
@@ -525,5 +526,34 @@ describe('referencedCodes', () => {
     ).toEqual({ cpvCodes: ['34144910', '45000000'], unitCodes: ['H87', 'KGM'] });
     expect(referencedCodes(undefined)).toEqual({ cpvCodes: [], unitCodes: [] });
     expect(referencedCodes({ cpvCode: '45000000' })).toEqual({ cpvCodes: [], unitCodes: [] });
+  });
+});
+
+describe('a need line as a draft holds it', () => {
+  const issues = (value: unknown) => needLineDraftSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+  it('takes a line half typed, with numbers, nulls and text as typed, normalising the text', () => {
+    expect(needLineDraftSchema.parse({ description: ' Cafe\u0301 trucks ', quantity: '12,5', delivery: { year: 2027 }, frameworkMonths: null, renewals: { count: 0, quantityEach: '0' } })).toEqual({
+      description: 'Café trucks',
+      quantity: '12,5',
+      delivery: { year: 2027 },
+      frameworkMonths: null,
+      renewals: { count: 0, quantityEach: '0' },
+    });
+    expect(needLineDraftSchema.parse({})).toEqual({});
+  });
+
+  it('names the field and the rule for bad text, a field a need line does not have, or a line that is not an object', () => {
+    expect(issues({ description: 'a\u0000' })).toEqual([{ path: 'description', message: 'must not contain control characters' }]);
+    expect(issues({ requirements: 'x'.repeat(10_001) })).toEqual([{ path: 'requirements', message: 'must be at most 10000 characters' }]);
+    expect(issues({ unit: 'H\u202e87' })).toEqual([{ path: 'unit', message: 'must not contain bidirectional control characters' }]);
+    expect(issues({ delivery: { year: '20\u000027' } })).toEqual([{ path: 'delivery.year', message: 'must not contain control characters' }]);
+    expect(issues({ colour: 'red' })?.[0]?.path).toBe('');
+    expect(issues('a line')).toEqual([{ path: '', message: 'must be a need line object' }]);
+  });
+
+  it('holds a submitted line’s description and requirements to the policy', () => {
+    const parsed = needLineSchema.safeParse({ cpvCode: '43260000-3', description: 'Trucks\n\u202eleft', quantity: '1', unit: 'H87', unitPrice: '1', currency: 'EUR', delivery: { year: 2027 }, requirements: 'a\u0007' });
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['requirements', 'must not contain control characters']]);
   });
 });

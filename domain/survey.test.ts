@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldProblem } from './errors.js';
-import { maxQuestions, surveySchema, validateSurveyAnswers, type Question, type QuestionInput } from './survey.js';
+import { draftAnswersSchema, maxQuestions, surveySchema, validateSurveyAnswers, type Question, type QuestionInput } from './survey.js';
 
 // Generous: property runs share the machine with the integration suites.
 const propertyTimeout = 60_000;
@@ -267,4 +267,49 @@ describe('validateSurveyAnswers never throws', () => {
       }),
     );
   }, propertyTimeout);
+});
+
+describe('draft answers and text answers under the text policy', () => {
+  const issues = (value: unknown) => draftAnswersSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+  it('takes every shape an answer has, normalising text', () => {
+    expect(draftAnswersSchema.parse({ notes: '  Cafe\u0301\r\nline  ', fleet: 12.5, size: '12,5', charging: true, fuel: ['ev', 'h2'], later: null })).toEqual({
+      notes: 'Café\nline',
+      fleet: 12.5,
+      size: '12,5',
+      charging: true,
+      fuel: ['ev', 'h2'],
+      later: null,
+    });
+  });
+
+  it('names the answer and the rule for bad text, a bad key, an object or too much', () => {
+    expect(issues({ notes: 'a\u0000b' })).toEqual([{ path: 'notes', message: 'must not contain control characters' }]);
+    expect(issues({ notes: 'x'.repeat(10_001) })).toEqual([{ path: 'notes', message: 'must be at most 10000 characters' }]);
+    expect(issues({ fuel: ['ev', 'h2\ud800'] })).toEqual([{ path: 'fuel.1', message: 'must be well-formed Unicode (no lone surrogates)' }]);
+    expect(issues({ 'Not a slug': 'x' })?.[0]?.path).toBe('Not a slug');
+    expect(issues({ nested: { a: 1 } })).toHaveLength(1);
+    expect(issues(Object.fromEntries(Array.from({ length: maxQuestions + 1 }, (_, i) => [`q${i}`, 'x'])))).toEqual([{ path: '', message: `must answer at most ${maxQuestions} questions` }]);
+  });
+
+  it('checks a text answer on submission with the policy and the question’s own limit, and stores it normalised', () => {
+    const questions = surveySchema.parse({ version: 1, questions: [{ id: 'notes', label: 'Notes', type: 'text', maxLength: 5 }] }).questions;
+    expect(validateSurveyAnswers(questions, { notes: ' Cafe\u0301 ' })).toEqual({ answers: { notes: 'Café' } });
+    expect(validateSurveyAnswers(questions, { notes: 'ab\u0000' })).toEqual({ problems: [{ field: 'answers.notes', rule: 'must not contain control characters' }] });
+    expect(validateSurveyAnswers(questions, { notes: 'abcdef' })).toEqual({ problems: [{ field: 'answers.notes', rule: 'must be at most 5 characters' }] });
+  });
+
+  it('refuses a label on more than one line or with a bidi override, and keeps help text multi-line', () => {
+    const parsed = surveySchema.safeParse({
+      version: 1,
+      questions: [
+        { id: 'a', label: 'Fleet\nsize', type: 'yes_no' },
+        { id: 'b', label: 'Fleet \u202esize', type: 'yes_no', helpText: 'One line\nand another' },
+      ],
+    });
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['questions.0.label', 'must be a single line (no line breaks or tabs)'],
+      ['questions.1.label', 'must not contain bidirectional control characters'],
+    ]);
+  });
 });
