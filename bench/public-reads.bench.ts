@@ -135,7 +135,7 @@ async function measure(url: string, headers: Record<string, string> = {}): Promi
 
 async function main() {
   out(`public reads benchmark: ${statementCount} published statements, ${connections} connections, ${seconds} s per route`);
-  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`);
   const env = await startBenchEnvironment((line) => out(line));
   const hello = await startHelloWorld();
   try {
@@ -162,6 +162,7 @@ async function main() {
     ];
 
     out('measuring (hello-world first and last; the baseline is their mean)');
+    const loadBefore = loadAverage();
     const helloBefore = await measure(hello.url);
     const results: { name: string; expect: string; load: Load }[] = [];
     for (const r of routes) {
@@ -186,6 +187,8 @@ async function main() {
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     out();
     out(`targets: ≥ ${targetRatio}× hello-world (mean ${fmt(baseline)} req/s), p99 < ${targetP99Ms} ms; ${connections} connections, ${seconds} s each`);
+    // The machine may be shared: what else ran shows in the load average over the measurement.
+    out(`load average before measuring ${loadBefore}, after ${loadAverage()} (${os.cpus().length} CPUs)`);
     for (const [i, r] of rows.entries()) {
       out(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`);
       if (i === 0) out(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
@@ -198,6 +201,7 @@ async function main() {
   }
 }
 
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const statusText = (l: Load) => [...Object.entries(l.statuses).map(([s, n]) => `${s}: ${n.toLocaleString('en-US')}`), ...(l.errors > 0 ? [`errors: ${l.errors}`] : [])].join(', ');
 
