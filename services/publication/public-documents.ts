@@ -91,11 +91,15 @@ export class PublicDocuments {
 
   /** The latest version of each published statement, newest first, `limit` of them. */
   async statementList(limit: number): Promise<PublicRepresentation> {
+    // A page is derived from the whole list: kept only if nothing changed since the list was read.
+    const generation = this.generation;
     const all = await this.remember('list:statements', 'all', async () => JSON.parse((await this.list('statements')).body) as unknown[]);
-    return this.remember('list:statements', `limit:${limit}`, async () => {
-      if (limit >= publicListSize) return representation((await this.list('statements')).body);
-      return representation(JSON.stringify(all.slice(0, limit)));
-    });
+    return this.remember(
+      'list:statements',
+      `limit:${limit}`,
+      async () => representation(limit >= publicListSize ? (await this.list('statements')).body : JSON.stringify(all.slice(0, limit))),
+      generation,
+    );
   }
 
   async atomFeed(): Promise<PublicRepresentation> {
@@ -111,6 +115,7 @@ export class PublicDocuments {
    * next deadline.
    */
   async openConsultations(page: { limit: number; offset: number }, now = Date.now()): Promise<PublicRepresentation> {
+    const generation = this.generation;
     const all = await this.remember('list:consultations', 'all', async () =>
       (JSON.parse((await this.list('consultations')).body) as { statementId: string; deadline: string | null }[]).map(
         (item): ConsultationEntry => ({ statementId: item.statementId, deadline: Date.parse(item.deadline!), item }),
@@ -120,8 +125,11 @@ export class PublicDocuments {
     while (closed < all.length && all[closed]!.deadline <= now) closed += 1;
     const open = all.slice(closed);
     const next = open[0]?.deadline;
-    const shown = await this.remember('list:consultations', `${closed}:${page.limit}:${page.offset}`, async () =>
-      representation(JSON.stringify(open.slice(page.offset, page.offset + page.limit).map((e) => e.item))),
+    const shown = await this.remember(
+      'list:consultations',
+      `${closed}:${page.limit}:${page.offset}`,
+      async () => representation(JSON.stringify(open.slice(page.offset, page.offset + page.limit).map((e) => e.item))),
+      generation,
     );
     const untilNext = next === undefined ? sharedMaxAgeSeconds : Math.max(0, Math.floor((next - now) / 1000));
     return { ...shown, sharedMaxAgeSeconds: Math.min(sharedMaxAgeSeconds, untilNext) };
@@ -146,8 +154,11 @@ export class PublicDocuments {
     for (const k of this.kept.keys()) if (k.startsWith(prefix)) this.kept.delete(k);
   }
 
-  /** `load`'s value, kept under (group, item) while no change to the group is heard. */
-  private async remember<T>(group: string, item: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * `load`'s value, kept under (group, item) while no change is heard: not kept if one was heard
+   * since `generation` (when the load began, or earlier for a value derived from one read before).
+   */
+  private async remember<T>(group: string, item: string, load: () => Promise<T>, since = this.generation): Promise<T> {
     const key = `${group}\n${item}`;
     const kept = this.kept.get(key);
     if (kept && Date.now() - kept.at < maxAgeMs) {
@@ -157,7 +168,7 @@ export class PublicDocuments {
       return kept.value as T;
     }
     if (!this.listening) return load();
-    const generation = this.generation;
+    const generation = since;
     // Requests that miss together share one load, never one begun before a change they follow.
     const loadingKey = `${generation}\n${key}`;
     const pending = this.loading.get(loadingKey);
