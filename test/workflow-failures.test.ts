@@ -170,6 +170,39 @@ describe('workflows never wait forever on a bad record', () => {
     await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId)).resolves.toBeUndefined();
   });
 
+  it('records a failed aggregation for the lead, who retries it once the cause is fixed', { timeout: 120_000 }, async () => {
+    const id = await draftStatement();
+    const name = `jd_test_snapshot_${id.replace(/-/g, '').slice(0, 12)}`;
+    await sql
+      .raw(
+        `create function ${name}() returns trigger language plpgsql as $$ begin
+           if new.statement_id = '${id}' then
+             raise exception 'refused by a test rule' using errcode = 'check_violation', constraint = '${name}';
+           end if;
+           return new;
+         end $$;
+         create trigger ${name} before insert on aggregate_snapshots for each row execute function ${name}();`,
+      )
+      .execute(h.db);
+    try {
+      // Nobody submits: the needs assessment ends at its deadline, confirmation at once, and aggregation runs.
+      expect((await lead.api.post(`/api/statements/${id}/needs-assessment/open`, { deadline: new Date(Date.now() + 2000).toISOString() })).status).toBe(200);
+      const live = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body?.processFailure != null, 30_000, 'the failed aggregation');
+      expect(live.body).toMatchObject({
+        stage: 'aggregation',
+        processFailure: { type: 'constraint_violation', problems: [{ field: name, rule: `breaks the rule ${name}` }], actions: ['retryAggregation', 'cancel'] },
+      });
+      // Another buyer sees no failure: it is the lead's to act on.
+      expect((await buyer.api.get(`/api/statements/${id}/live`)).body.processFailure).toBeNull();
+    } finally {
+      await sql.raw(`drop trigger if exists ${name} on aggregate_snapshots; drop function if exists ${name}();`).execute(h.db);
+    }
+    const retried = await within(lead.api.post(`/api/statements/${id}/aggregate/retry`), answerWithin);
+    expect(retried).toMatchObject({ kind: 'answered', value: { status: 202 } });
+    const after = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage !== 'aggregation', 30_000, 'the aggregation to complete');
+    expect(after.body).toMatchObject({ stage: 'shortfall', processFailure: null });
+  });
+
   it('lists a workflow whose step keeps failing (an outage-like error) as stuck, until the cause is fixed and the retry goes through', { timeout: 120_000 }, async () => {
     const admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'failures-admin', isAdmin: true });
     const id = await draftStatement();

@@ -98,8 +98,8 @@ export function registerAggregationHandlers(p: StatementProcess): void {
             await p.record(request.actor, { kind: 'participants_restored', restored });
             for (const r of restored) Object.assign(s.participants[r.orgId]!, { status: r.to, droppedFrom: null });
           }
-          s.round += 1;
           await p.enterStage(request.actor, 'needs_assessment', deadline, 'needs assessment extended after a shortfall');
+          s.round += 1;
           break;
         }
         case 'proceed':
@@ -119,7 +119,8 @@ export function registerAggregationHandlers(p: StatementProcess): void {
   const validateRetry = (request: RetryAggregationRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'aggregation' || s.aggregationBlocked === null) reject('wrong_stage', 'There is no blocked aggregation to retry');
+    // Blocked by a missing rate, or failed for good (the statement's processFailure) once its cause is fixed.
+    if (s.stage !== 'aggregation' || (s.aggregationBlocked === null && !s.processFailure)) reject('wrong_stage', 'There is no blocked aggregation to retry');
   };
   p.onUpdate(
     retryAggregationUpdate,
@@ -127,6 +128,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
       p.lock.runExclusive(async () => {
         validateRetry(request);
         s.retryAggregationRequested = true;
+        s.processFailure = null;
         return p.ack();
       }),
     { validator: validateRetry },

@@ -32,6 +32,7 @@ function actionsFor(stage: Stage): ProcessFailureAction[] {
   const actions: ProcessFailureAction[] = [];
   if (stage === 'needs_assessment' || stage === 'confirmation' || stage === 'market_engagement') actions.push('closeStage', 'extendDeadline');
   if (stage === 'approval') actions.push('extendDeadline');
+  if (stage === 'aggregation') actions.push('retryAggregation');
   if (canCancel(stage)) actions.push('cancel');
   return actions;
 }
