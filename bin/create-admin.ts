@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { DomainError } from '../domain/errors.js';
 import { createFirstAdministrator } from '../services/organisations/create-first-administrator.js';
 import { openDb, startup } from './runtime.js';
+import { text } from '../domain/text-policy.js';
 
 /**
  * Creates the operator organisation and its first administrator on a new installation:
@@ -15,8 +16,9 @@ import { openDb, startup } from './runtime.js';
 const usage = 'usage: create-admin --email ADDRESS --name NAME [--organisation NAME] [--country CC]';
 const argsSchema = z.object({
   email: z.email(),
-  name: z.string().trim().min(1),
-  organisation: z.string().trim().min(1).default('jointdemand operations'),
+  // The text policy of the API's own name fields (domain/text-policy.ts): one line, no controls, NFC.
+  name: text('name', { min: 1 }),
+  organisation: text('name', { min: 1, max: 300 }).default('jointdemand operations'),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BE').default('BE'),
 });
 

@@ -6,6 +6,7 @@ import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
 import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import { localInput } from '../../forms/date-input';
+import { textCharacterError } from '../../forms/text-rules';
 
 type Decision = 'extend' | 'proceed' | 'abandon';
 const decisions: readonly Decision[] = ['extend', 'proceed', 'abandon'];
@@ -39,7 +40,10 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
       if (!deadline || Number.isNaN(at.getTime())) return [{ path: 'deadline', message: t('actions.errors.dateTime') }];
       if (at.getTime() <= Date.now()) return [{ path: 'deadline', message: t('aggregate.shortfall.errors.future') }];
     }
-    const text = decision === 'proceed' ? justification.trim() : decision === 'abandon' ? reason.trim() : undefined;
+    const typed = decision === 'proceed' ? justification : decision === 'abandon' ? reason : undefined;
+    const characters = typed === undefined ? undefined : textCharacterError('paragraph', typed, t);
+    if (characters) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: characters }];
+    const text = typed?.trim();
     if (text !== undefined && text.length < 3) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonRequired', { min: 3 }) }];
     const max = decision === 'proceed' ? 4000 : 2000;
     if (text !== undefined && text.length > max) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonTooLong', { max }) }];
@@ -130,6 +134,7 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
             hint={t('aggregate.shortfall.justificationHint')}
             rows={4}
             value={justification}
+            maxLength={4000}
             onChange={(e) => setJustification(e.target.value)}
             error={submission.errorFor('justification')}
           />
@@ -142,6 +147,7 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
             hint={t('aggregate.shortfall.reasonHint')}
             rows={3}
             value={reason}
+            maxLength={2000}
             onChange={(e) => setReason(e.target.value)}
             error={submission.errorFor('reason')}
           />

@@ -5,6 +5,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { textCharacterError, type TextKind } from '../../forms/text-rules';
 
 type Agreement = Schemas['Agreement'];
 type Proposal = Schemas['AgreementProposal'];
@@ -94,17 +95,21 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
 
   const validate = (): FieldError[] => {
     const errors: FieldError[] = [];
-    const required = (path: string, value: string) => {
-      if (!value.trim()) errors.push({ path, message: t('agreement.terms.errors.required') });
+    const required = (path: string, value: string, kind: TextKind = 'paragraph') => {
+      const characters = textCharacterError(kind, value, t);
+      if (characters) errors.push({ path, message: characters });
+      else if (!value.trim()) errors.push({ path, message: t('agreement.terms.errors.required') });
     };
-    required('lots.0.title', v.lotTitle);
+    required('lots.0.title', v.lotTitle, 'title');
     parties.forEach((p, i) => required(`responsibilities.${i}.text`, v.responsibilities[p.organisationId] ?? ''));
     if (!/^[a-z]{2}(\s*,\s*[a-z]{2})*$/i.test(v.languages.trim())) errors.push({ path: 'languages', message: t('agreement.terms.errors.languages') });
     required('disputeResolution.text', v.disputeText);
-    required('disputeResolution.forum', v.disputeForum);
+    required('disputeResolution.forum', v.disputeForum, 'line');
     const months = Number(v.months);
     if (!Number.isInteger(months) || months < 1 || months > 600) errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
     if (v.accessionAllowed) required('accession.conditions', v.accessionConditions);
+    const noteCharacters = textCharacterError('paragraph', v.note, t);
+    if (noteCharacters) errors.push({ path: 'note', message: noteCharacters });
     return errors;
   };
 
@@ -166,7 +171,7 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
               </option>
             ))}
           </SelectField>
-          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
+          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} maxLength={300} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
         </fieldset>
 
         <fieldset className="form-section">
@@ -179,6 +184,7 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
               rows={2}
               label={t('agreement.terms.responsibilityOf', { party: p.name })}
               value={v.responsibilities[p.organisationId] ?? ''}
+              maxLength={5000}
               onChange={(e) => set('responsibilities', { ...v.responsibilities, [p.organisationId]: e.target.value })}
               error={err(`responsibilities.${i}.text`)}
             />
@@ -227,18 +233,18 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
             ))}
           </SelectField>
           <TextField path="languages" scope="terms" label={t('agreement.terms.languages')} hint={t('agreement.terms.languagesHint')} value={v.languages} onChange={(e) => set('languages', e.target.value)} error={err('languages')} />
-          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
-          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
+          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} maxLength={5000} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
+          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} maxLength={300} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
           <TextField path="duration.months" scope="terms" inputMode="numeric" className="field--short" label={t('agreement.terms.months')} value={v.months} onChange={(e) => set('months', e.target.value)} error={err('duration.months')} />
           <div className="choice">
             <input id={fieldId('accession.allowed', 'terms')} type="checkbox" checked={v.accessionAllowed} onChange={(e) => set('accessionAllowed', e.target.checked)} />
             <label htmlFor={fieldId('accession.allowed', 'terms')}>{t('agreement.terms.accessionAllowed')}</label>
           </div>
           {v.accessionAllowed ? (
-            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
+            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} maxLength={5000} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
           ) : null}
           {agreement.currentVersion ? (
-            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} onChange={(e) => set('note', e.target.value)} error={err('note')} />
+            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} maxLength={2000} onChange={(e) => set('note', e.target.value)} error={err('note')} />
           ) : null}
         </fieldset>
         <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>

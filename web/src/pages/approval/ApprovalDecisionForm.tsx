@@ -5,6 +5,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { ErrorMessage, TextAreaField } from '../../components/Field';
 import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { textCharacterError } from '../../forms/text-rules';
 
 type Decision = 'approve' | 'request_changes';
 const choices: readonly Decision[] = ['approve', 'request_changes'];
@@ -33,6 +34,8 @@ export function ApprovalDecisionForm({
 
   const validate = (): FieldError[] => {
     if (!decision) return [{ path: 'decision', message: t('approval.decide.errors.choose') }];
+    const characters = textCharacterError('paragraph', comment, t);
+    if (characters) return [{ path: 'comment', message: characters }];
     if (decision === 'request_changes' && comment.trim() === '') return [{ path: 'comment', message: t('approval.decide.errors.commentRequired') }];
     if (comment.trim().length > 4000) return [{ path: 'comment', message: t('actions.errors.reasonTooLong', { max: 4000 }) }];
     return [];
@@ -100,6 +103,7 @@ export function ApprovalDecisionForm({
           optional={decision !== 'request_changes'}
           rows={4}
           value={comment}
+          maxLength={4000}
           onChange={(e) => setComment(e.target.value)}
           error={submission.errorFor('comment')}
         />

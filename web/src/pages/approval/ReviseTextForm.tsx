@@ -6,6 +6,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { textCharacterError } from '../../forms/text-rules';
 
 const minLength = 20;
 const maxLength = 50_000;
@@ -19,6 +20,8 @@ export function ReviseTextForm({ statementId, text, onDone }: { statementId: str
 
   const validate = (): FieldError[] => {
     const trimmed = value.trim();
+    const characters = textCharacterError('document', value, t);
+    if (characters) return [{ path: 'text', message: characters }];
     if (trimmed.length < minLength) return [{ path: 'text', message: t('approval.revise.errors.tooShort', { min: minLength }) }];
     if (trimmed.length > maxLength) return [{ path: 'text', message: t('approval.revise.errors.tooLong', { max: format.number(maxLength) }) }];
     if (trimmed === text.text.trim()) return [{ path: 'text', message: t('approval.revise.errors.unchanged') }];
@@ -56,6 +59,7 @@ export function ReviseTextForm({ statementId, text, onDone }: { statementId: str
               hint={t('approval.revise.hint', { version: format.number(text.version + 1) })}
               rows={16}
               value={value}
+              maxLength={maxLength}
               onChange={(e) => setValue(e.target.value)}
               error={submission.errorFor('text')}
             />
