@@ -9,6 +9,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { textCharacterError } from '../../forms/text-rules';
 
 type Scope = 'read' | 'write' | 'admin';
 
@@ -157,7 +158,9 @@ export default function AccountSecurityPage() {
             void submission.submit(
               () => {
                 const out = [];
-                if (!form.name.trim()) out.push({ path: 'name', message: t('account.tokens.nameRequired') });
+                const nameCharacters = textCharacterError('name', form.name, t);
+                if (nameCharacters) out.push({ path: 'name', message: nameCharacters });
+                else if (!form.name.trim()) out.push({ path: 'name', message: t('account.tokens.nameRequired') });
                 const days = Number(form.days);
                 if (!Number.isInteger(days) || days < 1 || days > 365) out.push({ path: 'expiresInDays', message: t('account.tokens.daysRange') });
                 if (form.scopes.length === 0) out.push({ path: 'scopes', message: t('account.tokens.scopesRequired') });
@@ -172,7 +175,7 @@ export default function AccountSecurityPage() {
             );
           }}
         >
-          <TextField path="name" label={t('account.tokens.name')} error={submission.errorFor('name')} value={form.name} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} />
+          <TextField path="name" label={t('account.tokens.name')} error={submission.errorFor('name')} value={form.name} maxLength={100} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} />
           <TextField
             path="expiresInDays"
             type="number"
