@@ -227,7 +227,11 @@ export async function renderConsultationList(trx: Tx): Promise<RenderedList> {
 /** For a reader that found nothing stored: renders in a transaction of its own, and stores it. */
 export function renderOnMiss(db: Db) {
   return {
-    statement: (deps: RenderDeps, statementId: string) => db.transaction().execute((trx) => renderStatementDocuments(trx, deps, statementId)),
+    statement: async (deps: RenderDeps, statementId: string) => {
+      // Most misses are for statements that are not published (or do not exist): no transaction, no lock for them.
+      if ((await findStatement(db, statementId))?.stage !== 'published') return undefined;
+      return db.transaction().execute((trx) => renderStatementDocuments(trx, deps, statementId));
+    },
     publishedLists: (deps: Pick<RenderDeps, 'publicUrl'>) => db.transaction().execute((trx) => renderPublishedLists(trx, deps)),
     consultations: () => db.transaction().execute((trx) => renderConsultationList(trx)),
   };
