@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeOrganisation, makeUser, needLine, signIn, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
+import { makeCast, roles, type Role } from './support/cast.js';
+import { ApiClient, needLine, signIn, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
 
 /**
  * The authorisation matrix (issue 13): every route of the OpenAPI document × every kind of caller,
@@ -26,8 +27,6 @@ import { ApiClient, makeOrganisation, makeUser, needLine, signIn, startHarness, 
  * is sent the row's invalid body instead, so a permitted act is checked without being performed.
  */
 
-const roles = ['anon', 'supplier', 'outsider', 'participant', 'lead', 'clerk', 'commission', 'admin', 'declined', 'withdrawn'] as const;
-type Role = (typeof roles)[number];
 type Stage = 'needs' | 'market' | 'approval' | 'published' | 'last';
 
 interface Row {
@@ -274,28 +273,10 @@ describe('authorisation matrix: every route × every caller', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    const org = (kind: 'buyer' | 'supplier' | 'commission' | 'operator', country: string, name: string) => makeOrganisation(h, { kind, country, name });
-    const leadOrg = await org('buyer', 'FI', 'Matrix Helsinki');
-    const participantOrg = await org('buyer', 'SE', 'Matrix Stockholm');
-    const outsiderOrg = await org('buyer', 'EE', 'Matrix Tallinn');
-    const declinedOrg = await org('buyer', 'NO', 'Matrix Oslo');
-    const withdrawnOrg = await org('buyer', 'LV', 'Matrix Riga');
-    const supplierOrg = await org('supplier', 'DE', 'Matrix Supplier GmbH');
-    const commissionOrg = await org('commission', 'BE', 'Matrix Commission');
-    const operatorOrg = await org('operator', 'BE', 'Matrix Operator');
-    Object.assign(refs, { leadOrg: leadOrg.id, participantOrg: participantOrg.id, outsiderOrg: outsiderOrg.id, declinedOrg: declinedOrg.id, withdrawnOrg: withdrawnOrg.id });
-    const users: Record<Exclude<Role, 'anon'>, Awaited<ReturnType<typeof makeUser>>> = {
-      supplier: await makeUser(h, supplierOrg.id, { label: 'm-supplier' }),
-      outsider: await makeUser(h, outsiderOrg.id, { label: 'm-outsider', roles: ['signatory'] }),
-      participant: await makeUser(h, participantOrg.id, { label: 'm-participant', roles: ['signatory'] }),
-      lead: await makeUser(h, leadOrg.id, { label: 'm-lead', roles: ['signatory'] }),
-      clerk: await makeUser(h, participantOrg.id, { label: 'm-clerk' }),
-      commission: await makeUser(h, commissionOrg.id, { label: 'm-commission' }),
-      admin: await makeUser(h, operatorOrg.id, { label: 'm-admin', isAdmin: true }),
-      declined: await makeUser(h, declinedOrg.id, { label: 'm-declined', roles: ['signatory'] }),
-      withdrawn: await makeUser(h, withdrawnOrg.id, { label: 'm-withdrawn', roles: ['signatory'] }),
-    };
-    refs.victim = (await makeUser(h, participantOrg.id, { label: 'm-victim' })).id;
+    const { orgs, users, victim } = await makeCast(h.db, { prefix: 'Matrix', userPrefix: 'm' });
+    const { participant: participantOrg, declined: declinedOrg, withdrawn: withdrawnOrg } = orgs;
+    Object.assign(refs, { leadOrg: orgs.lead.id, participantOrg: participantOrg.id, outsiderOrg: orgs.outsider.id, declinedOrg: declinedOrg.id, withdrawnOrg: withdrawnOrg.id });
+    refs.victim = victim.id;
     const signedIn = await Promise.all(Object.entries(users).map(async ([role, u]) => [role, await signIn(h, u.email)] as const));
     clients = { anon: new ApiClient(h.baseUrl), ...Object.fromEntries(signedIn) } as Record<Role, ApiClient>;
     const { lead, participant } = clients;

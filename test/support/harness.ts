@@ -16,6 +16,8 @@ import { createWorker } from '../../platform/worker.js';
 import type { ServiceContext } from '../../services/context.js';
 import { prepareTestDatabase } from './database.js';
 
+export { deliveryYear, needLine, statementDetails } from './sample-input.js';
+
 let runtimeInstalled = false;
 function ensureRuntime() {
   if (runtimeInstalled) return;
@@ -261,25 +263,6 @@ export async function signIn(h: Harness, email: string): Promise<ApiClient> {
   return client;
 }
 
-export function statementDetails(overrides: Record<string, unknown> = {}) {
-  const year = new Date().getUTCFullYear();
-  return {
-    title: 'Zero-emission construction machinery',
-    description: 'Electric excavators and wheel loaders for city construction sites.',
-    cpvCodes: ['43260000-3', '34144900'],
-    schedule: {
-      needsAssessment: 'P30D',
-      confirmation: 'P14D',
-      reminderOffsets: ['P7D', 'P1D'],
-      deliveryFromYear: year + 1,
-      deliveryToYear: year + 3,
-      expectedProcurementStart: `${year + 1}-03-01`,
-    },
-    criticalMass: { minBuyers: 3, minCountries: 2, minTotalValueEur: '1000000' },
-    ...overrides,
-  };
-}
-
 export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -288,22 +271,6 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-export const deliveryYear = new Date().getUTCFullYear() + 1;
-
-/** A valid need line; override what a test is about. */
-export function needLine(overrides: Record<string, unknown> = {}) {
-  return {
-    cpvCode: '43260000-3',
-    description: 'Electric excavator, 20 t class',
-    quantity: '4',
-    unit: 'H87',
-    unitPrice: '450000',
-    currency: 'EUR',
-    delivery: { year: deliveryYear },
-    ...overrides,
-  };
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time (a crowd of clients, not a stampede). */
