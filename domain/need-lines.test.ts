@@ -550,6 +550,7 @@ describe('a need line as a draft holds it', () => {
     expect(issues({ delivery: { year: '20\u000027' } })).toEqual([{ path: 'delivery.year', message: 'must not contain control characters' }]);
     expect(issues({ colour: 'red' })?.[0]?.path).toBe('');
     expect(issues('a line')).toEqual([{ path: '', message: 'must be a need line object' }]);
+    expect(issues({ quantity: { value: 1 } })).toEqual([{ path: 'quantity', message: 'must be text, a number, true or false, or null' }]);
   });
 
   it('holds a submitted line’s description and requirements to the policy', () => {

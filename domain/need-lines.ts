@@ -200,7 +200,8 @@ export const needLineSchema = z
 export type NeedLineInput = z.input<typeof needLineSchema>;
 
 /** A value of a draft line's field as typed: text under the policy (at most `max`), a number, true/false or nothing. */
-const draftValue = (kind: 'line' | 'paragraph', max: number) => z.union([text(kind, { max }), z.number(), z.boolean(), z.null()]);
+const draftValue = (kind: 'line' | 'paragraph', max: number) =>
+  z.union([text(kind, { max }), z.number(), z.boolean(), z.null()], { error: 'must be text, a number, true or false, or null' });
 const draftCode = draftValue('line', 100);
 
 /**

@@ -167,7 +167,7 @@ export const draftAnswersSchema = z
       z.boolean(),
       z.array(text('line', { max: 40 })).max(maxOptions, `must select at most ${maxOptions} options`),
       z.null(),
-    ]),
+    ], { error: 'must be text, a number, true or false, a list of option ids, or null' }),
   )
   .refine((answers) => Object.keys(answers).length <= maxQuestions, { message: `must answer at most ${maxQuestions} questions` })
   .meta({ description: 'Answers keyed by question id: text, a number, true/false or a list of option ids' });
