@@ -10,7 +10,7 @@ import { DomainError, type FieldProblem } from '../domain/errors.js';
 export const jsonBounds = {
   /** Bytes of one request body; `express.json` answers 413 above it. */
   maxBodyBytes: 2 * 1024 * 1024,
-  /** Levels of nesting: the body itself is level 1. The deepest request (agreement terms: distributions, lots, lines) needs 9. */
+  /** Levels of nesting: the body itself is level 1. The deepest request (agreement terms: distributions, lots, lines) needs 7. */
   maxDepth: 32,
   /** Items in one array: the longest list a request takes is 10,000 (an agreement's distributions). */
   maxArrayLength: 10_000,
