@@ -1,4 +1,5 @@
 import { createApp } from '../api/app.js';
+import { answerMalformedRequests } from '../api/client-errors.js';
 import { cookieSecure } from '../platform/config.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
@@ -9,6 +10,7 @@ const temporal = await connectTemporalClient(config);
 const mailer = openMailer(config);
 const { app } = createApp({ ctx: { db, temporal, config, logger }, db, temporal, mailer, secureCookies: cookieSecure(config) });
 const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: config.PUBLIC_URL, port: config.PORT }, 'API listening'));
+answerMalformedRequests(server);
 onShutdown(logger, async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await temporal.connection.close();

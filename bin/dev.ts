@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createApp } from '../api/app.js';
+import { answerMalformedRequests } from '../api/client-errors.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { isCpvListLoaded } from '../db/reference-data.js';
@@ -111,6 +112,7 @@ async function main() {
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
+  answerMalformedRequests(server);
   stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   say('Seeding demo data...');

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp } from '../../api/app.js';
+import { answerMalformedRequests } from '../../api/client-errors.js';
 import { newSecret, secretHash } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -117,6 +118,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     const temporal = new Client({ connection, namespace: 'default' });
 
     const httpServer: Server = createServer();
+    answerMalformedRequests(httpServer);
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', () => resolve()));
     stops.push(async () => {
       httpServer.closeAllConnections();

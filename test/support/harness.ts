@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { answerMalformedRequests } from '../../api/client-errors.js';
 import { insertApiToken, newSecret } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
 import { insertOrganisation, insertUser } from '../../db/organisations.js';
@@ -77,6 +78,7 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
   const holder: { handler?: (req: unknown, res: unknown) => void } = {};
   const { createServer } = await import('node:http');
   const server: Server = createServer((req, res) => holder.handler!(req, res));
+  answerMalformedRequests(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;
