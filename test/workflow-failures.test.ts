@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyActivityError } from '../activities/failures.js';
 import { problemFromWorkflowError } from '../api/problem.js';
 import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';
@@ -280,5 +282,28 @@ describe('workflows never wait forever on a bad record', () => {
     const repeated = await within(updateStatementProcess(h.ctx, id, editStatementUpdate, { actor: actorOf(lead), details: details as never, detailsHash: 'renamed' }, `rename-${id}`), 60_000);
     expect(repeated).toMatchObject({ kind: 'answered', value: { detailsVersion: 2 } });
     expect((await lead.api.get(`/api/statements/${id}`)).body.title).toBe('Renamed while nobody listens');
+  });
+});
+
+describe('which activity errors are final (activities/failures.ts)', () => {
+  const pgError = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`sqlstate ${code}`), { code, ...extra });
+  const classify = (error: unknown, input: unknown = {}) => {
+    const thrown = classifyActivityError(error, input);
+    return thrown instanceof ApplicationFailure ? { type: thrown.type, nonRetryable: thrown.nonRetryable, problems: thrown.details?.[0] } : 'retried';
+  };
+
+  it('refuses bad data and broken constraints for good, naming the field where it can', () => {
+    expect(classify(pgError('22021'), { details: { title: 'a\u0000b' } })).toEqual({ type: 'invalid_data', nonRetryable: true, problems: [{ field: 'details.title', rule: expect.stringMatching(/NUL/) }] });
+    expect(classify(pgError('22P05'))).toMatchObject({ type: 'invalid_data', nonRetryable: true });
+    expect(classify(pgError('22001'))).toMatchObject({ type: 'invalid_data', problems: [{ field: '(record)', rule: 'is too long for the database' }] });
+    expect(classify(pgError('23505', { constraint: 'statements_pkey' }))).toMatchObject({ type: 'constraint_violation', nonRetryable: true, problems: [{ field: 'statements_pkey', rule: 'must be unique (statements_pkey)' }] });
+    expect(classify(pgError('23502', { column: 'title' }))).toMatchObject({ type: 'constraint_violation', problems: [{ field: 'title', rule: 'is required' }] });
+    expect(classify(new DomainError('conflict', 'changed meanwhile', [{ field: 'version', rule: 'must be current' }]))).toEqual({ type: 'conflict', nonRetryable: true, problems: [{ field: 'version', rule: 'must be current' }] });
+  });
+
+  it('retries outages, deadlocks and bugs', () => {
+    for (const code of ['08006', '08001', '57P01', '40001', '40P01', '53300', '42501']) expect(classify(pgError(code)), code).toBe('retried');
+    expect(classify(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('retried');
+    expect(classify(new TypeError('cannot read properties of undefined'))).toBe('retried');
   });
 });
