@@ -92,6 +92,20 @@ export function problemFromWorkflowError(error: unknown): Problem | undefined {
   return undefined;
 }
 
+/**
+ * What Express or body-parser refused before any schema ran, as a field and a rule, so that this
+ * 400 names what to fix like every other (found by fuzzing, issue 14): a path segment that is not
+ * percent-encoded UTF-8, a charset or content encoding the body parser does not read. The detail
+ * does not echo the refused value (a path segment can be 10 KB of anything).
+ */
+export function refusedRequestPart(error: unknown): { problem: FieldProblem; detail?: string } {
+  const e = error as { type?: string };
+  if (error instanceof URIError) return { problem: { field: '(path)', rule: 'must be valid percent-encoded UTF-8' }, detail: 'A path segment is not valid percent-encoded UTF-8' };
+  if (e.type === 'charset.unsupported') return { problem: { field: 'Content-Type', rule: 'charset must be utf-8' } };
+  if (e.type === 'encoding.unsupported') return { problem: { field: 'Content-Encoding', rule: 'must be identity, gzip, deflate or br' } };
+  return { problem: { field: '(request)', rule: 'must be a valid HTTP request' } };
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
@@ -116,7 +130,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]));
     }
     if (e.type === 'entity.too.large') return sendProblem(res, problem('payload_too_large', 'The request body is too large', [bodyTooLarge]));
-    if (e.status && e.status >= 400 && e.status < 500) return sendProblem(res, problem('invalid_input', e.message ?? 'Bad request'));
+    if (e.status && e.status >= 400 && e.status < 500) {
+      const refused = refusedRequestPart(error);
+      return sendProblem(res, problem('invalid_input', refused.detail ?? e.message ?? 'Bad request', [refused.problem]));
+    }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     sendProblem(res, problem('internal', 'Something went wrong on our side; it has been logged'));
   };
