@@ -136,7 +136,7 @@ export function describeText(kind: TextKind, limits: TextLimits = {}): string {
   const length = min > 0 ? `${min} to ${max} characters` : `at most ${max} characters`;
   const controls = multiline
     ? 'no control characters (U+0000–U+001F, U+007F–U+009F) but tab and line break (CR LF is stored as LF)'
-    : 'no control characters (U+0000–U+001F, U+007F–U+009F), so no tabs, line breaks or bidirectional controls (U+202A–U+202E, U+2066–U+2069)';
+    : 'no control characters (U+0000–U+001F, U+007F–U+009F), no tabs, line breaks or bidirectional controls (U+202A–U+202E, U+2066–U+2069)';
   return `Text policy: ${words}, ${length}; well-formed Unicode, ${controls}, no U+FFFE/U+FFFF; stored NFC-normalised and trimmed.`;
 }
 
