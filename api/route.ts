@@ -72,7 +72,8 @@ export class ApiRoutes {
         ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
         : { description: r.description };
     }
-    const errorStatuses = [400, ...(spec.access === 'user' ? [401, 403] : []), 404, 409, 422];
+    // A change goes through a workflow, which may not answer in time: 503 process_unavailable (Retry-After).
+    const errorStatuses = [400, ...(spec.access === 'user' ? [401, 403] : []), 404, 409, 422, ...(spec.method === 'get' ? [] : [503])];
     for (const status of errorStatuses) {
       responses[status] ??= { description: 'Problem', content: { 'application/problem+json': { schema: problemSchema } } };
     }
