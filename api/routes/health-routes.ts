@@ -53,6 +53,14 @@ export function healthRoutes(
   router: Router,
   deps: { db: Db; temporal: Client; mailer: Mailer; logger?: Logger; stuckWorkflows?: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }> },
 ): void {
+  // A probe on the machine itself may ask every few seconds; the listing describes every running
+  // workflow, so one is shared for 30 seconds.
+  let recent: { at: number; summary: Promise<Awaited<ReturnType<typeof stuckSummary>>> } | undefined;
+  const stuckSummaryEvery30s = (list: NonNullable<typeof deps.stuckWorkflows>) => {
+    if (!recent || Date.now() - recent.at > 30_000) recent = { at: Date.now(), summary: stuckSummary(list) };
+    return recent.summary;
+  };
+
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -73,7 +81,7 @@ export function healthRoutes(
       return;
     }
     // Stuck workflows do not make the process unready (it can still work), but operators see them.
-    const stuck = deps.stuckWorkflows && checks.temporal?.ok ? await stuckSummary(deps.stuckWorkflows) : undefined;
+    const stuck = deps.stuckWorkflows && checks.temporal?.ok ? await stuckSummaryEvery30s(deps.stuckWorkflows) : undefined;
     if (stuck?.count) deps.logger?.warn({ stuckWorkflows: stuck.count }, 'workflows stuck on a failing activity');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stuck ? { stuckWorkflows: stuck } : {}) });
   });
