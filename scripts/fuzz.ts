@@ -64,6 +64,7 @@ try {
     baseUrl: env.baseUrl,
     doc,
     pool: scene.pool,
+    knownGoodBodies: scene.knownGoodBodies,
     credentials: scene.credentials,
     plan,
     seed,

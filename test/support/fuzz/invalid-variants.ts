@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { hostileJsonValues, hostileStrings } from './hostile-values.js';
-import { arbitraryFor, isEmptySchema, resolveRef, typesOf, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import { arbitraryFor, isEmptySchema, mergeAllOf, resolveRef, typesOf, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
 
 /**
  * Invalid variants of a valid value: one mutation at one place, named so that a report says what
@@ -38,7 +38,8 @@ export function slotsOf(value: unknown, schema: JsonSchema, doc: SchemaDocument,
 
 /** For anyOf/oneOf, the branch the value most likely came from (by JSON type), so slots know their bounds. */
 function resolveBranch(schema: JsonSchema, value: unknown, doc: SchemaDocument): JsonSchema {
-  const s = resolveRef(schema, doc);
+  const ref = resolveRef(schema, doc);
+  const s = ref.allOf?.length ? mergeAllOf(ref.allOf, doc) : ref;
   const branches = s.anyOf ?? s.oneOf;
   if (!branches) return s;
   const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;

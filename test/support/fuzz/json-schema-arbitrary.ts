@@ -9,7 +9,7 @@ import fc from 'fast-check';
  * (`additionalProperties`), strings with `minLength`/`maxLength`/`pattern`/`format` (uuid, date,
  * date-time, email), `enum`/`const`, integers and numbers with bounds, arrays with
  * `minItems`/`maxItems`, `$ref` to `#/components/schemas`, `type: [..., "null"]`, `anyOf`,
- * `oneOf`, `allOf` (first branch, merged shallowly). An empty schema (`{}`) is any small JSON value.
+ * `oneOf`, `allOf` (properties and required lists merged). An empty schema (`{}`) is any small JSON value.
  */
 export type JsonSchema = {
   $ref?: string;
@@ -61,6 +61,19 @@ export function resolveRef(schema: JsonSchema, doc: SchemaDocument): JsonSchema 
   return current;
 }
 
+/** The parts of an `allOf` as one schema: properties and required lists joined, other keywords the last part's. */
+export function mergeAllOf(parts: JsonSchema[], doc: SchemaDocument): JsonSchema {
+  return parts.reduce<JsonSchema>((acc, part) => {
+    const r = resolveRef(part, doc);
+    return {
+      ...acc,
+      ...r,
+      ...(acc.properties || r.properties ? { properties: { ...acc.properties, ...r.properties } } : {}),
+      ...(acc.required || r.required ? { required: [...(acc.required ?? []), ...(r.required ?? [])] } : {}),
+    };
+  }, {});
+}
+
 /** The schema's types, `null` included when it is nullable (3.0 style) or listed (3.1 style). */
 export function typesOf(schema: JsonSchema): string[] {
   const listed = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
@@ -82,7 +95,7 @@ export function arbitraryFor(schema: JsonSchema, doc: SchemaDocument, depth = 0)
   const s = resolveRef(schema, doc);
   if ('const' in s) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
-  if (s.allOf?.length) return arbitraryFor(s.allOf.reduce<JsonSchema>((acc, part) => ({ ...acc, ...resolveRef(part, doc) }), {}), doc, depth);
+  if (s.allOf?.length) return arbitraryFor(mergeAllOf(s.allOf, doc), doc, depth);
   const branches = s.anyOf ?? s.oneOf;
   if (branches?.length) return fc.oneof(...branches.map((b) => arbitraryFor(b, doc, depth + 1)));
   const types = typesOf(s);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { encodeSegment, operationsOf, requestArbitrary, sampleRequest, type OpenApiDocument } from './requests.js';
 import { mutate, outOfRangeValues, wrongTypeValue } from './invalid-variants.js';
-import { arbitraryFor, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import { arbitraryFor, mergeAllOf, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
 
 /**
  * The generators are checked against an independent validator (Ajv, JSON Schema 2020-12, the
@@ -74,6 +74,17 @@ describe('arbitraryFor: values the schema accepts', () => {
     expect(values.some((v) => 'country' in v)).toBe(true);
     expect(values.some((v) => !('country' in v))).toBe(true);
     expect(values.some((v) => v.maybe === null)).toBe(true);
+  });
+
+  it('joins the properties and required lists of an allOf (a patch schema extended with expectedVersion)', () => {
+    const patch: JsonSchema = { allOf: [{ $ref: '#/components/schemas/Line' }, { type: 'object', properties: { expectedVersion: { type: 'integer', minimum: 1 } }, required: ['expectedVersion'] }] };
+    const merged = mergeAllOf(patch.allOf!, doc);
+    expect(Object.keys(merged.properties!)).toEqual(['cpvCode', 'quantity', 'year', 'expectedVersion']);
+    expect(merged.required).toEqual(['cpvCode', 'quantity', 'expectedVersion']);
+    for (const value of fc.sample(arbitraryFor(patch, doc), { seed: 6, numRuns: 50 }) as Record<string, unknown>[]) {
+      expect(value).toHaveProperty('cpvCode');
+      expect(value).toHaveProperty('expectedVersion');
+    }
   });
 
   it('follows a $ref to the components', () => {

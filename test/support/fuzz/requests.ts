@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { hostileContentTypes, hostileHeaders, hostilePathValues, hostileQueries, hostileRawBodies } from './hostile-values.js';
-import { invalidArbitraryFor } from './invalid-variants.js';
-import { arbitraryFor, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import { invalidArbitraryFor, mutate } from './invalid-variants.js';
+import { arbitraryFor, mergeAllOf, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
 
 /** The parts of the OpenAPI document the fuzzer reads. */
 export interface OpenApiDocument extends SchemaDocument {
@@ -99,7 +99,8 @@ function paramArbitrary(p: OpenApiParameter, doc: SchemaDocument, pool: Paramete
 /** A property name of the body that takes a string, so raw hostile bodies reach a real field. */
 export function stringFieldOf(schema: JsonSchema | undefined, doc: SchemaDocument): string {
   if (!schema) return 'text';
-  const s = resolveRef(schema, doc);
+  const ref = resolveRef(schema, doc);
+  const s = ref.allOf?.length ? mergeAllOf(ref.allOf, doc) : ref;
   const entry = Object.entries(s.properties ?? {}).find(([, prop]) => {
     const r = resolveRef(prop, doc);
     return r.type === 'string' || (Array.isArray(r.type) && r.type.includes('string'));
@@ -112,14 +113,17 @@ export function stringFieldOf(schema: JsonSchema | undefined, doc: SchemaDocumen
  * mutation of a valid body, parameter or query) and hostile ones (the hand-written list: raw
  * bodies, content types, path values, query strings, headers).
  */
-export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: ParameterPool): fc.Arbitrary<FuzzRequest> {
+export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: ParameterPool, knownGoodBody?: unknown): fc.Arbitrary<FuzzRequest> {
   const pathValues = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, paramArbitrary(p, doc, pool)])) as Record<string, fc.Arbitrary<string>>);
   const query = fc.record(
     Object.fromEntries(op.queryParams.map((p) => [p.name, arbitraryFor(p.schema ?? { type: 'string' }, doc).map((v) => (Array.isArray(v) ? v.join(',') : String(v)))])) as Record<string, fc.Arbitrary<string>>,
     { requiredKeys: op.queryParams.filter((p) => p.required).map((p) => p.name) },
   );
   const hasBody = op.body !== undefined;
-  const validBody = op.body ? arbitraryFor(op.body.schema, doc).map((v) => JSON.stringify(v)) : fc.constant(undefined);
+  // Generated bodies rarely pass the business rules (a CPV code that exists, a year in range); a
+  // known-good body does, and its mutations carry hostile text all the way to the workflow.
+  const generatedBody = op.body ? arbitraryFor(op.body.schema, doc).map((v) => JSON.stringify(v)) : fc.constant(undefined);
+  const validBody = knownGoodBody === undefined ? generatedBody : fc.oneof(generatedBody, fc.constant(JSON.stringify(knownGoodBody)));
   const build = (kind: RequestKind, what: string, path: Record<string, string>, q: Record<string, string> | string, body: string | undefined, headers: Record<string, string> = {}, rawPath = false): FuzzRequest => {
     const target =
       op.template.replace(/\{(\w+)\}/g, (_m, name: string) => (rawPath ? path[name]! : encodeSegment(path[name] ?? ''))) +
@@ -132,7 +136,16 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
 
   const invalidOptions: fc.Arbitrary<FuzzRequest>[] = [];
   if (op.body) {
-    invalidOptions.push(fc.tuple(pathValues, query, invalidArbitraryFor(op.body.schema, doc)).map(([p, q, v]) => build('invalid', `body: ${v.mutation}`, p, q, JSON.stringify(v.value))));
+    const schema = op.body.schema;
+    invalidOptions.push(fc.tuple(pathValues, query, invalidArbitraryFor(schema, doc)).map(([p, q, v]) => build('invalid', `body: ${v.mutation}`, p, q, JSON.stringify(v.value))));
+    if (knownGoodBody !== undefined) {
+      invalidOptions.push(
+        fc.tuple(pathValues, query, fc.nat(), fc.nat()).map(([p, q, where, choice]) => {
+          const v = mutate(knownGoodBody, schema, doc, where, choice);
+          return build('invalid', `known-good body: ${v.mutation}`, p, q, JSON.stringify(v.value));
+        }),
+      );
+    }
   }
   for (const param of op.queryParams) {
     invalidOptions.push(

@@ -101,6 +101,8 @@ export interface RunOptions {
   baseUrl: string;
   doc: OpenApiDocument;
   pool: ParameterPool;
+  /** Bodies that pass the business rules, by operation key: mutated, they reach the services and workflows. */
+  knownGoodBodies?: Record<string, unknown>;
   credentials: Record<Role, Record<string, string>>;
   plan: PlannedRequest[];
   seed: number;
@@ -115,7 +117,7 @@ export async function runPlan(o: RunOptions): Promise<FuzzResult[]> {
   const arbitraries = new Map<string, ReturnType<typeof requestArbitrary>>();
   const arbitraryOf = (op: Operation) => {
     let a = arbitraries.get(op.key);
-    if (!a) arbitraries.set(op.key, (a = requestArbitrary(op, o.doc, o.pool)));
+    if (!a) arbitraries.set(op.key, (a = requestArbitrary(op, o.doc, o.pool, o.knownGoodBodies?.[op.key])));
     return a;
   };
   const results: FuzzResult[] = [];

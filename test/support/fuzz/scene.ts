@@ -16,6 +16,8 @@ export interface Scene {
   credentials: Record<Role, Record<string, string>>;
   statements: Record<'draft' | 'needs' | 'market' | 'approval' | 'published', string>;
   pool: ParameterPool;
+  /** A body each of these operations accepts (from the right caller at the right stage), by operation key. */
+  knownGoodBodies: Record<string, unknown>;
   /** Issues every role a new token: the fuzzer may have revoked them (sign out everywhere). */
   renewCredentials(): Promise<void>;
 }
@@ -120,7 +122,32 @@ export async function buildScene(db: Db, baseUrl: string, log: (line: string) =>
     number: ['1', '2'],
     date: [`${year - 1}-01-02`],
   };
-  return { cast, credentials, statements, pool, renewCredentials };
+  const survey = { questions: [{ id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no', required: false }] };
+  const knownGoodBodies: Record<string, unknown> = {
+    'POST /api/statements': statementDetails({ title: 'Fuzzed statement' }),
+    'PATCH /api/statements/{statementId}': { title: 'Zero-emission machinery (revised)', description: 'Changed by the fuzzer.' },
+    'POST /api/statements/{statementId}/invitations': { organisationIds: [orgs.outsider.id] },
+    'POST /api/statements/{statementId}/invitation/decline': { reason: 'No budget this year.' },
+    'POST /api/statements/{statementId}/cancel': { reason: 'Cancelled by the fuzzer.' },
+    'PUT /api/statements/{statementId}/survey': survey,
+    'PUT /api/statements/{statementId}/needs/draft': { lines: [needLine()], answers: { charging: true } },
+    'POST /api/statements/{statementId}/needs/withdraw': { reason: 'Our council said no.' },
+    'POST /api/statements/{statementId}/shortfall-decision': { decision: 'abandon', reason: 'Not enough demand.' },
+    'PUT /api/statements/{statementId}/consultation/rfi': { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }] },
+    'PUT /api/consultations/{statementId}/response': { answers: { 'lead-time': 'Six months.' } },
+    'POST /api/consultations/{statementId}/questions': { question: 'Which charging standard?' },
+    'POST /api/statements/{statementId}/consultation/questions/{number}/answer': { answer: 'CCS2.' },
+    'PUT /api/statements/{statementId}/text': { text: 'A revised statement text.', expectedVersion: 1 },
+    'POST /api/statements/{statementId}/agreement/versions': agreementTerms(orgs.lead.id, orgs.participant.id),
+    'POST /api/statements/{statementId}/agreement/versions/{version}/comments': { text: 'A comment on the terms.' },
+    'POST /api/statements/{statementId}/agreement/decline': { reason: 'No.' },
+    'PUT /api/statements/{statementId}/grouping': { kind: 'working_group', name: 'Fuzz group' },
+    'POST /api/organisations': { kind: 'buyer', name: 'Fuzz City', country: 'FI' },
+    'POST /api/suppliers': { organisation: { name: 'Fuzz Supplier Oy', country: 'FI', sme: true }, user: { email: 'fuzz-supplier@test.example', name: 'Fuzz Supplier' } },
+    'PUT /api/me/subscription': { cpvPrefixes: ['43'] },
+    'POST /api/tokens': { name: 'fuzz', expiresInDays: 1 },
+  };
+  return { cast, credentials, statements, pool, knownGoodBodies, renewCredentials };
 }
 
 /** Agreement terms the lead proposes (the same as the authorisation matrix's). */
