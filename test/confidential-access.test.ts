@@ -328,8 +328,10 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         const production = new ApiClient(`http://127.0.0.1:${port}`, { bearer: commission.api.auth.bearer });
         const res = ok(await production.get(`/api/statements/${id}/live`));
         expect(Object.keys(res.body).sort()).toEqual(
-          ['statementId', 'leadOrgId', 'stage', 'stageEnteredAt', 'deadline', 'detailsVersion', 'detailsHash', 'participants', 'surveyVersion', 'round', 'aggregate', 'aggregationBlocked', 'cancelReason'].sort(),
+          ['statementId', 'leadOrgId', 'stage', 'stageEnteredAt', 'deadline', 'detailsVersion', 'detailsHash', 'participants', 'surveyVersion', 'round', 'aggregate', 'aggregationBlocked', 'cancelReason', 'processFailure'].sort(),
         );
+        // A failed step and what to do about it are the lead's (and administrators'): null for oversight.
+        expect(res.body.processFailure).toBeNull();
         for (const p of res.body.participants) expect(Object.keys(p).sort()).toEqual(['orgId', 'status']);
       } finally {
         server.close();
