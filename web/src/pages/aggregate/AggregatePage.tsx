@@ -15,6 +15,7 @@ import { CriticalMassMeter } from './CriticalMassMeter';
 import { FigureConsentPanel } from './FigureConsentPanel';
 import { ShortfallDecisionPanel } from './ShortfallDecisionPanel';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
+import { ProcessFailureNotice } from '../statement/ProcessFailureNotice';
 
 type Aggregate = Schemas['Aggregate'];
 type LiveState = Schemas['LiveState'];
@@ -68,7 +69,8 @@ export default function AggregatePage() {
   const aggregate = data?.aggregate;
   const live = data?.live;
   const isLead = statement?.lead.id === me.organisation.id;
-  const computing = statement?.stage === 'aggregation' && !live?.aggregationBlocked;
+  // A failed aggregation (processFailure) waits for the lead as a blocked one does.
+  const computing = statement?.stage === 'aggregation' && !live?.aggregationBlocked && !live?.processFailure;
 
   // While the aggregation runs, look again every few seconds.
   useEffect(() => {
@@ -110,6 +112,16 @@ export default function AggregatePage() {
       {statement && live ? (
         <>
           <StageProgress stage={statement.stage} />
+
+          {live.processFailure ? (
+            <ProcessFailureNotice
+              statementId={statement.id}
+              stage={statement.stage}
+              failure={live.processFailure}
+              cancelHref={`/statements/${statement.id}#cancel-heading`}
+              onRetried={consented}
+            />
+          ) : null}
 
           {live.aggregationBlocked ? (
             <div className="notice notice--ended">

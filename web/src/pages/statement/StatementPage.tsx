@@ -9,7 +9,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { StageProgress, StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
-import { canCancel, operationOpen } from '../../process/stages';
+import { canCancel, isTerminal, operationOpen } from '../../process/stages';
 import { CancelPanel } from './actions/CancelPanel';
 import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
 import { InvitePanel } from './actions/InvitePanel';
@@ -18,6 +18,7 @@ import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
 import type { ActionMessage } from './actions/types';
 import { formatCpv } from './cpv';
 import { ParticipantsTable } from './ParticipantsTable';
+import { ProcessFailureNotice, type ProcessFailure } from './ProcessFailureNotice';
 import { Deadline } from '../../components/Deadline';
 
 /** What the signed-in user may do, read from the data; the server enforces the same rules. */
@@ -47,27 +48,62 @@ export default function StatementPage() {
   const [problem, setProblem] = useState<ApiProblem | undefined>();
   const flash = (location.state as { flash?: 'created' | 'edited' } | null)?.flash;
   const [message, setMessage] = useState<{ text: ActionMessage; n: number } | undefined>();
+  const [failure, setFailure] = useState<ProcessFailure | null>(null);
+
+  /**
+   * A step the process took on its own that failed for good: only the lead and administrators
+   * are shown it (the API gives it to nobody else), so nobody else asks. Not being able to read
+   * it (the workflow busy, a network error) leaves the page as it is.
+   */
+  const loadFailure = useCallback(
+    async (loaded: Statement) => {
+      const mayAct = loaded.lead.id === me.organisation.id || me.user.isAdmin;
+      if (!mayAct || isTerminal(loaded.stage)) return setFailure(null);
+      try {
+        const live = await call(api.GET('/api/statements/{statementId}/live', { params: { path: { statementId: loaded.id } } }));
+        setFailure(live.processFailure ?? null);
+      } catch {
+        // The statement itself loaded; the failure shows on the next visit.
+      }
+    },
+    [me.organisation.id, me.user.isAdmin],
+  );
 
   const load = useCallback(async () => {
     try {
-      setStatement(await call(api.GET('/api/statements/{statementId}', { params: { path: { statementId } } })));
+      const loaded = await call(api.GET('/api/statements/{statementId}', { params: { path: { statementId } } }));
+      setStatement(loaded);
       setProblem(undefined);
+      void loadFailure(loaded);
     } catch (error) {
       const p = asProblem(error);
       if (p.status === 401) sessionExpired();
       setProblem(p);
     }
-  }, [statementId, sessionExpired]);
+  }, [statementId, sessionExpired, loadFailure]);
 
   useEffect(() => {
     setStatement(undefined);
+    setFailure(null);
     void load();
   }, [load]);
 
-  const onDone = useCallback((updated: Statement, text: ActionMessage) => {
-    setStatement(updated);
-    setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
-  }, []);
+  const onDone = useCallback(
+    (updated: Statement, text: ActionMessage) => {
+      setStatement(updated);
+      setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
+      void loadFailure(updated);
+    },
+    [loadFailure],
+  );
+
+  const retried = useCallback(
+    async (text: string) => {
+      await load();
+      setMessage((m) => ({ text: () => text, n: (m?.n ?? 0) + 1 }));
+    },
+    [load],
+  );
 
   const actions = statement ? statementActionsFor(statement, me) : undefined;
   const hasActions =
@@ -95,6 +131,10 @@ export default function StatementPage() {
           </div>
 
           <StageProgress stage={statement.stage} />
+
+          {failure ? (
+            <ProcessFailureNotice statementId={statement.id} stage={statement.stage} failure={failure} cancelHref="#cancel-heading" onRetried={retried} />
+          ) : null}
 
           {statement.stage === 'cancelled' && statement.cancelReason ? (
             <div className="notice notice--ended">
