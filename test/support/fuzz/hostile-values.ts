@@ -93,6 +93,18 @@ export const hostileRawBodies: readonly Named<string>[] = [
   { name: 'over the 2 MB limit', value: `{"{field}": "${'x'.repeat(2_200_000)}"}` },
 ];
 
+/** Raw JSON values to put in one place of a body (JSON.stringify cannot write most of them). */
+export const hostileJsonFragments: readonly Named<string>[] = [
+  { name: '1e309', value: '1e309' },
+  { name: '-0 as text', value: '-0' },
+  { name: 'escaped NUL', value: '"\\u0000"' },
+  { name: 'escaped lone surrogate', value: '"\\udfff"' },
+  { name: 'array nested 5,000 deep', value: deepArrayJson(5000) },
+  { name: 'object nested 5,000 deep', value: deepObjectJson(5000) },
+  { name: 'array of 200,000 numbers', value: `[${Array.from({ length: 200_000 }, () => '0').join(',')}]` },
+  { name: '__proto__ object', value: '{"__proto__": {"isAdmin": true}}' },
+];
+
 /** Content types for a body (sent with a JSON body: the server must not trust the header either way). */
 export const hostileContentTypes: readonly Named<string | undefined>[] = [
   { name: 'none', value: undefined },

@@ -12,7 +12,7 @@ export interface Variant {
 }
 
 /** One place in a value, with the schema that governs it. */
-interface Slot {
+export interface Slot {
   path: (string | number)[];
   schema: JsonSchema;
   value: unknown;
@@ -47,9 +47,9 @@ function resolveBranch(schema: JsonSchema, value: unknown, doc: SchemaDocument):
   return resolved.find((b) => typesOf(b).includes(kind) || (kind === 'integer' && typesOf(b).includes('number'))) ?? resolved[0]!;
 }
 
-const describePath = (path: (string | number)[]) => (path.length === 0 ? '(value)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''));
+export const describePath = (path: (string | number)[]) => (path.length === 0 ? '(value)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''));
 
-function setAt(root: unknown, path: (string | number)[], replace: (old: unknown) => unknown): unknown {
+export function setAt(root: unknown, path: (string | number)[], replace: (old: unknown) => unknown): unknown {
   if (path.length === 0) return replace(root);
   const [head, ...rest] = path;
   const copy: any = Array.isArray(root) ? [...root] : { ...(root as object) };

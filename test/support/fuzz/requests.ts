@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { hostileContentTypes, hostileHeaders, hostilePathValues, hostileQueries, hostileRawBodies } from './hostile-values.js';
-import { invalidArbitraryFor, mutate } from './invalid-variants.js';
+import { hostileContentTypes, hostileHeaders, hostileJsonFragments, hostilePathValues, hostileQueries, hostileRawBodies, hostileStrings } from './hostile-values.js';
+import { describePath, invalidArbitraryFor, mutate, setAt, slotsOf } from './invalid-variants.js';
 import { arbitraryFor, mergeAllOf, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
 
 /** The parts of the OpenAPI document the fuzzer reads. */
@@ -58,6 +58,18 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
  */
 export type ParameterPool = Record<string, readonly string[]>;
 
+/** A body an operation accepts, and the path values it is good for (the statement at the right stage). */
+export interface KnownGood {
+  body: unknown;
+  params?: Record<string, string>;
+}
+
+/** The body as JSON text with the raw JSON `json` at `path` (raw, so `1e309` and 5,000-deep nesting go out as written). */
+export function withRawJsonAt(body: unknown, path: (string | number)[], json: string): string {
+  const marker = `__fuzz_raw_${Math.random().toString(36).slice(2)}__`;
+  return JSON.stringify(setAt(body, path, () => marker)).replace(JSON.stringify(marker), json);
+}
+
 export type RequestKind = 'valid' | 'invalid' | 'hostile';
 
 export interface FuzzRequest {
@@ -113,7 +125,7 @@ export function stringFieldOf(schema: JsonSchema | undefined, doc: SchemaDocumen
  * mutation of a valid body, parameter or query) and hostile ones (the hand-written list: raw
  * bodies, content types, path values, query strings, headers).
  */
-export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: ParameterPool, knownGoodBody?: unknown): fc.Arbitrary<FuzzRequest> {
+export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: ParameterPool, knownGood?: KnownGood): fc.Arbitrary<FuzzRequest> {
   const pathValues = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, paramArbitrary(p, doc, pool)])) as Record<string, fc.Arbitrary<string>>);
   const query = fc.record(
     Object.fromEntries(op.queryParams.map((p) => [p.name, arbitraryFor(p.schema ?? { type: 'string' }, doc).map((v) => (Array.isArray(v) ? v.join(',') : String(v)))])) as Record<string, fc.Arbitrary<string>>,
@@ -123,7 +135,9 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
   // Generated bodies rarely pass the business rules (a CPV code that exists, a year in range); a
   // known-good body does, and its mutations carry hostile text all the way to the workflow.
   const generatedBody = op.body ? arbitraryFor(op.body.schema, doc).map((v) => JSON.stringify(v)) : fc.constant(undefined);
-  const validBody = knownGoodBody === undefined ? generatedBody : fc.oneof(generatedBody, fc.constant(JSON.stringify(knownGoodBody)));
+  const validBody = generatedBody;
+  // The known-good body goes with the path values it is good for (the statement at the right stage).
+  const knownPathValues = pathValues.map((p) => ({ ...p, ...knownGood?.params }));
   const build = (kind: RequestKind, what: string, path: Record<string, string>, q: Record<string, string> | string, body: string | undefined, headers: Record<string, string> = {}, rawPath = false): FuzzRequest => {
     const target =
       op.template.replace(/\{(\w+)\}/g, (_m, name: string) => (rawPath ? path[name]! : encodeSegment(path[name] ?? ''))) +
@@ -132,16 +146,19 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
     return { key: op.key, kind, what, method: op.method, target, headers: { ...contentType, ...headers }, ...(body !== undefined ? { body } : {}) };
   };
 
-  const valid = fc.tuple(pathValues, query, validBody).map(([p, q, b]) => build('valid', 'generated from the document', p, q, b));
+  const valid = fc.oneof(
+    fc.tuple(pathValues, query, validBody).map(([p, q, b]) => build('valid', 'generated from the document', p, q, b)),
+    ...(knownGood ? [fc.tuple(knownPathValues, query).map(([p, q]) => build('valid', 'known-good body', p, q, JSON.stringify(knownGood.body)))] : []),
+  );
 
   const invalidOptions: fc.Arbitrary<FuzzRequest>[] = [];
   if (op.body) {
     const schema = op.body.schema;
     invalidOptions.push(fc.tuple(pathValues, query, invalidArbitraryFor(schema, doc)).map(([p, q, v]) => build('invalid', `body: ${v.mutation}`, p, q, JSON.stringify(v.value))));
-    if (knownGoodBody !== undefined) {
+    if (knownGood) {
       invalidOptions.push(
-        fc.tuple(pathValues, query, fc.nat(), fc.nat()).map(([p, q, where, choice]) => {
-          const v = mutate(knownGoodBody, schema, doc, where, choice);
+        fc.tuple(knownPathValues, query, fc.nat(), fc.nat()).map(([p, q, where, choice]) => {
+          const v = mutate(knownGood.body, schema, doc, where, choice);
           return build('invalid', `known-good body: ${v.mutation}`, p, q, JSON.stringify(v.value));
         }),
       );
@@ -182,6 +199,25 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
       ),
     );
   }
+  // A hostile value in one place of a known-good body: the rest passes every rule, so the value
+  // travels as far as the server lets it (the database write, the workflow's activity).
+  const knownGoodHostile: fc.Arbitrary<FuzzRequest>[] = [];
+  if (knownGood && op.body) {
+    const places = slotsOf(knownGood.body, op.body.schema, doc).filter((slot) => slot.path.length > 0);
+    const values = fc.oneof(
+      fc.constantFrom(...hostileStrings).map((h) => ({ name: h.name, json: JSON.stringify(h.value) })),
+      fc.constantFrom(...hostileJsonFragments).map((h) => ({ name: h.name, json: h.value })),
+    );
+    if (places.length > 0) {
+      knownGoodHostile.push(
+        fc.tuple(knownPathValues, query, fc.nat(places.length - 1), values).map(([p, q, i, h]) => {
+          const place = places[i]!;
+          return build('hostile', `known-good body, ${h.name} at ${describePath(place.path)}`, p, q, withRawJsonAt(knownGood.body, place.path, h.json));
+        }),
+      );
+    }
+  }
+
   // With the content type left out, `build` would add it back; remove it here.
   const withoutDefaultType = (r: FuzzRequest) => (r.what === 'content type: none' ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'content-type')) } : r);
 
@@ -189,6 +225,7 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
     { arbitrary: valid, weight: 4 },
     ...(invalidOptions.length ? [{ arbitrary: fc.oneof(...invalidOptions), weight: 4 }] : []),
     { arbitrary: fc.oneof(...hostileOptions).map(withoutDefaultType), weight: 2 },
+    ...(knownGoodHostile.length ? [{ arbitrary: knownGoodHostile[0]!, weight: 4 }] : []),
   );
 }
 

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { listStuckWorkflows, type StuckWorkflow } from '../../../services/operations/list-stuck-workflows.js';
 import { roles, type Role } from '../cast.js';
 import { sendRaw } from './raw-http.js';
-import { operationsOf, requestArbitrary, sampleRequest, summariseRequest, type FuzzRequest, type OpenApiDocument, type Operation, type ParameterPool } from './requests.js';
+import { operationsOf, requestArbitrary, sampleRequest, summariseRequest, type FuzzRequest, type KnownGood, type OpenApiDocument, type Operation, type ParameterPool } from './requests.js';
 
 /**
  * The fuzz run shared by test/fuzz.test.ts (a bounded run with a fixed seed) and `npm run fuzz`
@@ -102,7 +102,7 @@ export interface RunOptions {
   doc: OpenApiDocument;
   pool: ParameterPool;
   /** Bodies that pass the business rules, by operation key: mutated, they reach the services and workflows. */
-  knownGoodBodies?: Record<string, unknown>;
+  knownGoodBodies?: Record<string, KnownGood>;
   credentials: Record<Role, Record<string, string>>;
   plan: PlannedRequest[];
   seed: number;

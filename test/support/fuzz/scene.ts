@@ -2,7 +2,7 @@ import { apiTokenScopes, insertApiToken, newSecret } from '../../../db/credentia
 import type { Db } from '../../../db/database.js';
 import { makeCast, roles, type Cast, type Role, type SignedInRole } from '../cast.js';
 import { needLine, statementDetails } from '../sample-input.js';
-import type { ParameterPool } from './requests.js';
+import type { KnownGood, ParameterPool } from './requests.js';
 
 /**
  * Real rows for the fuzzer to hit: the cast of every role, and one statement in each stage
@@ -17,7 +17,7 @@ export interface Scene {
   statements: Record<'draft' | 'needs' | 'market' | 'approval' | 'published', string>;
   pool: ParameterPool;
   /** A body each of these operations accepts (from the right caller at the right stage), by operation key. */
-  knownGoodBodies: Record<string, unknown>;
+  knownGoodBodies: Record<string, KnownGood>;
   /** Issues every role a new token: the fuzzer may have revoked them (sign out everywhere). */
   renewCredentials(): Promise<void>;
 }
@@ -123,29 +123,31 @@ export async function buildScene(db: Db, baseUrl: string, log: (line: string) =>
     date: [`${year - 1}-01-02`],
   };
   const survey = { questions: [{ id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no', required: false }] };
-  const knownGoodBodies: Record<string, unknown> = {
-    'POST /api/statements': statementDetails({ title: 'Fuzzed statement' }),
-    'PATCH /api/statements/{statementId}': { title: 'Zero-emission machinery (revised)', description: 'Changed by the fuzzer.' },
-    'POST /api/statements/{statementId}/invitations': { organisationIds: [orgs.outsider.id] },
-    'POST /api/statements/{statementId}/invitation/decline': { reason: 'No budget this year.' },
-    'POST /api/statements/{statementId}/cancel': { reason: 'Cancelled by the fuzzer.' },
-    'PUT /api/statements/{statementId}/survey': survey,
-    'PUT /api/statements/{statementId}/needs/draft': { lines: [needLine()], answers: { charging: true } },
-    'POST /api/statements/{statementId}/needs/withdraw': { reason: 'Our council said no.' },
-    'POST /api/statements/{statementId}/shortfall-decision': { decision: 'abandon', reason: 'Not enough demand.' },
-    'PUT /api/statements/{statementId}/consultation/rfi': { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }] },
-    'PUT /api/consultations/{statementId}/response': { answers: { 'lead-time': 'Six months.' } },
-    'POST /api/consultations/{statementId}/questions': { question: 'Which charging standard?' },
-    'POST /api/statements/{statementId}/consultation/questions/{number}/answer': { answer: 'CCS2.' },
-    'PUT /api/statements/{statementId}/text': { text: 'A revised statement text.', expectedVersion: 1 },
-    'POST /api/statements/{statementId}/agreement/versions': agreementTerms(orgs.lead.id, orgs.participant.id),
-    'POST /api/statements/{statementId}/agreement/versions/{version}/comments': { text: 'A comment on the terms.' },
-    'POST /api/statements/{statementId}/agreement/decline': { reason: 'No.' },
-    'PUT /api/statements/{statementId}/grouping': { kind: 'working_group', name: 'Fuzz group' },
-    'POST /api/organisations': { kind: 'buyer', name: 'Fuzz City', country: 'FI' },
-    'POST /api/suppliers': { organisation: { name: 'Fuzz Supplier Oy', country: 'FI', sme: true }, user: { email: 'fuzz-supplier@test.example', name: 'Fuzz Supplier' } },
-    'PUT /api/me/subscription': { cpvPrefixes: ['43'] },
-    'POST /api/tokens': { name: 'fuzz', expiresInDays: 1 },
+  const at = (stage: keyof Scene['statements']) => ({ statementId: statements[stage] });
+  const knownGoodBodies: Record<string, KnownGood> = {
+    'POST /api/statements': { body: statementDetails({ title: 'Fuzzed statement' }) },
+    'PATCH /api/statements/{statementId}': { body: { title: 'Zero-emission machinery (revised)', description: 'Changed by the fuzzer.' }, params: at('draft') },
+    'POST /api/statements/{statementId}/invitations': { body: { organisationIds: [orgs.outsider.id] }, params: at('draft') },
+    'POST /api/statements/{statementId}/invitation/decline': { body: { reason: 'No budget this year.' }, params: at('draft') },
+    'POST /api/statements/{statementId}/cancel': { body: { reason: 'Cancelled by the fuzzer.' }, params: at('draft') },
+    'PUT /api/statements/{statementId}/survey': { body: survey, params: at('needs') },
+    'PUT /api/statements/{statementId}/needs/draft': { body: { lines: [needLine()], answers: { charging: true } }, params: at('needs') },
+    'POST /api/statements/{statementId}/needs/withdraw': { body: { reason: 'Our council said no.' }, params: at('needs') },
+    'POST /api/statements/{statementId}/shortfall-decision': { body: { decision: 'abandon', reason: 'Not enough demand.' }, params: at('market') },
+    'PUT /api/statements/{statementId}/consultation/rfi': { body: { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }] }, params: at('market') },
+    'PUT /api/consultations/{statementId}/response': { body: { answers: { 'lead-time': 'Six months.' } }, params: at('market') },
+    'POST /api/consultations/{statementId}/questions': { body: { question: 'Which charging standard?' }, params: at('market') },
+    'POST /api/statements/{statementId}/consultation/questions/{number}/answer': { body: { answer: 'CCS2.' }, params: { ...at('market'), number: '1' } },
+    'PUT /api/statements/{statementId}/text': { body: { text: 'A revised statement text.', expectedVersion: 1 }, params: at('approval') },
+    'POST /api/statements/{statementId}/approval': { body: { version: 1, decision: 'approve' }, params: at('approval') },
+    'POST /api/statements/{statementId}/agreement/versions': { body: agreementTerms(orgs.lead.id, orgs.participant.id), params: at('published') },
+    'POST /api/statements/{statementId}/agreement/versions/{version}/comments': { body: { text: 'A comment on the terms.' }, params: { ...at('published'), version: '1' } },
+    'POST /api/statements/{statementId}/agreement/decline': { body: { reason: 'No.' }, params: at('published') },
+    'PUT /api/statements/{statementId}/grouping': { body: { kind: 'working_group', name: 'Fuzz group' }, params: at('published') },
+    'POST /api/organisations': { body: { kind: 'buyer', name: 'Fuzz City', country: 'FI' } },
+    'POST /api/suppliers': { body: { organisation: { name: 'Fuzz Supplier Oy', country: 'FI', sme: true }, user: { email: 'fuzz-supplier@test.example', name: 'Fuzz Supplier' } } },
+    'PUT /api/me/subscription': { body: { cpvPrefixes: ['43'] } },
+    'POST /api/tokens': { body: { name: 'fuzz', expiresInDays: 1 } },
   };
   return { cast, credentials, statements, pool, knownGoodBodies, renewCredentials };
 }
