@@ -159,3 +159,33 @@ export function text(kind: TextKind, limits: TextLimits & { description?: string
   const rule = describeText(kind, limits);
   return schema.max(max, maxRule).meta({ description: limits.description ? `${limits.description}. ${rule}` : rule });
 }
+
+const headerDropped = characterClass([unsafeCharacters.c0Controls, unsafeCharacters.deleteAndC1Controls, unsafeCharacters.bidiControls, unsafeCharacters.nonCharacters], 'g');
+const headerLoneSurrogates = new RegExp(loneSurrogatePattern, 'g');
+
+/** How much of a header is kept: a real User-Agent is well under 300 characters. */
+export const headerTextMax = 300;
+
+/**
+ * A request header kept for people to read later (a session's User-Agent, listed on the account
+ * page). It is not text a person typed, so unlike the kinds above it is never refused: a browser
+ * or a script sends what it sends, and refusing a sign-in over an odd User-Agent would lock the
+ * person out for nothing. It is cleaned instead, so that what is stored can always be stored and
+ * shown on one line: controls (C0, DEL, and C1, which a header's latin-1 bytes 0x7F–0x9F decode
+ * to; NUL, which PostgreSQL refuses, if a caller other than Node's HTTP parser passes one), line
+ * breaks, bidirectional controls, non-characters and lone surrogates are dropped, runs of spaces
+ * become one, and it is cut to `max` characters (code points, so a surrogate pair is never
+ * split). Null when nothing is left.
+ */
+export function cleanHeaderText(value: string | null | undefined, max = headerTextMax): string | null {
+  if (typeof value !== 'string') return null;
+  // A long header is cut first (with room for what cleaning removes), so a 10 KB value is not scanned whole.
+  const head = value.length > max * 4 ? value.slice(0, max * 4) : value;
+  const cleaned = head
+    .replace(headerLoneSurrogates, '')
+    .replace(headerDropped, '')
+    .replace(/[\s\u2028\u2029]+/g, ' ')
+    .trim();
+  const kept = Array.from(cleaned).slice(0, max).join('').trim();
+  return kept === '' ? null : kept;
+}

@@ -11,6 +11,7 @@ import {
 import { markEmailVerified } from '../../db/organisations.js';
 import { insertSession } from '../../db/sessions.js';
 import { DomainError } from '../../domain/errors.js';
+import { cleanHeaderText } from '../../domain/text-policy.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { completeSupplierRegistration } from '../suppliers/complete-supplier-registration.js';
 import { authSettings } from './settings.js';
@@ -63,7 +64,8 @@ export async function signInWithLink(ctx: ServiceContext, attempt: LinkAttempt, 
     }
     const sessionId = newSecret();
     const expiresAt = new Date(Date.now() + authSettings(ctx).SESSION_TTL_HOURS * 3_600_000);
-    await insertSession(trx, { userId, sessionId, expiresAt, ip: meta.ip, userAgent: attempt.userAgent });
+    // The User-Agent is whatever the client sent: cleaned and cut under the text policy, never refused.
+    await insertSession(trx, { userId, sessionId, expiresAt, ip: meta.ip, userAgent: cleanHeaderText(attempt.userAgent) });
     return { kind: 'signed_in', sessionId, expiresAt, userId };
   });
   if (!outcome) {
