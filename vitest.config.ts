@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'i18n/**/*.test.ts', 'platform/**/*.test.ts', 'db/**/*.unit.test.ts', 'api/**/*.unit.test.ts', 'services/**/*.unit.test.ts', 'test/support/**/*.unit.test.ts'],
+          include: ['domain/**/*.test.ts', 'i18n/**/*.test.ts', 'platform/**/*.test.ts', 'db/**/*.unit.test.ts', 'api/**/*.unit.test.ts', 'services/**/*.unit.test.ts', 'test/**/*.unit.test.ts'],
           pool: 'forks',
           // Projects with different worker limits must run as separate groups: unit first.
           sequence: { groupOrder: 0 },
@@ -22,8 +22,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          // Unit tests of the test support code (the fuzz generators) need no services.
-          exclude: [...configDefaults.exclude, 'test/support/**/*.unit.test.ts'],
+          // Unit tests under test/ (the fuzz generators, the layer boundaries) need no services.
+          exclude: [...configDefaults.exclude, 'test/**/*.unit.test.ts'],
           pool: 'forks',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 180_000,

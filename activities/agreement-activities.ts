@@ -22,7 +22,7 @@ import { resolveEventTexts } from '../db/free-texts.js';
 import { agreementChain, type AgreementEvent } from '../domain/agreement-events.js';
 import type { WithTextRefs } from '../domain/events.js';
 import { composeForEach, formatDateTime, statementLink, type Recipient } from '../mail/compose.js';
-import { renderAgreement, type AgreementVersionContent } from '../services/agreement/agreement-document.js';
+import { renderAgreement, type AgreementVersionContent } from '../platform/agreement-document.js';
 
 export interface AgreementActivityDeps {
   db: Db;

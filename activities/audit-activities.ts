@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { auditAlertRecipients, recordAuditAlerts, verifyAllChains } from '../db/audit.js';
 import type { Db } from '../db/database.js';
 import { enqueueMessages } from '../db/outbox.js';
-import { auditAlertKeyPrefix } from '../workflows/audit/messages.js';
+import { auditAlertKeyPrefix } from '../domain/outbox-keys.js';
 
 export interface AuditActivityDeps {
   db: Db;

@@ -2,10 +2,10 @@ import type { Db } from '../db/database.js';
 import { commissionStaff, queryDashboard, stageChangesBetween, statementsCreatedBetween } from '../db/dashboard.js';
 import { enqueueMessages } from '../db/outbox.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
-import { activeParticipantStatuses, deadlineStages } from '../domain/stages.js';
+import { activeParticipantStatuses, deadlineStages } from '../rules/stages.js';
 import { formatEur } from '../i18n/index.js';
 import { composeForEach, formatDateTime, type Recipient } from '../mail/compose.js';
-import { digestKeyPrefix } from '../workflows/digest/messages.js';
+import { digestKeyPrefix } from '../domain/outbox-keys.js';
 
 export interface DigestActivityDeps {
   db: Db;

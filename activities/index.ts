@@ -6,7 +6,7 @@ import { createAggregationActivities } from './aggregation-activities.js';
 import { createAuditActivities } from './audit-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createDigestActivities } from './digest-activities.js';
-import { withFailureClassification } from './failures.js';
+import { withFailureClassification } from '../db/failures.js';
 import { createMailActivities } from './mail-activities.js';
 import { createMarketActivities } from './market-activities.js';
 import { createStatementActivities } from './statement-activities.js';

@@ -1,5 +1,4 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import { latestSnapshot } from '../db/aggregation.js';
 import { appendAudit } from '../db/audit.js';
 import { contentHash } from '../db/canonical-json.js';
@@ -10,6 +9,7 @@ import {
   findQuestion,
   insertMarketSummary,
   namedOrgIds,
+  openConsultation,
   questionCounts,
   responseFacts,
 } from '../db/consultation.js';
@@ -33,7 +33,7 @@ import {
 import { publicationDisclosure, snapshotDisclosure } from '../db/disclosure.js';
 import { lookupCpvCodes } from '../db/reference-data.js';
 import { findStatement } from '../db/statements.js';
-import { matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
+import { logNoticeContacts, matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
 import type { Aggregate } from '../domain/aggregation.js';
 import { summariseMarket, type MarketSummary } from '../domain/consultation.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
@@ -125,11 +125,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
     const at = new Date(event.at);
     switch (event.kind) {
       case 'consultation_opened': {
-        await trx
-          .insertInto('consultations')
-          .values({ statement_id: event.statementId, questions: '[]', questions_version: 0, updated_by: null })
-          .onConflict((oc) => oc.column('statement_id').doNothing())
-          .execute();
+        await openConsultation(trx, event.statementId);
         return { audit: { noticeId: event.noticeId }, mail: [] };
       }
       case 'approval_opened': {
@@ -395,15 +391,13 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const queued = await db.transaction().execute(async (trx) => {
         const added = await enqueueMessages(trx, messages);
         if (input.kind !== 'publication' && added > 0) {
-          const newKeys = await trx.selectFrom('outbox').select(['recipient_user_id', 'smtp_message_id']).where('key', 'in', messages.map((m) => m.key)).where('status', '=', 'pending').execute();
-          const org = new Map(recipients.map((r) => [r.userId, r.organisationId]));
-          const logged = new Set(
-            (await trx.selectFrom('supplier_contacts').select('user_id').where('statement_id', '=', input.statementId).where('kind', '=', `notice:${input.kind}`).where(sql<boolean>`detail->>'noticeId' = ${input.noticeId}`).execute()).map((r) => r.user_id),
-          );
-          const rows = newKeys
-            .filter((k) => k.recipient_user_id && !logged.has(k.recipient_user_id))
-            .map((k) => ({ statement_id: input.statementId, supplier_org_id: org.get(k.recipient_user_id!) ?? null, user_id: k.recipient_user_id, kind: `notice:${input.kind}`, detail: JSON.stringify({ noticeId: input.noticeId, messageId: k.smtp_message_id }) }));
-          if (rows.length > 0) await trx.insertInto('supplier_contacts').values(rows).execute();
+          await logNoticeContacts(trx, {
+            statementId: input.statementId,
+            kind: input.kind,
+            noticeId: input.noticeId,
+            keys: messages.map((m) => m.key),
+            organisationOf: new Map(recipients.map((r) => [r.userId, r.organisationId])),
+          });
         }
         return added;
       });

@@ -17,7 +17,7 @@ import {
 } from '../db/statements.js';
 import { resolveEventTexts } from '../db/free-texts.js';
 import type { StatementEvent, WithTextRefs } from '../domain/events.js';
-import type { ParticipantStatus } from '../domain/stages.js';
+import type { ParticipantStatus } from '../rules/stages.js';
 import { latestSnapshot } from '../db/aggregation.js';
 import type { Aggregate } from '../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../domain/critical-mass.js';
@@ -26,7 +26,7 @@ import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { discloseAggregate, discloseCriticalMass } from '../domain/disclosure/protected-views.js';
 import { formatEur, translatorFor } from '../i18n/index.js';
 import { composeForEach, formatDateTime, statementLink, type Recipient } from '../mail/compose.js';
-import { validateNeeds } from '../services/needs/validate-needs.js';
+import { validateNeeds } from '../db/validate-needs.js';
 
 export interface StatementActivityDeps {
   db: Db;

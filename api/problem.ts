@@ -3,7 +3,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { DomainError, errorStatus, isErrorCode, type ErrorCode, type FieldProblem } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { databaseFailureType, databaseProblems } from '../activities/failures.js';
+import { databaseFailureType, databaseProblems } from '../db/failures.js';
 import { bodyTooLarge } from './json-bounds.js';
 
 /**

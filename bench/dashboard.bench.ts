@@ -22,7 +22,7 @@ import { queryDashboard, readAllStatements } from '../db/dashboard.js';
 import { createDb, type Db } from '../db/database.js';
 import type { AuditEventsTable } from '../db/schema.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { activeParticipantStatuses, deadlineStages, type Stage } from '../domain/stages.js';
+import { activeParticipantStatuses, deadlineStages, type Stage } from '../rules/stages.js';
 import type { Mailer } from '../mail/mailer.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';

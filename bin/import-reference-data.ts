@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrateToLatest } from '../db/migrate.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, ReferenceDataError, UNITS_FILE } from '../platform/reference-data-files.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, ReferenceDataError, UNITS_FILE } from '../db/reference-data-files.js';
 import { openDb, startup } from './runtime.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { connectTemporalClient } from '../platform/temporal.js';
-import { createWorker } from '../platform/worker.js';
+import { createWorker } from './create-worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
 const { config, logger } = startup('worker');

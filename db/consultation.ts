@@ -7,6 +7,15 @@ export async function findConsultation(db: DbOrTx, statementId: string): Promise
   return row && { questions: row.questions as RfiQuestion[], version: row.questions_version };
 }
 
+/** The consultation's row, made when it opens (no questions yet); nothing when it is there already. */
+export async function openConsultation(db: DbOrTx, statementId: string): Promise<void> {
+  await db
+    .insertInto('consultations')
+    .values({ statement_id: statementId, questions: '[]', questions_version: 0, updated_by: null })
+    .onConflict((oc) => oc.column('statement_id').doNothing())
+    .execute();
+}
+
 export async function saveRfiQuestions(db: DbOrTx, statementId: string, questions: RfiQuestion[], userId: string): Promise<number> {
   const row = await db
     .insertInto('consultations')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ParticipantStatus, Stage } from '../domain/stages.js';
+import type { ParticipantStatus, Stage } from '../rules/stages.js';
 import type { StatementDetails } from '../domain/statement.js';
 import type { DbOrTx } from './database.js';
 import type { ParticipantRow, StatementRow } from './schema.js';

@@ -128,3 +128,23 @@ export async function logSupplierContact(
     .values({ statement_id: c.statementId, supplier_org_id: c.supplierOrgId, user_id: c.userId, kind: c.kind, detail: JSON.stringify(c.detail) })
     .execute();
 }
+
+/**
+ * Logs a supplier notice's contacts with suppliers: one `supplier_contacts` row per recipient of
+ * the outbox messages under `keys` still pending (those just queued) not logged for this notice
+ * before, so a retried page logs nobody twice.
+ */
+export async function logNoticeContacts(
+  db: DbOrTx,
+  notice: { statementId: string; kind: string; noticeId: string; keys: readonly string[]; organisationOf: ReadonlyMap<string, string | null> },
+): Promise<void> {
+  const kind = `notice:${notice.kind}`;
+  const newKeys = await db.selectFrom('outbox').select(['recipient_user_id', 'smtp_message_id']).where('key', 'in', notice.keys).where('status', '=', 'pending').execute();
+  const logged = new Set(
+    (await db.selectFrom('supplier_contacts').select('user_id').where('statement_id', '=', notice.statementId).where('kind', '=', kind).where(sql<boolean>`detail->>'noticeId' = ${notice.noticeId}`).execute()).map((r) => r.user_id),
+  );
+  const rows = newKeys
+    .filter((k) => k.recipient_user_id && !logged.has(k.recipient_user_id))
+    .map((k) => ({ statement_id: notice.statementId, supplier_org_id: notice.organisationOf.get(k.recipient_user_id!) ?? null, user_id: k.recipient_user_id, kind, detail: JSON.stringify({ noticeId: notice.noticeId, messageId: k.smtp_message_id }) }));
+  if (rows.length > 0) await db.insertInto('supplier_contacts').values(rows).execute();
+}

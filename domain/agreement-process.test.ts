@@ -16,7 +16,7 @@ import {
   withdrawalRefusal,
   type AgreementProcessState,
 } from './agreement-process.js';
-import { stages } from './stages.js';
+import { stages } from '../rules/stages.js';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
 

@@ -1,5 +1,5 @@
 import type { ErrorCode, FieldProblem } from './errors.js';
-import type { ParticipantStatus, Stage } from './stages.js';
+import type { ParticipantStatus, Stage } from '../rules/stages.js';
 
 /**
  * The negotiation and signature of a joint procurement agreement as pure rules: who may start

@@ -1,5 +1,5 @@
 import type { OrganisationKind } from './organisations.js';
-import type { ParticipantStatus, Stage } from './stages.js';
+import type { ParticipantStatus, Stage } from '../rules/stages.js';
 
 /**
  * The one place that says who may do what. Routes gather the facts (who is asking, what the

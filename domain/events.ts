@@ -1,4 +1,4 @@
-import type { ParticipantStatus, Stage } from './stages.js';
+import type { ParticipantStatus, Stage } from '../rules/stages.js';
 import type { StatementDetails } from './statement.js';
 
 /**

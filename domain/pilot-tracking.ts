@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deadlineStages, isStage, type Stage } from './stages.js';
+import { deadlineStages, isStage, type Stage } from '../rules/stages.js';
 import { text } from './text-policy.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowedTransitions, canCancel, canTransition, isTerminal, operationOpen, stages } from './stages.js';
+import { allowedTransitions, canCancel, canTransition, isTerminal, operationOpen, stages } from '../rules/stages.js';
 
 describe('the statement stage machine', () => {
   it('follows the design: draft through publication, with shortfall, cancellation and abandonment', () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CPV_FILE, locateReferenceData } from '../platform/reference-data-files.js';
+import { CPV_FILE, locateReferenceData } from '../db/reference-data-files.js';
 import { aggregateDemand } from './aggregation.js';
 import type { ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
 import { DomainError } from './errors.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { criticalMassSchema, scheduleSchema } from '../domain/statement.js';
-import { participantStatuses, stages } from '../domain/stages.js';
+import { participantStatuses, stages } from '../rules/stages.js';
 
 /** Response shapes: the services build them, the API documents them from these same schemas. */
 export const organisationViewSchema = z

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestSections, type DigestContent } from '../activities/digest-activities.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
 import { translatorFor } from '../i18n/index.js';
-import { createWorker } from '../platform/worker.js';
+import { createWorker } from '../bin/create-worker.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import type { WeeklyDigestResult } from '../workflows/digest/messages.js';
 import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';

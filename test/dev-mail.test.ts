@@ -2,7 +2,7 @@ import http, { type Server } from 'node:http';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
-import { devMailViewer } from '../mail/dev-mail-viewer.js';
+import { devMailViewer } from '../api/dev-mail-viewer.js';
 import { ApiClient, makeOrganisation, makeUser, startHarness, type Harness } from './support/harness.js';
 
 /** A raw request, so the test can send any `Host` (as a rebinding page or a LAN client does). */

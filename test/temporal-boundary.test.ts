@@ -5,7 +5,7 @@ import { sealRequest } from '../activities/actor-seal.js';
 import type { Principal } from '../domain/authorization.js';
 import { statementDetailsSchema } from '../domain/statement.js';
 import { connectTemporalClient } from '../platform/temporal.js';
-import { createWorker } from '../platform/worker.js';
+import { createWorker } from '../bin/create-worker.js';
 import { createStatement } from '../services/statements/create-statement.js';
 import { withdrawFromAgreementUpdate } from '../workflows/agreement/messages.js';
 import { cancelStatementUpdate, inviteBuyersUpdate, liveStateQuery, statementWorkflowId } from '../workflows/statement/messages.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workflowsPath } from '../platform/worker.js';
+import { workflowsPath } from '../bin/create-worker.js';
 
 describe('workflow bundling', () => {
   it('bundles the real workflow code for the deterministic sandbox', async () => {

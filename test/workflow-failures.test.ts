@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { classifyActivityError } from '../activities/failures.js';
+import { classifyActivityError } from '../db/failures.js';
 import { problemFromWorkflowError } from '../api/problem.js';
 import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';

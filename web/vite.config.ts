@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { rulesAlias } from './rules-alias';
 
 /**
  * The web application is built into web/dist, which the API server serves (api/web.ts).
@@ -11,6 +12,7 @@ const apiOrigin = process.env.API_ORIGIN ?? 'http://localhost:3000';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  resolve: { alias: rulesAlias },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
   server: {
     proxy: Object.fromEntries(['/api', '/dev', '/sign-in/verify', '/healthz', '/readyz'].map((p) => [p, apiOrigin])),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countrySchema } from '../../domain/organisations.js';
 import { cpvDivisionSchema, groupingSchema } from '../../domain/pilot-tracking.js';
-import { stages } from '../../domain/stages.js';
+import { stages } from '../../rules/stages.js';
 import type { ServiceContext } from '../../services/context.js';
 import { exportOcdsPackage } from '../../services/dashboard/export-ocds-package.js';
 import { exportPilotsCsv } from '../../services/dashboard/export-pilots-csv.js';

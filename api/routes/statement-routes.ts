@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stages } from '../../domain/stages.js';
+import { stages } from '../../rules/stages.js';
 import { statementDetailsPatchSchema, statementDetailsSchema } from '../../domain/statement.js';
 import type { RequestMeta, ServiceContext } from '../../services/context.js';
 import { answerInvitation } from '../../services/statements/answer-invitation.js';

@@ -1,6 +1,6 @@
 import express from 'express';
 import { z } from 'zod';
-import { stages } from '../../domain/stages.js';
+import { stages } from '../../rules/stages.js';
 import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
 import type { ServiceContext } from '../../services/context.js';
 import { registerSupplier } from '../../services/suppliers/register-supplier.js';

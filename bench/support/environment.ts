@@ -18,10 +18,10 @@ import { startCaptureServer, type CaptureServer, type CapturedMessage } from '..
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../db/reference-data-files.js';
 import { findOrBuildTemporalCli, temporalCliVersion } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
-import { createWorker } from '../../platform/worker.js';
+import { createWorker } from '../../bin/create-worker.js';
 import type { ServiceContext } from '../../services/context.js';
 import { BenchClient } from './client.js';
 

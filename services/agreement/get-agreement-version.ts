@@ -3,7 +3,7 @@ import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../views.js';
-import type { AgreementVersionContent } from './agreement-document.js';
+import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import type { AgreementVersionView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { signatureView, versionSummary } from './get-agreement.js';

@@ -7,7 +7,7 @@ import { canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../views.js';
-import { legalBasisOf } from './agreement-document.js';
+import { legalBasisOf } from '../../platform/agreement-document.js';
 import type { AgreementView } from './agreement-views.js';
 import { agreementFactsFor, authorizeAgreement } from './authorize-agreement.js';
 

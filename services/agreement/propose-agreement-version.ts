@@ -16,7 +16,7 @@ import { DomainError, unprocessable } from '../../domain/errors.js';
 import { proposeAgreementVersionUpdate } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
-import type { AgreementVersionContent } from './agreement-document.js';
+import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';

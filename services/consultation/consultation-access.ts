@@ -2,7 +2,7 @@ import { recordSecurityEvent } from '../../db/audit.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Stage } from '../../domain/stages.js';
+import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
 /** Stages in which a statement's consultation is public: while it runs, and afterwards as a record. */

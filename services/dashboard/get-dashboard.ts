@@ -1,7 +1,7 @@
 import { queryDashboard, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
-import { activeParticipantStatuses, deadlineStages, type Stage } from '../../domain/stages.js';
+import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
 import type { DashboardView, PilotView } from './views.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
-import { stages } from '../../domain/stages.js';
+import { stages } from '../../rules/stages.js';
 
 /** Response shapes of pilot tracking: the services build them, the API documents them. */
 const decimal = z.string().meta({ description: 'EUR, exact decimal string' });

@@ -4,11 +4,11 @@ import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import { operationOpen, type Stage } from '../../domain/stages.js';
+import { operationOpen, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import { iso } from '../views.js';
-import { validateNeeds } from './validate-needs.js';
+import { validateNeeds } from '../../db/validate-needs.js';
 
 /**
  * Drafts are the participant's working copy: saved freely while the stage is open, written by

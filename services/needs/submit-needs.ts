@@ -6,7 +6,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 import { requireNeedsOpen } from './save-needs-draft.js';
-import { validateNeeds } from './validate-needs.js';
+import { validateNeeds } from '../../db/validate-needs.js';
 
 /**
  * Locks the current draft as a new version. Every problem is reported at once and nothing is

@@ -2,7 +2,7 @@ import { findOrganisation } from '../../db/organisations.js';
 import { findStatement, listParticipants } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Stage } from '../../domain/stages.js';
+import type { Stage } from '../../rules/stages.js';
 import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso, type StatementView } from '../views.js';

@@ -1,6 +1,6 @@
 import { listStatementsVisibleTo } from '../../db/statements.js';
 import { isCommission, type Principal } from '../../domain/authorization.js';
-import type { Stage } from '../../domain/stages.js';
+import type { Stage } from '../../rules/stages.js';
 import type { ServiceContext } from '../context.js';
 import { iso, type StatementSummary } from '../views.js';
 

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle }
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/events.js';
-import { isTerminal, type Stage } from '../../domain/stages.js';
+import { isTerminal, type Stage } from '../../rules/stages.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { handingOverFailureType, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';

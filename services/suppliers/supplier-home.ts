@@ -1,7 +1,7 @@
 import { openConsultationsWithAggregate, supplierEngagements } from '../../db/consultation-list.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
-import type { Stage } from '../../domain/stages.js';
+import type { Stage } from '../../rules/stages.js';
 import { consultationDemand, subscriptionMatches } from '../../domain/suppliers.js';
 import type { ServiceContext } from '../context.js';
 import { listPublishedStatements } from '../publication/public-statements.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createDb } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../platform/reference-data-files.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../db/reference-data-files.js';
 
 /** Creates and migrates a database and loads the CPV and unit lists: need lines are checked against them, as in production. */
 export async function prepareTestDatabase(url: string): Promise<void> {

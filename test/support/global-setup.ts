@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
-import { workflowsPath } from '../../platform/worker.js';
+import { workflowsPath } from '../../bin/create-worker.js';
 import { prepareTestDatabase } from './database.js';
 
 declare module 'vitest' {

@@ -13,7 +13,7 @@ import { startCaptureServer, type CaptureServer } from '../../mail/capture-serve
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { createWorker } from '../../platform/worker.js';
+import { createWorker } from '../../bin/create-worker.js';
 import type { ServiceContext } from '../../services/context.js';
 import { prepareTestDatabase } from './database.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import { locateReferenceData } from '../../platform/reference-data-files.js';
+import { locateReferenceData } from '../../db/reference-data-files.js';
 
 /** The official OCDS 1.1.5 schemas, codelists and the EU extension, read where they are kept (never copied here). */
 function ocdsPath(...path: string[]): string {

@@ -1,8 +1,8 @@
 /** The nightly audit verification: names shared by the worker, the schedule and tests. */
 export const nightlyAuditWorkflowType = 'nightlyAuditWorkflow';
 export const nightlyAuditScheduleId = 'nightly-audit-verification';
-/** Outbox keys of one run's alert: `audit-alert:<run>:<user id>`, once per run and recipient. */
-export const auditAlertKeyPrefix = (runId: string): string => `audit-alert:${runId}`;
+/** Outbox keys of its messages (domain/outbox-keys.ts, which the activity writes them with). */
+export { auditAlertKeyPrefix } from '../../domain/outbox-keys.js';
 
 export interface NightlyAuditResult {
   chains: number;

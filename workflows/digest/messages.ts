@@ -1,8 +1,8 @@
 /** The weekly digest of the pilots for Commission staff: names shared by the worker, the schedule and tests. */
 export const weeklyDigestWorkflowType = 'weeklyDigestWorkflow';
 export const weeklyDigestScheduleId = 'weekly-pilot-digest';
-/** Outbox keys of one week's digest: `digest:<ISO week>:<user id>`, unique per (week, recipient). */
-export const digestKeyPrefix = (week: string): string => `digest:${week}`;
+/** Outbox keys of its messages (domain/outbox-keys.ts, which the activity writes them with). */
+export { digestKeyPrefix } from '../../domain/outbox-keys.js';
 
 export interface WeeklyDigestResult {
   week: string;

@@ -1,6 +1,6 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import { durationMs } from '../../domain/duration.js';
-import { awaitingInStage, type Stage } from '../../domain/stages.js';
+import { awaitingInStage, type Stage } from '../../rules/stages.js';
 import type { StatementProcess } from './process.js';
 
 export type DeadlineOutcome = 'deadline' | 'done' | 'left' | 'continue_as_new';

@@ -1,5 +1,5 @@
 import { durationMs } from '../../domain/duration.js';
-import { canCancel } from '../../domain/stages.js';
+import { canCancel } from '../../rules/stages.js';
 import {
   answerInvitationUpdate,
   cancelStatementUpdate,

@@ -1,7 +1,7 @@
 import { uuid4 } from '@temporalio/workflow';
 import type { Actor } from '../../domain/events.js';
-import type { Stage } from '../../domain/stages.js';
-import { isDeadlineStage } from '../../domain/stages.js';
+import type { Stage } from '../../rules/stages.js';
+import { isDeadlineStage } from '../../rules/stages.js';
 import {
   closeStageUpdate,
   confirmNeedsUpdate,

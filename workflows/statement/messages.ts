@@ -1,7 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, FreeText } from '../../domain/events.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
-import type { ParticipantStatus, Stage } from '../../domain/stages.js';
+import type { ParticipantStatus, Stage } from '../../rules/stages.js';
 import type { StatementDetails } from '../../domain/statement.js';
 
 /**

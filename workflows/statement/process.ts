@@ -5,7 +5,7 @@ import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
 import { proxyStepActivities } from '../activity-policies.js';
 import type { Actor, FreeText, StatementEventBody, WithTextRefs } from '../../domain/events.js';
-import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../domain/stages.js';
+import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../rules/stages.js';
 import type { Schedule } from '../../domain/statement.js';
 import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { ProcessLock } from '../lock.js';

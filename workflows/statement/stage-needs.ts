@@ -1,5 +1,5 @@
 import { durationMs } from '../../domain/duration.js';
-import type { ParticipantStatus } from '../../domain/stages.js';
+import type { ParticipantStatus } from '../../rules/stages.js';
 import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
 import type { StatementProcess } from './process.js';
 

@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActiv
 import type { MailActivities } from '../../activities/mail-activities.js';
 import type { FreeText } from '../../domain/events.js';
 import type { ProcessFailureAction } from '../../domain/process-failures.js';
-import { canCancel, isTerminal, type Stage } from '../../domain/stages.js';
+import { canCancel, isTerminal, type Stage } from '../../rules/stages.js';
 import { finalFailureOf } from '../final-failure.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { DraftAnswers } from '../../../domain/survey.js';
+import type { paths } from '../api/schema';
 import type { Schemas } from '../api/client';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
@@ -11,6 +11,8 @@ import { textCharacterError } from '../forms/text-rules';
  * list of option ids, yes/no as "yes", "no" or "" (not answered).
  */
 export type Question = Schemas['SurveyQuestion'];
+/** The answers of a needs draft, as the API takes them (the generated schema of the draft request). */
+export type DraftAnswers = NonNullable<paths['/api/statements/{statementId}/needs/draft']['put']['requestBody']['content']['application/json']['answers']>;
 export type AnswerValue = string | string[];
 export type AnswerValues = Record<string, AnswerValue>;
 

@@ -1,10 +1,12 @@
 import type { TFunction } from 'i18next';
-// The request shape of a need line is the domain's own (the API takes draft lines as they are).
-import type { NeedLineDraft } from '../../../domain/need-lines.js';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
+import type { Schemas } from '../api/client';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 import { textCharacterError } from '../forms/text-rules';
+
+/** The request shape of a need line: the API's NeedLineDraft (it takes draft lines as they are). */
+type NeedLineDraft = Schemas['NeedLineDraft'];
 
 /**
  * A need line as the buyer edits it (text, as typed, in the buyer's own number convention),

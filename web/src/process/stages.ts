@@ -1,6 +1,6 @@
 import type { Stage } from '../api/client';
-// The stage machine is defined once, in the domain, and shared by the workflow, the API and the web.
-import { canCancel, isTerminal, operationOpen, type StatementOperation } from '../../../domain/stages.js';
+// The stage machine is defined once, in the shared rules, and used by the workflow, the API and the web.
+import { canCancel, isTerminal, operationOpen, type StatementOperation } from '@jointdemand/rules/stages';
 
 export { canCancel, isTerminal, operationOpen, type StatementOperation };
 

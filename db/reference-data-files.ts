@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../db/database.js';
-import { importCpvCodes, importUnitCodes, type CpvEntry, type UnitEntry } from '../db/reference-data.js';
+import type { Db } from './database.js';
+import { importCpvCodes, importUnitCodes, type CpvEntry, type UnitEntry } from './reference-data.js';
 
 /**
  * The official reference lists live outside the repository (their licence and size keep them

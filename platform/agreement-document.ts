@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { AgreementTerms, ContractConclusion, ProcedurePhase, ProcedureType } from '../../domain/agreement.js';
-import type { AgreementKind } from '../../domain/agreement.js';
+import type { AgreementTerms, ContractConclusion, ProcedurePhase, ProcedureType } from '../domain/agreement.js';
+import type { AgreementKind } from '../domain/agreement.js';
 
 /**
  * One version of an agreement as it is hashed, stored, rendered and signed: the terms with the

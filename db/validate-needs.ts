@@ -1,12 +1,12 @@
-import { contentHash } from '../../db/canonical-json.js';
-import type { DbOrTx } from '../../db/database.js';
-import { findSurvey } from '../../db/needs.js';
-import { needReferenceLookups } from '../../db/reference-data.js';
-import { findStatement } from '../../db/statements.js';
-import type { FieldProblem } from '../../domain/errors.js';
-import { referencedCodes, validateNeedLines, type NeedLine } from '../../domain/need-lines.js';
-import type { Schedule } from '../../domain/statement.js';
-import { validateSurveyAnswers, type AnswerValue, type Question } from '../../domain/survey.js';
+import { contentHash } from './canonical-json.js';
+import type { DbOrTx } from './database.js';
+import { findSurvey } from './needs.js';
+import { needReferenceLookups } from './reference-data.js';
+import { findStatement } from './statements.js';
+import type { FieldProblem } from '../domain/errors.js';
+import { referencedCodes, validateNeedLines, type NeedLine } from '../domain/need-lines.js';
+import type { Schedule } from '../domain/statement.js';
+import { validateSurveyAnswers, type AnswerValue, type Question } from '../domain/survey.js';
 
 export interface ValidNeeds {
   lines: NeedLine[];

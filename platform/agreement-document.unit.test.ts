@@ -1,6 +1,6 @@
 import { PDFParse } from 'pdf-parse';
 import { describe, expect, it } from 'vitest';
-import { agreementTermsSchema } from '../../domain/agreement.js';
+import { agreementTermsSchema } from '../domain/agreement.js';
 import { renderAgreementPdf, type AgreementVersionContent } from './agreement-document.js';
 
 const lodz = { orgId: '5f0c1a52-5c1e-4d7e-9a47-1f2a3b4c5d01', name: 'Miasto Łódź', country: 'PL' };

@@ -1,9 +1,9 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { actorSealKey, loadConfig, type Config } from './config.js';
-import { loadLpSolver } from './lp-solver.js';
-import { temporalDataConverter, temporalTls, type TemporalConnectionConfig, type TemporalDataConfig } from './temporal.js';
+import { actorSealKey, loadConfig, type Config } from '../platform/config.js';
+import { loadLpSolver } from '../platform/lp-solver.js';
+import { temporalDataConverter, temporalTls, type TemporalConnectionConfig, type TemporalDataConfig } from '../platform/temporal.js';
 
 /** Where the workflow sources are: the bundler compiles them (TypeScript or built JavaScript) for the sandbox. */
 export function workflowsPath(): string {
@@ -15,7 +15,7 @@ export function workflowsPath(): string {
       /* try the next */
     }
   }
-  throw new Error('workflows/index not found next to platform/');
+  throw new Error('workflows/index not found next to bin/');
 }
 
 export interface WorkerSetup extends Omit<ActivityDeps, 'solver' | 'actorKey'> {
