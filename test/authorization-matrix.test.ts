@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCast, roles, type Role } from './support/cast.js';
+import { agreementTerms } from './support/sample-input.js';
 import { ApiClient, needLine, signIn, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
 
 /**
@@ -44,29 +45,7 @@ interface Row {
 }
 
 /** Agreement terms a lead could propose (valid, so that a wrong caller meets the authorisation rule). */
-const terms = {
-  leadAuthorityOrgId: '$leadOrg',
-  applicableLaw: { kind: 'party_country', country: 'FI' },
-  procedureType: 'open',
-  lots: [{ id: 'LOT-1', title: 'Zero-emission construction machinery', cpvCodes: ['43260000-3'] }],
-  responsibilities: [
-    { orgId: '$leadOrg', text: 'Prepares the procurement documents and runs the procedure.' },
-    { orgId: '$participantOrg', text: 'Leads the technical evaluation.' },
-  ],
-  phases: [
-    { phase: 'preparation', conductedBy: '$leadOrg' },
-    { phase: 'publication', conductedBy: '$leadOrg' },
-    { phase: 'evaluation', conductedBy: 'joint' },
-    { phase: 'award', conductedBy: 'joint' },
-    { phase: 'contract_management', conductedBy: '$leadOrg' },
-  ],
-  contractConclusion: 'framework_agreement',
-  costSharing: { method: 'by_share_of_value' },
-  languages: ['en'],
-  disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
-  duration: { kind: 'months', months: 48 },
-  accession: { allowed: false },
-};
+const terms = agreementTerms('$leadOrg', '$participantOrg');
 
 const survey = { questions: [{ id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no', required: false }] };
 const year = new Date().getUTCFullYear();

@@ -34,3 +34,30 @@ export function needLine(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Agreement terms a lead proposes, between the lead's organisation and a participant's. */
+export function agreementTerms(leadOrg: string, participantOrg: string) {
+  return {
+    leadAuthorityOrgId: leadOrg,
+    applicableLaw: { kind: 'party_country', country: 'FI' },
+    procedureType: 'open',
+    lots: [{ id: 'LOT-1', title: 'Zero-emission construction machinery', cpvCodes: ['43260000-3'] }],
+    responsibilities: [
+      { orgId: leadOrg, text: 'Prepares the procurement documents and runs the procedure.' },
+      { orgId: participantOrg, text: 'Leads the technical evaluation.' },
+    ],
+    phases: [
+      { phase: 'preparation', conductedBy: leadOrg },
+      { phase: 'publication', conductedBy: leadOrg },
+      { phase: 'evaluation', conductedBy: 'joint' },
+      { phase: 'award', conductedBy: 'joint' },
+      { phase: 'contract_management', conductedBy: leadOrg },
+    ],
+    contractConclusion: 'framework_agreement',
+    costSharing: { method: 'by_share_of_value' },
+    languages: ['en'],
+    disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
+    duration: { kind: 'months', months: 48 },
+    accession: { allowed: false },
+  };
+}

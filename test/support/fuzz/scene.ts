@@ -1,7 +1,7 @@
 import { apiTokenScopes, insertApiToken, newSecret } from '../../../db/credentials.js';
 import type { Db } from '../../../db/database.js';
 import { makeCast, roles, type Cast, type Role, type SignedInRole } from '../cast.js';
-import { needLine, statementDetails } from '../sample-input.js';
+import { agreementTerms, needLine, statementDetails } from '../sample-input.js';
 import type { KnownGood, ParameterPool } from './requests.js';
 
 /**
@@ -150,31 +150,4 @@ export async function buildScene(db: Db, baseUrl: string, log: (line: string) =>
     'POST /api/tokens': { body: { name: 'fuzz', expiresInDays: 1 } },
   };
   return { cast, credentials, statements, pool, knownGoodBodies, renewCredentials };
-}
-
-/** Agreement terms the lead proposes (the same as the authorisation matrix's). */
-function agreementTerms(leadOrg: string, participantOrg: string) {
-  return {
-    leadAuthorityOrgId: leadOrg,
-    applicableLaw: { kind: 'party_country', country: 'FI' },
-    procedureType: 'open',
-    lots: [{ id: 'LOT-1', title: 'Zero-emission construction machinery', cpvCodes: ['43260000-3'] }],
-    responsibilities: [
-      { orgId: leadOrg, text: 'Prepares the procurement documents and runs the procedure.' },
-      { orgId: participantOrg, text: 'Leads the technical evaluation.' },
-    ],
-    phases: [
-      { phase: 'preparation', conductedBy: leadOrg },
-      { phase: 'publication', conductedBy: leadOrg },
-      { phase: 'evaluation', conductedBy: 'joint' },
-      { phase: 'award', conductedBy: 'joint' },
-      { phase: 'contract_management', conductedBy: leadOrg },
-    ],
-    contractConclusion: 'framework_agreement',
-    costSharing: { method: 'by_share_of_value' },
-    languages: ['en'],
-    disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
-    duration: { kind: 'months', months: 48 },
-    accession: { allowed: false },
-  };
 }
