@@ -58,8 +58,6 @@ const layerExceptions = [
   { from: 'services/publication/public-documents.ts', to: 'activities/public-documents.ts' },
   { from: 'services/consultation/manage-consultation.ts', to: 'activities/public-documents.ts' },
   { from: 'services/statements/seal.ts', to: 'activities/actor-seal.ts' },
-  // The text policy moves to rules/ beside the stages once the change in hand to it has landed.
-  { from: 'web/src/forms/text-rules.ts', to: 'domain/text-policy.ts' },
 ];
 const layersPlugin = createLayersPlugin({ root: import.meta.dirname, layers, layerOf, exceptions: layerExceptions });
 

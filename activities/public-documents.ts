@@ -17,7 +17,7 @@ import { findStatement } from '../db/statements.js';
 import { publicDemand } from '../domain/consultation.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { toReleasePackage, type OcdsRelease } from '../domain/ocds.js';
-import { xmlText } from '../domain/text-hygiene.js';
+import { xmlText } from '../rules/text-hygiene.js';
 // The response schemas the public routes document: a stored document is checked with them when
 // it is written, since it is then served as stored rather than parsed on every request.
 import { openConsultationSummarySchema, publishedStatementSchema, publishedStatementSummarySchema } from '../services/views.js';

@@ -4,7 +4,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { DomainError } from '../domain/errors.js';
 import { createFirstAdministrator } from '../services/organisations/create-first-administrator.js';
 import { openDb, startup } from './runtime.js';
-import { text } from '../domain/text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * Creates the operator organisation and its first administrator on a new installation:

@@ -4,7 +4,7 @@ import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import type { FieldProblem } from './errors.js';
 import { anyCountrySchema, participatingCountries } from './organisations.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * Terms of a joint procurement agreement (Directive 2014/24/EU Art. 38 occasional joint

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { Aggregate } from './aggregation.js';
 import { discloseAggregate, type DisclosurePattern } from './disclosure/protected-views.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * The preliminary market consultation (Directive 2014/24/EU Art. 40-41): what the public sees

@@ -2,7 +2,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 import { z } from 'zod';
 import { DomainError, unprocessable } from './errors.js';
 import type { FieldProblem } from './errors.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * Exact money arithmetic on decimal strings. Amounts enter and leave as strings so that no binary

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { currencySchema } from './currency.js';
 import type { FieldProblem } from './errors.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * A need line is one buyer's estimate of one thing it wants to buy: what (CPV code and

@@ -2,7 +2,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 import { contractNature, type ContractNature } from './cpv.js';
 import { DomainError } from './errors.js';
 import { buyerLegalTypes } from './organisations.js';
-import { cleanText } from './text-hygiene.js';
+import { cleanText } from '../rules/text-hygiene.js';
 
 /**
  * A published joint statement of demand as an OCDS 1.1.5 planning release, with the EU extension

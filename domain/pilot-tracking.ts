@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deadlineStages, isStage, type Stage } from '../rules/stages.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * Pilot tracking for Commission staff: every joint statement is a pilot of the programme, in a

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cpvCodeListSchema } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import { parseDurationMs } from './duration.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * What the lead buyer says about a joint statement: its subject, its schedule and the rules for

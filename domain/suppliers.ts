@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Aggregate } from './aggregation.js';
 import { isKnownDivision } from './cpv.js';
 import { anyCountrySchema, localeSchema } from './organisations.js';
-import { text } from './text-policy.js';
+import { text } from '../rules/text-policy.js';
 
 /**
  * Suppliers subscribe to demand by CPV prefix and country. A prefix is 2 to 8 digits; a full code

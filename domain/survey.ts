@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { FieldProblem } from './errors.js';
-import { normaliseText, text, textProblem } from './text-policy.js';
+import { normaliseText, text, textProblem } from '../rules/text-policy.js';
 
 /**
  * The lead buyer's own questions, asked next to the need-line form (which every survey has and

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toOcdsRelease } from './ocds.js';
-import { cleanSingleLine, cleanText, spreadsheetCell, spreadsheetRow, xmlText } from './text-hygiene.js';
+import { cleanSingleLine, cleanText, spreadsheetCell, spreadsheetRow, xmlText } from '../rules/text-hygiene.js';
 
 describe('spreadsheet cells (OWASP CSV injection)', () => {
   it('prefixes every cell that a spreadsheet would read as a formula', () => {

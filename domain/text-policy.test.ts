@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { cleanText } from './text-hygiene.js';
-import { characterProblems, describeText, normaliseText, text, textKinds, textLimits, textProblem, textRules, type TextKind } from './text-policy.js';
+import { cleanText } from '../rules/text-hygiene.js';
+import { characterProblems, describeText, normaliseText, text, textKinds, textLimits, textProblem, textRules, type TextKind } from '../rules/text-policy.js';
 
 const kinds = Object.keys(textKinds) as TextKind[];
 const singleLine = kinds.filter((k) => !textKinds[k].multiline);

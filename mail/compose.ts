@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../db/outbox.js';
-import { cleanSingleLine } from '../domain/text-hygiene.js';
+import { cleanSingleLine } from '../rules/text-hygiene.js';
 import { formatDateTime, translatorFor } from '../i18n/index.js';
 
 export interface Recipient {

@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import { cleanSingleLine } from '../domain/text-hygiene.js';
+import { cleanSingleLine } from '../rules/text-hygiene.js';
 
 export interface MailToSend {
   to: string;

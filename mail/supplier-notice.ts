@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../db/outbox.js';
 import { signUnsubscribeToken, unsubscribeHeaders, unsubscribeUrls } from '../db/suppliers.js';
-import { cleanSingleLine } from '../domain/text-hygiene.js';
+import { cleanSingleLine } from '../rules/text-hygiene.js';
 import { translatorFor } from '../i18n/index.js';
 
 export interface SupplierRecipient {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecret } from '../db/credentials.js';
-import { headerTextMax } from '../domain/text-policy.js';
+import { headerTextMax } from '../rules/text-policy.js';
 import { requestSignIn } from '../services/auth/request-sign-in.js';
 import { signInWithLink } from '../services/auth/sign-in-with-link.js';
 import { ApiClient, makeActor, startHarness, type Harness } from './support/harness.js';

@@ -11,7 +11,7 @@ import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchan
 import { aggregateViewSchema, figureConsentViewSchema, liveStateSchema, statementViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Aggregation'];
 

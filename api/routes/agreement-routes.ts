@@ -20,7 +20,7 @@ import { exportAgreementAudit } from '../../services/audit/export-agreement-audi
 import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Agreement'];
 const base = '/api/statements/:statementId/agreement';

@@ -15,7 +15,7 @@ import { authLimits, countFailedAuth, failedAuthBlocked, mailSendingLimit, sendR
 import type { ApiRoutes } from '../route.js';
 import { confirmationPage, pageLocale } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Identity'];
 

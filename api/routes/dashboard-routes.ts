@@ -12,7 +12,7 @@ import { setGrouping } from '../../services/dashboard/set-grouping.js';
 import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Pilot tracking'];
 

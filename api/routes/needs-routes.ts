@@ -15,7 +15,7 @@ import { extendDeadline } from '../../services/statements/extend-deadline.js';
 import { draftSavedSchema, needsOverviewSchema, needsViewSchema, statementViewSchema, submittedSchema, surveyViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Needs assessment'];
 

@@ -7,7 +7,7 @@ import { addUser, registerOrganisation } from '../../services/organisations/regi
 import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Organisations'];
 

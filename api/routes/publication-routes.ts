@@ -16,7 +16,7 @@ import {
 } from '../../services/views.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Approval and publication'];
 const json = z.record(z.string(), z.unknown());

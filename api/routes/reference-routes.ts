@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { searchCpv, searchUnits } from '../../db/reference-data.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { ApiRoutes } from '../route.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Reference data'];
 const searchQuery = z.object({

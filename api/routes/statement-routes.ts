@@ -18,7 +18,7 @@ import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views
 import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
 import type { ApiRoutes } from '../route.js';
 import type { Request } from 'express';
-import { normaliseText, text, textProblem } from '../../domain/text-policy.js';
+import { normaliseText, text, textProblem } from '../../rules/text-policy.js';
 import { DomainError } from '../../domain/errors.js';
 
 export const statementParams = z.object({ statementId: z.uuid({ message: 'must be a statement id (UUID)' }) });

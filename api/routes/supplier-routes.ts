@@ -12,7 +12,7 @@ import { ensureBrowserNonce } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';
 import { requestMeta } from './statement-routes.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 const tags = ['Suppliers'];
 

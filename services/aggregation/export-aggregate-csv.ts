@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
-import { spreadsheetRow } from '../../domain/text-hygiene.js';
+import { spreadsheetRow } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import { loadLatestSnapshot } from './get-aggregate.js';

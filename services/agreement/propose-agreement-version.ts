@@ -21,7 +21,7 @@ import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-views.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
-import { text } from '../../domain/text-policy.js';
+import { text } from '../../rules/text-policy.js';
 
 /**
  * The terms the lead proposes. Without `distributions`, each party receives its confirmed needs

@@ -11,7 +11,7 @@ import {
 import { markEmailVerified } from '../../db/organisations.js';
 import { insertSession } from '../../db/sessions.js';
 import { DomainError } from '../../domain/errors.js';
-import { cleanHeaderText } from '../../domain/text-policy.js';
+import { cleanHeaderText } from '../../rules/text-policy.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { completeSupplierRegistration } from '../suppliers/complete-supplier-registration.js';
 import { authSettings } from './settings.js';

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Principal } from '../../domain/authorization.js';
-import { spreadsheetRow } from '../../domain/text-hygiene.js';
+import { spreadsheetRow } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
 import { loadDashboard, type DashboardFilter } from './get-dashboard.js';

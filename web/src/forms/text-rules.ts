@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
-// The text policy is defined once, in the domain, and shared by the API's schemas and the forms.
-import { characterProblems, textLimits, type TextKind, type TextLimits } from '../../../domain/text-policy.js';
+// The text policy is defined once, in the shared rules, and used by the API's schemas and the forms.
+import { characterProblems, textLimits, type TextKind, type TextLimits } from '@jointdemand/rules/text-policy';
 
 export type { TextKind };
 
