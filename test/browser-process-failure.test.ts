@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, signInWithMail } from './support/browser.js';
-import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { makeActor, makeUser, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 import { Person, plainText, requireWebBuild } from './support/journey.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -130,6 +130,60 @@ describe('a failed process step, shown to the lead in a browser', () => {
       await person.visit('statement page after the repair', 'lead-repaired');
       expect(ok(await lead.api.get(`/api/statements/${id}/live`)).body.processFailure).toBeNull();
     } finally {
+      await person.close();
+    }
+  });
+
+  it('shows the lead a failed aggregation on the statement and demand pages, and runs it again from the alert', { timeout: 120_000 }, async () => {
+    const other = ok(await lead.api.post('/api/statements', statementDetails({ title: 'Electric refuse trucks' }))).body.id as string;
+    ok(await lead.api.post(`/api/statements/${other}/invitations`, { organisationIds: [participant.org.id] }));
+    ok(await participant.api.post(`/api/statements/${other}/invitation/accept`));
+    const snapshotRule = `jd_test_websnap_${other.replace(/-/g, '').slice(0, 12)}`;
+    const dropSnapshotRule = () => sql.raw(`drop trigger if exists ${snapshotRule} on aggregate_snapshots; drop function if exists ${snapshotRule}();`).execute(h.db);
+    await sql
+      .raw(
+        `create function ${snapshotRule}() returns trigger language plpgsql as $$ begin
+           if new.statement_id = '${other}' then
+             raise exception 'refused by a test rule' using errcode = 'check_violation', constraint = '${snapshotRule}';
+           end if;
+           return new;
+         end $$;
+         create trigger ${snapshotRule} before insert on aggregate_snapshots for each row execute function ${snapshotRule}();`,
+      )
+      .execute(h.db);
+    // A French-speaking colleague at the lead organisation: the alert is the lead organisation's.
+    const colleague = await makeUser(h, lead.org.id, { label: 'pf-lead-fr', locale: 'fr' });
+    const person = await Person.open(browser, h, { name: lead.org.name, email: colleague.email, locale: 'fr', shots });
+    try {
+      // Nobody submits: the needs assessment ends at its deadline, confirmation at once, and the aggregation fails.
+      ok(await lead.api.post(`/api/statements/${other}/needs-assessment/open`, { deadline: new Date(Date.now() + 2000).toISOString() }));
+      await until(() => lead.api.get(`/api/statements/${other}/live`), (r) => r.body?.processFailure != null, 30_000, 'the failed aggregation');
+
+      // In French this time: the alert is translated.
+      const { page, t } = person;
+      await signInWithMail(page, h, person.email, { locale: 'fr' });
+      await page.goto(`/statements/${other}/demand`);
+      await page.getByRole('region', { name: t('processFailure.title') }).waitFor();
+      expect(await page.getByText(t('aggregate.computing')).count()).toBe(0);
+      await person.visit('demand page with the failed aggregation', 'demand-alert');
+
+      await page.goto(`/statements/${other}`);
+      const alert = page.getByRole('region', { name: t('processFailure.title') });
+      await alert.waitFor();
+      expect(await plainText(alert)).toContain(t('processFailure.step.aggregation'));
+      await alert.getByRole('link', { name: t('processFailure.actions.cancel') }).waitFor();
+      expect(await alert.getByRole('link', { name: t('processFailure.actions.extendDeadline') }).count()).toBe(0);
+      await person.visit('statement page with the failed aggregation', 'aggregation-alert');
+
+      await dropSnapshotRule();
+      await alert.getByRole('button', { name: t('processFailure.actions.retryAggregation') }).click();
+      await person.status(t('aggregate.blocked.retried')).waitFor();
+      await until(() => lead.api.get(`/api/statements/${other}/live`), (r) => r.body.stage !== 'aggregation', 30_000, 'the aggregation to complete');
+      await page.reload();
+      await page.getByRole('heading', { name: t('participants.title') }).waitFor();
+      expect(await page.getByRole('region', { name: t('processFailure.title') }).count()).toBe(0);
+    } finally {
+      await dropSnapshotRule();
       await person.close();
     }
   });
