@@ -50,14 +50,12 @@ const layerOf = (path) => {
  * Edges that still break the direction, each allowed by name until the work that removes it
  * lands. This list only shrinks. (Public documents: the API renders on a miss with the worker's
  * renderer, and the renderer validates with the API's view schemas; both move below services/
- * with the public reads work and issue 15 point 4, one contract per shape. The actor seal: the
- * API seals with the worker's code; its HMAC and canonical JSON move to one lower module.)
+ * with the public reads work and issue 15 point 4, one contract per shape.)
  */
 const layerExceptions = [
   { from: 'activities/public-documents.ts', to: 'services/views.ts' },
   { from: 'services/publication/public-documents.ts', to: 'activities/public-documents.ts' },
   { from: 'services/consultation/manage-consultation.ts', to: 'activities/public-documents.ts' },
-  { from: 'services/statements/seal.ts', to: 'activities/actor-seal.ts' },
 ];
 const layersPlugin = createLayersPlugin({ root: import.meta.dirname, layers, layerOf, exceptions: layerExceptions });
 

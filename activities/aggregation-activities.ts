@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { aggregateConfirmedNeeds, findRateTable, findSnapshot, insertSnapshot } from '../db/aggregation.js';
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
-import { contentHash } from '../db/canonical-json.js';
+import { contentHash } from '../platform/canonical-json.js';
 import type { Db } from '../db/database.js';
 import { snapshotDisclosure } from '../db/disclosure.js';
 import { findStatement } from '../db/statements.js';

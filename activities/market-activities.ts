@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { latestSnapshot } from '../db/aggregation.js';
 import { appendAudit } from '../db/audit.js';
-import { contentHash } from '../db/canonical-json.js';
+import { contentHash } from '../platform/canonical-json.js';
 import {
   engagedSupplierOrgIds,
   findConsultation,

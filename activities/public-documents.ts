@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z, type ZodType } from 'zod';
-import { canonicalJson } from '../db/canonical-json.js';
+import { canonicalJson } from '../platform/canonical-json.js';
 import { namedOrgIds } from '../db/consultation.js';
 import type { Db, DbOrTx, Tx } from '../db/database.js';
 import { publicationFigures } from '../db/disclosure.js';

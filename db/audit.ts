@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../platform/canonical-json.js';
 import type { Db, DbOrTx, Tx } from './database.js';
 import { agreementChain } from '../domain/agreement-events.js';
 import { auditHmacKey, loadConfig } from '../platform/config.js';

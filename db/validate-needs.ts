@@ -1,4 +1,4 @@
-import { contentHash } from './canonical-json.js';
+import { contentHash } from '../platform/canonical-json.js';
 import type { DbOrTx } from './database.js';
 import { findSurvey } from './needs.js';
 import { needReferenceLookups } from './reference-data.js';

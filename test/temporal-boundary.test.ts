@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sealRequest } from '../activities/actor-seal.js';
+import { sealRequest } from '../platform/actor-seal.js';
 import type { Principal } from '../domain/authorization.js';
 import { statementDetailsSchema } from '../domain/statement.js';
 import { connectTemporalClient } from '../platform/temporal.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { confirmedNeedsOf, findAgreement, listAgreementParties, upsertAgreementDraft } from '../../db/agreements.js';
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { findStatement } from '../../db/statements.js';
 import {
   agreementKind,

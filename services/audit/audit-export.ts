@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { chainRows, entryOfRow, hashedBody, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
-import { canonicalJson } from '../../db/canonical-json.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Db } from '../../db/database.js';
 import type { AuditEventRow } from '../../db/schema.js';
 

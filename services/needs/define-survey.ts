@@ -1,4 +1,4 @@
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import type { Principal } from '../../domain/authorization.js';
 import type { Question } from '../../domain/survey.js';
 import { defineSurveyUpdate } from '../../workflows/statement/messages.js';

@@ -1,5 +1,5 @@
 import { appendAudit } from '../../db/audit.js';
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';

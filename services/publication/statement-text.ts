@@ -1,4 +1,4 @@
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { findOrganisations } from '../../db/organisations.js';
 import { findStatementText, insertTextDraft, listApprovals, listStatementTextVersions } from '../../db/publication.js';
 import type { Principal } from '../../domain/authorization.js';

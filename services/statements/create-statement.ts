@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { findCreatedDetailsHash } from '../../db/audit.js';
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementDetails } from '../../domain/statement.js';

@@ -1,4 +1,4 @@
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import { statementDetailsSchema, type CriticalMassRules, type Schedule, type StatementDetailsPatch } from '../../domain/statement.js';

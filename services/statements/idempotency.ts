@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentHash } from '../../db/canonical-json.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { claimIdempotencyKey } from '../../db/idempotency.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';

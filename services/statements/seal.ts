@@ -1,4 +1,4 @@
-import { sealRequest, sealField, type SealedScope } from '../../activities/actor-seal.js';
+import { sealRequest, sealField, type SealedScope } from '../../platform/actor-seal.js';
 import { actorSealKey } from '../../platform/config.js';
 import type { ServiceContext } from '../context.js';
 
