@@ -118,6 +118,7 @@ export default function AggregatePage() {
               statementId={statement.id}
               stage={statement.stage}
               failure={live.processFailure}
+              isLead={isLead}
               cancelHref={`/statements/${statement.id}#cancel-heading`}
               onRetried={consented}
             />

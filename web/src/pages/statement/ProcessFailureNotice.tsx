@@ -39,12 +39,15 @@ export function ProcessFailureNotice({
   statementId,
   stage,
   failure,
+  isLead,
   cancelHref,
   onRetried,
 }: {
   statementId: string;
   stage: Stage;
   failure: ProcessFailure;
+  /** An administrator that is not the lead may only cancel: closing, extending and retrying are the lead's. */
+  isLead: boolean;
   /** Where the cancel control is: `#cancel-heading` on the statement page, the statement page elsewhere. */
   cancelHref: string;
   onRetried: (text: string) => Promise<void> | void;
@@ -89,9 +92,10 @@ export function ProcessFailureNotice({
     }
   };
 
-  const closeAt = failure.actions.includes('closeStage') ? stageControlPage(statementId, stage, 'closeStage') : undefined;
-  const extendAt = failure.actions.includes('extendDeadline') ? stageControlPage(statementId, stage, 'extendDeadline') : undefined;
-  const anyAction = Boolean(closeAt || extendAt || failure.actions.includes('retryAggregation') || failure.actions.includes('cancel'));
+  const actions = isLead ? failure.actions : failure.actions.filter((a) => a === 'cancel');
+  const closeAt = actions.includes('closeStage') ? stageControlPage(statementId, stage, 'closeStage') : undefined;
+  const extendAt = actions.includes('extendDeadline') ? stageControlPage(statementId, stage, 'extendDeadline') : undefined;
+  const anyAction = Boolean(closeAt || extendAt || actions.includes('retryAggregation') || actions.includes('cancel'));
 
   return (
     <section className="notice notice--warning" aria-labelledby="process-failure-heading" data-testid="process-failure">
@@ -125,14 +129,14 @@ export function ProcessFailureNotice({
               <Link to={extendAt}>{t('processFailure.actions.extendDeadline')}</Link>
             </li>
           ) : null}
-          {failure.actions.includes('cancel') ? (
+          {actions.includes('cancel') ? (
             <li>
               {cancelHref.startsWith('#') ? <a href={cancelHref}>{t('processFailure.actions.cancel')}</a> : <Link to={cancelHref}>{t('processFailure.actions.cancel')}</Link>}
             </li>
           ) : null}
         </ul>
       ) : null}
-      {failure.actions.includes('retryAggregation') ? (
+      {actions.includes('retryAggregation') ? (
         <>
           <ErrorSummary problem={problem} />
           <button type="button" className="button button--primary" aria-disabled={busy || undefined} onClick={() => void retry()}>

@@ -133,7 +133,7 @@ export default function StatementPage() {
           <StageProgress stage={statement.stage} />
 
           {failure ? (
-            <ProcessFailureNotice statementId={statement.id} stage={statement.stage} failure={failure} cancelHref="#cancel-heading" onRetried={retried} />
+            <ProcessFailureNotice statementId={statement.id} stage={statement.stage} failure={failure} isLead={actions.isLead} cancelHref="#cancel-heading" onRetried={retried} />
           ) : null}
 
           {statement.stage === 'cancelled' && statement.cancelReason ? (
