@@ -93,6 +93,23 @@ describe('a failed process step, shown to the lead in a browser', () => {
     }
   });
 
+  it('shows an administrator the failed step with the cancel control only', { timeout: 120_000 }, async () => {
+    const admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'pf-admin', isAdmin: true });
+    const person = await Person.open(browser, h, { name: 'Operator', email: admin.user.email, locale: 'en', shots });
+    try {
+      const { page, t } = person;
+      await signInWithMail(page, h, person.email);
+      await page.goto(`/statements/${id}`);
+      const alert = page.getByRole('region', { name: t('processFailure.title') });
+      await alert.waitFor();
+      await alert.getByRole('link', { name: t('processFailure.actions.cancel') }).waitFor();
+      expect(await alert.getByRole('link').count()).toBe(1);
+      await person.visit('statement page with the failed step, as an administrator');
+    } finally {
+      await person.close();
+    }
+  });
+
   it('shows the lead the failed step and its ways out, and goes once the lead closes the stage', { timeout: 120_000 }, async () => {
     const person = await Person.open(browser, h, { name: lead.org.name, email: lead.user.email, locale: 'en', shots });
     try {
