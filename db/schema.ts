@@ -480,6 +480,15 @@ export interface PublicDocumentsTable {
   rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The last answer of a closed statement workflow to one query (db/ended-process-states.ts). */
+export interface EndedProcessStatesTable {
+  statement_id: string;
+  query: string;
+  run_id: string;
+  state: ColumnType<unknown, string, never>;
+  kept_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 /** A public list (published statements, their Atom feed, open consultations), stored as it is served. */
 export interface PublicListsTable {
   list: 'statements' | 'atom' | 'consultations';
@@ -534,6 +543,7 @@ export interface Database {
   signatory_requests: SignatoryRequestsTable;
   public_documents: PublicDocumentsTable;
   public_lists: PublicListsTable;
+  ended_process_states: EndedProcessStatesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -11,6 +11,7 @@ import * as auditTrail from './2026_12_03_1500_audit_trail.js';
 import * as sessionsTokens from './2026_12_03_1510_sessions_tokens.js';
 import * as idempotencyScope from './2026_12_03_1520_idempotency_scope.js';
 import * as publicDocuments from './2026_12_03_1800_public_documents.js';
+import * as endedProcessStates from './2026_12_03_1900_ended_process_states.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1510_sessions_tokens': sessionsTokens,
   '2026_12_03_1520_idempotency_scope': idempotencyScope,
   '2026_12_03_1800_public_documents': publicDocuments,
+  '2026_12_03_1900_ended_process_states': endedProcessStates,
 };

@@ -3,16 +3,16 @@ import { findOrganisations } from '../../db/organisations.js';
 import { findStatementText, insertTextDraft, listApprovals, listStatementTextVersions } from '../../db/publication.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import { decideApprovalUpdate, marketStateQuery, proceedWithoutMissingUpdate, reviseStatementTextUpdate } from '../../workflows/statement/market-messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
 import { keepFreeText } from '../statements/free-text.js';
+import { readStatementProcess } from '../statements/read-statement-process.js';
 import { rosterFor } from '../statements/roster.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
 export function marketState(ctx: ServiceContext, statementId: string) {
-  return ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(marketStateQuery);
+  return readStatementProcess(ctx, statementId, marketStateQuery);
 }
 
 /**

@@ -1,19 +1,21 @@
 import { resolveFreeText } from '../../db/free-texts.js';
 import { decide, type Principal } from '../../domain/authorization.js';
-import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
+import { liveStateQuery } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { LiveStateView } from '../views.js';
 import { authorizeStatement } from './authorize-statement.js';
+import { readStatementProcess } from './read-statement-process.js';
 import { rosterFor } from './roster.js';
 
 /**
- * Asks the workflow itself (the source of truth for where the process stands), and shows the
- * viewer the participants the roster rules show it; a buyer's needs version (id, content hash) is
- * the lead's and its own, and the aggregate's verdict is for those who may read the aggregate.
+ * Asks the workflow itself (the source of truth for where the process stands; its last answer once
+ * it has closed), and shows the viewer the participants the roster rules show it; a buyer's needs
+ * version (id, content hash) is the lead's and its own, and the aggregate's verdict is for those
+ * who may read the aggregate.
  */
 export async function getLiveState(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<LiveStateView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
-  const [state, roster] = await Promise.all([ctx.temporal.workflow.getHandle(statementWorkflowId(statementId)).query(liveStateQuery), rosterFor(ctx, statementId, principal)]);
+  const [state, roster] = await Promise.all([readStatementProcess(ctx, statementId, liveStateQuery), rosterFor(ctx, statementId, principal)]);
   const seesAggregate = decide(principal, 'viewAggregate', roster.facts).allowed;
   return {
     statementId: state.statementId,
