@@ -31,7 +31,7 @@ RUN npm run build:web
 RUN node --input-type=module <<"EOF"
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
-import { workflowsPath } from './dist/platform/worker.js';
+import { workflowsPath } from './dist/bin/create-worker.js';
 const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath() });
 writeFileSync('dist/workflow-bundle.js', code);
 EOF

@@ -24,7 +24,7 @@ export interface ActivityDeps {
 /**
  * All activities the worker registers, built from narrow dependencies. Each throws what no retry
  * can fix (bad data, a broken constraint, a broken rule) as a non-retryable failure with a type
- * (`activities/failures.ts`), so no workflow waits forever on a bad record.
+ * (`db/failures.ts`), so no workflow waits forever on a bad record.
  */
 export function createActivities(deps: ActivityDeps) {
   return withFailureClassification({

@@ -16,7 +16,7 @@ import { text } from '../rules/text-policy.js';
 const usage = 'usage: create-admin --email ADDRESS --name NAME [--organisation NAME] [--country CC]';
 const argsSchema = z.object({
   email: z.email(),
-  // The text policy of the API's own name fields (domain/text-policy.ts): one line, no controls, NFC.
+  // The text policy of the API's own name fields (rules/text-policy.ts): one line, no controls, NFC.
   name: text('name', { min: 1 }),
   organisation: text('name', { min: 1, max: 300 }).default('jointdemand operations'),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as BE').default('BE'),

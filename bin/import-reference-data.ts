@@ -8,7 +8,7 @@ import { openDb, startup } from './runtime.js';
  * Loads the official CPV 2008 list and the UN/CEFACT Rec 20 unit codes into the database, so
  * need lines are checked against them instead of by structure only. Safe to run again: it
  * upserts. The files stay outside the repository; by default they are read from the shared
- * data folder (see platform/reference-data-files.ts).
+ * data folder (see db/reference-data-files.ts).
  *
  *   node --import tsx bin/import-reference-data.ts [--cpv FILE] [--units FILE]
  */

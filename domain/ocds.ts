@@ -244,7 +244,7 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
     },
     tender: {
       id: input.statementId,
-      // Typed text: controls and direction overrides removed (domain/text-hygiene.ts).
+      // Typed text: controls and direction overrides removed (rules/text-hygiene.ts).
       title: cleanText(input.title),
       description: cleanText(input.description),
       status: 'planning',

@@ -2,7 +2,7 @@ import type { FieldProblem } from './errors.js';
 
 /**
  * Failures that retrying cannot fix. An activity raises them as non-retryable
- * `ApplicationFailure`s of these types (`activities/failures.ts`), and the workflows turn them into
+ * `ApplicationFailure`s of these types (`db/failures.ts`), and the workflows turn them into
  * a refused update or a recorded process failure. Pure: shared by activities, workflows and the API.
  */
 export const processFailureTypes = {

@@ -7,7 +7,7 @@ import { chooseSuggestion, Person, requireWebBuild } from './support/journey.js'
 import type { WebLocale } from './support/web-i18n.js';
 
 /**
- * The web forms hold text to the same policy as the API (domain/text-policy.ts), before anything
+ * The web forms hold text to the same policy as the API (rules/text-policy.ts), before anything
  * is sent: a NUL or a bidirectional override typed into the statement form's title, or a NUL in
  * a supplier's organisation name, shows the rule beside the field, in the person's language, and
  * no request leaves the browser; the fields stop at the server's length limits.

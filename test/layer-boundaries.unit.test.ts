@@ -81,7 +81,7 @@ const walls: Array<[string, string, string, string]> = [
 /** Allowed directions: none of these is reported. */
 const open: Array<[string, string]> = [
   ['workflows/fixture.ts', "import type { MailActivities } from '../activities/mail-activities.js';\nexport type A = MailActivities;"],
-  ['workflows/fixture.ts', "import { canTransition } from '../domain/stages.js';\nexport const c = canTransition;"],
+  ['workflows/fixture.ts', "import { canTransition } from '../rules/stages.js';\nexport const c = canTransition;"],
   ['activities/fixture.ts', "import { findStatement } from '../db/statements.js';\nimport { DomainError } from '../domain/errors.js';\nexport const x = [findStatement, DomainError];"],
   ['services/fixture.ts', "import { statementUpdates } from '../workflows/statement/messages.js';\nexport const x = statementUpdates;"],
   ['api/fixture.ts', "import { getStatement } from '../services/statements/get-statement.js';\nexport const x = getStatement;"],

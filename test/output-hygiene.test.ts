@@ -57,7 +57,7 @@ describe('control characters and direction overrides in titles', () => {
   const title = 'Electric buses \u202Egnp.exe\u202C for \u0007Lyon\u001B[31m\r\nBcc: victim@example.com';
 
   /**
-   * The API refuses such a title at the door (domain/text-policy.ts); text stored before that
+   * The API refuses such a title at the door (rules/text-policy.ts); text stored before that
    * policy, or written by another way in, still reaches the writers, which must clean it.
    */
   async function statementTitled(lead: Awaited<ReturnType<typeof makeActor>>, hostile: { title: string; description?: string }) {

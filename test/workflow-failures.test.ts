@@ -285,7 +285,7 @@ describe('workflows never wait forever on a bad record', () => {
   });
 });
 
-describe('which activity errors are final (activities/failures.ts)', () => {
+describe('which activity errors are final (db/failures.ts)', () => {
   const pgError = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`sqlstate ${code}`), { code, ...extra });
   const classify = (error: unknown, input: unknown = {}) => {
     const thrown = classifyActivityError(error, input);

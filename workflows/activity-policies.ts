@@ -3,7 +3,7 @@ import { nonRetryableFailureTypes } from '../domain/process-failures.js';
 
 /**
  * Retry policies by what an activity does. Every activity throws what no retry can fix as a
- * non-retryable failure with a type (`activities/failures.ts`); these policies decide how long
+ * non-retryable failure with a type (`db/failures.ts`); these policies decide how long
  * the rest (the database or SMTP down, a lost worker) is retried.
  */
 
