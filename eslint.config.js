@@ -21,6 +21,8 @@ const nodeBuiltins = [
  */
 const sqlPackages = ['kysely', 'kysely/*', 'pg', 'pg-*'];
 const serverLayers = ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'activities', 'workflows', 'services', 'api'];
+/** What the API side may know of the workflows: their message definitions (updates, queries, names). */
+const workflowMessages = { pattern: /^workflows\/.*(^|\/|-)messages$/, what: 'the message definitions (`messages.ts`, `*-messages.ts`)' };
 const layers = {
   rules: { runtime: [], packages: { only: ['zod'], why: 'the shared rules import nothing but themselves and zod' } },
   domain: { runtime: ['rules'], packages: { deny: sqlPackages } },
@@ -30,7 +32,7 @@ const layers = {
   mail: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n'], packages: { deny: sqlPackages } },
   activities: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail'], packages: { deny: sqlPackages } },
   workflows: { runtime: ['rules', 'domain'], types: ['activities'], packages: { deny: sqlPackages } },
-  services: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'workflows'], packages: { deny: sqlPackages } },
+  services: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'workflows'], within: { workflows: workflowMessages }, packages: { deny: sqlPackages } },
   api: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'services'], packages: { deny: sqlPackages } },
   bin: { runtime: serverLayers, packages: { deny: sqlPackages } },
   // Scripts and benchmarks are entry points like bin/; a script may drive a benchmark's

@@ -11,6 +11,8 @@
  *   (`import type { X } from …`, `export type { X } from …`). The inline form
  *   `import { type X } from …` does not count: under `verbatimModuleSyntax` it compiles to
  *   `import {} from …`, which still loads the module (into a workflow bundle, for one);
+ * - `within`: `{ layer: RegExp }` narrows an allowed layer to the files whose path (from the
+ *   repository root, without extension) matches, e.g. only the workflows' message definitions;
  * - `packages`: `{ only: [...] }` for a layer that may use these packages and no other, or
  *   `{ deny: [...] }` for packages it must not use (names, or prefixes ending in `/`, `*`).
  *
@@ -49,6 +51,7 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
       messages: {
         layer: '`{{from}}` may not import `{{to}}` ({{target}}). {{from}} imports {{allowed}}.',
         typeOnly: '`{{from}}` imports `{{to}}` as types only, with `import type { … }` ({{target}}): the inline `{ type X }` form still loads the module.',
+        within: '`{{from}}` imports only {{what}} of `{{to}}` ({{target}}).',
         package: '`{{from}}` may not import the package `{{target}}`{{why}}.',
       },
     },
@@ -62,11 +65,13 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
         if (!sourceNode || typeof sourceNode.value !== 'string') return;
         const specifier = sourceNode.value;
         let toLayer;
+        let targetPath;
         if (specifier.startsWith('.')) {
           const target = resolve(dirname(context.filename), specifier);
           toLayer = layerOfPath(target);
           if (toLayer === undefined) return;
-          if (excepted.has(`${withoutExtension(repoPath(context.filename))} -> ${withoutExtension(repoPath(target))}`)) return;
+          targetPath = withoutExtension(repoPath(target));
+          if (excepted.has(`${withoutExtension(repoPath(context.filename))} -> ${targetPath}`)) return;
         } else if (specifier === sharedPackage || specifier.startsWith(`${sharedPackage}/`)) {
           toLayer = 'rules';
         } else {
@@ -76,7 +81,13 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
           if (refused) context.report({ node, messageId: 'package', data: { from: fromLayer, target: specifier, why: packages.why ? `: ${packages.why}` : '' } });
           return;
         }
-        if (toLayer === fromLayer || (policy.runtime ?? []).includes(toLayer)) return;
+        if (toLayer === fromLayer) return;
+        const within = policy.within?.[toLayer];
+        if (within && targetPath !== undefined && !within.pattern.test(targetPath)) {
+          context.report({ node, messageId: 'within', data: { from: fromLayer, to: toLayer, target: specifier, what: within.what } });
+          return;
+        }
+        if ((policy.runtime ?? []).includes(toLayer)) return;
         if ((policy.types ?? []).includes(toLayer)) {
           if (!typeOnly) context.report({ node, messageId: 'typeOnly', data: { from: fromLayer, to: toLayer, target: specifier } });
           return;

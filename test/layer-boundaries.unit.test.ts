@@ -58,6 +58,7 @@ const walls: Array<[string, string, string, string]> = [
   // the API side does not run the worker's code
   ['services/fixture.ts', "import { recordEventOnce } from '../activities/record-event.js';", 'layers/direction', '`services` may not import `activities`'],
   ['services/fixture.ts', "import { createApp } from '../api/app.js';", 'layers/direction', '`services` may not import `api`'],
+  ['services/fixture.ts', "import { statementProcess } from '../workflows/statement/process.js';", 'layers/direction', '`services` imports only the message definitions'],
   ['api/fixture.ts', "import { databaseFailureType } from '../activities/failures.js';", 'layers/direction', '`api` may not import `activities`'],
   ['api/fixture.ts', "import { statementWorkflow } from '../workflows/statement/workflow.js';", 'layers/direction', '`api` may not import `workflows`'],
   // process wiring is bin's
@@ -84,6 +85,7 @@ const open: Array<[string, string]> = [
   ['workflows/fixture.ts', "import { canTransition } from '../rules/stages.js';\nexport const c = canTransition;"],
   ['activities/fixture.ts', "import { findStatement } from '../db/statements.js';\nimport { DomainError } from '../domain/errors.js';\nexport const x = [findStatement, DomainError];"],
   ['services/fixture.ts', "import { statementUpdates } from '../workflows/statement/messages.js';\nexport const x = statementUpdates;"],
+  ['services/statements/fixture.ts', "import { marketUpdates } from '../../workflows/statement/market-messages.js';\nexport const x = marketUpdates;"],
   ['api/fixture.ts', "import { getStatement } from '../services/statements/get-statement.js';\nexport const x = getStatement;"],
   ['bin/fixture.ts', "import { createActivities } from '../activities/index.js';\nexport const x = createActivities;"],
   ['web/src/fixture.ts', "import { operationOpen } from '@jointdemand/rules/stages';\nimport { api } from './api/client';\nexport const x = [operationOpen, api];"],
