@@ -5,7 +5,7 @@ import { connectTemporalClient } from '../platform/temporal.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
 const { config, logger } = startup('api');
-const db = openDb(config);
+const db = openDb(config, logger);
 const temporal = await connectTemporalClient(config);
 const mailer = openMailer(config);
 const { app } = createApp({ ctx: { db, temporal, config, logger }, db, temporal, mailer, secureCookies: cookieSecure(config) });

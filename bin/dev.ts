@@ -48,7 +48,7 @@ async function main() {
 
   say(`Migrating the database ${new URL(config.DATABASE_URL).pathname.slice(1)}...`);
   await migrateToLatest(config.DATABASE_URL);
-  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE, (error) => logger.warn({ err: error }, 'a pooled database connection ended while idle'));
   stops.push(() => db.destroy());
   if (!(await isCpvListLoaded(db))) {
     const dataDir = locateReferenceData();

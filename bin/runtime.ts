@@ -17,8 +17,10 @@ export function startup(name: string): { config: Config; logger: Logger } {
   }
 }
 
-export function openDb(config: Config): Db {
-  return createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE);
+export function openDb(config: Config, logger?: Logger): Db {
+  return createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE, (error) =>
+    logger?.warn({ err: error }, 'a pooled database connection ended while idle; the next query opens another'),
+  );
 }
 
 export function openMailer(config: Config): Mailer {

@@ -5,7 +5,7 @@ import { createWorker } from './create-worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
 const { config, logger } = startup('worker');
-const db = openDb(config);
+const db = openDb(config, logger);
 const mailer = openMailer(config);
 const { worker, connection } = await createWorker({
   db,

@@ -17,13 +17,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 /**
  * `role`: the role every session acts as (`SET ROLE` at connect, e.g. `jointdemand_app`, which
  * may only append to the audit tables); `none` or absent keeps the connecting user's own rights
- * (migrations, tests setting a scene, tools).
+ * (migrations, tests setting a scene, tools). `onIdleClientError` hears (e.g. logs) a pooled
+ * connection that ended while idle.
  */
-export function createDb(connectionString: string, max = 10, role?: string): Db {
+export function createDb(connectionString: string, max = 10, role?: string, onIdleClientError: (error: Error) => void = () => {}): Db {
   const options = role && role !== 'none' ? `-c role=${role}` : undefined;
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max, ...(options ? { options } : {}) }) }),
-  });
+  const pool = new pg.Pool({ connectionString, max, ...(options ? { options } : {}) });
+  // PostgreSQL ends every connection when it restarts, fails over or an operator terminates them;
+  // an idle client's error is emitted on the pool, and unheard it would end the process. The pool
+  // has already dropped that client and connects again for the next query.
+  pool.on('error', onIdleClientError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** The cheapest round trip: readiness probes use it to see the database answers. */
