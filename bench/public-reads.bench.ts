@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { createBuyers, startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { driveToMarketEngagement, leadAndPartner, must, waitForStage } from './support/statement-journey.js';
 
 const statementCount = Number(process.env.BENCH_STATEMENTS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -25,58 +26,16 @@ const targetP99Ms = 50;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function must<T extends { status: number; body: unknown }>(what: string, res: T): T {
-  if (res.status >= 300) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res;
-}
-
 /** One statement from creation to publication (or to its consultation), through the real workflow (two buyers, two countries). */
 async function driveOne(env: BenchEnvironment, n: number, goal: 'published' | 'market_engagement'): Promise<string> {
-  const [lead] = await createBuyers(env, 1, { prefix: `Lead${n}`, countries: ['FI'] });
-  const [other] = await createBuyers(env, 1, { prefix: `Other${n}`, countries: ['SE'] });
-  // Approving the statement text binds the organisation: the users need the signatory role.
-  await env.db.updateTable('users').set({ roles: ['signatory'] }).where('id', 'in', [lead!.userId, other!.userId]).execute();
-  const year = new Date().getUTCFullYear();
-  const stage = (id: string, s: string) => until(`stage ${s}`, () => lead!.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === s);
-  const id = must(
-    'create',
-    await lead!.api.post('/api/statements', {
-      title: `Benchmark ${n}: zero-emission construction machinery`,
-      description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
-      cpvCodes: ['43260000-3'],
-      schedule: { needsAssessment: 'P30D', confirmation: 'P14D', marketEngagement: 'P30D', approval: 'P14D', reminderOffsets: [], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
-      criticalMass: { minBuyers: 2, minCountries: 2 },
-    }),
-  ).body.id as string;
-  must('invite', await lead!.api.post(`/api/statements/${id}/invitations`, { organisationIds: [other!.orgId] }));
-  must('accept', await other!.api.post(`/api/statements/${id}/invitation/accept`));
-  must('open', await lead!.api.post(`/api/statements/${id}/needs-assessment/open`));
-  const versions: string[] = [];
-  for (const b of [lead!, other!]) {
-    const line = { cpvCode: '43260000-3', description: 'Electric excavator', quantity: '4', unit: 'H87', unitPrice: '450000', currency: 'EUR', delivery: { year: year + 1 } };
-    must('draft', await b.api.put(`/api/statements/${id}/needs/draft`, { lines: [line], answers: {} }));
-    versions.push(must('submit', await b.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string);
-  }
-  must('close', await lead!.api.post(`/api/statements/${id}/close-stage`));
-  must('confirm', await lead!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[0] }));
-  must('confirm', await other!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[1] }));
-  await stage(id, 'market_engagement');
+  const [lead, other] = await leadAndPartner(env, String(n));
+  const id = await driveToMarketEngagement(lead, other, `Benchmark ${n}: zero-emission construction machinery`);
   if (goal === 'market_engagement') return id;
-  must('close consultation', await lead!.api.post(`/api/statements/${id}/close-stage`));
-  await stage(id, 'approval');
-  const version = (await lead!.api.get(`/api/statements/${id}/text`)).body.version as number;
-  for (const b of [lead!, other!]) must('approve', await b.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
-  await stage(id, 'published');
+  must('close consultation', await lead.api.post(`/api/statements/${id}/close-stage`));
+  await waitForStage(lead, id, 'approval');
+  const version = (await lead.api.get(`/api/statements/${id}/text`)).body.version as number;
+  for (const b of [lead, other]) must('approve', await b.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
+  await waitForStage(lead, id, 'published');
   return id;
 }
 

@@ -13,8 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { createSmtpMailer } from '../mail/mailer.js';
-import type { BenchClient } from './support/client.js';
-import { createBuyers, startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { driveToMarketEngagement, leadAndPartner, must, until, waitForStage } from './support/statement-journey.js';
 
 const supplierCount = Number(process.env.BENCH_SUPPLIERS ?? 10_000);
 const nonMatching = Math.ceil(supplierCount / 10);
@@ -22,21 +22,6 @@ const nonMatching = Math.ceil(supplierCount / 10);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const int = (n: number) => n.toLocaleString('en-US');
-
-async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 600_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function must<T extends { status: number; body: unknown }>(what: string, res: T): T {
-  if (res.status >= 300) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res;
-}
 
 async function createSuppliers(env: BenchEnvironment, count: number, cpvPrefix: string, label: string): Promise<string[]> {
   const emails: string[] = [];
@@ -67,46 +52,20 @@ async function main() {
   const env = await startBenchEnvironment((line) => out(line));
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
-    const [lead] = await createBuyers(env, 1, { prefix: 'Lead', countries: ['FI'] });
-    const [other] = await createBuyers(env, 1, { prefix: 'Other', countries: ['SE'] });
-    const year = new Date().getUTCFullYear();
-    const live = (c: BenchClient, id: string) => c.get(`/api/statements/${id}/live`);
-    const stage = (id: string, s: string) => until(`stage ${s}`, () => live(lead!.api, id), (r) => r.body.stage === s);
+    const [lead, other] = await leadAndPartner(env);
 
     out('driving one statement to approval');
-    const id = must(
-      'create',
-      await lead!.api.post('/api/statements', {
-        title: 'Benchmark: zero-emission construction machinery',
-        description: 'Electric excavators for city construction sites.',
-        cpvCodes: ['43260000-3'],
-        schedule: { needsAssessment: 'P30D', confirmation: 'P14D', marketEngagement: 'P30D', approval: 'P14D', reminderOffsets: [], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
-        criticalMass: { minBuyers: 2, minCountries: 2 },
-      }),
-    ).body.id as string;
-    must('invite', await lead!.api.post(`/api/statements/${id}/invitations`, { organisationIds: [other!.orgId] }));
-    must('accept', await other!.api.post(`/api/statements/${id}/invitation/accept`));
-    must('open', await lead!.api.post(`/api/statements/${id}/needs-assessment/open`));
-    const versions: string[] = [];
-    for (const b of [lead!, other!]) {
-      const line = { cpvCode: '43260000-3', description: 'Electric excavator', quantity: '4', unit: 'H87', unitPrice: '450000', currency: 'EUR', delivery: { year: year + 1 } };
-      must('draft', await b.api.put(`/api/statements/${id}/needs/draft`, { lines: [line], answers: {} }));
-      versions.push(must('submit', await b.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string);
-    }
-    must('close', await lead!.api.post(`/api/statements/${id}/close-stage`));
-    must('confirm', await lead!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[0] }));
-    must('confirm', await other!.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[1] }));
-    await stage(id, 'market_engagement');
+    const id = await driveToMarketEngagement(lead, other, 'Benchmark: zero-emission construction machinery');
 
     let t = performance.now();
     const matching = new Set(await createSuppliers(env, supplierCount, '43', 'Matching'));
     const others = new Set(await createSuppliers(env, nonMatching, '45', 'Other'));
     out(`  ${int(supplierCount + nonMatching)} suppliers with subscriptions written in ${secs(performance.now() - t)} (direct inserts, not counted)`);
 
-    must('close consultation', await lead!.api.post(`/api/statements/${id}/close-stage`));
-    await stage(id, 'approval');
-    const version = (await lead!.api.get(`/api/statements/${id}/text`)).body.version as number;
-    must('approve', await lead!.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
+    must('close consultation', await lead.api.post(`/api/statements/${id}/close-stage`));
+    await waitForStage(lead, id, 'approval');
+    const version = (await lead.api.get(`/api/statements/${id}/text`)).body.version as number;
+    must('approve', await lead.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
 
     out();
     out('publication');
@@ -114,8 +73,8 @@ async function main() {
     const before = env.delivered.length;
     const notices = () => env.delivered.slice(before).filter((m) => subject.test(m.subject));
     t = performance.now();
-    must('last approval', await other!.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
-    await stage(id, 'published');
+    must('last approval', await other.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
+    await waitForStage(lead, id, 'published');
     const publishedMs = performance.now() - t;
     await until('every notice', () => notices().length, (n) => n >= supplierCount);
     const fanoutMs = performance.now() - t;
