@@ -50,15 +50,11 @@ const layerOf = (path) => {
 };
 /**
  * Edges that still break the direction, each allowed by name until the work that removes it
- * lands. This list only shrinks. (Public documents: the API renders on a miss with the worker's
- * renderer, and the renderer validates with the API's view schemas; both move below services/
- * with the public reads work and issue 15 point 4, one contract per shape.)
+ * lands. This list only shrinks, and is empty: the last three (the public documents' renderer and
+ * the view schemas it validated with) went with issue 15 point 4, one contract per shape — the
+ * renderer is `db/public-document-renderer.ts`, the public response schemas `domain/public-contracts.ts`.
  */
-const layerExceptions = [
-  { from: 'activities/public-documents.ts', to: 'services/views.ts' },
-  { from: 'services/publication/public-documents.ts', to: 'activities/public-documents.ts' },
-  { from: 'services/consultation/manage-consultation.ts', to: 'activities/public-documents.ts' },
-];
+const layerExceptions = [];
 const layersPlugin = createLayersPlugin({ root: import.meta.dirname, layers, layerOf, exceptions: layerExceptions });
 
 /** Query-builder calls and `sql` templates: SQL lives in db/ (tests and benchmarks aside). */

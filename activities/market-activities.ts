@@ -48,7 +48,7 @@ import { composeForEach, formatDateTime, statementLink } from '../mail/compose.j
 import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
-import { renderPublishedLists, renderStatementDocuments } from './public-documents.js';
+import { renderPublishedLists, renderStatementDocuments } from '../db/public-document-renderer.js';
 import { recordEventOnce, type RecordResult } from './record-event.js';
 import { resolveEventTexts } from '../db/free-texts.js';
 import type { WithTextRefs } from '../domain/events.js';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Tx } from '../db/database.js';
 import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
-import { renderConsultationList, renderStatementDocuments } from './public-documents.js';
+import { renderConsultationList, renderStatementDocuments } from '../db/public-document-renderer.js';
 import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import type { OutgoingMessage } from '../db/outbox.js';

@@ -3,7 +3,7 @@ import http, { type Server } from 'node:http';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPublishedLists } from '../activities/public-documents.js';
+import { renderPublishedLists } from '../db/public-document-renderer.js';
 import { createApp } from '../api/app.js';
 import { insertPublication } from '../db/publication.js';
 import type { Mailer } from '../mail/mailer.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderStatementDocuments } from '../activities/public-documents.js';
+import { renderStatementDocuments } from '../db/public-document-renderer.js';
 import { listPublicDocumentsOf } from '../db/public-documents.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
 import { PublicDocuments } from '../services/publication/public-documents.js';

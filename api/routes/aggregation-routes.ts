@@ -8,7 +8,8 @@ import { retryAggregation } from '../../services/aggregation/retry-aggregation.j
 import type { ServiceContext } from '../../services/context.js';
 import { listExchangeRateTables } from '../../services/exchange-rates/list-exchange-rate-tables.js';
 import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchange-rate-table.js';
-import { aggregateViewSchema, figureConsentViewSchema, liveStateSchema, statementViewSchema } from '../../services/views.js';
+import { aggregateViewSchema, figureConsentViewSchema } from '../../services/aggregation/aggregation-contracts.js';
+import { liveStateSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';

@@ -12,10 +12,10 @@ import { respondToAgreement } from '../../services/agreement/respond-to-agreemen
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
 import { startAgreement } from '../../services/agreement/start-agreement.js';
 import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-agreement.js';
-import { agreementVersionViewSchema, agreementViewSchema } from '../../services/agreement/agreement-views.js';
+import { agreementVersionViewSchema, agreementViewSchema } from '../../services/agreement/agreement-contracts.js';
 import type { ServiceContext } from '../../services/context.js';
 import { durationSchema } from '../../domain/statement.js';
-import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views.js';
+import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { exportAgreementAudit } from '../../services/audit/export-agreement-audit.js';
 import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import type { ApiRoutes } from '../route.js';

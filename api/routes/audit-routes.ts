@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-views.js';
+import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { getPlatformAudit } from '../../services/audit/get-platform-audit.js';
 import { listAuditAlertsFor } from '../../services/audit/list-audit-alerts.js';
 import type { ServiceContext } from '../../services/context.js';

@@ -15,17 +15,8 @@ import {
 import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
 import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
 import type { ServiceContext } from '../../services/context.js';
-import {
-  consultationResponseViewSchema,
-  marketSummaryViewSchema,
-  nameConsentViewSchema,
-  openConsultationSummarySchema,
-  publicConsultationSchema,
-  questionAnsweredSchema,
-  rfiViewSchema,
-  supplierContactViewSchema,
-  supplierQuestionViewSchema,
-} from '../../services/views.js';
+import { consultationResponseViewSchema, marketSummaryViewSchema, nameConsentViewSchema, publicConsultationSchema, questionAnsweredSchema, rfiViewSchema, supplierContactViewSchema, supplierQuestionViewSchema } from '../../services/consultation/consultation-contracts.js';
+import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 

@@ -9,7 +9,7 @@ import { getDashboard } from '../../services/dashboard/get-dashboard.js';
 import { getPilot } from '../../services/dashboard/get-pilot.js';
 import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
 import { setGrouping } from '../../services/dashboard/set-grouping.js';
-import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/views.js';
+import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/dashboard-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';

@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import { anyCountrySchema, buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
 import type { ServiceContext } from '../../services/context.js';
 import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
-import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/views.js';
+import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/organisations/organisation-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';

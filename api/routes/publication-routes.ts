@@ -4,16 +4,8 @@ import { publicDocumentsOf } from '../../services/publication/public-documents.j
 import { atomContentType, jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
 import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
-import {
-  approvalRecordedSchema,
-  publishedStatementSchema,
-  publishedStatementSummarySchema,
-  publishingSchema,
-  signatoriesViewSchema,
-  signatoryRequestViewSchema,
-  statementTextViewSchema,
-  textRevisedSchema,
-} from '../../services/views.js';
+import { approvalRecordedSchema, publishingSchema, signatoriesViewSchema, signatoryRequestViewSchema, statementTextViewSchema, textRevisedSchema } from '../../services/publication/publication-contracts.js';
+import { publishedStatementSchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';

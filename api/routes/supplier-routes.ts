@@ -7,7 +7,7 @@ import { registerSupplier } from '../../services/suppliers/register-supplier.js'
 import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
-import { openConsultationSummarySchema, publishedStatementSummarySchema } from '../../services/views.js';
+import { openConsultationSummarySchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
 import { ensureBrowserNonce } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';

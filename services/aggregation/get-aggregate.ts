@@ -10,7 +10,7 @@ import type { ThresholdCheck } from '../../domain/thresholds.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import type { AggregateView } from '../views.js';
+import type { AggregateView } from './aggregation-contracts.js';
 
 /** The statement's latest snapshot of stored rows, as one viewer may see it. */
 export async function loadLatestSnapshot(ctx: ServiceContext, statementId: string) {

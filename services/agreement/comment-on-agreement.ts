@@ -5,7 +5,7 @@ import { agreementChain } from '../../domain/agreement-events.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { AgreementVersionView } from './agreement-views.js';
+import type { AgreementVersionView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { getAgreementVersion } from './get-agreement-version.js';
 

@@ -1,7 +1,7 @@
 import { readAuditPage } from '../../db/audit.js';
 import { agreementChain } from '../../domain/agreement-events.js';
 import { auditDataFor, type Principal } from '../../domain/authorization.js';
-import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-views.js';
+import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-contracts.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 

@@ -2,9 +2,9 @@ import { findAgreement, findAgreementVersion, listAgreementComments, listAgreeme
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 import type { AgreementVersionContent } from '../../platform/agreement-document.js';
-import type { AgreementVersionView } from './agreement-views.js';
+import type { AgreementVersionView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { signatureView, versionSummary } from './get-agreement.js';
 

@@ -6,9 +6,9 @@ import { decideAgreement } from '../../domain/agreement-authorization.js';
 import { canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 import { legalBasisOf } from '../../platform/agreement-document.js';
-import type { AgreementView } from './agreement-views.js';
+import type { AgreementView } from './agreement-contracts.js';
 import { agreementFactsFor, authorizeAgreement } from './authorize-agreement.js';
 
 type SignatureRow = Awaited<ReturnType<typeof listAgreementSignatures>>[number];

@@ -6,7 +6,7 @@ import { inviteToAgreementUpdate } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import { updateAgreementProcess } from './agreement-process.js';
-import type { AgreementView } from './agreement-views.js';
+import type { AgreementView } from './agreement-contracts.js';
 import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 

@@ -18,7 +18,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import { updateAgreementProcess } from './agreement-process.js';
-import type { AgreementView } from './agreement-views.js';
+import type { AgreementView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 import { text } from '../../rules/text-policy.js';

@@ -17,7 +17,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import { scopedUpdateId } from '../statements/idempotency.js';
 import { sealedArg } from '../statements/seal.js';
-import type { AgreementView } from './agreement-views.js';
+import type { AgreementView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 

@@ -2,7 +2,7 @@ import { PLATFORM_CHAIN, readAuditPage } from '../../db/audit.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { toAuditLogView, type AuditLogView, type AuditPageQuery } from './audit-views.js';
+import { toAuditLogView, type AuditLogView, type AuditPageQuery } from './audit-contracts.js';
 
 /** One page of the platform chain (organisations, users, suppliers, exchange rates, access changes), verified in the same snapshot; administrators only. */
 export async function getPlatformAudit(ctx: ServiceContext, principal: Principal, query: AuditPageQuery): Promise<AuditLogView> {

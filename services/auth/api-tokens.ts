@@ -2,7 +2,7 @@ import { apiTokenScopes, insertApiToken, listApiTokens, newSecret, revokeApiToke
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 
 /** The longest an API token may live. */
 export const MAX_API_TOKEN_DAYS = 365;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findOrganisation, findUser } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { organisationViewSchema, toOrganisationView, userViewSchema } from '../views.js';
+import { organisationViewSchema, toOrganisationView, userViewSchema } from '../organisations/organisation-contracts.js';
 
 export const meSchema = z.object({ user: userViewSchema, organisation: organisationViewSchema }).meta({ id: 'Me' });
 

@@ -4,7 +4,7 @@ import { listLiveSessions, revokeAllSessions, revokeSessionById } from '../../db
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 import { authSettings } from './settings.js';
 
 function requireSession(principal: Principal): void {

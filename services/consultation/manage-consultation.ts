@@ -3,7 +3,7 @@ import { findConsultation, findNameConsent, latestMarketSummary, listResponses, 
 import type { Principal } from '../../domain/authorization.js';
 import type { RfiQuestion } from '../../domain/consultation.js';
 import { DomainError } from '../../domain/errors.js';
-import { renderStatementDocuments } from '../../activities/public-documents.js';
+import { renderStatementDocuments } from '../../db/public-document-renderer.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';

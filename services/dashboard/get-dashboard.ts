@@ -4,7 +4,7 @@ import { daysInStage } from '../../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
-import type { DashboardView, PilotView } from './views.js';
+import type { DashboardView, PilotView } from './dashboard-contracts.js';
 
 export type DashboardFilter = Omit<PilotFilter, 'statementId'>;
 

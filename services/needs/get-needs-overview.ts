@@ -3,7 +3,7 @@ import { findStatement } from '../../db/statements.js';
 import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 
 /** Who has done what, against which deadline: statuses and dates, never the content; a reason and a version's id are the lead's to read. */
 export async function getNeedsOverview(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {

@@ -1,7 +1,7 @@
 import { findNeedsDraft, listNeedVersions } from '../../db/needs.js';
 import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 import { authorizeNeedsRead } from './needs-access.js';
 
 /** One buyer's needs: its draft and every version it submitted (its own users and the lead only). */

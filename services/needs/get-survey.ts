@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Question } from '../../domain/survey.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 
 export async function getSurvey(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta, version?: number) {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);

@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/errors.js';
 import { operationOpen, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { iso } from '../views.js';
+import { iso } from '../iso.js';
 import { validateNeeds } from '../../db/validate-needs.js';
 
 /**

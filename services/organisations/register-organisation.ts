@@ -3,7 +3,7 @@ import { findOrganisation, findUserByEmail, insertOrganisation, insertUser } fro
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { toOrganisationView, type OrganisationView } from '../views.js';
+import { toOrganisationView, type OrganisationView } from './organisation-contracts.js';
 
 export interface NewOrganisationInput {
   kind: 'buyer' | 'supplier' | 'commission';

@@ -1,4 +1,4 @@
-import { etagOf, publicListSize, renderOnMiss, type RenderDeps } from '../../activities/public-documents.js';
+import { etagOf, publicListSize, renderOnMiss, type RenderDeps } from '../../db/public-document-renderer.js';
 import type { Db } from '../../db/database.js';
 import {
   findPublicDocument,

@@ -2,7 +2,7 @@ import { latestPublications } from '../../db/publication.js';
 import type { ServiceContext } from '../context.js';
 
 // The public page, OCDS package, list and Atom feed are rendered at publication
-// (activities/public-documents.ts) and served as stored (./public-documents.ts).
+// (db/public-document-renderer.ts) and served as stored (./public-documents.ts).
 
 /** The latest version of each published statement, newest first (a supplier's start page). */
 export async function listPublishedStatements(ctx: ServiceContext, limit: number) {

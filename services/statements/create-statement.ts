@@ -12,7 +12,7 @@ import {
   type StatementWorkflowInput,
 } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from '../views.js';
+import type { StatementView } from './statement-contracts.js';
 import { actorOf } from './authorize-statement.js';
 import { idempotencyKeyReused } from './idempotency.js';
 import { sealedArg } from './seal.js';

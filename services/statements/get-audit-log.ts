@@ -1,6 +1,6 @@
 import { readAuditPage } from '../../db/audit.js';
 import { auditDataFor, type Principal } from '../../domain/authorization.js';
-import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-views.js';
+import { toAuditLogView, type AuditLogView, type AuditPageQuery } from '../audit/audit-contracts.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from './authorize-statement.js';
 

@@ -2,7 +2,7 @@ import { resolveFreeText } from '../../db/free-texts.js';
 import { decide, type Principal } from '../../domain/authorization.js';
 import { liveStateQuery } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { LiveStateView } from '../views.js';
+import type { LiveStateView } from './statement-contracts.js';
 import { authorizeStatement } from './authorize-statement.js';
 import { readStatementProcess } from './read-statement-process.js';
 import { rosterFor } from './roster.js';

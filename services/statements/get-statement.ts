@@ -5,7 +5,8 @@ import { DomainError } from '../../domain/errors.js';
 import type { Stage } from '../../rules/stages.js';
 import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { iso, type StatementView } from '../views.js';
+import { iso } from '../iso.js';
+import type { StatementView } from './statement-contracts.js';
 import { authorizeStatement } from './authorize-statement.js';
 import { rosterFor, type Roster } from './roster.js';
 

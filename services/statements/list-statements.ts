@@ -2,7 +2,8 @@ import { listStatementsVisibleTo } from '../../db/statements.js';
 import { isCommission, type Principal } from '../../domain/authorization.js';
 import type { Stage } from '../../rules/stages.js';
 import type { ServiceContext } from '../context.js';
-import { iso, type StatementSummary } from '../views.js';
+import { iso } from '../iso.js';
+import type { StatementSummary } from './statement-contracts.js';
 
 export async function listStatements(
   ctx: ServiceContext,

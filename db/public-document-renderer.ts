@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z, type ZodType } from 'zod';
 import { canonicalJson } from '../platform/canonical-json.js';
-import { namedOrgIds } from '../db/consultation.js';
-import type { Db, DbOrTx, Tx } from '../db/database.js';
-import { publicationFigures } from '../db/disclosure.js';
+import { namedOrgIds } from './consultation.js';
+import type { Db, DbOrTx, Tx } from './database.js';
+import { publicationFigures } from './disclosure.js';
 import {
   consultationsInMarketEngagement,
   lockPublicLists,
@@ -11,16 +11,16 @@ import {
   storePublicDocument,
   storePublicList,
   type PublicDocumentKind,
-} from '../db/public-documents.js';
-import { findStatementText, latestPublications, listPublicationsOf, listSignatories } from '../db/publication.js';
-import { findStatement } from '../db/statements.js';
+} from './public-documents.js';
+import { findStatementText, latestPublications, listPublicationsOf, listSignatories } from './publication.js';
+import { findStatement } from './statements.js';
 import { publicDemand } from '../domain/consultation.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { toReleasePackage, type OcdsRelease } from '../domain/ocds.js';
 import { xmlText } from '../rules/text-hygiene.js';
 // The response schemas the public routes document: a stored document is checked with them when
 // it is written, since it is then served as stored rather than parsed on every request.
-import { openConsultationSummarySchema, publishedStatementSchema, publishedStatementSummarySchema } from '../services/views.js';
+import { openConsultationSummarySchema, publishedStatementSchema, publishedStatementSummarySchema } from '../domain/public-contracts.js';
 
 /**
  * The public documents, rendered when they change (a publication, a change of naming consent, a

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
+
+/** Response shapes of the aggregation use cases: the services build them, the API documents them from these same schemas. */
+const ruleOutcome = <T extends z.ZodType>(t: T) => ({
+  field: z.string(),
+  required: t,
+  actual: t.nullable(),
+  met: z.boolean().nullable().meta({ description: 'Null when the figure the rule is decided on is withheld' }),
+  gap: t.nullable(),
+  withheld: z.boolean(),
+});
+const thresholdPeriodSchema = z.object({
+  validFrom: z.string(),
+  validTo: z.string(),
+  legalBasis: z.array(z.string()).readonly(),
+  provisional: z.boolean(),
+  note: z.string().optional(),
+});
+
+export const aggregateViewSchema = z
+  .object({
+    snapshotId: z.uuid(),
+    snapshotHash: z.string().meta({ description: 'SHA-256 of the snapshot: aggregate, verdicts and rates' }),
+    round: z.int(),
+    computedAt: z.string(),
+    aggregate: aggregateFiguresSchema,
+    criticalMass: z.object({
+      met: z.boolean(),
+      results: z.array(
+        z.union([
+          z.object({ rule: z.literal('minBuyers'), ...ruleOutcome(z.number()) }),
+          z.object({ rule: z.literal('minCountries'), ...ruleOutcome(z.number()) }),
+          z.object({ rule: z.literal('minTotalValueEur'), ...ruleOutcome(decimal) }),
+          z.object({ rule: z.literal('minQuantityPerCpv'), cpvCode: z.string(), unit: z.string(), ...ruleOutcome(decimal) }),
+        ]),
+      ),
+    }),
+    thresholds: z.object({
+      expectedProcurementStart: z.string(),
+      period: thresholdPeriodSchema,
+      estimatedValueEur: decimal.nullable(),
+      natures: z.array(
+        z.object({
+          nature: z.enum(['works', 'supplies', 'services', 'social-services']),
+          estimatedValueEur: decimal.nullable(),
+          thresholdEur: decimal,
+          position: z.enum(['at-or-above', 'below']).nullable(),
+          differenceEur: decimal.nullable(),
+          withheld: z.boolean(),
+          period: thresholdPeriodSchema,
+          provisional: z.boolean(),
+          setBy: z.object({ orgId: z.string(), name: z.string(), buyerLegalType: z.string(), authorityCategory: z.enum(['central', 'sub-central', 'utilities']) }),
+        }),
+      ),
+      atOrAboveAny: z.boolean().nullable(),
+    }),
+    crossBorder: z.object({
+      kind: z.enum(['single-buyer', 'occasional', 'cross-border']),
+      legalBasis: z.string().nullable(),
+      needsAgreement: z.boolean(),
+      countries: z.array(z.string()),
+      eeaCountries: z.array(z.string()),
+      otherCountries: z.array(z.string()),
+    }),
+  })
+  .meta({ id: 'Aggregate' });
+export type AggregateView = z.infer<typeof aggregateViewSchema>;
+
+export const figureConsentViewSchema = z
+  .object({
+    organisationId: z.uuid(),
+    showFigures: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then its figures are protected like everyone’s)' }),
+  })
+  .meta({ id: 'FigureConsent' });

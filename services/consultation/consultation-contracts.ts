@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { publicDemandSchema } from '../../domain/public-contracts.js';
+import { stages } from '../../rules/stages.js';
+
+/**
+ * Response shapes of the market consultation: the public page, and the lead's and the suppliers'
+ * side of it. The services build them, the API documents them from these same schemas. The list
+ * of open consultations is a public document (`domain/public-contracts.ts`).
+ */
+export const publicConsultationSchema = z
+  .object({
+    statementId: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    cpvCodes: z.array(z.string()),
+    stage: z.enum(stages),
+    open: z.boolean(),
+    deadline: z.string().nullable(),
+    demand: z.union([publicDemandSchema, z.null()]).meta({ description: 'Null before the first aggregate' }),
+    requestForInformation: z.array(z.object({ id: z.string(), text: z.string() })),
+    answers: z.array(z.object({ number: z.int(), question: z.string(), answer: z.string(), answeredAt: z.string() })),
+  })
+  .meta({ id: 'PublicConsultation' });
+
+// The lead's side of the market consultation, and the suppliers'.
+
+export const rfiViewSchema = z
+  .object({ version: z.int().meta({ description: '0 before the lead sets any question' }), questions: z.array(z.object({ id: z.string(), text: z.string() })) })
+  .meta({ id: 'RequestForInformationView' });
+
+export const nameConsentViewSchema = z
+  .object({ organisationId: z.uuid(), named: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then not named)' }) })
+  .meta({ id: 'NameConsent' });
+
+export const consultationResponseViewSchema = z
+  .object({
+    supplier: z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), sme: z.boolean() }),
+    answers: z.record(z.string(), z.string()),
+    revision: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ConsultationResponse' });
+
+export const supplierQuestionViewSchema = z
+  .object({
+    number: z.int(),
+    question: z.string(),
+    askedAt: z.string(),
+    askedBy: z.object({ organisationId: z.uuid(), name: z.string() }),
+    answer: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+  })
+  .meta({ id: 'SupplierQuestionView' });
+
+export const questionAnsweredSchema = z
+  .object({ number: z.int(), question: z.string(), answer: z.string(), published: z.boolean() })
+  .meta({ id: 'QuestionAnswered' });
+
+export const supplierContactViewSchema = z
+  .object({
+    id: z.int(),
+    kind: z.string(),
+    supplier: z.object({ organisationId: z.uuid(), name: z.string() }).nullable(),
+    userId: z.uuid().nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    at: z.string(),
+  })
+  .meta({ id: 'SupplierContact' });
+
+export const marketSummaryViewSchema = z
+  .object({
+    summaryId: z.string(),
+    summaryHash: z.string(),
+    computedAt: z.string(),
+    summary: z.object({
+      responses: z.int(),
+      smeResponses: z.int(),
+      smeShare: z.string().meta({ description: 'Decimal fraction with 4 places' }),
+      countries: z.array(z.object({ country: z.string(), responses: z.int() })),
+      answersPerQuestion: z.array(z.object({ questionId: z.string(), text: z.string(), answers: z.int() })),
+      questionsAsked: z.int(),
+      questionsAnswered: z.int(),
+    }),
+  })
+  .meta({ id: 'MarketSummary' });

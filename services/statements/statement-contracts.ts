@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { criticalMassSchema, scheduleSchema } from '../../domain/statement.js';
+import { participantStatuses, stages } from '../../rules/stages.js';
+
+/** Response shapes of the statement use cases: the services build them, the API documents them from these same schemas. */
+export const participantViewSchema = z
+  .object({
+    organisationId: z.uuid(),
+    name: z.string(),
+    country: z.string(),
+    buyerLegalType: z.string().nullable(),
+    status: z.enum(participantStatuses),
+    statusReason: z.string().nullable().meta({ description: 'Why it declined, withdrew or dropped out: for the lead buyer and the organisation itself (null for anyone else)' }),
+    invitedAt: z.string(),
+    respondedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Participant' });
+export type ParticipantView = z.infer<typeof participantViewSchema>;
+
+export const statementViewSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    cpvCodes: z.array(z.string()),
+    schedule: scheduleSchema,
+    criticalMass: criticalMassSchema,
+    stage: z.enum(stages),
+    stageEnteredAt: z.string(),
+    stageDeadline: z.string().nullable(),
+    detailsVersion: z.int(),
+    detailsHash: z.string(),
+    lead: z.object({ id: z.uuid(), name: z.string(), country: z.string() }),
+    participants: z.array(participantViewSchema).meta({
+      description:
+        'Statuses, never content. The lead buyer and, before publication, whoever may see the statement read every participant; after publication Commission staff and administrators do, and anyone else reads the signatories that agreed to be named (and its own organisation)',
+    }),
+    cancelReason: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Statement' });
+export type StatementView = z.infer<typeof statementViewSchema>;
+
+export const statementSummarySchema = statementViewSchema
+  .pick({ id: true, title: true, cpvCodes: true, stage: true, stageDeadline: true, createdAt: true })
+  .extend({ leadOrganisationId: z.uuid() })
+  .meta({ id: 'StatementSummary' });
+export type StatementSummary = z.infer<typeof statementSummarySchema>;
+
+export const liveStateSchema = z
+  .object({
+    statementId: z.uuid(),
+    leadOrgId: z.uuid(),
+    stage: z.enum(stages),
+    stageEnteredAt: z.string(),
+    deadline: z.string().nullable(),
+    detailsVersion: z.int(),
+    detailsHash: z.string(),
+    participants: z
+      .array(
+        z.object({
+          orgId: z.uuid(),
+          status: z.enum(participantStatuses),
+          version: z.int().nullable().optional(),
+          versionId: z.uuid().nullable().optional(),
+          contentHash: z.string().nullable().optional(),
+        }),
+      )
+      .meta({
+        description:
+          'The participants the roster rules show the viewer; `version`, `versionId` and `contentHash` (its latest needs version) only for the lead buyer and for the viewer’s own organisation',
+      }),
+    surveyVersion: z.int().meta({ description: 'The survey version the needs are answered against' }),
+    round: z.int().meta({ description: 'How many times the needs assessment has been opened' }),
+    aggregate: z
+      .object({ snapshotId: z.uuid(), snapshotHash: z.string(), criticalMassMet: z.boolean(), failedRules: z.array(z.string()) })
+      .nullable()
+      .meta({ description: 'The latest aggregate’s verdict, once aggregated; null for a viewer that may not read the aggregate' }),
+    aggregationBlocked: z
+      .object({ message: z.string(), problems: z.array(z.object({ field: z.string(), rule: z.string() })) })
+      .nullable()
+      .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried; null for a viewer that may not read the aggregate' }),
+    cancelReason: z.string().nullable(),
+    processFailure: z
+      .object({
+        step: z.string().meta({ description: 'What the workflow was doing on its own, e.g. `needs_assessment: stage_changed`' }),
+        type: z.string().meta({ description: '`invalid_data` (a record the database cannot store), `constraint_violation`, or an error code' }),
+        message: z.string(),
+        problems: z.array(z.object({ field: z.string(), rule: z.string() })),
+        at: z.string(),
+        actions: z
+          .array(z.enum(['closeStage', 'extendDeadline', 'retryAggregation', 'cancel']))
+          .meta({ description: 'What the lead can do once the cause is fixed: close the stage (the step runs again now), extend the deadline (it runs again then), or cancel' }),
+      })
+      .nullable()
+      .meta({ description: 'A step the process took on its own that failed for good and waits for the lead; null while all is well, and for viewers other than the lead and administrators' }),
+  })
+  .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
+export type LiveStateView = z.infer<typeof liveStateSchema>;
