@@ -8,26 +8,19 @@ import { retryAggregation } from '../../services/aggregation/retry-aggregation.j
 import type { ServiceContext } from '../../services/context.js';
 import { listExchangeRateTables } from '../../services/exchange-rates/list-exchange-rate-tables.js';
 import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchange-rate-table.js';
-import { aggregateViewSchema, figureConsentViewSchema } from '../../services/aggregation/aggregation-contracts.js';
+import {
+  aggregateViewSchema,
+  figureConsentRequestSchema,
+  figureConsentViewSchema,
+  shortfallDecisionSchema,
+} from '../../services/aggregation/aggregation-contracts.js';
 import { liveStateSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Aggregation'];
 
 
-export const shortfallDecisionSchema = z
-  .discriminatedUnion(
-    'decision',
-    [
-      z.object({ decision: z.literal('extend'), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
-      z.object({ decision: z.literal('proceed'), justification: text('paragraph', { min: 1, max: 4000 }) }),
-      z.object({ decision: z.literal('abandon'), reason: text('paragraph', { min: 1, max: 2000 }) }),
-    ],
-    { error: 'must be one of extend, proceed, abandon' },
-  )
-  .meta({ id: 'ShortfallDecision' });
 
 export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -48,7 +41,7 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ agree: z.boolean({ error: 'must be true or false' }) }),
+    body: figureConsentRequestSchema,
     responses: { 200: { description: 'Recorded; the figures shown follow at once', schema: figureConsentViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToShowFigures(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
   });

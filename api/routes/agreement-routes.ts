@@ -12,19 +12,26 @@ import { respondToAgreement } from '../../services/agreement/respond-to-agreemen
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
 import { startAgreement } from '../../services/agreement/start-agreement.js';
 import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-agreement.js';
-import { agreementVersionViewSchema, agreementViewSchema } from '../../services/agreement/agreement-contracts.js';
+import {
+  agreementVersionViewSchema,
+  agreementViewSchema,
+  cancelAgreementRequestSchema,
+  commentOnAgreementRequestSchema,
+  extendSignatureDeadlineRequestSchema,
+  respondToAgreementRequestSchema,
+  signAgreementRequestSchema,
+  startAgreementRequestSchema,
+  withdrawFromAgreementRequestSchema,
+} from '../../services/agreement/agreement-contracts.js';
 import type { ServiceContext } from '../../services/context.js';
-import { durationSchema } from '../../domain/statement.js';
 import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { exportAgreementAudit } from '../../services/audit/export-agreement-audit.js';
 import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Agreement'];
 const base = '/api/statements/:statementId/agreement';
-const dateTime = z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' });
 const versionParams = statementParams.extend({ version: z.coerce.number().int('must be a version number').min(1, 'must be a version number') });
 const ok = (description: string) => ({ 200: { description, schema: agreementViewSchema } });
 
@@ -39,10 +46,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({
-      signatureDeadline: dateTime.optional().meta({ description: 'Otherwise now + the statement schedule’s `signature` duration' }),
-      reminderOffsets: z.array(durationSchema).max(5, 'must list at most 5 reminders').optional(),
-    }),
+    body: startAgreementRequestSchema,
     responses: { 201: { description: 'Started', schema: agreementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 201,
@@ -81,7 +85,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       tags,
       access: 'user',
       params: statementParams,
-      body: z.object({ reason: text('paragraph', { max: 2000 }).optional() }),
+      body: respondToAgreementRequestSchema,
       responses: ok('The agreement'),
       handler: async ({ principal, params, body, req }) => ({
         status: 200,
@@ -128,7 +132,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: versionParams,
-    body: z.object({ clause: text('line', { max: 100 }).optional(), text: text('paragraph', { min: 1, max: 5000 }) }),
+    body: commentOnAgreementRequestSchema,
     responses: { 201: { description: 'The version with its comments', schema: agreementVersionViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 201,
@@ -168,10 +172,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({
-      versionId: z.uuid({ message: 'must be the id of a version' }),
-      versionHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 content hash of the version (64 hex digits)'),
-    }),
+    body: signAgreementRequestSchema,
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await signAgreement(ctx, principal, params.statementId, body, requestMeta(req)) }),
   });
@@ -183,7 +184,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
+    body: withdrawFromAgreementRequestSchema,
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -198,7 +199,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ deadline: dateTime }),
+    body: extendSignatureDeadlineRequestSchema,
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -213,7 +214,7 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text('paragraph', { min: 1, max: 2000 }) }),
+    body: cancelAgreementRequestSchema,
     responses: ok('The agreement'),
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await cancelAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)) }),
   });

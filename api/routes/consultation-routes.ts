@@ -15,13 +15,24 @@ import {
 import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
 import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
 import type { ServiceContext } from '../../services/context.js';
-import { consultationResponseViewSchema, marketSummaryViewSchema, nameConsentViewSchema, publicConsultationSchema, questionAnsweredSchema, rfiViewSchema, supplierContactViewSchema, supplierQuestionViewSchema } from '../../services/consultation/consultation-contracts.js';
+import {
+  consultationResponseViewSchema,
+  marketSummaryViewSchema,
+  nameConsentRequestSchema,
+  nameConsentViewSchema,
+  publicConsultationSchema,
+  questionAnsweredSchema,
+  questionAskedSchema,
+  rfiViewSchema,
+  supplierContactViewSchema,
+  supplierQuestionViewSchema,
+  supplierResponseViewSchema,
+} from '../../services/consultation/consultation-contracts.js';
 import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Market consultation'];
-const responseViewSchema = z.object({ answers: z.record(z.string(), z.string()), revision: z.int(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: 'SupplierResponseView' });
 const questionNumberParams = statementParams.extend({ number: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more') });
 
 export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
@@ -55,7 +66,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Your organisation’s response', schema: responseViewSchema } },
+    responses: { 200: { description: 'Your organisation’s response', schema: supplierResponseViewSchema } },
     handler: async ({ principal, params, req }) => ({ status: 200, body: await getOwnResponse(ctx, principal, params.statementId, requestMeta(req)) }),
   });
 
@@ -68,7 +79,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: supplierResponseSchema,
-    responses: { 200: { description: 'Saved', schema: responseViewSchema } },
+    responses: { 200: { description: 'Saved', schema: supplierResponseViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await saveResponse(ctx, principal, params.statementId, body.answers, requestMeta(req)) }),
   });
 
@@ -80,7 +91,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: supplierQuestionSchema,
-    responses: { 201: { description: 'Asked', schema: z.object({ number: z.int(), question: z.string(), answered: z.boolean() }) } },
+    responses: { 201: { description: 'Asked', schema: questionAskedSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 201, body: await askQuestion(ctx, principal, params.statementId, body.question, requestMeta(req)) }),
   });
 
@@ -125,7 +136,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ agree: z.boolean({ error: 'must be true or false' }) }),
+    body: nameConsentRequestSchema,
     responses: { 200: { description: 'Recorded', schema: nameConsentViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToNaming(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
   });

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
-import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import type { ServiceContext } from '../../services/context.js';
 import { confirmNeeds } from '../../services/needs/confirm-needs.js';
 import { defineSurvey } from '../../services/needs/define-survey.js';
@@ -12,11 +10,20 @@ import { submitNeeds } from '../../services/needs/submit-needs.js';
 import { withdrawNeeds } from '../../services/needs/withdraw-needs.js';
 import { closeStage } from '../../services/statements/close-stage.js';
 import { extendDeadline } from '../../services/statements/extend-deadline.js';
-import { draftSavedSchema, needsOverviewSchema, needsViewSchema, submittedSchema, surveyViewSchema } from '../../services/needs/needs-contracts.js';
-import { statementViewSchema } from '../../services/statements/statement-contracts.js';
+import {
+  confirmNeedsRequestSchema,
+  defineSurveyRequestSchema,
+  draftSavedSchema,
+  needsOverviewSchema,
+  needsViewSchema,
+  saveNeedsDraftRequestSchema,
+  submittedSchema,
+  surveyViewSchema,
+  withdrawNeedsRequestSchema,
+} from '../../services/needs/needs-contracts.js';
+import { extendDeadlineRequestSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Needs assessment'];
 
@@ -29,13 +36,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ questions: z.array(questionSchema).max(100, 'must have at most 100 questions') }).superRefine((b, c) => {
-      const seen = new Set<string>();
-      b.questions.forEach((q, i) => {
-        if (seen.has(q.id)) c.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: 'must be unique within the survey' });
-        seen.add(q.id);
-      });
-    }),
+    body: defineSurveyRequestSchema,
     responses: { 200: { description: 'The current survey version', schema: surveyViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -66,10 +67,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({
-      lines: z.array(needLineDraftSchema).max(maxNeedLines, `must have at most ${maxNeedLines} need lines`),
-      answers: draftAnswersSchema.default({}),
-    }),
+    body: saveNeedsDraftRequestSchema,
     responses: { 200: { description: 'Saved', schema: draftSavedSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -95,7 +93,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
+    body: withdrawNeedsRequestSchema,
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -110,7 +108,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ versionId: z.uuid({ message: 'must be the id of a submitted version' }) }),
+    body: confirmNeedsRequestSchema,
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -154,7 +152,7 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags: ['Statements'],
     access: 'user',
     params: statementParams,
-    body: z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }) }),
+    body: extendDeadlineRequestSchema,
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,

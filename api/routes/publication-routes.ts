@@ -4,23 +4,24 @@ import { publicDocumentsOf } from '../../services/publication/public-documents.j
 import { atomContentType, jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
 import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
-import { approvalRecordedSchema, publishingSchema, signatoriesViewSchema, signatoryRequestViewSchema, statementTextViewSchema, textRevisedSchema } from '../../services/publication/publication-contracts.js';
+import {
+  approvalDecisionSchema,
+  approvalRecordedSchema,
+  publishingSchema,
+  reviseStatementTextRequestSchema,
+  signatoriesViewSchema,
+  signatoryDecisionRequestSchema,
+  signatoryRequestViewSchema,
+  statementTextViewSchema,
+  textRevisedSchema,
+} from '../../services/publication/publication-contracts.js';
 import { publishedStatementSchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Approval and publication'];
 const json = z.record(z.string(), z.unknown());
 
-export const approvalDecisionSchema = z
-  .object({
-    version: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
-    decision: z.enum(['approve', 'request_changes'], { error: 'must be approve or request_changes' }),
-    comment: text('paragraph', { max: 4000 }).optional(),
-  })
-  .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
-  .meta({ id: 'ApprovalDecision' });
 
 export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -41,10 +42,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({
-      text: text('document', { min: 20, max: 50_000 }),
-      expectedVersion: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
-    }),
+    body: reviseStatementTextRequestSchema,
     responses: { 200: { description: 'The new version', schema: textRevisedSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await reviseStatementText(ctx, principal, params.statementId, body, requestMeta(req)) }),
   });
@@ -102,7 +100,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams.extend({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
-    body: z.object({ accept: z.boolean({ error: 'must be true or false' }) }),
+    body: signatoryDecisionRequestSchema,
     responses: { 200: { description: 'Decided', schema: signatoryRequestViewSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideSignatory(ctx, principal, params.statementId, params.organisationId, body.accept, requestMeta(req)) }),
   });

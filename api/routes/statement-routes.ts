@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stages } from '../../rules/stages.js';
-import { statementDetailsPatchSchema, statementDetailsSchema } from '../../domain/statement.js';
+import { statementDetailsSchema } from '../../domain/statement.js';
 import type { RequestMeta, ServiceContext } from '../../services/context.js';
 import { answerInvitation } from '../../services/statements/answer-invitation.js';
 import { cancelStatement } from '../../services/statements/cancel-statement.js';
@@ -12,7 +12,17 @@ import { getStatement } from '../../services/statements/get-statement.js';
 import { inviteBuyers } from '../../services/statements/invite-buyers.js';
 import { listStatements } from '../../services/statements/list-statements.js';
 import { openNeedsAssessment } from '../../services/statements/open-needs-assessment.js';
-import { liveStateSchema, statementSummarySchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
+import {
+  cancelStatementRequestSchema,
+  declineInvitationRequestSchema,
+  editStatementRequestSchema,
+  invitationsSentSchema,
+  inviteBuyersRequestSchema,
+  liveStateSchema,
+  openNeedsAssessmentRequestSchema,
+  statementSummarySchema,
+  statementViewSchema,
+} from '../../services/statements/statement-contracts.js';
 import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
@@ -94,7 +104,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.intersection(statementDetailsPatchSchema, z.object({ expectedVersion: z.int().min(1).optional() })),
+    body: editStatementRequestSchema,
     responses: { 200: { description: 'The edited statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -109,13 +119,11 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({
-      organisationIds: z.array(z.uuid({ message: 'must be an organisation id (UUID)' })).min(1, 'must name at least one organisation').max(5000),
-    }),
+    body: inviteBuyersRequestSchema,
     responses: {
       200: {
         description: 'Who was invited now and who had been invited before',
-        schema: z.object({ invited: z.array(z.uuid()), alreadyInvited: z.array(z.uuid()), statement: statementViewSchema }),
+        schema: invitationsSentSchema,
       },
     },
     handler: async ({ principal, params, body, req }) => ({
@@ -145,7 +153,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text('paragraph', { max: 2000 }).optional() }),
+    body: declineInvitationRequestSchema,
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -161,7 +169,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() }),
+    body: openNeedsAssessmentRequestSchema,
     responses: { 200: { description: 'The statement, now in needs assessment', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
@@ -176,7 +184,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    body: z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) }),
+    body: cancelStatementRequestSchema,
     responses: { 200: { description: 'The cancelled statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,

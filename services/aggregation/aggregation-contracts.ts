@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
+import { text } from '../../rules/text-policy.js';
 
 /** Response shapes of the aggregation use cases: the services build them, the API documents them from these same schemas. */
 const ruleOutcome = <T extends z.ZodType>(t: T) => ({
@@ -73,3 +74,18 @@ export const figureConsentViewSchema = z
     showFigures: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then its figures are protected like everyone’s)' }),
   })
   .meta({ id: 'FigureConsent' });
+
+// Request bodies of the aggregation routes.
+export const figureConsentRequestSchema = z.object({ agree: z.boolean({ error: 'must be true or false' }) });
+
+export const shortfallDecisionSchema = z
+  .discriminatedUnion(
+    'decision',
+    [
+      z.object({ decision: z.literal('extend'), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
+      z.object({ decision: z.literal('proceed'), justification: text('paragraph', { min: 1, max: 4000 }) }),
+      z.object({ decision: z.literal('abandon'), reason: text('paragraph', { min: 1, max: 2000 }) }),
+    ],
+    { error: 'must be one of extend, proceed, abandon' },
+  )
+  .meta({ id: 'ShortfallDecision' });

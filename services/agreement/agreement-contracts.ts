@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { agreementPartyStatuses, agreementStatuses } from '../../domain/agreement-process.js';
+import { text } from '../../rules/text-policy.js';
+import { durationSchema } from '../../domain/statement.js';
 
 /** Response shapes of the agreement routes, documented from these same schemas. */
 export const agreementSignatureViewSchema = z.object({
@@ -77,3 +79,26 @@ export const agreementVersionViewSchema = agreementVersionSummarySchema
   })
   .meta({ id: 'AgreementVersion' });
 export type AgreementVersionView = z.infer<typeof agreementVersionViewSchema>;
+
+// Request bodies of the agreement routes.
+const dateTime = z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' });
+
+export const startAgreementRequestSchema = z.object({
+  signatureDeadline: dateTime.optional().meta({ description: 'Otherwise now + the statement schedule’s `signature` duration' }),
+  reminderOffsets: z.array(durationSchema).max(5, 'must list at most 5 reminders').optional(),
+});
+
+export const respondToAgreementRequestSchema = z.object({ reason: text('paragraph', { max: 2000 }).optional() });
+
+export const commentOnAgreementRequestSchema = z.object({ clause: text('line', { max: 100 }).optional(), text: text('paragraph', { min: 1, max: 5000 }) });
+
+export const signAgreementRequestSchema = z.object({
+  versionId: z.uuid({ message: 'must be the id of a version' }),
+  versionHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 content hash of the version (64 hex digits)'),
+});
+
+export const withdrawFromAgreementRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+
+export const extendSignatureDeadlineRequestSchema = z.object({ deadline: dateTime });
+
+export const cancelAgreementRequestSchema = z.object({ reason: text('paragraph', { min: 1, max: 2000 }) });

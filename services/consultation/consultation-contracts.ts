@@ -84,3 +84,10 @@ export const marketSummaryViewSchema = z
     }),
   })
   .meta({ id: 'MarketSummary' });
+
+// Request bodies and answers of the consultation routes.
+export const nameConsentRequestSchema = z.object({ agree: z.boolean({ error: 'must be true or false' }) });
+
+export const questionAskedSchema = z.object({ number: z.int(), question: z.string(), answered: z.boolean() });
+
+export const supplierResponseViewSchema = z.object({ answers: z.record(z.string(), z.string()), revision: z.int(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: 'SupplierResponseView' });

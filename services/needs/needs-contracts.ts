@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { participantStatuses, stages } from '../../rules/stages.js';
+import { text } from '../../rules/text-policy.js';
+import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
+import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
 const fieldProblemSchema = z.object({ field: z.string(), rule: z.string() });
@@ -67,3 +70,21 @@ export const needsOverviewSchema = z
     ),
   })
   .meta({ id: 'NeedsOverview' });
+
+// Request bodies of the needs routes.
+export const defineSurveyRequestSchema = z.object({ questions: z.array(questionSchema).max(100, 'must have at most 100 questions') }).superRefine((b, c) => {
+  const seen = new Set<string>();
+  b.questions.forEach((q, i) => {
+    if (seen.has(q.id)) c.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: 'must be unique within the survey' });
+    seen.add(q.id);
+  });
+});
+
+export const saveNeedsDraftRequestSchema = z.object({
+  lines: z.array(needLineDraftSchema).max(maxNeedLines, `must have at most ${maxNeedLines} need lines`),
+  answers: draftAnswersSchema.default({}),
+});
+
+export const withdrawNeedsRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+
+export const confirmNeedsRequestSchema = z.object({ versionId: z.uuid({ message: 'must be the id of a submitted version' }) });

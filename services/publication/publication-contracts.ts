@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stages } from '../../rules/stages.js';
+import { text } from '../../rules/text-policy.js';
 
 /**
  * Response shapes of the approval of the statement text and of the signatories: the services
@@ -52,3 +53,20 @@ export const signatoriesViewSchema = z
 export const signatoryRequestViewSchema = z
   .object({ organisationId: z.uuid(), status: z.enum(['pending', 'accepted', 'declined']), publicationVersion: z.int().optional() })
   .meta({ id: 'SignatoryRequest' });
+
+// Request bodies of the approval and publication routes.
+export const reviseStatementTextRequestSchema = z.object({
+  text: text('document', { min: 20, max: 50_000 }),
+  expectedVersion: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
+});
+
+export const signatoryDecisionRequestSchema = z.object({ accept: z.boolean({ error: 'must be true or false' }) });
+
+export const approvalDecisionSchema = z
+  .object({
+    version: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
+    decision: z.enum(['approve', 'request_changes'], { error: 'must be approve or request_changes' }),
+    comment: text('paragraph', { max: 4000 }).optional(),
+  })
+  .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
+  .meta({ id: 'ApprovalDecision' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { criticalMassSchema, scheduleSchema } from '../../domain/statement.js';
+import { criticalMassSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
+import { text } from '../../rules/text-policy.js';
 
 /** Response shapes of the statement use cases: the services build them, the API documents them from these same schemas. */
 export const participantViewSchema = z
@@ -98,3 +99,20 @@ export const liveStateSchema = z
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
 export type LiveStateView = z.infer<typeof liveStateSchema>;
+
+// Request bodies of the statement routes, and the answer to an invitation of buyers.
+export const editStatementRequestSchema = z.intersection(statementDetailsPatchSchema, z.object({ expectedVersion: z.int().min(1).optional() }));
+
+export const inviteBuyersRequestSchema = z.object({
+  organisationIds: z.array(z.uuid({ message: 'must be an organisation id (UUID)' })).min(1, 'must name at least one organisation').max(5000),
+});
+
+export const declineInvitationRequestSchema = z.object({ reason: text('paragraph', { max: 2000 }).optional() });
+
+export const openNeedsAssessmentRequestSchema = z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() });
+
+export const cancelStatementRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+
+export const invitationsSentSchema = z.object({ invited: z.array(z.uuid()), alreadyInvited: z.array(z.uuid()), statement: statementViewSchema });
+
+export const extendDeadlineRequestSchema = z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }) });
