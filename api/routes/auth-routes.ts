@@ -2,10 +2,21 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { setUserLocale } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
-import { localeSchema } from '../../domain/organisations.js';
-import { apiTokenScopes, createApiToken, listOwnApiTokens, MAX_API_TOKEN_DAYS, revokeOwnApiToken } from '../../services/auth/api-tokens.js';
+import { createApiToken, listOwnApiTokens, MAX_API_TOKEN_DAYS, revokeOwnApiToken } from '../../services/auth/api-tokens.js';
 import { getMe, meSchema } from '../../services/auth/get-me.js';
 import { endOwnSession, listOwnSessions, signOutEverywhere } from '../../services/auth/own-sessions.js';
+import {
+  apiTokenViewSchema,
+  createApiTokenRequestSchema,
+  createdApiTokenSchema,
+  requestSignInRequestSchema,
+  sessionViewSchema,
+  setLocaleRequestSchema,
+  signedOutEverywhereSchema,
+  signInConfirmationSchema,
+  signInWithLinkRequestSchema,
+  signOutEverywhereRequestSchema,
+} from '../../services/auth/auth-contracts.js';
 import { requestSignIn } from '../../services/auth/request-sign-in.js';
 import { signInWithLink } from '../../services/auth/sign-in-with-link.js';
 import { signOut } from '../../services/auth/sign-out.js';
@@ -15,39 +26,8 @@ import { authLimits, countFailedAuth, failedAuthBlocked, mailSendingLimit, sendR
 import type { ApiRoutes } from '../route.js';
 import { confirmationPage, pageLocale } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Identity'];
-
-const sessionViewSchema = z
-  .object({
-    id: z.uuid(),
-    createdAt: z.string(),
-    lastSeenAt: z.string(),
-    expiresAt: z.string().meta({ description: 'The absolute end; an unused session ends sooner (idle timeout)' }),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    current: z.boolean().meta({ description: 'The session this request came with' }),
-  })
-  .meta({ id: 'SessionView' });
-
-const tokenSchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    scopes: z.array(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  })
-  .meta({ id: 'ApiTokenView' });
-
-/** A form's `confirm=1` or JSON's `confirm: true`. */
-const confirmSchema = z
-  .union([z.boolean(), z.enum(['1', 'true', 'yes'])])
-  .optional()
-  .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes');
 
 export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secureCookies: boolean; signInRateLimit?: number }): void {
   const secure = options.secureCookies;
@@ -72,7 +52,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
       'opened in another browser it asks to confirm there.',
     tags,
     access: 'public',
-    body: z.object({ email: z.email({ message: 'must be an e-mail address' }).max(320) }),
+    body: requestSignInRequestSchema,
     responses: { 202: { description: 'If the address is known, a link is on its way' } },
     handler: async ({ body, req, res }) => {
       requestSignIn(ctx, body.email, ensureBrowserNonce(req, res, secure), requestMeta(req));
@@ -90,12 +70,12 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
       'or shown the confirmation page). Failed attempts are limited per client address (429).',
     tags,
     access: 'public',
-    body: z.object({ token: text('line', { min: 20, max: 200, minRule: 'must be the token from the sign-in link' }), confirm: confirmSchema }),
+    body: signInWithLinkRequestSchema,
     responses: {
       200: { description: 'Signed in; the session cookie is set', schema: meSchema },
       202: {
         description: 'The link was asked for in another browser: confirm, from this browser, signing in as this account',
-        schema: z.object({ confirmationRequired: z.literal(true), email: z.string() }).meta({ id: 'SignInConfirmation' }),
+        schema: signInConfirmationSchema,
       },
       429: { description: 'Too many failed attempts from this client address' },
     },
@@ -163,7 +143,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     summary: 'Choose the language of the interface and of e-mails',
     tags,
     access: 'user',
-    body: z.object({ locale: localeSchema }),
+    body: setLocaleRequestSchema,
     responses: { 200: { description: 'The current user', schema: meSchema } },
     handler: async ({ principal, body }) => {
       await setUserLocale(ctx.db, principal.userId, body.locale);
@@ -203,9 +183,9 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     summary: 'End every session of the caller (this one too), and optionally revoke every API token',
     tags,
     access: 'user',
-    body: z.object({ revokeTokens: z.boolean().default(false) }),
+    body: signOutEverywhereRequestSchema,
     responses: {
-      200: { description: 'Signed out everywhere', schema: z.object({ sessionsEnded: z.int(), tokensRevoked: z.int() }).meta({ id: 'SignedOutEverywhere' }) },
+      200: { description: 'Signed out everywhere', schema: signedOutEverywhereSchema },
     },
     handler: async ({ principal, body, req, res }) => {
       const result = await signOutEverywhere(ctx, principal, { includeTokens: body.revokeTokens }, requestMeta(req));
@@ -221,15 +201,11 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     description: `Every token expires (1 to ${MAX_API_TOKEN_DAYS} days) and carries scopes: \`read\` (GET), \`write\` (every other method), \`admin\` (the owner's administrator rights; administrators only). Only its SHA-256 is stored.`,
     tags,
     access: 'user',
-    body: z.object({
-      name: text('name', { min: 1, max: 100 }),
-      expiresInDays: z.int({ error: 'is required: a whole number of days' }).min(1, 'must be at least 1').max(MAX_API_TOKEN_DAYS, `must be at most ${MAX_API_TOKEN_DAYS}`),
-      scopes: z.array(z.enum(apiTokenScopes)).min(1, 'must name at least one scope').default(['read', 'write']),
-    }),
+    body: createApiTokenRequestSchema,
     responses: {
       201: {
         description: 'The token; store it now, it cannot be shown again',
-        schema: z.object({ id: z.uuid(), name: z.string(), token: z.string(), scopes: z.array(z.string()), createdAt: z.string(), expiresAt: z.string() }),
+        schema: createdApiTokenSchema,
       },
     },
     handler: async ({ principal, body }) => ({ status: 201, body: await createApiToken(ctx, principal, body) }),
@@ -241,7 +217,7 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     summary: 'List the caller’s API tokens',
     tags,
     access: 'user',
-    responses: { 200: { description: 'Tokens (without their secrets)', schema: z.array(tokenSchema) } },
+    responses: { 200: { description: 'Tokens (without their secrets)', schema: z.array(apiTokenViewSchema) } },
     handler: async ({ principal }) => ({ status: 200, body: await listOwnApiTokens(ctx, principal) }),
   });
 

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { listOrganisations } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
-import { anyCountrySchema, buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
+import { anyCountrySchema } from '../../domain/organisations.js';
 import type { ServiceContext } from '../../services/context.js';
 import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
-import { organisationViewSchema, toOrganisationView, userViewSchema } from '../../services/organisations/organisation-contracts.js';
+import {
+  addUserRequestSchema,
+  organisationViewSchema,
+  registerOrganisationRequestSchema,
+  toOrganisationView,
+  userViewSchema,
+} from '../../services/organisations/organisation-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';
@@ -39,18 +45,7 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'Register an organisation (administrator)',
     tags,
     access: 'user',
-    body: z.object({
-      kind: z.enum(['buyer', 'supplier', 'commission']),
-      name: text('name', { min: 2, max: 300 }),
-      country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
-      buyerLegalType: buyerLegalTypeSchema.optional(),
-      nuts: z.string().trim().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code').optional(),
-      sme: z.boolean().optional(),
-    }).superRefine((o, c) => {
-      if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
-        c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
-      }
-    }),
+    body: registerOrganisationRequestSchema,
     responses: { 201: { description: 'Registered', schema: organisationViewSchema } },
     handler: async ({ principal, body }) => ({ status: 201, body: await registerOrganisation(ctx, principal, body) }),
   });
@@ -62,13 +57,7 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: z.object({ organisationId: z.uuid() }),
-    body: z.object({
-      email: z.email({ message: 'must be an e-mail address' }).max(320),
-      name: text('name', { min: 1, max: 200 }),
-      locale: localeSchema.default('en'),
-      roles: z.array(z.enum(['signatory'])).default([]),
-      isAdmin: z.boolean().optional(),
-    }),
+    body: addUserRequestSchema,
     responses: { 201: { description: 'Added', schema: userViewSchema } },
     handler: async ({ principal, params, body }) => ({ status: 201, body: await addUser(ctx, principal, params.organisationId, body) }),
   });

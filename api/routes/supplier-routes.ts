@@ -1,13 +1,17 @@
 import express from 'express';
 import { z } from 'zod';
-import { stages } from '../../rules/stages.js';
 import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
 import type { ServiceContext } from '../../services/context.js';
 import { registerSupplier } from '../../services/suppliers/register-supplier.js';
 import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
-import { openConsultationSummarySchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
+import {
+  subscriptionViewSchema,
+  supplierHomeSchema,
+  supplierRegistrationReceivedSchema,
+  unsubscribeViewSchema,
+} from '../../services/suppliers/supplier-contracts.js';
 import { ensureBrowserNonce } from '../authentication.js';
 import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';
@@ -16,43 +20,7 @@ import { text } from '../../rules/text-policy.js';
 
 const tags = ['Suppliers'];
 
-const subscriptionViewSchema = z
-  .object({
-    cpvPrefixes: z.array(z.string()),
-    countries: z.array(z.string()),
-    active: z.boolean(),
-    emailVerified: z.boolean().meta({ description: 'Notices go only to confirmed addresses' }),
-    unsubscribedAt: z.string().nullable(),
-  })
-  .meta({ id: 'SubscriptionView' });
-
-const supplierHomeSchema = z
-  .object({
-    subscription: subscriptionViewSchema,
-    openConsultations: z.int().meta({ description: 'Consultations open now, matching or not' }),
-    matchingConsultations: z.array(openConsultationSummarySchema).meta({ description: 'Open consultations the subscription matches (the rule of the e-mailed notices), the soonest to close first' }),
-    engagements: z
-      .array(
-        z
-          .object({
-            statementId: z.uuid(),
-            title: z.string(),
-            stage: z.enum(stages),
-            open: z.boolean(),
-            deadline: z.string().nullable().meta({ description: 'The consultation deadline while in market engagement' }),
-            respondedAt: z.string().nullable().meta({ description: 'When the organisation last saved its response; null if it did not respond' }),
-            questionsAsked: z.int(),
-            questionsAnswered: z.int(),
-          })
-          .meta({ id: 'SupplierEngagement' }),
-      )
-      .meta({ description: 'Consultations the organisation responded to or asked a question in, the latest first' }),
-    recentPublished: z.array(publishedStatementSummarySchema),
-  })
-  .meta({ id: 'SupplierHome' });
-
 const unsubscribeQuery = z.object({ token: text('line', { min: 1, max: 200, minRule: 'is required' }) });
-const unsubscribeViewSchema = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ id: 'UnsubscribeStatus' });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (body: string) => `<!doctype html>
@@ -85,7 +53,7 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
     responses: {
       202: {
         description: 'Received; an e-mail is on its way to the address',
-        schema: z.object({ status: z.literal('check_your_email') }).meta({ id: 'SupplierRegistrationReceived' }),
+        schema: supplierRegistrationReceivedSchema,
       },
     },
     handler: async ({ body, req, res }) => {

@@ -4,23 +4,11 @@ import { setUserEnabled } from '../../services/user-admin/disable-user.js';
 import { listOrganisationUsers } from '../../services/user-admin/list-organisation-users.js';
 import { removeMembership } from '../../services/user-admin/remove-membership.js';
 import { revokeUserCredentials } from '../../services/user-admin/revoke-user-credentials.js';
+import { credentialsRevokedSchema, revokeCredentialsRequestSchema, userAccessSchema } from '../../services/user-admin/user-admin-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta } from './statement-routes.js';
 
 const tags = ['User administration'];
-
-const userAccessSchema = z
-  .object({
-    id: z.uuid(),
-    organisationId: z.uuid(),
-    email: z.string(),
-    name: z.string(),
-    roles: z.array(z.string()),
-    isAdmin: z.boolean(),
-    disabledAt: z.string().nullable(),
-    removedAt: z.string().nullable(),
-  })
-  .meta({ id: 'UserAccess' });
 
 /** Administrators manage who may sign in: disable, enable, remove from an organisation, revoke credentials. Each is audited on the platform chain. */
 export function userAdminRoutes(api: ApiRoutes, ctx: ServiceContext): void {
@@ -68,8 +56,8 @@ export function userAdminRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: z.object({ userId: z.uuid() }),
-    body: z.object({ sessions: z.boolean().default(true), tokens: z.boolean().default(true) }),
-    responses: { 200: { description: 'What was revoked', schema: z.object({ sessionsEnded: z.int(), tokensRevoked: z.int() }).meta({ id: 'CredentialsRevoked' }) } },
+    body: revokeCredentialsRequestSchema,
+    responses: { 200: { description: 'What was revoked', schema: credentialsRevokedSchema } },
     handler: async ({ principal, params, body, req }) => ({ status: 200, body: await revokeUserCredentials(ctx, principal, params.userId, body, requestMeta(req)) }),
   });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
+import { text } from '../../rules/text-policy.js';
 
 /** Response shapes of organisations and users (registration, the signed-in user): the services build them, the API documents them. */
 export const organisationViewSchema = z
@@ -37,3 +39,25 @@ export const userViewSchema = z
     isAdmin: z.boolean(),
   })
   .meta({ id: 'User' });
+
+// Request bodies of the organisation routes.
+export const registerOrganisationRequestSchema = z.object({
+  kind: z.enum(['buyer', 'supplier', 'commission']),
+  name: text('name', { min: 2, max: 300 }),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+  buyerLegalType: buyerLegalTypeSchema.optional(),
+  nuts: z.string().trim().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code').optional(),
+  sme: z.boolean().optional(),
+}).superRefine((o, c) => {
+  if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
+    c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
+  }
+});
+
+export const addUserRequestSchema = z.object({
+  email: z.email({ message: 'must be an e-mail address' }).max(320),
+  name: text('name', { min: 1, max: 200 }),
+  locale: localeSchema.default('en'),
+  roles: z.array(z.enum(['signatory'])).default([]),
+  isAdmin: z.boolean().optional(),
+});
