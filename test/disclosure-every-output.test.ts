@@ -8,6 +8,7 @@ import { buildTables, unpublishedKinds, type MicroBuyer, type MicroRecord } from
 import { procurementNature } from '../domain/thresholds.js';
 import { formatEur } from '../i18n/index.js';
 import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { agreementTerms } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -362,24 +363,10 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     for (const a of [vantaa, barcelona]) ok(await a.api.post(`/api/statements/${id}/agreement/join`, {}));
     ok(await oslo.api.post(`/api/statements/${id}/agreement/decline`, { reason: 'We buy through our national framework.' }));
     const terms = {
-      leadAuthorityOrgId: lead.org.id,
-      applicableLaw: { kind: 'party_country', country: 'FI' },
+      ...agreementTerms(lead.org.id, vantaa.org.id),
       procedureType: 'competitive_procedure_with_negotiation',
       lots: [{ id: 'LOT-1', title: 'Machinery and chargers', cpvCodes: ['43260000-3', '43262100-8', '34144900-7', '31158100-9'] }],
       responsibilities: [{ orgId: lead.org.id, text: 'Prepares the procurement documents and runs the procedure.' }],
-      phases: [
-        { phase: 'preparation', conductedBy: lead.org.id },
-        { phase: 'publication', conductedBy: lead.org.id },
-        { phase: 'evaluation', conductedBy: 'joint' },
-        { phase: 'award', conductedBy: 'joint' },
-        { phase: 'contract_management', conductedBy: lead.org.id },
-      ],
-      contractConclusion: 'framework_agreement',
-      costSharing: { method: 'by_share_of_value' },
-      languages: ['en'],
-      disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
-      duration: { kind: 'months', months: 48 },
-      accession: { allowed: false },
     };
     ok(await lead.api.post(`/api/statements/${id}/agreement/versions`, terms), 201);
     ok(await barcelona.api.post(`/api/statements/${id}/agreement/versions/1/comments`, { text: 'Please confirm the delivery schedule for the chargers.' }), 201);
