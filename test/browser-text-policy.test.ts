@@ -17,7 +17,9 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
   let browser: Browser;
   let lead: Person;
   const shots = { prefix: `text-policy-${locale}`, n: 0 };
-  const statements = async () => Number((await sql<{ n: string }>`select count(*) as n from statements`.execute(h.db)).rows[0]!.n);
+  let leadOrgId: string;
+  // This lead's statements only: other test files create statements in the same database meanwhile.
+  const statements = async () => Number((await sql<{ n: string }>`select count(*) as n from statements where lead_org_id = ${leadOrgId}`.execute(h.db)).rows[0]!.n);
 
   /** Every request the page sends to an API route that writes. */
   const writes: string[] = [];
@@ -31,6 +33,7 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
     h = await startHarness();
     browser = await launchBrowser();
     const org = await makeOrganisation(h, { kind: 'buyer', name: `City of Espoo ${locale}`, country: 'FI' });
+    leadOrgId = org.id;
     const user = await makeUser(h, org.id, { label: `lead-${locale}`, email: `text-policy-${locale}-${org.id.slice(0, 6)}@espoo.test`, locale });
     lead = await Person.open(browser, h, { name: 'lead', email: user.email, locale, shots });
     await signInWithMail(lead.page, h, user.email, { locale });
