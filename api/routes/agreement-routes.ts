@@ -7,12 +7,13 @@ import { getAgreementAudit } from '../../services/agreement/get-agreement-audit.
 import { getAgreementDocument } from '../../services/agreement/get-agreement-document.js';
 import { getAgreementVersion } from '../../services/agreement/get-agreement-version.js';
 import { inviteSignatories } from '../../services/agreement/invite-signatories.js';
-import { agreementProposalSchema, proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
+import { proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
 import { respondToAgreement } from '../../services/agreement/respond-to-agreement.js';
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
 import { startAgreement } from '../../services/agreement/start-agreement.js';
 import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-agreement.js';
 import {
+  agreementProposalSchema,
   agreementVersionViewSchema,
   agreementViewSchema,
   cancelAgreementRequestSchema,

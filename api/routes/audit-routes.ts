@@ -1,15 +1,10 @@
-import { z } from 'zod';
-import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
+import { auditAlertsSchema, auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { getPlatformAudit } from '../../services/audit/get-platform-audit.js';
 import { listAuditAlertsFor } from '../../services/audit/list-audit-alerts.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { ApiRoutes } from '../route.js';
 
 const tags = ['Audit'];
-
-const auditAlertSchema = z
-  .object({ raisedAt: z.string(), runId: z.string(), chain: z.string(), seq: z.int(), issue: z.string() })
-  .meta({ id: 'AuditAlert' });
 
 /** The platform chain and the nightly verification's alerts, for administrators. */
 export function auditRoutes(api: ApiRoutes, ctx: ServiceContext): void {
@@ -30,7 +25,7 @@ export function auditRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'Broken audit chains the nightly verification found, newest first (administrators); empty on a normal night',
     tags,
     access: 'user',
-    responses: { 200: { description: 'Alerts', schema: z.array(auditAlertSchema) } },
+    responses: { 200: { description: 'Alerts', schema: auditAlertsSchema } },
     handler: async ({ principal }) => ({ status: 200, body: await listAuditAlertsFor(ctx, principal) }),
   });
 }

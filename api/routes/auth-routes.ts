@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { setUserLocale } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
 import { createApiToken, listOwnApiTokens, MAX_API_TOKEN_DAYS, revokeOwnApiToken } from '../../services/auth/api-tokens.js';
-import { getMe, meSchema } from '../../services/auth/get-me.js';
+import { getMe } from '../../services/auth/get-me.js';
 import { endOwnSession, listOwnSessions, signOutEverywhere } from '../../services/auth/own-sessions.js';
 import {
   apiTokenViewSchema,
   createApiTokenRequestSchema,
   createdApiTokenSchema,
+  meSchema,
   requestSignInRequestSchema,
   sessionViewSchema,
   setLocaleRequestSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agreementTermsSchema, partyDistributionSchema } from '../../domain/agreement.js';
 import { agreementPartyStatuses, agreementStatuses } from '../../domain/agreement-process.js';
 import { text } from '../../rules/text-policy.js';
 import { durationSchema } from '../../domain/statement.js';
@@ -102,3 +103,19 @@ export const withdrawFromAgreementRequestSchema = z.object({ reason: text('parag
 export const extendSignatureDeadlineRequestSchema = z.object({ deadline: dateTime });
 
 export const cancelAgreementRequestSchema = z.object({ reason: text('paragraph', { min: 1, max: 2000 }) });
+
+/**
+ * The terms the lead proposes. Without `distributions`, each party receives its confirmed needs
+ * in the first lot; with them, any difference from the confirmed needs needs a recorded deviation.
+ */
+export const agreementProposalSchema = agreementTermsSchema
+  .extend({
+    distributions: z
+      .array(partyDistributionSchema)
+      .max(10_000)
+      .optional()
+      .meta({ description: 'Omit to distribute to each party its confirmed needs, in the first lot' }),
+    note: text('paragraph', { max: 2000, description: 'What this version changes (for amendments)' }).optional(),
+  })
+  .meta({ id: 'AgreementProposal' });
+export type AgreementProposal = z.output<typeof agreementProposalSchema>;

@@ -1,12 +1,9 @@
-import { z } from 'zod';
 import { confirmedNeedsOf, findAgreement, listAgreementParties, upsertAgreementDraft } from '../../db/agreements.js';
 import { contentHash } from '../../platform/canonical-json.js';
 import { findStatement } from '../../db/statements.js';
 import {
   agreementKind,
-  agreementTermsSchema,
   defaultDistribution,
-  partyDistributionSchema,
   validateAgreementTerms,
   type AgreementTerms,
 } from '../../domain/agreement.js';
@@ -18,26 +15,9 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
 import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import { updateAgreementProcess } from './agreement-process.js';
-import type { AgreementView } from './agreement-contracts.js';
+import type { AgreementProposal, AgreementView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
-import { text } from '../../rules/text-policy.js';
-
-/**
- * The terms the lead proposes. Without `distributions`, each party receives its confirmed needs
- * in the first lot; with them, any difference from the confirmed needs needs a recorded deviation.
- */
-export const agreementProposalSchema = agreementTermsSchema
-  .extend({
-    distributions: z
-      .array(partyDistributionSchema)
-      .max(10_000)
-      .optional()
-      .meta({ description: 'Omit to distribute to each party its confirmed needs, in the first lot' }),
-    note: text('paragraph', { max: 2000, description: 'What this version changes (for amendments)' }).optional(),
-  })
-  .meta({ id: 'AgreementProposal' });
-export type AgreementProposal = z.output<typeof agreementProposalSchema>;
 
 /** Checks the terms against the parties and their confirmed needs, then has the workflow make them the next version. */
 export async function proposeAgreementVersion(

@@ -40,6 +40,13 @@ export const auditLogSchema = z
   .meta({ id: 'AuditLog' });
 export type AuditLogView = z.infer<typeof auditLogSchema>;
 
+/** One break the nightly verification found in an audit chain (`GET /api/audit/alerts`). */
+export const auditAlertSchema = z
+  .object({ raisedAt: z.string(), runId: z.string(), chain: z.string(), seq: z.int(), issue: z.string() })
+  .meta({ id: 'AuditAlert' });
+export type AuditAlertView = z.infer<typeof auditAlertSchema>;
+export const auditAlertsSchema = z.array(auditAlertSchema);
+
 export const auditPageQuery = z.object({
   order: z.enum(['desc', 'asc']).default('desc').meta({ description: 'Newest first (default) or oldest first' }),
   cursor: z.coerce.number().int().min(0).optional().meta({ description: 'The previous page’s `nextCursor`: events before it (desc) or after it (asc)' }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localeSchema } from '../../domain/organisations.js';
+import { organisationViewSchema, userViewSchema } from '../organisations/organisation-contracts.js';
 import { text } from '../../rules/text-policy.js';
 import { apiTokenScopes, MAX_API_TOKEN_DAYS } from './api-tokens.js';
 
@@ -54,3 +55,7 @@ export const signInConfirmationSchema = z.object({ confirmationRequired: z.liter
 export const createdApiTokenSchema = z.object({ id: z.uuid(), name: z.string(), token: z.string(), scopes: z.array(z.string()), createdAt: z.string(), expiresAt: z.string() });
 
 export const signedOutEverywhereSchema = z.object({ sessionsEnded: z.int(), tokensRevoked: z.int() }).meta({ id: 'SignedOutEverywhere' });
+
+/** The signed-in user and their organisation (`GET /api/me`, and the answer to signing in). */
+export const meSchema = z.object({ user: userViewSchema, organisation: organisationViewSchema }).meta({ id: 'Me' });
+export type MeView = z.infer<typeof meSchema>;

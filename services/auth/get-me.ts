@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { findOrganisation, findUser } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { organisationViewSchema, toOrganisationView, userViewSchema } from '../organisations/organisation-contracts.js';
+import { toOrganisationView } from '../organisations/organisation-contracts.js';
+import type { MeView } from './auth-contracts.js';
 
-export const meSchema = z.object({ user: userViewSchema, organisation: organisationViewSchema }).meta({ id: 'Me' });
-
-export async function getMe(ctx: ServiceContext, userId: string): Promise<z.infer<typeof meSchema>> {
+export async function getMe(ctx: ServiceContext, userId: string): Promise<MeView> {
   const user = await findUser(ctx.db, userId);
   if (!user) throw new DomainError('not_found', 'User not found');
   const org = await findOrganisation(ctx.db, user.organisation_id);
