@@ -13,7 +13,7 @@ import {
   setSignatureDeadline,
 } from '../db/agreements.js';
 import type { Db, Tx } from '../db/database.js';
-import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
+import { recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import type { OutgoingMessage } from '../db/outbox.js';
 import { findStatement } from '../db/statements.js';

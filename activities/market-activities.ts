@@ -49,7 +49,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
 import { renderPublishedLists, renderStatementDocuments } from '../db/public-document-renderer.js';
-import { recordEventOnce, type RecordResult } from './record-event.js';
+import { recordEventOnce, type RecordResult } from '../db/record-event.js';
 import { resolveEventTexts } from '../db/free-texts.js';
 import type { WithTextRefs } from '../domain/events.js';
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Tx } from '../db/database.js';
-import { recordEventOnce, type Applied, type RecordResult } from './record-event.js';
+import { recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
 import { renderConsultationList, renderStatementDocuments } from '../db/public-document-renderer.js';
 import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';

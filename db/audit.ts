@@ -76,13 +76,18 @@ function macMatches(expected: string, actual: string | null): boolean {
 
 /** True if an event with this key was recorded already: the caller's work was done before. */
 export async function hasAuditEvent(db: DbOrTx, chain: string, eventKey: string): Promise<boolean> {
+  return (await recordedAuditData(db, chain, eventKey)) !== undefined;
+}
+
+/** The data of the event recorded under `eventKey` on `chain`, if there is one. */
+export async function recordedAuditData(db: DbOrTx, chain: string, eventKey: string): Promise<Record<string, unknown> | undefined> {
   const row = await db
     .selectFrom('audit_events')
-    .select('id')
+    .select('data')
     .where('chain', '=', chain)
     .where('event_key', '=', eventKey)
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.data as Record<string, unknown> | undefined;
 }
 
 /** Appends one event of the platform chain (organisations, users, access, suppliers, rates) by an actor, now. */

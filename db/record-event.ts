@@ -1,0 +1,60 @@
+import { appendAudit, recordedAuditData } from './audit.js';
+import type { Db, Tx } from './database.js';
+import { enqueueMessages, type OutgoingMessage } from './outbox.js';
+import type { Actor } from '../domain/events.js';
+
+export interface RecordResult {
+  /** True when this event had been recorded before (a retry): nothing was written again. */
+  duplicate: boolean;
+  mailQueued: number;
+  /** The event's audit data, as recorded the first time (a retry reads it back). */
+  recorded: Record<string, unknown>;
+}
+
+/** What an event changes besides its audit row: the audit data and the mail it sends. */
+export type Applied = { audit: Record<string, unknown>; mail: OutgoingMessage[] };
+
+export type RecordableEvent = { statementId: string; eventKey: string; kind: string; at: string; actor: Actor | null };
+
+/**
+ * Records a process event exactly once inside the caller's transaction: its effects (`apply`),
+ * its audit row on `chain` under the event's key, and its mail in the outbox. An event whose key
+ * is recorded already writes nothing again and answers with what was recorded.
+ */
+export async function recordEventIn<E extends RecordableEvent>(
+  trx: Tx,
+  chain: string,
+  event: E,
+  apply: (trx: Tx, event: E) => Promise<Applied>,
+): Promise<RecordResult> {
+  const earlier = await recordedAuditData(trx, chain, event.eventKey);
+  if (earlier) return { duplicate: true, mailQueued: 0, recorded: earlier };
+  const { audit, mail } = await apply(trx, event);
+  const mailQueued = await enqueueMessages(trx, mail);
+  // Last, so that the chain's head (a row lock per statement) is held for as short a time as possible.
+  await appendAudit(trx, {
+    chain,
+    eventKey: event.eventKey,
+    statementId: event.statementId,
+    actorUserId: event.actor?.userId ?? null,
+    actorOrgId: event.actor?.orgId ?? null,
+    action: event.kind,
+    data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
+    at: new Date(event.at),
+  });
+  return { duplicate: false, mailQueued, recorded: audit };
+}
+
+/**
+ * Records a process event exactly once, in a transaction of its own (see `recordEventIn`). A
+ * retried activity finds the key and writes nothing again. Shared by the statement, market and
+ * agreement activities.
+ */
+export async function recordEventOnce<E extends RecordableEvent>(
+  db: Db,
+  chain: string,
+  event: E,
+  apply: (trx: Tx, event: E) => Promise<Applied>,
+): Promise<RecordResult> {
+  return db.transaction().execute((trx) => recordEventIn(trx, chain, event, apply));
+}
