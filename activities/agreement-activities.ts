@@ -13,7 +13,7 @@ import {
   setSignatureDeadline,
 } from '../db/agreements.js';
 import type { Db, Tx } from '../db/database.js';
-import { recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
+import { forHistory, recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import type { OutgoingMessage } from '../db/outbox.js';
 import { findStatement } from '../db/statements.js';
@@ -202,7 +202,7 @@ export function createAgreementActivities(deps: AgreementActivityDeps) {
 
   return {
     async recordAgreementEvent(event: WithTextRefs<AgreementEvent>): Promise<RecordResult> {
-      return recordEventOnce(db, agreementChain(event.statementId), await resolveEventTexts<AgreementEvent>(db, event), apply);
+      return forHistory(await recordEventOnce(db, agreementChain(event.statementId), await resolveEventTexts<AgreementEvent>(db, event), apply));
     },
   };
 }

@@ -49,7 +49,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { createMailActivities } from './mail-activities.js';
 import { renderPublishedLists, renderStatementDocuments } from '../db/public-document-renderer.js';
-import { recordEventOnce, type RecordResult } from '../db/record-event.js';
+import { forHistory, recordEventOnce, type RecordResult } from '../db/record-event.js';
 import { resolveEventTexts } from '../db/free-texts.js';
 import type { WithTextRefs } from '../domain/events.js';
 
@@ -287,7 +287,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
 
   return {
     async recordMarketEvent(event: WithTextRefs<MarketEvent>): Promise<RecordResult> {
-      return recordEventOnce(db, event.statementId, await resolveEventTexts<MarketEvent>(db, event), apply);
+      return forHistory(await recordEventOnce(db, event.statementId, await resolveEventTexts<MarketEvent>(db, event), apply));
     },
 
     /** Stores the market summary once (keyed by its id) with its audit row. */

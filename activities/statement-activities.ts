@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db, Tx } from '../db/database.js';
-import { recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
+import { forHistory, recordEventOnce, type Applied, type RecordResult } from '../db/record-event.js';
 import { renderConsultationList, renderStatementDocuments } from '../db/public-document-renderer.js';
 import { findNeedsDraft, findNeedVersion, insertNeedVersion, setNeedVersionStatus, submittedVersionNumbers, upsertSurvey, withdrawOpenVersions } from '../db/needs.js';
 import { findOrganisation, findOrganisations, usersOfOrganisations } from '../db/organisations.js';
@@ -270,7 +270,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
 
   return {
     async recordStatementEvent(event: WithTextRefs<StatementEvent>): Promise<RecordResult> {
-      return recordEventOnce(db, event.statementId, await resolveEventTexts<StatementEvent>(db, event), apply);
+      return forHistory(await recordEventOnce(db, event.statementId, await resolveEventTexts<StatementEvent>(db, event), apply));
     },
   };
 }

@@ -3,13 +3,19 @@ import type { Db, Tx } from './database.js';
 import { enqueueMessages, type OutgoingMessage } from './outbox.js';
 import type { Actor } from '../domain/events.js';
 
+/** What an activity answers a workflow: counts only, for histories keep no audit data (it may hold free text). */
 export interface RecordResult {
   /** True when this event had been recorded before (a retry): nothing was written again. */
   duplicate: boolean;
   mailQueued: number;
+}
+
+export interface RecordOutcome extends RecordResult {
   /** The event's audit data, as recorded the first time (a retry reads it back). */
   recorded: Record<string, unknown>;
 }
+
+export const forHistory = ({ duplicate, mailQueued }: RecordResult): RecordResult => ({ duplicate, mailQueued });
 
 /** What an event changes besides its audit row: the audit data and the mail it sends. */
 export type Applied = { audit: Record<string, unknown>; mail: OutgoingMessage[] };
@@ -26,7 +32,7 @@ export async function recordEventIn<E extends RecordableEvent>(
   chain: string,
   event: E,
   apply: (trx: Tx, event: E) => Promise<Applied>,
-): Promise<RecordResult> {
+): Promise<RecordOutcome> {
   const earlier = await recordedAuditData(trx, chain, event.eventKey);
   if (earlier) return { duplicate: true, mailQueued: 0, recorded: earlier };
   const { audit, mail } = await apply(trx, event);
@@ -55,6 +61,6 @@ export async function recordEventOnce<E extends RecordableEvent>(
   chain: string,
   event: E,
   apply: (trx: Tx, event: E) => Promise<Applied>,
-): Promise<RecordResult> {
+): Promise<RecordOutcome> {
   return db.transaction().execute((trx) => recordEventIn(trx, chain, event, apply));
 }
