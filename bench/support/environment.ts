@@ -40,6 +40,8 @@ export interface BenchEnvironment {
   /** Every captured message's subject and recipients (the capture itself keeps only the last few). */
   delivered: { subject: string; to: string[] }[];
   versions: { temporal: string; postgres: string };
+  /** Where the services listen, for a worker started in a process of its own (`worker: false`). */
+  endpoints: { databaseUrl: string; temporalAddress: string; smtpUrl: string };
   close(): Promise<void>;
 }
 
@@ -54,7 +56,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
+/** `worker: false` starts no application worker here: the benchmark runs its own (e.g. in a process of its own). */
+export async function startBenchEnvironment(log: (line: string) => void, options: { worker?: boolean } = {}): Promise<BenchEnvironment> {
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const stop of stops.reverse()) {
@@ -140,14 +143,16 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1_000_000 });
     httpServer.on('request', app);
 
-    log('  bundling the workflows and starting the worker');
-    const app_ = await createWorker({ db, mailer, publicUrl: baseUrl, address, namespace: 'default', taskQueue });
-    const appRun = app_.worker.run();
-    stops.push(async () => {
-      app_.worker.shutdown();
-      await appRun;
-      await app_.connection.close();
-    });
+    if (options.worker !== false) {
+      log('  bundling the workflows and starting the worker');
+      const app_ = await createWorker({ db, mailer, publicUrl: baseUrl, address, namespace: 'default', taskQueue });
+      const appRun = app_.worker.run();
+      stops.push(async () => {
+        app_.worker.shutdown();
+        await appRun;
+        await app_.connection.close();
+      });
+    }
 
     log('  bundling the baseline workflow and starting its worker');
     const baselineTaskQueue = `jd-bench-baseline-${randomUUID()}`;
@@ -175,6 +180,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       mail,
       delivered,
       versions: { temporal: temporalCliVersion(cli).split('\n')[0] ?? '?', postgres: postgres.rows[0]?.server_version ?? '?' },
+      endpoints: { databaseUrl: databaseUrl.toString(), temporalAddress: address, smtpUrl: `smtp://127.0.0.1:${mail.port}` },
       close,
     };
   } catch (error) {
