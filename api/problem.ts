@@ -1,7 +1,8 @@
 import { WorkflowUpdateFailedError, WorkflowNotFoundError, ApplicationFailure } from '@temporalio/client';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { DomainError, errorStatus, isErrorCode, type ErrorCode, type FieldProblem } from '../domain/errors.js';
+import { DomainError, isErrorCode, type FieldProblem } from '../domain/errors.js';
+import { problemCodeInfo, type ProblemCode } from '../rules/problem-codes.js';
 import type { Logger } from '../platform/logger.js';
 import { databaseFailureType, databaseProblems } from '../db/failures.js';
 import { bodyTooLarge } from './json-bounds.js';
@@ -15,7 +16,8 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: ErrorCode | 'internal' | 'payload_too_large' | 'rate_limited' | 'unavailable';
+  /** One of the shared list (rules/problem-codes.ts), which gives its status and title. */
+  code: ProblemCode;
   errors?: FieldProblem[];
 }
 
@@ -30,28 +32,10 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
-const titles: Record<Problem['code'], string> = {
-  invalid_input: 'Invalid request',
-  unauthenticated: 'Sign-in required',
-  forbidden: 'Not allowed',
-  not_found: 'Not found',
-  wrong_stage: 'Not possible at this stage',
-  conflict: 'Conflict',
-  deadline_passed: 'Deadline passed',
-  unprocessable: 'Request breaks a rule',
-  invalid_data: 'Data cannot be stored',
-  constraint_violation: 'Data breaks a rule of the records',
-  process_unavailable: 'Process not answering',
-  internal: 'Internal error',
-  payload_too_large: 'Request too large',
-  rate_limited: 'Too many requests',
-  unavailable: 'Service unavailable',
-};
-
-export function problem(code: Problem['code'], detail: string, errors?: FieldProblem[]): Problem {
-  const status =
-    code === 'internal' ? 500 : code === 'payload_too_large' ? 413 : code === 'rate_limited' ? 429 : code === 'unavailable' ? 503 : errorStatus[code];
-  return { type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title: titles[code], status, detail, code, ...(errors?.length ? { errors } : {}) };
+/** The problem document of a code: its status and title from the shared list, the type URI from the code. */
+export function problem(code: ProblemCode, detail: string, errors?: FieldProblem[]): Problem {
+  const { status, title } = problemCodeInfo[code];
+  return { type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title, status, detail, code, ...(errors?.length ? { errors } : {}) };
 }
 
 /** How long a client should wait before repeating a request whose process did not answer in time. */

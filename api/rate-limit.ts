@@ -4,6 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { RATE_LIMIT_TABLE, rateLimitStoreClient } from '../db/rate-limits.js';
 import type { ServiceContext } from '../services/context.js';
 import { authSettings } from '../services/auth/settings.js';
+import { problem } from './problem.js';
 
 /**
  * Rate limits on what costs an e-mail or guesses a secret, kept in PostgreSQL
@@ -55,7 +56,7 @@ export function sendRateLimited(res: Response, detail: string, msBeforeNext: num
     .status(429)
     .set('Retry-After', String(Math.max(1, Math.ceil(msBeforeNext / 1000))))
     .type('application/problem+json')
-    .send(JSON.stringify({ type: 'https://jointdemand.eu/problems/rate-limited', title: 'Too many requests', status: 429, detail, code: 'rate_limited' }));
+    .send(JSON.stringify(problem('rate_limited', detail)));
 }
 
 /** Consumes a point; the refusal (when over the limit) as a result rather than a throw. Store errors propagate. */

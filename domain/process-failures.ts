@@ -1,4 +1,4 @@
-import type { FieldProblem } from './errors.js';
+import type { ErrorCode, FieldProblem } from './errors.js';
 
 /**
  * Failures that retrying cannot fix. An activity raises them as non-retryable
@@ -10,12 +10,12 @@ export const processFailureTypes = {
   invalidData: 'invalid_data',
   /** The record breaks an integrity constraint (PostgreSQL class 23: unique, foreign key, check, not null). */
   constraintViolation: 'constraint_violation',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export type ProcessFailureType = (typeof processFailureTypes)[keyof typeof processFailureTypes];
 
 /** Error codes (`domain/errors.ts`) that activities raise as final: a rule broken inside the activity. */
-export const finalErrorCodes = ['invalid_input', 'unprocessable', 'conflict', 'forbidden', 'not_found', 'wrong_stage', 'deadline_passed'] as const;
+export const finalErrorCodes = ['invalid_input', 'unprocessable', 'conflict', 'forbidden', 'not_found', 'wrong_stage', 'deadline_passed'] as const satisfies readonly ErrorCode[];
 
 /** Every failure type an activity raises that no retry can fix: for `nonRetryableErrorTypes`. */
 export const nonRetryableFailureTypes: string[] = [...finalErrorCodes, ...Object.values(processFailureTypes)];

@@ -1,3 +1,4 @@
+import { isProblemCode, problemCodes as serverProblemCodes, type ProblemCode as ServerProblemCode } from '@jointdemand/rules/problem-codes';
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
 
@@ -24,23 +25,13 @@ export type Stage = Statement['stage'];
 export type ParticipantStatus = Participant['status'];
 export type FieldProblem = NonNullable<Schemas['Problem']['errors']>[number];
 
-/** Problem codes the server sends (api/problem.ts), plus `network` for a request that never got an answer. */
-export const problemCodes = [
-  'invalid_input',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'wrong_stage',
-  'conflict',
-  'deadline_passed',
-  'unprocessable',
-  'internal',
-  'payload_too_large',
-  'rate_limited',
-  'unavailable',
-  'network',
-] as const;
-export type ProblemCode = (typeof problemCodes)[number];
+/**
+ * The problem codes the server sends: the shared list (`@jointdemand/rules/problem-codes`, one
+ * comment per code), plus `network` for a request that never got an answer. Each has a translated
+ * title and help in the catalogues (`problem.<code>`).
+ */
+export const problemCodes = [...serverProblemCodes, 'network'] as const;
+export type ProblemCode = ServerProblemCode | 'network';
 
 /** An RFC 9457 problem from the server, or a network failure, as one error type the pages can show. */
 export class ApiProblem extends Error {
@@ -61,13 +52,14 @@ export class ApiProblem extends Error {
 
   static fromResponse(status: number, body: unknown): ApiProblem {
     const p = (typeof body === 'object' && body !== null ? body : {}) as Partial<Schemas['Problem']>;
-    const code = (problemCodes as readonly string[]).includes(p.code ?? '') ? (p.code as ProblemCode) : codeForStatus(status);
+    const code = isProblemCode(p.code) ? p.code : codeForStatus(status);
     const errors = Array.isArray(p.errors) ? p.errors.filter((e) => typeof e?.field === 'string' && typeof e.rule === 'string') : [];
     return new ApiProblem(status, code, typeof p.detail === 'string' ? p.detail : undefined, errors);
   }
 }
 
-function codeForStatus(status: number): ProblemCode {
+/** A problem without a code the server knows (a proxy's answer, an older server): the code its status usually carries. */
+function codeForStatus(status: number): ServerProblemCode {
   switch (status) {
     case 400:
       return 'invalid_input';

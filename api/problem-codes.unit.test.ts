@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Request, Response } from 'express';
+import { describe, expect, it } from 'vitest';
+import { DomainError, isErrorCode } from '../domain/errors.js';
+import { createLogger } from '../platform/logger.js';
+import { httpOnlyProblemCodes, isProblemCode, problemCodeInfo, problemCodes, type ProblemCode } from '../rules/problem-codes.js';
+import { errorHandler, problem, problemFromWorkflowError } from './problem.js';
+
+/**
+ * The error codes are one list (rules/problem-codes.ts) with a comment each; the server's error
+ * mapping takes every status and title from it, for a use case's DomainError and for a workflow's
+ * failure alike. (That the web has a message for each code: web/src/i18n/problem-codes.test.ts.)
+ */
+const errorCodes = problemCodes.filter(isErrorCode);
+
+function answerTo(error: unknown): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
+  const out = { status: 0, body: {} as Record<string, unknown>, headers: {} as Record<string, string> };
+  const res = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => void (out.headers[name] = value),
+    status(code: number) {
+      out.status = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    send(body: string) {
+      out.body = JSON.parse(body) as Record<string, unknown>;
+      return this;
+    },
+  };
+  errorHandler(createLogger('silent'))(error, { method: 'POST', path: '/x', body: {} } as Request, res as unknown as Response, () => {});
+  return out;
+}
+
+describe('problem codes', () => {
+  it('each have a one-line comment in rules/problem-codes.ts that starts with its HTTP status', () => {
+    const source = readFileSync(new URL('../rules/problem-codes.ts', import.meta.url), 'utf8');
+    const undocumented = problemCodes.filter((code) => {
+      const m = new RegExp(`\\n  /\\*\\* (\\d{3}): [^\\n]+ \\*/\\n  ${code}: \\{`).exec(source);
+      return !m || Number(m[1]) !== problemCodeInfo[code].status;
+    });
+    expect(undocumented).toEqual([]);
+  });
+
+  it('split into those use cases and workflows raise and those only the HTTP layer sends', () => {
+    expect(errorCodes).toEqual(expect.arrayContaining(['invalid_input', 'invalid_data', 'constraint_violation', 'process_unavailable']));
+    expect([...errorCodes, ...httpOnlyProblemCodes].sort()).toEqual([...problemCodes].sort());
+    expect(isProblemCode('internal') && !isErrorCode('internal')).toBe(true);
+    expect(isProblemCode('toString')).toBe(false);
+  });
+
+  it('answer a DomainError with the status, title and code of the list', () => {
+    for (const code of errorCodes) {
+      const { status, body } = answerTo(new DomainError(code, `broke ${code}`, [{ field: 'f', rule: 'r' }]));
+      expect({ code, status, title: body.title, sent: body.code, detail: body.detail }).toEqual({
+        code,
+        status: problemCodeInfo[code].status,
+        title: problemCodeInfo[code].title,
+        sent: code,
+        detail: `broke ${code}`,
+      });
+    }
+  });
+
+  it('answer a workflow failure typed with a code like the DomainError of that code', () => {
+    for (const code of errorCodes) {
+      const failure = new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(`refused ${code}`, code, [{ field: 'f', rule: 'r' }]));
+      expect(problemFromWorkflowError(failure)).toMatchObject({ code, status: problemCodeInfo[code].status, errors: [{ field: 'f', rule: 'r' }] });
+    }
+  });
+
+  it('give process_unavailable a Retry-After', () => {
+    expect(answerTo(new DomainError('process_unavailable', 'no answer')).headers['Retry-After']).toMatch(/^\d+$/);
+  });
+
+  it('give the HTTP layer’s own codes their status from the list too', () => {
+    const statuses = Object.fromEntries(httpOnlyProblemCodes.map((code: ProblemCode) => [code, problem(code, 'x').status]));
+    expect(statuses).toEqual({ internal: 500, payload_too_large: 413, rate_limited: 429, unavailable: 503 });
+    expect(answerTo(new Error('boom'))).toMatchObject({ status: 500, body: { code: 'internal', title: problemCodeInfo.internal.title } });
+  });
+});
