@@ -26,6 +26,7 @@ import { insertStatement } from '../db/statements.js';
 import { aggregateDemand, type Aggregate, type ConfirmedNeed } from '../domain/aggregation.js';
 import type { ExchangeRateTable } from '../domain/money.js';
 import { statementDetailsSchema } from '../domain/statement.js';
+import { recordVerdict } from './support/verdicts.js';
 
 const buyerCount = Number(process.env.BENCH_BUYERS ?? 5000);
 const linesPerBuyer = Number(process.env.BENCH_LINES ?? 20);
@@ -343,6 +344,16 @@ async function main() {
     out('targets');
     out(`  median < ${int(targetMs)} ms: ${aggMedian < targetMs ? 'MET' : 'NOT MET'} (${ms(aggMedian)}; p95 ${ms(percentile(aggTimes, 95))})`);
     out(`  < ${targetRatio} × the bare query: ${ratio < targetRatio ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)} ×)`);
+    const aggregateMet = aggMedian < targetMs && ratio < targetRatio;
+    recordVerdict({
+      benchmark: 'aggregation',
+      figure: `aggregateConfirmedNeeds, ${int(buyerCount)} buyers × ${int(linesPerBuyer)} lines (median of ${runs})`,
+      target: `median < ${int(targetMs)} ms, < ${targetRatio}× the bare select`,
+      measured: `${ms(aggMedian)} median, p95 ${ms(percentile(aggTimes, 95))}`,
+      ratio: `${ratio.toFixed(2)}× the bare select`,
+      met: aggregateMet,
+      ...(aggregateMet ? {} : { note: [aggMedian >= targetMs ? `median over by ${ms(aggMedian - targetMs)}` : '', ratio >= targetRatio ? `ratio ${ratio.toFixed(2)}× over ${targetRatio}×` : ''].filter(Boolean).join(', ') }),
+    });
 
     out();
     out('disclosure control: the pattern of withheld cells participants, Commission staff and the public see');
@@ -357,6 +368,15 @@ async function main() {
     out(`  ${pad('primary and complementary suppression (LP)', 44)} ${lpad(ms(protection.ms), 10)}   withheld: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none'}`);
     const protectedMs = aggMedian + micro.ms + tables.ms + protection.ms;
     out(`  ${pad('whole protected aggregate (median + the above)', 44)} ${lpad(ms(protectedMs), 10)}   target < 2,000 ms: ${protectedMs < 2000 ? 'MET' : 'NOT MET'}`);
+    recordVerdict({
+      benchmark: 'aggregation',
+      figure: `protected aggregate (aggregate + contributions + tables + suppression), ${int(buyerCount)} buyers`,
+      target: '< 2,000 ms',
+      measured: `${ms(protectedMs)}`,
+      ratio: '',
+      met: protectedMs < 2000 && protection.value.unprotectable.length === 0,
+      ...(protection.value.unprotectable.length > 0 ? { note: `unprotectable: ${protection.value.unprotectable.join(', ')}` } : protectedMs >= 2000 ? { note: `over by ${ms(protectedMs - 2000)}` } : {}),
+    });
     if (protection.value.unprotectable.length > 0) out(`  UNPROTECTABLE: ${protection.value.unprotectable.join(', ')}`);
     sampleHeap();
 
@@ -374,6 +394,15 @@ async function main() {
       out(`  ${pad('aggregateDemand (pure, decimal.js)', 44)} ${lpad(ms(pure.ms), 10)}   (${(pure.ms / aggMedian).toFixed(1)} × the SQL median)`);
       out(`  SQL aggregate ${difference ? `DIFFERS from the reference, first at ${difference}` : 'equals the reference exactly'}`);
       out(`  after the check: peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}, peak heap used ${mib(peakHeap)}`);
+      recordVerdict({
+        benchmark: 'aggregation',
+        figure: 'SQL aggregate against the pure reference aggregateDemand',
+        target: 'equal, to the last digit',
+        measured: difference ? 'differs' : 'equal',
+        ratio: `reference ${(pure.ms / aggMedian).toFixed(1)}× the SQL median`,
+        met: !difference,
+        ...(difference ? { note: `first difference at ${difference.slice(0, 200)}` } : {}),
+      });
       if (difference) process.exitCode = 1;
     }
   } finally {

@@ -18,10 +18,13 @@ import { appendAudit, eventMac, GENESIS_HASH, hashOf, readAuditPage, verifyAudit
 import { createDb, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { AuditEventsTable } from '../db/schema.js';
+import { recordVerdict } from './support/verdicts.js';
 
 const sizes = (process.env.BENCH_AUDIT_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const pageSize = 50;
+/** How much more a request may cost at a larger chain than at the smallest and still count as not growing (medians on a shared machine move this much). */
+const flatFactor = 2;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (v: number) => `${v.toFixed(2)} ms`;
@@ -81,6 +84,7 @@ async function main() {
     await migrateToLatest(databaseUrl.toString());
     db = createDb(databaseUrl.toString(), 4);
     const rows: string[][] = [];
+    let smallest: { size: number; median: number } | undefined;
     for (const size of sizes) {
       const chain = `bench-${size}`;
       const written = await timed(() => writeChain(db!, chain, size));
@@ -117,6 +121,20 @@ async function main() {
       line(`request after 1 new event (re-hashed ${Math.min(...t.checked)}–${Math.max(...t.checked)} events)`, t.appended);
       line(`bare select … where chain = $1 and seq > $2 limit ${pageSize}`, t.bare);
       out(`  ${pad('full verification (audit:verify, one chain)', 58)} ${lpad(ms(full.ms), 12)}`);
+      // A request's cost must not grow with the chain: judged against the smallest chain of this run.
+      const appendedMedian = percentile(t.appended, 50);
+      smallest ??= { size, median: appendedMedian };
+      const growth = appendedMedian / smallest.median;
+      const flat = growth <= flatFactor;
+      recordVerdict({
+        benchmark: 'audit',
+        figure: `GET …/audit page of ${pageSize} + verification after 1 new event, ${int(size)} events (median of ${runs})`,
+        target: `as at ${int(smallest.size)} events (≤ ${flatFactor}× it): the cost does not grow with the chain`,
+        measured: `${ms(appendedMedian)} median, p99 ${ms(percentile(t.appended, 99))}`,
+        ratio: `${(appendedMedian / percentile(t.bare, 50)).toFixed(1)}× the bare select; ${growth.toFixed(2)}× at ${int(smallest.size)}`,
+        met: flat,
+        ...(flat ? {} : { note: `${growth.toFixed(2)}× the cost at ${int(smallest.size)} events` }),
+      });
       rows.push([int(size), ms(first.ms), ms(percentile(t.request, 50)), ms(percentile(t.appended, 50)), ms(percentile(t.appended, 99)), ms(percentile(t.bare, 50)), ms(full.ms)]);
     }
     out();

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
 import { driveToMarketEngagement, leadAndPartner, must, waitForStage } from './support/statement-journey.js';
+import { recordVerdict } from './support/verdicts.js';
 
 const statementCount = Number(process.env.BENCH_STATEMENTS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -140,6 +141,16 @@ async function main() {
         const unexpected = Object.keys(load.statuses).filter((s) => s !== expect).length > 0 || load.errors > 0;
         const met = ratio >= targetRatio && load.p99 < targetP99Ms;
         const verdict = unexpected ? 'BUG: unexpected status' : met ? 'met' : `missed (${ratio < targetRatio ? `ratio ${(ratio / targetRatio).toFixed(2)} of target` : ''}${ratio < targetRatio && load.p99 >= targetP99Ms ? ', ' : ''}${load.p99 >= targetP99Ms ? `p99 ${load.p99} ms` : ''})`;
+        recordVerdict({
+          benchmark: 'public-reads',
+          figure: `${name.replace(/\s+/g, ' ')}, ${connections} connections`,
+          target: `≥ ${targetRatio}× hello-world, p99 < ${targetP99Ms} ms`,
+          // The headline figure first, with its unit: scripts/bench-runtime.ts compares runtimes on it.
+          measured: `${fmt(load.requestsPerSecond)} req/s, p99 ${load.p99} ms`,
+          ratio: `${ratio.toFixed(2)}×`,
+          met: met && !unexpected,
+          ...(unexpected ? { note: `unexpected status: ${statusText(load)}` } : met ? {} : { note: verdict }),
+        });
         return [name, fmt(load.requestsPerSecond), String(load.p50), String(load.p99), `${ratio.toFixed(2)}×`, statusText(load), verdict];
       }),
     ];

@@ -4,6 +4,9 @@
 # worker and API, prints its figures and stops them again. Settings: BENCH_PARTICIPANTS,
 # BENCH_SUGGEST_CONTINUE_AS_NEW (events; runs hand over sooner), BENCH_LOG_LEVEL (e.g. error),
 # BENCH_CONCURRENCY, BENCH_DATABASE_URL (an admin URL of the PostgreSQL server), BENCH_KEEP_DB.
+# The run ends with one table of every target the benchmarks recorded (recordVerdict in
+# bench/support/verdicts.ts), printed and appended with the date, commit and Node version to
+# bench/RESULTS.md (BENCH_RESULTS=another file, or BENCH_RESULTS= to append nowhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,10 +36,36 @@ else
   done
 fi
 
+# Each benchmark appends its verdicts here, one JSON line each; the table below is made from them.
+BENCH_VERDICTS_FILE="$(mktemp -t jd-bench-verdicts.XXXXXX)"
+export BENCH_VERDICTS_FILE
+trap 'rm -f "$BENCH_VERDICTS_FILE"' EXIT
+
+# The commit the figures belong to, read before the run (a commit made meanwhile is not this run's).
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  commit="$commit+dirty"
+fi
+
 status=0
+ran=()
+failed=()
 for file in "${selected[@]}"; do
-  echo "=== $(basename "$file" .bench.ts) ($file)"
-  node --import tsx "$file" || status=$?
+  name="$(basename "$file" .bench.ts)"
+  ran+=("$name")
+  echo "=== $name ($file)"
+  code=0
+  node --import tsx "$file" || code=$?
+  if [ $code -ne 0 ]; then
+    status=$code
+    failed+=("$name=$code")
+  fi
   echo
 done
+
+results="${BENCH_RESULTS-bench/RESULTS.md}"
+join() { local IFS=,; echo "$*"; }
+node --import tsx bench/support/print-verdicts.ts "$BENCH_VERDICTS_FILE" \
+  --commit "$commit" --ran "$(join "${ran[@]}")" --failed "$(join "${failed[@]-}")" \
+  ${results:+--results "$results"} || status=$?
 exit $status
