@@ -4,6 +4,7 @@ import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import { contentHash } from '../platform/canonical-json.js';
 import type { Db } from '../db/database.js';
 import { snapshotDisclosure } from '../db/disclosure.js';
+import { refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { findStatement } from '../db/statements.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { checkCriticalMass, type CriticalMassVerdict } from '../domain/critical-mass.js';
@@ -105,6 +106,7 @@ export function createAggregationActivities(deps: { db: Db; solver: LpSolver }) 
             },
             at: computedAt,
           });
+          await refreshPilotSummary(trx, request.statementId);
           return outcomeOf(request.snapshotId, hash, verdict);
         } catch (error) {
           asFailure(error);

@@ -1,6 +1,7 @@
 import { appendAudit, recordedAuditData } from './audit.js';
 import type { Db, Tx } from './database.js';
 import { enqueueMessages, type OutgoingMessage } from './outbox.js';
+import { refreshPilotSummary } from './projections/pilot-summary.js';
 import type { Actor } from '../domain/events.js';
 
 /** What an activity answers a workflow: counts only, for histories keep no audit data (it may hold free text). */
@@ -48,6 +49,7 @@ export async function recordEventIn<E extends RecordableEvent>(
     data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
     at: new Date(event.at),
   });
+  await refreshPilotSummary(trx, event.statementId);
   return { duplicate: false, mailQueued, recorded: audit };
 }
 

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPilotSummary } from '../db/projections/pilot-summary.js';
 import { ocdsValidators } from './support/ocds-validator.js';
 import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
@@ -27,7 +28,8 @@ describe('pilot tracking dashboard', () => {
   };
   const live = (a: Actor, id: string) => a.api.get(`/api/statements/${id}/live`);
   const waitForStage = (a: Actor, id: string, stage: string) => until(() => live(a, id), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
-  const dashboard = (query: Record<string, string> = {}) => commission.api.get(`/api/dashboard?${new URLSearchParams({ limit: '5000', ...query })}`);
+  // The largest page the API allows; this file's assertions filter by their own groupings.
+  const dashboard = (query: Record<string, string> = {}) => commission.api.get(`/api/dashboard?${new URLSearchParams({ limit: '200', ...query })}`);
 
   // What the test submits: the expected figures are computed from these, by hand.
   const lines = {
@@ -216,9 +218,101 @@ describe('pilot tracking dashboard', () => {
     expect(shortfall.valueByDivision).toEqual([]);
     expect(shortfall.withheldDivisionValues).toBe(1);
 
-    const paged = ok(await commission.api.get(`/api/dashboard?grouping=${encodeURIComponent(workingGroup)}&limit=1&offset=1`)).body;
-    expect(paged.pilots).toHaveLength(1);
-    expect(paged.matching).toBe(3);
+  });
+
+  it('pages the pilots with a cursor: every matching pilot once, in order, the totals on every page', async () => {
+    const whole = ok(await dashboard({ grouping: workingGroup })).body;
+    expect(whole.pilots).toHaveLength(3);
+    expect(whole.nextCursor).toBeNull();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { pilots: { id: string }[]; matching: number; totals: unknown; countsByStage: unknown; nextCursor: string | null } = ok(
+        await dashboard({ grouping: workingGroup, limit: '1', ...(cursor ? { cursor } : {}) }),
+      ).body;
+      expect(page.pilots).toHaveLength(1);
+      expect(page.matching).toBe(3);
+      expect(page.totals).toEqual(whole.totals);
+      expect(page.countsByStage).toEqual(whole.countsByStage);
+      seen.push(page.pilots[0]!.id);
+      cursor = page.nextCursor;
+    } while (cursor !== null && seen.length < 5);
+    expect(seen).toEqual(whole.pilots.map((p: { id: string }) => p.id));
+    // Newest first.
+    const created = whole.pilots.map((p: { createdAt: string }) => Date.parse(p.createdAt));
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    // A page of two, then the rest: the cursor carries the filters' order, not a position.
+    const first = ok(await dashboard({ grouping: workingGroup, limit: '2' })).body;
+    const rest = ok(await dashboard({ grouping: workingGroup, limit: '2', cursor: first.nextCursor })).body;
+    expect([...first.pilots, ...rest.pilots].map((p: { id: string }) => p.id)).toEqual(seen);
+    expect(rest.nextCursor).toBeNull();
+    // Without a limit, a page is 50 pilots at most.
+    expect(ok(await commission.api.get('/api/dashboard')).body.pilots.length).toBeLessThanOrEqual(50);
+  });
+
+  it('answers bad paging input with 400 naming the field, and keeps the viewer rules for every page', async () => {
+    const forged = Buffer.from(JSON.stringify(['yesterday', 'not-an-id'])).toString('base64url');
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['limit=ten', 'limit'],
+      ['limit=1.5', 'limit'],
+      ['cursor=%21%21%21', 'cursor'],
+      [`cursor=${forged}`, 'cursor'],
+      [`cursor=${'a'.repeat(300)}`, 'cursor'],
+      ['limit=0&cursor=x', 'cursor'],
+    ] as const) {
+      const res = await commission.api.get(`/api/dashboard?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.code, query).toBe('invalid_input');
+      expect(res.body.errors.map((e: { field: string }) => e.field), query).toContain(field);
+    }
+    // A valid cursor opens nothing to whoever may not track pilots.
+    const cursor = ok(await dashboard({ grouping: workingGroup, limit: '1' })).body.nextCursor;
+    expect(cursor).toEqual(expect.any(String));
+    for (const a of [helsinki, supplier]) {
+      const res = await a.api.get(`/api/dashboard?limit=1&cursor=${cursor}`);
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('forbidden');
+    }
+    expect((await fetch(`${h.baseUrl}/api/dashboard?limit=1&cursor=${cursor}`)).status).toBe(401);
+  });
+
+  it('keeps each pilot’s row of the read model in step with the events recorded for it', async () => {
+    const riga = await makeActor(h, { kind: 'buyer', name: 'Riga', country: 'LV' }, { label: 'riga', roles: ['signatory'] });
+    const vilnius = await makeActor(h, { kind: 'buyer', name: 'Vilnius', country: 'LT' }, { label: 'vilnius', roles: ['signatory'] });
+    const group = `Read model ${randomUUID().slice(0, 8)}`;
+    const pilot = async (id: string) => ok(await commission.api.get(`/api/dashboard/pilots/${id}`)).body.pilot;
+
+    // Created: its row is there as soon as the lead has its answer.
+    const id = ok(await riga.api.post('/api/statements', statementDetails({ title: 'Read model pilot' }))).body.id;
+    expect(await pilot(id)).toMatchObject({ id, title: 'Read model pilot', stage: 'draft', buyers: 1, countries: ['LV'], grouping: null, valueEur: null, suppliersEngaged: 0 });
+    // Grouped: the grouping filter finds it, its sector is the grouping's.
+    ok(await riga.api.put(`/api/statements/${id}/grouping`, { kind: 'working_group', name: group, sector: '45' }));
+    const grouped = ok(await dashboard({ grouping: group })).body;
+    expect(grouped.pilots.map((p: { id: string }) => p.id)).toEqual([id]);
+    expect(grouped.pilots[0]).toMatchObject({ grouping: { kind: 'working_group', name: group }, sectors: ['45'] });
+    // Invited buyers do not take part; an accepted invitation does.
+    ok(await riga.api.post(`/api/statements/${id}/invitations`, { organisationIds: [vilnius.org.id] }));
+    expect(await pilot(id)).toMatchObject({ buyers: 1, countries: ['LV'] });
+    ok(await vilnius.api.post(`/api/statements/${id}/invitation/accept`));
+    await until(() => pilot(id), (p) => p.buyers === 2, 30_000, 'the accepted invitation on the dashboard');
+    expect(await pilot(id)).toMatchObject({ buyers: 2, countries: ['LT', 'LV'] });
+    expect(ok(await dashboard({ grouping: group, country: 'LT' })).body.matching).toBe(1);
+    // A stage change: the stage, its deadline and the counts by stage follow.
+    ok(await riga.api.post(`/api/statements/${id}/needs-assessment/open`));
+    const open = await until(() => pilot(id), (p) => p.stage === 'needs_assessment', 30_000, 'needs assessment on the dashboard');
+    expect(open.nextDeadline).toEqual(expect.any(String));
+    expect(ok(await dashboard({ grouping: group })).body.countsByStage).toEqual({ needs_assessment: 1 });
+    // The row has read the statement's audit chain to its end: every event is in it.
+    const audit = ok(await riga.api.get(`/api/statements/${id}/audit`)).body;
+    const row = await findPilotSummary(h.db, id);
+    expect(row).toMatchObject({ stage: 'needs_assessment', buyers: 2, countries: ['LT', 'LV'], supplier_org_ids: [] });
+    expect(row!.audit_seq).toBe(audit.head.seq);
+    // Cancelled: the pilot leaves the tab it was in.
+    ok(await riga.api.post(`/api/statements/${id}/cancel`, { reason: 'Merged into another pilot' }));
+    await until(() => pilot(id), (p) => p.stage === 'cancelled', 30_000, 'cancellation on the dashboard');
+    expect(ok(await dashboard({ grouping: group })).body.countsByStage).toEqual({ cancelled: 1 });
   });
 
   it('agrees with what Commission staff may read of the aggregate, figure for figure', async () => {

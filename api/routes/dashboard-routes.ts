@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { z } from 'zod';
 import { countrySchema } from '../../domain/organisations.js';
 import { cpvDivisionSchema, groupingSchema } from '../../domain/pilot-tracking.js';
@@ -9,7 +10,7 @@ import { getDashboard } from '../../services/dashboard/get-dashboard.js';
 import { getPilot } from '../../services/dashboard/get-pilot.js';
 import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
 import { setGrouping } from '../../services/dashboard/set-grouping.js';
-import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotDetailSchema } from '../../services/dashboard/dashboard-contracts.js';
+import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotCursorSchema, pilotDetailSchema, pilotPageSize } from '../../services/dashboard/dashboard-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 import { text } from '../../rules/text-policy.js';
@@ -30,14 +31,22 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/dashboard',
-    summary: 'Every pilot: stage, deadline, participants, value and verdicts, with totals (Commission staff)',
+    summary: 'The pilots a page at a time: stage, deadline, participants, value and verdicts, with totals over all of them (Commission staff)',
     description:
-      'Commission staff and administrators only. Aggregates and statuses only: no buyer’s need lines. Counts by stage ignore the `stage` filter; totals and charts honour every filter; `pilots` is one page of the matching pilots, newest first.',
+      'Commission staff and administrators only. Aggregates and statuses only: no buyer’s need lines. Counts by stage ignore the `stage` filter; totals and charts honour every filter; ' +
+      '`pilots` is one page of the matching pilots, newest first: pass `nextCursor` back as `cursor` for the next one (null on the last page). ' +
+      `At most ${pilotPageSize.max} pilots per page; the CSV export has them all.`,
     tags,
     access: 'user',
     query: pilotFilterQuery.extend({
-      limit: z.coerce.number().int().min(1).max(5000).default(100),
-      offset: z.coerce.number().int().min(0).default(0),
+      limit: z.coerce
+        .number({ error: 'must be a whole number' })
+        .int({ error: 'must be a whole number' })
+        .min(1, { error: 'must be at least 1' })
+        .max(pilotPageSize.max, { error: `must be at most ${pilotPageSize.max}` })
+        .default(pilotPageSize.default)
+        .meta({ description: `Pilots per page (default ${pilotPageSize.default}, at most ${pilotPageSize.max})` }),
+      cursor: pilotCursorSchema.optional(),
     }),
     responses: { 200: { description: 'The dashboard', schema: dashboardSchema } },
     handler: async ({ principal, query, req }) => ({ status: 200, body: await getDashboard(ctx, principal, query, requestMeta(req)) }),
@@ -47,13 +56,27 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'get',
     path: '/api/dashboard/pilots.csv',
     summary: 'The pilot table as CSV, every pilot matching the filters (Commission staff)',
+    description: 'Streamed as it is read, a page of pilots at a time, so any number of pilots comes in one file.',
     tags,
     access: 'user',
     query: pilotFilterQuery,
     responses: { 200: { description: 'One row per pilot', schema: z.string(), contentType: 'text/csv' } },
     handler: async ({ principal, query, req, res }) => {
-      const { csv, filename } = await exportPilotsCsv(ctx, principal, query, requestMeta(req));
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`).send(csv);
+      const { chunks, filename } = await exportPilotsCsv(ctx, principal, query, requestMeta(req));
+      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+      try {
+        for await (const chunk of chunks) {
+          if (res.destroyed) break;
+          if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        }
+        res.end();
+      } catch (error) {
+        // The status line has gone: a cut connection is the only way left to say the file is incomplete.
+        ctx.logger.error({ err: error }, 'pilot CSV export ended early');
+        res.destroy(error as Error);
+      } finally {
+        await chunks.return(undefined);
+      }
     },
   });
 

@@ -1,6 +1,7 @@
 import { appendAudit } from '../../db/audit.js';
 import { latestSnapshot } from '../../db/aggregation.js';
 import { findFigureConsent, setFigureConsent, snapshotDisclosure } from '../../db/disclosure.js';
+import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import type { Principal } from '../../domain/authorization.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -20,6 +21,8 @@ export async function consentToShowFigures(ctx: ServiceContext, principal: Princ
     await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: principal.userId, actorOrgId: principal.orgId, action: 'figure_consent_given', data: { organisationId: principal.orgId, agreed: agree }, at: new Date() });
     const snapshot = await latestSnapshot(trx, statementId);
     if (snapshot) await snapshotDisclosure(trx, solver, snapshot.id);
+    // The dashboard shows Commission staff what the new pattern shows, from now on.
+    await refreshPilotSummary(trx, statementId);
   });
   return { organisationId: principal.orgId, showFigures: agree };
 }

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { appendAudit } from '../../db/audit.js';
 import { answerQuestion, findQuestion, insertQuestionWhileOpen, listQuestions } from '../../db/consultation.js';
+import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import { logSupplierContact } from '../../db/suppliers.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
@@ -20,6 +21,7 @@ export async function askQuestion(ctx: ServiceContext, principal: Principal, sta
     if (!q) return undefined;
     await logSupplierContact(trx, { statementId, supplierOrgId: principal.orgId, userId: principal.userId, kind: 'question_asked', detail: { number: q.number } });
     await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: principal.userId, actorOrgId: principal.orgId, action: 'supplier_question_asked', data: { number: q.number, supplierOrgId: principal.orgId }, at: new Date() });
+    await refreshPilotSummary(trx, statementId);
     return q;
   });
   if (!asked) throw closedError(statement);

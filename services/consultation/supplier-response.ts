@@ -1,5 +1,6 @@
 import { appendAudit } from '../../db/audit.js';
 import { findConsultation, findResponse, upsertResponseWhileOpen } from '../../db/consultation.js';
+import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import { logSupplierContact } from '../../db/suppliers.js';
 import type { Principal } from '../../domain/authorization.js';
 import { checkAnswers } from '../../domain/consultation.js';
@@ -48,6 +49,7 @@ export async function saveResponse(ctx: ServiceContext, principal: Principal, st
       data: { supplierOrgId: principal.orgId, revision: rev, questionsAnswered: Object.keys(answers).length },
       at: new Date(),
     });
+    await refreshPilotSummary(trx, statementId);
     return rev;
   });
   if (revision === undefined) throw closedError(statement);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PilotCursor } from '../../db/dashboard.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
 
@@ -41,10 +42,46 @@ export const pilotSchema = z
   .meta({ id: 'Pilot' });
 export type PilotView = z.infer<typeof pilotSchema>;
 
+/** Pilots per page of the dashboard: the default and the most one request may ask for. */
+export const pilotPageSize = { default: 50, max: 200 } as const;
+
+/** A page cursor is opaque to clients: base64url of the last row's creation time and id. */
+export function encodePilotCursor(c: PilotCursor): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
+}
+
+const cursorTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const cursorId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodePilotCursor(value: string): PilotCursor | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+    const [createdAt, id] = parsed as unknown[];
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || !cursorTime.test(createdAt) || !cursorId.test(id)) return undefined;
+    return Number.isNaN(Date.parse(createdAt)) ? undefined : { createdAt, id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `cursor` query parameter: a `nextCursor` the dashboard returned, or a 400 naming it. */
+export const pilotCursorSchema = z
+  .string()
+  .max(200, { error: 'must be a nextCursor the dashboard returned' })
+  .transform((value, ctx) => {
+    const cursor = decodePilotCursor(value);
+    if (cursor) return cursor;
+    ctx.addIssue({ code: 'custom', message: 'must be a nextCursor the dashboard returned' });
+    return z.NEVER;
+  })
+  .meta({ description: 'Where the page starts: the `nextCursor` of the previous page (absent for the first page)' });
+
 export const dashboardSchema = z
   .object({
     generatedAt: z.string(),
-    matching: z.int().meta({ description: 'Pilots matching the filters (the page shows `limit` of them)' }),
+    matching: z.int().meta({ description: 'Pilots matching the filters (the page shows at most `limit` of them)' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
     countsByStage: z.record(z.string(), z.int()).meta({ description: 'Pilots per stage under every filter except the stage filter' }),
     totals: z.object({
       pilots: z.int(),

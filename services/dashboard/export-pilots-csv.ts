@@ -1,9 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
+import { queryPilotPage, type PilotCursor } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
+import { deadlineStages } from '../../rules/stages.js';
 import { spreadsheetRow } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
+import type { PilotView } from './dashboard-contracts.js';
 import { authorizeTracking } from './authorize-tracking.js';
-import { loadDashboard, type DashboardFilter } from './get-dashboard.js';
+import { toPilotView, type DashboardFilter } from './get-dashboard.js';
 
 const columns = [
   'id', 'title', 'stage', 'stage_entered_at', 'days_in_stage', 'next_deadline', 'overdue', 'published', 'grouping_kind', 'grouping',
@@ -11,38 +14,61 @@ const columns = [
   'above_eu_threshold', 'cross_border', 'suppliers_engaged', 'created_at',
 ] as const;
 
-/** Every pilot matching the filters, one row each, as on the dashboard; amounts keep their exact decimals. */
+/** Pilots read per query while the file is written. */
+const exportPageSize = 1000;
+
+/**
+ * Every pilot matching the filters, one row each, as on the dashboard; amounts keep their exact
+ * decimals. Authorised first; then `chunks` reads the read model a page at a time (following the
+ * cursor) and yields the CSV text of each page, the header first, so memory stays flat however
+ * many pilots there are.
+ */
 export async function exportPilotsCsv(ctx: ServiceContext, principal: Principal, filter: DashboardFilter, meta: RequestMeta) {
   await authorizeTracking(ctx, principal, meta, 'exportPilots');
   const now = new Date();
-  const dashboard = await loadDashboard(ctx, { ...filter, limit: 100_000, offset: 0 }, now);
-  const yesNo = (b: boolean | null) => (b === null ? '' : b ? 'yes' : 'no');
-  const rows = dashboard.pilots.map((p) => ({
-    id: p.id,
-    title: p.title,
-    stage: p.stage,
-    stage_entered_at: p.stageEnteredAt,
-    days_in_stage: p.daysInStage,
-    next_deadline: p.nextDeadline ?? '',
-    overdue: yesNo(p.overdue),
-    published: yesNo(p.published),
-    grouping_kind: p.grouping?.kind ?? '',
-    grouping: p.grouping?.name ?? '',
-    sectors: p.sectors.join(' '),
-    cpv_codes: p.cpvCodes.join(' '),
-    lead: p.lead.name,
-    lead_country: p.lead.country,
-    buyers: p.buyers,
-    countries: p.countries.join(' '),
-    value_eur: p.valueEur ?? '',
-    critical_mass_met: yesNo(p.criticalMassMet),
-    failed_rules: (p.failedRules ?? []).join(' '),
-    above_eu_threshold: yesNo(p.aboveEuThreshold),
-    cross_border: yesNo(p.crossBorder),
-    suppliers_engaged: p.suppliersEngaged,
-    created_at: p.createdAt,
-  }));
+  return { chunks: csvChunks(ctx, filter, now), filename: `pilots-${now.toISOString().slice(0, 10)}.csv` };
+}
+
+async function* csvChunks(ctx: ServiceContext, filter: DashboardFilter, now: Date): AsyncGenerator<string, void, undefined> {
+  yield stringify([], { header: true, columns: [...columns] });
+  let after: PilotCursor | undefined;
+  do {
+    const page = await queryPilotPage(ctx.db, { ...filter, now, limit: exportPageSize, after, deadlineStages });
+    if (page.pilots.length > 0) yield stringify(page.pilots.map((p) => csvRow(toPilotView(p, now))), { columns: [...columns] });
+    after = page.next ?? undefined;
+  } while (after);
+}
+
+const yesNo = (b: boolean | null) => (b === null ? '' : b ? 'yes' : 'no');
+
+function csvRow(p: PilotView) {
   // Titles and names are typed by users: every cell is neutralised (OWASP CSV injection).
-  const cells = rows.map((r) => spreadsheetRow(r, columns));
-  return { csv: stringify(cells, { header: true, columns: [...columns] }), filename: `pilots-${now.toISOString().slice(0, 10)}.csv` };
+  return spreadsheetRow(
+    {
+      id: p.id,
+      title: p.title,
+      stage: p.stage,
+      stage_entered_at: p.stageEnteredAt,
+      days_in_stage: p.daysInStage,
+      next_deadline: p.nextDeadline ?? '',
+      overdue: yesNo(p.overdue),
+      published: yesNo(p.published),
+      grouping_kind: p.grouping?.kind ?? '',
+      grouping: p.grouping?.name ?? '',
+      sectors: p.sectors.join(' '),
+      cpv_codes: p.cpvCodes.join(' '),
+      lead: p.lead.name,
+      lead_country: p.lead.country,
+      buyers: p.buyers,
+      countries: p.countries.join(' '),
+      value_eur: p.valueEur ?? '',
+      critical_mass_met: yesNo(p.criticalMassMet),
+      failed_rules: (p.failedRules ?? []).join(' '),
+      above_eu_threshold: yesNo(p.aboveEuThreshold),
+      cross_border: yesNo(p.crossBorder),
+      suppliers_engaged: p.suppliersEngaged,
+      created_at: p.createdAt,
+    },
+    columns,
+  );
 }

@@ -1,12 +1,17 @@
-import { queryDashboard, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
+import { queryDashboard, type PilotCursor, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
-import type { DashboardView, PilotView } from './dashboard-contracts.js';
+import { encodePilotCursor, type DashboardView, type PilotView } from './dashboard-contracts.js';
 
 export type DashboardFilter = Omit<PilotFilter, 'statementId'>;
+/** A page: how many pilots, and where it starts (after the previous page's last pilot). */
+export interface PilotPaging {
+  limit: number;
+  cursor?: PilotCursor | undefined;
+}
 
 const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 
@@ -39,9 +44,11 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
 }
 
 /** Reads the dashboard without an authorisation check: for the digest and exports, which check first. */
-export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & { limit: number; offset: number }, now = new Date()): Promise<DashboardView> {
+export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & PilotPaging, now = new Date()): Promise<DashboardView> {
+  const { cursor, ...rest } = filter;
   const r = await queryDashboard(ctx.db, {
-    ...filter,
+    ...rest,
+    after: cursor,
     now,
     activeStatuses: activeParticipantStatuses,
     deadlineStages,
@@ -49,6 +56,7 @@ export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & {
   return {
     generatedAt: now.toISOString(),
     matching: Number(r.matching),
+    nextCursor: r.next ? encodePilotCursor(r.next) : null,
     countsByStage: r.by_stage,
     totals: {
       pilots: Number(r.totals.pilots),
@@ -67,11 +75,11 @@ export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & {
   };
 }
 
-/** Every pilot with its stage, participants, value and verdicts, for Commission staff. */
+/** One page of the pilots with their stage, participants, value and verdicts, and the totals over all of them, for Commission staff. */
 export async function getDashboard(
   ctx: ServiceContext,
   principal: Principal,
-  filter: DashboardFilter & { limit: number; offset: number },
+  filter: DashboardFilter & PilotPaging,
   meta: RequestMeta,
 ): Promise<DashboardView> {
   await authorizeTracking(ctx, principal, meta, 'viewDashboard');

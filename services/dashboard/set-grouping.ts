@@ -1,5 +1,6 @@
 import { appendAudit } from '../../db/audit.js';
 import { upsertGrouping } from '../../db/dashboard.js';
+import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import type { Principal } from '../../domain/authorization.js';
 import type { Grouping } from '../../domain/pilot-tracking.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -28,6 +29,7 @@ export async function setGrouping(ctx: ServiceContext, principal: Principal, sta
       data: { kind: grouping.kind, name: grouping.name, sector: grouping.sector },
       at,
     });
+    await refreshPilotSummary(trx, statementId);
     return saved;
   });
   return { statementId, kind: row.kind, name: row.name, sector: row.sector, updatedAt: row.updated_at.toISOString() };
