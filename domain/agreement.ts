@@ -5,6 +5,7 @@ import { decimalStringSchema } from './decimal.js';
 import type { FieldProblem } from './errors.js';
 import { anyCountrySchema, participatingCountries } from './organisations.js';
 import { text } from '../rules/text-policy.js';
+import { contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod, type ProcedurePhase } from '../rules/agreement.js';
 
 /**
  * Terms of a joint procurement agreement (Directive 2014/24/EU Art. 38 occasional joint
@@ -20,21 +21,8 @@ import { text } from '../rules/text-policy.js';
 const Decimal = BaseDecimal.clone({ precision: 60 });
 type Decimal = InstanceType<typeof Decimal>;
 
-export const procedureTypes = [
-  'open',
-  'restricted',
-  'competitive_procedure_with_negotiation',
-  'competitive_dialogue',
-  'innovation_partnership',
-  'pre_commercial_procurement',
-] as const;
-export type ProcedureType = (typeof procedureTypes)[number];
-
-export const procedurePhases = ['preparation', 'publication', 'evaluation', 'award', 'contract_management'] as const;
-export type ProcedurePhase = (typeof procedurePhases)[number];
-
-export const contractConclusions = ['each_party_own_contract', 'lead_on_behalf_of_all', 'framework_agreement'] as const;
-export type ContractConclusion = (typeof contractConclusions)[number];
+/** The choices of the terms are shared with the web's terms form: rules/agreement.ts. */
+export { contractConclusions, procedurePhases, procedureTypes, type ContractConclusion, type ProcedurePhase, type ProcedureType } from '../rules/agreement.js';
 
 /** Organisation ids are database UUIDs, which also keeps them apart from the literal `joint`. */
 const orgIdSchema = z.uuid({ message: 'must be an organisation id (UUID)' });
@@ -107,10 +95,10 @@ export const phaseAssignmentSchema = z.object({
 
 export const costSharingSchema = z
   .discriminatedUnion('method', [
-    z.object({ method: z.literal('by_share_of_value') }),
-    z.object({ method: z.literal('equal') }),
+    z.object({ method: z.literal('by_share_of_value' satisfies CostSharingMethod) }),
+    z.object({ method: z.literal('equal' satisfies CostSharingMethod) }),
     z.object({
-      method: z.literal('fixed_percentages'),
+      method: z.literal('fixed_percentages' satisfies CostSharingMethod),
       shares: z.array(z.object({ orgId: orgIdSchema, percent: decimalStringSchema })).min(1).max(1000),
     }),
   ])

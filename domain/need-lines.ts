@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { currencySchema } from './currency.js';
 import type { FieldProblem } from './errors.js';
+import { decimalPattern, maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '../rules/need-lines.js';
 import { text } from '../rules/text-policy.js';
 
 /**
@@ -35,11 +36,8 @@ export interface NeedLine {
   requirements: string;
 }
 
-export const maxNeedLines = 500;
-export const maxDescriptionLength = 2000;
-export const maxRequirementsLength = 10_000;
-export const maxFrameworkMonths = 120;
-export const maxRenewals = 99;
+/** The limits are shared with the web's need-line form: rules/need-lines.ts. */
+export { maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '../rules/need-lines.js';
 const minYear = 2000;
 const maxYear = 2100;
 
@@ -60,7 +58,7 @@ function decimalRule(value: string, sign: Sign): string | undefined {
   if (/^-(\d+(\.\d*)?|\.\d+)$/.test(value)) return sign === 'positive' ? 'must be greater than 0' : 'must not be negative';
   if (/^\d+,\d+$/.test(value)) return 'must use "." as the decimal separator, not "," (e.g. 1250.50)';
   if (!/^\d+(\.\d+)?$/.test(value)) return decimalFormatRule;
-  if (!/^\d{1,15}(\.\d{1,6})?$/.test(value)) return 'must have at most 15 digits before and 6 after the decimal point';
+  if (!decimalPattern.test(value)) return 'must have at most 15 digits before and 6 after the decimal point';
   if (sign === 'positive' && new Exact(value).isZero()) return 'must be greater than 0';
   return undefined;
 }

@@ -1,6 +1,16 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import type { FieldProblem } from './errors.js';
+import { decimalPattern } from '../rules/need-lines.js';
+import {
+  defaultTextAnswerLength,
+  maxHelpTextLength,
+  maxLabelLength,
+  maxOptions,
+  maxQuestions,
+  maxTextAnswerLength,
+  questionTypes,
+} from '../rules/survey.js';
 import { normaliseText, text, textProblem } from '../rules/text-policy.js';
 
 /**
@@ -8,12 +18,8 @@ import { normaliseText, text, textProblem } from '../rules/text-policy.js';
  * which is not defined here). A survey is versioned: once the needs assessment opens it is
  * frozen, a correction makes a new version, and answers keep the version they answered.
  */
-export const questionTypes = ['text', 'number', 'single_choice', 'multiple_choice', 'date', 'yes_no'] as const;
-export type QuestionType = (typeof questionTypes)[number];
-
-export const maxQuestions = 100;
-export const maxOptions = 100;
-export const maxTextAnswerLength = 10_000;
+/** The question types and limits are shared with the web's survey editor: rules/survey.ts. */
+export { maxHelpTextLength, maxLabelLength, maxOptions, maxQuestions, maxTextAnswerLength, questionTypes, type QuestionType } from '../rules/survey.js';
 
 const requiredOr = (rule: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : rule);
 
@@ -21,14 +27,11 @@ const slugRule = 'must be a short slug: a lower-case letter, then up to 39 lower
 // A slug rules out "__proto__" and the like, and reads well in field names such as `answers.fleet-size`.
 const slugSchema = z.string({ error: requiredOr(slugRule) }).regex(/^[a-z][a-z0-9_-]{0,39}$/, slugRule);
 
-export const maxLabelLength = 500;
-export const maxHelpTextLength = 2000;
-
 /** A question's or an option's label: one line, as it heads a field. */
 const labelSchema = text('line', { min: 1, max: maxLabelLength });
 
 const signedDecimalRule = 'must be a number written with digits, an optional "-" and an optional "." (e.g. -12.5)';
-const signedDecimalPattern = /^-?\d{1,15}(\.\d{1,6})?$/;
+const signedDecimalPattern = decimalPattern;
 const signedDecimalSchema = z
   .string({ error: requiredOr(`${signedDecimalRule}, as a string`) })
   .trim()
@@ -79,7 +82,7 @@ export const questionSchema = z
           .int({ error: `must be a whole number from 1 to ${maxTextAnswerLength}` })
           .min(1, `must be a whole number from 1 to ${maxTextAnswerLength}`)
           .max(maxTextAnswerLength, `must be a whole number from 1 to ${maxTextAnswerLength}`)
-          .default(2000),
+          .default(defaultTextAnswerLength),
       }),
       z
         .strictObject({

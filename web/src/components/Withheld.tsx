@@ -1,3 +1,4 @@
+import { disclosureRules } from '@jointdemand/rules/disclosure';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../api/client';
@@ -10,8 +11,8 @@ import { useFormat } from '../i18n/format';
  */
 export type WithheldReason = NonNullable<Schemas['Aggregate']['aggregate']['totals']['withheldReason']>;
 
-/** The server's primary rules (domain/disclosure/sensitivity.ts), for the explanation. */
-const rules = { minBuyers: 3, dominanceShare: 0.85 } as const;
+/** The server's primary rules (`@jointdemand/rules/disclosure`, applied in domain/disclosure/), for the explanation. */
+const rules = { minBuyers: disclosureRules.minContributors, dominanceShare: disclosureRules.dominanceShare } as const;
 
 /** What one withheld figure says: why it is withheld, or that it protects buyers' figures when no reason is given. */
 export function Withheld({ reason }: { reason?: WithheldReason | null }) {

@@ -1,3 +1,4 @@
+import { decimalPattern } from '@jointdemand/rules/need-lines';
 import { Decimal } from 'decimal.js';
 
 /**
@@ -48,9 +49,9 @@ export function parseDecimalInput(value: string, locale: string): string | undef
   return canonical.isZero() ? '0' : canonical.toFixed();
 }
 
-/** How the API bounds decimals: at most 15 digits before and 6 after the point. */
+/** How the API bounds decimals (`@jointdemand/rules/need-lines`): at most 15 digits before and 6 after the point. */
 export function withinDecimalBounds(canonical: string): boolean {
-  return /^-?\d{1,15}(\.\d{1,6})?$/.test(canonical);
+  return decimalPattern.test(canonical);
 }
 
 /** A canonical decimal shown for editing in the locale's convention, without grouping ("1250.5" → "1250,5"). */

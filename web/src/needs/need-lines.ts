@@ -1,3 +1,4 @@
+import { maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '@jointdemand/rules/need-lines';
 import type { TFunction } from 'i18next';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
@@ -35,14 +36,15 @@ export interface NeedLineValues {
   requirements: string;
 }
 
-export const MAX_LINES = 500;
-export const MAX_DESCRIPTION = 2000;
-export const MAX_REQUIREMENTS = 10_000;
-export const MAX_FRAMEWORK_MONTHS = 120;
-export const MAX_RENEWALS = 99;
+/** The server's limits of need lines (`@jointdemand/rules/need-lines`), under the names the form uses. */
+export const MAX_LINES = maxNeedLines;
+export const MAX_DESCRIPTION = maxDescriptionLength;
+export const MAX_REQUIREMENTS = maxRequirementsLength;
+export const MAX_FRAMEWORK_MONTHS = maxFrameworkMonths;
+export const MAX_RENEWALS = maxRenewals;
 
-/** EUR first, then the currencies of EU Member States outside the euro area and of the EEA. */
-export const commonCurrencies = ['EUR', 'BGN', 'CZK', 'DKK', 'HUF', 'PLN', 'RON', 'SEK', 'NOK', 'ISK', 'CHF'] as const;
+/** EUR first, then the currencies of EU Member States outside the euro area and of the EEA (`@jointdemand/rules/currencies`). */
+export { commonCurrencies } from '@jointdemand/rules/currencies';
 
 let nextKey = 1;
 export const newKey = () => nextKey++;

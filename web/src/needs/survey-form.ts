@@ -1,3 +1,12 @@
+import {
+  defaultTextAnswerLength,
+  maxHelpTextLength,
+  maxLabelLength,
+  maxOptions,
+  maxQuestions,
+  maxTextAnswerLength,
+  type QuestionType,
+} from '@jointdemand/rules/survey';
 import type { TFunction } from 'i18next';
 import { parseDecimalInput, withinDecimalBounds, decimalForInput, Exact } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
@@ -10,8 +19,7 @@ import { textCharacterError } from '../forms/text-rules';
  * one (answers are keyed by it, across survey versions); a new question or option gets an id
  * made from its text when the survey is saved.
  */
-export const questionTypes = ['text', 'number', 'single_choice', 'multiple_choice', 'date', 'yes_no'] as const;
-export type QuestionType = (typeof questionTypes)[number];
+export { questionTypes, type QuestionType } from '@jointdemand/rules/survey';
 
 export interface OptionValues {
   key: number;
@@ -35,11 +43,12 @@ export interface QuestionValues {
   maxSelections: string;
 }
 
-export const MAX_QUESTIONS = 100;
-export const MAX_OPTIONS = 100;
-export const MAX_LABEL = 500;
-export const MAX_HELP = 2000;
-export const MAX_TEXT_ANSWER = 10_000;
+/** The server's limits of a survey (`@jointdemand/rules/survey`), under the names the editor uses. */
+export const MAX_QUESTIONS = maxQuestions;
+export const MAX_OPTIONS = maxOptions;
+export const MAX_LABEL = maxLabelLength;
+export const MAX_HELP = maxHelpTextLength;
+export const MAX_TEXT_ANSWER = maxTextAnswerLength;
 
 export function newQuestion(type: QuestionType = 'text'): QuestionValues {
   return {
@@ -48,7 +57,7 @@ export function newQuestion(type: QuestionType = 'text'): QuestionValues {
     label: '',
     helpText: '',
     required: false,
-    maxLength: '2000',
+    maxLength: String(defaultTextAnswerLength),
     unit: '',
     min: '',
     max: '',
@@ -116,7 +125,7 @@ export function questionsToRequest(questions: readonly QuestionValues[], locale:
     const base = { id, label: q.label.trim(), required: q.required, ...(q.helpText.trim() ? { helpText: q.helpText.trim() } : {}) };
     switch (q.type) {
       case 'text':
-        return { ...base, type: 'text', maxLength: Number(q.maxLength.trim() || '2000') };
+        return { ...base, type: 'text', maxLength: Number(q.maxLength.trim() || defaultTextAnswerLength) };
       case 'number': {
         const min = q.min.trim() ? (parseDecimalInput(q.min, locale) ?? q.min.trim()) : undefined;
         const max = q.max.trim() ? (parseDecimalInput(q.max, locale) ?? q.max.trim()) : undefined;

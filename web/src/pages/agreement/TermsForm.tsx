@@ -1,3 +1,4 @@
+import { contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, type Schemas, type Statement } from '../../api/client';
@@ -10,17 +11,10 @@ import { textCharacterError, type TextKind } from '../../forms/text-rules';
 type Agreement = Schemas['Agreement'];
 type Proposal = Schemas['AgreementProposal'];
 
-export const procedureTypes = [
-  'open',
-  'restricted',
-  'competitive_procedure_with_negotiation',
-  'competitive_dialogue',
-  'innovation_partnership',
-  'pre_commercial_procurement',
-] as const;
-export const phases = ['preparation', 'publication', 'evaluation', 'award', 'contract_management'] as const;
-export const contractConclusions = ['each_party_own_contract', 'lead_on_behalf_of_all', 'framework_agreement'] as const;
-const costMethods = ['by_share_of_value', 'equal'] as const;
+/** The choices are those the server accepts (`@jointdemand/rules/agreement`). */
+const phases = procedurePhases;
+/** The form offers the two methods without a share per party; fixed percentages are for the API. */
+const costMethods = ['by_share_of_value', 'equal'] as const satisfies readonly CostSharingMethod[];
 
 interface Values {
   leadAuthorityOrgId: string;

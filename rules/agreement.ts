@@ -1,0 +1,23 @@
+/**
+ * The choices a joint procurement agreement's terms offer, shared: the server's schema
+ * (domain/agreement.ts) accepts exactly these, the web's terms form (TermsForm.tsx) offers them.
+ */
+export const procedureTypes = [
+  'open',
+  'restricted',
+  'competitive_procedure_with_negotiation',
+  'competitive_dialogue',
+  'innovation_partnership',
+  'pre_commercial_procurement',
+] as const;
+export type ProcedureType = (typeof procedureTypes)[number];
+
+export const procedurePhases = ['preparation', 'publication', 'evaluation', 'award', 'contract_management'] as const;
+export type ProcedurePhase = (typeof procedurePhases)[number];
+
+export const contractConclusions = ['each_party_own_contract', 'lead_on_behalf_of_all', 'framework_agreement'] as const;
+export type ContractConclusion = (typeof contractConclusions)[number];
+
+/** How the parties share the costs; `fixed_percentages` also lists each party's share. */
+export const costSharingMethods = ['by_share_of_value', 'equal', 'fixed_percentages'] as const;
+export type CostSharingMethod = (typeof costSharingMethods)[number];
