@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/database.js';
-import { claimMessages, markFailed, markSent } from '../db/outbox.js';
+import { claimMessages, markFailedMany, markSentMany, unsentWithKeyPrefix, type OutboxScope } from '../db/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 
@@ -9,8 +9,11 @@ export interface MailActivityDeps {
   mailer: Mailer;
   /** How long a claimed message stays reserved for this sender before another may take it. */
   leaseSeconds?: number;
+  /** The most messages claimed by one query (fewer under a send rate, so claimed messages are sent well within their lease). */
   batchSize?: number;
   maxAttempts?: number;
+  /** The longest a sent message waits for the statement that marks it sent together with others (ms). */
+  markDelayMs?: number;
 }
 
 function heartbeat(details: unknown): void {
@@ -23,46 +26,126 @@ function heartbeat(details: unknown): void {
 }
 
 /**
- * Sends what the outbox holds. A message is claimed, sent, then marked sent; if the sender dies
- * in between, the lease expires and the message is sent again with the same Message-ID — the
- * only window in which SMTP, which has no transactions, can see a message twice.
+ * How many messages one claim takes. Under a send rate, what is claimed (at most two claims are
+ * in flight) must go out within half a lease, or another sender could take it over meanwhile.
+ */
+export function claimSizeFor(options: { batchSize: number; leaseSeconds: number; maxPerSecond?: number }): number {
+  if (!options.maxPerSecond) return options.batchSize;
+  return Math.max(1, Math.min(options.batchSize, Math.floor((options.maxPerSecond * options.leaseSeconds) / 4)));
+}
+
+/**
+ * Collects the outcome of sends and writes it in batches: one UPDATE for many messages sent, as
+ * soon as a claim's worth is done or `delayMs` after the first of them, whichever comes first.
+ * The delay bounds the window in which a crash leaves a message sent but not marked (it is then
+ * sent again with the same Message-ID when its lease runs out); writes never overlap.
+ */
+class OutcomeWriter {
+  private sent: string[] = [];
+  private failed: { id: string; attempts: number; error: string }[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private error: unknown;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: () => void },
+  ) {}
+
+  add(outcome: { id: string; attempts: number; error?: string }): void {
+    if (outcome.error === undefined) this.sent.push(outcome.id);
+    else this.failed.push({ id: outcome.id, attempts: outcome.attempts, error: outcome.error });
+    if (this.sent.length + this.failed.length >= this.options.batch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs);
+  }
+
+  /** Writes what is collected; resolves when every write so far is done, rejects if one failed. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const sent = this.sent.splice(0);
+    const failed = this.failed.splice(0);
+    if (sent.length > 0 || failed.length > 0) {
+      this.chain = this.chain.then(async () => {
+        try {
+          if (sent.length > 0) await markSentMany(this.db, sent);
+          if (failed.length > 0) await markFailedMany(this.db, failed, this.options.maxAttempts);
+          this.options.onWritten();
+        } catch (error) {
+          this.error ??= error;
+        }
+      });
+    }
+    return this.chain.then(() => {
+      if (this.error !== undefined) throw this.error;
+    });
+  }
+}
+
+/**
+ * Sends what the outbox holds. Messages are claimed a batch per query (a lease each), handed to
+ * the pooled SMTP transport, and marked sent in batches; the next batch is claimed while the
+ * last one is still being sent, so the relay never waits for the database. If the sender dies,
+ * the leases of what it claimed run out and another sender sends those messages again with the
+ * same Message-ID: the only window in which SMTP, which has no transactions, can see a message
+ * twice is between the relay accepting it and the batch that marks it sent (at most `markDelayMs`).
  */
 export function createMailActivities(deps: MailActivityDeps) {
   const leaseSeconds = deps.leaseSeconds ?? 120;
-  const batchSize = deps.batchSize ?? 100;
   const maxAttempts = deps.maxAttempts ?? 10;
+  const markDelayMs = deps.markDelayMs ?? 50;
 
-  async function sendOne(row: OutboxRow): Promise<boolean> {
-    try {
-      await deps.mailer.send({
-        to: row.to_address,
-        subject: row.subject,
-        text: row.text_body,
-        messageId: row.smtp_message_id,
-        headers: row.headers,
-      });
-      await markSent(deps.db, row.id);
-      heartbeat({ messageId: row.id });
-      return true;
-    } catch (error) {
-      await markFailed(deps.db, row.id, (error as Error).message, maxAttempts);
-      return false;
-    }
-  }
-
-  async function deliver(scope: { statementId?: string; messageIds?: readonly string[]; keyPrefix?: string }) {
+  async function deliver(scope: OutboxScope, lease = leaseSeconds): Promise<{ sent: number }> {
+    const claimSize = claimSizeFor({ batchSize: deps.batchSize ?? 200, leaseSeconds: lease, maxPerSecond: deps.mailer.maxPerSecond });
+    // Two claims in flight: one being sent, the next already fetched.
+    const maxInFlight = claimSize * 2;
     let sent = 0;
     let failed = 0;
-    for (;;) {
-      const batch = await claimMessages(deps.db, scope, batchSize, leaseSeconds);
-      if (batch.length === 0) break;
-      const results = await Promise.all(batch.map(sendOne));
-      sent += results.filter(Boolean).length;
-      failed += results.filter((ok) => !ok).length;
-      heartbeat({ sent, failed });
-      // A failing relay: stop hammering it and let the activity's retry policy back off.
-      if (results.every((ok) => !ok)) break;
+    let inFlight = 0;
+    let stop = false;
+    let wake: (() => void) | undefined;
+    const writer = new OutcomeWriter(deps.db, { batch: claimSize, delayMs: markDelayMs, maxAttempts, onWritten: () => heartbeat({ sent, failed }) });
+    const ticker = setInterval(() => heartbeat({ sent, failed, inFlight }), 1000);
+    const sends: Promise<void>[] = [];
+
+    let failuresInARow = 0;
+    const sendBatch = (batch: OutboxRow[]) =>
+      Promise.all(
+        batch.map(async (row) => {
+          try {
+            await deps.mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body, messageId: row.smtp_message_id, headers: row.headers });
+            sent += 1;
+            failuresInARow = 0;
+            writer.add({ id: row.id, attempts: row.attempts });
+          } catch (error) {
+            failed += 1;
+            failuresInARow += 1;
+            writer.add({ id: row.id, attempts: row.attempts, error: (error as Error).message });
+            // A failing relay (a claim's worth refused, none taken): stop claiming and let the
+            // activity's retry policy back off; what is in flight finishes.
+            if (failuresInARow >= claimSize) stop = true;
+          } finally {
+            inFlight -= 1;
+            wake?.();
+          }
+        }),
+      ).then(() => undefined);
+
+    try {
+      while (!stop) {
+        while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
+        if (stop) break;
+        const batch = await claimMessages(deps.db, scope, claimSize, lease);
+        if (batch.length === 0) break;
+        inFlight += batch.length;
+        sends.push(sendBatch(batch));
+      }
+      await Promise.all(sends);
+      await writer.flush();
+    } finally {
+      clearInterval(ticker);
     }
+    heartbeat({ sent, failed });
     if (failed > 0) throw new Error(`${failed} message(s) could not be sent yet; they stay in the outbox for the next attempt`);
     return { sent };
   }
@@ -76,6 +159,27 @@ export function createMailActivities(deps: MailActivityDeps) {
     },
     async deliverMailByKeyPrefix(input: { keyPrefix: string }): Promise<{ sent: number }> {
       return deliver({ keyPrefix: input.keyPrefix });
+    },
+    /**
+     * Sends everything queued under a key prefix (a supplier notice's fan-out), under a lease of
+     * `leaseSeconds`. With `drain`, it also waits for messages another (dead) sender had claimed,
+     * until their leases run out and they can be sent here, and returns only when nothing under the
+     * prefix is left unsent; without it, it returns once nothing is claimable (a fan-out still
+     * queueing calls it again).
+     */
+    async deliverQueuedNotices(input: { keyPrefix: string; drain: boolean; leaseSeconds: number }): Promise<{ sent: number }> {
+      let sent = 0;
+      for (;;) {
+        sent += (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds)).sent;
+        if (!input.drain) return { sent };
+        const left = await unsentWithKeyPrefix(deps.db, input.keyPrefix);
+        if (left.unsent === 0) return { sent };
+        heartbeat({ sent, waitingFor: left.unsent });
+        if (left.claimable > 0) continue;
+        // Until the earliest lease runs out (a dead sender's messages come back then), polling at least every second.
+        const untilLease = left.nextLeaseEnd ? left.nextLeaseEnd.getTime() - Date.now() + 20 : Infinity;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(20, Math.min(untilLease, 1000))));
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ import { isCpvListLoaded } from '../db/reference-data.js';
 import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../db/reference-data-files.js';
 import { startCaptureServer, type CaptureServer } from '../mail/capture-server.js';
 import { devMailViewer } from '../api/dev-mail-viewer.js';
-import { createSmtpMailer } from '../mail/mailer.js';
+import { createSmtpMailer, smtpPoolOptions } from '../mail/mailer.js';
 import { cookieSecure } from '../platform/config.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { findOrBuildTemporalCli, TemporalCliMissing } from '../platform/temporal-cli.js';
@@ -74,7 +74,7 @@ async function main() {
       },
     });
   }
-  const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
+  const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM, smtpPoolOptions(config));
   stops.push(async () => mailer.close());
   // After the mailer: the capture server waits for open SMTP connections before it closes.
   if (capture) stops.push(() => capture.close());

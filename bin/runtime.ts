@@ -1,5 +1,5 @@
 import { createDb, type Db } from '../db/database.js';
-import { createSmtpMailer, type Mailer } from '../mail/mailer.js';
+import { createSmtpMailer, smtpPoolOptions, type Mailer } from '../mail/mailer.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 
@@ -24,7 +24,7 @@ export function openDb(config: Config, logger?: Logger): Db {
 }
 
 export function openMailer(config: Config): Mailer {
-  return createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
+  return createSmtpMailer(config.SMTP_URL, config.MAIL_FROM, smtpPoolOptions(config));
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM, then exits. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, DbOrTx } from './database.js';
+import type { DbOrTx } from './database.js';
 import type { OutboxRow } from './schema.js';
 
 export interface OutgoingMessage {
@@ -51,63 +51,95 @@ export async function enqueueMessages(db: DbOrTx, messages: readonly OutgoingMes
   return added;
 }
 
-/**
- * Claims up to `limit` sendable messages: pending ones, and ones whose sender's lease ran out
- * (the sender died). SKIP LOCKED lets several senders share the queue without double claims.
- */
-export async function claimMessages(
-  db: Db,
-  scope: { statementId?: string; messageIds?: readonly string[]; keyPrefix?: string },
-  limit: number,
-  leaseSeconds: number,
-): Promise<OutboxRow[]> {
-  return db.transaction().execute(async (trx) => {
-    let q = trx
-      .selectFrom('outbox')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'pending'),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
-        ]),
-      );
-    if (scope.statementId) q = q.where('statement_id', '=', scope.statementId);
-    if (scope.messageIds) q = q.where('id', 'in', scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000']);
-    if (scope.keyPrefix) q = q.where('key', 'like', `${scope.keyPrefix.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-    const ids = await q.orderBy('created_at').orderBy('id').limit(limit).forUpdate().skipLocked().execute();
-    if (ids.length === 0) return [];
-    return trx
-      .updateTable('outbox')
-      .set({
-        status: 'sending',
-        attempts: sql<number>`attempts + 1`,
-        lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
-      })
-      .where(
-        'id',
-        'in',
-        ids.map((r) => r.id),
-      )
-      .returningAll()
-      .execute();
-  });
+export interface OutboxScope {
+  statementId?: string;
+  messageIds?: readonly string[];
+  keyPrefix?: string;
 }
 
-export async function markSent(db: DbOrTx, id: string): Promise<void> {
-  await db
+const likePrefix = (prefix: string) => `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Claims up to `limit` sendable messages in one statement (one round trip): pending ones, and ones
+ * whose sender's lease ran out (the sender died). The inner select locks the rows it picks with
+ * SKIP LOCKED, so several senders share the queue without double claims; the update gives each
+ * picked row a lease and returns it.
+ */
+export async function claimMessages(db: DbOrTx, scope: OutboxScope, limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
+  if (limit <= 0) return [];
+  return db
     .updateTable('outbox')
     .set({
-      status: 'sent',
-      sent_at: sql<Date>`now()`,
-      lease_until: null,
-      last_error: null,
-      text_body: sql<string>`case when redact_after_send then '[redacted after sending]' else text_body end`,
+      status: 'sending',
+      attempts: sql<number>`attempts + 1`,
+      lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
     })
-    .where('id', '=', id)
+    .where('id', 'in', (eb) => {
+      let q = eb
+        .selectFrom('outbox')
+        .select('id')
+        .where((w) => w.or([w('status', '=', 'pending'), w.and([w('status', '=', 'sending'), w('lease_until', '<', sql<Date>`now()`)])]));
+      if (scope.statementId) q = q.where('statement_id', '=', scope.statementId);
+      if (scope.messageIds) q = q.where('id', 'in', scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000']);
+      if (scope.keyPrefix) q = q.where('key', 'like', likePrefix(scope.keyPrefix));
+      return q.orderBy('created_at').orderBy('id').limit(limit).forUpdate().skipLocked();
+    })
+    .returningAll()
     .execute();
 }
 
-/** A failed attempt goes back to pending; after `maxAttempts` the message is parked as failed for a person to look at. */
+/** Marks a batch of messages sent in one statement (chunked below PostgreSQL's bind-parameter limit). */
+export async function markSentMany(db: DbOrTx, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 5000) {
+    await db
+      .updateTable('outbox')
+      .set({
+        status: 'sent',
+        sent_at: sql<Date>`now()`,
+        lease_until: null,
+        last_error: null,
+        text_body: sql<string>`case when redact_after_send then '[redacted after sending]' else text_body end`,
+      })
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute();
+  }
+}
+
+export async function markSent(db: DbOrTx, id: string): Promise<void> {
+  await markSentMany(db, [id]);
+}
+
+/**
+ * Failed attempts go back to pending; after `maxAttempts` a message is parked as failed for a
+ * person to look at. Each failure names the claim it belongs to (`attempts` as the claim returned
+ * it): a sender whose lease ran out meanwhile (another sender claimed the message again, or sent
+ * it) changes nothing, so a late failure can never put a sent message back in the queue. One
+ * statement per distinct error (a failing relay gives them all the same).
+ */
+export async function markFailedMany(db: DbOrTx, failures: readonly { id: string; attempts: number; error: string }[], maxAttempts: number): Promise<void> {
+  const byError = new Map<string, { id: string; attempts: number }[]>();
+  for (const f of failures) {
+    const error = f.error.slice(0, 2000);
+    byError.set(error, [...(byError.get(error) ?? []), { id: f.id, attempts: f.attempts }]);
+  }
+  for (const [error, claims] of byError) {
+    for (let i = 0; i < claims.length; i += 2000) {
+      const pairs = claims.slice(i, i + 2000).map((c) => sql`(${c.id}::uuid, ${c.attempts}::int)`);
+      await db
+        .updateTable('outbox')
+        .set({
+          status: sql<'pending' | 'failed'>`case when attempts >= ${maxAttempts} then 'failed' else 'pending' end`,
+          last_error: error,
+          lease_until: null,
+        })
+        .where('status', '=', 'sending')
+        .where(sql<boolean>`(id, attempts) in (${sql.join(pairs)})`)
+        .execute();
+    }
+  }
+}
+
+/** A failed attempt goes back to pending (unless the message left the sending state meanwhile); after `maxAttempts` it is parked as failed. */
 export async function markFailed(db: DbOrTx, id: string, error: string, maxAttempts: number): Promise<void> {
   await db
     .updateTable('outbox')
@@ -117,7 +149,26 @@ export async function markFailed(db: DbOrTx, id: string, error: string, maxAttem
       lease_until: null,
     })
     .where('id', '=', id)
+    .where('status', '=', 'sending')
     .execute();
+}
+
+/**
+ * What is left to send under a key prefix: how many messages are pending or being sent, and the
+ * earliest time a lease among them runs out (a dead sender's messages become claimable then).
+ */
+export async function unsentWithKeyPrefix(db: DbOrTx, keyPrefix: string): Promise<{ unsent: number; claimable: number; nextLeaseEnd: Date | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([
+      sql<string>`count(*)`.as('unsent'),
+      sql<string>`count(*) filter (where status = 'pending' or lease_until < now())`.as('claimable'),
+      sql<Date | null>`min(lease_until) filter (where status = 'sending' and lease_until >= now())`.as('next_lease_end'),
+    ])
+    .where('key', 'like', likePrefix(keyPrefix))
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirstOrThrow();
+  return { unsent: Number(row.unsent), claimable: Number(row.claimable), nextLeaseEnd: row.next_lease_end };
 }
 
 export async function findMessagesByKey(db: DbOrTx, keys: readonly string[]): Promise<OutboxRow[]> {

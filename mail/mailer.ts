@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../platform/config.js';
 import { cleanSingleLine } from '../rules/text-hygiene.js';
 
 export interface MailToSend {
@@ -14,25 +15,95 @@ export interface Mailer {
   /** Checks that the SMTP server answers; used by /readyz. */
   verify(): Promise<void>;
   close(): void;
+  /** The send rate this mailer keeps to (messages per second), if any: senders size their batches by it. */
+  readonly maxPerSecond?: number;
+  /** SMTP connections it uses at once. */
+  readonly connections?: number;
 }
 
-/** nodemailer over SMTP, pooled so a fan-out reuses connections instead of opening one per message. */
-export function createSmtpMailer(smtpUrl: string, from: string, options: { pool?: boolean; maxConnections?: number } = {}): Mailer {
+export interface SmtpPoolOptions {
+  /** false: one connection per message (a probe such as /readyz's dead-relay test). */
+  pool?: boolean;
+  /** SMTP connections open at once (nodemailer `maxConnections`). */
+  maxConnections?: number;
+  /** Messages sent over one connection before it is replaced (nodemailer `maxMessages`); 0: no limit. */
+  maxMessages?: number;
+  /** At most this many messages per second from this process (paced by `createPacer`); 0: no limit. */
+  maxPerSecond?: number;
+}
+
+/** The defaults of MAIL_POOL_CONNECTIONS, MAIL_POOL_MAX_MESSAGES and MAIL_MAX_PER_SECOND (platform/config.ts). */
+export const defaultSmtpPool = { maxConnections: 5, maxMessages: 1000, maxPerSecond: 0 } as const;
+
+/** The pool settings a deployment chose (MAIL_POOL_CONNECTIONS, MAIL_POOL_MAX_MESSAGES, MAIL_MAX_PER_SECOND). */
+export function smtpPoolOptions(config: Pick<Config, 'MAIL_POOL_CONNECTIONS' | 'MAIL_POOL_MAX_MESSAGES' | 'MAIL_MAX_PER_SECOND'>): SmtpPoolOptions {
+  return { maxConnections: config.MAIL_POOL_CONNECTIONS, maxMessages: config.MAIL_POOL_MAX_MESSAGES, maxPerSecond: config.MAIL_MAX_PER_SECOND };
+}
+
+/**
+ * Paces sends to at most `perSecond`: `take()` resolves when the next message may go. Releases
+ * come `step` at a time (a hundredth of the rate, at least one) and each group at least
+ * `step / perSecond` seconds after the previous one was released, so any one second holds at most
+ * the rate plus one group, and a stalled process does not catch up in a burst afterwards.
+ * (nodemailer's own `rateLimit` was measured to let 18 messages through in one second at a limit of
+ * 12 with 3 connections: it counts a message when it is handed to a connection but checks the count
+ * only when a connection frees up, so every connection may pass the check at once.)
+ */
+export function createPacer(
+  perSecond: number,
+  clock: { now(): number; sleep(ms: number): Promise<void> } = { now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+): { take(): Promise<void> } {
+  const step = Math.max(1, Math.ceil(perSecond / 100));
+  const gapMs = (1000 * step) / perSecond;
+  let chain: Promise<void> = Promise.resolve();
+  let released = step;
+  let lastRelease = -Infinity;
+  return {
+    take() {
+      const turn = chain.then(async () => {
+        if (released >= step) {
+          const wait = lastRelease + gapMs - clock.now();
+          if (wait > 0) await clock.sleep(wait);
+          lastRelease = clock.now();
+          released = 0;
+        }
+        released += 1;
+      });
+      chain = turn;
+      return turn;
+    },
+  };
+}
+
+/**
+ * nodemailer over SMTP, pooled: several connections, each reused for many messages, so a fan-out
+ * pays no connection set-up per message. With `maxPerSecond` every message waits its turn before it
+ * is handed to the pool (one pacer for all its connections), so a relay's limit is kept.
+ */
+export function createSmtpMailer(smtpUrl: string, from: string, options: SmtpPoolOptions = {}): Mailer {
   const url = new URL(smtpUrl);
+  const pool = options.pool ?? true;
+  const maxConnections = options.maxConnections ?? defaultSmtpPool.maxConnections;
+  const maxMessages = options.maxMessages ?? defaultSmtpPool.maxMessages;
+  const maxPerSecond = options.maxPerSecond ?? defaultSmtpPool.maxPerSecond;
   const transport: Transporter = nodemailer.createTransport({
     host: url.hostname,
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    pool: options.pool ?? true,
-    maxConnections: options.maxConnections ?? 4,
-    maxMessages: Infinity,
+    pool,
+    maxConnections,
+    maxMessages: maxMessages > 0 ? maxMessages : Infinity,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
+  const pacer = maxPerSecond > 0 ? createPacer(maxPerSecond) : undefined;
   return {
+    ...(maxPerSecond > 0 ? { maxPerSecond } : {}),
+    connections: pool ? maxConnections : 1,
     async send(message) {
+      await pacer?.take();
       await transport.sendMail({
         from,
         to: message.to,

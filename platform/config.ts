@@ -39,6 +39,16 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().min(3).default('jointdemand <no-reply@jointdemand.localhost>'),
+  /** SMTP connections each process keeps open to the relay at once (a fan-out sends over all of them). */
+  MAIL_POOL_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Messages sent over one SMTP connection before it is closed and replaced; 0: no limit. */
+  MAIL_POOL_MAX_MESSAGES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  /**
+   * The most messages per second each worker (and API) process sends, to keep under a relay's
+   * limit (the sending rate its provider grants); 0: as fast as the relay takes them. It is per
+   * process: with several workers, divide the relay's limit among them.
+   */
+  MAIL_MAX_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(0),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
