@@ -99,8 +99,10 @@ export interface DashboardRecord extends PilotPage {
 /** The matching pilots (`pilots`, with `overdue`) and the same without the stage filter (`scoped`). */
 function matchingPilots(q: PilotPageQuery) {
   return sql`
+    -- The columns the figures need (the page reads the rest of its own rows only).
     base as (
-      select ps.*, (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${q.now}) as overdue
+      select ps.statement_id, ps.stage, ps.created_at, ps.value_eur, ps.value_withheld, ps.divisions, ps.withheld_divisions, ps.supplier_org_ids,
+             (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${q.now}) as overdue
       from pilot_summaries ps
       where (${q.statementId ?? null}::uuid is null or ps.statement_id = ${q.statementId ?? null}::uuid)
         and (${q.grouping ?? null}::text is null or ps.grouping_name = ${q.grouping ?? null}::text)
@@ -115,7 +117,7 @@ function matchingPilots(q: PilotPageQuery) {
     ),
     -- One row more than the page: whether there is a next page.
     page as (
-      select * from pilots
+      select statement_id, created_at, overdue from pilots
       where ${q.after?.createdAt ?? null}::timestamptz is null
          or (created_at, statement_id) < (${q.after?.createdAt ?? null}::timestamptz, ${q.after?.id ?? null}::uuid)
       order by created_at desc, statement_id desc
@@ -127,7 +129,7 @@ const pageRows = sql`
   coalesce((
     select json_agg(json_build_object(
       'id', pg.statement_id, 'title', pg.title, 'stage', pg.stage, 'stage_entered_at', pg.stage_entered_at,
-      'stage_deadline', pg.stage_deadline, 'created_at', pg.created_at, 'overdue', pg.overdue,
+      'stage_deadline', pg.stage_deadline, 'created_at', pg.created_at, 'overdue', x.overdue,
       'cpv_codes', pg.cpv_codes, 'sectors', pg.sectors, 'grouping_kind', pg.grouping_kind, 'grouping_name', pg.grouping_name,
       'lead_id', lead.id, 'lead_name', lead.name, 'lead_country', lead.country,
       'buyers', pg.buyers, 'countries', pg.countries,
@@ -135,7 +137,8 @@ const pageRows = sql`
       'failed_rules', pg.failed_rules, 'thresholds', pg.thresholds, 'above_eu_threshold', pg.above_eu_threshold,
       'cross_border', pg.cross_border, 'suppliers', cardinality(pg.supplier_org_ids)
     ) order by pg.created_at desc, pg.statement_id desc)
-    from page pg
+    from page x
+    join pilot_summaries pg on pg.statement_id = x.statement_id
     join organisations lead on lead.id = pg.lead_org_id
   ), '[]')`;
 
@@ -151,11 +154,14 @@ export async function queryDashboard(db: DbOrTx, q: DashboardQuery): Promise<Das
   const { rows } = await sql<{ result: Omit<DashboardRecord, 'next'> }>`
     with
     ${matchingPilots(q)},
+    -- Each buyer organisation taking part in a matching pilot, once.
     buyer_orgs as materialized (
-      select distinct p.organisation_id as org_id, o.country::text as country
-      from pilots x
-      join participants p on p.statement_id = x.statement_id and p.status = any(${q.activeStatuses}::text[])
-      join organisations o on o.id = p.organisation_id and o.kind = 'buyer'
+      select o.id as org_id, o.country::text as country
+      from organisations o
+      where o.kind = 'buyer' and exists (
+        select from participants p
+        where p.organisation_id = o.id and p.status = any(${q.activeStatuses}::text[]) and p.statement_id in (select statement_id from pilots)
+      )
     ),
     divisions as (
       select e ->> 'division' as division, (e ->> 'valueEur')::numeric as value_eur
