@@ -5,6 +5,7 @@ import { DomainError, isErrorCode, type FieldProblem } from '../domain/errors.js
 import { problemCodeInfo, type ProblemCode } from '../rules/problem-codes.js';
 import type { Logger } from '../platform/logger.js';
 import { databaseFailureType, databaseProblems } from '../db/failures.js';
+import { isPoolExhausted } from '../db/database.js';
 import { bodyTooLarge } from './json-bounds.js';
 
 /**
@@ -99,6 +100,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, problem(error.code, error.message, error.problems));
     }
     if (error instanceof z.ZodError) return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
+    if (isPoolExhausted(error)) {
+      // Overload: shed the request; the client repeats it (same Idempotency-Key) after a pause.
+      logger.warn({ method: req.method, path: req.path }, 'request shed: every database connection is busy');
+      res.setHeader('Retry-After', String(processRetryAfterSeconds));
+      return sendProblem(res, problem('process_unavailable', 'The service is busy; repeat the request (with the same Idempotency-Key) in a moment'));
+    }
     const fromWorkflow = problemFromWorkflowError(error);
     if (fromWorkflow) return sendProblem(res, fromWorkflow);
     const e = error as { type?: string; status?: number; message?: string; code?: string };

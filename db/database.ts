@@ -22,12 +22,21 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  */
 export function createDb(connectionString: string, max = 10, role?: string, onIdleClientError: (error: Error) => void = () => {}): Db {
   const options = role && role !== 'none' ? `-c role=${role}` : undefined;
-  const pool = new pg.Pool({ connectionString, max, ...(options ? { options } : {}) });
+  // A request never waits for a connection without end: when every one is busy for this long, it
+  // fails (`isPoolExhausted`), and the API sheds it with 503 and Retry-After.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: poolWaitMs, ...(options ? { options } : {}) });
   // PostgreSQL ends every connection when it restarts, fails over or an operator terminates them;
   // an idle client's error is emitted on the pool, and unheard it would end the process. The pool
   // has already dropped that client and connects again for the next query.
   pool.on('error', onIdleClientError);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const poolWaitMs = 10_000;
+
+/** The error of a query that found every pooled connection busy for `poolWaitMs`: overload, not a fault. */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 }
 
 /** The cheapest round trip: readiness probes use it to see the database answers. */

@@ -83,6 +83,8 @@ export interface ParticipantsTable {
   invited_by: string | null;
   responded_at: Timestamp | null;
   status_reason: string | null;
+  /** The status it had when it dropped out at a deadline; restored if the stage reopens. */
+  dropped_from: string | null;
   updated_at: Generated<Date>;
 }
 

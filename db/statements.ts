@@ -77,13 +77,13 @@ export async function statementFactsFor(
   db: DbOrTx,
   statementId: string,
   orgId: string,
-): Promise<{ leadOrgId: string; stage: Stage; participantStatus: ParticipantStatus | null } | undefined> {
+): Promise<{ leadOrgId: string; stage: Stage; participantStatus: ParticipantStatus | null; deadline: number | null } | undefined> {
   const row = await db
     .selectFrom('statements')
     .leftJoin('participants', (join) =>
       join.onRef('participants.statement_id', '=', 'statements.id').on('participants.organisation_id', '=', orgId),
     )
-    .select(['statements.lead_org_id', 'statements.stage', 'participants.status'])
+    .select(['statements.lead_org_id', 'statements.stage', 'statements.stage_deadline', 'participants.status'])
     .where('statements.id', '=', statementId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -91,6 +91,7 @@ export async function statementFactsFor(
     leadOrgId: row.lead_org_id,
     stage: row.stage as Stage,
     participantStatus: (row.status as ParticipantStatus | null) ?? null,
+    deadline: row.stage_deadline?.getTime() ?? null,
   };
 }
 

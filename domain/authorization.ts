@@ -21,6 +21,8 @@ export interface StatementFacts {
   stage: Stage;
   /** The principal organisation's status in this statement, if it was ever invited. */
   participantStatus: ParticipantStatus | null;
+  /** The current stage's deadline (epoch ms), when it was read with the rest; null without one. */
+  deadline?: number | null;
 }
 
 export const statementActions = [

@@ -53,10 +53,15 @@ export type StatementEventBody =
   | {
       kind: 'participants_dropped';
       stage: Stage;
-      /** Organisation id and the status it had when it dropped out (restored if the stage reopens). */
-      dropped: { orgId: string; from: ParticipantStatus }[];
+      /**
+       * Organisation id and the status it had when it dropped out (restored if the stage reopens),
+       * as runs that carried the participants decided it. Without it, whoever has one of
+       * `awaitingInStage[stage]` in PostgreSQL when the stage closes drops out.
+       */
+      dropped?: { orgId: string; from: ParticipantStatus }[];
     }
-  | { kind: 'participants_restored'; restored: { orgId: string; to: ParticipantStatus }[] }
+  /** Without `restored` (runs that no longer carry the participants), every drop-out recorded in PostgreSQL. */
+  | { kind: 'participants_restored'; restored?: { orgId: string; to: ParticipantStatus }[] }
   | { kind: 'aggregation_blocked'; message: string; problems: { field: string; rule: string }[] }
   | {
       kind: 'shortfall_decided';

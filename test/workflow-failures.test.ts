@@ -12,7 +12,7 @@ import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';
 import { listStuckWorkflows } from '../services/operations/list-stuck-workflows.js';
 import { updateStatementProcess } from '../services/statements/statement-process.js';
-import { answerInvitationUpdate, defineSurveyUpdate, editStatementUpdate, statementWorkflowId } from '../workflows/statement/messages.js';
+import { cancelStatementUpdate, defineSurveyUpdate, editStatementUpdate, statementWorkflowId } from '../workflows/statement/messages.js';
 import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 type TestActor = Awaited<ReturnType<typeof makeActor>>;
@@ -102,15 +102,15 @@ describe('workflows never wait forever on a bad record', () => {
     expect(opened).toMatchObject({ kind: 'answered', value: { status: 200, body: { stage: 'needs_assessment' } } });
   });
 
-  it('refuses a decline whose reason is not stored (a dangling reference), and the buyer and the lead can act afterwards', { timeout: 90_000 }, async () => {
+  it('refuses a cancellation whose reason is not stored (a dangling reference), and the buyer and the lead can act afterwards', { timeout: 90_000 }, async () => {
     const id = await draftStatement(false);
     const reason = { textId: randomUUID(), textHash: '0'.repeat(64) };
-    const declined = await within(updateStatementProcess(h.ctx, id, answerInvitationUpdate, { actor: actorOf(buyer), accept: false, reason }), answerWithin);
-    const problem = problemOf(declined);
+    const refused = await within(updateStatementProcess(h.ctx, id, cancelStatementUpdate, { actor: actorOf(lead), reason }), answerWithin);
+    const problem = problemOf(refused);
     expect(problem).toMatchObject({ status: 422, code: 'unprocessable' });
     expect(problem.errors).toContainEqual({ field: 'reason', rule: expect.any(String) });
 
-    // The participant's own lock is free again: it can answer properly.
+    // The process's lock is free again: a buyer answers, the lead cancels properly.
     const accepted = await within(buyer.api.post(`/api/statements/${id}/invitation/accept`), answerWithin);
     expect(accepted).toMatchObject({ kind: 'answered', value: { status: 200 } });
     const cancelled = await within(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Testing a dangling reason' }), answerWithin);
@@ -146,7 +146,7 @@ describe('workflows never wait forever on a bad record', () => {
       expect(live.body.stage).toBe('needs_assessment');
       expect(live.body.processFailure).toMatchObject({
         type: 'constraint_violation',
-        step: 'needs_assessment: stage_changed',
+        step: 'needs_assessment: close_stage',
         actions: expect.arrayContaining(['closeStage', 'cancel']),
       });
       expect(live.body.processFailure.problems).toEqual([{ field: 'stage', rule: `breaks the rule ${name}` }]);
@@ -231,7 +231,7 @@ describe('workflows never wait forever on a bad record', () => {
       const stuck = listing.workflows.find((w) => w.workflowId === workflowId)!;
       expect(stuck).toMatchObject({ workflowType: 'jointStatementWorkflow', taskQueue: h.taskQueue });
       expect(stuck.activities).toEqual([
-        expect.objectContaining({ activityType: 'recordStatementEvent', maximumAttempts: 0, lastFailure: expect.objectContaining({ message: expect.stringContaining('the test makes this step fail') }) }),
+        expect.objectContaining({ activityType: 'closeStage', maximumAttempts: 0, lastFailure: expect.objectContaining({ message: expect.stringContaining('the test makes this step fail') }) }),
       ]);
       expect(stuck.activities[0]!.attempt).toBeGreaterThan(2);
       expect(Date.parse(stuck.activities[0]!.since!)).toBeLessThan(Date.parse(stuck.activities[0]!.lastAttemptAt!));
@@ -249,7 +249,7 @@ describe('workflows never wait forever on a bad record', () => {
       });
       expect(command.status, command.stderr).toBe(1);
       expect(command.stdout).toMatch(/^WORKFLOW ID\s+TYPE\s+ACTIVITY\s+ATTEMPT\s+FAILING SINCE\s+LAST FAILURE/);
-      expect(command.stdout).toContain(`${workflowId}  jointStatementWorkflow  recordStatementEvent`);
+      expect(command.stdout).toContain(`${workflowId}  jointStatementWorkflow  closeStage`);
       expect(command.stdout).toContain('the test makes this step fail');
       const ready = await admin.api.get('/readyz');
       expect(ready.body.stuckWorkflows).toMatchObject({ threshold: 5, list: '/api/operations/stuck-workflows', count: expect.any(Number) });

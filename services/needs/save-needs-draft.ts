@@ -1,10 +1,10 @@
 import { appendAudit } from '../../db/audit.js';
 import { contentHash } from '../../platform/canonical-json.js';
 import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
-import { findStatement } from '../../db/statements.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import { operationOpen, type Stage } from '../../rules/stages.js';
+import { refusalOf } from '../../domain/participation.js';
+import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
 import { iso } from '../iso.js';
@@ -15,18 +15,10 @@ import { validateNeeds } from '../../db/validate-needs.js';
  * the API directly (the high-volume path), audited, and checked so the answer can list what
  * would still stop a submission — without refusing to save it.
  */
-/** The stage, the deadline and the participant's own status all allow entering needs now. */
-export async function requireNeedsOpen(ctx: ServiceContext, statementId: string, facts: StatementFacts): Promise<void> {
-  if (!operationOpen('saveNeeds', facts.stage)) {
-    throw new DomainError('wrong_stage', `Needs can only be entered while the needs assessment is open, not in ${facts.stage}`);
-  }
-  const statement = await findStatement(ctx.db, statementId);
-  if (statement!.stage_deadline && statement!.stage_deadline.getTime() <= Date.now()) {
-    throw new DomainError('deadline_passed', `The needs assessment closed at ${iso(statement!.stage_deadline)}`);
-  }
-  if (!['joined', 'submitted'].includes(facts.participantStatus ?? '')) {
-    throw new DomainError('conflict', `Your organisation cannot enter needs with the status ${facts.participantStatus}`);
-  }
+/** The stage, the deadline and the participant's own status all allow entering needs now (`domain/participation.ts`). */
+export function requireNeedsOpen(facts: StatementFacts): void {
+  const refusal = refusalOf('saveNeeds', { stage: facts.stage, deadline: facts.deadline ?? null, status: facts.participantStatus }, Date.now());
+  if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
 }
 
 export async function saveNeedsDraft(
@@ -37,7 +29,7 @@ export async function saveNeedsDraft(
   meta: RequestMeta,
 ) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
-  await requireNeedsOpen(ctx, statementId, facts);
+  requireNeedsOpen(facts);
   const savedAt = await ctx.db.transaction().execute(async (trx) => {
     const at = await saveDraft(trx, { statementId, orgId: principal.orgId, lines: draft.lines, answers: draft.answers, userId: principal.userId });
     await appendAudit(trx, {

@@ -1,13 +1,18 @@
 import type { Principal } from '../../domain/authorization.js';
-import { withdrawNeedsUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
+import { authorizeStatement } from '../statements/authorize-statement.js';
 import { statementViewFor } from '../statements/get-statement.js';
-import { updateStatementProcess } from '../statements/statement-process.js';
-import { keepFreeText } from '../statements/free-text.js';
+import { recordBuyerAction } from '../statements/record-buyer-action.js';
 
+/** Leaves the statement with a reason the lead reads; open versions are withdrawn with it. */
 export async function withdrawNeeds(ctx: ServiceContext, principal: Principal, statementId: string, reason: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
-  await updateStatementProcess(ctx, statementId, withdrawNeedsUpdate, { actor: actorOf(principal, facts), reason: await keepFreeText(ctx, statementId, principal, 'needs_withdrawn', reason) }, meta.idempotencyKey);
+  await recordBuyerAction(
+    ctx,
+    principal,
+    facts,
+    { statementId, action: 'withdrawNeeds', request: { reason }, event: () => ({ kind: 'needs_withdrawn', orgId: principal.orgId, reason }) },
+    meta,
+  );
   return statementViewFor(ctx, statementId, principal);
 }

@@ -1,11 +1,9 @@
 import type { Principal } from '../../domain/authorization.js';
-import { answerInvitationUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import type { StatementView } from './statement-contracts.js';
-import { actorOf, authorizeStatement } from './authorize-statement.js';
+import { authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
-import { keepFreeText } from './free-text.js';
-import { updateStatementProcess } from './statement-process.js';
+import { recordBuyerAction } from './record-buyer-action.js';
 
 export async function answerInvitation(
   ctx: ServiceContext,
@@ -15,12 +13,17 @@ export async function answerInvitation(
   meta: RequestMeta,
 ): Promise<StatementView> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'respondToInvitation', meta);
-  await updateStatementProcess(
+  await recordBuyerAction(
     ctx,
-    statementId,
-    answerInvitationUpdate,
-    { actor: actorOf(principal, facts), accept: answer.accept, ...(answer.reason ? { reason: await keepFreeText(ctx, statementId, principal, 'invitation_declined', answer.reason) } : {}) },
-    meta.idempotencyKey,
+    principal,
+    facts,
+    {
+      statementId,
+      action: 'answerInvitation',
+      request: answer,
+      event: () => ({ kind: 'invitation_answered', orgId: principal.orgId, accepted: answer.accept, reason: answer.reason ?? null }),
+    },
+    meta,
   );
   return statementViewFor(ctx, statementId, principal);
 }

@@ -1,4 +1,5 @@
 import { resolveFreeText } from '../../db/free-texts.js';
+import { participantStates } from '../../db/participation.js';
 import { decide, type Principal } from '../../domain/authorization.js';
 import { liveStateQuery } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -9,13 +10,18 @@ import { rosterFor } from './roster.js';
 
 /**
  * Asks the workflow itself (the source of truth for where the process stands; its last answer once
- * it has closed), and shows the viewer the participants the roster rules show it; a buyer's needs
+ * it has closed) and PostgreSQL (the source of truth for each participant, design § Principles),
+ * and shows the viewer the participants the roster rules show it; a buyer's needs
  * version (id, content hash) is the lead's and its own, and the aggregate's verdict is for those
  * who may read the aggregate.
  */
 export async function getLiveState(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<LiveStateView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
-  const [state, roster] = await Promise.all([readStatementProcess(ctx, statementId, liveStateQuery), rosterFor(ctx, statementId, principal)]);
+  const [state, roster, participants] = await Promise.all([
+    readStatementProcess(ctx, statementId, liveStateQuery),
+    rosterFor(ctx, statementId, principal),
+    participantStates(ctx.db, statementId),
+  ]);
   const seesAggregate = decide(principal, 'viewAggregate', roster.facts).allowed;
   return {
     statementId: state.statementId,
@@ -25,7 +31,7 @@ export async function getLiveState(ctx: ServiceContext, principal: Principal, st
     deadline: state.deadline,
     detailsVersion: state.detailsVersion,
     detailsHash: state.detailsHash,
-    participants: state.participants
+    participants: participants
       .filter((p) => roster.shows(p.orgId))
       .map((p) => (roster.needsOf(p.orgId) ? { orgId: p.orgId, status: p.status, version: p.version, versionId: p.versionId, contentHash: p.contentHash } : { orgId: p.orgId, status: p.status })),
     surveyVersion: state.surveyVersion,

@@ -154,9 +154,15 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A small HTTP client that keeps a session cookie or sends a bearer token, like a real client would. */
+/**
+ * A small HTTP client that keeps a session cookie or sends a bearer token, like a real client
+ * would. Like the web client, it sends every change with an Idempotency-Key and repeats it with
+ * the same key when the server sheds load (503 with Retry-After), a few times; a test that
+ * wants to see the 503 itself sets `retryUnavailable` to 0.
+ */
 export class ApiClient {
   cookie: string | undefined;
+  retryUnavailable = 4;
   constructor(
     readonly baseUrl: string,
     readonly auth: { cookie?: string; bearer?: string } = {},
@@ -165,6 +171,17 @@ export class ApiClient {
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const changes = method !== 'GET' && method !== 'HEAD';
+    const sent = changes && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key') ? { ...headers, 'Idempotency-Key': randomUUID() } : headers;
+    for (let attempt = 0; ; attempt += 1) {
+      const res = await this.send<T>(method, path, body, sent);
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (!changes || res.status !== 503 || !(retryAfter > 0) || attempt >= this.retryUnavailable) return res;
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    }
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && typeof body !== 'string') h['content-type'] ??= 'application/json';
     if (this.cookie) h.cookie = this.cookie;

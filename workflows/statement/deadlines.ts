@@ -9,10 +9,13 @@ export type DeadlineOutcome = 'deadline' | 'done' | 'left' | 'continue_as_new';
  * Waits out a stage: sends each reminder once at its offset before the deadline (only to those
  * who have not acted), and returns when the deadline passes, every participant is done (`done`), the stage was left by other means (the lead closed it early), or history wants a fresh run.
  * A reminder whose moment fell before the deadline was set is skipped, not sent late.
+ * With `refresh`, a buyer's action (a signal) wakes the wait to read what `done` looks at.
  */
-export async function waitForDeadline(p: StatementProcess, stage: Stage, done: () => boolean = () => false): Promise<DeadlineOutcome> {
+export async function waitForDeadline(p: StatementProcess, stage: Stage, done: () => boolean = () => false, refresh?: () => Promise<unknown>): Promise<DeadlineOutcome> {
   const s = p.state;
   for (;;) {
+    if (s.stage !== stage) return 'left';
+    if (refresh && p.participationStale) await refresh();
     if (s.stage !== stage) return 'left';
     if (done()) return 'done';
     if (workflowInfo().continueAsNewSuggested) return 'continue_as_new';
@@ -41,7 +44,7 @@ export async function waitForDeadline(p: StatementProcess, stage: Stage, done: (
     }
     const wakeAt = Math.min(deadline, pending[0]?.at ?? deadline);
     await condition(
-      () => s.stage !== stage || s.deadline !== deadline || done() || workflowInfo().continueAsNewSuggested,
+      () => s.stage !== stage || s.deadline !== deadline || done() || (refresh !== undefined && p.participationStale) || workflowInfo().continueAsNewSuggested,
       Math.max(1, wakeAt - now),
     );
   }

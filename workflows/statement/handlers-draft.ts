@@ -11,6 +11,11 @@ import {
 } from './messages.js';
 import { reject, type StatementProcess } from './process.js';
 
+const noBuyerJoined = {
+  message: 'At least one invited buyer must have joined before the needs assessment opens',
+  problem: { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
+};
+
 /** Setting a statement up: details, survey, invitations, opening; and cancelling at any stage. */
 export function registerDraftHandlers(p: StatementProcess): void {
   const s = p.state;
@@ -95,6 +100,11 @@ export function registerDraftHandlers(p: StatementProcess): void {
     (request) =>
       p.lock.runExclusive(async () => {
         p.requireOpen('inviteBuyers');
+        if (p.participantsInDatabase()) {
+          // PostgreSQL knows who was invited before: the activity invites only the others.
+          const { invited = [] } = await p.record(request.actor, { kind: 'buyers_invited', orgIds: request.orgIds });
+          return { invited, alreadyInvited: request.orgIds.filter((id) => !invited.includes(id)), state: p.ack() };
+        }
         const invited = request.orgIds.filter((id) => s.participants[id] === undefined);
         const alreadyInvited = request.orgIds.filter((id) => s.participants[id] !== undefined);
         if (invited.length > 0) {
@@ -146,6 +156,11 @@ export function registerDraftHandlers(p: StatementProcess): void {
     (request) =>
       p.lock.runExclusive(async () => {
         p.requireOpen('openNeedsAssessment');
+        if (p.participantsInDatabase()) {
+          const counts = await p.refreshParticipation(true);
+          // The lead counts among the joined; at least one other buyer must have accepted.
+          if ((counts.joined ?? 0) < 2) reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
+        }
         const deadline = request.deadline ? Date.parse(request.deadline) : Date.now() + durationMs(s.schedule!.needsAssessment);
         await p.enterStage(request.actor, 'needs_assessment', deadline, null);
         // Counted once the stage change is recorded: a refused one leaves the round as it was.
@@ -159,10 +174,9 @@ export function registerDraftHandlers(p: StatementProcess): void {
         if (request.deadline !== undefined && !(Date.parse(request.deadline) > Date.now())) {
           reject('unprocessable', 'The deadline must be in the future', [{ field: 'deadline', rule: 'must be in the future' }]);
         }
-        if (p.orgsWithStatus('joined').filter((id) => id !== s.leadOrgId).length === 0) {
-          reject('unprocessable', 'At least one invited buyer must have joined before the needs assessment opens', [
-            { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
-          ]);
+        // Runs that carried the participants check here; later ones in the handler, from PostgreSQL.
+        if (Object.keys(s.participants).length > 1 && p.orgsWithStatus('joined').filter((id) => id !== s.leadOrgId).length === 0) {
+          reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
         }
       },
     },

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, FreeText } from '../../domain/events.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
 import type { ParticipantStatus, Stage } from '../../rules/stages.js';
@@ -181,3 +181,10 @@ export const decideShortfallUpdate = defineUpdate<StatementAck, [DecideShortfall
 export const retryAggregationUpdate = defineUpdate<StatementAck, [RetryAggregationRequest]>('retryAggregation');
 
 export const liveStateQuery = defineQuery<StatementLiveState>('liveState');
+
+/**
+ * A buyer's action was committed in PostgreSQL (answer, submission, withdrawal, confirmation).
+ * It carries nothing: the workflow coalesces any number of them into one read of the counts and
+ * one round of mail delivery (design § Principles).
+ */
+export const participationChangedSignal = defineSignal('participationChanged');

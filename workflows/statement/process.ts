@@ -1,6 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, currentUpdateInfo, setHandler, uuid4 } from '@temporalio/workflow';
-import type { RecordResult, StatementActivities } from '../../activities/statement-activities.js';
+import { ApplicationFailure, currentUpdateInfo, patched, setHandler, uuid4 } from '@temporalio/workflow';
+import type { StatementActivities, StatementStepResult } from '../../activities/statement-activities.js';
+import type { ParticipationCounts } from '../../domain/participation.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
 import { proxyStepActivities } from '../activity-policies.js';
@@ -56,7 +57,19 @@ export interface StatementProcessState {
   market?: MarketProcessState;
   /** A step the workflow took on its own that failed for good, until the lead acts (absent in older runs). */
   processFailure?: ProcessFailure | null;
+  /**
+   * Participants by status as PostgreSQL last reported them (runs whose buyers act in the
+   * database; `participants` then holds only what older runs carried).
+   */
+  participation?: ParticipationCounts;
 }
+
+/**
+ * Buyers' actions are committed in PostgreSQL by the API and signalled (design § Principles):
+ * decisions taken after this patch read who has acted from the database, through an activity,
+ * instead of the participants an older run carried.
+ */
+export const participantsInDatabasePatch = 'participants-in-database';
 
 /** Enough to cover every update that can be in flight while a run hands over to the next. */
 const rememberedUpdates = 500;
@@ -103,6 +116,8 @@ export class StatementProcess {
   handingOver = false;
   /** The event the workflow last recorded on its own (not for an update): names a failed step. */
   backgroundStep: string | null = null;
+  /** A buyer acted since the counts were last read (a signal); a new run reads them once. */
+  participationStale = true;
 
   constructor(readonly state: StatementProcessState) {}
 
@@ -180,18 +195,67 @@ export class StatementProcess {
   }
 
   /** Writes one event through an activity; the update's id (or a replay-stable uuid) makes it idempotent. */
-  async record(actor: Actor | null, body: WithTextRefs<StatementEventBody>): Promise<RecordResult> {
-    const updateId = currentUpdateInfo()?.id;
-    if (!updateId) this.backgroundStep = body.kind;
+  async record(actor: Actor | null, body: WithTextRefs<StatementEventBody>): Promise<StatementStepResult> {
     const result = await statementSteps().recordStatementEvent({
       ...body,
-      eventKey: updateId ? `update:${updateId}:${body.kind}` : `process:${uuid4()}`,
+      eventKey: this.eventKey(body.kind),
       statementId: this.state.statementId,
       actor,
       at: new Date().toISOString(),
     });
     if (result.mailQueued > 0) this.state.mailPending = true;
     return result;
+  }
+
+  private eventKey(kind: string): string {
+    const updateId = currentUpdateInfo()?.id;
+    if (!updateId) this.backgroundStep = kind;
+    return updateId ? `update:${updateId}:${kind}` : `process:${uuid4()}`;
+  }
+
+  /** True once buyers' actions are read from PostgreSQL (see `participantsInDatabasePatch`). */
+  participantsInDatabase(): boolean {
+    return patched(participantsInDatabasePatch);
+  }
+
+  /**
+   * Reads the participants' counts again if a buyer acted since (coalescing any number of
+   * signals), or always with `fresh` (a decision that must not rest on a lost signal).
+   */
+  async refreshParticipation(fresh = false): Promise<ParticipationCounts> {
+    if (fresh || this.participationStale || !this.state.participation) {
+      this.participationStale = false;
+      this.state.participation = await statementSteps().readParticipation({ statementId: this.state.statementId });
+    }
+    return this.state.participation;
+  }
+
+  /** Who has one of `statuses` now, read from PostgreSQL. */
+  async participantsWithStatus(...statuses: ParticipantStatus[]): Promise<string[]> {
+    return statementSteps().participantsWithStatus({ statementId: this.state.statementId, statuses });
+  }
+
+  /**
+   * Ends a stage with a deadline in one activity, under the row lock buyers' actions take: who has
+   * not acted drops out and `to` opens. See `StatementActivities.closeStage`.
+   */
+  async closeStage(actor: Actor | null, to: Stage, deadline: number | null, reason: FreeText | null): Promise<void> {
+    const from = this.state.stage;
+    if (!canTransition(from, to)) reject('wrong_stage', `A statement cannot move from ${from} to ${to}`);
+    const result = await statementSteps().closeStage({
+      statementId: this.state.statementId,
+      from,
+      to,
+      deadline: deadline === null ? null : new Date(deadline).toISOString(),
+      reason: typeof reason === 'string' ? reason : null,
+      actor,
+      eventKey: this.eventKey('close_stage'),
+      at: new Date().toISOString(),
+    });
+    if (result.stage !== to) reject('conflict', `The statement was in ${result.stage ?? 'no stage'} when ${from} was to close`);
+    if (result.mailQueued > 0) this.state.mailPending = true;
+    this.participationStale = true;
+    this.enteredStage(to, deadline);
   }
 
   async enterStage(actor: Actor | null, to: Stage, deadline: number | null, reason: FreeText | null): Promise<void> {
@@ -204,6 +268,10 @@ export class StatementProcess {
       deadline: deadline === null ? null : new Date(deadline).toISOString(),
       reason,
     });
+    this.enteredStage(to, deadline);
+  }
+
+  private enteredStage(to: Stage, deadline: number | null): void {
     this.state.stage = to;
     // A failure recorded in the stage it leaves is over.
     this.state.processFailure = null;

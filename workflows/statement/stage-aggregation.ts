@@ -91,6 +91,12 @@ export function registerAggregationHandlers(p: StatementProcess): void {
           const deadline = Date.parse(request.deadline);
           await p.record(request.actor, { kind: 'shortfall_decided', decision: 'extend', reason: null, deadline: new Date(deadline).toISOString(), snapshotId });
           // Who dropped out gets another chance: each is back where it stood before the deadline.
+          if (p.participantsInDatabase()) {
+            if (((await p.refreshParticipation(true)).dropped ?? 0) > 0) await p.record(request.actor, { kind: 'participants_restored' });
+            await p.enterStage(request.actor, 'needs_assessment', deadline, 'needs assessment extended after a shortfall');
+            s.round += 1;
+            break;
+          }
           const restored = Object.entries(s.participants)
             .filter(([, e]) => e.status === 'dropped' && e.droppedFrom !== null)
             .map(([orgId, e]) => ({ orgId, to: e.droppedFrom! }));

@@ -78,7 +78,7 @@ export async function closeMarketEngagement(p: StatementProcess, actor: Actor | 
   m.summary = { summaryId: summary.summaryId, summaryHash: summary.summaryHash };
   const text = await marketSteps().draftStatementText({ statementId: s.statementId, summaryId, eventKey: `process:statement-text:${summaryId}`, at: new Date().toISOString() });
   m.text = text;
-  m.approvers = p.orgsWithStatus('confirmed');
+  m.approvers = p.participantsInDatabase() ? await p.participantsWithStatus('confirmed') : p.orgsWithStatus('confirmed');
   m.decisions = {};
   const deadline = Date.now() + durationMs(s.schedule!.approval);
   await p.enterStage(actor, 'approval', deadline, reason);

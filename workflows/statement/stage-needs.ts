@@ -1,13 +1,13 @@
 import { durationMs } from '../../domain/duration.js';
+import type { Actor } from '../../domain/events.js';
+import { everyoneHasConfirmed } from '../../domain/participation.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
 import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
 import type { StatementProcess } from './process.js';
 
-import type { Actor } from '../../domain/events.js';
-
 export const closedEarly = 'closed early by the lead buyer';
 
-/** Marks who did not act in time as dropped out, remembering their status for a reopening. */
+/** Runs that carried the participants: marks who did not act in time as dropped out, remembering their status for a reopening. */
 async function dropOut(p: StatementProcess, stage: 'needs_assessment' | 'confirmation', statuses: ParticipantStatus[]) {
   const dropped = Object.entries(p.state.participants)
     .filter(([, e]) => statuses.includes(e.status))
@@ -23,14 +23,16 @@ async function dropOut(p: StatementProcess, stage: 'needs_assessment' | 'confirm
  */
 export async function closeNeedsAssessment(p: StatementProcess, actor: Actor | null, reason: string): Promise<void> {
   if (p.state.stage !== 'needs_assessment') return;
-  await dropOut(p, 'needs_assessment', ['invited', 'joined']);
   const deadline = Date.now() + durationMs(p.state.schedule!.confirmation);
+  if (p.participantsInDatabase()) return p.closeStage(actor, 'confirmation', deadline, reason);
+  await dropOut(p, 'needs_assessment', ['invited', 'joined']);
   await p.enterStage(actor, 'confirmation', deadline, reason);
 }
 
 /** Ends the confirmation: who did not confirm drops out; the confirmed versions go to aggregation. */
 export async function closeConfirmation(p: StatementProcess, actor: Actor | null, reason: string): Promise<void> {
   if (p.state.stage !== 'confirmation') return;
+  if (p.participantsInDatabase()) return p.closeStage(actor, 'aggregation', null, reason);
   await dropOut(p, 'confirmation', ['submitted']);
   await p.enterStage(actor, 'aggregation', null, reason);
 }
@@ -43,7 +45,10 @@ export async function runNeedsAssessment(p: StatementProcess): Promise<DeadlineO
 
 /** Confirmation ends at its deadline, or as soon as nobody is left to confirm. */
 export async function runConfirmation(p: StatementProcess): Promise<DeadlineOutcome> {
-  const outcome = await waitForDeadline(p, 'confirmation', () => p.orgsWithStatus('submitted').length === 0);
+  const inDatabase = p.participantsInDatabase();
+  const outcome = inDatabase
+    ? await waitForDeadline(p, 'confirmation', () => everyoneHasConfirmed(p.state.participation ?? {}), () => p.refreshParticipation())
+    : await waitForDeadline(p, 'confirmation', () => p.orgsWithStatus('submitted').length === 0);
   if (outcome === 'deadline' || outcome === 'done') {
     await p.lock.runExclusive(() => closeConfirmation(p, null, outcome === 'done' ? 'every participant has acted' : 'deadline passed'));
   }

@@ -6,7 +6,7 @@ import { canCancel, isTerminal, type Stage } from '../../rules/stages.js';
 import { finalFailureOf } from '../final-failure.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
-import { liveStateQuery, type StatementWorkflowInput } from './messages.js';
+import { liveStateQuery, participationChangedSignal, type StatementWorkflowInput } from './messages.js';
 import { initialState, StatementProcess, type StatementProcessState } from './process.js';
 import { registerAggregationHandlers, runAggregation } from './stage-aggregation.js';
 import { registerMarketHandlers, runApproval } from './stage-approval.js';
@@ -53,6 +53,11 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
   let finished = false;
 
   setHandler(liveStateQuery, () => p.liveState());
+  // A buyer's action is committed already; it may have queued mail, and may be the last one a stage waits for.
+  setHandler(participationChangedSignal, () => {
+    s.mailPending = true;
+    p.participationStale = true;
+  });
   registerDraftHandlers(p);
   registerNeedsHandlers(p);
   registerAggregationHandlers(p);

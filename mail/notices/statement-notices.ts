@@ -1,0 +1,221 @@
+import { latestSnapshot } from '../../db/aggregation.js';
+import type { Tx } from '../../db/database.js';
+import { snapshotDisclosure } from '../../db/disclosure.js';
+import { submittedVersionNumbers } from '../../db/needs.js';
+import { findOrganisation, findOrganisations, usersOfOrganisations } from '../../db/organisations.js';
+import type { OutgoingMessage } from '../../db/outbox.js';
+import { solverOf, type StatementProjectionDeps } from '../../db/projections/statement-events.js';
+import { findStatement, participantOrgIds } from '../../db/statements.js';
+import type { Aggregate } from '../../domain/aggregation.js';
+import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
+import { discloseAggregate, discloseCriticalMass } from '../../domain/disclosure/protected-views.js';
+import type { StatementEvent } from '../../domain/events.js';
+import { formatEur, translatorFor } from '../../i18n/index.js';
+import type { ParticipantStatus } from '../../rules/stages.js';
+import { composeForEach, formatDateTime, statementLink, type Recipient } from '../compose.js';
+
+/** Everyone still taking part or still able to (invited); not those who declined, withdrew or dropped out. */
+const involved: ParticipantStatus[] = ['invited', 'joined', 'submitted', 'confirmed'];
+
+type Translate = (k: string, o?: Record<string, string>) => string;
+type Addressee = Recipient & { orgId: string; orgName: string };
+
+/** What one event's notice needs: the event as projected, its statement and the audit data it recorded. */
+interface NoticeContext<E extends StatementEvent> {
+  trx: Tx;
+  deps: StatementProjectionDeps;
+  event: E;
+  audit: Record<string, unknown>;
+  title: string;
+  leadOrgId: string;
+  link: string;
+}
+
+/** One message per user of each organisation in `to`, keyed by `key` and the recipient. */
+interface Notice {
+  to: readonly string[];
+  key: string;
+  template: string;
+  params: (r: Addressee, t: Translate) => Record<string, string>;
+}
+
+type NoticeTable = { [K in StatementEvent['kind']]: (c: NoticeContext<Extract<StatementEvent, { kind: K }>>) => Promise<Notice[]> };
+
+const eventKey = (c: NoticeContext<StatementEvent>) => `${c.event.kind}:${c.event.statementId}:${c.event.eventKey}`;
+const none = async (): Promise<Notice[]> => [];
+
+/**
+ * Who is told of each statement event, with which template. Every message is keyed so that an
+ * event recorded twice (a retry) enqueues nothing twice (the outbox key is unique).
+ */
+const statementNotices: NoticeTable = {
+  statement_created: none,
+  statement_edited: none,
+  survey_defined: async (c) =>
+    c.event.replacesDraft
+      ? []
+      : [{ to: await participantOrgIds(c.trx, c.event.statementId, ['invited', 'joined', 'submitted']), key: eventKey(c), template: 'mail.surveyChanged', params: () => ({ title: c.title, version: String(c.event.version), link: c.link }) }],
+  buyers_invited: async (c) => {
+    const lead = await findOrganisation(c.trx, c.leadOrgId);
+    const invited = c.audit.organisationIds as string[];
+    return [{ to: invited, key: `invitation:${c.event.statementId}`, template: 'mail.invitation', params: (r) => ({ title: c.title, leadName: lead!.name, orgName: r.orgName, link: c.link }) }];
+  },
+  invitation_answered: async (c) => {
+    const org = await findOrganisation(c.trx, c.event.orgId);
+    return [
+      {
+        to: [c.leadOrgId],
+        key: `invitation-answer:${c.event.statementId}:${c.event.orgId}`,
+        template: 'mail.invitationAnswered',
+        params: (_r, t) => ({
+          title: c.title,
+          orgName: org!.name,
+          answer: t(c.event.accepted ? 'mail.invitationAnswered.accepted' : 'mail.invitationAnswered.declined'),
+          reasonLine: c.event.reason ? t('mail.invitationAnswered.reason', { reason: c.event.reason }) : '',
+          link: c.link,
+        }),
+      },
+    ];
+  },
+  needs_submitted: async (c) => [
+    {
+      to: [c.event.orgId],
+      key: eventKey(c),
+      template: 'mail.needsSubmitted',
+      params: (r) => ({ title: c.title, orgName: r.orgName, version: String(c.event.version), lines: String(c.audit.lines), link: c.link }),
+    },
+  ],
+  needs_withdrawn: async (c) => {
+    const org = await findOrganisation(c.trx, c.event.orgId);
+    return [{ to: [c.leadOrgId], key: eventKey(c), template: 'mail.needsWithdrawn', params: () => ({ title: c.title, orgName: org!.name, reason: c.event.reason, link: c.link }) }];
+  },
+  needs_confirmed: none,
+  deadline_extended: async (c) => [
+    {
+      to: await participantOrgIds(c.trx, c.event.statementId, involved),
+      key: eventKey(c),
+      template: 'mail.deadlineExtended',
+      params: (r, t) => ({ title: c.title, stage: t(`mail.stageNames.${c.event.stage}`), deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+    },
+  ],
+  reminder_sent: async (c) => {
+    const orgIds = await participantOrgIds(c.trx, c.event.statementId, c.event.statuses);
+    c.audit.organisationIds = orgIds;
+    // Keyed on the deadline and offset, not the event: whatever happens, one reminder per person.
+    return [
+      {
+        to: orgIds,
+        key: `reminder:${c.event.statementId}:${c.event.stage}:${c.event.deadline}:${c.event.offset}`,
+        template: `mail.reminder.${c.event.stage}`,
+        params: (r) => ({ title: c.title, deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+      },
+    ];
+  },
+  participants_dropped: async (c) => [
+    {
+      to: (c.audit.dropped as { orgId: string }[]).map((d) => d.orgId),
+      key: eventKey(c),
+      template: 'mail.dropped',
+      params: (r, t) => ({ title: c.title, orgName: r.orgName, reason: t(`mail.dropped.${c.event.stage}`), link: c.link }),
+    },
+  ],
+  participants_restored: none,
+  aggregation_blocked: async (c) => [
+    {
+      to: [c.leadOrgId],
+      key: eventKey(c),
+      template: 'mail.aggregationBlocked',
+      params: () => ({ title: c.title, message: c.event.message, problems: c.event.problems.map((p) => `- ${p.field}: ${p.rule}`).join('\n'), link: c.link }),
+    },
+  ],
+  shortfall_decided: async (c) =>
+    c.event.decision === 'proceed'
+      ? [{ to: await participantOrgIds(c.trx, c.event.statementId, ['confirmed']), key: eventKey(c), template: 'mail.proceeded', params: () => ({ title: c.title, reason: c.event.reason ?? '', link: c.link }) }]
+      : [],
+  stage_changed: async (c) => {
+    const { event } = c;
+    if (event.to === 'needs_assessment') {
+      // Reopened after a shortfall: those who already confirmed are told the new deadline too.
+      const orgIds = await participantOrgIds(c.trx, event.statementId, event.from === 'shortfall' ? ['joined', 'submitted', 'confirmed'] : ['joined', 'submitted']);
+      return [{ to: orgIds, key: eventKey(c), template: 'mail.stageOpened.needs_assessment', params: (r) => ({ title: c.title, deadline: formatDateTime(event.deadline!, r.locale), link: c.link }) }];
+    }
+    if (event.to === 'confirmation') {
+      const versionOf = await submittedVersionNumbers(c.trx, event.statementId);
+      return [
+        {
+          to: await participantOrgIds(c.trx, event.statementId, ['submitted']),
+          key: eventKey(c),
+          template: 'mail.confirmationOpened',
+          params: (r) => ({ title: c.title, orgName: r.orgName, version: String(versionOf.get(r.orgId) ?? ''), deadline: formatDateTime(event.deadline!, r.locale), link: c.link }),
+        },
+      ];
+    }
+    if (event.to === 'shortfall' || (event.to === 'market_engagement' && event.from === 'aggregation')) {
+      const snapshot = (await latestSnapshot(c.trx, event.statementId))!;
+      const aggregate = snapshot.aggregate as Aggregate;
+      const verdict = snapshot.critical_mass as CriticalMassVerdict;
+      // The lead reads every figure; the other buyers what the disclosure pattern leaves.
+      const pattern = await snapshotDisclosure(c.trx, solverOf(c.deps), snapshot.id);
+      const seenBy = (orgId: string) => (orgId === c.leadOrgId ? null : pattern);
+      const confirmed = await participantOrgIds(c.trx, event.statementId, ['confirmed']);
+      return [
+        {
+          to: [...new Set([c.leadOrgId, ...confirmed])],
+          key: eventKey(c),
+          template: event.to === 'shortfall' ? 'mail.shortfall' : 'mail.criticalMassMet',
+          params: (r) => {
+            const withheld = translatorFor(r.locale)('disclosure.withheldValue');
+            const value = discloseAggregate(aggregate, seenBy(r.orgId)).totals.valueEur;
+            return {
+              title: c.title,
+              value: value === null ? withheld : formatEur(value, r.locale),
+              buyers: String(aggregate.totals.buyers),
+              countries: String(aggregate.totals.countries),
+              failures: discloseCriticalMass(verdict, seenBy(r.orgId))
+                .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
+                .map((x) => (x.withheld ? `- ${x.field}: ${withheld}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`))
+                .join('\n'),
+              deadline: event.deadline ? formatDateTime(event.deadline, r.locale) : '',
+              link: c.link,
+            };
+          },
+        },
+      ];
+    }
+    if (event.to === 'abandoned' || event.to === 'cancelled') {
+      return [
+        {
+          to: await participantOrgIds(c.trx, event.statementId, involved),
+          key: eventKey(c),
+          template: event.to === 'abandoned' ? 'mail.abandoned' : 'mail.cancelled',
+          params: () => ({ title: c.title, reason: event.reason ?? '', link: c.link }),
+        },
+      ];
+    }
+    return [];
+  },
+};
+
+/** The messages one recorded statement event sends, in each recipient's language. */
+export async function composeStatementNotices(trx: Tx, deps: StatementProjectionDeps, event: StatementEvent, audit: Record<string, unknown>): Promise<OutgoingMessage[]> {
+  const statement = await findStatement(trx, event.statementId);
+  const context: NoticeContext<StatementEvent> = {
+    trx,
+    deps,
+    event,
+    audit,
+    title: statement?.title ?? '',
+    leadOrgId: statement?.lead_org_id ?? '',
+    link: statementLink(deps.publicUrl, event.statementId),
+  };
+  const notices = await (statementNotices[event.kind] as (c: NoticeContext<StatementEvent>) => Promise<Notice[]>)(context);
+  const messages: OutgoingMessage[] = [];
+  for (const notice of notices) {
+    if (notice.to.length === 0) continue;
+    const users = await usersOfOrganisations(trx, notice.to);
+    const names = new Map((await findOrganisations(trx, notice.to)).map((o) => [o.id, o.name]));
+    const addressees = new Map(users.map((u) => [u.id, { id: u.id, email: u.email, name: u.name, locale: u.locale, orgId: u.organisation_id, orgName: names.get(u.organisation_id) ?? '' }]));
+    messages.push(...composeForEach([...addressees.values()], notice.key, event.statementId, notice.template, (r, t) => notice.params(addressees.get(r.id)!, t)));
+  }
+  return messages;
+}

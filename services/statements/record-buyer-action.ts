@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { recordedAuditData } from '../../db/audit.js';
+import { lockForBuyerAction, type BuyerActionFacts } from '../../db/participation.js';
+import type { Principal, StatementFacts } from '../../domain/authorization.js';
+import { DomainError } from '../../domain/errors.js';
+import type { StatementEventBody } from '../../domain/events.js';
+import { refusalOf, type BuyerAction } from '../../domain/participation.js';
+import { recordStatementEventIn } from '../../mail/notices/record-statement-event.js';
+import { participationChangedSignal, statementWorkflowId } from '../../workflows/statement/messages.js';
+import type { RequestMeta, ServiceContext } from '../context.js';
+import { actorOf } from './authorize-statement.js';
+import { scopedUpdateId } from './idempotency.js';
+
+type BuyerEvent = Extract<StatementEventBody, { kind: 'invitation_answered' | 'needs_submitted' | 'needs_withdrawn' | 'needs_confirmed' }>;
+
+export interface BuyerActionRequest {
+  statementId: string;
+  action: BuyerAction;
+  /** What the caller sent, for the Idempotency-Key check (same key, other request: 422). */
+  request: unknown;
+  /** A confirmation names the version it confirms. */
+  versionId?: string;
+  /** The event to record, decided under the locks from the facts as committed. */
+  event: (facts: BuyerActionFacts) => BuyerEvent;
+}
+
+/** PostgreSQL's answers that mean "try the same transaction again": a deadlock, a serialisation failure. */
+const transient = new Set(['40P01', '40001']);
+const attempts = 3;
+
+/**
+ * A buyer's action (answer an invitation, submit, withdraw or confirm needs), the path that never
+ * queues behind other buyers' (design § Principles): in one transaction, under the row locks that
+ * order it against the workflow's stage changes, the rules of `domain/participation.ts` read the
+ * stage, the deadline and the buyer's status as committed; the event is recorded with its audit
+ * row and mail; then the workflow is told by a signal, which it coalesces. With an
+ * Idempotency-Key, a retry answers with what was recorded the first time and records nothing.
+ * Returns the event's audit data.
+ */
+export async function recordBuyerAction(
+  ctx: ServiceContext,
+  principal: Principal,
+  facts: StatementFacts,
+  action: BuyerActionRequest,
+  meta: RequestMeta,
+): Promise<Record<string, unknown>> {
+  const { statementId } = action;
+  const workflowId = statementWorkflowId(statementId);
+  const eventKey = meta.idempotencyKey
+    ? `action:${await scopedUpdateId(ctx, { organisationId: principal.orgId, workflowId, operation: action.action }, meta.idempotencyKey, action.request)}`
+    : `action:${action.action}:${randomUUID()}`;
+  const actor = actorOf(principal, facts);
+  const recorded = await withRetries(() =>
+    ctx.db.transaction().execute(async (trx) => {
+      const locked = await lockForBuyerAction(trx, statementId, principal.orgId);
+      if (!locked) throw new DomainError('not_found', 'Statement not found');
+      const earlier = await recordedAuditData(trx, statementId, eventKey);
+      if (earlier) return earlier;
+      const refusal = refusalOf(action.action, locked, Date.now(), action.versionId === undefined ? {} : { versionId: action.versionId });
+      if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
+      const outcome = await recordStatementEventIn(trx, { publicUrl: ctx.config.PUBLIC_URL }, { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() });
+      return outcome.recorded;
+    }),
+  );
+  await tellWorkflow(ctx, workflowId);
+  return recorded;
+}
+
+async function withRetries<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!transient.has((error as { code?: string }).code ?? '') || attempt === attempts) throw error;
+    }
+  }
+}
+
+/**
+ * The action is committed whatever happens here. A signal that cannot be delivered (Temporal
+ * unreachable) leaves its mail in the outbox and its count unread until the workflow next wakes
+ * (the next action's signal, a reminder or the deadline): logged, not failed. A retried request
+ * signals again.
+ */
+async function tellWorkflow(ctx: ServiceContext, workflowId: string): Promise<void> {
+  try {
+    await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
+  } catch (error) {
+    ctx.logger.warn({ workflowId, err: error }, 'a buyer action was recorded but its workflow could not be signalled');
+  }
+}
