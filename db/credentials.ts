@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { sql, type ColumnType, type Kysely } from 'kysely';
 import type { DbOrTx } from './database.js';
 import type { Database, Organisation, User } from './schema.js';
+import { apiTokenScopes, type ApiTokenScope } from '../rules/api-tokens.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -236,8 +237,8 @@ export async function activeUserWithOrganisation(db: DbOrTx, userId: string): Pr
 // ---------------------------------------------------------------------------------------------
 // API tokens
 
-export const apiTokenScopes = ['read', 'write', 'admin'] as const;
-export type ApiTokenScope = (typeof apiTokenScopes)[number];
+/** The scopes are shared with the web's account page: rules/api-tokens.ts. */
+export { apiTokenScopes, type ApiTokenScope } from '../rules/api-tokens.js';
 
 export async function insertApiToken(
   db: DbOrTx,

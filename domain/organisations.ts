@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { locales } from '../rules/locales.js';
 
 /** EU Member States (ISO 3166-1 alpha-2; Greece is GR here, not the EL used in some EU texts). */
 export const euMemberStates = [
@@ -58,6 +59,6 @@ export const buyerLegalTypeSchema = z
 export const organisationKinds = ['buyer', 'supplier', 'commission', 'operator'] as const;
 export type OrganisationKind = (typeof organisationKinds)[number];
 
-export const locales = ['en', 'fr', 'de'] as const;
-export type Locale = (typeof locales)[number];
+/** The languages are shared with the web: rules/locales.ts. */
+export { locales, type Locale } from '../rules/locales.js';
 export const localeSchema = z.enum(locales).meta({ description: 'Language of messages to this user' });

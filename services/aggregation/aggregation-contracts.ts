@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
 import { text } from '../../rules/text-policy.js';
+import { maxAbandonReasonLength, maxShortfallJustificationLength, shortfallDecisions, type ShortfallDecision } from '../../rules/aggregation.js';
 
 /** Response shapes of the aggregation use cases: the services build them, the API documents them from these same schemas. */
 const ruleOutcome = <T extends z.ZodType>(t: T) => ({
@@ -82,10 +83,10 @@ export const shortfallDecisionSchema = z
   .discriminatedUnion(
     'decision',
     [
-      z.object({ decision: z.literal('extend'), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
-      z.object({ decision: z.literal('proceed'), justification: text('paragraph', { min: 1, max: 4000 }) }),
-      z.object({ decision: z.literal('abandon'), reason: text('paragraph', { min: 1, max: 2000 }) }),
+      z.object({ decision: z.literal('extend' satisfies ShortfallDecision), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
+      z.object({ decision: z.literal('proceed' satisfies ShortfallDecision), justification: text('paragraph', { min: 1, max: maxShortfallJustificationLength }) }),
+      z.object({ decision: z.literal('abandon' satisfies ShortfallDecision), reason: text('paragraph', { min: 1, max: maxAbandonReasonLength }) }),
     ],
-    { error: 'must be one of extend, proceed, abandon' },
+    { error: `must be one of ${shortfallDecisions.join(', ')}` },
   )
   .meta({ id: 'ShortfallDecision' });

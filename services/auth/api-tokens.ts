@@ -3,9 +3,10 @@ import type { Principal } from '../../domain/authorization.js';
 import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
+import { maxApiTokenDays } from '../../rules/api-tokens.js';
 
-/** The longest an API token may live. */
-export const MAX_API_TOKEN_DAYS = 365;
+/** The longest an API token may live (rules/api-tokens.ts, shared with the web). */
+export const MAX_API_TOKEN_DAYS = maxApiTokenDays;
 export { apiTokenScopes, type ApiTokenScope };
 
 function requireSession(principal: Principal): void {

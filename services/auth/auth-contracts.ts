@@ -3,6 +3,7 @@ import { localeSchema } from '../../domain/organisations.js';
 import { organisationViewSchema, userViewSchema } from '../organisations/organisation-contracts.js';
 import { text } from '../../rules/text-policy.js';
 import { apiTokenScopes, MAX_API_TOKEN_DAYS } from './api-tokens.js';
+import { defaultApiTokenScopes, maxApiTokenNameLength } from '../../rules/api-tokens.js';
 
 /** Shapes of sign-in, sessions and API tokens: the services build the answers, the API documents and validates with these same schemas. */
 export const sessionViewSchema = z
@@ -45,9 +46,9 @@ export const setLocaleRequestSchema = z.object({ locale: localeSchema });
 export const signOutEverywhereRequestSchema = z.object({ revokeTokens: z.boolean().default(false) });
 
 export const createApiTokenRequestSchema = z.object({
-  name: text('name', { min: 1, max: 100 }),
+  name: text('name', { min: 1, max: maxApiTokenNameLength }),
   expiresInDays: z.int({ error: 'is required: a whole number of days' }).min(1, 'must be at least 1').max(MAX_API_TOKEN_DAYS, `must be at most ${MAX_API_TOKEN_DAYS}`),
-  scopes: z.array(z.enum(apiTokenScopes)).min(1, 'must name at least one scope').default(['read', 'write']),
+  scopes: z.array(z.enum(apiTokenScopes)).min(1, 'must name at least one scope').default([...defaultApiTokenScopes]),
 });
 
 export const signInConfirmationSchema = z.object({ confirmationRequired: z.literal(true), email: z.string() }).meta({ id: 'SignInConfirmation' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
+import { approvalChoices, maxApprovalCommentLength } from '../../rules/approval.js';
 
 /**
  * Response shapes of the approval of the statement text and of the signatories: the services
@@ -28,7 +29,7 @@ export const statementTextViewSchema = z
 
 export const textRevisedSchema = z.object({ version: z.int(), textHash: z.string(), stage: z.enum(stages) }).meta({ id: 'StatementTextRevised' });
 export const approvalRecordedSchema = z
-  .object({ version: z.int(), decision: z.enum(['approve', 'request_changes']), stage: z.enum(stages) })
+  .object({ version: z.int(), decision: z.enum(approvalChoices), stage: z.enum(stages) })
   .meta({ id: 'ApprovalRecorded' });
 export const publishingSchema = z.object({ stage: z.enum(stages), publishing: z.boolean() }).meta({ id: 'Publishing' });
 
@@ -65,8 +66,8 @@ export const signatoryDecisionRequestSchema = z.object({ accept: z.boolean({ err
 export const approvalDecisionSchema = z
   .object({
     version: z.int({ error: 'must be a whole number' }).min(1, 'must be 1 or more'),
-    decision: z.enum(['approve', 'request_changes'], { error: 'must be approve or request_changes' }),
-    comment: text('paragraph', { max: 4000 }).optional(),
+    decision: z.enum(approvalChoices, { error: 'must be approve or request_changes' }),
+    comment: text('paragraph', { max: maxApprovalCommentLength }).optional(),
   })
   .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
   .meta({ id: 'ApprovalDecision' });

@@ -1,3 +1,4 @@
+import { isLocale, locales, type Locale } from '@jointdemand/rules/locales';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import de from './de.json';
@@ -9,18 +10,13 @@ import fr from './fr.json';
  * checks they have the same keys and no empty values); the type declarations in i18next.d.ts
  * make an unknown key a compile error.
  */
-export const locales = ['en', 'fr', 'de'] as const;
-export type Locale = (typeof locales)[number];
+export { isLocale, locales, type Locale } from '@jointdemand/rules/locales';
 
 export const resources = { en: { translation: en }, fr: { translation: fr }, de: { translation: de } } as const;
 
 const STORAGE_KEY = 'jd.locale';
 /** Set when the language was chosen while signed out, so it is saved to the account at the next sign-in. */
 const PENDING_KEY = 'jd.locale.pending';
-
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (locales as readonly string[]).includes(value);
-}
 
 function storage(): Storage | undefined {
   try {

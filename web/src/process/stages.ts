@@ -1,6 +1,6 @@
 import type { Stage } from '../api/client';
 // The stage machine is defined once, in the shared rules, and used by the workflow, the API and the web.
-import { canCancel, isTerminal, operationOpen, type StatementOperation } from '@jointdemand/rules/stages';
+import { canCancel, isTerminal, operationOpen, terminalStages, type StatementOperation } from '@jointdemand/rules/stages';
 
 export { canCancel, isTerminal, operationOpen, type StatementOperation };
 
@@ -19,4 +19,4 @@ export const mainPath = [
 export const shortfallAfter: Stage = 'aggregation';
 
 /** Stages that end the process without publication. */
-export const exitStages = ['cancelled', 'abandoned'] as const satisfies readonly Stage[];
+export const exitStages: readonly Stage[] = terminalStages;

@@ -1,3 +1,4 @@
+import { apiTokenScopes, defaultApiTokenScopes, maxApiTokenDays, maxApiTokenNameLength, type ApiTokenScope } from '@jointdemand/rules/api-tokens';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
@@ -11,7 +12,7 @@ import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import { textCharacterError } from '../../forms/text-rules';
 
-type Scope = 'read' | 'write' | 'admin';
+type Scope = ApiTokenScope;
 
 /**
  * The user's own sessions (each signed-in browser: end one, or sign out everywhere) and API
@@ -28,7 +29,7 @@ export default function AccountSecurityPage() {
   const [actionProblem, setActionProblem] = useState<ApiProblem | undefined>();
   const [status, setStatus] = useState<string | undefined>();
   const [newToken, setNewToken] = useState<string | undefined>();
-  const [form, setForm] = useState({ name: '', days: '90', scopes: ['read', 'write'] as Scope[] });
+  const [form, setForm] = useState({ name: '', days: '90', scopes: [...defaultApiTokenScopes] as Scope[] });
   const [revokeTokens, setRevokeTokens] = useState(false);
   const submission = useSubmission();
 
@@ -162,7 +163,7 @@ export default function AccountSecurityPage() {
                 if (nameCharacters) out.push({ path: 'name', message: nameCharacters });
                 else if (!form.name.trim()) out.push({ path: 'name', message: t('account.tokens.nameRequired') });
                 const days = Number(form.days);
-                if (!Number.isInteger(days) || days < 1 || days > 365) out.push({ path: 'expiresInDays', message: t('account.tokens.daysRange') });
+                if (!Number.isInteger(days) || days < 1 || days > maxApiTokenDays) out.push({ path: 'expiresInDays', message: t('account.tokens.daysRange') });
                 if (form.scopes.length === 0) out.push({ path: 'scopes', message: t('account.tokens.scopesRequired') });
                 return out;
               },
@@ -175,12 +176,12 @@ export default function AccountSecurityPage() {
             );
           }}
         >
-          <TextField path="name" label={t('account.tokens.name')} error={submission.errorFor('name')} value={form.name} maxLength={100} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} />
+          <TextField path="name" label={t('account.tokens.name')} error={submission.errorFor('name')} value={form.name} maxLength={maxApiTokenNameLength} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} />
           <TextField
             path="expiresInDays"
             type="number"
             min={1}
-            max={365}
+            max={maxApiTokenDays}
             label={t('account.tokens.days')}
             error={submission.errorFor('expiresInDays')}
             value={form.days}
@@ -188,7 +189,7 @@ export default function AccountSecurityPage() {
           />
           <fieldset>
             <legend>{t('account.tokens.scopes')}</legend>
-            {(['read', 'write', ...(isAdmin ? ['admin' as const] : [])] as Scope[]).map((scope) => (
+            {apiTokenScopes.filter((scope) => isAdmin || scope !== 'admin').map((scope) => (
               <label className="checkbox" key={scope}>
                 <input type="checkbox" name="scopes" checked={form.scopes.includes(scope)} onChange={() => toggleScope(scope)} /> {t(`account.tokens.scope.${scope}`)}
               </label>

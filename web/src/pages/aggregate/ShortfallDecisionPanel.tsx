@@ -1,3 +1,4 @@
+import { maxAbandonReasonLength, maxShortfallJustificationLength, shortfallDecisions, type ShortfallDecision } from '@jointdemand/rules/aggregation';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, type Statement } from '../../api/client';
@@ -8,8 +9,8 @@ import { useFormat } from '../../i18n/format';
 import { localInput } from '../../forms/date-input';
 import { textCharacterError } from '../../forms/text-rules';
 
-type Decision = 'extend' | 'proceed' | 'abandon';
-const decisions: readonly Decision[] = ['extend', 'proceed', 'abandon'];
+type Decision = ShortfallDecision;
+const decisions = shortfallDecisions;
 
 /**
  * The lead buyer's answer to a shortfall: reopen the needs assessment until a new deadline
@@ -45,7 +46,7 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
     if (characters) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: characters }];
     const text = typed?.trim();
     if (text !== undefined && text.length < 3) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonRequired', { min: 3 }) }];
-    const max = decision === 'proceed' ? 4000 : 2000;
+    const max = decision === 'proceed' ? maxShortfallJustificationLength : maxAbandonReasonLength;
     if (text !== undefined && text.length > max) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonTooLong', { max }) }];
     return [];
   };
@@ -134,7 +135,7 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
             hint={t('aggregate.shortfall.justificationHint')}
             rows={4}
             value={justification}
-            maxLength={4000}
+            maxLength={maxShortfallJustificationLength}
             onChange={(e) => setJustification(e.target.value)}
             error={submission.errorFor('justification')}
           />
@@ -147,7 +148,7 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
             hint={t('aggregate.shortfall.reasonHint')}
             rows={3}
             value={reason}
-            maxLength={2000}
+            maxLength={maxAbandonReasonLength}
             onChange={(e) => setReason(e.target.value)}
             error={submission.errorFor('reason')}
           />

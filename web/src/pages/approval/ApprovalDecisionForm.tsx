@@ -1,3 +1,4 @@
+import { approvalChoices, maxApprovalCommentLength, type ApprovalChoice } from '@jointdemand/rules/approval';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../api/client';
@@ -7,8 +8,8 @@ import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import { textCharacterError } from '../../forms/text-rules';
 
-type Decision = 'approve' | 'request_changes';
-const choices: readonly Decision[] = ['approve', 'request_changes'];
+type Decision = ApprovalChoice;
+const choices = approvalChoices;
 
 /**
  * A confirmed buyer's decision on the current version: approve it (the organisation becomes a
@@ -37,7 +38,7 @@ export function ApprovalDecisionForm({
     const characters = textCharacterError('paragraph', comment, t);
     if (characters) return [{ path: 'comment', message: characters }];
     if (decision === 'request_changes' && comment.trim() === '') return [{ path: 'comment', message: t('approval.decide.errors.commentRequired') }];
-    if (comment.trim().length > 4000) return [{ path: 'comment', message: t('actions.errors.reasonTooLong', { max: 4000 }) }];
+    if (comment.trim().length > maxApprovalCommentLength) return [{ path: 'comment', message: t('actions.errors.reasonTooLong', { max: maxApprovalCommentLength }) }];
     return [];
   };
 
@@ -103,7 +104,7 @@ export function ApprovalDecisionForm({
           optional={decision !== 'request_changes'}
           rows={4}
           value={comment}
-          maxLength={4000}
+          maxLength={maxApprovalCommentLength}
           onChange={(e) => setComment(e.target.value)}
           error={submission.errorFor('comment')}
         />

@@ -1,3 +1,4 @@
+import { awaitingInStage, isDeadlineStage } from '@jointdemand/rules/stages';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -14,10 +15,9 @@ import { StatementSubpageHeading } from '../../components/StatementSubpageHeadin
 
 /** Stages the lead can close early (the others end on their own). */
 const closable = ['needs_assessment', 'confirmation'] as const;
-const deadlineStages = ['needs_assessment', 'confirmation', 'market_engagement', 'approval'];
 
-/** Who still has to act in a stage. */
-const awaiting: Record<string, string[]> = { needs_assessment: ['invited', 'joined'], confirmation: ['submitted'] };
+/** Who still has to act in a stage: those the server reminds (`@jointdemand/rules/stages`). */
+const awaiting: Partial<Record<string, readonly string[]>> = awaitingInStage;
 
 /**
  * The lead buyer follows who has done what in the needs assessment and the confirmation:
@@ -104,7 +104,7 @@ export default function NeedsOverviewPage() {
             <ParticipantsOverview overview={overview} myOrganisationId={me.organisation.id} />
           </section>
 
-          {isLead && stage && deadlineStages.includes(stage) && overview.deadline ? (
+          {isLead && stage && isDeadlineStage(stage) && overview.deadline ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('overview.manageTitle')}</h2>
               <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} />
@@ -122,7 +122,7 @@ export default function NeedsOverviewPage() {
 
 function Counts({ overview }: { overview: NeedsOverview }) {
   const { t } = useTranslation();
-  const count = (statuses: string[]) => overview.participants.filter((p) => statuses.includes(p.status)).length;
+  const count = (statuses: readonly string[]) => overview.participants.filter((p) => statuses.includes(p.status)).length;
   return (
     <>
       {t('overview.countsText', {

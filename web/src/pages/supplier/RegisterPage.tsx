@@ -1,3 +1,4 @@
+import { isLocale, type Locale } from '@jointdemand/rules/locales';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,8 +10,6 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission, type FieldError } from '../../forms/errors';
 import { textCharacterError, textMaxLength } from '../../forms/text-rules';
 
-const locales = ['en', 'fr', 'de'] as const;
-type Locale = (typeof locales)[number];
 
 /** A supplier registers its organisation and itself; the e-mailed link confirms the address and signs in. */
 export default function RegisterPage() {
@@ -44,7 +43,7 @@ export default function RegisterPage() {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     const language = i18n.language.slice(0, 2);
-    const locale: Locale = (locales as readonly string[]).includes(language) ? (language as Locale) : 'en';
+    const locale: Locale = isLocale(language) ? language : 'en';
     await submission.submit(validate, async () => {
       await call(
         api.POST('/api/suppliers', {
