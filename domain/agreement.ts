@@ -5,7 +5,7 @@ import { decimalStringSchema } from './decimal.js';
 import type { FieldProblem } from './errors.js';
 import { anyCountrySchema, participatingCountries } from './organisations.js';
 import { text } from '../rules/text-policy.js';
-import { contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod, type ProcedurePhase } from '../rules/agreement.js';
+import { agreementTermsLimits as limits, contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod, type ProcedurePhase } from '../rules/agreement.js';
 
 /**
  * Terms of a joint procurement agreement (Directive 2014/24/EU Art. 38 occasional joint
@@ -62,7 +62,7 @@ export const lotSchema = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'must be 1-40 letters, digits, ".", "_" or "-"'),
-  title: text('title', { min: 1, max: 300 }),
+  title: text('title', { min: 1, max: limits.lotTitle }),
   cpvCodes: z.array(cpvKeySchema).min(1, 'must name at least one CPV code').max(50, 'must name at most 50 CPV codes'),
 });
 
@@ -105,7 +105,7 @@ export const costSharingSchema = z
   .meta({ description: 'How the costs of running the joint procedure are shared among the parties' });
 
 export const agreementDurationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('months'), months: z.int().min(1).max(600) }),
+  z.object({ kind: z.literal('months'), months: z.int().min(1).max(limits.months) }),
   z.object({ kind: z.literal('until'), date: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }) }),
 ]);
 
@@ -116,7 +116,7 @@ export const agreementTermsSchema = z
     procedureType: z.enum(procedureTypes),
     lots: z.array(lotSchema).min(1, 'must define at least one lot').max(100),
     distributions: z.array(partyDistributionSchema).max(10_000),
-    responsibilities: z.array(z.object({ orgId: orgIdSchema, text: paragraph(5000) })).max(10_000),
+    responsibilities: z.array(z.object({ orgId: orgIdSchema, text: paragraph(limits.responsibility) })).max(10_000),
     phases: z.array(phaseAssignmentSchema).max(procedurePhases.length),
     contractConclusion: z.enum(contractConclusions),
     costSharing: costSharingSchema,
@@ -124,10 +124,10 @@ export const agreementTermsSchema = z
       .array(z.string().trim().toLowerCase().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 language code'))
       .min(1, 'must name at least one language')
       .max(30),
-    disputeResolution: z.object({ text: paragraph(5000), forum: oneLine(300) }),
+    disputeResolution: z.object({ text: paragraph(limits.disputeText), forum: oneLine(limits.disputeForum) }),
     duration: agreementDurationSchema,
     accession: z
-      .object({ allowed: z.boolean(), conditions: text('paragraph', { max: 5000 }).default('') })
+      .object({ allowed: z.boolean(), conditions: text('paragraph', { max: limits.accessionConditions }).default('') })
       .refine((a) => !a.allowed || a.conditions.length > 0, {
         path: ['conditions'],
         message: 'must state the conditions when new parties may accede',

@@ -21,3 +21,16 @@ export type ContractConclusion = (typeof contractConclusions)[number];
 /** How the parties share the costs; `fixed_percentages` also lists each party's share. */
 export const costSharingMethods = ['by_share_of_value', 'equal', 'fixed_percentages'] as const;
 export type CostSharingMethod = (typeof costSharingMethods)[number];
+
+/** Lengths (characters) and the longest term of the agreement terms, as the server's schema bounds them. */
+export const agreementTermsLimits = {
+  lotTitle: 300,
+  responsibility: 5000,
+  disputeText: 5000,
+  disputeForum: 300,
+  accessionConditions: 5000,
+  /** What a version changes (for amendments). */
+  note: 2000,
+  /** The agreement's duration in months. */
+  months: 600,
+} as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agreementTermsSchema, partyDistributionSchema } from '../../domain/agreement.js';
 import { agreementPartyStatuses, agreementStatuses } from '../../domain/agreement-process.js';
+import { agreementTermsLimits } from '../../rules/agreement.js';
 import { text } from '../../rules/text-policy.js';
 import { durationSchema } from '../../domain/statement.js';
 
@@ -115,7 +116,7 @@ export const agreementProposalSchema = agreementTermsSchema
       .max(10_000)
       .optional()
       .meta({ description: 'Omit to distribute to each party its confirmed needs, in the first lot' }),
-    note: text('paragraph', { max: 2000, description: 'What this version changes (for amendments)' }).optional(),
+    note: text('paragraph', { max: agreementTermsLimits.note, description: 'What this version changes (for amendments)' }).optional(),
   })
   .meta({ id: 'AgreementProposal' });
 export type AgreementProposal = z.output<typeof agreementProposalSchema>;

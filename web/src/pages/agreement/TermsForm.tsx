@@ -1,4 +1,4 @@
-import { contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
+import { agreementTermsLimits as limits, contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, type Schemas, type Statement } from '../../api/client';
@@ -100,7 +100,7 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
     required('disputeResolution.text', v.disputeText);
     required('disputeResolution.forum', v.disputeForum, 'line');
     const months = Number(v.months);
-    if (!Number.isInteger(months) || months < 1 || months > 600) errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
+    if (!Number.isInteger(months) || months < 1 || months > limits.months) errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
     if (v.accessionAllowed) required('accession.conditions', v.accessionConditions);
     const noteCharacters = textCharacterError('paragraph', v.note, t);
     if (noteCharacters) errors.push({ path: 'note', message: noteCharacters });
@@ -165,7 +165,7 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
               </option>
             ))}
           </SelectField>
-          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} maxLength={300} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
+          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} maxLength={limits.lotTitle} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
         </fieldset>
 
         <fieldset className="form-section">
@@ -178,7 +178,7 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
               rows={2}
               label={t('agreement.terms.responsibilityOf', { party: p.name })}
               value={v.responsibilities[p.organisationId] ?? ''}
-              maxLength={5000}
+              maxLength={limits.responsibility}
               onChange={(e) => set('responsibilities', { ...v.responsibilities, [p.organisationId]: e.target.value })}
               error={err(`responsibilities.${i}.text`)}
             />
@@ -227,18 +227,18 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
             ))}
           </SelectField>
           <TextField path="languages" scope="terms" label={t('agreement.terms.languages')} hint={t('agreement.terms.languagesHint')} value={v.languages} onChange={(e) => set('languages', e.target.value)} error={err('languages')} />
-          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} maxLength={5000} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
-          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} maxLength={300} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
+          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} maxLength={limits.disputeText} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
+          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} maxLength={limits.disputeForum} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
           <TextField path="duration.months" scope="terms" inputMode="numeric" className="field--short" label={t('agreement.terms.months')} value={v.months} onChange={(e) => set('months', e.target.value)} error={err('duration.months')} />
           <div className="choice">
             <input id={fieldId('accession.allowed', 'terms')} type="checkbox" checked={v.accessionAllowed} onChange={(e) => set('accessionAllowed', e.target.checked)} />
             <label htmlFor={fieldId('accession.allowed', 'terms')}>{t('agreement.terms.accessionAllowed')}</label>
           </div>
           {v.accessionAllowed ? (
-            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} maxLength={5000} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
+            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} maxLength={limits.accessionConditions} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
           ) : null}
           {agreement.currentVersion ? (
-            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} maxLength={2000} onChange={(e) => set('note', e.target.value)} error={err('note')} />
+            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} maxLength={limits.note} onChange={(e) => set('note', e.target.value)} error={err('note')} />
           ) : null}
         </fieldset>
         <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
