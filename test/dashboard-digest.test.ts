@@ -84,7 +84,7 @@ describe('weekly digest for Commission staff', () => {
     await openPilot(lateLead, lateTitle, { needsAssessment: 'PT2S', reminderOffsets: [] });
     // Nobody moves the late pilot on: its deadline passes unhandled, so it is overdue.
     await h.stopWorker();
-    await until(() => staff.en.api.get('/api/dashboard?overdue=true&limit=5000'), (r) => r.body.pilots.some((p: { title: string }) => p.title === lateTitle), 30_000, 'overdue');
+    await until(() => staff.en.api.get('/api/dashboard?overdue=true&limit=200'), (r) => r.body.pilots.some((p: { title: string }) => p.title === lateTitle), 30_000, 'overdue');
     // The digest runs on a worker of its own, so the statements stay where they are meanwhile.
     digestWorker = await createWorker({
       db: h.db,

@@ -1,7 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, call, type Schemas, type Stage } from '../../api/client';
+import { api, asProblem, call, type ApiProblem, type Schemas, type Stage } from '../../api/client';
+import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
@@ -15,6 +16,8 @@ import { BarChart } from './BarChart';
 import { PilotValue, pilotValueWithheld } from './PilotValue';
 
 type Dashboard = Schemas['Dashboard'];
+/** Pilots per page: the totals and charts cover every matching pilot, the table grows a page at a time. */
+const pageSize = 50;
 const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
 const countries = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'];
 const divisions = Array.from({ length: 99 }, (_, i) => String(i + 1).padStart(2, '0'));
@@ -29,14 +32,15 @@ interface Filters {
 
 /**
  * Every pilot of the programme for Commission staff: filters, totals, charts (pilots by stage,
- * value by CPV division, buyers by country), and the table of pilots with a link to each one.
+ * value by CPV division, buyers by country), and the table of pilots with a link to each one,
+ * a page at a time: "Show more pilots" follows the server's cursor and adds the next page.
  */
 export default function DashboardPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const [filters, setFilters] = useState<Filters>({ grouping: '', sector: '', country: '', stage: '', overdue: false });
   const query = {
-    limit: 1000,
+    limit: pageSize,
     ...(filters.grouping ? { grouping: filters.grouping } : {}),
     ...(filters.sector ? { sector: filters.sector } : {}),
     ...(filters.country ? { country: filters.country } : {}),
@@ -52,7 +56,28 @@ export default function DashboardPage() {
     ]);
     return { dashboard, groupings };
   }, [queryKey]);
-  const { data, problem } = useLoad(load);
+  const { data, problem, set: setData } = useLoad(load);
+  const { sessionExpired } = useSession();
+  const [more, setMore] = useState<{ busy: boolean; problem?: ApiProblem | undefined }>({ busy: false });
+  // The filters a page was asked for: a page that answers after they changed is dropped.
+  const currentQuery = useRef(queryKey);
+  currentQuery.current = queryKey;
+  const showMore = async () => {
+    const cursor = data?.dashboard.nextCursor;
+    if (!data || !cursor) return;
+    const asked = queryKey;
+    setMore({ busy: true });
+    try {
+      const next = await call(api.GET('/api/dashboard', { params: { query: { ...(JSON.parse(asked) as typeof query), cursor } } }));
+      if (currentQuery.current !== asked) return;
+      setData({ ...data, dashboard: { ...data.dashboard, pilots: [...data.dashboard.pilots, ...next.pilots], nextCursor: next.nextCursor } });
+      setMore({ busy: false });
+    } catch (error) {
+      const p = asProblem(error);
+      if (p.status === 401) sessionExpired();
+      setMore({ busy: false, problem: p });
+    }
+  };
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
   const csvQuery = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'limit').map(([k, v]) => [k, String(v)])).toString();
 
@@ -104,12 +129,12 @@ export default function DashboardPage() {
 
       <ErrorSummary problem={problem} />
       {!data && !problem ? <Loading /> : null}
-      {data ? <Board dashboard={data.dashboard} csvQuery={csvQuery} /> : null}
+      {data ? <Board dashboard={data.dashboard} csvQuery={csvQuery} more={{ ...more, show: () => void showMore() }} /> : null}
     </>
   );
 }
 
-function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string }) {
+function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: string; more: { busy: boolean; problem?: ApiProblem | undefined; show: () => void } }) {
   const { t } = useTranslation();
   const format = useFormat();
   const d = dashboard;
@@ -248,6 +273,17 @@ function Board({ dashboard, csvQuery }: { dashboard: Dashboard; csvQuery: string
             </table>
           </div>
         )}
+        {d.pilots.length > 0 ? (
+          <p className="muted small" data-testid="pilot-table-shown">
+            {t('dashboard.table.shown', { shown: format.number(d.pilots.length), total: format.number(d.matching) })}
+          </p>
+        ) : null}
+        <ErrorSummary problem={more.problem} />
+        {d.nextCursor ? (
+          <button type="button" className="button button--secondary" disabled={more.busy} onClick={more.show}>
+            {t('dashboard.table.more')}
+          </button>
+        ) : null}
       </section>
     </>
   );
