@@ -27,14 +27,23 @@ export function asLocale(locale: string): Locale {
   return (locales as readonly string[]).includes(locale) ? (locale as Locale) : 'en';
 }
 
+// One formatter per language, made once: building an Intl formatter costs far more than using it,
+// and a fan-out formats the same figure for every recipient.
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+const eurFormats = new Map<Locale, Intl.NumberFormat>();
+
 export function formatDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(asLocale(locale), { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
-    new Date(iso),
-  ) + ' UTC';
+  const l = asLocale(locale);
+  let format = dateTimeFormats.get(l);
+  if (!format) dateTimeFormats.set(l, (format = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })));
+  return format.format(new Date(iso)) + ' UTC';
 }
 
 export const catalogues = { en, fr, de };
 
 export function formatEur(amount: string, locale: string): string {
-  return new Intl.NumberFormat(asLocale(locale), { style: 'currency', currency: 'EUR' }).format(Number(amount));
+  const l = asLocale(locale);
+  let format = eurFormats.get(l);
+  if (!format) eurFormats.set(l, (format = new Intl.NumberFormat(l, { style: 'currency', currency: 'EUR' })));
+  return format.format(Number(amount));
 }
