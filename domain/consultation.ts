@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Aggregate } from './aggregation.js';
 import { discloseAggregate, type DisclosurePattern } from './disclosure/protected-views.js';
 import { text } from '../rules/text-policy.js';
+import { consultationTextMax, minQuestionLength } from '../rules/consultation.js';
 
 /**
  * The preliminary market consultation (Directive 2014/24/EU Art. 40-41): what the public sees
@@ -13,7 +14,7 @@ const rfiQuestionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must
 
 export const rfiQuestionSchema = z.object({
   id: rfiQuestionIdSchema,
-  text: text('paragraph', { min: 3, max: 1000 }),
+  text: text('paragraph', { min: minQuestionLength, max: consultationTextMax.rfiQuestion }),
 });
 
 export const rfiQuestionsSchema = z
@@ -36,17 +37,17 @@ export type RfiQuestion = z.output<typeof rfiQuestionSchema>;
 export const supplierResponseSchema = z
   .object({
     answers: z
-      .record(rfiQuestionIdSchema, text('paragraph', { max: 5000 }))
+      .record(rfiQuestionIdSchema, text('paragraph', { max: consultationTextMax.response }))
       .refine((a) => Object.keys(a).length <= 50, { message: 'must answer at most 50 questions' }),
   })
   .meta({ id: 'SupplierResponse' });
 
 export const supplierQuestionSchema = z
-  .object({ question: text('paragraph', { min: 3, max: 2000 }) })
+  .object({ question: text('paragraph', { min: minQuestionLength, max: consultationTextMax.supplierQuestion }) })
   .meta({ id: 'SupplierQuestion' });
 
 export const leadAnswerSchema = z
-  .object({ answer: text('paragraph', { min: 1, max: 5000 }) })
+  .object({ answer: text('paragraph', { min: 1, max: consultationTextMax.leadAnswer }) })
   .meta({ id: 'LeadAnswer' });
 
 /** Answers must name questions of the request for information; returns the problems. */

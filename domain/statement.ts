@@ -3,6 +3,7 @@ import { cpvCodeListSchema } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import { parseDurationMs } from './duration.js';
 import { text } from '../rules/text-policy.js';
+import { criticalMassLimits, deliveryYearRange, minTitleLength } from '../rules/statement.js';
 
 /**
  * What the lead buyer says about a joint statement: its subject, its schedule and the rules for
@@ -28,8 +29,8 @@ export const scheduleSchema = z
       .max(5, 'must list at most 5 reminders')
       .default(['P7D', 'P1D'])
       .meta({ description: 'How long before each deadline a reminder goes to those who have not acted' }),
-    deliveryFromYear: z.int().min(2020).max(2100),
-    deliveryToYear: z.int().min(2020).max(2100),
+    deliveryFromYear: z.int().min(deliveryYearRange.min).max(deliveryYearRange.max),
+    deliveryToYear: z.int().min(deliveryYearRange.min).max(deliveryYearRange.max),
     expectedProcurementStart: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }),
   })
   .refine((s) => s.deliveryToYear >= s.deliveryFromYear, {
@@ -48,8 +49,8 @@ export const quantityRuleSchema = z.object({
 
 export const criticalMassSchema = z
   .object({
-    minBuyers: z.int().min(1).max(100_000).optional(),
-    minCountries: z.int().min(1).max(30).optional(),
+    minBuyers: z.int().min(1).max(criticalMassLimits.maxMinBuyers).optional(),
+    minCountries: z.int().min(1).max(criticalMassLimits.maxMinCountries).optional(),
     minTotalValueEur: decimalStringSchema.optional(),
     minQuantityPerCpv: z.array(quantityRuleSchema).max(50).default([]),
   })
@@ -59,7 +60,7 @@ export type CriticalMassRules = z.infer<typeof criticalMassSchema>;
 
 export const statementDetailsSchema = z
   .object({
-    title: text('title', { min: 3 }),
+    title: text('title', { min: minTitleLength }),
     description: text('document', { min: 1, max: 20_000 }),
     cpvCodes: cpvCodeListSchema,
     schedule: scheduleSchema,

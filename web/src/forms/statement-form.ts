@@ -4,6 +4,7 @@ import { durationDays } from '../i18n/format';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 import type { FieldError } from './errors';
 import { textCharacterError, textMaxLength } from './text-rules';
+import { criticalMassLimits, deliveryYearRange, minTitleLength } from '@jointdemand/rules/statement';
 
 /**
  * The statement form as the user edits it (strings, as typed) and its conversion to the
@@ -149,7 +150,7 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   const title = v.title.trim();
   const titleCharacters = textCharacterError('title', v.title, t);
   if (titleCharacters) add('title', titleCharacters);
-  else if (title.length < 3 || title.length > TITLE_MAX) add('title', t('statementForm.errors.titleLength', { min: 3, max: TITLE_MAX }));
+  else if (title.length < minTitleLength || title.length > TITLE_MAX) add('title', t('statementForm.errors.titleLength', { min: minTitleLength, max: TITLE_MAX }));
   const description = v.description.trim();
   const descriptionCharacters = textCharacterError('document', v.description, t);
   if (descriptionCharacters) add('description', descriptionCharacters);
@@ -178,10 +179,11 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   });
   if (v.reminderOffsets.length > MAX_REMINDERS) add('schedule.reminderOffsets', t('statementForm.errors.remindersTooMany', { max: MAX_REMINDERS }));
 
-  const fromOk = intInRange(v.deliveryFromYear, 2020, 2100);
-  const toOk = intInRange(v.deliveryToYear, 2020, 2100);
-  if (!fromOk) add('schedule.deliveryFromYear', t('statementForm.errors.year', { min: 2020, max: 2100 }));
-  if (!toOk) add('schedule.deliveryToYear', t('statementForm.errors.year', { min: 2020, max: 2100 }));
+  const years = deliveryYearRange;
+  const fromOk = intInRange(v.deliveryFromYear, years.min, years.max);
+  const toOk = intInRange(v.deliveryToYear, years.min, years.max);
+  if (!fromOk) add('schedule.deliveryFromYear', t('statementForm.errors.year', { min: years.min, max: years.max }));
+  if (!toOk) add('schedule.deliveryToYear', t('statementForm.errors.year', { min: years.min, max: years.max }));
   if (fromOk && toOk && Number(v.deliveryToYear) < Number(v.deliveryFromYear)) {
     add('schedule.deliveryToYear', t('statementForm.errors.yearOrder'));
   }
@@ -189,8 +191,9 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
     add('schedule.expectedProcurementStart', t('statementForm.errors.date'));
   }
 
-  if (v.minBuyers.trim() && !intInRange(v.minBuyers, 1, 100_000)) add('criticalMass.minBuyers', t('statementForm.errors.wholeNumber', { min: 1, max: 100_000 }));
-  if (v.minCountries.trim() && !intInRange(v.minCountries, 1, 30)) add('criticalMass.minCountries', t('statementForm.errors.wholeNumber', { min: 1, max: 30 }));
+  const { maxMinBuyers, maxMinCountries } = criticalMassLimits;
+  if (v.minBuyers.trim() && !intInRange(v.minBuyers, 1, maxMinBuyers)) add('criticalMass.minBuyers', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinBuyers }));
+  if (v.minCountries.trim() && !intInRange(v.minCountries, 1, maxMinCountries)) add('criticalMass.minCountries', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinCountries }));
   if (v.minTotalValueEur.trim() && !decimal.test(normaliseDecimal(v.minTotalValueEur))) add('criticalMass.minTotalValueEur', t('statementForm.errors.amount'));
   v.quantityRules.forEach((r, i) => {
     const base = `criticalMass.minQuantityPerCpv[${i}]`;

@@ -32,5 +32,5 @@ export function reasonError(value: string, t: TFunction, options: { required: bo
   return undefined;
 }
 
-/** The consultation's texts, as `domain/consultation.ts` takes them (all paragraphs). */
-export const consultationTextMax = { rfiQuestion: 1000, response: 5000, supplierQuestion: 2000, leadAnswer: 5000 } as const;
+/** The consultation's texts, as the server takes them (all paragraphs; `@jointdemand/rules/consultation`). */
+export { consultationTextMax, minQuestionLength } from '@jointdemand/rules/consultation';

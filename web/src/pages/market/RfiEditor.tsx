@@ -4,7 +4,7 @@ import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { useSubmission, type FieldError } from '../../forms/errors';
-import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
+import { consultationTextMax, minQuestionLength, textCharacterError } from '../../forms/text-rules';
 
 type Question = Schemas['RequestForInformationView']['questions'][number];
 
@@ -28,7 +28,7 @@ export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; r
 
   const validate = (): FieldError[] =>
     questions.flatMap((q, i) => {
-      const message = textCharacterError('paragraph', q.text, t) ?? (q.text.trim().length < 3 ? t('market.rfi.errors.tooShort', { min: 3 }) : undefined);
+      const message = textCharacterError('paragraph', q.text, t) ?? (q.text.trim().length < minQuestionLength ? t('market.rfi.errors.tooShort', { min: minQuestionLength }) : undefined);
       return message ? [{ path: path(i), message }] : [];
     });
 

@@ -6,7 +6,7 @@ import { TextAreaField } from '../../components/Field';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
-import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
+import { consultationTextMax, minQuestionLength, textCharacterError } from '../../forms/text-rules';
 
 type Consultation = Schemas['PublicConsultation'];
 
@@ -94,7 +94,7 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
             e.preventDefault();
             void ask.submit(
               () => {
-                const message = textCharacterError('paragraph', question, t) ?? (question.trim().length < 3 ? t('supplier.question.tooShort') : undefined);
+                const message = textCharacterError('paragraph', question, t) ?? (question.trim().length < minQuestionLength ? t('supplier.question.tooShort') : undefined);
                 return message ? [{ path: 'question', message }] : [];
               },
               async () => {
