@@ -280,6 +280,8 @@ async function main() {
     });
     for (const [i, r] of results.entries()) {
       const holdsAll = r.cachedAfterSecond >= n;
+      // A setting whose cache is smaller than the statements is shown above for what evictions cost, not judged against the target.
+      if (r.worker.maxCachedWorkflows < n) continue;
       const failed = r.first.failures.length + r.second.failures.length;
       recordVerdict({
         benchmark: 'worker-memory',
