@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
 import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
-import { Person, plainText, requireWebBuild } from './support/journey.js';
+import { Person, plain, plainText, requireWebBuild } from './support/journey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -11,8 +12,9 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
 /**
  * The pilot dashboard in a real browser, as Commission staff use it, in English and in French:
  * the navigation leads there, the totals and the table show the pilots, the grouping filter
- * narrows them, and a pilot's page shows its timeline. Every page is checked with axe-core and,
- * in French, for English-only text. A buyer has no way in.
+ * narrows them, the table grows a page at a time, and a pilot's page shows its timeline. Every
+ * page is checked with axe-core and, in French, for English-only text. A buyer has no way in.
+ * On a database of its own, so the pilots on the first page are this file's.
  */
 describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', (locale) => {
   let h: Harness;
@@ -23,11 +25,14 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
   const grouping = `Zero-emission sites ${tag}`;
   const title = `Electric excavators ${tag}`;
   const other = `School meals ${tag}`;
+  const crowded = `Crowded grouping ${tag}`;
+  /** One more than a page: the table shows 50, then the rest. */
+  const crowd = 51;
   let id = '';
 
   beforeAll(async () => {
     requireWebBuild();
-    h = await startHarness();
+    h = await startHarness({ freshDatabase: true });
     browser = await launchBrowser();
     lead = await makeActor(h, { kind: 'buyer', name: `City of Helsinki ${tag}`, country: 'FI' }, { label: 'lead' });
     const oslo = await makeActor(h, { kind: 'buyer', name: `City of Oslo ${tag}`, country: 'NO' }, { label: 'oslo' });
@@ -46,6 +51,22 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     for (const [a, versionId] of versions) await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId });
     await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
     await lead.api.post('/api/statements', statementDetails({ title: other }));
+    // A crowd of older pilots in a grouping of their own, written as the process would have left
+    // them (no workflow runs for them) and each given its row of the dashboard's read model.
+    for (let i = 0; i < crowd; i++) {
+      const pilotId = randomUUID();
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000);
+      const details = statementDetails({ title: `Crowd pilot ${i + 1} ${tag}` });
+      await h.db
+        .insertInto('statements')
+        .values({
+          id: pilotId, lead_org_id: lead.org.id, created_by: lead.user.id, title: details.title, description: details.description, cpv_codes: details.cpvCodes,
+          schedule: JSON.stringify(details.schedule), critical_mass: JSON.stringify(details.criticalMass), details_hash: 'seeded', stage: 'draft', stage_entered_at: at, created_at: at,
+        })
+        .execute();
+      await h.db.insertInto('pilot_groupings').values({ statement_id: pilotId, kind: 'community_of_practice', name: crowded, sector: null, updated_by: lead.user.id }).execute();
+      await h.db.transaction().execute((trx) => refreshPilotSummary(trx, pilotId));
+    }
 
     const commission = await makeActor(h, { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' }, { label: 'commission' });
     const user = await makeUser(h, commission.org.id, { label: `Claire Staff ${tag}`, email: `staff-${tag}@commission.test`, locale });
@@ -83,6 +104,27 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     const totals = await plainText(staff.page.getByTestId('dashboard-totals'));
     expect(totals).toContain(t('dashboard.totals.buyers'));
     await staff.visit('dashboard filtered by grouping');
+  });
+
+  it('shows the pilots a page at a time, then the rest on asking for more', async () => {
+    const t = staff.t;
+    await staff.page.getByLabel(t('dashboard.filter.grouping')).selectOption(crowded);
+    await staff.status(t('dashboard.count', { count: crowd })).waitFor();
+    const rows = staff.page.getByTestId('pilot-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    // Newest first: the last pilot written heads the table.
+    expect(await plainText(rows.first())).toContain(`Crowd pilot ${crowd} ${tag}`);
+    const more = staff.page.getByRole('button', { name: t('dashboard.table.more') });
+    await more.waitFor();
+    await staff.visit('dashboard, first page of a crowded grouping');
+    await more.click();
+    await expect.poll(() => rows.count()).toBe(crowd);
+    expect(await plainText(rows.last())).toContain(`Crowd pilot 1 ${tag}`);
+    expect(await more.count()).toBe(0);
+    expect(await plainText(staff.page.getByTestId('pilot-table-shown'))).toBe(plain(t('dashboard.table.shown', { shown: String(crowd), total: String(crowd) })));
+    // Back to the pilot this file follows.
+    await staff.page.getByLabel(t('dashboard.filter.grouping')).selectOption(grouping);
+    await staff.status(t('dashboard.count', { count: 1 })).waitFor();
   });
 
   it('shows a pilot with its timeline', async () => {
