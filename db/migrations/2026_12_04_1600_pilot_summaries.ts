@@ -68,7 +68,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         where s.id = p_statement
       ),
       buyers as (
-        select count(*)::int as n, coalesce(array_agg(distinct o.country::text order by o.country::text), '{}') as countries
+        -- Country codes are ASCII: byte order sorts them as well as the locale's, at half the cost.
+        select count(*)::int as n, coalesce(array_agg(distinct o.country::text collate "C" order by o.country::text collate "C"), '{}') as countries
         from participants p
         join organisations o on o.id = p.organisation_id and o.kind = 'buyer'
         where p.statement_id = p_statement and p.status = any(p_active)
