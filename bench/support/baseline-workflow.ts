@@ -7,6 +7,8 @@ import { allHandlersFinished, condition, continueAsNew, defineSignal, defineUpda
  */
 export const bumpUpdate = defineUpdate<number, [{ activity: boolean }]>('bump');
 export const finishSignal = defineSignal('finish');
+/** A signal that only counts: the bare signal round-trip the deadline-rush benchmark compares with. */
+export const pokeSignal = defineSignal('poke');
 
 const { benchNoop } = proxyActivities<{ benchNoop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
 
@@ -17,6 +19,9 @@ export async function benchBaselineWorkflow(carried = 0): Promise<number> {
     if (activity) await benchNoop();
     count += 1;
     return count;
+  });
+  setHandler(pokeSignal, () => {
+    count += 1;
   });
   setHandler(finishSignal, () => {
     finished = true;
