@@ -1,4 +1,4 @@
-import { agreementTermsLimits as limits, contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
+import { agreementTermsLimits as limits, contractConclusions, costSharingMethods, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, type Schemas, type Statement } from '../../api/client';
@@ -14,7 +14,7 @@ type Proposal = Schemas['AgreementProposal'];
 /** The choices are those the server accepts (`@jointdemand/rules/agreement`). */
 const phases = procedurePhases;
 /** The form offers the two methods without a share per party; fixed percentages are for the API. */
-const costMethods = ['by_share_of_value', 'equal'] as const satisfies readonly CostSharingMethod[];
+const costMethods = costSharingMethods.filter((m): m is Exclude<CostSharingMethod, 'fixed_percentages'> => m !== 'fixed_percentages');
 
 interface Values {
   leadAuthorityOrgId: string;

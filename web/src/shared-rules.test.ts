@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { contractConclusions, costSharingMethods, procedurePhases, procedureTypes } from '@jointdemand/rules/agreement';
+import { shortfallDecisions } from '@jointdemand/rules/aggregation';
+import { apiTokenScopes } from '@jointdemand/rules/api-tokens';
+import { approvalChoices } from '@jointdemand/rules/approval';
+import { currencyCodes } from '@jointdemand/rules/currencies';
+import { locales } from '@jointdemand/rules/locales';
+import { problemCodes } from '@jointdemand/rules/problem-codes';
+import { participantStatuses, stages } from '@jointdemand/rules/stages';
+import { questionTypes } from '@jointdemand/rules/survey';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { mainPath } from './process/stages';
+
+/**
+ * The web takes the server's lists from the shared package (`@jointdemand/rules`) instead of
+ * writing them out again. A literal list in web/src whose every item is a stage, a participant
+ * status, a problem code, a currency, a question type, an agreement choice, a decision, a scope
+ * or a language is a copy that can drift from the server: only the files named below may still
+ * hold such lists (what each viewer may do there is to come from the server's allowed actions,
+ * issue 15 point 4), and that list only shrinks.
+ */
+const serverValues = new Set<string>([
+  ...stages,
+  ...participantStatuses,
+  ...problemCodes,
+  ...currencyCodes,
+  ...questionTypes,
+  ...procedureTypes,
+  ...procedurePhases,
+  ...contractConclusions,
+  ...costSharingMethods,
+  ...shortfallDecisions,
+  ...approvalChoices,
+  ...apiTokenScopes,
+  ...locales,
+]);
+
+/** Files that still derive what a viewer may do from stages and statuses, until the statement view carries the allowed actions. */
+const leftForAllowedActions = new Set([
+  'pages/aggregate/AggregatePage.tsx',
+  'pages/market/MarketPage.tsx',
+  'pages/needs/NeedsOverviewPage.tsx',
+  'pages/needs/NeedsPage.tsx',
+  'pages/statement/StatementPage.tsx',
+  'pages/statement/actions/NeedsPanels.tsx',
+]);
+
+const srcDir = import.meta.dirname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+function copiedLists(file: string, text = readFileSync(file, 'utf8')): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isArrayLiteralExpression(node) && node.elements.length >= 2 && node.elements.every((e) => ts.isStringLiteral(e) && serverValues.has(e.text))) {
+      const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+      found.push(`${path.relative(srcDir, file)}:${line + 1} ${node.getText(source)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe('lists the web shares with the server', () => {
+  it('are not copied into web/src, except in the files left for the allowed actions', () => {
+    const files = sourceFiles(srcDir);
+    expect(files.length).toBeGreaterThan(20);
+    const copies = files.filter((f) => !leftForAllowedActions.has(path.relative(srcDir, f))).flatMap((f) => copiedLists(f));
+    expect(copies).toEqual([]);
+  });
+
+  it('finds a copy as the web used to write them, and leaves the web’s own lists alone', () => {
+    const file = path.join(srcDir, 'probe.tsx');
+    const copied = [
+      "export const exitStages = ['cancelled', 'abandoned'] as const;",
+      "const choices: readonly Decision[] = ['approve', 'request_changes'];",
+      "const ok = ['joined', 'submitted', 'confirmed'].includes(status);",
+      "export const commonCurrencies = ['EUR', 'BGN', 'CZK'] as const;",
+    ];
+    expect(copied.map((text) => copiedLists(file, text).length)).toEqual([1, 1, 1, 1]);
+    expect(copiedLists(file, "const kinds = ['year', 'window'] as const; const one = ['draft'];")).toEqual([]);
+  });
+
+  it('keep the stage order the web showed before: the main path is the stages without the shortfall branch and the exits', () => {
+    expect(mainPath).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published']);
+  });
+});
