@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appendResults, currentCommit, readVerdicts, resultsSection, tableRows } from '../bench/support/print-verdicts.js';
+import { compare, geometricMean } from '../bench/support/compare-runs.js';
 import { recordVerdict, type Verdict } from '../bench/support/verdicts.js';
 
 const switchAt = 1.3;
@@ -64,49 +65,6 @@ function runBenchmark(bin: string, file: string): Promise<{ code: number; verdic
   });
 }
 
-/** The headline number of a verdict: the first number in `measured`, its unit, and which way is better. */
-function headline(measured: string): { value: number; unit: string; higherIsBetter: boolean } | undefined {
-  const m = /(-?[\d][\d,]*(?:\.\d+)?)\s*([^\s,;()]*)/.exec(measured);
-  if (!m) return undefined;
-  const value = Number(m[1]!.replace(/,/g, ''));
-  const unit = m[2] ?? '';
-  if (!Number.isFinite(value) || value <= 0) return undefined;
-  return { value, unit, higherIsBetter: unit.includes('/s') || unit === '×' };
-}
-
-interface Compared {
-  figure: string;
-  unit: string;
-  baseline: number;
-  other: number;
-  /** Above 1: the other runtime is faster (or smaller). */
-  speedUp: number;
-}
-
-/** Pairs the figures of both runtimes' verdicts (the mean over rounds), by benchmark and figure. */
-function compare(baseline: readonly Verdict[][], other: readonly Verdict[][]): Compared[] {
-  const means = (runs: readonly Verdict[][]) => {
-    const byFigure = new Map<string, { unit: string; higherIsBetter: boolean; values: number[] }>();
-    for (const v of runs.flat()) {
-      const h = headline(v.measured);
-      if (!h) continue;
-      const entry = byFigure.get(v.figure) ?? { unit: h.unit, higherIsBetter: h.higherIsBetter, values: [] };
-      entry.values.push(h.value);
-      byFigure.set(v.figure, entry);
-    }
-    return new Map([...byFigure].map(([figure, e]) => [figure, { ...e, mean: e.values.reduce((a, b) => a + b, 0) / e.values.length }]));
-  };
-  const a = means(baseline);
-  const b = means(other);
-  return [...a]
-    .filter(([figure, e]) => b.get(figure)?.unit === e.unit)
-    .map(([figure, e]) => {
-      const o = b.get(figure)!;
-      return { figure, unit: e.unit, baseline: e.mean, other: o.mean, speedUp: e.higherIsBetter ? o.mean / e.mean : e.mean / o.mean };
-    });
-}
-
-const geometricMean = (values: readonly number[]) => Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
 
 async function main() {
