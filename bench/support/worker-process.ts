@@ -46,12 +46,12 @@ export async function startWorkerProcess(env: Record<string, string>, options: B
     const onExit = (code: number | null) => reject(new Error(`the worker process exited early (${code}): ${output.slice(-2000)}`));
     child.once('exit', onExit);
     child.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
+      output = (output + d.toString()).slice(-20_000);
       if (process.env.BENCH_LOG_LEVEL) process.stderr.write(d);
     });
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
-      const ready = /^ready (.*)$/m.exec(output);
+      const ready = /^ready (.*)\n/m.exec(output);
       if (!ready) return;
       child.stdout!.removeAllListeners('data');
       child.stdout!.resume();
