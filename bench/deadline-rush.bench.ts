@@ -218,8 +218,8 @@ async function bareTransaction(pool: pg.Pool, statementId: string, buyer: Buyer,
     bareSeq += 1;
     await client.query(
       `insert into bench_rush_audit (chain, seq, event_key, statement_id, actor_user_id, actor_org_id, action, data, at, prev_hash, hash)
-       values ($1, $2, $3, $1, $4, $5, 'needs_submitted', $6, now(), $7, $8)`,
-      [statementId, bareSeq, randomUUID(), buyer.userId, buyer.orgId, JSON.stringify({ version }), 'x'.repeat(64), 'y'.repeat(64)],
+       values ($1, $2, $3, $4, $5, $6, 'needs_submitted', $7, now(), $8, $9)`,
+      [statementId, bareSeq, randomUUID(), statementId, buyer.userId, buyer.orgId, JSON.stringify({ version }), 'x'.repeat(64), 'y'.repeat(64)],
     );
     await client.query('commit');
   } catch (error) {
