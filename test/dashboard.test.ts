@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPilotSummary } from '../db/projections/pilot-summary.js';
+import { sql } from 'kysely';
+import { findPilotSummary, refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { ocdsValidators } from './support/ocds-validator.js';
 import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
@@ -389,6 +390,24 @@ describe('pilot tracking dashboard', () => {
     expect(board.pilots.find((p: { id: string }) => p.id === ids.met).suppliersEngaged).toBe(2);
     expect(board.totals.suppliersEngaged).toBe(2);
     expect(ok(await dashboard({ grouping: community })).body.totals.suppliersEngaged).toBe(0);
+
+    // The row kept event by event (the suppliers read incrementally from the audit chain) is the
+    // row computed afresh from the tables of record; the fresh one is rolled back.
+    const kept = await findPilotSummary(h.db, ids.met);
+    let afresh: unknown;
+    await h.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`delete from pilot_summaries where statement_id = ${ids.met}::uuid`.execute(trx);
+        await refreshPilotSummary(trx, ids.met);
+        afresh = await findPilotSummary(trx, ids.met);
+        throw new Error('roll back');
+      })
+      .catch((error: unknown) => {
+        if ((error as Error).message !== 'roll back') throw error;
+      });
+    expect(kept).toMatchObject({ supplier_org_ids: [answering.org.id, asking.org.id].sort() });
+    expect(afresh).toEqual(kept);
   });
 
   it('shows a pilot published through approval, and exports it in an OCDS release package that validates', async () => {

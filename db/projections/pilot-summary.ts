@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { activeParticipantStatuses } from '../../rules/stages.js';
 import { GENESIS_HASH } from '../audit.js';
-import type { Db, DbOrTx, Tx } from '../database.js';
+import type { DbOrTx, Tx } from '../database.js';
 
 /**
  * The dashboard's read model: one `pilot_summaries` row per statement (see the migration
@@ -39,10 +39,12 @@ export async function rebuildPilotSummaries(db: DbOrTx): Promise<number> {
   return rows.length;
 }
 
-/** The read model's row of one statement as stored (tests compare it with the tables of record). */
-export async function findPilotSummary(db: Db | Tx, statementId: string) {
-  const { rows } = await sql<{ statement_id: string; stage: string; buyers: number; countries: string[]; supplier_org_ids: string[]; audit_seq: number; refreshed_at: Date }>`
-    select statement_id, stage, buyers, countries, supplier_org_ids, audit_seq, refreshed_at from pilot_summaries where statement_id = ${statementId}::uuid
+/** The read model's row of one statement as stored, without `refreshed_at` (tests compare it with a row computed afresh). */
+export async function findPilotSummary(db: DbOrTx, statementId: string) {
+  const { rows } = await sql<{ statement_id: string; stage: string; buyers: number; countries: string[]; supplier_org_ids: string[]; audit_seq: number } & Record<string, unknown>>`
+    select * from pilot_summaries where statement_id = ${statementId}::uuid
   `.execute(db);
-  return rows[0];
+  if (!rows[0]) return undefined;
+  const { refreshed_at: _refreshed, ...row } = rows[0];
+  return row;
 }
