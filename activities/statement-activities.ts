@@ -40,7 +40,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
   return {
     async recordStatementEvent(event: WithTextRefs<StatementEvent>): Promise<StatementStepResult> {
       const outcome = await recordStatementEvent(db, deps, event);
-      return { ...forHistory(outcome), ...(event.kind === 'buyers_invited' ? { invited: outcome.recorded.organisationIds as string[] } : {}) };
+      return { ...forHistory(outcome), ...(event.kind === 'buyers_invited' ? { invited: (outcome.recorded.organisationIds as string[] | undefined) ?? [] } : {}) };
     },
 
     /**

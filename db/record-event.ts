@@ -18,8 +18,11 @@ export interface RecordOutcome extends RecordResult {
 
 export const forHistory = ({ duplicate, mailQueued }: RecordResult): RecordResult => ({ duplicate, mailQueued });
 
-/** What an event changes besides its audit row: the audit data and the mail it sends. */
-export type Applied = { audit: Record<string, unknown>; mail: OutgoingMessage[] };
+/**
+ * What an event changes besides its audit row: the audit data and the mail it sends. `audit: null`
+ * says the event changed nothing (an invitation of buyers invited already): nothing is recorded.
+ */
+export type Applied = { audit: Record<string, unknown> | null; mail: OutgoingMessage[] };
 
 export type RecordableEvent = { statementId: string; eventKey: string; kind: string; at: string; actor: Actor | null };
 
@@ -37,6 +40,7 @@ export async function recordEventIn<E extends RecordableEvent>(
   const earlier = await recordedAuditData(trx, chain, event.eventKey);
   if (earlier) return { duplicate: true, mailQueued: 0, recorded: earlier };
   const { audit, mail } = await apply(trx, event);
+  if (audit === null) return { duplicate: false, mailQueued: 0, recorded: {} };
   const mailQueued = await enqueueMessages(trx, mail);
   // Last, so that the chain's head (a row lock per statement) is held for as short a time as possible.
   await appendAudit(trx, {

@@ -66,6 +66,8 @@ export interface AgreementProcessState {
   deadlinePassedFor: number | null;
   inForceAt: number | null;
   mailPending: boolean;
+  /** The latest completed updates and their answers, carried across continue-as-new (`workflows/kernel/process-updates.ts`). */
+  completedUpdates?: { id: string; result: unknown }[];
 }
 
 export function initialAgreementState(statementId: string, leadOrgId: string): AgreementProcessState {

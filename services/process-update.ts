@@ -1,6 +1,7 @@
-import { ActivityFailure, ApplicationFailure, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DomainError, isErrorCode } from '../domain/errors.js';
+import { handingOverFailureType } from '../workflows/kernel/messages.js';
 import type { ServiceContext } from './context.js';
 
 /** The default bound on an update's answer (PROCESS_UPDATE_TIMEOUT_SECONDS). */
@@ -44,6 +45,37 @@ export async function executeBoundedUpdate<Ret, Arg>(
       throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
     }
     throw error;
+  }
+}
+
+/** A hand-over takes as long as the updates in flight: allow it some seconds. */
+const handOverAttempts = 120;
+
+/**
+ * `executeBoundedUpdate` through a process's hand-over to its next run (continue-as-new), the
+ * API's half of the kernel's `ProcessUpdates`: an update refused as `handing_over`, or finding no
+ * running execution between two runs (unless `hasEnded`), is sent again with the same id, which
+ * the next run answers once.
+ */
+export async function executeProcessUpdate<Ret, Arg>(
+  ctx: Pick<ServiceContext, 'temporal' | 'logger' | 'config'>,
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, [Arg]>,
+  options: { args: [Arg]; updateId: string },
+  hasEnded: () => Promise<boolean>,
+): Promise<Ret> {
+  // One bound for every attempt: the caller gets an answer (or a 503) within it, whatever happens.
+  const deadline = updateDeadline(ctx);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await executeBoundedUpdate(ctx, handle, update, options, deadline);
+    } catch (error) {
+      const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;
+      const betweenRuns = error instanceof WorkflowNotFoundError && !(await hasEnded());
+      if (!handingOver && !betweenRuns) throw error;
+      if (attempt === handOverAttempts) throw new DomainError('conflict', 'The process is busy; try again in a moment');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }
 

@@ -76,8 +76,9 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     };
     const first = await activities.recordStatementEvent(event);
     const second = await activities.recordStatementEvent(event);
-    expect(first).toEqual({ duplicate: false, mailQueued: 1 });
-    expect(second).toEqual({ duplicate: true, mailQueued: 0 });
+    // An invitation answers with whom it invited (ids), the retry with what was recorded the first time.
+    expect(first).toEqual({ duplicate: false, mailQueued: 1, invited: event.orgIds });
+    expect(second).toEqual({ duplicate: true, mailQueued: 0, invited: event.orgIds });
     const audit = await h.db.selectFrom('audit_events').select('id').where('chain', '=', statementId).where('action', '=', 'buyers_invited').execute();
     expect(audit).toHaveLength(1);
     const mail = await h.db.selectFrom('outbox').select('id').where('statement_id', '=', statementId).where('key', 'like', 'invitation:%').execute();

@@ -11,7 +11,8 @@ const historiesDir = path.resolve('test/fixtures/histories');
 /**
  * Recorded histories are replayed against today's workflow code: a change that would break
  * running statements (nondeterminism) fails here, and must be guarded with patched().
- * RECORD_HISTORIES=1 refreshes the recording from a run on the real server.
+ * RECORD_HISTORIES=1 refreshes the recording from a run on the real server, under names of
+ * their own for each workflow change (older recordings stay, and keep replaying).
  */
 describe('replaying recorded statement workflow histories', () => {
   let h: Harness;
@@ -31,7 +32,7 @@ describe('replaying recorded statement workflow histories', () => {
     await other.api.post(`/api/statements/${id}/invitation/decline`, { reason: 'Not this year' });
     await lead.api.post(`/api/statements/${id}/needs-assessment/open`, {});
     await lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Recording a history' });
-    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-first-stages.json');
+    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-first-stages-participants-in-database.json');
   });
 
   it('replays a history through needs, confirmation, a shortfall, a second round and aggregation', async () => {
@@ -67,7 +68,7 @@ describe('replaying recorded statement workflow histories', () => {
     await submitAndConfirm([late]);
     await until(live, (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
     await ok(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Recording a history' }));
-    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-to-market-engagement.json');
+    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-to-market-engagement-participants-in-database.json');
   });
 
   async function recordAndReplay(handle: WorkflowHandle, file: string) {

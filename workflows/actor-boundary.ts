@@ -1,5 +1,4 @@
-import type { UpdateDefinition } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { ActorSealActivities } from '../activities/actor-seal.js';
 import { mayActBindingly, type BindingAct } from '../domain/authorization.js';
 import type { Actor } from '../domain/events.js';
@@ -50,27 +49,6 @@ export async function verifySeal(request: unknown): Promise<void> {
     if (error instanceof ActivityFailure && (error.cause as { type?: string } | undefined)?.type === 'forbidden') throw untrusted();
     throw error;
   }
-}
-
-/** `setHandler` for an update whose request names an actor: the validator wants a seal, the handler has it checked first. */
-export function setSealedUpdateHandler<Ret, Args extends unknown[]>(
-  definition: UpdateDefinition<Ret, Args>,
-  handler: (...args: NoInfer<Args>) => Promise<Ret>,
-  options: { validator: (...args: NoInfer<Args>) => void },
-): void {
-  setHandler(
-    definition,
-    async (...args: Args): Promise<Ret> => {
-      await verifySeal(args[0]);
-      return handler(...args);
-    },
-    {
-      validator: (...args: Args) => {
-        options.validator(...args);
-        requireSeal(args[0]);
-      },
-    },
-  );
 }
 
 /**

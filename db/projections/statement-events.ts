@@ -28,9 +28,10 @@ const refused = (code: 'unprocessable' | 'conflict', message: string, problems: 
 
 /**
  * What each statement event writes to the read model, inside the caller's transaction; returns the
- * event's audit data. Who is told, and how, is `mail/notices/statement-notices.ts`.
+ * event's audit data, or null when it changed nothing and is not recorded. Who is told, and how, is
+ * `mail/notices/statement-notices.ts`.
  */
-export async function projectStatementEvent(trx: Tx, deps: StatementProjectionDeps, event: StatementEvent): Promise<Record<string, unknown>> {
+export async function projectStatementEvent(trx: Tx, deps: StatementProjectionDeps, event: StatementEvent): Promise<Record<string, unknown> | null> {
   const at = new Date(event.at);
   const { statementId } = event;
   switch (event.kind) {
@@ -48,9 +49,11 @@ export async function projectStatementEvent(trx: Tx, deps: StatementProjectionDe
     case 'survey_defined':
       await upsertSurvey(trx, { statementId, version: event.version, questions: event.questions, surveyHash: event.surveyHash, createdBy: event.actor?.userId ?? null });
       return { version: event.version, questions: event.questions.length, surveyHash: event.surveyHash };
-    case 'buyers_invited':
+    case 'buyers_invited': {
       // Only those not invited before: an invitation repeated by the lead changes nothing.
-      return { organisationIds: await inviteNewParticipants(trx, { statementId, orgIds: event.orgIds, invitedBy: event.actor?.userId ?? null, at }) };
+      const invited = await inviteNewParticipants(trx, { statementId, orgIds: event.orgIds, invitedBy: event.actor?.userId ?? null, at });
+      return invited.length > 0 ? { organisationIds: invited } : null;
+    }
     case 'invitation_answered':
       await setParticipantStatus(trx, { statementId, orgIds: [event.orgId], status: event.accepted ? 'joined' : 'declined', reason: event.reason, at, responded: true });
       return { organisationId: event.orgId, accepted: event.accepted, reason: event.reason };

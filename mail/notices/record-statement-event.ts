@@ -7,7 +7,7 @@ import { composeStatementNotices } from './statement-notices.js';
 
 async function applyStatementEvent(trx: Tx, deps: StatementProjectionDeps, event: StatementEvent): Promise<Applied> {
   const audit = await projectStatementEvent(trx, deps, event);
-  return { audit, mail: await composeStatementNotices(trx, deps, event, audit) };
+  return { audit, mail: audit === null ? [] : await composeStatementNotices(trx, deps, event, audit) };
 }
 
 /**

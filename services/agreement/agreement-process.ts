@@ -4,7 +4,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/events.js';
 import { agreementWorkflowId } from '../../workflows/agreement/messages.js';
 import type { ServiceContext } from '../context.js';
-import { executeBoundedUpdate, updateDeadline } from '../process-update.js';
+import { executeProcessUpdate } from '../process-update.js';
+import { findAgreement } from '../../db/agreements.js';
 import { scopedUpdateId } from '../statements/idempotency.js';
 import { sealedArg } from '../statements/seal.js';
 
@@ -12,7 +13,7 @@ import { sealedArg } from '../statements/seal.js';
  * Sends one change to the statement's agreement workflow and waits for its answer. An
  * idempotency key is scoped to the caller's organisation and the operation; the request is
  * sealed for the workflow (`activities/actor-seal.ts`). Bounded like the statement's updates
- * (`executeBoundedUpdate`).
+ * (`executeProcessUpdate`).
  */
 export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   ctx: ServiceContext,
@@ -26,5 +27,9 @@ export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   const updateId = idempotencyKey
     ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
     : `${update.name}:${randomUUID()}`;
-  return executeBoundedUpdate(ctx, handle, update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId }, updateDeadline(ctx));
+  // Through a hand-over to the next run, as the statement's (the kernel's dedupe answers a retried id once).
+  return executeProcessUpdate(ctx, handle, update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId }, async () => {
+    const agreement = await findAgreement(ctx.db, statementId);
+    return !agreement || agreement.status !== 'negotiation';
+  });
 }

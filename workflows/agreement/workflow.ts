@@ -11,6 +11,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ProcessUpdates } from '../kernel/process-updates.js';
 import { proxyStepActivities } from '../activity-policies.js';
 import { finalFailureOf } from '../final-failure.js';
 import type { AgreementActivities } from '../../activities/agreement-activities.js';
@@ -31,9 +32,9 @@ import {
   type Refusal,
 } from '../../domain/agreement-process.js';
 import type { AgreementEventBody } from '../../domain/agreement-events.js';
-import { durationMs } from '../../domain/duration.js';
 import type { Actor, WithTextRefs } from '../../domain/events.js';
-import { requireBindingAuthority, setSealedUpdateHandler } from '../actor-boundary.js';
+import { nextClockStep, reminderStillDue } from '../../domain/reminder-schedule.js';
+import { requireBindingAuthority } from '../actor-boundary.js';
 import { ProcessLock } from '../lock.js';
 import {
   agreementStateQuery,
@@ -79,6 +80,9 @@ export interface AgreementOutcome {
 export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carried?: AgreementProcessState): Promise<AgreementOutcome> {
   const s: AgreementProcessState = carried ?? initialAgreementState(input.statementId, input.leadOrgId);
   const lock = new ProcessLock();
+  // The kernel's update handling (as the statement's): answered once across continue-as-new,
+  // refused while the run hands over. Runs before it had neither (nothing in their histories changes).
+  const updates = new ProcessUpdates(s);
   let finished = false;
 
   const ack = (): AgreementAck => ({
@@ -130,7 +134,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     inForceAt: iso(s.inForceAt),
   }));
 
-  setSealedUpdateHandler(
+  updates.register(
     startAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -156,7 +160,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     inviteToAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -169,7 +173,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     { validator: (r) => refuse(invitationRefusal(s, r.actor.orgId, r.orgIds)) },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     respondToAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -192,7 +196,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     proposeAgreementVersionUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -211,7 +215,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     { validator: (r) => refuse(proposalRefusal(s, r.actor.orgId, r.partyOrgIds)) },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     signAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -234,7 +238,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     withdrawFromAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -252,7 +256,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     },
   );
 
-  setSealedUpdateHandler(
+  updates.register(
     extendSignatureDeadlineUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -272,7 +276,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     if (s.status !== 'negotiation') return { code: 'wrong_stage', message: `The agreement is ${s.status.replace('_', ' ')}; it can no longer be cancelled`, problems: [] };
     return null;
   };
-  setSealedUpdateHandler(
+  updates.register(
     cancelAgreementUpdate,
     (r) =>
       lock.runExclusive(async () => {
@@ -306,6 +310,7 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
   while (s.status === 'negotiation') {
     await waitForSignatureDeadline();
     if (workflowInfo().continueAsNewSuggested && s.status === 'negotiation') {
+      updates.handingOver = true;
       finished = true;
       await mailPump;
       await condition(allHandlersFinished);
@@ -348,22 +353,16 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested);
         continue;
       }
-      const pending = s.reminderOffsets
-        .map((offset) => ({ offset, at: deadline - durationMs(offset), key: `${deadline}|${offset}` }))
-        .filter((r) => !s.remindersSent.includes(r.key))
-        .sort((a, b) => a.at - b.at);
-      const due = pending.find((r) => r.at <= now);
-      if (due) {
-        s.remindersSent.push(due.key);
-        // A reminder whose moment fell before the deadline was set is skipped, not sent late.
-        const orgIds = awaitingSignature(s);
-        if ((s.deadlineSetAt ?? 0) <= due.at && orgIds.length > 0) {
-          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_reminder_sent', deadline: iso(deadline)!, offset: due.offset, orgIds: awaitingSignature(s) })));
+      const step = nextClockStep(deadline, now, s.reminderOffsets, s.remindersSent, (d, offset) => `${d}|${offset}`);
+      if (step.kind === 'remind') {
+        s.remindersSent.push(step.key);
+        // Skipped too when nobody is left to sign.
+        if (reminderStillDue(step.at, s.deadlineSetAt) && awaitingSignature(s).length > 0) {
+          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_reminder_sent', deadline: iso(deadline)!, offset: step.offset, orgIds: awaitingSignature(s) })));
         }
         continue;
       }
-      const wakeAt = Math.min(deadline, pending[0]?.at ?? deadline);
-      await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested, Math.max(1, wakeAt - now));
+      await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested, Math.max(1, step.until - now));
     }
   }
 }

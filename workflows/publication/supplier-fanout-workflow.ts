@@ -30,6 +30,10 @@ const pagesPerRun = 20;
 
 /** Suppliers queued per page: each page is one activity, and the cursor survives everything. */
 export const pipelinedPageSize = 1000;
+/** The first page of a fan-out is smaller, so sending starts sooner. */
+const firstPageSize = 200;
+/** How long the sending activity waits for the next page before it returns (while pages are still being queued). */
+const sendIdleMs = 2000;
 /** Pages per run before continuing as new, so the history stays small whatever the audience (a few hundred events). */
 const pipelinedPagesPerRun = 50;
 /** A claimed notice's lease: short, so a crashed sender's messages are taken over within seconds. */
@@ -55,7 +59,8 @@ export async function supplierFanoutWorkflow(input: SupplierFanoutInput): Promis
   const queuePages = async () => {
     try {
       for (let page = 0; ; page++) {
-        const result = await queueSupplierNotices({ noticeId: input.noticeId, statementId: input.statementId, kind: input.kind, ref: input.ref, afterUserId, limit: pipelinedPageSize });
+        const limit = page === 0 && afterUserId === null ? firstPageSize : pipelinedPageSize;
+        const result = await queueSupplierNotices({ noticeId: input.noticeId, statementId: input.statementId, kind: input.kind, ref: input.ref, afterUserId, limit });
         queued += result.queued;
         afterUserId = result.lastUserId;
         pagesQueued += 1;
@@ -78,7 +83,7 @@ export async function supplierFanoutWorkflow(input: SupplierFanoutInput): Promis
       seen = pagesQueued;
       // Only the fan-out's very last call waits for a dead sender's messages; a run that continues
       // as new leaves them to the next run.
-      sent += (await deliverQueuedNotices({ keyPrefix, drain: last && allQueued, leaseSeconds: noticeLeaseSeconds })).sent;
+      sent += (await deliverQueuedNotices({ keyPrefix, drain: last && allQueued, leaseSeconds: noticeLeaseSeconds, idleMs: last ? 0 : sendIdleMs })).sent;
       if (last) return;
     }
   };

@@ -11,12 +11,6 @@ import type { StatementDetails } from '../../domain/statement.js';
 export const statementWorkflowType = 'jointStatementWorkflow';
 export const statementWorkflowId = (statementId: string): string => `statement-${statementId}`;
 
-/**
- * The failure type of an update refused while a run hands over to the next (continue-as-new).
- * The API tries again; it is not an error code, so clients never see it.
- */
-export const handingOverFailureType = 'handing_over';
-
 export interface StatementWorkflowInput {
   statementId: string;
   leadOrgId: string;

@@ -1,5 +1,4 @@
-import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, currentUpdateInfo, patched, setHandler, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, patched, uuid4 } from '@temporalio/workflow';
 import type { StatementActivities, StatementStepResult } from '../../activities/statement-activities.js';
 import type { ParticipationCounts } from '../../domain/participation.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
@@ -8,10 +7,10 @@ import { proxyStepActivities } from '../activity-policies.js';
 import type { Actor, FreeText, StatementEventBody, WithTextRefs } from '../../domain/events.js';
 import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../rules/stages.js';
 import type { Schedule } from '../../domain/statement.js';
-import { requireSeal, verifySeal } from '../actor-boundary.js';
+import { ProcessUpdates } from '../kernel/process-updates.js';
 import { ProcessLock } from '../lock.js';
 import type { MarketProcessState } from './market-messages.js';
-import { handingOverFailureType, type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
+import { type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
 
 // A rule broken inside the activity (a draft changed since it was validated, a record the
 // database refuses) is final; an outage is retried, briefly inside an update, patiently otherwise.
@@ -71,9 +70,6 @@ export interface StatementProcessState {
  */
 export const participantsInDatabasePatch = 'participants-in-database';
 
-/** Enough to cover every update that can be in flight while a run hands over to the next. */
-const rememberedUpdates = 500;
-
 export function initialState(input: StatementWorkflowInput, now: number): StatementProcessState {
   return {
     statementId: input.statementId,
@@ -109,59 +105,19 @@ export function reject(code: ErrorCode, message: string, problems: FieldProblem[
  */
 export class StatementProcess {
   readonly lock = new ProcessLock();
-  /**
-   * Set once the run has decided to continue as new: new updates are refused so that the run can
-   * drain and end, instead of growing past the history limits under a steady stream of updates.
-   */
-  handingOver = false;
+  /** Updates: answered once across continue-as-new, refused while the run hands over (the kernel). */
+  readonly updates: ProcessUpdates;
   /** The event the workflow last recorded on its own (not for an update): names a failed step. */
   backgroundStep: string | null = null;
   /** A buyer acted since the counts were last read (a signal); a new run reads them once. */
   participationStale = true;
 
-  constructor(readonly state: StatementProcessState) {}
-
-  /**
-   * Registers an update handler that answers a repeated update id with the first answer. Temporal
-   * deduplicates update ids within a run only: a client retrying a long-poll while the workflow
-   * continues as new reaches the new run with the same id, which would otherwise run the update a
-   * second time (or refuse it as, say, "answered already").
-   */
-  onUpdate<Ret, Args extends unknown[]>(
-    definition: UpdateDefinition<Ret, Args>,
-    handler: (...args: NoInfer<Args>) => Promise<Ret>,
-    options?: { validator?: (...args: NoInfer<Args>) => void },
-  ): void {
-    const completed = (this.state.completedUpdates ??= []);
-    const earlier = () => {
-      const id = currentUpdateInfo()?.id;
-      return id === undefined ? undefined : completed.find((u) => u.id === id);
-    };
-    const validator = options?.validator;
-    setHandler(
-      definition,
-      async (...args: Args): Promise<Ret> => {
-        const done = earlier();
-        if (done) return done.result as Ret;
-        await verifySeal(args[0]);
-        const result = await handler(...args);
-        const id = currentUpdateInfo()?.id;
-        if (id !== undefined) {
-          completed.push({ id, result });
-          if (completed.length > rememberedUpdates) completed.splice(0, completed.length - rememberedUpdates);
-        }
-        return result;
-      },
-      {
-        validator: (...args: Args) => {
-          if (earlier()) return;
-          if (this.handingOver) throw ApplicationFailure.create({ type: handingOverFailureType, message: 'The statement is moving to its next run', nonRetryable: true });
-          validator?.(...args);
-          requireSeal(args[0]);
-        },
-      },
-    );
+  constructor(readonly state: StatementProcessState) {
+    this.updates = new ProcessUpdates(state);
   }
+
+  /** Registers an update handler with the kernel's dedupe, hand-over and seal checks (`ProcessUpdates`). */
+  readonly onUpdate: ProcessUpdates['register'] = (definition, handler, options) => this.updates.register(definition, handler, options);
 
   ack(): StatementAck {
     const s = this.state;

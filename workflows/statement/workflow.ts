@@ -132,7 +132,7 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
       if (s.stage !== stage || s.deadline !== deadline) s.processFailure = null;
     }
     if (workflowInfo().continueAsNewSuggested && !isTerminal(s.stage)) {
-      p.handingOver = true;
+      p.updates.handingOver = true;
       // Stop the pump first, then let running updates complete; mail they queue is in the outbox
       // and the next run's pump sends it.
       finished = true;

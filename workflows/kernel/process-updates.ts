@@ -1,0 +1,66 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { requireSeal, verifySeal } from '../actor-boundary.js';
+import { handingOverFailureType } from './messages.js';
+
+/** What a process carries across continue-as-new for its updates: the latest answers given. */
+export interface RememberedUpdates {
+  completedUpdates?: { id: string; result: unknown }[];
+}
+
+/** Enough to cover every update that can be in flight while a run hands over to the next. */
+const rememberedUpdates = 500;
+
+/**
+ * The part of the process kernel that takes updates, shared by the statement and the agreement
+ * workflows. Every update's request is sealed by the API (`actor-boundary.ts`). Temporal
+ * deduplicates update ids within a run only: a client retrying an update while the workflow
+ * continues as new reaches the next run with the same id, which would otherwise run it a second
+ * time (or refuse it as, say, "answered already"), so the latest answers travel with the state.
+ * Once the run decides to continue as new (`handingOver`), new updates are refused so it can drain
+ * and end instead of growing past the history limits under a steady stream of updates.
+ */
+export class ProcessUpdates {
+  handingOver = false;
+
+  constructor(private readonly state: RememberedUpdates) {}
+
+  register<Ret, Args extends unknown[]>(
+    definition: UpdateDefinition<Ret, Args>,
+    handler: (...args: NoInfer<Args>) => Promise<Ret>,
+    options?: { validator?: (...args: NoInfer<Args>) => void },
+  ): void {
+    const earlier = () => {
+      const id = currentUpdateInfo()?.id;
+      return id === undefined ? undefined : this.state.completedUpdates?.find((u) => u.id === id);
+    };
+    const validator = options?.validator;
+    setHandler(
+      definition,
+      async (...args: Args): Promise<Ret> => {
+        const done = earlier();
+        if (done) return done.result as Ret;
+        await verifySeal(args[0]);
+        const result = await handler(...args);
+        this.remember(result);
+        return result;
+      },
+      {
+        validator: (...args: Args) => {
+          if (earlier()) return;
+          if (this.handingOver) throw ApplicationFailure.create({ type: handingOverFailureType, message: 'The process is moving to its next run', nonRetryable: true });
+          validator?.(...args);
+          requireSeal(args[0]);
+        },
+      },
+    );
+  }
+
+  private remember(result: unknown): void {
+    const id = currentUpdateInfo()?.id;
+    if (id === undefined) return;
+    const completed = (this.state.completedUpdates ??= []);
+    completed.push({ id, result });
+    if (completed.length > rememberedUpdates) completed.splice(0, completed.length - rememberedUpdates);
+  }
+}
