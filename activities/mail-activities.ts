@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Db } from '../db/database.js';
-import { claimMessages, markFailedMany, markSentMany, unsentWithKeyPrefix, type OutboxScope } from '../db/outbox.js';
+import { claimMessages, markFailedMany, markSentMany, renewLeases, unsentWithKeyPrefix, type OutboxScope } from '../db/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 
@@ -14,6 +14,11 @@ export interface MailActivityDeps {
   maxAttempts?: number;
   /** The longest a sent message waits for the statement that marks it sent together with others (ms). */
   markDelayMs?: number;
+  /**
+   * How long a sender keeps renewing the lease of a message it could not get out (seconds): after
+   * that, a sender stuck for good (its SMTP connection hanging, say) lets another take over.
+   */
+  maxHoldSeconds?: number;
 }
 
 function heartbeat(details: unknown): void {
@@ -49,7 +54,7 @@ class OutcomeWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: () => void },
+    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: (ids: readonly string[]) => void },
   ) {}
 
   add(outcome: { id: string; attempts: number; error?: string }): void {
@@ -70,7 +75,7 @@ class OutcomeWriter {
         try {
           if (sent.length > 0) await markSentMany(this.db, sent);
           if (failed.length > 0) await markFailedMany(this.db, failed, this.options.maxAttempts);
-          this.options.onWritten();
+          this.options.onWritten([...sent, ...failed.map((f) => f.id)]);
         } catch (error) {
           this.error ??= error;
         }
@@ -94,6 +99,7 @@ export function createMailActivities(deps: MailActivityDeps) {
   const leaseSeconds = deps.leaseSeconds ?? 120;
   const maxAttempts = deps.maxAttempts ?? 10;
   const markDelayMs = deps.markDelayMs ?? 50;
+  const maxHoldMs = (deps.maxHoldSeconds ?? 300) * 1000;
 
   async function deliver(scope: OutboxScope, lease = leaseSeconds): Promise<{ sent: number }> {
     const claimSize = claimSizeFor({ batchSize: deps.batchSize ?? 200, leaseSeconds: lease, maxPerSecond: deps.mailer.maxPerSecond });
@@ -104,8 +110,28 @@ export function createMailActivities(deps: MailActivityDeps) {
     let inFlight = 0;
     let stop = false;
     let wake: (() => void) | undefined;
-    const writer = new OutcomeWriter(deps.db, { batch: claimSize, delayMs: markDelayMs, maxAttempts, onWritten: () => heartbeat({ sent, failed }) });
+    // What this sender holds: claimed, and not yet marked sent or failed. Their leases are renewed
+    // while they wait their turn, so only a dead sender's messages are ever taken over.
+    const held = new Map<string, { attempts: number; since: number }>();
+    const writer = new OutcomeWriter(deps.db, {
+      batch: claimSize,
+      delayMs: markDelayMs,
+      maxAttempts,
+      onWritten: (ids) => {
+        for (const id of ids) held.delete(id);
+        heartbeat({ sent, failed });
+      },
+    });
     const ticker = setInterval(() => heartbeat({ sent, failed, inFlight }), 1000);
+    let renewing: Promise<void> = Promise.resolve();
+    let renewError: unknown;
+    const renewer = setInterval(() => {
+      if (held.size === 0) return;
+      const since = Date.now() - maxHoldMs;
+      const claims = [...held].filter(([, h]) => h.since > since).map(([id, h]) => ({ id, attempts: h.attempts }));
+      if (claims.length === 0) return;
+      renewing = renewing.then(() => renewLeases(deps.db, claims, lease)).catch((error: unknown) => void (renewError ??= error));
+    }, Math.max(500, (lease * 1000) / 3));
     const sends: Promise<void>[] = [];
 
     let failuresInARow = 0;
@@ -135,8 +161,10 @@ export function createMailActivities(deps: MailActivityDeps) {
       while (!stop) {
         while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
         if (stop) break;
+        if (renewError !== undefined) throw renewError;
         const batch = await claimMessages(deps.db, scope, claimSize, lease);
         if (batch.length === 0) break;
+        for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
         inFlight += batch.length;
         sends.push(sendBatch(batch));
       }
@@ -144,6 +172,8 @@ export function createMailActivities(deps: MailActivityDeps) {
       await writer.flush();
     } finally {
       clearInterval(ticker);
+      clearInterval(renewer);
+      await renewing;
     }
     heartbeat({ sent, failed });
     if (failed > 0) throw new Error(`${failed} message(s) could not be sent yet; they stay in the outbox for the next attempt`);
@@ -164,14 +194,23 @@ export function createMailActivities(deps: MailActivityDeps) {
      * Sends everything queued under a key prefix (a supplier notice's fan-out), under a lease of
      * `leaseSeconds`. With `drain`, it also waits for messages another (dead) sender had claimed,
      * until their leases run out and they can be sent here, and returns only when nothing under the
-     * prefix is left unsent; without it, it returns once nothing is claimable (a fan-out still
-     * queueing calls it again).
+     * prefix is left unsent. Without it (the fan-out is still queueing pages), it keeps looking for
+     * newly queued messages until none has come for `idleMs`: a queue that falls behind for a moment
+     * costs a short wait, not a round trip through the workflow.
      */
-    async deliverQueuedNotices(input: { keyPrefix: string; drain: boolean; leaseSeconds: number }): Promise<{ sent: number }> {
+    async deliverQueuedNotices(input: { keyPrefix: string; drain: boolean; leaseSeconds: number; idleMs?: number }): Promise<{ sent: number }> {
       let sent = 0;
+      let lastProgress = Date.now();
       for (;;) {
-        sent += (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds)).sent;
-        if (!input.drain) return { sent };
+        const delivered = (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds)).sent;
+        sent += delivered;
+        if (!input.drain) {
+          if (delivered > 0) lastProgress = Date.now();
+          else if (Date.now() - lastProgress >= (input.idleMs ?? 0)) return { sent };
+          heartbeat({ sent });
+          if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
         const left = await unsentWithKeyPrefix(deps.db, input.keyPrefix);
         if (left.unsent === 0) return { sent };
         heartbeat({ sent, waitingFor: left.unsent });

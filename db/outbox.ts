@@ -154,6 +154,24 @@ export async function markFailed(db: DbOrTx, id: string, error: string, maxAttem
 }
 
 /**
+ * Extends the leases of messages a sender still holds (claimed, not yet marked), so a message
+ * waiting its turn behind others in a slow sender is not taken over while it is still going to be
+ * sent. Only the sender's own claims (`attempts` as its claim returned it) are extended; a dead
+ * sender extends nothing, and its leases run out as before.
+ */
+export async function renewLeases(db: DbOrTx, claims: readonly { id: string; attempts: number }[], leaseSeconds: number): Promise<void> {
+  for (let i = 0; i < claims.length; i += 2000) {
+    const pairs = claims.slice(i, i + 2000).map((c) => sql`(${c.id}::uuid, ${c.attempts}::int)`);
+    await db
+      .updateTable('outbox')
+      .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` })
+      .where('status', '=', 'sending')
+      .where(sql<boolean>`(id, attempts) in (${sql.join(pairs)})`)
+      .execute();
+  }
+}
+
+/**
  * What is left to send under a key prefix: how many messages are pending or being sent, and the
  * earliest time a lease among them runs out (a dead sender's messages become claimable then).
  */

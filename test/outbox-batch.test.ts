@@ -117,7 +117,8 @@ describe('the outbox, claimed and marked in batches', () => {
       verify: async () => undefined,
       close: () => undefined,
     };
-    const dead = createMailActivities({ db: h.db, mailer: dying, batchSize: 50 }).deliverQueuedNotices({ keyPrefix: prefix, drain: false, leaseSeconds: 2 });
+    // (A dead process renews no lease; this one is only frozen, so it stops renewing after a second.)
+    const dead = createMailActivities({ db: h.db, mailer: dying, batchSize: 50, maxHoldSeconds: 1 }).deliverQueuedNotices({ keyPrefix: prefix, drain: false, leaseSeconds: 2 });
     const deadOutcome = dead.then(
       () => 'finished',
       (error: Error) => error.message,
@@ -142,6 +143,41 @@ describe('the outbox, claimed and marked in batches', () => {
     expect(new Set(got.map((m) => m.to[0])).size).toBe(300);
     expect(new Set(got.map((m) => m.messageId)).size).toBe(300);
     expect((await rowsOf(prefix)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('renews the leases of messages a slow sender still holds, so nobody takes them over meanwhile', async () => {
+    const { prefix, addresses } = await queue(40);
+    // A relay that takes one message at a time, 200 ms each: the last of the 40 claimed messages
+    // waits 8 s, twice its 4-second lease.
+    let line: Promise<void> = Promise.resolve();
+    const slow: Mailer = {
+      send(message: MailToSend) {
+        const turn = line.then(async () => {
+          await new Promise((r) => setTimeout(r, 200));
+          await h.mailer.send(message);
+        });
+        line = turn.catch(() => undefined);
+        return turn;
+      },
+      verify: async () => undefined,
+      close: () => undefined,
+    };
+    let done = false;
+    const first = createMailActivities({ db: h.db, mailer: slow, batchSize: 40 })
+      .deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 4 })
+      .finally(() => (done = true));
+    // Meanwhile another sender keeps looking for claimable messages: it must find none.
+    let stolen = 0;
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 250));
+      stolen += (await claimMessages(h.db, { keyPrefix: prefix }, 100, 60)).length;
+    }
+    expect(stolen).toBe(0);
+    expect((await first).sent).toBe(40);
+    await until(async () => captured(addresses).length, (n) => n >= 40, 30_000, 'the messages to arrive');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(captured(addresses)).toHaveLength(40);
+    expect((await rowsOf(prefix)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
   it('a relay that refuses everything: the sender stops after one batch and every message waits in the outbox', async () => {
