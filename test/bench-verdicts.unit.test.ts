@@ -74,6 +74,8 @@ describe('comparing two runtimes on recorded figures (bench/support/compare-runs
     expect(headline('7,319 req/s, p99 8 ms')).toEqual({ value: 7319, unit: 'req/s', higherIsBetter: true });
     expect(headline('613.5 ms median, p95 700 ms')).toEqual({ value: 613.5, unit: 'ms', higherIsBetter: false });
     expect(headline('peak 762 MiB, 1,000 cached')).toEqual({ value: 762, unit: 'MiB', higherIsBetter: false });
+    expect(headline('p99 182 ms (1,000 actions; submit 120)')).toEqual({ value: 182, unit: 'ms', higherIsBetter: false });
+    expect(headline('0 error(s), 0 × 503 retried')).toBeUndefined();
     expect(headline('equal')).toBeUndefined();
   });
 

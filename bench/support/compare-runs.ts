@@ -5,9 +5,10 @@ import type { Verdict } from './verdicts.js';
  * another) on the verdicts they recorded: each figure on its headline number.
  */
 
-/** The headline number of a verdict: the first number in `measured`, its unit, and which way is better. */
+/** The headline number of a verdict: the first number standing on its own in `measured`, its unit, and which way is better. */
 export function headline(measured: string): { value: number; unit: string; higherIsBetter: boolean } | undefined {
-  const m = /(-?[\d][\d,]*(?:\.\d+)?)\s*([^\s,;()]*)/.exec(measured);
+  // A number standing on its own: the 99 of `p99` is a name, not a figure.
+  const m = /(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s*([^\s,;()]*)/.exec(measured);
   if (!m) return undefined;
   const value = Number(m[1]!.replace(/,/g, ''));
   const unit = m[2] ?? '';
