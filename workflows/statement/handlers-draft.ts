@@ -129,8 +129,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
     answerInvitationUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
-        p.requireOpen('answerInvitation');
-        p.requireParticipant(request.actor, 'invited');
+        p.requireAllowed('answerInvitation', request.actor);
         await p.record(request.actor, {
           kind: 'invitation_answered',
           orgId: request.actor.orgId,
@@ -142,11 +141,7 @@ export function registerDraftHandlers(p: StatementProcess): void {
       }),
     {
       validator: (request) => {
-        p.requireOpen('answerInvitation');
-        const entry = s.participants[request.actor.orgId];
-        if (!entry) reject('forbidden', 'Your organisation has not been invited to this statement');
-        if (entry.status !== 'invited') reject('conflict', `The invitation has been answered already (${entry.status})`);
-        if (s.stage === 'needs_assessment') p.requireBeforeDeadline();
+        p.requireAllowed('answerInvitation', request.actor);
       },
     },
   );

@@ -20,7 +20,10 @@ const stageClosers: Partial<Record<Stage, (p: StatementProcess, actor: Actor | n
   market_engagement: closeMarketEngagement,
 };
 
-/** A participant's needs: submit (lock a version), withdraw, confirm; the lead's deadline controls. */
+/**
+ * The lead's deadline controls, and a participant's needs as runs that carried the participants took
+ * them (submit, withdraw, confirm as updates; later runs get them from PostgreSQL, signalled).
+ */
 export function registerNeedsHandlers(p: StatementProcess): void {
   const s = p.state;
 
@@ -28,9 +31,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     submitNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
-        p.requireOpen('submitNeeds');
-        p.requireBeforeDeadline();
-        const entry = p.requireParticipant(request.actor, 'joined', 'submitted');
+        const entry = p.requireAllowed('submitNeeds', request.actor);
         const versionId = uuid4();
         const version = (entry.version ?? 0) + 1;
         await p.record(request.actor, {
@@ -47,9 +48,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
       }),
     {
       validator: (request) => {
-        p.requireOpen('submitNeeds');
-        p.requireBeforeDeadline();
-        p.requireParticipant(request.actor, 'joined', 'submitted');
+        p.requireAllowed('submitNeeds', request.actor);
       },
     },
   );
@@ -58,16 +57,14 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     withdrawNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
-        p.requireOpen('withdrawNeeds');
-        const entry = p.requireParticipant(request.actor, 'joined', 'submitted');
+        const entry = p.requireAllowed('withdrawNeeds', request.actor);
         await p.record(request.actor, { kind: 'needs_withdrawn', orgId: request.actor.orgId, reason: request.reason });
         entry.status = 'withdrawn';
         return p.ack();
       }),
     {
       validator: (request) => {
-        p.requireOpen('withdrawNeeds');
-        p.requireParticipant(request.actor, 'joined', 'submitted');
+        p.requireAllowed('withdrawNeeds', request.actor);
       },
     },
   );
@@ -76,24 +73,14 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     confirmNeedsUpdate,
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
-        p.requireOpen('confirmNeeds');
-        p.requireBeforeDeadline();
-        const entry = p.requireParticipant(request.actor, 'submitted');
-        if (entry.versionId !== request.versionId) reject('conflict', 'Only the latest submitted version can be confirmed');
+        const entry = p.requireAllowed('confirmNeeds', request.actor, { versionId: request.versionId });
         await p.record(request.actor, { kind: 'needs_confirmed', orgId: request.actor.orgId, versionId: request.versionId });
         entry.status = 'confirmed';
         return p.ack();
       }),
     {
       validator: (request) => {
-        p.requireOpen('confirmNeeds');
-        p.requireBeforeDeadline();
-        const entry = p.requireParticipant(request.actor, 'submitted');
-        if (entry.versionId !== request.versionId) {
-          reject('conflict', `Version ${request.versionId} is not your latest submission`, [
-            { field: 'versionId', rule: 'must be the latest submitted version of your needs' },
-          ]);
-        }
+        p.requireAllowed('confirmNeeds', request.actor, { versionId: request.versionId });
       },
     },
   );

@@ -1,6 +1,6 @@
 import { ApplicationFailure, currentUpdateInfo, patched, uuid4 } from '@temporalio/workflow';
 import type { StatementActivities, StatementStepResult } from '../../activities/statement-activities.js';
-import type { ParticipationCounts } from '../../domain/participation.js';
+import { refusalOf, type BuyerAction, type ParticipationCounts } from '../../domain/participation.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
 import { proxyStepActivities } from '../activity-policies.js';
@@ -268,12 +268,16 @@ export class StatementProcess {
     if (actor.orgId !== this.state.leadOrgId) reject('forbidden', 'Only the lead buyer may do this');
   }
 
-  requireParticipant(actor: Actor, ...statuses: ParticipantStatus[]): ParticipantEntry {
-    const p = this.state.participants[actor.orgId];
-    if (!p) reject('forbidden', 'Your organisation does not take part in this statement');
-    if (statuses.length > 0 && !statuses.includes(p.status)) {
-      reject('conflict', `This is not possible for an organisation whose status is ${p.status}`);
-    }
-    return p;
+  /**
+   * Runs that carried the participants (their buyers' actions were updates): the same rules the
+   * API applies in PostgreSQL (`domain/participation.ts`), read from the carried state.
+   */
+  requireAllowed(action: BuyerAction, actor: Actor, request: { versionId?: string } = {}): ParticipantEntry {
+    const entry = this.state.participants[actor.orgId];
+    const facts = { stage: this.state.stage, deadline: this.state.deadline, status: entry?.status ?? null, latestSubmittedVersionId: entry?.versionId ?? null };
+    const refusal = refusalOf(action, facts, Date.now(), request);
+    if (refusal) reject(refusal.code, refusal.message, refusal.problems);
+    return entry!;
   }
+
 }
