@@ -78,6 +78,18 @@ export const operationStages = {
   submitNeeds: ['needs_assessment'],
   withdrawNeeds: ['draft', 'needs_assessment', 'confirmation'],
   confirmNeeds: ['confirmation'],
+  /** The lead ends the stage before its deadline, as the deadline would (the workflow's `closeStage`). */
+  closeStage: ['needs_assessment', 'confirmation', 'market_engagement'],
+  decideShortfall: ['shortfall'],
+  /** A blocked or failed aggregation runs again. */
+  retryAggregation: ['aggregation'],
+  /** The request for information may change until the consultation closes. */
+  setRequestForInformation: ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'],
+  answerSupplierQuestions: ['market_engagement'],
+  reviseStatementText: ['approval'],
+  approveStatement: ['approval'],
+  publishWithoutMissing: ['approval'],
+  decideSignatory: ['published'],
 } as const satisfies Record<string, readonly Stage[]>;
 
 export type StatementOperation = keyof typeof operationStages;

@@ -3,7 +3,7 @@ import { decideShortfallUpdate, type ShortfallDecision } from '../../workflows/s
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
 import { keepFreeText } from '../statements/free-text.js';
-import { loadStatementView } from '../statements/get-statement.js';
+import { statementViewFor } from '../statements/get-statement.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
 /** The lead's answer to a shortfall: extend the needs assessment, proceed with a justification, or abandon. */
@@ -17,5 +17,5 @@ export async function decideShortfall(ctx: ServiceContext, principal: Principal,
         ? { ...decision, reason: await keepFreeText(ctx, statementId, principal, 'shortfall_abandoned', decision.reason) }
         : decision;
   await updateStatementProcess(ctx, statementId, decideShortfallUpdate, { actor: actorOf(principal, facts), ...kept }, meta.idempotencyKey);
-  return loadStatementView(ctx, statementId);
+  return statementViewFor(ctx, statementId, principal);
 }

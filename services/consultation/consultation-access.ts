@@ -2,11 +2,12 @@ import { recordSecurityEvent } from '../../db/audit.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import { consultationPublicIn } from '../../rules/consultation.js';
 import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
-/** Stages in which a statement's consultation is public: while it runs, and afterwards as a record. */
-export const consultationVisibleIn: readonly Stage[] = ['market_engagement', 'approval', 'published'];
+/** Stages in which a statement's consultation is public (`@jointdemand/rules/consultation`). */
+export const consultationVisibleIn: readonly Stage[] = consultationPublicIn;
 
 /** The statement of a public consultation, or 404: before market engagement its demand is not public. */
 export async function visibleConsultation(ctx: ServiceContext, statementId: string) {

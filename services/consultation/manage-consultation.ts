@@ -5,15 +5,14 @@ import type { RfiQuestion } from '../../domain/consultation.js';
 import { DomainError } from '../../domain/errors.js';
 import { renderStatementDocuments } from '../../db/public-document-renderer.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
+import { operationOpen } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-
-const rfiStages = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'];
 
 /** The lead sets the request-for-information questions, any time until the consultation closes. */
 export async function setRfiQuestions(ctx: ServiceContext, principal: Principal, statementId: string, questions: RfiQuestion[], meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'manageConsultation', meta);
-  if (!rfiStages.includes(facts.stage)) throw new DomainError('wrong_stage', `The request for information cannot change in ${facts.stage}`);
+  if (!operationOpen('setRequestForInformation', facts.stage)) throw new DomainError('wrong_stage', `The request for information cannot change in ${facts.stage}`);
   const version = await ctx.db.transaction().execute(async (trx) => {
     const v = await saveRfiQuestions(trx, statementId, questions, principal.userId);
     await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: principal.userId, actorOrgId: principal.orgId, action: 'rfi_questions_set', data: { version: v, questions: questions.map((q) => q.id) }, at: new Date() });

@@ -6,6 +6,7 @@ import { logSupplierContact } from '../../db/suppliers.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { SupplierFanoutInput } from '../../domain/market-events.js';
+import { operationOpen } from '../../rules/stages.js';
 import { supplierFanoutWorkflowId, supplierFanoutWorkflowType } from '../../workflows/statement/market-messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -49,7 +50,7 @@ export async function listSupplierQuestions(ctx: ServiceContext, principal: Prin
  */
 export async function answerSupplierQuestion(ctx: ServiceContext, principal: Principal, statementId: string, number: number, answer: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'manageConsultation', meta);
-  if (facts.stage !== 'market_engagement') throw new DomainError('wrong_stage', `Questions are answered during market engagement, not in ${facts.stage}`);
+  if (!operationOpen('answerSupplierQuestions', facts.stage)) throw new DomainError('wrong_stage', `Questions are answered during market engagement, not in ${facts.stage}`);
   const existing = await findQuestion(ctx.db, statementId, number);
   if (!existing) throw new DomainError('not_found', `There is no question ${number}`);
   const answered = await ctx.db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import { findOrganisation } from '../../db/organisations.js';
 import { findStatement, listParticipants } from '../../db/statements.js';
+import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Stage } from '../../rules/stages.js';
@@ -12,11 +13,11 @@ import { rosterFor, type Roster } from './roster.js';
 
 type ParticipantRow = Awaited<ReturnType<typeof listParticipants>>[number];
 
-async function buildStatementView(ctx: ServiceContext, statementId: string, roster: Pick<Roster, 'shows' | 'reasonOf'> | null): Promise<StatementView> {
+async function buildStatementView(ctx: ServiceContext, statementId: string, viewer: Principal, roster: Roster): Promise<StatementView> {
   const s = await findStatement(ctx.db, statementId);
   if (!s) throw new DomainError('not_found', 'Statement not found');
   const [lead, participants] = await Promise.all([findOrganisation(ctx.db, s.lead_org_id), listParticipants(ctx.db, statementId)]);
-  const shown = (p: ParticipantRow) => roster === null || roster.shows(p.organisation_id);
+  const shown = (p: ParticipantRow) => roster.shows(p.organisation_id);
   return {
     id: s.id,
     title: s.title,
@@ -36,11 +37,13 @@ async function buildStatementView(ctx: ServiceContext, statementId: string, rost
       country: p.country,
       buyerLegalType: p.buyer_legal_type,
       status: p.status as StatementView['participants'][number]['status'],
-      statusReason: roster === null || roster.reasonOf(p.organisation_id) ? p.status_reason : null,
+      statusReason: roster.reasonOf(p.organisation_id) ? p.status_reason : null,
       invitedAt: iso(p.invited_at)!,
       respondedAt: iso(p.responded_at),
     })),
     cancelReason: s.cancel_reason,
+    // The roster's facts were read just before the row: the actions follow the same stage and status.
+    allowedActions: allowedActionsFor(viewer, roster.facts, Date.now()),
     createdAt: iso(s.created_at)!,
     updatedAt: iso(s.updated_at)!,
   };
@@ -49,15 +52,10 @@ async function buildStatementView(ctx: ServiceContext, statementId: string, rost
 /**
  * The statement as `viewer` may read it (after whatever it just did): participants appear with
  * statuses, never content, and only those the roster rules show it; a reason is the lead's and
- * the buyer's own.
+ * the buyer's own; `allowedActions` lists what the viewer may do now (domain/allowed-actions.ts).
  */
 export async function statementViewFor(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<StatementView> {
-  return buildStatementView(ctx, statementId, await rosterFor(ctx, statementId, viewer));
-}
-
-/** The statement as its lead buyer reads it (every participant and reason): for the lead's own actions only; anything else reads `statementViewFor`. */
-export async function loadStatementView(ctx: ServiceContext, statementId: string): Promise<StatementView> {
-  return buildStatementView(ctx, statementId, null);
+  return buildStatementView(ctx, statementId, viewer, await rosterFor(ctx, statementId, viewer));
 }
 
 export async function getStatement(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<StatementView> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { viewerActions } from '../../domain/allowed-actions.js';
 import { criticalMassSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
@@ -37,6 +38,10 @@ export const statementViewSchema = z
         'Statuses, never content. The lead buyer and, before publication, whoever may see the statement read every participant; after publication Commission staff and administrators do, and anyone else reads the signatories that agreed to be named (and its own organisation)',
     }),
     cancelReason: z.string().nullable(),
+    allowedActions: z.array(z.enum(viewerActions).meta({ id: 'ViewerAction' })).meta({
+      description:
+        'What the viewer may do now (and which of the statement’s pages it may follow), from the same rules the API applies to each request: who may, in which stage, until when. The web shows exactly these; a request the state has overtaken meanwhile is still refused',
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
