@@ -88,6 +88,7 @@ interface Row {
   endToEndMs: number;
   fanoutMs: number;
   rawMs: number;
+  plainMs: number;
   received: number;
   duplicates: number;
   wrong: number;
@@ -161,7 +162,12 @@ async function main() {
       out(`  baseline: raw nodemailer, ${int(n)} copies of the notices (${sample.length} different, ${int(sample[0]?.text.length ?? 0)} characters of text) to other addresses, same SMTP server`);
       const rawMs = await rawNodemailer(env, n, sample, 400);
       out(`  ${secs(rawMs)} (${int(n / (rawMs / 1000))} e-mails/s)`);
-      rows.push({ suppliers: n, endToEndMs, fanoutMs, rawMs, received: got.length, duplicates: got.length - recipients.size, wrong: [...recipients].filter((r) => !matching.has(r)).length });
+      // The issue's first baseline: plain messages of the same size (no links for the capture's parser to find).
+      const plain = [{ subject: 'Raw baseline', text: 'x'.repeat(sample[0]?.text.length ?? 900), headers: sample[0]?.headers ?? {} }];
+      out(`  baseline: raw nodemailer, ${int(n)} plain messages of the same size, same SMTP server`);
+      const plainMs = await rawNodemailer(env, n, plain, 400);
+      out(`  ${secs(plainMs)} (${int(n / (plainMs / 1000))} e-mails/s)`);
+      rows.push({ suppliers: n, endToEndMs, fanoutMs, rawMs, plainMs, received: got.length, duplicates: got.length - recipients.size, wrong: [...recipients].filter((r) => !matching.has(r)).length });
     }
   } finally {
     out();
@@ -170,13 +176,14 @@ async function main() {
   }
 
   out();
-  out('| suppliers | fan-out e-mails/s | raw nodemailer e-mails/s (same run) | ratio | approval → last notice (e-mails/s, ratio) | received | duplicates | to non-matching |');
-  out('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out('| suppliers | fan-out e-mails/s | raw nodemailer, same notices (e-mails/s) | ratio | raw nodemailer, plain messages of the same size | ratio | approval → last notice | received | duplicates | to non-matching |');
+  out('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const rate = r.suppliers / (r.fanoutMs / 1000);
     const raw = r.suppliers / (r.rawMs / 1000);
+    const plain = r.suppliers / (r.plainMs / 1000);
     const endToEnd = r.suppliers / (r.endToEndMs / 1000);
-    out(`| ${int(r.suppliers)} | ${int(rate)} | ${int(raw)} | ${(rate / raw).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(endToEnd)}/s, ${(endToEnd / raw).toFixed(2)}×) | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`);
+    out(`| ${int(r.suppliers)} | ${int(rate)} | ${int(raw)} | ${(rate / raw).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(endToEnd)}/s) | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`);
   }
   for (const r of rows) {
     const rate = r.suppliers / (r.fanoutMs / 1000);
@@ -187,12 +194,12 @@ async function main() {
     recordVerdict({
       benchmark: 'publication',
       figure: `publication fan-out, ${int(r.suppliers)} suppliers`,
-      target: primary ? `≥ ${target}× raw nodemailer, 0 duplicates` : 'figure printed, 0 duplicates',
+      target: primary ? `≥ ${target}× raw nodemailer (same notices, same SMTP server), 0 duplicates` : 'figure printed, 0 duplicates',
       measured: `${int(rate)} e-mails/s, ${r.duplicates} duplicates`,
       ratio: `${ratio.toFixed(2)}×`,
       met: primary ? ratio >= target && clean : clean,
       note: [
-        `raw nodemailer ${int(raw)} e-mails/s in the same run; approval → last notice ${int(r.suppliers / (r.endToEndMs / 1000))}/s (${(r.suppliers / (r.endToEndMs / 1000) / raw).toFixed(2)}×, includes recording the publication)`,
+        `raw nodemailer ${int(raw)} e-mails/s in the same run sending the same notices; ${int(r.suppliers / (r.plainMs / 1000))} e-mails/s sending plain messages of the same size (ratio ${(rate / (r.suppliers / (r.plainMs / 1000))).toFixed(2)}×); approval → last notice ${int(r.suppliers / (r.endToEndMs / 1000))}/s (${(r.suppliers / (r.endToEndMs / 1000) / raw).toFixed(2)}×, includes recording the publication)`,
         ...(primary && ratio < target ? [`${((target - ratio) * 100).toFixed(0)} points short of ${target}×`] : []),
         ...(!clean ? [`received ${r.received} of ${r.suppliers}, ${r.duplicates} duplicates, ${r.wrong} to non-matching suppliers`] : []),
       ].join('; '),
