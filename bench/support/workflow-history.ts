@@ -45,3 +45,58 @@ export function summariseRuns(runs: readonly RunHistory[]) {
     maxBytes: Math.max(0, ...runs.map((r) => r.bytes)),
   };
 }
+
+/** Temporal warns when one payload (an event's inputs or result) passes 512 KB and fails the call at 2 MB. */
+export const payloadWarnBytes = 512 * 1024;
+export const payloadLimitBytes = 2 * 1024 * 1024;
+
+export interface LargestPayload {
+  /** The event's type, e.g. `ACTIVITY_TASK_COMPLETED`, and its id in the run's history. */
+  eventType: string;
+  eventId: number;
+  /** Which field held it, e.g. `activityTaskCompletedEventAttributes.result`. */
+  field: string;
+  /** What the activity, signal or update was called, when the event names it. */
+  name: string;
+  /** The serialised size of the event's payloads (as sent over the wire). */
+  bytes: number;
+}
+
+/**
+ * The largest payload set in one run's history: every `Payloads` field of every event (workflow
+ * and continue-as-new inputs, activity inputs and results, signal and update inputs, update
+ * results, workflow results), measured as its serialised protobuf, which is what Temporal's blob
+ * size limits apply to. Also returns how many payloads passed `payloadWarnBytes`.
+ */
+export async function largestPayloadOfRun(client: Client, workflowId: string, runId: string): Promise<{ largest: LargestPayload | null; overWarning: number }> {
+  // @temporalio/proto is CommonJS: its namespace sits on the default export when imported from ESM.
+  const protoModule = (await import('@temporalio/proto')) as unknown as { temporal?: typeof temporal; default?: { temporal: typeof temporal } };
+  const proto = protoModule.temporal ?? protoModule.default!.temporal;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const names = new Map<number, string>();
+  let largest: LargestPayload | null = null;
+  let overWarning = 0;
+  for (const event of history.events ?? []) {
+    const eventId = Number(event.eventId ?? 0);
+    const eventType = proto.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType);
+    const [attrName, attrs] = Object.entries(event).find(([k, v]) => k.endsWith('EventAttributes') && v) ?? [];
+    if (!attrName || !attrs) continue;
+    const a = attrs as Record<string, any>;
+    const name: string =
+      a.activityType?.name ?? a.signalName ?? a.acceptedRequest?.input?.name ?? a.workflowType?.name ?? names.get(Number(a.scheduledEventId ?? -1)) ?? '';
+    if (a.activityType?.name) names.set(eventId, a.activityType.name);
+    const visit = (value: unknown, field: string, depth: number) => {
+      if (!value || typeof value !== 'object' || depth > 6 || value instanceof Uint8Array) return;
+      const v = value as Record<string, unknown>;
+      if (Array.isArray(v.payloads)) {
+        const bytes = proto.api.common.v1.Payloads.encode(v as never).finish().length;
+        if (bytes > payloadWarnBytes) overWarning += 1;
+        if (!largest || bytes > largest.bytes) largest = { eventType, eventId, field, name, bytes };
+        return;
+      }
+      for (const [k, child] of Object.entries(v)) if (k !== 'header' && k !== 'memo' && k !== 'searchAttributes') visit(child, `${field}.${k}`, depth + 1);
+    };
+    visit(a, attrName, 0);
+  }
+  return { largest, overWarning };
+}
