@@ -1,66 +1,32 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { latestSnapshot } from '../db/aggregation.js';
 import { appendAudit } from '../db/audit.js';
-import { contentHash } from '../platform/canonical-json.js';
-import {
-  engagedSupplierOrgIds,
-  findConsultation,
-  findMarketSummary,
-  findQuestion,
-  insertMarketSummary,
-  namedOrgIds,
-  openConsultation,
-  questionCounts,
-  responseFacts,
-} from '../db/consultation.js';
-import type { Db, Tx } from '../db/database.js';
-import { findOrganisation, findOrganisations, usersOfKind, usersOfOrganisations } from '../db/organisations.js';
-import { enqueueMessages, type OutgoingMessage } from '../db/outbox.js';
-import {
-  addSignatories,
-  countUnsentWithKeyPrefix,
-  decideSignatoryRequest,
-  findPublication,
-  findStatementText,
-  findTextDraft,
-  insertPublication,
-  insertStatementText,
-  latestPublication,
-  signatoriesDemand,
-  upsertApproval,
-  upsertSignatoryRequest,
-} from '../db/publication.js';
-import { publicationDisclosure, snapshotDisclosure } from '../db/disclosure.js';
+import { engagedSupplierOrgIds, findConsultation, findMarketSummary, findQuestion, insertMarketSummary, namedOrgIds, questionCounts, responseFacts } from '../db/consultation.js';
+import type { Db } from '../db/database.js';
+import { snapshotDisclosure } from '../db/disclosure.js';
+import { findOrganisations, usersOfOrganisations } from '../db/organisations.js';
+import { enqueueMessages } from '../db/outbox.js';
+import { countUnsentWithKeyPrefix, findPublication, findStatementText, insertStatementText, latestPublication } from '../db/publication.js';
+import { forHistory, type RecordResult } from '../db/record-event.js';
 import { lookupCpvCodes } from '../db/reference-data.js';
 import { findStatement } from '../db/statements.js';
 import { logNoticeContacts, matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
 import type { Aggregate } from '../domain/aggregation.js';
 import { summariseMarket, type MarketSummary } from '../domain/consultation.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
-import { discloseAggregate, type DisclosedAggregate, type DisclosurePattern } from '../domain/disclosure/protected-views.js';
-import { DomainError } from '../domain/errors.js';
-import { supplierNoticeKeyPrefix, type MarketEvent, type SupplierNoticeKind } from '../domain/market-events.js';
-import { toOcdsRelease, type PublishedStatementForOcds } from '../domain/ocds.js';
-import { consultationDemand } from '../domain/suppliers.js';
-import type { Schedule } from '../domain/statement.js';
-import { formatEur, translatorFor } from '../i18n/index.js';
-import { composeForEach, formatDateTime, statementLink } from '../mail/compose.js';
-import type { Mailer } from '../mail/mailer.js';
-import { composeSupplierNotice } from '../mail/supplier-notice.js';
-import { createMailActivities } from './mail-activities.js';
-import { renderPublishedLists, renderStatementDocuments } from '../db/public-document-renderer.js';
-import { forHistory, recordEventOnce, type RecordResult } from '../db/record-event.js';
-import { resolveEventTexts } from '../db/free-texts.js';
+import { discloseAggregate, type DisclosurePattern } from '../domain/disclosure/protected-views.js';
 import type { WithTextRefs } from '../domain/events.js';
-
-/** Not a registered OCDS prefix: a publisher registers its own with the OCDS Data Support Team. */
-export const ocidPrefix = 'ocds-jdemand';
-
-export const publicLinks = (publicUrl: string, statementId: string) => ({
-  consultation: new URL(`/consultations/${statementId}`, publicUrl).toString(),
-  statement: new URL(`/published/${statementId}`, publicUrl).toString(),
-  ocds: new URL(`/api/public/statements/${statementId}/ocds.json`, publicUrl).toString(),
-});
+import { supplierNoticeKeyPrefix, type MarketEvent, type SupplierNoticeKind } from '../domain/market-events.js';
+import type { Schedule } from '../domain/statement.js';
+import { consultationDemand } from '../domain/suppliers.js';
+import { formatEur, translatorFor } from '../i18n/index.js';
+import { formatDateTime } from '../mail/compose.js';
+import type { Mailer } from '../mail/mailer.js';
+import { amountOrWithheld, namedSignatories, publicLinks } from '../mail/notices/market-notices.js';
+import { recordMarketEvent } from '../mail/notices/record-market-event.js';
+import { composeSupplierNotice } from '../mail/supplier-notice.js';
+import { contentHash } from '../platform/canonical-json.js';
+import { createMailActivities } from './mail-activities.js';
 
 export interface MarketActivityDeps {
   db: Db;
@@ -71,178 +37,9 @@ export interface MarketActivityDeps {
   noticeLeaseSeconds?: number;
 }
 
-function asFailure(error: unknown): never {
-  if (error instanceof DomainError) {
-    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.problems], nonRetryable: true });
-  }
-  throw error;
-}
-
-/** The items of a published aggregate as OCDS sees them: each code with lines of its own, quantities only where disclosed. */
-async function itemsOf(trx: Tx, demand: DisclosedAggregate): Promise<PublishedStatementForOcds['items']> {
-  const known = await lookupCpvCodes(trx, demand.items.map((n) => n.cpvCode));
-  return demand.items.map((n) => ({
-    cpvCode: n.cpvCode,
-    cpvCheckDigit: known.get(n.cpvCode)?.checkDigit ?? null,
-    description: known.get(n.cpvCode)?.label ?? `CPV ${n.cpvCode}`,
-    quantities: (n.quantities ?? []).map((q) => ({ unit: q.unit, quantity: q.totalQuantity })),
-  }));
-}
-
-/** Signatories that agreed to be named, and how many others signed. */
-function namedSignatories(orgs: readonly { id: string; name: string }[], named: ReadonlySet<string>): string {
-  const names = orgs.filter((o) => named.has(o.id)).map((o) => o.name).sort();
-  const others = orgs.length - names.length;
-  return [...names, ...(others > 0 ? [`+${others}`] : [])].join(', ');
-}
-
-/** An amount in a viewer's language, or the words that say it is withheld. */
-export function amountOrWithheld(amount: string | null, locale: string): string {
-  return amount === null ? translatorFor(locale)('disclosure.withheldValue') : formatEur(amount, locale);
-}
-
 export function createMarketActivities(deps: MarketActivityDeps) {
   const { db, publicUrl } = deps;
   const noticeMail = createMailActivities({ db, mailer: deps.mailer, leaseSeconds: deps.noticeLeaseSeconds ?? 15, batchSize: 100 });
-
-  async function mailOrgs(trx: Tx, orgIds: readonly string[], keyPrefix: string, statementId: string, template: string, params: (locale: string) => Record<string, string>) {
-    if (orgIds.length === 0) return [];
-    const users = await usersOfOrganisations(trx, orgIds);
-    return composeForEach(
-      users.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale })),
-      keyPrefix,
-      statementId,
-      template,
-      (r) => params(r.locale),
-    );
-  }
-
-  async function apply(trx: Tx, event: MarketEvent): Promise<{ audit: Record<string, unknown>; mail: OutgoingMessage[] }> {
-    const statement = (await findStatement(trx, event.statementId))!;
-    const title = statement.title;
-    const link = statementLink(publicUrl, event.statementId);
-    const prefix = `${event.kind}:${event.statementId}:${event.eventKey}`;
-    const at = new Date(event.at);
-    switch (event.kind) {
-      case 'consultation_opened': {
-        await openConsultation(trx, event.statementId);
-        return { audit: { noticeId: event.noticeId }, mail: [] };
-      }
-      case 'approval_opened': {
-        const mail = await mailOrgs(trx, event.approverOrgIds, prefix, event.statementId, 'mail.approvalOpened', (locale) => ({
-          title,
-          version: String(event.version),
-          deadline: formatDateTime(event.deadline, locale),
-          link,
-        }));
-        return { audit: { version: event.version, deadline: event.deadline, approvers: event.approverOrgIds }, mail };
-      }
-      case 'statement_text_revised': {
-        const draft = await findTextDraft(trx, event.statementId, event.textHash);
-        if (!draft) throw ApplicationFailure.create({ type: 'conflict', message: 'The revised text is not on record', nonRetryable: true });
-        const previous = await findStatementText(trx, event.statementId);
-        await insertStatementText(trx, { statementId: event.statementId, version: event.version, text: draft.text, hash: draft.text_hash, locale: previous?.locale ?? 'en', userId: event.actor?.userId ?? null, at });
-        const mail = await mailOrgs(trx, event.approverOrgIds, prefix, event.statementId, 'mail.approvalOpened', (locale) => ({
-          title,
-          version: String(event.version),
-          deadline: event.deadline ? formatDateTime(event.deadline, locale) : '',
-          link,
-        }));
-        return { audit: { version: event.version, textHash: event.textHash }, mail };
-      }
-      case 'approval_decided': {
-        await upsertApproval(trx, { statementId: event.statementId, version: event.version, orgId: event.orgId, decision: event.decision, comment: event.comment, userId: event.actor!.userId, at });
-        let mail: OutgoingMessage[] = [];
-        if (event.decision === 'changes_requested') {
-          const org = await findOrganisation(trx, event.orgId);
-          mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.changesRequested', () => ({
-            title,
-            orgName: org?.name ?? '',
-            version: String(event.version),
-            comment: event.comment ?? '',
-            link,
-          }));
-        }
-        return { audit: { organisationId: event.orgId, version: event.version, decision: event.decision, comment: event.comment }, mail };
-      }
-      case 'approval_deadline_passed': {
-        const mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.approvalDeadlinePassed', () => ({
-          title,
-          version: String(event.version),
-          missing: String(event.missingOrgIds.length),
-          link,
-        }));
-        return { audit: { version: event.version, missing: event.missingOrgIds }, mail };
-      }
-      case 'proceed_without_missing':
-        return { audit: { version: event.version, notSignatories: event.missingOrgIds }, mail: [] };
-      case 'statement_published': {
-        if (await findPublication(trx, event.publicationId)) return { audit: { publicationId: event.publicationId }, mail: [] };
-        const snapshot = await latestSnapshot(trx, event.statementId);
-        let aggregate: Aggregate;
-        try {
-          aggregate = await signatoriesDemand(trx, event.statementId, event.signatoryOrgIds, snapshot!.aggregate as Aggregate);
-        } catch (error) {
-          asFailure(error);
-        }
-        const schedule = statement.schedule as Schedule;
-        // The figures the publication states, as the public may see them (the lead's own view is the snapshot).
-        const disclosure = await publicationDisclosure(trx, deps.solver, { statementId: event.statementId, snapshotId: snapshot!.id, signatoryOrgIds: event.signatoryOrgIds });
-        const demand = discloseAggregate(aggregate, disclosure);
-        const orgs = await findOrganisations(trx, event.signatoryOrgIds);
-        const lead = (await findOrganisation(trx, statement.lead_org_id))!;
-        // Signatories are named if they agreed to be; the lead publishes the statement, so it is named.
-        const named = new Set([...(await namedOrgIds(trx, event.statementId)), lead.id]);
-        let release: unknown;
-        try {
-          release = toOcdsRelease(
-            {
-              statementId: event.statementId,
-              title,
-              description: statement.description,
-              version: event.version,
-              publishedAt: event.at,
-              leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
-              // Parties are named: only the signatories that agreed to be (the lead is named by its role).
-              buyers: orgs.filter((o) => named.has(o.id)).map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
-              items: await itemsOf(trx, demand),
-              totalValueEur: demand.totals.valueEur,
-              deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
-              expectedProcurementStart: schedule.expectedProcurementStart,
-            },
-            { ocidPrefix },
-          );
-        } catch (error) {
-          asFailure(error);
-        }
-        await insertPublication(trx, { id: event.publicationId, statementId: event.statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, aggregate, disclosure, at });
-        await addSignatories(trx, { statementId: event.statementId, orgIds: event.newOrgIds, sinceVersion: event.version, late: event.late, at });
-        if (event.late) for (const orgId of event.newOrgIds) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId, accepted: true, at });
-        // Rendered once, here, for the public routes to serve as stored: a late signatory's version
-        // now (a first version's page appears when the stage does), and the lists at once.
-        await renderStatementDocuments(trx, { solver: deps.solver, publicUrl }, event.statementId);
-        await renderPublishedLists(trx, { publicUrl });
-        const names = namedSignatories(orgs, named);
-        const params = (locale: string) => ({ title, version: String(event.version), signatories: names, value: amountOrWithheld(demand.totals.valueEur, locale), link: publicLinks(publicUrl, event.statementId).statement });
-        const commission = await usersOfKind(trx, 'commission');
-        const mail = [
-          ...composeForEach(commission.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale })), `commission-notice:${event.publicationId}`, event.statementId, 'mail.statementPublished', (r) => params(r.locale)),
-          ...(await mailOrgs(trx, event.signatoryOrgIds, `published:${event.publicationId}`, event.statementId, 'mail.statementPublished', params)),
-        ];
-        return { audit: { publicationId: event.publicationId, version: event.version, textVersion: event.textVersion, signatories: event.signatoryOrgIds, late: event.late, releaseId: (release as { id: string }).id }, mail };
-      }
-      case 'signatory_requested': {
-        await upsertSignatoryRequest(trx, { statementId: event.statementId, orgId: event.orgId, userId: event.actor!.userId, at });
-        const org = await findOrganisation(trx, event.orgId);
-        const mail = await mailOrgs(trx, [statement.lead_org_id], prefix, event.statementId, 'mail.signatoryRequested', () => ({ title, orgName: org?.name ?? '', link }));
-        return { audit: { organisationId: event.orgId }, mail };
-      }
-      case 'signatory_decided': {
-        if (!event.accepted) await decideSignatoryRequest(trx, { statementId: event.statementId, orgId: event.orgId, accepted: false, at });
-        return { audit: { organisationId: event.orgId, accepted: event.accepted }, mail: [] };
-      }
-    }
-  }
 
   /** The recipients and text of one page of a supplier notice. */
   async function noticePage(input: { noticeId: string; statementId: string; kind: SupplierNoticeKind; ref: string | null; afterUserId: string | null; limit: number }) {
@@ -287,7 +84,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
 
   return {
     async recordMarketEvent(event: WithTextRefs<MarketEvent>): Promise<RecordResult> {
-      return forHistory(await recordEventOnce(db, event.statementId, await resolveEventTexts<MarketEvent>(db, event), apply));
+      return forHistory(await recordMarketEvent(db, deps, event));
     },
 
     /** Stores the market summary once (keyed by its id) with its audit row. */
