@@ -54,6 +54,8 @@ const readerRate = Number(process.env.BENCH_READER_RATE ?? 1);
 const phaseSeconds = Number(process.env.BENCH_PHASE_SECONDS ?? 60);
 const baselineSeconds = Number(process.env.BENCH_BASELINE_SECONDS ?? 15);
 const prepConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** BENCH_PREPARE=api accepts the invitations through the API too (slow: minutes). */
+const acceptInDatabase = (process.env.BENCH_PREPARE ?? 'db') === 'db';
 const conditions = (process.env.BENCH_CONDITIONS ?? 'idle,loaded').split(',') as ('idle' | 'loaded')[];
 const targetP99Ms = 300;
 const countries = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE', 'SE', 'AT', 'DK', 'FI', 'PT', 'CZ', 'RO', 'HU', 'IE', 'EE', 'LV', 'LT', 'SI'];
@@ -145,7 +147,11 @@ async function prepareStatement(env: BenchEnvironment, lead: Buyer, buyers: Buye
   });
   const id = created.id as string;
   await must(env, 'invite', lead.token, 'POST', `/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.orgId) });
-  await inBatches(buyers, prepConcurrency, (b) => must(env, 'accept', b.token, 'POST', `/api/statements/${id}/invitation/accept`));
+  if (acceptInDatabase) {
+    // As the API's accept writes it, without its audit row and mail: each accept answers with the
+    // whole roster (2,000 participants), which makes preparing through the API take minutes.
+    await env.db.updateTable('participants').set({ status: 'joined', responded_at: new Date() }).where('statement_id', '=', id).where('status', '=', 'invited').execute();
+  } else await inBatches(buyers, prepConcurrency, (b) => must(env, 'accept', b.token, 'POST', `/api/statements/${id}/invitation/accept`));
   await must(env, 'open', lead.token, 'POST', `/api/statements/${id}/needs-assessment/open`);
   const versions = new Map<string, string>();
   const early = [lead, ...buyers.slice(0, buyers.length - submitters)];
@@ -653,14 +659,15 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
       ratio: `${(actionsP99 / bareP99).toFixed(1)}× bare tx, ${(actionsP99 / signalP99).toFixed(1)}× bare signal`,
       met: actionsP99 < targetP99Ms,
     });
-    recordVerdict({
-      benchmark: 'deadline-rush',
-      figure: `needs overview p99 (lead): ${figure}`,
-      target: `p99 < ${targetP99Ms} ms`,
-      measured: `p99 ${ms(readsP99)} ms (${int(c.submit.reads.count + c.confirm.reads.count)} reads)`,
-      ratio: `${(readsP99 / bareP99).toFixed(1)}× bare tx`,
-      met: readsP99 < targetP99Ms,
-    });
+    if (readers > 0)
+        recordVerdict({
+        benchmark: 'deadline-rush',
+        figure: `needs overview p99 (lead): ${figure}`,
+        target: `p99 < ${targetP99Ms} ms`,
+        measured: `p99 ${ms(readsP99)} ms (${int(c.submit.reads.count + c.confirm.reads.count)} reads)`,
+        ratio: `${(readsP99 / bareP99).toFixed(1)}× bare tx`,
+        met: readsP99 < targetP99Ms,
+      });
     const errors = c.submit.errors.length + c.confirm.errors.length + Object.values({ ...c.submit.readErrors }).reduce((a, b) => a + b, 0) + Object.values(c.confirm.readErrors).reduce((a, b) => a + b, 0);
     recordVerdict({
       benchmark: 'deadline-rush',
