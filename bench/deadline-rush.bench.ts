@@ -660,7 +660,7 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
       met: actionsP99 < targetP99Ms,
     });
     if (readers > 0)
-        recordVerdict({
+      recordVerdict({
         benchmark: 'deadline-rush',
         figure: `needs overview p99 (lead): ${figure}`,
         target: `p99 < ${targetP99Ms} ms`,
