@@ -149,7 +149,7 @@ async function main() {
           measured: `${fmt(load.requestsPerSecond)} req/s, p99 ${load.p99} ms`,
           ratio: `${ratio.toFixed(2)}×`,
           met: met && !unexpected,
-          ...(unexpected ? { note: `unexpected status: ${statusText(load)}` } : met ? {} : { note: verdict }),
+          ...(unexpected ? { note: `unexpected status: ${statusText(load)}` } : met ? {} : { note: verdict.replace(/^missed \((.*)\)$/, '$1') }),
         });
         return [name, fmt(load.requestsPerSecond), String(load.p50), String(load.p99), `${ratio.toFixed(2)}×`, statusText(load), verdict];
       }),
