@@ -67,6 +67,8 @@ describe('the actions the statement view offers each viewer', () => {
       'viewNeedsOverview',
       'viewMarket',
     ]);
+    // After the needs assessment's deadline the survey stays as it is.
+    expect(allowedActionsFor(lead, facts('needs_assessment', null, now - hour), now)).not.toContain('defineSurvey');
     expect(allowedActionsFor(lead, facts('shortfall'), now)).toEqual(expect.arrayContaining(['decideShortfall', 'invite', 'cancel', 'viewAggregate', 'exportAggregate']));
     expect(allowedActionsFor(lead, facts('aggregation'), now)).toContain('retryAggregation');
     expect(allowedActionsFor(lead, facts('market_engagement', null, now + hour), now)).toEqual(

@@ -73,7 +73,8 @@ export function allowedActionsFor(principal: Principal, facts: StatementFacts, n
 
   const allowed: Record<ViewerAction, boolean> = {
     edit: may('edit') && operationOpen('editStatement', stage),
-    defineSurvey: may('defineSurvey') && operationOpen('defineSurvey', stage),
+    // Once the needs assessment is open the survey is corrected until its deadline (the workflow's defineSurvey validator).
+    defineSurvey: may('defineSurvey') && operationOpen('defineSurvey', stage) && (stage === 'draft' || !deadlinePassed),
     invite: may('invite') && operationOpen('inviteBuyers', stage),
     openNeedsAssessment: may('openNeedsAssessment') && operationOpen('openNeedsAssessment', stage),
     extendDeadline: may('manageDeadlines') && isDeadlineStage(stage),

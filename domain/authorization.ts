@@ -1,5 +1,5 @@
 import type { OrganisationKind } from './organisations.js';
-import type { ParticipantStatus, Stage } from '../rules/stages.js';
+import { leftParticipantStatuses, type ParticipantStatus, type Stage } from '../rules/stages.js';
 
 /**
  * The one place that says who may do what. Routes gather the facts (who is asking, what the
@@ -111,7 +111,7 @@ export function canReadNeedsOf(p: Principal, s: StatementFacts, orgId: string): 
 }
 
 /** Statuses of an organisation that left the statement: it keeps its own data, and does nothing else there. */
-export const leftStatuses: readonly ParticipantStatus[] = ['declined', 'withdrawn', 'dropped'];
+export const leftStatuses: readonly ParticipantStatus[] = leftParticipantStatuses;
 
 /** Whether the principal's organisation declined, withdrew or dropped out (the lead never leaves its own statement). */
 export function hasLeft(p: Principal, s: StatementFacts): boolean {

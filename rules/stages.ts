@@ -67,6 +67,9 @@ export type ParticipantStatus = (typeof participantStatuses)[number];
 /** Statuses of an organisation that is (still) taking part. */
 export const activeParticipantStatuses: readonly ParticipantStatus[] = ['joined', 'submitted', 'confirmed'];
 
+/** Statuses of an organisation that left the statement (declined, withdrew or dropped out). */
+export const leftParticipantStatuses: readonly ParticipantStatus[] = ['declined', 'withdrawn', 'dropped'];
+
 /** Stages in which each process operation is open; anything else is answered with `wrong_stage`. */
 export const operationStages = {
   editStatement: ['draft'],

@@ -17,9 +17,9 @@ import { mainPath } from './process/stages';
  * The web takes the server's lists from the shared package (`@jointdemand/rules`) instead of
  * writing them out again. A literal list in web/src whose every item is a stage, a participant
  * status, a problem code, a currency, a question type, an agreement choice, a decision, a scope
- * or a language is a copy that can drift from the server: only the files named below may still
- * hold such lists (what each viewer may do there is to come from the server's allowed actions,
- * issue 15 point 4), and that list only shrinks.
+ * or a language is a copy that can drift from the server, and no file is exempt: what a viewer
+ * may do comes from the server's `allowedActions` on the statement (issue 15 point 4), never from
+ * stages and statuses worked out here.
  */
 const serverValues = new Set<string>([
   ...stages,
@@ -35,16 +35,6 @@ const serverValues = new Set<string>([
   ...approvalChoices,
   ...apiTokenScopes,
   ...locales,
-]);
-
-/** Files that still derive what a viewer may do from stages and statuses, until the statement view carries the allowed actions. */
-const leftForAllowedActions = new Set([
-  'pages/aggregate/AggregatePage.tsx',
-  'pages/market/MarketPage.tsx',
-  'pages/needs/NeedsOverviewPage.tsx',
-  'pages/needs/NeedsPage.tsx',
-  'pages/statement/StatementPage.tsx',
-  'pages/statement/actions/NeedsPanels.tsx',
 ]);
 
 const srcDir = import.meta.dirname;
@@ -71,12 +61,42 @@ function copiedLists(file: string, text = readFileSync(file, 'utf8')): string[] 
   return found;
 }
 
+/**
+ * Ways of working out permissions in the web that the statement's `allowedActions` replaced: a
+ * literal list of participant statuses, and asking whether an operation is open in a stage
+ * (`operationOpen`). Only the shared rules decide those; the server says what follows.
+ */
+function statusChecks(file: string, text = readFileSync(file, 'utf8')): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const statuses = new Set<string>(participantStatuses);
+  const found: string[] = [];
+  const at = (node: ts.Node) => `${path.relative(srcDir, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.getText(source)}`;
+  const visit = (node: ts.Node) => {
+    const statusList = ts.isArrayLiteralExpression(node) && node.elements.length >= 1 && node.elements.every((e) => ts.isStringLiteral(e) && statuses.has(e.text));
+    // `[…statuses].includes(status)`: a test of what the organisation may do, where a count by status is not.
+    if (statusList && ts.isPropertyAccessExpression(node.parent)) found.push(at(node));
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'operationOpen') found.push(at(node));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe('lists the web shares with the server', () => {
-  it('are not copied into web/src, except in the files left for the allowed actions', () => {
+  it('are not copied anywhere in web/src', () => {
     const files = sourceFiles(srcDir);
     expect(files.length).toBeGreaterThan(20);
-    const copies = files.filter((f) => !leftForAllowedActions.has(path.relative(srcDir, f))).flatMap((f) => copiedLists(f));
-    expect(copies).toEqual([]);
+    expect(files.flatMap((f) => copiedLists(f))).toEqual([]);
+  });
+
+  it('leave what a viewer may do on a statement to the server: no page tests a participant’s status against a list, or a role in the process', () => {
+    const files = sourceFiles(srcDir);
+    const derived = files.flatMap((f) => statusChecks(f));
+    expect(derived).toEqual([]);
+    // The probe: what the pages used to write.
+    const file = path.join(srcDir, 'probe.tsx');
+    expect(statusChecks(file, "const ok = mine && ['joined', 'submitted'].includes(mine.status) && operationOpen('saveNeeds', stage);")).toHaveLength(2);
+    expect(statusChecks(file, "const editable = allows(statement, 'saveNeeds'); const n = count(['submitted']);")).toEqual([]);
   });
 
   it('finds a copy as the web used to write them, and leaves the web’s own lists alone', () => {

@@ -21,6 +21,8 @@ export type StatementSummary = Schemas['StatementSummary'];
 export type StatementDetails = Schemas['StatementDetails'];
 export type StatementDetailsPatch = Schemas['StatementDetailsPatch'];
 export type Participant = Schemas['Participant'];
+/** What a viewer may do now on a statement, as the server lists it in `Statement.allowedActions`. */
+export type ViewerAction = Schemas['ViewerAction'];
 export type Stage = Statement['stage'];
 export type ParticipantStatus = Participant['status'];
 export type FieldProblem = NonNullable<Schemas['Problem']['errors']>[number];
@@ -108,6 +110,15 @@ export async function call<D>(request: Promise<ClientResult<D>>): Promise<D> {
 export function asProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
   return new ApiProblem(0, 'internal', error instanceof Error ? error.message : undefined);
+}
+
+/**
+ * Whether the server allows the signed-in viewer `action` on the statement now. The pages show an
+ * action exactly when this says so and work out nothing from stages and statuses; the server
+ * still refuses a request the state has overtaken meanwhile.
+ */
+export function allows(statement: Pick<Statement, 'allowedActions'>, action: ViewerAction): boolean {
+  return statement.allowedActions.includes(action);
 }
 
 /** A random key for the Idempotency-Key header; works without a secure context too. */

@@ -1,20 +1,17 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Statement } from '../api/client';
-import { useMe } from '../auth/session';
+import { allows, api, asProblem, call, type ApiProblem, type Statement } from '../api/client';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { StatusMessage } from '../components/StatusMessage';
 import { useSubmission } from '../forms/errors';
 import { formToDetails, statementToForm, validateStatementForm } from '../forms/statement-form';
-import { operationOpen } from '../process/stages';
 import { StatementForm } from './statement/StatementForm';
 
 export default function EditStatementPage() {
   const { t } = useTranslation();
-  const me = useMe();
   const { statementId = '' } = useParams();
   const navigate = useNavigate();
   const submission = useSubmission();
@@ -32,7 +29,7 @@ export default function EditStatementPage() {
     };
   }, [statementId]);
 
-  const editable = statement && statement.lead.id === me.organisation.id && operationOpen('editStatement', statement.stage);
+  const editable = statement && allows(statement, 'edit');
 
   return (
     <>

@@ -1,8 +1,8 @@
 import type { Stage } from '../api/client';
 // The stage machine is defined once, in the shared rules, and used by the workflow, the API and the web.
-import { canCancel, isTerminal, operationOpen, stages, terminalStages, type StatementOperation } from '@jointdemand/rules/stages';
+import { canCancel, isTerminal, leftParticipantStatuses, operationOpen, stages, terminalStages, type StatementOperation } from '@jointdemand/rules/stages';
 
-export { canCancel, isTerminal, operationOpen, type StatementOperation };
+export { canCancel, isTerminal, leftParticipantStatuses, operationOpen, type StatementOperation };
 
 /** The stages a statement passes through when all goes well, in order: every stage but the shortfall branch and the exits. */
 export const mainPath: readonly Stage[] = stages.filter((s) => s !== 'shortfall' && !isTerminal(s));

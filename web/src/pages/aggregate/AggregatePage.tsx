@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
+import { allows, api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
@@ -37,9 +37,8 @@ const getLive = (statementId: string): Promise<LiveState> =>
 const getFigureConsent = (statementId: string): Promise<FigureConsent> =>
   call(api.GET('/api/statements/{statementId}/figure-consent', { params: { path: { statementId } } }));
 
-/** A buyer taking part that is not the lead: its figures are protected, and it may agree to show them. */
-const isOtherParticipant = (statement: Statement, orgId: string): boolean =>
-  statement.lead.id !== orgId && statement.participants.some((p) => p.organisationId === orgId && ['joined', 'submitted', 'confirmed'].includes(p.status));
+/** A buyer other than the lead (which reads every figure) that the server lets agree to show its own protected figures. */
+const mayConsent = (statement: Statement, orgId: string): boolean => statement.lead.id !== orgId && allows(statement, 'consentToShowFigures');
 
 /**
  * The aggregated demand of a statement: how far it is from each critical-mass rule (the meter),
@@ -55,12 +54,11 @@ export default function AggregatePage() {
   const { sessionExpired } = useSession();
   const { statementId = '' } = useParams();
   const orgId = me.organisation.id;
-  const canConsent = me.organisation.kind === 'buyer';
   const load = useCallback(async () => {
     const [statement, live, aggregate] = await Promise.all([getStatement(statementId), getLive(statementId), getAggregate(statementId)]);
-    const consent = canConsent && aggregate && isOtherParticipant(statement, orgId) ? await getFigureConsent(statementId) : null;
+    const consent = aggregate && mayConsent(statement, orgId) ? await getFigureConsent(statementId) : null;
     return { statement, live, aggregate, consent };
-  }, [statementId, orgId, canConsent]);
+  }, [statementId, orgId]);
   const { data, problem, reload } = useLoad(load);
   const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
   const [retryProblem, setRetryProblem] = useState<ApiProblem | undefined>();
@@ -135,7 +133,7 @@ export default function AggregatePage() {
                   </li>
                 ))}
               </ul>
-              {isLead ? (
+              {allows(statement, 'retryAggregation') ? (
                 <>
                   <ErrorSummary problem={retryProblem} />
                   <button type="button" className="button button--primary" onClick={() => void retry()}>
@@ -159,8 +157,8 @@ export default function AggregatePage() {
 
               {withheldOnPage(aggregate) ? <WithheldExplanation leadSeesAll={!isLead} /> : null}
 
-              {isLead && statement.stage === 'shortfall' ? <ShortfallDecisionPanel statement={statement} onDone={decided} /> : null}
-              {!isLead && statement.stage === 'shortfall' ? <p className="notice notice--info">{t('aggregate.shortfall.leadDecides', { lead: statement.lead.name })}</p> : null}
+              {allows(statement, 'decideShortfall') ? <ShortfallDecisionPanel statement={statement} onDone={decided} /> : null}
+              {!allows(statement, 'decideShortfall') && statement.stage === 'shortfall' ? <p className="notice notice--info">{t('aggregate.shortfall.leadDecides', { lead: statement.lead.name })}</p> : null}
 
               <section aria-labelledby="meter-heading" className="section">
                 <h2 id="meter-heading">{t('aggregate.meter.title')}</h2>
@@ -204,7 +202,7 @@ export default function AggregatePage() {
                     </>
                   )}
                 </p>
-                {isLead ? (
+                {allows(statement, 'exportAggregate') ? (
                   <p>
                     <a className="button button--secondary" href={`/api/statements/${statement.id}/aggregate.csv`} download>
                       {t('aggregate.totals.csv')}

@@ -1,8 +1,8 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, asProblem, call, type Me, type Schemas, type Statement } from '../../api/client';
-import { useMe } from '../../auth/session';
+import { consultationPublicIn } from '@jointdemand/rules/consultation';
+import { allows, api, asProblem, call, type Schemas, type Statement, type ViewerAction } from '../../api/client';
 import { StageProgress } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
@@ -17,28 +17,20 @@ import { SupplierQuestionsSection } from './SupplierQuestionsSection';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { Deadline } from '../../components/Deadline';
 
-/** Stages in which the lead may still change the request for information (domain rule, services/consultation). */
-const rfiStages: readonly string[] = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'];
-/** Stages from which suppliers have seen the consultation. */
-const consultedStages: readonly string[] = ['market_engagement', 'approval', 'published'];
-/** Stages that have a market summary (stored when the consultation closed). */
-const summarisedStages: readonly string[] = ['approval', 'published'];
-
-/** What the signed-in organisation may do and see on this page; the server enforces the same rules. */
-export function marketAccessFor(statement: Statement, me: Me) {
-  const isLead = statement.lead.id === me.organisation.id;
-  const mine = statement.participants.find((p) => p.organisationId === me.organisation.id);
-  const takesPart = isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status));
-  const oversees = isLead || me.organisation.kind === 'commission' || me.user.isAdmin;
+/** What the signed-in organisation may do and see on this page: as the server allows it (`allowedActions`). */
+export function marketAccessFor(statement: Statement) {
+  const may = (action: ViewerAction) => allows(statement, action);
   return {
-    isLead,
-    editRfi: isLead && rfiStages.includes(statement.stage),
-    // An organisation that declined, withdrew or dropped out decides nothing more on the statement.
-    consentToNaming: me.organisation.kind === 'buyer' && (isLead || Boolean(mine && !['declined', 'withdrawn', 'dropped'].includes(mine.status))) && rfiStages.includes(statement.stage),
-    followSuppliers: oversees && consultedStages.includes(statement.stage),
-    answerQuestions: isLead && statement.stage === 'market_engagement',
-    manage: isLead && statement.stage === 'market_engagement',
-    summary: (takesPart || oversees) && summarisedStages.includes(statement.stage),
+    editRfi: may('setRequestForInformation'),
+    consentToNaming: may('consentToNaming'),
+    followSuppliers: may('followSuppliers'),
+    answerQuestions: may('answerSupplierQuestions'),
+    /** Running the consultation: extending it and closing it early. */
+    manage: may('answerSupplierQuestions') && (may('extendDeadline') || may('closeStage')),
+    extend: may('extendDeadline'),
+    close: may('closeStage'),
+    /** The market summary, stored when the consultation closed, is read with the statement text. */
+    summary: may('viewStatementText'),
   };
 }
 
@@ -60,11 +52,10 @@ type Loaded = {
 export default function MarketPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const me = useMe();
   const { statementId = '' } = useParams();
   const load = useCallback(async (): Promise<Loaded> => {
     const statement = await getStatement(statementId);
-    const access = marketAccessFor(statement, me);
+    const access = marketAccessFor(statement);
     const path = { params: { path: { statementId } } };
     const [rfi, consent, responses, questions, summary] = await Promise.all([
       call(api.GET('/api/statements/{statementId}/consultation/rfi', path)),
@@ -74,12 +65,12 @@ export default function MarketPage() {
       access.summary ? call(api.GET('/api/statements/{statementId}/market-summary', path)).catch(notFoundAsNull) : null,
     ]);
     return { statement, rfi, consent, responses, questions, summary };
-  }, [statementId, me]);
+  }, [statementId]);
   const { data, problem, reload } = useLoad(load);
   const { message, done } = useDoneMessage(reload);
 
   const statement = data?.statement;
-  const access = statement ? marketAccessFor(statement, me) : undefined;
+  const access = statement ? marketAccessFor(statement) : undefined;
 
   return (
     <>
@@ -120,7 +111,7 @@ export default function MarketPage() {
               </>
             ) : null}
           </dl>
-          {consultedStages.includes(statement.stage) ? (
+          {consultationPublicIn.includes(statement.stage) ? (
             <p>
               <Link to={`/consultations/${statement.id}`}>{t('market.publicPage')}</Link>
             </p>
@@ -133,13 +124,15 @@ export default function MarketPage() {
           {access.manage ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('market.manageTitle')}</h2>
-              {statement.stageDeadline ? <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} /> : null}
-              <CloseConsultationPanel statementId={statement.id} responses={data.responses.length} unanswered={data.questions.filter((q) => q.answer === null).length} onDone={done} />
+              {access.extend && statement.stageDeadline ? <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} /> : null}
+              {access.close ? (
+                <CloseConsultationPanel statementId={statement.id} responses={data.responses.length} unanswered={data.questions.filter((q) => q.answer === null).length} onDone={done} />
+              ) : null}
             </section>
           ) : null}
 
           {data.summary ? <MarketSummary summary={data.summary} /> : null}
-          {summarisedStages.includes(statement.stage) && access.summary ? (
+          {access.summary ? (
             <p>
               <Link to={`/statements/${statement.id}/approval`}>{t('actions.approval.link')}</Link>
             </p>

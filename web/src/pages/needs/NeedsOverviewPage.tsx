@@ -1,8 +1,8 @@
-import { awaitingInStage, isDeadlineStage } from '@jointdemand/rules/stages';
+import { awaitingInStage } from '@jointdemand/rules/stages';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Statement } from '../../api/client';
+import { allows, api, asProblem, call, type ApiProblem, type Stage, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -12,12 +12,14 @@ import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { getOverview, getStatement, useDoneMessage, useLoad, type NeedsOverview } from './load';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-
-/** Stages the lead can close early (the others end on their own). */
-const closable = ['needs_assessment', 'confirmation'] as const;
+import type en from '../../i18n/en.json';
 
 /** Who still has to act in a stage: those the server reminds (`@jointdemand/rules/stages`). */
 const awaiting: Partial<Record<string, readonly string[]>> = awaitingInStage;
+
+/** The stages whose participants this page follows (someone still has to act in them), as its texts name them. */
+type FollowedStage = keyof (typeof en)['overview']['close']['title'];
+const followsStage = (stage: Stage): stage is FollowedStage => awaitingInStage[stage] !== undefined;
 
 /**
  * The lead buyer follows who has done what in the needs assessment and the confirmation:
@@ -45,8 +47,9 @@ export default function NeedsOverviewPage() {
 
   const statement = data?.statement;
   const overview = data?.overview;
-  const isLead = statement?.lead.id === me.organisation.id;
-  const stage = overview?.stage;
+  // The lead's deadline controls, as the server allows them; this page closes only the stages whose participants it follows.
+  const extendable = Boolean(statement && allows(statement, 'extendDeadline'));
+  const closable = statement && overview && allows(statement, 'closeStage') && followsStage(overview.stage) ? overview.stage : undefined;
 
   return (
     <>
@@ -104,11 +107,11 @@ export default function NeedsOverviewPage() {
             <ParticipantsOverview overview={overview} myOrganisationId={me.organisation.id} />
           </section>
 
-          {isLead && stage && isDeadlineStage(stage) && overview.deadline ? (
+          {(extendable || closable) && overview.deadline ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('overview.manageTitle')}</h2>
-              <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} />
-              {(closable as readonly string[]).includes(stage) ? <CloseStagePanel statement={statement} overview={overview} onDone={done} /> : null}
+              {extendable ? <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} /> : null}
+              {closable ? <CloseStagePanel statement={statement} stage={closable} overview={overview} onDone={done} /> : null}
             </section>
           ) : null}
           <p>
@@ -186,14 +189,13 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
   );
 }
 
-function CloseStagePanel({ statement, overview, onDone }: { statement: Statement; overview: NeedsOverview; onDone: (text: string) => Promise<void> }) {
+function CloseStagePanel({ statement, stage, overview, onDone }: { statement: Statement; stage: FollowedStage; overview: NeedsOverview; onDone: (text: string) => Promise<void> }) {
   const { t } = useTranslation();
   const format = useFormat();
   const { sessionExpired } = useSession();
   const [problem, setProblem] = useState<ApiProblem | undefined>();
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLDivElement | null>(null);
-  const stage = overview.stage as (typeof closable)[number];
   const waiting = overview.participants.filter((p) => (awaiting[stage] ?? []).includes(p.status)).map((p) => p.name);
 
   const close = async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type FieldProblem } from '../../api/client';
+import { allows, api, asProblem, call, type ApiProblem, type FieldProblem } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -24,7 +24,7 @@ import {
   validateLine,
   type NeedLineValues,
 } from '../../needs/need-lines';
-import { operationOpen } from '../../process/stages';
+import { leftParticipantStatuses } from '../../process/stages';
 import { AnswersEditor } from './AnswersEditor';
 import { getNeeds, getStatement, getSurvey, useLoad, type NeedsVersion } from './load';
 import { NeedLineEditor } from './NeedLineEditor';
@@ -89,8 +89,8 @@ export default function NeedsPage() {
   const latest: NeedsVersion | undefined = versions[0];
   const horizon = statement ? { fromYear: statement.schedule.deliveryFromYear, toYear: statement.schedule.deliveryToYear } : { fromYear: 2000, toYear: 2100 };
   const deadlinePassed = Boolean(statement?.stageDeadline && Date.parse(statement.stageDeadline) <= Date.now());
-  const editable = Boolean(statement && mine && operationOpen('saveNeeds', statement.stage) && ['joined', 'submitted'].includes(mine.status) && !deadlinePassed);
-  const isLead = statement?.lead.id === orgId;
+  // Entering needs is open while the server allows it: the stage, the deadline and the organisation's status.
+  const editable = Boolean(statement && allows(statement, 'saveNeeds'));
 
   // The form starts from the saved draft, else from the latest version, else from one empty line.
   useEffect(() => {
@@ -269,7 +269,7 @@ export default function NeedsPage() {
           {mine && !editable && statement.stage === 'needs_assessment' && deadlinePassed ? (
             <p className="notice notice--info">{t('needs.deadlinePassed')}</p>
           ) : null}
-          {mine && ['withdrawn', 'dropped', 'declined'].includes(mine.status) ? (
+          {mine && leftParticipantStatuses.includes(mine.status) ? (
             <p className="notice notice--ended">
               {t('needs.outOfStatement', { status: t(`participantStatus.${mine.status}`) })}
               {mine.statusReason ? ` ${t('participants.reason')} ${mine.statusReason}` : ''}
@@ -367,7 +367,7 @@ export default function NeedsPage() {
             </form>
           ) : null}
 
-          {mine && statement.stage === 'confirmation' && mine.status === 'submitted' && latest?.status === 'submitted' ? (
+          {allows(statement, 'confirmNeeds') && latest?.status === 'submitted' ? (
             <ConfirmPanel statementId={statementId} version={latest} onDone={async (v) => {
               say(t('needs.confirm.done', { version: v }), true);
               await reload();
@@ -405,7 +405,7 @@ export default function NeedsPage() {
             </section>
           ) : null}
 
-          {mine && !isLead && ['joined', 'submitted'].includes(mine.status) && operationOpen('withdrawNeeds', statement.stage) ? (
+          {allows(statement, 'withdrawNeeds') ? (
             <WithdrawPanel statementId={statementId} onDone={async () => {
               say(t('needs.withdraw.done'), true);
               await reload();

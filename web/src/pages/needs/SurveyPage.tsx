@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem } from '../../api/client';
+import { allows, api, asProblem, call, type ApiProblem } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageTag } from '../../components/StageStepper';
@@ -18,7 +18,6 @@ import {
   validateQuestions,
   type QuestionValues,
 } from '../../needs/survey-form';
-import { operationOpen } from '../../process/stages';
 import { getStatement, getSurvey, useLoad, type SurveyVersion } from './load';
 import { QuestionEditor } from './QuestionEditor';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
@@ -63,8 +62,7 @@ export default function SurveyPage() {
 
   const statement = data?.statement;
   const isLead = statement?.lead.id === me.organisation.id;
-  const deadlinePassed = Boolean(statement?.stageDeadline && Date.parse(statement.stageDeadline) <= Date.now());
-  const editable = Boolean(statement && isLead && operationOpen('defineSurvey', statement.stage) && !(statement.stage !== 'draft' && deadlinePassed));
+  const editable = Boolean(statement && allows(statement, 'defineSurvey'));
   const correcting = statement?.stage !== 'draft';
 
   useEffect(() => {

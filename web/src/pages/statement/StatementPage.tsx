@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Me, type Statement } from '../../api/client';
+import { activeParticipantStatuses } from '@jointdemand/rules/stages';
+import { allows, api, asProblem, call, type ApiProblem, type Me, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
@@ -9,7 +10,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { StageProgress, StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
-import { canCancel, isTerminal, operationOpen } from '../../process/stages';
+import { isTerminal } from '../../process/stages';
 import { CancelPanel } from './actions/CancelPanel';
 import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
 import { InvitePanel } from './actions/InvitePanel';
@@ -21,19 +22,20 @@ import { ParticipantsTable } from './ParticipantsTable';
 import { ProcessFailureNotice, type ProcessFailure } from './ProcessFailureNotice';
 import { Deadline } from '../../components/Deadline';
 
-/** What the signed-in user may do, read from the data; the server enforces the same rules. */
+/** What the signed-in user may do: the actions the server allows it (`allowedActions`), never worked out here. */
 export function statementActionsFor(statement: Statement, me: Me) {
   const isLead = statement.lead.id === me.organisation.id;
   const mine = statement.participants.find((p) => p.organisationId === me.organisation.id);
   return {
     isLead,
     mine,
-    edit: isLead && operationOpen('editStatement', statement.stage),
-    invite: isLead && operationOpen('inviteBuyers', statement.stage),
-    openNeeds: isLead && operationOpen('openNeedsAssessment', statement.stage),
-    cancel: (isLead || me.user.isAdmin) && canCancel(statement.stage),
-    answer: !isLead && mine?.status === 'invited' && operationOpen('answerInvitation', statement.stage),
-    needs: needsLinksFor(statement, isLead, mine),
+    edit: allows(statement, 'edit'),
+    invite: allows(statement, 'invite'),
+    openNeeds: allows(statement, 'openNeedsAssessment'),
+    cancel: allows(statement, 'cancel'),
+    answer: allows(statement, 'answerInvitation'),
+    audit: allows(statement, 'viewAudit'),
+    needs: needsLinksFor(statement),
   };
 }
 
@@ -163,7 +165,7 @@ export default function StatementPage() {
               <dd>
                 {t('statement.participantsSummary', {
                   count: statement.participants.length,
-                  joined: format.number(statement.participants.filter((p) => ['joined', 'submitted', 'confirmed'].includes(p.status)).length),
+                  joined: format.number(statement.participants.filter((p) => activeParticipantStatuses.includes(p.status)).length),
                 })}
               </dd>
             </div>
@@ -202,7 +204,7 @@ export default function StatementPage() {
             <ParticipantsTable participants={statement.participants} myOrganisationId={me.organisation.id} />
           </section>
 
-          {actions.isLead || me.organisation.kind === 'commission' || me.user.isAdmin ? (
+          {actions.audit ? (
             <p>
               <Link to={`/statements/${statement.id}/audit`}>{t('audit.link')}</Link>
             </p>

@@ -1,37 +1,31 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Participant, Statement } from '../../../api/client';
+import { allows, type Statement, type ViewerAction } from '../../../api/client';
 import { useFormat } from '../../../i18n/format';
-import { operationOpen } from '../../../process/stages';
 
-/** Stages in which the statement has (or is computing) an aggregate of its demand. */
-const aggregatedStages: readonly string[] = ['aggregation', 'shortfall', 'market_engagement', 'approval', 'published'];
-
-/** Which needs-assessment pages the signed-in organisation can use now. */
-export function needsLinksFor(statement: Statement, isLead: boolean, mine: Participant | undefined) {
-  const stage = statement.stage;
-  const ended = stage === 'cancelled' || stage === 'abandoned';
+/** Which of the statement's pages the signed-in organisation can use now, and which call for it: as the server allows. */
+export function needsLinksFor(statement: Statement) {
+  const may = (action: ViewerAction) => allows(statement, action);
   return {
-    survey: isLead && operationOpen('defineSurvey', stage),
-    overview: isLead && stage !== 'draft' && !ended,
-    enterNeeds: Boolean(mine && operationOpen('saveNeeds', stage) && ['joined', 'submitted'].includes(mine.status)),
-    confirm: Boolean(mine && operationOpen('confirmNeeds', stage) && mine.status === 'submitted'),
-    seeNeeds: Boolean(mine && stage !== 'draft' && ['submitted', 'confirmed', 'withdrawn', 'dropped'].includes(mine.status)),
-    /** The aggregated demand and the critical-mass meter: the lead and the buyers still taking part. */
-    demand: aggregatedStages.includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
-    decideShortfall: isLead && stage === 'shortfall',
-    /** The joint procurement agreement of a published statement: the lead and its signatories. */
-    agreement: stage === 'published' && (isLead || Boolean(mine && mine.status === 'confirmed')),
-    agreementLead: stage === 'published' && isLead,
+    survey: may('defineSurvey'),
+    overview: may('viewNeedsOverview'),
+    enterNeeds: may('saveNeeds'),
+    confirm: may('confirmNeeds'),
+    seeNeeds: may('viewOwnNeeds'),
+    /** The aggregated demand and the critical-mass meter. */
+    demand: may('viewAggregate'),
+    decideShortfall: may('decideShortfall'),
+    /** The joint procurement agreement of a published statement: the lead starts it, its signatories follow. */
+    agreement: may('viewAgreement'),
+    agreementLead: may('startAgreement'),
     /** The market consultation: the lead sets the request for information early and runs it; the buyers taking part follow it. */
-    market:
-      (isLead && !ended) ||
-      (['market_engagement', 'approval', 'published'].includes(stage) && Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
-    runMarket: isLead && stage === 'market_engagement',
-    marketClosed: isLead && ['approval', 'published'].includes(stage),
+    market: may('viewMarket'),
+    runMarket: may('answerSupplierQuestions'),
+    prepareMarket: may('setRequestForInformation'),
+    followSuppliers: may('followSuppliers'),
     /** The statement text: approved by the lead and the buyers that confirmed; read by those still taking part. */
-    approval: ['approval', 'published'].includes(stage) && (isLead || Boolean(mine && ['joined', 'submitted', 'confirmed'].includes(mine.status))),
-    approve: stage === 'approval' && (isLead || mine?.status === 'confirmed'),
+    approval: may('viewStatementText'),
+    approve: may('approveStatement'),
   };
 }
 
@@ -90,11 +84,11 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
           <p>
             {links.runMarket
               ? t('actions.market.runIntro')
-              : links.marketClosed
-                ? t('actions.market.introClosed')
-                : ['market_engagement', 'approval', 'published'].includes(statement.stage)
-                  ? t('actions.market.intro')
-                  : t('actions.market.introEarly')}
+              : links.prepareMarket
+                ? t('actions.market.introEarly')
+                : links.followSuppliers
+                  ? t('actions.market.introClosed')
+                  : t('actions.market.intro')}
             {links.runMarket && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
           </p>
           <Link className={`button ${links.runMarket ? 'button--primary' : 'button--secondary'}`} to={`${base}/market`}>
