@@ -11,6 +11,7 @@ export const api = createClient<paths>({
   baseUrl: '',
   credentials: 'include',
   headers: { Accept: 'application/json, application/problem+json' },
+  fetch: retryingFetch((request) => globalThis.fetch(request)),
 });
 
 export type Schemas = components['schemas'];
@@ -121,8 +122,55 @@ export function allows(statement: Pick<Statement, 'allowedActions'>, action: Vie
   return statement.allowedActions.includes(action);
 }
 
-/** A random key for the Idempotency-Key header; works without a secure context too. */
+/** A random key for the Idempotency-Key header: a UUID, or 32 random hex digits where `randomUUID` needs a secure context. */
 export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** How many times a request the server shed (503 with Retry-After) is repeated before its answer is shown. */
+export const maxRetriesAfter503 = 3;
+
+/** The pause a `Retry-After` header asks for, in milliseconds (seconds, or an HTTP date); undefined without a readable one. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export interface RetryOptions {
+  /** Waits `ms` milliseconds; tests pass one that does not. */
+  wait?: (ms: number) => Promise<void>;
+  newKey?: () => string;
+}
+
+/**
+ * The fetch the generated client sends through. Every request that changes something carries an
+ * `Idempotency-Key` (a new UUID unless the caller set one), so the server can answer a repeat with
+ * what it did the first time. When the server sheds load (503 with `Retry-After`, issue 23), the
+ * same request, with the same key, is sent again after that pause, at most
+ * `maxRetriesAfter503` times; then the 503 is answered to the page, which shows the problem.
+ */
+export function retryingFetch(send: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
+  const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const newKey = options.newKey ?? newIdempotencyKey;
+  return async (input: Request) => {
+    let request = input;
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !request.headers.has('Idempotency-Key')) {
+      const headers = new Headers(request.headers);
+      headers.set('Idempotency-Key', newKey());
+      request = new Request(request, { headers });
+    }
+    for (let retry = 0; ; retry += 1) {
+      // Each attempt sends a copy: a body can be read only once.
+      const response = await send(request.clone());
+      const pause = response.status === 503 ? retryAfterMs(response.headers.get('Retry-After')) : undefined;
+      if (pause === undefined || retry >= maxRetriesAfter503) return response;
+      await response.body?.cancel();
+      await wait(pause);
+    }
+  };
 }
