@@ -54,14 +54,37 @@ class OutcomeWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: (ids: readonly string[]) => void },
+    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: () => void },
   ) {}
 
   add(outcome: { id: string; attempts: number; error?: string }): void {
     if (outcome.error === undefined) this.sent.push(outcome.id);
     else this.failed.push({ id: outcome.id, attempts: outcome.attempts, error: outcome.error });
-    if (this.sent.length + this.failed.length >= this.options.batch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs);
+    // A failed write is kept and thrown by the last flush.
+    if (this.sent.length + this.failed.length >= this.options.batch) this.flush().catch(() => undefined);
+    else this.timer ??= setTimeout(() => this.flush().catch(() => undefined), this.options.delayMs);
+  }
+
+  /**
+   * Runs a write after the ones before it: this sender's statements never overlap, so they cannot
+   * deadlock each other. A write that fails for a passing reason (a deadlock with another sender,
+   * a dropped connection) is tried again: a message sent but never marked would be sent again.
+   */
+  serialize(write: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await write();
+        } catch (error) {
+          if (attempt >= 4) {
+            this.error ??= error;
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50 * 4 ** attempt));
+        }
+      }
+    });
+    return this.chain;
   }
 
   /** Writes what is collected; resolves when every write so far is done, rejects if one failed. */
@@ -70,17 +93,9 @@ class OutcomeWriter {
     this.timer = undefined;
     const sent = this.sent.splice(0);
     const failed = this.failed.splice(0);
-    if (sent.length > 0 || failed.length > 0) {
-      this.chain = this.chain.then(async () => {
-        try {
-          if (sent.length > 0) await markSentMany(this.db, sent);
-          if (failed.length > 0) await markFailedMany(this.db, failed, this.options.maxAttempts);
-          this.options.onWritten([...sent, ...failed.map((f) => f.id)]);
-        } catch (error) {
-          this.error ??= error;
-        }
-      });
-    }
+    if (sent.length > 0) void this.serialize(() => markSentMany(this.db, sent));
+    if (failed.length > 0) void this.serialize(() => markFailedMany(this.db, failed, this.options.maxAttempts));
+    if (sent.length > 0 || failed.length > 0) void this.serialize(async () => this.options.onWritten());
     return this.chain.then(() => {
       if (this.error !== undefined) throw this.error;
     });
@@ -110,27 +125,16 @@ export function createMailActivities(deps: MailActivityDeps) {
     let inFlight = 0;
     let stop = false;
     let wake: (() => void) | undefined;
-    // What this sender holds: claimed, and not yet marked sent or failed. Their leases are renewed
+    // What this sender holds: claimed, and not yet sent (or refused). Their leases are renewed
     // while they wait their turn, so only a dead sender's messages are ever taken over.
     const held = new Map<string, { attempts: number; since: number }>();
-    const writer = new OutcomeWriter(deps.db, {
-      batch: claimSize,
-      delayMs: markDelayMs,
-      maxAttempts,
-      onWritten: (ids) => {
-        for (const id of ids) held.delete(id);
-        heartbeat({ sent, failed });
-      },
-    });
+    const writer = new OutcomeWriter(deps.db, { batch: claimSize, delayMs: markDelayMs, maxAttempts, onWritten: () => heartbeat({ sent, failed }) });
     const ticker = setInterval(() => heartbeat({ sent, failed, inFlight }), 1000);
-    let renewing: Promise<void> = Promise.resolve();
-    let renewError: unknown;
+    // In the writer's line, so a renewal never runs beside a write of the same rows.
     const renewer = setInterval(() => {
-      if (held.size === 0) return;
       const since = Date.now() - maxHoldMs;
       const claims = [...held].filter(([, h]) => h.since > since).map(([id, h]) => ({ id, attempts: h.attempts }));
-      if (claims.length === 0) return;
-      renewing = renewing.then(() => renewLeases(deps.db, claims, lease)).catch((error: unknown) => void (renewError ??= error));
+      if (claims.length > 0) writer.serialize(() => renewLeases(deps.db, claims, lease)).catch(() => undefined);
     }, Math.max(500, (lease * 1000) / 3));
     const sends: Promise<void>[] = [];
 
@@ -142,10 +146,12 @@ export function createMailActivities(deps: MailActivityDeps) {
             await deps.mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body, messageId: row.smtp_message_id, headers: row.headers });
             sent += 1;
             failuresInARow = 0;
+            held.delete(row.id);
             writer.add({ id: row.id, attempts: row.attempts });
           } catch (error) {
             failed += 1;
             failuresInARow += 1;
+            held.delete(row.id);
             writer.add({ id: row.id, attempts: row.attempts, error: (error as Error).message });
             // A failing relay (a claim's worth refused, none taken): stop claiming and let the
             // activity's retry policy back off; what is in flight finishes.
@@ -161,7 +167,6 @@ export function createMailActivities(deps: MailActivityDeps) {
       while (!stop) {
         while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
         if (stop) break;
-        if (renewError !== undefined) throw renewError;
         const batch = await claimMessages(deps.db, scope, claimSize, lease);
         if (batch.length === 0) break;
         for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
@@ -173,7 +178,6 @@ export function createMailActivities(deps: MailActivityDeps) {
     } finally {
       clearInterval(ticker);
       clearInterval(renewer);
-      await renewing;
     }
     heartbeat({ sent, failed });
     if (failed > 0) throw new Error(`${failed} message(s) could not be sent yet; they stay in the outbox for the next attempt`);

@@ -94,6 +94,28 @@ interface Row {
   wrong: number;
 }
 
+/** The verdict on one size, recorded as soon as it is measured (a long run that is stopped keeps what it has). */
+function verdictFor(r: Row): void {
+  const rate = r.suppliers / (r.fanoutMs / 1000);
+  const raw = r.suppliers / (r.rawMs / 1000);
+  const ratio = rate / raw;
+  const clean = r.duplicates === 0 && r.wrong === 0 && r.received === r.suppliers;
+  const primary = r.suppliers === 10_000;
+  recordVerdict({
+    benchmark: 'publication',
+    figure: `publication fan-out, ${int(r.suppliers)} suppliers`,
+    target: primary ? `≥ ${target}× raw nodemailer (same notices, same SMTP server), 0 duplicates` : 'figure printed, 0 duplicates',
+    measured: `${int(rate)} e-mails/s, ${r.duplicates} duplicates`,
+    ratio: `${ratio.toFixed(2)}×`,
+    met: primary ? ratio >= target && clean : clean,
+    note: [
+      `raw nodemailer ${int(raw)} e-mails/s in the same run sending the same notices; ${int(r.suppliers / (r.plainMs / 1000))} e-mails/s sending plain messages of the same size (ratio ${(rate / (r.suppliers / (r.plainMs / 1000))).toFixed(2)}×); approval → last notice ${int(r.suppliers / (r.endToEndMs / 1000))}/s (${(r.suppliers / (r.endToEndMs / 1000) / raw).toFixed(2)}×, includes recording the publication)`,
+      ...(primary && ratio < target ? [`${((target - ratio) * 100).toFixed(0)} points short of ${target}×`] : []),
+      ...(!clean ? [`received ${r.received} of ${r.suppliers}, ${r.duplicates} duplicates, ${r.wrong} to non-matching suppliers`] : []),
+    ].join('; '),
+  });
+}
+
 async function main() {
   out(`publication fan-out benchmark: ${sizes.map(int).join(' and ')} matching suppliers`);
   out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -167,7 +189,9 @@ async function main() {
       out(`  baseline: raw nodemailer, ${int(n)} plain messages of the same size, same SMTP server`);
       const plainMs = await rawNodemailer(env, n, plain, 400);
       out(`  ${secs(plainMs)} (${int(n / (plainMs / 1000))} e-mails/s)`);
-      rows.push({ suppliers: n, endToEndMs, fanoutMs, rawMs, plainMs, received: got.length, duplicates: got.length - recipients.size, wrong: [...recipients].filter((r) => !matching.has(r)).length });
+      const row: Row = { suppliers: n, endToEndMs, fanoutMs, rawMs, plainMs, received: got.length, duplicates: got.length - recipients.size, wrong: [...recipients].filter((r) => !matching.has(r)).length };
+      rows.push(row);
+      verdictFor(row);
     }
   } finally {
     out();
@@ -184,26 +208,6 @@ async function main() {
     const plain = r.suppliers / (r.plainMs / 1000);
     const endToEnd = r.suppliers / (r.endToEndMs / 1000);
     out(`| ${int(r.suppliers)} | ${int(rate)} | ${int(raw)} | ${(rate / raw).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(endToEnd)}/s) | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`);
-  }
-  for (const r of rows) {
-    const rate = r.suppliers / (r.fanoutMs / 1000);
-    const raw = r.suppliers / (r.rawMs / 1000);
-    const ratio = rate / raw;
-    const clean = r.duplicates === 0 && r.wrong === 0 && r.received === r.suppliers;
-    const primary = r.suppliers === 10_000;
-    recordVerdict({
-      benchmark: 'publication',
-      figure: `publication fan-out, ${int(r.suppliers)} suppliers`,
-      target: primary ? `≥ ${target}× raw nodemailer (same notices, same SMTP server), 0 duplicates` : 'figure printed, 0 duplicates',
-      measured: `${int(rate)} e-mails/s, ${r.duplicates} duplicates`,
-      ratio: `${ratio.toFixed(2)}×`,
-      met: primary ? ratio >= target && clean : clean,
-      note: [
-        `raw nodemailer ${int(raw)} e-mails/s in the same run sending the same notices; ${int(r.suppliers / (r.plainMs / 1000))} e-mails/s sending plain messages of the same size (ratio ${(rate / (r.suppliers / (r.plainMs / 1000))).toFixed(2)}×); approval → last notice ${int(r.suppliers / (r.endToEndMs / 1000))}/s (${(r.suppliers / (r.endToEndMs / 1000) / raw).toFixed(2)}×, includes recording the publication)`,
-        ...(primary && ratio < target ? [`${((target - ratio) * 100).toFixed(0)} points short of ${target}×`] : []),
-        ...(!clean ? [`received ${r.received} of ${r.suppliers}, ${r.duplicates} duplicates, ${r.wrong} to non-matching suppliers`] : []),
-      ].join('; '),
-    });
   }
 }
 
