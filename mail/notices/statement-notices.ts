@@ -2,7 +2,7 @@ import { latestSnapshot } from '../../db/aggregation.js';
 import type { Tx } from '../../db/database.js';
 import { snapshotDisclosure } from '../../db/disclosure.js';
 import { submittedVersionNumbers } from '../../db/needs.js';
-import { findOrganisation, findOrganisations, usersOfOrganisations } from '../../db/organisations.js';
+import { findOrganisation } from '../../db/organisations.js';
 import type { OutgoingMessage } from '../../db/outbox.js';
 import { solverOf, type StatementProjectionDeps } from '../../db/projections/statement-events.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
@@ -12,13 +12,11 @@ import { discloseAggregate, discloseCriticalMass } from '../../domain/disclosure
 import type { StatementEvent } from '../../domain/events.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
-import { composeForEach, formatDateTime, statementLink, type Recipient } from '../compose.js';
+import { formatDateTime, statementLink } from '../compose.js';
+import { composeNotices, type Notice } from './notice.js';
 
 /** Everyone still taking part or still able to (invited); not those who declined, withdrew or dropped out. */
 const involved: ParticipantStatus[] = ['invited', 'joined', 'submitted', 'confirmed'];
-
-type Translate = (k: string, o?: Record<string, string>) => string;
-type Addressee = Recipient & { orgId: string; orgName: string };
 
 /** What one event's notice needs: the event as projected, its statement and the audit data it recorded. */
 interface NoticeContext<E extends StatementEvent> {
@@ -29,14 +27,6 @@ interface NoticeContext<E extends StatementEvent> {
   title: string;
   leadOrgId: string;
   link: string;
-}
-
-/** One message per user of each organisation in `to`, keyed by `key` and the recipient. */
-interface Notice {
-  to: readonly string[];
-  key: string;
-  template: string;
-  params: (r: Addressee, t: Translate) => Record<string, string>;
 }
 
 type NoticeTable = { [K in StatementEvent['kind']]: (c: NoticeContext<Extract<StatementEvent, { kind: K }>>) => Promise<Notice[]> };
@@ -209,13 +199,5 @@ export async function composeStatementNotices(trx: Tx, deps: StatementProjection
     link: statementLink(deps.publicUrl, event.statementId),
   };
   const notices = await (statementNotices[event.kind] as (c: NoticeContext<StatementEvent>) => Promise<Notice[]>)(context);
-  const messages: OutgoingMessage[] = [];
-  for (const notice of notices) {
-    if (notice.to.length === 0) continue;
-    const users = await usersOfOrganisations(trx, notice.to);
-    const names = new Map((await findOrganisations(trx, notice.to)).map((o) => [o.id, o.name]));
-    const addressees = new Map(users.map((u) => [u.id, { id: u.id, email: u.email, name: u.name, locale: u.locale, orgId: u.organisation_id, orgName: names.get(u.organisation_id) ?? '' }]));
-    messages.push(...composeForEach([...addressees.values()], notice.key, event.statementId, notice.template, (r, t) => notice.params(addressees.get(r.id)!, t)));
-  }
-  return messages;
+  return composeNotices(trx, event.statementId, notices);
 }
