@@ -110,7 +110,10 @@ describe('aggregation and threshold checks, end to end', () => {
 
     it('retries on the lead’s request and opens market engagement when the mass is met', async () => {
       expect((await oslo.api.post(`/api/statements/${id}/aggregate/retry`)).status).toBe(403);
-      expect((await lead.api.post(`/api/statements/${id}/aggregate/retry`)).status).toBe(202);
+      const retried = await lead.api.post(`/api/statements/${id}/aggregate/retry`);
+      expect(retried.status).toBe(202);
+      // The answer is the live state as the lead reads it, participants from PostgreSQL included.
+      expect(retried.body.participants).toContainEqual(expect.objectContaining({ orgId: oslo.org.id, status: 'confirmed' }));
       const met = await waitForStage(lead, id, 'market_engagement');
       expect(met.body.aggregationBlocked).toBeNull();
       expect(met.body.aggregate).toMatchObject({ criticalMassMet: true, failedRules: [] });
