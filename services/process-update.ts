@@ -1,5 +1,5 @@
-import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { DomainError, isErrorCode } from '../domain/errors.js';
 import { handingOverFailureType } from '../workflows/kernel/messages.js';
 import type { ServiceContext } from './context.js';
@@ -76,6 +76,22 @@ export async function executeProcessUpdate<Ret, Arg>(
       if (attempt === handOverAttempts) throw new DomainError('conflict', 'The process is busy; try again in a moment');
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+/**
+ * Asks a running workflow `query` and waits no longer than PROCESS_UPDATE_TIMEOUT_SECONDS: with no
+ * worker to answer (all down or restarting), Temporal would hold the read until its own timeout
+ * and it would leave as a 500. It is a 503 `process_unavailable` instead (Retry-After); nothing
+ * changed, so the read is simply repeated.
+ */
+export async function executeBoundedQuery<T>(ctx: Pick<ServiceContext, 'temporal' | 'logger' | 'config'>, handle: WorkflowHandle, query: QueryDefinition<T, []>): Promise<T> {
+  try {
+    return await ctx.temporal.withDeadline(updateDeadline(ctx), () => handle.query(query));
+  } catch (error) {
+    if (!isGrpcDeadlineError(error) && !(error instanceof ServiceError && isGrpcDeadlineError(error.cause))) throw error;
+    ctx.logger.warn({ workflowId: handle.workflowId, query: query.name }, 'a workflow did not answer a query in time');
+    throw new DomainError('process_unavailable', 'The process did not answer in time; repeat the request in a moment.');
   }
 }
 

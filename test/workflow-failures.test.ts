@@ -11,6 +11,7 @@ import { problemFromWorkflowError } from '../api/problem.js';
 import type { Actor } from '../domain/events.js';
 import { DomainError } from '../domain/errors.js';
 import { listStuckWorkflows } from '../services/operations/list-stuck-workflows.js';
+import { getLiveState } from '../services/statements/get-live-state.js';
 import { updateStatementProcess } from '../services/statements/statement-process.js';
 import { cancelStatementUpdate, defineSurveyUpdate, editStatementUpdate, statementWorkflowId } from '../workflows/statement/messages.js';
 import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
@@ -282,6 +283,37 @@ describe('workflows never wait forever on a bad record', () => {
     const repeated = await within(updateStatementProcess(h.ctx, id, editStatementUpdate, { actor: actorOf(lead), details: details as never, detailsHash: 'renamed' }, `rename-${id}`), 60_000);
     expect(repeated).toMatchObject({ kind: 'answered', value: { detailsVersion: 2 } });
     expect((await lead.api.get(`/api/statements/${id}`)).body.title).toBe('Renamed while nobody listens');
+  });
+});
+
+describe('a read of the live state when no worker answers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  // Seen in the worker-memory benchmark: a read of /live answered 500 while workers restarted.
+  it('answers 503 process_unavailable within the configured bound, and the live state once a worker runs', { timeout: 120_000 }, async () => {
+    const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
+    const created = await lead.api.post('/api/statements', statementDetails());
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const principal = { userId: lead.user.id, orgId: lead.org.id, orgKind: 'buyer' as const, isAdmin: false, roles: [], via: 'session' as const };
+    const ctx = { ...h.ctx, config: { ...h.ctx.config, PROCESS_UPDATE_TIMEOUT_SECONDS: 3 } };
+    await h.stopWorker();
+    try {
+      const started = Date.now();
+      const outcome = await within(getLiveState(ctx, principal, id, {}), answerWithin);
+      expect(outcome.kind).toBe('failed');
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(problemOf(outcome).code).toBe('process_unavailable');
+    } finally {
+      await h.startWorker();
+    }
+    const live = await lead.api.get(`/api/statements/${id}/live`);
+    expect(live.status).toBe(200);
+    expect(live.body.stage).toBe('draft');
   });
 });
 

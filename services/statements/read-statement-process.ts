@@ -2,6 +2,7 @@ import type { QueryDefinition } from '@temporalio/common';
 import { findEndedProcessState, keepEndedProcessState } from '../../db/ended-process-states.js';
 import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
+import { executeBoundedQuery } from '../process-update.js';
 
 /**
  * What the statement's workflow answers to `query`. While it runs it is asked; once it has closed
@@ -15,7 +16,7 @@ export async function readStatementProcess<T>(ctx: ServiceContext, statementId: 
   const handle = ctx.temporal.workflow.getHandle(statementWorkflowId(statementId));
   // Described before asking: a run that closes in between is simply asked again by the next reader.
   const { status, runId } = await handle.describe();
-  const state = await handle.query(query);
+  const state = await executeBoundedQuery(ctx, handle, query);
   if (status.name !== 'RUNNING') await keepEndedProcessState(ctx.db, statementId, query.name, runId, state);
   return state;
 }
