@@ -290,6 +290,7 @@ async function printPayloads(env: BenchEnvironment, workflowId: string, runs: re
         `  ${p.largest.eventType} ${p.largest.name} (event ${p.largest.eventId}, ${p.largest.field.split('.').slice(1).join('.')})` +
         (p.overWarning ? `, ${p.overWarning} payload(s) over 512 KB` : ''),
     );
+    if (p.largest.largeFields.length > 0) out(`               of which ${p.largest.largeFields.map((f) => `${f.field} ${int(f.bytes)}`).join(', ')}`);
   }
   const bytes = largest?.bytes ?? 0;
   out(
@@ -411,7 +412,7 @@ async function main() {
       benchmark,
       figure: `largest single payload in the statement's history, ${int(participants)} buyers`,
       target: '< 512 KB (warning; failure at 2 MB)',
-      measured: `${int(largest?.bytes ?? 0)} bytes${largest ? ` (${largest.eventType} ${largest.name})` : ''}`,
+      measured: `${int(largest?.bytes ?? 0)} bytes${largest ? ` (${largest.eventType} ${largest.name}${largest.largeFields[0] ? `, ${largest.largeFields[0].field} ${int(largest.largeFields[0].bytes)}` : ''})` : ''}`,
       ratio: `${((largest?.bytes ?? 0) / payloadWarnBytes).toFixed(3)}×`,
       met: (largest?.bytes ?? 0) < payloadWarnBytes,
     });

@@ -60,6 +60,29 @@ export interface LargestPayload {
   name: string;
   /** The serialised size of the event's payloads (as sent over the wire). */
   bytes: number;
+  /** What makes it large: its JSON fields (two levels deep) of more than 1 KB, largest first, e.g. `completedUpdates 390,210`. */
+  largeFields: { field: string; bytes: number }[];
+}
+
+function largeFieldsOf(payloads: { data?: Uint8Array | null }[]): { field: string; bytes: number }[] {
+  const found: { field: string; bytes: number }[] = [];
+  const walk = (value: unknown, path: string, depth: number) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 2) return;
+    for (const [k, v] of Object.entries(value)) {
+      const bytes = Buffer.byteLength(JSON.stringify(v) ?? '');
+      if (bytes <= 1024) continue;
+      found.push({ field: `${path}${k}`, bytes });
+      walk(v, `${path}${k}.`, depth + 1);
+    }
+  };
+  payloads.forEach((p, i) => {
+    try {
+      walk(JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')), payloads.length > 1 ? `[${i}].` : '', 1);
+    } catch {
+      // Not JSON (binary or encrypted): its size is all there is to say.
+    }
+  });
+  return found.sort((a, b) => b.bytes - a.bytes).slice(0, 5);
 }
 
 /**
@@ -91,7 +114,7 @@ export async function largestPayloadOfRun(client: Client, workflowId: string, ru
       if (Array.isArray(v.payloads)) {
         const bytes = proto.api.common.v1.Payloads.encode(v as never).finish().length;
         if (bytes > payloadWarnBytes) overWarning += 1;
-        if (!largest || bytes > largest.bytes) largest = { eventType, eventId, field, name, bytes };
+        if (!largest || bytes > largest.bytes) largest = { eventType, eventId, field, name, bytes, largeFields: largeFieldsOf(v.payloads as { data?: Uint8Array }[]) };
         return;
       }
       for (const [k, child] of Object.entries(v)) if (k !== 'header' && k !== 'memo' && k !== 'searchAttributes') visit(child, `${field}.${k}`, depth + 1);
