@@ -24,6 +24,14 @@ export const forHistory = ({ duplicate, mailQueued }: RecordResult): RecordResul
  */
 export type Applied = { audit: Record<string, unknown> | null; mail: OutgoingMessage[] };
 
+/**
+ * Events that change nothing the dashboard's row shows (a buyer moving between active statuses, a
+ * reminder). Refreshing for them would count every participant again while the chain's head is
+ * locked, which made a crowd of buyers wait on each other (the needs benchmark at 10,000 buyers);
+ * the next event that matters brings the row up to date, including the chain's sequence.
+ */
+const unchangedOnDashboard = new Set(['needs_submitted', 'needs_confirmed', 'reminder_sent']);
+
 export type RecordableEvent = { statementId: string; eventKey: string; kind: string; at: string; actor: Actor | null };
 
 /**
@@ -53,7 +61,7 @@ export async function recordEventIn<E extends RecordableEvent>(
     data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
     at: new Date(event.at),
   });
-  await refreshPilotSummary(trx, event.statementId);
+  if (!unchangedOnDashboard.has(event.kind)) await refreshPilotSummary(trx, event.statementId);
   return { duplicate: false, mailQueued, recorded: audit };
 }
 

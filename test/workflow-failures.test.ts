@@ -147,7 +147,7 @@ describe('workflows never wait forever on a bad record', () => {
       expect(live.body.stage).toBe('needs_assessment');
       expect(live.body.processFailure).toMatchObject({
         type: 'constraint_violation',
-        step: 'needs_assessment: close_stage',
+        step: 'needs_assessment: stage_changed',
         actions: expect.arrayContaining(['closeStage', 'cancel']),
       });
       expect(live.body.processFailure.problems).toEqual([{ field: 'stage', rule: `breaks the rule ${name}` }]);

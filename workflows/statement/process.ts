@@ -163,9 +163,10 @@ export class StatementProcess {
     return result;
   }
 
-  private eventKey(kind: string): string {
+  /** The key of an event (`kind`); a step taken on its own is remembered as `step` to name it if it fails. */
+  private eventKey(kind: string, step = kind): string {
     const updateId = currentUpdateInfo()?.id;
-    if (!updateId) this.backgroundStep = kind;
+    if (!updateId) this.backgroundStep = step;
     return updateId ? `update:${updateId}:${kind}` : `process:${uuid4()}`;
   }
 
@@ -205,7 +206,8 @@ export class StatementProcess {
       deadline: deadline === null ? null : new Date(deadline).toISOString(),
       reason: typeof reason === 'string' ? reason : null,
       actor,
-      eventKey: this.eventKey('close_stage'),
+      // Named as the stage change it is, for the lead's alert if it fails (`ProcessFailureNotice`).
+      eventKey: this.eventKey('close_stage', 'stage_changed'),
       at: new Date().toISOString(),
     });
     if (result.stage !== to) reject('conflict', `The statement was in ${result.stage ?? 'no stage'} when ${from} was to close`);
