@@ -1,11 +1,38 @@
 import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
+
 import { createLayersPlugin } from './eslint/layers.js';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2', 'https',
-  'net', 'os', 'path', 'perf_hooks', 'process', 'querystring', 'readline', 'stream', 'timers', 'tls', 'url', 'util',
-  'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'querystring',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 /**
@@ -20,9 +47,23 @@ const nodeBuiltins = [
  * prints the edges per pair of layers as they are.
  */
 const sqlPackages = ['kysely', 'kysely/*', 'pg', 'pg-*'];
-const serverLayers = ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'activities', 'workflows', 'services', 'api'];
+const serverLayers = [
+  'rules',
+  'domain',
+  'platform',
+  'db',
+  'i18n',
+  'mail',
+  'activities',
+  'workflows',
+  'services',
+  'api',
+];
 /** What the API side may know of the workflows: their message definitions (updates, queries, names). */
-const workflowMessages = { pattern: /^workflows\/.*(^|\/|-)messages$/, what: 'the message definitions (`messages.ts`, `*-messages.ts`)' };
+const workflowMessages = {
+  pattern: /^workflows\/.*(^|\/|-)messages$/,
+  what: 'the message definitions (`messages.ts`, `*-messages.ts`)',
+};
 const layers = {
   rules: { runtime: [], packages: { only: ['zod'], why: 'the shared rules import nothing but themselves and zod' } },
   domain: { runtime: ['rules'], packages: { deny: sqlPackages } },
@@ -32,7 +73,11 @@ const layers = {
   mail: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n'], packages: { deny: sqlPackages } },
   activities: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail'], packages: { deny: sqlPackages } },
   workflows: { runtime: ['rules', 'domain'], types: ['activities'], packages: { deny: sqlPackages } },
-  services: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'workflows'], within: { workflows: workflowMessages }, packages: { deny: sqlPackages } },
+  services: {
+    runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'workflows'],
+    within: { workflows: workflowMessages },
+    packages: { deny: sqlPackages },
+  },
   api: { runtime: ['rules', 'domain', 'platform', 'db', 'i18n', 'mail', 'services'], packages: { deny: sqlPackages } },
   bin: { runtime: serverLayers, packages: { deny: sqlPackages } },
   // Scripts and benchmarks are entry points like bin/; a script may drive a benchmark's
@@ -60,10 +105,14 @@ const layersPlugin = createLayersPlugin({ root: import.meta.dirname, layers, lay
 /** Query-builder calls and `sql` templates: SQL lives in db/ (tests and benchmarks aside). */
 const sqlSyntax = [
   {
-    selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]",
+    selector:
+      'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]',
     message: 'SQL lives in db/: call a repository function of db/ instead.',
   },
-  { selector: "TaggedTemplateExpression[tag.name='sql'], TaggedTemplateExpression[tag.object.name='sql']", message: 'SQL lives in db/: call a repository function of db/ instead.' },
+  {
+    selector: "TaggedTemplateExpression[tag.name='sql'], TaggedTemplateExpression[tag.object.name='sql']",
+    message: 'SQL lives in db/: call a repository function of db/ instead.',
+  },
 ];
 
 export default tseslint.config(
@@ -77,7 +126,10 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -88,6 +140,13 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     plugins: { layers: layersPlugin },
     rules: { 'layers/direction': 'error' },
+  },
+  {
+    // Imports in one order everywhere (packages first, then the project's own by path), so a
+    // reader finds them and a diff shows only what changed; `npm run format` puts them in order.
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: { 'simple-import-sort/imports': 'error', 'simple-import-sort/exports': 'error' },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -109,11 +168,26 @@ export default tseslint.config(
             { name: `node:${m}`, message: 'Workflow and domain code must not use Node builtins.' },
           ]),
           patterns: [
-            { group: ['pg', 'kysely', 'express', 'nodemailer', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow and domain code must not import server code.' },
+            {
+              group: [
+                'pg',
+                'kysely',
+                'express',
+                'nodemailer',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflow and domain code must not import server code.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Not available in the workflow sandbox.' }, { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Not available in the workflow sandbox.' },
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+      ],
     },
   },
 );

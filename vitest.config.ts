@@ -12,7 +12,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'i18n/**/*.test.ts', 'platform/**/*.test.ts', 'db/**/*.unit.test.ts', 'api/**/*.unit.test.ts', 'services/**/*.unit.test.ts', 'test/**/*.unit.test.ts'],
+          include: [
+            'domain/**/*.test.ts',
+            'i18n/**/*.test.ts',
+            'platform/**/*.test.ts',
+            'db/**/*.unit.test.ts',
+            'api/**/*.unit.test.ts',
+            'services/**/*.unit.test.ts',
+            'test/**/*.unit.test.ts',
+          ],
           pool: 'forks',
           // Projects with different worker limits must run as separate groups: unit first.
           sequence: { groupOrder: 0 },

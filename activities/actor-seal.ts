@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { sealValid, type SealedScope } from '../platform/actor-seal.js';
+
+import { type SealedScope, sealValid } from '../platform/actor-seal.js';
 
 /**
  * The worker's side of the actor seal (platform/actor-seal.ts, where the API seals): the
@@ -17,7 +18,11 @@ export function createActorSealActivities(deps: { actorKey: string }) {
     async verifyActorSeal(input: VerifySealInput): Promise<void> {
       const { request, ...scope } = input;
       if (!sealValid(deps.actorKey, scope, request)) {
-        throw ApplicationFailure.create({ type: 'forbidden', message: 'The request was not sent by the API: its actor cannot be trusted', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'forbidden',
+          message: 'The request was not sent by the API: its actor cannot be trusted',
+          nonRetryable: true,
+        });
       }
     },
   };

@@ -1,18 +1,19 @@
 import { ApplicationFailure } from '@temporalio/activity';
+
 import { aggregateConfirmedNeeds, findRateTable, findSnapshot, insertSnapshot } from '../db/aggregation.js';
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
-import { contentHash } from '../platform/canonical-json.js';
 import type { Db } from '../db/database.js';
 import { snapshotDisclosure } from '../db/disclosure.js';
 import { refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { findStatement } from '../db/statements.js';
-import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { checkCriticalMass, type CriticalMassVerdict } from '../domain/critical-mass.js';
 import { classifyJointProcurement } from '../domain/cross-border.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { DomainError } from '../domain/errors.js';
 import type { ExchangeRateTable } from '../domain/money.js';
 import type { CriticalMassRules, Schedule } from '../domain/statement.js';
 import { checkEuThresholds } from '../domain/thresholds.js';
+import { contentHash } from '../platform/canonical-json.js';
 
 export interface AggregateRequest {
   statementId: string;
@@ -32,13 +33,23 @@ export interface AggregateOutcome {
 }
 
 function outcomeOf(id: string, hash: string, verdict: CriticalMassVerdict): AggregateOutcome {
-  return { snapshotId: id, snapshotHash: hash, criticalMassMet: verdict.met, failedRules: verdict.results.filter((r) => !r.met).map((r) => r.field) };
+  return {
+    snapshotId: id,
+    snapshotHash: hash,
+    criticalMassMet: verdict.met,
+    failedRules: verdict.results.filter((r) => !r.met).map((r) => r.field),
+  };
 }
 
 /** A broken rule (e.g. a missing exchange rate) is final for this attempt: the workflow waits for a fix. */
 function asFailure(error: unknown): never {
   if (error instanceof DomainError) {
-    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.problems], nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: error.code,
+      message: error.message,
+      details: [error.problems],
+      nonRetryable: true,
+    });
   }
   throw error;
 }
@@ -52,15 +63,19 @@ export function createAggregationActivities(deps: { db: Db; solver: LpSolver }) 
     async computeAggregate(request: AggregateRequest): Promise<AggregateOutcome> {
       return deps.db.transaction().execute(async (trx) => {
         const existing = await findSnapshot(trx, request.snapshotId);
-        if (existing) return outcomeOf(existing.id, existing.snapshot_hash, existing.critical_mass as CriticalMassVerdict);
+        if (existing)
+          return outcomeOf(existing.id, existing.snapshot_hash, existing.critical_mass as CriticalMassVerdict);
         if (await hasAuditEvent(trx, request.statementId, request.eventKey)) {
-          throw ApplicationFailure.create({ type: 'conflict', message: 'This aggregation was recorded without its snapshot', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'conflict',
+            message: 'This aggregation was recorded without its snapshot',
+            nonRetryable: true,
+          });
         }
         const statement = await findStatement(trx, request.statementId);
         const schedule = statement!.schedule as Schedule;
         const day = request.at.slice(0, 10);
-        const table: ExchangeRateTable =
-          (await findRateTable(trx, day)) ??
+        const table: ExchangeRateTable = (await findRateTable(trx, day)) ??
           // With every amount in EUR no table is needed; otherwise the aggregation names what is missing.
           { date: day, source: 'no exchange-rate table on record', rates: {} };
         try {
@@ -113,7 +128,6 @@ export function createAggregationActivities(deps: { db: Db; solver: LpSolver }) 
         }
       });
     },
-
   };
 }
 

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+
 import { auditAlertRecipients, recordAuditAlerts, verifyAllChains } from '../db/audit.js';
 import type { Db } from '../db/database.js';
 import { enqueueMessages } from '../db/outbox.js';
@@ -52,7 +53,13 @@ export function createAuditActivities(deps: AuditActivityDeps) {
           })),
         );
       }
-      return { chains: report.chains, events: report.events, checkpoints: report.checkpoints, broken: report.problems.length, alertsQueued };
+      return {
+        chains: report.chains,
+        events: report.events,
+        checkpoints: report.checkpoints,
+        broken: report.problems.length,
+        alertsQueued,
+      };
     },
   };
 }

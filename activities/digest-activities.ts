@@ -1,11 +1,11 @@
-import type { Db } from '../db/database.js';
 import { commissionStaff, queryDashboard, stageChangesBetween, statementsCreatedBetween } from '../db/dashboard.js';
+import type { Db } from '../db/database.js';
 import { enqueueMessages } from '../db/outbox.js';
+import { digestKeyPrefix } from '../domain/outbox-keys.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
-import { activeParticipantStatuses, deadlineStages } from '../rules/stages.js';
 import { formatEur } from '../i18n/index.js';
 import { composeForEach, formatDateTime, type Recipient } from '../mail/compose.js';
-import { digestKeyPrefix } from '../domain/outbox-keys.js';
+import { activeParticipantStatuses, deadlineStages } from '../rules/stages.js';
 
 export interface DigestActivityDeps {
   db: Db;
@@ -43,14 +43,30 @@ export function digestSections(c: DigestContent, locale: string, t: T): string {
   };
   return [
     section('mail.weeklyDigest.changesHeading', c.changes, (x) =>
-      t('mail.weeklyDigest.change', { title: x.title, from: stage(x.from), to: stage(x.to), at: formatDateTime(x.at, locale) }),
+      t('mail.weeklyDigest.change', {
+        title: x.title,
+        from: stage(x.from),
+        to: stage(x.to),
+        at: formatDateTime(x.at, locale),
+      }),
     ),
-    section('mail.weeklyDigest.newPilotsHeading', c.newPilots, (x) => t('mail.weeklyDigest.newPilot', { title: x.title, lead: x.lead })),
-    section('mail.weeklyDigest.overdueHeading', c.overdue, (x) =>
-      t('mail.weeklyDigest.overdueLine', { title: x.title, stage: stage(x.stage), deadline: formatDateTime(x.deadline, locale) }),
+    section('mail.weeklyDigest.newPilotsHeading', c.newPilots, (x) =>
+      t('mail.weeklyDigest.newPilot', { title: x.title, lead: x.lead }),
+    ),
+    section(
+      'mail.weeklyDigest.overdueHeading',
+      c.overdue,
+      (x) =>
+        t('mail.weeklyDigest.overdueLine', {
+          title: x.title,
+          stage: stage(x.stage),
+          deadline: formatDateTime(x.deadline, locale),
+        }),
       c.overdueTotal,
     ),
-    section('mail.weeklyDigest.publishedHeading', c.published, (x) => t('mail.weeklyDigest.publishedLine', { title: x.title, at: formatDateTime(x.at, locale) })),
+    section('mail.weeklyDigest.publishedHeading', c.published, (x) =>
+      t('mail.weeklyDigest.publishedLine', { title: x.title, at: formatDateTime(x.at, locale) }),
+    ),
     t('mail.weeklyDigest.totals', {
       pilots: c.totals.pilots,
       buyers: c.totals.buyers,
@@ -79,7 +95,11 @@ export function createDigestActivities(deps: DigestActivityDeps) {
       to: at.toISOString(),
       changes: changes.map((c) => ({ title: c.title, from: c.from, to: c.to, at: c.at.toISOString() })),
       newPilots: created.map((s) => ({ title: s.title, lead: s.lead_name })),
-      overdue: overdue.pilots.map((p) => ({ title: p.title, stage: p.stage, deadline: new Date(p.stage_deadline!).toISOString() })),
+      overdue: overdue.pilots.map((p) => ({
+        title: p.title,
+        stage: p.stage,
+        deadline: new Date(p.stage_deadline!).toISOString(),
+      })),
       overdueTotal: Number(overdue.matching),
       published: changes.filter((c) => c.to === 'published').map((c) => ({ title: c.title, at: c.at.toISOString() })),
       totals: {

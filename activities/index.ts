@@ -1,12 +1,12 @@
 import type { Db } from '../db/database.js';
+import { withFailureClassification } from '../db/failures.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Mailer } from '../mail/mailer.js';
 import { createActorSealActivities } from './actor-seal.js';
 import { createAggregationActivities } from './aggregation-activities.js';
-import { createAuditActivities } from './audit-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
+import { createAuditActivities } from './audit-activities.js';
 import { createDigestActivities } from './digest-activities.js';
-import { withFailureClassification } from '../db/failures.js';
 import { createMailActivities } from './mail-activities.js';
 import { createMarketActivities } from './market-activities.js';
 import { createStatementActivities } from './statement-activities.js';

@@ -1,6 +1,14 @@
 import { Context } from '@temporalio/activity';
+
 import type { Db } from '../db/database.js';
-import { claimMessages, markFailedMany, markSentMany, renewLeases, unsentWithKeyPrefix, type OutboxScope } from '../db/outbox.js';
+import {
+  claimMessages,
+  markFailedMany,
+  markSentMany,
+  type OutboxScope,
+  renewLeases,
+  unsentWithKeyPrefix,
+} from '../db/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 
@@ -117,7 +125,11 @@ export function createMailActivities(deps: MailActivityDeps) {
   const maxHoldMs = (deps.maxHoldSeconds ?? 300) * 1000;
 
   async function deliver(scope: OutboxScope, lease = leaseSeconds): Promise<{ sent: number }> {
-    const claimSize = claimSizeFor({ batchSize: deps.batchSize ?? 200, leaseSeconds: lease, maxPerSecond: deps.mailer.maxPerSecond });
+    const claimSize = claimSizeFor({
+      batchSize: deps.batchSize ?? 200,
+      leaseSeconds: lease,
+      maxPerSecond: deps.mailer.maxPerSecond,
+    });
     // Two claims in flight: one being sent, the next already fetched.
     const maxInFlight = claimSize * 2;
     let sent = 0;
@@ -128,14 +140,22 @@ export function createMailActivities(deps: MailActivityDeps) {
     // What this sender holds: claimed, and not yet sent (or refused). Their leases are renewed
     // while they wait their turn, so only a dead sender's messages are ever taken over.
     const held = new Map<string, { attempts: number; since: number }>();
-    const writer = new OutcomeWriter(deps.db, { batch: claimSize, delayMs: markDelayMs, maxAttempts, onWritten: () => heartbeat({ sent, failed }) });
+    const writer = new OutcomeWriter(deps.db, {
+      batch: claimSize,
+      delayMs: markDelayMs,
+      maxAttempts,
+      onWritten: () => heartbeat({ sent, failed }),
+    });
     const ticker = setInterval(() => heartbeat({ sent, failed, inFlight }), 1000);
     // In the writer's line, so a renewal never runs beside a write of the same rows.
-    const renewer = setInterval(() => {
-      const since = Date.now() - maxHoldMs;
-      const claims = [...held].filter(([, h]) => h.since > since).map(([id, h]) => ({ id, attempts: h.attempts }));
-      if (claims.length > 0) writer.serialize(() => renewLeases(deps.db, claims, lease)).catch(() => undefined);
-    }, Math.max(500, (lease * 1000) / 3));
+    const renewer = setInterval(
+      () => {
+        const since = Date.now() - maxHoldMs;
+        const claims = [...held].filter(([, h]) => h.since > since).map(([id, h]) => ({ id, attempts: h.attempts }));
+        if (claims.length > 0) writer.serialize(() => renewLeases(deps.db, claims, lease)).catch(() => undefined);
+      },
+      Math.max(500, (lease * 1000) / 3),
+    );
     const sends: Promise<void>[] = [];
 
     let failuresInARow = 0;
@@ -143,7 +163,13 @@ export function createMailActivities(deps: MailActivityDeps) {
       Promise.all(
         batch.map(async (row) => {
           try {
-            await deps.mailer.send({ to: row.to_address, subject: row.subject, text: row.text_body, messageId: row.smtp_message_id, headers: row.headers });
+            await deps.mailer.send({
+              to: row.to_address,
+              subject: row.subject,
+              text: row.text_body,
+              messageId: row.smtp_message_id,
+              headers: row.headers,
+            });
             sent += 1;
             failuresInARow = 0;
             held.delete(row.id);
@@ -180,7 +206,8 @@ export function createMailActivities(deps: MailActivityDeps) {
       clearInterval(renewer);
     }
     heartbeat({ sent, failed });
-    if (failed > 0) throw new Error(`${failed} message(s) could not be sent yet; they stay in the outbox for the next attempt`);
+    if (failed > 0)
+      throw new Error(`${failed} message(s) could not be sent yet; they stay in the outbox for the next attempt`);
     return { sent };
   }
 
@@ -202,7 +229,12 @@ export function createMailActivities(deps: MailActivityDeps) {
      * newly queued messages until none has come for `idleMs`: a queue that falls behind for a moment
      * costs a short wait, not a round trip through the workflow.
      */
-    async deliverQueuedNotices(input: { keyPrefix: string; drain: boolean; leaseSeconds: number; idleMs?: number }): Promise<{ sent: number }> {
+    async deliverQueuedNotices(input: {
+      keyPrefix: string;
+      drain: boolean;
+      leaseSeconds: number;
+      idleMs?: number;
+    }): Promise<{ sent: number }> {
       let sent = 0;
       let lastProgress = Date.now();
       for (;;) {

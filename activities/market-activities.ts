@@ -1,22 +1,38 @@
 import { Context } from '@temporalio/activity';
+
 import { latestSnapshot } from '../db/aggregation.js';
 import { appendAudit } from '../db/audit.js';
-import { engagedSupplierOrgIds, findConsultation, findMarketSummary, findQuestion, insertMarketSummary, namedOrgIds, questionCounts, responseFacts } from '../db/consultation.js';
+import {
+  engagedSupplierOrgIds,
+  findConsultation,
+  findMarketSummary,
+  findQuestion,
+  insertMarketSummary,
+  namedOrgIds,
+  questionCounts,
+  responseFacts,
+} from '../db/consultation.js';
 import type { Db } from '../db/database.js';
 import { snapshotDisclosure } from '../db/disclosure.js';
 import { findOrganisations, usersOfOrganisations } from '../db/organisations.js';
 import { enqueueMessages } from '../db/outbox.js';
-import { countUnsentWithKeyPrefix, findPublication, findStatementText, insertStatementText, latestPublication } from '../db/publication.js';
+import {
+  countUnsentWithKeyPrefix,
+  findPublication,
+  findStatementText,
+  insertStatementText,
+  latestPublication,
+} from '../db/publication.js';
 import { forHistory, type RecordResult } from '../db/record-event.js';
 import { lookupCpvCodes } from '../db/reference-data.js';
 import { findStatement } from '../db/statements.js';
 import { logNoticeContacts, matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
 import type { Aggregate } from '../domain/aggregation.js';
-import { summariseMarket, type MarketSummary } from '../domain/consultation.js';
+import { type MarketSummary, summariseMarket } from '../domain/consultation.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { discloseAggregate, type DisclosurePattern } from '../domain/disclosure/protected-views.js';
 import type { WithTextRefs } from '../domain/events.js';
-import { supplierNoticeKeyPrefix, type MarketEvent, type SupplierNoticeKind } from '../domain/market-events.js';
+import { type MarketEvent, supplierNoticeKeyPrefix, type SupplierNoticeKind } from '../domain/market-events.js';
 import type { Schedule } from '../domain/statement.js';
 import { consultationDemand } from '../domain/suppliers.js';
 import { formatEur, translatorFor } from '../i18n/index.js';
@@ -39,10 +55,22 @@ export interface MarketActivityDeps {
 
 export function createMarketActivities(deps: MarketActivityDeps) {
   const { db, publicUrl } = deps;
-  const noticeMail = createMailActivities({ db, mailer: deps.mailer, leaseSeconds: deps.noticeLeaseSeconds ?? 15, batchSize: 100 });
+  const noticeMail = createMailActivities({
+    db,
+    mailer: deps.mailer,
+    leaseSeconds: deps.noticeLeaseSeconds ?? 15,
+    batchSize: 100,
+  });
 
   /** The recipients and text of one page of a supplier notice. */
-  async function noticePage(input: { noticeId: string; statementId: string; kind: SupplierNoticeKind; ref: string | null; afterUserId: string | null; limit: number }) {
+  async function noticePage(input: {
+    noticeId: string;
+    statementId: string;
+    kind: SupplierNoticeKind;
+    ref: string | null;
+    afterUserId: string | null;
+    limit: number;
+  }) {
     const statement = (await findStatement(db, input.statementId))!;
     const snapshot = await latestSnapshot(db, input.statementId);
     const aggregate = snapshot?.aggregate as Aggregate | undefined;
@@ -57,18 +85,38 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const publication = (await findPublication(db, input.ref!))!;
       const orgs = await findOrganisations(db, publication.signatory_org_ids);
       countries = [...new Set(orgs.map((o) => o.country.trim()))];
-      const names = namedSignatories(orgs, new Set([...(await namedOrgIds(db, input.statementId)), statement.lead_org_id]));
-      const published = discloseAggregate(publication.aggregate as Aggregate, publication.disclosure as DisclosurePattern);
+      const names = namedSignatories(
+        orgs,
+        new Set([...(await namedOrgIds(db, input.statementId)), statement.lead_org_id]),
+      );
+      const published = discloseAggregate(
+        publication.aggregate as Aggregate,
+        publication.disclosure as DisclosurePattern,
+      );
       template = 'mail.supplier.published';
-      params = (locale) => ({ title: statement.title, signatories: names, value: amountOrWithheld(published.totals.valueEur, locale), link: links.statement, ocds: links.ocds });
+      params = (locale) => ({
+        title: statement.title,
+        signatories: names,
+        value: amountOrWithheld(published.totals.valueEur, locale),
+        link: links.statement,
+        ocds: links.ocds,
+      });
     } else if (input.kind === 'answer') {
       const question = (await findQuestion(db, input.statementId, Number(input.ref)))!;
       alsoOrgIds = await engagedSupplierOrgIds(db, input.statementId);
       template = 'mail.supplier.answerPublished';
-      params = () => ({ title: statement.title, number: String(question.number), question: question.question, answer: question.answer ?? '', link: links.consultation });
+      params = () => ({
+        title: statement.title,
+        number: String(question.number),
+        question: question.question,
+        answer: question.answer ?? '',
+        link: links.consultation,
+      });
     } else {
       template = 'mail.supplier.consultationOpened';
-      const total = snapshot ? discloseAggregate(aggregate!, await snapshotDisclosure(db, deps.solver, snapshot.id)).totals.valueEur : '0';
+      const total = snapshot
+        ? discloseAggregate(aggregate!, await snapshotDisclosure(db, deps.solver, snapshot.id)).totals.valueEur
+        : '0';
       params = (locale) => ({
         title: statement.title,
         deadline: statement.stage_deadline ? formatDateTime(statement.stage_deadline.toISOString(), locale) : '',
@@ -78,7 +126,11 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         link: links.consultation,
       });
     }
-    const recipients = await matchingSuppliers(db, { cpvCodes, countries, alsoOrgIds }, { afterUserId: input.afterUserId, limit: input.limit });
+    const recipients = await matchingSuppliers(
+      db,
+      { cpvCodes, countries, alsoOrgIds },
+      { afterUserId: input.afterUserId, limit: input.limit },
+    );
     return { recipients, template, params };
   }
 
@@ -88,19 +140,40 @@ export function createMarketActivities(deps: MarketActivityDeps) {
     },
 
     /** Stores the market summary once (keyed by its id) with its audit row. */
-    async computeMarketSummary(request: { statementId: string; summaryId: string; eventKey: string; at: string }): Promise<{ summaryId: string; summaryHash: string; responses: number }> {
+    async computeMarketSummary(request: {
+      statementId: string;
+      summaryId: string;
+      eventKey: string;
+      at: string;
+    }): Promise<{ summaryId: string; summaryHash: string; responses: number }> {
       return db.transaction().execute(async (trx) => {
         const existing = await findMarketSummary(trx, request.summaryId);
-        if (existing) return { summaryId: existing.id, summaryHash: existing.summary_hash, responses: (existing.summary as MarketSummary).responses };
+        if (existing)
+          return {
+            summaryId: existing.id,
+            summaryHash: existing.summary_hash,
+            responses: (existing.summary as MarketSummary).responses,
+          };
         const consultation = await findConsultation(trx, request.statementId);
         const facts = await responseFacts(trx, request.statementId);
         const summary = summariseMarket(
-          facts.map((f) => ({ supplierOrgId: f.supplier_org_id, country: f.country.trim(), sme: f.sme ?? false, answers: f.answers })),
+          facts.map((f) => ({
+            supplierOrgId: f.supplier_org_id,
+            country: f.country.trim(),
+            sme: f.sme ?? false,
+            answers: f.answers,
+          })),
           consultation?.questions ?? [],
           await questionCounts(trx, request.statementId),
         );
         const hash = contentHash(summary);
-        await insertMarketSummary(trx, { id: request.summaryId, statementId: request.statementId, summary, hash, at: new Date(request.at) });
+        await insertMarketSummary(trx, {
+          id: request.summaryId,
+          statementId: request.statementId,
+          summary,
+          hash,
+          at: new Date(request.at),
+        });
         await appendAudit(trx, {
           chain: request.statementId,
           eventKey: request.eventKey,
@@ -108,7 +181,13 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           actorUserId: null,
           actorOrgId: null,
           action: 'market_summary_stored',
-          data: { summaryId: request.summaryId, summaryHash: hash, responses: summary.responses, smeShare: summary.smeShare, countries: summary.countries.length },
+          data: {
+            summaryId: request.summaryId,
+            summaryHash: hash,
+            responses: summary.responses,
+            smeShare: summary.smeShare,
+            countries: summary.countries.length,
+          },
           at: new Date(request.at),
         });
         return { summaryId: request.summaryId, summaryHash: hash, responses: summary.responses };
@@ -116,7 +195,12 @@ export function createMarketActivities(deps: MarketActivityDeps) {
     },
 
     /** Drafts version 1 of the statement text from the aggregate and the market summary, in the lead's language. */
-    async draftStatementText(request: { statementId: string; summaryId: string; eventKey: string; at: string }): Promise<{ version: number; textHash: string }> {
+    async draftStatementText(request: {
+      statementId: string;
+      summaryId: string;
+      eventKey: string;
+      at: string;
+    }): Promise<{ version: number; textHash: string }> {
       return db.transaction().execute(async (trx) => {
         const existing = await findStatementText(trx, request.statementId, 1);
         if (existing) return { version: 1, textHash: existing.text_hash };
@@ -131,13 +215,23 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         // figures as they may see them.
         const snapshot = (await latestSnapshot(trx, request.statementId))!;
         const demand = discloseAggregate(aggregate, await snapshotDisclosure(trx, deps.solver, snapshot.id));
-        const labels = await lookupCpvCodes(trx, demand.items.map((n) => n.cpvCode));
+        const labels = await lookupCpvCodes(
+          trx,
+          demand.items.map((n) => n.cpvCode),
+        );
         const items = demand.items
           .map((n) => {
-            const code = { cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode, label: labels.get(n.cpvCode)?.label ?? '' };
+            const code = {
+              cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode,
+              label: labels.get(n.cpvCode)?.label ?? '',
+            };
             return n.withheld
               ? t('statementText.itemWithheld', { ...code, withheld: t('disclosure.withheldValue') })
-              : t('statementText.item', { ...code, quantities: (n.quantities ?? []).map((q) => `${q.totalQuantity} ${q.unit}`).join('; '), value: formatEur(n.valueEur!, locale) });
+              : t('statementText.item', {
+                  ...code,
+                  quantities: (n.quantities ?? []).map((q) => `${q.totalQuantity} ${q.unit}`).join('; '),
+                  value: formatEur(n.valueEur!, locale),
+                });
           })
           .join('\n');
         const countryList = [...new Set(aggregate.buyers.map((b) => b.country.trim()))].sort().join(', ');
@@ -154,11 +248,21 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           procurementStart: schedule.expectedProcurementStart,
           responses: String(summary.responses),
           smeShare: `${(Number(summary.smeShare) * 100).toFixed(0)} %`,
-          supplierCountries: summary.countries.length ? summary.countries.map((c) => c.country).join(', ') : t('statementText.noSuppliers'),
+          supplierCountries: summary.countries.length
+            ? summary.countries.map((c) => c.country).join(', ')
+            : t('statementText.noSuppliers'),
           questions: String(summary.questionsAnswered),
         });
         const hash = contentHash({ text });
-        await insertStatementText(trx, { statementId: request.statementId, version: 1, text, hash, locale, userId: null, at: new Date(request.at) });
+        await insertStatementText(trx, {
+          statementId: request.statementId,
+          version: 1,
+          text,
+          hash,
+          locale,
+          userId: null,
+          at: new Date(request.at),
+        });
         await appendAudit(trx, {
           chain: request.statementId,
           eventKey: request.eventKey,
@@ -178,12 +282,26 @@ export function createMarketActivities(deps: MarketActivityDeps) {
      * unique key, so a retried or resumed page queues nobody twice. Contacts with suppliers
      * during a consultation are logged with the rows that were new.
      */
-    async queueSupplierNotices(input: { noticeId: string; statementId: string; kind: SupplierNoticeKind; ref: string | null; afterUserId: string | null; limit: number }): Promise<{ queued: number; lastUserId: string | null; done: boolean }> {
+    async queueSupplierNotices(input: {
+      noticeId: string;
+      statementId: string;
+      kind: SupplierNoticeKind;
+      ref: string | null;
+      afterUserId: string | null;
+      limit: number;
+    }): Promise<{ queued: number; lastUserId: string | null; done: boolean }> {
       const { recipients, template, params } = await noticePage(input);
       if (recipients.length === 0) return { queued: 0, lastUserId: input.afterUserId, done: true };
       const key = await unsubscribeKey(db);
       const messages = recipients.map((r) =>
-        composeSupplierNotice(r, { key: `${supplierNoticeKeyPrefix(input.noticeId)}${r.userId}`, statementId: null, template, params: params(r.locale), unsubscribeKey: key, publicUrl }),
+        composeSupplierNotice(r, {
+          key: `${supplierNoticeKeyPrefix(input.noticeId)}${r.userId}`,
+          statementId: null,
+          template,
+          params: params(r.locale),
+          unsubscribeKey: key,
+          publicUrl,
+        }),
       );
       const queued = await db.transaction().execute(async (trx) => {
         const added = await enqueueMessages(trx, messages);

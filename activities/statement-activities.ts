@@ -5,8 +5,8 @@ import { participantOrgIds } from '../db/statements.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Actor, StatementEvent, WithTextRefs } from '../domain/events.js';
 import type { ParticipationCounts } from '../domain/participation.js';
-import { awaitingInStage, type ParticipantStatus, type Stage } from '../rules/stages.js';
 import { recordStatementEvent, recordStatementEventIn } from '../mail/notices/record-statement-event.js';
+import { awaitingInStage, type ParticipantStatus, type Stage } from '../rules/stages.js';
 
 export interface StatementActivityDeps {
   db: Db;
@@ -40,7 +40,12 @@ export function createStatementActivities(deps: StatementActivityDeps) {
   return {
     async recordStatementEvent(event: WithTextRefs<StatementEvent>): Promise<StatementStepResult> {
       const outcome = await recordStatementEvent(db, deps, event);
-      return { ...forHistory(outcome), ...(event.kind === 'buyers_invited' ? { invited: (outcome.recorded.organisationIds as string[] | undefined) ?? [] } : {}) };
+      return {
+        ...forHistory(outcome),
+        ...(event.kind === 'buyers_invited'
+          ? { invited: (outcome.recorded.organisationIds as string[] | undefined) ?? [] }
+          : {}),
+      };
     },
 
     /**
@@ -57,7 +62,12 @@ export function createStatementActivities(deps: StatementActivityDeps) {
         const awaiting = awaitingInStage[request.from] ?? [];
         const counts = await participationCounts(trx, request.statementId);
         if (awaiting.some((status) => (counts[status] ?? 0) > 0)) {
-          const dropped = await recordStatementEventIn(trx, deps, { ...base, kind: 'participants_dropped', stage: request.from, eventKey: `${request.eventKey}:participants_dropped` });
+          const dropped = await recordStatementEventIn(trx, deps, {
+            ...base,
+            kind: 'participants_dropped',
+            stage: request.from,
+            eventKey: `${request.eventKey}:participants_dropped`,
+          });
           mailQueued += dropped.mailQueued;
         }
         const changed = await recordStatementEventIn(trx, deps, {

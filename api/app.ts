@@ -1,11 +1,13 @@
+import type { Client } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Client } from '@temporalio/client';
+
 import type { Db } from '../db/database.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { ServiceContext } from '../services/context.js';
 import { trustProxy } from '../platform/config.js';
+import type { ServiceContext } from '../services/context.js';
+import { stuckWorkflowsOf } from '../services/operations/stuck-workflows.js';
 import { authenticate } from './authentication.js';
 import { jsonOnlyBodies, sameOriginUnsafeRequests } from './csrf.js';
 import { hostAllowList } from './host-allow-list.js';
@@ -13,23 +15,22 @@ import { boundedJsonBodies, jsonBounds } from './json-bounds.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { ApiRoutes } from './route.js';
-import { stuckWorkflowsOf } from '../services/operations/stuck-workflows.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { agreementRoutes } from './routes/agreement-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { consultationRoutes } from './routes/consultation-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { needsRoutes } from './routes/needs-routes.js';
-import { referenceRoutes } from './routes/reference-routes.js';
-import { organisationRoutes } from './routes/organisation-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
+import { organisationRoutes } from './routes/organisation-routes.js';
+import { publicationRoutes } from './routes/publication-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
-import { consultationRoutes } from './routes/consultation-routes.js';
-import { publicationRoutes } from './routes/publication-routes.js';
 import { webApplication } from './web.js';
 
 export interface AppOptions {
@@ -51,7 +52,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): { app: Express; openApi: ReturnType<typeof buildOpenApiDocument> } {
   const { ctx } = options;
   const app = express();
-  const nodeEnv = options.nodeEnv ?? (ctx.config as { NODE_ENV?: string }).NODE_ENV ?? process.env.NODE_ENV ?? 'development';
+  const nodeEnv =
+    options.nodeEnv ?? (ctx.config as { NODE_ENV?: string }).NODE_ENV ?? process.env.NODE_ENV ?? 'development';
   app.disable('x-powered-by');
   // DNS rebinding: only requests addressed to PUBLIC_URL's host (and loopback names outside production).
   app.use(hostAllowList({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
@@ -77,7 +79,13 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(ctx, { secureCookies: options.secureCookies }));
   // After authentication: /readyz tells administrators (and local requests) which dependency failed.
-  healthRoutes(api.router, { db: options.db, temporal: options.temporal, mailer: options.mailer, logger: ctx.logger, stuckWorkflows: () => stuckWorkflowsOf(ctx) });
+  healthRoutes(api.router, {
+    db: options.db,
+    temporal: options.temporal,
+    mailer: options.mailer,
+    logger: ctx.logger,
+    stuckWorkflows: () => stuckWorkflowsOf(ctx),
+  });
   authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit });
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
@@ -101,7 +109,9 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   signInPage(app);
   app.use(api.router);
   for (const extra of options.extraRoutes ?? []) app.use(extra);
-  app.use('/api', (req, res) => sendProblem(res, problem('not_found', `No API route ${req.method} ${req.originalUrl}`)));
+  app.use('/api', (req, res) =>
+    sendProblem(res, problem('not_found', `No API route ${req.method} ${req.originalUrl}`)),
+  );
   app.use(webApplication());
   app.use(errorHandler(ctx.logger));
   return { app, openApi };

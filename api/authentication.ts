@@ -1,6 +1,7 @@
 import type { CookieOptions, Request, RequestHandler } from 'express';
+
 import { recordSecurityEvent } from '../db/audit.js';
-import { newSecret, userForApiToken, type ApiTokenScope, type AuthenticatedUser } from '../db/credentials.js';
+import { type ApiTokenScope, type AuthenticatedUser, newSecret, userForApiToken } from '../db/credentials.js';
 import { userForSession } from '../db/sessions.js';
 import type { Principal } from '../domain/authorization.js';
 import { DomainError } from '../domain/errors.js';
@@ -79,15 +80,24 @@ export function authenticate(ctx: ServiceContext, options: { secureCookies: bool
       const auth = match ? await userForApiToken(ctx.db, match[1]!) : undefined;
       if (!auth) {
         const counted = await countFailedAuth(ctx, req);
-        if (!counted.withinLimit) return sendRateLimited(res, 'Too many failed authentication attempts; try again later', counted.msBeforeNext);
-        await recordSecurityEvent(ctx.db, { kind: 'invalid_api_token', ip: req.ip, method: req.method, path: req.path });
+        if (!counted.withinLimit)
+          return sendRateLimited(res, 'Too many failed authentication attempts; try again later', counted.msBeforeNext);
+        await recordSecurityEvent(ctx.db, {
+          kind: 'invalid_api_token',
+          ip: req.ip,
+          method: req.method,
+          path: req.path,
+        });
         throw new DomainError('unauthenticated', 'The bearer token is not valid, has expired or was revoked');
       }
       const needed = scopeFor(req.method);
       if (!auth.scopes.includes(needed)) {
         throw new DomainError('forbidden', `This API token lacks the "${needed}" scope this request needs`);
       }
-      req.principal = { ...principalOf(auth, 'api_token'), isAdmin: auth.user.is_admin && auth.scopes.includes('admin') };
+      req.principal = {
+        ...principalOf(auth, 'api_token'),
+        isAdmin: auth.user.is_admin && auth.scopes.includes('admin'),
+      };
     } else if (cookie) {
       const auth = await userForSession(ctx.db, cookie, authSettings(ctx).SESSION_IDLE_MINUTES);
       // An expired cookie on a public page should not break the page: treat it as signed out.

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { problem, type Problem } from './problem.js';
+
+import { type Problem, problem } from './problem.js';
 
 /**
  * Requests that Node's HTTP parser refuses before Express sees them (a header with a NUL or
@@ -11,7 +12,11 @@ import { problem, type Problem } from './problem.js';
 export function answerMalformedRequests(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // A client that went away, or a socket already written to (a keep-alive answer in flight), gets nothing.
-    if (error.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    if (
+      error.code === 'ECONNRESET' ||
+      !socket.writable ||
+      (socket as Duplex & { _httpMessage?: unknown })._httpMessage
+    ) {
       socket.destroy();
       return;
     }
@@ -30,17 +35,38 @@ export function clientErrorProblem(error: NodeJS.ErrnoException): Problem {
       errors: [{ field: '(headers)', rule: 'request line and headers at most 16 KB' }],
     };
   }
-  if (error.code === 'HPE_INVALID_HEADER_TOKEN' || error.code === 'HPE_INVALID_HEADER_VALUE' || error.code === 'HPE_LF_EXPECTED' || error.code === 'HPE_CR_EXPECTED') {
-    return problem('invalid_input', 'A header is not valid HTTP', [{ field: '(headers)', rule: 'names and values must be visible ASCII or Latin-1 text, without NUL or other controls' }]);
+  if (
+    error.code === 'HPE_INVALID_HEADER_TOKEN' ||
+    error.code === 'HPE_INVALID_HEADER_VALUE' ||
+    error.code === 'HPE_LF_EXPECTED' ||
+    error.code === 'HPE_CR_EXPECTED'
+  ) {
+    return problem('invalid_input', 'A header is not valid HTTP', [
+      {
+        field: '(headers)',
+        rule: 'names and values must be visible ASCII or Latin-1 text, without NUL or other controls',
+      },
+    ]);
   }
   if (error.code === 'HPE_INVALID_URL' || error.code === 'HPE_INVALID_METHOD') {
-    return problem('invalid_input', 'The request line is not valid HTTP', [{ field: '(request line)', rule: 'must be a method, a path and the HTTP version' }]);
+    return problem('invalid_input', 'The request line is not valid HTTP', [
+      { field: '(request line)', rule: 'must be a method, a path and the HTTP version' },
+    ]);
   }
-  return problem('invalid_input', 'The request is not valid HTTP', [{ field: '(request)', rule: 'must be valid HTTP/1.1' }]);
+  return problem('invalid_input', 'The request is not valid HTTP', [
+    { field: '(request)', rule: 'must be valid HTTP/1.1' },
+  ]);
 }
 
 function rawProblemResponse(p: Problem): string {
   const body = JSON.stringify(p);
   const reason = p.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-  return [`HTTP/1.1 ${p.status} ${reason}`, 'Content-Type: application/problem+json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', '', body].join('\r\n');
+  return [
+    `HTTP/1.1 ${p.status} ${reason}`,
+    'Content-Type: application/problem+json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

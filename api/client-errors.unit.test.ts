@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { sendRaw } from '../test/support/fuzz/raw-http.js';
 import { answerMalformedRequests } from './client-errors.js';
 
@@ -21,17 +23,26 @@ describe('requests the HTTP parser refuses', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const problemOf = (body: string) => JSON.parse(body) as { status: number; code: string; errors: { field: string; rule: string }[] };
+  const problemOf = (body: string) =>
+    JSON.parse(body) as { status: number; code: string; errors: { field: string; rule: string }[] };
 
   it('answers a header with a NUL with a 400 problem document naming the headers', async () => {
-    const res = await sendRaw(baseUrl, { method: 'GET', target: '/api/me', headers: { 'idempotency-key': 'key\u0000nul' } }, 5000);
+    const res = await sendRaw(
+      baseUrl,
+      { method: 'GET', target: '/api/me', headers: { 'idempotency-key': 'key\u0000nul' } },
+      5000,
+    );
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(problemOf(res.body)).toMatchObject({ status: 400, code: 'invalid_input', errors: [{ field: '(headers)' }] });
   });
 
   it('answers a request line over 16 KB with a 431 problem document', async () => {
-    const res = await sendRaw(baseUrl, { method: 'GET', target: `/api/reference/cpv?q=${'x'.repeat(20_000)}`, headers: {} }, 5000);
+    const res = await sendRaw(
+      baseUrl,
+      { method: 'GET', target: `/api/reference/cpv?q=${'x'.repeat(20_000)}`, headers: {} },
+      5000,
+    );
     expect(res.status).toBe(431);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(problemOf(res.body)).toMatchObject({ status: 431, errors: [{ field: '(headers)' }] });

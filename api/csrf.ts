@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+
 import { hostPolicy, isAllowedHost, isLoopbackHostname, sendHttpProblem } from './host-allow-list.js';
 import { problem, sendProblem } from './problem.js';
 
@@ -22,11 +23,14 @@ import { problem, sendProblem } from './problem.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const mediaType = (req: Request): string | undefined => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
+const mediaType = (req: Request): string | undefined =>
+  req.headers['content-type']?.split(';')[0]?.trim().toLowerCase() || undefined;
 
-const isJson = (type: string) => type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+const isJson = (type: string) =>
+  type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 
-const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+const hasBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
 /** The form-taking endpoints, with the media types each accepts besides JSON. */
 export const FORM_ENDPOINTS: Readonly<Record<string, readonly string[]>> = {
@@ -34,7 +38,9 @@ export const FORM_ENDPOINTS: Readonly<Record<string, readonly string[]>> = {
   'POST /api/unsubscribe': ['application/x-www-form-urlencoded', 'multipart/form-data'],
 };
 
-export function jsonOnlyBodies(options: { prefix?: string; forms?: Readonly<Record<string, readonly string[]>> } = {}): RequestHandler {
+export function jsonOnlyBodies(
+  options: { prefix?: string; forms?: Readonly<Record<string, readonly string[]>> } = {},
+): RequestHandler {
   const prefix = options.prefix ?? '/api/';
   const forms = options.forms ?? FORM_ENDPOINTS;
   return (req, res, next) => {
@@ -43,7 +49,13 @@ export function jsonOnlyBodies(options: { prefix?: string; forms?: Readonly<Reco
     // No type and no body: an action without input (accept, open, cancel); the origin check covers it.
     if (!type && !hasBody(req)) return next();
     if (type && (isJson(type) || forms[`${req.method} ${req.path}`]?.includes(type))) return next();
-    sendHttpProblem(res, 415, 'unsupported_media_type', 'Unsupported media type', 'Send the request body as application/json');
+    sendHttpProblem(
+      res,
+      415,
+      'unsupported_media_type',
+      'Unsupported media type',
+      'Send the request body as application/json',
+    );
   };
 }
 
@@ -66,14 +78,21 @@ export function isOwnOrigin(origin: string, options: Pick<OriginPolicyOptions, '
   const own = new URL(options.publicUrl);
   if (url.origin === own.origin) return true;
   const policy = hostPolicy(options.publicUrl, options.nodeEnv);
-  if (policy.loopback && isLoopbackHostname(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) return true;
+  if (policy.loopback && isLoopbackHostname(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:'))
+    return true;
   return url.protocol === own.protocol && isAllowedHost(policy, url.host);
 }
 
 export function sameOriginUnsafeRequests(options: OriginPolicyOptions): RequestHandler {
   const exempt = new Set(options.exempt ?? ['/api/unsubscribe']);
   const refuse = (res: Response) =>
-    sendProblem(res, problem('forbidden', 'A request from another site cannot change anything here; use the application, or an API token'));
+    sendProblem(
+      res,
+      problem(
+        'forbidden',
+        'A request from another site cannot change anything here; use the application, or an API token',
+      ),
+    );
   return (req, res, next) => {
     if (SAFE_METHODS.has(req.method) || exempt.has(req.path)) return next();
     // A bearer token is sent deliberately by its holder; no page on another site can add it.

@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import { isDirectLoopbackRequest, isLoopbackHostname, parseHostHeader } from './host-allow-list.js';
+
 import type { CaptureServer } from '../mail/capture-server.js';
+import { isDirectLoopbackRequest, isLoopbackHostname, parseHostHeader } from './host-allow-list.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const linkify = (s: string) => escapeHtml(s).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);

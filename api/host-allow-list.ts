@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+
 import { problem, sendProblem } from './problem.js';
 
 /** An RFC 9457 problem for the statuses `api/problem.ts` has no code for (415, 421). */
@@ -6,7 +7,15 @@ export function sendHttpProblem(res: Response, status: number, code: string, tit
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify({ type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title, status, detail, code }));
+    .send(
+      JSON.stringify({
+        type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`,
+        title,
+        status,
+        detail,
+        code,
+      }),
+    );
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -73,7 +82,11 @@ export function isAllowedHost(policy: HostPolicy, host: string | undefined): boo
  * a request without a usable `Host` gets 400. The probes (`/healthz`, `/readyz`) are answered
  * whatever the name, since orchestrators address them by IP; they reveal no detail to strangers.
  */
-export function hostAllowList(options: { publicUrl: string; nodeEnv: string; exempt?: readonly string[] }): RequestHandler {
+export function hostAllowList(options: {
+  publicUrl: string;
+  nodeEnv: string;
+  exempt?: readonly string[];
+}): RequestHandler {
   const policy = hostPolicy(options.publicUrl, options.nodeEnv);
   const exempt = new Set(options.exempt ?? ['/healthz', '/readyz']);
   return (req, res, next) => {
@@ -84,7 +97,13 @@ export function hostAllowList(options: { publicUrl: string; nodeEnv: string; exe
       return;
     }
     if (!isAllowedHost(policy, host)) {
-      sendHttpProblem(res, 421, 'misdirected_request', 'Misdirected request', 'This server does not answer for that host name');
+      sendHttpProblem(
+        res,
+        421,
+        'misdirected_request',
+        'Misdirected request',
+        'This server does not answer for that host name',
+      );
       return;
     }
     next();

@@ -1,26 +1,39 @@
 import { describe, expect, it } from 'vitest';
+
 import { isOwnOrigin } from './csrf.js';
 import { hostPolicy, isAllowedHost, isLoopbackHostname, parseHostHeader } from './host-allow-list.js';
 
 describe('Host allow-list', () => {
   it('allows the public host, with or without its default port, and nothing else in production', () => {
     const policy = hostPolicy('https://demand.example.eu', 'production');
-    for (const host of ['demand.example.eu', 'DEMAND.example.eu', 'demand.example.eu:443']) expect(isAllowedHost(policy, host), host).toBe(true);
-    for (const host of ['demand.example.eu:8443', 'evil.example', 'demand.example.eu.evil.example', 'localhost:3000', '127.0.0.1', '', undefined]) {
+    for (const host of ['demand.example.eu', 'DEMAND.example.eu', 'demand.example.eu:443'])
+      expect(isAllowedHost(policy, host), host).toBe(true);
+    for (const host of [
+      'demand.example.eu:8443',
+      'evil.example',
+      'demand.example.eu.evil.example',
+      'localhost:3000',
+      '127.0.0.1',
+      '',
+      undefined,
+    ]) {
       expect(isAllowedHost(policy, host), String(host)).toBe(false);
     }
   });
 
   it('allows loopback names on any port outside production', () => {
     const policy = hostPolicy('http://localhost:3000', 'development');
-    for (const host of ['localhost:3000', 'localhost:5173', '127.0.0.1:3000', '[::1]:3000', 'app.localhost:3000']) expect(isAllowedHost(policy, host), host).toBe(true);
-    for (const host of ['rebind.attacker.example:3000', '192.0.2.2:3000', 'localhost.attacker.example']) expect(isAllowedHost(policy, host), host).toBe(false);
+    for (const host of ['localhost:3000', 'localhost:5173', '127.0.0.1:3000', '[::1]:3000', 'app.localhost:3000'])
+      expect(isAllowedHost(policy, host), host).toBe(true);
+    for (const host of ['rebind.attacker.example:3000', '192.0.2.2:3000', 'localhost.attacker.example'])
+      expect(isAllowedHost(policy, host), host).toBe(false);
   });
 
   it('parses Host headers strictly', () => {
     expect(parseHostHeader('Example.org:8080')).toEqual({ hostname: 'example.org', port: '8080' });
     expect(parseHostHeader('[::1]:3000')).toEqual({ hostname: '[::1]', port: '3000' });
-    for (const bad of ['', 'bad host', 'a/b', 'user@host', 'host:port']) expect(parseHostHeader(bad), bad).toBeUndefined();
+    for (const bad of ['', 'bad host', 'a/b', 'user@host', 'host:port'])
+      expect(parseHostHeader(bad), bad).toBeUndefined();
     expect(isLoopbackHostname('127.5.6.7')).toBe(true);
     expect(isLoopbackHostname('localhostx')).toBe(false);
   });
@@ -30,7 +43,14 @@ describe('own origin (CSRF)', () => {
   const prod = { publicUrl: 'https://demand.example.eu', nodeEnv: 'production' };
   it('is the public origin only, in production', () => {
     expect(isOwnOrigin('https://demand.example.eu', prod)).toBe(true);
-    for (const origin of ['http://demand.example.eu', 'https://evil.example', 'https://sub.demand.example.eu', 'null', 'http://localhost:3000', 'garbage']) {
+    for (const origin of [
+      'http://demand.example.eu',
+      'https://evil.example',
+      'https://sub.demand.example.eu',
+      'null',
+      'http://localhost:3000',
+      'garbage',
+    ]) {
       expect(isOwnOrigin(origin, prod), origin).toBe(false);
     }
   });

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+
 import { DomainError, type FieldProblem } from '../domain/errors.js';
 
 /**
@@ -18,7 +19,10 @@ export const jsonBounds = {
   maxObjectKeys: 1_000,
 } as const;
 
-export const bodyTooLarge: FieldProblem = { field: '(body)', rule: `must be at most ${jsonBounds.maxBodyBytes / 1024 / 1024} MB` };
+export const bodyTooLarge: FieldProblem = {
+  field: '(body)',
+  rule: `must be at most ${jsonBounds.maxBodyBytes / 1024 / 1024} MB`,
+};
 
 /** Keys that name a prototype: refused, so no later merge or spread can reach Object.prototype. */
 const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
@@ -34,7 +38,10 @@ interface Frame {
 function pathOf(frame: Frame | undefined, last?: string): string {
   const keys: (string | number)[] = last === undefined ? [] : [last];
   for (let f = frame; f && f.key !== undefined; f = f.parent) keys.unshift(f.key);
-  const path = keys.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key), '');
+  const path = keys.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key),
+    '',
+  );
   return path || '(body)';
 }
 
@@ -43,7 +50,11 @@ function pathOf(frame: Frame | undefined, last?: string): string {
  * than the limit (named where the limit is crossed, not walked further), an array or object too
  * large, a prototype key, a number JSON.parse read as Infinity (`1e309`).
  */
-export function jsonShapeProblems(body: unknown, limits: typeof jsonBounds = jsonBounds, maxProblems = 10): FieldProblem[] {
+export function jsonShapeProblems(
+  body: unknown,
+  limits: typeof jsonBounds = jsonBounds,
+  maxProblems = 10,
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const stack: Frame[] = [{ value: body, depth: 1, key: undefined, parent: undefined }];
   while (stack.length > 0 && problems.length < maxProblems) {
@@ -64,7 +75,8 @@ export function jsonShapeProblems(body: unknown, limits: typeof jsonBounds = jso
         continue;
       }
       // Pushed in reverse, so the problems come in the order of the body.
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, key: i, parent: frame });
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], depth: depth + 1, key: i, parent: frame });
       continue;
     }
     const keys = Object.keys(value);
@@ -75,7 +87,10 @@ export function jsonShapeProblems(body: unknown, limits: typeof jsonBounds = jso
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       if (prototypeKeys.has(key)) {
-        problems.push({ field: pathOf(frame, key), rule: 'must not be a prototype key (__proto__, constructor, prototype)' });
+        problems.push({
+          field: pathOf(frame, key),
+          rule: 'must not be a prototype key (__proto__, constructor, prototype)',
+        });
         continue;
       }
       stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, key, parent: frame });
@@ -90,7 +105,8 @@ export function boundedJsonBodies(limits: typeof jsonBounds = jsonBounds): Reque
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null) return next();
     const problems = jsonShapeProblems(body, limits);
-    if (problems.length > 0) return next(new DomainError('invalid_input', 'The request body is not within the bounds of a request', problems));
+    if (problems.length > 0)
+      return next(new DomainError('invalid_input', 'The request body is not within the bounds of a request', problems));
     next();
   };
 }

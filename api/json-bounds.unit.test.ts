@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { jsonBounds, jsonShapeProblems } from './json-bounds.js';
 
 const deep = (levels: number, leaf: unknown = 'x'): unknown => {
@@ -9,22 +10,33 @@ const deep = (levels: number, leaf: unknown = 'x'): unknown => {
 
 describe('jsonShapeProblems', () => {
   it('accepts the shapes requests have', () => {
-    expect(jsonShapeProblems({ lines: [{ description: 'x', delivery: { year: 2027 } }], answers: { q1: ['a', 'b'], q2: true, q3: 12.5, q4: null } })).toEqual([]);
+    expect(
+      jsonShapeProblems({
+        lines: [{ description: 'x', delivery: { year: 2027 } }],
+        answers: { q1: ['a', 'b'], q2: true, q3: 12.5, q4: null },
+      }),
+    ).toEqual([]);
     expect(jsonShapeProblems(deep(jsonBounds.maxDepth - 1))).toEqual([]);
   });
 
   it('names where the depth limit is crossed, and does not walk further', () => {
     // The body is level 1 and `answers` level 2, so the 31st "a" is the first container at level 33.
     const problems = jsonShapeProblems({ answers: deep(100_000) });
-    expect(problems).toEqual([{ field: `answers${'.a'.repeat(jsonBounds.maxDepth - 1)}`, rule: 'must not be nested more than 32 levels deep' }]);
+    expect(problems).toEqual([
+      { field: `answers${'.a'.repeat(jsonBounds.maxDepth - 1)}`, rule: 'must not be nested more than 32 levels deep' },
+    ]);
     expect(jsonShapeProblems(JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`))).toEqual([
       { field: '[0]'.repeat(jsonBounds.maxDepth), rule: 'must not be nested more than 32 levels deep' },
     ]);
   });
 
   it('names an array or an object that is too large', () => {
-    expect(jsonShapeProblems({ ids: new Array(jsonBounds.maxArrayLength + 1).fill(0) })).toEqual([{ field: 'ids', rule: 'must have at most 10000 items' }]);
-    expect(jsonShapeProblems(new Array(jsonBounds.maxArrayLength + 1).fill(0))).toEqual([{ field: '(body)', rule: 'must have at most 10000 items' }]);
+    expect(jsonShapeProblems({ ids: new Array(jsonBounds.maxArrayLength + 1).fill(0) })).toEqual([
+      { field: 'ids', rule: 'must have at most 10000 items' },
+    ]);
+    expect(jsonShapeProblems(new Array(jsonBounds.maxArrayLength + 1).fill(0))).toEqual([
+      { field: '(body)', rule: 'must have at most 10000 items' },
+    ]);
     const wide = Object.fromEntries(Array.from({ length: jsonBounds.maxObjectKeys + 1 }, (_, i) => [`k${i}`, i]));
     expect(jsonShapeProblems({ answers: wide })).toEqual([{ field: 'answers', rule: 'must have at most 1000 keys' }]);
   });

@@ -1,13 +1,18 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import express from 'express';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 
 /** The OpenAPI 3.1 document, generated from the very schemas the routes validate with. */
 export function buildOpenApiDocument(registry: OpenAPIRegistry, serverUrl: string) {
   registry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'jd_session' });
-  registry.registerComponent('securitySchemes', 'bearerToken', { type: 'http', scheme: 'bearer', description: 'API token from POST /api/tokens' });
+  registry.registerComponent('securitySchemes', 'bearerToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API token from POST /api/tokens',
+  });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -35,6 +40,8 @@ export function mountApiReference(router: Router): void {
   });
   // Kept as a separate file so the page works under a strict Content-Security-Policy.
   router.get('/api/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(`window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#api-reference' });`);
+    res
+      .type('application/javascript')
+      .send(`window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#api-reference' });`);
   });
 }

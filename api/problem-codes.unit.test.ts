@@ -1,11 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { ApplicationFailure } from '@temporalio/common';
+
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Request, Response } from 'express';
 import { describe, expect, it } from 'vitest';
+
 import { DomainError, isErrorCode } from '../domain/errors.js';
 import { createLogger } from '../platform/logger.js';
-import { httpOnlyProblemCodes, isProblemCode, problemCodeInfo, problemCodes, type ProblemCode } from '../rules/problem-codes.js';
+import {
+  httpOnlyProblemCodes,
+  isProblemCode,
+  type ProblemCode,
+  problemCodeInfo,
+  problemCodes,
+} from '../rules/problem-codes.js';
 import { errorHandler, problem, problemFromWorkflowError } from './problem.js';
 
 /**
@@ -32,7 +40,12 @@ function answerTo(error: unknown): { status: number; body: Record<string, unknow
       return this;
     },
   };
-  errorHandler(createLogger('silent'))(error, { method: 'POST', path: '/x', body: {} } as Request, res as unknown as Response, () => {});
+  errorHandler(createLogger('silent'))(
+    error,
+    { method: 'POST', path: '/x', body: {} } as Request,
+    res as unknown as Response,
+    () => {},
+  );
   return out;
 }
 
@@ -47,7 +60,9 @@ describe('problem codes', () => {
   });
 
   it('split into those use cases and workflows raise and those only the HTTP layer sends', () => {
-    expect(errorCodes).toEqual(expect.arrayContaining(['invalid_input', 'invalid_data', 'constraint_violation', 'process_unavailable']));
+    expect(errorCodes).toEqual(
+      expect.arrayContaining(['invalid_input', 'invalid_data', 'constraint_violation', 'process_unavailable']),
+    );
     expect([...errorCodes, ...httpOnlyProblemCodes].sort()).toEqual([...problemCodes].sort());
     expect(isProblemCode('internal') && !isErrorCode('internal')).toBe(true);
     expect(isProblemCode('toString')).toBe(false);
@@ -68,8 +83,15 @@ describe('problem codes', () => {
 
   it('answer a workflow failure typed with a code like the DomainError of that code', () => {
     for (const code of errorCodes) {
-      const failure = new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(`refused ${code}`, code, [{ field: 'f', rule: 'r' }]));
-      expect(problemFromWorkflowError(failure)).toMatchObject({ code, status: problemCodeInfo[code].status, errors: [{ field: 'f', rule: 'r' }] });
+      const failure = new WorkflowUpdateFailedError(
+        'update failed',
+        ApplicationFailure.nonRetryable(`refused ${code}`, code, [{ field: 'f', rule: 'r' }]),
+      );
+      expect(problemFromWorkflowError(failure)).toMatchObject({
+        code,
+        status: problemCodeInfo[code].status,
+        errors: [{ field: 'f', rule: 'r' }],
+      });
     }
   });
 
@@ -78,8 +100,13 @@ describe('problem codes', () => {
   });
 
   it('give the HTTP layer’s own codes their status from the list too', () => {
-    const statuses = Object.fromEntries(httpOnlyProblemCodes.map((code: ProblemCode) => [code, problem(code, 'x').status]));
+    const statuses = Object.fromEntries(
+      httpOnlyProblemCodes.map((code: ProblemCode) => [code, problem(code, 'x').status]),
+    );
     expect(statuses).toEqual({ internal: 500, payload_too_large: 413, rate_limited: 429, unavailable: 503 });
-    expect(answerTo(new Error('boom'))).toMatchObject({ status: 500, body: { code: 'internal', title: problemCodeInfo.internal.title } });
+    expect(answerTo(new Error('boom'))).toMatchObject({
+      status: 500,
+      body: { code: 'internal', title: problemCodeInfo.internal.title },
+    });
   });
 });

@@ -1,11 +1,12 @@
-import { WorkflowUpdateFailedError, WorkflowNotFoundError, ApplicationFailure } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { DomainError, isErrorCode, type FieldProblem } from '../domain/errors.js';
-import { problemCodeInfo, type ProblemCode } from '../rules/problem-codes.js';
-import type { Logger } from '../platform/logger.js';
-import { databaseFailureType, databaseProblems } from '../db/failures.js';
+
 import { isPoolExhausted } from '../db/database.js';
+import { databaseFailureType, databaseProblems } from '../db/failures.js';
+import { DomainError, type FieldProblem, isErrorCode } from '../domain/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { type ProblemCode, problemCodeInfo } from '../rules/problem-codes.js';
 import { bodyTooLarge } from './json-bounds.js';
 
 /**
@@ -36,7 +37,14 @@ export const problemSchema = z
 /** The problem document of a code: its status and title from the shared list, the type URI from the code. */
 export function problem(code: ProblemCode, detail: string, errors?: FieldProblem[]): Problem {
   const { status, title } = problemCodeInfo[code];
-  return { type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`, title, status, detail, code, ...(errors?.length ? { errors } : {}) };
+  return {
+    type: `https://jointdemand.eu/problems/${code.replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    ...(errors?.length ? { errors } : {}),
+  };
 }
 
 /** How long a client should wait before repeating a request whose process did not answer in time. */
@@ -47,7 +55,10 @@ export function sendProblem(res: Response, p: Problem): void {
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 export function zodProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
@@ -85,9 +96,14 @@ export function problemFromWorkflowError(error: unknown): Problem | undefined {
  */
 export function refusedRequestPart(error: unknown): { problem: FieldProblem; detail?: string } {
   const e = error as { type?: string };
-  if (error instanceof URIError) return { problem: { field: '(path)', rule: 'must be valid percent-encoded UTF-8' }, detail: 'A path segment is not valid percent-encoded UTF-8' };
+  if (error instanceof URIError)
+    return {
+      problem: { field: '(path)', rule: 'must be valid percent-encoded UTF-8' },
+      detail: 'A path segment is not valid percent-encoded UTF-8',
+    };
   if (e.type === 'charset.unsupported') return { problem: { field: 'Content-Type', rule: 'charset must be utf-8' } };
-  if (e.type === 'encoding.unsupported') return { problem: { field: 'Content-Encoding', rule: 'must be identity, gzip, deflate or br' } };
+  if (e.type === 'encoding.unsupported')
+    return { problem: { field: 'Content-Encoding', rule: 'must be identity, gzip, deflate or br' } };
   return { problem: { field: '(request)', rule: 'must be a valid HTTP request' } };
 }
 
@@ -99,31 +115,49 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (error.code === 'process_unavailable') res.setHeader('Retry-After', String(processRetryAfterSeconds));
       return sendProblem(res, problem(error.code, error.message, error.problems));
     }
-    if (error instanceof z.ZodError) return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
+    if (error instanceof z.ZodError)
+      return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
     if (isPoolExhausted(error)) {
       // Overload: shed the request; the client repeats it (same Idempotency-Key) after a pause.
       logger.warn({ method: req.method, path: req.path }, 'request shed: every database connection is busy');
       res.setHeader('Retry-After', String(processRetryAfterSeconds));
-      return sendProblem(res, problem('process_unavailable', 'The service is busy; repeat the request (with the same Idempotency-Key) in a moment'));
+      return sendProblem(
+        res,
+        problem(
+          'process_unavailable',
+          'The service is busy; repeat the request (with the same Idempotency-Key) in a moment',
+        ),
+      );
     }
     const fromWorkflow = problemFromWorkflowError(error);
     if (fromWorkflow) return sendProblem(res, fromWorkflow);
     const e = error as { type?: string; status?: number; message?: string; code?: string };
     // Safety net for races the use-cases cannot pre-check: a unique key taken meanwhile.
-    if (e.code === '23505') return sendProblem(res, problem('conflict', 'This conflicts with something that exists already'));
+    if (e.code === '23505')
+      return sendProblem(res, problem('conflict', 'This conflicts with something that exists already'));
     // Text or values the database cannot store, or another broken constraint: the caller's data, not a fault of ours.
     const stored = databaseFailureType(error);
     if (stored) {
       logger.warn({ sqlState: e.code, method: req.method, path: req.path }, 'request refused by the database');
-      return sendProblem(res, problem(stored, 'The request holds data that cannot be stored', databaseProblems(error, req.body)));
+      return sendProblem(
+        res,
+        problem(stored, 'The request holds data that cannot be stored', databaseProblems(error, req.body)),
+      );
     }
     if (e.type === 'entity.parse.failed') {
-      return sendProblem(res, problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]));
+      return sendProblem(
+        res,
+        problem('invalid_input', 'The body is not valid JSON', [{ field: '(body)', rule: 'must be valid JSON' }]),
+      );
     }
-    if (e.type === 'entity.too.large') return sendProblem(res, problem('payload_too_large', 'The request body is too large', [bodyTooLarge]));
+    if (e.type === 'entity.too.large')
+      return sendProblem(res, problem('payload_too_large', 'The request body is too large', [bodyTooLarge]));
     if (e.status && e.status >= 400 && e.status < 500) {
       const refused = refusedRequestPart(error);
-      return sendProblem(res, problem('invalid_input', refused.detail ?? e.message ?? 'Bad request', [refused.problem]));
+      return sendProblem(
+        res,
+        problem('invalid_input', refused.detail ?? e.message ?? 'Bad request', [refused.problem]),
+      );
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     sendProblem(res, problem('internal', 'Something went wrong on our side; it has been logged'));

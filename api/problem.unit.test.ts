@@ -1,6 +1,8 @@
-import express from 'express';
 import type { Server } from 'node:http';
+
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createLogger } from '../platform/logger.js';
 import { sendRaw } from '../test/support/fuzz/raw-http.js';
 import { errorHandler } from './problem.js';
@@ -27,7 +29,8 @@ describe('errorHandler: requests refused before validation', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  const send = (target: string, headers: Record<string, string> = {}, body?: string) => sendRaw(baseUrl, { method: body ? 'POST' : 'GET', target, headers, ...(body ? { body } : {}) }, 5000);
+  const send = (target: string, headers: Record<string, string> = {}, body?: string) =>
+    sendRaw(baseUrl, { method: body ? 'POST' : 'GET', target, headers, ...(body ? { body } : {}) }, 5000);
   const errorsOf = (body: string) => (JSON.parse(body) as { errors?: unknown }).errors;
 
   it.each([
@@ -49,7 +52,11 @@ describe('errorHandler: requests refused before validation', () => {
   });
 
   it('names Content-Encoding when the body is in an encoding the parser does not read', async () => {
-    const res = await send('/things/1', { 'content-type': 'application/json', 'content-encoding': 'br, klingon' }, '{}');
+    const res = await send(
+      '/things/1',
+      { 'content-type': 'application/json', 'content-encoding': 'br, klingon' },
+      '{}',
+    );
     expect(res.status).toBe(400);
     expect(errorsOf(res.body)).toEqual([{ field: 'Content-Encoding', rule: 'must be identity, gzip, deflate or br' }]);
   });

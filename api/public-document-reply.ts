@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+
 import type { PublicRepresentation } from '../services/publication/public-documents.js';
 
 /**

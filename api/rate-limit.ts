@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+
 import type { Request, RequestHandler, Response } from 'express';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+
 import { RATE_LIMIT_TABLE, rateLimitStoreClient } from '../db/rate-limits.js';
-import type { ServiceContext } from '../services/context.js';
 import { authSettings } from '../services/auth/settings.js';
+import type { ServiceContext } from '../services/context.js';
 import { problem } from './problem.js';
 
 /**
@@ -39,13 +41,24 @@ export function authLimits(ctx: ServiceContext, overrides: { mailPerIp?: number 
   const storeClient = rateLimitStoreClient(ctx.db);
   const duration = settings.RATE_LIMIT_WINDOW_MINUTES * 60;
   const limiter = (keyPrefix: string, points: number) =>
-    new RateLimiterPostgres({ storeClient, storeType: 'pool', tableName: RATE_LIMIT_TABLE, tableCreated: true, keyPrefix, points, duration });
+    new RateLimiterPostgres({
+      storeClient,
+      storeType: 'pool',
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+    });
   const deployment = ctx.config.PUBLIC_URL;
   const limits: AuthLimits = {
     mailPerIp: limiter('mail-ip', overrides.mailPerIp ?? settings.RATE_LIMIT_MAIL_PER_IP),
     mailPerAddress: limiter('mail-address', overrides.mailPerIp ?? settings.RATE_LIMIT_MAIL_PER_ADDRESS),
     failedAuthPerIp: limiter('auth-failed', settings.RATE_LIMIT_FAILED_AUTH_PER_IP),
-    key: (kind, value) => createHash('sha256').update(`${deployment}\n${kind}\n${kind === 'address' ? value.trim().toLowerCase() : value}`).digest('hex'),
+    key: (kind, value) =>
+      createHash('sha256')
+        .update(`${deployment}\n${kind}\n${kind === 'address' ? value.trim().toLowerCase() : value}`)
+        .digest('hex'),
   };
   limitsByContext.set(ctx, limits);
   return limits;
@@ -60,7 +73,10 @@ export function sendRateLimited(res: Response, detail: string, msBeforeNext: num
 }
 
 /** Consumes a point; the refusal (when over the limit) as a result rather than a throw. Store errors propagate. */
-async function consume(limiter: RateLimiterPostgres, key: string): Promise<{ allowed: true } | { allowed: false; msBeforeNext: number }> {
+async function consume(
+  limiter: RateLimiterPostgres,
+  key: string,
+): Promise<{ allowed: true } | { allowed: false; msBeforeNext: number }> {
   try {
     await limiter.consume(key, 1);
     return { allowed: true };
@@ -98,10 +114,14 @@ export function mailSendingLimit(
 }
 
 /** Whether the client used up its failed attempts (then it is refused before any check). */
-export async function failedAuthBlocked(ctx: ServiceContext, req: Request): Promise<{ blocked: false } | { blocked: true; msBeforeNext: number }> {
+export async function failedAuthBlocked(
+  ctx: ServiceContext,
+  req: Request,
+): Promise<{ blocked: false } | { blocked: true; msBeforeNext: number }> {
   const limits = authLimits(ctx);
   const state = await limits.failedAuthPerIp.get(limits.key('ip', clientAddress(req)));
-  if (state && state.consumedPoints >= limits.failedAuthPerIp.points) return { blocked: true, msBeforeNext: state.msBeforeNext };
+  if (state && state.consumedPoints >= limits.failedAuthPerIp.points)
+    return { blocked: true, msBeforeNext: state.msBeforeNext };
   return { blocked: false };
 }
 
@@ -109,8 +129,13 @@ export async function failedAuthBlocked(ctx: ServiceContext, req: Request): Prom
  * Counts one failed attempt (a wrong sign-in link, a bad bearer token). Answers whether it was
  * still within the limit: past it the caller answers 429 and writes no security-log row.
  */
-export async function countFailedAuth(ctx: ServiceContext, req: Request): Promise<{ withinLimit: boolean; msBeforeNext: number }> {
+export async function countFailedAuth(
+  ctx: ServiceContext,
+  req: Request,
+): Promise<{ withinLimit: boolean; msBeforeNext: number }> {
   const limits = authLimits(ctx);
   const result = await consume(limits.failedAuthPerIp, limits.key('ip', clientAddress(req)));
-  return result.allowed ? { withinLimit: true, msBeforeNext: 0 } : { withinLimit: false, msBeforeNext: result.msBeforeNext };
+  return result.allowed
+    ? { withinLimit: true, msBeforeNext: 0 }
+    : { withinLimit: false, msBeforeNext: result.msBeforeNext };
 }

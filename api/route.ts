@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
+
 import type { Principal } from '../domain/authorization.js';
 import { DomainError, type FieldProblem } from '../domain/errors.js';
 import { problemSchema, zodProblems } from './problem.js';
@@ -42,7 +43,6 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | void>;
 }
 
-
 /**
  * One declaration per route gives the validation, the handler and the OpenAPI entry, so the
  * documented shape and the enforced shape cannot drift apart.
@@ -67,15 +67,26 @@ export class ApiRoutes {
   ): void {
     const responses: RouteConfig['responses'] = {};
     for (const [status, r] of Object.entries(spec.responses)) {
-      if (r.schema && (r.contentType ?? 'application/json') === 'application/json') refuseLooseObjects(r.schema, `${spec.method.toUpperCase()} ${spec.path} ${status}`);
+      if (r.schema && (r.contentType ?? 'application/json') === 'application/json')
+        refuseLooseObjects(r.schema, `${spec.method.toUpperCase()} ${spec.path} ${status}`);
       responses[Number(status)] = r.schema
         ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
         : { description: r.description };
     }
     // A change goes through a workflow, which may not answer in time: 503 process_unavailable (Retry-After).
-    const errorStatuses = [400, ...(spec.access === 'user' ? [401, 403] : []), 404, 409, 422, ...(spec.method === 'get' ? [] : [503])];
+    const errorStatuses = [
+      400,
+      ...(spec.access === 'user' ? [401, 403] : []),
+      404,
+      409,
+      422,
+      ...(spec.method === 'get' ? [] : [503]),
+    ];
     for (const status of errorStatuses) {
-      responses[status] ??= { description: 'Problem', content: { 'application/problem+json': { schema: problemSchema } } };
+      responses[status] ??= {
+        description: 'Problem',
+        content: { 'application/problem+json': { schema: problemSchema } },
+      };
     }
     this.registry.registerPath({
       method: spec.method,
@@ -89,7 +100,12 @@ export class ApiRoutes {
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.headers ? { headers: spec.headers as never } : {}),
         ...(spec.body
-          ? { body: { required: true, content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } } } }
+          ? {
+              body: {
+                required: true,
+                content: { [spec.bodyContentType ?? 'application/json']: { schema: spec.body } },
+              },
+            }
           : {}),
       },
       responses,
@@ -123,7 +139,8 @@ export class ApiRoutes {
         res,
       });
       if (!reply || res.headersSent) return;
-      const sent = reply.body === undefined ? undefined : documentedBody(spec, reply, this.options.checkResponses ?? false);
+      const sent =
+        reply.body === undefined ? undefined : documentedBody(spec, reply, this.options.checkResponses ?? false);
       for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
       if (sent === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(sent);
@@ -137,7 +154,11 @@ export class ApiRoutes {
  * are dropped. An undocumented status, a JSON body without a schema or a body the schema refuses
  * throws (a 500, logged), in every environment; with `strict`, so does a key the parse dropped.
  */
-export function documentedBody(spec: Pick<RouteSpec<ZodType, ZodType, ZodType>, 'method' | 'path' | 'responses'>, reply: Reply, strict: boolean): unknown {
+export function documentedBody(
+  spec: Pick<RouteSpec<ZodType, ZodType, ZodType>, 'method' | 'path' | 'responses'>,
+  reply: Reply,
+  strict: boolean,
+): unknown {
   const where = `${spec.method.toUpperCase()} ${spec.path}`;
   const documented = spec.responses[reply.status];
   if (!documented) throw new Error(`${where} answered ${reply.status}, which it does not document`);
@@ -146,18 +167,24 @@ export function documentedBody(spec: Pick<RouteSpec<ZodType, ZodType, ZodType>, 
   }
   const result = documented.schema.safeParse(reply.body);
   if (!result.success) {
-    throw new Error(`${where} answered ${reply.status} with a body its schema refuses: ${JSON.stringify(zodProblems(result.error, ''))}`);
+    throw new Error(
+      `${where} answered ${reply.status} with a body its schema refuses: ${JSON.stringify(zodProblems(result.error, ''))}`,
+    );
   }
   if (strict) {
     const dropped = droppedKeys(reply.body, result.data, '');
-    if (dropped.length > 0) throw new Error(`${where} answered ${reply.status} with keys its schema does not document: ${dropped.slice(0, 10).join(', ')}`);
+    if (dropped.length > 0)
+      throw new Error(
+        `${where} answered ${reply.status} with keys its schema does not document: ${dropped.slice(0, 10).join(', ')}`,
+      );
   }
   return result.data;
 }
 
 /** Paths of the keys present in `sent` (as JSON would carry them) and absent from `parsed`. */
 function droppedKeys(sent: unknown, parsed: unknown, path: string): string[] {
-  if (Array.isArray(sent) && Array.isArray(parsed)) return sent.flatMap((v, i) => droppedKeys(v, parsed[i], `${path}[${i}]`));
+  if (Array.isArray(sent) && Array.isArray(parsed))
+    return sent.flatMap((v, i) => droppedKeys(v, parsed[i], `${path}[${i}]`));
   if (!isPlainObject(sent) || !isPlainObject(parsed)) return [];
   return Object.entries(sent).flatMap(([k, v]) => {
     const at = path ? `${path}.${k}` : k;
@@ -166,7 +193,8 @@ function droppedKeys(sent: unknown, parsed: unknown, path: string): string[] {
   });
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * Refuses a response schema with an object that keeps keys it does not name (`z.looseObject`,
@@ -179,7 +207,9 @@ export function refuseLooseObjects(schema: ZodType, where: string): void {
     if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${at}[${i}]`));
     if (!isPlainObject(node)) return;
     if (isPlainObject(node.properties) && node.additionalProperties !== false) {
-      throw new Error(`${where}: the response schema keeps undocumented keys at ${at || '(root)'} (a loose or passthrough object); use z.object`);
+      throw new Error(
+        `${where}: the response schema keeps undocumented keys at ${at || '(root)'} (a loose or passthrough object); use z.object`,
+      );
     }
     for (const [k, v] of Object.entries(node)) visit(v, at ? `${at}.${k}` : k);
   };

@@ -1,34 +1,59 @@
-import express from 'express';
 import type { AddressInfo } from 'node:net';
+
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createApp } from './app.js';
 import { errorHandler } from './problem.js';
 import { ApiRoutes, documentedBody, refuseLooseObjects } from './route.js';
 
-const viewSchema = z.object({ id: z.string(), rows: z.array(z.object({ orgId: z.string(), status: z.string() })), data: z.record(z.string(), z.unknown()) });
+const viewSchema = z.object({
+  id: z.string(),
+  rows: z.array(z.object({ orgId: z.string(), status: z.string() })),
+  data: z.record(z.string(), z.unknown()),
+});
 /** What a careless service might hand back: the documented fields plus an id, a hash and a reason nobody documented. */
-const leaky = { id: 's1', rows: [{ orgId: 'o1', status: 'declined', statusReason: 'No budget', versionId: 'v1' }], data: { free: 'form' }, contentHash: 'abc' };
+const leaky = {
+  id: 's1',
+  rows: [{ orgId: 'o1', status: 'declined', statusReason: 'No budget', versionId: 'v1' }],
+  data: { free: 'form' },
+  contentHash: 'abc',
+};
 const spec = { method: 'get' as const, path: '/x', responses: { 200: { description: 'x', schema: viewSchema } } };
 
 describe('responses are filtered to their documented schema', () => {
   it('drops every key the schema does not name, at any depth, and keeps documented maps whole', () => {
-    expect(documentedBody(spec, { status: 200, body: leaky }, false)).toEqual({ id: 's1', rows: [{ orgId: 'o1', status: 'declined' }], data: { free: 'form' } });
+    expect(documentedBody(spec, { status: 200, body: leaky }, false)).toEqual({
+      id: 's1',
+      rows: [{ orgId: 'o1', status: 'declined' }],
+      data: { free: 'form' },
+    });
   });
 
   it('refuses, in every environment, a body the schema refuses, an undocumented status and a JSON body without a schema', () => {
     for (const strict of [false, true]) {
       expect(() => documentedBody(spec, { status: 200, body: { id: 1 } }, strict)).toThrow(/schema refuses/);
       expect(() => documentedBody(spec, { status: 201, body: leaky }, strict)).toThrow(/does not document/);
-      expect(() => documentedBody({ ...spec, responses: { 200: { description: 'no schema' } } }, { status: 200, body: leaky }, strict)).toThrow(/no JSON schema/);
+      expect(() =>
+        documentedBody(
+          { ...spec, responses: { 200: { description: 'no schema' } } },
+          { status: 200, body: leaky },
+          strict,
+        ),
+      ).toThrow(/no JSON schema/);
     }
   });
 
   it('is strict in the tests: a key the filter would drop is an error naming where it is', () => {
-    expect(() => documentedBody(spec, { status: 200, body: leaky }, true)).toThrow(/rows\[0\]\.statusReason, rows\[0\]\.versionId, contentHash/);
-    expect(documentedBody(spec, { status: 200, body: { id: 's1', rows: [], data: {}, skipped: undefined } }, true)).toEqual({ id: 's1', rows: [], data: {} });
+    expect(() => documentedBody(spec, { status: 200, body: leaky }, true)).toThrow(
+      /rows\[0\]\.statusReason, rows\[0\]\.versionId, contentHash/,
+    );
+    expect(
+      documentedBody(spec, { status: 200, body: { id: 's1', rows: [], data: {}, skipped: undefined } }, true),
+    ).toEqual({ id: 's1', rows: [], data: {} });
   });
 
   it('refuses a loose or passthrough object anywhere in a response schema; plain objects and maps pass', () => {
@@ -40,18 +65,43 @@ describe('responses are filtered to their documented schema', () => {
       z.object({ nested: z.array(z.looseObject({ b: z.int() })) }),
       z.union([z.object({ a: z.string() }), z.object({ b: z.string() }).passthrough()]),
     ]) {
-      expect(() => refuseLooseObjects(loose, 'GET /loose 200')).toThrow(/GET \/loose 200: the response schema keeps undocumented keys/);
+      expect(() => refuseLooseObjects(loose, 'GET /loose 200')).toThrow(
+        /GET \/loose 200: the response schema keeps undocumented keys/,
+      );
     }
     const api = new ApiRoutes();
     expect(() =>
-      api.add({ method: 'get', path: '/loose', summary: 'x', tags: [], access: 'public', responses: { 200: { description: 'x', schema: z.looseObject({ a: z.string() }) } }, handler: async () => ({ status: 200, body: { a: 'x' } }) }),
+      api.add({
+        method: 'get',
+        path: '/loose',
+        summary: 'x',
+        tags: [],
+        access: 'public',
+        responses: { 200: { description: 'x', schema: z.looseObject({ a: z.string() }) } },
+        handler: async () => ({ status: 200, body: { a: 'x' } }),
+      }),
     ).toThrow(/loose or passthrough/);
   });
 
   it('declares every route of the application with filtering response schemas', () => {
-    const unused = new Proxy({}, { get: () => { throw new Error('not available'); } }) as never;
+    const unused = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('not available');
+        },
+      },
+    ) as never;
     const config = loadConfig({ PUBLIC_URL: 'http://localhost:3000' });
-    expect(() => createApp({ ctx: { db: unused, temporal: unused, config, logger: createLogger('silent') }, db: unused, temporal: unused, mailer: unused, secureCookies: false })).not.toThrow();
+    expect(() =>
+      createApp({
+        ctx: { db: unused, temporal: unused, config, logger: createLogger('silent') },
+        db: unused,
+        temporal: unused,
+        mailer: unused,
+        secureCookies: false,
+      }),
+    ).not.toThrow();
   });
 
   describe('over HTTP, without the tests’ response check (as in production)', () => {
@@ -59,8 +109,24 @@ describe('responses are filtered to their documented schema', () => {
     let base: string;
     beforeAll(async () => {
       const api = new ApiRoutes({ checkResponses: false });
-      api.add({ method: 'get', path: '/leaky', summary: 'x', tags: [], access: 'public', responses: { 200: { description: 'x', schema: viewSchema } }, handler: async () => ({ status: 200, body: leaky }) });
-      api.add({ method: 'get', path: '/broken', summary: 'x', tags: [], access: 'public', responses: { 200: { description: 'x', schema: viewSchema } }, handler: async () => ({ status: 200, body: { ...leaky, id: 42 } }) });
+      api.add({
+        method: 'get',
+        path: '/leaky',
+        summary: 'x',
+        tags: [],
+        access: 'public',
+        responses: { 200: { description: 'x', schema: viewSchema } },
+        handler: async () => ({ status: 200, body: leaky }),
+      });
+      api.add({
+        method: 'get',
+        path: '/broken',
+        summary: 'x',
+        tags: [],
+        access: 'public',
+        responses: { 200: { description: 'x', schema: viewSchema } },
+        handler: async () => ({ status: 200, body: { ...leaky, id: 42 } }),
+      });
       const app = express();
       app.use(api.router);
       app.use(errorHandler(createLogger('silent')));
@@ -73,7 +139,11 @@ describe('responses are filtered to their documented schema', () => {
     it('sends the filtered body', async () => {
       const res = await fetch(`${base}/leaky`);
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ id: 's1', rows: [{ orgId: 'o1', status: 'declined' }], data: { free: 'form' } });
+      expect(await res.json()).toEqual({
+        id: 's1',
+        rows: [{ orgId: 'o1', status: 'declined' }],
+        data: { free: 'form' },
+      });
     });
 
     it('answers a body its schema refuses with a 500 problem that carries none of it', async () => {

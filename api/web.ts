@@ -1,7 +1,8 @@
-import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import express, { Router } from 'express';
 
 /** web/dist at the project root, whether this file runs from source (api/) or compiled (dist/api/). */
 function defaultDistDir(): string {
@@ -17,15 +18,24 @@ function defaultDistDir(): string {
 export function webApplication(distDir = defaultDistDir()): Router {
   const router = Router();
   const index = path.join(distDir, 'index.html');
-  router.use(express.static(distDir, { index: false, maxAge: '1h', setHeaders: (res, file) => {
-    if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
-  } }));
+  router.use(
+    express.static(distDir, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   router.get(/^\/(?!api\/|dev\/|healthz|readyz).*/, (_req, res) => {
     if (existsSync(index)) {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     } else {
-      res.status(503).type('text').send('The web application is not built. Run `npm run build:web` (npm start does it for you).');
+      res
+        .status(503)
+        .type('text')
+        .send('The web application is not built. Run `npm run build:web` (npm start does it for you).');
     }
   });
   return router;

@@ -13,19 +13,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+
 import { sql } from 'kysely';
 import pg from 'pg';
+
 import { aggregateConfirmedNeeds } from '../db/aggregation.js';
-import { needMicrodata } from '../db/disclosure.js';
-import { buildTables } from '../domain/disclosure/statistical-tables.js';
-import { protectTables } from '../domain/disclosure/suppression.js';
-import { loadLpSolver } from '../platform/lp-solver.js';
 import { createDb, type Db } from '../db/database.js';
+import { needMicrodata } from '../db/disclosure.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { insertStatement } from '../db/statements.js';
-import { aggregateDemand, type Aggregate, type ConfirmedNeed } from '../domain/aggregation.js';
+import { type Aggregate, aggregateDemand, type ConfirmedNeed } from '../domain/aggregation.js';
+import { buildTables } from '../domain/disclosure/statistical-tables.js';
+import { protectTables } from '../domain/disclosure/suppression.js';
 import type { ExchangeRateTable } from '../domain/money.js';
 import { statementDetailsSchema } from '../domain/statement.js';
+import { loadLpSolver } from '../platform/lp-solver.js';
 import { recordVerdict } from './support/verdicts.js';
 
 const buyerCount = Number(process.env.BENCH_BUYERS ?? 5000);
@@ -61,15 +63,82 @@ function random(seed: number) {
   return { next, below, pick: <T>(items: readonly T[]) => items[below(items.length)]! };
 }
 
-const countries = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
+const countries = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+];
 const legalTypes = ['la', 'ra', 'cga', 'body-pl', 'pub-undert'];
 /** Codes at every level of the tree, several under the same group and class so the roll-up has work to do. */
 const cpvCodes = [
-  '45000000', '45200000', '45210000', '45213000', '45213100', '45213150', '45233000', '45233120', '45233140', '45262000', '45262100',
-  '43000000', '43200000', '43260000', '43262000', '43262100', '43262110', '43250000',
-  '34000000', '34100000', '34140000', '34144000', '34144900', '34144910', '34144200',
-  '09000000', '09100000', '09130000', '09134000', '09134200', '09134220', '09310000',
-  '30200000', '30213000', '30213100', '30213300', '33600000', '33690000', '33651000', '90910000', '90911200', '71300000', '71320000', '71322000',
+  '45000000',
+  '45200000',
+  '45210000',
+  '45213000',
+  '45213100',
+  '45213150',
+  '45233000',
+  '45233120',
+  '45233140',
+  '45262000',
+  '45262100',
+  '43000000',
+  '43200000',
+  '43260000',
+  '43262000',
+  '43262100',
+  '43262110',
+  '43250000',
+  '34000000',
+  '34100000',
+  '34140000',
+  '34144000',
+  '34144900',
+  '34144910',
+  '34144200',
+  '09000000',
+  '09100000',
+  '09130000',
+  '09134000',
+  '09134200',
+  '09134220',
+  '09310000',
+  '30200000',
+  '30213000',
+  '30213100',
+  '30213300',
+  '33600000',
+  '33690000',
+  '33651000',
+  '90910000',
+  '90911200',
+  '71300000',
+  '71320000',
+  '71322000',
 ];
 const units = ['H87', 'C62', 'KGM', 'LTR', 'HUR', 'MTR'];
 const currencies = ['EUR', 'EUR', 'EUR', 'EUR', 'EUR', 'SEK', 'DKK', 'PLN', 'CZK', 'HUF', 'NOK'];
@@ -83,7 +152,9 @@ const rates: ExchangeRateTable = {
 function decimal(r: ReturnType<typeof random>, intDigits: number, scale: number): string {
   const whole = String(1 + r.below(10 ** intDigits - 1));
   if (scale === 0 || r.next() < 0.5) return whole;
-  const fraction = String(r.below(10 ** scale)).padStart(scale, '0').replace(/0+$/, '');
+  const fraction = String(r.below(10 ** scale))
+    .padStart(scale, '0')
+    .replace(/0+$/, '');
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
@@ -120,8 +191,20 @@ function generate(): Rows {
     legalTypes: [],
     versionIds: [],
     lines: {
-      versionId: [], lineNo: [], orgId: [], cpv: [], quantity: [], unit: [], unitPrice: [], currency: [],
-      fromYear: [], toYear: [], frameworkMonths: [], optional: [], renewalCount: [], renewalQuantity: [],
+      versionId: [],
+      lineNo: [],
+      orgId: [],
+      cpv: [],
+      quantity: [],
+      unit: [],
+      unitPrice: [],
+      currency: [],
+      fromYear: [],
+      toYear: [],
+      frameworkMonths: [],
+      optional: [],
+      renewalCount: [],
+      renewalQuantity: [],
     },
   };
   for (let b = 0; b < buyerCount; b++) {
@@ -170,7 +253,9 @@ async function insertAll(db: Db, statementId: string, userId: string, rows: Rows
     await sql`
       insert into need_versions (id, statement_id, organisation_id, version, survey_version, lines, answers, content_hash, status, submitted_by, submitted_at, confirmed_by, confirmed_at)
       select id, ${statementId}, org, 1, 1, '[]'::jsonb, '{}'::jsonb, 'bench', 'confirmed', ${userId}, now(), ${userId}, now()
-      from unnest(${rows.versionIds.slice(s, e)}::uuid[], ${rows.orgIds.slice(s, e)}::uuid[]) as t(id, org)`.execute(db);
+      from unnest(${rows.versionIds.slice(s, e)}::uuid[], ${rows.orgIds.slice(s, e)}::uuid[]) as t(id, org)`.execute(
+      db,
+    );
   }
   const l = rows.lines;
   for (let s = 0; s < l.versionId.length; s += chunk) {
@@ -184,7 +269,9 @@ async function insertAll(db: Db, statementId: string, userId: string, rows: Rows
                   ${l.quantity.slice(s, e)}::numeric[], ${l.unit.slice(s, e)}::text[], ${l.unitPrice.slice(s, e)}::numeric[], ${l.currency.slice(s, e)}::text[],
                   ${l.fromYear.slice(s, e)}::int[], ${l.toYear.slice(s, e)}::int[], ${l.frameworkMonths.slice(s, e)}::int[], ${l.optional.slice(s, e)}::numeric[],
                   ${l.renewalCount.slice(s, e)}::int[], ${l.renewalQuantity.slice(s, e)}::numeric[])
-        as t(version_id, line_no, org, cpv, quantity, unit, unit_price, currency, from_year, to_year, framework_months, optional_quantity, renewal_count, renewal_quantity)`.execute(db);
+        as t(version_id, line_no, org, cpv, quantity, unit, unit_price, currency, from_year, to_year, framework_months, optional_quantity, renewal_count, renewal_quantity)`.execute(
+      db,
+    );
   }
   await sql`analyze organisations, need_versions, need_lines`.execute(db);
 }
@@ -196,8 +283,22 @@ async function confirmedNeeds(db: Db, statementId: string): Promise<ConfirmedNee
     .innerJoin('need_versions as v', 'v.id', 'l.version_id')
     .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
     .select([
-      'o.id as org_id', 'o.name', 'o.country', 'o.buyer_legal_type', 'v.id as version_id', 'l.cpv_code', 'l.quantity', 'l.unit', 'l.unit_price',
-      'l.currency', 'l.from_year', 'l.to_year', 'l.framework_months', 'l.optional_quantity', 'l.renewal_count', 'l.renewal_quantity',
+      'o.id as org_id',
+      'o.name',
+      'o.country',
+      'o.buyer_legal_type',
+      'v.id as version_id',
+      'l.cpv_code',
+      'l.quantity',
+      'l.unit',
+      'l.unit_price',
+      'l.currency',
+      'l.from_year',
+      'l.to_year',
+      'l.framework_months',
+      'l.optional_quantity',
+      'l.renewal_count',
+      'l.renewal_quantity',
     ])
     .where('l.statement_id', '=', statementId)
     .where('v.status', '=', 'confirmed')
@@ -246,8 +347,15 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | undefined 
 
 async function main() {
   const lineCount = buyerCount * linesPerBuyer;
-  out(`jointdemand benchmark — SQL aggregation of ${int(buyerCount)} buyers × ${int(linesPerBuyer)} lines = ${int(lineCount)} confirmed need lines`);
-  out(`  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}, Node ${process.version}`);
+  out(
+    `jointdemand benchmark — SQL aggregation of ${int(buyerCount)} buyers × ${int(linesPerBuyer)} lines = ${int(lineCount)} confirmed need lines`,
+  );
+  out(
+    `  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
 
   const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const dbName = `jd_bench_agg_${Date.now()}_${process.pid}`;
@@ -261,7 +369,9 @@ async function main() {
     await migrateToLatest(databaseUrl.toString());
     db = createDb(databaseUrl.toString(), 2);
     const version = await sql<{ server_version: string }>`show server_version`.execute(db);
-    out(`  ${pad(`database ${dbName} migrated`, 44)} ${lpad(ms(performance.now() - started), 10)}  (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
+    out(
+      `  ${pad(`database ${dbName} migrated`, 44)} ${lpad(ms(performance.now() - started), 10)}  (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`,
+    );
 
     started = performance.now();
     const rows = generate();
@@ -272,7 +382,12 @@ async function main() {
       .executeTakeFirstOrThrow();
     const user = await db
       .insertInto('users')
-      .values({ organisation_id: lead.id, email: `bench-${randomUUID()}@bench.example`, name: 'Bench lead user', roles: [] })
+      .values({
+        organisation_id: lead.id,
+        email: `bench-${randomUUID()}@bench.example`,
+        name: 'Bench lead user',
+        roles: [],
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const statementId = randomUUID();
@@ -282,16 +397,27 @@ async function main() {
       cpvCodes: ['45000000', '43260000'],
       schedule: { deliveryFromYear: 2027, deliveryToYear: 2033, expectedProcurementStart: '2027-03-01' },
     });
-    await insertStatement(db, { id: statementId, leadOrgId: lead.id, createdBy: user.id, details, detailsHash: 'bench', at: new Date() });
+    await insertStatement(db, {
+      id: statementId,
+      leadOrgId: lead.id,
+      createdBy: user.id,
+      details,
+      detailsHash: 'bench',
+      at: new Date(),
+    });
     await insertAll(db, statementId, user.id, rows);
     sampleHeap();
     const insertMs = performance.now() - started;
-    out(`  ${pad(`${int(buyerCount)} buyers, versions, ${int(lineCount)} lines inserted`, 44)} ${lpad(ms(insertMs), 10)}  (${int(Math.round(lineCount / (insertMs / 1000)))} lines/s, bulk unnest inserts)`);
+    out(
+      `  ${pad(`${int(buyerCount)} buyers, versions, ${int(lineCount)} lines inserted`, 44)} ${lpad(ms(insertMs), 10)}  (${int(Math.round(lineCount / (insertMs / 1000)))} lines/s, bulk unnest inserts)`,
+    );
 
     const aggregate = () => aggregateConfirmedNeeds(db!, statementId, rates);
     const bare = () =>
       sql<{ cpv_code: string; unit: string; quantity: string }>`
-        select cpv_code, unit, sum(quantity)::text as quantity from need_lines where statement_id = ${statementId} group by cpv_code, unit`.execute(db!);
+        select cpv_code, unit, sum(quantity)::text as quantity from need_lines where statement_id = ${statementId} group by cpv_code, unit`.execute(
+        db!,
+      );
     // What no aggregation of these lines can go below: each line's exact EUR value, computed once.
     const currencies = Object.keys(rates.rates);
     const conversion = () =>
@@ -323,7 +449,9 @@ async function main() {
       conversionTimes.push((await timed(conversion)).ms);
     }
     const line = (name: string, t: number[]) =>
-      out(`  ${pad(name, 44)} median ${lpad(ms(percentile(t, 50)), 10)}   p95 ${lpad(ms(percentile(t, 95)), 10)}   min ${lpad(ms(Math.min(...t)), 10)}   max ${lpad(ms(Math.max(...t)), 10)}`);
+      out(
+        `  ${pad(name, 44)} median ${lpad(ms(percentile(t, 50)), 10)}   p95 ${lpad(ms(percentile(t, 95)), 10)}   min ${lpad(ms(Math.min(...t)), 10)}   max ${lpad(ms(Math.max(...t)), 10)}`,
+      );
     line('aggregateConfirmedNeeds (whole aggregate)', aggTimes);
     line('bare select cpv_code, unit, sum(quantity)', bareTimes);
     line('per-line EUR conversion only, summed', conversionTimes);
@@ -342,7 +470,9 @@ async function main() {
 
     out();
     out('targets');
-    out(`  median < ${int(targetMs)} ms: ${aggMedian < targetMs ? 'MET' : 'NOT MET'} (${ms(aggMedian)}; p95 ${ms(percentile(aggTimes, 95))})`);
+    out(
+      `  median < ${int(targetMs)} ms: ${aggMedian < targetMs ? 'MET' : 'NOT MET'} (${ms(aggMedian)}; p95 ${ms(percentile(aggTimes, 95))})`,
+    );
     out(`  < ${targetRatio} × the bare query: ${ratio < targetRatio ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)} ×)`);
     const aggregateMet = aggMedian < targetMs && ratio < targetRatio;
     recordVerdict({
@@ -352,22 +482,41 @@ async function main() {
       measured: `${ms(aggMedian)} median, p95 ${ms(percentile(aggTimes, 95))}`,
       ratio: `${ratio.toFixed(2)}× the bare select`,
       met: aggregateMet,
-      ...(aggregateMet ? {} : { note: [aggMedian >= targetMs ? `median over by ${ms(aggMedian - targetMs)}` : '', ratio >= targetRatio ? `ratio ${ratio.toFixed(2)}× over ${targetRatio}×` : ''].filter(Boolean).join(', ') }),
+      ...(aggregateMet
+        ? {}
+        : {
+            note: [
+              aggMedian >= targetMs ? `median over by ${ms(aggMedian - targetMs)}` : '',
+              ratio >= targetRatio ? `ratio ${ratio.toFixed(2)}× over ${targetRatio}×` : '',
+            ]
+              .filter(Boolean)
+              .join(', '),
+          }),
     });
 
     out();
     out('disclosure control: the pattern of withheld cells participants, Commission staff and the public see');
     const solver = await loadLpSolver();
-    const micro = await timed(() => needMicrodata(db!, { statementId, versionIds: result!.versionIds, rates, consenting: [] }));
+    const micro = await timed(() =>
+      needMicrodata(db!, { statementId, versionIds: result!.versionIds, rates, consenting: [] }),
+    );
     const tables = await timed(async () => buildTables(micro.value));
     const protection = await timed(async () => protectTables(tables.value, { solver }));
     const counts = new Map<string, number>();
     for (const reason of protection.value.withheld.values()) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-    out(`  ${pad(`each buyer's contributions (${int(micro.value.records.length)} rows)`, 44)} ${lpad(ms(micro.ms), 10)}`);
-    out(`  ${pad(`tables: ${int(tables.value.cells.size)} cells, ${int(tables.value.relations.length)} relations`, 44)} ${lpad(ms(tables.ms), 10)}`);
-    out(`  ${pad('primary and complementary suppression (LP)', 44)} ${lpad(ms(protection.ms), 10)}   withheld: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none'}`);
+    out(
+      `  ${pad(`each buyer's contributions (${int(micro.value.records.length)} rows)`, 44)} ${lpad(ms(micro.ms), 10)}`,
+    );
+    out(
+      `  ${pad(`tables: ${int(tables.value.cells.size)} cells, ${int(tables.value.relations.length)} relations`, 44)} ${lpad(ms(tables.ms), 10)}`,
+    );
+    out(
+      `  ${pad('primary and complementary suppression (LP)', 44)} ${lpad(ms(protection.ms), 10)}   withheld: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none'}`,
+    );
     const protectedMs = aggMedian + micro.ms + tables.ms + protection.ms;
-    out(`  ${pad('whole protected aggregate (median + the above)', 44)} ${lpad(ms(protectedMs), 10)}   target < 2,000 ms: ${protectedMs < 2000 ? 'MET' : 'NOT MET'}`);
+    out(
+      `  ${pad('whole protected aggregate (median + the above)', 44)} ${lpad(ms(protectedMs), 10)}   target < 2,000 ms: ${protectedMs < 2000 ? 'MET' : 'NOT MET'}`,
+    );
     recordVerdict({
       benchmark: 'aggregation',
       figure: `protected aggregate (aggregate + contributions + tables + suppression), ${int(buyerCount)} buyers`,
@@ -375,14 +524,20 @@ async function main() {
       measured: `${ms(protectedMs)}`,
       ratio: '',
       met: protectedMs < 2000 && protection.value.unprotectable.length === 0,
-      ...(protection.value.unprotectable.length > 0 ? { note: `unprotectable: ${protection.value.unprotectable.join(', ')}` } : protectedMs >= 2000 ? { note: `over by ${ms(protectedMs - 2000)}` } : {}),
+      ...(protection.value.unprotectable.length > 0
+        ? { note: `unprotectable: ${protection.value.unprotectable.join(', ')}` }
+        : protectedMs >= 2000
+          ? { note: `over by ${ms(protectedMs - 2000)}` }
+          : {}),
     });
     if (protection.value.unprotectable.length > 0) out(`  UNPROTECTABLE: ${protection.value.unprotectable.join(', ')}`);
     sampleHeap();
 
     out();
     out('memory of this process (Node; PostgreSQL’s own is not counted)');
-    out(`  after the SQL timings: peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}, peak heap used ${mib(peakHeap)} (sampled after each step)`);
+    out(
+      `  after the SQL timings: peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}, peak heap used ${mib(peakHeap)} (sampled after each step)`,
+    );
 
     if (!process.env.BENCH_SKIP_REFERENCE) {
       out();
@@ -391,8 +546,12 @@ async function main() {
       const pure = await timed(async () => aggregateDemand(read.value, rates));
       const difference = firstDifference(result, pure.value);
       out(`  ${pad('reading the lines for aggregateDemand', 44)} ${lpad(ms(read.ms), 10)}`);
-      out(`  ${pad('aggregateDemand (pure, decimal.js)', 44)} ${lpad(ms(pure.ms), 10)}   (${(pure.ms / aggMedian).toFixed(1)} × the SQL median)`);
-      out(`  SQL aggregate ${difference ? `DIFFERS from the reference, first at ${difference}` : 'equals the reference exactly'}`);
+      out(
+        `  ${pad('aggregateDemand (pure, decimal.js)', 44)} ${lpad(ms(pure.ms), 10)}   (${(pure.ms / aggMedian).toFixed(1)} × the SQL median)`,
+      );
+      out(
+        `  SQL aggregate ${difference ? `DIFFERS from the reference, first at ${difference}` : 'equals the reference exactly'}`,
+      );
       out(`  after the check: peak RSS ${mib(process.resourceUsage().maxRSS * 1024)}, peak heap used ${mib(peakHeap)}`);
       recordVerdict({
         benchmark: 'aggregation',

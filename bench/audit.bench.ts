@@ -12,9 +12,19 @@
  *   npm run bench -- audit     (BENCH_AUDIT_SIZES=1000,10000,100000, BENCH_RUNS=50, BENCH_DATABASE_URL, BENCH_KEEP_DB)
  */
 import os from 'node:os';
-import { sql, type Insertable } from 'kysely';
+
+import { type Insertable, sql } from 'kysely';
 import pg from 'pg';
-import { appendAudit, eventMac, GENESIS_HASH, hashOf, readAuditPage, verifyAuditChain, type AuditEntry } from '../db/audit.js';
+
+import {
+  appendAudit,
+  type AuditEntry,
+  eventMac,
+  GENESIS_HASH,
+  hashOf,
+  readAuditPage,
+  verifyAuditChain,
+} from '../db/audit.js';
 import { createDb, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { AuditEventsTable } from '../db/schema.js';
@@ -62,7 +72,20 @@ async function writeChain(db: Db, chain: string, n: number): Promise<void> {
   for (let seq = 1; seq <= n; seq++) {
     const e = entry(chain, seq);
     const hash = hashOf(prev, seq, e);
-    batch.push({ chain, seq, event_key: e.eventKey, statement_id: null, actor_user_id: null, actor_org_id: null, action: e.action, data: JSON.stringify(e.data), at: e.at, prev_hash: prev, hash, mac: eventMac(chain, seq, hash) });
+    batch.push({
+      chain,
+      seq,
+      event_key: e.eventKey,
+      statement_id: null,
+      actor_user_id: null,
+      actor_org_id: null,
+      action: e.action,
+      data: JSON.stringify(e.data),
+      at: e.at,
+      prev_hash: prev,
+      hash,
+      mac: eventMac(chain, seq, hash),
+    });
     prev = hash;
     if (batch.length === 2000 || seq === n) {
       await db.insertInto('audit_events').values(batch).execute();
@@ -74,8 +97,15 @@ async function writeChain(db: Db, chain: string, n: number): Promise<void> {
 
 async function main() {
   out(`jointdemand benchmark — audit verification per request at ${sizes.map(int).join(', ')} events`);
-  out(`  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}, Node ${process.version}`);
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  out(
+    `  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
+  const admin = new URL(
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
   const dbName = `jd_bench_audit_${Date.now()}_${process.pid}`;
   const databaseUrl = new URL(admin);
   databaseUrl.pathname = `/${dbName}`;
@@ -93,11 +123,15 @@ async function main() {
       out(`${int(size)} events (written in bulk in ${ms(written.ms)})`);
 
       const first = await timed(() => readAuditPage(db!, chain, { order: 'desc', limit: pageSize }));
-      if (!first.value.verification.valid) throw new Error(`chain ${chain} does not verify: ${JSON.stringify(first.value.verification.problem)}`);
+      if (!first.value.verification.valid)
+        throw new Error(`chain ${chain} does not verify: ${JSON.stringify(first.value.verification.problem)}`);
       out(`  ${pad('first read, no checkpoint yet (full verification)', 58)} ${lpad(ms(first.ms), 12)}`);
 
       const request = () => readAuditPage(db!, chain, { order: 'desc', limit: pageSize });
-      const bare = () => sql`select * from audit_events where chain = ${chain} and seq > ${size - pageSize} order by seq desc limit ${pageSize}`.execute(db!);
+      const bare = () =>
+        sql`select * from audit_events where chain = ${chain} and seq > ${size - pageSize} order by seq desc limit ${pageSize}`.execute(
+          db!,
+        );
       let next = size + 1;
       const appendOne = () => db!.transaction().execute((trx) => appendAudit(trx, entry(chain, next++)));
       for (let i = 0; i < 5; i++) {
@@ -116,9 +150,14 @@ async function main() {
       }
       const full = await timed(() => verifyAuditChain(db!, chain));
       const line = (name: string, v: number[]) =>
-        out(`  ${pad(name, 58)} median ${lpad(ms(percentile(v, 50)), 10)}   p99 ${lpad(ms(percentile(v, 99)), 10)}   max ${lpad(ms(Math.max(...v)), 10)}`);
+        out(
+          `  ${pad(name, 58)} median ${lpad(ms(percentile(v, 50)), 10)}   p99 ${lpad(ms(percentile(v, 99)), 10)}   max ${lpad(ms(Math.max(...v)), 10)}`,
+        );
       line(`request: page of ${pageSize} + verification, nothing new`, t.request);
-      line(`request after 1 new event (re-hashed ${Math.min(...t.checked)}–${Math.max(...t.checked)} events)`, t.appended);
+      line(
+        `request after 1 new event (re-hashed ${Math.min(...t.checked)}–${Math.max(...t.checked)} events)`,
+        t.appended,
+      );
       line(`bare select … where chain = $1 and seq > $2 limit ${pageSize}`, t.bare);
       out(`  ${pad('full verification (audit:verify, one chain)', 58)} ${lpad(ms(full.ms), 12)}`);
       // A request's cost must not grow with the chain: judged against the smallest chain of this run.
@@ -135,7 +174,15 @@ async function main() {
         met: flat,
         ...(flat ? {} : { note: `${growth.toFixed(2)}× the cost at ${int(smallest.size)} events` }),
       });
-      rows.push([int(size), ms(first.ms), ms(percentile(t.request, 50)), ms(percentile(t.appended, 50)), ms(percentile(t.appended, 99)), ms(percentile(t.bare, 50)), ms(full.ms)]);
+      rows.push([
+        int(size),
+        ms(first.ms),
+        ms(percentile(t.request, 50)),
+        ms(percentile(t.appended, 50)),
+        ms(percentile(t.appended, 99)),
+        ms(percentile(t.bare, 50)),
+        ms(full.ms),
+      ]);
     }
     out();
     out('summary (medians unless said)');

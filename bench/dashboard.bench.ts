@@ -15,24 +15,26 @@
  *
  *   npm run bench -- dashboard     (BENCH_PILOTS=2000, BENCH_RUNS=50, BENCH_BIG_PILOT=2000, BENCH_DATABASE_URL, BENCH_KEEP_DB)
  */
-import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { sql, type Insertable } from 'kysely';
+
+import { Client, Connection } from '@temporalio/client';
+import { type Insertable, sql } from 'kysely';
 import pg from 'pg';
+
 import { createApp } from '../api/app.js';
 import { newSecret, secretHash } from '../db/credentials.js';
 import { queryDashboard, readAllStatements } from '../db/dashboard.js';
-import { rebuildPilotSummaries, refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { createDb, type Db } from '../db/database.js';
-import type { AuditEventsTable } from '../db/schema.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { activeParticipantStatuses, deadlineStages, type Stage } from '../rules/stages.js';
+import { rebuildPilotSummaries, refreshPilotSummary } from '../db/projections/pilot-summary.js';
+import type { AuditEventsTable } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { activeParticipantStatuses, deadlineStages, type Stage } from '../rules/stages.js';
 import { BenchClient } from './support/client.js';
 import { recordVerdict } from './support/verdicts.js';
 
@@ -68,15 +70,77 @@ function random(seed: number) {
   return { next, below, pick: <T>(items: readonly T[]) => items[below(items.length)]! };
 }
 
-const countries = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'NO'];
-const cpvCodes = ['45000000', '45233120', '43260000', '43262100', '34144900', '34144910', '09134200', '30213100', '33600000', '90911200', '71322000', '48000000'];
-/** The path a pilot takes; its current stage is where it stopped. */
-const path: Stage[] = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published'];
-const stageMix: [Stage, number][] = [
-  ['draft', 10], ['needs_assessment', 25], ['confirmation', 10], ['aggregation', 3], ['shortfall', 7],
-  ['market_engagement', 20], ['approval', 10], ['published', 10], ['cancelled', 3], ['abandoned', 2],
+const countries = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'NO',
 ];
-const groupings = Array.from({ length: 12 }, (_, i) => ({ kind: i % 3 === 0 ? 'community_of_practice' : 'working_group', name: `Bench grouping ${i + 1}` }) as const);
+const cpvCodes = [
+  '45000000',
+  '45233120',
+  '43260000',
+  '43262100',
+  '34144900',
+  '34144910',
+  '09134200',
+  '30213100',
+  '33600000',
+  '90911200',
+  '71322000',
+  '48000000',
+];
+/** The path a pilot takes; its current stage is where it stopped. */
+const path: Stage[] = [
+  'draft',
+  'needs_assessment',
+  'confirmation',
+  'aggregation',
+  'market_engagement',
+  'approval',
+  'published',
+];
+const stageMix: [Stage, number][] = [
+  ['draft', 10],
+  ['needs_assessment', 25],
+  ['confirmation', 10],
+  ['aggregation', 3],
+  ['shortfall', 7],
+  ['market_engagement', 20],
+  ['approval', 10],
+  ['published', 10],
+  ['cancelled', 3],
+  ['abandoned', 2],
+];
+const groupings = Array.from(
+  { length: 12 },
+  (_, i) =>
+    ({ kind: i % 3 === 0 ? 'community_of_practice' : 'working_group', name: `Bench grouping ${i + 1}` }) as const,
+);
 
 async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
@@ -86,10 +150,31 @@ async function populate(db: Db) {
   const r = random(20261201);
   const day = 86_400_000;
   const now = Date.now();
-  const buyerOrgs = Array.from({ length: buyerOrgCount }, (_, i) => ({ id: randomUUID(), kind: 'buyer' as const, name: `Bench buyer ${i}`, country: countries[i % countries.length]!, buyer_legal_type: r.pick(['la', 'ra', 'cga']) }));
-  const supplierOrgs = Array.from({ length: supplierOrgCount }, (_, i) => ({ id: randomUUID(), kind: 'supplier' as const, name: `Bench supplier ${i}`, country: r.pick(countries), sme: r.next() < 0.6 }));
+  const buyerOrgs = Array.from({ length: buyerOrgCount }, (_, i) => ({
+    id: randomUUID(),
+    kind: 'buyer' as const,
+    name: `Bench buyer ${i}`,
+    country: countries[i % countries.length]!,
+    buyer_legal_type: r.pick(['la', 'ra', 'cga']),
+  }));
+  const supplierOrgs = Array.from({ length: supplierOrgCount }, (_, i) => ({
+    id: randomUUID(),
+    kind: 'supplier' as const,
+    name: `Bench supplier ${i}`,
+    country: r.pick(countries),
+    sme: r.next() < 0.6,
+  }));
   await insertChunked([...buyerOrgs, ...supplierOrgs], 1000, (c) => db.insertInto('organisations').values(c).execute());
-  const creator = await db.insertInto('users').values({ organisation_id: buyerOrgs[0]!.id, email: `bench-lead-${randomUUID()}@bench.example`, name: 'Bench lead', roles: [] }).returning('id').executeTakeFirstOrThrow();
+  const creator = await db
+    .insertInto('users')
+    .values({
+      organisation_id: buyerOrgs[0]!.id,
+      email: `bench-lead-${randomUUID()}@bench.example`,
+      name: 'Bench lead',
+      roles: [],
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
   const statements = [];
   const participants = [];
@@ -104,7 +189,9 @@ async function populate(db: Db) {
     const createdAt = now - (30 + r.below(300)) * day;
     const enteredAt = now - r.below(60) * day - r.below(day);
     // About one pilot in seven with a deadline is overdue: it passed up to ten days ago.
-    const deadline = (deadlineStages as readonly Stage[]).includes(stage) ? now + (r.next() < 0.15 ? -1 - r.below(10) : 1 + r.below(40)) * day : null;
+    const deadline = (deadlineStages as readonly Stage[]).includes(stage)
+      ? now + (r.next() < 0.15 ? -1 - r.below(10) : 1 + r.below(40)) * day
+      : null;
     const codes = [r.pick(cpvCodes), r.pick(cpvCodes)].filter((c, k, a) => a.indexOf(c) === k);
     const buyerCount = 2 + r.below(14);
     const chosen = new Set<number>();
@@ -112,25 +199,79 @@ async function populate(db: Db) {
     const buyers = [...chosen].map((k) => buyerOrgs[k]!);
     const lead = buyers[0]!;
     statements.push({
-      id, lead_org_id: lead.id, created_by: creator.id, title: `Bench pilot ${i}`, description: 'Benchmark pilot', cpv_codes: codes,
-      schedule: JSON.stringify({ deliveryFromYear: 2027, deliveryToYear: 2029, expectedProcurementStart: '2027-03-01' }), critical_mass: JSON.stringify({ minBuyers: 3 }),
-      details_hash: 'bench', stage, stage_entered_at: new Date(enteredAt), stage_deadline: deadline === null ? null : new Date(deadline), created_at: new Date(createdAt),
+      id,
+      lead_org_id: lead.id,
+      created_by: creator.id,
+      title: `Bench pilot ${i}`,
+      description: 'Benchmark pilot',
+      cpv_codes: codes,
+      schedule: JSON.stringify({
+        deliveryFromYear: 2027,
+        deliveryToYear: 2029,
+        expectedProcurementStart: '2027-03-01',
+      }),
+      critical_mass: JSON.stringify({ minBuyers: 3 }),
+      details_hash: 'bench',
+      stage,
+      stage_entered_at: new Date(enteredAt),
+      stage_deadline: deadline === null ? null : new Date(deadline),
+      created_at: new Date(createdAt),
     });
-    const reachedAggregation = !['draft', 'needs_assessment', 'confirmation', 'aggregation', 'cancelled'].includes(stage);
+    const reachedAggregation = !['draft', 'needs_assessment', 'confirmation', 'aggregation', 'cancelled'].includes(
+      stage,
+    );
     for (const [k, b] of buyers.entries()) {
-      const status = stage === 'draft' ? (k === 0 ? 'joined' : r.pick(['invited', 'joined'])) : reachedAggregation ? (r.next() < 0.85 ? 'confirmed' : 'dropped') : r.pick(['joined', 'submitted', 'invited']);
-      participants.push({ statement_id: id, organisation_id: b.id, status: k === 0 && status === 'dropped' ? 'confirmed' : status, invited_at: new Date(createdAt), invited_by: creator.id });
+      const status =
+        stage === 'draft'
+          ? k === 0
+            ? 'joined'
+            : r.pick(['invited', 'joined'])
+          : reachedAggregation
+            ? r.next() < 0.85
+              ? 'confirmed'
+              : 'dropped'
+            : r.pick(['joined', 'submitted', 'invited']);
+      participants.push({
+        statement_id: id,
+        organisation_id: b.id,
+        status: k === 0 && status === 'dropped' ? 'confirmed' : status,
+        invited_at: new Date(createdAt),
+        invited_by: creator.id,
+      });
     }
     if (r.next() < 0.8) {
       const g = r.pick(groupings);
-      groupingRows.push({ statement_id: id, kind: g.kind, name: g.name, sector: r.next() < 0.5 ? codes[0]!.slice(0, 2) : null, updated_by: creator.id });
+      groupingRows.push({
+        statement_id: id,
+        kind: g.kind,
+        name: g.name,
+        sector: r.next() < 0.5 ? codes[0]!.slice(0, 2) : null,
+        updated_by: creator.id,
+      });
     }
     // Audit: creation, each stage change along the path, and every buyer's actions.
     let seq = 0;
     const event = (action: string, at: number, data: Record<string, unknown>, actor: string | null = null) =>
-      audit.push({ chain: id, seq: ++seq, event_key: `bench:${seq}`, statement_id: id, actor_user_id: null, actor_org_id: actor, action, data: JSON.stringify(data), at: new Date(at), prev_hash: 'bench', hash: 'bench' });
+      audit.push({
+        chain: id,
+        seq: ++seq,
+        event_key: `bench:${seq}`,
+        statement_id: id,
+        actor_user_id: null,
+        actor_org_id: actor,
+        action,
+        data: JSON.stringify(data),
+        at: new Date(at),
+        prev_hash: 'bench',
+        hash: 'bench',
+      });
     event('statement_created', createdAt, { title: `Bench pilot ${i}` }, lead.id);
-    const steps = path.indexOf(stage) >= 0 ? path.slice(0, path.indexOf(stage) + 1) : stage === 'shortfall' ? ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall'] : ['draft', 'needs_assessment', stage];
+    const steps =
+      path.indexOf(stage) >= 0
+        ? path.slice(0, path.indexOf(stage) + 1)
+        : stage === 'shortfall'
+          ? ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall']
+          : ['draft', 'needs_assessment', stage];
     for (let k = 1; k < steps.length; k++) {
       const at = createdAt + ((enteredAt - createdAt) * k) / (steps.length - 1);
       event('stage_changed', at, { from: steps[k - 1], to: steps[k], deadline: null, reason: null });
@@ -140,24 +281,64 @@ async function populate(db: Db) {
       if (steps.includes('confirmation')) event('needs_submitted', createdAt + 2 * day, { organisationId: b.id }, b.id);
     }
     if (['market_engagement', 'approval', 'published'].includes(stage)) {
-      for (let k = r.below(9); k > 0; k--) event('supplier_response', enteredAt, { kind: 'rfi_answer' }, r.pick(supplierOrgs).id);
+      for (let k = r.below(9); k > 0; k--)
+        event('supplier_response', enteredAt, { kind: 'rfi_answer' }, r.pick(supplierOrgs).id);
     }
     if (reachedAggregation) {
       const value = 100_000 + r.below(50_000_000);
       const met = stage !== 'shortfall' && stage !== 'abandoned';
       snapshots.push({
-        id: randomUUID(), statement_id: id, round: 1, computed_at: new Date(enteredAt), rate_date: '2026-11-20', version_ids: [],
+        id: randomUUID(),
+        statement_id: id,
+        round: 1,
+        computed_at: new Date(enteredAt),
+        rate_date: '2026-11-20',
+        version_ids: [],
         aggregate: JSON.stringify({
-          totals: { valueEur: String(value), buyers: buyerCount, countries: new Set(buyers.map((b) => b.country)).size, lines: buyerCount * 3 },
+          totals: {
+            valueEur: String(value),
+            buyers: buyerCount,
+            countries: new Set(buyers.map((b) => b.country)).size,
+            lines: buyerCount * 3,
+          },
           byCpv: codes.flatMap((c) => [
-            { cpvCode: `${c.slice(0, 2)}000000`, level: 'division', buyers: 1 + r.below(buyerCount), valueEur: String(Math.round(value / codes.length)), lines: 3 },
-            { cpvCode: c, level: 'code', buyers: 1 + r.below(buyerCount), valueEur: String(Math.round(value / codes.length)), lines: 3 },
+            {
+              cpvCode: `${c.slice(0, 2)}000000`,
+              level: 'division',
+              buyers: 1 + r.below(buyerCount),
+              valueEur: String(Math.round(value / codes.length)),
+              lines: 3,
+            },
+            {
+              cpvCode: c,
+              level: 'code',
+              buyers: 1 + r.below(buyerCount),
+              valueEur: String(Math.round(value / codes.length)),
+              lines: 3,
+            },
           ]),
         }),
-        critical_mass: JSON.stringify({ met, results: [{ rule: 'minBuyers', field: 'criticalMass.minBuyers', met, required: 3, actual: buyerCount, gap: 0 }] }),
-        thresholds: JSON.stringify({ atOrAboveAny: value >= 221_000, natures: [{ nature: 'supplies', position: value >= 221_000 ? 'at-or-above' : 'below', thresholdEur: '221000', estimatedValueEur: String(value) }] }),
+        critical_mass: JSON.stringify({
+          met,
+          results: [
+            { rule: 'minBuyers', field: 'criticalMass.minBuyers', met, required: 3, actual: buyerCount, gap: 0 },
+          ],
+        }),
+        thresholds: JSON.stringify({
+          atOrAboveAny: value >= 221_000,
+          natures: [
+            {
+              nature: 'supplies',
+              position: value >= 221_000 ? 'at-or-above' : 'below',
+              thresholdEur: '221000',
+              estimatedValueEur: String(value),
+            },
+          ],
+        }),
         cross_border: JSON.stringify({ needsAgreement: new Set(buyers.map((b) => b.country)).size > 1 }),
-        critical_mass_met: met, total_value_eur: String(value), snapshot_hash: 'bench',
+        critical_mass_met: met,
+        total_value_eur: String(value),
+        snapshot_hash: 'bench',
       });
     }
   }
@@ -167,7 +348,12 @@ async function populate(db: Db) {
   await insertChunked(snapshots, 1000, (c) => db.insertInto('aggregate_snapshots').values(c).execute());
   await insertChunked(audit, 2000, (c) => db.insertInto('audit_events').values(c).execute());
   await sql`analyze`.execute(db);
-  return { participants: participants.length, snapshots: snapshots.length, audit: audit.length, groupings: groupingRows.length };
+  return {
+    participants: participants.length,
+    snapshots: snapshots.length,
+    audit: audit.length,
+    groupings: groupingRows.length,
+  };
 }
 
 /**
@@ -175,19 +361,76 @@ async function populate(db: Db) {
  * its row built: what a refresh costs on the largest statements.
  */
 async function bigPilot(db: Db): Promise<string> {
-  const orgs = await db.selectFrom('organisations').select('id').where('kind', '=', 'buyer').orderBy('name').limit(bigPilotBuyers).execute();
+  const orgs = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('kind', '=', 'buyer')
+    .orderBy('name')
+    .limit(bigPilotBuyers)
+    .execute();
   const creator = await db.selectFrom('users').select('id').limit(1).executeTakeFirstOrThrow();
   const id = randomUUID();
   const now = new Date();
-  await db.insertInto('statements').values({
-    id, lead_org_id: orgs[0]!.id, created_by: creator.id, title: 'Bench big pilot', description: 'Benchmark pilot', cpv_codes: ['45000000'],
-    schedule: JSON.stringify({ deliveryFromYear: 2027, deliveryToYear: 2029, expectedProcurementStart: '2027-03-01' }), critical_mass: JSON.stringify({ minBuyers: 3 }),
-    details_hash: 'bench', stage: 'confirmation', stage_entered_at: now, stage_deadline: new Date(now.getTime() + 86_400_000), created_at: now,
-  }).execute();
-  await insertChunked(orgs.map((o, k) => ({ statement_id: id, organisation_id: o.id, status: k % 3 === 0 ? 'confirmed' : 'submitted', invited_at: now, invited_by: creator.id })), 2000, (c) => db.insertInto('participants').values(c).execute());
+  await db
+    .insertInto('statements')
+    .values({
+      id,
+      lead_org_id: orgs[0]!.id,
+      created_by: creator.id,
+      title: 'Bench big pilot',
+      description: 'Benchmark pilot',
+      cpv_codes: ['45000000'],
+      schedule: JSON.stringify({
+        deliveryFromYear: 2027,
+        deliveryToYear: 2029,
+        expectedProcurementStart: '2027-03-01',
+      }),
+      critical_mass: JSON.stringify({ minBuyers: 3 }),
+      details_hash: 'bench',
+      stage: 'confirmation',
+      stage_entered_at: now,
+      stage_deadline: new Date(now.getTime() + 86_400_000),
+      created_at: now,
+    })
+    .execute();
+  await insertChunked(
+    orgs.map((o, k) => ({
+      statement_id: id,
+      organisation_id: o.id,
+      status: k % 3 === 0 ? 'confirmed' : 'submitted',
+      invited_at: now,
+      invited_by: creator.id,
+    })),
+    2000,
+    (c) => db.insertInto('participants').values(c).execute(),
+  );
   const audit = orgs.flatMap((o, k) => [
-    { chain: id, seq: 2 * k + 1, event_key: `bench:${2 * k + 1}`, statement_id: id, actor_user_id: null, actor_org_id: o.id, action: 'invitation_answered', data: JSON.stringify({ accepted: true }), at: now, prev_hash: 'bench', hash: 'bench' },
-    { chain: id, seq: 2 * k + 2, event_key: `bench:${2 * k + 2}`, statement_id: id, actor_user_id: null, actor_org_id: o.id, action: 'needs_submitted', data: JSON.stringify({}), at: now, prev_hash: 'bench', hash: 'bench' },
+    {
+      chain: id,
+      seq: 2 * k + 1,
+      event_key: `bench:${2 * k + 1}`,
+      statement_id: id,
+      actor_user_id: null,
+      actor_org_id: o.id,
+      action: 'invitation_answered',
+      data: JSON.stringify({ accepted: true }),
+      at: now,
+      prev_hash: 'bench',
+      hash: 'bench',
+    },
+    {
+      chain: id,
+      seq: 2 * k + 2,
+      event_key: `bench:${2 * k + 2}`,
+      statement_id: id,
+      actor_user_id: null,
+      actor_org_id: o.id,
+      action: 'needs_submitted',
+      data: JSON.stringify({}),
+      at: now,
+      prev_hash: 'bench',
+      hash: 'bench',
+    },
   ]);
   await insertChunked(audit, 2000, (c) => db.insertInto('audit_events').values(c).execute());
   await db.transaction().execute((trx) => refreshPilotSummary(trx, id));
@@ -206,8 +449,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 
 async function main() {
   out(`jointdemand benchmark — pilot-tracking dashboard over ${int(pilotCount)} pilots`);
-  out(`  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}, Node ${process.version}`);
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  out(
+    `  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
+  const admin = new URL(
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
   const dbName = `jd_bench_dash_${Date.now()}_${process.pid}`;
   const databaseUrl = new URL(admin);
   databaseUrl.pathname = `/${dbName}`;
@@ -220,7 +470,9 @@ async function main() {
     await migrateToLatest(databaseUrl.toString());
     db = createDb(databaseUrl.toString(), 4);
     const version = await sql<{ server_version: string }>`show server_version`.execute(db);
-    out(`  ${pad(`database ${dbName} migrated`, 48)} ${lpad(ms(performance.now() - started), 10)}  (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`);
+    out(
+      `  ${pad(`database ${dbName} migrated`, 48)} ${lpad(ms(performance.now() - started), 10)}  (PostgreSQL ${version.rows[0]?.server_version ?? '?'})`,
+    );
     started = performance.now();
     const counts = await populate(db);
     out(
@@ -230,33 +482,71 @@ async function main() {
     started = performance.now();
     const rows = await rebuildPilotSummaries(db);
     await sql`analyze pilot_summaries`.execute(db);
-    out(`  ${pad(`read model built (${int(rows)} rows, the migration's backfill)`, 48)} ${lpad(ms(performance.now() - started), 10)}`);
+    out(
+      `  ${pad(`read model built (${int(rows)} rows, the migration's backfill)`, 48)} ${lpad(ms(performance.now() - started), 10)}`,
+    );
 
     // The real application, without Temporal: the dashboard never calls it (the connection is lazy).
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl.toString(), PUBLIC_URL: baseUrl });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: databaseUrl.toString(),
+      PUBLIC_URL: baseUrl,
+    });
     const temporal = new Client({ connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }) });
-    const { app } = createApp({ ctx: { db, temporal, config, logger: createLogger('silent') }, db, temporal, mailer: noMailer, secureCookies: false });
+    const { app } = createApp({
+      ctx: { db, temporal, config, logger: createLogger('silent') },
+      db,
+      temporal,
+      mailer: noMailer,
+      secureCookies: false,
+    });
     server.on('request', app);
-    const commission = await db.insertInto('organisations').values({ kind: 'commission', name: 'DG GROW', country: 'BE' }).returning('id').executeTakeFirstOrThrow();
-    const user = await db.insertInto('users').values({ organisation_id: commission.id, email: `staff-${randomUUID()}@bench.example`, name: 'Staff', roles: [] }).returning('id').executeTakeFirstOrThrow();
+    const commission = await db
+      .insertInto('organisations')
+      .values({ kind: 'commission', name: 'DG GROW', country: 'BE' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto('users')
+      .values({
+        organisation_id: commission.id,
+        email: `staff-${randomUUID()}@bench.example`,
+        name: 'Staff',
+        roles: [],
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const secret = newSecret('jd_');
-    await db.insertInto('api_tokens').values({ user_id: user.id, name: 'bench', token_hash: secretHash(secret), expires_at: null }).execute();
+    await db
+      .insertInto('api_tokens')
+      .values({ user_id: user.id, name: 'bench', token_hash: secretHash(secret), expires_at: null })
+      .execute();
     const api = new BenchClient(baseUrl, secret);
 
     const firstPage = () => api.get('/api/dashboard');
     const filtered = () => api.get('/api/dashboard?sector=45&country=FI');
-    const sqlOnly = () => queryDashboard(db!, { now: new Date(), limit: 50, activeStatuses: activeParticipantStatuses, deadlineStages });
+    const sqlOnly = () =>
+      queryDashboard(db!, { now: new Date(), limit: 50, activeStatuses: activeParticipantStatuses, deadlineStages });
     const bare = () => readAllStatements(db!);
 
     const first = await firstPage();
     if (first.status !== 200) throw new Error(`dashboard answered ${first.status}: ${JSON.stringify(first.body)}`);
-    const body = first.body as { pilots: unknown[]; matching: number; totals: Record<string, unknown>; nextCursor: string | null };
-    out(`  first page: ${int(body.pilots.length)} of ${int(body.matching)} pilots, ${int(JSON.stringify(body).length)} bytes; totals ${JSON.stringify(body.totals)}`);
+    const body = first.body as {
+      pilots: unknown[];
+      matching: number;
+      totals: Record<string, unknown>;
+      nextCursor: string | null;
+    };
+    out(
+      `  first page: ${int(body.pilots.length)} of ${int(body.matching)} pilots, ${int(JSON.stringify(body).length)} bytes; totals ${JSON.stringify(body.totals)}`,
+    );
     // A page in the middle, by following the cursors there (what "next" does in the web page).
     let cursor = body.nextCursor;
-    for (let i = 1; i < Math.floor(pilotCount / 50 / 2) && cursor; i++) cursor = ((await api.get(`/api/dashboard?cursor=${cursor}`)).body as { nextCursor: string | null }).nextCursor;
+    for (let i = 1; i < Math.floor(pilotCount / 50 / 2) && cursor; i++)
+      cursor = ((await api.get(`/api/dashboard?cursor=${cursor}`)).body as { nextCursor: string | null }).nextCursor;
     const middle = `/api/dashboard?cursor=${cursor}`;
     const laterPage = () => api.get(middle);
 
@@ -264,15 +554,22 @@ async function main() {
     const ids = new Set<string>();
     let pages = 0;
     for (let c: string | null = ''; c !== null; pages++) {
-      const page = (await api.get(`/api/dashboard?limit=200${c ? `&cursor=${c}` : ''}`)).body as { pilots: { id: string }[]; nextCursor: string | null };
+      const page = (await api.get(`/api/dashboard?limit=200${c ? `&cursor=${c}` : ''}`)).body as {
+        pilots: { id: string }[];
+        nextCursor: string | null;
+      };
       for (const p of page.pilots) ids.add(p.id);
       c = page.nextCursor;
     }
-    out(`  paging through at 200 a page: ${int(pages)} pages, ${int(ids.size)} distinct pilots (of ${int(pilotCount)})`);
+    out(
+      `  paging through at 200 a page: ${int(pages)} pages, ${int(ids.size)} distinct pilots (of ${int(pilotCount)})`,
+    );
     // The CSV export streams every pilot, page after page of the read model.
     const csv = await timed(() => api.get('/api/dashboard/pilots.csv'));
     const csvRows = String(csv.value.body).trimEnd().split('\n').length - 1;
-    out(`  CSV export: ${int(csvRows)} rows (of ${int(pilotCount)}), ${int(String(csv.value.body).length)} bytes, ${ms(csv.ms)}`);
+    out(
+      `  CSV export: ${int(csvRows)} rows (of ${int(pilotCount)}), ${int(String(csv.value.body).length)} bytes, ${ms(csv.ms)}`,
+    );
 
     out();
     out(`timings (${warmUps} warm-up runs each, then ${runs} runs, alternating)`);
@@ -283,7 +580,13 @@ async function main() {
       await sqlOnly();
       await bare();
     }
-    const t = { first: [] as number[], later: [] as number[], filtered: [] as number[], sql: [] as number[], bare: [] as number[] };
+    const t = {
+      first: [] as number[],
+      later: [] as number[],
+      filtered: [] as number[],
+      sql: [] as number[],
+      bare: [] as number[],
+    };
     for (let i = 0; i < runs; i++) {
       t.first.push((await firstPage()).ms);
       t.later.push((await laterPage()).ms);
@@ -292,14 +595,21 @@ async function main() {
       t.bare.push((await timed(bare)).ms);
     }
     const line = (name: string, v: number[]) =>
-      out(`  ${pad(name, 56)} p50 ${lpad(ms(percentile(v, 50)), 9)}   p99 ${lpad(ms(percentile(v, 99)), 9)}   min ${lpad(ms(Math.min(...v)), 9)}   max ${lpad(ms(Math.max(...v)), 9)}`);
+      out(
+        `  ${pad(name, 56)} p50 ${lpad(ms(percentile(v, 50)), 9)}   p99 ${lpad(ms(percentile(v, 99)), 9)}   min ${lpad(ms(Math.min(...v)), 9)}   max ${lpad(ms(Math.max(...v)), 9)}`,
+      );
     line('GET /api/dashboard (first page of 50, totals, HTTP)', t.first);
     line(`GET /api/dashboard?cursor=… (page ${Math.floor(pilotCount / 50 / 2)})`, t.later);
     line('GET /api/dashboard?sector=45&country=FI', t.filtered);
     line('queryDashboard, the SQL alone (first page)', t.sql);
     line(`bare select * from statements (${int(pilotCount)} rows, baseline)`, t.bare);
     const ratio = (v: number[], p: number) => percentile(v, p) / percentile(t.bare, p);
-    const ratios = { p50: ratio(t.first, 50), p99: ratio(t.first, 99), laterP99: ratio(t.later, 99), filteredP99: ratio(t.filtered, 99) };
+    const ratios = {
+      p50: ratio(t.first, 50),
+      p99: ratio(t.first, 99),
+      laterP99: ratio(t.later, 99),
+      filteredP99: ratio(t.filtered, 99),
+    };
     out(`  ${pad('ratio first page ÷ bare select (p50s)', 56)} ${ratios.p50.toFixed(2)} ×`);
     out(`  ${pad('ratio first page ÷ bare select (p99s)', 56)} ${ratios.p99.toFixed(2)} ×`);
     out(`  ${pad('ratio later page ÷ bare select (p99s)', 56)} ${ratios.laterP99.toFixed(2)} ×`);
@@ -309,10 +619,20 @@ async function main() {
     // What the read model costs a recorded event: its refresh, in the event's transaction.
     out();
     out(`keeping the read model (${runs} runs each, alternating; each in a transaction of its own)`);
-    const typical = (await db.selectFrom('statements').select('id').where('stage', '=', 'needs_assessment').limit(1).executeTakeFirstOrThrow()).id;
+    const typical = (
+      await db
+        .selectFrom('statements')
+        .select('id')
+        .where('stage', '=', 'needs_assessment')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+    ).id;
     const big = await bigPilot(db);
     const refresh = (id: string) => () => db!.transaction().execute((trx) => refreshPilotSummary(trx, id));
-    const bareWrite = (id: string) => () => db!.transaction().execute((trx) => trx.updateTable('statements').set({ updated_at: new Date() }).where('id', '=', id).execute());
+    const bareWrite = (id: string) => () =>
+      db!
+        .transaction()
+        .execute((trx) => trx.updateTable('statements').set({ updated_at: new Date() }).where('id', '=', id).execute());
     const w = { typical: [] as number[], big: [] as number[], bare: [] as number[] };
     for (let i = 0; i < warmUps; i++) for (const f of [refresh(typical), refresh(big), bareWrite(typical)]) await f();
     for (let i = 0; i < runs; i++) {

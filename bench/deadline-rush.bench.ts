@@ -29,19 +29,21 @@
  *
  *   npm run bench -- deadline-rush
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+
 import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
+
 import { workflowsPath } from '../bin/create-worker.js';
 import { verifyAuditChain } from '../db/audit.js';
 import { newSecret, secretHash } from '../db/credentials.js';
-import { createBuyers, startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './support/environment.js';
 import { runRushLoad, type RushAction, type RushResult } from './support/rush-load.js';
 import { until } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
@@ -58,7 +60,28 @@ const prepConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const acceptInDatabase = (process.env.BENCH_PREPARE ?? 'db') === 'db';
 const conditions = (process.env.BENCH_CONDITIONS ?? 'idle,loaded').split(',') as ('idle' | 'loaded')[];
 const targetP99Ms = 300;
-const countries = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE', 'SE', 'AT', 'DK', 'FI', 'PT', 'CZ', 'RO', 'HU', 'IE', 'EE', 'LV', 'LT', 'SI'];
+const countries = [
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'PL',
+  'NL',
+  'BE',
+  'SE',
+  'AT',
+  'DK',
+  'FI',
+  'PT',
+  'CZ',
+  'RO',
+  'HU',
+  'IE',
+  'EE',
+  'LV',
+  'LT',
+  'SI',
+];
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -85,18 +108,36 @@ async function buyersWithTokens(env: BenchEnvironment, count: number, prefix: st
     const slice = created.slice(start, start + 1000);
     await env.db
       .insertInto('api_tokens')
-      .values(slice.map((b, k) => ({ user_id: b.userId, name: 'rush', token_hash: secretHash(tokens[start + k]!), expires_at: null })))
+      .values(
+        slice.map((b, k) => ({
+          user_id: b.userId,
+          name: 'rush',
+          token_hash: secretHash(tokens[start + k]!),
+          expires_at: null,
+        })),
+      )
       .execute();
   }
   return created.map((b, k) => ({ orgId: b.orgId, userId: b.userId, token: tokens[k]! }));
 }
 
 /** One request as a careful client sends it: an Idempotency-Key on a change, repeated on 503 after Retry-After. */
-async function call(env: BenchEnvironment, token: string, method: string, urlPath: string, body?: unknown, key: string = randomUUID()): Promise<{ status: number; body: any }> {
+async function call(
+  env: BenchEnvironment,
+  token: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  key: string = randomUUID(),
+): Promise<{ status: number; body: any }> {
   for (let attempt = 0; ; attempt += 1) {
     const res = await fetch(new URL(urlPath, env.baseUrl), {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(method === 'GET' ? {} : { 'idempotency-key': key }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(method === 'GET' ? {} : { 'idempotency-key': key }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -110,13 +151,24 @@ async function call(env: BenchEnvironment, token: string, method: string, urlPat
   }
 }
 
-async function must(env: BenchEnvironment, what: string, token: string, method: string, urlPath: string, body?: unknown) {
+async function must(
+  env: BenchEnvironment,
+  what: string,
+  token: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+) {
   const res = await call(env, token, method, urlPath, body);
   if (res.status >= 300) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 500)}`);
   return res.body;
 }
 
-async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -130,34 +182,72 @@ async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T,
   return results;
 }
 
-const needLine = (label: string) => ({ cpvCode: '43260000-3', description: `Electric excavators for ${label}`, quantity: '4', unit: 'H87', unitPrice: '450000', currency: 'EUR', delivery: { year: year + 1 } });
+const needLine = (label: string) => ({
+  cpvCode: '43260000-3',
+  description: `Electric excavators for ${label}`,
+  quantity: '4',
+  unit: 'H87',
+  unitPrice: '450000',
+  currency: 'EUR',
+  delivery: { year: year + 1 },
+});
 
 /**
  * A statement in its needs assessment with every buyer accepted, the lead and all but the
  * `submitters` last buyers submitted (through the API: not measured). Returns its id and the
  * versions submitted.
  */
-async function prepareStatement(env: BenchEnvironment, lead: Buyer, buyers: Buyer[], title: string): Promise<{ id: string; versions: Map<string, string> }> {
+async function prepareStatement(
+  env: BenchEnvironment,
+  lead: Buyer,
+  buyers: Buyer[],
+  title: string,
+): Promise<{ id: string; versions: Map<string, string> }> {
   const created = await must(env, 'create', lead.token, 'POST', '/api/statements', {
     title,
     description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
     cpvCodes: ['43260000-3'],
-    schedule: { needsAssessment: 'P30D', confirmation: 'P14D', marketEngagement: 'P30D', approval: 'P14D', reminderOffsets: [], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
+    schedule: {
+      needsAssessment: 'P30D',
+      confirmation: 'P14D',
+      marketEngagement: 'P30D',
+      approval: 'P14D',
+      reminderOffsets: [],
+      deliveryFromYear: year + 1,
+      deliveryToYear: year + 2,
+      expectedProcurementStart: `${year + 1}-03-01`,
+    },
     criticalMass: { minBuyers: 2, minCountries: 2 },
   });
   const id = created.id as string;
-  await must(env, 'invite', lead.token, 'POST', `/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.orgId) });
+  await must(env, 'invite', lead.token, 'POST', `/api/statements/${id}/invitations`, {
+    organisationIds: buyers.map((b) => b.orgId),
+  });
   if (acceptInDatabase) {
     // As the API's accept writes it, without its audit row and mail: each accept answers with the
     // whole roster (2,000 participants), which makes preparing through the API take minutes.
-    await env.db.updateTable('participants').set({ status: 'joined', responded_at: new Date() }).where('statement_id', '=', id).where('status', '=', 'invited').execute();
-  } else await inBatches(buyers, prepConcurrency, (b) => must(env, 'accept', b.token, 'POST', `/api/statements/${id}/invitation/accept`));
+    await env.db
+      .updateTable('participants')
+      .set({ status: 'joined', responded_at: new Date() })
+      .where('statement_id', '=', id)
+      .where('status', '=', 'invited')
+      .execute();
+  } else
+    await inBatches(buyers, prepConcurrency, (b) =>
+      must(env, 'accept', b.token, 'POST', `/api/statements/${id}/invitation/accept`),
+    );
   await must(env, 'open', lead.token, 'POST', `/api/statements/${id}/needs-assessment/open`);
   const versions = new Map<string, string>();
   const early = [lead, ...buyers.slice(0, buyers.length - submitters)];
   await inBatches(early, prepConcurrency, async (b) => {
-    await must(env, 'draft', b.token, 'PUT', `/api/statements/${id}/needs/draft`, { lines: [needLine(b.orgId)], answers: {} });
-    versions.set(b.orgId, (await must(env, 'submit', b.token, 'POST', `/api/statements/${id}/needs/submit`)).versionId as string);
+    await must(env, 'draft', b.token, 'PUT', `/api/statements/${id}/needs/draft`, {
+      lines: [needLine(b.orgId)],
+      answers: {},
+    });
+    versions.set(
+      b.orgId,
+      (await must(env, 'submit', b.token, 'POST', `/api/statements/${id}/needs/submit`)).versionId as string,
+    );
   });
   return { id, versions };
 }
@@ -168,10 +258,19 @@ interface Latencies {
   p99: number;
   max: number;
 }
-const latencies = (values: readonly number[]): Latencies => ({ count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length ? Math.max(...values) : NaN });
+const latencies = (values: readonly number[]): Latencies => ({
+  count: values.length,
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  max: values.length ? Math.max(...values) : NaN,
+});
 
 /** `connections` loops, each sending one `send()` a second (in step, as autocannon's connections do) for `seconds`. */
-async function paced(connections: number, seconds: number, send: (n: number) => Promise<void>): Promise<Latencies & { failures: number; firstFailure?: string }> {
+async function paced(
+  connections: number,
+  seconds: number,
+  send: (n: number) => Promise<void>,
+): Promise<Latencies & { failures: number; firstFailure?: string }> {
   const values: number[] = [];
   let failures = 0;
   let firstFailure: string | undefined;
@@ -198,13 +297,21 @@ async function paced(connections: number, seconds: number, send: (n: number) => 
 
 /** Copies of the tables a buyer's action writes, without their foreign keys, for the bare transaction. */
 async function prepareBareTables(env: BenchEnvironment, buyers: Buyer[]): Promise<{ statementId: string }> {
-  await sql`create table if not exists bench_rush_versions (like need_versions including defaults including indexes)`.execute(env.db);
-  await sql`create table if not exists bench_rush_participants (like participants including defaults including indexes)`.execute(env.db);
-  await sql`create table if not exists bench_rush_audit (like audit_events including defaults including indexes)`.execute(env.db);
+  await sql`create table if not exists bench_rush_versions (like need_versions including defaults including indexes)`.execute(
+    env.db,
+  );
+  await sql`create table if not exists bench_rush_participants (like participants including defaults including indexes)`.execute(
+    env.db,
+  );
+  await sql`create table if not exists bench_rush_audit (like audit_events including defaults including indexes)`.execute(
+    env.db,
+  );
   const statementId = randomUUID();
   for (let start = 0; start < buyers.length; start += 1000) {
     const slice = buyers.slice(start, start + 1000);
-    await sql`insert into bench_rush_participants (statement_id, organisation_id, status, invited_at) values ${sql.join(slice.map((b) => sql`(${statementId}, ${b.orgId}, 'joined', now())`))}`.execute(env.db);
+    await sql`insert into bench_rush_participants (statement_id, organisation_id, status, invited_at) values ${sql.join(slice.map((b) => sql`(${statementId}, ${b.orgId}, 'joined', now())`))}`.execute(
+      env.db,
+    );
   }
   return { statementId };
 }
@@ -218,14 +325,35 @@ async function bareTransaction(pool: pg.Pool, statementId: string, buyer: Buyer,
     await client.query(
       `insert into bench_rush_versions (id, statement_id, organisation_id, version, survey_version, lines, answers, content_hash, status, submitted_by, submitted_at)
        values ($1, $2, $3, $4, 1, $5, '{}', $6, 'submitted', $7, now())`,
-      [randomUUID(), statementId, buyer.orgId, version, JSON.stringify([needLine(buyer.orgId)]), randomUUID().replaceAll('-', ''), buyer.userId],
+      [
+        randomUUID(),
+        statementId,
+        buyer.orgId,
+        version,
+        JSON.stringify([needLine(buyer.orgId)]),
+        randomUUID().replaceAll('-', ''),
+        buyer.userId,
+      ],
     );
-    await client.query(`update bench_rush_participants set status = 'submitted', updated_at = now() where statement_id = $1 and organisation_id = $2`, [statementId, buyer.orgId]);
+    await client.query(
+      `update bench_rush_participants set status = 'submitted', updated_at = now() where statement_id = $1 and organisation_id = $2`,
+      [statementId, buyer.orgId],
+    );
     bareSeq += 1;
     await client.query(
       `insert into bench_rush_audit (chain, seq, event_key, statement_id, actor_user_id, actor_org_id, action, data, at, prev_hash, hash)
        values ($1, $2, $3, $4, $5, $6, 'needs_submitted', $7, now(), $8, $9)`,
-      [statementId, bareSeq, randomUUID(), statementId, buyer.userId, buyer.orgId, JSON.stringify({ version }), 'x'.repeat(64), 'y'.repeat(64)],
+      [
+        statementId,
+        bareSeq,
+        randomUUID(),
+        statementId,
+        buyer.userId,
+        buyer.orgId,
+        JSON.stringify({ version }),
+        'x'.repeat(64),
+        'y'.repeat(64),
+      ],
     );
     await client.query('commit');
   } catch (error) {
@@ -241,14 +369,25 @@ interface Baselines {
   signal: Record<number, Latencies & { failures: number; firstFailure?: string }>;
 }
 
-async function measureBaselines(env: BenchEnvironment, buyers: Buyer[], bare: { statementId: string }, connectionCounts: number[]): Promise<Baselines> {
+async function measureBaselines(
+  env: BenchEnvironment,
+  buyers: Buyer[],
+  bare: { statementId: string },
+  connectionCounts: number[],
+): Promise<Baselines> {
   const result: Baselines = { bareTx: {}, signal: {} };
   const pool = new pg.Pool({ connectionString: env.endpoints.databaseUrl, max: Math.max(...connectionCounts) });
   const workflowId = `rush-baseline-${randomUUID()}`;
-  const handle = await env.temporal.workflow.start('benchBaselineWorkflow', { taskQueue: env.baselineTaskQueue, workflowId, args: [0] });
+  const handle = await env.temporal.workflow.start('benchBaselineWorkflow', {
+    taskQueue: env.baselineTaskQueue,
+    workflowId,
+    args: [0],
+  });
   try {
     for (const connections of connectionCounts) {
-      result.bareTx[connections] = await paced(connections, baselineSeconds, (n) => bareTransaction(pool, bare.statementId, buyers[n % buyers.length]!, 1_000 + bareSeq + n));
+      result.bareTx[connections] = await paced(connections, baselineSeconds, (n) =>
+        bareTransaction(pool, bare.statementId, buyers[n % buyers.length]!, 1_000 + bareSeq + n),
+      );
       result.signal[connections] = await paced(connections, baselineSeconds, () => handle.signal('poke'));
     }
   } finally {
@@ -292,7 +431,8 @@ function phaseFigures(r: RushResult): PhaseFigures {
   const firstTry = r.records;
   const ok = firstTry.filter((x) => x.status === 200);
   const kinds: Record<string, Latencies> = {};
-  for (const kind of new Set(r.records.map((x) => x.kind))) kinds[kind] = latencies(ok.filter((x) => x.kind === kind).map((x) => x.ms));
+  for (const kind of new Set(r.records.map((x) => x.kind)))
+    kinds[kind] = latencies(ok.filter((x) => x.kind === kind).map((x) => x.ms));
   const readErrors: Record<string, number> = {};
   for (const x of r.reads) if (x.status !== 200) readErrors[x.status] = (readErrors[x.status] ?? 0) + 1;
   return {
@@ -303,7 +443,9 @@ function phaseFigures(r: RushResult): PhaseFigures {
     reads: latencies(r.reads.map((x) => x.ms)),
     answered200: ok.length,
     retried503: r.records.filter((x) => x.status === 503 && x.retryAfter !== undefined).length,
-    errors: r.records.filter((x) => x.status !== 200 && !(x.status === 503 && x.retryAfter !== undefined)).map((x) => ({ status: x.status, kind: x.kind, ...(x.body ? { body: x.body } : {}) })),
+    errors: r.records
+      .filter((x) => x.status !== 200 && !(x.status === 503 && x.retryAfter !== undefined))
+      .map((x) => ({ status: x.status, kind: x.kind, ...(x.body ? { body: x.body } : {}) })),
     readErrors,
     unfinished: r.unfinished,
     autocannon: r.autocannon,
@@ -312,8 +454,10 @@ function phaseFigures(r: RushResult): PhaseFigures {
 
 // --- what the statement workflow's history says the rush asked of the worker -----------------
 
-const tsMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => (t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN);
-const durationMs = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) => (d ? Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : NaN);
+const tsMs = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : NaN;
+const durationMs = (d: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  d ? Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : NaN;
 
 interface WorkerFigures {
   runs: number;
@@ -331,7 +475,12 @@ interface WorkerFigures {
   activityTypes: Record<string, number>;
 }
 
-async function workerFigures(env: BenchEnvironment, statementId: string, from: number, to: number): Promise<WorkerFigures> {
+async function workerFigures(
+  env: BenchEnvironment,
+  statementId: string,
+  from: number,
+  to: number,
+): Promise<WorkerFigures> {
   const workflowId = `statement-${statementId}`;
   const latest = await env.temporal.workflow.getHandle(workflowId).describe();
   let runId: string | undefined = latest.raw.workflowExecutionInfo?.firstRunId || latest.runId;
@@ -339,7 +488,9 @@ async function workerFigures(env: BenchEnvironment, statementId: string, from: n
   let runs = 0;
   let timeoutMs = NaN;
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await env.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await env.temporal.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
     const list: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
     runs += 1;
     const started = list[0]?.workflowExecutionStartedEventAttributes;
@@ -349,9 +500,11 @@ async function workerFigures(env: BenchEnvironment, statementId: string, from: n
     runId = list[list.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   const inWindow = (e: temporal.api.history.v1.IHistoryEvent) => tsMs(e.eventTime) >= from && tsMs(e.eventTime) <= to;
-  const key = (e: temporal.api.history.v1.IHistoryEvent & { runId?: string }, id: unknown) => `${e.runId}:${String(id)}`;
+  const key = (e: temporal.api.history.v1.IHistoryEvent & { runId?: string }, id: unknown) =>
+    `${e.runId}:${String(id)}`;
   const byId = new Map(events.map((e) => [key(e, e.eventId), e]));
-  const scheduledAt = (e: temporal.api.history.v1.IHistoryEvent & { runId?: string }, id: unknown) => tsMs(byId.get(key(e, id))?.eventTime);
+  const scheduledAt = (e: temporal.api.history.v1.IHistoryEvent & { runId?: string }, id: unknown) =>
+    tsMs(byId.get(key(e, id))?.eventTime);
 
   const taskWait: number[] = [];
   const taskRun: number[] = [];
@@ -365,15 +518,22 @@ async function workerFigures(env: BenchEnvironment, statementId: string, from: n
   let signals = 0;
   for (const e of events.filter(inWindow)) {
     if (e.workflowExecutionSignaledEventAttributes) signals += 1;
-    if (e.workflowTaskStartedEventAttributes) taskWait.push(tsMs(e.eventTime) - scheduledAt(e, e.workflowTaskStartedEventAttributes.scheduledEventId));
-    const closed = e.workflowTaskCompletedEventAttributes ?? e.workflowTaskTimedOutEventAttributes ?? e.workflowTaskFailedEventAttributes;
+    if (e.workflowTaskStartedEventAttributes)
+      taskWait.push(tsMs(e.eventTime) - scheduledAt(e, e.workflowTaskStartedEventAttributes.scheduledEventId));
+    const closed =
+      e.workflowTaskCompletedEventAttributes ??
+      e.workflowTaskTimedOutEventAttributes ??
+      e.workflowTaskFailedEventAttributes;
     if (closed) {
       workflowTasks += 1;
       if (e.workflowTaskTimedOutEventAttributes) taskTimedOut += 1;
       if (e.workflowTaskFailedEventAttributes) taskFailed += 1;
       taskRun.push(tsMs(e.eventTime) - scheduledAt(e, closed.startedEventId));
     }
-    const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    const done =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes;
     if (done) {
       const scheduled = byId.get(key(e, done.scheduledEventId));
       const startedAt = scheduledAt(e, done.startedEventId);
@@ -385,7 +545,9 @@ async function workerFigures(env: BenchEnvironment, statementId: string, from: n
     }
   }
   // The most activities running at one moment: what the rush asks of the worker's activity slots.
-  const edges = intervals.flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const edges = intervals
+    .flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const])
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let now = 0;
   let peakActivities = 0;
   for (const [, d] of edges) peakActivities = Math.max(peakActivities, (now += d));
@@ -416,7 +578,15 @@ interface Condition {
   closeMs: number;
   endedOnItsOwnMs: number | null;
   finalStage: string;
-  lost: { submissions: number; confirmations: number; doubled: number; participantsNotSubmitted: number; participantsNotConfirmed: number; auditValid: boolean; detail: string[] };
+  lost: {
+    submissions: number;
+    confirmations: number;
+    doubled: number;
+    participantsNotSubmitted: number;
+    participantsNotConfirmed: number;
+    auditValid: boolean;
+    detail: string[];
+  };
   baselines: Baselines;
   worker: { submit: WorkerFigures; confirm: WorkerFigures };
 }
@@ -436,15 +606,29 @@ async function runCondition(
   const spinners = name === 'loaded' ? saturateCores() : [];
   try {
     if (spinners.length) await new Promise((r) => setTimeout(r, 2000));
-    out(`  [${name}] baselines: bare transaction and bare signal, ${submitConnections} and ${confirmConnections} connections, ${baselineSeconds} s each`);
+    out(
+      `  [${name}] baselines: bare transaction and bare signal, ${submitConnections} and ${confirmConnections} connections, ${baselineSeconds} s each`,
+    );
     const baselines = await measureBaselines(env, buyers, bare, [submitConnections, confirmConnections]);
-    for (const [label, set] of [['bare transaction', baselines.bareTx], ['bare signal', baselines.signal]] as const)
+    for (const [label, set] of [
+      ['bare transaction', baselines.bareTx],
+      ['bare signal', baselines.signal],
+    ] as const)
       for (const [conns, b] of Object.entries(set))
-        out(`    ${label}, ${conns} connections: ${b.count} in ${baselineSeconds} s, p50 ${ms(b.p50)} ms, p99 ${ms(b.p99)} ms${b.failures ? `, ${b.failures} FAILED (${b.firstFailure})` : ''}`);
-    const readersPlan = { connections: readers, perConnectionRate: readerRate, path: `/api/statements/${id}/needs-overview`, token: lead.token };
+        out(
+          `    ${label}, ${conns} connections: ${b.count} in ${baselineSeconds} s, p50 ${ms(b.p50)} ms, p99 ${ms(b.p99)} ms${b.failures ? `, ${b.failures} FAILED (${b.firstFailure})` : ''}`,
+        );
+    const readersPlan = {
+      connections: readers,
+      perConnectionRate: readerRate,
+      path: `/api/statements/${id}/needs-overview`,
+      token: lead.token,
+    };
     const loadAvg = loadAverage();
 
-    out(`  [${name}] rush 1: ${late.length} buyers save a draft and submit (${submitConnections} connections, 1 request/s each) with ${readers} readers`);
+    out(
+      `  [${name}] rush 1: ${late.length} buyers save a draft and submit (${submitConnections} connections, 1 request/s each) with ${readers} readers`,
+    );
     const submitFrom = Date.now();
     const submitRun = await runRushLoad({
       baseUrl: env.baseUrl,
@@ -454,8 +638,19 @@ async function runCondition(
         items: late.map((b) => ({
           token: b.token,
           actions: [
-            { method: 'PUT', path: `/api/statements/${id}/needs/draft`, body: { lines: [needLine(b.orgId)], answers: {} }, key: `rush-draft-${id}-${b.orgId}`, kind: 'draft' },
-            { method: 'POST', path: `/api/statements/${id}/needs/submit`, key: `rush-submit-${id}-${b.orgId}`, kind: 'submit' },
+            {
+              method: 'PUT',
+              path: `/api/statements/${id}/needs/draft`,
+              body: { lines: [needLine(b.orgId)], answers: {} },
+              key: `rush-draft-${id}-${b.orgId}`,
+              kind: 'draft',
+            },
+            {
+              method: 'POST',
+              path: `/api/statements/${id}/needs/submit`,
+              key: `rush-submit-${id}-${b.orgId}`,
+              kind: 'submit',
+            },
           ] satisfies RushAction[],
         })),
       },
@@ -465,21 +660,36 @@ async function runCondition(
     });
     const submitTo = Date.now();
     const submit = phaseFigures(submitRun);
-    out(`    ${submitRun.seconds.toFixed(1)} s, ${submit.answered200} × 200, ${submit.retried503} × 503 retried, ${submit.errors.length} error(s)${submit.errors[0] ? ` (first: ${submit.errors[0].status} ${submit.errors[0].body ?? ''})` : ''}`);
+    out(
+      `    ${submitRun.seconds.toFixed(1)} s, ${submit.answered200} × 200, ${submit.retried503} × 503 retried, ${submit.errors.length} error(s)${submit.errors[0] ? ` (first: ${submit.errors[0].status} ${submit.errors[0].body ?? ''})` : ''}`,
+    );
 
     // Nothing lost or doubled: every submission answered 200 is a row, once.
     const answered = new Map<string, string>();
-    for (const r of submitRun.records) if (r.kind === 'submit' && r.status === 200 && r.versionId) answered.set(late[r.item]!.orgId, r.versionId);
+    for (const r of submitRun.records)
+      if (r.kind === 'submit' && r.status === 200 && r.versionId) answered.set(late[r.item]!.orgId, r.versionId);
     const lateIds = late.map((b) => b.orgId);
-    const rows = await env.db.selectFrom('need_versions').select(['id', 'organisation_id', 'status']).where('statement_id', '=', id).where('organisation_id', 'in', lateIds).execute();
+    const rows = await env.db
+      .selectFrom('need_versions')
+      .select(['id', 'organisation_id', 'status'])
+      .where('statement_id', '=', id)
+      .where('organisation_id', 'in', lateIds)
+      .execute();
     const rowIds = new Set(rows.map((r) => r.id));
     const lostSubmissions = [...answered.values()].filter((v) => !rowIds.has(v)).length;
     const doubled = rows.length - new Set(rows.map((r) => r.organisation_id)).size;
-    const submittedParticipants = await env.db.selectFrom('participants').select('organisation_id').where('statement_id', '=', id).where('organisation_id', 'in', lateIds).where('status', '=', 'submitted').execute();
+    const submittedParticipants = await env.db
+      .selectFrom('participants')
+      .select('organisation_id')
+      .where('statement_id', '=', id)
+      .where('organisation_id', 'in', lateIds)
+      .where('status', '=', 'submitted')
+      .execute();
     const detail: string[] = [];
     if (lostSubmissions) detail.push(`${lostSubmissions} submission(s) answered 200 without a row`);
     if (doubled) detail.push(`${doubled} extra version row(s)`);
-    if (submittedParticipants.length !== answered.size) detail.push(`${submittedParticipants.length} participants submitted, ${answered.size} submissions answered 200`);
+    if (submittedParticipants.length !== answered.size)
+      detail.push(`${submittedParticipants.length} participants submitted, ${answered.size} submissions answered 200`);
 
     out(`  [${name}] the lead closes the needs assessment`);
     const closeStart = performance.now();
@@ -488,10 +698,14 @@ async function runCondition(
     if (closed.stage !== 'confirmation') throw new Error(`the stage closed to ${closed.stage}, not confirmation`);
     const versions = new Map(statement.versions);
     for (const [org, v] of answered) versions.set(org, v);
-    await must(env, 'lead confirms', lead.token, 'POST', `/api/statements/${id}/needs/confirm`, { versionId: versions.get(lead.orgId) });
+    await must(env, 'lead confirms', lead.token, 'POST', `/api/statements/${id}/needs/confirm`, {
+      versionId: versions.get(lead.orgId),
+    });
 
     const confirmers = buyers.filter((b) => versions.has(b.orgId));
-    out(`  [${name}] rush 2: ${confirmers.length} buyers confirm (${confirmConnections} connections, 1 request/s each) with ${readers} readers`);
+    out(
+      `  [${name}] rush 2: ${confirmers.length} buyers confirm (${confirmConnections} connections, 1 request/s each) with ${readers} readers`,
+    );
     const confirmFrom = Date.now();
     const confirmRun = await runRushLoad({
       baseUrl: env.baseUrl,
@@ -500,7 +714,15 @@ async function runCondition(
         perConnectionRate: 1,
         items: confirmers.map((b) => ({
           token: b.token,
-          actions: [{ method: 'POST', path: `/api/statements/${id}/needs/confirm`, body: { versionId: versions.get(b.orgId) }, key: `rush-confirm-${id}-${b.orgId}`, kind: 'confirm' }] satisfies RushAction[],
+          actions: [
+            {
+              method: 'POST',
+              path: `/api/statements/${id}/needs/confirm`,
+              body: { versionId: versions.get(b.orgId) },
+              key: `rush-confirm-${id}-${b.orgId}`,
+              kind: 'confirm',
+            },
+          ] satisfies RushAction[],
         })),
       },
       readers: readersPlan,
@@ -508,7 +730,9 @@ async function runCondition(
       retryLimit: 10,
     });
     const confirm = phaseFigures(confirmRun);
-    out(`    ${confirmRun.seconds.toFixed(1)} s, ${confirm.answered200} × 200, ${confirm.retried503} × 503 retried, ${confirm.errors.length} error(s)${confirm.errors[0] ? ` (first: ${confirm.errors[0].status} ${confirm.errors[0].body ?? ''})` : ''}`);
+    out(
+      `    ${confirmRun.seconds.toFixed(1)} s, ${confirm.answered200} × 200, ${confirm.retried503} × 503 retried, ${confirm.errors.length} error(s)${confirm.errors[0] ? ` (first: ${confirm.errors[0].status} ${confirm.errors[0].body ?? ''})` : ''}`,
+    );
 
     // The confirmation deadline is days away: only the last confirmation can end it.
     const endStart = performance.now();
@@ -528,15 +752,30 @@ async function runCondition(
     }
     const confirmTo = Date.now();
 
-    const confirmedOk = new Set(confirmRun.records.filter((r) => r.status === 200).map((r) => confirmers[r.item]!.orgId));
-    const confirmedRows = await env.db.selectFrom('need_versions').select(['organisation_id']).where('statement_id', '=', id).where('status', '=', 'confirmed').execute();
+    const confirmedOk = new Set(
+      confirmRun.records.filter((r) => r.status === 200).map((r) => confirmers[r.item]!.orgId),
+    );
+    const confirmedRows = await env.db
+      .selectFrom('need_versions')
+      .select(['organisation_id'])
+      .where('statement_id', '=', id)
+      .where('status', '=', 'confirmed')
+      .execute();
     const confirmedRowOrgs = new Set(confirmedRows.map((r) => r.organisation_id));
     const lostConfirmations = [...confirmedOk].filter((o) => !confirmedRowOrgs.has(o)).length;
     if (lostConfirmations) detail.push(`${lostConfirmations} confirmation(s) answered 200 without a confirmed version`);
-    const participants = await env.db.selectFrom('participants').select(['status', sql<number>`count(*)::int`.as('n')]).where('statement_id', '=', id).groupBy('status').execute();
+    const participants = await env.db
+      .selectFrom('participants')
+      .select(['status', sql<number>`count(*)::int`.as('n')])
+      .where('statement_id', '=', id)
+      .groupBy('status')
+      .execute();
     const confirmedParticipants = participants.find((p) => p.status === 'confirmed')?.n ?? 0;
     // The lead confirmed outside the measured phase.
-    if (confirmedParticipants !== confirmedOk.size + 1) detail.push(`participants: ${participants.map((p) => `${p.n} ${p.status}`).join(', ')}; ${confirmedOk.size} confirmations answered 200`);
+    if (confirmedParticipants !== confirmedOk.size + 1)
+      detail.push(
+        `participants: ${participants.map((p) => `${p.n} ${p.status}`).join(', ')}; ${confirmedOk.size} confirmations answered 200`,
+      );
     const audit = await verifyAuditChain(env.db, id);
     if (!audit.valid) detail.push('the audit chain does not verify');
 
@@ -558,7 +797,10 @@ async function runCondition(
         detail,
       },
       baselines,
-      worker: { submit: await workerFigures(env, id, submitFrom, submitTo), confirm: await workerFigures(env, id, confirmFrom, confirmTo) },
+      worker: {
+        submit: await workerFigures(env, id, submitFrom, submitTo),
+        confirm: await workerFigures(env, id, confirmFrom, confirmTo),
+      },
     };
   } finally {
     await stopSpinners(spinners);
@@ -574,22 +816,87 @@ function loadAverage(): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r, i) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |${i === 0 ? `\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : ''}`).join('\n');
+  return rows
+    .map(
+      (r, i) =>
+        `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |${i === 0 ? `\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|` : ''}`,
+    )
+    .join('\n');
 }
 
 function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
-  const rows: string[][] = [['condition', 'phase', 'requests', 'seconds', 'p50 ms', 'p99 ms', 'max ms', 'bare tx p99', 'signal p99', '× bare tx', '× signal', '503 retried', 'errors']];
+  const rows: string[][] = [
+    [
+      'condition',
+      'phase',
+      'requests',
+      'seconds',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'bare tx p99',
+      'signal p99',
+      '× bare tx',
+      '× signal',
+      '503 retried',
+      'errors',
+    ],
+  ];
   for (const c of results) {
-    const conns = (p: PhaseFigures) => (p === c.submit ? Math.ceil((submitters * 2) / phaseSeconds) : Math.ceil(buyersCount / phaseSeconds));
+    const conns = (p: PhaseFigures) =>
+      p === c.submit ? Math.ceil((submitters * 2) / phaseSeconds) : Math.ceil(buyersCount / phaseSeconds);
     for (const [label, p] of [
       ['save + submit', c.submit],
       ['confirm', c.confirm],
     ] as const) {
       const bare = c.baselines.bareTx[conns(p)]!;
       const signal = c.baselines.signal[conns(p)]!;
-      rows.push([c.name, `${label} (${conns(p)} conn.)`, int(p.actions.count), p.seconds.toFixed(1), ms(p.actions.p50), ms(p.actions.p99), ms(p.actions.max), ms(bare.p99), ms(signal.p99), `${(p.actions.p99 / bare.p99).toFixed(1)}×`, `${(p.actions.p99 / signal.p99).toFixed(1)}×`, String(p.retried503), String(p.errors.length)]);
-      for (const [kind, l] of Object.entries(p.kinds)) rows.push([c.name, `  ${kind} (200s)`, int(l.count), '', ms(l.p50), ms(l.p99), ms(l.max), '', '', '', '', '', '']);
-      rows.push([c.name, `  needs overview, ${readers} readers`, int(p.reads.count), '', ms(p.reads.p50), ms(p.reads.p99), ms(p.reads.max), '', '', '', '', '', String(Object.values(p.readErrors).reduce((a, b) => a + b, 0))]);
+      rows.push([
+        c.name,
+        `${label} (${conns(p)} conn.)`,
+        int(p.actions.count),
+        p.seconds.toFixed(1),
+        ms(p.actions.p50),
+        ms(p.actions.p99),
+        ms(p.actions.max),
+        ms(bare.p99),
+        ms(signal.p99),
+        `${(p.actions.p99 / bare.p99).toFixed(1)}×`,
+        `${(p.actions.p99 / signal.p99).toFixed(1)}×`,
+        String(p.retried503),
+        String(p.errors.length),
+      ]);
+      for (const [kind, l] of Object.entries(p.kinds))
+        rows.push([
+          c.name,
+          `  ${kind} (200s)`,
+          int(l.count),
+          '',
+          ms(l.p50),
+          ms(l.p99),
+          ms(l.max),
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
+      rows.push([
+        c.name,
+        `  needs overview, ${readers} readers`,
+        int(p.reads.count),
+        '',
+        ms(p.reads.p50),
+        ms(p.reads.p99),
+        ms(p.reads.max),
+        '',
+        '',
+        '',
+        '',
+        '',
+        String(Object.values(p.readErrors).reduce((a, b) => a + b, 0)),
+      ]);
     }
   }
   out();
@@ -597,7 +904,17 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
   out();
   out(
     table([
-      ['condition', 'load avg', 'close (update)', 'ended on its own', 'lost submissions', 'lost confirmations', 'doubled', 'audit chain', 'notes'],
+      [
+        'condition',
+        'load avg',
+        'close (update)',
+        'ended on its own',
+        'lost submissions',
+        'lost confirmations',
+        'doubled',
+        'audit chain',
+        'notes',
+      ],
       ...results.map((c) => [
         c.name,
         c.loadAverage,
@@ -612,10 +929,27 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
     ]),
   );
   out();
-  out(`worker: ${JSON.stringify(workerInForce)}; the statement workflow's history during each phase (until the stage ended):`);
+  out(
+    `worker: ${JSON.stringify(workerInForce)}; the statement workflow's history during each phase (until the stage ended):`,
+  );
   out(
     table([
-      ['condition', 'phase', 'signals', 'wf tasks', 'signals/task', 'task wait p99/max ms', 'task run p99/max ms', 'timeout', 'timed out', 'failed', 'activities', 'act. wait p99/max', 'act. run p99/max', 'peak act.'],
+      [
+        'condition',
+        'phase',
+        'signals',
+        'wf tasks',
+        'signals/task',
+        'task wait p99/max ms',
+        'task run p99/max ms',
+        'timeout',
+        'timed out',
+        'failed',
+        'activities',
+        'act. wait p99/max',
+        'act. run p99/max',
+        'peak act.',
+      ],
       ...results.flatMap((c) =>
         (['submit', 'confirm'] as const).map((ph) => {
           const w = c.worker[ph];
@@ -639,7 +973,9 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
       ),
     ]),
   );
-  for (const c of results) for (const ph of ['submit', 'confirm'] as const) out(`  ${c.name} ${ph} activities: ${JSON.stringify(c.worker[ph].activityTypes)}`);
+  for (const c of results)
+    for (const ph of ['submit', 'confirm'] as const)
+      out(`  ${c.name} ${ph} activities: ${JSON.stringify(c.worker[ph].activityTypes)}`);
   for (const c of results)
     for (const p of [c.submit, c.confirm])
       for (const e of p.errors.slice(0, 5)) out(`  BUG (${c.name}): ${e.kind} answered ${e.status}: ${e.body ?? ''}`);
@@ -668,7 +1004,11 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
         ratio: `${(readsP99 / bareP99).toFixed(1)}× bare tx`,
         met: readsP99 < targetP99Ms,
       });
-    const errors = c.submit.errors.length + c.confirm.errors.length + Object.values({ ...c.submit.readErrors }).reduce((a, b) => a + b, 0) + Object.values(c.confirm.readErrors).reduce((a, b) => a + b, 0);
+    const errors =
+      c.submit.errors.length +
+      c.confirm.errors.length +
+      Object.values({ ...c.submit.readErrors }).reduce((a, b) => a + b, 0) +
+      Object.values(c.confirm.readErrors).reduce((a, b) => a + b, 0);
     recordVerdict({
       benchmark: 'deadline-rush',
       figure: `errors: ${figure}`,
@@ -691,8 +1031,12 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
 }
 
 async function main() {
-  out(`deadline rush benchmark: ${submitters} submissions then ${int(buyersCount)} confirmations, each within ${phaseSeconds} s, ${readers} readers of the needs overview (${readerRate}/s each); conditions: ${conditions.join(', ')}`);
-  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`);
+  out(
+    `deadline rush benchmark: ${submitters} submissions then ${int(buyersCount)} confirmations, each within ${phaseSeconds} s, ${readers} readers of the needs overview (${readerRate}/s each); conditions: ${conditions.join(', ')}`,
+  );
+  out(
+    `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
+  );
   const env = await startBenchEnvironment((line) => out(line), { worker: false });
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
   let worker: WorkerProcess | undefined;
@@ -703,16 +1047,27 @@ async function main() {
     const bundlePath = path.join(bundleDir, 'workflows.js');
     writeFileSync(bundlePath, code);
     worker = await startWorkerProcess(
-      { NODE_ENV: 'test', DATABASE_URL: env.endpoints.databaseUrl, TEMPORAL_ADDRESS: env.endpoints.temporalAddress, TEMPORAL_TASK_QUEUE: env.taskQueue, SMTP_URL: env.endpoints.smtpUrl, PUBLIC_URL: env.baseUrl, WORKFLOW_BUNDLE: bundlePath },
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: env.endpoints.databaseUrl,
+        TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
+        TEMPORAL_TASK_QUEUE: env.taskQueue,
+        SMTP_URL: env.endpoints.smtpUrl,
+        PUBLIC_URL: env.baseUrl,
+        WORKFLOW_BUNDLE: bundlePath,
+      },
       {},
     );
 
-    out(`preparing (not measured): ${int(buyersCount)} buyers, one statement per condition with every buyer accepted and ${int(buyersCount - submitters)} submitted`);
+    out(
+      `preparing (not measured): ${int(buyersCount)} buyers, one statement per condition with every buyer accepted and ${int(buyersCount - submitters)} submitted`,
+    );
     const prepStart = performance.now();
     const [lead] = await buyersWithTokens(env, 1, 'RushLead');
     const buyers = await buyersWithTokens(env, buyersCount, 'Rush');
     const statements: { id: string; versions: Map<string, string> }[] = [];
-    for (const c of conditions) statements.push(await prepareStatement(env, lead!, buyers, `Deadline rush (${c}): electric excavators`));
+    for (const c of conditions)
+      statements.push(await prepareStatement(env, lead!, buyers, `Deadline rush (${c}): electric excavators`));
     const bare = await prepareBareTables(env, buyers);
     out(`  prepared in ${((performance.now() - prepStart) / 1000).toFixed(0)} s`);
 

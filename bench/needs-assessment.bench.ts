@@ -10,26 +10,49 @@
  *   npm run bench -- needs                      (BENCH_PARTICIPANTS=10000, BENCH_CONCURRENCY=16)
  */
 import os from 'node:os';
-import { createBuyers, startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+
 import type { BenchResponse } from './support/client.js';
+import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './support/environment.js';
 import { recordVerdict } from './support/verdicts.js';
 import {
   historyWarnBytes,
   historyWarnEvents,
+  type LargestPayload,
   largestPayloadOfRun,
   payloadLimitBytes,
   payloadWarnBytes,
+  type RunHistory,
   summariseRuns,
   workflowRunHistories,
-  type LargestPayload,
-  type RunHistory,
 } from './support/workflow-history.js';
 
 const participants = Number(process.env.BENCH_PARTICIPANTS ?? 10_000);
 /** The API takes at most this many organisations in one invitation request. */
 const invitationBatch = 5000;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const countries = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE', 'SE', 'AT', 'DK', 'FI', 'PT', 'CZ', 'RO', 'HU', 'IE', 'EE', 'LV', 'LT', 'SI', 'NO'];
+const countries = [
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'PL',
+  'NL',
+  'BE',
+  'SE',
+  'AT',
+  'DK',
+  'FI',
+  'PT',
+  'CZ',
+  'RO',
+  'HU',
+  'IE',
+  'EE',
+  'LV',
+  'LT',
+  'SI',
+  'NO',
+];
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -54,7 +77,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -86,12 +113,20 @@ async function phase<T>(
     latencies: answers.map((a) => a.ms),
   };
   phases.push(p);
-  const failed = p.failures.length > 0 ? `, ${p.failures.length} FAILED (first: ${p.failures[0]!.status} ${JSON.stringify(p.failures[0]!.body).slice(0, 300)})` : '';
+  const failed =
+    p.failures.length > 0
+      ? `, ${p.failures.length} FAILED (first: ${p.failures[0]!.status} ${JSON.stringify(p.failures[0]!.body).slice(0, 300)})`
+      : '';
   out(`  ${pad(name, 34)} ${lpad(secs(p.ms), 9)}  ${int(p.requests)} request(s)${failed}`);
   return p;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number; ok: boolean }> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+): Promise<{ value: T; ms: number; ok: boolean }> {
   const started = performance.now();
   for (;;) {
     const value = await fn();
@@ -127,7 +162,9 @@ async function statementPhases(env: BenchEnvironment) {
   const started = performance.now();
   const [lead] = await createBuyers(env, 1, { prefix: 'Lead', countries: ['FI'] });
   const buyers = await createBuyers(env, participants, { prefix: 'Bench', countries });
-  out(`  ${pad(`${int(participants + 1)} buyer organisations, users, tokens`, 34)} ${lpad(secs(performance.now() - started), 9)}  (direct inserts, not counted below)`);
+  out(
+    `  ${pad(`${int(participants + 1)} buyer organisations, users, tokens`, 34)} ${lpad(secs(performance.now() - started), 9)}  (direct inserts, not counted below)`,
+  );
   const everyone = [lead!, ...buyers];
   const year = new Date().getUTCFullYear();
   const created = await lead!.api.post('/api/statements', {
@@ -144,7 +181,8 @@ async function statementPhases(env: BenchEnvironment) {
     },
     criticalMass: { minBuyers: 3, minCountries: 2, minTotalValueEur: '1000000' },
   });
-  if (created.status !== 201) throw new Error(`creating the statement answered ${created.status}: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`creating the statement answered ${created.status}: ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
   const base = `/api/statements/${id}`;
   const survey = await lead!.api.put(`${base}/survey`, {
@@ -156,7 +194,9 @@ async function statementPhases(env: BenchEnvironment) {
   out();
   out(`phases (${int(participants)} buyers + the lead, ${concurrency} clients at a time)`);
   const total = performance.now();
-  const invitationBatches = Array.from({ length: Math.ceil(buyers.length / invitationBatch) }, (_, k) => buyers.slice(k * invitationBatch, (k + 1) * invitationBatch));
+  const invitationBatches = Array.from({ length: Math.ceil(buyers.length / invitationBatch) }, (_, k) =>
+    buyers.slice(k * invitationBatch, (k + 1) * invitationBatch),
+  );
   await phase(
     `invite all (${invitationBatches.length} request(s))`,
     invitationBatches,
@@ -164,7 +204,12 @@ async function statementPhases(env: BenchEnvironment) {
     { participants, concurrency: 1 },
   );
   await phase('accept the invitation', buyers, async (b) => [await b.api.post(`${base}/invitation/accept`)]);
-  await phase('open the needs assessment', [lead!], async (l) => [await l.api.post(`${base}/needs-assessment/open`, {})], { participants: 0 });
+  await phase(
+    'open the needs assessment',
+    [lead!],
+    async (l) => [await l.api.post(`${base}/needs-assessment/open`, {})],
+    { participants: 0 },
+  );
 
   const versions = new Map<string, string>();
   const lineCount = (i: number) => 1 + (i % 3);
@@ -184,9 +229,13 @@ async function statementPhases(env: BenchEnvironment) {
     if (submitted.status === 200) versions.set(a.orgId, submitted.body.versionId);
     return [saved, submitted];
   });
-  await phase('close early (lead)', [lead!], async (l) => [await l.api.post(`${base}/close-stage`)], { participants: 0 });
+  await phase('close early (lead)', [lead!], async (l) => [await l.api.post(`${base}/close-stage`)], {
+    participants: 0,
+  });
   const submitters = everyone.filter((a) => versions.has(a.orgId));
-  await phase('confirm', submitters, async (a) => [await a.api.post(`${base}/needs/confirm`, { versionId: versions.get(a.orgId) })]);
+  await phase('confirm', submitters, async (a) => [
+    await a.api.post(`${base}/needs/confirm`, { versionId: versions.get(a.orgId) }),
+  ]);
   // The stage as committed (a cheap read), not the live state of 10,000 participants four times a second.
   const ended = await waitFor(
     'the confirmation to end on its own',
@@ -194,7 +243,14 @@ async function statementPhases(env: BenchEnvironment) {
     (r) => r.stage === 'aggregation',
     15 * 60_000,
   );
-  phases.push({ name: 'until the process is in aggregation', ms: ended.ms, requests: 0, participants: 0, failures: [], latencies: [] });
+  phases.push({
+    name: 'until the process is in aggregation',
+    ms: ended.ms,
+    requests: 0,
+    participants: 0,
+    failures: [],
+    latencies: [],
+  });
   out(`  ${pad('until the process is in aggregation', 34)} ${lpad(secs(ended.ms), 9)}  (stage ${ended.value.stage})`);
   const totalMs = performance.now() - total;
 
@@ -204,7 +260,10 @@ async function statementPhases(env: BenchEnvironment) {
   const byStatus: Record<string, number> = {};
   for (const p of live.participants ?? []) byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
   const count = async (table: 'need_versions' | 'need_lines', where?: ['status', string]) => {
-    let q = env.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('statement_id', '=', id);
+    let q = env.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('statement_id', '=', id);
     if (where) q = q.where(where[0] as never, '=', where[1] as never);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
@@ -213,18 +272,28 @@ async function statementPhases(env: BenchEnvironment) {
   // Mail: everything queued for this statement sent, then count the invitations per user.
   const drained = await waitFor(
     'the outbox to drain',
-    () => env.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).where('statement_id', '=', id).where('status', '!=', 'sent').executeTakeFirstOrThrow(),
+    () =>
+      env.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('statement_id', '=', id)
+        .where('status', '!=', 'sent')
+        .executeTakeFirstOrThrow(),
     (r) => Number(r.n) === 0,
     10 * 60_000,
   );
-  const invitations = env.delivered.filter((m) => m.subject.startsWith('Invitation to join the joint statement of demand "Benchmark'));
+  const invitations = env.delivered.filter((m) =>
+    m.subject.startsWith('Invitation to join the joint statement of demand "Benchmark'),
+  );
   const perUser = new Map<string, number>();
   for (const m of invitations) for (const to of m.to) perUser.set(to, (perUser.get(to) ?? 0) + 1);
   const exactlyOnce = buyers.filter((b) => perUser.get(b.email) === 1).length;
 
   out();
   out('outcome');
-  out(`  stage ${live.stage} (live state answered ${liveAnswer.status}); participants by status: ${JSON.stringify(byStatus)}`);
+  out(
+    `  stage ${live.stage} (live state answered ${liveAnswer.status}); participants by status: ${JSON.stringify(byStatus)}`,
+  );
   out(
     `  need_versions ${int(await count('need_versions'))} (confirmed ${int(await count('need_versions', ['status', 'confirmed']))}), ` +
       `need_lines ${int(await count('need_lines'))} (expected ${int(expectedLines)})`,
@@ -236,7 +305,9 @@ async function statementPhases(env: BenchEnvironment) {
 
   out();
   out('time and throughput');
-  out(`  ${pad('phase', 36)} ${lpad('time', 9)} ${lpad('requests', 9)} ${lpad('req/s', 8)} ${lpad('particip./s', 12)} ${lpad('p50 ms', 8)} ${lpad('p95 ms', 8)} ${lpad('max ms', 8)}`);
+  out(
+    `  ${pad('phase', 36)} ${lpad('time', 9)} ${lpad('requests', 9)} ${lpad('req/s', 8)} ${lpad('particip./s', 12)} ${lpad('p50 ms', 8)} ${lpad('p95 ms', 8)} ${lpad('max ms', 8)}`,
+  );
   for (const p of phases) {
     const rate = (n: number) => (n > 0 && p.ms > 0 ? (n / (p.ms / 1000)).toFixed(1) : '-');
     out(
@@ -244,7 +315,9 @@ async function statementPhases(env: BenchEnvironment) {
         `${lpad(p.latencies.length ? percentile(p.latencies, 50).toFixed(0) : '-', 8)} ${lpad(p.latencies.length ? percentile(p.latencies, 95).toFixed(0) : '-', 8)} ${lpad(p.latencies.length ? Math.max(...p.latencies).toFixed(0) : '-', 8)}`,
     );
   }
-  out(`  ${pad('total, invitation to aggregation', 36)} ${lpad(secs(totalMs), 9)}   → ${(participants / (totalMs / 1000)).toFixed(2)} participants per second through the whole stage`);
+  out(
+    `  ${pad('total, invitation to aggregation', 36)} ${lpad(secs(totalMs), 9)}   → ${(participants / (totalMs / 1000)).toFixed(2)} participants per second through the whole stage`,
+  );
 
   out();
   out('workflow history (statement)');
@@ -254,7 +327,9 @@ async function statementPhases(env: BenchEnvironment) {
   const payloads = await printPayloads(env, `statement-${id}`, runs);
 
   // Every buyer action that was recorded sent one signal to the statement's workflow.
-  const actionPhases = phases.filter((p) => ['accept the invitation', 'save a draft, then submit', 'confirm'].includes(p.name));
+  const actionPhases = phases.filter((p) =>
+    ['accept the invitation', 'save a draft, then submit', 'confirm'].includes(p.name),
+  );
   const actionMs = actionPhases.reduce((n, p) => n + p.ms, 0);
   const actionRequests = actionPhases.reduce((n, p) => n + p.requests, 0);
   const signalled = buyers.length + 2 * submitters.length; // accepts, submissions, confirmations (a draft save signals nothing)
@@ -274,7 +349,9 @@ async function statementPhases(env: BenchEnvironment) {
 
 /** The largest payload of every run, against Temporal's payload limits; returns the largest of all. */
 async function printPayloads(env: BenchEnvironment, workflowId: string, runs: readonly RunHistory[]) {
-  out(`  largest single payload per run (warning ${int(payloadWarnBytes)} bytes = 512 KB, failure ${int(payloadLimitBytes)} bytes = 2 MB)`);
+  out(
+    `  largest single payload per run (warning ${int(payloadWarnBytes)} bytes = 512 KB, failure ${int(payloadLimitBytes)} bytes = 2 MB)`,
+  );
   let largest: LargestPayload | null = null;
   let overWarning = 0;
   for (const [i, r] of runs.entries()) {
@@ -290,7 +367,8 @@ async function printPayloads(env: BenchEnvironment, workflowId: string, runs: re
         `  ${p.largest.eventType} ${p.largest.name} (event ${p.largest.eventId}, ${p.largest.field.split('.').slice(1).join('.')})` +
         (p.overWarning ? `, ${p.overWarning} payload(s) over 512 KB` : ''),
     );
-    if (p.largest.largeFields.length > 0) out(`               of which ${p.largest.largeFields.map((f) => `${f.field} ${int(f.bytes)}`).join(', ')}`);
+    if (p.largest.largeFields.length > 0)
+      out(`               of which ${p.largest.largeFields.map((f) => `${f.field} ${int(f.bytes)}`).join(', ')}`);
   }
   const bytes = largest?.bytes ?? 0;
   out(
@@ -303,7 +381,11 @@ async function printPayloads(env: BenchEnvironment, workflowId: string, runs: re
 /** The same number of bare signals to a workflow that only counts them, at the same concurrency. */
 async function baselineSignals(env: BenchEnvironment, count: number) {
   const workflowId = `bench-baseline-signals-${Date.now()}`;
-  await env.temporal.workflow.start('benchBaselineWorkflow', { taskQueue: env.baselineTaskQueue, workflowId, args: [0] });
+  await env.temporal.workflow.start('benchBaselineWorkflow', {
+    taskQueue: env.baselineTaskQueue,
+    workflowId,
+    args: [0],
+  });
   const handle = env.temporal.workflow.getHandle(workflowId);
   let failures = 0;
   let firstFailure = '';
@@ -328,7 +410,12 @@ async function baselineSignals(env: BenchEnvironment, count: number) {
 
 async function main() {
   out(`jointdemand benchmark — needs assessment and confirmation with ${int(participants)} participants`);
-  out(`  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}`);
+  out(
+    `  ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, Node ${process.version}`,
+  );
   out();
   out('starting the services');
   const setUp = performance.now();
@@ -363,7 +450,13 @@ async function main() {
       signals.latencies,
       `${signals.failures ? `, ${signals.failures} FAILED (${signals.firstFailure})` : ''}; the workflow counted ${int(signals.counted)}`,
     );
-    line('API round trip (GET the statement)', real.actionRequests, rtMs, roundTrips, readFailures ? `, ${readFailures} not 200` : '');
+    line(
+      'API round trip (GET the statement)',
+      real.actionRequests,
+      rtMs,
+      roundTrips,
+      readFailures ? `, ${readFailures} not 200` : '',
+    );
     printRuns('trivial workflow, bare signals', signals.runs);
 
     out();
@@ -397,7 +490,11 @@ async function main() {
       measured: `${int(failed)} failures of ${int(phases.reduce((n, p) => n + p.requests, 0))} requests; ${real.endedOnItsOwn ? 'ended on its own' : 'did NOT end on its own'}; ${perSecond}`,
       ratio: `${(real.actionRate / signals.rate).toFixed(2)}× bare signals, ${(real.actionRate / readRate).toFixed(2)}× plain reads`,
       met: failed === 0 && real.endedOnItsOwn && participants >= 10_000,
-      ...(failed > 0 ? { note: `first failures: ${firstFailures.join('; ')}` } : participants < 10_000 ? { note: `run with ${int(participants)} buyers only` } : {}),
+      ...(failed > 0
+        ? { note: `first failures: ${firstFailures.join('; ')}` }
+        : participants < 10_000
+          ? { note: `run with ${int(participants)} buyers only` }
+          : {}),
     });
     recordVerdict({
       benchmark,
@@ -430,4 +527,3 @@ main().then(
     process.exit(1);
   },
 );
-

@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+
+import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
 import { driveToMarketEngagement, leadAndPartner, must, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
 
@@ -35,7 +36,8 @@ async function driveOne(env: BenchEnvironment, n: number, goal: 'published' | 'm
   must('close consultation', await lead.api.post(`/api/statements/${id}/close-stage`));
   await waitForStage(lead, id, 'approval');
   const version = (await lead.api.get(`/api/statements/${id}/text`)).body.version as number;
-  for (const b of [lead, other]) must('approve', await b.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
+  for (const b of [lead, other])
+    must('approve', await b.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
   await waitForStage(lead, id, 'published');
   return id;
 }
@@ -51,7 +53,9 @@ function startHelloWorld(): Promise<{ url: string; stop: () => void }> {
   const child = spawn(process.execPath, ['-e', code], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.stdout.once('data', (data: Buffer) => resolve({ url: `http://127.0.0.1:${data.toString().trim()}/`, stop: () => child.kill() }));
+    child.stdout.once('data', (data: Buffer) =>
+      resolve({ url: `http://127.0.0.1:${data.toString().trim()}/`, stop: () => child.kill() }),
+    );
   });
 }
 
@@ -65,7 +69,16 @@ interface Load {
 
 /** autocannon in a process of its own (so the load generator does not share the API's event loop). */
 function autocannon(url: string, durationSeconds: number, headers: Record<string, string> = {}): Promise<Load> {
-  const args = [autocannonBin, '--json', '-c', String(connections), '-d', String(durationSeconds), ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]), url];
+  const args = [
+    autocannonBin,
+    '--json',
+    '-c',
+    String(connections),
+    '-d',
+    String(durationSeconds),
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
+    url,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -83,7 +96,13 @@ function autocannon(url: string, durationSeconds: number, headers: Record<string
         timeouts: number;
       };
       const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([s, v]) => [s, v.count]));
-      resolve({ requestsPerSecond: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, statuses, errors: r.errors + r.timeouts });
+      resolve({
+        requestsPerSecond: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        statuses,
+        errors: r.errors + r.timeouts,
+      });
     });
   });
 }
@@ -94,28 +113,46 @@ async function measure(url: string, headers: Record<string, string> = {}): Promi
 }
 
 async function main() {
-  out(`public reads benchmark: ${statementCount} published statements, ${connections} connections, ${seconds} s per route`);
-  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`);
+  out(
+    `public reads benchmark: ${statementCount} published statements, ${connections} connections, ${seconds} s per route`,
+  );
+  out(
+    `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
+  );
   const env = await startBenchEnvironment((line) => out(line));
   const hello = await startHelloWorld();
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out(`publishing ${statementCount} statements through the real process`);
     // And one left in market engagement, so the open consultations list is not empty.
-    const [ids] = await Promise.all([Promise.all(Array.from({ length: statementCount }, (_, n) => driveOne(env, n + 1, 'published'))), driveOne(env, 0, 'market_engagement')]);
+    const [ids] = await Promise.all([
+      Promise.all(Array.from({ length: statementCount }, (_, n) => driveOne(env, n + 1, 'published'))),
+      driveOne(env, 0, 'market_engagement'),
+    ]);
     const url = (path: string) => new URL(path, env.baseUrl).toString();
     const tagOf = async (path: string) => {
       const res = await fetch(url(path));
       await res.arrayBuffer();
-      if (res.status !== 200 || !res.headers.get('etag')) throw new Error(`${path} answered ${res.status} with ETag ${res.headers.get('etag')}`);
+      if (res.status !== 200 || !res.headers.get('etag'))
+        throw new Error(`${path} answered ${res.status} with ETag ${res.headers.get('etag')}`);
       return res.headers.get('etag')!;
     };
     const page = `/api/public/statements/${ids[0]}`;
     const routes: { name: string; url: string; headers?: Record<string, string>; expect: string }[] = [
       { name: `GET /api/public/statements/{id}`, url: url(page), expect: '200' },
-      { name: `GET /api/public/statements/{id}  If-None-Match`, url: url(page), headers: { 'If-None-Match': await tagOf(page) }, expect: '304' },
+      {
+        name: `GET /api/public/statements/{id}  If-None-Match`,
+        url: url(page),
+        headers: { 'If-None-Match': await tagOf(page) },
+        expect: '304',
+      },
       { name: 'GET /api/public/statements', url: url('/api/public/statements'), expect: '200' },
-      { name: 'GET /api/public/statements  If-None-Match', url: url('/api/public/statements'), headers: { 'If-None-Match': await tagOf('/api/public/statements') }, expect: '304' },
+      {
+        name: 'GET /api/public/statements  If-None-Match',
+        url: url('/api/public/statements'),
+        headers: { 'If-None-Match': await tagOf('/api/public/statements') },
+        expect: '304',
+      },
       { name: `GET /api/public/statements/{id}/ocds.json`, url: url(`${page}/ocds.json`), expect: '200' },
       { name: 'GET /api/public/statements.atom', url: url('/api/public/statements.atom'), expect: '200' },
       { name: 'GET /api/consultations', url: url('/api/consultations'), expect: '200' },
@@ -134,13 +171,33 @@ async function main() {
 
     const rows = [
       ['path', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'statuses', 'verdict'],
-      ['Express hello-world (own process), before', fmt(helloBefore.requestsPerSecond), String(helloBefore.p50), String(helloBefore.p99), '', statusText(helloBefore), ''],
-      ['Express hello-world (own process), after', fmt(helloAfter.requestsPerSecond), String(helloAfter.p50), String(helloAfter.p99), '', statusText(helloAfter), ''],
+      [
+        'Express hello-world (own process), before',
+        fmt(helloBefore.requestsPerSecond),
+        String(helloBefore.p50),
+        String(helloBefore.p99),
+        '',
+        statusText(helloBefore),
+        '',
+      ],
+      [
+        'Express hello-world (own process), after',
+        fmt(helloAfter.requestsPerSecond),
+        String(helloAfter.p50),
+        String(helloAfter.p99),
+        '',
+        statusText(helloAfter),
+        '',
+      ],
       ...results.map(({ name, expect, load }) => {
         const ratio = load.requestsPerSecond / baseline;
         const unexpected = Object.keys(load.statuses).filter((s) => s !== expect).length > 0 || load.errors > 0;
         const met = ratio >= targetRatio && load.p99 < targetP99Ms;
-        const verdict = unexpected ? 'BUG: unexpected status' : met ? 'met' : `missed (${ratio < targetRatio ? `ratio ${(ratio / targetRatio).toFixed(2)} of target` : ''}${ratio < targetRatio && load.p99 >= targetP99Ms ? ', ' : ''}${load.p99 >= targetP99Ms ? `p99 ${load.p99} ms` : ''})`;
+        const verdict = unexpected
+          ? 'BUG: unexpected status'
+          : met
+            ? 'met'
+            : `missed (${ratio < targetRatio ? `ratio ${(ratio / targetRatio).toFixed(2)} of target` : ''}${ratio < targetRatio && load.p99 >= targetP99Ms ? ', ' : ''}${load.p99 >= targetP99Ms ? `p99 ${load.p99} ms` : ''})`;
         recordVerdict({
           benchmark: 'public-reads',
           figure: `${name.replace(/\s+/g, ' ')}, ${connections} connections`,
@@ -149,14 +206,28 @@ async function main() {
           measured: `${fmt(load.requestsPerSecond)} req/s, p99 ${load.p99} ms`,
           ratio: `${ratio.toFixed(2)}×`,
           met: met && !unexpected,
-          ...(unexpected ? { note: `unexpected status: ${statusText(load)}` } : met ? {} : { note: verdict.replace(/^missed \((.*)\)$/, '$1') }),
+          ...(unexpected
+            ? { note: `unexpected status: ${statusText(load)}` }
+            : met
+              ? {}
+              : { note: verdict.replace(/^missed \((.*)\)$/, '$1') }),
         });
-        return [name, fmt(load.requestsPerSecond), String(load.p50), String(load.p99), `${ratio.toFixed(2)}×`, statusText(load), verdict];
+        return [
+          name,
+          fmt(load.requestsPerSecond),
+          String(load.p50),
+          String(load.p99),
+          `${ratio.toFixed(2)}×`,
+          statusText(load),
+          verdict,
+        ];
       }),
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     out();
-    out(`targets: ≥ ${targetRatio}× hello-world (mean ${fmt(baseline)} req/s), p99 < ${targetP99Ms} ms; ${connections} connections, ${seconds} s each`);
+    out(
+      `targets: ≥ ${targetRatio}× hello-world (mean ${fmt(baseline)} req/s), p99 < ${targetP99Ms} ms; ${connections} connections, ${seconds} s each`,
+    );
     // The machine may be shared: what else ran shows in the load average over the measurement.
     out(`load average before measuring ${loadBefore}, after ${loadAverage()} (${os.cpus().length} CPUs)`);
     for (const [i, r] of rows.entries()) {
@@ -171,9 +242,17 @@ async function main() {
   }
 }
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const statusText = (l: Load) => [...Object.entries(l.statuses).map(([s, n]) => `${s}: ${n.toLocaleString('en-US')}`), ...(l.errors > 0 ? [`errors: ${l.errors}`] : [])].join(', ');
+const statusText = (l: Load) =>
+  [
+    ...Object.entries(l.statuses).map(([s, n]) => `${s}: ${n.toLocaleString('en-US')}`),
+    ...(l.errors > 0 ? [`errors: ${l.errors}`] : []),
+  ].join(', ');
 
 main().then(
   () => process.exit(0),

@@ -19,8 +19,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+
 import { createSmtpMailer, defaultSmtpPool } from '../mail/mailer.js';
-import { startBenchEnvironment, type BenchEnvironment } from './support/environment.js';
+import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
 import { driveToMarketEngagement, leadAndPartner, must, until, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
 
@@ -35,7 +36,12 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-async function createSuppliers(env: BenchEnvironment, count: number, cpvPrefix: string, label: string): Promise<string[]> {
+async function createSuppliers(
+  env: BenchEnvironment,
+  count: number,
+  cpvPrefix: string,
+  label: string,
+): Promise<string[]> {
   const emails: string[] = [];
   const tag = randomUUID().slice(0, 6);
   for (let start = 0; start < count; start += 1000) {
@@ -43,15 +49,40 @@ async function createSuppliers(env: BenchEnvironment, count: number, cpvPrefix: 
     await env.db.transaction().execute(async (trx) => {
       const orgs = await trx
         .insertInto('organisations')
-        .values(Array.from({ length: n }, (_, k) => ({ kind: 'supplier' as const, name: `${label} ${tag} ${start + k}`, country: ['DE', 'FR', 'PL', 'IT'][k % 4]!, sme: k % 3 !== 0 })))
+        .values(
+          Array.from({ length: n }, (_, k) => ({
+            kind: 'supplier' as const,
+            name: `${label} ${tag} ${start + k}`,
+            country: ['DE', 'FR', 'PL', 'IT'][k % 4]!,
+            sme: k % 3 !== 0,
+          })),
+        )
         .returning('id')
         .execute();
       const users = await trx
         .insertInto('users')
-        .values(orgs.map((o, k) => ({ organisation_id: o.id, email: `${label.toLowerCase()}-${tag}-${start + k}@suppliers.example`, name: `Supplier ${start + k}`, roles: [], email_verified_at: new Date() })))
+        .values(
+          orgs.map((o, k) => ({
+            organisation_id: o.id,
+            email: `${label.toLowerCase()}-${tag}-${start + k}@suppliers.example`,
+            name: `Supplier ${start + k}`,
+            roles: [],
+            email_verified_at: new Date(),
+          })),
+        )
         .returning(['id', 'organisation_id', 'email'])
         .execute();
-      await trx.insertInto('supplier_subscriptions').values(users.map((u) => ({ user_id: u.id, organisation_id: u.organisation_id, cpv_prefixes: [cpvPrefix], countries: [] }))).execute();
+      await trx
+        .insertInto('supplier_subscriptions')
+        .values(
+          users.map((u) => ({
+            user_id: u.id,
+            organisation_id: u.organisation_id,
+            cpv_prefixes: [cpvPrefix],
+            countries: [],
+          })),
+        )
+        .execute();
       emails.push(...users.map((u) => u.email.toLowerCase()));
     });
   }
@@ -63,8 +94,16 @@ async function createSuppliers(env: BenchEnvironment, count: number, cpvPrefix: 
  * are copies of the notices just sent (subject, text, headers; cycling through a sample), to other
  * addresses, so both sides encode and the capture parses the same mail.
  */
-async function rawNodemailer(env: BenchEnvironment, count: number, sample: readonly { subject: string; text: string; headers: Record<string, string> }[], inFlight: number): Promise<number> {
-  const mailer = createSmtpMailer(`smtp://127.0.0.1:${env.mail.port}`, 'jointdemand bench <bench@jointdemand.localhost>');
+async function rawNodemailer(
+  env: BenchEnvironment,
+  count: number,
+  sample: readonly { subject: string; text: string; headers: Record<string, string> }[],
+  inFlight: number,
+): Promise<number> {
+  const mailer = createSmtpMailer(
+    `smtp://127.0.0.1:${env.mail.port}`,
+    'jointdemand bench <bench@jointdemand.localhost>',
+  );
   const run = randomUUID().slice(0, 8);
   const before = env.delivered.length;
   const t = performance.now();
@@ -73,11 +112,21 @@ async function rawNodemailer(env: BenchEnvironment, count: number, sample: reado
     while (next < count) {
       const i = next++;
       const m = sample[i % sample.length]!;
-      await mailer.send({ to: `raw-${run}-${i}@suppliers.example`, subject: m.subject, text: m.text, messageId: `<raw-${run}-${i}@bench>`, headers: m.headers });
+      await mailer.send({
+        to: `raw-${run}-${i}@suppliers.example`,
+        subject: m.subject,
+        text: m.text,
+        messageId: `<raw-${run}-${i}@bench>`,
+        headers: m.headers,
+      });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
-  await until('the baseline to arrive', () => env.delivered.length - before, (n) => n >= count);
+  await until(
+    'the baseline to arrive',
+    () => env.delivered.length - before,
+    (n) => n >= count,
+  );
   const ms = performance.now() - t;
   mailer.close();
   return ms;
@@ -104,22 +153,33 @@ function verdictFor(r: Row): void {
   recordVerdict({
     benchmark: 'publication',
     figure: `publication fan-out, ${int(r.suppliers)} suppliers`,
-    target: primary ? `≥ ${target}× raw nodemailer (same notices, same SMTP server), 0 duplicates` : 'figure printed, 0 duplicates',
+    target: primary
+      ? `≥ ${target}× raw nodemailer (same notices, same SMTP server), 0 duplicates`
+      : 'figure printed, 0 duplicates',
     measured: `${int(rate)} e-mails/s, ${r.duplicates} duplicates`,
     ratio: `${ratio.toFixed(2)}×`,
     met: primary ? ratio >= target && clean : clean,
     note: [
       `raw nodemailer ${int(raw)} e-mails/s in the same run sending the same notices; ${int(r.suppliers / (r.plainMs / 1000))} e-mails/s sending plain messages of the same size (ratio ${(rate / (r.suppliers / (r.plainMs / 1000))).toFixed(2)}×); approval → last notice ${int(r.suppliers / (r.endToEndMs / 1000))}/s (${(r.suppliers / (r.endToEndMs / 1000) / raw).toFixed(2)}×, includes recording the publication)`,
       ...(primary && ratio < target ? [`${((target - ratio) * 100).toFixed(0)} points short of ${target}×`] : []),
-      ...(!clean ? [`received ${r.received} of ${r.suppliers}, ${r.duplicates} duplicates, ${r.wrong} to non-matching suppliers`] : []),
+      ...(!clean
+        ? [`received ${r.received} of ${r.suppliers}, ${r.duplicates} duplicates, ${r.wrong} to non-matching suppliers`]
+        : []),
     ].join('; '),
   });
 }
 
 async function main() {
   out(`publication fan-out benchmark: ${sizes.map(int).join(' and ')} matching suppliers`);
-  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  out(`SMTP pool (product defaults, also the baseline's): ${defaultSmtpPool.maxConnections} connections, ${defaultSmtpPool.maxMessages} messages each, no send rate`);
+  out(
+    `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  out(
+    `SMTP pool (product defaults, also the baseline's): ${defaultSmtpPool.maxConnections} connections, ${defaultSmtpPool.maxMessages} messages each, no send rate`,
+  );
   const env = await startBenchEnvironment((line) => out(line));
   const rows: Row[] = [];
   try {
@@ -128,18 +188,27 @@ async function main() {
 
     out(`driving ${sizes.length} statement(s) to market engagement (before any supplier exists)`);
     const statements: string[] = [];
-    for (const n of sizes) statements.push(await driveToMarketEngagement(lead, other, `Benchmark: zero-emission construction machinery for ${int(n)} suppliers`));
+    for (const n of sizes)
+      statements.push(
+        await driveToMarketEngagement(
+          lead,
+          other,
+          `Benchmark: zero-emission construction machinery for ${int(n)} suppliers`,
+        ),
+      );
 
     const matching = new Set<string>();
 
-      for (const [k, n] of sizes.entries()) {
+    for (const [k, n] of sizes.entries()) {
       const id = statements[k]!;
       let t = performance.now();
       const add = n - matching.size;
       for (const e of await createSuppliers(env, add, '43', 'Matching')) matching.add(e);
       await createSuppliers(env, Math.ceil(add / 10), '45', 'Other');
       out();
-      out(`${int(n)} suppliers: ${int(add + Math.ceil(add / 10))} more written in ${secs(performance.now() - t)} (direct inserts, not counted)`);
+      out(
+        `${int(n)} suppliers: ${int(add + Math.ceil(add / 10))} more written in ${secs(performance.now() - t)} (direct inserts, not counted)`,
+      );
 
       must('close consultation', await lead.api.post(`/api/statements/${id}/close-stage`));
       await waitForStage(lead, id, 'approval');
@@ -153,7 +222,8 @@ async function main() {
       let counted = before;
       let noticeCount = 0;
       const countNotices = () => {
-        for (; counted < env.delivered.length; counted++) if (subject.test(env.delivered[counted]!.subject)) noticeCount++;
+        for (; counted < env.delivered.length; counted++)
+          if (subject.test(env.delivered[counted]!.subject)) noticeCount++;
         return noticeCount;
       };
       t = performance.now();
@@ -165,31 +235,60 @@ async function main() {
       const lastAt = Date.now();
       // The fan-out proper starts with its workflow (the first run, if it continued as new): before
       // it, the publication itself (disclosure, OCDS release, rendered documents) is recorded.
-      const publication = await env.db.selectFrom('publications').select('id').where('statement_id', '=', id).executeTakeFirstOrThrow();
+      const publication = await env.db
+        .selectFrom('publications')
+        .select('id')
+        .where('statement_id', '=', id)
+        .executeTakeFirstOrThrow();
       const runs = [];
-      for await (const w of env.temporal.workflow.list({ query: `WorkflowId = 'supplier-fanout-publication-${publication.id}'` })) runs.push(w);
+      for await (const w of env.temporal.workflow.list({
+        query: `WorkflowId = 'supplier-fanout-publication-${publication.id}'`,
+      }))
+        runs.push(w);
       const fanoutStart = Math.min(...runs.map((w) => w.startTime.getTime()));
       const fanoutMs = lastAt - fanoutStart;
       const endToEndMs = lastAt - approvedAt;
-      out(`  approval → stage published ${secs(publishedMs)}; approval → last of ${int(n)} notices ${secs(endToEndMs)} (${int(n / (endToEndMs / 1000))} e-mails/s end to end)`);
-      out(`  fan-out (its workflow's start → last notice, ${runs.length} run(s)) ${secs(fanoutMs)} (${int(n / (fanoutMs / 1000))} e-mails/s)`);
+      out(
+        `  approval → stage published ${secs(publishedMs)}; approval → last of ${int(n)} notices ${secs(endToEndMs)} (${int(n / (endToEndMs / 1000))} e-mails/s end to end)`,
+      );
+      out(
+        `  fan-out (its workflow's start → last notice, ${runs.length} run(s)) ${secs(fanoutMs)} (${int(n / (fanoutMs / 1000))} e-mails/s)`,
+      );
       // Late duplicates would arrive after the last notice: give them time.
       await new Promise((r) => setTimeout(r, 3000));
       const got = notices();
       const recipients = new Set(got.map((m) => m.to[0]!));
 
       const sample = (
-        await env.db.selectFrom('outbox').select(['subject', 'text_body', 'headers']).where('key', 'like', `supplier-notice:publication-${publication.id}:%`).limit(1000).execute()
+        await env.db
+          .selectFrom('outbox')
+          .select(['subject', 'text_body', 'headers'])
+          .where('key', 'like', `supplier-notice:publication-${publication.id}:%`)
+          .limit(1000)
+          .execute()
       ).map((r) => ({ subject: r.subject, text: r.text_body, headers: r.headers }));
-      out(`  baseline: raw nodemailer, ${int(n)} copies of the notices (${sample.length} different, ${int(sample[0]?.text.length ?? 0)} characters of text) to other addresses, same SMTP server`);
+      out(
+        `  baseline: raw nodemailer, ${int(n)} copies of the notices (${sample.length} different, ${int(sample[0]?.text.length ?? 0)} characters of text) to other addresses, same SMTP server`,
+      );
       const rawMs = await rawNodemailer(env, n, sample, 400);
       out(`  ${secs(rawMs)} (${int(n / (rawMs / 1000))} e-mails/s)`);
       // The issue's first baseline: plain messages of the same size (no links for the capture's parser to find).
-      const plain = [{ subject: 'Raw baseline', text: 'x'.repeat(sample[0]?.text.length ?? 900), headers: sample[0]?.headers ?? {} }];
+      const plain = [
+        { subject: 'Raw baseline', text: 'x'.repeat(sample[0]?.text.length ?? 900), headers: sample[0]?.headers ?? {} },
+      ];
       out(`  baseline: raw nodemailer, ${int(n)} plain messages of the same size, same SMTP server`);
       const plainMs = await rawNodemailer(env, n, plain, 400);
       out(`  ${secs(plainMs)} (${int(n / (plainMs / 1000))} e-mails/s)`);
-      const row: Row = { suppliers: n, endToEndMs, fanoutMs, rawMs, plainMs, received: got.length, duplicates: got.length - recipients.size, wrong: [...recipients].filter((r) => !matching.has(r)).length };
+      const row: Row = {
+        suppliers: n,
+        endToEndMs,
+        fanoutMs,
+        rawMs,
+        plainMs,
+        received: got.length,
+        duplicates: got.length - recipients.size,
+        wrong: [...recipients].filter((r) => !matching.has(r)).length,
+      };
       rows.push(row);
       verdictFor(row);
     }
@@ -200,14 +299,18 @@ async function main() {
   }
 
   out();
-  out('| suppliers | fan-out e-mails/s | raw nodemailer, same notices (e-mails/s) | ratio | raw nodemailer, plain messages of the same size | ratio | approval → last notice | received | duplicates | to non-matching |');
+  out(
+    '| suppliers | fan-out e-mails/s | raw nodemailer, same notices (e-mails/s) | ratio | raw nodemailer, plain messages of the same size | ratio | approval → last notice | received | duplicates | to non-matching |',
+  );
   out('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const rate = r.suppliers / (r.fanoutMs / 1000);
     const raw = r.suppliers / (r.rawMs / 1000);
     const plain = r.suppliers / (r.plainMs / 1000);
     const endToEnd = r.suppliers / (r.endToEndMs / 1000);
-    out(`| ${int(r.suppliers)} | ${int(rate)} | ${int(raw)} | ${(rate / raw).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(endToEnd)}/s) | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`);
+    out(
+      `| ${int(r.suppliers)} | ${int(rate)} | ${int(raw)} | ${(rate / raw).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(endToEnd)}/s) | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`,
+    );
   }
 }
 

@@ -18,16 +18,18 @@
  *   npm run bench -- worker-memory     (BENCH_STATEMENTS=1000, BENCH_CONCURRENCY=8,
  *     BENCH_WORKER_CONFIGS='[{},{"maxCachedWorkflows":1000,…},…]' to try other settings)
  */
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+
 import { workflowsPath } from '../bin/create-worker.js';
 import type { BenchResponse } from './support/client.js';
 import { startBenchEnvironment } from './support/environment.js';
-import { leadAndPartner, type BenchBuyer } from './support/statement-journey.js';
+import { type BenchBuyer, leadAndPartner } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
-import { startWorkerProcess, type BenchWorkerOptions, type WorkerProcess } from './support/worker-process.js';
+import { type BenchWorkerOptions, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const statementCount = Number(process.env.BENCH_STATEMENTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -83,19 +85,33 @@ async function phase<T>(items: readonly T[], fn: (item: T) => Promise<BenchRespo
   return {
     ms: performance.now() - started,
     requests: answers.length,
-    p99: percentile(answers.map((a) => a.ms), 99),
+    p99: percentile(
+      answers.map((a) => a.ms),
+      99,
+    ),
     failures: answers.filter((a) => a.status >= 300).map((a) => `${a.status} ${JSON.stringify(a.body).slice(0, 200)}`),
   };
 }
 
 /** One statement created and opened for its needs assessment: four requests, each an update on its workflow. */
-async function openStatement(lead: BenchBuyer, partner: BenchBuyer, n: number): Promise<{ id?: string; answers: BenchResponse[] }> {
+async function openStatement(
+  lead: BenchBuyer,
+  partner: BenchBuyer,
+  n: number,
+): Promise<{ id?: string; answers: BenchResponse[] }> {
   const year = new Date().getUTCFullYear();
   const created = await lead.api.post('/api/statements', {
     title: `Worker memory ${n}: electric excavators`,
     description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
     cpvCodes: ['43260000-3'],
-    schedule: { needsAssessment: 'P30D', confirmation: 'P14D', reminderOffsets: ['P7D', 'P1D'], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
+    schedule: {
+      needsAssessment: 'P30D',
+      confirmation: 'P14D',
+      reminderOffsets: ['P7D', 'P1D'],
+      deliveryFromYear: year + 1,
+      deliveryToYear: year + 2,
+      expectedProcurementStart: `${year + 1}-03-01`,
+    },
     criticalMass: { minBuyers: 2, minCountries: 2 },
   });
   if (created.status !== 201) return { answers: [created] };
@@ -128,18 +144,29 @@ interface Measured {
   second: Phase;
 }
 
-async function startWorker(workerEnv: Record<string, string>, options: BenchWorkerOptions, label: string): Promise<WorkerProcess> {
+async function startWorker(
+  workerEnv: Record<string, string>,
+  options: BenchWorkerOptions,
+  label: string,
+): Promise<WorkerProcess> {
   out();
   out(`setting ${label}: ${JSON.stringify(options)}`);
   const worker = await startWorkerProcess(workerEnv, options);
-  out(`  in force: cache ${int(worker.inForce.maxCachedWorkflows)} workflows, ${worker.inForce.maxConcurrentWorkflowTaskExecutions} workflow-task slots, ${worker.inForce.maxConcurrentActivityTaskExecutions} activity slots, V8 heap limit ${int(worker.inForce.heapLimitMiB)} MiB`);
+  out(
+    `  in force: cache ${int(worker.inForce.maxCachedWorkflows)} workflows, ${worker.inForce.maxConcurrentWorkflowTaskExecutions} workflow-task slots, ${worker.inForce.maxConcurrentActivityTaskExecutions} activity slots, V8 heap limit ${int(worker.inForce.heapLimitMiB)} MiB`,
+  );
   return worker;
 }
 
 const failedText = (p: Phase) => `${p.failures.length} failed${p.failures.length ? ` (first: ${p.failures[0]})` : ''}`;
 
 /** A fresh worker process with these settings; every open statement's live view read twice. */
-async function measure(worker: WorkerProcess, options: BenchWorkerOptions, lead: BenchBuyer, ids: readonly string[]): Promise<Measured> {
+async function measure(
+  worker: WorkerProcess,
+  options: BenchWorkerOptions,
+  lead: BenchBuyer,
+  ids: readonly string[],
+): Promise<Measured> {
   // Let the start-up settle (bundle loaded, pollers up) before the idle figure.
   await new Promise((r) => setTimeout(r, 3000));
   const idle = worker.memory().rssBytes;
@@ -148,20 +175,39 @@ async function measure(worker: WorkerProcess, options: BenchWorkerOptions, lead:
   const first = await read();
   const afterFirst = worker.memory().rssBytes;
   const cachedAfterFirst = await worker.cachedWorkflows();
-  out(`  every live view read (${int(first.requests)} queries, each a replay into the cache) in ${secs(first.ms)}, p99 ${int(first.p99)} ms, ${failedText(first)}`);
+  out(
+    `  every live view read (${int(first.requests)} queries, each a replay into the cache) in ${secs(first.ms)}, p99 ${int(first.p99)} ms, ${failedText(first)}`,
+  );
   out(`  after: RSS ${mib(afterFirst)}, ${int(cachedAfterFirst)} workflows cached`);
   const second = await read();
   const afterSecond = worker.memory().rssBytes;
   const cachedAfterSecond = await worker.cachedWorkflows();
-  out(`  read again (hits while the cache holds them) in ${secs(second.ms)}, p99 ${int(second.p99)} ms, ${failedText(second)}`);
+  out(
+    `  read again (hits while the cache holds them) in ${secs(second.ms)}, p99 ${int(second.p99)} ms, ${failedText(second)}`,
+  );
   const peak = worker.memory().peakRssBytes;
   out(`  after: RSS ${mib(afterSecond)}, ${int(cachedAfterSecond)} workflows cached; peak RSS ${mib(peak)}`);
-  return { options, worker: worker.inForce, idle, afterFirst, cachedAfterFirst, afterSecond, cachedAfterSecond, peak, first, second };
+  return {
+    options,
+    worker: worker.inForce,
+    idle,
+    afterFirst,
+    cachedAfterFirst,
+    afterSecond,
+    cachedAfterSecond,
+    peak,
+    first,
+    second,
+  };
 }
 
 async function main() {
-  out(`worker memory benchmark: ${int(statementCount)} open statements per setting, ${concurrency} clients, ${configs.length} setting(s)`);
-  out(`machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`);
+  out(
+    `worker memory benchmark: ${int(statementCount)} open statements per setting, ${concurrency} clients, ${configs.length} setting(s)`,
+  );
+  out(
+    `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
+  );
   const env = await startBenchEnvironment((line) => out(line), { worker: false });
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
   try {
@@ -197,8 +243,16 @@ async function main() {
           return r.answers;
         },
       );
-      creation = { cache: creator.inForce.maxCachedWorkflows, phase: open, rss: creator.memory().rssBytes, peak: creator.memory().peakRssBytes, cached: await creator.cachedWorkflows() };
-      out(`  ${int(ids.length)} statements created and opened (${int(open.requests)} requests, ${(open.requests / (open.ms / 1000)).toFixed(1)}/s) in ${secs(open.ms)}, p99 ${int(open.p99)} ms, ${failedText(open)}`);
+      creation = {
+        cache: creator.inForce.maxCachedWorkflows,
+        phase: open,
+        rss: creator.memory().rssBytes,
+        peak: creator.memory().peakRssBytes,
+        cached: await creator.cachedWorkflows(),
+      };
+      out(
+        `  ${int(ids.length)} statements created and opened (${int(open.requests)} requests, ${(open.requests / (open.ms / 1000)).toFixed(1)}/s) in ${secs(open.ms)}, p99 ${int(open.p99)} ms, ${failedText(open)}`,
+      );
       out(`  after: RSS ${mib(creation.rss)} (peak ${mib(creation.peak)}), ${int(creation.cached)} workflows cached`);
     } finally {
       await creator.stop();
@@ -216,15 +270,34 @@ async function main() {
 
     const n = ids.length;
     const rows = [
-      ['setting', 'cache', 'wf-task slots', 'activity slots', 'idle RSS', 'first read: time, p99', 'RSS', 'cached', 'second read: time, p99', 'RSS', 'cached', 'peak RSS', 'failed', 'verdict'],
+      [
+        'setting',
+        'cache',
+        'wf-task slots',
+        'activity slots',
+        'idle RSS',
+        'first read: time, p99',
+        'RSS',
+        'cached',
+        'second read: time, p99',
+        'RSS',
+        'cached',
+        'peak RSS',
+        'failed',
+        'verdict',
+      ],
       [
         'A, while creating them',
         int(creation.cache),
-        '', '', '',
+        '',
+        '',
+        '',
         `${secs(creation.phase.ms)}, ${int(creation.phase.p99)} ms (create and open)`,
         mib(creation.rss),
         int(creation.cached),
-        '', '', '',
+        '',
+        '',
+        '',
         mib(creation.peak),
         String(creation.phase.failures.length),
         creation.cached < n
@@ -263,7 +336,9 @@ async function main() {
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     out();
-    out(`target: ≤ ${mib(targetBytes)} RSS with ${int(n)} open statements cached in one worker (the peak RSS is judged)`);
+    out(
+      `target: ≤ ${mib(targetBytes)} RSS with ${int(n)} open statements cached in one worker (the peak RSS is judged)`,
+    );
     out(`load average at the end ${loadAverage()} (${os.cpus().length} CPUs; the machine may be shared)`);
     for (const [i, r] of rows.entries()) {
       out(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`);
@@ -290,7 +365,13 @@ async function main() {
         measured: `peak ${mib(r.peak)}, ${int(r.cachedAfterSecond)} cached; reads ${secs(r.first.ms)} cold, ${secs(r.second.ms)} warm`,
         ratio: `${(r.peak / targetBytes).toFixed(2)}× of the target`,
         met: holdsAll && r.peak <= targetBytes && failed === 0,
-        ...(!holdsAll ? { note: `the cache held ${int(r.cachedAfterSecond)} of ${int(n)}: by design of this setting, not 1,000 cached` } : failed > 0 ? { note: `${failed} request(s) failed` } : {}),
+        ...(!holdsAll
+          ? {
+              note: `the cache held ${int(r.cachedAfterSecond)} of ${int(n)}: by design of this setting, not 1,000 cached`,
+            }
+          : failed > 0
+            ? { note: `${failed} request(s) failed` }
+            : {}),
       });
     }
   } finally {
@@ -301,7 +382,11 @@ async function main() {
   }
 }
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 main().then(
   () => process.exit(0),

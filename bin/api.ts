@@ -8,8 +8,16 @@ const { config, logger } = startup('api');
 const db = openDb(config, logger);
 const temporal = await connectTemporalClient(config);
 const mailer = openMailer(config);
-const { app } = createApp({ ctx: { db, temporal, config, logger }, db, temporal, mailer, secureCookies: cookieSecure(config) });
-const server = app.listen(config.PORT, config.HOST, () => logger.info({ url: config.PUBLIC_URL, port: config.PORT }, 'API listening'));
+const { app } = createApp({
+  ctx: { db, temporal, config, logger },
+  db,
+  temporal,
+  mailer,
+  secureCookies: cookieSecure(config),
+});
+const server = app.listen(config.PORT, config.HOST, () =>
+  logger.info({ url: config.PUBLIC_URL, port: config.PORT }, 'API listening'),
+);
 answerMalformedRequests(server);
 onShutdown(logger, async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,10 +14,13 @@ const started = performance.now();
 try {
   const report = await verifyAllChains(db, (chain, v) => {
     if (!v.valid) console.log(`BROKEN  ${chain}  at event ${v.problem!.seq}: ${v.problem!.issue}`);
-    else if (process.argv.includes('--verbose')) console.log(`ok      ${chain}  ${v.head.seq} events, head ${v.head.hash}`);
+    else if (process.argv.includes('--verbose'))
+      console.log(`ok      ${chain}  ${v.head.seq} events, head ${v.head.hash}`);
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`${report.chains} chains, ${report.events} events, ${report.checkpoints} checkpoints verified in ${seconds} s: ${report.problems.length === 0 ? 'all valid' : `${report.problems.length} broken`}`);
+  console.log(
+    `${report.chains} chains, ${report.events} events, ${report.checkpoints} checkpoints verified in ${seconds} s: ${report.problems.length === 0 ? 'all valid' : `${report.problems.length} broken`}`,
+  );
   process.exitCode = report.problems.length === 0 ? 0 : 1;
 } finally {
   await db.destroy();

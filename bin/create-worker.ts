@@ -1,9 +1,16 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createRequire } from 'node:module';
-import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { actorSealKey, loadConfig, type Config } from '../platform/config.js';
+
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+
+import { type ActivityDeps, createActivities } from '../activities/index.js';
+import { actorSealKey, type Config, loadConfig } from '../platform/config.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
-import { temporalDataConverter, temporalTls, type TemporalConnectionConfig, type TemporalDataConfig } from '../platform/temporal.js';
+import {
+  type TemporalConnectionConfig,
+  type TemporalDataConfig,
+  temporalDataConverter,
+  temporalTls,
+} from '../platform/temporal.js';
 
 /** Where the workflow sources are: the bundler compiles them (TypeScript or built JavaScript) for the sandbox. */
 export function workflowsPath(): string {
@@ -43,7 +50,14 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
     ...(dataConverter ? { dataConverter } : {}),
-    activities: createActivities({ ...setup, solver: await loadLpSolver(), actorKey: actorSealKey({ NODE_ENV: security.NODE_ENV ?? 'development', TEMPORAL_ACTOR_KEY: security.TEMPORAL_ACTOR_KEY }) }),
+    activities: createActivities({
+      ...setup,
+      solver: await loadLpSolver(),
+      actorKey: actorSealKey({
+        NODE_ENV: security.NODE_ENV ?? 'development',
+        TEMPORAL_ACTOR_KEY: security.TEMPORAL_ACTOR_KEY,
+      }),
+    }),
     ...setup.options,
   });
   return { worker, connection };

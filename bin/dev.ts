@@ -1,21 +1,22 @@
 import path from 'node:path';
+
 import { createApp } from '../api/app.js';
 import { answerMalformedRequests } from '../api/client-errors.js';
+import { devMailViewer } from '../api/dev-mail-viewer.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { isCpvListLoaded } from '../db/reference-data.js';
 import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../db/reference-data-files.js';
-import { startCaptureServer, type CaptureServer } from '../mail/capture-server.js';
-import { devMailViewer } from '../api/dev-mail-viewer.js';
+import { type CaptureServer, startCaptureServer } from '../mail/capture-server.js';
 import { createSmtpMailer, smtpPoolOptions } from '../mail/mailer.js';
 import { cookieSecure } from '../platform/config.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { findOrBuildTemporalCli, TemporalCliMissing } from '../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../platform/temporal-dev-server.js';
-import { createWorker } from './create-worker.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
+import { createWorker } from './create-worker.js';
 import { startup } from './runtime.js';
 
 /**
@@ -48,15 +49,22 @@ async function main() {
 
   say(`Migrating the database ${new URL(config.DATABASE_URL).pathname.slice(1)}...`);
   await migrateToLatest(config.DATABASE_URL);
-  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE, (error) => logger.warn({ err: error }, 'a pooled database connection ended while idle'));
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE, config.DATABASE_ROLE, (error) =>
+    logger.warn({ err: error }, 'a pooled database connection ended while idle'),
+  );
   stops.push(() => db.destroy());
   if (!(await isCpvListLoaded(db))) {
     const dataDir = locateReferenceData();
     if (dataDir) {
-      const counts = await importReferenceFiles(db, { cpv: path.join(dataDir, CPV_FILE), units: path.join(dataDir, UNITS_FILE) });
+      const counts = await importReferenceFiles(db, {
+        cpv: path.join(dataDir, CPV_FILE),
+        units: path.join(dataDir, UNITS_FILE),
+      });
       say(`Imported the reference lists: ${counts.cpv} CPV codes, ${counts.units} unit codes (from ${dataDir})`);
     } else {
-      say('The CPV and unit lists were not found (set REFERENCE_DATA_DIR); need lines are checked by structure only until they are imported.');
+      say(
+        'The CPV and unit lists were not found (set REFERENCE_DATA_DIR); need lines are checked by structure only until they are imported.',
+      );
     }
   }
 
@@ -107,7 +115,8 @@ async function main() {
     temporal,
     mailer,
     secureCookies: cookieSecure(config),
-    extraRoutes: capture && config.NODE_ENV !== 'production' ? [devMailViewer(capture, { nodeEnv: config.NODE_ENV })] : [],
+    extraRoutes:
+      capture && config.NODE_ENV !== 'production' ? [devMailViewer(capture, { nodeEnv: config.NODE_ENV })] : [],
   });
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -122,13 +131,16 @@ async function main() {
   say('jointdemand is running.');
   say(`  Application      ${config.PUBLIC_URL}`);
   say(`  API reference    ${new URL('/api/docs', config.PUBLIC_URL)}`);
-  if (capture && config.NODE_ENV !== 'production') say(`  Captured e-mail  ${new URL('/dev/mail', config.PUBLIC_URL)} (this machine only; and printed here)`);
+  if (capture && config.NODE_ENV !== 'production')
+    say(`  Captured e-mail  ${new URL('/dev/mail', config.PUBLIC_URL)} (this machine only; and printed here)`);
   if (temporalServer.uiUrl) say(`  Temporal UI      ${temporalServer.uiUrl}`);
   say('');
   say('Demo users (sign in with the e-mail address; the link arrives as captured mail):');
   for (const line of seeded.users) say(`  ${line}`);
   say('');
-  say(`For example: curl -X POST ${new URL('/api/auth/sign-in', config.PUBLIC_URL)} -H 'content-type: application/json' -d '{"email":"lead@helsinki.example"}'`);
+  say(
+    `For example: curl -X POST ${new URL('/api/auth/sign-in', config.PUBLIC_URL)} -H 'content-type: application/json' -d '{"email":"lead@helsinki.example"}'`,
+  );
   say('Press Ctrl-C to stop everything.');
 }
 

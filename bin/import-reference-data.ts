@@ -1,7 +1,14 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import { migrateToLatest } from '../db/migrate.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, ReferenceDataError, UNITS_FILE } from '../db/reference-data-files.js';
+import {
+  CPV_FILE,
+  importReferenceFiles,
+  locateReferenceData,
+  ReferenceDataError,
+  UNITS_FILE,
+} from '../db/reference-data-files.js';
 import { openDb, startup } from './runtime.js';
 
 /**
@@ -25,7 +32,9 @@ async function main(): Promise<void> {
   }
   const dataDir = locateReferenceData();
   if ((!args.cpv || !args.units) && !dataDir) {
-    console.error(`The reference data folder was not found; set REFERENCE_DATA_DIR or pass --cpv and --units.\n${usage}`);
+    console.error(
+      `The reference data folder was not found; set REFERENCE_DATA_DIR or pass --cpv and --units.\n${usage}`,
+    );
     process.exit(1);
   }
   const cpvPath = args.cpv ? resolve(args.cpv) : join(dataDir!, CPV_FILE);

@@ -1,6 +1,6 @@
 import { createDb, type Db } from '../db/database.js';
-import { createSmtpMailer, smtpPoolOptions, type Mailer } from '../mail/mailer.js';
-import { ConfigError, loadConfig, type Config } from '../platform/config.js';
+import { createSmtpMailer, type Mailer, smtpPoolOptions } from '../mail/mailer.js';
+import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 
 /** Shared start-up for the entry points: configuration checked first, then the connections. */

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { connectTemporalClient } from '../platform/temporal.js';
 import { listStuckWorkflows, stuckWorkflowsTable } from '../services/operations/list-stuck-workflows.js';
 import { startup } from './runtime.js';
@@ -11,7 +12,11 @@ import { startup } from './runtime.js';
  * stuck, 1 when some are (for a cron or a monitor). How to repair one: the operations guide.
  */
 const { values } = parseArgs({
-  options: { attempts: { type: 'string' }, 'all-queues': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  options: {
+    attempts: { type: 'string' },
+    'all-queues': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
 });
 const { config } = startup('stuck-workflows');
 // Reading only: the actor key (for sending updates) is not needed here.

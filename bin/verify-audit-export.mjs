@@ -19,7 +19,9 @@ function jcs(value) {
   if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('not representable in JSON');
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(jcs).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(value)
+    .filter((k) => value[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${keys.map((k) => `${JSON.stringify(k)}:${jcs(value[k])}`).join(',')}}`;
 }
 
@@ -65,14 +67,26 @@ function readExport(file) {
       const r = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
       const orNull = (v) => (v === '' ? null : v);
       return {
-        chain: r.chain, seq: Number(r.seq), eventKey: orNull(r.eventKey), statementId: orNull(r.statementId), actorUserId: orNull(r.actorUserId),
-        actorOrgId: orNull(r.actorOrgId), action: r.action, data: JSON.parse(r.data), at: r.at, prevHash: r.prevHash, hash: r.hash,
+        chain: r.chain,
+        seq: Number(r.seq),
+        eventKey: orNull(r.eventKey),
+        statementId: orNull(r.statementId),
+        actorUserId: orNull(r.actorUserId),
+        actorOrgId: orNull(r.actorOrgId),
+        action: r.action,
+        data: JSON.parse(r.data),
+        at: r.at,
+        prevHash: r.prevHash,
+        hash: r.hash,
         withheld: r.withheld ? r.withheld.split(' ') : [],
       };
     });
     return { head: undefined, events };
   }
-  const lines = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+  const lines = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
   const header = lines.find((l) => l.type === 'audit-export');
   return { head: header?.head, events: lines.filter((l) => l.type === 'event') };
 }
@@ -103,14 +117,29 @@ for (const [i, e] of events.entries()) {
   if (e.seq !== i + 1) fail(e.seq, `expected event ${i + 1} here: an event is missing or out of order`);
   if (e.prevHash !== prev) fail(e.seq, 'its link to the previous event is broken');
   if (e.withheld.length === 0) {
-    const body = { chain: e.chain, seq: e.seq, eventKey: e.eventKey, statementId: e.statementId, actorUserId: e.actorUserId, actorOrgId: e.actorOrgId, action: e.action, data: e.data, at: e.at };
-    const hash = createHash('sha256').update(`${prev}\n${jcs(body)}`).digest('hex');
+    const body = {
+      chain: e.chain,
+      seq: e.seq,
+      eventKey: e.eventKey,
+      statementId: e.statementId,
+      actorUserId: e.actorUserId,
+      actorOrgId: e.actorOrgId,
+      action: e.action,
+      data: e.data,
+      at: e.at,
+    };
+    const hash = createHash('sha256')
+      .update(`${prev}\n${jcs(body)}`)
+      .digest('hex');
     if (hash !== e.hash) fail(e.seq, 'its content does not match its hash: it was changed');
     rehashed += 1;
   }
   prev = e.hash;
 }
 if (head) {
-  if (head.seq !== events.length || head.hash !== prev) fail(head.seq, `the file ends at ${events.length}:${prev}, not at the stated head ${head.seq}:${head.hash}`);
+  if (head.seq !== events.length || head.hash !== prev)
+    fail(head.seq, `the file ends at ${events.length}:${prev}, not at the stated head ${head.seq}:${head.hash}`);
 }
-console.log(`VALID: ${events.length} events, head ${events.length}:${prev}; ${rehashed} re-hashed, ${events.length - rehashed} checked by their links only (fields withheld from this viewer)${head ? '' : '; no head stated: compare the head above with the one the download came with (X-Audit-Head)'}`);
+console.log(
+  `VALID: ${events.length} events, head ${events.length}:${prev}; ${rehashed} re-hashed, ${events.length - rehashed} checked by their links only (fields withheld from this viewer)${head ? '' : '; no head stated: compare the head above with the one the download came with (X-Audit-Head)'}`,
+);

@@ -1,6 +1,6 @@
+import { connectTemporalClient } from '../platform/temporal.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
-import { connectTemporalClient } from '../platform/temporal.js';
 import { createWorker } from './create-worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { missingRateError, missingRates, normaliseDecimal, type ExchangeRateTable } from '../domain/money.js';
+
 import type { Aggregate, UnitQuantity } from '../domain/aggregation.js';
 import { cpvAncestors, cpvLevel } from '../domain/cpv.js';
+import { type ExchangeRateTable, missingRateError, missingRates, normaliseDecimal } from '../domain/money.js';
 import type { DbOrTx } from './database.js';
 
 /**
@@ -119,7 +120,18 @@ const statementSql = (statementId: string, rateCurrencies: string[], rateValues:
     where v.statement_id = ${statementId} and v.status = 'confirmed' and exists (select 1 from need_lines l where l.version_id = v.id)`;
 
 interface AggregateRow {
-  kind: 'node' | 'node_unit' | 'direct' | 'direct_unit' | 'year' | 'country' | 'type' | 'total' | 'buyer' | 'currency' | 'version';
+  kind:
+    | 'node'
+    | 'node_unit'
+    | 'direct'
+    | 'direct_unit'
+    | 'year'
+    | 'country'
+    | 'type'
+    | 'total'
+    | 'buyer'
+    | 'currency'
+    | 'version';
   key: string | null;
   unit: string | null;
   value_eur: string | null;
@@ -146,21 +158,40 @@ export async function confirmedCurrencies(db: DbOrTx, statementId: string): Prom
   return rows.map((r) => r.currency).sort();
 }
 
-export async function aggregateConfirmedNeeds(db: DbOrTx, statementId: string, rates: ExchangeRateTable): Promise<Aggregate> {
+export async function aggregateConfirmedNeeds(
+  db: DbOrTx,
+  statementId: string,
+  rates: ExchangeRateTable,
+): Promise<Aggregate> {
   // Only usable rates go to SQL (a zero or malformed one would fail there obscurely); a line in a
   // currency without one gets no value, and the currencies that occurred are checked below,
   // before any of it is used.
   const usable = Object.keys(rates.rates).filter((c) => c !== 'EUR' && missingRates([c], rates).length === 0);
-  const { rows } = await statementSql(statementId, usable, usable.map((c) => rates.rates[c]!)).execute(db);
+  const { rows } = await statementSql(
+    statementId,
+    usable,
+    usable.map((c) => rates.rates[c]!),
+  ).execute(db);
 
   const of = (kind: AggregateRow['kind']) => rows.filter((r) => r.kind === kind);
-  const currencies = of('currency').map((r) => r.key!.trim()).sort();
+  const currencies = of('currency')
+    .map((r) => r.key!.trim())
+    .sort();
   const missing = missingRates(currencies, rates);
   if (missing.length > 0) throw missingRateError(missing);
 
-  const byKey = <T>(a: T[], key: (t: T) => string | number) => a.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
-  const group = (r: AggregateRow) => ({ valueEur: n(r.value_eur), lines: Number(r.lines ?? 0), buyers: Number(r.buyers ?? 0) });
-  const quantity = (r: AggregateRow): UnitQuantity => ({ unit: r.unit!, firmQuantity: n(r.quantity), totalQuantity: n(r.total_quantity) });
+  const byKey = <T>(a: T[], key: (t: T) => string | number) =>
+    a.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
+  const group = (r: AggregateRow) => ({
+    valueEur: n(r.value_eur),
+    lines: Number(r.lines ?? 0),
+    buyers: Number(r.buyers ?? 0),
+  });
+  const quantity = (r: AggregateRow): UnitQuantity => ({
+    unit: r.unit!,
+    firmQuantity: n(r.quantity),
+    totalQuantity: n(r.total_quantity),
+  });
   const perKey = (list: AggregateRow[]) => {
     const map = new Map<string, AggregateRow[]>();
     for (const r of list) {
@@ -199,11 +230,25 @@ export async function aggregateConfirmedNeeds(db: DbOrTx, statementId: string, r
         },
       };
     }),
-    byCountry: byKey(byCountry.map((r) => ({ country: r.key!.trim(), ...group(r) })), (r) => r.country),
-    byDeliveryYear: byKey(of('year').map((r) => ({ year: Number(r.key), ...group(r) })), (r) => r.year),
-    byBuyerType: byKey(of('type').map((r) => ({ buyerLegalType: r.key!, ...group(r) })), (r) => r.buyerLegalType),
+    byCountry: byKey(
+      byCountry.map((r) => ({ country: r.key!.trim(), ...group(r) })),
+      (r) => r.country,
+    ),
+    byDeliveryYear: byKey(
+      of('year').map((r) => ({ year: Number(r.key), ...group(r) })),
+      (r) => r.year,
+    ),
+    byBuyerType: byKey(
+      of('type').map((r) => ({ buyerLegalType: r.key!, ...group(r) })),
+      (r) => r.buyerLegalType,
+    ),
     buyers: byKey(
-      of('buyer').map((b) => ({ orgId: b.key!, name: b.name!, country: b.country!.trim(), buyerLegalType: b.legal_type! })),
+      of('buyer').map((b) => ({
+        orgId: b.key!,
+        name: b.name!,
+        country: b.country!.trim(),
+        buyerLegalType: b.legal_type!,
+      })),
       (b) => b.orgId,
     ),
     conversion: {
@@ -211,7 +256,9 @@ export async function aggregateConfirmedNeeds(db: DbOrTx, statementId: string, r
       source: rates.source,
       rates: Object.fromEntries(currencies.filter((c) => c !== 'EUR').map((c) => [c, rates.rates[c]!])),
     },
-    versionIds: of('version').map((v) => v.key!).sort(),
+    versionIds: of('version')
+      .map((v) => v.key!)
+      .sort(),
   };
 }
 
@@ -231,8 +278,17 @@ export async function findRateTableOn(db: DbOrTx, date: string): Promise<Exchang
   return row ? { date: row.rate_date, source: row.source, rates: row.rates } : undefined;
 }
 
-export async function listRateTables(db: DbOrTx, page: { limit: number; offset: number }): Promise<ExchangeRateTable[]> {
-  const rows = await db.selectFrom('exchange_rate_tables').selectAll().orderBy('rate_date', 'desc').limit(page.limit).offset(page.offset).execute();
+export async function listRateTables(
+  db: DbOrTx,
+  page: { limit: number; offset: number },
+): Promise<ExchangeRateTable[]> {
+  const rows = await db
+    .selectFrom('exchange_rate_tables')
+    .selectAll()
+    .orderBy('rate_date', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
   return rows.map((row) => ({ date: row.rate_date, source: row.source, rates: row.rates }));
 }
 
@@ -240,7 +296,11 @@ export async function saveRateTable(db: DbOrTx, table: ExchangeRateTable, userId
   await db
     .insertInto('exchange_rate_tables')
     .values({ rate_date: table.date, source: table.source, rates: JSON.stringify(table.rates), created_by: userId })
-    .onConflict((oc) => oc.column('rate_date').doUpdateSet({ source: table.source, rates: JSON.stringify(table.rates), created_by: userId }))
+    .onConflict((oc) =>
+      oc
+        .column('rate_date')
+        .doUpdateSet({ source: table.source, rates: JSON.stringify(table.rates), created_by: userId }),
+    )
     .execute();
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { ConfirmedNeed } from '../domain/agreement.js';
 import type { AgreementPartyStatus, AgreementStatus } from '../domain/agreement-process.js';
 import type { DbOrTx } from './database.js';
@@ -44,7 +45,11 @@ export async function setAgreementStatus(
 }
 
 export async function setSignatureDeadline(db: DbOrTx, statementId: string, deadline: Date): Promise<void> {
-  await db.updateTable('agreements').set({ signature_deadline: deadline, updated_at: sql<Date>`now()` }).where('statement_id', '=', statementId).execute();
+  await db
+    .updateTable('agreements')
+    .set({ signature_deadline: deadline, updated_at: sql<Date>`now()` })
+    .where('statement_id', '=', statementId)
+    .execute();
 }
 
 export async function insertAgreementParties(
@@ -56,7 +61,15 @@ export async function insertAgreementParties(
   if (parties.length === 0) return;
   await db
     .insertInto('agreement_parties')
-    .values(parties.map((p) => ({ statement_id: statementId, organisation_id: p.orgId, status: p.status, status_reason: null, updated_at: at })))
+    .values(
+      parties.map((p) => ({
+        statement_id: statementId,
+        organisation_id: p.orgId,
+        status: p.status,
+        status_reason: null,
+        updated_at: at,
+      })),
+    )
     .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doNothing())
     .execute();
 }
@@ -73,7 +86,11 @@ export async function setAgreementPartyStatus(
     .execute();
 }
 
-export async function agreementPartyStatusOf(db: DbOrTx, statementId: string, orgId: string): Promise<AgreementPartyStatus | null> {
+export async function agreementPartyStatusOf(
+  db: DbOrTx,
+  statementId: string,
+  orgId: string,
+): Promise<AgreementPartyStatus | null> {
   const row = await db
     .selectFrom('agreement_parties')
     .select('status')
@@ -100,7 +117,11 @@ export async function listAgreementParties(db: DbOrTx, statementId: string) {
     .execute();
 }
 
-export async function agreementOrgIds(db: DbOrTx, statementId: string, statuses: readonly AgreementPartyStatus[]): Promise<string[]> {
+export async function agreementOrgIds(
+  db: DbOrTx,
+  statementId: string,
+  statuses: readonly AgreementPartyStatus[],
+): Promise<string[]> {
   if (statuses.length === 0) return [];
   const rows = await db
     .selectFrom('agreement_parties')
@@ -117,9 +138,20 @@ export async function upsertAgreementDraft(
 ): Promise<void> {
   await db
     .insertInto('agreement_drafts')
-    .values({ statement_id: d.statementId, content: JSON.stringify(d.content), content_hash: d.contentHash, updated_by: d.userId, updated_at: d.at })
+    .values({
+      statement_id: d.statementId,
+      content: JSON.stringify(d.content),
+      content_hash: d.contentHash,
+      updated_by: d.userId,
+      updated_at: d.at,
+    })
     .onConflict((oc) =>
-      oc.column('statement_id').doUpdateSet({ content: JSON.stringify(d.content), content_hash: d.contentHash, updated_by: d.userId, updated_at: d.at }),
+      oc.column('statement_id').doUpdateSet({
+        content: JSON.stringify(d.content),
+        content_hash: d.contentHash,
+        updated_by: d.userId,
+        updated_at: d.at,
+      }),
     )
     .execute();
 }
@@ -197,12 +229,25 @@ export async function findAgreementVersion(db: DbOrTx, statementId: string, vers
 }
 
 export async function findAgreementVersionById(db: DbOrTx, id: string) {
-  return db.selectFrom('agreement_versions').select(['id', 'statement_id', 'version', 'content_hash', 'pdf_hash']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('agreement_versions')
+    .select(['id', 'statement_id', 'version', 'content_hash', 'pdf_hash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function insertAgreementComment(
   db: DbOrTx,
-  c: { id: string; statementId: string; versionId: string; orgId: string; userId: string; clause: string | null; text: string; at: Date },
+  c: {
+    id: string;
+    statementId: string;
+    versionId: string;
+    orgId: string;
+    userId: string;
+    clause: string | null;
+    text: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('agreement_comments')
@@ -259,7 +304,12 @@ export async function insertAgreementSignature(
 }
 
 /** Clears every standing signature of the agreement (an amendment or a change of parties). Returns whose. */
-export async function clearAgreementSignatures(db: DbOrTx, statementId: string, reason: string, at: Date): Promise<string[]> {
+export async function clearAgreementSignatures(
+  db: DbOrTx,
+  statementId: string,
+  reason: string,
+  at: Date,
+): Promise<string[]> {
   const rows = await db
     .updateTable('agreement_signatures')
     .set({ cleared_at: at, cleared_reason: reason })
@@ -295,7 +345,11 @@ export async function listAgreementSignatures(db: DbOrTx, statementId: string) {
  * Confirmed need lines of the given organisations, from which each party's distribution is
  * checked (and, by default, written).
  */
-export async function confirmedNeedsOf(db: DbOrTx, statementId: string, orgIds: readonly string[]): Promise<ConfirmedNeed[]> {
+export async function confirmedNeedsOf(
+  db: DbOrTx,
+  statementId: string,
+  orgIds: readonly string[],
+): Promise<ConfirmedNeed[]> {
   if (orgIds.length === 0) return [];
   const rows = await db
     .selectFrom('need_lines')

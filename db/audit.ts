@@ -1,9 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
 import { sql } from 'kysely';
-import { canonicalJson } from '../platform/canonical-json.js';
-import type { Db, DbOrTx, Tx } from './database.js';
+
 import { agreementChain } from '../domain/agreement-events.js';
+import { canonicalJson } from '../platform/canonical-json.js';
 import { auditHmacKey, loadConfig } from '../platform/config.js';
+import type { Db, DbOrTx, Tx } from './database.js';
 import type { AuditEventRow } from './schema.js';
 
 /**
@@ -58,7 +60,11 @@ export function hashedBody(seq: number, e: AuditEntry): Record<string, unknown> 
 }
 
 export function hashOf(prevHash: string, seq: number, e: AuditEntry): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(hashedBody(seq, e))).digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(hashedBody(seq, e)))
+    .digest('hex');
 }
 
 export function eventMac(chain: string, seq: number, hash: string, key = auditKey()): string {
@@ -80,7 +86,11 @@ export async function hasAuditEvent(db: DbOrTx, chain: string, eventKey: string)
 }
 
 /** The data of the event recorded under `eventKey` on `chain`, if there is one. */
-export async function recordedAuditData(db: DbOrTx, chain: string, eventKey: string): Promise<Record<string, unknown> | undefined> {
+export async function recordedAuditData(
+  db: DbOrTx,
+  chain: string,
+  eventKey: string,
+): Promise<Record<string, unknown> | undefined> {
   const row = await db
     .selectFrom('audit_events')
     .select('data')
@@ -91,8 +101,22 @@ export async function recordedAuditData(db: DbOrTx, chain: string, eventKey: str
 }
 
 /** Appends one event of the platform chain (organisations, users, access, suppliers, rates) by an actor, now. */
-export function appendPlatformAudit(trx: Tx, actor: { userId: string | null; orgId: string | null }, action: string, data: Record<string, unknown>): Promise<{ seq: number; hash: string }> {
-  return appendAudit(trx, { chain: PLATFORM_CHAIN, eventKey: null, statementId: null, actorUserId: actor.userId, actorOrgId: actor.orgId, action, data, at: new Date() });
+export function appendPlatformAudit(
+  trx: Tx,
+  actor: { userId: string | null; orgId: string | null },
+  action: string,
+  data: Record<string, unknown>,
+): Promise<{ seq: number; hash: string }> {
+  return appendAudit(trx, {
+    chain: PLATFORM_CHAIN,
+    eventKey: null,
+    statementId: null,
+    actorUserId: actor.userId,
+    actorOrgId: actor.orgId,
+    action,
+    data,
+    at: new Date(),
+  });
 }
 
 /** Appends one event; must run inside the transaction that makes the change it records. */
@@ -153,16 +177,63 @@ export interface VerifiedChain extends ChainVerification {
   checked: number;
 }
 
-type ChainRow = Pick<AuditEventRow, 'chain' | 'seq' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at' | 'prev_hash' | 'hash' | 'mac'>;
-const chainColumns = ['chain', 'seq', 'event_key', 'statement_id', 'actor_user_id', 'actor_org_id', 'action', 'data', 'at', 'prev_hash', 'hash', 'mac'] as const;
+type ChainRow = Pick<
+  AuditEventRow,
+  | 'chain'
+  | 'seq'
+  | 'event_key'
+  | 'statement_id'
+  | 'actor_user_id'
+  | 'actor_org_id'
+  | 'action'
+  | 'data'
+  | 'at'
+  | 'prev_hash'
+  | 'hash'
+  | 'mac'
+>;
+const chainColumns = [
+  'chain',
+  'seq',
+  'event_key',
+  'statement_id',
+  'actor_user_id',
+  'actor_org_id',
+  'action',
+  'data',
+  'at',
+  'prev_hash',
+  'hash',
+  'mac',
+] as const;
 
 /** The entry a stored event records; `data` replaced when a viewer's export withholds some of it. */
-export function entryOfRow(row: Pick<AuditEventRow, 'chain' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at'>, data = row.data as Record<string, unknown>): AuditEntry {
-  return { chain: row.chain, eventKey: row.event_key, statementId: row.statement_id, actorUserId: row.actor_user_id, actorOrgId: row.actor_org_id, action: row.action, data, at: new Date(row.at) };
+export function entryOfRow(
+  row: Pick<
+    AuditEventRow,
+    'chain' | 'event_key' | 'statement_id' | 'actor_user_id' | 'actor_org_id' | 'action' | 'data' | 'at'
+  >,
+  data = row.data as Record<string, unknown>,
+): AuditEntry {
+  return {
+    chain: row.chain,
+    eventKey: row.event_key,
+    statementId: row.statement_id,
+    actorUserId: row.actor_user_id,
+    actorOrgId: row.actor_org_id,
+    action: row.action,
+    data,
+    at: new Date(row.at),
+  };
 }
 
 /** Checks rows in seq order from a trusted (seq, hash); returns the first problem or the new trusted point. */
-function checkRows(rows: ChainRow[], from: ChainHead, unsignedUpto: number, key: string): { at: ChainHead } | { problem: { seq: number; issue: string } } {
+function checkRows(
+  rows: ChainRow[],
+  from: ChainHead,
+  unsignedUpto: number,
+  key: string,
+): { at: ChainHead } | { problem: { seq: number; issue: string } } {
   let prev = from.hash;
   let expectedSeq = from.seq + 1;
   for (const row of rows) {
@@ -188,11 +259,25 @@ const FULL_BATCH = 5000;
  * head read in the same snapshot, so a concurrent append is either wholly in or wholly out.
  * `expectEvents`: the chain's owner exists, so an empty chain means it was deleted.
  */
-export async function verifyInSnapshot(trx: Tx, chain: string, options: { full?: boolean; expectEvents?: boolean } = {}): Promise<VerifiedChain> {
+export async function verifyInSnapshot(
+  trx: Tx,
+  chain: string,
+  options: { full?: boolean; expectEvents?: boolean } = {},
+): Promise<VerifiedChain> {
   const key = auditKey();
   // The head, the latest checkpoint and the hash of the row it pins, in one round trip: a
   // request's cost is mostly round trips once the tail since the checkpoint is short.
-  const { rows: [start] } = await sql<{ seq: number | null; hash: string | null; unsigned_upto: number | null; cp_seq: number | null; cp_hash: string | null; cp_mac: string | null; pinned_hash: string | null }>`
+  const {
+    rows: [start],
+  } = await sql<{
+    seq: number | null;
+    hash: string | null;
+    unsigned_upto: number | null;
+    cp_seq: number | null;
+    cp_hash: string | null;
+    cp_mac: string | null;
+    pinned_hash: string | null;
+  }>`
     select h.seq, h.hash, h.unsigned_upto, c.seq as cp_seq, c.hash as cp_hash, c.mac as cp_mac, e.hash as pinned_hash
     from (select 1) as one
     left join audit_chain_heads h on h.chain = ${chain}
@@ -211,16 +296,29 @@ export async function verifyInSnapshot(trx: Tx, chain: string, options: { full?:
   });
 
   const checkpoints = options.full
-    ? await trx.selectFrom('audit_checkpoints').select(['seq', 'hash', 'mac']).where('chain', '=', chain).orderBy('seq', 'desc').execute()
+    ? await trx
+        .selectFrom('audit_checkpoints')
+        .select(['seq', 'hash', 'mac'])
+        .where('chain', '=', chain)
+        .orderBy('seq', 'desc')
+        .execute()
     : start?.cp_seq != null
       ? [{ seq: start.cp_seq, hash: start.cp_hash!, mac: start.cp_mac! }]
       : [];
   for (const cp of checkpoints) {
-    if (!macMatches(checkpointMac(chain, cp.seq, cp.hash, key), cp.mac)) return result(genesis, 0, { seq: cp.seq, issue: 'a checkpoint is not signed with the audit key: it was forged' });
-    if (cp.seq > head.seq) return result(genesis, 0, { seq: cp.seq, issue: 'events below a verified checkpoint were removed (the chain was cut back or deleted)' });
+    if (!macMatches(checkpointMac(chain, cp.seq, cp.hash, key), cp.mac))
+      return result(genesis, 0, { seq: cp.seq, issue: 'a checkpoint is not signed with the audit key: it was forged' });
+    if (cp.seq > head.seq)
+      return result(genesis, 0, {
+        seq: cp.seq,
+        issue: 'events below a verified checkpoint were removed (the chain was cut back or deleted)',
+      });
   }
   if (options.expectEvents && head.seq === 0) {
-    return result(genesis, 0, { seq: 0, issue: 'the chain has no events although its statement exists: it was deleted' });
+    return result(genesis, 0, {
+      seq: 0,
+      issue: 'the chain has no events although its statement exists: it was deleted',
+    });
   }
 
   let from = genesis;
@@ -228,7 +326,11 @@ export async function verifyInSnapshot(trx: Tx, chain: string, options: { full?:
   if (latest) {
     // The checkpoint's own row must still be the one that was verified: a rewrite of the chain
     // below it that also re-linked the rows above would change this hash.
-    if (start?.pinned_hash !== latest.hash) return result(genesis, 0, { seq: latest.seq, issue: 'the event at a verified checkpoint was removed or altered' });
+    if (start?.pinned_hash !== latest.hash)
+      return result(genesis, 0, {
+        seq: latest.seq,
+        issue: 'the event at a verified checkpoint was removed or altered',
+      });
     from = { seq: latest.seq, hash: latest.hash };
   }
 
@@ -249,14 +351,24 @@ export async function verifyInSnapshot(trx: Tx, chain: string, options: { full?:
     if ('problem' in outcome) return result(from, checked, outcome.problem);
     for (const row of rows) {
       const pinnedHash = pins.get(row.seq);
-      if (pinnedHash !== undefined && pinnedHash !== row.hash) return result(from, checked, { seq: row.seq, issue: 'the event differs from the one a signed checkpoint verified' });
+      if (pinnedHash !== undefined && pinnedHash !== row.hash)
+        return result(from, checked, {
+          seq: row.seq,
+          issue: 'the event differs from the one a signed checkpoint verified',
+        });
     }
     checked += rows.length;
     at = outcome.at;
     if (rows.length < FULL_BATCH) break;
   }
   if (at.seq !== head.seq || at.hash !== head.hash) {
-    return result(from, checked, { seq: head.seq, issue: at.seq > head.seq ? 'events beyond the chain head: the head was moved back' : 'the newest events were removed or the chain head was changed' });
+    return result(from, checked, {
+      seq: head.seq,
+      issue:
+        at.seq > head.seq
+          ? 'events beyond the chain head: the head was moved back'
+          : 'the newest events were removed or the chain head was changed',
+    });
   }
   return result(from, checked, null);
 }
@@ -285,7 +397,11 @@ export async function checkpointIfWorthwhile(db: Db, chain: string, v: VerifiedC
 }
 
 /** The whole chain, verified from the genesis in one snapshot, every checkpoint included. */
-export async function verifyAuditChain(db: Db, chain: string, options: { expectEvents?: boolean } = {}): Promise<VerifiedChain> {
+export async function verifyAuditChain(
+  db: Db,
+  chain: string,
+  options: { expectEvents?: boolean } = {},
+): Promise<VerifiedChain> {
   return inSnapshot(db, (trx) => verifyInSnapshot(trx, chain, { full: true, ...options }));
 }
 
@@ -304,7 +420,12 @@ export interface AuditPage {
 }
 
 /** Reads one page of a chain and verifies it incrementally, all in one snapshot. */
-export async function readAuditPage(db: Db, chain: string, page: AuditPageOptions, options: { expectEvents?: boolean } = {}): Promise<AuditPage> {
+export async function readAuditPage(
+  db: Db,
+  chain: string,
+  page: AuditPageOptions,
+  options: { expectEvents?: boolean } = {},
+): Promise<AuditPage> {
   const result = await inSnapshot(db, async (trx) => {
     const verification = await verifyInSnapshot(trx, chain, options);
     const rows = await pageRows(trx, chain, page, verification.head.seq);
@@ -314,10 +435,18 @@ export async function readAuditPage(db: Db, chain: string, page: AuditPageOption
   return result;
 }
 
-async function pageRows(trx: Tx, chain: string, page: AuditPageOptions, headSeq: number): Promise<{ rows: AuditEventRow[]; nextCursor: number | null }> {
+async function pageRows(
+  trx: Tx,
+  chain: string,
+  page: AuditPageOptions,
+  headSeq: number,
+): Promise<{ rows: AuditEventRow[]; nextCursor: number | null }> {
   let q = trx.selectFrom('audit_events').selectAll().where('chain', '=', chain).where('seq', '<=', headSeq);
   if (page.cursor !== undefined) q = q.where('seq', page.order === 'asc' ? '>' : '<', page.cursor);
-  const rows = await q.orderBy('seq', page.order).limit(page.limit + 1).execute();
+  const rows = await q
+    .orderBy('seq', page.order)
+    .limit(page.limit + 1)
+    .execute();
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
   return { rows: shown, nextCursor: more ? shown.at(-1)!.seq : null };
@@ -327,7 +456,15 @@ async function pageRows(trx: Tx, chain: string, page: AuditPageOptions, headSeq:
 export async function* chainRows(trx: Tx, chain: string, headSeq: number): AsyncGenerator<AuditEventRow[]> {
   let after = 0;
   for (;;) {
-    const rows = await trx.selectFrom('audit_events').selectAll().where('chain', '=', chain).where('seq', '>', after).where('seq', '<=', headSeq).orderBy('seq').limit(FULL_BATCH).execute();
+    const rows = await trx
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('chain', '=', chain)
+      .where('seq', '>', after)
+      .where('seq', '<=', headSeq)
+      .orderBy('seq')
+      .limit(FULL_BATCH)
+      .execute();
     if (rows.length === 0) return;
     yield rows;
     after = rows.at(-1)!.seq;
@@ -351,7 +488,11 @@ export async function listChainOwners(db: DbOrTx): Promise<{ statements: string[
   return { statements: statements.map((s) => s.id), agreements: agreements.map((a) => a.statement_id) };
 }
 
-export async function recordAuditAlerts(db: DbOrTx, runId: string, alerts: { chain: string; seq: number; issue: string }[]): Promise<number> {
+export async function recordAuditAlerts(
+  db: DbOrTx,
+  runId: string,
+  alerts: { chain: string; seq: number; issue: string }[],
+): Promise<number> {
   if (alerts.length === 0) return 0;
   const inserted = await db
     .insertInto('audit_alerts')
@@ -362,13 +503,23 @@ export async function recordAuditAlerts(db: DbOrTx, runId: string, alerts: { cha
   return inserted.length;
 }
 
-export async function listAuditAlerts(db: DbOrTx, limit = 100): Promise<{ id: string; raised_at: Date; run_id: string; chain: string; seq: number; issue: string }[]> {
+export async function listAuditAlerts(
+  db: DbOrTx,
+  limit = 100,
+): Promise<{ id: string; raised_at: Date; run_id: string; chain: string; seq: number; issue: string }[]> {
   return db.selectFrom('audit_alerts').selectAll().orderBy('id', 'desc').limit(limit).execute();
 }
 
 export async function recordSecurityEvent(
   db: DbOrTx,
-  event: { kind: string; userId?: string | null; ip?: string | null; method?: string; path?: string; detail?: Record<string, unknown> },
+  event: {
+    kind: string;
+    userId?: string | null;
+    ip?: string | null;
+    method?: string;
+    path?: string;
+    detail?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db
     .insertInto('security_events')
@@ -415,7 +566,10 @@ export interface AuditVerificationReport {
  * every statement and agreement must still have its chain: what `npm run audit:verify` and the
  * nightly run report. A chain appended to meanwhile is verified up to the head it read.
  */
-export async function verifyAllChains(db: Db, onChain?: (chain: string, v: VerifiedChain) => void): Promise<AuditVerificationReport> {
+export async function verifyAllChains(
+  db: Db,
+  onChain?: (chain: string, v: VerifiedChain) => void,
+): Promise<AuditVerificationReport> {
   const report: AuditVerificationReport = { chains: 0, events: 0, checkpoints: 0, problems: [] };
   const owners = await listChainOwners(db);
   const chains = new Set(await listAuditChains(db));

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 
 /**
@@ -9,7 +10,14 @@ export async function openConsultationsWithAggregate(db: DbOrTx, limit: number) 
   return db
     .selectFrom('statements as s')
     .leftJoinLateral(
-      (eb) => eb.selectFrom('aggregate_snapshots as a').select('a.aggregate').whereRef('a.statement_id', '=', 's.id').orderBy('a.computed_at', 'desc').limit(1).as('latest'),
+      (eb) =>
+        eb
+          .selectFrom('aggregate_snapshots as a')
+          .select('a.aggregate')
+          .whereRef('a.statement_id', '=', 's.id')
+          .orderBy('a.computed_at', 'desc')
+          .limit(1)
+          .as('latest'),
       (join) => join.onTrue(),
     )
     .select(['s.id', 's.title', 's.cpv_codes', 's.stage_deadline', 'latest.aggregate'])

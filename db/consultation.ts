@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
+
 import type { RfiQuestion } from '../domain/consultation.js';
 import type { DbOrTx } from './database.js';
 
-export async function findConsultation(db: DbOrTx, statementId: string): Promise<{ questions: RfiQuestion[]; version: number } | undefined> {
-  const row = await db.selectFrom('consultations').select(['questions', 'questions_version']).where('statement_id', '=', statementId).executeTakeFirst();
+export async function findConsultation(
+  db: DbOrTx,
+  statementId: string,
+): Promise<{ questions: RfiQuestion[]; version: number } | undefined> {
+  const row = await db
+    .selectFrom('consultations')
+    .select(['questions', 'questions_version'])
+    .where('statement_id', '=', statementId)
+    .executeTakeFirst();
   return row && { questions: row.questions as RfiQuestion[], version: row.questions_version };
 }
 
@@ -16,10 +24,20 @@ export async function openConsultation(db: DbOrTx, statementId: string): Promise
     .execute();
 }
 
-export async function saveRfiQuestions(db: DbOrTx, statementId: string, questions: RfiQuestion[], userId: string): Promise<number> {
+export async function saveRfiQuestions(
+  db: DbOrTx,
+  statementId: string,
+  questions: RfiQuestion[],
+  userId: string,
+): Promise<number> {
   const row = await db
     .insertInto('consultations')
-    .values({ statement_id: statementId, questions: JSON.stringify(questions), questions_version: 1, updated_by: userId })
+    .values({
+      statement_id: statementId,
+      questions: JSON.stringify(questions),
+      questions_version: 1,
+      updated_by: userId,
+    })
     .onConflict((oc) =>
       oc.column('statement_id').doUpdateSet({
         questions: JSON.stringify(questions),
@@ -33,21 +51,38 @@ export async function saveRfiQuestions(db: DbOrTx, statementId: string, question
   return row.questions_version;
 }
 
-export async function setNameConsent(db: DbOrTx, c: { statementId: string; orgId: string; agreed: boolean; userId: string }): Promise<void> {
+export async function setNameConsent(
+  db: DbOrTx,
+  c: { statementId: string; orgId: string; agreed: boolean; userId: string },
+): Promise<void> {
   await db
     .insertInto('consultation_name_consents')
     .values({ statement_id: c.statementId, organisation_id: c.orgId, agreed: c.agreed, decided_by: c.userId })
-    .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doUpdateSet({ agreed: c.agreed, decided_by: c.userId, decided_at: sql<Date>`now()` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['statement_id', 'organisation_id'])
+        .doUpdateSet({ agreed: c.agreed, decided_by: c.userId, decided_at: sql<Date>`now()` }),
+    )
     .execute();
 }
 
 export async function findNameConsent(db: DbOrTx, statementId: string, orgId: string): Promise<boolean | null> {
-  const row = await db.selectFrom('consultation_name_consents').select('agreed').where('statement_id', '=', statementId).where('organisation_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('consultation_name_consents')
+    .select('agreed')
+    .where('statement_id', '=', statementId)
+    .where('organisation_id', '=', orgId)
+    .executeTakeFirst();
   return row?.agreed ?? null;
 }
 
 export async function namedOrgIds(db: DbOrTx, statementId: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('consultation_name_consents').select('organisation_id').where('statement_id', '=', statementId).where('agreed', '=', true).execute();
+  const rows = await db
+    .selectFrom('consultation_name_consents')
+    .select('organisation_id')
+    .where('statement_id', '=', statementId)
+    .where('agreed', '=', true)
+    .execute();
   return new Set(rows.map((r) => r.organisation_id));
 }
 
@@ -71,14 +106,28 @@ export async function upsertResponseWhileOpen(
 }
 
 export async function findResponse(db: DbOrTx, statementId: string, supplierOrgId: string) {
-  return db.selectFrom('consultation_responses').selectAll().where('statement_id', '=', statementId).where('supplier_org_id', '=', supplierOrgId).executeTakeFirst();
+  return db
+    .selectFrom('consultation_responses')
+    .selectAll()
+    .where('statement_id', '=', statementId)
+    .where('supplier_org_id', '=', supplierOrgId)
+    .executeTakeFirst();
 }
 
 export async function listResponses(db: DbOrTx, statementId: string) {
   return db
     .selectFrom('consultation_responses as r')
     .innerJoin('organisations as o', 'o.id', 'r.supplier_org_id')
-    .select(['r.supplier_org_id', 'o.name', 'o.country', 'o.sme', 'r.answers', 'r.revision', 'r.created_at', 'r.updated_at'])
+    .select([
+      'r.supplier_org_id',
+      'o.name',
+      'o.country',
+      'o.sme',
+      'r.answers',
+      'r.revision',
+      'r.created_at',
+      'r.updated_at',
+    ])
     .where('r.statement_id', '=', statementId)
     .orderBy('r.created_at')
     .execute();
@@ -104,14 +153,26 @@ export async function listQuestions(db: DbOrTx, statementId: string) {
   return db
     .selectFrom('consultation_questions as q')
     .innerJoin('organisations as o', 'o.id', 'q.supplier_org_id')
-    .select(['q.id', 'q.number', 'q.question', 'q.asked_at', 'q.answer', 'q.answered_at', 'q.supplier_org_id', 'o.name as supplier_name'])
+    .select([
+      'q.id',
+      'q.number',
+      'q.question',
+      'q.asked_at',
+      'q.answer',
+      'q.answered_at',
+      'q.supplier_org_id',
+      'o.name as supplier_name',
+    ])
     .where('q.statement_id', '=', statementId)
     .orderBy('q.number')
     .execute();
 }
 
 /** Records the lead's answer once; returns the question, or undefined if missing or answered already. */
-export async function answerQuestion(db: DbOrTx, a: { statementId: string; number: number; answer: string; userId: string }) {
+export async function answerQuestion(
+  db: DbOrTx,
+  a: { statementId: string; number: number; answer: string; userId: string },
+) {
   return db
     .updateTable('consultation_questions')
     .set({ answer: a.answer, answered_by: a.userId, answered_at: sql<Date>`now()` })
@@ -123,7 +184,12 @@ export async function answerQuestion(db: DbOrTx, a: { statementId: string; numbe
 }
 
 export async function findQuestion(db: DbOrTx, statementId: string, number: number) {
-  return db.selectFrom('consultation_questions').selectAll().where('statement_id', '=', statementId).where('number', '=', number).executeTakeFirst();
+  return db
+    .selectFrom('consultation_questions')
+    .selectAll()
+    .where('statement_id', '=', statementId)
+    .where('number', '=', number)
+    .executeTakeFirst();
 }
 
 export async function listSupplierContacts(db: DbOrTx, statementId: string, page: { limit: number; offset: number }) {
@@ -157,10 +223,19 @@ export async function questionCounts(db: DbOrTx, statementId: string): Promise<{
   return { asked: Number(row.asked), answered: Number(row.answered) };
 }
 
-export async function insertMarketSummary(db: DbOrTx, s: { id: string; statementId: string; summary: unknown; hash: string; at: Date }): Promise<void> {
+export async function insertMarketSummary(
+  db: DbOrTx,
+  s: { id: string; statementId: string; summary: unknown; hash: string; at: Date },
+): Promise<void> {
   await db
     .insertInto('market_summaries')
-    .values({ id: s.id, statement_id: s.statementId, summary: JSON.stringify(s.summary), summary_hash: s.hash, computed_at: s.at })
+    .values({
+      id: s.id,
+      statement_id: s.statementId,
+      summary: JSON.stringify(s.summary),
+      summary_hash: s.hash,
+      computed_at: s.at,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }
@@ -170,7 +245,13 @@ export async function findMarketSummary(db: DbOrTx, id: string) {
 }
 
 export async function latestMarketSummary(db: DbOrTx, statementId: string) {
-  return db.selectFrom('market_summaries').selectAll().where('statement_id', '=', statementId).orderBy('computed_at', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('market_summaries')
+    .selectAll()
+    .where('statement_id', '=', statementId)
+    .orderBy('computed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Supplier organisations that answered or asked in this consultation. */

@@ -1,8 +1,10 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { sql, type ColumnType, type Kysely } from 'kysely';
+
+import { type ColumnType, type Kysely, sql } from 'kysely';
+
+import { type ApiTokenScope, apiTokenScopes } from '../rules/api-tokens.js';
 import type { DbOrTx } from './database.js';
 import type { Database, Organisation, User } from './schema.js';
-import { apiTokenScopes, type ApiTokenScope } from '../rules/api-tokens.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -70,7 +72,12 @@ export async function insertSignInToken(
     .execute();
   await a
     .insertInto('sign_in_tokens')
-    .values({ token_hash: secretHash(token), user_id: userId, expires_at: expiresAt, browser_hash: browserNonce ? secretHash(browserNonce) : null })
+    .values({
+      token_hash: secretHash(token),
+      user_id: userId,
+      expires_at: expiresAt,
+      browser_hash: browserNonce ? secretHash(browserNonce) : null,
+    })
     .execute();
 }
 
@@ -95,12 +102,18 @@ export async function findLiveSignInToken(db: DbOrTx, token: string): Promise<Li
     .where('users.removed_at', 'is', null)
     .forUpdate('sign_in_tokens')
     .executeTakeFirst();
-  return row ? { userId: row.user_id, email: row.email, browserHash: row.browser_hash, confirmHash: row.confirm_hash } : undefined;
+  return row
+    ? { userId: row.user_id, email: row.email, browserHash: row.browser_hash, confirmHash: row.confirm_hash }
+    : undefined;
 }
 
 /** Binds a link opened in another browser to that browser, for its explicit confirmation. */
 export async function setSignInConfirmation(db: DbOrTx, token: string, confirmNonce: string): Promise<void> {
-  await authDb(db).updateTable('sign_in_tokens').set({ confirm_hash: secretHash(confirmNonce) }).where('token_hash', '=', secretHash(token)).execute();
+  await authDb(db)
+    .updateTable('sign_in_tokens')
+    .set({ confirm_hash: secretHash(confirmNonce) })
+    .where('token_hash', '=', secretHash(token))
+    .execute();
 }
 
 /** Single use: the update only succeeds for a live token, atomically. */
@@ -126,7 +139,10 @@ export async function insertSupplierRegistration(
 ): Promise<void> {
   const a = authDb(db);
   // Registrations hold what a person typed: none is kept a day past its link's end.
-  await a.deleteFrom('supplier_registrations').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  await a
+    .deleteFrom('supplier_registrations')
+    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
   // One live link per address here too: a newer registration replaces the older.
   await a
     .updateTable('supplier_registrations')
@@ -164,11 +180,17 @@ export async function findLiveSupplierRegistration(db: DbOrTx, token: string): P
     .where('expires_at', '>', sql<Date>`now()`)
     .forUpdate()
     .executeTakeFirst();
-  return row ? { email: row.email, payload: row.payload, browserHash: row.browser_hash, confirmHash: row.confirm_hash } : undefined;
+  return row
+    ? { email: row.email, payload: row.payload, browserHash: row.browser_hash, confirmHash: row.confirm_hash }
+    : undefined;
 }
 
 export async function setRegistrationConfirmation(db: DbOrTx, token: string, confirmNonce: string): Promise<void> {
-  await authDb(db).updateTable('supplier_registrations').set({ confirm_hash: secretHash(confirmNonce) }).where('token_hash', '=', secretHash(token)).execute();
+  await authDb(db)
+    .updateTable('supplier_registrations')
+    .set({ confirm_hash: secretHash(confirmNonce) })
+    .where('token_hash', '=', secretHash(token))
+    .execute();
 }
 
 export async function consumeSupplierRegistration(db: DbOrTx, token: string): Promise<boolean> {
@@ -238,7 +260,7 @@ export async function activeUserWithOrganisation(db: DbOrTx, userId: string): Pr
 // API tokens
 
 /** The scopes are shared with the web's account page: rules/api-tokens.ts. */
-export { apiTokenScopes, type ApiTokenScope } from '../rules/api-tokens.js';
+export { type ApiTokenScope, apiTokenScopes } from '../rules/api-tokens.js';
 
 export async function insertApiToken(
   db: DbOrTx,
@@ -257,7 +279,10 @@ export async function insertApiToken(
     .executeTakeFirstOrThrow();
 }
 
-export async function userForApiToken(db: DbOrTx, secret: string): Promise<(AuthenticatedUser & { scopes: ApiTokenScope[] }) | undefined> {
+export async function userForApiToken(
+  db: DbOrTx,
+  secret: string,
+): Promise<(AuthenticatedUser & { scopes: ApiTokenScope[] }) | undefined> {
   const token = await authDb(db)
     .updateTable('api_tokens')
     .set({ last_used_at: sql<Date>`now()` })
@@ -269,7 +294,12 @@ export async function userForApiToken(db: DbOrTx, secret: string): Promise<(Auth
     .executeTakeFirst();
   if (!token) return undefined;
   const auth = await activeUserWithOrganisation(db, token.user_id);
-  return auth ? { ...auth, scopes: token.scopes.filter((s): s is ApiTokenScope => (apiTokenScopes as readonly string[]).includes(s)) } : undefined;
+  return auth
+    ? {
+        ...auth,
+        scopes: token.scopes.filter((s): s is ApiTokenScope => (apiTokenScopes as readonly string[]).includes(s)),
+      }
+    : undefined;
 }
 
 export async function listApiTokens(db: DbOrTx, userId: string) {
@@ -294,7 +324,12 @@ export async function revokeApiToken(db: DbOrTx, userId: string, tokenId: string
 
 /** Revokes every live API token of the user; returns how many. */
 export async function revokeAllApiTokens(db: DbOrTx, userId: string): Promise<number> {
-  const result = await db.updateTable('api_tokens').set({ revoked_at: sql<Date>`now()` }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -340,12 +375,22 @@ export async function setUserDisabled(db: DbOrTx, userId: string, disabled: bool
 
 /** Removes the user from its organisation: it keeps its history (audit actors), loses every role and all access. */
 export async function markUserRemoved(db: DbOrTx, userId: string): Promise<void> {
-  await authDb(db).updateTable('users').set({ removed_at: sql<Date>`coalesce(removed_at, now())`, roles: [], is_admin: false }).where('id', '=', userId).execute();
+  await authDb(db)
+    .updateTable('users')
+    .set({ removed_at: sql<Date>`coalesce(removed_at, now())`, roles: [], is_admin: false })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Revokes every live sign-in link of the user. */
 export async function revokeSignInTokens(db: DbOrTx, userId: string): Promise<void> {
-  await authDb(db).updateTable('sign_in_tokens').set({ revoked_at: sql<Date>`now()` }).where('user_id', '=', userId).where('used_at', 'is', null).where('revoked_at', 'is', null).execute();
+  await authDb(db)
+    .updateTable('sign_in_tokens')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,6 +408,10 @@ export async function keyedAddressHash(db: DbOrTx, email: string): Promise<strin
     .values({ name: securityLogKeyName, secret: randomBytes(32).toString('base64url') })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('app_secrets').select('secret').where('name', '=', securityLogKeyName).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('app_secrets')
+    .select('secret')
+    .where('name', '=', securityLogKeyName)
+    .executeTakeFirstOrThrow();
   return createHmac('sha256', Buffer.from(row.secret, 'base64url')).update(email.trim().toLowerCase()).digest('hex');
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 
 /**
@@ -73,7 +74,8 @@ export interface PilotRecord {
   critical_mass_met: boolean | null;
   failed_rules: string[] | null;
   /** Position and value null where the snapshot's disclosure pattern withholds the nature. */
-  thresholds: { nature: string; position: string | null; thresholdEur: string; estimatedValueEur: string | null }[] | null;
+  thresholds:
+    { nature: string; position: string | null; thresholdEur: string; estimatedValueEur: string | null }[] | null;
   above_eu_threshold: boolean | null;
   cross_border: boolean | null;
   suppliers: number;
@@ -89,7 +91,16 @@ export interface DashboardRecord extends PilotPage {
   matching: number;
   by_stage: Record<string, number>;
   /** `value_eur` adds up the pilots whose total is shown; `value_withheld_pilots` counts the others. */
-  totals: { pilots: number; buyers: number; countries: number; value_eur: string; value_withheld_pilots: number; suppliers: number; overdue: number; published: number };
+  totals: {
+    pilots: number;
+    buyers: number;
+    countries: number;
+    value_eur: string;
+    value_withheld_pilots: number;
+    suppliers: number;
+    overdue: number;
+    published: number;
+  };
   by_division: { division: string; value_eur: string; pilots: number }[];
   /** Division values of pilots that their disclosure pattern withholds (left out of `by_division`). */
   withheld_divisions: number;
@@ -226,7 +237,14 @@ export async function stageChanges(db: DbOrTx, statementId: string): Promise<{ f
 
 export async function upsertGrouping(
   db: DbOrTx,
-  g: { statementId: string; kind: 'community_of_practice' | 'working_group'; name: string; sector: string | null; userId: string; at: Date },
+  g: {
+    statementId: string;
+    kind: 'community_of_practice' | 'working_group';
+    name: string;
+    sector: string | null;
+    userId: string;
+    at: Date;
+  },
 ) {
   const values = { kind: g.kind, name: g.name, sector: g.sector, updated_by: g.userId, updated_at: g.at };
   return db
@@ -263,7 +281,13 @@ export async function stageChangesBetween(db: DbOrTx, start: Date, end: Date) {
     .orderBy('audit_events.at')
     .orderBy('audit_events.id')
     .execute();
-  return rows.map((r) => ({ statementId: r.statement_id!, title: r.title, from: String(r.data.from), to: String(r.data.to), at: r.at }));
+  return rows.map((r) => ({
+    statementId: r.statement_id!,
+    title: r.title,
+    from: String(r.data.from),
+    to: String(r.data.to),
+    at: r.at,
+  }));
 }
 
 /** Users of Commission organisations: the digest's recipients. */

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -20,11 +21,21 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * (migrations, tests setting a scene, tools). `onIdleClientError` hears (e.g. logs) a pooled
  * connection that ended while idle.
  */
-export function createDb(connectionString: string, max = 10, role?: string, onIdleClientError: (error: Error) => void = () => {}): Db {
+export function createDb(
+  connectionString: string,
+  max = 10,
+  role?: string,
+  onIdleClientError: (error: Error) => void = () => {},
+): Db {
   const options = role && role !== 'none' ? `-c role=${role}` : undefined;
   // A request never waits for a connection without end: when every one is busy for this long, it
   // fails (`isPoolExhausted`), and the API sheds it with 503 and Retry-After.
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: poolWaitMs, ...(options ? { options } : {}) });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    connectionTimeoutMillis: poolWaitMs,
+    ...(options ? { options } : {}),
+  });
   // PostgreSQL ends every connection when it restarts, fails over or an operator terminates them;
   // an idle client's error is emitted on the pool, and unheard it would end the process. The pool
   // has already dropped that client and connects again for the next query.

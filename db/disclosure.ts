@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+
 import type { Aggregate } from '../domain/aggregation.js';
-import { missingRates, type ExchangeRateTable } from '../domain/money.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { DisclosurePattern } from '../domain/disclosure/protected-views.js';
 import { buildTables, type DisclosureMicrodata, type StatTables } from '../domain/disclosure/statistical-tables.js';
-import { patternOf, protectTables, withSkeletonOf, type PublishedLayer } from '../domain/disclosure/suppression.js';
+import { patternOf, protectTables, type PublishedLayer, withSkeletonOf } from '../domain/disclosure/suppression.js';
+import { type ExchangeRateTable, missingRates } from '../domain/money.js';
 import type { DbOrTx } from './database.js';
 import { signatoriesDemand } from './publication.js';
 
@@ -15,20 +16,37 @@ import { signatoriesDemand } from './publication.js';
  */
 
 export async function figureConsents(db: DbOrTx, statementId: string): Promise<string[]> {
-  const rows = await db.selectFrom('figure_consents').select('organisation_id').where('statement_id', '=', statementId).where('agreed', '=', true).execute();
+  const rows = await db
+    .selectFrom('figure_consents')
+    .select('organisation_id')
+    .where('statement_id', '=', statementId)
+    .where('agreed', '=', true)
+    .execute();
   return rows.map((r) => r.organisation_id).sort();
 }
 
-export async function setFigureConsent(db: DbOrTx, c: { statementId: string; orgId: string; agreed: boolean; userId: string }): Promise<void> {
+export async function setFigureConsent(
+  db: DbOrTx,
+  c: { statementId: string; orgId: string; agreed: boolean; userId: string },
+): Promise<void> {
   await db
     .insertInto('figure_consents')
     .values({ statement_id: c.statementId, organisation_id: c.orgId, agreed: c.agreed, decided_by: c.userId })
-    .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doUpdateSet({ agreed: c.agreed, decided_by: c.userId, decided_at: sql`now()` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['statement_id', 'organisation_id'])
+        .doUpdateSet({ agreed: c.agreed, decided_by: c.userId, decided_at: sql`now()` }),
+    )
     .execute();
 }
 
 export async function findFigureConsent(db: DbOrTx, statementId: string, orgId: string): Promise<boolean | null> {
-  const row = await db.selectFrom('figure_consents').select('agreed').where('statement_id', '=', statementId).where('organisation_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('figure_consents')
+    .select('agreed')
+    .where('statement_id', '=', statementId)
+    .where('organisation_id', '=', orgId)
+    .executeTakeFirst();
   return row?.agreed ?? null;
 }
 
@@ -41,7 +59,16 @@ type MicroRow = [string, string, number, string, number, number, number, number]
  * does not need the exact NUMERIC conversion the shown figures get (db/aggregation.ts), and
  * this read costs a fraction of it.
  */
-export async function needMicrodata(db: DbOrTx, q: { statementId: string; versionIds: readonly string[]; rates: ExchangeRateTable; orgIds?: readonly string[]; consenting: readonly string[] }): Promise<DisclosureMicrodata> {
+export async function needMicrodata(
+  db: DbOrTx,
+  q: {
+    statementId: string;
+    versionIds: readonly string[];
+    rates: ExchangeRateTable;
+    orgIds?: readonly string[];
+    consenting: readonly string[];
+  },
+): Promise<DisclosureMicrodata> {
   if (q.versionIds.length === 0) return { buyers: [], records: [] };
   const usable = Object.keys(q.rates.rates).filter((c) => c !== 'EUR' && missingRates([c], q.rates).length === 0);
   const { rows } = await sql<{ records: MicroRow[] }>`
@@ -58,24 +85,62 @@ export async function needMicrodata(db: DbOrTx, q: { statementId: string; versio
   const records = rows[0]!.records;
   const orgs = [...new Set(records.map((r) => r[0]))];
   const facts = orgs.length
-    ? await db.selectFrom('organisations').select(['id', 'country', 'buyer_legal_type']).where('id', 'in', orgs).execute()
+    ? await db
+        .selectFrom('organisations')
+        .select(['id', 'country', 'buyer_legal_type'])
+        .where('id', 'in', orgs)
+        .execute()
     : [];
   const consenting = new Set(q.consenting);
   return {
-    buyers: facts.map((o) => ({ orgId: o.id, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la', consenting: consenting.has(o.id) })),
-    records: records.map(([orgId, code, year, unit, valueEur, lines, firmQuantity, totalQuantity]) => ({ orgId, cpvCode: code.trim(), year, unit, valueEur, lines, firmQuantity, totalQuantity })),
+    buyers: facts.map((o) => ({
+      orgId: o.id,
+      country: o.country.trim(),
+      buyerLegalType: o.buyer_legal_type ?? 'la',
+      consenting: consenting.has(o.id),
+    })),
+    records: records.map(([orgId, code, year, unit, valueEur, lines, firmQuantity, totalQuantity]) => ({
+      orgId,
+      cpvCode: code.trim(),
+      year,
+      unit,
+      valueEur,
+      lines,
+      firmQuantity,
+      totalQuantity,
+    })),
   };
 }
 
-const ratesOf = (aggregate: Aggregate): ExchangeRateTable => ({ date: aggregate.conversion.date, source: aggregate.conversion.source, rates: aggregate.conversion.rates });
+const ratesOf = (aggregate: Aggregate): ExchangeRateTable => ({
+  date: aggregate.conversion.date,
+  source: aggregate.conversion.source,
+  rates: aggregate.conversion.rates,
+});
 
 /** A version's tables: the snapshot's need versions, restricted to some buyers (a publication's signatories). */
-async function tablesOf(db: DbOrTx, statementId: string, aggregate: Aggregate, consenting: readonly string[], orgIds?: readonly string[]): Promise<StatTables> {
-  return buildTables(await needMicrodata(db, { statementId, versionIds: aggregate.versionIds, rates: ratesOf(aggregate), consenting, ...(orgIds ? { orgIds } : {}) }));
+async function tablesOf(
+  db: DbOrTx,
+  statementId: string,
+  aggregate: Aggregate,
+  consenting: readonly string[],
+  orgIds?: readonly string[],
+): Promise<StatTables> {
+  return buildTables(
+    await needMicrodata(db, {
+      statementId,
+      versionIds: aggregate.versionIds,
+      rates: ratesOf(aggregate),
+      consenting,
+      ...(orgIds ? { orgIds } : {}),
+    }),
+  );
 }
 
-const withheldOf = (pattern: unknown): Set<string> => new Set(Object.keys((pattern as DisclosurePattern | null)?.withheld ?? {}));
-const sameConsents = (a: readonly string[] | null, b: readonly string[]) => a !== null && a.length === b.length && a.every((x, i) => x === b[i]);
+const withheldOf = (pattern: unknown): Set<string> =>
+  new Set(Object.keys((pattern as DisclosurePattern | null)?.withheld ?? {}));
+const sameConsents = (a: readonly string[] | null, b: readonly string[]) =>
+  a !== null && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The pattern of a statement's latest snapshot, as participants and Commission staff see it,
@@ -83,9 +148,14 @@ const sameConsents = (a: readonly string[] | null, b: readonly string[]) => a !=
  * the buyers it added) and kept with the snapshot until consents change.
  */
 export async function snapshotDisclosure(db: DbOrTx, solver: LpSolver, snapshotId: string): Promise<DisclosurePattern> {
-  const snapshot = await db.selectFrom('aggregate_snapshots').selectAll().where('id', '=', snapshotId).executeTakeFirstOrThrow();
+  const snapshot = await db
+    .selectFrom('aggregate_snapshots')
+    .selectAll()
+    .where('id', '=', snapshotId)
+    .executeTakeFirstOrThrow();
   const consents = await figureConsents(db, snapshot.statement_id);
-  if (snapshot.disclosure && sameConsents(snapshot.disclosure_consents, consents)) return snapshot.disclosure as DisclosurePattern;
+  if (snapshot.disclosure && sameConsents(snapshot.disclosure_consents, consents))
+    return snapshot.disclosure as DisclosurePattern;
   const earlier = await db
     .selectFrom('aggregate_snapshots')
     .select(['aggregate', 'disclosure'])
@@ -95,10 +165,21 @@ export async function snapshotDisclosure(db: DbOrTx, solver: LpSolver, snapshotI
     .orderBy('computed_at')
     .execute();
   const previous: PublishedLayer[] = [];
-  for (const e of earlier) previous.push({ tables: await tablesOf(db, snapshot.statement_id, e.aggregate as Aggregate, consents), withheld: withheldOf(e.disclosure) });
-  const tables = withSkeletonOf(await tablesOf(db, snapshot.statement_id, snapshot.aggregate as Aggregate, consents), previous);
+  for (const e of earlier)
+    previous.push({
+      tables: await tablesOf(db, snapshot.statement_id, e.aggregate as Aggregate, consents),
+      withheld: withheldOf(e.disclosure),
+    });
+  const tables = withSkeletonOf(
+    await tablesOf(db, snapshot.statement_id, snapshot.aggregate as Aggregate, consents),
+    previous,
+  );
   const pattern = patternOf(protectTables(tables, { solver, previous }));
-  await db.updateTable('aggregate_snapshots').set({ disclosure: JSON.stringify(pattern), disclosure_consents: consents }).where('id', '=', snapshotId).execute();
+  await db
+    .updateTable('aggregate_snapshots')
+    .set({ disclosure: JSON.stringify(pattern), disclosure_consents: consents })
+    .where('id', '=', snapshotId)
+    .execute();
   return pattern;
 }
 
@@ -106,13 +187,36 @@ export async function snapshotDisclosure(db: DbOrTx, solver: LpSolver, snapshotI
  * The pattern of a new publication: the signatories' figures, protected against the snapshot
  * participants and Commission staff have seen and against every earlier publication.
  */
-export async function publicationDisclosure(db: DbOrTx, solver: LpSolver, p: { statementId: string; snapshotId: string; signatoryOrgIds: readonly string[] }): Promise<DisclosurePattern> {
-  const snapshot = await db.selectFrom('aggregate_snapshots').select(['aggregate']).where('id', '=', p.snapshotId).executeTakeFirstOrThrow();
+export async function publicationDisclosure(
+  db: DbOrTx,
+  solver: LpSolver,
+  p: { statementId: string; snapshotId: string; signatoryOrgIds: readonly string[] },
+): Promise<DisclosurePattern> {
+  const snapshot = await db
+    .selectFrom('aggregate_snapshots')
+    .select(['aggregate'])
+    .where('id', '=', p.snapshotId)
+    .executeTakeFirstOrThrow();
   const aggregate = snapshot.aggregate as Aggregate;
   const consents = await figureConsents(db, p.statementId);
-  const previous: PublishedLayer[] = [{ tables: await tablesOf(db, p.statementId, aggregate, consents), withheld: withheldOf(await snapshotDisclosure(db, solver, p.snapshotId)) }];
-  const published = await db.selectFrom('publications').select(['signatory_org_ids', 'disclosure']).where('statement_id', '=', p.statementId).where('disclosure', 'is not', null).orderBy('version').execute();
-  for (const e of published) previous.push({ tables: await tablesOf(db, p.statementId, aggregate, consents, e.signatory_org_ids), withheld: withheldOf(e.disclosure) });
+  const previous: PublishedLayer[] = [
+    {
+      tables: await tablesOf(db, p.statementId, aggregate, consents),
+      withheld: withheldOf(await snapshotDisclosure(db, solver, p.snapshotId)),
+    },
+  ];
+  const published = await db
+    .selectFrom('publications')
+    .select(['signatory_org_ids', 'disclosure'])
+    .where('statement_id', '=', p.statementId)
+    .where('disclosure', 'is not', null)
+    .orderBy('version')
+    .execute();
+  for (const e of published)
+    previous.push({
+      tables: await tablesOf(db, p.statementId, aggregate, consents, e.signatory_org_ids),
+      withheld: withheldOf(e.disclosure),
+    });
   const tables = withSkeletonOf(await tablesOf(db, p.statementId, aggregate, consents, p.signatoryOrgIds), previous);
   return patternOf(protectTables(tables, { solver, previous }));
 }
@@ -121,9 +225,14 @@ export async function publicationDisclosure(db: DbOrTx, solver: LpSolver, p: { s
  * What a publication states and its pattern. Both are fixed at publication; a publication made
  * before they were kept gets them computed once, from the same signatories and snapshot.
  */
-export async function publicationFigures(db: DbOrTx, solver: LpSolver, publicationId: string): Promise<{ aggregate: Aggregate; pattern: DisclosurePattern }> {
+export async function publicationFigures(
+  db: DbOrTx,
+  solver: LpSolver,
+  publicationId: string,
+): Promise<{ aggregate: Aggregate; pattern: DisclosurePattern }> {
   const p = await db.selectFrom('publications').selectAll().where('id', '=', publicationId).executeTakeFirstOrThrow();
-  if (p.aggregate && p.disclosure) return { aggregate: p.aggregate as Aggregate, pattern: p.disclosure as DisclosurePattern };
+  if (p.aggregate && p.disclosure)
+    return { aggregate: p.aggregate as Aggregate, pattern: p.disclosure as DisclosurePattern };
   const snapshot = await db
     .selectFrom('aggregate_snapshots')
     .select(['id', 'aggregate'])
@@ -132,7 +241,15 @@ export async function publicationFigures(db: DbOrTx, solver: LpSolver, publicati
     .orderBy('computed_at', 'desc')
     .executeTakeFirstOrThrow();
   const aggregate = await signatoriesDemand(db, p.statement_id, p.signatory_org_ids, snapshot.aggregate as Aggregate);
-  const pattern = await publicationDisclosure(db, solver, { statementId: p.statement_id, snapshotId: snapshot.id, signatoryOrgIds: p.signatory_org_ids });
-  await db.updateTable('publications').set({ aggregate: JSON.stringify(aggregate), disclosure: JSON.stringify(pattern) }).where('id', '=', publicationId).execute();
+  const pattern = await publicationDisclosure(db, solver, {
+    statementId: p.statement_id,
+    snapshotId: snapshot.id,
+    signatoryOrgIds: p.signatory_org_ids,
+  });
+  await db
+    .updateTable('publications')
+    .set({ aggregate: JSON.stringify(aggregate), disclosure: JSON.stringify(pattern) })
+    .where('id', '=', publicationId)
+    .execute();
   return { aggregate, pattern };
 }

@@ -1,6 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
+
 import { DomainError, type FieldProblem } from '../domain/errors.js';
-import { processFailureTypes, storableMessage, unstorableTextFields, type ProcessFailureType } from '../domain/process-failures.js';
+import {
+  type ProcessFailureType,
+  processFailureTypes,
+  storableMessage,
+  unstorableTextFields,
+} from '../domain/process-failures.js';
 
 /**
  * The one place that says which errors of an activity no retry can fix. Everything else (the
@@ -69,7 +75,13 @@ export function databaseProblems(error: unknown, input: unknown): FieldProblem[]
 export function classifyActivityError(error: unknown, input: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof DomainError) {
-    return ApplicationFailure.create({ type: error.code, message: storableMessage(error.message), details: [error.problems], nonRetryable: true, cause: error });
+    return ApplicationFailure.create({
+      type: error.code,
+      message: storableMessage(error.message),
+      details: [error.problems],
+      nonRetryable: true,
+      cause: error,
+    });
   }
   const type = databaseFailureType(error);
   if (type) {

@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
+
+import { sql } from 'kysely';
+
 import { DomainError } from '../domain/errors.js';
 import type { FreeTextRef, WithTextRefs } from '../domain/events.js';
 import type { DbOrTx } from './database.js';
@@ -25,7 +27,11 @@ export const textHash = (text: string): string => createHash('sha256').update(te
  */
 export async function storeFreeText(db: DbOrTx, input: FreeTextInput): Promise<FreeTextRef> {
   const hash = textHash(input.text);
-  const id = uuidFrom(createHash('sha256').update(`${input.statementId}\n${input.organisationId}\n${input.purpose}\n${hash}`).digest('hex'));
+  const id = uuidFrom(
+    createHash('sha256')
+      .update(`${input.statementId}\n${input.organisationId}\n${input.purpose}\n${hash}`)
+      .digest('hex'),
+  );
   await sql`
     insert into free_texts (id, statement_id, organisation_id, purpose, text, text_hash)
     values (${id}, ${input.statementId}, ${input.organisationId}, ${input.purpose}, ${input.text}, ${hash})
@@ -38,7 +44,8 @@ export async function resolveEventTexts<E>(db: DbOrTx, event: WithTextRefs<E>): 
   const resolved: Record<string, unknown> = { ...(event as Record<string, unknown>) };
   for (const field of ['reason', 'comment']) {
     const value = resolved[field];
-    if (value !== null && typeof value === 'object') resolved[field] = await resolveFreeText(db, value as FreeTextRef, field);
+    if (value !== null && typeof value === 'object')
+      resolved[field] = await resolveFreeText(db, value as FreeTextRef, field);
   }
   return resolved as E;
 }
@@ -48,10 +55,17 @@ export async function resolveEventTexts<E>(db: DbOrTx, event: WithTextRefs<E>): 
  * the text itself. A reference to no text, or to another text, is final (`unprocessable`, naming
  * `field`): no retry brings it back.
  */
-export async function resolveFreeText(db: DbOrTx, value: string | FreeTextRef | null | undefined, field = 'reason'): Promise<string | null> {
+export async function resolveFreeText(
+  db: DbOrTx,
+  value: string | FreeTextRef | null | undefined,
+  field = 'reason',
+): Promise<string | null> {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value;
-  const row = await sql<{ text: string; text_hash: string }>`select text, text_hash from free_texts where id = ${value.textId}`.execute(db);
+  const row = await sql<{
+    text: string;
+    text_hash: string;
+  }>`select text, text_hash from free_texts where id = ${value.textId}`.execute(db);
   const found = row.rows[0];
   if (!found || found.text_hash !== value.textHash || textHash(found.text) !== value.textHash) {
     throw new DomainError('unprocessable', `The ${field} ${value.textId} is not on record or does not match its hash`, [

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 
 export interface IdempotencyClaim {
@@ -15,7 +16,10 @@ export interface IdempotencyClaim {
  * `first` the first time, `retry` when the same request comes again, `different` when the key
  * was used by this organisation on this route for another request.
  */
-export async function claimIdempotencyKey(db: DbOrTx, claim: IdempotencyClaim): Promise<'first' | 'retry' | 'different'> {
+export async function claimIdempotencyKey(
+  db: DbOrTx,
+  claim: IdempotencyClaim,
+): Promise<'first' | 'retry' | 'different'> {
   const inserted = await sql<{ request_hash: string }>`
     insert into idempotency_keys (organisation_id, route, key, request_hash)
     values (${claim.organisationId}, ${claim.route}, ${claim.key}, ${claim.requestHash})

@@ -1,5 +1,6 @@
-import { Migrator, type MigrationResultSet } from 'kysely';
+import { type MigrationResultSet, Migrator } from 'kysely';
 import pg from 'pg';
+
 import { createDb } from './database.js';
 import { migrations } from './migrations/index.js';
 

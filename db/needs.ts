@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { NeedLine } from '../domain/need-lines.js';
 import type { DbOrTx } from './database.js';
 
@@ -10,7 +11,13 @@ export async function upsertSurvey(
 ): Promise<void> {
   await db
     .insertInto('surveys')
-    .values({ statement_id: s.statementId, version: s.version, questions: JSON.stringify(s.questions), survey_hash: s.surveyHash, created_by: s.createdBy })
+    .values({
+      statement_id: s.statementId,
+      version: s.version,
+      questions: JSON.stringify(s.questions),
+      survey_hash: s.surveyHash,
+      created_by: s.createdBy,
+    })
     .onConflict((oc) =>
       oc.columns(['statement_id', 'version']).doUpdateSet({
         questions: JSON.stringify(s.questions),
@@ -126,7 +133,10 @@ export async function setNeedVersionStatus(
 ): Promise<void> {
   await db
     .updateTable('need_versions')
-    .set({ status: v.status, ...(v.status === 'confirmed' ? { confirmed_by: v.userId ?? null, confirmed_at: v.at } : {}) })
+    .set({
+      status: v.status,
+      ...(v.status === 'confirmed' ? { confirmed_by: v.userId ?? null, confirmed_at: v.at } : {}),
+    })
     .where('id', '=', v.id)
     .execute();
 }
@@ -163,7 +173,9 @@ export async function needsOverview(db: DbOrTx, statementId: string) {
     .selectFrom('participants')
     .innerJoin('organisations', 'organisations.id', 'participants.organisation_id')
     .leftJoin('need_drafts', (j) =>
-      j.onRef('need_drafts.statement_id', '=', 'participants.statement_id').onRef('need_drafts.organisation_id', '=', 'participants.organisation_id'),
+      j
+        .onRef('need_drafts.statement_id', '=', 'participants.statement_id')
+        .onRef('need_drafts.organisation_id', '=', 'participants.organisation_id'),
     )
     .select((eb) => [
       'participants.organisation_id',
@@ -175,7 +187,11 @@ export async function needsOverview(db: DbOrTx, statementId: string) {
       'need_drafts.updated_at as draft_saved_at',
       eb
         .selectFrom('need_versions')
-        .select(sql<string>`json_build_object('id', id, 'version', version, 'status', status, 'submittedAt', submitted_at, 'confirmedAt', confirmed_at, 'lines', jsonb_array_length(lines))`.as('v'))
+        .select(
+          sql<string>`json_build_object('id', id, 'version', version, 'status', status, 'submittedAt', submitted_at, 'confirmedAt', confirmed_at, 'lines', jsonb_array_length(lines))`.as(
+            'v',
+          ),
+        )
         .whereRef('need_versions.statement_id', '=', 'participants.statement_id')
         .whereRef('need_versions.organisation_id', '=', 'participants.organisation_id')
         .orderBy('version', 'desc')

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 import type { NewOrganisation, NewUser, Organisation, User } from './schema.js';
 

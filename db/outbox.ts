@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 import type { OutboxRow } from './schema.js';
 
@@ -65,7 +67,12 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[%_\\]/g, (c) => `\\${
  * SKIP LOCKED, so several senders share the queue without double claims; the update gives each
  * picked row a lease and returns it.
  */
-export async function claimMessages(db: DbOrTx, scope: OutboxScope, limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
+export async function claimMessages(
+  db: DbOrTx,
+  scope: OutboxScope,
+  limit: number,
+  leaseSeconds: number,
+): Promise<OutboxRow[]> {
   if (limit <= 0) return [];
   return db
     .updateTable('outbox')
@@ -78,9 +85,15 @@ export async function claimMessages(db: DbOrTx, scope: OutboxScope, limit: numbe
       let q = eb
         .selectFrom('outbox')
         .select('id')
-        .where((w) => w.or([w('status', '=', 'pending'), w.and([w('status', '=', 'sending'), w('lease_until', '<', sql<Date>`now()`)])]));
+        .where((w) =>
+          w.or([
+            w('status', '=', 'pending'),
+            w.and([w('status', '=', 'sending'), w('lease_until', '<', sql<Date>`now()`)]),
+          ]),
+        );
       if (scope.statementId) q = q.where('statement_id', '=', scope.statementId);
-      if (scope.messageIds) q = q.where('id', 'in', scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000']);
+      if (scope.messageIds)
+        q = q.where('id', 'in', scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000']);
       if (scope.keyPrefix) q = q.where('key', 'like', likePrefix(scope.keyPrefix));
       return q.orderBy('created_at').orderBy('id').limit(limit).forUpdate().skipLocked();
     })
@@ -116,7 +129,11 @@ export async function markSent(db: DbOrTx, id: string): Promise<void> {
  * it) changes nothing, so a late failure can never put a sent message back in the queue. One
  * statement per distinct error (a failing relay gives them all the same).
  */
-export async function markFailedMany(db: DbOrTx, failures: readonly { id: string; attempts: number; error: string }[], maxAttempts: number): Promise<void> {
+export async function markFailedMany(
+  db: DbOrTx,
+  failures: readonly { id: string; attempts: number; error: string }[],
+  maxAttempts: number,
+): Promise<void> {
   const byError = new Map<string, { id: string; attempts: number }[]>();
   for (const f of failures) {
     const error = f.error.slice(0, 2000);
@@ -159,7 +176,11 @@ export async function markFailed(db: DbOrTx, id: string, error: string, maxAttem
  * sent. Only the sender's own claims (`attempts` as its claim returned it) are extended; a dead
  * sender extends nothing, and its leases run out as before.
  */
-export async function renewLeases(db: DbOrTx, claims: readonly { id: string; attempts: number }[], leaseSeconds: number): Promise<void> {
+export async function renewLeases(
+  db: DbOrTx,
+  claims: readonly { id: string; attempts: number }[],
+  leaseSeconds: number,
+): Promise<void> {
   for (let i = 0; i < claims.length; i += 2000) {
     const pairs = claims.slice(i, i + 2000).map((c) => sql`(${c.id}::uuid, ${c.attempts}::int)`);
     await db
@@ -175,13 +196,18 @@ export async function renewLeases(db: DbOrTx, claims: readonly { id: string; att
  * What is left to send under a key prefix: how many messages are pending or being sent, and the
  * earliest time a lease among them runs out (a dead sender's messages become claimable then).
  */
-export async function unsentWithKeyPrefix(db: DbOrTx, keyPrefix: string): Promise<{ unsent: number; claimable: number; nextLeaseEnd: Date | null }> {
+export async function unsentWithKeyPrefix(
+  db: DbOrTx,
+  keyPrefix: string,
+): Promise<{ unsent: number; claimable: number; nextLeaseEnd: Date | null }> {
   const row = await db
     .selectFrom('outbox')
     .select([
       sql<string>`count(*)`.as('unsent'),
       sql<string>`count(*) filter (where status = 'pending' or lease_until < now())`.as('claimable'),
-      sql<Date | null>`min(lease_until) filter (where status = 'sending' and lease_until >= now())`.as('next_lease_end'),
+      sql<Date | null>`min(lease_until) filter (where status = 'sending' and lease_until >= now())`.as(
+        'next_lease_end',
+      ),
     ])
     .where('key', 'like', likePrefix(keyPrefix))
     .where('status', 'in', ['pending', 'sending'])
@@ -195,7 +221,10 @@ export async function findMessagesByKey(db: DbOrTx, keys: readonly string[]): Pr
 }
 
 export async function countPending(db: DbOrTx, statementId?: string): Promise<number> {
-  let q = db.selectFrom('outbox').select(sql<string>`count(*)`.as('n')).where('status', 'in', ['pending', 'sending']);
+  let q = db
+    .selectFrom('outbox')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('status', 'in', ['pending', 'sending']);
   if (statementId) q = q.where('statement_id', '=', statementId);
   const row = await q.executeTakeFirstOrThrow();
   return Number(row.n);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { ParticipationCounts, ParticipationFacts } from '../domain/participation.js';
 import type { ParticipantStatus, Stage } from '../rules/stages.js';
 import type { Db, DbOrTx, Tx } from './database.js';
@@ -17,7 +18,11 @@ export interface BuyerActionFacts extends ParticipationFacts {
  * takes the statement `for update`, so it waits for the actions that started before it and every
  * action that comes after it reads the new stage. No action is lost in between.
  */
-export async function lockForBuyerAction(trx: Tx, statementId: string, orgId: string): Promise<BuyerActionFacts | undefined> {
+export async function lockForBuyerAction(
+  trx: Tx,
+  statementId: string,
+  orgId: string,
+): Promise<BuyerActionFacts | undefined> {
   const statement = await trx
     .selectFrom('statements')
     .select(['stage', 'stage_deadline', 'lead_org_id'])
@@ -52,7 +57,12 @@ export async function lockForBuyerAction(trx: Tx, statementId: string, orgId: st
 
 /** Takes the statement's row for a stage change; returns its stage as committed. */
 export async function lockForStageChange(trx: Tx, statementId: string): Promise<Stage | undefined> {
-  const row = await trx.selectFrom('statements').select('stage').where('id', '=', statementId).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('statements')
+    .select('stage')
+    .where('id', '=', statementId)
+    .forUpdate()
+    .executeTakeFirst();
   return row?.stage as Stage | undefined;
 }
 
@@ -67,11 +77,22 @@ export async function participationCounts(db: DbOrTx, statementId: string): Prom
 }
 
 /** Invites organisations not invited before; returns those that are new. */
-export async function inviteNewParticipants(trx: Tx, p: { statementId: string; orgIds: readonly string[]; invitedBy: string | null; at: Date }): Promise<string[]> {
+export async function inviteNewParticipants(
+  trx: Tx,
+  p: { statementId: string; orgIds: readonly string[]; invitedBy: string | null; at: Date },
+): Promise<string[]> {
   if (p.orgIds.length === 0) return [];
   const rows = await trx
     .insertInto('participants')
-    .values(p.orgIds.map((orgId) => ({ statement_id: p.statementId, organisation_id: orgId, status: 'invited', invited_at: p.at, invited_by: p.invitedBy })))
+    .values(
+      p.orgIds.map((orgId) => ({
+        statement_id: p.statementId,
+        organisation_id: orgId,
+        status: 'invited',
+        invited_at: p.at,
+        invited_by: p.invitedBy,
+      })),
+    )
     .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doNothing())
     .returning('organisation_id')
     .execute();
@@ -88,21 +109,34 @@ export async function dropParticipants(
     update participants set status = 'dropped', dropped_from = status, status_reason = ${p.reason}, updated_at = ${p.at}
     where statement_id = ${p.statementId} and status in (${sql.join(p.statuses)})
     returning organisation_id, dropped_from`.execute(trx);
-  return rows.rows.map((r) => ({ orgId: r.organisation_id, from: r.dropped_from as ParticipantStatus })).sort((a, b) => a.orgId.localeCompare(b.orgId));
+  return rows.rows
+    .map((r) => ({ orgId: r.organisation_id, from: r.dropped_from as ParticipantStatus }))
+    .sort((a, b) => a.orgId.localeCompare(b.orgId));
 }
 
 /** Who dropped out at a deadline takes part again with the status it had; returns who, to what. */
-export async function restoreDroppedParticipants(trx: Tx, p: { statementId: string; at: Date }): Promise<{ orgId: string; to: ParticipantStatus }[]> {
+export async function restoreDroppedParticipants(
+  trx: Tx,
+  p: { statementId: string; at: Date },
+): Promise<{ orgId: string; to: ParticipantStatus }[]> {
   const rows = await sql<{ organisation_id: string; status: string }>`
     update participants set status = dropped_from, dropped_from = null, status_reason = null, updated_at = ${p.at}
     where statement_id = ${p.statementId} and status = 'dropped' and dropped_from is not null
     returning organisation_id, status`.execute(trx);
-  return rows.rows.map((r) => ({ orgId: r.organisation_id, to: r.status as ParticipantStatus })).sort((a, b) => a.orgId.localeCompare(b.orgId));
+  return rows.rows
+    .map((r) => ({ orgId: r.organisation_id, to: r.status as ParticipantStatus }))
+    .sort((a, b) => a.orgId.localeCompare(b.orgId));
 }
 
 /** Each participant's status and latest submitted version, for the live state. */
 export async function participantStates(db: Db, statementId: string) {
-  const rows = await sql<{ organisation_id: string; status: string; version: number | null; version_id: string | null; content_hash: string | null }>`
+  const rows = await sql<{
+    organisation_id: string;
+    status: string;
+    version: number | null;
+    version_id: string | null;
+    content_hash: string | null;
+  }>`
     select p.organisation_id, p.status, v.version, v.id as version_id, v.content_hash
     from participants p
     left join lateral (
@@ -112,5 +146,11 @@ export async function participantStates(db: Db, statementId: string) {
     ) v on true
     where p.statement_id = ${statementId}
     order by p.invited_at, p.organisation_id`.execute(db);
-  return rows.rows.map((r) => ({ orgId: r.organisation_id, status: r.status as ParticipantStatus, version: r.version, versionId: r.version_id, contentHash: r.content_hash }));
+  return rows.rows.map((r) => ({
+    orgId: r.organisation_id,
+    status: r.status as ParticipantStatus,
+    version: r.version,
+    versionId: r.version_id,
+    contentHash: r.content_hash,
+  }));
 }

@@ -1,6 +1,19 @@
 import { createHash } from 'node:crypto';
+
 import { z, type ZodType } from 'zod';
+
+import { publicDemand } from '../domain/consultation.js';
+import type { LpSolver } from '../domain/disclosure/linear-program.js';
+import { type OcdsRelease, toReleasePackage } from '../domain/ocds.js';
+// The response schemas the public routes document: a stored document is checked with them when
+// it is written, since it is then served as stored rather than parsed on every request.
+import {
+  openConsultationSummarySchema,
+  publishedStatementSchema,
+  publishedStatementSummarySchema,
+} from '../domain/public-contracts.js';
 import { canonicalJson } from '../platform/canonical-json.js';
+import { xmlText } from '../rules/text-hygiene.js';
 import { namedOrgIds } from './consultation.js';
 import type { Db, DbOrTx, Tx } from './database.js';
 import { publicationFigures } from './disclosure.js';
@@ -8,19 +21,12 @@ import {
   consultationsInMarketEngagement,
   lockPublicLists,
   lockStatementDocuments,
+  type PublicDocumentKind,
   storePublicDocument,
   storePublicList,
-  type PublicDocumentKind,
 } from './public-documents.js';
 import { findStatementText, latestPublications, listPublicationsOf, listSignatories } from './publication.js';
 import { findStatement } from './statements.js';
-import { publicDemand } from '../domain/consultation.js';
-import type { LpSolver } from '../domain/disclosure/linear-program.js';
-import { toReleasePackage, type OcdsRelease } from '../domain/ocds.js';
-import { xmlText } from '../rules/text-hygiene.js';
-// The response schemas the public routes document: a stored document is checked with them when
-// it is written, since it is then served as stored rather than parsed on every request.
-import { openConsultationSummarySchema, publishedStatementSchema, publishedStatementSummarySchema } from '../domain/public-contracts.js';
 
 /**
  * The public documents, rendered when they change (a publication, a change of naming consent, a
@@ -56,7 +62,8 @@ export function documentedJson(schema: ZodType, value: unknown, what: string): s
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(`The ${what} does not match its documented schema: ${parsed.error.message}`);
   // Equal as canonical JSON (keys sorted) means nothing was dropped or changed by the parse.
-  if (canonicalJson(parsed.data) !== canonicalJson(value)) throw new Error(`The ${what} carries keys its documented schema does not name`);
+  if (canonicalJson(parsed.data) !== canonicalJson(value))
+    throw new Error(`The ${what} carries keys its documented schema does not name`);
   return JSON.stringify(parsed.data);
 }
 
@@ -69,7 +76,11 @@ async function publishedFacts(db: DbOrTx, statementId: string) {
   return { statement, publications };
 }
 
-async function statementPage(db: DbOrTx, deps: RenderDeps, facts: NonNullable<Awaited<ReturnType<typeof publishedFacts>>>) {
+async function statementPage(
+  db: DbOrTx,
+  deps: RenderDeps,
+  facts: NonNullable<Awaited<ReturnType<typeof publishedFacts>>>,
+) {
   const { statement, publications } = facts;
   const statementId = statement.id;
   const latest = publications[publications.length - 1]!;
@@ -93,11 +104,21 @@ async function statementPage(db: DbOrTx, deps: RenderDeps, facts: NonNullable<Aw
     text: text!.text,
     textVersion: latest.text_version,
     textLocale: text!.locale,
-    signatories: signatories.filter((s) => named.has(s.organisationId)).map((s) => ({ name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late })),
+    signatories: signatories
+      .filter((s) => named.has(s.organisationId))
+      .map((s) => ({ name: s.name, country: s.country, sinceVersion: s.sinceVersion, late: s.late })),
     unnamedSignatories: signatories.filter((s) => !named.has(s.organisationId)).length,
     demand,
-    versions: publications.map((p) => ({ version: p.version, publishedAt: p.published_at.toISOString(), signatories: p.signatory_org_ids.length })),
-    links: { ocds: `/api/public/statements/${statementId}/ocds.json`, consultation: `/api/consultations/${statementId}`, feed: '/api/public/statements.atom' },
+    versions: publications.map((p) => ({
+      version: p.version,
+      publishedAt: p.published_at.toISOString(),
+      signatories: p.signatory_org_ids.length,
+    })),
+    links: {
+      ocds: `/api/public/statements/${statementId}/ocds.json`,
+      consultation: `/api/consultations/${statementId}`,
+      feed: '/api/public/statements.atom',
+    },
   };
 }
 
@@ -137,9 +158,16 @@ export async function renderStatementDocuments(
   const version = facts.publications[facts.publications.length - 1]!.version;
   const page = documentedJson(publishedStatementSchema, await statementPage(trx, deps, facts), 'published statement');
   const ocds = documentedJson(ocdsPackageSchema, ocdsPackage(deps, facts), 'OCDS release package');
-  const out = { statement: { version, body: page, etag: etagOf(page) }, ocds: { version, body: ocds, etag: etagOf(ocds) } };
+  const out = {
+    statement: { version, body: page, etag: etagOf(page) },
+    ocds: { version, body: ocds, etag: etagOf(ocds) },
+  };
   for (const document of ['statement', 'ocds'] as const) {
-    await storePublicDocument(trx, { statementId, document, version, body: out[document].body, etag: out[document].etag }, options);
+    await storePublicDocument(
+      trx,
+      { statementId, document, version, body: out[document].body, etag: out[document].etag },
+      options,
+    );
   }
   return out;
 }
@@ -192,12 +220,22 @@ export interface RenderedList {
  * committing at once each render after the other's rows are visible or before them, never both
  * before. The list shows a version once its publication is recorded, as it always has.
  */
-export async function renderPublishedLists(trx: Tx, deps: Pick<RenderDeps, 'publicUrl'>): Promise<{ statements: RenderedList; atom: RenderedList }> {
+export async function renderPublishedLists(
+  trx: Tx,
+  deps: Pick<RenderDeps, 'publicUrl'>,
+): Promise<{ statements: RenderedList; atom: RenderedList }> {
   await lockPublicLists(trx);
   const rows = await latestPublications(trx, publicListSize);
   const list = documentedJson(
     statementListSchema,
-    rows.map((r) => ({ statementId: r.statement_id, title: r.title, cpvCodes: r.cpv_codes, version: r.version, publishedAt: r.published_at.toISOString(), signatories: r.signatory_org_ids.length })),
+    rows.map((r) => ({
+      statementId: r.statement_id,
+      title: r.title,
+      cpvCodes: r.cpv_codes,
+      version: r.version,
+      publishedAt: r.published_at.toISOString(),
+      signatories: r.signatory_org_ids.length,
+    })),
     'list of published statements',
   );
   const feed = atomFeed(rows.slice(0, feedSize), deps.publicUrl);
@@ -216,7 +254,12 @@ export async function renderConsultationList(trx: Tx): Promise<RenderedList> {
   const rows = await consultationsInMarketEngagement(trx);
   const body = documentedJson(
     consultationListSchema,
-    rows.map((r) => ({ statementId: r.id, title: r.title, cpvCodes: r.cpv_codes, deadline: r.stage_deadline?.toISOString() ?? null })),
+    rows.map((r) => ({
+      statementId: r.id,
+      title: r.title,
+      cpvCodes: r.cpv_codes,
+      deadline: r.stage_deadline?.toISOString() ?? null,
+    })),
     'list of open consultations',
   );
   const out = { body, etag: etagOf(body) };
@@ -232,7 +275,8 @@ export function renderOnMiss(db: Db) {
       if ((await findStatement(db, statementId))?.stage !== 'published') return undefined;
       return db.transaction().execute((trx) => renderStatementDocuments(trx, deps, statementId));
     },
-    publishedLists: (deps: Pick<RenderDeps, 'publicUrl'>) => db.transaction().execute((trx) => renderPublishedLists(trx, deps)),
+    publishedLists: (deps: Pick<RenderDeps, 'publicUrl'>) =>
+      db.transaction().execute((trx) => renderPublishedLists(trx, deps)),
     consultations: () => db.transaction().execute((trx) => renderConsultationList(trx)),
   };
 }

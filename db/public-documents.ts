@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import pg from 'pg';
+
 import type { DbOrTx, Tx } from './database.js';
 
 /** The channel a rendering announces itself on, so every API process drops what it kept. */
@@ -54,11 +55,19 @@ export async function storePublicDocument(
 }
 
 /** Stores a list as it now reads; nothing is written (or announced) when it reads as before. */
-export async function storePublicList(trx: Tx, l: { list: PublicListName; body: string; etag: string }): Promise<boolean> {
+export async function storePublicList(
+  trx: Tx,
+  l: { list: PublicListName; body: string; etag: string },
+): Promise<boolean> {
   const result = await trx
     .insertInto('public_lists')
     .values({ list: l.list, body: l.body, etag: l.etag })
-    .onConflict((oc) => oc.column('list').doUpdateSet({ body: l.body, etag: l.etag, rendered_at: sql<Date>`now()` }).where('public_lists.etag', '<>', l.etag))
+    .onConflict((oc) =>
+      oc
+        .column('list')
+        .doUpdateSet({ body: l.body, etag: l.etag, rendered_at: sql<Date>`now()` })
+        .where('public_lists.etag', '<>', l.etag),
+    )
     .executeTakeFirst();
   const written = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   if (written) await notifyChange(trx, { list: l.list });
@@ -88,7 +97,13 @@ export async function findPublicList(db: DbOrTx, list: PublicListName) {
 
 /** Every stored rendering of a statement's documents (what the tests count). */
 export async function listPublicDocumentsOf(db: DbOrTx, statementId: string) {
-  return db.selectFrom('public_documents').select(['document', 'version', 'etag', 'rendered_at']).where('statement_id', '=', statementId).orderBy('document').orderBy('version').execute();
+  return db
+    .selectFrom('public_documents')
+    .select(['document', 'version', 'etag', 'rendered_at'])
+    .where('statement_id', '=', statementId)
+    .orderBy('document')
+    .orderBy('version')
+    .execute();
 }
 
 /**
@@ -139,7 +154,10 @@ export function listenForPublicDocumentChanges(
   };
   const connect = async () => {
     const role = options.role && options.role !== 'none' ? options.role : undefined;
-    const c = new pg.Client({ connectionString: options.connectionString, ...(role ? { options: `-c role=${role}` } : {}) });
+    const c = new pg.Client({
+      connectionString: options.connectionString,
+      ...(role ? { options: `-c role=${role}` } : {}),
+    });
     client = c;
     c.on('error', () => {
       if (client === c) client = undefined;

@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
-import { aggregateDemand, type Aggregate, type ConfirmedNeed } from '../domain/aggregation.js';
+
+import { type Aggregate, aggregateDemand, type ConfirmedNeed } from '../domain/aggregation.js';
 import type { DbOrTx } from './database.js';
 
-export async function insertTextDraft(db: DbOrTx, d: { statementId: string; hash: string; text: string; userId: string }): Promise<void> {
+export async function insertTextDraft(
+  db: DbOrTx,
+  d: { statementId: string; hash: string; text: string; userId: string },
+): Promise<void> {
   await db
     .insertInto('statement_text_drafts')
     .values({ statement_id: d.statementId, text_hash: d.hash, text: d.text, created_by: d.userId })
@@ -11,16 +15,37 @@ export async function insertTextDraft(db: DbOrTx, d: { statementId: string; hash
 }
 
 export async function findTextDraft(db: DbOrTx, statementId: string, hash: string) {
-  return db.selectFrom('statement_text_drafts').selectAll().where('statement_id', '=', statementId).where('text_hash', '=', hash).executeTakeFirst();
+  return db
+    .selectFrom('statement_text_drafts')
+    .selectAll()
+    .where('statement_id', '=', statementId)
+    .where('text_hash', '=', hash)
+    .executeTakeFirst();
 }
 
 export async function insertStatementText(
   db: DbOrTx,
-  t: { statementId: string; version: number; text: string; hash: string; locale: string; userId: string | null; at: Date },
+  t: {
+    statementId: string;
+    version: number;
+    text: string;
+    hash: string;
+    locale: string;
+    userId: string | null;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('statement_texts')
-    .values({ statement_id: t.statementId, version: t.version, text: t.text, text_hash: t.hash, locale: t.locale, created_by: t.userId, created_at: t.at })
+    .values({
+      statement_id: t.statementId,
+      version: t.version,
+      text: t.text,
+      text_hash: t.hash,
+      locale: t.locale,
+      created_by: t.userId,
+      created_at: t.at,
+    })
     .onConflict((oc) => oc.columns(['statement_id', 'version']).doNothing())
     .execute();
 }
@@ -32,18 +57,41 @@ export async function findStatementText(db: DbOrTx, statementId: string, version
 }
 
 export async function listStatementTextVersions(db: DbOrTx, statementId: string) {
-  return db.selectFrom('statement_texts').select(['version', 'text_hash', 'created_by', 'created_at']).where('statement_id', '=', statementId).orderBy('version').execute();
+  return db
+    .selectFrom('statement_texts')
+    .select(['version', 'text_hash', 'created_by', 'created_at'])
+    .where('statement_id', '=', statementId)
+    .orderBy('version')
+    .execute();
 }
 
 export async function upsertApproval(
   db: DbOrTx,
-  a: { statementId: string; version: number; orgId: string; decision: 'approved' | 'changes_requested'; comment: string | null; userId: string; at: Date },
+  a: {
+    statementId: string;
+    version: number;
+    orgId: string;
+    decision: 'approved' | 'changes_requested';
+    comment: string | null;
+    userId: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('statement_approvals')
-    .values({ statement_id: a.statementId, text_version: a.version, organisation_id: a.orgId, decision: a.decision, comment: a.comment, decided_by: a.userId, decided_at: a.at })
+    .values({
+      statement_id: a.statementId,
+      text_version: a.version,
+      organisation_id: a.orgId,
+      decision: a.decision,
+      comment: a.comment,
+      decided_by: a.userId,
+      decided_at: a.at,
+    })
     .onConflict((oc) =>
-      oc.columns(['statement_id', 'text_version', 'organisation_id']).doUpdateSet({ decision: a.decision, comment: a.comment, decided_by: a.userId, decided_at: a.at }),
+      oc
+        .columns(['statement_id', 'text_version', 'organisation_id'])
+        .doUpdateSet({ decision: a.decision, comment: a.comment, decided_by: a.userId, decided_at: a.at }),
     )
     .execute();
 }
@@ -61,11 +109,31 @@ export async function listApprovals(db: DbOrTx, statementId: string) {
 
 export async function insertPublication(
   db: DbOrTx,
-  p: { id: string; statementId: string; version: number; textVersion: number; signatoryOrgIds: string[]; release: unknown; aggregate: unknown; disclosure: unknown; at: Date },
+  p: {
+    id: string;
+    statementId: string;
+    version: number;
+    textVersion: number;
+    signatoryOrgIds: string[];
+    release: unknown;
+    aggregate: unknown;
+    disclosure: unknown;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('publications')
-    .values({ id: p.id, statement_id: p.statementId, version: p.version, text_version: p.textVersion, signatory_org_ids: p.signatoryOrgIds, release: JSON.stringify(p.release), aggregate: JSON.stringify(p.aggregate), disclosure: JSON.stringify(p.disclosure), published_at: p.at })
+    .values({
+      id: p.id,
+      statement_id: p.statementId,
+      version: p.version,
+      text_version: p.textVersion,
+      signatory_org_ids: p.signatoryOrgIds,
+      release: JSON.stringify(p.release),
+      aggregate: JSON.stringify(p.aggregate),
+      disclosure: JSON.stringify(p.disclosure),
+      published_at: p.at,
+    })
     .execute();
 }
 
@@ -74,7 +142,13 @@ export async function findPublication(db: DbOrTx, id: string) {
 }
 
 export async function latestPublication(db: DbOrTx, statementId: string) {
-  return db.selectFrom('publications').selectAll().where('statement_id', '=', statementId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('publications')
+    .selectAll()
+    .where('statement_id', '=', statementId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function listPublicationsOf(db: DbOrTx, statementId: string) {
@@ -86,18 +160,46 @@ export async function latestPublications(db: DbOrTx, limit: number) {
   return db
     .selectFrom('publications as p')
     .innerJoin('statements as s', 's.id', 'p.statement_id')
-    .select(['p.id', 'p.statement_id', 'p.version', 'p.published_at', 'p.signatory_org_ids', 's.title', 's.description', 's.cpv_codes'])
-    .where(({ eb, selectFrom }) => eb('p.version', '=', selectFrom('publications as q').select(sql<number>`max(q.version)`.as('v')).whereRef('q.statement_id', '=', 'p.statement_id')))
+    .select([
+      'p.id',
+      'p.statement_id',
+      'p.version',
+      'p.published_at',
+      'p.signatory_org_ids',
+      's.title',
+      's.description',
+      's.cpv_codes',
+    ])
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'p.version',
+        '=',
+        selectFrom('publications as q')
+          .select(sql<number>`max(q.version)`.as('v'))
+          .whereRef('q.statement_id', '=', 'p.statement_id'),
+      ),
+    )
     .orderBy('p.published_at', 'desc')
     .limit(limit)
     .execute();
 }
 
-export async function addSignatories(db: DbOrTx, s: { statementId: string; orgIds: readonly string[]; sinceVersion: number; late: boolean; at: Date }): Promise<void> {
+export async function addSignatories(
+  db: DbOrTx,
+  s: { statementId: string; orgIds: readonly string[]; sinceVersion: number; late: boolean; at: Date },
+): Promise<void> {
   if (s.orgIds.length === 0) return;
   await db
     .insertInto('signatories')
-    .values(s.orgIds.map((orgId) => ({ statement_id: s.statementId, organisation_id: orgId, since_version: s.sinceVersion, late: s.late, joined_at: s.at })))
+    .values(
+      s.orgIds.map((orgId) => ({
+        statement_id: s.statementId,
+        organisation_id: orgId,
+        since_version: s.sinceVersion,
+        late: s.late,
+        joined_at: s.at,
+      })),
+    )
     .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doNothing())
     .execute();
 }
@@ -117,28 +219,66 @@ export async function listSignatories(db: DbOrTx, statementId: string): Promise<
   const rows = await db
     .selectFrom('signatories as s')
     .innerJoin('organisations as o', 'o.id', 's.organisation_id')
-    .select(['s.organisation_id', 'o.name', 'o.country', 'o.buyer_legal_type', 's.since_version', 's.late', 's.joined_at'])
+    .select([
+      's.organisation_id',
+      'o.name',
+      'o.country',
+      'o.buyer_legal_type',
+      's.since_version',
+      's.late',
+      's.joined_at',
+    ])
     .where('s.statement_id', '=', statementId)
     .orderBy('s.since_version')
     .orderBy('o.name')
     .execute();
-  return rows.map((r) => ({ organisationId: r.organisation_id, name: r.name, country: r.country.trim(), buyerLegalType: r.buyer_legal_type, sinceVersion: r.since_version, late: r.late, joinedAt: r.joined_at }));
+  return rows.map((r) => ({
+    organisationId: r.organisation_id,
+    name: r.name,
+    country: r.country.trim(),
+    buyerLegalType: r.buyer_legal_type,
+    sinceVersion: r.since_version,
+    late: r.late,
+    joinedAt: r.joined_at,
+  }));
 }
 
 export async function isSignatory(db: DbOrTx, statementId: string, orgId: string): Promise<boolean> {
-  const row = await db.selectFrom('signatories').select('organisation_id').where('statement_id', '=', statementId).where('organisation_id', '=', orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('signatories')
+    .select('organisation_id')
+    .where('statement_id', '=', statementId)
+    .where('organisation_id', '=', orgId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
-export async function upsertSignatoryRequest(db: DbOrTx, r: { statementId: string; orgId: string; userId: string; at: Date }): Promise<void> {
+export async function upsertSignatoryRequest(
+  db: DbOrTx,
+  r: { statementId: string; orgId: string; userId: string; at: Date },
+): Promise<void> {
   await db
     .insertInto('signatory_requests')
-    .values({ statement_id: r.statementId, organisation_id: r.orgId, requested_by: r.userId, requested_at: r.at, status: 'pending', decided_at: null })
-    .onConflict((oc) => oc.columns(['statement_id', 'organisation_id']).doUpdateSet({ requested_by: r.userId, requested_at: r.at, status: 'pending', decided_at: null }))
+    .values({
+      statement_id: r.statementId,
+      organisation_id: r.orgId,
+      requested_by: r.userId,
+      requested_at: r.at,
+      status: 'pending',
+      decided_at: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['statement_id', 'organisation_id'])
+        .doUpdateSet({ requested_by: r.userId, requested_at: r.at, status: 'pending', decided_at: null }),
+    )
     .execute();
 }
 
-export async function decideSignatoryRequest(db: DbOrTx, r: { statementId: string; orgId: string; accepted: boolean; at: Date }): Promise<void> {
+export async function decideSignatoryRequest(
+  db: DbOrTx,
+  r: { statementId: string; orgId: string; accepted: boolean; at: Date },
+): Promise<void> {
   await db
     .updateTable('signatory_requests')
     .set({ status: r.accepted ? 'accepted' : 'declined', decided_at: r.at })
@@ -173,17 +313,30 @@ export async function countUnsentWithKeyPrefix(db: DbOrTx, keyPrefix: string): P
  * confirmed but did not approve is not a signatory, so its demand is not published; late
  * signatories joined without needs. Aggregated with the rates the snapshot used.
  */
-export async function signatoriesDemand(db: DbOrTx, statementId: string, signatoryOrgIds: readonly string[], snapshot: Aggregate): Promise<Aggregate> {
+export async function signatoriesDemand(
+  db: DbOrTx,
+  statementId: string,
+  signatoryOrgIds: readonly string[],
+  snapshot: Aggregate,
+): Promise<Aggregate> {
   const withNeeds = new Set(snapshot.buyers.map((b) => b.orgId));
   const signed = new Set(signatoryOrgIds.filter((o) => withNeeds.has(o)));
   if (signed.size === withNeeds.size) return snapshot;
-  const rates = { date: snapshot.conversion.date, source: snapshot.conversion.source, rates: snapshot.conversion.rates };
+  const rates = {
+    date: snapshot.conversion.date,
+    source: snapshot.conversion.source,
+    rates: snapshot.conversion.rates,
+  };
   if (signed.size === 0) return aggregateDemand([], rates);
   return aggregateDemand(await confirmedNeedsOf(db, statementId, [...signed]), rates);
 }
 
 /** The confirmed need lines of these buyers in a statement, as the pure aggregation reads them. */
-export async function confirmedNeedsOf(db: DbOrTx, statementId: string, orgIds: readonly string[]): Promise<ConfirmedNeed[]> {
+export async function confirmedNeedsOf(
+  db: DbOrTx,
+  statementId: string,
+  orgIds: readonly string[],
+): Promise<ConfirmedNeed[]> {
   if (orgIds.length === 0) return [];
   const rows = await db
     .selectFrom('need_lines as l')
@@ -214,7 +367,12 @@ export async function confirmedNeedsOf(db: DbOrTx, statementId: string, orgIds: 
     .orderBy('l.line_no')
     .execute();
   return rows.map((r) => ({
-    buyer: { orgId: r.organisation_id, name: r.name, country: r.country.trim(), buyerLegalType: r.buyer_legal_type ?? 'la' },
+    buyer: {
+      orgId: r.organisation_id,
+      name: r.name,
+      country: r.country.trim(),
+      buyerLegalType: r.buyer_legal_type ?? 'la',
+    },
     versionId: r.version_id,
     line: {
       cpvCode: r.cpv_code,

@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+
 import type { Db } from './database.js';
 
 /**
@@ -6,12 +7,17 @@ import type { Db } from './database.js';
  * `pg`-like client (`query({ text, values })` answering `{ rows, rowCount }`); this one runs them
  * through the application's pool. The table (`rate_limits`) is made by a migration.
  */
-export function rateLimitStoreClient(db: Db): { query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }> } {
+export function rateLimitStoreClient(db: Db): {
+  query(q: { text: string; values?: unknown[] }): Promise<{ rows: unknown[]; rowCount: number }>;
+} {
   return {
     async query(q) {
       const result = await db.executeQuery(CompiledQuery.raw(q.text, q.values ?? []));
       const affected = result.numAffectedRows;
-      return { rows: result.rows as unknown[], rowCount: affected !== undefined ? Number(affected) : result.rows.length };
+      return {
+        rows: result.rows as unknown[],
+        rowCount: affected !== undefined ? Number(affected) : result.rows.length,
+      };
     },
   };
 }

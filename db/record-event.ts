@@ -1,8 +1,8 @@
+import type { Actor } from '../domain/events.js';
 import { appendAudit, recordedAuditData } from './audit.js';
 import type { Db, Tx } from './database.js';
 import { enqueueMessages, type OutgoingMessage } from './outbox.js';
 import { refreshPilotSummary } from './projections/pilot-summary.js';
-import type { Actor } from '../domain/events.js';
 
 /** What an activity answers a workflow: counts only, for histories keep no audit data (it may hold free text). */
 export interface RecordResult {

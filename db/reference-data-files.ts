@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import type { Db } from './database.js';
-import { importCpvCodes, importUnitCodes, type CpvEntry, type UnitEntry } from './reference-data.js';
+import { type CpvEntry, importCpvCodes, importUnitCodes, type UnitEntry } from './reference-data.js';
 
 /**
  * The official reference lists live outside the repository (their licence and size keep them
@@ -58,13 +59,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function rejectIfBad(bad: string[], path: string, what: string): void {
   if (bad.length === 0) return;
   const shown = bad.slice(0, 5).join('; ');
-  throw new ReferenceDataError(`the ${what} file ${path} has ${bad.length} bad entr${bad.length === 1 ? 'y' : 'ies'}: ${shown}`);
+  throw new ReferenceDataError(
+    `the ${what} file ${path} has ${bad.length} bad entr${bad.length === 1 ? 'y' : 'ies'}: ${shown}`,
+  );
 }
 
 /** `{"03000000-1": "Agricultural, farming, ..."}` */
 export async function readCpvFile(path: string): Promise<CpvEntry[]> {
   const json = await readJson(path, 'CPV');
-  if (!isRecord(json)) throw new ReferenceDataError(`the CPV file ${path} must be a JSON object of "code-check digit": label`);
+  if (!isRecord(json))
+    throw new ReferenceDataError(`the CPV file ${path} must be a JSON object of "code-check digit": label`);
   const entries: CpvEntry[] = [];
   const bad: string[] = [];
   for (const [key, label] of Object.entries(json)) {
@@ -80,13 +84,16 @@ export async function readCpvFile(path: string): Promise<CpvEntry[]> {
 /** `{"H87": {"name": "piece", "symbol": ""}}` */
 export async function readUnitFile(path: string): Promise<UnitEntry[]> {
   const json = await readJson(path, 'unit');
-  if (!isRecord(json)) throw new ReferenceDataError(`the unit file ${path} must be a JSON object of code: { name, symbol }`);
+  if (!isRecord(json))
+    throw new ReferenceDataError(`the unit file ${path} must be a JSON object of code: { name, symbol }`);
   const entries: UnitEntry[] = [];
   const bad: string[] = [];
   for (const [code, value] of Object.entries(json)) {
     if (!/^[A-Z0-9]{2,3}$/.test(code)) bad.push(`"${code}" is not a Rec 20 code of 2 or 3 capital letters and digits`);
-    else if (!isRecord(value) || typeof value.name !== 'string' || value.name.trim() === '') bad.push(`"${code}" has no name`);
-    else if (value.symbol !== undefined && typeof value.symbol !== 'string') bad.push(`"${code}" has a symbol that is not text`);
+    else if (!isRecord(value) || typeof value.name !== 'string' || value.name.trim() === '')
+      bad.push(`"${code}" has no name`);
+    else if (value.symbol !== undefined && typeof value.symbol !== 'string')
+      bad.push(`"${code}" has a symbol that is not text`);
     else entries.push({ code, name: value.name.trim(), symbol: typeof value.symbol === 'string' ? value.symbol : '' });
   }
   rejectIfBad(bad, path, 'unit');
@@ -94,8 +101,13 @@ export async function readUnitFile(path: string): Promise<UnitEntry[]> {
 }
 
 /** Reads both lists, then imports them in one transaction; a bad file changes nothing. */
-export async function importReferenceFiles(db: Db, paths: { cpv: string; units: string }): Promise<{ cpv: number; units: number }> {
+export async function importReferenceFiles(
+  db: Db,
+  paths: { cpv: string; units: string },
+): Promise<{ cpv: number; units: number }> {
   const cpv = await readCpvFile(paths.cpv);
   const units = await readUnitFile(paths.units);
-  return db.transaction().execute(async (tx) => ({ cpv: await importCpvCodes(tx, cpv), units: await importUnitCodes(tx, units) }));
+  return db
+    .transaction()
+    .execute(async (tx) => ({ cpv: await importCpvCodes(tx, cpv), units: await importUnitCodes(tx, units) }));
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import type { NeedValidationContext } from '../domain/need-lines.js';
 import type { DbOrTx } from './database.js';
 
@@ -35,7 +36,11 @@ function lastByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
 
 /** Inserts or updates every entry; returns the number of distinct codes written. */
 export async function importCpvCodes(db: DbOrTx, entries: readonly CpvEntry[]): Promise<number> {
-  const rows = lastByKey(entries, (e) => e.code8).map((e) => ({ code: e.code8, check_digit: e.checkDigit, label: e.label }));
+  const rows = lastByKey(entries, (e) => e.code8).map((e) => ({
+    code: e.code8,
+    check_digit: e.checkDigit,
+    label: e.label,
+  }));
   for (const chunk of chunked(rows, Math.floor(maxBindParams / 3))) {
     await db
       .insertInto('cpv_codes')
@@ -45,7 +50,9 @@ export async function importCpvCodes(db: DbOrTx, entries: readonly CpvEntry[]): 
           .column('code')
           .doUpdateSet((eb) => ({ check_digit: eb.ref('excluded.check_digit'), label: eb.ref('excluded.label') }))
           // Unchanged rows are left alone, so a re-import rewrites neither rows nor the text index.
-          .where(sql<boolean>`(cpv_codes.check_digit, cpv_codes.label) is distinct from (excluded.check_digit, excluded.label)`),
+          .where(
+            sql<boolean>`(cpv_codes.check_digit, cpv_codes.label) is distinct from (excluded.check_digit, excluded.label)`,
+          ),
       )
       .execute();
   }
@@ -85,7 +92,11 @@ export async function lookupCpvCodes(
 ): Promise<Map<string, { checkDigit: string; label: string }>> {
   const found = new Map<string, { checkDigit: string; label: string }>();
   for (const chunk of chunked([...new Set(codes8)], maxBindParams)) {
-    const rows = await db.selectFrom('cpv_codes').select(['code', 'check_digit', 'label']).where('code', 'in', chunk).execute();
+    const rows = await db
+      .selectFrom('cpv_codes')
+      .select(['code', 'check_digit', 'label'])
+      .where('code', 'in', chunk)
+      .execute();
     for (const r of rows) found.set(r.code, { checkDigit: r.check_digit, label: r.label });
   }
   return found;

@@ -1,14 +1,27 @@
 import { sql } from 'kysely';
-import { activeUserWithOrganisation, authDb, secretHash, type AuthenticatedUser } from './credentials.js';
+
+import { activeUserWithOrganisation, authDb, type AuthenticatedUser, secretHash } from './credentials.js';
 import type { DbOrTx } from './database.js';
 
 export async function insertSession(
   db: DbOrTx,
-  s: { userId: string; sessionId: string; expiresAt: Date; ip?: string | null | undefined; userAgent?: string | null | undefined },
+  s: {
+    userId: string;
+    sessionId: string;
+    expiresAt: Date;
+    ip?: string | null | undefined;
+    userAgent?: string | null | undefined;
+  },
 ): Promise<void> {
   await authDb(db)
     .insertInto('sessions')
-    .values({ id_hash: secretHash(s.sessionId), user_id: s.userId, expires_at: s.expiresAt, ip: s.ip ?? null, user_agent: s.userAgent?.slice(0, 300) ?? null })
+    .values({
+      id_hash: secretHash(s.sessionId),
+      user_id: s.userId,
+      expires_at: s.expiresAt,
+      ip: s.ip ?? null,
+      user_agent: s.userAgent?.slice(0, 300) ?? null,
+    })
     .execute();
 }
 
@@ -25,7 +38,11 @@ export async function revokeSession(db: DbOrTx, sessionId: string): Promise<void
  * The session's user, if the session is live: not revoked, within its absolute lifetime, and used
  * within the idle timeout. Using it moves its last use on (written at most once a minute).
  */
-export async function userForSession(db: DbOrTx, sessionId: string, idleMinutes: number): Promise<(AuthenticatedUser & { sessionPublicId: string }) | undefined> {
+export async function userForSession(
+  db: DbOrTx,
+  sessionId: string,
+  idleMinutes: number,
+): Promise<(AuthenticatedUser & { sessionPublicId: string }) | undefined> {
   const a = authDb(db);
   const session = await a
     .selectFrom('sessions')
@@ -36,7 +53,12 @@ export async function userForSession(db: DbOrTx, sessionId: string, idleMinutes:
     .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMinutes * 60})`)
     .executeTakeFirst();
   if (!session) return undefined;
-  if (session.stale) await a.updateTable('sessions').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', session.id).execute();
+  if (session.stale)
+    await a
+      .updateTable('sessions')
+      .set({ last_seen_at: sql<Date>`now()` })
+      .where('id', '=', session.id)
+      .execute();
   const auth = await activeUserWithOrganisation(db, session.user_id);
   return auth ? { ...auth, sessionPublicId: session.id } : undefined;
 }
@@ -77,7 +99,11 @@ export async function revokeSessionById(db: DbOrTx, userId: string, publicId: st
 
 /** Ends every session of the user (but `exceptPublicId`); returns how many. */
 export async function revokeAllSessions(db: DbOrTx, userId: string, exceptPublicId?: string): Promise<number> {
-  let q = authDb(db).updateTable('sessions').set({ revoked_at: sql<Date>`now()` }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let q = authDb(db)
+    .updateTable('sessions')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (exceptPublicId) q = q.where('id', '<>', exceptPublicId);
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { ParticipantStatus, Stage } from '../rules/stages.js';
+
 import type { StatementDetails } from '../domain/statement.js';
+import type { ParticipantStatus, Stage } from '../rules/stages.js';
 import type { DbOrTx } from './database.js';
 import type { ParticipantRow, StatementRow } from './schema.js';
 
@@ -65,7 +66,11 @@ export async function setStatementStage(
 }
 
 export async function setStageDeadline(db: DbOrTx, id: string, deadline: Date): Promise<void> {
-  await db.updateTable('statements').set({ stage_deadline: deadline, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('statements')
+    .set({ stage_deadline: deadline, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function findStatement(db: DbOrTx, id: string): Promise<StatementRow | undefined> {
@@ -77,7 +82,9 @@ export async function statementFactsFor(
   db: DbOrTx,
   statementId: string,
   orgId: string,
-): Promise<{ leadOrgId: string; stage: Stage; participantStatus: ParticipantStatus | null; deadline: number | null } | undefined> {
+): Promise<
+  { leadOrgId: string; stage: Stage; participantStatus: ParticipantStatus | null; deadline: number | null } | undefined
+> {
   const row = await db
     .selectFrom('statements')
     .leftJoin('participants', (join) =>
@@ -143,7 +150,14 @@ export async function insertInvitedParticipants(
 
 export async function setParticipantStatus(
   db: DbOrTx,
-  p: { statementId: string; orgIds: readonly string[]; status: ParticipantStatus; reason: string | null; at: Date; responded?: boolean },
+  p: {
+    statementId: string;
+    orgIds: readonly string[];
+    status: ParticipantStatus;
+    reason: string | null;
+    at: Date;
+    responded?: boolean;
+  },
 ): Promise<void> {
   if (p.orgIds.length === 0) return;
   await db
@@ -176,7 +190,11 @@ export async function listParticipants(db: DbOrTx, statementId: string): Promise
     .execute();
 }
 
-export async function participantOrgIds(db: DbOrTx, statementId: string, statuses: readonly ParticipantStatus[]): Promise<string[]> {
+export async function participantOrgIds(
+  db: DbOrTx,
+  statementId: string,
+  statuses: readonly ParticipantStatus[],
+): Promise<string[]> {
   if (statuses.length === 0) return [];
   const rows = await db
     .selectFrom('participants')

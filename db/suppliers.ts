@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
 import { sql } from 'kysely';
+
 import type { DbOrTx } from './database.js';
 
 export interface SubscriptionRow {
@@ -12,17 +14,46 @@ export interface SubscriptionRow {
 }
 
 export async function findSubscription(db: DbOrTx, userId: string): Promise<SubscriptionRow | undefined> {
-  const row = await db.selectFrom('supplier_subscriptions').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  return row && { userId: row.user_id, organisationId: row.organisation_id, cpvPrefixes: row.cpv_prefixes, countries: row.countries, active: row.active, unsubscribedAt: row.unsubscribed_at };
+  const row = await db
+    .selectFrom('supplier_subscriptions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return (
+    row && {
+      userId: row.user_id,
+      organisationId: row.organisation_id,
+      cpvPrefixes: row.cpv_prefixes,
+      countries: row.countries,
+      active: row.active,
+      unsubscribedAt: row.unsubscribed_at,
+    }
+  );
 }
 
 /** Saving a subscription (re)activates it. */
-export async function upsertSubscription(db: DbOrTx, s: { userId: string; organisationId: string; cpvPrefixes: string[]; countries: string[] }): Promise<void> {
+export async function upsertSubscription(
+  db: DbOrTx,
+  s: { userId: string; organisationId: string; cpvPrefixes: string[]; countries: string[] },
+): Promise<void> {
   await db
     .insertInto('supplier_subscriptions')
-    .values({ user_id: s.userId, organisation_id: s.organisationId, cpv_prefixes: s.cpvPrefixes, countries: s.countries, active: true, unsubscribed_at: null })
+    .values({
+      user_id: s.userId,
+      organisation_id: s.organisationId,
+      cpv_prefixes: s.cpvPrefixes,
+      countries: s.countries,
+      active: true,
+      unsubscribed_at: null,
+    })
     .onConflict((oc) =>
-      oc.column('user_id').doUpdateSet({ cpv_prefixes: s.cpvPrefixes, countries: s.countries, active: true, unsubscribed_at: null, updated_at: sql<Date>`now()` }),
+      oc.column('user_id').doUpdateSet({
+        cpv_prefixes: s.cpvPrefixes,
+        countries: s.countries,
+        active: true,
+        unsubscribed_at: null,
+        updated_at: sql<Date>`now()`,
+      }),
     )
     .execute();
 }
@@ -86,11 +117,16 @@ export async function unsubscribeKey(db: DbOrTx): Promise<Buffer> {
     .values({ name: unsubscribeSecretName, secret: randomBytes(32).toString('base64url') })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('app_secrets').select('secret').where('name', '=', unsubscribeSecretName).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('app_secrets')
+    .select('secret')
+    .where('name', '=', unsubscribeSecretName)
+    .executeTakeFirstOrThrow();
   return Buffer.from(row.secret, 'base64url');
 }
 
-const mac = (key: Buffer, userId: string) => createHmac('sha256', key).update(`unsubscribe:${userId}`).digest('base64url');
+const mac = (key: Buffer, userId: string) =>
+  createHmac('sha256', key).update(`unsubscribe:${userId}`).digest('base64url');
 
 /** A token naming the user, signed: anyone holding it may unsubscribe that user, nothing else. */
 export function signUnsubscribeToken(key: Buffer, userId: string): string {
@@ -121,11 +157,23 @@ export function unsubscribeHeaders(oneClickUrl: string): Record<string, string> 
 /** Logs one contact with a supplier during a consultation (Art. 40). */
 export async function logSupplierContact(
   db: DbOrTx,
-  c: { statementId: string; supplierOrgId: string | null; userId: string | null; kind: string; detail: Record<string, unknown> },
+  c: {
+    statementId: string;
+    supplierOrgId: string | null;
+    userId: string | null;
+    kind: string;
+    detail: Record<string, unknown>;
+  },
 ): Promise<void> {
   await db
     .insertInto('supplier_contacts')
-    .values({ statement_id: c.statementId, supplier_org_id: c.supplierOrgId, user_id: c.userId, kind: c.kind, detail: JSON.stringify(c.detail) })
+    .values({
+      statement_id: c.statementId,
+      supplier_org_id: c.supplierOrgId,
+      user_id: c.userId,
+      kind: c.kind,
+      detail: JSON.stringify(c.detail),
+    })
     .execute();
 }
 
@@ -136,15 +184,40 @@ export async function logSupplierContact(
  */
 export async function logNoticeContacts(
   db: DbOrTx,
-  notice: { statementId: string; kind: string; noticeId: string; keys: readonly string[]; organisationOf: ReadonlyMap<string, string | null> },
+  notice: {
+    statementId: string;
+    kind: string;
+    noticeId: string;
+    keys: readonly string[];
+    organisationOf: ReadonlyMap<string, string | null>;
+  },
 ): Promise<void> {
   const kind = `notice:${notice.kind}`;
-  const newKeys = await db.selectFrom('outbox').select(['recipient_user_id', 'smtp_message_id']).where('key', 'in', notice.keys).where('status', '=', 'pending').execute();
+  const newKeys = await db
+    .selectFrom('outbox')
+    .select(['recipient_user_id', 'smtp_message_id'])
+    .where('key', 'in', notice.keys)
+    .where('status', '=', 'pending')
+    .execute();
   const logged = new Set(
-    (await db.selectFrom('supplier_contacts').select('user_id').where('statement_id', '=', notice.statementId).where('kind', '=', kind).where(sql<boolean>`detail->>'noticeId' = ${notice.noticeId}`).execute()).map((r) => r.user_id),
+    (
+      await db
+        .selectFrom('supplier_contacts')
+        .select('user_id')
+        .where('statement_id', '=', notice.statementId)
+        .where('kind', '=', kind)
+        .where(sql<boolean>`detail->>'noticeId' = ${notice.noticeId}`)
+        .execute()
+    ).map((r) => r.user_id),
   );
   const rows = newKeys
     .filter((k) => k.recipient_user_id && !logged.has(k.recipient_user_id))
-    .map((k) => ({ statement_id: notice.statementId, supplier_org_id: notice.organisationOf.get(k.recipient_user_id!) ?? null, user_id: k.recipient_user_id, kind, detail: JSON.stringify({ noticeId: notice.noticeId, messageId: k.smtp_message_id }) }));
+    .map((k) => ({
+      statement_id: notice.statementId,
+      supplier_org_id: notice.organisationOf.get(k.recipient_user_id!) ?? null,
+      user_id: k.recipient_user_id,
+      kind,
+      detail: JSON.stringify({ noticeId: notice.noticeId, messageId: k.smtp_message_id }),
+    }));
   if (rows.length > 0) await db.insertInto('supplier_contacts').values(rows).execute();
 }

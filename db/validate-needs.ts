@@ -1,12 +1,12 @@
+import type { FieldProblem } from '../domain/errors.js';
+import { type NeedLine, referencedCodes, validateNeedLines } from '../domain/need-lines.js';
+import type { Schedule } from '../domain/statement.js';
+import { type AnswerValue, type Question, validateSurveyAnswers } from '../domain/survey.js';
 import { contentHash } from '../platform/canonical-json.js';
 import type { DbOrTx } from './database.js';
 import { findSurvey } from './needs.js';
 import { needReferenceLookups } from './reference-data.js';
 import { findStatement } from './statements.js';
-import type { FieldProblem } from '../domain/errors.js';
-import { referencedCodes, validateNeedLines, type NeedLine } from '../domain/need-lines.js';
-import type { Schedule } from '../domain/statement.js';
-import { validateSurveyAnswers, type AnswerValue, type Question } from '../domain/survey.js';
 
 export interface ValidNeeds {
   lines: NeedLine[];

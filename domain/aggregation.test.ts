@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregateDemand, deliveryYearOf, lineValueEur, totalQuantityOf } from './aggregation.js';
+
 import type { Aggregate, ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
+import { aggregateDemand, deliveryYearOf, lineValueEur, totalQuantityOf } from './aggregation.js';
 import { cpvAncestors, cpvLevel } from './cpv.js';
 import { DomainError } from './errors.js';
-import { addDecimals, sumDecimals } from './money.js';
 import type { ExchangeRateTable } from './money.js';
+import { addDecimals, sumDecimals } from './money.js';
 
 const rates: ExchangeRateTable = {
   date: '2026-11-20',
@@ -14,8 +15,18 @@ const rates: ExchangeRateTable = {
 };
 
 const oslo: ConfirmedNeedBuyer = { orgId: 'org-oslo', name: 'Oslo kommune', country: 'NO', buyerLegalType: 'la' };
-const helsinki: ConfirmedNeedBuyer = { orgId: 'org-hel', name: 'Helsingin kaupunki', country: 'FI', buyerLegalType: 'la' };
-const copenhagen: ConfirmedNeedBuyer = { orgId: 'org-cph', name: 'Københavns Kommune', country: 'DK', buyerLegalType: 'la' };
+const helsinki: ConfirmedNeedBuyer = {
+  orgId: 'org-hel',
+  name: 'Helsingin kaupunki',
+  country: 'FI',
+  buyerLegalType: 'la',
+};
+const copenhagen: ConfirmedNeedBuyer = {
+  orgId: 'org-cph',
+  name: 'Københavns Kommune',
+  country: 'DK',
+  buyerLegalType: 'la',
+};
 const roads: ConfirmedNeedBuyer = { orgId: 'org-svv', name: 'Statens vegvesen', country: 'NO', buyerLegalType: 'cga' };
 
 function line(overrides: Partial<ConfirmedNeedLine>): ConfirmedNeedLine {
@@ -48,11 +59,21 @@ const example: ConfirmedNeed[] = [
       frameworkMonths: 36,
     }),
   },
-  { buyer: helsinki, versionId: 'v-hel-1', line: line({ quantity: '4', unitPrice: '60000', delivery: { fromYear: 2027, toYear: 2027 } }) },
   {
     buyer: helsinki,
     versionId: 'v-hel-1',
-    line: line({ cpvCode: '43260000', quantity: '1000', unit: 'HUR', unitPrice: '100', delivery: { fromYear: 2027, toYear: 2027 } }),
+    line: line({ quantity: '4', unitPrice: '60000', delivery: { fromYear: 2027, toYear: 2027 } }),
+  },
+  {
+    buyer: helsinki,
+    versionId: 'v-hel-1',
+    line: line({
+      cpvCode: '43260000',
+      quantity: '1000',
+      unit: 'HUR',
+      unitPrice: '100',
+      delivery: { fromYear: 2027, toYear: 2027 },
+    }),
   },
   {
     buyer: copenhagen,
@@ -62,12 +83,23 @@ const example: ConfirmedNeed[] = [
   {
     buyer: copenhagen,
     versionId: 'v-cph-2',
-    line: line({ quantity: '1200.5', unit: 'LTR', unitPrice: '2', currency: 'DKK', delivery: { fromYear: 2028, toYear: 2028 } }),
+    line: line({
+      quantity: '1200.5',
+      unit: 'LTR',
+      unitPrice: '2',
+      currency: 'DKK',
+      delivery: { fromYear: 2028, toYear: 2028 },
+    }),
   },
   {
     buyer: roads,
     versionId: 'v-svv-1',
-    line: line({ cpvCode: '45000000-7', unitPrice: '5000000', currency: 'NOK', delivery: { fromYear: 2026, toYear: 2027 } }),
+    line: line({
+      cpvCode: '45000000-7',
+      unitPrice: '5000000',
+      currency: 'NOK',
+      delivery: { fromYear: 2026, toYear: 2027 },
+    }),
   },
 ];
 
@@ -104,8 +136,26 @@ describe('aggregateDemand on the example', () => {
     expect(aggregate).toEqual<Aggregate>({
       totals: { valueEur: `1890${dkkLitres}`, buyers: 4, countries: 3, lines: 6 },
       byCpv: [
-        { cpvCode: '43000000', level: 'division', parentCode: null, valueEur: machinery, lines: 5, buyers: 3, quantities: [c62, hours, litres], direct: none },
-        { cpvCode: '43200000', level: 'group', parentCode: '43000000', valueEur: machinery, lines: 5, buyers: 3, quantities: [c62, hours, litres], direct: none },
+        {
+          cpvCode: '43000000',
+          level: 'division',
+          parentCode: null,
+          valueEur: machinery,
+          lines: 5,
+          buyers: 3,
+          quantities: [c62, hours, litres],
+          direct: none,
+        },
+        {
+          cpvCode: '43200000',
+          level: 'group',
+          parentCode: '43000000',
+          valueEur: machinery,
+          lines: 5,
+          buyers: 3,
+          quantities: [c62, hours, litres],
+          direct: none,
+        },
         {
           cpvCode: '43260000',
           level: 'class',
@@ -116,7 +166,16 @@ describe('aggregateDemand on the example', () => {
           quantities: [c62, hours, litres],
           direct: { valueEur: '100000', lines: 1, quantities: [hours] },
         },
-        { cpvCode: '43262000', level: 'category', parentCode: '43260000', valueEur: excavators, lines: 4, buyers: 3, quantities: [c62, litres], direct: none },
+        {
+          cpvCode: '43262000',
+          level: 'category',
+          parentCode: '43260000',
+          valueEur: excavators,
+          lines: 4,
+          buyers: 3,
+          quantities: [c62, litres],
+          direct: none,
+        },
         {
           cpvCode: '43262100',
           level: 'code',
@@ -135,7 +194,11 @@ describe('aggregateDemand on the example', () => {
           lines: 1,
           buyers: 1,
           quantities: [{ unit: 'C62', firmQuantity: '1', totalQuantity: '1' }],
-          direct: { valueEur: '500000', lines: 1, quantities: [{ unit: 'C62', firmQuantity: '1', totalQuantity: '1' }] },
+          direct: {
+            valueEur: '500000',
+            lines: 1,
+            quantities: [{ unit: 'C62', firmQuantity: '1', totalQuantity: '1' }],
+          },
         },
       ],
       byCountry: [
@@ -153,7 +216,11 @@ describe('aggregateDemand on the example', () => {
         { buyerLegalType: 'la', valueEur: `1390${dkkLitres}`, lines: 5, buyers: 3 },
       ],
       buyers: [copenhagen, helsinki, oslo, roads],
-      conversion: { date: '2026-11-20', source: 'ECB euro foreign exchange reference rates', rates: { DKK: '7.5', NOK: '10' } },
+      conversion: {
+        date: '2026-11-20',
+        source: 'ECB euro foreign exchange reference rates',
+        rates: { DKK: '7.5', NOK: '10' },
+      },
       versionIds: ['v-cph-2', 'v-hel-1', 'v-oslo-1', 'v-svv-1'],
     });
   });
@@ -206,7 +273,11 @@ describe('aggregateDemand refuses what it cannot aggregate', () => {
   it('names the fields of malformed lines', () => {
     const needs: ConfirmedNeed[] = [
       { buyer: oslo, versionId: 'v1', line: line({ cpvCode: '99000000', quantity: '-1' }) },
-      { buyer: oslo, versionId: 'v1', line: line({ delivery: { fromYear: 2028, toYear: 2026 }, renewals: { count: 1.5, quantityEach: '1' } }) },
+      {
+        buyer: oslo,
+        versionId: 'v1',
+        line: line({ delivery: { fromYear: 2028, toYear: 2026 }, renewals: { count: 1.5, quantityEach: '1' } }),
+      },
     ];
     const error = problemsOf(() => aggregateDemand(needs, rates));
     expect(error.code).toBe('unprocessable');
@@ -229,7 +300,9 @@ describe('aggregateDemand refuses what it cannot aggregate', () => {
         rates,
       ),
     );
-    expect(error.problems).toEqual([{ field: 'needs[1].buyer', rule: 'must describe organisation org-hel as needs[0].buyer does' }]);
+    expect(error.problems).toEqual([
+      { field: 'needs[1].buyer', rule: 'must describe organisation org-hel as needs[0].buyer does' },
+    ]);
   });
 });
 
@@ -247,8 +320,21 @@ const buyerPool: ConfirmedNeedBuyer[] = [
 
 /** Codes at every level, some nested in others, across works, supplies and services. */
 const cpvPool = [
-  '45000000', '45200000', '45210000', '45213000', '45213100', '45213150', '43260000', '43262100',
-  '34100000', '34144000', '34144900', '30213100', '85000000', '85100000', '90910000',
+  '45000000',
+  '45200000',
+  '45210000',
+  '45213000',
+  '45213100',
+  '45213150',
+  '43260000',
+  '43262100',
+  '34100000',
+  '34144000',
+  '34144900',
+  '30213100',
+  '85000000',
+  '85100000',
+  '90910000',
 ];
 
 const smallDecimal = fc
@@ -295,124 +381,169 @@ function quantitiesOf(needs: readonly ConfirmedNeed[]) {
 const propertyTimeout = 120_000;
 
 describe('aggregateDemand properties', () => {
-  it('does not depend on the order of the input', () => {
-    fc.assert(
-      fc.property(
-        needsArb.chain((needs) => fc.tuple(fc.constant(needs), fc.shuffledSubarray(needs, { minLength: needs.length, maxLength: needs.length }))),
-        ([needs, shuffled]) => {
-          expect(aggregateDemand(shuffled, rates)).toEqual(aggregateDemand(needs, rates));
-        },
-      ),
-    );
-  }, propertyTimeout);
+  it(
+    'does not depend on the order of the input',
+    () => {
+      fc.assert(
+        fc.property(
+          needsArb.chain((needs) =>
+            fc.tuple(
+              fc.constant(needs),
+              fc.shuffledSubarray(needs, { minLength: needs.length, maxLength: needs.length }),
+            ),
+          ),
+          ([needs, shuffled]) => {
+            expect(aggregateDemand(shuffled, rates)).toEqual(aggregateDemand(needs, rates));
+          },
+        ),
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('adds up over any split of the input: aggregate(A ∪ B) is the combination of aggregate(A) and aggregate(B)', () => {
-    fc.assert(
-      fc.property(needsArb, fc.infiniteStream(fc.boolean()), (needs, sides) => {
-        const pick = [...sides.take(needs.length)];
-        const a = needs.filter((_, i) => pick[i]);
-        const b = needs.filter((_, i) => !pick[i]);
-        const [whole, partA, partB] = [aggregateDemand(needs, rates), aggregateDemand(a, rates), aggregateDemand(b, rates)];
+  it(
+    'adds up over any split of the input: aggregate(A ∪ B) is the combination of aggregate(A) and aggregate(B)',
+    () => {
+      fc.assert(
+        fc.property(needsArb, fc.infiniteStream(fc.boolean()), (needs, sides) => {
+          const pick = [...sides.take(needs.length)];
+          const a = needs.filter((_, i) => pick[i]);
+          const b = needs.filter((_, i) => !pick[i]);
+          const [whole, partA, partB] = [
+            aggregateDemand(needs, rates),
+            aggregateDemand(a, rates),
+            aggregateDemand(b, rates),
+          ];
 
-        expect(whole.totals.valueEur).toBe(addDecimals(partA.totals.valueEur, partB.totals.valueEur));
-        expect(whole.totals.lines).toBe(partA.totals.lines + partB.totals.lines);
-        const union = <T>(x: T[], y: T[]) => new Set([...x, ...y]).size;
-        expect(whole.totals.buyers).toBe(union(partA.buyers.map((x) => x.orgId), partB.buyers.map((x) => x.orgId)));
-        expect(whole.totals.countries).toBe(union(partA.byCountry.map((x) => x.country), partB.byCountry.map((x) => x.country)));
-        expect(whole.versionIds).toEqual([...new Set([...partA.versionIds, ...partB.versionIds])].sort());
+          expect(whole.totals.valueEur).toBe(addDecimals(partA.totals.valueEur, partB.totals.valueEur));
+          expect(whole.totals.lines).toBe(partA.totals.lines + partB.totals.lines);
+          const union = <T>(x: T[], y: T[]) => new Set([...x, ...y]).size;
+          expect(whole.totals.buyers).toBe(
+            union(
+              partA.buyers.map((x) => x.orgId),
+              partB.buyers.map((x) => x.orgId),
+            ),
+          );
+          expect(whole.totals.countries).toBe(
+            union(
+              partA.byCountry.map((x) => x.country),
+              partB.byCountry.map((x) => x.country),
+            ),
+          );
+          expect(whole.versionIds).toEqual([...new Set([...partA.versionIds, ...partB.versionIds])].sort());
 
-        for (const node of whole.byCpv) {
-          const [na, nb] = [partA, partB].map((p) => p.byCpv.find((n) => n.cpvCode === node.cpvCode));
-          expect(node.valueEur).toBe(addDecimals(na?.valueEur ?? '0', nb?.valueEur ?? '0'));
-          for (const q of node.quantities) {
-            const [qa, qb] = [na, nb].map((n) => n?.quantities.find((x) => x.unit === q.unit));
-            expect(q.firmQuantity).toBe(addDecimals(qa?.firmQuantity ?? '0', qb?.firmQuantity ?? '0'));
-            expect(q.totalQuantity).toBe(addDecimals(qa?.totalQuantity ?? '0', qb?.totalQuantity ?? '0'));
+          for (const node of whole.byCpv) {
+            const [na, nb] = [partA, partB].map((p) => p.byCpv.find((n) => n.cpvCode === node.cpvCode));
+            expect(node.valueEur).toBe(addDecimals(na?.valueEur ?? '0', nb?.valueEur ?? '0'));
+            for (const q of node.quantities) {
+              const [qa, qb] = [na, nb].map((n) => n?.quantities.find((x) => x.unit === q.unit));
+              expect(q.firmQuantity).toBe(addDecimals(qa?.firmQuantity ?? '0', qb?.firmQuantity ?? '0'));
+              expect(q.totalQuantity).toBe(addDecimals(qa?.totalQuantity ?? '0', qb?.totalQuantity ?? '0'));
+            }
           }
-        }
-        for (const year of whole.byDeliveryYear) {
-          const [ya, yb] = [partA, partB].map((p) => p.byDeliveryYear.find((y) => y.year === year.year));
-          expect(year.valueEur).toBe(addDecimals(ya?.valueEur ?? '0', yb?.valueEur ?? '0'));
-        }
-      }),
-    );
-  }, propertyTimeout);
-
-  it('makes every roll-up node the sum of its children plus the lines coded directly at it', () => {
-    fc.assert(
-      fc.property(needsArb, (needs) => {
-        const aggregate = aggregateDemand(needs, rates);
-        const codes = new Set(aggregate.byCpv.map((n) => n.cpvCode));
-        for (const node of aggregate.byCpv) {
-          const children = aggregate.byCpv.filter((n) => n.parentCode === node.cpvCode);
-          expect(node.valueEur).toBe(sumDecimals([node.direct.valueEur, ...children.map((c) => c.valueEur)]));
-          expect(node.lines).toBe(node.direct.lines + children.reduce((s, c) => s + c.lines, 0));
-          for (const q of node.quantities) {
-            const parts = [node.direct, ...children].map((p) => p.quantities.find((x) => x.unit === q.unit));
-            expect(q.firmQuantity).toBe(sumDecimals(parts.map((p) => p?.firmQuantity ?? '0')));
-            expect(q.totalQuantity).toBe(sumDecimals(parts.map((p) => p?.totalQuantity ?? '0')));
+          for (const year of whole.byDeliveryYear) {
+            const [ya, yb] = [partA, partB].map((p) => p.byDeliveryYear.find((y) => y.year === year.year));
+            expect(year.valueEur).toBe(addDecimals(ya?.valueEur ?? '0', yb?.valueEur ?? '0'));
           }
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 
-          // And the direct part is exactly the input lines coded at this node.
-          const direct = needs.filter((n) => n.line.cpvCode === node.cpvCode);
-          expect(node.direct.valueEur).toBe(sumDecimals(direct.map((n) => lineValueEur(n.line, rates))));
-          expect(node.direct.lines).toBe(direct.length);
+  it(
+    'makes every roll-up node the sum of its children plus the lines coded directly at it',
+    () => {
+      fc.assert(
+        fc.property(needsArb, (needs) => {
+          const aggregate = aggregateDemand(needs, rates);
+          const codes = new Set(aggregate.byCpv.map((n) => n.cpvCode));
+          for (const node of aggregate.byCpv) {
+            const children = aggregate.byCpv.filter((n) => n.parentCode === node.cpvCode);
+            expect(node.valueEur).toBe(sumDecimals([node.direct.valueEur, ...children.map((c) => c.valueEur)]));
+            expect(node.lines).toBe(node.direct.lines + children.reduce((s, c) => s + c.lines, 0));
+            for (const q of node.quantities) {
+              const parts = [node.direct, ...children].map((p) => p.quantities.find((x) => x.unit === q.unit));
+              expect(q.firmQuantity).toBe(sumDecimals(parts.map((p) => p?.firmQuantity ?? '0')));
+              expect(q.totalQuantity).toBe(sumDecimals(parts.map((p) => p?.totalQuantity ?? '0')));
+            }
 
-          const subtree = needs.filter((n) => inSubtree(n.line.cpvCode, node.cpvCode));
-          expect(node.buyers).toBe(new Set(subtree.map((n) => n.buyer.orgId)).size);
-          expect(node.level).toBe(cpvLevel(node.cpvCode));
-          if (node.parentCode === null) expect(node.level).toBe('division');
-          else expect(codes.has(node.parentCode)).toBe(true);
-        }
-        const divisions = aggregate.byCpv.filter((n) => n.parentCode === null);
-        expect(sumDecimals(divisions.map((d) => d.valueEur))).toBe(aggregate.totals.valueEur);
-      }),
-    );
-  }, propertyTimeout);
+            // And the direct part is exactly the input lines coded at this node.
+            const direct = needs.filter((n) => n.line.cpvCode === node.cpvCode);
+            expect(node.direct.valueEur).toBe(sumDecimals(direct.map((n) => lineValueEur(n.line, rates))));
+            expect(node.direct.lines).toBe(direct.length);
 
-  it('never adds quantities of different units', () => {
-    fc.assert(
-      fc.property(needsArb, (needs) => {
-        const aggregate = aggregateDemand(needs, rates);
-        for (const node of aggregate.byCpv) {
-          const subtree = needs.filter((n) => inSubtree(n.line.cpvCode, node.cpvCode));
-          // Per unit, exactly the lines in that unit; one entry per unit that occurs.
-          expect(node.quantities).toEqual(quantitiesOf(subtree));
-        }
-      }),
-    );
-  }, propertyTimeout);
+            const subtree = needs.filter((n) => inSubtree(n.line.cpvCode, node.cpvCode));
+            expect(node.buyers).toBe(new Set(subtree.map((n) => n.buyer.orgId)).size);
+            expect(node.level).toBe(cpvLevel(node.cpvCode));
+            if (node.parentCode === null) expect(node.level).toBe('division');
+            else expect(codes.has(node.parentCode)).toBe(true);
+          }
+          const divisions = aggregate.byCpv.filter((n) => n.parentCode === null);
+          expect(sumDecimals(divisions.map((d) => d.valueEur))).toBe(aggregate.totals.valueEur);
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('splits the total exactly by country, delivery year and buyer type', () => {
-    fc.assert(
-      fc.property(needsArb, (needs) => {
-        const aggregate = aggregateDemand(needs, rates);
-        for (const groups of [aggregate.byCountry, aggregate.byDeliveryYear, aggregate.byBuyerType]) {
-          expect(sumDecimals(groups.map((g) => g.valueEur))).toBe(aggregate.totals.valueEur);
-          expect(groups.reduce((s, g) => s + g.lines, 0)).toBe(aggregate.totals.lines);
-        }
-        expect(aggregate.byDeliveryYear.map((y) => y.year)).toEqual([...new Set(needs.map((n) => n.line.delivery.fromYear))].sort());
-        expect(aggregate.totals.countries).toBe(aggregate.byCountry.length);
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'never adds quantities of different units',
+    () => {
+      fc.assert(
+        fc.property(needsArb, (needs) => {
+          const aggregate = aggregateDemand(needs, rates);
+          for (const node of aggregate.byCpv) {
+            const subtree = needs.filter((n) => inSubtree(n.line.cpvCode, node.cpvCode));
+            // Per unit, exactly the lines in that unit; one entry per unit that occurs.
+            expect(node.quantities).toEqual(quantitiesOf(subtree));
+          }
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('lists everything in key order and records the versions and rates it used', () => {
-    const increasing = <T>(keys: T[]) => keys.every((k, i) => i === 0 || keys[i - 1]! < k);
-    fc.assert(
-      fc.property(needsArb, (needs) => {
-        const aggregate = aggregateDemand(needs, rates);
-        expect(increasing(aggregate.byCpv.map((n) => n.cpvCode))).toBe(true);
-        expect(increasing(aggregate.byCountry.map((n) => n.country))).toBe(true);
-        expect(increasing(aggregate.byDeliveryYear.map((n) => n.year))).toBe(true);
-        expect(increasing(aggregate.byBuyerType.map((n) => n.buyerLegalType))).toBe(true);
-        expect(increasing(aggregate.buyers.map((n) => n.orgId))).toBe(true);
-        expect(increasing(aggregate.versionIds)).toBe(true);
-        for (const node of aggregate.byCpv) expect(increasing(node.quantities.map((q) => q.unit))).toBe(true);
-        expect(new Set(aggregate.versionIds)).toEqual(new Set(needs.map((n) => n.versionId)));
-        const foreign = [...new Set(needs.map((n) => n.line.currency).filter((c) => c !== 'EUR'))].sort();
-        expect(Object.keys(aggregate.conversion.rates)).toEqual(foreign);
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'splits the total exactly by country, delivery year and buyer type',
+    () => {
+      fc.assert(
+        fc.property(needsArb, (needs) => {
+          const aggregate = aggregateDemand(needs, rates);
+          for (const groups of [aggregate.byCountry, aggregate.byDeliveryYear, aggregate.byBuyerType]) {
+            expect(sumDecimals(groups.map((g) => g.valueEur))).toBe(aggregate.totals.valueEur);
+            expect(groups.reduce((s, g) => s + g.lines, 0)).toBe(aggregate.totals.lines);
+          }
+          expect(aggregate.byDeliveryYear.map((y) => y.year)).toEqual(
+            [...new Set(needs.map((n) => n.line.delivery.fromYear))].sort(),
+          );
+          expect(aggregate.totals.countries).toBe(aggregate.byCountry.length);
+        }),
+      );
+    },
+    propertyTimeout,
+  );
+
+  it(
+    'lists everything in key order and records the versions and rates it used',
+    () => {
+      const increasing = <T>(keys: T[]) => keys.every((k, i) => i === 0 || keys[i - 1]! < k);
+      fc.assert(
+        fc.property(needsArb, (needs) => {
+          const aggregate = aggregateDemand(needs, rates);
+          expect(increasing(aggregate.byCpv.map((n) => n.cpvCode))).toBe(true);
+          expect(increasing(aggregate.byCountry.map((n) => n.country))).toBe(true);
+          expect(increasing(aggregate.byDeliveryYear.map((n) => n.year))).toBe(true);
+          expect(increasing(aggregate.byBuyerType.map((n) => n.buyerLegalType))).toBe(true);
+          expect(increasing(aggregate.buyers.map((n) => n.orgId))).toBe(true);
+          expect(increasing(aggregate.versionIds)).toBe(true);
+          for (const node of aggregate.byCpv) expect(increasing(node.quantities.map((q) => q.unit))).toBe(true);
+          expect(new Set(aggregate.versionIds)).toEqual(new Set(needs.map((n) => n.versionId)));
+          const foreign = [...new Set(needs.map((n) => n.line.currency).filter((c) => c !== 'EUR'))].sort();
+          expect(Object.keys(aggregate.conversion.rates)).toEqual(foreign);
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 });

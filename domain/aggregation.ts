@@ -1,9 +1,9 @@
-import { cpvAncestors, cpvLevel, parseCpv } from './cpv.js';
 import type { CpvLevel } from './cpv.js';
-import { unprocessable } from './errors.js';
+import { cpvAncestors, cpvLevel, parseCpv } from './cpv.js';
 import type { FieldProblem } from './errors.js';
-import { missingRateError, missingRates, multiplyDecimals, sumDecimals, toEur } from './money.js';
+import { unprocessable } from './errors.js';
 import type { DecimalString, ExchangeRateTable } from './money.js';
+import { missingRateError, missingRates, multiplyDecimals, sumDecimals, toEur } from './money.js';
 
 /**
  * The aggregation of confirmed needs into the demand of the whole group. This is the reference
@@ -122,8 +122,14 @@ export function deliveryYearOf(line: Pick<ConfirmedNeedLine, 'delivery'>): numbe
 }
 
 /** (firm + optional + renewals × each), the quantity Art. 5 of Directive 2014/24/EU values. */
-export function totalQuantityOf(line: Pick<ConfirmedNeedLine, 'quantity' | 'optionalQuantity' | 'renewals'>): DecimalString {
-  return sumDecimals([line.quantity, line.optionalQuantity, multiplyDecimals(String(line.renewals.count), line.renewals.quantityEach)]);
+export function totalQuantityOf(
+  line: Pick<ConfirmedNeedLine, 'quantity' | 'optionalQuantity' | 'renewals'>,
+): DecimalString {
+  return sumDecimals([
+    line.quantity,
+    line.optionalQuantity,
+    multiplyDecimals(String(line.renewals.count), line.renewals.quantityEach),
+  ]);
 }
 
 /**
@@ -140,9 +146,11 @@ function lineProblems(need: ConfirmedNeed, at: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { buyer, line } = need;
   for (const key of ['orgId', 'name', 'country', 'buyerLegalType'] as const) {
-    if (typeof buyer[key] !== 'string' || buyer[key].length === 0) problems.push({ field: `${at}.buyer.${key}`, rule: 'must not be empty' });
+    if (typeof buyer[key] !== 'string' || buyer[key].length === 0)
+      problems.push({ field: `${at}.buyer.${key}`, rule: 'must not be empty' });
   }
-  if (typeof need.versionId !== 'string' || need.versionId.length === 0) problems.push({ field: `${at}.versionId`, rule: 'must not be empty' });
+  if (typeof need.versionId !== 'string' || need.versionId.length === 0)
+    problems.push({ field: `${at}.versionId`, rule: 'must not be empty' });
   if (!parseCpv(line.cpvCode)) problems.push({ field: `${at}.line.cpvCode`, rule: 'must be a CPV code of 8 digits' });
   const decimals = [
     ['quantity', line.quantity],
@@ -158,7 +166,8 @@ function lineProblems(need: ConfirmedNeed, at: string): FieldProblem[] {
   if (!Number.isSafeInteger(line.renewals.count) || line.renewals.count < 0) {
     problems.push({ field: `${at}.line.renewals.count`, rule: 'must be a whole number, 0 or more' });
   }
-  if (typeof line.unit !== 'string' || line.unit.length === 0) problems.push({ field: `${at}.line.unit`, rule: 'must not be empty' });
+  if (typeof line.unit !== 'string' || line.unit.length === 0)
+    problems.push({ field: `${at}.line.unit`, rule: 'must not be empty' });
   if (typeof line.currency !== 'string' || !/^[A-Z]{3}$/.test(line.currency)) {
     problems.push({ field: `${at}.line.currency`, rule: 'must be an ISO 4217 currency code' });
   }
@@ -186,7 +195,10 @@ function assertAggregatable(needs: readonly ConfirmedNeed[], rates: ExchangeRate
     const first = firstSeen.get(need.buyer.orgId);
     if (first === undefined) firstSeen.set(need.buyer.orgId, i);
     else if (!sameBuyer(needs[first]!.buyer, need.buyer)) {
-      problems.push({ field: `needs[${i}].buyer`, rule: `must describe organisation ${need.buyer.orgId} as needs[${first}].buyer does` });
+      problems.push({
+        field: `needs[${i}].buyer`,
+        rule: `must describe organisation ${need.buyer.orgId} as needs[${first}].buyer does`,
+      });
     }
   });
   if (problems.length > 0) throw unprocessable(problems, 'Some confirmed needs cannot be aggregated');
@@ -268,7 +280,12 @@ export function aggregateDemand(needs: readonly ConfirmedNeed[], rates: Exchange
     const code = parseCpv(line.cpvCode)!.code;
 
     allValues.push(valueEur);
-    buyers.set(buyer.orgId, { orgId: buyer.orgId, name: buyer.name, country: buyer.country, buyerLegalType: buyer.buyerLegalType });
+    buyers.set(buyer.orgId, {
+      orgId: buyer.orgId,
+      name: buyer.name,
+      country: buyer.country,
+      buyerLegalType: buyer.buyerLegalType,
+    });
     if (line.currency !== 'EUR') currencies.add(line.currency);
     versionIds.add(versionId);
 
@@ -313,7 +330,10 @@ export function aggregateDemand(needs: readonly ConfirmedNeed[], rates: Exchange
     }),
     byCountry: sortedKeys(byCountry).map((country) => ({ country, ...byCountry.get(country)!.result() })),
     byDeliveryYear: sortedKeys(byYear).map((year) => ({ year, ...byYear.get(year)!.result() })),
-    byBuyerType: sortedKeys(byType).map((buyerLegalType) => ({ buyerLegalType, ...byType.get(buyerLegalType)!.result() })),
+    byBuyerType: sortedKeys(byType).map((buyerLegalType) => ({
+      buyerLegalType,
+      ...byType.get(buyerLegalType)!.result(),
+    })),
     buyers: sortedKeys(buyers).map((orgId) => buyers.get(orgId)!),
     conversion: {
       date: rates.date,

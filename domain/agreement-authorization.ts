@@ -1,5 +1,14 @@
 import type { AgreementPartyStatus } from './agreement-process.js';
-import { canSee, isCommission, isLead, mayActBindingly, signatoryRole, type Decision, type Principal, type StatementFacts } from './authorization.js';
+import {
+  canSee,
+  type Decision,
+  isCommission,
+  isLead,
+  mayActBindingly,
+  type Principal,
+  signatoryRole,
+  type StatementFacts,
+} from './authorization.js';
 
 export { signatoryRole };
 
@@ -12,7 +21,19 @@ export { signatoryRole };
  * are for the parties only (`viewVersions`, `download`), and its audit log for the parties and
  * oversight (`viewAudit`).
  */
-export const agreementActions = ['start', 'view', 'viewVersions', 'viewAudit', 'respond', 'propose', 'comment', 'sign', 'withdraw', 'download', 'manage'] as const;
+export const agreementActions = [
+  'start',
+  'view',
+  'viewVersions',
+  'viewAudit',
+  'respond',
+  'propose',
+  'comment',
+  'sign',
+  'withdraw',
+  'download',
+  'manage',
+] as const;
 export type AgreementAction = (typeof agreementActions)[number];
 
 export interface AgreementFacts {
@@ -42,12 +63,18 @@ export function decideAgreement(p: Principal, action: AgreementAction, f: Agreem
     case 'view':
       return allow;
     case 'viewVersions':
-      return lead || party ? allow : forbid('the versions of the agreement, its terms and comments are for its parties only');
+      return lead || party
+        ? allow
+        : forbid('the versions of the agreement, its terms and comments are for its parties only');
     case 'viewAudit':
-      return lead || party || isCommission(p) || p.isAdmin ? allow : forbid('the audit log of the agreement is for its parties, Commission staff and administrators');
+      return lead || party || isCommission(p) || p.isAdmin
+        ? allow
+        : forbid('the audit log of the agreement is for its parties, Commission staff and administrators');
     case 'respond':
       // Joining (or declining) decides the organisation's part in the agreement: a binding act.
-      return p.orgKind === 'buyer' && f.partyStatus !== null && !lead ? mayActBindingly(p.roles, 'joinAgreement') : forbid('only a signatory of the statement answers the invitation to the agreement');
+      return p.orgKind === 'buyer' && f.partyStatus !== null && !lead
+        ? mayActBindingly(p.roles, 'joinAgreement')
+        : forbid('only a signatory of the statement answers the invitation to the agreement');
     case 'propose':
     case 'manage':
       return lead ? allow : forbid('only the lead buyer may do this');
@@ -56,7 +83,9 @@ export function decideAgreement(p: Principal, action: AgreementAction, f: Agreem
     case 'sign':
       return party ? mayActBindingly(p.roles, 'signAgreement') : forbid('only a party signs the agreement');
     case 'withdraw':
-      return party && !lead ? mayActBindingly(p.roles, 'withdrawFromAgreement') : forbid('only a party other than the lead buyer may withdraw');
+      return party && !lead
+        ? mayActBindingly(p.roles, 'withdrawFromAgreement')
+        : forbid('only a party other than the lead buyer may withdraw');
     case 'download':
       return party ? allow : forbid('the agreement document is for its parties only');
   }

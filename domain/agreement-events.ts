@@ -6,7 +6,13 @@ import type { Actor } from './events.js';
  * one transaction keyed by `eventKey`. Ids and hashes only: the terms stay in the database.
  */
 export type AgreementEventBody =
-  | { kind: 'agreement_started'; leadOrgId: string; invitedOrgIds: string[]; deadline: string; reminderOffsets: string[] }
+  | {
+      kind: 'agreement_started';
+      leadOrgId: string;
+      invitedOrgIds: string[];
+      deadline: string;
+      reminderOffsets: string[];
+    }
   | { kind: 'agreement_invited'; orgIds: string[] }
   | { kind: 'agreement_joined'; orgId: string; clearedSignatures: string[] }
   | { kind: 'agreement_declined'; orgId: string; reason: string | null }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
+import { stages } from '../rules/stages.js';
 import {
+  type AgreementProcessState,
   allSigned,
   awaitingSignature,
   commentRefusal,
@@ -14,9 +17,7 @@ import {
   startRefusal,
   versionIsStale,
   withdrawalRefusal,
-  type AgreementProcessState,
 } from './agreement-process.js';
-import { stages } from '../rules/stages.js';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
 
@@ -34,7 +35,12 @@ function negotiating(over: Partial<AgreementProcessState> = {}): AgreementProces
     ...over,
   };
 }
-const sig = (versionId = 'v1', versionHash = 'h1') => ({ userId: 'u', at: new Date(now).toISOString(), versionId, versionHash });
+const sig = (versionId = 'v1', versionHash = 'h1') => ({
+  userId: 'u',
+  at: new Date(now).toISOString(),
+  versionId,
+  versionHash,
+});
 
 describe('starting an agreement', () => {
   it('requires a published statement, and refuses every other stage with wrong_stage naming it', () => {
@@ -52,21 +58,43 @@ describe('signatures', () => {
 
   it('refuses an outdated version or a wrong hash as a conflict naming versionHash', () => {
     const s = negotiating({ version: 2, versionId: 'v2', versionHash: 'h2' });
-    for (const r of [{ versionId: 'v1', versionHash: 'h1' }, { versionId: 'v2', versionHash: 'h1' }]) {
+    for (const r of [
+      { versionId: 'v1', versionHash: 'h1' },
+      { versionId: 'v2', versionHash: 'h1' },
+    ]) {
       const refusal = signatureRefusal(s, { orgId: 'A', ...r }, now);
       expect(refusal).toMatchObject({ code: 'conflict', problems: [{ field: 'versionHash' }] });
     }
   });
 
   it('refuses non-parties, second signatures, passed deadlines and stale versions', () => {
-    expect(signatureRefusal(negotiating(), { orgId: 'C', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('forbidden');
-    expect(signatureRefusal(negotiating({ signatures: { A: sig() } }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('conflict');
-    expect(signatureRefusal(negotiating({ deadline: now }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('deadline_passed');
+    expect(signatureRefusal(negotiating(), { orgId: 'C', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe(
+      'forbidden',
+    );
+    expect(
+      signatureRefusal(
+        negotiating({ signatures: { A: sig() } }),
+        { orgId: 'A', versionId: 'v1', versionHash: 'h1' },
+        now,
+      )?.code,
+    ).toBe('conflict');
+    expect(
+      signatureRefusal(negotiating({ deadline: now }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code,
+    ).toBe('deadline_passed');
     const stale = negotiating({ parties: { L: 'party', A: 'party', B: 'withdrawn' } });
     expect(versionIsStale(stale)).toBe(true);
     expect(signatureRefusal(stale, { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('conflict');
-    expect(signatureRefusal(negotiating({ status: 'in_force' }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('wrong_stage');
-    expect(signatureRefusal(negotiating({ versionId: null, versionHash: null, version: 0, versionParties: [] }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)?.code).toBe('conflict');
+    expect(
+      signatureRefusal(negotiating({ status: 'in_force' }), { orgId: 'A', versionId: 'v1', versionHash: 'h1' }, now)
+        ?.code,
+    ).toBe('wrong_stage');
+    expect(
+      signatureRefusal(
+        negotiating({ versionId: null, versionHash: null, version: 0, versionParties: [] }),
+        { orgId: 'A', versionId: 'v1', versionHash: 'h1' },
+        now,
+      )?.code,
+    ).toBe('conflict');
   });
 
   it('is complete only when every party signed the current version', () => {
@@ -74,7 +102,11 @@ describe('signatures', () => {
     expect(awaitingSignature(negotiating({ signatures: { L: sig(), A: sig() } }))).toEqual(['B']);
     expect(allSigned(negotiating({ signatures: { L: sig(), A: sig(), B: sig() } }))).toBe(true);
     // Signatures on an earlier version do not count.
-    expect(allSigned(negotiating({ version: 2, versionId: 'v2', versionHash: 'h2', signatures: { L: sig(), A: sig(), B: sig() } }))).toBe(false);
+    expect(
+      allSigned(
+        negotiating({ version: 2, versionId: 'v2', versionHash: 'h2', signatures: { L: sig(), A: sig(), B: sig() } }),
+      ),
+    ).toBe(false);
   });
 
   it('never counts a version as complete while any party is missing a signature on it (property)', () => {
@@ -85,7 +117,10 @@ describe('signatures', () => {
         fc.subarray(orgs),
         fc.constantFrom('v1', 'v2'),
         (others, signers, signedVersion) => {
-          const parties = Object.fromEntries([['L', 'party'], ...others.map((o) => [o, 'party'])]) as AgreementProcessState['parties'];
+          const parties = Object.fromEntries([
+            ['L', 'party'],
+            ...others.map((o) => [o, 'party']),
+          ]) as AgreementProcessState['parties'];
           const s = negotiating({
             parties,
             versionParties: Object.keys(parties).sort(),
@@ -107,7 +142,10 @@ describe('proposals, answers, comments, withdrawal, deadlines', () => {
     expect(proposalRefusal(s, 'A', ['A', 'B', 'L'])?.code).toBe('forbidden');
     expect(proposalRefusal(s, 'L', ['A', 'L'])?.code).toBe('conflict');
     const alone = negotiating({ parties: { L: 'party', A: 'invited' } });
-    expect(proposalRefusal(alone, 'L', ['L'])).toMatchObject({ code: 'unprocessable', problems: [{ field: 'parties' }] });
+    expect(proposalRefusal(alone, 'L', ['L'])).toMatchObject({
+      code: 'unprocessable',
+      problems: [{ field: 'parties' }],
+    });
   });
 
   it('lets the lead invite signatories that are not in the agreement yet', () => {
@@ -142,7 +180,10 @@ describe('proposals, answers, comments, withdrawal, deadlines', () => {
   it('only moves the signature deadline later, by the lead', () => {
     const s = negotiating();
     expect(deadlineRefusal(s, 'L', s.deadline! + 1, now)).toBeNull();
-    expect(deadlineRefusal(s, 'L', s.deadline!, now)).toMatchObject({ code: 'unprocessable', problems: [{ field: 'deadline' }] });
+    expect(deadlineRefusal(s, 'L', s.deadline!, now)).toMatchObject({
+      code: 'unprocessable',
+      problems: [{ field: 'deadline' }],
+    });
     expect(deadlineRefusal(s, 'A', s.deadline! + 1, now)?.code).toBe('forbidden');
   });
 });

@@ -1,5 +1,5 @@
-import type { ErrorCode, FieldProblem } from './errors.js';
 import type { ParticipantStatus, Stage } from '../rules/stages.js';
+import type { ErrorCode, FieldProblem } from './errors.js';
 
 /**
  * The negotiation and signature of a joint procurement agreement as pure rules: who may start
@@ -30,7 +30,11 @@ export interface Refusal {
   problems: FieldProblem[];
 }
 
-const refuse = (code: ErrorCode, message: string, problems: FieldProblem[] = []): Refusal => ({ code, message, problems });
+const refuse = (code: ErrorCode, message: string, problems: FieldProblem[] = []): Refusal => ({
+  code,
+  message,
+  problems,
+});
 
 export function startRefusal(stage: Stage): Refusal | null {
   if (agreementStartStages.includes(stage)) return null;
@@ -108,7 +112,8 @@ export function versionIsStale(s: AgreementProcessState): boolean {
 
 function requireNegotiation(s: AgreementProcessState): Refusal | null {
   if (!s.started) return refuse('not_found', 'There is no agreement for this statement');
-  if (s.status !== 'negotiation') return refuse('wrong_stage', `The agreement is ${s.status.replace('_', ' ')}; it can no longer change`);
+  if (s.status !== 'negotiation')
+    return refuse('wrong_stage', `The agreement is ${s.status.replace('_', ' ')}; it can no longer change`);
   return null;
 }
 
@@ -122,7 +127,11 @@ export function respondRefusal(s: AgreementProcessState, orgId: string): Refusal
 }
 
 /** The lead invites signatories that joined the statement after the agreement started (late signatories). */
-export function invitationRefusal(s: AgreementProcessState, actorOrgId: string, orgIds: readonly string[]): Refusal | null {
+export function invitationRefusal(
+  s: AgreementProcessState,
+  actorOrgId: string,
+  orgIds: readonly string[],
+): Refusal | null {
   const base = requireNegotiation(s);
   if (base) return base;
   if (actorOrgId !== s.leadOrgId) return refuse('forbidden', 'Only the lead buyer invites new parties');
@@ -132,14 +141,21 @@ export function invitationRefusal(s: AgreementProcessState, actorOrgId: string, 
   return null;
 }
 
-export function proposalRefusal(s: AgreementProcessState, actorOrgId: string, partyOrgIds: readonly string[]): Refusal | null {
+export function proposalRefusal(
+  s: AgreementProcessState,
+  actorOrgId: string,
+  partyOrgIds: readonly string[],
+): Refusal | null {
   const base = requireNegotiation(s);
   if (base) return base;
   if (actorOrgId !== s.leadOrgId) return refuse('forbidden', 'Only the lead buyer drafts and amends the agreement');
   const parties = partiesOf(s);
   if (parties.length < minimumParties) {
     return refuse('unprocessable', 'A joint procurement needs at least two parties', [
-      { field: 'parties', rule: `at least ${minimumParties} contracting authorities must have joined the agreement; ${parties.length} has` },
+      {
+        field: 'parties',
+        rule: `at least ${minimumParties} contracting authorities must have joined the agreement; ${parties.length} has`,
+      },
     ]);
   }
   const given = [...partyOrgIds].sort();
@@ -149,11 +165,17 @@ export function proposalRefusal(s: AgreementProcessState, actorOrgId: string, pa
   return null;
 }
 
-export function commentRefusal(s: AgreementProcessState, orgId: string, versionId: string, versionIds: readonly string[]): Refusal | null {
+export function commentRefusal(
+  s: AgreementProcessState,
+  orgId: string,
+  versionId: string,
+  versionIds: readonly string[],
+): Refusal | null {
   if (!s.started) return refuse('not_found', 'There is no agreement for this statement');
   if (s.parties[orgId] !== 'party') return refuse('forbidden', 'Only a party comments on the agreement');
   if (!versionIds.includes(versionId)) return refuse('not_found', 'No such version of the agreement');
-  if (s.status !== 'negotiation') return refuse('wrong_stage', `The agreement is ${s.status.replace('_', ' ')}; negotiation is over`);
+  if (s.status !== 'negotiation')
+    return refuse('wrong_stage', `The agreement is ${s.status.replace('_', ' ')}; negotiation is over`);
   return null;
 }
 
@@ -177,7 +199,8 @@ export function signatureRefusal(s: AgreementProcessState, r: SignatureRequest, 
       { field: 'versionHash', rule: `must be the hash of the current version ${s.version}: ${s.versionHash}` },
     ]);
   }
-  if (versionIsStale(s)) return refuse('conflict', 'The parties changed since this version; the lead must amend it before anyone signs');
+  if (versionIsStale(s))
+    return refuse('conflict', 'The parties changed since this version; the lead must amend it before anyone signs');
   if (s.signatures[r.orgId]) return refuse('conflict', 'Your organisation has already signed this version');
   if (s.deadline !== null && now >= s.deadline) {
     return refuse('deadline_passed', `The signature deadline passed at ${new Date(s.deadline).toISOString()}`);
@@ -188,13 +211,20 @@ export function signatureRefusal(s: AgreementProcessState, r: SignatureRequest, 
 export function withdrawalRefusal(s: AgreementProcessState, orgId: string): Refusal | null {
   const base = requireNegotiation(s);
   if (base) return base;
-  if (orgId === s.leadOrgId) return refuse('forbidden', 'The lead buyer runs the agreement and cannot withdraw; it may cancel it');
+  if (orgId === s.leadOrgId)
+    return refuse('forbidden', 'The lead buyer runs the agreement and cannot withdraw; it may cancel it');
   if (s.parties[orgId] !== 'party') return refuse('forbidden', 'Only a party can withdraw from the agreement');
-  if (s.signatures[orgId]) return refuse('conflict', 'Your organisation has signed; a party can withdraw only before signing');
+  if (s.signatures[orgId])
+    return refuse('conflict', 'Your organisation has signed; a party can withdraw only before signing');
   return null;
 }
 
-export function deadlineRefusal(s: AgreementProcessState, actorOrgId: string, deadline: number, now: number): Refusal | null {
+export function deadlineRefusal(
+  s: AgreementProcessState,
+  actorOrgId: string,
+  deadline: number,
+  now: number,
+): Refusal | null {
   const base = requireNegotiation(s);
   if (base) return base;
   if (actorOrgId !== s.leadOrgId) return refuse('forbidden', 'Only the lead buyer sets the signature deadline');

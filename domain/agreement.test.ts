@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+
 import {
+  type AgreementContext,
   agreementKind,
+  type AgreementTerms,
+  type AgreementTermsInput,
   agreementTermsSchema,
   defaultDistribution,
   validateAgreementTerms,
-  type AgreementContext,
-  type AgreementTerms,
-  type AgreementTermsInput,
 } from './agreement.js';
 
 const helsinki = { orgId: '0b8f3a52-5c1e-4d7e-9a47-1f2a3b4c5d01', name: 'City of Helsinki', country: 'FI' };
@@ -46,8 +47,14 @@ function validInput(): AgreementTermsInput {
           { lotId: 'LOT-2', lines: [{ cpvCode: loaders, unit: 'C62', quantity: '3.000' }] },
         ],
       },
-      { orgId: copenhagen.orgId, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: excavators, unit: 'C62', quantity: '6' }] }] },
-      { orgId: barcelona.orgId, lots: [{ lotId: 'LOT-2', lines: [{ cpvCode: loaders, unit: 'C62', quantity: '10' }] }] },
+      {
+        orgId: copenhagen.orgId,
+        lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: excavators, unit: 'C62', quantity: '6' }] }],
+      },
+      {
+        orgId: barcelona.orgId,
+        lots: [{ lotId: 'LOT-2', lines: [{ cpvCode: loaders, unit: 'C62', quantity: '10' }] }],
+      },
     ],
     responsibilities: [
       { orgId: helsinki.orgId, text: 'Prepares the tender documents and runs the procedure.' },
@@ -73,7 +80,10 @@ function validInput(): AgreementTermsInput {
     languages: ['EN', 'fi'],
     disputeResolution: { text: 'Amicable negotiation first, then the courts.', forum: 'Helsinki District Court' },
     duration: { kind: 'months', months: 48 },
-    accession: { allowed: true, conditions: 'Only before the contract notice is published, with the consent of all parties.' },
+    accession: {
+      allowed: true,
+      conditions: 'Only before the contract notice is published, with the consent of all parties.',
+    },
   };
 }
 
@@ -104,7 +114,11 @@ describe('agreementTermsSchema', () => {
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(
-      expect.arrayContaining(['procedureType', 'distributions.0.lots.0.lines.0.quantity', 'distributions.0.lots.0.lines.0.unit']),
+      expect.arrayContaining([
+        'procedureType',
+        'distributions.0.lots.0.lines.0.quantity',
+        'distributions.0.lots.0.lines.0.unit',
+      ]),
     );
   });
 
@@ -113,7 +127,10 @@ describe('agreementTermsSchema', () => {
     input.accession = { allowed: true, conditions: '  ' };
     const result = agreementTermsSchema.safeParse(input);
     expect(result.success).toBe(false);
-    expect(result.error!.issues[0]).toMatchObject({ path: ['accession', 'conditions'], message: expect.stringMatching(/conditions/) });
+    expect(result.error!.issues[0]).toMatchObject({
+      path: ['accession', 'conditions'],
+      message: expect.stringMatching(/conditions/),
+    });
     expect(agreementTermsSchema.safeParse({ ...input, accession: { allowed: false } }).success).toBe(true);
   });
 
@@ -152,17 +169,25 @@ describe('validateAgreementTerms', () => {
 
   it('rejects the law of a country where no party sits', () => {
     const problems = problemsOf((t) => (t.applicableLaw = { kind: 'party_country', country: 'DE' }));
-    expect(problems).toEqual([{ field: 'applicableLaw.country', rule: expect.stringContaining('country of one of the parties (DK, ES, FI)') }]);
+    expect(problems).toEqual([
+      { field: 'applicableLaw.country', rule: expect.stringContaining('country of one of the parties (DK, ES, FI)') },
+    ]);
   });
 
   it('rejects a joint entity seated outside the EU and EEA', () => {
-    const problems = problemsOf((t) => (t.applicableLaw = { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers Ltd' }));
-    expect(problems).toEqual([{ field: 'applicableLaw.country', rule: expect.stringContaining('must be in an EU or EEA country') }]);
+    const problems = problemsOf(
+      (t) => (t.applicableLaw = { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers Ltd' }),
+    );
+    expect(problems).toEqual([
+      { field: 'applicableLaw.country', rule: expect.stringContaining('must be in an EU or EEA country') },
+    ]);
   });
 
   it('rejects terms where a party has no distribution, naming the party', () => {
     const problems = problemsOf((t) => t.distributions.splice(2, 1));
-    expect(problems).toEqual([{ field: 'distributions', rule: 'every party must have a distribution; Barcelona City Council has none' }]);
+    expect(problems).toEqual([
+      { field: 'distributions', rule: 'every party must have a distribution; Barcelona City Council has none' },
+    ]);
   });
 
   it('rejects a distribution to an organisation that is not a party, and a second distribution to a party', () => {
@@ -171,7 +196,10 @@ describe('validateAgreementTerms', () => {
     });
     expect(problems).toEqual([
       { field: 'distributions[3].orgId', rule: 'a distribution must be for one of the parties' },
-      { field: 'distributions[4].orgId', rule: expect.stringContaining('exactly one distribution; City of Copenhagen') },
+      {
+        field: 'distributions[4].orgId',
+        rule: expect.stringContaining('exactly one distribution; City of Copenhagen'),
+      },
     ]);
   });
 
@@ -180,7 +208,9 @@ describe('validateAgreementTerms', () => {
     expect(problems).toEqual([
       {
         field: 'distributions[1].deviation',
-        rule: expect.stringContaining('the distribution to City of Copenhagen must match its confirmed needs or record a deviation with a reason'),
+        rule: expect.stringContaining(
+          'the distribution to City of Copenhagen must match its confirmed needs or record a deviation with a reason',
+        ),
       },
     ]);
     expect(problems[0]!.rule).toContain('43262100 C62: distributed 5.999999, confirmed 6');
@@ -206,9 +236,15 @@ describe('validateAgreementTerms', () => {
         n.orgId === barcelona.orgId ? { ...n, quantity: '123456789012345.123456' } : n,
       ),
     };
-    const off = problemsOf((t) => (t.distributions[2]!.lots[0]!.lines[0]!.quantity = '123456789012345.123457'), context);
+    const off = problemsOf(
+      (t) => (t.distributions[2]!.lots[0]!.lines[0]!.quantity = '123456789012345.123457'),
+      context,
+    );
     expect(off.map((p) => p.field)).toEqual(['distributions[2].deviation']);
-    const exact = problemsOf((t) => (t.distributions[2]!.lots[0]!.lines[0]!.quantity = '123456789012345.1234560'), context);
+    const exact = problemsOf(
+      (t) => (t.distributions[2]!.lots[0]!.lines[0]!.quantity = '123456789012345.1234560'),
+      context,
+    );
     expect(exact).toEqual([]);
   });
 
@@ -226,14 +262,20 @@ describe('validateAgreementTerms', () => {
       t.distributions[1]!.deviation = { reason: '   ' };
     });
     expect(problems).toEqual([
-      { field: 'distributions[1].deviation.reason', rule: expect.stringContaining('a deviation from the confirmed needs must give a reason') },
+      {
+        field: 'distributions[1].deviation.reason',
+        rule: expect.stringContaining('a deviation from the confirmed needs must give a reason'),
+      },
     ]);
   });
 
   it('rejects a distribution to a lot that does not exist', () => {
     const problems = problemsOf((t) => (t.distributions[2]!.lots[0]!.lotId = 'LOT-9'));
     expect(problems).toEqual([
-      { field: 'distributions[2].lots[0].lotId', rule: 'a distribution must reference a lot of the agreement; "LOT-9" is not one' },
+      {
+        field: 'distributions[2].lots[0].lotId',
+        rule: 'a distribution must reference a lot of the agreement; "LOT-9" is not one',
+      },
     ]);
   });
 
@@ -248,7 +290,10 @@ describe('validateAgreementTerms', () => {
       t.costSharing.shares[0]!.percent = '33.33';
     });
     expect(problems).toEqual([
-      { field: 'costSharing.shares', rule: 'fixed cost-sharing percentages must sum to exactly 100; they sum to 99.99' },
+      {
+        field: 'costSharing.shares',
+        rule: 'fixed cost-sharing percentages must sum to exactly 100; they sum to 99.99',
+      },
     ]);
   });
 
@@ -257,7 +302,9 @@ describe('validateAgreementTerms', () => {
       if (t.costSharing.method !== 'fixed_percentages') throw new Error('fixture changed');
       t.costSharing.shares[2]!.orgId = outsider;
     });
-    expect(problems).toEqual([{ field: 'costSharing.shares[2].orgId', rule: 'a cost share must be for one of the parties' }]);
+    expect(problems).toEqual([
+      { field: 'costSharing.shares[2].orgId', rule: 'a cost share must be for one of the parties' },
+    ]);
   });
 
   it('does not apply the percentage rule to other cost-sharing methods', () => {
@@ -267,18 +314,25 @@ describe('validateAgreementTerms', () => {
   it('rejects a phase assigned to an organisation that is not a party', () => {
     const problems = problemsOf((t) => (t.phases[4]!.conductedBy = outsider));
     expect(problems).toEqual([
-      { field: 'phases[4].conductedBy', rule: 'a phase conducted by one party in its own name must name one of the parties' },
+      {
+        field: 'phases[4].conductedBy',
+        rule: 'a phase conducted by one party in its own name must name one of the parties',
+      },
     ]);
   });
 
   it('rejects a phase assigned twice', () => {
     const problems = problemsOf((t) => (t.phases[1]!.phase = 'preparation'));
-    expect(problems).toEqual([{ field: 'phases[1].phase', rule: 'each phase is assigned once; "preparation" is repeated' }]);
+    expect(problems).toEqual([
+      { field: 'phases[1].phase', rule: 'each phase is assigned once; "preparation" is repeated' },
+    ]);
   });
 
   it('rejects responsibilities given to an organisation that is not a party', () => {
     const problems = problemsOf((t) => (t.responsibilities[0]!.orgId = outsider));
-    expect(problems).toEqual([{ field: 'responsibilities[0].orgId', rule: 'responsibilities must be assigned to one of the parties' }]);
+    expect(problems).toEqual([
+      { field: 'responsibilities[0].orgId', rule: 'responsibilities must be assigned to one of the parties' },
+    ]);
   });
 
   it('reports every broken rule at once', () => {
@@ -287,7 +341,11 @@ describe('validateAgreementTerms', () => {
       t.distributions.pop();
       t.phases[0]!.conductedBy = outsider;
     });
-    expect(problems.map((p) => p.field).sort()).toEqual(['distributions', 'leadAuthorityOrgId', 'phases[0].conductedBy']);
+    expect(problems.map((p) => p.field).sort()).toEqual([
+      'distributions',
+      'leadAuthorityOrgId',
+      'phases[0].conductedBy',
+    ]);
   });
 });
 
@@ -324,8 +382,14 @@ describe('defaultDistribution', () => {
           },
         ],
       },
-      { orgId: copenhagen.orgId, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: excavators, unit: 'C62', quantity: '6' }] }] },
-      { orgId: barcelona.orgId, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: loaders, unit: 'C62', quantity: '10' }] }] },
+      {
+        orgId: copenhagen.orgId,
+        lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: excavators, unit: 'C62', quantity: '6' }] }],
+      },
+      {
+        orgId: barcelona.orgId,
+        lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: loaders, unit: 'C62', quantity: '10' }] }],
+      },
     ]);
   });
 

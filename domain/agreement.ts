@@ -1,11 +1,19 @@
 import { Decimal as BaseDecimal } from 'decimal.js';
 import { z } from 'zod';
+
+import {
+  agreementTermsLimits as limits,
+  contractConclusions,
+  type CostSharingMethod,
+  type ProcedurePhase,
+  procedurePhases,
+  procedureTypes,
+} from '../rules/agreement.js';
+import { text } from '../rules/text-policy.js';
 import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import type { FieldProblem } from './errors.js';
 import { anyCountrySchema, participatingCountries } from './organisations.js';
-import { text } from '../rules/text-policy.js';
-import { agreementTermsLimits as limits, contractConclusions, procedurePhases, procedureTypes, type CostSharingMethod, type ProcedurePhase } from '../rules/agreement.js';
 
 /**
  * Terms of a joint procurement agreement (Directive 2014/24/EU Art. 38 occasional joint
@@ -22,7 +30,14 @@ const Decimal = BaseDecimal.clone({ precision: 60 });
 type Decimal = InstanceType<typeof Decimal>;
 
 /** The choices of the terms are shared with the web's terms form: rules/agreement.ts. */
-export { contractConclusions, procedurePhases, procedureTypes, type ContractConclusion, type ProcedurePhase, type ProcedureType } from '../rules/agreement.js';
+export {
+  type ContractConclusion,
+  contractConclusions,
+  type ProcedurePhase,
+  procedurePhases,
+  type ProcedureType,
+  procedureTypes,
+} from '../rules/agreement.js';
 
 /** Organisation ids are database UUIDs, which also keeps them apart from the literal `joint`. */
 const orgIdSchema = z.uuid({ message: 'must be an organisation id (UUID)' });
@@ -75,7 +90,12 @@ export const distributionLineSchema = z.object({
 export const partyDistributionSchema = z.object({
   orgId: orgIdSchema,
   lots: z
-    .array(z.object({ lotId: text('line', { min: 1, max: 200, minRule: 'must name a lot' }), lines: z.array(distributionLineSchema).max(500) }))
+    .array(
+      z.object({
+        lotId: text('line', { min: 1, max: 200, minRule: 'must name a lot' }),
+        lines: z.array(distributionLineSchema).max(500),
+      }),
+    )
     .max(100),
   deviation: z
     .object({ reason: paragraph(2000) })
@@ -85,12 +105,10 @@ export const partyDistributionSchema = z.object({
 
 export const phaseAssignmentSchema = z.object({
   phase: z.enum(procedurePhases),
-  conductedBy: z
-    .union([z.literal('joint'), orgIdSchema])
-    .meta({
-      description:
-        '"joint" when the phase is conducted jointly in the name and on behalf of all parties (joint responsibility, Art. 38(2)/39(4)), or the id of the party that conducts it alone in its own name (sole responsibility)',
-    }),
+  conductedBy: z.union([z.literal('joint'), orgIdSchema]).meta({
+    description:
+      '"joint" when the phase is conducted jointly in the name and on behalf of all parties (joint responsibility, Art. 38(2)/39(4)), or the id of the party that conducts it alone in its own name (sole responsibility)',
+  }),
 });
 
 export const costSharingSchema = z
@@ -99,7 +117,10 @@ export const costSharingSchema = z
     z.object({ method: z.literal('equal' satisfies CostSharingMethod) }),
     z.object({
       method: z.literal('fixed_percentages' satisfies CostSharingMethod),
-      shares: z.array(z.object({ orgId: orgIdSchema, percent: decimalStringSchema })).min(1).max(1000),
+      shares: z
+        .array(z.object({ orgId: orgIdSchema, percent: decimalStringSchema }))
+        .min(1)
+        .max(1000),
     }),
   ])
   .meta({ description: 'How the costs of running the joint procedure are shared among the parties' });
@@ -121,7 +142,13 @@ export const agreementTermsSchema = z
     contractConclusion: z.enum(contractConclusions),
     costSharing: costSharingSchema,
     languages: z
-      .array(z.string().trim().toLowerCase().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 language code'))
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 language code'),
+      )
       .min(1, 'must name at least one language')
       .max(30),
     disputeResolution: z.object({ text: paragraph(limits.disputeText), forum: oneLine(limits.disputeForum) }),
@@ -247,7 +274,8 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
 
   const lotIds = new Set<string>();
   terms.lots.forEach((lot, i) => {
-    if (lotIds.has(lot.id)) problems.push({ field: `lots[${i}].id`, rule: `lot ids must be unique; "${lot.id}" is repeated` });
+    if (lotIds.has(lot.id))
+      problems.push({ field: `lots[${i}].id`, rule: `lot ids must be unique; "${lot.id}" is repeated` });
     lotIds.add(lot.id);
   });
 
@@ -258,7 +286,10 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
       return;
     }
     if (distributed.has(d.orgId)) {
-      problems.push({ field: `distributions[${i}].orgId`, rule: `each party has exactly one distribution; ${nameOf(d.orgId)} has more` });
+      problems.push({
+        field: `distributions[${i}].orgId`,
+        rule: `each party has exactly one distribution; ${nameOf(d.orgId)} has more`,
+      });
       return;
     }
     distributed.add(d.orgId);
@@ -297,7 +328,10 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
 
   terms.responsibilities.forEach((r, i) => {
     if (!parties.has(r.orgId)) {
-      problems.push({ field: `responsibilities[${i}].orgId`, rule: 'responsibilities must be assigned to one of the parties' });
+      problems.push({
+        field: `responsibilities[${i}].orgId`,
+        rule: 'responsibilities must be assigned to one of the parties',
+      });
     }
   });
 
@@ -322,7 +356,10 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
       if (!parties.has(s.orgId)) {
         problems.push({ field: `costSharing.shares[${i}].orgId`, rule: 'a cost share must be for one of the parties' });
       } else if (sharing.has(s.orgId)) {
-        problems.push({ field: `costSharing.shares[${i}].orgId`, rule: `each party has at most one cost share; ${nameOf(s.orgId)} has more` });
+        problems.push({
+          field: `costSharing.shares[${i}].orgId`,
+          rule: `each party has at most one cost share; ${nameOf(s.orgId)} has more`,
+        });
       }
       sharing.add(s.orgId);
     });

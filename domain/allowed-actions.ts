@@ -1,9 +1,16 @@
 import { consultationPublicIn } from '../rules/consultation.js';
-import { canCancel, isDeadlineStage, isTerminal, operationOpen, type ParticipantStatus, type Stage } from '../rules/stages.js';
+import {
+  canCancel,
+  isDeadlineStage,
+  isTerminal,
+  operationOpen,
+  type ParticipantStatus,
+  type Stage,
+} from '../rules/stages.js';
 import { decideAgreement } from './agreement-authorization.js';
 import { startRefusal } from './agreement-process.js';
 import { decide, isLead, type Principal, type StatementAction, type StatementFacts } from './authorization.js';
-import { allowedBuyerActions, buyerActions, type BuyerAction } from './participation.js';
+import { allowedBuyerActions, type BuyerAction, buyerActions } from './participation.js';
 
 /**
  * What the viewer may do now on a statement, as the statement view lists it (`allowedActions`):
@@ -86,9 +93,12 @@ export function allowedActionsFor(principal: Principal, facts: StatementFacts, n
     setRequestForInformation: may('manageConsultation') && operationOpen('setRequestForInformation', stage),
     answerSupplierQuestions: may('manageConsultation') && operationOpen('answerSupplierQuestions', stage),
     reviseStatementText: may('editStatementText') && operationOpen('reviseStatementText', stage),
-    publishWithoutMissing: may('publishWithoutMissing') && operationOpen('publishWithoutMissing', stage) && deadlinePassed,
+    publishWithoutMissing:
+      may('publishWithoutMissing') && operationOpen('publishWithoutMissing', stage) && deadlinePassed,
     decideSignatory: may('decideSignatory') && operationOpen('decideSignatory', stage),
-    startAgreement: decideAgreement(principal, 'start', { statement: facts, exists: false, partyStatus: null }).allowed && startRefusal(stage) === null,
+    startAgreement:
+      decideAgreement(principal, 'start', { statement: facts, exists: false, partyStatus: null }).allowed &&
+      startRefusal(stage) === null,
     answerInvitation: buyerOwn.has('answerInvitation'),
     saveNeeds: buyerOwn.has('saveNeeds'),
     submitNeeds: buyerOwn.has('submitNeeds'),
@@ -99,14 +109,18 @@ export function allowedActionsFor(principal: Principal, facts: StatementFacts, n
     consentToShowFigures: may('consentToNaming'),
     viewAudit: may('viewAudit'),
     viewNeedsOverview: may('viewNeedsOverview') && stage !== 'draft' && live,
-    viewOwnNeeds: facts.participantStatus !== null && submittedOnce.includes(facts.participantStatus) && stage !== 'draft',
+    viewOwnNeeds:
+      facts.participantStatus !== null && submittedOnce.includes(facts.participantStatus) && stage !== 'draft',
     viewAggregate: may('viewAggregate') && aggregatedStages.includes(stage),
     // The lead prepares the consultation from the start; the others follow it once it is public.
-    viewMarket: (may('manageConsultation') && live) || (may('viewStatementText') && consultationPublicIn.includes(stage)),
+    viewMarket:
+      (may('manageConsultation') && live) || (may('viewStatementText') && consultationPublicIn.includes(stage)),
     followSuppliers: may('viewConsultation') && consultationPublicIn.includes(stage),
     viewStatementText: may('viewStatementText') && textStages.includes(stage),
     // The agreement concerns the lead and the signatories of the published statement.
-    viewAgreement: startRefusal(stage) === null && (lead || (principal.orgKind === 'buyer' && facts.participantStatus === 'confirmed')),
+    viewAgreement:
+      startRefusal(stage) === null &&
+      (lead || (principal.orgKind === 'buyer' && facts.participantStatus === 'confirmed')),
   };
   return viewerActions.filter((action) => allowed[action]);
 }

@@ -1,5 +1,5 @@
-import type { OrganisationKind } from './organisations.js';
 import { leftParticipantStatuses, type ParticipantStatus, type Stage } from '../rules/stages.js';
+import type { OrganisationKind } from './organisations.js';
 
 /**
  * The one place that says who may do what. Routes gather the facts (who is asking, what the
@@ -54,9 +54,7 @@ export const statementActions = [
 ] as const;
 export type StatementAction = (typeof statementActions)[number];
 
-export type Decision =
-  | { allowed: true }
-  | { allowed: false; code: 'not_found' | 'forbidden'; reason: string };
+export type Decision = { allowed: true } | { allowed: false; code: 'not_found' | 'forbidden'; reason: string };
 
 const allow: Decision = { allowed: true };
 const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden', reason });
@@ -65,7 +63,14 @@ const forbid = (reason: string): Decision => ({ allowed: false, code: 'forbidden
 export const signatoryRole = 'signatory';
 
 /** Acts that bind an organisation: each needs a user with the signatory role. */
-export const bindingActs = ['approveStatement', 'requestToSign', 'joinAgreement', 'declineAgreement', 'withdrawFromAgreement', 'signAgreement'] as const;
+export const bindingActs = [
+  'approveStatement',
+  'requestToSign',
+  'joinAgreement',
+  'declineAgreement',
+  'withdrawFromAgreement',
+  'signAgreement',
+] as const;
 export type BindingAct = (typeof bindingActs)[number];
 
 const bindingActWords: Record<BindingAct, string> = {
@@ -84,7 +89,11 @@ const bindingActWords: Record<BindingAct, string> = {
  * where they are known; this is the user's authority to bind its organisation.
  */
 export function mayActBindingly(roles: readonly string[] | undefined, act: BindingAct): Decision {
-  return roles?.includes(signatoryRole) ? allow : forbid(`only a user authorised to sign for the organisation (role "${signatoryRole}") may ${bindingActWords[act]}`);
+  return roles?.includes(signatoryRole)
+    ? allow
+    : forbid(
+        `only a user authorised to sign for the organisation (role "${signatoryRole}") may ${bindingActWords[act]}`,
+      );
 }
 
 export function isLead(p: Principal, s: StatementFacts): boolean {
@@ -115,7 +124,9 @@ export const leftStatuses: readonly ParticipantStatus[] = leftParticipantStatuse
 
 /** Whether the principal's organisation declined, withdrew or dropped out (the lead never leaves its own statement). */
 export function hasLeft(p: Principal, s: StatementFacts): boolean {
-  return p.orgKind === 'buyer' && !isLead(p, s) && s.participantStatus !== null && leftStatuses.includes(s.participantStatus);
+  return (
+    p.orgKind === 'buyer' && !isLead(p, s) && s.participantStatus !== null && leftStatuses.includes(s.participantStatus)
+  );
 }
 
 /**
@@ -149,7 +160,12 @@ export function canSeeParticipant(p: Principal, s: StatementFacts, entry: Roster
 }
 
 /** Audit actions whose `reason` is a buyer's own free text, keyed by `organisationId` in their data. */
-export const buyerReasonActions: readonly string[] = ['invitation_answered', 'needs_withdrawn', 'agreement_declined', 'agreement_withdrawn'];
+export const buyerReasonActions: readonly string[] = [
+  'invitation_answered',
+  'needs_withdrawn',
+  'agreement_declined',
+  'agreement_withdrawn',
+];
 
 /** Audit actions that name one buyer's needs versions or draft (ids, content hashes), by field. */
 const buyerNeedsFields: Readonly<Record<string, readonly string[]>> = {
@@ -164,7 +180,12 @@ const buyerNeedsFields: Readonly<Record<string, readonly string[]>> = {
  * from everyone but the lead and that buyer, and so are the ids and content hashes of its needs
  * (as on `/live`). The event's hash stays the one of the recorded data.
  */
-export function auditDataFor(p: Principal, s: StatementFacts, action: string, data: Record<string, unknown>): Record<string, unknown> {
+export function auditDataFor(
+  p: Principal,
+  s: StatementFacts,
+  action: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
   const orgId = typeof data.organisationId === 'string' ? data.organisationId : '';
   const withheld = [
     ...(buyerReasonActions.includes(action) && !canReadReasonOf(p, s, orgId) ? ['reason'] : []),
@@ -194,13 +215,17 @@ const actionsAfterLeaving: readonly StatementAction[] = ['view'];
 export function decide(p: Principal, action: StatementAction, s: StatementFacts): Decision {
   if (!canSee(p, s)) return { allowed: false, code: 'not_found', reason: 'statement not found' };
   if (hasLeft(p, s) && !actionsAfterLeaving.includes(action)) {
-    return forbid(`your organisation ${s.participantStatus === 'declined' ? 'declined the invitation to' : s.participantStatus === 'dropped' ? 'dropped out of' : 'withdrew from'} this statement: it reads its own participation and needs only`);
+    return forbid(
+      `your organisation ${s.participantStatus === 'declined' ? 'declined the invitation to' : s.participantStatus === 'dropped' ? 'dropped out of' : 'withdrew from'} this statement: it reads its own participation and needs only`,
+    );
   }
   switch (action) {
     case 'view':
       return allow;
     case 'viewAudit':
-      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer, Commission staff and administrators read the audit log');
+      return isLead(p, s) || isCommission(p) || p.isAdmin
+        ? allow
+        : forbid('only the lead buyer, Commission staff and administrators read the audit log');
     case 'edit':
     case 'invite':
     case 'exportAggregate':
@@ -211,12 +236,21 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
     case 'manageDeadlines':
       return isLead(p, s) ? allow : forbid('only the lead buyer may do this');
     case 'viewNeedsOverview':
-      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('only the lead buyer and Commission staff follow who has done what');
+      return isLead(p, s) || isCommission(p) || p.isAdmin
+        ? allow
+        : forbid('only the lead buyer and Commission staff follow who has done what');
     case 'actOnOwnNeeds':
-      return isLead(p, s) || (p.orgKind === 'buyer' && s.participantStatus !== null) ? allow : forbid('only a participating buyer has needs in this statement');
+      return isLead(p, s) || (p.orgKind === 'buyer' && s.participantStatus !== null)
+        ? allow
+        : forbid('only a participating buyer has needs in this statement');
     case 'viewAggregate':
       // Totals are shared with whoever still takes part; a buyer that declined or dropped out does not follow them.
-      return isLead(p, s) || isCommission(p) || p.isAdmin || (p.orgKind === 'buyer' && s.participantStatus !== null && ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
+      return isLead(p, s) ||
+        isCommission(p) ||
+        p.isAdmin ||
+        (p.orgKind === 'buyer' &&
+          s.participantStatus !== null &&
+          ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
         ? allow
         : forbid('the aggregate is shared with the lead buyer, the participating buyers and Commission staff');
     case 'respondToInvitation':
@@ -224,7 +258,9 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
         ? allow
         : forbid('only an invited buyer organisation may answer an invitation');
     case 'setGrouping':
-      return isLead(p, s) || isCommission(p) ? allow : forbid('only the lead buyer or Commission staff set the programme grouping');
+      return isLead(p, s) || isCommission(p)
+        ? allow
+        : forbid('only the lead buyer or Commission staff set the programme grouping');
     case 'cancel':
       return isLead(p, s) || p.isAdmin ? allow : forbid('only the lead buyer or an administrator may cancel');
     case 'manageConsultation':
@@ -234,16 +270,31 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
       return isLead(p, s) ? allow : forbid('only the lead buyer may do this');
     case 'viewConsultation':
       // Suppliers' responses and who asked what stay with the lead (and oversight); suppliers see only the published answers.
-      return isLead(p, s) || isCommission(p) || p.isAdmin ? allow : forbid('suppliers’ responses are read by the lead buyer and Commission staff only');
-    case 'consentToNaming':
-      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus !== null) ? allow : forbid('only a participating buyer decides whether it is named');
-    case 'viewStatementText':
-      return isLead(p, s) || isCommission(p) || p.isAdmin || (p.orgKind === 'buyer' && s.participantStatus !== null && ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
+      return isLead(p, s) || isCommission(p) || p.isAdmin
         ? allow
-        : forbid('the statement text is shared with the lead buyer, the participating buyers and Commission staff before publication');
+        : forbid('suppliers’ responses are read by the lead buyer and Commission staff only');
+    case 'consentToNaming':
+      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus !== null)
+        ? allow
+        : forbid('only a participating buyer decides whether it is named');
+    case 'viewStatementText':
+      return isLead(p, s) ||
+        isCommission(p) ||
+        p.isAdmin ||
+        (p.orgKind === 'buyer' &&
+          s.participantStatus !== null &&
+          ['joined', 'submitted', 'confirmed'].includes(s.participantStatus))
+        ? allow
+        : forbid(
+            'the statement text is shared with the lead buyer, the participating buyers and Commission staff before publication',
+          );
     case 'approveStatement':
-      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus === 'confirmed') ? mayActBindingly(p.roles, 'approveStatement') : forbid('only a buyer that confirmed its needs approves the statement');
+      return p.orgKind === 'buyer' && (isLead(p, s) || s.participantStatus === 'confirmed')
+        ? mayActBindingly(p.roles, 'approveStatement')
+        : forbid('only a buyer that confirmed its needs approves the statement');
     case 'requestToSign':
-      return p.orgKind === 'buyer' && !isLead(p, s) ? mayActBindingly(p.roles, 'requestToSign') : forbid('only another buyer organisation may ask to sign');
+      return p.orgKind === 'buyer' && !isLead(p, s)
+        ? mayActBindingly(p.roles, 'requestToSign')
+        : forbid('only another buyer organisation may ask to sign');
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { checkAnswers, rfiQuestionsSchema, summariseMarket } from './consultation.js';
 
 describe('market consultation rules', () => {
@@ -21,7 +22,10 @@ describe('market consultation rules', () => {
       responses: 3,
       smeResponses: 2,
       smeShare: '0.6667',
-      countries: [{ country: 'DE', responses: 1 }, { country: 'FI', responses: 2 }],
+      countries: [
+        { country: 'DE', responses: 1 },
+        { country: 'FI', responses: 2 },
+      ],
       answersPerQuestion: [
         { questionId: 'lead-time', text: rfi[0]!.text, answers: 2 },
         { questionId: 'charging', text: rfi[1]!.text, answers: 1 },
@@ -33,7 +37,9 @@ describe('market consultation rules', () => {
   });
 
   it('names answers to questions that do not exist, and duplicate question ids', () => {
-    expect(checkAnswers({ 'lead-time': 'x', price: 'y' }, rfi)).toEqual([{ field: 'answers.price', rule: expect.any(String) }]);
+    expect(checkAnswers({ 'lead-time': 'x', price: 'y' }, rfi)).toEqual([
+      { field: 'answers.price', rule: expect.any(String) },
+    ]);
     const r = rfiQuestionsSchema.safeParse({ questions: [rfi[0], rfi[0]] });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['questions', 1, 'id']);

@@ -1,16 +1,19 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
+
+import { consultationTextMax, minQuestionLength } from '../rules/consultation.js';
+import { text } from '../rules/text-policy.js';
 import type { Aggregate } from './aggregation.js';
 import { discloseAggregate, type DisclosurePattern } from './disclosure/protected-views.js';
-import { text } from '../rules/text-policy.js';
-import { consultationTextMax, minQuestionLength } from '../rules/consultation.js';
 
 /**
  * The preliminary market consultation (Directive 2014/24/EU Art. 40-41): what the public sees
  * of the demand, the request-for-information questions, suppliers' responses and questions, and
  * the market summary that closes it. Pure.
  */
-const rfiQuestionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1 to 40 lowercase letters, digits, - or _');
+const rfiQuestionIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be 1 to 40 lowercase letters, digits, - or _');
 
 export const rfiQuestionSchema = z.object({
   id: rfiQuestionIdSchema,
@@ -25,7 +28,8 @@ export const rfiQuestionsSchema = z
       .superRefine((qs, ctx) => {
         const seen = new Set<string>();
         qs.forEach((q, i) => {
-          if (seen.has(q.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'must be unique among the questions' });
+          if (seen.has(q.id))
+            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'must be unique among the questions' });
           seen.add(q.id);
         });
       }),
@@ -51,7 +55,10 @@ export const leadAnswerSchema = z
   .meta({ id: 'LeadAnswer' });
 
 /** Answers must name questions of the request for information; returns the problems. */
-export function checkAnswers(answers: Record<string, string>, questions: readonly RfiQuestion[]): { field: string; rule: string }[] {
+export function checkAnswers(
+  answers: Record<string, string>,
+  questions: readonly RfiQuestion[],
+): { field: string; rule: string }[] {
   const ids = new Set(questions.map((q) => q.id));
   return Object.keys(answers)
     .filter((k) => !ids.has(k))
@@ -92,7 +99,11 @@ export interface MarketSummary {
   questionsAnswered: number;
 }
 
-export function summariseMarket(responses: readonly ResponseFact[], rfi: readonly RfiQuestion[], questions: { asked: number; answered: number }): MarketSummary {
+export function summariseMarket(
+  responses: readonly ResponseFact[],
+  rfi: readonly RfiQuestion[],
+  questions: { asked: number; answered: number },
+): MarketSummary {
   const sme = responses.filter((r) => r.sme).length;
   const byCountry = new Map<string, number>();
   for (const r of responses) byCountry.set(r.country, (byCountry.get(r.country) ?? 0) + 1);
@@ -101,7 +112,11 @@ export function summariseMarket(responses: readonly ResponseFact[], rfi: readonl
     smeResponses: sme,
     smeShare: responses.length === 0 ? '0' : new Decimal(sme).div(responses.length).toFixed(4),
     countries: [...byCountry].sort(([a], [b]) => a.localeCompare(b)).map(([country, n]) => ({ country, responses: n })),
-    answersPerQuestion: rfi.map((q) => ({ questionId: q.id, text: q.text, answers: responses.filter((r) => (r.answers[q.id] ?? '').trim() !== '').length })),
+    answersPerQuestion: rfi.map((q) => ({
+      questionId: q.id,
+      text: q.text,
+      answers: responses.filter((r) => (r.answers[q.id] ?? '').trim() !== '').length,
+    })),
     questionsAsked: questions.asked,
     questionsAnswered: questions.answered,
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { contractNature, cpvAncestors, cpvAt, cpvCodeListSchema, cpvLevel, parseCpv } from './cpv.js';
 
 describe('CPV codes', () => {
@@ -9,7 +10,8 @@ describe('CPV codes', () => {
   });
 
   it('rejects malformed codes and unknown divisions', () => {
-    for (const bad of ['4500000', '45000000-77', 'ABCDEFGH', '99000000', '45000000-']) expect(parseCpv(bad), bad).toBeUndefined();
+    for (const bad of ['4500000', '45000000-77', 'ABCDEFGH', '99000000', '45000000-'])
+      expect(parseCpv(bad), bad).toBeUndefined();
     expect(cpvCodeListSchema.safeParse([]).success).toBe(false);
   });
 

@@ -22,9 +22,51 @@ export function parseCpv(input: string): ParsedCpv | undefined {
 
 /** Divisions of CPV 2008: 03, 09, 14-19, 22, 24, 30-45, 48, 50, 51, 55, 60, 63-66, 70-73, 75-77, 79, 80, 85, 90, 92, 98. */
 const divisions = new Set([
-  '03', '09', '14', '15', '16', '18', '19', '22', '24', '30', '31', '32', '33', '34', '35', '37', '38', '39',
-  '41', '42', '43', '44', '45', '48', '50', '51', '55', '60', '63', '64', '65', '66', '70', '71', '72', '73',
-  '75', '76', '77', '79', '80', '85', '90', '92', '98',
+  '03',
+  '09',
+  '14',
+  '15',
+  '16',
+  '18',
+  '19',
+  '22',
+  '24',
+  '30',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '37',
+  '38',
+  '39',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '48',
+  '50',
+  '51',
+  '55',
+  '60',
+  '63',
+  '64',
+  '65',
+  '66',
+  '70',
+  '71',
+  '72',
+  '73',
+  '75',
+  '76',
+  '77',
+  '79',
+  '80',
+  '85',
+  '90',
+  '92',
+  '98',
 ]);
 
 export function isKnownDivision(twoDigits: string): boolean {
@@ -78,7 +120,8 @@ export const cpvCodeSchema = z
     if (!parsed) {
       ctx.addIssue({
         code: 'custom',
-        message: 'must be a CPV code: 8 digits of a known division, optionally followed by a dash and the check digit (e.g. 45000000-7)',
+        message:
+          'must be a CPV code: 8 digits of a known division, optionally followed by a dash and the check digit (e.g. 45000000-7)',
       });
       return z.NEVER;
     }

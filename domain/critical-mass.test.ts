@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aggregateDemand } from './aggregation.js';
+
 import type { ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
+import { aggregateDemand } from './aggregation.js';
 import { checkCriticalMass } from './critical-mass.js';
-import { addDecimals, compareDecimals, roundCents } from './money.js';
 import type { ExchangeRateTable } from './money.js';
-import { criticalMassSchema } from './statement.js';
+import { addDecimals, compareDecimals, roundCents } from './money.js';
 import type { CriticalMassRules } from './statement.js';
+import { criticalMassSchema } from './statement.js';
 
 const rates: ExchangeRateTable = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11', NOK: '10' } };
 
@@ -57,13 +58,23 @@ describe('checkCriticalMass', () => {
       results: [
         { rule: 'minBuyers', field: 'criticalMass.minBuyers', required: 3, actual: 3, met: true, gap: 0 },
         { rule: 'minCountries', field: 'criticalMass.minCountries', required: 2, actual: 2, met: true, gap: 0 },
-        { rule: 'minTotalValueEur', field: 'criticalMass.minTotalValueEur', required: '1000000.00', actual: '1000000.00', met: true, gap: '0.00' },
+        {
+          rule: 'minTotalValueEur',
+          field: 'criticalMass.minTotalValueEur',
+          required: '1000000.00',
+          actual: '1000000.00',
+          met: true,
+          gap: '0.00',
+        },
       ],
     });
   });
 
   it('says which rule failed and by how much', () => {
-    const verdict = checkCriticalMass(rules({ minBuyers: 5, minCountries: 2, minTotalValueEur: '1250000.50' }), aggregate);
+    const verdict = checkCriticalMass(
+      rules({ minBuyers: 5, minCountries: 2, minTotalValueEur: '1250000.50' }),
+      aggregate,
+    );
     expect(verdict.met).toBe(false);
     expect(verdict.results.filter((r) => !r.met).map((r) => [r.rule, r.gap])).toEqual([
       ['minBuyers', 2],
@@ -87,12 +98,48 @@ describe('checkCriticalMass', () => {
     expect(verdict.met).toBe(false);
     expect(verdict.results).toEqual([
       // 10 at the code and 5 at the category above it; Oslo's 4 optional units are not a commitment.
-      { rule: 'minQuantityPerCpv', cpvCode: '43260000', unit: 'C62', field: 'criticalMass.minQuantityPerCpv[0]', required: '20', actual: '15', met: false, gap: '5' },
-      { rule: 'minQuantityPerCpv', cpvCode: '43262100', unit: 'LTR', field: 'criticalMass.minQuantityPerCpv[1]', required: '1500', actual: '2000', met: true, gap: '0' },
+      {
+        rule: 'minQuantityPerCpv',
+        cpvCode: '43260000',
+        unit: 'C62',
+        field: 'criticalMass.minQuantityPerCpv[0]',
+        required: '20',
+        actual: '15',
+        met: false,
+        gap: '5',
+      },
+      {
+        rule: 'minQuantityPerCpv',
+        cpvCode: '43262100',
+        unit: 'LTR',
+        field: 'criticalMass.minQuantityPerCpv[1]',
+        required: '1500',
+        actual: '2000',
+        met: true,
+        gap: '0',
+      },
       // 2000 litres and 10 pieces are there, yet not one kilogram.
-      { rule: 'minQuantityPerCpv', cpvCode: '43262100', unit: 'KGM', field: 'criticalMass.minQuantityPerCpv[2]', required: '1', actual: '0', met: false, gap: '1' },
+      {
+        rule: 'minQuantityPerCpv',
+        cpvCode: '43262100',
+        unit: 'KGM',
+        field: 'criticalMass.minQuantityPerCpv[2]',
+        required: '1',
+        actual: '0',
+        met: false,
+        gap: '1',
+      },
       // Nobody asked for computers at all.
-      { rule: 'minQuantityPerCpv', cpvCode: '30213100', unit: 'C62', field: 'criticalMass.minQuantityPerCpv[3]', required: '50', actual: '0', met: false, gap: '50' },
+      {
+        rule: 'minQuantityPerCpv',
+        cpvCode: '30213100',
+        unit: 'C62',
+        field: 'criticalMass.minQuantityPerCpv[3]',
+        required: '50',
+        actual: '0',
+        met: false,
+        gap: '50',
+      },
     ]);
   });
 
@@ -146,7 +193,9 @@ describe('checkCriticalMass', () => {
               if (!r.met) expect(compareDecimals(addDecimals(actual, r.gap), required)).toBe(0);
             }
           }
-          expect(verdict.results.find((r) => r.rule === 'minTotalValueEur')!.required).toBe(roundCents(minTotalValueEur));
+          expect(verdict.results.find((r) => r.rule === 'minTotalValueEur')!.required).toBe(
+            roundCents(minTotalValueEur),
+          );
         },
       ),
     );

@@ -1,6 +1,6 @@
 import type { Aggregate } from './aggregation.js';
-import { compareDecimals, normaliseDecimal, roundCents, subtractDecimals } from './money.js';
 import type { DecimalString } from './money.js';
+import { compareDecimals, normaliseDecimal, roundCents, subtractDecimals } from './money.js';
 import type { CriticalMassRules } from './statement.js';
 
 /**
@@ -40,7 +40,12 @@ function countOutcome(field: string, required: number, actual: number): RuleOutc
   return { field, required, actual, met: actual >= required, gap: Math.max(0, required - actual) };
 }
 
-function amountOutcome(field: string, required: DecimalString, actual: DecimalString, present: (v: DecimalString) => DecimalString): RuleOutcome<DecimalString> {
+function amountOutcome(
+  field: string,
+  required: DecimalString,
+  actual: DecimalString,
+  present: (v: DecimalString) => DecimalString,
+): RuleOutcome<DecimalString> {
   const req = present(required);
   const act = present(actual);
   const met = compareDecimals(act, req) >= 0;
@@ -57,10 +62,16 @@ function amountOutcome(field: string, required: DecimalString, actual: DecimalSt
 export function checkCriticalMass(rules: CriticalMassRules, aggregate: CriticalMassInput): CriticalMassVerdict {
   const results: CriticalMassRuleResult[] = [];
   if (rules.minBuyers !== undefined) {
-    results.push({ rule: 'minBuyers', ...countOutcome('criticalMass.minBuyers', rules.minBuyers, aggregate.totals.buyers) });
+    results.push({
+      rule: 'minBuyers',
+      ...countOutcome('criticalMass.minBuyers', rules.minBuyers, aggregate.totals.buyers),
+    });
   }
   if (rules.minCountries !== undefined) {
-    results.push({ rule: 'minCountries', ...countOutcome('criticalMass.minCountries', rules.minCountries, aggregate.totals.countries) });
+    results.push({
+      rule: 'minCountries',
+      ...countOutcome('criticalMass.minCountries', rules.minCountries, aggregate.totals.countries),
+    });
   }
   if (rules.minTotalValueEur !== undefined) {
     results.push({

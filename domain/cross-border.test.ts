@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { classifyJointProcurement } from './cross-border.js';
 import { eeaNonEuStates, euMemberStates } from './organisations.js';
 
@@ -30,9 +31,19 @@ describe('classifyJointProcurement', () => {
       { orgId: 'bodo', country: 'NO' },
       { orgId: 'barcelona', country: 'ES' },
     ]);
-    expect(result).toMatchObject({ kind: 'cross-border', needsAgreement: true, countries: ['DK', 'ES', 'FI', 'NO'], eeaCountries: ['NO'] });
+    expect(result).toMatchObject({
+      kind: 'cross-border',
+      needsAgreement: true,
+      countries: ['DK', 'ES', 'FI', 'NO'],
+      eeaCountries: ['NO'],
+    });
     // Two EEA states alone are cross-border too.
-    expect(classifyJointProcurement([{ orgId: 'a', country: 'NO' }, { orgId: 'b', country: 'IS' }]).kind).toBe('cross-border');
+    expect(
+      classifyJointProcurement([
+        { orgId: 'a', country: 'NO' },
+        { orgId: 'b', country: 'IS' },
+      ]).kind,
+    ).toBe('cross-border');
   });
 
   it('buyers of one Member State make an occasional joint procurement (Art. 38), without the Art. 39 agreement', () => {
@@ -52,7 +63,12 @@ describe('classifyJointProcurement', () => {
   });
 
   it('one buyer, even with several lines, is no joint procurement at all', () => {
-    expect(classifyJointProcurement([{ orgId: 'hel', country: 'FI' }, { orgId: 'hel', country: 'FI' }])).toMatchObject({
+    expect(
+      classifyJointProcurement([
+        { orgId: 'hel', country: 'FI' },
+        { orgId: 'hel', country: 'FI' },
+      ]),
+    ).toMatchObject({
       kind: 'single-buyer',
       legalBasis: null,
       needsAgreement: false,
@@ -62,7 +78,12 @@ describe('classifyJointProcurement', () => {
   });
 
   it('lists a country outside the EU and EEA apart and does not count it as a Member State', () => {
-    expect(classifyJointProcurement([{ orgId: 'hel', country: 'FI' }, { orgId: 'zurich', country: 'CH' }])).toMatchObject({
+    expect(
+      classifyJointProcurement([
+        { orgId: 'hel', country: 'FI' },
+        { orgId: 'zurich', country: 'CH' },
+      ]),
+    ).toMatchObject({
       kind: 'occasional',
       countries: ['FI'],
       otherCountries: ['CH'],
@@ -71,11 +92,16 @@ describe('classifyJointProcurement', () => {
 
   it('is cross-border exactly when two or more EU/EEA countries take part, whatever the order', () => {
     const countryArb = fc.constantFrom(...euMemberStates, ...eeaNonEuStates, 'CH', 'GB');
-    const buyersArb = fc.array(fc.record({ orgId: fc.constantFrom('a', 'b', 'c', 'd', 'e'), country: countryArb }), { maxLength: 8 }).map((list) => {
-      // One organisation has one country.
-      const first = new Map<string, string>();
-      return list.map((b) => ({ orgId: b.orgId, country: first.get(b.orgId) ?? (first.set(b.orgId, b.country), b.country) }));
-    });
+    const buyersArb = fc
+      .array(fc.record({ orgId: fc.constantFrom('a', 'b', 'c', 'd', 'e'), country: countryArb }), { maxLength: 8 })
+      .map((list) => {
+        // One organisation has one country.
+        const first = new Map<string, string>();
+        return list.map((b) => ({
+          orgId: b.orgId,
+          country: first.get(b.orgId) ?? (first.set(b.orgId, b.country), b.country),
+        }));
+      });
     fc.assert(
       fc.property(buyersArb, (buyers) => {
         const result = classifyJointProcurement(buyers);

@@ -1,4 +1,4 @@
-import { euMemberStates, eeaNonEuStates } from './organisations.js';
+import { eeaNonEuStates, euMemberStates } from './organisations.js';
 
 /**
  * Which kind of joint procurement the buyers make. Buyers from two or more Member States make a
@@ -32,16 +32,33 @@ const eea: ReadonlySet<string> = new Set(eeaNonEuStates);
  * Classifies by the distinct buyers (by orgId) and their countries. Art. 38 and 39 both speak of
  * two or more contracting authorities, so one buyer alone is `single-buyer`, whatever its country.
  */
-export function classifyJointProcurement(buyers: ReadonlyArray<{ orgId: string; country: string }>): JointProcurementClassification {
+export function classifyJointProcurement(
+  buyers: ReadonlyArray<{ orgId: string; country: string }>,
+): JointProcurementClassification {
   const buyerCount = new Set(buyers.map((b) => b.orgId)).size;
   const all = [...new Set(buyers.map((b) => b.country))].sort();
   const countries = all.filter((c) => eu.has(c) || eea.has(c));
   const eeaCountries = countries.filter((c) => eea.has(c));
   const otherCountries = all.filter((c) => !eu.has(c) && !eea.has(c));
 
-  if (buyerCount < 2) return { kind: 'single-buyer', legalBasis: null, needsAgreement: false, countries, eeaCountries, otherCountries };
+  if (buyerCount < 2)
+    return { kind: 'single-buyer', legalBasis: null, needsAgreement: false, countries, eeaCountries, otherCountries };
   if (countries.length >= 2) {
-    return { kind: 'cross-border', legalBasis: 'Directive 2014/24/EU Art. 39', needsAgreement: true, countries, eeaCountries, otherCountries };
+    return {
+      kind: 'cross-border',
+      legalBasis: 'Directive 2014/24/EU Art. 39',
+      needsAgreement: true,
+      countries,
+      eeaCountries,
+      otherCountries,
+    };
   }
-  return { kind: 'occasional', legalBasis: 'Directive 2014/24/EU Art. 38', needsAgreement: false, countries, eeaCountries, otherCountries };
+  return {
+    kind: 'occasional',
+    legalBasis: 'Directive 2014/24/EU Art. 38',
+    needsAgreement: false,
+    countries,
+    eeaCountries,
+    otherCountries,
+  };
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { currencyCodes, currencyRule, currencySchema, eeaNonEuCurrencies, euNonEuroCurrencies, isCurrencyCode } from './currency.js';
+
+import {
+  currencyCodes,
+  currencyRule,
+  currencySchema,
+  eeaNonEuCurrencies,
+  euNonEuroCurrencies,
+  isCurrencyCode,
+} from './currency.js';
 
 describe('currency codes', () => {
   it('has each code once, each three capital letters', () => {
@@ -15,7 +23,8 @@ describe('currency codes', () => {
   });
 
   it('leaves out withdrawn, fund, metal and test codes', () => {
-    for (const code of ['HRK', 'ANG', 'ZWL', 'XAU', 'XDR', 'XTS', 'XXX', 'CHE', 'BOV']) expect(isCurrencyCode(code), code).toBe(false);
+    for (const code of ['HRK', 'ANG', 'ZWL', 'XAU', 'XDR', 'XTS', 'XXX', 'CHE', 'BOV'])
+      expect(isCurrencyCode(code), code).toBe(false);
   });
 
   it('is not fooled by non-strings or Object.prototype members', () => {

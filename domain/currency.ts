@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { currencyCodes, type CurrencyCode } from '../rules/currencies.js';
+
+import { type CurrencyCode, currencyCodes } from '../rules/currencies.js';
 
 /** The accepted codes and the EU and EEA groups are shared with the web: rules/currencies.ts. */
-export { currencyCodes, eeaNonEuCurrencies, euNonEuroCurrencies, type CurrencyCode } from '../rules/currencies.js';
+export { type CurrencyCode, currencyCodes, eeaNonEuCurrencies, euNonEuroCurrencies } from '../rules/currencies.js';
 
 const known: ReadonlySet<string> = new Set(currencyCodes);
 

@@ -7,5 +7,8 @@ import { z } from 'zod';
 export const decimalStringSchema = z
   .string()
   .trim()
-  .regex(/^\d{1,15}(\.\d{1,6})?$/, 'must be a non-negative decimal number written with digits and an optional "." (e.g. 1250.50)')
+  .regex(
+    /^\d{1,15}(\.\d{1,6})?$/,
+    'must be a non-negative decimal number written with digits and an optional "." (e.g. 1250.50)',
+  )
   .meta({ description: 'Non-negative decimal as a string', example: '1250.50' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { durationMs, parseDurationMs } from './duration.js';
 
 describe('ISO 8601 durations for deadlines', () => {
@@ -12,7 +13,8 @@ describe('ISO 8601 durations for deadlines', () => {
   });
 
   it('refuses months and years, whose length varies, and malformed text', () => {
-    for (const bad of ['P1M', 'P1Y', 'P', 'PT', '30D', 'P-1D', '', 'P1.5D']) expect(parseDurationMs(bad), bad).toBeUndefined();
+    for (const bad of ['P1M', 'P1Y', 'P', 'PT', '30D', 'P-1D', '', 'P1.5D'])
+      expect(parseDurationMs(bad), bad).toBeUndefined();
     expect(() => durationMs('P1M')).toThrow(/not a duration/);
   });
 });

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../rules/problem-codes.js';
  * comment per code: when it is used, its HTTP status); workflows raise the same codes as
  * ApplicationFailure types, and the API maps each to its one status (api/problem.ts).
  */
-export { isErrorCode, type ErrorCode } from '../rules/problem-codes.js';
+export { type ErrorCode, isErrorCode } from '../rules/problem-codes.js';
 
 export interface FieldProblem {
   /** JSON path of the offending field, e.g. `lines[2].quantity`. */

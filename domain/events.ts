@@ -94,4 +94,6 @@ export type StatementEventKind = StatementEventBody['kind'];
  * An event as a workflow hands it to its activity: its free texts (`reason`, `comment`)
  * may be references, which the activity resolves from PostgreSQL before it records the event.
  */
-export type WithTextRefs<E> = E extends unknown ? { [K in keyof E]: K extends 'reason' | 'comment' ? E[K] | FreeTextRef : E[K] } : never;
+export type WithTextRefs<E> = E extends unknown
+  ? { [K in keyof E]: K extends 'reason' | 'comment' ? E[K] | FreeTextRef : E[K] }
+  : never;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { cleanHeaderText, headerTextMax } from '../rules/text-policy.js';
 
 /** A header kept for reading (a session's User-Agent) is cleaned and cut, never refused. */

@@ -8,8 +8,20 @@ import type { Actor } from './events.js';
 export type MarketEventBody =
   | { kind: 'consultation_opened'; noticeId: string }
   | { kind: 'approval_opened'; version: number; deadline: string; approverOrgIds: string[] }
-  | { kind: 'statement_text_revised'; version: number; textHash: string; approverOrgIds: string[]; deadline: string | null }
-  | { kind: 'approval_decided'; orgId: string; version: number; decision: 'approved' | 'changes_requested'; comment: string | null }
+  | {
+      kind: 'statement_text_revised';
+      version: number;
+      textHash: string;
+      approverOrgIds: string[];
+      deadline: string | null;
+    }
+  | {
+      kind: 'approval_decided';
+      orgId: string;
+      version: number;
+      decision: 'approved' | 'changes_requested';
+      comment: string | null;
+    }
   | { kind: 'approval_deadline_passed'; version: number; missingOrgIds: string[] }
   | { kind: 'proceed_without_missing'; version: number; missingOrgIds: string[] }
   | {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { DomainError } from './errors.js';
+import type { ExchangeRateTable } from './money.js';
 import {
   addDecimals,
   compareDecimals,
@@ -14,7 +16,6 @@ import {
   sumDecimals,
   toEur,
 } from './money.js';
-import type { ExchangeRateTable } from './money.js';
 
 const rates: ExchangeRateTable = {
   date: '2026-11-20',
@@ -35,7 +36,9 @@ describe('exact arithmetic', () => {
   });
 
   it('multiplies 21-digit quantities by prices exactly, beyond the 20 digits decimal.js keeps by default', () => {
-    expect(multiplyDecimals('999999999999999.999999', '999999999999999.999999')).toBe('999999999999999999998000000000.000000000001');
+    expect(multiplyDecimals('999999999999999.999999', '999999999999999.999999')).toBe(
+      '999999999999999999998000000000.000000000001',
+    );
     expect(multiplyDecimals('123456789012345.123456', '2')).toBe('246913578024690.246912');
   });
 
@@ -138,7 +141,9 @@ describe('toEur', () => {
     expect(thrown).toBeInstanceOf(DomainError);
     const error = thrown as DomainError;
     expect(error.code).toBe('unprocessable');
-    expect(error.problems).toEqual([{ field: 'rates.HUF', rule: 'no conversion rate for HUF in the rate table of 2026-11-20' }]);
+    expect(error.problems).toEqual([
+      { field: 'rates.HUF', rule: 'no conversion rate for HUF in the rate table of 2026-11-20' },
+    ]);
     expect(error.message).toContain('HUF');
   });
 
@@ -146,19 +151,31 @@ describe('toEur', () => {
     const broken: ExchangeRateTable = { ...rates, rates: { SEK: '0', DKK: 'abc' } };
     expect(() => toEur('1', 'SEK', broken)).toThrow(DomainError);
     expect(missingRates(['SEK', 'DKK', 'EUR'], broken)).toEqual([
-      { field: 'rates.DKK', rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number' },
-      { field: 'rates.SEK', rule: 'the conversion rate for SEK in the rate table of 2026-11-20 must be a positive number' },
+      {
+        field: 'rates.DKK',
+        rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number',
+      },
+      {
+        field: 'rates.SEK',
+        rule: 'the conversion rate for SEK in the rate table of 2026-11-20 must be a positive number',
+      },
     ]);
   });
 
   it('does not take inherited properties for rates', () => {
-    expect(missingRates(['constructor', 'toString'], rates).map((p) => p.field)).toEqual(['rates.constructor', 'rates.toString']);
+    expect(missingRates(['constructor', 'toString'], rates).map((p) => p.field)).toEqual([
+      'rates.constructor',
+      'rates.toString',
+    ]);
   });
 });
 
 describe('missingRates', () => {
   it('lists each missing currency once, sorted, and ignores EUR', () => {
-    expect(missingRates(['SEK', 'RON', 'HUF', 'RON', 'EUR'], rates).map((p) => p.field)).toEqual(['rates.HUF', 'rates.RON']);
+    expect(missingRates(['SEK', 'RON', 'HUF', 'RON', 'EUR'], rates).map((p) => p.field)).toEqual([
+      'rates.HUF',
+      'rates.RON',
+    ]);
   });
 });
 

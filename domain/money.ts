@@ -1,8 +1,9 @@
 import { Decimal as BaseDecimal } from 'decimal.js';
 import { z } from 'zod';
-import { DomainError, unprocessable } from './errors.js';
-import type { FieldProblem } from './errors.js';
+
 import { text } from '../rules/text-policy.js';
+import type { FieldProblem } from './errors.js';
+import { DomainError, unprocessable } from './errors.js';
 
 /**
  * Exact money arithmetic on decimal strings. Amounts enter and leave as strings so that no binary
@@ -80,7 +81,10 @@ function lowestDigit(value: Exact): number {
 }
 
 function tooLong(): DomainError {
-  return new DomainError('unprocessable', `An amount needs more than ${exactDigits} significant digits and cannot be computed exactly`);
+  return new DomainError(
+    'unprocessable',
+    `An amount needs more than ${exactDigits} significant digits and cannot be computed exactly`,
+  );
 }
 
 /** decimal.js would round silently past its precision; these refuse instead, so "exact" stays true. */

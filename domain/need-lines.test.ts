@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import type { FieldProblem } from './errors.js';
 import {
   estimatedLineValue,
   maxNeedLines,
+  type NeedLine,
   needLineDraftSchema,
   needLineSchema,
+  type NeedValidationContext,
   referencedCodes,
   totalLineQuantity,
   validateNeedLines,
-  type NeedLine,
-  type NeedValidationContext,
 } from './need-lines.js';
 
 /** A slice of the official lists, enough to tell known from unknown. */
@@ -120,7 +121,10 @@ describe('validateNeedLines: a good line', () => {
   });
 
   it('accepts a unit price of 0 and an explicit null framework term', () => {
-    expect(linesOf([{ ...busLine, unitPrice: '0', frameworkMonths: null }])[0]).toMatchObject({ unitPrice: '0', frameworkMonths: null });
+    expect(linesOf([{ ...busLine, unitPrice: '0', frameworkMonths: null }])[0]).toMatchObject({
+      unitPrice: '0',
+      frameworkMonths: null,
+    });
   });
 
   it('accepts its own output again, unchanged (stored lines can be re-validated)', () => {
@@ -189,11 +193,16 @@ describe('validateNeedLines: the list', () => {
 
 describe('validateNeedLines: CPV code', () => {
   it('accepts the code without its check digit and records none', () => {
-    expect(linesOf([{ ...busLine, cpvCode: '34144910' }])[0]).toMatchObject({ cpvCode: '34144910', cpvCheckDigit: null });
+    expect(linesOf([{ ...busLine, cpvCode: '34144910' }])[0]).toMatchObject({
+      cpvCode: '34144910',
+      cpvCheckDigit: null,
+    });
   });
 
   it('rejects a code missing from the official list', () => {
-    expect(problemsWith({ cpvCode: '34144999' })).toEqual([{ field: 'lines[0].cpvCode', rule: 'must be a code of the CPV 2008 list' }]);
+    expect(problemsWith({ cpvCode: '34144999' })).toEqual([
+      { field: 'lines[0].cpvCode', rule: 'must be a code of the CPV 2008 list' },
+    ]);
   });
 
   it('rejects a wrong check digit typed in the code, giving the right one', () => {
@@ -220,14 +229,19 @@ describe('validateNeedLines: CPV code', () => {
     (cpvCode) => {
       for (const context of [ctx, notLoaded]) {
         expect(problemsWith({ cpvCode }, context)).toEqual([
-          { field: 'lines[0].cpvCode', rule: expect.stringContaining('must be a CPV code: 8 digits of a known division') },
+          {
+            field: 'lines[0].cpvCode',
+            rule: expect.stringContaining('must be a CPV code: 8 digits of a known division'),
+          },
         ]);
       }
     },
   );
 
   it('rejects a code given as a number', () => {
-    expect(problemsWith({ cpvCode: 45000000 })).toEqual([{ field: 'lines[0].cpvCode', rule: expect.stringContaining('written as a string') }]);
+    expect(problemsWith({ cpvCode: 45000000 })).toEqual([
+      { field: 'lines[0].cpvCode', rule: expect.stringContaining('written as a string') },
+    ]);
   });
 
   it('checks structure only while the official list is not loaded', () => {
@@ -239,12 +253,17 @@ describe('validateNeedLines: CPV code', () => {
 describe('validateNeedLines: unit', () => {
   it('rejects a code missing from Recommendation 20', () => {
     expect(problemsWith({ unit: 'ZZZ' })).toEqual([
-      { field: 'lines[0].unit', rule: 'must be a code of UN/CEFACT Recommendation 20 (e.g. H87 for piece, KGM for kilogram)' },
+      {
+        field: 'lines[0].unit',
+        rule: 'must be a code of UN/CEFACT Recommendation 20 (e.g. H87 for piece, KGM for kilogram)',
+      },
     ]);
   });
 
   it.each([['piece'], ['H'], ['H87X'], ['H-8'], [''], [87]])('rejects the malformed unit %j', (unit) => {
-    expect(problemsWith({ unit })).toEqual([{ field: 'lines[0].unit', rule: expect.stringContaining('must be a UN/CEFACT Recommendation 20 unit code') }]);
+    expect(problemsWith({ unit })).toEqual([
+      { field: 'lines[0].unit', rule: expect.stringContaining('must be a UN/CEFACT Recommendation 20 unit code') },
+    ]);
   });
 
   it('checks structure only while the unit list is not loaded', () => {
@@ -288,14 +307,19 @@ describe('validateNeedLines: quantity and price', () => {
   });
 
   it('rejects a negative option quantity', () => {
-    expect(problemsWith({ optionalQuantity: '-2' })).toEqual([{ field: 'lines[0].optionalQuantity', rule: 'must not be negative' }]);
+    expect(problemsWith({ optionalQuantity: '-2' })).toEqual([
+      { field: 'lines[0].optionalQuantity', rule: 'must not be negative' },
+    ]);
   });
 });
 
 describe('validateNeedLines: currency', () => {
   it.each([['XYZ'], ['euro'], ['HRK']])('rejects %j', (currency) => {
     expect(problemsWith({ currency })).toEqual([
-      { field: 'lines[0].currency', rule: 'must be an ISO 4217 code of a currency in circulation (e.g. EUR, SEK, PLN)' },
+      {
+        field: 'lines[0].currency',
+        rule: 'must be an ISO 4217 code of a currency in circulation (e.g. EUR, SEK, PLN)',
+      },
     ]);
   });
 
@@ -318,7 +342,11 @@ describe('validateNeedLines: delivery', () => {
     [{ fromYear: 2027 }, 'delivery.toYear', 'is required with fromYear'],
     [{ toYear: 2027 }, 'delivery.fromYear', 'is required with toYear'],
     [{}, 'delivery', 'must give either year, or fromYear and toYear'],
-    [{ year: 2027, fromYear: 2027, toYear: 2028 }, 'delivery', 'must give either year, or fromYear and toYear, not both'],
+    [
+      { year: 2027, fromYear: 2027, toYear: 2028 },
+      'delivery',
+      'must give either year, or fromYear and toYear, not both',
+    ],
     [{ year: 2027.5 }, 'delivery.year', 'must be a year written as a whole number from 2000 to 2100'],
     [{ year: '2027' }, 'delivery.year', 'must be a year written as a whole number from 2000 to 2100'],
     [{ year: 20270 }, 'delivery.year', 'must be a year written as a whole number from 2000 to 2100'],
@@ -334,8 +362,13 @@ describe('validateNeedLines: delivery', () => {
     ]);
   });
 
-  it('accepts the horizon\'s first and last year', () => {
-    expect(linesOf([{ ...busLine, delivery: { fromYear: 2026, toYear: 2030 } }, { ...busLine, delivery: { year: 2030 } }])).toHaveLength(2);
+  it("accepts the horizon's first and last year", () => {
+    expect(
+      linesOf([
+        { ...busLine, delivery: { fromYear: 2026, toYear: 2030 } },
+        { ...busLine, delivery: { year: 2030 } },
+      ]),
+    ).toHaveLength(2);
   });
 });
 
@@ -344,10 +377,26 @@ describe('validateNeedLines: description, framework, renewals, requirements', ()
     [{ description: '' }, 'description', 'must not be empty'],
     [{ description: '   ' }, 'description', 'must not be empty'],
     [{ description: 7 }, 'description', 'must be text'],
-    [{ frameworkMonths: 0 }, 'frameworkMonths', 'must be a whole number of months from 1 to 120, or null when not a framework agreement'],
-    [{ frameworkMonths: 121 }, 'frameworkMonths', 'must be a whole number of months from 1 to 120, or null when not a framework agreement'],
-    [{ frameworkMonths: 12.5 }, 'frameworkMonths', 'must be a whole number of months from 1 to 120, or null when not a framework agreement'],
-    [{ frameworkMonths: '48' }, 'frameworkMonths', 'must be a whole number of months from 1 to 120, or null when not a framework agreement'],
+    [
+      { frameworkMonths: 0 },
+      'frameworkMonths',
+      'must be a whole number of months from 1 to 120, or null when not a framework agreement',
+    ],
+    [
+      { frameworkMonths: 121 },
+      'frameworkMonths',
+      'must be a whole number of months from 1 to 120, or null when not a framework agreement',
+    ],
+    [
+      { frameworkMonths: 12.5 },
+      'frameworkMonths',
+      'must be a whole number of months from 1 to 120, or null when not a framework agreement',
+    ],
+    [
+      { frameworkMonths: '48' },
+      'frameworkMonths',
+      'must be a whole number of months from 1 to 120, or null when not a framework agreement',
+    ],
     [{ renewals: { count: 0, quantityEach: '5' } }, 'renewals.quantityEach', 'must be 0 when count is 0'],
     [{ renewals: { count: 2 } }, 'renewals.quantityEach', 'must be greater than 0 when count is more than 0'],
     [{ renewals: { count: -1, quantityEach: '5' } }, 'renewals.count', 'must be a whole number from 0 to 99'],
@@ -370,43 +419,55 @@ describe('validateNeedLines: description, framework, renewals, requirements', ()
 });
 
 describe('validateNeedLines never throws', () => {
-  it('on any value at all', () => {
-    fc.assert(
-      fc.property(fc.anything(), (input) => {
-        const result = validateNeedLines(input, ctx);
-        expect('lines' in result !== 'problems' in result).toBe(true);
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'on any value at all',
+    () => {
+      fc.assert(
+        fc.property(fc.anything(), (input) => {
+          const result = validateNeedLines(input, ctx);
+          expect('lines' in result !== 'problems' in result).toBe(true);
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('on lines whose fields hold anything, and every problem names a field of a line', () => {
-    const field = fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.constant(undefined));
-    const line = fc.record(
-      {
-        cpvCode: fc.oneof(field, fc.constantFrom('45000000-7', '34144910', '34144900-1')),
-        cpvCheckDigit: field,
-        description: field,
-        quantity: fc.oneof(field, fc.constantFrom('1', '0', '-1')),
-        unit: fc.oneof(field, fc.constantFrom('H87', 'ZZZ')),
-        unitPrice: field,
-        currency: fc.oneof(field, fc.constant('EUR')),
-        delivery: fc.oneof(field, fc.record({ year: fc.integer() }), fc.record({ fromYear: fc.integer(), toYear: fc.integer() })),
-        renewals: field,
-      },
-      { requiredKeys: [] },
-    );
-    fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), (lines) => {
-        const result = validateNeedLines(lines, ctx);
-        if ('problems' in result) {
-          expect(result.problems.length).toBeGreaterThan(0);
-          for (const p of result.problems) expect(p.field).toMatch(/^lines\[\d\]/);
-        } else {
-          expect(result.lines).toHaveLength(lines.length);
-        }
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'on lines whose fields hold anything, and every problem names a field of a line',
+    () => {
+      const field = fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.constant(undefined));
+      const line = fc.record(
+        {
+          cpvCode: fc.oneof(field, fc.constantFrom('45000000-7', '34144910', '34144900-1')),
+          cpvCheckDigit: field,
+          description: field,
+          quantity: fc.oneof(field, fc.constantFrom('1', '0', '-1')),
+          unit: fc.oneof(field, fc.constantFrom('H87', 'ZZZ')),
+          unitPrice: field,
+          currency: fc.oneof(field, fc.constant('EUR')),
+          delivery: fc.oneof(
+            field,
+            fc.record({ year: fc.integer() }),
+            fc.record({ fromYear: fc.integer(), toYear: fc.integer() }),
+          ),
+          renewals: field,
+        },
+        { requiredKeys: [] },
+      );
+      fc.assert(
+        fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), (lines) => {
+          const result = validateNeedLines(lines, ctx);
+          if ('problems' in result) {
+            expect(result.problems.length).toBeGreaterThan(0);
+            for (const p of result.problems) expect(p.field).toMatch(/^lines\[\d\]/);
+          } else {
+            expect(result.lines).toHaveLength(lines.length);
+          }
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 });
 
 /** An independent oracle: decimal strings as scaled BigInts. */
@@ -434,7 +495,12 @@ function oracleValue(quantity: string, optional: string, count: number, each: st
 const decimalString = fc.stringMatching(/^\d{1,15}(\.\d{1,6})?$/);
 const positiveDecimal = decimalString.filter((v) => /[1-9]/.test(v));
 
-function lineOf(quantity: string, unitPrice: string, optionalQuantity = '0', renewals = { count: 0, quantityEach: '0' }): NeedLine {
+function lineOf(
+  quantity: string,
+  unitPrice: string,
+  optionalQuantity = '0',
+  renewals = { count: 0, quantityEach: '0' },
+): NeedLine {
   return { ...linesOf([{ ...busLine, quantity, unitPrice }])[0]!, optionalQuantity, renewals };
 }
 
@@ -458,8 +524,21 @@ describe('estimatedLineValue', () => {
       // (10^15 - 10^-6)^2 = 10^30 - 2·10^9 + 10^-12
       '999999999999999999998000000000.000000000001',
     );
-    expect(estimatedLineValue(lineOf('999999999999999.999999', '999999999999999.999999', '999999999999999.999999', { count: 99, quantityEach: '999999999999999.999999' }))).toBe(
-      oracleValue('999999999999999.999999', '999999999999999.999999', 99, '999999999999999.999999', '999999999999999.999999'),
+    expect(
+      estimatedLineValue(
+        lineOf('999999999999999.999999', '999999999999999.999999', '999999999999999.999999', {
+          count: 99,
+          quantityEach: '999999999999999.999999',
+        }),
+      ),
+    ).toBe(
+      oracleValue(
+        '999999999999999.999999',
+        '999999999999999.999999',
+        99,
+        '999999999999999.999999',
+        '999999999999999.999999',
+      ),
     );
   });
 
@@ -468,47 +547,66 @@ describe('estimatedLineValue', () => {
     expect(estimatedLineValue(framework)).toBe('1200');
   });
 
-  it('equals quantity × price exactly, and is never negative, without options or renewals', () => {
-    fc.assert(
-      fc.property(positiveDecimal, decimalString, (quantity, price) => {
-        const value = estimatedLineValue(lineOf(quantity, price));
-        expect(value).toBe(oracleValue(quantity, '0', 0, '0', price));
-        expect(value.startsWith('-')).toBe(false);
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'equals quantity × price exactly, and is never negative, without options or renewals',
+    () => {
+      fc.assert(
+        fc.property(positiveDecimal, decimalString, (quantity, price) => {
+          const value = estimatedLineValue(lineOf(quantity, price));
+          expect(value).toBe(oracleValue(quantity, '0', 0, '0', price));
+          expect(value.startsWith('-')).toBe(false);
+        }),
+      );
+    },
+    propertyTimeout,
+  );
 
-  it('matches the exact oracle with options and renewals, and is never below quantity × price', () => {
-    fc.assert(
-      fc.property(
-        positiveDecimal,
-        decimalString,
-        decimalString,
-        fc.integer({ min: 0, max: 99 }),
-        positiveDecimal,
-        (quantity, price, optional, count, each) => {
-          const renewals = { count, quantityEach: count === 0 ? '0' : each };
-          const value = estimatedLineValue(lineOf(quantity, price, optional, renewals));
-          expect(value).toBe(oracleValue(quantity, optional, renewals.count, renewals.quantityEach, price));
-          const base = scaled(oracleValue(quantity, '0', 0, '0', price));
-          const all = scaled(value);
-          const common = Math.max(base.scale, all.scale);
-          expect(all.digits * 10n ** BigInt(common - all.scale) >= base.digits * 10n ** BigInt(common - base.scale)).toBe(true);
-        },
-      ),
-    );
-  }, propertyTimeout);
+  it(
+    'matches the exact oracle with options and renewals, and is never below quantity × price',
+    () => {
+      fc.assert(
+        fc.property(
+          positiveDecimal,
+          decimalString,
+          decimalString,
+          fc.integer({ min: 0, max: 99 }),
+          positiveDecimal,
+          (quantity, price, optional, count, each) => {
+            const renewals = { count, quantityEach: count === 0 ? '0' : each };
+            const value = estimatedLineValue(lineOf(quantity, price, optional, renewals));
+            expect(value).toBe(oracleValue(quantity, optional, renewals.count, renewals.quantityEach, price));
+            const base = scaled(oracleValue(quantity, '0', 0, '0', price));
+            const all = scaled(value);
+            const common = Math.max(base.scale, all.scale);
+            expect(
+              all.digits * 10n ** BigInt(common - all.scale) >= base.digits * 10n ** BigInt(common - base.scale),
+            ).toBe(true);
+          },
+        ),
+      );
+    },
+    propertyTimeout,
+  );
 });
 
 describe('needLineSchema round trip', () => {
-  it('parses every validated line to itself', () => {
-    fc.assert(
-      fc.property(positiveDecimal, decimalString, fc.integer({ min: 2026, max: 2030 }), (quantity, unitPrice, year) => {
-        const [line] = linesOf([{ ...busLine, quantity, unitPrice, delivery: { year } }]);
-        expect(needLineSchema.parse(line)).toEqual(line);
-      }),
-    );
-  }, propertyTimeout);
+  it(
+    'parses every validated line to itself',
+    () => {
+      fc.assert(
+        fc.property(
+          positiveDecimal,
+          decimalString,
+          fc.integer({ min: 2026, max: 2030 }),
+          (quantity, unitPrice, year) => {
+            const [line] = linesOf([{ ...busLine, quantity, unitPrice, delivery: { year } }]);
+            expect(needLineSchema.parse(line)).toEqual(line);
+          },
+        ),
+      );
+    },
+    propertyTimeout,
+  );
 });
 
 describe('referencedCodes', () => {
@@ -530,10 +628,19 @@ describe('referencedCodes', () => {
 });
 
 describe('a need line as a draft holds it', () => {
-  const issues = (value: unknown) => needLineDraftSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const issues = (value: unknown) =>
+    needLineDraftSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 
   it('takes a line half typed, with numbers, nulls and text as typed, normalising the text', () => {
-    expect(needLineDraftSchema.parse({ description: ' Cafe\u0301 trucks ', quantity: '12,5', delivery: { year: 2027 }, frameworkMonths: null, renewals: { count: 0, quantityEach: '0' } })).toEqual({
+    expect(
+      needLineDraftSchema.parse({
+        description: ' Cafe\u0301 trucks ',
+        quantity: '12,5',
+        delivery: { year: 2027 },
+        frameworkMonths: null,
+        renewals: { count: 0, quantityEach: '0' },
+      }),
+    ).toEqual({
       description: 'Café trucks',
       quantity: '12,5',
       delivery: { year: 2027 },
@@ -544,17 +651,38 @@ describe('a need line as a draft holds it', () => {
   });
 
   it('names the field and the rule for bad text, a field a need line does not have, or a line that is not an object', () => {
-    expect(issues({ description: 'a\u0000' })).toEqual([{ path: 'description', message: 'must not contain control characters' }]);
-    expect(issues({ requirements: 'x'.repeat(10_001) })).toEqual([{ path: 'requirements', message: 'must be at most 10000 characters' }]);
-    expect(issues({ unit: 'H\u202e87' })).toEqual([{ path: 'unit', message: 'must not contain bidirectional control characters' }]);
-    expect(issues({ delivery: { year: '20\u000027' } })).toEqual([{ path: 'delivery.year', message: 'must not contain control characters' }]);
+    expect(issues({ description: 'a\u0000' })).toEqual([
+      { path: 'description', message: 'must not contain control characters' },
+    ]);
+    expect(issues({ requirements: 'x'.repeat(10_001) })).toEqual([
+      { path: 'requirements', message: 'must be at most 10000 characters' },
+    ]);
+    expect(issues({ unit: 'H\u202e87' })).toEqual([
+      { path: 'unit', message: 'must not contain bidirectional control characters' },
+    ]);
+    expect(issues({ delivery: { year: '20\u000027' } })).toEqual([
+      { path: 'delivery.year', message: 'must not contain control characters' },
+    ]);
     expect(issues({ colour: 'red' })?.[0]?.path).toBe('');
     expect(issues('a line')).toEqual([{ path: '', message: 'must be a need line object' }]);
-    expect(issues({ quantity: { value: 1 } })).toEqual([{ path: 'quantity', message: 'must be text, a number, true or false, or null' }]);
+    expect(issues({ quantity: { value: 1 } })).toEqual([
+      { path: 'quantity', message: 'must be text, a number, true or false, or null' },
+    ]);
   });
 
   it('holds a submitted line’s description and requirements to the policy', () => {
-    const parsed = needLineSchema.safeParse({ cpvCode: '43260000-3', description: 'Trucks\n\u202eleft', quantity: '1', unit: 'H87', unitPrice: '1', currency: 'EUR', delivery: { year: 2027 }, requirements: 'a\u0007' });
-    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['requirements', 'must not contain control characters']]);
+    const parsed = needLineSchema.safeParse({
+      cpvCode: '43260000-3',
+      description: 'Trucks\n\u202eleft',
+      quantity: '1',
+      unit: 'H87',
+      unitPrice: '1',
+      currency: 'EUR',
+      delivery: { year: 2027 },
+      requirements: 'a\u0007',
+    });
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['requirements', 'must not contain control characters'],
+    ]);
   });
 });

@@ -1,10 +1,18 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
+
+import {
+  decimalPattern,
+  maxDescriptionLength,
+  maxFrameworkMonths,
+  maxNeedLines,
+  maxRenewals,
+  maxRequirementsLength,
+} from '../rules/need-lines.js';
+import { text } from '../rules/text-policy.js';
 import { cpvCodeSchema, parseCpv } from './cpv.js';
 import { currencySchema } from './currency.js';
 import type { FieldProblem } from './errors.js';
-import { decimalPattern, maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '../rules/need-lines.js';
-import { text } from '../rules/text-policy.js';
 
 /**
  * A need line is one buyer's estimate of one thing it wants to buy: what (CPV code and
@@ -37,7 +45,13 @@ export interface NeedLine {
 }
 
 /** The limits are shared with the web's need-line form: rules/need-lines.ts. */
-export { maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '../rules/need-lines.js';
+export {
+  maxDescriptionLength,
+  maxFrameworkMonths,
+  maxNeedLines,
+  maxRenewals,
+  maxRequirementsLength,
+} from '../rules/need-lines.js';
 const minYear = 2000;
 const maxYear = 2100;
 
@@ -55,7 +69,8 @@ const decimalFormatRule = 'must be a number written with digits and an optional 
 
 /** The first rule a decimal string breaks, or undefined when it is acceptable. */
 function decimalRule(value: string, sign: Sign): string | undefined {
-  if (/^-(\d+(\.\d*)?|\.\d+)$/.test(value)) return sign === 'positive' ? 'must be greater than 0' : 'must not be negative';
+  if (/^-(\d+(\.\d*)?|\.\d+)$/.test(value))
+    return sign === 'positive' ? 'must be greater than 0' : 'must not be negative';
   if (/^\d+,\d+$/.test(value)) return 'must use "." as the decimal separator, not "," (e.g. 1250.50)';
   if (!/^\d+(\.\d+)?$/.test(value)) return decimalFormatRule;
   if (!decimalPattern.test(value)) return 'must have at most 15 digits before and 6 after the decimal point';
@@ -83,7 +98,10 @@ function decimalField(sign: Sign, description: string, example: string) {
 }
 
 const yearRule = `must be a year written as a whole number from ${minYear} to ${maxYear}`;
-const yearField = z.int({ error: requiredOr(yearRule) }).min(minYear, yearRule).max(maxYear, yearRule);
+const yearField = z
+  .int({ error: requiredOr(yearRule) })
+  .min(minYear, yearRule)
+  .max(maxYear, yearRule);
 
 const deliverySchema = z
   .strictObject(
@@ -118,7 +136,8 @@ const deliverySchema = z
   })
   .meta({ description: 'A delivery year ({ "year": 2027 }) or window ({ "fromYear": 2027, "toYear": 2029 })' });
 
-const unitRule = 'must be a UN/CEFACT Recommendation 20 unit code of 2 or 3 letters and digits (e.g. H87 for piece, KGM for kilogram)';
+const unitRule =
+  'must be a UN/CEFACT Recommendation 20 unit code of 2 or 3 letters and digits (e.g. H87 for piece, KGM for kilogram)';
 const unitField = z
   .string({ error: requiredOr(unitRule) })
   .trim()
@@ -131,7 +150,11 @@ const renewalCountRule = `must be a whole number from 0 to ${maxRenewals}`;
 
 const renewalsSchema = z.strictObject(
   {
-    count: z.int({ error: requiredOr(renewalCountRule) }).min(0, renewalCountRule).max(maxRenewals, renewalCountRule).default(0),
+    count: z
+      .int({ error: requiredOr(renewalCountRule) })
+      .min(0, renewalCountRule)
+      .max(maxRenewals, renewalCountRule)
+      .default(0),
     quantityEach: decimalField('non_negative', 'Quantity of each renewal', '100').default('0'),
   },
   { error: requiredOr('must be an object with count and quantityEach') },
@@ -144,7 +167,9 @@ const renewalsSchema = z.strictObject(
 export const needLineSchema = z
   .strictObject(
     {
-      cpvCode: z.string({ error: requiredOr('must be a CPV code written as a string (e.g. "34144900-7")') }).pipe(cpvCodeSchema),
+      cpvCode: z
+        .string({ error: requiredOr('must be a CPV code written as a string (e.g. "34144900-7")') })
+        .pipe(cpvCodeSchema),
       cpvCheckDigit: z.string().regex(/^\d$/, 'must be a single digit').nullable().optional(),
       description: text('paragraph', { min: 1, max: maxDescriptionLength }),
       quantity: decimalField('positive', 'Quantity over the whole delivery window, > 0', '12'),
@@ -158,7 +183,9 @@ export const needLineSchema = z
         .max(maxFrameworkMonths, frameworkRule)
         .nullable()
         .optional(),
-      optionalQuantity: decimalField('non_negative', 'Quantity the buyer may add as an option (Art. 5)', '0').default('0'),
+      optionalQuantity: decimalField('non_negative', 'Quantity the buyer may add as an option (Art. 5)', '0').default(
+        '0',
+      ),
       renewals: renewalsSchema.optional(),
       requirements: text('paragraph', { max: maxRequirementsLength }).default(''),
     },
@@ -167,39 +194,47 @@ export const needLineSchema = z
   .superRefine((line, ctx) => {
     const typed = line.cpvCode.checkDigit;
     if (typed !== undefined && line.cpvCheckDigit != null && line.cpvCheckDigit !== typed) {
-      ctx.addIssue({ code: 'custom', path: ['cpvCheckDigit'], message: `must match the check digit given in cpvCode (${typed})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cpvCheckDigit'],
+        message: `must match the check digit given in cpvCode (${typed})`,
+      });
     }
     const renewals = line.renewals;
     if (renewals && renewals.count === 0 && !new Exact(renewals.quantityEach).isZero()) {
       ctx.addIssue({ code: 'custom', path: ['renewals', 'quantityEach'], message: 'must be 0 when count is 0' });
     }
     if (renewals && renewals.count > 0 && new Exact(renewals.quantityEach).isZero()) {
-      ctx.addIssue({ code: 'custom', path: ['renewals', 'quantityEach'], message: 'must be greater than 0 when count is more than 0' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['renewals', 'quantityEach'],
+        message: 'must be greater than 0 when count is more than 0',
+      });
     }
   })
-  .transform(
-    (line): NeedLine => ({
-      cpvCode: line.cpvCode.code,
-      cpvCheckDigit: line.cpvCode.checkDigit ?? line.cpvCheckDigit ?? null,
-      description: line.description,
-      quantity: line.quantity,
-      unit: line.unit,
-      unitPrice: line.unitPrice,
-      currency: line.currency,
-      delivery: line.delivery,
-      frameworkMonths: line.frameworkMonths ?? null,
-      optionalQuantity: line.optionalQuantity,
-      renewals: line.renewals ?? { count: 0, quantityEach: '0' },
-      requirements: line.requirements,
-    }),
-  )
-  .meta({ id: 'NeedLineInput', description: 'One need line of a buyer\'s needs assessment answer' });
+  .transform((line): NeedLine => ({
+    cpvCode: line.cpvCode.code,
+    cpvCheckDigit: line.cpvCode.checkDigit ?? line.cpvCheckDigit ?? null,
+    description: line.description,
+    quantity: line.quantity,
+    unit: line.unit,
+    unitPrice: line.unitPrice,
+    currency: line.currency,
+    delivery: line.delivery,
+    frameworkMonths: line.frameworkMonths ?? null,
+    optionalQuantity: line.optionalQuantity,
+    renewals: line.renewals ?? { count: 0, quantityEach: '0' },
+    requirements: line.requirements,
+  }))
+  .meta({ id: 'NeedLineInput', description: "One need line of a buyer's needs assessment answer" });
 
 export type NeedLineInput = z.input<typeof needLineSchema>;
 
 /** A value of a draft line's field as typed: text under the policy (at most `max`), a number, true/false or nothing. */
 const draftValue = (kind: 'line' | 'paragraph', max: number) =>
-  z.union([text(kind, { max }), z.number(), z.boolean(), z.null()], { error: 'must be text, a number, true or false, or null' });
+  z.union([text(kind, { max }), z.number(), z.boolean(), z.null()], {
+    error: 'must be text, a number, true or false, or null',
+  });
 const draftCode = draftValue('line', 100);
 
 /**
@@ -218,20 +253,31 @@ export const needLineDraftSchema = z
       unitPrice: draftCode.optional(),
       currency: draftCode.optional(),
       delivery: z
-        .strictObject({ year: draftCode.optional(), fromYear: draftCode.optional(), toYear: draftCode.optional() }, { error: 'must be an object with either year, or fromYear and toYear' })
+        .strictObject(
+          { year: draftCode.optional(), fromYear: draftCode.optional(), toYear: draftCode.optional() },
+          { error: 'must be an object with either year, or fromYear and toYear' },
+        )
         .nullable()
         .optional(),
       frameworkMonths: draftCode.optional(),
       optionalQuantity: draftCode.optional(),
-      renewals: z.strictObject({ count: draftCode.optional(), quantityEach: draftCode.optional() }, { error: 'must be an object with count and quantityEach' }).nullable().optional(),
+      renewals: z
+        .strictObject(
+          { count: draftCode.optional(), quantityEach: draftCode.optional() },
+          { error: 'must be an object with count and quantityEach' },
+        )
+        .nullable()
+        .optional(),
       requirements: draftValue('paragraph', maxRequirementsLength).optional(),
     },
     { error: 'must be a need line object' },
   )
-  .meta({ id: 'NeedLineDraft', description: 'A need line as saved in a draft: any field may be missing or not yet valid' });
+  .meta({
+    id: 'NeedLineDraft',
+    description: 'A need line as saved in a draft: any field may be missing or not yet valid',
+  });
 
 export type NeedLineDraft = z.input<typeof needLineDraftSchema>;
-
 
 /** Quantity including options and every renewal: what Art. 5 counts towards the estimated value. */
 export function totalLineQuantity(line: Pick<NeedLine, 'quantity' | 'optionalQuantity' | 'renewals'>): string {
@@ -263,16 +309,23 @@ export interface NeedValidationContext {
 export type NeedLinesValidation = { lines: NeedLine[] } | { problems: FieldProblem[] };
 
 function formatField(prefix: string, path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), prefix);
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+    prefix,
+  );
 }
 
 /** Zod issues as field problems under `prefix`; an unknown key is named as its own field. */
 function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: string): FieldProblem[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: formatField(prefix, [...issue.path, key]), rule: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: formatField(prefix, [...issue.path, key]),
+        rule: 'is not a known field',
+      }));
     }
-    const rule = issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
+    const rule =
+      issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is required' : issue.message;
     return [{ field: formatField(prefix, issue.path), rule }];
   });
 }
@@ -284,7 +337,9 @@ function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: string): 
  */
 export function validateNeedLines(lines: unknown, ctx: NeedValidationContext): NeedLinesValidation {
   if (!Array.isArray(lines)) {
-    return { problems: [{ field: 'lines', rule: lines === undefined ? 'is required' : 'must be a list of need lines' }] };
+    return {
+      problems: [{ field: 'lines', rule: lines === undefined ? 'is required' : 'must be a list of need lines' }],
+    };
   }
   if (lines.length === 0) return { problems: [{ field: 'lines', rule: 'must have at least one need line' }] };
   if (lines.length > maxNeedLines) {
@@ -297,7 +352,8 @@ export function validateNeedLines(lines: unknown, ctx: NeedValidationContext): N
     const parsed = needLineSchema.safeParse(raw);
     if (!parsed.success) problems.push(...issuesToProblems(parsed.error.issues, at));
     // Checked even when other fields are wrong, so one answer names every problem of the line.
-    if (typeof raw === 'object' && raw !== null) problems.push(...referenceProblems(raw as Record<string, unknown>, at, ctx));
+    if (typeof raw === 'object' && raw !== null)
+      problems.push(...referenceProblems(raw as Record<string, unknown>, at, ctx));
     if (parsed.success) out.push(parsed.data);
   });
   return problems.length > 0 ? { problems } : { lines: out };
@@ -314,7 +370,9 @@ function referenceProblems(raw: Record<string, unknown>, at: string, ctx: NeedVa
   if (cpv) {
     const official = ctx.cpv(cpv.code);
     const typedField = cpv.checkDigit !== undefined ? 'cpvCode' : 'cpvCheckDigit';
-    const typed = cpv.checkDigit ?? (typeof raw.cpvCheckDigit === 'string' && /^\d$/.test(raw.cpvCheckDigit) ? raw.cpvCheckDigit : undefined);
+    const typed =
+      cpv.checkDigit ??
+      (typeof raw.cpvCheckDigit === 'string' && /^\d$/.test(raw.cpvCheckDigit) ? raw.cpvCheckDigit : undefined);
     if (official === undefined) {
       problems.push({ field: `${at}.cpvCode`, rule: 'must be a code of the CPV 2008 list' });
     } else if (official !== 'not_loaded' && typed !== undefined && typed !== official.checkDigit) {
@@ -327,7 +385,10 @@ function referenceProblems(raw: Record<string, unknown>, at: string, ctx: NeedVa
 
   const unit = unitField.safeParse(raw.unit);
   if (unit.success && ctx.unitKnown(unit.data) === false) {
-    problems.push({ field: `${at}.unit`, rule: 'must be a code of UN/CEFACT Recommendation 20 (e.g. H87 for piece, KGM for kilogram)' });
+    problems.push({
+      field: `${at}.unit`,
+      rule: 'must be a code of UN/CEFACT Recommendation 20 (e.g. H87 for piece, KGM for kilogram)',
+    });
   }
 
   const delivery = deliverySchema.safeParse(raw.delivery);
@@ -359,7 +420,8 @@ export function referencedCodes(lines: unknown): { cpvCodes: string[]; unitCodes
       const { cpvCode, unit } = raw as { cpvCode?: unknown; unit?: unknown };
       const parsed = typeof cpvCode === 'string' ? parseCpv(cpvCode) : undefined;
       if (parsed) cpv.add(parsed.code);
-      if (typeof unit === 'string' && /^[A-Z0-9]{2,3}$/.test(unit.trim().toUpperCase())) units.add(unit.trim().toUpperCase());
+      if (typeof unit === 'string' && /^[A-Z0-9]{2,3}$/.test(unit.trim().toUpperCase()))
+        units.add(unit.trim().toUpperCase());
     }
   }
   return { cpvCodes: [...cpv], unitCodes: [...units] };

@@ -1,13 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ocdsCodelists, ocdsCodes, ocdsValidators, type OcdsValidators } from '../test/support/ocds-validator.js';
+
+import { ocdsCodelists, ocdsCodes, type OcdsValidators, ocdsValidators } from '../test/support/ocds-validator.js';
 import { DomainError } from './errors.js';
 import {
   decimalToOcdsNumber,
   ocdsExtensions,
-  toOcdsRelease,
-  toReleasePackage,
   type OcdsRelease,
   type PublishedStatementForOcds,
+  toOcdsRelease,
+  toReleasePackage,
 } from './ocds.js';
 
 const coreRoles = ocdsCodes('1.1.5', 'codelists', 'partyRole.csv');
@@ -28,10 +29,20 @@ function zeroEmissionConstruction(): PublishedStatementForOcds {
     buyers: [
       { ...oslo, buyerLegalType: 'la' },
       { orgId: '7d1e1c1a-0000-4000-8000-000000000002', name: 'City of Helsinki', country: 'FI', buyerLegalType: 'la' },
-      { orgId: '7d1e1c1a-0000-4000-8000-000000000003', name: 'City of Copenhagen', country: 'DK', buyerLegalType: 'la' },
+      {
+        orgId: '7d1e1c1a-0000-4000-8000-000000000003',
+        name: 'City of Copenhagen',
+        country: 'DK',
+        buyerLegalType: 'la',
+      },
       { orgId: '7d1e1c1a-0000-4000-8000-000000000004', name: 'City of Vantaa', country: 'FI', buyerLegalType: 'la' },
       { orgId: '7d1e1c1a-0000-4000-8000-000000000005', name: 'Bodø Municipality', country: 'NO', buyerLegalType: 'la' },
-      { orgId: '7d1e1c1a-0000-4000-8000-000000000006', name: 'Barcelona City Council', country: 'ES', buyerLegalType: 'la' },
+      {
+        orgId: '7d1e1c1a-0000-4000-8000-000000000006',
+        name: 'Barcelona City Council',
+        country: 'ES',
+        buyerLegalType: 'la',
+      },
     ],
     items: [
       {
@@ -71,7 +82,10 @@ let release: OcdsRelease;
 // Compiling the schemas (their language-tag patterns are large) takes seconds on a busy machine.
 beforeAll(() => {
   validators = ocdsValidators({ codelists });
-  coreOnly = ocdsValidators({ codelists: { ...codelists, 'partyRole.csv': new Set(coreRoles) }, withEuExtension: false });
+  coreOnly = ocdsValidators({
+    codelists: { ...codelists, 'partyRole.csv': new Set(coreRoles) },
+    withEuExtension: false,
+  });
   release = toOcdsRelease(zeroEmissionConstruction(), { ocidPrefix: 'ocds-b5fd17' });
 }, 120_000);
 
@@ -98,7 +112,11 @@ describe('toOcdsRelease', () => {
 
   it('lists the lead once with buyer, leadBuyer and procuringEntity roles, and every signatory as buyer', () => {
     expect(release.parties).toHaveLength(6);
-    expect(release.parties[0]).toMatchObject({ id: oslo.orgId, name: 'City of Oslo', address: { countryName: 'Norway' } });
+    expect(release.parties[0]).toMatchObject({
+      id: oslo.orgId,
+      name: 'City of Oslo',
+      address: { countryName: 'Norway' },
+    });
     expect(release.parties[0]!.roles.sort()).toEqual(['buyer', 'leadBuyer', 'procuringEntity']);
     for (const party of release.parties.slice(1)) expect(party.roles).toEqual(['buyer']);
     expect(new Set(release.parties.map((p) => p.id)).size).toBe(6);
@@ -160,7 +178,12 @@ describe('toOcdsRelease', () => {
 
   it('sums a (CPV, unit) pair given twice instead of emitting two items with one id', () => {
     const input = zeroEmissionConstruction();
-    input.items.push({ cpvCode: '43262100', cpvCheckDigit: '8', description: 'Mechanical excavators', quantities: [{ unit: 'C62', quantity: '3' }] });
+    input.items.push({
+      cpvCode: '43262100',
+      cpvCheckDigit: '8',
+      description: 'Mechanical excavators',
+      quantities: [{ unit: 'C62', quantity: '3' }],
+    });
     const r = toOcdsRelease(input, { ocidPrefix: 'ocds-b5fd17' });
     expect(r.tender.items.filter((i) => i.id === '43262100-C62').map((i) => i.quantity)).toEqual([40]);
     expect(validators.release(r)).toEqual([]);
@@ -202,7 +225,9 @@ describe('toOcdsRelease', () => {
 describe('schema validation catches invalid releases', () => {
   it('rejects a release without a required field', () => {
     const { initiationType: _dropped, ...withoutInitiationType } = release;
-    expect(validators.release(withoutInitiationType)).toEqual(['/ required must have required property \'initiationType\'']);
+    expect(validators.release(withoutInitiationType)).toEqual([
+      "/ required must have required property 'initiationType'",
+    ]);
     const noTenderId = structuredClone(release) as any;
     delete noTenderId.tender.id;
     expect(validators.release(noTenderId).join('\n')).toContain("/tender required must have required property 'id'");
@@ -223,9 +248,13 @@ describe('schema validation catches invalid releases', () => {
   it('applies the EU extension patch to the release schema', () => {
     const withEuField = { ...release, tender: { ...release.tender, reviewDetails: '' } };
     // reviewDetails comes from the EU extension, which requires it to be non-empty.
-    expect(validators.release(withEuField)).toEqual(['/tender/reviewDetails minLength must NOT have fewer than 1 characters']);
+    expect(validators.release(withEuField)).toEqual([
+      '/tender/reviewDetails minLength must NOT have fewer than 1 characters',
+    ]);
     // Without the patch only the missing leadBuyer code is reported; reviewDetails passes unchecked.
-    expect(coreOnly.release(withEuField)).toEqual(['/parties/0/roles codelist must pass "codelist" keyword validation']);
+    expect(coreOnly.release(withEuField)).toEqual([
+      '/parties/0/roles codelist must pass "codelist" keyword validation',
+    ]);
   });
 
   it('would reject leadBuyer without the EU extension codelist', () => {
@@ -241,10 +270,17 @@ describe('toReleasePackage', () => {
   };
 
   it('validates against the release package schema, the releases against the extended release schema', () => {
-    const v3 = toOcdsRelease({ ...zeroEmissionConstruction(), version: 3, publishedAt: '2022-12-01T08:00:00Z' }, { ocidPrefix: 'ocds-b5fd17' });
+    const v3 = toOcdsRelease(
+      { ...zeroEmissionConstruction(), version: 3, publishedAt: '2022-12-01T08:00:00Z' },
+      { ocidPrefix: 'ocds-b5fd17' },
+    );
     const pkg = toReleasePackage([release, v3], options);
     expect(validators.releasePackage(pkg)).toEqual([]);
-    expect(pkg).toMatchObject({ version: '1.1', publishedDate: '2022-11-08T09:15:00.000Z', publisher: options.publisher });
+    expect(pkg).toMatchObject({
+      version: '1.1',
+      publishedDate: '2022-11-08T09:15:00.000Z',
+      publisher: options.publisher,
+    });
     expect(pkg.extensions).toEqual([...ocdsExtensions]);
     expect(pkg.releases.map((r) => r.id)).toEqual([release.id, v3.id]);
   });
@@ -252,10 +288,12 @@ describe('toReleasePackage', () => {
   it('is invalid without a publisher, and when a release inside it is invalid', () => {
     const pkg = toReleasePackage([release], options);
     const { publisher: _dropped, ...withoutPublisher } = pkg;
-    expect(validators.releasePackage(withoutPublisher)).toEqual(['/ required must have required property \'publisher\'']);
+    expect(validators.releasePackage(withoutPublisher)).toEqual(["/ required must have required property 'publisher'"]);
     const badRelease = structuredClone(pkg) as any;
     delete badRelease.releases[0].ocid;
-    expect(validators.releasePackage(badRelease).join('\n')).toContain("/releases/0 required must have required property 'ocid'");
+    expect(validators.releasePackage(badRelease).join('\n')).toContain(
+      "/releases/0 required must have required property 'ocid'",
+    );
   });
 
   it('refuses to build a package without releases, which the schema forbids', () => {
@@ -271,7 +309,9 @@ describe('decimalToOcdsNumber', () => {
   });
 
   it('keeps every amount below 10^13 EUR exact to the cent in JSON', () => {
-    expect(JSON.stringify(decimalToOcdsNumber('9999999999999.99', { field: 'x', decimals: 2 }))).toBe('9999999999999.99');
+    expect(JSON.stringify(decimalToOcdsNumber('9999999999999.99', { field: 'x', decimals: 2 }))).toBe(
+      '9999999999999.99',
+    );
     expect(JSON.stringify(decimalToOcdsNumber('123456789.123456', { field: 'q' }))).toBe('123456789.123456');
   });
 
@@ -282,7 +322,10 @@ describe('decimalToOcdsNumber', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(DomainError);
       expect((e as DomainError).problems).toEqual([
-        { field: 'items[0].quantities[0].quantity', rule: expect.stringContaining('more significant digits than an OCDS number can carry') },
+        {
+          field: 'items[0].quantities[0].quantity',
+          rule: expect.stringContaining('more significant digits than an OCDS number can carry'),
+        },
       ]);
     }
   });

@@ -1,8 +1,9 @@
 import { Decimal as BaseDecimal } from 'decimal.js';
-import { contractNature, type ContractNature } from './cpv.js';
+
+import { cleanText } from '../rules/text-hygiene.js';
+import { type ContractNature, contractNature } from './cpv.js';
 import { DomainError } from './errors.js';
 import { buyerLegalTypes } from './organisations.js';
-import { cleanText } from '../rules/text-hygiene.js';
 
 /**
  * A published joint statement of demand as an OCDS 1.1.5 planning release, with the EU extension
@@ -157,7 +158,10 @@ export function decimalToOcdsNumber(value: string, options: { field: string; dec
   if (options.decimals !== undefined) d = d.toDecimalPlaces(options.decimals, BaseDecimal.ROUND_HALF_UP);
   const n = d.toNumber();
   if (!new Decimal(String(n)).equals(d)) {
-    throw invalid(options.field, `${d.toFixed()} has more significant digits than an OCDS number can carry exactly (15)`);
+    throw invalid(
+      options.field,
+      `${d.toFixed()} has more significant digits than an OCDS number can carry exactly (15)`,
+    );
   }
   return n;
 }
@@ -186,7 +190,12 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
   const addParty = (org: OcdsOrganisationInput, roles: string[], legalType?: string) => {
     let party = byId.get(org.orgId);
     if (!party) {
-      party = { id: org.orgId, name: cleanText(org.name), address: { countryName: countryName(org.country) }, roles: [] };
+      party = {
+        id: org.orgId,
+        name: cleanText(org.name),
+        address: { countryName: countryName(org.country) },
+        roles: [],
+      };
       byId.set(org.orgId, party);
       parties.push(party);
     }
@@ -197,14 +206,20 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
           {
             scheme: 'eu-buyer-legal-type',
             id: legalType,
-            ...(legalType in buyerLegalTypes ? { description: buyerLegalTypes[legalType as keyof typeof buyerLegalTypes] } : {}),
+            ...(legalType in buyerLegalTypes
+              ? { description: buyerLegalTypes[legalType as keyof typeof buyerLegalTypes] }
+              : {}),
           },
         ],
       };
     }
   };
   // The lead first, so a reader of the parties list meets the group's lead before its members.
-  addParty(input.leadBuyer, ['buyer', 'leadBuyer', 'procuringEntity'], input.buyers.find((b) => b.orgId === input.leadBuyer.orgId)?.buyerLegalType);
+  addParty(
+    input.leadBuyer,
+    ['buyer', 'leadBuyer', 'procuringEntity'],
+    input.buyers.find((b) => b.orgId === input.leadBuyer.orgId)?.buyerLegalType,
+  );
   for (const b of input.buyers) addParty(b, ['buyer'], b.buyerLegalType);
 
   const items = toItems(input.items);
@@ -235,10 +250,16 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
       budget: {
         id: `${input.statementId}-budget`,
         ...(input.totalValueEur === null
-          ? { description: 'Estimated total value of the aggregated demand: not disclosed, to protect the figures of individual buyers' }
+          ? {
+              description:
+                'Estimated total value of the aggregated demand: not disclosed, to protect the figures of individual buyers',
+            }
           : {
               description: 'Estimated total value of the aggregated demand, EUR net of VAT',
-              amount: { amount: decimalToOcdsNumber(input.totalValueEur, { field: 'totalValueEur', decimals: 2 }), currency: 'EUR' as const },
+              amount: {
+                amount: decimalToOcdsNumber(input.totalValueEur, { field: 'totalValueEur', decimals: 2 }),
+                currency: 'EUR' as const,
+              },
             }),
       },
     },
@@ -265,7 +286,12 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
 function toItems(items: PublishedStatementForOcds['items']): OcdsItem[] {
   const pairs = new Map<
     string,
-    { source: PublishedStatementForOcds['items'][number]; unit?: { id: string; name?: string }; quantity?: BaseDecimal; field: string }
+    {
+      source: PublishedStatementForOcds['items'][number];
+      unit?: { id: string; name?: string };
+      quantity?: BaseDecimal;
+      field: string;
+    }
   >();
   items.forEach((item, i) => {
     if (item.quantities.length === 0) {
@@ -302,7 +328,13 @@ function toItems(items: PublishedStatementForOcds['items']): OcdsItem[] {
 
 export function toReleasePackage(
   releases: readonly OcdsRelease[],
-  options: { uri: string; publishedDate: string; publisher: OcdsPublisher; license?: string; publicationPolicy?: string },
+  options: {
+    uri: string;
+    publishedDate: string;
+    publisher: OcdsPublisher;
+    license?: string;
+    publicationPolicy?: string;
+  },
 ): OcdsReleasePackage {
   if (releases.length === 0) {
     // The package schema requires at least one release; an empty feed is the caller's to represent.
@@ -341,11 +373,36 @@ function dateOnly(value: string): string {
 
 /** English short names, for `address.countryName`: OCDS 1.1 has no country code field. */
 const countryNames: Record<string, string> = {
-  AT: 'Austria', BE: 'Belgium', BG: 'Bulgaria', CY: 'Cyprus', CZ: 'Czechia', DE: 'Germany', DK: 'Denmark',
-  EE: 'Estonia', ES: 'Spain', FI: 'Finland', FR: 'France', GR: 'Greece', HR: 'Croatia', HU: 'Hungary',
-  IE: 'Ireland', IT: 'Italy', LT: 'Lithuania', LU: 'Luxembourg', LV: 'Latvia', MT: 'Malta', NL: 'Netherlands',
-  PL: 'Poland', PT: 'Portugal', RO: 'Romania', SE: 'Sweden', SI: 'Slovenia', SK: 'Slovakia',
-  IS: 'Iceland', LI: 'Liechtenstein', NO: 'Norway',
+  AT: 'Austria',
+  BE: 'Belgium',
+  BG: 'Bulgaria',
+  CY: 'Cyprus',
+  CZ: 'Czechia',
+  DE: 'Germany',
+  DK: 'Denmark',
+  EE: 'Estonia',
+  ES: 'Spain',
+  FI: 'Finland',
+  FR: 'France',
+  GR: 'Greece',
+  HR: 'Croatia',
+  HU: 'Hungary',
+  IE: 'Ireland',
+  IT: 'Italy',
+  LT: 'Lithuania',
+  LU: 'Luxembourg',
+  LV: 'Latvia',
+  MT: 'Malta',
+  NL: 'Netherlands',
+  PL: 'Poland',
+  PT: 'Portugal',
+  RO: 'Romania',
+  SE: 'Sweden',
+  SI: 'Slovenia',
+  SK: 'Slovakia',
+  IS: 'Iceland',
+  LI: 'Liechtenstein',
+  NO: 'Norway',
 };
 
 export function countryName(code: string): string {

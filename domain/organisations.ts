@@ -1,10 +1,36 @@
 import { z } from 'zod';
+
 import { locales } from '../rules/locales.js';
 
 /** EU Member States (ISO 3166-1 alpha-2; Greece is GR here, not the EL used in some EU texts). */
 export const euMemberStates = [
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU',
-  'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
 ] as const;
 /** EEA states outside the EU take part in EU procurement rules through the EEA Agreement. */
 export const eeaNonEuStates = ['IS', 'LI', 'NO'] as const;
@@ -60,5 +86,5 @@ export const organisationKinds = ['buyer', 'supplier', 'commission', 'operator']
 export type OrganisationKind = (typeof organisationKinds)[number];
 
 /** The languages are shared with the web: rules/locales.ts. */
-export { locales, type Locale } from '../rules/locales.js';
+export { type Locale, locales } from '../rules/locales.js';
 export const localeSchema = z.enum(locales).meta({ description: 'Language of messages to this user' });

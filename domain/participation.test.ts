@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { allowedBuyerActions, everyoneHasConfirmed, refusalOf, type ParticipationFacts } from './participation.js';
+
+import { allowedBuyerActions, everyoneHasConfirmed, type ParticipationFacts, refusalOf } from './participation.js';
 
 const now = Date.parse('2027-03-01T12:00:00Z');
 const later = now + 60_000;
 const earlier = now - 1;
-const facts = (over: Partial<ParticipationFacts>): ParticipationFacts => ({ stage: 'needs_assessment', deadline: later, status: 'joined', ...over });
+const facts = (over: Partial<ParticipationFacts>): ParticipationFacts => ({
+  stage: 'needs_assessment',
+  deadline: later,
+  status: 'joined',
+  ...over,
+});
 
 describe('who may act on its own needs, in which stage, until when', () => {
   it('lets a joined buyer save, submit and withdraw during the needs assessment', () => {
@@ -12,20 +18,29 @@ describe('who may act on its own needs, in which stage, until when', () => {
   });
 
   it('refuses an organisation that does not take part first, whatever else holds', () => {
-    expect(refusalOf('submitNeeds', facts({ status: null, stage: 'published' }), now)).toMatchObject({ code: 'forbidden' });
+    expect(refusalOf('submitNeeds', facts({ status: null, stage: 'published' }), now)).toMatchObject({
+      code: 'forbidden',
+    });
   });
 
   it('refuses a stage that does not take the action (409 wrong_stage)', () => {
     expect(refusalOf('submitNeeds', facts({ stage: 'confirmation' }), now)).toMatchObject({ code: 'wrong_stage' });
     expect(refusalOf('confirmNeeds', facts({ status: 'submitted' }), now)).toMatchObject({ code: 'wrong_stage' });
-    expect(refusalOf('answerInvitation', facts({ stage: 'confirmation', status: 'invited' }), now)).toMatchObject({ code: 'wrong_stage' });
+    expect(refusalOf('answerInvitation', facts({ stage: 'confirmation', status: 'invited' }), now)).toMatchObject({
+      code: 'wrong_stage',
+    });
   });
 
   it('closes submissions and confirmations at the deadline itself ("until", not "through")', () => {
-    expect(refusalOf('submitNeeds', facts({ deadline: now }), now)).toMatchObject({ code: 'deadline_passed', message: expect.stringContaining(new Date(now).toISOString()) });
+    expect(refusalOf('submitNeeds', facts({ deadline: now }), now)).toMatchObject({
+      code: 'deadline_passed',
+      message: expect.stringContaining(new Date(now).toISOString()),
+    });
     expect(refusalOf('submitNeeds', facts({ deadline: earlier }), now)).toMatchObject({ code: 'deadline_passed' });
     expect(refusalOf('submitNeeds', facts({ deadline: now + 1 }), now)).toBeNull();
-    expect(refusalOf('confirmNeeds', facts({ stage: 'confirmation', status: 'submitted', deadline: now }), now)).toMatchObject({ code: 'deadline_passed' });
+    expect(
+      refusalOf('confirmNeeds', facts({ stage: 'confirmation', status: 'submitted', deadline: now }), now),
+    ).toMatchObject({ code: 'deadline_passed' });
   });
 
   it('lets an invitation be answered and a buyer withdraw after the deadline, until the stage closes', () => {
@@ -34,10 +49,15 @@ describe('who may act on its own needs, in which stage, until when', () => {
   });
 
   it('refuses an action the buyer’s status does not allow (409 conflict, naming the status)', () => {
-    expect(refusalOf('answerInvitation', facts({ status: 'joined' }), now)).toMatchObject({ code: 'conflict', message: expect.stringContaining('joined') });
+    expect(refusalOf('answerInvitation', facts({ status: 'joined' }), now)).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('joined'),
+    });
     expect(refusalOf('submitNeeds', facts({ status: 'withdrawn' }), now)).toMatchObject({ code: 'conflict' });
     expect(refusalOf('submitNeeds', facts({ status: 'dropped' }), now)).toMatchObject({ code: 'conflict' });
-    expect(refusalOf('confirmNeeds', facts({ stage: 'confirmation', status: 'confirmed' }), now)).toMatchObject({ code: 'conflict' });
+    expect(refusalOf('confirmNeeds', facts({ stage: 'confirmation', status: 'confirmed' }), now)).toMatchObject({
+      code: 'conflict',
+    });
   });
 
   it('confirms only the latest submitted version, naming the field', () => {

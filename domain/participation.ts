@@ -58,18 +58,40 @@ const doing: Record<BuyerAction, string> = {
  * Why `action` is refused now, or null when it is allowed. The order matters to the caller:
  * taking part, then the stage, then the deadline, then the buyer's own status.
  */
-export function refusalOf(action: BuyerAction, facts: ParticipationFacts, now: number, request: { versionId?: string } = {}): Refusal | null {
-  if (facts.status === null) return { code: 'forbidden', message: 'Your organisation does not take part in this statement', problems: [] };
+export function refusalOf(
+  action: BuyerAction,
+  facts: ParticipationFacts,
+  now: number,
+  request: { versionId?: string } = {},
+): Refusal | null {
+  if (facts.status === null)
+    return { code: 'forbidden', message: 'Your organisation does not take part in this statement', problems: [] };
   if (!operationOpen(action, facts.stage)) {
-    return { code: 'wrong_stage', message: `${doing[action]} is not possible while the statement is in ${facts.stage}`, problems: [] };
+    return {
+      code: 'wrong_stage',
+      message: `${doing[action]} is not possible while the statement is in ${facts.stage}`,
+      problems: [],
+    };
   }
   if (boundByDeadline[action] && facts.deadline !== null && now >= facts.deadline) {
-    return { code: 'deadline_passed', message: `The deadline of this stage passed at ${new Date(facts.deadline).toISOString()}`, problems: [] };
+    return {
+      code: 'deadline_passed',
+      message: `The deadline of this stage passed at ${new Date(facts.deadline).toISOString()}`,
+      problems: [],
+    };
   }
   if (!fromStatuses[action].includes(facts.status)) {
-    return { code: 'conflict', message: `${doing[action]} is not possible for an organisation whose status is ${facts.status}`, problems: [] };
+    return {
+      code: 'conflict',
+      message: `${doing[action]} is not possible for an organisation whose status is ${facts.status}`,
+      problems: [],
+    };
   }
-  if (action === 'confirmNeeds' && request.versionId !== undefined && request.versionId !== facts.latestSubmittedVersionId) {
+  if (
+    action === 'confirmNeeds' &&
+    request.versionId !== undefined &&
+    request.versionId !== facts.latestSubmittedVersionId
+  ) {
     return {
       code: 'conflict',
       message: `Version ${request.versionId} is not your latest submission`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+
 import { canTrackPilots, decide, type Principal, type StatementFacts } from './authorization.js';
-import { daysInStage, groupingSchema, isoWeekOf, isOverdue, reportedWeek, stageTimeline } from './pilot-tracking.js';
+import { daysInStage, groupingSchema, isOverdue, isoWeekOf, reportedWeek, stageTimeline } from './pilot-tracking.js';
 
 const d = (iso: string) => new Date(iso);
 
@@ -33,9 +34,26 @@ describe('pilot tracking rules', () => {
       ],
       d('2026-11-20T00:00:00Z'),
     );
-    expect(timeline.map((t) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'needs_assessment']);
-    expect(timeline[1]).toEqual({ stage: 'needs_assessment', enteredAt: '2026-11-02T00:00:00.000Z', exitedAt: '2026-11-10T00:00:00.000Z', days: 8 });
-    expect(timeline.at(-1)).toEqual({ stage: 'needs_assessment', enteredAt: '2026-11-15T00:00:00.000Z', exitedAt: null, days: 5 });
+    expect(timeline.map((t) => t.stage)).toEqual([
+      'draft',
+      'needs_assessment',
+      'confirmation',
+      'aggregation',
+      'shortfall',
+      'needs_assessment',
+    ]);
+    expect(timeline[1]).toEqual({
+      stage: 'needs_assessment',
+      enteredAt: '2026-11-02T00:00:00.000Z',
+      exitedAt: '2026-11-10T00:00:00.000Z',
+      days: 8,
+    });
+    expect(timeline.at(-1)).toEqual({
+      stage: 'needs_assessment',
+      enteredAt: '2026-11-15T00:00:00.000Z',
+      exitedAt: null,
+      days: 5,
+    });
   });
 
   it('names ISO weeks, including those that straddle a new year', () => {
@@ -48,7 +66,11 @@ describe('pilot tracking rules', () => {
   });
 
   it('validates a grouping, naming the field', () => {
-    expect(groupingSchema.parse({ kind: 'working_group', name: 'Zero-emission construction' })).toEqual({ kind: 'working_group', name: 'Zero-emission construction', sector: null });
+    expect(groupingSchema.parse({ kind: 'working_group', name: 'Zero-emission construction' })).toEqual({
+      kind: 'working_group',
+      name: 'Zero-emission construction',
+      sector: null,
+    });
     const bad = groupingSchema.safeParse({ kind: 'club', name: 'x', sector: '4' });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['kind', 'name', 'sector']);
@@ -56,7 +78,15 @@ describe('pilot tracking rules', () => {
 });
 
 describe('who tracks pilots and sets their grouping', () => {
-  const p = (over: Partial<Principal>): Principal => ({ userId: 'u', orgId: 'org-x', orgKind: 'buyer', isAdmin: false, roles: [], via: 'session', ...over });
+  const p = (over: Partial<Principal>): Principal => ({
+    userId: 'u',
+    orgId: 'org-x',
+    orgKind: 'buyer',
+    isAdmin: false,
+    roles: [],
+    via: 'session',
+    ...over,
+  });
   const facts: StatementFacts = { leadOrgId: 'lead', stage: 'needs_assessment', participantStatus: 'joined' };
 
   it('lets Commission staff and administrators track pilots, nobody else', () => {
@@ -71,6 +101,9 @@ describe('who tracks pilots and sets their grouping', () => {
     expect(decide(p({ orgId: 'lead' }), 'setGrouping', facts)).toEqual({ allowed: true });
     expect(decide(p({ orgKind: 'commission' }), 'setGrouping', facts)).toEqual({ allowed: true });
     expect(decide(p({}), 'setGrouping', facts)).toMatchObject({ allowed: false, code: 'forbidden' });
-    expect(decide(p({ orgKind: 'supplier' }), 'setGrouping', facts)).toMatchObject({ allowed: false, code: 'not_found' });
+    expect(decide(p({ orgKind: 'supplier' }), 'setGrouping', facts)).toMatchObject({
+      allowed: false,
+      code: 'not_found',
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { deadlineStages, isStage, type Stage } from '../rules/stages.js';
 import { text } from '../rules/text-policy.js';
 
@@ -27,7 +28,9 @@ export type Grouping = z.output<typeof groupingSchema>;
 
 /** Stages in which a passed deadline means the pilot is behind: the stage should have ended. */
 export function isOverdue(stage: Stage, deadline: Date | null, now: Date): boolean {
-  return deadline !== null && (deadlineStages as readonly Stage[]).includes(stage) && deadline.getTime() < now.getTime();
+  return (
+    deadline !== null && (deadlineStages as readonly Stage[]).includes(stage) && deadline.getTime() < now.getTime()
+  );
 }
 
 /** Whole days since the pilot entered its current stage (0 on the day it entered). */
@@ -56,7 +59,9 @@ export interface TimelineEntry {
  */
 export function stageTimeline(createdAt: Date, changes: readonly StageChange[], now: Date): TimelineEntry[] {
   const sorted = [...changes].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const entries: { stage: Stage; enteredAt: Date; exitedAt: Date | null }[] = [{ stage: 'draft', enteredAt: createdAt, exitedAt: null }];
+  const entries: { stage: Stage; enteredAt: Date; exitedAt: Date | null }[] = [
+    { stage: 'draft', enteredAt: createdAt, exitedAt: null },
+  ];
   for (const c of sorted) {
     if (!isStage(c.to)) continue;
     entries.at(-1)!.exitedAt = c.at;

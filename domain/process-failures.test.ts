@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nonRetryableFailureTypes, storableMessage, unstorableTextFields, unstorableTextRule } from './process-failures.js';
+
+import {
+  nonRetryableFailureTypes,
+  storableMessage,
+  unstorableTextFields,
+  unstorableTextRule,
+} from './process-failures.js';
 
 describe('text PostgreSQL cannot store, named by its field', () => {
   it('finds NUL and lone surrogates, not well-formed text (emoji are surrogate pairs)', () => {
@@ -12,8 +18,18 @@ describe('text PostgreSQL cannot store, named by its field', () => {
   });
 
   it('names each field by its JSON path, keys included', () => {
-    const input = { kind: 'survey_defined', details: { title: 'A\u0000B', ok: 'fine' }, questions: [{ label: 'ok' }, { label: 'x\udfff', options: [{ id: 'a', label: '\u0000' }] }], ['k\ud800']: 1 };
-    expect(unstorableTextFields(input).map((p) => p.field)).toEqual(['details.title', 'questions[1].label', 'questions[1].options[0].label', 'k\ud800']);
+    const input = {
+      kind: 'survey_defined',
+      details: { title: 'A\u0000B', ok: 'fine' },
+      questions: [{ label: 'ok' }, { label: 'x\udfff', options: [{ id: 'a', label: '\u0000' }] }],
+      ['k\ud800']: 1,
+    };
+    expect(unstorableTextFields(input).map((p) => p.field)).toEqual([
+      'details.title',
+      'questions[1].label',
+      'questions[1].options[0].label',
+      'k\ud800',
+    ]);
   });
 
   it('finds exactly the strings that are not well-formed or hold NUL (property)', () => {
@@ -38,6 +54,8 @@ describe('text PostgreSQL cannot store, named by its field', () => {
   });
 
   it('treats the process failure types and the final error codes as non-retryable', () => {
-    expect(nonRetryableFailureTypes).toEqual(expect.arrayContaining(['invalid_data', 'constraint_violation', 'unprocessable', 'conflict', 'invalid_input']));
+    expect(nonRetryableFailureTypes).toEqual(
+      expect.arrayContaining(['invalid_data', 'constraint_violation', 'unprocessable', 'conflict', 'invalid_input']),
+    );
   });
 });

@@ -15,7 +15,15 @@ export const processFailureTypes = {
 export type ProcessFailureType = (typeof processFailureTypes)[keyof typeof processFailureTypes];
 
 /** Error codes (`domain/errors.ts`) that activities raise as final: a rule broken inside the activity. */
-export const finalErrorCodes = ['invalid_input', 'unprocessable', 'conflict', 'forbidden', 'not_found', 'wrong_stage', 'deadline_passed'] as const satisfies readonly ErrorCode[];
+export const finalErrorCodes = [
+  'invalid_input',
+  'unprocessable',
+  'conflict',
+  'forbidden',
+  'not_found',
+  'wrong_stage',
+  'deadline_passed',
+] as const satisfies readonly ErrorCode[];
 
 /** Every failure type an activity raises that no retry can fix: for `nonRetryableErrorTypes`. */
 export const nonRetryableFailureTypes: string[] = [...finalErrorCodes, ...Object.values(processFailureTypes)];
@@ -93,6 +101,8 @@ export function unstorableTextFields(value: unknown, limit = 20): FieldProblem[]
 
 /** A message safe to store and show: no NUL, no lone surrogates, bounded. */
 export function storableMessage(message: string, max = 500): string {
-  const cleaned = message.replaceAll('\u0000', '\\0').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const cleaned = message
+    .replaceAll('\u0000', '\\0')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
 }

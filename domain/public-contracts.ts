@@ -7,13 +7,15 @@ import { z } from 'zod';
  * against them when it writes it: pure zod, so both sides import them from here.
  */
 export const decimal = z.string().meta({ description: 'An exact decimal number, as a string' });
-const withheldReason = z
-  .enum(['fewer-buyers', 'dominance', 'complementary'])
-  .nullable()
-  .meta({ description: 'Why a figure is withheld: fewer than 3 buyers make it up; one buyer holds more than 85 % of it; or it is withheld to protect another figure that could otherwise be derived from it' });
+const withheldReason = z.enum(['fewer-buyers', 'dominance', 'complementary']).nullable().meta({
+  description:
+    'Why a figure is withheld: fewer than 3 buyers make it up; one buyer holds more than 85 % of it; or it is withheld to protect another figure that could otherwise be derived from it',
+});
 const disclosedGroup = {
   buyers: z.int().nullable().meta({ description: 'Null when withheld' }),
-  valueEur: decimal.nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures (see withheldReason)' }),
+  valueEur: decimal
+    .nullable()
+    .meta({ description: 'Null when withheld to protect individual buyers’ figures (see withheldReason)' }),
   lines: z.int().nullable(),
   withheld: z.boolean(),
   withheldReason,
@@ -41,7 +43,9 @@ export const aggregateFiguresSchema = z.object({
   buyers: z.array(z.object({ orgId: z.string(), name: z.string(), country: z.string(), buyerLegalType: z.string() })),
   conversion: z.object({ date: z.string(), source: z.string(), rates: z.record(z.string(), z.string()) }),
   needVersions: z.int(),
-  complete: z.boolean().meta({ description: 'True when every figure is shown: for the lead buyer, or when nothing needs withholding' }),
+  complete: z
+    .boolean()
+    .meta({ description: 'True when every figure is shown: for the lead buyer, or when nothing needs withholding' }),
 });
 
 /** What anyone sees of the demand (domain/consultation.ts `publicDemand`): small groups withheld, buyers named only if they agreed. */
@@ -57,7 +61,14 @@ export const publicDemandSchema = z
   .meta({ id: 'PublicDemand' });
 
 export const publishedStatementSummarySchema = z
-  .object({ statementId: z.uuid(), title: z.string(), cpvCodes: z.array(z.string()), version: z.int(), publishedAt: z.string(), signatories: z.int() })
+  .object({
+    statementId: z.uuid(),
+    title: z.string(),
+    cpvCodes: z.array(z.string()),
+    version: z.int(),
+    publishedAt: z.string(),
+    signatories: z.int(),
+  })
   .meta({ id: 'PublishedStatementSummary' });
 
 export const publishedStatementSchema = z
@@ -72,7 +83,9 @@ export const publishedStatementSchema = z
     text: z.string(),
     textVersion: z.int(),
     textLocale: z.string().meta({ description: 'The language the text is written in (the lead buyer’s), e.g. `en`' }),
-    signatories: z.array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() })).meta({ description: 'The signatories that agreed to be named' }),
+    signatories: z
+      .array(z.object({ name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean() }))
+      .meta({ description: 'The signatories that agreed to be named' }),
     unnamedSignatories: z.int().meta({ description: 'Signatories that did not agree to be named' }),
     demand: publicDemandSchema,
     versions: z.array(z.object({ version: z.int(), publishedAt: z.string(), signatories: z.int() })),

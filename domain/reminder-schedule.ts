@@ -10,7 +10,13 @@ export type ClockStep = { kind: 'remind'; offset: string; at: number; key: strin
  * Whether a due reminder is still worth sending (not one whose moment fell before the deadline
  * was set) is the caller's rule.
  */
-export function nextClockStep(deadline: number, now: number, offsets: readonly string[], sent: readonly string[], key: (deadline: number, offset: string) => string): ClockStep {
+export function nextClockStep(
+  deadline: number,
+  now: number,
+  offsets: readonly string[],
+  sent: readonly string[],
+  key: (deadline: number, offset: string) => string,
+): ClockStep {
   const pending = offsets
     .map((offset) => ({ offset, at: deadline - durationMs(offset), key: key(deadline, offset) }))
     .filter((r) => !sent.includes(r.key))

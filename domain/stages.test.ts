@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
+
 import { allowedTransitions, canCancel, canTransition, isTerminal, operationOpen, stages } from '../rules/stages.js';
 
 describe('the statement stage machine', () => {
   it('follows the design: draft through publication, with shortfall, cancellation and abandonment', () => {
-    const happy = ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published'] as const;
+    const happy = [
+      'draft',
+      'needs_assessment',
+      'confirmation',
+      'aggregation',
+      'market_engagement',
+      'approval',
+      'published',
+    ] as const;
     for (let i = 0; i + 1 < happy.length; i++) expect(canTransition(happy[i]!, happy[i + 1]!)).toBe(true);
     expect(canTransition('aggregation', 'shortfall')).toBe(true);
-    expect(allowedTransitions('shortfall')).toEqual(['needs_assessment', 'market_engagement', 'abandoned', 'cancelled']);
+    expect(allowedTransitions('shortfall')).toEqual([
+      'needs_assessment',
+      'market_engagement',
+      'abandoned',
+      'cancelled',
+    ]);
   });
 
   it('never skips a stage or goes back except from a shortfall', () => {

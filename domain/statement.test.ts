@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { statementDetailsPatchSchema, statementDetailsSchema } from './statement.js';
 
 const valid = {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
+import { criticalMassLimits, deliveryYearRange, minTitleLength } from '../rules/statement.js';
+import { text } from '../rules/text-policy.js';
 import { cpvCodeListSchema } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
 import { parseDurationMs } from './duration.js';
-import { text } from '../rules/text-policy.js';
-import { criticalMassLimits, deliveryYearRange, minTitleLength } from '../rules/statement.js';
 
 /**
  * What the lead buyer says about a joint statement: its subject, its schedule and the rules for

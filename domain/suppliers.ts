@@ -1,8 +1,9 @@
 import { z } from 'zod';
+
+import { text } from '../rules/text-policy.js';
 import type { Aggregate } from './aggregation.js';
 import { isKnownDivision } from './cpv.js';
 import { anyCountrySchema, localeSchema } from './organisations.js';
-import { text } from '../rules/text-policy.js';
 
 /**
  * Suppliers subscribe to demand by CPV prefix and country. A prefix is 2 to 8 digits; a full code
@@ -23,7 +24,10 @@ export const cpvPrefixSchema = z
   .transform((value, ctx) => {
     const prefix = normaliseCpvPrefix(value);
     if (!prefix) {
-      ctx.addIssue({ code: 'custom', message: 'must be a CPV prefix: 2 to 8 digits starting with a known division (e.g. 45, 4326 or 43260000-3)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a CPV prefix: 2 to 8 digits starting with a known division (e.g. 45, 4326 or 43260000-3)',
+      });
       return z.NEVER;
     }
     return prefix;
@@ -53,7 +57,9 @@ export const supplierRegistrationSchema = z
     organisation: z.object({
       name: text('name', { min: 2 }),
       country: anyCountrySchema,
-      sme: z.boolean({ error: 'must be true or false' }).meta({ description: 'Small or medium-sized enterprise (Commission Recommendation 2003/361/EC)' }),
+      sme: z
+        .boolean({ error: 'must be true or false' })
+        .meta({ description: 'Small or medium-sized enterprise (Commission Recommendation 2003/361/EC)' }),
     }),
     user: z.object({
       email: z.email({ message: 'must be an e-mail address' }).max(320),
@@ -73,7 +79,10 @@ export interface DemandSignal {
 }
 
 /** The one matching rule; the SQL in db/suppliers.ts does the same for thousands at once. */
-export function subscriptionMatches(sub: { cpvPrefixes: readonly string[]; countries: readonly string[] }, demand: DemandSignal): boolean {
+export function subscriptionMatches(
+  sub: { cpvPrefixes: readonly string[]; countries: readonly string[] },
+  demand: DemandSignal,
+): boolean {
   const cpv = sub.cpvPrefixes.some((p) => demand.cpvCodes.some((c) => c.startsWith(p)));
   const country = sub.countries.length === 0 || sub.countries.some((c) => demand.countries.includes(c));
   return cpv && country;
@@ -84,7 +93,10 @@ export function subscriptionMatches(sub: { cpvPrefixes: readonly string[]; count
  * line is coded at directly, and the buyers' countries (from the latest aggregate, when there is
  * one). The notices of consultations and the supplier's start page both use it.
  */
-export function consultationDemand(statementCpvCodes: readonly string[], aggregate: Pick<Aggregate, 'byCpv' | 'buyers'> | undefined): DemandSignal {
+export function consultationDemand(
+  statementCpvCodes: readonly string[],
+  aggregate: Pick<Aggregate, 'byCpv' | 'buyers'> | undefined,
+): DemandSignal {
   const direct = aggregate?.byCpv.filter((n) => n.direct.lines > 0).map((n) => n.cpvCode) ?? [];
   return {
     cpvCodes: [...new Set([...statementCpvCodes, ...direct])],

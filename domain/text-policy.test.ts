@@ -1,8 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+
 import { cleanText } from '../rules/text-hygiene.js';
-import { characterProblems, describeText, normaliseText, text, textKinds, textLimits, textProblem, textRules, type TextKind } from '../rules/text-policy.js';
+import {
+  characterProblems,
+  describeText,
+  normaliseText,
+  text,
+  type TextKind,
+  textKinds,
+  textLimits,
+  textProblem,
+  textRules,
+} from '../rules/text-policy.js';
 
 const kinds = Object.keys(textKinds) as TextKind[];
 const singleLine = kinds.filter((k) => !textKinds[k].multiline);
@@ -23,7 +34,11 @@ describe('characterProblems', () => {
     for (let code = 0; code <= 0x9f; code++) {
       const isControl = code < 0x20 || code >= 0x7f;
       if (!isControl || allowedInText.has(code)) continue;
-      for (const kind of kinds) expect(characterProblems(kind, `a${String.fromCharCode(code)}b`), `U+${code.toString(16)} in ${kind}`).toContain('noControls');
+      for (const kind of kinds)
+        expect(
+          characterProblems(kind, `a${String.fromCharCode(code)}b`),
+          `U+${code.toString(16)} in ${kind}`,
+        ).toContain('noControls');
     }
     expect(characterProblems('paragraph', 'NEL\u0085here')).toEqual(['noControls']);
   });
@@ -51,11 +66,27 @@ describe('characterProblems', () => {
   });
 
   it('names every rule broken, in a fixed order', () => {
-    expect(characterProblems('title', '\ud800\u0000\n\u202e\uffff')).toEqual(['wellFormed', 'noControls', 'singleLine', 'noBidiControls', 'noNonCharacters']);
+    expect(characterProblems('title', '\ud800\u0000\n\u202e\uffff')).toEqual([
+      'wellFormed',
+      'noControls',
+      'singleLine',
+      'noBidiControls',
+      'noNonCharacters',
+    ]);
   });
 
   it('accepts what people write in the EU languages, and right-to-left names', () => {
-    for (const value of ['Zürich – Straße', 'Łódź', 'Αθήνα', 'Пловдив', 'Ærø Kommune', 'Ħal Qormi', 'Tallinna Linnavalitsus', 'القدس', 'תל אביב']) {
+    for (const value of [
+      'Zürich – Straße',
+      'Łódź',
+      'Αθήνα',
+      'Пловдив',
+      'Ærø Kommune',
+      'Ħal Qormi',
+      'Tallinna Linnavalitsus',
+      'القدس',
+      'תל אביב',
+    ]) {
       for (const kind of kinds) expect(characterProblems(kind, value)).toEqual([]);
     }
   });
@@ -65,7 +96,9 @@ describe('characterProblems', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
         if (characterProblems('title', value).length === 0) {
           // Single-line text has no controls, no bidi controls, no lone surrogates: the only things cleanText may still drop are the implicit marks.
-          expect(cleanText(value).replace(/[\u061C\u200E\u200F]/g, '')).toBe(value.replace(/[\u061C\u200E\u200F]/g, ''));
+          expect(cleanText(value).replace(/[\u061C\u200E\u200F]/g, '')).toBe(
+            value.replace(/[\u061C\u200E\u200F]/g, ''),
+          );
         }
       }),
     );
@@ -93,13 +126,29 @@ describe('normaliseText', () => {
 describe('textProblem: the first rule broken, for forms', () => {
   it('reports character rules before length, and length after normalising', () => {
     expect(textProblem('title', 'ab\u0000')).toEqual({ rule: 'noControls', message: textRules.noControls });
-    expect(textProblem('title', '  ab  ', { min: 3 })).toEqual({ rule: 'tooShort', message: 'must be at least 3 characters', limit: 3 });
-    expect(textProblem('title', '   ', { min: 1 })).toEqual({ rule: 'tooShort', message: 'must not be empty', limit: 1 });
-    expect(textProblem('title', 'x'.repeat(201))).toEqual({ rule: 'tooLong', message: 'must be at most 200 characters', limit: 200 });
+    expect(textProblem('title', '  ab  ', { min: 3 })).toEqual({
+      rule: 'tooShort',
+      message: 'must be at least 3 characters',
+      limit: 3,
+    });
+    expect(textProblem('title', '   ', { min: 1 })).toEqual({
+      rule: 'tooShort',
+      message: 'must not be empty',
+      limit: 1,
+    });
+    expect(textProblem('title', 'x'.repeat(201))).toEqual({
+      rule: 'tooLong',
+      message: 'must be at most 200 characters',
+      limit: 200,
+    });
     // 200 decomposed "é" (400 code units) compose to 200: within the limit.
     expect(textProblem('title', 'e\u0301'.repeat(200))).toBeUndefined();
-    expect(textProblem('paragraph', 'why', { min: 3, minRule: 'must give a reason of at least 3 characters' })).toBeUndefined();
-    expect(textProblem('paragraph', 'no', { min: 3, minRule: 'must give a reason of at least 3 characters' })?.message).toBe('must give a reason of at least 3 characters');
+    expect(
+      textProblem('paragraph', 'why', { min: 3, minRule: 'must give a reason of at least 3 characters' }),
+    ).toBeUndefined();
+    expect(
+      textProblem('paragraph', 'no', { min: 3, minRule: 'must give a reason of at least 3 characters' })?.message,
+    ).toBe('must give a reason of at least 3 characters');
   });
 
   it('takes the kind’s limit unless told otherwise', () => {
@@ -113,8 +162,12 @@ describe('textProblem: the first rule broken, for forms', () => {
 });
 
 describe('text(): the zod schema', () => {
-  const schema = z.object({ title: text('title', { min: 3 }), description: text('document', { min: 1, max: 20_000 }).optional() });
-  const issues = (value: unknown) => schema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const schema = z.object({
+    title: text('title', { min: 3 }),
+    description: text('document', { min: 1, max: 20_000 }).optional(),
+  });
+  const issues = (value: unknown) =>
+    schema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 
   it('stays a ZodString with maxLength, minLength and the rule in words in its JSON Schema', () => {
     const title = text('title', { min: 3 });
@@ -124,14 +177,24 @@ describe('text(): the zod schema', () => {
     expect(json.minLength).toBe(3);
     expect(json.description).toBe(describeText('title', { min: 3 }));
     expect(json.description).toMatch(/no tabs, line breaks or bidirectional controls/);
-    const described = z.toJSONSchema(text('name', { description: 'Name of a working group' })) as { description: string };
-    expect(described.description).toMatch(/^Name of a working group\. Text policy: a name on one line, at most 200 characters/);
+    const described = z.toJSONSchema(text('name', { description: 'Name of a working group' })) as {
+      description: string;
+    };
+    expect(described.description).toMatch(
+      /^Name of a working group\. Text policy: a name on one line, at most 200 characters/,
+    );
   });
 
   it('names the field and the rule', () => {
-    expect(issues({ title: 'Excavators\u0000' })).toEqual([{ path: 'title', message: 'must not contain control characters' }]);
-    expect(issues({ title: 'Excavators \ud800' })).toEqual([{ path: 'title', message: 'must be well-formed Unicode (no lone surrogates)' }]);
-    expect(issues({ title: 'Excavators \u202e' })).toEqual([{ path: 'title', message: 'must not contain bidirectional control characters' }]);
+    expect(issues({ title: 'Excavators\u0000' })).toEqual([
+      { path: 'title', message: 'must not contain control characters' },
+    ]);
+    expect(issues({ title: 'Excavators \ud800' })).toEqual([
+      { path: 'title', message: 'must be well-formed Unicode (no lone surrogates)' },
+    ]);
+    expect(issues({ title: 'Excavators \u202e' })).toEqual([
+      { path: 'title', message: 'must not contain bidirectional control characters' },
+    ]);
     expect(issues({ title: 'ab' })).toEqual([{ path: 'title', message: 'must be at least 3 characters' }]);
     expect(issues({ title: 'x'.repeat(201) })).toEqual([{ path: 'title', message: 'must be at most 200 characters' }]);
     expect(issues({})).toEqual([{ path: 'title', message: 'is required' }]);
@@ -143,7 +206,10 @@ describe('text(): the zod schema', () => {
   });
 
   it('outputs the normalised text', () => {
-    expect(schema.parse({ title: '  Sa\u0303o Paulo ', description: 'one\r\ntwo' })).toEqual({ title: 'S\u00e3o Paulo', description: 'one\ntwo' });
+    expect(schema.parse({ title: '  Sa\u0303o Paulo ', description: 'one\r\ntwo' })).toEqual({
+      title: 'S\u00e3o Paulo',
+      description: 'one\ntwo',
+    });
   });
 
   it('agrees with textProblem on every string: accepted exactly when textProblem finds nothing', () => {

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { CPV_FILE, locateReferenceData } from '../db/reference-data-files.js';
-import { aggregateDemand } from './aggregation.js';
 import type { ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
+import { aggregateDemand } from './aggregation.js';
 import { DomainError } from './errors.js';
 import { addDecimals, compareDecimals } from './money.js';
-import { buyerLegalTypes } from './organisations.js';
 import type { BuyerLegalType } from './organisations.js';
+import { buyerLegalTypes } from './organisations.js';
+import type { AuthorityCategory, ProcurementNature, ThresholdPeriod } from './thresholds.js';
 import {
   annexXivSubset,
   authorityCategory,
@@ -18,7 +21,6 @@ import {
   procurementNatures,
   selectThresholdPeriod,
 } from './thresholds.js';
-import type { AuthorityCategory, ProcurementNature, ThresholdPeriod } from './thresholds.js';
 
 const rates = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11' } };
 
@@ -32,7 +34,12 @@ const buyer = (orgId: string, buyerLegalType: string, name = `Buyer ${orgId}`): 
 const helsinki = buyer('org-hel', 'la', 'Helsingin kaupunki');
 
 /** A need line worth exactly `valueEur` (quantity 1 at that unit price, in EUR). */
-function need(who: ConfirmedNeedBuyer, cpvCode: string, valueEur: string, overrides: Partial<ConfirmedNeedLine> = {}): ConfirmedNeed {
+function need(
+  who: ConfirmedNeedBuyer,
+  cpvCode: string,
+  valueEur: string,
+  overrides: Partial<ConfirmedNeedLine> = {},
+): ConfirmedNeed {
   return {
     buyer: who,
     versionId: `v-${who.orgId}`,
@@ -86,8 +93,12 @@ describe('threshold periods (data)', () => {
     }
     for (const period of euThresholdPeriods) {
       for (const nature of procurementNatures) {
-        expect(compareDecimals(period.thresholds.central[nature], period.thresholds['sub-central'][nature])).toBeLessThanOrEqual(0);
-        expect(compareDecimals(period.thresholds['sub-central'][nature], period.thresholds.utilities[nature])).toBeLessThanOrEqual(0);
+        expect(
+          compareDecimals(period.thresholds.central[nature], period.thresholds['sub-central'][nature]),
+        ).toBeLessThanOrEqual(0);
+        expect(
+          compareDecimals(period.thresholds['sub-central'][nature], period.thresholds.utilities[nature]),
+        ).toBeLessThanOrEqual(0);
       }
     }
   });
@@ -101,14 +112,19 @@ describe('selectThresholdPeriod', () => {
 
   it('includes both ends of a period', () => {
     expect(selectThresholdPeriod('2024-01-01').period.validFrom).toBe('2024-01-01');
-    expect(selectThresholdPeriod('2027-12-31')).toMatchObject({ period: { validFrom: '2026-01-01' }, provisional: false });
+    expect(selectThresholdPeriod('2027-12-31')).toMatchObject({
+      period: { validFrom: '2026-01-01' },
+      provisional: false,
+    });
   });
 
   it('uses the latest known period, provisionally, after all periods', () => {
     const selected = selectThresholdPeriod('2028-01-01');
     expect(selected.period).toBe(euThresholdPeriods[1]);
     expect(selected.provisional).toBe(true);
-    expect(selected.note).toBe('No EU thresholds are known for 2028-01-01; the latest known values (2026-01-01 to 2027-12-31) are used provisionally.');
+    expect(selected.note).toBe(
+      'No EU thresholds are known for 2028-01-01; the latest known values (2026-01-01 to 2027-12-31) are used provisionally.',
+    );
   });
 
   it('uses the earliest known period, provisionally, before all periods', () => {
@@ -219,12 +235,14 @@ describe('authorityCategory', () => {
   it('treats an unknown code as sub-central, and maps every eForms code', () => {
     expect(authorityCategory('not-a-type')).toBe('sub-central');
     expect(authorityCategory('toString')).toBe('sub-central');
-    for (const type of Object.keys(buyerLegalTypes)) expect(['central', 'sub-central', 'utilities']).toContain(authorityCategory(type));
+    for (const type of Object.keys(buyerLegalTypes))
+      expect(['central', 'sub-central', 'utilities']).toContain(authorityCategory(type));
   });
 });
 
 describe('checkEuThresholds', () => {
-  const check = (needs: ConfirmedNeed[], start = '2026-06-01') => checkEuThresholds(aggregateDemand(needs, rates), start);
+  const check = (needs: ConfirmedNeed[], start = '2026-06-01') =>
+    checkEuThresholds(aggregateDemand(needs, rates), start);
 
   it.each([
     ['216000', 'at-or-above', '0.00'],
@@ -232,16 +250,32 @@ describe('checkEuThresholds', () => {
     ['216000.01', 'at-or-above', '0.01'],
   ])('a sub-central supplies contract of %s EUR is %s the 2026 threshold by %s', (value, position, difference) => {
     const [result] = check([need(helsinki, supplies, value)]).natures;
-    expect(result).toMatchObject({ nature: 'supplies', thresholdEur: '216000.00', estimatedValueEur: value.includes('.') ? value : `${value}.00`, position, differenceEur: difference });
+    expect(result).toMatchObject({
+      nature: 'supplies',
+      thresholdEur: '216000.00',
+      estimatedValueEur: value.includes('.') ? value : `${value}.00`,
+      position,
+      differenceEur: difference,
+    });
   });
 
   it('decides to the cent: conversion residue below a cent does not tip the balance either way', () => {
-    expect(check([need(helsinki, supplies, '215999.995')]).natures[0]).toMatchObject({ estimatedValueEur: '216000.00', position: 'at-or-above' });
-    expect(check([need(helsinki, supplies, '215999.994999')]).natures[0]).toMatchObject({ estimatedValueEur: '215999.99', position: 'below' });
+    expect(check([need(helsinki, supplies, '215999.995')]).natures[0]).toMatchObject({
+      estimatedValueEur: '216000.00',
+      position: 'at-or-above',
+    });
+    expect(check([need(helsinki, supplies, '215999.994999')]).natures[0]).toMatchObject({
+      estimatedValueEur: '215999.99',
+      position: 'below',
+    });
   });
 
   it('is exact at every boundary: position and difference follow the cents', () => {
-    const categories: Array<[AuthorityCategory, BuyerLegalType]> = [['central', 'cga'], ['sub-central', 'la'], ['utilities', 'pub-undert']];
+    const categories: Array<[AuthorityCategory, BuyerLegalType]> = [
+      ['central', 'cga'],
+      ['sub-central', 'la'],
+      ['utilities', 'pub-undert'],
+    ];
     const natureCodes: Record<ProcurementNature, string> = { works, supplies, services, 'social-services': social };
     fc.assert(
       fc.property(
@@ -256,7 +290,10 @@ describe('checkEuThresholds', () => {
           const abs = Math.abs(offsetCents);
           const offset = `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
           const value = addDecimals(threshold, offset);
-          const [result] = checkEuThresholds(aggregateDemand([need(buyer('org-x', legalType), natureCodes[nature], value)], rates), start).natures;
+          const [result] = checkEuThresholds(
+            aggregateDemand([need(buyer('org-x', legalType), natureCodes[nature], value)], rates),
+            start,
+          ).natures;
           expect(result!.nature).toBe(nature);
           expect(result!.position).toBe(offsetCents >= 0 ? 'at-or-above' : 'below');
           expect(result!.differenceEur).toBe(`${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`);
@@ -267,8 +304,18 @@ describe('checkEuThresholds', () => {
 
   it('values a line with its options and renewals (Art. 5)', () => {
     // 100 firm + 20 optional + 2 renewals × 40 = 200 units at 1000 EUR: 200 000, not 100 000.
-    const result = check([need(helsinki, supplies, '1000', { quantity: '100', optionalQuantity: '20', renewals: { count: 2, quantityEach: '40' } })]);
-    expect(result.natures[0]).toMatchObject({ estimatedValueEur: '200000.00', position: 'below', differenceEur: '16000.00' });
+    const result = check([
+      need(helsinki, supplies, '1000', {
+        quantity: '100',
+        optionalQuantity: '20',
+        renewals: { count: 2, quantityEach: '40' },
+      }),
+    ]);
+    expect(result.natures[0]).toMatchObject({
+      estimatedValueEur: '200000.00',
+      position: 'below',
+      differenceEur: '16000.00',
+    });
   });
 
   it('checks each contract nature present against its own threshold, in a fixed order', () => {
@@ -278,7 +325,9 @@ describe('checkEuThresholds', () => {
       need(helsinki, supplies, '100000'),
       need(helsinki, works, '6000000'),
     ]);
-    expect(result.natures.map((n) => [n.nature, n.estimatedValueEur, n.thresholdEur, n.position, n.differenceEur])).toEqual([
+    expect(
+      result.natures.map((n) => [n.nature, n.estimatedValueEur, n.thresholdEur, n.position, n.differenceEur]),
+    ).toEqual([
       ['works', '6000000.00', '5404000.00', 'at-or-above', '596000.00'],
       ['supplies', '100000.00', '216000.00', 'below', '116000.00'],
       ['services', '50000.00', '216000.00', 'below', '166000.00'],
@@ -290,29 +339,52 @@ describe('checkEuThresholds', () => {
 
   it('uses the 2024-25 threshold on 31 December 2025 and the 2026-27 one on 1 January 2026', () => {
     const needs = [need(helsinki, supplies, '218000')];
-    expect(check(needs, '2025-12-31').natures[0]).toMatchObject({ thresholdEur: '221000.00', position: 'below', differenceEur: '3000.00', provisional: false });
-    expect(check(needs, '2026-01-01').natures[0]).toMatchObject({ thresholdEur: '216000.00', position: 'at-or-above', differenceEur: '2000.00', provisional: false });
+    expect(check(needs, '2025-12-31').natures[0]).toMatchObject({
+      thresholdEur: '221000.00',
+      position: 'below',
+      differenceEur: '3000.00',
+      provisional: false,
+    });
+    expect(check(needs, '2026-01-01').natures[0]).toMatchObject({
+      thresholdEur: '216000.00',
+      position: 'at-or-above',
+      differenceEur: '2000.00',
+      provisional: false,
+    });
   });
 
   it('marks a check outside all known periods provisional, with the note', () => {
     const result = check([need(helsinki, supplies, '1')], '2028-03-01');
     expect(result.period.provisional).toBe(true);
     expect(result.period.note).toContain('2028-03-01');
-    expect(result.natures[0]).toMatchObject({ provisional: true, period: { validFrom: '2026-01-01', provisional: true } });
+    expect(result.natures[0]).toMatchObject({
+      provisional: true,
+      period: { validFrom: '2026-01-01', provisional: true },
+    });
   });
 
   it('with mixed buyer types, takes the lowest threshold and names the buyer that sets it', () => {
     const utility = buyer('org-a', 'pub-undert', 'Helsingin Energia');
     const city = buyer('org-b', 'la', 'Vantaan kaupunki');
     const ministry = buyer('org-c', 'cga', 'Valtiovarainministeriö');
-    const result = check([need(utility, supplies, '100000'), need(city, works, '100000'), need(ministry, social, '100000')]);
+    const result = check([
+      need(utility, supplies, '100000'),
+      need(city, works, '100000'),
+      need(ministry, social, '100000'),
+    ]);
     const byNature = Object.fromEntries(result.natures.map((n) => [n.nature, n]));
     // Every buyer takes part in the one joint procedure, whatever it asked for itself.
-    expect(byNature.supplies).toMatchObject({ thresholdEur: '140000.00', setBy: { orgId: 'org-c', name: 'Valtiovarainministeriö', buyerLegalType: 'cga', authorityCategory: 'central' } });
+    expect(byNature.supplies).toMatchObject({
+      thresholdEur: '140000.00',
+      setBy: { orgId: 'org-c', name: 'Valtiovarainministeriö', buyerLegalType: 'cga', authorityCategory: 'central' },
+    });
     // Works: the same for all; the tie goes to the lowest orgId.
     expect(byNature.works).toMatchObject({ thresholdEur: '5404000.00', setBy: { orgId: 'org-a' } });
     // Social services: 750 000 for the city and the ministry, 1 000 000 for the utility.
-    expect(byNature['social-services']).toMatchObject({ thresholdEur: '750000.00', setBy: { orgId: 'org-b', name: 'Vantaan kaupunki' } });
+    expect(byNature['social-services']).toMatchObject({
+      thresholdEur: '750000.00',
+      setBy: { orgId: 'org-b', name: 'Vantaan kaupunki' },
+    });
   });
 
   it('the threshold is the minimum over the buyers, set by one who has it, ties to the lowest orgId', () => {
@@ -329,7 +401,10 @@ describe('checkEuThresholds', () => {
         const thresholdOf = (type: string) => euThresholdPeriods[1]!.thresholds[authorityCategory(type)][nature];
         const lowest = participants.map((p) => thresholdOf(p.type)).sort((a, b) => compareDecimals(a, b))[0]!;
         expect(compareDecimals(result!.thresholdEur, lowest)).toBe(0);
-        const atLowest = participants.filter((p) => compareDecimals(thresholdOf(p.type), lowest) === 0).map((p) => p.orgId).sort();
+        const atLowest = participants
+          .filter((p) => compareDecimals(thresholdOf(p.type), lowest) === 0)
+          .map((p) => p.orgId)
+          .sort();
         expect(result!.setBy.orgId).toBe(atLowest[0]);
         expect(compareDecimals(thresholdOf(result!.setBy.buyerLegalType), lowest)).toBe(0);
       }),

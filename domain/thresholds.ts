@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
 import type { Aggregate } from './aggregation.js';
 import { contractNature, parseCpv } from './cpv.js';
 import { DomainError, unprocessable } from './errors.js';
-import { compareDecimals, roundCents, subtractDecimals, sumDecimals } from './money.js';
 import type { DecimalString } from './money.js';
+import { compareDecimals, roundCents, subtractDecimals, sumDecimals } from './money.js';
 import type { BuyerLegalType } from './organisations.js';
 
 /**
@@ -88,7 +89,10 @@ const isoDate = z.iso.date();
  * first: it is the nearest known, and the values move by a few per cent between revisions, so the
  * nearest period is the best estimate either way. Both are marked provisional with a note.
  */
-export function selectThresholdPeriod(date: string, periods: readonly ThresholdPeriod[] = euThresholdPeriods): SelectedThresholdPeriod {
+export function selectThresholdPeriod(
+  date: string,
+  periods: readonly ThresholdPeriod[] = euThresholdPeriods,
+): SelectedThresholdPeriod {
   if (!isoDate.safeParse(date).success) {
     throw new DomainError('invalid_input', 'The expected procurement start is not a date', [
       { field: 'expectedProcurementStart', rule: 'must be a date (YYYY-MM-DD)' },
@@ -180,7 +184,9 @@ export function isAnnexXivService(cpvCode: string): boolean {
 export function procurementNature(cpvCode: string): ProcurementNature {
   const parsed = parseCpv(cpvCode);
   if (!parsed) {
-    throw new DomainError('invalid_input', `Not a CPV code: ${cpvCode}`, [{ field: 'cpvCode', rule: 'must be a CPV code of 8 digits' }]);
+    throw new DomainError('invalid_input', `Not a CPV code: ${cpvCode}`, [
+      { field: 'cpvCode', rule: 'must be a CPV code of 8 digits' },
+    ]);
   }
   return isAnnexXivService(parsed.code) ? 'social-services' : contractNature(parsed.code);
 }
@@ -298,7 +304,10 @@ export function checkEuThresholds(
   const allValues = [...valuesByNature.values()].flat();
 
   if (allValues.length > 0 && aggregate.buyers.length === 0) {
-    throw unprocessable([{ field: 'buyers', rule: 'must list the buyers whose needs were aggregated' }], 'The aggregate names no buyer');
+    throw unprocessable(
+      [{ field: 'buyers', rule: 'must list the buyers whose needs were aggregated' }],
+      'The aggregate names no buyer',
+    );
   }
   const buyers = [...aggregate.buyers].sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
 
@@ -314,7 +323,12 @@ export function checkEuThresholds(
       // Strictly lower only: on a tie the buyer with the lowest orgId, seen first, stays.
       if (threshold === undefined || compareDecimals(candidate, threshold) < 0) {
         threshold = candidate;
-        setBy = { orgId: buyer.orgId, name: buyer.name, buyerLegalType: buyer.buyerLegalType, authorityCategory: category };
+        setBy = {
+          orgId: buyer.orgId,
+          name: buyer.name,
+          buyerLegalType: buyer.buyerLegalType,
+          authorityCategory: category,
+        };
       }
     }
     const estimated = roundCents(sumDecimals(values));
@@ -325,7 +339,9 @@ export function checkEuThresholds(
       estimatedValueEur: estimated,
       thresholdEur,
       position: atOrAbove ? 'at-or-above' : 'below',
-      differenceEur: roundCents(atOrAbove ? subtractDecimals(estimated, thresholdEur) : subtractDecimals(thresholdEur, estimated)),
+      differenceEur: roundCents(
+        atOrAbove ? subtractDecimals(estimated, thresholdEur) : subtractDecimals(thresholdEur, estimated),
+      ),
       period,
       provisional: period.provisional,
       setBy: setBy!,

@@ -46,11 +46,15 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
   const rule = {
     meta: {
       type: 'problem',
-      docs: { description: 'Imports follow the layers: each layer imports only the layers below it (eslint.config.js, `layers`).' },
+      docs: {
+        description:
+          'Imports follow the layers: each layer imports only the layers below it (eslint.config.js, `layers`).',
+      },
       schema: [],
       messages: {
         layer: '`{{from}}` may not import `{{to}}` ({{target}}). {{from}} imports {{allowed}}.',
-        typeOnly: '`{{from}}` imports `{{to}}` as types only, with `import type { … }` ({{target}}): the inline `{ type X }` form still loads the module.',
+        typeOnly:
+          '`{{from}}` imports `{{to}}` as types only, with `import type { … }` ({{target}}): the inline `{ type X }` form still loads the module.',
         within: '`{{from}}` imports only {{what}} of `{{to}}` ({{target}}).',
         package: '`{{from}}` may not import the package `{{target}}`{{why}}.',
       },
@@ -59,7 +63,9 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
       const fromLayer = layerOfPath(context.filename);
       const policy = fromLayer === undefined ? undefined : layers[fromLayer];
       if (policy === undefined || policy.any) return {};
-      const allowedText = [...(policy.runtime ?? []), ...(policy.types ?? []).map((l) => `${l} (types)`)].join(', ') || 'nothing but itself';
+      const allowedText =
+        [...(policy.runtime ?? []), ...(policy.types ?? []).map((l) => `${l} (types)`)].join(', ') ||
+        'nothing but itself';
 
       function check(node, sourceNode, typeOnly) {
         if (!sourceNode || typeof sourceNode.value !== 'string') return;
@@ -77,22 +83,38 @@ export function createLayersPlugin({ root, layers, layerOf, exceptions = [] }) {
         } else {
           const name = packageName(specifier.replace(/^node:/, ''));
           const packages = policy.packages ?? {};
-          const refused = packages.only ? !matchesPackage(name, specifier, packages.only) : matchesPackage(name, specifier, packages.deny ?? []);
-          if (refused) context.report({ node, messageId: 'package', data: { from: fromLayer, target: specifier, why: packages.why ? `: ${packages.why}` : '' } });
+          const refused = packages.only
+            ? !matchesPackage(name, specifier, packages.only)
+            : matchesPackage(name, specifier, packages.deny ?? []);
+          if (refused)
+            context.report({
+              node,
+              messageId: 'package',
+              data: { from: fromLayer, target: specifier, why: packages.why ? `: ${packages.why}` : '' },
+            });
           return;
         }
         if (toLayer === fromLayer) return;
         const within = policy.within?.[toLayer];
         if (within && targetPath !== undefined && !within.pattern.test(targetPath)) {
-          context.report({ node, messageId: 'within', data: { from: fromLayer, to: toLayer, target: specifier, what: within.what } });
+          context.report({
+            node,
+            messageId: 'within',
+            data: { from: fromLayer, to: toLayer, target: specifier, what: within.what },
+          });
           return;
         }
         if ((policy.runtime ?? []).includes(toLayer)) return;
         if ((policy.types ?? []).includes(toLayer)) {
-          if (!typeOnly) context.report({ node, messageId: 'typeOnly', data: { from: fromLayer, to: toLayer, target: specifier } });
+          if (!typeOnly)
+            context.report({ node, messageId: 'typeOnly', data: { from: fromLayer, to: toLayer, target: specifier } });
           return;
         }
-        context.report({ node, messageId: 'layer', data: { from: fromLayer, to: toLayer, target: specifier, allowed: allowedText } });
+        context.report({
+          node,
+          messageId: 'layer',
+          data: { from: fromLayer, to: toLayer, target: specifier, allowed: allowedText },
+        });
       }
 
       return {

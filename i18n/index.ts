@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
-import { locales, type Locale } from '../domain/organisations.js';
+
+import { type Locale, locales } from '../domain/organisations.js';
 import de from './locales/de.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
@@ -35,7 +36,11 @@ const eurFormats = new Map<Locale, Intl.NumberFormat>();
 export function formatDateTime(iso: string, locale: string): string {
   const l = asLocale(locale);
   let format = dateTimeFormats.get(l);
-  if (!format) dateTimeFormats.set(l, (format = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })));
+  if (!format)
+    dateTimeFormats.set(
+      l,
+      (format = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })),
+    );
   return format.format(new Date(iso)) + ' UTC';
 }
 

@@ -81,7 +81,9 @@ export async function startCaptureServer(
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`mail capture: condition not met within ${timeoutMs} ms (${messages.length} messages captured)`));
+          reject(
+            new Error(`mail capture: condition not met within ${timeoutMs} ms (${messages.length} messages captured)`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from '../db/outbox.js';
-import { cleanSingleLine } from '../rules/text-hygiene.js';
 import { formatDateTime, translatorFor } from '../i18n/index.js';
+import { cleanSingleLine } from '../rules/text-hygiene.js';
 
 export interface Recipient {
   id: string;

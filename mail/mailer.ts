@@ -1,4 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
+
 import type { Config } from '../platform/config.js';
 import { cleanSingleLine } from '../rules/text-hygiene.js';
 
@@ -36,8 +37,14 @@ export interface SmtpPoolOptions {
 export const defaultSmtpPool = { maxConnections: 5, maxMessages: 1000, maxPerSecond: 0 } as const;
 
 /** The pool settings a deployment chose (MAIL_POOL_CONNECTIONS, MAIL_POOL_MAX_MESSAGES, MAIL_MAX_PER_SECOND). */
-export function smtpPoolOptions(config: Pick<Config, 'MAIL_POOL_CONNECTIONS' | 'MAIL_POOL_MAX_MESSAGES' | 'MAIL_MAX_PER_SECOND'>): SmtpPoolOptions {
-  return { maxConnections: config.MAIL_POOL_CONNECTIONS, maxMessages: config.MAIL_POOL_MAX_MESSAGES, maxPerSecond: config.MAIL_MAX_PER_SECOND };
+export function smtpPoolOptions(
+  config: Pick<Config, 'MAIL_POOL_CONNECTIONS' | 'MAIL_POOL_MAX_MESSAGES' | 'MAIL_MAX_PER_SECOND'>,
+): SmtpPoolOptions {
+  return {
+    maxConnections: config.MAIL_POOL_CONNECTIONS,
+    maxMessages: config.MAIL_POOL_MAX_MESSAGES,
+    maxPerSecond: config.MAIL_MAX_PER_SECOND,
+  };
 }
 
 /**
@@ -51,7 +58,10 @@ export function smtpPoolOptions(config: Pick<Config, 'MAIL_POOL_CONNECTIONS' | '
  */
 export function createPacer(
   perSecond: number,
-  clock: { now(): number; sleep(ms: number): Promise<void> } = { now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+  clock: { now(): number; sleep(ms: number): Promise<void> } = {
+    now: () => performance.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  },
 ): { take(): Promise<void> } {
   const step = Math.max(1, Math.ceil(perSecond / 100));
   const gapMs = (1000 * step) / perSecond;

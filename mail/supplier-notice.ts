@@ -1,7 +1,7 @@
 import type { OutgoingMessage } from '../db/outbox.js';
 import { signUnsubscribeToken, unsubscribeHeaders, unsubscribeUrls } from '../db/suppliers.js';
-import { cleanSingleLine } from '../rules/text-hygiene.js';
 import { translatorFor } from '../i18n/index.js';
+import { cleanSingleLine } from '../rules/text-hygiene.js';
 
 export interface SupplierRecipient {
   userId: string;
@@ -20,13 +20,20 @@ const rendered = new Map<string, { subject: string; body: string }>();
  * unsubscribe link, translated once per language and notice instead of once per recipient (a
  * fan-out to 100,000 suppliers spent most of its queueing time in the translator).
  */
-function renderedNotice(locale: string, template: string, params: Record<string, string>): { subject: string; body: string } {
+function renderedNotice(
+  locale: string,
+  template: string,
+  params: Record<string, string>,
+): { subject: string; body: string } {
   const cacheKey = JSON.stringify([locale, template, params]);
   let notice = rendered.get(cacheKey);
   if (!notice) {
     const t = translatorFor(locale);
     const values = { name: nameMark, ...params };
-    notice = { subject: t(`${template}.subject`, values), body: `${t(`${template}.body`, values)}\n\n--\n${t('mail.supplier.footer', { unsubscribe: unsubscribeMark })}` };
+    notice = {
+      subject: t(`${template}.subject`, values),
+      body: `${t(`${template}.body`, values)}\n\n--\n${t('mail.supplier.footer', { unsubscribe: unsubscribeMark })}`,
+    };
     // A few notices in a few languages at a time: keep the latest.
     if (rendered.size >= 64) rendered.delete(rendered.keys().next().value!);
     rendered.set(cacheKey, notice);
@@ -42,7 +49,14 @@ const fill = (text: string, mark: string, value: string) => text.split(mark).joi
  */
 export function composeSupplierNotice(
   r: SupplierRecipient,
-  opts: { key: string; statementId: string | null; template: string; params: Record<string, string>; unsubscribeKey: Buffer; publicUrl: string },
+  opts: {
+    key: string;
+    statementId: string | null;
+    template: string;
+    params: Record<string, string>;
+    unsubscribeKey: Buffer;
+    publicUrl: string;
+  },
 ): OutgoingMessage {
   const urls = unsubscribeUrls(opts.publicUrl, signUnsubscribeToken(opts.unsubscribeKey, r.userId));
   const notice = renderedNotice(r.locale, opts.template, opts.params);

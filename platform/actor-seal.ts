@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+
 import { canonicalJson } from './canonical-json.js';
 
 /**
@@ -21,7 +22,9 @@ export const sealField = 'seal';
 
 function mac(key: string, scope: SealedScope, request: Record<string, unknown>): Buffer {
   const { [sealField]: _omitted, ...rest } = request;
-  return createHmac('sha256', key).update(canonicalJson({ ...scope, request: rest })).digest();
+  return createHmac('sha256', key)
+    .update(canonicalJson({ ...scope, request: rest }))
+    .digest();
 }
 
 /** The seal the API adds to a request (under `seal`). */

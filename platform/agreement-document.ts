@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+
 import PDFDocument from 'pdfkit';
+
 import type { AgreementTerms, ContractConclusion, ProcedurePhase, ProcedureType } from '../domain/agreement.js';
 import type { AgreementKind } from '../domain/agreement.js';
 
@@ -63,7 +65,11 @@ interface Section {
 }
 
 /** The document's structure, shared by the HTML and the PDF so both say exactly the same. */
-function sections(c: AgreementVersionContent, version: number, contentHash: string): { title: string; intro: string[]; body: Section[] } {
+function sections(
+  c: AgreementVersionContent,
+  version: number,
+  contentHash: string,
+): { title: string; intro: string[]; body: Section[] } {
   const t = c.terms;
   const name = (orgId: string) => c.parties.find((p) => p.orgId === orgId)?.name ?? orgId;
   const lead = c.parties.find((p) => p.orgId === t.leadAuthorityOrgId);
@@ -89,7 +95,14 @@ function sections(c: AgreementVersionContent, version: number, contentHash: stri
       {
         title: '1. Parties',
         paragraphs: ['The following contracting authorities are parties to this agreement:'],
-        table: { head: ['Party', 'Country', 'Role'], rows: c.parties.map((p) => [p.name, p.country, p.orgId === t.leadAuthorityOrgId ? 'Lead contracting authority' : 'Party']) },
+        table: {
+          head: ['Party', 'Country', 'Role'],
+          rows: c.parties.map((p) => [
+            p.name,
+            p.country,
+            p.orgId === t.leadAuthorityOrgId ? 'Lead contracting authority' : 'Party',
+          ]),
+        },
       },
       {
         title: '2. Lead contracting authority',
@@ -110,7 +123,11 @@ function sections(c: AgreementVersionContent, version: number, contentHash: stri
         table: {
           head: ['Party', 'Lot', 'CPV', 'Unit', 'Quantity'],
           rows: t.distributions.flatMap((d) =>
-            d.lots.flatMap((l) => (l.lines.length === 0 ? [[name(d.orgId), l.lotId, '-', '-', '0']] : l.lines.map((x) => [name(d.orgId), l.lotId, x.cpvCode, x.unit, x.quantity]))),
+            d.lots.flatMap((l) =>
+              l.lines.length === 0
+                ? [[name(d.orgId), l.lotId, '-', '-', '0']]
+                : l.lines.map((x) => [name(d.orgId), l.lotId, x.cpvCode, x.unit, x.quantity]),
+            ),
           ),
         },
       },
@@ -128,14 +145,25 @@ function sections(c: AgreementVersionContent, version: number, contentHash: stri
       { title: '8. Conclusion of contracts', paragraphs: [conclusionLabels[t.contractConclusion]] },
       { title: '9. Cost sharing', paragraphs: costs },
       { title: '10. Languages', paragraphs: [`Languages of the procedure: ${t.languages.join(', ')}.`] },
-      { title: '11. Dispute resolution', paragraphs: [t.disputeResolution.text, `Forum: ${t.disputeResolution.forum}.`] },
+      {
+        title: '11. Dispute resolution',
+        paragraphs: [t.disputeResolution.text, `Forum: ${t.disputeResolution.forum}.`],
+      },
       {
         title: '12. Duration',
-        paragraphs: [t.duration.kind === 'months' ? `This agreement runs for ${t.duration.months} months from its entry into force.` : `This agreement runs until ${t.duration.date}.`],
+        paragraphs: [
+          t.duration.kind === 'months'
+            ? `This agreement runs for ${t.duration.months} months from its entry into force.`
+            : `This agreement runs until ${t.duration.date}.`,
+        ],
       },
       {
         title: '13. Accession of new parties',
-        paragraphs: [t.accession.allowed ? `New parties may accede: ${t.accession.conditions}` : 'No new party may accede to this agreement.'],
+        paragraphs: [
+          t.accession.allowed
+            ? `New parties may accede: ${t.accession.conditions}`
+            : 'No new party may accede to this agreement.',
+        ],
       },
       {
         title: '14. Entry into force and signatures',
@@ -148,7 +176,8 @@ function sections(c: AgreementVersionContent, version: number, contentHash: stri
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 export function renderAgreementHtml(c: AgreementVersionContent, version: number, contentHash: string): string {
   const doc = sections(c, version, contentHash);
@@ -186,12 +215,23 @@ const fontFile = (name: string) => createRequire(import.meta.url).resolve(`dejav
 const fonts = { regular: fontFile('DejaVuSans.ttf'), bold: fontFile('DejaVuSans-Bold.ttf') };
 
 /** Renders the PDF with pdfkit; the creation date is the version's, so a re-render gives the same bytes. */
-export async function renderAgreementPdf(c: AgreementVersionContent, version: number, contentHash: string, createdAt: Date): Promise<Buffer> {
+export async function renderAgreementPdf(
+  c: AgreementVersionContent,
+  version: number,
+  contentHash: string,
+  createdAt: Date,
+): Promise<Buffer> {
   const doc = sections(c, version, contentHash);
   const pdf = new PDFDocument({
     size: 'A4',
     margin: 56,
-    info: { Title: doc.title, Author: 'jointdemand', Subject: legalBasis[c.kind], CreationDate: createdAt, ModDate: createdAt },
+    info: {
+      Title: doc.title,
+      Author: 'jointdemand',
+      Subject: legalBasis[c.kind],
+      CreationDate: createdAt,
+      ModDate: createdAt,
+    },
   });
   pdf.registerFont('regular', fonts.regular);
   pdf.registerFont('bold', fonts.bold);
@@ -218,7 +258,16 @@ export async function renderAgreementPdf(c: AgreementVersionContent, version: nu
   return done;
 }
 
-export async function renderAgreement(c: AgreementVersionContent, version: number, contentHash: string, createdAt: Date): Promise<RenderedAgreement> {
+export async function renderAgreement(
+  c: AgreementVersionContent,
+  version: number,
+  contentHash: string,
+  createdAt: Date,
+): Promise<RenderedAgreement> {
   const pdf = await renderAgreementPdf(c, version, contentHash, createdAt);
-  return { html: renderAgreementHtml(c, version, contentHash), pdf, pdfHash: createHash('sha256').update(pdf).digest('hex') };
+  return {
+    html: renderAgreementHtml(c, version, contentHash),
+    pdf,
+    pdfHash: createHash('sha256').update(pdf).digest('hex'),
+  };
 }

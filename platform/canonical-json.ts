@@ -8,9 +8,11 @@ import { createHash } from 'node:crypto';
  * cannot carry (NaN, Infinity) are refused, as JCS requires; `undefined` properties are omitted.
  */
 export function canonicalJson(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`JCS (RFC 8785) cannot represent ${value}`);
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError(`JCS (RFC 8785) cannot represent ${value}`);
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)

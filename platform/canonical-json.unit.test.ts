@@ -1,6 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { canonicalJson, contentHash } from './canonical-json.js';
 
 describe('canonical JSON for hashing', () => {
@@ -26,7 +27,9 @@ describe('canonical JSON is RFC 8785 (JCS)', () => {
     const input = JSON.parse(
       '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}',
     );
-    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it('sorts properties by UTF-16 code units (section 3.2.3)', () => {
@@ -35,7 +38,15 @@ describe('canonical JSON is RFC 8785 (JCS)', () => {
     );
     // Read the order off the text: JSON.parse would move the integer-like key "1" first again.
     const values = [...canonicalJson(input).matchAll(/:"([^"]*)"/g)].map((m) => m[1]);
-    expect(values).toEqual(['Carriage Return', 'One', 'Control', 'Latin Small Letter O With Diaeresis', 'Euro Sign', 'Emoji: Grinning Face', 'Hebrew Letter Dalet With Dagesh']);
+    expect(values).toEqual([
+      'Carriage Return',
+      'One',
+      'Control',
+      'Latin Small Letter O With Diaeresis',
+      'Euro Sign',
+      'Emoji: Grinning Face',
+      'Hebrew Letter Dalet With Dagesh',
+    ]);
   });
 
   it('serialises numbers as in Appendix B', () => {
@@ -70,7 +81,8 @@ describe('canonical JSON is RFC 8785 (JCS)', () => {
       expect(canonicalJson(n), hex).toBe(expected);
     }
     // NaN and Infinity have no JSON form: JCS refuses them.
-    for (const hex of ['7fffffffffffffff', '7ff0000000000000']) expect(() => canonicalJson(Buffer.from(hex, 'hex').readDoubleBE(0))).toThrow(/RFC 8785/);
+    for (const hex of ['7fffffffffffffff', '7ff0000000000000'])
+      expect(() => canonicalJson(Buffer.from(hex, 'hex').readDoubleBE(0))).toThrow(/RFC 8785/);
   });
 
   it('agrees with an independent JCS implementation (the canonicalize package) on any JSON value', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { ConfigError, cookieSecure, loadConfig } from './config.js';
 
 describe('configuration from the environment', () => {
@@ -11,12 +12,19 @@ describe('configuration from the environment', () => {
 
   it('names every bad value at once', () => {
     try {
-      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty', TEMPORAL_ADDRESS: 'nohost', SMTP_URL: 'http://mail', PUBLIC_URL: 'not a url' });
+      loadConfig({
+        DATABASE_URL: 'mysql://x',
+        PORT: 'eighty',
+        TEMPORAL_ADDRESS: 'nohost',
+        SMTP_URL: 'http://mail',
+        PUBLIC_URL: 'not a url',
+      });
       expect.unreachable('loadConfig accepted bad values');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems.join('\n');
-      for (const name of ['DATABASE_URL', 'PORT', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PUBLIC_URL']) expect(problems).toContain(name);
+      for (const name of ['DATABASE_URL', 'PORT', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'PUBLIC_URL'])
+        expect(problems).toContain(name);
     }
   });
 

@@ -22,7 +22,10 @@ export const configSchema = z.object({
    * migration): it owns nothing and may only append to the audit tables. `none` keeps the
    * connecting user's own rights (for a DATABASE_URL that already logs in as a restricted role).
    */
-  DATABASE_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL role name').default('jointdemand_app'),
+  DATABASE_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a PostgreSQL role name')
+    .default('jointdemand_app'),
   /**
    * Signs audit events, chain heads and checkpoints (HMAC-SHA256). Kept out of the database, so
    * database access alone cannot forge an audit event. Required in production; back it up.
@@ -54,9 +57,17 @@ export const configSchema = z.object({
   PUBLIC_URL: z.url({ message: 'must be an absolute URL' }).default('http://localhost:3000'),
   COOKIE_SECURE: booleanFromEnv.optional(),
   /** A session's absolute lifetime, however active it is. */
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
   /** A session unused this long ends (ASVS 7.3.1). */
-  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
   /** ASVS 6.4.2 (v5): an e-mailed sign-in link lives at most 10 minutes. */
   SIGN_IN_LINK_TTL_MINUTES: z.coerce.number().positive().max(10).default(10),
   /**
@@ -69,7 +80,12 @@ export const configSchema = z.object({
     .regex(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a hop count, or proxy addresses')
     .default('false'),
   /** The window of every rate limit below. */
-  RATE_LIMIT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  RATE_LIMIT_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Sign-in link requests and supplier registrations per client address (IP) per window. */
   RATE_LIMIT_MAIL_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Sign-in links and registrations to one e-mail address per window, whoever asks. */
@@ -100,11 +116,17 @@ export const configSchema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
   /** The id of TEMPORAL_PAYLOAD_KEY, written beside each encrypted payload (rotation). */
-  TEMPORAL_PAYLOAD_KEY_ID: z.string().regex(/^[\w.-]{1,64}$/, 'must be a short id (letters, digits, . _ -)').default('k1'),
+  TEMPORAL_PAYLOAD_KEY_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be a short id (letters, digits, . _ -)')
+    .default('k1'),
   /** Keys that only decrypt, after a rotation: `id:base64,id:base64`. */
   TEMPORAL_PAYLOAD_OLD_KEYS: z
     .string()
-    .regex(/^[\w.-]{1,64}:[A-Za-z0-9+/=]+(,[\w.-]{1,64}:[A-Za-z0-9+/=]+)*$/, 'must be id:base64 pairs separated by commas')
+    .regex(
+      /^[\w.-]{1,64}:[A-Za-z0-9+/=]+(,[\w.-]{1,64}:[A-Za-z0-9+/=]+)*$/,
+      'must be id:base64 pairs separated by commas',
+    )
     .optional(),
   /** TLS to the Temporal frontend (mTLS with the client certificate and key below). */
   TEMPORAL_TLS: booleanFromEnv.default(false),
@@ -131,12 +153,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   if (parsed.data.NODE_ENV === 'production' && parsed.data.AUDIT_HMAC_KEY === undefined) {
-    throw new ConfigError(['AUDIT_HMAC_KEY: required in production (at least 32 random characters, kept out of the database)']);
+    throw new ConfigError([
+      'AUDIT_HMAC_KEY: required in production (at least 32 random characters, kept out of the database)',
+    ]);
   }
   return parsed.data;
 }
@@ -170,6 +192,9 @@ export const developmentActorKey = 'jointdemand-development-actor-key-not-for-pr
 /** The key the API seals update actors with and the worker checks them with. */
 export function actorSealKey(config: Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>): string {
   if (config.TEMPORAL_ACTOR_KEY) return config.TEMPORAL_ACTOR_KEY;
-  if (config.NODE_ENV === 'production') throw new ConfigError(['TEMPORAL_ACTOR_KEY: required in production (32 characters or more, the same for the API and the worker)']);
+  if (config.NODE_ENV === 'production')
+    throw new ConfigError([
+      'TEMPORAL_ACTOR_KEY: required in production (32 characters or more, the same for the API and the worker)',
+    ]);
   return developmentActorKey;
 }

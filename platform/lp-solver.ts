@@ -1,5 +1,6 @@
-import * as highsModule from 'highs';
 import type { Highs } from 'highs';
+import * as highsModule from 'highs';
+
 import type { LinearProgram, LpResult, LpSolver } from '../domain/disclosure/linear-program.js';
 
 // The package's one type file describes its ES module, which NodeNext reads as CommonJS.
@@ -21,7 +22,9 @@ export function loadLpSolver(): Promise<LpSolver> {
     model.options.set({ output_flag: false, log_to_console: false });
     const status = highs.constants.modelStatus;
     const run = (sense: 'min' | 'max'): LpResult => {
-      model.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
+      model.changeObjectiveSense(
+        sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize,
+      );
       const { modelStatus } = model.run();
       if (modelStatus === status.optimal) return { status: 'optimal', value: model.getObjectiveValue() };
       if (modelStatus === status.unbounded) return { status: 'unbounded' };
@@ -80,6 +83,13 @@ function toModelData(highs: Highs, program: Omit<LinearProgram, 'sense'>) {
     colUpper: names.map((n) => program.variables[n]!.upper ?? inf),
     rowLower: rowBound,
     rowUpper: rowBound,
-    matrix: { format: 'csr' as const, numRows: program.constraints.length, numCols: names.length, starts, indices, values },
+    matrix: {
+      format: 'csr' as const,
+      numRows: program.constraints.length,
+      numCols: names.length,
+      starts,
+      indices,
+      values,
+    },
   };
 }

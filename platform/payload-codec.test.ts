@@ -1,6 +1,8 @@
-import { defaultPayloadConverter } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
+
+import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+
 import { loadConfig } from './config.js';
 import { AesGcmPayloadCodec, encryptedEncoding, payloadCodecFrom } from './payload-codec.js';
 
@@ -34,9 +36,15 @@ describe('the AES-256-GCM payload codec', () => {
     flipped[20] = flipped[20]! ^ 1;
     await expect(codec.decode([{ ...encoded!, data: new Uint8Array(flipped) }])).rejects.toThrow();
     const relabelled = new AesGcmPayloadCodec({ id: 'k2', key: k.key }, [{ id: 'k1', key: k.key }]);
-    await expect(relabelled.decode([{ ...encoded!, metadata: { ...encoded!.metadata, 'encryption-key-id': new Uint8Array(Buffer.from('k2')) } }])).rejects.toThrow();
+    await expect(
+      relabelled.decode([
+        { ...encoded!, metadata: { ...encoded!.metadata, 'encryption-key-id': new Uint8Array(Buffer.from('k2')) } },
+      ]),
+    ).rejects.toThrow();
     await expect(new AesGcmPayloadCodec(key()).decode([encoded!])).rejects.toThrow();
-    await expect(new AesGcmPayloadCodec({ id: 'k9', key: randomBytes(32) }).decode([encoded!])).rejects.toThrow(/no payload key with id "k1"/);
+    await expect(new AesGcmPayloadCodec({ id: 'k9', key: randomBytes(32) }).decode([encoded!])).rejects.toThrow(
+      /no payload key with id "k1"/,
+    );
   });
 
   it('rotates keys: new payloads use the current key, older ones decrypt with the key their id names', async () => {
@@ -57,10 +65,18 @@ describe('the AES-256-GCM payload codec', () => {
     expect(payloadCodecFrom(loadConfig({}))).toBeUndefined();
     const current = randomBytes(32).toString('base64');
     const previous = randomBytes(32).toString('base64');
-    const codec = payloadCodecFrom(loadConfig({ TEMPORAL_PAYLOAD_KEY: current, TEMPORAL_PAYLOAD_KEY_ID: '2026-12', TEMPORAL_PAYLOAD_OLD_KEYS: `2026-06:${previous}` }))!;
+    const codec = payloadCodecFrom(
+      loadConfig({
+        TEMPORAL_PAYLOAD_KEY: current,
+        TEMPORAL_PAYLOAD_KEY_ID: '2026-12',
+        TEMPORAL_PAYLOAD_OLD_KEYS: `2026-06:${previous}`,
+      }),
+    )!;
     const [encoded] = await codec.encode([payload]);
     expect(Buffer.from(encoded!.metadata!['encryption-key-id']!).toString()).toBe('2026-12');
-    const [older] = await new AesGcmPayloadCodec({ id: '2026-06', key: Buffer.from(previous, 'base64') }).encode([payload]);
+    const [older] = await new AesGcmPayloadCodec({ id: '2026-06', key: Buffer.from(previous, 'base64') }).encode([
+      payload,
+    ]);
     expect(defaultPayloadConverter.fromPayload((await codec.decode([older!]))[0]!)).toEqual(secret);
     expect(() => loadConfig({ TEMPORAL_PAYLOAD_KEY: 'too-short' })).toThrow(/TEMPORAL_PAYLOAD_KEY/);
   });

@@ -1,5 +1,7 @@
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+
 import type { Config } from './config.js';
 
 /** The encoding of an encrypted payload; its `data` is nonce ‖ ciphertext ‖ tag of the whole original payload. */
@@ -10,14 +12,20 @@ const tagBytes = 16;
 
 /** The whole payload (metadata and data) as bytes, so the encoding is hidden as well as the value. */
 function serialise(payload: Payload): Buffer {
-  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  return Buffer.from(JSON.stringify({ m: metadata, d: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') }));
+  const metadata = Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+  );
+  return Buffer.from(
+    JSON.stringify({ m: metadata, d: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') }),
+  );
 }
 
 function deserialise(bytes: Buffer): Payload {
   const parsed = JSON.parse(bytes.toString()) as { m: Record<string, string>; d: string };
   return {
-    metadata: Object.fromEntries(Object.entries(parsed.m).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+    metadata: Object.fromEntries(
+      Object.entries(parsed.m).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+    ),
     data: new Uint8Array(Buffer.from(parsed.d, 'base64')),
   };
 }
@@ -71,14 +79,19 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, nonceBytes));
       decipher.setAAD(Buffer.from(id));
       decipher.setAuthTag(data.subarray(data.length - tagBytes));
-      const plain = Buffer.concat([decipher.update(data.subarray(nonceBytes, data.length - tagBytes)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(data.subarray(nonceBytes, data.length - tagBytes)),
+        decipher.final(),
+      ]);
       return deserialise(plain);
     });
   }
 }
 
 /** The codec the configuration asks for, or none when TEMPORAL_PAYLOAD_KEY is unset. */
-export function payloadCodecFrom(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY' | 'TEMPORAL_PAYLOAD_KEY_ID' | 'TEMPORAL_PAYLOAD_OLD_KEYS'>): AesGcmPayloadCodec | undefined {
+export function payloadCodecFrom(
+  config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY' | 'TEMPORAL_PAYLOAD_KEY_ID' | 'TEMPORAL_PAYLOAD_OLD_KEYS'>,
+): AesGcmPayloadCodec | undefined {
   if (!config.TEMPORAL_PAYLOAD_KEY) return undefined;
   const older = (config.TEMPORAL_PAYLOAD_OLD_KEYS ?? '')
     .split(',')
@@ -87,5 +100,8 @@ export function payloadCodecFrom(config: Pick<Config, 'TEMPORAL_PAYLOAD_KEY' | '
       const at = pair.indexOf(':');
       return { id: pair.slice(0, at), key: Buffer.from(pair.slice(at + 1), 'base64') };
     });
-  return new AesGcmPayloadCodec({ id: config.TEMPORAL_PAYLOAD_KEY_ID, key: Buffer.from(config.TEMPORAL_PAYLOAD_KEY, 'base64') }, older);
+  return new AesGcmPayloadCodec(
+    { id: config.TEMPORAL_PAYLOAD_KEY_ID, key: Buffer.from(config.TEMPORAL_PAYLOAD_KEY, 'base64') },
+    older,
+  );
 }

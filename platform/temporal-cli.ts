@@ -55,7 +55,9 @@ export async function findOrBuildTemporalCli(log: (message: string) => void = co
         '  or set TEMPORAL_CLI=/path/to/temporal, or install Go so it can be built from source.',
     );
   }
-  log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${cacheDir} (once per machine; this can take a long while)...`);
+  log(
+    `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${cacheDir} (once per machine; this can take a long while)...`,
+  );
   const staging = path.join(cacheDir, `.build-${process.pid}`);
   mkdirSync(staging, { recursive: true });
   const code = await new Promise<number>((resolve) => {
@@ -67,7 +69,9 @@ export async function findOrBuildTemporalCli(log: (message: string) => void = co
     child.on('error', () => resolve(1));
   });
   if (code !== 0 || !executable(path.join(staging, 'temporal'))) {
-    throw new TemporalCliMissing(`Building the Temporal CLI with \`go install ${MODULE}@${TEMPORAL_CLI_VERSION}\` failed (exit ${code}).`);
+    throw new TemporalCliMissing(
+      `Building the Temporal CLI with \`go install ${MODULE}@${TEMPORAL_CLI_VERSION}\` failed (exit ${code}).`,
+    );
   }
   // Moved into place only when complete, so an interrupted build is never mistaken for a good one.
   renameSync(path.join(staging, 'temporal'), cached);

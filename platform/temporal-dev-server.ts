@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+
 import { Connection } from '@temporalio/client';
 
 export interface DevServer {
@@ -70,13 +71,21 @@ export async function startTemporalDevServer(options: {
   const child = spawn(
     options.cli,
     [
-      'server', 'start-dev',
-      '--ip', host,
-      '--port', String(port),
+      'server',
+      'start-dev',
+      '--ip',
+      host,
+      '--port',
+      String(port),
       ...(ui ? ['--ui-ip', '127.0.0.1', '--ui-port', String(uiPort)] : ['--headless']),
-      '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
-      '--log-level', 'warn',
-      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]),
+      '--db-filename',
+      path.join(options.dataDir, 'temporal.sqlite'),
+      '--log-level',
+      'warn',
+      ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+        '--dynamic-config-value',
+        `${key}=${value}`,
+      ]),
     ],
     // Its own process group: Ctrl-C in the terminal then reaches only us, and we stop the server
     // after the worker has drained, instead of the worker losing its server mid-shutdown.

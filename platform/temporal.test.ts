@@ -2,7 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { actorSealKey, developmentActorKey, loadConfig } from './config.js';
 import { connectTemporalClient, temporalDataConverter, temporalTls } from './temporal.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -21,7 +23,14 @@ describe('the Temporal connection from configuration', () => {
     const ca = file('ca.pem', 'CA');
     const crt = file('client.pem', 'CERT');
     const key = file('client.key', 'KEY');
-    const tls = temporalTls(loadConfig({ TEMPORAL_TLS_CA_FILE: ca, TEMPORAL_TLS_CERT_FILE: crt, TEMPORAL_TLS_KEY_FILE: key, TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }))!;
+    const tls = temporalTls(
+      loadConfig({
+        TEMPORAL_TLS_CA_FILE: ca,
+        TEMPORAL_TLS_CERT_FILE: crt,
+        TEMPORAL_TLS_KEY_FILE: key,
+        TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
+      }),
+    )!;
     expect(tls.serverNameOverride).toBe('temporal.internal');
     expect(tls.serverRootCACertificate?.toString()).toBe('CA');
     expect(tls.clientCertPair?.crt.toString()).toBe('CERT');
@@ -31,7 +40,10 @@ describe('the Temporal connection from configuration', () => {
 
   it('encrypts payloads only when a payload key is configured', () => {
     expect(temporalDataConverter(loadConfig({}))).toBeUndefined();
-    expect(temporalDataConverter(loadConfig({ TEMPORAL_PAYLOAD_KEY: Buffer.alloc(32, 1).toString('base64') }))?.payloadCodecs).toHaveLength(1);
+    expect(
+      temporalDataConverter(loadConfig({ TEMPORAL_PAYLOAD_KEY: Buffer.alloc(32, 1).toString('base64') }))
+        ?.payloadCodecs,
+    ).toHaveLength(1);
   });
 
   it('requires an actor key of its own in production', () => {
@@ -42,7 +54,9 @@ describe('the Temporal connection from configuration', () => {
   });
 
   it('does not let a production process connect to Temporal without the actor key', async () => {
-    await expect(connectTemporalClient({ NODE_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default' })).rejects.toThrow(/TEMPORAL_ACTOR_KEY/);
+    await expect(
+      connectTemporalClient({ NODE_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_NAMESPACE: 'default' }),
+    ).rejects.toThrow(/TEMPORAL_ACTOR_KEY/);
   });
 });
 
@@ -58,20 +72,27 @@ describe('the Temporal dev server', () => {
   /** A stand-in for the CLI that writes down its arguments and exits. */
   const fakeCli = () => {
     const args = path.join(dir, `args-${Math.random()}.json`);
-    const cli = file(`fake-temporal-${Math.random()}`, `#!/usr/bin/env node\nrequire('node:fs').writeFileSync(${JSON.stringify(args)}, JSON.stringify(process.argv.slice(2)));\n`);
+    const cli = file(
+      `fake-temporal-${Math.random()}`,
+      `#!/usr/bin/env node\nrequire('node:fs').writeFileSync(${JSON.stringify(args)}, JSON.stringify(process.argv.slice(2)));\n`,
+    );
     chmodSync(cli, 0o755);
     return { cli, args: () => JSON.parse(readFileSync(args, 'utf8')) as string[] };
   };
 
   it('binds the Web UI to loopback even when the frontend listens on every interface, or starts without it', async () => {
     const withUi = fakeCli();
-    await expect(startTemporalDevServer({ cli: withUi.cli, address: `0.0.0.0:${await freePort()}`, dataDir: dir, uiPort: 1 })).rejects.toThrow(/exited/);
+    await expect(
+      startTemporalDevServer({ cli: withUi.cli, address: `0.0.0.0:${await freePort()}`, dataDir: dir, uiPort: 1 }),
+    ).rejects.toThrow(/exited/);
     const args = withUi.args();
     expect(args[args.indexOf('--ui-ip') + 1]).toBe('127.0.0.1');
     expect(args).not.toContain('--headless');
 
     const headless = fakeCli();
-    await expect(startTemporalDevServer({ cli: headless.cli, address: `127.0.0.1:${await freePort()}`, dataDir: dir, ui: false })).rejects.toThrow(/exited/);
+    await expect(
+      startTemporalDevServer({ cli: headless.cli, address: `127.0.0.1:${await freePort()}`, dataDir: dir, ui: false }),
+    ).rejects.toThrow(/exited/);
     expect(headless.args()).toContain('--headless');
     expect(headless.args()).not.toContain('--ui-port');
   });

@@ -48,7 +48,12 @@ export const problemCodes = Object.keys(problemCodeInfo) as ProblemCode[];
 export const problemCodeSchema = z.enum(problemCodes as [ProblemCode, ...ProblemCode[]]);
 
 /** Codes only the HTTP layer sends (the server's error handler, the body bounds, the rate limit): no use case or workflow raises them. */
-export const httpOnlyProblemCodes = ['internal', 'payload_too_large', 'rate_limited', 'unavailable'] as const satisfies readonly ProblemCode[];
+export const httpOnlyProblemCodes = [
+  'internal',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
+] as const satisfies readonly ProblemCode[];
 
 /** The codes a use case (`DomainError`) or a workflow (an ApplicationFailure's type) raises. */
 export type ErrorCode = Exclude<ProblemCode, (typeof httpOnlyProblemCodes)[number]>;

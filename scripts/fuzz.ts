@@ -15,10 +15,18 @@
  * The server's error log goes to stderr (BENCH_LOG_LEVEL, default `error`): the cause of a 5xx.
  */
 import { parseArgs } from 'node:util';
+
 import { startBenchEnvironment } from '../bench/support/environment.js';
 import { roles } from '../test/support/cast.js';
-import { operationsOf, type OpenApiDocument } from '../test/support/fuzz/requests.js';
-import { describeFailure, describeStuck, formatTable, planRequests, runPlan, stuckAfterRun } from '../test/support/fuzz/run.js';
+import { type OpenApiDocument, operationsOf } from '../test/support/fuzz/requests.js';
+import {
+  describeFailure,
+  describeStuck,
+  formatTable,
+  planRequests,
+  runPlan,
+  stuckAfterRun,
+} from '../test/support/fuzz/run.js';
 import { buildScene } from '../test/support/fuzz/scene.js';
 
 const { values } = parseArgs({
@@ -31,7 +39,13 @@ const { values } = parseArgs({
 const requests = Number(values.requests);
 const seed = Number(values.seed);
 const concurrency = Number(values.concurrency);
-if (!Number.isInteger(requests) || requests < 1 || !Number.isInteger(seed) || !Number.isInteger(concurrency) || concurrency < 1) {
+if (
+  !Number.isInteger(requests) ||
+  requests < 1 ||
+  !Number.isInteger(seed) ||
+  !Number.isInteger(concurrency) ||
+  concurrency < 1
+) {
   console.error('usage: npm run fuzz -- [--requests N] [--seed S] [--concurrency C]');
   process.exit(2);
 }
@@ -55,7 +69,9 @@ try {
   const perPass = operationsOf(doc).length * roles.length;
   const plan = planRequests(doc, seed, { limit: requests });
   const passStarts = Array.from({ length: Math.ceil(plan.length / perPass) }, (_, i) => i * perPass);
-  out(`fuzzing: ${plan.length} requests, seed ${seed}, ${operationsOf(doc).length} operations × ${roles.length} roles per round, ${concurrency} at a time`);
+  out(
+    `fuzzing: ${plan.length} requests, seed ${seed}, ${operationsOf(doc).length} operations × ${roles.length} roles per round, ${concurrency} at a time`,
+  );
 
   let done = 0;
   const progressEvery = plan.length >= 5000 ? 1000 : 100;
@@ -74,7 +90,8 @@ try {
     onResult: (r) => {
       done += 1;
       if (r.problems.length > 0) out(`FAILED ${describeFailure(r, seed)}`);
-      if (done % progressEvery === 0) out(`  ${done} of ${plan.length} requests, ${((Date.now() - runStarted) / 1000).toFixed(0)} s`);
+      if (done % progressEvery === 0)
+        out(`  ${done} of ${plan.length} requests, ${((Date.now() - runStarted) / 1000).toFixed(0)} s`);
     },
   });
   const stuck = await stuckAfterRun(env.temporal, env.taskQueue);
@@ -84,7 +101,9 @@ try {
   for (const w of stuck) out(`STUCK ${describeStuck(w)}`);
   const failed = results.filter((r) => r.problems.length > 0);
   out();
-  out(`${results.length} requests in ${((Date.now() - runStarted) / 1000).toFixed(0)} s (${((Date.now() - started) / 1000).toFixed(0)} s with start-up); ${failed.length} failed a check; ${stuck.length} stuck workflows`);
+  out(
+    `${results.length} requests in ${((Date.now() - runStarted) / 1000).toFixed(0)} s (${((Date.now() - started) / 1000).toFixed(0)} s with start-up); ${failed.length} failed a check; ${stuck.length} stuck workflows`,
+  );
   if (failed.length > 0 || stuck.length > 0) exitCode = 1;
 } catch (error) {
   console.error(error);

@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import ts from 'typescript';
 
 const { values } = parseArgs({ options: { tests: { type: 'boolean', default: false } } });
@@ -45,7 +46,13 @@ interface Edge {
 
 function importsOf(file: string): Array<{ specifier: string } & Edge> {
   const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.ES2022,
+    false,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: Array<{ specifier: string } & Edge> = [];
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -68,7 +75,11 @@ function importsOf(file: string): Array<{ specifier: string } & Edge> {
       ts.isStringLiteral(node.arguments[0])
     ) {
       found.push({ specifier: node.arguments[0].text, runtime: true });
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+    } else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    ) {
       found.push({ specifier: node.argument.literal.text, runtime: false });
     }
     ts.forEachChild(node, visit);
@@ -80,7 +91,8 @@ function importsOf(file: string): Array<{ specifier: string } & Edge> {
 /** Where a specifier points inside the repository, or undefined for a package. */
 function target(from: string, specifier: string): string | undefined {
   if (specifier.startsWith('.')) return relative(root, resolve(dirname(from), specifier));
-  if (specifier === '@jointdemand/rules' || specifier.startsWith('@jointdemand/rules/')) return 'rules/' + specifier.slice('@jointdemand/rules'.length);
+  if (specifier === '@jointdemand/rules' || specifier.startsWith('@jointdemand/rules/'))
+    return 'rules/' + specifier.slice('@jointdemand/rules'.length);
   return undefined;
 }
 
@@ -107,4 +119,6 @@ console.log(`| from → to | runtime imports | type-only imports |`);
 console.log(`|---|---:|---:|`);
 for (const [key, { runtime, types }] of rows) console.log(`| ${key} | ${runtime} | ${types} |`);
 const total = rows.reduce((sum, [, c]) => sum + c.runtime + c.types, 0);
-console.log(`\n${rows.length} pairs of layers, ${total} edges${values.tests ? ' (tests included)' : ' (tests left out)'}.`);
+console.log(
+  `\n${rows.length} pairs of layers, ${total} edges${values.tests ? ' (tests included)' : ' (tests left out)'}.`,
+);

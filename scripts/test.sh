@@ -10,4 +10,6 @@ ensure_web_build
 ensure_chromium
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
+# Formatting (Prettier, 120 columns; imports ordered by ESLint): `npm run format` fixes both.
+npx prettier --check . --log-level warn
 exec npx vitest run "$@"

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+
 import { createApp } from '../api/app.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -8,7 +9,14 @@ import { createLogger } from '../platform/logger.js';
  * client from it). The handlers are never called, so the dependencies are left unset.
  */
 const config = loadConfig({ ...process.env, PUBLIC_URL: 'http://localhost:3000' });
-const unused = new Proxy({}, { get: () => { throw new Error('not available while writing the OpenAPI document'); } }) as never;
+const unused = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('not available while writing the OpenAPI document');
+    },
+  },
+) as never;
 const { openApi } = createApp({
   ctx: { db: unused, temporal: unused, config, logger: createLogger('silent') },
   db: unused,

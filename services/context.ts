@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+
 import type { Db } from '../db/database.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';

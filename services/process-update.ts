@@ -1,5 +1,15 @@
-import { ActivityFailure, ApplicationFailure, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isGrpcDeadlineError,
+  ServiceError,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+
 import { DomainError, isErrorCode } from '../domain/errors.js';
 import { handingOverFailureType } from '../workflows/kernel/messages.js';
 import type { ServiceContext } from './context.js';
@@ -40,8 +50,13 @@ export async function executeBoundedUpdate<Ret, Arg>(
   try {
     return await ctx.temporal.withDeadline(deadline, () => handle.executeUpdate(update, options));
   } catch (error) {
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error)) throw unavailable(ctx, context, 'deadline');
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && !carriesErrorCode(error)) {
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error))
+      throw unavailable(ctx, context, 'deadline');
+    if (
+      error instanceof WorkflowUpdateFailedError &&
+      error.cause instanceof ActivityFailure &&
+      !carriesErrorCode(error)
+    ) {
       throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
     }
     throw error;
@@ -70,7 +85,9 @@ export async function executeProcessUpdate<Ret, Arg>(
     try {
       return await executeBoundedUpdate(ctx, handle, update, options, deadline);
     } catch (error) {
-      const handingOver = error instanceof WorkflowUpdateFailedError && (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;
+      const handingOver =
+        error instanceof WorkflowUpdateFailedError &&
+        (error.cause as { type?: string } | undefined)?.type === handingOverFailureType;
       const betweenRuns = error instanceof WorkflowNotFoundError && !(await hasEnded());
       if (!handingOver && !betweenRuns) throw error;
       if (attempt === handOverAttempts) throw new DomainError('conflict', 'The process is busy; try again in a moment');
@@ -85,17 +102,27 @@ export async function executeProcessUpdate<Ret, Arg>(
  * and it would leave as a 500. It is a 503 `process_unavailable` instead (Retry-After); nothing
  * changed, so the read is simply repeated.
  */
-export async function executeBoundedQuery<T>(ctx: Pick<ServiceContext, 'temporal' | 'logger' | 'config'>, handle: WorkflowHandle, query: QueryDefinition<T, []>): Promise<T> {
+export async function executeBoundedQuery<T>(
+  ctx: Pick<ServiceContext, 'temporal' | 'logger' | 'config'>,
+  handle: WorkflowHandle,
+  query: QueryDefinition<T, []>,
+): Promise<T> {
   try {
     return await ctx.temporal.withDeadline(updateDeadline(ctx), () => handle.query(query));
   } catch (error) {
-    if (!isGrpcDeadlineError(error) && !(error instanceof ServiceError && isGrpcDeadlineError(error.cause))) throw error;
+    if (!isGrpcDeadlineError(error) && !(error instanceof ServiceError && isGrpcDeadlineError(error.cause)))
+      throw error;
     ctx.logger.warn({ workflowId: handle.workflowId, query: query.name }, 'a workflow did not answer a query in time');
     throw new DomainError('process_unavailable', 'The process did not answer in time; repeat the request in a moment.');
   }
 }
 
-function unavailable(ctx: Pick<ServiceContext, 'logger'>, context: Record<string, string>, why: 'deadline' | 'retries exhausted', cause?: string): DomainError {
+function unavailable(
+  ctx: Pick<ServiceContext, 'logger'>,
+  context: Record<string, string>,
+  why: 'deadline' | 'retries exhausted',
+  cause?: string,
+): DomainError {
   ctx.logger.warn({ ...context, why, cause }, 'a workflow did not answer an update in time');
   return new DomainError(
     'process_unavailable',

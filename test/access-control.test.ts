@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { countSecurityEvents } from '../db/audit.js';
-import { ApiClient, makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -71,7 +72,10 @@ describe('access control on every statement route, with the wrong role each time
   it('refuses lead-only changes to an invited buyer, Commission staff and an administrator (403)', async () => {
     for (const who of [invited, commission, admin]) {
       expect((await who.api.patch(`/api/statements/${statementId}`, { title: 'Hijacked' })).status).toBe(403);
-      expect((await who.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [outsider.org.id] })).status).toBe(403);
+      expect(
+        (await who.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [outsider.org.id] }))
+          .status,
+      ).toBe(403);
       expect((await who.api.post(`/api/statements/${statementId}/needs-assessment/open`, {})).status).toBe(403);
     }
     const s = await lead.api.get(`/api/statements/${statementId}`);
@@ -82,7 +86,9 @@ describe('access control on every statement route, with the wrong role each time
   it('refuses changes to outsiders without revealing the statement (404)', async () => {
     expect((await outsider.api.patch(`/api/statements/${statementId}`, { title: 'Hijacked' })).status).toBe(404);
     expect((await outsider.api.post(`/api/statements/${statementId}/invitation/accept`)).status).toBe(404);
-    expect((await supplier.api.post(`/api/statements/${statementId}/cancel`, { reason: 'I want to' })).status).toBe(404);
+    expect((await supplier.api.post(`/api/statements/${statementId}/cancel`, { reason: 'I want to' })).status).toBe(
+      404,
+    );
   });
 
   it('lets only the invited organisation answer its invitation, not the lead', async () => {
@@ -109,14 +115,22 @@ describe('access control on every statement route, with the wrong role each time
     }
     const created = await admin.api.post('/api/organisations', org);
     expect(created.status).toBe(201);
-    const user = await admin.api.post(`/api/organisations/${created.body.id}/users`, { email: `tartu-${Date.now()}@test.example`, name: 'Kadri' });
+    const user = await admin.api.post(`/api/organisations/${created.body.id}/users`, {
+      email: `tartu-${Date.now()}@test.example`,
+      name: 'Kadri',
+    });
     expect(user.status).toBe(201);
-    expect((await lead.api.post(`/api/organisations/${created.body.id}/users`, { email: 'x@test.example', name: 'X' })).status).toBe(403);
+    expect(
+      (await lead.api.post(`/api/organisations/${created.body.id}/users`, { email: 'x@test.example', name: 'X' }))
+        .status,
+    ).toBe(403);
     expect((await supplier.api.get('/api/organisations?kind=buyer')).status).toBe(403);
   });
 
   it('lets an administrator cancel any statement, recorded as acting as administrator', async () => {
-    expect((await invited.api.post(`/api/statements/${statementId}/cancel`, { reason: 'Not mine to cancel' })).status).toBe(403);
+    expect(
+      (await invited.api.post(`/api/statements/${statementId}/cancel`, { reason: 'Not mine to cancel' })).status,
+    ).toBe(403);
     const res = await admin.api.post(`/api/statements/${statementId}/cancel`, { reason: 'Duplicate of another pilot' });
     expect(res.status).toBe(200);
     expect(res.body.stage).toBe('cancelled');

@@ -1,12 +1,14 @@
-import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
+
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import { aggregateConfirmedNeeds } from '../db/aggregation.js';
 import { createDb, type Db } from '../db/database.js';
 import { insertNeedVersion, setNeedVersionStatus, withdrawOpenVersions } from '../db/needs.js';
 import { insertOrganisation, insertUser } from '../db/organisations.js';
 import { insertInvitedParticipants, insertStatement, setParticipantStatus } from '../db/statements.js';
-import { aggregateDemand, type Aggregate, type ConfirmedNeed, type ConfirmedNeedLine } from '../domain/aggregation.js';
+import { type Aggregate, aggregateDemand, type ConfirmedNeed, type ConfirmedNeedLine } from '../domain/aggregation.js';
 import { DomainError } from '../domain/errors.js';
 import type { ExchangeRateTable } from '../domain/money.js';
 import type { NeedLine } from '../domain/need-lines.js';
@@ -44,8 +46,18 @@ let lead: { orgId: string; userId: string };
 
 beforeAll(async () => {
   db = createDb(inject('databaseUrl'), 4);
-  const org = await insertOrganisation(db, { kind: 'buyer', name: 'Lead buyer of the SQL aggregation tests', country: 'FI', buyer_legal_type: 'la' });
-  const user = await insertUser(db, { organisation_id: org.id, email: `agg-sql-${randomUUID().slice(0, 8)}@test.example`, name: 'Lead', roles: [] });
+  const org = await insertOrganisation(db, {
+    kind: 'buyer',
+    name: 'Lead buyer of the SQL aggregation tests',
+    country: 'FI',
+    buyer_legal_type: 'la',
+  });
+  const user = await insertUser(db, {
+    organisation_id: org.id,
+    email: `agg-sql-${randomUUID().slice(0, 8)}@test.example`,
+    name: 'Lead',
+    roles: [],
+  });
   lead = { orgId: org.id, userId: user.id };
 });
 afterAll(async () => db?.destroy());
@@ -58,7 +70,14 @@ async function newStatement(): Promise<string> {
     cpvCodes: ['45000000', '34144900'],
     schedule: { deliveryFromYear: 2026, deliveryToYear: 2034, expectedProcurementStart: '2027-03-01' },
   });
-  await insertStatement(db, { id, leadOrgId: lead.orgId, createdBy: lead.userId, details, detailsHash: 'test', at: new Date() });
+  await insertStatement(db, {
+    id,
+    leadOrgId: lead.orgId,
+    createdBy: lead.userId,
+    details,
+    detailsHash: 'test',
+    at: new Date(),
+  });
   return id;
 }
 
@@ -81,9 +100,21 @@ const toNeedLine = (l: ConfirmedNeedLine, i: number): NeedLine => ({
  * One buyer's history in one statement, as the activities record it: each submission supersedes
  * the previous version; the last is then confirmed, left submitted, or withdrawn.
  */
-async function writeHistory(statementId: string, orgId: string, versions: ConfirmedNeedLine[][], fate: Fate): Promise<string[]> {
+async function writeHistory(
+  statementId: string,
+  orgId: string,
+  versions: ConfirmedNeedLine[][],
+  fate: Fate,
+): Promise<string[]> {
   await insertInvitedParticipants(db, { statementId, orgIds: [orgId], invitedBy: lead.userId, at: new Date() });
-  await setParticipantStatus(db, { statementId, orgIds: [orgId], status: 'joined', reason: null, at: new Date(), responded: true });
+  await setParticipantStatus(db, {
+    statementId,
+    orgIds: [orgId],
+    status: 'joined',
+    reason: null,
+    at: new Date(),
+    responded: true,
+  });
   const ids: string[] = [];
   for (const [i, lines] of versions.entries()) {
     const id = randomUUID();
@@ -108,7 +139,13 @@ async function writeHistory(statementId: string, orgId: string, versions: Confir
     await setNeedVersionStatus(db, { id: ids.at(-1)!, status: 'confirmed', userId: lead.userId, at: new Date() });
     await setParticipantStatus(db, { statementId, orgIds: [orgId], status: 'confirmed', reason: null, at: new Date() });
   } else if (fate === 'withdrawn') {
-    await setParticipantStatus(db, { statementId, orgIds: [orgId], status: 'withdrawn', reason: 'changed plans', at: new Date() });
+    await setParticipantStatus(db, {
+      statementId,
+      orgIds: [orgId],
+      status: 'withdrawn',
+      reason: 'changed plans',
+      at: new Date(),
+    });
     await withdrawOpenVersions(db, statementId, orgId);
   }
   return ids;
@@ -120,7 +157,12 @@ async function writeScenario(s: Scenario): Promise<{ statementId: string; needs:
   const other = await newStatement();
   const needs: ConfirmedNeed[] = [];
   for (const [b, spec] of s.buyers.entries()) {
-    const org = await insertOrganisation(db, { kind: 'buyer', name: spec.name, country: spec.country, buyer_legal_type: spec.buyerLegalType });
+    const org = await insertOrganisation(db, {
+      kind: 'buyer',
+      name: spec.name,
+      country: spec.country,
+      buyer_legal_type: spec.buyerLegalType,
+    });
     const ids = spec.versions.length > 0 ? await writeHistory(statementId, org.id, spec.versions, spec.fate) : [];
     if (spec.fate === 'confirmed' && ids.length > 0) {
       const buyer = { orgId: org.id, name: spec.name, country: spec.country, buyerLegalType: spec.buyerLegalType };
@@ -163,20 +205,44 @@ const countries = ['DE', 'FR', 'NO', 'SE', 'FI', 'PL', 'DK'];
 const legalTypes = ['la', 'ra', 'cga', 'body-pl'];
 
 const cpvCodeArb = fc.oneof(
-  fc.constantFrom('45000000', '45200000', '45210000', '45213000', '45213100', '45213150', '45010000', '43260000', '43262100', '34144900', '34144910', '09134200'),
+  fc.constantFrom(
+    '45000000',
+    '45200000',
+    '45210000',
+    '45213000',
+    '45213100',
+    '45213150',
+    '45010000',
+    '43260000',
+    '43262100',
+    '34144900',
+    '34144910',
+    '09134200',
+  ),
   fc
-    .tuple(fc.constantFrom(...divisions), fc.array(fc.constantFrom('0', '0', '1', '2', '3', '9'), { minLength: 6, maxLength: 6 }), fc.constantFrom(0, 1, 2, 3, 6))
+    .tuple(
+      fc.constantFrom(...divisions),
+      fc.array(fc.constantFrom('0', '0', '1', '2', '3', '9'), { minLength: 6, maxLength: 6 }),
+      fc.constantFrom(0, 1, 2, 3, 6),
+    )
     .map(([division, digits, depth]) => division + digits.slice(0, depth).join('').padEnd(6, '0')),
 );
 
 /** A decimal of at most `intDigits`.`scale` digits, written canonically; zero only when allowed. */
 function decimalArb(intDigits: number, scale: number, allowZero: boolean) {
   const canonical = ([whole, fraction, places]: [bigint, bigint, number]) => {
-    const f = places === 0 ? '' : (fraction % 10n ** BigInt(places)).toString().padStart(places, '0').replace(/0+$/, '');
+    const f =
+      places === 0 ? '' : (fraction % 10n ** BigInt(places)).toString().padStart(places, '0').replace(/0+$/, '');
     return f ? `${whole}.${f}` : `${whole}`;
   };
   const arb = (maxWhole: bigint) =>
-    fc.tuple(fc.bigInt({ min: 0n, max: maxWhole }), fc.bigInt({ min: 0n, max: 10n ** BigInt(scale) - 1n }), fc.integer({ min: 0, max: scale })).map(canonical);
+    fc
+      .tuple(
+        fc.bigInt({ min: 0n, max: maxWhole }),
+        fc.bigInt({ min: 0n, max: 10n ** BigInt(scale) - 1n }),
+        fc.integer({ min: 0, max: scale }),
+      )
+      .map(canonical);
   return fc.oneof(arb(999n), arb(10n ** BigInt(intDigits) - 1n)).filter((v) => allowZero || !/^0(\.0*)?$/.test(v));
 }
 
@@ -207,9 +273,14 @@ const lineArb: fc.Arbitrary<ConfirmedNeedLine> = fc
   }));
 
 const rateArb = fc
-  .tuple(fc.integer({ min: 0, max: 99_999 }), fc.bigInt({ min: 1n, max: 10n ** 10n - 1n }), fc.integer({ min: 0, max: 10 }))
+  .tuple(
+    fc.integer({ min: 0, max: 99_999 }),
+    fc.bigInt({ min: 1n, max: 10n ** 10n - 1n }),
+    fc.integer({ min: 0, max: 10 }),
+  )
   .map(([whole, fraction, places]) => {
-    const f = places === 0 ? '' : (fraction % 10n ** BigInt(places)).toString().padStart(places, '0').replace(/0+$/, '');
+    const f =
+      places === 0 ? '' : (fraction % 10n ** BigInt(places)).toString().padStart(places, '0').replace(/0+$/, '');
     return f ? `${whole}.${f}` : `${Math.max(1, whole)}`;
   });
 
@@ -225,8 +296,16 @@ const buyerArb: fc.Arbitrary<BuyerSpec> = fc.record({
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   buyers: fc.array(buyerArb, { minLength: 1, maxLength: 6 }),
   // Lines confirmed elsewhere, in a currency this statement's rate table lacks (GBP).
-  elsewhere: fc.array(fc.array(lineArb.map((l) => ({ ...l, currency: 'GBP' })), { minLength: 1, maxLength: 3 }), { maxLength: 3 }),
-  rates: fc.record({ SEK: rateArb, DKK: rateArb, PLN: rateArb, HUF: rateArb }).map((r) => ({ date: '2026-11-20', source: 'generated for the test', rates: r })),
+  elsewhere: fc.array(
+    fc.array(
+      lineArb.map((l) => ({ ...l, currency: 'GBP' })),
+      { minLength: 1, maxLength: 3 },
+    ),
+    { maxLength: 3 },
+  ),
+  rates: fc
+    .record({ SEK: rateArb, DKK: rateArb, PLN: rateArb, HUF: rateArb })
+    .map((r) => ({ date: '2026-11-20', source: 'generated for the test', rates: r })),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +333,13 @@ describe('the SQL aggregation equals the pure reference', () => {
   });
 
   it('on a statement where the same buyer uses sibling codes, codes with zeros inside, and several units under one node', async () => {
-    const line = (cpvCode: string, quantity: string, unit: string, unitPrice: string, currency = 'EUR'): ConfirmedNeedLine => ({
+    const line = (
+      cpvCode: string,
+      quantity: string,
+      unit: string,
+      unitPrice: string,
+      currency = 'EUR',
+    ): ConfirmedNeedLine => ({
       cpvCode,
       quantity,
       unit,
@@ -272,10 +357,23 @@ describe('the SQL aggregation equals the pure reference', () => {
           name: 'Helsinki',
           country: 'FI',
           buyerLegalType: 'la',
-          versions: [[line('45213100', '2', 'H87', '10'), line('45213150', '3', 'H87', '10'), line('45010000', '1', 'HUR', '7'), line('45000000', '1', 'C62', '5')]],
+          versions: [
+            [
+              line('45213100', '2', 'H87', '10'),
+              line('45213150', '3', 'H87', '10'),
+              line('45010000', '1', 'HUR', '7'),
+              line('45000000', '1', 'C62', '5'),
+            ],
+          ],
           fate: 'confirmed',
         },
-        { name: 'Stockholm', country: 'SE', buyerLegalType: 'la', versions: [[line('45213100', '1000', 'KGM', '1', 'SEK')]], fate: 'confirmed' },
+        {
+          name: 'Stockholm',
+          country: 'SE',
+          buyerLegalType: 'la',
+          versions: [[line('45213100', '1000', 'KGM', '1', 'SEK')]],
+          fate: 'confirmed',
+        },
       ],
       elsewhere: [],
       rates,
@@ -284,7 +382,15 @@ describe('the SQL aggregation equals the pure reference', () => {
     expect(actual).toStrictEqual(aggregateDemand(needs, rates));
     // Spot checks independent of the reference.
     const node = (code: string) => actual.byCpv.find((n) => n.cpvCode === code)!;
-    expect(actual.byCpv.map((n) => n.cpvCode)).toEqual(['45000000', '45010000', '45200000', '45210000', '45213000', '45213100', '45213150']);
+    expect(actual.byCpv.map((n) => n.cpvCode)).toEqual([
+      '45000000',
+      '45010000',
+      '45200000',
+      '45210000',
+      '45213000',
+      '45213100',
+      '45213150',
+    ]);
     expect(node('45000000')).toMatchObject({ level: 'division', parentCode: null, lines: 5, buyers: 2 });
     expect(node('45010000')).toMatchObject({ level: 'class', parentCode: '45000000', lines: 1, buyers: 1 });
     expect(node('45213000')).toMatchObject({ level: 'category', parentCode: '45210000', lines: 3, buyers: 2 });
@@ -310,11 +416,23 @@ describe('what the SQL aggregation leaves out', () => {
     const { statementId, needs } = await writeScenario({
       buyers: [
         // Superseded v1 (1000 units) is replaced by the confirmed v2 (3 × 100 + 2 × 50 = 400 EUR).
-        { name: 'Oslo', country: 'NO', buyerLegalType: 'la', versions: [[line('1000', '100')], [line('3', '100'), line('2', '50')]], fate: 'confirmed' },
+        {
+          name: 'Oslo',
+          country: 'NO',
+          buyerLegalType: 'la',
+          versions: [[line('1000', '100')], [line('3', '100'), line('2', '50')]],
+          fate: 'confirmed',
+        },
         // Submitted but never confirmed, in a currency without a rate: must neither count nor block.
         { name: 'Bergen', country: 'NO', buyerLegalType: 'la', versions: [[line('7', '1', 'GBP')]], fate: 'submitted' },
         { name: 'Aarhus', country: 'DK', buyerLegalType: 'la', versions: [[line('9', '1', 'GBP')]], fate: 'withdrawn' },
-        { name: 'Uppsala', country: 'SE', buyerLegalType: 'ra', versions: [[line('5', '20', 'SEK')]], fate: 'confirmed' },
+        {
+          name: 'Uppsala',
+          country: 'SE',
+          buyerLegalType: 'ra',
+          versions: [[line('5', '20', 'SEK')]],
+          fate: 'confirmed',
+        },
         // Confirmed, but only in the other statement.
         { name: 'Tromsø', country: 'NO', buyerLegalType: 'la', versions: [], fate: 'confirmed' },
       ],
@@ -330,7 +448,9 @@ describe('what the SQL aggregation leaves out', () => {
     expect(actual.buyers.map((b) => b.name).sort()).toEqual(['Oslo', 'Uppsala']);
     expect(actual.versionIds).toEqual([...new Set(needs.map((n) => n.versionId))].sort());
     expect(actual.conversion.rates).toEqual({ SEK: '10' });
-    expect(actual.byCpv.find((n) => n.cpvCode === '34144900')!.quantities).toEqual([{ unit: 'H87', firmQuantity: '10', totalQuantity: '10' }]);
+    expect(actual.byCpv.find((n) => n.cpvCode === '34144900')!.quantities).toEqual([
+      { unit: 'H87', firmQuantity: '10', totalQuantity: '10' },
+    ]);
   });
 
   it('never adds quantities of different units together, at any level of the tree', async () => {
@@ -348,8 +468,20 @@ describe('what the SQL aggregation leaves out', () => {
     const rates = { date: '2026-11-20', source: 'test', rates: {} };
     const { statementId, needs } = await writeScenario({
       buyers: [
-        { name: 'Lyon', country: 'FR', buyerLegalType: 'la', versions: [[line('09134200', '100', 'LTR'), line('09134200', '40', 'KGM')]], fate: 'confirmed' },
-        { name: 'Lille', country: 'FR', buyerLegalType: 'la', versions: [[line('09134220', '60', 'LTR'), line('09130000', '2.5', 'TNE')]], fate: 'confirmed' },
+        {
+          name: 'Lyon',
+          country: 'FR',
+          buyerLegalType: 'la',
+          versions: [[line('09134200', '100', 'LTR'), line('09134200', '40', 'KGM')]],
+          fate: 'confirmed',
+        },
+        {
+          name: 'Lille',
+          country: 'FR',
+          buyerLegalType: 'la',
+          versions: [[line('09134220', '60', 'LTR'), line('09130000', '2.5', 'TNE')]],
+          fate: 'confirmed',
+        },
       ],
       elsewhere: [],
       rates,
@@ -397,7 +529,13 @@ describe('a missing exchange rate', () => {
     const rates = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11.2345', DKK: '0' } };
     const { statementId, needs } = await writeScenario({
       buyers: [
-        { name: 'Oslo', country: 'NO', buyerLegalType: 'la', versions: [[line('NOK'), line('EUR')]], fate: 'confirmed' },
+        {
+          name: 'Oslo',
+          country: 'NO',
+          buyerLegalType: 'la',
+          versions: [[line('NOK'), line('EUR')]],
+          fate: 'confirmed',
+        },
         { name: 'Copenhagen', country: 'DK', buyerLegalType: 'la', versions: [[line('DKK')]], fate: 'confirmed' },
         { name: 'Stockholm', country: 'SE', buyerLegalType: 'la', versions: [[line('SEK')]], fate: 'confirmed' },
       ],
@@ -407,7 +545,10 @@ describe('a missing exchange rate', () => {
     const error = await rejection(aggregateConfirmedNeeds(db, statementId, rates));
     expect(error.code).toBe('unprocessable');
     expect(error.problems).toEqual([
-      { field: 'rates.DKK', rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number' },
+      {
+        field: 'rates.DKK',
+        rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number',
+      },
       { field: 'rates.NOK', rule: 'no conversion rate for NOK in the rate table of 2026-11-20' },
     ]);
     expect(error.message).toContain('DKK, NOK');
@@ -421,11 +562,21 @@ describe('a missing exchange rate', () => {
 
   it('succeeds once the rate is there, and needs none for EUR', async () => {
     const { statementId, needs } = await writeScenario({
-      buyers: [{ name: 'Oslo', country: 'NO', buyerLegalType: 'la', versions: [[line('NOK'), line('EUR')]], fate: 'confirmed' }],
+      buyers: [
+        {
+          name: 'Oslo',
+          country: 'NO',
+          buyerLegalType: 'la',
+          versions: [[line('NOK'), line('EUR')]],
+          fate: 'confirmed',
+        },
+      ],
       elsewhere: [],
       rates: { date: '2026-11-20', source: 'ECB', rates: {} },
     });
-    const without = await rejection(aggregateConfirmedNeeds(db, statementId, { date: '2026-11-20', source: 'ECB', rates: {} }));
+    const without = await rejection(
+      aggregateConfirmedNeeds(db, statementId, { date: '2026-11-20', source: 'ECB', rates: {} }),
+    );
     expect(without.problems.map((p) => p.field)).toEqual(['rates.NOK']);
     const rates = { date: '2026-11-21', source: 'ECB', rates: { NOK: '11.735', USD: '1.05' } };
     const actual: Aggregate = await aggregateConfirmedNeeds(db, statementId, rates);

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -18,8 +19,14 @@ describe('aggregation and threshold checks, end to end', () => {
   const live = (a: Actor, id: string) => a.api.get(`/api/statements/${id}/live`);
   const stageOf = async (a: Actor, id: string) => (await live(a, id)).body.stage as string;
   const waitForStage = (a: Actor, id: string, stage: string) =>
-    until(() => live(a, id), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
-  const mailTo = (a: Actor, subject: RegExp) => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+    until(
+      () => live(a, id),
+      (r) => r.body.stage === stage,
+      60_000,
+      `stage ${stage}`,
+    );
+  const mailTo = (a: Actor, subject: RegExp) =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
 
   /** Expects a 2xx answer, showing the problem if there is none. */
   const ok = <T extends { status: number; body: unknown }>(res: T): T => {
@@ -30,7 +37,8 @@ describe('aggregation and threshold checks, end to end', () => {
   /** A statement whose lead and `buyers` have joined and whose needs assessment is open. */
   async function openStatement(lead: Actor, buyers: Actor[], criticalMass: Record<string, unknown>) {
     const id = (await lead.api.post('/api/statements', statementDetails({ criticalMass }))).body.id as string;
-    if (buyers.length > 0) ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
+    if (buyers.length > 0)
+      ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
     for (const b of buyers) ok(await b.api.post(`/api/statements/${id}/invitation/accept`));
     ok(await lead.api.post(`/api/statements/${id}/needs-assessment/open`));
     return id;
@@ -64,10 +72,21 @@ describe('aggregation and threshold checks, end to end', () => {
     it('blocks on a missing exchange rate, naming the currency, and tells the lead', async () => {
       lead = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'lead-met' });
       oslo = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo-met' });
-      copenhagen = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' }, { label: 'cph-met' });
+      copenhagen = await makeActor(
+        h,
+        { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' },
+        { label: 'cph-met' },
+      );
       declined = await makeActor(h, { kind: 'buyer', name: 'Tallinn', country: 'EE' }, { label: 'tallinn-met' });
-      id = (await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }))).body.id;
-      await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id, declined.org.id] });
+      id = (
+        await lead.api.post(
+          '/api/statements',
+          statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }),
+        )
+      ).body.id;
+      await lead.api.post(`/api/statements/${id}/invitations`, {
+        organisationIds: [oslo.org.id, copenhagen.org.id, declined.org.id],
+      });
       for (const b of [oslo, copenhagen]) await b.api.post(`/api/statements/${id}/invitation/accept`);
       await declined.api.post(`/api/statements/${id}/invitation/decline`, { reason: 'no budget' });
       await lead.api.post(`/api/statements/${id}/needs-assessment/open`);
@@ -76,16 +95,25 @@ describe('aggregation and threshold checks, end to end', () => {
         await submit(lead, id, [needLine({ quantity: '2', unitPrice: '450000' })]),
         // 5 × 5,000,000 NOK: the rate must exist before this can be counted.
         await submit(oslo, id, [needLine({ quantity: '5', unitPrice: '5000000', currency: 'NOK' })]),
-        await submit(copenhagen, id, [needLine({ cpvCode: '34144900', unit: 'C62', quantity: '1', unitPrice: '300000' })]),
+        await submit(copenhagen, id, [
+          needLine({ cpvCode: '34144900', unit: 'C62', quantity: '1', unitPrice: '300000' }),
+        ]),
       ];
       expect((await lead.api.post(`/api/statements/${id}/close-stage`)).status).toBe(200);
       await confirm(lead, id, versions[0]!);
       await confirm(oslo, id, versions[1]!);
       await confirm(copenhagen, id, versions[2]!);
 
-      const blocked = await until(() => live(lead, id), (r) => r.body.aggregationBlocked !== null, 60_000, 'aggregation blocked');
+      const blocked = await until(
+        () => live(lead, id),
+        (r) => r.body.aggregationBlocked !== null,
+        60_000,
+        'aggregation blocked',
+      );
       expect(blocked.body.stage).toBe('aggregation');
-      expect(blocked.body.aggregationBlocked.problems).toEqual([{ field: 'rates.NOK', rule: expect.stringContaining('NOK') }]);
+      expect(blocked.body.aggregationBlocked.problems).toEqual([
+        { field: 'rates.NOK', rule: expect.stringContaining('NOK') },
+      ]);
       await h.mail.waitFor(() => mailTo(lead, /needs your attention/).length === 1);
       expect(mailTo(lead, /needs your attention/)[0]!.text).toContain('rates.NOK');
       // Nothing to read yet: no snapshot was stored for the failed attempt.
@@ -113,14 +141,17 @@ describe('aggregation and threshold checks, end to end', () => {
       const retried = await lead.api.post(`/api/statements/${id}/aggregate/retry`);
       expect(retried.status).toBe(202);
       // The answer is the live state as the lead reads it, participants from PostgreSQL included.
-      expect(retried.body.participants).toContainEqual(expect.objectContaining({ orgId: oslo.org.id, status: 'confirmed' }));
+      expect(retried.body.participants).toContainEqual(
+        expect.objectContaining({ orgId: oslo.org.id, status: 'confirmed' }),
+      );
       const met = await waitForStage(lead, id, 'market_engagement');
       expect(met.body.aggregationBlocked).toBeNull();
       expect(met.body.aggregate).toMatchObject({ criticalMassMet: true, failedRules: [] });
       expect(Date.parse(met.body.deadline)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
       // A second retry has nothing to do.
       expect((await lead.api.post(`/api/statements/${id}/aggregate/retry`)).status).toBe(409);
-      for (const a of [lead, oslo, copenhagen]) await h.mail.waitFor(() => mailTo(a, /^Critical mass reached/).length === 1);
+      for (const a of [lead, oslo, copenhagen])
+        await h.mail.waitFor(() => mailTo(a, /^Critical mass reached/).length === 1);
       expect(mailTo(declined, /^Critical mass/)).toHaveLength(0);
     });
 
@@ -136,10 +167,23 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(a.aggregate.conversion).toMatchObject({ rates: { NOK: '11.5' } });
       expect(a.aggregate.needVersions).toBe(3);
       const excavators = a.aggregate.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '43260000');
-      expect(excavators).toMatchObject({ buyers: 2, lines: 2, withheld: false, quantities: [{ unit: 'H87', firmQuantity: '7', totalQuantity: '7' }] });
+      expect(excavators).toMatchObject({
+        buyers: 2,
+        lines: 2,
+        withheld: false,
+        quantities: [{ unit: 'H87', firmQuantity: '7', totalQuantity: '7' }],
+      });
       expect(a.criticalMass.met).toBe(true);
-      expect(a.criticalMass.results.map((r: { rule: string }) => r.rule)).toEqual(['minBuyers', 'minCountries', 'minTotalValueEur']);
-      expect(a.crossBorder).toMatchObject({ kind: 'cross-border', needsAgreement: true, countries: ['DK', 'FI', 'NO'] });
+      expect(a.criticalMass.results.map((r: { rule: string }) => r.rule)).toEqual([
+        'minBuyers',
+        'minCountries',
+        'minTotalValueEur',
+      ]);
+      expect(a.crossBorder).toMatchObject({
+        kind: 'cross-border',
+        needsAgreement: true,
+        countries: ['DK', 'FI', 'NO'],
+      });
       expect(a.thresholds.natures[0]).toMatchObject({ nature: 'supplies', position: 'at-or-above' });
       // Copenhagen is a central government authority: its lower threshold applies to everyone.
       expect(a.thresholds.natures[0].setBy).toMatchObject({ orgId: copenhagen.org.id, authorityCategory: 'central' });
@@ -147,31 +191,63 @@ describe('aggregation and threshold checks, end to end', () => {
       const audit = await lead.api.get(`/api/statements/${id}/audit`);
       const computed = audit.body.events.filter((e: { action: string }) => e.action === 'aggregate_computed');
       expect(computed).toHaveLength(1);
-      expect(computed[0].data).toMatchObject({ snapshotId: a.snapshotId, snapshotHash: a.snapshotHash, needVersions: 3, criticalMassMet: true });
+      expect(computed[0].data).toMatchObject({
+        snapshotId: a.snapshotId,
+        snapshotHash: a.snapshotHash,
+        needVersions: 3,
+        criticalMassMet: true,
+      });
       expect(audit.body.events.map((e: { action: string }) => e.action)).toContain('aggregation_blocked');
       expect(audit.body.verification.valid).toBe(true);
     });
 
     it('shows participants and Commission staff no buyer’s figures: single-buyer cells and what would give them away are withheld', async () => {
-      const lead = await h.db.selectFrom('aggregate_snapshots').select('aggregate').where('statement_id', '=', id).executeTakeFirstOrThrow();
-      const oslosValue = (lead.aggregate as { byCountry: { country: string; valueEur: string }[] }).byCountry.find((c) => c.country === 'NO')!.valueEur;
+      const lead = await h.db
+        .selectFrom('aggregate_snapshots')
+        .select('aggregate')
+        .where('statement_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const oslosValue = (lead.aggregate as { byCountry: { country: string; valueEur: string }[] }).byCountry.find(
+        (c) => c.country === 'NO',
+      )!.valueEur;
       for (const viewer of [oslo, commission]) {
         const res = await viewer.api.get(`/api/statements/${id}/aggregate`);
         expect(res.status).toBe(200);
         expect(res.body.aggregate.complete).toBe(false);
         expect(res.body.aggregate.totals).toMatchObject({ buyers: 3, countries: 3 });
         const vehicles = res.body.aggregate.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '34144900');
-        expect(vehicles).toMatchObject({ buyers: null, valueEur: null, lines: null, quantities: null, withheld: true, withheldReason: 'fewer-buyers' });
-        for (const country of res.body.aggregate.byCountry) expect(country).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'fewer-buyers' });
+        expect(vehicles).toMatchObject({
+          buyers: null,
+          valueEur: null,
+          lines: null,
+          quantities: null,
+          withheld: true,
+          withheldReason: 'fewer-buyers',
+        });
+        for (const country of res.body.aggregate.byCountry)
+          expect(country).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'fewer-buyers' });
         // Oslo holds most of the total and Copenhagen's part is under 15 % of Oslo's: Helsinki, knowing its own
         // 900,000, would read Oslo's figure to within 15 % from it (the p % rule).
-        expect(res.body.aggregate.totals).toMatchObject({ valueEur: null, withheld: true, withheldReason: 'dominance' });
+        expect(res.body.aggregate.totals).toMatchObject({
+          valueEur: null,
+          withheld: true,
+          withheldReason: 'dominance',
+        });
         // Line counts are the lead's only, in every cell, shown or withheld.
-        const cells = [res.body.aggregate.totals, ...res.body.aggregate.byCpv, ...res.body.aggregate.items, ...res.body.aggregate.byCountry, ...res.body.aggregate.byDeliveryYear, ...res.body.aggregate.byBuyerType];
+        const cells = [
+          res.body.aggregate.totals,
+          ...res.body.aggregate.byCpv,
+          ...res.body.aggregate.items,
+          ...res.body.aggregate.byCountry,
+          ...res.body.aggregate.byDeliveryYear,
+          ...res.body.aggregate.byBuyerType,
+        ];
         expect(cells.length).toBeGreaterThan(5);
         for (const c of cells) expect(c.lines).toBeNull();
         expect(res.body.criticalMass.met).toBe(true);
-        expect(res.body.criticalMass.results.find((r: { rule: string }) => r.rule === 'minTotalValueEur')).toMatchObject({ actual: null, gap: null, met: null, withheld: true });
+        expect(
+          res.body.criticalMass.results.find((r: { rule: string }) => r.rule === 'minTotalValueEur'),
+        ).toMatchObject({ actual: null, gap: null, met: null, withheld: true });
         const body = JSON.stringify(res.body);
         for (const secret of ['"300000"', '"900000"', `"${oslosValue}"`]) expect(body).not.toContain(secret);
       }
@@ -190,7 +266,11 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(countries.map((r) => r.key).sort()).toEqual(['DK', 'FI', 'NO']);
       const sum = countries.reduce((n, r) => n + Number(r.value_eur), 0);
       expect(sum).toBeCloseTo(Number(total.value_eur), 6);
-      expect(rows.find((r) => r.dimension === 'cpv' && r.key === '34144900')).toMatchObject({ unit: 'C62', firm_quantity: '1', value_eur: '300000' });
+      expect(rows.find((r) => r.dimension === 'cpv' && r.key === '34144900')).toMatchObject({
+        unit: 'C62',
+        firm_quantity: '1',
+        value_eur: '300000',
+      });
       for (const other of [oslo, commission]) {
         const denied = await other.api.get(`/api/statements/${id}/aggregate.csv`);
         expect(denied.status).toBe(403);
@@ -211,7 +291,10 @@ describe('aggregation and threshold checks, end to end', () => {
       vilnius = await makeActor(h, { kind: 'buyer', name: 'Vilnius', country: 'LT' }, { label: 'vilnius' });
       warsaw = await makeActor(h, { kind: 'buyer', name: 'Warsaw', country: 'PL' }, { label: 'warsaw' });
       id = await openStatement(lead, [riga, vilnius], { minBuyers: 3, minCountries: 2 });
-      const v = [await submit(lead, id, [needLine({ quantity: '1' })]), await submit(riga, id, [needLine({ quantity: '2' })])];
+      const v = [
+        await submit(lead, id, [needLine({ quantity: '1' })]),
+        await submit(riga, id, [needLine({ quantity: '2' })]),
+      ];
       // Vilnius never submits and drops out when the lead closes the stage.
       await lead.api.post(`/api/statements/${id}/close-stage`);
       await confirm(lead, id, v[0]!);
@@ -220,7 +303,11 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(short.body.aggregate).toMatchObject({ criticalMassMet: false, failedRules: ['criticalMass.minBuyers'] });
       const verdict = (await lead.api.get(`/api/statements/${id}/aggregate`)).body.criticalMass;
       expect(verdict.results[0]).toMatchObject({ rule: 'minBuyers', required: 3, actual: 2, gap: 1, met: false });
-      await h.mail.waitFor(() => mailTo(lead, /^Critical mass not reached/).length === 1 && mailTo(riga, /^Critical mass not reached/).length === 1);
+      await h.mail.waitFor(
+        () =>
+          mailTo(lead, /^Critical mass not reached/).length === 1 &&
+          mailTo(riga, /^Critical mass not reached/).length === 1,
+      );
       expect(mailTo(lead, /^Critical mass not reached/)[0]!.text).toContain('criticalMass.minBuyers');
     });
 
@@ -232,37 +319,70 @@ describe('aggregation and threshold checks, end to end', () => {
       const unknown = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'wait' });
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors[0].field).toBe('decision');
-      const noJustification = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'proceed', justification: '  ' });
+      const noJustification = await lead.api.post(`/api/statements/${id}/shortfall-decision`, {
+        decision: 'proceed',
+        justification: '  ',
+      });
       expect(noJustification.status).toBe(400);
       expect(noJustification.body.errors).toEqual([{ field: 'justification', rule: expect.stringContaining('empty') }]);
-      const past = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'extend', deadline: '2020-01-01T00:00:00Z' });
+      const past = await lead.api.post(`/api/statements/${id}/shortfall-decision`, {
+        decision: 'extend',
+        deadline: '2020-01-01T00:00:00Z',
+      });
       expect(past.status).toBe(422);
       expect(past.body.errors).toEqual([{ field: 'deadline', rule: 'must be in the future' }]);
       expect(await stageOf(lead, id)).toBe('shortfall');
     });
 
     it('invites one more buyer, extends, lets the dropped buyer back in, and tells everyone', async () => {
-      expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [warsaw.org.id] })).status).toBe(200);
+      expect(
+        (await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [warsaw.org.id] })).status,
+      ).toBe(200);
       expect((await warsaw.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
       const deadline = new Date(Date.now() + 120_000).toISOString();
-      const res = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'extend', deadline }, { 'idempotency-key': `extend-${id}` });
+      const res = await lead.api.post(
+        `/api/statements/${id}/shortfall-decision`,
+        { decision: 'extend', deadline },
+        { 'idempotency-key': `extend-${id}` },
+      );
       expect(res.status).toBe(200);
       expect(res.body.stage).toBe('needs_assessment');
       // The same request again (a retry) changes nothing twice.
-      expect((await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'extend', deadline }, { 'idempotency-key': `extend-${id}` })).status).toBe(200);
+      expect(
+        (
+          await lead.api.post(
+            `/api/statements/${id}/shortfall-decision`,
+            { decision: 'extend', deadline },
+            { 'idempotency-key': `extend-${id}` },
+          )
+        ).status,
+      ).toBe(200);
       const state = (await live(lead, id)).body;
       expect(state.round).toBe(2);
-      const statuses = Object.fromEntries(state.participants.map((p: { orgId: string; status: string }) => [p.orgId, p.status]));
-      expect(statuses).toEqual({ [lead.org.id]: 'confirmed', [riga.org.id]: 'confirmed', [vilnius.org.id]: 'joined', [warsaw.org.id]: 'joined' });
-      for (const a of [lead, riga, vilnius, warsaw]) await h.mail.waitFor(() => mailTo(a, /needs assessment|Submit your needs/i).length >= 1);
-      const audit = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.map((e: { action: string }) => e.action);
+      const statuses = Object.fromEntries(
+        state.participants.map((p: { orgId: string; status: string }) => [p.orgId, p.status]),
+      );
+      expect(statuses).toEqual({
+        [lead.org.id]: 'confirmed',
+        [riga.org.id]: 'confirmed',
+        [vilnius.org.id]: 'joined',
+        [warsaw.org.id]: 'joined',
+      });
+      for (const a of [lead, riga, vilnius, warsaw])
+        await h.mail.waitFor(() => mailTo(a, /needs assessment|Submit your needs/i).length >= 1);
+      const audit = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.map(
+        (e: { action: string }) => e.action,
+      );
       expect(audit.filter((a: string) => a === 'shortfall_decided')).toHaveLength(1);
       expect(audit).toContain('participants_restored');
     });
 
     it('meets the mass in the second round, from a new snapshot', async () => {
       const first = (await lead.api.get(`/api/statements/${id}/aggregate`)).body;
-      const v = [await submit(vilnius, id, [needLine({ quantity: '1' })]), await submit(warsaw, id, [needLine({ quantity: '1' })])];
+      const v = [
+        await submit(vilnius, id, [needLine({ quantity: '1' })]),
+        await submit(warsaw, id, [needLine({ quantity: '1' })]),
+      ];
       await lead.api.post(`/api/statements/${id}/close-stage`);
       await confirm(vilnius, id, v[0]!);
       await confirm(warsaw, id, v[1]!);
@@ -289,16 +409,26 @@ describe('aggregation and threshold checks, end to end', () => {
       const snapshot = (await lead.api.get(`/api/statements/${id}/aggregate`)).body;
       expect(snapshot.crossBorder).toMatchObject({ kind: 'occasional', needsAgreement: false });
 
-      const res = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'abandon', reason: 'No second country joined.' });
+      const res = await lead.api.post(`/api/statements/${id}/shortfall-decision`, {
+        decision: 'abandon',
+        reason: 'No second country joined.',
+      });
       expect(res.status).toBe(200);
       expect(res.body.stage).toBe('abandoned');
       await h.mail.waitFor(() => mailTo(lisbon, /was abandoned/).length === 1);
       expect(mailTo(lisbon, /was abandoned/)[0]!.text).toContain('No second country joined.');
-      expect((await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'abandon', reason: 'again' })).status).toBe(409);
+      expect(
+        (await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'abandon', reason: 'again' }))
+          .status,
+      ).toBe(409);
       const outcome = await h.temporal.workflow.getHandle(`statement-${id}`).result();
       expect(outcome).toEqual({ stage: 'abandoned', reason: null });
       const audit = (await lead.api.get(`/api/statements/${id}/audit`)).body.events;
-      expect(audit.find((e: { action: string }) => e.action === 'shortfall_decided').data).toMatchObject({ decision: 'abandon', reason: 'No second country joined.', snapshotId: snapshot.snapshotId });
+      expect(audit.find((e: { action: string }) => e.action === 'shortfall_decided').data).toMatchObject({
+        decision: 'abandon',
+        reason: 'No second country joined.',
+        snapshotId: snapshot.snapshotId,
+      });
     });
 
     it('proceeds with a recorded justification', async () => {
@@ -310,10 +440,15 @@ describe('aggregation and threshold checks, end to end', () => {
       await confirm(lead, id, v);
       await waitForStage(lead, id, 'shortfall');
       const justification = 'Suppliers asked for the signal now; more cities will sign after publication.';
-      const res = await lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'proceed', justification });
+      const res = await lead.api.post(`/api/statements/${id}/shortfall-decision`, {
+        decision: 'proceed',
+        justification,
+      });
       expect(res.status).toBe(200);
       expect(res.body.stage).toBe('market_engagement');
-      const decided = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.find((e: { action: string }) => e.action === 'shortfall_decided');
+      const decided = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.find(
+        (e: { action: string }) => e.action === 'shortfall_decided',
+      );
       expect(decided.data).toMatchObject({ decision: 'proceed', reason: justification });
       await h.mail.waitFor(() => mailTo(lead, /despite the shortfall/).length === 1);
     });

@@ -1,6 +1,7 @@
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, needLine, startHarness, type Harness } from './support/harness.js';
+
+import { type Harness, makeActor, needLine, startHarness } from './support/harness.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -12,7 +13,8 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  */
 describe('agreement workflow paths', () => {
   let h: Harness;
-  const mailTo = (a: Actor, subject: RegExp) => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+  const mailTo = (a: Actor, subject: RegExp) =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
   const ok = <T extends { status: number; body: unknown }>(res: T): T => {
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     return res;
@@ -31,7 +33,10 @@ describe('agreement workflow paths', () => {
       languages: ['en'],
       disputeResolution: { text: 'Amicable settlement first.', forum: 'The courts of the lead’s seat' },
       duration: { kind: 'until', date: `${new Date().getUTCFullYear() + 4}-12-31` },
-      accession: { allowed: true, conditions: 'A signatory of the statement may accede before the call for competition.' },
+      accession: {
+        allowed: true,
+        conditions: 'A signatory of the statement may accede before the call for competition.',
+      },
     };
   }
 
@@ -48,9 +53,21 @@ describe('agreement workflow paths', () => {
     const base = () => `/api/statements/${id}/agreement`;
 
     it('is an occasional joint procurement under Art. 38, and needs two parties before terms', async () => {
-      helsinki = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'hel38', roles: ['signatory'] });
-      espoo = await makeActor(h, { kind: 'buyer', name: 'City of Espoo', country: 'FI' }, { label: 'espoo', roles: ['signatory'] });
-      vantaa = await makeActor(h, { kind: 'buyer', name: 'City of Vantaa', country: 'FI' }, { label: 'vantaa', roles: ['signatory'] });
+      helsinki = await makeActor(
+        h,
+        { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+        { label: 'hel38', roles: ['signatory'] },
+      );
+      espoo = await makeActor(
+        h,
+        { kind: 'buyer', name: 'City of Espoo', country: 'FI' },
+        { label: 'espoo', roles: ['signatory'] },
+      );
+      vantaa = await makeActor(
+        h,
+        { kind: 'buyer', name: 'City of Vantaa', country: 'FI' },
+        { label: 'vantaa', roles: ['signatory'] },
+      );
       id = await statementInMarketEngagement(h, helsinki, [
         [helsinki, [needLine({ quantity: '2' })]],
         [espoo, [needLine({ quantity: '1' })]],
@@ -64,8 +81,13 @@ describe('agreement workflow paths', () => {
       expect(alone.body.errors).toEqual([{ field: 'parties', rule: expect.stringContaining('at least 2') }]);
 
       ok(await espoo.api.post(`${base()}/join`, {}));
-      const declined = ok(await vantaa.api.post(`${base()}/decline`, { reason: 'We buy through our own framework.' })).body;
-      expect(declined.parties.find((p: any) => p.organisationId === vantaa.org.id)).toMatchObject({ status: 'declined', statusReason: 'We buy through our own framework.' });
+      const declined = ok(
+        await vantaa.api.post(`${base()}/decline`, { reason: 'We buy through our own framework.' }),
+      ).body;
+      expect(declined.parties.find((p: any) => p.organisationId === vantaa.org.id)).toMatchObject({
+        status: 'declined',
+        statusReason: 'We buy through our own framework.',
+      });
       expect((await vantaa.api.post(`${base()}/join`, {})).status).toBe(409);
       await h.mail.waitFor(() => mailTo(helsinki, /declined the agreement/).length === 1);
       expect(declined).toMatchObject({ kind: 'art38_occasional', legalBasis: expect.stringContaining('Article 38') });
@@ -81,7 +103,9 @@ describe('agreement workflow paths', () => {
       const audit = ok(await helsinki.api.get(`${base()}/audit`)).body;
       expect(audit.events.filter((e: any) => e.action === 'agreement_signed')).toHaveLength(1);
 
-      const pdf = await fetch(new URL(`${base()}/versions/1/document.pdf`, h.baseUrl), { headers: { authorization: `Bearer ${espoo.api.auth.bearer}` } });
+      const pdf = await fetch(new URL(`${base()}/versions/1/document.pdf`, h.baseUrl), {
+        headers: { authorization: `Bearer ${espoo.api.auth.bearer}` },
+      });
       const parser = new PDFParse({ data: new Uint8Array(await pdf.arrayBuffer()) });
       const text = (await parser.getText()).text.replace(/\s+/g, ' ');
       await parser.destroy();
@@ -92,14 +116,19 @@ describe('agreement workflow paths', () => {
 
     it('lets only the lead cancel; then nothing changes any more', async () => {
       expect((await espoo.api.post(`${base()}/cancel`, { reason: 'no' })).status).toBe(403);
-      const cancelled = ok(await helsinki.api.post(`${base()}/cancel`, { reason: 'The budget was not approved.' })).body;
+      const cancelled = ok(
+        await helsinki.api.post(`${base()}/cancel`, { reason: 'The budget was not approved.' }),
+      ).body;
       expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'The budget was not approved.' });
       await h.mail.waitFor(() => mailTo(espoo, /was cancelled$/).length === 1);
       expect(mailTo(vantaa, /was cancelled$/)).toHaveLength(0);
       expect((await espoo.api.post(`${base()}/withdraw`, { reason: 'Leaving' })).status).toBe(409);
       expect((await helsinki.api.post(`${base()}/versions`, terms(helsinki, 'FI'))).status).toBe(409);
       expect((await helsinki.api.post(base(), {})).status).toBe(409);
-      expect(await h.temporal.workflow.getHandle(`agreement-${id}`).result()).toMatchObject({ status: 'cancelled', version: 1 });
+      expect(await h.temporal.workflow.getHandle(`agreement-${id}`).result()).toMatchObject({
+        status: 'cancelled',
+        version: 1,
+      });
     });
   });
 
@@ -113,10 +142,26 @@ describe('agreement workflow paths', () => {
     const base = () => `/api/statements/${id}/agreement`;
 
     it('clears the signatures given on a version when a party joins after it', async () => {
-      tampere = await makeActor(h, { kind: 'buyer', name: 'City of Tampere', country: 'FI' }, { label: 'tampere', roles: ['signatory'] });
-      tallinn = await makeActor(h, { kind: 'buyer', name: 'Tallinn City Government', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
-      riga = await makeActor(h, { kind: 'buyer', name: 'Riga City Council', country: 'LV' }, { label: 'riga', roles: ['signatory'] });
-      vilnius = await makeActor(h, { kind: 'buyer', name: 'Vilnius City Municipality', country: 'LT' }, { label: 'vilnius', roles: ['signatory'] });
+      tampere = await makeActor(
+        h,
+        { kind: 'buyer', name: 'City of Tampere', country: 'FI' },
+        { label: 'tampere', roles: ['signatory'] },
+      );
+      tallinn = await makeActor(
+        h,
+        { kind: 'buyer', name: 'Tallinn City Government', country: 'EE' },
+        { label: 'tallinn', roles: ['signatory'] },
+      );
+      riga = await makeActor(
+        h,
+        { kind: 'buyer', name: 'Riga City Council', country: 'LV' },
+        { label: 'riga', roles: ['signatory'] },
+      );
+      vilnius = await makeActor(
+        h,
+        { kind: 'buyer', name: 'Vilnius City Municipality', country: 'LT' },
+        { label: 'vilnius', roles: ['signatory'] },
+      );
       id = await statementInMarketEngagement(h, tampere, [
         [tampere, [needLine({ quantity: '2' })]],
         [tallinn, [needLine({ quantity: '1' })]],
@@ -130,31 +175,48 @@ describe('agreement workflow paths', () => {
       ok(await tallinn.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash }));
 
       const joined = ok(await vilnius.api.post(`${base()}/join`, {})).body;
-      expect(joined.signatures).toEqual([expect.objectContaining({ organisationId: tallinn.org.id, clearedAt: expect.any(String), clearedReason: expect.stringContaining('joined') })]);
+      expect(joined.signatures).toEqual([
+        expect.objectContaining({
+          organisationId: tallinn.org.id,
+          clearedAt: expect.any(String),
+          clearedReason: expect.stringContaining('joined'),
+        }),
+      ]);
       const stale = await riga.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash });
       expect(stale.status).toBe(409);
       await h.mail.waitFor(() => mailTo(tampere, /Vilnius City Municipality joined/).length === 1);
     });
 
     it('invites a late signatory of the statement to the running agreement', async () => {
-      warsaw = await makeActor(h, { kind: 'buyer', name: 'City of Warsaw', country: 'PL' }, { label: 'warsaw', roles: ['signatory'] });
+      warsaw = await makeActor(
+        h,
+        { kind: 'buyer', name: 'City of Warsaw', country: 'PL' },
+        { label: 'warsaw', roles: ['signatory'] },
+      );
       expect((await tampere.api.post(`${base()}/invitations`)).status).toBe(409);
       ok(await warsaw.api.post(`/api/statements/${id}/signatory-requests`));
       ok(await tampere.api.post(`/api/statements/${id}/signatory-requests/${warsaw.org.id}`, { accept: true }));
       expect((await warsaw.api.get(base())).status).toBe(404);
       expect((await tallinn.api.post(`${base()}/invitations`)).status).toBe(403);
       const invited = ok(await tampere.api.post(`${base()}/invitations`)).body;
-      expect(invited.parties.find((p: any) => p.organisationId === warsaw.org.id)).toMatchObject({ name: 'City of Warsaw', status: 'invited' });
+      expect(invited.parties.find((p: any) => p.organisationId === warsaw.org.id)).toMatchObject({
+        name: 'City of Warsaw',
+        status: 'invited',
+      });
       await h.mail.waitFor(() => mailTo(warsaw, /^Join the joint procurement agreement/).length === 1);
       expect((await tampere.api.post(`${base()}/invitations`)).status).toBe(409);
       ok(await warsaw.api.post(`${base()}/join`, {}));
     });
 
     it('enters into force once when the last parties sign at the same moment', async () => {
-      const v2 = ok(await tampere.api.post(`${base()}/versions`, { ...terms(tampere, 'EE'), note: 'Vilnius and Warsaw joined.' })).body.currentVersion;
+      const v2 = ok(
+        await tampere.api.post(`${base()}/versions`, { ...terms(tampere, 'EE'), note: 'Vilnius and Warsaw joined.' }),
+      ).body.currentVersion;
       expect(v2.version).toBe(2);
       const sign = { versionId: v2.versionId, versionHash: v2.contentHash };
-      const answers = await Promise.all([tampere, tallinn, riga, vilnius, warsaw].map((a) => a.api.post(`${base()}/sign`, sign)));
+      const answers = await Promise.all(
+        [tampere, tallinn, riga, vilnius, warsaw].map((a) => a.api.post(`${base()}/sign`, sign)),
+      );
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
       const view = ok(await riga.api.get(base())).body;
       expect(view.status).toBe('in_force');
@@ -165,8 +227,16 @@ describe('agreement workflow paths', () => {
       const version = ok(await tallinn.api.get(`${base()}/versions/2`)).body;
       expect(version.signatures.map((s: any) => s.versionHash)).toEqual(Array(5).fill(v2.contentHash));
       // The late signatory confirmed no needs in this statement: its distribution is empty.
-      const distributed = Object.fromEntries(version.terms.distributions.map((d: any) => [d.orgId, d.lots[0].lines.map((l: any) => l.quantity)]));
-      expect(distributed).toEqual({ [tampere.org.id]: ['2'], [tallinn.org.id]: ['1'], [riga.org.id]: ['1'], [vilnius.org.id]: ['5'], [warsaw.org.id]: [] });
+      const distributed = Object.fromEntries(
+        version.terms.distributions.map((d: any) => [d.orgId, d.lots[0].lines.map((l: any) => l.quantity)]),
+      );
+      expect(distributed).toEqual({
+        [tampere.org.id]: ['2'],
+        [tallinn.org.id]: ['1'],
+        [riga.org.id]: ['1'],
+        [vilnius.org.id]: ['5'],
+        [warsaw.org.id]: [],
+      });
     });
   });
 });

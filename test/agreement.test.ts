@@ -1,12 +1,22 @@
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Worker } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import { insertApiToken, newSecret } from '../db/credentials.js';
-import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  historyPayloadText,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+} from './support/harness.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -37,7 +47,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
   let v2: { versionId: string; contentHash: string; pdfHash: string };
 
   const base = () => `/api/statements/${id}/agreement`;
-  const mailTo = (a: Actor, subject: RegExp) => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+  const mailTo = (a: Actor, subject: RegExp) =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
   const ok = <T extends { status: number; body: unknown }>(res: T, status?: number): T => {
     if (status === undefined) expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     else expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -75,7 +86,10 @@ describe('cross-border joint procurement agreement, end to end', () => {
       contractConclusion: 'framework_agreement',
       costSharing: { method: 'by_share_of_value' },
       languages: ['en', 'fi'],
-      disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
+      disputeResolution: {
+        text: 'The parties first seek an amicable settlement within 60 days.',
+        forum: 'Helsinki District Court',
+      },
       duration: { kind: 'months', months: 48 },
       accession: { allowed: false },
       ...over,
@@ -85,10 +99,21 @@ describe('cross-border joint procurement agreement, end to end', () => {
   /** Each party's confirmed needs, in the shape of a distribution. */
   function distributions(barcelonaExcavators = '3', deviation?: string) {
     return [
-      { orgId: helsinki.org.id, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '4' }] }] },
+      {
+        orgId: helsinki.org.id,
+        lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '4' }] }],
+      },
       {
         orgId: copenhagen.org.id,
-        lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '2' }, { cpvCode: '34144900', unit: 'C62', quantity: '1' }] }],
+        lots: [
+          {
+            lotId: 'LOT-1',
+            lines: [
+              { cpvCode: '43260000', unit: 'H87', quantity: '2' },
+              { cpvCode: '34144900', unit: 'C62', quantity: '1' },
+            ],
+          },
+        ],
       },
       {
         orgId: barcelona.org.id,
@@ -100,11 +125,31 @@ describe('cross-border joint procurement agreement, end to end', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    helsinki = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'helsinki', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'copenhagen', roles: ['signatory'] });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'barcelona', roles: ['signatory'] });
-    riga = await makeActor(h, { kind: 'buyer', name: 'Riga City Council', country: 'LV' }, { label: 'riga', roles: ['signatory'] });
-    outsider = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    helsinki = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+      { label: 'helsinki', roles: ['signatory'] },
+    );
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' },
+      { label: 'copenhagen', roles: ['signatory'] },
+    );
+    barcelona = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' },
+      { label: 'barcelona', roles: ['signatory'] },
+    );
+    riga = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Riga City Council', country: 'LV' },
+      { label: 'riga', roles: ['signatory'] },
+    );
+    outsider = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Tallinn', country: 'EE' },
+      { label: 'tallinn', roles: ['signatory'] },
+    );
     supplier = await makeActor(h, { kind: 'supplier', country: 'DE' }, { label: 'supplier' });
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     helsinkiClerk = await clientFor(helsinki.org.id, 'helsinki-clerk');
@@ -113,7 +158,19 @@ describe('cross-border joint procurement agreement, end to end', () => {
     // The statement, driven through the real workflow up to market engagement.
     id = await statementInMarketEngagement(h, helsinki, [
       [helsinki, [needLine({ quantity: '4' })]],
-      [copenhagen, [needLine({ quantity: '2' }), needLine({ cpvCode: '34144900', description: 'Electric wheel loader', unit: 'C62', quantity: '1', unitPrice: '300000' })]],
+      [
+        copenhagen,
+        [
+          needLine({ quantity: '2' }),
+          needLine({
+            cpvCode: '34144900',
+            description: 'Electric wheel loader',
+            unit: 'C62',
+            quantity: '1',
+            unitPrice: '300000',
+          }),
+        ],
+      ],
       [barcelona, [needLine({ quantity: '3' })]],
       [riga, [needLine({ quantity: '1' })]],
     ]);
@@ -139,10 +196,17 @@ describe('cross-border joint procurement agreement, end to end', () => {
     startedAt = Date.now();
     // Deadline in 25 s with a reminder 20 s before it: the reminder goes out ~5 s from now.
     const started = ok(
-      await helsinki.api.post(base(), { signatureDeadline: new Date(startedAt + 25_000).toISOString(), reminderOffsets: ['PT20S'] }),
+      await helsinki.api.post(base(), {
+        signatureDeadline: new Date(startedAt + 25_000).toISOString(),
+        reminderOffsets: ['PT20S'],
+      }),
       201,
     );
-    expect(started.body).toMatchObject({ status: 'negotiation', currentVersion: null, leadOrganisationId: helsinki.org.id });
+    expect(started.body).toMatchObject({
+      status: 'negotiation',
+      currentVersion: null,
+      leadOrganisationId: helsinki.org.id,
+    });
     expect(started.body.parties.map((p: any) => [p.name, p.status]).sort()).toEqual([
       ['Barcelona City Council', 'invited'],
       ['City of Copenhagen', 'invited'],
@@ -150,7 +214,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
       ['Riga City Council', 'invited'],
     ]);
     expect((await helsinki.api.post(base(), {})).status).toBe(409);
-    for (const a of [copenhagen, barcelona, riga]) await h.mail.waitFor(() => mailTo(a, /^Join the joint procurement agreement/).length === 1);
+    for (const a of [copenhagen, barcelona, riga])
+      await h.mail.waitFor(() => mailTo(a, /^Join the joint procurement agreement/).length === 1);
     expect(mailTo(outsider, /agreement/)).toHaveLength(0);
   });
 
@@ -158,8 +223,16 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const doc = ok(await new ApiClient(h.baseUrl).get('/api/openapi.json')).body;
     const propose = doc.paths['/api/statements/{statementId}/agreement/versions'].post;
     expect(propose.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/AgreementProposal');
-    expect(doc.paths['/api/statements/{statementId}/agreement/sign'].post.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Agreement');
-    expect(Object.keys(doc.paths['/api/statements/{statementId}/agreement/versions/{version}/document.pdf'].get.responses['200'].content)).toEqual(['application/pdf']);
+    expect(
+      doc.paths['/api/statements/{statementId}/agreement/sign'].post.responses['200'].content['application/json'].schema
+        .$ref,
+    ).toBe('#/components/schemas/Agreement');
+    expect(
+      Object.keys(
+        doc.paths['/api/statements/{statementId}/agreement/versions/{version}/document.pdf'].get.responses['200']
+          .content,
+      ),
+    ).toEqual(['application/pdf']);
   });
 
   it('hides the agreement from suppliers and uninvolved buyers, and shows it to Commission staff', async () => {
@@ -183,28 +256,51 @@ describe('cross-border joint procurement agreement, end to end', () => {
   it('sends the reminder before the signature deadline to the parties that have not signed', async () => {
     await h.mail.waitFor(() => mailTo(helsinki, /^Reminder: sign the agreement/).length === 1, 40_000);
     const audit = ok(await helsinki.api.get(`${base()}/audit`)).body;
-    const reminded: string[] = audit.events.find((e: any) => e.action === 'agreement_reminder_sent').data.organisationIds;
+    const reminded: string[] = audit.events.find((e: any) => e.action === 'agreement_reminder_sent').data
+      .organisationIds;
     expect(reminded).toContain(helsinki.org.id);
     // Whoever was a party by then is reminded, once; nobody else.
     for (const a of [copenhagen, barcelona, riga]) {
-      if (reminded.includes(a.org.id)) await h.mail.waitFor(() => mailTo(a, /^Reminder: sign the agreement/).length === 1);
+      if (reminded.includes(a.org.id))
+        await h.mail.waitFor(() => mailTo(a, /^Reminder: sign the agreement/).length === 1);
     }
     expect(reminded.every((o) => [helsinki, copenhagen, barcelona, riga].some((a) => a.org.id === o))).toBe(true);
     expect(mailTo(outsider, /^Reminder/)).toHaveLength(0);
     // The reminder is for those who can sign: users without the signatory role do not get it.
-    const toClerks = h.mail.messages.filter((m) => clerkEmails.some((e) => m.to.includes(e.toLowerCase())) && /^Reminder/.test(m.subject));
+    const toClerks = h.mail.messages.filter(
+      (m) => clerkEmails.some((e) => m.to.includes(e.toLowerCase())) && /^Reminder/.test(m.subject),
+    );
     expect(toClerks).toHaveLength(0);
     expect(clerkEmails).toHaveLength(2);
   });
 
   it('rejects terms that break each rule with a 4xx naming the field', async () => {
-    const four = [...distributions(), { orgId: riga.org.id, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '1' }] }] }];
+    const four = [
+      ...distributions(),
+      { orgId: riga.org.id, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '1' }] }] },
+    ];
     const cases: [string, Record<string, unknown>, number, string][] = [
       ['lead not a party', { leadAuthorityOrgId: outsider.org.id }, 422, 'leadAuthorityOrgId'],
       ['law of no party', { applicableLaw: { kind: 'party_country', country: 'DE' } }, 422, 'applicableLaw.country'],
-      ['joint entity outside the EU/EEA', { applicableLaw: { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers' } }, 422, 'applicableLaw.country'],
+      [
+        'joint entity outside the EU/EEA',
+        { applicableLaw: { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers' } },
+        422,
+        'applicableLaw.country',
+      ],
       ['a party without distribution', { distributions: distributions() }, 422, 'distributions'],
-      ['quantity without deviation', { distributions: [...four.slice(0, 2), { ...four[2]!, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '2' }] }] }, four[3]] }, 422, 'distributions[2].deviation'],
+      [
+        'quantity without deviation',
+        {
+          distributions: [
+            ...four.slice(0, 2),
+            { ...four[2]!, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '2' }] }] },
+            four[3],
+          ],
+        },
+        422,
+        'distributions[2].deviation',
+      ],
       ['unknown procedure type', { procedureType: 'auction' }, 400, 'procedureType'],
       ['no lot', { lots: [] }, 400, 'lots'],
     ];
@@ -214,7 +310,16 @@ describe('cross-border joint procurement agreement, end to end', () => {
       expect(fieldsOf(res), what).toContain(field);
       expect(res.body.errors.find((e: any) => e.field === field).rule.length, what).toBeGreaterThan(10);
     }
-    const mismatch = await helsinki.api.post(`${base()}/versions`, terms({ distributions: [...four.slice(0, 2), { ...four[2]!, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '2' }] }] }, four[3]] }));
+    const mismatch = await helsinki.api.post(
+      `${base()}/versions`,
+      terms({
+        distributions: [
+          ...four.slice(0, 2),
+          { ...four[2]!, lots: [{ lotId: 'LOT-1', lines: [{ cpvCode: '43260000', unit: 'H87', quantity: '2' }] }] },
+          four[3],
+        ],
+      }),
+    );
     expect(mismatch.body.errors[0].rule).toContain('43260000 H87: distributed 2, confirmed 3');
     expect((await copenhagen.api.post(`${base()}/versions`, terms())).status).toBe(403);
     expect((await supplier.api.post(`${base()}/versions`, terms())).status).toBe(404);
@@ -234,12 +339,24 @@ describe('cross-border joint procurement agreement, end to end', () => {
       { cpvCode: '34144900', unit: 'C62', quantity: '1' },
     ]);
     expect(byOrg[riga.org.id]).toEqual([{ cpvCode: '43260000', unit: 'H87', quantity: '1' }]);
-    for (const a of [copenhagen, barcelona, riga]) await h.mail.waitFor(() => mailTo(a, /^Draft agreement for/).length === 1);
+    for (const a of [copenhagen, barcelona, riga])
+      await h.mail.waitFor(() => mailTo(a, /^Draft agreement for/).length === 1);
   });
 
   it('takes comments from the parties on a version, and from nobody else', async () => {
-    ok(await copenhagen.api.post(`${base()}/versions/1/comments`, { clause: '6', text: 'Barcelona may need fewer excavators; please check.' }), 201);
-    const res = ok(await barcelona.api.post(`${base()}/versions/1/comments`, { text: 'Agreed: two excavators for Barcelona, the third is bought locally.' }), 201);
+    ok(
+      await copenhagen.api.post(`${base()}/versions/1/comments`, {
+        clause: '6',
+        text: 'Barcelona may need fewer excavators; please check.',
+      }),
+      201,
+    );
+    const res = ok(
+      await barcelona.api.post(`${base()}/versions/1/comments`, {
+        text: 'Agreed: two excavators for Barcelona, the third is bought locally.',
+      }),
+      201,
+    );
     expect(res.body.comments.map((c: any) => [c.organisationName, c.clause])).toEqual([
       ['City of Copenhagen', '6'],
       ['Barcelona City Council', null],
@@ -258,7 +375,10 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const late = await copenhagen.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('deadline_passed');
-    expect((await copenhagen.api.post(`${base()}/deadline`, { deadline: new Date(Date.now() + 3_600_000).toISOString() })).status).toBe(403);
+    expect(
+      (await copenhagen.api.post(`${base()}/deadline`, { deadline: new Date(Date.now() + 3_600_000).toISOString() }))
+        .status,
+    ).toBe(403);
     const past = await helsinki.api.post(`${base()}/deadline`, { deadline: new Date(startedAt).toISOString() });
     expect(past.status).toBe(422);
     expect(fieldsOf(past)).toEqual(['deadline']);
@@ -278,7 +398,14 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect(fieldsOf(wrongHash)).toEqual(['versionHash']);
     const signed = ok(await copenhagen.api.post(`${base()}/sign`, sign)).body;
     expect(signed.parties.find((p: any) => p.organisationId === copenhagen.org.id).signedCurrentVersion).toBe(true);
-    expect(signed.signatures).toEqual([expect.objectContaining({ organisationId: copenhagen.org.id, version: 1, versionHash: v1.contentHash, clearedAt: null })]);
+    expect(signed.signatures).toEqual([
+      expect.objectContaining({
+        organisationId: copenhagen.org.id,
+        version: 1,
+        versionHash: v1.contentHash,
+        clearedAt: null,
+      }),
+    ]);
     expect((await copenhagen.api.post(`${base()}/sign`, sign)).status).toBe(409);
   });
 
@@ -286,11 +413,17 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect((await copenhagen.api.post(`${base()}/withdraw`, { reason: 'Changed our mind' })).status).toBe(409);
     expect((await helsinki.api.post(`${base()}/withdraw`, { reason: 'Leaving' })).status).toBe(403);
     const view = ok(await riga.api.post(`${base()}/withdraw`, { reason: 'No budget for 2027 after all.' })).body;
-    expect(view.parties.find((p: any) => p.organisationId === riga.org.id)).toMatchObject({ status: 'withdrawn', statusReason: 'No budget for 2027 after all.' });
+    expect(view.parties.find((p: any) => p.organisationId === riga.org.id)).toMatchObject({
+      status: 'withdrawn',
+      statusReason: 'No budget for 2027 after all.',
+    });
     // Riga is no longer a party: it reads the agreement's status and parties, not its versions or signatures.
     expect(view).toMatchObject({ versionsWithheld: true, currentVersion: null, versions: [], signatures: [] });
     // The version was written for four parties: Copenhagen's signature on it no longer stands.
-    expect(ok(await helsinki.api.get(base())).body.signatures[0]).toMatchObject({ organisationId: copenhagen.org.id, clearedAt: expect.any(String) });
+    expect(ok(await helsinki.api.get(base())).body.signatures[0]).toMatchObject({
+      organisationId: copenhagen.org.id,
+      clearedAt: expect.any(String),
+    });
     const stale = await barcelona.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash });
     expect(stale.status).toBe(409);
     expect(stale.body.detail).toContain('parties changed');
@@ -302,19 +435,39 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const res = ok(
       await helsinki.api.post(
         `${base()}/versions`,
-        terms({ distributions: distributions('2', 'The third excavator is bought under an existing local framework agreement.'), note: 'Riga withdrew; Barcelona takes two excavators.' }),
+        terms({
+          distributions: distributions(
+            '2',
+            'The third excavator is bought under an existing local framework agreement.',
+          ),
+          note: 'Riga withdrew; Barcelona takes two excavators.',
+        }),
       ),
       201,
     );
-    expect(res.body.currentVersion).toMatchObject({ version: 2, note: 'Riga withdrew; Barcelona takes two excavators.' });
-    v2 = { versionId: res.body.currentVersion.versionId, contentHash: res.body.currentVersion.contentHash, pdfHash: res.body.currentVersion.pdfHash };
+    expect(res.body.currentVersion).toMatchObject({
+      version: 2,
+      note: 'Riga withdrew; Barcelona takes two excavators.',
+    });
+    v2 = {
+      versionId: res.body.currentVersion.versionId,
+      contentHash: res.body.currentVersion.contentHash,
+      pdfHash: res.body.currentVersion.pdfHash,
+    };
     expect(v2.contentHash).not.toBe(v1.contentHash);
-    expect(res.body.versions.map((v: any) => [v.version, v.current])).toEqual([[1, false], [2, true]]);
+    expect(res.body.versions.map((v: any) => [v.version, v.current])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     expect(res.body.parties.every((p: any) => !p.signedCurrentVersion)).toBe(true);
-    const outdated = await barcelona.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash });
+    const outdated = await barcelona.api.post(`${base()}/sign`, {
+      versionId: v1.versionId,
+      versionHash: v1.contentHash,
+    });
     expect(outdated.status).toBe(409);
     expect(outdated.body.detail).toContain('current version (2)');
-    for (const a of [copenhagen, barcelona]) await h.mail.waitFor(() => mailTo(a, /amended \(version 2\): sign again/).length === 1);
+    for (const a of [copenhagen, barcelona])
+      await h.mail.waitFor(() => mailTo(a, /amended \(version 2\): sign again/).length === 1);
     expect(mailTo(riga, /amended/)).toHaveLength(0);
   });
 
@@ -330,7 +483,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect(standing.map((s: any) => [s.organisationId, s.version, s.versionHash])).toEqual(
       [helsinki, copenhagen, barcelona].map((a) => [a.org.id, 2, v2.contentHash]),
     );
-    for (const a of [helsinki, copenhagen, barcelona]) await h.mail.waitFor(() => mailTo(a, /is in force$/).length === 1);
+    for (const a of [helsinki, copenhagen, barcelona])
+      await h.mail.waitFor(() => mailTo(a, /is in force$/).length === 1);
     expect(mailTo(helsinki, /is in force$/)[0]!.text).toContain(v2.contentHash);
 
     expect((await barcelona.api.post(`${base()}/sign`, sign)).status).toBe(409);
@@ -341,7 +495,9 @@ describe('cross-border joint procurement agreement, end to end', () => {
   });
 
   it('gives the parties a PDF that opens and names the parties, the applicable law and the distribution', async () => {
-    const res = await fetch(new URL(`${base()}/versions/2/document.pdf`, h.baseUrl), { headers: { authorization: copenhagen.api.auth.bearer ? `Bearer ${copenhagen.api.auth.bearer}` : '' } });
+    const res = await fetch(new URL(`${base()}/versions/2/document.pdf`, h.baseUrl), {
+      headers: { authorization: copenhagen.api.auth.bearer ? `Bearer ${copenhagen.api.auth.bearer}` : '' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
@@ -354,7 +510,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const parser = new PDFParse({ data: new Uint8Array(pdf) });
     const text = (await parser.getText()).text.replace(/\s+/g, ' ');
     await parser.destroy();
-    for (const name of ['City of Helsinki', 'City of Copenhagen', 'Barcelona City Council']) expect(text).toContain(name);
+    for (const name of ['City of Helsinki', 'City of Copenhagen', 'Barcelona City Council'])
+      expect(text).toContain(name);
     expect(text).not.toContain('Riga City Council');
     expect(text).toContain('The national law of FI, the country of a party, governs the procedure');
     expect(text).toContain('Article 39(4)');
@@ -404,7 +561,12 @@ describe('cross-border joint procurement agreement, end to end', () => {
     const text = historyPayloadText(history);
     expect(text).toContain(v2.contentHash);
     // Terms, comments and rendered documents stay in the database: only ids and hashes travel.
-    for (const fragment of ['Helsinki District Court', 'Barcelona may need fewer excavators', 'existing local framework agreement', '%PDF']) {
+    for (const fragment of [
+      'Helsinki District Court',
+      'Barcelona may need fewer excavators',
+      'existing local framework agreement',
+      '%PDF',
+    ]) {
       expect(text).not.toContain(fragment);
     }
     if (process.env.RECORD_HISTORIES) {
@@ -412,6 +574,12 @@ describe('cross-border joint procurement agreement, end to end', () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'agreement-in-force.json'), historyToJSON(history));
     }
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, handle.workflowId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        handle.workflowId,
+      ),
+    ).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmtpMailer } from '../mail/mailer.js';
+
 import { createApp } from '../api/app.js';
-import { ApiClient, startHarness, type Harness } from './support/harness.js';
+import { createSmtpMailer } from '../mail/mailer.js';
+import { ApiClient, type Harness, startHarness } from './support/harness.js';
 
 describe('API surface: OpenAPI document, reference page, health and readiness', () => {
   let h: Harness;
@@ -18,13 +19,22 @@ describe('API surface: OpenAPI document, reference page, health and readiness', 
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     const paths = Object.keys(res.body.paths);
-    for (const p of ['/api/statements', '/api/statements/{statementId}', '/api/statements/{statementId}/invitations', '/api/auth/sign-in']) {
+    for (const p of [
+      '/api/statements',
+      '/api/statements/{statementId}',
+      '/api/statements/{statementId}/invitations',
+      '/api/auth/sign-in',
+    ]) {
       expect(paths).toContain(p);
     }
     const create = res.body.paths['/api/statements'].post;
     expect(create.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/StatementDetails');
-    expect(create.responses['400'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
-    expect(res.body.components.schemas.StatementDetails.required).toEqual(expect.arrayContaining(['title', 'cpvCodes', 'schedule']));
+    expect(create.responses['400'].content['application/problem+json'].schema.$ref).toBe(
+      '#/components/schemas/Problem',
+    );
+    expect(res.body.components.schemas.StatementDetails.required).toEqual(
+      expect.arrayContaining(['title', 'cpvCodes', 'schedule']),
+    );
   });
 
   it('serves a human-readable API reference', async () => {

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeOrganisation, makeUser, signIn, startHarness, statementDetails, type Harness } from './support/harness.js';
+
+import {
+  ApiClient,
+  type Harness,
+  makeOrganisation,
+  makeUser,
+  signIn,
+  startHarness,
+  statementDetails,
+} from './support/harness.js';
 
 /** Issue 13, point 7: API tokens expire, carry scopes enforced on every route, and are stored hashed. */
 describe('API tokens', () => {
@@ -32,13 +41,19 @@ describe('API tokens', () => {
     const created = await session.post('/api/tokens', { name: 'hashed', expiresInDays: 1 });
     const listed = await session.get('/api/tokens');
     expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
-    const stored = await h.db.selectFrom('api_tokens').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    const stored = await h.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(created.body.token);
     expect(stored.token_hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('enforces scopes on every route: read for safe methods, write for the rest', async () => {
-    const read = new ApiClient(h.baseUrl, { bearer: (await session.post('/api/tokens', { name: 'reader', expiresInDays: 1, scopes: ['read'] })).body.token });
+    const read = new ApiClient(h.baseUrl, {
+      bearer: (await session.post('/api/tokens', { name: 'reader', expiresInDays: 1, scopes: ['read'] })).body.token,
+    });
     expect((await read.get('/api/me')).status).toBe(200);
     expect((await read.get('/api/statements')).status).toBe(200);
     const write = await read.post('/api/statements', statementDetails());
@@ -46,7 +61,9 @@ describe('API tokens', () => {
     expect(write.body.detail).toMatch(/write/);
     expect((await read.put('/api/me/locale', { locale: 'fr' })).status).toBe(403);
 
-    const writer = new ApiClient(h.baseUrl, { bearer: (await session.post('/api/tokens', { name: 'writer', expiresInDays: 1, scopes: ['write'] })).body.token });
+    const writer = new ApiClient(h.baseUrl, {
+      bearer: (await session.post('/api/tokens', { name: 'writer', expiresInDays: 1, scopes: ['write'] })).body.token,
+    });
     expect((await writer.get('/api/me')).status).toBe(403);
     expect((await writer.put('/api/me/locale', { locale: 'en' })).status).toBe(200);
 
@@ -56,9 +73,16 @@ describe('API tokens', () => {
   });
 
   it('gives an administrator’s token administrator rights only with the admin scope, which only administrators may ask for', async () => {
-    expect((await session.post('/api/tokens', { name: 'escalate', expiresInDays: 1, scopes: ['read', 'admin'] })).status).toBe(422);
-    const plain = new ApiClient(h.baseUrl, { bearer: (await admin.post('/api/tokens', { name: 'plain', expiresInDays: 1 })).body.token });
-    const full = new ApiClient(h.baseUrl, { bearer: (await admin.post('/api/tokens', { name: 'full', expiresInDays: 1, scopes: ['read', 'write', 'admin'] })).body.token });
+    expect(
+      (await session.post('/api/tokens', { name: 'escalate', expiresInDays: 1, scopes: ['read', 'admin'] })).status,
+    ).toBe(422);
+    const plain = new ApiClient(h.baseUrl, {
+      bearer: (await admin.post('/api/tokens', { name: 'plain', expiresInDays: 1 })).body.token,
+    });
+    const full = new ApiClient(h.baseUrl, {
+      bearer: (await admin.post('/api/tokens', { name: 'full', expiresInDays: 1, scopes: ['read', 'write', 'admin'] }))
+        .body.token,
+    });
     const org = { kind: 'buyer', name: `Scoped ${Date.now()}`, country: 'LT', buyerLegalType: 'la' };
     expect((await plain.post('/api/organisations', org)).status).toBe(403);
     expect((await plain.get('/api/me')).body.user.isAdmin).toBe(true);
@@ -69,7 +93,11 @@ describe('API tokens', () => {
     const created = await session.post('/api/tokens', { name: 'short', expiresInDays: 1 });
     const bearer = new ApiClient(h.baseUrl, { bearer: created.body.token });
     expect((await bearer.get('/api/me')).status).toBe(200);
-    await h.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', created.body.id).execute();
+    await h.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', created.body.id)
+      .execute();
     expect((await bearer.get('/api/me')).status).toBe(401);
   });
 });

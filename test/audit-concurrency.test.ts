@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+
 import { appendAudit, verifyAuditChain } from '../db/audit.js';
 import { createDb, type Db } from '../db/database.js';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 /**
  * Issue 22: a chain that is being appended to must never look tampered with. Appends commit
@@ -34,7 +35,16 @@ describe('audit verification under concurrent appends', () => {
     const append = async (w: Db, n: number) => {
       for (let i = 0; i < n; i++) {
         await w.transaction().execute((trx) =>
-          appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: lead.user.id, actorOrgId: lead.org.id, action: 'needs_draft_saved', data: { organisationId: lead.org.id, lines: i }, at: new Date() }),
+          appendAudit(trx, {
+            chain: statementId,
+            eventKey: null,
+            statementId,
+            actorUserId: lead.user.id,
+            actorOrgId: lead.org.id,
+            action: 'needs_draft_saved',
+            data: { organisationId: lead.org.id, lines: i },
+            at: new Date(),
+          }),
         );
         appended += 1;
       }
@@ -68,7 +78,9 @@ describe('audit verification under concurrent appends', () => {
 
     expect(appended).toBe(600);
     expect(viaApi + direct).toBeGreaterThanOrEqual(2500);
-    console.log(`audit concurrency: ${viaApi} verifications through the API, ${direct} direct (${whileWriting} of them while appends were committing), ${alarms.length} false alarms, ${appended} appends`);
+    console.log(
+      `audit concurrency: ${viaApi} verifications through the API, ${direct} direct (${whileWriting} of them while appends were committing), ${alarms.length} false alarms, ${appended} appends`,
+    );
     expect(whileWriting).toBeGreaterThan(200);
     expect(alarms).toEqual([]);
     expect(await verifyAuditChain(h.db, statementId)).toMatchObject({ valid: true, problem: null });

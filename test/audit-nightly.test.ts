@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { appendAudit } from '../db/audit.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
-import { nightlyAuditWorkflowType, type NightlyAuditResult } from '../workflows/audit/messages.js';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+import { type NightlyAuditResult, nightlyAuditWorkflowType } from '../workflows/audit/messages.js';
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 /**
  * The nightly verification (issue 22): quiet on a normal night, and on a real break an alert on
@@ -17,7 +18,11 @@ describe('nightly audit verification', () => {
   let statementId: string;
 
   const runNightly = (id: string) =>
-    h.temporal.workflow.execute(nightlyAuditWorkflowType, { taskQueue: h.taskQueue, workflowId: id, args: [] }) as Promise<NightlyAuditResult>;
+    h.temporal.workflow.execute(nightlyAuditWorkflowType, {
+      taskQueue: h.taskQueue,
+      workflowId: id,
+      args: [],
+    }) as Promise<NightlyAuditResult>;
 
   beforeAll(async () => {
     h = await startHarness({ freshDatabase: true });
@@ -26,14 +31,26 @@ describe('nightly audit verification', () => {
     statementId = (await lead.api.post('/api/statements', statementDetails())).body.id;
     await h.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 5; i++) {
-        await appendAudit(trx, { chain: statementId, eventKey: null, statementId, actorUserId: lead.user.id, actorOrgId: lead.org.id, action: 'needs_draft_saved', data: { lines: i }, at: new Date() });
+        await appendAudit(trx, {
+          chain: statementId,
+          eventKey: null,
+          statementId,
+          actorUserId: lead.user.id,
+          actorOrgId: lead.org.id,
+          action: 'needs_draft_saved',
+          data: { lines: i },
+          at: new Date(),
+        });
       }
     });
   });
   afterAll(async () => h?.close());
 
   it('is scheduled nightly', async () => {
-    const id = await ensureAuditSchedule(h.temporal, { taskQueue: h.taskQueue, scheduleId: `audit-schedule-${Date.now()}` });
+    const id = await ensureAuditSchedule(h.temporal, {
+      taskQueue: h.taskQueue,
+      scheduleId: `audit-schedule-${Date.now()}`,
+    });
     const handle = h.temporal.schedule.getHandle(id);
     try {
       const described = await handle.describe();
@@ -63,8 +80,12 @@ describe('nightly audit verification', () => {
     expect(result).toMatchObject({ broken: 1, alertsQueued: 1, sent: 1 });
     const alerts = await admin.api.get('/api/audit/alerts');
     expect(alerts.status).toBe(200);
-    expect(alerts.body).toEqual([expect.objectContaining({ chain: statementId, seq: 3, issue: 'the event was altered after it was written' })]);
-    const mail = await h.mail.waitFor((m) => m.some((x) => x.to.includes(admin.user.email.toLowerCase()) && x.subject.includes('broken chain')));
+    expect(alerts.body).toEqual([
+      expect.objectContaining({ chain: statementId, seq: 3, issue: 'the event was altered after it was written' }),
+    ]);
+    const mail = await h.mail.waitFor((m) =>
+      m.some((x) => x.to.includes(admin.user.email.toLowerCase()) && x.subject.includes('broken chain')),
+    );
     expect(mail.filter((x) => x.to.includes(admin.user.email.toLowerCase()))).toHaveLength(1);
     expect(mail.find((x) => x.subject.includes('broken chain'))!.text).toContain(`chain ${statementId}, event 3`);
     // Not for anyone else.

@@ -3,11 +3,22 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, eventMac, GENESIS_HASH, hashOf, readAuditPage, verifyAllChains, verifyAuditChain, type AuditEntry } from '../db/audit.js';
+
+import {
+  appendAudit,
+  type AuditEntry,
+  eventMac,
+  GENESIS_HASH,
+  hashOf,
+  readAuditPage,
+  verifyAllChains,
+  verifyAuditChain,
+} from '../db/audit.js';
 import { createDb, type Db } from '../db/database.js';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 const run = promisify(execFile);
 const verifier = path.resolve('bin/verify-audit-export.mjs');
@@ -54,14 +65,36 @@ describe('audit trail', () => {
   const appendMany = async (chain: string, n: number, statementId: string | null = chain) => {
     for (let start = 0; start < n; start += 2000) {
       await h.db.transaction().execute(async (trx) => {
-        await trx.insertInto('audit_chain_heads').values({ chain, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('chain').doNothing()).execute();
-        const head = await trx.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
+        await trx
+          .insertInto('audit_chain_heads')
+          .values({ chain, seq: 0, hash: GENESIS_HASH })
+          .onConflict((oc) => oc.column('chain').doNothing())
+          .execute();
+        const head = await trx
+          .selectFrom('audit_chain_heads')
+          .select(['seq', 'hash'])
+          .where('chain', '=', chain)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         let { seq, hash } = head;
         const rows = [];
         for (let i = start; i < Math.min(n, start + 2000); i++) {
           const e = entry(chain, i, statementId);
           const next = hashOf(hash, seq + 1, e);
-          rows.push({ chain, seq: seq + 1, event_key: null, statement_id: statementId, actor_user_id: e.actorUserId, actor_org_id: e.actorOrgId, action: e.action, data: JSON.stringify(e.data), at: e.at, prev_hash: hash, hash: next, mac: eventMac(chain, seq + 1, next) });
+          rows.push({
+            chain,
+            seq: seq + 1,
+            event_key: null,
+            statement_id: statementId,
+            actor_user_id: e.actorUserId,
+            actor_org_id: e.actorOrgId,
+            action: e.action,
+            data: JSON.stringify(e.data),
+            at: e.at,
+            prev_hash: hash,
+            hash: next,
+            mac: eventMac(chain, seq + 1, next),
+          });
           seq += 1;
           hash = next;
         }
@@ -97,7 +130,9 @@ describe('audit trail', () => {
     let cursor: number | null = null;
     let pages = 0;
     do {
-      const res: { status: number; body: any } = await lead.api.get(`/api/statements/${id}/audit?limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`);
+      const res: { status: number; body: any } = await lead.api.get(
+        `/api/statements/${id}/audit?limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.verification).toEqual({ valid: true, events: total, problem: null });
       expect(res.body.head.seq).toBe(total);
@@ -141,7 +176,12 @@ describe('audit trail', () => {
     const head = jsonl.headers.get('x-audit-head')!;
     expect(head).toMatch(/^41:[0-9a-f]{64}$/);
     const text = jsonl.body;
-    expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ type: 'audit-export', chain: id, head: { seq: 41 }, verification: { valid: true } });
+    expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({
+      type: 'audit-export',
+      chain: id,
+      head: { seq: 41 },
+      verification: { valid: true },
+    });
     const file = path.join(dir, 'statement.jsonl');
     writeFileSync(file, text);
     const ok = await verifyOffline(file);
@@ -179,11 +219,19 @@ describe('audit trail', () => {
   it('withholds a buyer’s reason in another viewer’s export, which still verifies by its links', async () => {
     const id = await newStatement();
     await h.db.transaction().execute((trx) =>
-      appendAudit(trx, { ...entry(id, 0), action: 'invitation_answered', data: { organisationId: lead.org.id, answer: 'declined', reason: 'Our budget was cut' } }),
+      appendAudit(trx, {
+        ...entry(id, 0),
+        action: 'invitation_answered',
+        data: { organisationId: lead.org.id, answer: 'declined', reason: 'Our budget was cut' },
+      }),
     );
     const staff = await download(commission, `/api/statements/${id}/audit.jsonl`);
     expect(staff.body).not.toContain('Our budget was cut');
-    const event = staff.body.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.action === 'invitation_answered');
+    const event = staff.body
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.action === 'invitation_answered');
     expect(event).toMatchObject({ data: { reason: null }, withheld: ['reason'] });
     const file = path.join(dir, 'staff.jsonl');
     writeFileSync(file, staff.body);
@@ -196,13 +244,16 @@ describe('audit trail', () => {
     it('may append, but not update, delete or truncate audit rows, checkpoints or heads', async () => {
       const id = await newStatement();
       await app.transaction().execute((trx) => appendAudit(trx, entry(id, 1)));
-      const refused = async (statement: string) => expect(sql.raw(statement).execute(app)).rejects.toThrow(/permission denied|append-only/);
+      const refused = async (statement: string) =>
+        expect(sql.raw(statement).execute(app)).rejects.toThrow(/permission denied|append-only/);
       await refused(`update audit_events set data = '{}' where chain = '${id}'`);
       await refused(`delete from audit_events where chain = '${id}'`);
       await refused('truncate audit_events');
       await refused(`delete from audit_chain_heads where chain = '${id}'`);
       await refused(`update audit_chain_heads set unsigned_upto = 1000000 where chain = '${id}'`);
-      await refused(`insert into audit_chain_heads (chain, seq, hash, unsigned_upto) values ('agreement:${id}', 0, '${GENESIS_HASH}', 1000000)`);
+      await refused(
+        `insert into audit_chain_heads (chain, seq, hash, unsigned_upto) values ('agreement:${id}', 0, '${GENESIS_HASH}', 1000000)`,
+      );
       await refused('truncate audit_chain_heads');
       await refused(`delete from audit_checkpoints where chain = '${id}'`);
       await refused('truncate audit_checkpoints');
@@ -214,32 +265,70 @@ describe('audit trail', () => {
     it('cannot forge an append that verifies: it lacks the audit key', async () => {
       const id = await newStatement();
       await appendMany(id, 3);
-      const head = await h.db.selectFrom('audit_chain_heads').selectAll().where('chain', '=', id).executeTakeFirstOrThrow();
+      const head = await h.db
+        .selectFrom('audit_chain_heads')
+        .selectAll()
+        .where('chain', '=', id)
+        .executeTakeFirstOrThrow();
       const forged = entry(id, 99);
       const seq = head.seq + 1;
       const hash = hashOf(head.hash, seq, forged);
       await app.transaction().execute(async (trx) => {
         await trx
           .insertInto('audit_events')
-          .values({ chain: id, seq, event_key: null, statement_id: id, actor_user_id: forged.actorUserId, actor_org_id: forged.actorOrgId, action: forged.action, data: JSON.stringify(forged.data), at: forged.at, prev_hash: head.hash, hash, mac: 'f'.repeat(64) })
+          .values({
+            chain: id,
+            seq,
+            event_key: null,
+            statement_id: id,
+            actor_user_id: forged.actorUserId,
+            actor_org_id: forged.actorOrgId,
+            action: forged.action,
+            data: JSON.stringify(forged.data),
+            at: forged.at,
+            prev_hash: head.hash,
+            hash,
+            mac: 'f'.repeat(64),
+          })
           .execute();
         await trx.updateTable('audit_chain_heads').set({ seq, hash }).where('chain', '=', id).execute();
       });
-      const expected = { seq, issue: 'the event is not signed with the audit key: it was not written by the application' };
+      const expected = {
+        seq,
+        issue: 'the event is not signed with the audit key: it was not written by the application',
+      };
       expect((await verifyAuditChain(h.db, id)).problem).toEqual(expected);
       const viaApi = await lead.api.get(`/api/statements/${id}/audit`);
       expect(viaApi.body.verification).toEqual({ valid: false, events: seq, problem: expected });
       // A forged checkpoint (to skip the forged row) is refused as well.
-      await app.insertInto('audit_checkpoints').values({ chain: id, seq, hash, mac: '0'.repeat(64) }).execute();
-      expect((await lead.api.get(`/api/statements/${id}/audit`)).body.verification.problem).toEqual({ seq, issue: 'a checkpoint is not signed with the audit key: it was forged' });
+      await app
+        .insertInto('audit_checkpoints')
+        .values({ chain: id, seq, hash, mac: '0'.repeat(64) })
+        .execute();
+      expect((await lead.api.get(`/api/statements/${id}/audit`)).body.verification.problem).toEqual({
+        seq,
+        issue: 'a checkpoint is not signed with the audit key: it was forged',
+      });
     });
 
     it('cannot move a head back to hide the newest events', async () => {
       const id = await newStatement();
       await appendMany(id, 4);
-      const third = await h.db.selectFrom('audit_events').select(['seq', 'hash']).where('chain', '=', id).where('seq', '=', 3).executeTakeFirstOrThrow();
-      await app.updateTable('audit_chain_heads').set({ seq: third.seq, hash: third.hash }).where('chain', '=', id).execute();
-      expect((await verifyAuditChain(h.db, id)).problem).toEqual({ seq: 3, issue: 'events beyond the chain head: the head was moved back' });
+      const third = await h.db
+        .selectFrom('audit_events')
+        .select(['seq', 'hash'])
+        .where('chain', '=', id)
+        .where('seq', '=', 3)
+        .executeTakeFirstOrThrow();
+      await app
+        .updateTable('audit_chain_heads')
+        .set({ seq: third.seq, hash: third.hash })
+        .where('chain', '=', id)
+        .execute();
+      expect((await verifyAuditChain(h.db, id)).problem).toEqual({
+        seq: 3,
+        issue: 'events beyond the chain head: the head was moved back',
+      });
     });
   });
 
@@ -262,25 +351,62 @@ describe('audit trail', () => {
       await appendMany(id, 100);
       // A read leaves a checkpoint at the head.
       expect((await lead.api.get(`/api/statements/${id}/audit`)).body.verification.valid).toBe(true);
-      const checkpoint = await h.db.selectFrom('audit_checkpoints').select(['seq']).where('chain', '=', id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      const checkpoint = await h.db
+        .selectFrom('audit_checkpoints')
+        .select(['seq'])
+        .where('chain', '=', id)
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow();
       expect(checkpoint.seq).toBe(101);
 
       // Rewrite event 50 and re-link every later event, head included, as a careful forger would.
       await asSuperuser(async () => {
-        const rows = await h.db.selectFrom('audit_events').selectAll().where('chain', '=', id).where('seq', '>=', 50).orderBy('seq').execute();
-        let prev = (await h.db.selectFrom('audit_events').select('hash').where('chain', '=', id).where('seq', '=', 49).executeTakeFirstOrThrow()).hash;
+        const rows = await h.db
+          .selectFrom('audit_events')
+          .selectAll()
+          .where('chain', '=', id)
+          .where('seq', '>=', 50)
+          .orderBy('seq')
+          .execute();
+        let prev = (
+          await h.db
+            .selectFrom('audit_events')
+            .select('hash')
+            .where('chain', '=', id)
+            .where('seq', '=', 49)
+            .executeTakeFirstOrThrow()
+        ).hash;
         for (const row of rows) {
           const data = row.seq === 50 ? { ...(row.data as Record<string, unknown>), lines: 1000 } : row.data;
-          const hash = hashOf(prev, row.seq, { chain: id, eventKey: row.event_key, statementId: row.statement_id, actorUserId: row.actor_user_id, actorOrgId: row.actor_org_id, action: row.action, data: data as Record<string, unknown>, at: row.at });
-          await h.db.updateTable('audit_events').set({ data: JSON.stringify(data), prev_hash: prev, hash }).where('id', '=', row.id).execute();
+          const hash = hashOf(prev, row.seq, {
+            chain: id,
+            eventKey: row.event_key,
+            statementId: row.statement_id,
+            actorUserId: row.actor_user_id,
+            actorOrgId: row.actor_org_id,
+            action: row.action,
+            data: data as Record<string, unknown>,
+            at: row.at,
+          });
+          await h.db
+            .updateTable('audit_events')
+            .set({ data: JSON.stringify(data), prev_hash: prev, hash })
+            .where('id', '=', row.id)
+            .execute();
           prev = hash;
         }
         await h.db.updateTable('audit_chain_heads').set({ hash: prev }).where('chain', '=', id).execute();
       });
       // A request starts from the checkpoint, whose pinned hash no longer matches.
-      expect((await lead.api.get(`/api/statements/${id}/audit`)).body.verification.problem).toEqual({ seq: 101, issue: 'the event at a verified checkpoint was removed or altered' });
+      expect((await lead.api.get(`/api/statements/${id}/audit`)).body.verification.problem).toEqual({
+        seq: 101,
+        issue: 'the event at a verified checkpoint was removed or altered',
+      });
       // The full run names the first rewritten event.
-      expect((await verifyAuditChain(h.db, id)).problem).toEqual({ seq: 50, issue: 'the event is not signed with the audit key: it was not written by the application' });
+      expect((await verifyAuditChain(h.db, id)).problem).toEqual({
+        seq: 50,
+        issue: 'the event is not signed with the audit key: it was not written by the application',
+      });
     });
 
     it('finds a deleted chain and a truncated table', async () => {
@@ -303,7 +429,9 @@ describe('audit trail', () => {
       await asSuperuser(async () => {
         await sql`truncate audit_events`.execute(h.db);
       });
-      expect((await verifyAuditChain(h.db, kept, { expectEvents: true })).problem).toMatchObject({ issue: expect.stringMatching(/removed/) });
+      expect((await verifyAuditChain(h.db, kept, { expectEvents: true })).problem).toMatchObject({
+        issue: expect.stringMatching(/removed/),
+      });
       await asSuperuser(async () => {
         await sql`truncate audit_chain_heads, audit_checkpoints`.execute(h.db);
       });
@@ -311,7 +439,9 @@ describe('audit trail', () => {
       expect(report.problems).toContainEqual({ chain: kept, ...gone });
       expect(report.events).toBe(0);
       // The offline file of an empty chain states an empty head, not a valid history.
-      expect((await readAuditPage(h.db, kept, { order: 'desc', limit: 5 }, { expectEvents: true })).verification.head).toEqual({ seq: 0, hash: GENESIS_HASH });
+      expect(
+        (await readAuditPage(h.db, kept, { order: 'desc', limit: 5 }, { expectEvents: true })).verification.head,
+      ).toEqual({ seq: 0, hash: GENESIS_HASH });
     });
   });
 });

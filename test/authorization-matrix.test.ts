@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCast, roles, type Role } from './support/cast.js';
+
+import { makeCast, type Role, roles } from './support/cast.js';
+import {
+  ApiClient,
+  type ApiResponse,
+  type Harness,
+  needLine,
+  signIn,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { agreementTerms } from './support/sample-input.js';
-import { ApiClient, needLine, signIn, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
 
 /**
  * The authorisation matrix (issue 13): every route of the OpenAPI document × every kind of caller,
@@ -47,7 +58,9 @@ interface Row {
 /** Agreement terms a lead could propose (valid, so that a wrong caller meets the authorisation rule). */
 const terms = agreementTerms('$leadOrg', '$participantOrg');
 
-const survey = { questions: [{ id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no', required: false }] };
+const survey = {
+  questions: [{ id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no', required: false }],
+};
 const year = new Date().getUTCFullYear();
 
 /**
@@ -58,99 +71,366 @@ const year = new Date().getUTCFullYear();
 const table: Record<string, Row> = {
   // ---- needs assessment open -------------------------------------------------------------
   'GET /api/statements/{statementId}': { stage: 'needs', expect: '401 404 404 200 200 200 200 200 200 200' },
-  'PATCH /api/statements/{statementId}': { stage: 'needs', invalidFor: ['lead'], expect: '401 404 404 403 400 403 403 403 403 403', body: { description: 'Changed by the matrix test.' }, invalid: { title: 'x' } },
-  'POST /api/statements/{statementId}/invitations': { stage: 'needs', invalidFor: ['lead', 'admin'], expect: '401 404 404 403 400 403 403 400 403 403', body: { organisationIds: ['$outsiderOrg'] }, invalid: { organisationIds: 'none' } },
-  'POST /api/statements/{statementId}/invitation/accept': { stage: 'needs', expect: '401 404 404 409 403 409 403 403 403 403' },
-  'POST /api/statements/{statementId}/invitation/decline': { stage: 'needs', invalidFor: ['participant', 'clerk', 'lead', 'withdrawn'], expect: '401 404 404 400 400 400 403 403 403 400', body: { reason: 'No budget.' }, invalid: { reason: 42 } },
-  'POST /api/statements/{statementId}/needs-assessment/open': { stage: 'needs', expect: '401 404 404 403 409 403 403 403 403 403', body: {}, invalid: { deadline: 'never' } },
+  'PATCH /api/statements/{statementId}': {
+    stage: 'needs',
+    invalidFor: ['lead'],
+    expect: '401 404 404 403 400 403 403 403 403 403',
+    body: { description: 'Changed by the matrix test.' },
+    invalid: { title: 'x' },
+  },
+  'POST /api/statements/{statementId}/invitations': {
+    stage: 'needs',
+    invalidFor: ['lead', 'admin'],
+    expect: '401 404 404 403 400 403 403 400 403 403',
+    body: { organisationIds: ['$outsiderOrg'] },
+    invalid: { organisationIds: 'none' },
+  },
+  'POST /api/statements/{statementId}/invitation/accept': {
+    stage: 'needs',
+    expect: '401 404 404 409 403 409 403 403 403 403',
+  },
+  'POST /api/statements/{statementId}/invitation/decline': {
+    stage: 'needs',
+    invalidFor: ['participant', 'clerk', 'lead', 'withdrawn'],
+    expect: '401 404 404 400 400 400 403 403 403 400',
+    body: { reason: 'No budget.' },
+    invalid: { reason: 42 },
+  },
+  'POST /api/statements/{statementId}/needs-assessment/open': {
+    stage: 'needs',
+    expect: '401 404 404 403 409 403 403 403 403 403',
+    body: {},
+    invalid: { deadline: 'never' },
+  },
   'GET /api/statements/{statementId}/live': { stage: 'needs', expect: '401 404 404 200 200 200 200 200 200 200' },
-  'PUT /api/statements/{statementId}/survey': { stage: 'needs', expect: '401 404 404 403 200 403 403 403 403 403', body: survey, invalid: { questions: 'none' } },
+  'PUT /api/statements/{statementId}/survey': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+    body: survey,
+    invalid: { questions: 'none' },
+  },
   'GET /api/statements/{statementId}/survey': { stage: 'needs', expect: '401 404 404 200 200 200 200 200 200 200' },
-  'PUT /api/statements/{statementId}/needs/draft': { stage: 'needs', expect: '401 404 404 200 200 200 403 403 403 403', body: { lines: [needLine()], answers: {} }, invalid: { lines: 'none' } },
-  'POST /api/statements/{statementId}/needs/submit': { stage: 'needs', expect: '401 404 404 200 200 200 403 403 403 403' },
-  'POST /api/statements/{statementId}/needs/withdraw': { stage: 'needs', invalidFor: ['participant', 'clerk', 'lead'], expect: '401 404 404 400 400 400 403 403 403 403', body: { reason: 'Leaving.' }, invalid: {} },
-  'POST /api/statements/{statementId}/needs/confirm': { stage: 'needs', expect: '401 404 404 409 409 409 403 403 403 403', body: { versionId: '$uuid' }, invalid: { versionId: 'x' } },
-  'GET /api/statements/{statementId}/needs/{organisationId}': { stage: 'needs', expect: '401 404 404 200 200 200 403 403 403 403', params: { organisationId: '$participantOrg' } },
-  'GET /api/statements/{statementId}/needs-overview': { stage: 'needs', expect: '401 404 404 403 200 403 200 200 403 403' },
-  'POST /api/statements/{statementId}/deadline': { stage: 'needs', expect: '401 404 404 403 200 403 403 403 403 403', body: { deadline: new Date(Date.now() + 40 * 86_400_000).toISOString() }, invalid: { deadline: 'never' } },
-  'GET /api/statements/{statementId}/figure-consent': { stage: 'needs', expect: '401 404 404 200 200 200 403 403 403 403' },
-  'PUT /api/statements/{statementId}/figure-consent': { stage: 'needs', expect: '401 404 404 200 200 200 403 403 403 403', body: { agree: false }, invalid: { agree: 'maybe' } },
+  'PUT /api/statements/{statementId}/needs/draft': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    body: { lines: [needLine()], answers: {} },
+    invalid: { lines: 'none' },
+  },
+  'POST /api/statements/{statementId}/needs/submit': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+  },
+  'POST /api/statements/{statementId}/needs/withdraw': {
+    stage: 'needs',
+    invalidFor: ['participant', 'clerk', 'lead'],
+    expect: '401 404 404 400 400 400 403 403 403 403',
+    body: { reason: 'Leaving.' },
+    invalid: {},
+  },
+  'POST /api/statements/{statementId}/needs/confirm': {
+    stage: 'needs',
+    expect: '401 404 404 409 409 409 403 403 403 403',
+    body: { versionId: '$uuid' },
+    invalid: { versionId: 'x' },
+  },
+  'GET /api/statements/{statementId}/needs/{organisationId}': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    params: { organisationId: '$participantOrg' },
+  },
+  'GET /api/statements/{statementId}/needs-overview': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 200 200 403 403',
+  },
+  'POST /api/statements/{statementId}/deadline': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+    body: { deadline: new Date(Date.now() + 40 * 86_400_000).toISOString() },
+    invalid: { deadline: 'never' },
+  },
+  'GET /api/statements/{statementId}/figure-consent': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+  },
+  'PUT /api/statements/{statementId}/figure-consent': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    body: { agree: false },
+    invalid: { agree: 'maybe' },
+  },
 
   // ---- market engagement -----------------------------------------------------------------
   'GET /api/statements/{statementId}/aggregate': { stage: 'market', expect: '401 404 404 200 200 200 200 200 403 403' },
-  'GET /api/statements/{statementId}/aggregate.csv': { stage: 'market', expect: '401 404 404 403 200 403 403 403 403 403' },
-  'POST /api/statements/{statementId}/shortfall-decision': { stage: 'market', invalidFor: ['lead'], expect: '401 404 404 403 400 403 403 403 403 403', body: { decision: 'abandon', reason: 'Not enough demand.' }, invalid: { decision: 'maybe' } },
-  'POST /api/statements/{statementId}/aggregate/retry': { stage: 'market', expect: '401 404 404 403 409 403 403 403 403 403' },
+  'GET /api/statements/{statementId}/aggregate.csv': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
+  'POST /api/statements/{statementId}/shortfall-decision': {
+    stage: 'market',
+    invalidFor: ['lead'],
+    expect: '401 404 404 403 400 403 403 403 403 403',
+    body: { decision: 'abandon', reason: 'Not enough demand.' },
+    invalid: { decision: 'maybe' },
+  },
+  'POST /api/statements/{statementId}/aggregate/retry': {
+    stage: 'market',
+    expect: '401 404 404 403 409 403 403 403 403 403',
+  },
   'PUT /api/statements/{statementId}/consultation/rfi': {
     stage: 'market',
     expect: '401 404 404 403 200 403 403 403 403 403',
     body: { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }] },
     invalid: { questions: 'none' },
   },
-  'GET /api/statements/{statementId}/consultation/rfi': { stage: 'market', expect: '401 404 404 200 200 200 200 200 200 200' },
-  'GET /api/statements/{statementId}/consultation/name-consent': { stage: 'market', expect: '401 404 404 200 200 200 403 403 403 403' },
-  'PUT /api/statements/{statementId}/consultation/name-consent': { stage: 'market', expect: '401 404 404 200 200 200 403 403 403 403', body: { agree: false }, invalid: { agree: 'maybe' } },
+  'GET /api/statements/{statementId}/consultation/rfi': {
+    stage: 'market',
+    expect: '401 404 404 200 200 200 200 200 200 200',
+  },
+  'GET /api/statements/{statementId}/consultation/name-consent': {
+    stage: 'market',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+  },
+  'PUT /api/statements/{statementId}/consultation/name-consent': {
+    stage: 'market',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    body: { agree: false },
+    invalid: { agree: 'maybe' },
+  },
   'GET /api/consultations': { stage: 'market', expect: '200 200 200 200 200 200 200 200 200 200' },
   'GET /api/consultations/{statementId}': { stage: 'market', expect: '200 200 200 200 200 200 200 200 200 200' },
-  'PUT /api/consultations/{statementId}/response': { stage: 'market', expect: '401 200 403 403 403 403 403 403 403 403', body: { answers: { 'lead-time': 'Six months.' } }, invalid: { answers: 'none' } },
-  'GET /api/consultations/{statementId}/response': { stage: 'market', expect: '401 404 403 403 403 403 403 403 403 403' },
-  'POST /api/consultations/{statementId}/questions': { stage: 'market', expect: '401 201 403 403 403 403 403 403 403 403', body: { question: 'Which charging standard?' }, invalid: {} },
-  'GET /api/statements/{statementId}/consultation/responses': { stage: 'market', expect: '401 404 404 403 200 403 200 200 403 403' },
-  'GET /api/statements/{statementId}/consultation/questions': { stage: 'market', expect: '401 404 404 403 200 403 200 200 403 403' },
-  'POST /api/statements/{statementId}/consultation/questions/{number}/answer': { stage: 'market', expect: '401 404 404 403 200 403 403 403 403 403', params: { number: '1' }, body: { answer: 'CCS2.' }, invalid: {} },
-  'GET /api/statements/{statementId}/consultation/contacts': { stage: 'market', expect: '401 404 404 403 200 403 200 200 403 403' },
-  'GET /api/statements/{statementId}/market-summary': { stage: 'market', expect: '401 404 404 404 404 404 404 404 403 403' },
+  'PUT /api/consultations/{statementId}/response': {
+    stage: 'market',
+    expect: '401 200 403 403 403 403 403 403 403 403',
+    body: { answers: { 'lead-time': 'Six months.' } },
+    invalid: { answers: 'none' },
+  },
+  'GET /api/consultations/{statementId}/response': {
+    stage: 'market',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+  },
+  'POST /api/consultations/{statementId}/questions': {
+    stage: 'market',
+    expect: '401 201 403 403 403 403 403 403 403 403',
+    body: { question: 'Which charging standard?' },
+    invalid: {},
+  },
+  'GET /api/statements/{statementId}/consultation/responses': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 200 200 403 403',
+  },
+  'GET /api/statements/{statementId}/consultation/questions': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 200 200 403 403',
+  },
+  'POST /api/statements/{statementId}/consultation/questions/{number}/answer': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+    params: { number: '1' },
+    body: { answer: 'CCS2.' },
+    invalid: {},
+  },
+  'GET /api/statements/{statementId}/consultation/contacts': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 200 200 403 403',
+  },
+  'GET /api/statements/{statementId}/market-summary': {
+    stage: 'market',
+    expect: '401 404 404 404 404 404 404 404 403 403',
+  },
 
   // ---- approval ----------------------------------------------------------------------------
   'GET /api/statements/{statementId}/text': { stage: 'approval', expect: '401 404 404 200 200 200 200 200 403 403' },
-  'PUT /api/statements/{statementId}/text': { stage: 'approval', invalidFor: ['lead', 'admin'], expect: '401 404 404 403 400 403 403 400 403 403', body: { text: 'A revised statement text.', expectedVersion: 1 }, invalid: { text: '' } },
-  'POST /api/statements/{statementId}/approval': { stage: 'approval', invalidFor: ['lead', 'participant'], expect: '401 404 404 400 400 403 403 403 403 403', body: { version: 1, decision: 'approve' }, invalid: { version: 1, decision: 'maybe' }, note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)' },
-  'POST /api/statements/{statementId}/approval/proceed': { stage: 'approval', expect: '401 404 404 403 409 403 403 403 403 403' },
+  'PUT /api/statements/{statementId}/text': {
+    stage: 'approval',
+    invalidFor: ['lead', 'admin'],
+    expect: '401 404 404 403 400 403 403 400 403 403',
+    body: { text: 'A revised statement text.', expectedVersion: 1 },
+    invalid: { text: '' },
+  },
+  'POST /api/statements/{statementId}/approval': {
+    stage: 'approval',
+    invalidFor: ['lead', 'participant'],
+    expect: '401 404 404 400 400 403 403 403 403 403',
+    body: { version: 1, decision: 'approve' },
+    invalid: { version: 1, decision: 'maybe' },
+    note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)',
+  },
+  'POST /api/statements/{statementId}/approval/proceed': {
+    stage: 'approval',
+    expect: '401 404 404 403 409 403 403 403 403 403',
+  },
 
   // ---- published, the agreement started -----------------------------------------------------
-  'POST /api/statements': { stage: 'published', expect: '401 403 201 201 201 201 403 403 201 201', body: statementDetails(), invalid: {} },
+  'POST /api/statements': {
+    stage: 'published',
+    expect: '401 403 201 201 201 201 403 403 201 201',
+    body: statementDetails(),
+    invalid: {},
+  },
   'GET /api/statements': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
   'GET /api/statements/{statementId}/audit': { stage: 'published', expect: '401 403 403 403 200 403 200 200 403 403' },
-  'GET /api/statements/{statementId}/audit.jsonl': { stage: 'published', expect: '401 403 403 403 200 403 200 200 403 403' },
-  'GET /api/statements/{statementId}/audit.csv': { stage: 'published', expect: '401 403 403 403 200 403 200 200 403 403' },
+  'GET /api/statements/{statementId}/audit.jsonl': {
+    stage: 'published',
+    expect: '401 403 403 403 200 403 200 200 403 403',
+  },
+  'GET /api/statements/{statementId}/audit.csv': {
+    stage: 'published',
+    expect: '401 403 403 403 200 403 200 200 403 403',
+  },
   'GET /api/audit/platform': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403' },
-  'GET /api/operations/stuck-workflows': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', note: 'operators only: the stuck workflows of the deployment' },
+  'GET /api/operations/stuck-workflows': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    note: 'operators only: the stuck workflows of the deployment',
+  },
   'GET /api/audit/alerts': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403' },
-  'POST /api/statements/{statementId}/close-stage': { stage: 'published', expect: '401 403 403 403 409 403 403 403 403 403' },
-  'GET /api/statements/{statementId}/signatories': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
-  'POST /api/statements/{statementId}/signatory-requests': { stage: 'published', expect: '401 403 202 409 403 403 403 403 403 403', note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)' },
-  'POST /api/statements/{statementId}/agreement': { stage: 'published', expect: '401 403 403 403 409 403 403 403 403 403', body: {}, invalid: { signatureDeadline: 'tomorrow' } },
-  'GET /api/statements/{statementId}/agreement': { stage: 'published', expect: '401 404 404 200 200 200 200 200 404 404' },
-  'POST /api/statements/{statementId}/agreement/invitations': { stage: 'published', expect: '401 404 404 403 409 403 403 403 404 404' },
-  'POST /api/statements/{statementId}/agreement/join': { stage: 'published', expect: '401 404 404 409 403 403 403 403 404 404', body: {}, invalid: { reason: 42 }, note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)' },
-  'POST /api/statements/{statementId}/agreement/decline': { stage: 'published', invalidFor: ['participant', 'clerk'], expect: '401 404 404 400 403 400 403 403 404 404', body: { reason: 'No.' }, invalid: { reason: 42 } },
-  'POST /api/statements/{statementId}/agreement/versions': { stage: 'published', invalidFor: ['lead'], expect: '401 404 404 403 400 403 403 403 404 404', body: terms, invalid: {} },
-  'GET /api/statements/{statementId}/agreement/versions/{version}': { stage: 'published', expect: '401 404 404 404 404 404 403 403 404 404', params: { version: '1' } },
-  'POST /api/statements/{statementId}/agreement/versions/{version}/comments': { stage: 'published', expect: '401 404 404 404 404 404 403 403 404 404', params: { version: '1' }, body: { text: 'A comment.' }, invalid: {} },
-  'GET /api/statements/{statementId}/agreement/versions/{version}/document.pdf': { stage: 'published', expect: '401 404 404 404 404 404 403 403 404 404', params: { version: '1' } },
-  'GET /api/statements/{statementId}/agreement/versions/{version}/document.html': { stage: 'published', expect: '401 404 404 404 404 404 403 403 404 404', params: { version: '1' } },
-  'POST /api/statements/{statementId}/agreement/sign': { stage: 'published', expect: '401 404 404 409 409 403 403 403 404 404', body: { versionId: '$uuid', versionHash: 'a'.repeat(64) }, invalid: {}, note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)' },
-  'POST /api/statements/{statementId}/agreement/withdraw': { stage: 'published', invalidFor: ['participant', 'lead'], expect: '401 404 404 400 400 403 403 403 404 404', body: { reason: 'Leaving.' }, invalid: {}, note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)' },
-  'POST /api/statements/{statementId}/agreement/deadline': { stage: 'published', expect: '401 404 404 403 200 403 403 403 404 404', body: { deadline: new Date(Date.now() + 60 * 86_400_000).toISOString() }, invalid: {} },
-  'GET /api/statements/{statementId}/agreement/audit': { stage: 'published', expect: '401 404 404 200 200 200 200 200 404 404' },
-  'GET /api/statements/{statementId}/agreement/audit.jsonl': { stage: 'published', expect: '401 404 404 200 200 200 200 200 404 404' },
-  'GET /api/statements/{statementId}/agreement/audit.csv': { stage: 'published', expect: '401 404 404 200 200 200 200 200 404 404' },
+  'POST /api/statements/{statementId}/close-stage': {
+    stage: 'published',
+    expect: '401 403 403 403 409 403 403 403 403 403',
+  },
+  'GET /api/statements/{statementId}/signatories': {
+    stage: 'published',
+    expect: '401 200 200 200 200 200 200 200 200 200',
+  },
+  'POST /api/statements/{statementId}/signatory-requests': {
+    stage: 'published',
+    expect: '401 403 202 409 403 403 403 403 403 403',
+    note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)',
+  },
+  'POST /api/statements/{statementId}/agreement': {
+    stage: 'published',
+    expect: '401 403 403 403 409 403 403 403 403 403',
+    body: {},
+    invalid: { signatureDeadline: 'tomorrow' },
+  },
+  'GET /api/statements/{statementId}/agreement': {
+    stage: 'published',
+    expect: '401 404 404 200 200 200 200 200 404 404',
+  },
+  'POST /api/statements/{statementId}/agreement/invitations': {
+    stage: 'published',
+    expect: '401 404 404 403 409 403 403 403 404 404',
+  },
+  'POST /api/statements/{statementId}/agreement/join': {
+    stage: 'published',
+    expect: '401 404 404 409 403 403 403 403 404 404',
+    body: {},
+    invalid: { reason: 42 },
+    note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)',
+  },
+  'POST /api/statements/{statementId}/agreement/decline': {
+    stage: 'published',
+    invalidFor: ['participant', 'clerk'],
+    expect: '401 404 404 400 403 400 403 403 404 404',
+    body: { reason: 'No.' },
+    invalid: { reason: 42 },
+  },
+  'POST /api/statements/{statementId}/agreement/versions': {
+    stage: 'published',
+    invalidFor: ['lead'],
+    expect: '401 404 404 403 400 403 403 403 404 404',
+    body: terms,
+    invalid: {},
+  },
+  'GET /api/statements/{statementId}/agreement/versions/{version}': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 403 403 404 404',
+    params: { version: '1' },
+  },
+  'POST /api/statements/{statementId}/agreement/versions/{version}/comments': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 403 403 404 404',
+    params: { version: '1' },
+    body: { text: 'A comment.' },
+    invalid: {},
+  },
+  'GET /api/statements/{statementId}/agreement/versions/{version}/document.pdf': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 403 403 404 404',
+    params: { version: '1' },
+  },
+  'GET /api/statements/{statementId}/agreement/versions/{version}/document.html': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 403 403 404 404',
+    params: { version: '1' },
+  },
+  'POST /api/statements/{statementId}/agreement/sign': {
+    stage: 'published',
+    expect: '401 404 404 409 409 403 403 403 404 404',
+    body: { versionId: '$uuid', versionHash: 'a'.repeat(64) },
+    invalid: {},
+    note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)',
+  },
+  'POST /api/statements/{statementId}/agreement/withdraw': {
+    stage: 'published',
+    invalidFor: ['participant', 'lead'],
+    expect: '401 404 404 400 400 403 403 403 404 404',
+    body: { reason: 'Leaving.' },
+    invalid: {},
+    note: 'clerk 403: a binding act needs the signatory role (issue 13, point 9)',
+  },
+  'POST /api/statements/{statementId}/agreement/deadline': {
+    stage: 'published',
+    expect: '401 404 404 403 200 403 403 403 404 404',
+    body: { deadline: new Date(Date.now() + 60 * 86_400_000).toISOString() },
+    invalid: {},
+  },
+  'GET /api/statements/{statementId}/agreement/audit': {
+    stage: 'published',
+    expect: '401 404 404 200 200 200 200 200 404 404',
+  },
+  'GET /api/statements/{statementId}/agreement/audit.jsonl': {
+    stage: 'published',
+    expect: '401 404 404 200 200 200 200 200 404 404',
+  },
+  'GET /api/statements/{statementId}/agreement/audit.csv': {
+    stage: 'published',
+    expect: '401 404 404 200 200 200 200 200 404 404',
+  },
   'GET /api/public/statements': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200' },
   'GET /api/public/statements.atom': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200' },
   'GET /api/public/statements/{statementId}': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200' },
-  'GET /api/public/statements/{statementId}/ocds.json': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200' },
+  'GET /api/public/statements/{statementId}/ocds.json': {
+    stage: 'published',
+    expect: '200 200 200 200 200 200 200 200 200 200',
+  },
   'GET /api/dashboard': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/pilots.csv': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/published.ocds.json': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/groupings': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/pilots/{statementId}': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
-  'PUT /api/statements/{statementId}/grouping': { stage: 'published', expect: '401 403 403 403 200 403 200 403 403 403', body: { kind: 'working_group', name: 'Matrix' }, invalid: { kind: 'none' } },
+  'PUT /api/statements/{statementId}/grouping': {
+    stage: 'published',
+    expect: '401 403 403 403 200 403 200 403 403 403',
+    body: { kind: 'working_group', name: 'Matrix' },
+    invalid: { kind: 'none' },
+  },
   'GET /api/exchange-rates': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
-  'PUT /api/exchange-rates/{date}': { stage: 'published', invalidFor: ['admin'], expect: '401 403 403 403 403 403 403 400 403 403', params: { date: `${year - 1}-01-02` }, body: { source: 'matrix', rates: { SEK: '11.5' } }, invalid: {} },
-  'GET /api/reference/cpv': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200', query: '?q=excavator' },
-  'GET /api/reference/units': { stage: 'published', expect: '200 200 200 200 200 200 200 200 200 200', query: '?q=piece' },
+  'PUT /api/exchange-rates/{date}': {
+    stage: 'published',
+    invalidFor: ['admin'],
+    expect: '401 403 403 403 403 403 403 400 403 403',
+    params: { date: `${year - 1}-01-02` },
+    body: { source: 'matrix', rates: { SEK: '11.5' } },
+    invalid: {},
+  },
+  'GET /api/reference/cpv': {
+    stage: 'published',
+    expect: '200 200 200 200 200 200 200 200 200 200',
+    query: '?q=excavator',
+  },
+  'GET /api/reference/units': {
+    stage: 'published',
+    expect: '200 200 200 200 200 200 200 200 200 200',
+    query: '?q=piece',
+  },
   'GET /api/organisations': { stage: 'published', expect: '401 403 200 200 200 200 200 200 200 200' },
-  'POST /api/organisations': { stage: 'published', expect: '401 403 403 403 403 403 403 422 403 403', body: { kind: 'buyer', name: 'Matrix City', country: 'FI' }, invalid: {} },
+  'POST /api/organisations': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 422 403 403',
+    body: { kind: 'buyer', name: 'Matrix City', country: 'FI' },
+    invalid: {},
+  },
   'POST /api/organisations/{organisationId}/users': {
     stage: 'published',
     expect: '401 403 403 403 403 403 403 201 403 403',
@@ -158,38 +438,120 @@ const table: Record<string, Row> = {
     body: { email: '$email', name: 'Added by the matrix' },
     invalid: {},
   },
-  'POST /api/suppliers': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400', body: {}, invalid: {}, note: 'public registration: only validation is tested here' },
+  'POST /api/suppliers': {
+    stage: 'published',
+    expect: '400 400 400 400 400 400 400 400 400 400',
+    body: {},
+    invalid: {},
+    note: 'public registration: only validation is tested here',
+  },
   'GET /api/me/subscription': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
-  'PUT /api/me/subscription': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403', body: { cpvPrefixes: ['43'] }, invalid: { cpvPrefixes: 'none' } },
+  'PUT /api/me/subscription': {
+    stage: 'published',
+    expect: '401 200 403 403 403 403 403 403 403 403',
+    body: { cpvPrefixes: ['43'] },
+    invalid: { cpvPrefixes: 'none' },
+  },
   'GET /api/me/supplier-home': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
   'GET /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'POST /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'GET /api/me': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
-  'PUT /api/me/locale': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200', body: { locale: 'en' }, invalid: { locale: 'xx' } },
+  'PUT /api/me/locale': {
+    stage: 'published',
+    expect: '401 200 200 200 200 200 200 200 200 200',
+    body: { locale: 'en' },
+    invalid: { locale: 'xx' },
+  },
   'GET /api/me/sessions': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
-  'DELETE /api/me/sessions/{sessionId}': { stage: 'published', expect: '401 404 404 404 404 404 404 404 404 404', params: { sessionId: '$uuid' } },
-  'POST /api/me/sessions/sign-out-everywhere': { stage: 'published', invalidFor: roles, expect: '401 400 400 400 400 400 400 400 400 400', body: {}, invalid: { revokeTokens: 'x' } },
-  'POST /api/tokens': { stage: 'published', expect: '401 201 201 201 201 201 201 201 201 201', body: { name: 'matrix', expiresInDays: 1 }, invalid: {} },
+  'DELETE /api/me/sessions/{sessionId}': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 404 404 404 404',
+    params: { sessionId: '$uuid' },
+  },
+  'POST /api/me/sessions/sign-out-everywhere': {
+    stage: 'published',
+    invalidFor: roles,
+    expect: '401 400 400 400 400 400 400 400 400 400',
+    body: {},
+    invalid: { revokeTokens: 'x' },
+  },
+  'POST /api/tokens': {
+    stage: 'published',
+    expect: '401 201 201 201 201 201 201 201 201 201',
+    body: { name: 'matrix', expiresInDays: 1 },
+    invalid: {},
+  },
   'GET /api/tokens': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
-  'DELETE /api/tokens/{tokenId}': { stage: 'published', expect: '401 404 404 404 404 404 404 404 404 404', params: { tokenId: '$uuid' } },
-  'GET /api/admin/organisations/{organisationId}/users': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', params: { organisationId: '$participantOrg' } },
-  'POST /api/admin/users/{userId}/disable': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', params: { userId: '$victim' } },
-  'POST /api/admin/users/{userId}/enable': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', params: { userId: '$victim' } },
-  'POST /api/admin/users/{userId}/revoke-credentials': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', params: { userId: '$victim' }, body: {}, invalid: { sessions: 'x' } },
-  'DELETE /api/admin/organisations/{organisationId}/users/{userId}': { stage: 'published', expect: '401 403 403 403 403 403 403 200 403 403', params: { organisationId: '$participantOrg', userId: '$victim' } },
-  'POST /api/auth/sign-in': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400', body: {}, invalid: {}, note: 'public: only validation is tested here' },
-  'POST /api/auth/verify': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400', body: {}, invalid: {}, note: 'public: only validation is tested here' },
+  'DELETE /api/tokens/{tokenId}': {
+    stage: 'published',
+    expect: '401 404 404 404 404 404 404 404 404 404',
+    params: { tokenId: '$uuid' },
+  },
+  'GET /api/admin/organisations/{organisationId}/users': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { organisationId: '$participantOrg' },
+  },
+  'POST /api/admin/users/{userId}/disable': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { userId: '$victim' },
+  },
+  'POST /api/admin/users/{userId}/enable': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { userId: '$victim' },
+  },
+  'POST /api/admin/users/{userId}/revoke-credentials': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { userId: '$victim' },
+    body: {},
+    invalid: { sessions: 'x' },
+  },
+  'DELETE /api/admin/organisations/{organisationId}/users/{userId}': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { organisationId: '$participantOrg', userId: '$victim' },
+  },
+  'POST /api/auth/sign-in': {
+    stage: 'published',
+    expect: '400 400 400 400 400 400 400 400 400 400',
+    body: {},
+    invalid: {},
+    note: 'public: only validation is tested here',
+  },
+  'POST /api/auth/verify': {
+    stage: 'published',
+    expect: '400 400 400 400 400 400 400 400 400 400',
+    body: {},
+    invalid: {},
+    note: 'public: only validation is tested here',
+  },
 
   // ---- last: acts that change what the rows above see, then the end of each caller's session --
   'POST /api/statements/{statementId}/signatory-requests/{organisationId}': {
     stage: 'last',
-    invalidFor: ['lead'], expect: '401 403 403 403 400 403 403 403 403 403',
+    invalidFor: ['lead'],
+    expect: '401 403 403 403 400 403 403 403 403 403',
     params: { organisationId: '$outsiderOrg' },
     body: { accept: true },
     invalid: { accept: 'maybe' },
   },
-  'POST /api/statements/{statementId}/agreement/cancel': { stage: 'last', invalidFor: ['lead'], expect: '401 404 404 403 400 403 403 403 404 404', body: { reason: 'Cancelled by the matrix test.' }, invalid: {} },
-  'POST /api/statements/{statementId}/cancel': { stage: 'last', invalidFor: ['lead'], expect: '401 403 403 403 400 403 403 409 403 403', body: { reason: 'Cancelled by the matrix test.' }, invalid: {} },
+  'POST /api/statements/{statementId}/agreement/cancel': {
+    stage: 'last',
+    invalidFor: ['lead'],
+    expect: '401 404 404 403 400 403 403 403 404 404',
+    body: { reason: 'Cancelled by the matrix test.' },
+    invalid: {},
+  },
+  'POST /api/statements/{statementId}/cancel': {
+    stage: 'last',
+    invalidFor: ['lead'],
+    expect: '401 403 403 403 400 403 403 409 403 403',
+    body: { reason: 'Cancelled by the matrix test.' },
+    invalid: {},
+  },
   'POST /api/auth/sign-out': { stage: 'last', expect: '204 204 204 204 204 204 204 204 204 204' },
 };
 
@@ -217,7 +579,8 @@ describe('authorisation matrix: every route × every caller', () => {
       return value;
     }
     if (Array.isArray(value)) return value.map(resolve);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
     return value;
   };
 
@@ -225,11 +588,20 @@ describe('authorisation matrix: every route × every caller', () => {
     const [method, path] = key.split(' ') as [string, string];
     const expected = row.expect.trim().split(/\s+/).map(Number);
     const url = () =>
-      path.replace(/\{(\w+)\}/g, (_m, name: string) => String(resolve(row.params?.[name] ?? (name === 'statementId' ? id : `$${name}`)))) + (row.query ?? '');
+      path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+        String(resolve(row.params?.[name] ?? (name === 'statementId' ? id : `$${name}`))),
+      ) + (row.query ?? '');
     const send = async (role: Role) => {
       const i = roles.indexOf(role);
       const wantsInvalid = row.invalidFor?.includes(role) || (!RECORD && expected[i] === 400);
-      const body = method === 'GET' || method === 'DELETE' ? undefined : wantsInvalid ? row.invalid ?? {} : row.body === undefined ? undefined : resolve(row.body);
+      const body =
+        method === 'GET' || method === 'DELETE'
+          ? undefined
+          : wantsInvalid
+            ? (row.invalid ?? {})
+            : row.body === undefined
+              ? undefined
+              : resolve(row.body);
       const client = clients[role];
       // JSON Lines is not one JSON document: read the status only.
       const status = path.endsWith('.jsonl')
@@ -254,75 +626,101 @@ describe('authorisation matrix: every route × every caller', () => {
     h = await startHarness();
     const { orgs, users, victim } = await makeCast(h.db, { prefix: 'Matrix', userPrefix: 'm' });
     const { participant: participantOrg, declined: declinedOrg, withdrawn: withdrawnOrg } = orgs;
-    Object.assign(refs, { leadOrg: orgs.lead.id, participantOrg: participantOrg.id, outsiderOrg: orgs.outsider.id, declinedOrg: declinedOrg.id, withdrawnOrg: withdrawnOrg.id });
+    Object.assign(refs, {
+      leadOrg: orgs.lead.id,
+      participantOrg: participantOrg.id,
+      outsiderOrg: orgs.outsider.id,
+      declinedOrg: declinedOrg.id,
+      withdrawnOrg: withdrawnOrg.id,
+    });
     refs.victim = victim.id;
-    const signedIn = await Promise.all(Object.entries(users).map(async ([role, u]) => [role, await signIn(h, u.email)] as const));
+    const signedIn = await Promise.all(
+      Object.entries(users).map(async ([role, u]) => [role, await signIn(h, u.email)] as const),
+    );
     clients = { anon: new ApiClient(h.baseUrl), ...Object.fromEntries(signedIn) } as Record<Role, ApiClient>;
     const { lead, participant } = clients;
 
-    const doc = (await clients.anon.get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    for (const [p, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) documented.push(`${m.toUpperCase()} ${p}`);
+    const doc = (await clients.anon.get('/api/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    for (const [p, ops] of Object.entries(doc.paths))
+      for (const m of Object.keys(ops)) documented.push(`${m.toUpperCase()} ${p}`);
 
     // The statement: lead in Finland, a participant in Sweden (so an agreement is possible),
     // Oslo declines, Riga accepts and withdraws.
     const details = statementDetails({ criticalMass: { minBuyers: 2, minCountries: 2, minTotalValueEur: '100000' } });
     id = ok(await lead.post('/api/statements', details), 'create').body.id;
-    ok(await lead.post(`/api/statements/${id}/invitations`, { organisationIds: [participantOrg.id, declinedOrg.id, withdrawnOrg.id] }), 'invite');
+    ok(
+      await lead.post(`/api/statements/${id}/invitations`, {
+        organisationIds: [participantOrg.id, declinedOrg.id, withdrawnOrg.id],
+      }),
+      'invite',
+    );
     ok(await participant.post(`/api/statements/${id}/invitation/accept`), 'accept');
     ok(await clients.withdrawn.post(`/api/statements/${id}/invitation/accept`), 'accept');
-    ok(await clients.declined.post(`/api/statements/${id}/invitation/decline`, { reason: 'No budget this year.' }), 'decline');
+    ok(
+      await clients.declined.post(`/api/statements/${id}/invitation/decline`, { reason: 'No budget this year.' }),
+      'decline',
+    );
     ok(await lead.post(`/api/statements/${id}/needs-assessment/open`), 'open');
-    ok(await clients.withdrawn.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Our council said no.' }), 'withdraw');
+    ok(
+      await clients.withdrawn.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Our council said no.' }),
+      'withdraw',
+    );
   }, 240_000);
   afterAll(async () => h?.close());
 
   it('has a row for every route of the OpenAPI document, and no row for a route it lacks', () => {
     const rows = Object.keys(table);
-    expect(documented.filter((r) => !rows.includes(r)), 'routes without a row: add one to the table').toEqual([]);
-    expect(rows.filter((r) => !documented.includes(r)), 'rows for routes the document does not have').toEqual([]);
+    expect(
+      documented.filter((r) => !rows.includes(r)),
+      'routes without a row: add one to the table',
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !documented.includes(r)),
+      'rows for routes the document does not have',
+    ).toEqual([]);
   });
 
-  it(
-    'answers every caller of every route with the status in the table',
-    async () => {
-      // Needs assessment.
-      await runStage('needs');
-      const versions = new Map<ApiClient, string>();
-      for (const who of [clients.lead, clients.participant]) {
-        ok(await who.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} }), 'draft');
-        versions.set(who, ok(await who.post(`/api/statements/${id}/needs/submit`), 'submit').body.versionId);
-      }
-      ok(await clients.lead.post(`/api/statements/${id}/close-stage`), 'close needs');
-      for (const [who, versionId] of versions) ok(await who.post(`/api/statements/${id}/needs/confirm`, { versionId }), 'confirm');
-      await until(stageOf, (s) => s === 'market_engagement', 60_000, 'market engagement');
+  it('answers every caller of every route with the status in the table', async () => {
+    // Needs assessment.
+    await runStage('needs');
+    const versions = new Map<ApiClient, string>();
+    for (const who of [clients.lead, clients.participant]) {
+      ok(await who.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} }), 'draft');
+      versions.set(who, ok(await who.post(`/api/statements/${id}/needs/submit`), 'submit').body.versionId);
+    }
+    ok(await clients.lead.post(`/api/statements/${id}/close-stage`), 'close needs');
+    for (const [who, versionId] of versions)
+      ok(await who.post(`/api/statements/${id}/needs/confirm`, { versionId }), 'confirm');
+    await until(stageOf, (s) => s === 'market_engagement', 60_000, 'market engagement');
 
-      await runStage('market');
-      ok(await clients.lead.post(`/api/statements/${id}/close-stage`), 'close market');
-      await until(stageOf, (s) => s === 'approval', 60_000, 'approval');
+    await runStage('market');
+    ok(await clients.lead.post(`/api/statements/${id}/close-stage`), 'close market');
+    await until(stageOf, (s) => s === 'approval', 60_000, 'approval');
 
-      await runStage('approval');
-      for (const who of [clients.lead, clients.participant]) ok(await who.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }), 'approve');
-      await until(stageOf, (s) => s === 'published', 60_000, 'published');
-      ok(await clients.lead.post(`/api/statements/${id}/agreement`, {}), 'start the agreement');
-      ok(await clients.participant.post(`/api/statements/${id}/agreement/join`, {}), 'join the agreement');
+    await runStage('approval');
+    for (const who of [clients.lead, clients.participant])
+      ok(await who.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }), 'approve');
+    await until(stageOf, (s) => s === 'published', 60_000, 'published');
+    ok(await clients.lead.post(`/api/statements/${id}/agreement`, {}), 'start the agreement');
+    ok(await clients.participant.post(`/api/statements/${id}/agreement/join`, {}), 'join the agreement');
 
-      await runStage('published');
-      await runStage('last');
+    await runStage('published');
+    await runStage('last');
 
-      if (RECORD) {
-        const lines = Object.keys(table).map((k) => `  '${k}': ${roles.map((r) => observed[k]?.[r] ?? '-').join(' ')}`);
-        console.log(`\n${lines.join('\n')}\n`);
-      }
-      const mismatches: string[] = [];
-      for (const [key, row] of Object.entries(table)) {
-        const expected = row.expect.trim().split(/\s+/).map(Number);
-        roles.forEach((role, i) => {
-          const got = observed[key]?.[role];
-          if (got !== expected[i]) mismatches.push(`${key} as ${role}: expected ${expected[i]}, got ${got}`);
-        });
-      }
-      expect(mismatches).toEqual([]);
-    },
-    600_000,
-  );
+    if (RECORD) {
+      const lines = Object.keys(table).map((k) => `  '${k}': ${roles.map((r) => observed[k]?.[r] ?? '-').join(' ')}`);
+      console.log(`\n${lines.join('\n')}\n`);
+    }
+    const mismatches: string[] = [];
+    for (const [key, row] of Object.entries(table)) {
+      const expected = row.expect.trim().split(/\s+/).map(Number);
+      roles.forEach((role, i) => {
+        const got = observed[key]?.[role];
+        if (got !== expected[i]) mismatches.push(`${key} as ${role}: expected ${expected[i]}, got ${got}`);
+      });
+    }
+    expect(mismatches).toEqual([]);
+  }, 600_000);
 });

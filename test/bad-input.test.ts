@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 describe('bad input gets a 4xx naming the field and the rule, and nothing is written', () => {
   let h: Harness;
   let lead: Awaited<ReturnType<typeof makeActor>>;
   let supplier: Awaited<ReturnType<typeof makeActor>>;
   let statementId: string;
-  const countStatements = async () => Number((await h.db.selectFrom('statements').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const countStatements = async () =>
+    Number(
+      (
+        await h.db
+          .selectFrom('statements')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     h = await startHarness();
@@ -19,7 +28,10 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
   it('rejects malformed JSON with 400 and no stack trace', async () => {
     const res = await lead.api.post('/api/statements', '{"title": ', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'invalid_input', errors: [{ field: '(body)', rule: 'must be valid JSON' }] });
+    expect(res.body).toMatchObject({
+      code: 'invalid_input',
+      errors: [{ field: '(body)', rule: 'must be valid JSON' }],
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
   });
 
@@ -36,7 +48,13 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
     const details = statementDetails({
       title: 'ab',
       cpvCodes: ['43260000-3', '1234', '99000000'],
-      schedule: { ...statementDetails().schedule, needsAssessment: 'P1M', deliveryFromYear: 2030, deliveryToYear: 2029, expectedProcurementStart: '2027-13-01' },
+      schedule: {
+        ...statementDetails().schedule,
+        needsAssessment: 'P1M',
+        deliveryFromYear: 2030,
+        deliveryToYear: 2029,
+        expectedProcurementStart: '2027-13-01',
+      },
       criticalMass: { minBuyers: 0, minTotalValueEur: '-5' },
     });
     const before = await countStatements();
@@ -54,9 +72,15 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
   });
 
   it('rejects an inverted delivery horizon', async () => {
-    const res = await lead.api.post('/api/statements', statementDetails({ schedule: { ...statementDetails().schedule, deliveryFromYear: 2030, deliveryToYear: 2029 } }));
+    const res = await lead.api.post(
+      '/api/statements',
+      statementDetails({ schedule: { ...statementDetails().schedule, deliveryFromYear: 2030, deliveryToYear: 2029 } }),
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors).toContainEqual({ field: 'schedule.deliveryToYear', rule: 'must not be before deliveryFromYear' });
+    expect(res.body.errors).toContainEqual({
+      field: 'schedule.deliveryToYear',
+      rule: 'must not be before deliveryFromYear',
+    });
   });
 
   it('rejects a path id that is not a UUID, and an unknown route', async () => {
@@ -76,20 +100,32 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
       { field: 'organisationIds[0]', rule: 'must be a buyer organisation' },
       { field: 'organisationIds[1]', rule: 'must be the id of a registered organisation' },
     ]);
-    const onlyLead = await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [lead.org.id] });
+    const onlyLead = await lead.api.post(`/api/statements/${statementId}/invitations`, {
+      organisationIds: [lead.org.id],
+    });
     expect(onlyLead.status).toBe(422);
     expect(onlyLead.body.errors).toEqual([{ field: 'organisationIds[0]', rule: 'must not be the lead buyer' }]);
-    expect((await lead.api.get(`/api/statements/${statementId}`)).body.participants.map((p: any) => p.organisationId)).toEqual([lead.org.id]);
-    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [] })).status).toBe(400);
+    expect(
+      (await lead.api.get(`/api/statements/${statementId}`)).body.participants.map((p: any) => p.organisationId),
+    ).toEqual([lead.org.id]);
+    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [] })).status).toBe(
+      400,
+    );
   });
 
   it('refuses to open the needs assessment before anyone has joined, or with a past deadline', async () => {
     const res = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, {});
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([{ field: 'participants', rule: 'must include at least one buyer that accepted the invitation' }]);
-    const past = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, { deadline: '2020-01-01T00:00:00Z' });
+    expect(res.body.errors).toEqual([
+      { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
+    ]);
+    const past = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, {
+      deadline: '2020-01-01T00:00:00Z',
+    });
     expect(past.status).toBe(422);
-    const malformed = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, { deadline: 'tomorrow' });
+    const malformed = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, {
+      deadline: 'tomorrow',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors[0].field).toBe('deadline');
     expect((await lead.api.get(`/api/statements/${statementId}`)).body.stage).toBe('draft');
@@ -110,7 +146,12 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
 
   it('rejects bad organisation registrations with field names', async () => {
     const admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { isAdmin: true });
-    const res = await admin.api.post('/api/organisations', { kind: 'buyer', name: 'X City', country: 'US', buyerLegalType: 'mayor' });
+    const res = await admin.api.post('/api/organisations', {
+      kind: 'buyer',
+      name: 'X City',
+      country: 'US',
+      buyerLegalType: 'mayor',
+    });
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: any) => e.field).sort();
     expect(fields).toEqual(['buyerLegalType', 'country']);

@@ -1,9 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { compare, geometricMean, headline } from '../bench/support/compare-runs.js';
-import { appendResults, markdownTable, readVerdicts, resultsHeader, resultsSection, tableRows } from '../bench/support/print-verdicts.js';
+import {
+  appendResults,
+  markdownTable,
+  readVerdicts,
+  resultsHeader,
+  resultsSection,
+  tableRows,
+} from '../bench/support/print-verdicts.js';
 import type { Verdict } from '../bench/support/verdicts.js';
 
 const dirs: string[] = [];
@@ -40,8 +49,19 @@ describe('the closing table of npm run bench (bench/support/print-verdicts.ts)',
   });
 
   it('gives each verdict a row, says by how much a target was missed, and adds a row for a benchmark that failed', () => {
-    const rows = tableRows([verdict(), verdict({ benchmark: 'audit', met: true, note: undefined })], new Map([['audit', '1'], ['dashboard', '2']]));
-    expect(rows.map((r) => r[5])).toEqual(['MISSED: missed (ratio 0.91 of target)', 'met', 'FAILED after 1 verdict(s) above', 'FAILED: no verdict recorded']);
+    const rows = tableRows(
+      [verdict(), verdict({ benchmark: 'audit', met: true, note: undefined })],
+      new Map([
+        ['audit', '1'],
+        ['dashboard', '2'],
+      ]),
+    );
+    expect(rows.map((r) => r[5])).toEqual([
+      'MISSED: missed (ratio 0.91 of target)',
+      'met',
+      'FAILED after 1 verdict(s) above',
+      'FAILED: no verdict recorded',
+    ]);
     expect(rows[3]!.slice(0, 2)).toEqual(['dashboard', 'the benchmark exited with status 2']);
   });
 
@@ -56,7 +76,10 @@ describe('the closing table of npm run bench (bench/support/print-verdicts.ts)',
   it('appends each run under its date, commit and Node version, creating the file with its header once', () => {
     const file = tempFile('RESULTS.md');
     const at = new Date(Date.UTC(2026, 11, 4, 17, 5, 9));
-    appendResults(file, resultsSection(tableRows([verdict()]), { commit: 'abc1234+dirty', node: 'v20.20.2', ran: ['public-reads'], at }));
+    appendResults(
+      file,
+      resultsSection(tableRows([verdict()]), { commit: 'abc1234+dirty', node: 'v20.20.2', ran: ['public-reads'], at }),
+    );
     appendResults(file, resultsSection([], { commit: 'def5678', node: 'v20.20.2', ran: ['audit'], at }));
     const text = readFileSync(file, 'utf8');
     expect(text.startsWith(resultsHeader)).toBe(true);
@@ -74,7 +97,11 @@ describe('comparing two runtimes on recorded figures (bench/support/compare-runs
     expect(headline('7,319 req/s, p99 8 ms')).toEqual({ value: 7319, unit: 'req/s', higherIsBetter: true });
     expect(headline('613.5 ms median, p95 700 ms')).toEqual({ value: 613.5, unit: 'ms', higherIsBetter: false });
     expect(headline('peak 762 MiB, 1,000 cached')).toEqual({ value: 762, unit: 'MiB', higherIsBetter: false });
-    expect(headline('p99 182 ms (1,000 actions; submit 120)')).toEqual({ value: 182, unit: 'ms', higherIsBetter: false });
+    expect(headline('p99 182 ms (1,000 actions; submit 120)')).toEqual({
+      value: 182,
+      unit: 'ms',
+      higherIsBetter: false,
+    });
     expect(headline('0 error(s), 0 × 503 retried')).toBeUndefined();
     expect(headline('equal')).toBeUndefined();
   });

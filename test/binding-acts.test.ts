@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { insertApiToken, newSecret } from '../db/credentials.js';
 import { updateAgreementProcess } from '../services/agreement/agreement-process.js';
 import { updateStatementProcess } from '../services/statements/statement-process.js';
 import { withdrawFromAgreementUpdate } from '../workflows/agreement/messages.js';
 import { decideApprovalUpdate } from '../workflows/statement/market-messages.js';
-import { ApiClient, historyPayloadText, makeActor, makeUser, needLine, startHarness, until, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  historyPayloadText,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  until,
+} from './support/harness.js';
 import { statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -43,9 +54,21 @@ describe('binding acts need the signatory role', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    lead = await makeActor(h, { kind: 'buyer', name: 'City of Turku', country: 'FI' }, { label: 'turku', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'cph', roles: ['signatory'] });
-    tallinn = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    lead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Turku', country: 'FI' },
+      { label: 'turku', roles: ['signatory'] },
+    );
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' },
+      { label: 'cph', roles: ['signatory'] },
+    );
+    tallinn = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Tallinn', country: 'EE' },
+      { label: 'tallinn', roles: ['signatory'] },
+    );
     copenhagenClerk = await clerkOf(copenhagen.org.id);
     tallinnClerk = await clerkOf(tallinn.org.id);
     id = await statementInMarketEngagement(h, lead, [
@@ -60,22 +83,33 @@ describe('binding acts need the signatory role', () => {
   it('refuses approving the statement text without the role, in the API and in the workflow', async () => {
     refused(await copenhagenClerk.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
     // A request that skipped the API's check (sealed, so it is the API's own) meets the same rule in the workflow.
-    const direct = await updateStatementProcess(h.ctx, id, decideApprovalUpdate, { actor: { userId: copenhagenClerk.userId, orgId: copenhagen.org.id }, version: 1, decision: 'approve' }).then(
+    const direct = await updateStatementProcess(h.ctx, id, decideApprovalUpdate, {
+      actor: { userId: copenhagenClerk.userId, orgId: copenhagen.org.id },
+      version: 1,
+      decision: 'approve',
+    }).then(
       () => 'accepted',
       (error: { cause?: { type?: string; message?: string } }) => `${error.cause?.type}: ${error.cause?.message}`,
     );
     expect(direct).toMatch(/^forbidden: .*signatory/);
     const text = ok(await lead.api.get(`/api/statements/${id}/text`)).body;
-    expect(text.approvers.find((a: { organisationId: string }) => a.organisationId === copenhagen.org.id).decision).toBeNull();
+    expect(
+      text.approvers.find((a: { organisationId: string }) => a.organisationId === copenhagen.org.id).decision,
+    ).toBeNull();
 
     // A change request's comment is free text too: it reaches the lead, not the workflow history.
     const comment = `Please name the depot in Valby ${randomUUID()}`;
-    ok(await copenhagen.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'request_changes', comment }));
+    ok(
+      await copenhagen.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'request_changes', comment }),
+    );
     const asked = ok(await lead.api.get(`/api/statements/${id}/text`)).body;
     expect(JSON.stringify(asked)).toContain(comment);
-    expect(historyPayloadText(await h.temporal.workflow.getHandle(`statement-${id}`).fetchHistory())).not.toContain(comment);
+    expect(historyPayloadText(await h.temporal.workflow.getHandle(`statement-${id}`).fetchHistory())).not.toContain(
+      comment,
+    );
 
-    for (const a of [lead, copenhagen]) ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
+    for (const a of [lead, copenhagen])
+      ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
     await until(live, (r) => r.body.stage === 'published', 60_000, 'published');
   });
 
@@ -93,12 +127,17 @@ describe('binding acts need the signatory role', () => {
     refused(await copenhagenClerk.api.post(`${base()}/withdraw`, { reason: 'The clerk would rather not' }));
     refused(await copenhagenClerk.api.post(`${base()}/sign`, { versionId: randomUUID(), versionHash: 'a'.repeat(64) }));
     // Straight to the workflow (sealed by the API's code, without its check): the validator refuses it.
-    const direct = await updateAgreementProcess(h.ctx, id, withdrawFromAgreementUpdate, { actor: { userId: copenhagenClerk.userId, orgId: copenhagen.org.id }, reason: 'x' }).then(
+    const direct = await updateAgreementProcess(h.ctx, id, withdrawFromAgreementUpdate, {
+      actor: { userId: copenhagenClerk.userId, orgId: copenhagen.org.id },
+      reason: 'x',
+    }).then(
       () => 'accepted',
       (error: { cause?: { type?: string; message?: string } }) => `${error.cause?.type}: ${error.cause?.message}`,
     );
     expect(direct).toMatch(/^forbidden: .*signatory/);
     const view = ok(await copenhagen.api.get(base())).body;
-    expect(view.parties.find((p: { organisationId: string }) => p.organisationId === copenhagen.org.id)?.status).toBe('party');
+    expect(view.parties.find((p: { organisationId: string }) => p.organisationId === copenhagen.org.id)?.status).toBe(
+      'party',
+    );
   });
 });

@@ -1,8 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { appendAudit } from '../db/audit.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 import { Person, plainText, requireWebBuild } from './support/journey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
@@ -23,17 +24,44 @@ describe.each<WebLocale>(['en', 'de'])('the audit trail page (%s)', (locale) => 
     requireWebBuild();
     h = await startHarness();
     browser = await launchBrowser();
-    const helsinki = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'lead', locale });
+    const helsinki = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+      { label: 'lead', locale },
+    );
     id = (await helsinki.api.post('/api/statements', statementDetails())).body.id;
     await h.db.transaction().execute(async (trx) => {
       for (let i = 0; i < extra; i++) {
-        await appendAudit(trx, { chain: id, eventKey: null, statementId: id, actorUserId: helsinki.user.id, actorOrgId: helsinki.org.id, action: 'needs_draft_saved', data: { lines: i }, at: new Date() });
+        await appendAudit(trx, {
+          chain: id,
+          eventKey: null,
+          statementId: id,
+          actorUserId: helsinki.user.id,
+          actorOrgId: helsinki.org.id,
+          action: 'needs_draft_saved',
+          data: { lines: i },
+          at: new Date(),
+        });
       }
     });
-    lead = await Person.open(browser, h, { name: 'Lead buyer', email: helsinki.user.email, locale, shots: { prefix: `audit-${locale}`, n: 0 } });
+    lead = await Person.open(browser, h, {
+      name: 'Lead buyer',
+      email: helsinki.user.email,
+      locale,
+      shots: { prefix: `audit-${locale}`, n: 0 },
+    });
     await signInWithMail(lead.page, h, helsinki.user.email, { locale });
-    const ops = await makeActor(h, { kind: 'operator', name: 'Operations', country: 'BE' }, { label: 'ops', isAdmin: true, locale });
-    admin = await Person.open(browser, h, { name: 'Administrator', email: ops.user.email, locale, shots: { prefix: `audit-admin-${locale}`, n: 0 } });
+    const ops = await makeActor(
+      h,
+      { kind: 'operator', name: 'Operations', country: 'BE' },
+      { label: 'ops', isAdmin: true, locale },
+    );
+    admin = await Person.open(browser, h, {
+      name: 'Administrator',
+      email: ops.user.email,
+      locale,
+      shots: { prefix: `audit-admin-${locale}`, n: 0 },
+    });
     await signInWithMail(admin.page, h, ops.user.email, { locale });
   }, 180_000);
 
@@ -59,8 +87,12 @@ describe.each<WebLocale>(['en', 'de'])('the audit trail page (%s)', (locale) => 
     await expect.poll(() => rows.count()).toBe(total);
     expect(await plainText(rows.last())).toContain('statement_created');
     expect(await lead.page.getByRole('button', { name: t('audit.older') }).count()).toBe(0);
-    expect(await lead.page.getByRole('link', { name: t('audit.downloadJsonl') }).getAttribute('href')).toBe(`/api/statements/${id}/audit.jsonl`);
-    expect(await lead.page.getByRole('link', { name: t('audit.downloadCsv') }).getAttribute('href')).toBe(`/api/statements/${id}/audit.csv`);
+    expect(await lead.page.getByRole('link', { name: t('audit.downloadJsonl') }).getAttribute('href')).toBe(
+      `/api/statements/${id}/audit.jsonl`,
+    );
+    expect(await lead.page.getByRole('link', { name: t('audit.downloadCsv') }).getAttribute('href')).toBe(
+      `/api/statements/${id}/audit.csv`,
+    );
   });
 
   it('tells an administrator the nightly verification found nothing', async () => {

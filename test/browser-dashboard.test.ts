@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { refreshPilotSummary } from '../db/projections/pilot-summary.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
-import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import {
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { Person, plain, plainText, requireWebBuild } from './support/journey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
@@ -44,12 +54,20 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     await lead.api.post(`/api/statements/${id}/needs-assessment/open`);
     const versions: [Actor, string][] = [];
     for (const a of [lead, oslo]) {
-      await a.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine({ quantity: '2', unitPrice: '450000' })], answers: {} });
+      await a.api.put(`/api/statements/${id}/needs/draft`, {
+        lines: [needLine({ quantity: '2', unitPrice: '450000' })],
+        answers: {},
+      });
       versions.push([a, (await a.api.post(`/api/statements/${id}/needs/submit`)).body.versionId]);
     }
     await lead.api.post(`/api/statements/${id}/close-stage`);
     for (const [a, versionId] of versions) await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId });
-    await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
+    await until(
+      () => lead.api.get(`/api/statements/${id}/live`),
+      (r) => r.body.stage === 'market_engagement',
+      60_000,
+      'market engagement',
+    );
     await lead.api.post('/api/statements', statementDetails({ title: other }));
     // A crowd of older pilots in a grouping of their own, written as the process would have left
     // them (no workflow runs for them) and each given its row of the dashboard's read model.
@@ -60,17 +78,49 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
       await h.db
         .insertInto('statements')
         .values({
-          id: pilotId, lead_org_id: lead.org.id, created_by: lead.user.id, title: details.title, description: details.description, cpv_codes: details.cpvCodes,
-          schedule: JSON.stringify(details.schedule), critical_mass: JSON.stringify(details.criticalMass), details_hash: 'seeded', stage: 'draft', stage_entered_at: at, created_at: at,
+          id: pilotId,
+          lead_org_id: lead.org.id,
+          created_by: lead.user.id,
+          title: details.title,
+          description: details.description,
+          cpv_codes: details.cpvCodes,
+          schedule: JSON.stringify(details.schedule),
+          critical_mass: JSON.stringify(details.criticalMass),
+          details_hash: 'seeded',
+          stage: 'draft',
+          stage_entered_at: at,
+          created_at: at,
         })
         .execute();
-      await h.db.insertInto('pilot_groupings').values({ statement_id: pilotId, kind: 'community_of_practice', name: crowded, sector: null, updated_by: lead.user.id }).execute();
+      await h.db
+        .insertInto('pilot_groupings')
+        .values({
+          statement_id: pilotId,
+          kind: 'community_of_practice',
+          name: crowded,
+          sector: null,
+          updated_by: lead.user.id,
+        })
+        .execute();
       await h.db.transaction().execute((trx) => refreshPilotSummary(trx, pilotId));
     }
 
-    const commission = await makeActor(h, { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' }, { label: 'commission' });
-    const user = await makeUser(h, commission.org.id, { label: `Claire Staff ${tag}`, email: `staff-${tag}@commission.test`, locale });
-    staff = await Person.open(browser, h, { name: 'Commission staff', email: user.email, locale, shots: { prefix: `dashboard-${locale}`, n: 0 } });
+    const commission = await makeActor(
+      h,
+      { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' },
+      { label: 'commission' },
+    );
+    const user = await makeUser(h, commission.org.id, {
+      label: `Claire Staff ${tag}`,
+      email: `staff-${tag}@commission.test`,
+      locale,
+    });
+    staff = await Person.open(browser, h, {
+      name: 'Commission staff',
+      email: user.email,
+      locale,
+      shots: { prefix: `dashboard-${locale}`, n: 0 },
+    });
     await signInWithMail(staff.page, h, user.email, { locale });
   }, 180_000);
 
@@ -82,7 +132,10 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
 
   it('leads Commission staff to the dashboard, with totals, charts and the table of pilots', async () => {
     const t = staff.t;
-    await staff.page.getByRole('navigation', { name: t('header.navigation') }).getByRole('link', { name: t('nav.dashboard') }).click();
+    await staff.page
+      .getByRole('navigation', { name: t('header.navigation') })
+      .getByRole('link', { name: t('nav.dashboard') })
+      .click();
     await staff.heading(t('dashboard.title')).waitFor();
     await staff.page.getByTestId('pilot-table').waitFor();
     await staff.visit('dashboard', 'dashboard');
@@ -121,7 +174,9 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     await expect.poll(() => rows.count()).toBe(crowd);
     expect(await plainText(rows.last())).toContain(`Crowd pilot 1 ${tag}`);
     expect(await more.count()).toBe(0);
-    expect(await plainText(staff.page.getByTestId('pilot-table-shown'))).toBe(plain(t('dashboard.table.shown', { shown: String(crowd), total: String(crowd) })));
+    expect(await plainText(staff.page.getByTestId('pilot-table-shown'))).toBe(
+      plain(t('dashboard.table.shown', { shown: String(crowd), total: String(crowd) })),
+    );
     // Back to the pilot this file follows.
     await staff.page.getByLabel(t('dashboard.filter.grouping')).selectOption(grouping);
     await staff.status(t('dashboard.count', { count: 1 })).waitFor();
@@ -141,8 +196,16 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
 
   it('gives a buyer no way in: no navigation item, and the page shows the refusal', async () => {
     if (locale !== 'en') return;
-    const buyerUser = await makeUser(h, lead.org.id, { label: `Lead colleague ${tag}`, email: `colleague-${tag}@helsinki.test` });
-    const buyer = await Person.open(browser, h, { name: 'Buyer', email: buyerUser.email, locale: 'en', shots: { prefix: 'dashboard-buyer', n: 0 } });
+    const buyerUser = await makeUser(h, lead.org.id, {
+      label: `Lead colleague ${tag}`,
+      email: `colleague-${tag}@helsinki.test`,
+    });
+    const buyer = await Person.open(browser, h, {
+      name: 'Buyer',
+      email: buyerUser.email,
+      locale: 'en',
+      shots: { prefix: 'dashboard-buyer', n: 0 },
+    });
     try {
       await signInWithMail(buyer.page, h, buyerUser.email);
       expect(await buyer.page.getByRole('link', { name: buyer.t('nav.dashboard') }).count()).toBe(0);

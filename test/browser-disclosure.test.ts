@@ -1,16 +1,27 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import type { PilotView } from '../services/dashboard/dashboard-contracts.js';
-import type { AggregateView } from '../services/aggregation/aggregation-contracts.js';
+
 import type { publishedStatementSchema } from '../domain/public-contracts.js';
+import type { AggregateView } from '../services/aggregation/aggregation-contracts.js';
+import type { PilotView } from '../services/dashboard/dashboard-contracts.js';
 import { launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
-import { ApiClient, makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { money, Person, plain, plainText, requireWebBuild } from './support/journey.js';
 import { publish } from './support/published-statement.js';
-import { webT, type WebLocale } from './support/web-i18n.js';
+import { type WebLocale, webT } from './support/web-i18n.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 type Aggregate = AggregateView;
@@ -66,25 +77,38 @@ describe('withheld figures in a browser', () => {
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     return res;
   };
-  const aggregateOf = async (a: Actor): Promise<Aggregate> => ok(await a.api.get(`/api/statements/${id}/aggregate`)).body as Aggregate;
+  const aggregateOf = async (a: Actor): Promise<Aggregate> =>
+    ok(await a.api.get(`/api/statements/${id}/aggregate`)).body as Aggregate;
   /** The lead's figures: each buyer's total, which no one else may learn. */
   const perBuyer = new Map<string, number>();
 
   beforeAll(async () => {
     requireWebBuild();
-    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
+    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : [])
+      if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
     h = await startHarness();
     browser = await launchBrowser();
-    const buyer = (name: string, country: string, label: string) => makeActor(h, { kind: 'buyer', name: `${name} ${tag}`, country }, { label, roles: ['signatory'] });
+    const buyer = (name: string, country: string, label: string) =>
+      makeActor(h, { kind: 'buyer', name: `${name} ${tag}`, country }, { label, roles: ['signatory'] });
     lead = await buyer('City of Tampere', 'FI', 'tampere');
     oslo = await buyer('City of Oslo', 'NO', 'oslo');
     riga = await buyer('City of Riga', 'LV', 'riga');
-    commission = await makeActor(h, { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' }, { label: 'commission' });
+    commission = await makeActor(
+      h,
+      { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' },
+      { label: 'commission' },
+    );
 
     // Tampere holds about 90 % of the demand (the total and the excavators are dominated); Oslo
     // alone buys electric buses; each buyer is the only one of its country.
     const needs: [Actor, Record<string, unknown>[]][] = [
-      [lead, [needLine({ quantity: '40', unitPrice: '450000' }), needLine({ cpvCode: '34144900', description: 'Electric van', quantity: '1', unitPrice: '100000' })]],
+      [
+        lead,
+        [
+          needLine({ quantity: '40', unitPrice: '450000' }),
+          needLine({ cpvCode: '34144900', description: 'Electric van', quantity: '1', unitPrice: '100000' }),
+        ],
+      ],
       [
         oslo,
         [
@@ -93,14 +117,28 @@ describe('withheld figures in a browser', () => {
           needLine({ cpvCode: '34144910', description: 'Electric bus', quantity: '1', unitPrice: '500000' }),
         ],
       ],
-      [riga, [needLine({ quantity: '1', unitPrice: '450000' }), needLine({ cpvCode: '34144900', description: 'Electric van', quantity: '1', unitPrice: '110000' })]],
+      [
+        riga,
+        [
+          needLine({ quantity: '1', unitPrice: '450000' }),
+          needLine({ cpvCode: '34144900', description: 'Electric van', quantity: '1', unitPrice: '110000' }),
+        ],
+      ],
     ];
     for (const [a, lines] of needs) {
-      perBuyer.set(a.org.id, lines.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unitPrice), 0));
+      perBuyer.set(
+        a.org.id,
+        lines.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unitPrice), 0),
+      );
     }
     const details = statementDetails({
       title,
-      criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '1000000', minQuantityPerCpv: [{ cpvCode: '34144900', unit: 'H87', minQuantity: '3' }] },
+      criticalMass: {
+        minBuyers: 3,
+        minCountries: 3,
+        minTotalValueEur: '1000000',
+        minQuantityPerCpv: [{ cpvCode: '34144900', unit: 'H87', minQuantity: '3' }],
+      },
     });
     id = ok(await lead.api.post('/api/statements', details)).body.id as string;
     ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [oslo.org.id, riga.org.id] }));
@@ -113,9 +151,15 @@ describe('withheld figures in a browser', () => {
     }
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
     for (const [a, versionId] of versions) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId }));
-    await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'market_engagement', 90_000, 'market engagement');
+    await until(
+      () => lead.api.get(`/api/statements/${id}/live`),
+      (r) => r.body.stage === 'market_engagement',
+      90_000,
+      'market engagement',
+    );
     // Tampere and Oslo agree to be named on the public pages; Riga does not.
-    for (const a of [lead, oslo]) ok(await a.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
+    for (const a of [lead, oslo])
+      ok(await a.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
   }, 240_000);
 
   afterAll(async () => {
@@ -134,7 +178,8 @@ describe('withheld figures in a browser', () => {
   }
 
   /** The rows of a breakdown table, in the order of the API's groups. */
-  const rowsOf = (person: Person, heading: string): Locator => person.page.getByRole('region', { name: person.t(heading) }).locator('tbody tr');
+  const rowsOf = (person: Person, heading: string): Locator =>
+    person.page.getByRole('region', { name: person.t(heading) }).locator('tbody tr');
 
   /**
    * The page shows what `view` (the viewer's own API answer) shows: every withheld group says
@@ -150,7 +195,11 @@ describe('withheld figures in a browser', () => {
     if (totals.withheld) expect(total).toBe(withheldLabel(t, totals.withheldReason));
     else expect(total).toBe(money(locale, Number(totals.valueEur)));
 
-    const tables: [string, { withheld: boolean; withheldReason: Reason; valueEur: string | null }[], { valueEur: string | null }[]][] = [
+    const tables: [
+      string,
+      { withheld: boolean; withheldReason: Reason; valueEur: string | null }[],
+      { valueEur: string | null }[],
+    ][] = [
       ['aggregate.breakdown.byCountry', view.aggregate.byCountry, complete.aggregate.byCountry],
       ['aggregate.breakdown.byYear', view.aggregate.byDeliveryYear, complete.aggregate.byDeliveryYear],
     ];
@@ -195,14 +244,24 @@ describe('withheld figures in a browser', () => {
     for (const [i, n] of view.thresholds.natures.entries()) {
       const line = await plainText(natures.nth(i));
       if (n.withheld) {
-        expect(line).toContain(plain(t('aggregate.thresholds.withheld', { nature: t(`aggregate.nature.${n.nature}`), threshold: money(locale, Number(n.thresholdEur)), buyer: n.setBy.name, category: t(`aggregate.authority.${n.setBy.authorityCategory}`) })));
+        expect(line).toContain(
+          plain(
+            t('aggregate.thresholds.withheld', {
+              nature: t(`aggregate.nature.${n.nature}`),
+              threshold: money(locale, Number(n.thresholdEur)),
+              buyer: n.setBy.name,
+              category: t(`aggregate.authority.${n.setBy.authorityCategory}`),
+            }),
+          ),
+        );
       }
     }
 
     // Explained once, and (for everyone but the lead) no buyer's own total anywhere on the page.
     expect(await page.getByTestId('withheld-explanation').count()).toBe(1);
     for (const [org, amount] of perBuyer) {
-      for (const s of amountSpellings(locale, amount)) expect(text, `a buyer's total (${org}) as "${s}"`).not.toContain(s);
+      for (const s of amountSpellings(locale, amount))
+        expect(text, `a buyer's total (${org}) as "${s}"`).not.toContain(s);
     }
   }
 
@@ -210,12 +269,21 @@ describe('withheld figures in a browser', () => {
     const view = await aggregateOf(riga);
     const complete = await aggregateOf(lead);
     // The scene: something is withheld for each reason a buyer can be protected by.
-    const reasons = new Set([view.aggregate.totals, ...view.aggregate.items, ...view.aggregate.byCountry].map((g) => g.withheldReason));
-    expect([...reasons], JSON.stringify(view.aggregate)).toEqual(expect.arrayContaining(['fewer-buyers', 'dominance', 'complementary']));
+    const reasons = new Set(
+      [view.aggregate.totals, ...view.aggregate.items, ...view.aggregate.byCountry].map((g) => g.withheldReason),
+    );
+    expect([...reasons], JSON.stringify(view.aggregate)).toEqual(
+      expect.arrayContaining(['fewer-buyers', 'dominance', 'complementary']),
+    );
     expect(view.criticalMass.results.some((r) => r.withheld)).toBe(true);
 
     for (const locale of locales) {
-      const user = await makeUser(h, riga.org.id, { label: `Rasma ${locale} ${tag}`, email: `riga-${locale}-${tag}@riga.test`, locale, roles: ['signatory'] });
+      const user = await makeUser(h, riga.org.id, {
+        label: `Rasma ${locale} ${tag}`,
+        email: `riga-${locale}-${tag}@riga.test`,
+        locale,
+        roles: ['signatory'],
+      });
       const person = await openDemand(`participant (${locale})`, user.email, locale);
       try {
         const { t, page } = person;
@@ -239,7 +307,11 @@ describe('withheld figures in a browser', () => {
     expect(pilot.valueEur, 'the pilot value is dominated by one buyer').toBeNull();
 
     for (const locale of locales) {
-      const user = await makeUser(h, commission.org.id, { label: `Claire ${locale} ${tag}`, email: `staff-${locale}-${tag}@commission.test`, locale });
+      const user = await makeUser(h, commission.org.id, {
+        label: `Claire ${locale} ${tag}`,
+        email: `staff-${locale}-${tag}@commission.test`,
+        locale,
+      });
       const person = await openDemand(`Commission staff (${locale})`, user.email, locale);
       try {
         const { t, page } = person;
@@ -254,12 +326,18 @@ describe('withheld figures in a browser', () => {
         expect(await plainText(row)).toContain(t('disclosure.withheld.protected'));
         await page.getByTestId('withheld-explanation').waitFor();
         // The sum of the values shown, and how many pilots it leaves out (or, with none shown, no sum at all).
-        const board = ok(await commission.api.get('/api/dashboard?limit=1')).body as { totals: { valueEur: string; valueWithheldPilots: number } };
+        const board = ok(await commission.api.get('/api/dashboard?limit=1')).body as {
+          totals: { valueEur: string; valueWithheldPilots: number };
+        };
         expect(board.totals.valueWithheldPilots).toBeGreaterThan(0);
         const sum = await plainText(page.getByTestId('dashboard-total-value'));
         if (Number(board.totals.valueEur) === 0) expect(sum).toBe(t('disclosure.withheld.protected'));
-        else expect(sum).toBe(`${money(locale, Number(board.totals.valueEur))} ${plain(t('dashboard.totals.valueWithheld', { count: board.totals.valueWithheldPilots }))}`);
-        for (const s of amountSpellings(locale, Number(complete.aggregate.totals.valueEur))) expect(await plainText(page.locator('main'))).not.toContain(s);
+        else
+          expect(sum).toBe(
+            `${money(locale, Number(board.totals.valueEur))} ${plain(t('dashboard.totals.valueWithheld', { count: board.totals.valueWithheldPilots }))}`,
+          );
+        for (const s of amountSpellings(locale, Number(complete.aggregate.totals.valueEur)))
+          expect(await plainText(page.locator('main'))).not.toContain(s);
         await person.visit('dashboard with a withheld pilot value', `dashboard-${locale}`);
 
         await row.getByRole('link', { name: title }).click();
@@ -275,16 +353,26 @@ describe('withheld figures in a browser', () => {
   it('shows the lead buyer every figure of the same statement', async () => {
     const complete = await aggregateOf(lead);
     expect(complete.aggregate.complete).toBe(true);
-    const user = await makeUser(h, lead.org.id, { label: `Hanna ${tag}`, email: `lead-${tag}@tampere.test`, locale: 'en' });
+    const user = await makeUser(h, lead.org.id, {
+      label: `Hanna ${tag}`,
+      email: `lead-${tag}@tampere.test`,
+      locale: 'en',
+    });
     const person = await openDemand('lead', user.email, 'en');
     try {
       const { page, t } = person;
       expect(await page.locator('[data-withheld]').count()).toBe(0);
       expect(await page.getByTestId('withheld-explanation').count()).toBe(0);
       expect(await page.getByRole('region', { name: t('aggregate.figureConsent.title') }).count()).toBe(0);
-      expect(await plainText(page.getByTestId('total-value'))).toBe(money('en', [...perBuyer.values()].reduce((a, b) => a + b, 0)));
+      expect(await plainText(page.getByTestId('total-value'))).toBe(
+        money(
+          'en',
+          [...perBuyer.values()].reduce((a, b) => a + b, 0),
+        ),
+      );
       const countries = rowsOf(person, 'aggregate.breakdown.byCountry');
-      for (const [i, c] of complete.aggregate.byCountry.entries()) expect(await plainText(countries.nth(i))).toContain(money('en', Number(c.valueEur)));
+      for (const [i, c] of complete.aggregate.byCountry.entries())
+        expect(await plainText(countries.nth(i))).toContain(money('en', Number(c.valueEur)));
       const meter = page.getByTestId('critical-mass-meter');
       expect(await meter.locator('meter').count()).toBe(complete.criticalMass.results.length);
       await person.visit('aggregated demand (lead, every figure)', 'lead');
@@ -294,7 +382,12 @@ describe('withheld figures in a browser', () => {
   });
 
   it('lets a participating buyer agree to show its own figures after a confirmation naming the consequence, and withdraw', async () => {
-    const user = await makeUser(h, riga.org.id, { label: `Rasma consent ${tag}`, email: `riga-consent-${tag}@riga.test`, locale: 'en', roles: ['signatory'] });
+    const user = await makeUser(h, riga.org.id, {
+      label: `Rasma consent ${tag}`,
+      email: `riga-consent-${tag}@riga.test`,
+      locale: 'en',
+      roles: ['signatory'],
+    });
     const person = await openDemand('participant deciding', user.email, 'en');
     try {
       const { page, t } = person;
@@ -305,7 +398,10 @@ describe('withheld figures in a browser', () => {
       await panel.getByRole('button', { name: t('aggregate.figureConsent.agreeConfirm') }).click();
       await person.status(t('aggregate.figureConsent.savedShown')).waitFor();
       expect(await plainText(page.getByTestId('figure-consent-state'))).toBe(t('aggregate.figureConsent.shown'));
-      expect(ok(await riga.api.get(`/api/statements/${id}/figure-consent`)).body).toEqual({ organisationId: riga.org.id, showFigures: true });
+      expect(ok(await riga.api.get(`/api/statements/${id}/figure-consent`)).body).toEqual({
+        organisationId: riga.org.id,
+        showFigures: true,
+      });
       // The page shows what the server now leaves: Latvia's figure is Riga's alone, Riga's to show.
       const shown = await aggregateOf(riga);
       const countries = rowsOf(person, 'aggregate.breakdown.byCountry');
@@ -346,22 +442,36 @@ describe('withheld figures in a browser', () => {
     const secrets = [...perBuyer.values(), 500_000];
 
     for (const locale of locales) {
-      const visitor = await Person.open(browser, h, { name: `visitor (${locale})`, email: `visitor-${locale}@example.test`, locale, viewport: locale === 'de' ? 'phone' : 'desktop', shots });
+      const visitor = await Person.open(browser, h, {
+        name: `visitor (${locale})`,
+        email: `visitor-${locale}@example.test`,
+        locale,
+        viewport: locale === 'de' ? 'phone' : 'desktop',
+        shots,
+      });
       try {
         const { page, t } = visitor;
         await page.goto(`/published/${id}`);
         await visitor.heading(statement.title).waitFor();
         const named = page.getByTestId('named-signatories');
         for (const s of statement.signatories) await named.getByRole('listitem').filter({ hasText: s.name }).waitFor();
-        expect(await plainText(page.getByTestId('unnamed-signatories'))).toBe(plain(t('public.published.unnamedOthers', { count: 1 })));
+        expect(await plainText(page.getByTestId('unnamed-signatories'))).toBe(
+          plain(t('public.published.unnamedOthers', { count: 1 })),
+        );
         const text = await plainText(page.locator('main'));
         expect(text).not.toContain(riga.org.name);
         expect(text).not.toMatch(/\bnull\b|\bNaN\b|\bundefined\b/);
-        for (const amount of secrets) for (const s of amountSpellings(locale, amount)) expect(text, `a single buyer's figure as "${s}"`).not.toContain(s);
+        for (const amount of secrets)
+          for (const s of amountSpellings(locale, amount))
+            expect(text, `a single buyer's figure as "${s}"`).not.toContain(s);
 
         const demand = statement.demand;
         const total = await plainText(page.getByTestId('public-total-value'));
-        expect(total).toBe(demand.totals.withheld ? withheldLabel(t, demand.totals.withheldReason) : money(locale, Number(demand.totals.valueEur)));
+        expect(total).toBe(
+          demand.totals.withheld
+            ? withheldLabel(t, demand.totals.withheldReason)
+            : money(locale, Number(demand.totals.valueEur)),
+        );
         const rows = page.getByTestId('public-by-country').locator('tbody tr');
         expect(await rows.count()).toBe(demand.byCountry.length);
         for (const [i, c] of demand.byCountry.entries()) {

@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
+
 import { insertApiToken, newSecret } from '../db/credentials.js';
 import { markEmailVerified } from '../db/organisations.js';
-import { ApiClient, makeActor, makeOrganisation, makeUser, startHarness, until, type Harness } from './support/harness.js';
+import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeOrganisation,
+  makeUser,
+  startHarness,
+  until,
+} from './support/harness.js';
 import { chooseSuggestion, money, moneyPattern, Person, plain, plainText, requireWebBuild } from './support/journey.js';
-import { webT, type WebLocale } from './support/web-i18n.js';
+import { type WebLocale, webT } from './support/web-i18n.js';
 
 /**
  * The whole process in a real browser (Debian's headless Chromium), across roles, as people
@@ -67,7 +77,11 @@ const content = {
     title: 'Emissionsfreie Radlader',
     description: 'Batterieelektrische Radlader für städtische Baustellen, Lieferung ab nächstem Jahr.',
     question: 'Brauchen Sie Ladestationen auf der Baustelle?',
-    lines: ['Elektrischer Radlader, 5-t-Klasse', 'Elektrischer Radlader, 8-t-Klasse', 'Kompakter elektrischer Radlader'],
+    lines: [
+      'Elektrischer Radlader, 5-t-Klasse',
+      'Elektrischer Radlader, 8-t-Klasse',
+      'Kompakter elektrischer Radlader',
+    ],
     justification: 'Der Marktdialog hat gezeigt, dass drei Städte für die Hersteller ausreichen.',
     rfi: 'Welche Lieferzeit brauchen Sie für die ersten Maschinen?',
     response: 'Acht Monate ab Bestellung.',
@@ -90,7 +104,11 @@ const minTotalValue = 5_000_000;
 /** The same person as an API client with a token of their own, to set up what the journey does not show (the supplier's subscription). */
 async function apiActor(h: Harness, person: Person): Promise<Actor> {
   const user = await h.db.selectFrom('users').selectAll().where('email', '=', person.email).executeTakeFirstOrThrow();
-  const org = await h.db.selectFrom('organisations').selectAll().where('id', '=', user.organisation_id).executeTakeFirstOrThrow();
+  const org = await h.db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('id', '=', user.organisation_id)
+    .executeTakeFirstOrThrow();
   const secret = newSecret('jd_');
   await insertApiToken(h.db, { userId: user.id, name: 'browser journey', secret, expiresAt: null });
   return { org, user, api: new ApiClient(h.baseUrl, { bearer: secret }) } as Actor;
@@ -108,13 +126,19 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
   beforeAll(async () => {
     requireWebBuild();
     // Screenshots of an earlier run of this journey would mix with this one's.
-    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
+    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : [])
+      if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
     h = await startHarness();
     browser = await launchBrowser();
     const accountLocale = locale;
     const leadOrg = await makeOrganisation(h, { kind: 'buyer', name: `City of Helsinki ${tag}`, country: 'FI' });
     // The lead's account starts in English; in the French journey the lead picks French in the browser.
-    const leadUser = await makeUser(h, leadOrg.id, { label: `Hanna Lead ${tag}`, email: `lead-${tag}@helsinki.test`, locale: 'en', roles: ['signatory'] });
+    const leadUser = await makeUser(h, leadOrg.id, {
+      label: `Hanna Lead ${tag}`,
+      email: `lead-${tag}@helsinki.test`,
+      locale: 'en',
+      roles: ['signatory'],
+    });
     const buyerOrgs = [
       { name: `City of Oslo ${tag}`, country: 'NO' },
       { name: `City of Copenhagen ${tag}`, country: 'DK' },
@@ -123,22 +147,60 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     const buyers: Person[] = [];
     for (const [i, o] of buyerOrgs.entries()) {
       const org = await makeOrganisation(h, { kind: 'buyer', ...o });
-      const user = await makeUser(h, org.id, { label: `Buyer ${i + 1} ${tag}`, email: `buyer${i + 1}-${tag}@city.test`, locale: accountLocale, roles: ['signatory'] });
+      const user = await makeUser(h, org.id, {
+        label: `Buyer ${i + 1} ${tag}`,
+        email: `buyer${i + 1}-${tag}@city.test`,
+        locale: accountLocale,
+        roles: ['signatory'],
+      });
       buyers.push(
-        await Person.open(browser, h, { name: o.name, email: user.email, locale, viewport: i === 2 ? 'phone' : 'desktop', shots }),
+        await Person.open(browser, h, {
+          name: o.name,
+          email: user.email,
+          locale,
+          viewport: i === 2 ? 'phone' : 'desktop',
+          shots,
+        }),
       );
     }
     // The lead's browser speaks English: in French, the choice is made on the sign-in page.
-    const lead = await Person.open(browser, h, { name: leadOrg.name, email: leadUser.email, locale, browserLocale: 'en-GB', shots });
-    const supplierOrg = await makeOrganisation(h, { kind: 'supplier', name: `Nordic Loader Works ${tag}`, country: 'SE', sme: true });
-    const supplierUser = await makeUser(h, supplierOrg.id, { label: `Sara Supplier ${tag}`, email: `sales-${tag}@loaders.test`, locale: accountLocale });
+    const lead = await Person.open(browser, h, {
+      name: leadOrg.name,
+      email: leadUser.email,
+      locale,
+      browserLocale: 'en-GB',
+      shots,
+    });
+    const supplierOrg = await makeOrganisation(h, {
+      kind: 'supplier',
+      name: `Nordic Loader Works ${tag}`,
+      country: 'SE',
+      sme: true,
+    });
+    const supplierUser = await makeUser(h, supplierOrg.id, {
+      label: `Sara Supplier ${tag}`,
+      email: `sales-${tag}@loaders.test`,
+      locale: accountLocale,
+    });
     // A supplier that registered earlier (its address confirmed) and subscribed to the CPV code.
     await markEmailVerified(h.db, supplierUser.id);
-    const supplier = await Person.open(browser, h, { name: supplierOrg.name, email: supplierUser.email, locale, shots });
-    const subscribed = await (await apiActor(h, supplier)).api.put('/api/me/subscription', { cpvPrefixes: ['4326'], countries: [] });
+    const supplier = await Person.open(browser, h, {
+      name: supplierOrg.name,
+      email: supplierUser.email,
+      locale,
+      shots,
+    });
+    const subscribed = await (
+      await apiActor(h, supplier)
+    ).api.put('/api/me/subscription', { cpvPrefixes: ['4326'], countries: [] });
     expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(200);
     const lateOrg = await makeOrganisation(h, { kind: 'buyer', name: `City of Vienna ${tag}`, country: 'AT' });
-    const lateUser = await makeUser(h, lateOrg.id, { label: `Late Buyer ${tag}`, email: `late-${tag}@wien.test`, locale: accountLocale, roles: ['signatory'] });
+    const lateUser = await makeUser(h, lateOrg.id, {
+      label: `Late Buyer ${tag}`,
+      email: `late-${tag}@wien.test`,
+      locale: accountLocale,
+      roles: ['signatory'],
+    });
     const lateBuyer = await Person.open(browser, h, { name: lateOrg.name, email: lateUser.email, locale, shots });
     cast = { lead, buyers, supplier, lateBuyer };
   });
@@ -165,8 +227,13 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
 
     // An empty form: the error is announced (alert, focused) and tied to the field.
     await lead.page.getByRole('button', { name: lead.t('signIn.submit') }).click();
-    await lead.page.getByRole('alert').filter({ hasText: lead.t('signIn.errors.emailRequired') }).waitFor();
-    expect(await describedBy(lead.page.getByLabel(lead.t('signIn.email')))).toContain(lead.t('signIn.errors.emailRequired'));
+    await lead.page
+      .getByRole('alert')
+      .filter({ hasText: lead.t('signIn.errors.emailRequired') })
+      .waitFor();
+    expect(await describedBy(lead.page.getByLabel(lead.t('signIn.email')))).toContain(
+      lead.t('signIn.errors.emailRequired'),
+    );
     await lead.visit('sign-in with an error');
 
     await signInWithMail(lead.page, h, lead.email, {
@@ -241,7 +308,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.visit('survey design', 'survey');
     await lead.page.getByRole('button', { name: t('survey.save') }).click();
     await lead.status(t('survey.saved')).waitFor();
-    await lead.page.getByRole('link', { name: t('common.backToStatement') }).first().click();
+    await lead.page
+      .getByRole('link', { name: t('common.backToStatement') })
+      .first()
+      .click();
     await lead.heading(words.title).waitFor();
 
     // Invite: find the buyers by name, select them, invite.
@@ -249,7 +319,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     for (const b of cast.buyers) await lead.page.getByRole('checkbox', { name: new RegExp(b.name) }).check();
     await lead.page.getByRole('button', { name: t('actions.invite.submit', { count: 3 }) }).click();
     await lead.page.getByRole('status').filter({ hasText: cast.buyers[0]!.name }).waitFor();
-    await lead.page.getByRole('cell', { name: t('participantStatus.invited') }).first().waitFor();
+    await lead.page
+      .getByRole('cell', { name: t('participantStatus.invited') })
+      .first()
+      .waitFor();
     await lead.visit('statement with invitations', 'statement-invited');
   });
 
@@ -282,19 +355,32 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
       await buyer.heading(t('needs.title')).waitFor();
       const line1 = buyer.page.getByRole('group', { name: t('needs.line.title', { n: 1 }) });
       // One buyer searches by words, the others by code.
-      await chooseSuggestion(line1.getByLabel(t('needs.line.cpvCode'), { exact: true }), i === 1 ? 'mechanical shovels' : '4326', /43260000-3/);
+      await chooseSuggestion(
+        line1.getByLabel(t('needs.line.cpvCode'), { exact: true }),
+        i === 1 ? 'mechanical shovels' : '4326',
+        /43260000-3/,
+      );
       await chooseSuggestion(line1.getByLabel(t('needs.line.unit'), { exact: true }), 'H87', /H87/);
       await line1.getByLabel(t('needs.line.quantity'), { exact: true }).fill(demand[i]!.quantity);
       await line1.getByLabel(t('needs.line.unitPrice'), { exact: true }).fill(demand[i]!.unitPrice);
       // The running total, as they type, in their own number format.
       const value = Number(demand[i]!.quantity) * Number(demand[i]!.unitPrice);
       const totals = buyer.page.getByRole('region', { name: t('needs.totals.title') });
-      await until(() => plainText(totals), (s) => s.includes(money(locale, value)), 10_000, 'the running total');
+      await until(
+        () => plainText(totals),
+        (s) => s.includes(money(locale, value)),
+        10_000,
+        'the running total',
+      );
 
       if (i === 0) {
         // Submitting without a description: the error is beside the field and announced.
         await buyer.page.getByRole('button', { name: t('needs.submit') }).click();
-        await buyer.page.getByRole('alert').filter({ hasText: t('needs.errors.descriptionRequired') }).first().waitFor();
+        await buyer.page
+          .getByRole('alert')
+          .filter({ hasText: t('needs.errors.descriptionRequired') })
+          .first()
+          .waitFor();
         const description = line1.getByLabel(t('needs.line.description'), { exact: true });
         expect(await describedBy(description)).toContain(t('needs.errors.descriptionRequired'));
         await buyer.visit('needs form with an error', 'needs-form-error');
@@ -302,13 +388,28 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
         // Copy the line, see the total double, remove the copy.
         await buyer.page.getByRole('button', { name: t('needs.line.copy', { n: 1 }) }).click();
         await buyer.page.getByRole('group', { name: t('needs.line.title', { n: 2 }) }).waitFor();
-        await until(() => plainText(totals), (s) => s.includes(money(locale, 2 * value)), 10_000, 'the doubled total');
+        await until(
+          () => plainText(totals),
+          (s) => s.includes(money(locale, 2 * value)),
+          10_000,
+          'the doubled total',
+        );
         await buyer.page.getByRole('button', { name: t('needs.line.remove', { n: 2 }) }).click();
-        await expect.poll(() => buyer.page.getByRole('group', { name: t('needs.line.title', { n: 2 }) }).count()).toBe(0);
-        await until(() => plainText(totals), (s) => s.includes(money(locale, value)) && !s.includes(money(locale, 2 * value)), 10_000, 'the total after removing');
+        await expect
+          .poll(() => buyer.page.getByRole('group', { name: t('needs.line.title', { n: 2 }) }).count())
+          .toBe(0);
+        await until(
+          () => plainText(totals),
+          (s) => s.includes(money(locale, value)) && !s.includes(money(locale, 2 * value)),
+          10_000,
+          'the total after removing',
+        );
       }
       await line1.getByLabel(t('needs.line.description'), { exact: true }).fill(words.lines[i]!);
-      await buyer.page.getByRole('group', { name: words.question }).getByLabel(t('answers.yes'), { exact: true }).check();
+      await buyer.page
+        .getByRole('group', { name: words.question })
+        .getByLabel(t('answers.yes'), { exact: true })
+        .check();
       if (i === 0 || i === 2) await buyer.visit('needs form filled in', i === 2 ? 'phone-needs-form' : 'needs-form');
       await buyer.page.getByRole('button', { name: t('needs.submit') }).click();
       await buyer.status(t('needs.submitted', { version: 1, count: 1 }).slice(0, 20)).waitFor();
@@ -321,11 +422,18 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.goto(statementUrl);
     await lead.page.getByRole('link', { name: t('actions.overview.link') }).click();
     await lead.heading(t('overview.title')).waitFor();
-    for (const b of cast.buyers) await lead.page.getByRole('row', { name: new RegExp(b.name) }).getByText(t('participantStatus.submitted')).waitFor();
+    for (const b of cast.buyers)
+      await lead.page
+        .getByRole('row', { name: new RegExp(b.name) })
+        .getByText(t('participantStatus.submitted'))
+        .waitFor();
     await lead.visit('who has done what', 'overview-needs');
     await lead.page.getByRole('button', { name: t('overview.close.open.needs_assessment') }).click();
     await lead.page.getByRole('button', { name: t('overview.close.confirm.needs_assessment') }).click();
-    await lead.page.getByTestId('overview-stage').filter({ hasText: t('stage.confirmation') }).waitFor();
+    await lead.page
+      .getByTestId('overview-stage')
+      .filter({ hasText: t('stage.confirmation') })
+      .waitFor();
     // Give the buyers a week more to confirm (the field proposes the current deadline plus seven days).
     await lead.page.getByRole('button', { name: t('overview.extend.submit') }).click();
     await lead.status(t('overview.extend.done', { deadline: '' }).slice(0, 10)).waitFor();
@@ -355,7 +463,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.visit('statement in shortfall', 'statement-shortfall');
     await lead.page.getByRole('link', { name: t('actions.demand.shortfallLink') }).click();
     await lead.heading(t('aggregate.title')).waitFor();
-    await lead.page.getByTestId('critical-mass-verdict').filter({ hasText: t('aggregate.verdict.notMet') }).waitFor();
+    await lead.page
+      .getByTestId('critical-mass-verdict')
+      .filter({ hasText: t('aggregate.verdict.notMet') })
+      .waitFor();
     expect(await plainText(lead.page.getByTestId('total-value'))).toBe(money(locale, totalValue));
 
     // The meter: buyers and countries met, the value short by exactly the gap.
@@ -365,7 +476,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     const valueRow = rows.filter({ hasText: t('aggregate.meter.rule.minTotalValueEur') });
     expect(await plainText(valueRow)).toContain(money(locale, minTotalValue - totalValue));
     expect(await plainText(valueRow)).toContain(t('aggregate.meter.notMet'));
-    expect(await plainText(rows.filter({ hasText: t('aggregate.meter.rule.minBuyers') }))).toContain(t('aggregate.meter.met'));
+    expect(await plainText(rows.filter({ hasText: t('aggregate.meter.rule.minBuyers') }))).toContain(
+      t('aggregate.meter.met'),
+    );
     const bar = valueRow.getByRole('meter');
     expect(Number(await bar.getAttribute('value'))).toBeCloseTo(totalValue / minTotalValue, 5);
     // The breakdown by CPV code adds up the three buyers' quantities.
@@ -382,7 +495,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
 
     // Deciding with the keyboard: no choice first (the error is announced), then proceed with a justification.
     await lead.page.getByRole('button', { name: t('aggregate.shortfall.submit') }).click();
-    await lead.page.getByRole('alert').filter({ hasText: t('aggregate.shortfall.errors.choose') }).waitFor();
+    await lead.page
+      .getByRole('alert')
+      .filter({ hasText: t('aggregate.shortfall.errors.choose') })
+      .waitFor();
     expect((await focused(lead.page)).role).toBe('alert');
     await lead.visit('shortfall decision with an error', 'shortfall-error');
     await lead.page.getByLabel(t('aggregate.shortfall.option.proceed')).focus();
@@ -391,7 +507,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.getByLabel(t('aggregate.shortfall.justification')).press('Tab');
     await lead.page.keyboard.press('Enter');
     await lead.status(t('aggregate.shortfall.done.proceed')).waitFor();
-    await lead.page.locator('[aria-current="step"]').filter({ hasText: t('stage.market_engagement') }).waitFor();
+    await lead.page
+      .locator('[aria-current="step"]')
+      .filter({ hasText: t('stage.market_engagement') })
+      .waitFor();
     await lead.visit('after the shortfall decision', 'aggregate-proceeded');
   });
 
@@ -407,7 +526,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     const question = lead.page.getByLabel(t('market.rfi.question', { n: 1 }), { exact: true });
     await question.fill('?');
     await lead.page.getByRole('button', { name: t('market.rfi.save') }).click();
-    await lead.page.getByRole('alert').filter({ hasText: t('market.rfi.errors.tooShort', { min: 3 }) }).waitFor();
+    await lead.page
+      .getByRole('alert')
+      .filter({ hasText: t('market.rfi.errors.tooShort', { min: 3 }) })
+      .waitFor();
     expect(await describedBy(question)).toContain(t('market.rfi.errors.tooShort', { min: 3 }));
     await question.fill(words.rfi);
     await lead.page.getByRole('button', { name: t('market.rfi.save') }).click();
@@ -432,7 +554,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     const t = supplier.t;
     const id = statementUrl.split('/').at(-1)!;
     // The consultation opened when the lead proceeded: the subscriber was told, with a link.
-    const messages = await h.mail.waitFor((all) => all.some((m) => m.to.includes(supplier.email) && m.text.includes(`/consultations/${id}`)), 60_000);
+    const messages = await h.mail.waitFor(
+      (all) => all.some((m) => m.to.includes(supplier.email) && m.text.includes(`/consultations/${id}`)),
+      60_000,
+    );
     const mail = messages.find((m) => m.to.includes(supplier.email) && m.text.includes(`/consultations/${id}`))!;
     const link = new RegExp(`https?://\\S+/consultations/${id}`).exec(mail.text)![0];
     await signInWithMail(supplier.page, h, supplier.email, { locale });
@@ -443,10 +568,16 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await supplier.page.getByText(supplier.t('public.demand.unnamed', { count: 2 })).waitFor();
     await supplier.page.getByLabel(words.rfi).fill(words.response);
     await supplier.page.getByRole('button', { name: t('supplier.response.submit') }).click();
-    await supplier.page.getByRole('status').filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') }).waitFor();
+    await supplier.page
+      .getByRole('status')
+      .filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') })
+      .waitFor();
     await supplier.page.getByLabel(t('supplier.question.label')).fill(words.supplierQuestion);
     await supplier.page.getByRole('button', { name: t('supplier.question.submit') }).click();
-    await supplier.page.getByRole('status').filter({ hasText: t('supplier.question.asked', { number: '1' }) }).waitFor();
+    await supplier.page
+      .getByRole('status')
+      .filter({ hasText: t('supplier.question.asked', { number: '1' }) })
+      .waitFor();
     await supplier.visit('consultation answered (supplier)', 'supplier-consultation');
   });
 
@@ -456,14 +587,21 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.reload();
     await lead.heading(t('market.title')).waitFor();
     expect(await plainText(lead.page.getByTestId('response-count'))).toBe('1');
-    const response = lead.page.getByRole('listitem').filter({ has: lead.page.getByRole('heading', { name: supplier.name }) });
+    const response = lead.page
+      .getByRole('listitem')
+      .filter({ has: lead.page.getByRole('heading', { name: supplier.name }) });
     expect(await plainText(response)).toContain(words.response);
-    const question = lead.page.getByRole('listitem').filter({ has: lead.page.getByRole('heading', { name: t('market.questions.number', { number: 1 }) }) });
+    const question = lead.page
+      .getByRole('listitem')
+      .filter({ has: lead.page.getByRole('heading', { name: t('market.questions.number', { number: 1 }) }) });
     expect(await plainText(question)).toContain(words.supplierQuestion);
     expect(await plainText(question)).toContain(supplier.name);
     // An empty answer: the error is beside the field.
     await lead.page.getByRole('button', { name: t('market.questions.submit', { number: 1 }) }).click();
-    await lead.page.getByRole('alert').filter({ hasText: t('market.questions.errors.answerRequired') }).waitFor();
+    await lead.page
+      .getByRole('alert')
+      .filter({ hasText: t('market.questions.errors.answerRequired') })
+      .waitFor();
     await lead.visit('market consultation with a response and a question', 'market-lead');
     await lead.page.getByLabel(t('market.questions.answerLabel', { number: 1 })).fill(words.answer);
     await lead.page.getByRole('button', { name: t('market.questions.submit', { number: 1 }) }).click();
@@ -478,11 +616,16 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.getByRole('button', { name: t('market.close.open') }).click();
     await lead.page.getByRole('button', { name: t('market.close.confirm'), exact: true }).click();
     await lead.status(t('market.close.done')).waitFor();
-    await lead.page.getByTestId('market-stage').filter({ hasText: t('stage.approval') }).waitFor();
+    await lead.page
+      .getByTestId('market-stage')
+      .filter({ hasText: t('stage.approval') })
+      .waitFor();
     // The summary is stored as the consultation closes.
     await lead.reloadUntil(lead.page.getByTestId('market-summary'));
     const share = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(1);
-    expect(await plainText(lead.page.getByTestId('market-summary'))).toContain(plain(t('market.summary.smeValue', { count: 1, share })));
+    expect(await plainText(lead.page.getByTestId('market-summary'))).toContain(
+      plain(t('market.summary.smeValue', { count: 1, share })),
+    );
     await lead.visit('market summary', 'market-summary');
   });
 
@@ -497,11 +640,19 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await asker.page.getByTestId('statement-text').filter({ hasText: words.title }).waitFor();
     // No choice, then changes without a comment: each error is announced and beside its field.
     await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
-    await asker.page.getByRole('alert').filter({ hasText: t('approval.decide.errors.choose') }).waitFor();
+    await asker.page
+      .getByRole('alert')
+      .filter({ hasText: t('approval.decide.errors.choose') })
+      .waitFor();
     await asker.page.getByLabel(t('approval.decide.option.request_changes')).check();
     await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
-    await asker.page.getByRole('alert').filter({ hasText: t('approval.decide.errors.commentRequired') }).waitFor();
-    expect(await describedBy(asker.page.getByLabel(t('approval.decide.comment'), { exact: true }))).toContain(t('approval.decide.errors.commentRequired'));
+    await asker.page
+      .getByRole('alert')
+      .filter({ hasText: t('approval.decide.errors.commentRequired') })
+      .waitFor();
+    expect(await describedBy(asker.page.getByLabel(t('approval.decide.comment'), { exact: true }))).toContain(
+      t('approval.decide.errors.commentRequired'),
+    );
     await asker.visit('approval with errors', 'approval-errors');
     await asker.page.getByLabel(t('approval.decide.comment'), { exact: true }).fill(words.changes);
     await asker.page.getByRole('button', { name: t('approval.decide.submit') }).click();
@@ -524,7 +675,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     // The approvers are the buyers that confirmed needs: the lead, which has none here, does not decide.
     expect(await lead.page.getByRole('button', { name: lt('approval.decide.submit') }).count()).toBe(0);
     const approvers = lead.page.getByRole('region', { name: lt('approval.approvers.title', { version: '2' }) }).first();
-    for (const b of buyers) expect(await plainText(approvers.getByRole('row', { name: new RegExp(b.name) }))).toContain(lt('approval.decision.waiting'));
+    for (const b of buyers)
+      expect(await plainText(approvers.getByRole('row', { name: new RegExp(b.name) }))).toContain(
+        lt('approval.decision.waiting'),
+      );
 
     // Every buyer approves version 2, the first with the keyboard.
     for (const [i, buyer] of buyers.entries()) {
@@ -559,7 +713,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     // Named: the buyer that agreed to be; the two others are counted, not named.
     const named = supplier.page.getByTestId('named-signatories');
     await named.getByRole('listitem').filter({ hasText: cast.buyers[0]!.name }).waitFor();
-    expect(await plainText(supplier.page.getByTestId('unnamed-signatories'))).toBe(plain(t('public.published.unnamedOthers', { count: 2 })));
+    expect(await plainText(supplier.page.getByTestId('unnamed-signatories'))).toBe(
+      plain(t('public.published.unnamedOthers', { count: 2 })),
+    );
     for (const b of cast.buyers.slice(1)) expect(await plainText(named)).not.toContain(b.name);
     // A supplier is not offered to sign.
     expect(await supplier.page.getByRole('button', { name: t('public.sign.submit') }).count()).toBe(0);
@@ -589,12 +745,17 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.reload();
     await lead.page.getByRole('heading', { name: t('agreement.terms.title') }).waitFor();
     await lead.page.getByRole('button', { name: t('agreement.terms.submit') }).click();
-    await lead.page.getByRole('alert').filter({ hasText: t('problem.invalid_input.title') }).waitFor();
+    await lead.page
+      .getByRole('alert')
+      .filter({ hasText: t('problem.invalid_input.title') })
+      .waitFor();
     const firstResponsibility = lead.page.getByLabel(t('agreement.terms.responsibilityOf', { party: lead.name }));
     expect(await describedBy(firstResponsibility)).toContain(t('agreement.terms.errors.required'));
     await lead.visit('agreement terms, with errors', 'agreement-terms-errors');
     for (const person of [lead, ...buyers]) {
-      await lead.page.getByLabel(t('agreement.terms.responsibilityOf', { party: person.name })).fill(`${words.lines[0]} — ${person.name}`);
+      await lead.page
+        .getByLabel(t('agreement.terms.responsibilityOf', { party: person.name }))
+        .fill(`${words.lines[0]} — ${person.name}`);
     }
     await lead.page.getByLabel(t('agreement.terms.disputeText')).fill(words.justification);
     await lead.page.getByLabel(t('agreement.terms.disputeForum')).fill('Helsinki');
@@ -611,7 +772,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.reload();
     await lead.page.getByRole('button', { name: t('agreement.sign.submit', { version: 1 }) }).click();
     await lead.status(t('agreement.sign.doneInForce')).waitFor();
-    await lead.page.getByTestId('agreement-status').filter({ hasText: t('agreement.statusName.in_force') }).waitFor();
+    await lead.page
+      .getByTestId('agreement-status')
+      .filter({ hasText: t('agreement.statusName.in_force') })
+      .waitFor();
     await lead.visit('agreement in force', 'agreement-in-force');
   });
 
@@ -634,7 +798,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lateBuyer.page.reload();
     await lateBuyer.page.getByText(t('public.sign.signatory', { version: '2' })).waitFor();
     // The late signatory did not agree to be named (it took no part): version 2 counts it among the unnamed.
-    await lateBuyer.page.getByTestId('unnamed-signatories').filter({ hasText: plain(t('public.published.unnamedOthers', { count: 3 })) }).waitFor();
+    await lateBuyer.page
+      .getByTestId('unnamed-signatories')
+      .filter({ hasText: plain(t('public.published.unnamedOthers', { count: 3 })) })
+      .waitFor();
     expect(await plainText(lateBuyer.page.getByTestId('named-signatories'))).not.toContain(lateBuyer.name);
   });
 

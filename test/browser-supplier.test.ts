@@ -1,10 +1,20 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { translatorFor } from '../i18n/index.js';
 import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
-import { ApiClient, makeActor, makeOrganisation, makeUser, needLine, startHarness, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeOrganisation,
+  makeUser,
+  needLine,
+  startHarness,
+} from './support/harness.js';
 import { Person, requireWebBuild } from './support/journey.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 import type { WebLocale } from './support/web-i18n.js';
@@ -43,15 +53,24 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
 
   beforeAll(async () => {
     requireWebBuild();
-    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : []) if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
+    for (const f of existsSync(screenshotDir) ? readdirSync(screenshotDir) : [])
+      if (f.startsWith(`${shots.prefix}-`)) rmSync(path.join(screenshotDir, f));
     h = await startHarness();
     browser = await launchBrowser();
     const actor = (name: string, country: string, label: string): Promise<Actor> =>
-      makeActor(h, { kind: 'buyer', name: `${name} ${locale}`, country }, { label: `${label}-${locale}`, roles: ['signatory'] });
+      makeActor(
+        h,
+        { kind: 'buyer', name: `${name} ${locale}`, country },
+        { label: `${label}-${locale}`, roles: ['signatory'] },
+      );
     const lead = await actor('City of Tampere', 'FI', 'tampere');
     leadActor = lead;
     const other = await actor('City of Bergen', 'NO', 'bergen');
-    const supplier = await makeActor(h, { kind: 'supplier', name: `Loader Works ${locale}`, country: 'SE', sme: true }, { label: `loader-${locale}` });
+    const supplier = await makeActor(
+      h,
+      { kind: 'supplier', name: `Loader Works ${locale}`, country: 'SE', sme: true },
+      { label: `loader-${locale}` },
+    );
     const needs = (): [Actor, Record<string, unknown>[]][] => [
       [lead, [needLine({ quantity: '2' })]],
       [other, [needLine({ quantity: '3' })]],
@@ -62,10 +81,25 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     ok(await lead.api.post(`/api/statements/${consulting}/consultation/questions/1/answer`, { answer }));
     published = await statementInMarketEngagement(h, lead, needs());
     await publish(h, published, lead, [lead, other]);
-    const sellerOrg = await makeOrganisation(h, { kind: 'supplier', name: `Nordic Loaders ${locale}`, country: 'FI', sme: true });
-    const sellerUser = await makeUser(h, sellerOrg.id, { label: `Sara Seller ${locale}`, email: `seller-${locale}-${sellerOrg.id.slice(0, 6)}@loaders.test`, locale });
+    const sellerOrg = await makeOrganisation(h, {
+      kind: 'supplier',
+      name: `Nordic Loaders ${locale}`,
+      country: 'FI',
+      sme: true,
+    });
+    const sellerUser = await makeUser(h, sellerOrg.id, {
+      label: `Sara Seller ${locale}`,
+      email: `seller-${locale}-${sellerOrg.id.slice(0, 6)}@loaders.test`,
+      locale,
+    });
     seller = await Person.open(browser, h, { name: 'supplier', email: sellerUser.email, locale, shots });
-    visitor = await Person.open(browser, h, { name: 'visitor', email: `visitor-${locale}@example.test`, locale, viewport: locale === 'fr' ? 'phone' : 'desktop', shots });
+    visitor = await Person.open(browser, h, {
+      name: 'visitor',
+      email: `visitor-${locale}@example.test`,
+      locale,
+      viewport: locale === 'fr' ? 'phone' : 'desktop',
+      shots,
+    });
   });
 
   afterAll(async () => {
@@ -101,7 +135,11 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await visitor.heading(t('public.published.title')).waitFor();
     const feed = page.getByRole('link', { name: t('public.feed') });
     expect(await feed.getAttribute('href')).toBe('/api/public/statements.atom');
-    const statement = ok(await new ApiClient(h.baseUrl).get(`/api/public/statements/${published}`)).body as { title: string; text: string; signatories: { name: string }[] };
+    const statement = ok(await new ApiClient(h.baseUrl).get(`/api/public/statements/${published}`)).body as {
+      title: string;
+      text: string;
+      signatories: { name: string }[];
+    };
     await page.locator(`a[href="/published/${published}"]`).first().waitFor();
     await visitor.visit('published statements', 'published');
     // The Atom feed the link leads to lists the statement.
@@ -113,7 +151,8 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await visitor.heading(statement.title).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/published/${published}`);
     await page.getByRole('heading', { level: 2, name: t('public.published.signatories') }).waitFor();
-    for (const s of statement.signatories) await page.getByRole('listitem').filter({ hasText: s.name }).first().waitFor();
+    for (const s of statement.signatories)
+      await page.getByRole('listitem').filter({ hasText: s.name }).first().waitFor();
     await page.getByText(statement.text.slice(0, 40), { exact: false }).first().waitFor();
     await page.getByRole('link', { name: t('public.published.ocds') }).waitFor();
     await visitor.visit('a published statement', 'published-statement');
@@ -128,9 +167,14 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await page.getByTestId('home-matching').getByText(t('supplier.home.matchingNoSubscription')).waitFor();
     const nav = page.getByRole('navigation', { name: t('header.navigation') });
     expect(await nav.getByRole('link', { name: t('nav.statements'), exact: true }).count()).toBe(0);
-    expect(await nav.getByRole('link', { name: t('supplier.home.nav'), exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(
+      await nav.getByRole('link', { name: t('supplier.home.nav'), exact: true }).getAttribute('aria-current'),
+    ).toBe('page');
     await seller.visit('start page before subscribing', 'supplier-home-empty');
-    await page.getByTestId('home-subscription').getByRole('link', { name: t('supplier.home.subscribe') }).click();
+    await page
+      .getByTestId('home-subscription')
+      .getByRole('link', { name: t('supplier.home.subscribe') })
+      .click();
     await seller.heading(t('supplier.subscription.title')).waitFor();
     await seller.visit('subscription', 'subscription');
 
@@ -149,7 +193,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await cpv.pressSequentially('4326', { delay: 20 });
     await page.getByRole('option', { name: /^43260000-3/ }).waitFor();
     await cpv.press('ArrowDown');
-    expect(await page.locator(`[id="${await cpv.getAttribute('aria-activedescendant')}"]`).textContent()).toMatch(/^43260000-3/);
+    expect(await page.locator(`[id="${await cpv.getAttribute('aria-activedescendant')}"]`).textContent()).toMatch(
+      /^43260000-3/,
+    );
     await cpv.press('Enter');
     await chip('4326').getByText('Mechanical shovels, excavators and shovel loaders, and mining machinery').waitFor();
     expect(await cpv.inputValue()).toBe('');
@@ -172,7 +218,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     expect(await describedBy(cpv)).toContain(t('supplier.subscription.cpvNotPrefix'));
     await cpv.fill('');
     // Remove one by keyboard: the focus moves on to the next chip's remove button.
-    await chip('3414471').getByRole('button', { name: t('supplier.subscription.remove', { entry: '3414471' }) }).focus();
+    await chip('3414471')
+      .getByRole('button', { name: t('supplier.subscription.remove', { entry: '3414471' }) })
+      .focus();
     await page.keyboard.press('Enter');
     await seller.status(t('supplier.subscription.removed', { entry: '3414471' })).waitFor();
     expect(await chosen.getByRole('listitem').count()).toBe(2);
@@ -240,13 +288,21 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await page.getByRole('heading', { level: 2, name: t('supplier.response.title') }).waitFor();
     await page.getByLabel(rfi.questions[0]!.text).fill('Eight months from the order.');
     await page.getByRole('button', { name: t('supplier.response.submit') }).click();
-    await page.getByRole('status').filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') })
+      .waitFor();
     await seller.visit('consultation answered', 'consultation-answered');
     await page.getByLabel(t('supplier.question.label')).fill('Is a battery swap system acceptable?');
     await page.getByRole('button', { name: t('supplier.question.submit') }).click();
-    await page.getByRole('status').filter({ hasText: t('supplier.question.asked', { number: '2' }) }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: t('supplier.question.asked', { number: '2' }) })
+      .waitFor();
     await seller.visit('question asked');
-    const responses = ok(await leadActor.api.get(`/api/statements/${consulting}/consultation/responses`)).body as { answers: Record<string, string> }[];
+    const responses = ok(await leadActor.api.get(`/api/statements/${consulting}/consultation/responses`)).body as {
+      answers: Record<string, string>;
+    }[];
     expect(responses.map((r) => r.answers['lead-time'])).toContain('Eight months from the order.');
 
     await page.getByRole('link', { name: t('supplier.home.nav') }).click();
@@ -287,15 +343,26 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await page.getByRole('button', { name: t('supplier.register.submit') }).click();
     await visitor.status(t('supplier.register.sent', { email })).waitFor();
     await visitor.visit('registered');
-    const mails = await h.mail.waitFor((all) => all.some((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text)), 60_000);
+    const mails = await h.mail.waitFor(
+      (all) => all.some((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text)),
+      60_000,
+    );
     // Nothing is registered until the e-mailed link is followed (issue 13: registration squats no address).
-    expect(await h.db.selectFrom('organisations').select('id').where('name', '=', `Arctic Machines ${locale}`).execute()).toEqual([]);
+    expect(
+      await h.db.selectFrom('organisations').select('id').where('name', '=', `Arctic Machines ${locale}`).execute(),
+    ).toEqual([]);
     // The link, opened in the browser that registered, creates the organisation and signs in.
-    await page.goto(/https?:\/\/\S+\/sign-in\/verify\?token=[^\s>]+/.exec(mails.find((m) => m.to.includes(email))!.text)![0]);
+    await page.goto(
+      /https?:\/\/\S+\/sign-in\/verify\?token=[^\s>]+/.exec(mails.find((m) => m.to.includes(email))!.text)![0],
+    );
     await page.getByRole('button', { name: translatorFor(locale)('page.signIn.button') }).click();
     await page.waitForURL(/\/supplier$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    const org = await h.db.selectFrom('organisations').selectAll().where('name', '=', `Arctic Machines ${locale}`).executeTakeFirstOrThrow();
+    const org = await h.db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('name', '=', `Arctic Machines ${locale}`)
+      .executeTakeFirstOrThrow();
     expect(org).toMatchObject({ kind: 'supplier', sme: true });
     expect(org.country.trim()).toBe('SE');
     expect(await page.getByTestId('current-organisation').textContent()).toBe(`Arctic Machines ${locale}`);

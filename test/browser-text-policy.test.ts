@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { describedBy, launchBrowser, signInWithMail } from './support/browser.js';
-import { makeOrganisation, makeUser, startHarness, type Harness } from './support/harness.js';
+import { type Harness, makeOrganisation, makeUser, startHarness } from './support/harness.js';
 import { chooseSuggestion, Person, requireWebBuild } from './support/journey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
@@ -19,13 +20,18 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
   const shots = { prefix: `text-policy-${locale}`, n: 0 };
   let leadOrgId: string;
   // This lead's statements only: other test files create statements in the same database meanwhile.
-  const statements = async () => Number((await sql<{ n: string }>`select count(*) as n from statements where lead_org_id = ${leadOrgId}`.execute(h.db)).rows[0]!.n);
+  const statements = async () =>
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from statements where lead_org_id = ${leadOrgId}`.execute(h.db))
+        .rows[0]!.n,
+    );
 
   /** Every request the page sends to an API route that writes. */
   const writes: string[] = [];
   const watchWrites = (page: Page) =>
     page.on('request', (request) => {
-      if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/')) writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (request.method() !== 'GET' && new URL(request.url()).pathname.startsWith('/api/'))
+        writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
 
   beforeAll(async () => {
@@ -34,7 +40,11 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
     browser = await launchBrowser();
     const org = await makeOrganisation(h, { kind: 'buyer', name: `City of Espoo ${locale}`, country: 'FI' });
     leadOrgId = org.id;
-    const user = await makeUser(h, org.id, { label: `lead-${locale}`, email: `text-policy-${locale}-${org.id.slice(0, 6)}@espoo.test`, locale });
+    const user = await makeUser(h, org.id, {
+      label: `lead-${locale}`,
+      email: `text-policy-${locale}-${org.id.slice(0, 6)}@espoo.test`,
+      locale,
+    });
     lead = await Person.open(browser, h, { name: 'lead', email: user.email, locale, shots });
     await signInWithMail(lead.page, h, user.email, { locale });
     watchWrites(lead.page);
@@ -61,7 +71,10 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
     ] as const) {
       await title.fill(typed);
       await page.getByRole('button', { name: t('createStatement.submit') }).click();
-      await page.getByRole('alert').filter({ hasText: t('problem.invalid_input.title') }).waitFor();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: t('problem.invalid_input.title') })
+        .waitFor();
       expect(await title.getAttribute('aria-invalid')).toBe('true');
       await expect.poll(() => describedBy(title)).toContain(rule);
       await lead.visit(`create a statement, ${rule}`, 'title-rule');
@@ -81,7 +94,10 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
   });
 
   it('shows the rule beside a supplier’s organisation name with a NUL, and sends nothing', async () => {
-    const context = await browser.newContext({ baseURL: h.baseUrl, locale: { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' }[locale] });
+    const context = await browser.newContext({
+      baseURL: h.baseUrl,
+      locale: { en: 'en-GB', fr: 'fr-FR', de: 'de-DE' }[locale],
+    });
     const page = await context.newPage();
     watchWrites(page);
     writes.length = 0;

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../api/app.js';
-import { ApiClient, makeActor, needLine, startHarness, statementDetails, until, type ApiResponse, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type ApiResponse,
+  type Harness,
+  makeActor,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { publish } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -37,8 +47,15 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     return res;
   };
   const live = (a: Actor = helsinki) => a.api.get(`/api/statements/${id}/live`);
-  const waitForStage = (stage: string) => until(() => live(), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
-  const rows = (res: ApiResponse, key = 'organisationId') => (res.body.participants as Record<string, unknown>[]).map((p) => p[key] as string).sort();
+  const waitForStage = (stage: string) =>
+    until(
+      () => live(),
+      (r) => r.body.stage === stage,
+      60_000,
+      `stage ${stage}`,
+    );
+  const rows = (res: ApiResponse, key = 'organisationId') =>
+    (res.body.participants as Record<string, unknown>[]).map((p) => p[key] as string).sort();
   const ids = (...actors: Actor[]) => actors.map((a) => a.org.id).sort();
   /** Publication through the real approval stage, once, for whichever section needs it first. */
   let publication: Promise<void> | undefined;
@@ -51,13 +68,33 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
 
   beforeAll(async () => {
     h = await startHarness();
-    helsinki = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'ca-helsinki', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'ca-copenhagen', roles: ['signatory'] });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'ca-barcelona', roles: ['signatory'] });
-    riga = await makeActor(h, { kind: 'buyer', name: 'Riga City Council', country: 'LV' }, { label: 'ca-riga', roles: ['signatory'] });
+    helsinki = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+      { label: 'ca-helsinki', roles: ['signatory'] },
+    );
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' },
+      { label: 'ca-copenhagen', roles: ['signatory'] },
+    );
+    barcelona = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' },
+      { label: 'ca-barcelona', roles: ['signatory'] },
+    );
+    riga = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Riga City Council', country: 'LV' },
+      { label: 'ca-riga', roles: ['signatory'] },
+    );
     oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'ca-oslo' });
     tallinn = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'ca-tallinn' });
-    vilnius = await makeActor(h, { kind: 'buyer', name: 'City of Vilnius', country: 'LT' }, { label: 'ca-vilnius', roles: ['signatory'] });
+    vilnius = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Vilnius', country: 'LT' },
+      { label: 'ca-vilnius', roles: ['signatory'] },
+    );
     supplier = await makeActor(h, { kind: 'supplier', country: 'DE', sme: true }, { label: 'ca-supplier' });
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'ca-commission' });
     admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'ca-admin', isAdmin: true });
@@ -66,7 +103,8 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     id = ok(await helsinki.api.post('/api/statements', details)).body.id;
     const invited = [copenhagen, barcelona, riga, oslo, tallinn];
     ok(await helsinki.api.post(`/api/statements/${id}/invitations`, { organisationIds: invited.map((a) => a.org.id) }));
-    for (const a of [copenhagen, barcelona, riga, tallinn]) ok(await a.api.post(`/api/statements/${id}/invitation/accept`));
+    for (const a of [copenhagen, barcelona, riga, tallinn])
+      ok(await a.api.post(`/api/statements/${id}/invitation/accept`));
     ok(await oslo.api.post(`/api/statements/${id}/invitation/decline`, { reason: osloReason }));
     ok(await copenhagen.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
     ok(await helsinki.api.post(`/api/statements/${id}/needs-assessment/open`));
@@ -83,7 +121,8 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     }
     ok(await tallinn.api.post(`/api/statements/${id}/needs/withdraw`, { reason: tallinnReason }));
     ok(await helsinki.api.post(`/api/statements/${id}/close-stage`));
-    for (const a of [helsinki, copenhagen, barcelona, riga]) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions.get(a) }));
+    for (const a of [helsinki, copenhagen, barcelona, riga])
+      ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions.get(a) }));
     await waitForStage('market_engagement');
   }, 120_000);
   afterAll(async () => h?.close());
@@ -91,36 +130,76 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
   describe('per-buyer needs versions on /live', () => {
     it('go to the lead (every row) and to each buyer (its own row) only, not to Commission staff, administrators or other participants', async () => {
       const perRow = (res: ApiResponse) =>
-        Object.fromEntries((res.body.participants as { orgId: string; versionId?: unknown; contentHash?: unknown }[]).map((p) => [p.orgId, p.versionId !== undefined || p.contentHash !== undefined]));
+        Object.fromEntries(
+          (res.body.participants as { orgId: string; versionId?: unknown; contentHash?: unknown }[]).map((p) => [
+            p.orgId,
+            p.versionId !== undefined || p.contentHash !== undefined,
+          ]),
+        );
       // Wrong viewers: Commission staff, an administrator, another participant (for the others' rows).
       for (const who of [commission, admin]) {
         const res = ok(await live(who));
         expect(rows(res, 'orgId')).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
-        expect(Object.values(perRow(res)).some(Boolean), 'a version id or hash for Commission/administrator').toBe(false);
+        expect(Object.values(perRow(res)).some(Boolean), 'a version id or hash for Commission/administrator').toBe(
+          false,
+        );
         expect(JSON.stringify(res.body)).not.toMatch(/versionId|contentHash/);
       }
       const own = ok(await live(copenhagen));
-      expect(perRow(own)).toEqual({ [helsinki.org.id]: false, [copenhagen.org.id]: true, [barcelona.org.id]: false, [riga.org.id]: false, [oslo.org.id]: false, [tallinn.org.id]: false });
+      expect(perRow(own)).toEqual({
+        [helsinki.org.id]: false,
+        [copenhagen.org.id]: true,
+        [barcelona.org.id]: false,
+        [riga.org.id]: false,
+        [oslo.org.id]: false,
+        [tallinn.org.id]: false,
+      });
       const mine = own.body.participants.find((p: { orgId: string }) => p.orgId === copenhagen.org.id);
-      expect(mine).toMatchObject({ status: 'confirmed', version: 1, versionId: expect.any(String), contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(mine).toMatchObject({
+        status: 'confirmed',
+        version: 1,
+        versionId: expect.any(String),
+        contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       // The right viewer: the lead reads every row's version.
       const lead = ok(await live(helsinki));
       for (const a of [helsinki, copenhagen, barcelona, riga]) expect(perRow(lead)[a.org.id], a.org.name).toBe(true);
-      expect(lead.body.participants.find((p: { orgId: string }) => p.orgId === barcelona.org.id).versionId).toEqual(expect.any(String));
+      expect(lead.body.participants.find((p: { orgId: string }) => p.orgId === barcelona.org.id).versionId).toEqual(
+        expect.any(String),
+      );
     });
 
     it('are withheld from Commission staff and administrators in the needs overview and the audit log too', async () => {
       for (const who of [commission, admin]) {
         const overview = ok(await who.api.get(`/api/statements/${id}/needs-overview`));
-        expect(overview.body.participants.filter((p: { latestVersion: unknown }) => p.latestVersion !== null).map((p: { latestVersion: { id: unknown } }) => p.latestVersion.id)).toEqual([null, null, null, null, null]);
-        const events = ok(await who.api.get(`/api/statements/${id}/audit`)).body.events as { action: string; data: Record<string, unknown> }[];
-        const needs = events.filter((e) => ['needs_draft_saved', 'needs_submitted', 'needs_confirmed'].includes(e.action));
+        expect(
+          overview.body.participants
+            .filter((p: { latestVersion: unknown }) => p.latestVersion !== null)
+            .map((p: { latestVersion: { id: unknown } }) => p.latestVersion.id),
+        ).toEqual([null, null, null, null, null]);
+        const events = ok(await who.api.get(`/api/statements/${id}/audit`)).body.events as {
+          action: string;
+          data: Record<string, unknown>;
+        }[];
+        const needs = events.filter((e) =>
+          ['needs_draft_saved', 'needs_submitted', 'needs_confirmed'].includes(e.action),
+        );
         expect(needs.length).toBeGreaterThanOrEqual(14);
-        for (const e of needs) expect([e.data.versionId, e.data.contentHash, e.data.draftHash].filter((v) => v !== undefined && v !== null), e.action).toEqual([]);
+        for (const e of needs)
+          expect(
+            [e.data.versionId, e.data.contentHash, e.data.draftHash].filter((v) => v !== undefined && v !== null),
+            e.action,
+          ).toEqual([]);
       }
       const lead = ok(await helsinki.api.get(`/api/statements/${id}/needs-overview`));
-      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === copenhagen.org.id).latestVersion.id).toEqual(expect.any(String));
-      const leadEvents = ok(await helsinki.api.get(`/api/statements/${id}/audit`)).body.events as { action: string; data: Record<string, unknown> }[];
+      expect(
+        lead.body.participants.find((p: { organisationId: string }) => p.organisationId === copenhagen.org.id)
+          .latestVersion.id,
+      ).toEqual(expect.any(String));
+      const leadEvents = ok(await helsinki.api.get(`/api/statements/${id}/audit`)).body.events as {
+        action: string;
+        data: Record<string, unknown>;
+      }[];
       expect(leadEvents.find((e) => e.action === 'needs_confirmed')!.data.contentHash).toMatch(/^[0-9a-f]{64}$/);
     });
   });
@@ -135,7 +214,9 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       }
       for (const who of [commission, admin]) {
         const overview = ok(await who.api.get(`/api/statements/${id}/needs-overview`));
-        expect(overview.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id)).toMatchObject({ status: 'withdrawn', statusReason: null });
+        expect(
+          overview.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id),
+        ).toMatchObject({ status: 'withdrawn', statusReason: null });
         leaksNoReason(overview);
         const audit = ok(await who.api.get(`/api/statements/${id}/audit`));
         leaksNoReason(audit);
@@ -144,10 +225,18 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         expect(withdrawn.data).toMatchObject({ organisationId: tallinn.org.id, reason: null });
       }
       const lead = ok(await helsinki.api.get(`/api/statements/${id}`));
-      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === oslo.org.id).statusReason).toBe(osloReason);
-      expect(ok(await helsinki.api.get(`/api/statements/${id}/needs-overview`)).body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id).statusReason).toBe(tallinnReason);
+      expect(
+        lead.body.participants.find((p: { organisationId: string }) => p.organisationId === oslo.org.id).statusReason,
+      ).toBe(osloReason);
+      expect(
+        ok(await helsinki.api.get(`/api/statements/${id}/needs-overview`)).body.participants.find(
+          (p: { organisationId: string }) => p.organisationId === tallinn.org.id,
+        ).statusReason,
+      ).toBe(tallinnReason);
       const leadAudit = ok(await helsinki.api.get(`/api/statements/${id}/audit`));
-      expect(leadAudit.body.events.find((e: { action: string }) => e.action === 'needs_withdrawn').data.reason).toBe(tallinnReason);
+      expect(leadAudit.body.events.find((e: { action: string }) => e.action === 'needs_withdrawn').data.reason).toBe(
+        tallinnReason,
+      );
     });
   });
 
@@ -158,7 +247,9 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         [tallinn, tallinnReason],
       ] as const) {
         const statement = ok(await who.api.get(`/api/statements/${id}`));
-        expect(statement.body.participants).toEqual([expect.objectContaining({ organisationId: who.org.id, statusReason: reason })]);
+        expect(statement.body.participants).toEqual([
+          expect.objectContaining({ organisationId: who.org.id, statusReason: reason }),
+        ]);
         leaksNoReason(statement, [reason]);
         const state = ok(await live(who));
         expect(rows(state, 'orgId')).toEqual([who.org.id]);
@@ -167,10 +258,16 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         expect((await who.api.get(`/api/statements/${id}/aggregate`)).status).toBe(403);
         expect((await who.api.get(`/api/statements/${id}/needs/${copenhagen.org.id}`)).status).toBe(403);
         expect((await who.api.get(`/api/statements/${id}/needs-overview`)).status).toBe(403);
-        expect((await who.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(403);
+        expect((await who.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(
+          403,
+        );
         expect((await who.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(403);
-        expect((await who.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} })).status).toBe(403);
-        expect((await who.api.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Leaving again' })).status).toBe(403);
+        expect(
+          (await who.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} })).status,
+        ).toBe(403);
+        expect((await who.api.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Leaving again' })).status).toBe(
+          403,
+        );
         expect((await who.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(403);
       }
       // Its own needs stay readable: Tallinn's withdrawn version.
@@ -191,7 +288,11 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         leaksNoReason(statement);
         expect(JSON.stringify(statement.body)).not.toMatch(/Oslo|Tallinn|Barcelona|Riga/);
         expect(rows(ok(await live(who)), 'orgId')).toEqual(ids(copenhagen));
-        expect(ok(await who.api.get(`/api/statements/${id}/signatories`)).body.signatories.map((s: { organisationId: string }) => s.organisationId)).toEqual(ids(copenhagen));
+        expect(
+          ok(await who.api.get(`/api/statements/${id}/signatories`)).body.signatories.map(
+            (s: { organisationId: string }) => s.organisationId,
+          ),
+        ).toEqual(ids(copenhagen));
       }
       // Another participant, and organisations that left: the named signatory and their own row.
       for (const [who, reason] of [
@@ -201,15 +302,26 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       ] as const) {
         const statement = ok(await who.api.get(`/api/statements/${id}`));
         expect(rows(statement), who.org.name).toEqual(ids(copenhagen, who));
-        expect(statement.body.participants.find((p: { organisationId: string }) => p.organisationId === who.org.id).statusReason).toBe(reason);
+        expect(
+          statement.body.participants.find((p: { organisationId: string }) => p.organisationId === who.org.id)
+            .statusReason,
+        ).toBe(reason);
         leaksNoReason(statement, reason ? [reason] : []);
         expect(rows(ok(await live(who)), 'orgId')).toEqual(ids(copenhagen, who));
       }
-      expect(ok(await barcelona.api.get(`/api/statements/${id}/signatories`)).body.signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual(ids(copenhagen, barcelona));
+      expect(
+        ok(await barcelona.api.get(`/api/statements/${id}/signatories`))
+          .body.signatories.map((s: { organisationId: string }) => s.organisationId)
+          .sort(),
+      ).toEqual(ids(copenhagen, barcelona));
       // The approvals of the text: the same roster.
       const text = ok(await barcelona.api.get(`/api/statements/${id}/text`)).body;
-      expect(text.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(ids(copenhagen, barcelona));
-      expect([...new Set(text.decisions.map((d: { organisationId: string }) => d.organisationId))].sort()).toEqual(ids(copenhagen, barcelona));
+      expect(text.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(
+        ids(copenhagen, barcelona),
+      );
+      expect([...new Set(text.decisions.map((d: { organisationId: string }) => d.organisationId))].sort()).toEqual(
+        ids(copenhagen, barcelona),
+      );
       expect(ok(await commission.api.get(`/api/statements/${id}/text`)).body.approvers).toHaveLength(4);
       expect(ok(await helsinki.api.get(`/api/statements/${id}/text`)).body.approvers).toHaveLength(4);
       // Commission staff and administrators: every status, no reason.
@@ -222,7 +334,10 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       // The lead: everything, reasons included.
       const lead = ok(await helsinki.api.get(`/api/statements/${id}`));
       expect(rows(lead)).toEqual(ids(helsinki, copenhagen, barcelona, riga, oslo, tallinn));
-      expect(lead.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id).statusReason).toBe(tallinnReason);
+      expect(
+        lead.body.participants.find((p: { organisationId: string }) => p.organisationId === tallinn.org.id)
+          .statusReason,
+      ).toBe(tallinnReason);
     });
   });
 
@@ -230,7 +345,8 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
     beforeAll(() => published(), 120_000);
 
     it('cannot ask to sign the published statement; a buyer never invited can', async () => {
-      for (const who of [oslo, tallinn]) expect((await who.api.post(`/api/statements/${id}/signatory-requests`)).status).toBe(403);
+      for (const who of [oslo, tallinn])
+        expect((await who.api.post(`/api/statements/${id}/signatory-requests`)).status).toBe(403);
       ok(await vilnius.api.post(`/api/statements/${id}/signatory-requests`), 202);
     });
   });
@@ -271,12 +387,18 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         expect(JSON.stringify(res.body)).not.toContain(comment);
       }
       // Wrong viewers that do not: the agreement does not exist for them.
-      for (const who of [supplier, vilnius, oslo, tallinn]) expect((await who.api.get(`${base()}/versions/1`)).status, who.org.name).toBe(404);
+      for (const who of [supplier, vilnius, oslo, tallinn])
+        expect((await who.api.get(`${base()}/versions/1`)).status, who.org.name).toBe(404);
       // The right viewers: the parties.
       for (const who of [helsinki, copenhagen]) {
         const version = ok(await who.api.get(`${base()}/versions/1`)).body;
         expect(version.comments.map((c: { text: string }) => c.text)).toEqual([comment]);
-        const lines = Object.fromEntries(version.terms.distributions.map((d: { orgId: string; lots: { lines: { quantity: string }[] }[] }) => [d.orgId, d.lots[0]!.lines[0]!.quantity]));
+        const lines = Object.fromEntries(
+          version.terms.distributions.map((d: { orgId: string; lots: { lines: { quantity: string }[] }[] }) => [
+            d.orgId,
+            d.lots[0]!.lines[0]!.quantity,
+          ]),
+        );
         expect(lines).toEqual({ [helsinki.org.id]: '4', [copenhagen.org.id]: '7' });
       }
     });
@@ -285,7 +407,9 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       for (const who of [commission, admin, barcelona, riga]) {
         const view = ok(await who.api.get(base())).body;
         expect(view).toMatchObject({ status: 'negotiation', currentVersion: null, versions: [], signatures: [] });
-        expect(view.parties.map((p: { organisationId: string; status: string }) => [p.organisationId, p.status]).sort()).toEqual(
+        expect(
+          view.parties.map((p: { organisationId: string; status: string }) => [p.organisationId, p.status]).sort(),
+        ).toEqual(
           [
             [helsinki.org.id, 'party'],
             [copenhagen.org.id, 'party'],
@@ -295,7 +419,9 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         );
         const own = who === barcelona ? barcelonaReason : who === riga ? rigaReason : null;
         for (const p of view.parties as { organisationId: string; statusReason: string | null }[]) {
-          expect(p.statusReason, `${who.org.name} reading ${p.organisationId}`).toBe(p.organisationId === who.org.id ? own : null);
+          expect(p.statusReason, `${who.org.name} reading ${p.organisationId}`).toBe(
+            p.organisationId === who.org.id ? own : null,
+          );
         }
         expect(JSON.stringify(view)).not.toMatch(/contentHash|pdfHash|Helsinki District Court/);
         expect(JSON.stringify(view)).not.toContain(comment);
@@ -305,13 +431,21 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       for (const who of [commission, admin]) {
         const audit = ok(await who.api.get(`${base()}/audit`));
         leaksNoReason(audit);
-        expect(audit.body.events.find((e: { action: string }) => e.action === 'agreement_withdrawn').data).toMatchObject({ organisationId: riga.org.id, reason: null });
+        expect(
+          audit.body.events.find((e: { action: string }) => e.action === 'agreement_withdrawn').data,
+        ).toMatchObject({ organisationId: riga.org.id, reason: null });
       }
       // The parties read everything; reasons are the lead's (and the buyer's own).
       const lead = ok(await helsinki.api.get(base())).body;
       expect(lead.currentVersion).toMatchObject({ version: 1, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(lead.parties.find((p: { organisationId: string }) => p.organisationId === riga.org.id).statusReason).toBe(rigaReason);
-      expect(ok(await helsinki.api.get(`${base()}/audit`)).body.events.find((e: { action: string }) => e.action === 'agreement_declined').data.reason).toBe(barcelonaReason);
+      expect(lead.parties.find((p: { organisationId: string }) => p.organisationId === riga.org.id).statusReason).toBe(
+        rigaReason,
+      );
+      expect(
+        ok(await helsinki.api.get(`${base()}/audit`)).body.events.find(
+          (e: { action: string }) => e.action === 'agreement_declined',
+        ).data.reason,
+      ).toBe(barcelonaReason);
       const party = ok(await copenhagen.api.get(base())).body;
       expect(party.versions).toHaveLength(1);
       expect(party.parties.every((p: { statusReason: unknown }) => p.statusReason === null)).toBe(true);
@@ -328,7 +462,22 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
         const production = new ApiClient(`http://127.0.0.1:${port}`, { bearer: commission.api.auth.bearer });
         const res = ok(await production.get(`/api/statements/${id}/live`));
         expect(Object.keys(res.body).sort()).toEqual(
-          ['statementId', 'leadOrgId', 'stage', 'stageEnteredAt', 'deadline', 'detailsVersion', 'detailsHash', 'participants', 'surveyVersion', 'round', 'aggregate', 'aggregationBlocked', 'cancelReason', 'processFailure'].sort(),
+          [
+            'statementId',
+            'leadOrgId',
+            'stage',
+            'stageEnteredAt',
+            'deadline',
+            'detailsVersion',
+            'detailsHash',
+            'participants',
+            'surveyVersion',
+            'round',
+            'aggregate',
+            'aggregationBlocked',
+            'cancelReason',
+            'processFailure',
+          ].sort(),
         );
         // A failed step and what to do about it are the lead's (and administrators'): null for oversight.
         expect(res.body.processFailure).toBeNull();

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signIn, startHarness, uniqueEmail, type Harness } from './support/harness.js';
+
+import { type Harness, signIn, startHarness, uniqueEmail } from './support/harness.js';
 
 const run = promisify(execFile);
 
@@ -30,11 +32,20 @@ describe('create-admin', () => {
     expect(again.out).toContain('is an administrator already');
     const users = await h.db.selectFrom('users').select(['is_admin']).where('email', '=', email).execute();
     expect(users).toEqual([{ is_admin: true }]);
-    const audit = await h.db.selectFrom('audit_events').select('action').where('event_key', '=', `first-administrator:${email}`).execute();
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('event_key', '=', `first-administrator:${email}`)
+      .execute();
     expect(audit).toEqual([{ action: 'first_administrator_created' }]);
 
     const admin = await signIn(h, email);
-    const org = await admin.post('/api/organisations', { kind: 'buyer', name: 'City of Tartu', country: 'EE', buyerLegalType: 'ra' });
+    const org = await admin.post('/api/organisations', {
+      kind: 'buyer',
+      name: 'City of Tartu',
+      country: 'EE',
+      buyerLegalType: 'ra',
+    });
     expect(org.status).toBe(201);
   });
 
@@ -47,8 +58,15 @@ describe('create-admin', () => {
     const email = uniqueEmail('buyer');
     const ops = await createAdmin('--email', uniqueEmail('ops2'), '--name', 'Ops');
     expect(ops.code).toBe(0);
-    const org = await h.db.insertInto('organisations').values({ kind: 'buyer', name: 'Tallinn', country: 'EE', buyer_legal_type: 'ra', nuts: null, sme: null }).returning('id').executeTakeFirstOrThrow();
-    await h.db.insertInto('users').values({ organisation_id: org.id, email, name: 'Buyer', locale: 'en', roles: [], is_admin: false }).execute();
+    const org = await h.db
+      .insertInto('organisations')
+      .values({ kind: 'buyer', name: 'Tallinn', country: 'EE', buyer_legal_type: 'ra', nuts: null, sme: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.db
+      .insertInto('users')
+      .values({ organisation_id: org.id, email, name: 'Buyer', locale: 'en', roles: [], is_admin: false })
+      .execute();
     const refused = await createAdmin('--email', email, '--name', 'Buyer');
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('is not an administrator');

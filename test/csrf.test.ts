@@ -1,7 +1,19 @@
 import type { Server } from 'node:http';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../api/app.js';
-import { ApiClient, makeActor, makeOrganisation, makeUser, signIn, startHarness, statementDetails, uniqueEmail, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeOrganisation,
+  makeUser,
+  signIn,
+  startHarness,
+  statementDetails,
+  uniqueEmail,
+} from './support/harness.js';
 
 /**
  * Cross-site request forgery, as a browser on another site would send it: a form or `text/plain`
@@ -19,14 +31,30 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
   let adminEmail: string;
   let targetOrgId: string;
 
-  const crossSite = { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
+  const crossSite = {
+    origin: 'https://attacker.example',
+    'sec-fetch-site': 'cross-site',
+    'sec-fetch-mode': 'navigate',
+  };
   // A sibling subdomain or another port on the same host is "same-site": SameSite=Lax cookies go along.
-  const sameSite = () => ({ origin: `http://localhost:${new URL(h.baseUrl).port}`, 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'navigate' });
+  const sameSite = () => ({
+    origin: `http://localhost:${new URL(h.baseUrl).port}`,
+    'sec-fetch-site': 'same-site',
+    'sec-fetch-mode': 'navigate',
+  });
   const sameOrigin = () => ({ origin: h.baseUrl, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' });
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const participantStatus = async (statementId: string, orgId: string) =>
-    (await h.db.selectFrom('participants').select('status').where('statement_id', '=', statementId).where('organisation_id', '=', orgId).executeTakeFirst())?.status;
-  const usersOf = async (orgId: string) => h.db.selectFrom('users').select('email').where('organisation_id', '=', orgId).execute();
+    (
+      await h.db
+        .selectFrom('participants')
+        .select('status')
+        .where('statement_id', '=', statementId)
+        .where('organisation_id', '=', orgId)
+        .executeTakeFirst()
+    )?.status;
+  const usersOf = async (orgId: string) =>
+    h.db.selectFrom('users').select('email').where('organisation_id', '=', orgId).execute();
 
   beforeAll(async () => {
     const commission = await makeOrganisation(h, { kind: 'commission', country: 'BE' });
@@ -38,7 +66,11 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
   it('refuses a cross-site form post that would add a user to an organisation with the admin’s cookie (403, nothing added)', async () => {
     const email = uniqueEmail('eve');
     for (const headers of [sameSite(), crossSite]) {
-      const res = await admin.post(`/api/organisations/${targetOrgId}/users`, new URLSearchParams({ email, name: 'Eve' }).toString(), { ...form, ...headers });
+      const res = await admin.post(
+        `/api/organisations/${targetOrgId}/users`,
+        new URLSearchParams({ email, name: 'Eve' }).toString(),
+        { ...form, ...headers },
+      );
       expect(res.status).toBe(403);
     }
     expect((await usersOf(targetOrgId)).map((u) => u.email)).not.toContain(email);
@@ -46,7 +78,11 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
 
   it('refuses a form body on the API even without any browser header (JSON only)', async () => {
     const email = uniqueEmail('eve');
-    const res = await admin.post(`/api/organisations/${targetOrgId}/users`, new URLSearchParams({ email, name: 'Eve' }).toString(), form);
+    const res = await admin.post(
+      `/api/organisations/${targetOrgId}/users`,
+      new URLSearchParams({ email, name: 'Eve' }).toString(),
+      form,
+    );
     expect(res.status).toBe(415);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     expect((await usersOf(targetOrgId)).map((u) => u.email)).not.toContain(email);
@@ -55,20 +91,32 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
   it('refuses a text/plain post to an action that needs no body (accepting an invitation)', async () => {
     const lead = await makeActor(h, { kind: 'buyer', country: 'NO' });
     const buyerOrg = await makeOrganisation(h, { kind: 'buyer', country: 'SE' });
-    const buyer = await signIn(h, (await makeUser(h, buyerOrg.id, { label: 'csrf-buyer', roles: ['signatory'] })).email);
+    const buyer = await signIn(
+      h,
+      (await makeUser(h, buyerOrg.id, { label: 'csrf-buyer', roles: ['signatory'] })).email,
+    );
     const id = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
-    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyerOrg.id] })).status).toBe(200);
+    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyerOrg.id] })).status).toBe(
+      200,
+    );
 
-    const forged = await buyer.post(`/api/statements/${id}/invitation/accept`, 'x=y', { 'content-type': 'text/plain', ...sameSite() });
+    const forged = await buyer.post(`/api/statements/${id}/invitation/accept`, 'x=y', {
+      'content-type': 'text/plain',
+      ...sameSite(),
+    });
     expect(forged.status).toBe(403);
     // Without the browser's headers, the body type alone refuses it.
     const plain = await buyer.post(`/api/statements/${id}/invitation/accept`, 'x=y', { 'content-type': 'text/plain' });
     expect(plain.status).toBe(415);
     const emptyForm = await buyer.post(`/api/statements/${id}/invitation/accept`, '', form);
     expect(emptyForm.status).toBe(415);
-    const multipart = await buyer.post(`/api/statements/${id}/invitation/accept`, '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\ny\r\n--b--\r\n', {
-      'content-type': 'multipart/form-data; boundary=b',
-    });
+    const multipart = await buyer.post(
+      `/api/statements/${id}/invitation/accept`,
+      '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\ny\r\n--b--\r\n',
+      {
+        'content-type': 'multipart/form-data; boundary=b',
+      },
+    );
     expect(multipart.status).toBe(415);
     expect(await participantStatus(id, buyerOrg.id)).toBe('invited');
   });
@@ -76,17 +124,30 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
   it('refuses an unsafe request from another origin, even with a JSON body (403), and accepts our own pages', async () => {
     const lead = await makeActor(h, { kind: 'buyer', country: 'DK' });
     const buyerOrg = await makeOrganisation(h, { kind: 'buyer', country: 'EE' });
-    const buyer = await signIn(h, (await makeUser(h, buyerOrg.id, { label: 'csrf-buyer2', roles: ['signatory'] })).email);
+    const buyer = await signIn(
+      h,
+      (await makeUser(h, buyerOrg.id, { label: 'csrf-buyer2', roles: ['signatory'] })).email,
+    );
     const id = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
-    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyerOrg.id] })).status).toBe(200);
+    expect((await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyerOrg.id] })).status).toBe(
+      200,
+    );
 
-    for (const headers of [crossSite, sameSite(), { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'https://attacker.example' }] as Record<string, string>[]) {
+    for (const headers of [
+      crossSite,
+      sameSite(),
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://attacker.example' },
+    ] as Record<string, string>[]) {
       const res = await buyer.post(`/api/statements/${id}/invitation/accept`, undefined, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.body.code).toBe('forbidden');
     }
     const email = uniqueEmail('eve');
-    expect((await admin.post(`/api/organisations/${targetOrgId}/users`, { email, name: 'Eve' }, crossSite)).status).toBe(403);
+    expect(
+      (await admin.post(`/api/organisations/${targetOrgId}/users`, { email, name: 'Eve' }, crossSite)).status,
+    ).toBe(403);
     expect((await admin.put('/api/me/locale', { locale: 'fr' }, sameSite())).status).toBe(403);
     expect((await admin.delete('/api/tokens/00000000-0000-4000-8000-000000000000', crossSite)).status).toBe(403);
     expect((await usersOf(targetOrgId)).map((u) => u.email)).not.toContain(email);
@@ -112,7 +173,9 @@ describe('CSRF: cookie-authenticated state changes come from our own pages only'
     const before = h.mail.messages.length;
     expect((await attackersBrowser.post('/api/auth/sign-in', { email: attacker.email })).status).toBe(202);
     const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(attacker.email)));
-    const token = new URL(/https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(attacker.email))!.text)![0]).searchParams.get('token')!;
+    const token = new URL(
+      /https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(attacker.email))!.text)![0],
+    ).searchParams.get('token')!;
 
     for (const headers of [crossSite, sameSite()]) {
       const res = await fetch(new URL('/api/auth/verify', h.baseUrl), {
@@ -154,7 +217,14 @@ describe('CSRF: the session cookie', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const ctx = { ...h.ctx, config: { ...h.config, PUBLIC_URL: baseUrl } };
-    holder.handler = createApp({ ctx, db: h.db, temporal: h.temporal, mailer: h.mailer, secureCookies: true, signInRateLimit: 1000 }).app as never;
+    holder.handler = createApp({
+      ctx,
+      db: h.db,
+      temporal: h.temporal,
+      mailer: h.mailer,
+      secureCookies: true,
+      signInRateLimit: 1000,
+    }).app as never;
     secure = { server, baseUrl };
   });
   afterAll(async () => {
@@ -168,7 +238,9 @@ describe('CSRF: the session cookie', () => {
     const before = h.mail.messages.length;
     expect((await browser.post('/api/auth/sign-in', { email: user.email })).status).toBe(202);
     const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(user.email)));
-    const token = new URL(/https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(user.email))!.text)![0]).searchParams.get('token')!;
+    const token = new URL(
+      /https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(user.email))!.text)![0],
+    ).searchParams.get('token')!;
     const res = await browser.post('/api/auth/verify', { token });
     expect(res.status).toBe(200);
     return res.headers.getSetCookie().find((c) => /^(__Host-)?jd_session=/.test(c))!;

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
+
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestSections, type DigestContent } from '../activities/digest-activities.js';
+
+import { type DigestContent, digestSections } from '../activities/digest-activities.js';
+import { createWorker } from '../bin/create-worker.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
 import { translatorFor } from '../i18n/index.js';
-import { createWorker } from '../bin/create-worker.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import type { WeeklyDigestResult } from '../workflows/digest/messages.js';
-import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import {
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { publish } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -34,11 +44,17 @@ describe('weekly digest for Commission staff', () => {
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     return res;
   };
-  const mailTo = (email: string) => h.mail.messages.filter((m) => m.to.includes(email.toLowerCase()) && m.subject.includes(isoWeekOf(new Date()).key));
+  const mailTo = (email: string) =>
+    h.mail.messages.filter((m) => m.to.includes(email.toLowerCase()) && m.subject.includes(isoWeekOf(new Date()).key));
 
   async function openPilot(a: Actor, t: string, schedule: Record<string, unknown> = {}) {
     const buyer = await makeActor(h, { kind: 'buyer', country: 'SE' }, { label: 'buyer' });
-    const id = ok(await a.api.post('/api/statements', statementDetails({ title: t, schedule: { ...statementDetails().schedule, ...schedule } }))).body.id as string;
+    const id = ok(
+      await a.api.post(
+        '/api/statements',
+        statementDetails({ title: t, schedule: { ...statementDetails().schedule, ...schedule } }),
+      ),
+    ).body.id as string;
     ok(await a.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyer.org.id] }));
     ok(await buyer.api.post(`/api/statements/${id}/invitation/accept`));
     ok(await a.api.post(`/api/statements/${id}/needs-assessment/open`));
@@ -49,7 +65,12 @@ describe('weekly digest for Commission staff', () => {
     const handle = h.temporal.schedule.getHandle(scheduleId);
     const before = (await handle.describe()).info.recentActions.length;
     await handle.trigger();
-    const described = await until(() => handle.describe(), (d) => d.info.recentActions.length > before, 30_000, 'schedule action');
+    const described = await until(
+      () => handle.describe(),
+      (d) => d.info.recentActions.length > before,
+      30_000,
+      'schedule action',
+    );
     const action = described.info.recentActions.at(-1)!.action;
     return h.temporal.workflow.getHandle(action.workflow.workflowId).result() as Promise<WeeklyDigestResult>;
   }
@@ -57,18 +78,39 @@ describe('weekly digest for Commission staff', () => {
   beforeAll(async () => {
     // The digest covers every pilot in the database: other files' pilots must not be in it.
     h = await startHarness({ freshDatabase: true });
-    const commission = await makeActor(h, { kind: 'commission', country: 'BE', name: 'DG GROW' }, { label: 'staff-en', locale: 'en' });
+    const commission = await makeActor(
+      h,
+      { kind: 'commission', country: 'BE', name: 'DG GROW' },
+      { label: 'staff-en', locale: 'en' },
+    );
     staff = {
       en: commission,
       fr: await makeUser(h, commission.org.id, { label: 'staff-fr', locale: 'fr' }),
       de: await makeUser(h, commission.org.id, { label: 'staff-de', locale: 'de' }),
     };
-    lead = await makeActor(h, { kind: 'buyer', name: 'Malmö', country: 'SE' }, { label: 'malmo', roles: ['signatory'] });
-    lateLead = await makeActor(h, { kind: 'buyer', name: 'Gävle', country: 'SE' }, { label: 'gavle', roles: ['signatory'] });
+    lead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Malmö', country: 'SE' },
+      { label: 'malmo', roles: ['signatory'] },
+    );
+    lateLead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Gävle', country: 'SE' },
+      { label: 'gavle', roles: ['signatory'] },
+    );
     await openPilot(lead, title);
     // A pilot published this week, through the real approval stage.
-    const partner = await makeActor(h, { kind: 'buyer', name: 'Aarhus', country: 'DK' }, { label: 'aarhus', roles: ['signatory'] });
-    const publishedId = ok(await lead.api.post('/api/statements', statementDetails({ title: publishedTitle, criticalMass: { minBuyers: 2 } }))).body.id as string;
+    const partner = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Aarhus', country: 'DK' },
+      { label: 'aarhus', roles: ['signatory'] },
+    );
+    const publishedId = ok(
+      await lead.api.post(
+        '/api/statements',
+        statementDetails({ title: publishedTitle, criticalMass: { minBuyers: 2 } }),
+      ),
+    ).body.id as string;
     ok(await lead.api.post(`/api/statements/${publishedId}/invitations`, { organisationIds: [partner.org.id] }));
     ok(await partner.api.post(`/api/statements/${publishedId}/invitation/accept`));
     ok(await lead.api.post(`/api/statements/${publishedId}/needs-assessment/open`));
@@ -78,13 +120,24 @@ describe('weekly digest for Commission staff', () => {
       versions.push([a, ok(await a.api.post(`/api/statements/${publishedId}/needs/submit`)).body.versionId]);
     }
     ok(await lead.api.post(`/api/statements/${publishedId}/close-stage`));
-    for (const [a, versionId] of versions) ok(await a.api.post(`/api/statements/${publishedId}/needs/confirm`, { versionId }));
-    await until(() => lead.api.get(`/api/statements/${publishedId}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
+    for (const [a, versionId] of versions)
+      ok(await a.api.post(`/api/statements/${publishedId}/needs/confirm`, { versionId }));
+    await until(
+      () => lead.api.get(`/api/statements/${publishedId}/live`),
+      (r) => r.body.stage === 'market_engagement',
+      60_000,
+      'market engagement',
+    );
     await publish(h, publishedId, lead, [lead, partner]);
     await openPilot(lateLead, lateTitle, { needsAssessment: 'PT2S', reminderOffsets: [] });
     // Nobody moves the late pilot on: its deadline passes unhandled, so it is overdue.
     await h.stopWorker();
-    await until(() => staff.en.api.get('/api/dashboard?overdue=true&limit=200'), (r) => r.body.pilots.some((p: { title: string }) => p.title === lateTitle), 30_000, 'overdue');
+    await until(
+      () => staff.en.api.get('/api/dashboard?overdue=true&limit=200'),
+      (r) => r.body.pilots.some((p: { title: string }) => p.title === lateTitle),
+      30_000,
+      'overdue',
+    );
     // The digest runs on a worker of its own, so the statements stay where they are meanwhile.
     digestWorker = await createWorker({
       db: h.db,
@@ -99,7 +152,10 @@ describe('weekly digest for Commission staff', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await h?.temporal.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await h?.temporal.schedule
+      .getHandle(scheduleId)
+      .delete()
+      .catch(() => undefined);
     if (digestWorker) {
       digestWorker.worker.shutdown();
       await digestRun;
@@ -113,7 +169,11 @@ describe('weekly digest for Commission staff', () => {
     await ensureDigestSchedule(h.temporal, { scheduleId, taskQueue: digestQueue });
     const described = await h.temporal.schedule.getHandle(scheduleId).describe();
     expect(described.spec.calendars?.length ?? 0).toBeGreaterThan(0);
-    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'weeklyDigestWorkflow', taskQueue: digestQueue });
+    expect(described.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'weeklyDigestWorkflow',
+      taskQueue: digestQueue,
+    });
     expect(described.info.recentActions).toHaveLength(0);
     let found = 0;
     for await (const s of h.temporal.schedule.list()) if (s.scheduleId === scheduleId) found += 1;
@@ -126,13 +186,19 @@ describe('weekly digest for Commission staff', () => {
     expect(result.week).toBe(week);
     expect(result.queued).toBe(result.recipients);
     expect(result.recipients).toBeGreaterThanOrEqual(3);
-    await h.mail.waitFor(() => [staff.en.user.email, staff.fr.email, staff.de.email].every((e) => mailTo(e).length === 1));
+    await h.mail.waitFor(() =>
+      [staff.en.user.email, staff.fr.email, staff.de.email].every((e) => mailTo(e).length === 1),
+    );
 
     const en = mailTo(staff.en.user.email)[0]!;
-    expect(en.subject).toMatch(new RegExp(`^Pilot digest, week ${week}: \\d+ stage change\\(s\\), \\d+ overdue, [1-9]\\d* published$`));
+    expect(en.subject).toMatch(
+      new RegExp(`^Pilot digest, week ${week}: \\d+ stage change\\(s\\), \\d+ overdue, [1-9]\\d* published$`),
+    );
     expect(en.text).toContain(`- "${title}": draft → needs assessment`);
     expect(en.text).toContain(`- "${title}", led by Malmö`);
-    expect(en.text).toMatch(new RegExp(`Overdue \\(\\d+\\)[\\s\\S]*- "${lateTitle}": needs assessment, deadline .* passed`));
+    expect(en.text).toMatch(
+      new RegExp(`Overdue \\(\\d+\\)[\\s\\S]*- "${lateTitle}": needs assessment, deadline .* passed`),
+    );
     expect(en.text).toMatch(/Published \(\d+\)\n/);
     expect(en.text).toContain(`- "${publishedTitle}" (`);
     expect(en.text).toContain(`- "${publishedTitle}": approval → publication`);
@@ -148,8 +214,15 @@ describe('weekly digest for Commission staff', () => {
     expect(de.text).toContain('Überfällig (');
 
     // The week and the recipient key the message: one row per person in the outbox.
-    const rows = await h.db.selectFrom('outbox').select(['key', 'status']).where('key', 'like', `digest:${week}:%`).where('recipient_user_id', 'in', [staff.en.user.id, staff.fr.id, staff.de.id]).execute();
-    expect(rows.map((r) => r.key).sort()).toEqual([staff.en.user.id, staff.fr.id, staff.de.id].map((id) => `digest:${week}:${id}`).sort());
+    const rows = await h.db
+      .selectFrom('outbox')
+      .select(['key', 'status'])
+      .where('key', 'like', `digest:${week}:%`)
+      .where('recipient_user_id', 'in', [staff.en.user.id, staff.fr.id, staff.de.id])
+      .execute();
+    expect(rows.map((r) => r.key).sort()).toEqual(
+      [staff.en.user.id, staff.fr.id, staff.de.id].map((id) => `digest:${week}:${id}`).sort(),
+    );
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });
 
@@ -164,7 +237,12 @@ describe('weekly digest for Commission staff', () => {
       week: '2026-W49',
       from: '2026-11-24T06:00:00.000Z',
       to: '2026-12-01T06:00:00.000Z',
-      changes: Array.from({ length: 60 }, (_, i) => ({ title: `P${i}`, from: 'approval', to: 'published', at: '2026-11-30T10:00:00.000Z' })),
+      changes: Array.from({ length: 60 }, (_, i) => ({
+        title: `P${i}`,
+        from: 'approval',
+        to: 'published',
+        at: '2026-11-30T10:00:00.000Z',
+      })),
       newPilots: [],
       overdue: [],
       overdueTotal: 0,

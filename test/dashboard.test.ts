@@ -1,10 +1,12 @@
-import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { findPilotSummary, refreshPilotSummary } from '../db/projections/pilot-summary.js';
+import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
 import { ocdsValidators } from './support/ocds-validator.js';
-import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -18,7 +20,15 @@ describe('pilot tracking dashboard', () => {
   let commission: Actor;
   let admin: Actor;
   let supplier: Actor;
-  let helsinki: Actor, oslo: Actor, copenhagen: Actor, vantaa: Actor, espoo: Actor, barcelona: Actor, tallinn: Actor, bodo: Actor, tromso: Actor;
+  let helsinki: Actor,
+    oslo: Actor,
+    copenhagen: Actor,
+    vantaa: Actor,
+    espoo: Actor,
+    barcelona: Actor,
+    tallinn: Actor,
+    bodo: Actor,
+    tromso: Actor;
   const ids: Record<'met' | 'shortfall' | 'draft' | 'late', string> = { met: '', shortfall: '', draft: '', late: '' };
   const workingGroup = `Zero-emission construction ${randomUUID().slice(0, 8)}`;
   const community = `Circular textiles ${randomUUID().slice(0, 8)}`;
@@ -28,9 +38,16 @@ describe('pilot tracking dashboard', () => {
     return res;
   };
   const live = (a: Actor, id: string) => a.api.get(`/api/statements/${id}/live`);
-  const waitForStage = (a: Actor, id: string, stage: string) => until(() => live(a, id), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
+  const waitForStage = (a: Actor, id: string, stage: string) =>
+    until(
+      () => live(a, id),
+      (r) => r.body.stage === stage,
+      60_000,
+      `stage ${stage}`,
+    );
   // The largest page the API allows; this file's assertions filter by their own groupings.
-  const dashboard = (query: Record<string, string> = {}) => commission.api.get(`/api/dashboard?${new URLSearchParams({ limit: '200', ...query })}`);
+  const dashboard = (query: Record<string, string> = {}) =>
+    commission.api.get(`/api/dashboard?${new URLSearchParams({ limit: '200', ...query })}`);
 
   // What the test submits: the expected figures are computed from these, by hand.
   const lines = {
@@ -39,7 +56,8 @@ describe('pilot tracking dashboard', () => {
     copenhagen: [needLine({ cpvCode: '34144900', unit: 'C62', quantity: '1', unitPrice: '300000' })],
     vantaa: [needLine({ cpvCode: '34144900', unit: 'C62', quantity: '5', unitPrice: '50000' })],
   };
-  const value = (ls: { quantity: string; unitPrice: string }[]) => ls.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unitPrice), 0);
+  const value = (ls: { quantity: string; unitPrice: string }[]) =>
+    ls.reduce((sum, l) => sum + Number(l.quantity) * Number(l.unitPrice), 0);
 
   async function submitAndConfirm(id: string, buyers: [Actor, Record<string, unknown>[]][], lead: Actor) {
     const versions: string[] = [];
@@ -49,7 +67,8 @@ describe('pilot tracking dashboard', () => {
     }
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
     await waitForStage(lead, id, 'confirmation');
-    for (const [i, [a]] of buyers.entries()) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[i] }));
+    for (const [i, [a]] of buyers.entries())
+      ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[i] }));
   }
 
   beforeAll(async () => {
@@ -57,33 +76,82 @@ describe('pilot tracking dashboard', () => {
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     admin = await makeActor(h, { kind: 'operator', country: 'BE' }, { label: 'admin', isAdmin: true });
     supplier = await makeActor(h, { kind: 'supplier', country: 'DE' }, { label: 'supplier' });
-    helsinki = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'helsinki', roles: ['signatory'] });
+    helsinki = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Helsinki', country: 'FI' },
+      { label: 'helsinki', roles: ['signatory'] },
+    );
     oslo = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' }, { label: 'cph', roles: ['signatory'] });
-    vantaa = await makeActor(h, { kind: 'buyer', name: 'Vantaa', country: 'FI' }, { label: 'vantaa', roles: ['signatory'] });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona', country: 'ES' }, { label: 'barcelona', roles: ['signatory'] });
-    tallinn = await makeActor(h, { kind: 'buyer', name: 'Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Copenhagen', country: 'DK', buyerLegalType: 'cga' },
+      { label: 'cph', roles: ['signatory'] },
+    );
+    vantaa = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Vantaa', country: 'FI' },
+      { label: 'vantaa', roles: ['signatory'] },
+    );
+    barcelona = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Barcelona', country: 'ES' },
+      { label: 'barcelona', roles: ['signatory'] },
+    );
+    tallinn = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Tallinn', country: 'EE' },
+      { label: 'tallinn', roles: ['signatory'] },
+    );
     bodo = await makeActor(h, { kind: 'buyer', name: 'Bodø', country: 'NO' }, { label: 'bodo', roles: ['signatory'] });
-    espoo = await makeActor(h, { kind: 'buyer', name: 'Espoo', country: 'FI' }, { label: 'espoo', roles: ['signatory'] });
-    tromso = await makeActor(h, { kind: 'buyer', name: 'Tromsø', country: 'NO' }, { label: 'tromso', roles: ['signatory'] });
+    espoo = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Espoo', country: 'FI' },
+      { label: 'espoo', roles: ['signatory'] },
+    );
+    tromso = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Tromsø', country: 'NO' },
+      { label: 'tromso', roles: ['signatory'] },
+    );
 
     // 1. Critical mass met: Helsinki leads, Oslo and Copenhagen join; on to market engagement.
-    ids.met = ok(await helsinki.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }))).body.id;
-    ok(await helsinki.api.post(`/api/statements/${ids.met}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id] }));
+    ids.met = ok(
+      await helsinki.api.post(
+        '/api/statements',
+        statementDetails({ criticalMass: { minBuyers: 3, minCountries: 3, minTotalValueEur: '2000000' } }),
+      ),
+    ).body.id;
+    ok(
+      await helsinki.api.post(`/api/statements/${ids.met}/invitations`, {
+        organisationIds: [oslo.org.id, copenhagen.org.id],
+      }),
+    );
     for (const b of [oslo, copenhagen]) ok(await b.api.post(`/api/statements/${ids.met}/invitation/accept`));
     ok(await helsinki.api.post(`/api/statements/${ids.met}/needs-assessment/open`));
     // 2. Shortfall: three buyers required; Espoo joins but never submits, so it drops out and Vantaa is alone.
-    ids.shortfall = ok(await vantaa.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3 } }))).body.id;
+    ids.shortfall = ok(
+      await vantaa.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3 } })),
+    ).body.id;
     ok(await vantaa.api.post(`/api/statements/${ids.shortfall}/invitations`, { organisationIds: [espoo.org.id] }));
     ok(await espoo.api.post(`/api/statements/${ids.shortfall}/invitation/accept`));
     ok(await vantaa.api.post(`/api/statements/${ids.shortfall}/needs-assessment/open`));
-    await submitAndConfirm(ids.met, [[helsinki, lines.helsinki], [oslo, lines.oslo], [copenhagen, lines.copenhagen]], helsinki);
+    await submitAndConfirm(
+      ids.met,
+      [
+        [helsinki, lines.helsinki],
+        [oslo, lines.oslo],
+        [copenhagen, lines.copenhagen],
+      ],
+      helsinki,
+    );
     await submitAndConfirm(ids.shortfall, [[vantaa, lines.vantaa]], vantaa);
     // 3. Draft: Barcelona has invited Tallinn, which has not answered (invited buyers do not count yet).
     ids.draft = ok(await barcelona.api.post('/api/statements', statementDetails())).body.id;
     ok(await barcelona.api.post(`/api/statements/${ids.draft}/invitations`, { organisationIds: [tallinn.org.id] }));
     // 4. Late: Bodø's needs assessment closes in seconds (the worker is stopped below so the deadline passes unhandled).
-    const late = statementDetails({ schedule: { ...statementDetails().schedule, needsAssessment: 'PT3S', reminderOffsets: [] } });
+    const late = statementDetails({
+      schedule: { ...statementDetails().schedule, needsAssessment: 'PT3S', reminderOffsets: [] },
+    });
     ids.late = ok(await bodo.api.post('/api/statements', late)).body.id;
     ok(await bodo.api.post(`/api/statements/${ids.late}/invitations`, { organisationIds: [tromso.org.id] }));
     ok(await tromso.api.post(`/api/statements/${ids.late}/invitation/accept`));
@@ -94,30 +162,62 @@ describe('pilot tracking dashboard', () => {
   afterAll(async () => h?.close());
 
   it('lets the lead buyer and Commission staff set the grouping, audited; others get 403/404 and bad input 400', async () => {
-    expect((await oslo.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup })).status).toBe(403);
-    expect((await supplier.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup })).status).toBe(404);
+    expect(
+      (await oslo.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup })).status,
+    ).toBe(403);
+    expect(
+      (await supplier.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup }))
+        .status,
+    ).toBe(404);
     const bad = await helsinki.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'club', name: '', sector: '4' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['kind', 'name', 'sector']);
 
-    const set = ok(await helsinki.api.put(`/api/statements/${ids.met}/grouping`, { kind: 'working_group', name: workingGroup, sector: '43' }));
+    const set = ok(
+      await helsinki.api.put(`/api/statements/${ids.met}/grouping`, {
+        kind: 'working_group',
+        name: workingGroup,
+        sector: '43',
+      }),
+    );
     expect(set.body).toMatchObject({ statementId: ids.met, kind: 'working_group', name: workingGroup, sector: '43' });
-    ok(await commission.api.put(`/api/statements/${ids.draft}/grouping`, { kind: 'working_group', name: workingGroup }));
+    ok(
+      await commission.api.put(`/api/statements/${ids.draft}/grouping`, { kind: 'working_group', name: workingGroup }),
+    );
     ok(await commission.api.put(`/api/statements/${ids.late}/grouping`, { kind: 'working_group', name: workingGroup }));
-    ok(await vantaa.api.put(`/api/statements/${ids.shortfall}/grouping`, { kind: 'community_of_practice', name: community }));
+    ok(
+      await vantaa.api.put(`/api/statements/${ids.shortfall}/grouping`, {
+        kind: 'community_of_practice',
+        name: community,
+      }),
+    );
 
     const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit`)).body;
     const event = audit.events.find((e: { action: string }) => e.action === 'grouping_set');
-    expect(event).toMatchObject({ actorUserId: helsinki.user.id, data: { kind: 'working_group', name: workingGroup, sector: '43' } });
+    expect(event).toMatchObject({
+      actorUserId: helsinki.user.id,
+      data: { kind: 'working_group', name: workingGroup, sector: '43' },
+    });
     expect(audit.verification.valid).toBe(true);
 
     const groupings = ok(await commission.api.get('/api/dashboard/groupings')).body;
-    expect(groupings).toEqual(expect.arrayContaining([{ kind: 'working_group', name: workingGroup, pilots: 3 }, { kind: 'community_of_practice', name: community, pilots: 1 }]));
+    expect(groupings).toEqual(
+      expect.arrayContaining([
+        { kind: 'working_group', name: workingGroup, pilots: 3 },
+        { kind: 'community_of_practice', name: community, pilots: 1 },
+      ]),
+    );
   });
 
   it('refuses every pilot-tracking read to buyers (lead included) and suppliers with 403', async () => {
     for (const a of [helsinki, oslo, supplier]) {
-      for (const path of ['/api/dashboard', '/api/dashboard/pilots.csv', '/api/dashboard/published.ocds.json', '/api/dashboard/groupings', `/api/dashboard/pilots/${ids.met}`]) {
+      for (const path of [
+        '/api/dashboard',
+        '/api/dashboard/pilots.csv',
+        '/api/dashboard/published.ocds.json',
+        '/api/dashboard/groupings',
+        `/api/dashboard/pilots/${ids.met}`,
+      ]) {
         const res = await a.api.get(path);
         expect(res.status, `${a.user.name} ${path}`).toBe(403);
         expect(res.body.code).toBe('forbidden');
@@ -131,9 +231,20 @@ describe('pilot tracking dashboard', () => {
     ok(await bodo.api.post(`/api/statements/${ids.late}/needs-assessment/open`));
     await h.stopWorker();
     try {
-      const flagged = await until(() => dashboard({ grouping: workingGroup, overdue: 'true' }), (r) => r.body.matching === 1, 30_000, 'overdue pilot');
+      const flagged = await until(
+        () => dashboard({ grouping: workingGroup, overdue: 'true' }),
+        (r) => r.body.matching === 1,
+        30_000,
+        'overdue pilot',
+      );
       const pilot = flagged.body.pilots[0];
-      expect(pilot).toMatchObject({ id: ids.late, stage: 'needs_assessment', overdue: true, buyers: 2, countries: ['NO'] });
+      expect(pilot).toMatchObject({
+        id: ids.late,
+        stage: 'needs_assessment',
+        overdue: true,
+        buyers: 2,
+        countries: ['NO'],
+      });
       expect(Date.parse(pilot.nextDeadline)).toBeLessThan(Date.now());
       expect(flagged.body.totals.overdue).toBe(1);
 
@@ -166,19 +277,37 @@ describe('pilot tracking dashboard', () => {
         countries: ['DK', 'FI', 'NO'],
         criticalMassMet: true,
         failedRules: [],
-        aboveEuThreshold: ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.thresholds.atOrAboveAny,
+        aboveEuThreshold: ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.thresholds
+          .atOrAboveAny,
         crossBorder: true,
         suppliersEngaged: 0,
         daysInStage: 0,
       });
       expect((byId.get(ids.met) as { valueEur: string | null }).valueEur).toBe(seen.totals.valueEur);
-      expect(byId.get(ids.draft)).toMatchObject({ stage: 'draft', buyers: 1, countries: ['ES'], valueEur: null, criticalMassMet: null, thresholds: null, sectors: ['34', '43'] });
+      expect(byId.get(ids.draft)).toMatchObject({
+        stage: 'draft',
+        buyers: 1,
+        countries: ['ES'],
+        valueEur: null,
+        criticalMassMet: null,
+        thresholds: null,
+        sectors: ['34', '43'],
+      });
       // Copenhagen alone in division 34, Helsinki and Oslo in 43: fewer than 3 buyers each, both withheld.
       const divisions = seen.byCpv.filter((n: { level: string }) => n.level === 'division');
       expect(divisions.map((d: { withheld: boolean }) => d.withheld)).toEqual([true, true]);
       expect(all.valueByDivision).toEqual([]);
       expect(all.withheldDivisionValues).toBe(2);
-      expect(JSON.stringify(all)).not.toMatch(new RegExp([value(lines.helsinki), value(lines.oslo), value(lines.copenhagen), value(lines.helsinki) + value(lines.oslo)].join('|')));
+      expect(JSON.stringify(all)).not.toMatch(
+        new RegExp(
+          [
+            value(lines.helsinki),
+            value(lines.oslo),
+            value(lines.copenhagen),
+            value(lines.helsinki) + value(lines.oslo),
+          ].join('|'),
+        ),
+      );
       expect(all.buyersByCountry).toEqual([
         { country: 'DK', buyers: 1 },
         { country: 'ES', buyers: 1 },
@@ -188,7 +317,12 @@ describe('pilot tracking dashboard', () => {
     } finally {
       await h.startWorker();
     }
-    await until(() => live(bodo, ids.late), (r) => r.body.stage !== 'needs_assessment', 60_000, 'late pilot moved on');
+    await until(
+      () => live(bodo, ids.late),
+      (r) => r.body.stage !== 'needs_assessment',
+      60_000,
+      'late pilot moved on',
+    );
     const after = ok(await dashboard({ grouping: workingGroup, overdue: 'true' })).body;
     expect(after.matching).toBe(0);
   });
@@ -200,9 +334,13 @@ describe('pilot tracking dashboard', () => {
     // Stage counts ignore the stage filter: they are the tabs.
     expect(ofStage.countsByStage.market_engagement).toBe(1);
 
-    const sector34 = ok(await dashboard({ grouping: workingGroup, sector: '34' })).body.pilots.map((p: { id: string }) => p.id).sort();
+    const sector34 = ok(await dashboard({ grouping: workingGroup, sector: '34' }))
+      .body.pilots.map((p: { id: string }) => p.id)
+      .sort();
     expect(sector34).toEqual([ids.draft, ids.late].sort()); // Helsinki's pilot is placed in sector 43 by its grouping
-    const sector43 = ok(await dashboard({ grouping: workingGroup, sector: '43' })).body.pilots.map((p: { id: string }) => p.id).sort();
+    const sector43 = ok(await dashboard({ grouping: workingGroup, sector: '43' }))
+      .body.pilots.map((p: { id: string }) => p.id)
+      .sort();
     expect(sector43).toEqual([ids.met, ids.draft, ids.late].sort());
 
     const denmark = ok(await dashboard({ grouping: workingGroup, country: 'DK' })).body;
@@ -213,12 +351,27 @@ describe('pilot tracking dashboard', () => {
     const shortfall = ok(await dashboard({ grouping: community })).body;
     // Espoo dropped out: it no longer counts.
     // Vantaa alone: its pilot's value is its own figure, withheld from Commission staff.
-    expect(shortfall.totals).toEqual({ pilots: 1, buyers: 1, countries: 1, valueEur: '0', valueWithheldPilots: 1, suppliersEngaged: 0, overdue: 0, published: 0 });
+    expect(shortfall.totals).toEqual({
+      pilots: 1,
+      buyers: 1,
+      countries: 1,
+      valueEur: '0',
+      valueWithheldPilots: 1,
+      suppliersEngaged: 0,
+      overdue: 0,
+      published: 0,
+    });
     expect(shortfall.pilots[0].valueEur).toBeNull();
-    expect(shortfall.pilots[0]).toMatchObject({ id: ids.shortfall, stage: 'shortfall', criticalMassMet: false, failedRules: ['minBuyers'], crossBorder: false, nextDeadline: null });
+    expect(shortfall.pilots[0]).toMatchObject({
+      id: ids.shortfall,
+      stage: 'shortfall',
+      criticalMassMet: false,
+      failedRules: ['minBuyers'],
+      crossBorder: false,
+      nextDeadline: null,
+    });
     expect(shortfall.valueByDivision).toEqual([]);
     expect(shortfall.withheldDivisionValues).toBe(1);
-
   });
 
   it('pages the pilots with a cursor: every matching pilot once, in order, the totals on every page', async () => {
@@ -228,9 +381,13 @@ describe('pilot tracking dashboard', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { pilots: { id: string }[]; matching: number; totals: unknown; countsByStage: unknown; nextCursor: string | null } = ok(
-        await dashboard({ grouping: workingGroup, limit: '1', ...(cursor ? { cursor } : {}) }),
-      ).body;
+      const page: {
+        pilots: { id: string }[];
+        matching: number;
+        totals: unknown;
+        countsByStage: unknown;
+        nextCursor: string | null;
+      } = ok(await dashboard({ grouping: workingGroup, limit: '1', ...(cursor ? { cursor } : {}) })).body;
       expect(page.pilots).toHaveLength(1);
       expect(page.matching).toBe(3);
       expect(page.totals).toEqual(whole.totals);
@@ -266,7 +423,10 @@ describe('pilot tracking dashboard', () => {
       const res = await commission.api.get(`/api/dashboard?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.code, query).toBe('invalid_input');
-      expect(res.body.errors.map((e: { field: string }) => e.field), query).toContain(field);
+      expect(
+        res.body.errors.map((e: { field: string }) => e.field),
+        query,
+      ).toContain(field);
     }
     // A valid cursor opens nothing to whoever may not track pilots.
     const cursor = ok(await dashboard({ grouping: workingGroup, limit: '1' })).body.nextCursor;
@@ -280,14 +440,31 @@ describe('pilot tracking dashboard', () => {
   });
 
   it('keeps each pilot’s row of the read model in step with the events recorded for it', async () => {
-    const riga = await makeActor(h, { kind: 'buyer', name: 'Riga', country: 'LV' }, { label: 'riga', roles: ['signatory'] });
-    const vilnius = await makeActor(h, { kind: 'buyer', name: 'Vilnius', country: 'LT' }, { label: 'vilnius', roles: ['signatory'] });
+    const riga = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Riga', country: 'LV' },
+      { label: 'riga', roles: ['signatory'] },
+    );
+    const vilnius = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Vilnius', country: 'LT' },
+      { label: 'vilnius', roles: ['signatory'] },
+    );
     const group = `Read model ${randomUUID().slice(0, 8)}`;
     const pilot = async (id: string) => ok(await commission.api.get(`/api/dashboard/pilots/${id}`)).body.pilot;
 
     // Created: its row is there as soon as the lead has its answer.
     const id = ok(await riga.api.post('/api/statements', statementDetails({ title: 'Read model pilot' }))).body.id;
-    expect(await pilot(id)).toMatchObject({ id, title: 'Read model pilot', stage: 'draft', buyers: 1, countries: ['LV'], grouping: null, valueEur: null, suppliersEngaged: 0 });
+    expect(await pilot(id)).toMatchObject({
+      id,
+      title: 'Read model pilot',
+      stage: 'draft',
+      buyers: 1,
+      countries: ['LV'],
+      grouping: null,
+      valueEur: null,
+      suppliersEngaged: 0,
+    });
     // Grouped: the grouping filter finds it, its sector is the grouping's.
     ok(await riga.api.put(`/api/statements/${id}/grouping`, { kind: 'working_group', name: group, sector: '45' }));
     const grouped = ok(await dashboard({ grouping: group })).body;
@@ -297,12 +474,22 @@ describe('pilot tracking dashboard', () => {
     ok(await riga.api.post(`/api/statements/${id}/invitations`, { organisationIds: [vilnius.org.id] }));
     expect(await pilot(id)).toMatchObject({ buyers: 1, countries: ['LV'] });
     ok(await vilnius.api.post(`/api/statements/${id}/invitation/accept`));
-    await until(() => pilot(id), (p) => p.buyers === 2, 30_000, 'the accepted invitation on the dashboard');
+    await until(
+      () => pilot(id),
+      (p) => p.buyers === 2,
+      30_000,
+      'the accepted invitation on the dashboard',
+    );
     expect(await pilot(id)).toMatchObject({ buyers: 2, countries: ['LT', 'LV'] });
     expect(ok(await dashboard({ grouping: group, country: 'LT' })).body.matching).toBe(1);
     // A stage change: the stage, its deadline and the counts by stage follow.
     ok(await riga.api.post(`/api/statements/${id}/needs-assessment/open`));
-    const open = await until(() => pilot(id), (p) => p.stage === 'needs_assessment', 30_000, 'needs assessment on the dashboard');
+    const open = await until(
+      () => pilot(id),
+      (p) => p.stage === 'needs_assessment',
+      30_000,
+      'needs assessment on the dashboard',
+    );
     expect(open.nextDeadline).toEqual(expect.any(String));
     expect(ok(await dashboard({ grouping: group })).body.countsByStage).toEqual({ needs_assessment: 1 });
     // The row has read the statement's audit chain to its end: every event is in it.
@@ -312,7 +499,12 @@ describe('pilot tracking dashboard', () => {
     expect(row!.audit_seq).toBe(audit.head.seq);
     // Cancelled: the pilot leaves the tab it was in.
     ok(await riga.api.post(`/api/statements/${id}/cancel`, { reason: 'Merged into another pilot' }));
-    await until(() => pilot(id), (p) => p.stage === 'cancelled', 30_000, 'cancellation on the dashboard');
+    await until(
+      () => pilot(id),
+      (p) => p.stage === 'cancelled',
+      30_000,
+      'cancellation on the dashboard',
+    );
     expect(ok(await dashboard({ grouping: group })).body.countsByStage).toEqual({ cancelled: 1 });
   });
 
@@ -323,7 +515,12 @@ describe('pilot tracking dashboard', () => {
     expect(pilot.buyers).toBe(lead.aggregate.totals.buyers);
     expect(pilot.countries).toEqual(lead.crossBorder.countries);
     expect(pilot.thresholds).toEqual(
-      lead.thresholds.natures.map((n: Record<string, string>) => ({ nature: n.nature, position: n.position, thresholdEur: n.thresholdEur, estimatedValueEur: n.estimatedValueEur })),
+      lead.thresholds.natures.map((n: Record<string, string>) => ({
+        nature: n.nature,
+        position: n.position,
+        thresholdEur: n.thresholdEur,
+        estimatedValueEur: n.estimatedValueEur,
+      })),
     );
   });
 
@@ -332,7 +529,13 @@ describe('pilot tracking dashboard', () => {
     const audit = ok(await helsinki.api.get(`/api/statements/${ids.met}/audit?order=asc`)).body.events;
     const changes = audit.filter((e: { action: string }) => e.action === 'stage_changed');
     const created = audit.find((e: { action: string }) => e.action === 'statement_created');
-    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement']);
+    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual([
+      'draft',
+      'needs_assessment',
+      'confirmation',
+      'aggregation',
+      'market_engagement',
+    ]);
     expect(detail.timeline[0].enteredAt).toBe(created.at);
     for (const [i, change] of changes.entries()) {
       expect(detail.timeline[i].exitedAt).toBe(change.at);
@@ -346,14 +549,18 @@ describe('pilot tracking dashboard', () => {
   it('shows Commission staff aggregates and statuses, never a buyer’s need lines', async () => {
     expect((await commission.api.get(`/api/statements/${ids.met}/needs/${oslo.org.id}`)).status).toBe(403);
     // Nowhere a need line's own text, in anything Commission staff read.
-    for (const text of [JSON.stringify(ok(await dashboard()).body), ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string]) {
+    for (const text of [
+      JSON.stringify(ok(await dashboard()).body),
+      ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string,
+    ]) {
       expect(text).not.toContain('confidential spec');
     }
     // Nor one buyer's figures (over this file's pilots only: other files' pilots may hold any amount).
     const texts = [
       JSON.stringify(ok(await dashboard({ grouping: workingGroup })).body),
       JSON.stringify(ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body),
-      ok(await commission.api.get(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`)).body as string,
+      ok(await commission.api.get(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`))
+        .body as string,
     ];
     for (const text of texts) {
       expect(text).not.toContain('confidential spec');
@@ -371,21 +578,38 @@ describe('pilot tracking dashboard', () => {
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.id)).toEqual(board.pilots.map((p: { id: string }) => p.id));
     const met = rows.find((r) => r.id === ids.met)!;
-    expect(met).toMatchObject({ stage: 'market_engagement', grouping: workingGroup, buyers: '3', countries: 'DK FI NO', critical_mass_met: 'yes', cross_border: 'yes', overdue: 'no', suppliers_engaged: '0' });
+    expect(met).toMatchObject({
+      stage: 'market_engagement',
+      grouping: workingGroup,
+      buyers: '3',
+      countries: 'DK FI NO',
+      critical_mass_met: 'yes',
+      cross_border: 'yes',
+      overdue: 'no',
+      suppliers_engaged: '0',
+    });
     const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
     expect(met.value_eur).toBe(seen.totals.valueEur ?? '');
   });
 
   it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {
     const supplierOf = async (country: string) => {
-      const a = await makeActor(h, { kind: 'supplier', country, name: `Supplier ${country} ${randomUUID().slice(0, 4)}` }, { label: `supplier-${country}` });
+      const a = await makeActor(
+        h,
+        { kind: 'supplier', country, name: `Supplier ${country} ${randomUUID().slice(0, 4)}` },
+        { label: `supplier-${country}` },
+      );
       await h.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', a.user.id).execute();
       return a;
     };
     const [answering, asking] = [await supplierOf('FI'), await supplierOf('DE')];
     ok(await answering.api.put(`/api/consultations/${ids.met}/response`, { answers: {} }));
     ok(await answering.api.put(`/api/consultations/${ids.met}/response`, { answers: {} })); // a second save is the same supplier
-    ok(await asking.api.post(`/api/consultations/${ids.met}/questions`, { question: 'May machines be leased rather than bought?' }));
+    ok(
+      await asking.api.post(`/api/consultations/${ids.met}/questions`, {
+        question: 'May machines be leased rather than bought?',
+      }),
+    );
     const board = ok(await dashboard({ grouping: workingGroup })).body;
     expect(board.pilots.find((p: { id: string }) => p.id === ids.met).suppliersEngaged).toBe(2);
     expect(board.totals.suppliersEngaged).toBe(2);
@@ -414,15 +638,34 @@ describe('pilot tracking dashboard', () => {
     const validate = ocdsValidators();
     ok(await helsinki.api.post(`/api/statements/${ids.met}/close-stage`));
     await waitForStage(helsinki, ids.met, 'approval');
-    const text = await until(() => helsinki.api.get(`/api/statements/${ids.met}/text`), (r) => r.status === 200, 60_000, 'statement text');
-    for (const a of [helsinki, oslo, copenhagen]) ok(await a.api.post(`/api/statements/${ids.met}/approval`, { version: text.body.version, decision: 'approve' }));
+    const text = await until(
+      () => helsinki.api.get(`/api/statements/${ids.met}/text`),
+      (r) => r.status === 200,
+      60_000,
+      'statement text',
+    );
+    for (const a of [helsinki, oslo, copenhagen])
+      ok(await a.api.post(`/api/statements/${ids.met}/approval`, { version: text.body.version, decision: 'approve' }));
     await waitForStage(helsinki, ids.met, 'published');
 
     const board = ok(await dashboard({ grouping: workingGroup })).body;
-    expect(board.pilots.find((p: { id: string }) => p.id === ids.met)).toMatchObject({ stage: 'published', published: true, nextDeadline: null, overdue: false });
+    expect(board.pilots.find((p: { id: string }) => p.id === ids.met)).toMatchObject({
+      stage: 'published',
+      published: true,
+      nextDeadline: null,
+      overdue: false,
+    });
     expect(board.totals.published).toBe(1);
     const detail = ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body;
-    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published']);
+    expect(detail.timeline.map((t: { stage: string }) => t.stage)).toEqual([
+      'draft',
+      'needs_assessment',
+      'confirmation',
+      'aggregation',
+      'market_engagement',
+      'approval',
+      'published',
+    ]);
 
     const served = ok(await commission.api.get('/api/dashboard/published.ocds.json')).body;
     expect(validate.releasePackage(served)).toEqual([]);
@@ -433,7 +676,10 @@ describe('pilot tracking dashboard', () => {
     expect(release.planning.budget.amount).toBeUndefined();
     // Only the lead is named: neither Oslo nor Copenhagen agreed to be.
     expect(release.parties.map((p: { name: string }) => p.name).sort()).toEqual(['Helsinki']);
-    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id).sort()).toEqual(['34144900-7', '43260000-3']);
+    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id).sort()).toEqual([
+      '34144900-7',
+      '43260000-3',
+    ]);
     // The same release the statement's public package carries.
     const own = ok(await commission.api.get(`/api/public/statements/${ids.met}/ocds.json`)).body;
     expect(own.releases.at(-1)).toEqual(release);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeActor, startHarness, statementDetails, type Harness } from './support/harness.js';
+
+import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 
 /**
  * PostgreSQL ends every connection when it restarts or fails over (and an operator may end them

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { confirmedNeedsOf } from '../db/publication.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
-import { auditDisclosure, describeLeak, type AuditedVersion, type AuditViewer } from './support/disclosure-auditor.js';
-import { ApiClient, signIn, startHarness, until, type Harness } from './support/harness.js';
+import { auditDisclosure, type AuditedVersion, type AuditViewer, describeLeak } from './support/disclosure-auditor.js';
+import { ApiClient, type Harness, signIn, startHarness, until } from './support/harness.js';
 
 /**
  * The demo data `npm start` loads, on the real workflow: one statement in draft with invitations,
@@ -42,8 +43,16 @@ describe('the demo data', () => {
   it('gives the auditor nothing to narrow down: what participants and Commission staff read of the demo aggregate hides every buyer', async () => {
     const [summary] = (await anonymous().get('/api/consultations')).body as { statementId: string }[];
     const id = summary!.statementId;
-    const participants = await h.db.selectFrom('participants').select('organisation_id').where('statement_id', '=', id).execute();
-    const needs = await confirmedNeedsOf(h.db, id, participants.map((p) => p.organisation_id));
+    const participants = await h.db
+      .selectFrom('participants')
+      .select('organisation_id')
+      .where('statement_id', '=', id)
+      .execute();
+    const needs = await confirmedNeedsOf(
+      h.db,
+      id,
+      participants.map((p) => p.organisation_id),
+    );
     const buyers = [...new Set(needs.map((n) => n.buyer.orgId))];
     expect(buyers.length).toBe(3);
     // The demo's own e-mails first, so the sign-in below reads its link, not one of them.
@@ -59,7 +68,14 @@ describe('the demo data', () => {
       expect(res.status).toBe(200);
       expect(res.body.aggregate.complete).toBe(false);
       const { conversion } = res.body.aggregate;
-      versions.push({ label: email, needs, rates: { date: conversion.date, source: conversion.source, rates: conversion.rates }, aggregate: res.body.aggregate, thresholds: res.body.thresholds, criticalMass: res.body.criticalMass });
+      versions.push({
+        label: email,
+        needs,
+        rates: { date: conversion.date, source: conversion.source, rates: conversion.rates },
+        aggregate: res.body.aggregate,
+        thresholds: res.body.thresholds,
+        criticalMass: res.body.criticalMass,
+      });
     }
     // Both read the same protected view, and every buyer (or an outsider) reads at most that.
     expect(versions[1]!.aggregate).toEqual(versions[0]!.aggregate);
@@ -70,7 +86,15 @@ describe('the demo data', () => {
   });
 
   it('changes nothing when loaded again', async () => {
-    const count = async () => Number((await h.db.selectFrom('statements').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await h.db
+            .selectFrom('statements')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     expect(before).toBe(2);
     const again = await seedDemoData(h.ctx);

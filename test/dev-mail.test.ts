@@ -1,12 +1,19 @@
 import http, { type Server } from 'node:http';
 import os from 'node:os';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../api/app.js';
 import { devMailViewer } from '../api/dev-mail-viewer.js';
-import { ApiClient, makeOrganisation, makeUser, startHarness, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeOrganisation, makeUser, startHarness } from './support/harness.js';
 
 /** A raw request, so the test can send any `Host` (as a rebinding page or a LAN client does). */
-function request(address: string, port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function request(
+  address: string,
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: address, port, path, method: 'GET', headers }, (res) => {
       let body = '';
@@ -24,7 +31,11 @@ const lanAddress = Object.values(os.networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
-async function listen(h: Harness, nodeEnv: string, publicHost = 'localhost'): Promise<{ server: Server; port: number }> {
+async function listen(
+  h: Harness,
+  nodeEnv: string,
+  publicHost = 'localhost',
+): Promise<{ server: Server; port: number }> {
   const holder: { handler?: (req: unknown, res: unknown) => void } = {};
   const server = http.createServer((req, res) => holder.handler!(req, res));
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', () => resolve()));
@@ -58,7 +69,9 @@ describe('the development mail viewer (/dev/mail) and the Host allow-list', () =
     const before = h.mail.messages.length;
     expect((await new ApiClient(h.baseUrl).post('/api/auth/sign-in', { email: user.email })).status).toBe(202);
     const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(user.email)));
-    token = new URL(/https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(user.email))!.text)![0]).searchParams.get('token')!;
+    token = new URL(
+      /https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(user.email))!.text)![0],
+    ).searchParams.get('token')!;
   });
   afterAll(async () => {
     for (const s of [dev, prod]) if (s) await new Promise<void>((resolve) => s.server.close(() => resolve()));
@@ -99,7 +112,10 @@ describe('the development mail viewer (/dev/mail) and the Host allow-list', () =
   });
 
   it('a request through a proxy on this machine (X-Forwarded-For, Forwarded) cannot read it', async () => {
-    for (const header of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }] as Record<string, string>[]) {
+    for (const header of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await request('127.0.0.1', dev.port, '/dev/mail.json', { host: `localhost:${dev.port}`, ...header });
       expect(res.status).toBe(404);
       expect(res.body).not.toContain(token);
@@ -107,10 +123,15 @@ describe('the development mail viewer (/dev/mail) and the Host allow-list', () =
   });
 
   it('never in production, even from this machine with the public Host; loopback names are refused there', async () => {
-    const viaPublicName = await request('127.0.0.1', prod.port, '/dev/mail.json', { host: `jointdemand.example:${prod.port}` });
+    const viaPublicName = await request('127.0.0.1', prod.port, '/dev/mail.json', {
+      host: `jointdemand.example:${prod.port}`,
+    });
     expect(viaPublicName.body).not.toContain(token);
     expect(viaPublicName.status).not.toBe(200);
-    expect((await request('127.0.0.1', prod.port, '/api/public/statements', { host: `jointdemand.example:${prod.port}` })).status).toBe(200);
+    expect(
+      (await request('127.0.0.1', prod.port, '/api/public/statements', { host: `jointdemand.example:${prod.port}` }))
+        .status,
+    ).toBe(200);
     const viaLoopback = await request('127.0.0.1', prod.port, '/dev/mail.json', { host: `localhost:${prod.port}` });
     expect(viaLoopback.status).toBe(421);
     expect(viaLoopback.body).not.toContain(token);

@@ -1,13 +1,28 @@
-import { Decimal } from 'decimal.js';
 import { randomUUID } from 'node:crypto';
+
+import { Decimal } from 'decimal.js';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { upsertSubscription } from '../db/suppliers.js';
 import { cpvAncestors } from '../domain/cpv.js';
-import { buildTables, unpublishedKinds, type MicroBuyer, type MicroRecord } from '../domain/disclosure/statistical-tables.js';
+import {
+  buildTables,
+  type MicroBuyer,
+  type MicroRecord,
+  unpublishedKinds,
+} from '../domain/disclosure/statistical-tables.js';
 import { procurementNature } from '../domain/thresholds.js';
 import { formatEur } from '../i18n/index.js';
-import { makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import {
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { agreementTerms } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -151,7 +166,20 @@ interface Document {
   json: unknown;
 }
 
-const figureKeys = ['valueEur', 'lines', 'quantities', 'quantity', 'actual', 'gap', 'met', 'estimatedValueEur', 'differenceEur', 'position', 'amount', 'buyers'];
+const figureKeys = [
+  'valueEur',
+  'lines',
+  'quantities',
+  'quantity',
+  'actual',
+  'gap',
+  'met',
+  'estimatedValueEur',
+  'differenceEur',
+  'position',
+  'amount',
+  'buyers',
+];
 
 /** Objects a JSON body marks `withheld: true` must carry no figure (a buyer count of the totals is shown by design). */
 function structuralLeaks(json: unknown, at = '$'): string[] {
@@ -220,7 +248,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     }
   };
   const waitForStage = (stage: string) => until(live, (r) => r.body.stage === stage, 90_000, `stage ${stage}`);
-  const mailTo = (a: Actor, subject: RegExp) => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+  const mailTo = (a: Actor, subject: RegExp) =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
 
   // What each buyer asks for. Quantities and prices are odd numbers, so that a figure printed
   // anywhere is recognisable (not a year, a limit of the API or a number of the text around it).
@@ -231,11 +260,30 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       // 43260000 (lines coded there, below its child 43262100): Helsinki holds > 85 % of the value (dominance), with Oslo and Copenhagen.
       // 43262100: four buyers, none dominant (Vantaa consents). 34144900: two buyers (Vantaa and Oslo).
       [lead, [l('43260000-3', 'H87', '137', '4121.35'), l('43262100-8', 'H87', '211', '2917.40')]],
-      [vantaa, [l('43262100-8', 'H87', '173', '3104.85', { optionalQuantity: '36' }), l('34144900-7', 'C62', '119', '7351.20')]],
+      [
+        vantaa,
+        [
+          l('43262100-8', 'H87', '173', '3104.85', { optionalQuantity: '36' }),
+          l('34144900-7', 'C62', '119', '7351.20'),
+        ],
+      ],
       // Oslo alone delivers in Y2.
-      [oslo, [l('34144900-7', 'C62', '157', '6823.35', { delivery: { year: Y2 } }), l('43260000-3', 'H87', '103', '247.19'), l('43262100-8', 'H87', '113', '3251.65')]],
+      [
+        oslo,
+        [
+          l('34144900-7', 'C62', '157', '6823.35', { delivery: { year: Y2 } }),
+          l('43260000-3', 'H87', '103', '247.19'),
+          l('43262100-8', 'H87', '113', '3251.65'),
+        ],
+      ],
       // 50110000 (services, with renewals): Copenhagen alone, also the only central government buyer.
-      [copenhagen, [l('50110000-9', 'C62', '241', '1187.65', { renewals: { count: 2, quantityEach: '53' } }), l('43260000-3', 'H87', '109', '264.91')]],
+      [
+        copenhagen,
+        [
+          l('50110000-9', 'C62', '241', '1187.65', { renewals: { count: 2, quantityEach: '53' } }),
+          l('43260000-3', 'H87', '109', '264.91'),
+        ],
+      ],
       // 31158100: Barcelona alone; it is not a signatory of the first publication, and is of the second.
       [barcelona, [l('43262100-8', 'H87', '129', '3388.45'), l('31158100-9', 'C62', '149', '2213.85')]],
       [riga, [l('43262100-8', 'H87', '163', '3517.35'), l('34144900-7', 'C62', '131', '5873.95')]],
@@ -254,9 +302,17 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
   }
 
   async function supplier(country: string, prefixes: string[], locale: string): Promise<Actor> {
-    const a = await actor({ kind: 'supplier', country, sme: true, name: `Supplier ${country}` }, { label: `do-supplier-${country}`, locale });
+    const a = await actor(
+      { kind: 'supplier', country, sme: true, name: `Supplier ${country}` },
+      { label: `do-supplier-${country}`, locale },
+    );
     await h.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', a.user.id).execute();
-    await upsertSubscription(h.db, { userId: a.user.id, organisationId: a.org.id, cpvPrefixes: prefixes, countries: [] });
+    await upsertSubscription(h.db, {
+      userId: a.user.id,
+      organisationId: a.org.id,
+      cpvPrefixes: prefixes,
+      countries: [],
+    });
     return a;
   }
 
@@ -265,7 +321,11 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     let last = -1;
     await until(
       async () => {
-        const pending = await h.db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('status', 'in', ['pending', 'sending']).executeTakeFirstOrThrow();
+        const pending = await h.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('status', 'in', ['pending', 'sending'])
+          .executeTakeFirstOrThrow();
         const count = h.mail.messages.length;
         const settled = Number(pending.n) === 0 && count === last;
         last = count;
@@ -292,7 +352,10 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     barcelona = await buyer('Barcelona City Council', 'ES', 'do-barcelona', 'fr');
     riga = await buyer('Riga City Council', 'LV', 'do-riga');
     tallinn = await buyer('City of Tallinn', 'EE', 'do-tallinn');
-    commission = await actor({ kind: 'commission', country: 'BE', name: 'European Commission' }, { label: 'do-commission' });
+    commission = await actor(
+      { kind: 'commission', country: 'BE', name: 'European Commission' },
+      { label: 'do-commission' },
+    );
     admin = await actor({ kind: 'operator', country: 'BE', name: 'Operator' }, { label: 'do-admin', isAdmin: true });
     supA = await supplier('FI', ['43'], 'de');
     supB = await supplier('DE', ['34'], 'fr');
@@ -319,10 +382,15 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       criticalMass,
     });
     id = ok(await lead.api.post('/api/statements', details)).body.id;
-    ok(await lead.api.put(`/api/statements/${id}/consultation/rfi`, { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }] }));
+    ok(
+      await lead.api.put(`/api/statements/${id}/consultation/rfi`, {
+        questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }],
+      }),
+    );
     const invited = [vantaa, oslo, copenhagen, barcelona, riga, tallinn];
     ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: invited.map((a) => a.org.id) }));
-    for (const a of [vantaa, oslo, copenhagen, barcelona, riga]) ok(await a.api.post(`/api/statements/${id}/invitation/accept`));
+    for (const a of [vantaa, oslo, copenhagen, barcelona, riga])
+      ok(await a.api.post(`/api/statements/${id}/invitation/accept`));
     ok(await tallinn.api.post(`/api/statements/${id}/invitation/decline`, { reason: 'No budget this year.' }));
     ok(await vantaa.api.put(`/api/statements/${id}/figure-consent`, { agree: true }));
     ok(await oslo.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
@@ -335,7 +403,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     }
     ok(await riga.api.post(`/api/statements/${id}/needs/withdraw`, { reason: 'Our council postponed the purchase.' }));
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
-    for (const a of [lead, vantaa, oslo, copenhagen, barcelona]) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions.get(a) }));
+    for (const a of [lead, vantaa, oslo, copenhagen, barcelona])
+      ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions.get(a) }));
     await waitForStage('market_engagement');
 
     // The market consultation: both suppliers are told, answer, one asks; the lead answers.
@@ -343,40 +412,67 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     ok(await supA.api.put(`/api/consultations/${id}/response`, { answers: { 'lead-time': '9 months' } }));
     ok(await supB.api.put(`/api/consultations/${id}/response`, { answers: { 'lead-time': '14 months' } }));
     ok(await supA.api.post(`/api/consultations/${id}/questions`, { question: 'May the chargers be leased?' }), 201);
-    ok(await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Yes, for the whole term.' }));
+    ok(
+      await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, {
+        answer: 'Yes, for the whole term.',
+      }),
+    );
 
     // Approval: Helsinki, Vantaa and Oslo approve; Copenhagen and Barcelona do not, and the lead
     // publishes without them once the deadline passed.
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
     await waitForStage('approval');
-    for (const a of [lead, vantaa, oslo]) ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
+    for (const a of [lead, vantaa, oslo])
+      ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
     await h.mail.waitFor(() => mailTo(lead, /^Approval deadline passed/).length === 1, 90_000);
     ok(await lead.api.post(`/api/statements/${id}/approval/proceed`), 202);
     await waitForStage('published');
 
     // Barcelona signs late: a second publication adds its figures to the first.
     ok(await barcelona.api.post(`/api/statements/${id}/signatory-requests`), 202);
-    expect(ok(await lead.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true })).body.publicationVersion).toBe(2);
+    expect(
+      ok(await lead.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true })).body
+        .publicationVersion,
+    ).toBe(2);
 
     // The agreement: Vantaa and Barcelona join, Oslo declines; the lead proposes the terms, Barcelona comments.
     ok(await lead.api.post(`/api/statements/${id}/agreement`, {}), 201);
     for (const a of [vantaa, barcelona]) ok(await a.api.post(`/api/statements/${id}/agreement/join`, {}));
-    ok(await oslo.api.post(`/api/statements/${id}/agreement/decline`, { reason: 'We buy through our national framework.' }));
+    ok(
+      await oslo.api.post(`/api/statements/${id}/agreement/decline`, {
+        reason: 'We buy through our national framework.',
+      }),
+    );
     const terms = {
       ...agreementTerms(lead.org.id, vantaa.org.id),
       procedureType: 'competitive_procedure_with_negotiation',
-      lots: [{ id: 'LOT-1', title: 'Machinery and chargers', cpvCodes: ['43260000-3', '43262100-8', '34144900-7', '31158100-9'] }],
+      lots: [
+        {
+          id: 'LOT-1',
+          title: 'Machinery and chargers',
+          cpvCodes: ['43260000-3', '43262100-8', '34144900-7', '31158100-9'],
+        },
+      ],
       responsibilities: [{ orgId: lead.org.id, text: 'Prepares the procurement documents and runs the procedure.' }],
     };
     ok(await lead.api.post(`/api/statements/${id}/agreement/versions`, terms), 201);
-    ok(await barcelona.api.post(`/api/statements/${id}/agreement/versions/1/comments`, { text: 'Please confirm the delivery schedule for the chargers.' }), 201);
+    ok(
+      await barcelona.api.post(`/api/statements/${id}/agreement/versions/1/comments`, {
+        text: 'Please confirm the delivery schedule for the chargers.',
+      }),
+      201,
+    );
     ok(await lead.api.put(`/api/statements/${id}/grouping`, { kind: 'working_group', name: grouping, sector: '43' }));
 
     await h.mail.waitFor(() => mailTo(commission, /^Published: joint statement/).length === 2, 60_000);
     await mailSettled();
-    const notice = h.mail.messages.find((m) => m.to.includes(supA.user.email.toLowerCase()) && m.headers['list-unsubscribe']);
+    const notice = h.mail.messages.find(
+      (m) => m.to.includes(supA.user.email.toLowerCase()) && m.headers['list-unsubscribe'],
+    );
     unsubscribeToken = new URL(/<([^>]+)>/.exec(notice!.headers['list-unsubscribe']!)![1]!).searchParams.get('token')!;
-    agreementVersions = (ok(await lead.api.get(`/api/statements/${id}/agreement`)).body.versions as { version: number }[]).map((v) => v.version);
+    agreementVersions = (
+      ok(await lead.api.get(`/api/statements/${id}/agreement`)).body.versions as { version: number }[]
+    ).map((v) => v.version);
   }, 300_000);
   afterAll(async () => h?.close());
 
@@ -408,22 +504,54 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     expect(leadView.aggregate.complete, 'the lead reads every figure').toBe(true);
 
     const consenting = new Set(
-      (await h.db.selectFrom('figure_consents').select('organisation_id').where('statement_id', '=', id).where('agreed', '=', true).execute()).map((r) => r.organisation_id),
+      (
+        await h.db
+          .selectFrom('figure_consents')
+          .select('organisation_id')
+          .where('statement_id', '=', id)
+          .where('agreed', '=', true)
+          .execute()
+      ).map((r) => r.organisation_id),
     );
     expect([...consenting]).toEqual([vantaa.org.id]);
     const lines = await h.db
       .selectFrom('need_lines as l')
       .innerJoin('need_versions as v', 'v.id', 'l.version_id')
       .innerJoin('organisations as o', 'o.id', 'l.organisation_id')
-      .select(['l.organisation_id', 'l.version_id', 'v.status', 'l.cpv_code', 'l.quantity', 'l.unit', 'l.unit_price', 'l.currency', 'l.from_year', 'l.optional_quantity', 'l.renewal_count', 'l.renewal_quantity', 'o.country', 'o.buyer_legal_type'])
+      .select([
+        'l.organisation_id',
+        'l.version_id',
+        'v.status',
+        'l.cpv_code',
+        'l.quantity',
+        'l.unit',
+        'l.unit_price',
+        'l.currency',
+        'l.from_year',
+        'l.optional_quantity',
+        'l.renewal_count',
+        'l.renewal_quantity',
+        'o.country',
+        'o.buyer_legal_type',
+      ])
       .where('l.statement_id', '=', id)
       .execute();
     // Every line the test submitted is in the database, Riga's withdrawn ones included.
     const submitted = [...needs().values()].flat().length;
     expect(lines.length).toBe(submitted);
 
-    const snapshots = await h.db.selectFrom('aggregate_snapshots').select(['id', 'aggregate', 'disclosure', 'computed_at']).where('statement_id', '=', id).orderBy('computed_at').execute();
-    const publications = await h.db.selectFrom('publications').select(['version', 'signatory_org_ids', 'aggregate', 'disclosure']).where('statement_id', '=', id).orderBy('version').execute();
+    const snapshots = await h.db
+      .selectFrom('aggregate_snapshots')
+      .select(['id', 'aggregate', 'disclosure', 'computed_at'])
+      .where('statement_id', '=', id)
+      .orderBy('computed_at')
+      .execute();
+    const publications = await h.db
+      .selectFrom('publications')
+      .select(['version', 'signatory_org_ids', 'aggregate', 'disclosure'])
+      .where('statement_id', '=', id)
+      .orderBy('version')
+      .execute();
     expect(snapshots.length).toBeGreaterThanOrEqual(1);
     expect(publications.map((p) => p.version)).toEqual([1, 2]);
     const latest = snapshots.at(-1)!;
@@ -432,7 +560,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
 
     const secrets: Figure[] = [];
     const shown: Figure[] = [];
-    const add = (withheld: boolean, f: Omit<Figure, 'stored'> & { stored?: string | null }) => (withheld ? secrets : shown).push({ stored: null, ...f });
+    const add = (withheld: boolean, f: Omit<Figure, 'stored'> & { stored?: string | null }) =>
+      (withheld ? secrets : shown).push({ stored: null, ...f });
 
     /**
      * The tables published together for some buyers' confirmed lines, in exact decimals (the
@@ -443,9 +572,16 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       const records = new Map<string, MicroRecord & { exact: { value: Decimal; firm: Decimal; total: Decimal } }>();
       const buyers = new Map<string, MicroBuyer>();
       for (const r of lines.filter((x) => confirmedVersions.has(x.version_id) && orgIds.has(x.organisation_id))) {
-        buyers.set(r.organisation_id, { orgId: r.organisation_id, country: r.country.trim(), buyerLegalType: r.buyer_legal_type ?? 'la', consenting: consenting.has(r.organisation_id) });
+        buyers.set(r.organisation_id, {
+          orgId: r.organisation_id,
+          country: r.country.trim(),
+          buyerLegalType: r.buyer_legal_type ?? 'la',
+          consenting: consenting.has(r.organisation_id),
+        });
         expect(r.currency).toBe('EUR');
-        const total = new Decimal(r.quantity).plus(r.optional_quantity).plus(new Decimal(r.renewal_quantity).times(r.renewal_count));
+        const total = new Decimal(r.quantity)
+          .plus(r.optional_quantity)
+          .plus(new Decimal(r.renewal_quantity).times(r.renewal_count));
         const code = r.cpv_code.trim().slice(0, 8);
         const key = `${r.organisation_id}|${code}|${r.from_year}|${r.unit}`;
         const prev = records.get(key);
@@ -479,7 +615,13 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       const parents = new Set([...codes].flatMap((c) => cpvAncestors(c)));
       for (const r of records.values()) {
         const b = buyers.get(r.orgId)!;
-        for (const cell of ['total', `country:${b.country}`, `type:${b.buyerLegalType}`, `year:${r.year}`, `nature:${procurementNature(r.cpvCode)}`]) {
+        for (const cell of [
+          'total',
+          `country:${b.country}`,
+          `type:${b.buyerLegalType}`,
+          `year:${r.year}`,
+          `nature:${procurementNature(r.cpvCode)}`,
+        ]) {
           add(cell, 'value', r.orgId, r.exact.value);
           add(cell, 'lines', r.orgId, new Decimal(r.lines));
         }
@@ -497,10 +639,14 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       const core = buildTables({ buyers: [...buyers.values()], records: [...records.values()] });
       const published = [...core.cells.values()].filter((c) => !unpublishedKinds.has(c.kind));
       expect([...cells.keys()].sort()).toEqual(published.map((c) => c.key).sort());
-      for (const c of published) expect([...cells.get(c.key)!.keys()].filter((m) => m !== 'lines').sort(), c.key).toEqual([...c.contributions.keys()].sort());
+      for (const c of published)
+        expect([...cells.get(c.key)!.keys()].filter((m) => m !== 'lines').sort(), c.key).toEqual(
+          [...c.contributions.keys()].sort(),
+        );
       return cells;
     };
-    const sumOf = (m: Map<string, Decimal> | undefined) => [...(m ?? new Map<string, Decimal>()).values()].reduce((a, b) => a.plus(b), new Decimal(0));
+    const sumOf = (m: Map<string, Decimal> | undefined) =>
+      [...(m ?? new Map<string, Decimal>()).values()].reduce((a, b) => a.plus(b), new Decimal(0));
 
     /** Each cell's value, line count and quantities: secret where the pattern withholds the cell, shown elsewhere. */
     const cellFigures = (table: string, tables: ExactTables, withheld: Set<string>) => {
@@ -508,7 +654,14 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
         const hidden = withheld.has(cell);
         for (const [measure, byOrg] of measures) {
           // Line counts are small integers: recorded, but never distinctive enough to look for in text (see `distinctive`).
-          add(hidden, { label: `${table} cell ${cell} ${measure}`, value: sumOf(byOrg), money: measure === 'value', owner: null, kind: 'cell', table });
+          add(hidden, {
+            label: `${table} cell ${cell} ${measure}`,
+            value: sumOf(byOrg),
+            money: measure === 'value',
+            owner: null,
+            kind: 'cell',
+            table,
+          });
         }
       }
     };
@@ -526,29 +679,100 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     }
     for (const s of snapshots) {
       // Earlier rounds (none expected with these data) would be read by the same viewers.
-      expect((s.aggregate as { versionIds: string[] }).versionIds.every((v) => confirmedVersions.has(v)), 'one round of confirmed versions').toBe(true);
+      expect(
+        (s.aggregate as { versionIds: string[] }).versionIds.every((v) => confirmedVersions.has(v)),
+        'one round of confirmed versions',
+      ).toBe(true);
     }
     cellFigures('snapshot', snapshotTables, snapshotWithheld);
     const publicCell = /^(total|cpv:|country:|year:)/;
     const publicFigures: Figure[] = [...snapshotTables]
       .filter(([cell]) => !snapshotWithheld.has(cell) && publicCell.test(cell))
-      .map(([cell, measures]) => ({ label: `snapshot cell ${cell} value`, value: sumOf(measures.get('value')), stored: null, money: true, owner: null, kind: 'cell' as const, table: 'snapshot' }));
+      .map(([cell, measures]) => ({
+        label: `snapshot cell ${cell} value`,
+        value: sumOf(measures.get('value')),
+        stored: null,
+        money: true,
+        owner: null,
+        kind: 'cell' as const,
+        table: 'snapshot',
+      }));
 
     // The verdicts: the threshold check per nature, the critical-mass rules on a cell.
-    for (const n of leadView.thresholds.natures as { nature: string; estimatedValueEur: string; differenceEur: string; thresholdEur: string }[]) {
+    for (const n of leadView.thresholds.natures as {
+      nature: string;
+      estimatedValueEur: string;
+      differenceEur: string;
+      thresholdEur: string;
+    }[]) {
       const hidden = snapshotWithheld.has(`nature:${n.nature}`);
-      add(hidden, { label: `snapshot threshold ${n.nature} estimated value`, value: new Decimal(n.estimatedValueEur), money: true, owner: null, kind: 'verdict', table: 'snapshot' });
-      add(hidden, { label: `snapshot threshold ${n.nature} difference`, value: new Decimal(n.differenceEur), money: true, owner: null, kind: 'verdict', table: 'snapshot' });
-      add(false, { label: `threshold ${n.nature}`, value: new Decimal(n.thresholdEur), money: true, owner: null, kind: 'verdict', table: 'snapshot' });
+      add(hidden, {
+        label: `snapshot threshold ${n.nature} estimated value`,
+        value: new Decimal(n.estimatedValueEur),
+        money: true,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
+      add(hidden, {
+        label: `snapshot threshold ${n.nature} difference`,
+        value: new Decimal(n.differenceEur),
+        money: true,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
+      add(false, {
+        label: `threshold ${n.nature}`,
+        value: new Decimal(n.thresholdEur),
+        money: true,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
     }
-    add(snapshotWithheld.has('total'), { label: 'snapshot threshold estimated value', value: new Decimal(leadView.thresholds.estimatedValueEur), money: true, owner: null, kind: 'verdict', table: 'snapshot' });
-    for (const r of leadView.criticalMass.results as { rule: string; cpvCode?: string; actual: string | number; gap: string | number; required: string | number }[]) {
+    add(snapshotWithheld.has('total'), {
+      label: 'snapshot threshold estimated value',
+      value: new Decimal(leadView.thresholds.estimatedValueEur),
+      money: true,
+      owner: null,
+      kind: 'verdict',
+      table: 'snapshot',
+    });
+    for (const r of leadView.criticalMass.results as {
+      rule: string;
+      cpvCode?: string;
+      actual: string | number;
+      gap: string | number;
+      required: string | number;
+    }[]) {
       const cell = r.rule === 'minTotalValueEur' ? 'total' : r.rule === 'minQuantityPerCpv' ? `cpv:${r.cpvCode}` : null;
       const hidden = cell !== null && snapshotWithheld.has(cell);
       const money = r.rule === 'minTotalValueEur';
-      add(hidden, { label: `critical mass ${r.rule}${r.cpvCode ? ` ${r.cpvCode}` : ''} actual`, value: new Decimal(r.actual), money, owner: null, kind: 'verdict', table: 'snapshot' });
-      add(hidden, { label: `critical mass ${r.rule}${r.cpvCode ? ` ${r.cpvCode}` : ''} gap`, value: new Decimal(r.gap), money, owner: null, kind: 'verdict', table: 'snapshot' });
-      add(false, { label: `critical mass ${r.rule} required`, value: new Decimal(r.required), money, owner: null, kind: 'verdict', table: 'snapshot' });
+      add(hidden, {
+        label: `critical mass ${r.rule}${r.cpvCode ? ` ${r.cpvCode}` : ''} actual`,
+        value: new Decimal(r.actual),
+        money,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
+      add(hidden, {
+        label: `critical mass ${r.rule}${r.cpvCode ? ` ${r.cpvCode}` : ''} gap`,
+        value: new Decimal(r.gap),
+        money,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
+      add(false, {
+        label: `critical mass ${r.rule} required`,
+        value: new Decimal(r.required),
+        money,
+        owner: null,
+        kind: 'verdict',
+        table: 'snapshot',
+      });
     }
 
     // Each publication: the signatories' figures under the publication's own pattern.
@@ -561,7 +785,15 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       if (p.version === publications.length) {
         for (const [cell, measures] of tables) {
           if (withheld.has(cell) || !publicCell.test(cell)) continue;
-          publicFigures.push({ label: `publication v${p.version} cell ${cell} value`, value: sumOf(measures.get('value')), stored: null, money: true, owner: null, kind: 'cell', table: `publication v${p.version}` });
+          publicFigures.push({
+            label: `publication v${p.version} cell ${cell} value`,
+            value: sumOf(measures.get('value')),
+            stored: null,
+            money: true,
+            owner: null,
+            kind: 'cell',
+            table: `publication v${p.version}`,
+          });
         }
       }
     }
@@ -569,9 +801,19 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     // Each buyer's own figures: its lines (Riga's withdrawn ones too), and its contribution to every cell.
     for (const r of lines) {
       const who = `${names.get(r.organisation_id)}'s line ${r.cpv_code.trim()} ${r.unit}${r.status === 'withdrawn' ? ' (withdrawn)' : ''}`;
-      const total = new Decimal(r.quantity).plus(r.optional_quantity).plus(new Decimal(r.renewal_quantity).times(r.renewal_count));
+      const total = new Decimal(r.quantity)
+        .plus(r.optional_quantity)
+        .plus(new Decimal(r.renewal_quantity).times(r.renewal_count));
       const own = (label: string, value: Decimal, money: boolean, stored: string | null = null) =>
-        add(!consenting.has(r.organisation_id), { label: `${who} ${label}`, value, stored, money, owner: r.organisation_id, kind: 'line', table: 'needs' });
+        add(!consenting.has(r.organisation_id), {
+          label: `${who} ${label}`,
+          value,
+          stored,
+          money,
+          owner: r.organisation_id,
+          kind: 'line',
+          table: 'needs',
+        });
       own('unit price', new Decimal(r.unit_price), true, r.unit_price);
       own('quantity', new Decimal(r.quantity), false, r.quantity);
       own('total quantity', total, false);
@@ -581,24 +823,62 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     for (const [cell, measures] of snapshotTables) {
       for (const [measure, byOrg] of measures) {
         for (const [orgId, amount] of byOrg) {
-          add(!consenting.has(orgId), { label: `${names.get(orgId)}'s contribution to ${cell} ${measure}`, value: amount, money: measure === 'value', owner: orgId, kind: 'contribution', table: 'snapshot' });
+          add(!consenting.has(orgId), {
+            label: `${names.get(orgId)}'s contribution to ${cell} ${measure}`,
+            value: amount,
+            money: measure === 'value',
+            owner: orgId,
+            kind: 'contribution',
+            table: 'snapshot',
+          });
         }
       }
     }
     const rigaTotal = lines
       .filter((r) => r.organisation_id === riga.org.id)
-      .reduce((a, r) => a.plus(new Decimal(r.quantity).plus(r.optional_quantity).plus(new Decimal(r.renewal_quantity).times(r.renewal_count)).times(r.unit_price)), new Decimal(0));
-    add(true, { label: `${riga.org.name}'s total (withdrawn)`, value: rigaTotal, money: true, owner: riga.org.id, kind: 'contribution', table: 'needs' });
+      .reduce(
+        (a, r) =>
+          a.plus(
+            new Decimal(r.quantity)
+              .plus(r.optional_quantity)
+              .plus(new Decimal(r.renewal_quantity).times(r.renewal_count))
+              .times(r.unit_price),
+          ),
+        new Decimal(0),
+      );
+    add(true, {
+      label: `${riga.org.name}'s total (withdrawn)`,
+      value: rigaTotal,
+      money: true,
+      owner: riga.org.id,
+      kind: 'contribution',
+      table: 'needs',
+    });
 
     // The agreement parties read each other's distributed quantities in every version.
     const agreement = ok(await lead.api.get(`/api/statements/${id}/agreement`)).body;
-    const agreementParties = new Set<string>((agreement.parties as { organisationId: string; status: string }[]).filter((p) => p.status === 'party').map((p) => p.organisationId));
+    const agreementParties = new Set<string>(
+      (agreement.parties as { organisationId: string; status: string }[])
+        .filter((p) => p.status === 'party')
+        .map((p) => p.organisationId),
+    );
     const distribution: Figure[] = [];
     for (const v of agreementVersions) {
       const version = ok(await lead.api.get(`/api/statements/${id}/agreement/versions/${v}`)).body;
-      for (const d of version.terms.distributions as { orgId: string; lots: { lines: { cpvCode: string; unit: string; quantity: string }[] }[] }[]) {
+      for (const d of version.terms.distributions as {
+        orgId: string;
+        lots: { lines: { cpvCode: string; unit: string; quantity: string }[] }[];
+      }[]) {
         for (const line of d.lots.flatMap((x) => x.lines)) {
-          distribution.push({ label: `agreement v${v} distribution ${names.get(d.orgId)} ${line.cpvCode}`, value: new Decimal(line.quantity), stored: line.quantity, money: false, owner: d.orgId, kind: 'line', table: `agreement v${v}` });
+          distribution.push({
+            label: `agreement v${v} distribution ${names.get(d.orgId)} ${line.cpvCode}`,
+            value: new Decimal(line.quantity),
+            stored: line.quantity,
+            money: false,
+            owner: d.orgId,
+            kind: 'line',
+            table: `agreement v${v}`,
+          });
         }
       }
     }
@@ -615,7 +895,19 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     describe: string;
     actor: Actor | null;
   }
-  const viewerKeys = ['participant', 'lead', 'commission', 'administrator', 'supplier', 'public', 'declined', 'withdrew', 'non-approving', 'late-signatory', 'consenting'] as const;
+  const viewerKeys = [
+    'participant',
+    'lead',
+    'commission',
+    'administrator',
+    'supplier',
+    'public',
+    'declined',
+    'withdrew',
+    'non-approving',
+    'late-signatory',
+    'consenting',
+  ] as const;
   type ViewerKey = (typeof viewerKeys)[number];
   const viewer = (key: ViewerKey): Viewer => {
     const v: Record<ViewerKey, [string, Actor | null]> = {
@@ -635,7 +927,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
   };
 
   /** Figures too small or too common to look for in text: line and buyer counts, years. Their cells are checked structurally instead. */
-  const distinctive = (f: Figure) => f.value.abs().gte(100) && !(f.value.isInteger() && f.value.gte(1900) && f.value.lte(2100));
+  const distinctive = (f: Figure) =>
+    f.value.abs().gte(100) && !(f.value.isInteger() && f.value.gte(1900) && f.value.lte(2100));
 
   interface ViewerSecrets {
     byKey: Map<string, Figure[]>;
@@ -653,7 +946,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     for (const f of t.shown) allow(f, 'shown');
     // Its own lines and its own contributions to every cell are its own data.
     for (const f of t.secrets) if (orgId !== null && f.owner === orgId) allow(f, 'its own');
-    if (orgId !== null && t.agreementParties.has(orgId)) for (const f of t.distribution) allow(f, 'agreement distribution');
+    if (orgId !== null && t.agreementParties.has(orgId))
+      for (const f of t.distribution) allow(f, 'agreement distribution');
     const out: ViewerSecrets = { byKey: new Map(), checked: [], skipped: [] };
     for (const f of t.secrets) {
       if (f.owner !== null && f.owner === orgId) continue;
@@ -661,7 +955,9 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
         out.skipped.push({ figure: f, why: 'not distinctive (a count or a year)' });
         continue;
       }
-      const coincides = keysOf(f.value, f.money).map((k) => legit.get(k)).find(Boolean);
+      const coincides = keysOf(f.value, f.money)
+        .map((k) => legit.get(k))
+        .find(Boolean);
       if (coincides) {
         // The same number is a figure this viewer may see (e.g. a one-buyer cell's quantity is
         // that buyer's distributed quantity, which every agreement party reads): finding it
@@ -686,13 +982,24 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
    */
   const notParametrised: Record<string, string> = {};
   /** Pages served outside the OpenAPI document that a browser reaches. */
-  const undocumentedPages = (statementId: string) => ['/api/openapi.json', '/api/docs', '/sign-in', '/healthz', '/readyz', `/published/${statementId}`, `/statements/${statementId}`];
+  const undocumentedPages = (statementId: string) => [
+    '/api/openapi.json',
+    '/api/docs',
+    '/sign-in',
+    '/healthz',
+    '/readyz',
+    `/published/${statementId}`,
+    `/statements/${statementId}`,
+  ];
 
   interface OpenApiDoc {
     paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
   }
 
-  function callsOf(doc: OpenApiDoc, orgIds: string[]): { calls: { template: string; path: string }[]; unresolved: string[] } {
+  function callsOf(
+    doc: OpenApiDoc,
+    orgIds: string[],
+  ): { calls: { template: string; path: string }[]; unresolved: string[] } {
     const pathValues: Record<string, string[]> = {
       statementId: [id],
       organisationId: orgIds,
@@ -721,11 +1028,13 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
         continue;
       }
       let paths = [template];
-      for (const p of params) paths = paths.flatMap((x) => pathValues[p]!.map((value) => x.replace(`{${p}}`, encodeURIComponent(value))));
+      for (const p of params)
+        paths = paths.flatMap((x) => pathValues[p]!.map((value) => x.replace(`{${p}}`, encodeURIComponent(value))));
       const base = new URLSearchParams(requiredQuery[template] ?? {}).toString();
       for (const p of paths) {
         calls.push({ template, path: base ? `${p}?${base}` : p });
-        for (const extra of variants[template] ?? []) calls.push({ template, path: `${p}?${[base, extra].filter(Boolean).join('&')}` });
+        for (const extra of variants[template] ?? [])
+          calls.push({ template, path: `${p}?${[base, extra].filter(Boolean).join('&')}` });
       }
     }
     return { calls, unresolved };
@@ -745,23 +1054,43 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
 
   async function read(v: Viewer, path: string): Promise<Document> {
     const bearer = v.actor?.api.auth.bearer;
-    const res = await fetch(new URL(path, h.baseUrl), { headers: bearer ? { authorization: `Bearer ${bearer}` } : {}, redirect: 'manual' });
+    const res = await fetch(new URL(path, h.baseUrl), {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      redirect: 'manual',
+    });
     const contentType = res.headers.get('content-type') ?? '';
     const data = Buffer.from(await res.arrayBuffer());
     const text = contentType.includes('application/pdf') ? await pdfText(data) : data.toString('utf8');
     let json: unknown = undefined;
     // JSON Lines (the audit exports) are read as text, a line at a time like any other text.
     if (/^application\/(problem\+)?json\b/.test(contentType) && text) json = JSON.parse(text);
-    return { source: `GET ${path} → ${res.status} ${contentType.split(';')[0]}`, status: res.status, contentType, text: withoutAddress(text), json };
+    return {
+      source: `GET ${path} → ${res.status} ${contentType.split(';')[0]}`,
+      status: res.status,
+      contentType,
+      text: withoutAddress(text),
+      json,
+    };
   }
 
-  const coverage: { viewer: string; routes: number; calls: number; ok: number; mails: number; secrets: number; skipped: number }[] = [];
+  const coverage: {
+    viewer: string;
+    routes: number;
+    calls: number;
+    ok: number;
+    mails: number;
+    secrets: number;
+    skipped: number;
+  }[] = [];
 
   async function corpusOf(v: Viewer): Promise<{ documents: Document[]; routes: Set<string>; unresolved: string[] }> {
     const docRes = await read(v, '/api/openapi.json');
     expect(docRes.status).toBe(200);
     const scene = [lead, vantaa, oslo, copenhagen, barcelona, riga, tallinn, supA, supB, commission, admin];
-    const { calls, unresolved } = callsOf(docRes.json as OpenApiDoc, scene.map((a) => a.org.id));
+    const { calls, unresolved } = callsOf(
+      docRes.json as OpenApiDoc,
+      scene.map((a) => a.org.id),
+    );
     const documents: Document[] = [];
     const limit = 4;
     let next = 0;
@@ -778,7 +1107,13 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     // (mail/mailer.ts: no HTML part, no attachment), so subject and text are all there is to read.
     const emails = v.actor ? emailsOf.get(v.actor.org.id)! : [];
     for (const m of h.mail.messages.filter((x) => x.to.some((to) => emails.includes(to)))) {
-      documents.push({ source: `e-mail to ${m.to.join(', ')}: "${m.subject}"`, status: 0, contentType: 'message/rfc822', text: withoutAddress(`${m.subject}\n${m.text}`), json: undefined });
+      documents.push({
+        source: `e-mail to ${m.to.join(', ')}: "${m.subject}"`,
+        status: 0,
+        contentType: 'message/rfc822',
+        text: withoutAddress(`${m.subject}\n${m.text}`),
+        json: undefined,
+      });
     }
     return { documents, routes: new Set(calls.map((c) => c.template)), unresolved };
   }
@@ -790,11 +1125,24 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
         for (const f of s.byKey.get(n.value) ?? []) {
           const key = `${d.source}|${f.label}`;
           if (!leaks.has(key)) {
-            leaks.set(key, { viewer: v.key, source: d.source, secret: `${f.label} = ${f.value.toFixed()}`, rendering: n.raw, context: d.text.slice(Math.max(0, n.index - 80), n.index + n.raw.length + 80) });
+            leaks.set(key, {
+              viewer: v.key,
+              source: d.source,
+              secret: `${f.label} = ${f.value.toFixed()}`,
+              rendering: n.raw,
+              context: d.text.slice(Math.max(0, n.index - 80), n.index + n.raw.length + 80),
+            });
           }
         }
       }
-      for (const problem of structuralLeaks(d.json)) leaks.set(`${d.source}|${problem}`, { viewer: v.key, source: d.source, secret: 'a figure on an object marked withheld', rendering: problem, context: '' });
+      for (const problem of structuralLeaks(d.json))
+        leaks.set(`${d.source}|${problem}`, {
+          viewer: v.key,
+          source: d.source,
+          secret: 'a figure on an object marked withheld',
+          rendering: problem,
+          context: '',
+        });
     }
     return [...leaks.values()];
   }
@@ -803,8 +1151,12 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
   const describeLeaks = (leaks: Leak[]) => {
     if (leaks.length === 0) return 'no leak';
     const groups = new Map<string, Leak[]>();
-    for (const x of leaks) groups.set(`${x.source}|${x.rendering}`, [...(groups.get(`${x.source}|${x.rendering}`) ?? []), x]);
-    const lines = [...groups.values()].map((g) => `- to ${g[0]!.viewer} in ${g[0]!.source}: printed "${g[0]!.rendering}" = ${g.map((x) => x.secret).join('; ')}\n    …${g[0]!.context}…`);
+    for (const x of leaks)
+      groups.set(`${x.source}|${x.rendering}`, [...(groups.get(`${x.source}|${x.rendering}`) ?? []), x]);
+    const lines = [...groups.values()].map(
+      (g) =>
+        `- to ${g[0]!.viewer} in ${g[0]!.source}: printed "${g[0]!.rendering}" = ${g.map((x) => x.secret).join('; ')}\n    …${g[0]!.context}…`,
+    );
     return `${leaks.length} leak(s) in ${groups.size} place(s):\n${lines.slice(0, 80).join('\n')}${lines.length > 80 ? `\n… and ${lines.length - 80} more` : ''}`;
   };
 
@@ -827,7 +1179,10 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     const probe = new Decimal('41213.75');
     const keys = new Set(keysOf(probe, true));
     for (const s of ['a41213.75b', '141213.75', '41213.751', `id-41213-75`, '2024-11-02T10:41:12.375Z']) {
-      expect(numbersIn(s).some((n) => keys.has(n.value)), s).toBe(false);
+      expect(
+        numbersIn(s).some((n) => keys.has(n.value)),
+        s,
+      ).toBe(false);
     }
   });
 
@@ -836,7 +1191,17 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     const labels = t.secrets.map((f) => f.label);
     // The single-buyer code, the two-buyer code, the dominated code, buyers alone in their country,
     // Oslo's delivery year and the Danish buyer's type and threshold nature are all withheld in the snapshot.
-    for (const cell of ['cpv:50110000', 'cpv:34144900', 'direct:43260000', 'country:NO', 'country:DK', 'country:ES', `year:${Y2}`, 'type:cga', 'nature:services']) {
+    for (const cell of [
+      'cpv:50110000',
+      'cpv:34144900',
+      'direct:43260000',
+      'country:NO',
+      'country:DK',
+      'country:ES',
+      `year:${Y2}`,
+      'type:cga',
+      'nature:services',
+    ]) {
       expect(labels, cell).toContain(`snapshot cell ${cell} value`);
     }
     // Barcelona's battery chargers are its own in the second publication.
@@ -844,33 +1209,50 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     expect(t.publicFigures.length, 'the public pages show some figures').toBeGreaterThan(0);
   });
 
-  it.each(viewerKeys.filter((k) => k !== 'lead'))('as %s: no withheld figure in any route, document or e-mail', async (key) => {
-    const v = viewer(key);
-    const t = await truth();
-    const s = secretsFor(v, t);
-    expect(s.checked.length, 'secrets to look for').toBeGreaterThan(50);
-    const { documents, routes, unresolved } = await corpusOf(v);
-    const mails = documents.filter((d) => d.status === 0).length;
-    // Everyone but the administrator (who takes no part) was written to: the e-mails are scanned.
-    if (v.actor && key !== 'administrator') expect(mails, `e-mails to ${key}`).toBeGreaterThan(0);
-    coverage.push({ viewer: `${key} (${v.describe})`, routes: routes.size, calls: documents.length - mails, ok: documents.filter((d) => d.status === 200).length, mails, secrets: s.checked.length, skipped: s.skipped.length });
-    expect(unresolved.sort()).toEqual(Object.keys(notParametrised).sort());
+  it.each(viewerKeys.filter((k) => k !== 'lead'))(
+    'as %s: no withheld figure in any route, document or e-mail',
+    async (key) => {
+      const v = viewer(key);
+      const t = await truth();
+      const s = secretsFor(v, t);
+      expect(s.checked.length, 'secrets to look for').toBeGreaterThan(50);
+      const { documents, routes, unresolved } = await corpusOf(v);
+      const mails = documents.filter((d) => d.status === 0).length;
+      // Everyone but the administrator (who takes no part) was written to: the e-mails are scanned.
+      if (v.actor && key !== 'administrator') expect(mails, `e-mails to ${key}`).toBeGreaterThan(0);
+      coverage.push({
+        viewer: `${key} (${v.describe})`,
+        routes: routes.size,
+        calls: documents.length - mails,
+        ok: documents.filter((d) => d.status === 200).length,
+        mails,
+        secrets: s.checked.length,
+        skipped: s.skipped.length,
+      });
+      expect(unresolved.sort()).toEqual(Object.keys(notParametrised).sort());
 
-    // The search is live on this viewer's corpus: figures the public pages show are found.
-    const all = documents.map((d) => d.text).join('\n');
-    const seen = new Set(numbersIn(all).map((n) => n.value));
-    const visible = t.publicFigures.filter((f) => keysOf(f.value, true).some((k) => seen.has(k)));
-    expect(visible.length, `${key} reads the public pages' figures`).toBeGreaterThan(0);
-    // A buyer with confirmed needs reads its own lines back.
-    if (v.actor && ['participant', 'non-approving', 'late-signatory', 'consenting'].includes(key)) {
-      const own = t.secrets.concat(t.shown).filter((f) => f.owner === v.actor!.org.id && f.kind === 'line' && f.label.endsWith('unit price'));
-      expect(own.length).toBe(needs().get(v.actor)!.length);
-      for (const f of own) expect(keysOf(f.value, true).some((k) => seen.has(k)), `${key} reads ${f.label}`).toBe(true);
-    }
+      // The search is live on this viewer's corpus: figures the public pages show are found.
+      const all = documents.map((d) => d.text).join('\n');
+      const seen = new Set(numbersIn(all).map((n) => n.value));
+      const visible = t.publicFigures.filter((f) => keysOf(f.value, true).some((k) => seen.has(k)));
+      expect(visible.length, `${key} reads the public pages' figures`).toBeGreaterThan(0);
+      // A buyer with confirmed needs reads its own lines back.
+      if (v.actor && ['participant', 'non-approving', 'late-signatory', 'consenting'].includes(key)) {
+        const own = t.secrets
+          .concat(t.shown)
+          .filter((f) => f.owner === v.actor!.org.id && f.kind === 'line' && f.label.endsWith('unit price'));
+        expect(own.length).toBe(needs().get(v.actor)!.length);
+        for (const f of own)
+          expect(
+            keysOf(f.value, true).some((k) => seen.has(k)),
+            `${key} reads ${f.label}`,
+          ).toBe(true);
+      }
 
-    const leaks = leaksIn(v, documents, s);
-    expect(leaks, describeLeaks(leaks)).toEqual([]);
-  });
+      const leaks = leaksIn(v, documents, s);
+      expect(leaks, describeLeaks(leaks)).toEqual([]);
+    },
+  );
 
   it('as the lead: reads every figure the others may not (so the search above can fail)', async () => {
     const v = viewer('lead');
@@ -884,16 +1266,23 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     const expected = t.secrets.filter(
       (f) =>
         distinctive(f) &&
-        ((f.table === 'snapshot' && (f.kind === 'cell' || f.kind === 'verdict')) || (f.kind === 'line' && !f.label.includes('(withdrawn)') && (f.label.endsWith('unit price') || f.label.endsWith(' quantity')))),
+        ((f.table === 'snapshot' && (f.kind === 'cell' || f.kind === 'verdict')) ||
+          (f.kind === 'line' &&
+            !f.label.includes('(withdrawn)') &&
+            (f.label.endsWith('unit price') || f.label.endsWith(' quantity')))),
     );
     expect(expected.length).toBeGreaterThan(30);
-    const missing = expected.filter((f) => !keysOf(f.value, f.money).some((k) => seen.has(k))).map((f) => `${f.label} = ${f.value.toFixed()}`);
+    const missing = expected
+      .filter((f) => !keysOf(f.value, f.money).some((k) => seen.has(k)))
+      .map((f) => `${f.label} = ${f.value.toFixed()}`);
     expect(missing, 'figures the lead should read').toEqual([]);
   });
 
   it('reads every GET route of the OpenAPI document, and names those it cannot fill in', async () => {
     const doc = (await read(viewer('public'), '/api/openapi.json')).json as OpenApiDoc;
-    const gets = Object.entries(doc.paths).filter(([, ops]) => ops.get).map(([p]) => p);
+    const gets = Object.entries(doc.paths)
+      .filter(([, ops]) => ops.get)
+      .map(([p]) => p);
     const { calls, unresolved } = callsOf(doc, [lead.org.id]);
     const called = new Set(calls.map((c) => c.template));
     expect(gets.filter((p) => !called.has(p)).sort()).toEqual(Object.keys(notParametrised).sort());
@@ -903,6 +1292,9 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
   });
 
   afterAll(() => {
-    if (coverage.length > 0) console.log(`disclosure-every-output coverage:\n${coverage.map((c) => `  ${c.viewer}: ${c.routes} routes, ${c.calls} requests (${c.ok} answered 200), ${c.mails} e-mails, ${c.secrets} secrets looked for (${c.skipped} skipped)`).join('\n')}`);
+    if (coverage.length > 0)
+      console.log(
+        `disclosure-every-output coverage:\n${coverage.map((c) => `  ${c.viewer}: ${c.routes} routes, ${c.calls} requests (${c.ok} answered 200), ${c.mails} e-mails, ${c.secrets} secrets looked for (${c.skipped} skipped)`).join('\n')}`,
+      );
   });
 });

@@ -1,10 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
 import { killWorkerProcess, startWorkerProcess } from './support/worker-process.js';
-import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 /**
  * An SMTP relay that can hold messages before accepting them, so the worker can be killed while
@@ -24,7 +26,8 @@ async function startGatedRelay() {
       const accept = () =>
         simpleParser(stream)
           .then((m) => {
-            for (const r of session.envelope.rcptTo) received.push({ to: r.address.toLowerCase(), subject: m.subject ?? '', messageId: m.messageId ?? '' });
+            for (const r of session.envelope.rcptTo)
+              received.push({ to: r.address.toLowerCase(), subject: m.subject ?? '', messageId: m.messageId ?? '' });
             callback();
           })
           .catch((error: Error) => callback(error));
@@ -85,21 +88,43 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     const tag = randomUUID().slice(0, 8);
     const orgs = await h.db
       .insertInto('organisations')
-      .values(Array.from({ length: supplierCount }, (_, i) => ({ kind: 'supplier' as const, name: `Crash supplier ${tag} ${i}`, country: 'DE', sme: i % 2 === 0 })))
+      .values(
+        Array.from({ length: supplierCount }, (_, i) => ({
+          kind: 'supplier' as const,
+          name: `Crash supplier ${tag} ${i}`,
+          country: 'DE',
+          sme: i % 2 === 0,
+        })),
+      )
       .returning('id')
       .execute();
     const users = await h.db
       .insertInto('users')
-      .values(orgs.map((o, i) => ({ organisation_id: o.id, email: `crash-${tag}-${i}@suppliers.example`, name: `Supplier ${i}`, roles: [], email_verified_at: new Date() })))
+      .values(
+        orgs.map((o, i) => ({
+          organisation_id: o.id,
+          email: `crash-${tag}-${i}@suppliers.example`,
+          name: `Supplier ${i}`,
+          roles: [],
+          email_verified_at: new Date(),
+        })),
+      )
       .returning(['id', 'organisation_id', 'email'])
       .execute();
-    await h.db.insertInto('supplier_subscriptions').values(users.map((u) => ({ user_id: u.id, organisation_id: u.organisation_id, cpv_prefixes: ['43'], countries: [] }))).execute();
+    await h.db
+      .insertInto('supplier_subscriptions')
+      .values(
+        users.map((u) => ({ user_id: u.id, organisation_id: u.organisation_id, cpv_prefixes: ['43'], countries: [] })),
+      )
+      .execute();
     const emails = new Set(users.map((u) => u.email.toLowerCase()));
 
     worker = await startWorkerProcess(h, { smtpUrl: `smtp://127.0.0.1:${relay.port}` });
     const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
     const buyer = await makeActor(h, { kind: 'buyer', country: 'SE' });
-    const id = (await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 2, minCountries: 2 } }))).body.id as string;
+    const id = (
+      await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 2, minCountries: 2 } }))
+    ).body.id as string;
     await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyer.org.id] });
     await buyer.api.post(`/api/statements/${id}/invitation/accept`);
     await lead.api.post(`/api/statements/${id}/needs-assessment/open`);
@@ -124,9 +149,19 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
         .where('key', 'like', `supplier-notice:consultation-${id}-%`)
         .execute()
         .then((rows) => rows.filter((r) => emails.has(r.to_address.toLowerCase())));
-    await until(async () => relay.held(), (n) => n > 0, 60_000, 'the relay to hold a message');
+    await until(
+      async () => relay.held(),
+      (n) => n > 0,
+      60_000,
+      'the relay to hold a message',
+    );
     // Everything the relay accepted is marked sent: the crash falls between transactions, not after one.
-    await until(noticeRows, (rows) => rows.filter((r) => r.status === 'sent').length === notices().length, 30_000, 'accepted notices to be marked sent');
+    await until(
+      noticeRows,
+      (rows) => rows.filter((r) => r.status === 'sent').length === notices().length,
+      30_000,
+      'accepted notices to be marked sent',
+    );
     const accepted = notices().length;
     expect(accepted).toBeGreaterThan(0);
     expect(accepted).toBeLessThan(supplierCount);
@@ -137,7 +172,12 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     expect(rows.filter((r) => r.status !== 'sent').length).toBeGreaterThan(0);
 
     worker = await startWorkerProcess(h, { smtpUrl: `smtp://127.0.0.1:${relay.port}` });
-    await until(async () => new Set(notices().map((m) => m.to)).size, (n) => n === supplierCount, 120_000, 'every supplier to have its notice');
+    await until(
+      async () => new Set(notices().map((m) => m.to)).size,
+      (n) => n === supplierCount,
+      120_000,
+      'every supplier to have its notice',
+    );
     await new Promise((r) => setTimeout(r, 2000));
 
     const perSupplier = new Map<string, number>();
@@ -149,7 +189,14 @@ describe('a worker killed in the middle of a fan-out to 500 suppliers', () => {
     expect((await noticeRows()).every((r) => r.status === 'sent')).toBe(true);
     // One logged contact per supplier, however often the page was retried.
     const ids = new Set(users.map((u) => u.id));
-    const contacts = (await h.db.selectFrom('supplier_contacts').select('user_id').where('statement_id', '=', id).where('kind', '=', 'notice:consultation').execute()).filter((c) => ids.has(c.user_id!));
+    const contacts = (
+      await h.db
+        .selectFrom('supplier_contacts')
+        .select('user_id')
+        .where('statement_id', '=', id)
+        .where('kind', '=', 'notice:consultation')
+        .execute()
+    ).filter((c) => ids.has(c.user_id!));
     expect(contacts).toHaveLength(supplierCount);
     expect(new Set(contacts.map((c) => c.user_id)).size).toBe(supplierCount);
   });

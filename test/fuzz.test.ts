@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { roles } from './support/cast.js';
-import { operationsOf, type OpenApiDocument } from './support/fuzz/requests.js';
-import { describeFailure, describeStuck, formatTable, planRequests, runPlan, stuckAfterRun, type FuzzResult } from './support/fuzz/run.js';
+import { type OpenApiDocument, operationsOf } from './support/fuzz/requests.js';
+import {
+  describeFailure,
+  describeStuck,
+  formatTable,
+  type FuzzResult,
+  planRequests,
+  runPlan,
+  stuckAfterRun,
+} from './support/fuzz/run.js';
 import { buildScene, type Scene } from './support/fuzz/scene.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 /**
  * Fuzzing every route (issue 14): for every operation of the OpenAPI document, as each of the ten
@@ -37,34 +46,32 @@ describe('fuzzing every route with generated and hostile requests', () => {
   }, 240_000);
   afterAll(async () => h?.close());
 
-  it(
-    'answers every request within 5 s, without a 5xx, with problem documents for every 4xx',
-    async () => {
-      const perRound = operationsOf(doc).length * roles.length;
-      const plan = planRequests(doc, seed, { passes: rounds });
-      // Every operation of the document, as every kind of caller, in each round.
-      expect(new Set(plan.map((p) => `${p.op.key} ${p.role}`)).size).toBe(perRound);
-      expect(plan).toHaveLength(rounds * perRound);
-      const started = Date.now();
-      results = await runPlan({
-        baseUrl: h.baseUrl,
-        doc,
-        pool: scene.pool,
-        knownGoodBodies: scene.knownGoodBodies,
-        credentials: scene.credentials,
-        plan,
-        seed,
-        concurrency,
-        // The first round may have signed callers out everywhere: new tokens for the second.
-        passStarts: Array.from({ length: rounds }, (_, i) => i * perRound),
-        betweenPasses: scene.renewCredentials,
-      });
-      console.log(`fuzz: seed ${seed}, ${results.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s\n${formatTable(results, [])}`);
-      const failures = results.filter((r) => r.problems.length > 0).map((r) => describeFailure(r, seed));
-      expect(failures, `${failures.length} of ${results.length} requests failed a check (seed ${seed})`).toEqual([]);
-    },
-    600_000,
-  );
+  it('answers every request within 5 s, without a 5xx, with problem documents for every 4xx', async () => {
+    const perRound = operationsOf(doc).length * roles.length;
+    const plan = planRequests(doc, seed, { passes: rounds });
+    // Every operation of the document, as every kind of caller, in each round.
+    expect(new Set(plan.map((p) => `${p.op.key} ${p.role}`)).size).toBe(perRound);
+    expect(plan).toHaveLength(rounds * perRound);
+    const started = Date.now();
+    results = await runPlan({
+      baseUrl: h.baseUrl,
+      doc,
+      pool: scene.pool,
+      knownGoodBodies: scene.knownGoodBodies,
+      credentials: scene.credentials,
+      plan,
+      seed,
+      concurrency,
+      // The first round may have signed callers out everywhere: new tokens for the second.
+      passStarts: Array.from({ length: rounds }, (_, i) => i * perRound),
+      betweenPasses: scene.renewCredentials,
+    });
+    console.log(
+      `fuzz: seed ${seed}, ${results.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s\n${formatTable(results, [])}`,
+    );
+    const failures = results.filter((r) => r.problems.length > 0).map((r) => describeFailure(r, seed));
+    expect(failures, `${failures.length} of ${results.length} requests failed a check (seed ${seed})`).toEqual([]);
+  }, 600_000);
 
   it('leaves no workflow with a failing activity', async () => {
     expect(results.length, 'the fuzz run above sent its requests').toBeGreaterThan(0);

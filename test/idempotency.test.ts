@@ -1,9 +1,10 @@
-import { loadLpSolver } from '../platform/lp-solver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createMailActivities } from '../activities/mail-activities.js';
 import { createStatementActivities } from '../activities/statement-activities.js';
 import { enqueueMessages } from '../db/outbox.js';
-import { makeActor, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { loadLpSolver } from '../platform/lp-solver.js';
+import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
 
 describe('nothing doubled: retried requests, retried activities, repeated deliveries', () => {
   let h: Harness;
@@ -28,10 +29,16 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     expect(c.status).toBe(201);
     expect(c.body.id).toBe(a.body.id);
     // The same key for a different statement is a client mistake, refused and naming the header.
-    const d = await lead.api.post('/api/statements', statementDetails({ title: 'Something else' }), { 'idempotency-key': key });
+    const d = await lead.api.post('/api/statements', statementDetails({ title: 'Something else' }), {
+      'idempotency-key': key,
+    });
     expect(d.status).toBe(422);
     expect(d.body.errors).toEqual([{ field: 'Idempotency-Key', rule: 'must not be reused for a different request' }]);
-    const rows = await h.db.selectFrom('statements').select(['id', 'title']).where('lead_org_id', '=', lead.org.id).execute();
+    const rows = await h.db
+      .selectFrom('statements')
+      .select(['id', 'title'])
+      .where('lead_org_id', '=', lead.org.id)
+      .execute();
     expect(rows).toEqual([{ id: a.body.id, title: statementDetails().title }]);
   });
 
@@ -39,12 +46,28 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
     const oslo = await makeActor(h, { kind: 'buyer', country: 'NO' });
     const bergen = await makeActor(h, { kind: 'buyer', country: 'NO' });
-    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [oslo.org.id, bergen.org.id] })).status).toBe(200);
+    expect(
+      (
+        await lead.api.post(`/api/statements/${statementId}/invitations`, {
+          organisationIds: [oslo.org.id, bergen.org.id],
+        })
+      ).status,
+    ).toBe(200);
     const key = `shared-${Date.now()}`;
-    expect((await oslo.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    expect(
+      (await oslo.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key }))
+        .status,
+    ).toBe(200);
     // The same key from another organisation is that organisation's own request: it joins too.
-    expect((await bergen.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
-    const statuses = await h.db.selectFrom('participants').select(['organisation_id', 'status']).where('statement_id', '=', statementId).execute();
+    expect(
+      (await bergen.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key }))
+        .status,
+    ).toBe(200);
+    const statuses = await h.db
+      .selectFrom('participants')
+      .select(['organisation_id', 'status'])
+      .where('statement_id', '=', statementId)
+      .execute();
     expect(statuses.find((p) => p.organisation_id === bergen.org.id)?.status).toBe('joined');
     expect(statuses.find((p) => p.organisation_id === oslo.org.id)?.status).toBe('joined');
   });
@@ -52,14 +75,28 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
   it('refuses a key reused by the same organisation for a different request (422 naming the header)', async () => {
     const statementId = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
     const riga = await makeActor(h, { kind: 'buyer', country: 'LV' });
-    expect((await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [riga.org.id] })).status).toBe(200);
+    expect(
+      (await lead.api.post(`/api/statements/${statementId}/invitations`, { organisationIds: [riga.org.id] })).status,
+    ).toBe(200);
     const key = `reused-${Date.now()}`;
-    expect((await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
+    expect(
+      (await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key }))
+        .status,
+    ).toBe(200);
     // A retry of the same request answers like the first.
-    expect((await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key })).status).toBe(200);
-    const other = await riga.api.post(`/api/statements/${statementId}/invitation/decline`, { reason: 'changed our mind' }, { 'idempotency-key': key });
+    expect(
+      (await riga.api.post(`/api/statements/${statementId}/invitation/accept`, undefined, { 'idempotency-key': key }))
+        .status,
+    ).toBe(200);
+    const other = await riga.api.post(
+      `/api/statements/${statementId}/invitation/decline`,
+      { reason: 'changed our mind' },
+      { 'idempotency-key': key },
+    );
     expect(other.status).toBe(422);
-    expect(other.body.errors).toEqual([{ field: 'Idempotency-Key', rule: 'must not be reused for a different request' }]);
+    expect(other.body.errors).toEqual([
+      { field: 'Idempotency-Key', rule: 'must not be reused for a different request' },
+    ]);
   });
 
   it('records an event once when its activity is retried', async () => {
@@ -79,16 +116,34 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     // An invitation answers with whom it invited (ids), the retry with what was recorded the first time.
     expect(first).toEqual({ duplicate: false, mailQueued: 1, invited: event.orgIds });
     expect(second).toEqual({ duplicate: true, mailQueued: 0, invited: event.orgIds });
-    const audit = await h.db.selectFrom('audit_events').select('id').where('chain', '=', statementId).where('action', '=', 'buyers_invited').execute();
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('chain', '=', statementId)
+      .where('action', '=', 'buyers_invited')
+      .execute();
     expect(audit).toHaveLength(1);
-    const mail = await h.db.selectFrom('outbox').select('id').where('statement_id', '=', statementId).where('key', 'like', 'invitation:%').execute();
+    const mail = await h.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('statement_id', '=', statementId)
+      .where('key', 'like', 'invitation:%')
+      .execute();
     expect(mail).toHaveLength(1);
   });
 
   it('queues a message once per business key and sends it once however often delivery runs', async () => {
     const key = `test-message:${Date.now()}`;
     const to = `once-${Date.now()}@test.example`;
-    const message = { key, statementId: null, recipientUserId: null, to, locale: 'en', subject: 'Once only', text: 'Hello' };
+    const message = {
+      key,
+      statementId: null,
+      recipientUserId: null,
+      to,
+      locale: 'en',
+      subject: 'Once only',
+      text: 'Hello',
+    };
     expect(await enqueueMessages(h.db, [message])).toBe(1);
     expect(await enqueueMessages(h.db, [message])).toBe(0);
     const delivery = createMailActivities({ db: h.db, mailer: h.mailer });
@@ -99,7 +154,10 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
       delivery.deliverOutboxMessages({ messageIds: [row.id] }),
     ]);
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(1);
-    await until(async () => h.mail.messages.filter((m) => m.to.includes(to)).length, (n) => n >= 1);
+    await until(
+      async () => h.mail.messages.filter((m) => m.to.includes(to)).length,
+      (n) => n >= 1,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(h.mail.messages.filter((m) => m.to.includes(to))).toHaveLength(1);
     expect((await delivery.deliverOutboxMessages({ messageIds: [row.id] })).sent).toBe(0);
@@ -108,16 +166,26 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
   it('keeps a message for later when the relay is down, and sends it once it is back', async () => {
     const key = `test-relay-down:${Date.now()}`;
     const to = `relay-${Date.now()}@test.example`;
-    await enqueueMessages(h.db, [{ key, statementId: null, recipientUserId: null, to, locale: 'en', subject: 'Eventually', text: 'Hello' }]);
+    await enqueueMessages(h.db, [
+      { key, statementId: null, recipientUserId: null, to, locale: 'en', subject: 'Eventually', text: 'Hello' },
+    ]);
     const row = await h.db.selectFrom('outbox').select('id').where('key', '=', key).executeTakeFirstOrThrow();
     const { createSmtpMailer } = await import('../mail/mailer.js');
     const deadRelay = createSmtpMailer('smtp://127.0.0.1:1', 'x <x@test.example>', { pool: false });
-    await expect(createMailActivities({ db: h.db, mailer: deadRelay }).deliverOutboxMessages({ messageIds: [row.id] })).rejects.toThrow(/could not be sent yet/);
-    const parked = await h.db.selectFrom('outbox').select(['status', 'attempts', 'last_error']).where('id', '=', row.id).executeTakeFirstOrThrow();
+    await expect(
+      createMailActivities({ db: h.db, mailer: deadRelay }).deliverOutboxMessages({ messageIds: [row.id] }),
+    ).rejects.toThrow(/could not be sent yet/);
+    const parked = await h.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(parked.status).toBe('pending');
     expect(parked.attempts).toBe(1);
     expect(parked.last_error).toBeTruthy();
-    expect((await createMailActivities({ db: h.db, mailer: h.mailer }).deliverOutboxMessages({ messageIds: [row.id] })).sent).toBe(1);
+    expect(
+      (await createMailActivities({ db: h.db, mailer: h.mailer }).deliverOutboxMessages({ messageIds: [row.id] })).sent,
+    ).toBe(1);
     await h.mail.waitFor((m) => m.some((x) => x.to.includes(to)));
   });
 });

@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { verifyAuditChain } from '../db/audit.js';
 import { upsertSubscription } from '../db/suppliers.js';
 import type { CapturedMessage } from '../mail/capture-server.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 import { ocdsValidators } from './support/ocds-validator.js';
-import { ApiClient, makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -25,24 +34,61 @@ describe('market engagement, approval and publication, end to end', () => {
     else expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     return res;
   };
-  const mailTo = (a: Actor, subject: RegExp): CapturedMessage[] => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+  const mailTo = (a: Actor, subject: RegExp): CapturedMessage[] =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
   const live = (id: string) => lead.api.get(`/api/statements/${id}/live`);
-  const waitForStage = (stage: string) => until(() => live(id), (r) => r.body.stage === stage, 60_000, `stage ${stage}`);
+  const waitForStage = (stage: string) =>
+    until(
+      () => live(id),
+      (r) => r.body.stage === stage,
+      60_000,
+      `stage ${stage}`,
+    );
 
-  async function supplier(country: string, sme: boolean, sub: { cpvPrefixes: string[]; countries: string[] } | null, verified = true): Promise<Actor> {
-    const a = await makeActor(h, { kind: 'supplier', country, sme, name: `Supplier ${country} ${sme ? 'SME' : 'large'}` }, { label: `supplier-${country}` });
-    if (verified) await h.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', a.user.id).execute();
+  async function supplier(
+    country: string,
+    sme: boolean,
+    sub: { cpvPrefixes: string[]; countries: string[] } | null,
+    verified = true,
+  ): Promise<Actor> {
+    const a = await makeActor(
+      h,
+      { kind: 'supplier', country, sme, name: `Supplier ${country} ${sme ? 'SME' : 'large'}` },
+      { label: `supplier-${country}` },
+    );
+    if (verified)
+      await h.db.updateTable('users').set({ email_verified_at: new Date() }).where('id', '=', a.user.id).execute();
     if (sub) await upsertSubscription(h.db, { userId: a.user.id, organisationId: a.org.id, ...sub });
     return a;
   }
 
   beforeAll(async () => {
     h = await startHarness();
-    lead = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'lead', roles: ['signatory'] });
-    oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'oslo', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'cph', roles: ['signatory'] });
-    outsider = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
-    barcelona = await makeActor(h, { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' }, { label: 'barcelona', roles: ['signatory'] });
+    lead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+      { label: 'lead', roles: ['signatory'] },
+    );
+    oslo = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Oslo', country: 'NO' },
+      { label: 'oslo', roles: ['signatory'] },
+    );
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' },
+      { label: 'cph', roles: ['signatory'] },
+    );
+    outsider = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Tallinn', country: 'EE' },
+      { label: 'tallinn', roles: ['signatory'] },
+    );
+    barcelona = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Barcelona City Council', country: 'ES' },
+      { label: 'barcelona', roles: ['signatory'] },
+    );
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     supA = await supplier('FI', true, { cpvPrefixes: ['43'], countries: [] });
     supB = await supplier('DE', false, { cpvPrefixes: ['4326'], countries: ['NO'] });
@@ -54,18 +100,34 @@ describe('market engagement, approval and publication, end to end', () => {
 
   it('keeps the consultation and the statement hidden before market engagement', async () => {
     const schedule = { ...statementDetails().schedule, marketEngagement: 'P30D', approval: 'PT20S' };
-    id = ok(await lead.api.post('/api/statements', statementDetails({ schedule, criticalMass: { minBuyers: 3, minCountries: 2 } }))).body.id;
+    id = ok(
+      await lead.api.post(
+        '/api/statements',
+        statementDetails({ schedule, criticalMass: { minBuyers: 3, minCountries: 2 } }),
+      ),
+    ).body.id;
     expect((await anonymous().get(`/api/consultations/${id}`)).status).toBe(404);
     expect((await supA.api.get(`/api/statements/${id}`)).status).toBe(404);
     expect((await anonymous().get(`/api/public/statements/${id}`)).status).toBe(404);
     expect((await anonymous().get(`/api/public/statements/${id}/ocds.json`)).status).toBe(404);
 
     // The request for information: the lead only, and every bad field named.
-    const rfi = { questions: [{ id: 'lead-time', text: 'What delivery lead time do you need?' }, { id: 'charging', text: 'Which charging standard do your machines use?' }] };
+    const rfi = {
+      questions: [
+        { id: 'lead-time', text: 'What delivery lead time do you need?' },
+        { id: 'charging', text: 'Which charging standard do your machines use?' },
+      ],
+    };
     expect((await oslo.api.put(`/api/statements/${id}/consultation/rfi`, rfi)).status).toBe(404);
-    const bad = await lead.api.put(`/api/statements/${id}/consultation/rfi`, { questions: [rfi.questions[0], rfi.questions[0], { id: 'Bad Id', text: 'x' }] });
+    const bad = await lead.api.put(`/api/statements/${id}/consultation/rfi`, {
+      questions: [rfi.questions[0], rfi.questions[0], { id: 'Bad Id', text: 'x' }],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['questions[1].id', 'questions[2].id', 'questions[2].text']);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'questions[1].id',
+      'questions[2].id',
+      'questions[2].text',
+    ]);
     ok(await lead.api.put(`/api/statements/${id}/consultation/rfi`, rfi));
 
     ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id] }));
@@ -83,39 +145,65 @@ describe('market engagement, approval and publication, end to end', () => {
     }
     // Oslo agrees to be named on the public page; the others do not say so. Outsiders cannot decide.
     ok(await oslo.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
-    expect((await outsider.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(404);
+    expect((await outsider.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true })).status).toBe(
+      404,
+    );
     // Each buyer reads its own decision back (undecided is null); outsiders and suppliers do not find it.
-    expect(ok(await oslo.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({ organisationId: oslo.org.id, named: true });
-    expect(ok(await copenhagen.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({ organisationId: copenhagen.org.id, named: null });
+    expect(ok(await oslo.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({
+      organisationId: oslo.org.id,
+      named: true,
+    });
+    expect(ok(await copenhagen.api.get(`/api/statements/${id}/consultation/name-consent`)).body).toEqual({
+      organisationId: copenhagen.org.id,
+      named: null,
+    });
     expect((await outsider.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(404);
     expect((await supA.api.get(`/api/statements/${id}/consultation/name-consent`)).status).toBe(404);
     ok(await lead.api.post(`/api/statements/${id}/close-stage`));
-    for (const a of [lead, oslo, copenhagen]) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[a.org.id] }));
+    for (const a of [lead, oslo, copenhagen])
+      ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId: versions[a.org.id] }));
     await waitForStage('market_engagement');
   });
 
   it('notifies matching suppliers once, with a one-click unsubscribe, and nobody else', async () => {
-    await h.mail.waitFor(() => mailTo(supA, /^Market consultation/).length === 1 && mailTo(supB, /^Market consultation/).length === 1);
+    await h.mail.waitFor(
+      () => mailTo(supA, /^Market consultation/).length === 1 && mailTo(supB, /^Market consultation/).length === 1,
+    );
     const notice = mailTo(supA, /^Market consultation/)[0]!;
     expect(notice.headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?token=[^>]+>$/);
     expect(notice.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(notice.text).toMatch(/\/unsubscribe\?token=/);
     expect(notice.text).toContain(`/consultations/${id}`);
-    for (const s of [supCpv, supCountry, supUnverified]) expect(h.mail.messages.filter((m) => m.to.includes(s.user.email.toLowerCase()))).toHaveLength(0);
+    for (const s of [supCpv, supCountry, supUnverified])
+      expect(h.mail.messages.filter((m) => m.to.includes(s.user.email.toLowerCase()))).toHaveLength(0);
   });
 
   it('shows the public consultation: aggregated demand, only consenting buyers named, questions and deadline', async () => {
     const res = ok(await anonymous().get(`/api/consultations/${id}`));
-    expect(res.body).toMatchObject({ statementId: id, open: true, stage: 'market_engagement', requestForInformation: [{ id: 'lead-time' }, { id: 'charging' }], answers: [] });
+    expect(res.body).toMatchObject({
+      statementId: id,
+      open: true,
+      stage: 'market_engagement',
+      requestForInformation: [{ id: 'lead-time' }, { id: 'charging' }],
+      answers: [],
+    });
     expect(Date.parse(res.body.deadline)).toBeGreaterThan(Date.now());
     expect(res.body.demand.buyers).toEqual([{ name: 'City of Oslo', country: 'NO' }]);
     expect(res.body.demand.unnamedBuyers).toBe(2);
     expect(res.body.demand.totals).toMatchObject({ buyers: 3, countries: 3 });
     // Copenhagen alone asked for 34144900: its figures are withheld; nobody's lines are shown.
     const cph = res.body.demand.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '34144900');
-    expect(cph).toMatchObject({ buyers: null, withheld: true, withheldReason: 'fewer-buyers', valueEur: null, quantities: null });
+    expect(cph).toMatchObject({
+      buyers: null,
+      withheld: true,
+      withheldReason: 'fewer-buyers',
+      valueEur: null,
+      quantities: null,
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/Helsinki|Copenhagen|versionId|unitPrice/);
-    expect((await anonymous().get('/api/consultations')).body.map((c: { statementId: string }) => c.statementId)).toContain(id);
+    expect(
+      (await anonymous().get('/api/consultations')).body.map((c: { statementId: string }) => c.statementId),
+    ).toContain(id);
   });
 
   it('takes suppliers’ responses (editable) and questions, and keeps each response to its supplier', async () => {
@@ -132,26 +220,61 @@ describe('market engagement, approval and publication, end to end', () => {
     expect((await supB.api.get(url)).body.answers).toEqual({ 'lead-time': '12 months' });
     expect((await supCpv.api.get(url)).status).toBe(404);
 
-    expect(ok(await supA.api.post(`/api/consultations/${id}/questions`, { question: 'May machines be leased rather than bought?' }), 201).body.number).toBe(1);
-    expect(ok(await supB.api.post(`/api/consultations/${id}/questions`, { question: 'Is a battery swap system acceptable?' }), 201).body.number).toBe(2);
-    expect((await supB.api.post(`/api/consultations/${id}/questions`, { question: '' })).body.errors).toEqual([{ field: 'question', rule: 'must be at least 3 characters' }]);
+    expect(
+      ok(
+        await supA.api.post(`/api/consultations/${id}/questions`, {
+          question: 'May machines be leased rather than bought?',
+        }),
+        201,
+      ).body.number,
+    ).toBe(1);
+    expect(
+      ok(
+        await supB.api.post(`/api/consultations/${id}/questions`, { question: 'Is a battery swap system acceptable?' }),
+        201,
+      ).body.number,
+    ).toBe(2);
+    expect((await supB.api.post(`/api/consultations/${id}/questions`, { question: '' })).body.errors).toEqual([
+      { field: 'question', rule: 'must be at least 3 characters' },
+    ]);
 
     // Nobody but the lead (and oversight) reads responses; for a supplier the statement does not exist.
     expect((await supB.api.get(`/api/statements/${id}/consultation/responses`)).status).toBe(404);
     expect((await oslo.api.get(`/api/statements/${id}/consultation/responses`)).status).toBe(403);
     const all = ok(await lead.api.get(`/api/statements/${id}/consultation/responses`));
-    expect(all.body.map((r: { supplier: { organisationId: string } }) => r.supplier.organisationId).sort()).toEqual([supA.org.id, supB.org.id].sort());
-    expect(ok(await commission.api.get(`/api/statements/${id}/consultation/questions`)).body[0].askedBy.organisationId).toBe(supA.org.id);
+    expect(all.body.map((r: { supplier: { organisationId: string } }) => r.supplier.organisationId).sort()).toEqual(
+      [supA.org.id, supB.org.id].sort(),
+    );
+    expect(
+      ok(await commission.api.get(`/api/statements/${id}/consultation/questions`)).body[0].askedBy.organisationId,
+    ).toBe(supA.org.id);
   });
 
   it('publishes the lead’s answer to every supplier concerned, without naming who asked', async () => {
-    expect((await oslo.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Yes.' })).status).toBe(403);
-    expect((await lead.api.post(`/api/statements/${id}/consultation/questions/9/answer`, { answer: 'Yes.' })).status).toBe(404);
-    ok(await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Yes: leasing for the whole term is acceptable.' }));
-    expect((await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Again' })).status).toBe(409);
+    expect(
+      (await oslo.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Yes.' })).status,
+    ).toBe(403);
+    expect(
+      (await lead.api.post(`/api/statements/${id}/consultation/questions/9/answer`, { answer: 'Yes.' })).status,
+    ).toBe(404);
+    ok(
+      await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, {
+        answer: 'Yes: leasing for the whole term is acceptable.',
+      }),
+    );
+    expect(
+      (await lead.api.post(`/api/statements/${id}/consultation/questions/1/answer`, { answer: 'Again' })).status,
+    ).toBe(409);
 
     const page = ok(await anonymous().get(`/api/consultations/${id}`));
-    expect(page.body.answers).toEqual([{ number: 1, question: 'May machines be leased rather than bought?', answer: 'Yes: leasing for the whole term is acceptable.', answeredAt: expect.any(String) }]);
+    expect(page.body.answers).toEqual([
+      {
+        number: 1,
+        question: 'May machines be leased rather than bought?',
+        answer: 'Yes: leasing for the whole term is acceptable.',
+        answeredAt: expect.any(String),
+      },
+    ]);
     expect(JSON.stringify(page.body)).not.toContain(supA.org.name);
 
     await h.mail.waitFor(() => [supA, supB].every((s) => mailTo(s, /^New answer/).length === 1));
@@ -169,9 +292,17 @@ describe('market engagement, approval and publication, end to end', () => {
       contacts.body.push(...page.body);
       if (page.body.length < 500) break;
     }
-    const kinds = contacts.body.filter((c: { supplier: { organisationId: string } | null }) => c.supplier && ours.has(c.supplier.organisationId)).map((c: { kind: string }) => c.kind);
+    const kinds = contacts.body
+      .filter((c: { supplier: { organisationId: string } | null }) => c.supplier && ours.has(c.supplier.organisationId))
+      .map((c: { kind: string }) => c.kind);
     const count = (k: string) => kinds.filter((x: string) => x === k).length;
-    expect([count('notice:consultation'), count('response_saved'), count('question_asked'), count('question_answered'), count('notice:answer')]).toEqual([2, 3, 2, 1, 2]);
+    expect([
+      count('notice:consultation'),
+      count('response_saved'),
+      count('question_asked'),
+      count('question_answered'),
+      count('notice:answer'),
+    ]).toEqual([2, 3, 2, 1, 2]);
     expect((await supA.api.get(`/api/statements/${id}/consultation/contacts`)).status).toBe(404);
   });
 
@@ -183,7 +314,10 @@ describe('market engagement, approval and publication, end to end', () => {
       responses: 2,
       smeResponses: 1,
       smeShare: '0.5000',
-      countries: [{ country: 'DE', responses: 1 }, { country: 'FI', responses: 1 }],
+      countries: [
+        { country: 'DE', responses: 1 },
+        { country: 'FI', responses: 1 },
+      ],
       answersPerQuestion: [
         { questionId: 'lead-time', text: 'What delivery lead time do you need?', answers: 2 },
         { questionId: 'charging', text: 'Which charging standard do your machines use?', answers: 1 },
@@ -194,8 +328,12 @@ describe('market engagement, approval and publication, end to end', () => {
     const text = ok(await oslo.api.get(`/api/statements/${id}/text`));
     expect(text.body.version).toBe(1);
     expect(text.body.text).toContain('2 supplier(s) answered the request for information (50 % of them SMEs)');
-    expect(text.body.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual([lead.org.id, oslo.org.id, copenhagen.org.id].sort());
-    expect((await supA.api.put(`/api/consultations/${id}/response`, { answers: { 'lead-time': 'late' } })).status).toBe(409);
+    expect(text.body.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(
+      [lead.org.id, oslo.org.id, copenhagen.org.id].sort(),
+    );
+    expect((await supA.api.put(`/api/consultations/${id}/response`, { answers: { 'lead-time': 'late' } })).status).toBe(
+      409,
+    );
     expect((await supA.api.post(`/api/consultations/${id}/questions`, { question: 'Too late?' })).status).toBe(409);
     expect((await anonymous().get(`/api/consultations/${id}`)).body.open).toBe(false);
     for (const a of [lead, oslo, copenhagen]) await h.mail.waitFor(() => mailTo(a, /^Please approve/).length === 1);
@@ -208,18 +346,40 @@ describe('market engagement, approval and publication, end to end', () => {
     const noComment = await oslo.api.post(url, { version: 1, decision: 'request_changes' });
     expect(noComment.status).toBe(400);
     expect(noComment.body.errors).toEqual([{ field: 'comment', rule: 'is required when asking for changes' }]);
-    expect((await oslo.api.post(url, { version: 0, decision: 'maybe' })).body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['decision', 'version']);
+    expect(
+      (await oslo.api.post(url, { version: 0, decision: 'maybe' })).body.errors
+        .map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['decision', 'version']);
     ok(await lead.api.post(url, { version: 1, decision: 'approve' }));
-    ok(await oslo.api.post(url, { version: 1, decision: 'request_changes', comment: 'Please mention leasing as an option.' }));
+    ok(
+      await oslo.api.post(url, {
+        version: 1,
+        decision: 'request_changes',
+        comment: 'Please mention leasing as an option.',
+      }),
+    );
     await h.mail.waitFor(() => mailTo(lead, /asks for changes/).length === 1);
     expect(mailTo(lead, /asks for changes/)[0]!.text).toContain('Please mention leasing as an option.');
 
     const current = ok(await lead.api.get(`/api/statements/${id}/text`)).body.text as string;
-    expect((await oslo.api.put(`/api/statements/${id}/text`, { text: `${current}\nx`, expectedVersion: 1 })).status).toBe(403);
-    const stale = await lead.api.put(`/api/statements/${id}/text`, { text: `${current}\n\nLeasing is an option.`, expectedVersion: 2 });
+    expect(
+      (await oslo.api.put(`/api/statements/${id}/text`, { text: `${current}\nx`, expectedVersion: 1 })).status,
+    ).toBe(403);
+    const stale = await lead.api.put(`/api/statements/${id}/text`, {
+      text: `${current}\n\nLeasing is an option.`,
+      expectedVersion: 2,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.errors).toEqual([{ field: 'expectedVersion', rule: 'must be the current version (1)' }]);
-    expect(ok(await lead.api.put(`/api/statements/${id}/text`, { text: `${current}\n\nLeasing for the whole term is an option.`, expectedVersion: 1 })).body.version).toBe(2);
+    expect(
+      ok(
+        await lead.api.put(`/api/statements/${id}/text`, {
+          text: `${current}\n\nLeasing for the whole term is an option.`,
+          expectedVersion: 1,
+        }),
+      ).body.version,
+    ).toBe(2);
 
     // Approvals start again: the old version cannot be approved any more.
     const old = await oslo.api.post(url, { version: 1, decision: 'approve' });
@@ -247,16 +407,31 @@ describe('market engagement, approval and publication, end to end', () => {
     const page = ok(await anonymous().get(`/api/public/statements/${id}`));
     expect(page.body).toMatchObject({ statementId: id, version: 1, textVersion: 2 });
     expect(page.body.text).toContain('Leasing for the whole term is an option.');
-    expect(page.body.signatories.map((s: { name: string }) => s.name).sort()).toEqual(['City of Helsinki', 'City of Oslo']);
+    expect(page.body.signatories.map((s: { name: string }) => s.name).sort()).toEqual([
+      'City of Helsinki',
+      'City of Oslo',
+    ]);
     // Two signatories: each would read the other's figures from the total, so it is withheld.
-    expect(page.body.demand.totals).toMatchObject({ buyers: 2, countries: 2, valueEur: null, withheld: true, withheldReason: 'fewer-buyers' });
+    expect(page.body.demand.totals).toMatchObject({
+      buyers: 2,
+      countries: 2,
+      valueEur: null,
+      withheld: true,
+      withheldReason: 'fewer-buyers',
+    });
     expect(JSON.stringify(page.body)).not.toMatch(/2250000|900000|1350000/);
     const signatories = ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.signatories;
-    expect(signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual([lead.org.id, oslo.org.id].sort());
+    expect(signatories.map((s: { organisationId: string }) => s.organisationId).sort()).toEqual(
+      [lead.org.id, oslo.org.id].sort(),
+    );
 
     await h.mail.waitFor(() => mailTo(commission, /^Published: joint statement/).length === 1);
-    await h.mail.waitFor(() => [supA, supB].every((s) => mailTo(s, /^Joint statement of demand published/).length === 1));
-    expect(mailTo(supA, /^Joint statement of demand published/)[0]!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    await h.mail.waitFor(() =>
+      [supA, supB].every((s) => mailTo(s, /^Joint statement of demand published/).length === 1),
+    );
+    expect(mailTo(supA, /^Joint statement of demand published/)[0]!.headers['list-unsubscribe-post']).toBe(
+      'List-Unsubscribe=One-Click',
+    );
   });
 
   it('exports a valid OCDS planning release and lists the statement in the Atom feed', async () => {
@@ -273,21 +448,25 @@ describe('market engagement, approval and publication, end to end', () => {
     expect(release.planning.budget.description).toMatch(/not disclosed/);
     expect(JSON.stringify(pkg)).not.toMatch(/2250000|900000|1350000|300000/);
     for (const item of release.tender.items) expect(item.quantity).toBeUndefined();
-    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id)).not.toContain('34144900-7');
+    expect(release.tender.items.map((i: { classification: { id: string } }) => i.classification.id)).not.toContain(
+      '34144900-7',
+    );
     const roles = Object.fromEntries(release.parties.map((p: { id: string; roles: string[] }) => [p.id, p.roles]));
     expect(roles[lead.org.id]).toEqual(expect.arrayContaining(['buyer', 'leadBuyer']));
     expect(roles[oslo.org.id]).toEqual(['buyer']);
     expect(roles[copenhagen.org.id]).toBeUndefined();
-    expect(release.tender.items.map((i: { classification: { scheme: string; id: string } }) => i.classification)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ scheme: 'CPV', id: '43260000-3' })]),
-    );
+    expect(
+      release.tender.items.map((i: { classification: { scheme: string; id: string } }) => i.classification),
+    ).toEqual(expect.arrayContaining([expect.objectContaining({ scheme: 'CPV', id: '43260000-3' })]));
 
     const feed = await fetch(new URL('/api/public/statements.atom', h.baseUrl));
     expect(feed.headers.get('content-type')).toMatch(/application\/atom\+xml/);
     const atom = await feed.text();
     expect(atom).toContain(`<id>urn:uuid:${id}</id>`);
     expect(atom).toContain('<title>Zero-emission construction machinery</title>');
-    expect((await anonymous().get('/api/public/statements')).body.map((s: { statementId: string }) => s.statementId)).toContain(id);
+    expect(
+      (await anonymous().get('/api/public/statements')).body.map((s: { statementId: string }) => s.statementId),
+    ).toContain(id);
   });
 
   it('lets a late signatory join: the lead accepts and a new version is published', async () => {
@@ -301,10 +480,20 @@ describe('market engagement, approval and publication, end to end', () => {
     const own = ok(await barcelona.api.get(`/api/statements/${id}/signatories`)).body.requests;
     expect(own).toEqual([expect.objectContaining({ organisationId: barcelona.org.id, status: 'pending' })]);
     expect(ok(await oslo.api.get(`/api/statements/${id}/signatories`)).body.requests).toEqual([]);
-    expect(ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.requests.map((r: { organisationId: string }) => r.organisationId)).toEqual([barcelona.org.id]);
-    expect((await oslo.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true })).status).toBe(403);
-    expect((await lead.api.post(`/api/statements/${id}/signatory-requests/${outsider.org.id}`, { accept: true })).status).toBe(404);
-    const accepted = ok(await lead.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true }));
+    expect(
+      ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.requests.map(
+        (r: { organisationId: string }) => r.organisationId,
+      ),
+    ).toEqual([barcelona.org.id]);
+    expect(
+      (await oslo.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true })).status,
+    ).toBe(403);
+    expect(
+      (await lead.api.post(`/api/statements/${id}/signatory-requests/${outsider.org.id}`, { accept: true })).status,
+    ).toBe(404);
+    const accepted = ok(
+      await lead.api.post(`/api/statements/${id}/signatory-requests/${barcelona.org.id}`, { accept: true }),
+    );
     expect(accepted.body.publicationVersion).toBe(2);
 
     const page = ok(await anonymous().get(`/api/public/statements/${id}`)).body;
@@ -315,7 +504,10 @@ describe('market engagement, approval and publication, end to end', () => {
     const pkg = ok(await anonymous().get(`/api/public/statements/${id}/ocds.json`)).body;
     const validate = ocdsValidators();
     expect(validate.releasePackage(pkg)).toEqual([]);
-    expect(pkg.releases.map((r: { id: string }) => r.id)).toEqual([expect.stringMatching(/-v1$/), expect.stringMatching(/-v2$/)]);
+    expect(pkg.releases.map((r: { id: string }) => r.id)).toEqual([
+      expect.stringMatching(/-v1$/),
+      expect.stringMatching(/-v2$/),
+    ]);
     expect(validate.release(pkg.releases[1])).toEqual([]);
     expect(pkg.releases[1].parties.map((p: { id: string }) => p.id)).not.toContain(barcelona.org.id);
     await h.mail.waitFor(() => mailTo(commission, /^Published: joint statement/).length === 2);
@@ -339,8 +531,21 @@ describe('market engagement, approval and publication, end to end', () => {
     }
     for (const s of [supCpv, supCountry, supUnverified]) expect(mailTo(s, /./)).toHaveLength(0);
     expect((await verifyAuditChain(h.db, id)).valid).toBe(true);
-    const actions = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.map((e: { action: string }) => e.action);
-    for (const a of ['consultation_opened', 'supplier_response_saved', 'supplier_question_answered', 'market_summary_stored', 'statement_text_drafted', 'approval_decided', 'statement_text_revised', 'proceed_without_missing', 'statement_published', 'signatory_decided']) {
+    const actions = (await lead.api.get(`/api/statements/${id}/audit`)).body.events.map(
+      (e: { action: string }) => e.action,
+    );
+    for (const a of [
+      'consultation_opened',
+      'supplier_response_saved',
+      'supplier_question_answered',
+      'market_summary_stored',
+      'statement_text_drafted',
+      'approval_decided',
+      'statement_text_revised',
+      'proceed_without_missing',
+      'statement_published',
+      'signatory_decided',
+    ]) {
       expect(actions).toContain(a);
     }
   });

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyPayloadText, makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+import {
+  type Harness,
+  historyPayloadText,
+  makeActor,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -17,15 +26,21 @@ describe('needs assessment and confirmation, end to end with deadlines of second
   let id: string;
   let openedAt: number;
 
-  const mailTo = (a: Actor, subject: RegExp) => h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
-  const statusOf = async (a: Actor) => (await lead.api.get(`/api/statements/${id}`)).body.participants.find((p: any) => p.organisationId === a.org.id);
+  const mailTo = (a: Actor, subject: RegExp) =>
+    h.mail.messages.filter((m) => m.to.includes(a.user.email.toLowerCase()) && subject.test(m.subject));
+  const statusOf = async (a: Actor) =>
+    (await lead.api.get(`/api/statements/${id}`)).body.participants.find((p: any) => p.organisationId === a.org.id);
 
   beforeAll(async () => {
     h = await startHarness();
     lead = await makeActor(h, { kind: 'buyer', name: 'Helsinki', country: 'FI' }, { label: 'lead' });
     twice = await makeActor(h, { kind: 'buyer', name: 'Oslo', country: 'NO' }, { label: 'oslo' });
     late = await makeActor(h, { kind: 'buyer', name: 'Copenhagen', country: 'DK' }, { label: 'copenhagen' });
-    unconfirmed = await makeActor(h, { kind: 'buyer', name: 'Barcelona', country: 'ES', buyerLegalType: 'ra' }, { label: 'barcelona' });
+    unconfirmed = await makeActor(
+      h,
+      { kind: 'buyer', name: 'Barcelona', country: 'ES', buyerLegalType: 'ra' },
+      { label: 'barcelona' },
+    );
     const details = statementDetails({
       schedule: { ...statementDetails().schedule, confirmation: 'PT60S', reminderOffsets: ['PT30S', 'PT15S'] },
     });
@@ -37,18 +52,30 @@ describe('needs assessment and confirmation, end to end with deadlines of second
       ],
     });
     expect(survey.status).toBe(200);
-    await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [twice.org.id, late.org.id, unconfirmed.org.id] });
-    for (const a of [twice, late, unconfirmed]) expect((await a.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
+    await lead.api.post(`/api/statements/${id}/invitations`, {
+      organisationIds: [twice.org.id, late.org.id, unconfirmed.org.id],
+    });
+    for (const a of [twice, late, unconfirmed])
+      expect((await a.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
   });
   afterAll(async () => h?.close());
 
   it('opens, and the early submitters lock their versions', async () => {
     openedAt = Date.now();
-    const opened = await lead.api.post(`/api/statements/${id}/needs-assessment/open`, { deadline: new Date(openedAt + 60_000).toISOString() });
+    const opened = await lead.api.post(`/api/statements/${id}/needs-assessment/open`, {
+      deadline: new Date(openedAt + 60_000).toISOString(),
+    });
     expect(opened.body.stage).toBe('needs_assessment');
 
-    for (const [a, qty] of [[lead, '2'], [twice, '5'], [unconfirmed, '3']] as const) {
-      const saved = await a.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine({ quantity: qty })], answers: { charging: true } });
+    for (const [a, qty] of [
+      [lead, '2'],
+      [twice, '5'],
+      [unconfirmed, '3'],
+    ] as const) {
+      const saved = await a.api.put(`/api/statements/${id}/needs/draft`, {
+        lines: [needLine({ quantity: qty })],
+        answers: { charging: true },
+      });
       expect(saved.status).toBe(200);
       expect(saved.body).toMatchObject({ readyToSubmit: true, problems: [] });
       const submitted = await a.api.post(`/api/statements/${id}/needs/submit`);
@@ -62,14 +89,25 @@ describe('needs assessment and confirmation, end to end with deadlines of second
   it('reminds only the buyer that has not submitted, once per reminder', async () => {
     await h.mail.waitFor(() => mailTo(late, /^Reminder: submit/).length === 1, 45_000);
     // The buyer who submitted twice does so after the first reminder; the latest version wins.
-    await twice.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine({ quantity: '7' }), needLine({ cpvCode: '34144900', unit: 'H87', quantity: '1', unitPrice: '300000' })], answers: { charging: false } });
+    await twice.api.put(`/api/statements/${id}/needs/draft`, {
+      lines: [
+        needLine({ quantity: '7' }),
+        needLine({ cpvCode: '34144900', unit: 'H87', quantity: '1', unitPrice: '300000' }),
+      ],
+      answers: { charging: false },
+    });
     const second = await twice.api.post(`/api/statements/${id}/needs/submit`);
     expect(second.body.version).toBe(2);
     await h.mail.waitFor(() => mailTo(late, /^Reminder: submit/).length === 2, 45_000);
   });
 
   it('closes at the deadline: the buyer that never submitted drops out, the rest must confirm', async () => {
-    const live = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'confirmation', 60_000, 'confirmation');
+    const live = await until(
+      () => lead.api.get(`/api/statements/${id}/live`),
+      (r) => r.body.stage === 'confirmation',
+      60_000,
+      'confirmation',
+    );
     expect(live.body.participants.find((p: any) => p.orgId === late.org.id).status).toBe('dropped');
     expect((await statusOf(late)).statusReason).toBe('did not submit before the deadline');
     await h.mail.waitFor(() => mailTo(late, /no longer part/).length === 1);
@@ -84,14 +122,23 @@ describe('needs assessment and confirmation, end to end with deadlines of second
     expect((await twice.api.post(`/api/statements/${id}/needs/confirm`, { versionId: first.id })).status).toBe(409);
     expect((await twice.api.post(`/api/statements/${id}/needs/confirm`, { versionId: latest.id })).status).toBe(200);
     const leadNeeds = await lead.api.get(`/api/statements/${id}/needs/${lead.org.id}`);
-    expect((await lead.api.post(`/api/statements/${id}/needs/confirm`, { versionId: leadNeeds.body.versions[0].id })).status).toBe(200);
+    expect(
+      (await lead.api.post(`/api/statements/${id}/needs/confirm`, { versionId: leadNeeds.body.versions[0].id })).status,
+    ).toBe(200);
     // A confirmed version can no longer change.
-    expect((await twice.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} })).status).toBe(409);
+    expect(
+      (await twice.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} })).status,
+    ).toBe(409);
   });
 
   it('reminds only the buyer that has not confirmed, then drops it at the deadline', async () => {
     await h.mail.waitFor(() => mailTo(unconfirmed, /^Reminder: confirm/).length === 2, 90_000);
-    const live = await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'shortfall', 60_000, 'aggregated into a shortfall');
+    const live = await until(
+      () => lead.api.get(`/api/statements/${id}/live`),
+      (r) => r.body.stage === 'shortfall',
+      60_000,
+      'aggregated into a shortfall',
+    );
     const statuses = Object.fromEntries(live.body.participants.map((p: any) => [p.orgId, p.status]));
     expect(statuses).toEqual({
       [lead.org.id]: 'confirmed',
@@ -101,7 +148,11 @@ describe('needs assessment and confirmation, end to end with deadlines of second
     });
     expect(live.body.participants.find((p: any) => p.orgId === twice.org.id).version).toBe(2);
     const overview = await lead.api.get(`/api/statements/${id}/needs-overview`);
-    expect(overview.body.participants.find((p: any) => p.organisationId === twice.org.id).latestVersion).toMatchObject({ version: 2, status: 'confirmed', lines: 2 });
+    expect(overview.body.participants.find((p: any) => p.organisationId === twice.org.id).latestVersion).toMatchObject({
+      version: 2,
+      status: 'confirmed',
+      lines: 2,
+    });
   });
 
   it('sent each reminder to exactly the right people, exactly once', () => {

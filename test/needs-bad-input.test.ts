@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currencyRule } from '../domain/currency.js';
+
 import { insertApiToken, newSecret } from '../db/credentials.js';
-import { ApiClient, makeActor, makeUser, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { currencyRule } from '../domain/currency.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -52,7 +63,11 @@ describe('needs assessment: bad input is refused with the line and field named, 
       .where('statement_id', '=', statementId)
       .orderBy('organisation_id')
       .execute();
-    const statement = await h.db.selectFrom('statements').select(['stage']).where('id', '=', statementId).executeTakeFirstOrThrow();
+    const statement = await h.db
+      .selectFrom('statements')
+      .select(['stage'])
+      .where('id', '=', statementId)
+      .executeTakeFirstOrThrow();
     return {
       versions: await count('need_versions'),
       lines: await count('need_lines'),
@@ -80,7 +95,9 @@ describe('needs assessment: bad input is refused with the line and field named, 
     expect(created.status).toBe(201);
     id = created.body.id;
     expect((await lead.api.put(`${base()}/survey`, { questions: survey })).status).toBe(200);
-    expect((await lead.api.post(`${base()}/invitations`, { organisationIds: [north.org.id, south.org.id] })).status).toBe(200);
+    expect(
+      (await lead.api.post(`${base()}/invitations`, { organisationIds: [north.org.id, south.org.id] })).status,
+    ).toBe(200);
   });
   afterAll(async () => h?.close());
 
@@ -110,7 +127,15 @@ describe('needs assessment: bad input is refused with the line and field named, 
         ],
         [
           [
-            { id: 'fuel', type: 'multiple_choice', label: 'Fuel', options: [{ id: 'electric', label: 'Electric' }, { id: 'hydrogen', label: 'Hydrogen' }] },
+            {
+              id: 'fuel',
+              type: 'multiple_choice',
+              label: 'Fuel',
+              options: [
+                { id: 'electric', label: 'Electric' },
+                { id: 'hydrogen', label: 'Hydrogen' },
+              ],
+            },
             { id: 'fleet', type: 'slider', label: 'Fleet size' },
           ],
           [{ field: 'questions[1].type', rule: questionTypeRule }],
@@ -119,7 +144,10 @@ describe('needs assessment: bad input is refused with the line and field named, 
         [
           [{ id: 'Fleet Size', type: 'number', label: '', unit: 'C62', min: '10', max: '1' }],
           [
-            { field: 'questions[0].id', rule: 'must be a short slug: a lower-case letter, then up to 39 lower-case letters, digits, "-" or "_"' },
+            {
+              field: 'questions[0].id',
+              rule: 'must be a short slug: a lower-case letter, then up to 39 lower-case letters, digits, "-" or "_"',
+            },
             { field: 'questions[0].label', rule: 'must not be empty' },
             { field: 'questions[0].max', rule: 'must not be less than min' },
           ],
@@ -200,9 +228,24 @@ describe('needs assessment: bad input is refused with the line and field named, 
     });
 
     it('refuses each bad input on its own with exactly that line and field', async () => {
-      const cases: [string, Record<string, unknown> | null, Record<string, unknown>, { field: string; rule: string }][] = [
-        ['unknown CPV code', { cpvCode: '43269999-1' }, { charging: true }, { field: 'lines[1].cpvCode', rule: 'must be a code of the CPV 2008 list' }],
-        ['wrong check digit', { cpvCode: '34144900-2' }, { charging: true }, { field: 'lines[1].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7' }],
+      const cases: [
+        string,
+        Record<string, unknown> | null,
+        Record<string, unknown>,
+        { field: string; rule: string },
+      ][] = [
+        [
+          'unknown CPV code',
+          { cpvCode: '43269999-1' },
+          { charging: true },
+          { field: 'lines[1].cpvCode', rule: 'must be a code of the CPV 2008 list' },
+        ],
+        [
+          'wrong check digit',
+          { cpvCode: '34144900-2' },
+          { charging: true },
+          { field: 'lines[1].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7' },
+        ],
         [
           'wrong separate check digit',
           { cpvCode: '43260000', cpvCheckDigit: '5' },
@@ -210,9 +253,24 @@ describe('needs assessment: bad input is refused with the line and field named, 
           { field: 'lines[1].cpvCheckDigit', rule: 'has the wrong check digit: the CPV 2008 list gives 43260000-3' },
         ],
         ['unknown unit', { unit: 'QQQ' }, { charging: true }, { field: 'lines[1].unit', rule: unknownUnitRule }],
-        ['zero quantity', { quantity: '0.000' }, { charging: true }, { field: 'lines[1].quantity', rule: 'must be greater than 0' }],
-        ['negative quantity', { quantity: '-1' }, { charging: true }, { field: 'lines[1].quantity', rule: 'must be greater than 0' }],
-        ['non-numeric price', { unitPrice: 'twelve' }, { charging: true }, { field: 'lines[1].unitPrice', rule: decimalFormatRule }],
+        [
+          'zero quantity',
+          { quantity: '0.000' },
+          { charging: true },
+          { field: 'lines[1].quantity', rule: 'must be greater than 0' },
+        ],
+        [
+          'negative quantity',
+          { quantity: '-1' },
+          { charging: true },
+          { field: 'lines[1].quantity', rule: 'must be greater than 0' },
+        ],
+        [
+          'non-numeric price',
+          { unitPrice: 'twelve' },
+          { charging: true },
+          { field: 'lines[1].unitPrice', rule: decimalFormatRule },
+        ],
         [
           'price with a decimal comma',
           { unitPrice: '1250,50' },
@@ -225,9 +283,24 @@ describe('needs assessment: bad input is refused with the line and field named, 
           { charging: true },
           { field: 'lines[1].unitPrice', rule: 'must be a decimal number written as a string (e.g. "1250.50")' },
         ],
-        ['negative price', { unitPrice: '-5' }, { charging: true }, { field: 'lines[1].unitPrice', rule: 'must not be negative' }],
-        ['unknown currency', { currency: 'XYZ' }, { charging: true }, { field: 'lines[1].currency', rule: currencyRule }],
-        ['delivery before the horizon', { delivery: { year: horizon.from - 1 } }, { charging: true }, { field: 'lines[1].delivery.year', rule: horizonRule }],
+        [
+          'negative price',
+          { unitPrice: '-5' },
+          { charging: true },
+          { field: 'lines[1].unitPrice', rule: 'must not be negative' },
+        ],
+        [
+          'unknown currency',
+          { currency: 'XYZ' },
+          { charging: true },
+          { field: 'lines[1].currency', rule: currencyRule },
+        ],
+        [
+          'delivery before the horizon',
+          { delivery: { year: horizon.from - 1 } },
+          { charging: true },
+          { field: 'lines[1].delivery.year', rule: horizonRule },
+        ],
         [
           'delivery window ending after the horizon',
           { delivery: { fromYear: horizon.from, toYear: horizon.to + 2 } },
@@ -235,9 +308,24 @@ describe('needs assessment: bad input is refused with the line and field named, 
           { field: 'lines[1].delivery.toYear', rule: horizonRule },
         ],
         ['missing required answer', null, {}, { field: 'answers.charging', rule: 'is required' }],
-        ['answer of the wrong type', null, { charging: 'yes' }, { field: 'answers.charging', rule: 'must be true or false' }],
-        ['answer to a question not asked', null, { charging: true, colour: 'green' }, { field: 'answers.colour', rule: 'is not a question of this survey' }],
-        ['missing quantity', { quantity: undefined }, { charging: true }, { field: 'lines[1].quantity', rule: 'is required' }],
+        [
+          'answer of the wrong type',
+          null,
+          { charging: 'yes' },
+          { field: 'answers.charging', rule: 'must be true or false' },
+        ],
+        [
+          'answer to a question not asked',
+          null,
+          { charging: true, colour: 'green' },
+          { field: 'answers.colour', rule: 'is not a question of this survey' },
+        ],
+        [
+          'missing quantity',
+          { quantity: undefined },
+          { charging: true },
+          { field: 'lines[1].quantity', rule: 'is required' },
+        ],
       ];
       const before = await snapshot();
       for (const [what, overrides, answers, problem] of cases) {
@@ -278,12 +366,20 @@ describe('needs assessment: bad input is refused with the line and field named, 
       for (const [method, path] of routes) {
         const res = await north.api.request(method, path, malformed, json);
         expect(res.status, `${method} ${path}`).toBe(400);
-        expect(res.body, `${method} ${path}`).toMatchObject({ code: 'invalid_input', errors: [{ field: '(body)', rule: 'must be valid JSON' }] });
+        expect(res.body, `${method} ${path}`).toMatchObject({
+          code: 'invalid_input',
+          errors: [{ field: '(body)', rule: 'must be valid JSON' }],
+        });
       }
 
       const wrong: [string, string, unknown, string[]][] = [
         ['PUT', `${base()}/survey`, { questions: { charging: 'yes_no' } }, ['questions']],
-        ['PUT', `${base()}/survey`, { questions: [{ id: 'charging', type: 'yes_no', label: 'Charging?', required: 'yes' }] }, ['questions[0].required']],
+        [
+          'PUT',
+          `${base()}/survey`,
+          { questions: [{ id: 'charging', type: 'yes_no', label: 'Charging?', required: 'yes' }] },
+          ['questions[0].required'],
+        ],
         ['PUT', `${base()}/needs/draft`, { lines: 'one excavator' }, ['lines']],
         ['PUT', `${base()}/needs/draft`, { lines: [needLine()], answers: ['yes'] }, ['answers']],
         ['PUT', `${base()}/needs/draft`, {}, ['lines']],
@@ -306,8 +402,14 @@ describe('needs assessment: bad input is refused with the line and field named, 
         const what = `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)}`;
         expect(res.status, what).toBe(400);
         expect(res.body.code, what).toBe('invalid_input');
-        expect(res.body.errors.map((e: any) => e.field), what).toEqual(fields);
-        expect(res.body.errors.every((e: any) => typeof e.rule === 'string' && e.rule.length > 0), what).toBe(true);
+        expect(
+          res.body.errors.map((e: any) => e.field),
+          what,
+        ).toEqual(fields);
+        expect(
+          res.body.errors.every((e: any) => typeof e.rule === 'string' && e.rule.length > 0),
+          what,
+        ).toBe(true);
       }
 
       // A path id that is not a UUID is named too, on every route.
@@ -324,9 +426,16 @@ describe('needs assessment: bad input is refused with the line and field named, 
         ['POST', '/close-stage'],
       ];
       for (const [method, suffix] of paths) {
-        const res = await north.api.request(method, `/api/statements/statement-1${suffix}`, method === 'GET' ? undefined : {});
+        const res = await north.api.request(
+          method,
+          `/api/statements/statement-1${suffix}`,
+          method === 'GET' ? undefined : {},
+        );
         expect(res.status, `${method} ${suffix}`).toBe(400);
-        expect(res.body.errors.map((e: any) => e.field), `${method} ${suffix}`).toContain('statementId');
+        expect(
+          res.body.errors.map((e: any) => e.field),
+          `${method} ${suffix}`,
+        ).toContain('statementId');
       }
       expect(await snapshot()).toEqual(before);
       expect((await liveStatuses())[north.org.id]).toBe('joined');
@@ -348,7 +457,14 @@ describe('needs assessment: bad input is refused with the line and field named, 
         expect(attempts.every((r) => r.body.code === 'not_found')).toBe(true);
       }
       expect(await snapshot()).toEqual(before);
-      expect(await h.db.selectFrom('need_drafts').select('organisation_id').where('statement_id', '=', id).where('organisation_id', 'in', [outsider.org.id, supplier.org.id]).execute()).toEqual([]);
+      expect(
+        await h.db
+          .selectFrom('need_drafts')
+          .select('organisation_id')
+          .where('statement_id', '=', id)
+          .where('organisation_id', 'in', [outsider.org.id, supplier.org.id])
+          .execute(),
+      ).toEqual([]);
     });
 
     it('is 403 to a participant reading another participant’s needs; its own organisation and the lead may', async () => {
@@ -376,8 +492,18 @@ describe('needs assessment: bad input is refused with the line and field named, 
     let southVersion: string;
 
     beforeAll(async () => {
-      for (const [a, qty] of [[north, '3'], [south, '5']] as const) {
-        expect((await a.api.put(`${base()}/needs/draft`, { lines: [needLine({ quantity: qty })], answers: { charging: true } })).body.readyToSubmit).toBe(true);
+      for (const [a, qty] of [
+        [north, '3'],
+        [south, '5'],
+      ] as const) {
+        expect(
+          (
+            await a.api.put(`${base()}/needs/draft`, {
+              lines: [needLine({ quantity: qty })],
+              answers: { charging: true },
+            })
+          ).body.readyToSubmit,
+        ).toBe(true);
         const submitted = await a.api.post(`${base()}/needs/submit`);
         expect(submitted.status).toBe(200);
       }
@@ -395,10 +521,14 @@ describe('needs assessment: bad input is refused with the line and field named, 
       expect(before).toMatchObject({ versions: 2, lines: 2, stage: 'confirmation' });
       const res = await south.api.post(`${base()}/needs/confirm`, { versionId: northVersion });
       expect(res.status).toBe(409);
-      expect(res.body.errors).toEqual([{ field: 'versionId', rule: 'must be the latest submitted version of your needs' }]);
+      expect(res.body.errors).toEqual([
+        { field: 'versionId', rule: 'must be the latest submitted version of your needs' },
+      ]);
       const unknown = await south.api.post(`${base()}/needs/confirm`, { versionId: randomUUID() });
       expect(unknown.status).toBe(409);
-      expect(unknown.body.errors).toEqual([{ field: 'versionId', rule: 'must be the latest submitted version of your needs' }]);
+      expect(unknown.body.errors).toEqual([
+        { field: 'versionId', rule: 'must be the latest submitted version of your needs' },
+      ]);
       // Whoever cannot see the statement cannot confirm in it either.
       expect((await outsider.api.post(`${base()}/needs/confirm`, { versionId: northVersion })).status).toBe(404);
       expect((await supplier.api.post(`${base()}/needs/confirm`, { versionId: northVersion })).status).toBe(404);
@@ -406,14 +536,24 @@ describe('needs assessment: bad input is refused with the line and field named, 
       expect((await lead.api.post(`${base()}/needs/confirm`, { versionId: northVersion })).status).toBe(409);
 
       expect(await snapshot()).toEqual(before);
-      const versions = await h.db.selectFrom('need_versions').select(['id', 'status', 'confirmed_at']).where('statement_id', '=', id).execute();
+      const versions = await h.db
+        .selectFrom('need_versions')
+        .select(['id', 'status', 'confirmed_at'])
+        .where('statement_id', '=', id)
+        .execute();
       expect(versions.every((v) => v.status === 'submitted' && v.confirmed_at === null)).toBe(true);
-      expect(await liveStatuses()).toMatchObject({ [north.org.id]: 'submitted', [south.org.id]: 'submitted', [lead.org.id]: 'dropped' });
+      expect(await liveStatuses()).toMatchObject({
+        [north.org.id]: 'submitted',
+        [south.org.id]: 'submitted',
+        [lead.org.id]: 'dropped',
+      });
     });
 
     it('refuses needs once the stage has closed (409), and a second confirmation (409)', async () => {
       const before = await snapshot();
-      expect((await north.api.put(`${base()}/needs/draft`, { lines: [needLine()], answers: { charging: true } })).status).toBe(409);
+      expect(
+        (await north.api.put(`${base()}/needs/draft`, { lines: [needLine()], answers: { charging: true } })).status,
+      ).toBe(409);
       const late = await north.api.post(`${base()}/needs/submit`);
       expect(late.status).toBe(409);
       expect(late.body.code).toBe('wrong_stage');
@@ -438,7 +578,10 @@ describe('needs assessment: bad input is refused with the line and field named, 
       expect((await lead.api.post(`${base(late)}/invitations`, { organisationIds: [north.org.id] })).status).toBe(200);
       expect((await north.api.post(`${base(late)}/invitation/accept`)).status).toBe(200);
       const deadline = Date.now() + 15_000;
-      expect((await lead.api.post(`${base(late)}/needs-assessment/open`, { deadline: new Date(deadline).toISOString() })).status).toBe(200);
+      expect(
+        (await lead.api.post(`${base(late)}/needs-assessment/open`, { deadline: new Date(deadline).toISOString() }))
+          .status,
+      ).toBe(200);
       const saved = await north.api.put(`${base(late)}/needs/draft`, { lines: [needLine()], answers: {} });
       expect(saved.body.readyToSubmit).toBe(true);
 
@@ -450,7 +593,10 @@ describe('needs assessment: bad input is refused with the line and field named, 
         const res = await north.api.post(`${base(late)}/needs/submit`);
         expect(res.status).toBe(409);
         expect(res.body.code).toBe('deadline_passed');
-        const draft = await north.api.put(`${base(late)}/needs/draft`, { lines: [needLine({ quantity: '9' })], answers: {} });
+        const draft = await north.api.put(`${base(late)}/needs/draft`, {
+          lines: [needLine({ quantity: '9' })],
+          answers: {},
+        });
         expect(draft.status).toBe(409);
         expect(await snapshot(late)).toEqual(before);
         expect(before).toMatchObject({ versions: 0, lines: 0, stage: 'needs_assessment' });
@@ -463,11 +609,17 @@ describe('needs assessment: bad input is refused with the line and field named, 
     it('then closes the stage at the deadline: the buyer drops out, and its late submission is refused (403: it left)', async () => {
       // Nobody submitted, so nobody is left to confirm: the confirmation ends at once as well, and
       // an aggregate of no demand is a shortfall.
-      const live = await until(() => lead.api.get(`${base(late)}/live`), (r) => r.body.stage === 'shortfall', 60_000, 'shortfall');
-      expect(live.body.participants.map((p: any) => p.status)).toEqual(['dropped', 'dropped']);
-      expect((await lead.api.get(`${base(late)}`)).body.participants.find((p: any) => p.organisationId === north.org.id).statusReason).toBe(
-        'did not submit before the deadline',
+      const live = await until(
+        () => lead.api.get(`${base(late)}/live`),
+        (r) => r.body.stage === 'shortfall',
+        60_000,
+        'shortfall',
       );
+      expect(live.body.participants.map((p: any) => p.status)).toEqual(['dropped', 'dropped']);
+      expect(
+        (await lead.api.get(`${base(late)}`)).body.participants.find((p: any) => p.organisationId === north.org.id)
+          .statusReason,
+      ).toBe('did not submit before the deadline');
       const before = await snapshot(late);
       // An organisation that dropped out does nothing more on the statement (unless the lead reopens it).
       const res = await north.api.post(`${base(late)}/needs/submit`);

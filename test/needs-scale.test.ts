@@ -1,17 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyWarnBytes, historyWarnEvents, summariseRuns, workflowRunHistories } from '../bench/support/workflow-history.js';
-import { historyPayloadText, inBatches, makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+
+import {
+  historyWarnBytes,
+  historyWarnEvents,
+  summariseRuns,
+  workflowRunHistories,
+} from '../bench/support/workflow-history.js';
+import {
+  type Harness,
+  historyPayloadText,
+  inBatches,
+  makeActor,
+  needLine,
+  startHarness,
+  statementDetails,
+  until,
+} from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
 const participants = 200;
 const concurrency = 16;
-const countries = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'BE', 'SE', 'AT', 'DK', 'FI', 'PT', 'CZ', 'RO', 'HU', 'IE', 'EE', 'LV', 'LT', 'SI'];
+const countries = [
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'PL',
+  'NL',
+  'BE',
+  'SE',
+  'AT',
+  'DK',
+  'FI',
+  'PT',
+  'CZ',
+  'RO',
+  'HU',
+  'IE',
+  'EE',
+  'LV',
+  'LT',
+  'SI',
+];
 const minutes = (n: number) => n * 60_000;
 
 /** Buyer i sends 1 to 3 lines, so the line count checks more than the version count. */
 const linesOf = (i: number) =>
-  Array.from({ length: 1 + (i % 3) }, (_, j) => needLine({ quantity: String(1 + ((i + j) % 7)), description: `Electric excavator, lot ${j + 1}` }));
+  Array.from({ length: 1 + (i % 3) }, (_, j) =>
+    needLine({ quantity: String(1 + ((i + j) % 7)), description: `Electric excavator, lot ${j + 1}` }),
+  );
 
 /**
  * Two hundred buyers (and the lead) through the whole needs assessment and confirmation on the
@@ -36,10 +74,22 @@ describe(`a statement with ${participants} participants`, () => {
     buyers = await inBatches(
       Array.from({ length: participants }, (_, i) => i),
       10,
-      (i) => makeActor(h, { kind: 'buyer', name: `Scale buyer ${String(i).padStart(3, '0')}`, country: countries[i % countries.length]! }, { label: `scale-${i}` }),
+      (i) =>
+        makeActor(
+          h,
+          {
+            kind: 'buyer',
+            name: `Scale buyer ${String(i).padStart(3, '0')}`,
+            country: countries[i % countries.length]!,
+          },
+          { label: `scale-${i}` },
+        ),
     );
     everyone = [lead, ...buyers];
-    const created = await lead.api.post('/api/statements', statementDetails({ title: 'Two hundred buyers of electric machinery' }));
+    const created = await lead.api.post(
+      '/api/statements',
+      statementDetails({ title: 'Two hundred buyers of electric machinery' }),
+    );
     expect(created.status).toBe(201);
     id = created.body.id;
     const survey = await lead.api.put(`${base()}/survey`, {
@@ -49,49 +99,68 @@ describe(`a statement with ${participants} participants`, () => {
   }, minutes(10));
   afterAll(async () => h?.close());
 
-  it(`invites all ${participants} in one request; each accepts; the needs assessment opens`, async () => {
-    const invited = await lead.api.post(`${base()}/invitations`, { organisationIds: buyers.map((b) => b.org.id) });
-    expect(invited.status).toBe(200);
-    expect(invited.body.invited).toHaveLength(participants);
-    expect(invited.body.alreadyInvited).toEqual([]);
+  it(
+    `invites all ${participants} in one request; each accepts; the needs assessment opens`,
+    async () => {
+      const invited = await lead.api.post(`${base()}/invitations`, { organisationIds: buyers.map((b) => b.org.id) });
+      expect(invited.status).toBe(200);
+      expect(invited.body.invited).toHaveLength(participants);
+      expect(invited.body.alreadyInvited).toEqual([]);
 
-    const answers = await inBatches(buyers, concurrency, (b) => b.api.post(`${base()}/invitation/accept`));
-    expect(failures(answers)).toEqual([]);
+      const answers = await inBatches(buyers, concurrency, (b) => b.api.post(`${base()}/invitation/accept`));
+      expect(failures(answers)).toEqual([]);
 
-    const opened = await lead.api.post(`${base()}/needs-assessment/open`, {});
-    expect(opened.status).toBe(200);
-    expect(opened.body.stage).toBe('needs_assessment');
-  }, minutes(15));
+      const opened = await lead.api.post(`${base()}/needs-assessment/open`, {});
+      expect(opened.status).toBe(200);
+      expect(opened.body.stage).toBe('needs_assessment');
+    },
+    minutes(15),
+  );
 
-  it('each participant saves a draft and submits it as version 1', async () => {
-    const results = await inBatches(everyone, concurrency, async (a, i) => {
-      const lines = linesOf(i);
-      const saved = await a.api.put(`${base()}/needs/draft`, { lines, answers: { charging: i % 2 === 0 } });
-      if (saved.status !== 200 || !saved.body.readyToSubmit) return saved;
-      const res = await a.api.post(`${base()}/needs/submit`);
-      if (res.status === 200) submitted.set(a.org.id, { versionId: res.body.versionId, lines: res.body.lines });
-      return res;
-    });
-    expect(failures(results)).toEqual([]);
-    expect(results.every((r) => r.body.version === 1)).toBe(true);
-    expect(submitted.size).toBe(participants + 1);
-  }, minutes(20));
+  it(
+    'each participant saves a draft and submits it as version 1',
+    async () => {
+      const results = await inBatches(everyone, concurrency, async (a, i) => {
+        const lines = linesOf(i);
+        const saved = await a.api.put(`${base()}/needs/draft`, { lines, answers: { charging: i % 2 === 0 } });
+        if (saved.status !== 200 || !saved.body.readyToSubmit) return saved;
+        const res = await a.api.post(`${base()}/needs/submit`);
+        if (res.status === 200) submitted.set(a.org.id, { versionId: res.body.versionId, lines: res.body.lines });
+        return res;
+      });
+      expect(failures(results)).toEqual([]);
+      expect(results.every((r) => r.body.version === 1)).toBe(true);
+      expect(submitted.size).toBe(participants + 1);
+    },
+    minutes(20),
+  );
 
-  it('the lead closes the needs assessment early; everyone confirms; the confirmation then ends on its own', async () => {
-    const closed = await lead.api.post(`${base()}/close-stage`);
-    expect(closed.status).toBe(200);
-    expect(closed.body.stage).toBe('confirmation');
+  it(
+    'the lead closes the needs assessment early; everyone confirms; the confirmation then ends on its own',
+    async () => {
+      const closed = await lead.api.post(`${base()}/close-stage`);
+      expect(closed.status).toBe(200);
+      expect(closed.body.stage).toBe('confirmation');
 
-    const results = await inBatches(everyone, concurrency, (a) => a.api.post(`${base()}/needs/confirm`, { versionId: submitted.get(a.org.id)!.versionId }));
-    expect(JSON.stringify(failures(results))).toBe('[]');
+      const results = await inBatches(everyone, concurrency, (a) =>
+        a.api.post(`${base()}/needs/confirm`, { versionId: submitted.get(a.org.id)!.versionId }),
+      );
+      expect(JSON.stringify(failures(results))).toBe('[]');
 
-    // Nobody is left to confirm: the process moves on without waiting for the deadline (P14D),
-    // aggregates 201 buyers' demand and reaches critical mass.
-    const live = await until(() => lead.api.get(`${base()}/live`), (r) => r.body.stage === 'market_engagement', minutes(2), 'market engagement');
-    expect(live.body.aggregate).toMatchObject({ criticalMassMet: true, failedRules: [] });
-    expect(new Set(live.body.participants.map((p: any) => p.status))).toEqual(new Set(['confirmed']));
-    expect(live.body.participants).toHaveLength(participants + 1);
-  }, minutes(20));
+      // Nobody is left to confirm: the process moves on without waiting for the deadline (P14D),
+      // aggregates 201 buyers' demand and reaches critical mass.
+      const live = await until(
+        () => lead.api.get(`${base()}/live`),
+        (r) => r.body.stage === 'market_engagement',
+        minutes(2),
+        'market engagement',
+      );
+      expect(live.body.aggregate).toMatchObject({ criticalMassMet: true, failedRules: [] });
+      expect(new Set(live.body.participants.map((p: any) => p.status))).toEqual(new Set(['confirmed']));
+      expect(live.body.participants).toHaveLength(participants + 1);
+    },
+    minutes(20),
+  );
 
   it('leaves exactly one confirmed version per participant, with all its lines, in the database', async () => {
     const statuses = await h.db
@@ -113,34 +182,46 @@ describe(`a statement with ${participants} participants`, () => {
 
     const expectedLines = [...submitted.values()].reduce((n, s) => n + s.lines, 0);
     expect(expectedLines).toBe(everyone.reduce((n, _a, i) => n + linesOf(i).length, 0));
-    const lines = await h.db.selectFrom('need_lines').select((eb) => eb.fn.countAll().as('n')).where('statement_id', '=', id).executeTakeFirstOrThrow();
+    const lines = await h.db
+      .selectFrom('need_lines')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('statement_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(Number(lines.n)).toBe(expectedLines);
 
     const statement = await lead.api.get(base());
     expect(statement.body.stage).toBe('market_engagement');
     const overview = await lead.api.get(`${base()}/needs-overview`);
     expect(overview.body.participants).toHaveLength(participants + 1);
-    expect(overview.body.participants.every((p: any) => p.status === 'confirmed' && p.latestVersion?.status === 'confirmed')).toBe(true);
+    expect(
+      overview.body.participants.every((p: any) => p.status === 'confirmed' && p.latestVersion?.status === 'confirmed'),
+    ).toBe(true);
   });
 
-  it('sent each participant’s users exactly one invitation, and the lead none', async () => {
-    const isInvitation = (subject: string) => subject.startsWith('Invitation to join the joint statement of demand "Two hundred buyers');
-    await h.mail.waitFor((m) => m.filter((x) => isInvitation(x.subject)).length >= participants, minutes(3));
-    // Everything queued for this statement has gone out, so a duplicate would have arrived by now.
-    await until(
-      () => h.db.selectFrom('outbox').select('id').where('statement_id', '=', id).where('status', '!=', 'sent').execute(),
-      (rows) => rows.length === 0,
-      minutes(3),
-      'an empty outbox',
-    );
-    const invitations = h.mail.messages.filter((m) => isInvitation(m.subject));
-    const perRecipient = new Map<string, number>();
-    for (const m of invitations) for (const to of m.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-    expect(invitations).toHaveLength(participants);
-    for (const b of buyers) expect(perRecipient.get(b.user.email.toLowerCase()), b.user.email).toBe(1);
-    expect(perRecipient.has(lead.user.email.toLowerCase())).toBe(false);
-    expect(new Set(invitations.map((m) => m.messageId)).size).toBe(participants);
-  }, minutes(7));
+  it(
+    'sent each participant’s users exactly one invitation, and the lead none',
+    async () => {
+      const isInvitation = (subject: string) =>
+        subject.startsWith('Invitation to join the joint statement of demand "Two hundred buyers');
+      await h.mail.waitFor((m) => m.filter((x) => isInvitation(x.subject)).length >= participants, minutes(3));
+      // Everything queued for this statement has gone out, so a duplicate would have arrived by now.
+      await until(
+        () =>
+          h.db.selectFrom('outbox').select('id').where('statement_id', '=', id).where('status', '!=', 'sent').execute(),
+        (rows) => rows.length === 0,
+        minutes(3),
+        'an empty outbox',
+      );
+      const invitations = h.mail.messages.filter((m) => isInvitation(m.subject));
+      const perRecipient = new Map<string, number>();
+      for (const m of invitations) for (const to of m.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+      expect(invitations).toHaveLength(participants);
+      for (const b of buyers) expect(perRecipient.get(b.user.email.toLowerCase()), b.user.email).toBe(1);
+      expect(perRecipient.has(lead.user.email.toLowerCase())).toBe(false);
+      expect(new Set(invitations.map((m) => m.messageId)).size).toBe(participants);
+    },
+    minutes(7),
+  );
 
   it('keeps every run of the workflow history under Temporal’s warning limits', async () => {
     const runs = await workflowRunHistories(h.temporal, `statement-${id}`);

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { claimSizeFor, createMailActivities } from '../activities/mail-activities.js';
 import { claimMessages, enqueueMessages, markFailedMany, markSentMany, unsentWithKeyPrefix } from '../db/outbox.js';
-import { createPacer, createSmtpMailer, defaultSmtpPool, smtpPoolOptions, type Mailer, type MailToSend } from '../mail/mailer.js';
+import {
+  createPacer,
+  createSmtpMailer,
+  defaultSmtpPool,
+  type Mailer,
+  type MailToSend,
+  smtpPoolOptions,
+} from '../mail/mailer.js';
 import { loadConfig } from '../platform/config.js';
-import { startHarness, until, type Harness } from './support/harness.js';
+import { type Harness, startHarness, until } from './support/harness.js';
 
 /**
  * The outbox sends in batches: a claim takes many messages in one query, sent messages are marked
@@ -37,12 +46,19 @@ describe('the outbox, claimed and marked in batches', () => {
     return { prefix, addresses: new Set(messages.map((m) => m.to)) };
   }
 
-  const rowsOf = (prefix: string) => h.db.selectFrom('outbox').select(['id', 'status', 'attempts', 'text_body', 'last_error']).where('key', 'like', `${prefix}%`).execute();
+  const rowsOf = (prefix: string) =>
+    h.db
+      .selectFrom('outbox')
+      .select(['id', 'status', 'attempts', 'text_body', 'last_error'])
+      .where('key', 'like', `${prefix}%`)
+      .execute();
   const captured = (addresses: Set<string>) => h.mail.messages.filter((m) => m.to.some((t) => addresses.has(t)));
 
   it('claims a batch per query, and senders claiming at once never share a message', async () => {
     const { prefix } = await queue(300);
-    const claims = await Promise.all(Array.from({ length: 5 }, () => claimMessages(h.db, { keyPrefix: prefix }, 100, 60)));
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => claimMessages(h.db, { keyPrefix: prefix }, 100, 60)),
+    );
     const ids = claims.flat().map((r) => r.id);
     expect(ids).toHaveLength(300);
     expect(new Set(ids).size).toBe(300);
@@ -51,7 +67,11 @@ describe('the outbox, claimed and marked in batches', () => {
     expect(await claimMessages(h.db, { keyPrefix: prefix }, 100, 60)).toEqual([]);
     // A lease that ran out (its sender died): the messages are claimable again, as a new attempt.
     const expired = ids.slice(0, 10);
-    await h.db.updateTable('outbox').set({ lease_until: new Date(Date.now() - 1000) }).where('id', 'in', expired).execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ lease_until: new Date(Date.now() - 1000) })
+      .where('id', 'in', expired)
+      .execute();
     const again = await claimMessages(h.db, { keyPrefix: prefix }, 100, 60);
     expect(again.map((r) => r.id).sort()).toEqual([...expired].sort());
     expect(again.every((r) => r.attempts === 2)).toBe(true);
@@ -60,7 +80,10 @@ describe('the outbox, claimed and marked in batches', () => {
   it('marks a batch sent in one statement, blanking the texts that must not be kept', async () => {
     const { prefix } = await queue(50, { redact: true });
     const claimed = await claimMessages(h.db, { keyPrefix: prefix }, 50, 60);
-    await markSentMany(h.db, claimed.map((r) => r.id));
+    await markSentMany(
+      h.db,
+      claimed.map((r) => r.id),
+    );
     const rows = await rowsOf(prefix);
     expect(rows.map((r) => r.status)).toEqual(Array(50).fill('sent'));
     expect(rows.every((r) => r.text_body === '[redacted after sending]')).toBe(true);
@@ -71,28 +94,55 @@ describe('the outbox, claimed and marked in batches', () => {
     const { prefix } = await queue(4);
     const first = await claimMessages(h.db, { keyPrefix: prefix }, 4, 60);
     // The leases run out; a second sender claims all four and sends two of them.
-    await h.db.updateTable('outbox').set({ lease_until: new Date(Date.now() - 1000) }).where('key', 'like', `${prefix}%`).execute();
+    await h.db
+      .updateTable('outbox')
+      .set({ lease_until: new Date(Date.now() - 1000) })
+      .where('key', 'like', `${prefix}%`)
+      .execute();
     const second = await claimMessages(h.db, { keyPrefix: prefix }, 4, 60);
-    await markSentMany(h.db, second.slice(0, 2).map((r) => r.id));
+    await markSentMany(
+      h.db,
+      second.slice(0, 2).map((r) => r.id),
+    );
     // The first sender's attempts fail late: nothing changes.
-    await markFailedMany(h.db, first.map((r) => ({ id: r.id, attempts: r.attempts, error: 'late failure' })), 10);
+    await markFailedMany(
+      h.db,
+      first.map((r) => ({ id: r.id, attempts: r.attempts, error: 'late failure' })),
+      10,
+    );
     const rows = await rowsOf(prefix);
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(2);
     expect(rows.filter((r) => r.status === 'sending')).toHaveLength(2);
     expect(rows.every((r) => r.last_error === null)).toBe(true);
     // The second sender's own failure does put its messages back.
     const failing = second.slice(2);
-    await markFailedMany(h.db, failing.map((r) => ({ id: r.id, attempts: r.attempts, error: 'relay said no' })), 10);
+    await markFailedMany(
+      h.db,
+      failing.map((r) => ({ id: r.id, attempts: r.attempts, error: 'relay said no' })),
+      10,
+    );
     const after = await rowsOf(prefix);
-    expect(after.filter((r) => r.status === 'pending').map((r) => r.last_error)).toEqual(['relay said no', 'relay said no']);
+    expect(after.filter((r) => r.status === 'pending').map((r) => r.last_error)).toEqual([
+      'relay said no',
+      'relay said no',
+    ]);
   });
 
   it('sends each queued message once over the pooled transport, however many senders run at once', async () => {
     const { prefix, addresses } = await queue(600);
-    const senders = Array.from({ length: 3 }, () => createMailActivities({ db: h.db, mailer: h.mailer, batchSize: 50 }));
-    const results = await Promise.all(senders.map((s) => s.deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 })));
+    const senders = Array.from({ length: 3 }, () =>
+      createMailActivities({ db: h.db, mailer: h.mailer, batchSize: 50 }),
+    );
+    const results = await Promise.all(
+      senders.map((s) => s.deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 })),
+    );
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(600);
-    await until(async () => captured(addresses).length, (n) => n >= 600, 60_000, 'every message to arrive');
+    await until(
+      async () => captured(addresses).length,
+      (n) => n >= 600,
+      60_000,
+      'every message to arrive',
+    );
     await new Promise((r) => setTimeout(r, 500));
     const got = captured(addresses);
     expect(got).toHaveLength(600);
@@ -100,7 +150,7 @@ describe('the outbox, claimed and marked in batches', () => {
     expect((await rowsOf(prefix)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
-  it("a sender that dies mid-batch: what the relay took stays sent, the rest is sent once by the next sender", async () => {
+  it('a sender that dies mid-batch: what the relay took stays sent, the rest is sent once by the next sender', async () => {
     const { prefix, addresses } = await queue(300);
     // Passes 40 messages to the relay, then hangs on every further one, as a process that froze
     // or lost its network would; its hung sends fail only after the next sender has finished.
@@ -118,25 +168,49 @@ describe('the outbox, claimed and marked in batches', () => {
       close: () => undefined,
     };
     // (A dead process renews no lease; this one is only frozen, so it stops renewing after a second.)
-    const dead = createMailActivities({ db: h.db, mailer: dying, batchSize: 50, maxHoldSeconds: 1 }).deliverQueuedNotices({ keyPrefix: prefix, drain: false, leaseSeconds: 2 });
+    const dead = createMailActivities({
+      db: h.db,
+      mailer: dying,
+      batchSize: 50,
+      maxHoldSeconds: 1,
+    }).deliverQueuedNotices({ keyPrefix: prefix, drain: false, leaseSeconds: 2 });
     const deadOutcome = dead.then(
       () => 'finished',
       (error: Error) => error.message,
     );
     // Everything the relay accepted is marked sent within moments: the crash falls between batches.
-    await until(() => rowsOf(prefix), (rows) => rows.filter((r) => r.status === 'sent').length === 40, 30_000, 'the accepted messages to be marked sent');
-    await until(async () => hung.length, (n) => n > 0, 30_000, 'the dying sender to hang');
+    await until(
+      () => rowsOf(prefix),
+      (rows) => rows.filter((r) => r.status === 'sent').length === 40,
+      30_000,
+      'the accepted messages to be marked sent',
+    );
+    await until(
+      async () => hung.length,
+      (n) => n > 0,
+      30_000,
+      'the dying sender to hang',
+    );
     const stranded = (await rowsOf(prefix)).filter((r) => r.status !== 'sent');
     expect(stranded.length).toBe(260);
 
     // The next sender waits out the dead one's leases and sends the rest.
-    const next = await createMailActivities({ db: h.db, mailer: h.mailer, batchSize: 50 }).deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 });
+    const next = await createMailActivities({ db: h.db, mailer: h.mailer, batchSize: 50 }).deliverQueuedNotices({
+      keyPrefix: prefix,
+      drain: true,
+      leaseSeconds: 30,
+    });
     expect(next.sent).toBe(260);
     // Now the dead sender's hung sends fail: that changes nothing (its claims are no longer its own).
     for (const fail of hung.splice(0)) fail();
     expect(await deadOutcome).toMatch(/could not be sent yet/);
 
-    await until(async () => captured(addresses).length, (n) => n >= 300, 60_000, 'every message to arrive');
+    await until(
+      async () => captured(addresses).length,
+      (n) => n >= 300,
+      60_000,
+      'every message to arrive',
+    );
     await new Promise((r) => setTimeout(r, 500));
     const got = captured(addresses);
     expect(got).toHaveLength(300);
@@ -174,7 +248,12 @@ describe('the outbox, claimed and marked in batches', () => {
     }
     expect(stolen).toBe(0);
     expect((await first).sent).toBe(40);
-    await until(async () => captured(addresses).length, (n) => n >= 40, 30_000, 'the messages to arrive');
+    await until(
+      async () => captured(addresses).length,
+      (n) => n >= 40,
+      30_000,
+      'the messages to arrive',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(captured(addresses)).toHaveLength(40);
     expect((await rowsOf(prefix)).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
@@ -183,15 +262,34 @@ describe('the outbox, claimed and marked in batches', () => {
   it('a relay that refuses everything: the sender stops after one batch and every message waits in the outbox', async () => {
     const { prefix, addresses } = await queue(120);
     const deadRelay = createSmtpMailer('smtp://127.0.0.1:1', 'x <x@test.example>', { pool: false });
-    await expect(createMailActivities({ db: h.db, mailer: deadRelay, batchSize: 40 }).deliverQueuedNotices({ keyPrefix: prefix, drain: false, leaseSeconds: 30 })).rejects.toThrow(/could not be sent yet/);
+    await expect(
+      createMailActivities({ db: h.db, mailer: deadRelay, batchSize: 40 }).deliverQueuedNotices({
+        keyPrefix: prefix,
+        drain: false,
+        leaseSeconds: 30,
+      }),
+    ).rejects.toThrow(/could not be sent yet/);
     const rows = await rowsOf(prefix);
     expect(rows.every((r) => r.status === 'pending')).toBe(true);
     // No message was tried twice in that call, and the sender did not go on claiming everything.
     expect(rows.every((r) => r.attempts <= 1)).toBe(true);
     expect(rows.filter((r) => r.attempts === 1).length).toBeLessThanOrEqual(80);
     expect(rows.filter((r) => r.attempts === 1).every((r) => r.last_error)).toBe(true);
-    expect((await createMailActivities({ db: h.db, mailer: h.mailer }).deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 })).sent).toBe(120);
-    await until(async () => captured(addresses).length, (n) => n >= 120, 30_000, 'the messages to arrive');
+    expect(
+      (
+        await createMailActivities({ db: h.db, mailer: h.mailer }).deliverQueuedNotices({
+          keyPrefix: prefix,
+          drain: true,
+          leaseSeconds: 30,
+        })
+      ).sent,
+    ).toBe(120);
+    await until(
+      async () => captured(addresses).length,
+      (n) => n >= 120,
+      30_000,
+      'the messages to arrive',
+    );
   });
 
   it('keeps to MAIL_MAX_PER_SECOND: no second at the relay holds much more than the rate', async () => {
@@ -199,11 +297,24 @@ describe('the outbox, claimed and marked in batches', () => {
     const limited = createSmtpMailer(h.config.SMTP_URL, h.config.MAIL_FROM, { maxConnections: 3, maxPerSecond: 12 });
     try {
       expect(limited.maxPerSecond).toBe(12);
-      expect((await createMailActivities({ db: h.db, mailer: limited }).deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 })).sent).toBe(36);
+      expect(
+        (
+          await createMailActivities({ db: h.db, mailer: limited }).deliverQueuedNotices({
+            keyPrefix: prefix,
+            drain: true,
+            leaseSeconds: 30,
+          })
+        ).sent,
+      ).toBe(36);
     } finally {
       limited.close();
     }
-    const got = await until(async () => captured(addresses), (m) => m.length >= 36, 30_000, 'the messages to arrive');
+    const got = await until(
+      async () => captured(addresses),
+      (m) => m.length >= 36,
+      30_000,
+      'the messages to arrive',
+    );
     const times = got.map((m) => m.receivedAt.getTime()).sort((a, b) => a - b);
     // The most messages that arrived within any one second: the rate, one more released at the
     // second's edge, and one per connection that may have held a message back and delivered it
@@ -243,7 +354,11 @@ describe('batch sizes and pool settings', () => {
 
   it('reads the pool settings from the environment, with the transport defaults when unset', () => {
     expect(smtpPoolOptions(loadConfig({}))).toEqual(defaultSmtpPool);
-    expect(smtpPoolOptions(loadConfig({ MAIL_POOL_CONNECTIONS: '8', MAIL_POOL_MAX_MESSAGES: '0', MAIL_MAX_PER_SECOND: '14' }))).toEqual({ maxConnections: 8, maxMessages: 0, maxPerSecond: 14 });
+    expect(
+      smtpPoolOptions(
+        loadConfig({ MAIL_POOL_CONNECTIONS: '8', MAIL_POOL_MAX_MESSAGES: '0', MAIL_MAX_PER_SECOND: '14' }),
+      ),
+    ).toEqual({ maxConnections: 8, maxMessages: 0, maxPerSecond: 14 });
     expect(() => loadConfig({ MAIL_POOL_CONNECTIONS: '0' })).toThrow(/MAIL_POOL_CONNECTIONS/);
     expect(() => loadConfig({ MAIL_MAX_PER_SECOND: 'fast' })).toThrow(/MAIL_MAX_PER_SECOND/);
   });

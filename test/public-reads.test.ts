@@ -1,10 +1,19 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { renderStatementDocuments } from '../db/public-document-renderer.js';
 import { listPublicDocumentsOf } from '../db/public-documents.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
 import { PublicDocuments } from '../services/publication/public-documents.js';
-import { ApiClient, makeActor, needLine, startHarness, until, type ApiResponse, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type ApiResponse,
+  type Harness,
+  makeActor,
+  needLine,
+  startHarness,
+  until,
+} from './support/harness.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -46,20 +55,45 @@ describe('public reads served from what publication wrote', () => {
     expect(ok(await anonymous().get(path, { 'if-none-match': '"something-else"' })).body).toEqual(r.body);
   };
   /** The public list's tag once it differs from `before` (renderings reach every API process by a notification). */
-  const changedFrom = (path: string, before: string) => until(() => anonymous().get(path), (r) => r.status === 200 && etag(r) !== before, 10_000, `${path} to change`);
+  const changedFrom = (path: string, before: string) =>
+    until(
+      () => anonymous().get(path),
+      (r) => r.status === 200 && etag(r) !== before,
+      10_000,
+      `${path} to change`,
+    );
 
   beforeAll(async () => {
     h = await startHarness({ freshDatabase: true });
-    lead = await makeActor(h, { kind: 'buyer', name: 'City of Helsinki', country: 'FI' }, { label: 'lead', roles: ['signatory'] });
-    oslo = await makeActor(h, { kind: 'buyer', name: 'City of Oslo', country: 'NO' }, { label: 'oslo', roles: ['signatory'] });
-    copenhagen = await makeActor(h, { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' }, { label: 'cph', roles: ['signatory'] });
-    tallinn = await makeActor(h, { kind: 'buyer', name: 'City of Tallinn', country: 'EE' }, { label: 'tallinn', roles: ['signatory'] });
+    lead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Helsinki', country: 'FI' },
+      { label: 'lead', roles: ['signatory'] },
+    );
+    oslo = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Oslo', country: 'NO' },
+      { label: 'oslo', roles: ['signatory'] },
+    );
+    copenhagen = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Copenhagen', country: 'DK' },
+      { label: 'cph', roles: ['signatory'] },
+    );
+    tallinn = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Tallinn', country: 'EE' },
+      { label: 'tallinn', roles: ['signatory'] },
+    );
     const needs = (): [Actor, Record<string, unknown>[]][] => [
       [lead, [needLine({ quantity: '4' })]],
       [oslo, [needLine({ quantity: '3' })]],
       [copenhagen, [needLine({ quantity: '2' })]],
     ];
-    [id, other] = await Promise.all([statementInMarketEngagement(h, lead, needs()), statementInMarketEngagement(h, lead, needs())]);
+    [id, other] = await Promise.all([
+      statementInMarketEngagement(h, lead, needs()),
+      statementInMarketEngagement(h, lead, needs()),
+    ]);
   });
   afterAll(async () => h?.close());
 
@@ -109,7 +143,12 @@ describe('public reads served from what publication wrote', () => {
     expect(consultations.body.map((c: { statementId: string }) => c.statementId)).toEqual([other]);
 
     const page = ok(await anonymous().get(`/api/public/statements/${id}`));
-    expect(page.body).toMatchObject({ statementId: id, version: 1, unnamedSignatories: 2, signatories: [{ name: 'City of Helsinki' }] });
+    expect(page.body).toMatchObject({
+      statementId: id,
+      version: 1,
+      unnamedSignatories: 2,
+      signatories: [{ name: 'City of Helsinki' }],
+    });
     expectCacheable(page);
     await expectRevalidates(`/api/public/statements/${id}`, page);
 
@@ -126,7 +165,10 @@ describe('public reads served from what publication wrote', () => {
 
     // One row per document and published version, its tag the one served.
     const rows = await listPublicDocumentsOf(h.db, id);
-    expect(rows.map((r) => [r.document, r.version])).toEqual([['ocds', 1], ['statement', 1]]);
+    expect(rows.map((r) => [r.document, r.version])).toEqual([
+      ['ocds', 1],
+      ['statement', 1],
+    ]);
     expect(rows.find((r) => r.document === 'statement')!.etag).toBe(etag(page));
     expect(rows.find((r) => r.document === 'ocds')!.etag).toBe(etag(ocds));
   });
@@ -144,7 +186,10 @@ describe('public reads served from what publication wrote', () => {
     // The key refuses a second row outright.
     const [first] = before;
     await expect(
-      h.db.insertInto('public_documents').values({ statement_id: id, document: first!.document, version: first!.version, body: '{}', etag: '"x"' }).execute(),
+      h.db
+        .insertInto('public_documents')
+        .values({ statement_id: id, document: first!.document, version: first!.version, body: '{}', etag: '"x"' })
+        .execute(),
     ).rejects.toThrow(/duplicate key/);
   });
 
@@ -159,12 +204,20 @@ describe('public reads served from what publication wrote', () => {
     expect(page2.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     const list2 = await changedFrom('/api/public/statements', etag(list1));
     expect(list2.body).toEqual([expect.objectContaining({ statementId: id, version: 2, signatories: 4 })]);
-    expect((await listPublicDocumentsOf(h.db, id)).map((r) => [r.document, r.version])).toEqual([['ocds', 1], ['ocds', 2], ['statement', 1], ['statement', 2]]);
+    expect((await listPublicDocumentsOf(h.db, id)).map((r) => [r.document, r.version])).toEqual([
+      ['ocds', 1],
+      ['ocds', 2],
+      ['statement', 1],
+      ['statement', 2],
+    ]);
 
     // Oslo agrees to be named after publication: the public page names it at once, as it always has.
     ok(await oslo.api.put(`/api/statements/${id}/consultation/name-consent`, { agree: true }));
     const named = await changedFrom(`/api/public/statements/${id}`, etag(page2));
-    expect(named.body.signatories.map((s: { name: string }) => s.name).sort()).toEqual(['City of Helsinki', 'City of Oslo']);
+    expect(named.body.signatories.map((s: { name: string }) => s.name).sort()).toEqual([
+      'City of Helsinki',
+      'City of Oslo',
+    ]);
     expect(named.body.unnamedSignatories).toBe(2);
     // Still one row per version: the version's rendering was replaced.
     expect(await listPublicDocumentsOf(h.db, id)).toHaveLength(4);
@@ -185,7 +238,12 @@ describe('public reads served from what publication wrote', () => {
       [oslo, [needLine({ quantity: '3' })]],
       [copenhagen, [needLine({ quantity: '2' })]],
     ]);
-    const open = await until(() => anonymous().get('/api/consultations'), (r) => r.body.length === 1, 10_000, 'the third consultation listed');
+    const open = await until(
+      () => anonymous().get('/api/consultations'),
+      (r) => r.body.length === 1,
+      10_000,
+      'the third consultation listed',
+    );
     expect(open.body[0].statementId).toBe(third);
     ok(await lead.api.post(`/api/statements/${third}/cancel`, { reason: 'The buyers chose another route' }));
     const closed = await changedFrom('/api/consultations', etag(open));
@@ -201,7 +259,9 @@ describe('public reads served from what publication wrote', () => {
     // removed by the owner, so the API is told as a rendering would tell it).
     await h.db.deleteFrom('public_documents').where('statement_id', '=', other).execute();
     await h.db.deleteFrom('public_lists').execute();
-    await sql`select pg_notify('public_documents', ${`statement:${other}`}), pg_notify('public_documents', 'list:statements')`.execute(h.db);
+    await sql`select pg_notify('public_documents', ${`statement:${other}`}), pg_notify('public_documents', 'list:statements')`.execute(
+      h.db,
+    );
     const again = await until(
       async () => {
         const res = await anonymous().get(`/api/public/statements/${other}`);
@@ -214,9 +274,14 @@ describe('public reads served from what publication wrote', () => {
     expect(again.res.status).toBe(200);
     expect(again.res.body).toEqual(served.body);
     expect(etag(again.res)).toBe(etag(served));
-    expect((await listPublicDocumentsOf(h.db, other)).map((r) => [r.document, r.version, r.etag])).toEqual(stored.map((r) => [r.document, r.version, r.etag]));
+    expect((await listPublicDocumentsOf(h.db, other)).map((r) => [r.document, r.version, r.etag])).toEqual(
+      stored.map((r) => [r.document, r.version, r.etag]),
+    );
     const list = ok(await anonymous().get('/api/public/statements'));
     expect(list.body).toHaveLength(2);
-    expect(await h.db.selectFrom('public_lists').select('list').orderBy('list').execute()).toEqual([{ list: 'atom' }, { list: 'statements' }]);
+    expect(await h.db.selectFrom('public_lists').select('list').orderBy('list').execute()).toEqual([
+      { list: 'atom' },
+      { list: 'statements' },
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { createServer, type Server } from 'node:http';
+
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createApp } from '../api/app.js';
 import type { ServiceContext } from '../services/context.js';
-import { ApiClient, makeOrganisation, makeUser, startHarness, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeOrganisation, makeUser, startHarness } from './support/harness.js';
 
 /**
  * Requests that e-mail an address the caller typed are limited per client address (here 2 per
@@ -47,7 +49,11 @@ describe('limits on requests that send e-mail', () => {
     expect(third.status).toBe(429);
     expect(third.body).toMatchObject({ code: 'rate_limited' });
     await new Promise((r) => setTimeout(r, 300));
-    const written = await h.db.selectFrom('organisations').select('name').where('name', 'like', 'Rate Test Supplier 3 %').execute();
+    const written = await h.db
+      .selectFrom('organisations')
+      .select('name')
+      .where('name', 'like', 'Rate Test Supplier 3 %')
+      .execute();
     expect(written).toEqual([]);
     const pending = await sql`select email from supplier_registrations where email like 'rate-3-%'`.execute(h.db);
     expect(pending.rows).toEqual([]);
@@ -72,7 +78,14 @@ describe('limits per e-mail address, on failed authentication, shared by every A
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     servers.push(server);
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    holder.handler = createApp({ ctx, db: h.db, temporal: h.temporal, mailer: h.mailer, secureCookies: false, checkResponses: true }).app as never;
+    holder.handler = createApp({
+      ctx,
+      db: h.db,
+      temporal: h.temporal,
+      mailer: h.mailer,
+      secureCookies: false,
+      checkResponses: true,
+    }).app as never;
     return url;
   };
 
@@ -101,7 +114,11 @@ describe('limits per e-mail address, on failed authentication, shared by every A
     const user = await makeUser(h, org.id, { label: 'inbox' });
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const res = await new ApiClient(urls[i % 2]!).post('/api/auth/sign-in', { email: user.email }, { 'x-forwarded-for': `198.51.100.${i + 1}` });
+      const res = await new ApiClient(urls[i % 2]!).post(
+        '/api/auth/sign-in',
+        { email: user.email },
+        { 'x-forwarded-for': `198.51.100.${i + 1}` },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([202, 202, 202, 429, 429, 429, 429, 429, 429, 429]);
@@ -112,7 +129,11 @@ describe('limits per e-mail address, on failed authentication, shared by every A
   it('limits one client address across both processes (6 here), whatever e-mail addresses it types', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const res = await new ApiClient(urls[i % 2]!).post('/api/auth/sign-in', { email: `nobody-${i}-${randomUUID().slice(0, 6)}@rate.test` }, { 'x-forwarded-for': '198.51.100.200' });
+      const res = await new ApiClient(urls[i % 2]!).post(
+        '/api/auth/sign-in',
+        { email: `nobody-${i}-${randomUUID().slice(0, 6)}@rate.test` },
+        { 'x-forwarded-for': '198.51.100.200' },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 429, 429]);
@@ -121,7 +142,11 @@ describe('limits per e-mail address, on failed authentication, shared by every A
   it('limits failed sign-in link verifications per client address', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await new ApiClient(urls[i % 2]!).post('/api/auth/verify', { token: `made-up-token-${randomUUID()}` }, { 'x-forwarded-for': '198.51.100.201' });
+      const res = await new ApiClient(urls[i % 2]!).post(
+        '/api/auth/verify',
+        { token: `made-up-token-${randomUUID()}` },
+        { 'x-forwarded-for': '198.51.100.201' },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
@@ -131,11 +156,18 @@ describe('limits per e-mail address, on failed authentication, shared by every A
     const path = `/api/statements/${randomUUID()}`;
     const statuses: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const res = await new ApiClient(urls[i % 2]!, { bearer: `jd_made-up-${randomUUID()}` }).get(path, { 'x-forwarded-for': '198.51.100.202' });
+      const res = await new ApiClient(urls[i % 2]!, { bearer: `jd_made-up-${randomUUID()}` }).get(path, {
+        'x-forwarded-for': '198.51.100.202',
+      });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429]);
-    const rows = await h.db.selectFrom('security_events').select('id').where('kind', '=', 'invalid_api_token').where('path', '=', path).execute();
+    const rows = await h.db
+      .selectFrom('security_events')
+      .select('id')
+      .where('kind', '=', 'invalid_api_token')
+      .where('path', '=', path)
+      .execute();
     expect(rows.length).toBe(5);
   });
 });

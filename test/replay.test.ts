@@ -1,10 +1,12 @@
-import { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 import type { WorkflowHandle } from '@temporalio/client';
-import { makeActor, needLine, startHarness, statementDetails, until, type Harness } from './support/harness.js';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
 
 const historiesDir = path.resolve('test/fixtures/histories');
 
@@ -32,14 +34,19 @@ describe('replaying recorded statement workflow histories', () => {
     await other.api.post(`/api/statements/${id}/invitation/decline`, { reason: 'Not this year' });
     await lead.api.post(`/api/statements/${id}/needs-assessment/open`, {});
     await lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Recording a history' });
-    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-first-stages-participants-in-database.json');
+    await recordAndReplay(
+      h.temporal.workflow.getHandle(`statement-${id}`),
+      'statement-first-stages-participants-in-database.json',
+    );
   });
 
   it('replays a history through needs, confirmation, a shortfall, a second round and aggregation', async () => {
     const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
     const buyer = await makeActor(h, { kind: 'buyer', country: 'NL' });
     const late = await makeActor(h, { kind: 'buyer', country: 'DE' });
-    const id = (await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 2 } }))).body.id;
+    const id = (
+      await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 3, minCountries: 2 } }))
+    ).body.id;
     const ok = async (res: Promise<{ status: number; body: any }>) => {
       const r = await res;
       expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
@@ -47,7 +54,7 @@ describe('replaying recorded statement workflow histories', () => {
     };
     await ok(lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [buyer.org.id] }));
     await ok(buyer.api.post(`/api/statements/${id}/invitation/accept`));
-    const submitAndConfirm = async (actors: typeof lead[]) => {
+    const submitAndConfirm = async (actors: (typeof lead)[]) => {
       for (const a of actors) {
         await ok(a.api.put(`/api/statements/${id}/needs/draft`, { lines: [needLine()], answers: {} }));
         await ok(a.api.post(`/api/statements/${id}/needs/submit`));
@@ -64,11 +71,19 @@ describe('replaying recorded statement workflow histories', () => {
     await until(live, (r) => r.body.stage === 'shortfall', 60_000, 'shortfall');
     await ok(lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [late.org.id] }));
     await ok(late.api.post(`/api/statements/${id}/invitation/accept`));
-    await ok(lead.api.post(`/api/statements/${id}/shortfall-decision`, { decision: 'extend', deadline: new Date(Date.now() + 86_400_000).toISOString() }));
+    await ok(
+      lead.api.post(`/api/statements/${id}/shortfall-decision`, {
+        decision: 'extend',
+        deadline: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    );
     await submitAndConfirm([late]);
     await until(live, (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
     await ok(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Recording a history' }));
-    await recordAndReplay(h.temporal.workflow.getHandle(`statement-${id}`), 'statement-to-market-engagement-participants-in-database.json');
+    await recordAndReplay(
+      h.temporal.workflow.getHandle(`statement-${id}`),
+      'statement-to-market-engagement-participants-in-database.json',
+    );
   });
 
   async function recordAndReplay(handle: WorkflowHandle, file: string) {
@@ -77,18 +92,43 @@ describe('replaying recorded statement workflow histories', () => {
     if (process.env.RECORD_HISTORIES) {
       mkdirSync(historiesDir, { recursive: true });
       // Recorded the way an operator exports a production history: `temporal workflow show -o json`.
-      const json = execFileSync(inject('temporalCli'), ['workflow', 'show', '--address', inject('temporalAddress'), '--workflow-id', handle.workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+      const json = execFileSync(
+        inject('temporalCli'),
+        [
+          'workflow',
+          'show',
+          '--address',
+          inject('temporalAddress'),
+          '--workflow-id',
+          handle.workflowId,
+          '--output',
+          'json',
+        ],
+        { maxBuffer: 64 << 20 },
+      );
       writeFileSync(path.join(historiesDir, file), json);
     }
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, handle.workflowId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        handle.workflowId,
+      ),
+    ).resolves.toBeUndefined();
   }
 
   it('replays every history recorded by earlier versions', async () => {
     const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThan(0);
-    const histories = files.map((f) => ({ workflowId: f, history: JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8')) }));
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8')),
+    }));
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      histories,
+    )) {
       results.push({ workflowId: result.workflowId, error: result.error ? String(result.error) : null });
     }
     expect(results).toEqual(files.map((f) => ({ workflowId: f, error: null })));

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { newSecret } from '../db/credentials.js';
 import { headerTextMax } from '../rules/text-policy.js';
 import { requestSignIn } from '../services/auth/request-sign-in.js';
 import { signInWithLink } from '../services/auth/sign-in-with-link.js';
-import { ApiClient, makeActor, startHarness, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeActor, startHarness } from './support/harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -35,7 +36,9 @@ describe('a hostile User-Agent at sign-in', () => {
     const hostile = `Mozilla/5.0 \u0085\u009b[31m ${'x'.repeat(10 * 1024)}`;
     const client = new ApiClient(h.baseUrl);
     const before = h.mail.messages.length;
-    expect((await client.post('/api/auth/sign-in', { email: person.user.email }, { 'user-agent': hostile })).status).toBe(202);
+    expect(
+      (await client.post('/api/auth/sign-in', { email: person.user.email }, { 'user-agent': hostile })).status,
+    ).toBe(202);
     const token = await linkToken(person.user.email, before);
     const verified = await client.post('/api/auth/verify', { token }, { 'user-agent': hostile });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
@@ -52,9 +55,17 @@ describe('a hostile User-Agent at sign-in', () => {
     const before = h.mail.messages.length;
     requestSignIn(h.ctx, person.user.email, nonce, {});
     const token = await linkToken(person.user.email, before);
-    const outcome = await signInWithLink(h.ctx, { token, browserNonce: nonce, confirm: false, userAgent: `Bad\u0000Agent ${'\u0000'.repeat(10 * 1024)}` }, {});
+    const outcome = await signInWithLink(
+      h.ctx,
+      { token, browserNonce: nonce, confirm: false, userAgent: `Bad\u0000Agent ${'\u0000'.repeat(10 * 1024)}` },
+      {},
+    );
     expect(outcome.kind).toBe('signed_in');
-    const { rows } = await sql<{ user_agent: string | null }>`select user_agent from sessions where user_id = ${person.user.id} order by created_at desc limit 1`.execute(h.db);
+    const { rows } = await sql<{
+      user_agent: string | null;
+    }>`select user_agent from sessions where user_id = ${person.user.id} order by created_at desc limit 1`.execute(
+      h.db,
+    );
     expect(rows[0]?.user_agent).toBe('BadAgent');
   });
 });

@@ -1,7 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { launchBrowser, signInWithMail } from './support/browser.js';
-import { ApiClient, makeOrganisation, makeUser, signIn, startHarness, uniqueEmail, type Harness } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  makeOrganisation,
+  makeUser,
+  signIn,
+  startHarness,
+  uniqueEmail,
+} from './support/harness.js';
 import { Person, requireWebBuild } from './support/journey.js';
 
 /** The web pages of issue 13, point 7: a user's sessions and tokens, an administrator's users and access. */
@@ -20,11 +29,23 @@ describe('web: account security, users and access', () => {
     const org = await makeOrganisation(h, { kind: 'buyer', country: 'CY', name: `Nicosia ${Date.now()}` });
     buyerOrgName = org.name;
     buyerEmail = (await makeUser(h, org.id, { label: 'Eleni Buyer', email: uniqueEmail('eleni') })).email;
-    buyer = await Person.open(browser, h, { name: 'buyer', email: buyerEmail, locale: 'en', shots: { prefix: 'account', n: 0 } });
+    buyer = await Person.open(browser, h, {
+      name: 'buyer',
+      email: buyerEmail,
+      locale: 'en',
+      shots: { prefix: 'account', n: 0 },
+    });
     await signInWithMail(buyer.page, h, buyerEmail);
     const commission = await makeOrganisation(h, { kind: 'commission', country: 'BE' });
-    const adminEmail = (await makeUser(h, commission.id, { label: 'Ada Admin', email: uniqueEmail('ada'), isAdmin: true })).email;
-    admin = await Person.open(browser, h, { name: 'admin', email: adminEmail, locale: 'en', shots: { prefix: 'admin-users', n: 0 } });
+    const adminEmail = (
+      await makeUser(h, commission.id, { label: 'Ada Admin', email: uniqueEmail('ada'), isAdmin: true })
+    ).email;
+    admin = await Person.open(browser, h, {
+      name: 'admin',
+      email: adminEmail,
+      locale: 'en',
+      shots: { prefix: 'admin-users', n: 0 },
+    });
     await signInWithMail(admin.page, h, adminEmail);
   }, 180_000);
 
@@ -38,7 +59,10 @@ describe('web: account security, users and access', () => {
   it('lists the user’s sessions, ends another one, and creates a read-only token shown once', async () => {
     const t = buyer.t;
     const elsewhere = await signIn(h, buyerEmail);
-    await buyer.page.getByRole('navigation', { name: t('header.navigation') }).getByRole('link', { name: t('nav.account') }).click();
+    await buyer.page
+      .getByRole('navigation', { name: t('header.navigation') })
+      .getByRole('link', { name: t('nav.account') })
+      .click();
     await buyer.heading(t('account.title')).waitFor();
     await buyer.page.getByRole('button', { name: t('account.sessions.end') }).waitFor();
     await buyer.visit('account security', 'sessions');
@@ -62,7 +86,10 @@ describe('web: account security, users and access', () => {
 
   it('lets an administrator disable a user, whose browser is then signed out', async () => {
     const t = admin.t;
-    await admin.page.getByRole('navigation', { name: t('header.navigation') }).getByRole('link', { name: t('nav.adminUsers') }).click();
+    await admin.page
+      .getByRole('navigation', { name: t('header.navigation') })
+      .getByRole('link', { name: t('nav.adminUsers') })
+      .click();
     await admin.heading(t('adminUsers.title')).waitFor();
     await admin.page.getByLabel(t('adminUsers.search')).fill(buyerOrgName);
     await admin.page.getByRole('button', { name: buyerOrgName }).click();

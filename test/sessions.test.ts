@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeOrganisation, makeUser, signIn, startHarness, type Harness } from './support/harness.js';
+
+import { ApiClient, type Harness, makeOrganisation, makeUser, signIn, startHarness } from './support/harness.js';
 
 /** Issue 13, point 7: sessions end when idle and at their absolute end; a user lists and ends its own. */
 describe('sessions', () => {
@@ -34,7 +35,9 @@ describe('sessions', () => {
   it('ends a session at its absolute end, however active', async () => {
     const client = await signIn(h, (await makeUser(h, orgId, { label: 'absolute' })).email);
     const id = await sessionIdOf(client);
-    const row = await sql<{ hours: number }>`select extract(epoch from expires_at - created_at) / 3600 as hours from sessions where id = ${id}`.execute(h.db);
+    const row = await sql<{
+      hours: number;
+    }>`select extract(epoch from expires_at - created_at) / 3600 as hours from sessions where id = ${id}`.execute(h.db);
     expect(Number(row.rows[0]!.hours)).toBeCloseTo(12, 1);
     await sql`update sessions set expires_at = now() - interval '1 second' where id = ${id}`.execute(h.db);
     expect((await client.get('/api/me')).status).toBe(401);
@@ -48,7 +51,13 @@ describe('sessions', () => {
     const list = await laptop.get('/api/me/sessions');
     expect(list.body).toHaveLength(3);
     expect(list.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-    expect(list.body[0]).toMatchObject({ id: expect.any(String), createdAt: expect.any(String), lastSeenAt: expect.any(String), expiresAt: expect.any(String), ip: expect.any(String) });
+    expect(list.body[0]).toMatchObject({
+      id: expect.any(String),
+      createdAt: expect.any(String),
+      lastSeenAt: expect.any(String),
+      expiresAt: expect.any(String),
+      ip: expect.any(String),
+    });
 
     // End the phone's from the laptop.
     const phoneId = await sessionIdOf(phone);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeOrganisation, makeUser, startHarness, uniqueEmail, type Harness } from './support/harness.js';
+
+import { ApiClient, type Harness, makeOrganisation, makeUser, startHarness, uniqueEmail } from './support/harness.js';
 
 /**
  * Issue 13, point 3 (sign-in links) and point 4 (enumeration by timing, addresses in the security
@@ -80,7 +81,11 @@ describe('sign-in links: one live link per address, bound to the browser that as
     expect((await eager.get('/api/me')).status).toBe(401);
     // A browser with no binding cookie at all (a cross-site post carries none) never gets past the question.
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(new URL('/api/auth/verify', h.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, confirm: true }) });
+      const res = await fetch(new URL('/api/auth/verify', h.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, confirm: true }),
+      });
       expect(res.status).toBe(202);
     }
   });
@@ -126,7 +131,9 @@ describe('sign-in links: one live link per address, bound to the browser that as
         await new Promise((r) => setTimeout(r, 400));
       }
     }
-    console.log(`sign-in request, median of 9: known ${median(knownTimes).toFixed(1)} ms, unknown ${median(unknownTimes).toFixed(1)} ms (known ${knownTimes.map((t) => t.toFixed(0)).join(' ')}; unknown ${unknownTimes.map((t) => t.toFixed(0)).join(' ')})`);
+    console.log(
+      `sign-in request, median of 9: known ${median(knownTimes).toFixed(1)} ms, unknown ${median(unknownTimes).toFixed(1)} ms (known ${knownTimes.map((t) => t.toFixed(0)).join(' ')}; unknown ${unknownTimes.map((t) => t.toFixed(0)).join(' ')})`,
+    );
     expect(Math.abs(median(knownTimes) - median(unknownTimes))).toBeLessThan(15);
   });
 
@@ -134,7 +141,11 @@ describe('sign-in links: one live link per address, bound to the browser that as
     const unknown = uniqueEmail('typed-unknown');
     expect((await new ApiClient(h.baseUrl).post('/api/auth/sign-in', { email: unknown })).status).toBe(202);
     await new Promise((r) => setTimeout(r, 500));
-    const rows = await h.db.selectFrom('security_events').select(['kind', 'detail']).where('kind', '=', 'sign_in_unknown_email').execute();
+    const rows = await h.db
+      .selectFrom('security_events')
+      .select(['kind', 'detail'])
+      .where('kind', '=', 'sign_in_unknown_email')
+      .execute();
     expect(rows.length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain(unknown.split('@')[0]!);
     expect(rows.at(-1)!.detail).toEqual({ emailHash: expect.stringMatching(/^[0-9a-f]{64}$/) });

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { countSecurityEvents } from '../db/audit.js';
-import { ApiClient, makeOrganisation, makeUser, signIn, startHarness, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeOrganisation, makeUser, signIn, startHarness } from './support/harness.js';
 
 describe('sign-in by e-mailed one-time link', () => {
   let h: Harness;
@@ -61,7 +62,11 @@ describe('sign-in by e-mailed one-time link', () => {
     expect(again.body.code).toBe('unauthenticated');
 
     // The stored copy of the mail no longer holds the secret once sent.
-    const stored = await h.db.selectFrom('outbox').select(['text_body', 'status']).where('to_address', '=', email).execute();
+    const stored = await h.db
+      .selectFrom('outbox')
+      .select(['text_body', 'status'])
+      .where('to_address', '=', email)
+      .execute();
     expect(stored.some((m) => m.text_body.includes(token))).toBe(false);
   });
 
@@ -70,7 +75,9 @@ describe('sign-in by e-mailed one-time link', () => {
     const before = h.mail.messages.length;
     await client.post('/api/auth/sign-in', { email });
     const token = (await linkFor(email, before)).searchParams.get('token')!;
-    await sql`update sign_in_tokens set expires_at = now() - interval '1 second' where used_at is null and user_id = ${userId}`.execute(h.db);
+    await sql`update sign_in_tokens set expires_at = now() - interval '1 second' where used_at is null and user_id = ${userId}`.execute(
+      h.db,
+    );
     const failuresBefore = await countSecurityEvents(h.db, 'sign_in_failed');
     const res = await client.post('/api/auth/verify', { token });
     expect(res.status).toBe(401);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeActor, needLine, startHarness, statementDetails, type Harness } from './support/harness.js';
+
+import { ApiClient, type Harness, makeActor, needLine, startHarness, statementDetails } from './support/harness.js';
 import { statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -20,21 +21,40 @@ describe('the supplier start page', () => {
     return res;
   };
   const home = async (a: Actor = supplier) => ok(await a.api.get('/api/me/supplier-home')).body;
-  const subscribe = async (cpvPrefixes: string[], countries: string[] = []) => ok(await supplier.api.put('/api/me/subscription', { cpvPrefixes, countries }));
-  const matching = async () => (await home()).matchingConsultations.map((c: { statementId: string }) => c.statementId) as string[];
+  const subscribe = async (cpvPrefixes: string[], countries: string[] = []) =>
+    ok(await supplier.api.put('/api/me/subscription', { cpvPrefixes, countries }));
+  const matching = async () =>
+    (await home()).matchingConsultations.map((c: { statementId: string }) => c.statementId) as string[];
 
   beforeAll(async () => {
     h = await startHarness();
-    const lead = await makeActor(h, { kind: 'buyer', name: 'City of Turku', country: 'FI' }, { label: 'turku', roles: ['signatory'] });
-    const other = await makeActor(h, { kind: 'buyer', name: 'City of Stavanger', country: 'NO' }, { label: 'stavanger', roles: ['signatory'] });
+    const lead = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Turku', country: 'FI' },
+      { label: 'turku', roles: ['signatory'] },
+    );
+    const other = await makeActor(
+      h,
+      { kind: 'buyer', name: 'City of Stavanger', country: 'NO' },
+      { label: 'stavanger', roles: ['signatory'] },
+    );
     consulting = await statementInMarketEngagement(h, lead, [
       [lead, [needLine({ quantity: '2' })]],
       [other, [needLine({ quantity: '3' })]],
     ]);
-    ok(await lead.api.put(`/api/statements/${consulting}/consultation/rfi`, { questions: [{ id: 'lead-time', text: 'What lead time do you need?' }] }));
+    ok(
+      await lead.api.put(`/api/statements/${consulting}/consultation/rfi`, {
+        questions: [{ id: 'lead-time', text: 'What lead time do you need?' }],
+      }),
+    );
     // The same codes, but still a draft: never offered to suppliers.
-    draft = ok(await lead.api.post('/api/statements', statementDetails({ title: 'Draft machinery' }))).body.id as string;
-    supplier = await makeActor(h, { kind: 'supplier', name: 'Excavator Works', country: 'SE' }, { label: 'excavator-works' });
+    draft = ok(await lead.api.post('/api/statements', statementDetails({ title: 'Draft machinery' }))).body
+      .id as string;
+    supplier = await makeActor(
+      h,
+      { kind: 'supplier', name: 'Excavator Works', country: 'SE' },
+      { label: 'excavator-works' },
+    );
     colleague = await makeActor(h, { kind: 'supplier', name: 'Other Works', country: 'DE' }, { label: 'other-works' });
   }, 180_000);
   afterAll(async () => h?.close());
@@ -53,7 +73,11 @@ describe('the supplier start page', () => {
     const body = await home();
     expect(body.subscription.cpvPrefixes).toEqual(['4326']);
     const found = body.matchingConsultations.find((c: { statementId: string }) => c.statementId === consulting);
-    expect(found).toMatchObject({ title: 'Zero-emission construction machinery', cpvCodes: ['43260000', '34144900'], deadline: expect.any(String) });
+    expect(found).toMatchObject({
+      title: 'Zero-emission construction machinery',
+      cpvCodes: ['43260000', '34144900'],
+      deadline: expect.any(String),
+    });
     expect(body.matchingConsultations.map((c: { statementId: string }) => c.statementId)).not.toContain(draft);
 
     // The statement's second code, narrowed to a buyer's country (Stavanger, NO) …
@@ -70,12 +94,27 @@ describe('the supplier start page', () => {
   });
 
   it('lists the consultations the organisation answered or asked in, for every user of it, and no other organisation’s', async () => {
-    ok(await supplier.api.post(`/api/consultations/${consulting}/questions`, { question: 'May the machines be leased?' }));
+    ok(
+      await supplier.api.post(`/api/consultations/${consulting}/questions`, {
+        question: 'May the machines be leased?',
+      }),
+    );
     let mine = (await home()).engagements;
     expect(mine).toEqual([
-      { statementId: consulting, title: 'Zero-emission construction machinery', stage: 'market_engagement', open: true, deadline: expect.any(String), respondedAt: null, questionsAsked: 1, questionsAnswered: 0 },
+      {
+        statementId: consulting,
+        title: 'Zero-emission construction machinery',
+        stage: 'market_engagement',
+        open: true,
+        deadline: expect.any(String),
+        respondedAt: null,
+        questionsAsked: 1,
+        questionsAnswered: 0,
+      },
     ]);
-    ok(await supplier.api.put(`/api/consultations/${consulting}/response`, { answers: { 'lead-time': 'Six months.' } }));
+    ok(
+      await supplier.api.put(`/api/consultations/${consulting}/response`, { answers: { 'lead-time': 'Six months.' } }),
+    );
     mine = (await home()).engagements;
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ statementId: consulting, respondedAt: expect.any(String), questionsAsked: 1 });

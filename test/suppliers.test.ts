@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { findUserByEmail } from '../db/organisations.js';
 import { matchingSuppliers, signUnsubscribeToken, unsubscribeKey } from '../db/suppliers.js';
-import { ApiClient, makeActor, startHarness, uniqueEmail, type Harness } from './support/harness.js';
+import { ApiClient, type Harness, makeActor, startHarness, uniqueEmail } from './support/harness.js';
 
 /** Suppliers register themselves, confirm their address, subscribe, and unsubscribe in one click. */
 describe('supplier registration, subscriptions and unsubscribe', () => {
@@ -10,7 +11,8 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
   let email: string;
   let userId: string;
   const demand = { cpvCodes: ['43260000'], countries: ['FI'] };
-  const matches = async () => (await matchingSuppliers(h.db, demand, { afterUserId: null, limit: 10_000 })).some((s) => s.userId === userId);
+  const matches = async () =>
+    (await matchingSuppliers(h.db, demand, { afterUserId: null, limit: 10_000 })).some((s) => s.userId === userId);
 
   beforeAll(async () => {
     h = await startHarness();
@@ -32,15 +34,28 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     // Nothing registered yet: the address is not taken.
     expect(await findUserByEmail(h.db, email)).toBeUndefined();
 
-    const token = new URL(/https?:\/\/\S+/.exec(h.mail.messages.find((x) => x.to.includes(email))!.text)![0]).searchParams.get('token')!;
+    const token = new URL(
+      /https?:\/\/\S+/.exec(h.mail.messages.find((x) => x.to.includes(email))!.text)![0],
+    ).searchParams.get('token')!;
     // The browser that registered follows the link.
     supplier = anonymous;
     const verified = await supplier.post('/api/auth/verify', { token });
     expect(verified.status).toBe(200);
-    expect(verified.body.organisation).toMatchObject({ kind: 'supplier', country: 'FI', sme: true, name: 'Electric Excavators Oy' });
+    expect(verified.body.organisation).toMatchObject({
+      kind: 'supplier',
+      country: 'FI',
+      sme: true,
+      name: 'Electric Excavators Oy',
+    });
     userId = verified.body.user.id;
     const sub = await supplier.get('/api/me/subscription');
-    expect(sub.body).toEqual({ cpvPrefixes: ['43', '4326'], countries: ['FI', 'NO'], active: true, emailVerified: true, unsubscribedAt: null });
+    expect(sub.body).toEqual({
+      cpvPrefixes: ['43', '4326'],
+      countries: ['FI', 'NO'],
+      active: true,
+      emailVerified: true,
+      unsubscribedAt: null,
+    });
     expect(await matches()).toBe(true);
     // The link works once.
     expect((await new ApiClient(h.baseUrl).post('/api/auth/verify', { token })).status).toBe(401);
@@ -49,8 +64,14 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
   it('answers a registration of a known address exactly as of a new one (the e-mail says it exists), and bad input naming each field', async () => {
     const anonymous = new ApiClient(h.baseUrl);
     const before = h.mail.messages.length;
-    const dup = await anonymous.post('/api/suppliers', { organisation: { name: 'Again', country: 'FI', sme: false }, user: { email: email.toUpperCase(), name: 'X' } });
-    const fresh = await anonymous.post('/api/suppliers', { organisation: { name: 'Again', country: 'FI', sme: false }, user: { email: uniqueEmail('fresh'), name: 'X' } });
+    const dup = await anonymous.post('/api/suppliers', {
+      organisation: { name: 'Again', country: 'FI', sme: false },
+      user: { email: email.toUpperCase(), name: 'X' },
+    });
+    const fresh = await anonymous.post('/api/suppliers', {
+      organisation: { name: 'Again', country: 'FI', sme: false },
+      user: { email: uniqueEmail('fresh'), name: 'X' },
+    });
     expect(dup.status).toBe(202);
     expect({ status: dup.status, body: dup.body }).toEqual({ status: fresh.status, body: fresh.body });
     const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(email)));
@@ -66,26 +87,49 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     });
     expect(bad.status).toBe(400);
     const fields = bad.body.errors.map((e: { field: string }) => e.field).sort();
-    expect(fields).toEqual(['organisation.country', 'organisation.name', 'organisation.sme', 'subscription.cpvPrefixes[0]', 'user.email', 'user.name']);
-    expect(bad.body.errors.find((e: { field: string }) => e.field === 'subscription.cpvPrefixes[0]').rule).toMatch(/CPV prefix/);
+    expect(fields).toEqual([
+      'organisation.country',
+      'organisation.name',
+      'organisation.sme',
+      'subscription.cpvPrefixes[0]',
+      'user.email',
+      'user.name',
+    ]);
+    expect(bad.body.errors.find((e: { field: string }) => e.field === 'subscription.cpvPrefixes[0]').rule).toMatch(
+      /CPV prefix/,
+    );
   });
 
   it('squats no address: an administrator adds a pending registrant’s address to a buyer organisation, and the registration link then refuses', async () => {
     const address = uniqueEmail('contested');
     const anonymous = new ApiClient(h.baseUrl);
     const before = h.mail.messages.length;
-    expect((await anonymous.post('/api/suppliers', { organisation: { name: 'Squatter Ltd', country: 'SE', sme: true }, user: { email: address, name: 'Sq' } })).status).toBe(202);
+    expect(
+      (
+        await anonymous.post('/api/suppliers', {
+          organisation: { name: 'Squatter Ltd', country: 'SE', sme: true },
+          user: { email: address, name: 'Sq' },
+        })
+      ).status,
+    ).toBe(202);
     const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(address)));
-    const token = new URL(/https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(address))!.text)![0]).searchParams.get('token')!;
+    const token = new URL(
+      /https?:\/\/\S+/.exec(messages.slice(before).find((x) => x.to.includes(address))!.text)![0],
+    ).searchParams.get('token')!;
 
     const commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { isAdmin: true });
     const buyerOrg = await makeActor(h, { kind: 'buyer', country: 'SE' });
-    const added = await commission.api.post(`/api/organisations/${buyerOrg.org.id}/users`, { email: address, name: 'City Buyer' });
+    const added = await commission.api.post(`/api/organisations/${buyerOrg.org.id}/users`, {
+      email: address,
+      name: 'City Buyer',
+    });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
 
     const late = await anonymous.post('/api/auth/verify', { token });
     expect(late.status).toBe(409);
-    expect((await h.db.selectFrom('organisations').select('id').where('name', '=', 'Squatter Ltd').execute()).length).toBe(0);
+    expect(
+      (await h.db.selectFrom('organisations').select('id').where('name', '=', 'Squatter Ltd').execute()).length,
+    ).toBe(0);
     expect((await findUserByEmail(h.db, address))?.organisation_id).toBe(buyerOrg.org.id);
   });
 
@@ -93,7 +137,9 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     const saved = await supplier.put('/api/me/subscription', { cpvPrefixes: ['43260000'], countries: [] });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ cpvPrefixes: ['4326'], countries: [], active: true });
-    expect((await supplier.put('/api/me/subscription', { cpvPrefixes: [] })).body.errors).toEqual([{ field: 'cpvPrefixes', rule: 'must name at least one CPV prefix' }]);
+    expect((await supplier.put('/api/me/subscription', { cpvPrefixes: [] })).body.errors).toEqual([
+      { field: 'cpvPrefixes', rule: 'must name at least one CPV prefix' },
+    ]);
     const buyer = await makeActor(h, { kind: 'buyer', country: 'FI' });
     expect((await buyer.api.put('/api/me/subscription', { cpvPrefixes: ['43'] })).status).toBe(403);
     expect((await new ApiClient(h.baseUrl).get('/api/me/subscription')).status).toBe(401);
@@ -102,27 +148,53 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
   it('unsubscribes in one click with the signed token, no sign-in; a GET changes nothing', async () => {
     const anonymous = new ApiClient(h.baseUrl);
     const token = signUnsubscribeToken(await unsubscribeKey(h.db), userId);
-    expect((await anonymous.get(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).body).toEqual({ email: expect.stringMatching(/^s…@test\.example$/), subscribed: true });
-    expect((await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}`)).body).toContain('<button type="submit">Unsubscribe</button>');
+    expect((await anonymous.get(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).body).toEqual({
+      email: expect.stringMatching(/^s…@test\.example$/),
+      subscribed: true,
+    });
+    expect((await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}`)).body).toContain(
+      '<button type="submit">Unsubscribe</button>',
+    );
     expect(await matches()).toBe(true);
 
     const forged = `${userId}.${'A'.repeat(43)}`;
-    const refused = await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(forged)}`, 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    const refused = await anonymous.post(
+      `/api/unsubscribe?token=${encodeURIComponent(forged)}`,
+      'List-Unsubscribe=One-Click',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.errors).toEqual([{ field: 'token', rule: expect.any(String) }]);
     expect((await anonymous.post('/api/unsubscribe')).body.errors).toEqual([{ field: 'token', rule: 'is required' }]);
 
-    const done = await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(token)}`, 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    const done = await anonymous.post(
+      `/api/unsubscribe?token=${encodeURIComponent(token)}`,
+      'List-Unsubscribe=One-Click',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
     expect(done.status).toBe(200);
     expect(done.body.subscribed).toBe(false);
     expect(await matches()).toBe(false);
     expect((await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).status).toBe(200);
-    expect((await supplier.get('/api/me/subscription')).body).toMatchObject({ active: false, unsubscribedAt: expect.any(String) });
+    expect((await supplier.get('/api/me/subscription')).body).toMatchObject({
+      active: false,
+      unsubscribedAt: expect.any(String),
+    });
     // Saving again subscribes again.
     await supplier.put('/api/me/subscription', { cpvPrefixes: ['43'] });
     expect(await matches()).toBe(true);
 
-    const audit = await h.db.selectFrom('audit_events').select('action').where('actor_user_id', '=', userId).orderBy('id').execute();
-    expect(audit.map((a) => a.action)).toEqual(['supplier_registered', 'subscription_saved', 'supplier_unsubscribed', 'subscription_saved']);
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('actor_user_id', '=', userId)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'supplier_registered',
+      'subscription_saved',
+      'supplier_unsubscribed',
+      'subscription_saved',
+    ]);
   });
 });

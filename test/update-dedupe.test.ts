@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialAgreementState, type AgreementProcessState } from '../domain/agreement-process.js';
-import { agreementStateQuery, agreementWorkflowId, agreementWorkflowType, extendSignatureDeadlineUpdate } from '../workflows/agreement/messages.js';
+
+import { type AgreementProcessState, initialAgreementState } from '../domain/agreement-process.js';
+import {
+  agreementStateQuery,
+  agreementWorkflowId,
+  agreementWorkflowType,
+  extendSignatureDeadlineUpdate,
+} from '../workflows/agreement/messages.js';
+import {
+  extendDeadlineUpdate,
+  liveStateQuery,
+  statementWorkflowId,
+  statementWorkflowType,
+} from '../workflows/statement/messages.js';
 import { initialState, type StatementProcessState } from '../workflows/statement/process.js';
-import { extendDeadlineUpdate, liveStateQuery, statementWorkflowId, statementWorkflowType } from '../workflows/statement/messages.js';
-import { startHarness, type Harness } from './support/harness.js';
+import { type Harness, startHarness } from './support/harness.js';
 
 const hour = 3_600_000;
 
@@ -26,7 +38,12 @@ describe('an update retried across continue-as-new', () => {
     const statementId = randomUUID();
     const leadOrgId = randomUUID();
     const deadline = Date.now() + 48 * hour;
-    const firstAnswer = { stage: 'needs_assessment', deadline: new Date(deadline).toISOString(), detailsVersion: 1, round: 1 };
+    const firstAnswer = {
+      stage: 'needs_assessment',
+      deadline: new Date(deadline).toISOString(),
+      detailsVersion: 1,
+      round: 1,
+    };
     const carried: StatementProcessState = {
       ...initialState({ statementId, leadOrgId }, Date.now()),
       created: true,
@@ -34,7 +51,17 @@ describe('an update retried across continue-as-new', () => {
       deadline,
       detailsVersion: 1,
       round: 1,
-      schedule: { needsAssessment: 'P14D', confirmation: 'P7D', marketEngagement: 'P14D', approval: 'P7D', signature: 'P30D', reminderOffsets: [], deliveryFromYear: 2027, deliveryToYear: 2028, expectedProcurementStart: '2027-06-01' },
+      schedule: {
+        needsAssessment: 'P14D',
+        confirmation: 'P7D',
+        marketEngagement: 'P14D',
+        approval: 'P7D',
+        signature: 'P30D',
+        reminderOffsets: [],
+        deliveryFromYear: 2027,
+        deliveryToYear: 2028,
+        expectedProcurementStart: '2027-06-01',
+      },
       // The lead's extension completed in the previous run.
       completedUpdates: [{ id: 'extendDeadline:retried', result: firstAnswer }],
     };
@@ -45,14 +72,22 @@ describe('an update retried across continue-as-new', () => {
     });
     const actor = { userId: randomUUID(), orgId: leadOrgId };
 
-    const retried = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor, deadline: new Date(deadline + hour).toISOString() }], updateId: 'extendDeadline:retried' });
+    const retried = await handle.executeUpdate(extendDeadlineUpdate, {
+      args: [{ actor, deadline: new Date(deadline + hour).toISOString() }],
+      updateId: 'extendDeadline:retried',
+    });
     expect(retried).toEqual(firstAnswer);
 
     // A new update is validated against the state as it is (the deadline was not moved by the retry).
-    const refused = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor, deadline: new Date(deadline - hour).toISOString() }], updateId: 'extendDeadline:new' }).then(
-      () => undefined,
-      (error: { cause?: { message?: string } }) => error.cause?.message,
-    );
+    const refused = await handle
+      .executeUpdate(extendDeadlineUpdate, {
+        args: [{ actor, deadline: new Date(deadline - hour).toISOString() }],
+        updateId: 'extendDeadline:new',
+      })
+      .then(
+        () => undefined,
+        (error: { cause?: { message?: string } }) => error.cause?.message,
+      );
     expect(refused).toBe('A new deadline must be later than the current one');
     expect((await handle.query(liveStateQuery)).deadline).toBe(new Date(deadline).toISOString());
     // Nothing was recorded for the retried update.
@@ -64,7 +99,15 @@ describe('an update retried across continue-as-new', () => {
     const statementId = randomUUID();
     const leadOrgId = randomUUID();
     const deadline = Date.now() + 48 * hour;
-    const firstAnswer = { status: 'negotiation', version: 0, versionId: null, versionHash: null, deadline: new Date(deadline).toISOString(), parties: 1, signed: 0 };
+    const firstAnswer = {
+      status: 'negotiation',
+      version: 0,
+      versionId: null,
+      versionHash: null,
+      deadline: new Date(deadline).toISOString(),
+      parties: 1,
+      signed: 0,
+    };
     const carried: AgreementProcessState = {
       ...initialAgreementState(statementId, leadOrgId),
       started: true,
@@ -80,15 +123,25 @@ describe('an update retried across continue-as-new', () => {
     });
     const actor = { userId: randomUUID(), orgId: leadOrgId };
 
-    const retried = await handle.executeUpdate(extendSignatureDeadlineUpdate, { args: [{ actor, deadline: new Date(deadline + hour).toISOString() }], updateId: 'extendSignatureDeadline:retried' });
+    const retried = await handle.executeUpdate(extendSignatureDeadlineUpdate, {
+      args: [{ actor, deadline: new Date(deadline + hour).toISOString() }],
+      updateId: 'extendSignatureDeadline:retried',
+    });
     expect(retried).toEqual(firstAnswer);
-    const refused = await handle.executeUpdate(extendSignatureDeadlineUpdate, { args: [{ actor, deadline: new Date(deadline - hour).toISOString() }], updateId: 'extendSignatureDeadline:new' }).then(
-      () => undefined,
-      (error: { cause?: { message?: string } }) => error.cause?.message,
-    );
+    const refused = await handle
+      .executeUpdate(extendSignatureDeadlineUpdate, {
+        args: [{ actor, deadline: new Date(deadline - hour).toISOString() }],
+        updateId: 'extendSignatureDeadline:new',
+      })
+      .then(
+        () => undefined,
+        (error: { cause?: { message?: string } }) => error.cause?.message,
+      );
     expect(refused).toBe('A new signature deadline must be later than now and than the current one');
     expect((await handle.query(agreementStateQuery)).deadline).toBe(new Date(deadline).toISOString());
-    expect(await h.db.selectFrom('audit_events').select('id').where('statement_id', '=', statementId).execute()).toEqual([]);
+    expect(
+      await h.db.selectFrom('audit_events').select('id').where('statement_id', '=', statementId).execute(),
+    ).toEqual([]);
     await handle.terminate('test over');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, makeOrganisation, makeUser, signIn, startHarness, type Harness } from './support/harness.js';
+
+import { ApiClient, type Harness, makeOrganisation, makeUser, signIn, startHarness } from './support/harness.js';
 
 /**
  * Issue 13, point 7: administrators disable a user, remove a membership and revoke a user's
@@ -25,7 +26,9 @@ describe('user administration', () => {
   const member = async (label: string) => {
     const user = await makeUser(h, orgId, { label, roles: ['signatory'] });
     const browser = await signIn(h, user.email);
-    const bearer = new ApiClient(h.baseUrl, { bearer: (await browser.post('/api/tokens', { name: 'script', expiresInDays: 30 })).body.token });
+    const bearer = new ApiClient(h.baseUrl, {
+      bearer: (await browser.post('/api/tokens', { name: 'script', expiresInDays: 30 })).body.token,
+    });
     return { user, browser, bearer };
   };
 
@@ -38,7 +41,13 @@ describe('user administration', () => {
   };
 
   const lastPlatformEvent = async (action: string) =>
-    h.db.selectFrom('audit_events').selectAll().where('chain', '=', 'platform').where('action', '=', action).orderBy('seq', 'desc').executeTakeFirst();
+    h.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('chain', '=', 'platform')
+      .where('action', '=', action)
+      .orderBy('seq', 'desc')
+      .executeTakeFirst();
 
   it('disables a user: its sessions, tokens and sign-in links stop at once; it cannot sign in again until enabled', async () => {
     const { user, browser, bearer } = await member('disabled');
@@ -50,7 +59,10 @@ describe('user administration', () => {
     await expectNoLink(user.email);
 
     const audit = await lastPlatformEvent('user_disabled');
-    expect(audit).toMatchObject({ actor_user_id: adminUserId, data: expect.objectContaining({ userId: user.id, sessionsEnded: 1, tokensRevoked: 1 }) });
+    expect(audit).toMatchObject({
+      actor_user_id: adminUserId,
+      data: expect.objectContaining({ userId: user.id, sessionsEnded: 1, tokensRevoked: 1 }),
+    });
 
     expect((await admin.post(`/api/admin/users/${user.id}/enable`)).body.disabledAt).toBeNull();
     expect((await bearer.get('/api/me')).status).toBe(401); // nothing given back
@@ -64,8 +76,12 @@ describe('user administration', () => {
     expect(res.body).toMatchObject({ roles: [], removedAt: expect.any(String) });
     expect((await browser.get('/api/me')).status).toBe(401);
     await expectNoLink(user.email);
-    expect((await admin.get(`/api/admin/organisations/${orgId}/users`)).body.find((u: { id: string }) => u.id === user.id)).toMatchObject({ removedAt: expect.any(String) });
-    expect(await lastPlatformEvent('membership_removed')).toMatchObject({ data: expect.objectContaining({ userId: user.id, organisationId: orgId, roles: ['signatory'] }) });
+    expect(
+      (await admin.get(`/api/admin/organisations/${orgId}/users`)).body.find((u: { id: string }) => u.id === user.id),
+    ).toMatchObject({ removedAt: expect.any(String) });
+    expect(await lastPlatformEvent('membership_removed')).toMatchObject({
+      data: expect.objectContaining({ userId: user.id, organisationId: orgId, roles: ['signatory'] }),
+    });
     // Not a member any more.
     expect((await admin.delete(`/api/admin/organisations/${orgId}/users/${user.id}`)).status).toBe(404);
   });
@@ -76,7 +92,10 @@ describe('user administration', () => {
     expect(res.body).toEqual({ sessionsEnded: 1, tokensRevoked: 1 });
     expect((await browser.get('/api/me')).status).toBe(401);
     expect((await bearer.get('/api/me')).status).toBe(401);
-    expect(await lastPlatformEvent('user_credentials_revoked')).toMatchObject({ actor_user_id: adminUserId, data: expect.objectContaining({ userId: user.id }) });
+    expect(await lastPlatformEvent('user_credentials_revoked')).toMatchObject({
+      actor_user_id: adminUserId,
+      data: expect.objectContaining({ userId: user.id }),
+    });
     expect((await (await signIn(h, user.email)).get('/api/me')).status).toBe(200);
   });
 

@@ -1,8 +1,10 @@
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+
 import { workflowsPath } from '../bin/create-worker.js';
 
 describe('workflow bundling', () => {
@@ -17,7 +19,10 @@ describe('workflow bundling', () => {
   it('fails the build when workflow code imports a Node builtin', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bad-workflow-'));
     const file = path.join(dir, 'bad.ts');
-    writeFileSync(file, `import { readFileSync } from 'node:fs';\nexport async function bad(): Promise<string> { return readFileSync('/etc/hostname', 'utf8'); }\n`);
+    writeFileSync(
+      file,
+      `import { readFileSync } from 'node:fs';\nexport async function bad(): Promise<string> { return readFileSync('/etc/hostname', 'utf8'); }\n`,
+    );
     // The bundler logs what is wrong and throws a generic error; the log must name the import.
     const logged: string[] = [];
     const logger = new DefaultLogger('WARN', (entry) => logged.push(entry.message));

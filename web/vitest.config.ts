@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+
 import { rulesAlias } from './rules-alias';
 
 /** Unit tests of the web application (`npx vitest run --root web`); pure, no browser needed. */

@@ -1,4 +1,10 @@
-import { currentUpdateInfo, proxyActivities, type ActivityInterfaceFor, type ActivityOptions } from '@temporalio/workflow';
+import {
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+  currentUpdateInfo,
+  proxyActivities,
+} from '@temporalio/workflow';
+
 import { nonRetryableFailureTypes } from '../domain/process-failures.js';
 
 /**
@@ -15,7 +21,12 @@ import { nonRetryableFailureTypes } from '../domain/process-failures.js';
 export const updateStepPolicy = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: nonRetryableFailureTypes },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: nonRetryableFailureTypes,
+  },
 } satisfies ActivityOptions;
 
 /**
@@ -25,7 +36,11 @@ export const updateStepPolicy = {
  */
 export const backgroundStepPolicy = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: nonRetryableFailureTypes },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: nonRetryableFailureTypes,
+  },
 } satisfies ActivityOptions;
 
 /**
@@ -33,7 +48,9 @@ export const backgroundStepPolicy = {
  * the same step (closing a stage, say) is bounded when the lead asked for it and patient when a
  * deadline did. The activity type and arguments are the same either way: no history changes.
  */
-export function proxyStepActivities<A extends object>(overrides: Pick<ActivityOptions, 'startToCloseTimeout'> = {}): () => ActivityInterfaceFor<A> {
+export function proxyStepActivities<A extends object>(
+  overrides: Pick<ActivityOptions, 'startToCloseTimeout'> = {},
+): () => ActivityInterfaceFor<A> {
   const inUpdate = proxyActivities<A>({ ...updateStepPolicy, ...overrides });
   const onItsOwn = proxyActivities<A>({ ...backgroundStepPolicy, ...overrides });
   return () => (currentUpdateInfo() ? inUpdate : onItsOwn);

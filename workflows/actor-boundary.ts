@@ -1,6 +1,15 @@
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  currentUpdateInfo,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+
 import type { ActorSealActivities } from '../activities/actor-seal.js';
-import { mayActBindingly, type BindingAct } from '../domain/authorization.js';
+import { type BindingAct, mayActBindingly } from '../domain/authorization.js';
 import type { Actor } from '../domain/events.js';
 
 /**
@@ -14,7 +23,12 @@ import type { Actor } from '../domain/events.js';
 const { verifyActorSeal } = proxyActivities<ActorSealActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8, nonRetryableErrorTypes: ['forbidden'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '10 seconds',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['forbidden'],
+  },
 });
 /**
  * The first version checked the seal in a local activity, which Temporal's update handling
@@ -30,7 +44,11 @@ export const sealedActorsPatch = 'sealed-actors-activity';
 const sealedActorsLocalPatch = 'sealed-actors';
 
 const untrusted = () =>
-  ApplicationFailure.create({ type: 'forbidden', message: 'The request was not sent by the API: its actor cannot be trusted', nonRetryable: true });
+  ApplicationFailure.create({
+    type: 'forbidden',
+    message: 'The request was not sent by the API: its actor cannot be trusted',
+    nonRetryable: true,
+  });
 
 /** For validators: a request without a seal never came from the API. */
 export function requireSeal(request: unknown): void {
@@ -39,14 +57,24 @@ export function requireSeal(request: unknown): void {
 
 /** For handlers, before anything changes: the seal must be the API's for this workflow, update and request. */
 export async function verifySeal(request: unknown): Promise<void> {
-  const verify = patched(sealedActorsPatch) ? verifyActorSeal : patched(sealedActorsLocalPatch) ? local.verifyActorSeal : undefined;
+  const verify = patched(sealedActorsPatch)
+    ? verifyActorSeal
+    : patched(sealedActorsLocalPatch)
+      ? local.verifyActorSeal
+      : undefined;
   if (!verify) return;
   const update = currentUpdateInfo();
   if (!update) throw untrusted();
   try {
-    await verify({ workflowId: workflowInfo().workflowId, update: update.name, updateId: update.id, request: (request ?? {}) as Record<string, unknown> });
+    await verify({
+      workflowId: workflowInfo().workflowId,
+      update: update.name,
+      updateId: update.id,
+      request: (request ?? {}) as Record<string, unknown>,
+    });
   } catch (error) {
-    if (error instanceof ActivityFailure && (error.cause as { type?: string } | undefined)?.type === 'forbidden') throw untrusted();
+    if (error instanceof ActivityFailure && (error.cause as { type?: string } | undefined)?.type === 'forbidden')
+      throw untrusted();
     throw error;
   }
 }
@@ -58,5 +86,6 @@ export async function verifySeal(request: unknown): Promise<void> {
  */
 export function requireBindingAuthority(actor: Actor, act: BindingAct): void {
   const decision = mayActBindingly(actor.roles, act);
-  if (!decision.allowed) throw ApplicationFailure.create({ type: 'forbidden', message: decision.reason, nonRetryable: true });
+  if (!decision.allowed)
+    throw ApplicationFailure.create({ type: 'forbidden', message: decision.reason, nonRetryable: true });
 }

@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+
 import type { FieldProblem } from '../domain/errors.js';
 import { storableMessage } from '../domain/process-failures.js';
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
+
 import { exchangeRateTableSchema } from '../../domain/money.js';
+import {
+  aggregateViewSchema,
+  figureConsentRequestSchema,
+  figureConsentViewSchema,
+  shortfallDecisionSchema,
+} from '../../services/aggregation/aggregation-contracts.js';
 import { consentToShowFigures, getFigureConsent } from '../../services/aggregation/consent-to-show-figures.js';
 import { decideShortfall } from '../../services/aggregation/decide-shortfall.js';
 import { exportAggregateCsv } from '../../services/aggregation/export-aggregate-csv.js';
@@ -8,19 +15,11 @@ import { retryAggregation } from '../../services/aggregation/retry-aggregation.j
 import type { ServiceContext } from '../../services/context.js';
 import { listExchangeRateTables } from '../../services/exchange-rates/list-exchange-rate-tables.js';
 import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchange-rate-table.js';
-import {
-  aggregateViewSchema,
-  figureConsentRequestSchema,
-  figureConsentViewSchema,
-  shortfallDecisionSchema,
-} from '../../services/aggregation/aggregation-contracts.js';
 import { liveStateSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Aggregation'];
-
-
 
 export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -31,19 +30,26 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The decision', schema: figureConsentViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getFigureConsent(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getFigureConsent(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
     method: 'put',
     path: '/api/statements/:statementId/figure-consent',
-    summary: 'Agree (or no longer agree) to show the organisation’s own figures to the other participants, Commission staff and the public (participating buyers)',
+    summary:
+      'Agree (or no longer agree) to show the organisation’s own figures to the other participants, Commission staff and the public (participating buyers)',
     tags,
     access: 'user',
     params: statementParams,
     body: figureConsentRequestSchema,
     responses: { 200: { description: 'Recorded; the figures shown follow at once', schema: figureConsentViewSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToShowFigures(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await consentToShowFigures(ctx, principal, params.statementId, body.agree, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -56,7 +62,10 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The latest aggregate snapshot', schema: aggregateViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getAggregate(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getAggregate(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -66,9 +75,16 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'One row per group; CPV nodes once per unit', schema: z.string(), contentType: 'text/csv' } },
+    responses: {
+      200: { description: 'One row per group; CPV nodes once per unit', schema: z.string(), contentType: 'text/csv' },
+    },
     handler: async ({ principal, params, req, res }) => {
-      const { csv, filename, snapshotHash } = await exportAggregateCsv(ctx, principal, params.statementId, requestMeta(req));
+      const { csv, filename, snapshotHash } = await exportAggregateCsv(
+        ctx,
+        principal,
+        params.statementId,
+        requestMeta(req),
+      );
       res
         .status(200)
         .type('text/csv; charset=utf-8')
@@ -124,7 +140,8 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'put',
     path: '/api/exchange-rates/:date',
     summary: 'Record the exchange-rate table of one day (administrator)',
-    description: 'Rates are units of each currency per 1 EUR, as the ECB publishes them. Aggregates use the latest table on or before their day.',
+    description:
+      'Rates are units of each currency per 1 EUR, as the ECB publishes them. Aggregates use the latest table on or before their day.',
     tags,
     access: 'user',
     params: z.object({ date: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }) }),

@@ -1,4 +1,17 @@
 import { z } from 'zod';
+
+import {
+  agreementProposalSchema,
+  agreementVersionViewSchema,
+  agreementViewSchema,
+  cancelAgreementRequestSchema,
+  commentOnAgreementRequestSchema,
+  extendSignatureDeadlineRequestSchema,
+  respondToAgreementRequestSchema,
+  signAgreementRequestSchema,
+  startAgreementRequestSchema,
+  withdrawFromAgreementRequestSchema,
+} from '../../services/agreement/agreement-contracts.js';
 import { cancelAgreement } from '../../services/agreement/cancel-agreement.js';
 import { commentOnAgreement } from '../../services/agreement/comment-on-agreement.js';
 import { extendSignatureDeadline } from '../../services/agreement/extend-signature-deadline.js';
@@ -12,28 +25,18 @@ import { respondToAgreement } from '../../services/agreement/respond-to-agreemen
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
 import { startAgreement } from '../../services/agreement/start-agreement.js';
 import { withdrawFromAgreement } from '../../services/agreement/withdraw-from-agreement.js';
-import {
-  agreementProposalSchema,
-  agreementVersionViewSchema,
-  agreementViewSchema,
-  cancelAgreementRequestSchema,
-  commentOnAgreementRequestSchema,
-  extendSignatureDeadlineRequestSchema,
-  respondToAgreementRequestSchema,
-  signAgreementRequestSchema,
-  startAgreementRequestSchema,
-  withdrawFromAgreementRequestSchema,
-} from '../../services/agreement/agreement-contracts.js';
-import type { ServiceContext } from '../../services/context.js';
 import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
 import { exportAgreementAudit } from '../../services/audit/export-agreement-audit.js';
-import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
+import type { ServiceContext } from '../../services/context.js';
 import type { ApiRoutes } from '../route.js';
+import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Agreement'];
 const base = '/api/statements/:statementId/agreement';
-const versionParams = statementParams.extend({ version: z.coerce.number().int('must be a version number').min(1, 'must be a version number') });
+const versionParams = statementParams.extend({
+  version: z.coerce.number().int('must be a version number').min(1, 'must be a version number'),
+});
 const ok = (description: string) => ({ 200: { description, schema: agreementViewSchema } });
 
 /** The joint procurement agreement of a published statement (Directive 2014/24/EU Art. 38-39). */
@@ -64,7 +67,10 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: ok('The agreement'),
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getAgreement(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getAgreement(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -75,14 +81,22 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: ok('The agreement'),
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await inviteSignatories(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await inviteSignatories(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
-  for (const [action, accept] of [['join', true], ['decline', false]] as const) {
+  for (const [action, accept] of [
+    ['join', true],
+    ['decline', false],
+  ] as const) {
     api.add({
       method: 'post',
       path: `${base}/${action}`,
-      summary: accept ? 'Opt in: the caller’s organisation becomes a party (a signatory of the statement)' : 'Decline to be a party to the agreement',
+      summary: accept
+        ? 'Opt in: the caller’s organisation becomes a party (a signatory of the statement)'
+        : 'Decline to be a party to the agreement',
       tags,
       access: 'user',
       params: statementParams,
@@ -90,7 +104,13 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       responses: ok('The agreement'),
       handler: async ({ principal, params, body, req }) => ({
         status: 200,
-        body: await respondToAgreement(ctx, principal, params.statementId, { accept, reason: body.reason }, requestMeta(req)),
+        body: await respondToAgreement(
+          ctx,
+          principal,
+          params.statementId,
+          { accept, reason: body.reason },
+          requestMeta(req),
+        ),
       }),
     });
   }
@@ -98,7 +118,8 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'post',
     path: `${base}/versions`,
-    summary: 'Propose the terms as the next version (lead buyer): the draft, or an amendment that clears every signature',
+    summary:
+      'Propose the terms as the next version (lead buyer): the draft, or an amendment that clears every signature',
     description:
       'Checked against the parties and their confirmed needs: the lead is a party; the applicable law is that of a party’s country or of a joint entity’s seat; every party has a distribution; quantities match the confirmed needs or carry a recorded deviation. A broken rule answers 422 naming the field.',
     tags,
@@ -137,7 +158,13 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     responses: { 201: { description: 'The version with its comments', schema: agreementVersionViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 201,
-      body: await commentOnAgreement(ctx, principal, params.statementId, { version: params.version, clause: body.clause, text: body.text }, requestMeta(req)),
+      body: await commentOnAgreement(
+        ctx,
+        principal,
+        params.statementId,
+        { version: params.version, clause: body.clause, text: body.text },
+        requestMeta(req),
+      ),
     }),
   });
 
@@ -146,17 +173,34 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       method: 'get',
       path: `${base}/versions/:version/document.${format}`,
       summary: `The version’s document as ${format.toUpperCase()} (parties only)`,
-      description: 'Headers `X-Content-Hash` (what is signed) and `X-Pdf-Hash` (SHA-256 of the PDF) give the recorded hashes.',
+      description:
+        'Headers `X-Content-Hash` (what is signed) and `X-Pdf-Hash` (SHA-256 of the PDF) give the recorded hashes.',
       tags,
       access: 'user',
       params: versionParams,
-      responses: { 200: { description: 'The document', schema: z.string(), contentType: format === 'pdf' ? 'application/pdf' : 'text/html' } },
+      responses: {
+        200: {
+          description: 'The document',
+          schema: z.string(),
+          contentType: format === 'pdf' ? 'application/pdf' : 'text/html',
+        },
+      },
       handler: async ({ principal, params, req, res }) => {
-        const doc = await getAgreementDocument(ctx, principal, params.statementId, params.version, format, requestMeta(req));
+        const doc = await getAgreementDocument(
+          ctx,
+          principal,
+          params.statementId,
+          params.version,
+          format,
+          requestMeta(req),
+        );
         res
           .status(200)
           .type(format === 'pdf' ? 'application/pdf' : 'text/html; charset=utf-8')
-          .setHeader('Content-Disposition', `${format === 'pdf' ? 'attachment' : 'inline'}; filename="agreement-${params.statementId}-v${doc.version}.${format}"`)
+          .setHeader(
+            'Content-Disposition',
+            `${format === 'pdf' ? 'attachment' : 'inline'}; filename="agreement-${params.statementId}-v${doc.version}.${format}"`,
+          )
           .setHeader('X-Content-Hash', doc.contentHash)
           .setHeader('X-Pdf-Hash', doc.pdfHash)
           .setHeader('ETag', `"${format === 'pdf' ? doc.pdfHash : doc.contentHash}"`)
@@ -169,13 +213,17 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'post',
     path: `${base}/sign`,
     summary: 'Sign the current version, by its id and content hash (the party’s authorised signatory)',
-    description: 'A user without the `signatory` role answers 403; a version that is not the current one answers 409. The last signature puts the agreement into force.',
+    description:
+      'A user without the `signatory` role answers 403; a version that is not the current one answers 409. The last signature puts the agreement into force.',
     tags,
     access: 'user',
     params: statementParams,
     body: signAgreementRequestSchema,
     responses: ok('The agreement'),
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await signAgreement(ctx, principal, params.statementId, body, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await signAgreement(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -217,19 +265,26 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: cancelAgreementRequestSchema,
     responses: ok('The agreement'),
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await cancelAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await cancelAgreement(ctx, principal, params.statementId, body.reason, requestMeta(req)),
+    }),
   });
 
   api.add({
     method: 'get',
     path: `${base}/audit`,
-    summary: 'The agreement’s audit log, a page at a time (newest first by default), with the verification of its hash chain from the same snapshot',
+    summary:
+      'The agreement’s audit log, a page at a time (newest first by default), with the verification of its hash chain from the same snapshot',
     tags,
     access: 'user',
     params: statementParams,
     query: auditPageQuery,
     responses: { 200: { description: 'Audit log', schema: auditLogSchema } },
-    handler: async ({ principal, params, query, req }) => ({ status: 200, body: await getAgreementAudit(ctx, principal, params.statementId, query, requestMeta(req)) }),
+    handler: async ({ principal, params, query, req }) => ({
+      status: 200,
+      body: await getAgreementAudit(ctx, principal, params.statementId, query, requestMeta(req)),
+    }),
   });
 
   for (const format of ['jsonl', 'csv'] as const) {
@@ -241,7 +296,13 @@ export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       tags,
       access: 'user',
       params: statementParams,
-      responses: { 200: { description: 'The audit trail', schema: z.string(), contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' } },
+      responses: {
+        200: {
+          description: 'The audit trail',
+          schema: z.string(),
+          contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        },
+      },
       handler: async ({ principal, params, req, res }) => {
         const file = await exportAgreementAudit(ctx, principal, params.statementId, format, requestMeta(req));
         await sendAuditExport(res, file);

@@ -1,5 +1,7 @@
 import { once } from 'node:events';
+
 import type { Response } from 'express';
+
 import type { ExportedAudit } from '../../services/audit/audit-export.js';
 
 export const auditExportDescription =

@@ -11,7 +11,8 @@ export function auditRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/audit/platform',
-    summary: 'The platform audit log, a page at a time (newest first by default), verified in the same snapshot (administrators)',
+    summary:
+      'The platform audit log, a page at a time (newest first by default), verified in the same snapshot (administrators)',
     tags,
     access: 'user',
     query: auditPageQuery,
@@ -22,7 +23,8 @@ export function auditRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/audit/alerts',
-    summary: 'Broken audit chains the nightly verification found, newest first (administrators); empty on a normal night',
+    summary:
+      'Broken audit chains the nightly verification found, newest first (administrators); empty on a normal night',
     tags,
     access: 'user',
     responses: { 200: { description: 'Alerts', schema: auditAlertsSchema } },

@@ -1,10 +1,14 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+
 import { setUserLocale } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
-import { createApiToken, listOwnApiTokens, MAX_API_TOKEN_DAYS, revokeOwnApiToken } from '../../services/auth/api-tokens.js';
-import { getMe } from '../../services/auth/get-me.js';
-import { endOwnSession, listOwnSessions, signOutEverywhere } from '../../services/auth/own-sessions.js';
+import {
+  createApiToken,
+  listOwnApiTokens,
+  MAX_API_TOKEN_DAYS,
+  revokeOwnApiToken,
+} from '../../services/auth/api-tokens.js';
 import {
   apiTokenViewSchema,
   createApiTokenRequestSchema,
@@ -18,6 +22,8 @@ import {
   signInWithLinkRequestSchema,
   signOutEverywhereRequestSchema,
 } from '../../services/auth/auth-contracts.js';
+import { getMe } from '../../services/auth/get-me.js';
+import { endOwnSession, listOwnSessions, signOutEverywhere } from '../../services/auth/own-sessions.js';
 import { requestSignIn } from '../../services/auth/request-sign-in.js';
 import { signInWithLink } from '../../services/auth/sign-in-with-link.js';
 import { signOut } from '../../services/auth/sign-out.js';
@@ -30,17 +36,28 @@ import { requestMeta } from './statement-routes.js';
 
 const tags = ['Identity'];
 
-export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secureCookies: boolean; signInRateLimit?: number }): void {
+export function authRoutes(
+  api: ApiRoutes,
+  ctx: ServiceContext,
+  options: { secureCookies: boolean; signInRateLimit?: number },
+): void {
   const secure = options.secureCookies;
   // Made now, so every later use (bearer checks included) shares the same limits.
   authLimits(ctx, { mailPerIp: options.signInRateLimit });
-  const setSessionCookie = (res: Response, sessionId: string, expiresAt: Date) => res.cookie(sessionCookieName(secure), sessionId, strictCookieOptions(secure, expiresAt));
+  const setSessionCookie = (res: Response, sessionId: string, expiresAt: Date) =>
+    res.cookie(sessionCookieName(secure), sessionId, strictCookieOptions(secure, expiresAt));
   const clearSessionCookie = (res: Response) => res.clearCookie(sessionCookieName(secure), strictCookieOptions(secure));
 
   // Sign-in links cost an e-mail each: limited per client address and per e-mail address.
   api.router.post(
     '/api/auth/sign-in',
-    mailSendingLimit(ctx, 'sign-in', 'Too many sign-in requests; try again in a few minutes', (body) => (body as { email?: unknown } | undefined)?.email, { mailPerIp: options.signInRateLimit }),
+    mailSendingLimit(
+      ctx,
+      'sign-in',
+      'Too many sign-in requests; try again in a few minutes',
+      (body) => (body as { email?: unknown } | undefined)?.email,
+      { mailPerIp: options.signInRateLimit },
+    ),
   );
 
   api.add({
@@ -75,32 +92,43 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     responses: {
       200: { description: 'Signed in; the session cookie is set', schema: meSchema },
       202: {
-        description: 'The link was asked for in another browser: confirm, from this browser, signing in as this account',
+        description:
+          'The link was asked for in another browser: confirm, from this browser, signing in as this account',
         schema: signInConfirmationSchema,
       },
       429: { description: 'Too many failed attempts from this client address' },
     },
     handler: async ({ body, req, res }) => {
       const blocked = await failedAuthBlocked(ctx, req);
-      if (blocked.blocked) return sendRateLimited(res, 'Too many failed sign-in attempts; try again later', blocked.msBeforeNext);
+      if (blocked.blocked)
+        return sendRateLimited(res, 'Too many failed sign-in attempts; try again later', blocked.msBeforeNext);
       const form = Boolean(req.is('application/x-www-form-urlencoded'));
       let outcome;
       try {
         outcome = await signInWithLink(
           ctx,
-          { token: body.token, browserNonce: ensureBrowserNonce(req, res, secure), confirm: body.confirm, userAgent: req.get('user-agent') },
+          {
+            token: body.token,
+            browserNonce: ensureBrowserNonce(req, res, secure),
+            confirm: body.confirm,
+            userAgent: req.get('user-agent'),
+          },
           requestMeta(req),
         );
       } catch (error) {
         if (error instanceof DomainError && error.code === 'unauthenticated') {
           const counted = await countFailedAuth(ctx, req);
-          if (!counted.withinLimit) return sendRateLimited(res, 'Too many failed sign-in attempts; try again later', counted.msBeforeNext);
+          if (!counted.withinLimit)
+            return sendRateLimited(res, 'Too many failed sign-in attempts; try again later', counted.msBeforeNext);
         }
         throw error;
       }
       if (outcome.kind === 'confirm') {
         if (form) {
-          res.status(200).type('html').send(confirmationPage(pageLocale(req), body.token, outcome.email));
+          res
+            .status(200)
+            .type('html')
+            .send(confirmationPage(pageLocale(req), body.token, outcome.email));
           return;
         }
         return { status: 202, body: { confirmationRequired: true as const, email: outcome.email } };
@@ -159,8 +187,13 @@ export function authRoutes(api: ApiRoutes, ctx: ServiceContext, options: { secur
     description: 'From a signed-in session only (403 with an API token).',
     tags,
     access: 'user',
-    responses: { 200: { description: 'Live sessions, the most recently used first', schema: z.array(sessionViewSchema) } },
-    handler: async ({ principal, req }) => ({ status: 200, body: await listOwnSessions(ctx, principal, req.sessionPublicId) }),
+    responses: {
+      200: { description: 'Live sessions, the most recently used first', schema: z.array(sessionViewSchema) },
+    },
+    handler: async ({ principal, req }) => ({
+      status: 200,
+      body: await listOwnSessions(ctx, principal, req.sessionPublicId),
+    }),
   });
 
   api.add({

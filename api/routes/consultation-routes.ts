@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { leadAnswerSchema, rfiQuestionsSchema, supplierQuestionSchema, supplierResponseSchema } from '../../domain/consultation.js';
-import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
-import { publicDocumentsOf } from '../../services/publication/public-documents.js';
-import { jsonContentType, sendPublicDocument } from '../public-document-reply.js';
+
 import {
-  consentToNaming,
-  getMarketSummary,
-  getNameConsent,
-  getRfiQuestions,
-  listConsultationResponses,
-  listContacts,
-  setRfiQuestions,
-} from '../../services/consultation/manage-consultation.js';
-import { answerSupplierQuestion, askQuestion, listSupplierQuestions } from '../../services/consultation/supplier-questions.js';
-import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
-import type { ServiceContext } from '../../services/context.js';
+  leadAnswerSchema,
+  rfiQuestionsSchema,
+  supplierQuestionSchema,
+  supplierResponseSchema,
+} from '../../domain/consultation.js';
+import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
 import {
   consultationResponseViewSchema,
   marketSummaryViewSchema,
@@ -28,12 +20,32 @@ import {
   supplierQuestionViewSchema,
   supplierResponseViewSchema,
 } from '../../services/consultation/consultation-contracts.js';
-import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
+import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
+import {
+  consentToNaming,
+  getMarketSummary,
+  getNameConsent,
+  getRfiQuestions,
+  listConsultationResponses,
+  listContacts,
+  setRfiQuestions,
+} from '../../services/consultation/manage-consultation.js';
+import {
+  answerSupplierQuestion,
+  askQuestion,
+  listSupplierQuestions,
+} from '../../services/consultation/supplier-questions.js';
+import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
+import type { ServiceContext } from '../../services/context.js';
+import { publicDocumentsOf } from '../../services/publication/public-documents.js';
+import { jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Market consultation'];
-const questionNumberParams = statementParams.extend({ number: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more') });
+const questionNumberParams = statementParams.extend({
+  number: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'),
+});
 
 export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -43,15 +55,23 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     query: pageQuery,
-    responses: { 200: { description: 'Open consultations, the soonest to close first', schema: z.array(openConsultationSummarySchema) } },
-    handler: async ({ query, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).openConsultations(query), jsonContentType),
+    responses: {
+      200: {
+        description: 'Open consultations, the soonest to close first',
+        schema: z.array(openConsultationSummarySchema),
+      },
+    },
+    handler: async ({ query, req, res }) =>
+      sendPublicDocument(req, res, await publicDocumentsOf(ctx).openConsultations(query), jsonContentType),
   });
 
   api.add({
     method: 'get',
     path: '/api/consultations/:statementId',
-    summary: 'A market consultation (public, Art. 40): aggregated demand, request for information, deadline, published answers',
-    description: 'No buyer’s own figures (groups of fewer than two buyers are withheld); buyers are named only if they agreed. Answers never name who asked. 404 before market engagement.',
+    summary:
+      'A market consultation (public, Art. 40): aggregated demand, request for information, deadline, published answers',
+    description:
+      'No buyer’s own figures (groups of fewer than two buyers are withheld); buyers are named only if they agreed. Answers never name who asked. 404 before market engagement.',
     tags,
     access: 'public',
     params: statementParams,
@@ -67,20 +87,27 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'Your organisation’s response', schema: supplierResponseViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getOwnResponse(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getOwnResponse(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
     method: 'put',
     path: '/api/consultations/:statementId/response',
     summary: 'Answer the request for information (supplier users); editable until the deadline',
-    description: '`answers` maps question ids of the request for information to text. 409 `deadline_passed` once closed.',
+    description:
+      '`answers` maps question ids of the request for information to text. 409 `deadline_passed` once closed.',
     tags,
     access: 'user',
     params: statementParams,
     body: supplierResponseSchema,
     responses: { 200: { description: 'Saved', schema: supplierResponseViewSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await saveResponse(ctx, principal, params.statementId, body.answers, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await saveResponse(ctx, principal, params.statementId, body.answers, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -92,7 +119,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: supplierQuestionSchema,
     responses: { 201: { description: 'Asked', schema: questionAskedSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 201, body: await askQuestion(ctx, principal, params.statementId, body.question, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 201,
+      body: await askQuestion(ctx, principal, params.statementId, body.question, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -103,7 +133,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The questions', schema: rfiViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getRfiQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getRfiQuestions(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -115,7 +148,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: rfiQuestionsSchema,
     responses: { 200: { description: 'Saved', schema: rfiViewSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await setRfiQuestions(ctx, principal, params.statementId, body.questions, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await setRfiQuestions(ctx, principal, params.statementId, body.questions, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -126,7 +162,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The decision', schema: nameConsentViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getNameConsent(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getNameConsent(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -138,7 +177,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: nameConsentRequestSchema,
     responses: { 200: { description: 'Recorded', schema: nameConsentViewSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await consentToNaming(ctx, principal, params.statementId, body.agree, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await consentToNaming(ctx, principal, params.statementId, body.agree, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -149,7 +191,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'Responses', schema: z.array(consultationResponseViewSchema) } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -160,7 +205,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'Questions', schema: z.array(supplierQuestionViewSchema) } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await listSupplierQuestions(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await listSupplierQuestions(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -172,7 +220,17 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: questionNumberParams,
     body: leadAnswerSchema,
     responses: { 200: { description: 'Answered and published', schema: questionAnsweredSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await answerSupplierQuestion(ctx, principal, params.statementId, params.number, body.answer, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await answerSupplierQuestion(
+        ctx,
+        principal,
+        params.statementId,
+        params.number,
+        body.answer,
+        requestMeta(req),
+      ),
+    }),
   });
 
   api.add({
@@ -184,7 +242,10 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     query: pageQuery,
     responses: { 200: { description: 'Contacts, oldest first', schema: z.array(supplierContactViewSchema) } },
-    handler: async ({ principal, params, query, req }) => ({ status: 200, body: await listContacts(ctx, principal, params.statementId, query, requestMeta(req)) }),
+    handler: async ({ principal, params, query, req }) => ({
+      status: 200,
+      body: await listContacts(ctx, principal, params.statementId, query, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -194,7 +255,15 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'Responses, share of SMEs, countries, answers per question', schema: marketSummaryViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getMarketSummary(ctx, principal, params.statementId, requestMeta(req)) }),
+    responses: {
+      200: {
+        description: 'Responses, share of SMEs, countries, answers per question',
+        schema: marketSummaryViewSchema,
+      },
+    },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getMarketSummary(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 }

@@ -1,26 +1,39 @@
 import { once } from 'node:events';
+
 import { z } from 'zod';
+
 import { countrySchema } from '../../domain/organisations.js';
 import { cpvDivisionSchema, groupingSchema } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
+import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
+import {
+  dashboardSchema,
+  groupingListSchema,
+  groupingViewSchema,
+  pilotCursorSchema,
+  pilotDetailSchema,
+  pilotPageSize,
+} from '../../services/dashboard/dashboard-contracts.js';
 import { exportOcdsPackage } from '../../services/dashboard/export-ocds-package.js';
 import { exportPilotsCsv } from '../../services/dashboard/export-pilots-csv.js';
 import { getDashboard } from '../../services/dashboard/get-dashboard.js';
 import { getPilot } from '../../services/dashboard/get-pilot.js';
 import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
 import { setGrouping } from '../../services/dashboard/set-grouping.js';
-import { dashboardSchema, groupingListSchema, groupingViewSchema, pilotCursorSchema, pilotDetailSchema, pilotPageSize } from '../../services/dashboard/dashboard-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Pilot tracking'];
 
 const booleanQuery = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
 export const pilotFilterQuery = z.object({
-  grouping: text('name', { min: 1, max: 200, description: 'Name of a community of practice or working group' }).optional(),
+  grouping: text('name', {
+    min: 1,
+    max: 200,
+    description: 'Name of a community of practice or working group',
+  }).optional(),
   sector: cpvDivisionSchema.optional(),
   country: countrySchema.optional().meta({ description: 'Pilots with a participating buyer from this country' }),
   stage: z.enum(stages).optional(),
@@ -31,7 +44,8 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/dashboard',
-    summary: 'The pilots a page at a time: stage, deadline, participants, value and verdicts, with totals over all of them (Commission staff)',
+    summary:
+      'The pilots a page at a time: stage, deadline, participants, value and verdicts, with totals over all of them (Commission staff)',
     description:
       'Commission staff and administrators only. Aggregates and statuses only: no buyer’s need lines. Counts by stage ignore the `stage` filter; totals and charts honour every filter; ' +
       '`pilots` is one page of the matching pilots, newest first: pass `nextCursor` back as `cursor` for the next one (null on the last page). ' +
@@ -49,7 +63,10 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       cursor: pilotCursorSchema.optional(),
     }),
     responses: { 200: { description: 'The dashboard', schema: dashboardSchema } },
-    handler: async ({ principal, query, req }) => ({ status: 200, body: await getDashboard(ctx, principal, query, requestMeta(req)) }),
+    handler: async ({ principal, query, req }) => ({
+      status: 200,
+      body: await getDashboard(ctx, principal, query, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -63,7 +80,10 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     responses: { 200: { description: 'One row per pilot', schema: z.string(), contentType: 'text/csv' } },
     handler: async ({ principal, query, req, res }) => {
       const { chunks, filename } = await exportPilotsCsv(ctx, principal, query, requestMeta(req));
-      res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${filename}"`);
       try {
         for await (const chunk of chunks) {
           if (res.destroyed) break;
@@ -84,11 +104,15 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'get',
     path: '/api/dashboard/published.ocds.json',
     summary: 'Every published statement as an OCDS 1.1.5 planning release, in one release package (Commission staff)',
-    description: 'With no published statement yet, `releases` is empty (the OCDS package schema itself wants at least one).',
+    description:
+      'With no published statement yet, `releases` is empty (the OCDS package schema itself wants at least one).',
     tags,
     access: 'user',
     responses: { 200: { description: 'OCDS release package', schema: z.record(z.string(), z.unknown()) } },
-    handler: async ({ principal, req }) => ({ status: 200, body: await exportOcdsPackage(ctx, principal, requestMeta(req)) }),
+    handler: async ({ principal, req }) => ({
+      status: 200,
+      body: await exportOcdsPackage(ctx, principal, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -98,7 +122,10 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     responses: { 200: { description: 'Groupings', schema: groupingListSchema } },
-    handler: async ({ principal, req }) => ({ status: 200, body: await listPilotGroupings(ctx, principal, requestMeta(req)) }),
+    handler: async ({ principal, req }) => ({
+      status: 200,
+      body: await listPilotGroupings(ctx, principal, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -109,7 +136,10 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The pilot', schema: pilotDetailSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getPilot(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getPilot(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({

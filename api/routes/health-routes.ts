@@ -1,11 +1,16 @@
 import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
-import { pingDatabase, type Db } from '../../db/database.js';
+
+import { type Db, pingDatabase } from '../../db/database.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { Logger } from '../../platform/logger.js';
 import { isDirectLoopbackRequest } from '../host-allow-list.js';
 
-async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000): Promise<[string, { ok: boolean; error?: string }]> {
+async function check(
+  name: string,
+  fn: () => Promise<unknown>,
+  timeoutMs = 3000,
+): Promise<[string, { ok: boolean; error?: string }]> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -23,7 +28,10 @@ async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000)
 }
 
 /** How many workflows are stuck (`GET /api/operations/stuck-workflows` lists them), within a few seconds. */
-async function stuckSummary(list: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }>, timeoutMs = 3000) {
+async function stuckSummary(
+  list: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }>,
+  timeoutMs = 3000,
+) {
   let timer: NodeJS.Timeout | undefined;
   try {
     const listing = await Promise.race([
@@ -32,7 +40,12 @@ async function stuckSummary(list: () => Promise<{ threshold: number; truncated: 
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
-    return { count: listing.workflows.length, threshold: listing.threshold, truncated: listing.truncated, list: '/api/operations/stuck-workflows' };
+    return {
+      count: listing.workflows.length,
+      threshold: listing.threshold,
+      truncated: listing.truncated,
+      list: '/api/operations/stuck-workflows',
+    };
   } catch (error) {
     return { error: (error as Error).message, list: '/api/operations/stuck-workflows' };
   } finally {
@@ -51,7 +64,13 @@ async function stuckSummary(list: () => Promise<{ threshold: number; truncated: 
  */
 export function healthRoutes(
   router: Router,
-  deps: { db: Db; temporal: Client; mailer: Mailer; logger?: Logger; stuckWorkflows?: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }> },
+  deps: {
+    db: Db;
+    temporal: Client;
+    mailer: Mailer;
+    logger?: Logger;
+    stuckWorkflows?: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }>;
+  },
 ): void {
   // A probe on the machine itself may ask every few seconds; the listing describes every running
   // workflow, so one is shared for 30 seconds.
@@ -81,8 +100,11 @@ export function healthRoutes(
       return;
     }
     // Stuck workflows do not make the process unready (it can still work), but operators see them.
-    const stuck = deps.stuckWorkflows && checks.temporal?.ok ? await stuckSummaryEvery30s(deps.stuckWorkflows) : undefined;
+    const stuck =
+      deps.stuckWorkflows && checks.temporal?.ok ? await stuckSummaryEvery30s(deps.stuckWorkflows) : undefined;
     if (stuck?.count) deps.logger?.warn({ stuckWorkflows: stuck.count }, 'workflows stuck on a failing activity');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(stuck ? { stuckWorkflows: stuck } : {}) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', checks, ...(stuck ? { stuckWorkflows: stuck } : {}) });
   });
 }

@@ -1,15 +1,11 @@
 import { z } from 'zod';
+
 import type { ServiceContext } from '../../services/context.js';
 import { confirmNeeds } from '../../services/needs/confirm-needs.js';
 import { defineSurvey } from '../../services/needs/define-survey.js';
 import { getNeeds } from '../../services/needs/get-needs.js';
 import { getNeedsOverview } from '../../services/needs/get-needs-overview.js';
 import { getSurvey } from '../../services/needs/get-survey.js';
-import { saveNeedsDraft } from '../../services/needs/save-needs-draft.js';
-import { submitNeeds } from '../../services/needs/submit-needs.js';
-import { withdrawNeeds } from '../../services/needs/withdraw-needs.js';
-import { closeStage } from '../../services/statements/close-stage.js';
-import { extendDeadline } from '../../services/statements/extend-deadline.js';
 import {
   confirmNeedsRequestSchema,
   defineSurveyRequestSchema,
@@ -21,6 +17,11 @@ import {
   surveyViewSchema,
   withdrawNeedsRequestSchema,
 } from '../../services/needs/needs-contracts.js';
+import { saveNeedsDraft } from '../../services/needs/save-needs-draft.js';
+import { submitNeeds } from '../../services/needs/submit-needs.js';
+import { withdrawNeeds } from '../../services/needs/withdraw-needs.js';
+import { closeStage } from '../../services/statements/close-stage.js';
+import { extendDeadline } from '../../services/statements/extend-deadline.js';
 import { extendDeadlineRequestSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
@@ -32,7 +33,8 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'put',
     path: '/api/statements/:statementId/survey',
     summary: 'Define the needs survey’s own questions (lead buyer)',
-    description: 'In draft this rewrites the survey; once the needs assessment is open it creates a new version and tells the participants.',
+    description:
+      'In draft this rewrites the survey; once the needs assessment is open it creates a new version and tells the participants.',
     tags,
     access: 'user',
     params: statementParams,
@@ -83,7 +85,10 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The locked version', schema: submittedSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await submitNeeds(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await submitNeeds(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -168,6 +173,9 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The statement, in its next stage', schema: statementViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await closeStage(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await closeStage(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 }

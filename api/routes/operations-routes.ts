@@ -8,7 +8,8 @@ export function operationsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/operations/stuck-workflows',
-    summary: 'Running workflows with an activity failing for more than STUCK_ACTIVITY_ATTEMPTS attempts (administrators)',
+    summary:
+      'Running workflows with an activity failing for more than STUCK_ACTIVITY_ATTEMPTS attempts (administrators)',
     description:
       'Listed through Temporal visibility (this deployment’s task queue) and described one by one: the activity’s type, the attempt, its last failure and since when. Repair: fix the cause and let the retry run, or reset or terminate the workflow with the temporal CLI (see the operations guide).',
     tags: ['Operations'],

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
 import { listOrganisations } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
 import { anyCountrySchema } from '../../domain/organisations.js';
+import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
-import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
 import {
   addUserRequestSchema,
   organisationViewSchema,
@@ -11,9 +12,9 @@ import {
   toOrganisationView,
   userViewSchema,
 } from '../../services/organisations/organisation-contracts.js';
+import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Organisations'];
 
@@ -59,6 +60,9 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: z.object({ organisationId: z.uuid() }),
     body: addUserRequestSchema,
     responses: { 201: { description: 'Added', schema: userViewSchema } },
-    handler: async ({ principal, params, body }) => ({ status: 201, body: await addUser(ctx, principal, params.organisationId, body) }),
+    handler: async ({ principal, params, body }) => ({
+      status: 201,
+      body: await addUser(ctx, principal, params.organisationId, body),
+    }),
   });
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+
+import { publishedStatementSchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
 import type { ServiceContext } from '../../services/context.js';
 import { publicDocumentsOf } from '../../services/publication/public-documents.js';
-import { atomContentType, jsonContentType, sendPublicDocument } from '../public-document-reply.js';
-import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
-import { decideApproval, getStatementText, proceedWithoutMissing, reviseStatementText } from '../../services/publication/statement-text.js';
 import {
   approvalDecisionSchema,
   approvalRecordedSchema,
@@ -15,13 +14,19 @@ import {
   statementTextViewSchema,
   textRevisedSchema,
 } from '../../services/publication/publication-contracts.js';
-import { publishedStatementSchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
+import { decideSignatory, getSignatories, requestToSign } from '../../services/publication/signatories.js';
+import {
+  decideApproval,
+  getStatementText,
+  proceedWithoutMissing,
+  reviseStatementText,
+} from '../../services/publication/statement-text.js';
+import { atomContentType, jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Approval and publication'];
 const json = z.record(z.string(), z.unknown());
-
 
 export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -32,7 +37,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'The text', schema: statementTextViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getStatementText(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getStatementText(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -44,7 +52,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: reviseStatementTextRequestSchema,
     responses: { 200: { description: 'The new version', schema: textRevisedSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await reviseStatementText(ctx, principal, params.statementId, body, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await reviseStatementText(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -56,7 +67,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams,
     body: approvalDecisionSchema,
     responses: { 200: { description: 'Recorded', schema: approvalRecordedSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideApproval(ctx, principal, params.statementId, body, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await decideApproval(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -68,7 +82,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 202: { description: 'Publication follows', schema: publishingSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 202, body: await proceedWithoutMissing(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 202,
+      body: await proceedWithoutMissing(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -79,7 +96,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 200: { description: 'Signatories', schema: signatoriesViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 200, body: await getSignatories(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getSignatories(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -90,7 +110,10 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     responses: { 202: { description: 'Asked; the lead buyer decides', schema: signatoryRequestViewSchema } },
-    handler: async ({ principal, params, req }) => ({ status: 202, body: await requestToSign(ctx, principal, params.statementId, requestMeta(req)) }),
+    handler: async ({ principal, params, req }) => ({
+      status: 202,
+      body: await requestToSign(ctx, principal, params.statementId, requestMeta(req)),
+    }),
   });
 
   api.add({
@@ -102,7 +125,17 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     params: statementParams.extend({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
     body: signatoryDecisionRequestSchema,
     responses: { 200: { description: 'Decided', schema: signatoryRequestViewSchema } },
-    handler: async ({ principal, params, body, req }) => ({ status: 200, body: await decideSignatory(ctx, principal, params.statementId, params.organisationId, body.accept, requestMeta(req)) }),
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await decideSignatory(
+        ctx,
+        principal,
+        params.statementId,
+        params.organisationId,
+        body.accept,
+        requestMeta(req),
+      ),
+    }),
   });
 
   api.add({
@@ -112,8 +145,11 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-    responses: { 200: { description: 'Latest version of each, newest first', schema: z.array(publishedStatementSummarySchema) } },
-    handler: async ({ query, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementList(query.limit), jsonContentType),
+    responses: {
+      200: { description: 'Latest version of each, newest first', schema: z.array(publishedStatementSummarySchema) },
+    },
+    handler: async ({ query, req, res }) =>
+      sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementList(query.limit), jsonContentType),
   });
 
   api.add({
@@ -123,7 +159,8 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'public',
     responses: { 200: { description: 'Atom 1.0', schema: z.string(), contentType: 'application/atom+xml' } },
-    handler: async ({ req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).atomFeed(), atomContentType),
+    handler: async ({ req, res }) =>
+      sendPublicDocument(req, res, await publicDocumentsOf(ctx).atomFeed(), atomContentType),
   });
 
   api.add({
@@ -134,7 +171,13 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     params: statementParams,
     responses: { 200: { description: 'The statement', schema: publishedStatementSchema } },
-    handler: async ({ params, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementDocument(params.statementId, 'statement'), jsonContentType),
+    handler: async ({ params, req, res }) =>
+      sendPublicDocument(
+        req,
+        res,
+        await publicDocumentsOf(ctx).statementDocument(params.statementId, 'statement'),
+        jsonContentType,
+      ),
   });
 
   api.add({
@@ -145,6 +188,12 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'public',
     params: statementParams,
     responses: { 200: { description: 'OCDS release package (EU extension for leadBuyer)', schema: json } },
-    handler: async ({ params, req, res }) => sendPublicDocument(req, res, await publicDocumentsOf(ctx).statementDocument(params.statementId, 'ocds'), jsonContentType),
+    handler: async ({ params, req, res }) =>
+      sendPublicDocument(
+        req,
+        res,
+        await publicDocumentsOf(ctx).statementDocument(params.statementId, 'ocds'),
+        jsonContentType,
+      ),
   });
 }

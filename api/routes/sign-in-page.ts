@@ -1,10 +1,12 @@
 import type { Request, Router } from 'express';
+
 import { locales } from '../../domain/organisations.js';
 import { asLocale, translatorFor } from '../../i18n/index.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const isLocale = (value: unknown): value is string => typeof value === 'string' && (locales as readonly string[]).includes(value);
+const isLocale = (value: unknown): value is string =>
+  typeof value === 'string' && (locales as readonly string[]).includes(value);
 
 /**
  * The language chosen in the web application on this device (its `jd_locale` cookie), else the

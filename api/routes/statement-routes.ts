@@ -1,6 +1,12 @@
+import type { Request } from 'express';
 import { z } from 'zod';
-import { stages } from '../../rules/stages.js';
+
+import { DomainError } from '../../domain/errors.js';
 import { statementDetailsSchema } from '../../domain/statement.js';
+import { stages } from '../../rules/stages.js';
+import { normaliseText, text, textProblem } from '../../rules/text-policy.js';
+import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
+import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
 import type { RequestMeta, ServiceContext } from '../../services/context.js';
 import { answerInvitation } from '../../services/statements/answer-invitation.js';
 import { cancelStatement } from '../../services/statements/cancel-statement.js';
@@ -23,13 +29,8 @@ import {
   statementSummarySchema,
   statementViewSchema,
 } from '../../services/statements/statement-contracts.js';
-import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
-import { auditLogSchema, auditPageQuery } from '../../services/audit/audit-contracts.js';
-import { exportStatementAudit } from '../../services/audit/export-statement-audit.js';
 import type { ApiRoutes } from '../route.js';
-import type { Request } from 'express';
-import { normaliseText, text, textProblem } from '../../rules/text-policy.js';
-import { DomainError } from '../../domain/errors.js';
+import { auditExportDescription, sendAuditExport } from './audit-export-reply.js';
 
 export const statementParams = z.object({ statementId: z.uuid({ message: 'must be a statement id (UUID)' }) });
 export const pageQuery = z.object({
@@ -40,14 +41,25 @@ export const pageQuery = z.object({
 /** The `Idempotency-Key` header is text a client typed or generated: one line of at most 200 characters. */
 export const idempotencyKeyLimits = { min: 1, max: 200 } as const;
 const idempotencyKeyHeader = z.object({
-  'Idempotency-Key': text('line', { ...idempotencyKeyLimits, description: 'Makes a retry of this request safe (any value unique to the request, e.g. a UUID)' }).optional(),
+  'Idempotency-Key': text('line', {
+    ...idempotencyKeyLimits,
+    description: 'Makes a retry of this request safe (any value unique to the request, e.g. a UUID)',
+  }).optional(),
 });
 
 export function requestMeta(req: Request): RequestMeta {
   const key = req.get('idempotency-key');
   const broken = key === undefined ? undefined : textProblem('line', key, idempotencyKeyLimits);
-  if (broken) throw new DomainError('invalid_input', 'The request is not valid', [{ field: 'Idempotency-Key', rule: broken.message }]);
-  return { ip: req.ip, method: req.method, path: req.originalUrl, idempotencyKey: key === undefined ? undefined : normaliseText(key) };
+  if (broken)
+    throw new DomainError('invalid_input', 'The request is not valid', [
+      { field: 'Idempotency-Key', rule: broken.message },
+    ]);
+  return {
+    ip: req.ip,
+    method: req.method,
+    path: req.originalUrl,
+    idempotencyKey: key === undefined ? undefined : normaliseText(key),
+  };
 }
 
 const tags = ['Statements'];
@@ -64,7 +76,10 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     headers: idempotencyKeyHeader,
     body: statementDetailsSchema,
     responses: {
-      201: { description: 'Created in draft (or created by an earlier request with the same Idempotency-Key)', schema: statementViewSchema },
+      201: {
+        description: 'Created in draft (or created by an earlier request with the same Idempotency-Key)',
+        schema: statementViewSchema,
+      },
     },
     handler: async ({ principal, body, req }) => {
       const statement = await createStatement(ctx, principal, body, requestMeta(req));
@@ -157,7 +172,13 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     responses: { 200: { description: 'The statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
-      body: await answerInvitation(ctx, principal, params.statementId, { accept: false, reason: body.reason }, requestMeta(req)),
+      body: await answerInvitation(
+        ctx,
+        principal,
+        params.statementId,
+        { accept: false, reason: body.reason },
+        requestMeta(req),
+      ),
     }),
   });
 
@@ -232,7 +253,13 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       tags,
       access: 'user',
       params: statementParams,
-      responses: { 200: { description: 'The audit trail', schema: z.string(), contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson' } },
+      responses: {
+        200: {
+          description: 'The audit trail',
+          schema: z.string(),
+          contentType: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
+        },
+      },
       handler: async ({ principal, params, req, res }) => {
         const file = await exportStatementAudit(ctx, principal, params.statementId, format, requestMeta(req));
         await sendAuditExport(res, file);

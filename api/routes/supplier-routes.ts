@@ -1,22 +1,23 @@
 import express from 'express';
 import { z } from 'zod';
+
 import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
+import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
 import { registerSupplier } from '../../services/suppliers/register-supplier.js';
-import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { getSubscription, saveSubscription } from '../../services/suppliers/subscription.js';
-import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
 import {
   subscriptionViewSchema,
   supplierHomeSchema,
   supplierRegistrationReceivedSchema,
   unsubscribeViewSchema,
 } from '../../services/suppliers/supplier-contracts.js';
+import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
+import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
 import { ensureBrowserNonce } from '../authentication.js';
-import type { ApiRoutes } from '../route.js';
 import { mailSendingLimit } from '../rate-limit.js';
+import type { ApiRoutes } from '../route.js';
 import { requestMeta } from './statement-routes.js';
-import { text } from '../../rules/text-policy.js';
 
 const tags = ['Suppliers'];
 
@@ -31,13 +32,23 @@ button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;borde
 button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
 <body><main><h1>Unsubscribe from jointdemand notices</h1>${body}</main></body></html>`;
 
-export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { registrationRateLimit?: number; secureCookies?: boolean }): void {
+export function supplierRoutes(
+  api: ApiRoutes,
+  ctx: ServiceContext,
+  options: { registrationRateLimit?: number; secureCookies?: boolean },
+): void {
   // Each registration e-mails the address given: limited per client address and per e-mail address.
   api.router.post(
     '/api/suppliers',
-    mailSendingLimit(ctx, 'registration', 'Too many registrations; try again in a few minutes', (body) => (body as { user?: { email?: unknown } } | undefined)?.user?.email, {
-      mailPerIp: options.registrationRateLimit,
-    }),
+    mailSendingLimit(
+      ctx,
+      'registration',
+      'Too many registrations; try again in a few minutes',
+      (body) => (body as { user?: { email?: unknown } } | undefined)?.user?.email,
+      {
+        mailPerIp: options.registrationRateLimit,
+      },
+    ),
   );
   api.add({
     method: 'post',
@@ -75,7 +86,8 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
   api.add({
     method: 'get',
     path: '/api/me/supplier-home',
-    summary: 'A supplier user’s start page: subscription, matching open consultations, its consultations, recent statements',
+    summary:
+      'A supplier user’s start page: subscription, matching open consultations, its consultations, recent statements',
     description: 'Supplier users only (403 for others).',
     tags,
     access: 'user',
@@ -87,7 +99,8 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
     method: 'put',
     path: '/api/me/subscription',
     summary: 'Subscribe to demand by CPV prefixes and buyers’ countries (supplier users)',
-    description: 'A CPV prefix is 2 to 8 digits (`45`, `4326`); a full code with trailing zeros means the node above it. No countries: every country. Saving reactivates an unsubscribed address.',
+    description:
+      'A CPV prefix is 2 to 8 digits (`45`, `4326`); a full code with trailing zeros means the node above it. No countries: every country. Saving reactivates an unsubscribed address.',
     tags,
     access: 'user',
     body: subscriptionSchema,
@@ -102,7 +115,9 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
     tags,
     access: 'public',
     query: unsubscribeQuery,
-    responses: { 200: { description: 'The masked address and whether it is subscribed', schema: unsubscribeViewSchema } },
+    responses: {
+      200: { description: 'The masked address and whether it is subscribed', schema: unsubscribeViewSchema },
+    },
     handler: async ({ query }) => ({ status: 200, body: await unsubscribeStatus(ctx, query.token) }),
   });
 
@@ -124,13 +139,15 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     try {
       const status = await unsubscribeStatus(ctx, token);
-      res.type('html').send(
-        page(
-          status.subscribed
-            ? `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><p>Stop notices of published demand and market consultations to ${escapeHtml(status.email)}.</p><button type="submit">Unsubscribe</button></form>`
-            : `<p>${escapeHtml(status.email)} receives no notices.</p>`,
-        ),
-      );
+      res
+        .type('html')
+        .send(
+          page(
+            status.subscribed
+              ? `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><p>Stop notices of published demand and market consultations to ${escapeHtml(status.email)}.</p><button type="submit">Unsubscribe</button></form>`
+              : `<p>${escapeHtml(status.email)} receives no notices.</p>`,
+          ),
+        );
     } catch {
       res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
     }
@@ -139,7 +156,13 @@ export function supplierRoutes(api: ApiRoutes, ctx: ServiceContext, options: { r
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     try {
       const status = await unsubscribe(ctx, token, requestMeta(req));
-      res.type('html').send(page(`<p role="status">${escapeHtml(status.email)} is unsubscribed. You can subscribe again from your account.</p>`));
+      res
+        .type('html')
+        .send(
+          page(
+            `<p role="status">${escapeHtml(status.email)} is unsubscribed. You can subscribe again from your account.</p>`,
+          ),
+        );
     } catch {
       res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
     }

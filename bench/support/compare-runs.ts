@@ -36,7 +36,12 @@ export function compare(baseline: readonly Verdict[][], other: readonly Verdict[
       entry.values.push(h.value);
       byFigure.set(v.figure, entry);
     }
-    return new Map([...byFigure].map(([figure, e]) => [figure, { ...e, mean: e.values.reduce((a, b) => a + b, 0) / e.values.length }]));
+    return new Map(
+      [...byFigure].map(([figure, e]) => [
+        figure,
+        { ...e, mean: e.values.reduce((a, b) => a + b, 0) / e.values.length },
+      ]),
+    );
   };
   const a = means(baseline);
   const b = means(other);
@@ -44,8 +49,15 @@ export function compare(baseline: readonly Verdict[][], other: readonly Verdict[
     .filter(([figure, e]) => b.get(figure)?.unit === e.unit)
     .map(([figure, e]) => {
       const o = b.get(figure)!;
-      return { figure, unit: e.unit, baseline: e.mean, other: o.mean, speedUp: e.higherIsBetter ? o.mean / e.mean : e.mean / o.mean };
+      return {
+        figure,
+        unit: e.unit,
+        baseline: e.mean,
+        other: o.mean,
+        speedUp: e.higherIsBetter ? o.mean / e.mean : e.mean / o.mean,
+      };
     });
 }
 
-export const geometricMean = (values: readonly number[]) => Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
+export const geometricMean = (values: readonly number[]) =>
+  Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);

@@ -1,5 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -7,21 +5,25 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
+
 import { createApp } from '../../api/app.js';
 import { answerMalformedRequests } from '../../api/client-errors.js';
+import { createWorker } from '../../bin/create-worker.js';
 import { newSecret, secretHash } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { startCaptureServer, type CaptureServer, type CapturedMessage } from '../../mail/capture-server.js';
+import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../db/reference-data-files.js';
+import { type CapturedMessage, type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../../db/reference-data-files.js';
 import { findOrBuildTemporalCli, temporalCliVersion } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
-import { createWorker } from '../../bin/create-worker.js';
 import type { ServiceContext } from '../../services/context.js';
 import { BenchClient } from './client.js';
 
@@ -57,7 +59,10 @@ export function freePort(): Promise<number> {
 }
 
 /** `worker: false` starts no application worker here: the benchmark runs its own (e.g. in a process of its own). */
-export async function startBenchEnvironment(log: (line: string) => void, options: { worker?: boolean } = {}): Promise<BenchEnvironment> {
+export async function startBenchEnvironment(
+  log: (line: string) => void,
+  options: { worker?: boolean } = {},
+): Promise<BenchEnvironment> {
   const stops: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const stop of stops.reverse()) {
@@ -89,7 +94,9 @@ export async function startBenchEnvironment(log: (line: string) => void, options
       rmSync(dataDir, { recursive: true, force: true });
     });
 
-    const admin = new URL(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+    const admin = new URL(
+      process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    );
     const databaseUrl = new URL(admin);
     const dbName = `jd_bench_${Date.now()}_${process.pid}`;
     databaseUrl.pathname = `/${dbName}`;
@@ -106,14 +113,23 @@ export async function startBenchEnvironment(log: (line: string) => void, options
     const db = createDb(databaseUrl.toString(), 20);
     stops.push(() => db.destroy());
     const dataFiles = locateReferenceData();
-    if (!dataFiles) throw new Error('Reference data (CPV 2008, UN/CEFACT Rec 20) not found: set REFERENCE_DATA_DIR to the shared data folder');
+    if (!dataFiles)
+      throw new Error(
+        'Reference data (CPV 2008, UN/CEFACT Rec 20) not found: set REFERENCE_DATA_DIR to the shared data folder',
+      );
     await importReferenceFiles(db, { cpv: path.join(dataFiles, CPV_FILE), units: path.join(dataFiles, UNITS_FILE) });
     const postgres = await sql<{ server_version: string }>`show server_version`.execute(db);
 
     const delivered: { subject: string; to: string[] }[] = [];
-    const mail = await startCaptureServer({ keep: 50, onMessage: (m: CapturedMessage) => delivered.push({ subject: m.subject, to: m.to }) });
+    const mail = await startCaptureServer({
+      keep: 50,
+      onMessage: (m: CapturedMessage) => delivered.push({ subject: m.subject, to: m.to }),
+    });
     stops.push(() => mail.close());
-    const mailer: Mailer = createSmtpMailer(`smtp://127.0.0.1:${mail.port}`, 'jointdemand bench <bench@jointdemand.localhost>');
+    const mailer: Mailer = createSmtpMailer(
+      `smtp://127.0.0.1:${mail.port}`,
+      'jointdemand bench <bench@jointdemand.localhost>',
+    );
     stops.push(async () => mailer.close());
 
     const connection = await Connection.connect({ address, connectTimeout: '30s' });
@@ -179,8 +195,15 @@ export async function startBenchEnvironment(log: (line: string) => void, options
       baselineTaskQueue,
       mail,
       delivered,
-      versions: { temporal: temporalCliVersion(cli).split('\n')[0] ?? '?', postgres: postgres.rows[0]?.server_version ?? '?' },
-      endpoints: { databaseUrl: databaseUrl.toString(), temporalAddress: address, smtpUrl: `smtp://127.0.0.1:${mail.port}` },
+      versions: {
+        temporal: temporalCliVersion(cli).split('\n')[0] ?? '?',
+        postgres: postgres.rows[0]?.server_version ?? '?',
+      },
+      endpoints: {
+        databaseUrl: databaseUrl.toString(),
+        temporalAddress: address,
+        smtpUrl: `smtp://127.0.0.1:${mail.port}`,
+      },
       close,
     };
   } catch (error) {
@@ -232,7 +255,14 @@ export async function createBuyers(
       const secrets = users.map(() => newSecret('jd_'));
       await trx
         .insertInto('api_tokens')
-        .values(users.map((u, k) => ({ user_id: u.id, name: 'bench', token_hash: secretHash(secrets[k]!), expires_at: null })))
+        .values(
+          users.map((u, k) => ({
+            user_id: u.id,
+            name: 'bench',
+            token_hash: secretHash(secrets[k]!),
+            expires_at: null,
+          })),
+        )
         .execute();
       const userOf = new Map(users.map((u, k) => [u.organisation_id, { ...u, secret: secrets[k]! }]));
       for (const i of indexes) {

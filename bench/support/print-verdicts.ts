@@ -15,6 +15,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+
 import type { Verdict } from './verdicts.js';
 
 export const resultsHeader = `# Benchmark results
@@ -36,10 +37,26 @@ export function readVerdicts(file: string): Verdict[] {
     .map((line) => {
       try {
         const v = JSON.parse(line) as Partial<Verdict>;
-        if (typeof v.benchmark !== 'string' || typeof v.figure !== 'string' || typeof v.met !== 'boolean') throw new Error('not a verdict');
-        return { benchmark: v.benchmark, figure: v.figure, target: v.target ?? '', measured: v.measured ?? '', ratio: v.ratio ?? '', met: v.met, ...(v.note ? { note: v.note } : {}) };
+        if (typeof v.benchmark !== 'string' || typeof v.figure !== 'string' || typeof v.met !== 'boolean')
+          throw new Error('not a verdict');
+        return {
+          benchmark: v.benchmark,
+          figure: v.figure,
+          target: v.target ?? '',
+          measured: v.measured ?? '',
+          ratio: v.ratio ?? '',
+          met: v.met,
+          ...(v.note ? { note: v.note } : {}),
+        };
       } catch {
-        return { benchmark: '?', figure: `unreadable verdict line: ${line.slice(0, 120)}`, target: '', measured: '', ratio: '', met: false };
+        return {
+          benchmark: '?',
+          figure: `unreadable verdict line: ${line.slice(0, 120)}`,
+          target: '',
+          measured: '',
+          ratio: '',
+          met: false,
+        };
       }
     });
 }
@@ -51,7 +68,14 @@ export function tableRows(verdicts: readonly Verdict[], failed: ReadonlyMap<stri
   const rows = verdicts.map((v) => [v.benchmark, v.figure, v.target, v.measured, v.ratio, verdictText(v)]);
   for (const [name, status] of failed) {
     const recorded = verdicts.filter((v) => v.benchmark === name).length;
-    rows.push([name, `the benchmark exited with status ${status}`, '', '', '', recorded > 0 ? `FAILED after ${recorded} verdict(s) above` : 'FAILED: no verdict recorded']);
+    rows.push([
+      name,
+      `the benchmark exited with status ${status}`,
+      '',
+      '',
+      '',
+      recorded > 0 ? `FAILED after ${recorded} verdict(s) above` : 'FAILED: no verdict recorded',
+    ]);
   }
   return rows;
 }
@@ -72,7 +96,8 @@ export function markdownTable(rows: readonly string[][]): string {
 export function currentCommit(): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
     return `${commit}${dirty ? '+dirty' : ''}`;
   } catch {
     return 'unknown (not a git checkout)';
@@ -88,12 +113,18 @@ export interface RunFacts {
 
 /** The section appended to RESULTS.md: a heading with the date, commit and Node version, then the table. */
 export function resultsSection(rows: readonly string[][], facts: RunFacts): string {
-  const at = (facts.at ?? new Date()).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  const at = (facts.at ?? new Date())
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/:\d\d\.\d+Z$/, ' UTC');
   const met = rows.filter((r) => r[5] === 'met' || r[5]!.startsWith('met:')).length;
   return [
     `## ${at} · commit ${facts.commit} · Node ${facts.node}`,
     '',
-    `Benchmarks: ${facts.ran.join(', ') || '(none)'}. ${os.cpus().length} CPU(s), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the end. ${met} of ${rows.length} row(s) met.`,
+    `Benchmarks: ${facts.ran.join(', ') || '(none)'}. ${os.cpus().length} CPU(s), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end. ${met} of ${rows.length} row(s) met.`,
     '',
     rows.length > 0 ? markdownTable(rows) : '(no verdict was recorded)',
     '',
@@ -109,11 +140,18 @@ export function appendResults(file: string, section: string): void {
 function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { results: { type: 'string' }, commit: { type: 'string' }, ran: { type: 'string' }, failed: { type: 'string' } },
+    options: {
+      results: { type: 'string' },
+      commit: { type: 'string' },
+      ran: { type: 'string' },
+      failed: { type: 'string' },
+    },
   });
   const file = positionals[0];
   if (!file) {
-    console.error('usage: print-verdicts.ts <verdicts.jsonl> [--results bench/RESULTS.md] [--commit C] [--ran a,b] [--failed name=status,…]');
+    console.error(
+      'usage: print-verdicts.ts <verdicts.jsonl> [--results bench/RESULTS.md] [--commit C] [--ran a,b] [--failed name=status,…]',
+    );
     process.exit(2);
   }
   const failed = new Map(
@@ -123,7 +161,11 @@ function main() {
       .map((pair) => pair.split('=') as [string, string]),
   );
   const rows = tableRows(readVerdicts(file), failed);
-  const facts: RunFacts = { commit: values.commit ?? currentCommit(), node: process.version, ran: (values.ran ?? '').split(',').filter(Boolean) };
+  const facts: RunFacts = {
+    commit: values.commit ?? currentCommit(),
+    node: process.version,
+    ran: (values.ran ?? '').split(',').filter(Boolean),
+  };
   const section = resultsSection(rows, facts);
   process.stdout.write(`=== every target of this run\n\n${section}`);
   if (values.results) {

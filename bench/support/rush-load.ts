@@ -137,7 +137,12 @@ async function main(planFile: string, outFile: string) {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as RushPlan;
   const items = plan.writers.items;
-  type State = { next: number; attempt: number; notBefore: number; state: 'ready' | 'busy' | 'waiting' | 'done' | 'failed' };
+  type State = {
+    next: number;
+    attempt: number;
+    notBefore: number;
+    state: 'ready' | 'busy' | 'waiting' | 'done' | 'failed';
+  };
   const states: State[] = items.map(() => ({ next: 0, attempt: 0, notBefore: 0, state: 'ready' }));
   const records: RushRecord[] = [];
   const reads: { status: number; ms: number }[] = [];
@@ -164,7 +169,11 @@ async function main(planFile: string, outFile: string) {
       ...req,
       method: a.method,
       path: a.path,
-      headers: { authorization: `Bearer ${item.token}`, 'idempotency-key': a.key, ...(a.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${item.token}`,
+        'idempotency-key': a.key,
+        ...(a.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: a.body === undefined ? '' : JSON.stringify(a.body),
     };
   };
@@ -191,7 +200,14 @@ async function main(planFile: string, outFile: string) {
     const i = ctx.item;
     const s = states[i]!;
     const a = items[i]!.actions[s.next]!;
-    const record: RushRecord = { item: i, action: s.next, kind: a.kind, status, ms: performance.now() - ctx.sentAt!, attempt: s.attempt };
+    const record: RushRecord = {
+      item: i,
+      action: s.next,
+      kind: a.kind,
+      status,
+      ms: performance.now() - ctx.sentAt!,
+      attempt: s.attempt,
+    };
     const retryAfter = headers['retry-after'] ?? headers['Retry-After'];
     if (status === 200) {
       if (a.kind === 'submit') {
@@ -253,7 +269,12 @@ async function main(planFile: string, outFile: string) {
   const common = { url: plan.baseUrl, timeout: 60, duration: plan.maxSeconds };
   const writers = new Promise<AcResult>((resolve, reject) => {
     writersInstance = autocannon(
-      { ...common, connections: plan.writers.connections, connectionRate: plan.writers.perConnectionRate, requests: writerRequests },
+      {
+        ...common,
+        connections: plan.writers.connections,
+        connectionRate: plan.writers.perConnectionRate,
+        requests: writerRequests,
+      },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });

@@ -1,9 +1,14 @@
-import { createBuyers, type BenchEnvironment } from './environment.js';
+import { type BenchEnvironment, createBuyers } from './environment.js';
 
 export type BenchBuyer = Awaited<ReturnType<typeof createBuyers>>[number];
 
 /** Polls `fn` until `ok`, or fails naming `what`. */
-export async function until<T>(what: string, fn: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 600_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T> | T,
+  ok: (v: T) => boolean,
+  timeoutMs = 600_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -26,12 +31,20 @@ export function must<T extends { status: number; body: unknown }>(what: string, 
 export async function leadAndPartner(env: BenchEnvironment, label = ''): Promise<[BenchBuyer, BenchBuyer]> {
   const [lead] = await createBuyers(env, 1, { prefix: `Lead${label}`, countries: ['FI'] });
   const [partner] = await createBuyers(env, 1, { prefix: `Other${label}`, countries: ['SE'] });
-  await env.db.updateTable('users').set({ roles: ['signatory'] }).where('id', 'in', [lead!.userId, partner!.userId]).execute();
+  await env.db
+    .updateTable('users')
+    .set({ roles: ['signatory'] })
+    .where('id', 'in', [lead!.userId, partner!.userId])
+    .execute();
   return [lead!, partner!];
 }
 
 export const waitForStage = (lead: BenchBuyer, statementId: string, stage: string) =>
-  until(`stage ${stage}`, () => lead.api.get(`/api/statements/${statementId}/live`), (r) => r.body.stage === stage);
+  until(
+    `stage ${stage}`,
+    () => lead.api.get(`/api/statements/${statementId}/live`),
+    (r) => r.body.stage === stage,
+  );
 
 /**
  * One statement from creation to its market consultation through the real workflow: both buyers
@@ -46,7 +59,16 @@ export async function driveToMarketEngagement(lead: BenchBuyer, partner: BenchBu
       title,
       description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
       cpvCodes: ['43260000-3'],
-      schedule: { needsAssessment: 'P30D', confirmation: 'P14D', marketEngagement: 'P30D', approval: 'P14D', reminderOffsets: [], deliveryFromYear: year + 1, deliveryToYear: year + 2, expectedProcurementStart: `${year + 1}-03-01` },
+      schedule: {
+        needsAssessment: 'P30D',
+        confirmation: 'P14D',
+        marketEngagement: 'P30D',
+        approval: 'P14D',
+        reminderOffsets: [],
+        deliveryFromYear: year + 1,
+        deliveryToYear: year + 2,
+        expectedProcurementStart: `${year + 1}-03-01`,
+      },
       criticalMass: { minBuyers: 2, minCountries: 2 },
     }),
   ).body.id as string;
@@ -55,7 +77,15 @@ export async function driveToMarketEngagement(lead: BenchBuyer, partner: BenchBu
   must('open', await lead.api.post(`/api/statements/${id}/needs-assessment/open`));
   const versions: string[] = [];
   for (const b of [lead, partner]) {
-    const line = { cpvCode: '43260000-3', description: 'Electric excavator', quantity: '4', unit: 'H87', unitPrice: '450000', currency: 'EUR', delivery: { year: year + 1 } };
+    const line = {
+      cpvCode: '43260000-3',
+      description: 'Electric excavator',
+      quantity: '4',
+      unit: 'H87',
+      unitPrice: '450000',
+      currency: 'EUR',
+      delivery: { year: year + 1 },
+    };
     must('draft', await b.api.put(`/api/statements/${id}/needs/draft`, { lines: [line], answers: {} }));
     versions.push(must('submit', await b.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string);
   }

@@ -9,14 +9,18 @@
  * Prints one line `ready {…}` on stdout with the options in force (what the SDK compiled, defaults
  * included) once it polls; stops cleanly on SIGTERM. Started by `startWorkerProcess` below.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+
 import type { WorkerOptions } from '@temporalio/worker';
 
 /** The options a benchmark may vary, and what the worker reports back. */
-export type BenchWorkerOptions = Pick<Partial<WorkerOptions>, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>;
+export type BenchWorkerOptions = Pick<
+  Partial<WorkerOptions>,
+  'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'
+>;
 export interface WorkerInForce {
   maxCachedWorkflows: number;
   maxConcurrentWorkflowTaskExecutions: number | 'tuner';
@@ -35,15 +39,27 @@ export interface WorkerProcess {
 }
 
 /** Starts this file as a worker process; resolves once it polls. */
-export async function startWorkerProcess(env: Record<string, string>, options: BenchWorkerOptions, nodeArgs: string[] = []): Promise<WorkerProcess> {
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  options: BenchWorkerOptions,
+  nodeArgs: string[] = [],
+): Promise<WorkerProcess> {
   const metricsPort = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, BENCH_WORKER_OPTIONS: JSON.stringify(options), BENCH_WORKER_MAIN: '1', BENCH_WORKER_METRICS_PORT: String(metricsPort) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      ...env,
+      BENCH_WORKER_OPTIONS: JSON.stringify(options),
+      BENCH_WORKER_MAIN: '1',
+      BENCH_WORKER_METRICS_PORT: String(metricsPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the worker process exited early (${code}): ${output.slice(-2000)}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the worker process exited early (${code}): ${output.slice(-2000)}`));
     child.once('exit', onExit);
     child.stderr!.on('data', (d: Buffer) => {
       output = (output + d.toString()).slice(-20_000);
@@ -103,7 +119,9 @@ async function main() {
   const metricsPort = process.env.BENCH_WORKER_METRICS_PORT;
   Runtime.install({
     logger: new DefaultLogger('WARN'),
-    ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } } : {}),
+    ...(metricsPort
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } } }
+      : {}),
   });
   const { createWorker } = await import('../../bin/create-worker.js');
   const { openDb, openMailer, startup } = await import('../../bin/runtime.js');
@@ -122,9 +140,14 @@ async function main() {
     options,
   });
   const running = worker.run();
-  const compiled = worker.options as unknown as Record<string, unknown> & { maxCachedWorkflows: number; tuner?: unknown };
-  const slots = (name: 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions', fallback: number) =>
-    options[name] ?? (typeof compiled[name] === 'number' ? (compiled[name] as number) : fallback);
+  const compiled = worker.options as unknown as Record<string, unknown> & {
+    maxCachedWorkflows: number;
+    tuner?: unknown;
+  };
+  const slots = (
+    name: 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions',
+    fallback: number,
+  ) => options[name] ?? (typeof compiled[name] === 'number' ? (compiled[name] as number) : fallback);
   const inForce: WorkerInForce = {
     maxCachedWorkflows: compiled.maxCachedWorkflows,
     // The SDK turns these into a fixed-size slot tuner; its defaults are 40 and 100.

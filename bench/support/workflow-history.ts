@@ -77,7 +77,11 @@ function largeFieldsOf(payloads: { data?: Uint8Array | null }[]): { field: strin
   };
   payloads.forEach((p, i) => {
     try {
-      walk(JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')), payloads.length > 1 ? `[${i}].` : '', 1);
+      walk(
+        JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')),
+        payloads.length > 1 ? `[${i}].` : '',
+        1,
+      );
     } catch {
       // Not JSON (binary or encrypted): its size is all there is to say.
     }
@@ -91,9 +95,16 @@ function largeFieldsOf(payloads: { data?: Uint8Array | null }[]): { field: strin
  * results, workflow results), measured as its serialised protobuf, which is what Temporal's blob
  * size limits apply to. Also returns how many payloads passed `payloadWarnBytes`.
  */
-export async function largestPayloadOfRun(client: Client, workflowId: string, runId: string): Promise<{ largest: LargestPayload | null; overWarning: number }> {
+export async function largestPayloadOfRun(
+  client: Client,
+  workflowId: string,
+  runId: string,
+): Promise<{ largest: LargestPayload | null; overWarning: number }> {
   // @temporalio/proto is CommonJS: its namespace sits on the default export when imported from ESM.
-  const protoModule = (await import('@temporalio/proto')) as unknown as { temporal?: typeof temporal; default?: { temporal: typeof temporal } };
+  const protoModule = (await import('@temporalio/proto')) as unknown as {
+    temporal?: typeof temporal;
+    default?: { temporal: typeof temporal };
+  };
   const proto = protoModule.temporal ?? protoModule.default!.temporal;
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const names = new Map<number, string>();
@@ -106,7 +117,12 @@ export async function largestPayloadOfRun(client: Client, workflowId: string, ru
     if (!attrName || !attrs) continue;
     const a = attrs as Record<string, any>;
     const name: string =
-      a.activityType?.name ?? a.signalName ?? a.acceptedRequest?.input?.name ?? a.workflowType?.name ?? names.get(Number(a.scheduledEventId ?? -1)) ?? '';
+      a.activityType?.name ??
+      a.signalName ??
+      a.acceptedRequest?.input?.name ??
+      a.workflowType?.name ??
+      names.get(Number(a.scheduledEventId ?? -1)) ??
+      '';
     if (a.activityType?.name) names.set(eventId, a.activityType.name);
     const visit = (value: unknown, field: string, depth: number) => {
       if (!value || typeof value !== 'object' || depth > 6 || value instanceof Uint8Array) return;
@@ -114,10 +130,19 @@ export async function largestPayloadOfRun(client: Client, workflowId: string, ru
       if (Array.isArray(v.payloads)) {
         const bytes = proto.api.common.v1.Payloads.encode(v as never).finish().length;
         if (bytes > payloadWarnBytes) overWarning += 1;
-        if (!largest || bytes > largest.bytes) largest = { eventType, eventId, field, name, bytes, largeFields: largeFieldsOf(v.payloads as { data?: Uint8Array }[]) };
+        if (!largest || bytes > largest.bytes)
+          largest = {
+            eventType,
+            eventId,
+            field,
+            name,
+            bytes,
+            largeFields: largeFieldsOf(v.payloads as { data?: Uint8Array }[]),
+          };
         return;
       }
-      for (const [k, child] of Object.entries(v)) if (k !== 'header' && k !== 'memo' && k !== 'searchAttributes') visit(child, `${field}.${k}`, depth + 1);
+      for (const [k, child] of Object.entries(v))
+        if (k !== 'header' && k !== 'memo' && k !== 'searchAttributes') visit(child, `${field}.${k}`, depth + 1);
     };
     visit(a, attrName, 0);
   }

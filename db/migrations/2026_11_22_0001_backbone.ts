@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Frozen in time: a migration never imports application code, so later refactors cannot change
 // what an old migration does.
@@ -114,7 +114,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('headers', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     // Sign-in links are secrets: their text is blanked once delivered.
     .addColumn('redact_after_send', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','sending','sent','failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','sending','sent','failed')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('lease_until', 'timestamptz')
     .addColumn('last_error', 'text')
@@ -123,7 +128,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'timestamptz')
     .execute();
   await sql`create index outbox_pending_idx on outbox (created_at) where status in ('pending','sending')`.execute(db);
-  await sql`create index outbox_statement_pending_idx on outbox (statement_id) where status in ('pending','sending')`.execute(db);
+  await sql`create index outbox_statement_pending_idx on outbox (statement_id) where status in ('pending','sending')`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('audit_events')
@@ -142,7 +149,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('audit_events_chain_seq_key', ['chain', 'seq'])
     .addUniqueConstraint('audit_events_chain_event_key', ['chain', 'event_key'])
     .execute();
-  await db.schema.createIndex('audit_events_statement_idx').on('audit_events').columns(['statement_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_events_statement_idx')
+    .on('audit_events')
+    .columns(['statement_id', 'at'])
+    .execute();
 
   // The head row anchors each chain: removing the newest event would otherwise be undetectable.
   await db.schema

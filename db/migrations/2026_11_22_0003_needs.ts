@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One row per survey version: a correction after the needs assessment opened adds a version,
@@ -46,7 +46,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('confirmed_at', 'timestamptz')
     .addUniqueConstraint('need_versions_org_version_key', ['statement_id', 'organisation_id', 'version'])
     .execute();
-  await db.schema.createIndex('need_versions_statement_status_idx').on('need_versions').columns(['statement_id', 'status']).execute();
+  await db.schema
+    .createIndex('need_versions_statement_status_idx')
+    .on('need_versions')
+    .columns(['statement_id', 'status'])
+    .execute();
 
   // The lines of each version in columns, for aggregation in SQL with exact NUMERIC arithmetic.
   await db.schema

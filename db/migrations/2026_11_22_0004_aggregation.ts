@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // A rate table is data with a date and a source (e.g. the ECB euro reference rates of a day):
@@ -30,7 +30,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('total_value_eur', sql`numeric`, (c) => c.notNull())
     .addColumn('snapshot_hash', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('aggregate_snapshots_statement_idx').on('aggregate_snapshots').columns(['statement_id', 'computed_at']).execute();
+  await db.schema
+    .createIndex('aggregate_snapshots_statement_idx')
+    .on('aggregate_snapshots')
+    .columns(['statement_id', 'computed_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

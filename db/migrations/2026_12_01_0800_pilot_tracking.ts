@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Frozen in time: a migration never imports application code.
 export async function up(db: Kysely<any>): Promise<void> {
@@ -16,15 +16,25 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('pilot_groupings_name_idx').on('pilot_groupings').column('name').execute();
 
   // Timelines and the weekly digest read stage changes only, by statement and by week.
-  await sql`create index audit_events_stage_changes_idx on audit_events (statement_id, at) where action = 'stage_changed'`.execute(db);
-  await sql`create index audit_events_stage_changes_at_idx on audit_events (at) where action = 'stage_changed'`.execute(db);
+  await sql`create index audit_events_stage_changes_idx on audit_events (statement_id, at) where action = 'stage_changed'`.execute(
+    db,
+  );
+  await sql`create index audit_events_stage_changes_at_idx on audit_events (at) where action = 'stage_changed'`.execute(
+    db,
+  );
   // Suppliers engaged: distinct supplier organisations acting on a statement (few suppliers, many events).
-  await sql`create index audit_events_actor_org_idx on audit_events (actor_org_id, statement_id) where actor_org_id is not null`.execute(db);
+  await sql`create index audit_events_actor_org_idx on audit_events (actor_org_id, statement_id) where actor_org_id is not null`.execute(
+    db,
+  );
   // The dashboard's page order and the overdue check.
   await sql`create index statements_created_idx on statements (created_at desc, id)`.execute(db);
-  await sql`create index statements_deadline_idx on statements (stage_deadline) where stage_deadline is not null`.execute(db);
+  await sql`create index statements_deadline_idx on statements (stage_deadline) where stage_deadline is not null`.execute(
+    db,
+  );
   // Buyers taking part, per statement, without visiting the heap for the status.
-  await sql`create index participants_statement_status_idx on participants (statement_id, status) include (organisation_id)`.execute(db);
+  await sql`create index participants_statement_status_idx on participants (statement_id, status) include (organisation_id)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Joint procurement agreements (Directive 2014/24/EU Art. 38-39): one per published statement.
@@ -68,7 +68,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('agreement_comments_version_idx').on('agreement_comments').columns(['version_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('agreement_comments_version_idx')
+    .on('agreement_comments')
+    .columns(['version_id', 'created_at'])
+    .execute();
 
   // A signature binds a user of a party to one version by its hash; an amendment clears it.
   await db.schema
@@ -86,7 +90,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['agreement_signatures', 'agreement_comments', 'agreement_versions', 'agreement_drafts', 'agreement_parties', 'agreements']) {
+  for (const t of [
+    'agreement_signatures',
+    'agreement_comments',
+    'agreement_versions',
+    'agreement_drafts',
+    'agreement_parties',
+    'agreements',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

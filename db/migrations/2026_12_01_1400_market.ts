@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Suppliers' subscriptions, the market consultation (Art. 40), the statement text and its
@@ -26,7 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unsubscribed_at', 'timestamptz')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('supplier_subscriptions_org_idx').on('supplier_subscriptions').column('organisation_id').execute();
+  await db.schema
+    .createIndex('supplier_subscriptions_org_idx')
+    .on('supplier_subscriptions')
+    .column('organisation_id')
+    .execute();
 
   // The consultation of one statement: the lead's request-for-information questions.
   await db.schema
@@ -89,7 +93,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('detail', 'jsonb', (c) => c.notNull())
     .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('supplier_contacts_statement_idx').on('supplier_contacts').columns(['statement_id', 'id']).execute();
+  await db.schema
+    .createIndex('supplier_contacts_statement_idx')
+    .on('supplier_contacts')
+    .columns(['statement_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('market_summaries')
@@ -99,7 +107,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('summary_hash', 'text', (c) => c.notNull())
     .addColumn('computed_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('market_summaries_statement_idx').on('market_summaries').columns(['statement_id', 'computed_at']).execute();
+  await db.schema
+    .createIndex('market_summaries_statement_idx')
+    .on('market_summaries')
+    .columns(['statement_id', 'computed_at'])
+    .execute();
 
   // The statement text: versions are immutable. A lead's edit is written as a draft under its
   // hash first; the workflow's decision turns it into the next version.

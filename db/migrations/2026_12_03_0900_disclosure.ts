@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Statistical disclosure control: buyers' consent to show their own figures, and the pattern of
@@ -18,13 +18,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The pattern and the consents it was computed under (sorted organisation ids): a change of
   // consent makes it stale, and the next reader computes it again.
-  await db.schema.alterTable('aggregate_snapshots').addColumn('disclosure', 'jsonb').addColumn('disclosure_consents', sql`uuid[]`).execute();
+  await db.schema
+    .alterTable('aggregate_snapshots')
+    .addColumn('disclosure', 'jsonb')
+    .addColumn('disclosure_consents', sql`uuid[]`)
+    .execute();
   // What a publication states: the signatories' aggregate and its pattern, fixed at publication.
   await db.schema.alterTable('publications').addColumn('aggregate', 'jsonb').addColumn('disclosure', 'jsonb').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('publications').dropColumn('aggregate').dropColumn('disclosure').execute();
-  await db.schema.alterTable('aggregate_snapshots').dropColumn('disclosure').dropColumn('disclosure_consents').execute();
+  await db.schema
+    .alterTable('aggregate_snapshots')
+    .dropColumn('disclosure')
+    .dropColumn('disclosure_consents')
+    .execute();
   await db.schema.dropTable('figure_consents').execute();
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Audit anchoring (issues 13 and 22).
@@ -49,11 +49,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     begin
       raise exception '% is append-only', tg_table_name;
     end $$`.execute(db);
-  await sql`create trigger audit_events_no_truncate before truncate on audit_events for each statement execute function audit_refuse_change()`.execute(db);
-  await sql`create trigger audit_checkpoints_no_change before update or delete on audit_checkpoints for each row execute function audit_refuse_change()`.execute(db);
-  await sql`create trigger audit_checkpoints_no_truncate before truncate on audit_checkpoints for each statement execute function audit_refuse_change()`.execute(db);
-  await sql`create trigger audit_chain_heads_no_delete before delete on audit_chain_heads for each row execute function audit_refuse_change()`.execute(db);
-  await sql`create trigger audit_chain_heads_no_truncate before truncate on audit_chain_heads for each statement execute function audit_refuse_change()`.execute(db);
+  await sql`create trigger audit_events_no_truncate before truncate on audit_events for each statement execute function audit_refuse_change()`.execute(
+    db,
+  );
+  await sql`create trigger audit_checkpoints_no_change before update or delete on audit_checkpoints for each row execute function audit_refuse_change()`.execute(
+    db,
+  );
+  await sql`create trigger audit_checkpoints_no_truncate before truncate on audit_checkpoints for each statement execute function audit_refuse_change()`.execute(
+    db,
+  );
+  await sql`create trigger audit_chain_heads_no_delete before delete on audit_chain_heads for each row execute function audit_refuse_change()`.execute(
+    db,
+  );
+  await sql`create trigger audit_chain_heads_no_truncate before truncate on audit_chain_heads for each statement execute function audit_refuse_change()`.execute(
+    db,
+  );
 
   // Checked first: an owner without CREATEROLE (docker-compose's) finds the role made for it.
   await sql`
@@ -69,10 +79,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`grant select, insert, update, delete on all tables in schema public to jointdemand_app`.execute(db);
   await sql`grant usage, select on all sequences in schema public to jointdemand_app`.execute(db);
   // Tables later migrations create (run by this same owner role) are the application's too.
-  await sql`alter default privileges in schema public grant select, insert, update, delete on tables to jointdemand_app`.execute(db);
+  await sql`alter default privileges in schema public grant select, insert, update, delete on tables to jointdemand_app`.execute(
+    db,
+  );
   await sql`alter default privileges in schema public grant usage, select on sequences to jointdemand_app`.execute(db);
   await sql`revoke all on kysely_migration, kysely_migration_lock from jointdemand_app`.execute(db);
-  await sql`revoke update, delete, truncate on audit_events, audit_checkpoints, audit_chain_heads from jointdemand_app`.execute(db);
+  await sql`revoke update, delete, truncate on audit_events, audit_checkpoints, audit_chain_heads from jointdemand_app`.execute(
+    db,
+  );
   // A head moves forward on each append; its legacy boundary is the migration's to set, never
   // the application's (a head it inserted with one could pass off unsigned rows as legacy).
   await sql`revoke insert on audit_chain_heads from jointdemand_app`.execute(db);
@@ -85,8 +99,12 @@ async function currentDatabase(db: Kysely<any>): Promise<string> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`alter default privileges in schema public revoke select, insert, update, delete on tables from jointdemand_app`.execute(db);
-  await sql`alter default privileges in schema public revoke usage, select on sequences from jointdemand_app`.execute(db);
+  await sql`alter default privileges in schema public revoke select, insert, update, delete on tables from jointdemand_app`.execute(
+    db,
+  );
+  await sql`alter default privileges in schema public revoke usage, select on sequences from jointdemand_app`.execute(
+    db,
+  );
   await sql`revoke all on all tables in schema public from jointdemand_app`.execute(db);
   await sql`revoke all on all sequences in schema public from jointdemand_app`.execute(db);
   await sql`revoke all on schema public from jointdemand_app`.execute(db);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Issue 13 (sessions, sign-in links, tokens, rate limits). Frozen once merged: change the schema
@@ -20,11 +20,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('confirm_hash', 'text')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await sql`create index sign_in_tokens_live on sign_in_tokens (user_id) where used_at is null and revoked_at is null`.execute(db);
+  await sql`create index sign_in_tokens_live on sign_in_tokens (user_id) where used_at is null and revoked_at is null`.execute(
+    db,
+  );
 
   await db.schema
     .alterTable('sessions')
-    .addColumn('id', 'uuid', (c) => c.notNull().unique().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('id', 'uuid', (c) =>
+      c
+        .notNull()
+        .unique()
+        .defaultTo(sql`gen_random_uuid()`),
+    )
     .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('ip', 'text')
     .addColumn('user_agent', 'text')
@@ -35,7 +42,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('api_tokens')
     .addColumn('scopes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{read,write,admin}'::text[]`))
     .execute();
-  await sql`update api_tokens set expires_at = now() + interval '365 days' where expires_at is null and revoked_at is null`.execute(db);
+  await sql`update api_tokens set expires_at = now() + interval '365 days' where expires_at is null and revoked_at is null`.execute(
+    db,
+  );
 
   await db.schema
     .alterTable('users')
@@ -55,7 +64,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await sql`create index supplier_registrations_email on supplier_registrations (lower(email)) where used_at is null and revoked_at is null`.execute(db);
+  await sql`create index supplier_registrations_email on supplier_registrations (lower(email)) where used_at is null and revoked_at is null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('rate_limits')
@@ -70,6 +81,17 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('supplier_registrations').ifExists().execute();
   await db.schema.alterTable('users').dropColumn('disabled_at').dropColumn('removed_at').execute();
   await db.schema.alterTable('api_tokens').dropColumn('scopes').execute();
-  await db.schema.alterTable('sessions').dropColumn('id').dropColumn('last_seen_at').dropColumn('ip').dropColumn('user_agent').execute();
-  await db.schema.alterTable('sign_in_tokens').dropColumn('browser_hash').dropColumn('confirm_hash').dropColumn('revoked_at').execute();
+  await db.schema
+    .alterTable('sessions')
+    .dropColumn('id')
+    .dropColumn('last_seen_at')
+    .dropColumn('ip')
+    .dropColumn('user_agent')
+    .execute();
+  await db.schema
+    .alterTable('sign_in_tokens')
+    .dropColumn('browser_hash')
+    .dropColumn('confirm_hash')
+    .dropColumn('revoked_at')
+    .execute();
 }

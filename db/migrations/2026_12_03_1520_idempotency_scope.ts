@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * Idempotency keys scoped to the caller: one row per (organisation, route, key) with the hash of

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * What the public reads, rendered once when it changes rather than on every request: each
@@ -30,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // The application renders and rewrites these; it never needs to truncate them.
-  const role = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
+  const role = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
   if ((role.rows[0]?.n ?? 0) > 0) {
     await sql`grant select, insert, update, delete on public_documents, public_lists to jointdemand_app`.execute(db);
   }

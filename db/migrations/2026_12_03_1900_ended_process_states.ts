@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The last state of a statement's process once its workflow has closed (cancelled, abandoned,
@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Kept once and read; never changed or removed by the application.
-  const role = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
+  const role = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
   if ((role.rows[0]?.n ?? 0) > 0) {
     await sql`grant select, insert on ended_process_states to jointdemand_app`.execute(db);
   }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 /**
  * The dashboard's read model (issue 23 point 4): one row per pilot with everything the pilot
@@ -162,7 +162,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Every statement so far (the participant statuses that counted as taking part on this date).
   await sql`select pilot_summary_upsert(id, array['joined', 'submitted', 'confirmed']) from statements`.execute(db);
 
-  const role = await sql<{ n: number }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
+  const role = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_roles where rolname = 'jointdemand_app'`.execute(db);
   if ((role.rows[0]?.n ?? 0) > 0) {
     await sql`grant select, insert, update on pilot_summaries to jointdemand_app`.execute(db);
     await sql`grant execute on function pilot_summary_upsert(uuid, text[]) to jointdemand_app`.execute(db);

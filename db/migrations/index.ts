@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+
 import * as backbone from './2026_11_22_0001_backbone.js';
 import * as referenceData from './2026_11_22_0002_reference_data.js';
 import * as needs from './2026_11_22_0003_needs.js';

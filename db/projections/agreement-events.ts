@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
+
 import type { AgreementEvent } from '../../domain/agreement-events.js';
-import { renderAgreement, type AgreementVersionContent } from '../../platform/agreement-document.js';
+import { type AgreementVersionContent, renderAgreement } from '../../platform/agreement-document.js';
 import {
   clearAgreementSignatures,
   findAgreementDraft,
@@ -20,7 +21,8 @@ export interface AgreementProjection {
   proposed?: { note: string | null };
 }
 
-const conflict = (message: string) => ApplicationFailure.create({ type: 'conflict', message, details: [[]], nonRetryable: true });
+const conflict = (message: string) =>
+  ApplicationFailure.create({ type: 'conflict', message, details: [[]], nonRetryable: true });
 
 /**
  * What each agreement event writes to the read model, inside the caller's transaction: the
@@ -33,22 +35,51 @@ export async function projectAgreementEvent(trx: Tx, event: AgreementEvent): Pro
   const sid = event.statementId;
   switch (event.kind) {
     case 'agreement_started':
-      await insertAgreement(trx, { statementId: sid, leadOrgId: event.leadOrgId, startedBy: event.actor!.userId, at, deadline: new Date(event.deadline) });
-      await insertAgreementParties(trx, sid, [{ orgId: event.leadOrgId, status: 'party' }, ...event.invitedOrgIds.map((orgId) => ({ orgId, status: 'invited' as const }))], at);
-      return { audit: { invitedOrgIds: event.invitedOrgIds, deadline: event.deadline, reminderOffsets: event.reminderOffsets } };
+      await insertAgreement(trx, {
+        statementId: sid,
+        leadOrgId: event.leadOrgId,
+        startedBy: event.actor!.userId,
+        at,
+        deadline: new Date(event.deadline),
+      });
+      await insertAgreementParties(
+        trx,
+        sid,
+        [
+          { orgId: event.leadOrgId, status: 'party' },
+          ...event.invitedOrgIds.map((orgId) => ({ orgId, status: 'invited' as const })),
+        ],
+        at,
+      );
+      return {
+        audit: { invitedOrgIds: event.invitedOrgIds, deadline: event.deadline, reminderOffsets: event.reminderOffsets },
+      };
     case 'agreement_invited':
-      await insertAgreementParties(trx, sid, event.orgIds.map((orgId) => ({ orgId, status: 'invited' as const })), at);
+      await insertAgreementParties(
+        trx,
+        sid,
+        event.orgIds.map((orgId) => ({ orgId, status: 'invited' as const })),
+        at,
+      );
       return { audit: { organisationIds: event.orgIds } };
     case 'agreement_joined':
       await setAgreementPartyStatus(trx, { statementId: sid, orgId: event.orgId, status: 'party', reason: null, at });
-      if (event.clearedSignatures.length > 0) await clearAgreementSignatures(trx, sid, 'a new party joined; the version must be amended', at);
+      if (event.clearedSignatures.length > 0)
+        await clearAgreementSignatures(trx, sid, 'a new party joined; the version must be amended', at);
       return { audit: { organisationId: event.orgId, clearedSignatures: event.clearedSignatures } };
     case 'agreement_declined':
-      await setAgreementPartyStatus(trx, { statementId: sid, orgId: event.orgId, status: 'declined', reason: event.reason, at });
+      await setAgreementPartyStatus(trx, {
+        statementId: sid,
+        orgId: event.orgId,
+        status: 'declined',
+        reason: event.reason,
+        at,
+      });
       return { audit: { organisationId: event.orgId, reason: event.reason } };
     case 'agreement_version_proposed': {
       const draft = await findAgreementDraft(trx, sid);
-      if (!draft || draft.content_hash !== event.contentHash) throw conflict('The proposal changed after it was checked; propose it again');
+      if (!draft || draft.content_hash !== event.contentHash)
+        throw conflict('The proposal changed after it was checked; propose it again');
       const content = draft.content as AgreementVersionContent;
       const rendered = await renderAgreement(content, event.version, event.contentHash, at);
       await insertAgreementVersion(trx, {
@@ -66,17 +97,40 @@ export async function projectAgreementEvent(trx: Tx, event: AgreementEvent): Pro
       });
       const cleared = await clearAgreementSignatures(trx, sid, `amended in version ${event.version}`, at);
       return {
-        audit: { versionId: event.versionId, version: event.version, contentHash: event.contentHash, pdfHash: rendered.pdfHash, amendment: event.amendment, clearedSignatures: cleared.sort() },
+        audit: {
+          versionId: event.versionId,
+          version: event.version,
+          contentHash: event.contentHash,
+          pdfHash: rendered.pdfHash,
+          amendment: event.amendment,
+          clearedSignatures: cleared.sort(),
+        },
         proposed: { note: content.note },
       };
     }
     case 'agreement_signed':
-      await insertAgreementSignature(trx, { statementId: sid, versionId: event.versionId, orgId: event.orgId, userId: event.actor!.userId, versionHash: event.versionHash, at });
+      await insertAgreementSignature(trx, {
+        statementId: sid,
+        versionId: event.versionId,
+        orgId: event.orgId,
+        userId: event.actor!.userId,
+        versionHash: event.versionHash,
+        at,
+      });
       return { audit: { organisationId: event.orgId, versionId: event.versionId, versionHash: event.versionHash } };
     case 'agreement_withdrawn':
-      await setAgreementPartyStatus(trx, { statementId: sid, orgId: event.orgId, status: 'withdrawn', reason: event.reason, at });
-      if (event.clearedSignatures.length > 0) await clearAgreementSignatures(trx, sid, 'a party withdrew; the version must be amended', at);
-      return { audit: { organisationId: event.orgId, reason: event.reason, clearedSignatures: event.clearedSignatures } };
+      await setAgreementPartyStatus(trx, {
+        statementId: sid,
+        orgId: event.orgId,
+        status: 'withdrawn',
+        reason: event.reason,
+        at,
+      });
+      if (event.clearedSignatures.length > 0)
+        await clearAgreementSignatures(trx, sid, 'a party withdrew; the version must be amended', at);
+      return {
+        audit: { organisationId: event.orgId, reason: event.reason, clearedSignatures: event.clearedSignatures },
+      };
     case 'agreement_in_force':
       await setAgreementStatus(trx, sid, { status: 'in_force', inForceAt: at });
       return { audit: { versionId: event.versionId, version: event.version, versionHash: event.versionHash } };

@@ -1,17 +1,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
+
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { LpSolver } from '../../domain/disclosure/linear-program.js';
 import { discloseAggregate, type DisclosedAggregate } from '../../domain/disclosure/protected-views.js';
 import { DomainError } from '../../domain/errors.js';
 import type { MarketEvent } from '../../domain/market-events.js';
-import { toOcdsRelease, type PublishedStatementForOcds } from '../../domain/ocds.js';
+import { type PublishedStatementForOcds, toOcdsRelease } from '../../domain/ocds.js';
 import type { Schedule } from '../../domain/statement.js';
 import { latestSnapshot } from '../aggregation.js';
 import { namedOrgIds, openConsultation } from '../consultation.js';
 import type { Tx } from '../database.js';
 import { publicationDisclosure } from '../disclosure.js';
 import { findOrganisation, findOrganisations } from '../organisations.js';
-import type { Organisation } from '../schema.js';
 import { renderPublishedLists, renderStatementDocuments } from '../public-document-renderer.js';
 import {
   addSignatories,
@@ -26,6 +26,7 @@ import {
   upsertSignatoryRequest,
 } from '../publication.js';
 import { lookupCpvCodes } from '../reference-data.js';
+import type { Organisation } from '../schema.js';
 import { findStatement } from '../statements.js';
 
 /** Not a registered OCDS prefix: a publisher registers its own with the OCDS Data Support Team. */
@@ -50,14 +51,22 @@ export interface MarketProjection {
 /** A rule of the domain broken while publishing: a final failure of the activity, with its problems. */
 function asFailure(error: unknown): never {
   if (error instanceof DomainError) {
-    throw ApplicationFailure.create({ type: error.code, message: error.message, details: [error.problems], nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: error.code,
+      message: error.message,
+      details: [error.problems],
+      nonRetryable: true,
+    });
   }
   throw error;
 }
 
 /** The items of a published aggregate as OCDS sees them: each code with lines of its own, quantities only where disclosed. */
 async function itemsOf(trx: Tx, demand: DisclosedAggregate): Promise<PublishedStatementForOcds['items']> {
-  const known = await lookupCpvCodes(trx, demand.items.map((n) => n.cpvCode));
+  const known = await lookupCpvCodes(
+    trx,
+    demand.items.map((n) => n.cpvCode),
+  );
   return demand.items.map((n) => ({
     cpvCode: n.cpvCode,
     cpvCheckDigit: known.get(n.cpvCode)?.checkDigit ?? null,
@@ -71,7 +80,11 @@ async function itemsOf(trx: Tx, demand: DisclosedAggregate): Promise<PublishedSt
  * model, inside the caller's transaction; returns the event's audit data. Who is told, and how,
  * is `mail/notices/market-notices.ts`.
  */
-export async function projectMarketEvent(trx: Tx, deps: MarketProjectionDeps, event: MarketEvent): Promise<MarketProjection> {
+export async function projectMarketEvent(
+  trx: Tx,
+  deps: MarketProjectionDeps,
+  event: MarketEvent,
+): Promise<MarketProjection> {
   const at = new Date(event.at);
   const { statementId } = event;
   switch (event.kind) {
@@ -82,14 +95,42 @@ export async function projectMarketEvent(trx: Tx, deps: MarketProjectionDeps, ev
       return { audit: { version: event.version, deadline: event.deadline, approvers: event.approverOrgIds } };
     case 'statement_text_revised': {
       const draft = await findTextDraft(trx, statementId, event.textHash);
-      if (!draft) throw ApplicationFailure.create({ type: 'conflict', message: 'The revised text is not on record', nonRetryable: true });
+      if (!draft)
+        throw ApplicationFailure.create({
+          type: 'conflict',
+          message: 'The revised text is not on record',
+          nonRetryable: true,
+        });
       const previous = await findStatementText(trx, statementId);
-      await insertStatementText(trx, { statementId, version: event.version, text: draft.text, hash: draft.text_hash, locale: previous?.locale ?? 'en', userId: event.actor?.userId ?? null, at });
+      await insertStatementText(trx, {
+        statementId,
+        version: event.version,
+        text: draft.text,
+        hash: draft.text_hash,
+        locale: previous?.locale ?? 'en',
+        userId: event.actor?.userId ?? null,
+        at,
+      });
       return { audit: { version: event.version, textHash: event.textHash } };
     }
     case 'approval_decided':
-      await upsertApproval(trx, { statementId, version: event.version, orgId: event.orgId, decision: event.decision, comment: event.comment, userId: event.actor!.userId, at });
-      return { audit: { organisationId: event.orgId, version: event.version, decision: event.decision, comment: event.comment } };
+      await upsertApproval(trx, {
+        statementId,
+        version: event.version,
+        orgId: event.orgId,
+        decision: event.decision,
+        comment: event.comment,
+        userId: event.actor!.userId,
+        at,
+      });
+      return {
+        audit: {
+          organisationId: event.orgId,
+          version: event.version,
+          decision: event.decision,
+          comment: event.comment,
+        },
+      };
     case 'approval_deadline_passed':
       return { audit: { version: event.version, missing: event.missingOrgIds } };
     case 'proceed_without_missing':
@@ -107,7 +148,11 @@ export async function projectMarketEvent(trx: Tx, deps: MarketProjectionDeps, ev
       }
       const schedule = statement.schedule as Schedule;
       // The figures the publication states, as the public may see them (the lead's own view is the snapshot).
-      const disclosure = await publicationDisclosure(trx, deps.solver, { statementId, snapshotId: snapshot!.id, signatoryOrgIds: event.signatoryOrgIds });
+      const disclosure = await publicationDisclosure(trx, deps.solver, {
+        statementId,
+        snapshotId: snapshot!.id,
+        signatoryOrgIds: event.signatoryOrgIds,
+      });
       const demand = discloseAggregate(aggregate, disclosure);
       const orgs = await findOrganisations(trx, event.signatoryOrgIds);
       const lead = (await findOrganisation(trx, statement.lead_org_id))!;
@@ -124,7 +169,14 @@ export async function projectMarketEvent(trx: Tx, deps: MarketProjectionDeps, ev
             publishedAt: event.at,
             leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
             // Parties are named: only the signatories that agreed to be (the lead is named by its role).
-            buyers: orgs.filter((o) => named.has(o.id)).map((o) => ({ orgId: o.id, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type ?? 'la' })),
+            buyers: orgs
+              .filter((o) => named.has(o.id))
+              .map((o) => ({
+                orgId: o.id,
+                name: o.name,
+                country: o.country.trim(),
+                buyerLegalType: o.buyer_legal_type ?? 'la',
+              })),
             items: await itemsOf(trx, demand),
             totalValueEur: demand.totals.valueEur,
             deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
@@ -135,9 +187,27 @@ export async function projectMarketEvent(trx: Tx, deps: MarketProjectionDeps, ev
       } catch (error) {
         asFailure(error);
       }
-      await insertPublication(trx, { id: event.publicationId, statementId, version: event.version, textVersion: event.textVersion, signatoryOrgIds: event.signatoryOrgIds, release, aggregate, disclosure, at });
-      await addSignatories(trx, { statementId, orgIds: event.newOrgIds, sinceVersion: event.version, late: event.late, at });
-      if (event.late) for (const orgId of event.newOrgIds) await decideSignatoryRequest(trx, { statementId, orgId, accepted: true, at });
+      await insertPublication(trx, {
+        id: event.publicationId,
+        statementId,
+        version: event.version,
+        textVersion: event.textVersion,
+        signatoryOrgIds: event.signatoryOrgIds,
+        release,
+        aggregate,
+        disclosure,
+        at,
+      });
+      await addSignatories(trx, {
+        statementId,
+        orgIds: event.newOrgIds,
+        sinceVersion: event.version,
+        late: event.late,
+        at,
+      });
+      if (event.late)
+        for (const orgId of event.newOrgIds)
+          await decideSignatoryRequest(trx, { statementId, orgId, accepted: true, at });
       // Rendered once, here, for the public routes to serve as stored: a late signatory's version
       // now (a first version's page appears when the stage does), and the lists at once.
       await renderStatementDocuments(trx, { solver: deps.solver, publicUrl: deps.publicUrl }, statementId);

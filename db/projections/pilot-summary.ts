@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+
 import { activeParticipantStatuses } from '../../rules/stages.js';
 import { GENESIS_HASH } from '../audit.js';
 import type { DbOrTx, Tx } from '../database.js';
@@ -35,13 +36,23 @@ export async function refreshPilotSummary(trx: Tx, statementId: string): Promise
  * else writes, or run `refreshPilotSummary` per statement.
  */
 export async function rebuildPilotSummaries(db: DbOrTx): Promise<number> {
-  const { rows } = await sql`select pilot_summary_upsert(id, ${activeParticipantStatuses}::text[]) from statements`.execute(db);
+  const { rows } =
+    await sql`select pilot_summary_upsert(id, ${activeParticipantStatuses}::text[]) from statements`.execute(db);
   return rows.length;
 }
 
 /** The read model's row of one statement as stored, without `refreshed_at` (tests compare it with a row computed afresh). */
 export async function findPilotSummary(db: DbOrTx, statementId: string) {
-  const { rows } = await sql<{ statement_id: string; stage: string; buyers: number; countries: string[]; supplier_org_ids: string[]; audit_seq: number } & Record<string, unknown>>`
+  const { rows } = await sql<
+    {
+      statement_id: string;
+      stage: string;
+      buyers: number;
+      countries: string[];
+      supplier_org_ids: string[];
+      audit_seq: number;
+    } & Record<string, unknown>
+  >`
     select * from pilot_summaries where statement_id = ${statementId}::uuid
   `.execute(db);
   if (!rows[0]) return undefined;

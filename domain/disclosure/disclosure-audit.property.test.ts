@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConfirmedNeed, ConfirmedNeedBuyer } from '../aggregation.js';
-import { auditDisclosure, describeLeak, type AuditReport } from '../../test/support/disclosure-auditor.js';
+
+import { auditDisclosure, type AuditReport, describeLeak } from '../../test/support/disclosure-auditor.js';
 import { buyer, everyViewer, line, publish, rates } from '../../test/support/disclosure-fixtures.js';
+import type { ConfirmedNeed, ConfirmedNeedBuyer } from '../aggregation.js';
 
 /**
  * Property: whatever the statement (2 to 40 buyers in several countries and legal types, deep
@@ -77,7 +78,9 @@ const statementArb = (buyers: [number, number], laterVersions: [number, number])
       }),
     )
     .map(({ buyers, consenting, dominant, late }) => {
-      const people: ConfirmedNeedBuyer[] = buyers.map((b, i) => buyer(`b${String(i).padStart(2, '0')}`, countries[b.country]!.country, legalTypes[b.legalType]!));
+      const people: ConfirmedNeedBuyer[] = buyers.map((b, i) =>
+        buyer(`b${String(i).padStart(2, '0')}`, countries[b.country]!.country, legalTypes[b.legalType]!),
+      );
       const dominantIndex = dominant === null ? null : dominant % buyers.length;
       const needs = buyers.map((b, i) =>
         b.lines.map((l) => {
@@ -97,7 +100,10 @@ const statementArb = (buyers: [number, number], laterVersions: [number, number])
         }),
       );
       // The first version has all but the late signatories; each later one adds one or two.
-      const lateCount = Math.min(late.reduce((a, b) => a + b, 0), buyers.length - 2);
+      const lateCount = Math.min(
+        late.reduce((a, b) => a + b, 0),
+        buyers.length - 2,
+      );
       const firstCount = buyers.length - lateCount;
       const versions: ConfirmedNeed[][] = [needs.slice(0, firstCount).flat()];
       let count = firstCount;
@@ -116,9 +122,20 @@ const statementArb = (buyers: [number, number], laterVersions: [number, number])
 async function auditCase(c: Case): Promise<AuditReport & { protectMillis: number }> {
   const published = await publish(c.versions, {
     consenting: c.consenting,
-    criticalMass: { minBuyers: 3, minTotalValueEur: '2000000', minQuantityPerCpv: [{ cpvCode: '34144710', unit: 'H87', minQuantity: '12' }, { cpvCode: '43262100', unit: 'C62', minQuantity: '20' }] },
+    criticalMass: {
+      minBuyers: 3,
+      minTotalValueEur: '2000000',
+      minQuantityPerCpv: [
+        { cpvCode: '34144710', unit: 'H87', minQuantity: '12' },
+        { cpvCode: '43262100', unit: 'C62', minQuantity: '20' },
+      ],
+    },
   });
-  const report = await auditDisclosure({ versions: published.versions, viewers: everyViewer(c.versions), consenting: c.consenting });
+  const report = await auditDisclosure({
+    versions: published.versions,
+    viewers: everyViewer(c.versions),
+    consenting: c.consenting,
+  });
   return { ...report, protectMillis: published.millis.reduce((a, b) => a + b, 0) };
 }
 
@@ -138,16 +155,26 @@ async function expectNoLeakIn(arb: fc.Arbitrary<Case>, numRuns: number, seed: nu
     }),
     { numRuns, seed, endOnFailure: true },
   );
-  console.log(`${statements} statements, ${audited} sensitive figures × viewers audited in ${((performance.now() - started) / 1000).toFixed(1)} s (protectTables ${(protectMillis / 1000).toFixed(1)} s)`);
+  console.log(
+    `${statements} statements, ${audited} sensitive figures × viewers audited in ${((performance.now() - started) / 1000).toFixed(1)} s (protectTables ${(protectMillis / 1000).toFixed(1)} s)`,
+  );
   expect(audited).toBeGreaterThan(0);
 }
 
 describe('disclosure control, property-tested with the auditor: no viewer narrows a sensitive figure', () => {
-  it('in one version, 2 to 40 buyers', { timeout: 300_000 }, () => expectNoLeakIn(statementArb([2, 40], [0, 0]), 6, 20261203));
+  it('in one version, 2 to 40 buyers', { timeout: 300_000 }, () =>
+    expectNoLeakIn(statementArb([2, 40], [0, 0]), 6, 20261203),
+  );
 
   // protectTables takes seconds per later version (the timings are printed; 16 buyers in three
   // versions took 20 to 45 s): fewer buyers and runs here.
-  it('in two versions with one or two late signatories, and their difference, 3 to 12 buyers', { timeout: 300_000 }, () => expectNoLeakIn(statementArb([3, 12], [1, 1]), 3, 20261204));
+  it(
+    'in two versions with one or two late signatories, and their difference, 3 to 12 buyers',
+    { timeout: 300_000 },
+    () => expectNoLeakIn(statementArb([3, 12], [1, 1]), 3, 20261204),
+  );
 
-  it('in three versions, and every difference of two, 3 to 8 buyers', { timeout: 300_000 }, () => expectNoLeakIn(statementArb([3, 8], [2, 2]), 2, 20261205));
+  it('in three versions, and every difference of two, 3 to 8 buyers', { timeout: 300_000 }, () =>
+    expectNoLeakIn(statementArb([3, 8], [2, 2]), 2, 20261205),
+  );
 });

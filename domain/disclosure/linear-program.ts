@@ -22,8 +22,13 @@ export interface LpSolver {
 }
 
 /** The interval a linear expression can take: `lower`/`upper` are ±Infinity when unbounded. */
-export function intervalOf(solver: LpSolver, program: Omit<LinearProgram, 'sense'>): { lower: number; upper: number } | null {
-  const [min, max] = solver.solveBoth ? solver.solveBoth(program) : [solver.solve({ ...program, sense: 'min' }), solver.solve({ ...program, sense: 'max' })];
+export function intervalOf(
+  solver: LpSolver,
+  program: Omit<LinearProgram, 'sense'>,
+): { lower: number; upper: number } | null {
+  const [min, max] = solver.solveBoth
+    ? solver.solveBoth(program)
+    : [solver.solve({ ...program, sense: 'min' }), solver.solve({ ...program, sense: 'max' })];
   if (min.status === 'infeasible' || max.status === 'infeasible') return null;
   return {
     lower: min.status === 'unbounded' ? -Infinity : min.value,

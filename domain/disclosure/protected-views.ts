@@ -2,7 +2,7 @@ import type { Aggregate, UnitQuantity } from '../aggregation.js';
 import type { CriticalMassRuleResult, CriticalMassVerdict } from '../critical-mass.js';
 import type { DecimalString } from '../money.js';
 import type { NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
-import { cellKeys, type CellKey } from './statistical-tables.js';
+import { type CellKey, cellKeys } from './statistical-tables.js';
 import type { WithheldReason } from './suppression.js';
 
 /**
@@ -59,11 +59,21 @@ function reasonOf(pattern: DisclosurePattern | null, key: CellKey): WithheldReas
   return pattern?.withheld[key] ?? null;
 }
 
-function figures(pattern: DisclosurePattern | null, key: CellKey, g: { buyers: number; valueEur: DecimalString; lines: number }): DisclosedFigures {
+function figures(
+  pattern: DisclosurePattern | null,
+  key: CellKey,
+  g: { buyers: number; valueEur: DecimalString; lines: number },
+): DisclosedFigures {
   const reason = reasonOf(pattern, key);
   return reason
     ? { buyers: null, valueEur: null, lines: null, withheld: true, withheldReason: reason }
-    : { buyers: g.buyers, valueEur: g.valueEur, lines: pattern === null ? g.lines : null, withheld: false, withheldReason: null };
+    : {
+        buyers: g.buyers,
+        valueEur: g.valueEur,
+        lines: pattern === null ? g.lines : null,
+        withheld: false,
+        withheldReason: null,
+      };
 }
 
 /** Whether a CPV node has children in the aggregate: its own lines are then a part of their own. */
@@ -76,22 +86,50 @@ export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePatte
   const buyersOfItem = (code: string) => aggregate.byCpv.find((n) => n.cpvCode === code)!.buyers;
   return {
     // How many buyers and countries take part is no one's figure: every participant sees the roster.
-    totals: { ...figures(pattern, cellKeys.total, aggregate.totals), buyers: aggregate.totals.buyers, countries: aggregate.totals.countries },
+    totals: {
+      ...figures(pattern, cellKeys.total, aggregate.totals),
+      buyers: aggregate.totals.buyers,
+      countries: aggregate.totals.countries,
+    },
     byCpv: aggregate.byCpv.map((n) => {
       const f = figures(pattern, cellKeys.cpv(n.cpvCode), n);
-      return { cpvCode: n.cpvCode, level: n.level, parentCode: n.parentCode, ...f, quantities: f.withheld ? null : n.quantities };
+      return {
+        cpvCode: n.cpvCode,
+        level: n.level,
+        parentCode: n.parentCode,
+        ...f,
+        quantities: f.withheld ? null : n.quantities,
+      };
     }),
     items: aggregate.byCpv
       .filter((n) => n.direct.lines > 0)
       .map((n) => {
         const key = parents.has(n.cpvCode) ? cellKeys.direct(n.cpvCode) : cellKeys.cpv(n.cpvCode);
         // A part's buyer count is not kept apart from its node's; shown only for a leaf, where they are one.
-        const f = figures(pattern, key, { buyers: parents.has(n.cpvCode) ? 0 : buyersOfItem(n.cpvCode), valueEur: n.direct.valueEur, lines: n.direct.lines });
-        return { cpvCode: n.cpvCode, ...f, buyers: parents.has(n.cpvCode) ? null : f.buyers, quantities: f.withheld ? null : n.direct.quantities };
+        const f = figures(pattern, key, {
+          buyers: parents.has(n.cpvCode) ? 0 : buyersOfItem(n.cpvCode),
+          valueEur: n.direct.valueEur,
+          lines: n.direct.lines,
+        });
+        return {
+          cpvCode: n.cpvCode,
+          ...f,
+          buyers: parents.has(n.cpvCode) ? null : f.buyers,
+          quantities: f.withheld ? null : n.direct.quantities,
+        };
       }),
-    byCountry: aggregate.byCountry.map((c) => ({ country: c.country, ...figures(pattern, cellKeys.country(c.country), c) })),
-    byDeliveryYear: aggregate.byDeliveryYear.map((y) => ({ year: y.year, ...figures(pattern, cellKeys.year(y.year), y) })),
-    byBuyerType: aggregate.byBuyerType.map((t) => ({ buyerLegalType: t.buyerLegalType, ...figures(pattern, cellKeys.type(t.buyerLegalType), t) })),
+    byCountry: aggregate.byCountry.map((c) => ({
+      country: c.country,
+      ...figures(pattern, cellKeys.country(c.country), c),
+    })),
+    byDeliveryYear: aggregate.byDeliveryYear.map((y) => ({
+      year: y.year,
+      ...figures(pattern, cellKeys.year(y.year), y),
+    })),
+    byBuyerType: aggregate.byBuyerType.map((t) => ({
+      buyerLegalType: t.buyerLegalType,
+      ...figures(pattern, cellKeys.type(t.buyerLegalType), t),
+    })),
     buyers: aggregate.buyers,
     conversion: aggregate.conversion,
     needVersions: aggregate.versionIds.length,
@@ -124,13 +162,18 @@ function ruleCell(result: CriticalMassRuleResult): CellKey | null {
   return null;
 }
 
-export function discloseCriticalMass(verdict: CriticalMassVerdict, pattern: DisclosurePattern | null): DisclosedCriticalMass {
+export function discloseCriticalMass(
+  verdict: CriticalMassVerdict,
+  pattern: DisclosurePattern | null,
+): DisclosedCriticalMass {
   return {
     met: verdict.met,
     results: verdict.results.map((r) => {
       const cell = ruleCell(r);
       const hidden = cell !== null && reasonOf(pattern, cell) !== null;
-      return (hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false }) as DisclosedRuleResult;
+      return (
+        hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false }
+      ) as DisclosedRuleResult;
     }),
   };
 }
@@ -142,7 +185,10 @@ export type DisclosedNatureCheck = Omit<NatureThresholdCheck, 'estimatedValueEur
   withheld: boolean;
 };
 
-export interface DisclosedThresholdCheck extends Omit<ThresholdCheck, 'estimatedValueEur' | 'natures' | 'atOrAboveAny'> {
+export interface DisclosedThresholdCheck extends Omit<
+  ThresholdCheck,
+  'estimatedValueEur' | 'natures' | 'atOrAboveAny'
+> {
   estimatedValueEur: DecimalString | null;
   natures: DisclosedNatureCheck[];
   /** Null when only a withheld nature could decide it. */

@@ -12,7 +12,10 @@ export interface Sensitivity {
 }
 
 /** The rule applied to one figure's contributions (orgId → amount, which may be negative for a difference). */
-export function sensitivityOf(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): Sensitivity | null {
+export function sensitivityOf(
+  contributions: ReadonlyMap<string, number>,
+  consenting: ReadonlySet<string>,
+): Sensitivity | null {
   let contributors = 0;
   let protectedSum = 0;
   let largest = 0;
@@ -29,12 +32,20 @@ export function sensitivityOf(contributions: ReadonlyMap<string, number>, consen
 }
 
 /** The same rule on a figure's stats (statistical-tables.ts). */
-export function sensitivityOfStats(f: { contributors: number; protectedSum: number; largest: number; second: number }): Sensitivity | null {
+export function sensitivityOfStats(f: {
+  contributors: number;
+  protectedSum: number;
+  largest: number;
+  second: number;
+}): Sensitivity | null {
   if (f.contributors === 0) return null;
-  if (f.contributors < disclosureRules.minContributors) return { reason: 'fewer-buyers', protectedAmount: f.protectedSum };
+  if (f.contributors < disclosureRules.minContributors)
+    return { reason: 'fewer-buyers', protectedAmount: f.protectedSum };
   // A relative margin keeps a share of exactly 85 % (in decimals) on the safe side of float rounding.
-  if (f.largest > f.protectedSum * disclosureRules.dominanceShare * (1 - 1e-12)) return { reason: 'dominance', protectedAmount: f.protectedSum };
-  if (f.protectedSum - f.largest - f.second < disclosureRules.pPercent * f.largest * (1 + 1e-12)) return { reason: 'dominance', protectedAmount: f.protectedSum };
+  if (f.largest > f.protectedSum * disclosureRules.dominanceShare * (1 - 1e-12))
+    return { reason: 'dominance', protectedAmount: f.protectedSum };
+  if (f.protectedSum - f.largest - f.second < disclosureRules.pPercent * f.largest * (1 + 1e-12))
+    return { reason: 'dominance', protectedAmount: f.protectedSum };
   return null;
 }
 

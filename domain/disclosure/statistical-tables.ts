@@ -1,5 +1,5 @@
+import { type ConfirmedNeed, deliveryYearOf, lineValueEur, totalQuantityOf } from '../aggregation.js';
 import { cpvAncestors } from '../cpv.js';
-import { deliveryYearOf, lineValueEur, totalQuantityOf, type ConfirmedNeed } from '../aggregation.js';
 import type { ExchangeRateTable } from '../money.js';
 import { procurementNature } from '../thresholds.js';
 
@@ -126,11 +126,20 @@ export const cellKeys = {
 } as const;
 
 /** The microdata of the pure reference aggregation: the same figures the SQL gives per buyer. */
-export function microdataFromNeeds(needs: readonly ConfirmedNeed[], rates: ExchangeRateTable, consenting: ReadonlySet<string> = new Set()): DisclosureMicrodata {
+export function microdataFromNeeds(
+  needs: readonly ConfirmedNeed[],
+  rates: ExchangeRateTable,
+  consenting: ReadonlySet<string> = new Set(),
+): DisclosureMicrodata {
   const buyers = new Map<string, MicroBuyer>();
   const records = new Map<string, MicroRecord>();
   for (const { buyer, line } of needs) {
-    buyers.set(buyer.orgId, { orgId: buyer.orgId, country: buyer.country, buyerLegalType: buyer.buyerLegalType, consenting: consenting.has(buyer.orgId) });
+    buyers.set(buyer.orgId, {
+      orgId: buyer.orgId,
+      country: buyer.country,
+      buyerLegalType: buyer.buyerLegalType,
+      consenting: consenting.has(buyer.orgId),
+    });
     const code = line.cpvCode.slice(0, 8);
     const year = deliveryYearOf(line);
     const key = `${buyer.orgId}|${code}|${year}|${line.unit}`;
@@ -195,8 +204,12 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     if (children.has(code)) tree.push(indexOf(cellKeys.direct(code), 'direct'));
     treeCellsOf.set(code, tree);
   }
-  const natureOf = new Map([...codes].map((code) => [code, indexOf(cellKeys.nature(procurementNature(code)), 'nature')]));
-  const yearOf = new Map([...new Set(micro.records.map((r) => r.year))].map((y) => [y, indexOf(cellKeys.year(y), 'year')]));
+  const natureOf = new Map(
+    [...codes].map((code) => [code, indexOf(cellKeys.nature(procurementNature(code)), 'nature')]),
+  );
+  const yearOf = new Map(
+    [...new Set(micro.records.map((r) => r.year))].map((y) => [y, indexOf(cellKeys.year(y), 'year')]),
+  );
   const withLines = new Set(micro.records.map((r) => r.orgId));
   const buyerCellsOf = new Map(
     micro.buyers.map((b) => {
@@ -208,7 +221,13 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
       }
       return [
         b.orgId,
-        [indexOf(cellKeys.total, 'total'), indexOf(cellKeys.country(b.country), 'country'), indexOf(cellKeys.type(b.buyerLegalType), 'type'), indexOf(cellKeys.buyer(b.orgId), 'buyer'), indexOf(group, 'buyers')],
+        [
+          indexOf(cellKeys.total, 'total'),
+          indexOf(cellKeys.country(b.country), 'country'),
+          indexOf(cellKeys.type(b.buyerLegalType), 'type'),
+          indexOf(cellKeys.buyer(b.orgId), 'buyer'),
+          indexOf(group, 'buyers'),
+        ],
       ];
     }),
   );
@@ -342,24 +361,37 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     touched.length = 0;
     return own;
   };
-  const ownContribution = (orgId: string, key: CellKey, measure: Measure): number => contributionsOfOrg(orgId).get(key)?.get(measure) ?? 0;
+  const ownContribution = (orgId: string, key: CellKey, measure: Measure): number =>
+    contributionsOfOrg(orgId).get(key)?.get(measure) ?? 0;
   let fingerprints: Map<string, string> | undefined;
   const fingerprintsOf = () =>
     (fingerprints ??= new Map(
-    [...byOrg].map(([orgId, records]) => [
-      orgId,
-      records
-        .map((r) => `${r.cpvCode}|${r.year}|${r.unit}|${r.valueEur}|${r.lines}|${r.firmQuantity}|${r.totalQuantity}`)
-        .sort()
-        .join(';'),
-    ]),
-  ));
+      [...byOrg].map(([orgId, records]) => [
+        orgId,
+        records
+          .map((r) => `${r.cpvCode}|${r.year}|${r.unit}|${r.valueEur}|${r.lines}|${r.firmQuantity}|${r.totalQuantity}`)
+          .sort()
+          .join(';'),
+      ]),
+    ));
 
   const relations: StatRelation[] = [];
-  const ofKind = (kind: CellKind) => [...cells.values()].filter((c) => c.kind === kind).map((c) => c.key).sort();
+  const ofKind = (kind: CellKind) =>
+    [...cells.values()]
+      .filter((c) => c.kind === kind)
+      .map((c) => c.key)
+      .sort();
   if (cells.has(cellKeys.total)) {
-    for (const kind of ['country', 'type', 'year', 'nature'] as const) relations.push({ parent: cellKeys.total, parts: ofKind(kind), scope: 'money' });
-    relations.push({ parent: cellKeys.total, parts: [...nodes].filter((n) => cpvAncestors(n).length === 0).sort().map(cellKeys.cpv), scope: 'money' });
+    for (const kind of ['country', 'type', 'year', 'nature'] as const)
+      relations.push({ parent: cellKeys.total, parts: ofKind(kind), scope: 'money' });
+    relations.push({
+      parent: cellKeys.total,
+      parts: [...nodes]
+        .filter((n) => cpvAncestors(n).length === 0)
+        .sort()
+        .map(cellKeys.cpv),
+      scope: 'money',
+    });
   }
   for (const [parent, kids] of [...children].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const parts = kids.sort().map(cellKeys.cpv);
@@ -375,7 +407,8 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
       const key = kind === 'country' ? cellKeys.country(country) : cellKeys.type(legalType);
       members.set(key, [...(members.get(key) ?? []), group]);
     }
-    for (const [parent, parts] of [...members].sort(([a], [b]) => (a < b ? -1 : 1))) relations.push({ parent, parts, scope: 'money' });
+    for (const [parent, parts] of [...members].sort(([a], [b]) => (a < b ? -1 : 1)))
+      relations.push({ parent, parts, scope: 'money' });
   }
   // A threshold nature is the sum of the parts of the tree coded in it (a line's nature is its own code's).
   const natureParts = new Map<string, CellKey[]>();
@@ -383,7 +416,8 @@ export function buildTables(micro: DisclosureMicrodata): StatTables {
     const nature = cellKeys.nature(procurementNature(code));
     natureParts.set(nature, [...(natureParts.get(nature) ?? []), partOf(code)]);
   }
-  for (const [nature, parts] of natureParts) relations.push({ parent: nature, parts: [...new Set(parts)], scope: 'money' });
+  for (const [nature, parts] of natureParts)
+    relations.push({ parent: nature, parts: [...new Set(parts)], scope: 'money' });
 
   return {
     cells,

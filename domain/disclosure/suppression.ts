@@ -1,7 +1,25 @@
 import { intervalOf, type LinearProgram, type LpSolver } from './linear-program.js';
+import {
+  consentedPart,
+  disclosureRules,
+  sensitivityOf,
+  sensitivityOfStats,
+  type SensitivityReason,
+  total,
+} from './sensitivity.js';
 import type { FigureStats } from './statistical-tables.js';
-import { consentedPart, disclosureRules, sensitivityOf, sensitivityOfStats, total, type SensitivityReason } from './sensitivity.js';
-import { cellKeys, measuresOf, moneyMeasures, relationHolds, unpublishedKinds, type CellKey, type Measure, type StatCell, type StatRelation, type StatTables } from './statistical-tables.js';
+import {
+  type CellKey,
+  cellKeys,
+  type Measure,
+  measuresOf,
+  moneyMeasures,
+  relationHolds,
+  type StatCell,
+  type StatRelation,
+  type StatTables,
+  unpublishedKinds,
+} from './statistical-tables.js';
 
 /**
  * Secondary (complementary) suppression across every table published together, and across the
@@ -52,7 +70,15 @@ interface Layer {
  */
 type Target =
   | { kind: 'cell' | 'buyers'; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number }
-  | { kind: 'difference'; base: number; layer: number; cell: CellKey; measure: Measure; value: number; protectedAmount: number };
+  | {
+      kind: 'difference';
+      base: number;
+      layer: number;
+      cell: CellKey;
+      measure: Measure;
+      value: number;
+      protectedAmount: number;
+    };
 
 /** Participants audited per figure: those with a part in the hidden cells around it, the largest first, at most this many. */
 const maxInsidersAudited = 40;
@@ -62,11 +88,25 @@ const maxCandidatesTried = 12;
 
 /** The cells of a previous layer that the current one lacks, as empty cells of it, so relations count them. */
 export function withSkeletonOf(current: StatTables, previous: readonly PublishedLayer[]): StatTables {
-  const empty = (key: CellKey, kind: StatCell['kind']): StatCell => ({ key, kind, stats: new Map(), contributions: new Map() });
-  return { ...current, cells: new Map([...previous.flatMap((p) => [...p.tables.cells].map(([k, c]) => [k, empty(k, c.kind)] as const)), ...current.cells]) };
+  const empty = (key: CellKey, kind: StatCell['kind']): StatCell => ({
+    key,
+    kind,
+    stats: new Map(),
+    contributions: new Map(),
+  });
+  return {
+    ...current,
+    cells: new Map([
+      ...previous.flatMap((p) => [...p.tables.cells].map(([k, c]) => [k, empty(k, c.kind)] as const)),
+      ...current.cells,
+    ]),
+  };
 }
 
-export function protectTables(tables: StatTables, options: { solver: LpSolver; previous?: readonly PublishedLayer[] }): Protection {
+export function protectTables(
+  tables: StatTables,
+  options: { solver: LpSolver; previous?: readonly PublishedLayer[] },
+): Protection {
   const previous = options.previous ?? [];
   const index = (t: StatTables, hidden: Set<CellKey>): Layer => {
     const byCell = new Map<CellKey, StatRelation[]>();
@@ -76,14 +116,18 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   // Buyers' own totals, alone or by group, are never published: hidden in every version.
   const isPublished = (c: StatCell | undefined) => c !== undefined && !unpublishedKinds.has(c.kind);
   const buyerCells = (t: StatTables) => [...t.cells.values()].filter((c) => !isPublished(c)).map((c) => c.key);
-  const layers: Layer[] = [index(tables, new Set(buyerCells(tables))), ...previous.map((p) => index(p.tables, new Set([...p.withheld, ...buyerCells(p.tables)])))];
+  const layers: Layer[] = [
+    index(tables, new Set(buyerCells(tables))),
+    ...previous.map((p) => index(p.tables, new Set([...p.withheld, ...buyerCells(p.tables)]))),
+  ];
   const current = layers[0]!;
   const withheld = new Map<CellKey, WithheldReason>();
   const measures = [...new Set(layers.flatMap((l) => measuresOf(l.tables)))];
 
   const statsOf = (layer: number, cell: CellKey, m: Measure) => layers[layer]!.tables.cells.get(cell)?.stats.get(m);
   const valueOf = (layer: number, cell: CellKey, m: Measure) => statsOf(layer, cell, m)?.total ?? 0;
-  const ownOf = (layer: number, org: string, cell: CellKey, m: Measure) => layers[layer]!.tables.ownContribution(org, cell, m);
+  const ownOf = (layer: number, org: string, cell: CellKey, m: Measure) =>
+    layers[layer]!.tables.ownContribution(org, cell, m);
   // Two versions differ by the buyers whose records differ (joined, left, or submitted anew).
   const changed = new Map<string, string[]>();
   const changedOrgs = (a: number, b: number) => {
@@ -92,7 +136,10 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     if (!orgs) {
       const fa = layers[a]!.tables.fingerprints;
       const fb = layers[b]!.tables.fingerprints;
-      changed.set(key, (orgs = [...new Set([...fa.keys(), ...fb.keys()])].filter((org) => fa.get(org) !== fb.get(org)).sort()));
+      changed.set(
+        key,
+        (orgs = [...new Set([...fa.keys(), ...fb.keys()])].filter((org) => fa.get(org) !== fb.get(org)).sort()),
+      );
     }
     return orgs;
   };
@@ -142,7 +189,15 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (!layers[p]!.hidden.has(cell) || !isPublished(c)) continue;
       for (const [m, f] of c.stats) {
         const s = sensitivityOfStats(f);
-        if (s) targets.push({ kind: 'cell', layer: p, cell, measure: m, value: f.total, protectedAmount: s.protectedAmount });
+        if (s)
+          targets.push({
+            kind: 'cell',
+            layer: p,
+            cell,
+            measure: m,
+            value: f.total,
+            protectedAmount: s.protectedAmount,
+          });
       }
     }
   }
@@ -153,7 +208,12 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       for (const m of moneyMeasures) {
         const f = c.stats.get(m);
         // The second largest, knowing its own part, needs the least to narrow the largest down.
-        if (f && f.contributors > 0 && (1 + disclosureRules.protectionShare) * f.largest + f.second > f.protectedSum * (1 + 1e-12)) targets.push({ kind: 'buyers', layer, cell, measure: m, value: f.total, protectedAmount: f.protectedSum });
+        if (
+          f &&
+          f.contributors > 0 &&
+          (1 + disclosureRules.protectionShare) * f.largest + f.second > f.protectedSum * (1 + 1e-12)
+        )
+          targets.push({ kind: 'buyers', layer, cell, measure: m, value: f.total, protectedAmount: f.protectedSum });
       }
     }
   }
@@ -166,14 +226,24 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       for (const org of changedOrgs(a, b)) {
         for (const layer of [a, b]) {
           for (const [cell, byMeasure] of layers[layer]!.tables.contributionsOfOrg(org)) {
-            if (!cell.startsWith('buyer:')) for (const m of byMeasure.keys()) touched.set(`${cell}\u0000${m}`, [cell, m]);
+            if (!cell.startsWith('buyer:'))
+              for (const m of byMeasure.keys()) touched.set(`${cell}\u0000${m}`, [cell, m]);
           }
         }
       }
       for (const [cell, m] of touched.values()) {
         const delta = changesOf(a, b, cell, m);
         const s = sensitivityOf(delta, current.tables.consenting);
-        if (s) targets.push({ kind: 'difference', base: a, layer: b, cell, measure: m, value: total(delta), protectedAmount: s.protectedAmount });
+        if (s)
+          targets.push({
+            kind: 'difference',
+            base: a,
+            layer: b,
+            cell,
+            measure: m,
+            value: total(delta),
+            protectedAmount: s.protectedAmount,
+          });
       }
     }
   }
@@ -182,13 +252,15 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   const scale = new Map<Measure, number>();
   for (const m of measures) {
     let max = 1;
-    for (let l = 0; l < layers.length; l++) for (const cell of layers[l]!.tables.cells.keys()) max = Math.max(max, Math.abs(valueOf(l, cell, m)));
+    for (let l = 0; l < layers.length; l++)
+      for (const cell of layers[l]!.tables.cells.keys()) max = Math.max(max, Math.abs(valueOf(l, cell, m)));
     scale.set(m, max);
   }
 
   /** One attacker: an outsider (null) or one participant, who knows its own contributions. */
   type Attacker = string | null;
-  const own = (contributions: ReadonlyMap<string, number>, attacker: Attacker) => (attacker === null ? 0 : (contributions.get(attacker) ?? 0));
+  const own = (contributions: ReadonlyMap<string, number>, attacker: Attacker) =>
+    attacker === null ? 0 : (contributions.get(attacker) ?? 0);
 
   /** Builds an attacker's program around a target: the connected relations, links and hidden cells. */
   function program(t: Target, attacker: Attacker) {
@@ -209,18 +281,23 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     };
     const insiderWeight = new Map<string, number>();
     const noteInsiders = (contributions: ReadonlyMap<string, number>) => {
-      for (const [org, v] of contributions) if (!current.tables.consenting.has(org)) insiderWeight.set(org, (insiderWeight.get(org) ?? 0) + Math.abs(v) / k);
+      for (const [org, v] of contributions)
+        if (!current.tables.consenting.has(org))
+          insiderWeight.set(org, (insiderWeight.get(org) ?? 0) + Math.abs(v) / k);
     };
     const ownIn = (layer: number, cell: CellKey) => (attacker === null ? 0 : ownOf(layer, attacker, cell, m));
     const declareCell = (layer: number, cell: CellKey) => {
       const name = `${layer}|${cell}`;
       if (name in variables) return name;
       const f = statsOf(layer, cell, m);
-      if (f && f.contributors > 0) noteInsiders(layers[layer]!.tables.cells.get(cell)!.contributions.get(m) ?? new Map());
+      if (f && f.contributors > 0)
+        noteInsiders(layers[layer]!.tables.cells.get(cell)!.contributions.get(m) ?? new Map());
       // A priori, a hidden figure is only known to be at least its known parts (τ-ARGUS's bounds).
       const lower = ((f?.consented ?? 0) + ownIn(layer, cell)) / k;
       // A cell of consenting buyers only is known to all; one the attacker alone (besides them) makes up, to the attacker.
-      const known = f !== undefined && (f.contributors === 0 || (attacker !== null && f.contributors === 1 && f.largestOrg === attacker));
+      const known =
+        f !== undefined &&
+        (f.contributors === 0 || (attacker !== null && f.contributors === 1 && f.largestOrg === attacker));
       variables[name] = known ? { lower, upper: lower } : { lower };
       queue.push(name);
       return name;
@@ -262,7 +339,10 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       componentCells.add(cell);
       const terms: Record<string, number> = {};
       let equals = 0;
-      for (const [layer, coef] of [[a, 1], [b, -1]] as const) {
+      for (const [layer, coef] of [
+        [a, 1],
+        [b, -1],
+      ] as const) {
         if (isVariable(layer, cell)) terms[declareCell(layer, cell)] = coef;
         else equals -= (coef * valueOf(layer, cell, m)) / k;
       }
@@ -277,13 +357,16 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     if (t.kind !== 'difference') {
       attackerShare = Math.abs(ownIn(t.layer, t.cell));
       if (isVariable(t.layer, t.cell)) objective = declareCell(t.layer, t.cell);
-      if (t.layer === 0) for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
+      if (t.layer === 0)
+        for (const r of current.byCell.get(t.cell) ?? [])
+          if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     } else {
       const delta = changesOf(t.base, t.layer, t.cell, m);
       attackerShare = Math.abs(own(delta, attacker));
       objective = declareDifference(t.base, t.layer, t.cell, delta);
       addLink(t.base, t.layer, t.cell);
-      for (const r of current.byCell.get(t.cell) ?? []) if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
+      for (const r of current.byCell.get(t.cell) ?? [])
+        if (relationHolds(r, m)) for (const c of [r.parent, ...r.parts]) nearCells.add(c);
     }
     nearCells.add(t.cell);
     while (queue.length > 0) {
@@ -292,7 +375,8 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       const layer = Number(name.slice(0, bar));
       const cell = name.slice(bar + 1);
       for (const r of layers[layer]!.byCell.get(cell) ?? []) if (relationHolds(r, m)) addRelation(layer, r);
-      for (let other = 0; other < layers.length; other++) if (other !== layer) addLink(Math.min(layer, other), Math.max(layer, other), cell);
+      for (let other = 0; other < layers.length; other++)
+        if (other !== layer) addLink(Math.min(layer, other), Math.max(layer, other), cell);
     }
     const insiders = [...insiderWeight].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([org]) => org);
     return { objective, variables, constraints, k, nearCells, componentCells, insiders, attackerShare };
@@ -307,7 +391,11 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     if (up <= 0 && down <= 0) return 0;
     const tolerance = 1e-7 + Math.max(up, down) * 1e-6;
     if (built.objective === null) return Math.max(up, down) * built.k;
-    const lp: Omit<LinearProgram, 'sense'> = { objective: { [built.objective]: 1 }, variables: built.variables, constraints: built.constraints };
+    const lp: Omit<LinearProgram, 'sense'> = {
+      objective: { [built.objective]: 1 },
+      variables: built.variables,
+      constraints: built.constraints,
+    };
     const interval = intervalOf(options.solver, lp);
     if (!interval) return Math.max(up, down) * built.k;
     const gap = Math.max(v + up - interval.upper, interval.lower - (v - down), 0);
@@ -331,8 +419,11 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
     const gap = shortfall(t, outsider, null);
     if (gap > 0) return { gap, attacker: null, built: outsider };
     // A group's two largest members first: each is the one attacker that knows a part of the group.
-    const members = t.kind === 'buyers' ? largestTwo(layers[t.layer]!.tables.cells.get(t.cell)!.contributions.get(t.measure)) : [];
-    const insiders = [...new Set([...members, ...outsider.insiders])].filter((org) => !current.tables.consenting.has(org));
+    const members =
+      t.kind === 'buyers' ? largestTwo(layers[t.layer]!.tables.cells.get(t.cell)!.contributions.get(t.measure)) : [];
+    const insiders = [...new Set([...members, ...outsider.insiders])].filter(
+      (org) => !current.tables.consenting.has(org),
+    );
     for (const insider of insiders.slice(0, maxInsidersAudited)) {
       const g = shortfall(t, program(t, insider), insider);
       if (g > 0) return { gap: g, attacker: insider, built: outsider };
@@ -341,8 +432,15 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
   }
 
   const unprotectable: string[] = [];
-  const costOf = (cell: CellKey) => Math.max(...sameFigure.get(cell)!.map((c) => (c === cellKeys.total ? 1e6 : 1) * Math.abs(valueOf(0, c, 'value'))));
-  const open = (cells: Iterable<CellKey>) => [...new Set([...cells].filter((c) => current.tables.cells.has(c) && !current.hidden.has(c)).map((c) => sameFigure.get(c)![0]!))];
+  const costOf = (cell: CellKey) =>
+    Math.max(...sameFigure.get(cell)!.map((c) => (c === cellKeys.total ? 1e6 : 1) * Math.abs(valueOf(0, c, 'value'))));
+  const open = (cells: Iterable<CellKey>) => [
+    ...new Set(
+      [...cells]
+        .filter((c) => current.tables.cells.has(c) && !current.hidden.has(c))
+        .map((c) => sameFigure.get(c)![0]!),
+    ),
+  ];
   /** The gap left for one attacker if `cell` were withheld too. */
   const gapWith = (t: Target, attacker: Attacker, cell: CellKey) => {
     const members = sameFigure.get(cell)!.filter((c) => !current.hidden.has(c));
@@ -359,10 +457,18 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
       if (gap === 0) break;
       // The target's own cell first (a difference or an earlier version's figure); then the
       // cheapest cells around it, tried in order of value until one closes the gap.
-      const ownCell = (t.kind === 'difference' || t.layer !== 0) && current.tables.cells.has(t.cell) && !current.hidden.has(t.cell) && !t.cell.startsWith('buyer:') ? t.cell : undefined;
+      const ownCell =
+        (t.kind === 'difference' || t.layer !== 0) &&
+        current.tables.cells.has(t.cell) &&
+        !current.hidden.has(t.cell) &&
+        !t.cell.startsWith('buyer:')
+          ? t.cell
+          : undefined;
       let choice = ownCell;
       if (choice === undefined) {
-        const candidates = open([...built.nearCells, ...built.componentCells]).sort((a, b) => costOf(a) - costOf(b) || (a < b ? -1 : 1));
+        const candidates = open([...built.nearCells, ...built.componentCells]).sort(
+          (a, b) => costOf(a) - costOf(b) || (a < b ? -1 : 1),
+        );
         let best: { cell: CellKey; gap: number } | undefined;
         for (const cell of candidates.slice(0, maxCandidatesTried)) {
           const left = gapWith(t, attacker, cell);
@@ -374,13 +480,14 @@ export function protectTables(tables: StatTables, options: { solver: LpSolver; p
         }
         // None closes or narrows the gap alone: take the cheapest that adds any uncertainty (a cell
         // of consenting buyers only adds none), so that with the next ones it can.
-        choice = best?.cell ?? candidates.find((c) => (statsOf(0, c, t.measure)?.contributors ?? 0) > 0) ?? candidates[0];
+        choice =
+          best?.cell ?? candidates.find((c) => (statsOf(0, c, t.measure)?.contributors ?? 0) > 0) ?? candidates[0];
       }
       if (choice === undefined) {
         unprotectable.push(`${t.kind}:${t.kind === 'difference' ? `${t.base}-` : ''}${t.layer}:${t.cell}:${t.measure}`);
         break;
       }
-      hide(choice, "complementary");
+      hide(choice, 'complementary');
     }
   }
   return { withheld, unprotectable };

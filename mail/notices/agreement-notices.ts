@@ -19,7 +19,9 @@ interface NoticeContext<E extends AgreementEvent> {
   link: string;
 }
 
-type NoticeTable = { [K in AgreementEvent['kind']]: (c: NoticeContext<Extract<AgreementEvent, { kind: K }>>) => Promise<Notice[]> };
+type NoticeTable = {
+  [K in AgreementEvent['kind']]: (c: NoticeContext<Extract<AgreementEvent, { kind: K }>>) => Promise<Notice[]>;
+};
 
 const eventKey = (c: NoticeContext<AgreementEvent>) => `${c.event.kind}:${c.event.statementId}:${c.event.eventKey}`;
 const none = async (): Promise<Notice[]> => [];
@@ -28,13 +30,27 @@ const parties = (c: NoticeContext<AgreementEvent>) => agreementOrgIds(c.trx, c.e
 /** The names of some organisations, in alphabetical order. */
 async function namesOf(trx: Tx, orgIds: readonly string[]): Promise<string> {
   const orgs = await findOrganisations(trx, orgIds);
-  return orgs.map((o) => o.name).sort().join(', ');
+  return orgs
+    .map((o) => o.name)
+    .sort()
+    .join(', ');
 }
 
 /** The lead hears that a buyer joined, declined or withdrew. */
-async function toLeadAbout(c: NoticeContext<Extract<AgreementEvent, { orgId: string }>>, template: string, extra: Record<string, string> = {}): Promise<Notice[]> {
+async function toLeadAbout(
+  c: NoticeContext<Extract<AgreementEvent, { orgId: string }>>,
+  template: string,
+  extra: Record<string, string> = {},
+): Promise<Notice[]> {
   const org = await findOrganisation(c.trx, c.event.orgId);
-  return [{ to: [c.leadOrgId], key: eventKey(c), template, params: () => ({ title: c.title, orgName: org?.name ?? '', ...extra, link: c.link }) }];
+  return [
+    {
+      to: [c.leadOrgId],
+      key: eventKey(c),
+      template,
+      params: () => ({ title: c.title, orgName: org?.name ?? '', ...extra, link: c.link }),
+    },
+  ];
 }
 
 /**
@@ -49,7 +65,12 @@ const agreementNotices: NoticeTable = {
         to: c.event.invitedOrgIds,
         key: eventKey(c),
         template: 'mail.agreement.invited',
-        params: (r) => ({ title: c.title, leadName: lead?.name ?? '', deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+        params: (r) => ({
+          title: c.title,
+          leadName: lead?.name ?? '',
+          deadline: formatDateTime(c.event.deadline, r.locale),
+          link: c.link,
+        }),
       },
     ];
   },
@@ -62,7 +83,12 @@ const agreementNotices: NoticeTable = {
         to: c.event.orgIds,
         key: eventKey(c),
         template: 'mail.agreement.invited',
-        params: (r) => ({ title: c.title, leadName: lead?.name ?? '', deadline: formatDateTime(deadline, r.locale), link: c.link }),
+        params: (r) => ({
+          title: c.title,
+          leadName: lead?.name ?? '',
+          deadline: formatDateTime(deadline, r.locale),
+          link: c.link,
+        }),
       },
     ];
   },
@@ -74,7 +100,13 @@ const agreementNotices: NoticeTable = {
       to: (await parties(c)).filter((o) => o !== c.event.actor?.orgId),
       key: eventKey(c),
       template: c.event.amendment ? 'mail.agreement.amended' : 'mail.agreement.proposed',
-      params: () => ({ title: c.title, version: String(c.event.version), note: c.projection.proposed?.note ?? '', hash: c.event.contentHash, link: c.link }),
+      params: () => ({
+        title: c.title,
+        version: String(c.event.version),
+        note: c.projection.proposed?.note ?? '',
+        hash: c.event.contentHash,
+        link: c.link,
+      }),
     },
   ],
   agreement_signed: none,
@@ -112,14 +144,21 @@ const agreementNotices: NoticeTable = {
         to: [c.leadOrgId],
         key: eventKey(c),
         template: 'mail.agreement.deadlinePassed',
-        params: (r) => ({ title: c.title, deadline: formatDateTime(c.event.deadline, r.locale), unsigned, link: c.link }),
+        params: (r) => ({
+          title: c.title,
+          deadline: formatDateTime(c.event.deadline, r.locale),
+          unsigned,
+          link: c.link,
+        }),
       },
     ];
   },
   agreement_cancelled: async (c) => [
     {
       // Every party and every buyer still invited, but the one that cancelled.
-      to: (await agreementOrgIds(c.trx, c.event.statementId, ['party', 'invited'])).filter((o) => o !== c.event.actor?.orgId),
+      to: (await agreementOrgIds(c.trx, c.event.statementId, ['party', 'invited'])).filter(
+        (o) => o !== c.event.actor?.orgId,
+      ),
       key: eventKey(c),
       template: 'mail.agreement.cancelled',
       params: () => ({ title: c.title, reason: c.event.reason, link: c.link }),
@@ -128,7 +167,12 @@ const agreementNotices: NoticeTable = {
 };
 
 /** The messages one recorded agreement event sends, in each recipient's language. */
-export async function composeAgreementNotices(trx: Tx, deps: { publicUrl: string }, event: AgreementEvent, projection: AgreementProjection): Promise<OutgoingMessage[]> {
+export async function composeAgreementNotices(
+  trx: Tx,
+  deps: { publicUrl: string },
+  event: AgreementEvent,
+  projection: AgreementProjection,
+): Promise<OutgoingMessage[]> {
   const statement = await findStatement(trx, event.statementId);
   const context: NoticeContext<AgreementEvent> = {
     trx,
@@ -138,6 +182,8 @@ export async function composeAgreementNotices(trx: Tx, deps: { publicUrl: string
     leadOrgId: statement?.lead_org_id ?? '',
     link: `${statementLink(deps.publicUrl, event.statementId)}/agreement`,
   };
-  const notices = await (agreementNotices[event.kind] as (c: NoticeContext<AgreementEvent>) => Promise<Notice[]>)(context);
+  const notices = await (agreementNotices[event.kind] as (c: NoticeContext<AgreementEvent>) => Promise<Notice[]>)(
+    context,
+  );
   return composeNotices(trx, event.statementId, notices);
 }

@@ -17,7 +17,10 @@ export const publicLinks = (publicUrl: string, statementId: string) => ({
 
 /** Signatories that agreed to be named, and how many others signed. */
 export function namedSignatories(orgs: readonly { id: string; name: string }[], named: ReadonlySet<string>): string {
-  const names = orgs.filter((o) => named.has(o.id)).map((o) => o.name).sort();
+  const names = orgs
+    .filter((o) => named.has(o.id))
+    .map((o) => o.name)
+    .sort();
   const others = orgs.length - names.length;
   return [...names, ...(others > 0 ? [`+${others}`] : [])].join(', ');
 }
@@ -38,7 +41,9 @@ interface NoticeContext<E extends MarketEvent> {
   link: string;
 }
 
-type NoticeTable = { [K in MarketEvent['kind']]: (c: NoticeContext<Extract<MarketEvent, { kind: K }>>) => Promise<Notice[]> };
+type NoticeTable = {
+  [K in MarketEvent['kind']]: (c: NoticeContext<Extract<MarketEvent, { kind: K }>>) => Promise<Notice[]>;
+};
 
 const eventKey = (c: NoticeContext<MarketEvent>) => `${c.event.kind}:${c.event.statementId}:${c.event.eventKey}`;
 const none = async (): Promise<Notice[]> => [];
@@ -56,7 +61,12 @@ const marketNotices: NoticeTable = {
       to: c.event.approverOrgIds,
       key: eventKey(c),
       template: 'mail.approvalOpened',
-      params: (r) => ({ title: c.title, version: String(c.event.version), deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+      params: (r) => ({
+        title: c.title,
+        version: String(c.event.version),
+        deadline: formatDateTime(c.event.deadline, r.locale),
+        link: c.link,
+      }),
     },
   ],
   statement_text_revised: async (c) => [
@@ -64,7 +74,12 @@ const marketNotices: NoticeTable = {
       to: c.event.approverOrgIds,
       key: eventKey(c),
       template: 'mail.approvalOpened',
-      params: (r) => ({ title: c.title, version: String(c.event.version), deadline: c.event.deadline ? formatDateTime(c.event.deadline, r.locale) : '', link: c.link }),
+      params: (r) => ({
+        title: c.title,
+        version: String(c.event.version),
+        deadline: c.event.deadline ? formatDateTime(c.event.deadline, r.locale) : '',
+        link: c.link,
+      }),
     },
   ],
   approval_decided: async (c) => {
@@ -75,7 +90,13 @@ const marketNotices: NoticeTable = {
         to: [c.leadOrgId],
         key: eventKey(c),
         template: 'mail.changesRequested',
-        params: () => ({ title: c.title, orgName: org?.name ?? '', version: String(c.event.version), comment: c.event.comment ?? '', link: c.link }),
+        params: () => ({
+          title: c.title,
+          orgName: org?.name ?? '',
+          version: String(c.event.version),
+          comment: c.event.comment ?? '',
+          link: c.link,
+        }),
       },
     ];
   },
@@ -84,7 +105,12 @@ const marketNotices: NoticeTable = {
       to: [c.leadOrgId],
       key: eventKey(c),
       template: 'mail.approvalDeadlinePassed',
-      params: () => ({ title: c.title, version: String(c.event.version), missing: String(c.event.missingOrgIds.length), link: c.link }),
+      params: () => ({
+        title: c.title,
+        version: String(c.event.version),
+        missing: String(c.event.missingOrgIds.length),
+        link: c.link,
+      }),
     },
   ],
   proceed_without_missing: none,
@@ -102,19 +128,41 @@ const marketNotices: NoticeTable = {
     });
     // Keyed on the publication: one notice per publication and person, whichever event publishes it.
     return [
-      { to: 'commission', key: `commission-notice:${c.event.publicationId}`, template: 'mail.statementPublished', params },
-      { to: c.event.signatoryOrgIds, key: `published:${c.event.publicationId}`, template: 'mail.statementPublished', params },
+      {
+        to: 'commission',
+        key: `commission-notice:${c.event.publicationId}`,
+        template: 'mail.statementPublished',
+        params,
+      },
+      {
+        to: c.event.signatoryOrgIds,
+        key: `published:${c.event.publicationId}`,
+        template: 'mail.statementPublished',
+        params,
+      },
     ];
   },
   signatory_requested: async (c) => {
     const org = await findOrganisation(c.trx, c.event.orgId);
-    return [{ to: [c.leadOrgId], key: eventKey(c), template: 'mail.signatoryRequested', params: () => ({ title: c.title, orgName: org?.name ?? '', link: c.link }) }];
+    return [
+      {
+        to: [c.leadOrgId],
+        key: eventKey(c),
+        template: 'mail.signatoryRequested',
+        params: () => ({ title: c.title, orgName: org?.name ?? '', link: c.link }),
+      },
+    ];
   },
   signatory_decided: none,
 };
 
 /** The messages one recorded market event sends, in each recipient's language. */
-export async function composeMarketNotices(trx: Tx, deps: { publicUrl: string }, event: MarketEvent, projection: MarketProjection): Promise<OutgoingMessage[]> {
+export async function composeMarketNotices(
+  trx: Tx,
+  deps: { publicUrl: string },
+  event: MarketEvent,
+  projection: MarketProjection,
+): Promise<OutgoingMessage[]> {
   const statement = await findStatement(trx, event.statementId);
   const context: NoticeContext<MarketEvent> = {
     trx,

@@ -25,20 +25,38 @@ export interface Notice {
 }
 
 /** The messages of `notices`, in order; a notice to no organisation sends nothing. */
-export async function composeNotices(trx: Tx, statementId: string, notices: readonly Notice[]): Promise<OutgoingMessage[]> {
+export async function composeNotices(
+  trx: Tx,
+  statementId: string,
+  notices: readonly Notice[],
+): Promise<OutgoingMessage[]> {
   const messages: OutgoingMessage[] = [];
   for (const notice of notices) {
     if (notice.to !== 'commission' && notice.to.length === 0) continue;
-    let users = notice.to === 'commission' ? await usersOfKind(trx, 'commission') : await usersOfOrganisations(trx, notice.to);
+    let users =
+      notice.to === 'commission' ? await usersOfKind(trx, 'commission') : await usersOfOrganisations(trx, notice.to);
     if (notice.signatoriesOnly) {
       // Those who can sign; an organisation without any authorised signatory hears it through all its users.
       const withSignatory = new Set(users.filter((u) => u.roles.includes(signatoryRole)).map((u) => u.organisation_id));
       users = users.filter((u) => u.roles.includes(signatoryRole) || !withSignatory.has(u.organisation_id));
     }
-    const names = new Map((await findOrganisations(trx, [...new Set(users.map((u) => u.organisation_id))])).map((o) => [o.id, o.name]));
-    const addressees = users.map((u) => ({ id: u.id, email: u.email, name: u.name, locale: u.locale, orgId: u.organisation_id, orgName: names.get(u.organisation_id) ?? '' }));
+    const names = new Map(
+      (await findOrganisations(trx, [...new Set(users.map((u) => u.organisation_id))])).map((o) => [o.id, o.name]),
+    );
+    const addressees = users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      locale: u.locale,
+      orgId: u.organisation_id,
+      orgName: names.get(u.organisation_id) ?? '',
+    }));
     const byId = new Map(addressees.map((a) => [a.id, a]));
-    messages.push(...composeForEach(addressees, notice.key, statementId, notice.template, (r, t) => notice.params(byId.get(r.id)!, t)));
+    messages.push(
+      ...composeForEach(addressees, notice.key, statementId, notice.template, (r, t) =>
+        notice.params(byId.get(r.id)!, t),
+      ),
+    );
   }
   return messages;
 }

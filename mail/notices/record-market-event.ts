@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../../db/database.js';
 import { resolveEventTexts } from '../../db/free-texts.js';
-import { projectMarketEvent, type MarketProjectionDeps } from '../../db/projections/market-events.js';
-import { recordEventOnce, type Applied, type RecordOutcome } from '../../db/record-event.js';
+import { type MarketProjectionDeps, projectMarketEvent } from '../../db/projections/market-events.js';
+import { type Applied, recordEventOnce, type RecordOutcome } from '../../db/record-event.js';
 import type { WithTextRefs } from '../../domain/events.js';
 import type { MarketEvent } from '../../domain/market-events.js';
 import { composeMarketNotices } from './market-notices.js';
@@ -16,7 +16,11 @@ async function applyMarketEvent(trx: Tx, deps: MarketProjectionDeps, event: Mark
  * projection, its notices in the outbox and its audit row on the statement's chain, in one
  * transaction.
  */
-export async function recordMarketEvent(db: Db, deps: MarketProjectionDeps, event: WithTextRefs<MarketEvent>): Promise<RecordOutcome> {
+export async function recordMarketEvent(
+  db: Db,
+  deps: MarketProjectionDeps,
+  event: WithTextRefs<MarketEvent>,
+): Promise<RecordOutcome> {
   const resolved = await resolveEventTexts<MarketEvent>(db, event);
   return recordEventOnce(db, resolved.statementId, resolved, (trx, e) => applyMarketEvent(trx, deps, e));
 }

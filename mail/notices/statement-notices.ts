@@ -29,7 +29,9 @@ interface NoticeContext<E extends StatementEvent> {
   link: string;
 }
 
-type NoticeTable = { [K in StatementEvent['kind']]: (c: NoticeContext<Extract<StatementEvent, { kind: K }>>) => Promise<Notice[]> };
+type NoticeTable = {
+  [K in StatementEvent['kind']]: (c: NoticeContext<Extract<StatementEvent, { kind: K }>>) => Promise<Notice[]>;
+};
 
 const eventKey = (c: NoticeContext<StatementEvent>) => `${c.event.kind}:${c.event.statementId}:${c.event.eventKey}`;
 const none = async (): Promise<Notice[]> => [];
@@ -44,11 +46,25 @@ const statementNotices: NoticeTable = {
   survey_defined: async (c) =>
     c.event.replacesDraft
       ? []
-      : [{ to: await participantOrgIds(c.trx, c.event.statementId, ['invited', 'joined', 'submitted']), key: eventKey(c), template: 'mail.surveyChanged', params: () => ({ title: c.title, version: String(c.event.version), link: c.link }) }],
+      : [
+          {
+            to: await participantOrgIds(c.trx, c.event.statementId, ['invited', 'joined', 'submitted']),
+            key: eventKey(c),
+            template: 'mail.surveyChanged',
+            params: () => ({ title: c.title, version: String(c.event.version), link: c.link }),
+          },
+        ],
   buyers_invited: async (c) => {
     const lead = await findOrganisation(c.trx, c.leadOrgId);
     const invited = c.audit.organisationIds as string[];
-    return [{ to: invited, key: `invitation:${c.event.statementId}`, template: 'mail.invitation', params: (r) => ({ title: c.title, leadName: lead!.name, orgName: r.orgName, link: c.link }) }];
+    return [
+      {
+        to: invited,
+        key: `invitation:${c.event.statementId}`,
+        template: 'mail.invitation',
+        params: (r) => ({ title: c.title, leadName: lead!.name, orgName: r.orgName, link: c.link }),
+      },
+    ];
   },
   invitation_answered: async (c) => {
     const org = await findOrganisation(c.trx, c.event.orgId);
@@ -72,12 +88,25 @@ const statementNotices: NoticeTable = {
       to: [c.event.orgId],
       key: eventKey(c),
       template: 'mail.needsSubmitted',
-      params: (r) => ({ title: c.title, orgName: r.orgName, version: String(c.event.version), lines: String(c.audit.lines), link: c.link }),
+      params: (r) => ({
+        title: c.title,
+        orgName: r.orgName,
+        version: String(c.event.version),
+        lines: String(c.audit.lines),
+        link: c.link,
+      }),
     },
   ],
   needs_withdrawn: async (c) => {
     const org = await findOrganisation(c.trx, c.event.orgId);
-    return [{ to: [c.leadOrgId], key: eventKey(c), template: 'mail.needsWithdrawn', params: () => ({ title: c.title, orgName: org!.name, reason: c.event.reason, link: c.link }) }];
+    return [
+      {
+        to: [c.leadOrgId],
+        key: eventKey(c),
+        template: 'mail.needsWithdrawn',
+        params: () => ({ title: c.title, orgName: org!.name, reason: c.event.reason, link: c.link }),
+      },
+    ];
   },
   needs_confirmed: none,
   deadline_extended: async (c) => [
@@ -85,7 +114,12 @@ const statementNotices: NoticeTable = {
       to: await participantOrgIds(c.trx, c.event.statementId, involved),
       key: eventKey(c),
       template: 'mail.deadlineExtended',
-      params: (r, t) => ({ title: c.title, stage: t(`mail.stageNames.${c.event.stage}`), deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+      params: (r, t) => ({
+        title: c.title,
+        stage: t(`mail.stageNames.${c.event.stage}`),
+        deadline: formatDateTime(c.event.deadline, r.locale),
+        link: c.link,
+      }),
     },
   ],
   reminder_sent: async (c) => {
@@ -106,7 +140,12 @@ const statementNotices: NoticeTable = {
       to: (c.audit.dropped as { orgId: string }[]).map((d) => d.orgId),
       key: eventKey(c),
       template: 'mail.dropped',
-      params: (r, t) => ({ title: c.title, orgName: r.orgName, reason: t(`mail.dropped.${c.event.stage}`), link: c.link }),
+      params: (r, t) => ({
+        title: c.title,
+        orgName: r.orgName,
+        reason: t(`mail.dropped.${c.event.stage}`),
+        link: c.link,
+      }),
     },
   ],
   participants_restored: none,
@@ -115,19 +154,42 @@ const statementNotices: NoticeTable = {
       to: [c.leadOrgId],
       key: eventKey(c),
       template: 'mail.aggregationBlocked',
-      params: () => ({ title: c.title, message: c.event.message, problems: c.event.problems.map((p) => `- ${p.field}: ${p.rule}`).join('\n'), link: c.link }),
+      params: () => ({
+        title: c.title,
+        message: c.event.message,
+        problems: c.event.problems.map((p) => `- ${p.field}: ${p.rule}`).join('\n'),
+        link: c.link,
+      }),
     },
   ],
   shortfall_decided: async (c) =>
     c.event.decision === 'proceed'
-      ? [{ to: await participantOrgIds(c.trx, c.event.statementId, ['confirmed']), key: eventKey(c), template: 'mail.proceeded', params: () => ({ title: c.title, reason: c.event.reason ?? '', link: c.link }) }]
+      ? [
+          {
+            to: await participantOrgIds(c.trx, c.event.statementId, ['confirmed']),
+            key: eventKey(c),
+            template: 'mail.proceeded',
+            params: () => ({ title: c.title, reason: c.event.reason ?? '', link: c.link }),
+          },
+        ]
       : [],
   stage_changed: async (c) => {
     const { event } = c;
     if (event.to === 'needs_assessment') {
       // Reopened after a shortfall: those who already confirmed are told the new deadline too.
-      const orgIds = await participantOrgIds(c.trx, event.statementId, event.from === 'shortfall' ? ['joined', 'submitted', 'confirmed'] : ['joined', 'submitted']);
-      return [{ to: orgIds, key: eventKey(c), template: 'mail.stageOpened.needs_assessment', params: (r) => ({ title: c.title, deadline: formatDateTime(event.deadline!, r.locale), link: c.link }) }];
+      const orgIds = await participantOrgIds(
+        c.trx,
+        event.statementId,
+        event.from === 'shortfall' ? ['joined', 'submitted', 'confirmed'] : ['joined', 'submitted'],
+      );
+      return [
+        {
+          to: orgIds,
+          key: eventKey(c),
+          template: 'mail.stageOpened.needs_assessment',
+          params: (r) => ({ title: c.title, deadline: formatDateTime(event.deadline!, r.locale), link: c.link }),
+        },
+      ];
     }
     if (event.to === 'confirmation') {
       const versionOf = await submittedVersionNumbers(c.trx, event.statementId);
@@ -136,7 +198,13 @@ const statementNotices: NoticeTable = {
           to: await participantOrgIds(c.trx, event.statementId, ['submitted']),
           key: eventKey(c),
           template: 'mail.confirmationOpened',
-          params: (r) => ({ title: c.title, orgName: r.orgName, version: String(versionOf.get(r.orgId) ?? ''), deadline: formatDateTime(event.deadline!, r.locale), link: c.link }),
+          params: (r) => ({
+            title: c.title,
+            orgName: r.orgName,
+            version: String(versionOf.get(r.orgId) ?? ''),
+            deadline: formatDateTime(event.deadline!, r.locale),
+            link: c.link,
+          }),
         },
       ];
     }
@@ -163,7 +231,9 @@ const statementNotices: NoticeTable = {
               countries: String(aggregate.totals.countries),
               failures: discloseCriticalMass(verdict, seenBy(r.orgId))
                 .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
-                .map((x) => (x.withheld ? `- ${x.field}: ${withheld}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`))
+                .map((x) =>
+                  x.withheld ? `- ${x.field}: ${withheld}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`,
+                )
                 .join('\n'),
               deadline: event.deadline ? formatDateTime(event.deadline, r.locale) : '',
               link: c.link,
@@ -187,7 +257,12 @@ const statementNotices: NoticeTable = {
 };
 
 /** The messages one recorded statement event sends, in each recipient's language. */
-export async function composeStatementNotices(trx: Tx, deps: StatementProjectionDeps, event: StatementEvent, audit: Record<string, unknown>): Promise<OutgoingMessage[]> {
+export async function composeStatementNotices(
+  trx: Tx,
+  deps: StatementProjectionDeps,
+  event: StatementEvent,
+  audit: Record<string, unknown>,
+): Promise<OutgoingMessage[]> {
   const statement = await findStatement(trx, event.statementId);
   const context: NoticeContext<StatementEvent> = {
     trx,
@@ -198,6 +273,8 @@ export async function composeStatementNotices(trx: Tx, deps: StatementProjection
     leadOrgId: statement?.lead_org_id ?? '',
     link: statementLink(deps.publicUrl, event.statementId),
   };
-  const notices = await (statementNotices[event.kind] as (c: NoticeContext<StatementEvent>) => Promise<Notice[]>)(context);
+  const notices = await (statementNotices[event.kind] as (c: NoticeContext<StatementEvent>) => Promise<Notice[]>)(
+    context,
+  );
   return composeNotices(trx, event.statementId, notices);
 }

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+
 import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
+import {
+  maxAbandonReasonLength,
+  maxShortfallJustificationLength,
+  type ShortfallDecision,
+  shortfallDecisions,
+} from '../../rules/aggregation.js';
 import { text } from '../../rules/text-policy.js';
-import { maxAbandonReasonLength, maxShortfallJustificationLength, shortfallDecisions, type ShortfallDecision } from '../../rules/aggregation.js';
 
 /** Response shapes of the aggregation use cases: the services build them, the API documents them from these same schemas. */
 const ruleOutcome = <T extends z.ZodType>(t: T) => ({
@@ -34,7 +40,12 @@ export const aggregateViewSchema = z
           z.object({ rule: z.literal('minBuyers'), ...ruleOutcome(z.number()) }),
           z.object({ rule: z.literal('minCountries'), ...ruleOutcome(z.number()) }),
           z.object({ rule: z.literal('minTotalValueEur'), ...ruleOutcome(decimal) }),
-          z.object({ rule: z.literal('minQuantityPerCpv'), cpvCode: z.string(), unit: z.string(), ...ruleOutcome(decimal) }),
+          z.object({
+            rule: z.literal('minQuantityPerCpv'),
+            cpvCode: z.string(),
+            unit: z.string(),
+            ...ruleOutcome(decimal),
+          }),
         ]),
       ),
     }),
@@ -52,7 +63,12 @@ export const aggregateViewSchema = z
           withheld: z.boolean(),
           period: thresholdPeriodSchema,
           provisional: z.boolean(),
-          setBy: z.object({ orgId: z.string(), name: z.string(), buyerLegalType: z.string(), authorityCategory: z.enum(['central', 'sub-central', 'utilities']) }),
+          setBy: z.object({
+            orgId: z.string(),
+            name: z.string(),
+            buyerLegalType: z.string(),
+            authorityCategory: z.enum(['central', 'sub-central', 'utilities']),
+          }),
         }),
       ),
       atOrAboveAny: z.boolean().nullable(),
@@ -72,7 +88,10 @@ export type AggregateView = z.infer<typeof aggregateViewSchema>;
 export const figureConsentViewSchema = z
   .object({
     organisationId: z.uuid(),
-    showFigures: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then its figures are protected like everyone’s)' }),
+    showFigures: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Null until the buyer decides (then its figures are protected like everyone’s)' }),
   })
   .meta({ id: 'FigureConsent' });
 
@@ -83,9 +102,18 @@ export const shortfallDecisionSchema = z
   .discriminatedUnion(
     'decision',
     [
-      z.object({ decision: z.literal('extend' satisfies ShortfallDecision), deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }) }),
-      z.object({ decision: z.literal('proceed' satisfies ShortfallDecision), justification: text('paragraph', { min: 1, max: maxShortfallJustificationLength }) }),
-      z.object({ decision: z.literal('abandon' satisfies ShortfallDecision), reason: text('paragraph', { min: 1, max: maxAbandonReasonLength }) }),
+      z.object({
+        decision: z.literal('extend' satisfies ShortfallDecision),
+        deadline: z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' }),
+      }),
+      z.object({
+        decision: z.literal('proceed' satisfies ShortfallDecision),
+        justification: text('paragraph', { min: 1, max: maxShortfallJustificationLength }),
+      }),
+      z.object({
+        decision: z.literal('abandon' satisfies ShortfallDecision),
+        reason: text('paragraph', { min: 1, max: maxAbandonReasonLength }),
+      }),
     ],
     { error: `must be one of ${shortfallDecisions.join(', ')}` },
   )

@@ -7,15 +7,39 @@ import { statementViewFor } from '../statements/get-statement.js';
 import { updateStatementProcess } from '../statements/statement-process.js';
 
 /** The lead's answer to a shortfall: extend the needs assessment, proceed with a justification, or abandon. */
-export async function decideShortfall(ctx: ServiceContext, principal: Principal, statementId: string, decision: ShortfallDecision, meta: RequestMeta) {
+export async function decideShortfall(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  decision: ShortfallDecision,
+  meta: RequestMeta,
+) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'decideShortfall', meta);
   // A justification or reason is kept in PostgreSQL; the workflow gets its id and hash.
   const kept =
     decision.decision === 'proceed' && typeof decision.justification === 'string'
-      ? { ...decision, justification: await keepFreeText(ctx, statementId, principal, 'shortfall_justification', decision.justification) }
+      ? {
+          ...decision,
+          justification: await keepFreeText(
+            ctx,
+            statementId,
+            principal,
+            'shortfall_justification',
+            decision.justification,
+          ),
+        }
       : decision.decision === 'abandon' && typeof decision.reason === 'string'
-        ? { ...decision, reason: await keepFreeText(ctx, statementId, principal, 'shortfall_abandoned', decision.reason) }
+        ? {
+            ...decision,
+            reason: await keepFreeText(ctx, statementId, principal, 'shortfall_abandoned', decision.reason),
+          }
         : decision;
-  await updateStatementProcess(ctx, statementId, decideShortfallUpdate, { actor: actorOf(principal, facts), ...kept }, meta.idempotencyKey);
+  await updateStatementProcess(
+    ctx,
+    statementId,
+    decideShortfallUpdate,
+    { actor: actorOf(principal, facts), ...kept },
+    meta.idempotencyKey,
+  );
   return statementViewFor(ctx, statementId, principal);
 }

@@ -1,10 +1,14 @@
 import { latestSnapshot } from '../../db/aggregation.js';
 import { snapshotDisclosure } from '../../db/disclosure.js';
-import { discloseAggregate, discloseCriticalMass, discloseThresholds } from '../../domain/disclosure/protected-views.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import { isLead, type Principal } from '../../domain/authorization.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
 import type { JointProcurementClassification } from '../../domain/cross-border.js';
+import {
+  discloseAggregate,
+  discloseCriticalMass,
+  discloseThresholds,
+} from '../../domain/disclosure/protected-views.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ThresholdCheck } from '../../domain/thresholds.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
@@ -23,7 +27,12 @@ export async function loadLatestSnapshot(ctx: ServiceContext, statementId: strin
  * The aggregated demand and its verdicts. The lead sees every figure; participants and
  * Commission staff see what the snapshot's disclosure pattern leaves (domain/disclosure).
  */
-export async function getAggregate(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<AggregateView> {
+export async function getAggregate(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  meta: RequestMeta,
+): Promise<AggregateView> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewAggregate', meta);
   const snapshot = await loadLatestSnapshot(ctx, statementId);
   const pattern = isLead(principal, facts) ? null : await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id);

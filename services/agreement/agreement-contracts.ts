@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
 import { agreementTermsSchema, partyDistributionSchema } from '../../domain/agreement.js';
 import { agreementPartyStatuses, agreementStatuses } from '../../domain/agreement-process.js';
+import { durationSchema } from '../../domain/statement.js';
 import { agreementTermsLimits } from '../../rules/agreement.js';
 import { text } from '../../rules/text-policy.js';
-import { durationSchema } from '../../domain/statement.js';
 
 /** Response shapes of the agreement routes, documented from these same schemas. */
 export const agreementSignatureViewSchema = z.object({
@@ -13,7 +14,10 @@ export const agreementSignatureViewSchema = z.object({
   version: z.int(),
   versionHash: z.string().meta({ description: 'The content hash of the version signed' }),
   signedAt: z.string(),
-  clearedAt: z.string().nullable().meta({ description: 'When an amendment or a change of parties cleared the signature' }),
+  clearedAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'When an amendment or a change of parties cleared the signature' }),
   clearedReason: z.string().nullable(),
 });
 
@@ -46,14 +50,20 @@ export const agreementViewSchema = z
         name: z.string(),
         country: z.string(),
         status: z.enum(agreementPartyStatuses),
-        statusReason: z.string().nullable().meta({ description: 'Why it declined or withdrew: for the lead buyer and the organisation itself (null for anyone else)' }),
+        statusReason: z.string().nullable().meta({
+          description:
+            'Why it declined or withdrew: for the lead buyer and the organisation itself (null for anyone else)',
+        }),
         signedCurrentVersion: z.boolean(),
       }),
     ),
-    versionsWithheld: z
-      .boolean()
-      .meta({ description: 'True for a viewer that is not a party (Commission staff, administrators, signatories that were invited, declined or withdrew): the versions and signatures are for the parties only' }),
-    currentVersion: agreementVersionSummarySchema.nullable().meta({ description: 'Null before the first version, and for a viewer that is not a party' }),
+    versionsWithheld: z.boolean().meta({
+      description:
+        'True for a viewer that is not a party (Commission staff, administrators, signatories that were invited, declined or withdrew): the versions and signatures are for the parties only',
+    }),
+    currentVersion: agreementVersionSummarySchema
+      .nullable()
+      .meta({ description: 'Null before the first version, and for a viewer that is not a party' }),
     versions: z.array(agreementVersionSummarySchema).meta({ description: 'Empty for a viewer that is not a party' }),
     signatures: z.array(agreementSignatureViewSchema).meta({ description: 'Empty for a viewer that is not a party' }),
   })
@@ -75,7 +85,9 @@ export const agreementVersionViewSchema = agreementVersionSummarySchema
   .extend({
     kind: z.enum(['art39_cross_border', 'art38_occasional']),
     parties: z.array(z.object({ orgId: z.uuid(), name: z.string(), country: z.string() })),
-    terms: z.record(z.string(), z.unknown()).meta({ description: 'The terms, as AgreementTerms (see the request body of proposing a version)' }),
+    terms: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The terms, as AgreementTerms (see the request body of proposing a version)' }),
     comments: z.array(agreementCommentViewSchema),
     signatures: z.array(agreementSignatureViewSchema),
   })
@@ -86,20 +98,27 @@ export type AgreementVersionView = z.infer<typeof agreementVersionViewSchema>;
 const dateTime = z.iso.datetime({ offset: true, message: 'must be a date-time (ISO 8601) with a time zone' });
 
 export const startAgreementRequestSchema = z.object({
-  signatureDeadline: dateTime.optional().meta({ description: 'Otherwise now + the statement schedule’s `signature` duration' }),
+  signatureDeadline: dateTime
+    .optional()
+    .meta({ description: 'Otherwise now + the statement schedule’s `signature` duration' }),
   reminderOffsets: z.array(durationSchema).max(5, 'must list at most 5 reminders').optional(),
 });
 
 export const respondToAgreementRequestSchema = z.object({ reason: text('paragraph', { max: 2000 }).optional() });
 
-export const commentOnAgreementRequestSchema = z.object({ clause: text('line', { max: 100 }).optional(), text: text('paragraph', { min: 1, max: 5000 }) });
+export const commentOnAgreementRequestSchema = z.object({
+  clause: text('line', { max: 100 }).optional(),
+  text: text('paragraph', { min: 1, max: 5000 }),
+});
 
 export const signAgreementRequestSchema = z.object({
   versionId: z.uuid({ message: 'must be the id of a version' }),
   versionHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 content hash of the version (64 hex digits)'),
 });
 
-export const withdrawFromAgreementRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+export const withdrawFromAgreementRequestSchema = z.object({
+  reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }),
+});
 
 export const extendSignatureDeadlineRequestSchema = z.object({ deadline: dateTime });
 
@@ -116,7 +135,10 @@ export const agreementProposalSchema = agreementTermsSchema
       .max(10_000)
       .optional()
       .meta({ description: 'Omit to distribute to each party its confirmed needs, in the first lot' }),
-    note: text('paragraph', { max: agreementTermsLimits.note, description: 'What this version changes (for amendments)' }).optional(),
+    note: text('paragraph', {
+      max: agreementTermsLimits.note,
+      description: 'What this version changes (for amendments)',
+    }).optional(),
   })
   .meta({ id: 'AgreementProposal' });
 export type AgreementProposal = z.output<typeof agreementProposalSchema>;

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+
 import type { WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+
+import { findAgreement } from '../../db/agreements.js';
 import type { Actor } from '../../domain/events.js';
 import { agreementWorkflowId } from '../../workflows/agreement/messages.js';
 import type { ServiceContext } from '../context.js';
 import { executeProcessUpdate } from '../process-update.js';
-import { findAgreement } from '../../db/agreements.js';
 import { scopedUpdateId } from '../statements/idempotency.js';
 import { sealedArg } from '../statements/seal.js';
 
@@ -25,11 +27,22 @@ export async function updateAgreementProcess<Ret, Arg extends { actor: Actor }>(
   const workflowId = agreementWorkflowId(statementId);
   const handle: WorkflowHandle = ctx.temporal.workflow.getHandle(workflowId);
   const updateId = idempotencyKey
-    ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
+    ? await scopedUpdateId(
+        ctx,
+        { organisationId: arg.actor.orgId, workflowId, operation: update.name },
+        idempotencyKey,
+        arg,
+      )
     : `${update.name}:${randomUUID()}`;
   // Through a hand-over to the next run, as the statement's (the kernel's dedupe answers a retried id once).
-  return executeProcessUpdate(ctx, handle, update, { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId }, async () => {
-    const agreement = await findAgreement(ctx.db, statementId);
-    return !agreement || agreement.status !== 'negotiation';
-  });
+  return executeProcessUpdate(
+    ctx,
+    handle,
+    update,
+    { args: [sealedArg(ctx, { workflowId, update: update.name, updateId }, arg)], updateId },
+    async () => {
+      const agreement = await findAgreement(ctx.db, statementId);
+      return !agreement || agreement.status !== 'negotiation';
+    },
+  );
 }

@@ -1,16 +1,23 @@
 import { agreementPartyStatusOf, findAgreement } from '../../db/agreements.js';
 import { recordSecurityEvent } from '../../db/audit.js';
 import { statementFactsFor } from '../../db/statements.js';
-import { decideAgreement, type AgreementAction, type AgreementFacts } from '../../domain/agreement-authorization.js';
+import { type AgreementAction, type AgreementFacts, decideAgreement } from '../../domain/agreement-authorization.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
 /** What agreement authorisation needs to know about the principal's organisation; undefined without the statement. */
-export async function agreementFactsFor(ctx: ServiceContext, statementId: string, principal: Principal): Promise<AgreementFacts | undefined> {
+export async function agreementFactsFor(
+  ctx: ServiceContext,
+  statementId: string,
+  principal: Principal,
+): Promise<AgreementFacts | undefined> {
   const statement = await statementFactsFor(ctx.db, statementId, principal.orgId);
   if (!statement) return undefined;
-  const [agreement, partyStatus] = await Promise.all([findAgreement(ctx.db, statementId), agreementPartyStatusOf(ctx.db, statementId, principal.orgId)]);
+  const [agreement, partyStatus] = await Promise.all([
+    findAgreement(ctx.db, statementId),
+    agreementPartyStatusOf(ctx.db, statementId, principal.orgId),
+  ]);
   return { statement, exists: agreement !== undefined, partyStatus };
 }
 
@@ -23,7 +30,9 @@ export async function authorizeAgreement(
   meta: RequestMeta = {},
 ): Promise<AgreementFacts> {
   const facts = await agreementFactsFor(ctx, statementId, principal);
-  const decision = facts ? decideAgreement(principal, action, facts) : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
+  const decision = facts
+    ? decideAgreement(principal, action, facts)
+    : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
   if (!decision.allowed) {
     await recordSecurityEvent(ctx.db, {
       kind: 'access_denied',
@@ -33,7 +42,12 @@ export async function authorizeAgreement(
       path: meta.path,
       detail: { statementId, agreementAction: action, reason: decision.reason },
     });
-    const message = decision.code === 'not_found' ? (facts?.exists === false && action !== 'start' ? 'No agreement for this statement' : 'Not found') : decision.reason;
+    const message =
+      decision.code === 'not_found'
+        ? facts?.exists === false && action !== 'start'
+          ? 'No agreement for this statement'
+          : 'Not found'
+        : decision.reason;
     throw new DomainError(decision.code, message);
   }
   return facts!;
@@ -46,6 +60,9 @@ export async function authorizeAgreement(
 export async function requireNegotiation(ctx: ServiceContext, statementId: string): Promise<void> {
   const agreement = await findAgreement(ctx.db, statementId);
   if (agreement && agreement.status !== 'negotiation') {
-    throw new DomainError('wrong_stage', `The agreement is ${agreement.status.replace('_', ' ')}; it can no longer change`);
+    throw new DomainError(
+      'wrong_stage',
+      `The agreement is ${agreement.status.replace('_', ' ')}; it can no longer change`,
+    );
   }
 }

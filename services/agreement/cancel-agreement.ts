@@ -2,16 +2,31 @@ import type { Principal } from '../../domain/authorization.js';
 import { cancelAgreementUpdate } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
-import { updateAgreementProcess } from './agreement-process.js';
+import { keepFreeText } from '../statements/free-text.js';
 import type { AgreementView } from './agreement-contracts.js';
+import { updateAgreementProcess } from './agreement-process.js';
 import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
-import { keepFreeText } from '../statements/free-text.js';
 
 /** The lead abandons the agreement before it enters into force. */
-export async function cancelAgreement(ctx: ServiceContext, principal: Principal, statementId: string, reason: string, meta: RequestMeta): Promise<AgreementView> {
+export async function cancelAgreement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
   await requireNegotiation(ctx, statementId);
-  await updateAgreementProcess(ctx, statementId, cancelAgreementUpdate, { actor: actorOf(principal, facts.statement), reason: await keepFreeText(ctx, statementId, principal, 'agreement_cancelled', reason) }, meta.idempotencyKey);
+  await updateAgreementProcess(
+    ctx,
+    statementId,
+    cancelAgreementUpdate,
+    {
+      actor: actorOf(principal, facts.statement),
+      reason: await keepFreeText(ctx, statementId, principal, 'agreement_cancelled', reason),
+    },
+    meta.idempotencyKey,
+  );
   return loadAgreementView(ctx, statementId, principal);
 }

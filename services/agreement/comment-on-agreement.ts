@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { findAgreement, findAgreementVersion, insertAgreementComment } from '../../db/agreements.js';
 import { appendAudit } from '../../db/audit.js';
 import { agreementChain } from '../../domain/agreement-events.js';
@@ -22,13 +23,29 @@ export async function commentOnAgreement(
   meta: RequestMeta,
 ): Promise<AgreementVersionView> {
   await authorizeAgreement(ctx, principal, statementId, 'comment', meta);
-  const [agreement, version] = await Promise.all([findAgreement(ctx.db, statementId), findAgreementVersion(ctx.db, statementId, comment.version)]);
+  const [agreement, version] = await Promise.all([
+    findAgreement(ctx.db, statementId),
+    findAgreementVersion(ctx.db, statementId, comment.version),
+  ]);
   if (!version) throw new DomainError('not_found', `The agreement has no version ${comment.version}`);
-  if (agreement!.status !== 'negotiation') throw new DomainError('wrong_stage', `The agreement is ${agreement!.status.replace('_', ' ')}; negotiation is over`);
+  if (agreement!.status !== 'negotiation')
+    throw new DomainError(
+      'wrong_stage',
+      `The agreement is ${agreement!.status.replace('_', ' ')}; negotiation is over`,
+    );
   const id = randomUUID();
   const at = new Date();
   await ctx.db.transaction().execute(async (trx) => {
-    await insertAgreementComment(trx, { id, statementId, versionId: version.id, orgId: principal.orgId, userId: principal.userId, clause: comment.clause ?? null, text: comment.text, at });
+    await insertAgreementComment(trx, {
+      id,
+      statementId,
+      versionId: version.id,
+      orgId: principal.orgId,
+      userId: principal.userId,
+      clause: comment.clause ?? null,
+      text: comment.text,
+      at,
+    });
     await appendAudit(trx, {
       chain: agreementChain(statementId),
       eventKey: `comment:${id}`,
@@ -36,7 +53,13 @@ export async function commentOnAgreement(
       actorUserId: principal.userId,
       actorOrgId: principal.orgId,
       action: 'agreement_commented',
-      data: { commentId: id, version: comment.version, versionId: version.id, clause: comment.clause ?? null, length: comment.text.length },
+      data: {
+        commentId: id,
+        version: comment.version,
+        versionId: version.id,
+        clause: comment.clause ?? null,
+        length: comment.text.length,
+      },
       at,
     });
   });

@@ -2,15 +2,27 @@ import type { Principal } from '../../domain/authorization.js';
 import { extendSignatureDeadlineUpdate } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
-import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-contracts.js';
+import { updateAgreementProcess } from './agreement-process.js';
 import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 
 /** The lead moves the signature deadline later (also after it passed, which reopens signing). */
-export async function extendSignatureDeadline(ctx: ServiceContext, principal: Principal, statementId: string, deadline: string, meta: RequestMeta): Promise<AgreementView> {
+export async function extendSignatureDeadline(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  deadline: string,
+  meta: RequestMeta,
+): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
   await requireNegotiation(ctx, statementId);
-  await updateAgreementProcess(ctx, statementId, extendSignatureDeadlineUpdate, { actor: actorOf(principal, facts.statement), deadline }, meta.idempotencyKey);
+  await updateAgreementProcess(
+    ctx,
+    statementId,
+    extendSignatureDeadlineUpdate,
+    { actor: actorOf(principal, facts.statement), deadline },
+    meta.idempotencyKey,
+  );
   return loadAgreementView(ctx, statementId, principal);
 }

@@ -16,5 +16,10 @@ export async function getAgreementDocument(
   await authorizeAgreement(ctx, principal, statementId, 'download', meta);
   const row = await findAgreementVersion(ctx.db, statementId, version);
   if (!row) throw new DomainError('not_found', `The agreement has no version ${version}`);
-  return { body: format === 'pdf' ? row.pdf : row.html, contentHash: row.content_hash, pdfHash: row.pdf_hash, version: row.version };
+  return {
+    body: format === 'pdf' ? row.pdf : row.html,
+    contentHash: row.content_hash,
+    pdfHash: row.pdf_hash,
+    version: row.version,
+  };
 }

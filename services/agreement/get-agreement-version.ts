@@ -1,9 +1,15 @@
-import { findAgreement, findAgreementVersion, listAgreementComments, listAgreementSignatures, listAgreementVersions } from '../../db/agreements.js';
+import {
+  findAgreement,
+  findAgreementVersion,
+  listAgreementComments,
+  listAgreementSignatures,
+  listAgreementVersions,
+} from '../../db/agreements.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
-import type { AgreementVersionContent } from '../../platform/agreement-document.js';
 import type { AgreementVersionView } from './agreement-contracts.js';
 import { authorizeAgreement } from './authorize-agreement.js';
 import { signatureView, versionSummary } from './get-agreement.js';
@@ -17,10 +23,17 @@ export async function getAgreementVersion(
   meta: RequestMeta,
 ): Promise<AgreementVersionView> {
   await authorizeAgreement(ctx, principal, statementId, 'viewVersions', meta);
-  const [agreement, row, versions] = await Promise.all([findAgreement(ctx.db, statementId), findAgreementVersion(ctx.db, statementId, version), listAgreementVersions(ctx.db, statementId)]);
+  const [agreement, row, versions] = await Promise.all([
+    findAgreement(ctx.db, statementId),
+    findAgreementVersion(ctx.db, statementId, version),
+    listAgreementVersions(ctx.db, statementId),
+  ]);
   const summary = versions.find((v) => v.version === version);
   if (!agreement || !row || !summary) throw new DomainError('not_found', `The agreement has no version ${version}`);
-  const [comments, signatures] = await Promise.all([listAgreementComments(ctx.db, row.id), listAgreementSignatures(ctx.db, statementId)]);
+  const [comments, signatures] = await Promise.all([
+    listAgreementComments(ctx.db, row.id),
+    listAgreementSignatures(ctx.db, statementId),
+  ]);
   const content = row.content as AgreementVersionContent;
   return {
     ...versionSummary(summary, agreement.current_version_id),

@@ -1,13 +1,18 @@
-import { findAgreement, listAgreementParties, listAgreementSignatures, listAgreementVersions } from '../../db/agreements.js';
+import {
+  findAgreement,
+  listAgreementParties,
+  listAgreementSignatures,
+  listAgreementVersions,
+} from '../../db/agreements.js';
 import { findStatement } from '../../db/statements.js';
 import { agreementKind } from '../../domain/agreement.js';
-import type { AgreementPartyStatus, AgreementStatus } from '../../domain/agreement-process.js';
 import { decideAgreement } from '../../domain/agreement-authorization.js';
+import type { AgreementPartyStatus, AgreementStatus } from '../../domain/agreement-process.js';
 import { canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import { legalBasisOf } from '../../platform/agreement-document.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
-import { legalBasisOf } from '../../platform/agreement-document.js';
 import type { AgreementView } from './agreement-contracts.js';
 import { agreementFactsFor, authorizeAgreement } from './authorize-agreement.js';
 
@@ -41,7 +46,11 @@ export const versionSummary = (v: VersionRow, currentId: string | null) => ({
  * the parties read the versions with their hashes and the signatures; everyone else who follows
  * it reads its status and the list of parties. A party's reason is the lead's and its own.
  */
-export async function loadAgreementView(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<AgreementView> {
+export async function loadAgreementView(
+  ctx: ServiceContext,
+  statementId: string,
+  viewer: Principal,
+): Promise<AgreementView> {
   const [agreement, statement, parties, versions, signatures, facts] = await Promise.all([
     findAgreement(ctx.db, statementId),
     findStatement(ctx.db, statementId),
@@ -83,7 +92,12 @@ export async function loadAgreementView(ctx: ServiceContext, statementId: string
   };
 }
 
-export async function getAgreement(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<AgreementView> {
+export async function getAgreement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  meta: RequestMeta,
+): Promise<AgreementView> {
   await authorizeAgreement(ctx, principal, statementId, 'view', meta);
   return loadAgreementView(ctx, statementId, principal);
 }

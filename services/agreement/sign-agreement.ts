@@ -2,8 +2,8 @@ import type { Principal } from '../../domain/authorization.js';
 import { signAgreementUpdate } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
-import { updateAgreementProcess } from './agreement-process.js';
 import type { AgreementView } from './agreement-contracts.js';
+import { updateAgreementProcess } from './agreement-process.js';
 import { authorizeAgreement, requireNegotiation } from './authorize-agreement.js';
 import { loadAgreementView } from './get-agreement.js';
 
@@ -21,6 +21,12 @@ export async function signAgreement(
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'sign', meta);
   await requireNegotiation(ctx, statementId);
-  await updateAgreementProcess(ctx, statementId, signAgreementUpdate, { actor: actorOf(principal, facts.statement), ...version }, meta.idempotencyKey);
+  await updateAgreementProcess(
+    ctx,
+    statementId,
+    signAgreementUpdate,
+    { actor: actorOf(principal, facts.statement), ...version },
+    meta.idempotencyKey,
+  );
   return loadAgreementView(ctx, statementId, principal);
 }

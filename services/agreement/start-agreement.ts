@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+
 import { WithStartWorkflowOperation } from '@temporalio/client';
+
 import { listSignatories } from '../../db/publication.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
 import { signatoryStatuses, startRefusal } from '../../domain/agreement-process.js';
@@ -9,9 +11,9 @@ import { DomainError } from '../../domain/errors.js';
 import type { Schedule } from '../../domain/statement.js';
 import {
   agreementWorkflowId,
+  type AgreementWorkflowInput,
   agreementWorkflowType,
   startAgreementUpdate,
-  type AgreementWorkflowInput,
 } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from '../statements/authorize-statement.js';
@@ -33,7 +35,13 @@ export interface StartAgreementInput {
  * created atomically with its first update, so a retried or concurrent start makes one agreement.
  * The statement's signatories are invited to opt in; the lead is a party from the start.
  */
-export async function startAgreement(ctx: ServiceContext, principal: Principal, statementId: string, input: StartAgreementInput, meta: RequestMeta): Promise<AgreementView> {
+export async function startAgreement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  input: StartAgreementInput,
+  meta: RequestMeta,
+): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'start', meta);
   const refusal = startRefusal(facts.statement.stage);
   if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
@@ -45,14 +53,26 @@ export async function startAgreement(ctx: ServiceContext, principal: Principal, 
   // The signatories recorded at publication (approvers and late signatories); a statement moved to
   // `published` without them (older data, test scenes) falls back to its confirmed buyers.
   const recorded = (await listSignatories(ctx.db, statementId)).map((s) => s.organisationId);
-  const signatories = (recorded.length > 0 ? recorded : await participantOrgIds(ctx.db, statementId, signatoryStatuses)).filter((o) => o !== statement.lead_org_id);
+  const signatories = (
+    recorded.length > 0 ? recorded : await participantOrgIds(ctx.db, statementId, signatoryStatuses)
+  ).filter((o) => o !== statement.lead_org_id);
   const workflowInput: AgreementWorkflowInput = { statementId, leadOrgId: statement.lead_org_id };
   const workflowId = agreementWorkflowId(statementId);
   // A default deadline is computed afresh on each retry: the request a key stands for is the caller's input.
   const updateId = meta.idempotencyKey
-    ? await scopedUpdateId(ctx, { organisationId: principal.orgId, workflowId, operation: startAgreementUpdate.name }, meta.idempotencyKey, input)
+    ? await scopedUpdateId(
+        ctx,
+        { organisationId: principal.orgId, workflowId, operation: startAgreementUpdate.name },
+        meta.idempotencyKey,
+        input,
+      )
     : `${startAgreementUpdate.name}:${randomUUID()}`;
-  const request = { actor: actorOf(principal, facts.statement), invitedOrgIds: signatories, deadline, reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets };
+  const request = {
+    actor: actorOf(principal, facts.statement),
+    invitedOrgIds: signatories,
+    deadline,
+    reminderOffsets: input.reminderOffsets ?? schedule.reminderOffsets,
+  };
   await ctx.temporal.workflow.executeUpdateWithStart(startAgreementUpdate, {
     args: [sealedArg(ctx, { workflowId, update: startAgreementUpdate.name, updateId }, request)],
     updateId,

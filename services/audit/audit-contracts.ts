@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { AuditEventRow } from '../../db/schema.js';
+
 import type { AuditPage } from '../../db/audit.js';
+import type { AuditEventRow } from '../../db/schema.js';
 
 /** Shapes of the audit answers (statement, agreement and platform chains), and the page query they share. */
 export const auditEventViewSchema = z
@@ -9,7 +10,10 @@ export const auditEventViewSchema = z
     action: z.string(),
     actorUserId: z.string().nullable(),
     actorOrgId: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'As recorded, except that a buyer’s free-text `reason` is null for anyone but the lead buyer and that buyer; `hash` covers what was recorded' }),
+    data: z.record(z.string(), z.unknown()).meta({
+      description:
+        'As recorded, except that a buyer’s free-text `reason` is null for anyone but the lead buyer and that buyer; `hash` covers what was recorded',
+    }),
     at: z.string(),
     hash: z.string(),
   })
@@ -26,10 +30,12 @@ export const auditLogSchema = z
       problem: z.object({ seq: z.int(), issue: z.string() }).nullable(),
     }),
     head: headSchema.meta({
-      description: 'The chain head the verification covers, read in the same snapshot as the events: a later append is neither listed nor verified here',
+      description:
+        'The chain head the verification covers, read in the same snapshot as the events: a later append is neither listed nor verified here',
     }),
     verifiedFrom: headSchema.meta({
-      description: 'The signed checkpoint the verification started from (seq 0: the genesis); everything up to it was verified before, and `npm run audit:verify` re-checks it all nightly',
+      description:
+        'The signed checkpoint the verification started from (seq 0: the genesis); everything up to it was verified before, and `npm run audit:verify` re-checks it all nightly',
     }),
     page: z.object({
       order: z.enum(['desc', 'asc']),
@@ -49,7 +55,12 @@ export const auditAlertsSchema = z.array(auditAlertSchema);
 
 export const auditPageQuery = z.object({
   order: z.enum(['desc', 'asc']).default('desc').meta({ description: 'Newest first (default) or oldest first' }),
-  cursor: z.coerce.number().int().min(0).optional().meta({ description: 'The previous page’s `nextCursor`: events before it (desc) or after it (asc)' }),
+  cursor: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: 'The previous page’s `nextCursor`: events before it (desc) or after it (asc)' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export type AuditPageQuery = z.output<typeof auditPageQuery>;
@@ -57,7 +68,11 @@ export type AuditPageQuery = z.output<typeof auditPageQuery>;
 export const auditExportQuery = z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
 /** The page as the API answers it; `dataFor` applies the viewer's confidentiality rules. */
-export function toAuditLogView(page: AuditPage, query: AuditPageQuery, dataFor: (e: AuditEventRow) => Record<string, unknown>): AuditLogView {
+export function toAuditLogView(
+  page: AuditPage,
+  query: AuditPageQuery,
+  dataFor: (e: AuditEventRow) => Record<string, unknown>,
+): AuditLogView {
   const v = page.verification;
   return {
     events: page.rows.map((e) => ({

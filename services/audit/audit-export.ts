@@ -1,8 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
-import { chainRows, entryOfRow, hashedBody, verifyInSnapshot, type VerifiedChain } from '../../db/audit.js';
-import { canonicalJson } from '../../platform/canonical-json.js';
+
+import { chainRows, entryOfRow, hashedBody, type VerifiedChain, verifyInSnapshot } from '../../db/audit.js';
 import type { Db } from '../../db/database.js';
 import type { AuditEventRow } from '../../db/schema.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
 
 /**
  * An audit chain as a file anyone can check offline: each event with the fields its hash covers,
@@ -10,9 +11,23 @@ import type { AuditEventRow } from '../../db/schema.js';
  */
 export const HASH_RULE =
   'hash = lowercase hex of SHA-256(prevHash + "\\n" + JCS(body)), JCS = RFC 8785 JSON Canonicalization Scheme, body = {chain, seq, eventKey, statementId, actorUserId, actorOrgId, action, data, at}; the first event links to prevHash = 64 zeros';
-export const VERIFY_COMMAND = 'node bin/verify-audit-export.mjs <file> (Node 18+, no dependencies: it needs only node:crypto)';
+export const VERIFY_COMMAND =
+  'node bin/verify-audit-export.mjs <file> (Node 18+, no dependencies: it needs only node:crypto)';
 
-export const csvColumns = ['seq', 'chain', 'eventKey', 'statementId', 'actorUserId', 'actorOrgId', 'action', 'data', 'at', 'prevHash', 'hash', 'withheld'] as const;
+export const csvColumns = [
+  'seq',
+  'chain',
+  'eventKey',
+  'statementId',
+  'actorUserId',
+  'actorOrgId',
+  'action',
+  'data',
+  'at',
+  'prevHash',
+  'hash',
+  'withheld',
+] as const;
 
 export interface ExportedAudit {
   contentType: string;
@@ -68,7 +83,17 @@ export async function exportAuditChain(
       for await (const rows of chainRows(trx, chain, head.seq)) {
         const events = rows.map((row) => exportedEvent(row, dataFor(row)));
         yield format === 'csv'
-          ? stringify(events.map((e) => csvColumns.map((c) => (c === 'data' ? canonicalJson(e.data) : c === 'withheld' ? (e.withheld as string[]).join(' ') : (e[c] ?? '')))))
+          ? stringify(
+              events.map((e) =>
+                csvColumns.map((c) =>
+                  c === 'data'
+                    ? canonicalJson(e.data)
+                    : c === 'withheld'
+                      ? (e.withheld as string[]).join(' ')
+                      : (e[c] ?? ''),
+                ),
+              ),
+            )
           : events.map((e) => `${JSON.stringify(e)}\n`).join('');
       }
       ended = true;
@@ -89,6 +114,8 @@ export async function exportAuditChain(
 function exportedEvent(row: AuditEventRow, shown: Record<string, unknown>): Record<string, unknown> {
   const body = hashedBody(row.seq, entryOfRow(row, shown));
   const recorded = row.data as Record<string, unknown>;
-  const withheld = Object.keys(recorded).filter((k) => canonicalJson(recorded[k]) !== canonicalJson(shown[k])).sort();
+  const withheld = Object.keys(recorded)
+    .filter((k) => canonicalJson(recorded[k]) !== canonicalJson(shown[k]))
+    .sort();
   return { type: 'event', ...body, prevHash: row.prev_hash, hash: row.hash, withheld };
 }

@@ -8,5 +8,11 @@ import type { AuditAlertView } from './audit-contracts.js';
 export async function listAuditAlertsFor(ctx: ServiceContext, principal: Principal): Promise<AuditAlertView[]> {
   if (!principal.isAdmin) throw new DomainError('forbidden', 'Only administrators read audit alerts');
   const rows = await listAuditAlerts(ctx.db, 100);
-  return rows.map((a) => ({ raisedAt: new Date(a.raised_at).toISOString(), runId: a.run_id, chain: a.chain, seq: a.seq, issue: a.issue }));
+  return rows.map((a) => ({
+    raisedAt: new Date(a.raised_at).toISOString(),
+    runId: a.run_id,
+    chain: a.chain,
+    seq: a.seq,
+    issue: a.issue,
+  }));
 }

@@ -8,7 +8,8 @@ import { iso } from '../iso.js';
 import { authSettings } from './settings.js';
 
 function requireSession(principal: Principal): void {
-  if (principal.via !== 'session') throw new DomainError('forbidden', 'Sessions are managed from a signed-in session, not with an API token');
+  if (principal.via !== 'session')
+    throw new DomainError('forbidden', 'Sessions are managed from a signed-in session, not with an API token');
 }
 
 /** The caller's live sessions; `current` marks the one asking. */
@@ -28,18 +29,29 @@ export async function listOwnSessions(ctx: ServiceContext, principal: Principal,
 
 export async function endOwnSession(ctx: ServiceContext, principal: Principal, sessionId: string): Promise<void> {
   requireSession(principal);
-  if (!(await revokeSessionById(ctx.db, principal.userId, sessionId))) throw new DomainError('not_found', 'No live session with this id');
+  if (!(await revokeSessionById(ctx.db, principal.userId, sessionId)))
+    throw new DomainError('not_found', 'No live session with this id');
 }
 
 /**
  * Signs the caller out everywhere: every session (this one too) and, if asked, every API token.
  */
-export async function signOutEverywhere(ctx: ServiceContext, principal: Principal, input: { includeTokens: boolean }, meta: RequestMeta) {
+export async function signOutEverywhere(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: { includeTokens: boolean },
+  meta: RequestMeta,
+) {
   requireSession(principal);
   const { sessions, tokens } = await ctx.db.transaction().execute(async (trx) => ({
     sessions: await revokeAllSessions(trx, principal.userId),
     tokens: input.includeTokens ? await revokeAllApiTokens(trx, principal.userId) : 0,
   }));
-  await recordSecurityEvent(ctx.db, { kind: 'signed_out_everywhere', userId: principal.userId, ip: meta.ip, detail: { sessions, tokens } });
+  await recordSecurityEvent(ctx.db, {
+    kind: 'signed_out_everywhere',
+    userId: principal.userId,
+    ip: meta.ip,
+    detail: { sessions, tokens },
+  });
   return { sessionsEnded: sessions, tokensRevoked: tokens };
 }

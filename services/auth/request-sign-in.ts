@@ -14,7 +14,9 @@ import { linkTtlMinutes } from './settings.js';
  */
 export function requestSignIn(ctx: ServiceContext, email: string, browserNonce: string, meta: RequestMeta): void {
   setImmediate(() => {
-    sendSignInLink(ctx, email, browserNonce, meta).catch((error: unknown) => ctx.logger.error({ err: error }, 'sign-in link request failed'));
+    sendSignInLink(ctx, email, browserNonce, meta).catch((error: unknown) =>
+      ctx.logger.error({ err: error }, 'sign-in link request failed'),
+    );
   });
 }
 
@@ -23,7 +25,12 @@ export function requestSignIn(ctx: ServiceContext, email: string, browserNonce: 
  * asked (`browserNonce`), revoking the address's older links. An unknown address is logged by a
  * keyed hash, never in clear.
  */
-export async function sendSignInLink(ctx: ServiceContext, email: string, browserNonce: string, meta: RequestMeta): Promise<void> {
+export async function sendSignInLink(
+  ctx: ServiceContext,
+  email: string,
+  browserNonce: string,
+  meta: RequestMeta,
+): Promise<void> {
   const user = await findUserByEmail(ctx.db, email);
   const access = user ? await findUserAccess(ctx.db, user.id) : undefined;
   if (!user || access?.disabled_at || access?.removed_at) {

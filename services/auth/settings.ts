@@ -1,4 +1,4 @@
-import { configSchema, type Config } from '../../platform/config.js';
+import { type Config, configSchema } from '../../platform/config.js';
 import type { ServiceContext } from '../context.js';
 
 type AuthSettingKey =
@@ -27,17 +27,20 @@ const keys: readonly AuthSettingKey[] = [
  */
 export function authSettings(ctx: Pick<ServiceContext, 'config'>): Pick<Config, AuthSettingKey> {
   const given = ctx.config as Partial<Config>;
-  const defaults = configSchema.pick({
-    SESSION_TTL_HOURS: true,
-    SESSION_IDLE_MINUTES: true,
-    SIGN_IN_LINK_TTL_MINUTES: true,
-    RATE_LIMIT_WINDOW_MINUTES: true,
-    RATE_LIMIT_MAIL_PER_IP: true,
-    RATE_LIMIT_MAIL_PER_ADDRESS: true,
-    RATE_LIMIT_FAILED_AUTH_PER_IP: true,
-  }).parse({});
+  const defaults = configSchema
+    .pick({
+      SESSION_TTL_HOURS: true,
+      SESSION_IDLE_MINUTES: true,
+      SIGN_IN_LINK_TTL_MINUTES: true,
+      RATE_LIMIT_WINDOW_MINUTES: true,
+      RATE_LIMIT_MAIL_PER_IP: true,
+      RATE_LIMIT_MAIL_PER_ADDRESS: true,
+      RATE_LIMIT_FAILED_AUTH_PER_IP: true,
+    })
+    .parse({});
   return Object.fromEntries(keys.map((k) => [k, given[k] ?? defaults[k]])) as Pick<Config, AuthSettingKey>;
 }
 
 /** Sign-in links live at most 10 minutes, whatever an older configuration says. */
-export const linkTtlMinutes = (ctx: Pick<ServiceContext, 'config'>) => Math.min(10, authSettings(ctx).SIGN_IN_LINK_TTL_MINUTES);
+export const linkTtlMinutes = (ctx: Pick<ServiceContext, 'config'>) =>
+  Math.min(10, authSettings(ctx).SIGN_IN_LINK_TTL_MINUTES);

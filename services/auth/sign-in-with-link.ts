@@ -30,7 +30,11 @@ export interface LinkAttempt {
   userAgent?: string | undefined;
 }
 
-const invalid = () => new DomainError('unauthenticated', 'This sign-in link is not valid: it was used already, has expired, was replaced by a newer one, or was mistyped');
+const invalid = () =>
+  new DomainError(
+    'unauthenticated',
+    'This sign-in link is not valid: it was used already, has expired, was replaced by a newer one, or was mistyped',
+  );
 
 /**
  * Exchanges a sign-in (or supplier registration) link, once, for a session. The link is bound to
@@ -39,7 +43,11 @@ const invalid = () => new DomainError('unauthenticated', 'This sign-in link is n
  * same browser (its nonce cookie, SameSite=Strict, so no other site can send it) signs in. So a
  * link planted by another site (login CSRF) cannot sign a browser in silently.
  */
-export async function signInWithLink(ctx: ServiceContext, attempt: LinkAttempt, meta: RequestMeta): Promise<LinkOutcome> {
+export async function signInWithLink(
+  ctx: ServiceContext,
+  attempt: LinkAttempt,
+  meta: RequestMeta,
+): Promise<LinkOutcome> {
   const nonceHash = secretHash(attempt.browserNonce);
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<LinkOutcome | undefined> => {
     const link = await findLiveSignInToken(trx, attempt.token);
@@ -60,19 +68,28 @@ export async function signInWithLink(ctx: ServiceContext, attempt: LinkAttempt, 
       userId = consumed;
       await markEmailVerified(trx, userId);
     } else {
-      userId = (await completeSupplierRegistration(trx, attempt.token, registration!.email, registration!.payload, meta)).userId;
+      userId = (
+        await completeSupplierRegistration(trx, attempt.token, registration!.email, registration!.payload, meta)
+      ).userId;
     }
     const sessionId = newSecret();
     const expiresAt = new Date(Date.now() + authSettings(ctx).SESSION_TTL_HOURS * 3_600_000);
     // The User-Agent is whatever the client sent: cleaned and cut under the text policy, never refused.
-    await insertSession(trx, { userId, sessionId, expiresAt, ip: meta.ip, userAgent: cleanHeaderText(attempt.userAgent) });
+    await insertSession(trx, {
+      userId,
+      sessionId,
+      expiresAt,
+      ip: meta.ip,
+      userAgent: cleanHeaderText(attempt.userAgent),
+    });
     return { kind: 'signed_in', sessionId, expiresAt, userId };
   });
   if (!outcome) {
     await recordSecurityEvent(ctx.db, { kind: 'sign_in_failed', ip: meta.ip, method: meta.method, path: meta.path });
     throw invalid();
   }
-  if (outcome.kind === 'signed_in') await recordSecurityEvent(ctx.db, { kind: 'sign_in', userId: outcome.userId, ip: meta.ip });
+  if (outcome.kind === 'signed_in')
+    await recordSecurityEvent(ctx.db, { kind: 'sign_in', userId: outcome.userId, ip: meta.ip });
   else await recordSecurityEvent(ctx.db, { kind: 'sign_in_other_browser', ip: meta.ip });
   return outcome;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { publicDemandSchema } from '../../domain/public-contracts.js';
 import { stages } from '../../rules/stages.js';
 
@@ -25,11 +26,17 @@ export const publicConsultationSchema = z
 // The lead's side of the market consultation, and the suppliers'.
 
 export const rfiViewSchema = z
-  .object({ version: z.int().meta({ description: '0 before the lead sets any question' }), questions: z.array(z.object({ id: z.string(), text: z.string() })) })
+  .object({
+    version: z.int().meta({ description: '0 before the lead sets any question' }),
+    questions: z.array(z.object({ id: z.string(), text: z.string() })),
+  })
   .meta({ id: 'RequestForInformationView' });
 
 export const nameConsentViewSchema = z
-  .object({ organisationId: z.uuid(), named: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then not named)' }) })
+  .object({
+    organisationId: z.uuid(),
+    named: z.boolean().nullable().meta({ description: 'Null until the buyer decides (then not named)' }),
+  })
   .meta({ id: 'NameConsent' });
 
 export const consultationResponseViewSchema = z
@@ -90,4 +97,11 @@ export const nameConsentRequestSchema = z.object({ agree: z.boolean({ error: 'mu
 
 export const questionAskedSchema = z.object({ number: z.int(), question: z.string(), answered: z.boolean() });
 
-export const supplierResponseViewSchema = z.object({ answers: z.record(z.string(), z.string()), revision: z.int(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: 'SupplierResponseView' });
+export const supplierResponseViewSchema = z
+  .object({
+    answers: z.record(z.string(), z.string()),
+    revision: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'SupplierResponseView' });

@@ -1,7 +1,7 @@
 import { latestSnapshot } from '../../db/aggregation.js';
 import { findConsultation, listQuestions, namedOrgIds } from '../../db/consultation.js';
-import type { Aggregate } from '../../domain/aggregation.js';
 import { snapshotDisclosure } from '../../db/disclosure.js';
+import type { Aggregate } from '../../domain/aggregation.js';
 import { publicDemand } from '../../domain/consultation.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { ServiceContext } from '../context.js';
@@ -28,10 +28,21 @@ export async function getPublicConsultation(ctx: ServiceContext, statementId: st
     stage: statement.stage,
     open: isOpen(statement),
     deadline: statement.stage === 'market_engagement' ? (statement.stage_deadline?.toISOString() ?? null) : null,
-    demand: snapshot ? publicDemand(snapshot.aggregate as Aggregate, await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id), named) : null,
+    demand: snapshot
+      ? publicDemand(
+          snapshot.aggregate as Aggregate,
+          await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id),
+          named,
+        )
+      : null,
     requestForInformation: consultation?.questions ?? [],
     answers: questions
       .filter((q) => q.answer !== null)
-      .map((q) => ({ number: q.number, question: q.question, answer: q.answer!, answeredAt: q.answered_at!.toISOString() })),
+      .map((q) => ({
+        number: q.number,
+        question: q.question,
+        answer: q.answer!,
+        answeredAt: q.answered_at!.toISOString(),
+      })),
   };
 }

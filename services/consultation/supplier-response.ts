@@ -16,7 +16,12 @@ const view = (r: { answers: Record<string, string>; revision: number; created_at
 });
 
 /** A supplier's own response; nobody else's is ever readable by a supplier. */
-export async function getOwnResponse(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
+export async function getOwnResponse(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  meta: RequestMeta,
+) {
   await requireSupplier(ctx, principal, statementId, meta);
   await visibleConsultation(ctx, statementId);
   const row = await findResponse(ctx.db, statementId, principal.orgId);
@@ -29,16 +34,34 @@ export async function getOwnResponse(ctx: ServiceContext, principal: Principal, 
  * the deadline; written straight to the database while the consultation is open (high-volume
  * supplier submissions do not go through the workflow). Every save is a logged contact.
  */
-export async function saveResponse(ctx: ServiceContext, principal: Principal, statementId: string, answers: Record<string, string>, meta: RequestMeta) {
+export async function saveResponse(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  answers: Record<string, string>,
+  meta: RequestMeta,
+) {
   await requireSupplier(ctx, principal, statementId, meta);
   const statement = await visibleConsultation(ctx, statementId);
   if (!isOpen(statement)) throw closedError(statement);
   const problems = checkAnswers(answers, (await findConsultation(ctx.db, statementId))?.questions ?? []);
-  if (problems.length > 0) throw unprocessable(problems, 'The response answers questions the request for information does not ask');
+  if (problems.length > 0)
+    throw unprocessable(problems, 'The response answers questions the request for information does not ask');
   const revision = await ctx.db.transaction().execute(async (trx) => {
-    const rev = await upsertResponseWhileOpen(trx, { statementId, supplierOrgId: principal.orgId, userId: principal.userId, answers });
+    const rev = await upsertResponseWhileOpen(trx, {
+      statementId,
+      supplierOrgId: principal.orgId,
+      userId: principal.userId,
+      answers,
+    });
     if (rev === undefined) return undefined;
-    await logSupplierContact(trx, { statementId, supplierOrgId: principal.orgId, userId: principal.userId, kind: 'response_saved', detail: { revision: rev, answered: Object.keys(answers).length } });
+    await logSupplierContact(trx, {
+      statementId,
+      supplierOrgId: principal.orgId,
+      userId: principal.userId,
+      kind: 'response_saved',
+      detail: { revision: rev, answered: Object.keys(answers).length },
+    });
     await appendAudit(trx, {
       chain: statementId,
       eventKey: null,

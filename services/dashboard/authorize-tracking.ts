@@ -4,7 +4,12 @@ import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
 /** Pilot tracking is for Commission staff and administrators; every refusal is logged. */
-export async function authorizeTracking(ctx: ServiceContext, principal: Principal, meta: RequestMeta, what: string): Promise<void> {
+export async function authorizeTracking(
+  ctx: ServiceContext,
+  principal: Principal,
+  meta: RequestMeta,
+  what: string,
+): Promise<void> {
   const decision = canTrackPilots(principal);
   if (decision.allowed) return;
   await recordSecurityEvent(ctx.db, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import type { PilotCursor } from '../../db/dashboard.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
@@ -8,9 +9,14 @@ const decimal = z.string().meta({ description: 'EUR, exact decimal string' });
 
 export const thresholdVerdictSchema = z.object({
   nature: z.string(),
-  position: z.enum(['at-or-above', 'below']).nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
+  position: z
+    .enum(['at-or-above', 'below'])
+    .nullable()
+    .meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
   thresholdEur: decimal,
-  estimatedValueEur: decimal.nullable().meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
+  estimatedValueEur: decimal
+    .nullable()
+    .meta({ description: 'Null when withheld to protect individual buyers’ figures' }),
 });
 
 export const pilotSchema = z
@@ -24,18 +30,28 @@ export const pilotSchema = z
     overdue: z.boolean(),
     published: z.boolean(),
     cpvCodes: z.array(z.string()),
-    sectors: z.array(z.string()).meta({ description: 'CPV divisions: the grouping’s sector, or those of the statement’s codes' }),
+    sectors: z
+      .array(z.string())
+      .meta({ description: 'CPV divisions: the grouping’s sector, or those of the statement’s codes' }),
     grouping: z.object({ kind: z.enum(groupingKinds), name: z.string() }).nullable(),
     lead: z.object({ id: z.uuid(), name: z.string(), country: z.string() }),
-    buyers: z.int().meta({ description: 'Buyer organisations taking part (joined, submitted or confirmed), the lead included' }),
+    buyers: z
+      .int()
+      .meta({ description: 'Buyer organisations taking part (joined, submitted or confirmed), the lead included' }),
     countries: z.array(z.string()),
-    valueEur: decimal.nullable().meta({ description: 'Aggregated EUR value of the latest aggregate snapshot; null before aggregation, or when withheld to protect individual buyers’ figures' }),
+    valueEur: decimal.nullable().meta({
+      description:
+        'Aggregated EUR value of the latest aggregate snapshot; null before aggregation, or when withheld to protect individual buyers’ figures',
+    }),
     aggregatedAt: z.string().nullable(),
     criticalMassMet: z.boolean().nullable(),
     failedRules: z.array(z.string()).nullable(),
     thresholds: z.array(thresholdVerdictSchema).nullable(),
     aboveEuThreshold: z.boolean().nullable(),
-    crossBorder: z.boolean().nullable().meta({ description: 'Buyers from two or more Member States: an Art. 39 agreement is needed' }),
+    crossBorder: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Buyers from two or more Member States: an Art. 39 agreement is needed' }),
     suppliersEngaged: z.int(),
     createdAt: z.string(),
   })
@@ -58,7 +74,8 @@ function decodePilotCursor(value: string): PilotCursor | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || !cursorTime.test(createdAt) || !cursorId.test(id)) return undefined;
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || !cursorTime.test(createdAt) || !cursorId.test(id))
+      return undefined;
     return Number.isNaN(Date.parse(createdAt)) ? undefined : { createdAt, id };
   } catch {
     return undefined;
@@ -81,20 +98,29 @@ export const dashboardSchema = z
   .object({
     generatedAt: z.string(),
     matching: z.int().meta({ description: 'Pilots matching the filters (the page shows at most `limit` of them)' }),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
-    countsByStage: z.record(z.string(), z.int()).meta({ description: 'Pilots per stage under every filter except the stage filter' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
+    countsByStage: z
+      .record(z.string(), z.int())
+      .meta({ description: 'Pilots per stage under every filter except the stage filter' }),
     totals: z.object({
       pilots: z.int(),
       buyers: z.int(),
       countries: z.int(),
       valueEur: decimal.meta({ description: 'Sum of the pilots whose value is shown' }),
-      valueWithheldPilots: z.int().meta({ description: 'Pilots whose value is withheld to protect individual buyers’ figures' }),
+      valueWithheldPilots: z
+        .int()
+        .meta({ description: 'Pilots whose value is withheld to protect individual buyers’ figures' }),
       suppliersEngaged: z.int(),
       overdue: z.int(),
       published: z.int(),
     }),
     valueByDivision: z.array(z.object({ division: z.string(), valueEur: decimal, pilots: z.int() })),
-    withheldDivisionValues: z.int().meta({ description: 'Per-pilot division values withheld because fewer than two buyers make them up' }),
+    withheldDivisionValues: z
+      .int()
+      .meta({ description: 'Per-pilot division values withheld because fewer than two buyers make them up' }),
     buyersByCountry: z.array(z.object({ country: z.string(), buyers: z.int() })),
     pilots: z.array(pilotSchema),
   })
@@ -108,10 +134,18 @@ export const timelineEntrySchema = z.object({
   days: z.int(),
 });
 
-export const pilotDetailSchema = z.object({ pilot: pilotSchema, timeline: z.array(timelineEntrySchema) }).meta({ id: 'PilotDetail' });
+export const pilotDetailSchema = z
+  .object({ pilot: pilotSchema, timeline: z.array(timelineEntrySchema) })
+  .meta({ id: 'PilotDetail' });
 
 export const groupingViewSchema = z
-  .object({ statementId: z.uuid(), kind: z.enum(groupingKinds), name: z.string(), sector: z.string().nullable(), updatedAt: z.string() })
+  .object({
+    statementId: z.uuid(),
+    kind: z.enum(groupingKinds),
+    name: z.string(),
+    sector: z.string().nullable(),
+    updatedAt: z.string(),
+  })
   .meta({ id: 'PilotGroupingView' });
 
 export const groupingListSchema = z.array(z.object({ kind: z.enum(groupingKinds), name: z.string(), pilots: z.int() }));

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { ensureCronSchedule } from '../cron-schedule.js';
+
 import { weeklyDigestScheduleId, weeklyDigestWorkflowType } from '../../workflows/digest/messages.js';
+import { ensureCronSchedule } from '../cron-schedule.js';
 
 export interface DigestScheduleOptions {
   taskQueue: string;
@@ -11,5 +12,10 @@ export interface DigestScheduleOptions {
 
 /** The weekly digest's schedule (see ensureCronSchedule); the digest itself is once per week and recipient whatever runs. */
 export function ensureDigestSchedule(client: Client, options: DigestScheduleOptions): Promise<string> {
-  return ensureCronSchedule(client, { scheduleId: options.scheduleId ?? weeklyDigestScheduleId, cron: options.cron ?? '0 6 * * 1', workflowType: weeklyDigestWorkflowType, taskQueue: options.taskQueue });
+  return ensureCronSchedule(client, {
+    scheduleId: options.scheduleId ?? weeklyDigestScheduleId,
+    cron: options.cron ?? '0 6 * * 1',
+    workflowType: weeklyDigestWorkflowType,
+    taskQueue: options.taskQueue,
+  });
 }

@@ -1,6 +1,12 @@
 import { publishedReleases } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
-import { ocdsExtensions, ocdsVersion, toReleasePackage, type OcdsRelease, type OcdsReleasePackage } from '../../domain/ocds.js';
+import {
+  ocdsExtensions,
+  type OcdsRelease,
+  type OcdsReleasePackage,
+  ocdsVersion,
+  toReleasePackage,
+} from '../../domain/ocds.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
 
@@ -16,7 +22,14 @@ export async function buildOcdsPackage(ctx: ServiceContext, now = new Date()): P
   const publishedDate = (rows.at(-1)?.published_at ?? now).toISOString();
   if (rows.length === 0) {
     // The package schema wants at least one release; an empty publication is an empty list.
-    return { uri, version: ocdsVersion, extensions: [...ocdsExtensions], publishedDate, publisher: { ...publisher, uri: ctx.config.PUBLIC_URL }, releases: [] };
+    return {
+      uri,
+      version: ocdsVersion,
+      extensions: [...ocdsExtensions],
+      publishedDate,
+      publisher: { ...publisher, uri: ctx.config.PUBLIC_URL },
+      releases: [],
+    };
   }
   return toReleasePackage(
     rows.map((r) => r.release as OcdsRelease),

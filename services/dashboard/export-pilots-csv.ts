@@ -1,17 +1,38 @@
 import { stringify } from 'csv-stringify/sync';
-import { queryPilotPage, type PilotCursor } from '../../db/dashboard.js';
+
+import { type PilotCursor, queryPilotPage } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
 import { deadlineStages } from '../../rules/stages.js';
 import { spreadsheetRow } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { PilotView } from './dashboard-contracts.js';
 import { authorizeTracking } from './authorize-tracking.js';
-import { toPilotView, type DashboardFilter } from './get-dashboard.js';
+import type { PilotView } from './dashboard-contracts.js';
+import { type DashboardFilter, toPilotView } from './get-dashboard.js';
 
 const columns = [
-  'id', 'title', 'stage', 'stage_entered_at', 'days_in_stage', 'next_deadline', 'overdue', 'published', 'grouping_kind', 'grouping',
-  'sectors', 'cpv_codes', 'lead', 'lead_country', 'buyers', 'countries', 'value_eur', 'critical_mass_met', 'failed_rules',
-  'above_eu_threshold', 'cross_border', 'suppliers_engaged', 'created_at',
+  'id',
+  'title',
+  'stage',
+  'stage_entered_at',
+  'days_in_stage',
+  'next_deadline',
+  'overdue',
+  'published',
+  'grouping_kind',
+  'grouping',
+  'sectors',
+  'cpv_codes',
+  'lead',
+  'lead_country',
+  'buyers',
+  'countries',
+  'value_eur',
+  'critical_mass_met',
+  'failed_rules',
+  'above_eu_threshold',
+  'cross_border',
+  'suppliers_engaged',
+  'created_at',
 ] as const;
 
 /** Pilots read per query while the file is written. */
@@ -23,18 +44,31 @@ const exportPageSize = 1000;
  * cursor) and yields the CSV text of each page, the header first, so memory stays flat however
  * many pilots there are.
  */
-export async function exportPilotsCsv(ctx: ServiceContext, principal: Principal, filter: DashboardFilter, meta: RequestMeta) {
+export async function exportPilotsCsv(
+  ctx: ServiceContext,
+  principal: Principal,
+  filter: DashboardFilter,
+  meta: RequestMeta,
+) {
   await authorizeTracking(ctx, principal, meta, 'exportPilots');
   const now = new Date();
   return { chunks: csvChunks(ctx, filter, now), filename: `pilots-${now.toISOString().slice(0, 10)}.csv` };
 }
 
-async function* csvChunks(ctx: ServiceContext, filter: DashboardFilter, now: Date): AsyncGenerator<string, void, undefined> {
+async function* csvChunks(
+  ctx: ServiceContext,
+  filter: DashboardFilter,
+  now: Date,
+): AsyncGenerator<string, void, undefined> {
   yield stringify([], { header: true, columns: [...columns] });
   let after: PilotCursor | undefined;
   do {
     const page = await queryPilotPage(ctx.db, { ...filter, now, limit: exportPageSize, after, deadlineStages });
-    if (page.pilots.length > 0) yield stringify(page.pilots.map((p) => csvRow(toPilotView(p, now))), { columns: [...columns] });
+    if (page.pilots.length > 0)
+      yield stringify(
+        page.pilots.map((p) => csvRow(toPilotView(p, now))),
+        { columns: [...columns] },
+      );
     after = page.next ?? undefined;
   } while (after);
 }

@@ -1,10 +1,10 @@
-import { queryDashboard, type PilotCursor, type PilotFilter, type PilotRecord } from '../../db/dashboard.js';
+import { type PilotCursor, type PilotFilter, type PilotRecord, queryDashboard } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
-import { encodePilotCursor, type DashboardView, type PilotView } from './dashboard-contracts.js';
+import { type DashboardView, encodePilotCursor, type PilotView } from './dashboard-contracts.js';
 
 export type DashboardFilter = Omit<PilotFilter, 'statementId'>;
 /** A page: how many pilots, and where it starts (after the previous page's last pilot). */
@@ -44,7 +44,11 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
 }
 
 /** Reads the dashboard without an authorisation check: for the digest and exports, which check first. */
-export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & PilotPaging, now = new Date()): Promise<DashboardView> {
+export async function loadDashboard(
+  ctx: ServiceContext,
+  filter: PilotFilter & PilotPaging,
+  now = new Date(),
+): Promise<DashboardView> {
   const { cursor, ...rest } = filter;
   const r = await queryDashboard(ctx.db, {
     ...rest,
@@ -68,7 +72,11 @@ export async function loadDashboard(ctx: ServiceContext, filter: PilotFilter & P
       overdue: Number(r.totals.overdue),
       published: Number(r.totals.published),
     },
-    valueByDivision: r.by_division.map((d) => ({ division: d.division, valueEur: d.value_eur, pilots: Number(d.pilots) })),
+    valueByDivision: r.by_division.map((d) => ({
+      division: d.division,
+      valueEur: d.value_eur,
+      pilots: Number(d.pilots),
+    })),
     withheldDivisionValues: Number(r.withheld_divisions),
     buyersByCountry: r.buyers_by_country.map((c) => ({ country: c.country, buyers: Number(c.buyers) })),
     pilots: r.pilots.map((p) => toPilotView(p, now)),

@@ -10,7 +10,10 @@ import { loadDashboard } from './get-dashboard.js';
 export async function getPilot(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   await authorizeTracking(ctx, principal, meta, 'viewPilot');
   const now = new Date();
-  const [dashboard, changes] = await Promise.all([loadDashboard(ctx, { statementId, limit: 1 }, now), stageChanges(ctx.db, statementId)]);
+  const [dashboard, changes] = await Promise.all([
+    loadDashboard(ctx, { statementId, limit: 1 }, now),
+    stageChanges(ctx.db, statementId),
+  ]);
   const pilot = dashboard.pilots[0];
   if (!pilot) throw new DomainError('not_found', 'Statement not found');
   return { pilot, timeline: stageTimeline(new Date(pilot.createdAt), changes, now) };

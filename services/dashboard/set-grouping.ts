@@ -12,7 +12,13 @@ import { actorOf, authorizeStatement } from '../statements/authorize-statement.j
  * and not by the workflow; the change and who made it go to the statement's audit log in the
  * same transaction.
  */
-export async function setGrouping(ctx: ServiceContext, principal: Principal, statementId: string, grouping: Grouping, meta: RequestMeta) {
+export async function setGrouping(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  grouping: Grouping,
+  meta: RequestMeta,
+) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'setGrouping', meta);
   const actor = actorOf(principal, facts);
   const at = new Date();

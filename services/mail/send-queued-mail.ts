@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+
 import { deliverMailWorkflowId, deliverMailWorkflowType } from '../../workflows/delivery/messages.js';
 import type { ServiceContext } from '../context.js';
 

@@ -5,13 +5,25 @@ import { statementViewFor } from '../statements/get-statement.js';
 import { recordBuyerAction } from '../statements/record-buyer-action.js';
 
 /** Signs off the organisation's latest submitted version; after this it can no longer change. */
-export async function confirmNeeds(ctx: ServiceContext, principal: Principal, statementId: string, versionId: string, meta: RequestMeta) {
+export async function confirmNeeds(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  versionId: string,
+  meta: RequestMeta,
+) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
   await recordBuyerAction(
     ctx,
     principal,
     facts,
-    { statementId, action: 'confirmNeeds', request: { versionId }, versionId, event: () => ({ kind: 'needs_confirmed', orgId: principal.orgId, versionId }) },
+    {
+      statementId,
+      action: 'confirmNeeds',
+      request: { versionId },
+      versionId,
+      event: () => ({ kind: 'needs_confirmed', orgId: principal.orgId, versionId }),
+    },
     meta,
   );
   return statementViewFor(ctx, statementId, principal);

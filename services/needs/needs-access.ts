@@ -13,7 +13,9 @@ export async function authorizeNeedsRead(
   meta: RequestMeta,
 ): Promise<StatementFacts> {
   const facts = await statementFactsFor(ctx.db, statementId, principal.orgId);
-  const decision = facts ? canReadNeedsOf(principal, facts, orgId) : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
+  const decision = facts
+    ? canReadNeedsOf(principal, facts, orgId)
+    : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
   if (!decision.allowed) {
     await recordSecurityEvent(ctx.db, {
       kind: 'access_denied',

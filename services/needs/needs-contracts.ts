@@ -1,8 +1,9 @@
 import { z } from 'zod';
+
+import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
+import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
-import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
-import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
 const fieldProblemSchema = z.object({ field: z.string(), rule: z.string() });
@@ -23,7 +24,9 @@ export const draftSavedSchema = z
 export const needsViewSchema = z
   .object({
     organisationId: z.uuid(),
-    draft: z.object({ lines: z.array(z.unknown()), answers: z.record(z.string(), z.unknown()), savedAt: z.string() }).nullable(),
+    draft: z
+      .object({ lines: z.array(z.unknown()), answers: z.record(z.string(), z.unknown()), savedAt: z.string() })
+      .nullable(),
     versions: z.array(
       z.object({
         id: z.uuid(),
@@ -54,14 +57,22 @@ export const needsOverviewSchema = z
         name: z.string(),
         country: z.string(),
         status: z.enum(participantStatuses),
-        statusReason: z.string().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
+        statusReason: z
+          .string()
+          .nullable()
+          .meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
         draftSavedAt: z.string().nullable(),
         latestVersion: z
           .object({
-            id: z.uuid().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
+            id: z
+              .uuid()
+              .nullable()
+              .meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
             version: z.int(),
             status: z.string(),
-            lines: z.int().nullable().meta({ description: 'For the lead buyer (null for Commission staff and administrators: a buyer’s own figure)' }),
+            lines: z.int().nullable().meta({
+              description: 'For the lead buyer (null for Commission staff and administrators: a buyer’s own figure)',
+            }),
             submittedAt: z.string(),
             confirmedAt: z.string().nullable(),
           })
@@ -72,19 +83,26 @@ export const needsOverviewSchema = z
   .meta({ id: 'NeedsOverview' });
 
 // Request bodies of the needs routes.
-export const defineSurveyRequestSchema = z.object({ questions: z.array(questionSchema).max(100, 'must have at most 100 questions') }).superRefine((b, c) => {
-  const seen = new Set<string>();
-  b.questions.forEach((q, i) => {
-    if (seen.has(q.id)) c.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: 'must be unique within the survey' });
-    seen.add(q.id);
+export const defineSurveyRequestSchema = z
+  .object({ questions: z.array(questionSchema).max(100, 'must have at most 100 questions') })
+  .superRefine((b, c) => {
+    const seen = new Set<string>();
+    b.questions.forEach((q, i) => {
+      if (seen.has(q.id))
+        c.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: 'must be unique within the survey' });
+      seen.add(q.id);
+    });
   });
-});
 
 export const saveNeedsDraftRequestSchema = z.object({
   lines: z.array(needLineDraftSchema).max(maxNeedLines, `must have at most ${maxNeedLines} need lines`),
   answers: draftAnswersSchema.default({}),
 });
 
-export const withdrawNeedsRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+export const withdrawNeedsRequestSchema = z.object({
+  reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }),
+});
 
-export const confirmNeedsRequestSchema = z.object({ versionId: z.uuid({ message: 'must be the id of a submitted version' }) });
+export const confirmNeedsRequestSchema = z.object({
+  versionId: z.uuid({ message: 'must be the id of a submitted version' }),
+});

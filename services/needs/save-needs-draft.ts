@@ -1,14 +1,14 @@
 import { appendAudit } from '../../db/audit.js';
-import { contentHash } from '../../platform/canonical-json.js';
 import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
+import { validateNeeds } from '../../db/validate-needs.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import { refusalOf } from '../../domain/participation.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import { authorizeStatement } from '../statements/authorize-statement.js';
 import { iso } from '../iso.js';
-import { validateNeeds } from '../../db/validate-needs.js';
+import { authorizeStatement } from '../statements/authorize-statement.js';
 
 /**
  * Drafts are the participant's working copy: saved freely while the stage is open, written by
@@ -17,7 +17,11 @@ import { validateNeeds } from '../../db/validate-needs.js';
  */
 /** The stage, the deadline and the participant's own status all allow entering needs now (`domain/participation.ts`). */
 export function requireNeedsOpen(facts: StatementFacts): void {
-  const refusal = refusalOf('saveNeeds', { stage: facts.stage, deadline: facts.deadline ?? null, status: facts.participantStatus }, Date.now());
+  const refusal = refusalOf(
+    'saveNeeds',
+    { stage: facts.stage, deadline: facts.deadline ?? null, status: facts.participantStatus },
+    Date.now(),
+  );
   if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
 }
 
@@ -31,7 +35,13 @@ export async function saveNeedsDraft(
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
   requireNeedsOpen(facts);
   const savedAt = await ctx.db.transaction().execute(async (trx) => {
-    const at = await saveDraft(trx, { statementId, orgId: principal.orgId, lines: draft.lines, answers: draft.answers, userId: principal.userId });
+    const at = await saveDraft(trx, {
+      statementId,
+      orgId: principal.orgId,
+      lines: draft.lines,
+      answers: draft.answers,
+      userId: principal.userId,
+    });
     await appendAudit(trx, {
       chain: statementId,
       eventKey: null,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import { findNeedsDraft } from '../../db/needs.js';
 import { validateNeeds } from '../../db/validate-needs.js';
 import type { Principal } from '../../domain/authorization.js';
@@ -17,7 +18,11 @@ export async function submitNeeds(ctx: ServiceContext, principal: Principal, sta
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
   requireNeedsOpen(facts);
   const draft = await findNeedsDraft(ctx.db, statementId, principal.orgId);
-  if (!draft) throw unprocessable([{ field: 'draft', rule: 'must be saved before it can be submitted' }], 'There is nothing to submit yet');
+  if (!draft)
+    throw unprocessable(
+      [{ field: 'draft', rule: 'must be saved before it can be submitted' }],
+      'There is nothing to submit yet',
+    );
   const checked = await validateNeeds(ctx.db, statementId, { lines: draft.lines, answers: draft.answers });
   if ('problems' in checked) throw unprocessable(checked.problems, 'The needs cannot be submitted as they are');
   const { contentHash } = checked.valid;
@@ -42,5 +47,10 @@ export async function submitNeeds(ctx: ServiceContext, principal: Principal, sta
     },
     meta,
   );
-  return { versionId: recorded.versionId as string, version: recorded.version as number, contentHash, lines: recorded.lines as number };
+  return {
+    versionId: recorded.versionId as string,
+    version: recorded.version as number,
+    contentHash,
+    lines: recorded.lines as number,
+  };
 }

@@ -56,7 +56,8 @@ export interface ListStuckWorkflowsOptions {
 
 export const defaultStuckActivityAttempts = 5;
 
-type Timestamp = { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
+type Timestamp =
+  { seconds?: { toNumber(): number } | number | string | null; nanos?: number | null } | null | undefined;
 
 function isoOf(t: Timestamp): string | null {
   if (!t || t.seconds === null || t.seconds === undefined) return null;
@@ -66,7 +67,13 @@ function isoOf(t: Timestamp): string | null {
 
 const quoted = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-const pendingStates: Record<number, string> = { 1: 'scheduled', 2: 'started', 3: 'cancel_requested', 4: 'paused', 5: 'pause_requested' };
+const pendingStates: Record<number, string> = {
+  1: 'scheduled',
+  2: 'started',
+  3: 'cancel_requested',
+  4: 'paused',
+  5: 'pause_requested',
+};
 
 /** When each pending activity was first scheduled, from the newest events of the history. */
 async function scheduledTimes(client: Client, workflowId: string, runId: string): Promise<Map<string, string>> {
@@ -88,7 +95,10 @@ async function scheduledTimes(client: Client, workflowId: string, runId: string)
   return times;
 }
 
-function stuckActivities(pending: temporal.api.workflow.v1.IPendingActivityInfo[], minFailedAttempts: number): StuckActivity[] {
+function stuckActivities(
+  pending: temporal.api.workflow.v1.IPendingActivityInfo[],
+  minFailedAttempts: number,
+): StuckActivity[] {
   return pending
     .filter((a) => (a.attempt ?? 1) > minFailedAttempts)
     .map((a) => ({
@@ -97,7 +107,9 @@ function stuckActivities(pending: temporal.api.workflow.v1.IPendingActivityInfo[
       attempt: a.attempt ?? 1,
       maximumAttempts: a.maximumAttempts ?? 0,
       state: pendingStates[Number(a.state ?? 0)] ?? 'unknown',
-      lastFailure: a.lastFailure ? { type: a.lastFailure.applicationFailureInfo?.type || null, message: a.lastFailure.message ?? '' } : null,
+      lastFailure: a.lastFailure
+        ? { type: a.lastFailure.applicationFailureInfo?.type || null, message: a.lastFailure.message ?? '' }
+        : null,
       since: isoOf(a.scheduledTime as Timestamp),
       lastAttemptAt: isoOf((a.lastAttemptCompleteTime ?? a.lastStartedTime) as Timestamp),
       nextAttemptAt: isoOf(a.nextAttemptScheduleTime as Timestamp),
@@ -109,7 +121,10 @@ function stuckActivities(pending: temporal.api.workflow.v1.IPendingActivityInfo[
  * activity above the threshold are returned, with the activity's type, attempt, last failure and
  * since when it has been failing.
  */
-export async function listStuckWorkflows(client: Client, options: ListStuckWorkflowsOptions = {}): Promise<StuckWorkflowListing> {
+export async function listStuckWorkflows(
+  client: Client,
+  options: ListStuckWorkflowsOptions = {},
+): Promise<StuckWorkflowListing> {
   const threshold = options.minFailedAttempts ?? defaultStuckActivityAttempts;
   const maxWorkflows = options.maxWorkflows ?? 2000;
   const clauses = [`ExecutionStatus = 'Running'`];
@@ -119,14 +134,21 @@ export async function listStuckWorkflows(client: Client, options: ListStuckWorkf
     clauses.push(`WorkflowId IN (${options.workflowIds.map(quoted).join(', ')})`);
   }
 
-  const running: { workflowId: string; runId: string; type: string; taskQueue: string; startedAt: string | null }[] = [];
+  const running: { workflowId: string; runId: string; type: string; taskQueue: string; startedAt: string | null }[] =
+    [];
   let truncated = false;
   for await (const info of client.workflow.list({ query: clauses.join(' AND '), pageSize: 500 })) {
     if (running.length >= maxWorkflows) {
       truncated = true;
       break;
     }
-    running.push({ workflowId: info.workflowId, runId: info.runId, type: info.type, taskQueue: info.taskQueue, startedAt: info.startTime?.toISOString() ?? null });
+    running.push({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      type: info.type,
+      taskQueue: info.taskQueue,
+      startedAt: info.startTime?.toISOString() ?? null,
+    });
   }
 
   const found: StuckWorkflow[] = [];
@@ -144,18 +166,38 @@ export async function listStuckWorkflows(client: Client, options: ListStuckWorkf
       if (activities.length === 0) continue;
       const firstScheduled = await scheduledTimes(client, w.workflowId, w.runId);
       for (const a of activities) a.since = firstScheduled.get(a.activityId) ?? a.since;
-      found.push({ workflowId: w.workflowId, runId: w.runId, workflowType: w.type, taskQueue: w.taskQueue, startedAt: w.startedAt, activities });
+      found.push({
+        workflowId: w.workflowId,
+        runId: w.runId,
+        workflowType: w.type,
+        taskQueue: w.taskQueue,
+        startedAt: w.startedAt,
+        activities,
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, describeNext));
-  found.sort((a, b) => (a.activities[0]!.since ?? '').localeCompare(b.activities[0]!.since ?? '') || a.workflowId.localeCompare(b.workflowId));
+  found.sort(
+    (a, b) =>
+      (a.activities[0]!.since ?? '').localeCompare(b.activities[0]!.since ?? '') ||
+      a.workflowId.localeCompare(b.workflowId),
+  );
   return { threshold, scanned: running.length, truncated, workflows: found };
 }
 
 /** One line per stuck activity: workflow, activity, attempt, since, last failure. */
 export function stuckWorkflowsTable(listing: StuckWorkflowListing): string {
   const rows = listing.workflows.flatMap((w) =>
-    w.activities.map((a) => [w.workflowId, w.workflowType, a.activityType, String(a.attempt), a.since ?? '', `${a.lastFailure?.type ? `[${a.lastFailure.type}] ` : ''}${a.lastFailure?.message ?? ''}`.replace(/\s+/g, ' ').slice(0, 100)]),
+    w.activities.map((a) => [
+      w.workflowId,
+      w.workflowType,
+      a.activityType,
+      String(a.attempt),
+      a.since ?? '',
+      `${a.lastFailure?.type ? `[${a.lastFailure.type}] ` : ''}${a.lastFailure?.message ?? ''}`
+        .replace(/\s+/g, ' ')
+        .slice(0, 100),
+    ]),
   );
   const header = ['WORKFLOW ID', 'TYPE', 'ACTIVITY', 'ATTEMPT', 'FAILING SINCE', 'LAST FAILURE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -3,7 +3,9 @@ import { z } from 'zod';
 /** Shapes of the operators' answers: the stuck workflows (`GET /api/operations/stuck-workflows`). */
 export const stuckWorkflowsSchema = z
   .object({
-    threshold: z.int().meta({ description: 'STUCK_ACTIVITY_ATTEMPTS: an activity is listed once more attempts than this have failed' }),
+    threshold: z
+      .int()
+      .meta({ description: 'STUCK_ACTIVITY_ATTEMPTS: an activity is listed once more attempts than this have failed' }),
     scanned: z.int().meta({ description: 'Running workflows looked at' }),
     truncated: z.boolean().meta({ description: 'More workflows were running than were looked at' }),
     workflows: z.array(

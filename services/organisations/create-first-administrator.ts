@@ -22,12 +22,29 @@ export async function createFirstAdministrator(
   const email = input.email.trim().toLowerCase();
   const existing = await findUserByEmail(ctx.db, email);
   if (existing) {
-    if (!existing.is_admin) throw new DomainError('conflict', `${email} exists already and is not an administrator`, [{ field: 'email', rule: 'must not belong to an existing user who is not an administrator' }]);
+    if (!existing.is_admin)
+      throw new DomainError('conflict', `${email} exists already and is not an administrator`, [
+        { field: 'email', rule: 'must not belong to an existing user who is not an administrator' },
+      ]);
     return { userId: existing.id, created: false };
   }
   return ctx.db.transaction().execute(async (trx) => {
-    const org = await insertOrganisation(trx, { kind: 'operator', name: input.organisationName, country: input.country, buyer_legal_type: null, nuts: null, sme: null });
-    const user = await insertUser(trx, { organisation_id: org.id, email, name: input.name, locale: 'en', roles: [], is_admin: true });
+    const org = await insertOrganisation(trx, {
+      kind: 'operator',
+      name: input.organisationName,
+      country: input.country,
+      buyer_legal_type: null,
+      nuts: null,
+      sme: null,
+    });
+    const user = await insertUser(trx, {
+      organisation_id: org.id,
+      email,
+      name: input.name,
+      locale: 'en',
+      roles: [],
+      is_admin: true,
+    });
     await appendAudit(trx, {
       chain: PLATFORM_CHAIN,
       eventKey: `first-administrator:${email}`,

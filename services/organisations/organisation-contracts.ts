@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
 import { text } from '../../rules/text-policy.js';
 
@@ -25,7 +26,15 @@ export function toOrganisationView(o: {
   nuts: string | null;
   sme: boolean | null;
 }): OrganisationView {
-  return { id: o.id, kind: o.kind, name: o.name, country: o.country.trim(), buyerLegalType: o.buyer_legal_type, nuts: o.nuts, sme: o.sme };
+  return {
+    id: o.id,
+    kind: o.kind,
+    name: o.name,
+    country: o.country.trim(),
+    buyerLegalType: o.buyer_legal_type,
+    nuts: o.nuts,
+    sme: o.sme,
+  };
 }
 
 export const userViewSchema = z
@@ -41,18 +50,28 @@ export const userViewSchema = z
   .meta({ id: 'User' });
 
 // Request bodies of the organisation routes.
-export const registerOrganisationRequestSchema = z.object({
-  kind: z.enum(['buyer', 'supplier', 'commission']),
-  name: text('name', { min: 2, max: 300 }),
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
-  buyerLegalType: buyerLegalTypeSchema.optional(),
-  nuts: z.string().trim().regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code').optional(),
-  sme: z.boolean().optional(),
-}).superRefine((o, c) => {
-  if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
-    c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
-  }
-});
+export const registerOrganisationRequestSchema = z
+  .object({
+    kind: z.enum(['buyer', 'supplier', 'commission']),
+    name: text('name', { min: 2, max: 300 }),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code'),
+    buyerLegalType: buyerLegalTypeSchema.optional(),
+    nuts: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code')
+      .optional(),
+    sme: z.boolean().optional(),
+  })
+  .superRefine((o, c) => {
+    if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
+      c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
+    }
+  });
 
 export const addUserRequestSchema = z.object({
   email: z.email({ message: 'must be an e-mail address' }).max(320),

@@ -3,7 +3,7 @@ import { findOrganisation, findUserByEmail, insertOrganisation, insertUser } fro
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
-import { toOrganisationView, type OrganisationView } from './organisation-contracts.js';
+import { type OrganisationView, toOrganisationView } from './organisation-contracts.js';
 
 export interface NewOrganisationInput {
   kind: 'buyer' | 'supplier' | 'commission';
@@ -15,10 +15,15 @@ export interface NewOrganisationInput {
 }
 
 function requireAdmin(principal: Principal): void {
-  if (!principal.isAdmin) throw new DomainError('forbidden', 'Only an administrator may register organisations and users');
+  if (!principal.isAdmin)
+    throw new DomainError('forbidden', 'Only an administrator may register organisations and users');
 }
 
-export async function registerOrganisation(ctx: ServiceContext, principal: Principal, input: NewOrganisationInput): Promise<OrganisationView> {
+export async function registerOrganisation(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: NewOrganisationInput,
+): Promise<OrganisationView> {
   requireAdmin(principal);
   if (input.kind === 'buyer' && !input.buyerLegalType) {
     throw unprocessable([{ field: 'buyerLegalType', rule: 'is required for a buyer organisation' }]);
@@ -35,7 +40,12 @@ export async function registerOrganisation(ctx: ServiceContext, principal: Princ
       nuts: input.nuts ?? null,
       sme: input.kind === 'supplier' ? input.sme! : null,
     });
-    await appendPlatformAudit(trx, principal, 'organisation_registered', { organisationId: created.id, kind: created.kind, name: created.name, country: created.country });
+    await appendPlatformAudit(trx, principal, 'organisation_registered', {
+      organisationId: created.id,
+      kind: created.kind,
+      name: created.name,
+      country: created.country,
+    });
     return created;
   });
   return toOrganisationView(org);
@@ -53,7 +63,9 @@ export async function addUser(ctx: ServiceContext, principal: Principal, organis
   requireAdmin(principal);
   if (!(await findOrganisation(ctx.db, organisationId))) throw new DomainError('not_found', 'Organisation not found');
   if (await findUserByEmail(ctx.db, input.email)) {
-    throw new DomainError('conflict', 'A user with this e-mail address exists already', [{ field: 'email', rule: 'must be unique' }]);
+    throw new DomainError('conflict', 'A user with this e-mail address exists already', [
+      { field: 'email', rule: 'must be unique' },
+    ]);
   }
   return ctx.db.transaction().execute(async (trx) => {
     const user = await insertUser(trx, {
@@ -64,7 +76,20 @@ export async function addUser(ctx: ServiceContext, principal: Principal, organis
       roles: input.roles,
       is_admin: input.isAdmin ?? false,
     });
-    await appendPlatformAudit(trx, principal, 'user_added', { userId: user.id, organisationId, roles: input.roles, isAdmin: user.is_admin });
-    return { id: user.id, email: user.email, name: user.name, organisationId, locale: user.locale, roles: user.roles, isAdmin: user.is_admin };
+    await appendPlatformAudit(trx, principal, 'user_added', {
+      userId: user.id,
+      organisationId,
+      roles: input.roles,
+      isAdmin: user.is_admin,
+    });
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      organisationId,
+      locale: user.locale,
+      roles: user.roles,
+      isAdmin: user.is_admin,
+    };
   });
 }

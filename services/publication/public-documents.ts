@@ -1,5 +1,5 @@
-import { etagOf, publicListSize, renderOnMiss, type RenderDeps } from '../../db/public-document-renderer.js';
 import type { Db } from '../../db/database.js';
+import { etagOf, publicListSize, type RenderDeps, renderOnMiss } from '../../db/public-document-renderer.js';
 import {
   findPublicDocument,
   findPublicList,
@@ -93,11 +93,18 @@ export class PublicDocuments {
   async statementList(limit: number): Promise<PublicRepresentation> {
     // A page is derived from the whole list: kept only if nothing changed since the list was read.
     const generation = this.generation;
-    const all = await this.remember('list:statements', 'all', async () => JSON.parse((await this.list('statements')).body) as unknown[]);
+    const all = await this.remember(
+      'list:statements',
+      'all',
+      async () => JSON.parse((await this.list('statements')).body) as unknown[],
+    );
     return this.remember(
       'list:statements',
       `limit:${limit}`,
-      async () => representation(limit >= publicListSize ? (await this.list('statements')).body : JSON.stringify(all.slice(0, limit))),
+      async () =>
+        representation(
+          limit >= publicListSize ? (await this.list('statements')).body : JSON.stringify(all.slice(0, limit)),
+        ),
       generation,
     );
   }
@@ -199,7 +206,11 @@ export function publicDocumentsOf(ctx: ServiceContext): PublicDocuments {
   if (!reader) {
     // Every entry point passes its whole configuration; the context's type names what use-cases need.
     const config = ctx.config as ServiceContext['config'] & Partial<Pick<Config, 'DATABASE_URL' | 'DATABASE_ROLE'>>;
-    reader = new PublicDocuments(ctx.db, { publicUrl: config.PUBLIC_URL, databaseUrl: config.DATABASE_URL, databaseRole: config.DATABASE_ROLE });
+    reader = new PublicDocuments(ctx.db, {
+      publicUrl: config.PUBLIC_URL,
+      databaseUrl: config.DATABASE_URL,
+      databaseRole: config.DATABASE_ROLE,
+    });
     perContext.set(ctx, reader);
   }
   return reader;

@@ -7,5 +7,12 @@ import type { ServiceContext } from '../context.js';
 /** The latest version of each published statement, newest first (a supplier's start page). */
 export async function listPublishedStatements(ctx: ServiceContext, limit: number) {
   const rows = await latestPublications(ctx.db, limit);
-  return rows.map((r) => ({ statementId: r.statement_id, title: r.title, cpvCodes: r.cpv_codes, version: r.version, publishedAt: r.published_at.toISOString(), signatories: r.signatory_org_ids.length }));
+  return rows.map((r) => ({
+    statementId: r.statement_id,
+    title: r.title,
+    cpvCodes: r.cpv_codes,
+    version: r.version,
+    publishedAt: r.published_at.toISOString(),
+    signatories: r.signatory_org_ids.length,
+  }));
 }

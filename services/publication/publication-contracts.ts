@@ -1,7 +1,8 @@
 import { z } from 'zod';
+
+import { approvalChoices, maxApprovalCommentLength } from '../../rules/approval.js';
 import { stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
-import { approvalChoices, maxApprovalCommentLength } from '../../rules/approval.js';
 
 /**
  * Response shapes of the approval of the statement text and of the signatories: the services
@@ -17,17 +18,40 @@ export const statementTextViewSchema = z
     textHash: z.string(),
     locale: z.string(),
     createdAt: z.string(),
-    versions: z.array(z.object({ version: z.int(), textHash: z.string(), createdAt: z.string(), drafted: z.boolean().meta({ description: 'Drafted by the system (not edited by the lead)' }) })),
+    versions: z.array(
+      z.object({
+        version: z.int(),
+        textHash: z.string(),
+        createdAt: z.string(),
+        drafted: z.boolean().meta({ description: 'Drafted by the system (not edited by the lead)' }),
+      }),
+    ),
     approvers: z
-      .array(z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), decision: z.enum(approvalDecisions).nullable() }))
+      .array(
+        z.object({
+          organisationId: z.uuid(),
+          name: z.string(),
+          country: z.string(),
+          decision: z.enum(approvalDecisions).nullable(),
+        }),
+      )
       .meta({ description: 'Who approves the current version, and what they decided on it' }),
     decisions: z.array(
-      z.object({ version: z.int(), organisationId: z.uuid(), name: z.string(), decision: z.enum(approvalDecisions), comment: z.string().nullable(), at: z.string() }),
+      z.object({
+        version: z.int(),
+        organisationId: z.uuid(),
+        name: z.string(),
+        decision: z.enum(approvalDecisions),
+        comment: z.string().nullable(),
+        at: z.string(),
+      }),
     ),
   })
   .meta({ id: 'StatementText' });
 
-export const textRevisedSchema = z.object({ version: z.int(), textHash: z.string(), stage: z.enum(stages) }).meta({ id: 'StatementTextRevised' });
+export const textRevisedSchema = z
+  .object({ version: z.int(), textHash: z.string(), stage: z.enum(stages) })
+  .meta({ id: 'StatementTextRevised' });
 export const approvalRecordedSchema = z
   .object({ version: z.int(), decision: z.enum(approvalChoices), stage: z.enum(stages) })
   .meta({ id: 'ApprovalRecorded' });
@@ -35,7 +59,16 @@ export const publishingSchema = z.object({ stage: z.enum(stages), publishing: z.
 
 export const signatoriesViewSchema = z
   .object({
-    signatories: z.array(z.object({ organisationId: z.uuid(), name: z.string(), country: z.string(), sinceVersion: z.int(), late: z.boolean(), joinedAt: z.string() })),
+    signatories: z.array(
+      z.object({
+        organisationId: z.uuid(),
+        name: z.string(),
+        country: z.string(),
+        sinceVersion: z.int(),
+        late: z.boolean(),
+        joinedAt: z.string(),
+      }),
+    ),
     requests: z
       .array(
         z.object({
@@ -47,12 +80,18 @@ export const signatoriesViewSchema = z
           decidedAt: z.string().nullable(),
         }),
       )
-      .meta({ description: 'Requests to sign late: for the lead buyer and Commission staff; the requester sees its own' }),
+      .meta({
+        description: 'Requests to sign late: for the lead buyer and Commission staff; the requester sees its own',
+      }),
   })
   .meta({ id: 'Signatories' });
 
 export const signatoryRequestViewSchema = z
-  .object({ organisationId: z.uuid(), status: z.enum(['pending', 'accepted', 'declined']), publicationVersion: z.int().optional() })
+  .object({
+    organisationId: z.uuid(),
+    status: z.enum(['pending', 'accepted', 'declined']),
+    publicationVersion: z.int().optional(),
+  })
   .meta({ id: 'SignatoryRequest' });
 
 // Request bodies of the approval and publication routes.
@@ -69,5 +108,8 @@ export const approvalDecisionSchema = z
     decision: z.enum(approvalChoices, { error: 'must be approve or request_changes' }),
     comment: text('paragraph', { max: maxApprovalCommentLength }).optional(),
   })
-  .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', { path: ['comment'], message: 'is required when asking for changes' })
+  .refine((d) => d.decision !== 'request_changes' || (d.comment ?? '') !== '', {
+    path: ['comment'],
+    message: 'is required when asking for changes',
+  })
   .meta({ id: 'ApprovalDecision' });

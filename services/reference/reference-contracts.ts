@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { text } from '../../rules/text-policy.js';
 
 /** Shapes of the public reference-data searches (CPV 2008, UN/CEFACT Recommendation 20). */
@@ -8,10 +9,14 @@ export const referenceSearchQuery = z.object({
 });
 export type ReferenceSearchQuery = z.output<typeof referenceSearchQuery>;
 
-export const cpvCodeSchema = z.object({ code: z.string(), checkDigit: z.string(), label: z.string() }).meta({ id: 'CpvCode' });
+export const cpvCodeSchema = z
+  .object({ code: z.string(), checkDigit: z.string(), label: z.string() })
+  .meta({ id: 'CpvCode' });
 export type CpvCodeView = z.infer<typeof cpvCodeSchema>;
 export const cpvCodesSchema = z.array(cpvCodeSchema);
 
-export const unitCodeSchema = z.object({ code: z.string(), name: z.string(), symbol: z.string() }).meta({ id: 'UnitCode' });
+export const unitCodeSchema = z
+  .object({ code: z.string(), name: z.string(), symbol: z.string() })
+  .meta({ id: 'UnitCode' });
 export type UnitCodeView = z.infer<typeof unitCodeSchema>;
 export const unitCodesSchema = z.array(unitCodeSchema);

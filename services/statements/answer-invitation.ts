@@ -1,9 +1,9 @@
 import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from './statement-contracts.js';
 import { authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
 import { recordBuyerAction } from './record-buyer-action.js';
+import type { StatementView } from './statement-contracts.js';
 
 export async function answerInvitation(
   ctx: ServiceContext,
@@ -21,7 +21,12 @@ export async function answerInvitation(
       statementId,
       action: 'answerInvitation',
       request: answer,
-      event: () => ({ kind: 'invitation_answered', orgId: principal.orgId, accepted: answer.accept, reason: answer.reason ?? null }),
+      event: () => ({
+        kind: 'invitation_answered',
+        orgId: principal.orgId,
+        accepted: answer.accept,
+        reason: answer.reason ?? null,
+      }),
     },
     meta,
   );

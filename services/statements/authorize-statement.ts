@@ -14,7 +14,9 @@ export async function authorizeStatement(
   meta: RequestMeta = {},
 ): Promise<StatementFacts> {
   const facts = await statementFactsFor(ctx.db, statementId, principal.orgId);
-  const decision = facts ? decide(principal, action, facts) : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
+  const decision = facts
+    ? decide(principal, action, facts)
+    : ({ allowed: false, code: 'not_found', reason: 'statement not found' } as const);
   if (!decision.allowed) {
     await recordSecurityEvent(ctx.db, {
       kind: 'access_denied',

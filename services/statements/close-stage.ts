@@ -8,6 +8,12 @@ import { updateStatementProcess } from './statement-process.js';
 /** Ends the current stage before its deadline, exactly as the deadline would. */
 export async function closeStage(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'manageDeadlines', meta);
-  await updateStatementProcess(ctx, statementId, closeStageUpdate, { actor: actorOf(principal, facts) }, meta.idempotencyKey);
+  await updateStatementProcess(
+    ctx,
+    statementId,
+    closeStageUpdate,
+    { actor: actorOf(principal, facts) },
+    meta.idempotencyKey,
+  );
   return statementViewFor(ctx, statementId, principal);
 }

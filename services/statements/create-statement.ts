@@ -1,22 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
+
 import { WithStartWorkflowOperation } from '@temporalio/client';
+
 import { findCreatedDetailsHash } from '../../db/audit.js';
-import { contentHash } from '../../platform/canonical-json.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementDetails } from '../../domain/statement.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import {
   createStatementUpdate,
   statementWorkflowId,
-  statementWorkflowType,
   type StatementWorkflowInput,
+  statementWorkflowType,
 } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from './statement-contracts.js';
 import { actorOf } from './authorize-statement.js';
+import { statementViewFor } from './get-statement.js';
 import { idempotencyKeyReused } from './idempotency.js';
 import { sealedArg } from './seal.js';
-import { statementViewFor } from './get-statement.js';
+import type { StatementView } from './statement-contracts.js';
 
 /** A retried create with the same Idempotency-Key maps to the same statement id, hence the same workflow. */
 function statementIdFor(orgId: string, idempotencyKey: string | undefined): string {
@@ -31,7 +33,8 @@ export async function createStatement(
   details: StatementDetails,
   meta: RequestMeta,
 ): Promise<StatementView> {
-  if (principal.orgKind !== 'buyer') throw new DomainError('forbidden', 'Only a buyer organisation can lead a joint statement');
+  if (principal.orgKind !== 'buyer')
+    throw new DomainError('forbidden', 'Only a buyer organisation can lead a joint statement');
   const statementId = statementIdFor(principal.orgId, meta.idempotencyKey);
   const detailsHash = contentHash(details);
   const input: StatementWorkflowInput = { statementId, leadOrgId: principal.orgId };
@@ -40,7 +43,13 @@ export async function createStatement(
   const updateId = `createStatement:${meta.idempotencyKey ?? randomUUID()}`;
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(createStatementUpdate, {
-      args: [sealedArg(ctx, { workflowId, update: createStatementUpdate.name, updateId }, { actor: actorOf(principal), details, detailsHash })],
+      args: [
+        sealedArg(
+          ctx,
+          { workflowId, update: createStatementUpdate.name, updateId },
+          { actor: actorOf(principal), details, detailsHash },
+        ),
+      ],
       updateId,
       startWorkflowOperation: new WithStartWorkflowOperation(statementWorkflowType, {
         workflowId,
@@ -60,7 +69,11 @@ export async function createStatement(
     // a key reused for a different statement is the client's mistake, not a retry.
     const original = await findCreatedDetailsHash(ctx.db, statementId);
     if (original !== undefined && original !== detailsHash) {
-      throw new DomainError('unprocessable', 'This Idempotency-Key was already used to create a statement with different details', [idempotencyKeyReused]);
+      throw new DomainError(
+        'unprocessable',
+        'This Idempotency-Key was already used to create a statement with different details',
+        [idempotencyKeyReused],
+      );
     }
   }
   return statementViewFor(ctx, statementId, principal);

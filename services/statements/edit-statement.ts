@@ -1,12 +1,17 @@
-import { contentHash } from '../../platform/canonical-json.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
-import { statementDetailsSchema, type CriticalMassRules, type Schedule, type StatementDetailsPatch } from '../../domain/statement.js';
+import {
+  type CriticalMassRules,
+  type Schedule,
+  type StatementDetailsPatch,
+  statementDetailsSchema,
+} from '../../domain/statement.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import { editStatementUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from './statement-contracts.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import type { StatementView } from './statement-contracts.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function editStatement(
@@ -30,7 +35,12 @@ export async function editStatement(
     ctx,
     statementId,
     editStatementUpdate,
-    { actor: actorOf(principal, facts), details: merged, detailsHash: contentHash(merged), ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+    {
+      actor: actorOf(principal, facts),
+      details: merged,
+      detailsHash: contentHash(merged),
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    },
     meta.idempotencyKey,
   );
   return statementViewFor(ctx, statementId, principal);

@@ -5,8 +5,20 @@ import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
 import { updateStatementProcess } from './statement-process.js';
 
-export async function extendDeadline(ctx: ServiceContext, principal: Principal, statementId: string, deadline: string, meta: RequestMeta) {
+export async function extendDeadline(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  deadline: string,
+  meta: RequestMeta,
+) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'manageDeadlines', meta);
-  await updateStatementProcess(ctx, statementId, extendDeadlineUpdate, { actor: actorOf(principal, facts), deadline }, meta.idempotencyKey);
+  await updateStatementProcess(
+    ctx,
+    statementId,
+    extendDeadlineUpdate,
+    { actor: actorOf(principal, facts), deadline },
+    meta.idempotencyKey,
+  );
   return statementViewFor(ctx, statementId, principal);
 }

@@ -8,6 +8,12 @@ import type { ServiceContext } from '../context.js';
  * hash, so no confidential prose sits in a Temporal history (which the Temporal server, its
  * database and its UI show to whoever reads them).
  */
-export function keepFreeText(ctx: Pick<ServiceContext, 'db'>, statementId: string, principal: Principal, purpose: string, text: string): Promise<FreeTextRef> {
+export function keepFreeText(
+  ctx: Pick<ServiceContext, 'db'>,
+  statementId: string,
+  principal: Principal,
+  purpose: string,
+  text: string,
+): Promise<FreeTextRef> {
   return storeFreeText(ctx.db, { statementId, organisationId: principal.orgId, purpose, text });
 }

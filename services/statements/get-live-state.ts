@@ -3,10 +3,10 @@ import { participantStates } from '../../db/participation.js';
 import { decide, type Principal } from '../../domain/authorization.js';
 import { liveStateQuery } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { LiveStateView } from './statement-contracts.js';
 import { authorizeStatement } from './authorize-statement.js';
 import { readStatementProcess } from './read-statement-process.js';
 import { rosterFor } from './roster.js';
+import type { LiveStateView } from './statement-contracts.js';
 
 /**
  * Asks the workflow itself (the source of truth for where the process stands; its last answer once
@@ -15,7 +15,12 @@ import { rosterFor } from './roster.js';
  * version (id, content hash) is the lead's and its own, and the aggregate's verdict is for those
  * who may read the aggregate.
  */
-export async function getLiveState(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<LiveStateView> {
+export async function getLiveState(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  meta: RequestMeta,
+): Promise<LiveStateView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
   const [state, roster, participants] = await Promise.all([
     readStatementProcess(ctx, statementId, liveStateQuery),
@@ -33,7 +38,11 @@ export async function getLiveState(ctx: ServiceContext, principal: Principal, st
     detailsHash: state.detailsHash,
     participants: participants
       .filter((p) => roster.shows(p.orgId))
-      .map((p) => (roster.needsOf(p.orgId) ? { orgId: p.orgId, status: p.status, version: p.version, versionId: p.versionId, contentHash: p.contentHash } : { orgId: p.orgId, status: p.status })),
+      .map((p) =>
+        roster.needsOf(p.orgId)
+          ? { orgId: p.orgId, status: p.status, version: p.version, versionId: p.versionId, contentHash: p.contentHash }
+          : { orgId: p.orgId, status: p.status },
+      ),
     surveyVersion: state.surveyVersion,
     round: state.round,
     aggregate: seesAggregate ? state.aggregate : null,

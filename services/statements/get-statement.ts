@@ -3,20 +3,28 @@ import { findStatement, listParticipants } from '../../db/statements.js';
 import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Stage } from '../../rules/stages.js';
 import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
+import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
-import type { StatementView } from './statement-contracts.js';
 import { authorizeStatement } from './authorize-statement.js';
-import { rosterFor, type Roster } from './roster.js';
+import { type Roster, rosterFor } from './roster.js';
+import type { StatementView } from './statement-contracts.js';
 
 type ParticipantRow = Awaited<ReturnType<typeof listParticipants>>[number];
 
-async function buildStatementView(ctx: ServiceContext, statementId: string, viewer: Principal, roster: Roster): Promise<StatementView> {
+async function buildStatementView(
+  ctx: ServiceContext,
+  statementId: string,
+  viewer: Principal,
+  roster: Roster,
+): Promise<StatementView> {
   const s = await findStatement(ctx.db, statementId);
   if (!s) throw new DomainError('not_found', 'Statement not found');
-  const [lead, participants] = await Promise.all([findOrganisation(ctx.db, s.lead_org_id), listParticipants(ctx.db, statementId)]);
+  const [lead, participants] = await Promise.all([
+    findOrganisation(ctx.db, s.lead_org_id),
+    listParticipants(ctx.db, statementId),
+  ]);
   const shown = (p: ParticipantRow) => roster.shows(p.organisation_id);
   return {
     id: s.id,
@@ -54,11 +62,20 @@ async function buildStatementView(ctx: ServiceContext, statementId: string, view
  * statuses, never content, and only those the roster rules show it; a reason is the lead's and
  * the buyer's own; `allowedActions` lists what the viewer may do now (domain/allowed-actions.ts).
  */
-export async function statementViewFor(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<StatementView> {
+export async function statementViewFor(
+  ctx: ServiceContext,
+  statementId: string,
+  viewer: Principal,
+): Promise<StatementView> {
   return buildStatementView(ctx, statementId, viewer, await rosterFor(ctx, statementId, viewer));
 }
 
-export async function getStatement(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta): Promise<StatementView> {
+export async function getStatement(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+  meta: RequestMeta,
+): Promise<StatementView> {
   await authorizeStatement(ctx, principal, statementId, 'view', meta);
   return statementViewFor(ctx, statementId, principal);
 }

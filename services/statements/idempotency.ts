@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { contentHash } from '../../platform/canonical-json.js';
+
 import { claimIdempotencyKey } from '../../db/idempotency.js';
 import { DomainError } from '../../domain/errors.js';
+import { contentHash } from '../../platform/canonical-json.js';
 import type { ServiceContext } from '../context.js';
 
 export const idempotencyKeyReused = { field: 'Idempotency-Key', rule: 'must not be reused for a different request' };
@@ -19,10 +20,20 @@ export async function scopedUpdateId(
   request: unknown,
 ): Promise<string> {
   const route = `${scope.workflowId}/${scope.operation}`;
-  const claim = await claimIdempotencyKey(ctx.db, { organisationId: scope.organisationId, route, key: idempotencyKey, requestHash: contentHash(request) });
+  const claim = await claimIdempotencyKey(ctx.db, {
+    organisationId: scope.organisationId,
+    route,
+    key: idempotencyKey,
+    requestHash: contentHash(request),
+  });
   if (claim === 'different') {
-    throw new DomainError('unprocessable', 'This Idempotency-Key was already used for a different request', [idempotencyKeyReused]);
+    throw new DomainError('unprocessable', 'This Idempotency-Key was already used for a different request', [
+      idempotencyKeyReused,
+    ]);
   }
-  const scoped = createHash('sha256').update(`${scope.organisationId}\n${route}\n${idempotencyKey}`).digest('hex').slice(0, 40);
+  const scoped = createHash('sha256')
+    .update(`${scope.organisationId}\n${route}\n${idempotencyKey}`)
+    .digest('hex')
+    .slice(0, 40);
   return `${scope.operation}:${scoped}`;
 }

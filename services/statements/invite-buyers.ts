@@ -3,9 +3,9 @@ import type { Principal } from '../../domain/authorization.js';
 import { unprocessable } from '../../domain/errors.js';
 import { inviteBuyersUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from './statement-contracts.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import type { StatementView } from './statement-contracts.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function inviteBuyers(
@@ -32,5 +32,9 @@ export async function inviteBuyers(
     { actor: actorOf(principal, facts), orgIds: unique },
     meta.idempotencyKey,
   );
-  return { invited: result.invited, alreadyInvited: result.alreadyInvited, statement: await statementViewFor(ctx, statementId, principal) };
+  return {
+    invited: result.invited,
+    alreadyInvited: result.alreadyInvited,
+    statement: await statementViewFor(ctx, statementId, principal),
+  };
 }

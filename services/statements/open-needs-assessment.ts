@@ -1,9 +1,9 @@
 import type { Principal } from '../../domain/authorization.js';
 import { openNeedsAssessmentUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
-import type { StatementView } from './statement-contracts.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import type { StatementView } from './statement-contracts.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function openNeedsAssessment(

@@ -1,4 +1,5 @@
 import type { QueryDefinition } from '@temporalio/common';
+
 import { findEndedProcessState, keepEndedProcessState } from '../../db/ended-process-states.js';
 import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
@@ -10,7 +11,11 @@ import { executeBoundedQuery } from '../process-update.js';
  * (seconds for a long process) or find nothing once Temporal's retention has removed it, so the
  * first reader after the close keeps the answer in PostgreSQL and every later reader takes it there.
  */
-export async function readStatementProcess<T>(ctx: ServiceContext, statementId: string, query: QueryDefinition<T, []>): Promise<T> {
+export async function readStatementProcess<T>(
+  ctx: ServiceContext,
+  statementId: string,
+  query: QueryDefinition<T, []>,
+): Promise<T> {
   const kept = await findEndedProcessState(ctx.db, statementId, query.name);
   if (kept !== undefined) return kept as T;
   const handle = ctx.temporal.workflow.getHandle(statementWorkflowId(statementId));

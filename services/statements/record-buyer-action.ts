@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
+
 import { recordedAuditData } from '../../db/audit.js';
-import { lockForBuyerAction, type BuyerActionFacts } from '../../db/participation.js';
+import { type BuyerActionFacts, lockForBuyerAction } from '../../db/participation.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementEventBody } from '../../domain/events.js';
-import { refusalOf, type BuyerAction } from '../../domain/participation.js';
+import { type BuyerAction, refusalOf } from '../../domain/participation.js';
 import { recordStatementEventIn } from '../../mail/notices/record-statement-event.js';
 import { participationChangedSignal, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from './authorize-statement.js';
 import { scopedUpdateId } from './idempotency.js';
 
-type BuyerEvent = Extract<StatementEventBody, { kind: 'invitation_answered' | 'needs_submitted' | 'needs_withdrawn' | 'needs_confirmed' }>;
+type BuyerEvent = Extract<
+  StatementEventBody,
+  { kind: 'invitation_answered' | 'needs_submitted' | 'needs_withdrawn' | 'needs_confirmed' }
+>;
 
 export interface BuyerActionRequest {
   statementId: string;
@@ -56,9 +60,18 @@ export async function recordBuyerAction(
       if (!locked) throw new DomainError('not_found', 'Statement not found');
       const earlier = await recordedAuditData(trx, statementId, eventKey);
       if (earlier) return earlier;
-      const refusal = refusalOf(action.action, locked, Date.now(), action.versionId === undefined ? {} : { versionId: action.versionId });
+      const refusal = refusalOf(
+        action.action,
+        locked,
+        Date.now(),
+        action.versionId === undefined ? {} : { versionId: action.versionId },
+      );
       if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
-      const outcome = await recordStatementEventIn(trx, { publicUrl: ctx.config.PUBLIC_URL }, { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() });
+      const outcome = await recordStatementEventIn(
+        trx,
+        { publicUrl: ctx.config.PUBLIC_URL },
+        { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() },
+      );
       return outcome.recorded;
     }),
   );

@@ -1,7 +1,13 @@
 import { namedOrgIds } from '../../db/consultation.js';
 import { listSignatories } from '../../db/publication.js';
 import { statementFactsFor } from '../../db/statements.js';
-import { canReadNeedsOf, canReadReasonOf, canSeeParticipant, type Principal, type StatementFacts } from '../../domain/authorization.js';
+import {
+  canReadNeedsOf,
+  canReadReasonOf,
+  canSeeParticipant,
+  type Principal,
+  type StatementFacts,
+} from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { ServiceContext } from '../context.js';
 
@@ -22,11 +28,15 @@ export interface Roster {
 export async function rosterFor(ctx: ServiceContext, statementId: string, viewer: Principal): Promise<Roster> {
   const facts = await statementFactsFor(ctx.db, statementId, viewer.orgId);
   if (!facts) throw new DomainError('not_found', 'Statement not found');
-  const [signatories, named] = facts.stage === 'published' ? await Promise.all([listSignatories(ctx.db, statementId), namedOrgIds(ctx.db, statementId)]) : [[], new Set<string>()];
+  const [signatories, named] =
+    facts.stage === 'published'
+      ? await Promise.all([listSignatories(ctx.db, statementId), namedOrgIds(ctx.db, statementId)])
+      : [[], new Set<string>()];
   const signed = new Set(signatories.map((s) => s.organisationId));
   return {
     facts,
-    shows: (orgId) => canSeeParticipant(viewer, facts, { orgId, signatory: signed.has(orgId), named: named.has(orgId) }),
+    shows: (orgId) =>
+      canSeeParticipant(viewer, facts, { orgId, signatory: signed.has(orgId), named: named.has(orgId) }),
     reasonOf: (orgId) => canReadReasonOf(viewer, facts, orgId),
     needsOf: (orgId) => canReadNeedsOf(viewer, facts, orgId).allowed,
   };

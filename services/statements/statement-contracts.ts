@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { viewerActions } from '../../domain/allowed-actions.js';
 import { criticalMassSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
@@ -12,7 +13,10 @@ export const participantViewSchema = z
     country: z.string(),
     buyerLegalType: z.string().nullable(),
     status: z.enum(participantStatuses),
-    statusReason: z.string().nullable().meta({ description: 'Why it declined, withdrew or dropped out: for the lead buyer and the organisation itself (null for anyone else)' }),
+    statusReason: z.string().nullable().meta({
+      description:
+        'Why it declined, withdrew or dropped out: for the lead buyer and the organisation itself (null for anyone else)',
+    }),
     invitedAt: z.string(),
     respondedAt: z.string().nullable(),
   })
@@ -80,44 +84,79 @@ export const liveStateSchema = z
     surveyVersion: z.int().meta({ description: 'The survey version the needs are answered against' }),
     round: z.int().meta({ description: 'How many times the needs assessment has been opened' }),
     aggregate: z
-      .object({ snapshotId: z.uuid(), snapshotHash: z.string(), criticalMassMet: z.boolean(), failedRules: z.array(z.string()) })
+      .object({
+        snapshotId: z.uuid(),
+        snapshotHash: z.string(),
+        criticalMassMet: z.boolean(),
+        failedRules: z.array(z.string()),
+      })
       .nullable()
-      .meta({ description: 'The latest aggregate’s verdict, once aggregated; null for a viewer that may not read the aggregate' }),
+      .meta({
+        description:
+          'The latest aggregate’s verdict, once aggregated; null for a viewer that may not read the aggregate',
+      }),
     aggregationBlocked: z
       .object({ message: z.string(), problems: z.array(z.object({ field: z.string(), rule: z.string() })) })
       .nullable()
-      .meta({ description: 'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried; null for a viewer that may not read the aggregate' }),
+      .meta({
+        description:
+          'Why aggregation cannot complete (e.g. a missing exchange rate) until it is retried; null for a viewer that may not read the aggregate',
+      }),
     cancelReason: z.string().nullable(),
     processFailure: z
       .object({
-        step: z.string().meta({ description: 'What the workflow was doing on its own, e.g. `needs_assessment: stage_changed`' }),
-        type: z.string().meta({ description: '`invalid_data` (a record the database cannot store), `constraint_violation`, or an error code' }),
+        step: z
+          .string()
+          .meta({ description: 'What the workflow was doing on its own, e.g. `needs_assessment: stage_changed`' }),
+        type: z.string().meta({
+          description: '`invalid_data` (a record the database cannot store), `constraint_violation`, or an error code',
+        }),
         message: z.string(),
         problems: z.array(z.object({ field: z.string(), rule: z.string() })),
         at: z.string(),
-        actions: z
-          .array(z.enum(['closeStage', 'extendDeadline', 'retryAggregation', 'cancel']))
-          .meta({ description: 'What the lead can do once the cause is fixed: close the stage (the step runs again now), extend the deadline (it runs again then), or cancel' }),
+        actions: z.array(z.enum(['closeStage', 'extendDeadline', 'retryAggregation', 'cancel'])).meta({
+          description:
+            'What the lead can do once the cause is fixed: close the stage (the step runs again now), extend the deadline (it runs again then), or cancel',
+        }),
       })
       .nullable()
-      .meta({ description: 'A step the process took on its own that failed for good and waits for the lead; null while all is well, and for viewers other than the lead and administrators' }),
+      .meta({
+        description:
+          'A step the process took on its own that failed for good and waits for the lead; null while all is well, and for viewers other than the lead and administrators',
+      }),
   })
   .meta({ id: 'LiveState', description: 'The process state as the statement workflow holds it' });
 export type LiveStateView = z.infer<typeof liveStateSchema>;
 
 // Request bodies of the statement routes, and the answer to an invitation of buyers.
-export const editStatementRequestSchema = z.intersection(statementDetailsPatchSchema, z.object({ expectedVersion: z.int().min(1).optional() }));
+export const editStatementRequestSchema = z.intersection(
+  statementDetailsPatchSchema,
+  z.object({ expectedVersion: z.int().min(1).optional() }),
+);
 
 export const inviteBuyersRequestSchema = z.object({
-  organisationIds: z.array(z.uuid({ message: 'must be an organisation id (UUID)' })).min(1, 'must name at least one organisation').max(5000),
+  organisationIds: z
+    .array(z.uuid({ message: 'must be an organisation id (UUID)' }))
+    .min(1, 'must name at least one organisation')
+    .max(5000),
 });
 
 export const declineInvitationRequestSchema = z.object({ reason: text('paragraph', { max: 2000 }).optional() });
 
-export const openNeedsAssessmentRequestSchema = z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional() });
+export const openNeedsAssessmentRequestSchema = z.object({
+  deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});
 
-export const cancelStatementRequestSchema = z.object({ reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }) });
+export const cancelStatementRequestSchema = z.object({
+  reason: text('paragraph', { min: 3, max: 2000, minRule: 'must give a reason of at least 3 characters' }),
+});
 
-export const invitationsSentSchema = z.object({ invited: z.array(z.uuid()), alreadyInvited: z.array(z.uuid()), statement: statementViewSchema });
+export const invitationsSentSchema = z.object({
+  invited: z.array(z.uuid()),
+  alreadyInvited: z.array(z.uuid()),
+  statement: statementViewSchema,
+});
 
-export const extendDeadlineRequestSchema = z.object({ deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }) });
+export const extendDeadlineRequestSchema = z.object({
+  deadline: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+});

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+
+import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/events.js';
@@ -8,8 +10,8 @@ import { isTerminal, type Stage } from '../../rules/stages.js';
 import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
 import { executeProcessUpdate } from '../process-update.js';
-import { sealedArg } from './seal.js';
 import { scopedUpdateId } from './idempotency.js';
+import { sealedArg } from './seal.js';
 
 async function hasEnded(ctx: ServiceContext, statementId: string): Promise<boolean> {
   const statement = await findStatement(ctx.db, statementId);
@@ -36,17 +38,25 @@ export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
   // One id for every attempt: if an attempt did get through, the workflow answers the next one
   // with its result instead of running it twice.
   const updateId = idempotencyKey
-    ? await scopedUpdateId(ctx, { organisationId: arg.actor.orgId, workflowId, operation: update.name }, idempotencyKey, arg)
+    ? await scopedUpdateId(
+        ctx,
+        { organisationId: arg.actor.orgId, workflowId, operation: update.name },
+        idempotencyKey,
+        arg,
+      )
     : `${update.name}:${randomUUID()}`;
   const sealed = sealedArg(ctx, { workflowId, update: update.name, updateId }, arg);
   try {
-    return await executeProcessUpdate(ctx, handle, update, { args: [sealed], updateId }, () => hasEnded(ctx, statementId));
+    return await executeProcessUpdate(ctx, handle, update, { args: [sealed], updateId }, () =>
+      hasEnded(ctx, statementId),
+    );
   } catch (error) {
     // The caller was authorised against an existing statement, so a missing process means it has
     // ended (cancelled or abandoned): nothing can change any more, which is a conflict, not a 404.
     if (error instanceof WorkflowNotFoundError) {
       const statement = await findStatement(ctx.db, statementId);
-      if (statement) throw new DomainError('wrong_stage', `The statement is ${statement.stage}: it can no longer change`);
+      if (statement)
+        throw new DomainError('wrong_stage', `The statement is ${statement.stage}: it can no longer change`);
     }
     throw error;
   }

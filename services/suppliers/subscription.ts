@@ -20,7 +20,10 @@ export function requireSupplier(principal: Principal): void {
 
 export async function getSubscription(ctx: ServiceContext, principal: Principal): Promise<SubscriptionView> {
   requireSupplier(principal);
-  const [sub, user] = await Promise.all([findSubscription(ctx.db, principal.userId), findUser(ctx.db, principal.userId)]);
+  const [sub, user] = await Promise.all([
+    findSubscription(ctx.db, principal.userId),
+    findUser(ctx.db, principal.userId),
+  ]);
   return {
     cpvPrefixes: sub?.cpvPrefixes ?? [],
     countries: sub?.countries ?? [],
@@ -31,11 +34,18 @@ export async function getSubscription(ctx: ServiceContext, principal: Principal)
 }
 
 /** Saves (and so reactivates) the caller's subscription. */
-export async function saveSubscription(ctx: ServiceContext, principal: Principal, input: Subscription): Promise<SubscriptionView> {
+export async function saveSubscription(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: Subscription,
+): Promise<SubscriptionView> {
   requireSupplier(principal);
   await ctx.db.transaction().execute(async (trx) => {
     await upsertSubscription(trx, { userId: principal.userId, organisationId: principal.orgId, ...input });
-    await appendPlatformAudit(trx, principal, 'subscription_saved', { cpvPrefixes: input.cpvPrefixes, countries: input.countries });
+    await appendPlatformAudit(trx, principal, 'subscription_saved', {
+      cpvPrefixes: input.cpvPrefixes,
+      countries: input.countries,
+    });
   });
   return getSubscription(ctx, principal);
 }

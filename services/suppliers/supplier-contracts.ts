@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { openConsultationSummarySchema, publishedStatementSummarySchema } from '../../domain/public-contracts.js';
 import { stages } from '../../rules/stages.js';
 
@@ -17,7 +18,10 @@ export const supplierHomeSchema = z
   .object({
     subscription: subscriptionViewSchema,
     openConsultations: z.int().meta({ description: 'Consultations open now, matching or not' }),
-    matchingConsultations: z.array(openConsultationSummarySchema).meta({ description: 'Open consultations the subscription matches (the rule of the e-mailed notices), the soonest to close first' }),
+    matchingConsultations: z.array(openConsultationSummarySchema).meta({
+      description:
+        'Open consultations the subscription matches (the rule of the e-mailed notices), the soonest to close first',
+    }),
     engagements: z
       .array(
         z
@@ -26,8 +30,14 @@ export const supplierHomeSchema = z
             title: z.string(),
             stage: z.enum(stages),
             open: z.boolean(),
-            deadline: z.string().nullable().meta({ description: 'The consultation deadline while in market engagement' }),
-            respondedAt: z.string().nullable().meta({ description: 'When the organisation last saved its response; null if it did not respond' }),
+            deadline: z
+              .string()
+              .nullable()
+              .meta({ description: 'The consultation deadline while in market engagement' }),
+            respondedAt: z
+              .string()
+              .nullable()
+              .meta({ description: 'When the organisation last saved its response; null if it did not respond' }),
             questionsAsked: z.int(),
             questionsAnswered: z.int(),
           })
@@ -38,6 +48,10 @@ export const supplierHomeSchema = z
   })
   .meta({ id: 'SupplierHome' });
 
-export const unsubscribeViewSchema = z.object({ email: z.string(), subscribed: z.boolean() }).meta({ id: 'UnsubscribeStatus' });
+export const unsubscribeViewSchema = z
+  .object({ email: z.string(), subscribed: z.boolean() })
+  .meta({ id: 'UnsubscribeStatus' });
 
-export const supplierRegistrationReceivedSchema = z.object({ status: z.literal('check_your_email') }).meta({ id: 'SupplierRegistrationReceived' });
+export const supplierRegistrationReceivedSchema = z
+  .object({ status: z.literal('check_your_email') })
+  .meta({ id: 'SupplierRegistrationReceived' });

@@ -1,8 +1,8 @@
 import { openConsultationsWithAggregate, supplierEngagements } from '../../db/consultation-list.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
-import type { Stage } from '../../rules/stages.js';
 import { consultationDemand, subscriptionMatches } from '../../domain/suppliers.js';
+import type { Stage } from '../../rules/stages.js';
 import type { ServiceContext } from '../context.js';
 import { listPublishedStatements } from '../publication/public-statements.js';
 import { getSubscription, requireSupplier, type SubscriptionView } from './subscription.js';
@@ -46,13 +46,21 @@ export async function getSupplierHome(ctx: ServiceContext, principal: Principal)
   const matching =
     subscription.cpvPrefixes.length === 0
       ? []
-      : open.filter((c) => subscriptionMatches(subscription, consultationDemand(c.cpv_codes, (c.aggregate as Aggregate | null) ?? undefined)));
+      : open.filter((c) =>
+          subscriptionMatches(
+            subscription,
+            consultationDemand(c.cpv_codes, (c.aggregate as Aggregate | null) ?? undefined),
+          ),
+        );
   return {
     subscription,
     openConsultations: open.length,
-    matchingConsultations: matching
-      .slice(0, SHOWN)
-      .map((c) => ({ statementId: c.id, title: c.title, cpvCodes: c.cpv_codes, deadline: c.stage_deadline?.toISOString() ?? null })),
+    matchingConsultations: matching.slice(0, SHOWN).map((c) => ({
+      statementId: c.id,
+      title: c.title,
+      cpvCodes: c.cpv_codes,
+      deadline: c.stage_deadline?.toISOString() ?? null,
+    })),
     engagements: engagements.map((e) => ({
       statementId: e.id,
       title: e.title,

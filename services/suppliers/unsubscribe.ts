@@ -1,10 +1,18 @@
 import { appendPlatformAudit } from '../../db/audit.js';
 import { findUser } from '../../db/organisations.js';
-import { deactivateSubscription, findSubscription, unsubscribeKey, verifyUnsubscribeToken } from '../../db/suppliers.js';
+import {
+  deactivateSubscription,
+  findSubscription,
+  unsubscribeKey,
+  verifyUnsubscribeToken,
+} from '../../db/suppliers.js';
 import { DomainError } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 
-const badToken = () => new DomainError('invalid_input', 'This unsubscribe link is not valid', [{ field: 'token', rule: 'must be the unsubscribe token from one of our e-mails' }]);
+const badToken = () =>
+  new DomainError('invalid_input', 'This unsubscribe link is not valid', [
+    { field: 'token', rule: 'must be the unsubscribe token from one of our e-mails' },
+  ]);
 
 function maskEmail(email: string): string {
   const [local, domain] = email.split('@');
@@ -31,7 +39,11 @@ export async function unsubscribe(ctx: ServiceContext, token: string, meta: Requ
   await ctx.db.transaction().execute(async (trx) => {
     const changed = await deactivateSubscription(trx, user.id);
     if (!changed) return;
-    await appendPlatformAudit(trx, { userId: user.id, orgId: user.organisation_id }, 'supplier_unsubscribed', { userId: user.id, via: 'unsubscribe-link', ip: meta.ip ?? null });
+    await appendPlatformAudit(trx, { userId: user.id, orgId: user.organisation_id }, 'supplier_unsubscribed', {
+      userId: user.id,
+      via: 'unsubscribe-link',
+      ip: meta.ip ?? null,
+    });
   });
   return { email: maskEmail(user.email), subscribed: false };
 }

@@ -9,7 +9,13 @@ import { lockTargetUser, requireAdministrator, userAccessView } from './require-
  * An administrator disables a user (or enables it again). Disabling ends every session, revokes
  * every API token and sign-in link at once; enabling gives none of them back. Audited.
  */
-export async function setUserEnabled(ctx: ServiceContext, principal: Principal, userId: string, enabled: boolean, meta: RequestMeta) {
+export async function setUserEnabled(
+  ctx: ServiceContext,
+  principal: Principal,
+  userId: string,
+  enabled: boolean,
+  meta: RequestMeta,
+) {
   requireAdministrator(principal);
   return ctx.db.transaction().execute(async (trx) => {
     await lockTargetUser(trx, principal, userId);
@@ -18,7 +24,12 @@ export async function setUserEnabled(ctx: ServiceContext, principal: Principal, 
       ? { sessions: 0, tokens: 0 }
       : { sessions: await revokeAllSessions(trx, userId), tokens: await revokeAllApiTokens(trx, userId) };
     if (!enabled) await revokeSignInTokens(trx, userId);
-    await appendPlatformAudit(trx, principal, enabled ? 'user_enabled' : 'user_disabled', { userId, sessionsEnded: revoked.sessions, tokensRevoked: revoked.tokens, ip: meta.ip ?? null });
+    await appendPlatformAudit(trx, principal, enabled ? 'user_enabled' : 'user_disabled', {
+      userId,
+      sessionsEnded: revoked.sessions,
+      tokensRevoked: revoked.tokens,
+      ip: meta.ip ?? null,
+    });
     return userAccessView((await findUserAccess(trx, userId))!);
   });
 }

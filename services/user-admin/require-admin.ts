@@ -11,7 +11,11 @@ export function requireAdministrator(principal: Principal): void {
 export async function lockTargetUser(trx: Tx, principal: Principal, userId: string): Promise<UserAccessRow> {
   const user = await findUserAccess(trx, userId, true);
   if (!user) throw new DomainError('not_found', 'No user with this id');
-  if (user.id === principal.userId) throw unprocessable([{ field: 'userId', rule: 'must not be your own account' }], 'Administrators cannot disable or remove themselves');
+  if (user.id === principal.userId)
+    throw unprocessable(
+      [{ field: 'userId', rule: 'must not be your own account' }],
+      'Administrators cannot disable or remove themselves',
+    );
   return user;
 }
 

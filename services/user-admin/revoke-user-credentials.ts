@@ -19,7 +19,14 @@ export async function revokeUserCredentials(
     const sessionsEnded = input.sessions ? await revokeAllSessions(trx, userId) : 0;
     if (input.sessions) await revokeSignInTokens(trx, userId);
     const tokensRevoked = input.tokens ? await revokeAllApiTokens(trx, userId) : 0;
-    await appendPlatformAudit(trx, principal, 'user_credentials_revoked', { userId, sessions: input.sessions, tokens: input.tokens, sessionsEnded, tokensRevoked, ip: meta.ip ?? null });
+    await appendPlatformAudit(trx, principal, 'user_credentials_revoked', {
+      userId,
+      sessions: input.sessions,
+      tokens: input.tokens,
+      sessionsEnded,
+      tokensRevoked,
+      ip: meta.ip ?? null,
+    });
     return { sessionsEnded, tokensRevoked };
   });
 }

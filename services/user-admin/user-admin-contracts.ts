@@ -14,6 +14,11 @@ export const userAccessSchema = z
   })
   .meta({ id: 'UserAccess' });
 
-export const revokeCredentialsRequestSchema = z.object({ sessions: z.boolean().default(true), tokens: z.boolean().default(true) });
+export const revokeCredentialsRequestSchema = z.object({
+  sessions: z.boolean().default(true),
+  tokens: z.boolean().default(true),
+});
 
-export const credentialsRevokedSchema = z.object({ sessionsEnded: z.int(), tokensRevoked: z.int() }).meta({ id: 'CredentialsRevoked' });
+export const credentialsRevokedSchema = z
+  .object({ sessionsEnded: z.int(), tokensRevoked: z.int() })
+  .meta({ id: 'CredentialsRevoked' });

@@ -1,10 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+
 import { translatorFor } from '../../i18n/index.js';
 import type { Harness } from './harness.js';
-import { webT, type WebLocale } from './web-i18n.js';
+import { type WebLocale, webT } from './web-i18n.js';
 
 /**
  * Driving the built web application in Debian's headless Chromium with playwright-core, against
@@ -117,20 +119,27 @@ function axeScript(): string {
  */
 export async function axeCheck(page: Page, label: string): Promise<void> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axeScript() });
-  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: AxeViolation[];
+  };
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length === 0) return;
   const list = bad
     .map((v) => {
       const nodes = v.nodes
         .slice(0, 6)
-        .map((n) => `      at ${n.target.join(' ')}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ').trim()}` : ''}`)
+        .map(
+          (n) =>
+            `      at ${n.target.join(' ')}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ').trim()}` : ''}`,
+        )
         .join('\n');
       const more = v.nodes.length > 6 ? `\n      … and ${v.nodes.length - 6} more` : '';
       return `  - [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}${more}`;
     })
     .join('\n');
-  throw new Error(`axe-core found ${bad.length} serious or critical violation(s) on "${label}" (${page.url()}):\n${list}`);
+  throw new Error(
+    `axe-core found ${bad.length} serious or critical violation(s) on "${label}" (${page.url()}):\n${list}`,
+  );
 }
 
 /** A full-page screenshot in test-artifacts/screenshots/<name>.png; returns its path. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+
 import type { Db } from '../../db/database.js';
 import { insertOrganisation, insertUser } from '../../db/organisations.js';
 import type { Organisation, User } from '../../db/schema.js';
@@ -18,12 +19,26 @@ import type { Organisation, User } from '../../db/schema.js';
  *   declined    a buyer that declined its invitation
  *   withdrawn   a buyer that accepted, then withdrew during the needs assessment
  */
-export const roles = ['anon', 'supplier', 'outsider', 'participant', 'lead', 'clerk', 'commission', 'admin', 'declined', 'withdrawn'] as const;
+export const roles = [
+  'anon',
+  'supplier',
+  'outsider',
+  'participant',
+  'lead',
+  'clerk',
+  'commission',
+  'admin',
+  'declined',
+  'withdrawn',
+] as const;
 export type Role = (typeof roles)[number];
 export type SignedInRole = Exclude<Role, 'anon'>;
 
 export interface Cast {
-  orgs: Record<'lead' | 'participant' | 'outsider' | 'declined' | 'withdrawn' | 'supplier' | 'commission' | 'operator', Organisation>;
+  orgs: Record<
+    'lead' | 'participant' | 'outsider' | 'declined' | 'withdrawn' | 'supplier' | 'commission' | 'operator',
+    Organisation
+  >;
   users: Record<SignedInRole, User>;
   /** A user of the participant's organisation that no caller plays: the target of the administrators' acts. */
   victim: User;

@@ -1,8 +1,13 @@
 import { Decimal } from 'decimal.js';
-import * as highsModule from 'highs';
 import type { Highs, Model } from 'highs';
-import { aggregateDemand, type Aggregate, type ConfirmedNeed, type UnitQuantity } from '../../domain/aggregation.js';
-import type { DisclosedAggregate, DisclosedCriticalMass, DisclosedThresholdCheck } from '../../domain/disclosure/protected-views.js';
+import * as highsModule from 'highs';
+
+import { type Aggregate, aggregateDemand, type ConfirmedNeed, type UnitQuantity } from '../../domain/aggregation.js';
+import type {
+  DisclosedAggregate,
+  DisclosedCriticalMass,
+  DisclosedThresholdCheck,
+} from '../../domain/disclosure/protected-views.js';
 import type { DecimalString, ExchangeRateTable } from '../../domain/money.js';
 import { procurementNature } from '../../domain/thresholds.js';
 
@@ -146,7 +151,8 @@ export interface AuditReport {
 }
 
 export function describeLeak(l: Leak): string {
-  const n = (x: number) => (!Number.isFinite(x) ? (x > 0 ? '∞' : '-∞') : Math.abs(x) < 1e-9 ? '0' : String(Number(x.toPrecision(10))));
+  const n = (x: number) =>
+    !Number.isFinite(x) ? (x > 0 ? '∞' : '-∞') : Math.abs(x) < 1e-9 ? '0' : String(Number(x.toPrecision(10)));
   return `${l.viewer} learns ${l.version} ${l.cell} ${l.measure}${l.difference ? ' (difference)' : ''} = ${n(l.trueValue)}: ${l.kind}, narrowed to [${n(l.interval[0])}, ${n(l.interval[1])}], must stay beyond [${n(l.required[0])}, ${n(l.required[1])}] (${l.reason}, protected part ${n(l.protectedPart)})`;
 }
 
@@ -244,7 +250,13 @@ const splitFig = (key: string) => {
   return { cell: key.slice(0, bar), measure: key.slice(bar + 1) };
 };
 
-function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<string>, buyerList: boolean, verdictIsStage: boolean): VersionModel {
+function buildVersion(
+  v: AuditedVersion,
+  index: number,
+  units: ReadonlySet<string>,
+  buyerList: boolean,
+  verdictIsStage: boolean,
+): VersionModel {
   const label = v.label ?? `v${index + 1}`;
   const agg = v.aggregate;
   const parents = new Set(agg.byCpv.map((n) => n.parentCode).filter((p): p is string => p !== null));
@@ -263,7 +275,9 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
     push(natures, nature, itemCell(i.cpvCode));
     cells.set(nature, 'money');
   }
-  const buyers = new Map((buyerList ? agg.buyers : []).map((b) => [b.orgId, { country: b.country, type: b.buyerLegalType }]));
+  const buyers = new Map(
+    (buyerList ? agg.buyers : []).map((b) => [b.orgId, { country: b.country, type: b.buyerLegalType }]),
+  );
   for (const b of buyers.keys()) cells.set(`buyer:${b}`, 'money');
 
   // The truth, buyer by buyer.
@@ -272,7 +286,10 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
   for (const n of v.needs) push(byBuyer, n.buyer.orgId, n);
   for (const [orgId, needs] of byBuyer) {
     for (const [cell, measures] of figuresOf(aggregateDemand(needs, v.rates), parents, buyerList ? orgId : null)) {
-      if (!cells.has(cell)) throw new Error(`${label}: the published structure does not list ${cell}, which has lines (the auditor cannot model a view that hides a cell's existence)`);
+      if (!cells.has(cell))
+        throw new Error(
+          `${label}: the published structure does not list ${cell}, which has lines (the auditor cannot model a view that hides a cell's existence)`,
+        );
       let byMeasure = truth.get(cell);
       if (!byMeasure) truth.set(cell, (byMeasure = new Map()));
       for (const [m, amount] of measures) {
@@ -282,7 +299,8 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
       }
     }
   }
-  for (const cell of cells.keys()) if (!truth.has(cell)) throw new Error(`${label}: the published structure lists ${cell}, which has no line`);
+  for (const cell of cells.keys())
+    if (!truth.has(cell)) throw new Error(`${label}: the published structure lists ${cell}, which has no line`);
 
   const quantityMeasures = (u: string) => [`firm:${u}`, `total:${u}`];
   const measures = [...moneyMeasures, ...[...units].sort().flatMap(quantityMeasures)];
@@ -303,17 +321,30 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
       throw new Error(`${label}: ${source} prints ${key} = [${lo}, ${hi}] for a cell the structure does not list`);
     }
     const prev = published.get(key);
-    const next = prev ? { lo: Math.max(prev.lo, lo), hi: Math.min(prev.hi, hi), printed: prev.printed || printed } : { lo, hi, printed };
-    if (next.lo > next.hi + 1e-9 * Math.max(1, Math.abs(next.lo))) throw new Error(`${label}: ${source} prints ${key} inconsistently with another document`);
+    const next = prev
+      ? { lo: Math.max(prev.lo, lo), hi: Math.min(prev.hi, hi), printed: prev.printed || printed }
+      : { lo, hi, printed };
+    if (next.lo > next.hi + 1e-9 * Math.max(1, Math.abs(next.lo)))
+      throw new Error(`${label}: ${source} prints ${key} inconsistently with another document`);
     published.set(key, next);
   };
   const exact = (key: string, value: number, source: string) => put(key, value, value, true, source);
-  const cents = (key: string, value: DecimalString, source: string) => put(key, num(value) - 0.005, num(value) + 0.005, true, source);
-  const figures = (cell: string, f: { withheld: boolean; valueEur: DecimalString | null; lines: number | null }, source: string) => {
+  const cents = (key: string, value: DecimalString, source: string) =>
+    put(key, num(value) - 0.005, num(value) + 0.005, true, source);
+  const figures = (
+    cell: string,
+    f: { withheld: boolean; valueEur: DecimalString | null; lines: number | null },
+    source: string,
+  ) => {
     if (f.valueEur !== null) exact(fig(cell, 'value'), num(f.valueEur), source);
     if (f.lines !== null) exact(fig(cell, 'lines'), f.lines, source);
   };
-  const quantities = (cell: string, qs: readonly UnitQuantity[] | null | undefined, complete: boolean, source: string) => {
+  const quantities = (
+    cell: string,
+    qs: readonly UnitQuantity[] | null | undefined,
+    complete: boolean,
+    source: string,
+  ) => {
     if (!qs) return;
     for (const q of qs) {
       exact(fig(cell, `firm:${q.unit}`), num(q.firmQuantity), source);
@@ -325,9 +356,12 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
     const below = (c: string) => {
       const code = c.slice(c.indexOf(':') + 1);
       if (c.startsWith('item:')) return [c];
-      return [...cells.keys()].filter((k) => (k.startsWith('cpv:') || k.startsWith('item:')) && isAtOrBelow(k.slice(k.indexOf(':') + 1), code));
+      return [...cells.keys()].filter(
+        (k) => (k.startsWith('cpv:') || k.startsWith('item:')) && isAtOrBelow(k.slice(k.indexOf(':') + 1), code),
+      );
     };
-    for (const u of units) if (!shown.has(u)) for (const c of below(cell)) for (const m of quantityMeasures(u)) zero.add(fig(c, m));
+    for (const u of units)
+      if (!shown.has(u)) for (const c of below(cell)) for (const m of quantityMeasures(u)) zero.add(fig(c, m));
   };
 
   figures('total', agg.totals, 'the totals');
@@ -344,7 +378,8 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
   for (const t of agg.byBuyerType) figures(`type:${t.buyerLegalType}`, t, `buyer type ${t.buyerLegalType}`);
   for (const i of v.printedItems ?? []) {
     const cell = itemCell(i.cpvCode);
-    if (i.valueEur !== undefined && i.valueEur !== null) exact(fig(cell, 'value'), num(i.valueEur), `a printed item ${i.cpvCode}`);
+    if (i.valueEur !== undefined && i.valueEur !== null)
+      exact(fig(cell, 'value'), num(i.valueEur), `a printed item ${i.cpvCode}`);
     if (i.lines !== undefined && i.lines !== null) exact(fig(cell, 'lines'), i.lines, `a printed item ${i.cpvCode}`);
     quantities(cell, i.quantities, false, `a printed item ${i.cpvCode}`);
   }
@@ -356,20 +391,31 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
     for (const n of t.natures) {
       const cell = `nature:${n.nature}`;
       const threshold = num(n.thresholdEur);
-      if (n.estimatedValueEur !== null) cents(fig(cell, 'value'), n.estimatedValueEur, `the threshold check (${n.nature})`);
+      if (n.estimatedValueEur !== null)
+        cents(fig(cell, 'value'), n.estimatedValueEur, `the threshold check (${n.nature})`);
       if (n.differenceEur !== null && n.position !== null) {
         const d = num(n.differenceEur);
         const value = n.position === 'at-or-above' ? threshold + d : threshold - d;
         put(fig(cell, 'value'), value - 0.01, value + 0.01, true, `the threshold check's difference (${n.nature})`);
       } else if (n.position !== null) {
-        if (n.position === 'at-or-above') put(fig(cell, 'value'), threshold - 0.005, Infinity, false, `the threshold check's position (${n.nature})`);
+        if (n.position === 'at-or-above')
+          put(fig(cell, 'value'), threshold - 0.005, Infinity, false, `the threshold check's position (${n.nature})`);
         else put(fig(cell, 'value'), 0, threshold + 0.005, false, `the threshold check's position (${n.nature})`);
       }
       if (n.position === null) hiddenNatures.push({ cell, threshold });
     }
     const shownAbove = t.natures.some((n) => n.position === 'at-or-above');
-    if (t.atOrAboveAny === false) for (const h of hiddenNatures) put(fig(h.cell, 'value'), 0, h.threshold + 0.005, false, 'the threshold check (nothing at or above)');
-    if (t.atOrAboveAny === true && !shownAbove && hiddenNatures.length === 1) put(fig(hiddenNatures[0]!.cell, 'value'), hiddenNatures[0]!.threshold - 0.005, Infinity, false, 'the threshold check (one hidden nature at or above)');
+    if (t.atOrAboveAny === false)
+      for (const h of hiddenNatures)
+        put(fig(h.cell, 'value'), 0, h.threshold + 0.005, false, 'the threshold check (nothing at or above)');
+    if (t.atOrAboveAny === true && !shownAbove && hiddenNatures.length === 1)
+      put(
+        fig(hiddenNatures[0]!.cell, 'value'),
+        hiddenNatures[0]!.threshold - 0.005,
+        Infinity,
+        false,
+        'the threshold check (one hidden nature at or above)',
+      );
   }
 
   if (v.criticalMass) {
@@ -385,19 +431,37 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
       }
       if (key === null) continue;
       const required = num(String(r.required));
-      if (r.actual !== null) put(key, num(String(r.actual)) - slack, num(String(r.actual)) + slack, true, `critical mass ${r.field}`);
-      else if (r.gap !== null) put(key, required - num(String(r.gap)) - slack, required - num(String(r.gap)) + slack, true, `critical mass ${r.field} (gap)`);
-      else if (r.met !== null) put(key, r.met ? required - slack : 0, r.met ? Infinity : required + slack, false, `critical mass ${r.field} (met)`);
+      if (r.actual !== null)
+        put(key, num(String(r.actual)) - slack, num(String(r.actual)) + slack, true, `critical mass ${r.field}`);
+      else if (r.gap !== null)
+        put(
+          key,
+          required - num(String(r.gap)) - slack,
+          required - num(String(r.gap)) + slack,
+          true,
+          `critical mass ${r.field} (gap)`,
+        );
+      else if (r.met !== null)
+        put(
+          key,
+          r.met ? required - slack : 0,
+          r.met ? Infinity : required + slack,
+          false,
+          `critical mass ${r.field} (met)`,
+        );
       else hidden.push({ key, required, slack });
     }
     const shownUnmet = v.criticalMass.results.some((r) => r.met === false);
     // The verdict is the stage the statement moves to: shown whatever is withheld.
     const verdict = (key: string, lo: number, hi: number, source: string) => {
       put(key, lo, hi, false, source);
-      if (verdictIsStage) stage.set(key, { lo: Math.max(lo, stage.get(key)?.lo ?? lo), hi: Math.min(hi, stage.get(key)?.hi ?? hi) });
+      if (verdictIsStage)
+        stage.set(key, { lo: Math.max(lo, stage.get(key)?.lo ?? lo), hi: Math.min(hi, stage.get(key)?.hi ?? hi) });
     };
-    if (v.criticalMass.met) for (const h of hidden) verdict(h.key, h.required - h.slack, Infinity, 'the critical-mass verdict (met)');
-    else if (!shownUnmet && hidden.length === 1) verdict(hidden[0]!.key, 0, hidden[0]!.required + hidden[0]!.slack, 'the critical-mass verdict (not met)');
+    if (v.criticalMass.met)
+      for (const h of hidden) verdict(h.key, h.required - h.slack, Infinity, 'the critical-mass verdict (met)');
+    else if (!shownUnmet && hidden.length === 1)
+      verdict(hidden[0]!.key, 0, hidden[0]!.required + hidden[0]!.slack, 'the critical-mass verdict (not met)');
   }
 
   // The relations, from the structure alone.
@@ -431,12 +495,20 @@ function buildVersion(v: AuditedVersion, index: number, units: ReadonlySet<strin
     }
   }
   for (const m of measures) {
-    for (const [parent, kids] of children) sumRow(`cpv:${parent}`, directOf.has(parent) ? [...kids, `item:${parent}`] : kids, m);
+    for (const [parent, kids] of children)
+      sumRow(`cpv:${parent}`, directOf.has(parent) ? [...kids, `item:${parent}`] : kids, m);
   }
   for (const u of units) {
     for (const c of cells.keys()) {
       if (cells.get(c) !== 'tree') continue;
-      rows.push({ terms: new Map([[fig(c, `total:${u}`), 1], [fig(c, `firm:${u}`), -1]]), lo: 0, hi: Infinity });
+      rows.push({
+        terms: new Map([
+          [fig(c, `total:${u}`), 1],
+          [fig(c, `firm:${u}`), -1],
+        ]),
+        lo: 0,
+        hi: Infinity,
+      });
     }
   }
   return { label, cells, truth, published, zero, stage, rows, buyers, roster: new Set(byBuyer.keys()), measures };
@@ -449,7 +521,8 @@ function unitsOf(versions: readonly AuditedVersion[]): Set<string> {
     for (const n of v.needs) units.add(n.line.unit);
     for (const n of [...v.aggregate.byCpv, ...v.aggregate.items]) for (const q of n.quantities ?? []) units.add(q.unit);
     for (const i of v.printedItems ?? []) for (const q of i.quantities ?? []) units.add(q.unit);
-    for (const r of v.criticalMass?.results ?? []) if (r.rule === 'minQuantityPerCpv' && 'unit' in r) units.add(String(r.unit));
+    for (const r of v.criticalMass?.results ?? [])
+      if (r.rule === 'minQuantityPerCpv' && 'unit' in r) units.add(String(r.unit));
   }
   return units;
 }
@@ -457,12 +530,18 @@ function unitsOf(versions: readonly AuditedVersion[]): Set<string> {
 // ---------------------------------------------------------------------------------------------
 // Sensitivity: the primary rule, applied to the truth.
 
-function sensitivity(contributions: ReadonlyMap<string, number>, consenting: ReadonlySet<string>): { reason: 'fewer-buyers' | 'dominance'; protectedAmount: number } | null {
-  const parts = [...contributions].filter(([org, v]) => !consenting.has(org) && Math.abs(v) > 1e-12).map(([, v]) => Math.abs(v));
+function sensitivity(
+  contributions: ReadonlyMap<string, number>,
+  consenting: ReadonlySet<string>,
+): { reason: 'fewer-buyers' | 'dominance'; protectedAmount: number } | null {
+  const parts = [...contributions]
+    .filter(([org, v]) => !consenting.has(org) && Math.abs(v) > 1e-12)
+    .map(([, v]) => Math.abs(v));
   if (parts.length === 0) return null;
   const sum = parts.reduce((a, b) => a + b, 0);
   if (parts.length < auditRules.minBuyers) return { reason: 'fewer-buyers', protectedAmount: sum };
-  if (Math.max(...parts) > auditRules.dominance * sum * (1 + 1e-12)) return { reason: 'dominance', protectedAmount: sum };
+  if (Math.max(...parts) > auditRules.dominance * sum * (1 + 1e-12))
+    return { reason: 'dominance', protectedAmount: sum };
   return null;
 }
 
@@ -532,18 +611,26 @@ class Solver {
           model.changeColsCost({ kind: 'range', from: 0, to: n - 1 }, costs);
           loaded = key;
         }
-        model.changeObjectiveSense(sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize);
+        model.changeObjectiveSense(
+          sense === 'min' ? highs.constants.objectiveSense.minimize : highs.constants.objectiveSense.maximize,
+        );
         const started = performance.now();
         const { modelStatus } = model.run();
         this.millis += performance.now() - started;
         this.runs++;
         if (modelStatus === status.optimal) {
           const x = model.getSolution().colValue;
-          return { value: model.getObjectiveValue() * p.scale, point: new Map(p.names.map((name, i) => [name, x[i]! * p.scale])) };
+          return {
+            value: model.getObjectiveValue() * p.scale,
+            point: new Map(p.names.map((name, i) => [name, x[i]! * p.scale])),
+          };
         }
         // The truth satisfies the program (checked before), so it is feasible: not bounded.
-        if (modelStatus === status.unbounded || modelStatus === status.unboundedOrInfeasible) return { value: sense === 'min' ? -Infinity : Infinity };
-        throw new Error(`HiGHS could not solve an audit program (model status ${modelStatus}) over ${p.names.join(', ')}`);
+        if (modelStatus === status.unbounded || modelStatus === status.unboundedOrInfeasible)
+          return { value: sense === 'min' ? -Infinity : Infinity };
+        throw new Error(
+          `HiGHS could not solve an audit program (model status ${modelStatus}) over ${p.names.join(', ')}`,
+        );
       },
       close: () => model.dispose(),
     };
@@ -565,7 +652,9 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
   const consenting = new Set(input.consenting ?? []);
   const units = unitsOf(input.versions);
   const existence = input.attacker?.existence ?? false;
-  const versions = input.versions.map((v, i) => buildVersion(v, i, units, input.attacker?.buyerList ?? true, input.attacker?.verdictIsStage ?? true));
+  const versions = input.versions.map((v, i) =>
+    buildVersion(v, i, units, input.attacker?.buyerList ?? true, input.attacker?.verdictIsStage ?? true),
+  );
   const labels = versions.map((v) => v.label);
   const noContributions: Contributions = new Map();
   const contributions = (v: number, key: string): Contributions => {
@@ -579,7 +668,8 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
   };
   const figureKeysOf = versions.map((ver) => {
     const out: string[] = [];
-    for (const [cell, kind] of ver.cells) for (const m of kind === 'money' ? moneyMeasures : ver.measures) out.push(fig(cell, m));
+    for (const [cell, kind] of ver.cells)
+      for (const m of kind === 'money' ? moneyMeasures : ver.measures) out.push(fig(cell, m));
     return out;
   });
   const truth = new Map<string, number>();
@@ -596,12 +686,16 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
       s += c * t;
       mag = Math.max(mag, Math.abs(t));
     }
-    if (s < r.lo - 1e-7 * mag || s > r.hi + 1e-7 * mag) throw new Error(`${who}: a relation fails on the truth: ${[...r.terms].map(([k, c]) => `${c}×${k}`).join(' ')} = ${s} ∉ [${r.lo}, ${r.hi}]`);
+    if (s < r.lo - 1e-7 * mag || s > r.hi + 1e-7 * mag)
+      throw new Error(
+        `${who}: a relation fails on the truth: ${[...r.terms].map(([k, c]) => `${c}×${k}`).join(' ')} = ${s} ∉ [${r.lo}, ${r.hi}]`,
+      );
   };
   // Each version's own relations, the same for every viewer.
   const baseRows: Row[] = [];
   versions.forEach((ver, v) => {
-    for (const r of ver.rows) baseRows.push({ terms: new Map([...r.terms].map(([k, c]) => [vkey(v, k), c])), lo: r.lo, hi: r.hi });
+    for (const r of ver.rows)
+      baseRows.push({ terms: new Map([...r.terms].map(([k, c]) => [vkey(v, k), c])), lo: r.lo, hi: r.hi });
   });
   for (const r of baseRows) checkRow(r, 'every viewer');
   const exists = (v: number, key: string) => versions[v]!.cells.has(splitFig(key).cell);
@@ -609,7 +703,8 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
   // Who changed between consecutive versions, and how (new, gone or revised).
   const buyerFigures = (v: number, org: string) => {
     const out = new Map<string, number>();
-    for (const [cell, byMeasure] of versions[v]!.truth) for (const [m, c] of byMeasure) if (c.has(org)) out.set(fig(cell, m), c.get(org)!);
+    for (const [cell, byMeasure] of versions[v]!.truth)
+      for (const [m, c] of byMeasure) if (c.has(org)) out.set(fig(cell, m), c.get(org)!);
     return out;
   };
   const changes: { changed: Set<string>; added: Set<string>; removed: Set<string> }[] = [];
@@ -621,9 +716,17 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
     for (const org of orgs) {
       const a = buyerFigures(j - 1, org);
       const b = buyerFigures(j, org);
-      if (a.size !== b.size || [...a].some(([k, x]) => Math.abs((b.get(k) ?? NaN) - x) > 1e-9 * Math.max(1, Math.abs(x)))) changed.add(org);
+      if (
+        a.size !== b.size ||
+        [...a].some(([k, x]) => Math.abs((b.get(k) ?? NaN) - x) > 1e-9 * Math.max(1, Math.abs(x)))
+      )
+        changed.add(org);
     }
-    changes.push({ changed, added: new Set([...after.roster].filter((o) => !before.roster.has(o))), removed: new Set([...before.roster].filter((o) => !after.roster.has(o))) });
+    changes.push({
+      changed,
+      added: new Set([...after.roster].filter((o) => !before.roster.has(o))),
+      removed: new Set([...before.roster].filter((o) => !after.roster.has(o))),
+    });
   }
 
   /** Programs by content, loaded once and shared by every viewer that derives the same. */
@@ -635,7 +738,11 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
    * structure, its own lines, the stage): the extremes of any linear expression of figures.
    */
   type Knowledge = ReturnType<typeof knowledge>;
-  const knowledge = (self: string | null, horizon: number, reference?: { bounds: ReadonlyMap<string, Bounds>; linkRows: ReadonlySet<string> }) => {
+  const knowledge = (
+    self: string | null,
+    horizon: number,
+    reference?: { bounds: ReadonlyMap<string, Bounds>; linkRows: ReadonlySet<string> },
+  ) => {
     const name = self === null ? 'outsider' : `participant ${self}`;
     const knows = (org: string) => consenting.has(org) || org === self;
     const knownPart = (c: ReadonlyMap<string, number>) => {
@@ -697,7 +804,10 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
     for (const [k, { lo, hi }] of bounds) {
       const t = truthOf(k);
       const tol = 1e-7 * Math.max(1, Math.abs(t));
-      if (t < lo - tol || t > hi + tol) throw new Error(`${name}: ${k} is ${t} in truth but the viewer is given [${lo}, ${hi}] (a printed figure is wrong, or the auditor's model is)`);
+      if (t < lo - tol || t > hi + tol)
+        throw new Error(
+          `${name}: ${k} is ${t} in truth but the viewer is given [${lo}, ${hi}] (a printed figure is wrong, or the auditor's model is)`,
+        );
     }
     for (const r of linkRows) checkRow(r, name);
     const rows = [...baseRows, ...linkRows];
@@ -725,7 +835,7 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
     const find = (k: string): string => {
       let root = k;
       while (parent.get(root) !== root) root = parent.get(root)!;
-      for (let x = k; x !== root; ) {
+      for (let x = k; x !== root;) {
         const next = parent.get(x)!;
         parent.set(x, root);
         x = next;
@@ -796,7 +906,9 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
     // fix, and links between versions it alone can draw. A move between two points both possible
     // for the outsider can only break these.
     const rowKey = (r: Row) => `${[...r.terms].map(([k, c]) => `${c}${k}`).join('+')}∈[${r.lo},${r.hi}]`;
-    const extraBounds = [...bounds].filter(([k, b]) => !reference || reference.bounds.get(k)?.lo !== b.lo || reference.bounds.get(k)?.hi !== b.hi);
+    const extraBounds = [...bounds].filter(
+      ([k, b]) => !reference || reference.bounds.get(k)?.lo !== b.lo || reference.bounds.get(k)?.hi !== b.hi,
+    );
     const extraRows = reference ? linkRows.filter((r) => !reference.linkRows.has(rowKey(r))) : rows;
     /**
      * How far towards `point` (an extreme the outsider can reach; figures absent from it at their
@@ -855,7 +967,12 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
         for (const r of rowsOf.get(f) ?? []) {
           if (seen.has(r)) continue;
           seen.add(r);
-          parts.push(`${[...r.terms].map(([t, c]) => `${c}${t}`).sort().join('+')}${Number.isFinite(r.lo) ? '≥' : ''}${Number.isFinite(r.hi) ? '≤' : ''}`);
+          parts.push(
+            `${[...r.terms]
+              .map(([t, c]) => `${c}${t}`)
+              .sort()
+              .join('+')}${Number.isFinite(r.lo) ? '≥' : ''}${Number.isFinite(r.hi) ? '≤' : ''}`,
+          );
         }
       }
       cone = parts.sort().join(';');
@@ -875,14 +992,21 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
     if (!k) outsiderKnowledge.set(horizon, (k = knowledge(null, horizon)));
     return k;
   };
-  const knowledgeOf = (self: string | null, horizon: number): Knowledge => (self === null ? referenceOf(horizon) : knowledge(self, horizon, referenceOf(horizon)));
+  const knowledgeOf = (self: string | null, horizon: number): Knowledge =>
+    self === null ? referenceOf(horizon) : knowledge(self, horizon, referenceOf(horizon));
   /**
    * The interval of an expression for a viewer. With `want` (the interval it must keep at least),
    * a side may be settled without a program of the viewer's own: if moving from the truth towards
    * the outsider's extreme already gets past `want`, the viewer's extreme is past it too (the
    * side is then reported as that certified bound, and the interval as at least that wide).
    */
-  const intervalFrom = (k: Knowledge, self: string | null, horizon: number, objective: ReadonlyMap<string, number>, want?: [number, number]): { interval: [number, number]; exact: boolean } => {
+  const intervalFrom = (
+    k: Knowledge,
+    self: string | null,
+    horizon: number,
+    objective: ReadonlyMap<string, number>,
+    want?: [number, number],
+  ): { interval: [number, number]; exact: boolean } => {
     let exact = true;
     let truth = 0;
     for (const [f, c] of objective) truth += c * truthOf(f);
@@ -919,7 +1043,15 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
       const before = new Map<number, Knowledge>();
 
       /** Judges a figure of version `latest` (or a difference up to it), against what the viewer knew before that version was printed. */
-      const judge = (version: string, latest: number, key: string, difference: boolean, objective: Map<string, number>, c: ReadonlyMap<string, number>, printed: boolean) => {
+      const judge = (
+        version: string,
+        latest: number,
+        key: string,
+        difference: boolean,
+        objective: Map<string, number>,
+        c: ReadonlyMap<string, number>,
+        printed: boolean,
+      ) => {
         const s = sensitivity(c, consenting);
         if (!s) return;
         const own = self !== null ? Math.abs(c.get(self) ?? 0) : 0;
@@ -962,18 +1094,30 @@ export async function auditDisclosure(input: AuditInput): Promise<AuditReport> {
       };
 
       versions.forEach((ver, v) => {
-        for (const key of figureKeysOf[v]!) judge(ver.label, v, key, false, new Map([[vkey(v, key), 1]]), contributions(v, key), ver.published.get(key)?.printed ?? false);
+        for (const key of figureKeysOf[v]!)
+          judge(
+            ver.label,
+            v,
+            key,
+            false,
+            new Map([[vkey(v, key), 1]]),
+            contributions(v, key),
+            ver.published.get(key)?.printed ?? false,
+          );
       });
       for (let i = 0; i < versions.length; i++) {
         for (let j = i + 1; j < versions.length; j++) {
           for (const key of new Set([...figureKeysOf[i]!, ...figureKeysOf[j]!])) {
             const delta = new Map(contributions(j, key));
             for (const [org, x] of contributions(i, key)) delta.set(org, (delta.get(org) ?? 0) - x);
-            for (const [org, x] of delta) if (Math.abs(x) <= 1e-9 * Math.max(1, Math.abs(contributions(j, key).get(org) ?? 0))) delta.delete(org);
+            for (const [org, x] of delta)
+              if (Math.abs(x) <= 1e-9 * Math.max(1, Math.abs(contributions(j, key).get(org) ?? 0))) delta.delete(org);
             const objective = new Map<string, number>();
             if (exists(j, key)) objective.set(vkey(j, key), 1);
             if (exists(i, key)) objective.set(vkey(i, key), -1);
-            const printed = (versions[i]!.published.get(key)?.printed ?? !exists(i, key)) && (versions[j]!.published.get(key)?.printed ?? !exists(j, key));
+            const printed =
+              (versions[i]!.published.get(key)?.printed ?? !exists(i, key)) &&
+              (versions[j]!.published.get(key)?.printed ?? !exists(j, key));
             judge(`${labels[i]}→${labels[j]}`, j, key, true, objective, delta, printed);
           }
         }

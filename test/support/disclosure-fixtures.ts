@@ -1,6 +1,16 @@
-import { aggregateDemand, type Aggregate, type ConfirmedNeed, type ConfirmedNeedBuyer } from '../../domain/aggregation.js';
+import {
+  type Aggregate,
+  aggregateDemand,
+  type ConfirmedNeed,
+  type ConfirmedNeedBuyer,
+} from '../../domain/aggregation.js';
 import { checkCriticalMass } from '../../domain/critical-mass.js';
-import { discloseAggregate, discloseCriticalMass, discloseThresholds, type DisclosurePattern } from '../../domain/disclosure/protected-views.js';
+import {
+  discloseAggregate,
+  discloseCriticalMass,
+  discloseThresholds,
+  type DisclosurePattern,
+} from '../../domain/disclosure/protected-views.js';
 import { buildTables, microdataFromNeeds, type StatTables } from '../../domain/disclosure/statistical-tables.js';
 import { patternOf, protectTables, type PublishedLayer } from '../../domain/disclosure/suppression.js';
 import type { DecimalString, ExchangeRateTable } from '../../domain/money.js';
@@ -15,7 +25,11 @@ import type { AuditedVersion, AuditViewer } from './disclosure-auditor.js';
  * them, giving the published versions the auditor reads.
  */
 
-export const rates: ExchangeRateTable = { date: '2026-11-02', source: 'ECB euro reference rates (test)', rates: { DKK: '7.4604', NOK: '11.6325', SEK: '11.1270' } };
+export const rates: ExchangeRateTable = {
+  date: '2026-11-02',
+  source: 'ECB euro reference rates (test)',
+  rates: { DKK: '7.4604', NOK: '11.6325', SEK: '11.1270' },
+};
 
 export function buyer(orgId: string, country: string, buyerLegalType = 'la'): ConfirmedNeedBuyer {
   return { orgId, name: orgId, country, buyerLegalType };
@@ -29,7 +43,13 @@ export interface LineOptions {
   renewals?: { count: number; quantityEach: DecimalString };
 }
 
-export function line(b: ConfirmedNeedBuyer, cpvCode: string, quantity: DecimalString, unitPrice: DecimalString, o: LineOptions = {}): ConfirmedNeed {
+export function line(
+  b: ConfirmedNeedBuyer,
+  cpvCode: string,
+  quantity: DecimalString,
+  unitPrice: DecimalString,
+  o: LineOptions = {},
+): ConfirmedNeed {
   return {
     buyer: b,
     versionId: `needs-${b.orgId}`,
@@ -66,11 +86,21 @@ export interface PublishedStatement {
 }
 
 /** Runs the product's pipeline on each version in turn, each protected against the ones before. */
-export async function publish(versionNeeds: readonly (readonly ConfirmedNeed[])[], options: PublishOptions = {}): Promise<PublishedStatement> {
+export async function publish(
+  versionNeeds: readonly (readonly ConfirmedNeed[])[],
+  options: PublishOptions = {},
+): Promise<PublishedStatement> {
   const solver = await loadLpSolver();
   const consenting = new Set(options.consenting ?? []);
   const layers: PublishedLayer[] = [];
-  const out: PublishedStatement = { versions: [], aggregates: [], patterns: [], tables: [], unprotectable: [], millis: [] };
+  const out: PublishedStatement = {
+    versions: [],
+    aggregates: [],
+    patterns: [],
+    tables: [],
+    unprotectable: [],
+    millis: [],
+  };
   for (const [i, needs] of versionNeeds.entries()) {
     const tables = buildTables(microdataFromNeeds(needs, rates, consenting));
     const started = performance.now();
@@ -89,14 +119,25 @@ export async function publish(versionNeeds: readonly (readonly ConfirmedNeed[])[
 }
 
 /** What viewers read of one version under a pattern: the aggregate, the threshold check and the critical-mass results. */
-export function viewOf(label: string, needs: readonly ConfirmedNeed[], aggregate: Aggregate, pattern: DisclosurePattern | null, options: PublishOptions = {}): AuditedVersion {
+export function viewOf(
+  label: string,
+  needs: readonly ConfirmedNeed[],
+  aggregate: Aggregate,
+  pattern: DisclosurePattern | null,
+  options: PublishOptions = {},
+): AuditedVersion {
   return {
     label,
     needs,
     rates,
     aggregate: discloseAggregate(aggregate, pattern),
-    thresholds: discloseThresholds(checkEuThresholds(aggregate, options.expectedProcurementStart ?? '2027-03-01'), pattern),
-    ...(options.criticalMass ? { criticalMass: discloseCriticalMass(checkCriticalMass(options.criticalMass, aggregate), pattern) } : {}),
+    thresholds: discloseThresholds(
+      checkEuThresholds(aggregate, options.expectedProcurementStart ?? '2027-03-01'),
+      pattern,
+    ),
+    ...(options.criticalMass
+      ? { criticalMass: discloseCriticalMass(checkCriticalMass(options.criticalMass, aggregate), pattern) }
+      : {}),
   };
 }
 
@@ -118,13 +159,38 @@ export function cityStatement(n: number, seed: number): ConfirmedNeed[] {
     return state / 2 ** 32;
   };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const codes = ['43262100', '43261100', '43260000', '43262000', '43211000', '43250000', '34144710', '34144700', '34144900', '34144910', '34144000', '31158100', '45520000', '71631100', '85111100'];
+  const codes = [
+    '43262100',
+    '43261100',
+    '43260000',
+    '43262000',
+    '43211000',
+    '43250000',
+    '34144710',
+    '34144700',
+    '34144900',
+    '34144910',
+    '34144000',
+    '31158100',
+    '45520000',
+    '71631100',
+    '85111100',
+  ];
   const out: ConfirmedNeed[] = [];
   for (let i = 0; i < n; i++) {
-    const b = buyer(`city${String(i).padStart(2, '0')}`, pick(['FI', 'NO', 'DK', 'ES', 'SE', 'DE']), pick(['la', 'la', 'ra', 'body-pl']));
+    const b = buyer(
+      `city${String(i).padStart(2, '0')}`,
+      pick(['FI', 'NO', 'DK', 'ES', 'SE', 'DE']),
+      pick(['la', 'la', 'ra', 'body-pl']),
+    );
     const lines = 1 + Math.floor(next() * 3);
     for (let j = 0; j < lines; j++) {
-      out.push(line(b, pick(codes), String(1 + Math.floor(next() * 30)), pick(['900', '12000', '95000', '310000', '420000']), { year: 2027 + Math.floor(next() * 3), unit: pick(['C62', 'H87']) }));
+      out.push(
+        line(b, pick(codes), String(1 + Math.floor(next() * 30)), pick(['900', '12000', '95000', '310000', '420000']), {
+          year: 2027 + Math.floor(next() * 3),
+          unit: pick(['C62', 'H87']),
+        }),
+      );
     }
   }
   return out;

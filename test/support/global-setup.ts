@@ -1,14 +1,16 @@
-import { Runtime, DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+
+import { workflowsPath } from '../../bin/create-worker.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
-import { workflowsPath } from '../../bin/create-worker.js';
 import { prepareTestDatabase } from './database.js';
 
 declare module 'vitest' {
@@ -28,7 +30,12 @@ async function startTemporal(cli: string): Promise<{ address: string; teardown()
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
       const env = await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: cli }, ip: '127.0.0.1', ui: false, log: { format: 'pretty', level: 'never' } },
+        server: {
+          executable: { type: 'existing-path', path: cli },
+          ip: '127.0.0.1',
+          ui: false,
+          log: { format: 'pretty', level: 'never' },
+        },
       });
       return { address: env.address, teardown: () => env.teardown() };
     } catch (error) {
@@ -36,7 +43,12 @@ async function startTemporal(cli: string): Promise<{ address: string; teardown()
     }
   }
   const port = await freePort();
-  const server = await startTemporalDevServer({ cli, address: `127.0.0.1:${port}`, dataDir: mkdtempSync(path.join(os.tmpdir(), 'jd-temporal-')), uiPort: await freePort() });
+  const server = await startTemporalDevServer({
+    cli,
+    address: `127.0.0.1:${port}`,
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'jd-temporal-')),
+    uiPort: await freePort(),
+  });
   return { address: server.address, teardown: () => server.stop() };
 }
 
@@ -85,7 +97,10 @@ export default async function setup(project: TestProject) {
     const client = new pg.Client({ connectionString: admin.toString() });
     await client.connect();
     // The run's database and those some files made for themselves (startHarness({ freshDatabase })).
-    const own = await client.query<{ datname: string }>('select datname from pg_database where datname = $1 or datname like $2', [dbName, `${dbName}\\_%`]);
+    const own = await client.query<{ datname: string }>(
+      'select datname from pg_database where datname = $1 or datname like $2',
+      [dbName, `${dbName}\\_%`],
+    );
     for (const { datname } of own.rows) await client.query(`drop database if exists "${datname}" with (force)`);
     await client.end();
   };

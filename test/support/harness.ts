@@ -1,19 +1,21 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+
 import { createApp } from '../../api/app.js';
 import { answerMalformedRequests } from '../../api/client-errors.js';
+import { createWorker } from '../../bin/create-worker.js';
 import { insertApiToken, newSecret } from '../../db/credentials.js';
 import { createDb, type Db } from '../../db/database.js';
 import { insertOrganisation, insertUser } from '../../db/organisations.js';
 import type { Organisation, User } from '../../db/schema.js';
-import { startCaptureServer, type CaptureServer } from '../../mail/capture-server.js';
+import { type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
-import { loadConfig, type Config } from '../../platform/config.js';
+import { type Config, loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { createWorker } from '../../bin/create-worker.js';
 import type { ServiceContext } from '../../services/context.js';
 import { prepareTestDatabase } from './database.js';
 
@@ -48,7 +50,9 @@ export interface Harness {
  * Real services for one test file: the run's Temporal dev server and database, an SMTP capture
  * server, a worker on a task queue of its own, and the API listening on a free port.
  */
-export async function startHarness(options: { worker?: boolean; freshDatabase?: boolean; mailSendingRateLimit?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { worker?: boolean; freshDatabase?: boolean; mailSendingRateLimit?: number } = {},
+): Promise<Harness> {
   ensureRuntime();
   const taskQueue = `jd-test-${randomUUID()}`;
   const mail = await startCaptureServer();
@@ -84,7 +88,15 @@ export async function startHarness(options: { worker?: boolean; freshDatabase?: 
   const baseUrl = `http://127.0.0.1:${port}`;
   config = { ...config, PUBLIC_URL: baseUrl };
   const ctx: ServiceContext = { db: appDb, temporal, config, logger };
-  const { app } = createApp({ ctx, db: appDb, temporal, mailer, secureCookies: false, signInRateLimit: options.mailSendingRateLimit ?? 1000, checkResponses: true });
+  const { app } = createApp({
+    ctx,
+    db: appDb,
+    temporal,
+    mailer,
+    secureCookies: false,
+    signInRateLimit: options.mailSendingRateLimit ?? 1000,
+    checkResponses: true,
+  });
   holder.handler = app as never;
 
   let worker: { worker: Worker; run: Promise<void>; close: () => Promise<void> } | undefined;
@@ -170,9 +182,17 @@ export class ApiClient {
     this.cookie = auth.cookie;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const changes = method !== 'GET' && method !== 'HEAD';
-    const sent = changes && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key') ? { ...headers, 'Idempotency-Key': randomUUID() } : headers;
+    const sent =
+      changes && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key')
+        ? { ...headers, 'Idempotency-Key': randomUUID() }
+        : headers;
     for (let attempt = 0; ; attempt += 1) {
       const res = await this.send<T>(method, path, body, sent);
       const retryAfter = Number(res.headers.get('retry-after'));
@@ -181,7 +201,12 @@ export class ApiClient {
     }
   }
 
-  private async send<T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse<T>> {
+  private async send<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined && typeof body !== 'string') h['content-type'] ??= 'application/json';
     if (this.cookie) h.cookie = this.cookie;
@@ -197,7 +222,12 @@ export class ApiClient {
       const [pair = '', ...attributes] = set.split(';');
       const name = pair.slice(0, pair.indexOf('='));
       const expired = pair.endsWith('=') || attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
-      const jar = new Map((this.cookie ?? '').split('; ').filter(Boolean).map((c) => [c.slice(0, c.indexOf('=')), c] as const));
+      const jar = new Map(
+        (this.cookie ?? '')
+          .split('; ')
+          .filter(Boolean)
+          .map((c) => [c.slice(0, c.indexOf('=')), c] as const),
+      );
       if (expired) jar.delete(name);
       else jar.set(name, pair);
       this.cookie = jar.size > 0 ? [...jar.values()].join('; ') : undefined;
@@ -282,7 +312,12 @@ export async function signIn(h: Harness, email: string): Promise<ApiClient> {
   return client;
 }
 
-export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -293,7 +328,11 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, time
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time (a crowd of clients, not a stampede). */
-export async function inBatches<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
+
 import { axeCheck, newPersonContext, screenshot, scrollWidth, viewports } from './browser.js';
 import type { Harness } from './harness.js';
-import { expectNoUntranslatedText, webT, type WebLocale } from './web-i18n.js';
+import { expectNoUntranslatedText, type WebLocale, webT } from './web-i18n.js';
 
 /** The browser tests need the built web application that the API serves (api/web.ts). */
 export function requireWebBuild(): void {
   const index = path.resolve(import.meta.dirname, '../../web/dist/index.html');
-  if (!existsSync(index)) throw new Error('web/dist is missing: build the web application first (`npm run build:web`, or `npx vite build web`); `npm test` does it.');
+  if (!existsSync(index))
+    throw new Error(
+      'web/dist is missing: build the web application first (`npm run build:web`, or `npx vite build web`); `npm test` does it.',
+    );
 }
 
 /**
@@ -33,7 +38,14 @@ export class Person {
   static async open(
     browser: Browser,
     h: Harness,
-    options: { name: string; email: string; locale: WebLocale; browserLocale?: string; viewport?: keyof typeof viewports; shots: { prefix: string; n: number } },
+    options: {
+      name: string;
+      email: string;
+      locale: WebLocale;
+      browserLocale?: string;
+      viewport?: keyof typeof viewports;
+      shots: { prefix: string; n: number };
+    },
   ): Promise<Person> {
     const context: BrowserContext = await newPersonContext(browser, h, {
       viewport: options.viewport ?? 'desktop',

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
+
 import { locateReferenceData } from '../../db/reference-data-files.js';
 
 /** The official OCDS 1.1.5 schemas, codelists and the EU extension, read where they are kept (never copied here). */
@@ -23,7 +25,10 @@ export function ocdsCodes(...path: string[]): string[] {
 /** The codelists available here, by the file name the schema's `codelist` keyword gives; party roles with the EU extension's. */
 export function ocdsCodelists(): Record<string, ReadonlySet<string>> {
   return {
-    'partyRole.csv': new Set([...ocdsCodes('1.1.5', 'codelists', 'partyRole.csv'), ...ocdsCodes('eu-extension', '+partyRole.csv')]),
+    'partyRole.csv': new Set([
+      ...ocdsCodes('1.1.5', 'codelists', 'partyRole.csv'),
+      ...ocdsCodes('eu-extension', '+partyRole.csv'),
+    ]),
     'releaseTag.csv': new Set(ocdsCodes('1.1.5', 'codelists', 'releaseTag.csv')),
     'tenderStatus.csv': new Set(ocdsCodes('1.1.5', 'codelists', 'tenderStatus.csv')),
     'currency.csv': new Set(ocdsCodes('1.1.5', 'codelists', 'currency.csv')),
@@ -34,7 +39,9 @@ export function ocdsCodelists(): Record<string, ReadonlySet<string>> {
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
   const out: Record<string, unknown> =
-    target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    target !== null && typeof target === 'object' && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
@@ -53,7 +60,9 @@ export interface OcdsValidators {
  * the codelists given (all available ones by default), the open ones (partyRole) included,
  * which plain schema validation would let through.
  */
-export function ocdsValidators(options: { codelists?: Record<string, ReadonlySet<string>>; withEuExtension?: boolean } = {}): OcdsValidators {
+export function ocdsValidators(
+  options: { codelists?: Record<string, ReadonlySet<string>>; withEuExtension?: boolean } = {},
+): OcdsValidators {
   const codelists = options.codelists ?? ocdsCodelists();
   const ajv = new Ajv04.default({ allErrors: true, strict: true, strictTypes: false });
   addFormats.default(ajv);
@@ -69,10 +78,16 @@ export function ocdsValidators(options: { codelists?: Record<string, ReadonlySet
     },
   });
   const core = readJson('1.1.5', 'release-schema.json');
-  ajv.addSchema((options.withEuExtension ?? true ? mergePatch(core, readJson('eu-extension', 'release-schema.json')) : core) as object);
+  ajv.addSchema(
+    ((options.withEuExtension ?? true)
+      ? mergePatch(core, readJson('eu-extension', 'release-schema.json'))
+      : core) as object,
+  );
   const validateRelease = ajv.getSchema(core.id as string)!;
   const validatePackage = ajv.compile(readJson('1.1.5', 'release-package-schema.json'));
   const run = (validate: typeof validatePackage) => (data: unknown) =>
-    validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.keyword} ${e.message ?? ''}`.trim());
+    validate(data)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.keyword} ${e.message ?? ''}`.trim());
   return { release: run(validateRelease), releasePackage: run(validatePackage) };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { makeActor, statementDetails, until, type Harness } from './harness.js';
+
+import { type Harness, makeActor, statementDetails, until } from './harness.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -26,7 +27,8 @@ export async function statementInMarketEngagement(
   });
   const id = ok(await lead.api.post('/api/statements', details)).body.id as string;
   const buyers = needs.map(([a]) => a).filter((a) => a !== lead);
-  if (buyers.length > 0) ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
+  if (buyers.length > 0)
+    ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
   for (const b of buyers) ok(await b.api.post(`/api/statements/${id}/invitation/accept`));
   ok(await lead.api.post(`/api/statements/${id}/needs-assessment/open`));
   const versions: [Actor, string][] = [];
@@ -36,7 +38,12 @@ export async function statementInMarketEngagement(
   }
   ok(await lead.api.post(`/api/statements/${id}/close-stage`));
   for (const [a, versionId] of versions) ok(await a.api.post(`/api/statements/${id}/needs/confirm`, { versionId }));
-  await until(() => lead.api.get(`/api/statements/${id}/live`), (r) => r.body.stage === 'market_engagement', 60_000, 'market engagement');
+  await until(
+    () => lead.api.get(`/api/statements/${id}/live`),
+    (r) => r.body.stage === 'market_engagement',
+    60_000,
+    'market engagement',
+  );
   return id;
 }
 
@@ -49,8 +56,11 @@ export async function publish(h: Harness, id: string, lead: Actor, approvers: Ac
   const live = () => lead.api.get(`/api/statements/${id}/live`);
   ok(await lead.api.post(`/api/statements/${id}/close-stage`));
   await until(live, (r) => r.body.stage === 'approval', 60_000, 'approval');
-  for (const a of approvers) ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
+  for (const a of approvers)
+    ok(await a.api.post(`/api/statements/${id}/approval`, { version: 1, decision: 'approve' }));
   await until(live, (r) => r.body.stage === 'published', 60_000, 'published');
-  const signatories = ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.signatories as { organisationId: string }[];
+  const signatories = ok(await lead.api.get(`/api/statements/${id}/signatories`)).body.signatories as {
+    organisationId: string;
+  }[];
   expect(signatories.map((s) => s.organisationId).sort()).toEqual(approvers.map((a) => a.org.id).sort());
 }

@@ -56,7 +56,10 @@ export function agreementTerms(leadOrg: string, participantOrg: string) {
     contractConclusion: 'framework_agreement',
     costSharing: { method: 'by_share_of_value' },
     languages: ['en'],
-    disputeResolution: { text: 'The parties first seek an amicable settlement within 60 days.', forum: 'Helsinki District Court' },
+    disputeResolution: {
+      text: 'The parties first seek an amicable settlement within 60 days.',
+      forum: 'Helsinki District Court',
+    },
     duration: { kind: 'months', months: 48 },
     accession: { allowed: false },
   };

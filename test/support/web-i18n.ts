@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 import type { Page } from 'playwright-core';
+
 import de from '../../web/src/i18n/de.json' with { type: 'json' };
 import en from '../../web/src/i18n/en.json' with { type: 'json' };
 import fr from '../../web/src/i18n/fr.json' with { type: 'json' };
@@ -38,7 +39,9 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 }
 
 /** Message keys as they could leak into a page: `needs.lines.add`, without plural suffixes too. */
-const keys = new Set([...flatten(catalogues.en).keys()].flatMap((k) => [k, k.replace(/_(zero|one|two|few|many|other)$/, '')]));
+const keys = new Set(
+  [...flatten(catalogues.en).keys()].flatMap((k) => [k, k.replace(/_(zero|one|two|few|many|other)$/, '')]),
+);
 
 /** What the English catalogue says that `locale`'s does not: whole texts, and long fragments between placeholders. */
 function englishOnly(locale: WebLocale): { whole: Set<string>; fragments: string[] } {
@@ -83,6 +86,10 @@ export async function expectNoUntranslatedText(page: Page, locale: WebLocale, la
   for (const s of [...texts.nodes, ...texts.attrs]) if (whole.has(s)) problems.push(`English text: "${s}"`);
   const text = texts.all.replace(/\s+/g, ' ');
   for (const f of fragments) if (text.includes(f)) problems.push(`English fragment: "${f}"`);
-  for (const m of text.matchAll(/\b[a-z][A-Za-z]*(?:\.[A-Za-z_-]+)+\b/g)) if (keys.has(m[0])) problems.push(`raw message key: "${m[0]}"`);
-  if (problems.length > 0) throw new Error(`Untranslated text on "${label}" (${page.url()}) in ${locale}:\n  ${[...new Set(problems)].join('\n  ')}`);
+  for (const m of text.matchAll(/\b[a-z][A-Za-z]*(?:\.[A-Za-z_-]+)+\b/g))
+    if (keys.has(m[0])) problems.push(`raw message key: "${m[0]}"`);
+  if (problems.length > 0)
+    throw new Error(
+      `Untranslated text on "${label}" (${page.url()}) in ${locale}:\n  ${[...new Set(problems)].join('\n  ')}`,
+    );
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /**
  * Helpers for driving the web application in headless Chromium (Debian's `chromium`) with
@@ -23,9 +24,18 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser, viewport: keyof typeof viewports = 'desktop', locale = 'en-GB'): Promise<BrowserContext> {
+export async function newContext(
+  browser: Browser,
+  viewport: keyof typeof viewports = 'desktop',
+  locale = 'en-GB',
+): Promise<BrowserContext> {
   // bypassCSP lets axe-core be injected; the application itself runs under the server's strict CSP.
-  const context = await browser.newContext({ viewport: viewports[viewport], locale, baseURL: baseUrl, bypassCSP: true });
+  const context = await browser.newContext({
+    viewport: viewports[viewport],
+    locale,
+    baseURL: baseUrl,
+    bypassCSP: true,
+  });
   context.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS ?? 120_000));
   return context;
 }
@@ -52,7 +62,10 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByRole('status').filter({ hasText: email }).waitFor();
   let link: string | undefined;
   for (let i = 0; i < 120 && !link; i += 1) {
-    const mail = (await capturedMail()).slice(before).reverse().find((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text));
+    const mail = (await capturedMail())
+      .slice(before)
+      .reverse()
+      .find((m) => m.to.includes(email) && /sign-in\/verify\?token=/.test(m.text));
     link = mail?.text.match(/https?:\/\/\S+\/sign-in\/verify\?token=\S+/)?.[0];
     if (!link) await page.waitForTimeout(500);
   }
@@ -74,7 +87,9 @@ export async function axeCheck(page: Page): Promise<AxeViolation[]> {
   const require = createRequire(import.meta.url);
   const axePath = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ path: axePath });
-  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
+  const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: AxeViolation[];
+  };
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 

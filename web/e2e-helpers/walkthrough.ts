@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+
 import { axeCheck, launch, newContext, screenshot, signIn } from './browser';
 
 /**
@@ -19,14 +20,22 @@ function expect(condition: boolean, what: string) {
 
 async function check(page: Page, name: string) {
   const violations = await axeCheck(page);
-  for (const v of violations) problems.push(`${name}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  console.log(`axe ${name}: ${violations.length === 0 ? 'no serious or critical violations' : violations.map((v) => v.id).join(', ')}`);
+  for (const v of violations)
+    problems.push(
+      `${name}: axe ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  console.log(
+    `axe ${name}: ${violations.length === 0 ? 'no serious or critical violations' : violations.map((v) => v.id).join(', ')}`,
+  );
   shots.push(await screenshot(page, name));
   // On a phone, the first screen as well, at full resolution.
   if (name.startsWith('phone-')) shots.push(await screenshot(page, `${name}-top`, { fullPage: false }));
 }
 
-const focusedText = (page: Page) => page.evaluate('document.activeElement ? (document.activeElement.getAttribute("role") ?? "") + "|" + document.activeElement.textContent : ""') as Promise<string>;
+const focusedText = (page: Page) =>
+  page.evaluate(
+    'document.activeElement ? (document.activeElement.getAttribute("role") ?? "") + "|" + document.activeElement.textContent : ""',
+  ) as Promise<string>;
 
 async function main() {
   const browser = await launch();
@@ -44,7 +53,10 @@ async function main() {
 
     await signIn(lead, 'lead@helsinki.example');
     await lead.getByRole('heading', { level: 1, name: 'Joint statements' }).waitFor();
-    expect((await lead.getByTestId('current-organisation').textContent()) === 'City of Helsinki', 'the header names the organisation');
+    expect(
+      (await lead.getByTestId('current-organisation').textContent()) === 'City of Helsinki',
+      'the header names the organisation',
+    );
     await check(lead, 'desktop-03-statements');
 
     await lead.getByRole('link', { name: 'Create a statement' }).click();
@@ -63,7 +75,9 @@ async function main() {
     await check(lead, 'desktop-05-create-errors');
 
     await lead.getByLabel('Title').fill(title);
-    await lead.getByLabel('Description').fill('Battery-electric road rollers for street works in the participating cities.\nDelivery from next year.');
+    await lead
+      .getByLabel('Description')
+      .fill('Battery-electric road rollers for street works in the participating cities.\nDelivery from next year.');
     await lead.getByLabel('CPV code 1').fill('43000000-3');
     await lead.getByRole('button', { name: 'Add a CPV code' }).click();
     expect((await lead.evaluate('document.activeElement?.id')) === 'f-cpvCodes-1', 'adding a CPV row focuses it');
@@ -119,7 +133,10 @@ async function main() {
     await lead.getByRole('cell', { name: 'Declined' }).waitFor();
     await lead.getByRole('button', { name: 'Open the needs assessment' }).click();
     await lead.getByRole('status').filter({ hasText: 'The needs assessment is open' }).waitFor();
-    expect((await lead.locator('[aria-current="step"]').textContent())?.includes('Needs assessment') === true, 'the stepper shows needs assessment');
+    expect(
+      (await lead.locator('[aria-current="step"]').textContent())?.includes('Needs assessment') === true,
+      'the stepper shows needs assessment',
+    );
     await check(lead, 'desktop-10-needs-assessment');
 
     await stale.getByRole('button', { name: 'Open the needs assessment' }).click();
@@ -185,7 +202,8 @@ async function main() {
   } catch (error) {
     // Keep what every open page showed when the walkthrough stopped.
     const pages = browser.contexts().flatMap((c) => c.pages());
-    for (const [i, page] of pages.entries()) shots.push(await screenshot(page, `failure-${i + 1}`).catch(() => `failure-${i + 1} (none)`));
+    for (const [i, page] of pages.entries())
+      shots.push(await screenshot(page, `failure-${i + 1}`).catch(() => `failure-${i + 1} (none)`));
     console.error(`Stopped: ${error instanceof Error ? error.message : String(error)}\n${shots.join('\n')}`);
     throw error;
   } finally {

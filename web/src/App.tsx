@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+
 import { SessionProvider } from './auth/session';
 import { HomeRedirect, RequireSignedOut, RequireSignIn } from './components/Guards';
 import { Layout } from './components/Layout';

@@ -1,4 +1,5 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { type ComponentType, lazy, type LazyExoticComponent } from 'react';
+
 import type { Me } from './api/client';
 import type en from './i18n/en.json';
 
@@ -37,14 +38,42 @@ export const routes: AppRoute[] = [
   { path: '/statements/:statementId/edit', page: lazy(() => import('./pages/EditStatementPage')), access: 'signedIn' },
   { path: '/statements/:statementId/survey', page: lazy(() => import('./pages/needs/SurveyPage')), access: 'signedIn' },
   { path: '/statements/:statementId/needs', page: lazy(() => import('./pages/needs/NeedsPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/needs-overview', page: lazy(() => import('./pages/needs/NeedsOverviewPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/demand', page: lazy(() => import('./pages/aggregate/AggregatePage')), access: 'signedIn' },
+  {
+    path: '/statements/:statementId/needs-overview',
+    page: lazy(() => import('./pages/needs/NeedsOverviewPage')),
+    access: 'signedIn',
+  },
+  {
+    path: '/statements/:statementId/demand',
+    page: lazy(() => import('./pages/aggregate/AggregatePage')),
+    access: 'signedIn',
+  },
   { path: '/dashboard', page: lazy(() => import('./pages/dashboard/DashboardPage')), access: 'signedIn' },
-  { path: '/dashboard/pilots/:statementId', page: lazy(() => import('./pages/dashboard/PilotPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/market', page: lazy(() => import('./pages/market/MarketPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/approval', page: lazy(() => import('./pages/approval/ApprovalPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/agreement', page: lazy(() => import('./pages/agreement/AgreementPage')), access: 'signedIn' },
-  { path: '/statements/:statementId/audit', page: lazy(() => import('./pages/audit/AuditStatementPage')), access: 'signedIn' },
+  {
+    path: '/dashboard/pilots/:statementId',
+    page: lazy(() => import('./pages/dashboard/PilotPage')),
+    access: 'signedIn',
+  },
+  {
+    path: '/statements/:statementId/market',
+    page: lazy(() => import('./pages/market/MarketPage')),
+    access: 'signedIn',
+  },
+  {
+    path: '/statements/:statementId/approval',
+    page: lazy(() => import('./pages/approval/ApprovalPage')),
+    access: 'signedIn',
+  },
+  {
+    path: '/statements/:statementId/agreement',
+    page: lazy(() => import('./pages/agreement/AgreementPage')),
+    access: 'signedIn',
+  },
+  {
+    path: '/statements/:statementId/audit',
+    page: lazy(() => import('./pages/audit/AuditStatementPage')),
+    access: 'signedIn',
+  },
   { path: '/admin/audit', page: lazy(() => import('./pages/audit/AuditAdminPage')), access: 'signedIn' },
   { path: '/register', page: lazy(() => import('./pages/supplier/RegisterPage')), access: 'signedOut' },
   { path: '/subscription', page: lazy(() => import('./pages/supplier/SubscriptionPage')), access: 'signedIn' },
@@ -52,7 +81,11 @@ export const routes: AppRoute[] = [
   { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
-  { path: '/consultations/:statementId', page: lazy(() => import('./pages/public/ConsultationPage')), access: 'public' },
+  {
+    path: '/consultations/:statementId',
+    page: lazy(() => import('./pages/public/ConsultationPage')),
+    access: 'public',
+  },
   { path: '/account', page: lazy(() => import('./pages/account/AccountSecurityPage')), access: 'signedIn' },
   { path: '/admin/users', page: lazy(() => import('./pages/account/AdminUsersPage')), access: 'signedIn' },
 ];

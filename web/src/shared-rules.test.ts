@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { contractConclusions, costSharingMethods, procedurePhases, procedureTypes } from '@jointdemand/rules/agreement';
+
 import { shortfallDecisions } from '@jointdemand/rules/aggregation';
+import { contractConclusions, costSharingMethods, procedurePhases, procedureTypes } from '@jointdemand/rules/agreement';
 import { apiTokenScopes } from '@jointdemand/rules/api-tokens';
 import { approvalChoices } from '@jointdemand/rules/approval';
 import { currencyCodes } from '@jointdemand/rules/currencies';
@@ -11,6 +12,7 @@ import { participantStatuses, stages } from '@jointdemand/rules/stages';
 import { questionTypes } from '@jointdemand/rules/survey';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+
 import { mainPath } from './process/stages';
 
 /**
@@ -43,15 +45,27 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')
+      ? [full]
+      : [];
   });
 }
 
 function copiedLists(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: string[] = [];
   const visit = (node: ts.Node) => {
-    if (ts.isArrayLiteralExpression(node) && node.elements.length >= 2 && node.elements.every((e) => ts.isStringLiteral(e) && serverValues.has(e.text))) {
+    if (
+      ts.isArrayLiteralExpression(node) &&
+      node.elements.length >= 2 &&
+      node.elements.every((e) => ts.isStringLiteral(e) && serverValues.has(e.text))
+    ) {
       const { line } = source.getLineAndCharacterOfPosition(node.getStart());
       found.push(`${path.relative(srcDir, file)}:${line + 1} ${node.getText(source)}`);
     }
@@ -67,15 +81,26 @@ function copiedLists(file: string, text = readFileSync(file, 'utf8')): string[] 
  * (`operationOpen`). Only the shared rules decide those; the server says what follows.
  */
 function statusChecks(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const statuses = new Set<string>(participantStatuses);
   const found: string[] = [];
-  const at = (node: ts.Node) => `${path.relative(srcDir, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.getText(source)}`;
+  const at = (node: ts.Node) =>
+    `${path.relative(srcDir, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} ${node.getText(source)}`;
   const visit = (node: ts.Node) => {
-    const statusList = ts.isArrayLiteralExpression(node) && node.elements.length >= 1 && node.elements.every((e) => ts.isStringLiteral(e) && statuses.has(e.text));
+    const statusList =
+      ts.isArrayLiteralExpression(node) &&
+      node.elements.length >= 1 &&
+      node.elements.every((e) => ts.isStringLiteral(e) && statuses.has(e.text));
     // `[…statuses].includes(status)`: a test of what the organisation may do, where a count by status is not.
     if (statusList && ts.isPropertyAccessExpression(node.parent)) found.push(at(node));
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'operationOpen') found.push(at(node));
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'operationOpen')
+      found.push(at(node));
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -95,8 +120,15 @@ describe('lists the web shares with the server', () => {
     expect(derived).toEqual([]);
     // The probe: what the pages used to write.
     const file = path.join(srcDir, 'probe.tsx');
-    expect(statusChecks(file, "const ok = mine && ['joined', 'submitted'].includes(mine.status) && operationOpen('saveNeeds', stage);")).toHaveLength(2);
-    expect(statusChecks(file, "const editable = allows(statement, 'saveNeeds'); const n = count(['submitted']);")).toEqual([]);
+    expect(
+      statusChecks(
+        file,
+        "const ok = mine && ['joined', 'submitted'].includes(mine.status) && operationOpen('saveNeeds', stage);",
+      ),
+    ).toHaveLength(2);
+    expect(
+      statusChecks(file, "const editable = allows(statement, 'saveNeeds'); const n = count(['submitted']);"),
+    ).toEqual([]);
   });
 
   it('finds a copy as the web used to write them, and leaves the web’s own lists alone', () => {
@@ -112,6 +144,14 @@ describe('lists the web shares with the server', () => {
   });
 
   it('keep the stage order the web showed before: the main path is the stages without the shortfall branch and the exits', () => {
-    expect(mainPath).toEqual(['draft', 'needs_assessment', 'confirmation', 'aggregation', 'market_engagement', 'approval', 'published']);
+    expect(mainPath).toEqual([
+      'draft',
+      'needs_assessment',
+      'confirmation',
+      'aggregation',
+      'market_engagement',
+      'approval',
+      'published',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
 import type { AgreementPartyStatus, AgreementStatus } from '../../domain/agreement-process.js';
 import type { Actor, FreeText } from '../../domain/events.js';
 
@@ -94,10 +95,16 @@ export interface CancelAgreementRequest {
 export const startAgreementUpdate = defineUpdate<AgreementAck, [StartAgreementRequest]>('startAgreement');
 export const inviteToAgreementUpdate = defineUpdate<AgreementAck, [InviteToAgreementRequest]>('inviteToAgreement');
 export const respondToAgreementUpdate = defineUpdate<AgreementAck, [RespondToAgreementRequest]>('respondToAgreement');
-export const proposeAgreementVersionUpdate = defineUpdate<AgreementAck, [ProposeAgreementVersionRequest]>('proposeAgreementVersion');
+export const proposeAgreementVersionUpdate = defineUpdate<AgreementAck, [ProposeAgreementVersionRequest]>(
+  'proposeAgreementVersion',
+);
 export const signAgreementUpdate = defineUpdate<AgreementAck, [SignAgreementRequest]>('signAgreement');
-export const withdrawFromAgreementUpdate = defineUpdate<AgreementAck, [WithdrawFromAgreementRequest]>('withdrawFromAgreement');
-export const extendSignatureDeadlineUpdate = defineUpdate<AgreementAck, [ExtendSignatureDeadlineRequest]>('extendSignatureDeadline');
+export const withdrawFromAgreementUpdate = defineUpdate<AgreementAck, [WithdrawFromAgreementRequest]>(
+  'withdrawFromAgreement',
+);
+export const extendSignatureDeadlineUpdate = defineUpdate<AgreementAck, [ExtendSignatureDeadlineRequest]>(
+  'extendSignatureDeadline',
+);
 export const cancelAgreementUpdate = defineUpdate<AgreementAck, [CancelAgreementRequest]>('cancelAgreement');
 
 export const agreementStateQuery = defineQuery<AgreementLiveState>('agreementState');

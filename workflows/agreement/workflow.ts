@@ -11,12 +11,12 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ProcessUpdates } from '../kernel/process-updates.js';
-import { proxyStepActivities } from '../activity-policies.js';
-import { finalFailureOf } from '../final-failure.js';
+
 import type { AgreementActivities } from '../../activities/agreement-activities.js';
 import type { MailActivities } from '../../activities/mail-activities.js';
+import type { AgreementEventBody } from '../../domain/agreement-events.js';
 import {
+  type AgreementProcessState,
   allSigned,
   awaitingSignature,
   deadlineRefusal,
@@ -24,20 +24,24 @@ import {
   invitationRefusal,
   partiesOf,
   proposalRefusal,
+  type Refusal,
   respondRefusal,
   signatureRefusal,
   versionIsStale,
   withdrawalRefusal,
-  type AgreementProcessState,
-  type Refusal,
 } from '../../domain/agreement-process.js';
-import type { AgreementEventBody } from '../../domain/agreement-events.js';
 import type { Actor, WithTextRefs } from '../../domain/events.js';
 import { nextClockStep, reminderStillDue } from '../../domain/reminder-schedule.js';
+import { proxyStepActivities } from '../activity-policies.js';
 import { requireBindingAuthority } from '../actor-boundary.js';
+import { finalFailureOf } from '../final-failure.js';
+import { ProcessUpdates } from '../kernel/process-updates.js';
 import { ProcessLock } from '../lock.js';
 import {
+  type AgreementAck,
+  type AgreementLiveState,
   agreementStateQuery,
+  type AgreementWorkflowInput,
   cancelAgreementUpdate,
   extendSignatureDeadlineUpdate,
   inviteToAgreementUpdate,
@@ -46,9 +50,6 @@ import {
   signAgreementUpdate,
   startAgreementUpdate,
   withdrawFromAgreementUpdate,
-  type AgreementAck,
-  type AgreementLiveState,
-  type AgreementWorkflowInput,
 } from './messages.js';
 
 // Bounded inside an update (the party is waiting), patient for steps the workflow takes on its own.
@@ -60,7 +61,8 @@ const { deliverStatementMail } = proxyActivities<MailActivities>({
 });
 
 function refuse(r: Refusal | null): void {
-  if (r) throw ApplicationFailure.create({ type: r.code, message: r.message, details: [r.problems], nonRetryable: true });
+  if (r)
+    throw ApplicationFailure.create({ type: r.code, message: r.message, details: [r.problems], nonRetryable: true });
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -77,7 +79,10 @@ export interface AgreementOutcome {
  * the current version by its hash, and the agreement enters into force when all have signed.
  * Reminders go out before the signature deadline to parties that have not signed.
  */
-export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carried?: AgreementProcessState): Promise<AgreementOutcome> {
+export async function jointAgreementWorkflow(
+  input: AgreementWorkflowInput,
+  carried?: AgreementProcessState,
+): Promise<AgreementOutcome> {
   const s: AgreementProcessState = carried ?? initialAgreementState(input.statementId, input.leadOrgId);
   const lock = new ProcessLock();
   // The kernel's update handling (as the statement's): answered once across continue-as-new,
@@ -141,7 +146,13 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         if (s.started) refuse({ code: 'conflict', message: 'The agreement has been started already', problems: [] });
         const invited = [...new Set(r.invitedOrgIds)].filter((o) => o !== s.leadOrgId).sort();
         const deadline = Date.parse(r.deadline);
-        await record(r.actor, { kind: 'agreement_started', leadOrgId: s.leadOrgId, invitedOrgIds: invited, deadline: r.deadline, reminderOffsets: r.reminderOffsets });
+        await record(r.actor, {
+          kind: 'agreement_started',
+          leadOrgId: s.leadOrgId,
+          invitedOrgIds: invited,
+          deadline: r.deadline,
+          reminderOffsets: r.reminderOffsets,
+        });
         s.parties = { [s.leadOrgId]: 'party', ...Object.fromEntries(invited.map((o) => [o, 'invited' as const])) };
         s.deadline = deadline;
         s.deadlineSetAt = Date.now();
@@ -152,9 +163,14 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     {
       validator: (r) => {
         if (s.started) refuse({ code: 'conflict', message: 'The agreement has been started already', problems: [] });
-        if (r.actor.orgId !== s.leadOrgId) refuse({ code: 'forbidden', message: 'Only the lead buyer starts the agreement', problems: [] });
+        if (r.actor.orgId !== s.leadOrgId)
+          refuse({ code: 'forbidden', message: 'Only the lead buyer starts the agreement', problems: [] });
         if (!(Date.parse(r.deadline) > Date.now())) {
-          refuse({ code: 'unprocessable', message: 'The signature deadline must be in the future', problems: [{ field: 'signatureDeadline', rule: 'must be in the future' }] });
+          refuse({
+            code: 'unprocessable',
+            message: 'The signature deadline must be in the future',
+            problems: [{ field: 'signatureDeadline', rule: 'must be in the future' }],
+          });
         }
       },
     },
@@ -204,7 +220,14 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         const versionId = uuid4();
         const version = s.version + 1;
         const cleared = Object.keys(s.signatures).sort();
-        await record(r.actor, { kind: 'agreement_version_proposed', versionId, version, contentHash: r.contentHash, amendment: version > 1, clearedSignatures: cleared });
+        await record(r.actor, {
+          kind: 'agreement_version_proposed',
+          versionId,
+          version,
+          contentHash: r.contentHash,
+          amendment: version > 1,
+          clearedSignatures: cleared,
+        });
         s.version = version;
         s.versionId = versionId;
         s.versionHash = r.contentHash;
@@ -222,9 +245,19 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         const request = { orgId: r.actor.orgId, versionId: r.versionId, versionHash: r.versionHash };
         refuse(signatureRefusal(s, request, Date.now()));
         await record(r.actor, { kind: 'agreement_signed', ...request });
-        s.signatures[r.actor.orgId] = { userId: r.actor.userId, at: new Date().toISOString(), versionId: r.versionId, versionHash: r.versionHash };
+        s.signatures[r.actor.orgId] = {
+          userId: r.actor.userId,
+          at: new Date().toISOString(),
+          versionId: r.versionId,
+          versionHash: r.versionHash,
+        };
         if (allSigned(s)) {
-          await record(null, { kind: 'agreement_in_force', versionId: s.versionId!, version: s.version, versionHash: s.versionHash! });
+          await record(null, {
+            kind: 'agreement_in_force',
+            versionId: s.versionId!,
+            version: s.version,
+            versionHash: s.versionHash!,
+          });
           s.status = 'in_force';
           s.inForceAt = Date.now();
         }
@@ -232,7 +265,9 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
       }),
     {
       validator: (r) => {
-        refuse(signatureRefusal(s, { orgId: r.actor.orgId, versionId: r.versionId, versionHash: r.versionHash }, Date.now()));
+        refuse(
+          signatureRefusal(s, { orgId: r.actor.orgId, versionId: r.versionId, versionHash: r.versionHash }, Date.now()),
+        );
         requireBindingAuthority(r.actor, 'signAgreement');
       },
     },
@@ -244,7 +279,12 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
       lock.runExclusive(async () => {
         refuse(withdrawalRefusal(s, r.actor.orgId));
         const cleared = clearedBy(r.actor.orgId, 'withdrawn');
-        await record(r.actor, { kind: 'agreement_withdrawn', orgId: r.actor.orgId, reason: r.reason, clearedSignatures: cleared });
+        await record(r.actor, {
+          kind: 'agreement_withdrawn',
+          orgId: r.actor.orgId,
+          reason: r.reason,
+          clearedSignatures: cleared,
+        });
         applyPartyChange(r.actor.orgId, 'withdrawn');
         return ack();
       }),
@@ -262,7 +302,11 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
       lock.runExclusive(async () => {
         const deadline = Date.parse(r.deadline);
         refuse(deadlineRefusal(s, r.actor.orgId, deadline, Date.now()));
-        await record(r.actor, { kind: 'agreement_deadline_extended', deadline: new Date(deadline).toISOString(), previous: iso(s.deadline) });
+        await record(r.actor, {
+          kind: 'agreement_deadline_extended',
+          deadline: new Date(deadline).toISOString(),
+          previous: iso(s.deadline),
+        });
         s.deadline = deadline;
         s.deadlineSetAt = Date.now();
         return ack();
@@ -272,8 +316,14 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
 
   const cancelRefusal = (orgId: string): Refusal | null => {
     if (!s.started) return { code: 'not_found', message: 'There is no agreement for this statement', problems: [] };
-    if (orgId !== s.leadOrgId) return { code: 'forbidden', message: 'Only the lead buyer cancels the agreement', problems: [] };
-    if (s.status !== 'negotiation') return { code: 'wrong_stage', message: `The agreement is ${s.status.replace('_', ' ')}; it can no longer be cancelled`, problems: [] };
+    if (orgId !== s.leadOrgId)
+      return { code: 'forbidden', message: 'Only the lead buyer cancels the agreement', problems: [] };
+    if (s.status !== 'negotiation')
+      return {
+        code: 'wrong_stage',
+        message: `The agreement is ${s.status.replace('_', ' ')}; it can no longer be cancelled`,
+        problems: [],
+      };
     return null;
   };
   updates.register(
@@ -336,7 +386,11 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
     } catch (error) {
       const failure = finalFailureOf(error);
       if (!failure || !patched('agreement-process-failures-skipped')) throw error;
-      log.warn('an agreement notice failed for good and was skipped', { statementId: input.statementId, type: failure.type, message: failure.message });
+      log.warn('an agreement notice failed for good and was skipped', {
+        statementId: input.statementId,
+        type: failure.type,
+        message: failure.message,
+      });
     }
   }
 
@@ -348,9 +402,19 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
       if (now >= deadline) {
         if (s.deadlinePassedFor !== deadline) {
           s.deadlinePassedFor = deadline;
-          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_deadline_passed', deadline: iso(deadline)!, unsignedOrgIds: awaitingSignature(s) })));
+          await onItsOwn(() =>
+            lock.runExclusive(() =>
+              record(null, {
+                kind: 'agreement_deadline_passed',
+                deadline: iso(deadline)!,
+                unsignedOrgIds: awaitingSignature(s),
+              }),
+            ),
+          );
         }
-        await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested);
+        await condition(
+          () => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested,
+        );
         continue;
       }
       const step = nextClockStep(deadline, now, s.reminderOffsets, s.remindersSent, (d, offset) => `${d}|${offset}`);
@@ -358,11 +422,23 @@ export async function jointAgreementWorkflow(input: AgreementWorkflowInput, carr
         s.remindersSent.push(step.key);
         // Skipped too when nobody is left to sign.
         if (reminderStillDue(step.at, s.deadlineSetAt) && awaitingSignature(s).length > 0) {
-          await onItsOwn(() => lock.runExclusive(() => record(null, { kind: 'agreement_reminder_sent', deadline: iso(deadline)!, offset: step.offset, orgIds: awaitingSignature(s) })));
+          await onItsOwn(() =>
+            lock.runExclusive(() =>
+              record(null, {
+                kind: 'agreement_reminder_sent',
+                deadline: iso(deadline)!,
+                offset: step.offset,
+                orgIds: awaitingSignature(s),
+              }),
+            ),
+          );
         }
         continue;
       }
-      await condition(() => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested, Math.max(1, step.until - now));
+      await condition(
+        () => s.status !== 'negotiation' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested,
+        Math.max(1, step.until - now),
+      );
     }
   }
 }

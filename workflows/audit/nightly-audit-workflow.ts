@@ -1,4 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+
 import type { AuditActivities } from '../../activities/audit-activities.js';
 import type { MailActivities } from '../../activities/mail-activities.js';
 import { auditAlertKeyPrefix, type NightlyAuditResult } from './messages.js';
@@ -23,6 +24,9 @@ const { deliverMailByKeyPrefix } = proxyActivities<MailActivities>({
 export async function nightlyAuditWorkflow(): Promise<NightlyAuditResult> {
   const runId = workflowInfo().runId;
   const report = await verifyAuditChains({ runId });
-  const { sent } = report.alertsQueued > 0 ? await deliverMailByKeyPrefix({ keyPrefix: `${auditAlertKeyPrefix(runId)}:` }) : { sent: 0 };
+  const { sent } =
+    report.alertsQueued > 0
+      ? await deliverMailByKeyPrefix({ keyPrefix: `${auditAlertKeyPrefix(runId)}:` })
+      : { sent: 0 };
   return { ...report, sent };
 }

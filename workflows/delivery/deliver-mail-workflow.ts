@@ -1,4 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
+
 import type { MailActivities } from '../../activities/mail-activities.js';
 
 const { deliverOutboxMessages } = proxyActivities<MailActivities>({

@@ -1,4 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
+
 import type { DigestActivities } from '../../activities/digest-activities.js';
 import type { MailActivities } from '../../activities/mail-activities.js';
 import { digestKeyPrefix, type WeeklyDigestResult } from './messages.js';

@@ -1,5 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+
 import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { handingOverFailureType } from './messages.js';
 
@@ -48,7 +49,12 @@ export class ProcessUpdates {
       {
         validator: (...args: Args) => {
           if (earlier()) return;
-          if (this.handingOver) throw ApplicationFailure.create({ type: handingOverFailureType, message: 'The process is moving to its next run', nonRetryable: true });
+          if (this.handingOver)
+            throw ApplicationFailure.create({
+              type: handingOverFailureType,
+              message: 'The process is moving to its next run',
+              nonRetryable: true,
+            });
           validator?.(...args);
           requireSeal(args[0]);
         },

@@ -1,7 +1,8 @@
 import { condition, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+
 import type { MailActivities } from '../../activities/mail-activities.js';
 import type { MarketActivities } from '../../activities/market-activities.js';
-import { supplierNoticeKeyPrefix, type SupplierFanoutInput } from '../../domain/market-events.js';
+import { type SupplierFanoutInput, supplierNoticeKeyPrefix } from '../../domain/market-events.js';
 
 const { queueSupplierNotices } = proxyActivities<MarketActivities>({
   startToCloseTimeout: '2 minutes',
@@ -60,7 +61,14 @@ export async function supplierFanoutWorkflow(input: SupplierFanoutInput): Promis
     try {
       for (let page = 0; ; page++) {
         const limit = page === 0 && afterUserId === null ? firstPageSize : pipelinedPageSize;
-        const result = await queueSupplierNotices({ noticeId: input.noticeId, statementId: input.statementId, kind: input.kind, ref: input.ref, afterUserId, limit });
+        const result = await queueSupplierNotices({
+          noticeId: input.noticeId,
+          statementId: input.statementId,
+          kind: input.kind,
+          ref: input.ref,
+          afterUserId,
+          limit,
+        });
         queued += result.queued;
         afterUserId = result.lastUserId;
         pagesQueued += 1;
@@ -83,7 +91,14 @@ export async function supplierFanoutWorkflow(input: SupplierFanoutInput): Promis
       seen = pagesQueued;
       // Only the fan-out's very last call waits for a dead sender's messages; a run that continues
       // as new leaves them to the next run.
-      sent += (await deliverQueuedNotices({ keyPrefix, drain: last && allQueued, leaseSeconds: noticeLeaseSeconds, idleMs: last ? 0 : sendIdleMs })).sent;
+      sent += (
+        await deliverQueuedNotices({
+          keyPrefix,
+          drain: last && allQueued,
+          leaseSeconds: noticeLeaseSeconds,
+          idleMs: last ? 0 : sendIdleMs,
+        })
+      ).sent;
       if (last) return;
     }
   };
@@ -97,7 +112,14 @@ export async function supplierFanoutWorkflow(input: SupplierFanoutInput): Promis
 async function pageByPage(input: SupplierFanoutInput): Promise<{ queued: number; sent: number }> {
   let { afterUserId, queued, sent } = input;
   for (let page = 0; ; page++) {
-    const result = await queueSupplierNotices({ noticeId: input.noticeId, statementId: input.statementId, kind: input.kind, ref: input.ref, afterUserId, limit: fanoutPageSize });
+    const result = await queueSupplierNotices({
+      noticeId: input.noticeId,
+      statementId: input.statementId,
+      kind: input.kind,
+      ref: input.ref,
+      afterUserId,
+      limit: fanoutPageSize,
+    });
     queued += result.queued;
     afterUserId = result.lastUserId;
     sent += (await deliverSupplierNotices({ noticeId: input.noticeId })).sent;

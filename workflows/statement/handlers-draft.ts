@@ -36,7 +36,13 @@ export function registerDraftHandlers(p: StatementProcess): void {
         s.detailsHash = request.detailsHash;
         s.schedule = request.details.schedule;
         s.surveyVersion = 1;
-        s.participants[s.leadOrgId] = { status: 'joined', version: null, versionId: null, contentHash: null, droppedFrom: null };
+        s.participants[s.leadOrgId] = {
+          status: 'joined',
+          version: null,
+          versionId: null,
+          contentHash: null,
+          droppedFrom: null,
+        };
         return p.ack();
       }),
     {
@@ -53,7 +59,12 @@ export function registerDraftHandlers(p: StatementProcess): void {
       p.lock.runExclusive(async () => {
         p.requireOpen('editStatement');
         const version = s.detailsVersion + 1;
-        await p.record(request.actor, { kind: 'statement_edited', details: request.details, detailsHash: request.detailsHash, version });
+        await p.record(request.actor, {
+          kind: 'statement_edited',
+          details: request.details,
+          detailsHash: request.detailsHash,
+          version,
+        });
         s.detailsVersion = version;
         s.detailsHash = request.detailsHash;
         s.schedule = request.details.schedule;
@@ -64,9 +75,11 @@ export function registerDraftHandlers(p: StatementProcess): void {
         p.requireOpen('editStatement');
         p.requireLead(request.actor);
         if (request.expectedVersion !== undefined && request.expectedVersion !== s.detailsVersion) {
-          reject('conflict', `The statement was changed meanwhile: it is at version ${s.detailsVersion}, not ${request.expectedVersion}`, [
-            { field: 'expectedVersion', rule: `must equal the current version ${s.detailsVersion}` },
-          ]);
+          reject(
+            'conflict',
+            `The statement was changed meanwhile: it is at version ${s.detailsVersion}, not ${request.expectedVersion}`,
+            [{ field: 'expectedVersion', rule: `must equal the current version ${s.detailsVersion}` }],
+          );
         }
       },
     },
@@ -80,7 +93,13 @@ export function registerDraftHandlers(p: StatementProcess): void {
         // In draft the survey is still being written; once buyers answer it, a change is a new version.
         const replacesDraft = s.stage === 'draft';
         const version = replacesDraft ? s.surveyVersion : s.surveyVersion + 1;
-        await p.record(request.actor, { kind: 'survey_defined', version, questions: request.questions, surveyHash: request.surveyHash, replacesDraft });
+        await p.record(request.actor, {
+          kind: 'survey_defined',
+          version,
+          questions: request.questions,
+          surveyHash: request.surveyHash,
+          replacesDraft,
+        });
         s.surveyVersion = version;
         s.surveyHash = request.surveyHash;
         return { version };
@@ -109,7 +128,14 @@ export function registerDraftHandlers(p: StatementProcess): void {
         const alreadyInvited = request.orgIds.filter((id) => s.participants[id] !== undefined);
         if (invited.length > 0) {
           await p.record(request.actor, { kind: 'buyers_invited', orgIds: invited });
-          for (const id of invited) s.participants[id] = { status: 'invited', version: null, versionId: null, contentHash: null, droppedFrom: null };
+          for (const id of invited)
+            s.participants[id] = {
+              status: 'invited',
+              version: null,
+              versionId: null,
+              contentHash: null,
+              droppedFrom: null,
+            };
         }
         return { invited, alreadyInvited, state: p.ack() };
       }),
@@ -119,7 +145,9 @@ export function registerDraftHandlers(p: StatementProcess): void {
         p.requireLead(request.actor);
         const lead = request.orgIds.indexOf(s.leadOrgId);
         if (lead >= 0) {
-          reject('unprocessable', 'The lead buyer takes part already', [{ field: `organisationIds[${lead}]`, rule: 'must not be the lead buyer' }]);
+          reject('unprocessable', 'The lead buyer takes part already', [
+            { field: `organisationIds[${lead}]`, rule: 'must not be the lead buyer' },
+          ]);
         }
       },
     },
@@ -156,7 +184,9 @@ export function registerDraftHandlers(p: StatementProcess): void {
           // The lead counts among the joined; at least one other buyer must have accepted.
           if ((counts.joined ?? 0) < 2) reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
         }
-        const deadline = request.deadline ? Date.parse(request.deadline) : Date.now() + durationMs(s.schedule!.needsAssessment);
+        const deadline = request.deadline
+          ? Date.parse(request.deadline)
+          : Date.now() + durationMs(s.schedule!.needsAssessment);
         await p.enterStage(request.actor, 'needs_assessment', deadline, null);
         // Counted once the stage change is recorded: a refused one leaves the round as it was.
         s.round += 1;
@@ -167,10 +197,15 @@ export function registerDraftHandlers(p: StatementProcess): void {
         p.requireOpen('openNeedsAssessment');
         p.requireLead(request.actor);
         if (request.deadline !== undefined && !(Date.parse(request.deadline) > Date.now())) {
-          reject('unprocessable', 'The deadline must be in the future', [{ field: 'deadline', rule: 'must be in the future' }]);
+          reject('unprocessable', 'The deadline must be in the future', [
+            { field: 'deadline', rule: 'must be in the future' },
+          ]);
         }
         // Runs that carried the participants check here; later ones in the handler, from PostgreSQL.
-        if (Object.keys(s.participants).length > 1 && p.orgsWithStatus('joined').filter((id) => id !== s.leadOrgId).length === 0) {
+        if (
+          Object.keys(s.participants).length > 1 &&
+          p.orgsWithStatus('joined').filter((id) => id !== s.leadOrgId).length === 0
+        ) {
           reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
         }
       },

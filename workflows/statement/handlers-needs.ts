@@ -1,4 +1,5 @@
 import { uuid4 } from '@temporalio/workflow';
+
 import type { Actor } from '../../domain/events.js';
 import type { Stage } from '../../rules/stages.js';
 import { isDeadlineStage } from '../../rules/stages.js';
@@ -14,7 +15,9 @@ import { closeMarketEngagement } from './stage-market-engagement.js';
 import { closeConfirmation, closedEarly, closeNeedsAssessment } from './stage-needs.js';
 
 /** How each stage with a deadline ends, whether at its deadline or closed early by the lead. */
-const stageClosers: Partial<Record<Stage, (p: StatementProcess, actor: Actor | null, reason: string) => Promise<void>>> = {
+const stageClosers: Partial<
+  Record<Stage, (p: StatementProcess, actor: Actor | null, reason: string) => Promise<void>>
+> = {
   needs_assessment: closeNeedsAssessment,
   confirmation: closeConfirmation,
   market_engagement: closeMarketEngagement,
@@ -74,7 +77,11 @@ export function registerNeedsHandlers(p: StatementProcess): void {
     (request) =>
       p.lock.runShared(request.actor.orgId, async () => {
         const entry = p.requireAllowed('confirmNeeds', request.actor, { versionId: request.versionId });
-        await p.record(request.actor, { kind: 'needs_confirmed', orgId: request.actor.orgId, versionId: request.versionId });
+        await p.record(request.actor, {
+          kind: 'needs_confirmed',
+          orgId: request.actor.orgId,
+          versionId: request.versionId,
+        });
         entry.status = 'confirmed';
         return p.ack();
       }),
@@ -109,7 +116,10 @@ export function registerNeedsHandlers(p: StatementProcess): void {
         const deadline = Date.parse(request.deadline);
         if (!(deadline > Date.now()) || (s.deadline !== null && deadline <= s.deadline)) {
           reject('unprocessable', 'A new deadline must be later than the current one', [
-            { field: 'deadline', rule: `must be after the current deadline ${s.deadline === null ? '' : new Date(s.deadline).toISOString()}`.trim() },
+            {
+              field: 'deadline',
+              rule: `must be after the current deadline ${s.deadline === null ? '' : new Date(s.deadline).toISOString()}`.trim(),
+            },
           ]);
         }
       },

@@ -1,4 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
 import type { Actor, FreeText } from '../../domain/events.js';
 import type { StatementAck } from './messages.js';
 
@@ -82,11 +83,21 @@ export interface MarketLiveState {
   signatoryRequests: string[];
 }
 
-export const reviseStatementTextUpdate = defineUpdate<StatementAck & { textVersion: number }, [ReviseStatementTextRequest]>('reviseStatementText');
-export const decideApprovalUpdate = defineUpdate<StatementAck & { textVersion: number }, [DecideApprovalRequest]>('decideApproval');
-export const proceedWithoutMissingUpdate = defineUpdate<StatementAck, [ProceedWithoutMissingRequest]>('proceedWithoutMissing');
+export const reviseStatementTextUpdate = defineUpdate<
+  StatementAck & { textVersion: number },
+  [ReviseStatementTextRequest]
+>('reviseStatementText');
+export const decideApprovalUpdate = defineUpdate<StatementAck & { textVersion: number }, [DecideApprovalRequest]>(
+  'decideApproval',
+);
+export const proceedWithoutMissingUpdate = defineUpdate<StatementAck, [ProceedWithoutMissingRequest]>(
+  'proceedWithoutMissing',
+);
 export const requestToSignUpdate = defineUpdate<StatementAck, [RequestToSignRequest]>('requestToSign');
-export const decideSignatoryUpdate = defineUpdate<StatementAck & { publicationVersion: number | null }, [DecideSignatoryRequest]>('decideSignatory');
+export const decideSignatoryUpdate = defineUpdate<
+  StatementAck & { publicationVersion: number | null },
+  [DecideSignatoryRequest]
+>('decideSignatory');
 export const marketStateQuery = defineQuery<MarketLiveState>('marketState');
 
 export const supplierFanoutWorkflowType = 'supplierFanoutWorkflow';

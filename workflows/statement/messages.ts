@@ -1,8 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
 import type { Actor, FreeText } from '../../domain/events.js';
 import type { ProcessFailure } from '../../domain/process-failures.js';
-import type { ParticipantStatus, Stage } from '../../rules/stages.js';
 import type { StatementDetails } from '../../domain/statement.js';
+import type { ParticipantStatus, Stage } from '../../rules/stages.js';
 
 /**
  * Message definitions shared by the workflow and its clients (the API, tests, tools), so both

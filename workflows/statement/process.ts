@@ -1,12 +1,19 @@
 import { ApplicationFailure, currentUpdateInfo, patched, uuid4 } from '@temporalio/workflow';
+
 import type { StatementActivities, StatementStepResult } from '../../activities/statement-activities.js';
-import { refusalOf, type BuyerAction, type ParticipationCounts } from '../../domain/participation.js';
 import type { ErrorCode, FieldProblem } from '../../domain/errors.js';
-import type { ProcessFailure } from '../../domain/process-failures.js';
-import { proxyStepActivities } from '../activity-policies.js';
 import type { Actor, FreeText, StatementEventBody, WithTextRefs } from '../../domain/events.js';
-import { canTransition, operationOpen, type ParticipantStatus, type Stage, type StatementOperation } from '../../rules/stages.js';
+import { type BuyerAction, type ParticipationCounts, refusalOf } from '../../domain/participation.js';
+import type { ProcessFailure } from '../../domain/process-failures.js';
 import type { Schedule } from '../../domain/statement.js';
+import {
+  canTransition,
+  operationOpen,
+  type ParticipantStatus,
+  type Stage,
+  type StatementOperation,
+} from '../../rules/stages.js';
+import { proxyStepActivities } from '../activity-policies.js';
 import { ProcessUpdates } from '../kernel/process-updates.js';
 import { ProcessLock } from '../lock.js';
 import type { MarketProcessState } from './market-messages.js';
@@ -117,11 +124,17 @@ export class StatementProcess {
   }
 
   /** Registers an update handler with the kernel's dedupe, hand-over and seal checks (`ProcessUpdates`). */
-  readonly onUpdate: ProcessUpdates['register'] = (definition, handler, options) => this.updates.register(definition, handler, options);
+  readonly onUpdate: ProcessUpdates['register'] = (definition, handler, options) =>
+    this.updates.register(definition, handler, options);
 
   ack(): StatementAck {
     const s = this.state;
-    return { stage: s.stage, deadline: s.deadline === null ? null : new Date(s.deadline).toISOString(), detailsVersion: s.detailsVersion, round: s.round };
+    return {
+      stage: s.stage,
+      deadline: s.deadline === null ? null : new Date(s.deadline).toISOString(),
+      detailsVersion: s.detailsVersion,
+      round: s.round,
+    };
   }
 
   liveState(): StatementLiveState {
@@ -210,7 +223,8 @@ export class StatementProcess {
       eventKey: this.eventKey('close_stage', 'stage_changed'),
       at: new Date().toISOString(),
     });
-    if (result.stage !== to) reject('conflict', `The statement was in ${result.stage ?? 'no stage'} when ${from} was to close`);
+    if (result.stage !== to)
+      reject('conflict', `The statement was in ${result.stage ?? 'no stage'} when ${from} was to close`);
     if (result.mailQueued > 0) this.state.mailPending = true;
     this.participationStale = true;
     this.enteredStage(to, deadline);
@@ -276,10 +290,14 @@ export class StatementProcess {
    */
   requireAllowed(action: BuyerAction, actor: Actor, request: { versionId?: string } = {}): ParticipantEntry {
     const entry = this.state.participants[actor.orgId];
-    const facts = { stage: this.state.stage, deadline: this.state.deadline, status: entry?.status ?? null, latestSubmittedVersionId: entry?.versionId ?? null };
+    const facts = {
+      stage: this.state.stage,
+      deadline: this.state.deadline,
+      status: entry?.status ?? null,
+      latestSubmittedVersionId: entry?.versionId ?? null,
+    };
     const refusal = refusalOf(action, facts, Date.now(), request);
     if (refusal) reject(refusal.code, refusal.message, refusal.problems);
     return entry!;
   }
-
 }

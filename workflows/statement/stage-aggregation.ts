@@ -1,9 +1,22 @@
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  proxyActivities,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+
 import type { AggregationActivities } from '../../activities/aggregation-activities.js';
 import { durationMs } from '../../domain/duration.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { nonRetryableFailureTypes } from '../../domain/process-failures.js';
-import { decideShortfallUpdate, retryAggregationUpdate, type DecideShortfallRequest, type RetryAggregationRequest } from './messages.js';
+import {
+  type DecideShortfallRequest,
+  decideShortfallUpdate,
+  type RetryAggregationRequest,
+  retryAggregationUpdate,
+} from './messages.js';
 import { reject, type StatementProcess } from './process.js';
 
 const { computeAggregate } = proxyActivities<AggregationActivities>({
@@ -49,7 +62,12 @@ export async function runAggregation(p: StatementProcess): Promise<void> {
         s.aggregate = outcome;
         s.aggregationBlocked = null;
         if (outcome.criticalMassMet) {
-          await p.enterStage(null, 'market_engagement', Date.now() + durationMs(s.schedule!.marketEngagement), 'critical mass met');
+          await p.enterStage(
+            null,
+            'market_engagement',
+            Date.now() + durationMs(s.schedule!.marketEngagement),
+            'critical mass met',
+          );
         } else {
           await p.enterStage(null, 'shortfall', null, `critical mass not met: ${outcome.failedRules.join(', ')}`);
         }
@@ -64,7 +82,9 @@ export async function runAggregation(p: StatementProcess): Promise<void> {
       }
     });
     if (!blocked) return;
-    await condition(() => s.retryAggregationRequested || s.stage !== 'aggregation' || workflowInfo().continueAsNewSuggested);
+    await condition(
+      () => s.retryAggregationRequested || s.stage !== 'aggregation' || workflowInfo().continueAsNewSuggested,
+    );
     if (!s.retryAggregationRequested) return;
   }
 }
@@ -76,9 +96,12 @@ export function registerAggregationHandlers(p: StatementProcess): void {
   const validateShortfall = (request: DecideShortfallRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'shortfall') reject('wrong_stage', `A shortfall decision is only possible in the shortfall stage, not in ${s.stage}`);
+    if (s.stage !== 'shortfall')
+      reject('wrong_stage', `A shortfall decision is only possible in the shortfall stage, not in ${s.stage}`);
     if (request.decision === 'extend' && !(Date.parse(request.deadline) > Date.now())) {
-      reject('unprocessable', 'The reopened needs assessment needs a deadline in the future', [{ field: 'deadline', rule: 'must be in the future' }]);
+      reject('unprocessable', 'The reopened needs assessment needs a deadline in the future', [
+        { field: 'deadline', rule: 'must be in the future' },
+      ]);
     }
   };
 
@@ -89,11 +112,23 @@ export function registerAggregationHandlers(p: StatementProcess): void {
       switch (request.decision) {
         case 'extend': {
           const deadline = Date.parse(request.deadline);
-          await p.record(request.actor, { kind: 'shortfall_decided', decision: 'extend', reason: null, deadline: new Date(deadline).toISOString(), snapshotId });
+          await p.record(request.actor, {
+            kind: 'shortfall_decided',
+            decision: 'extend',
+            reason: null,
+            deadline: new Date(deadline).toISOString(),
+            snapshotId,
+          });
           // Who dropped out gets another chance: each is back where it stood before the deadline.
           if (p.participantsInDatabase()) {
-            if (((await p.refreshParticipation(true)).dropped ?? 0) > 0) await p.record(request.actor, { kind: 'participants_restored' });
-            await p.enterStage(request.actor, 'needs_assessment', deadline, 'needs assessment extended after a shortfall');
+            if (((await p.refreshParticipation(true)).dropped ?? 0) > 0)
+              await p.record(request.actor, { kind: 'participants_restored' });
+            await p.enterStage(
+              request.actor,
+              'needs_assessment',
+              deadline,
+              'needs assessment extended after a shortfall',
+            );
             s.round += 1;
             break;
           }
@@ -104,16 +139,40 @@ export function registerAggregationHandlers(p: StatementProcess): void {
             await p.record(request.actor, { kind: 'participants_restored', restored });
             for (const r of restored) Object.assign(s.participants[r.orgId]!, { status: r.to, droppedFrom: null });
           }
-          await p.enterStage(request.actor, 'needs_assessment', deadline, 'needs assessment extended after a shortfall');
+          await p.enterStage(
+            request.actor,
+            'needs_assessment',
+            deadline,
+            'needs assessment extended after a shortfall',
+          );
           s.round += 1;
           break;
         }
         case 'proceed':
-          await p.record(request.actor, { kind: 'shortfall_decided', decision: 'proceed', reason: request.justification, deadline: null, snapshotId });
-          await p.enterStage(request.actor, 'market_engagement', Date.now() + durationMs(s.schedule!.marketEngagement), typeof request.justification === 'string' ? `proceeding despite the shortfall: ${request.justification}` : 'proceeding despite the shortfall');
+          await p.record(request.actor, {
+            kind: 'shortfall_decided',
+            decision: 'proceed',
+            reason: request.justification,
+            deadline: null,
+            snapshotId,
+          });
+          await p.enterStage(
+            request.actor,
+            'market_engagement',
+            Date.now() + durationMs(s.schedule!.marketEngagement),
+            typeof request.justification === 'string'
+              ? `proceeding despite the shortfall: ${request.justification}`
+              : 'proceeding despite the shortfall',
+          );
           break;
         case 'abandon':
-          await p.record(request.actor, { kind: 'shortfall_decided', decision: 'abandon', reason: request.reason, deadline: null, snapshotId });
+          await p.record(request.actor, {
+            kind: 'shortfall_decided',
+            decision: 'abandon',
+            reason: request.reason,
+            deadline: null,
+            snapshotId,
+          });
           await p.enterStage(request.actor, 'abandoned', null, request.reason);
           break;
       }
@@ -126,7 +185,8 @@ export function registerAggregationHandlers(p: StatementProcess): void {
     p.requireCreated();
     p.requireLead(request.actor);
     // Blocked by a missing rate, or failed for good (the statement's processFailure) once its cause is fixed.
-    if (s.stage !== 'aggregation' || (s.aggregationBlocked === null && !s.processFailure)) reject('wrong_stage', 'There is no blocked aggregation to retry');
+    if (s.stage !== 'aggregation' || (s.aggregationBlocked === null && !s.processFailure))
+      reject('wrong_stage', 'There is no blocked aggregation to retry');
   };
   p.onUpdate(
     retryAggregationUpdate,

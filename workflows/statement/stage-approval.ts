@@ -1,17 +1,18 @@
 import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+
 import type { Actor } from '../../domain/events.js';
 import { requireBindingAuthority } from '../actor-boundary.js';
 import { waitForDeadline } from './deadlines.js';
 import {
+  type DecideApprovalRequest,
   decideApprovalUpdate,
+  type DecideSignatoryRequest,
   decideSignatoryUpdate,
   marketStateQuery,
   proceedWithoutMissingUpdate,
   requestToSignUpdate,
-  reviseStatementTextUpdate,
-  type DecideApprovalRequest,
-  type DecideSignatoryRequest,
   type ReviseStatementTextRequest,
+  reviseStatementTextUpdate,
 } from './market-messages.js';
 import { reject, type StatementProcess } from './process.js';
 import { marketOf, recordMarket, startSupplierFanout } from './stage-market-engagement.js';
@@ -34,10 +35,25 @@ async function publishFirstVersion(p: StatementProcess, actor: Actor | null): Pr
   if (s.stage !== 'approval' || !readyToPublish(p)) return;
   const signatories = approvedBy(p);
   const publicationId = uuid4();
-  await recordMarket(p, actor, { kind: 'statement_published', publicationId, version: 1, textVersion: m.text!.version, signatoryOrgIds: signatories, newOrgIds: signatories, late: false });
+  await recordMarket(p, actor, {
+    kind: 'statement_published',
+    publicationId,
+    version: 1,
+    textVersion: m.text!.version,
+    signatoryOrgIds: signatories,
+    newOrgIds: signatories,
+    late: false,
+  });
   m.publication = { publicationId, version: 1 };
   m.signatories = signatories;
-  await p.enterStage(actor, 'published', null, allApproved(p) ? 'every participant approved the statement' : 'published without those who did not approve by the deadline');
+  await p.enterStage(
+    actor,
+    'published',
+    null,
+    allApproved(p)
+      ? 'every participant approved the statement'
+      : 'published without those who did not approve by the deadline',
+  );
   await startSupplierFanout(p, `publication-${publicationId}`, 'publication', publicationId);
 }
 
@@ -62,10 +78,17 @@ export async function runApproval(p: StatementProcess): Promise<void> {
       await p.lock.runExclusive(async () => {
         if (s.stage !== 'approval' || readyToPublish(p) || s.deadline !== deadline) return;
         m.deadlineNoticeFor = deadline;
-        await recordMarket(p, null, { kind: 'approval_deadline_passed', version: m.text!.version, missingOrgIds: missing(p) });
+        await recordMarket(p, null, {
+          kind: 'approval_deadline_passed',
+          version: m.text!.version,
+          missingOrgIds: missing(p),
+        });
       });
     }
-    await condition(() => readyToPublish(p) || s.stage !== 'approval' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested);
+    await condition(
+      () =>
+        readyToPublish(p) || s.stage !== 'approval' || s.deadline !== deadline || workflowInfo().continueAsNewSuggested,
+    );
     if (workflowInfo().continueAsNewSuggested && !readyToPublish(p)) return;
   }
 }
@@ -75,16 +98,27 @@ export function registerMarketHandlers(p: StatementProcess): void {
 
   setHandler(marketStateQuery, () => {
     const m = marketOf(p);
-    return { summary: m.summary, text: m.text, approvers: m.approvers, decisions: m.decisions, publication: m.publication, signatories: m.signatories, signatoryRequests: m.signatoryRequests };
+    return {
+      summary: m.summary,
+      text: m.text,
+      approvers: m.approvers,
+      decisions: m.decisions,
+      publication: m.publication,
+      signatories: m.signatories,
+      signatoryRequests: m.signatoryRequests,
+    };
   });
 
   const validateRevise = (request: ReviseStatementTextRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'approval') reject('wrong_stage', `The statement text can be revised in approval, not in ${s.stage}`);
+    if (s.stage !== 'approval')
+      reject('wrong_stage', `The statement text can be revised in approval, not in ${s.stage}`);
     const current = marketOf(p).text!.version;
     if (request.expectedVersion !== current) {
-      reject('conflict', `The text is at version ${current}`, [{ field: 'expectedVersion', rule: `must be the current version (${current})` }]);
+      reject('conflict', `The text is at version ${current}`, [
+        { field: 'expectedVersion', rule: `must be the current version (${current})` },
+      ]);
     }
   };
   p.onUpdate(
@@ -112,12 +146,20 @@ export function registerMarketHandlers(p: StatementProcess): void {
     p.requireCreated();
     if (s.stage !== 'approval') reject('wrong_stage', `Approval is not possible while the statement is in ${s.stage}`);
     const m = marketOf(p);
-    if (!m.approvers.includes(request.actor.orgId)) reject('forbidden', 'Only the buyers that confirmed their needs approve the statement');
+    if (!m.approvers.includes(request.actor.orgId))
+      reject('forbidden', 'Only the buyers that confirmed their needs approve the statement');
     if (request.version !== m.text!.version) {
-      reject('conflict', `The text is at version ${m.text!.version}`, [{ field: 'version', rule: `must be the current version (${m.text!.version})` }]);
+      reject('conflict', `The text is at version ${m.text!.version}`, [
+        { field: 'version', rule: `must be the current version (${m.text!.version})` },
+      ]);
     }
-    if (request.decision === 'request_changes' && !(typeof request.comment === 'string' ? request.comment.trim() : request.comment)) {
-      reject('unprocessable', 'Say what should change', [{ field: 'comment', rule: 'is required when asking for changes' }]);
+    if (
+      request.decision === 'request_changes' &&
+      !(typeof request.comment === 'string' ? request.comment.trim() : request.comment)
+    ) {
+      reject('unprocessable', 'Say what should change', [
+        { field: 'comment', rule: 'is required when asking for changes' },
+      ]);
     }
   };
   p.onUpdate(
@@ -126,7 +168,13 @@ export function registerMarketHandlers(p: StatementProcess): void {
       p.lock.runShared(request.actor.orgId, async () => {
         validateDecision(request);
         const decision = request.decision === 'approve' ? 'approved' : 'changes_requested';
-        await recordMarket(p, request.actor, { kind: 'approval_decided', orgId: request.actor.orgId, version: request.version, decision, comment: (typeof request.comment === 'string' ? request.comment.trim() : request.comment) || null });
+        await recordMarket(p, request.actor, {
+          kind: 'approval_decided',
+          orgId: request.actor.orgId,
+          version: request.version,
+          decision,
+          comment: (typeof request.comment === 'string' ? request.comment.trim() : request.comment) || null,
+        });
         marketOf(p).decisions[request.actor.orgId] = decision;
         return { ...p.ack(), textVersion: request.version };
       }),
@@ -143,16 +191,24 @@ export function registerMarketHandlers(p: StatementProcess): void {
     p.requireLead(request.actor);
     if (s.stage !== 'approval') reject('wrong_stage', `Only possible in approval, not in ${s.stage}`);
     if (s.deadline !== null && Date.now() < s.deadline) {
-      reject('conflict', `Publishing without every approval is possible once the deadline (${new Date(s.deadline).toISOString()}) has passed`);
+      reject(
+        'conflict',
+        `Publishing without every approval is possible once the deadline (${new Date(s.deadline).toISOString()}) has passed`,
+      );
     }
-    if (approvedBy(p).length === 0) reject('unprocessable', 'Nobody has approved the current version: there would be no signatory');
+    if (approvedBy(p).length === 0)
+      reject('unprocessable', 'Nobody has approved the current version: there would be no signatory');
   };
   p.onUpdate(
     proceedWithoutMissingUpdate,
     (request) =>
       p.lock.runExclusive(async () => {
         validateProceed(request);
-        await recordMarket(p, request.actor, { kind: 'proceed_without_missing', version: marketOf(p).text!.version, missingOrgIds: missing(p) });
+        await recordMarket(p, request.actor, {
+          kind: 'proceed_without_missing',
+          version: marketOf(p).text!.version,
+          missingOrgIds: missing(p),
+        });
         marketOf(p).proceedRequested = true;
         return p.ack();
       }),
@@ -163,8 +219,10 @@ export function registerMarketHandlers(p: StatementProcess): void {
     p.requireCreated();
     if (s.stage !== 'published') reject('wrong_stage', 'Only a published statement takes new signatories');
     const m = marketOf(p);
-    if (m.signatories.includes(request.actor.orgId)) reject('conflict', 'Your organisation signed this statement already');
-    if (m.signatoryRequests.includes(request.actor.orgId)) reject('conflict', 'Your organisation has asked already; the lead buyer will answer');
+    if (m.signatories.includes(request.actor.orgId))
+      reject('conflict', 'Your organisation signed this statement already');
+    if (m.signatoryRequests.includes(request.actor.orgId))
+      reject('conflict', 'Your organisation has asked already; the lead buyer will answer');
   };
   p.onUpdate(
     requestToSignUpdate,
@@ -187,7 +245,10 @@ export function registerMarketHandlers(p: StatementProcess): void {
     p.requireCreated();
     p.requireLead(request.actor);
     if (s.stage !== 'published') reject('wrong_stage', 'Only a published statement takes new signatories');
-    if (!marketOf(p).signatoryRequests.includes(request.orgId)) reject('not_found', 'This organisation has not asked to sign', [{ field: 'organisationId', rule: 'must have asked to sign' }]);
+    if (!marketOf(p).signatoryRequests.includes(request.orgId))
+      reject('not_found', 'This organisation has not asked to sign', [
+        { field: 'organisationId', rule: 'must have asked to sign' },
+      ]);
   };
   p.onUpdate(
     decideSignatoryUpdate,
@@ -195,13 +256,25 @@ export function registerMarketHandlers(p: StatementProcess): void {
       p.lock.runExclusive(async () => {
         validateSignatory(request);
         const m = marketOf(p);
-        await recordMarket(p, request.actor, { kind: 'signatory_decided', orgId: request.orgId, accepted: request.accept });
+        await recordMarket(p, request.actor, {
+          kind: 'signatory_decided',
+          orgId: request.orgId,
+          accepted: request.accept,
+        });
         m.signatoryRequests = m.signatoryRequests.filter((o) => o !== request.orgId);
         if (!request.accept) return { ...p.ack(), publicationVersion: m.publication?.version ?? null };
         const publicationId = uuid4();
         const version = m.publication!.version + 1;
         const signatories = [...m.signatories, request.orgId];
-        await recordMarket(p, request.actor, { kind: 'statement_published', publicationId, version, textVersion: m.text!.version, signatoryOrgIds: signatories, newOrgIds: [request.orgId], late: true });
+        await recordMarket(p, request.actor, {
+          kind: 'statement_published',
+          publicationId,
+          version,
+          textVersion: m.text!.version,
+          signatoryOrgIds: signatories,
+          newOrgIds: [request.orgId],
+          late: true,
+        });
         m.publication = { publicationId, version };
         m.signatories = signatories;
         return { ...p.ack(), publicationVersion: version };

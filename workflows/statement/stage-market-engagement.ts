@@ -1,13 +1,14 @@
 import { currentUpdateInfo, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
+
 import type { MarketActivities } from '../../activities/market-activities.js';
-import { proxyStepActivities } from '../activity-policies.js';
 import type { RecordResult } from '../../activities/statement-activities.js';
 import { durationMs } from '../../domain/duration.js';
 import type { Actor, WithTextRefs } from '../../domain/events.js';
 import type { MarketEventBody, SupplierNoticeKind } from '../../domain/market-events.js';
+import { proxyStepActivities } from '../activity-policies.js';
 import { supplierFanoutWorkflow } from '../publication/supplier-fanout-workflow.js';
-import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
-import { initialMarketState, supplierFanoutWorkflowId, type MarketProcessState } from './market-messages.js';
+import { type DeadlineOutcome, waitForDeadline } from './deadlines.js';
+import { initialMarketState, type MarketProcessState, supplierFanoutWorkflowId } from './market-messages.js';
 import type { StatementProcess } from './process.js';
 
 // Bounded inside an update (closing the consultation early), patient at the deadline.
@@ -20,7 +21,11 @@ export function marketOf(p: StatementProcess): MarketProcessState {
 }
 
 /** Like `p.record`, for the events of these stages; the same replay-stable keys. */
-export async function recordMarket(p: StatementProcess, actor: Actor | null, body: WithTextRefs<MarketEventBody>): Promise<RecordResult> {
+export async function recordMarket(
+  p: StatementProcess,
+  actor: Actor | null,
+  body: WithTextRefs<MarketEventBody>,
+): Promise<RecordResult> {
   const updateId = currentUpdateInfo()?.id;
   if (!updateId) p.backgroundStep = body.kind;
   const result = await marketSteps().recordMarketEvent({
@@ -35,7 +40,12 @@ export async function recordMarket(p: StatementProcess, actor: Actor | null, bod
 }
 
 /** Starts the fan-out of a notice to suppliers as a child that outlives this run (and continue-as-new). */
-export async function startSupplierFanout(p: StatementProcess, noticeId: string, kind: SupplierNoticeKind, ref: string | null): Promise<void> {
+export async function startSupplierFanout(
+  p: StatementProcess,
+  noticeId: string,
+  kind: SupplierNoticeKind,
+  ref: string | null,
+): Promise<void> {
   await startChild(supplierFanoutWorkflow, {
     workflowId: supplierFanoutWorkflowId(noticeId),
     args: [{ noticeId, statementId: p.state.statementId, kind, ref, afterUserId: null, queued: 0, sent: 0 }],
@@ -74,13 +84,30 @@ export async function closeMarketEngagement(p: StatementProcess, actor: Actor | 
   if (s.stage !== 'market_engagement') return;
   const m = marketOf(p);
   const summaryId = uuid4();
-  const summary = await marketSteps().computeMarketSummary({ statementId: s.statementId, summaryId, eventKey: `process:market-summary:${summaryId}`, at: new Date().toISOString() });
+  const summary = await marketSteps().computeMarketSummary({
+    statementId: s.statementId,
+    summaryId,
+    eventKey: `process:market-summary:${summaryId}`,
+    at: new Date().toISOString(),
+  });
   m.summary = { summaryId: summary.summaryId, summaryHash: summary.summaryHash };
-  const text = await marketSteps().draftStatementText({ statementId: s.statementId, summaryId, eventKey: `process:statement-text:${summaryId}`, at: new Date().toISOString() });
+  const text = await marketSteps().draftStatementText({
+    statementId: s.statementId,
+    summaryId,
+    eventKey: `process:statement-text:${summaryId}`,
+    at: new Date().toISOString(),
+  });
   m.text = text;
-  m.approvers = p.participantsInDatabase() ? await p.participantsWithStatus('confirmed') : p.orgsWithStatus('confirmed');
+  m.approvers = p.participantsInDatabase()
+    ? await p.participantsWithStatus('confirmed')
+    : p.orgsWithStatus('confirmed');
   m.decisions = {};
   const deadline = Date.now() + durationMs(s.schedule!.approval);
   await p.enterStage(actor, 'approval', deadline, reason);
-  await recordMarket(p, null, { kind: 'approval_opened', version: text.version, deadline: new Date(deadline).toISOString(), approverOrgIds: m.approvers });
+  await recordMarket(p, null, {
+    kind: 'approval_opened',
+    version: text.version,
+    deadline: new Date(deadline).toISOString(),
+    approverOrgIds: m.approvers,
+  });
 }

@@ -2,7 +2,7 @@ import { durationMs } from '../../domain/duration.js';
 import type { Actor } from '../../domain/events.js';
 import { everyoneHasConfirmed } from '../../domain/participation.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
-import { waitForDeadline, type DeadlineOutcome } from './deadlines.js';
+import { type DeadlineOutcome, waitForDeadline } from './deadlines.js';
 import type { StatementProcess } from './process.js';
 
 export const closedEarly = 'closed early by the lead buyer';
@@ -47,10 +47,17 @@ export async function runNeedsAssessment(p: StatementProcess): Promise<DeadlineO
 export async function runConfirmation(p: StatementProcess): Promise<DeadlineOutcome> {
   const inDatabase = p.participantsInDatabase();
   const outcome = inDatabase
-    ? await waitForDeadline(p, 'confirmation', () => everyoneHasConfirmed(p.state.participation ?? {}), () => p.refreshParticipation())
+    ? await waitForDeadline(
+        p,
+        'confirmation',
+        () => everyoneHasConfirmed(p.state.participation ?? {}),
+        () => p.refreshParticipation(),
+      )
     : await waitForDeadline(p, 'confirmation', () => p.orgsWithStatus('submitted').length === 0);
   if (outcome === 'deadline' || outcome === 'done') {
-    await p.lock.runExclusive(() => closeConfirmation(p, null, outcome === 'done' ? 'every participant has acted' : 'deadline passed'));
+    await p.lock.runExclusive(() =>
+      closeConfirmation(p, null, outcome === 'done' ? 'every participant has acted' : 'deadline passed'),
+    );
   }
   return outcome;
 }

@@ -1,4 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+
 import type { MailActivities } from '../../activities/mail-activities.js';
 import type { FreeText } from '../../domain/events.js';
 import type { ProcessFailureAction } from '../../domain/process-failures.js';
@@ -30,7 +40,8 @@ export const processFailuresPatch = 'process-failures-recorded';
 /** What the lead can do about a failed step in `stage`. */
 function actionsFor(stage: Stage): ProcessFailureAction[] {
   const actions: ProcessFailureAction[] = [];
-  if (stage === 'needs_assessment' || stage === 'confirmation' || stage === 'market_engagement') actions.push('closeStage', 'extendDeadline');
+  if (stage === 'needs_assessment' || stage === 'confirmation' || stage === 'market_engagement')
+    actions.push('closeStage', 'extendDeadline');
   if (stage === 'approval') actions.push('extendDeadline');
   if (stage === 'aggregation') actions.push('retryAggregation');
   if (canCancel(stage)) actions.push('cancel');
@@ -47,7 +58,10 @@ export interface StatementOutcome {
  * One workflow per joint statement: the source of truth for where its process stands. Stages
  * with a deadline run their own loop; the others wait for the lead's next decision.
  */
-export async function jointStatementWorkflow(input: StatementWorkflowInput, carried?: StatementProcessState): Promise<StatementOutcome> {
+export async function jointStatementWorkflow(
+  input: StatementWorkflowInput,
+  carried?: StatementProcessState,
+): Promise<StatementOutcome> {
   const p = new StatementProcess(carried ?? initialState(input, Date.now()));
   const s = p.state;
   let finished = false;
@@ -76,7 +90,11 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
         // Mail that can never go out stays in the outbox; the process goes on, and the lead is told.
         const failure = finalFailureOf(error);
         if (!failure || !patched(processFailuresPatch)) throw error;
-        log.warn('mail delivery failed for good', { statementId: s.statementId, type: failure.type, message: failure.message });
+        log.warn('mail delivery failed for good', {
+          statementId: s.statementId,
+          type: failure.type,
+          message: failure.message,
+        });
         s.processFailure = { step: 'deliver mail', ...failure, at: new Date().toISOString(), actions: [] };
       }
     }
@@ -126,9 +144,20 @@ export async function jointStatementWorkflow(input: StatementWorkflowInput, carr
       if (!failure || !patched(processFailuresPatch)) throw error;
       const deadline = s.deadline;
       const step = `${stage}: ${p.backgroundStep ?? 'step'}`;
-      log.warn('a process step failed for good', { statementId: s.statementId, step, type: failure.type, message: failure.message });
+      log.warn('a process step failed for good', {
+        statementId: s.statementId,
+        step,
+        type: failure.type,
+        message: failure.message,
+      });
       s.processFailure = { step, ...failure, at: new Date().toISOString(), actions: actionsFor(stage) };
-      await condition(() => s.stage !== stage || s.deadline !== deadline || s.processFailure === null || workflowInfo().continueAsNewSuggested);
+      await condition(
+        () =>
+          s.stage !== stage ||
+          s.deadline !== deadline ||
+          s.processFailure === null ||
+          workflowInfo().continueAsNewSuggested,
+      );
       if (s.stage !== stage || s.deadline !== deadline) s.processFailure = null;
     }
     if (workflowInfo().continueAsNewSuggested && !isTerminal(s.stage)) {

@@ -53,7 +53,10 @@ export const hostileJsonValues: readonly Named<unknown>[] = [
   { name: 'negative', value: -1 },
   { name: 'fraction', value: 0.5 },
   { name: 'array of 100,000', value: Array.from({ length: 100_000 }, () => 0) },
-  { name: 'prototype keys object', value: JSON.parse('{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},"prototype":1}') },
+  {
+    name: 'prototype keys object',
+    value: JSON.parse('{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"isAdmin":true}},"prototype":1}'),
+  },
 ];
 
 /** JSON nested `depth` levels deep, as text (building it as an object would overflow JSON.stringify first). */

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
+
 import { hostileJsonValues, hostileStrings } from './hostile-values.js';
-import { arbitraryFor, isEmptySchema, mergeAllOf, resolveRef, typesOf, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import {
+  arbitraryFor,
+  isEmptySchema,
+  type JsonSchema,
+  mergeAllOf,
+  resolveRef,
+  type SchemaDocument,
+  typesOf,
+} from './json-schema-arbitrary.js';
 
 /**
  * Invalid variants of a valid value: one mutation at one place, named so that a report says what
@@ -18,7 +27,12 @@ export interface Slot {
   value: unknown;
 }
 
-export function slotsOf(value: unknown, schema: JsonSchema, doc: SchemaDocument, path: (string | number)[] = []): Slot[] {
+export function slotsOf(
+  value: unknown,
+  schema: JsonSchema,
+  doc: SchemaDocument,
+  path: (string | number)[] = [],
+): Slot[] {
   const s = resolveBranch(schema, value, doc);
   const here: Slot = { path, schema: s, value };
   if (Array.isArray(value)) {
@@ -28,7 +42,8 @@ export function slotsOf(value: unknown, schema: JsonSchema, doc: SchemaDocument,
     return [
       here,
       ...Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
-        const prop = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+        const prop =
+          s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
         return prop ? slotsOf(v, prop, doc, [...path, k]) : [];
       }),
     ];
@@ -42,12 +57,30 @@ function resolveBranch(schema: JsonSchema, value: unknown, doc: SchemaDocument):
   const s = ref.allOf?.length ? mergeAllOf(ref.allOf, doc) : ref;
   const branches = s.anyOf ?? s.oneOf;
   if (!branches) return s;
-  const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+  const kind =
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? 'array'
+        : typeof value === 'number'
+          ? Number.isInteger(value)
+            ? 'integer'
+            : 'number'
+          : typeof value;
   const resolved = branches.map((b) => resolveRef(b, doc));
-  return resolved.find((b) => typesOf(b).includes(kind) || (kind === 'integer' && typesOf(b).includes('number'))) ?? resolved[0]!;
+  return (
+    resolved.find((b) => typesOf(b).includes(kind) || (kind === 'integer' && typesOf(b).includes('number'))) ??
+    resolved[0]!
+  );
 }
 
-export const describePath = (path: (string | number)[]) => (path.length === 0 ? '(value)' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''));
+export const describePath = (path: (string | number)[]) =>
+  path.length === 0
+    ? '(value)'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '');
 
 export function setAt(root: unknown, path: (string | number)[], replace: (old: unknown) => unknown): unknown {
   if (path.length === 0) return replace(root);
@@ -77,18 +110,28 @@ export function wrongTypeValue(schema: JsonSchema): unknown {
 /** Values just outside the schema's bounds (length, range, items, enum, pattern, format). */
 export function outOfRangeValues(schema: JsonSchema): Named[] {
   const out: Named[] = [];
-  if (schema.enum) out.push({ name: 'not one of the enum', value: typeof schema.enum[0] === 'number' ? -987654 : 'not-in-the-enum' });
-  if (schema.maxLength !== undefined) out.push({ name: `longer than maxLength ${schema.maxLength}`, value: 'x'.repeat(schema.maxLength + 1) });
-  if (schema.minLength !== undefined && schema.minLength > 0) out.push({ name: `shorter than minLength ${schema.minLength}`, value: 'x'.repeat(schema.minLength - 1) });
+  if (schema.enum)
+    out.push({ name: 'not one of the enum', value: typeof schema.enum[0] === 'number' ? -987654 : 'not-in-the-enum' });
+  if (schema.maxLength !== undefined)
+    out.push({ name: `longer than maxLength ${schema.maxLength}`, value: 'x'.repeat(schema.maxLength + 1) });
+  if (schema.minLength !== undefined && schema.minLength > 0)
+    out.push({ name: `shorter than minLength ${schema.minLength}`, value: 'x'.repeat(schema.minLength - 1) });
   if (schema.pattern) out.push({ name: `not matching ${schema.pattern}`, value: '!!not matching!!' });
   if (schema.format === 'uuid') out.push({ name: 'not a uuid', value: 'not-a-uuid' });
-  if (schema.format === 'date' || schema.format === 'date-time') out.push({ name: `not a ${schema.format}`, value: '2024-02-30T25:61:00Z' });
+  if (schema.format === 'date' || schema.format === 'date-time')
+    out.push({ name: `not a ${schema.format}`, value: '2024-02-30T25:61:00Z' });
   if (schema.format === 'email') out.push({ name: 'not an e-mail address', value: 'nobody@@example..com' });
   if (schema.minimum !== undefined) out.push({ name: `below minimum ${schema.minimum}`, value: schema.minimum - 1 });
   if (schema.maximum !== undefined) out.push({ name: `above maximum ${schema.maximum}`, value: schema.maximum + 1 });
-  if (typesOf(schema).includes('integer') && !typesOf(schema).includes('number')) out.push({ name: 'fraction for an integer', value: 1.5 });
-  if (schema.maxItems !== undefined) out.push({ name: `more than maxItems ${schema.maxItems}`, value: Array.from({ length: schema.maxItems + 1 }, () => 'x') });
-  if (schema.minItems !== undefined && schema.minItems > 0) out.push({ name: `fewer than minItems ${schema.minItems}`, value: [] });
+  if (typesOf(schema).includes('integer') && !typesOf(schema).includes('number'))
+    out.push({ name: 'fraction for an integer', value: 1.5 });
+  if (schema.maxItems !== undefined)
+    out.push({
+      name: `more than maxItems ${schema.maxItems}`,
+      value: Array.from({ length: schema.maxItems + 1 }, () => 'x'),
+    });
+  if (schema.minItems !== undefined && schema.minItems > 0)
+    out.push({ name: `fewer than minItems ${schema.minItems}`, value: [] });
   return out;
 }
 
@@ -103,7 +146,13 @@ interface Named {
  * key, a hostile string or a hostile JSON value. Falls back to the next kind when one does not
  * apply at that slot (a number has no required properties to drop).
  */
-export function mutate(value: unknown, schema: JsonSchema, doc: SchemaDocument, where: number, choice: number): Variant {
+export function mutate(
+  value: unknown,
+  schema: JsonSchema,
+  doc: SchemaDocument,
+  where: number,
+  choice: number,
+): Variant {
   const slots = slotsOf(value, schema, doc);
   const slot = slots[where % slots.length]!;
   const at = describePath(slot.path);
@@ -112,18 +161,25 @@ export function mutate(value: unknown, schema: JsonSchema, doc: SchemaDocument, 
     const kind = kinds[(choice + k) % kinds.length]!;
     switch (kind) {
       case 'drop-required': {
-        const present = (slot.schema.required ?? []).filter((r) => slot.value && typeof slot.value === 'object' && r in (slot.value as object));
+        const present = (slot.schema.required ?? []).filter(
+          (r) => slot.value && typeof slot.value === 'object' && r in (slot.value as object),
+        );
         if (present.length === 0) break;
         const name = present[choice % present.length]!;
         return {
-          value: setAt(value, slot.path, (old) => Object.fromEntries(Object.entries(old as object).filter(([key]) => key !== name))),
+          value: setAt(value, slot.path, (old) =>
+            Object.fromEntries(Object.entries(old as object).filter(([key]) => key !== name)),
+          ),
           mutation: `drop required ${slot.path.length === 0 ? name : `${at}.${name}`}`,
         };
       }
       case 'wrong-type': {
         const wrong = wrongTypeValue(slot.schema);
         if (wrong === undefined) break;
-        return { value: setAt(value, slot.path, () => wrong), mutation: `wrong type at ${at}: ${JSON.stringify(wrong)}` };
+        return {
+          value: setAt(value, slot.path, () => wrong),
+          mutation: `wrong type at ${at}: ${JSON.stringify(wrong)}`,
+        };
       }
       case 'out-of-range': {
         const options = outOfRangeValues(slot.schema);
@@ -133,7 +189,10 @@ export function mutate(value: unknown, schema: JsonSchema, doc: SchemaDocument, 
       }
       case 'extra-key': {
         if (!slot.value || typeof slot.value !== 'object' || Array.isArray(slot.value)) break;
-        return { value: setAt(value, slot.path, (old) => ({ ...(old as object), unexpectedFuzzKey: 'extra' })), mutation: `extra key at ${at}` };
+        return {
+          value: setAt(value, slot.path, (old) => ({ ...(old as object), unexpectedFuzzKey: 'extra' })),
+          mutation: `extra key at ${at}`,
+        };
       }
       case 'hostile-string': {
         if (!typesOf(slot.schema).includes('string') && !isEmptySchema(slot.schema)) break;
@@ -151,5 +210,7 @@ export function mutate(value: unknown, schema: JsonSchema, doc: SchemaDocument, 
 
 /** Invalid variants of values valid for `schema`. */
 export function invalidArbitraryFor(schema: JsonSchema, doc: SchemaDocument): fc.Arbitrary<Variant> {
-  return fc.tuple(arbitraryFor(schema, doc), fc.nat(), fc.nat()).map(([valid, where, choice]) => mutate(valid, schema, doc, where, choice));
+  return fc
+    .tuple(arbitraryFor(schema, doc), fc.nat(), fc.nat())
+    .map(([valid, where, choice]) => mutate(valid, schema, doc, where, choice));
 }

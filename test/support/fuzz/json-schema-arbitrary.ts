@@ -85,7 +85,15 @@ export function typesOf(schema: JsonSchema): string[] {
 }
 
 export function isEmptySchema(schema: JsonSchema): boolean {
-  return typesOf(schema).length === 0 && !schema.enum && !('const' in schema) && !schema.anyOf && !schema.oneOf && !schema.allOf && !schema.$ref;
+  return (
+    typesOf(schema).length === 0 &&
+    !schema.enum &&
+    !('const' in schema) &&
+    !schema.anyOf &&
+    !schema.oneOf &&
+    !schema.allOf &&
+    !schema.$ref
+  );
 }
 
 const smallJson: fc.Arbitrary<unknown> = fc.jsonValue({ maxDepth: 2, depthSize: 'small' });
@@ -99,10 +107,16 @@ export function arbitraryFor(schema: JsonSchema, doc: SchemaDocument, depth = 0)
   const branches = s.anyOf ?? s.oneOf;
   if (branches?.length) return fc.oneof(...branches.map((b) => arbitraryFor(b, doc, depth + 1)));
   const types = typesOf(s);
-  if (types.length === 0) return depth >= MAX_DEPTH ? fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()) : smallJson;
+  if (types.length === 0)
+    return depth >= MAX_DEPTH ? fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()) : smallJson;
   const byType = types.map((t) => arbitraryForType(t, s, doc, depth));
   // A documented example is a realistic value (a CPV code that exists, say); use it now and then.
-  if (s.example !== undefined && types.includes(typeof s.example === 'number' ? (Number.isInteger(s.example) ? 'integer' : 'number') : typeof s.example)) {
+  if (
+    s.example !== undefined &&
+    types.includes(
+      typeof s.example === 'number' ? (Number.isInteger(s.example) ? 'integer' : 'number') : typeof s.example,
+    )
+  ) {
     byType.push(fc.constant(s.example));
   }
   return byType.length === 1 ? byType[0]! : fc.oneof(...byType);
@@ -133,21 +147,44 @@ function arbitraryForType(type: string, s: JsonSchema, doc: SchemaDocument, dept
 }
 
 function integerArbitrary(s: JsonSchema): fc.Arbitrary<number> {
-  const min = s.exclusiveMinimum !== undefined ? Math.floor(s.exclusiveMinimum) + 1 : s.minimum !== undefined ? Math.ceil(s.minimum) : -1_000_000;
-  const max = s.exclusiveMaximum !== undefined ? Math.ceil(s.exclusiveMaximum) - 1 : s.maximum !== undefined ? Math.floor(s.maximum) : 1_000_000;
+  const min =
+    s.exclusiveMinimum !== undefined
+      ? Math.floor(s.exclusiveMinimum) + 1
+      : s.minimum !== undefined
+        ? Math.ceil(s.minimum)
+        : -1_000_000;
+  const max =
+    s.exclusiveMaximum !== undefined
+      ? Math.ceil(s.exclusiveMaximum) - 1
+      : s.maximum !== undefined
+        ? Math.floor(s.maximum)
+        : 1_000_000;
   return fc.integer({ min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Math.min(max, Number.MAX_SAFE_INTEGER) });
 }
 
 function numberArbitrary(s: JsonSchema): fc.Arbitrary<number> {
   const min = s.minimum ?? s.exclusiveMinimum ?? -1e9;
   const max = s.maximum ?? s.exclusiveMaximum ?? 1e9;
-  return fc
-    .double({ min, max, noNaN: true, noDefaultInfinity: true, minExcluded: s.exclusiveMinimum !== undefined, maxExcluded: s.exclusiveMaximum !== undefined })
-    // -0 is not a JSON value a client sends by accident: it goes out as "0" anyway.
-    .map((n) => (Object.is(n, -0) ? 0 : n));
+  return (
+    fc
+      .double({
+        min,
+        max,
+        noNaN: true,
+        noDefaultInfinity: true,
+        minExcluded: s.exclusiveMinimum !== undefined,
+        maxExcluded: s.exclusiveMaximum !== undefined,
+      })
+      // -0 is not a JSON value a client sends by accident: it goes out as "0" anyway.
+      .map((n) => (Object.is(n, -0) ? 0 : n))
+  );
 }
 
-const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true });
+const isoDate = fc.date({
+  min: new Date('2000-01-01T00:00:00Z'),
+  max: new Date('2099-12-31T00:00:00Z'),
+  noInvalidDate: true,
+});
 
 function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
   const minLength = s.minLength ?? 0;
@@ -164,14 +201,23 @@ function stringArbitrary(s: JsonSchema): fc.Arbitrary<string> {
       return isoDate.map((d) => d.toISOString());
     case 'email':
       // fc.emailAddress makes RFC 5322 oddities (quoted parts) that zod's e-mail check rightly refuses.
-      base = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9._-]{0,14}[a-z0-9]$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]\.(eu|com|example)$/)).map(([local, domain]) => `${local.replace(/\.{2,}/g, '.')}@${domain}`);
+      base = fc
+        .tuple(
+          fc.stringMatching(/^[a-z][a-z0-9._-]{0,14}[a-z0-9]$/),
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]\.(eu|com|example)$/),
+        )
+        .map(([local, domain]) => `${local.replace(/\.{2,}/g, '.')}@${domain}`);
       break;
     default:
       base = s.pattern
         ? fc.stringMatching(new RegExp(s.pattern))
         : fc.oneof(
             fc.string({ minLength, maxLength: Math.max(minLength, Math.min(maxLength, SOFT_MAX_STRING)) }),
-            fc.string({ unit: 'grapheme', minLength, maxLength: Math.max(minLength, Math.min(maxLength, SOFT_MAX_STRING)) }),
+            fc.string({
+              unit: 'grapheme',
+              minLength,
+              maxLength: Math.max(minLength, Math.min(maxLength, SOFT_MAX_STRING)),
+            }),
           );
   }
   // A pattern or format does not know the length bounds. A pattern's values that miss them are
@@ -193,10 +239,16 @@ function cutToLength(v: string, max: number): string {
 function objectArbitrary(s: JsonSchema, doc: SchemaDocument, depth: number): fc.Arbitrary<Record<string, unknown>> {
   const properties = s.properties ?? {};
   const required = new Set(s.required ?? []);
-  if (Object.keys(properties).length === 0 && s.additionalProperties !== undefined && s.additionalProperties !== false) {
+  if (
+    Object.keys(properties).length === 0 &&
+    s.additionalProperties !== undefined &&
+    s.additionalProperties !== false
+  ) {
     // A map (z.record): a few keys of its own, with values of the schema it names.
     const values = s.additionalProperties === true ? smallJson : arbitraryFor(s.additionalProperties, doc, depth + 1);
-    const keys = s.propertyNames ? (arbitraryFor(s.propertyNames as JsonSchema, doc, depth + 1) as fc.Arbitrary<string>) : fc.string({ minLength: 1, maxLength: 12 });
+    const keys = s.propertyNames
+      ? (arbitraryFor(s.propertyNames as JsonSchema, doc, depth + 1) as fc.Arbitrary<string>)
+      : fc.string({ minLength: 1, maxLength: 12 });
     return fc.dictionary(keys, values, { maxKeys: SOFT_MAX_ITEMS });
   }
   const record: Record<string, fc.Arbitrary<unknown>> = {};

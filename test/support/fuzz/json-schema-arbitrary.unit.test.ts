@@ -3,9 +3,10 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { encodeSegment, operationsOf, requestArbitrary, sampleRequest, type OpenApiDocument } from './requests.js';
+
 import { mutate, outOfRangeValues, wrongTypeValue } from './invalid-variants.js';
-import { arbitraryFor, mergeAllOf, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import { arbitraryFor, type JsonSchema, mergeAllOf, resolveRef, type SchemaDocument } from './json-schema-arbitrary.js';
+import { encodeSegment, type OpenApiDocument, operationsOf, requestArbitrary, sampleRequest } from './requests.js';
 
 /**
  * The generators are checked against an independent validator (Ajv, JSON Schema 2020-12, the
@@ -77,7 +78,16 @@ describe('arbitraryFor: values the schema accepts', () => {
   });
 
   it('joins the properties and required lists of an allOf (a patch schema extended with expectedVersion)', () => {
-    const patch: JsonSchema = { allOf: [{ $ref: '#/components/schemas/Line' }, { type: 'object', properties: { expectedVersion: { type: 'integer', minimum: 1 } }, required: ['expectedVersion'] }] };
+    const patch: JsonSchema = {
+      allOf: [
+        { $ref: '#/components/schemas/Line' },
+        {
+          type: 'object',
+          properties: { expectedVersion: { type: 'integer', minimum: 1 } },
+          required: ['expectedVersion'],
+        },
+      ],
+    };
     const merged = mergeAllOf(patch.allOf!, doc);
     expect(Object.keys(merged.properties!)).toEqual(['cpvCode', 'quantity', 'year', 'expectedVersion']);
     expect(merged.required).toEqual(['cpvCode', 'quantity', 'expectedVersion']);
@@ -111,12 +121,17 @@ describe('arbitraryFor: values the schema accepts', () => {
 });
 
 describe('mutate: invalid variants', () => {
-  const schema = z.object({
-    title: z.string().min(3).max(20),
-    year: z.int().min(2000).max(2100),
-    kind: z.enum(['a', 'b']),
-    lines: z.array(z.object({ id: z.uuid(), quantity: z.int().min(1) }).strict()).min(1).max(3),
-  }).strict();
+  const schema = z
+    .object({
+      title: z.string().min(3).max(20),
+      year: z.int().min(2000).max(2100),
+      kind: z.enum(['a', 'b']),
+      lines: z
+        .array(z.object({ id: z.uuid(), quantity: z.int().min(1) }).strict())
+        .min(1)
+        .max(3),
+    })
+    .strict();
   const json = z.toJSONSchema(schema) as JsonSchema;
 
   it('makes values the zod schema refuses, whatever the slot (hostile strings aside: a schema may accept them)', () => {
@@ -124,16 +139,31 @@ describe('mutate: invalid variants', () => {
       fc.property(arbitraryFor(json, {}), fc.nat(), fc.nat(), (valid, where, choice) => {
         const variant = mutate(valid, json, {}, where, choice);
         if (variant.mutation.startsWith('hostile string')) return;
-        expect(schema.safeParse(variant.value).success, `${variant.mutation}: ${JSON.stringify(variant.value).slice(0, 200)}`).toBe(false);
+        expect(
+          schema.safeParse(variant.value).success,
+          `${variant.mutation}: ${JSON.stringify(variant.value).slice(0, 200)}`,
+        ).toBe(false);
       }),
       { seed: 4, numRuns: 400 },
     );
   });
 
   it('names what it did: each kind of mutation occurs', () => {
-    const names = fc.sample(fc.tuple(arbitraryFor(json, {}), fc.nat(), fc.nat()), { seed: 5, numRuns: 300 }).map(([v, w, c]) => mutate(v, json, {}, w, c).mutation);
-    for (const kind of [/^drop required/, /^wrong type/, /maxLength|minLength|maximum|minimum|enum|uuid|maxItems|minItems/, /^extra key/, /^hostile string/, /^hostile value/]) {
-      expect(names.some((n) => kind.test(n)), String(kind)).toBe(true);
+    const names = fc
+      .sample(fc.tuple(arbitraryFor(json, {}), fc.nat(), fc.nat()), { seed: 5, numRuns: 300 })
+      .map(([v, w, c]) => mutate(v, json, {}, w, c).mutation);
+    for (const kind of [
+      /^drop required/,
+      /^wrong type/,
+      /maxLength|minLength|maximum|minimum|enum|uuid|maxItems|minItems/,
+      /^extra key/,
+      /^hostile string/,
+      /^hostile value/,
+    ]) {
+      expect(
+        names.some((n) => kind.test(n)),
+        String(kind),
+      ).toBe(true);
     }
   });
 
@@ -141,7 +171,9 @@ describe('mutate: invalid variants', () => {
     expect(wrongTypeValue({ type: 'string' })).not.toBeTypeOf('string');
     expect(wrongTypeValue({})).toBeUndefined();
     expect(outOfRangeValues({ type: 'string', maxLength: 3 }).map((o) => o.value)).toContain('xxxx');
-    expect(outOfRangeValues({ type: 'integer', minimum: 1, maximum: 9 }).map((o) => o.value)).toEqual(expect.arrayContaining([0, 10, 1.5]));
+    expect(outOfRangeValues({ type: 'integer', minimum: 1, maximum: 9 }).map((o) => o.value)).toEqual(
+      expect.arrayContaining([0, 10, 1.5]),
+    );
   });
 });
 
@@ -155,7 +187,10 @@ describe('requests for the operations of an OpenAPI document', () => {
             { name: 'statementId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 10 } },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Line' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Line' } } },
+          },
           security: [{ bearerToken: [] }],
         },
       },
@@ -164,7 +199,12 @@ describe('requests for the operations of an OpenAPI document', () => {
 
   it('reads every operation with its parameters and body', () => {
     const [op] = operationsOf(api);
-    expect(op).toMatchObject({ key: 'PUT /api/statements/{statementId}/lines', method: 'PUT', public: false, body: { contentType: 'application/json' } });
+    expect(op).toMatchObject({
+      key: 'PUT /api/statements/{statementId}/lines',
+      method: 'PUT',
+      public: false,
+      body: { contentType: 'application/json' },
+    });
     expect(op!.pathParams.map((p) => p.name)).toEqual(['statementId']);
     expect(op!.queryParams.map((p) => p.name)).toEqual(['limit']);
   });

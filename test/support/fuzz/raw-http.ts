@@ -42,7 +42,8 @@ export function sendRaw(baseUrl: string, request: RawRequest, timeoutMs: number)
       socket.destroy();
       const ms = performance.now() - started;
       const parsed = parseResponse(Buffer.concat(chunks));
-      if (!parsed) return resolve({ status: 0, headers: {}, body: '', ms, error: error ?? 'no complete HTTP response' });
+      if (!parsed)
+        return resolve({ status: 0, headers: {}, body: '', ms, error: error ?? 'no complete HTTP response' });
       resolve({ ...parsed, ms, ...(error && !parsed.complete ? { error } : {}) });
     };
     const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => {
@@ -57,7 +58,9 @@ export function sendRaw(baseUrl: string, request: RawRequest, timeoutMs: number)
   });
 }
 
-function parseResponse(raw: Buffer): { status: number; headers: Record<string, string>; body: string; complete: boolean } | undefined {
+function parseResponse(
+  raw: Buffer,
+): { status: number; headers: Record<string, string>; body: string; complete: boolean } | undefined {
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const [statusLine = '', ...headerLines] = raw.subarray(0, end).toString('latin1').split('\r\n');

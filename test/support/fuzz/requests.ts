@@ -1,7 +1,16 @@
 import fc from 'fast-check';
-import { hostileContentTypes, hostileHeaders, hostileJsonFragments, hostilePathValues, hostileQueries, hostileRawBodies, hostileStrings } from './hostile-values.js';
+
+import {
+  hostileContentTypes,
+  hostileHeaders,
+  hostileJsonFragments,
+  hostilePathValues,
+  hostileQueries,
+  hostileRawBodies,
+  hostileStrings,
+} from './hostile-values.js';
 import { describePath, invalidArbitraryFor, mutate, setAt, slotsOf } from './invalid-variants.js';
-import { arbitraryFor, mergeAllOf, resolveRef, type JsonSchema, type SchemaDocument } from './json-schema-arbitrary.js';
+import { arbitraryFor, type JsonSchema, mergeAllOf, resolveRef, type SchemaDocument } from './json-schema-arbitrary.js';
 
 /** The parts of the OpenAPI document the fuzzer reads. */
 export interface OpenApiDocument extends SchemaDocument {
@@ -91,7 +100,10 @@ export function encodeSegment(v: string): string {
   let out = '';
   for (const ch of v) {
     const code = ch.codePointAt(0)!;
-    if (code >= 0xd800 && code <= 0xdfff) out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+    if (code >= 0xd800 && code <= 0xdfff)
+      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -105,7 +117,9 @@ const encodeQuery = (q: Record<string, string>) =>
 function paramArbitrary(p: OpenApiParameter, doc: SchemaDocument, pool: ParameterPool): fc.Arbitrary<string> {
   const known = pool[p.name];
   const generated = arbitraryFor(p.schema ?? { type: 'string' }, doc).map((v) => String(v));
-  return known?.length ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 5 }, { arbitrary: generated, weight: 1 }) : generated;
+  return known?.length
+    ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 5 }, { arbitrary: generated, weight: 1 })
+    : generated;
 }
 
 /** A property name of the body that takes a string, so raw hostile bodies reach a real field. */
@@ -125,36 +139,83 @@ export function stringFieldOf(schema: JsonSchema | undefined, doc: SchemaDocumen
  * mutation of a valid body, parameter or query) and hostile ones (the hand-written list: raw
  * bodies, content types, path values, query strings, headers).
  */
-export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: ParameterPool, knownGood?: KnownGood): fc.Arbitrary<FuzzRequest> {
-  const pathValues = fc.record(Object.fromEntries(op.pathParams.map((p) => [p.name, paramArbitrary(p, doc, pool)])) as Record<string, fc.Arbitrary<string>>);
+export function requestArbitrary(
+  op: Operation,
+  doc: SchemaDocument,
+  pool: ParameterPool,
+  knownGood?: KnownGood,
+): fc.Arbitrary<FuzzRequest> {
+  const pathValues = fc.record(
+    Object.fromEntries(op.pathParams.map((p) => [p.name, paramArbitrary(p, doc, pool)])) as Record<
+      string,
+      fc.Arbitrary<string>
+    >,
+  );
   const query = fc.record(
-    Object.fromEntries(op.queryParams.map((p) => [p.name, arbitraryFor(p.schema ?? { type: 'string' }, doc).map((v) => (Array.isArray(v) ? v.join(',') : String(v)))])) as Record<string, fc.Arbitrary<string>>,
+    Object.fromEntries(
+      op.queryParams.map((p) => [
+        p.name,
+        arbitraryFor(p.schema ?? { type: 'string' }, doc).map((v) => (Array.isArray(v) ? v.join(',') : String(v))),
+      ]),
+    ) as Record<string, fc.Arbitrary<string>>,
     { requiredKeys: op.queryParams.filter((p) => p.required).map((p) => p.name) },
   );
   const hasBody = op.body !== undefined;
   // Generated bodies rarely pass the business rules (a CPV code that exists, a year in range); a
   // known-good body does, and its mutations carry hostile text all the way to the workflow.
-  const generatedBody = op.body ? arbitraryFor(op.body.schema, doc).map((v) => JSON.stringify(v)) : fc.constant(undefined);
+  const generatedBody = op.body
+    ? arbitraryFor(op.body.schema, doc).map((v) => JSON.stringify(v))
+    : fc.constant(undefined);
   const validBody = generatedBody;
   // The known-good body goes with the path values it is good for (the statement at the right stage).
   const knownPathValues = pathValues.map((p) => ({ ...p, ...knownGood?.params }));
-  const build = (kind: RequestKind, what: string, path: Record<string, string>, q: Record<string, string> | string, body: string | undefined, headers: Record<string, string> = {}, rawPath = false): FuzzRequest => {
+  const build = (
+    kind: RequestKind,
+    what: string,
+    path: Record<string, string>,
+    q: Record<string, string> | string,
+    body: string | undefined,
+    headers: Record<string, string> = {},
+    rawPath = false,
+  ): FuzzRequest => {
     const target =
-      op.template.replace(/\{(\w+)\}/g, (_m, name: string) => (rawPath ? path[name]! : encodeSegment(path[name] ?? ''))) +
-      (typeof q === 'string' ? (q ? `?${q}` : '') : Object.keys(q).length ? `?${encodeQuery(q)}` : '');
-    const contentType: Record<string, string> = body !== undefined && !('content-type' in headers) ? { 'content-type': op.body?.contentType ?? 'application/json' } : {};
-    return { key: op.key, kind, what, method: op.method, target, headers: { ...contentType, ...headers }, ...(body !== undefined ? { body } : {}) };
+      op.template.replace(/\{(\w+)\}/g, (_m, name: string) =>
+        rawPath ? path[name]! : encodeSegment(path[name] ?? ''),
+      ) + (typeof q === 'string' ? (q ? `?${q}` : '') : Object.keys(q).length ? `?${encodeQuery(q)}` : '');
+    const contentType: Record<string, string> =
+      body !== undefined && !('content-type' in headers)
+        ? { 'content-type': op.body?.contentType ?? 'application/json' }
+        : {};
+    return {
+      key: op.key,
+      kind,
+      what,
+      method: op.method,
+      target,
+      headers: { ...contentType, ...headers },
+      ...(body !== undefined ? { body } : {}),
+    };
   };
 
   const valid = fc.oneof(
     fc.tuple(pathValues, query, validBody).map(([p, q, b]) => build('valid', 'generated from the document', p, q, b)),
-    ...(knownGood ? [fc.tuple(knownPathValues, query).map(([p, q]) => build('valid', 'known-good body', p, q, JSON.stringify(knownGood.body)))] : []),
+    ...(knownGood
+      ? [
+          fc
+            .tuple(knownPathValues, query)
+            .map(([p, q]) => build('valid', 'known-good body', p, q, JSON.stringify(knownGood.body))),
+        ]
+      : []),
   );
 
   const invalidOptions: fc.Arbitrary<FuzzRequest>[] = [];
   if (op.body) {
     const schema = op.body.schema;
-    invalidOptions.push(fc.tuple(pathValues, query, invalidArbitraryFor(schema, doc)).map(([p, q, v]) => build('invalid', `body: ${v.mutation}`, p, q, JSON.stringify(v.value))));
+    invalidOptions.push(
+      fc
+        .tuple(pathValues, query, invalidArbitraryFor(schema, doc))
+        .map(([p, q, v]) => build('invalid', `body: ${v.mutation}`, p, q, JSON.stringify(v.value))),
+    );
     if (knownGood) {
       invalidOptions.push(
         fc.tuple(knownPathValues, query, fc.nat(), fc.nat()).map(([p, q, where, choice]) => {
@@ -166,37 +227,84 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
   }
   for (const param of op.queryParams) {
     invalidOptions.push(
-      fc.tuple(pathValues, query, invalidArbitraryFor(param.schema ?? { type: 'string' }, doc), validBody).map(([p, q, v, b]) =>
-        build('invalid', `query ${param.name}: ${v.mutation}`, p, { ...q, [param.name]: typeof v.value === 'string' ? v.value : JSON.stringify(v.value) }, b),
-      ),
+      fc
+        .tuple(pathValues, query, invalidArbitraryFor(param.schema ?? { type: 'string' }, doc), validBody)
+        .map(([p, q, v, b]) =>
+          build(
+            'invalid',
+            `query ${param.name}: ${v.mutation}`,
+            p,
+            { ...q, [param.name]: typeof v.value === 'string' ? v.value : JSON.stringify(v.value) },
+            b,
+          ),
+        ),
     );
   }
   for (const param of op.pathParams) {
     invalidOptions.push(
-      fc.tuple(pathValues, query, invalidArbitraryFor(param.schema ?? { type: 'string' }, doc), validBody).map(([p, q, v, b]) =>
-        build('invalid', `path ${param.name}: ${v.mutation}`, { ...p, [param.name]: typeof v.value === 'string' ? v.value : JSON.stringify(v.value) }, q, b),
-      ),
+      fc
+        .tuple(pathValues, query, invalidArbitraryFor(param.schema ?? { type: 'string' }, doc), validBody)
+        .map(([p, q, v, b]) =>
+          build(
+            'invalid',
+            `path ${param.name}: ${v.mutation}`,
+            { ...p, [param.name]: typeof v.value === 'string' ? v.value : JSON.stringify(v.value) },
+            q,
+            b,
+          ),
+        ),
     );
   }
 
   const field = stringFieldOf(op.body?.schema, doc);
   const hostileOptions: fc.Arbitrary<FuzzRequest>[] = [
-    fc.tuple(pathValues, query, validBody, fc.constantFrom(...hostileHeaders)).map(([p, q, b, h]) => build('hostile', `header: ${h.name}`, p, q, b, h.value)),
-    fc.tuple(pathValues, fc.constantFrom(...hostileQueries), validBody).map(([p, h, b]) => build('hostile', `query: ${h.name}`, p, h.value, b)),
+    fc
+      .tuple(pathValues, query, validBody, fc.constantFrom(...hostileHeaders))
+      .map(([p, q, b, h]) => build('hostile', `header: ${h.name}`, p, q, b, h.value)),
+    fc
+      .tuple(pathValues, fc.constantFrom(...hostileQueries), validBody)
+      .map(([p, h, b]) => build('hostile', `query: ${h.name}`, p, h.value, b)),
   ];
   if (op.pathParams.length > 0) {
     hostileOptions.push(
-      fc.tuple(pathValues, query, validBody, fc.constantFrom(...op.pathParams.map((p) => p.name)), fc.constantFrom(...hostilePathValues)).map(([p, q, b, name, h]) =>
-        build('hostile', `path ${name}: ${h.name}`, { ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, encodeSegment(v)])), [name]: h.value }, q, b, {}, true),
-      ),
+      fc
+        .tuple(
+          pathValues,
+          query,
+          validBody,
+          fc.constantFrom(...op.pathParams.map((p) => p.name)),
+          fc.constantFrom(...hostilePathValues),
+        )
+        .map(([p, q, b, name, h]) =>
+          build(
+            'hostile',
+            `path ${name}: ${h.name}`,
+            { ...Object.fromEntries(Object.entries(p).map(([k, v]) => [k, encodeSegment(v)])), [name]: h.value },
+            q,
+            b,
+            {},
+            true,
+          ),
+        ),
     );
   }
   if (hasBody || op.method !== 'GET') {
     hostileOptions.push(
-      fc.tuple(pathValues, query, fc.constantFrom(...hostileRawBodies)).map(([p, q, h]) => build('hostile', `raw body: ${h.name}`, p, q, h.value.replaceAll('{field}', field))),
-      fc.tuple(pathValues, query, validBody, fc.constantFrom(...hostileContentTypes)).map(([p, q, b, h]) =>
-        build('hostile', `content type: ${h.name}`, p, q, b ?? '{}', h.value === undefined ? {} : { 'content-type': h.value }),
-      ),
+      fc
+        .tuple(pathValues, query, fc.constantFrom(...hostileRawBodies))
+        .map(([p, q, h]) => build('hostile', `raw body: ${h.name}`, p, q, h.value.replaceAll('{field}', field))),
+      fc
+        .tuple(pathValues, query, validBody, fc.constantFrom(...hostileContentTypes))
+        .map(([p, q, b, h]) =>
+          build(
+            'hostile',
+            `content type: ${h.name}`,
+            p,
+            q,
+            b ?? '{}',
+            h.value === undefined ? {} : { 'content-type': h.value },
+          ),
+        ),
     );
   }
   // A hostile value in one place of a known-good body: the rest passes every rule, so the value
@@ -212,14 +320,23 @@ export function requestArbitrary(op: Operation, doc: SchemaDocument, pool: Param
       knownGoodHostile.push(
         fc.tuple(knownPathValues, query, fc.nat(places.length - 1), values).map(([p, q, i, h]) => {
           const place = places[i]!;
-          return build('hostile', `known-good body, ${h.name} at ${describePath(place.path)}`, p, q, withRawJsonAt(knownGood.body, place.path, h.json));
+          return build(
+            'hostile',
+            `known-good body, ${h.name} at ${describePath(place.path)}`,
+            p,
+            q,
+            withRawJsonAt(knownGood.body, place.path, h.json),
+          );
         }),
       );
     }
   }
 
   // With the content type left out, `build` would add it back; remove it here.
-  const withoutDefaultType = (r: FuzzRequest) => (r.what === 'content type: none' ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'content-type')) } : r);
+  const withoutDefaultType = (r: FuzzRequest) =>
+    r.what === 'content type: none'
+      ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).filter(([k]) => k !== 'content-type')) }
+      : r;
 
   return fc.oneof(
     { arbitrary: valid, weight: 4 },

@@ -1,8 +1,19 @@
 import type { Client } from '@temporalio/client';
+
 import { listStuckWorkflows, type StuckWorkflow } from '../../../services/operations/list-stuck-workflows.js';
-import { roles, type Role } from '../cast.js';
+import { type Role, roles } from '../cast.js';
 import { sendRaw } from './raw-http.js';
-import { operationsOf, requestArbitrary, sampleRequest, summariseRequest, type FuzzRequest, type KnownGood, type OpenApiDocument, type Operation, type ParameterPool } from './requests.js';
+import {
+  type FuzzRequest,
+  type KnownGood,
+  type OpenApiDocument,
+  type Operation,
+  operationsOf,
+  type ParameterPool,
+  requestArbitrary,
+  sampleRequest,
+  summariseRequest,
+} from './requests.js';
 
 /**
  * The fuzz run shared by test/fuzz.test.ts (a bounded run with a fixed seed) and `npm run fuzz`
@@ -36,13 +47,18 @@ export interface FuzzResult {
  * Acts that end the caller's own credentials or session (or an administrator's hold on a user)
  * go last in each pass, so they do not turn the rest of the pass into 401s.
  */
-export const endsCredentials = (key: string) => /sign-out|revoke-credentials|\/disable$|^DELETE \/api\/admin\//.test(key);
+export const endsCredentials = (key: string) =>
+  /sign-out|revoke-credentials|\/disable$|^DELETE \/api\/admin\//.test(key);
 
 /**
  * `passes` rounds over every operation × every role, each round in an order shuffled by the seed,
  * the credential-ending acts last. With `limit`, only the first `limit` requests.
  */
-export function planRequests(doc: OpenApiDocument, seed: number, options: { passes?: number; limit?: number; roles?: readonly Role[] } = {}): PlannedRequest[] {
+export function planRequests(
+  doc: OpenApiDocument,
+  seed: number,
+  options: { passes?: number; limit?: number; roles?: readonly Role[] } = {},
+): PlannedRequest[] {
   const ops = operationsOf(doc);
   const who = options.roles ?? roles;
   const passes = options.passes ?? Math.ceil((options.limit ?? ops.length * who.length) / (ops.length * who.length));
@@ -85,13 +101,19 @@ export function checkAnswer(status: number, contentType: string, body: string, m
       problems.push(`${status} problem document is not JSON`);
       return problems;
     }
-    if (typeof doc?.type !== 'string' || typeof doc.title !== 'string' || doc.status !== status || typeof doc.code !== 'string') {
+    if (
+      typeof doc?.type !== 'string' ||
+      typeof doc.title !== 'string' ||
+      doc.status !== status ||
+      typeof doc.code !== 'string'
+    ) {
       problems.push(`${status} problem document lacks type, title, status or code`);
     }
     if (status === 400) {
       const errors = Array.isArray(doc?.errors) ? (doc.errors as { field?: unknown; rule?: unknown }[]) : [];
       if (errors.length === 0) problems.push('400 names no field (no errors[])');
-      else if (errors.some((e) => typeof e.field !== 'string' || !e.field || typeof e.rule !== 'string' || !e.rule)) problems.push('400 has an error without a field or rule');
+      else if (errors.some((e) => typeof e.field !== 'string' || !e.field || typeof e.rule !== 'string' || !e.rule))
+        problems.push('400 has an error without a field or rule');
     }
   }
   return problems;
@@ -133,7 +155,16 @@ export async function runPlan(o: RunOptions): Promise<FuzzResult[]> {
           const request = sampleRequest(arbitraryOf(planned.op), o.seed, planned.index);
           // A hostile header may replace the credential (a garbage bearer token); otherwise the role's own.
           const headers = { ...o.credentials[planned.role], ...request.headers };
-          const answer = await sendRaw(o.baseUrl, { method: request.method, target: request.target, headers, ...(request.body !== undefined ? { body: request.body } : {}) }, GIVE_UP_MS);
+          const answer = await sendRaw(
+            o.baseUrl,
+            {
+              method: request.method,
+              target: request.target,
+              headers,
+              ...(request.body !== undefined ? { body: request.body } : {}),
+            },
+            GIVE_UP_MS,
+          );
           const contentType = answer.headers['content-type'] ?? '';
           const result: FuzzResult = {
             index: planned.index,
@@ -184,19 +215,41 @@ export function formatTable(results: FuzzResult[], stuck: StuckWorkflow[]): stri
   for (const r of results) byRoute.set(r.request.key, [...(byRoute.get(r.request.key) ?? []), r]);
   const rows = [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b));
   const width = Math.max(...rows.map(([k]) => k.length), 5);
-  const lines = [`${'route'.padEnd(width)}  ${'n'.padStart(5)}  ${'p50 ms'.padStart(7)}  ${'p95 ms'.padStart(7)}  statuses`];
+  const lines = [
+    `${'route'.padEnd(width)}  ${'n'.padStart(5)}  ${'p50 ms'.padStart(7)}  ${'p95 ms'.padStart(7)}  statuses`,
+  ];
   for (const [key, rs] of rows) {
     const statuses = new Map<number, number>();
     for (const r of rs) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     const ms = rs.map((r) => r.ms);
-    const statusText = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s || 'none'}×${n}`).join(' ');
-    lines.push(`${key.padEnd(width)}  ${String(rs.length).padStart(5)}  ${percentile(ms, 50).toFixed(0).padStart(7)}  ${percentile(ms, 95).toFixed(0).padStart(7)}  ${statusText}`);
+    const statusText = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s || 'none'}×${n}`)
+      .join(' ');
+    lines.push(
+      `${key.padEnd(width)}  ${String(rs.length).padStart(5)}  ${percentile(ms, 50).toFixed(0).padStart(7)}  ${percentile(ms, 95).toFixed(0).padStart(7)}  ${statusText}`,
+    );
   }
   const total = new Map<number, number>();
   for (const r of results) total.set(r.status, (total.get(r.status) ?? 0) + 1);
   lines.push('');
-  lines.push(`requests ${results.length}; routes ${rows.length}; statuses ${[...total.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s || 'none'}×${n}`).join(' ')}`);
-  lines.push(`5xx ${results.filter((r) => r.status >= 500).length}; no answer ${results.filter((r) => r.status === 0).length}; slow (> ${SLOW_MS} ms) ${results.filter((r) => r.ms > SLOW_MS).length}; other failed checks ${results.filter((r) => r.problems.length > 0 && r.status < 500 && r.status !== 0 && r.ms <= SLOW_MS).length}; stuck workflows ${stuck.length}`);
-  lines.push(`latency p50 ${percentile(results.map((r) => r.ms), 50).toFixed(0)} ms, p95 ${percentile(results.map((r) => r.ms), 95).toFixed(0)} ms, max ${Math.max(0, ...results.map((r) => r.ms)).toFixed(0)} ms`);
+  lines.push(
+    `requests ${results.length}; routes ${rows.length}; statuses ${[...total.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s || 'none'}×${n}`)
+      .join(' ')}`,
+  );
+  lines.push(
+    `5xx ${results.filter((r) => r.status >= 500).length}; no answer ${results.filter((r) => r.status === 0).length}; slow (> ${SLOW_MS} ms) ${results.filter((r) => r.ms > SLOW_MS).length}; other failed checks ${results.filter((r) => r.problems.length > 0 && r.status < 500 && r.status !== 0 && r.ms <= SLOW_MS).length}; stuck workflows ${stuck.length}`,
+  );
+  lines.push(
+    `latency p50 ${percentile(
+      results.map((r) => r.ms),
+      50,
+    ).toFixed(0)} ms, p95 ${percentile(
+      results.map((r) => r.ms),
+      95,
+    ).toFixed(0)} ms, max ${Math.max(0, ...results.map((r) => r.ms)).toFixed(0)} ms`,
+  );
   return lines.join('\n');
 }

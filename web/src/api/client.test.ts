@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
+
 import { call, maxRetriesAfter503, retryAfterMs, retryingFetch } from './client';
 import type { paths } from './schema';
 
@@ -14,15 +15,23 @@ function fakeServer(answers: (() => Response)[]) {
 }
 
 const busy = () =>
-  new Response(JSON.stringify({ code: 'process_unavailable', status: 503 }), { status: 503, headers: { 'Retry-After': '5', 'Content-Type': 'application/problem+json' } });
-const ok = () => new Response(JSON.stringify({ versionId: 'v1' }), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  new Response(JSON.stringify({ code: 'process_unavailable', status: 503 }), {
+    status: 503,
+    headers: { 'Retry-After': '5', 'Content-Type': 'application/problem+json' },
+  });
+const ok = () =>
+  new Response(JSON.stringify({ versionId: 'v1' }), { status: 200, headers: { 'Content-Type': 'application/json' } });
 
 function waits() {
   const asked: number[] = [];
   return { asked, wait: async (ms: number) => void asked.push(ms) };
 }
 
-const submit = () => new Request('http://localhost/api/statements/s1/needs/submit', { method: 'POST', body: JSON.stringify({ lines: 3 }) });
+const submit = () =>
+  new Request('http://localhost/api/statements/s1/needs/submit', {
+    method: 'POST',
+    body: JSON.stringify({ lines: 3 }),
+  });
 
 describe('the web client’s requests', () => {
   it('repeat a request the server shed, with the same Idempotency-Key and body, after the pause it asks for', async () => {
@@ -53,11 +62,19 @@ describe('the web client’s requests', () => {
   it('keep a key the caller chose, give each request a key of its own, and add none to a GET', async () => {
     const server = fakeServer([ok]);
     const send = retryingFetch(server.send, { wait: waits().wait });
-    await send(new Request('http://localhost/api/statements', { method: 'POST', body: '{}', headers: { 'Idempotency-Key': 'create-1' } }));
+    await send(
+      new Request('http://localhost/api/statements', {
+        method: 'POST',
+        body: '{}',
+        headers: { 'Idempotency-Key': 'create-1' },
+      }),
+    );
     await send(submit());
     await send(submit());
     await send(new Request('http://localhost/api/statements/s1'));
-    expect(server.seen.map((s) => [s.method, s.key === null ? null : s.key === 'create-1' ? 'create-1' : 'new'])).toEqual([
+    expect(
+      server.seen.map((s) => [s.method, s.key === null ? null : s.key === 'create-1' ? 'create-1' : 'new']),
+    ).toEqual([
       ['POST', 'create-1'],
       ['POST', 'new'],
       ['POST', 'new'],
@@ -67,7 +84,10 @@ describe('the web client’s requests', () => {
   });
 
   it('answer a 503 without Retry-After, and any other problem, at once', async () => {
-    for (const answer of [() => new Response('{}', { status: 503 }), () => new Response('{}', { status: 500, headers: { 'Retry-After': '1' } })]) {
+    for (const answer of [
+      () => new Response('{}', { status: 503 }),
+      () => new Response('{}', { status: 500, headers: { 'Retry-After': '1' } }),
+    ]) {
       const server = fakeServer([answer, ok]);
       const response = await retryingFetch(server.send, { wait: waits().wait })(submit());
       expect(server.seen).toHaveLength(1);
@@ -77,8 +97,13 @@ describe('the web client’s requests', () => {
 
   it('work under the generated client: a shed submission comes back as the problem the page shows', async () => {
     const server = fakeServer([busy]);
-    const client = createClient<paths>({ baseUrl: 'http://localhost', fetch: retryingFetch(server.send, { wait: waits().wait }) });
-    const submitted = call(client.POST('/api/statements/{statementId}/needs/submit', { params: { path: { statementId: 's1' } } }));
+    const client = createClient<paths>({
+      baseUrl: 'http://localhost',
+      fetch: retryingFetch(server.send, { wait: waits().wait }),
+    });
+    const submitted = call(
+      client.POST('/api/statements/{statementId}/needs/submit', { params: { path: { statementId: 's1' } } }),
+    );
     await expect(submitted).rejects.toMatchObject({ status: 503, code: 'process_unavailable' });
     expect(server.seen).toHaveLength(1 + maxRetriesAfter503);
     expect(new Set(server.seen.map((s) => s.key)).size).toBe(1);

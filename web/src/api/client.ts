@@ -1,5 +1,10 @@
-import { isProblemCode, problemCodes as serverProblemCodes, type ProblemCode as ServerProblemCode } from '@jointdemand/rules/problem-codes';
+import {
+  isProblemCode,
+  type ProblemCode as ServerProblemCode,
+  problemCodes as serverProblemCodes,
+} from '@jointdemand/rules/problem-codes';
 import createClient from 'openapi-fetch';
+
 import type { components, paths } from './schema';
 
 /**
@@ -56,7 +61,9 @@ export class ApiProblem extends Error {
   static fromResponse(status: number, body: unknown): ApiProblem {
     const p = (typeof body === 'object' && body !== null ? body : {}) as Partial<Schemas['Problem']>;
     const code = isProblemCode(p.code) ? p.code : codeForStatus(status);
-    const errors = Array.isArray(p.errors) ? p.errors.filter((e) => typeof e?.field === 'string' && typeof e.rule === 'string') : [];
+    const errors = Array.isArray(p.errors)
+      ? p.errors.filter((e) => typeof e?.field === 'string' && typeof e.rule === 'string')
+      : [];
     return new ApiProblem(status, code, typeof p.detail === 'string' ? p.detail : undefined, errors);
   }
 }
@@ -154,7 +161,10 @@ export interface RetryOptions {
  * same request, with the same key, is sent again after that pause, at most
  * `maxRetriesAfter503` times; then the 503 is answered to the page, which shows the problem.
  */
-export function retryingFetch(send: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
+export function retryingFetch(
+  send: (request: Request) => Promise<Response>,
+  options: RetryOptions = {},
+): (request: Request) => Promise<Response> {
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const newKey = options.newKey ?? newIdempotencyKey;
   return async (input: Request) => {

@@ -1,7 +1,8 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, ApiProblem, asProblem, call, type Me } from '../api/client';
-import { isLocale, pendingLocaleChoice, rememberLocale, type Locale } from '../i18n';
+import { isLocale, type Locale, pendingLocaleChoice, rememberLocale } from '../i18n';
 
 export type SessionState =
   | { status: 'loading' }

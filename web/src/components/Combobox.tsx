@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ComponentProps, type KeyboardEvent, type ReactNode } from 'react';
+import { type ComponentProps, type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface ComboboxOption {
@@ -63,7 +63,13 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
           setOptions(found);
           setActive(-1);
           setOpen(focused.current && found.length > 0);
-          setAnnouncement(focused.current ? (found.length > 0 ? t('combobox.results', { count: found.length }) : t('combobox.noResults')) : '');
+          setAnnouncement(
+            focused.current
+              ? found.length > 0
+                ? t('combobox.results', { count: found.length })
+                : t('combobox.noResults')
+              : '',
+          );
         },
         () => {
           if (controller.signal.aborted) return;

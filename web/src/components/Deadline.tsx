@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import { useFormat } from '../i18n/format';
 
 /** A stage's deadline as a date and time with how far off it is ("in 3 days"), or that there is none. */

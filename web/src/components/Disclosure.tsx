@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { type ReactNode, useId, useRef, useState } from 'react';
 
 /**
  * A button that shows and hides a panel (aria-expanded / aria-controls). The panel receives

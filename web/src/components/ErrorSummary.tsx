@@ -1,7 +1,8 @@
 import type { RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import type { ApiProblem } from '../api/client';
-import { fieldId, focusField, type FieldError } from '../forms/errors';
+import { type FieldError, fieldId, focusField } from '../forms/errors';
 
 interface Props {
   problem?: ApiProblem;

@@ -1,6 +1,7 @@
 import type { ComponentProps, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldId, type FieldError } from '../forms/errors';
+
+import { type FieldError, fieldId } from '../forms/errors';
 
 interface FieldShellProps {
   /** The field's path in the request (`title`, `schedule.deliveryToYear`); gives the element id. */
@@ -22,7 +23,17 @@ interface FieldShellProps {
  * A labelled control with its hint and error tied to it by aria-describedby, so a screen
  * reader reads the label, the hint and the error together.
  */
-export function FieldShell({ path, label, hint, error, optional, className, labelHidden, scope, children }: FieldShellProps) {
+export function FieldShell({
+  path,
+  label,
+  hint,
+  error,
+  optional,
+  className,
+  labelHidden,
+  scope,
+  children,
+}: FieldShellProps) {
   const { t } = useTranslation();
   const id = fieldId(path, scope);
   const hintId = hint ? `${id}-hint` : undefined;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
+
 import { useMe, useSession } from '../auth/session';
 import { homePathFor } from '../routes';
 import { ErrorSummary } from './ErrorSummary';

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import { useSession } from '../auth/session';
 import { isLocale, locales } from '../i18n';
 

@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+
 import { useSession } from '../auth/session';
 import { navigation } from '../routes';
 import { LanguageSwitch } from './LanguageSwitch';

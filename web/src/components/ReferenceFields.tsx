@@ -1,5 +1,6 @@
-import { useCallback, type ReactNode } from 'react';
+import { type ReactNode, useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import type { FieldError } from '../forms/errors';
 import { searchCpv, searchUnits, useCpvEntry, useUnitEntry } from '../reference/reference';
 import { Combobox, type ComboboxOption } from './Combobox';
@@ -44,7 +45,17 @@ export function CpvField({ path, scope, label, hint, error, optional, className,
   );
   const typedCheck = /^\d{8}-(\d)$/.exec(value.trim())?.[1];
   return (
-    <FieldShell {...{ path, scope, label, hint: hint === undefined ? t('cpv.hint') : hint || undefined, error, optional, className }}>
+    <FieldShell
+      {...{
+        path,
+        scope,
+        label,
+        hint: hint === undefined ? t('cpv.hint') : hint || undefined,
+        error,
+        optional,
+        className,
+      }}
+    >
       {(control) => {
         const noteId = `${control.id}-entry`;
         let note: ReactNode = null;
@@ -71,7 +82,10 @@ export function CpvField({ path, scope, label, hint, error, optional, className,
         return (
           <>
             <Combobox
-              control={{ ...control, 'aria-describedby': describedBy(control['aria-describedby'], note ? noteId : undefined) }}
+              control={{
+                ...control,
+                'aria-describedby': describedBy(control['aria-describedby'], note ? noteId : undefined),
+              }}
               value={value}
               onChange={onChange}
               search={search}
@@ -105,7 +119,17 @@ export function UnitField({ path, scope, label, hint, error, optional, className
     [],
   );
   return (
-    <FieldShell {...{ path, scope, label, hint: hint === undefined ? t('unit.hint') : hint || undefined, error, optional, className }}>
+    <FieldShell
+      {...{
+        path,
+        scope,
+        label,
+        hint: hint === undefined ? t('unit.hint') : hint || undefined,
+        error,
+        optional,
+        className,
+      }}
+    >
       {(control) => {
         const noteId = `${control.id}-entry`;
         const note =
@@ -122,7 +146,10 @@ export function UnitField({ path, scope, label, hint, error, optional, className
         return (
           <>
             <Combobox
-              control={{ ...control, 'aria-describedby': describedBy(control['aria-describedby'], note ? noteId : undefined) }}
+              control={{
+                ...control,
+                'aria-describedby': describedBy(control['aria-describedby'], note ? noteId : undefined),
+              }}
               value={value}
               onChange={onChange}
               search={search}

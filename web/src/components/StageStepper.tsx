@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Stage } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { mainPath, shortfallAfter } from '../process/stages';
@@ -47,7 +48,11 @@ export function StageStepper({ stage, reachedStage }: { stage: Stage; reachedSta
         if (!offPath) n += 1;
         const isCurrent = step.stage === stage;
         return (
-          <li key={step.stage} className={`stepper__step stepper__step--${step.state}`} aria-current={isCurrent ? 'step' : undefined}>
+          <li
+            key={step.stage}
+            className={`stepper__step stepper__step--${step.state}`}
+            aria-current={isCurrent ? 'step' : undefined}
+          >
             <span className="stepper__marker" aria-hidden="true">
               {step.state === 'done' ? '✓' : offPath ? '!' : format.number(n)}
             </span>
@@ -62,7 +67,14 @@ export function StageStepper({ stage, reachedStage }: { stage: Stage; reachedSta
 
 export function StageTag({ stage }: { stage: Stage }) {
   const { t } = useTranslation();
-  const tone = stage === 'cancelled' || stage === 'abandoned' ? 'ended' : stage === 'shortfall' ? 'warning' : stage === 'published' ? 'done' : 'active';
+  const tone =
+    stage === 'cancelled' || stage === 'abandoned'
+      ? 'ended'
+      : stage === 'shortfall'
+        ? 'warning'
+        : stage === 'published'
+          ? 'done'
+          : 'active';
   return <span className={`tag tag--${tone}`}>{t(`stage.${stage}`)}</span>;
 }
 

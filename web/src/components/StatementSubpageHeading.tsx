@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import type { ApiProblem } from '../api/client';
 import { ErrorSummary } from './ErrorSummary';
 import { Loading } from './Loading';

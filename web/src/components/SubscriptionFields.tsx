@@ -1,5 +1,6 @@
-import { useCallback, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import type { FieldError } from '../forms/errors';
 import { useFormat } from '../i18n/format';
 import { addOnce, coveredBy, parseCpvPrefix, prefixNode, searchCountries } from '../pages/supplier/subscription';
@@ -46,7 +47,10 @@ function ChosenList({
   renderEntry: (entry: string, index: number) => ReactNode;
   /** How an entry is named in the remove button and the announcements. */
   entryName: (entry: string) => string;
-  children: (control: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true }, add: (entry: string) => void) => ReactNode;
+  children: (
+    control: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: true },
+    add: (entry: string) => void,
+  ) => ReactNode;
 }) {
   const { t } = useTranslation();
   const listId = useId();
@@ -54,10 +58,16 @@ function ChosenList({
   const listRef = useRef<HTMLUListElement>(null);
   // One message beside the field, naming the entries that are wrong.
   const shown: FieldError | undefined =
-    errors.length === 0 ? undefined : { path, message: errors.map((e) => e.message).join(' '), fromServer: errors.every((e) => e.fromServer) };
+    errors.length === 0
+      ? undefined
+      : { path, message: errors.map((e) => e.message).join(' '), fromServer: errors.every((e) => e.fromServer) };
   const add = (entry: string) => {
     onChange(addOnce(value, entry));
-    setAnnouncement(value.includes(entry) ? t('supplier.subscription.alreadyChosen', { entry: entryName(entry) }) : t('supplier.subscription.added', { entry: entryName(entry) }));
+    setAnnouncement(
+      value.includes(entry)
+        ? t('supplier.subscription.alreadyChosen', { entry: entryName(entry) })
+        : t('supplier.subscription.added', { entry: entryName(entry) }),
+    );
   };
   const remove = (index: number, fieldId: string) => {
     const entry = value[index]!;
@@ -88,7 +98,9 @@ function ChosenList({
                     {renderEntry(entry, i)}
                     <button type="button" className="chip__remove" onClick={() => remove(i, control.id)}>
                       <span aria-hidden="true">×</span>
-                      <span className="visually-hidden">{t('supplier.subscription.remove', { entry: entryName(entry) })}</span>
+                      <span className="visually-hidden">
+                        {t('supplier.subscription.remove', { entry: entryName(entry) })}
+                      </span>
                     </button>
                   </li>
                 );
@@ -251,7 +263,8 @@ export function CountriesField(props: ListFieldProps) {
           className="chooser"
           onKeyDown={(e) => {
             // Enter without a highlighted suggestion must not send the form half-chosen.
-            if (e.key === 'Enter' && !e.defaultPrevented && (e.target as HTMLElement).id === control.id) e.preventDefault();
+            if (e.key === 'Enter' && !e.defaultPrevented && (e.target as HTMLElement).id === control.id)
+              e.preventDefault();
           }}
         >
           <Combobox

@@ -1,6 +1,7 @@
 import { disclosureRules } from '@jointdemand/rules/disclosure';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../api/client';
 import { useFormat } from '../i18n/format';
 
@@ -34,7 +35,15 @@ export function Withheld({ reason }: { reason?: WithheldReason | null }) {
 }
 
 /** A figure that may be withheld: `show` formats it when it is there. */
-export function Figure<T>({ value, reason, show }: { value: T | null | undefined; reason?: WithheldReason | null; show: (value: T) => ReactNode }) {
+export function Figure<T>({
+  value,
+  reason,
+  show,
+}: {
+  value: T | null | undefined;
+  reason?: WithheldReason | null;
+  show: (value: T) => ReactNode;
+}) {
   return value === null || value === undefined ? <Withheld reason={reason} /> : <>{show(value)}</>;
 }
 
@@ -45,7 +54,10 @@ export function WithheldExplanation({ leadSeesAll = false }: { leadSeesAll?: boo
   return (
     <div className="notice notice--info" data-testid="withheld-explanation">
       <p>
-        {t('disclosure.explanation', { min: format.number(rules.minBuyers), share: format.percent(rules.dominanceShare) })}
+        {t('disclosure.explanation', {
+          min: format.number(rules.minBuyers),
+          share: format.percent(rules.dominanceShare),
+        })}
         {leadSeesAll ? ` ${t('disclosure.leadSeesAll')}` : ''}
       </p>
     </div>
@@ -53,5 +65,6 @@ export function WithheldExplanation({ leadSeesAll = false }: { leadSeesAll?: boo
 }
 
 /** Whether any group of a table set is withheld. */
-export const anyWithheld = (...groups: ({ withheld: boolean }[] | { withheld: boolean } | null | undefined)[]): boolean =>
-  groups.some((g) => (Array.isArray(g) ? g.some((x) => x.withheld) : Boolean(g?.withheld)));
+export const anyWithheld = (
+  ...groups: ({ withheld: boolean }[] | { withheld: boolean } | null | undefined)[]
+): boolean => groups.some((g) => (Array.isArray(g) ? g.some((x) => x.withheld) : Boolean(g?.withheld)));

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+
 import { ApiProblem, asProblem } from '../api/client';
 import { useSession } from '../auth/session';
 import type { FieldError } from './field-error';
@@ -16,7 +17,10 @@ export function focusField(path: string, scope?: string): void {
   const el = document.getElementById(fieldId(path, scope));
   if (!el) return;
   const target =
-    el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || el instanceof HTMLButtonElement
+    el instanceof HTMLInputElement ||
+    el instanceof HTMLTextAreaElement ||
+    el instanceof HTMLSelectElement ||
+    el instanceof HTMLButtonElement
       ? el
       : el.querySelector<HTMLElement>('input, textarea, select, button');
   target?.focus();

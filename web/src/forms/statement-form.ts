@@ -1,10 +1,11 @@
+import { criticalMassLimits, deliveryYearRange, minTitleLength } from '@jointdemand/rules/statement';
 import type { TFunction } from 'i18next';
+
 import type { Statement, StatementDetails } from '../api/client';
 import { durationDays } from '../i18n/format';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 import type { FieldError } from './errors';
 import { textCharacterError, textMaxLength } from './text-rules';
-import { criticalMassLimits, deliveryYearRange, minTitleLength } from '@jointdemand/rules/statement';
 
 /**
  * The statement form as the user edits it (strings, as typed) and its conversion to the
@@ -150,12 +151,14 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   const title = v.title.trim();
   const titleCharacters = textCharacterError('title', v.title, t);
   if (titleCharacters) add('title', titleCharacters);
-  else if (title.length < minTitleLength || title.length > TITLE_MAX) add('title', t('statementForm.errors.titleLength', { min: minTitleLength, max: TITLE_MAX }));
+  else if (title.length < minTitleLength || title.length > TITLE_MAX)
+    add('title', t('statementForm.errors.titleLength', { min: minTitleLength, max: TITLE_MAX }));
   const description = v.description.trim();
   const descriptionCharacters = textCharacterError('document', v.description, t);
   if (descriptionCharacters) add('description', descriptionCharacters);
   else if (!description) add('description', t('statementForm.errors.descriptionRequired'));
-  else if (description.length > DESCRIPTION_MAX) add('description', t('statementForm.errors.descriptionLength', { max: DESCRIPTION_MAX }));
+  else if (description.length > DESCRIPTION_MAX)
+    add('description', t('statementForm.errors.descriptionLength', { max: DESCRIPTION_MAX }));
 
   const codes = v.cpvCodes.map(normaliseCpvInput);
   if (codes.every((c) => c === '')) add('cpvCodes[0]', t('statementForm.errors.cpvRequired'));
@@ -165,11 +168,15 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
       else if (code !== '' && !cpvInputPattern.test(code)) add(`cpvCodes[${i}]`, t('statementForm.errors.cpvFormat'));
     });
   }
-  if (codes.filter(Boolean).length > MAX_CPV_CODES) add('cpvCodes', t('statementForm.errors.cpvTooMany', { max: MAX_CPV_CODES }));
+  if (codes.filter(Boolean).length > MAX_CPV_CODES)
+    add('cpvCodes', t('statementForm.errors.cpvTooMany', { max: MAX_CPV_CODES }));
 
   const durationOk = (value: string) => {
     const d = value.trim();
-    return (wholeNumber.test(d) && Number(d) >= 1 && Number(d) <= 3650) || (isoDuration.test(d.toUpperCase()) && d.toUpperCase() !== 'P0D');
+    return (
+      (wholeNumber.test(d) && Number(d) >= 1 && Number(d) <= 3650) ||
+      (isoDuration.test(d.toUpperCase()) && d.toUpperCase() !== 'P0D')
+    );
   };
   for (const field of durationFields) {
     if (!durationOk(v.durations[field])) add(`schedule.${field}`, t('statementForm.errors.days'));
@@ -177,7 +184,8 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   v.reminderOffsets.forEach((r, i) => {
     if (!durationOk(r)) add(`schedule.reminderOffsets[${i}]`, t('statementForm.errors.days'));
   });
-  if (v.reminderOffsets.length > MAX_REMINDERS) add('schedule.reminderOffsets', t('statementForm.errors.remindersTooMany', { max: MAX_REMINDERS }));
+  if (v.reminderOffsets.length > MAX_REMINDERS)
+    add('schedule.reminderOffsets', t('statementForm.errors.remindersTooMany', { max: MAX_REMINDERS }));
 
   const years = deliveryYearRange;
   const fromOk = intInRange(v.deliveryFromYear, years.min, years.max);
@@ -192,12 +200,16 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   }
 
   const { maxMinBuyers, maxMinCountries } = criticalMassLimits;
-  if (v.minBuyers.trim() && !intInRange(v.minBuyers, 1, maxMinBuyers)) add('criticalMass.minBuyers', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinBuyers }));
-  if (v.minCountries.trim() && !intInRange(v.minCountries, 1, maxMinCountries)) add('criticalMass.minCountries', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinCountries }));
-  if (v.minTotalValueEur.trim() && !decimal.test(normaliseDecimal(v.minTotalValueEur))) add('criticalMass.minTotalValueEur', t('statementForm.errors.amount'));
+  if (v.minBuyers.trim() && !intInRange(v.minBuyers, 1, maxMinBuyers))
+    add('criticalMass.minBuyers', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinBuyers }));
+  if (v.minCountries.trim() && !intInRange(v.minCountries, 1, maxMinCountries))
+    add('criticalMass.minCountries', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinCountries }));
+  if (v.minTotalValueEur.trim() && !decimal.test(normaliseDecimal(v.minTotalValueEur)))
+    add('criticalMass.minTotalValueEur', t('statementForm.errors.amount'));
   v.quantityRules.forEach((r, i) => {
     const base = `criticalMass.minQuantityPerCpv[${i}]`;
-    if (!cpvInputPattern.test(normaliseCpvInput(r.cpvCode))) add(`${base}.cpvCode`, t('statementForm.errors.cpvFormat'));
+    if (!cpvInputPattern.test(normaliseCpvInput(r.cpvCode)))
+      add(`${base}.cpvCode`, t('statementForm.errors.cpvFormat'));
     if (!/^[A-Z0-9]{2,3}$/.test(r.unit.trim().toUpperCase())) add(`${base}.unit`, t('statementForm.errors.unit'));
     if (!decimal.test(normaliseDecimal(r.minQuantity))) add(`${base}.minQuantity`, t('statementForm.errors.quantity'));
   });

@@ -1,12 +1,15 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+
 import { answersToRequest, validateAnswers } from '../needs/answers';
 import { emptyLine, validateLine } from '../needs/need-lines';
 import { newQuestion, validateQuestions } from '../needs/survey-form';
-import { reasonError, REASON_MAX, textCharacterError, textMaxLength } from './text-rules';
+import { REASON_MAX, reasonError, textCharacterError, textMaxLength } from './text-rules';
 
-const t = ((key: string, options?: Record<string, unknown>) => (options ? `${key} ${JSON.stringify(options)}` : key)) as unknown as TFunction;
-const messageAt = (errors: { path: string; message: string }[], path: string) => errors.find((e) => e.path === path)?.message;
+const t = ((key: string, options?: Record<string, unknown>) =>
+  options ? `${key} ${JSON.stringify(options)}` : key) as unknown as TFunction;
+const messageAt = (errors: { path: string; message: string }[], path: string) =>
+  errors.find((e) => e.path === path)?.message;
 
 describe('the text policy in the forms', () => {
   it('names the character rule the server would apply, as a catalogue key', () => {
@@ -31,11 +34,21 @@ describe('the text policy in the forms', () => {
     expect(messageAt(surveyErrors, 'questions[0].label')).toBe('form.text.noControls');
     expect(messageAt(surveyErrors, 'questions[0].options[0].label')).toBe('form.text.noBidiControls');
 
-    const asked = [{ id: 'notes', type: 'text', label: 'Notes', required: false, maxLength: 2000 }] as Parameters<typeof validateAnswers>[0];
-    expect(messageAt(validateAnswers(asked, { notes: 'a\u0000b' }, 'en', t), 'answers.notes')).toBe('form.text.noControls');
+    const asked = [{ id: 'notes', type: 'text', label: 'Notes', required: false, maxLength: 2000 }] as Parameters<
+      typeof validateAnswers
+    >[0];
+    expect(messageAt(validateAnswers(asked, { notes: 'a\u0000b' }, 'en', t), 'answers.notes')).toBe(
+      'form.text.noControls',
+    );
     expect(answersToRequest(asked, { notes: ' fine ' }, 'en')).toEqual({ notes: 'fine' });
 
-    const lineErrors = validateLine({ ...emptyLine({ fromYear: 2027 }), description: 'Trucks \ud800' }, 0, { fromYear: 2027, toYear: 2029 }, 'en', t);
+    const lineErrors = validateLine(
+      { ...emptyLine({ fromYear: 2027 }), description: 'Trucks \ud800' },
+      0,
+      { fromYear: 2027, toYear: 2029 },
+      'en',
+      t,
+    );
     expect(messageAt(lineErrors, 'lines[0].description')).toBe('form.text.wellFormed');
   });
 

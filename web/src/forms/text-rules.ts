@@ -1,6 +1,6 @@
-import type { TFunction } from 'i18next';
 // The text policy is defined once, in the shared rules, and used by the API's schemas and the forms.
-import { characterProblems, textLimits, type TextKind, type TextLimits } from '@jointdemand/rules/text-policy';
+import { characterProblems, type TextKind, type TextLimits, textLimits } from '@jointdemand/rules/text-policy';
+import type { TFunction } from 'i18next';
 
 export type { TextKind };
 

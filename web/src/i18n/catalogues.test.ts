@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+
 import de from './de.json';
 import en from './en.json';
 import fr from './fr.json';
@@ -46,7 +48,8 @@ describe('message catalogues', () => {
     for (const [key, text] of catalogues.en) {
       for (const locale of ['fr', 'de'] as const) {
         const other = catalogues[locale].get(key);
-        if (other !== undefined && placeholders(other).join() !== placeholders(text).join()) mismatched.push(`${locale}:${key}`);
+        if (other !== undefined && placeholders(other).join() !== placeholders(text).join())
+          mismatched.push(`${locale}:${key}`);
       }
     }
     expect(mismatched).toEqual([]);
@@ -68,7 +71,19 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Attributes whose value people read or hear. */
-const visibleAttributes = new Set(['aria-label', 'aria-description', 'aria-placeholder', 'aria-valuetext', 'title', 'alt', 'placeholder', 'label', 'hint', 'submitLabel', 'documentTitle']);
+const visibleAttributes = new Set([
+  'aria-label',
+  'aria-description',
+  'aria-placeholder',
+  'aria-valuetext',
+  'title',
+  'alt',
+  'placeholder',
+  'label',
+  'hint',
+  'submitLabel',
+  'documentTitle',
+]);
 const hasLetters = (text: string) => /\p{L}/u.test(text);
 
 function literalTexts(file: string): string[] {
@@ -88,10 +103,17 @@ function literalTexts(file: string): string[] {
           : init && ts.isJsxExpression(init) && init.expression && ts.isStringLiteralLike(init.expression)
             ? init.expression.text
             : undefined;
-      if (literal !== undefined && hasLetters(literal)) found.push(`${where(node)} ${node.name.getText(source)}="${literal}"`);
+      if (literal !== undefined && hasLetters(literal))
+        found.push(`${where(node)} ${node.name.getText(source)}="${literal}"`);
     }
     // A string literal as a JSX child: {'Some text'}
-    if (ts.isJsxExpression(node) && node.expression && ts.isStringLiteralLike(node.expression) && ts.isJsxElement(node.parent) && hasLetters(node.expression.text)) {
+    if (
+      ts.isJsxExpression(node) &&
+      node.expression &&
+      ts.isStringLiteralLike(node.expression) &&
+      ts.isJsxElement(node.parent) &&
+      hasLetters(node.expression.text)
+    ) {
       found.push(`${where(node)} text "${node.expression.text}"`);
     }
     ts.forEachChild(node, visit);

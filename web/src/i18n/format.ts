@@ -69,7 +69,9 @@ export function createFormatter(locale: string): Formatter {
     number: (value) => numberFmt.format(value as Intl.StringNumericLiteral),
     year: (value) => yearFmt.format(value),
     currency: (value, currency = 'EUR') =>
-      new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(value as Intl.StringNumericLiteral),
+      new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(
+        value as Intl.StringNumericLiteral,
+      ),
     country: (code) => regionNames?.of(code) ?? code,
     currencyName: (code) => {
       try {

@@ -1,6 +1,7 @@
-import { isLocale, locales, type Locale } from '@jointdemand/rules/locales';
+import { isLocale, type Locale, locales } from '@jointdemand/rules/locales';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+
 import de from './de.json';
 import en from './en.json';
 import fr from './fr.json';
@@ -10,7 +11,7 @@ import fr from './fr.json';
  * checks they have the same keys and no empty values); the type declarations in i18next.d.ts
  * make an unknown key a compile error.
  */
-export { isLocale, locales, type Locale } from '@jointdemand/rules/locales';
+export { isLocale, type Locale, locales } from '@jointdemand/rules/locales';
 
 export const resources = { en: { translation: en }, fr: { translation: fr }, de: { translation: de } } as const;
 
@@ -43,7 +44,8 @@ export const LOCALE_COOKIE = 'jd_locale';
 export function rememberLocale(locale: Locale, options: { pendingForAccount: boolean }): void {
   const s = storage();
   s?.setItem(STORAGE_KEY, locale);
-  if (typeof document !== 'undefined') document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`;
+  if (typeof document !== 'undefined')
+    document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`;
   if (options.pendingForAccount) s?.setItem(PENDING_KEY, '1');
   else s?.removeItem(PENDING_KEY);
 }

@@ -1,5 +1,6 @@
 import { problemCodeInfo } from '@jointdemand/rules/problem-codes';
 import { describe, expect, it } from 'vitest';
+
 import { ApiProblem, problemCodes } from '../api/client';
 import de from './de.json';
 import en from './en.json';

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
-import type { paths } from '../api/schema';
+
 import type { Schemas } from '../api/client';
+import type { paths } from '../api/schema';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
 import { textCharacterError } from '../forms/text-rules';
@@ -12,7 +13,9 @@ import { textCharacterError } from '../forms/text-rules';
  */
 export type Question = Schemas['SurveyQuestion'];
 /** The answers of a needs draft, as the API takes them (the generated schema of the draft request). */
-export type DraftAnswers = NonNullable<paths['/api/statements/{statementId}/needs/draft']['put']['requestBody']['content']['application/json']['answers']>;
+export type DraftAnswers = NonNullable<
+  paths['/api/statements/{statementId}/needs/draft']['put']['requestBody']['content']['application/json']['answers']
+>;
 export type AnswerValue = string | string[];
 export type AnswerValues = Record<string, AnswerValue>;
 
@@ -62,14 +65,26 @@ export function answersToRequest(questions: readonly Question[], values: AnswerV
   return out;
 }
 
-export function validateAnswers(questions: readonly Question[], values: AnswerValues, locale: string, t: TFunction): FieldError[] {
+export function validateAnswers(
+  questions: readonly Question[],
+  values: AnswerValues,
+  locale: string,
+  t: TFunction,
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const q of questions) {
     const add = (message: string) => errors.push({ path: answerPath(q.id), message });
     const v = values[q.id];
     const empty = v === undefined || (Array.isArray(v) ? v.length === 0 : v.trim() === '');
     if (empty) {
-      if (q.required) add(t(q.type === 'single_choice' || q.type === 'multiple_choice' || q.type === 'yes_no' ? 'answers.errors.choose' : 'answers.errors.required'));
+      if (q.required)
+        add(
+          t(
+            q.type === 'single_choice' || q.type === 'multiple_choice' || q.type === 'yes_no'
+              ? 'answers.errors.choose'
+              : 'answers.errors.required',
+          ),
+        );
       continue;
     }
     switch (q.type) {
@@ -91,8 +106,10 @@ export function validateAnswers(questions: readonly Question[], values: AnswerVa
         break;
       case 'multiple_choice': {
         const n = (v as string[]).length;
-        if (q.minSelections !== undefined && n < q.minSelections) add(t('answers.errors.minSelections', { count: q.minSelections }));
-        else if (q.maxSelections !== undefined && n > q.maxSelections) add(t('answers.errors.maxSelections', { count: q.maxSelections }));
+        if (q.minSelections !== undefined && n < q.minSelections)
+          add(t('answers.errors.minSelections', { count: q.minSelections }));
+        else if (q.maxSelections !== undefined && n > q.maxSelections)
+          add(t('answers.errors.maxSelections', { count: q.maxSelections }));
         break;
       }
       default:

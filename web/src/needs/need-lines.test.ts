@@ -1,7 +1,17 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+
 import { parseDecimalInput } from '../forms/decimal';
-import { emptyLine, lineFromSaved, lineToRequest, lineValue, totalsByCurrency, uiPathFor, validateLine, type NeedLineValues } from './need-lines';
+import {
+  emptyLine,
+  lineFromSaved,
+  lineToRequest,
+  lineValue,
+  type NeedLineValues,
+  totalsByCurrency,
+  uiPathFor,
+  validateLine,
+} from './need-lines';
 
 const t = ((key: string) => key) as unknown as TFunction;
 const line = (patch: Partial<NeedLineValues>): NeedLineValues => ({ ...emptyLine({ fromYear: 2027 }), ...patch });
@@ -19,13 +29,23 @@ describe('typed decimals', () => {
   });
 
   it('refuses what is not a number', () => {
-    for (const bad of ['', 'abc', '1.2.3,4,5', '1,2,3.4.5', '12a', '--1']) expect(parseDecimalInput(bad, 'en')).toBeUndefined();
+    for (const bad of ['', 'abc', '1.2.3,4,5', '1,2,3.4.5', '12a', '--1'])
+      expect(parseDecimalInput(bad, 'en')).toBeUndefined();
   });
 });
 
 describe('estimated value of a line', () => {
   it('is (quantity + optional + renewals × quantity each) × unit price, exactly', () => {
-    const v = lineValue(line({ quantity: '4', optionalQuantity: '1', renewalCount: '2', renewalQuantityEach: '0.5', unitPrice: '450000.10' }), 'en');
+    const v = lineValue(
+      line({
+        quantity: '4',
+        optionalQuantity: '1',
+        renewalCount: '2',
+        renewalQuantityEach: '0.5',
+        unitPrice: '450000.10',
+      }),
+      'en',
+    );
     expect(v?.quantity.toFixed()).toBe('6');
     expect(v?.value.toFixed()).toBe('2700000.6');
   });
@@ -37,7 +57,12 @@ describe('estimated value of a line', () => {
 
   it('is totalled per currency and leaves out lines it cannot read', () => {
     const { totals, incomplete } = totalsByCurrency(
-      [line({ quantity: '2', unitPrice: '10' }), line({ quantity: '3', unitPrice: '5', currency: 'SEK' }), line({ quantity: 'x', unitPrice: '1' }), line({ quantity: '1', unitPrice: '0,5' })],
+      [
+        line({ quantity: '2', unitPrice: '10' }),
+        line({ quantity: '3', unitPrice: '5', currency: 'SEK' }),
+        line({ quantity: 'x', unitPrice: '1' }),
+        line({ quantity: '1', unitPrice: '0,5' }),
+      ],
       'fr',
     );
     expect(totals.map((x) => [x.currency, x.value.toFixed(), x.lines])).toEqual([
@@ -50,7 +75,15 @@ describe('estimated value of a line', () => {
 
 describe('the request and the saved draft', () => {
   it('sends canonical decimals and whole years, and reads them back', () => {
-    const typed = line({ cpvCode: '43262100-8', description: 'Excavator', quantity: '1 250,5', unit: 'h87', unitPrice: '10', renewalCount: '1', renewalQuantityEach: '2' });
+    const typed = line({
+      cpvCode: '43262100-8',
+      description: 'Excavator',
+      quantity: '1 250,5',
+      unit: 'h87',
+      unitPrice: '10',
+      renewalCount: '1',
+      renewalQuantityEach: '2',
+    });
     const request = lineToRequest(typed, 'fr');
     expect(request).toMatchObject({
       cpvCode: '43262100-8',
@@ -65,13 +98,22 @@ describe('the request and the saved draft', () => {
   });
 
   it('keeps what cannot be read as typed, so a draft loses nothing', () => {
-    expect(lineToRequest(line({ quantity: 'lots', deliveryYear: '20x7' }), 'en')).toMatchObject({ quantity: 'lots', delivery: { year: '20x7' } });
+    expect(lineToRequest(line({ quantity: 'lots', deliveryYear: '20x7' }), 'en')).toMatchObject({
+      quantity: 'lots',
+      delivery: { year: '20x7' },
+    });
   });
 });
 
 describe('checks beside each field', () => {
   it('names the line and the field', () => {
-    const errors = validateLine(line({ cpvCode: '4326', description: 'x', quantity: '0', unit: 'H87', unitPrice: '-1', deliveryYear: '2031' }), 2, { fromYear: 2027, toYear: 2029 }, 'en', t);
+    const errors = validateLine(
+      line({ cpvCode: '4326', description: 'x', quantity: '0', unit: 'H87', unitPrice: '-1', deliveryYear: '2031' }),
+      2,
+      { fromYear: 2027, toYear: 2029 },
+      'en',
+      t,
+    );
     expect(errors.map((e) => `${e.path} ${e.message}`)).toEqual([
       'lines[2].cpvCode needs.errors.cpvFormat',
       'lines[2].quantity needs.errors.positive',

@@ -1,10 +1,17 @@
-import { maxDescriptionLength, maxFrameworkMonths, maxNeedLines, maxRenewals, maxRequirementsLength } from '@jointdemand/rules/need-lines';
+import {
+  maxDescriptionLength,
+  maxFrameworkMonths,
+  maxNeedLines,
+  maxRenewals,
+  maxRequirementsLength,
+} from '@jointdemand/rules/need-lines';
 import type { TFunction } from 'i18next';
+
+import type { Schemas } from '../api/client';
 import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
-import type { Schemas } from '../api/client';
-import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 import { textCharacterError } from '../forms/text-rules';
+import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
 
 /** The request shape of a need line: the API's NeedLineDraft (it takes draft lines as they are). */
 type NeedLineDraft = Schemas['NeedLineDraft'];
@@ -74,12 +81,14 @@ export function copyLine(line: NeedLineValues): NeedLineValues {
   return { ...line, key: newKey() };
 }
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
 const decimalText = (v: unknown, locale: string): string => {
   const s = text(v);
   return /^-?\d+(\.\d+)?$/.test(s) ? decimalForInput(s, locale) : s;
 };
-const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** A line from a saved draft or a submitted version (which may hold anything the buyer saved). */
 export function lineFromSaved(raw: unknown, locale: string): NeedLineValues {
@@ -192,7 +201,13 @@ function readDecimal(value: string, locale: string, required: boolean): Parsed |
 const wholeNumber = (value: string) => (/^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined);
 
 /** The checks a buyer should hear about, in the interface language; each names its field. */
-export function validateLine(line: NeedLineValues, i: number, horizon: { fromYear: number; toYear: number }, locale: string, t: TFunction): FieldError[] {
+export function validateLine(
+  line: NeedLineValues,
+  i: number,
+  horizon: { fromYear: number; toYear: number },
+  locale: string,
+  t: TFunction,
+): FieldError[] {
   const errors: FieldError[] = [];
   const add = (field: string, message: string) => errors.push({ path: linePath(i, field), message });
 
@@ -204,10 +219,15 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
   const descriptionCharacters = textCharacterError('paragraph', line.description, t);
   if (descriptionCharacters) add('description', descriptionCharacters);
   else if (!description) add('description', t('needs.errors.descriptionRequired'));
-  else if (description.length > MAX_DESCRIPTION) add('description', t('needs.errors.tooLong', { max: MAX_DESCRIPTION }));
+  else if (description.length > MAX_DESCRIPTION)
+    add('description', t('needs.errors.tooLong', { max: MAX_DESCRIPTION }));
 
   const decimalMessage = (p: Parsed & { ok: false }, what: 'quantity' | 'price') =>
-    p.rule === 'required' ? t(what === 'quantity' ? 'needs.errors.quantityRequired' : 'needs.errors.priceRequired') : p.rule === 'bounds' ? t('needs.errors.decimalBounds') : t('needs.errors.decimalFormat');
+    p.rule === 'required'
+      ? t(what === 'quantity' ? 'needs.errors.quantityRequired' : 'needs.errors.priceRequired')
+      : p.rule === 'bounds'
+        ? t('needs.errors.decimalBounds')
+        : t('needs.errors.decimalFormat');
 
   const quantity = readDecimal(line.quantity, locale, true);
   if (quantity && !quantity.ok) add('quantity', decimalMessage(quantity, 'quantity'));
@@ -226,7 +246,8 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
   const yearCheck = (field: string, value: string) => {
     const year = wholeNumber(value);
     if (year === undefined) add(field, t('needs.errors.year', { from: horizon.fromYear, to: horizon.toYear }));
-    else if (year < horizon.fromYear || year > horizon.toYear) add(field, t('needs.errors.horizon', { from: horizon.fromYear, to: horizon.toYear }));
+    else if (year < horizon.fromYear || year > horizon.toYear)
+      add(field, t('needs.errors.horizon', { from: horizon.fromYear, to: horizon.toYear }));
     return year;
   };
   if (line.deliveryKind === 'year') yearCheck('delivery.year', line.deliveryYear);
@@ -238,7 +259,8 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
 
   if (line.frameworkMonths.trim() !== '') {
     const months = wholeNumber(line.frameworkMonths);
-    if (months === undefined || months < 1 || months > MAX_FRAMEWORK_MONTHS) add('frameworkMonths', t('needs.errors.months', { max: MAX_FRAMEWORK_MONTHS }));
+    if (months === undefined || months < 1 || months > MAX_FRAMEWORK_MONTHS)
+      add('frameworkMonths', t('needs.errors.months', { max: MAX_FRAMEWORK_MONTHS }));
   }
 
   const optional = readDecimal(line.optionalQuantity, locale, false);
@@ -248,16 +270,20 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
   let count: number | undefined = 0;
   if (line.renewalCount.trim() !== '') {
     count = wholeNumber(line.renewalCount);
-    if (count === undefined || count > MAX_RENEWALS) add('renewals.count', t('needs.errors.renewalCount', { max: MAX_RENEWALS }));
+    if (count === undefined || count > MAX_RENEWALS)
+      add('renewals.count', t('needs.errors.renewalCount', { max: MAX_RENEWALS }));
   }
   const each = readDecimal(line.renewalQuantityEach, locale, false);
   if (each && !each.ok) add('renewals.quantityEach', decimalMessage(each, 'quantity'));
-  else if (count !== undefined && count > 0 && !(each?.ok && each.value.gt(0))) add('renewals.quantityEach', t('needs.errors.renewalQuantity'));
-  else if (count === 0 && each?.ok && !each.value.isZero()) add('renewals.count', t('needs.errors.renewalCountMissing'));
+  else if (count !== undefined && count > 0 && !(each?.ok && each.value.gt(0)))
+    add('renewals.quantityEach', t('needs.errors.renewalQuantity'));
+  else if (count === 0 && each?.ok && !each.value.isZero())
+    add('renewals.count', t('needs.errors.renewalCountMissing'));
 
   const requirementsCharacters = textCharacterError('paragraph', line.requirements, t);
   if (requirementsCharacters) add('requirements', requirementsCharacters);
-  else if (line.requirements.trim().length > MAX_REQUIREMENTS) add('requirements', t('needs.errors.tooLong', { max: MAX_REQUIREMENTS }));
+  else if (line.requirements.trim().length > MAX_REQUIREMENTS)
+    add('requirements', t('needs.errors.tooLong', { max: MAX_REQUIREMENTS }));
   return errors;
 }
 
@@ -266,7 +292,10 @@ export function validateLine(line: NeedLineValues, i: number, horizon: { fromYea
  * (quantity + optional + renewals × quantity each) × unit price, exactly; undefined while the
  * quantity or the price cannot be read.
  */
-export function lineValue(line: NeedLineValues, locale: string): { quantity: Exact; price: Exact; value: Exact } | undefined {
+export function lineValue(
+  line: NeedLineValues,
+  locale: string,
+): { quantity: Exact; price: Exact; value: Exact } | undefined {
   const read = (v: string, required: boolean) => {
     const p = readDecimal(v, locale, required);
     return p === undefined ? new Exact(0) : p.ok ? p.value : undefined;
@@ -288,7 +317,10 @@ export interface CurrencyTotal {
 }
 
 /** Estimated value per currency over the lines that can be computed, in the order currencies first appear. */
-export function totalsByCurrency(lines: readonly NeedLineValues[], locale: string): { totals: CurrencyTotal[]; incomplete: number } {
+export function totalsByCurrency(
+  lines: readonly NeedLineValues[],
+  locale: string,
+): { totals: CurrencyTotal[]; incomplete: number } {
   const totals = new Map<string, CurrencyTotal>();
   let incomplete = 0;
   for (const line of lines) {
@@ -308,24 +340,26 @@ export function lineFieldLabel(path: string, t: TFunction): string | undefined {
   const m = /^lines\[(\d+)\]\.(.+)$/.exec(path);
   if (!m) return path === 'lines' ? t('needs.lines.title') : undefined;
   const n = Number(m[1]) + 1;
-  const key = ({
-    cpvCode: 'needs.line.cpvCode',
-    cpvCheckDigit: 'needs.line.cpvCode',
-    description: 'needs.line.description',
-    quantity: 'needs.line.quantity',
-    unit: 'needs.line.unit',
-    unitPrice: 'needs.line.unitPrice',
-    currency: 'needs.line.currency',
-    delivery: 'needs.line.deliveryYear',
-    'delivery.year': 'needs.line.deliveryYear',
-    'delivery.fromYear': 'needs.line.deliveryFromYear',
-    'delivery.toYear': 'needs.line.deliveryToYear',
-    frameworkMonths: 'needs.line.frameworkMonths',
-    optionalQuantity: 'needs.line.optionalQuantity',
-    renewals: 'needs.line.renewalCount',
-    'renewals.count': 'needs.line.renewalCount',
-    'renewals.quantityEach': 'needs.line.renewalQuantityEach',
-    requirements: 'needs.line.requirements',
-  } as const)[m[2] as 'cpvCode'];
+  const key = (
+    {
+      cpvCode: 'needs.line.cpvCode',
+      cpvCheckDigit: 'needs.line.cpvCode',
+      description: 'needs.line.description',
+      quantity: 'needs.line.quantity',
+      unit: 'needs.line.unit',
+      unitPrice: 'needs.line.unitPrice',
+      currency: 'needs.line.currency',
+      delivery: 'needs.line.deliveryYear',
+      'delivery.year': 'needs.line.deliveryYear',
+      'delivery.fromYear': 'needs.line.deliveryFromYear',
+      'delivery.toYear': 'needs.line.deliveryToYear',
+      frameworkMonths: 'needs.line.frameworkMonths',
+      optionalQuantity: 'needs.line.optionalQuantity',
+      renewals: 'needs.line.renewalCount',
+      'renewals.count': 'needs.line.renewalCount',
+      'renewals.quantityEach': 'needs.line.renewalQuantityEach',
+      requirements: 'needs.line.requirements',
+    } as const
+  )[m[2] as 'cpvCode'];
   return key ? t('needs.errors.lineField', { n, field: t(key) }) : t('needs.line.title', { n });
 }

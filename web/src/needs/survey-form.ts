@@ -8,18 +8,19 @@ import {
   type QuestionType,
 } from '@jointdemand/rules/survey';
 import type { TFunction } from 'i18next';
-import { parseDecimalInput, withinDecimalBounds, decimalForInput, Exact } from '../forms/decimal';
+
+import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
-import { newKey } from './need-lines';
-import type { Question } from './answers';
 import { textCharacterError } from '../forms/text-rules';
+import type { Question } from './answers';
+import { newKey } from './need-lines';
 
 /**
  * The survey's own questions as the lead buyer edits them. A question keeps its id once it has
  * one (answers are keyed by it, across survey versions); a new question or option gets an id
  * made from its text when the survey is saved.
  */
-export { questionTypes, type QuestionType } from '@jointdemand/rules/survey';
+export { type QuestionType, questionTypes } from '@jointdemand/rules/survey';
 
 export interface OptionValues {
   key: number;
@@ -122,19 +123,33 @@ export function questionsToRequest(questions: readonly QuestionValues[], locale:
   const taken = new Set(questions.map((q) => q.id).filter((id): id is string => Boolean(id)));
   return questions.map((q, i) => {
     const id = q.id ?? slugFor(q.label, taken, `q${i + 1}`);
-    const base = { id, label: q.label.trim(), required: q.required, ...(q.helpText.trim() ? { helpText: q.helpText.trim() } : {}) };
+    const base = {
+      id,
+      label: q.label.trim(),
+      required: q.required,
+      ...(q.helpText.trim() ? { helpText: q.helpText.trim() } : {}),
+    };
     switch (q.type) {
       case 'text':
         return { ...base, type: 'text', maxLength: Number(q.maxLength.trim() || defaultTextAnswerLength) };
       case 'number': {
         const min = q.min.trim() ? (parseDecimalInput(q.min, locale) ?? q.min.trim()) : undefined;
         const max = q.max.trim() ? (parseDecimalInput(q.max, locale) ?? q.max.trim()) : undefined;
-        return { ...base, type: 'number', unit: q.unit.trim().toUpperCase(), ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+        return {
+          ...base,
+          type: 'number',
+          unit: q.unit.trim().toUpperCase(),
+          ...(min !== undefined ? { min } : {}),
+          ...(max !== undefined ? { max } : {}),
+        };
       }
       case 'single_choice':
       case 'multiple_choice': {
         const optionIds = new Set(q.options.map((o) => o.id).filter((x): x is string => Boolean(x)));
-        const options = q.options.map((o, j) => ({ id: o.id ?? slugFor(o.label, optionIds, `option${j + 1}`), label: o.label.trim() }));
+        const options = q.options.map((o, j) => ({
+          id: o.id ?? slugFor(o.label, optionIds, `option${j + 1}`),
+          label: o.label.trim(),
+        }));
         if (q.type === 'single_choice') return { ...base, type: 'single_choice', options };
         const minSelections = optionalInt(q.minSelections);
         const maxSelections = optionalInt(q.maxSelections);
@@ -158,7 +173,8 @@ export const questionPath = (i: number, field: string) => `questions[${i}].${fie
 
 export function validateQuestions(questions: readonly QuestionValues[], locale: string, t: TFunction): FieldError[] {
   const errors: FieldError[] = [];
-  if (questions.length > MAX_QUESTIONS) errors.push({ path: 'questions', message: t('survey.errors.tooMany', { max: MAX_QUESTIONS }) });
+  if (questions.length > MAX_QUESTIONS)
+    errors.push({ path: 'questions', message: t('survey.errors.tooMany', { max: MAX_QUESTIONS }) });
   questions.forEach((q, i) => {
     const add = (field: string, message: string) => errors.push({ path: questionPath(i, field), message });
     const label = q.label.trim();
@@ -172,7 +188,8 @@ export function validateQuestions(questions: readonly QuestionValues[], locale: 
     switch (q.type) {
       case 'text': {
         const n = q.maxLength.trim();
-        if (!/^\d{1,5}$/.test(n) || Number(n) < 1 || Number(n) > MAX_TEXT_ANSWER) add('maxLength', t('survey.errors.maxLength', { max: MAX_TEXT_ANSWER }));
+        if (!/^\d{1,5}$/.test(n) || Number(n) < 1 || Number(n) > MAX_TEXT_ANSWER)
+          add('maxLength', t('survey.errors.maxLength', { max: MAX_TEXT_ANSWER }));
         break;
       }
       case 'number': {
@@ -213,7 +230,8 @@ export function validateQuestions(questions: readonly QuestionValues[], locale: 
           const maxOk = max === '' || (/^\d{1,3}$/.test(max) && Number(max) >= 1 && Number(max) <= n);
           if (!minOk) add('minSelections', t('survey.errors.selections', { max: n }));
           if (!maxOk) add('maxSelections', t('survey.errors.selections', { max: n }));
-          if (minOk && maxOk && min !== '' && max !== '' && Number(max) < Number(min)) add('maxSelections', t('survey.errors.maxBelowMin'));
+          if (minOk && maxOk && min !== '' && max !== '' && Number(max) < Number(min))
+            add('maxSelections', t('survey.errors.maxBelowMin'));
         }
         break;
       }
@@ -231,18 +249,20 @@ export function questionFieldLabel(path: string, t: TFunction): string | undefin
   const n = Number(m[1]) + 1;
   const option = /^options\[(\d+)\]\.(label|id)$/.exec(m[2]!);
   if (option) return t('survey.errors.optionField', { n, option: Number(option[1]) + 1 });
-  const key = ({
-    id: 'survey.question.label',
-    label: 'survey.question.label',
-    helpText: 'survey.question.helpText',
-    type: 'survey.question.type',
-    maxLength: 'survey.question.maxLength',
-    unit: 'survey.question.unit',
-    min: 'survey.question.min',
-    max: 'survey.question.max',
-    options: 'survey.question.options',
-    minSelections: 'survey.question.minSelections',
-    maxSelections: 'survey.question.maxSelections',
-  } as const)[m[2] as 'label'];
+  const key = (
+    {
+      id: 'survey.question.label',
+      label: 'survey.question.label',
+      helpText: 'survey.question.helpText',
+      type: 'survey.question.type',
+      maxLength: 'survey.question.maxLength',
+      unit: 'survey.question.unit',
+      min: 'survey.question.min',
+      max: 'survey.question.max',
+      options: 'survey.question.options',
+      minSelections: 'survey.question.minSelections',
+      maxSelections: 'survey.question.maxSelections',
+    } as const
+  )[m[2] as 'label'];
   return key ? t('survey.errors.questionField', { n, field: t(key) }) : t('survey.question.title', { n });
 }

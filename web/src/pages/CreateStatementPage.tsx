@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+
 import { api, call, newIdempotencyKey } from '../api/client';
 import { useMe } from '../auth/session';
 import { PageHeading } from '../components/PageHeading';
@@ -35,7 +36,10 @@ export default function CreateStatementPage() {
               () => validateStatementForm(values, t),
               async () => {
                 const statement = await call(
-                  api.POST('/api/statements', { body: formToDetails(values), headers: { 'Idempotency-Key': idempotencyKey } }),
+                  api.POST('/api/statements', {
+                    body: formToDetails(values),
+                    headers: { 'Idempotency-Key': idempotencyKey },
+                  }),
                 );
                 await navigate(`/statements/${statement.id}`, { state: { flash: 'created' } });
               },

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { allows, api, asProblem, call, type ApiProblem, type Statement } from '../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call, type Statement } from '../api/client';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';

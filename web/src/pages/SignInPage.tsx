@@ -1,12 +1,13 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call } from '../api/client';
 import { useSession } from '../auth/session';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { TextField } from '../components/Field';
 import { PageHeading } from '../components/PageHeading';
 import { StatusMessage } from '../components/StatusMessage';
-import { useSubmission, type FieldError } from '../forms/errors';
+import { type FieldError, useSubmission } from '../forms/errors';
 
 /** Sign-in by e-mailed link: the link opens /sign-in/verify (a server page), which signs in and returns to /. */
 export default function SignInPage() {
@@ -37,7 +38,9 @@ export default function SignInPage() {
   return (
     <div className="narrow">
       <PageHeading>{t('signIn.title')}</PageHeading>
-      {reason ? <StatusMessage tone="info">{t(reason === 'expired' ? 'signIn.expired' : 'signIn.signedOut')}</StatusMessage> : null}
+      {reason ? (
+        <StatusMessage tone="info">{t(reason === 'expired' ? 'signIn.expired' : 'signIn.signedOut')}</StatusMessage>
+      ) : null}
       {sentTo ? (
         <>
           <StatusMessage focus>

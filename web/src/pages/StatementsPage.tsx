@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Stage, type StatementSummary } from '../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Stage, type StatementSummary } from '../api/client';
 import { useMe } from '../auth/session';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { SelectField } from '../components/Field';
@@ -73,7 +74,12 @@ export default function StatementsPage() {
       </div>
       <p className="lead">{t('statements.intro')}</p>
 
-      <form className="filters" role="search" aria-label={t('statements.filterLabel')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        role="search"
+        aria-label={t('statements.filterLabel')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <SelectField
           path="stage"
           label={t('statements.filterStage')}
@@ -109,7 +115,9 @@ export default function StatementsPage() {
                   </h2>
                   <div className="statement-card__meta">
                     <StageTag stage={s.stage} />
-                    {s.leadOrganisationId === me.organisation.id ? <span className="tag tag--neutral">{t('statements.youLead')}</span> : null}
+                    {s.leadOrganisationId === me.organisation.id ? (
+                      <span className="tag tag--neutral">{t('statements.youLead')}</span>
+                    ) : null}
                   </div>
                   <dl className="facts facts--inline">
                     <div>
@@ -130,7 +138,12 @@ export default function StatementsPage() {
             </ul>
           )}
           {more ? (
-            <button type="button" className="button button--secondary" onClick={() => void loadMore()} aria-disabled={loadingMore || undefined}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => void loadMore()}
+              aria-disabled={loadingMore || undefined}
+            >
               {loadingMore ? t('common.loading') : t('statements.loadMore')}
             </button>
           ) : null}

@@ -1,6 +1,15 @@
-import type { Stage } from '../api/client';
 // The stage machine is defined once, in the shared rules, and used by the workflow, the API and the web.
-import { canCancel, isTerminal, leftParticipantStatuses, operationOpen, stages, terminalStages, type StatementOperation } from '@jointdemand/rules/stages';
+import {
+  canCancel,
+  isTerminal,
+  leftParticipantStatuses,
+  operationOpen,
+  stages,
+  type StatementOperation,
+  terminalStages,
+} from '@jointdemand/rules/stages';
+
+import type { Stage } from '../api/client';
 
 export { canCancel, isTerminal, leftParticipantStatuses, operationOpen, type StatementOperation };
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+
 import { api, call, type Schemas } from '../api/client';
 
 /**
@@ -21,13 +22,17 @@ function cpvQuery(text: string): string {
 }
 
 export async function searchCpv(text: string, signal?: AbortSignal): Promise<CpvHit[]> {
-  const hits = await call(api.GET('/api/reference/cpv', { params: { query: { q: cpvQuery(text), limit: SUGGESTIONS } }, signal }));
+  const hits = await call(
+    api.GET('/api/reference/cpv', { params: { query: { q: cpvQuery(text), limit: SUGGESTIONS } }, signal }),
+  );
   for (const h of hits) cpvByCode.set(h.code, h);
   return hits;
 }
 
 export async function searchUnits(text: string, signal?: AbortSignal): Promise<UnitHit[]> {
-  const hits = await call(api.GET('/api/reference/units', { params: { query: { q: text.trim(), limit: SUGGESTIONS } }, signal }));
+  const hits = await call(
+    api.GET('/api/reference/units', { params: { query: { q: text.trim(), limit: SUGGESTIONS } }, signal }),
+  );
   for (const h of hits) unitByCode.set(h.code, h);
   return hits;
 }
@@ -57,7 +62,11 @@ function fromMemory<T>(key: string, known: Map<string, T | null>): Lookup<T> {
   return hit ? { state: 'found', entry: hit } : { state: 'unknown' };
 }
 
-function useLookup<T>(key: string | undefined, lookup: (key: string) => Promise<T | null>, known: Map<string, T | null>): Lookup<T> {
+function useLookup<T>(
+  key: string | undefined,
+  lookup: (key: string) => Promise<T | null>,
+  known: Map<string, T | null>,
+): Lookup<T> {
   const [result, setResult] = useState<{ key: string; value: Lookup<T> } | undefined>();
   useEffect(() => {
     if (!key || known.has(key)) return;

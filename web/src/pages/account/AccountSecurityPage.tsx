@@ -1,7 +1,14 @@
-import { apiTokenScopes, defaultApiTokenScopes, maxApiTokenDays, maxApiTokenNameLength, type ApiTokenScope } from '@jointdemand/rules/api-tokens';
+import {
+  type ApiTokenScope,
+  apiTokenScopes,
+  defaultApiTokenScopes,
+  maxApiTokenDays,
+  maxApiTokenNameLength,
+} from '@jointdemand/rules/api-tokens';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
@@ -9,8 +16,8 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
 import { textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Scope = ApiTokenScope;
 
@@ -59,7 +66,10 @@ export default function AccountSecurityPage() {
   };
 
   const toggleScope = (scope: Scope) =>
-    setForm((f) => ({ ...f, scopes: f.scopes.includes(scope) ? f.scopes.filter((s) => s !== scope) : [...f.scopes, scope] }));
+    setForm((f) => ({
+      ...f,
+      scopes: f.scopes.includes(scope) ? f.scopes.filter((s) => s !== scope) : [...f.scopes, scope],
+    }));
 
   return (
     <div className="narrow">
@@ -95,7 +105,19 @@ export default function AccountSecurityPage() {
                   </td>
                   <td>
                     {s.current ? null : (
-                      <button type="button" className="button button--secondary" onClick={() => void act(() => call(api.DELETE('/api/me/sessions/{sessionId}', { params: { path: { sessionId: s.id } } })), t('account.sessions.ended'))}>
+                      <button
+                        type="button"
+                        className="button button--secondary"
+                        onClick={() =>
+                          void act(
+                            () =>
+                              call(
+                                api.DELETE('/api/me/sessions/{sessionId}', { params: { path: { sessionId: s.id } } }),
+                              ),
+                            t('account.sessions.ended'),
+                          )
+                        }
+                      >
                         {t('account.sessions.end')}
                       </button>
                     )}
@@ -107,7 +129,13 @@ export default function AccountSecurityPage() {
         ) : null}
         <p>
           <label className="checkbox">
-            <input type="checkbox" name="revokeTokens" checked={revokeTokens} onChange={(e) => setRevokeTokens(e.target.checked)} /> {t('account.sessions.revokeTokensToo')}
+            <input
+              type="checkbox"
+              name="revokeTokens"
+              checked={revokeTokens}
+              onChange={(e) => setRevokeTokens(e.target.checked)}
+            />{' '}
+            {t('account.sessions.revokeTokensToo')}
           </label>
         </p>
         <button
@@ -138,9 +166,22 @@ export default function AccountSecurityPage() {
             {tokens.map((k) => (
               <li key={k.id}>
                 <strong>{k.name}</strong> ({k.scopes.join(', ')}){' '}
-                {k.revokedAt ? t('account.tokens.revokedOn', { date: format.date(k.revokedAt) }) : k.expiresAt ? t('account.tokens.expires', { date: format.date(k.expiresAt) }) : null}{' '}
+                {k.revokedAt
+                  ? t('account.tokens.revokedOn', { date: format.date(k.revokedAt) })
+                  : k.expiresAt
+                    ? t('account.tokens.expires', { date: format.date(k.expiresAt) })
+                    : null}{' '}
                 {k.revokedAt ? null : (
-                  <button type="button" className="button button--secondary" onClick={() => void act(() => call(api.DELETE('/api/tokens/{tokenId}', { params: { path: { tokenId: k.id } } })), t('account.tokens.revoked'))}>
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    onClick={() =>
+                      void act(
+                        () => call(api.DELETE('/api/tokens/{tokenId}', { params: { path: { tokenId: k.id } } })),
+                        t('account.tokens.revoked'),
+                      )
+                    }
+                  >
                     {t('account.tokens.revoke', { name: k.name })}
                   </button>
                 )}
@@ -149,7 +190,11 @@ export default function AccountSecurityPage() {
           </ul>
         ) : null}
         <h3>{t('account.tokens.create')}</h3>
-        <ErrorSummary problem={submission.problem} fieldErrors={submission.fieldErrors} summaryRef={submission.summaryRef} />
+        <ErrorSummary
+          problem={submission.problem}
+          fieldErrors={submission.fieldErrors}
+          summaryRef={submission.summaryRef}
+        />
         <form
           noValidate
           className="form"
@@ -163,12 +208,17 @@ export default function AccountSecurityPage() {
                 if (nameCharacters) out.push({ path: 'name', message: nameCharacters });
                 else if (!form.name.trim()) out.push({ path: 'name', message: t('account.tokens.nameRequired') });
                 const days = Number(form.days);
-                if (!Number.isInteger(days) || days < 1 || days > maxApiTokenDays) out.push({ path: 'expiresInDays', message: t('account.tokens.daysRange') });
+                if (!Number.isInteger(days) || days < 1 || days > maxApiTokenDays)
+                  out.push({ path: 'expiresInDays', message: t('account.tokens.daysRange') });
                 if (form.scopes.length === 0) out.push({ path: 'scopes', message: t('account.tokens.scopesRequired') });
                 return out;
               },
               async () => {
-                const created = await call(api.POST('/api/tokens', { body: { name: form.name.trim(), expiresInDays: Number(form.days), scopes: form.scopes } }));
+                const created = await call(
+                  api.POST('/api/tokens', {
+                    body: { name: form.name.trim(), expiresInDays: Number(form.days), scopes: form.scopes },
+                  }),
+                );
                 setNewToken(created.token);
                 setForm((f) => ({ ...f, name: '' }));
                 await load();
@@ -176,7 +226,14 @@ export default function AccountSecurityPage() {
             );
           }}
         >
-          <TextField path="name" label={t('account.tokens.name')} error={submission.errorFor('name')} value={form.name} maxLength={maxApiTokenNameLength} onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))} />
+          <TextField
+            path="name"
+            label={t('account.tokens.name')}
+            error={submission.errorFor('name')}
+            value={form.name}
+            maxLength={maxApiTokenNameLength}
+            onChange={(e) => setForm((f) => ({ ...f, name: e.target.value }))}
+          />
           <TextField
             path="expiresInDays"
             type="number"
@@ -189,11 +246,19 @@ export default function AccountSecurityPage() {
           />
           <fieldset>
             <legend>{t('account.tokens.scopes')}</legend>
-            {apiTokenScopes.filter((scope) => isAdmin || scope !== 'admin').map((scope) => (
-              <label className="checkbox" key={scope}>
-                <input type="checkbox" name="scopes" checked={form.scopes.includes(scope)} onChange={() => toggleScope(scope)} /> {t(`account.tokens.scope.${scope}`)}
-              </label>
-            ))}
+            {apiTokenScopes
+              .filter((scope) => isAdmin || scope !== 'admin')
+              .map((scope) => (
+                <label className="checkbox" key={scope}>
+                  <input
+                    type="checkbox"
+                    name="scopes"
+                    checked={form.scopes.includes(scope)}
+                    onChange={() => toggleScope(scope)}
+                  />{' '}
+                  {t(`account.tokens.scope.${scope}`)}
+                </label>
+              ))}
           </fieldset>
           <button type="submit" className="button" disabled={submission.submitting}>
             {t('account.tokens.submit')}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
@@ -22,7 +23,11 @@ export default function AdminUsersPage() {
 
   useEffect(() => {
     let live = true;
-    call(api.GET('/api/organisations', { params: { query: { search: search.trim() || undefined, limit: 20, offset: 0 } } })).then(
+    call(
+      api.GET('/api/organisations', {
+        params: { query: { search: search.trim() || undefined, limit: 20, offset: 0 } },
+      }),
+    ).then(
       (rows) => live && setOrganisations(rows),
       (error: unknown) => live && setProblem(asProblem(error)),
     );
@@ -33,7 +38,11 @@ export default function AdminUsersPage() {
 
   const loadUsers = async (org: Schemas['Organisation']) => {
     setSelected(org);
-    setUsers(await call(api.GET('/api/admin/organisations/{organisationId}/users', { params: { path: { organisationId: org.id } } })));
+    setUsers(
+      await call(
+        api.GET('/api/admin/organisations/{organisationId}/users', { params: { path: { organisationId: org.id } } }),
+      ),
+    );
   };
 
   const act = async (action: () => Promise<unknown>, done: string) => {
@@ -53,11 +62,22 @@ export default function AdminUsersPage() {
       <PageHeading>{t('adminUsers.title')}</PageHeading>
       <ErrorSummary problem={problem} />
       <StatusMessage focus>{status}</StatusMessage>
-      <TextField path="search" type="search" label={t('adminUsers.search')} value={search} onChange={(e) => setSearch(e.target.value)} />
+      <TextField
+        path="search"
+        type="search"
+        label={t('adminUsers.search')}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
       <ul>
         {organisations.map((org) => (
           <li key={org.id}>
-            <button type="button" className="button button--secondary" aria-pressed={selected?.id === org.id} onClick={() => void loadUsers(org).catch((e: unknown) => setProblem(asProblem(e)))}>
+            <button
+              type="button"
+              className="button button--secondary"
+              aria-pressed={selected?.id === org.id}
+              onClick={() => void loadUsers(org).catch((e: unknown) => setProblem(asProblem(e)))}
+            >
               {org.name}
             </button>
           </li>
@@ -82,23 +102,58 @@ export default function AdminUsersPage() {
                 return (
                   <tr key={u.id}>
                     <td>{t('adminUsers.nameAndEmail', { name: u.name, email: u.email })}</td>
-                    <td>{u.removedAt ? t('adminUsers.removed') : u.disabledAt ? t('adminUsers.disabled') : t('adminUsers.active')}</td>
+                    <td>
+                      {u.removedAt
+                        ? t('adminUsers.removed')
+                        : u.disabledAt
+                          ? t('adminUsers.disabled')
+                          : t('adminUsers.active')}
+                    </td>
                     <td>
                       {u.removedAt ? null : (
                         <>
                           {u.disabledAt ? (
-                            <button type="button" className="button button--secondary" onClick={() => void act(() => call(api.POST('/api/admin/users/{userId}/enable', path)), t('adminUsers.enabledDone'))}>
+                            <button
+                              type="button"
+                              className="button button--secondary"
+                              onClick={() =>
+                                void act(
+                                  () => call(api.POST('/api/admin/users/{userId}/enable', path)),
+                                  t('adminUsers.enabledDone'),
+                                )
+                              }
+                            >
                               {t('adminUsers.enable', { name: u.name })}
                             </button>
                           ) : (
-                            <button type="button" className="button button--secondary" onClick={() => void act(() => call(api.POST('/api/admin/users/{userId}/disable', path)), t('adminUsers.disabledDone'))}>
+                            <button
+                              type="button"
+                              className="button button--secondary"
+                              onClick={() =>
+                                void act(
+                                  () => call(api.POST('/api/admin/users/{userId}/disable', path)),
+                                  t('adminUsers.disabledDone'),
+                                )
+                              }
+                            >
                               {t('adminUsers.disable', { name: u.name })}
                             </button>
                           )}{' '}
                           <button
                             type="button"
                             className="button button--secondary"
-                            onClick={() => void act(() => call(api.POST('/api/admin/users/{userId}/revoke-credentials', { ...path, body: { sessions: true, tokens: true } })), t('adminUsers.revokedDone'))}
+                            onClick={() =>
+                              void act(
+                                () =>
+                                  call(
+                                    api.POST('/api/admin/users/{userId}/revoke-credentials', {
+                                      ...path,
+                                      body: { sessions: true, tokens: true },
+                                    }),
+                                  ),
+                                t('adminUsers.revokedDone'),
+                              )
+                            }
                           >
                             {t('adminUsers.revoke', { name: u.name })}
                           </button>{' '}
@@ -106,7 +161,15 @@ export default function AdminUsersPage() {
                             type="button"
                             className="button button--danger"
                             onClick={() =>
-                              void act(() => call(api.DELETE('/api/admin/organisations/{organisationId}/users/{userId}', { params: { path: { organisationId: selected.id, userId: u.id } } })), t('adminUsers.removedDone'))
+                              void act(
+                                () =>
+                                  call(
+                                    api.DELETE('/api/admin/organisations/{organisationId}/users/{userId}', {
+                                      params: { path: { organisationId: selected.id, userId: u.id } },
+                                    }),
+                                  ),
+                                t('adminUsers.removedDone'),
+                              )
                             }
                           >
                             {t('adminUsers.remove', { name: u.name })}

@@ -1,21 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { allows, api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
-import { Figure, Withheld, WithheldExplanation, anyWithheld } from '../../components/Withheld';
+import { anyWithheld, Figure, Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { useCpvEntry } from '../../reference/reference';
 import { getStatement, useLoad } from '../needs/load';
 import { formatCpv } from '../statement/cpv';
+import { ProcessFailureNotice } from '../statement/ProcessFailureNotice';
 import { CriticalMassMeter } from './CriticalMassMeter';
 import { FigureConsentPanel } from './FigureConsentPanel';
 import { ShortfallDecisionPanel } from './ShortfallDecisionPanel';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import { ProcessFailureNotice } from '../statement/ProcessFailureNotice';
 
 type Aggregate = Schemas['Aggregate'];
 type LiveState = Schemas['LiveState'];
@@ -38,7 +39,8 @@ const getFigureConsent = (statementId: string): Promise<FigureConsent> =>
   call(api.GET('/api/statements/{statementId}/figure-consent', { params: { path: { statementId } } }));
 
 /** A buyer other than the lead (which reads every figure) that the server lets agree to show its own protected figures. */
-const mayConsent = (statement: Statement, orgId: string): boolean => statement.lead.id !== orgId && allows(statement, 'consentToShowFigures');
+const mayConsent = (statement: Statement, orgId: string): boolean =>
+  statement.lead.id !== orgId && allows(statement, 'consentToShowFigures');
 
 /**
  * The aggregated demand of a statement: how far it is from each critical-mass rule (the meter),
@@ -55,7 +57,11 @@ export default function AggregatePage() {
   const { statementId = '' } = useParams();
   const orgId = me.organisation.id;
   const load = useCallback(async () => {
-    const [statement, live, aggregate] = await Promise.all([getStatement(statementId), getLive(statementId), getAggregate(statementId)]);
+    const [statement, live, aggregate] = await Promise.all([
+      getStatement(statementId),
+      getLive(statementId),
+      getAggregate(statementId),
+    ]);
     const consent = aggregate && mayConsent(statement, orgId) ? await getFigureConsent(statementId) : null;
     return { statement, live, aggregate, consent };
   }, [statementId, orgId]);
@@ -102,7 +108,12 @@ export default function AggregatePage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('aggregate.title')} statement={statement} problem={problem} loading={!data && !problem} />
+      <StatementSubpageHeading
+        title={t('aggregate.title')}
+        statement={statement}
+        problem={problem}
+        loading={!data && !problem}
+      />
       <StatusMessage focus key={message?.n}>
         {message?.text}
       </StatusMessage>
@@ -148,17 +159,31 @@ export default function AggregatePage() {
             <p className="notice notice--info">{computing ? t('aggregate.computing') : t('aggregate.none')}</p>
           ) : (
             <>
-              <div className={`notice ${aggregate.criticalMass.met ? 'notice--success' : 'notice--warning'}`} data-testid="critical-mass-verdict">
-                <h2 className="notice__title">{aggregate.criticalMass.met ? t('aggregate.verdict.met') : t('aggregate.verdict.notMet')}</h2>
+              <div
+                className={`notice ${aggregate.criticalMass.met ? 'notice--success' : 'notice--warning'}`}
+                data-testid="critical-mass-verdict"
+              >
+                <h2 className="notice__title">
+                  {aggregate.criticalMass.met ? t('aggregate.verdict.met') : t('aggregate.verdict.notMet')}
+                </h2>
                 <p>
-                  {t('aggregate.computedAt', { time: format.dateTime(aggregate.computedAt), round: format.number(aggregate.round) })}
+                  {t('aggregate.computedAt', {
+                    time: format.dateTime(aggregate.computedAt),
+                    round: format.number(aggregate.round),
+                  })}
                 </p>
               </div>
 
               {withheldOnPage(aggregate) ? <WithheldExplanation leadSeesAll={!isLead} /> : null}
 
-              {allows(statement, 'decideShortfall') ? <ShortfallDecisionPanel statement={statement} onDone={decided} /> : null}
-              {!allows(statement, 'decideShortfall') && statement.stage === 'shortfall' ? <p className="notice notice--info">{t('aggregate.shortfall.leadDecides', { lead: statement.lead.name })}</p> : null}
+              {allows(statement, 'decideShortfall') ? (
+                <ShortfallDecisionPanel statement={statement} onDone={decided} />
+              ) : null}
+              {!allows(statement, 'decideShortfall') && statement.stage === 'shortfall' ? (
+                <p className="notice notice--info">
+                  {t('aggregate.shortfall.leadDecides', { lead: statement.lead.name })}
+                </p>
+              ) : null}
 
               <section aria-labelledby="meter-heading" className="section">
                 <h2 id="meter-heading">{t('aggregate.meter.title')}</h2>
@@ -172,13 +197,21 @@ export default function AggregatePage() {
                   <div>
                     <dt>{t('aggregate.totals.value')}</dt>
                     <dd data-testid="total-value">
-                      <Figure value={aggregate.aggregate.totals.valueEur} reason={aggregate.aggregate.totals.withheldReason} show={(v) => format.currency(v, 'EUR')} />
+                      <Figure
+                        value={aggregate.aggregate.totals.valueEur}
+                        reason={aggregate.aggregate.totals.withheldReason}
+                        show={(v) => format.currency(v, 'EUR')}
+                      />
                     </dd>
                   </div>
                   <div>
                     <dt>{t('aggregate.totals.buyers')}</dt>
                     <dd>
-                      <Figure value={aggregate.aggregate.totals.buyers} reason={aggregate.aggregate.totals.withheldReason} show={format.number} />
+                      <Figure
+                        value={aggregate.aggregate.totals.buyers}
+                        reason={aggregate.aggregate.totals.withheldReason}
+                        show={format.number}
+                      />
                     </dd>
                   </div>
                   <div>
@@ -204,7 +237,11 @@ export default function AggregatePage() {
                 </p>
                 {allows(statement, 'exportAggregate') ? (
                   <p>
-                    <a className="button button--secondary" href={`/api/statements/${statement.id}/aggregate.csv`} download>
+                    <a
+                      className="button button--secondary"
+                      href={`/api/statements/${statement.id}/aggregate.csv`}
+                      download
+                    >
                       {t('aggregate.totals.csv')}
                     </a>
                   </p>
@@ -219,10 +256,13 @@ export default function AggregatePage() {
                   <p data-testid="threshold-estimate">
                     {aggregate.thresholds.estimatedValueEur === null ? (
                       <>
-                        {t('aggregate.thresholds.estimatedLabel')} <Withheld reason={aggregate.aggregate.totals.withheldReason} />
+                        {t('aggregate.thresholds.estimatedLabel')}{' '}
+                        <Withheld reason={aggregate.aggregate.totals.withheldReason} />
                       </>
                     ) : (
-                      t('aggregate.thresholds.estimated', { value: format.currency(aggregate.thresholds.estimatedValueEur, 'EUR') })
+                      t('aggregate.thresholds.estimated', {
+                        value: format.currency(aggregate.thresholds.estimatedValueEur, 'EUR'),
+                      })
                     )}
                   </p>
                   <ul className="plain-list" data-testid="threshold-natures">
@@ -240,7 +280,10 @@ export default function AggregatePage() {
                               {t('aggregate.thresholds.withheld', about)}
                             </span>
                           ) : (
-                            t(`aggregate.thresholds.${n.position === 'below' ? 'below' : 'above'}`, { ...about, value: format.currency(n.estimatedValueEur, 'EUR') })
+                            t(`aggregate.thresholds.${n.position === 'below' ? 'below' : 'above'}`, {
+                              ...about,
+                              value: format.currency(n.estimatedValueEur, 'EUR'),
+                            })
                           )}
                           {n.provisional ? ` ${t('aggregate.thresholds.provisional')}` : ''}
                         </li>
@@ -260,7 +303,9 @@ export default function AggregatePage() {
               </div>
             </>
           )}
-          {aggregate && data.consent ? <FigureConsentPanel statementId={statement.id} consent={data.consent} onDone={consented} /> : null}
+          {aggregate && data.consent ? (
+            <FigureConsentPanel statementId={statement.id} consent={data.consent} onDone={consented} />
+          ) : null}
 
           <p>
             <Link to={`/statements/${statement.id}`}>{t('common.backToStatement')}</Link>
@@ -275,8 +320,14 @@ export default function AggregatePage() {
 function withheldOnPage(aggregate: Aggregate): boolean {
   const a = aggregate.aggregate;
   return (
-    anyWithheld(a.totals, a.items, a.byCountry, a.byDeliveryYear, aggregate.criticalMass.results, aggregate.thresholds.natures) ||
-    aggregate.thresholds.estimatedValueEur === null
+    anyWithheld(
+      a.totals,
+      a.items,
+      a.byCountry,
+      a.byDeliveryYear,
+      aggregate.criticalMass.results,
+      aggregate.thresholds.natures,
+    ) || aggregate.thresholds.estimatedValueEur === null
   );
 }
 
@@ -286,13 +337,16 @@ function CpvName({ code }: { code: string }) {
   if (entry.state !== 'found') return <span className="mono">{formatCpv(code)}</span>;
   return (
     <>
-      <span className="mono">{`${entry.entry.code}-${entry.entry.checkDigit}`}</span> <span lang="en">{entry.entry.label}</span>
+      <span className="mono">{`${entry.entry.code}-${entry.entry.checkDigit}`}</span>{' '}
+      <span lang="en">{entry.entry.label}</span>
     </>
   );
 }
 
 type CpvNode = Aggregate['aggregate']['byCpv'][number];
-type Group = Pick<CpvNode, 'buyers' | 'valueEur' | 'withheld' | 'withheldReason'> & { quantities?: CpvNode['quantities'] };
+type Group = Pick<CpvNode, 'buyers' | 'valueEur' | 'withheld' | 'withheldReason'> & {
+  quantities?: CpvNode['quantities'];
+};
 
 /** The figures of a row, or one cell across them saying why they are withheld (they are withheld together). */
 function GroupCells({ group, quantities = false }: { group: Group; quantities?: boolean }) {
@@ -309,7 +363,11 @@ function GroupCells({ group, quantities = false }: { group: Group; quantities?: 
     <>
       {quantities ? (
         <td>
-          <Figure value={group.quantities} reason={group.withheldReason} show={(q) => format.list(q.map((x) => `${format.number(x.totalQuantity)} ${x.unit}`))} />
+          <Figure
+            value={group.quantities}
+            reason={group.withheldReason}
+            show={(q) => format.list(q.map((x) => `${format.number(x.totalQuantity)} ${x.unit}`))}
+          />
         </td>
       ) : null}
       <td>

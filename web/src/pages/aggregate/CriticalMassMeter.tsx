@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../../api/client';
 import { Withheld, type WithheldReason } from '../../components/Withheld';
-import { useFormat, type Formatter } from '../../i18n/format';
+import { type Formatter, useFormat } from '../../i18n/format';
 import { formatCpv } from '../statement/cpv';
 
 export type RuleResult = Schemas['Aggregate']['criticalMass']['results'][number];
@@ -29,7 +30,8 @@ function figure(r: RuleResult, value: number | string, format: Formatter): strin
 /** Why a result is withheld: the reason of the figure it is decided on (the total, or the CPV code's). */
 function reasonFor(r: RuleResult, figures: Figures | undefined): WithheldReason | null {
   if (r.rule === 'minTotalValueEur') return figures?.totals.withheldReason ?? null;
-  if (r.rule === 'minQuantityPerCpv') return figures?.byCpv.find((n) => n.cpvCode === r.cpvCode)?.withheldReason ?? null;
+  if (r.rule === 'minQuantityPerCpv')
+    return figures?.byCpv.find((n) => n.cpvCode === r.cpvCode)?.withheldReason ?? null;
   return null;
 }
 
@@ -39,7 +41,13 @@ function reasonFor(r: RuleResult, figures: Figures | undefined): WithheldReason 
  * the sentence beside it carries the same figures for every reader. A result decided on a
  * withheld figure shows neither the figure nor whether the rule is met: it says it is withheld.
  */
-export function CriticalMassMeter({ verdict, aggregate }: { verdict: Schemas['Aggregate']['criticalMass']; aggregate?: Figures }) {
+export function CriticalMassMeter({
+  verdict,
+  aggregate,
+}: {
+  verdict: Schemas['Aggregate']['criticalMass'];
+  aggregate?: Figures;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   if (verdict.results.length === 0) return <p className="muted">{t('aggregate.meter.noRules')}</p>;
@@ -61,7 +69,8 @@ export function CriticalMassMeter({ verdict, aggregate }: { verdict: Schemas['Ag
                 <span className="tag tag--neutral">{t('aggregate.meter.withheldTag')}</span>
               </div>
               <p id={`${id}-text`} className="meter-row__text">
-                {t('aggregate.meter.withheld', { required: figure(r, r.required, format) })} <Withheld reason={reasonFor(r, aggregate)} />
+                {t('aggregate.meter.withheld', { required: figure(r, r.required, format) })}{' '}
+                <Withheld reason={reasonFor(r, aggregate)} />
               </p>
             </li>
           );
@@ -73,7 +82,9 @@ export function CriticalMassMeter({ verdict, aggregate }: { verdict: Schemas['Ag
               <span id={`${id}-name`} className="meter-row__name">
                 {name}
               </span>
-              <span className={`tag ${r.met ? 'tag--done' : 'tag--warning'}`}>{r.met ? t('aggregate.meter.met') : t('aggregate.meter.notMet')}</span>
+              <span className={`tag ${r.met ? 'tag--done' : 'tag--warning'}`}>
+                {r.met ? t('aggregate.meter.met') : t('aggregate.meter.notMet')}
+              </span>
             </div>
             <meter
               className="meter-row__bar"
@@ -88,7 +99,10 @@ export function CriticalMassMeter({ verdict, aggregate }: { verdict: Schemas['Ag
             />
             <p id={`${id}-text`} className="meter-row__text">
               {r.met
-                ? t('aggregate.meter.reached', { actual: figure(r, r.actual, format), required: figure(r, r.required, format) })
+                ? t('aggregate.meter.reached', {
+                    actual: figure(r, r.actual, format),
+                    required: figure(r, r.required, format),
+                  })
                 : t('aggregate.meter.short', {
                     actual: figure(r, r.actual, format),
                     required: figure(r, r.required, format),

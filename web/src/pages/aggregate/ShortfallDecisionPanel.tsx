@@ -1,13 +1,19 @@
-import { maxAbandonReasonLength, maxShortfallJustificationLength, shortfallDecisions, type ShortfallDecision } from '@jointdemand/rules/aggregation';
-import { useState, type FormEvent } from 'react';
+import {
+  maxAbandonReasonLength,
+  maxShortfallJustificationLength,
+  type ShortfallDecision,
+  shortfallDecisions,
+} from '@jointdemand/rules/aggregation';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Statement } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
-import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
 import { localInput } from '../../forms/date-input';
+import { type FieldError, fieldId, useSubmission } from '../../forms/errors';
 import { textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Decision = ShortfallDecision;
 const decisions = shortfallDecisions;
@@ -17,7 +23,13 @@ const decisions = shortfallDecisions;
  * (invite more buyers first, from the statement page), proceed to market engagement with a
  * recorded justification, or abandon the statement with a reason. Everyone sees the decision.
  */
-export function ShortfallDecisionPanel({ statement, onDone }: { statement: Statement; onDone: (updated: Statement, text: string) => void }) {
+export function ShortfallDecisionPanel({
+  statement,
+  onDone,
+}: {
+  statement: Statement;
+  onDone: (updated: Statement, text: string) => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -45,9 +57,21 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
     const characters = typed === undefined ? undefined : textCharacterError('paragraph', typed, t);
     if (characters) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: characters }];
     const text = typed?.trim();
-    if (text !== undefined && text.length < 3) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonRequired', { min: 3 }) }];
+    if (text !== undefined && text.length < 3)
+      return [
+        {
+          path: decision === 'proceed' ? 'justification' : 'reason',
+          message: t('actions.errors.reasonRequired', { min: 3 }),
+        },
+      ];
     const max = decision === 'proceed' ? maxShortfallJustificationLength : maxAbandonReasonLength;
-    if (text !== undefined && text.length > max) return [{ path: decision === 'proceed' ? 'justification' : 'reason', message: t('actions.errors.reasonTooLong', { max }) }];
+    if (text !== undefined && text.length > max)
+      return [
+        {
+          path: decision === 'proceed' ? 'justification' : 'reason',
+          message: t('actions.errors.reasonTooLong', { max }),
+        },
+      ];
     return [];
   };
 
@@ -61,7 +85,10 @@ export function ShortfallDecisionPanel({ statement, onDone }: { statement: State
             ? { decision, justification: justification.trim() }
             : { decision: 'abandon' as const, reason: reason.trim() };
       const updated = await call(
-        api.POST('/api/statements/{statementId}/shortfall-decision', { params: { path: { statementId: statement.id } }, body }),
+        api.POST('/api/statements/{statementId}/shortfall-decision', {
+          params: { path: { statementId: statement.id } },
+          body,
+        }),
       );
       onDone(
         updated,

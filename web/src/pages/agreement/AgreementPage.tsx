@@ -1,15 +1,16 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { TextField } from '../../components/Field';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
+import { localInput } from '../../forms/date-input';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useLoad } from '../needs/load';
 import { TermsForm } from './TermsForm';
-import { localInput } from '../../forms/date-input';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 type Agreement = Schemas['Agreement'];
 
@@ -77,7 +78,12 @@ export default function AgreementPage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('agreement.title')} statement={statement} problem={problem ?? actionProblem} loading={!data && !problem} />
+      <StatementSubpageHeading
+        title={t('agreement.title')}
+        statement={statement}
+        problem={problem ?? actionProblem}
+        loading={!data && !problem}
+      />
       <StatusMessage focus key={message?.n}>
         {message?.text}
       </StatusMessage>
@@ -94,12 +100,26 @@ export default function AgreementPage() {
                 e.preventDefault();
                 const at = new Date(deadline);
                 void act(
-                  () => call(api.POST('/api/statements/{statementId}/agreement', { ...path, body: Number.isNaN(at.getTime()) ? {} : { signatureDeadline: at.toISOString() } })),
+                  () =>
+                    call(
+                      api.POST('/api/statements/{statementId}/agreement', {
+                        ...path,
+                        body: Number.isNaN(at.getTime()) ? {} : { signatureDeadline: at.toISOString() },
+                      }),
+                    ),
                   () => t('agreement.start.done'),
                 );
               }}
             >
-              <TextField path="signatureDeadline" scope="start" type="datetime-local" label={t('agreement.start.deadline')} hint={t('agreement.start.deadlineHint')} value={deadline} onChange={(e) => setDeadline(e.target.value)} />
+              <TextField
+                path="signatureDeadline"
+                scope="start"
+                type="datetime-local"
+                label={t('agreement.start.deadline')}
+                hint={t('agreement.start.deadlineHint')}
+                value={deadline}
+                onChange={(e) => setDeadline(e.target.value)}
+              />
               <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
                 {t('agreement.start.submit')}
               </button>
@@ -123,17 +143,27 @@ export default function AgreementPage() {
             </div>
             <div>
               <dt>{t('agreement.deadline')}</dt>
-              <dd>{agreement.signatureDeadline ? format.dateTime(agreement.signatureDeadline) : t('statement.noDeadline')}</dd>
+              <dd>
+                {agreement.signatureDeadline ? format.dateTime(agreement.signatureDeadline) : t('statement.noDeadline')}
+              </dd>
             </div>
             <div>
               <dt>{t('agreement.version')}</dt>
-              <dd>{current ? t('agreement.versionText', { version: current.version, date: format.dateTime(current.createdAt) }) : t('agreement.noVersion')}</dd>
+              <dd>
+                {current
+                  ? t('agreement.versionText', { version: current.version, date: format.dateTime(current.createdAt) })
+                  : t('agreement.noVersion')}
+              </dd>
             </div>
           </dl>
           {agreement.status === 'in_force' && agreement.inForceAt ? (
-            <p className="notice notice--success">{t('agreement.inForce', { date: format.dateTime(agreement.inForceAt) })}</p>
+            <p className="notice notice--success">
+              {t('agreement.inForce', { date: format.dateTime(agreement.inForceAt) })}
+            </p>
           ) : null}
-          {agreement.status === 'cancelled' ? <p className="notice notice--ended">{t('agreement.cancelled', { reason: agreement.cancelReason ?? '' })}</p> : null}
+          {agreement.status === 'cancelled' ? (
+            <p className="notice notice--ended">{t('agreement.cancelled', { reason: agreement.cancelReason ?? '' })}</p>
+          ) : null}
 
           {mine?.status === 'invited' && agreement.status === 'negotiation' ? (
             <section className="action-panel action-panel--highlight" aria-labelledby="join-heading">
@@ -144,7 +174,12 @@ export default function AgreementPage() {
                   type="button"
                   className="button button--primary"
                   aria-disabled={busy || undefined}
-                  onClick={() => void act(() => call(api.POST('/api/statements/{statementId}/agreement/join', { ...path, body: {} })), () => t('agreement.join.done'))}
+                  onClick={() =>
+                    void act(
+                      () => call(api.POST('/api/statements/{statementId}/agreement/join', { ...path, body: {} })),
+                      () => t('agreement.join.done'),
+                    )
+                  }
                 >
                   {t('agreement.join.accept')}
                 </button>
@@ -152,7 +187,12 @@ export default function AgreementPage() {
                   type="button"
                   className="button button--secondary"
                   aria-disabled={busy || undefined}
-                  onClick={() => void act(() => call(api.POST('/api/statements/{statementId}/agreement/decline', { ...path, body: {} })), () => t('agreement.join.declined'))}
+                  onClick={() =>
+                    void act(
+                      () => call(api.POST('/api/statements/{statementId}/agreement/decline', { ...path, body: {} })),
+                      () => t('agreement.join.declined'),
+                    )
+                  }
                 >
                   {t('agreement.join.decline')}
                 </button>
@@ -164,7 +204,11 @@ export default function AgreementPage() {
             <section className="action-panel action-panel--highlight" aria-labelledby="sign-heading">
               <h2 id="sign-heading">{t('agreement.sign.title', { version: current.version })}</h2>
               <p>
-                <a href={`/api/statements/${statementId}/agreement/versions/${current.version}/document.html`} target="_blank" rel="noreferrer">
+                <a
+                  href={`/api/statements/${statementId}/agreement/versions/${current.version}/document.html`}
+                  target="_blank"
+                  rel="noreferrer"
+                >
                   {t('agreement.sign.read', { version: current.version })}
                 </a>{' '}
                 ·{' '}
@@ -184,8 +228,17 @@ export default function AgreementPage() {
                   aria-disabled={busy || undefined}
                   onClick={() =>
                     void act(
-                      () => call(api.POST('/api/statements/{statementId}/agreement/sign', { ...path, body: { versionId: current.versionId, versionHash: current.contentHash } })),
-                      (a) => (a.status === 'in_force' ? t('agreement.sign.doneInForce') : t('agreement.sign.done', { version: current.version })),
+                      () =>
+                        call(
+                          api.POST('/api/statements/{statementId}/agreement/sign', {
+                            ...path,
+                            body: { versionId: current.versionId, versionHash: current.contentHash },
+                          }),
+                        ),
+                      (a) =>
+                        a.status === 'in_force'
+                          ? t('agreement.sign.doneInForce')
+                          : t('agreement.sign.done', { version: current.version }),
                     )
                   }
                 >
@@ -197,7 +250,9 @@ export default function AgreementPage() {
             </section>
           ) : null}
 
-          {isLead && agreement.status === 'negotiation' ? <TermsForm statement={statement} agreement={agreement} onDone={done} /> : null}
+          {isLead && agreement.status === 'negotiation' ? (
+            <TermsForm statement={statement} agreement={agreement} onDone={done} />
+          ) : null}
 
           <section aria-labelledby="parties-heading" className="section">
             <h2 id="parties-heading">{t('agreement.parties')}</h2>
@@ -233,7 +288,11 @@ export default function AgreementPage() {
                   <li key={ver.versionId}>
                     {t('agreement.versionText', { version: ver.version, date: format.dateTime(ver.createdAt) })}{' '}
                     {ver.current ? <span className="tag tag--active">{t('agreement.current')}</span> : null}{' '}
-                    <a href={`/api/statements/${statementId}/agreement/versions/${ver.version}/document.html`} target="_blank" rel="noreferrer">
+                    <a
+                      href={`/api/statements/${statementId}/agreement/versions/${ver.version}/document.html`}
+                      target="_blank"
+                      rel="noreferrer"
+                    >
                       {t('agreement.sign.read', { version: ver.version })}
                     </a>
                   </li>
@@ -251,4 +310,3 @@ export default function AgreementPage() {
     </>
   );
 }
-

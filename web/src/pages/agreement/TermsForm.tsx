@@ -1,12 +1,20 @@
-import { agreementTermsLimits as limits, contractConclusions, costSharingMethods, procedurePhases, procedureTypes, type CostSharingMethod } from '@jointdemand/rules/agreement';
-import { useState, type FormEvent } from 'react';
+import {
+  agreementTermsLimits as limits,
+  contractConclusions,
+  type CostSharingMethod,
+  costSharingMethods,
+  procedurePhases,
+  procedureTypes,
+} from '@jointdemand/rules/agreement';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas, type Statement } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
-import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
+import { type FieldError, fieldId, useSubmission } from '../../forms/errors';
 import { textCharacterError, type TextKind } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Agreement = Schemas['Agreement'];
 type Proposal = Schemas['AgreementProposal'];
@@ -14,7 +22,9 @@ type Proposal = Schemas['AgreementProposal'];
 /** The choices are those the server accepts (`@jointdemand/rules/agreement`). */
 const phases = procedurePhases;
 /** The form offers the two methods without a share per party; fixed percentages are for the API. */
-const costMethods = costSharingMethods.filter((m): m is Exclude<CostSharingMethod, 'fixed_percentages'> => m !== 'fixed_percentages');
+const costMethods = costSharingMethods.filter(
+  (m): m is Exclude<CostSharingMethod, 'fixed_percentages'> => m !== 'fixed_percentages',
+);
 
 interface Values {
   leadAuthorityOrgId: string;
@@ -44,7 +54,15 @@ const normalisePath = (path: string) => path.replace(/\[(\d+)\]/g, '.$1');
  * duration and accession. Each party receives its confirmed needs. Proposing again makes an
  * amendment that every party signs anew.
  */
-export function TermsForm({ statement, agreement, onDone }: { statement: Statement; agreement: Agreement; onDone: (a: Agreement, text: string) => void }) {
+export function TermsForm({
+  statement,
+  agreement,
+  onDone,
+}: {
+  statement: Statement;
+  agreement: Agreement;
+  onDone: (a: Agreement, text: string) => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -56,7 +74,13 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
     procedureType: 'open',
     lotTitle: statement.title,
     responsibilities: Object.fromEntries(parties.map((p) => [p.organisationId, ''])),
-    phases: { preparation: 'joint', publication: lead?.organisationId ?? 'joint', evaluation: 'joint', award: lead?.organisationId ?? 'joint', contract_management: 'joint' },
+    phases: {
+      preparation: 'joint',
+      publication: lead?.organisationId ?? 'joint',
+      evaluation: 'joint',
+      award: lead?.organisationId ?? 'joint',
+      contract_management: 'joint',
+    },
     contractConclusion: 'each_party_own_contract',
     costSharing: 'by_share_of_value',
     languages: 'en',
@@ -96,11 +120,13 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
     };
     required('lots.0.title', v.lotTitle, 'title');
     parties.forEach((p, i) => required(`responsibilities.${i}.text`, v.responsibilities[p.organisationId] ?? ''));
-    if (!/^[a-z]{2}(\s*,\s*[a-z]{2})*$/i.test(v.languages.trim())) errors.push({ path: 'languages', message: t('agreement.terms.errors.languages') });
+    if (!/^[a-z]{2}(\s*,\s*[a-z]{2})*$/i.test(v.languages.trim()))
+      errors.push({ path: 'languages', message: t('agreement.terms.errors.languages') });
     required('disputeResolution.text', v.disputeText);
     required('disputeResolution.forum', v.disputeForum, 'line');
     const months = Number(v.months);
-    if (!Number.isInteger(months) || months < 1 || months > limits.months) errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
+    if (!Number.isInteger(months) || months < 1 || months > limits.months)
+      errors.push({ path: 'duration.months', message: t('agreement.terms.errors.months') });
     if (v.accessionAllowed) required('accession.conditions', v.accessionConditions);
     const noteCharacters = textCharacterError('paragraph', v.note, t);
     if (noteCharacters) errors.push({ path: 'note', message: noteCharacters });
@@ -116,7 +142,10 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
           applicableLaw: { kind: 'party_country', country: v.lawCountry },
           procedureType: v.procedureType,
           lots: [{ id: 'LOT-1', title: v.lotTitle.trim(), cpvCodes: statement.cpvCodes }],
-          responsibilities: parties.map((p) => ({ orgId: p.organisationId, text: (v.responsibilities[p.organisationId] ?? '').trim() })),
+          responsibilities: parties.map((p) => ({
+            orgId: p.organisationId,
+            text: (v.responsibilities[p.organisationId] ?? '').trim(),
+          })),
           phases: phases.map((phase) => ({ phase, conductedBy: v.phases[phase] })),
           contractConclusion: v.contractConclusion,
           costSharing: { method: v.costSharing },
@@ -126,7 +155,12 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
           accession: { allowed: v.accessionAllowed, conditions: v.accessionConditions.trim() },
           ...(v.note.trim() ? { note: v.note.trim() } : {}),
         };
-        const updated = await call(api.POST('/api/statements/{statementId}/agreement/versions', { params: { path: { statementId: statement.id } }, body }));
+        const updated = await call(
+          api.POST('/api/statements/{statementId}/agreement/versions', {
+            params: { path: { statementId: statement.id } },
+            body,
+          }),
+        );
         onDone(updated, t('agreement.terms.done', { version: updated.currentVersion?.version ?? 1 }));
       })
       .then(() => undefined);
@@ -138,34 +172,73 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
 
   return (
     <section className="action-panel action-panel--highlight" aria-labelledby="terms-heading">
-      <h2 id="terms-heading">{agreement.currentVersion ? t('agreement.terms.amendTitle') : t('agreement.terms.title')}</h2>
+      <h2 id="terms-heading">
+        {agreement.currentVersion ? t('agreement.terms.amendTitle') : t('agreement.terms.title')}
+      </h2>
       <p>{t('agreement.terms.intro')}</p>
       <form noValidate onSubmit={onSubmit} className="form">
-        <ErrorSummary problem={submission.problem} fieldErrors={fieldErrors} summaryRef={submission.summaryRef} scope="terms" labelFor={labelFor} />
+        <ErrorSummary
+          problem={submission.problem}
+          fieldErrors={fieldErrors}
+          summaryRef={submission.summaryRef}
+          scope="terms"
+          labelFor={labelFor}
+        />
         <fieldset className="form-section">
           <legend>{t('agreement.terms.procedure')}</legend>
-          <SelectField path="leadAuthorityOrgId" scope="terms" label={t('agreement.terms.leadAuthority')} value={v.leadAuthorityOrgId} onChange={(e) => set('leadAuthorityOrgId', e.target.value)} error={err('leadAuthorityOrgId')}>
+          <SelectField
+            path="leadAuthorityOrgId"
+            scope="terms"
+            label={t('agreement.terms.leadAuthority')}
+            value={v.leadAuthorityOrgId}
+            onChange={(e) => set('leadAuthorityOrgId', e.target.value)}
+            error={err('leadAuthorityOrgId')}
+          >
             {parties.map((p) => (
               <option key={p.organisationId} value={p.organisationId}>
                 {p.name}
               </option>
             ))}
           </SelectField>
-          <SelectField path="applicableLaw.country" scope="terms" label={t('agreement.terms.law')} hint={t('agreement.terms.lawHint')} value={v.lawCountry} onChange={(e) => set('lawCountry', e.target.value)} error={err('applicableLaw.country')}>
+          <SelectField
+            path="applicableLaw.country"
+            scope="terms"
+            label={t('agreement.terms.law')}
+            hint={t('agreement.terms.lawHint')}
+            value={v.lawCountry}
+            onChange={(e) => set('lawCountry', e.target.value)}
+            error={err('applicableLaw.country')}
+          >
             {countries.map((c) => (
               <option key={c} value={c}>
                 {format.country(c)}
               </option>
             ))}
           </SelectField>
-          <SelectField path="procedureType" scope="terms" label={t('agreement.terms.procedureType')} value={v.procedureType} onChange={(e) => set('procedureType', e.target.value as Values['procedureType'])} error={err('procedureType')}>
+          <SelectField
+            path="procedureType"
+            scope="terms"
+            label={t('agreement.terms.procedureType')}
+            value={v.procedureType}
+            onChange={(e) => set('procedureType', e.target.value as Values['procedureType'])}
+            error={err('procedureType')}
+          >
             {procedureTypes.map((p) => (
               <option key={p} value={p}>
                 {t(`agreement.procedureType.${p}`)}
               </option>
             ))}
           </SelectField>
-          <TextField path="lots.0.title" scope="terms" label={t('agreement.terms.lotTitle')} hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })} value={v.lotTitle} maxLength={limits.lotTitle} onChange={(e) => set('lotTitle', e.target.value)} error={err('lots.0.title')} />
+          <TextField
+            path="lots.0.title"
+            scope="terms"
+            label={t('agreement.terms.lotTitle')}
+            hint={t('agreement.terms.lotHint', { codes: format.list(statement.cpvCodes) })}
+            value={v.lotTitle}
+            maxLength={limits.lotTitle}
+            onChange={(e) => set('lotTitle', e.target.value)}
+            error={err('lots.0.title')}
+          />
         </fieldset>
 
         <fieldset className="form-section">
@@ -212,37 +285,114 @@ export function TermsForm({ statement, agreement, onDone }: { statement: Stateme
 
         <fieldset className="form-section">
           <legend>{t('agreement.terms.contracts')}</legend>
-          <SelectField path="contractConclusion" scope="terms" label={t('agreement.terms.contractConclusion')} value={v.contractConclusion} onChange={(e) => set('contractConclusion', e.target.value as Values['contractConclusion'])} error={err('contractConclusion')}>
+          <SelectField
+            path="contractConclusion"
+            scope="terms"
+            label={t('agreement.terms.contractConclusion')}
+            value={v.contractConclusion}
+            onChange={(e) => set('contractConclusion', e.target.value as Values['contractConclusion'])}
+            error={err('contractConclusion')}
+          >
             {contractConclusions.map((c) => (
               <option key={c} value={c}>
                 {t(`agreement.contractConclusion.${c}`)}
               </option>
             ))}
           </SelectField>
-          <SelectField path="costSharing.method" scope="terms" label={t('agreement.terms.costSharing')} value={v.costSharing} onChange={(e) => set('costSharing', e.target.value as Values['costSharing'])} error={err('costSharing.method')}>
+          <SelectField
+            path="costSharing.method"
+            scope="terms"
+            label={t('agreement.terms.costSharing')}
+            value={v.costSharing}
+            onChange={(e) => set('costSharing', e.target.value as Values['costSharing'])}
+            error={err('costSharing.method')}
+          >
             {costMethods.map((c) => (
               <option key={c} value={c}>
                 {t(`agreement.costSharing.${c}`)}
               </option>
             ))}
           </SelectField>
-          <TextField path="languages" scope="terms" label={t('agreement.terms.languages')} hint={t('agreement.terms.languagesHint')} value={v.languages} onChange={(e) => set('languages', e.target.value)} error={err('languages')} />
-          <TextAreaField path="disputeResolution.text" scope="terms" rows={2} label={t('agreement.terms.disputeText')} hint={t('agreement.terms.disputeTextHint')} value={v.disputeText} maxLength={limits.disputeText} onChange={(e) => set('disputeText', e.target.value)} error={err('disputeResolution.text')} />
-          <TextField path="disputeResolution.forum" scope="terms" label={t('agreement.terms.disputeForum')} value={v.disputeForum} maxLength={limits.disputeForum} onChange={(e) => set('disputeForum', e.target.value)} error={err('disputeResolution.forum')} />
-          <TextField path="duration.months" scope="terms" inputMode="numeric" className="field--short" label={t('agreement.terms.months')} value={v.months} onChange={(e) => set('months', e.target.value)} error={err('duration.months')} />
+          <TextField
+            path="languages"
+            scope="terms"
+            label={t('agreement.terms.languages')}
+            hint={t('agreement.terms.languagesHint')}
+            value={v.languages}
+            onChange={(e) => set('languages', e.target.value)}
+            error={err('languages')}
+          />
+          <TextAreaField
+            path="disputeResolution.text"
+            scope="terms"
+            rows={2}
+            label={t('agreement.terms.disputeText')}
+            hint={t('agreement.terms.disputeTextHint')}
+            value={v.disputeText}
+            maxLength={limits.disputeText}
+            onChange={(e) => set('disputeText', e.target.value)}
+            error={err('disputeResolution.text')}
+          />
+          <TextField
+            path="disputeResolution.forum"
+            scope="terms"
+            label={t('agreement.terms.disputeForum')}
+            value={v.disputeForum}
+            maxLength={limits.disputeForum}
+            onChange={(e) => set('disputeForum', e.target.value)}
+            error={err('disputeResolution.forum')}
+          />
+          <TextField
+            path="duration.months"
+            scope="terms"
+            inputMode="numeric"
+            className="field--short"
+            label={t('agreement.terms.months')}
+            value={v.months}
+            onChange={(e) => set('months', e.target.value)}
+            error={err('duration.months')}
+          />
           <div className="choice">
-            <input id={fieldId('accession.allowed', 'terms')} type="checkbox" checked={v.accessionAllowed} onChange={(e) => set('accessionAllowed', e.target.checked)} />
+            <input
+              id={fieldId('accession.allowed', 'terms')}
+              type="checkbox"
+              checked={v.accessionAllowed}
+              onChange={(e) => set('accessionAllowed', e.target.checked)}
+            />
             <label htmlFor={fieldId('accession.allowed', 'terms')}>{t('agreement.terms.accessionAllowed')}</label>
           </div>
           {v.accessionAllowed ? (
-            <TextAreaField path="accession.conditions" scope="terms" rows={2} label={t('agreement.terms.accessionConditions')} value={v.accessionConditions} maxLength={limits.accessionConditions} onChange={(e) => set('accessionConditions', e.target.value)} error={err('accession.conditions')} />
+            <TextAreaField
+              path="accession.conditions"
+              scope="terms"
+              rows={2}
+              label={t('agreement.terms.accessionConditions')}
+              value={v.accessionConditions}
+              maxLength={limits.accessionConditions}
+              onChange={(e) => set('accessionConditions', e.target.value)}
+              error={err('accession.conditions')}
+            />
           ) : null}
           {agreement.currentVersion ? (
-            <TextAreaField path="note" scope="terms" rows={2} optional label={t('agreement.terms.note')} value={v.note} maxLength={limits.note} onChange={(e) => set('note', e.target.value)} error={err('note')} />
+            <TextAreaField
+              path="note"
+              scope="terms"
+              rows={2}
+              optional
+              label={t('agreement.terms.note')}
+              value={v.note}
+              maxLength={limits.note}
+              onChange={(e) => set('note', e.target.value)}
+              error={err('note')}
+            />
           ) : null}
         </fieldset>
         <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
-          {submission.submitting ? t('common.saving') : agreement.currentVersion ? t('agreement.terms.submitAmendment') : t('agreement.terms.submit')}
+          {submission.submitting
+            ? t('common.saving')
+            : agreement.currentVersion
+              ? t('agreement.terms.submitAmendment')
+              : t('agreement.terms.submit')}
         </button>
       </form>
     </section>

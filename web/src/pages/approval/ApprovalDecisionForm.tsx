@@ -1,12 +1,13 @@
-import { approvalChoices, maxApprovalCommentLength, type ApprovalChoice } from '@jointdemand/rules/approval';
-import { useState, type FormEvent } from 'react';
+import { type ApprovalChoice, approvalChoices, maxApprovalCommentLength } from '@jointdemand/rules/approval';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { ErrorMessage, TextAreaField } from '../../components/Field';
-import { fieldId, useSubmission, type FieldError } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
+import { type FieldError, fieldId, useSubmission } from '../../forms/errors';
 import { textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Decision = ApprovalChoice;
 const choices = approvalChoices;
@@ -37,8 +38,10 @@ export function ApprovalDecisionForm({
     if (!decision) return [{ path: 'decision', message: t('approval.decide.errors.choose') }];
     const characters = textCharacterError('paragraph', comment, t);
     if (characters) return [{ path: 'comment', message: characters }];
-    if (decision === 'request_changes' && comment.trim() === '') return [{ path: 'comment', message: t('approval.decide.errors.commentRequired') }];
-    if (comment.trim().length > maxApprovalCommentLength) return [{ path: 'comment', message: t('actions.errors.reasonTooLong', { max: maxApprovalCommentLength }) }];
+    if (decision === 'request_changes' && comment.trim() === '')
+      return [{ path: 'comment', message: t('approval.decide.errors.commentRequired') }];
+    if (comment.trim().length > maxApprovalCommentLength)
+      return [{ path: 'comment', message: t('actions.errors.reasonTooLong', { max: maxApprovalCommentLength }) }];
     return [];
   };
 
@@ -49,7 +52,11 @@ export function ApprovalDecisionForm({
       await call(api.POST('/api/statements/{statementId}/approval', { params: { path: { statementId } }, body }));
       setDecision('');
       setComment('');
-      await onDone(t(decision === 'approve' ? 'approval.decide.doneApproved' : 'approval.decide.doneChanges', { version: format.number(version) }));
+      await onDone(
+        t(decision === 'approve' ? 'approval.decide.doneApproved' : 'approval.decide.doneChanges', {
+          version: format.number(version),
+        }),
+      );
     });
   };
 
@@ -61,7 +68,9 @@ export function ApprovalDecisionForm({
       <p>
         {current === null
           ? t('approval.decide.intro')
-          : t(current === 'approved' ? 'approval.decide.currentApproved' : 'approval.decide.currentChanges', { version: format.number(version) })}
+          : t(current === 'approved' ? 'approval.decide.currentApproved' : 'approval.decide.currentChanges', {
+              version: format.number(version),
+            })}
       </p>
       <form noValidate onSubmit={onSubmit} className="form form--compact">
         <ErrorSummary

@@ -1,9 +1,12 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+
 import { api, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useMe } from '../../auth/session';
+import { Deadline } from '../../components/Deadline';
 import { StageProgress } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useDoneMessage, useLoad } from '../needs/load';
@@ -13,10 +16,12 @@ import { ApproversTable } from './ApproversTable';
 import { ProceedPanel } from './ProceedPanel';
 import { ReviseTextForm } from './ReviseTextForm';
 import { SignatoriesSection } from './SignatoriesSection';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import { Deadline } from '../../components/Deadline';
 
-type Loaded = { statement: Statement; text: Schemas['StatementText'] | null; signatories: Schemas['Signatories'] | null };
+type Loaded = {
+  statement: Statement;
+  text: Schemas['StatementText'] | null;
+  signatories: Schemas['Signatories'] | null;
+};
 
 /**
  * The statement text and its approval: every buyer that confirmed its needs approves the
@@ -55,7 +60,12 @@ export default function ApprovalPage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('approval.title')} statement={statement} problem={problem} loading={!data && !problem} />
+      <StatementSubpageHeading
+        title={t('approval.title')}
+        statement={statement}
+        problem={problem}
+        loading={!data && !problem}
+      />
 
       {data && statement ? (
         <>
@@ -109,11 +119,19 @@ export default function ApprovalPage() {
                   {text.text}
                 </div>
                 <p className="muted small">
-                  {t('approval.versionInfo', { date: format.dateTime(text.createdAt) })} <Link to={`/statements/${statement.id}/market`}>{t('approval.summaryLink')}</Link>
+                  {t('approval.versionInfo', { date: format.dateTime(text.createdAt) })}{' '}
+                  <Link to={`/statements/${statement.id}/market`}>{t('approval.summaryLink')}</Link>
                 </p>
               </section>
 
-              {inApproval && myApproval ? <ApprovalDecisionForm statementId={statement.id} version={text.version} current={myApproval.decision} onDone={done} /> : null}
+              {inApproval && myApproval ? (
+                <ApprovalDecisionForm
+                  statementId={statement.id}
+                  version={text.version}
+                  current={myApproval.decision}
+                  onDone={done}
+                />
+              ) : null}
 
               <ApproversTable text={text} myOrganisationId={me.organisation.id} />
 
@@ -121,12 +139,21 @@ export default function ApprovalPage() {
                 <section aria-labelledby="lead-heading" className="section actions">
                   <h2 id="lead-heading">{t('approval.leadTitle')}</h2>
                   <ReviseTextForm statementId={statement.id} text={text} onDone={done} />
-                  {statement.stageDeadline && !deadlinePassed ? <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} /> : null}
+                  {statement.stageDeadline && !deadlinePassed ? (
+                    <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} />
+                  ) : null}
                   {deadlinePassed ? <ProceedPanel statementId={statement.id} text={text} onDone={done} /> : null}
                 </section>
               ) : null}
 
-              {data.signatories ? <SignatoriesSection statementId={statement.id} signatories={data.signatories} isLead={isLead} onDone={done} /> : null}
+              {data.signatories ? (
+                <SignatoriesSection
+                  statementId={statement.id}
+                  signatories={data.signatories}
+                  isLead={isLead}
+                  onDone={done}
+                />
+              ) : null}
 
               <DecisionHistory decisions={text.decisions} />
             </>
@@ -153,7 +180,8 @@ function DecisionHistory({ decisions }: { decisions: Schemas['StatementText']['d
           {[...decisions].reverse().map((d) => (
             <li key={`${d.version}-${d.organisationId}-${d.at}`} className="card">
               <p>
-                <strong>{d.name}</strong> · {t(`approval.decision.${d.decision}`)} · {t('approval.history.version', { version: format.number(d.version) })}
+                <strong>{d.name}</strong> · {t(`approval.decision.${d.decision}`)} ·{' '}
+                {t('approval.history.version', { version: format.number(d.version) })}
               </p>
               {d.comment ? <p className="prose">{d.comment}</p> : null}
               <p className="muted small">{format.dateTime(d.at)}</p>

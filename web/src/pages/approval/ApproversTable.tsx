@@ -1,9 +1,16 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 
 /** Who approves the current version, and what each has decided on it. */
-export function ApproversTable({ text, myOrganisationId }: { text: Schemas['StatementText']; myOrganisationId: string }) {
+export function ApproversTable({
+  text,
+  myOrganisationId,
+}: {
+  text: Schemas['StatementText'];
+  myOrganisationId: string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   return (
@@ -20,14 +27,21 @@ export function ApproversTable({ text, myOrganisationId }: { text: Schemas['Stat
           </thead>
           <tbody>
             {text.approvers.map((a) => (
-              <tr key={a.organisationId} className={a.organisationId === myOrganisationId ? 'table__row--mine' : undefined}>
+              <tr
+                key={a.organisationId}
+                className={a.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
+              >
                 <th scope="row">
                   {a.name}
-                  {a.organisationId === myOrganisationId ? <span className="tag tag--neutral">{t('participants.you')}</span> : null}
+                  {a.organisationId === myOrganisationId ? (
+                    <span className="tag tag--neutral">{t('participants.you')}</span>
+                  ) : null}
                 </th>
                 <td>{a.country ? format.country(a.country) : ''}</td>
                 <td>
-                  <span className={`tag tag--decision-${a.decision ?? 'waiting'}`}>{a.decision ? t(`approval.decision.${a.decision}`) : t('approval.decision.waiting')}</span>
+                  <span className={`tag tag--decision-${a.decision ?? 'waiting'}`}>
+                    {a.decision ? t(`approval.decision.${a.decision}`) : t('approval.decision.waiting')}
+                  </span>
                 </td>
               </tr>
             ))}

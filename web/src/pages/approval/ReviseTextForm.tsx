@@ -1,18 +1,27 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
-import { useSubmission, type FieldError } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
+import { type FieldError, useSubmission } from '../../forms/errors';
 import { textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 const minLength = 20;
 const maxLength = 50_000;
 
 /** The lead buyer edits the statement text: the edit becomes the next version, and every approval starts again. */
-export function ReviseTextForm({ statementId, text, onDone }: { statementId: string; text: Schemas['StatementText']; onDone: (text: string) => Promise<void> }) {
+export function ReviseTextForm({
+  statementId,
+  text,
+  onDone,
+}: {
+  statementId: string;
+  text: Schemas['StatementText'];
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -22,8 +31,10 @@ export function ReviseTextForm({ statementId, text, onDone }: { statementId: str
     const trimmed = value.trim();
     const characters = textCharacterError('document', value, t);
     if (characters) return [{ path: 'text', message: characters }];
-    if (trimmed.length < minLength) return [{ path: 'text', message: t('approval.revise.errors.tooShort', { min: minLength }) }];
-    if (trimmed.length > maxLength) return [{ path: 'text', message: t('approval.revise.errors.tooLong', { max: format.number(maxLength) }) }];
+    if (trimmed.length < minLength)
+      return [{ path: 'text', message: t('approval.revise.errors.tooShort', { min: minLength }) }];
+    if (trimmed.length > maxLength)
+      return [{ path: 'text', message: t('approval.revise.errors.tooLong', { max: format.number(maxLength) }) }];
     if (trimmed === text.text.trim()) return [{ path: 'text', message: t('approval.revise.errors.unchanged') }];
     return [];
   };
@@ -32,7 +43,10 @@ export function ReviseTextForm({ statementId, text, onDone }: { statementId: str
     event.preventDefault();
     void submission.submit(validate, async () => {
       const revised = await call(
-        api.PUT('/api/statements/{statementId}/text', { params: { path: { statementId } }, body: { text: value.trim(), expectedVersion: text.version } }),
+        api.PUT('/api/statements/{statementId}/text', {
+          params: { path: { statementId } },
+          body: { text: value.trim(), expectedVersion: text.version },
+        }),
       );
       await onDone(t('approval.revise.done', { version: format.number(revised.version) }));
     });
@@ -64,8 +78,14 @@ export function ReviseTextForm({ statementId, text, onDone }: { statementId: str
               error={submission.errorFor('text')}
             />
             <div className="button-row">
-              <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
-                {submission.submitting ? t('common.saving') : t('approval.revise.submit', { version: format.number(text.version + 1) })}
+              <button
+                type="submit"
+                className="button button--primary"
+                aria-disabled={submission.submitting || undefined}
+              >
+                {submission.submitting
+                  ? t('common.saving')
+                  : t('approval.revise.submit', { version: format.number(text.version + 1) })}
               </button>
               <button type="button" className="button button--link" onClick={close}>
                 {t('common.cancel')}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { useSubmission } from '../../forms/errors';
@@ -27,7 +28,8 @@ export function SignatoriesSection({
       <ul className="plain-list">
         {signatories.signatories.map((s) => (
           <li key={s.organisationId}>
-            {s.name} ({format.country(s.country)}){s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
+            {s.name} ({format.country(s.country)})
+            {s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
           </li>
         ))}
       </ul>
@@ -46,7 +48,15 @@ export function SignatoriesSection({
   );
 }
 
-function SignatoryRequest({ statementId, request, onDone }: { statementId: string; request: Request; onDone: (text: string) => Promise<void> }) {
+function SignatoryRequest({
+  statementId,
+  request,
+  onDone,
+}: {
+  statementId: string;
+  request: Request;
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -62,20 +72,39 @@ function SignatoryRequest({ statementId, request, onDone }: { statementId: strin
         );
         await onDone(
           accept
-            ? t('approval.signatories.accepted', { name: request.name, version: format.number(decided.publicationVersion ?? 0) })
+            ? t('approval.signatories.accepted', {
+                name: request.name,
+                version: format.number(decided.publicationVersion ?? 0),
+              })
             : t('approval.signatories.declined', { name: request.name }),
         );
       },
     );
   return (
     <li className="card">
-      <p>{t('approval.signatories.request', { name: request.name, country: format.country(request.country), date: format.dateTime(request.requestedAt) })}</p>
+      <p>
+        {t('approval.signatories.request', {
+          name: request.name,
+          country: format.country(request.country),
+          date: format.dateTime(request.requestedAt),
+        })}
+      </p>
       <ErrorSummary problem={submission.problem} summaryRef={submission.summaryRef} />
       <div className="button-row">
-        <button type="button" className="button button--primary" aria-disabled={submission.submitting || undefined} onClick={() => void decide(true)}>
+        <button
+          type="button"
+          className="button button--primary"
+          aria-disabled={submission.submitting || undefined}
+          onClick={() => void decide(true)}
+        >
           {t('approval.signatories.accept', { name: request.name })}
         </button>
-        <button type="button" className="button button--secondary" aria-disabled={submission.submitting || undefined} onClick={() => void decide(false)}>
+        <button
+          type="button"
+          className="button button--secondary"
+          aria-disabled={submission.submitting || undefined}
+          onClick={() => void decide(false)}
+        >
           {t('approval.signatories.decline', { name: request.name })}
         </button>
       </div>

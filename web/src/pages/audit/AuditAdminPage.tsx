@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { PageHeading } from '../../components/PageHeading';
@@ -13,7 +14,10 @@ export default function AuditAdminPage() {
   const format = useFormat();
   const loadAlerts = useCallback(() => call(api.GET('/api/audit/alerts')), []);
   const { data: alerts, problem } = useLoad(loadAlerts);
-  const load = useCallback((query: AuditPageRequest) => call(api.GET('/api/audit/platform', { params: { query } })), []);
+  const load = useCallback(
+    (query: AuditPageRequest) => call(api.GET('/api/audit/platform', { params: { query } })),
+    [],
+  );
   return (
     <>
       <PageHeading documentTitle={t('audit.adminTitle')}>{t('audit.adminTitle')}</PageHeading>

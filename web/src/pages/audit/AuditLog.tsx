@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asProblem, type ApiProblem, type Schemas } from '../../api/client';
+
+import { type ApiProblem, asProblem, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { useFormat } from '../../i18n/format';
@@ -17,7 +18,13 @@ const verifyCommand = 'node verify-audit-export.mjs FILE';
  * same snapshot as the page), the events newest first, and a button for the next page, which
  * follows the server's cursor so an event appended meanwhile never shifts what is shown.
  */
-export function AuditLogSection({ load, downloads }: { load: (page: AuditPageRequest) => Promise<AuditLog>; downloads?: { jsonl: string; csv: string } }) {
+export function AuditLogSection({
+  load,
+  downloads,
+}: {
+  load: (page: AuditPageRequest) => Promise<AuditLog>;
+  downloads?: { jsonl: string; csv: string };
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const { sessionExpired } = useSession();
@@ -57,10 +64,17 @@ export function AuditLogSection({ load, downloads }: { load: (page: AuditPageReq
       {first ? (
         <section aria-labelledby="audit-verification-heading" className="section">
           <h2 id="audit-verification-heading">{t('audit.verificationTitle')}</h2>
-          <p role="status" data-testid="audit-verification" className={first.verification.valid ? 'notice notice--info' : 'notice notice--ended'}>
+          <p
+            role="status"
+            data-testid="audit-verification"
+            className={first.verification.valid ? 'notice notice--info' : 'notice notice--ended'}
+          >
             {first.verification.valid
               ? t('audit.valid', { count: first.verification.events })
-              : t('audit.invalid', { seq: first.verification.problem?.seq ?? 0, issue: first.verification.problem?.issue ?? '' })}
+              : t('audit.invalid', {
+                  seq: first.verification.problem?.seq ?? 0,
+                  issue: first.verification.problem?.issue ?? '',
+                })}
           </p>
           <p className="muted small">
             {t('audit.head', { seq: first.head.seq })} <code className="hash">{first.head.hash}</code>
@@ -129,9 +143,16 @@ export function AuditLogSection({ load, downloads }: { load: (page: AuditPageReq
             </tbody>
           </table>
         </div>
-        <p className="muted small">{t('audit.shown', { shown: events.length, total: first?.verification.events ?? 0 })}</p>
+        <p className="muted small">
+          {t('audit.shown', { shown: events.length, total: first?.verification.events ?? 0 })}
+        </p>
         {last?.page.nextCursor !== null && last !== undefined ? (
-          <button type="button" className="button button--secondary" disabled={busy} onClick={() => void fetchPage(last.page.nextCursor ?? undefined, false)}>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={busy}
+            onClick={() => void fetchPage(last.page.nextCursor ?? undefined, false)}
+          >
             {order === 'desc' ? t('audit.older') : t('audit.newer')}
           </button>
         ) : null}

@@ -24,7 +24,14 @@ export function BarChart({ id, bars }: { id: string; bars: Bar[] }) {
               {b.text}
             </span>
           </div>
-          <meter className="meter-row__bar" min={0} max={max} value={b.value} aria-labelledby={`${id}-${b.key}-name`} aria-describedby={`${id}-${b.key}-text`} />
+          <meter
+            className="meter-row__bar"
+            min={0}
+            max={max}
+            value={b.value}
+            aria-labelledby={`${id}-${b.key}-name`}
+            aria-describedby={`${id}-${b.key}-text`}
+          />
         </li>
       ))}
     </ul>

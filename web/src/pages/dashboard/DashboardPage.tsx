@@ -1,7 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Schemas, type Stage } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas, type Stage } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField } from '../../components/Field';
@@ -19,7 +20,38 @@ type Dashboard = Schemas['Dashboard'];
 /** Pilots per page: the totals and charts cover every matching pilot, the table grows a page at a time. */
 const pageSize = 50;
 const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
-const countries = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'];
+const countries = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+];
 const divisions = Array.from({ length: 99 }, (_, i) => String(i + 1).padStart(2, '0'));
 
 interface Filters {
@@ -68,9 +100,18 @@ export default function DashboardPage() {
     const asked = queryKey;
     setMore({ busy: true });
     try {
-      const next = await call(api.GET('/api/dashboard', { params: { query: { ...(JSON.parse(asked) as typeof query), cursor } } }));
+      const next = await call(
+        api.GET('/api/dashboard', { params: { query: { ...(JSON.parse(asked) as typeof query), cursor } } }),
+      );
       if (currentQuery.current !== asked) return;
-      setData({ ...data, dashboard: { ...data.dashboard, pilots: [...data.dashboard.pilots, ...next.pilots], nextCursor: next.nextCursor } });
+      setData({
+        ...data,
+        dashboard: {
+          ...data.dashboard,
+          pilots: [...data.dashboard.pilots, ...next.pilots],
+          nextCursor: next.nextCursor,
+        },
+      });
       setMore({ busy: false });
     } catch (error) {
       const p = asProblem(error);
@@ -79,7 +120,11 @@ export default function DashboardPage() {
     }
   };
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
-  const csvQuery = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'limit').map(([k, v]) => [k, String(v)])).toString();
+  const csvQuery = new URLSearchParams(
+    Object.entries(query)
+      .filter(([k]) => k !== 'limit')
+      .map(([k, v]) => [k, String(v)]),
+  ).toString();
 
   return (
     <>
@@ -88,7 +133,12 @@ export default function DashboardPage() {
 
       <form className="filters" role="search" aria-label={t('dashboard.filters')} onSubmit={(e) => e.preventDefault()}>
         <div className="grid grid--4">
-          <SelectField path="grouping" label={t('dashboard.filter.grouping')} value={filters.grouping} onChange={(e) => set('grouping', e.target.value)}>
+          <SelectField
+            path="grouping"
+            label={t('dashboard.filter.grouping')}
+            value={filters.grouping}
+            onChange={(e) => set('grouping', e.target.value)}
+          >
             <option value="">{t('dashboard.filter.all')}</option>
             {(data?.groupings ?? []).map((g) => (
               <option key={g.name} value={g.name}>
@@ -96,7 +146,12 @@ export default function DashboardPage() {
               </option>
             ))}
           </SelectField>
-          <SelectField path="sector" label={t('dashboard.filter.sector')} value={filters.sector} onChange={(e) => set('sector', e.target.value)}>
+          <SelectField
+            path="sector"
+            label={t('dashboard.filter.sector')}
+            value={filters.sector}
+            onChange={(e) => set('sector', e.target.value)}
+          >
             <option value="">{t('dashboard.filter.all')}</option>
             {divisions.map((d) => (
               <option key={d} value={d}>
@@ -104,7 +159,12 @@ export default function DashboardPage() {
               </option>
             ))}
           </SelectField>
-          <SelectField path="country" label={t('dashboard.filter.country')} value={filters.country} onChange={(e) => set('country', e.target.value)}>
+          <SelectField
+            path="country"
+            label={t('dashboard.filter.country')}
+            value={filters.country}
+            onChange={(e) => set('country', e.target.value)}
+          >
             <option value="">{t('dashboard.filter.all')}</option>
             {countries.map((c) => (
               <option key={c} value={c}>
@@ -112,7 +172,12 @@ export default function DashboardPage() {
               </option>
             ))}
           </SelectField>
-          <SelectField path="stage" label={t('dashboard.filter.stage')} value={filters.stage} onChange={(e) => set('stage', e.target.value as Stage | '')}>
+          <SelectField
+            path="stage"
+            label={t('dashboard.filter.stage')}
+            value={filters.stage}
+            onChange={(e) => set('stage', e.target.value as Stage | '')}
+          >
             <option value="">{t('dashboard.filter.all')}</option>
             {stageFilters.map((s) => (
               <option key={s} value={s}>
@@ -122,23 +187,39 @@ export default function DashboardPage() {
           </SelectField>
         </div>
         <label className="choice">
-          <input type="checkbox" name="overdue" checked={filters.overdue} onChange={(e) => set('overdue', e.target.checked)} />
+          <input
+            type="checkbox"
+            name="overdue"
+            checked={filters.overdue}
+            onChange={(e) => set('overdue', e.target.checked)}
+          />
           {t('dashboard.filter.overdue')}
         </label>
       </form>
 
       <ErrorSummary problem={problem} />
       {!data && !problem ? <Loading /> : null}
-      {data ? <Board dashboard={data.dashboard} csvQuery={csvQuery} more={{ ...more, show: () => void showMore() }} /> : null}
+      {data ? (
+        <Board dashboard={data.dashboard} csvQuery={csvQuery} more={{ ...more, show: () => void showMore() }} />
+      ) : null}
     </>
   );
 }
 
-function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: string; more: { busy: boolean; problem?: ApiProblem | undefined; show: () => void } }) {
+function Board({
+  dashboard,
+  csvQuery,
+  more,
+}: {
+  dashboard: Dashboard;
+  csvQuery: string;
+  more: { busy: boolean; problem?: ApiProblem | undefined; show: () => void };
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const d = dashboard;
-  const withheld = d.totals.valueWithheldPilots > 0 || d.withheldDivisionValues > 0 || d.pilots.some(pilotValueWithheld);
+  const withheld =
+    d.totals.valueWithheldPilots > 0 || d.withheldDivisionValues > 0 || d.pilots.some(pilotValueWithheld);
   // Every pilot's value withheld: the sum of those shown is no figure at all.
   const noValueShown = d.totals.valueWithheldPilots > 0 && Number(d.totals.valueEur) === 0;
   return (
@@ -171,7 +252,10 @@ function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: 
                 <>
                   {format.currency(d.totals.valueEur, 'EUR')}
                   {d.totals.valueWithheldPilots > 0 ? (
-                    <span className="withheld-note"> {t('dashboard.totals.valueWithheld', { count: d.totals.valueWithheldPilots })}</span>
+                    <span className="withheld-note">
+                      {' '}
+                      {t('dashboard.totals.valueWithheld', { count: d.totals.valueWithheldPilots })}
+                    </span>
                   ) : null}
                 </>
               )}
@@ -187,7 +271,11 @@ function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: 
           </div>
         </dl>
         <p>
-          <a className="button button--secondary" href={`/api/dashboard/pilots.csv${csvQuery ? `?${csvQuery}` : ''}`} download>
+          <a
+            className="button button--secondary"
+            href={`/api/dashboard/pilots.csv${csvQuery ? `?${csvQuery}` : ''}`}
+            download
+          >
             {t('dashboard.csv')}
           </a>{' '}
           <a className="button button--secondary" href="/api/dashboard/published.ocds.json" download>
@@ -203,20 +291,40 @@ function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: 
             id="by-stage"
             bars={stageFilters
               .filter((s) => (d.countsByStage[s] ?? 0) > 0)
-              .map((s) => ({ key: s, label: t(`stage.${s}`), value: d.countsByStage[s] ?? 0, text: format.number(d.countsByStage[s] ?? 0) }))}
+              .map((s) => ({
+                key: s,
+                label: t(`stage.${s}`),
+                value: d.countsByStage[s] ?? 0,
+                text: format.number(d.countsByStage[s] ?? 0),
+              }))}
           />
         </section>
         <section aria-labelledby="by-division-heading" className="section">
           <h2 id="by-division-heading">{t('dashboard.charts.byDivision')}</h2>
           <BarChart
             id="by-division"
-            bars={d.valueByDivision.map((v) => ({ key: v.division, label: t('dashboard.division', { division: v.division }), value: Number(v.valueEur), text: format.currency(v.valueEur, 'EUR') }))}
+            bars={d.valueByDivision.map((v) => ({
+              key: v.division,
+              label: t('dashboard.division', { division: v.division }),
+              value: Number(v.valueEur),
+              text: format.currency(v.valueEur, 'EUR'),
+            }))}
           />
-          {d.withheldDivisionValues > 0 ? <p className="muted small">{t('dashboard.charts.withheld', { count: d.withheldDivisionValues })}</p> : null}
+          {d.withheldDivisionValues > 0 ? (
+            <p className="muted small">{t('dashboard.charts.withheld', { count: d.withheldDivisionValues })}</p>
+          ) : null}
         </section>
         <section aria-labelledby="by-country-heading" className="section">
           <h2 id="by-country-heading">{t('dashboard.charts.byCountry')}</h2>
-          <BarChart id="by-country" bars={d.buyersByCountry.map((c) => ({ key: c.country, label: format.country(c.country), value: c.buyers, text: format.number(c.buyers) }))} />
+          <BarChart
+            id="by-country"
+            bars={d.buyersByCountry.map((c) => ({
+              key: c.country,
+              label: format.country(c.country),
+              value: c.buyers,
+              text: format.number(c.buyers),
+            }))}
+          />
         </section>
       </div>
 
@@ -261,11 +369,22 @@ function Board({ dashboard, csvQuery, more }: { dashboard: Dashboard; csvQuery: 
                         </>
                       ) : null}
                     </td>
-                    <td>{t('dashboard.table.buyersIn', { count: p.buyers, countries: format.list(p.countries.map(format.country)) })}</td>
+                    <td>
+                      {t('dashboard.table.buyersIn', {
+                        count: p.buyers,
+                        countries: format.list(p.countries.map(format.country)),
+                      })}
+                    </td>
                     <td>
                       <PilotValue pilot={p} />
                     </td>
-                    <td>{p.criticalMassMet === null ? t('dashboard.none') : p.criticalMassMet ? t('dashboard.met') : t('dashboard.notMet')}</td>
+                    <td>
+                      {p.criticalMassMet === null
+                        ? t('dashboard.none')
+                        : p.criticalMassMet
+                          ? t('dashboard.met')
+                          : t('dashboard.notMet')}
+                    </td>
                     <td>{format.number(p.suppliersEngaged)}</td>
                   </tr>
                 ))}

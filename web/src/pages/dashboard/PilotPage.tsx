@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+
 import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
@@ -16,7 +17,10 @@ export default function PilotPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const { statementId = '' } = useParams();
-  const load = useCallback(() => call(api.GET('/api/dashboard/pilots/{statementId}', { params: { path: { statementId } } })), [statementId]);
+  const load = useCallback(
+    () => call(api.GET('/api/dashboard/pilots/{statementId}', { params: { path: { statementId } } })),
+    [statementId],
+  );
   const { data, problem } = useLoad(load);
   const p = data?.pilot;
   return (
@@ -24,7 +28,9 @@ export default function PilotPage() {
       <nav aria-label={t('common.breadcrumb')} className="breadcrumb">
         <Link to="/dashboard">{t('dashboard.title')}</Link>
       </nav>
-      <PageHeading documentTitle={p?.title ?? t('dashboard.pilot.title')}>{p?.title ?? t('dashboard.pilot.title')}</PageHeading>
+      <PageHeading documentTitle={p?.title ?? t('dashboard.pilot.title')}>
+        {p?.title ?? t('dashboard.pilot.title')}
+      </PageHeading>
       <ErrorSummary problem={problem} />
       {!data && !problem ? <Loading /> : null}
       {p && data ? (
@@ -34,7 +40,8 @@ export default function PilotPage() {
             <div>
               <dt>{t('dashboard.table.stage')}</dt>
               <dd>
-                <StageTag stage={p.stage} /> {p.overdue ? <span className="tag tag--warning">{t('dashboard.overdue')}</span> : null}
+                <StageTag stage={p.stage} />{' '}
+                {p.overdue ? <span className="tag tag--warning">{t('dashboard.overdue')}</span> : null}
               </dd>
             </div>
             <div>
@@ -49,7 +56,12 @@ export default function PilotPage() {
             </div>
             <div>
               <dt>{t('dashboard.table.buyers')}</dt>
-              <dd>{t('dashboard.table.buyersIn', { count: p.buyers, countries: format.list(p.countries.map(format.country)) })}</dd>
+              <dd>
+                {t('dashboard.table.buyersIn', {
+                  count: p.buyers,
+                  countries: format.list(p.countries.map(format.country)),
+                })}
+              </dd>
             </div>
             <div>
               <dt>{t('dashboard.table.value')}</dt>
@@ -59,11 +71,21 @@ export default function PilotPage() {
             </div>
             <div>
               <dt>{t('dashboard.table.criticalMass')}</dt>
-              <dd>{p.criticalMassMet === null ? t('dashboard.none') : p.criticalMassMet ? t('dashboard.met') : t('dashboard.notMet')}</dd>
+              <dd>
+                {p.criticalMassMet === null
+                  ? t('dashboard.none')
+                  : p.criticalMassMet
+                    ? t('dashboard.met')
+                    : t('dashboard.notMet')}
+              </dd>
             </div>
             <div>
               <dt>{t('dashboard.pilot.grouping')}</dt>
-              <dd>{p.grouping ? `${p.grouping.name} (${t(`dashboard.groupingKind.${p.grouping.kind}`)})` : t('dashboard.none')}</dd>
+              <dd>
+                {p.grouping
+                  ? `${p.grouping.name} (${t(`dashboard.groupingKind.${p.grouping.kind}`)})`
+                  : t('dashboard.none')}
+              </dd>
             </div>
             <div>
               <dt>{t('dashboard.table.suppliers')}</dt>
@@ -78,7 +100,11 @@ export default function PilotPage() {
                 <li key={`${e.stage}-${i}`}>
                   <StageTag stage={e.stage} />{' '}
                   {e.exitedAt
-                    ? t('dashboard.pilot.span', { from: format.dateTime(e.enteredAt), to: format.dateTime(e.exitedAt), count: e.days })
+                    ? t('dashboard.pilot.span', {
+                        from: format.dateTime(e.enteredAt),
+                        to: format.dateTime(e.exitedAt),
+                        count: e.days,
+                      })
                     : t('dashboard.pilot.since', { from: format.dateTime(e.enteredAt), count: e.days })}
                 </li>
               ))}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../../api/client';
 import { Withheld } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import { api, call } from '../../api/client';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -40,7 +41,12 @@ export function CloseConsultationPanel({
             <p>{t('market.close.consequence', { count: responses })}</p>
             {unanswered > 0 ? <p>{t('market.close.unanswered', { count: unanswered })}</p> : null}
             <div className="button-row">
-              <button type="button" className="button button--danger" aria-disabled={submission.submitting || undefined} onClick={() => void close()}>
+              <button
+                type="button"
+                className="button button--danger"
+                aria-disabled={submission.submitting || undefined}
+                onClick={() => void close()}
+              >
                 {t('market.close.confirm')}
               </button>
               <button type="button" className="button button--link" onClick={cancel}>

@@ -1,9 +1,12 @@
+import { consultationPublicIn } from '@jointdemand/rules/consultation';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { consultationPublicIn } from '@jointdemand/rules/consultation';
+
 import { allows, api, asProblem, call, type Schemas, type Statement, type ViewerAction } from '../../api/client';
+import { Deadline } from '../../components/Deadline';
 import { StageProgress } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { getStatement, useDoneMessage, useLoad } from '../needs/load';
@@ -14,8 +17,6 @@ import { NameConsentPanel } from './NameConsentPanel';
 import { ResponsesSection } from './ResponsesSection';
 import { RfiEditor } from './RfiEditor';
 import { SupplierQuestionsSection } from './SupplierQuestionsSection';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import { Deadline } from '../../components/Deadline';
 
 /** What the signed-in organisation may do and see on this page: as the server allows it (`allowedActions`). */
 export function marketAccessFor(statement: Statement) {
@@ -74,7 +75,12 @@ export default function MarketPage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('market.title')} statement={statement} problem={problem} loading={!data && !problem} />
+      <StatementSubpageHeading
+        title={t('market.title')}
+        statement={statement}
+        problem={problem}
+        loading={!data && !problem}
+      />
 
       {data && statement && access ? (
         <>
@@ -124,9 +130,16 @@ export default function MarketPage() {
           {access.manage ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('market.manageTitle')}</h2>
-              {access.extend && statement.stageDeadline ? <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} /> : null}
+              {access.extend && statement.stageDeadline ? (
+                <ExtendDeadlinePanel statementId={statement.id} deadline={statement.stageDeadline} onDone={done} />
+              ) : null}
               {access.close ? (
-                <CloseConsultationPanel statementId={statement.id} responses={data.responses.length} unanswered={data.questions.filter((q) => q.answer === null).length} onDone={done} />
+                <CloseConsultationPanel
+                  statementId={statement.id}
+                  responses={data.responses.length}
+                  unanswered={data.questions.filter((q) => q.answer === null).length}
+                  onDone={done}
+                />
               ) : null}
             </section>
           ) : null}
@@ -139,7 +152,12 @@ export default function MarketPage() {
           ) : null}
 
           {access.followSuppliers ? (
-            <SupplierQuestionsSection statementId={statement.id} questions={data.questions} canAnswer={access.answerQuestions} onDone={done} />
+            <SupplierQuestionsSection
+              statementId={statement.id}
+              questions={data.questions}
+              canAnswer={access.answerQuestions}
+              onDone={done}
+            />
           ) : null}
 
           {access.editRfi ? (
@@ -161,7 +179,9 @@ export default function MarketPage() {
 
           {access.followSuppliers ? <ResponsesSection responses={data.responses} rfi={data.rfi} /> : null}
 
-          {access.consentToNaming && data.consent ? <NameConsentPanel statementId={statement.id} consent={data.consent} onDone={done} /> : null}
+          {access.consentToNaming && data.consent ? (
+            <NameConsentPanel statementId={statement.id} consent={data.consent} onDone={done} />
+          ) : null}
 
           <p>
             <Link to={`/statements/${statement.id}`}>{t('common.backToStatement')}</Link>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 
@@ -22,7 +23,12 @@ export function MarketSummary({ summary: stored }: { summary: Schemas['MarketSum
         </div>
         <div>
           <dt>{t('market.summary.questions')}</dt>
-          <dd>{t('market.summary.questionsValue', { asked: format.number(s.questionsAsked), answered: format.number(s.questionsAnswered) })}</dd>
+          <dd>
+            {t('market.summary.questionsValue', {
+              asked: format.number(s.questionsAsked),
+              answered: format.number(s.questionsAnswered),
+            })}
+          </dd>
         </div>
       </dl>
       {s.countries.length > 0 ? (
@@ -30,7 +36,9 @@ export function MarketSummary({ summary: stored }: { summary: Schemas['MarketSum
           <h3>{t('market.summary.countries')}</h3>
           <ul className="plain-list">
             {s.countries.map((c) => (
-              <li key={c.country}>{t('market.summary.countryLine', { country: format.country(c.country), count: c.responses })}</li>
+              <li key={c.country}>
+                {t('market.summary.countryLine', { country: format.country(c.country), count: c.responses })}
+              </li>
             ))}
           </ul>
         </>

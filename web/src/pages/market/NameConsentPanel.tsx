@@ -1,11 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { useSubmission } from '../../forms/errors';
 
 /** A participating buyer decides whether the public consultation page names it; unnamed buyers are only counted. */
-export function NameConsentPanel({ statementId, consent, onDone }: { statementId: string; consent: Schemas['NameConsent']; onDone: (text: string) => Promise<void> }) {
+export function NameConsentPanel({
+  statementId,
+  consent,
+  onDone,
+}: {
+  statementId: string;
+  consent: Schemas['NameConsent'];
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const submission = useSubmission();
   const [agree, setAgree] = useState(consent.named === true);
@@ -15,7 +24,12 @@ export function NameConsentPanel({ statementId, consent, onDone }: { statementId
     void submission.submit(
       () => [],
       async () => {
-        const saved = await call(api.PUT('/api/statements/{statementId}/consultation/name-consent', { params: { path: { statementId } }, body: { agree } }));
+        const saved = await call(
+          api.PUT('/api/statements/{statementId}/consultation/name-consent', {
+            params: { path: { statementId } },
+            body: { agree },
+          }),
+        );
         await onDone(saved.named ? t('market.consent.savedNamed') : t('market.consent.savedUnnamed'));
       },
     );
@@ -26,7 +40,11 @@ export function NameConsentPanel({ statementId, consent, onDone }: { statementId
       <h2 id="consent-heading">{t('market.consent.title')}</h2>
       <p>{t('market.consent.intro')}</p>
       <p className="muted">
-        {consent.named === null ? t('market.consent.undecided') : consent.named ? t('market.consent.named') : t('market.consent.unnamed')}
+        {consent.named === null
+          ? t('market.consent.undecided')
+          : consent.named
+            ? t('market.consent.named')
+            : t('market.consent.unnamed')}
       </p>
       <form noValidate onSubmit={onSubmit} className="form form--compact">
         <ErrorSummary problem={submission.problem} summaryRef={submission.summaryRef} />

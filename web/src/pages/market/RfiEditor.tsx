@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
-import { useSubmission, type FieldError } from '../../forms/errors';
+import { type FieldError, useSubmission } from '../../forms/errors';
 import { consultationTextMax, minQuestionLength, textCharacterError } from '../../forms/text-rules';
 
 type Question = Schemas['RequestForInformationView']['questions'][number];
@@ -20,7 +21,15 @@ function nextId(questions: readonly Question[]): string {
  * The lead buyer's request for information: the questions every supplier answers on the
  * public consultation page. It can change until the consultation closes.
  */
-export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; rfi: Schemas['RequestForInformationView']; onDone: (text: string) => Promise<void> }) {
+export function RfiEditor({
+  statementId,
+  rfi,
+  onDone,
+}: {
+  statementId: string;
+  rfi: Schemas['RequestForInformationView'];
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const submission = useSubmission();
   const [questions, setQuestions] = useState<Question[]>(rfi.questions);
@@ -28,7 +37,11 @@ export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; r
 
   const validate = (): FieldError[] =>
     questions.flatMap((q, i) => {
-      const message = textCharacterError('paragraph', q.text, t) ?? (q.text.trim().length < minQuestionLength ? t('market.rfi.errors.tooShort', { min: minQuestionLength }) : undefined);
+      const message =
+        textCharacterError('paragraph', q.text, t) ??
+        (q.text.trim().length < minQuestionLength
+          ? t('market.rfi.errors.tooShort', { min: minQuestionLength })
+          : undefined);
       return message ? [{ path: path(i), message }] : [];
     });
 
@@ -73,13 +86,21 @@ export function RfiEditor({ statementId, rfi, onDone }: { statementId: string; r
               onChange={(e) => setQuestions((qs) => qs.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
               error={submission.errorFor(path(i))}
             />
-            <button type="button" className="button button--link" onClick={() => setQuestions((qs) => qs.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="button button--link"
+              onClick={() => setQuestions((qs) => qs.filter((_, j) => j !== i))}
+            >
               {t('market.rfi.remove', { n: i + 1 })}
             </button>
           </div>
         ))}
         <div className="button-row">
-          <button type="button" className="button button--secondary" onClick={() => setQuestions((qs) => [...qs, { id: nextId(qs), text: '' }])}>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => setQuestions((qs) => [...qs, { id: nextId(qs), text: '' }])}
+          >
             {t('market.rfi.add')}
           </button>
           <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>

@@ -1,11 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { useSubmission } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
 import { consultationTextMax, textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Question = Schemas['SupplierQuestionView'];
 
@@ -26,7 +27,9 @@ export function SupplierQuestionsSection({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const ordered = [...questions].sort((a, b) => Number(a.answer !== null) - Number(b.answer !== null) || a.number - b.number);
+  const ordered = [...questions].sort(
+    (a, b) => Number(a.answer !== null) - Number(b.answer !== null) || a.number - b.number,
+  );
   return (
     <section aria-labelledby="questions-heading" className="section">
       <h2 id="questions-heading">{t('market.questions.title')}</h2>
@@ -37,12 +40,18 @@ export function SupplierQuestionsSection({
           <li key={q.number} className="card" aria-labelledby={`question-${q.number}`}>
             <h3 id={`question-${q.number}`}>{t('market.questions.number', { number: q.number })}</h3>
             <p className="prose">{q.question}</p>
-            <p className="muted small">{t('market.questions.asked', { name: q.askedBy.name, date: format.dateTime(q.askedAt) })}</p>
+            <p className="muted small">
+              {t('market.questions.asked', { name: q.askedBy.name, date: format.dateTime(q.askedAt) })}
+            </p>
             {q.answer !== null ? (
               <>
                 <h4>{t('market.questions.answer')}</h4>
                 <p className="prose">{q.answer}</p>
-                {q.answeredAt ? <p className="muted small">{t('market.questions.answeredAt', { date: format.dateTime(q.answeredAt) })}</p> : null}
+                {q.answeredAt ? (
+                  <p className="muted small">
+                    {t('market.questions.answeredAt', { date: format.dateTime(q.answeredAt) })}
+                  </p>
+                ) : null}
               </>
             ) : canAnswer ? (
               <AnswerForm statementId={statementId} number={q.number} onDone={onDone} />
@@ -56,7 +65,15 @@ export function SupplierQuestionsSection({
   );
 }
 
-function AnswerForm({ statementId, number, onDone }: { statementId: string; number: number; onDone: (text: string) => Promise<void> }) {
+function AnswerForm({
+  statementId,
+  number,
+  onDone,
+}: {
+  statementId: string;
+  number: number;
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const submission = useSubmission();
   const [answer, setAnswer] = useState('');
@@ -65,7 +82,9 @@ function AnswerForm({ statementId, number, onDone }: { statementId: string; numb
     event.preventDefault();
     void submission.submit(
       () => {
-        const message = textCharacterError('paragraph', answer, t) ?? (answer.trim() === '' ? t('market.questions.errors.answerRequired') : undefined);
+        const message =
+          textCharacterError('paragraph', answer, t) ??
+          (answer.trim() === '' ? t('market.questions.errors.answerRequired') : undefined);
         return message ? [{ path: 'answer', message }] : [];
       },
       async () => {

@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
-import { fieldId, type FieldError } from '../../forms/errors';
+import { type FieldError, fieldId } from '../../forms/errors';
 import { answerPath, type AnswerValue, type AnswerValues, type Question } from '../../needs/answers';
 import { useUnitEntry } from '../../reference/reference';
 
@@ -18,20 +19,44 @@ export function AnswersEditor({ questions, values, errorFor, onChange }: Props) 
   return (
     <div className="answers">
       {questions.map((q) => (
-        <AnswerField key={q.id} question={q} value={values[q.id]} error={errorFor(answerPath(q.id))} onChange={(v) => onChange(q.id, v)} />
+        <AnswerField
+          key={q.id}
+          question={q}
+          value={values[q.id]}
+          error={errorFor(answerPath(q.id))}
+          onChange={(v) => onChange(q.id, v)}
+        />
       ))}
     </div>
   );
 }
 
-function AnswerField({ question: q, value, error, onChange }: { question: Question; value: AnswerValue | undefined; error?: FieldError; onChange: (v: AnswerValue) => void }) {
+function AnswerField({
+  question: q,
+  value,
+  error,
+  onChange,
+}: {
+  question: Question;
+  value: AnswerValue | undefined;
+  error?: FieldError;
+  onChange: (v: AnswerValue) => void;
+}) {
   const { t } = useTranslation();
   const path = answerPath(q.id);
   const common = { path, label: q.label, hint: q.helpText, error, optional: !q.required };
   const unit = useUnitEntry(q.type === 'number' ? q.unit : '');
   switch (q.type) {
     case 'text':
-      return <TextAreaField {...common} rows={3} maxLength={q.maxLength} value={(value as string) ?? ''} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <TextAreaField
+          {...common}
+          rows={3}
+          maxLength={q.maxLength}
+          value={(value as string) ?? ''}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     case 'number':
       return (
         <TextField
@@ -54,10 +79,24 @@ function AnswerField({ question: q, value, error, onChange }: { question: Questi
         />
       );
     case 'date':
-      return <TextField {...common} type="date" className="field--short" value={(value as string) ?? ''} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <TextField
+          {...common}
+          type="date"
+          className="field--short"
+          value={(value as string) ?? ''}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     case 'single_choice':
     case 'yes_no': {
-      const options = q.type === 'yes_no' ? [{ id: 'yes', label: t('answers.yes') }, { id: 'no', label: t('answers.no') }] : q.options;
+      const options =
+        q.type === 'yes_no'
+          ? [
+              { id: 'yes', label: t('answers.yes') },
+              { id: 'no', label: t('answers.no') },
+            ]
+          : q.options;
       return (
         <ChoiceGroup question={q} error={error} type="radio">
           {options.map((o) => {
@@ -104,7 +143,17 @@ function rangeHint(q: Question & { type: 'number' }, t: TFunction): string | und
 }
 
 /** A fieldset of radios or checkboxes; its id lets the error summary focus the first control. */
-function ChoiceGroup({ question: q, error, type, children }: { question: Question; error?: FieldError; type: 'radio' | 'checkbox'; children: ReactNode }) {
+function ChoiceGroup({
+  question: q,
+  error,
+  type,
+  children,
+}: {
+  question: Question;
+  error?: FieldError;
+  type: 'radio' | 'checkbox';
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const id = fieldId(answerPath(q.id));
   const errorId = error ? `${id}-error` : undefined;

@@ -1,9 +1,17 @@
 import { useTranslation } from 'react-i18next';
+
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { CpvField, UnitField } from '../../components/ReferenceFields';
-import { fieldId, type FieldError } from '../../forms/errors';
+import { type FieldError, fieldId } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
-import { commonCurrencies, linePath, lineValue, MAX_DESCRIPTION, MAX_REQUIREMENTS, type NeedLineValues } from '../../needs/need-lines';
+import {
+  commonCurrencies,
+  linePath,
+  lineValue,
+  MAX_DESCRIPTION,
+  MAX_REQUIREMENTS,
+  type NeedLineValues,
+} from '../../needs/need-lines';
 
 interface Props {
   line: NeedLineValues;
@@ -35,7 +43,13 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
       <legend className="need-line__legend">{t('needs.line.title', { n })}</legend>
 
       <div className="grid grid--2">
-        <CpvField path={p('cpvCode')} label={t('needs.line.cpvCode')} value={line.cpvCode} error={err('cpvCode')} onChange={(v) => onChange({ cpvCode: v }, 'cpvCode')} />
+        <CpvField
+          path={p('cpvCode')}
+          label={t('needs.line.cpvCode')}
+          value={line.cpvCode}
+          error={err('cpvCode')}
+          onChange={(v) => onChange({ cpvCode: v }, 'cpvCode')}
+        />
         <TextAreaField
           path={p('description')}
           label={t('needs.line.description')}
@@ -59,7 +73,13 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
           error={err('quantity')}
           onChange={(e) => onChange({ quantity: e.target.value }, 'quantity')}
         />
-        <UnitField path={p('unit')} label={t('needs.line.unit')} value={line.unit} error={err('unit')} onChange={(v) => onChange({ unit: v }, 'unit')} />
+        <UnitField
+          path={p('unit')}
+          label={t('needs.line.unit')}
+          value={line.unit}
+          error={err('unit')}
+          onChange={(v) => onChange({ unit: v }, 'unit')}
+        />
         <TextField
           path={p('unitPrice')}
           label={t('needs.line.unitPrice')}
@@ -87,7 +107,9 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
 
       <fieldset className="subsection" id={fieldId(p('delivery'))}>
         <legend>{t('needs.line.delivery')}</legend>
-        <p className="field__hint">{t('needs.line.deliveryHint', { from: format.year(horizon.fromYear), to: format.year(horizon.toYear) })}</p>
+        <p className="field__hint">
+          {t('needs.line.deliveryHint', { from: format.year(horizon.fromYear), to: format.year(horizon.toYear) })}
+        </p>
         <div className="choice-row">
           {(['year', 'window'] as const).map((kind) => (
             <div className="choice" key={kind}>
@@ -98,7 +120,9 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
                 checked={line.deliveryKind === kind}
                 onChange={() => onChange({ deliveryKind: kind }, 'delivery')}
               />
-              <label htmlFor={`${fieldId(p('deliveryKind'))}-${kind}`}>{t(kind === 'year' ? 'needs.line.singleYear' : 'needs.line.window')}</label>
+              <label htmlFor={`${fieldId(p('deliveryKind'))}-${kind}`}>
+                {t(kind === 'year' ? 'needs.line.singleYear' : 'needs.line.window')}
+              </label>
             </div>
           ))}
         </div>
@@ -197,7 +221,9 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
         {value ? (
           <>
             <span className="need-line__value-label">{t('needs.line.value')}</span>{' '}
-            <strong data-testid={`line-value-${n}`}>{format.currency(value.value.toFixed(), line.currency || 'EUR')}</strong>
+            <strong data-testid={`line-value-${n}`}>
+              {format.currency(value.value.toFixed(), line.currency || 'EUR')}
+            </strong>
             <span className="muted">
               {' '}
               {t('needs.line.valueDetail', {

@@ -2,17 +2,18 @@ import { awaitingInStage } from '@jointdemand/rules/stages';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { allows, api, asProblem, call, type ApiProblem, type Stage, type Statement } from '../../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call, type Stage, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
+import type en from '../../i18n/en.json';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
-import { getOverview, getStatement, useDoneMessage, useLoad, type NeedsOverview } from './load';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import type en from '../../i18n/en.json';
+import { getOverview, getStatement, type NeedsOverview, useDoneMessage, useLoad } from './load';
 
 /** Who still has to act in a stage: those the server reminds (`@jointdemand/rules/stages`). */
 const awaiting: Partial<Record<string, readonly string[]>> = awaitingInStage;
@@ -49,11 +50,19 @@ export default function NeedsOverviewPage() {
   const overview = data?.overview;
   // The lead's deadline controls, as the server allows them; this page closes only the stages whose participants it follows.
   const extendable = Boolean(statement && allows(statement, 'extendDeadline'));
-  const closable = statement && overview && allows(statement, 'closeStage') && followsStage(overview.stage) ? overview.stage : undefined;
+  const closable =
+    statement && overview && allows(statement, 'closeStage') && followsStage(overview.stage)
+      ? overview.stage
+      : undefined;
 
   return (
     <>
-      <StatementSubpageHeading title={t('overview.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
+      <StatementSubpageHeading
+        title={t('overview.title')}
+        statement={statement}
+        problem={loadProblem}
+        loading={!data && !loadProblem}
+      />
 
       {statement && overview ? (
         <>
@@ -99,7 +108,11 @@ export default function NeedsOverviewPage() {
           <section aria-labelledby="who-heading" className="section">
             <div className="section__head">
               <h2 id="who-heading">{t('overview.whoTitle')}</h2>
-              <button type="button" className="button button--secondary" onClick={() => void done(t('overview.refreshed'))}>
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => void done(t('overview.refreshed'))}
+              >
                 {t('overview.refresh')}
               </button>
             </div>
@@ -110,8 +123,12 @@ export default function NeedsOverviewPage() {
           {(extendable || closable) && overview.deadline ? (
             <section aria-labelledby="manage-heading" className="section actions">
               <h2 id="manage-heading">{t('overview.manageTitle')}</h2>
-              {extendable ? <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} /> : null}
-              {closable ? <CloseStagePanel statement={statement} stage={closable} overview={overview} onDone={done} /> : null}
+              {extendable ? (
+                <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} />
+              ) : null}
+              {closable ? (
+                <CloseStagePanel statement={statement} stage={closable} overview={overview} onDone={done} />
+              ) : null}
             </section>
           ) : null}
           <p>
@@ -125,7 +142,8 @@ export default function NeedsOverviewPage() {
 
 function Counts({ overview }: { overview: NeedsOverview }) {
   const { t } = useTranslation();
-  const count = (statuses: readonly string[]) => overview.participants.filter((p) => statuses.includes(p.status)).length;
+  const count = (statuses: readonly string[]) =>
+    overview.participants.filter((p) => statuses.includes(p.status)).length;
   return (
     <>
       {t('overview.countsText', {
@@ -161,10 +179,15 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
           {overview.participants.map((p) => {
             const v = p.latestVersion;
             return (
-              <tr key={p.organisationId} className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}>
+              <tr
+                key={p.organisationId}
+                className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
+              >
                 <th scope="row">
                   {p.name}
-                  {p.organisationId === myOrganisationId ? <span className="tag tag--neutral">{t('participants.you')}</span> : null}
+                  {p.organisationId === myOrganisationId ? (
+                    <span className="tag tag--neutral">{t('participants.you')}</span>
+                  ) : null}
                 </th>
                 <td>{format.country(p.country)}</td>
                 <td>
@@ -177,7 +200,13 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
                   ) : null}
                 </td>
                 <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
-                <td>{v ? (v.lines === null ? t('overview.versionOnly', { version: v.version }) : t('overview.versionText', { version: v.version, count: v.lines })) : t('overview.noVersion')}</td>
+                <td>
+                  {v
+                    ? v.lines === null
+                      ? t('overview.versionOnly', { version: v.version })
+                      : t('overview.versionText', { version: v.version, count: v.lines })
+                    : t('overview.noVersion')}
+                </td>
                 <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
                 <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
               </tr>
@@ -189,7 +218,17 @@ function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsO
   );
 }
 
-function CloseStagePanel({ statement, stage, overview, onDone }: { statement: Statement; stage: FollowedStage; overview: NeedsOverview; onDone: (text: string) => Promise<void> }) {
+function CloseStagePanel({
+  statement,
+  stage,
+  overview,
+  onDone,
+}: {
+  statement: Statement;
+  stage: FollowedStage;
+  overview: NeedsOverview;
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const { sessionExpired } = useSession();
@@ -203,7 +242,9 @@ function CloseStagePanel({ statement, stage, overview, onDone }: { statement: St
     setBusy(true);
     setProblem(undefined);
     try {
-      const updated = await call(api.POST('/api/statements/{statementId}/close-stage', { params: { path: { statementId: statement.id } } }));
+      const updated = await call(
+        api.POST('/api/statements/{statementId}/close-stage', { params: { path: { statementId: statement.id } } }),
+      );
       await onDone(t('overview.close.done', { stage: t(`stage.${stage}`), next: t(`stage.${updated.stage}`) }));
     } catch (error) {
       const p = asProblem(error);
@@ -229,7 +270,12 @@ function CloseStagePanel({ statement, stage, overview, onDone }: { statement: St
                 : t('overview.close.nobodyWaiting')}
             </p>
             <div className="button-row">
-              <button type="button" className="button button--danger" aria-disabled={busy || undefined} onClick={() => void close()}>
+              <button
+                type="button"
+                className="button button--danger"
+                aria-disabled={busy || undefined}
+                onClick={() => void close()}
+              >
                 {t(`overview.close.confirm.${stage}`)}
               </button>
               <button type="button" className="button button--link" onClick={cancel}>

@@ -1,16 +1,26 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { allows, api, asProblem, call, type ApiProblem, type FieldProblem } from '../../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call, type FieldProblem } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
+import { Deadline } from '../../components/Deadline';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { StageTag } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
-import { focusField, type FieldError } from '../../forms/errors';
+import { type FieldError, focusField } from '../../forms/errors';
+import { REASON_MAX, reasonError } from '../../forms/text-rules';
 import { useFormat } from '../../i18n/format';
-import { answersFromSaved, answersToRequest, validateAnswers, type AnswerValue, type AnswerValues } from '../../needs/answers';
+import {
+  answersFromSaved,
+  answersToRequest,
+  type AnswerValue,
+  type AnswerValues,
+  validateAnswers,
+} from '../../needs/answers';
 import {
   copyLine,
   emptyLine,
@@ -19,19 +29,16 @@ import {
   linePath,
   lineToRequest,
   MAX_LINES,
+  type NeedLineValues,
   totalsByCurrency,
   uiPathFor,
   validateLine,
-  type NeedLineValues,
 } from '../../needs/need-lines';
 import { leftParticipantStatuses } from '../../process/stages';
 import { AnswersEditor } from './AnswersEditor';
-import { getNeeds, getStatement, getSurvey, useLoad, type NeedsVersion } from './load';
+import { getNeeds, getStatement, getSurvey, type NeedsVersion, useLoad } from './load';
 import { NeedLineEditor } from './NeedLineEditor';
 import { VersionDetails } from './VersionDetails';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import { Deadline } from '../../components/Deadline';
-import { REASON_MAX, reasonError } from '../../forms/text-rules';
 
 type Summary = 'notReady' | 'cannotSubmit' | undefined;
 
@@ -87,7 +94,9 @@ export default function NeedsPage() {
   const mine = statement?.participants.find((p) => p.organisationId === orgId);
   const versions = data?.needs?.versions ?? [];
   const latest: NeedsVersion | undefined = versions[0];
-  const horizon = statement ? { fromYear: statement.schedule.deliveryFromYear, toYear: statement.schedule.deliveryToYear } : { fromYear: 2000, toYear: 2100 };
+  const horizon = statement
+    ? { fromYear: statement.schedule.deliveryFromYear, toYear: statement.schedule.deliveryToYear }
+    : { fromYear: 2000, toYear: 2100 };
   const deadlinePassed = Boolean(statement?.stageDeadline && Date.parse(statement.stageDeadline) <= Date.now());
   // Entering needs is open while the server allows it: the stage, the deadline and the organisation's status.
   const editable = Boolean(statement && allows(statement, 'saveNeeds'));
@@ -116,11 +125,15 @@ export default function NeedsPage() {
 
   const say = (text: string, focus = false) => setMessage((m) => ({ text, n: (m?.n ?? 0) + 1, focus }));
   const errorFor = (path: string) => errors.find((e) => e.path === path);
-  const clearError = (path: string) => setErrors((list) => (list.some((e) => e.path === path) ? list.filter((e) => e.path !== path) : list));
+  const clearError = (path: string) =>
+    setErrors((list) => (list.some((e) => e.path === path) ? list.filter((e) => e.path !== path) : list));
 
   /** Server problems beside their fields, in the interface language where the rule is known here. */
   const fieldErrorsFrom = (problems: FieldProblem[], current: NeedLineValues[]): FieldError[] => {
-    const local = [...current.flatMap((l, i) => validateLine(l, i, horizon, format.locale, t)), ...validateAnswers(questions, answers, format.locale, t)];
+    const local = [
+      ...current.flatMap((l, i) => validateLine(l, i, horizon, format.locale, t)),
+      ...validateAnswers(questions, answers, format.locale, t),
+    ];
     const localByPath = new Map(local.map((e) => [e.path, e]));
     const out = new Map<string, FieldError>();
     for (const p of problems) {
@@ -148,20 +161,30 @@ export default function NeedsPage() {
     setProblem(undefined);
     const current = lines;
     try {
-      const saved = await call(api.PUT('/api/statements/{statementId}/needs/draft', { params: { path: { statementId } }, body: body(current) }));
+      const saved = await call(
+        api.PUT('/api/statements/{statementId}/needs/draft', {
+          params: { path: { statementId } },
+          body: body(current),
+        }),
+      );
       setSavedAt(saved.savedAt);
       const found = fieldErrorsFrom(saved.problems, current);
       setErrors(found);
       if (intent === 'save' || found.length > 0) {
         setSummary(found.length === 0 ? undefined : intent === 'save' ? 'notReady' : 'cannotSubmit');
         say(
-          [t('needs.saved', { time: format.dateTime(saved.savedAt) }), found.length === 0 ? t('needs.readyToSubmit') : t('needs.notReady', { count: found.length })].join(' '),
+          [
+            t('needs.saved', { time: format.dateTime(saved.savedAt) }),
+            found.length === 0 ? t('needs.readyToSubmit') : t('needs.notReady', { count: found.length }),
+          ].join(' '),
         );
         if (found.length > 0) setSummaryFocus((n) => n + 1);
         return;
       }
       try {
-        const submitted = await call(api.POST('/api/statements/{statementId}/needs/submit', { params: { path: { statementId } } }));
+        const submitted = await call(
+          api.POST('/api/statements/{statementId}/needs/submit', { params: { path: { statementId } } }),
+        );
         setSummary(undefined);
         say(t('needs.submitted', { version: submitted.version, count: submitted.lines }), true);
         await reload();
@@ -231,7 +254,12 @@ export default function NeedsPage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('needs.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
+      <StatementSubpageHeading
+        title={t('needs.title')}
+        statement={statement}
+        problem={loadProblem}
+        loading={!data && !loadProblem}
+      />
 
       {statement ? (
         <>
@@ -284,8 +312,20 @@ export default function NeedsPage() {
                 fieldErrors={errors.length > 0 && (summary || problem) ? errors : []}
                 summaryRef={summaryRef}
                 labelFor={labelFor}
-                title={summary === 'notReady' ? t('needs.summary.notReadyTitle') : summary === 'cannotSubmit' ? t('needs.summary.cannotSubmitTitle') : undefined}
-                help={summary === 'notReady' ? t('needs.summary.notReadyHelp') : summary === 'cannotSubmit' ? t('needs.summary.cannotSubmitHelp') : undefined}
+                title={
+                  summary === 'notReady'
+                    ? t('needs.summary.notReadyTitle')
+                    : summary === 'cannotSubmit'
+                      ? t('needs.summary.cannotSubmitTitle')
+                      : undefined
+                }
+                help={
+                  summary === 'notReady'
+                    ? t('needs.summary.notReadyHelp')
+                    : summary === 'cannotSubmit'
+                      ? t('needs.summary.cannotSubmitHelp')
+                      : undefined
+                }
               />
               {latest && latest.status === 'submitted' ? (
                 <p className="notice notice--info">
@@ -325,7 +365,9 @@ export default function NeedsPage() {
                   <dl className="facts totals__list" data-testid="totals">
                     {totals.map((x) => (
                       <div key={x.currency}>
-                        <dt>{t('needs.totals.currency', { currency: x.currency, name: format.currencyName(x.currency) })}</dt>
+                        <dt>
+                          {t('needs.totals.currency', { currency: x.currency, name: format.currencyName(x.currency) })}
+                        </dt>
                         <dd>
                           <strong>{format.currency(x.value.toFixed(), x.currency)}</strong>{' '}
                           <span className="muted">{t('needs.totals.lines', { count: x.lines })}</span>
@@ -336,7 +378,9 @@ export default function NeedsPage() {
                 ) : (
                   <p>{t('needs.totals.none')}</p>
                 )}
-                {incomplete > 0 && totals.length > 0 ? <p className="muted">{t('needs.totals.incomplete', { count: incomplete })}</p> : null}
+                {incomplete > 0 && totals.length > 0 ? (
+                  <p className="muted">{t('needs.totals.incomplete', { count: incomplete })}</p>
+                ) : null}
               </section>
 
               {questions.length > 0 ? (
@@ -356,25 +400,38 @@ export default function NeedsPage() {
               ) : null}
 
               <div className="form-actions form-actions--sticky">
-                <button type="button" className="button button--secondary" aria-disabled={busy ? true : undefined} onClick={() => void saveAndMaybeSubmit('save')}>
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  aria-disabled={busy ? true : undefined}
+                  onClick={() => void saveAndMaybeSubmit('save')}
+                >
                   {busy === 'save' ? t('common.saving') : t('needs.saveDraft')}
                 </button>
                 <button type="submit" className="button button--primary" aria-disabled={busy ? true : undefined}>
                   {busy === 'submit' ? t('needs.submitting') : latest ? t('needs.submitAgain') : t('needs.submit')}
                 </button>
-                <p className="muted form-actions__note">{savedAt ? t('needs.lastSaved', { time: format.dateTime(savedAt) }) : t('needs.notSavedYet')}</p>
+                <p className="muted form-actions__note">
+                  {savedAt ? t('needs.lastSaved', { time: format.dateTime(savedAt) }) : t('needs.notSavedYet')}
+                </p>
               </div>
             </form>
           ) : null}
 
           {allows(statement, 'confirmNeeds') && latest?.status === 'submitted' ? (
-            <ConfirmPanel statementId={statementId} version={latest} onDone={async (v) => {
-              say(t('needs.confirm.done', { version: v }), true);
-              await reload();
-            }} />
+            <ConfirmPanel
+              statementId={statementId}
+              version={latest}
+              onDone={async (v) => {
+                say(t('needs.confirm.done', { version: v }), true);
+                await reload();
+              }}
+            />
           ) : null}
           {mine?.status === 'confirmed' && latest?.confirmedAt ? (
-            <p className="notice notice--success">{t('needs.confirm.already', { version: latest.version, date: format.dateTime(latest.confirmedAt) })}</p>
+            <p className="notice notice--success">
+              {t('needs.confirm.already', { version: latest.version, date: format.dateTime(latest.confirmedAt) })}
+            </p>
           ) : null}
 
           {mine ? (
@@ -394,10 +451,14 @@ export default function NeedsPage() {
                         count: v.lines.length,
                         survey: v.surveyVersion,
                       })}
-                      {v.confirmedAt ? ` ${t('needs.versions.confirmedOn', { date: format.dateTime(v.confirmedAt) })}` : ''}
+                      {v.confirmedAt
+                        ? ` ${t('needs.versions.confirmedOn', { date: format.dateTime(v.confirmedAt) })}`
+                        : ''}
                     </p>
                     <Disclosure label={t('needs.versions.show', { version: v.version })}>
-                      {() => <VersionDetails statementId={statementId} version={v} headingId={`version-${v.version}`} />}
+                      {() => (
+                        <VersionDetails statementId={statementId} version={v} headingId={`version-${v.version}`} />
+                      )}
                     </Disclosure>
                   </li>
                 ))}
@@ -406,10 +467,13 @@ export default function NeedsPage() {
           ) : null}
 
           {allows(statement, 'withdrawNeeds') ? (
-            <WithdrawPanel statementId={statementId} onDone={async () => {
-              say(t('needs.withdraw.done'), true);
-              await reload();
-            }} />
+            <WithdrawPanel
+              statementId={statementId}
+              onDone={async () => {
+                say(t('needs.withdraw.done'), true);
+                await reload();
+              }}
+            />
           ) : null}
         </>
       ) : null}
@@ -417,7 +481,15 @@ export default function NeedsPage() {
   );
 }
 
-function ConfirmPanel({ statementId, version, onDone }: { statementId: string; version: NeedsVersion; onDone: (version: number) => Promise<void> }) {
+function ConfirmPanel({
+  statementId,
+  version,
+  onDone,
+}: {
+  statementId: string;
+  version: NeedsVersion;
+  onDone: (version: number) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const { sessionExpired } = useSession();
   const [problem, setProblem] = useState<ApiProblem | undefined>();
@@ -428,7 +500,12 @@ function ConfirmPanel({ statementId, version, onDone }: { statementId: string; v
     setBusy(true);
     setProblem(undefined);
     try {
-      await call(api.POST('/api/statements/{statementId}/needs/confirm', { params: { path: { statementId } }, body: { versionId: version.id } }));
+      await call(
+        api.POST('/api/statements/{statementId}/needs/confirm', {
+          params: { path: { statementId } },
+          body: { versionId: version.id },
+        }),
+      );
       await onDone(version.version);
     } catch (error) {
       const p = asProblem(error);
@@ -449,7 +526,12 @@ function ConfirmPanel({ statementId, version, onDone }: { statementId: string; v
           <div className="confirm-step">
             <p>{t('needs.confirm.warning', { version: version.version })}</p>
             <div className="button-row">
-              <button type="button" className="button button--primary" aria-disabled={busy || undefined} onClick={() => void confirm()}>
+              <button
+                type="button"
+                className="button button--primary"
+                aria-disabled={busy || undefined}
+                onClick={() => void confirm()}
+              >
                 {t('needs.confirm.submit', { version: version.version })}
               </button>
               <button type="button" className="button button--link" onClick={close}>
@@ -486,7 +568,12 @@ function WithdrawPanel({ statementId, onDone }: { statementId: string; onDone: (
     setErrors([]);
     setProblem(undefined);
     try {
-      await call(api.POST('/api/statements/{statementId}/needs/withdraw', { params: { path: { statementId } }, body: { reason: r } }));
+      await call(
+        api.POST('/api/statements/{statementId}/needs/withdraw', {
+          params: { path: { statementId } },
+          body: { reason: r },
+        }),
+      );
       await onDone();
     } catch (error) {
       const p = asProblem(error);

@@ -1,9 +1,17 @@
 import { useTranslation } from 'react-i18next';
+
 import { SelectField, TextField } from '../../components/Field';
 import { UnitField } from '../../components/ReferenceFields';
-import { fieldId, type FieldError } from '../../forms/errors';
+import { type FieldError, fieldId } from '../../forms/errors';
 import { newKey } from '../../needs/need-lines';
-import { MAX_HELP, MAX_LABEL, questionPath, questionTypes, type QuestionType, type QuestionValues } from '../../needs/survey-form';
+import {
+  MAX_HELP,
+  MAX_LABEL,
+  questionPath,
+  type QuestionType,
+  questionTypes,
+  type QuestionValues,
+} from '../../needs/survey-form';
 
 interface Props {
   question: QuestionValues;
@@ -71,11 +79,24 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
           ))}
         </SelectField>
         <div className="choice choice--field">
-          <input id={fieldId(p('required'))} type="checkbox" checked={q.required} onChange={(e) => onChange({ required: e.target.checked }, 'required')} />
+          <input
+            id={fieldId(p('required'))}
+            type="checkbox"
+            checked={q.required}
+            onChange={(e) => onChange({ required: e.target.checked }, 'required')}
+          />
           <label htmlFor={fieldId(p('required'))}>{t('survey.question.required')}</label>
         </div>
       </div>
-      <TextField path={p('label')} label={t('survey.question.label')} hint={t('survey.question.labelHint')} value={q.label} maxLength={MAX_LABEL} error={err('label')} onChange={(e) => onChange({ label: e.target.value }, 'label')} />
+      <TextField
+        path={p('label')}
+        label={t('survey.question.label')}
+        hint={t('survey.question.labelHint')}
+        value={q.label}
+        maxLength={MAX_LABEL}
+        error={err('label')}
+        onChange={(e) => onChange({ label: e.target.value }, 'label')}
+      />
       <TextField
         path={p('helpText')}
         label={t('survey.question.helpText')}
@@ -102,9 +123,31 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
 
       {q.type === 'number' ? (
         <div className="grid grid--3">
-          <UnitField path={p('unit')} label={t('survey.question.unit')} value={q.unit} error={err('unit')} onChange={(v) => onChange({ unit: v }, 'unit')} />
-          <TextField path={p('min')} label={t('survey.question.min')} optional inputMode="decimal" value={q.min} error={err('min')} onChange={(e) => onChange({ min: e.target.value }, 'min')} />
-          <TextField path={p('max')} label={t('survey.question.max')} optional inputMode="decimal" value={q.max} error={err('max')} onChange={(e) => onChange({ max: e.target.value }, 'max')} />
+          <UnitField
+            path={p('unit')}
+            label={t('survey.question.unit')}
+            value={q.unit}
+            error={err('unit')}
+            onChange={(v) => onChange({ unit: v }, 'unit')}
+          />
+          <TextField
+            path={p('min')}
+            label={t('survey.question.min')}
+            optional
+            inputMode="decimal"
+            value={q.min}
+            error={err('min')}
+            onChange={(e) => onChange({ min: e.target.value }, 'min')}
+          />
+          <TextField
+            path={p('max')}
+            label={t('survey.question.max')}
+            optional
+            inputMode="decimal"
+            value={q.max}
+            error={err('max')}
+            onChange={(e) => onChange({ max: e.target.value }, 'max')}
+          />
         </div>
       ) : null}
 
@@ -129,7 +172,9 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
                   className="button button--link row__remove"
                   onClick={() => {
                     setOptions(q.options.filter((_, k) => k !== j));
-                    requestAnimationFrame(() => document.getElementById(fieldId(p(`options[${Math.max(0, j - 1)}].label`)))?.focus());
+                    requestAnimationFrame(() =>
+                      document.getElementById(fieldId(p(`options[${Math.max(0, j - 1)}].label`)))?.focus(),
+                    );
                   }}
                 >
                   {t('survey.question.removeOption', { n: j + 1 })}
@@ -142,7 +187,9 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
             className="button button--secondary"
             onClick={() => {
               setOptions([...q.options, { key: newKey(), label: '' }]);
-              requestAnimationFrame(() => document.getElementById(fieldId(p(`options[${q.options.length}].label`)))?.focus());
+              requestAnimationFrame(() =>
+                document.getElementById(fieldId(p(`options[${q.options.length}].label`)))?.focus(),
+              );
             }}
           >
             {t('survey.question.addOption')}
@@ -175,10 +222,22 @@ export function QuestionEditor({ question: q, index, count, readOnly, errorFor, 
       ) : null}
 
       <div className="button-row question__tools">
-        <button id={`question-${index}-up`} type="button" className="button button--secondary" disabled={index === 0} onClick={() => onMove(index - 1)}>
+        <button
+          id={`question-${index}-up`}
+          type="button"
+          className="button button--secondary"
+          disabled={index === 0}
+          onClick={() => onMove(index - 1)}
+        >
           {t('survey.question.moveUp', { n })}
         </button>
-        <button id={`question-${index}-down`} type="button" className="button button--secondary" disabled={index === count - 1} onClick={() => onMove(index + 1)}>
+        <button
+          id={`question-${index}-down`}
+          type="button"
+          className="button button--secondary"
+          disabled={index === count - 1}
+          onClick={() => onMove(index + 1)}
+        >
           {t('survey.question.moveDown', { n })}
         </button>
         <button type="button" className="button button--link button--danger-link" onClick={onRemove}>

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { allows, api, asProblem, call, type ApiProblem } from '../../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageTag } from '../../components/StageStepper';
+import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
-import { focusField, type FieldError } from '../../forms/errors';
+import { type FieldError, focusField } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import {
   MAX_QUESTIONS,
@@ -15,12 +17,11 @@ import {
   questionFromSurvey,
   questionPath,
   questionsToRequest,
-  validateQuestions,
   type QuestionValues,
+  validateQuestions,
 } from '../../needs/survey-form';
-import { getStatement, getSurvey, useLoad, type SurveyVersion } from './load';
+import { getStatement, getSurvey, type SurveyVersion, useLoad } from './load';
 import { QuestionEditor } from './QuestionEditor';
-import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 
 /** Moves the question index of field paths after a reorder, insertion or removal. */
 function remapErrors(errors: FieldError[], map: (i: number) => number | undefined): FieldError[] {
@@ -87,7 +88,9 @@ export default function SurveyPage() {
   const change = (i: number, patch: Partial<QuestionValues>, field: string) => {
     setQuestions((qs) => qs?.map((q, j) => (j === i ? { ...q, ...patch } : q)));
     const prefix = questionPath(i, field);
-    setErrors((es) => es.filter((e) => !(e.path === prefix || e.path.startsWith(`${prefix}[`) || e.path.startsWith(`${prefix}.`))));
+    setErrors((es) =>
+      es.filter((e) => !(e.path === prefix || e.path.startsWith(`${prefix}[`) || e.path.startsWith(`${prefix}.`))),
+    );
   };
 
   const add = () => {
@@ -135,10 +138,14 @@ export default function SurveyPage() {
     setErrors([]);
     try {
       const body = { questions: questionsToRequest(questions, format.locale) };
-      const saved = (await call(api.PUT('/api/statements/{statementId}/survey', { params: { path: { statementId } }, body }))) as SurveyVersion;
+      const saved = (await call(
+        api.PUT('/api/statements/{statementId}/survey', { params: { path: { statementId } }, body }),
+      )) as SurveyVersion;
       setSurvey(saved);
       // Keep the ids the new questions received, so the next save keeps them too.
-      setQuestions(saved.questions.map((q, i) => ({ ...questionFromSurvey(q, format.locale), key: questions[i]?.key ?? i })));
+      setQuestions(
+        saved.questions.map((q, i) => ({ ...questionFromSurvey(q, format.locale), key: questions[i]?.key ?? i })),
+      );
       setMessage((m) => ({
         text: correcting ? t('survey.publishedVersion', { version: saved.version }) : t('survey.saved'),
         n: (m?.n ?? 0) + 1,
@@ -160,7 +167,12 @@ export default function SurveyPage() {
 
   return (
     <>
-      <StatementSubpageHeading title={t('survey.title')} statement={statement} problem={loadProblem} loading={!data && !loadProblem} />
+      <StatementSubpageHeading
+        title={t('survey.title')}
+        statement={statement}
+        problem={loadProblem}
+        loading={!data && !loadProblem}
+      />
 
       {statement && questions ? (
         <>
@@ -175,7 +187,10 @@ export default function SurveyPage() {
               <dt>{t('survey.currentVersion')}</dt>
               <dd data-testid="survey-version">
                 {survey
-                  ? t('survey.versionInfo', { version: format.number(survey.version), date: format.dateTime(survey.createdAt) })
+                  ? t('survey.versionInfo', {
+                      version: format.number(survey.version),
+                      date: format.dateTime(survey.createdAt),
+                    })
                   : t('survey.noVersion')}
               </dd>
             </div>
@@ -190,7 +205,9 @@ export default function SurveyPage() {
           {!editable ? (
             <p className="notice notice--info">{isLead ? t('survey.frozen') : t('survey.leadOnly')}</p>
           ) : correcting ? (
-            <p className="notice notice--info">{t('survey.correctionHelp', { version: survey?.version ?? 1, next: (survey?.version ?? 1) + 1 })}</p>
+            <p className="notice notice--info">
+              {t('survey.correctionHelp', { version: survey?.version ?? 1, next: (survey?.version ?? 1) + 1 })}
+            </p>
           ) : (
             <p className="lead">{t('survey.intro')}</p>
           )}
@@ -234,7 +251,11 @@ export default function SurveyPage() {
             {editable ? (
               <div className="form-actions">
                 <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
-                  {busy ? t('common.saving') : correcting ? t('survey.publish', { version: (survey?.version ?? 1) + 1 }) : t('survey.save')}
+                  {busy
+                    ? t('common.saving')
+                    : correcting
+                      ? t('survey.publish', { version: (survey?.version ?? 1) + 1 })
+                      : t('survey.save')}
                 </button>
                 <Link to={`/statements/${statement.id}`} className="button button--secondary">
                   {t('common.backToStatement')}

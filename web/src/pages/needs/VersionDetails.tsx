@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { useFormat } from '../../i18n/format';
 import type { Question } from '../../needs/answers';
 import { lineFromSaved, lineValue, totalsByCurrency } from '../../needs/need-lines';
@@ -9,7 +10,15 @@ import { getSurvey, type NeedsVersion } from './load';
  * What a submitted version holds: its lines with their estimated values, the totals per
  * currency, and the answers to the survey version it was given for.
  */
-export function VersionDetails({ statementId, version, headingId }: { statementId: string; version: NeedsVersion; headingId: string }) {
+export function VersionDetails({
+  statementId,
+  version,
+  headingId,
+}: {
+  statementId: string;
+  version: NeedsVersion;
+  headingId: string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const [questions, setQuestions] = useState<Question[] | undefined>();
@@ -27,11 +36,15 @@ export function VersionDetails({ statementId, version, headingId }: { statementI
     };
   }, [statementId, version.surveyVersion]);
 
-  const answers = (typeof version.answers === 'object' && version.answers !== null ? version.answers : {}) as Record<string, unknown>;
+  const answers = (typeof version.answers === 'object' && version.answers !== null ? version.answers : {}) as Record<
+    string,
+    unknown
+  >;
   const answerText = (q: Question, v: unknown): string => {
     if (q.type === 'yes_no') return v === true ? t('answers.yes') : t('answers.no');
     if (q.type === 'single_choice') return q.options.find((o) => o.id === v)?.label ?? String(v);
-    if (q.type === 'multiple_choice' && Array.isArray(v)) return format.list(v.map((id) => q.options.find((o) => o.id === id)?.label ?? String(id)));
+    if (q.type === 'multiple_choice' && Array.isArray(v))
+      return format.list(v.map((id) => q.options.find((o) => o.id === id)?.label ?? String(id)));
     if (q.type === 'number') return `${format.number(String(v))} ${q.unit}`;
     if (q.type === 'date' && typeof v === 'string') return format.date(v);
     return String(v);
@@ -41,7 +54,9 @@ export function VersionDetails({ statementId, version, headingId }: { statementI
     <div className="version-details">
       <div className="table-scroll" role="region" aria-labelledby={headingId} tabIndex={0}>
         <table className="table">
-          <caption className="visually-hidden">{t('needs.versions.linesCaption', { version: version.version })}</caption>
+          <caption className="visually-hidden">
+            {t('needs.versions.linesCaption', { version: version.version })}
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t('needs.line.cpvCode')}</th>

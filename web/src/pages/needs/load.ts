@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, asProblem, call, type ApiProblem, type Schemas, type Statement } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useSession } from '../../auth/session';
 
 export type SurveyVersion = Omit<Schemas['SurveyVersion'], 'questions'> & { questions: Schemas['SurveyQuestion'][] };
@@ -11,7 +12,12 @@ export type NeedsOverview = Schemas['NeedsOverview'];
  * Loads what a page needs in one go and reloads it on demand; a 401 ends the session, any
  * other problem is kept for the page to show.
  */
-export function useLoad<T>(load: () => Promise<T>): { data: T | undefined; problem: ApiProblem | undefined; reload: () => Promise<T | undefined>; set: (data: T) => void } {
+export function useLoad<T>(load: () => Promise<T>): {
+  data: T | undefined;
+  problem: ApiProblem | undefined;
+  reload: () => Promise<T | undefined>;
+  set: (data: T) => void;
+} {
   const { sessionExpired } = useSession();
   const [data, setData] = useState<T | undefined>();
   const [problem, setProblem] = useState<ApiProblem | undefined>();
@@ -38,7 +44,10 @@ export function useLoad<T>(load: () => Promise<T>): { data: T | undefined; probl
  * After an action on a page: `done(text)` reloads the page's data, then shows `text` in the
  * status message (a new key each time, so the same words are announced again).
  */
-export function useDoneMessage(reload: () => Promise<unknown>): { message: { text: string; n: number } | undefined; done: (text: string) => Promise<void> } {
+export function useDoneMessage(reload: () => Promise<unknown>): {
+  message: { text: string; n: number } | undefined;
+  done: (text: string) => Promise<void>;
+} {
   const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
   const done = useCallback(
     async (text: string) => {
@@ -57,7 +66,9 @@ export const getStatement = (statementId: string): Promise<Statement> =>
 export async function getSurvey(statementId: string, version?: number): Promise<SurveyVersion | null> {
   try {
     return (await call(
-      api.GET('/api/statements/{statementId}/survey', { params: { path: { statementId }, query: version ? { version } : {} } }),
+      api.GET('/api/statements/{statementId}/survey', {
+        params: { path: { statementId }, query: version ? { version } : {} },
+      }),
     )) as SurveyVersion;
   } catch (error) {
     if (asProblem(error).status === 404) return null;
@@ -66,7 +77,11 @@ export async function getSurvey(statementId: string, version?: number): Promise<
 }
 
 export const getNeeds = (statementId: string, organisationId: string): Promise<Needs> =>
-  call(api.GET('/api/statements/{statementId}/needs/{organisationId}', { params: { path: { statementId, organisationId } } }));
+  call(
+    api.GET('/api/statements/{statementId}/needs/{organisationId}', {
+      params: { path: { statementId, organisationId } },
+    }),
+  );
 
 export const getOverview = (statementId: string): Promise<NeedsOverview> =>
   call(api.GET('/api/statements/{statementId}/needs-overview', { params: { path: { statementId } } }));

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Me } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StatusMessage } from '../../components/StatusMessage';
@@ -17,7 +18,10 @@ export function AskToSignPanel({ statementId, me }: { statementId: string; me: M
   const format = useFormat();
   const submission = useSubmission();
   const [asked, setAsked] = useState(false);
-  const load = useCallback(() => call(api.GET('/api/statements/{statementId}/signatories', { params: { path: { statementId } } })), [statementId]);
+  const load = useCallback(
+    () => call(api.GET('/api/statements/{statementId}/signatories', { params: { path: { statementId } } })),
+    [statementId],
+  );
   const { data, reload } = useLoad(load);
   if (!data) return null;
   const signed = data.signatories.find((s) => s.organisationId === me.organisation.id);
@@ -43,7 +47,12 @@ export function AskToSignPanel({ statementId, me }: { statementId: string; me: M
         <>
           <p>{request?.status === 'declined' ? t('public.sign.declined') : t('public.sign.intro')}</p>
           <ErrorSummary problem={submission.problem} summaryRef={submission.summaryRef} />
-          <button type="button" className="button button--primary" aria-disabled={submission.submitting || undefined} onClick={() => void ask()}>
+          <button
+            type="button"
+            className="button button--primary"
+            aria-disabled={submission.submitting || undefined}
+            onClick={() => void ask()}
+          >
             {t('public.sign.submit')}
           </button>
         </>

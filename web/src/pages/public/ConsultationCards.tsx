@@ -1,11 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import type { Schemas } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 import { formatCpv } from '../statement/cpv';
 
 /** Open consultations as cards: title linking to the consultation, its deadline and CPV codes. */
-export function ConsultationCards({ consultations, headingLevel }: { consultations: Schemas['OpenConsultationSummary'][]; headingLevel: 2 | 3 }) {
+export function ConsultationCards({
+  consultations,
+  headingLevel,
+}: {
+  consultations: Schemas['OpenConsultationSummary'][];
+  headingLevel: 2 | 3;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+
 import { api, call } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -18,7 +19,10 @@ export default function ConsultationPage() {
   const statementId = useParams().statementId ?? '';
   const { session } = useSession();
   const supplier = session.status === 'signedIn' && session.me.organisation.kind === 'supplier';
-  const { data, problem } = usePublic(() => call(api.GET('/api/consultations/{statementId}', { params: { path: { statementId } } })), statementId);
+  const { data, problem } = usePublic(
+    () => call(api.GET('/api/consultations/{statementId}', { params: { path: { statementId } } })),
+    statementId,
+  );
   if (problem) {
     return (
       <>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Schemas } from '../../api/client';
-import { Figure, Withheld, WithheldExplanation, anyWithheld } from '../../components/Withheld';
+import { anyWithheld, Figure, Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 
 /**
@@ -68,7 +69,9 @@ export function PublicDemand({ demand }: { demand: Schemas['PublicDemand'] }) {
       ) : null}
       <p>
         {demand.buyers.length > 0
-          ? t('public.demand.named', { names: format.list(demand.buyers.map((b) => `${b.name} (${format.country(b.country)})`)) })
+          ? t('public.demand.named', {
+              names: format.list(demand.buyers.map((b) => `${b.name} (${format.country(b.country)})`)),
+            })
           : null}{' '}
         {demand.unnamedBuyers > 0 ? t('public.demand.unnamed', { count: demand.unnamedBuyers }) : null}
       </p>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
@@ -14,7 +15,10 @@ export const feedPath = '/api/public/statements.atom';
 export default function PublishedListPage() {
   const { t } = useTranslation();
   const format = useFormat();
-  const { data, problem } = usePublic(() => call(api.GET('/api/public/statements', { params: { query: { limit: 100 } } })), 'published');
+  const { data, problem } = usePublic(
+    () => call(api.GET('/api/public/statements', { params: { query: { limit: 100 } } })),
+    'published',
+  );
   return (
     <>
       <PageHeading>{t('public.published.title')}</PageHeading>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+
 import { api, call } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -73,7 +74,8 @@ export default function PublishedPage() {
           <ul data-testid="named-signatories">
             {data.signatories.map((s) => (
               <li key={`${s.name}-${s.country}`}>
-                {s.name} ({format.country(s.country)}){s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
+                {s.name} ({format.country(s.country)})
+                {s.late ? ` · ${t('public.published.since', { version: format.number(s.sinceVersion) })}` : ''}
               </li>
             ))}
           </ul>
@@ -87,7 +89,9 @@ export default function PublishedPage() {
         ) : null}
       </section>
 
-      {session.status === 'signedIn' && session.me.organisation.kind === 'buyer' ? <AskToSignPanel statementId={data.statementId} me={session.me} /> : null}
+      {session.status === 'signedIn' && session.me.organisation.kind === 'buyer' ? (
+        <AskToSignPanel statementId={data.statementId} me={session.me} />
+      ) : null}
 
       <PublicDemand demand={data.demand} />
 
@@ -96,7 +100,11 @@ export default function PublishedPage() {
         <ul>
           {data.versions.map((v) => (
             <li key={v.version}>
-              {t('public.published.versionLine', { version: format.number(v.version), date: format.dateTime(v.publishedAt), count: v.signatories })}
+              {t('public.published.versionLine', {
+                version: format.number(v.version),
+                date: format.dateTime(v.publishedAt),
+                count: v.signatories,
+              })}
             </li>
           ))}
         </ul>

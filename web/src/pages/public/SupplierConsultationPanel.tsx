@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
-import { useFormat } from '../../i18n/format';
 import { consultationTextMax, minQuestionLength, textCharacterError } from '../../forms/text-rules';
+import { useFormat } from '../../i18n/format';
 
 type Consultation = Schemas['PublicConsultation'];
 
@@ -45,8 +46,15 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
         <section aria-labelledby="your-response">
           <h2 id="your-response">{t('supplier.response.title')}</h2>
           <p>{t('supplier.response.intro')}</p>
-          <ErrorSummary problem={response.problem} fieldErrors={response.fieldErrors} summaryRef={response.summaryRef} labelFor={labelFor} />
-          <StatusMessage>{savedAt ? t('supplier.response.saved', { date: format.dateTime(savedAt) }) : null}</StatusMessage>
+          <ErrorSummary
+            problem={response.problem}
+            fieldErrors={response.fieldErrors}
+            summaryRef={response.summaryRef}
+            labelFor={labelFor}
+          />
+          <StatusMessage>
+            {savedAt ? t('supplier.response.saved', { date: format.dateTime(savedAt) }) : null}
+          </StatusMessage>
           <form
             noValidate
             onSubmit={(e) => {
@@ -55,11 +63,18 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
                 () =>
                   consultation.requestForInformation.flatMap((q) => {
                     const value = answers[q.id] ?? '';
-                    const message = textCharacterError('paragraph', value, t) ?? (value.trim() === '' ? t('supplier.response.required') : undefined);
+                    const message =
+                      textCharacterError('paragraph', value, t) ??
+                      (value.trim() === '' ? t('supplier.response.required') : undefined);
                     return message ? [{ path: `answers.${q.id}`, message }] : [];
                   }),
                 async () => {
-                  const saved = await call(api.PUT('/api/consultations/{statementId}/response', { params: { path: { statementId } }, body: { answers } }));
+                  const saved = await call(
+                    api.PUT('/api/consultations/{statementId}/response', {
+                      params: { path: { statementId } },
+                      body: { answers },
+                    }),
+                  );
                   setSavedAt(saved.updatedAt);
                 },
               );
@@ -86,7 +101,12 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
       <section aria-labelledby="ask-question">
         <h2 id="ask-question">{t('supplier.question.title')}</h2>
         <p>{t('supplier.question.intro')}</p>
-        <ErrorSummary problem={ask.problem} fieldErrors={ask.fieldErrors} summaryRef={ask.summaryRef} labelFor={() => t('supplier.question.label')} />
+        <ErrorSummary
+          problem={ask.problem}
+          fieldErrors={ask.fieldErrors}
+          summaryRef={ask.summaryRef}
+          labelFor={() => t('supplier.question.label')}
+        />
         <StatusMessage>{asked ? t('supplier.question.asked', { number: format.number(asked) }) : null}</StatusMessage>
         <form
           noValidate
@@ -94,18 +114,32 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
             e.preventDefault();
             void ask.submit(
               () => {
-                const message = textCharacterError('paragraph', question, t) ?? (question.trim().length < minQuestionLength ? t('supplier.question.tooShort') : undefined);
+                const message =
+                  textCharacterError('paragraph', question, t) ??
+                  (question.trim().length < minQuestionLength ? t('supplier.question.tooShort') : undefined);
                 return message ? [{ path: 'question', message }] : [];
               },
               async () => {
-                const r = await call(api.POST('/api/consultations/{statementId}/questions', { params: { path: { statementId } }, body: { question } }));
+                const r = await call(
+                  api.POST('/api/consultations/{statementId}/questions', {
+                    params: { path: { statementId } },
+                    body: { question },
+                  }),
+                );
                 setAsked(r.number);
                 setQuestion('');
               },
             );
           }}
         >
-          <TextAreaField path="question" label={t('supplier.question.label')} error={ask.errorFor('question')} value={question} maxLength={consultationTextMax.supplierQuestion} onChange={(e) => setQuestion(e.target.value)} />
+          <TextAreaField
+            path="question"
+            label={t('supplier.question.label')}
+            error={ask.errorFor('question')}
+            value={question}
+            maxLength={consultationTextMax.supplierQuestion}
+            onChange={(e) => setQuestion(e.target.value)}
+          />
           <button type="submit" className="button button--primary" aria-disabled={ask.submitting || undefined}>
             {t('supplier.question.submit')}
           </button>

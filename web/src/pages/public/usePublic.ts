@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'react';
-import { asProblem, type ApiProblem } from '../../api/client';
+
+import { type ApiProblem, asProblem } from '../../api/client';
 
 /** Loads one public resource (no sign-in) once per `key`: the data, or the problem to show. */
-export function usePublic<T>(load: () => Promise<T>, key: string): { data: T | undefined; problem: ApiProblem | undefined } {
+export function usePublic<T>(
+  load: () => Promise<T>,
+  key: string,
+): { data: T | undefined; problem: ApiProblem | undefined } {
   const [state, setState] = useState<{ key: string; data?: T; problem?: ApiProblem }>({ key });
   useEffect(() => {
     let live = true;

@@ -1,10 +1,17 @@
 import { useTranslation } from 'react-i18next';
+
 import type { Participant } from '../../api/client';
 import { useFormat } from '../../i18n/format';
 import { useLegalTypeLabel } from './labels';
 
 /** Who takes part, with each organisation's status; the caller's own row is marked. */
-export function ParticipantsTable({ participants, myOrganisationId }: { participants: Participant[]; myOrganisationId: string }) {
+export function ParticipantsTable({
+  participants,
+  myOrganisationId,
+}: {
+  participants: Participant[];
+  myOrganisationId: string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const legalType = useLegalTypeLabel();
@@ -24,10 +31,15 @@ export function ParticipantsTable({ participants, myOrganisationId }: { particip
         </thead>
         <tbody>
           {participants.map((p) => (
-            <tr key={p.organisationId} className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}>
+            <tr
+              key={p.organisationId}
+              className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
+            >
               <th scope="row">
                 {p.name}
-                {p.organisationId === myOrganisationId ? <span className="tag tag--neutral">{t('participants.you')}</span> : null}
+                {p.organisationId === myOrganisationId ? (
+                  <span className="tag tag--neutral">{t('participants.you')}</span>
+                ) : null}
               </th>
               <td>{format.country(p.country)}</td>
               <td>{p.buyerLegalType ? legalType(p.buyerLegalType) : t('common.notGiven')}</td>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Schemas, type Stage } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas, type Stage } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { useFormat } from '../../i18n/format';
@@ -13,7 +14,11 @@ export type ProcessFailure = NonNullable<Schemas['LiveState']['processFailure']>
  * deadline (the needs overview, the market consultation, the approval), with the control's
  * heading as the fragment; none when the stage has no such page.
  */
-function stageControlPage(statementId: string, stage: Stage, action: 'closeStage' | 'extendDeadline'): string | undefined {
+function stageControlPage(
+  statementId: string,
+  stage: Stage,
+  action: 'closeStage' | 'extendDeadline',
+): string | undefined {
   const page: Partial<Record<Stage, string>> = {
     needs_assessment: 'needs-overview',
     confirmation: 'needs-overview',
@@ -22,7 +27,12 @@ function stageControlPage(statementId: string, stage: Stage, action: 'closeStage
   };
   const at = page[stage];
   if (!at) return undefined;
-  const heading = action === 'extendDeadline' ? 'extend-heading' : stage === 'market_engagement' ? 'close-market-heading' : 'close-heading';
+  const heading =
+    action === 'extendDeadline'
+      ? 'extend-heading'
+      : stage === 'market_engagement'
+        ? 'close-market-heading'
+        : 'close-heading';
   return `/statements/${statementId}/${at}#${heading}`;
 }
 
@@ -94,7 +104,9 @@ export function ProcessFailureNotice({
 
   const actions = isLead ? failure.actions : failure.actions.filter((a) => a === 'cancel');
   const closeAt = actions.includes('closeStage') ? stageControlPage(statementId, stage, 'closeStage') : undefined;
-  const extendAt = actions.includes('extendDeadline') ? stageControlPage(statementId, stage, 'extendDeadline') : undefined;
+  const extendAt = actions.includes('extendDeadline')
+    ? stageControlPage(statementId, stage, 'extendDeadline')
+    : undefined;
   const anyAction = Boolean(closeAt || extendAt || actions.includes('retryAggregation') || actions.includes('cancel'));
 
   return (
@@ -131,7 +143,11 @@ export function ProcessFailureNotice({
           ) : null}
           {actions.includes('cancel') ? (
             <li>
-              {cancelHref.startsWith('#') ? <a href={cancelHref}>{t('processFailure.actions.cancel')}</a> : <Link to={cancelHref}>{t('processFailure.actions.cancel')}</Link>}
+              {cancelHref.startsWith('#') ? (
+                <a href={cancelHref}>{t('processFailure.actions.cancel')}</a>
+              ) : (
+                <Link to={cancelHref}>{t('processFailure.actions.cancel')}</Link>
+              )}
             </li>
           ) : null}
         </ul>
@@ -139,7 +155,12 @@ export function ProcessFailureNotice({
       {actions.includes('retryAggregation') ? (
         <>
           <ErrorSummary problem={problem} />
-          <button type="button" className="button button--primary" aria-disabled={busy || undefined} onClick={() => void retry()}>
+          <button
+            type="button"
+            className="button button--primary"
+            aria-disabled={busy || undefined}
+            onClick={() => void retry()}
+          >
             {t('processFailure.actions.retryAggregation')}
           </button>
         </>

@@ -1,13 +1,13 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField, TextField } from '../../components/Field';
 import { CpvField, UnitField } from '../../components/ReferenceFields';
 import { fieldId, focusField, type Submission } from '../../forms/errors';
 import {
   DESCRIPTION_MAX,
-  TITLE_MAX,
   durationFields,
   MAX_CPV_CODES,
   MAX_QUANTITY_RULES,
@@ -15,6 +15,7 @@ import {
   normaliseDecimal,
   statementFieldLabel,
   type StatementFormValues,
+  TITLE_MAX,
 } from '../../forms/statement-form';
 import { useFormat } from '../../i18n/format';
 import { cpvInputPattern, normaliseCpvInput } from './cpv';
@@ -27,7 +28,19 @@ interface Props {
   onSubmit: (values: StatementFormValues) => void | Promise<void>;
 }
 
-function Section({ id, n, title, intro, children }: { id: string; n: number; title: string; intro?: string; children: ReactNode }) {
+function Section({
+  id,
+  n,
+  title,
+  intro,
+  children,
+}: {
+  id: string;
+  n: number;
+  title: string;
+  intro?: string;
+  children: ReactNode;
+}) {
   const format = useFormat();
   return (
     <fieldset className="form-section" aria-describedby={intro ? `${id}-intro` : undefined}>
@@ -66,7 +79,8 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
     }
   }, [focusPath]);
 
-  const set = <K extends keyof StatementFormValues>(key: K, value: StatementFormValues[K]) => setV((old) => ({ ...old, [key]: value }));
+  const set = <K extends keyof StatementFormValues>(key: K, value: StatementFormValues[K]) =>
+    setV((old) => ({ ...old, [key]: value }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -85,7 +99,12 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
         labelFor={(path) => statementFieldLabel(path, t)}
       />
 
-      <Section id="s-subject" n={1} title={t('statementForm.sections.subject')} intro={t('statementForm.sections.subjectIntro')}>
+      <Section
+        id="s-subject"
+        n={1}
+        title={t('statementForm.sections.subject')}
+        intro={t('statementForm.sections.subjectIntro')}
+      >
         <TextField
           path="title"
           label={t('statementForm.title')}
@@ -118,7 +137,12 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
                 hint={i === 0 ? t('statementForm.cpvHint') : null}
                 className="row__grow"
                 value={code}
-                onChange={(value) => set('cpvCodes', v.cpvCodes.map((c, j) => (j === i ? value : c)))}
+                onChange={(value) =>
+                  set(
+                    'cpvCodes',
+                    v.cpvCodes.map((c, j) => (j === i ? value : c)),
+                  )
+                }
                 error={err(`cpvCodes[${i}]`)}
               />
               {v.cpvCodes.length > 1 ? (
@@ -126,7 +150,10 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
                   type="button"
                   className="button button--link row__remove"
                   onClick={() => {
-                    set('cpvCodes', v.cpvCodes.filter((_, j) => j !== i));
+                    set(
+                      'cpvCodes',
+                      v.cpvCodes.filter((_, j) => j !== i),
+                    );
                     setFocusPath(`cpvCodes[${Math.max(0, i - 1)}]`);
                   }}
                 >
@@ -151,7 +178,12 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
         </div>
       </Section>
 
-      <Section id="s-schedule" n={3} title={t('statementForm.sections.schedule')} intro={t('statementForm.sections.scheduleIntro')}>
+      <Section
+        id="s-schedule"
+        n={3}
+        title={t('statementForm.sections.schedule')}
+        intro={t('statementForm.sections.scheduleIntro')}
+      >
         <div className="grid grid--3">
           {durationFields.map((field) => (
             <TextField
@@ -173,7 +205,9 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
           <p id="reminders-hint" className="field__hint">
             {t('statementForm.remindersHint', { max: MAX_REMINDERS })}
           </p>
-          {err('schedule.reminderOffsets') ? <p className="field__error">{err('schedule.reminderOffsets')!.message}</p> : null}
+          {err('schedule.reminderOffsets') ? (
+            <p className="field__error">{err('schedule.reminderOffsets')!.message}</p>
+          ) : null}
           {v.reminderOffsets.length === 0 ? <p className="muted">{t('statementForm.noReminders')}</p> : null}
           {v.reminderOffsets.map((r, i) => (
             <div className="row" key={i}>
@@ -184,14 +218,22 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
                 inputMode="numeric"
                 className="field--short"
                 value={r}
-                onChange={(e) => set('reminderOffsets', v.reminderOffsets.map((x, j) => (j === i ? e.target.value : x)))}
+                onChange={(e) =>
+                  set(
+                    'reminderOffsets',
+                    v.reminderOffsets.map((x, j) => (j === i ? e.target.value : x)),
+                  )
+                }
                 error={err(`schedule.reminderOffsets[${i}]`)}
               />
               <button
                 type="button"
                 className="button button--link row__remove"
                 onClick={() => {
-                  set('reminderOffsets', v.reminderOffsets.filter((_, j) => j !== i));
+                  set(
+                    'reminderOffsets',
+                    v.reminderOffsets.filter((_, j) => j !== i),
+                  );
                   setFocusPath(i > 0 ? `schedule.reminderOffsets[${i - 1}]` : 'schedule.reminderOffsets');
                 }}
               >
@@ -248,7 +290,12 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
         </fieldset>
       </Section>
 
-      <Section id="s-mass" n={4} title={t('statementForm.sections.criticalMass')} intro={t('statementForm.sections.criticalMassIntro')}>
+      <Section
+        id="s-mass"
+        n={4}
+        title={t('statementForm.sections.criticalMass')}
+        intro={t('statementForm.sections.criticalMassIntro')}
+      >
         <div className="grid grid--3">
           <TextField
             path="criticalMass.minBuyers"
@@ -292,7 +339,10 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
           {v.quantityRules.map((r, i) => {
             const base = `criticalMass.minQuantityPerCpv[${i}]`;
             const update = (patch: Partial<typeof r>) =>
-              set('quantityRules', v.quantityRules.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+              set(
+                'quantityRules',
+                v.quantityRules.map((x, j) => (j === i ? { ...x, ...patch } : x)),
+              );
             return (
               <fieldset className="row-group" key={i}>
                 <legend>{t('statementForm.quantityRule', { n: i + 1 })}</legend>
@@ -326,8 +376,13 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
                   type="button"
                   className="button button--link"
                   onClick={() => {
-                    set('quantityRules', v.quantityRules.filter((_, j) => j !== i));
-                    setFocusPath(i > 0 ? `criticalMass.minQuantityPerCpv[${i - 1}].cpvCode` : 'criticalMass.minQuantityPerCpv');
+                    set(
+                      'quantityRules',
+                      v.quantityRules.filter((_, j) => j !== i),
+                    );
+                    setFocusPath(
+                      i > 0 ? `criticalMass.minQuantityPerCpv[${i - 1}].cpvCode` : 'criticalMass.minQuantityPerCpv',
+                    );
                   }}
                 >
                   {t('statementForm.remove')}

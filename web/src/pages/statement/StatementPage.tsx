@@ -1,9 +1,11 @@
+import { activeParticipantStatuses } from '@jointdemand/rules/stages';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
-import { activeParticipantStatuses } from '@jointdemand/rules/stages';
-import { allows, api, asProblem, call, type ApiProblem, type Me, type Statement } from '../../api/client';
+
+import { allows, api, type ApiProblem, asProblem, call, type Me, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
+import { Deadline } from '../../components/Deadline';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
@@ -19,8 +21,7 @@ import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
 import type { ActionMessage } from './actions/types';
 import { formatCpv } from './cpv';
 import { ParticipantsTable } from './ParticipantsTable';
-import { ProcessFailureNotice, type ProcessFailure } from './ProcessFailureNotice';
-import { Deadline } from '../../components/Deadline';
+import { type ProcessFailure, ProcessFailureNotice } from './ProcessFailureNotice';
 
 /** What the signed-in user may do: the actions the server allows it (`allowedActions`), never worked out here. */
 export function statementActionsFor(statement: Statement, me: Me) {
@@ -62,7 +63,9 @@ export default function StatementPage() {
       const mayAct = loaded.lead.id === me.organisation.id || me.user.isAdmin;
       if (!mayAct || isTerminal(loaded.stage)) return setFailure(null);
       try {
-        const live = await call(api.GET('/api/statements/{statementId}/live', { params: { path: { statementId: loaded.id } } }));
+        const live = await call(
+          api.GET('/api/statements/{statementId}/live', { params: { path: { statementId: loaded.id } } }),
+        );
         setFailure(live.processFailure ?? null);
       } catch {
         // The statement itself loaded; the failure shows on the next visit.
@@ -110,7 +113,12 @@ export default function StatementPage() {
   const actions = statement ? statementActionsFor(statement, me) : undefined;
   const hasActions =
     actions &&
-    (actions.edit || actions.invite || actions.openNeeds || actions.cancel || actions.answer || Object.values(actions.needs).some(Boolean));
+    (actions.edit ||
+      actions.invite ||
+      actions.openNeeds ||
+      actions.cancel ||
+      actions.answer ||
+      Object.values(actions.needs).some(Boolean));
 
   return (
     <>
@@ -120,7 +128,9 @@ export default function StatementPage() {
       <PageHeading documentTitle={statement?.title ?? t('statement.title')}>
         {statement?.title ?? (problem ? t('statement.title') : t('common.loading'))}
       </PageHeading>
-      {flash && !message ? <StatusMessage>{t(flash === 'created' ? 'statement.flashCreated' : 'statement.flashEdited')}</StatusMessage> : null}
+      {flash && !message ? (
+        <StatusMessage>{t(flash === 'created' ? 'statement.flashCreated' : 'statement.flashEdited')}</StatusMessage>
+      ) : null}
       <ErrorSummary problem={problem} />
       {!statement && !problem ? <Loading /> : null}
 
@@ -128,14 +138,23 @@ export default function StatementPage() {
         <>
           <div className="statement-head">
             <StageTag stage={statement.stage} />
-            <span>{t('statement.ledBy', { lead: statement.lead.name, country: format.country(statement.lead.country) })}</span>
+            <span>
+              {t('statement.ledBy', { lead: statement.lead.name, country: format.country(statement.lead.country) })}
+            </span>
             {actions.isLead ? <span className="tag tag--neutral">{t('statements.youLead')}</span> : null}
           </div>
 
           <StageProgress stage={statement.stage} />
 
           {failure ? (
-            <ProcessFailureNotice statementId={statement.id} stage={statement.stage} failure={failure} isLead={actions.isLead} cancelHref="#cancel-heading" onRetried={retried} />
+            <ProcessFailureNotice
+              statementId={statement.id}
+              stage={statement.stage}
+              failure={failure}
+              isLead={actions.isLead}
+              cancelHref="#cancel-heading"
+              onRetried={retried}
+            />
           ) : null}
 
           {statement.stage === 'cancelled' && statement.cancelReason ? (
@@ -165,7 +184,9 @@ export default function StatementPage() {
               <dd>
                 {t('statement.participantsSummary', {
                   count: statement.participants.length,
-                  joined: format.number(statement.participants.filter((p) => activeParticipantStatuses.includes(p.status)).length),
+                  joined: format.number(
+                    statement.participants.filter((p) => activeParticipantStatuses.includes(p.status)).length,
+                  ),
                 })}
               </dd>
             </div>
@@ -227,17 +248,21 @@ export default function StatementPage() {
             <section aria-labelledby="schedule-heading" className="section">
               <h2 id="schedule-heading">{t('statement.schedule')}</h2>
               <dl className="facts">
-                {(['needsAssessment', 'confirmation', 'marketEngagement', 'approval', 'signature'] as const).map((k) => (
-                  <div key={k}>
-                    <dt>{t(`statementForm.durations.${k}`)}</dt>
-                    <dd>{format.duration(statement.schedule[k])}</dd>
-                  </div>
-                ))}
+                {(['needsAssessment', 'confirmation', 'marketEngagement', 'approval', 'signature'] as const).map(
+                  (k) => (
+                    <div key={k}>
+                      <dt>{t(`statementForm.durations.${k}`)}</dt>
+                      <dd>{format.duration(statement.schedule[k])}</dd>
+                    </div>
+                  ),
+                )}
                 <div>
                   <dt>{t('statementForm.reminders')}</dt>
                   <dd>
                     {statement.schedule.reminderOffsets.length > 0
-                      ? t('statement.remindersBefore', { list: format.list(statement.schedule.reminderOffsets.map(format.duration)) })
+                      ? t('statement.remindersBefore', {
+                          list: format.list(statement.schedule.reminderOffsets.map(format.duration)),
+                        })
                       : t('statement.noReminders')}
                   </dd>
                 </div>
@@ -262,12 +287,18 @@ export default function StatementPage() {
               <dl className="facts">
                 <div>
                   <dt>{t('statementForm.minBuyers')}</dt>
-                  <dd>{statement.criticalMass.minBuyers !== undefined ? format.number(statement.criticalMass.minBuyers) : t('statement.noRule')}</dd>
+                  <dd>
+                    {statement.criticalMass.minBuyers !== undefined
+                      ? format.number(statement.criticalMass.minBuyers)
+                      : t('statement.noRule')}
+                  </dd>
                 </div>
                 <div>
                   <dt>{t('statementForm.minCountries')}</dt>
                   <dd>
-                    {statement.criticalMass.minCountries !== undefined ? format.number(statement.criticalMass.minCountries) : t('statement.noRule')}
+                    {statement.criticalMass.minCountries !== undefined
+                      ? format.number(statement.criticalMass.minCountries)
+                      : t('statement.noRule')}
                   </dd>
                 </div>
                 <div>
@@ -285,7 +316,11 @@ export default function StatementPage() {
                   <ul className="plain-list">
                     {statement.criticalMass.minQuantityPerCpv.map((r, i) => (
                       <li key={i}>
-                        {t('statement.quantityRuleText', { cpv: formatCpv(r.cpvCode), quantity: format.number(r.minQuantity), unit: r.unit })}
+                        {t('statement.quantityRuleText', {
+                          cpv: formatCpv(r.cpvCode),
+                          quantity: format.number(r.minQuantity),
+                          unit: r.unit,
+                        })}
                       </li>
                     ))}
                   </ul>

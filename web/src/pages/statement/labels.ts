@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+
 import type en from '../../i18n/en.json';
 
 type LegalType = keyof typeof en.buyerLegalType;

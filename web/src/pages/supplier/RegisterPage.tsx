@@ -1,15 +1,15 @@
 import { isLocale, type Locale } from '@jointdemand/rules/locales';
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
-import { useSubmission, type FieldError } from '../../forms/errors';
+import { type FieldError, useSubmission } from '../../forms/errors';
 import { textCharacterError, textMaxLength } from '../../forms/text-rules';
-
 
 /** A supplier registers its organisation and itself; the e-mailed link confirms the address and signs in. */
 export default function RegisterPage() {
@@ -17,18 +17,22 @@ export default function RegisterPage() {
   const [v, setV] = useState({ organisation: '', country: '', sme: false, name: '', email: '' });
   const [sentTo, setSentTo] = useState<string | undefined>();
   const submission = useSubmission();
-  const set = (field: keyof typeof v) => (e: { target: { value: string } }) => setV((c) => ({ ...c, [field]: e.target.value }));
+  const set = (field: keyof typeof v) => (e: { target: { value: string } }) =>
+    setV((c) => ({ ...c, [field]: e.target.value }));
 
   const validate = (): FieldError[] => {
     const out: FieldError[] = [];
     const organisationCharacters = textCharacterError('name', v.organisation, t);
     if (organisationCharacters) out.push({ path: 'organisation.name', message: organisationCharacters });
-    else if (v.organisation.trim().length < 2) out.push({ path: 'organisation.name', message: t('supplier.register.errors.organisation') });
-    if (!/^[A-Za-z]{2}$/.test(v.country.trim())) out.push({ path: 'organisation.country', message: t('supplier.register.errors.country') });
+    else if (v.organisation.trim().length < 2)
+      out.push({ path: 'organisation.name', message: t('supplier.register.errors.organisation') });
+    if (!/^[A-Za-z]{2}$/.test(v.country.trim()))
+      out.push({ path: 'organisation.country', message: t('supplier.register.errors.country') });
     const nameCharacters = textCharacterError('name', v.name, t);
     if (nameCharacters) out.push({ path: 'user.name', message: nameCharacters });
     else if (!v.name.trim()) out.push({ path: 'user.name', message: t('supplier.register.errors.name') });
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) out.push({ path: 'user.email', message: t('signIn.errors.emailInvalid') });
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim()))
+      out.push({ path: 'user.email', message: t('signIn.errors.emailInvalid') });
     return out;
   };
   const labelFor = (path: string) =>
@@ -65,9 +69,21 @@ export default function RegisterPage() {
       ) : (
         <>
           <p className="lead">{t('supplier.register.intro')}</p>
-          <ErrorSummary problem={submission.problem} fieldErrors={submission.fieldErrors} summaryRef={submission.summaryRef} labelFor={labelFor} />
+          <ErrorSummary
+            problem={submission.problem}
+            fieldErrors={submission.fieldErrors}
+            summaryRef={submission.summaryRef}
+            labelFor={labelFor}
+          />
           <form noValidate onSubmit={(e) => void onSubmit(e)}>
-            <TextField path="organisation.name" label={t('supplier.register.organisation')} error={submission.errorFor('organisation.name')} value={v.organisation} onChange={set('organisation')} maxLength={textMaxLength('name')} />
+            <TextField
+              path="organisation.name"
+              label={t('supplier.register.organisation')}
+              error={submission.errorFor('organisation.name')}
+              value={v.organisation}
+              onChange={set('organisation')}
+              maxLength={textMaxLength('name')}
+            />
             <TextField
               path="organisation.country"
               label={t('supplier.register.country')}
@@ -79,11 +95,33 @@ export default function RegisterPage() {
             />
             <div className="field">
               <label className="checkbox">
-                <input type="checkbox" name="organisation.sme" checked={v.sme} onChange={(e) => setV((c) => ({ ...c, sme: e.target.checked }))} /> {t('supplier.register.sme')}
+                <input
+                  type="checkbox"
+                  name="organisation.sme"
+                  checked={v.sme}
+                  onChange={(e) => setV((c) => ({ ...c, sme: e.target.checked }))}
+                />{' '}
+                {t('supplier.register.sme')}
               </label>
             </div>
-            <TextField path="user.name" label={t('supplier.register.name')} error={submission.errorFor('user.name')} value={v.name} onChange={set('name')} autoComplete="name" maxLength={textMaxLength('name')} />
-            <TextField path="user.email" type="email" label={t('signIn.email')} error={submission.errorFor('user.email')} value={v.email} onChange={set('email')} autoComplete="email" />
+            <TextField
+              path="user.name"
+              label={t('supplier.register.name')}
+              error={submission.errorFor('user.name')}
+              value={v.name}
+              onChange={set('name')}
+              autoComplete="name"
+              maxLength={textMaxLength('name')}
+            />
+            <TextField
+              path="user.email"
+              type="email"
+              label={t('signIn.email')}
+              error={submission.errorFor('user.email')}
+              value={v.email}
+              onChange={set('email')}
+              autoComplete="email"
+            />
             <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
               {submission.submitting ? t('signIn.sending') : t('supplier.register.submit')}
             </button>

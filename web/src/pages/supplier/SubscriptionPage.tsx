@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
@@ -45,10 +46,16 @@ export default function SubscriptionPage() {
 
   const labelFor = (path: string) => {
     const { field } = entryOfPath(path);
-    return field === 'cpvPrefixes' ? t('supplier.subscription.cpv') : field === 'countries' ? t('supplier.subscription.countries') : undefined;
+    return field === 'cpvPrefixes'
+      ? t('supplier.subscription.cpv')
+      : field === 'countries'
+        ? t('supplier.subscription.countries')
+        : undefined;
   };
   const cpvErrors = [
-    ...placeEntryErrors(submission.fieldErrors, 'cpvPrefixes', sent?.cpvPrefixes, cpv, (entry) => t('supplier.subscription.cpvInvalid', { entry })),
+    ...placeEntryErrors(submission.fieldErrors, 'cpvPrefixes', sent?.cpvPrefixes, cpv, (entry) =>
+      t('supplier.subscription.cpvInvalid', { entry }),
+    ),
     ...(entryProblem ? [{ path: 'cpvPrefixes', message: entryProblem, index: undefined }] : []),
   ];
   const countryErrors = placeEntryErrors(submission.fieldErrors, 'countries', sent?.countries, countries, (entry) =>
@@ -66,7 +73,13 @@ export default function SubscriptionPage() {
           <p>{current.active ? t('supplier.subscription.active') : t('supplier.subscription.inactive')}</p>
           <ErrorSummary
             problem={submission.problem}
-            fieldErrors={[...cpvErrors, ...countryErrors, ...submission.fieldErrors.filter((e) => !['cpvPrefixes', 'countries'].includes(entryOfPath(e.path).field))]}
+            fieldErrors={[
+              ...cpvErrors,
+              ...countryErrors,
+              ...submission.fieldErrors.filter(
+                (e) => !['cpvPrefixes', 'countries'].includes(entryOfPath(e.path).field),
+              ),
+            ]}
             summaryRef={submission.summaryRef}
             labelFor={labelFor}
           />
@@ -83,8 +96,11 @@ export default function SubscriptionPage() {
               const body = { cpvPrefixes: typed ? addOnce(cpv, typed) : cpv, countries };
               void submission.submit(
                 () => {
-                  if (cpvText.trim() && !typed) return [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvNotPrefix') }];
-                  return body.cpvPrefixes.length === 0 ? [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvRequired') }] : [];
+                  if (cpvText.trim() && !typed)
+                    return [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvNotPrefix') }];
+                  return body.cpvPrefixes.length === 0
+                    ? [{ path: 'cpvPrefixes', message: t('supplier.subscription.cpvRequired') }]
+                    : [];
                 },
                 async () => {
                   setSent(body);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, asProblem, call, type ApiProblem, type Schemas } from '../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { useMe } from '../../auth/session';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
@@ -66,10 +67,16 @@ export default function SupplierHomePage() {
                   </div>
                   <div>
                     <dt>{t('supplier.home.countries')}</dt>
-                    <dd>{sub.countries.length === 0 ? t('supplier.home.everyCountry') : format.list(sub.countries.map(format.country))}</dd>
+                    <dd>
+                      {sub.countries.length === 0
+                        ? t('supplier.home.everyCountry')
+                        : format.list(sub.countries.map(format.country))}
+                    </dd>
                   </div>
                 </dl>
-                <p className="muted">{sub.active ? t('supplier.subscription.active') : t('supplier.home.noticesOff')}</p>
+                <p className="muted">
+                  {sub.active ? t('supplier.subscription.active') : t('supplier.home.noticesOff')}
+                </p>
               </>
             )}
           </section>
@@ -80,7 +87,11 @@ export default function SupplierHomePage() {
               <Link to="/consultations">{t('supplier.home.allOpen', { count: home.openConsultations })}</Link>
             </div>
             {home.matchingConsultations.length === 0 ? (
-              <p>{sub.cpvPrefixes.length === 0 ? t('supplier.home.matchingNoSubscription') : t('supplier.home.matchingNone')}</p>
+              <p>
+                {sub.cpvPrefixes.length === 0
+                  ? t('supplier.home.matchingNoSubscription')
+                  : t('supplier.home.matchingNone')}
+              </p>
             ) : (
               <ConsultationCards consultations={home.matchingConsultations} headingLevel={3} />
             )}
@@ -95,14 +106,22 @@ export default function SupplierHomePage() {
                 {home.engagements.map((e) => (
                   <li key={e.statementId} className="card statement-card">
                     <h3 className="card__title">
-                      <Link to={e.stage === 'published' ? `/published/${e.statementId}` : `/consultations/${e.statementId}`}>{e.title}</Link>
+                      <Link
+                        to={e.stage === 'published' ? `/published/${e.statementId}` : `/consultations/${e.statementId}`}
+                      >
+                        {e.title}
+                      </Link>
                     </h3>
                     <dl className="facts facts--inline">
                       <div>
                         <dt>{t('supplier.home.state')}</dt>
                         <dd>
                           {e.open ? (
-                            <span className="tag tag--active">{t('supplier.home.openUntil', { deadline: e.deadline ? format.dateTime(e.deadline) : '' })}</span>
+                            <span className="tag tag--active">
+                              {t('supplier.home.openUntil', {
+                                deadline: e.deadline ? format.dateTime(e.deadline) : '',
+                              })}
+                            </span>
                           ) : (
                             <StageTag stage={e.stage} />
                           )}
@@ -110,14 +129,21 @@ export default function SupplierHomePage() {
                       </div>
                       <div>
                         <dt>{t('supplier.home.response')}</dt>
-                        <dd>{e.respondedAt ? t('supplier.home.respondedAt', { date: format.dateTime(e.respondedAt) }) : t('supplier.home.noResponse')}</dd>
+                        <dd>
+                          {e.respondedAt
+                            ? t('supplier.home.respondedAt', { date: format.dateTime(e.respondedAt) })
+                            : t('supplier.home.noResponse')}
+                        </dd>
                       </div>
                       <div>
                         <dt>{t('supplier.home.questions')}</dt>
                         <dd>
                           {e.questionsAsked === 0
                             ? t('supplier.home.noQuestions')
-                            : t('supplier.home.questionsAsked', { count: e.questionsAsked, answered: format.number(e.questionsAnswered) })}
+                            : t('supplier.home.questionsAsked', {
+                                count: e.questionsAsked,
+                                answered: format.number(e.questionsAnswered),
+                              })}
                         </dd>
                       </div>
                     </dl>
@@ -139,7 +165,9 @@ export default function SupplierHomePage() {
                 {home.recentPublished.map((s) => (
                   <li key={s.statementId}>
                     <Link to={`/published/${s.statementId}`}>{s.title}</Link>{' '}
-                    <span className="muted">{t('supplier.home.publishedOn', { date: format.date(s.publishedAt) })}</span>
+                    <span className="muted">
+                      {t('supplier.home.publishedOn', { date: format.date(s.publishedAt) })}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
+
 import { participatingCountries } from '../../../../domain/organisations';
 import { normaliseCpvPrefix } from '../../../../domain/suppliers';
-import { addOnce, buyerCountries, coveredBy, entryOfPath, parseCpvPrefix, placeEntryErrors, prefixNode, searchCountries } from './subscription';
+import {
+  addOnce,
+  buyerCountries,
+  coveredBy,
+  entryOfPath,
+  parseCpvPrefix,
+  placeEntryErrors,
+  prefixNode,
+  searchCountries,
+} from './subscription';
 
 describe('CPV prefixes typed or chosen', () => {
   it('reads what a supplier types as the prefix the API stores', () => {
@@ -11,10 +21,21 @@ describe('CPV prefixes typed or chosen', () => {
     expect(parseCpvPrefix('43260000-3')).toBe('4326');
     expect(parseCpvPrefix('43262100')).toBe('432621');
     expect(parseCpvPrefix('45000000-7')).toBe('45');
-    for (const bad of ['', '4', 'loaders', '123456789', '4326-', '43260000-33']) expect(parseCpvPrefix(bad)).toBeUndefined();
+    for (const bad of ['', '4', 'loaders', '123456789', '4326-', '43260000-33'])
+      expect(parseCpvPrefix(bad)).toBeUndefined();
   });
   it('agrees with the API for every well-formed entry of a known division', () => {
-    for (const text of ['45', '4326', '43260000', '43260000-3', '34144900', '09310000-5', '03000000-1', '4500000', '45000000']) {
+    for (const text of [
+      '45',
+      '4326',
+      '43260000',
+      '43260000-3',
+      '34144900',
+      '09310000-5',
+      '03000000-1',
+      '4500000',
+      '45000000',
+    ]) {
       expect(parseCpvPrefix(text), text).toBe(normaliseCpvPrefix(text));
     }
   });
@@ -50,8 +71,14 @@ describe('server errors about list entries', () => {
       { path: 'cpvPrefixes', message: 'must name at most 200 CPV prefixes', fromServer: true, index: undefined },
     ]);
     // Removed since: still named beside the field, on no chip.
-    expect(placeEntryErrors(errors, 'cpvPrefixes', ['45', '99'], ['45'], describe)[0]).toEqual({ path: 'cpvPrefixes', message: '99 is wrong', index: undefined });
-    expect(placeEntryErrors(errors, 'countries', ['XX'], ['XX'], describe)).toEqual([{ path: 'countries', message: 'XX is wrong', index: 0 }]);
+    expect(placeEntryErrors(errors, 'cpvPrefixes', ['45', '99'], ['45'], describe)[0]).toEqual({
+      path: 'cpvPrefixes',
+      message: '99 is wrong',
+      index: undefined,
+    });
+    expect(placeEntryErrors(errors, 'countries', ['XX'], ['XX'], describe)).toEqual([
+      { path: 'countries', message: 'XX is wrong', index: 0 },
+    ]);
   });
 });
 

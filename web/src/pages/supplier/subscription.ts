@@ -9,8 +9,36 @@ import type { FieldError } from '../../forms/field-error';
 
 /** The EU Member States and the EEA states outside the EU: the countries buyers come from. */
 export const buyerCountries = [
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU',
-  'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
 ] as const;
 
 /** The prefix a typed text stands for ("4326", "43 26", "43260000-3" → "4326"), or undefined. */
@@ -59,17 +87,19 @@ export function errorsOf(errors: readonly FieldError[], field: string): (FieldEr
 
 /** Folds accents and case, so "osterr" finds "Österreich" and "espana" finds "España". */
 export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLocaleLowerCase('en');
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en');
 }
 
 /**
  * Countries whose name (in the interface language) or code matches the query: a code exactly,
  * or a name by the start of any of its words. With no query, every country. In name order.
  */
-export function searchCountries(query: string, nameOf: (code: string) => string, locale: string, exclude: readonly string[] = []): string[] {
+export function searchCountries(
+  query: string,
+  nameOf: (code: string) => string,
+  locale: string,
+  exclude: readonly string[] = [],
+): string[] {
   const q = fold(query.trim());
   const collator = new Intl.Collator(locale);
   return buyerCountries

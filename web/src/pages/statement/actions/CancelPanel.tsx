@@ -1,12 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Statement } from '../../../api/client';
 import { Disclosure } from '../../../components/Disclosure';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
-import { useSubmission, type FieldError } from '../../../forms/errors';
-import type { ActionDone } from './types';
+import { type FieldError, useSubmission } from '../../../forms/errors';
 import { REASON_MAX, reasonError } from '../../../forms/text-rules';
+import type { ActionDone } from './types';
 
 /** The lead buyer (or an administrator) cancels the statement, giving a reason everyone will see. */
 export function CancelPanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
@@ -23,7 +24,10 @@ export function CancelPanel({ statement, onDone }: { statement: Statement; onDon
     event.preventDefault();
     void submission.submit(validate, async () => {
       const updated = await call(
-        api.POST('/api/statements/{statementId}/cancel', { params: { path: { statementId: statement.id } }, body: { reason: reason.trim() } }),
+        api.POST('/api/statements/{statementId}/cancel', {
+          params: { path: { statementId: statement.id } },
+          body: { reason: reason.trim() },
+        }),
       );
       onDone(updated, (tr) => tr('actions.cancel.done'));
     });
@@ -55,7 +59,11 @@ export function CancelPanel({ statement, onDone }: { statement: Statement; onDon
               error={submission.errorFor('reason')}
             />
             <div className="button-row">
-              <button type="submit" className="button button--danger" aria-disabled={submission.submitting || undefined}>
+              <button
+                type="submit"
+                className="button button--danger"
+                aria-disabled={submission.submitting || undefined}
+              >
                 {t('actions.cancel.confirm')}
               </button>
               <button type="button" className="button button--link" onClick={close}>

@@ -1,6 +1,7 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, asProblem, call, type ApiProblem } from '../../../api/client';
+
+import { api, type ApiProblem, asProblem, call } from '../../../api/client';
 import { useSession } from '../../../auth/session';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextField } from '../../../components/Field';
@@ -12,11 +13,21 @@ import { useFormat } from '../../../i18n/format';
  * Extends the current stage's deadline (lead buyer): the field proposes a week after the later
  * of the deadline and now; the server tells everyone affected.
  */
-export function ExtendDeadlinePanel({ statementId, deadline, onDone }: { statementId: string; deadline: string; onDone: (text: string) => Promise<void> }) {
+export function ExtendDeadlinePanel({
+  statementId,
+  deadline,
+  onDone,
+}: {
+  statementId: string;
+  deadline: string;
+  onDone: (text: string) => Promise<void>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const { sessionExpired } = useSession();
-  const [value, setValue] = useState(() => localInput(new Date(Math.max(Date.parse(deadline), Date.now()) + 7 * 86_400_000)));
+  const [value, setValue] = useState(() =>
+    localInput(new Date(Math.max(Date.parse(deadline), Date.now()) + 7 * 86_400_000)),
+  );
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [problem, setProblem] = useState<ApiProblem | undefined>();
   const [busy, setBusy] = useState(false);
@@ -40,7 +51,12 @@ export function ExtendDeadlinePanel({ statementId, deadline, onDone }: { stateme
     setBusy(true);
     setErrors([]);
     try {
-      await call(api.POST('/api/statements/{statementId}/deadline', { params: { path: { statementId } }, body: { deadline: at.toISOString() } }));
+      await call(
+        api.POST('/api/statements/{statementId}/deadline', {
+          params: { path: { statementId } },
+          body: { deadline: at.toISOString() },
+        }),
+      );
       await onDone(t('overview.extend.done', { deadline: format.dateTime(at.toISOString()) }));
     } catch (error) {
       const p = asProblem(error);

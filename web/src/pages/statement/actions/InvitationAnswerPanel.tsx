@@ -1,12 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Statement } from '../../../api/client';
 import { Disclosure } from '../../../components/Disclosure';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
-import { useSubmission, type FieldError } from '../../../forms/errors';
-import type { ActionDone } from './types';
+import { type FieldError, useSubmission } from '../../../forms/errors';
 import { REASON_MAX, reasonError } from '../../../forms/text-rules';
+import type { ActionDone } from './types';
 
 /** An invited buyer accepts, or declines with an optional reason. */
 export function InvitationAnswerPanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
@@ -20,7 +21,9 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
     void accept.submit(
       () => [],
       async () => {
-        const updated = await call(api.POST('/api/statements/{statementId}/invitation/accept', { params: { path: { statementId } } }));
+        const updated = await call(
+          api.POST('/api/statements/{statementId}/invitation/accept', { params: { path: { statementId } } }),
+        );
         onDone(updated, (tr) => tr('actions.answer.accepted'));
       },
     );
@@ -51,7 +54,12 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
       <p>{t('actions.answer.intro', { lead: statement.lead.name })}</p>
       <ErrorSummary problem={accept.problem} summaryRef={accept.summaryRef} />
       <div className="button-row">
-        <button type="button" className="button button--primary" onClick={onAccept} aria-disabled={accept.submitting || undefined}>
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={onAccept}
+          aria-disabled={accept.submitting || undefined}
+        >
           {t('actions.answer.accept')}
         </button>
         <Disclosure label={t('actions.answer.decline')}>

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, asProblem, call, type ApiProblem, type Organisation, type Statement } from '../../../api/client';
+
+import { api, type ApiProblem, asProblem, call, type Organisation, type Statement } from '../../../api/client';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextField } from '../../../components/Field';
 import { fieldId, useSubmission } from '../../../forms/errors';
@@ -31,7 +32,11 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
   useEffect(() => {
     let live = true;
     setSearchProblem(undefined);
-    call(api.GET('/api/organisations', { params: { query: { kind: 'buyer', limit: RESULTS, ...(query ? { search: query } : {}) } } })).then(
+    call(
+      api.GET('/api/organisations', {
+        params: { query: { kind: 'buyer', limit: RESULTS, ...(query ? { search: query } : {}) } },
+      }),
+    ).then(
       (orgs) => live && setResults(orgs),
       (error: unknown) => live && setSearchProblem(asProblem(error)),
     );
@@ -43,7 +48,9 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
   const participantIds = new Set(statement.participants.map((p) => p.organisationId));
   const isSelected = (id: string) => selected.some((o) => o.id === id);
   const toggle = (org: Organisation, on: boolean) =>
-    setSelected((current) => (on ? [...current.filter((o) => o.id !== org.id), org] : current.filter((o) => o.id !== org.id)));
+    setSelected((current) =>
+      on ? [...current.filter((o) => o.id !== org.id), org] : current.filter((o) => o.id !== org.id),
+    );
 
   const onInvite = (event: FormEvent) => {
     event.preventDefault();
@@ -76,10 +83,15 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
     <section className="action-panel" aria-labelledby="invite-heading">
       <h3 id="invite-heading">{t('actions.invite.title')}</h3>
       <p>{t('actions.invite.intro')}</p>
-      <form role="search" className="form form--compact" aria-label={t('actions.invite.searchLabel')} onSubmit={(e) => {
-        e.preventDefault();
-        setQuery(search.trim());
-      }}>
+      <form
+        role="search"
+        className="form form--compact"
+        aria-label={t('actions.invite.searchLabel')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(search.trim());
+        }}
+      >
         <div className="row">
           <TextField
             path="search"
@@ -132,7 +144,11 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
                     <span className="muted">
                       {' · '}
                       {format.country(org.country)}
-                      {invited ? ` · ${t('actions.invite.alreadyInvited')}` : lead ? ` · ${t('actions.invite.isLead')}` : ''}
+                      {invited
+                        ? ` · ${t('actions.invite.alreadyInvited')}`
+                        : lead
+                          ? ` · ${t('actions.invite.isLead')}`
+                          : ''}
                     </span>
                   </label>
                 </li>
@@ -154,7 +170,10 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
                       toggle(o, false);
                       // The chip goes away: continue from the organisation's checkbox, or the search box.
                       requestAnimationFrame(() =>
-                        (document.getElementById(`${resultsId}-${o.id}`) ?? document.getElementById(fieldId('search', SCOPE)))?.focus(),
+                        (
+                          document.getElementById(`${resultsId}-${o.id}`) ??
+                          document.getElementById(fieldId('search', SCOPE))
+                        )?.focus(),
                       );
                     }}
                   >

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import { allows, type Statement, type ViewerAction } from '../../../api/client';
 import { useFormat } from '../../../i18n/format';
 
@@ -58,17 +59,30 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
         </section>
       ) : null}
       {links.demand ? (
-        <section className={`action-panel${links.decideShortfall ? ' action-panel--highlight' : ''}`} aria-labelledby="demand-heading">
-          <h3 id="demand-heading">{links.decideShortfall ? t('actions.demand.shortfallTitle') : t('actions.demand.title')}</h3>
+        <section
+          className={`action-panel${links.decideShortfall ? ' action-panel--highlight' : ''}`}
+          aria-labelledby="demand-heading"
+        >
+          <h3 id="demand-heading">
+            {links.decideShortfall ? t('actions.demand.shortfallTitle') : t('actions.demand.title')}
+          </h3>
           <p>{links.decideShortfall ? t('actions.demand.shortfallIntro') : t('actions.demand.intro')}</p>
-          <Link className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`} to={`${base}/demand`}>
+          <Link
+            className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`}
+            to={`${base}/demand`}
+          >
             {links.decideShortfall ? t('actions.demand.shortfallLink') : t('actions.demand.link')}
           </Link>
         </section>
       ) : null}
       {links.approval ? (
-        <section className={`action-panel${links.approve ? ' action-panel--highlight' : ''}`} aria-labelledby="approval-heading">
-          <h3 id="approval-heading">{links.approve ? t('actions.approval.approveTitle') : t('actions.approval.title')}</h3>
+        <section
+          className={`action-panel${links.approve ? ' action-panel--highlight' : ''}`}
+          aria-labelledby="approval-heading"
+        >
+          <h3 id="approval-heading">
+            {links.approve ? t('actions.approval.approveTitle') : t('actions.approval.title')}
+          </h3>
           <p>
             {links.approve ? t('actions.approval.approveIntro') : t('actions.approval.intro')}
             {links.approve && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
@@ -79,7 +93,10 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
         </section>
       ) : null}
       {links.market ? (
-        <section className={`action-panel${links.runMarket ? ' action-panel--highlight' : ''}`} aria-labelledby="market-heading">
+        <section
+          className={`action-panel${links.runMarket ? ' action-panel--highlight' : ''}`}
+          aria-labelledby="market-heading"
+        >
           <h3 id="market-heading">{links.runMarket ? t('actions.market.runTitle') : t('actions.market.title')}</h3>
           <p>
             {links.runMarket

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, call, type Statement } from '../../../api/client';
 import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextField } from '../../../components/Field';
-import { useSubmission, type FieldError } from '../../../forms/errors';
+import { type FieldError, useSubmission } from '../../../forms/errors';
 import { useFormat } from '../../../i18n/format';
 import type { ActionDone } from './types';
 

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+
 import type { Statement } from '../../../api/client';
 import type { Formatter } from '../../../i18n/format';
 
