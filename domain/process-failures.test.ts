@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   nonRetryableFailureTypes,
+  repairActionsFor,
   storableMessage,
   unstorableTextFields,
   unstorableTextRule,
@@ -57,5 +58,18 @@ describe('text PostgreSQL cannot store, named by its field', () => {
     expect(nonRetryableFailureTypes).toEqual(
       expect.arrayContaining(['invalid_data', 'constraint_violation', 'unprocessable', 'conflict', 'invalid_input']),
     );
+  });
+});
+
+describe('what the lead may do about a step that failed for good', () => {
+  it('offers, per stage, exactly the decisions the process takes in that stage', () => {
+    expect(repairActionsFor('needs_assessment')).toEqual(['closeStage', 'extendDeadline', 'cancel']);
+    expect(repairActionsFor('confirmation')).toEqual(['closeStage', 'extendDeadline', 'cancel']);
+    expect(repairActionsFor('market_engagement')).toEqual(['closeStage', 'extendDeadline', 'cancel']);
+    expect(repairActionsFor('approval')).toEqual(['extendDeadline', 'cancel']);
+    expect(repairActionsFor('aggregation')).toEqual(['retryAggregation', 'cancel']);
+    expect(repairActionsFor('shortfall')).toEqual(['cancel']);
+    expect(repairActionsFor('published')).toEqual([]);
+    expect(repairActionsFor('cancelled')).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { canCancel, isDeadlineStage, operationOpen, type Stage } from '../rules/stages.js';
 import type { ErrorCode, FieldProblem } from './errors.js';
 
 /**
@@ -105,4 +106,14 @@ export function storableMessage(message: string, max = 500): string {
     .replaceAll('\u0000', '\\0')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
+}
+
+/** What the lead can do about a step of `stage` that failed for good (the lead's alert offers these). */
+export function repairActionsFor(stage: Stage): ProcessFailureAction[] {
+  const actions: ProcessFailureAction[] = [];
+  if (operationOpen('closeStage', stage)) actions.push('closeStage');
+  if (isDeadlineStage(stage)) actions.push('extendDeadline');
+  if (operationOpen('retryAggregation', stage)) actions.push('retryAggregation');
+  if (canCancel(stage)) actions.push('cancel');
+  return actions;
 }

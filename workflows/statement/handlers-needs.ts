@@ -2,7 +2,7 @@ import { uuid4 } from '@temporalio/workflow';
 
 import type { Actor } from '../../domain/events.js';
 import type { Stage } from '../../rules/stages.js';
-import { isDeadlineStage } from '../../rules/stages.js';
+import { isDeadlineStage, operationOpen } from '../../rules/stages.js';
 import {
   closeStageUpdate,
   confirmNeedsUpdate,
@@ -139,7 +139,7 @@ export function registerNeedsHandlers(p: StatementProcess): void {
       validator: (request) => {
         p.requireCreated();
         p.requireLead(request.actor);
-        if (!stageClosers[s.stage]) reject('wrong_stage', `The ${s.stage} stage cannot be closed early`);
+        if (!operationOpen('closeStage', s.stage)) reject('wrong_stage', `The ${s.stage} stage cannot be closed early`);
       },
     },
   );

@@ -11,6 +11,7 @@ import type { AggregationActivities } from '../../activities/aggregation-activit
 import { durationMs } from '../../domain/duration.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import { nonRetryableFailureTypes } from '../../domain/process-failures.js';
+import { operationOpen } from '../../rules/stages.js';
 import {
   type DecideShortfallRequest,
   decideShortfallUpdate,
@@ -96,7 +97,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
   const validateShortfall = (request: DecideShortfallRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'shortfall')
+    if (!operationOpen('decideShortfall', s.stage))
       reject('wrong_stage', `A shortfall decision is only possible in the shortfall stage, not in ${s.stage}`);
     if (request.decision === 'extend' && !(Date.parse(request.deadline) > Date.now())) {
       reject('unprocessable', 'The reopened needs assessment needs a deadline in the future', [
@@ -185,7 +186,7 @@ export function registerAggregationHandlers(p: StatementProcess): void {
     p.requireCreated();
     p.requireLead(request.actor);
     // Blocked by a missing rate, or failed for good (the statement's processFailure) once its cause is fixed.
-    if (s.stage !== 'aggregation' || (s.aggregationBlocked === null && !s.processFailure))
+    if (!operationOpen('retryAggregation', s.stage) || (s.aggregationBlocked === null && !s.processFailure))
       reject('wrong_stage', 'There is no blocked aggregation to retry');
   };
   p.onUpdate(

@@ -1,6 +1,7 @@
 import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 
 import type { Actor } from '../../domain/events.js';
+import { operationOpen } from '../../rules/stages.js';
 import { requireBindingAuthority } from '../actor-boundary.js';
 import { waitForDeadline } from './deadlines.js';
 import {
@@ -112,7 +113,7 @@ export function registerMarketHandlers(p: StatementProcess): void {
   const validateRevise = (request: ReviseStatementTextRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'approval')
+    if (!operationOpen('reviseStatementText', s.stage))
       reject('wrong_stage', `The statement text can be revised in approval, not in ${s.stage}`);
     const current = marketOf(p).text!.version;
     if (request.expectedVersion !== current) {
@@ -144,7 +145,8 @@ export function registerMarketHandlers(p: StatementProcess): void {
 
   const validateDecision = (request: DecideApprovalRequest) => {
     p.requireCreated();
-    if (s.stage !== 'approval') reject('wrong_stage', `Approval is not possible while the statement is in ${s.stage}`);
+    if (!operationOpen('approveStatement', s.stage))
+      reject('wrong_stage', `Approval is not possible while the statement is in ${s.stage}`);
     const m = marketOf(p);
     if (!m.approvers.includes(request.actor.orgId))
       reject('forbidden', 'Only the buyers that confirmed their needs approve the statement');
@@ -189,7 +191,8 @@ export function registerMarketHandlers(p: StatementProcess): void {
   const validateProceed = (request: { actor: Actor }) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'approval') reject('wrong_stage', `Only possible in approval, not in ${s.stage}`);
+    if (!operationOpen('publishWithoutMissing', s.stage))
+      reject('wrong_stage', `Only possible in approval, not in ${s.stage}`);
     if (s.deadline !== null && Date.now() < s.deadline) {
       reject(
         'conflict',
@@ -217,7 +220,8 @@ export function registerMarketHandlers(p: StatementProcess): void {
 
   const validateRequestToSign = (request: { actor: Actor }) => {
     p.requireCreated();
-    if (s.stage !== 'published') reject('wrong_stage', 'Only a published statement takes new signatories');
+    if (!operationOpen('decideSignatory', s.stage))
+      reject('wrong_stage', 'Only a published statement takes new signatories');
     const m = marketOf(p);
     if (m.signatories.includes(request.actor.orgId))
       reject('conflict', 'Your organisation signed this statement already');
@@ -244,7 +248,8 @@ export function registerMarketHandlers(p: StatementProcess): void {
   const validateSignatory = (request: DecideSignatoryRequest) => {
     p.requireCreated();
     p.requireLead(request.actor);
-    if (s.stage !== 'published') reject('wrong_stage', 'Only a published statement takes new signatories');
+    if (!operationOpen('decideSignatory', s.stage))
+      reject('wrong_stage', 'Only a published statement takes new signatories');
     if (!marketOf(p).signatoryRequests.includes(request.orgId))
       reject('not_found', 'This organisation has not asked to sign', [
         { field: 'organisationId', rule: 'must have asked to sign' },

@@ -11,8 +11,8 @@ import {
 
 import type { MailActivities } from '../../activities/mail-activities.js';
 import type { FreeText } from '../../domain/events.js';
-import type { ProcessFailureAction } from '../../domain/process-failures.js';
-import { canCancel, isTerminal, type Stage } from '../../rules/stages.js';
+import { repairActionsFor } from '../../domain/process-failures.js';
+import { isTerminal, type Stage } from '../../rules/stages.js';
 import { finalFailureOf } from '../final-failure.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
@@ -36,17 +36,6 @@ const { deliverStatementMail } = proxyActivities<MailActivities>({
  * workflow took on its own; later runs keep it in their state for the lead and wait.
  */
 export const processFailuresPatch = 'process-failures-recorded';
-
-/** What the lead can do about a failed step in `stage`. */
-function actionsFor(stage: Stage): ProcessFailureAction[] {
-  const actions: ProcessFailureAction[] = [];
-  if (stage === 'needs_assessment' || stage === 'confirmation' || stage === 'market_engagement')
-    actions.push('closeStage', 'extendDeadline');
-  if (stage === 'approval') actions.push('extendDeadline');
-  if (stage === 'aggregation') actions.push('retryAggregation');
-  if (canCancel(stage)) actions.push('cancel');
-  return actions;
-}
 
 export interface StatementOutcome {
   stage: Stage;
@@ -150,7 +139,7 @@ export async function jointStatementWorkflow(
         type: failure.type,
         message: failure.message,
       });
-      s.processFailure = { step, ...failure, at: new Date().toISOString(), actions: actionsFor(stage) };
+      s.processFailure = { step, ...failure, at: new Date().toISOString(), actions: repairActionsFor(stage) };
       await condition(
         () =>
           s.stage !== stage ||
