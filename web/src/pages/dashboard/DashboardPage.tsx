@@ -1,3 +1,4 @@
+import { participatingCountries } from '@jointdemand/rules/countries';
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -20,38 +21,8 @@ type Dashboard = Schemas['Dashboard'];
 /** Pilots per page: the totals and charts cover every matching pilot, the table grows a page at a time. */
 const pageSize = 50;
 const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
-const countries = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IS',
-  'IT',
-  'LI',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'NO',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-];
+/** EU and EEA countries, alphabetically (the shared list, `@jointdemand/rules/countries`). */
+const countries = [...participatingCountries].sort();
 const divisions = Array.from({ length: 99 }, (_, i) => String(i + 1).padStart(2, '0'));
 
 interface Filters {

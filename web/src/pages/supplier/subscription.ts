@@ -1,3 +1,5 @@
+import { participatingCountries } from '@jointdemand/rules/countries';
+
 import type { FieldError } from '../../forms/field-error';
 
 /**
@@ -8,38 +10,7 @@ import type { FieldError } from '../../forms/field-error';
  */
 
 /** The EU Member States and the EEA states outside the EU: the countries buyers come from. */
-export const buyerCountries = [
-  'AT',
-  'BE',
-  'BG',
-  'CY',
-  'CZ',
-  'DE',
-  'DK',
-  'EE',
-  'ES',
-  'FI',
-  'FR',
-  'GR',
-  'HR',
-  'HU',
-  'IE',
-  'IS',
-  'IT',
-  'LI',
-  'LT',
-  'LU',
-  'LV',
-  'MT',
-  'NL',
-  'NO',
-  'PL',
-  'PT',
-  'RO',
-  'SE',
-  'SI',
-  'SK',
-] as const;
+export const buyerCountries = [...participatingCountries].sort();
 
 /** The prefix a typed text stands for ("4326", "43 26", "43260000-3" → "4326"), or undefined. */
 export function parseCpvPrefix(text: string): string | undefined {
