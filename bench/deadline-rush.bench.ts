@@ -45,7 +45,7 @@ import { verifyAuditChain } from '../db/audit.js';
 import { newSecret, secretHash } from '../db/credentials.js';
 import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './support/environment.js';
 import { runRushLoad, type RushAction, type RushResult } from './support/rush-load.js';
-import { until } from './support/statement-journey.js';
+import { benchStatementDetails, until } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
@@ -203,22 +203,7 @@ async function prepareStatement(
   buyers: Buyer[],
   title: string,
 ): Promise<{ id: string; versions: Map<string, string> }> {
-  const created = await must(env, 'create', lead.token, 'POST', '/api/statements', {
-    title,
-    description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
-    cpvCodes: ['43260000-3'],
-    schedule: {
-      needsAssessment: 'P30D',
-      confirmation: 'P14D',
-      marketEngagement: 'P30D',
-      approval: 'P14D',
-      reminderOffsets: [],
-      deliveryFromYear: year + 1,
-      deliveryToYear: year + 2,
-      expectedProcurementStart: `${year + 1}-03-01`,
-    },
-    criticalMass: { minBuyers: 2, minCountries: 2 },
-  });
+  const created = await must(env, 'create', lead.token, 'POST', '/api/statements', benchStatementDetails(title));
   const id = created.id as string;
   await must(env, 'invite', lead.token, 'POST', `/api/statements/${id}/invitations`, {
     organisationIds: buyers.map((b) => b.orgId),

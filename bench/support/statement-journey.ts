@@ -46,32 +46,34 @@ export const waitForStage = (lead: BenchBuyer, statementId: string, stage: strin
     (r) => r.body.stage === stage,
   );
 
+/** A statement of electric excavators the benchmarks create: long stages, no reminders, two buyers from two countries make the critical mass. */
+export function benchStatementDetails(title: string) {
+  const year = new Date().getUTCFullYear();
+  return {
+    title,
+    description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
+    cpvCodes: ['43260000-3'],
+    schedule: {
+      needsAssessment: 'P30D',
+      confirmation: 'P14D',
+      marketEngagement: 'P30D',
+      approval: 'P14D',
+      reminderOffsets: [],
+      deliveryFromYear: year + 1,
+      deliveryToYear: year + 2,
+      expectedProcurementStart: `${year + 1}-03-01`,
+    },
+    criticalMass: { minBuyers: 2, minCountries: 2 },
+  };
+}
+
 /**
  * One statement from creation to its market consultation through the real workflow: both buyers
  * submit and confirm one line of electric excavators, so the critical mass (two buyers, two
  * countries) is met.
  */
 export async function driveToMarketEngagement(lead: BenchBuyer, partner: BenchBuyer, title: string): Promise<string> {
-  const year = new Date().getUTCFullYear();
-  const id = must(
-    'create',
-    await lead.api.post('/api/statements', {
-      title,
-      description: 'Electric excavators and wheel loaders for city construction sites, delivered over two years.',
-      cpvCodes: ['43260000-3'],
-      schedule: {
-        needsAssessment: 'P30D',
-        confirmation: 'P14D',
-        marketEngagement: 'P30D',
-        approval: 'P14D',
-        reminderOffsets: [],
-        deliveryFromYear: year + 1,
-        deliveryToYear: year + 2,
-        expectedProcurementStart: `${year + 1}-03-01`,
-      },
-      criticalMass: { minBuyers: 2, minCountries: 2 },
-    }),
-  ).body.id as string;
+  const id = must('create', await lead.api.post('/api/statements', benchStatementDetails(title))).body.id as string;
   must('invite', await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [partner.orgId] }));
   must('accept', await partner.api.post(`/api/statements/${id}/invitation/accept`));
   must('open', await lead.api.post(`/api/statements/${id}/needs-assessment/open`));
