@@ -86,7 +86,7 @@ export async function driveToMarketEngagement(lead: BenchBuyer, partner: BenchBu
       unit: 'H87',
       unitPrice: '450000',
       currency: 'EUR',
-      delivery: { year: year + 1 },
+      delivery: { year: new Date().getUTCFullYear() + 1 },
     };
     must('draft', await b.api.put(`/api/statements/${id}/needs/draft`, { lines: [line], answers: {} }));
     versions.push(must('submit', await b.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string);
