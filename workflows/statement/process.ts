@@ -253,10 +253,6 @@ export class StatementProcess {
     this.state.remindersSent = [];
   }
 
-  participant(orgId: string): ParticipantEntry | undefined {
-    return this.state.participants[orgId];
-  }
-
   orgsWithStatus(...statuses: ParticipantStatus[]): string[] {
     return Object.entries(this.state.participants)
       .filter(([, p]) => statuses.includes(p.status))
