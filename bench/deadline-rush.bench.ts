@@ -43,6 +43,7 @@ import pg from 'pg';
 import { workflowsPath } from '../bin/create-worker.js';
 import { verifyAuditChain } from '../db/audit.js';
 import { newSecret, secretHash } from '../db/credentials.js';
+import { participatingCountries } from '../rules/countries.js';
 import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './support/environment.js';
 import { runRushLoad, type RushAction, type RushResult } from './support/rush-load.js';
 import { benchStatementDetails, until } from './support/statement-journey.js';
@@ -60,28 +61,8 @@ const prepConcurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const acceptInDatabase = (process.env.BENCH_PREPARE ?? 'db') === 'db';
 const conditions = (process.env.BENCH_CONDITIONS ?? 'idle,loaded').split(',') as ('idle' | 'loaded')[];
 const targetP99Ms = 300;
-const countries = [
-  'DE',
-  'FR',
-  'IT',
-  'ES',
-  'PL',
-  'NL',
-  'BE',
-  'SE',
-  'AT',
-  'DK',
-  'FI',
-  'PT',
-  'CZ',
-  'RO',
-  'HU',
-  'IE',
-  'EE',
-  'LV',
-  'LT',
-  'SI',
-];
+/** Buyers spread over the EU and EEA countries (`rules/countries.ts`). */
+const countries = participatingCountries;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 
+import { participatingCountries } from '../rules/countries.js';
 import type { BenchResponse } from './support/client.js';
 import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './support/environment.js';
 import { recordVerdict } from './support/verdicts.js';
@@ -30,29 +31,8 @@ const participants = Number(process.env.BENCH_PARTICIPANTS ?? 10_000);
 /** The API takes at most this many organisations in one invitation request. */
 const invitationBatch = 5000;
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const countries = [
-  'DE',
-  'FR',
-  'IT',
-  'ES',
-  'PL',
-  'NL',
-  'BE',
-  'SE',
-  'AT',
-  'DK',
-  'FI',
-  'PT',
-  'CZ',
-  'RO',
-  'HU',
-  'IE',
-  'EE',
-  'LV',
-  'LT',
-  'SI',
-  'NO',
-];
+/** Buyers spread over the EU and EEA countries (`rules/countries.ts`). */
+const countries = participatingCountries;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -6,6 +6,7 @@ import {
   summariseRuns,
   workflowRunHistories,
 } from '../bench/support/workflow-history.js';
+import { participatingCountries } from '../rules/countries.js';
 import {
   type Harness,
   historyPayloadText,
@@ -21,28 +22,8 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
 
 const participants = 200;
 const concurrency = 16;
-const countries = [
-  'DE',
-  'FR',
-  'IT',
-  'ES',
-  'PL',
-  'NL',
-  'BE',
-  'SE',
-  'AT',
-  'DK',
-  'FI',
-  'PT',
-  'CZ',
-  'RO',
-  'HU',
-  'IE',
-  'EE',
-  'LV',
-  'LT',
-  'SI',
-];
+/** Buyers spread over the EU and EEA countries (`rules/countries.ts`). */
+const countries = participatingCountries;
 const minutes = (n: number) => n * 60_000;
 
 /** Buyer i sends 1 to 3 lines, so the line count checks more than the version count. */
