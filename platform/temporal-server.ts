@@ -1,5 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +85,15 @@ function complete(binaries: TemporalServerBinaries): boolean {
 }
 
 export class TemporalServerMissing extends Error {}
+
+function makeWritable(dir: string) {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(full);
+    else chmodSync(full, 0o644);
+  }
+}
 
 function goCommand(): string | undefined {
   return onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
@@ -150,6 +170,8 @@ export async function findOrBuildTemporalServer(
     throw new TemporalServerMissing(`The PostgreSQL schema files were not found at ${schemaFrom} after the build.`);
   }
   cpSync(schemaFrom, path.join(staging, 'schema', 'postgresql', 'v12'), { recursive: true });
+  // The module cache is read-only; the copies are made writable so the cache can be removed or rebuilt.
+  makeWritable(path.join(staging, 'schema'));
 
   rmSync(cacheDir, { recursive: true, force: true });
   mkdirSync(path.dirname(cacheDir), { recursive: true });
