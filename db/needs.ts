@@ -168,8 +168,23 @@ export async function listNeedVersions(db: DbOrTx, statementId: string, orgId: s
 }
 
 /** Per participant: its latest version (if any) and its draft's last save, for the lead's overview. */
-export async function needsOverview(db: DbOrTx, statementId: string) {
-  return db
+/** Where a page of the needs overview starts: after this participant, in the order of names. */
+export interface OverviewCursor {
+  name: string;
+  organisationId: string;
+}
+
+/**
+ * One page of who has done what (statuses, dates, the latest version's outline, never content),
+ * in the order of organisation names, optionally only participants in `statuses`; `limit + 1` rows
+ * are read so the caller knows whether another page follows.
+ */
+export async function needsOverviewPage(
+  db: DbOrTx,
+  statementId: string,
+  page: { limit: number; after?: OverviewCursor | undefined; statuses?: readonly string[] | undefined },
+) {
+  let q = db
     .selectFrom('participants')
     .innerJoin('organisations', 'organisations.id', 'participants.organisation_id')
     .leftJoin('need_drafts', (j) =>
@@ -198,9 +213,28 @@ export async function needsOverview(db: DbOrTx, statementId: string) {
         .limit(1)
         .as('latest'),
     ])
-    .where('participants.statement_id', '=', statementId)
+    .where('participants.statement_id', '=', statementId);
+  if (page.statuses) q = q.where('participants.status', 'in', [...page.statuses]);
+  if (page.after) {
+    const { name, organisationId } = page.after;
+    q = q.where(sql<boolean>`(organisations.name, participants.organisation_id) > (${name}, ${organisationId}::uuid)`);
+  }
+  return q
     .orderBy('organisations.name')
+    .orderBy('participants.organisation_id')
+    .limit(page.limit + 1)
     .execute();
+}
+
+/** How many participants the statement has in each status (one grouped count, whatever the page). */
+export async function participantCountsByStatus(db: DbOrTx, statementId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('participants')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('statement_id', '=', statementId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** The submitted version number of each organisation, for the confirmation mail. */

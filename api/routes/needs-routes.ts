@@ -10,8 +10,10 @@ import {
   confirmNeedsRequestSchema,
   defineSurveyRequestSchema,
   draftSavedSchema,
+  needsOverviewQuery,
   needsOverviewSchema,
   needsViewSchema,
+  overviewPageSize,
   saveNeedsDraftRequestSchema,
   submittedSchema,
   surveyViewSchema,
@@ -22,7 +24,11 @@ import { submitNeeds } from '../../services/needs/submit-needs.js';
 import { withdrawNeeds } from '../../services/needs/withdraw-needs.js';
 import { closeStage } from '../../services/statements/close-stage.js';
 import { extendDeadline } from '../../services/statements/extend-deadline.js';
-import { extendDeadlineRequestSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
+import {
+  buyerActionAnswerSchema,
+  extendDeadlineRequestSchema,
+  statementViewSchema,
+} from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
@@ -99,7 +105,9 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: withdrawNeedsRequestSchema,
-    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    responses: {
+      200: { description: 'The organisation’s standing and what it may do next', schema: buyerActionAnswerSchema },
+    },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
       body: await withdrawNeeds(ctx, principal, params.statementId, body.reason, requestMeta(req)),
@@ -114,7 +122,9 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: confirmNeedsRequestSchema,
-    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    responses: {
+      200: { description: 'The organisation’s standing and what it may do next', schema: buyerActionAnswerSchema },
+    },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
       body: await confirmNeeds(ctx, principal, params.statementId, body.versionId, requestMeta(req)),
@@ -140,13 +150,17 @@ export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'get',
     path: '/api/statements/:statementId/needs-overview',
     summary: 'Who has done what, with deadlines (lead buyer, Commission staff)',
+    description:
+      'Counts of every participant by status, and one page of participants in the order of their names: pass `nextCursor` back as `cursor` for the next one (null on the last page). ' +
+      `At most ${overviewPageSize.max} participants per page; \`status\` keeps only those in the statuses named.`,
     tags,
     access: 'user',
     params: statementParams,
+    query: needsOverviewQuery,
     responses: { 200: { description: 'Overview', schema: needsOverviewSchema } },
-    handler: async ({ principal, params, req }) => ({
+    handler: async ({ principal, params, query, req }) => ({
       status: 200,
-      body: await getNeedsOverview(ctx, principal, params.statementId, requestMeta(req)),
+      body: await getNeedsOverview(ctx, principal, params.statementId, query, requestMeta(req)),
     }),
   });
 

@@ -19,6 +19,7 @@ import { inviteBuyers } from '../../services/statements/invite-buyers.js';
 import { listStatements } from '../../services/statements/list-statements.js';
 import { openNeedsAssessment } from '../../services/statements/open-needs-assessment.js';
 import {
+  buyerActionAnswerSchema,
   cancelStatementRequestSchema,
   declineInvitationRequestSchema,
   editStatementRequestSchema,
@@ -154,7 +155,9 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     tags,
     access: 'user',
     params: statementParams,
-    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    responses: {
+      200: { description: 'The organisation’s standing and what it may do next', schema: buyerActionAnswerSchema },
+    },
     handler: async ({ principal, params, req }) => ({
       status: 200,
       body: await answerInvitation(ctx, principal, params.statementId, { accept: true }, requestMeta(req)),
@@ -169,7 +172,9 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     access: 'user',
     params: statementParams,
     body: declineInvitationRequestSchema,
-    responses: { 200: { description: 'The statement', schema: statementViewSchema } },
+    responses: {
+      200: { description: 'The organisation’s standing and what it may do next', schema: buyerActionAnswerSchema },
+    },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
       body: await answerInvitation(

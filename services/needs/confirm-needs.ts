@@ -1,8 +1,7 @@
 import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { statementViewFor } from '../statements/get-statement.js';
-import { recordBuyerAction } from '../statements/record-buyer-action.js';
+import { buyerActionAnswer, recordBuyerAction } from '../statements/record-buyer-action.js';
 
 /** Signs off the organisation's latest submitted version; after this it can no longer change. */
 export async function confirmNeeds(
@@ -26,5 +25,5 @@ export async function confirmNeeds(
     },
     meta,
   );
-  return statementViewFor(ctx, statementId, principal);
+  return buyerActionAnswer(ctx, principal, statementId);
 }

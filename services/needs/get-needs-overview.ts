@@ -1,22 +1,41 @@
-import { needsOverview } from '../../db/needs.js';
+import { needsOverviewPage, participantCountsByStatus } from '../../db/needs.js';
 import { findStatement } from '../../db/statements.js';
 import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
+import { encodeOverviewCursor, type NeedsOverviewQuery } from './needs-contracts.js';
 
-/** Who has done what, against which deadline: statuses and dates, never the content; a reason and a version's id are the lead's to read. */
+/**
+ * Who has done what, against which deadline: statuses and dates, never the content; a reason and
+ * a version's id are the lead's to read. A page of participants at a time, with the counts of all
+ * of them: read by the lead and Commission staff every few seconds while thousands of buyers act.
+ */
 export async function getNeedsOverview(
   ctx: ServiceContext,
   principal: Principal,
   statementId: string,
+  query: NeedsOverviewQuery,
   meta: RequestMeta,
 ) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewNeedsOverview', meta);
-  const [statement, rows] = await Promise.all([findStatement(ctx.db, statementId), needsOverview(ctx.db, statementId)]);
+  const [statement, counts, found] = await Promise.all([
+    findStatement(ctx.db, statementId),
+    participantCountsByStatus(ctx.db, statementId),
+    needsOverviewPage(ctx.db, statementId, { limit: query.limit, after: query.cursor, statuses: query.status }),
+  ]);
+  const rows = found.slice(0, query.limit);
+  const last = rows.at(-1);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
     stage: statement!.stage,
     deadline: iso(statement!.stage_deadline),
+    counts: { total, byStatus: counts },
+    matching: query.status ? query.status.reduce((n, s) => n + (counts[s] ?? 0), 0) : total,
+    nextCursor:
+      found.length > query.limit && last
+        ? encodeOverviewCursor({ name: last.name, organisationId: last.organisation_id })
+        : null,
     participants: rows.map((r) => {
       const latest = r.latest as unknown as {
         id: string;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
+import type { OverviewCursor } from '../../db/needs.js';
 import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
-import { participantStatuses, stages } from '../../rules/stages.js';
+import { type ParticipantStatus, participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
@@ -51,6 +52,17 @@ export const needsOverviewSchema = z
   .object({
     stage: z.enum(stages),
     deadline: z.string().nullable(),
+    counts: z
+      .object({
+        total: z.int(),
+        byStatus: z.partialRecord(z.enum(participantStatuses), z.int()),
+      })
+      .meta({ description: 'Every participant of the statement, whatever the page and the status filter' }),
+    matching: z.int().meta({ description: 'Participants matching the status filter (all of them without one)' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page' }),
     participants: z.array(
       z.object({
         organisationId: z.uuid(),
@@ -81,6 +93,68 @@ export const needsOverviewSchema = z
     ),
   })
   .meta({ id: 'NeedsOverview' });
+
+/** Participants per page of the needs overview: the default and the most one request may ask for. */
+export const overviewPageSize = { default: 100, max: 500 } as const;
+
+/** A page cursor is opaque to clients: base64url of the last participant's name and id. */
+export function encodeOverviewCursor(c: OverviewCursor): string {
+  return Buffer.from(JSON.stringify([c.name, c.organisationId])).toString('base64url');
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeOverviewCursor(value: string): OverviewCursor | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+    const [name, organisationId] = parsed as unknown[];
+    if (typeof name !== 'string' || typeof organisationId !== 'string' || !uuidPattern.test(organisationId))
+      return undefined;
+    return { name, organisationId };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Query of the needs overview: a page (`limit`, `cursor`) of the participants, optionally in some statuses. */
+export const needsOverviewQuery = z.object({
+  limit: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(overviewPageSize.max, { error: `must be at most ${overviewPageSize.max}` })
+    .default(overviewPageSize.default)
+    .meta({
+      description: `Participants per page (default ${overviewPageSize.default}, at most ${overviewPageSize.max})`,
+    }),
+  cursor: z
+    .string()
+    .max(2000, { error: 'must be a nextCursor the needs overview returned' })
+    .transform((value, ctx) => {
+      const cursor = decodeOverviewCursor(value);
+      if (cursor) return cursor;
+      ctx.addIssue({ code: 'custom', message: 'must be a nextCursor the needs overview returned' });
+      return z.NEVER;
+    })
+    .optional()
+    .meta({ description: 'Where the page starts: the `nextCursor` of the previous page (absent for the first page)' }),
+  status: z
+    .string()
+    .transform((value, ctx) => {
+      const wanted = value.split(',').map((s) => s.trim());
+      const unknown = wanted.filter((s) => !(participantStatuses as readonly string[]).includes(s));
+      if (unknown.length === 0) return wanted as ParticipantStatus[];
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be participant statuses separated by commas (${participantStatuses.join(', ')})`,
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .meta({ description: 'Only participants in these statuses, separated by commas (e.g. `joined,submitted`)' }),
+});
+export type NeedsOverviewQuery = z.infer<typeof needsOverviewQuery>;
 
 // Request bodies of the needs routes.
 export const defineSurveyRequestSchema = z

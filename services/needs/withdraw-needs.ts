@@ -1,8 +1,7 @@
 import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { statementViewFor } from '../statements/get-statement.js';
-import { recordBuyerAction } from '../statements/record-buyer-action.js';
+import { buyerActionAnswer, recordBuyerAction } from '../statements/record-buyer-action.js';
 
 /** Leaves the statement with a reason the lead reads; open versions are withdrawn with it. */
 export async function withdrawNeeds(
@@ -25,5 +24,5 @@ export async function withdrawNeeds(
     },
     meta,
   );
-  return statementViewFor(ctx, statementId, principal);
+  return buyerActionAnswer(ctx, principal, statementId);
 }

@@ -1,9 +1,8 @@
 import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from './authorize-statement.js';
-import { statementViewFor } from './get-statement.js';
-import { recordBuyerAction } from './record-buyer-action.js';
-import type { StatementView } from './statement-contracts.js';
+import { buyerActionAnswer, recordBuyerAction } from './record-buyer-action.js';
+import type { BuyerActionAnswer } from './statement-contracts.js';
 
 export async function answerInvitation(
   ctx: ServiceContext,
@@ -11,7 +10,7 @@ export async function answerInvitation(
   statementId: string,
   answer: { accept: boolean; reason?: string | undefined },
   meta: RequestMeta,
-): Promise<StatementView> {
+): Promise<BuyerActionAnswer> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'respondToInvitation', meta);
   await recordBuyerAction(
     ctx,
@@ -30,5 +29,5 @@ export async function answerInvitation(
     },
     meta,
   );
-  return statementViewFor(ctx, statementId, principal);
+  return buyerActionAnswer(ctx, principal, statementId);
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { recordedAuditData } from '../../db/audit.js';
 import { type BuyerActionFacts, lockForBuyerAction } from '../../db/participation.js';
+import { statementFactsFor } from '../../db/statements.js';
+import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementEventBody } from '../../domain/events.js';
@@ -11,6 +13,7 @@ import { participationChangedSignal, statementWorkflowId } from '../../workflows
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from './authorize-statement.js';
 import { scopedUpdateId } from './idempotency.js';
+import type { BuyerActionAnswer } from './statement-contracts.js';
 
 type BuyerEvent = Extract<
   StatementEventBody,
@@ -101,4 +104,25 @@ async function tellWorkflow(ctx: ServiceContext, workflowId: string): Promise<vo
   } catch (error) {
     ctx.logger.warn({ workflowId, err: error }, 'a buyer action was recorded but its workflow could not be signalled');
   }
+}
+
+/**
+ * What a buyer's action answers (`BuyerActionAnswer`): its organisation's standing as committed
+ * and what it may do next, read in one row, however many buyers the statement has.
+ */
+export async function buyerActionAnswer(
+  ctx: ServiceContext,
+  principal: Principal,
+  statementId: string,
+): Promise<BuyerActionAnswer> {
+  const facts = await statementFactsFor(ctx.db, statementId, principal.orgId);
+  if (!facts?.participantStatus) throw new DomainError('not_found', 'Statement not found');
+  return {
+    statementId,
+    organisationId: principal.orgId,
+    stage: facts.stage,
+    stageDeadline: facts.deadline === null ? null : new Date(facts.deadline).toISOString(),
+    status: facts.participantStatus,
+    allowedActions: allowedActionsFor(principal, facts, Date.now()),
+  };
 }

@@ -52,6 +52,24 @@ export const statementViewSchema = z
   .meta({ id: 'Statement' });
 export type StatementView = z.infer<typeof statementViewSchema>;
 
+/**
+ * What a buyer's own action (answer an invitation, withdraw, confirm needs) answers: its
+ * organisation's standing and what it may do next, not the whole statement. Thousands of buyers
+ * act within the same minutes; answering each with the whole roster made every answer as costly as
+ * the roster is long (issue 23's deadline rush). The statement itself is one GET away.
+ */
+export const buyerActionAnswerSchema = z
+  .object({
+    statementId: z.uuid(),
+    organisationId: z.uuid(),
+    stage: z.enum(stages),
+    stageDeadline: z.string().nullable(),
+    status: z.enum(participantStatuses).meta({ description: 'The organisation’s participation, as now recorded' }),
+    allowedActions: statementViewSchema.shape.allowedActions,
+  })
+  .meta({ id: 'BuyerActionAnswer' });
+export type BuyerActionAnswer = z.infer<typeof buyerActionAnswerSchema>;
+
 export const statementSummarySchema = statementViewSchema
   .pick({ id: true, title: true, cpvCodes: true, stage: true, stageDeadline: true, createdAt: true })
   .extend({ leadOrganisationId: z.uuid() })

@@ -10,6 +10,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
+import { useSubmission } from '../../forms/errors';
 import type en from '../../i18n/en.json';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
@@ -17,6 +18,9 @@ import { getOverview, getStatement, type NeedsOverview, useDoneMessage, useLoad 
 
 /** Who still has to act in a stage: those the server reminds (`@jointdemand/rules/stages`). */
 const awaiting: Partial<Record<string, readonly string[]>> = awaitingInStage;
+
+/** How many of those still to act the close confirmation names (the rest are counted). */
+const waitingNamed = 20;
 
 /** The stages whose participants this page follows (someone still has to act in them), as its texts name them. */
 type FollowedStage = keyof (typeof en)['overview']['close']['title'];
@@ -34,7 +38,10 @@ export default function NeedsOverviewPage() {
   const { statementId = '' } = useParams();
   const load = useCallback(async () => {
     const [statement, overview] = await Promise.all([getStatement(statementId), getOverview(statementId)]);
-    return { statement, overview, at: new Date().toISOString() };
+    // Who would drop out if the stage closed now, named in the confirmation step (the first few).
+    const statuses = awaiting[overview.stage];
+    const waiting = statuses ? await getOverview(statementId, { statuses, limit: waitingNamed }) : undefined;
+    return { statement, overview, waiting, at: new Date().toISOString() };
   }, [statementId]);
   const { data, problem: loadProblem, reload } = useLoad(load);
   const { message, done } = useDoneMessage(reload);
@@ -117,7 +124,12 @@ export default function NeedsOverviewPage() {
               </button>
             </div>
             <p className="muted small">{t('overview.updatedAt', { time: format.dateTime(data.at) })}</p>
-            <ParticipantsOverview overview={overview} myOrganisationId={me.organisation.id} />
+            <ParticipantsOverview
+              key={data.at}
+              statementId={statement.id}
+              overview={overview}
+              myOrganisationId={me.organisation.id}
+            />
           </section>
 
           {(extendable || closable) && overview.deadline ? (
@@ -127,7 +139,7 @@ export default function NeedsOverviewPage() {
                 <ExtendDeadlinePanel statementId={statement.id} deadline={overview.deadline} onDone={done} />
               ) : null}
               {closable ? (
-                <CloseStagePanel statement={statement} stage={closable} overview={overview} onDone={done} />
+                <CloseStagePanel statement={statement} stage={closable} waiting={data.waiting} onDone={done} />
               ) : null}
             </section>
           ) : null}
@@ -142,12 +154,12 @@ export default function NeedsOverviewPage() {
 
 function Counts({ overview }: { overview: NeedsOverview }) {
   const { t } = useTranslation();
-  const count = (statuses: readonly string[]) =>
-    overview.participants.filter((p) => statuses.includes(p.status)).length;
+  const byStatus: Partial<Record<string, number>> = overview.counts.byStatus;
+  const count = (statuses: readonly string[]) => statuses.reduce((n, s) => n + (byStatus[s] ?? 0), 0);
   return (
     <>
       {t('overview.countsText', {
-        count: overview.participants.length,
+        count: overview.counts.total,
         submitted: count(['submitted']),
         confirmed: count(['confirmed']),
         waiting: count(awaiting[overview.stage] ?? []),
@@ -156,77 +168,118 @@ function Counts({ overview }: { overview: NeedsOverview }) {
   );
 }
 
-function ParticipantsOverview({ overview, myOrganisationId }: { overview: NeedsOverview; myOrganisationId: string }) {
+/** The participants a page at a time (a statement may have thousands): the first page, then more on request. */
+function ParticipantsOverview({
+  statementId,
+  overview,
+  myOrganisationId,
+}: {
+  statementId: string;
+  overview: NeedsOverview;
+  myOrganisationId: string;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const waiting = awaiting[overview.stage] ?? [];
-  if (overview.participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
+  const [pages, setPages] = useState({ participants: overview.participants, nextCursor: overview.nextCursor });
+  const more = useSubmission();
+  const showMore = () =>
+    void more.submit(
+      () => [],
+      async () => {
+        if (!pages.nextCursor) return;
+        const next = await getOverview(statementId, { cursor: pages.nextCursor });
+        setPages((p) => ({ participants: [...p.participants, ...next.participants], nextCursor: next.nextCursor }));
+      },
+    );
+  if (pages.participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
   return (
-    <div className="table-scroll" role="region" aria-labelledby="who-heading" tabIndex={0}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('participants.organisation')}</th>
-            <th scope="col">{t('participants.country')}</th>
-            <th scope="col">{t('participants.status')}</th>
-            <th scope="col">{t('overview.draftSaved')}</th>
-            <th scope="col">{t('overview.latestVersion')}</th>
-            <th scope="col">{t('overview.submitted')}</th>
-            <th scope="col">{t('overview.confirmed')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {overview.participants.map((p) => {
-            const v = p.latestVersion;
-            return (
-              <tr
-                key={p.organisationId}
-                className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
-              >
-                <th scope="row">
-                  {p.name}
-                  {p.organisationId === myOrganisationId ? (
-                    <span className="tag tag--neutral">{t('participants.you')}</span>
-                  ) : null}
-                </th>
-                <td>{format.country(p.country)}</td>
-                <td>
-                  <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
-                  {waiting.includes(p.status) ? <span className="table__note">{t('overview.stillToAct')}</span> : null}
-                  {p.statusReason ? (
-                    <p className="table__note">
-                      {t('participants.reason')} {p.statusReason}
-                    </p>
-                  ) : null}
-                </td>
-                <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
-                <td>
-                  {v
-                    ? v.lines === null
-                      ? t('overview.versionOnly', { version: v.version })
-                      : t('overview.versionText', { version: v.version, count: v.lines })
-                    : t('overview.noVersion')}
-                </td>
-                <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
-                <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div className="table-scroll" role="region" aria-labelledby="who-heading" tabIndex={0}>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('participants.organisation')}</th>
+              <th scope="col">{t('participants.country')}</th>
+              <th scope="col">{t('participants.status')}</th>
+              <th scope="col">{t('overview.draftSaved')}</th>
+              <th scope="col">{t('overview.latestVersion')}</th>
+              <th scope="col">{t('overview.submitted')}</th>
+              <th scope="col">{t('overview.confirmed')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pages.participants.map((p) => {
+              const v = p.latestVersion;
+              return (
+                <tr
+                  key={p.organisationId}
+                  className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
+                >
+                  <th scope="row">
+                    {p.name}
+                    {p.organisationId === myOrganisationId ? (
+                      <span className="tag tag--neutral">{t('participants.you')}</span>
+                    ) : null}
+                  </th>
+                  <td>{format.country(p.country)}</td>
+                  <td>
+                    <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
+                    {waiting.includes(p.status) ? (
+                      <span className="table__note">{t('overview.stillToAct')}</span>
+                    ) : null}
+                    {p.statusReason ? (
+                      <p className="table__note">
+                        {t('participants.reason')} {p.statusReason}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
+                  <td>
+                    {v
+                      ? v.lines === null
+                        ? t('overview.versionOnly', { version: v.version })
+                        : t('overview.versionText', { version: v.version, count: v.lines })
+                      : t('overview.noVersion')}
+                  </td>
+                  <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
+                  <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {pages.nextCursor ? (
+        <div className="button-row">
+          <ErrorSummary problem={more.problem} summaryRef={more.summaryRef} />
+          <p className="muted small">
+            {t('overview.shown', { shown: pages.participants.length, count: overview.counts.total })}
+          </p>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={showMore}
+            aria-disabled={more.submitting || undefined}
+          >
+            {more.submitting ? t('overview.loadingMore') : t('overview.showMore')}
+          </button>
+        </div>
+      ) : null}
+    </>
   );
 }
 
 function CloseStagePanel({
   statement,
   stage,
-  overview,
+  waiting,
   onDone,
 }: {
   statement: Statement;
   stage: FollowedStage;
-  overview: NeedsOverview;
+  /** The first of those still to act in the stage, with how many they are. */
+  waiting: NeedsOverview | undefined;
   onDone: (text: string) => Promise<void>;
 }) {
   const { t } = useTranslation();
@@ -235,7 +288,9 @@ function CloseStagePanel({
   const [problem, setProblem] = useState<ApiProblem | undefined>();
   const [busy, setBusy] = useState(false);
   const ref = useRef<HTMLDivElement | null>(null);
-  const waiting = overview.participants.filter((p) => (awaiting[stage] ?? []).includes(p.status)).map((p) => p.name);
+  const count = waiting?.matching ?? 0;
+  const named = (waiting?.participants ?? []).map((p) => p.name);
+  const names = count > named.length ? [...named, t('overview.andOthers', { count: count - named.length })] : named;
 
   const close = async () => {
     if (busy) return;
@@ -265,8 +320,8 @@ function CloseStagePanel({
         {(cancel) => (
           <div className="confirm-step">
             <p>
-              {waiting.length > 0
-                ? t(`overview.close.consequence.${stage}`, { count: waiting.length, names: format.list(waiting) })
+              {count > 0
+                ? t(`overview.close.consequence.${stage}`, { count, names: format.list(names) })
                 : t('overview.close.nobodyWaiting')}
             </p>
             <div className="button-row">

@@ -83,5 +83,20 @@ export const getNeeds = (statementId: string, organisationId: string): Promise<N
     }),
   );
 
-export const getOverview = (statementId: string): Promise<NeedsOverview> =>
-  call(api.GET('/api/statements/{statementId}/needs-overview', { params: { path: { statementId } } }));
+/** A page of the needs overview (the first without `cursor`), optionally only participants in `statuses`. */
+export const getOverview = (
+  statementId: string,
+  page: { cursor?: string; statuses?: readonly string[]; limit?: number } = {},
+): Promise<NeedsOverview> =>
+  call(
+    api.GET('/api/statements/{statementId}/needs-overview', {
+      params: {
+        path: { statementId },
+        query: {
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+          ...(page.statuses ? { status: page.statuses.join(',') } : {}),
+          ...(page.limit ? { limit: page.limit } : {}),
+        },
+      },
+    }),
+  );

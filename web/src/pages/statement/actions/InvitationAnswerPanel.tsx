@@ -7,6 +7,7 @@ import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
 import { type FieldError, useSubmission } from '../../../forms/errors';
 import { REASON_MAX, reasonError } from '../../../forms/text-rules';
+import { getStatement } from '../../needs/load';
 import type { ActionDone } from './types';
 
 /** An invited buyer accepts, or declines with an optional reason. */
@@ -21,10 +22,8 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
     void accept.submit(
       () => [],
       async () => {
-        const updated = await call(
-          api.POST('/api/statements/{statementId}/invitation/accept', { params: { path: { statementId } } }),
-        );
-        onDone(updated, (tr) => tr('actions.answer.accepted'));
+        await call(api.POST('/api/statements/{statementId}/invitation/accept', { params: { path: { statementId } } }));
+        onDone(await getStatement(statementId), (tr) => tr('actions.answer.accepted'));
       },
     );
 
@@ -37,13 +36,14 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
       },
       async () => {
         const trimmed = reason.trim();
-        const updated = await call(
+        await call(
           api.POST('/api/statements/{statementId}/invitation/decline', {
             params: { path: { statementId } },
             body: trimmed ? { reason: trimmed } : {},
           }),
         );
-        onDone(updated, (tr) => tr('actions.answer.declined'));
+        // The answer is the organisation's standing only; the page shows the statement as it now is.
+        onDone(await getStatement(statementId), (tr) => tr('actions.answer.declined'));
       },
     );
   };
