@@ -3,6 +3,7 @@ import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { createWorker } from './create-worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
+import { startWorkerHealthServer } from './worker-health.js';
 
 const { config, logger } = startup('worker');
 const db = openDb(config, logger);
@@ -15,6 +16,7 @@ const { worker, connection } = await createWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
+  options: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },
 });
 // The weekly digest for Commission staff: created once, updated by every later start.
 const client = await connectTemporalClient(config);
@@ -22,17 +24,29 @@ await ensureDigestSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
 await ensureAuditSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
 await client.connection.close();
 const running = worker.run();
+let stopping = false;
+const health = config.WORKER_HEALTH_PORT
+  ? await startWorkerHealthServer(
+      { db, connection, logger, state: () => worker.getState(), stopping: () => stopping },
+      { port: config.WORKER_HEALTH_PORT, host: config.WORKER_HEALTH_HOST },
+    )
+  : undefined;
 const release = async () => {
+  await health?.close();
   await connection.close();
   mailer.close();
   await db.destroy();
 };
 onShutdown(logger, async () => {
+  // From the signal on, /readyz answers 503, so an orchestrator routes nothing new here.
+  stopping = true;
   // The SDK's own signal handler may have begun the shutdown already. Either way, activities in
   // flight finish (within the worker's shutdown grace time) before the process exits.
   if (worker.getState() === 'RUNNING') worker.shutdown();
+  const started = Date.now();
   await running;
+  logger.info({ drainedMs: Date.now() - started }, 'worker drained');
   await release();
 });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, healthPort: health?.port }, 'worker running');
 await running;

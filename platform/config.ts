@@ -37,6 +37,17 @@ export const configSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('jointdemand'),
+  /**
+   * The worker's probe port (/livez, /readyz; plain HTTP, no routes of the API); 0: none. Bind it
+   * where only the orchestrator reaches it (WORKER_HEALTH_HOST).
+   */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * On SIGTERM/SIGINT the worker stops polling and lets activities in flight finish for this long;
+   * then the SDK cancels them (an activity that heartbeats hears it) and the process exits.
+   */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
