@@ -9,7 +9,10 @@ import type { Harness } from './harness.js';
  * The production worker entry point in its own process, on the harness's task queue, so a test
  * can kill it like a real crash. `smtpUrl` points it at another relay than the harness's capture.
  */
-export function startWorkerProcess(h: Harness, options: { smtpUrl?: string } = {}): Promise<ChildProcess> {
+export function startWorkerProcess(
+  h: Harness,
+  options: { smtpUrl?: string; env?: Record<string, string>; onOutput?: (chunk: string) => void } = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bin/worker.ts')], {
     env: {
       ...process.env,
@@ -20,6 +23,7 @@ export function startWorkerProcess(h: Harness, options: { smtpUrl?: string } = {
       SMTP_URL: options.smtpUrl ?? h.config.SMTP_URL,
       PUBLIC_URL: h.baseUrl,
       WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,6 +31,7 @@ export function startWorkerProcess(h: Harness, options: { smtpUrl?: string } = {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      options.onOutput?.(chunk.toString());
       if (output.includes('worker running')) resolve(child);
     };
     child.stdout!.on('data', onData);
@@ -41,5 +46,16 @@ export function killWorkerProcess(child: ChildProcess): Promise<void> {
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
+  });
+}
+
+/** SIGTERM, as an orchestrator stops a worker: resolves with how the process ended. */
+export function terminateWorkerProcess(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.kill('SIGTERM');
   });
 }
