@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, chownSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+
+import { executable } from './executables.js';
 
 /**
  * A PostgreSQL cluster of its own (initdb + pg_ctl from Debian's server packages), on its own
@@ -29,15 +31,6 @@ export interface PostgresCluster {
 }
 
 export class PostgresServerMissing extends Error {}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function newestBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';

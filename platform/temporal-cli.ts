@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, renameSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
+
+import { executable, goBinary, machineCacheDir, onPath } from './executables.js';
 
 /**
  * Finds the Temporal CLI (which carries the real Temporal server as `server start-dev`):
@@ -12,25 +13,7 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
 export function temporalCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'jointdemand', `temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`);
-}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && executable(candidate)) return candidate;
-  }
-  return undefined;
+  return machineCacheDir(`temporal-${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`);
 }
 
 export class TemporalCliMissing extends Error {}
@@ -47,7 +30,7 @@ export async function findOrBuildTemporalCli(log: (message: string) => void = co
   const cached = path.join(cacheDir, 'temporal');
   if (executable(cached)) return cached;
 
-  const go = onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = goBinary();
   if (!go) {
     throw new TemporalCliMissing(
       'The Temporal CLI was not found and Go is not installed to build it.\n' +

@@ -1,23 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
-import os from 'node:os';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 
+import { executable, goBinary, machineCacheDir } from './executables.js';
 import { portOpen } from './temporal-dev-server.js';
 
 /** gRPC status codes (not a dependency of ours: @grpc/grpc-js comes with the Temporal client). */
@@ -43,25 +32,7 @@ export interface TemporalServerBinaries {
 }
 
 export function temporalServerCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(base, 'jointdemand', `temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
-}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && executable(candidate)) return candidate;
-  }
-  return undefined;
+  return machineCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
 }
 
 function binariesIn(dir: string): TemporalServerBinaries {
@@ -95,9 +66,6 @@ function makeWritable(dir: string) {
   }
 }
 
-function goCommand(): string | undefined {
-  return onPath('go') ?? (executable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-}
 
 /**
  * $TEMPORAL_SERVER_DIR (a folder laid out like the cache), else the cache, else builds both
@@ -122,7 +90,7 @@ export async function findOrBuildTemporalServer(
   const cached = binariesIn(cacheDir);
   if (complete(cached)) return cached;
 
-  const go = goCommand();
+  const go = goBinary();
   if (!go) {
     throw new TemporalServerMissing(
       `The Temporal server ${TEMPORAL_SERVER_VERSION} is not in ${cacheDir} and Go is not installed to build it.\n` +
