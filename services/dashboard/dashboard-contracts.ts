@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PilotCursor } from '../../db/dashboard.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
+import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
 
 /** Response shapes of pilot tracking: the services build them, the API documents them. */
 const decimal = z.string().meta({ description: 'EUR, exact decimal string' });
@@ -61,38 +62,23 @@ export type PilotView = z.infer<typeof pilotSchema>;
 /** Pilots per page of the dashboard: the default and the most one request may ask for. */
 export const pilotPageSize = { default: 50, max: 200 } as const;
 
-/** A page cursor is opaque to clients: base64url of the last row's creation time and id. */
-export function encodePilotCursor(c: PilotCursor): string {
-  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
-}
+export const encodePilotCursor = (c: PilotCursor): string => encodePageCursor([c.createdAt, c.id]);
 
 const cursorTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
-const cursorId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function decodePilotCursor(value: string): PilotCursor | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
-    const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || !cursorTime.test(createdAt) || !cursorId.test(id))
-      return undefined;
-    return Number.isNaN(Date.parse(createdAt)) ? undefined : { createdAt, id };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The `cursor` query parameter: a `nextCursor` the dashboard returned, or a 400 naming it. */
-export const pilotCursorSchema = z
-  .string()
-  .max(200, { error: 'must be a nextCursor the dashboard returned' })
-  .transform((value, ctx) => {
-    const cursor = decodePilotCursor(value);
-    if (cursor) return cursor;
-    ctx.addIssue({ code: 'custom', message: 'must be a nextCursor the dashboard returned' });
-    return z.NEVER;
-  })
-  .meta({ description: 'Where the page starts: the `nextCursor` of the previous page (absent for the first page)' });
+/** The `cursor` query parameter: a `nextCursor` the dashboard returned (the last pilot's creation time and id), or a 400 naming it. */
+export const pilotCursorSchema = pageCursorSchema(
+  'the dashboard',
+  ([createdAt, id, ...rest]): PilotCursor | undefined =>
+    createdAt !== undefined &&
+    id !== undefined &&
+    rest.length === 0 &&
+    cursorTime.test(createdAt) &&
+    !Number.isNaN(Date.parse(createdAt)) &&
+    uuidPattern.test(id)
+      ? { createdAt, id }
+      : undefined,
+);
 
 export const dashboardSchema = z
   .object({

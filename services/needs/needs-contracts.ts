@@ -5,6 +5,7 @@ import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
 import { type ParticipantStatus, participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
+import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
 const fieldProblemSchema = z.object({ field: z.string(), rule: z.string() });
@@ -97,25 +98,7 @@ export const needsOverviewSchema = z
 /** Participants per page of the needs overview: the default and the most one request may ask for. */
 export const overviewPageSize = { default: 100, max: 500 } as const;
 
-/** A page cursor is opaque to clients: base64url of the last participant's name and id. */
-export function encodeOverviewCursor(c: OverviewCursor): string {
-  return Buffer.from(JSON.stringify([c.name, c.organisationId])).toString('base64url');
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeOverviewCursor(value: string): OverviewCursor | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
-    const [name, organisationId] = parsed as unknown[];
-    if (typeof name !== 'string' || typeof organisationId !== 'string' || !uuidPattern.test(organisationId))
-      return undefined;
-    return { name, organisationId };
-  } catch {
-    return undefined;
-  }
-}
+export const encodeOverviewCursor = (c: OverviewCursor): string => encodePageCursor([c.name, c.organisationId]);
 
 /** Query of the needs overview: a page (`limit`, `cursor`) of the participants, optionally in some statuses. */
 export const needsOverviewQuery = z.object({
@@ -128,17 +111,11 @@ export const needsOverviewQuery = z.object({
     .meta({
       description: `Participants per page (default ${overviewPageSize.default}, at most ${overviewPageSize.max})`,
     }),
-  cursor: z
-    .string()
-    .max(2000, { error: 'must be a nextCursor the needs overview returned' })
-    .transform((value, ctx) => {
-      const cursor = decodeOverviewCursor(value);
-      if (cursor) return cursor;
-      ctx.addIssue({ code: 'custom', message: 'must be a nextCursor the needs overview returned' });
-      return z.NEVER;
-    })
-    .optional()
-    .meta({ description: 'Where the page starts: the `nextCursor` of the previous page (absent for the first page)' }),
+  cursor: pageCursorSchema('the needs overview', ([name, organisationId, ...rest]): OverviewCursor | undefined =>
+    name !== undefined && organisationId !== undefined && rest.length === 0 && uuidPattern.test(organisationId)
+      ? { name, organisationId }
+      : undefined,
+  ).optional(),
   status: z
     .string()
     .transform((value, ctx) => {
