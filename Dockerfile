@@ -31,8 +31,8 @@ RUN npm run build:web
 RUN node --input-type=module <<"EOF"
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
-import { workflowsPath } from './dist/bin/create-worker.js';
-const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath() });
+import { workflowBundleOptions } from './dist/bin/create-worker.js';
+const { code } = await bundleWorkflowCode(workflowBundleOptions());
 writeFileSync('dist/workflow-bundle.js', code);
 EOF
 RUN npm prune --omit=dev --no-audit --no-fund

@@ -14,6 +14,7 @@ import { hostAllowList } from './host-allow-list.js';
 import { boundedJsonBodies, jsonBounds } from './json-bounds.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { nameRequests, traceRequests } from './request-trace.js';
 import { ApiRoutes } from './route.js';
 import { aggregationRoutes } from './routes/aggregation-routes.js';
 import { agreementRoutes } from './routes/agreement-routes.js';
@@ -55,6 +56,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   const nodeEnv =
     options.nodeEnv ?? (ctx.config as { NODE_ENV?: string }).NODE_ENV ?? process.env.NODE_ENV ?? 'development';
   app.disable('x-powered-by');
+  app.use(nameRequests());
   // DNS rebinding: only requests addressed to PUBLIC_URL's host (and loopback names outside production).
   app.use(hostAllowList({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
   app.set('trust proxy', trustProxy(ctx.config));
@@ -75,6 +77,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   app.use(boundedJsonBodies());
   app.post('/api/auth/verify', express.urlencoded({ extended: false, limit: '16kb' }));
   app.use(cookieParser());
+  app.use(traceRequests());
 
   const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(ctx, { secureCookies: options.secureCookies }));

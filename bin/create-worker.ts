@@ -4,6 +4,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 
 import { type ActivityDeps, createActivities } from '../activities/index.js';
 import { actorSealKey, type Config, loadConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
 import {
   type TemporalConnectionConfig,
@@ -11,18 +12,33 @@ import {
   temporalDataConverter,
   temporalTls,
 } from '../platform/temporal.js';
+import { traceActivityInterceptors } from '../platform/temporal-trace.js';
 
-/** Where the workflow sources are: the bundler compiles them (TypeScript or built JavaScript) for the sandbox. */
-export function workflowsPath(): string {
+function workflowsModule(name: string): string {
   const require = createRequire(import.meta.url);
-  for (const candidate of ['../workflows/index.ts', '../workflows/index.js']) {
+  for (const candidate of [`../workflows/${name}.ts`, `../workflows/${name}.js`]) {
     try {
       return require.resolve(candidate);
     } catch {
       /* try the next */
     }
   }
-  throw new Error('workflows/index not found next to bin/');
+  throw new Error(`workflows/${name} not found next to bin/`);
+}
+
+/** Where the workflow sources are: the bundler compiles them (TypeScript or built JavaScript) for the sandbox. */
+export function workflowsPath(): string {
+  return workflowsModule('index');
+}
+
+/** The workflows' interceptors (a trace id passed from updates and signals to activities). */
+export function workflowInterceptorModules(): string[] {
+  return [workflowsModule('trace-interceptors')];
+}
+
+/** What every bundle of the workflows is built from (tests, the Docker image, the worker at start). */
+export function workflowBundleOptions(): { workflowsPath: string; workflowInterceptorModules: string[] } {
+  return { workflowsPath: workflowsPath(), workflowInterceptorModules: workflowInterceptorModules() };
 }
 
 export interface WorkerSetup extends Omit<ActivityDeps, 'solver' | 'actorKey'> {
@@ -32,6 +48,8 @@ export interface WorkerSetup extends Omit<ActivityDeps, 'solver' | 'actorKey'> {
   /** A pre-built bundle (tests build it once for all workers); otherwise bundled at start. */
   workflowBundle?: { code: string } | { codePath: string };
   options?: Partial<WorkerOptions>;
+  /** Where activities run for a request log their end, with its trace id. */
+  logger?: Logger;
   /**
    * The Temporal boundary settings (actor key, TLS, payload codec); by default read from the
    * environment like every other setting, so the API and the worker agree.
@@ -49,6 +67,11 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
+    // A pre-built bundle has the workflow interceptors compiled in (workflowBundleOptions).
+    interceptors: {
+      workflowModules: workflowInterceptorModules(),
+      activity: [traceActivityInterceptors(setup.logger)],
+    },
     ...(dataConverter ? { dataConverter } : {}),
     activities: createActivities({
       ...setup,

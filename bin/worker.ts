@@ -16,6 +16,7 @@ const { worker, connection } = await createWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
+  logger,
   options: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 },
 });
 // The weekly digest for Commission staff: created once, updated by every later start.

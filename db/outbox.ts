@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { sql } from 'kysely';
 
+import { traceMailHeaders } from '../platform/trace-context.js';
 import type { DbOrTx } from './database.js';
 import type { OutboxRow } from './schema.js';
 
@@ -41,7 +42,8 @@ export async function enqueueMessages(db: DbOrTx, messages: readonly OutgoingMes
           locale: m.locale,
           subject: m.subject,
           text_body: m.text,
-          headers: JSON.stringify(m.headers ?? {}),
+          // The request or activity that enqueued it, named in X-Trace-Id (platform/trace-context.ts).
+          headers: JSON.stringify({ ...traceMailHeaders(), ...m.headers }),
           redact_after_send: m.redactAfterSend ?? false,
           smtp_message_id: messageIdFor(m.key),
         })),

@@ -5,6 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 
 import { actorSealKey, type Config } from './config.js';
 import { payloadCodecFrom } from './payload-codec.js';
+import { traceClientInterceptor } from './temporal-trace.js';
 
 export type TemporalConnectionConfig = Pick<
   Config,
@@ -64,5 +65,10 @@ export async function connectTemporalClient(
   const tls = temporalTls(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) });
   const dataConverter = temporalDataConverter(config);
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(dataConverter ? { dataConverter } : {}) });
+  return new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [traceClientInterceptor] },
+    ...(dataConverter ? { dataConverter } : {}),
+  });
 }

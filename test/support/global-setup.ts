@@ -8,7 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
-import { workflowsPath } from '../../bin/create-worker.js';
+import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
 import { prepareTestDatabase } from './database.js';
@@ -81,7 +81,7 @@ export default async function setup(project: TestProject) {
 
   // Bundling takes seconds; do it once and share the code with every test file's worker.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bundle-'));
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
   const workflowBundlePath = path.join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, code);
 

@@ -16,6 +16,7 @@ import { type CaptureServer, startCaptureServer } from '../../mail/capture-serve
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { type Config, loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
+import { traceClientInterceptor } from '../../platform/temporal-trace.js';
 import type { ServiceContext } from '../../services/context.js';
 import { prepareTestDatabase } from './database.js';
 
@@ -75,7 +76,11 @@ export async function startHarness(
   const appDb = createDb(databaseUrl, 5, config.DATABASE_ROLE);
   const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
   const connection = await Connection.connect({ address: temporalAddress, connectTimeout: '30s' });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: { workflow: [traceClientInterceptor] },
+  });
   const logger = createLogger('silent');
 
   // The API needs to know its own URL for links in mail; listen first, then build the app.
