@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 
-import { workflowsPath } from '../../bin/create-worker.js';
+import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { createDb, type Db } from '../../db/database.js';
 import { type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
 import { type PostgresCluster, startPostgresCluster } from '../../platform/pg-cluster.js';
@@ -202,10 +202,8 @@ export async function startTopology(
         return cluster;
       })(),
       (async () => {
-        const { code } = await bundleWorkflowCode({
-          workflowsPath: workflowsPath(),
-          logger: new DefaultLogger('WARN'),
-        });
+        // With the workflow interceptors, as the test suite's and the Docker image's bundles.
+        const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
         const file = path.join(dir, 'workflows.js');
         writeFileSync(file, code);
         return file;
