@@ -1,14 +1,7 @@
 import { Context } from '@temporalio/activity';
 
 import type { Db } from '../db/database.js';
-import {
-  claimMessages,
-  markFailedMany,
-  markSentMany,
-  type OutboxScope,
-  renewLeases,
-  unsentWithKeyPrefix,
-} from '../db/outbox.js';
+import { claimMessages, markFailedMany, markSentMany, type OutboxScope, renewLeases, unsentIn } from '../db/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 
@@ -119,12 +112,20 @@ class OutcomeWriter {
  * twice is between the relay accepting it and the batch that marks it sent (at most `markDelayMs`).
  */
 export function createMailActivities(deps: MailActivityDeps) {
-  const leaseSeconds = deps.leaseSeconds ?? 120;
+  // Short, since a live sender renews what it holds: a dead sender's messages go out within it.
+  const leaseSeconds = deps.leaseSeconds ?? 30;
   const maxAttempts = deps.maxAttempts ?? 10;
   const markDelayMs = deps.markDelayMs ?? 50;
   const maxHoldMs = (deps.maxHoldSeconds ?? 300) * 1000;
 
-  async function deliver(scope: OutboxScope, lease = leaseSeconds): Promise<{ sent: number }> {
+  /**
+   * Sends what is claimable in `scope`. Unless `othersHeldLeft`, it then waits for what another
+   * sender holds there, claiming those messages when their leases run out: the delivery that
+   * replaces a dead one (its activity retried after a missed heartbeat) comes back while the dead
+   * sender's leases still run, and nothing else would come back for them. A live sender's
+   * messages are marked sent meanwhile, which ends the wait as well.
+   */
+  async function deliver(scope: OutboxScope, lease = leaseSeconds, othersHeldLeft = false): Promise<{ sent: number }> {
     const claimSize = claimSizeFor({
       batchSize: deps.batchSize ?? 200,
       leaseSeconds: lease,
@@ -190,17 +191,27 @@ export function createMailActivities(deps: MailActivityDeps) {
       ).then(() => undefined);
 
     try {
-      while (!stop) {
-        while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
-        if (stop) break;
-        const batch = await claimMessages(deps.db, scope, claimSize, lease);
-        if (batch.length === 0) break;
-        for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
-        inFlight += batch.length;
-        sends.push(sendBatch(batch));
+      for (;;) {
+        while (!stop) {
+          while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
+          if (stop) break;
+          const batch = await claimMessages(deps.db, scope, claimSize, lease);
+          if (batch.length === 0) break;
+          for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
+          inFlight += batch.length;
+          sends.push(sendBatch(batch));
+        }
+        await Promise.all(sends);
+        await writer.flush();
+        if (stop || failed > 0 || othersHeldLeft) break;
+        // Everything this sender claimed is sent and marked: what is left, another holds.
+        const left = await unsentIn(deps.db, scope);
+        if (left.unsent === 0) break;
+        if (left.claimable > 0) continue;
+        heartbeat({ sent, waitingFor: left.unsent });
+        const untilLease = left.nextLeaseEnd ? left.nextLeaseEnd.getTime() - Date.now() + 20 : Infinity;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(20, Math.min(untilLease, 1000))));
       }
-      await Promise.all(sends);
-      await writer.flush();
     } finally {
       clearInterval(ticker);
       clearInterval(renewer);
@@ -238,7 +249,7 @@ export function createMailActivities(deps: MailActivityDeps) {
       let sent = 0;
       let lastProgress = Date.now();
       for (;;) {
-        const delivered = (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds)).sent;
+        const delivered = (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds, true)).sent;
         sent += delivered;
         if (!input.drain) {
           if (delivered > 0) lastProgress = Date.now();
@@ -247,7 +258,7 @@ export function createMailActivities(deps: MailActivityDeps) {
           if (delivered === 0) await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
-        const left = await unsentWithKeyPrefix(deps.db, input.keyPrefix);
+        const left = await unsentIn(deps.db, { keyPrefix: input.keyPrefix });
         if (left.unsent === 0) return { sent };
         heartbeat({ sent, waitingFor: left.unsent });
         if (left.claimable > 0) continue;

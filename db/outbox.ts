@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 
 import { traceMailHeaders } from '../platform/trace-context.js';
 import type { DbOrTx } from './database.js';
-import type { OutboxRow } from './schema.js';
+import type { Database, OutboxRow } from './schema.js';
 
 export interface OutgoingMessage {
   /** Business key, unique forever: the same logical message can only ever be queued once. */
@@ -63,6 +63,20 @@ export interface OutboxScope {
 
 const likePrefix = (prefix: string) => `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
 
+/** Narrows a query of outbox rows to a delivery's scope. */
+function inScope<Q extends SelectQueryBuilder<Database, 'outbox', object>>(q: Q, scope: OutboxScope): Q {
+  let scoped = q;
+  if (scope.statementId) scoped = scoped.where('statement_id', '=', scope.statementId) as Q;
+  if (scope.messageIds)
+    scoped = scoped.where(
+      'id',
+      'in',
+      scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000'],
+    ) as Q;
+  if (scope.keyPrefix) scoped = scoped.where('key', 'like', likePrefix(scope.keyPrefix)) as Q;
+  return scoped;
+}
+
 /**
  * Claims up to `limit` sendable messages in one statement (one round trip): pending ones, and ones
  * whose sender's lease ran out (the sender died). The inner select locks the rows it picks with
@@ -83,22 +97,25 @@ export async function claimMessages(
       attempts: sql<number>`attempts + 1`,
       lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
     })
-    .where('id', 'in', (eb) => {
-      let q = eb
-        .selectFrom('outbox')
-        .select('id')
-        .where((w) =>
-          w.or([
-            w('status', '=', 'pending'),
-            w.and([w('status', '=', 'sending'), w('lease_until', '<', sql<Date>`now()`)]),
-          ]),
-        );
-      if (scope.statementId) q = q.where('statement_id', '=', scope.statementId);
-      if (scope.messageIds)
-        q = q.where('id', 'in', scope.messageIds.length ? scope.messageIds : ['00000000-0000-0000-0000-000000000000']);
-      if (scope.keyPrefix) q = q.where('key', 'like', likePrefix(scope.keyPrefix));
-      return q.orderBy('created_at').orderBy('id').limit(limit).forUpdate().skipLocked();
-    })
+    .where('id', 'in', (eb) =>
+      inScope(
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where((w) =>
+            w.or([
+              w('status', '=', 'pending'),
+              w.and([w('status', '=', 'sending'), w('lease_until', '<', sql<Date>`now()`)]),
+            ]),
+          ),
+        scope,
+      )
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
     .returningAll()
     .execute();
 }
@@ -195,25 +212,27 @@ export async function renewLeases(
 }
 
 /**
- * What is left to send under a key prefix: how many messages are pending or being sent, and the
- * earliest time a lease among them runs out (a dead sender's messages become claimable then).
+ * What is left to send in a delivery's scope: how many messages are pending or being sent, how
+ * many of them can be claimed now, and the earliest time a lease among the others runs out (a
+ * dead sender's messages become claimable then).
  */
-export async function unsentWithKeyPrefix(
+export async function unsentIn(
   db: DbOrTx,
-  keyPrefix: string,
+  scope: OutboxScope,
 ): Promise<{ unsent: number; claimable: number; nextLeaseEnd: Date | null }> {
-  const row = await db
-    .selectFrom('outbox')
-    .select([
-      sql<string>`count(*)`.as('unsent'),
-      sql<string>`count(*) filter (where status = 'pending' or lease_until < now())`.as('claimable'),
-      sql<Date | null>`min(lease_until) filter (where status = 'sending' and lease_until >= now())`.as(
-        'next_lease_end',
-      ),
-    ])
-    .where('key', 'like', likePrefix(keyPrefix))
-    .where('status', 'in', ['pending', 'sending'])
-    .executeTakeFirstOrThrow();
+  const row = await inScope(
+    db
+      .selectFrom('outbox')
+      .select([
+        sql<string>`count(*)`.as('unsent'),
+        sql<string>`count(*) filter (where status = 'pending' or lease_until < now())`.as('claimable'),
+        sql<Date | null>`min(lease_until) filter (where status = 'sending' and lease_until >= now())`.as(
+          'next_lease_end',
+        ),
+      ])
+      .where('status', 'in', ['pending', 'sending']),
+    scope,
+  ).executeTakeFirstOrThrow();
   return { unsent: Number(row.unsent), claimable: Number(row.claimable), nextLeaseEnd: row.next_lease_end };
 }
 

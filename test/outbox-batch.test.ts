@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { claimSizeFor, createMailActivities } from '../activities/mail-activities.js';
-import { claimMessages, enqueueMessages, markFailedMany, markSentMany, unsentWithKeyPrefix } from '../db/outbox.js';
+import { claimMessages, enqueueMessages, markFailedMany, markSentMany, unsentIn } from '../db/outbox.js';
 import {
   createPacer,
   createSmtpMailer,
@@ -87,7 +87,7 @@ describe('the outbox, claimed and marked in batches', () => {
     const rows = await rowsOf(prefix);
     expect(rows.map((r) => r.status)).toEqual(Array(50).fill('sent'));
     expect(rows.every((r) => r.text_body === '[redacted after sending]')).toBe(true);
-    expect(await unsentWithKeyPrefix(h.db, prefix)).toEqual({ unsent: 0, claimable: 0, nextLeaseEnd: null });
+    expect(await unsentIn(h.db, { keyPrefix: prefix })).toEqual({ unsent: 0, claimable: 0, nextLeaseEnd: null });
   });
 
   it('never lets a late failure put back a message another sender has claimed or sent since', async () => {
@@ -217,6 +217,28 @@ describe('the outbox, claimed and marked in batches', () => {
     expect(new Set(got.map((m) => m.to[0])).size).toBe(300);
     expect(new Set(got.map((m) => m.messageId)).size).toBe(300);
     expect((await rowsOf(prefix)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('a retried delivery waits out a dead sender’s leases and sends its messages, instead of leaving them claimed', async () => {
+    // Seen on the production topology (a worker killed mid-delivery): the delivery activity was
+    // retried after its heartbeat timeout, while the dead worker's leases still ran; it sent what
+    // was pending and returned, and nothing ever came back for the claimed messages.
+    const { prefix, addresses } = await queue(30);
+    const claimedByTheDead = await claimMessages(h.db, { keyPrefix: prefix }, 20, 3);
+    expect(claimedByTheDead).toHaveLength(20);
+    const retried = await createMailActivities({ db: h.db, mailer: h.mailer }).deliverMailByKeyPrefix({
+      keyPrefix: prefix,
+    });
+    expect(retried.sent).toBe(30);
+    expect((await rowsOf(prefix)).map((r) => r.status)).toEqual(Array.from({ length: 30 }, () => 'sent'));
+    await until(
+      async () => captured(addresses).length,
+      (n) => n >= 30,
+      30_000,
+      'every message to arrive',
+    );
+    expect(new Set(captured(addresses).map((m) => m.messageId)).size).toBe(30);
+    expect(captured(addresses)).toHaveLength(30);
   });
 
   it('renews the leases of messages a slow sender still holds, so nobody takes them over meanwhile', async () => {

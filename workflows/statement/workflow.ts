@@ -25,8 +25,9 @@ import { runConfirmation, runNeedsAssessment } from './stage-needs.js';
 
 const { deliverStatementMail } = proxyActivities<MailActivities>({
   startToCloseTimeout: '10 minutes',
-  // It heartbeats after every message: a delivery lost with a crashed worker is retried within
-  // seconds, not minutes (the outbox lease keeps the retry from sending anything twice).
+  // It heartbeats every second: a delivery lost with a crashed worker is retried within seconds,
+  // and the retry sends the dead worker's messages once their leases (30 s) run out; the lease
+  // keeps it from sending anything twice.
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
