@@ -51,8 +51,9 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
 
 # Health checks for docker-compose.yml: `api` asks /readyz (database, Temporal, SMTP); `worker`
-# asks Temporal whether a worker in this container polled the task queue in the last two minutes
-# (the worker has no HTTP port; its poller identity is <pid>@<hostname>).
+# asks the worker's own /readyz (bin/worker-health.ts: the SDK worker RUNNING, the database and
+# Temporal answering) when WORKER_HEALTH_PORT is set, else Temporal whether a worker in this
+# container polled the task queue in the last two minutes (its poller identity is <pid>@<hostname>).
 COPY <<"EOF" /app/healthcheck.mjs
 import { hostname } from 'node:os';
 
@@ -63,6 +64,9 @@ const fail = (why) => {
 const what = process.argv[2];
 if (what === 'api') {
   const res = await fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/readyz`, { signal: AbortSignal.timeout(8000) }).catch((e) => fail(e.message));
+  if (!res.ok) fail(`/readyz answered ${res.status}: ${await res.text()}`);
+} else if (what === 'worker' && Number(process.env.WORKER_HEALTH_PORT ?? 0) > 0) {
+  const res = await fetch(`http://127.0.0.1:${process.env.WORKER_HEALTH_PORT}/readyz`, { signal: AbortSignal.timeout(8000) }).catch((e) => fail(e.message));
   if (!res.ok) fail(`/readyz answered ${res.status}: ${await res.text()}`);
 } else if (what === 'worker') {
   const { Connection } = await import('@temporalio/client');
