@@ -40,7 +40,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
 
-import { workflowsPath } from '../bin/create-worker.js';
+import { workflowBundleOptions } from '../bin/create-worker.js';
 import { verifyAuditChain } from '../db/audit.js';
 import { newSecret, secretHash } from '../db/credentials.js';
 import { participatingCountries } from '../rules/countries.js';
@@ -1009,7 +1009,7 @@ async function main() {
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out('  bundling the workflows; the worker runs in a process of its own, with the settings bin/worker.ts uses');
-    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
     const bundlePath = path.join(bundleDir, 'workflows.js');
     writeFileSync(bundlePath, code);
     worker = await startWorkerProcess(

@@ -24,7 +24,7 @@ import path from 'node:path';
 
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 
-import { workflowsPath } from '../bin/create-worker.js';
+import { workflowBundleOptions } from '../bin/create-worker.js';
 import type { BenchResponse } from './support/client.js';
 import { startBenchEnvironment } from './support/environment.js';
 import { type BenchBuyer, leadAndPartner } from './support/statement-journey.js';
@@ -213,7 +213,7 @@ async function main() {
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out('  bundling the workflows once for every worker process');
-    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
     const bundlePath = path.join(bundleDir, 'workflows.js');
     writeFileSync(bundlePath, code);
     const workerEnv = {

@@ -40,7 +40,7 @@ const attempts = 3;
  * queues behind other buyers' (design § Principles): in one transaction, under the row locks that
  * order it against the workflow's stage changes, the rules of `domain/participation.ts` read the
  * stage, the deadline and the buyer's status as committed; the event is recorded with its audit
- * row and mail; then the workflow is told by a signal, which it coalesces. With an
+ * row and mail; then the workflow is told by a signal (after the answer), which it coalesces. With an
  * Idempotency-Key, a retry answers with what was recorded the first time and records nothing.
  * Returns the event's audit data.
  */
@@ -78,7 +78,7 @@ export async function recordBuyerAction(
       return outcome.recorded;
     }),
   );
-  await tellWorkflow(ctx, workflowId);
+  tellWorkflow(ctx, workflowId);
   return recorded;
 }
 
@@ -92,18 +92,43 @@ async function withRetries<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Workflows being told of buyers' actions by this process, and whether another action came meanwhile. */
+const telling = new Map<string, { again: boolean }>();
+
 /**
- * The action is committed whatever happens here. A signal that cannot be delivered (Temporal
- * unreachable) leaves its mail in the outbox and its count unread until the workflow next wakes
- * (the next action's signal, a reminder or the deadline): logged, not failed. A retried request
- * signals again.
+ * Tells the workflow that participation changed, without holding up the answer: the action is
+ * committed whatever happens here, and the workflow reads what changed when it wakes. Signals to
+ * one workflow are coalesced here as the workflow coalesces them: while one is on its way, any
+ * number of later actions cost one more, sent after it (so the workflow always reads after the
+ * last commit). A signal that cannot be delivered (Temporal unreachable) leaves the action's mail
+ * in the outbox and its count unread until the workflow next wakes (the next action's signal, a
+ * reminder or the deadline): logged, not failed. A retried request signals again.
  */
-async function tellWorkflow(ctx: ServiceContext, workflowId: string): Promise<void> {
-  try {
-    await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
-  } catch (error) {
-    ctx.logger.warn({ workflowId, err: error }, 'a buyer action was recorded but its workflow could not be signalled');
+function tellWorkflow(ctx: ServiceContext, workflowId: string): void {
+  const underway = telling.get(workflowId);
+  if (underway) {
+    underway.again = true;
+    return;
   }
+  const state = { again: false };
+  telling.set(workflowId, state);
+  void (async () => {
+    try {
+      do {
+        state.again = false;
+        try {
+          await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
+        } catch (error) {
+          ctx.logger.warn(
+            { workflowId, err: error },
+            'a buyer action was recorded but its workflow could not be signalled',
+          );
+        }
+      } while (state.again);
+    } finally {
+      telling.delete(workflowId);
+    }
+  })();
 }
 
 /**
