@@ -32,6 +32,13 @@ export type Applied = { audit: Record<string, unknown> | null; mail: OutgoingMes
  */
 const unchangedOnDashboard = new Set(['needs_submitted', 'needs_confirmed', 'reminder_sent']);
 
+/**
+ * Where the statement's dashboard row is brought up to date: in the event's transaction, or by the
+ * caller after it commits (buyers' actions: recounting every participant under the chain's lock in
+ * each of them made a crowd of accepting buyers wait on each other).
+ */
+export type DashboardRefresh = 'in-transaction' | 'after-commit';
+
 export type RecordableEvent = { statementId: string; eventKey: string; kind: string; at: string; actor: Actor | null };
 
 /**
@@ -44,6 +51,7 @@ export async function recordEventIn<E extends RecordableEvent>(
   chain: string,
   event: E,
   apply: (trx: Tx, event: E) => Promise<Applied>,
+  dashboard: DashboardRefresh = 'in-transaction',
 ): Promise<RecordOutcome> {
   const earlier = await recordedAuditData(trx, chain, event.eventKey);
   if (earlier) return { duplicate: true, mailQueued: 0, recorded: earlier };
@@ -61,7 +69,8 @@ export async function recordEventIn<E extends RecordableEvent>(
     data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
     at: new Date(event.at),
   });
-  if (!unchangedOnDashboard.has(event.kind)) await refreshPilotSummary(trx, event.statementId);
+  if (dashboard === 'in-transaction' && !unchangedOnDashboard.has(event.kind))
+    await refreshPilotSummary(trx, event.statementId);
   return { duplicate: false, mailQueued, recorded: audit };
 }
 

@@ -1,7 +1,13 @@
 import type { Db, Tx } from '../../db/database.js';
 import { resolveEventTexts } from '../../db/free-texts.js';
 import { projectStatementEvent, type StatementProjectionDeps } from '../../db/projections/statement-events.js';
-import { type Applied, recordEventIn, recordEventOnce, type RecordOutcome } from '../../db/record-event.js';
+import {
+  type Applied,
+  type DashboardRefresh,
+  recordEventIn,
+  recordEventOnce,
+  type RecordOutcome,
+} from '../../db/record-event.js';
 import type { StatementEvent, WithTextRefs } from '../../domain/events.js';
 import { composeStatementNotices } from './statement-notices.js';
 
@@ -28,7 +34,8 @@ export async function recordStatementEventIn(
   trx: Tx,
   deps: StatementProjectionDeps,
   event: WithTextRefs<StatementEvent>,
+  dashboard: DashboardRefresh = 'in-transaction',
 ): Promise<RecordOutcome> {
   const resolved = await resolveEventTexts<StatementEvent>(trx, event);
-  return recordEventIn(trx, resolved.statementId, resolved, (t, e) => applyStatementEvent(t, deps, e));
+  return recordEventIn(trx, resolved.statementId, resolved, (t, e) => applyStatementEvent(t, deps, e), dashboard);
 }

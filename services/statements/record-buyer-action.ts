@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { recordedAuditData } from '../../db/audit.js';
 import { type BuyerActionFacts, lockForBuyerAction } from '../../db/participation.js';
+import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import { statementFactsFor } from '../../db/statements.js';
 import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
@@ -10,6 +11,7 @@ import type { StatementEventBody } from '../../domain/events.js';
 import { type BuyerAction, refusalOf } from '../../domain/participation.js';
 import { recordStatementEventIn } from '../../mail/notices/record-statement-event.js';
 import { participationChangedSignal, statementWorkflowId } from '../../workflows/statement/messages.js';
+import { runCoalesced } from '../coalesced-runs.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from './authorize-statement.js';
 import { scopedUpdateId } from './idempotency.js';
@@ -30,6 +32,9 @@ export interface BuyerActionRequest {
   /** The event to record, decided under the locks from the facts as committed. */
   event: (facts: BuyerActionFacts) => BuyerEvent;
 }
+
+/** Joining and leaving change the dashboard's counts; submitting and confirming move a buyer between statuses it does not tell apart. */
+const actionsOnTheDashboard = new Set<BuyerAction>(['answerInvitation', 'withdrawNeeds']);
 
 /** PostgreSQL's answers that mean "try the same transaction again": a deadlock, a serialisation failure. */
 const transient = new Set(['40P01', '40001']);
@@ -74,11 +79,13 @@ export async function recordBuyerAction(
         trx,
         { publicUrl: ctx.config.PUBLIC_URL },
         { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() },
+        'after-commit',
       );
       return outcome.recorded;
     }),
   );
   tellWorkflow(ctx, workflowId);
+  if (actionsOnTheDashboard.has(action.action)) refreshDashboard(ctx, statementId);
   return recorded;
 }
 
@@ -92,43 +99,42 @@ async function withRetries<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Workflows being told of buyers' actions by this process, and whether another action came meanwhile. */
-const telling = new Map<string, { again: boolean }>();
-
 /**
  * Tells the workflow that participation changed, without holding up the answer: the action is
  * committed whatever happens here, and the workflow reads what changed when it wakes. Signals to
- * one workflow are coalesced here as the workflow coalesces them: while one is on its way, any
- * number of later actions cost one more, sent after it (so the workflow always reads after the
- * last commit). A signal that cannot be delivered (Temporal unreachable) leaves the action's mail
- * in the outbox and its count unread until the workflow next wakes (the next action's signal, a
- * reminder or the deadline): logged, not failed. A retried request signals again.
+ * one workflow are coalesced here as the workflow coalesces them (`runCoalesced`: one on its way,
+ * at most one more after it). A signal that cannot be delivered (Temporal unreachable) leaves the
+ * action's mail in the outbox and its count unread until the workflow next wakes (the next
+ * action's signal, a reminder or the deadline): logged, not failed. A retried request signals again.
  */
 function tellWorkflow(ctx: ServiceContext, workflowId: string): void {
-  const underway = telling.get(workflowId);
-  if (underway) {
-    underway.again = true;
-    return;
-  }
-  const state = { again: false };
-  telling.set(workflowId, state);
-  void (async () => {
+  runCoalesced(`signal:${workflowId}`, async () => {
     try {
-      do {
-        state.again = false;
-        try {
-          await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
-        } catch (error) {
-          ctx.logger.warn(
-            { workflowId, err: error },
-            'a buyer action was recorded but its workflow could not be signalled',
-          );
-        }
-      } while (state.again);
-    } finally {
-      telling.delete(workflowId);
+      await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
+    } catch (error) {
+      ctx.logger.warn(
+        { workflowId, err: error },
+        'a buyer action was recorded but its workflow could not be signalled',
+      );
     }
-  })();
+  });
+}
+
+/**
+ * Brings the statement's dashboard row up to date after buyers' actions, beside the answer:
+ * recounting the participants is what made a crowd of accepting buyers wait on each other when it
+ * ran under the audit chain's lock in each action's transaction (51 accepts a second at 10,000
+ * buyers). Coalesced per statement; a refresh lost with a crashed process is made good by the
+ * statement's next event (any stage change refreshes the row).
+ */
+function refreshDashboard(ctx: ServiceContext, statementId: string): void {
+  runCoalesced(`pilot-summary:${statementId}`, async () => {
+    try {
+      await ctx.db.transaction().execute((trx) => refreshPilotSummary(trx, statementId));
+    } catch (error) {
+      ctx.logger.warn({ statementId, err: error }, 'the dashboard row of a statement could not be refreshed');
+    }
+  });
 }
 
 /**
