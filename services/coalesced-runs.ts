@@ -5,10 +5,11 @@ const underway = new Map<string, { again: boolean }>();
  * Runs `run` for `key` in the background, one at a time per key in this process: calls made while
  * a run is under way cost one more run after it, however many they are, so the last run always
  * starts after the last call. For work that reads the current state, where one read after many
- * changes is as good as one per change (waking a workflow, refreshing a read model). `run` handles
- * its own errors; a run that throws anyway ends the chain quietly.
+ * changes is as good as one per change (waking a workflow, refreshing a read model). With
+ * `minIntervalMs`, a run that follows another starts no sooner than that after the one before
+ * began. `run` handles its own errors; a run that throws anyway ends the chain quietly.
  */
-export function runCoalesced(key: string, run: () => Promise<void>): void {
+export function runCoalesced(key: string, run: () => Promise<void>, options: { minIntervalMs?: number } = {}): void {
   const running = underway.get(key);
   if (running) {
     running.again = true;
@@ -18,10 +19,14 @@ export function runCoalesced(key: string, run: () => Promise<void>): void {
   underway.set(key, state);
   void (async () => {
     try {
-      do {
+      for (;;) {
         state.again = false;
+        const started = Date.now();
         await run();
-      } while (state.again);
+        if (!state.again) break;
+        const rest = (options.minIntervalMs ?? 0) - (Date.now() - started);
+        if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+      }
     } catch {
       /* the run's own to report */
     } finally {

@@ -79,4 +79,16 @@ describe('runCoalesced', () => {
     await tick();
     expect(runs).toBe(2);
   });
+
+  it('with minIntervalMs, starts the run that follows no sooner than that after the one before began', async () => {
+    const starts: number[] = [];
+    const run = async () => {
+      starts.push(Date.now());
+    };
+    runCoalesced('spaced', run, { minIntervalMs: 200 });
+    runCoalesced('spaced', run, { minIntervalMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(195);
+  });
 });
