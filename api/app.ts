@@ -89,6 +89,9 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
     logger: ctx.logger,
     stuckWorkflows: () => stuckWorkflowsOf(ctx),
   });
+  // First: the public documents are the most read routes, and Express tries routes in order.
+  publicationRoutes(api, ctx);
+  consultationRoutes(api, ctx);
   authRoutes(api, ctx, { secureCookies: options.secureCookies, signInRateLimit: options.signInRateLimit });
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
@@ -99,8 +102,6 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   dashboardRoutes(api, ctx);
   supplierRoutes(api, ctx, { registrationRateLimit: options.signInRateLimit, secureCookies: options.secureCookies });
   userAdminRoutes(api, ctx);
-  consultationRoutes(api, ctx);
-  publicationRoutes(api, ctx);
   auditRoutes(api, ctx);
   operationsRoutes(api, ctx);
 
