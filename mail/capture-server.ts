@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -16,6 +18,16 @@ export interface CaptureServer {
   messages: CapturedMessage[];
   /** Resolves once `predicate` holds for the captured messages, or rejects after `timeoutMs`. */
   waitFor(predicate: (messages: CapturedMessage[]) => boolean, timeoutMs?: number): Promise<CapturedMessage[]>;
+  /**
+   * A relay's temporary refusal: from now on every message is refused at MAIL FROM with `code`
+   * (default 451, "try again later"; 421 is a relay closing the transmission channel), until
+   * `refuse(false)`. Nothing refused is kept.
+   */
+  refuse(refusal: { code?: number; message?: string } | false): void;
+  /** The relay unreachable: stops listening and drops every open connection, until `up()`. */
+  down(): Promise<void>;
+  /** Listens again, on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +41,8 @@ export async function startCaptureServer(
   const messages: CapturedMessage[] = [];
   const waiters = new Set<() => void>();
   const keep = options.keep ?? Infinity;
+  let refusal: { code: number; message: string } | undefined;
+  const sockets = new Set<Socket>();
 
   const server = new SMTPServer({
     authOptional: true,
@@ -36,6 +50,10 @@ export async function startCaptureServer(
     banner: 'jointdemand mail capture',
     size: 10 * 1024 * 1024,
     logger: false,
+    onMailFrom(_address, _session, callback) {
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -60,9 +78,15 @@ export async function startCaptureServer(
     },
   });
 
+  const host = options.host ?? '127.0.0.1';
+  // The raw connections, so that `down()` can drop them as a relay that went away would.
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -95,6 +119,34 @@ export async function startCaptureServer(
         check();
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    refuse(next) {
+      refusal = next
+        ? {
+            code: next.code ?? 451,
+            message: next.message ?? 'Requested action aborted: local error in processing, try again later',
+          }
+        : undefined;
+    },
+    async down() {
+      if (!server.server.listening) return;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+    async up() {
+      if (server.server.listening) return;
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.server.listen(port, host, () => {
+          server.server.off('error', reject);
+          resolve();
+        });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.server.listening) return resolve();
+        server.close(() => resolve());
+      }),
   };
 }
