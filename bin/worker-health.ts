@@ -5,6 +5,7 @@ import type { NativeConnection, State as WorkerState } from '@temporalio/worker'
 
 import { type Db, pingDatabase } from '../db/database.js';
 import type { Logger } from '../platform/logger.js';
+import { within } from '../platform/within.js';
 
 export interface WorkerHealthDeps {
   db: Db;
@@ -21,19 +22,11 @@ export interface WorkerHealthDeps {
 type Check = { ok: true } | { ok: false; error: string };
 
 async function check(fn: () => Promise<unknown>, timeoutMs: number): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await within(fn(), timeoutMs);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

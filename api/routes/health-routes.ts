@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { type Db, pingDatabase } from '../../db/database.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { Logger } from '../../platform/logger.js';
+import { within } from '../../platform/within.js';
 import { isDirectLoopbackRequest } from '../host-allow-list.js';
 
 async function check(
@@ -11,19 +12,11 @@ async function check(
   fn: () => Promise<unknown>,
   timeoutMs = 3000,
 ): Promise<[string, { ok: boolean; error?: string }]> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await within(fn(), timeoutMs);
     return [name, { ok: true }];
   } catch (error) {
     return [name, { ok: false, error: (error as Error).message }];
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -32,14 +25,8 @@ async function stuckSummary(
   list: () => Promise<{ threshold: number; truncated: boolean; workflows: unknown[] }>,
   timeoutMs = 3000,
 ) {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const listing = await Promise.race([
-      list(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    const listing = await within(list(), timeoutMs);
     return {
       count: listing.workflows.length,
       threshold: listing.threshold,
@@ -48,8 +35,6 @@ async function stuckSummary(
     };
   } catch (error) {
     return { error: (error as Error).message, list: '/api/operations/stuck-workflows' };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
