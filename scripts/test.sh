@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: the whole suite against real Temporal, PostgreSQL, SMTP and a real browser.
-# Installs what is missing first: npm dependencies, the web build, Chromium; the Temporal CLI
-# is found or built by the test setup itself.
+# Installs what is missing first: npm dependencies, the web build, Chromium. The Temporal CLI
+# (the dev server) and, when the topology tests are in the run, the real Temporal server with its
+# schema tool are found or built with Go by the test setup itself (test/support/global-setup.ts),
+# once per machine, into ~/.cache/jointdemand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh

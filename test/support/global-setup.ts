@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
+import { findOrBuildTemporalServer } from '../../platform/temporal-server.js';
 import { prepareTestDatabase } from './database.js';
 
 declare module 'vitest' {
@@ -63,13 +64,39 @@ function freePort(): Promise<number> {
   });
 }
 
+/** What a test file imports when it starts the real Temporal server (on PostgreSQL) itself. */
+const startsTemporalServer = /platform\/temporal-server\.js|support\/topology\.js|support\/fault-scenarios\.js/;
+
+/**
+ * Whether a file of this run starts the real Temporal server (the topology and fault tests,
+ * test/temporal-server-postgres.test.ts). The run's files come from vitest's state API
+ * (experimental); when it names none, or a file cannot be read, it is assumed so: finding the
+ * cached server costs nothing.
+ */
+function runStartsTemporalServer(project: TestProject): boolean {
+  const files = project.vitest.state.getPaths();
+  if (files.length === 0) return true;
+  return files.some((file) => {
+    try {
+      return startsTemporalServer.test(readFileSync(file, 'utf8'));
+    } catch {
+      return true;
+    }
+  });
+}
+
 /**
  * One real Temporal dev server and one fresh PostgreSQL database for the whole run; each test
  * file then starts its own worker (on its own task queue), API and SMTP capture against them.
+ * When the topology tests are in the run, the real Temporal server (platform/temporal-server.ts)
+ * is found or built here too; those files start their own from the cache.
  */
 export default async function setup(project: TestProject) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cli = await findOrBuildTemporalCli((m) => console.log(m));
+  // The real server and its schema tool are built here, once, like the CLI (a few minutes with Go
+  // on a fresh machine), not inside the first topology file's beforeAll and against its timeout.
+  if (runStartsTemporalServer(project)) await findOrBuildTemporalServer((m) => console.log(m));
   const env = await startTemporal(cli);
 
   const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
