@@ -110,3 +110,34 @@ describe('problem codes', () => {
     });
   });
 });
+
+/**
+ * Found by test/topology-faults.test.ts (c): with the application's PostgreSQL stopped, every
+ * request answered 500 `internal` (the bearer token's lookup failed with ECONNREFUSED) and was
+ * logged as an unhandled error. The database being away is not a fault of the request: 503 with
+ * Retry-After, and the client repeats it with the same Idempotency-Key.
+ */
+describe('a request whose database cannot be reached', () => {
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
+  it.each([
+    [
+      'the connection refused (stopped)',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+    ['the connection reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['the connection ended under a query', new Error('Connection terminated unexpectedly')],
+    ['the server shutting down (57P01)', pgError('57P01', 'terminating connection due to administrator command')],
+    ['the server starting up (57P03)', pgError('57P03', 'the database system is starting up')],
+    ['a connection exception (08006)', pgError('08006', 'connection failure')],
+  ])('is 503 unavailable with a Retry-After: %s', (_name, error) => {
+    const answer = answerTo(error);
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ code: 'unavailable', status: 503 });
+    expect(answer.headers['Retry-After']).toMatch(/^\d+$/);
+  });
+
+  it('leaves other database errors as they were (a unique key taken: 409; anything else: 500)', () => {
+    expect(answerTo(pgError('23505', 'duplicate key')).status).toBe(409);
+    expect(answerTo(pgError('42P01', 'relation does not exist')).status).toBe(500);
+  });
+});

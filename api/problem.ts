@@ -2,7 +2,7 @@ import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import type { ErrorRequestHandler, Response } from 'express';
 import { z } from 'zod';
 
-import { isPoolExhausted } from '../db/database.js';
+import { isDatabaseUnreachable, isPoolExhausted } from '../db/database.js';
 import { databaseFailureType, databaseProblems } from '../db/failures.js';
 import { DomainError, type FieldProblem, isErrorCode } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -126,6 +126,27 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         problem(
           'process_unavailable',
           'The service is busy; repeat the request (with the same Idempotency-Key) in a moment',
+        ),
+      );
+    }
+    if (isDatabaseUnreachable(error)) {
+      // The database stopped, restarting or failing over: not the request's fault, and nothing was
+      // changed; the client repeats it (same Idempotency-Key) after a pause.
+      logger.warn(
+        {
+          method: req.method,
+          path: req.path,
+          code: (error as { code?: unknown }).code,
+          message: (error as Error).message,
+        },
+        'request answered 503: the database cannot be reached',
+      );
+      res.setHeader('Retry-After', String(processRetryAfterSeconds));
+      return sendProblem(
+        res,
+        problem(
+          'unavailable',
+          'The service cannot reach its database; repeat the request (with the same Idempotency-Key) in a moment',
         ),
       );
     }

@@ -50,6 +50,35 @@ export function isPoolExhausted(error: unknown): boolean {
   return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
 }
 
+/** Node's codes for a connection that could not be made or was cut (the database stopped, restarting, failed over, unreachable). */
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * The error of a query that could not reach PostgreSQL: the connection refused or cut (Node's
+ * codes above; node-postgres's "Connection terminated…" when the server ended it under a query),
+ * SQLSTATE class 08 (connection exception), or the server ending or refusing sessions while it
+ * shuts down or starts (`57P01` admin shutdown, `57P02` crash shutdown, `57P03` cannot connect
+ * now). The database is away, not the request wrong: the API answers 503 and the client repeats it.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (connectionErrorCodes.has(code)) return true;
+    if (/^08[0-9A-Z]{3}$/.test(code) || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  }
+  return /^Connection terminated\b|^Client has encountered a connection error/.test(error.message);
+}
+
 /** The cheapest round trip: readiness probes use it to see the database answers. */
 export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);

@@ -36,7 +36,7 @@ export const problemCodeInfo = {
   payload_too_large: { status: 413, title: 'Request too large' },
   /** 429: too many requests or failed sign-ins from this client; Retry-After says when to try again. */
   rate_limited: { status: 429, title: 'Too many requests' },
-  /** 503: the service cannot answer at all; the API does not send it itself, a bare 503 (a proxy, a restart) reads as it. */
+  /** 503: the service cannot answer at all: its database cannot be reached (Retry-After; repeat with the same Idempotency-Key), or a bare 503 from a proxy or a restart reads as it. */
   unavailable: { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
