@@ -43,6 +43,8 @@ export async function startCaptureServer(
   const keep = options.keep ?? Infinity;
   let refusal: { code: number; message: string } | undefined;
   const sockets = new Set<Socket>();
+  /** How often the relay went down: a message read across a `down()` is not kept. */
+  let downs = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -55,8 +57,13 @@ export async function startCaptureServer(
       callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
     },
     onData(stream, session, callback) {
+      const since = downs;
       simpleParser(stream)
         .then((parsed) => {
+          // The relay went away while it read this message: like a relay that died before it
+          // committed a message, it keeps nothing it had not acknowledged (the sender never heard
+          // the 250, and sends the message again).
+          if (downs !== since) return callback(new Error('connection lost'));
           const headers: Record<string, string> = {};
           for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.key.length + 1).trim();
           const message: CapturedMessage = {
@@ -129,6 +136,7 @@ export async function startCaptureServer(
     },
     async down() {
       if (!server.server.listening) return;
+      downs += 1;
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
