@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { Db } from '../db/database.js';
 import { claimMessages, markFailedMany, markSentMany, type OutboxScope, renewLeases, unsentIn } from '../db/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
-import type { Mailer } from '../mail/mailer.js';
+import { isTemporarySmtpFailure, type Mailer } from '../mail/mailer.js';
 
 export interface MailActivityDeps {
   db: Db;
@@ -48,7 +48,7 @@ export function claimSizeFor(options: { batchSize: number; leaseSeconds: number;
  */
 class OutcomeWriter {
   private sent: string[] = [];
-  private failed: { id: string; attempts: number; error: string }[] = [];
+  private failed: { id: string; attempts: number; error: string; temporary: boolean }[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private error: unknown;
@@ -58,9 +58,15 @@ class OutcomeWriter {
     private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: () => void },
   ) {}
 
-  add(outcome: { id: string; attempts: number; error?: string }): void {
+  add(outcome: { id: string; attempts: number; error?: string; temporary?: boolean }): void {
     if (outcome.error === undefined) this.sent.push(outcome.id);
-    else this.failed.push({ id: outcome.id, attempts: outcome.attempts, error: outcome.error });
+    else
+      this.failed.push({
+        id: outcome.id,
+        attempts: outcome.attempts,
+        error: outcome.error,
+        temporary: outcome.temporary ?? false,
+      });
     // A failed write is kept and thrown by the last flush.
     if (this.sent.length + this.failed.length >= this.options.batch) this.flush().catch(() => undefined);
     else this.timer ??= setTimeout(() => this.flush().catch(() => undefined), this.options.delayMs);
@@ -179,7 +185,13 @@ export function createMailActivities(deps: MailActivityDeps) {
             failed += 1;
             failuresInARow += 1;
             held.delete(row.id);
-            writer.add({ id: row.id, attempts: row.attempts, error: (error as Error).message });
+            // A relay that is down or busy (4xx, no answer) does not use up the message's attempts.
+            writer.add({
+              id: row.id,
+              attempts: row.attempts,
+              error: (error as Error).message,
+              temporary: isTemporarySmtpFailure(error),
+            });
             // A failing relay (a claim's worth refused, none taken): stop claiming and let the
             // activity's retry policy back off; what is in flight finishes.
             if (failuresInARow >= claimSize) stop = true;

@@ -150,21 +150,28 @@ export async function markSent(db: DbOrTx, id: string): Promise<void> {
  */
 export async function markFailedMany(
   db: DbOrTx,
-  failures: readonly { id: string; attempts: number; error: string }[],
+  failures: readonly { id: string; attempts: number; error: string; temporary?: boolean }[],
   maxAttempts: number,
 ): Promise<void> {
-  const byError = new Map<string, { id: string; attempts: number }[]>();
+  const byError = new Map<string, { error: string; temporary: boolean; claims: { id: string; attempts: number }[] }>();
   for (const f of failures) {
     const error = f.error.slice(0, 2000);
-    byError.set(error, [...(byError.get(error) ?? []), { id: f.id, attempts: f.attempts }]);
+    const temporary = f.temporary ?? false;
+    const group = `${temporary}\n${error}`;
+    const entry = byError.get(group) ?? { error, temporary, claims: [] };
+    entry.claims.push({ id: f.id, attempts: f.attempts });
+    byError.set(group, entry);
   }
-  for (const [error, claims] of byError) {
+  for (const { error, temporary, claims } of byError.values()) {
     for (let i = 0; i < claims.length; i += 2000) {
       const pairs = claims.slice(i, i + 2000).map((c) => sql`(${c.id}::uuid, ${c.attempts}::int)`);
       await db
         .updateTable('outbox')
         .set({
-          status: sql<'pending' | 'failed'>`case when attempts >= ${maxAttempts} then 'failed' else 'pending' end`,
+          // A temporary failure (the relay down or busy) never parks a message: it waits for the relay.
+          status: temporary
+            ? 'pending'
+            : sql<'pending' | 'failed'>`case when attempts >= ${maxAttempts} then 'failed' else 'pending' end`,
           last_error: error,
           lease_until: null,
         })

@@ -22,6 +22,21 @@ export interface Mailer {
   readonly connections?: number;
 }
 
+/** nodemailer's codes for a failure below SMTP: the relay refused the connection, dropped it, timed out, or cannot be found now. */
+const connectionFailureCodes = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS']);
+
+/**
+ * A failure that says "not now" rather than "never": a 4xx reply (the relay busy, greylisting,
+ * 421 closing the channel, 451 local error) or no reply at all (the relay unreachable). Such a
+ * message waits for the relay however long it takes; only a permanent failure (5xx, or a message
+ * nodemailer cannot send at all) counts towards parking it.
+ */
+export function isTemporarySmtpFailure(error: unknown): boolean {
+  const e = error as { responseCode?: unknown; code?: unknown } | null;
+  if (typeof e?.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500;
+  return typeof e?.code === 'string' && connectionFailureCodes.has(e.code);
+}
+
 export interface SmtpPoolOptions {
   /** false: one connection per message (a probe such as /readyz's dead-relay test). */
   pool?: boolean;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { claimSizeFor, createMailActivities } from '../activities/mail-activities.js';
 import { claimMessages, enqueueMessages, markFailedMany, markSentMany, unsentIn } from '../db/outbox.js';
+import { startCaptureServer } from '../mail/capture-server.js';
 import {
   createPacer,
   createSmtpMailer,
@@ -312,6 +313,46 @@ describe('the outbox, claimed and marked in batches', () => {
       30_000,
       'the messages to arrive',
     );
+  });
+
+  it('a relay down for longer than maxAttempts tries parks nothing; a permanent refusal (5xx) still parks after maxAttempts', async () => {
+    // Found by test/topology-faults.test.ts (e) with the issue's 2-minute outage: 175 of 300
+    // supplier notices were parked 'failed' after 10 attempts against an unreachable relay, and
+    // never sent once it came back.
+    const down = await queue(30);
+    const deadRelay = createSmtpMailer('smtp://127.0.0.1:1', 'x <x@test.example>', { pool: false });
+    const unreachable = createMailActivities({ db: h.db, mailer: deadRelay, batchSize: 30, maxAttempts: 3 });
+    for (let i = 0; i < 4; i += 1)
+      await expect(unreachable.deliverMailByKeyPrefix({ keyPrefix: down.prefix })).rejects.toThrow(/could not be sent/);
+    const downRows = await rowsOf(down.prefix);
+    expect(downRows.map((r) => r.attempts)).toEqual(downRows.map(() => 4));
+    expect(downRows.filter((r) => r.status !== 'pending')).toEqual([]);
+    expect(
+      (await createMailActivities({ db: h.db, mailer: h.mailer }).deliverMailByKeyPrefix({ keyPrefix: down.prefix }))
+        .sent,
+    ).toBe(30);
+
+    const refused = await queue(5);
+    const refusing = await startCaptureServer();
+    refusing.refuse({ code: 550, message: 'Mailbox unavailable' });
+    const relay = createSmtpMailer(`smtp://127.0.0.1:${refusing.port}`, 'x <x@test.example>', { pool: false });
+    try {
+      const permanent = createMailActivities({ db: h.db, mailer: relay, batchSize: 5, maxAttempts: 3 });
+      for (let i = 0; i < 3; i += 1)
+        await expect(permanent.deliverMailByKeyPrefix({ keyPrefix: refused.prefix })).rejects.toThrow(
+          /could not be sent/,
+        );
+      expect((await rowsOf(refused.prefix)).map((r) => r.status)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+        'failed',
+        'failed',
+      ]);
+    } finally {
+      relay.close();
+      await refusing.close();
+    }
   });
 
   it('keeps to MAIL_MAX_PER_SECOND: no second at the relay holds much more than the rate', async () => {
