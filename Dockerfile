@@ -9,7 +9,7 @@
 #
 # Debian (glibc), not Alpine: the Temporal SDK's native core-bridge ships glibc builds.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: compile the server, build the web application, bundle the workflows ----------------
 FROM ${NODE_IMAGE} AS build

@@ -3,6 +3,8 @@
 # the worker, the API and the web application together, with demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
+use_node_runtime
 source scripts/ensure-deps.sh
 ensure_node_deps
 ensure_web_build

@@ -6,6 +6,8 @@
 # once per machine, into ~/.cache/jointdemand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node-runtime.sh
+use_node_runtime
 source scripts/ensure-deps.sh
 ensure_node_deps
 ensure_web_build
