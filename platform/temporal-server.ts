@@ -66,7 +66,6 @@ function makeWritable(dir: string) {
   }
 }
 
-
 /**
  * $TEMPORAL_SERVER_DIR (a folder laid out like the cache), else the cache, else builds both
  * binaries with `go install` (CGO_ENABLED=0) into a staging folder and moves it into place only
