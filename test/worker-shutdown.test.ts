@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { startWorkerHealthServer } from '../bin/worker-health.js';
 import { createDb } from '../db/database.js';
+import { freePort } from '../platform/free-port.js';
 import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
 import { killWorkerProcess, startWorkerProcess, terminateWorkerProcess } from './support/worker-process.js';
 
@@ -42,17 +43,6 @@ async function startHoldingRelay() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function probe(port: number, path: string) {

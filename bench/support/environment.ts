@@ -21,6 +21,7 @@ import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from 
 import { type CapturedMessage, type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
 import { createSmtpMailer, type Mailer } from '../../mail/mailer.js';
 import { loadConfig } from '../../platform/config.js';
+import { freePort } from '../../platform/free-port.js';
 import { createLogger } from '../../platform/logger.js';
 import { findOrBuildTemporalCli, temporalCliVersion } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
@@ -45,17 +46,6 @@ export interface BenchEnvironment {
   /** Where the services listen, for a worker started in a process of its own (`worker: false`). */
   endpoints: { databaseUrl: string; temporalAddress: string; smtpUrl: string };
   close(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** `worker: false` starts no application worker here: the benchmark runs its own (e.g. in a process of its own). */

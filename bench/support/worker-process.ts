@@ -11,10 +11,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import type { WorkerOptions } from '@temporalio/worker';
+
+import { freePort } from '../../platform/free-port.js';
 
 /** The options a benchmark may vary, and what the worker reports back. */
 export type BenchWorkerOptions = Pick<
@@ -89,18 +90,6 @@ export async function startWorkerProcess(
           clearTimeout(timer);
         },
       });
-    });
-  });
-}
-
-/** A free TCP port (this file is loaded by the worker process too: it imports nothing of the API's). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
     });
   });
 }

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,6 +8,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
 import { workflowBundleOptions } from '../../bin/create-worker.js';
+import { freePort } from '../../platform/free-port.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
 import { findOrBuildTemporalServer } from '../../platform/temporal-server.js';
@@ -51,17 +51,6 @@ async function startTemporal(cli: string): Promise<{ address: string; teardown()
     uiPort: await freePort(),
   });
   return { address: server.address, teardown: () => server.stop() };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** What a test file imports when it starts the real Temporal server (on PostgreSQL) itself. */

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { createDb, type Db } from '../../db/database.js';
 import { type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
+import { freePort } from '../../platform/free-port.js';
 import { type PostgresCluster, startPostgresCluster } from '../../platform/pg-cluster.js';
 import { startTemporalServer, type TemporalServer, temporalServerPorts } from '../../platform/temporal-server.js';
 import { prepareTestDatabase } from './database.js';
@@ -53,17 +54,6 @@ export interface Topology {
 }
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
