@@ -55,7 +55,13 @@ class OutcomeWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { batch: number; delayMs: number; maxAttempts: number; onWritten: () => void },
+    private readonly options: {
+      batch: number;
+      delayMs: number;
+      maxAttempts: number;
+      retryForMs: number;
+      onWritten: () => void;
+    },
   ) {}
 
   add(outcome: { id: string; attempts: number; error?: string; temporary?: boolean }): void {
@@ -75,19 +81,23 @@ class OutcomeWriter {
   /**
    * Runs a write after the ones before it: this sender's statements never overlap, so they cannot
    * deadlock each other. A write that fails for a passing reason (a deadlock with another sender,
-   * a dropped connection) is tried again: a message sent but never marked would be sent again.
+   * a dropped connection, the database down for a while) is tried again, at least once a second,
+   * for as long as `retryForMs`: a message sent but never marked would be sent again once its
+   * lease ran out (seen with the application's PostgreSQL stopped for 30 s: two e-mails twice).
+   * The activity heartbeats meanwhile, so nobody else takes its messages over.
    */
   serialize(write: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(async () => {
+      const started = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           return await write();
         } catch (error) {
-          if (attempt >= 4) {
+          if (Date.now() - started >= this.options.retryForMs) {
             this.error ??= error;
             return;
           }
-          await new Promise((resolve) => setTimeout(resolve, 50 * 4 ** attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 4 ** attempt, 1000)));
         }
       }
     });
@@ -151,6 +161,7 @@ export function createMailActivities(deps: MailActivityDeps) {
       batch: claimSize,
       delayMs: markDelayMs,
       maxAttempts,
+      retryForMs: maxHoldMs,
       onWritten: () => heartbeat({ sent, failed }),
     });
     const ticker = setInterval(() => heartbeat({ sent, failed, inFlight }), 1000);

@@ -172,7 +172,8 @@ describe(`a statement with ${participants} participants`, () => {
 
     const statement = await lead.api.get(base());
     expect(statement.body.stage).toBe('market_engagement');
-    const overview = await lead.api.get(`${base()}/needs-overview`);
+    const overview = await lead.api.get(`${base()}/needs-overview?limit=500`);
+    expect(overview.body.counts).toEqual({ total: participants + 1, byStatus: { confirmed: participants + 1 } });
     expect(overview.body.participants).toHaveLength(participants + 1);
     expect(
       overview.body.participants.every((p: any) => p.status === 'confirmed' && p.latestVersion?.status === 'confirmed'),

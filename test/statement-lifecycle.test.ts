@@ -111,8 +111,10 @@ describe('a joint statement from draft to cancellation, over HTTP on the real se
       reason: 'No budget this year',
     });
     expect(declined.status).toBe(200);
-    // Having declined, Barcelona reads its own participation only.
-    expect(declined.body.participants.map((p: any) => [p.organisationId, p.status, p.statusReason])).toEqual([
+    // The answer is Barcelona's own standing; having declined, it reads its own participation only.
+    expect(declined.body).toMatchObject({ organisationId: barcelona.org.id, status: 'declined' });
+    const asBarcelona = (await barcelona.api.get(`/api/statements/${statementId}`)).body;
+    expect(asBarcelona.participants.map((p: any) => [p.organisationId, p.status, p.statusReason])).toEqual([
       [barcelona.org.id, 'declined', 'No budget this year'],
     ]);
     const statuses = Object.fromEntries(
