@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,6 +8,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { freePortBlock, portFree } from '../platform/free-port.js';
 import { type PostgresCluster, startPostgresCluster } from '../platform/pg-cluster.js';
 import {
   findOrBuildTemporalServer,
@@ -31,24 +31,6 @@ const verbose = process.env.TEMPORAL_SERVER_TEST_LOG === '1';
 const log = (line: string) => {
   if (verbose) console.log(`[temporal-server] ${line}`);
 };
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose nine ports (temporalServerPorts) are all free, away from the dev server's 7233 and the ephemeral range. */
-async function freePortRange(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 900) * 10;
-    const ports = Object.values(temporalServerPorts(base));
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free range of nine ports found');
-}
 
 async function dropDatabases(like: string) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -86,7 +68,7 @@ describe('the real Temporal server on PostgreSQL', () => {
   });
 
   it('sets up its databases idempotently, and a workflow completes across a server restart', async () => {
-    const frontendPort = await freePortRange();
+    const frontendPort = await freePortBlock(temporalServerPorts);
     const options = { databaseUrl: adminUrl, databasePrefix: prefix, frontendPort, dataDir, binaries, log };
     const first = await startTemporalServer(options);
     await first.stop();

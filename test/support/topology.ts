@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,7 +11,7 @@ import pg from 'pg';
 import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { createDb, type Db } from '../../db/database.js';
 import { type CaptureServer, startCaptureServer } from '../../mail/capture-server.js';
-import { freePort } from '../../platform/free-port.js';
+import { freePort, freePortBlock } from '../../platform/free-port.js';
 import { type PostgresCluster, startPostgresCluster } from '../../platform/pg-cluster.js';
 import { startTemporalServer, type TemporalServer, temporalServerPorts } from '../../platform/temporal-server.js';
 import { prepareTestDatabase } from './database.js';
@@ -54,23 +53,6 @@ export interface Topology {
 }
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-async function freePortRange(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 21_000 + Math.floor(Math.random() * 800) * 10;
-    const ports = Object.values(temporalServerPorts(base));
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free range of nine ports found');
-}
 
 async function dropDatabases(like: string) {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -172,7 +154,7 @@ export async function startTopology(
         const server = await startTemporalServer({
           databaseUrl: adminUrl,
           databasePrefix: tag,
-          frontendPort: await freePortRange(),
+          frontendPort: await freePortBlock(temporalServerPorts),
           dataDir: path.join(dir, 'temporal'),
           log: (line) => log(`[temporal] ${line}`),
         });
