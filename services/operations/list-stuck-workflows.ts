@@ -48,6 +48,8 @@ export interface ListStuckWorkflowsOptions {
   taskQueue?: string;
   /** Only these workflow ids (a test that knows which workflows it started). */
   workflowIds?: readonly string[];
+  /** Only workflows started at or after this time (a fault run that must not inherit an earlier run's failures). */
+  startedSince?: Date;
   /** At most this many running workflows are described (default 2,000). */
   maxWorkflows?: number;
   /** Describe calls in flight at once (default 8). */
@@ -133,6 +135,7 @@ export async function listStuckWorkflows(
     if (options.workflowIds.length === 0) return { threshold, scanned: 0, truncated: false, workflows: [] };
     clauses.push(`WorkflowId IN (${options.workflowIds.map(quoted).join(', ')})`);
   }
+  if (options.startedSince) clauses.push(`StartTime >= ${quoted(options.startedSince.toISOString())}`);
 
   const running: { workflowId: string; runId: string; type: string; taskQueue: string; startedAt: string | null }[] =
     [];

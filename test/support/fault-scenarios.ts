@@ -179,7 +179,7 @@ class Run {
     ids: string[],
     options: { extraRecipients?: ReadonlySet<string>; violations?: string[]; drainMs?: number } = {},
   ): Promise<ScenarioResult> {
-    const checked = await checkInvariants(this.t, ids, options);
+    const checked = await checkInvariants(this.t, ids, { ...options, since: new Date(this.started) });
     const result = this.result(checked);
     const broken = [...(options.violations ?? [])];
     if (checked.unsent.length > 0)
@@ -215,7 +215,7 @@ interface Checked {
 async function checkInvariants(
   t: Topology,
   ids: string[],
-  options: { extraRecipients?: ReadonlySet<string>; drainMs?: number },
+  options: { extraRecipients?: ReadonlySet<string>; drainMs?: number; since: Date },
 ): Promise<Checked> {
   const extra = [...(options.extraRecipients ?? [])];
   const ours = () => {
@@ -271,20 +271,33 @@ async function checkInvariants(
     }
   }
   const failingWorkflows: string[] = [];
-  for await (const w of t.client.workflow.list({ query: 'ExecutionStatus="Failed" OR ExecutionStatus="TimedOut"' }))
+  // Only this run's workflows: an earlier run's failure was reported by that run, and would
+  // otherwise fail every run after it.
+  const since = options.since.toISOString();
+  for await (const w of t.client.workflow.list({
+    query: `(ExecutionStatus="Failed" OR ExecutionStatus="TimedOut") AND StartTime >= "${since}"`,
+  }))
     failingWorkflows.push(`${w.workflowId} (${w.status.name})`);
   // An activity that failed during an outage retries on its backoff (up to a minute apart): it is
   // failing only if it still has not got through well after the outage.
-  let stuck = await listStuckWorkflows(t.client, { taskQueue: t.taskQueue, minFailedAttempts: 3 });
+  let stuck = await listStuckWorkflows(t.client, {
+    taskQueue: t.taskQueue,
+    minFailedAttempts: 3,
+    startedSince: options.since,
+  });
   try {
     stuck = await until(
-      () => listStuckWorkflows(t.client, { taskQueue: t.taskQueue, minFailedAttempts: 3 }),
+      () => listStuckWorkflows(t.client, { taskQueue: t.taskQueue, minFailedAttempts: 3, startedSince: options.since }),
       (s) => s.workflows.length === 0,
       90_000,
       'activities retrying after the fault to get through',
     );
   } catch {
-    stuck = await listStuckWorkflows(t.client, { taskQueue: t.taskQueue, minFailedAttempts: 3 });
+    stuck = await listStuckWorkflows(t.client, {
+      taskQueue: t.taskQueue,
+      minFailedAttempts: 3,
+      startedSince: options.since,
+    });
   }
   for (const w of stuck.workflows)
     failingWorkflows.push(
