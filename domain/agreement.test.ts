@@ -153,12 +153,121 @@ describe('validateAgreementTerms', () => {
     expect(validateAgreementTerms(valid(), ctx)).toEqual([]);
   });
 
-  it('accepts the law of the seat of a joint entity in an EEA country', () => {
-    expect(
-      problemsOf((t) => {
-        t.applicableLaw = { kind: 'joint_entity_seat', country: 'NO', entityName: 'Nordic Clean Construction EGTC' };
-      }),
-    ).toEqual([]);
+  const egtc = {
+    kind: 'joint_entity' as const,
+    entityName: 'Nordic Clean Construction EGTC',
+    entityType: 'egtc' as const,
+    registeredOfficeCountry: 'NO',
+    activityCountries: ['DK', 'FI'],
+    lawOf: 'registered_office' as const,
+    country: 'NO',
+    decision: 'Decision 2026/3 of the EGTC assembly of 12 March 2026',
+  };
+
+  it('accepts the law of the registered office of a joint entity in an EEA country (Art. 39(5)(a))', () => {
+    expect(problemsOf((t) => (t.applicableLaw = { ...egtc }))).toEqual([]);
+  });
+
+  it('accepts the law of a Member State where the joint entity carries out its activities (Art. 39(5)(b))', () => {
+    expect(problemsOf((t) => (t.applicableLaw = { ...egtc, lawOf: 'activities', country: 'FI' }))).toEqual([]);
+  });
+
+  it('rejects a joint entity law that is neither that of its registered office nor of its activities, naming the choice recorded (Art. 39(5))', () => {
+    expect(problemsOf((t) => (t.applicableLaw = { ...egtc, country: 'FI' }))).toEqual([
+      {
+        field: 'applicableLaw.country',
+        rule: 'the parties chose the law of the joint entity’s registered office (NO); FI is not that Member State (Directive 2014/24/EU Art. 39(5)(a))',
+      },
+    ]);
+    expect(problemsOf((t) => (t.applicableLaw = { ...egtc, lawOf: 'activities', country: 'SE' }))).toEqual([
+      {
+        field: 'applicableLaw.country',
+        rule: 'the parties chose the law of a Member State where the joint entity carries out its activities (DK, FI); SE is not one (Directive 2014/24/EU Art. 39(5)(b))',
+      },
+    ]);
+  });
+
+  it('requires the joint entity, the choice between its seat and its activities, and the decision that made it (Art. 39(5))', () => {
+    const input = validInput() as any;
+    input.applicableLaw = { kind: 'joint_entity', country: 'NO', entityName: 'Nordic Clean Construction EGTC' };
+    const result = agreementTermsSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'applicableLaw.activityCountries',
+      'applicableLaw.decision',
+      'applicableLaw.entityType',
+      'applicableLaw.lawOf',
+      'applicableLaw.registeredOfficeCountry',
+    ]);
+  });
+
+  it('uses the joint entity route only when the parties come from different Member States (Art. 39(5))', () => {
+    const espoo = { orgId: outsider, name: 'City of Espoo', country: 'FI' };
+    const oneState: AgreementContext = {
+      parties: [helsinki, espoo],
+      confirmedNeeds: ctx.confirmedNeeds.filter((n) => n.orgId === helsinki.orgId),
+    };
+    const terms = valid();
+    terms.applicableLaw = { ...egtc, registeredOfficeCountry: 'FI', country: 'FI' };
+    terms.distributions = defaultDistribution(oneState.parties, oneState.confirmedNeeds, 'LOT-1');
+    terms.responsibilities = [
+      { orgId: helsinki.orgId, text: 'Runs the procedure.' },
+      { orgId: outsider, text: 'Evaluates the tenders.' },
+    ];
+    terms.phases = terms.phases.map((p) => ({ ...p, conductedBy: 'joint' }));
+    terms.costSharing = { method: 'equal' };
+    expect(validateAgreementTerms(terms, oneState)).toEqual([
+      {
+        field: 'applicableLaw.kind',
+        rule: 'a joint entity’s law applies to contracting authorities from different Member States; all parties are in FI: the law is that of their Member State (Directive 2014/24/EU Art. 39(5), Art. 38)',
+      },
+    ]);
+  });
+
+  it('rejects a joint entity seated or active outside the EU and EEA (Art. 39(5))', () => {
+    const problems = problemsOf(
+      (t) =>
+        (t.applicableLaw = {
+          ...egtc,
+          entityName: 'Alpine Buyers Ltd',
+          entityType: 'other_union_law_entity',
+          registeredOfficeCountry: 'CH',
+          activityCountries: ['CH', 'FI'],
+          country: 'CH',
+        }),
+    );
+    expect(problems).toEqual([
+      {
+        field: 'applicableLaw.registeredOfficeCountry',
+        rule: expect.stringContaining('must be in an EU or EEA country'),
+      },
+      { field: 'applicableLaw.activityCountries[0]', rule: expect.stringContaining('must be in an EU or EEA country') },
+    ]);
+  });
+
+  it('requires the responsibilities of every party (Art. 39(4)(a))', () => {
+    expect(problemsOf((t) => (t.responsibilities = []))).toEqual(
+      [helsinki, copenhagen, barcelona].map((p) => ({
+        field: 'responsibilities',
+        rule: `the agreement must determine the responsibilities of every party; ${p.name} has none (Directive 2014/24/EU Art. 39(4)(a))`,
+      })),
+    );
+    expect(problemsOf((t) => t.responsibilities.splice(1, 1))).toEqual([
+      {
+        field: 'responsibilities',
+        rule: 'the agreement must determine the responsibilities of every party; City of Copenhagen has none (Directive 2014/24/EU Art. 39(4)(a))',
+      },
+    ]);
+  });
+
+  it('requires who conducts every phase of the procedure (Art. 39(4)(b), Art. 38(2))', () => {
+    expect(problemsOf((t) => (t.phases = [])).map((p) => p.field)).toEqual(Array.from({ length: 5 }, () => 'phases'));
+    expect(problemsOf((t) => t.phases.splice(2, 1))).toEqual([
+      {
+        field: 'phases',
+        rule: 'the internal organisation of the procedure must say who conducts each phase; "evaluation" is not assigned (Directive 2014/24/EU Art. 39(4)(b), Art. 38(2))',
+      },
+    ]);
   });
 
   it('rejects a lead authority that is not a party', () => {
@@ -171,15 +280,6 @@ describe('validateAgreementTerms', () => {
     const problems = problemsOf((t) => (t.applicableLaw = { kind: 'party_country', country: 'DE' }));
     expect(problems).toEqual([
       { field: 'applicableLaw.country', rule: expect.stringContaining('country of one of the parties (DK, ES, FI)') },
-    ]);
-  });
-
-  it('rejects a joint entity seated outside the EU and EEA', () => {
-    const problems = problemsOf(
-      (t) => (t.applicableLaw = { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers Ltd' }),
-    );
-    expect(problems).toEqual([
-      { field: 'applicableLaw.country', rule: expect.stringContaining('must be in an EU or EEA country') },
     ]);
   });
 
@@ -325,6 +425,7 @@ describe('validateAgreementTerms', () => {
     const problems = problemsOf((t) => (t.phases[1]!.phase = 'preparation'));
     expect(problems).toEqual([
       { field: 'phases[1].phase', rule: 'each phase is assigned once; "preparation" is repeated' },
+      { field: 'phases', rule: expect.stringContaining('"publication" is not assigned') },
     ]);
   });
 
@@ -332,6 +433,7 @@ describe('validateAgreementTerms', () => {
     const problems = problemsOf((t) => (t.responsibilities[0]!.orgId = outsider));
     expect(problems).toEqual([
       { field: 'responsibilities[0].orgId', rule: 'responsibilities must be assigned to one of the parties' },
+      { field: 'responsibilities', rule: expect.stringContaining('City of Helsinki has none') },
     ]);
   });
 

@@ -54,6 +54,11 @@ const unitSchema = z
   .regex(/^[A-Z0-9]{2,3}$/, 'must be a UN/CEFACT Rec 20 unit code')
   .meta({ description: 'UN/CEFACT Rec 20 unit code', example: 'C62' });
 
+/** Art. 39(5): a joint entity set up under Union law, an EGTC (Regulation (EC) No 1082/2006) or another. */
+export const jointEntityTypes = ['egtc', 'other_union_law_entity'] as const;
+/** Art. 39(5)(a) the Member State of the registered office, (b) one where the entity carries out its activities. */
+export const jointEntityLawBases = ['registered_office', 'activities'] as const;
+
 export const applicableLawSchema = z
   .discriminatedUnion('kind', [
     z.object({
@@ -62,15 +67,34 @@ export const applicableLawSchema = z
       country: anyCountrySchema,
     }),
     z.object({
-      kind: z.literal('joint_entity_seat'),
-      country: anyCountrySchema,
+      kind: z.literal('joint_entity'),
       entityName: text('name', { min: 1, max: 300 }),
+      entityType: z.enum(jointEntityTypes).meta({
+        description:
+          'egtc: a European grouping of territorial cooperation (Regulation (EC) No 1082/2006); other_union_law_entity: another entity established under Union law (Art. 39(5))',
+      }),
+      registeredOfficeCountry: anyCountrySchema,
+      activityCountries: z
+        .array(anyCountrySchema)
+        .min(1, 'must name at least one Member State where the joint entity carries out its activities')
+        .max(40),
+      lawOf: z.enum(jointEntityLawBases).meta({
+        description:
+          'Which law the parties agreed on: that of the Member State of the registered office (Art. 39(5)(a)) or of one where the entity carries out its activities (Art. 39(5)(b))',
+      }),
+      country: anyCountrySchema.meta({ description: 'The Member State whose national procurement rules apply' }),
+      decision: text('line', { min: 1, max: 300 }).meta({
+        description:
+          'The decision of the joint entity’s competent body by which the parties agreed on the law (Art. 39(5))',
+      }),
     }),
   ])
   .meta({
     description:
-      'The national law that governs the procedure: that of the country of one party (Art. 39(4)), or of the seat of a joint entity set up by the parties (Art. 39(5))',
+      'The national law that governs the procedure: that of the Member State of one party (Art. 39(4)(a)), or, for a joint entity, that of its registered office or of where it carries out its activities (Art. 39(5))',
   });
+
+export type ApplicableLaw = z.output<typeof applicableLawSchema>;
 
 export const lotSchema = z.object({
   id: z
@@ -137,8 +161,16 @@ export const agreementTermsSchema = z
     procedureType: z.enum(procedureTypes),
     lots: z.array(lotSchema).min(1, 'must define at least one lot').max(100),
     distributions: z.array(partyDistributionSchema).max(10_000),
-    responsibilities: z.array(z.object({ orgId: orgIdSchema, text: paragraph(limits.responsibility) })).max(10_000),
-    phases: z.array(phaseAssignmentSchema).max(procedurePhases.length),
+    // Art. 39(4)(a): the responsibilities of the parties; every party's, checked against the parties.
+    responsibilities: z
+      .array(z.object({ orgId: orgIdSchema, text: paragraph(limits.responsibility) }))
+      .min(1, 'must determine the responsibilities of the parties (Directive 2014/24/EU Art. 39(4)(a))')
+      .max(10_000),
+    // Art. 39(4)(b): the internal organisation of the procedure; every phase, checked below.
+    phases: z
+      .array(phaseAssignmentSchema)
+      .min(1, 'must say who conducts each phase of the procedure (Directive 2014/24/EU Art. 39(4)(b))')
+      .max(procedurePhases.length),
     contractConclusion: z.enum(contractConclusions),
     costSharing: costSharingSchema,
     languages: z
@@ -255,22 +287,7 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     problems.push({ field: 'leadAuthorityOrgId', rule: 'the lead contracting authority must be one of the parties' });
   }
 
-  const law = terms.applicableLaw;
-  const country = law.country.toUpperCase();
-  if (law.kind === 'party_country') {
-    const partyCountries = [...new Set(ctx.parties.map((p) => p.country.toUpperCase()))].sort();
-    if (!partyCountries.includes(country)) {
-      problems.push({
-        field: 'applicableLaw.country',
-        rule: `the applicable law must be that of the country of one of the parties (${partyCountries.join(', ')}) or of the seat of a joint entity`,
-      });
-    }
-  } else if (!euEea.has(country)) {
-    problems.push({
-      field: 'applicableLaw.country',
-      rule: 'the seat of the joint entity whose law applies must be in an EU or EEA country',
-    });
-  }
+  problems.push(...applicableLawProblems(terms.applicableLaw, ctx.parties));
 
   const lotIds = new Set<string>();
   terms.lots.forEach((lot, i) => {
@@ -334,6 +351,16 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
       });
     }
   });
+  // Art. 39(4)(a): "the responsibilities of the parties": each party's, not only the lead's.
+  const responsible = new Set(terms.responsibilities.map((r) => r.orgId));
+  for (const party of ctx.parties) {
+    if (!responsible.has(party.orgId)) {
+      problems.push({
+        field: 'responsibilities',
+        rule: `the agreement must determine the responsibilities of every party; ${party.name} has none (Directive 2014/24/EU Art. 39(4)(a))`,
+      });
+    }
+  }
 
   const seenPhases = new Set<ProcedurePhase>();
   terms.phases.forEach((p, i) => {
@@ -348,6 +375,17 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
       });
     }
   });
+
+  // Art. 39(4)(b) (the internal organisation and management of the procedure) with Art. 38(2)
+  // (joint or sole responsibility follows who conducts a part): every phase has its conductor.
+  for (const phase of procedurePhases) {
+    if (!seenPhases.has(phase)) {
+      problems.push({
+        field: 'phases',
+        rule: `the internal organisation of the procedure must say who conducts each phase; "${phase}" is not assigned (Directive 2014/24/EU Art. 39(4)(b), Art. 38(2))`,
+      });
+    }
+  }
 
   if (terms.costSharing.method === 'fixed_percentages') {
     const shares = terms.costSharing.shares;
@@ -372,6 +410,67 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     }
   }
 
+  return problems;
+}
+
+/**
+ * The national provisions that apply. Art. 39(4)(a) lets the parties choose those of any of their
+ * Member States. Art. 39(5): when authorities from different Member States have set up a joint
+ * entity (an EGTC or another entity under Union law), they agree, by a decision of its competent
+ * body, on the rules of the Member State of its registered office (a) or of one where it carries
+ * out its activities (b); the terms record which, and the country must be that one.
+ */
+export function applicableLawProblems(
+  law: ApplicableLaw,
+  parties: readonly Pick<AgreementParty, 'country'>[],
+): FieldProblem[] {
+  const country = law.country.toUpperCase();
+  const partyCountries = [...new Set(parties.map((p) => p.country.toUpperCase()))].sort();
+  if (law.kind === 'party_country') {
+    return partyCountries.includes(country)
+      ? []
+      : [
+          {
+            field: 'applicableLaw.country',
+            rule: `the applicable law must be that of the country of one of the parties (${partyCountries.join(', ')}) or of a joint entity (Directive 2014/24/EU Art. 39(4)(a), 39(5))`,
+          },
+        ];
+  }
+  const problems: FieldProblem[] = [];
+  const outside = 'must be in an EU or EEA country: the Directive applies there (Directive 2014/24/EU Art. 39(5))';
+  const office = law.registeredOfficeCountry.toUpperCase();
+  const active = law.activityCountries.map((c) => c.toUpperCase());
+  if (!euEea.has(office))
+    problems.push({
+      field: 'applicableLaw.registeredOfficeCountry',
+      rule: `the registered office of the joint entity ${outside}`,
+    });
+  active.forEach((c, i) => {
+    if (!euEea.has(c))
+      problems.push({
+        field: `applicableLaw.activityCountries[${i}]`,
+        rule: `a place of activity of the joint entity ${outside}`,
+      });
+  });
+  if (problems.length > 0) return problems;
+  if (law.lawOf === 'registered_office' && country !== office) {
+    problems.push({
+      field: 'applicableLaw.country',
+      rule: `the parties chose the law of the joint entity’s registered office (${office}); ${country} is not that Member State (Directive 2014/24/EU Art. 39(5)(a))`,
+    });
+  } else if (law.lawOf === 'activities' && !active.includes(country)) {
+    problems.push({
+      field: 'applicableLaw.country',
+      rule: `the parties chose the law of a Member State where the joint entity carries out its activities (${[...new Set(active)].sort().join(', ')}); ${country} is not one (Directive 2014/24/EU Art. 39(5)(b))`,
+    });
+  }
+  const memberStates = partyCountries.filter((c) => euEea.has(c));
+  if (memberStates.length < 2) {
+    problems.push({
+      field: 'applicableLaw.kind',
+      rule: `a joint entity’s law applies to contracting authorities from different Member States; all parties are in ${memberStates.join(', ') || 'no Member State'}: the law is that of their Member State (Directive 2014/24/EU Art. 39(5), Art. 38)`,
+    });
+  }
   return problems;
 }
 

@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 
 import PDFDocument from 'pdfkit';
 
-import type { AgreementTerms, ContractConclusion, ProcedurePhase, ProcedureType } from '../domain/agreement.js';
+import type {
+  AgreementTerms,
+  ApplicableLaw,
+  ContractConclusion,
+  ProcedurePhase,
+  ProcedureType,
+} from '../domain/agreement.js';
 import type { AgreementKind } from '../domain/agreement.js';
 
 /**
@@ -58,6 +64,33 @@ const legalBasis: Record<AgreementKind, string> = {
 
 export const legalBasisOf = (kind: AgreementKind) => legalBasis[kind];
 
+const entityTypeLabels = {
+  egtc: 'a European grouping of territorial cooperation (Regulation (EC) No 1082/2006)',
+  other_union_law_entity: 'an entity established under Union law',
+} as const;
+
+/**
+ * Versions stored before the Art. 39(5) choice was recorded say only "the joint entity's seat"
+ * (`joint_entity_seat`): they are rendered as they were signed.
+ */
+type StoredLaw = ApplicableLaw | { kind: 'joint_entity_seat'; country: string; entityName: string };
+
+function lawParagraph(law: StoredLaw): string {
+  switch (law.kind) {
+    case 'party_country':
+      return `The national law of ${law.country}, the country of a party, governs the procedure.`;
+    case 'joint_entity_seat':
+      return `The national law of ${law.country}, where the joint entity "${law.entityName}" has its seat, governs the procedure (Article 39(5)).`;
+    case 'joint_entity':
+      return [
+        `The parties have set up "${law.entityName}", ${entityTypeLabels[law.entityType]}, with its registered office in ${law.registeredOfficeCountry}, carrying out its activities in ${law.activityCountries.join(', ')}.`,
+        law.lawOf === 'registered_office'
+          ? `By ${law.decision}, they agreed that the national procurement rules of ${law.country}, the Member State of its registered office, apply (Article 39(5)(a)).`
+          : `By ${law.decision}, they agreed that the national procurement rules of ${law.country}, a Member State where it carries out its activities, apply (Article 39(5)(b)).`,
+      ].join(' ');
+  }
+}
+
 interface Section {
   title: string;
   paragraphs: string[];
@@ -73,10 +106,7 @@ function sections(
   const t = c.terms;
   const name = (orgId: string) => c.parties.find((p) => p.orgId === orgId)?.name ?? orgId;
   const lead = c.parties.find((p) => p.orgId === t.leadAuthorityOrgId);
-  const law =
-    t.applicableLaw.kind === 'party_country'
-      ? `The national law of ${t.applicableLaw.country}, the country of a party, governs the procedure.`
-      : `The national law of ${t.applicableLaw.country}, where the joint entity "${t.applicableLaw.entityName}" has its seat, governs the procedure (Article 39(5)).`;
+  const law = lawParagraph(t.applicableLaw);
   const responsibility = (orgId: string) => t.responsibilities.filter((r) => r.orgId === orgId).map((r) => r.text);
   const costs =
     t.costSharing.method === 'equal'

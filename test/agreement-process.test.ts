@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Harness, makeActor, needLine, startHarness } from './support/harness.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
+import { everyPhaseJointly, responsibilitiesOf } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -20,14 +21,18 @@ describe('agreement workflow paths', () => {
     return res;
   };
 
-  function terms(lead: Actor, country: string) {
+  /** The terms, with a responsibility for each party of the agreement at `base` (Art. 39(4)(a)). */
+  async function terms(lead: Actor, country: string, base: string) {
+    const parties = ok(await lead.api.get(base))
+      .body.parties.filter((p: { status: string }) => p.status === 'party')
+      .map((p: { organisationId: string }) => p.organisationId);
     return {
       leadAuthorityOrgId: lead.org.id,
       applicableLaw: { kind: 'party_country', country },
       procedureType: 'open',
       lots: [{ id: 'ALL', title: 'Electric excavators', cpvCodes: ['43260000'] }],
-      responsibilities: [],
-      phases: [{ phase: 'preparation', conductedBy: 'joint' }],
+      responsibilities: responsibilitiesOf(lead.org.id, parties),
+      phases: everyPhaseJointly(),
       contractConclusion: 'each_party_own_contract',
       costSharing: { method: 'equal' },
       languages: ['en'],
@@ -76,7 +81,7 @@ describe('agreement workflow paths', () => {
       await publish(h, id, helsinki, [helsinki, espoo, vantaa]);
       const started = ok(await helsinki.api.post(base(), {}));
       expect(Date.parse(started.body.signatureDeadline)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
-      const alone = await helsinki.api.post(`${base()}/versions`, terms(helsinki, 'FI'));
+      const alone = await helsinki.api.post(`${base()}/versions`, await terms(helsinki, 'FI', base()));
       expect(alone.status).toBe(422);
       expect(alone.body.errors).toEqual([{ field: 'parties', rule: expect.stringContaining('at least 2') }]);
 
@@ -94,7 +99,8 @@ describe('agreement workflow paths', () => {
     });
 
     it('applies a signature retried with the same Idempotency-Key once', async () => {
-      const proposed = ok(await helsinki.api.post(`${base()}/versions`, terms(helsinki, 'FI'))).body.currentVersion;
+      const proposed = ok(await helsinki.api.post(`${base()}/versions`, await terms(helsinki, 'FI', base()))).body
+        .currentVersion;
       const sign = { versionId: proposed.versionId, versionHash: proposed.contentHash };
       const first = ok(await espoo.api.post(`${base()}/sign`, sign, { 'Idempotency-Key': 'espoo-signs-v1' }));
       const again = ok(await espoo.api.post(`${base()}/sign`, sign, { 'Idempotency-Key': 'espoo-signs-v1' }));
@@ -123,7 +129,7 @@ describe('agreement workflow paths', () => {
       await h.mail.waitFor(() => mailTo(espoo, /was cancelled$/).length === 1);
       expect(mailTo(vantaa, /was cancelled$/)).toHaveLength(0);
       expect((await espoo.api.post(`${base()}/withdraw`, { reason: 'Leaving' })).status).toBe(409);
-      expect((await helsinki.api.post(`${base()}/versions`, terms(helsinki, 'FI'))).status).toBe(409);
+      expect((await helsinki.api.post(`${base()}/versions`, await terms(helsinki, 'FI', base()))).status).toBe(409);
       expect((await helsinki.api.post(base(), {})).status).toBe(409);
       expect(await h.temporal.workflow.getHandle(`agreement-${id}`).result()).toMatchObject({
         status: 'cancelled',
@@ -171,7 +177,8 @@ describe('agreement workflow paths', () => {
       await publish(h, id, tampere, [tampere, tallinn, riga, vilnius]);
       ok(await tampere.api.post(base(), {}));
       for (const a of [tallinn, riga]) ok(await a.api.post(`${base()}/join`, {}));
-      const v1 = ok(await tampere.api.post(`${base()}/versions`, terms(tampere, 'EE'))).body.currentVersion;
+      const v1 = ok(await tampere.api.post(`${base()}/versions`, await terms(tampere, 'EE', base()))).body
+        .currentVersion;
       ok(await tallinn.api.post(`${base()}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash }));
 
       const joined = ok(await vilnius.api.post(`${base()}/join`, {})).body;
@@ -210,7 +217,10 @@ describe('agreement workflow paths', () => {
 
     it('enters into force once when the last parties sign at the same moment', async () => {
       const v2 = ok(
-        await tampere.api.post(`${base()}/versions`, { ...terms(tampere, 'EE'), note: 'Vilnius and Warsaw joined.' }),
+        await tampere.api.post(`${base()}/versions`, {
+          ...(await terms(tampere, 'EE', base())),
+          note: 'Vilnius and Warsaw joined.',
+        }),
       ).body.currentVersion;
       expect(v2.version).toBe(2);
       const sign = { versionId: v2.versionId, versionHash: v2.contentHash };

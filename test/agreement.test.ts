@@ -65,6 +65,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
   }
   const clerkEmails: string[] = [];
 
+  /** Riga withdraws half-way: its responsibility goes with it. */
+  let rigaIsParty = true;
   /** The terms the lead proposes; distributions are left to the default (the confirmed needs) unless given. */
   function terms(over: Record<string, unknown> = {}) {
     return {
@@ -75,6 +77,8 @@ describe('cross-border joint procurement agreement, end to end', () => {
       responsibilities: [
         { orgId: helsinki.org.id, text: 'Prepares the procurement documents and runs the procedure.' },
         { orgId: copenhagen.org.id, text: 'Leads the technical evaluation of electric excavators.' },
+        { orgId: barcelona.org.id, text: 'Manages the contracts once they are concluded.' },
+        ...(rigaIsParty ? [{ orgId: riga.org.id, text: 'Reviews the procurement documents.' }] : []),
       ],
       phases: [
         { phase: 'preparation', conductedBy: helsinki.org.id },
@@ -284,10 +288,52 @@ describe('cross-border joint procurement agreement, end to end', () => {
       ['law of no party', { applicableLaw: { kind: 'party_country', country: 'DE' } }, 422, 'applicableLaw.country'],
       [
         'joint entity outside the EU/EEA',
-        { applicableLaw: { kind: 'joint_entity_seat', country: 'CH', entityName: 'Alpine Buyers' } },
+        {
+          applicableLaw: {
+            kind: 'joint_entity',
+            entityName: 'Alpine Buyers',
+            entityType: 'other_union_law_entity',
+            registeredOfficeCountry: 'CH',
+            activityCountries: ['FI'],
+            lawOf: 'registered_office',
+            country: 'CH',
+            decision: 'Decision 1/2026 of the assembly',
+          },
+        },
+        422,
+        'applicableLaw.registeredOfficeCountry',
+      ],
+      [
+        'joint entity law of neither its seat nor its activities (Art. 39(5))',
+        {
+          applicableLaw: {
+            kind: 'joint_entity',
+            entityName: 'Baltic-Nordic Buyers EGTC',
+            entityType: 'egtc',
+            registeredOfficeCountry: 'LV',
+            activityCountries: ['LV', 'DK'],
+            lawOf: 'activities',
+            country: 'FI',
+            decision: 'Decision 1/2026 of the assembly',
+          },
+        },
         422,
         'applicableLaw.country',
       ],
+      [
+        'a party without responsibilities (Art. 39(4)(a))',
+        { responsibilities: [{ orgId: helsinki.org.id, text: 'Runs it.' }] },
+        422,
+        'responsibilities',
+      ],
+      ['no responsibilities at all (Art. 39(4)(a))', { responsibilities: [] }, 400, 'responsibilities'],
+      [
+        'a phase nobody conducts (Art. 39(4)(b))',
+        { phases: [{ phase: 'preparation', conductedBy: 'joint' }] },
+        422,
+        'phases',
+      ],
+      ['no phases at all (Art. 39(4)(b))', { phases: [] }, 400, 'phases'],
       ['a party without distribution', { distributions: distributions() }, 422, 'distributions'],
       [
         'quantity without deviation',
@@ -413,6 +459,7 @@ describe('cross-border joint procurement agreement, end to end', () => {
     expect((await copenhagen.api.post(`${base()}/withdraw`, { reason: 'Changed our mind' })).status).toBe(409);
     expect((await helsinki.api.post(`${base()}/withdraw`, { reason: 'Leaving' })).status).toBe(403);
     const view = ok(await riga.api.post(`${base()}/withdraw`, { reason: 'No budget for 2027 after all.' })).body;
+    rigaIsParty = false;
     expect(view.parties.find((p: any) => p.organisationId === riga.org.id)).toMatchObject({
       status: 'withdrawn',
       statusReason: 'No budget for 2027 after all.',

@@ -12,6 +12,7 @@ import {
   until,
 } from './support/harness.js';
 import { publish } from './support/published-statement.js';
+import { everyPhaseJointly, responsibilitiesOf } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -358,8 +359,8 @@ describe('confidential access: agreement terms, the roster, per-buyer versions, 
       applicableLaw: { kind: 'party_country', country: 'FI' },
       procedureType: 'open',
       lots: [{ id: 'LOT-1', title: 'Electric excavators', cpvCodes: ['43260000'] }],
-      responsibilities: [{ orgId: helsinki.org.id, text: 'Runs the procedure.' }],
-      phases: [{ phase: 'preparation', conductedBy: 'joint' }],
+      responsibilities: responsibilitiesOf(helsinki.org.id, [helsinki.org.id, copenhagen.org.id]),
+      phases: everyPhaseJointly(),
       contractConclusion: 'each_party_own_contract',
       costSharing: { method: 'equal' },
       languages: ['en'],

@@ -23,7 +23,7 @@ import {
   statementDetails,
   until,
 } from './support/harness.js';
-import { agreementTerms } from './support/sample-input.js';
+import { agreementTerms, responsibilitiesOf } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -453,7 +453,7 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
           cpvCodes: ['43260000-3', '43262100-8', '34144900-7', '31158100-9'],
         },
       ],
-      responsibilities: [{ orgId: lead.org.id, text: 'Prepares the procurement documents and runs the procedure.' }],
+      responsibilities: responsibilitiesOf(lead.org.id, [lead.org.id, vantaa.org.id, barcelona.org.id]),
     };
     ok(await lead.api.post(`/api/statements/${id}/agreement/versions`, terms), 201);
     ok(

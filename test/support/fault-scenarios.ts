@@ -5,7 +5,7 @@ import type { Organisation, User } from '../../db/schema.js';
 import { agreementChain } from '../../domain/agreement-events.js';
 import { listStuckWorkflows } from '../../services/operations/list-stuck-workflows.js';
 import { inBatches, uniqueEmail, until } from './harness.js';
-import { needLine, statementDetails } from './sample-input.js';
+import { everyPhaseJointly, needLine, responsibilitiesOf, statementDetails } from './sample-input.js';
 import { RoundRobinClient, seededRandom, type Topology } from './topology.js';
 
 /**
@@ -315,14 +315,17 @@ async function checkInvariants(
   };
 }
 
-function agreementTerms(lead: Actor) {
+function agreementTerms(lead: Actor, parties: readonly Actor[]) {
   return {
     leadAuthorityOrgId: lead.org.id,
     applicableLaw: { kind: 'party_country', country: lead.org.country },
     procedureType: 'open',
     lots: [{ id: 'ALL', title: 'Electric excavators', cpvCodes: ['43260000'] }],
-    responsibilities: [],
-    phases: [{ phase: 'preparation', conductedBy: 'joint' }],
+    responsibilities: responsibilitiesOf(
+      lead.org.id,
+      parties.map((a) => a.org.id),
+    ),
+    phases: everyPhaseJointly(),
     contractConclusion: 'each_party_own_contract',
     costSharing: { method: 'equal' },
     languages: ['en'],
@@ -426,7 +429,8 @@ async function wholeStatement(run: Run, o: JourneyOptions): Promise<string> {
   const base = `/api/statements/${id}/agreement`;
   run.ok('start agreement', await lead.api.post(base, {}));
   await all(others, async (a) => run.ok('join agreement', await a.api.post(`${base}/join`, {})));
-  const v1 = run.ok('propose terms', await lead.api.post(`${base}/versions`, agreementTerms(lead))).body.currentVersion;
+  const v1 = run.ok('propose terms', await lead.api.post(`${base}/versions`, agreementTerms(lead, everyone))).body
+    .currentVersion;
   await all(everyone, async (a) =>
     run.ok('sign', await a.api.post(`${base}/sign`, { versionId: v1.versionId, versionHash: v1.contentHash })),
   );

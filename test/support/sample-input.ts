@@ -35,6 +35,24 @@ export function needLine(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** A responsibility for each party (Directive 2014/24/EU Art. 39(4)(a) wants every party's): the lead runs the procedure. */
+export function responsibilitiesOf(leadOrg: string, partyOrgs: readonly string[]) {
+  return partyOrgs.map((orgId) => ({
+    orgId,
+    text:
+      orgId === leadOrg
+        ? 'Prepares the procurement documents and runs the procedure.'
+        : 'Takes part in the evaluation and concludes its own contract.',
+  }));
+}
+
+/** Every phase of the procedure conducted jointly (Art. 39(4)(b) wants each phase's conductor). */
+export const everyPhaseJointly = () =>
+  (['preparation', 'publication', 'evaluation', 'award', 'contract_management'] as const).map((phase) => ({
+    phase,
+    conductedBy: 'joint',
+  }));
+
 /** Agreement terms a lead proposes, between the lead's organisation and a participant's. */
 export function agreementTerms(leadOrg: string, participantOrg: string) {
   return {
