@@ -21,7 +21,11 @@ export const anyCountrySchema = z
   .toUpperCase()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');
 
-/** eForms buyer-legal-type codelist (the values buyers of a joint statement use). */
+/**
+ * eForms buyer-legal-type codelist (SDK 1.15.1, codelist version 20250618-0), with its English
+ * labels; `grp-p-aut`, no longer in that list, stays for organisations registered with it. Each
+ * code's threshold column and its source: domain/thresholds.ts authorityClassifications.
+ */
 export const buyerLegalTypes = {
   cga: 'Central government authority',
   ra: 'Regional authority',
@@ -39,6 +43,9 @@ export const buyerLegalTypes = {
   'eu-ins-bod-ag': 'EU institution, body or agency',
   'int-org': 'International organisation',
   'org-sub': 'Organisation awarding a contract subsidised by a contracting authority',
+  'org-sub-cga': 'Organisation awarding a contract subsidised by a central government authority',
+  'org-sub-ra': 'Organisation awarding a contract subsidised by a regional authority',
+  'org-sub-la': 'Organisation awarding a contract subsidised by a local authority',
   'spec-rights-entity': 'Entity with special or exclusive rights',
 } as const;
 

@@ -13,10 +13,13 @@ import type { BuyerLegalType } from './organisations.js';
 import { buyerLegalTypes } from './organisations.js';
 import type { AuthorityCategory, ProcurementNature, ThresholdPeriod } from './thresholds.js';
 import {
-  annexXivSubset,
+  annexXiv,
   authorityCategory,
+  authorityClassification,
   checkEuThresholds,
+  completeThresholdCheck,
   euThresholdPeriods,
+  isAnnexXivService,
   procurementNature,
   procurementNatures,
   selectThresholdPeriod,
@@ -181,7 +184,7 @@ describe('procurementNature', () => {
     ['80660000', 'social-services'],
     ['92000000', 'social-services'],
     ['98131000', 'social-services'],
-    ['55500000', 'social-services'],
+    ['55500000', 'services'], // canteen and catering: a heading Annex XIV does not list
     ['55510000', 'social-services'],
     ['55521000', 'social-services'],
     ['79995000', 'social-services'],
@@ -198,13 +201,14 @@ describe('procurementNature', () => {
   });
 });
 
-describe('the Annex XIV subset', () => {
+describe('the Annex XIV entries', () => {
   // The official list from the shared data folder, found like the reference import finds it.
   const dataDir = locateReferenceData();
   const listPath = dataDir ? join(dataDir, CPV_FILE) : '';
+  const entries = annexXiv.flatMap((row) => row.codes);
 
   it('lists ranges in order, of services only', () => {
-    for (const entry of annexXivSubset) {
+    for (const entry of entries) {
       expect(entry.from.slice(0, 8) <= (entry.to ?? entry.from).slice(0, 8)).toBe(true);
       expect(procurementNature(entry.from)).toBe('social-services');
       expect(procurementNature(entry.to ?? entry.from)).toBe('social-services');
@@ -214,7 +218,7 @@ describe('the Annex XIV subset', () => {
   it('names real CPV codes with their official check digits', () => {
     expect(existsSync(listPath), 'the CPV list in the shared data folder (REFERENCE_DATA_DIR)').toBe(true);
     const official = JSON.parse(readFileSync(listPath, 'utf8')) as Record<string, string>;
-    const unknown = annexXivSubset.flatMap((e) => [e.from, e.to ?? e.from]).filter((code) => !(code in official));
+    const unknown = entries.flatMap((e) => [e.from, e.to ?? e.from]).filter((code) => !(code in official));
     expect(unknown).toEqual([]);
   });
 });
@@ -413,5 +417,364 @@ describe('checkEuThresholds', () => {
 
   it('has nothing to check for an empty aggregate', () => {
     expect(check([])).toMatchObject({ natures: [], estimatedValueEur: '0.00', atOrAboveAny: false });
+  });
+});
+
+/** The official CPV list (code with check digit → English label), from the shared data folder. */
+function officialCpvList(): Record<string, string> {
+  const dir = locateReferenceData();
+  const path = dir ? join(dir, CPV_FILE) : '';
+  if (!existsSync(path)) throw new Error('the CPV list in the shared data folder (REFERENCE_DATA_DIR) is needed');
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+}
+
+/** The codes of an eForms SDK codelist (genericode), read as text: code → English label. */
+function eformsCodelist(file: string): Map<string, string> {
+  const dir = locateReferenceData();
+  const path = dir ? join(dir, 'eforms-sdk-1.15.1', 'codelists', file) : '';
+  if (!existsSync(path)) throw new Error(`the eForms SDK codelist ${file} in the shared data folder is needed`);
+  const text = readFileSync(path, 'utf8');
+  const codes = new Map<string, string>();
+  for (const row of text.split('<Row>').slice(1)) {
+    const value = (column: string) =>
+      new RegExp(`<Value ColumnRef="${column}">\\s*<SimpleValue>([^<]*)</SimpleValue>`).exec(row)?.[1];
+    codes.set(value('code')!, value('eng_label') ?? value('Name') ?? '');
+  }
+  return codes;
+}
+
+describe('Annex XIV of Directive 2014/24/EU, as data', () => {
+  const official = officialCpvList();
+  // Every code the Annex prints, row by row, in its order (ranges by their two ends); typed from the
+  // Directive's text independently of the data in thresholds.ts.
+  const printed = [
+    '75200000-8 75231200-6 75231240-8 79611000-0 79622000-0 79624000-4 79625000-1 85000000-9 85323000-9 98133100-5 98133000-4 98200000-5 98500000-8 98513000-2 98514000-9',
+    '85321000-5 85322000-2 75000000-6 75121000-0 75122000-7 75124000-1 79995000-5 79995200-7 80000000-4 80660000-8 92000000-1 92700000-8 79950000-8 79951000-5 79952000-2 79952100-3 79953000-9 79954000-6 79955000-3 79956000-0',
+    '75300000-9',
+    '75310000-2 75311000-9 75312000-6 75313000-3 75313100-4 75314000-0 75320000-5 75330000-8 75340000-1',
+    '98000000-3 98120000-0 98132000-7 98133110-8 98130000-3',
+    '98131000-0',
+    '55100000-1 55410000-7 55521000-8 55521200-0 55520000-1 55522000-5 55523000-2 55524000-9 55510000-8 55511000-5 55512000-2 55523100-3',
+    '79100000-5 79140000-7 75231100-5',
+    '75100000-7 75120000-3 75123000-4 75125000-8 75131000-3',
+    '75200000-8 75231000-4',
+    '75231210-9 75231230-5 75240000-0 75252000-7 79430000-7 98113100-9',
+    '79700000-1 79721000-4 79722000-1 79723000-8',
+    '98900000-2 98910000-5',
+    '64000000-6 64100000-7 64110000-0 64111000-7 64112000-4 64113000-1 64114000-8 64115000-5 64116000-2 64122000-7',
+    '50116510-9 71550000-8',
+  ].map((row) => row.split(' '));
+  const listed = [...new Set(printed.flat())];
+
+  it('holds the codes the Annex prints, row by row', () => {
+    expect(annexXiv.map((row) => row.codes.flatMap((e) => [e.from, ...(e.to ? [e.to] : [])]))).toEqual(printed);
+  });
+
+  it('holds the fifteen rows of the Annex, each with its services and codes', () => {
+    expect(annexXiv.map((row) => row.services)).toEqual([
+      'Health, social and related services',
+      'Administrative social, educational, healthcare and cultural services',
+      'Compulsory social security services',
+      'Benefit services',
+      'Other community, social and personal services including services furnished by trade unions, political organisations, youth associations and other membership organisation services',
+      'Religious services',
+      'Hotel and restaurant services',
+      'Legal services, to the extent not excluded by point (d) of Article 10',
+      'Other administrative services and government services',
+      'Provision of services to the community',
+      'Prison related services, public security and rescue services, to the extent not excluded by point (h) of Article 10',
+      'Investigation and security services',
+      'International services',
+      'Postal services',
+      'Miscellaneous services',
+    ]);
+  });
+
+  it.each(listed)(
+    '%s, listed in the Annex, is a social or other specific service with its official check digit',
+    (code) => {
+      expect(code in official, `${code} in the official CPV list`).toBe(true);
+      expect(isAnnexXivService(code)).toBe(true);
+      expect(procurementNature(code)).toBe('social-services');
+    },
+  );
+
+  it.each([
+    [
+      '55500000-5',
+      'canteen and catering services: the Annex lists its canteen and catering codes one by one, not the heading',
+    ],
+    ['64120000-3', 'courier services: the Annex lists the postal codes, not courier services'],
+    ['64121000-0', 'multi-modal courier services'],
+    ['64200000-8', 'telecommunications services'],
+    ['50116500-6', 'tyre repair services: only tyre remoulding is listed'],
+    ['71500000-3', 'construction-related services: only blacksmith services are listed'],
+    ['79400000-8', 'business and management consultancy: only crisis management (79430000-7) is listed'],
+    ['98300000-6', 'miscellaneous services'],
+    ['79900000-3', 'miscellaneous business and business-related services'],
+  ])('%s is not in the Annex (%s)', (code) => {
+    expect(code in official, `${code} in the official CPV list`).toBe(true);
+    expect(isAnnexXivService(code)).toBe(false);
+    expect(procurementNature(code)).toBe('services');
+  });
+
+  it('covers every code between the ends of a range, as the Annex’s own bracketed lists name them', () => {
+    const inRange = (from: string, to: string) =>
+      Object.keys(official).filter((c) => c.slice(0, 8) >= from && c.slice(0, 8) <= to);
+    // "79700000-1 to 79721000-4 [Investigation and security services, Security services, …]": eleven codes.
+    expect(inRange('79700000', '79721000').map((c) => official[c])).toEqual([
+      'Investigation and security services',
+      'Security services',
+      'Alarm-monitoring services',
+      'Guard services',
+      'Surveillance services',
+      'Tracing system services',
+      'Absconder-tracing services',
+      'Patrol services',
+      'Identification badge release services',
+      'Investigation services',
+      'Detective agency services',
+    ]);
+    for (const code of [...inRange('79700000', '79721000'), ...inRange('98513000', '98514000')])
+      expect(isAnnexXivService(code), code).toBe(true);
+  });
+
+  it('records the Annex’s misprint 794300000-7 as crisis management services, 79430000-7', () => {
+    const row = annexXiv.find((r) => r.services.startsWith('Prison related services'))!;
+    const crisis = row.codes.find((e) => e.from === '79430000-7');
+    expect(crisis?.note).toContain('794300000-7');
+    expect(official['79430000-7']).toBe('Crisis management services');
+  });
+
+  it('contains every service of Art. 77(1) (reserved contracts), as the eForms SDK lists them', () => {
+    // Art. 77(1) names services "referred to in Article 74": they must all be Annex XIV services.
+    const reserved = [...eformsCodelist('cpv_social-service-cpv.gc').keys()];
+    expect(reserved.length).toBeGreaterThan(100);
+    expect(reserved.filter((code) => !isAnnexXivService(code))).toEqual([]);
+  });
+});
+
+describe('authority categories (eForms buyer-legal-type)', () => {
+  it('knows every code of the eForms SDK 1.15.1 buyer-legal-type list, with its label', () => {
+    const codelist = eformsCodelist('buyer-legal-type.gc');
+    expect(codelist.size).toBe(19);
+    for (const [code, label] of codelist) {
+      expect(Object.hasOwn(buyerLegalTypes, code), code).toBe(true);
+      expect(buyerLegalTypes[code as BuyerLegalType]).toBe(label);
+    }
+  });
+
+  it('names the source of every mapping, article and paragraph', () => {
+    for (const type of Object.keys(buyerLegalTypes) as BuyerLegalType[]) {
+      const c = authorityClassification(type);
+      expect(c.category).toBe(authorityCategory(type));
+      expect(c.source, type).toMatch(/(Directive|Regulation) [^ ]+ .*Art\. \d+/);
+      expect(['directive', 'assumption']).toContain(c.basis);
+      expect(c.reason.length, type).toBeGreaterThan(40);
+    }
+  });
+
+  it.each(['org-sub', 'org-sub-cga', 'org-sub-ra', 'org-sub-la'])(
+    'a contract subsidised as %s takes the Art. 4(c) threshold, whoever subsidises (Art. 13(b))',
+    (type) => {
+      expect(authorityClassification(type)).toMatchObject({
+        category: 'sub-central',
+        basis: 'directive',
+        source: expect.stringContaining('Art. 13'),
+      });
+    },
+  );
+
+  it('a defence contractor is under Directive 2009/81/EC; the sub-central threshold is taken, the safe side', () => {
+    expect(authorityClassification('def-cont')).toMatchObject({
+      category: 'sub-central',
+      basis: 'assumption',
+      source: expect.stringContaining('Directive 2009/81/EC Art. 8'),
+    });
+  });
+
+  it('an international organisation buying under its own rules is outside the Directive (Art. 9)', () => {
+    expect(authorityClassification('int-org')).toMatchObject({
+      category: 'sub-central',
+      basis: 'assumption',
+      source: expect.stringContaining('Art. 9'),
+    });
+  });
+
+  it('an unknown code falls back to sub-central, and says so', () => {
+    expect(authorityClassification('not-a-type')).toMatchObject({ category: 'sub-central', basis: 'assumption' });
+  });
+
+  it('the buyer that sets a threshold carries the source of its category', () => {
+    const subsidised = buyer('org-s', 'org-sub-cga', 'Säätiö');
+    const [result] = checkEuThresholds(
+      aggregateDemand([need(subsidised, services, '1000')], rates),
+      '2026-06-01',
+    ).natures;
+    expect(result!.thresholdEur).toBe('216000.00');
+    expect(result!.setBy).toMatchObject({
+      buyerLegalType: 'org-sub-cga',
+      authorityCategory: 'sub-central',
+      categoryBasis: 'directive',
+      categorySource: expect.stringContaining('Art. 13'),
+    });
+  });
+});
+
+describe('mixed contracts (Art. 3)', () => {
+  const ministry = buyer('org-min', 'cga', 'Valtiovarainministeriö');
+  const check = (needs: ConfirmedNeed[], start = '2026-06-01') =>
+    checkEuThresholds(aggregateDemand(needs, rates), start);
+
+  it('the issue’s case: 100 000 of supplies and 100 000 of services for a central buyer are below each alone, at or above 140 000 as one contract', () => {
+    const result = check([need(ministry, supplies, '100000'), need(ministry, services, '100000')]);
+    expect(result.natures.map((n) => [n.nature, n.estimatedValueEur, n.thresholdEur, n.position])).toEqual([
+      ['supplies', '100000.00', '140000.00', 'below'],
+      ['services', '100000.00', '140000.00', 'below'],
+    ]);
+    expect(result.atOrAboveAny).toBe(false);
+    expect(result.mixedContract).toMatchObject({
+      natures: ['supplies', 'services'],
+      readings: [
+        {
+          mainSubject: 'supplies',
+          basis: 'highest-value',
+          thresholdEur: '140000.00',
+          position: 'at-or-above',
+          differenceEur: '60000.00',
+          setBy: { orgId: 'org-min', authorityCategory: 'central' },
+          source: expect.stringContaining('Art. 3(2)'),
+        },
+      ],
+    });
+    expect(result.mixedContract!.readings[0]!.explanation).toContain('equal');
+  });
+
+  it('the part of highest estimated value decides, and its threshold applies to the whole value', () => {
+    const result = check([need(helsinki, supplies, '150000'), need(helsinki, services, '80000')]);
+    expect(result.natures.map((n) => n.position)).toEqual(['below', 'below']);
+    expect(result.mixedContract!.readings).toMatchObject([
+      { mainSubject: 'supplies', thresholdEur: '216000.00', position: 'at-or-above', differenceEur: '14000.00' },
+    ]);
+  });
+
+  it('social services against other services: the higher value decides, so the light regime may lift the threshold', () => {
+    const mostlySocial = check([need(helsinki, social, '500000'), need(helsinki, services, '150000')]);
+    expect(mostlySocial.natures.map((n) => [n.nature, n.position])).toEqual([
+      ['services', 'below'],
+      ['social-services', 'below'],
+    ]);
+    expect(mostlySocial.mixedContract!.readings).toMatchObject([
+      { mainSubject: 'social-services', thresholdEur: '750000.00', position: 'below', differenceEur: '100000.00' },
+    ]);
+    const mostlyOther = check([need(helsinki, social, '200000'), need(helsinki, services, '210000')]);
+    expect(mostlyOther.mixedContract!.readings).toMatchObject([
+      { mainSubject: 'services', thresholdEur: '216000.00', position: 'at-or-above', differenceEur: '194000.00' },
+    ]);
+  });
+
+  it('on equal values the Directive does not decide: the lower threshold is taken, and said', () => {
+    const result = check([need(helsinki, social, '120000'), need(helsinki, services, '120000')]);
+    const [reading] = result.mixedContract!.readings;
+    expect(reading).toMatchObject({ mainSubject: 'services', thresholdEur: '216000.00', position: 'at-or-above' });
+    expect(reading!.explanation).toMatch(/equal/i);
+  });
+
+  it('works with other natures: the main subject is not a matter of value, so both readings are given', () => {
+    const result = check([need(helsinki, works, '1000000'), need(helsinki, supplies, '150000')]);
+    expect(result.mixedContract!.readings).toMatchObject([
+      {
+        mainSubject: 'works',
+        basis: 'works-main-subject',
+        thresholdEur: '5404000.00',
+        position: 'below',
+        differenceEur: '4254000.00',
+      },
+      {
+        mainSubject: 'supplies',
+        basis: 'works-incidental',
+        thresholdEur: '216000.00',
+        position: 'at-or-above',
+        differenceEur: '934000.00',
+      },
+    ]);
+    for (const r of result.mixedContract!.readings) expect(r.source).toContain('Art. 3(2)');
+  });
+
+  it('one nature alone is no mixed contract', () => {
+    expect(check([need(helsinki, supplies, '1000')]).mixedContract).toBeNull();
+    expect(check([]).mixedContract).toBeNull();
+  });
+
+  it('takes the lowest threshold of the buyers for the main subject, like each nature alone', () => {
+    const utility = buyer('org-a', 'pub-undert', 'Helsingin Energia');
+    const result = check([need(utility, supplies, '300000'), need(helsinki, services, '100000')]);
+    expect(result.mixedContract!.readings[0]).toMatchObject({
+      mainSubject: 'supplies',
+      thresholdEur: '216000.00',
+      setBy: { orgId: 'org-hel' },
+    });
+  });
+
+  it('the one-contract view never changes the view of each nature alone', () => {
+    const natures = [supplies, services, social, works];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ code: fc.constantFrom(...natures), cents: fc.integer({ min: 1, max: 90_000_000 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (lines) => {
+          const needs = lines.map((l) => need(helsinki, l.code, (l.cents / 100).toFixed(2)));
+          const result = check(needs);
+          for (const n of result.natures) {
+            const alone = check(needs.filter((x) => procurementNature(x.line.cpvCode) === n.nature)).natures[0]!;
+            expect(n).toEqual(alone);
+          }
+          if (result.natures.length < 2) expect(result.mixedContract).toBeNull();
+          else
+            for (const r of result.mixedContract!.readings) {
+              const own = result.natures.find((n) => n.nature === r.mainSubject)!;
+              expect(r.thresholdEur).toBe(own.thresholdEur);
+              const diff = addDecimals(result.estimatedValueEur, `-${r.thresholdEur}`);
+              expect(r.position).toBe(compareDecimals(diff, '0') >= 0 ? 'at-or-above' : 'below');
+            }
+        },
+      ),
+    );
+  }, 120_000);
+});
+
+describe('sources of each verdict', () => {
+  it.each([
+    ['cga', supplies, 'Directive 2014/24/EU Art. 4(b)'],
+    ['la', services, 'Directive 2014/24/EU Art. 4(c)'],
+    ['la', works, 'Directive 2014/24/EU Art. 4(a)'],
+    ['ra', social, 'Directive 2014/24/EU Art. 4(d)'],
+    ['pub-undert', supplies, 'Directive 2014/25/EU Art. 15(a)'],
+    ['pub-undert', works, 'Directive 2014/25/EU Art. 15(b)'],
+    ['pub-undert', social, 'Directive 2014/25/EU Art. 15(c)'],
+  ])('a %s buyer of %s: %s, with Art. 5 for the value', (type, code, article) => {
+    const [n] = checkEuThresholds(aggregateDemand([need(buyer('o', type), code, '1')], rates), '2026-06-01').natures;
+    expect(n!.source).toContain(article);
+    expect(n!.source).toContain('Art. 5(1)');
+    expect(n!.explanation.length).toBeGreaterThan(40);
+  });
+
+  it('a stored check from before the sources and the one-contract view reads like a new one', () => {
+    const fresh = checkEuThresholds(
+      aggregateDemand([need(helsinki, supplies, '150000'), need(helsinki, services, '80000')], rates),
+      '2026-06-01',
+    );
+    const old = JSON.parse(JSON.stringify(fresh)) as Record<string, unknown> & { natures: Record<string, unknown>[] };
+    delete old.mixedContract;
+    for (const n of old.natures) {
+      delete n.source;
+      delete n.explanation;
+      const setBy = n.setBy as Record<string, unknown>;
+      delete setBy.categorySource;
+      delete setBy.categoryBasis;
+    }
+    expect(completeThresholdCheck(old)).toEqual(fresh);
   });
 });
