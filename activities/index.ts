@@ -19,6 +19,8 @@ export interface ActivityDeps {
   solver: LpSolver;
   /** The key the API seals each update's actor with (TEMPORAL_ACTOR_KEY). */
   actorKey: string;
+  /** The oldest exchange rate an aggregation may use, in days (EXCHANGE_RATE_MAX_AGE_DAYS; default 7). */
+  exchangeRateMaxAgeDays?: number | undefined;
 }
 
 /**
@@ -30,7 +32,11 @@ export function createActivities(deps: ActivityDeps) {
   return withFailureClassification({
     ...createStatementActivities({ db: deps.db, publicUrl: deps.publicUrl, solver: deps.solver }),
     ...createMailActivities({ db: deps.db, mailer: deps.mailer }),
-    ...createAggregationActivities({ db: deps.db, solver: deps.solver }),
+    ...createAggregationActivities({
+      db: deps.db,
+      solver: deps.solver,
+      ...(deps.exchangeRateMaxAgeDays === undefined ? {} : { exchangeRateMaxAgeDays: deps.exchangeRateMaxAgeDays }),
+    }),
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createAuditActivities({ db: deps.db, publicUrl: deps.publicUrl }),

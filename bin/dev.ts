@@ -92,6 +92,7 @@ async function main() {
     db,
     mailer,
     publicUrl: config.PUBLIC_URL,
+    exchangeRateMaxAgeDays: config.EXCHANGE_RATE_MAX_AGE_DAYS,
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

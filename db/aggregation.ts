@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 
 import type { Aggregate, UnitQuantity } from '../domain/aggregation.js';
 import { cpvAncestors, cpvLevel } from '../domain/cpv.js';
-import { type ExchangeRateTable, missingRateError, missingRates, normaliseDecimal } from '../domain/money.js';
+import { staleRates, unusableRatesError } from '../domain/currency.js';
+import { type ExchangeRateTable, missingRates, normaliseDecimal } from '../domain/money.js';
 import type { DbOrTx } from './database.js';
 
 /**
@@ -162,6 +163,8 @@ export async function aggregateConfirmedNeeds(
   db: DbOrTx,
   statementId: string,
   rates: ExchangeRateTable,
+  /** The day converted for and the oldest rate allowed then (domain/currency.ts `staleRates`); none: any age. */
+  freshness?: { day: string; maxAgeDays: number },
 ): Promise<Aggregate> {
   // Only usable rates go to SQL (a zero or malformed one would fail there obscurely); a line in a
   // currency without one gets no value, and the currencies that occurred are checked below,
@@ -178,7 +181,8 @@ export async function aggregateConfirmedNeeds(
     .map((r) => r.key!.trim())
     .sort();
   const missing = missingRates(currencies, rates);
-  if (missing.length > 0) throw missingRateError(missing);
+  const stale = freshness ? staleRates(currencies, rates, freshness.day, freshness.maxAgeDays) : [];
+  if (missing.length > 0 || stale.length > 0) throw unusableRatesError(missing, stale);
 
   const byKey = <T>(a: T[], key: (t: T) => string | number) =>
     a.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));

@@ -78,6 +78,8 @@ export function publicDemand(aggregate: Aggregate, pattern: DisclosurePattern, n
     byDeliveryYear: d.byDeliveryYear,
     buyers: d.buyers.filter((b) => namedOrgIds.has(b.orgId)).map((b) => ({ name: b.name, country: b.country })),
     unnamedBuyers: d.buyers.filter((b) => !namedOrgIds.has(b.orgId)).length,
+    // Printed beside the converted figures: which rates, of which day, from where.
+    conversion: d.conversion,
   };
 }
 

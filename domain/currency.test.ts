@@ -7,6 +7,9 @@ import {
   eeaNonEuCurrencies,
   euNonEuroCurrencies,
   isCurrencyCode,
+  rateAgeDays,
+  staleRates,
+  unusableRatesError,
 } from './currency.js';
 
 describe('currency codes', () => {
@@ -51,5 +54,42 @@ describe('currencySchema', () => {
   it('says "is required" when the currency is missing and names the rule for a non-string', () => {
     expect(currencySchema.safeParse(undefined).error?.issues[0]?.message).toBe('is required');
     expect(currencySchema.safeParse(978).error?.issues[0]?.message).toBe(currencyRule);
+  });
+});
+
+describe('rate freshness (Directive 2014/24/EU Art. 5(4))', () => {
+  it('counts whole days from the rate table to the day converted for, across months and leap days', () => {
+    expect(rateAgeDays('2026-12-04', '2026-12-04')).toBe(0);
+    expect(rateAgeDays('2026-11-27', '2026-12-04')).toBe(7);
+    expect(rateAgeDays('2028-02-28', '2028-03-01')).toBe(2);
+    expect(rateAgeDays('2025-12-31', '2026-01-01')).toBe(1);
+  });
+
+  it('accepts a table exactly at the limit and refuses one day older, naming each currency, the date and the limit', () => {
+    expect(staleRates(['SEK', 'EUR'], { date: '2026-11-27' }, '2026-12-04', 7)).toEqual([]);
+    const stale = staleRates(['SEK', 'EUR', 'DKK', 'SEK'], { date: '2026-11-26' }, '2026-12-04', 7);
+    expect(stale.map((p) => p.field)).toEqual(['rates.DKK', 'rates.SEK']);
+    for (const [i, code] of ['DKK', 'SEK'].entries()) {
+      expect(stale[i]!.rule).toContain(
+        `the rate for ${code} is from the rate table of 2026-11-26, 8 days before 2026-12-04`,
+      );
+      expect(stale[i]!.rule).toContain('older than 7 days');
+      expect(stale[i]!.rule).toContain('Art. 5(4)');
+    }
+  });
+
+  it('follows the configured limit and never blocks amounts in EUR', () => {
+    expect(staleRates(['NOK'], { date: '2026-11-01' }, '2026-12-04', 40)).toEqual([]);
+    expect(staleRates(['NOK'], { date: '2026-12-03' }, '2026-12-04', 0)).toHaveLength(1);
+    expect(staleRates(['EUR'], { date: '2020-01-01' }, '2026-12-04', 7)).toEqual([]);
+  });
+
+  it('reports missing and stale rates in one unprocessable error', () => {
+    const missing = [{ field: 'rates.PLN', rule: 'no conversion rate for PLN in the rate table of 2026-11-01' }];
+    const error = unusableRatesError(missing, staleRates(['SEK'], { date: '2026-11-01' }, '2026-12-04', 7));
+    expect(error.code).toBe('unprocessable');
+    expect(error.problems.map((p) => p.field)).toEqual(['rates.PLN', 'rates.SEK']);
+    expect(error.message).toBe('The rate table cannot convert PLN to EUR; The rates for SEK are too old');
+    expect(unusableRatesError(missing, []).message).toBe('The rate table cannot convert PLN to EUR');
   });
 });

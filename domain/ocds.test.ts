@@ -143,6 +143,21 @@ describe('toOcdsRelease', () => {
     expect(release.planning.rationale).toContain('6 public buyers in 4 countries (Denmark, Finland, Norway, Spain)');
   });
 
+  it('states the exchange rates beside a total converted from other currencies, and none when all was in EUR', () => {
+    expect(release.planning.budget.description).toBe('Estimated total value of the aggregated demand, EUR net of VAT');
+    const converted = toOcdsRelease(
+      {
+        ...zeroEmissionConstruction(),
+        conversion: { date: '2026-12-04', source: 'ECB euro reference rates', rates: { SEK: '11.1', NOK: '11.6' } },
+      },
+      { ocidPrefix: 'ocds-b5fd17' },
+    );
+    expect(converted.planning.budget.description).toBe(
+      'Estimated total value of the aggregated demand, EUR net of VAT, converted from NOK, SEK at the exchange rates of 2026-12-04 (source: ECB euro reference rates)',
+    );
+    expect(validators.release(converted)).toEqual([]);
+  });
+
   it('emits one item per CPV code and unit, classified by CPV with the check digit when known', () => {
     expect(release.tender.items).toEqual([
       {

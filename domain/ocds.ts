@@ -53,6 +53,11 @@ export interface PublishedStatementForOcds {
   }[];
   /** Estimated total value, EUR net of VAT, as a decimal string; null when withheld to protect buyers' figures. */
   totalValueEur: string | null;
+  /**
+   * The exchange-rate table the total was converted with (domain/aggregation.ts `conversion`):
+   * its date and source are stated in the budget's description beside the amount.
+   */
+  conversion?: { date: string; source: string; rates: Record<string, string> };
   deliveryPeriod: { fromYear: number; toYear: number };
   /** YYYY-MM-DD. */
   expectedProcurementStart: string;
@@ -136,6 +141,13 @@ export interface OcdsReleasePackage {
   license?: string;
   publicationPolicy?: string;
   releases: OcdsRelease[];
+}
+
+/** ", converted from NOK, SEK at the rates of 2026-12-04 (ECB)" when any amount was converted; "" otherwise. */
+function conversionWords(conversion: PublishedStatementForOcds['conversion']): string {
+  const currencies = Object.keys(conversion?.rates ?? {}).sort();
+  if (!conversion || currencies.length === 0) return '';
+  return `, converted from ${currencies.join(', ')} at the exchange rates of ${conversion.date} (source: ${conversion.source})`;
 }
 
 /**
@@ -255,7 +267,7 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
                 'Estimated total value of the aggregated demand: not disclosed, to protect the figures of individual buyers',
             }
           : {
-              description: 'Estimated total value of the aggregated demand, EUR net of VAT',
+              description: `Estimated total value of the aggregated demand, EUR net of VAT${conversionWords(input.conversion)}`,
               amount: {
                 amount: decimalToOcdsNumber(input.totalValueEur, { field: 'totalValueEur', decimals: 2 }),
                 currency: 'EUR' as const,

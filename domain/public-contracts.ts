@@ -57,6 +57,10 @@ export const publicDemandSchema = z
     byDeliveryYear: aggregateFiguresSchema.shape.byDeliveryYear,
     buyers: z.array(z.object({ name: z.string(), country: z.string() })),
     unnamedBuyers: z.int().meta({ description: 'Buyers that took part without agreeing to be named' }),
+    conversion: aggregateFiguresSchema.shape.conversion.optional().meta({
+      description:
+        'The exchange-rate table the EUR figures were converted with: its date, source and the rates used (none: every amount was in EUR). Absent from documents stored before it was added',
+    }),
   })
   .meta({ id: 'PublicDemand' });
 

@@ -109,6 +109,11 @@ export const configSchema = z.object({
    * the same Idempotency-Key then gets its answer).
    */
   PROCESS_UPDATE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  /**
+   * The oldest exchange rate an aggregation may use, in days before its day: an older one blocks
+   * the aggregation like a missing one (Directive 2014/24/EU Art. 5(4); domain/currency.ts).
+   */
+  EXCHANGE_RATE_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3660).default(7),
   /** A running workflow whose pending activity has failed more attempts than this is listed as stuck. */
   STUCK_ACTIVITY_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(5),
   DATA_DIR: z.string().min(1).default('.data'),

@@ -584,4 +584,38 @@ describe('a missing exchange rate', () => {
     // Only the currencies that occurred are on record.
     expect(actual.conversion).toEqual({ date: '2026-11-21', source: 'ECB', rates: { NOK: '11.735' } });
   });
+
+  it('refuses a rate older than the age limit like a missing one, naming the currency, its date and the limit', async () => {
+    const { statementId, needs } = await writeScenario({
+      buyers: [
+        {
+          name: 'Oslo',
+          country: 'NO',
+          buyerLegalType: 'la',
+          versions: [[line('NOK'), line('EUR')]],
+          fate: 'confirmed',
+        },
+      ],
+      elsewhere: [],
+      rates: { date: '2026-11-20', source: 'ECB', rates: {} },
+    });
+    const old = { date: '2026-11-20', source: 'ECB', rates: { NOK: '11.735' } };
+    const stale = await rejection(aggregateConfirmedNeeds(db, statementId, old, { day: '2026-12-04', maxAgeDays: 7 }));
+    expect(stale.code).toBe('unprocessable');
+    expect(stale.problems).toEqual([
+      {
+        field: 'rates.NOK',
+        rule: expect.stringContaining('from the rate table of 2026-11-20, 14 days before 2026-12-04'),
+      },
+    ]);
+    expect(stale.problems[0]!.rule).toContain('older than 7 days');
+    // A longer configured limit, or a table recent enough, aggregates as before.
+    const longer = await aggregateConfirmedNeeds(db, statementId, old, { day: '2026-12-04', maxAgeDays: 14 });
+    expect(longer).toStrictEqual(aggregateDemand(needs, old));
+    const missingToo = await rejection(
+      aggregateConfirmedNeeds(db, statementId, { ...old, rates: {} }, { day: '2026-12-04', maxAgeDays: 7 }),
+    );
+    expect(missingToo.problems.map((p) => p.field)).toEqual(['rates.NOK']);
+    expect(missingToo.message).toContain('cannot convert NOK');
+  });
 });

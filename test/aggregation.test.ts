@@ -120,6 +120,27 @@ describe('aggregation and threshold checks, end to end', () => {
       expect((await lead.api.get(`/api/statements/${id}/aggregate`)).status).toBe(404);
     });
 
+    it('blocks again on a rate older than the age limit, naming the currency, its date and the limit', async () => {
+      const old = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+      const stale = { source: 'ECB reference rates, a month old', rates: { NOK: '11.4' } };
+      expect((await admin.api.put(`/api/exchange-rates/${old}`, stale)).status).toBe(201);
+      const before = (await live(lead, id)).body.aggregationBlocked;
+      expect((await lead.api.post(`/api/statements/${id}/aggregate/retry`)).status).toBe(202);
+      const blocked = await until(
+        () => live(lead, id),
+        (r) => r.body.aggregationBlocked !== null && r.body.aggregationBlocked.message !== before.message,
+        60_000,
+        'aggregation blocked by the stale rate',
+      );
+      expect(blocked.body.stage).toBe('aggregation');
+      expect(blocked.body.aggregationBlocked.message).toBe('The rates for NOK are too old');
+      const [problem] = blocked.body.aggregationBlocked.problems;
+      expect(problem.field).toBe('rates.NOK');
+      expect(problem.rule).toContain(`the rate for NOK is from the rate table of ${old}, 30 days before`);
+      expect(problem.rule).toContain('older than 7 days');
+      expect((await lead.api.get(`/api/statements/${id}/aggregate`)).status).toBe(404);
+    });
+
     it('lets only an administrator record rates, and rejects bad tables naming the field', async () => {
       const today = new Date().toISOString().slice(0, 10);
       const table = { source: 'ECB euro foreign exchange reference rates', rates: { NOK: '11.5', SEK: '11.2' } };
@@ -164,7 +185,12 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(Number(a.aggregate.totals.valueEur).toFixed(2)).toBe((900_000 + Number(nokInEur) + 300_000).toFixed(2));
       expect(a.aggregate.totals).toMatchObject({ buyers: 3, countries: 3, lines: 3 });
       expect(a.aggregate.complete).toBe(true);
-      expect(a.aggregate.conversion).toMatchObject({ rates: { NOK: '11.5' } });
+      // The rate table of the aggregation's day, its date and source beside the converted figures.
+      expect(a.aggregate.conversion).toEqual({
+        date: new Date().toISOString().slice(0, 10),
+        source: 'ECB euro foreign exchange reference rates',
+        rates: { NOK: '11.5' },
+      });
       expect(a.aggregate.needVersions).toBe(3);
       const excavators = a.aggregate.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '43260000');
       expect(excavators).toMatchObject({
@@ -271,6 +297,13 @@ describe('aggregation and threshold checks, end to end', () => {
         firm_quantity: '1',
         value_eur: '300000',
       });
+      // Every converted figure names the rate table it was converted with.
+      const today = new Date().toISOString().slice(0, 10);
+      for (const r of rows)
+        expect(r, `${r.dimension} ${r.key}`).toMatchObject({
+          rates_date: today,
+          rates_source: 'ECB euro foreign exchange reference rates',
+        });
       for (const other of [oslo, commission]) {
         const denied = await other.api.get(`/api/statements/${id}/aggregate.csv`);
         expect(denied.status).toBe(403);

@@ -191,6 +191,12 @@ describe('market engagement, approval and publication, end to end', () => {
     expect(res.body.demand.buyers).toEqual([{ name: 'City of Oslo', country: 'NO' }]);
     expect(res.body.demand.unnamedBuyers).toBe(2);
     expect(res.body.demand.totals).toMatchObject({ buyers: 3, countries: 3 });
+    // The rate table behind the EUR figures is printed beside them (every amount here was in EUR).
+    expect(res.body.demand.conversion).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      source: expect.any(String),
+      rates: {},
+    });
     // Copenhagen alone asked for 34144900: its figures are withheld; nobody's lines are shown.
     const cph = res.body.demand.byCpv.find((n: { cpvCode: string }) => n.cpvCode === '34144900');
     expect(cph).toMatchObject({

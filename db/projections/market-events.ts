@@ -179,6 +179,7 @@ export async function projectMarketEvent(
               })),
             items: await itemsOf(trx, demand),
             totalValueEur: demand.totals.valueEur,
+            conversion: demand.conversion,
             deliveryPeriod: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
             expectedProcurementStart: schedule.expectedProcurementStart,
           },

@@ -18,12 +18,16 @@ const columns = [
   'unit',
   'firm_quantity',
   'total_quantity',
+  'rates_date',
+  'rates_source',
 ] as const;
 type Row = Partial<Record<(typeof columns)[number], string | number | null>>;
 
 /**
  * The lead's spreadsheet of the aggregate: one row per group, and per unit for CPV nodes, so
- * quantities in different units stay in different rows. Amounts keep their exact decimals.
+ * quantities in different units stay in different rows. Amounts keep their exact decimals. Every
+ * row with a value converted from another currency names the rate table's date and source beside
+ * it (empty when every amount was in EUR), so a figure copied out of the file keeps its provenance.
  */
 export async function exportAggregateCsv(
   ctx: ServiceContext,
@@ -63,9 +67,11 @@ export async function exportAggregateCsv(
       lines: g.lines,
       buyers: g.buyers,
     });
+  const converted = Object.keys(a.conversion.rates).length > 0;
+  const provenance: Row = converted ? { rates_date: a.conversion.date, rates_source: a.conversion.source } : {};
   // Every cell neutralised (OWASP CSV injection), whatever its column holds today.
   const csv = stringify(
-    rows.map((r) => spreadsheetRow(r, columns)),
+    rows.map((r) => spreadsheetRow({ ...r, ...provenance }, columns)),
     { header: true, columns: [...columns] },
   );
   return {

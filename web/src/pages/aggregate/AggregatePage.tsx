@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 
 import { allows, api, type ApiProblem, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
+import { ConversionNote } from '../../components/ConversionNote';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { StageProgress } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
@@ -225,16 +226,7 @@ export default function AggregatePage() {
                     </div>
                   )}
                 </dl>
-                <p className="muted small">
-                  {Object.keys(aggregate.aggregate.conversion.rates).length === 0 ? (
-                    t('aggregate.totals.allEuro')
-                  ) : (
-                    <>
-                      {t('aggregate.totals.conversion', { date: format.date(aggregate.aggregate.conversion.date) })}{' '}
-                      <span lang="en">{aggregate.aggregate.conversion.source}</span>
-                    </>
-                  )}
-                </p>
+                <ConversionNote conversion={aggregate.aggregate.conversion} />
                 {allows(statement, 'exportAggregate') ? (
                   <p>
                     <a
@@ -265,6 +257,7 @@ export default function AggregatePage() {
                       })
                     )}
                   </p>
+                  <ConversionNote conversion={aggregate.aggregate.conversion} testId="conversion-note-thresholds" />
                   <ul className="plain-list" data-testid="threshold-natures">
                     {aggregate.thresholds.natures.map((n) => {
                       const about = {
@@ -388,6 +381,7 @@ function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
   return (
     <section aria-labelledby="breakdown-heading" className="section">
       <h2 id="breakdown-heading">{t('aggregate.breakdown.title')}</h2>
+      <ConversionNote conversion={aggregate.aggregate.conversion} testId="conversion-note-breakdown" />
       <h3 id="by-cpv-heading">{t('aggregate.breakdown.byCpv')}</h3>
       <div className="table-scroll" role="region" aria-labelledby="by-cpv-heading" tabIndex={0}>
         <table className="table">

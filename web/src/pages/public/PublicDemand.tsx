@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import type { Schemas } from '../../api/client';
+import { ConversionNote } from '../../components/ConversionNote';
 import { anyWithheld, Figure, Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 
@@ -34,6 +35,7 @@ export function PublicDemand({ demand }: { demand: Schemas['PublicDemand'] }) {
           <dd>{format.number(totals.countries)}</dd>
         </div>
       </dl>
+      <ConversionNote conversion={demand.conversion} testId="public-conversion-note" />
       {demand.byCountry.length > 0 ? (
         <div className="table-scroll" role="region" aria-labelledby="public-by-country-caption" tabIndex={0}>
           <table className="table" data-testid="public-by-country">
