@@ -2,14 +2,11 @@ import { connectTemporalClient } from '../platform/temporal.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { createWorker } from './create-worker.js';
-import { requireReferenceLists } from '../db/reference-data-files.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 import { startWorkerHealthServer } from './worker-health.js';
 
 const { config, logger } = startup('worker');
 const db = openDb(config, logger);
-// CPV codes and units are checked against the lists, never on their structure alone: no lists, no start.
-await requireReferenceLists(db);
 const mailer = openMailer(config);
 const { worker, connection } = await createWorker({
   db,
