@@ -13,7 +13,9 @@
  *
  * Settings: CHAOS_RUNS (worker-kill seeds, default 200), CHAOS_API_RUNS (API-kill seeds, 10),
  * CHAOS_SEED (the first seed, 16001), CHAOS_PG_DOWN_SECONDS (30), CHAOS_SMTP_OUTAGE_SECONDS (120),
- * CHAOS_SUPPLIERS (the fan-outs' subscribed suppliers, 1000), CHAOS_ONLY (comma-separated scenario
+ * CHAOS_SUPPLIERS (the fan-outs' subscribed suppliers, 1000), CHAOS_PARALLEL (worker-kill statements
+ * run at once, 3: each seed's kills then strike the others' statements too, one fault at a time;
+ * a seed repeated alone with CHAOS_RUNS=1 meets only its own kills), CHAOS_ONLY (comma-separated scenario
  * names), TOPOLOGY_LOG=1 (the processes' warnings and errors). Exits 1 when any run broke an
  * invariant (a statement not completed, an e-mail sent twice or never, an audit chain that does not
  * verify, a workflow left failing) or could not run; 2 on a bad setting.
@@ -50,6 +52,7 @@ const baseSeed = setting('CHAOS_SEED', 16_001);
 const pgDownSeconds = setting('CHAOS_PG_DOWN_SECONDS', 30);
 const smtpOutageSeconds = setting('CHAOS_SMTP_OUTAGE_SECONDS', 120);
 const suppliers = setting('CHAOS_SUPPLIERS', 1000);
+const parallel = Math.max(1, setting('CHAOS_PARALLEL', 3));
 const verbose = process.env.TOPOLOGY_LOG === '1';
 
 interface Scenario {
@@ -57,6 +60,8 @@ interface Scenario {
   what: string;
   /** One run per seed; a scenario without seeds runs once (seed undefined). */
   seeds: (number | undefined)[];
+  /** Runs at once (default 1). */
+  parallel?: number;
   run: (t: Topology, seed: number | undefined, options: ScenarioOptions) => Promise<ScenarioResult>;
 }
 
@@ -67,6 +72,7 @@ const scenarios: Scenario[] = [
     name: 'worker-kill',
     what: 'a worker SIGKILLed at 1–3 seeded points of a whole statement, back after 0–4 s',
     seeds: seedsFrom(runs),
+    parallel,
     run: (t, seed, o) => workerKillJourney(t, seed!, o),
   },
   {
@@ -219,14 +225,14 @@ try {
       noLaterStep: 0,
     };
     rows.push(row);
-    for (const [i, seed] of scenario.seeds.entries()) {
+    const runOne = async (i: number, seed: number | undefined) => {
       const runStarted = Date.now();
       const label = `${i + 1}/${scenario.seeds.length}${seed === undefined ? '' : ` seed ${seed}`}`;
       row.runs += 1;
       let result: ScenarioResult | undefined;
       let why: string | undefined;
       try {
-        result = await scenario.run(t, seed, { log: (line) => out(`    ${line}`) });
+        result = await scenario.run(t!, seed, { log: (line) => out(`    ${line}`) });
       } catch (error) {
         // A broken invariant carries what was measured; anything else (the topology itself failing) does not.
         if (error instanceof ScenarioFailure) result = error.result;
@@ -249,7 +255,18 @@ try {
         row.failed.push({ seed: seed === undefined ? 'once' : String(seed), why });
         out(`  ${label}: FAILED in ${took}: ${why}`);
       }
-    }
+    };
+    // A pool of `parallel` runs: the next seed starts as soon as one ends (its checks wait for
+    // the outbox to drain, often for a killed worker's lease, so runs overlap well).
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(scenario.parallel ?? 1, scenario.seeds.length) }, async () => {
+        while (next < scenario.seeds.length) {
+          const i = next++;
+          await runOne(i, scenario.seeds[i]);
+        }
+      }),
+    );
   }
 } catch (error) {
   console.error('chaos: the topology failed:', error);

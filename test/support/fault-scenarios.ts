@@ -65,6 +65,15 @@ export interface ScenarioOptions {
 
 type Actor = { org: Organisation; user: User; api: RoundRobinClient };
 
+const faultsInProgress = new WeakMap<Topology, Promise<unknown>>();
+
+/** Runs `fault` after any other fault on the same topology has ended (the process it restarts is up again). */
+function oneFaultAtATime(t: Topology, fault: () => Promise<void>): Promise<void> {
+  const next = (faultsInProgress.get(t) ?? Promise.resolve()).catch(() => undefined).then(fault);
+  faultsInProgress.set(t, next);
+  return next;
+}
+
 const stripAngles = (mid: string) => mid.replace(/^<|>$/g, '');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -242,9 +251,6 @@ async function checkInvariants(
     .filter((m) => m.status !== 'sent')
     .map(({ smtp_message_id: _mid, ...m }) => m)
     .slice(0, 20);
-  const all = new Set(
-    (await t.db.selectFrom('outbox').select('smtp_message_id').execute()).map((o) => stripAngles(o.smtp_message_id)),
-  );
   const expected = new Set(rows.map((o) => stripAngles(o.smtp_message_id)));
   await t.mail
     .waitFor((messages) => {
@@ -259,6 +265,10 @@ async function checkInvariants(
     const mid = stripAngles(m.messageId);
     counts.set(mid, (counts.get(mid) ?? 0) + 1);
   }
+  // Read after the capture: every message captured so far (other runs' too) is in the outbox by now.
+  const all = new Set(
+    (await t.db.selectFrom('outbox').select('smtp_message_id').execute()).map((o) => stripAngles(o.smtp_message_id)),
+  );
   const duplicates = [...counts].filter(([mid, n]) => n > 1 && expected.has(mid));
   const lost = [...expected].filter((mid) => !counts.has(mid));
   const unknown = [...counts.keys()].filter((mid) => !all.has(mid));
@@ -478,15 +488,18 @@ export async function workerKillJourney(
       const n = change;
       const worker = t.workers[Math.floor(random() * t.workers.length)]!;
       const downMs = Math.floor(random() * 4000);
-      // One fault at a time: a worker is killed, stays down a while, and is started again.
-      chaos = chaos.then(async () => {
-        const at = Date.now();
-        await worker.kill();
-        options.log?.(`${run.context}: ${worker.name} killed before change ${n}`);
-        kills.push({ at, change: n, worker: worker.name, downMs });
-        await sleep(downMs);
-        await worker.start();
-      });
+      // One fault at a time, across the runs sharing the topology too (`npm run chaos` runs
+      // several statements at once): a worker is killed, stays down a while, and is started again.
+      chaos = chaos.then(() =>
+        oneFaultAtATime(t, async () => {
+          const at = Date.now();
+          await worker.kill();
+          options.log?.(`${run.context}: ${worker.name} killed before change ${n}`);
+          kills.push({ at, change: n, worker: worker.name, downMs });
+          await sleep(downMs);
+          await worker.start();
+        }),
+      );
     };
     let id: string;
     try {
