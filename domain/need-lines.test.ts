@@ -68,6 +68,7 @@ describe('validateNeedLines: a good line', () => {
         unit: 'H87',
         unitPrice: '520000',
         currency: 'EUR',
+        frameworkJustification: null,
         delivery: { fromYear: 2027, toYear: 2027 },
         frameworkMonths: null,
         optionalQuantity: '0',
@@ -640,6 +641,38 @@ describe('a need line as a draft holds it', () => {
         frameworkMonths: null,
         renewals: { count: 0, quantityEach: '0' },
       }),
+describe('validateNeedLines: a framework agreement longer than four years (Art. 33(1))', () => {
+  const justification = 'Fleet renewal cycle of the buses: eight years, as the charging depots are built once.';
+
+  it('takes up to 48 months without a word, and no justification is kept for them', () => {
+    const [line] = linesOf([{ ...busLine, frameworkMonths: 48, frameworkJustification: 'not needed' }]);
+    expect(line).toMatchObject({ frameworkMonths: 48, frameworkJustification: null });
+  });
+
+  it.each([49, 96, 120])('refuses %i months without a justification, naming the field and Art. 33(1)', (months) => {
+    expect(problemsWith({ frameworkMonths: months })).toEqual([
+      {
+        field: 'lines[0].frameworkJustification',
+        rule: 'is required when frameworkMonths is more than 48: the term of a framework agreement shall not exceed four years, save in exceptional cases duly justified (Directive 2014/24/EU Art. 33(1))',
+      },
+    ]);
+    expect(problemsWith({ frameworkMonths: months, frameworkJustification: '   ' })).toHaveLength(1);
+  });
+
+  it('keeps the justification of a longer term with the line', () => {
+    const [line] = linesOf([{ ...busLine, frameworkMonths: 120, frameworkJustification: `  ${justification} ` }]);
+    expect(line).toMatchObject({ frameworkMonths: 120, frameworkJustification: justification });
+    // Stored lines are validated again on submission: the justification survives it.
+    expect(linesOf([line])[0]).toEqual(line);
+  });
+
+  it('holds the justification to the text policy and its length', () => {
+    expect(problemsWith({ frameworkMonths: 60, frameworkJustification: 'x'.repeat(2001) }).map((p) => p.field)).toEqual(
+      ['lines[0].frameworkJustification'],
+    );
+  });
+});
+
     ).toEqual({
       description: 'Café trucks',
       quantity: '12,5',

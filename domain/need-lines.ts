@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 import {
   decimalPattern,
+  frameworkMonthsWithoutJustification,
   maxDescriptionLength,
+  maxFrameworkJustificationLength,
   maxFrameworkMonths,
   maxNeedLines,
   maxRenewals,
@@ -37,6 +39,11 @@ export interface NeedLine {
   delivery: { fromYear: number; toYear: number };
   /** Framework agreement term in months; null when the need is not for a framework agreement. */
   frameworkMonths: number | null;
+  /**
+   * Why a framework agreement runs longer than four years (Directive 2014/24/EU Art. 33(1)):
+   * required above `frameworkMonthsWithoutJustification` months, null otherwise.
+   */
+  frameworkJustification: string | null;
   /** Quantity the buyer may add as an option (Directive 2014/24/EU Art. 5(1)). */
   optionalQuantity: string;
   /** Possible renewals, each for `quantityEach` (Art. 5(1)). */
@@ -46,7 +53,9 @@ export interface NeedLine {
 
 /** The limits are shared with the web's need-line form: rules/need-lines.ts. */
 export {
+  frameworkMonthsWithoutJustification,
   maxDescriptionLength,
+  maxFrameworkJustificationLength,
   maxFrameworkMonths,
   maxNeedLines,
   maxRenewals,
@@ -146,6 +155,19 @@ const unitField = z
   .meta({ description: 'UN/CEFACT Recommendation 20 unit code', example: 'H87' });
 
 const frameworkRule = `must be a whole number of months from 1 to ${maxFrameworkMonths}, or null when not a framework agreement`;
+/** The rule of Art. 33(1), as the API names it on the justification field. */
+export const frameworkJustificationRule = `is required when frameworkMonths is more than ${frameworkMonthsWithoutJustification}: the term of a framework agreement shall not exceed four years, save in exceptional cases duly justified (Directive 2014/24/EU Art. 33(1))`;
+
+/** Whether a framework term needs a recorded justification (Directive 2014/24/EU Art. 33(1)). */
+export function frameworkNeedsJustification(frameworkMonths: number | null | undefined): boolean {
+  return (
+    typeof frameworkMonths === 'number' &&
+    Number.isInteger(frameworkMonths) &&
+    frameworkMonths > frameworkMonthsWithoutJustification &&
+    // A longer term is refused on its own field; its justification is then beside the point.
+    frameworkMonths <= maxFrameworkMonths
+  );
+}
 const renewalCountRule = `must be a whole number from 0 to ${maxRenewals}`;
 
 const renewalsSchema = z.strictObject(
@@ -183,6 +205,7 @@ export const needLineSchema = z
         .max(maxFrameworkMonths, frameworkRule)
         .nullable()
         .optional(),
+      frameworkJustification: text('paragraph', { max: maxFrameworkJustificationLength }).nullable().optional(),
       optionalQuantity: decimalField('non_negative', 'Quantity the buyer may add as an option (Art. 5)', '0').default(
         '0',
       ),
@@ -199,6 +222,9 @@ export const needLineSchema = z
         path: ['cpvCheckDigit'],
         message: `must match the check digit given in cpvCode (${typed})`,
       });
+    }
+    if (frameworkNeedsJustification(line.frameworkMonths) && !line.frameworkJustification?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['frameworkJustification'], message: frameworkJustificationRule });
     }
     const renewals = line.renewals;
     if (renewals && renewals.count === 0 && !new Exact(renewals.quantityEach).isZero()) {
@@ -222,6 +248,10 @@ export const needLineSchema = z
     currency: line.currency,
     delivery: line.delivery,
     frameworkMonths: line.frameworkMonths ?? null,
+    // Kept only where Art. 33(1) asks for it, so a stale text never stands beside a short term.
+    frameworkJustification: frameworkNeedsJustification(line.frameworkMonths)
+      ? line.frameworkJustification!.trim()
+      : null,
     optionalQuantity: line.optionalQuantity,
     renewals: line.renewals ?? { count: 0, quantityEach: '0' },
     requirements: line.requirements,
@@ -260,6 +290,7 @@ export const needLineDraftSchema = z
         .nullable()
         .optional(),
       frameworkMonths: draftCode.optional(),
+      frameworkJustification: draftValue('paragraph', maxFrameworkJustificationLength).optional(),
       optionalQuantity: draftCode.optional(),
       renewals: z
         .strictObject(

@@ -30,6 +30,18 @@ describe('statement details', () => {
     expect(paths).toEqual(expect.arrayContaining(['schedule.reminderOffsets.0', 'criticalMass.minCountries']));
   });
 
+  it('refuses a minimum of fewer than 2 buyers at creation and in a patch, naming Art. 38(1)', () => {
+    const rule =
+      'must be at least 2: a joint procurement is carried out by two or more contracting authorities, the lead buyer and at least one other (Directive 2014/24/EU Art. 38(1))';
+    for (const schema of [statementDetailsSchema, statementDetailsPatchSchema]) {
+      const result = schema.safeParse({ ...valid, criticalMass: { minBuyers: 1 } });
+      expect(result.error?.issues.map((i) => ({ field: i.path.join('.'), rule: i.message }))).toEqual([
+        { field: 'criticalMass.minBuyers', rule },
+      ]);
+    }
+    expect(statementDetailsSchema.parse({ ...valid, criticalMass: { minBuyers: 2 } }).criticalMass.minBuyers).toBe(2);
+  });
+
   it('refuses an empty patch but accepts a partial one', () => {
     expect(statementDetailsPatchSchema.safeParse({}).success).toBe(false);
     expect(statementDetailsPatchSchema.parse({ title: 'New title' })).toEqual({ title: 'New title' });

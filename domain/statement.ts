@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { criticalMassLimits, deliveryYearRange, minTitleLength } from '../rules/statement.js';
+import { criticalMassLimits, deliveryYearRange, minJointBuyers, minTitleLength } from '../rules/statement.js';
 import { text } from '../rules/text-policy.js';
 import { cpvCodeListSchema } from './cpv.js';
 import { decimalStringSchema } from './decimal.js';
@@ -48,9 +48,30 @@ export const quantityRuleSchema = z.object({
   minQuantity: decimalStringSchema,
 });
 
+export { minJointBuyers } from '../rules/statement.js';
+
+/**
+ * The one rule on how few buyers a joint statement may aim for: the lead and at least one other,
+ * as a joint procurement is by "two or more contracting authorities" (Directive 2014/24/EU
+ * Art. 38(1)). A statement asking for fewer could be created but never opened, as opening the
+ * needs assessment needs another buyer to have joined (the same number, in the workflow).
+ */
+export const minBuyersRule = `must be at least ${minJointBuyers}: a joint procurement is carried out by two or more contracting authorities, the lead buyer and at least one other (Directive 2014/24/EU Art. 38(1))`;
+
+const criticalMassFields = {
+  minBuyers: z
+    .int()
+    .min(minJointBuyers, minBuyersRule)
+    .max(criticalMassLimits.maxMinBuyers)
+    .optional()
+    .meta({
+      description: `At least ${minJointBuyers}: the lead and one other buyer (Directive 2014/24/EU Art. 38(1))`,
+    }),
+};
+
 export const criticalMassSchema = z
   .object({
-    minBuyers: z.int().min(1).max(criticalMassLimits.maxMinBuyers).optional(),
+    ...criticalMassFields,
     minCountries: z.int().min(1).max(criticalMassLimits.maxMinCountries).optional(),
     minTotalValueEur: decimalStringSchema.optional(),
     minQuantityPerCpv: z.array(quantityRuleSchema).max(50).default([]),
@@ -58,6 +79,14 @@ export const criticalMassSchema = z
   .meta({ id: 'CriticalMassRules' });
 
 export type CriticalMassRules = z.infer<typeof criticalMassSchema>;
+
+/**
+ * The critical-mass rules as a statement shows them: a statement created before the rule on
+ * minBuyers still reads (its opening is refused until another buyer joins, whatever it says).
+ */
+export const criticalMassViewSchema = criticalMassSchema
+  .extend({ minBuyers: z.int().min(1).max(criticalMassLimits.maxMinBuyers).optional() })
+  .meta({ id: 'CriticalMassRulesView' });
 
 export const statementDetailsSchema = z
   .object({

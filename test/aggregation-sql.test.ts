@@ -93,6 +93,7 @@ const toNeedLine = (l: ConfirmedNeedLine, i: number): NeedLine => ({
   frameworkMonths: l.frameworkMonths,
   optionalQuantity: l.optionalQuantity,
   renewals: l.renewals,
+  frameworkJustification: l.frameworkMonths !== null && l.frameworkMonths > 48 ? 'Test: a longer term' : null,
   requirements: '',
 });
 

@@ -83,6 +83,58 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
     });
   });
 
+  it('refuses a minimum of 1 buyer at creation (Art. 38(1)): the statement could never open its needs assessment', async () => {
+    const before = await countStatements();
+    const res = await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 1 } }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'criticalMass.minBuyers',
+        rule: 'must be at least 2: a joint procurement is carried out by two or more contracting authorities, the lead buyer and at least one other (Directive 2014/24/EU Art. 38(1))',
+      },
+    ]);
+    expect(await countStatements()).toBe(before);
+  });
+
+  it('refuses dates the law’s periods cannot apply to (422), and warns of those only unusual', async () => {
+    const year = new Date().getUTCFullYear();
+    const schedule = statementDetails().schedule;
+    const before = await countStatements();
+    const past = await lead.api.post(
+      '/api/statements',
+      statementDetails({
+        schedule: {
+          ...schedule,
+          expectedProcurementStart: `${year - 5}-03-01`,
+          deliveryFromYear: year - 5,
+          deliveryToYear: year - 4,
+        },
+      }),
+    );
+    expect(past.status).toBe(422);
+    expect(past.body.errors.map((e: any) => e.field)).toEqual([
+      'schedule.expectedProcurementStart',
+      'schedule.deliveryToYear',
+    ]);
+    expect(past.body.errors[0].rule).toMatch(/^must not be before today .*Art\. 40/);
+    expect(await countStatements()).toBe(before);
+
+    const unusual = await lead.api.post(
+      '/api/statements',
+      statementDetails({ schedule: { ...schedule, deliveryFromYear: year - 1, deliveryToYear: year + 2 } }),
+    );
+    expect(unusual.status).toBe(201);
+    expect(unusual.body.scheduleWarnings).toContainEqual(
+      expect.objectContaining({ field: 'schedule.deliveryFromYear', code: 'deliveryStartsInPastYear' }),
+    );
+    // The same rules hold when the lead changes the schedule.
+    const edited = await lead.api.patch(`/api/statements/${unusual.body.id}`, {
+      schedule: { ...schedule, expectedProcurementStart: `${year - 1}-01-01` },
+    });
+    expect(edited.status).toBe(422);
+    expect(edited.body.errors.map((e: any) => e.field)).toEqual(['schedule.expectedProcurementStart']);
+  });
+
   it('rejects a path id that is not a UUID, and an unknown route', async () => {
     const res = await lead.api.get('/api/statements/not-a-uuid');
     expect(res.status).toBe(400);
@@ -117,7 +169,10 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
     const res = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, {});
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([
-      { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
+      {
+        field: 'participants',
+        rule: 'must include at least one buyer that accepted the invitation: a joint procurement is carried out by two or more contracting authorities (Directive 2014/24/EU Art. 38(1))',
+      },
     ]);
     const past = await lead.api.post(`/api/statements/${statementId}/needs-assessment/open`, {
       deadline: '2020-01-01T00:00:00Z',

@@ -92,12 +92,22 @@ describe('needs assessment and confirmation, end to end with deadlines of second
     await twice.api.put(`/api/statements/${id}/needs/draft`, {
       lines: [
         needLine({ quantity: '7' }),
-        needLine({ cpvCode: '34144900', unit: 'H87', quantity: '1', unitPrice: '300000' }),
+        needLine({
+          cpvCode: '34144900',
+          unit: 'H87',
+          quantity: '1',
+          unitPrice: '300000',
+          frameworkMonths: 96,
+          frameworkJustification: 'The charging depots are built once and serve two fleet cycles.',
+        }),
       ],
       answers: { charging: false },
     });
     const second = await twice.api.post(`/api/statements/${id}/needs/submit`);
     expect(second.body.version).toBe(2);
+    // The Art. 33(1) justification of a framework longer than four years is kept and shown to the lead.
+    const read = await lead.api.get(`/api/statements/${id}/needs/${twice.org.id}`);
+    expect(JSON.stringify(read.body)).toContain('The charging depots are built once and serve two fleet cycles.');
     await h.mail.waitFor(() => mailTo(late, /^Reminder: submit/).length === 2, 45_000);
   });
 

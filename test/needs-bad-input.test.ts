@@ -307,6 +307,15 @@ describe('needs assessment: bad input is refused with the line and field named, 
           { charging: true },
           { field: 'lines[1].delivery.toYear', rule: horizonRule },
         ],
+        [
+          'framework agreement of ten years without a justification',
+          { frameworkMonths: 120 },
+          { charging: true },
+          {
+            field: 'lines[1].frameworkJustification',
+            rule: 'is required when frameworkMonths is more than 48: the term of a framework agreement shall not exceed four years, save in exceptional cases duly justified (Directive 2014/24/EU Art. 33(1))',
+          },
+        ],
         ['missing required answer', null, {}, { field: 'answers.charging', rule: 'is required' }],
         [
           'answer of the wrong type',

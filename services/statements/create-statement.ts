@@ -17,6 +17,7 @@ import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
 import { idempotencyKeyReused } from './idempotency.js';
+import { assertScheduleDates } from './schedule-dates.js';
 import { sealedArg } from './seal.js';
 import type { StatementView } from './statement-contracts.js';
 
@@ -41,6 +42,11 @@ export async function createStatement(
   const workflowId = statementWorkflowId(statementId);
   // The statement id follows from the organisation and the key, so the key is the caller's own.
   const updateId = `createStatement:${meta.idempotencyKey ?? randomUUID()}`;
+  // Dates the law's periods cannot apply to (domain/schedule-dates.ts). A retry of a create that
+  // was accepted answers like the first, even if a date has passed meanwhile.
+  const retried =
+    meta.idempotencyKey !== undefined && (await findCreatedDetailsHash(ctx.db, statementId)) !== undefined;
+  if (!retried) assertScheduleDates(details.schedule, Date.now());
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(createStatementUpdate, {
       args: [

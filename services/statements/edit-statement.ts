@@ -11,6 +11,7 @@ import { editStatementUpdate } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
+import { assertScheduleDates } from './schedule-dates.js';
 import type { StatementView } from './statement-contracts.js';
 import { updateStatementProcess } from './statement-process.js';
 
@@ -29,6 +30,8 @@ export async function editStatement(
     description: changes.description ?? current!.description,
     cpvCodes: changes.cpvCodes ?? current!.cpv_codes,
     schedule: changes.schedule ?? (current!.schedule as Schedule),
+  // A new schedule is held to the calendar as at creation; an unchanged one is not judged again.
+  if (changes.schedule) assertScheduleDates(changes.schedule, Date.now());
     criticalMass: changes.criticalMass ?? (current!.critical_mass as CriticalMassRules),
   });
   await updateStatementProcess(

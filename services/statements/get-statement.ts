@@ -3,6 +3,7 @@ import { findStatement, listParticipants } from '../../db/statements.js';
 import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import { earliestDateToday, scheduleDateFindings } from '../../domain/schedule-dates.js';
 import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
 import type { Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -26,12 +27,16 @@ async function buildStatementView(
     listParticipants(ctx.db, statementId),
   ]);
   const shown = (p: ParticipantRow) => roster.shows(p.organisation_id);
+  const now = Date.now();
+  // The roster's facts were read just before the row: the actions follow the same stage and status.
+  const allowedActions = allowedActionsFor(viewer, roster.facts, now);
+  const schedule = s.schedule as Schedule;
   return {
     id: s.id,
     title: s.title,
     description: s.description,
     cpvCodes: s.cpv_codes,
-    schedule: s.schedule as Schedule,
+    schedule,
     criticalMass: s.critical_mass as CriticalMassRules,
     stage: s.stage as Stage,
     stageEnteredAt: iso(s.stage_entered_at)!,
@@ -50,8 +55,11 @@ async function buildStatementView(
       respondedAt: iso(p.responded_at),
     })),
     cancelReason: s.cancel_reason,
-    // The roster's facts were read just before the row: the actions follow the same stage and status.
-    allowedActions: allowedActionsFor(viewer, roster.facts, Date.now()),
+    // Told to whoever can still change the dates; to anyone else they are history.
+    scheduleWarnings: allowedActions.includes('edit')
+      ? scheduleDateFindings(schedule, earliestDateToday(now)).warnings
+      : [],
+    allowedActions,
     createdAt: iso(s.created_at)!,
     updatedAt: iso(s.updated_at)!,
   };

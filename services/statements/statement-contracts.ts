@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { viewerActions } from '../../domain/allowed-actions.js';
-import { criticalMassSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
+import { scheduleWarningCodes } from '../../domain/schedule-dates.js';
+import { criticalMassViewSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
 
@@ -30,7 +31,7 @@ export const statementViewSchema = z
     description: z.string(),
     cpvCodes: z.array(z.string()),
     schedule: scheduleSchema,
-    criticalMass: criticalMassSchema,
+    criticalMass: criticalMassViewSchema,
     stage: z.enum(stages),
     stageEnteredAt: z.string(),
     stageDeadline: z.string().nullable(),
@@ -42,6 +43,19 @@ export const statementViewSchema = z
         'Statuses, never content. The lead buyer and, before publication, whoever may see the statement read every participant; after publication Commission staff and administrators do, and anyone else reads the signatories that agreed to be named (and its own organisation)',
     }),
     cancelReason: z.string().nullable(),
+    scheduleWarnings: z
+      .array(
+        z.object({
+          field: z.string(),
+          code: z.enum(scheduleWarningCodes),
+          limit: z.string().meta({ description: 'The date or year the warning compares with' }),
+          rule: z.string().meta({ description: 'The warning in words, with its source in Directive 2014/24/EU' }),
+        }),
+      )
+      .meta({
+        description:
+          'Dates of the schedule worth a second look (domain/schedule-dates.ts), for a viewer who may edit the statement; empty otherwise. Dates the law cannot apply to are refused instead (422)',
+      }),
     allowedActions: z.array(z.enum(viewerActions).meta({ id: 'ViewerAction' })).meta({
       description:
         'What the viewer may do now (and which of the statement’s pages it may follow), from the same rules the API applies to each request: who may, in which stage, until when. The web shows exactly these; a request the state has overtaken meanwhile is still refused',

@@ -1,5 +1,6 @@
 import { durationMs } from '../../domain/duration.js';
 import { canCancel } from '../../rules/stages.js';
+import { minJointBuyers } from '../../rules/statement.js';
 import {
   answerInvitationUpdate,
   cancelStatementUpdate,
@@ -11,9 +12,14 @@ import {
 } from './messages.js';
 import { reject, type StatementProcess } from './process.js';
 
+// The same rule as criticalMass.minBuyers at creation (domain/statement.ts): the lead and at least
+// one other buyer (Directive 2014/24/EU Art. 38(1)); the constant is 2 as the literal was.
 const noBuyerJoined = {
   message: 'At least one invited buyer must have joined before the needs assessment opens',
-  problem: { field: 'participants', rule: 'must include at least one buyer that accepted the invitation' },
+  problem: {
+    field: 'participants',
+    rule: 'must include at least one buyer that accepted the invitation: a joint procurement is carried out by two or more contracting authorities (Directive 2014/24/EU Art. 38(1))',
+  },
 };
 
 /** Setting a statement up: details, survey, invitations, opening; and cancelling at any stage. */
@@ -182,7 +188,8 @@ export function registerDraftHandlers(p: StatementProcess): void {
         if (p.participantsInDatabase()) {
           const counts = await p.refreshParticipation(true);
           // The lead counts among the joined; at least one other buyer must have accepted.
-          if ((counts.joined ?? 0) < 2) reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
+          if ((counts.joined ?? 0) < minJointBuyers)
+            reject('unprocessable', noBuyerJoined.message, [noBuyerJoined.problem]);
         }
         const deadline = request.deadline
           ? Date.parse(request.deadline)

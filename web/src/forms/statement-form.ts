@@ -1,4 +1,4 @@
-import { criticalMassLimits, deliveryYearRange, minTitleLength } from '@jointdemand/rules/statement';
+import { criticalMassLimits, deliveryYearRange, minJointBuyers, minTitleLength } from '@jointdemand/rules/statement';
 import type { TFunction } from 'i18next';
 
 import type { Statement, StatementDetails } from '../api/client';
@@ -200,8 +200,9 @@ export function validateStatementForm(v: StatementFormValues, t: TFunction): Fie
   }
 
   const { maxMinBuyers, maxMinCountries } = criticalMassLimits;
-  if (v.minBuyers.trim() && !intInRange(v.minBuyers, 1, maxMinBuyers))
-    add('criticalMass.minBuyers', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinBuyers }));
+  // The lead and at least one other buyer (Directive 2014/24/EU Art. 38(1)); the server holds the same rule.
+  if (v.minBuyers.trim() && !intInRange(v.minBuyers, minJointBuyers, maxMinBuyers))
+    add('criticalMass.minBuyers', t('statementForm.errors.minBuyers', { min: minJointBuyers, max: maxMinBuyers }));
   if (v.minCountries.trim() && !intInRange(v.minCountries, 1, maxMinCountries))
     add('criticalMass.minCountries', t('statementForm.errors.wholeNumber', { min: 1, max: maxMinCountries }));
   if (v.minTotalValueEur.trim() && !decimal.test(normaliseDecimal(v.minTotalValueEur)))

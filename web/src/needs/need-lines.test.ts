@@ -122,6 +122,25 @@ describe('checks beside each field', () => {
     ]);
   });
 
+  it('asks why a framework agreement runs longer than four years (Art. 33(1)), and sends it only then', () => {
+    const base = { cpvCode: '43260000-3', description: 'x', quantity: '1', unit: 'H87', unitPrice: '1' };
+    const check = (patch: Partial<NeedLineValues>) =>
+      validateLine(line({ ...base, ...patch }), 0, { fromYear: 2027, toYear: 2029 }, 'en', t).map(
+        (e) => `${e.path} ${e.message}`,
+      );
+    expect(check({ frameworkMonths: '48' })).toEqual([]);
+    expect(check({ frameworkMonths: '120' })).toEqual([
+      'lines[0].frameworkJustification needs.errors.frameworkJustification',
+    ]);
+    expect(check({ frameworkMonths: '120', frameworkJustification: 'Depot build-out over eight years' })).toEqual([]);
+    const long = line({ ...base, frameworkMonths: '96', frameworkJustification: ' Depots ' });
+    expect(lineToRequest(long, 'en')).toMatchObject({ frameworkMonths: 96, frameworkJustification: 'Depots' });
+    expect(lineFromSaved(lineToRequest(long, 'en'), 'en').frameworkJustification).toBe('Depots');
+    expect(
+      lineToRequest(line({ ...base, frameworkMonths: '24', frameworkJustification: 'stale' }), 'en'),
+    ).not.toHaveProperty('frameworkJustification');
+  });
+
   it('shows server paths at the field that holds them', () => {
     const lines = [line({ deliveryKind: 'window' })];
     expect(uiPathFor('lines[0].cpvCheckDigit', lines)).toBe('lines[0].cpvCode');

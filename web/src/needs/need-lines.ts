@@ -1,5 +1,7 @@
 import {
+  frameworkMonthsWithoutJustification,
   maxDescriptionLength,
+  maxFrameworkJustificationLength,
   maxFrameworkMonths,
   maxNeedLines,
   maxRenewals,
@@ -37,6 +39,8 @@ export interface NeedLineValues {
   deliveryToYear: string;
   /** Empty when the need is not for a framework agreement. */
   frameworkMonths: string;
+  /** Why a framework runs longer than four years (Directive 2014/24/EU Art. 33(1)); asked for only then. */
+  frameworkJustification: string;
   optionalQuantity: string;
   renewalCount: string;
   renewalQuantityEach: string;
@@ -48,6 +52,14 @@ export const MAX_LINES = maxNeedLines;
 export const MAX_DESCRIPTION = maxDescriptionLength;
 export const MAX_REQUIREMENTS = maxRequirementsLength;
 export const MAX_FRAMEWORK_MONTHS = maxFrameworkMonths;
+export const FRAMEWORK_MONTHS_WITHOUT_JUSTIFICATION = frameworkMonthsWithoutJustification;
+export const MAX_FRAMEWORK_JUSTIFICATION = maxFrameworkJustificationLength;
+
+/** Whether the line's framework term needs its justification: more than four years (Art. 33(1)). */
+export function needsFrameworkJustification(line: Pick<NeedLineValues, 'frameworkMonths'>): boolean {
+  const v = line.frameworkMonths.trim();
+  return /^\d{1,9}$/.test(v) && Number(v) > frameworkMonthsWithoutJustification && Number(v) <= maxFrameworkMonths;
+}
 export const MAX_RENEWALS = maxRenewals;
 
 /** EUR first, then the currencies of EU Member States outside the euro area and of the EEA (`@jointdemand/rules/currencies`). */
@@ -70,6 +82,7 @@ export function emptyLine(horizon: { fromYear: number }, currency = 'EUR'): Need
     deliveryFromYear: '',
     deliveryToYear: '',
     frameworkMonths: '',
+    frameworkJustification: '',
     optionalQuantity: '',
     renewalCount: '',
     renewalQuantityEach: '',
@@ -115,6 +128,7 @@ export function lineFromSaved(raw: unknown, locale: string): NeedLineValues {
     deliveryFromYear: sameYear ? '' : text(delivery.fromYear),
     deliveryToYear: sameYear ? '' : text(delivery.toYear),
     frameworkMonths: text(r.frameworkMonths),
+    frameworkJustification: text(r.frameworkJustification),
     optionalQuantity: optional === '0' ? '' : optional,
     renewalCount: count === '0' ? '' : count,
     renewalQuantityEach: each === '0' && (count === '0' || count === '') ? '' : each,
@@ -159,6 +173,8 @@ export function lineToRequest(line: NeedLineValues, locale: string): NeedLineDra
     put('delivery', { ...(fromYear !== undefined ? { fromYear } : {}), ...(toYear !== undefined ? { toYear } : {}) });
   }
   put('frameworkMonths', intOrText(line.frameworkMonths) ?? null);
+  // Sent only where it is asked for: a shorter term keeps no justification (the server drops it too).
+  if (needsFrameworkJustification(line)) put('frameworkJustification', line.frameworkJustification.trim() || undefined);
   put('optionalQuantity', decimalOrText(line.optionalQuantity, locale));
   const count = intOrText(line.renewalCount);
   const each = decimalOrText(line.renewalQuantityEach, locale);
@@ -262,6 +278,17 @@ export function validateLine(
     if (months === undefined || months < 1 || months > MAX_FRAMEWORK_MONTHS)
       add('frameworkMonths', t('needs.errors.months', { max: MAX_FRAMEWORK_MONTHS }));
   }
+  if (needsFrameworkJustification(line)) {
+    const characters = textCharacterError('paragraph', line.frameworkJustification, t);
+    if (characters) add('frameworkJustification', characters);
+    else if (!line.frameworkJustification.trim())
+      add(
+        'frameworkJustification',
+        t('needs.errors.frameworkJustification', { months: FRAMEWORK_MONTHS_WITHOUT_JUSTIFICATION }),
+      );
+    else if (line.frameworkJustification.trim().length > MAX_FRAMEWORK_JUSTIFICATION)
+      add('frameworkJustification', t('needs.errors.tooLong', { max: MAX_FRAMEWORK_JUSTIFICATION }));
+  }
 
   const optional = readDecimal(line.optionalQuantity, locale, false);
   if (optional && !optional.ok) add('optionalQuantity', decimalMessage(optional, 'quantity'));
@@ -354,6 +381,7 @@ export function lineFieldLabel(path: string, t: TFunction): string | undefined {
       'delivery.fromYear': 'needs.line.deliveryFromYear',
       'delivery.toYear': 'needs.line.deliveryToYear',
       frameworkMonths: 'needs.line.frameworkMonths',
+      frameworkJustification: 'needs.line.frameworkJustification',
       optionalQuantity: 'needs.line.optionalQuantity',
       renewals: 'needs.line.renewalCount',
       'renewals.count': 'needs.line.renewalCount',

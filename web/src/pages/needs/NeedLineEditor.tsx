@@ -6,11 +6,14 @@ import { type FieldError, fieldId } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import {
   commonCurrencies,
+  FRAMEWORK_MONTHS_WITHOUT_JUSTIFICATION,
   linePath,
   lineValue,
   MAX_DESCRIPTION,
+  MAX_FRAMEWORK_JUSTIFICATION,
   MAX_REQUIREMENTS,
   type NeedLineValues,
+  needsFrameworkJustification,
 } from '../../needs/need-lines';
 
 interface Props {
@@ -203,6 +206,18 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
             onChange={(e) => onChange({ renewalQuantityEach: e.target.value }, 'renewals.quantityEach')}
           />
         </div>
+        {needsFrameworkJustification(line) && (
+          <TextAreaField
+            path={p('frameworkJustification')}
+            label={t('needs.line.frameworkJustification')}
+            hint={t('needs.line.frameworkJustificationHint', { months: FRAMEWORK_MONTHS_WITHOUT_JUSTIFICATION })}
+            rows={3}
+            value={line.frameworkJustification}
+            maxLength={MAX_FRAMEWORK_JUSTIFICATION}
+            error={err('frameworkJustification')}
+            onChange={(e) => onChange({ frameworkJustification: e.target.value }, 'frameworkJustification')}
+          />
+        )}
       </fieldset>
 
       <TextAreaField

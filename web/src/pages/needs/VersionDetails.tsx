@@ -73,7 +73,17 @@ export function VersionDetails({
               return (
                 <tr key={line.key}>
                   <td className="mono">{line.cpvCode}</td>
-                  <th scope="row">{line.description || t('needs.line.title', { n: i + 1 })}</th>
+                  <th scope="row">
+                    {line.description || t('needs.line.title', { n: i + 1 })}
+                    {line.frameworkJustification ? (
+                      <span className="muted need-line__justification">
+                        {t('needs.versions.frameworkJustification', {
+                          months: line.frameworkMonths,
+                          justification: line.frameworkJustification,
+                        })}
+                      </span>
+                    ) : null}
+                  </th>
                   <td>{value ? `${format.number(value.quantity.toFixed())} ${line.unit}` : line.quantity}</td>
                   <td>{value ? format.currency(value.price.toFixed(), line.currency) : line.unitPrice}</td>
                   <td>

@@ -133,6 +133,22 @@ export default function StatementPage() {
       ) : null}
       <ErrorSummary problem={problem} />
       {!statement && !problem ? <Loading /> : null}
+      {statement && statement.scheduleWarnings.length > 0 ? (
+        <section className="notice notice--warning" aria-labelledby="schedule-warnings-heading">
+          <h2 id="schedule-warnings-heading">{t('statement.scheduleWarnings.title')}</h2>
+          <ul>
+            {statement.scheduleWarnings.map((w) => (
+              <li key={w.code}>
+                {w.code === 'procurementStartsBeforeStagesEnd'
+                  ? t('statement.scheduleWarnings.procurementStartsBeforeStagesEnd', { date: format.date(w.limit) })
+                  : w.code === 'deliveryStartsInPastYear'
+                    ? t('statement.scheduleWarnings.deliveryStartsInPastYear', { year: w.limit })
+                    : t('statement.scheduleWarnings.deliveryStartsBeforeProcurement', { year: w.limit })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       {statement && actions ? (
         <>
