@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 
 import type { Aggregate, UnitQuantity } from '../domain/aggregation.js';
-import { cpvAncestors, cpvLevel } from '../domain/cpv.js';
+import { cpvLevel, cpvParent, cpvUnlistedAncestors } from '../domain/cpv.js';
 import { staleRates, unusableRatesError } from '../domain/currency.js';
 import { type ExchangeRateTable, missingRates, normaliseDecimal } from '../domain/money.js';
 import type { DbOrTx } from './database.js';
@@ -24,10 +24,19 @@ import type { DbOrTx } from './database.js';
  *    exactly when its buyer or the first L digits of its code differ from the line before; a
  *    repeated code opens none. A node's buyers are the runs opened at its level.
  *
- * A node at level L (2 digits for a division, 3 group, 4 class, 5 category, 8 a code below
- * categories) covers exactly the codes whose first L digits are its own, as domain/cpv.ts has it.
+ * The CPV tree follows Regulation 213/2008 (Annex I) to the last significant digit, as
+ * domain/cpv.ts has it: a code's nodes are the code cut after each of its digits (2 for a division,
+ * 3 group, 4 class, 5 category, then 6, 7 and 8), except the cuts the list does not have
+ * (`cpvUnlistedAncestors`, passed from the domain so the rule is written once). A node with L
+ * significant digits covers exactly the codes whose first L digits are its own, so its buyers
+ * are the runs opened at L.
  */
-const statementSql = (statementId: string, rateCurrencies: string[], rateValues: string[]) => sql<AggregateRow>`
+const statementSql = (
+  statementId: string,
+  rateCurrencies: string[],
+  rateValues: string[],
+  unlistedAncestors: readonly string[],
+) => sql<AggregateRow>`
   with
   lines as not materialized (
     select l.organisation_id as org, l.cpv_code::text as code, l.unit, l.currency::text as currency, l.from_year as year,
@@ -55,12 +64,10 @@ const statementSql = (statementId: string, rateCurrencies: string[], rateValues:
     from sums where per_code group by code, unit
   ),
   tree as materialized (
-    select distinct c.code, n.node,
-           case when substr(n.node, 3) = '000000' then 2 when substr(n.node, 4) = '00000' then 3
-                when substr(n.node, 5) = '0000' then 4 when substr(n.node, 6) = '000' then 5 else 8 end as level
+    select distinct c.code, n.node, greatest(2, length(rtrim(n.node, '0'))) as level
     from (select distinct code from by_code) c
-    cross join lateral unnest(array[substr(c.code, 1, 2) || '000000', substr(c.code, 1, 3) || '00000',
-                                    substr(c.code, 1, 4) || '0000', substr(c.code, 1, 5) || '000', c.code]) as n(node)
+    cross join lateral (select substr(c.code, 1, d) || repeat('0', 8 - d) as node from generate_series(2, 8) d) n
+    where n.node = c.code or n.node <> all(${unlistedAncestors}::text[])
   ),
   ordered as (
     select code, org is distinct from lag(org) over w as new_buyer, lag(code) over w as previous
@@ -73,11 +80,14 @@ const statementSql = (statementId: string, rateCurrencies: string[], rateValues:
            count(*) filter (where new_buyer or substr(previous, 1, 3) <> substr(code, 1, 3)) as opened_3,
            count(*) filter (where new_buyer or substr(previous, 1, 4) <> substr(code, 1, 4)) as opened_4,
            count(*) filter (where new_buyer or substr(previous, 1, 5) <> substr(code, 1, 5)) as opened_5,
+           count(*) filter (where new_buyer or substr(previous, 1, 6) <> substr(code, 1, 6)) as opened_6,
+           count(*) filter (where new_buyer or substr(previous, 1, 7) <> substr(code, 1, 7)) as opened_7,
            count(*) filter (where new_buyer or previous <> code) as opened_8
     from ordered group by code
   ),
   node_buyers as (
-    select t.node, sum(case t.level when 2 then r.opened_2 when 3 then r.opened_3 when 4 then r.opened_4 when 5 then r.opened_5 else r.opened_8 end) as buyers
+    select t.node, sum(case t.level when 2 then r.opened_2 when 3 then r.opened_3 when 4 then r.opened_4
+                                    when 5 then r.opened_5 when 6 then r.opened_6 when 7 then r.opened_7 else r.opened_8 end) as buyers
     from tree t join runs r on r.code = t.code group by t.node
   ),
   node_sums as (
@@ -174,6 +184,7 @@ export async function aggregateConfirmedNeeds(
     statementId,
     usable,
     usable.map((c) => rates.rates[c]!),
+    cpvUnlistedAncestors,
   ).execute(db);
 
   const of = (kind: AggregateRow['kind']) => rows.filter((r) => r.kind === kind);
@@ -224,7 +235,7 @@ export async function aggregateConfirmedNeeds(
       return {
         cpvCode: code,
         level: cpvLevel(code),
-        parentCode: cpvAncestors(code).at(-1) ?? null,
+        parentCode: cpvParent(code),
         ...group(r),
         quantities: byKey((nodeUnits.get(code) ?? []).map(quantity), (q) => q.unit),
         direct: {

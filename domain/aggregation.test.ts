@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Aggregate, ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
 import { aggregateDemand, deliveryYearOf, lineValueEur, totalQuantityOf } from './aggregation.js';
 import { cpvAncestors, cpvLevel } from './cpv.js';
+import { checkCriticalMass } from './critical-mass.js';
 import { DomainError } from './errors.js';
 import type { ExchangeRateTable } from './money.js';
 import { addDecimals, sumDecimals } from './money.js';
@@ -241,6 +242,42 @@ describe('aggregateDemand on the example', () => {
       conversion: { date: rates.date, source: rates.source, rates: {} },
       versionIds: [],
     });
+  });
+});
+
+describe('the CPV tree to the last significant digit (Regulation 213/2008, Annex I)', () => {
+  // Issue 17: a quantity rule on 34144700 "Utility vehicles" reported 2 and missed the 5 wheeled
+  // loaders (34144710), which hung directly off the category 34144000: a false shortfall.
+  const needs: ConfirmedNeed[] = [
+    { buyer: oslo, versionId: 'v1', line: line({ cpvCode: '34144700-5', quantity: '2', unit: 'H87' }) },
+    { buyer: helsinki, versionId: 'v2', line: line({ cpvCode: '34144710-8', quantity: '5', unit: 'H87' }) },
+    { buyer: helsinki, versionId: 'v2', line: line({ cpvCode: '34144751', quantity: '1', unit: 'H87' }) },
+  ];
+  const aggregate = aggregateDemand(needs, rates);
+  const node = (code: string) => aggregate.byCpv.find((n) => n.cpvCode === code)!;
+
+  it('counts a code in every listed code above it, down to the sixth, seventh and eighth digit', () => {
+    expect(aggregate.byCpv.map((n) => [n.cpvCode, n.parentCode])).toEqual([
+      ['34000000', null],
+      ['34100000', '34000000'],
+      ['34140000', '34100000'],
+      ['34144000', '34140000'],
+      ['34144700', '34144000'],
+      ['34144710', '34144700'],
+      ['34144750', '34144700'],
+      ['34144751', '34144750'],
+    ]);
+    expect(node('34144700').quantities).toEqual([{ unit: 'H87', firmQuantity: '8', totalQuantity: '8' }]);
+    expect(node('34144700')).toMatchObject({ lines: 3, buyers: 2, direct: { lines: 1 } });
+    expect(node('34144750')).toMatchObject({ lines: 1, buyers: 1, direct: { lines: 0 } });
+  });
+
+  it('meets a quantity rule on 34144700 with the loaders coded below it', () => {
+    const verdict = checkCriticalMass(
+      { minQuantityPerCpv: [{ cpvCode: '34144700-5', unit: 'H87', minQuantity: '7' }] },
+      aggregateDemand(needs.slice(0, 2), rates),
+    );
+    expect(verdict.results).toEqual([expect.objectContaining({ rule: 'minQuantityPerCpv', actual: '7', met: true })]);
   });
 });
 

@@ -62,7 +62,10 @@ export interface CpvNodeAggregate {
   /** 8 digits. */
   cpvCode: string;
   level: CpvLevel;
-  /** The next node up the tree (category, class, group, division), null for a division. */
+  /**
+   * The next node up the tree: the nearest listed code above it, to the last significant digit
+   * (Regulation 213/2008, Annex I: 34144710 is under 34144700, not the category 34144000); null for a division.
+   */
   parentCode: string | null;
   /** Everything coded at this node or below it. */
   valueEur: DecimalString;
@@ -258,7 +261,8 @@ function groupOf<K extends string | number>(map: Map<K, Group>, key: K): Group {
 }
 
 /**
- * Aggregates confirmed needs: totals, the CPV tree (category → class → group → division), and
+ * Aggregates confirmed needs: totals, the CPV tree (every code up to its division, through each
+ * listed code its significant digits lead through: Regulation 213/2008, Annex I), and
  * groupings by country, delivery year and buyer type, all in EUR converted with `rates`.
  * Throws `unprocessable` naming each field or currency that prevents it.
  */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +8,7 @@ import { aggregateConfirmedNeeds } from '../db/aggregation.js';
 import { createDb, type Db } from '../db/database.js';
 import { insertNeedVersion, setNeedVersionStatus, withdrawOpenVersions } from '../db/needs.js';
 import { insertOrganisation, insertUser } from '../db/organisations.js';
+import { CPV_FILE, locateReferenceData, readCpvFile } from '../db/reference-data-files.js';
 import { insertInvitedParticipants, insertStatement, setParticipantStatus } from '../db/statements.js';
 import { type Aggregate, aggregateDemand, type ConfirmedNeed, type ConfirmedNeedLine } from '../domain/aggregation.js';
 import { DomainError } from '../domain/errors.js';
@@ -219,6 +221,18 @@ const cpvCodeArb = fc.oneof(
     '34144900',
     '34144910',
     '09134200',
+    // Below the category (Regulation 213/2008, Annex I): 6, 7 and 8 significant digits, and
+    // codes whose direct parent the list does not have (30192120, 39250000, 42924000).
+    '34144700',
+    '34144710',
+    '34144750',
+    '34144751',
+    '30192100',
+    '30192121',
+    '39254000',
+    '39254110',
+    '42924700',
+    '42924710',
   ),
   fc
     .tuple(
@@ -333,6 +347,44 @@ describe('the SQL aggregation equals the pure reference', () => {
     expect(nonEmpty).toBeGreaterThanOrEqual(Math.ceil(numRuns / 2));
   });
 
+  it('on every code of the CPV 2008 list: the same tree to the last significant digit (Regulation 213/2008)', async () => {
+    const dir = locateReferenceData();
+    if (!dir) throw new Error('the CPV 2008 list was not found: set REFERENCE_DATA_DIR');
+    const list = await readCpvFile(path.join(dir, CPV_FILE));
+    expect(list).toHaveLength(9454);
+    const lineOf = (cpvCode: string, i: number): ConfirmedNeedLine => ({
+      cpvCode,
+      quantity: String(1 + (i % 7)),
+      unit: i % 5 === 0 ? 'KGM' : 'H87',
+      unitPrice: String(10 + (i % 13)),
+      currency: 'EUR',
+      delivery: { fromYear: 2027, toYear: 2027 },
+      optionalQuantity: '0',
+      renewals: { count: 0, quantityEach: '0' },
+      frameworkMonths: null,
+    });
+    // Four buyers share the list, each code once, so buyers are counted across the whole tree.
+    const buyers = ['Vantaa', 'Espoo', 'Turku', 'Tampere'].map((name, b) => ({
+      name: `${name} (whole CPV list)`,
+      country: 'FI',
+      buyerLegalType: 'la',
+      versions: [list.filter((_, i) => i % 4 === b).map((e, i) => lineOf(e.code8, i * 4 + b))],
+      fate: 'confirmed' as const,
+    }));
+    const rates = { date: '2026-11-20', source: 'test', rates: {} };
+    const { statementId, needs } = await writeScenario({ buyers, elsewhere: [], rates });
+    const actual = await aggregateConfirmedNeeds(db, statementId, rates);
+    expect(actual).toStrictEqual(aggregateDemand(needs, rates));
+    // Every listed code is a node, and no node is outside the list.
+    expect(actual.byCpv.map((n) => n.cpvCode)).toEqual(list.map((e) => e.code8).sort());
+    const node = (code: string) => actual.byCpv.find((n) => n.cpvCode === code)!;
+    expect(node('34144710').parentCode).toBe('34144700');
+    expect(node('30192121').parentCode).toBe('30192100');
+    const under = (code: string) =>
+      list.filter((e) => e.code8.startsWith(code.replace(/0+$/, '')) && e.code8 !== code).length;
+    expect(node('34144700').lines).toBe(1 + under('34144700'));
+  });
+
   it('on a statement where the same buyer uses sibling codes, codes with zeros inside, and several units under one node', async () => {
     const line = (
       cpvCode: string,
@@ -395,8 +447,11 @@ describe('the SQL aggregation equals the pure reference', () => {
     expect(node('45000000')).toMatchObject({ level: 'division', parentCode: null, lines: 5, buyers: 2 });
     expect(node('45010000')).toMatchObject({ level: 'class', parentCode: '45000000', lines: 1, buyers: 1 });
     expect(node('45213000')).toMatchObject({ level: 'category', parentCode: '45210000', lines: 3, buyers: 2 });
-    // 2 × 10 EUR + 1000 SEK ÷ 11.2345 (= 89.011526992745560550091…, rounded to 20 places).
-    expect(node('45213100').valueEur).toBe('109.01152699274556055009');
+    // 45213150 lies under 45213100 (its 7th digit refines the 6th, Regulation 213/2008 Annex I):
+    // 2 × 10 EUR + 3 × 10 EUR + 1000 SEK ÷ 11.2345 (= 89.011526992745560550091…, rounded to 20 places).
+    expect(node('45213100')).toMatchObject({ level: 'code', parentCode: '45213000', lines: 3, buyers: 2 });
+    expect(node('45213100').valueEur).toBe('139.01152699274556055009');
+    expect(node('45213150')).toMatchObject({ level: 'code', parentCode: '45213100', lines: 1, buyers: 1 });
   });
 });
 
@@ -496,14 +551,15 @@ describe('what the SQL aggregation leaves out', () => {
       { unit: 'LTR', firmQuantity: '160', totalQuantity: '164' },
       { unit: 'TNE', firmQuantity: '2.5', totalQuantity: '4.5' },
     ]);
-    // 09134220 lies under the category 09134000, not under the code 09134200.
+    // 09134220 "Diesel fuel (EN 590)" lies under 09134200 "Diesel fuel" (Regulation 213/2008,
+    // Annex I: the 7th digit refines the 6th), and both under the category 09134000.
     expect(quantities('09134000')).toEqual([
       { unit: 'KGM', firmQuantity: '40', totalQuantity: '42' },
       { unit: 'LTR', firmQuantity: '160', totalQuantity: '164' },
     ]);
     expect(quantities('09134200')).toEqual([
       { unit: 'KGM', firmQuantity: '40', totalQuantity: '42' },
-      { unit: 'LTR', firmQuantity: '100', totalQuantity: '102' },
+      { unit: 'LTR', firmQuantity: '160', totalQuantity: '164' },
     ]);
     expect(actual.byCpv.find((n) => n.cpvCode === '09134200')!.direct.quantities).toEqual([
       { unit: 'KGM', firmQuantity: '40', totalQuantity: '42' },
