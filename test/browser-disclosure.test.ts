@@ -256,6 +256,13 @@ describe('withheld figures in a browser', () => {
         );
       }
     }
+    // The one-contract view (Art. 3): withheld whole, or each reading with its threshold.
+    const mixed = view.thresholds.mixedContract;
+    if (mixed) {
+      const block = await plainText(page.getByTestId('threshold-one-contract'));
+      if (mixed.withheld) expect(block).toContain(plain(t('aggregate.thresholds.oneContract.withheld')));
+      else for (const r of mixed.readings) expect(block).toContain(money(locale, Number(r.thresholdEur)));
+    }
 
     // Explained once, and (for everyone but the lead) no buyer's own total anywhere on the page.
     expect(await page.getByTestId('withheld-explanation').count()).toBe(1);

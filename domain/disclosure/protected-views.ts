@@ -1,7 +1,7 @@
 import type { Aggregate, UnitQuantity } from '../aggregation.js';
 import type { CriticalMassRuleResult, CriticalMassVerdict } from '../critical-mass.js';
 import type { DecimalString } from '../money.js';
-import type { NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
+import type { MixedContractCheck, NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
 import { type CellKey, cellKeys } from './statistical-tables.js';
 import type { WithheldReason } from './suppression.js';
 
@@ -185,14 +185,21 @@ export type DisclosedNatureCheck = Omit<NatureThresholdCheck, 'estimatedValueEur
   withheld: boolean;
 };
 
+/**
+ * The one-contract view, all or nothing: its verdict bounds the total, and which part is the main
+ * subject orders the natures' values, so it is shown only when the total and every nature are.
+ */
+export type DisclosedMixedContract = MixedContractCheck & { withheld: boolean };
+
 export interface DisclosedThresholdCheck extends Omit<
   ThresholdCheck,
-  'estimatedValueEur' | 'natures' | 'atOrAboveAny'
+  'estimatedValueEur' | 'natures' | 'atOrAboveAny' | 'mixedContract'
 > {
   estimatedValueEur: DecimalString | null;
   natures: DisclosedNatureCheck[];
   /** Null when only a withheld nature could decide it. */
   atOrAboveAny: boolean | null;
+  mixedContract: DisclosedMixedContract | null;
 }
 
 export function discloseThresholds(check: ThresholdCheck, pattern: DisclosurePattern | null): DisclosedThresholdCheck {
@@ -203,10 +210,18 @@ export function discloseThresholds(check: ThresholdCheck, pattern: DisclosurePat
   );
   const anyShownAbove = natures.some((n) => n.position === 'at-or-above');
   const allShown = natures.every((n) => !n.withheld);
+  const totalShown = reasonOf(pattern, cellKeys.total) === null;
+  const mixed = check.mixedContract;
   return {
     ...check,
-    estimatedValueEur: reasonOf(pattern, cellKeys.total) !== null ? null : check.estimatedValueEur,
+    estimatedValueEur: totalShown ? check.estimatedValueEur : null,
     natures,
     atOrAboveAny: anyShownAbove ? true : allShown ? false : null,
+    mixedContract:
+      mixed === null
+        ? null
+        : totalShown && allShown
+          ? { ...mixed, withheld: false }
+          : { natures: mixed.natures, readings: [], withheld: true },
   };
 }

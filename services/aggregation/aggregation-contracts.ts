@@ -26,6 +26,23 @@ const thresholdPeriodSchema = z.object({
   note: z.string().optional(),
 });
 
+const natureSchema = z.enum(['works', 'supplies', 'services', 'social-services']);
+const positionSchema = z.enum(['at-or-above', 'below']);
+const thresholdSetterSchema = z.object({
+  orgId: z.string(),
+  name: z.string(),
+  buyerLegalType: z.string(),
+  authorityCategory: z.enum(['central', 'sub-central', 'utilities']),
+  categoryBasis: z.enum(['directive', 'assumption']).meta({
+    description: 'directive: the Directives place the legal type in that column; assumption: the safe default',
+  }),
+  categorySource: z.string().meta({ description: 'Article and paragraph placing the legal type in its column' }),
+});
+const verdictSource = {
+  source: z.string().meta({ description: 'Articles and paragraphs the verdict rests on' }),
+  explanation: z.string().meta({ description: 'The rule in words (no figures)' }),
+};
+
 export const aggregateViewSchema = z
   .object({
     snapshotId: z.uuid(),
@@ -53,25 +70,49 @@ export const aggregateViewSchema = z
       expectedProcurementStart: z.string(),
       period: thresholdPeriodSchema,
       estimatedValueEur: decimal.nullable(),
-      natures: z.array(
-        z.object({
-          nature: z.enum(['works', 'supplies', 'services', 'social-services']),
-          estimatedValueEur: decimal.nullable(),
-          thresholdEur: decimal,
-          position: z.enum(['at-or-above', 'below']).nullable(),
-          differenceEur: decimal.nullable(),
-          withheld: z.boolean(),
-          period: thresholdPeriodSchema,
-          provisional: z.boolean(),
-          setBy: z.object({
-            orgId: z.string(),
-            name: z.string(),
-            buyerLegalType: z.string(),
-            authorityCategory: z.enum(['central', 'sub-central', 'utilities']),
+      natures: z
+        .array(
+          z.object({
+            nature: natureSchema,
+            estimatedValueEur: decimal.nullable(),
+            thresholdEur: decimal,
+            position: positionSchema.nullable(),
+            differenceEur: decimal.nullable(),
+            withheld: z.boolean(),
+            period: thresholdPeriodSchema,
+            provisional: z.boolean(),
+            setBy: thresholdSetterSchema,
+            ...verdictSource,
           }),
-        }),
-      ),
+        )
+        .meta({ description: 'Each nature as a procurement of its own (Directive 2014/24/EU Art. 4, Art. 5)' }),
       atOrAboveAny: z.boolean().nullable(),
+      mixedContract: z
+        .object({
+          natures: z.array(natureSchema),
+          readings: z.array(
+            z.object({
+              mainSubject: natureSchema,
+              basis: z.enum(['highest-value', 'works-main-subject', 'works-incidental']).meta({
+                description:
+                  'highest-value: Art. 3(2) second subparagraph; works-main-subject / works-incidental: the two readings of the first subparagraph when works are combined with other natures',
+              }),
+              thresholdEur: decimal,
+              position: positionSchema,
+              differenceEur: decimal,
+              setBy: thresholdSetterSchema,
+              ...verdictSource,
+            }),
+          ),
+          withheld: z.boolean().meta({
+            description: 'Withheld whole (no readings) when the total or any nature is withheld',
+          }),
+        })
+        .nullable()
+        .meta({
+          description:
+            'The procurement as one mixed contract (Directive 2014/24/EU Art. 3(2)); null when only one nature is present',
+        }),
     }),
     crossBorder: z.object({
       kind: z.enum(['single-buyer', 'occasional', 'cross-border']),

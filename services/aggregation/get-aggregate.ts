@@ -10,7 +10,7 @@ import {
   discloseThresholds,
 } from '../../domain/disclosure/protected-views.js';
 import { DomainError } from '../../domain/errors.js';
-import type { ThresholdCheck } from '../../domain/thresholds.js';
+import { completeThresholdCheck } from '../../domain/thresholds.js';
 import { loadLpSolver } from '../../platform/lp-solver.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -43,7 +43,8 @@ export async function getAggregate(
     computedAt: snapshot.computed_at.toISOString(),
     aggregate: discloseAggregate(snapshot.aggregate as Aggregate, pattern),
     criticalMass: discloseCriticalMass(snapshot.critical_mass as CriticalMassVerdict, pattern),
-    thresholds: discloseThresholds(snapshot.thresholds as ThresholdCheck, pattern),
+    // Snapshots stored before the verdicts' sources and the one-contract view get them from their figures.
+    thresholds: discloseThresholds(completeThresholdCheck(snapshot.thresholds), pattern),
     crossBorder: snapshot.cross_border as JointProcurementClassification,
   };
 }

@@ -404,6 +404,12 @@ function buildVersion(
       }
       if (n.position === null) hiddenNatures.push({ cell, threshold });
     }
+    // The one-contract view (Art. 3) compares the whole value with the main subject's threshold.
+    for (const r of t.mixedContract?.readings ?? []) {
+      const threshold = num(r.thresholdEur);
+      const value = r.position === 'at-or-above' ? threshold + num(r.differenceEur) : threshold - num(r.differenceEur);
+      put(fig('total', 'value'), value - 0.01, value + 0.01, true, `the one-contract threshold check (${r.basis})`);
+    }
     const shownAbove = t.natures.some((n) => n.position === 'at-or-above');
     if (t.atOrAboveAny === false)
       for (const h of hiddenNatures)

@@ -258,6 +258,7 @@ export default function AggregatePage() {
                     )}
                   </p>
                   <ConversionNote conversion={aggregate.aggregate.conversion} testId="conversion-note-thresholds" />
+                  {aggregate.thresholds.mixedContract ? <p>{t('aggregate.thresholds.eachAlone')}</p> : null}
                   <ul className="plain-list" data-testid="threshold-natures">
                     {aggregate.thresholds.natures.map((n) => {
                       const about = {
@@ -283,6 +284,12 @@ export default function AggregatePage() {
                       );
                     })}
                   </ul>
+                  {aggregate.thresholds.mixedContract ? (
+                    <OneContract
+                      mixed={aggregate.thresholds.mixedContract}
+                      estimatedValueEur={aggregate.thresholds.estimatedValueEur}
+                    />
+                  ) : null}
                 </section>
                 <section aria-labelledby="cross-heading" className="section">
                   <h2 id="cross-heading">{t('aggregate.crossBorder.title')}</h2>
@@ -309,6 +316,50 @@ export default function AggregatePage() {
   );
 }
 
+/**
+ * The procurement as one mixed contract (Directive 2014/24/EU Art. 3(2)): its main subject's
+ * threshold for the whole value, once or, with works in the mix, under both readings.
+ */
+function OneContract({
+  mixed,
+  estimatedValueEur,
+}: {
+  mixed: NonNullable<Aggregate['thresholds']['mixedContract']>;
+  estimatedValueEur: string | null;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div data-testid="threshold-one-contract">
+      <h3>{t('aggregate.thresholds.oneContract.title')}</h3>
+      <p>{t('aggregate.thresholds.oneContract.intro')}</p>
+      {mixed.withheld || estimatedValueEur === null ? (
+        <p>
+          <span className="withheld" data-withheld="protected">
+            {t('aggregate.thresholds.oneContract.withheld')}
+          </span>
+        </p>
+      ) : (
+        <ul className="plain-list">
+          {mixed.readings.map((r) => (
+            <li key={r.basis}>
+              {t(`aggregate.thresholds.oneContract.basis.${r.basis}`, {
+                nature: t(`aggregate.nature.${r.mainSubject}`),
+              })}{' '}
+              {t(`aggregate.thresholds.oneContract.${r.position === 'below' ? 'below' : 'above'}`, {
+                value: format.currency(estimatedValueEur, 'EUR'),
+                threshold: format.currency(r.thresholdEur, 'EUR'),
+                category: t(`aggregate.authority.${r.setBy.authorityCategory}`),
+                buyer: r.setBy.name,
+              })}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 /** Whether the page shows a withheld figure: in the totals and tables, a critical-mass result or a threshold verdict. */
 function withheldOnPage(aggregate: Aggregate): boolean {
   const a = aggregate.aggregate;
@@ -320,7 +371,9 @@ function withheldOnPage(aggregate: Aggregate): boolean {
       a.byDeliveryYear,
       aggregate.criticalMass.results,
       aggregate.thresholds.natures,
-    ) || aggregate.thresholds.estimatedValueEur === null
+    ) ||
+    aggregate.thresholds.estimatedValueEur === null ||
+    aggregate.thresholds.mixedContract?.withheld === true
   );
 }
 
