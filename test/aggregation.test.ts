@@ -213,6 +213,15 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(a.thresholds.natures[0]).toMatchObject({ nature: 'supplies', position: 'at-or-above' });
       // Copenhagen is a central government authority: its lower threshold applies to everyone.
       expect(a.thresholds.natures[0].setBy).toMatchObject({ orgId: copenhagen.org.id, authorityCategory: 'central' });
+      // Each verdict names its source (issue 17): the threshold's article, the value rule, the buyer's column.
+      expect(a.thresholds.natures[0].source).toContain('Directive 2014/24/EU Art. 4(b)');
+      expect(a.thresholds.natures[0].source).toContain('Art. 5(1)');
+      expect(a.thresholds.natures[0].setBy).toMatchObject({
+        categoryBasis: 'directive',
+        categorySource: expect.stringContaining('Annex I'),
+      });
+      // Supplies only: no mixed contract to consider (Art. 3).
+      expect(a.thresholds.mixedContract).toBeNull();
 
       const audit = await lead.api.get(`/api/statements/${id}/audit`);
       const computed = audit.body.events.filter((e: { action: string }) => e.action === 'aggregate_computed');
