@@ -65,12 +65,15 @@ export interface ScenarioOptions {
 
 type Actor = { org: Organisation; user: User; api: RoundRobinClient };
 
-const faultsInProgress = new WeakMap<Topology, Promise<unknown>>();
+const faultsInProgress = new WeakMap<object, Promise<unknown>>();
 
-/** Runs `fault` after any other fault on the same topology has ended (the process it restarts is up again). */
-function oneFaultAtATime(t: Topology, fault: () => Promise<void>): Promise<void> {
-  const next = (faultsInProgress.get(t) ?? Promise.resolve()).catch(() => undefined).then(fault);
-  faultsInProgress.set(t, next);
+/**
+ * Runs `fault` on a process after any other fault on that process has ended (it is up again):
+ * `npm run chaos` runs several statements at once, and a kill must not strike a restart half-done.
+ */
+function oneFaultAtATime(process: object, fault: () => Promise<void>): Promise<void> {
+  const next = (faultsInProgress.get(process) ?? Promise.resolve()).catch(() => undefined).then(fault);
+  faultsInProgress.set(process, next);
   return next;
 }
 
@@ -488,10 +491,10 @@ export async function workerKillJourney(
       const n = change;
       const worker = t.workers[Math.floor(random() * t.workers.length)]!;
       const downMs = Math.floor(random() * 4000);
-      // One fault at a time, across the runs sharing the topology too (`npm run chaos` runs
-      // several statements at once): a worker is killed, stays down a while, and is started again.
+      // One fault at a time per run, and per worker across runs: a worker is killed, stays down a
+      // while, and is started again.
       chaos = chaos.then(() =>
-        oneFaultAtATime(t, async () => {
+        oneFaultAtATime(worker, async () => {
           const at = Date.now();
           await worker.kill();
           options.log?.(`${run.context}: ${worker.name} killed before change ${n}`);
