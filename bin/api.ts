@@ -1,11 +1,14 @@
 import { createApp } from '../api/app.js';
 import { answerMalformedRequests } from '../api/client-errors.js';
+import { requireReferenceLists } from '../db/reference-data-files.js';
 import { cookieSecure } from '../platform/config.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
 const { config, logger } = startup('api');
 const db = openDb(config, logger);
+// CPV codes and units are checked against the lists, never on their structure alone: no lists, no start.
+await requireReferenceLists(db);
 const temporal = await connectTemporalClient(config);
 const mailer = openMailer(config);
 const { app } = createApp({

@@ -5,8 +5,7 @@ import { answerMalformedRequests } from '../api/client-errors.js';
 import { devMailViewer } from '../api/dev-mail-viewer.js';
 import { createDb } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { isCpvListLoaded } from '../db/reference-data.js';
-import { CPV_FILE, importReferenceFiles, locateReferenceData, UNITS_FILE } from '../db/reference-data-files.js';
+import { CPV_FILE, loadReferenceLists, locateReferenceData, UNITS_FILE } from '../db/reference-data-files.js';
 import { type CaptureServer, startCaptureServer } from '../mail/capture-server.js';
 import { createSmtpMailer, smtpPoolOptions } from '../mail/mailer.js';
 import { cookieSecure } from '../platform/config.js';
@@ -28,6 +27,14 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 const stops: Array<() => Promise<void>> = [];
 
 async function main() {
+  // Found before anything starts: without the CPV and unit lists there is nothing to check codes against.
+  const referenceDataDir = locateReferenceData();
+  if (referenceDataDir === undefined) {
+    console.error(
+      `Cannot start: the CPV 2008 and UN/CEFACT Rec 20 lists were not found (${CPV_FILE}, ${UNITS_FILE}); set REFERENCE_DATA_DIR to the folder that holds them.`,
+    );
+    process.exit(2);
+  }
   let cli: string;
   try {
     cli = await findOrBuildTemporalCli((m) => say(m));
@@ -53,20 +60,10 @@ async function main() {
     logger.warn({ err: error }, 'a pooled database connection ended while idle'),
   );
   stops.push(() => db.destroy());
-  if (!(await isCpvListLoaded(db))) {
-    const dataDir = locateReferenceData();
-    if (dataDir) {
-      const counts = await importReferenceFiles(db, {
-        cpv: path.join(dataDir, CPV_FILE),
-        units: path.join(dataDir, UNITS_FILE),
-      });
-      say(`Imported the reference lists: ${counts.cpv} CPV codes, ${counts.units} unit codes (from ${dataDir})`);
-    } else {
-      say(
-        'The CPV and unit lists were not found (set REFERENCE_DATA_DIR); need lines are checked by structure only until they are imported.',
-      );
-    }
-  }
+  // Every start loads the lists (unchanged rows are left alone): CPV codes and units are checked
+  // against them, never on their structure alone. Without them the start stops here.
+  const counts = await loadReferenceLists(db, referenceDataDir);
+  say(`Loaded the reference lists: ${counts.cpv} CPV codes, ${counts.units} unit codes (from ${counts.dataDir})`);
 
   // Mail stays on this machine unless SMTP_URL points elsewhere.
   const smtp = new URL(config.SMTP_URL);

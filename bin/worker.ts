@@ -1,3 +1,4 @@
+import { requireReferenceLists } from '../db/reference-data-files.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
@@ -7,6 +8,8 @@ import { startWorkerHealthServer } from './worker-health.js';
 
 const { config, logger } = startup('worker');
 const db = openDb(config, logger);
+// CPV codes and units are checked against the lists, never on their structure alone: no lists, no start.
+await requireReferenceLists(db);
 const mailer = openMailer(config);
 const { worker, connection } = await createWorker({
   db,

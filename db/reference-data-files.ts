@@ -4,7 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Db } from './database.js';
-import { type CpvEntry, importCpvCodes, importUnitCodes, type UnitEntry } from './reference-data.js';
+import {
+  type CpvEntry,
+  importCpvCodes,
+  importUnitCodes,
+  isCpvListLoaded,
+  isUnitListLoaded,
+  type UnitEntry,
+} from './reference-data.js';
 
 /**
  * The official reference lists live outside the repository (their licence and size keep them
@@ -110,4 +117,34 @@ export async function importReferenceFiles(
   return db
     .transaction()
     .execute(async (tx) => ({ cpv: await importCpvCodes(tx, cpv), units: await importUnitCodes(tx, units) }));
+}
+
+/**
+ * What `npm start` and `npm test` do before anything else: import both lists from the reference
+ * data folder (re-importing leaves unchanged rows alone). No folder is an error, not a fallback to
+ * structure-only checks: a CPV code is valid only if the list has it (Regulation 213/2008).
+ */
+export async function loadReferenceLists(
+  db: Db,
+  /** The folder `locateReferenceData()` found, if it found one. */
+  dataDir: string | undefined,
+): Promise<{ cpv: number; units: number; dataDir: string }> {
+  if (dataDir === undefined)
+    throw new ReferenceDataError(
+      `the CPV 2008 and UN/CEFACT Rec 20 lists were not found (${CPV_FILE} and ${UNITS_FILE}): set REFERENCE_DATA_DIR to the folder that holds them`,
+    );
+  const counts = await importReferenceFiles(db, { cpv: join(dataDir, CPV_FILE), units: join(dataDir, UNITS_FILE) });
+  return { ...counts, dataDir };
+}
+
+/** For the processes that do not import the lists themselves (the API and the worker): refuse to start without them. */
+export async function requireReferenceLists(db: Db): Promise<void> {
+  const missing = [
+    ...((await isCpvListLoaded(db)) ? [] : ['CPV 2008']),
+    ...((await isUnitListLoaded(db)) ? [] : ['UN/CEFACT Rec 20']),
+  ];
+  if (missing.length > 0)
+    throw new ReferenceDataError(
+      `the ${missing.join(' and ')} list${missing.length > 1 ? 's are' : ' is'} not in the database: run import-reference-data first`,
+    );
 }

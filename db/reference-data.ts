@@ -4,9 +4,10 @@ import type { NeedValidationContext } from '../domain/need-lines.js';
 import type { DbOrTx } from './database.js';
 
 /**
- * The reference lists need lines are checked against: CPV 2008 and UN/CEFACT Recommendation 20
- * units. Both are loaded from the official files by bin/import-reference-data.ts; until then the
- * checks fall back to structure only, which is why "is the list loaded" is its own question.
+ * The reference lists codes are checked against: CPV 2008 (Regulation (EC) No 213/2008, Annex I)
+ * and UN/CEFACT Recommendation 20 units. Both are loaded from the official files at every start
+ * (db/reference-data-files.ts `loadReferenceLists`), and a process does not start without them,
+ * so a code is never passed on its structure alone.
  */
 export interface CpvEntry {
   code8: string;
@@ -121,14 +122,9 @@ export async function needReferenceLookups(
   db: DbOrTx,
   codes: { cpvCodes: readonly string[]; unitCodes: readonly string[] },
 ): Promise<Pick<NeedValidationContext, 'cpv' | 'unitKnown'>> {
-  const cpvLoaded = await isCpvListLoaded(db);
-  const unitsLoaded = await isUnitListLoaded(db);
-  const cpv = cpvLoaded ? await lookupCpvCodes(db, codes.cpvCodes) : new Map<string, { checkDigit: string }>();
-  const units = unitsLoaded ? await lookupUnitCodes(db, codes.unitCodes) : new Set<string>();
-  return {
-    cpv: (code8) => (cpvLoaded ? cpv.get(code8) : 'not_loaded'),
-    unitKnown: (code) => (unitsLoaded ? units.has(code) : 'not_loaded'),
-  };
+  const cpv = await lookupCpvCodes(db, codes.cpvCodes);
+  const units = await lookupUnitCodes(db, codes.unitCodes);
+  return { cpv: (code8) => cpv.get(code8), unitKnown: (code) => units.has(code) };
 }
 
 export interface CpvSearchHit {

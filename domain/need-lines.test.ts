@@ -26,8 +26,6 @@ const ctx: NeedValidationContext = {
 // Generous: property runs share the machine with the integration suites.
 const propertyTimeout = 60_000;
 
-const notLoaded: NeedValidationContext = { ...ctx, cpv: () => 'not_loaded', unitKnown: () => 'not_loaded' };
-
 const busLine = {
   cpvCode: '34144910-0',
   description: 'Electric city buses, 12 m',
@@ -186,7 +184,10 @@ describe('validateNeedLines: the list', () => {
       { field: 'lines[1].quantity', rule: 'must be greater than 0' },
       { field: 'lines[1].unit', rule: expect.stringContaining('UN/CEFACT Recommendation 20') },
       { field: 'lines[3].unitPrice', rule: expect.stringContaining('must be a number written with digits') },
-      { field: 'lines[3].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7' },
+      {
+        field: 'lines[3].cpvCode',
+        rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+      },
       { field: 'lines[3].delivery.year', rule: "must be within the statement's delivery horizon (2026 to 2030)" },
     ]);
   });
@@ -202,19 +203,28 @@ describe('validateNeedLines: CPV code', () => {
 
   it('rejects a code missing from the official list', () => {
     expect(problemsWith({ cpvCode: '34144999' })).toEqual([
-      { field: 'lines[0].cpvCode', rule: 'must be a code of the CPV 2008 list' },
+      {
+        field: 'lines[0].cpvCode',
+        rule: 'must be a code of the CPV 2008 list (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+      },
     ]);
   });
 
   it('rejects a wrong check digit typed in the code, giving the right one', () => {
     expect(problemsWith({ cpvCode: '45000000-1' })).toEqual([
-      { field: 'lines[0].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 45000000-7' },
+      {
+        field: 'lines[0].cpvCode',
+        rule: 'has the wrong check digit: the CPV 2008 list gives 45000000-7 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+      },
     ]);
   });
 
   it('rejects a wrong check digit given separately, naming that field', () => {
     expect(problemsWith({ cpvCode: '45000000', cpvCheckDigit: '1' })).toEqual([
-      { field: 'lines[0].cpvCheckDigit', rule: 'has the wrong check digit: the CPV 2008 list gives 45000000-7' },
+      {
+        field: 'lines[0].cpvCheckDigit',
+        rule: 'has the wrong check digit: the CPV 2008 list gives 45000000-7 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+      },
     ]);
     expect(linesOf([{ ...busLine, cpvCode: '45000000', cpvCheckDigit: '7' }])[0]).toMatchObject({ cpvCheckDigit: '7' });
   });
@@ -226,16 +236,14 @@ describe('validateNeedLines: CPV code', () => {
   });
 
   it.each([['4500000'], ['450000001'], ['45000000-77'], ['45000000-'], ['12345678'], ['CPV 45000000'], ['']])(
-    'rejects the malformed code %j as malformed, even before the list is loaded',
+    'rejects the malformed code %j as malformed, before looking it up in the list',
     (cpvCode) => {
-      for (const context of [ctx, notLoaded]) {
-        expect(problemsWith({ cpvCode }, context)).toEqual([
-          {
-            field: 'lines[0].cpvCode',
-            rule: expect.stringContaining('must be a CPV code: 8 digits of a known division'),
-          },
-        ]);
-      }
+      expect(problemsWith({ cpvCode })).toEqual([
+        {
+          field: 'lines[0].cpvCode',
+          rule: expect.stringContaining('must be a CPV code: 8 digits of a known division'),
+        },
+      ]);
     },
   );
 
@@ -245,9 +253,14 @@ describe('validateNeedLines: CPV code', () => {
     ]);
   });
 
-  it('checks structure only while the official list is not loaded', () => {
-    const [line] = linesOf([{ ...busLine, cpvCode: '34144999-3' }], notLoaded);
-    expect(line).toMatchObject({ cpvCode: '34144999', cpvCheckDigit: '3' });
+  it('never passes a code on its structure alone: a well-formed code the list lacks is refused', () => {
+    // Issue 17: with no list loaded, 34144999-3 used to be accepted on its structure alone.
+    expect(problemsWith({ cpvCode: '34144999-3' })).toEqual([
+      {
+        field: 'lines[0].cpvCode',
+        rule: 'must be a code of the CPV 2008 list (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+      },
+    ]);
   });
 });
 
@@ -267,8 +280,8 @@ describe('validateNeedLines: unit', () => {
     ]);
   });
 
-  it('checks structure only while the unit list is not loaded', () => {
-    expect(linesOf([{ ...busLine, unit: 'zzz' }], notLoaded)[0]?.unit).toBe('ZZZ');
+  it('takes a lower-case code as its upper-case Recommendation 20 code', () => {
+    expect(linesOf([{ ...busLine, unit: 'kgm' }])[0]?.unit).toBe('KGM');
   });
 });
 

@@ -12,7 +12,7 @@ import {
   maxRequirementsLength,
 } from '../rules/need-lines.js';
 import { text } from '../rules/text-policy.js';
-import { cpvCodeSchema, parseCpv } from './cpv.js';
+import { cpvCodeSchema, type CpvListEntry, cpvListProblem, parseCpv } from './cpv.js';
 import { currencySchema } from './currency.js';
 import type { FieldProblem } from './errors.js';
 
@@ -332,9 +332,10 @@ export function estimatedLineValue(
 export interface NeedValidationContext {
   /** The statement's delivery horizon: every line is delivered inside it. */
   horizon: { fromYear: number; toYear: number };
-  /** 'not_loaded' when the official list has not been imported; then only the structure is checked. */
-  cpv: (code8: string) => { checkDigit: string } | undefined | 'not_loaded';
-  unitKnown: (code: string) => boolean | 'not_loaded';
+  /** The CPV 2008 list's entry for a code; the list is always loaded (db/reference-data-files.ts). */
+  cpv: (code8: string) => CpvListEntry;
+  /** Whether the code is in UN/CEFACT Recommendation 20, loaded with the CPV list. */
+  unitKnown: (code: string) => boolean;
 }
 
 export type NeedLinesValidation = { lines: NeedLine[] } | { problems: FieldProblem[] };
@@ -400,18 +401,12 @@ function referenceProblems(raw: Record<string, unknown>, at: string, ctx: NeedVa
   const cpv = typeof raw.cpvCode === 'string' ? parseCpv(raw.cpvCode) : undefined;
   if (cpv) {
     const official = ctx.cpv(cpv.code);
-    const typedField = cpv.checkDigit !== undefined ? 'cpvCode' : 'cpvCheckDigit';
+    const typedField = official === undefined || cpv.checkDigit !== undefined ? 'cpvCode' : 'cpvCheckDigit';
     const typed =
       cpv.checkDigit ??
       (typeof raw.cpvCheckDigit === 'string' && /^\d$/.test(raw.cpvCheckDigit) ? raw.cpvCheckDigit : undefined);
-    if (official === undefined) {
-      problems.push({ field: `${at}.cpvCode`, rule: 'must be a code of the CPV 2008 list' });
-    } else if (official !== 'not_loaded' && typed !== undefined && typed !== official.checkDigit) {
-      problems.push({
-        field: `${at}.${typedField}`,
-        rule: `has the wrong check digit: the CPV 2008 list gives ${cpv.code}-${official.checkDigit}`,
-      });
-    }
+    const rule = cpvListProblem({ code: cpv.code, checkDigit: typed }, official);
+    if (rule !== undefined) problems.push({ field: `${at}.${typedField}`, rule });
   }
 
   const unit = unitField.safeParse(raw.unit);

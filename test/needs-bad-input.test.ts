@@ -200,9 +200,15 @@ describe('needs assessment: bad input is refused with the line and field named, 
         needLine({ delivery: { year: horizon.to + 1 } }),
       ];
       const expected = [
-        { field: 'lines[1].cpvCode', rule: 'must be a code of the CPV 2008 list' },
+        {
+          field: 'lines[1].cpvCode',
+          rule: 'must be a code of the CPV 2008 list (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+        },
         { field: 'lines[2].quantity', rule: 'must be greater than 0' },
-        { field: 'lines[3].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 43260000-3' },
+        {
+          field: 'lines[3].cpvCode',
+          rule: 'has the wrong check digit: the CPV 2008 list gives 43260000-3 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+        },
         { field: 'lines[4].unit', rule: unknownUnitRule },
         { field: 'lines[5].quantity', rule: 'must be greater than 0' },
         { field: 'lines[6].unitPrice', rule: decimalFormatRule },
@@ -238,19 +244,28 @@ describe('needs assessment: bad input is refused with the line and field named, 
           'unknown CPV code',
           { cpvCode: '43269999-1' },
           { charging: true },
-          { field: 'lines[1].cpvCode', rule: 'must be a code of the CPV 2008 list' },
+          {
+            field: 'lines[1].cpvCode',
+            rule: 'must be a code of the CPV 2008 list (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+          },
         ],
         [
           'wrong check digit',
           { cpvCode: '34144900-2' },
           { charging: true },
-          { field: 'lines[1].cpvCode', rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7' },
+          {
+            field: 'lines[1].cpvCode',
+            rule: 'has the wrong check digit: the CPV 2008 list gives 34144900-7 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+          },
         ],
         [
           'wrong separate check digit',
           { cpvCode: '43260000', cpvCheckDigit: '5' },
           { charging: true },
-          { field: 'lines[1].cpvCheckDigit', rule: 'has the wrong check digit: the CPV 2008 list gives 43260000-3' },
+          {
+            field: 'lines[1].cpvCheckDigit',
+            rule: 'has the wrong check digit: the CPV 2008 list gives 43260000-3 (CPV 2008, Regulation (EC) No 213/2008, Annex I)',
+          },
         ],
         ['unknown unit', { unit: 'QQQ' }, { charging: true }, { field: 'lines[1].unit', rule: unknownUnitRule }],
         [

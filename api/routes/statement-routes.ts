@@ -83,7 +83,8 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       },
     },
     handler: async ({ principal, body, req }) => {
-      const statement = await createStatement(ctx, principal, body, requestMeta(req));
+      // req.body as sent: the schema keeps a CPV code's 8 digits, the list check needs its check digit too.
+      const statement = await createStatement(ctx, principal, body, requestMeta(req), req.body);
       return { status: 201, body: statement, headers: { Location: `/api/statements/${statement.id}` } };
     },
   });
@@ -124,7 +125,7 @@ export function statementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     responses: { 200: { description: 'The edited statement', schema: statementViewSchema } },
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
-      body: await editStatement(ctx, principal, params.statementId, body, requestMeta(req)),
+      body: await editStatement(ctx, principal, params.statementId, body, requestMeta(req), req.body),
     }),
   });
 

@@ -20,6 +20,7 @@ import { idempotencyKeyReused } from './idempotency.js';
 import { assertScheduleDates } from './schedule-dates.js';
 import { sealedArg } from './seal.js';
 import type { StatementView } from './statement-contracts.js';
+import { requireListedCpvCodes } from './statement-cpv.js';
 
 /** A retried create with the same Idempotency-Key maps to the same statement id, hence the same workflow. */
 function statementIdFor(orgId: string, idempotencyKey: string | undefined): string {
@@ -33,20 +34,23 @@ export async function createStatement(
   principal: Principal,
   details: StatementDetails,
   meta: RequestMeta,
+  /** The request as sent, CPV check digits included (the parsed details keep the 8 digits only). */
+  typed: unknown = details,
 ): Promise<StatementView> {
   if (principal.orgKind !== 'buyer')
     throw new DomainError('forbidden', 'Only a buyer organisation can lead a joint statement');
+  await requireListedCpvCodes(ctx, typed);
   const statementId = statementIdFor(principal.orgId, meta.idempotencyKey);
   const detailsHash = contentHash(details);
-  const input: StatementWorkflowInput = { statementId, leadOrgId: principal.orgId };
-  const workflowId = statementWorkflowId(statementId);
-  // The statement id follows from the organisation and the key, so the key is the caller's own.
-  const updateId = `createStatement:${meta.idempotencyKey ?? randomUUID()}`;
   // Dates the law's periods cannot apply to (domain/schedule-dates.ts). A retry of a create that
   // was accepted answers like the first, even if a date has passed meanwhile.
   const retried =
     meta.idempotencyKey !== undefined && (await findCreatedDetailsHash(ctx.db, statementId)) !== undefined;
   if (!retried) assertScheduleDates(details.schedule, Date.now());
+  const input: StatementWorkflowInput = { statementId, leadOrgId: principal.orgId };
+  const workflowId = statementWorkflowId(statementId);
+  // The statement id follows from the organisation and the key, so the key is the caller's own.
+  const updateId = `createStatement:${meta.idempotencyKey ?? randomUUID()}`;
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(createStatementUpdate, {
       args: [

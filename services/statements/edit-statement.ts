@@ -13,6 +13,7 @@ import { actorOf, authorizeStatement } from './authorize-statement.js';
 import { statementViewFor } from './get-statement.js';
 import { assertScheduleDates } from './schedule-dates.js';
 import type { StatementView } from './statement-contracts.js';
+import { requireListedCpvCodes } from './statement-cpv.js';
 import { updateStatementProcess } from './statement-process.js';
 
 export async function editStatement(
@@ -21,17 +22,21 @@ export async function editStatement(
   statementId: string,
   patch: StatementDetailsPatch & { expectedVersion?: number | undefined },
   meta: RequestMeta,
+  /** The request as sent, CPV check digits included (the parsed patch keeps the 8 digits only). */
+  typed: unknown = patch,
 ): Promise<StatementView> {
   const facts = await authorizeStatement(ctx, principal, statementId, 'edit', meta);
+  // Only what the patch names: the rest was checked when it was set.
+  await requireListedCpvCodes(ctx, typed);
   const current = await findStatement(ctx.db, statementId);
   const { expectedVersion, ...changes } = patch;
+  // A new schedule is held to the calendar as at creation; an unchanged one is not judged again.
+  if (changes.schedule) assertScheduleDates(changes.schedule, Date.now());
   const merged = statementDetailsSchema.parse({
     title: changes.title ?? current!.title,
     description: changes.description ?? current!.description,
     cpvCodes: changes.cpvCodes ?? current!.cpv_codes,
     schedule: changes.schedule ?? (current!.schedule as Schedule),
-  // A new schedule is held to the calendar as at creation; an unchanged one is not judged again.
-  if (changes.schedule) assertScheduleDates(changes.schedule, Date.now());
     criticalMass: changes.criticalMass ?? (current!.critical_mass as CriticalMassRules),
   });
   await updateStatementProcess(
