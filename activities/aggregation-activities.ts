@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 
 import { aggregateConfirmedNeeds, findRateTable, findSnapshot, insertSnapshot } from '../db/aggregation.js';
+import { findProcurementRoute } from '../db/agreements.js';
 import { appendAudit, hasAuditEvent } from '../db/audit.js';
 import type { Db, Tx } from '../db/database.js';
 import { snapshotDisclosure } from '../db/disclosure.js';
@@ -103,7 +104,8 @@ export async function storeAggregateSnapshot(
   );
   const verdict = checkCriticalMass(statement!.critical_mass as CriticalMassRules, aggregate);
   const thresholds = checkEuThresholds(aggregate, schedule.expectedProcurementStart);
-  const crossBorder = classifyJointProcurement(aggregate.buyers);
+  // The route the lead chose: through a central purchasing body no Art. 39(4) agreement is needed.
+  const crossBorder = classifyJointProcurement(aggregate.buyers, await findProcurementRoute(trx, request.statementId));
   const hash = contentHash({ aggregate, verdict, thresholds, crossBorder });
   const computedAt = new Date(request.at);
   await insertSnapshot(trx, {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 
 import { latestSnapshot } from '../db/aggregation.js';
+import { findProcurementRoute } from '../db/agreements.js';
 import { appendAudit } from '../db/audit.js';
 import {
   engagedSupplierOrgIds,
@@ -235,7 +236,9 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           })
           .join('\n');
         const countryList = [...new Set(aggregate.buyers.map((b) => b.country.trim()))].sort().join(', ');
-        const text = t('statementText.body', {
+        // Through a central purchasing body the text says so, and that no Art. 39(4) agreement follows.
+        const route = await findProcurementRoute(trx, request.statementId);
+        const body = t('statementText.body', {
           title: statement.title,
           description: statement.description,
           buyers: String(aggregate.totals.buyers),
@@ -253,6 +256,10 @@ export function createMarketActivities(deps: MarketActivityDeps) {
             : t('statementText.noSuppliers'),
           questions: String(summary.questionsAnswered),
         });
+        const cpb = route.centralPurchasingBody;
+        const text = cpb
+          ? `${body}\n\n${t('statementText.routeCentralPurchasingBody', { cpb: cpb.name, country: cpb.country })}`
+          : body;
         const hash = contentHash({ text });
         await insertStatementText(trx, {
           statementId: request.statementId,

@@ -2,7 +2,14 @@ import { sql } from 'kysely';
 
 import type { ConfirmedNeed } from '../domain/agreement.js';
 import type { AgreementPartyStatus, AgreementStatus } from '../domain/agreement-process.js';
-import type { DbOrTx } from './database.js';
+import {
+  type CentralPurchasingBody,
+  jointRoute,
+  type ProcurementRoute,
+  type RouteFacts,
+} from '../domain/cross-border.js';
+import type { Stage } from '../rules/stages.js';
+import type { DbOrTx, Tx } from './database.js';
 
 /** Repository of joint procurement agreements: one per statement, keyed by the statement id. */
 
@@ -362,4 +369,63 @@ export async function confirmedNeedsOf(
     .orderBy('need_lines.line_no')
     .execute();
   return rows.map((r) => ({ orgId: r.organisation_id, cpvCode: r.cpv_code, unit: r.unit, quantity: r.quantity }));
+}
+
+// The statement's procurement route (Directive 2014/24/EU Art. 37, 39(2)-(4); domain/cross-border.ts).
+
+/** A buyer organisation with its eForms CPB indicators (OPP-051 awarding, OPP-052 acquiring), or undefined. */
+export async function findCentralPurchasingBody(db: DbOrTx, orgId: string): Promise<CentralPurchasingBody | undefined> {
+  const row = await db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'country', 'kind', 'awarding_cpb', 'acquiring_cpb'])
+    .where('id', '=', orgId)
+    .executeTakeFirst();
+  return row
+    ? {
+        orgId: row.id,
+        name: row.name,
+        country: row.country.trim(),
+        kind: row.kind,
+        awardingCpb: row.awarding_cpb,
+        acquiringCpb: row.acquiring_cpb,
+      }
+    : undefined;
+}
+
+/** The route the statement chose (the joint route when none), with the CPB's name and country. */
+export async function findProcurementRoute(db: DbOrTx, statementId: string): Promise<RouteFacts> {
+  const row = await db
+    .selectFrom('statements')
+    .leftJoin('organisations as cpb', (join) =>
+      join.on(sql<boolean>`cpb.id::text = statements.procurement_route ->> 'centralPurchasingBodyOrgId'`),
+    )
+    .select(['statements.procurement_route', 'cpb.id as cpb_id', 'cpb.name as cpb_name', 'cpb.country as cpb_country'])
+    .where('statements.id', '=', statementId)
+    .executeTakeFirst();
+  const route = row?.procurement_route as ProcurementRoute | null | undefined;
+  if (!row || !route || route.kind !== 'central_purchasing_body' || !row.cpb_id) return jointRoute;
+  return {
+    route: 'central_purchasing_body',
+    centralPurchasingBody: { orgId: row.cpb_id, name: row.cpb_name!, country: row.cpb_country!.trim() },
+  };
+}
+
+/** The statement's stage, its row locked: the workflow commits stage changes under the same lock. */
+export async function lockStatementStage(trx: Tx, statementId: string): Promise<Stage | undefined> {
+  const row = await trx
+    .selectFrom('statements')
+    .select('stage')
+    .where('id', '=', statementId)
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.stage as Stage | undefined;
+}
+
+/** Records the route; the joint route is stored as null, as statements that never chose one. */
+export async function setProcurementRoute(trx: Tx, statementId: string, route: ProcurementRoute): Promise<void> {
+  await trx
+    .updateTable('statements')
+    .set({ procurement_route: route.kind === 'joint' ? null : JSON.stringify(route) })
+    .where('id', '=', statementId)
+    .execute();
 }

@@ -233,6 +233,8 @@ export async function activeUserWithOrganisation(db: DbOrTx, userId: string): Pr
       'organisations.buyer_legal_type as org_buyer_legal_type',
       'organisations.nuts as org_nuts',
       'organisations.sme as org_sme',
+      'organisations.awarding_cpb as org_awarding_cpb',
+      'organisations.acquiring_cpb as org_acquiring_cpb',
       'organisations.created_at as org_created_at',
     ])
     .where('users.id', '=', userId)
@@ -240,7 +242,18 @@ export async function activeUserWithOrganisation(db: DbOrTx, userId: string): Pr
     .where('users.removed_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { org_kind, org_name, org_country, org_buyer_legal_type, org_nuts, org_sme, org_created_at, ...user } = row;
+  const {
+    org_kind,
+    org_name,
+    org_country,
+    org_buyer_legal_type,
+    org_nuts,
+    org_sme,
+    org_awarding_cpb,
+    org_acquiring_cpb,
+    org_created_at,
+    ...user
+  } = row;
   return {
     user,
     organisation: {
@@ -251,6 +264,8 @@ export async function activeUserWithOrganisation(db: DbOrTx, userId: string): Pr
       buyer_legal_type: org_buyer_legal_type,
       nuts: org_nuts,
       sme: org_sme,
+      awarding_cpb: org_awarding_cpb,
+      acquiring_cpb: org_acquiring_cpb,
       created_at: org_created_at,
     },
   };

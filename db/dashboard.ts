@@ -78,6 +78,10 @@ export interface PilotRecord {
     { nature: string; position: string | null; thresholdEur: string; estimatedValueEur: string | null }[] | null;
   above_eu_threshold: boolean | null;
   cross_border: boolean | null;
+  /** The statement's procurement route (domain/cross-border.ts) and, on the CPB route, the CPB. */
+  procurement_route: 'joint' | 'central_purchasing_body';
+  cpb_name: string | null;
+  cpb_country: string | null;
   suppliers: number;
 }
 
@@ -146,11 +150,15 @@ const pageRows = sql`
       'buyers', pg.buyers, 'countries', pg.countries,
       'value_eur', pg.value_eur::text, 'snapshot_at', pg.snapshot_at, 'critical_mass_met', pg.critical_mass_met,
       'failed_rules', pg.failed_rules, 'thresholds', pg.thresholds, 'above_eu_threshold', pg.above_eu_threshold,
-      'cross_border', pg.cross_border, 'suppliers', cardinality(pg.supplier_org_ids)
+      'cross_border', pg.cross_border, 'suppliers', cardinality(pg.supplier_org_ids),
+      'procurement_route', coalesce(st.procurement_route ->> 'kind', 'joint'), 'cpb_name', cpb.name, 'cpb_country', cpb.country
     ) order by pg.created_at desc, pg.statement_id desc)
     from page x
     join pilot_summaries pg on pg.statement_id = x.statement_id
     join organisations lead on lead.id = pg.lead_org_id
+    -- The route is the lead's choice, read with the page (a page's rows, by primary key).
+    join statements st on st.id = pg.statement_id
+    left join organisations cpb on cpb.id::text = st.procurement_route ->> 'centralPurchasingBodyOrgId'
   ), '[]')`;
 
 function paged(pilots: PilotRecord[], limit: number): PilotPage {

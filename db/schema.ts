@@ -13,6 +13,10 @@ export interface OrganisationsTable {
   buyer_legal_type: string | null;
   nuts: string | null;
   sme: boolean | null;
+  /** eForms OPP-051 Awarding CPB Buyer Indicator (Directive 2014/24/EU Art. 2(1)(14)(b)). */
+  awarding_cpb: Generated<boolean>;
+  /** eForms OPP-052 Acquiring CPB Buyer Indicator (Art. 2(1)(14)(a)). */
+  acquiring_cpb: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -71,6 +75,8 @@ export interface StatementsTable {
   stage_entered_at: Timestamp;
   stage_deadline: Timestamp | null;
   cancel_reason: string | null;
+  /** Null: the joint route; otherwise the central purchasing body that runs the procurement (domain/cross-border.ts). */
+  procurement_route: Json<unknown> | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }

@@ -83,14 +83,27 @@ export async function statementFactsFor(
   statementId: string,
   orgId: string,
 ): Promise<
-  { leadOrgId: string; stage: Stage; participantStatus: ParticipantStatus | null; deadline: number | null } | undefined
+  | {
+      leadOrgId: string;
+      stage: Stage;
+      participantStatus: ParticipantStatus | null;
+      deadline: number | null;
+      procurementRoute: 'joint' | 'central_purchasing_body';
+    }
+  | undefined
 > {
   const row = await db
     .selectFrom('statements')
     .leftJoin('participants', (join) =>
       join.onRef('participants.statement_id', '=', 'statements.id').on('participants.organisation_id', '=', orgId),
     )
-    .select(['statements.lead_org_id', 'statements.stage', 'statements.stage_deadline', 'participants.status'])
+    .select([
+      'statements.lead_org_id',
+      'statements.stage',
+      'statements.stage_deadline',
+      'participants.status',
+      sql<'joint' | 'central_purchasing_body'>`coalesce(statements.procurement_route ->> 'kind', 'joint')`.as('route'),
+    ])
     .where('statements.id', '=', statementId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -99,6 +112,7 @@ export async function statementFactsFor(
     stage: row.stage as Stage,
     participantStatus: (row.status as ParticipantStatus | null) ?? null,
     deadline: row.stage_deadline?.getTime() ?? null,
+    procurementRoute: row.route,
   };
 }
 

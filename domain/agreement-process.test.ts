@@ -49,6 +49,15 @@ describe('starting an agreement', () => {
       expect(startRefusal(stage)).toMatchObject({ code: 'wrong_stage', message: expect.stringContaining(stage) });
     }
   });
+
+  it('has no agreement to start when a central purchasing body runs the procurement (Art. 39(2)-(3))', () => {
+    expect(startRefusal('published', 'joint')).toBeNull();
+    expect(startRefusal('published', 'central_purchasing_body')).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('No joint procurement agreement is needed'),
+      problems: [{ field: 'procurementRoute', rule: expect.stringContaining('Art. 39(3)') }],
+    });
+  });
 });
 
 describe('signatures', () => {

@@ -1,4 +1,5 @@
 import type { ParticipantStatus, Stage } from '../rules/stages.js';
+import type { ProcurementRouteKind } from './cross-border.js';
 import type { ErrorCode, FieldProblem } from './errors.js';
 
 /**
@@ -36,7 +37,24 @@ const refuse = (code: ErrorCode, message: string, problems: FieldProblem[] = [])
   problems,
 });
 
-export function startRefusal(stage: Stage): Refusal | null {
+/**
+ * `route`: the statement's procurement route. When a central purchasing body runs the
+ * procurement, its Member State's national provisions apply (Art. 39(3)) and the buyers conclude
+ * no Art. 39(4) agreement: there is none to start.
+ */
+export function startRefusal(stage: Stage, route: ProcurementRouteKind = 'joint'): Refusal | null {
+  if (route === 'central_purchasing_body') {
+    return refuse(
+      'conflict',
+      'No joint procurement agreement is needed: a central purchasing body runs this procurement under the national provisions of its Member State (Directive 2014/24/EU Art. 37, Art. 39(2)-(3))',
+      [
+        {
+          field: 'procurementRoute',
+          rule: 'the statement’s procurement goes through a central purchasing body, which needs no Art. 39(4) agreement (Directive 2014/24/EU Art. 39(3))',
+        },
+      ],
+    );
+  }
   if (agreementStartStages.includes(stage)) return null;
   return refuse('wrong_stage', `An agreement can be started only for a published statement; this one is in ${stage}`);
 }

@@ -51,6 +51,7 @@ const leadDecisions: readonly ViewerAction[] = [
   'publishWithoutMissing',
   'decideSignatory',
   'startAgreement',
+  'chooseProcurementRoute',
 ];
 
 describe('the actions the statement view offers each viewer', () => {
@@ -62,6 +63,7 @@ describe('the actions the statement view offers each viewer', () => {
       'openNeedsAssessment',
       'cancel',
       'setRequestForInformation',
+      'chooseProcurementRoute',
       'consentToNaming',
       'consentToShowFigures',
       'viewAudit',
@@ -74,6 +76,7 @@ describe('the actions the statement view offers each viewer', () => {
       'closeStage',
       'cancel',
       'setRequestForInformation',
+      'chooseProcurementRoute',
       'consentToNaming',
       'consentToShowFigures',
       'viewAudit',
@@ -107,6 +110,17 @@ describe('the actions the statement view offers each viewer', () => {
       expect.arrayContaining(['decideSignatory', 'startAgreement', 'viewAgreement']),
     );
     expect(allowedActionsFor(lead, facts('published'), now)).not.toContain('cancel');
+    // A central purchasing body runs the procurement: no Art. 39(4) agreement to start (Art. 39(2)-(3)).
+    const throughCpb = allowedActionsFor(
+      lead,
+      { ...facts('published'), procurementRoute: 'central_purchasing_body' },
+      now,
+    );
+    expect(throughCpb).not.toContain('startAgreement');
+    expect(throughCpb).toContain('decideSignatory');
+    // The route is chosen before the demand is aggregated.
+    expect(allowedActionsFor(lead, facts('confirmation', null, now + hour), now)).toContain('chooseProcurementRoute');
+    expect(allowedActionsFor(lead, facts('aggregation'), now)).not.toContain('chooseProcurementRoute');
     for (const stage of stages) {
       expect(
         allowedActionsFor(lead, facts(stage, null, now + hour), now).filter((a) =>

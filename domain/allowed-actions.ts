@@ -10,6 +10,7 @@ import {
 import { decideAgreement } from './agreement-authorization.js';
 import { startRefusal } from './agreement-process.js';
 import { decide, isLead, type Principal, type StatementAction, type StatementFacts } from './authorization.js';
+import { procurementRouteStageRefusal } from './cross-border.js';
 import { allowedBuyerActions, type BuyerAction, buyerActions } from './participation.js';
 
 /**
@@ -38,6 +39,7 @@ export const viewerActions = [
   'publishWithoutMissing',
   'decideSignatory',
   'startAgreement',
+  'chooseProcurementRoute',
   // A buyer's own actions (domain/participation.ts).
   ...buyerActions,
   'approveStatement',
@@ -98,7 +100,8 @@ export function allowedActionsFor(principal: Principal, facts: StatementFacts, n
     decideSignatory: may('decideSignatory') && operationOpen('decideSignatory', stage),
     startAgreement:
       decideAgreement(principal, 'start', { statement: facts, exists: false, partyStatus: null }).allowed &&
-      startRefusal(stage) === null,
+      startRefusal(stage, facts.procurementRoute) === null,
+    chooseProcurementRoute: may('edit') && procurementRouteStageRefusal(stage) === null,
     answerInvitation: buyerOwn.has('answerInvitation'),
     saveNeeds: buyerOwn.has('saveNeeds'),
     submitNeeds: buyerOwn.has('submitNeeds'),

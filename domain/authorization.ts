@@ -23,6 +23,8 @@ export interface StatementFacts {
   participantStatus: ParticipantStatus | null;
   /** The current stage's deadline (epoch ms), when it was read with the rest; null without one. */
   deadline?: number | null;
+  /** How the demand is procured (domain/cross-border.ts); the joint route when not read. */
+  procurementRoute?: 'joint' | 'central_purchasing_body';
 }
 
 export const statementActions = [

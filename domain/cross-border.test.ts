@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { classifyJointProcurement } from './cross-border.js';
+import {
+  type CentralPurchasingBody,
+  classifyJointProcurement,
+  procurementRouteProblems,
+  procurementRouteSchema,
+  procurementRouteStageRefusal,
+  storedClassification,
+} from './cross-border.js';
 import { eeaNonEuStates, euMemberStates } from './organisations.js';
 
 describe('classifyJointProcurement', () => {
@@ -18,6 +25,9 @@ describe('classifyJointProcurement', () => {
       countries: ['FI', 'SE'],
       eeaCountries: [],
       otherCountries: [],
+      route: 'joint',
+      centralPurchasingBody: null,
+      applicableLaw: null,
     });
   });
 
@@ -59,6 +69,9 @@ describe('classifyJointProcurement', () => {
       countries: ['FI'],
       eeaCountries: [],
       otherCountries: [],
+      route: 'joint',
+      centralPurchasingBody: null,
+      applicableLaw: null,
     });
   });
 
@@ -114,4 +127,115 @@ describe('classifyJointProcurement', () => {
       }),
     );
   }, 120_000);
+});
+
+describe('the central purchasing body route (Art. 37, Art. 39(2)-(3))', () => {
+  const hansel = { orgId: 'hansel', name: 'Hansel Oy', country: 'FI' };
+  const zecs = [
+    { orgId: 'oslo', country: 'NO' },
+    { orgId: 'helsinki', country: 'FI' },
+    { orgId: 'copenhagen', country: 'DK' },
+  ];
+
+  it('needs no Art. 39(4) agreement when a central purchasing body in another Member State runs the procurement; its Member State’s law applies', () => {
+    expect(classifyJointProcurement(zecs, { route: 'central_purchasing_body', centralPurchasingBody: hansel })).toEqual(
+      {
+        kind: 'cross-border',
+        legalBasis: 'Directive 2014/24/EU Art. 37 and Art. 39(2)-(3)',
+        needsAgreement: false,
+        route: 'central_purchasing_body',
+        centralPurchasingBody: hansel,
+        applicableLaw: 'FI',
+        countries: ['DK', 'FI', 'NO'],
+        eeaCountries: ['NO'],
+        otherCountries: [],
+      },
+    );
+  });
+
+  it('is Art. 37 alone when every buyer sits in the CPB’s Member State', () => {
+    const finns = [
+      { orgId: 'helsinki', country: 'FI' },
+      { orgId: 'vantaa', country: 'FI' },
+    ];
+    expect(
+      classifyJointProcurement(finns, { route: 'central_purchasing_body', centralPurchasingBody: hansel }),
+    ).toMatchObject({
+      kind: 'occasional',
+      legalBasis: 'Directive 2014/24/EU Art. 37',
+      needsAgreement: false,
+      applicableLaw: 'FI',
+    });
+  });
+
+  it('reads a classification stored before routes existed as the joint route', () => {
+    const old = {
+      kind: 'cross-border',
+      legalBasis: 'Directive 2014/24/EU Art. 39',
+      needsAgreement: true,
+      countries: ['DK', 'FI'],
+      eeaCountries: [],
+      otherCountries: [],
+    };
+    expect(storedClassification(old)).toEqual({
+      ...old,
+      route: 'joint',
+      centralPurchasingBody: null,
+      applicableLaw: null,
+    });
+  });
+
+  const cpb = (over: Partial<CentralPurchasingBody> = {}): CentralPurchasingBody => ({
+    ...hansel,
+    kind: 'buyer',
+    awardingCpb: true,
+    acquiringCpb: false,
+    ...over,
+  });
+  const route = procurementRouteSchema.parse({
+    kind: 'central_purchasing_body',
+    centralPurchasingBodyOrgId: '0b8f3a52-5c1e-4d7e-9a47-1f2a3b4c5d01',
+  });
+
+  it('accepts a buyer recorded as an awarding CPB (eForms OPP-051), for works too', () => {
+    expect(procurementRouteProblems(route, cpb(), ['43260000', '45000000'])).toEqual([]);
+    expect(procurementRouteProblems({ kind: 'joint' }, undefined, ['45000000'])).toEqual([]);
+  });
+
+  it('refuses an organisation that is not a buyer recorded as a central purchasing body (Art. 2(1)(16))', () => {
+    for (const who of [undefined, cpb({ awardingCpb: false }), cpb({ kind: 'supplier' })]) {
+      expect(procurementRouteProblems(route, who, ['43260000'])).toEqual([
+        {
+          field: 'centralPurchasingBodyOrgId',
+          rule: expect.stringContaining(
+            'recorded as a central purchasing body (eForms OPP-051 or OPP-052; Directive 2014/24/EU Art. 2(1)(16), Art. 37)',
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('refuses a CPB outside the EU and EEA (Art. 39(2))', () => {
+    expect(procurementRouteProblems(route, cpb({ country: 'CH', name: 'Swiss CPB' }), ['43260000'])[0]!.rule).toContain(
+      'Swiss CPB is in CH (Directive 2014/24/EU Art. 39(2))',
+    );
+  });
+
+  it('refuses works to a CPB that only acquires supplies and services (eForms OPP-052, Art. 2(1)(14)(a), Art. 37(1))', () => {
+    const acquiring = cpb({ awardingCpb: false, acquiringCpb: true });
+    expect(procurementRouteProblems(route, acquiring, ['43260000', '09300000'])).toEqual([]);
+    expect(procurementRouteProblems(route, acquiring, ['43260000', '45262000'])).toEqual([
+      {
+        field: 'centralPurchasingBodyOrgId',
+        rule: expect.stringContaining('the statement includes works (45262000)'),
+      },
+    ]);
+  });
+
+  it('is chosen before the demand is aggregated', () => {
+    expect(procurementRouteStageRefusal('draft')).toBeNull();
+    expect(procurementRouteStageRefusal('confirmation')).toBeNull();
+    expect(procurementRouteStageRefusal('market_engagement')).toContain('before the demand is aggregated');
+    expect(procurementRouteStageRefusal('published')).toContain('this statement is in published');
+  });
 });

@@ -78,6 +78,17 @@ const table: Record<string, Row> = {
     body: { description: 'Changed by the matrix test.' },
     invalid: { title: 'x' },
   },
+  'GET /api/statements/{statementId}/procurement-route': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 200 200 200 200',
+  },
+  'PUT /api/statements/{statementId}/procurement-route': {
+    stage: 'needs',
+    invalidFor: ['lead'],
+    expect: '401 404 404 403 400 403 403 403 403 403',
+    body: { kind: 'joint' },
+    invalid: { kind: 'none' },
+  },
   'POST /api/statements/{statementId}/invitations': {
     stage: 'needs',
     invalidFor: ['lead', 'admin'],

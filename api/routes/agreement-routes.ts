@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { procurementRouteSchema } from '../../domain/cross-border.js';
 import {
   agreementProposalSchema,
   agreementVersionViewSchema,
@@ -7,6 +8,7 @@ import {
   cancelAgreementRequestSchema,
   commentOnAgreementRequestSchema,
   extendSignatureDeadlineRequestSchema,
+  procurementRouteViewSchema,
   respondToAgreementRequestSchema,
   signAgreementRequestSchema,
   startAgreementRequestSchema,
@@ -20,6 +22,7 @@ import { getAgreementAudit } from '../../services/agreement/get-agreement-audit.
 import { getAgreementDocument } from '../../services/agreement/get-agreement-document.js';
 import { getAgreementVersion } from '../../services/agreement/get-agreement-version.js';
 import { inviteSignatories } from '../../services/agreement/invite-signatories.js';
+import { chooseProcurementRoute, getProcurementRoute } from '../../services/agreement/procurement-route.js';
 import { proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
 import { respondToAgreement } from '../../services/agreement/respond-to-agreement.js';
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
@@ -42,11 +45,43 @@ const ok = (description: string) => ({ 200: { description, schema: agreementView
 /** The joint procurement agreement of a published statement (Directive 2014/24/EU Art. 38-39). */
 export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/procurement-route',
+    summary:
+      'How the demand will be procured: jointly (Art. 38, 39(4)) or through a central purchasing body (Art. 37, 39(2)-(3))',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The route', schema: procurementRouteViewSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await getProcurementRoute(ctx, principal, params.statementId, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'put',
+    path: '/api/statements/:statementId/procurement-route',
+    summary: 'Choose the procurement route before the demand is aggregated (lead buyer)',
+    description:
+      'On the central purchasing body route, a buyer recorded as a CPB (eForms OPP-051 awarding or OPP-052 acquiring) runs the procurement under the national provisions of its Member State, and no Art. 39(4) agreement is started (Directive 2014/24/EU Art. 37, Art. 39(2)-(3)). A CPB that only acquires supplies and services cannot take a statement with works (Art. 2(1)(14), Art. 37(1)). Recorded in the statement’s audit log as `procurement_route_chosen`.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    body: procurementRouteSchema,
+    responses: { 200: { description: 'The route', schema: procurementRouteViewSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await chooseProcurementRoute(ctx, principal, params.statementId, body, requestMeta(req)),
+    }),
+  });
+
+  api.add({
     method: 'post',
     path: base,
     summary: 'Start the agreement of a published statement (lead buyer)',
     description:
-      'The statement’s signatories are invited to opt in; the lead buyer is a party from the start. Parties in two or more Member States make an Art. 39 cross-border agreement, otherwise Art. 38.',
+      'The statement’s signatories are invited to opt in; the lead buyer is a party from the start. Parties in two or more Member States make an Art. 39 cross-border agreement, otherwise Art. 38. Refused (409) when the statement’s procurement goes through a central purchasing body: no Art. 39(4) agreement is needed then (Art. 39(2)-(3)).',
     tags,
     access: 'user',
     params: statementParams,

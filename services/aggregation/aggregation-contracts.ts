@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { procurementRouteKinds } from '../../domain/cross-border.js';
 import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
 import {
   maxAbandonReasonLength,
@@ -117,10 +118,18 @@ export const aggregateViewSchema = z
     crossBorder: z.object({
       kind: z.enum(['single-buyer', 'occasional', 'cross-border']),
       legalBasis: z.string().nullable(),
-      needsAgreement: z.boolean(),
+      needsAgreement: z.boolean().meta({
+        description:
+          'Buyers from two or more Member States procuring jointly need an Art. 39(4) agreement; not through a central purchasing body (Art. 39(2)-(3))',
+      }),
       countries: z.array(z.string()),
       eeaCountries: z.array(z.string()),
       otherCountries: z.array(z.string()),
+      route: z.enum(procurementRouteKinds),
+      centralPurchasingBody: z.object({ orgId: z.string(), name: z.string(), country: z.string() }).nullable(),
+      applicableLaw: z.string().nullable().meta({
+        description: 'On the CPB route, the Member State whose national provisions apply (the CPB’s, Art. 39(3))',
+      }),
     }),
   })
   .meta({ id: 'Aggregate' });

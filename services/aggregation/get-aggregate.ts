@@ -3,7 +3,7 @@ import { snapshotDisclosure } from '../../db/disclosure.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import { isLead, type Principal } from '../../domain/authorization.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
-import type { JointProcurementClassification } from '../../domain/cross-border.js';
+import { storedClassification } from '../../domain/cross-border.js';
 import {
   discloseAggregate,
   discloseCriticalMass,
@@ -45,6 +45,6 @@ export async function getAggregate(
     criticalMass: discloseCriticalMass(snapshot.critical_mass as CriticalMassVerdict, pattern),
     // Snapshots stored before the verdicts' sources and the one-contract view get them from their figures.
     thresholds: discloseThresholds(completeThresholdCheck(snapshot.thresholds), pattern),
-    crossBorder: snapshot.cross_border as JointProcurementClassification,
+    crossBorder: storedClassification(snapshot.cross_border),
   };
 }

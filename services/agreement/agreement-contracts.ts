@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { agreementTermsSchema, partyDistributionSchema } from '../../domain/agreement.js';
 import { agreementPartyStatuses, agreementStatuses } from '../../domain/agreement-process.js';
+import { procurementRouteKinds } from '../../domain/cross-border.js';
 import { durationSchema } from '../../domain/statement.js';
 import { agreementTermsLimits } from '../../rules/agreement.js';
 import { text } from '../../rules/text-policy.js';
@@ -142,3 +143,26 @@ export const agreementProposalSchema = agreementTermsSchema
   })
   .meta({ id: 'AgreementProposal' });
 export type AgreementProposal = z.output<typeof agreementProposalSchema>;
+
+/** The statement's procurement route (Directive 2014/24/EU Art. 37, 39(2)-(4)). */
+export const procurementRouteViewSchema = z
+  .object({
+    statementId: z.uuid(),
+    route: z.enum(procurementRouteKinds),
+    centralPurchasingBody: z
+      .object({ orgId: z.uuid(), name: z.string(), country: z.string() })
+      .nullable()
+      .meta({ description: 'The central purchasing body that runs the procurement, on that route' }),
+    applicableLaw: z.string().nullable().meta({
+      description:
+        'On the CPB route, the Member State whose national provisions apply: the CPB’s (Art. 39(3)); on the joint route null: the Art. 39(4) agreement determines it',
+    }),
+    agreementNeeded: z.boolean().nullable().meta({
+      description:
+        'false on the CPB route (Art. 39(2)-(3)); null on the joint route, where it depends on the buyers’ Member States (see the aggregate’s crossBorder)',
+    }),
+    legalBasis: z.string(),
+    explanation: z.string(),
+  })
+  .meta({ id: 'ProcurementRouteView' });
+export type ProcurementRouteView = z.infer<typeof procurementRouteViewSchema>;

@@ -43,7 +43,7 @@ export async function startAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'start', meta);
-  const refusal = startRefusal(facts.statement.stage);
+  const refusal = startRefusal(facts.statement.stage, facts.statement.procurementRoute);
   if (refusal) throw new DomainError(refusal.code, refusal.message, refusal.problems);
   if (facts.exists) throw new DomainError('conflict', 'The agreement of this statement has been started already');
 

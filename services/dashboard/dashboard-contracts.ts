@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { PilotCursor } from '../../db/dashboard.js';
+import { procurementRouteKinds } from '../../domain/cross-border.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
 import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
@@ -49,10 +50,19 @@ export const pilotSchema = z
     failedRules: z.array(z.string()).nullable(),
     thresholds: z.array(thresholdVerdictSchema).nullable(),
     aboveEuThreshold: z.boolean().nullable(),
-    crossBorder: z
-      .boolean()
-      .nullable()
-      .meta({ description: 'Buyers from two or more Member States: an Art. 39 agreement is needed' }),
+    crossBorder: z.boolean().nullable().meta({
+      description:
+        'Buyers from two or more Member States procuring jointly: an Art. 39(4) agreement is needed (not when a central purchasing body runs the procurement, Art. 39(2)-(3))',
+    }),
+    procurementRoute: z
+      .object({
+        route: z.enum(procurementRouteKinds),
+        centralPurchasingBody: z.object({ name: z.string(), country: z.string() }).nullable(),
+      })
+      .meta({
+        description:
+          'joint (Art. 38, 39(4)) or central_purchasing_body (Art. 37, 39(2)-(3)): the CPB runs the procurement under its Member State’s national provisions',
+      }),
     suppliersEngaged: z.int(),
     createdAt: z.string(),
   })

@@ -38,6 +38,13 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
     thresholds: r.thresholds === null ? null : (r.thresholds as PilotView['thresholds']),
     aboveEuThreshold: r.above_eu_threshold,
     crossBorder: r.cross_border,
+    procurementRoute: {
+      route: r.procurement_route,
+      centralPurchasingBody:
+        r.procurement_route === 'central_purchasing_body' && r.cpb_name !== null
+          ? { name: r.cpb_name, country: (r.cpb_country ?? '').trim() }
+          : null,
+    },
     suppliersEngaged: r.suppliers,
     createdAt: iso(r.created_at)!,
   };

@@ -3,6 +3,24 @@ import { z } from 'zod';
 import { buyerLegalTypeSchema, countrySchema, localeSchema } from '../../domain/organisations.js';
 import { text } from '../../rules/text-policy.js';
 
+/**
+ * A buyer that is a central purchasing body, the eForms way (no buyer-legal-type code says it):
+ * OPP-051 Awarding CPB Buyer Indicator and OPP-052 Acquiring CPB Buyer Indicator (Directive
+ * 2014/24/EU Art. 2(1)(14)-(16), Art. 37).
+ */
+const centralPurchasingBodySchema = z
+  .object({
+    awarding: z.boolean().meta({
+      description:
+        'eForms OPP-051: awards contracts or concludes framework agreements intended for contracting authorities (Art. 2(1)(14)(b))',
+    }),
+    acquiring: z.boolean().meta({
+      description:
+        'eForms OPP-052: acquires supplies and services intended for contracting authorities (Art. 2(1)(14)(a))',
+    }),
+  })
+  .meta({ id: 'CentralPurchasingBodyIndicators' });
+
 /** Response shapes of organisations and users (registration, the signed-in user): the services build them, the API documents them. */
 export const organisationViewSchema = z
   .object({
@@ -13,6 +31,7 @@ export const organisationViewSchema = z
     buyerLegalType: z.string().nullable(),
     nuts: z.string().nullable(),
     sme: z.boolean().nullable(),
+    centralPurchasingBody: centralPurchasingBodySchema,
   })
   .meta({ id: 'Organisation' });
 export type OrganisationView = z.infer<typeof organisationViewSchema>;
@@ -25,6 +44,8 @@ export function toOrganisationView(o: {
   buyer_legal_type: string | null;
   nuts: string | null;
   sme: boolean | null;
+  awarding_cpb?: boolean;
+  acquiring_cpb?: boolean;
 }): OrganisationView {
   return {
     id: o.id,
@@ -34,6 +55,7 @@ export function toOrganisationView(o: {
     buyerLegalType: o.buyer_legal_type,
     nuts: o.nuts,
     sme: o.sme,
+    centralPurchasingBody: { awarding: o.awarding_cpb ?? false, acquiring: o.acquiring_cpb ?? false },
   };
 }
 
@@ -66,10 +88,19 @@ export const registerOrganisationRequestSchema = z
       .regex(/^[A-Z]{2}[A-Z0-9]{0,3}$/, 'must be a NUTS code')
       .optional(),
     sme: z.boolean().optional(),
+    centralPurchasingBody: centralPurchasingBodySchema.optional(),
   })
   .superRefine((o, c) => {
     if (o.kind === 'buyer' && !countrySchema.safeParse(o.country).success) {
       c.addIssue({ code: 'custom', path: ['country'], message: 'must be an EU or EEA country for a buyer' });
+    }
+    // A central purchasing body is a contracting authority (Art. 2(1)(16)): a buyer.
+    if (o.kind !== 'buyer' && (o.centralPurchasingBody?.awarding || o.centralPurchasingBody?.acquiring)) {
+      c.addIssue({
+        code: 'custom',
+        path: ['centralPurchasingBody'],
+        message: 'only a buyer can be a central purchasing body (Directive 2014/24/EU Art. 2(1)(16))',
+      });
     }
   });
 

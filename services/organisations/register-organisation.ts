@@ -12,6 +12,7 @@ export interface NewOrganisationInput {
   buyerLegalType?: string | undefined;
   nuts?: string | undefined;
   sme?: boolean | undefined;
+  centralPurchasingBody?: { awarding: boolean; acquiring: boolean } | undefined;
 }
 
 function requireAdmin(principal: Principal): void {
@@ -39,6 +40,8 @@ export async function registerOrganisation(
       buyer_legal_type: input.kind === 'buyer' ? input.buyerLegalType! : null,
       nuts: input.nuts ?? null,
       sme: input.kind === 'supplier' ? input.sme! : null,
+      awarding_cpb: input.kind === 'buyer' && (input.centralPurchasingBody?.awarding ?? false),
+      acquiring_cpb: input.kind === 'buyer' && (input.centralPurchasingBody?.acquiring ?? false),
     });
     await appendPlatformAudit(trx, principal, 'organisation_registered', {
       organisationId: created.id,

@@ -264,7 +264,16 @@ export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 
 
 export async function makeOrganisation(
   h: Harness,
-  o: { kind: Organisation['kind']; name?: string; country: string; buyerLegalType?: string; sme?: boolean },
+  o: {
+    kind: Organisation['kind'];
+    name?: string;
+    country: string;
+    buyerLegalType?: string;
+    sme?: boolean;
+    /** eForms OPP-051 / OPP-052: a central purchasing body. */
+    awardingCpb?: boolean;
+    acquiringCpb?: boolean;
+  },
 ): Promise<Organisation> {
   return insertOrganisation(h.db, {
     kind: o.kind,
@@ -272,6 +281,8 @@ export async function makeOrganisation(
     country: o.country,
     buyer_legal_type: o.kind === 'buyer' ? (o.buyerLegalType ?? 'la') : null,
     sme: o.kind === 'supplier' ? (o.sme ?? true) : null,
+    awarding_cpb: o.awardingCpb ?? false,
+    acquiring_cpb: o.acquiringCpb ?? false,
   });
 }
 

@@ -19,6 +19,8 @@ export async function statementInMarketEngagement(
   lead: Actor,
   needs: [Actor, Record<string, unknown>[]][],
   schedule: Record<string, string> = {},
+  /** Chosen while the statement is a draft (PUT procurement-route). */
+  procurementRoute?: Record<string, unknown>,
 ): Promise<string> {
   const countries = new Set(needs.map(([a]) => a.org.country)).size;
   const details = statementDetails({
@@ -26,6 +28,7 @@ export async function statementInMarketEngagement(
     schedule: { ...statementDetails().schedule, ...schedule },
   });
   const id = ok(await lead.api.post('/api/statements', details)).body.id as string;
+  if (procurementRoute) ok(await lead.api.put(`/api/statements/${id}/procurement-route`, procurementRoute));
   const buyers = needs.map(([a]) => a).filter((a) => a !== lead);
   if (buyers.length > 0)
     ok(await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: buyers.map((b) => b.org.id) }));
