@@ -70,3 +70,62 @@ export async function markEmailVerified(db: DbOrTx, userId: string): Promise<voi
 export async function setUserLocale(db: DbOrTx, userId: string, locale: string): Promise<void> {
   await db.updateTable('users').set({ locale }).where('id', '=', userId).execute();
 }
+
+/** The organisation, locked until the transaction ends: corrections of it are made one at a time. */
+export async function lockOrganisation(db: DbOrTx, id: string): Promise<Organisation | undefined> {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateOrganisation(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<Pick<Organisation, 'name' | 'country' | 'buyer_legal_type' | 'nuts' | 'sme'>>,
+): Promise<Organisation> {
+  return db.updateTable('organisations').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/**
+ * Statements in one of `stages` that counted the organisation: it has a confirmed need version
+ * there (what the aggregation reads), oldest first.
+ */
+export async function statementsCountingOrganisation(
+  db: DbOrTx,
+  organisationId: string,
+  stages: readonly string[],
+): Promise<{ id: string; title: string; stage: string; lead_org_id: string }[]> {
+  if (stages.length === 0) return [];
+  return db
+    .selectFrom('statements as s')
+    .select(['s.id', 's.title', 's.stage', 's.lead_org_id'])
+    .where('s.stage', 'in', stages)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('need_versions as v')
+          .select('v.id')
+          .whereRef('v.statement_id', '=', 's.id')
+          .where('v.organisation_id', '=', organisationId)
+          .where('v.status', '=', 'confirmed'),
+      ),
+    )
+    .orderBy('s.created_at')
+    .orderBy('s.id')
+    .execute();
+}
+
+/** The corrections recorded for an organisation on the platform audit chain, newest first. */
+export async function organisationCorrections(
+  db: DbOrTx,
+  organisationId: string,
+  limit = 50,
+): Promise<{ at: Date; actor_user_id: string | null; data: Record<string, unknown> }[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['at', 'actor_user_id', 'data'])
+    .where('chain', '=', 'platform')
+    .where('action', '=', 'organisation_corrected')
+    .where(sql<boolean>`data->>'organisationId' = ${organisationId}`)
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ at: r.at, actor_user_id: r.actor_user_id, data: r.data as Record<string, unknown> }));
+}

@@ -264,3 +264,11 @@ export async function enqueueMessage(db: DbOrTx, message: OutgoingMessage): Prom
   const row = await db.selectFrom('outbox').select('id').where('key', '=', message.key).executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** Ids of the messages still pending under a key prefix: what a use case outside a workflow hands to delivery. */
+export async function pendingMessageIdsWithKeyPrefix(db: DbOrTx, keyPrefix: string): Promise<string[]> {
+  const rows = await inScope(db.selectFrom('outbox').select('id').where('status', '=', 'pending'), {
+    keyPrefix,
+  }).execute();
+  return rows.map((r) => r.id);
+}

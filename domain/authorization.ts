@@ -112,6 +112,15 @@ export function canTrackPilots(p: Principal): Decision {
 }
 
 /**
+ * Reading an organisation with its users, and correcting it (domain/organisation-corrections.ts):
+ * administrators, as for registering them. Not the organisation itself: a buyer that could change
+ * its own legal type could choose its threshold (Directive 2014/24/EU Art. 4).
+ */
+export function canAdministerOrganisations(p: Principal): Decision {
+  return p.isAdmin ? allow : forbid('only an administrator may read and correct organisations');
+}
+
+/**
  * A buyer's need lines and answers are confidential: its own organisation and the lead buyer
  * read them; other participants and Commission staff see statuses only.
  */

@@ -503,6 +503,20 @@ const table: Record<string, Row> = {
     expect: '401 403 403 403 403 403 403 200 403 403',
     params: { organisationId: '$participantOrg' },
   },
+  'GET /api/admin/organisations/{organisationId}': {
+    stage: 'published',
+    expect: '401 403 403 403 403 403 403 200 403 403',
+    params: { organisationId: '$participantOrg' },
+  },
+  'PATCH /api/admin/organisations/{organisationId}': {
+    stage: 'published',
+    invalidFor: ['admin'],
+    expect: '401 403 403 403 403 403 403 400 403 403',
+    params: { organisationId: '$participantOrg' },
+    body: { buyerLegalType: 'cga', reason: 'Corrected by the matrix test' },
+    invalid: { buyerLegalType: 'cga' },
+    note: 'a correction needs a reason: the administrator, sent none, gets 400 naming it',
+  },
   'POST /api/admin/users/{userId}/disable': {
     stage: 'published',
     expect: '401 403 403 403 403 403 403 200 403 403',

@@ -2,9 +2,18 @@ import { z } from 'zod';
 
 import { listOrganisations } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
+import { organisationCorrectionSchema } from '../../domain/organisation-corrections.js';
 import { anyCountrySchema } from '../../domain/organisations.js';
 import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
+import {
+  correctOrganisation,
+  getOrganisationForAdministrator,
+} from '../../services/organisations/correct-organisation.js';
+import {
+  organisationAdminViewSchema,
+  organisationCorrectedSchema,
+} from '../../services/organisations/organisation-admin-contracts.js';
 import {
   addUserRequestSchema,
   organisationViewSchema,
@@ -14,7 +23,7 @@ import {
 } from '../../services/organisations/organisation-contracts.js';
 import { addUser, registerOrganisation } from '../../services/organisations/register-organisation.js';
 import type { ApiRoutes } from '../route.js';
-import { pageQuery } from './statement-routes.js';
+import { pageQuery, requestMeta } from './statement-routes.js';
 
 const tags = ['Organisations'];
 
@@ -63,6 +72,40 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     handler: async ({ principal, params, body }) => ({
       status: 201,
       body: await addUser(ctx, principal, params.organisationId, body),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/admin/organisations/:organisationId',
+    summary:
+      'An organisation with its users, its corrections and the running statements that counted it (administrators)',
+    tags,
+    access: 'user',
+    params: z.object({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
+    responses: {
+      200: { description: 'The organisation as administrators see it', schema: organisationAdminViewSchema },
+    },
+    handler: async ({ principal, params }) => ({
+      status: 200,
+      body: await getOrganisationForAdministrator(ctx, principal, params.organisationId),
+    }),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/admin/organisations/:organisationId',
+    summary: 'Correct an organisation: name, country, buyer legal type, NUTS, SME (administrators, with a reason)',
+    description:
+      'The buyer legal type decides the EU threshold (central or sub-central authority, Directive 2014/24/EU Art. 2(1)(2)-(3) and Art. 4) and the country the countries counted (Art. 39): correcting either re-runs the checks of every statement in shortfall, market engagement or approval that counted the organisation, in the same transaction, and e-mails its lead. Audited on the platform chain with the reason and the values before and after. Send an Idempotency-Key to retry safely.',
+    tags,
+    access: 'user',
+    params: z.object({ organisationId: z.uuid({ message: 'must be an organisation id (UUID)' }) }),
+    body: organisationCorrectionSchema,
+    responses: { 200: { description: 'Corrected', schema: organisationCorrectedSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await correctOrganisation(ctx, principal, params.organisationId, body, requestMeta(req)),
     }),
   });
 }

@@ -88,6 +88,11 @@ export const routes: AppRoute[] = [
   },
   { path: '/account', page: lazy(() => import('./pages/account/AccountSecurityPage')), access: 'signedIn' },
   { path: '/admin/users', page: lazy(() => import('./pages/account/AdminUsersPage')), access: 'signedIn' },
+  {
+    path: '/admin/organisations/:organisationId',
+    page: lazy(() => import('./pages/account/OrganisationAdminPage')),
+    access: 'signedIn',
+  },
 ];
 
 export const navigation: NavigationItem[] = [

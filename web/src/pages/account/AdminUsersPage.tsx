@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
@@ -86,6 +87,11 @@ export default function AdminUsersPage() {
       {selected && users ? (
         <section aria-labelledby="users-heading">
           <h2 id="users-heading">{t('adminUsers.usersOf', { name: selected.name })}</h2>
+          <p>
+            <Link to={`/admin/organisations/${selected.id}`}>
+              {t('adminUsers.readAndCorrect', { name: selected.name })}
+            </Link>
+          </p>
           <table className="table">
             <thead>
               <tr>
