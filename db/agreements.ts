@@ -429,3 +429,24 @@ export async function setProcurementRoute(trx: Tx, statementId: string, route: P
     .where('id', '=', statementId)
     .execute();
 }
+
+/** Buyer organisations recorded as central purchasing bodies, by name. */
+export async function listCentralPurchasingBodies(db: DbOrTx): Promise<CentralPurchasingBody[]> {
+  const rows = await db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'country', 'kind', 'awarding_cpb', 'acquiring_cpb'])
+    .where('kind', '=', 'buyer')
+    .where((eb) => eb.or([eb('awarding_cpb', '=', true), eb('acquiring_cpb', '=', true)]))
+    .orderBy('name')
+    .orderBy('id')
+    .limit(1000)
+    .execute();
+  return rows.map((row) => ({
+    orgId: row.id,
+    name: row.name,
+    country: row.country.trim(),
+    kind: row.kind,
+    awardingCpb: row.awarding_cpb,
+    acquiringCpb: row.acquiring_cpb,
+  }));
+}

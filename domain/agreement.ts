@@ -5,6 +5,8 @@ import {
   agreementTermsLimits as limits,
   contractConclusions,
   type CostSharingMethod,
+  jointEntityLawBases,
+  jointEntityTypes,
   type ProcedurePhase,
   procedurePhases,
   procedureTypes,
@@ -33,6 +35,8 @@ type Decimal = InstanceType<typeof Decimal>;
 export {
   type ContractConclusion,
   contractConclusions,
+  jointEntityLawBases,
+  jointEntityTypes,
   type ProcedurePhase,
   procedurePhases,
   type ProcedureType,
@@ -53,11 +57,6 @@ const unitSchema = z
   .string()
   .regex(/^[A-Z0-9]{2,3}$/, 'must be a UN/CEFACT Rec 20 unit code')
   .meta({ description: 'UN/CEFACT Rec 20 unit code', example: 'C62' });
-
-/** Art. 39(5): a joint entity set up under Union law, an EGTC (Regulation (EC) No 1082/2006) or another. */
-export const jointEntityTypes = ['egtc', 'other_union_law_entity'] as const;
-/** Art. 39(5)(a) the Member State of the registered office, (b) one where the entity carries out its activities. */
-export const jointEntityLawBases = ['registered_office', 'activities'] as const;
 
 export const applicableLawSchema = z
   .discriminatedUnion('kind', [

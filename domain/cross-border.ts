@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { Stage } from '../rules/stages.js';
+import type { Decision, Principal } from './authorization.js';
 import { contractNature } from './cpv.js';
 import type { FieldProblem } from './errors.js';
 import { eeaNonEuStates, euMemberStates } from './organisations.js';
@@ -199,4 +200,14 @@ export function storedClassification(stored: unknown): JointProcurementClassific
     applicableLaw: null,
     ...(stored as object),
   } as JointProcurementClassification;
+}
+
+/**
+ * Who may read the list of central purchasing bodies: the buyers that could choose one, Commission
+ * staff and administrators. A CPB's being one is public in its notices (eForms OPP-051/OPP-052).
+ */
+export function mayListCentralPurchasingBodies(p: Principal): Decision {
+  return p.orgKind === 'buyer' || p.orgKind === 'commission' || p.isAdmin
+    ? { allowed: true }
+    : { allowed: false, code: 'forbidden', reason: 'the central purchasing bodies are listed for buyers' };
 }

@@ -18,6 +18,11 @@ export type ProcedurePhase = (typeof procedurePhases)[number];
 export const contractConclusions = ['each_party_own_contract', 'lead_on_behalf_of_all', 'framework_agreement'] as const;
 export type ContractConclusion = (typeof contractConclusions)[number];
 
+/** Art. 39(5): a joint entity set up under Union law, an EGTC (Regulation (EC) No 1082/2006) or another. */
+export const jointEntityTypes = ['egtc', 'other_union_law_entity'] as const;
+/** Art. 39(5)(a) the Member State of the registered office, (b) one where the entity carries out its activities. */
+export const jointEntityLawBases = ['registered_office', 'activities'] as const;
+
 /** How the parties share the costs; `fixed_percentages` also lists each party's share. */
 export const costSharingMethods = ['by_share_of_value', 'equal', 'fixed_percentages'] as const;
 export type CostSharingMethod = (typeof costSharingMethods)[number];

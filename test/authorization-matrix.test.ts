@@ -78,6 +78,7 @@ const table: Record<string, Row> = {
     body: { description: 'Changed by the matrix test.' },
     invalid: { title: 'x' },
   },
+  'GET /api/central-purchasing-bodies': { stage: 'needs', expect: '401 403 200 200 200 200 200 200 200 200' },
   'GET /api/statements/{statementId}/procurement-route': {
     stage: 'needs',
     expect: '401 404 404 200 200 200 200 200 200 200',

@@ -85,6 +85,18 @@ describe('procurement through a central purchasing body in another Member State'
     expect(works.status).toBe(422);
     expect(works.body.errors[0].rule).toContain('the statement includes works (45262000)');
     expect((await put(hansel.org.id)).status).toBe(200);
+    // The lead picks from the buyers recorded as CPBs.
+    const listed = ok(await oslo.api.get('/api/central-purchasing-bodies')).body.centralPurchasingBodies as {
+      organisationId: string;
+      awarding: boolean;
+      acquiring: boolean;
+    }[];
+    expect(listed.find((b) => b.organisationId === hansel.org.id)).toMatchObject({ awarding: true, acquiring: false });
+    expect(listed.find((b) => b.organisationId === acquiringOnly.org.id)).toMatchObject({
+      awarding: false,
+      acquiring: true,
+    });
+    expect(listed.some((b) => b.organisationId === plainBuyer.org.id)).toBe(false);
     // Only the lead chooses.
     expect((await hansel.api.put(`/api/statements/${created}/procurement-route`, { kind: 'joint' })).status).toBe(404);
   });

@@ -6,6 +6,7 @@ import {
   agreementVersionViewSchema,
   agreementViewSchema,
   cancelAgreementRequestSchema,
+  centralPurchasingBodyListSchema,
   commentOnAgreementRequestSchema,
   extendSignatureDeadlineRequestSchema,
   procurementRouteViewSchema,
@@ -22,7 +23,11 @@ import { getAgreementAudit } from '../../services/agreement/get-agreement-audit.
 import { getAgreementDocument } from '../../services/agreement/get-agreement-document.js';
 import { getAgreementVersion } from '../../services/agreement/get-agreement-version.js';
 import { inviteSignatories } from '../../services/agreement/invite-signatories.js';
-import { chooseProcurementRoute, getProcurementRoute } from '../../services/agreement/procurement-route.js';
+import {
+  chooseProcurementRoute,
+  getProcurementRoute,
+  listCentralPurchasingBodies,
+} from '../../services/agreement/procurement-route.js';
 import { proposeAgreementVersion } from '../../services/agreement/propose-agreement-version.js';
 import { respondToAgreement } from '../../services/agreement/respond-to-agreement.js';
 import { signAgreement } from '../../services/agreement/sign-agreement.js';
@@ -44,6 +49,17 @@ const ok = (description: string) => ({ 200: { description, schema: agreementView
 
 /** The joint procurement agreement of a published statement (Directive 2014/24/EU Art. 38-39). */
 export function agreementRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  api.add({
+    method: 'get',
+    path: '/api/central-purchasing-bodies',
+    summary: 'Buyer organisations recorded as central purchasing bodies (eForms OPP-051/OPP-052), by name',
+    description: 'For buyers choosing a statement’s procurement route (Directive 2014/24/EU Art. 37, Art. 39(2)-(3)).',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'The central purchasing bodies', schema: centralPurchasingBodyListSchema } },
+    handler: async ({ principal }) => ({ status: 200, body: await listCentralPurchasingBodies(ctx, principal) }),
+  });
+
   api.add({
     method: 'get',
     path: '/api/statements/:statementId/procurement-route',

@@ -166,3 +166,18 @@ export const procurementRouteViewSchema = z
   })
   .meta({ id: 'ProcurementRouteView' });
 export type ProcurementRouteView = z.infer<typeof procurementRouteViewSchema>;
+
+export const centralPurchasingBodyListSchema = z
+  .object({
+    centralPurchasingBodies: z.array(
+      z.object({
+        organisationId: z.uuid(),
+        name: z.string(),
+        country: z.string(),
+        awarding: z.boolean().meta({ description: 'eForms OPP-051 Awarding CPB Buyer Indicator (Art. 2(1)(14)(b))' }),
+        acquiring: z.boolean().meta({ description: 'eForms OPP-052 Acquiring CPB Buyer Indicator (Art. 2(1)(14)(a))' }),
+      }),
+    ),
+  })
+  .meta({ id: 'CentralPurchasingBodyList' });
+export type CentralPurchasingBodyList = z.infer<typeof centralPurchasingBodyListSchema>;

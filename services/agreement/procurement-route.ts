@@ -1,6 +1,7 @@
 import {
   findCentralPurchasingBody,
   findProcurementRoute,
+  listCentralPurchasingBodies as listCpbs,
   lockStatementStage,
   setProcurementRoute,
 } from '../../db/agreements.js';
@@ -8,6 +9,7 @@ import { appendAudit } from '../../db/audit.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import {
+  mayListCentralPurchasingBodies,
   type ProcurementRoute,
   procurementRouteProblems,
   procurementRouteStageRefusal,
@@ -16,7 +18,7 @@ import {
 import { DomainError, unprocessable } from '../../domain/errors.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf, authorizeStatement } from '../statements/authorize-statement.js';
-import type { ProcurementRouteView } from './agreement-contracts.js';
+import type { CentralPurchasingBodyList, ProcurementRouteView } from './agreement-contracts.js';
 
 /** What the route means, with its source: the same words for the API, the web and the audit log. */
 export function procurementRouteView(statementId: string, facts: RouteFacts): ProcurementRouteView {
@@ -97,4 +99,23 @@ export async function chooseProcurementRoute(
     });
   });
   return procurementRouteView(statementId, await findProcurementRoute(ctx.db, statementId));
+}
+
+/** The buyers recorded as central purchasing bodies, for the lead's choice of route. */
+export async function listCentralPurchasingBodies(
+  ctx: ServiceContext,
+  principal: Principal,
+): Promise<CentralPurchasingBodyList> {
+  const decision = mayListCentralPurchasingBodies(principal);
+  if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+  const bodies = await listCpbs(ctx.db);
+  return {
+    centralPurchasingBodies: bodies.map((b) => ({
+      organisationId: b.orgId,
+      name: b.name,
+      country: b.country,
+      awarding: b.awardingCpb,
+      acquiring: b.acquiringCpb,
+    })),
+  };
 }

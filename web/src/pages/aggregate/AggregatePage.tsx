@@ -299,6 +299,15 @@ export default function AggregatePage() {
                     })}
                   </p>
                   {aggregate.crossBorder.needsAgreement ? <p>{t('aggregate.crossBorder.agreement')}</p> : null}
+                  {aggregate.crossBorder.route === 'central_purchasing_body' &&
+                  aggregate.crossBorder.centralPurchasingBody ? (
+                    <p data-testid="procurement-route">
+                      {t('aggregate.crossBorder.centralPurchasingBody', {
+                        name: aggregate.crossBorder.centralPurchasingBody.name,
+                        country: format.country(aggregate.crossBorder.centralPurchasingBody.country),
+                      })}
+                    </p>
+                  ) : null}
                 </section>
               </div>
             </>

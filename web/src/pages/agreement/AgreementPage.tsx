@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
-import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
+import { allows, api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { TextField } from '../../components/Field';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
@@ -13,6 +13,11 @@ import { getStatement, useLoad } from '../needs/load';
 import { TermsForm } from './TermsForm';
 
 type Agreement = Schemas['Agreement'];
+
+/** How the demand is procured: through a central purchasing body there is no agreement (Art. 39(2)-(3)). */
+async function getRoute(statementId: string) {
+  return call(api.GET('/api/statements/{statementId}/procurement-route', { params: { path: { statementId } } }));
+}
 
 /** The agreement, or null while the lead has not started it (404). */
 async function getAgreement(statementId: string): Promise<Agreement | null> {
@@ -36,8 +41,12 @@ export default function AgreementPage() {
   const { sessionExpired } = useSession();
   const { statementId = '' } = useParams();
   const load = useCallback(async () => {
-    const [statement, agreement] = await Promise.all([getStatement(statementId), getAgreement(statementId)]);
-    return { statement, agreement };
+    const [statement, agreement, route] = await Promise.all([
+      getStatement(statementId),
+      getAgreement(statementId),
+      getRoute(statementId),
+    ]);
+    return { statement, agreement, route };
   }, [statementId]);
   const { data, problem, set } = useLoad(load);
   const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
@@ -52,7 +61,7 @@ export default function AgreementPage() {
   const isSignatory = me.user.roles.includes('signatory');
 
   const done = (next: Agreement, text: string) => {
-    if (statement) set({ statement, agreement: next });
+    if (data) set({ ...data, agreement: next });
     setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
   };
 
@@ -88,8 +97,16 @@ export default function AgreementPage() {
         {message?.text}
       </StatusMessage>
 
-      {statement && data && !agreement ? (
-        isLead && statement.stage === 'published' ? (
+      {statement && data && !agreement && data.route.centralPurchasingBody ? (
+        <p className="notice notice--info" data-testid="procurement-route">
+          {t('agreement.throughCpb', {
+            name: data.route.centralPurchasingBody.name,
+            country: format.country(data.route.centralPurchasingBody.country),
+          })}
+        </p>
+      ) : null}
+      {statement && data && !agreement && !data.route.centralPurchasingBody ? (
+        allows(statement, 'startAgreement') ? (
           <section className="action-panel action-panel--highlight" aria-labelledby="start-heading">
             <h2 id="start-heading">{t('agreement.start.title')}</h2>
             <p>{t('agreement.start.intro')}</p>

@@ -3,9 +3,12 @@ import {
   contractConclusions,
   type CostSharingMethod,
   costSharingMethods,
+  jointEntityLawBases,
+  jointEntityTypes,
   procedurePhases,
   procedureTypes,
 } from '@jointdemand/rules/agreement';
+import { participatingCountries } from '@jointdemand/rules/countries';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -28,7 +31,15 @@ const costMethods = costSharingMethods.filter(
 
 interface Values {
   leadAuthorityOrgId: string;
+  /** Art. 39(4)(a): a party's Member State; Art. 39(5): that of a joint entity the parties set up. */
+  lawKind: 'party_country' | 'joint_entity';
   lawCountry: string;
+  entityName: string;
+  entityType: (typeof jointEntityTypes)[number];
+  officeCountry: string;
+  activityCountries: string;
+  lawOf: (typeof jointEntityLawBases)[number];
+  entityDecision: string;
   procedureType: (typeof procedureTypes)[number];
   lotTitle: string;
   responsibilities: Record<string, string>;
@@ -70,7 +81,14 @@ export function TermsForm({
   const lead = parties.find((p) => p.organisationId === agreement.leadOrganisationId) ?? parties[0];
   const [v, setV] = useState<Values>(() => ({
     leadAuthorityOrgId: lead?.organisationId ?? '',
+    lawKind: 'party_country',
     lawCountry: lead?.country ?? '',
+    entityName: '',
+    entityType: 'egtc',
+    officeCountry: lead?.country ?? '',
+    activityCountries: [...new Set(parties.map((p) => p.country))].join(', '),
+    lawOf: 'registered_office',
+    entityDecision: '',
     procedureType: 'open',
     lotTitle: statement.title,
     responsibilities: Object.fromEntries(parties.map((p) => [p.organisationId, ''])),
@@ -93,6 +111,17 @@ export function TermsForm({
   }));
   const set = <K extends keyof Values>(key: K, value: Values[K]) => setV((old) => ({ ...old, [key]: value }));
   const countries = [...new Set(parties.map((p) => p.country))];
+  const activityCountries = [
+    ...new Set(
+      v.activityCountries
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    ),
+  ];
+  // Art. 39(5): the law of the registered office (a) or of a Member State of the activities (b).
+  const entityLawCountries = v.lawOf === 'registered_office' ? [v.officeCountry] : activityCountries;
+  const entityLawCountry = entityLawCountries.includes(v.lawCountry) ? v.lawCountry : (entityLawCountries[0] ?? '');
   const errorFor = (path: string) => submission.errorFor(path);
 
   const labelFor = (path: string): string | undefined => {
@@ -101,6 +130,11 @@ export function TermsForm({
     const known: Record<string, string> = {
       leadAuthorityOrgId: t('agreement.terms.leadAuthority'),
       'applicableLaw.country': t('agreement.terms.law'),
+      'applicableLaw.kind': t('agreement.terms.lawKind'),
+      'applicableLaw.entityName': t('agreement.terms.entityName'),
+      'applicableLaw.registeredOfficeCountry': t('agreement.terms.officeCountry'),
+      'applicableLaw.activityCountries': t('agreement.terms.activityCountries'),
+      'applicableLaw.decision': t('agreement.terms.entityDecision'),
       'lots.0.title': t('agreement.terms.lotTitle'),
       languages: t('agreement.terms.languages'),
       'disputeResolution.text': t('agreement.terms.disputeText'),
@@ -119,6 +153,18 @@ export function TermsForm({
       else if (!value.trim()) errors.push({ path, message: t('agreement.terms.errors.required') });
     };
     required('lots.0.title', v.lotTitle, 'title');
+    if (v.lawKind === 'joint_entity') {
+      required('applicableLaw.entityName', v.entityName, 'name');
+      required('applicableLaw.decision', v.entityDecision, 'line');
+      if (
+        activityCountries.length === 0 ||
+        activityCountries.some((c) => !(participatingCountries as readonly string[]).includes(c))
+      )
+        errors.push({
+          path: 'applicableLaw.activityCountries',
+          message: t('agreement.terms.errors.activityCountries'),
+        });
+    }
     parties.forEach((p, i) => required(`responsibilities.${i}.text`, v.responsibilities[p.organisationId] ?? ''));
     if (!/^[a-z]{2}(\s*,\s*[a-z]{2})*$/i.test(v.languages.trim()))
       errors.push({ path: 'languages', message: t('agreement.terms.errors.languages') });
@@ -139,7 +185,19 @@ export function TermsForm({
       .submit(validate, async () => {
         const body: Proposal = {
           leadAuthorityOrgId: v.leadAuthorityOrgId,
-          applicableLaw: { kind: 'party_country', country: v.lawCountry },
+          applicableLaw:
+            v.lawKind === 'party_country'
+              ? { kind: 'party_country', country: v.lawCountry }
+              : {
+                  kind: 'joint_entity',
+                  entityName: v.entityName.trim(),
+                  entityType: v.entityType,
+                  registeredOfficeCountry: v.officeCountry,
+                  activityCountries,
+                  lawOf: v.lawOf,
+                  country: entityLawCountry,
+                  decision: v.entityDecision.trim(),
+                },
           procedureType: v.procedureType,
           lots: [{ id: 'LOT-1', title: v.lotTitle.trim(), cpvCodes: statement.cpvCodes }],
           responsibilities: parties.map((p) => ({
@@ -201,20 +259,121 @@ export function TermsForm({
             ))}
           </SelectField>
           <SelectField
-            path="applicableLaw.country"
+            path="applicableLaw.kind"
             scope="terms"
-            label={t('agreement.terms.law')}
-            hint={t('agreement.terms.lawHint')}
-            value={v.lawCountry}
-            onChange={(e) => set('lawCountry', e.target.value)}
-            error={err('applicableLaw.country')}
+            label={t('agreement.terms.lawKind')}
+            value={v.lawKind}
+            onChange={(e) => set('lawKind', e.target.value as Values['lawKind'])}
+            error={err('applicableLaw.kind')}
           >
-            {countries.map((c) => (
-              <option key={c} value={c}>
-                {format.country(c)}
-              </option>
-            ))}
+            <option value="party_country">{t('agreement.terms.lawKindName.party_country')}</option>
+            <option value="joint_entity">{t('agreement.terms.lawKindName.joint_entity')}</option>
           </SelectField>
+          {v.lawKind === 'party_country' ? (
+            <SelectField
+              path="applicableLaw.country"
+              scope="terms"
+              label={t('agreement.terms.law')}
+              hint={t('agreement.terms.lawHint')}
+              value={v.lawCountry}
+              onChange={(e) => set('lawCountry', e.target.value)}
+              error={err('applicableLaw.country')}
+            >
+              {countries.map((c) => (
+                <option key={c} value={c}>
+                  {format.country(c)}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <>
+              <TextField
+                path="applicableLaw.entityName"
+                scope="terms"
+                label={t('agreement.terms.entityName')}
+                value={v.entityName}
+                maxLength={300}
+                onChange={(e) => set('entityName', e.target.value)}
+                error={err('applicableLaw.entityName')}
+              />
+              <SelectField
+                path="applicableLaw.entityType"
+                scope="terms"
+                label={t('agreement.terms.entityType')}
+                value={v.entityType}
+                onChange={(e) => set('entityType', e.target.value as Values['entityType'])}
+                error={err('applicableLaw.entityType')}
+              >
+                {jointEntityTypes.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`agreement.terms.entityTypeName.${k}`)}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField
+                path="applicableLaw.registeredOfficeCountry"
+                scope="terms"
+                label={t('agreement.terms.officeCountry')}
+                value={v.officeCountry}
+                onChange={(e) => set('officeCountry', e.target.value)}
+                error={err('applicableLaw.registeredOfficeCountry')}
+              >
+                {participatingCountries.map((c) => (
+                  <option key={c} value={c}>
+                    {format.country(c)}
+                  </option>
+                ))}
+              </SelectField>
+              <TextField
+                path="applicableLaw.activityCountries"
+                scope="terms"
+                label={t('agreement.terms.activityCountries')}
+                hint={t('agreement.terms.activityCountriesHint')}
+                value={v.activityCountries}
+                onChange={(e) => set('activityCountries', e.target.value)}
+                error={err('applicableLaw.activityCountries')}
+              />
+              <SelectField
+                path="applicableLaw.lawOf"
+                scope="terms"
+                label={t('agreement.terms.lawOf')}
+                hint={t('agreement.terms.lawOfHint')}
+                value={v.lawOf}
+                onChange={(e) => set('lawOf', e.target.value as Values['lawOf'])}
+                error={err('applicableLaw.lawOf')}
+              >
+                {jointEntityLawBases.map((b) => (
+                  <option key={b} value={b}>
+                    {t(`agreement.terms.lawOfName.${b}`)}
+                  </option>
+                ))}
+              </SelectField>
+              <SelectField
+                path="applicableLaw.country"
+                scope="terms"
+                label={t('agreement.terms.law')}
+                value={entityLawCountry}
+                onChange={(e) => set('lawCountry', e.target.value)}
+                error={err('applicableLaw.country')}
+              >
+                {entityLawCountries.map((c) => (
+                  <option key={c} value={c}>
+                    {format.country(c)}
+                  </option>
+                ))}
+              </SelectField>
+              <TextField
+                path="applicableLaw.decision"
+                scope="terms"
+                label={t('agreement.terms.entityDecision')}
+                hint={t('agreement.terms.entityDecisionHint')}
+                value={v.entityDecision}
+                maxLength={300}
+                onChange={(e) => set('entityDecision', e.target.value)}
+                error={err('applicableLaw.decision')}
+              />
+            </>
+          )}
           <SelectField
             path="procedureType"
             scope="terms"

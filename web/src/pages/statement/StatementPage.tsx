@@ -18,6 +18,7 @@ import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
 import { InvitePanel } from './actions/InvitePanel';
 import { needsLinksFor, NeedsPanels } from './actions/NeedsPanels';
 import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
+import { ProcurementRoutePanel } from './actions/ProcurementRoutePanel';
 import type { ActionMessage } from './actions/types';
 import { formatCpv } from './cpv';
 import { ParticipantsTable } from './ParticipantsTable';
@@ -34,6 +35,7 @@ export function statementActionsFor(statement: Statement, me: Me) {
     invite: allows(statement, 'invite'),
     openNeeds: allows(statement, 'openNeedsAssessment'),
     cancel: allows(statement, 'cancel'),
+    route: allows(statement, 'chooseProcurementRoute'),
     answer: allows(statement, 'answerInvitation'),
     audit: allows(statement, 'viewAudit'),
     needs: needsLinksFor(statement),
@@ -117,6 +119,7 @@ export default function StatementPage() {
       actions.invite ||
       actions.openNeeds ||
       actions.cancel ||
+      actions.route ||
       actions.answer ||
       Object.values(actions.needs).some(Boolean));
 
@@ -233,6 +236,7 @@ export default function StatementPage() {
             ) : null}
             {actions.invite ? <InvitePanel statement={statement} onDone={onDone} /> : null}
             {actions.openNeeds ? <OpenNeedsPanel statement={statement} onDone={onDone} /> : null}
+            {actions.route ? <ProcurementRoutePanel statement={statement} onDone={onDone} /> : null}
             {actions.cancel ? <CancelPanel statement={statement} onDone={onDone} /> : null}
           </section>
 
