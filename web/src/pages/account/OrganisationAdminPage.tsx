@@ -88,7 +88,8 @@ export default function OrganisationAdminPage() {
       );
       setReason('');
       await load();
-      setStatus(t('adminOrganisation.done', { count: result.statements.length }));
+      const count = result.statements.length;
+      setStatus(count === 0 ? t('adminOrganisation.doneNone') : t('adminOrganisation.done', { count }));
     });
   };
 
