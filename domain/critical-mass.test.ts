@@ -155,7 +155,21 @@ describe('checkCriticalMass', () => {
     expect(above.results[0]!.gap).toBe('0.01');
   });
 
-  it('rounds conversion residue to the cent before comparing', () => {
+  it('decides on the exact total: half a cent short is short, though it rounds up to the minimum', () => {
+    // Issue 17 point 11: 999999.995 was rounded to 1000000.00 first and counted as met.
+    const total = (valueEur: string) => ({ totals: { ...aggregate.totals, valueEur }, byCpv: [] });
+    expect(checkCriticalMass(rules({ minTotalValueEur: '1000000' }), total('999999.995')).results[0]).toEqual({
+      rule: 'minTotalValueEur',
+      field: 'criticalMass.minTotalValueEur',
+      required: '1000000.00',
+      actual: '1000000.00',
+      met: false,
+      gap: '0.01',
+    });
+    expect(checkCriticalMass(rules({ minTotalValueEur: '1000000' }), total('1000000.0001')).met).toBe(true);
+  });
+
+  it('rounds conversion residue to the cent in what it reports', () => {
     // 1 SEK at 11 SEK per EUR is 0.0909… EUR: to the cent, 0.09.
     const tiny = aggregateDemand([need(buyers[0]!, { currency: 'SEK' })], rates);
     const verdict = checkCriticalMass(rules({ minTotalValueEur: '0.09' }), tiny);
@@ -173,7 +187,7 @@ describe('checkCriticalMass', () => {
           const minTotalValueEur = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
           const verdict = checkCriticalMass(
             rules({
-              minBuyers: Math.max(1, minBuyers),
+              minBuyers: Math.max(2, minBuyers),
               minCountries: Math.max(1, minCountries),
               minTotalValueEur,
               minQuantityPerCpv: [{ cpvCode: '43000000', unit: 'C62', minQuantity: String(minQuantity) }],

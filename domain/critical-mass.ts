@@ -22,7 +22,7 @@ interface RuleOutcome<T> {
 export type CriticalMassRuleResult =
   | ({ rule: 'minBuyers' } & RuleOutcome<number>)
   | ({ rule: 'minCountries' } & RuleOutcome<number>)
-  /** Amounts in EUR to the cent. */
+  /** Amounts in EUR to the cent; `met` decided on the exact total (the aggregate's). */
   | ({ rule: 'minTotalValueEur' } & RuleOutcome<DecimalString>)
   | ({ rule: 'minQuantityPerCpv'; cpvCode: string; unit: string } & RuleOutcome<DecimalString>);
 
@@ -40,21 +40,30 @@ function countOutcome(field: string, required: number, actual: number): RuleOutc
   return { field, required, actual, met: actual >= required, gap: Math.max(0, required - actual) };
 }
 
+/**
+ * Decided on the exact figures, reported as `present` writes them (the value rule to the cent):
+ * 999,999.995 does not reach 1,000,000, though its cents do. The exact total stays in the
+ * aggregate, and the views show it where the cents would read as reaching the minimum (rules/money.ts).
+ */
 function amountOutcome(
   field: string,
   required: DecimalString,
   actual: DecimalString,
   present: (v: DecimalString) => DecimalString,
 ): RuleOutcome<DecimalString> {
-  const req = present(required);
-  const act = present(actual);
-  const met = compareDecimals(act, req) >= 0;
-  return { field, required: req, actual: act, met, gap: met ? present('0') : present(subtractDecimals(req, act)) };
+  const met = compareDecimals(actual, required) >= 0;
+  return {
+    field,
+    required: present(required),
+    actual: present(actual),
+    met,
+    gap: met ? present('0') : present(subtractDecimals(required, actual)),
+  };
 }
 
 /**
- * Checks `rules` against an aggregate. The total value is compared to the cent (sub-cent residue
- * of currency conversion must not decide a verdict). A quantity rule counts the firm quantity in
+ * Checks `rules` against an aggregate. The total value is compared exactly, as every check is
+ * (issue 17 point 11), and reported to the cent. A quantity rule counts the firm quantity in
  * the rule's unit at the rule's CPV node, descendants included: options and renewals are not a
  * commitment, and a critical mass is about what the buyers commit to. Quantities in other units
  * never count towards it.

@@ -12,6 +12,8 @@ import {
   multiplyDecimals,
   normaliseDecimal,
   roundCents,
+  shownAmount,
+  shownDecimals,
   subtractDecimals,
   sumDecimals,
   toEur,
@@ -73,6 +75,47 @@ describe('exact arithmetic', () => {
   it('rejects strings that are not decimals instead of computing NaN', () => {
     expect(() => addDecimals('1,5')).toThrow(DomainError);
     expect(() => multiplyDecimals('1e3', '2')).toThrow(/Not a decimal number/);
+  });
+});
+
+describe('shownAmount: the one rule for showing money (issue 17 point 11)', () => {
+  it('shows a sum of converted lines to the cent, half-up, not with its 20 decimals', () => {
+    expect(shownAmount('16784947.52640865123456789012')).toBe('16784947.53');
+    expect(shownAmount('16784947.525')).toBe('16784947.53');
+    expect(shownAmount('16784947.52499999999999999999')).toBe('16784947.52');
+    expect(shownAmount('5404000')).toBe('5404000.00');
+  });
+
+  it('shows the exact value where the cents would reach a limit the value does not reach', () => {
+    // The works threshold of 2026-27: 5,403,999.995 is below it, and must not read as 5,404,000.00.
+    expect(shownAmount('5403999.995', ['5404000.00'])).toBe('5403999.995');
+    expect(shownAmount('5403999.99500000000000000001', ['5404000'])).toBe('5403999.99500000000000000001');
+    // Rounding that keeps the comparison gives the cents, whatever the limit.
+    expect(shownAmount('5403999.994', ['5404000'])).toBe('5403999.99');
+    expect(shownAmount('5404000.01', ['5404000'])).toBe('5404000.01');
+    // Only a value equal to the limit reads as equal to it.
+    expect(shownAmount('5404000.004', ['5404000'])).toBe('5404000.004');
+    expect(shownAmount('5403999.995', ['216000', '1000000'])).toBe('5404000.00');
+    // A difference shown beside zero never reads as none when there is one.
+    expect(shownAmount('0.004', ['0'])).toBe('0.004');
+    expect(shownAmount('0.005', ['0'])).toBe('0.01');
+  });
+
+  it('reads as its verdict: the shown value compares with every limit as the exact value does', () => {
+    fc.assert(
+      fc.property(decimalArb, decimalArb, (value, limitValue) => {
+        const limit = roundCents(limitValue);
+        const shown = shownAmount(value, [limit]);
+        expect(compareDecimals(shown, limit)).toBe(compareDecimals(value, limit));
+        // Shown again beside the same limit, it stays as it is.
+        expect(shownAmount(shown, [limit])).toBe(shown);
+      }),
+    );
+  }, 120_000);
+
+  it('tells a formatter how many decimals a shown amount has, so it never rounds again', () => {
+    expect(shownDecimals('5403999.995')).toBe(3);
+    expect(shownDecimals('12.00')).toBe(2);
   });
 });
 

@@ -128,13 +128,14 @@ export function normaliseDecimal(value: DecimalString): DecimalString {
 }
 
 /**
- * Rounds to the nearest cent, a half-way amount away from zero (as Regulation (EC) 1103/97 rounds
- * euro conversions), always with two decimals: for presentation and for cent-exact comparisons.
+ * How money is shown, everywhere (API figures, web, public documents, CSV, OCDS, e-mail): the one
+ * rule, written in rules/money.ts so that the web applies the very same code. To the cent, a
+ * half-way amount away from zero (Council Regulation (EC) No 1103/97 Art. 5), always with two
+ * decimals; the exact value stays what every check decides on. `shownAmount` adds the one
+ * exception: beside a limit it is compared with, a value that rounding would carry onto the limit
+ * it does not reach is shown exactly.
  */
-export function roundCents(value: DecimalString): DecimalString {
-  const cents = exact(value).toDecimalPlaces(2, BaseDecimal.ROUND_HALF_UP);
-  return cents.isZero() ? '0.00' : cents.toFixed(2);
-}
+export { roundToCents as roundCents, shownAmount, shownDecimals } from '../rules/money.js';
 
 /** ISO 4217 code: three capital letters. */
 const currencyKeySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code (e.g. SEK)');

@@ -3,6 +3,7 @@ import { Decimal as BaseDecimal } from 'decimal.js';
 import { cleanText } from '../rules/text-hygiene.js';
 import { type ContractNature, contractNature } from './cpv.js';
 import { DomainError } from './errors.js';
+import { roundCents } from './money.js';
 import { buyerLegalTypes } from './organisations.js';
 
 /**
@@ -167,7 +168,9 @@ export function decimalToOcdsNumber(value: string, options: { field: string; dec
     throw invalid(options.field, `must be a decimal number, got "${value}"`);
   }
   if (!d.isFinite()) throw invalid(options.field, `must be a finite decimal number, got "${value}"`);
-  if (options.decimals !== undefined) d = d.toDecimalPlaces(options.decimals, BaseDecimal.ROUND_HALF_UP);
+  // Money by the one rule of showing it (rules/money.ts), as every other output shows it.
+  if (options.decimals === 2) d = new Decimal(roundCents(d.toFixed()));
+  else if (options.decimals !== undefined) d = d.toDecimalPlaces(options.decimals, BaseDecimal.ROUND_HALF_UP);
   const n = d.toNumber();
   if (!new Decimal(String(n)).equals(d)) {
     throw invalid(

@@ -7,13 +7,18 @@ import { z } from 'zod';
  * against them when it writes it: pure zod, so both sides import them from here.
  */
 export const decimal = z.string().meta({ description: 'An exact decimal number, as a string' });
+/** A money figure as every output shows it: the one rule of rules/money.ts. */
+export const shownMoney = z.string().meta({
+  description:
+    'EUR, shown by one rule: to the cent, a half cent rounded up (Regulation (EC) No 1103/97 Art. 5); where the cents would reach a threshold or minimum shown beside it that the exact value does not reach, the exact value. Verdicts are decided on the exact values',
+});
 const withheldReason = z.enum(['fewer-buyers', 'dominance', 'complementary']).nullable().meta({
   description:
     'Why a figure is withheld: fewer than 3 buyers make it up; one buyer holds more than 85 % of it; or it is withheld to protect another figure that could otherwise be derived from it',
 });
 const disclosedGroup = {
   buyers: z.int().nullable().meta({ description: 'Null when withheld' }),
-  valueEur: decimal
+  valueEur: shownMoney
     .nullable()
     .meta({ description: 'Null when withheld to protect individual buyers’ figures (see withheldReason)' }),
   lines: z.int().nullable(),

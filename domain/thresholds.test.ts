@@ -263,10 +263,13 @@ describe('checkEuThresholds', () => {
     });
   });
 
-  it('decides to the cent: conversion residue below a cent does not tip the balance either way', () => {
+  it('decides on the exact value ("equal to or greater than", Art. 4), keeping it beside the cents', () => {
+    // Issue 17 point 11: 215999.995 used to be decided on its cents, 216000.00, and read "at or above".
     expect(check([need(helsinki, supplies, '215999.995')]).natures[0]).toMatchObject({
       estimatedValueEur: '216000.00',
-      position: 'at-or-above',
+      exactValueEur: '215999.995',
+      position: 'below',
+      differenceEur: '0.01',
     });
     expect(check([need(helsinki, supplies, '215999.994999')]).natures[0]).toMatchObject({
       estimatedValueEur: '215999.99',

@@ -426,6 +426,11 @@ export interface NatureThresholdCheck {
   nature: ProcurementNature;
   /** EUR to the cent: the lines of this nature (options, renewals, whole framework term). */
   estimatedValueEur: DecimalString;
+  /**
+   * The exact sum the position is decided on ("equal to or greater than", Art. 4); shown by
+   * rules/money.ts. Absent from snapshots taken before it was recorded (their cents decided).
+   */
+  exactValueEur?: DecimalString;
   /** EUR to the cent: the lowest threshold of any participating buyer. */
   thresholdEur: DecimalString;
   /** At the threshold counts as above ("equal to or greater than", Art. 4). */
@@ -476,6 +481,8 @@ export interface ThresholdCheck {
   period: AppliedThresholdPeriod;
   /** EUR to the cent: the whole joint procurement, all natures and lots together. */
   estimatedValueEur: DecimalString;
+  /** The exact sum behind `estimatedValueEur`, which the one-contract view is decided on. */
+  exactValueEur?: DecimalString;
   /**
    * Each nature as its own procurement, one entry per nature present, in the order works,
    * supplies, services, social services.
@@ -610,7 +617,9 @@ export function checkMixedContract(
  * one mixed contract (Art. 3). Each nature's estimated value is the sum of its lines' values
  * (those are already Art. 5 values). All buyers take part in one joint procedure, so the lowest
  * threshold of any of them applies to all of it: the conservative reading, which never lets a
- * central government buyer slip under its own threshold. Comparisons are to the cent.
+ * central government buyer slip under its own threshold. A position is decided on the exact value,
+ * as Art. 4 reads ("equal to or greater than"): 5,403,999.995 is below 5,404,000, though its cents
+ * round up to it (rules/money.ts then shows it exactly, issue 17 point 11).
  */
 export function checkEuThresholds(
   aggregate: ThresholdInput,
@@ -657,13 +666,14 @@ export function checkEuThresholds(
         setBy = setterOf(buyer);
       }
     }
-    const estimated = roundCents(sumDecimals(values));
+    const exactValueEur = sumDecimals(values);
     const thresholdEur = roundCents(threshold!);
     natures.push({
       nature,
-      estimatedValueEur: estimated,
+      estimatedValueEur: roundCents(exactValueEur),
+      exactValueEur,
       thresholdEur,
-      ...verdict(estimated, thresholdEur),
+      ...verdict(exactValueEur, thresholdEur),
       period,
       provisional: period.provisional,
       setBy: setBy!,
@@ -671,14 +681,15 @@ export function checkEuThresholds(
     });
   }
 
-  const estimatedValueEur = roundCents(sumDecimals(allValues));
+  const exactValueEur = sumDecimals(allValues);
   return {
     expectedProcurementStart,
     period,
-    estimatedValueEur,
+    estimatedValueEur: roundCents(exactValueEur),
+    exactValueEur,
     natures,
     atOrAboveAny: natures.some((n) => n.position === 'at-or-above'),
-    mixedContract: checkMixedContract(natures, estimatedValueEur),
+    mixedContract: checkMixedContract(natures, exactValueEur),
   };
 }
 

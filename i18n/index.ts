@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
 
+import { shownAmount, shownDecimals } from '../domain/money.js';
 import { type Locale, locales } from '../domain/organisations.js';
 import de from './locales/de.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
@@ -31,7 +32,7 @@ export function asLocale(locale: string): Locale {
 // One formatter per language, made once: building an Intl formatter costs far more than using it,
 // and a fan-out formats the same figure for every recipient.
 const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
-const eurFormats = new Map<Locale, Intl.NumberFormat>();
+const eurFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatDateTime(iso: string, locale: string): string {
   const l = asLocale(locale);
@@ -46,9 +47,27 @@ export function formatDateTime(iso: string, locale: string): string {
 
 export const catalogues = { en, fr, de };
 
-export function formatEur(amount: string, locale: string): string {
+/**
+ * A money figure in the reader's language, shown by the one rule (`shownAmount`, rules/money.ts):
+ * to the cent, or exactly where the cents would misread its verdict beside `limits`. A figure
+ * already shown beside the same limits is unchanged. Intl prints the shown decimal string as it
+ * is, never a binary float, and rounds nothing again.
+ */
+export function formatEur(amount: string, locale: string, limits: readonly string[] = []): string {
+  const shown = shownAmount(amount, limits);
   const l = asLocale(locale);
-  let format = eurFormats.get(l);
-  if (!format) eurFormats.set(l, (format = new Intl.NumberFormat(l, { style: 'currency', currency: 'EUR' })));
-  return format.format(Number(amount));
+  const decimals = Math.min(100, Math.max(2, shownDecimals(shown)));
+  const key = `${l}:${decimals}`;
+  let format = eurFormats.get(key);
+  if (!format)
+    eurFormats.set(
+      key,
+      (format = new Intl.NumberFormat(l, {
+        style: 'currency',
+        currency: 'EUR',
+        minimumFractionDigits: 2,
+        maximumFractionDigits: decimals,
+      })),
+    );
+  return format.format(shown as Intl.StringNumericLiteral);
 }

@@ -183,6 +183,22 @@ describe('aggregation and threshold checks, end to end', () => {
       // 2 × 450,000 + 5 × 5,000,000 / 11.5 NOK per EUR + 300,000
       const nokInEur = (25_000_000 / 11.5).toFixed(2);
       expect(Number(a.aggregate.totals.valueEur).toFixed(2)).toBe((900_000 + Number(nokInEur) + 300_000).toFixed(2));
+      // Shown to the cent, half-up, by the one rule (issue 17 point 11): the conversion's 20 decimals
+      // ("…2173913.04347826086956521739") stay in the snapshot for the checks.
+      expect(a.aggregate.totals.valueEur).toBe('3373913.04');
+      expect(a.aggregate.byCountry.find((c: { country: string }) => c.country === 'NO').valueEur).toBe('2173913.04');
+      expect(a.criticalMass.results.find((r: { rule: string }) => r.rule === 'minTotalValueEur').actual).toBe(
+        '3373913.04',
+      );
+      expect(a.thresholds.natures[0].estimatedValueEur).toBe('3373913.04');
+      const stored = await h.db
+        .selectFrom('aggregate_snapshots')
+        .select('aggregate')
+        .where('id', '=', a.snapshotId)
+        .executeTakeFirstOrThrow();
+      expect((stored.aggregate as { totals: { valueEur: string } }).totals.valueEur).toBe(
+        '3373913.04347826086956521739',
+      );
       expect(a.aggregate.totals).toMatchObject({ buyers: 3, countries: 3, lines: 3 });
       expect(a.aggregate.complete).toBe(true);
       // The rate table of the aggregation's day, its date and source beside the converted figures.
@@ -300,11 +316,14 @@ describe('aggregation and threshold checks, end to end', () => {
       const countries = rows.filter((r) => r.dimension === 'country');
       expect(countries.map((r) => r.key).sort()).toEqual(['DK', 'FI', 'NO']);
       const sum = countries.reduce((n, r) => n + Number(r.value_eur), 0);
-      expect(sum).toBeCloseTo(Number(total.value_eur), 6);
+      expect(sum).toBeCloseTo(Number(total.value_eur), 2);
+      // To the cent by the one rule (issue 17 point 11), not the conversion's 20 decimals.
+      expect(total.value_eur).toBe('3373913.04');
+      expect(rows.find((r) => r.dimension === 'country' && r.key === 'NO')!.value_eur).toBe('2173913.04');
       expect(rows.find((r) => r.dimension === 'cpv' && r.key === '34144900')).toMatchObject({
         unit: 'C62',
         firm_quantity: '1',
-        value_eur: '300000',
+        value_eur: '300000.00',
       });
       // Every converted figure names the rate table it was converted with.
       const today = new Date().toISOString().slice(0, 10);

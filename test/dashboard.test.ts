@@ -259,7 +259,7 @@ describe('pilot tracking dashboard', () => {
         pilots: 3,
         buyers: 6, // Helsinki, Oslo, Copenhagen; Barcelona; Bodø, Tromsø (Tallinn is only invited)
         countries: 4, // FI, NO, DK, ES
-        valueEur: seen.totals.valueEur ?? '0',
+        valueEur: seen.totals.valueEur ?? '0.00',
         valueWithheldPilots: seen.totals.withheld ? 1 : 0,
         suppliersEngaged: 0,
         overdue: 1,
@@ -330,7 +330,7 @@ describe('pilot tracking dashboard', () => {
   it('filters by grouping, sector, country and stage, and totals what the filters leave', async () => {
     const ofStage = ok(await dashboard({ grouping: workingGroup, stage: 'draft' })).body;
     expect(ofStage.pilots.map((p: { id: string }) => p.id)).toEqual([ids.draft]);
-    expect(ofStage.totals).toMatchObject({ pilots: 1, buyers: 1, countries: 1, valueEur: '0' });
+    expect(ofStage.totals).toMatchObject({ pilots: 1, buyers: 1, countries: 1, valueEur: '0.00' });
     // Stage counts ignore the stage filter: they are the tabs.
     expect(ofStage.countsByStage.market_engagement).toBe(1);
 
@@ -355,7 +355,7 @@ describe('pilot tracking dashboard', () => {
       pilots: 1,
       buyers: 1,
       countries: 1,
-      valueEur: '0',
+      valueEur: '0.00',
       valueWithheldPilots: 1,
       suppliersEngaged: 0,
       overdue: 0,

@@ -36,7 +36,7 @@ describe('the demo data', () => {
     expect(summary!.title).toBe('Zero-emission wheel loaders');
     const consultation = (await anonymous().get(`/api/consultations/${summary!.statementId}`)).body;
     expect(consultation.requestForInformation.map((q: { id: string }) => q.id)).toEqual(['lead-time', 'charging']);
-    expect(consultation.demand.totals).toMatchObject({ buyers: 3, countries: 3, valueEur: '3780000' });
+    expect(consultation.demand.totals).toMatchObject({ buyers: 3, countries: 3, valueEur: '3780000.00' });
     expect(consultation.demand.buyers).toEqual([{ name: 'City of Oslo', country: 'NO' }]);
   });
 

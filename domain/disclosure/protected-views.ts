@@ -1,6 +1,7 @@
 import type { Aggregate, UnitQuantity } from '../aggregation.js';
 import type { CriticalMassRuleResult, CriticalMassVerdict } from '../critical-mass.js';
 import type { DecimalString } from '../money.js';
+import { shownAmount, subtractDecimals } from '../money.js';
 import type { MixedContractCheck, NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
 import { type CellKey, cellKeys } from './statistical-tables.js';
 import type { WithheldReason } from './suppression.js';
@@ -59,17 +60,41 @@ function reasonOf(pattern: DisclosurePattern | null, key: CellKey): WithheldReas
   return pattern?.withheld[key] ?? null;
 }
 
+/**
+ * The limits the figures of a statement are shown beside: every EU threshold its check names and
+ * its critical-mass minimum of value. A figure is shown to the cent (rules/money.ts) unless the
+ * cents would put it on the other side of, or onto, one of these; then it is shown exactly.
+ */
+export function verdictLimits(
+  criticalMass: Pick<CriticalMassVerdict, 'results'> | null,
+  thresholds: Pick<ThresholdCheck, 'natures' | 'mixedContract'> | null,
+): DecimalString[] {
+  const limits = new Set<DecimalString>();
+  for (const r of criticalMass?.results ?? []) if (r.rule === 'minTotalValueEur') limits.add(r.required);
+  for (const n of thresholds?.natures ?? []) limits.add(n.thresholdEur);
+  for (const r of thresholds?.mixedContract?.readings ?? []) limits.add(r.thresholdEur);
+  return [...limits];
+}
+
+/** The distance between an exact value and a limit, never negative, as shown (never "0.00" unless none). */
+function shownDistance(exact: DecimalString, limit: DecimalString): DecimalString {
+  const d = subtractDecimals(exact, limit);
+  return shownAmount(d.startsWith('-') ? d.slice(1) : d, ['0']);
+}
+
 function figures(
   pattern: DisclosurePattern | null,
   key: CellKey,
   g: { buyers: number; valueEur: DecimalString; lines: number },
+  limits: readonly DecimalString[],
 ): DisclosedFigures {
   const reason = reasonOf(pattern, key);
   return reason
     ? { buyers: null, valueEur: null, lines: null, withheld: true, withheldReason: reason }
     : {
         buyers: g.buyers,
-        valueEur: g.valueEur,
+        // The aggregate keeps exact sums (20 decimals after a conversion); every output shows cents.
+        valueEur: shownAmount(g.valueEur, limits),
         lines: pattern === null ? g.lines : null,
         withheld: false,
         withheldReason: null,
@@ -81,18 +106,28 @@ function nodesWithChildren(aggregate: Pick<Aggregate, 'byCpv'>): Set<string> {
   return new Set(aggregate.byCpv.map((n) => n.parentCode).filter((p): p is string => p !== null));
 }
 
-export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePattern | null): DisclosedAggregate {
+/**
+ * `limits`: what the figures are shown beside (`verdictLimits`), where a verdict is shown with them;
+ * none for the public documents, which show no verdict.
+ */
+export function discloseAggregate(
+  aggregate: Aggregate,
+  pattern: DisclosurePattern | null,
+  limits: readonly DecimalString[] = [],
+): DisclosedAggregate {
+  const shown = (key: CellKey, g: { buyers: number; valueEur: DecimalString; lines: number }) =>
+    figures(pattern, key, g, limits);
   const parents = nodesWithChildren(aggregate);
   const buyersOfItem = (code: string) => aggregate.byCpv.find((n) => n.cpvCode === code)!.buyers;
   return {
     // How many buyers and countries take part is no one's figure: every participant sees the roster.
     totals: {
-      ...figures(pattern, cellKeys.total, aggregate.totals),
+      ...shown(cellKeys.total, aggregate.totals),
       buyers: aggregate.totals.buyers,
       countries: aggregate.totals.countries,
     },
     byCpv: aggregate.byCpv.map((n) => {
-      const f = figures(pattern, cellKeys.cpv(n.cpvCode), n);
+      const f = shown(cellKeys.cpv(n.cpvCode), n);
       return {
         cpvCode: n.cpvCode,
         level: n.level,
@@ -106,7 +141,7 @@ export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePatte
       .map((n) => {
         const key = parents.has(n.cpvCode) ? cellKeys.direct(n.cpvCode) : cellKeys.cpv(n.cpvCode);
         // A part's buyer count is not kept apart from its node's; shown only for a leaf, where they are one.
-        const f = figures(pattern, key, {
+        const f = shown(key, {
           buyers: parents.has(n.cpvCode) ? 0 : buyersOfItem(n.cpvCode),
           valueEur: n.direct.valueEur,
           lines: n.direct.lines,
@@ -120,15 +155,15 @@ export function discloseAggregate(aggregate: Aggregate, pattern: DisclosurePatte
       }),
     byCountry: aggregate.byCountry.map((c) => ({
       country: c.country,
-      ...figures(pattern, cellKeys.country(c.country), c),
+      ...shown(cellKeys.country(c.country), c),
     })),
     byDeliveryYear: aggregate.byDeliveryYear.map((y) => ({
       year: y.year,
-      ...figures(pattern, cellKeys.year(y.year), y),
+      ...shown(cellKeys.year(y.year), y),
     })),
     byBuyerType: aggregate.byBuyerType.map((t) => ({
       buyerLegalType: t.buyerLegalType,
-      ...figures(pattern, cellKeys.type(t.buyerLegalType), t),
+      ...shown(cellKeys.type(t.buyerLegalType), t),
     })),
     buyers: aggregate.buyers,
     conversion: aggregate.conversion,
@@ -162,23 +197,39 @@ function ruleCell(result: CriticalMassRuleResult): CellKey | null {
   return null;
 }
 
+/**
+ * `exactTotalEur`: the aggregate's exact total, which the value rule was decided on; its figures
+ * are then shown by the one rule beside the minimum (rules/money.ts). Without it they are shown as
+ * the verdict recorded them (to the cent).
+ */
 export function discloseCriticalMass(
   verdict: CriticalMassVerdict,
   pattern: DisclosurePattern | null,
+  exactTotalEur?: DecimalString,
 ): DisclosedCriticalMass {
   return {
     met: verdict.met,
     results: verdict.results.map((r) => {
       const cell = ruleCell(r);
       const hidden = cell !== null && reasonOf(pattern, cell) !== null;
-      return (
-        hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false }
-      ) as DisclosedRuleResult;
+      if (hidden) return { ...r, actual: null, gap: null, met: null, withheld: true } as DisclosedRuleResult;
+      if (r.rule === 'minTotalValueEur' && exactTotalEur !== undefined) {
+        return {
+          ...r,
+          actual: shownAmount(exactTotalEur, [r.required]),
+          gap: r.met ? r.gap : shownDistance(exactTotalEur, r.required),
+          withheld: false,
+        };
+      }
+      return { ...r, withheld: false } as DisclosedRuleResult;
     }),
   };
 }
 
-export type DisclosedNatureCheck = Omit<NatureThresholdCheck, 'estimatedValueEur' | 'position' | 'differenceEur'> & {
+export type DisclosedNatureCheck = Omit<
+  NatureThresholdCheck,
+  'estimatedValueEur' | 'exactValueEur' | 'position' | 'differenceEur'
+> & {
   estimatedValueEur: DecimalString | null;
   position: NatureThresholdCheck['position'] | null;
   differenceEur: DecimalString | null;
@@ -193,7 +244,7 @@ export type DisclosedMixedContract = MixedContractCheck & { withheld: boolean };
 
 export interface DisclosedThresholdCheck extends Omit<
   ThresholdCheck,
-  'estimatedValueEur' | 'natures' | 'atOrAboveAny' | 'mixedContract'
+  'estimatedValueEur' | 'exactValueEur' | 'natures' | 'atOrAboveAny' | 'mixedContract'
 > {
   estimatedValueEur: DecimalString | null;
   natures: DisclosedNatureCheck[];
@@ -202,19 +253,46 @@ export interface DisclosedThresholdCheck extends Omit<
   mixedContract: DisclosedMixedContract | null;
 }
 
+/**
+ * The threshold check as a viewer may see it, its figures shown by the one rule (rules/money.ts):
+ * each value beside its threshold to the cent, unless the cents would read as reaching a threshold
+ * the exact value does not (then exactly), and each difference beside zero likewise. A snapshot
+ * recorded without the exact values shows its cents.
+ */
 export function discloseThresholds(check: ThresholdCheck, pattern: DisclosurePattern | null): DisclosedThresholdCheck {
-  const natures: DisclosedNatureCheck[] = check.natures.map((n) =>
-    reasonOf(pattern, cellKeys.nature(n.nature)) !== null
-      ? { ...n, estimatedValueEur: null, position: null, differenceEur: null, withheld: true }
-      : { ...n, withheld: false },
-  );
+  const natures: DisclosedNatureCheck[] = check.natures.map(({ exactValueEur, ...n }) => {
+    if (reasonOf(pattern, cellKeys.nature(n.nature)) !== null)
+      return { ...n, estimatedValueEur: null, position: null, differenceEur: null, withheld: true };
+    return exactValueEur === undefined
+      ? { ...n, withheld: false }
+      : {
+          ...n,
+          estimatedValueEur: shownAmount(exactValueEur, [n.thresholdEur]),
+          differenceEur: shownDistance(exactValueEur, n.thresholdEur),
+          withheld: false,
+        };
+  });
   const anyShownAbove = natures.some((n) => n.position === 'at-or-above');
   const allShown = natures.every((n) => !n.withheld);
   const totalShown = reasonOf(pattern, cellKeys.total) === null;
-  const mixed = check.mixedContract;
+  const { exactValueEur, ...rest } = check;
+  const mixed =
+    check.mixedContract === null || exactValueEur === undefined
+      ? check.mixedContract
+      : {
+          ...check.mixedContract,
+          readings: check.mixedContract.readings.map((r) => ({
+            ...r,
+            differenceEur: shownDistance(exactValueEur, r.thresholdEur),
+          })),
+        };
   return {
-    ...check,
-    estimatedValueEur: totalShown ? check.estimatedValueEur : null,
+    ...rest,
+    estimatedValueEur: !totalShown
+      ? null
+      : exactValueEur === undefined
+        ? check.estimatedValueEur
+        : shownAmount(exactValueEur, verdictLimits(null, check)),
     natures,
     atOrAboveAny: anyShownAbove ? true : allShown ? false : null,
     mixedContract:

@@ -8,7 +8,7 @@ import { solverOf, type StatementProjectionDeps } from '../../db/projections/sta
 import { findStatement, participantOrgIds } from '../../db/statements.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
-import { discloseAggregate, discloseCriticalMass } from '../../domain/disclosure/protected-views.js';
+import { discloseAggregate, discloseCriticalMass, verdictLimits } from '../../domain/disclosure/protected-views.js';
 import type { StatementEvent } from '../../domain/events.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
@@ -223,13 +223,15 @@ const statementNotices: NoticeTable = {
           template: event.to === 'shortfall' ? 'mail.shortfall' : 'mail.criticalMassMet',
           params: (r) => {
             const withheld = translatorFor(r.locale)('disclosure.withheldValue');
-            const value = discloseAggregate(aggregate, seenBy(r.orgId)).totals.valueEur;
+            // Shown beside the minimum the verdict compares it with (rules/money.ts).
+            const limits = verdictLimits(verdict, null);
+            const value = discloseAggregate(aggregate, seenBy(r.orgId), limits).totals.valueEur;
             return {
               title: c.title,
-              value: value === null ? withheld : formatEur(value, r.locale),
+              value: value === null ? withheld : formatEur(value, r.locale, limits),
               buyers: String(aggregate.totals.buyers),
               countries: String(aggregate.totals.countries),
-              failures: discloseCriticalMass(verdict, seenBy(r.orgId))
+              failures: discloseCriticalMass(verdict, seenBy(r.orgId), aggregate.totals.valueEur)
                 .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
                 .map((x) =>
                   x.withheld ? `- ${x.field}: ${withheld}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { procurementRouteKinds } from '../../domain/cross-border.js';
-import { aggregateFiguresSchema, decimal } from '../../domain/public-contracts.js';
+import { aggregateFiguresSchema, decimal, shownMoney } from '../../domain/public-contracts.js';
 import {
   maxAbandonReasonLength,
   maxShortfallJustificationLength,
@@ -57,7 +57,7 @@ export const aggregateViewSchema = z
         z.union([
           z.object({ rule: z.literal('minBuyers'), ...ruleOutcome(z.number()) }),
           z.object({ rule: z.literal('minCountries'), ...ruleOutcome(z.number()) }),
-          z.object({ rule: z.literal('minTotalValueEur'), ...ruleOutcome(decimal) }),
+          z.object({ rule: z.literal('minTotalValueEur'), ...ruleOutcome(shownMoney) }),
           z.object({
             rule: z.literal('minQuantityPerCpv'),
             cpvCode: z.string(),
@@ -70,15 +70,15 @@ export const aggregateViewSchema = z
     thresholds: z.object({
       expectedProcurementStart: z.string(),
       period: thresholdPeriodSchema,
-      estimatedValueEur: decimal.nullable(),
+      estimatedValueEur: shownMoney.nullable(),
       natures: z
         .array(
           z.object({
             nature: natureSchema,
-            estimatedValueEur: decimal.nullable(),
-            thresholdEur: decimal,
+            estimatedValueEur: shownMoney.nullable(),
+            thresholdEur: shownMoney,
             position: positionSchema.nullable(),
-            differenceEur: decimal.nullable(),
+            differenceEur: shownMoney.nullable(),
             withheld: z.boolean(),
             period: thresholdPeriodSchema,
             provisional: z.boolean(),
@@ -98,9 +98,9 @@ export const aggregateViewSchema = z
                 description:
                   'highest-value: Art. 3(2) second subparagraph; works-main-subject / works-incidental: the two readings of the first subparagraph when works are combined with other natures',
               }),
-              thresholdEur: decimal,
+              thresholdEur: shownMoney,
               position: positionSchema,
-              differenceEur: decimal,
+              differenceEur: shownMoney,
               setBy: thresholdSetterSchema,
               ...verdictSource,
             }),

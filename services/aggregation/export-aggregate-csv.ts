@@ -2,6 +2,10 @@ import { stringify } from 'csv-stringify/sync';
 
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { Principal } from '../../domain/authorization.js';
+import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
+import { verdictLimits } from '../../domain/disclosure/protected-views.js';
+import { shownAmount } from '../../domain/money.js';
+import { completeThresholdCheck } from '../../domain/thresholds.js';
 import { spreadsheetRow } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -25,7 +29,8 @@ type Row = Partial<Record<(typeof columns)[number], string | number | null>>;
 
 /**
  * The lead's spreadsheet of the aggregate: one row per group, and per unit for CPV nodes, so
- * quantities in different units stay in different rows. Amounts keep their exact decimals. Every
+ * quantities in different units stay in different rows. Amounts are shown by the one rule
+ * (rules/money.ts): to the cent, or exactly where the cents would misread a verdict. Every
  * row with a value converted from another currency names the rate table's date and source beside
  * it (empty when every amount was in EUR), so a figure copied out of the file keeps its provenance.
  */
@@ -38,8 +43,19 @@ export async function exportAggregateCsv(
   await authorizeStatement(ctx, principal, statementId, 'exportAggregate', meta);
   const snapshot = await loadLatestSnapshot(ctx, statementId);
   const a = snapshot.aggregate as Aggregate;
+  const limits = verdictLimits(
+    snapshot.critical_mass as CriticalMassVerdict,
+    completeThresholdCheck(snapshot.thresholds),
+  );
+  const money = (exact: string) => shownAmount(exact, limits);
   const rows: Row[] = [
-    { dimension: 'total', key: 'all', value_eur: a.totals.valueEur, lines: a.totals.lines, buyers: a.totals.buyers },
+    {
+      dimension: 'total',
+      key: 'all',
+      value_eur: money(a.totals.valueEur),
+      lines: a.totals.lines,
+      buyers: a.totals.buyers,
+    },
   ];
   for (const n of a.byCpv) {
     const base = {
@@ -47,7 +63,7 @@ export async function exportAggregateCsv(
       key: n.cpvCode,
       level: n.level,
       parent: n.parentCode,
-      value_eur: n.valueEur,
+      value_eur: money(n.valueEur),
       lines: n.lines,
       buyers: n.buyers,
     };
@@ -56,14 +72,20 @@ export async function exportAggregateCsv(
       rows.push({ ...base, unit: q.unit, firm_quantity: q.firmQuantity, total_quantity: q.totalQuantity });
   }
   for (const g of a.byCountry)
-    rows.push({ dimension: 'country', key: g.country, value_eur: g.valueEur, lines: g.lines, buyers: g.buyers });
+    rows.push({ dimension: 'country', key: g.country, value_eur: money(g.valueEur), lines: g.lines, buyers: g.buyers });
   for (const g of a.byDeliveryYear)
-    rows.push({ dimension: 'delivery_year', key: g.year, value_eur: g.valueEur, lines: g.lines, buyers: g.buyers });
+    rows.push({
+      dimension: 'delivery_year',
+      key: g.year,
+      value_eur: money(g.valueEur),
+      lines: g.lines,
+      buyers: g.buyers,
+    });
   for (const g of a.byBuyerType)
     rows.push({
       dimension: 'buyer_type',
       key: g.buyerLegalType,
-      value_eur: g.valueEur,
+      value_eur: money(g.valueEur),
       lines: g.lines,
       buyers: g.buyers,
     });

@@ -8,6 +8,7 @@ import {
   discloseAggregate,
   discloseCriticalMass,
   discloseThresholds,
+  verdictLimits,
 } from '../../domain/disclosure/protected-views.js';
 import { DomainError } from '../../domain/errors.js';
 import { completeThresholdCheck } from '../../domain/thresholds.js';
@@ -36,15 +37,19 @@ export async function getAggregate(
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewAggregate', meta);
   const snapshot = await loadLatestSnapshot(ctx, statementId);
   const pattern = isLead(principal, facts) ? null : await snapshotDisclosure(ctx.db, await loadLpSolver(), snapshot.id);
+  const aggregate = snapshot.aggregate as Aggregate;
+  const criticalMass = snapshot.critical_mass as CriticalMassVerdict;
+  // Snapshots stored before the verdicts' sources and the one-contract view get them from their figures.
+  const thresholds = completeThresholdCheck(snapshot.thresholds);
   return {
     snapshotId: snapshot.id,
     snapshotHash: snapshot.snapshot_hash,
     round: snapshot.round,
     computedAt: snapshot.computed_at.toISOString(),
-    aggregate: discloseAggregate(snapshot.aggregate as Aggregate, pattern),
-    criticalMass: discloseCriticalMass(snapshot.critical_mass as CriticalMassVerdict, pattern),
-    // Snapshots stored before the verdicts' sources and the one-contract view get them from their figures.
-    thresholds: discloseThresholds(completeThresholdCheck(snapshot.thresholds), pattern),
+    // Every figure shown by the one rule (rules/money.ts), beside the limits its verdicts compare it with.
+    aggregate: discloseAggregate(aggregate, pattern, verdictLimits(criticalMass, thresholds)),
+    criticalMass: discloseCriticalMass(criticalMass, pattern, aggregate.totals.valueEur),
+    thresholds: discloseThresholds(thresholds, pattern),
     crossBorder: storedClassification(snapshot.cross_border),
   };
 }

@@ -1,5 +1,6 @@
 import { type PilotCursor, type PilotFilter, type PilotRecord, queryDashboard } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
+import { shownAmount } from '../../domain/money.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -31,7 +32,8 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
     lead: { id: r.lead_id, name: r.lead_name, country: r.lead_country.trim() },
     buyers: r.buyers,
     countries: r.countries,
-    valueEur: r.value_eur,
+    // Shown to the cent by the one rule (rules/money.ts); the pilot summaries keep the exact sums.
+    valueEur: r.value_eur === null ? null : shownAmount(r.value_eur),
     aggregatedAt: iso(r.snapshot_at),
     criticalMassMet: r.critical_mass_met,
     failedRules: r.snapshot_at === null ? null : (r.failed_rules ?? []),
@@ -73,7 +75,7 @@ export async function loadDashboard(
       pilots: Number(r.totals.pilots),
       buyers: Number(r.totals.buyers),
       countries: Number(r.totals.countries),
-      valueEur: r.totals.value_eur,
+      valueEur: shownAmount(r.totals.value_eur),
       valueWithheldPilots: Number(r.totals.value_withheld_pilots),
       suppliersEngaged: Number(r.totals.suppliers),
       overdue: Number(r.totals.overdue),
@@ -81,7 +83,7 @@ export async function loadDashboard(
     },
     valueByDivision: r.by_division.map((d) => ({
       division: d.division,
-      valueEur: d.value_eur,
+      valueEur: shownAmount(d.value_eur),
       pilots: Number(d.pilots),
     })),
     withheldDivisionValues: Number(r.withheld_divisions),

@@ -336,7 +336,8 @@ function buildVersion(
     f: { withheld: boolean; valueEur: DecimalString | null; lines: number | null },
     source: string,
   ) => {
-    if (f.valueEur !== null) exact(fig(cell, 'value'), num(f.valueEur), source);
+    // Printed to the cent (rules/money.ts): the figure lies within half a cent of what is printed.
+    if (f.valueEur !== null) cents(fig(cell, 'value'), f.valueEur, source);
     if (f.lines !== null) exact(fig(cell, 'lines'), f.lines, source);
   };
   const quantities = (
@@ -379,7 +380,7 @@ function buildVersion(
   for (const i of v.printedItems ?? []) {
     const cell = itemCell(i.cpvCode);
     if (i.valueEur !== undefined && i.valueEur !== null)
-      exact(fig(cell, 'value'), num(i.valueEur), `a printed item ${i.cpvCode}`);
+      cents(fig(cell, 'value'), i.valueEur, `a printed item ${i.cpvCode}`);
     if (i.lines !== undefined && i.lines !== null) exact(fig(cell, 'lines'), i.lines, `a printed item ${i.cpvCode}`);
     quantities(cell, i.quantities, false, `a printed item ${i.cpvCode}`);
   }

@@ -1,3 +1,4 @@
+import { shownAmount, shownDecimals } from '@jointdemand/rules/money';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -16,8 +17,14 @@ export interface Formatter {
   number: (value: number | string) => string;
   /** A year without digit grouping. */
   year: (value: number) => string;
-  /** Money from a decimal string, never through a float round-trip when the browser supports it. */
-  currency: (value: string | number, currency?: string) => string;
+  /**
+   * A money figure the API sends, already shown by the one rule (rules/money.ts: to the cent, or
+   * exactly where the cents would misread a verdict): printed with every decimal it has and
+   * rounded no further, from the decimal string, never through a float.
+   */
+  currency: (shown: string, currency?: string) => string;
+  /** A money figure the browser computes or the user typed: shown by the same one rule, then printed. */
+  amount: (exact: string, currency?: string) => string;
   country: (code: string) => string;
   /** An ISO 4217 currency code in words ("euro"), or the code when the browser does not know it. */
   currencyName: (code: string) => string;
@@ -54,6 +61,13 @@ export function createFormatter(locale: string): Formatter {
   } catch {
     regionNames = undefined;
   }
+  const money = (shown: string, currency: string) =>
+    new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: Math.min(100, Math.max(2, shownDecimals(shown))),
+    }).format(shown as Intl.StringNumericLiteral);
   return {
     locale,
     date: (iso) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
@@ -68,10 +82,8 @@ export function createFormatter(locale: string): Formatter {
     },
     number: (value) => numberFmt.format(value as Intl.StringNumericLiteral),
     year: (value) => yearFmt.format(value),
-    currency: (value, currency = 'EUR') =>
-      new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 2 }).format(
-        value as Intl.StringNumericLiteral,
-      ),
+    currency: (shown, currency = 'EUR') => money(shown, currency),
+    amount: (exact, currency = 'EUR') => money(shownAmount(exact), currency),
     country: (code) => regionNames?.of(code) ?? code,
     currencyName: (code) => {
       try {

@@ -237,14 +237,14 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
           <>
             <span className="need-line__value-label">{t('needs.line.value')}</span>{' '}
             <strong data-testid={`line-value-${n}`}>
-              {format.currency(value.value.toFixed(), line.currency || 'EUR')}
+              {format.amount(value.value.toFixed(), line.currency || 'EUR')}
             </strong>
             <span className="muted">
               {' '}
               {t('needs.line.valueDetail', {
                 quantity: format.number(value.quantity.toFixed()),
                 unit: line.unit.trim().toUpperCase(),
-                price: format.currency(value.price.toFixed(), line.currency || 'EUR'),
+                price: format.amount(value.price.toFixed(), line.currency || 'EUR'),
               })}
             </span>
           </>

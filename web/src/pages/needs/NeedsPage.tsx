@@ -369,7 +369,7 @@ export default function NeedsPage() {
                           {t('needs.totals.currency', { currency: x.currency, name: format.currencyName(x.currency) })}
                         </dt>
                         <dd>
-                          <strong>{format.currency(x.value.toFixed(), x.currency)}</strong>{' '}
+                          <strong>{format.amount(x.value.toFixed(), x.currency)}</strong>{' '}
                           <span className="muted">{t('needs.totals.lines', { count: x.lines })}</span>
                         </dd>
                       </div>

@@ -85,13 +85,13 @@ export function VersionDetails({
                     ) : null}
                   </th>
                   <td>{value ? `${format.number(value.quantity.toFixed())} ${line.unit}` : line.quantity}</td>
-                  <td>{value ? format.currency(value.price.toFixed(), line.currency) : line.unitPrice}</td>
+                  <td>{value ? format.amount(value.price.toFixed(), line.currency) : line.unitPrice}</td>
                   <td>
                     {line.deliveryKind === 'year'
                       ? line.deliveryYear
                       : t('statement.yearRange', { from: line.deliveryFromYear, to: line.deliveryToYear })}
                   </td>
-                  <td>{value ? format.currency(value.value.toFixed(), line.currency) : t('common.notGiven')}</td>
+                  <td>{value ? format.amount(value.value.toFixed(), line.currency) : t('common.notGiven')}</td>
                 </tr>
               );
             })}
@@ -101,7 +101,7 @@ export function VersionDetails({
       {totals.length > 0 ? (
         <p>
           {t('needs.versions.total', {
-            amounts: format.list(totals.map((x) => format.currency(x.value.toFixed(), x.currency))),
+            amounts: format.list(totals.map((x) => format.amount(x.value.toFixed(), x.currency))),
           })}
         </p>
       ) : null}

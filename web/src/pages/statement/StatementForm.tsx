@@ -324,7 +324,7 @@ export function StatementForm({ initial, submission, submitLabel, cancelTo, onSu
             inputMode="decimal"
             hint={
               /^\d{1,15}(\.\d{1,6})?$/.test(minTotal)
-                ? t('statementForm.amountPreview', { amount: format.currency(minTotal, 'EUR') })
+                ? t('statementForm.amountPreview', { amount: format.amount(minTotal, 'EUR') })
                 : t('statementForm.minTotalValueEurHint')
             }
             value={v.minTotalValueEur}

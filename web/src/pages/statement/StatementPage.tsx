@@ -325,7 +325,7 @@ export default function StatementPage() {
                   <dt>{t('statementForm.minTotalValueEur')}</dt>
                   <dd>
                     {statement.criticalMass.minTotalValueEur !== undefined
-                      ? format.currency(statement.criticalMass.minTotalValueEur, 'EUR')
+                      ? format.amount(statement.criticalMass.minTotalValueEur, 'EUR')
                       : t('statement.noRule')}
                   </dd>
                 </div>
