@@ -31,6 +31,7 @@ import { referenceRoutes } from './routes/reference-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
+import { surveyResultsRoutes } from './routes/survey-results-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
 import { webApplication } from './web.js';
 
@@ -96,6 +97,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   organisationRoutes(api, ctx);
   statementRoutes(api, ctx);
   needsRoutes(api, ctx);
+  surveyResultsRoutes(api, ctx);
   aggregationRoutes(api, ctx);
   agreementRoutes(api, ctx);
   referenceRoutes(api, ctx);

@@ -41,6 +41,7 @@ export const statementActions = [
   'actOnOwnNeeds',
   'viewAggregate',
   'exportAggregate',
+  'viewSurveyResults',
   'decideShortfall',
   'retryAggregation',
   'setGrouping',
@@ -246,6 +247,12 @@ export function decide(p: Principal, action: StatementAction, s: StatementFacts)
     case 'defineSurvey':
     case 'manageDeadlines':
       return isLead(p, s) ? allow : forbid('only the lead buyer may do this');
+    case 'viewSurveyResults':
+      // Every participant's answers and lines, as the lead reads them (canReadNeedsOf): not Commission
+      // staff, administrators or the other participants, who see statuses and protected aggregates.
+      return isLead(p, s)
+        ? allow
+        : forbid('the survey results (every participant’s answers and need lines) are the lead buyer’s to read');
     case 'viewNeedsOverview':
       return isLead(p, s) || isCommission(p) || p.isAdmin
         ? allow

@@ -154,6 +154,23 @@ const table: Record<string, Row> = {
     stage: 'needs',
     expect: '401 404 404 403 200 403 200 200 403 403',
   },
+  // Every participant's answers and lines: the lead's only (issue 18).
+  'GET /api/statements/{statementId}/survey-results': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
+  'GET /api/statements/{statementId}/survey-results/respondents': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
+  'GET /api/statements/{statementId}/survey-results.xlsx': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
+  'GET /api/statements/{statementId}/survey-results.csv': {
+    stage: 'needs',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
   'POST /api/statements/{statementId}/deadline': {
     stage: 'needs',
     expect: '401 404 404 403 200 403 403 403 403 403',
