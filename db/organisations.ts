@@ -129,3 +129,11 @@ export async function organisationCorrections(
     .execute();
   return rows.map((r) => ({ at: r.at, actor_user_id: r.actor_user_id, data: r.data as Record<string, unknown> }));
 }
+
+export async function updateUser(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<Pick<User, 'name' | 'locale' | 'roles'>>,
+): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}

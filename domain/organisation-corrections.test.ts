@@ -8,6 +8,8 @@ import {
   correctionChanges,
   correctionProblems,
   organisationCorrectionSchema,
+  userCorrectionChanges,
+  userCorrectionSchema,
 } from './organisation-corrections.js';
 
 const oslo: CorrectableOrganisation = {
@@ -83,5 +85,21 @@ describe('organisation corrections', () => {
     expect(canAdministerOrganisations(principal({ orgKind: 'operator', isAdmin: true }))).toEqual({ allowed: true });
     for (const orgKind of ['buyer', 'supplier', 'commission', 'operator'] as const)
       expect(canAdministerOrganisations(principal({ orgKind }))).toMatchObject({ allowed: false, code: 'forbidden' });
+  });
+
+  it('corrects a user: a reason is required, and only real changes count (roles as a set)', () => {
+    expect(userCorrectionSchema.safeParse({ roles: ['signatory'] }).error?.issues[0]?.path).toEqual(['reason']);
+    expect(userCorrectionSchema.safeParse({ roles: ['admin'], reason: 'x' }).error?.issues[0]?.path).toEqual([
+      'roles',
+      0,
+    ]);
+    const current = { name: 'Kari', locale: 'en', roles: [] };
+    const input = userCorrectionSchema.parse({
+      name: 'Kari',
+      roles: ['signatory', 'signatory'],
+      reason: 'signs for Oslo',
+    });
+    expect(userCorrectionChanges(current, input)).toEqual([{ field: 'roles', from: [], to: ['signatory'] }]);
+    expect(userCorrectionChanges({ ...current, roles: ['signatory'] }, input)).toEqual([]);
   });
 });

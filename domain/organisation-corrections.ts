@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { text } from '../rules/text-policy.js';
 import type { FieldProblem } from './errors.js';
-import { buyerLegalTypeSchema, countrySchema, type OrganisationKind } from './organisations.js';
+import { buyerLegalTypeSchema, countrySchema, localeSchema, type OrganisationKind } from './organisations.js';
 
 /**
  * Correcting an organisation after registration. What an organisation is decides figures that
@@ -136,4 +136,49 @@ export function correctionProblems(current: CorrectableOrganisation, changes: re
 /** Whether a statement that counted the organisation has figures to re-compute. */
 export function affectsFigures(changes: readonly FieldChange[]): boolean {
   return changes.some((c) => figureFields.includes(c.field));
+}
+
+/**
+ * Correcting one of an organisation's users: its name as mail addresses it, the language it is
+ * written to in, and whether it may sign for its organisation (the `signatory` role, which binding
+ * acts require: domain/authorization.ts `mayActBindingly`). Administrator rights and e-mail
+ * addresses are not corrected here: the one is granted at registration, the other is the sign-in.
+ */
+export const userCorrectionSchema = z
+  .object({
+    name: text('name', { min: 1, max: 200 }).optional(),
+    locale: localeSchema.optional(),
+    roles: z.array(z.enum(['signatory'])).optional(),
+    reason: text('paragraph', {
+      min: 1,
+      max: maxCorrectionReasonLength,
+      minRule: 'must say why the user is corrected (it goes on the audit record)',
+    }),
+  })
+  .meta({ id: 'UserCorrection' });
+
+export type UserCorrection = z.infer<typeof userCorrectionSchema>;
+
+export interface UserChange {
+  field: 'name' | 'locale' | 'roles';
+  from: string | string[];
+  to: string | string[];
+}
+
+/** The fields that really change; roles compare as sets. Empty: the request changes nothing. */
+export function userCorrectionChanges(
+  current: { name: string; locale: string; roles: readonly string[] },
+  input: UserCorrection,
+): UserChange[] {
+  const changes: UserChange[] = [];
+  if (input.name !== undefined && input.name !== current.name)
+    changes.push({ field: 'name', from: current.name, to: input.name });
+  if (input.locale !== undefined && input.locale !== current.locale)
+    changes.push({ field: 'locale', from: current.locale, to: input.locale });
+  if (input.roles !== undefined) {
+    const to = [...new Set(input.roles)].sort();
+    const from = [...current.roles].sort();
+    if (to.join(',') !== from.join(',')) changes.push({ field: 'roles', from, to });
+  }
+  return changes;
 }

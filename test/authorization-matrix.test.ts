@@ -535,6 +535,15 @@ const table: Record<string, Row> = {
     invalid: { buyerLegalType: 'cga' },
     note: 'a correction needs a reason: the administrator, sent none, gets 400 naming it',
   },
+  'PATCH /api/admin/users/{userId}': {
+    stage: 'published',
+    invalidFor: ['admin'],
+    expect: '401 403 403 403 403 403 403 400 403 403',
+    params: { userId: '$victim' },
+    body: { locale: 'de', reason: 'Corrected by the matrix test' },
+    invalid: { locale: 'de' },
+    note: 'a correction needs a reason: the administrator, sent none, gets 400 naming it',
+  },
   'POST /api/admin/users/{userId}/disable': {
     stage: 'published',
     expect: '401 403 403 403 403 403 403 200 403 403',

@@ -67,6 +67,19 @@ describe('the administrators’ organisation page', () => {
       await person.visit('organisation page after the correction', 'corrected');
       const read = await admin.api.get(`/api/admin/organisations/${oslo.org.id}`);
       expect(read.body.organisation.buyerLegalType).toBe('la');
+
+      // A user of it may now sign for it.
+      await page.getByRole('button', { name: t('adminOrganisation.user.correct', { name: oslo.user.name }) }).click();
+      await person.visit('user correction form', 'user-form');
+      await page.getByLabel(t('adminOrganisation.user.signatoryHint')).check();
+      await page.getByRole('button', { name: t('adminOrganisation.user.submit', { name: oslo.user.name }) }).click();
+      await page.getByText(t('adminOrganisation.errors.reason')).first().waitFor();
+      await page.locator(`#f-user-${oslo.user.id}-reason`).fill('Signs for Oslo kommune');
+      await page.getByRole('button', { name: t('adminOrganisation.user.submit', { name: oslo.user.name }) }).click();
+      await person.status(t('adminOrganisation.user.done', { name: oslo.user.name })).waitFor();
+      await person.visit('organisation page after the user correction', 'user-corrected');
+      const users = await admin.api.get(`/api/admin/organisations/${oslo.org.id}/users`);
+      expect(users.body[0].roles).toEqual(['signatory']);
     } finally {
       await person.close();
     }

@@ -218,4 +218,29 @@ describe('correcting an organisation after registration', () => {
       { action: 'organisation_corrected', actor_user_id: admin.user.id },
     ]);
   });
+
+  it('corrects a user of the organisation: administrators only, with a reason, once per Idempotency-Key', async () => {
+    const path = `/api/admin/users/${oslo.user.id}`;
+    const body = { roles: ['signatory'], locale: 'fr', reason: 'Kari signs for Oslo kommune and reads French' };
+    for (const a of [oslo, lead, supplier]) expect((await a.api.patch(path, body)).status).toBe(403);
+    const noReason = await admin.api.patch(path, { roles: ['signatory'] });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors).toEqual([{ field: 'reason', rule: 'is required' }]);
+    const headers = { 'Idempotency-Key': 'correct-kari-1' };
+    const res = ok(await admin.api.patch(path, body, headers));
+    expect(res.body.changes).toEqual([
+      { field: 'locale', from: 'en', to: 'fr' },
+      { field: 'roles', from: [], to: ['signatory'] },
+    ]);
+    expect(res.body.user.roles).toEqual(['signatory']);
+    expect(ok(await admin.api.patch(path, body, headers)).body.changes).toEqual(res.body.changes);
+    expect((await admin.api.patch(path, body)).status).toBe(422);
+    const audit = await h.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('chain', '=', 'platform')
+      .where('action', '=', 'user_corrected')
+      .execute();
+    expect(audit.map((a) => (a.data as { reason: string }).reason)).toEqual([body.reason]);
+  });
 });

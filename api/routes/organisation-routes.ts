@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { listOrganisations } from '../../db/organisations.js';
 import { DomainError } from '../../domain/errors.js';
-import { organisationCorrectionSchema } from '../../domain/organisation-corrections.js';
+import { organisationCorrectionSchema, userCorrectionSchema } from '../../domain/organisation-corrections.js';
 import { anyCountrySchema } from '../../domain/organisations.js';
 import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
@@ -10,9 +10,11 @@ import {
   correctOrganisation,
   getOrganisationForAdministrator,
 } from '../../services/organisations/correct-organisation.js';
+import { correctUser } from '../../services/organisations/correct-user.js';
 import {
   organisationAdminViewSchema,
   organisationCorrectedSchema,
+  userCorrectedSchema,
 } from '../../services/organisations/organisation-admin-contracts.js';
 import {
   addUserRequestSchema,
@@ -106,6 +108,23 @@ export function organisationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     handler: async ({ principal, params, body, req }) => ({
       status: 200,
       body: await correctOrganisation(ctx, principal, params.organisationId, body, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/admin/users/:userId',
+    summary: 'Correct a user: name, language, signatory role (administrators, with a reason)',
+    description:
+      'Audited on the platform chain with the reason and the values before and after. A removed user cannot be corrected (409). Send an Idempotency-Key to retry safely.',
+    tags,
+    access: 'user',
+    params: z.object({ userId: z.uuid({ message: 'must be a user id (UUID)' }) }),
+    body: userCorrectionSchema,
+    responses: { 200: { description: 'Corrected', schema: userCorrectedSchema } },
+    handler: async ({ principal, params, body, req }) => ({
+      status: 200,
+      body: await correctUser(ctx, principal, params.userId, body, requestMeta(req)),
     }),
   });
 }

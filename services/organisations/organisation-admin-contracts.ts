@@ -57,3 +57,17 @@ export const organisationAdminViewSchema = z
     }),
   })
   .meta({ id: 'OrganisationAdminView' });
+
+export const userCorrectedSchema = z
+  .object({
+    user: userAccessSchema,
+    changes: z.array(
+      z.object({
+        field: z.enum(['name', 'locale', 'roles']),
+        from: z.union([z.string(), z.array(z.string())]),
+        to: z.union([z.string(), z.array(z.string())]),
+      }),
+    ),
+    reason: z.string(),
+  })
+  .meta({ id: 'UserCorrected' });

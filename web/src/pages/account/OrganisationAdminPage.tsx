@@ -4,12 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
 import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
+import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
 import { PageHeading } from '../../components/PageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
 import { type FieldError, useSubmission } from '../../forms/errors';
 import { textCharacterError } from '../../forms/text-rules';
+import { locales } from '../../i18n';
 import en from '../../i18n/en.json';
 import { useFormat } from '../../i18n/format';
 import { useLegalTypeLabel } from '../statement/labels';
@@ -138,11 +140,21 @@ export default function OrganisationAdminPage() {
         {view.users.length === 0 ? (
           <p>{t('adminOrganisation.noUsers')}</p>
         ) : (
-          <ul>
+          <ul className="plain-list">
             {view.users.map((u) => (
               <li key={u.id}>
                 {t('adminUsers.nameAndEmail', { name: u.name, email: u.email })}
                 {u.removedAt ? ` (${t('adminUsers.removed')})` : u.disabledAt ? ` (${t('adminUsers.disabled')})` : ''}
+                {u.roles.includes('signatory') ? ` (${t('adminOrganisation.user.signatory')})` : ''}
+                {u.removedAt ? null : (
+                  <UserCorrectionForm
+                    user={u}
+                    onDone={(text) => {
+                      setStatus(text);
+                      void load().catch((error: unknown) => setLoadProblem(asProblem(error)));
+                    }}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -276,5 +288,115 @@ export default function OrganisationAdminPage() {
         )}
       </section>
     </>
+  );
+}
+
+/** One user's name, language and signatory role, corrected with a reason (the server audits it). */
+function UserCorrectionForm({ user, onDone }: { user: Schemas['UserAccess']; onDone: (text: string) => void }) {
+  const { t } = useTranslation();
+  const submission = useSubmission();
+  const scope = `user-${user.id}`;
+  const [name, setName] = useState(user.name);
+  const [locale, setLocale] = useState('');
+  const [signatory, setSignatory] = useState(user.roles.includes('signatory'));
+  const [reason, setReason] = useState('');
+
+  const labelFor = (path: string) =>
+    ({
+      name: t('adminOrganisation.user.name'),
+      locale: t('adminOrganisation.user.locale'),
+      roles: t('adminOrganisation.user.signatory'),
+      reason: t('adminOrganisation.form.reason'),
+    })[path];
+
+  const validate = (): FieldError[] => {
+    const characters = textCharacterError('paragraph', reason, t);
+    if (characters) return [{ path: 'reason', message: characters }];
+    if (reason.trim() === '') return [{ path: 'reason', message: t('adminOrganisation.errors.reason') }];
+    return [];
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submission.submit(validate, async () => {
+      await call(
+        api.PATCH('/api/admin/users/{userId}', {
+          params: { path: { userId: user.id } },
+          body: {
+            ...(name.trim() !== user.name ? { name: name.trim() } : {}),
+            ...(locale ? { locale: locale as (typeof locales)[number] } : {}),
+            ...(signatory !== user.roles.includes('signatory')
+              ? { roles: signatory ? ['signatory' as const] : [] }
+              : {}),
+            reason: reason.trim(),
+          },
+        }),
+      );
+      setReason('');
+      onDone(t('adminOrganisation.user.done', { name: name.trim() }));
+    });
+  };
+
+  return (
+    <Disclosure label={t('adminOrganisation.user.correct', { name: user.name })}>
+      {() => (
+        <form noValidate onSubmit={onSubmit} className="form form--compact">
+          <ErrorSummary
+            problem={submission.problem}
+            fieldErrors={submission.fieldErrors}
+            summaryRef={submission.summaryRef}
+            scope={scope}
+            labelFor={labelFor}
+          />
+          <TextField
+            path="name"
+            scope={scope}
+            label={t('adminOrganisation.user.name')}
+            value={name}
+            error={submission.errorFor('name')}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <SelectField
+            path="locale"
+            scope={scope}
+            label={t('adminOrganisation.user.locale')}
+            value={locale}
+            error={submission.errorFor('locale')}
+            onChange={(e) => setLocale(e.target.value)}
+          >
+            <option value="">{t('adminOrganisation.user.localeUnchanged')}</option>
+            {locales.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {t('language.name', { lng: l })}
+              </option>
+            ))}
+          </SelectField>
+          <div className="field">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                name="roles"
+                checked={signatory}
+                onChange={(e) => setSignatory(e.target.checked)}
+              />{' '}
+              {t('adminOrganisation.user.signatoryHint')}
+            </label>
+          </div>
+          <TextAreaField
+            path="reason"
+            scope={scope}
+            label={t('adminOrganisation.form.reason')}
+            value={reason}
+            rows={2}
+            required
+            error={submission.errorFor('reason')}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button type="submit" className="button button--secondary" disabled={submission.submitting}>
+            {t('adminOrganisation.user.submit', { name: user.name })}
+          </button>
+        </form>
+      )}
+    </Disclosure>
   );
 }
