@@ -12,7 +12,9 @@ import { eeaNonEuStates, euMemberStates } from './organisations.js';
  * Art. 39), which needs an agreement fixing each party's responsibilities and the national law
  * that applies (Art. 39(4)). Buyers of one Member State make an occasional joint procurement
  * (Art. 38). Norway, Iceland and Liechtenstein count as Member States here: the Directive applies
- * to them through the EEA Agreement (Annex XVI).
+ * to them through the EEA Agreement (Annex XVI). When a central purchasing body runs the
+ * procurement instead (Art. 37; one in another Member State, Art. 39(2)-(3)), the national
+ * provisions of its Member State apply and no Art. 39(4) agreement is concluded.
  */
 
 export type JointProcurementKind = 'single-buyer' | 'occasional' | 'cross-border';

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Harness, makeActor, needLine, startHarness } from './support/harness.js';
@@ -162,6 +163,14 @@ describe('procurement through a central purchasing body in another Member State'
         route: 'central_purchasing_body',
         centralPurchasingBody: { name: 'Hansel Oy', country: 'FI' },
       },
+    });
+    const rows = parse(ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string, {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(rows.find((r) => r.id === id)).toMatchObject({
+      cross_border: 'no',
+      procurement_route: 'central_purchasing_body',
+      central_purchasing_body: 'Hansel Oy (FI)',
     });
   });
 });

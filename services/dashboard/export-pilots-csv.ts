@@ -31,6 +31,8 @@ const columns = [
   'failed_rules',
   'above_eu_threshold',
   'cross_border',
+  'procurement_route',
+  'central_purchasing_body',
   'suppliers_engaged',
   'created_at',
 ] as const;
@@ -100,6 +102,10 @@ function csvRow(p: PilotView) {
       failed_rules: (p.failedRules ?? []).join(' '),
       above_eu_threshold: yesNo(p.aboveEuThreshold),
       cross_border: yesNo(p.crossBorder),
+      procurement_route: p.procurementRoute.route,
+      central_purchasing_body: p.procurementRoute.centralPurchasingBody
+        ? `${p.procurementRoute.centralPurchasingBody.name} (${p.procurementRoute.centralPurchasingBody.country})`
+        : '',
       suppliers_engaged: p.suppliersEngaged,
       created_at: p.createdAt,
     },

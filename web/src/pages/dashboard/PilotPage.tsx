@@ -80,6 +80,19 @@ export default function PilotPage() {
               </dd>
             </div>
             <div>
+              <dt>{t('dashboard.pilot.route')}</dt>
+              <dd data-testid="pilot-route">
+                {p.procurementRoute.centralPurchasingBody
+                  ? t('dashboard.pilot.routeCpb', {
+                      name: p.procurementRoute.centralPurchasingBody.name,
+                      country: format.country(p.procurementRoute.centralPurchasingBody.country),
+                    })
+                  : p.crossBorder
+                    ? t('dashboard.pilot.routeJointAgreement')
+                    : t('dashboard.pilot.routeJoint')}
+              </dd>
+            </div>
+            <div>
               <dt>{t('dashboard.pilot.grouping')}</dt>
               <dd>
                 {p.grouping
