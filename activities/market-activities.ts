@@ -256,10 +256,20 @@ export function createMarketActivities(deps: MarketActivityDeps) {
             : t('statementText.noSuppliers'),
           questions: String(summary.questionsAnswered),
         });
+        // The figures converted from other currencies name the rate table beside them (issue 17 point 5).
+        const converted = Object.keys(aggregate.conversion.rates).sort();
+        const withRates =
+          converted.length > 0
+            ? `${body}\n\n${t('statementText.conversion', {
+                currencies: converted.join(', '),
+                date: aggregate.conversion.date,
+                source: aggregate.conversion.source,
+              })}`
+            : body;
         const cpb = route.centralPurchasingBody;
         const text = cpb
-          ? `${body}\n\n${t('statementText.routeCentralPurchasingBody', { cpb: cpb.name, country: cpb.country })}`
-          : body;
+          ? `${withRates}\n\n${t('statementText.routeCentralPurchasingBody', { cpb: cpb.name, country: cpb.country })}`
+          : withRates;
         const hash = contentHash({ text });
         await insertStatementText(trx, {
           statementId: request.statementId,

@@ -337,6 +337,16 @@ describe('aggregation and threshold checks, end to end', () => {
         expect(denied.status).toBe(403);
       }
     });
+
+    it('names the rate table in the drafted statement text, beside the converted figures', async () => {
+      ok(await lead.api.post(`/api/statements/${id}/close-stage`));
+      await waitForStage(lead, id, 'approval');
+      const text = ok(await lead.api.get(`/api/statements/${id}/text`)).body.text as string;
+      const today = new Date().toISOString().slice(0, 10);
+      expect(text).toContain(
+        `Amounts given in NOK were converted to euro at the exchange rates of ${today} (source: ECB euro foreign exchange reference rates).`,
+      );
+    });
   });
 
   describe('shortfall, extended until the mass is met', () => {
