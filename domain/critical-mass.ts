@@ -1,6 +1,6 @@
 import type { Aggregate } from './aggregation.js';
 import type { DecimalString } from './money.js';
-import { compareDecimals, normaliseDecimal, roundCents, subtractDecimals } from './money.js';
+import { compareDecimals, normaliseDecimal, shownAmount, shownDifference, subtractDecimals } from './money.js';
 import type { CriticalMassRules } from './statement.js';
 
 /**
@@ -41,23 +41,23 @@ function countOutcome(field: string, required: number, actual: number): RuleOutc
 }
 
 /**
- * Decided on the exact figures, reported as `present` writes them (the value rule to the cent):
- * 999,999.995 does not reach 1,000,000, though its cents do. The exact total stays in the
- * aggregate, and the views show it where the cents would read as reaching the minimum (rules/money.ts).
+ * Decided on the exact figures, reported as `present` writes them: the value rule by the one rule
+ * of showing money (rules/money.ts), so 999,999.995 (which does not reach 1,000,000, though its
+ * cents do) is reported exactly, and a gap never reads as 0.00. The exact total stays in the aggregate.
  */
 function amountOutcome(
   field: string,
   required: DecimalString,
   actual: DecimalString,
-  present: (v: DecimalString) => DecimalString,
+  present: (v: DecimalString, beside: readonly DecimalString[] | 'difference') => DecimalString,
 ): RuleOutcome<DecimalString> {
   const met = compareDecimals(actual, required) >= 0;
   return {
     field,
-    required: present(required),
-    actual: present(actual),
+    required: present(required, []),
+    actual: present(actual, [required]),
     met,
-    gap: met ? present('0') : present(subtractDecimals(required, actual)),
+    gap: met ? present('0', []) : present(subtractDecimals(required, actual), 'difference'),
   };
 }
 
@@ -85,7 +85,12 @@ export function checkCriticalMass(rules: CriticalMassRules, aggregate: CriticalM
   if (rules.minTotalValueEur !== undefined) {
     results.push({
       rule: 'minTotalValueEur',
-      ...amountOutcome('criticalMass.minTotalValueEur', rules.minTotalValueEur, aggregate.totals.valueEur, roundCents),
+      ...amountOutcome(
+        'criticalMass.minTotalValueEur',
+        rules.minTotalValueEur,
+        aggregate.totals.valueEur,
+        (v, beside) => (beside === 'difference' ? shownDifference(v) : shownAmount(v, beside)),
+      ),
     });
   }
   const nodes = new Map(aggregate.byCpv.map((n) => [n.cpvCode, n]));
@@ -97,7 +102,7 @@ export function checkCriticalMass(rules: CriticalMassRules, aggregate: CriticalM
       rule: 'minQuantityPerCpv',
       cpvCode,
       unit: rule.unit,
-      ...amountOutcome(`criticalMass.minQuantityPerCpv[${i}]`, rule.minQuantity, quantity, normaliseDecimal),
+      ...amountOutcome(`criticalMass.minQuantityPerCpv[${i}]`, rule.minQuantity, quantity, (v) => normaliseDecimal(v)),
     });
   });
   return { met: results.every((r) => r.met), results };

@@ -133,9 +133,9 @@ export function normaliseDecimal(value: DecimalString): DecimalString {
  * half-way amount away from zero (Council Regulation (EC) No 1103/97 Art. 5), always with two
  * decimals; the exact value stays what every check decides on. `shownAmount` adds the one
  * exception: beside a limit it is compared with, a value that rounding would carry onto the limit
- * it does not reach is shown exactly.
+ * it does not reach is shown exactly; `shownDifference` never shows a difference as none.
  */
-export { roundToCents as roundCents, shownAmount, shownDecimals } from '../rules/money.js';
+export { roundToCents as roundCents, shownAmount, shownDecimals, shownDifference } from '../rules/money.js';
 
 /** ISO 4217 code: three capital letters. */
 const currencyKeySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code (e.g. SEK)');

@@ -265,8 +265,9 @@ describe('checkEuThresholds', () => {
 
   it('decides on the exact value ("equal to or greater than", Art. 4), keeping it beside the cents', () => {
     // Issue 17 point 11: 215999.995 used to be decided on its cents, 216000.00, and read "at or above".
+    // Shown as it is decided (rules/money.ts): its cents would read as reaching the threshold.
     expect(check([need(helsinki, supplies, '215999.995')]).natures[0]).toMatchObject({
-      estimatedValueEur: '216000.00',
+      estimatedValueEur: '215999.995',
       exactValueEur: '215999.995',
       position: 'below',
       differenceEur: '0.01',

@@ -4,7 +4,7 @@ import type { Aggregate } from './aggregation.js';
 import { contractNature, parseCpv } from './cpv.js';
 import { DomainError, unprocessable } from './errors.js';
 import type { DecimalString } from './money.js';
-import { compareDecimals, roundCents, subtractDecimals, sumDecimals } from './money.js';
+import { compareDecimals, roundCents, shownAmount, shownDifference, subtractDecimals, sumDecimals } from './money.js';
 import type { BuyerLegalType } from './organisations.js';
 
 /**
@@ -424,7 +424,10 @@ export type ThresholdPosition = 'at-or-above' | 'below';
 
 export interface NatureThresholdCheck {
   nature: ProcurementNature;
-  /** EUR to the cent: the lines of this nature (options, renewals, whole framework term). */
+  /**
+   * EUR as shown (rules/money.ts): the lines of this nature (options, renewals, whole framework
+   * term) to the cent, or exactly where the cents would read as reaching a threshold they do not.
+   */
   estimatedValueEur: DecimalString;
   /**
    * The exact sum the position is decided on ("equal to or greater than", Art. 4); shown by
@@ -435,7 +438,7 @@ export interface NatureThresholdCheck {
   thresholdEur: DecimalString;
   /** At the threshold counts as above ("equal to or greater than", Art. 4). */
   position: ThresholdPosition;
-  /** How far above or below the threshold, EUR to the cent, never negative. */
+  /** How far above or below the threshold, never negative, as shown (rules/money.ts). */
   differenceEur: DecimalString;
   period: AppliedThresholdPeriod;
   provisional: boolean;
@@ -479,7 +482,7 @@ export interface MixedContractCheck {
 export interface ThresholdCheck {
   expectedProcurementStart: string;
   period: AppliedThresholdPeriod;
-  /** EUR to the cent: the whole joint procurement, all natures and lots together. */
+  /** EUR as shown (rules/money.ts): the whole joint procurement, all natures and lots together. */
   estimatedValueEur: DecimalString;
   /** The exact sum behind `estimatedValueEur`, which the one-contract view is decided on. */
   exactValueEur?: DecimalString;
@@ -545,7 +548,8 @@ function verdict(estimated: DecimalString, threshold: DecimalString) {
   const atOrAbove = compareDecimals(estimated, threshold) >= 0;
   return {
     position: (atOrAbove ? 'at-or-above' : 'below') as ThresholdPosition,
-    differenceEur: roundCents(
+    // As shown (rules/money.ts): a difference reads as none only when there is none.
+    differenceEur: shownDifference(
       atOrAbove ? subtractDecimals(estimated, threshold) : subtractDecimals(threshold, estimated),
     ),
   };
@@ -670,7 +674,8 @@ export function checkEuThresholds(
     const thresholdEur = roundCents(threshold!);
     natures.push({
       nature,
-      estimatedValueEur: roundCents(exactValueEur),
+      // As shown beside its threshold (rules/money.ts): the cents, or the exact value where they misread it.
+      estimatedValueEur: shownAmount(exactValueEur, [thresholdEur]),
       exactValueEur,
       thresholdEur,
       ...verdict(exactValueEur, thresholdEur),
@@ -682,14 +687,16 @@ export function checkEuThresholds(
   }
 
   const exactValueEur = sumDecimals(allValues);
+  const mixedContract = checkMixedContract(natures, exactValueEur);
+  const limits = [...natures, ...(mixedContract?.readings ?? [])].map((n) => n.thresholdEur);
   return {
     expectedProcurementStart,
     period,
-    estimatedValueEur: roundCents(exactValueEur),
+    estimatedValueEur: shownAmount(exactValueEur, limits),
     exactValueEur,
     natures,
     atOrAboveAny: natures.some((n) => n.position === 'at-or-above'),
-    mixedContract: checkMixedContract(natures, exactValueEur),
+    mixedContract,
   };
 }
 

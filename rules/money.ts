@@ -9,9 +9,8 @@
  * is for the eye only. One exception keeps a figure honest beside its verdict: when the figure is
  * shown next to a limit it is compared with (an EU threshold, a critical-mass minimum) and rounding
  * would carry it onto that limit although it stays below (5,403,999.995 against 5,404,000), the
- * exact value is shown instead, so the figure never reads as reaching a limit it does not reach.
- * Put generally: a shown figure compares with each of its limits (below, equal, above) as the
- * exact value does, so a figure reads as equal to a limit only when it is.
+ * exact value is shown instead, so the figure never reads as reaching a limit it does not reach;
+ * and a difference is never shown as none when there is one.
  *
  * Pure string and BigInt arithmetic: no binary floating point, no dependency.
  */
@@ -72,17 +71,27 @@ function exactShown(value: string): string {
 }
 
 /**
- * The amount as it is shown: `roundToCents(exact)`, unless rounding would make it compare
- * differently with one of `limits` (the thresholds or minimums it is shown beside) than the exact
- * value does; then the exact value itself (at least two decimals). Showing a shown amount again,
- * beside the same limits, changes nothing.
+ * The amount as it is shown: `roundToCents(exact)`, unless beside one of `limits` (the thresholds
+ * or minimums it is compared with, "equal to or greater than") the cents would reach the limit
+ * while the exact value does not; then the exact value itself, with at least two decimals. Showing
+ * a shown amount again beside the same limits changes nothing.
  */
 export function shownAmount(exact: string, limits: readonly string[] = []): string {
   const cents = roundToCents(exact);
   for (const limit of limits) {
-    if (compareAmounts(cents, limit) !== compareAmounts(exact, limit)) return exactShown(exact);
+    if (compareAmounts(cents, limit) >= 0 !== compareAmounts(exact, limit) >= 0) return exactShown(exact);
   }
   return cents;
+}
+
+/**
+ * A difference or gap as it is shown: to the cent, but never as none ("0.00") when there is one;
+ * then exactly. A value half a cent short of a threshold is short by "0.01", one a tenth of a cent
+ * short by "0.001".
+ */
+export function shownDifference(exact: string): string {
+  const cents = roundToCents(exact);
+  return compareAmounts(cents, '0') === 0 && compareAmounts(exact, '0') !== 0 ? exactShown(exact) : cents;
 }
 
 /** How many decimals a shown amount has, for a formatter that must print it as it is, never rounding again. */

@@ -1,7 +1,7 @@
 import type { Aggregate, UnitQuantity } from '../aggregation.js';
 import type { CriticalMassRuleResult, CriticalMassVerdict } from '../critical-mass.js';
 import type { DecimalString } from '../money.js';
-import { shownAmount, subtractDecimals } from '../money.js';
+import { shownAmount } from '../money.js';
 import type { MixedContractCheck, NatureThresholdCheck, ThresholdCheck } from '../thresholds.js';
 import { type CellKey, cellKeys } from './statistical-tables.js';
 import type { WithheldReason } from './suppression.js';
@@ -74,12 +74,6 @@ export function verdictLimits(
   for (const n of thresholds?.natures ?? []) limits.add(n.thresholdEur);
   for (const r of thresholds?.mixedContract?.readings ?? []) limits.add(r.thresholdEur);
   return [...limits];
-}
-
-/** The distance between an exact value and a limit, never negative, as shown (never "0.00" unless none). */
-function shownDistance(exact: DecimalString, limit: DecimalString): DecimalString {
-  const d = subtractDecimals(exact, limit);
-  return shownAmount(d.startsWith('-') ? d.slice(1) : d, ['0']);
 }
 
 function figures(
@@ -197,31 +191,19 @@ function ruleCell(result: CriticalMassRuleResult): CellKey | null {
   return null;
 }
 
-/**
- * `exactTotalEur`: the aggregate's exact total, which the value rule was decided on; its figures
- * are then shown by the one rule beside the minimum (rules/money.ts). Without it they are shown as
- * the verdict recorded them (to the cent).
- */
+/** The figures are as the check recorded them: shown by the one rule (rules/money.ts) beside the minimum. */
 export function discloseCriticalMass(
   verdict: CriticalMassVerdict,
   pattern: DisclosurePattern | null,
-  exactTotalEur?: DecimalString,
 ): DisclosedCriticalMass {
   return {
     met: verdict.met,
     results: verdict.results.map((r) => {
       const cell = ruleCell(r);
       const hidden = cell !== null && reasonOf(pattern, cell) !== null;
-      if (hidden) return { ...r, actual: null, gap: null, met: null, withheld: true } as DisclosedRuleResult;
-      if (r.rule === 'minTotalValueEur' && exactTotalEur !== undefined) {
-        return {
-          ...r,
-          actual: shownAmount(exactTotalEur, [r.required]),
-          gap: r.met ? r.gap : shownDistance(exactTotalEur, r.required),
-          withheld: false,
-        };
-      }
-      return { ...r, withheld: false } as DisclosedRuleResult;
+      return (
+        hidden ? { ...r, actual: null, gap: null, met: null, withheld: true } : { ...r, withheld: false }
+      ) as DisclosedRuleResult;
     }),
   };
 }
@@ -254,45 +236,24 @@ export interface DisclosedThresholdCheck extends Omit<
 }
 
 /**
- * The threshold check as a viewer may see it, its figures shown by the one rule (rules/money.ts):
- * each value beside its threshold to the cent, unless the cents would read as reaching a threshold
- * the exact value does not (then exactly), and each difference beside zero likewise. A snapshot
- * recorded without the exact values shows its cents.
+ * The threshold check as a viewer may see it. Its figures are as the check recorded them, shown by
+ * the one rule (rules/money.ts) beside their thresholds; the exact sums they were decided on stay
+ * in the snapshot.
  */
 export function discloseThresholds(check: ThresholdCheck, pattern: DisclosurePattern | null): DisclosedThresholdCheck {
-  const natures: DisclosedNatureCheck[] = check.natures.map(({ exactValueEur, ...n }) => {
-    if (reasonOf(pattern, cellKeys.nature(n.nature)) !== null)
-      return { ...n, estimatedValueEur: null, position: null, differenceEur: null, withheld: true };
-    return exactValueEur === undefined
-      ? { ...n, withheld: false }
-      : {
-          ...n,
-          estimatedValueEur: shownAmount(exactValueEur, [n.thresholdEur]),
-          differenceEur: shownDistance(exactValueEur, n.thresholdEur),
-          withheld: false,
-        };
-  });
+  const natures: DisclosedNatureCheck[] = check.natures.map(({ exactValueEur: _exact, ...n }) =>
+    reasonOf(pattern, cellKeys.nature(n.nature)) !== null
+      ? { ...n, estimatedValueEur: null, position: null, differenceEur: null, withheld: true }
+      : { ...n, withheld: false },
+  );
   const anyShownAbove = natures.some((n) => n.position === 'at-or-above');
   const allShown = natures.every((n) => !n.withheld);
   const totalShown = reasonOf(pattern, cellKeys.total) === null;
-  const { exactValueEur, ...rest } = check;
-  const mixed =
-    check.mixedContract === null || exactValueEur === undefined
-      ? check.mixedContract
-      : {
-          ...check.mixedContract,
-          readings: check.mixedContract.readings.map((r) => ({
-            ...r,
-            differenceEur: shownDistance(exactValueEur, r.thresholdEur),
-          })),
-        };
+  const { exactValueEur: _exact, ...rest } = check;
+  const mixed = check.mixedContract;
   return {
     ...rest,
-    estimatedValueEur: !totalShown
-      ? null
-      : exactValueEur === undefined
-        ? check.estimatedValueEur
-        : shownAmount(exactValueEur, verdictLimits(null, check)),
+    estimatedValueEur: totalShown ? check.estimatedValueEur : null,
     natures,
     atOrAboveAny: anyShownAbove ? true : allShown ? false : null,
     mixedContract:

@@ -36,7 +36,7 @@ function views(needs: ConfirmedNeed[], minTotalValueEur: string) {
   const thresholds = checkEuThresholds(aggregate, '2026-06-01');
   return {
     aggregate: discloseAggregate(aggregate, null, verdictLimits(criticalMass, thresholds)),
-    criticalMass: discloseCriticalMass(criticalMass, null, aggregate.totals.valueEur),
+    criticalMass: discloseCriticalMass(criticalMass, null),
     thresholds: discloseThresholds(thresholds, null),
   };
 }
@@ -72,16 +72,17 @@ describe('figures as every output shows them', () => {
     expect(hair.criticalMass.results[0]).toMatchObject({ met: false, actual: '5403999.999', gap: '0.001' });
   });
 
-  it('at the threshold or above it the cents are shown, and only the threshold itself reads as equal to it', () => {
+  it('at the threshold or above it the cents are shown', () => {
     const at = views([work('5404000')], '5404000');
     expect(at.thresholds.natures[0]).toMatchObject({ position: 'at-or-above', estimatedValueEur: '5404000.00' });
     expect(at.aggregate.totals.valueEur).toBe('5404000.00');
     const above = views([work('5404000.006')], '1000');
     expect(above.thresholds.natures[0]).toMatchObject({ position: 'at-or-above', estimatedValueEur: '5404000.01' });
+    // Above by less than half a cent: the cents read "at", which it is (Art. 4), and the difference is not none.
     const hairAbove = views([work('5404000.004')], '1000');
     expect(hairAbove.thresholds.natures[0]).toMatchObject({
       position: 'at-or-above',
-      estimatedValueEur: '5404000.004',
+      estimatedValueEur: '5404000.00',
       differenceEur: '0.004',
     });
   });

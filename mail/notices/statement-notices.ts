@@ -231,7 +231,7 @@ const statementNotices: NoticeTable = {
               value: value === null ? withheld : formatEur(value, r.locale, limits),
               buyers: String(aggregate.totals.buyers),
               countries: String(aggregate.totals.countries),
-              failures: discloseCriticalMass(verdict, seenBy(r.orgId), aggregate.totals.valueEur)
+              failures: discloseCriticalMass(verdict, seenBy(r.orgId))
                 .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
                 .map((x) =>
                   x.withheld ? `- ${x.field}: ${withheld}` : `- ${x.field}: ${x.actual} / ${x.required} (${x.gap})`,

@@ -48,7 +48,7 @@ export async function getAggregate(
     computedAt: snapshot.computed_at.toISOString(),
     // Every figure shown by the one rule (rules/money.ts), beside the limits its verdicts compare it with.
     aggregate: discloseAggregate(aggregate, pattern, verdictLimits(criticalMass, thresholds)),
-    criticalMass: discloseCriticalMass(criticalMass, pattern, aggregate.totals.valueEur),
+    criticalMass: discloseCriticalMass(criticalMass, pattern),
     thresholds: discloseThresholds(thresholds, pattern),
     crossBorder: storedClassification(snapshot.cross_border),
   };
