@@ -81,6 +81,7 @@ describe('the actions the statement view offers each viewer', () => {
       'consentToShowFigures',
       'viewAudit',
       'viewNeedsOverview',
+      'viewSurveyResults',
       'viewMarket',
     ]);
     // After the needs assessment's deadline the survey stays as it is.

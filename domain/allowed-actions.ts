@@ -48,6 +48,7 @@ export const viewerActions = [
   // The pages the viewer may follow now.
   'viewAudit',
   'viewNeedsOverview',
+  'viewSurveyResults',
   'viewOwnNeeds',
   'viewAggregate',
   'viewMarket',
@@ -112,6 +113,8 @@ export function allowedActionsFor(principal: Principal, facts: StatementFacts, n
     consentToShowFigures: may('consentToNaming'),
     viewAudit: may('viewAudit'),
     viewNeedsOverview: may('viewNeedsOverview') && stage !== 'draft' && live,
+    // The answers to the lead's own survey, from the opening of the needs assessment on.
+    viewSurveyResults: may('viewSurveyResults') && stage !== 'draft',
     viewOwnNeeds:
       facts.participantStatus !== null && submittedOnce.includes(facts.participantStatus) && stage !== 'draft',
     viewAggregate: may('viewAggregate') && aggregatedStages.includes(stage),

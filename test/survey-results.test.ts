@@ -7,7 +7,7 @@ import { ApiClient, type Harness, makeActor, needLine, startHarness, statementDe
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
 /** A needs survey with one question of every type, answered by the lead and Oslo; Copenhagen has not submitted. */
-export const surveyQuestions = [
+const surveyQuestions = [
   {
     id: 'drive',
     label: 'Which drive do you need?',

@@ -44,6 +44,11 @@ export const routes: AppRoute[] = [
     access: 'signedIn',
   },
   {
+    path: '/statements/:statementId/survey-results',
+    page: lazy(() => import('./pages/needs/SurveyResultsPage')),
+    access: 'signedIn',
+  },
+  {
     path: '/statements/:statementId/demand',
     page: lazy(() => import('./pages/aggregate/AggregatePage')),
     access: 'signedIn',

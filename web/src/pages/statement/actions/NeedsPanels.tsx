@@ -10,6 +10,8 @@ export function needsLinksFor(statement: Statement) {
   return {
     survey: may('defineSurvey'),
     overview: may('viewNeedsOverview'),
+    /** The answers to the lead's own survey, per question and per participant. */
+    surveyResults: may('viewSurveyResults'),
     enterNeeds: may('saveNeeds'),
     confirm: may('confirmNeeds'),
     seeNeeds: may('viewOwnNeeds'),
@@ -128,6 +130,15 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
           <p>{t('actions.overview.intro')}</p>
           <Link className="button button--secondary" to={`${base}/needs-overview`}>
             {t('actions.overview.link')}
+          </Link>
+        </section>
+      ) : null}
+      {links.surveyResults ? (
+        <section className="action-panel" aria-labelledby="survey-results-heading">
+          <h3 id="survey-results-heading">{t('surveyResults.panel.title')}</h3>
+          <p>{t('surveyResults.panel.intro')}</p>
+          <Link className="button button--secondary" to={`${base}/survey-results`}>
+            {t('surveyResults.panel.link')}
           </Link>
         </section>
       ) : null}
