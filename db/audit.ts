@@ -100,6 +100,18 @@ export async function recordedAuditData(
   return row?.data as Record<string, unknown> | undefined;
 }
 
+/** True when the chain holds an event whose key starts with `prefix` (an update's events: `update:<id>:`). */
+export async function hasAuditEventKeyPrefix(db: DbOrTx, chain: string, prefix: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('event_key')
+    .where('chain', '=', chain)
+    .where('event_key', '>=', prefix)
+    .where('event_key', '<', `${prefix}\uffff`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Appends one event of the platform chain (organisations, users, access, suppliers, rates) by an actor, now. */
 export function appendPlatformAudit(
   trx: Tx,

@@ -122,10 +122,19 @@ describe('agreement workflow paths', () => {
 
     it('lets only the lead cancel; then nothing changes any more', async () => {
       expect((await espoo.api.post(`${base()}/cancel`, { reason: 'no' })).status).toBe(403);
+      const cancel = { reason: 'The budget was not approved.' };
       const cancelled = ok(
-        await helsinki.api.post(`${base()}/cancel`, { reason: 'The budget was not approved.' }),
+        await helsinki.api.post(`${base()}/cancel`, cancel, { 'Idempotency-Key': 'hel-cancels' }),
       ).body;
       expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'The budget was not approved.' });
+      // The same request again (its first answer lost): the first answer, though the workflow has
+      // ended; without the key, or with another one, it is a new request, and too late.
+      const repeated = await helsinki.api.post(`${base()}/cancel`, cancel, { 'Idempotency-Key': 'hel-cancels' });
+      expect(repeated.status, JSON.stringify(repeated.body)).toBe(200);
+      expect(repeated.body).toEqual(cancelled);
+      expect((await helsinki.api.post(`${base()}/cancel`, cancel, { 'Idempotency-Key': 'hel-cancels-2' })).status).toBe(
+        409,
+      );
       await h.mail.waitFor(() => mailTo(espoo, /was cancelled$/).length === 1);
       expect(mailTo(vantaa, /was cancelled$/)).toHaveLength(0);
       expect((await espoo.api.post(`${base()}/withdraw`, { reason: 'Leaving' })).status).toBe(409);

@@ -1,10 +1,13 @@
 import { agreementPartyStatusOf, findAgreement } from '../../db/agreements.js';
-import { recordSecurityEvent } from '../../db/audit.js';
+import { hasAuditEventKeyPrefix, recordSecurityEvent } from '../../db/audit.js';
 import { statementFactsFor } from '../../db/statements.js';
 import { type AgreementAction, type AgreementFacts, decideAgreement } from '../../domain/agreement-authorization.js';
+import { agreementChain } from '../../domain/agreement-events.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import { agreementWorkflowId } from '../../workflows/agreement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
+import { updateIdOf } from '../statements/idempotency.js';
 
 /** What agreement authorisation needs to know about the principal's organisation; undefined without the statement. */
 export async function agreementFactsFor(
@@ -56,13 +59,32 @@ export async function authorizeAgreement(
 /**
  * Changes are possible only while the agreement is negotiated. Once it is in force or cancelled
  * its workflow has ended, so this is answered from the read model (409) before Temporal is asked.
+ * Except for a request repeated with its Idempotency-Key whose first attempt was recorded and
+ * ended the negotiation (the last signature, the cancellation) but whose answer was lost (a 503
+ * while a worker restarted, a dropped connection): the audit chain holds that update's events, and
+ * the caller gets `'recorded'`, to answer as the first attempt would have. Seen in `npm run chaos`:
+ * a signature retried after a worker was killed answered 409 "in force" though it had counted.
  */
-export async function requireNegotiation(ctx: ServiceContext, statementId: string): Promise<void> {
+export async function requireNegotiation(
+  ctx: ServiceContext,
+  statementId: string,
+  repeat: { principal: Principal; operation: string; idempotencyKey: string | undefined },
+): Promise<'negotiation' | 'recorded'> {
   const agreement = await findAgreement(ctx.db, statementId);
-  if (agreement && agreement.status !== 'negotiation') {
-    throw new DomainError(
-      'wrong_stage',
-      `The agreement is ${agreement.status.replace('_', ' ')}; it can no longer change`,
+  if (!agreement || agreement.status === 'negotiation') return 'negotiation';
+  if (repeat.idempotencyKey) {
+    const updateId = updateIdOf(
+      {
+        organisationId: repeat.principal.orgId,
+        workflowId: agreementWorkflowId(statementId),
+        operation: repeat.operation,
+      },
+      repeat.idempotencyKey,
     );
+    if (await hasAuditEventKeyPrefix(ctx.db, agreementChain(statementId), `update:${updateId}:`)) return 'recorded';
   }
+  throw new DomainError(
+    'wrong_stage',
+    `The agreement is ${agreement.status.replace('_', ' ')}; it can no longer change`,
+  );
 }

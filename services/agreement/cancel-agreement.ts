@@ -17,7 +17,9 @@ export async function cancelAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
-  await requireNegotiation(ctx, statementId);
+  const repeat = { principal, operation: cancelAgreementUpdate.name, idempotencyKey: meta.idempotencyKey };
+  if ((await requireNegotiation(ctx, statementId, repeat)) === 'recorded')
+    return loadAgreementView(ctx, statementId, principal);
   await updateAgreementProcess(
     ctx,
     statementId,

@@ -21,7 +21,9 @@ export async function inviteSignatories(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'manage', meta);
-  await requireNegotiation(ctx, statementId);
+  const repeat = { principal, operation: inviteToAgreementUpdate.name, idempotencyKey: meta.idempotencyKey };
+  if ((await requireNegotiation(ctx, statementId, repeat)) === 'recorded')
+    return loadAgreementView(ctx, statementId, principal);
   const [signatories, known] = await Promise.all([
     listSignatories(ctx.db, statementId),
     agreementOrgIds(ctx.db, statementId, ['invited', 'party', 'declined', 'withdrawn']),

@@ -17,7 +17,9 @@ export async function respondToAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'respond', meta);
-  await requireNegotiation(ctx, statementId);
+  const repeat = { principal, operation: respondToAgreementUpdate.name, idempotencyKey: meta.idempotencyKey };
+  if ((await requireNegotiation(ctx, statementId, repeat)) === 'recorded')
+    return loadAgreementView(ctx, statementId, principal);
   await updateAgreementProcess(
     ctx,
     statementId,

@@ -20,7 +20,9 @@ export async function signAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'sign', meta);
-  await requireNegotiation(ctx, statementId);
+  const repeat = { principal, operation: signAgreementUpdate.name, idempotencyKey: meta.idempotencyKey };
+  if ((await requireNegotiation(ctx, statementId, repeat)) === 'recorded')
+    return loadAgreementView(ctx, statementId, principal);
   await updateAgreementProcess(
     ctx,
     statementId,

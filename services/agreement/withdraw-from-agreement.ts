@@ -17,7 +17,9 @@ export async function withdrawFromAgreement(
   meta: RequestMeta,
 ): Promise<AgreementView> {
   const facts = await authorizeAgreement(ctx, principal, statementId, 'withdraw', meta);
-  await requireNegotiation(ctx, statementId);
+  const repeat = { principal, operation: withdrawFromAgreementUpdate.name, idempotencyKey: meta.idempotencyKey };
+  if ((await requireNegotiation(ctx, statementId, repeat)) === 'recorded')
+    return loadAgreementView(ctx, statementId, principal);
   await updateAgreementProcess(
     ctx,
     statementId,

@@ -31,8 +31,16 @@ export async function scopedUpdateId(
       idempotencyKeyReused,
     ]);
   }
+  return updateIdOf(scope, idempotencyKey);
+}
+
+/** The update id a request with this key is sent with (`scopedUpdateId` without claiming the key). */
+export function updateIdOf(
+  scope: { organisationId: string; workflowId: string; operation: string },
+  idempotencyKey: string,
+): string {
   const scoped = createHash('sha256')
-    .update(`${scope.organisationId}\n${route}\n${idempotencyKey}`)
+    .update(`${scope.organisationId}\n${scope.workflowId}/${scope.operation}\n${idempotencyKey}`)
     .digest('hex')
     .slice(0, 40);
   return `${scope.operation}:${scoped}`;
