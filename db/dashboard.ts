@@ -71,6 +71,8 @@ export interface PilotRecord {
   countries: string[];
   value_eur: string | null;
   snapshot_at: string | null;
+  /** The rate table the latest snapshot converted with: its date, source and the currencies it converted (none: all in EUR). */
+  rates: { date: string; source: string; currencies: string[] } | null;
   critical_mass_met: boolean | null;
   failed_rules: string[] | null;
   /** Position and value null where the snapshot's disclosure pattern withholds the nature. */
@@ -151,7 +153,13 @@ const pageRows = sql`
       'value_eur', pg.value_eur::text, 'snapshot_at', pg.snapshot_at, 'critical_mass_met', pg.critical_mass_met,
       'failed_rules', pg.failed_rules, 'thresholds', pg.thresholds, 'above_eu_threshold', pg.above_eu_threshold,
       'cross_border', pg.cross_border, 'suppliers', cardinality(pg.supplier_org_ids),
-      'procurement_route', coalesce(st.procurement_route ->> 'kind', 'joint'), 'cpb_name', cpb.name, 'cpb_country', cpb.country
+      'procurement_route', coalesce(st.procurement_route ->> 'kind', 'joint'), 'cpb_name', cpb.name, 'cpb_country', cpb.country,
+      -- The latest snapshot's rate table, printed beside the pilot's value (one index probe per row of the page).
+      'rates', (
+        select json_build_object(
+          'date', a.rate_date::text, 'source', a.aggregate -> 'conversion' ->> 'source',
+          'currencies', coalesce((select json_agg(k order by k) from jsonb_object_keys(a.aggregate -> 'conversion' -> 'rates') k), '[]'::json))
+        from aggregate_snapshots a where a.statement_id = pg.statement_id order by a.computed_at desc limit 1)
     ) order by pg.created_at desc, pg.statement_id desc)
     from page x
     join pilot_summaries pg on pg.statement_id = x.statement_id

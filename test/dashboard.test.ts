@@ -284,6 +284,12 @@ describe('pilot tracking dashboard', () => {
         daysInStage: 0,
       });
       expect((byId.get(ids.met) as { valueEur: string | null }).valueEur).toBe(seen.totals.valueEur);
+      // The rate table beside the value (issue 17 point 5): the snapshot's, with what it converted (all EUR here).
+      const snapshot = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate.conversion;
+      expect(byId.get(ids.met)).toMatchObject({
+        conversion: { date: snapshot.date, source: snapshot.source, currencies: [] },
+      });
+      expect(byId.get(ids.draft)).toMatchObject({ conversion: null });
       expect(byId.get(ids.draft)).toMatchObject({
         stage: 'draft',
         buyers: 1,
@@ -590,6 +596,8 @@ describe('pilot tracking dashboard', () => {
     });
     const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
     expect(met.value_eur).toBe(seen.totals.valueEur ?? '');
+    // Nothing was converted: no rate table beside the value.
+    expect(met).toMatchObject({ rates_date: '', rates_source: '' });
   });
 
   it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {

@@ -46,6 +46,13 @@ export const pilotSchema = z
         'Aggregated EUR value of the latest aggregate snapshot; null before aggregation, or when withheld to protect individual buyers’ figures',
     }),
     aggregatedAt: z.string().nullable(),
+    conversion: z
+      .object({ date: z.string(), source: z.string(), currencies: z.array(z.string()) })
+      .nullable()
+      .meta({
+        description:
+          'The exchange-rate table the value was converted with (date, source, the currencies converted; none: all in EUR); null before aggregation',
+      }),
     criticalMassMet: z.boolean().nullable(),
     failedRules: z.array(z.string()).nullable(),
     thresholds: z.array(thresholdVerdictSchema).nullable(),

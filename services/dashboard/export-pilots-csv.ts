@@ -27,6 +27,8 @@ const columns = [
   'buyers',
   'countries',
   'value_eur',
+  'rates_date',
+  'rates_source',
   'critical_mass_met',
   'failed_rules',
   'above_eu_threshold',
@@ -98,6 +100,9 @@ function csvRow(p: PilotView) {
       buyers: p.buyers,
       countries: p.countries.join(' '),
       value_eur: p.valueEur ?? '',
+      // Beside a value converted from other currencies, the rate table it was converted with.
+      rates_date: p.conversion?.currencies.length ? p.conversion.date : '',
+      rates_source: p.conversion?.currencies.length ? p.conversion.source : '',
       critical_mass_met: yesNo(p.criticalMassMet),
       failed_rules: (p.failedRules ?? []).join(' '),
       above_eu_threshold: yesNo(p.aboveEuThreshold),

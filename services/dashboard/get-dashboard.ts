@@ -35,6 +35,7 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
     // Shown to the cent by the one rule (rules/money.ts); the pilot summaries keep the exact sums.
     valueEur: r.value_eur === null ? null : shownAmount(r.value_eur),
     aggregatedAt: iso(r.snapshot_at),
+    conversion: r.rates,
     criticalMassMet: r.critical_mass_met,
     failedRules: r.snapshot_at === null ? null : (r.failed_rules ?? []),
     thresholds: r.thresholds === null ? null : (r.thresholds as PilotView['thresholds']),

@@ -13,6 +13,20 @@ export const pilotValueWithheld = (p: Pilot): boolean => p.aggregatedAt !== null
 export function PilotValue({ pilot }: { pilot: Pilot }) {
   const { t } = useTranslation();
   const format = useFormat();
-  if (pilot.valueEur !== null) return <>{format.currency(pilot.valueEur, 'EUR')}</>;
+  if (pilot.valueEur !== null) {
+    const converted = pilot.conversion !== null && pilot.conversion.currencies.length > 0 ? pilot.conversion : null;
+    return (
+      <>
+        {format.currency(pilot.valueEur, 'EUR')}
+        {converted ? (
+          <span className="muted small" data-testid="pilot-rates">
+            {' '}
+            {t('aggregate.totals.conversion', { date: format.date(converted.date) })}{' '}
+            <span lang="en">{converted.source}</span>
+          </span>
+        ) : null}
+      </>
+    );
+  }
   return pilotValueWithheld(pilot) ? <Withheld /> : <>{t('dashboard.notAggregated')}</>;
 }
