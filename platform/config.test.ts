@@ -10,6 +10,13 @@ describe('configuration from the environment', () => {
     expect(cookieSecure(config)).toBe(false);
   });
 
+  it('lets an aggregation use exchange rates up to 7 days old unless configured otherwise, naming a bad value', () => {
+    expect(loadConfig({}).EXCHANGE_RATE_MAX_AGE_DAYS).toBe(7);
+    expect(loadConfig({ EXCHANGE_RATE_MAX_AGE_DAYS: '14' }).EXCHANGE_RATE_MAX_AGE_DAYS).toBe(14);
+    expect(() => loadConfig({ EXCHANGE_RATE_MAX_AGE_DAYS: 'a week' })).toThrow(/EXCHANGE_RATE_MAX_AGE_DAYS/);
+    expect(() => loadConfig({ EXCHANGE_RATE_MAX_AGE_DAYS: '-1' })).toThrow(ConfigError);
+  });
+
   it('names every bad value at once', () => {
     try {
       loadConfig({
