@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Decimal } from 'decimal.js';
+import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -204,6 +205,15 @@ async function pdfText(data: Buffer): Promise<string> {
   } finally {
     await parser.destroy();
   }
+}
+
+/** Every cell of a workbook (the survey results' XLSX), one row a line, so figures are read as in any text. */
+async function xlsxText(data: Buffer): Promise<string> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(data as unknown as ArrayBuffer);
+  return book.worksheets
+    .flatMap((sheet) => sheet.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1).join('\t') : '')))
+    .join('\n');
 }
 
 describe('disclosure: no role reads a withheld figure in any route, document or e-mail', () => {
@@ -1060,7 +1070,11 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
     });
     const contentType = res.headers.get('content-type') ?? '';
     const data = Buffer.from(await res.arrayBuffer());
-    const text = contentType.includes('application/pdf') ? await pdfText(data) : data.toString('utf8');
+    const text = contentType.includes('application/pdf')
+      ? await pdfText(data)
+      : contentType.includes('spreadsheetml')
+        ? await xlsxText(data)
+        : data.toString('utf8');
     let json: unknown = undefined;
     // JSON Lines (the audit exports) are read as text, a line at a time like any other text.
     if (/^application\/(problem\+)?json\b/.test(contentType) && text) json = JSON.parse(text);
