@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 
 import { type ActivityDeps, createActivities } from '../activities/index.js';
+import { keepAliveActivityInterceptors } from '../platform/activity-keep-alive.js';
 import { actorSealKey, type Config, loadConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
@@ -70,7 +71,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     // A pre-built bundle has the workflow interceptors compiled in (workflowBundleOptions).
     interceptors: {
       workflowModules: workflowInterceptorModules(),
-      activity: [traceActivityInterceptors(setup.logger)],
+      activity: [keepAliveActivityInterceptors(), traceActivityInterceptors(setup.logger)],
     },
     ...(dataConverter ? { dataConverter } : {}),
     activities: createActivities({

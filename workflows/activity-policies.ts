@@ -20,6 +20,9 @@ import { nonRetryableFailureTypes } from '../domain/process-failures.js';
  */
 export const updateStepPolicy = {
   startToCloseTimeout: '30 seconds',
+  // A lost worker is noticed by its missing heartbeats (the worker beats for every activity while
+  // it runs, platform/activity-keep-alive.ts), not at the end of the start-to-close bound.
+  heartbeatTimeout: '10 seconds',
   scheduleToCloseTimeout: '2 minutes',
   retry: {
     initialInterval: '1 second',
@@ -36,6 +39,7 @@ export const updateStepPolicy = {
  */
 export const backgroundStepPolicy = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
