@@ -4,7 +4,7 @@ import type { DbOrTx } from './database.js';
 
 /**
  * The respondents of a needs survey, for the lead's results: participants still taking part that
- * submitted (or confirmed) a version, with that version. All of the results' SQL is here.
+ * submitted (or confirmed) a version, with the latest such version. All of the results' SQL is here.
  */
 
 /** Where a page of respondents starts: after this organisation, in the order of names. */
@@ -15,6 +15,11 @@ export interface RespondentCursor {
 
 const counted = ['submitted', 'confirmed'];
 
+/**
+ * Participants still taking part with a counted version, joined to the latest of them: a buyer
+ * that confirmed and then submitted again (a reopened needs assessment) is one respondent, with
+ * its newest answers.
+ */
 function respondents(db: DbOrTx, statementId: string) {
   return db
     .selectFrom('participants')
@@ -26,7 +31,19 @@ function respondents(db: DbOrTx, statementId: string) {
     )
     .where('participants.statement_id', '=', statementId)
     .where('participants.status', 'in', counted)
-    .where('need_versions.status', 'in', counted as ('submitted' | 'confirmed')[]);
+    .where('need_versions.status', 'in', counted as ('submitted' | 'confirmed')[])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('need_versions as newer')
+            .select(sql`1`.as('one'))
+            .whereRef('newer.statement_id', '=', 'need_versions.statement_id')
+            .whereRef('newer.organisation_id', '=', 'need_versions.organisation_id')
+            .whereRef('newer.version', '>', 'need_versions.version')
+            .where('newer.status', 'in', counted as ('submitted' | 'confirmed')[]),
+        ),
+      ),
+    );
 }
 
 /**

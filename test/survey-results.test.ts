@@ -212,6 +212,32 @@ describe('survey results for the lead', () => {
     expect((await download(lead.api, `/api/statements/${id}/survey-results.csv?lang=xx`)).status).toBe(400);
   });
 
+  it('counts a buyer once, with its newest answers, when a confirmed version is followed by a new submission', async () => {
+    // As after a reopened needs assessment: Oslo's version 1 confirmed, then a version 2 submitted.
+    await h.db
+      .updateTable('need_versions')
+      .set({ status: 'confirmed', confirmed_at: new Date() })
+      .where('statement_id', '=', id)
+      .where('organisation_id', '=', oslo.org.id)
+      .execute();
+    const saved = await oslo.api.put(`/api/statements/${id}/needs/draft`, {
+      lines: [needLine()],
+      answers: { drive: 'hydrogen', charging: true },
+    });
+    expect(saved.body.problems).toEqual([]);
+    expect((await oslo.api.post(`/api/statements/${id}/needs/submit`)).body.version).toBe(2);
+    const res = await lead.api.get(`/api/statements/${id}/survey-results`);
+    expect(res.body.participants.respondents).toBe(2);
+    const q = Object.fromEntries(res.body.questions.map((r: { id: string }) => [r.id, r]));
+    expect(q.drive.options.map((o: { count: number }) => o.count)).toEqual([1, 1]);
+    expect(q.charging).toMatchObject({ yes: 2, no: 0 });
+    const page = await lead.api.get(`/api/statements/${id}/survey-results/respondents`);
+    expect(page.body.respondents.map((r: { name: string; version: number }) => [r.name, r.version])).toEqual([
+      ['Helsinki', 1],
+      ['Oslo kommune', 2],
+    ]);
+  });
+
   it('refuses every other viewer: participant, Commission staff, administrator, supplier, nobody', async () => {
     const paths = ['survey-results', 'survey-results/respondents', 'survey-results.xlsx', 'survey-results.csv'];
     const viewers: [string, ApiClient, number][] = [
