@@ -66,9 +66,9 @@ describe('validateNeedLines: a good line', () => {
         unit: 'H87',
         unitPrice: '520000',
         currency: 'EUR',
-        frameworkJustification: null,
         delivery: { fromYear: 2027, toYear: 2027 },
         frameworkMonths: null,
+        frameworkJustification: null,
         optionalQuantity: '0',
         renewals: { count: 0, quantityEach: '0' },
         requirements: '',
@@ -641,19 +641,6 @@ describe('referencedCodes', () => {
   });
 });
 
-describe('a need line as a draft holds it', () => {
-  const issues = (value: unknown) =>
-    needLineDraftSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-
-  it('takes a line half typed, with numbers, nulls and text as typed, normalising the text', () => {
-    expect(
-      needLineDraftSchema.parse({
-        description: ' Cafe\u0301 trucks ',
-        quantity: '12,5',
-        delivery: { year: 2027 },
-        frameworkMonths: null,
-        renewals: { count: 0, quantityEach: '0' },
-      }),
 describe('validateNeedLines: a framework agreement longer than four years (Art. 33(1))', () => {
   const justification = 'Fleet renewal cycle of the buses: eight years, as the charging depots are built once.';
 
@@ -686,6 +673,19 @@ describe('validateNeedLines: a framework agreement longer than four years (Art. 
   });
 });
 
+describe('a need line as a draft holds it', () => {
+  const issues = (value: unknown) =>
+    needLineDraftSchema.safeParse(value).error?.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+  it('takes a line half typed, with numbers, nulls and text as typed, normalising the text', () => {
+    expect(
+      needLineDraftSchema.parse({
+        description: ' Cafe\u0301 trucks ',
+        quantity: '12,5',
+        delivery: { year: 2027 },
+        frameworkMonths: null,
+        renewals: { count: 0, quantityEach: '0' },
+      }),
     ).toEqual({
       description: 'Café trucks',
       quantity: '12,5',

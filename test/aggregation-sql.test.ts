@@ -93,9 +93,9 @@ const toNeedLine = (l: ConfirmedNeedLine, i: number): NeedLine => ({
   currency: l.currency,
   delivery: l.delivery,
   frameworkMonths: l.frameworkMonths,
+  frameworkJustification: l.frameworkMonths !== null && l.frameworkMonths > 48 ? 'Test: a longer term' : null,
   optionalQuantity: l.optionalQuantity,
   renewals: l.renewals,
-  frameworkJustification: l.frameworkMonths !== null && l.frameworkMonths > 48 ? 'Test: a longer term' : null,
   requirements: '',
 });
 
