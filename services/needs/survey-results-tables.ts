@@ -3,11 +3,10 @@ import { participantCountsByStatus } from '../../db/needs.js';
 import { surveyRespondentsPage } from '../../db/survey-results.js';
 import type { NeedLine } from '../../domain/need-lines.js';
 import type { Question } from '../../domain/survey.js';
-import type { QuestionResult } from '../../domain/survey-results.js';
+import { type QuestionResult, SurveyTally } from '../../domain/survey-results.js';
 import { translatorFor } from '../../i18n/index.js';
 import type { ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
-import { tallySurvey } from './get-survey-results.js';
 
 /** A table of an export: localised headers, then rows of cells (numbers stay numbers). */
 export interface Table {
@@ -33,10 +32,9 @@ export async function surveyResultsTables(
   const t = translatorFor(lang);
   const survey = await findSurvey(ctx.db, statementId);
   const questions = (survey?.questions ?? []) as Question[];
-  const [tally, counts] = await Promise.all([
-    tallySurvey(ctx, statementId, questions),
-    participantCountsByStatus(ctx.db, statementId),
-  ]);
+  const counts = await participantCountsByStatus(ctx.db, statementId);
+  // Tallied in the same pass that writes the rows: the summary counts exactly the rows exported.
+  const tally = new SurveyTally(questions);
   const c = (key: string) => t(`surveyResults.columns.${key}`);
   const answersTable: Table = {
     name: t('surveyResults.sheets.answers'),
@@ -83,6 +81,7 @@ export async function surveyResultsTables(
     });
     for (const r of rows.slice(0, readPage)) {
       const answers = (r.answers ?? {}) as Record<string, unknown>;
+      tally.add(answers);
       answersTable.rows.push([
         r.name,
         r.country,
