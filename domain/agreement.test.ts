@@ -272,7 +272,10 @@ describe('validateAgreementTerms', () => {
 
   it('rejects a lead authority that is not a party', () => {
     expect(problemsOf((t) => (t.leadAuthorityOrgId = outsider))).toEqual([
-      { field: 'leadAuthorityOrgId', rule: 'the lead contracting authority must be one of the parties' },
+      {
+        field: 'leadAuthorityOrgId',
+        rule: 'the lead contracting authority must be one of the parties (Directive 2014/24/EU Art. 39(4)(b))',
+      },
     ]);
   });
 
@@ -286,7 +289,10 @@ describe('validateAgreementTerms', () => {
   it('rejects terms where a party has no distribution, naming the party', () => {
     const problems = problemsOf((t) => t.distributions.splice(2, 1));
     expect(problems).toEqual([
-      { field: 'distributions', rule: 'every party must have a distribution; Barcelona City Council has none' },
+      {
+        field: 'distributions',
+        rule: 'every party must have a distribution; Barcelona City Council has none (Directive 2014/24/EU Art. 39(4)(b))',
+      },
     ]);
   });
 
@@ -295,7 +301,10 @@ describe('validateAgreementTerms', () => {
       t.distributions.push({ ...t.distributions[2]!, orgId: outsider }, { ...t.distributions[1]! });
     });
     expect(problems).toEqual([
-      { field: 'distributions[3].orgId', rule: 'a distribution must be for one of the parties' },
+      {
+        field: 'distributions[3].orgId',
+        rule: 'a distribution must be for one of the parties (Directive 2014/24/EU Art. 39(4)(b))',
+      },
       {
         field: 'distributions[4].orgId',
         rule: expect.stringContaining('exactly one distribution; City of Copenhagen'),
@@ -374,7 +383,7 @@ describe('validateAgreementTerms', () => {
     expect(problems).toEqual([
       {
         field: 'distributions[2].lots[0].lotId',
-        rule: 'a distribution must reference a lot of the agreement; "LOT-9" is not one',
+        rule: 'a distribution must reference a lot of the agreement; "LOT-9" is not one (Directive 2014/24/EU Art. 39(4)(b))',
       },
     ]);
   });
@@ -416,7 +425,7 @@ describe('validateAgreementTerms', () => {
     expect(problems).toEqual([
       {
         field: 'phases[4].conductedBy',
-        rule: 'a phase conducted by one party in its own name must name one of the parties',
+        rule: 'a phase conducted by one party in its own name must name one of the parties (Directive 2014/24/EU Art. 38(2), 39(4)(b))',
       },
     ]);
   });
@@ -432,7 +441,10 @@ describe('validateAgreementTerms', () => {
   it('rejects responsibilities given to an organisation that is not a party', () => {
     const problems = problemsOf((t) => (t.responsibilities[0]!.orgId = outsider));
     expect(problems).toEqual([
-      { field: 'responsibilities[0].orgId', rule: 'responsibilities must be assigned to one of the parties' },
+      {
+        field: 'responsibilities[0].orgId',
+        rule: 'responsibilities must be assigned to one of the parties (Directive 2014/24/EU Art. 39(4)(a))',
+      },
       { field: 'responsibilities', rule: expect.stringContaining('City of Helsinki has none') },
     ]);
   });

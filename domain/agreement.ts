@@ -283,7 +283,10 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
   const nameOf = (orgId: string) => parties.get(orgId)?.name ?? orgId;
 
   if (!parties.has(terms.leadAuthorityOrgId)) {
-    problems.push({ field: 'leadAuthorityOrgId', rule: 'the lead contracting authority must be one of the parties' });
+    problems.push({
+      field: 'leadAuthorityOrgId',
+      rule: 'the lead contracting authority must be one of the parties (Directive 2014/24/EU Art. 39(4)(b))',
+    });
   }
 
   problems.push(...applicableLawProblems(terms.applicableLaw, ctx.parties));
@@ -298,13 +301,16 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
   const distributed = new Set<string>();
   terms.distributions.forEach((d, i) => {
     if (!parties.has(d.orgId)) {
-      problems.push({ field: `distributions[${i}].orgId`, rule: 'a distribution must be for one of the parties' });
+      problems.push({
+        field: `distributions[${i}].orgId`,
+        rule: 'a distribution must be for one of the parties (Directive 2014/24/EU Art. 39(4)(b))',
+      });
       return;
     }
     if (distributed.has(d.orgId)) {
       problems.push({
         field: `distributions[${i}].orgId`,
-        rule: `each party has exactly one distribution; ${nameOf(d.orgId)} has more`,
+        rule: `each party has exactly one distribution; ${nameOf(d.orgId)} has more (Directive 2014/24/EU Art. 39(4)(b))`,
       });
       return;
     }
@@ -314,7 +320,7 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
       if (!lotIds.has(lot.lotId)) {
         problems.push({
           field: `distributions[${i}].lots[${j}].lotId`,
-          rule: `a distribution must reference a lot of the agreement; "${lot.lotId}" is not one`,
+          rule: `a distribution must reference a lot of the agreement; "${lot.lotId}" is not one (Directive 2014/24/EU Art. 39(4)(b))`,
         });
       }
     });
@@ -327,18 +333,21 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     if (!d.deviation) {
       problems.push({
         field: `distributions[${i}].deviation`,
-        rule: `the distribution to ${nameOf(d.orgId)} must match its confirmed needs or record a deviation with a reason (${mismatches.join('; ')})`,
+        rule: `the distribution to ${nameOf(d.orgId)} must match its confirmed needs or record a deviation with a reason (${mismatches.join('; ')}) (Directive 2014/24/EU Art. 39(4)(b))`,
       });
     } else if (d.deviation.reason.trim() === '') {
       problems.push({
         field: `distributions[${i}].deviation.reason`,
-        rule: `a deviation from the confirmed needs must give a reason (${mismatches.join('; ')})`,
+        rule: `a deviation from the confirmed needs must give a reason (${mismatches.join('; ')}) (Directive 2014/24/EU Art. 39(4)(b))`,
       });
     }
   });
   for (const party of ctx.parties) {
     if (!distributed.has(party.orgId)) {
-      problems.push({ field: 'distributions', rule: `every party must have a distribution; ${party.name} has none` });
+      problems.push({
+        field: 'distributions',
+        rule: `every party must have a distribution; ${party.name} has none (Directive 2014/24/EU Art. 39(4)(b))`,
+      });
     }
   }
 
@@ -346,7 +355,7 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     if (!parties.has(r.orgId)) {
       problems.push({
         field: `responsibilities[${i}].orgId`,
-        rule: 'responsibilities must be assigned to one of the parties',
+        rule: 'responsibilities must be assigned to one of the parties (Directive 2014/24/EU Art. 39(4)(a))',
       });
     }
   });
@@ -370,7 +379,7 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     if (p.conductedBy !== 'joint' && !parties.has(p.conductedBy)) {
       problems.push({
         field: `phases[${i}].conductedBy`,
-        rule: 'a phase conducted by one party in its own name must name one of the parties',
+        rule: 'a phase conducted by one party in its own name must name one of the parties (Directive 2014/24/EU Art. 38(2), 39(4)(b))',
       });
     }
   });
@@ -386,6 +395,7 @@ export function validateAgreementTerms(terms: AgreementTerms, ctx: AgreementCont
     }
   }
 
+  // Cost sharing is not among the Art. 39(4) terms: these are the product's rules for a usable agreement.
   if (terms.costSharing.method === 'fixed_percentages') {
     const shares = terms.costSharing.shares;
     const sharing = new Set<string>();
