@@ -1,3 +1,4 @@
+import { locales } from '@jointdemand/rules/locales';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -46,7 +47,7 @@ export default function SurveyResultsPage() {
     return { statement, results, respondents };
   }, [statementId]);
   const { data, problem } = useLoad(load);
-  const lang = (['en', 'fr', 'de'] as const).find((l) => i18n.language.startsWith(l)) ?? 'en';
+  const lang = locales.find((l) => i18n.language.startsWith(l)) ?? 'en';
   const exportUrl = (format: 'xlsx' | 'csv') => `/api/statements/${statementId}/survey-results.${format}?lang=${lang}`;
 
   return (
