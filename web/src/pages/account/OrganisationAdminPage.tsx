@@ -1,4 +1,5 @@
 import { participatingCountries } from '@jointdemand/rules/countries';
+import type { TFunction } from 'i18next';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -21,6 +22,17 @@ type Change = View['corrections'][number]['changes'][number];
 
 const legalTypes = Object.keys(en.buyerLegalType);
 const buyerCountries = [...participatingCountries].sort();
+
+/**
+ * Every correction on this page (the organisation's record, a user's) is audited with the
+ * administrator's reason, so both forms ask for one the same way: plain paragraph text, not blank.
+ */
+function correctionReasonErrors(reason: string, t: TFunction): FieldError[] {
+  const characters = textCharacterError('paragraph', reason, t);
+  if (characters) return [{ path: 'reason', message: characters }];
+  if (reason.trim() === '') return [{ path: 'reason', message: t('adminOrganisation.errors.reason') }];
+  return [];
+}
 
 /**
  * An administrator reads an organisation (its record, its users, the running statements that
@@ -64,12 +76,7 @@ export default function OrganisationAdminPage() {
       reason: t('adminOrganisation.form.reason'),
     })[path];
 
-  const validate = (): FieldError[] => {
-    const characters = textCharacterError('paragraph', reason, t);
-    if (characters) return [{ path: 'reason', message: characters }];
-    if (reason.trim() === '') return [{ path: 'reason', message: t('adminOrganisation.errors.reason') }];
-    return [];
-  };
+  const validate = (): FieldError[] => correctionReasonErrors(reason, t);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -309,12 +316,7 @@ function UserCorrectionForm({ user, onDone }: { user: Schemas['UserAccess']; onD
       reason: t('adminOrganisation.form.reason'),
     })[path];
 
-  const validate = (): FieldError[] => {
-    const characters = textCharacterError('paragraph', reason, t);
-    if (characters) return [{ path: 'reason', message: characters }];
-    if (reason.trim() === '') return [{ path: 'reason', message: t('adminOrganisation.errors.reason') }];
-    return [];
-  };
+  const validate = (): FieldError[] => correctionReasonErrors(reason, t);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
