@@ -1,56 +1,33 @@
 import { describe, expect, it } from 'vitest';
 
+import { surveyOfEveryType } from '../test/support/sample-input.js';
 import { type Question, surveySchema } from './survey.js';
 import { SurveyTally } from './survey-results.js';
 
 const questions: Question[] = surveySchema.parse({
   version: 2,
-  questions: [
-    {
-      id: 'fuel',
-      label: 'Which drive do you need?',
-      type: 'single_choice',
-      options: [
-        { id: 'electric', label: 'Battery electric' },
-        { id: 'hydrogen', label: 'Hydrogen' },
-      ],
-    },
-    {
-      id: 'sites',
-      label: 'Where?',
-      type: 'multiple_choice',
-      options: [
-        { id: 'city', label: 'City centre' },
-        { id: 'port', label: 'Port' },
-        { id: 'road', label: 'Roads' },
-      ],
-    },
-    { id: 'charging', label: 'Charging needed?', type: 'yes_no' },
-    { id: 'fleet', label: 'Fleet size', type: 'number', unit: 'H87' },
-    { id: 'start', label: 'Earliest start', type: 'date' },
-    { id: 'notes', label: 'Anything else?', type: 'text' },
-  ],
+  questions: surveyOfEveryType,
 }).questions;
 
 describe('survey results: per question', () => {
   it('counts options, yes/no, numbers, dates and text, and leaves out answers this version cannot count', () => {
     const tally = new SurveyTally(questions);
     tally.add({
-      fuel: 'electric',
+      drive: 'electric',
       sites: ['city', 'port'],
       charging: true,
       fleet: '12',
       start: '2027-03-01',
       notes: 'Depots',
     });
-    tally.add({ fuel: 'electric', sites: ['city'], charging: false, fleet: '3.5', start: '2026-11-15' });
-    tally.add({ fuel: 'hydrogen', charging: true, fleet: '40' });
+    tally.add({ drive: 'electric', sites: ['city'], charging: false, fleet: '3.5', start: '2026-11-15' });
+    tally.add({ drive: 'hydrogen', charging: true, fleet: '40' });
     // Answered an earlier version: an option that is gone, a number where the question now wants a choice.
-    tally.add({ fuel: 'diesel', sites: 'city', fleet: '7' });
+    tally.add({ drive: 'diesel', sites: 'city', fleet: '7' });
     tally.add({});
     const byId = Object.fromEntries(tally.results().map((r) => [r.id, r]));
     expect(tally.count).toBe(5);
-    expect(byId.fuel).toMatchObject({
+    expect(byId.drive).toMatchObject({
       type: 'single_choice',
       answered: 3,
       notComparable: 1,
@@ -65,7 +42,7 @@ describe('survey results: per question', () => {
       options: [
         { id: 'city', count: 2 },
         { id: 'port', count: 1 },
-        { id: 'road', count: 0 },
+        { id: 'roads', count: 0 },
       ],
     });
     expect(byId.charging).toMatchObject({ type: 'yes_no', answered: 3, yes: 2, no: 1 });

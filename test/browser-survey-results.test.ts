@@ -5,26 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { translatorFor } from '../i18n/index.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
-import { type Harness, makeActor, makeUser, needLine, startHarness, statementDetails } from './support/harness.js';
+import { type Harness, makeActor, makeUser, needLine, startHarness } from './support/harness.js';
 import { Person, plain, plainText, requireWebBuild } from './support/journey.js';
+import { statementWithSurveyOpen, submitNeeds } from './support/needs-survey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
-
-const questions = [
-  {
-    id: 'drive',
-    label: 'Which drive train do the machines need?',
-    type: 'single_choice',
-    options: [
-      { id: 'battery', label: 'Battery electric drive' },
-      { id: 'hydrogen', label: 'Hydrogen fuel cell drive' },
-    ],
-  },
-  { id: 'charging', label: 'Do the sites need fast chargers?', type: 'yes_no' },
-  { id: 'fleet', label: 'How many machines run on the sites today?', type: 'number', unit: 'H87' },
-  { id: 'notes', label: 'What else should suppliers hear?', type: 'text' },
-];
 
 /**
  * Issue 18, point 3: "the lead never sees the answers to its own survey". In Chromium, in English,
@@ -49,22 +35,10 @@ describe('survey results for the lead, in a browser', () => {
     lead = await makeActor(h, { kind: 'buyer', name: `Helsinki ${tag}`, country: 'FI' }, { roles: ['signatory'] });
     oslo = await makeActor(h, { kind: 'buyer', name: `Oslo kommune ${tag}`, country: 'NO' }, { roles: ['signatory'] });
     const copenhagen = await makeActor(h, { kind: 'buyer', name: `København ${tag}`, country: 'DK' });
-    id = (await lead.api.post('/api/statements', statementDetails())).body.id;
-    expect((await lead.api.put(`/api/statements/${id}/survey`, { questions })).status).toBe(200);
-    await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id] });
-    for (const a of [oslo, copenhagen])
-      expect((await a.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
-    const opened = await lead.api.post(`/api/statements/${id}/needs-assessment/open`, {
-      deadline: new Date(Date.now() + 3_600_000).toISOString(),
-    });
-    expect(opened.body.stage).toBe('needs_assessment');
-    const submit = async (a: Actor, lines: unknown[], answers: Record<string, unknown>) => {
-      expect((await a.api.put(`/api/statements/${id}/needs/draft`, { lines, answers })).body.problems).toEqual([]);
-      expect((await a.api.post(`/api/statements/${id}/needs/submit`)).status).toBe(200);
-    };
-    await submit(lead, [needLine({ quantity: '2' })], { drive: 'battery', charging: true, fleet: '12' });
-    await submit(oslo, [needLine({ quantity: '5', description: `Wheel loader for Oslo ${tag}` })], {
-      drive: 'battery',
+    id = await statementWithSurveyOpen(lead, [oslo, copenhagen]);
+    await submitNeeds(lead, id, [needLine({ quantity: '2' })], { drive: 'electric', charging: true, fleet: '12' });
+    await submitNeeds(oslo, id, [needLine({ quantity: '5', description: `Wheel loader for Oslo ${tag}` })], {
+      drive: 'electric',
       charging: false,
       fleet: '40.5',
       notes: 'Depots near the harbour',
@@ -104,19 +78,19 @@ describe('survey results for the lead, in a browser', () => {
           plain(t('surveyResults.respondentsText', { count: 2, total: 3 })),
         );
         // Counts per option as bars a screen reader reads: each a meter named by its option.
-        const drive = page.getByRole('article', { name: 'Which drive train do the machines need?' });
-        const battery = drive.getByRole('meter', { name: 'Battery electric drive' });
+        const drive = page.getByRole('article', { name: 'Which drive do you need?' });
+        const battery = drive.getByRole('meter', { name: 'Battery electric' });
         expect(await battery.getAttribute('value')).toBe('2');
-        expect(await drive.getByRole('meter', { name: 'Hydrogen fuel cell drive' }).getAttribute('value')).toBe('0');
+        expect(await drive.getByRole('meter', { name: 'Hydrogen' }).getAttribute('value')).toBe('0');
         expect(await plainText(drive)).toContain(
           plain(
             `${t('surveyResults.count', { count: 2 })} (${new Intl.NumberFormat(locale, { style: 'percent' }).format(1)})`,
           ),
         );
-        const charging = page.getByRole('article', { name: 'Do the sites need fast chargers?' });
+        const charging = page.getByRole('article', { name: 'Do you need charging infrastructure?' });
         expect(await charging.getByRole('meter', { name: t('answers.yes') }).getAttribute('value')).toBe('1');
         expect(await charging.getByRole('meter', { name: t('answers.no') }).getAttribute('value')).toBe('1');
-        const fleet = await plainText(page.getByRole('article', { name: 'How many machines run on the sites today?' }));
+        const fleet = await plainText(page.getByRole('article', { name: 'How many machines do you run today?' }));
         for (const [k, v] of [
           ['min', 12],
           ['max', 40.5],
@@ -165,13 +139,13 @@ describe('survey results for the lead, in a browser', () => {
       try {
         await person.page.goto(`/statements/${id}/survey-results`);
         await person.page.getByRole('heading', { name: person.t(`problem.${problem}.title`) }).waitFor();
-        expect(await person.page.getByText('Battery electric drive').count()).toBe(0);
+        expect(await person.page.getByText('Battery electric').count()).toBe(0);
         expect(await person.page.getByRole('button', { name: /Oslo kommune/ }).count()).toBe(0);
         await person.visit(`survey results refused (${who})`);
         for (const path of paths) {
           const res = await person.page.request.get(`/api/statements/${id}/${path}`);
           expect(res.status(), `${who} ${path}`).toBe(status);
-          expect((await res.body()).toString('utf8')).not.toContain('Battery electric drive');
+          expect((await res.body()).toString('utf8')).not.toContain('Battery electric');
         }
         if (org === oslo) {
           await person.page.goto(`/statements/${id}`);

@@ -2,41 +2,16 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ApiClient, type Harness, makeActor, needLine, startHarness, statementDetails } from './support/harness.js';
+import { ApiClient, type Harness, makeActor, needLine, startHarness } from './support/harness.js';
+import { statementWithSurveyOpen, submitNeeds } from './support/needs-survey.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
-
-/** A needs survey with one question of every type, answered by the lead and Oslo; Copenhagen has not submitted. */
-const surveyQuestions = [
-  {
-    id: 'drive',
-    label: 'Which drive do you need?',
-    type: 'single_choice',
-    options: [
-      { id: 'electric', label: 'Battery electric' },
-      { id: 'hydrogen', label: 'Hydrogen' },
-    ],
-  },
-  {
-    id: 'sites',
-    label: 'Where will the machines work?',
-    type: 'multiple_choice',
-    options: [
-      { id: 'city', label: 'City centre' },
-      { id: 'port', label: 'Port' },
-      { id: 'roads', label: 'Roads' },
-    ],
-  },
-  { id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no' },
-  { id: 'fleet', label: 'How many machines do you run today?', type: 'number', unit: 'H87' },
-  { id: 'start', label: 'Earliest delivery', type: 'date' },
-  { id: 'notes', label: 'Anything else?', type: 'text' },
-];
 
 /**
  * The lead's results of its own needs survey (issue 18, point 3): per question, per participant,
  * and as XLSX and CSV exports; every other viewer is refused (design: only the lead reads every
- * participant's answers and lines).
+ * participant's answers and lines). The survey is `surveyOfEveryType`, answered by the lead and
+ * Oslo; Copenhagen has not submitted.
  */
 describe('survey results for the lead', () => {
   let h: Harness;
@@ -63,29 +38,17 @@ describe('survey results for the lead', () => {
     supplier = await makeActor(h, { kind: 'supplier', country: 'SE' }, { label: 'supplier' });
     commission = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'commission' });
     admin = await makeActor(h, { kind: 'commission', country: 'BE' }, { label: 'admin', isAdmin: true });
-    id = (await lead.api.post('/api/statements', statementDetails())).body.id;
-    expect((await lead.api.put(`/api/statements/${id}/survey`, { questions: surveyQuestions })).status).toBe(200);
-    await lead.api.post(`/api/statements/${id}/invitations`, { organisationIds: [oslo.org.id, copenhagen.org.id] });
-    for (const a of [oslo, copenhagen])
-      expect((await a.api.post(`/api/statements/${id}/invitation/accept`)).status).toBe(200);
-    const opened = await lead.api.post(`/api/statements/${id}/needs-assessment/open`, {
-      deadline: new Date(Date.now() + 3_600_000).toISOString(),
-    });
-    expect(opened.body.stage).toBe('needs_assessment');
-    const answer = async (a: Actor, lines: unknown[], answers: Record<string, unknown>) => {
-      const saved = await a.api.put(`/api/statements/${id}/needs/draft`, { lines, answers });
-      expect(saved.body.problems).toEqual([]);
-      expect((await a.api.post(`/api/statements/${id}/needs/submit`)).status).toBe(200);
-    };
-    await answer(lead, [needLine({ quantity: '2' })], {
+    id = await statementWithSurveyOpen(lead, [oslo, copenhagen]);
+    await submitNeeds(lead, id, [needLine({ quantity: '2' })], {
       drive: 'electric',
       sites: ['city', 'port'],
       charging: true,
       fleet: '12',
       start: '2027-03-01',
     });
-    await answer(
+    await submitNeeds(
       oslo,
+      id,
       [needLine({ quantity: '5', description: 'Wheel loader, électrique' }), needLine({ cpvCode: '34144900' })],
       {
         drive: 'electric',

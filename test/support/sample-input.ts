@@ -82,3 +82,33 @@ export function agreementTerms(leadOrg: string, participantOrg: string) {
     accession: { allowed: false },
   };
 }
+
+/**
+ * A needs survey with one question of every type (choice, choices, yes/no, number, date, text),
+ * about the machinery `statementDetails` buys: what the survey-results tests count, tally and export.
+ */
+export const surveyOfEveryType = [
+  {
+    id: 'drive',
+    label: 'Which drive do you need?',
+    type: 'single_choice',
+    options: [
+      { id: 'electric', label: 'Battery electric' },
+      { id: 'hydrogen', label: 'Hydrogen' },
+    ],
+  },
+  {
+    id: 'sites',
+    label: 'Where will the machines work?',
+    type: 'multiple_choice',
+    options: [
+      { id: 'city', label: 'City centre' },
+      { id: 'port', label: 'Port' },
+      { id: 'roads', label: 'Roads' },
+    ],
+  },
+  { id: 'charging', label: 'Do you need charging infrastructure?', type: 'yes_no' },
+  { id: 'fleet', label: 'How many machines do you run today?', type: 'number', unit: 'H87' },
+  { id: 'start', label: 'Earliest delivery', type: 'date' },
+  { id: 'notes', label: 'Anything else?', type: 'text' },
+];
