@@ -124,6 +124,24 @@ describe('toOcdsRelease', () => {
     expect(release.tender.procuringEntity).toEqual(release.buyer);
   });
 
+  it('names a central purchasing body that runs the procurement as procuring entity, with the EU extension role (Art. 37, 39(2)-(3))', () => {
+    const hansel = { orgId: '0b8f3a52-5c1e-4d7e-9a47-1f2a3b4c5d77', name: 'Hansel Oy', country: 'FI' };
+    const throughCpb = toOcdsRelease(
+      { ...zeroEmissionConstruction(), centralPurchasingBody: hansel },
+      { ocidPrefix: 'ocds-b5fd17' },
+    );
+    expect(validators.release(throughCpb)).toEqual([]);
+    const cpb = throughCpb.parties.find((p) => p.id === hansel.orgId)!;
+    expect(cpb.roles.sort()).toEqual(['centralPurchasingBody', 'procuringEntity']);
+    expect(throughCpb.parties[0]!.roles.sort()).toEqual(['buyer', 'leadBuyer']);
+    expect(throughCpb.tender.procuringEntity).toEqual({ id: hansel.orgId, name: 'Hansel Oy' });
+    expect(throughCpb.buyer).toEqual({ id: oslo.orgId, name: 'City of Oslo' });
+    expect(throughCpb.planning.rationale).toContain('of 6 public buyers in 4 countries');
+    expect(throughCpb.planning.rationale).toContain(
+      'run by Hansel Oy, a central purchasing body in Finland, under the national provisions of its Member State',
+    );
+  });
+
   it('uses only party roles from the core codelist and the EU extension, leadBuyer from the extension', () => {
     const roles = new Set(release.parties.flatMap((p) => p.roles));
     for (const role of roles) expect(codelists['partyRole.csv']!.has(role)).toBe(true);

@@ -40,6 +40,12 @@ export interface PublishedStatementForOcds {
   /** When this version was published, ISO 8601 with a time zone. */
   publishedAt: string;
   leadBuyer: OcdsOrganisationInput;
+  /**
+   * The central purchasing body that runs the procurement, when the statement chose that route
+   * (Directive 2014/24/EU Art. 37, 39(2)-(3)): it is the procuring entity, with the EU extension's
+   * `centralPurchasingBody` role (eForms OPP-051/OPP-052); the lead stays the buyers' lead.
+   */
+  centralPurchasingBody?: OcdsOrganisationInput | undefined;
   /** The signatories. The lead is usually one of them; it is listed once either way. */
   buyers: (OcdsOrganisationInput & { buyerLegalType: string })[];
   /** Demand aggregated per CPV code. */
@@ -199,6 +205,8 @@ const procurementCategory: Record<ContractNature, 'goods' | 'works' | 'services'
 export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidPrefix: string }): OcdsRelease {
   const ocid = ocidFor(options.ocidPrefix, input.statementId);
   const lead = { id: input.leadBuyer.orgId, name: cleanText(input.leadBuyer.name) };
+  const cpb = input.centralPurchasingBody;
+  const procuringEntity = cpb ? { id: cpb.orgId, name: cleanText(cpb.name) } : lead;
 
   const parties: OcdsParty[] = [];
   const byId = new Map<string, OcdsParty>();
@@ -232,23 +240,29 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
   // The lead first, so a reader of the parties list meets the group's lead before its members.
   addParty(
     input.leadBuyer,
-    ['buyer', 'leadBuyer', 'procuringEntity'],
+    cpb ? ['buyer', 'leadBuyer'] : ['buyer', 'leadBuyer', 'procuringEntity'],
     input.buyers.find((b) => b.orgId === input.leadBuyer.orgId)?.buyerLegalType,
   );
   for (const b of input.buyers) addParty(b, ['buyer'], b.buyerLegalType);
+  if (cpb) addParty(cpb, ['centralPurchasingBody', 'procuringEntity']);
 
   const items = toItems(input.items);
   const categories = [...new Set(input.items.map((i) => procurementCategory[contractNature(i.cpvCode)]))];
 
-  const countries = [...new Set(parties.map((p) => p.address.countryName))].sort();
+  // The buyers' own: a central purchasing body that runs the procurement is not one of them.
+  const buyerParties = parties.filter((p) => p.roles.includes('buyer'));
+  const countries = [...new Set(buyerParties.map((p) => p.address.countryName))].sort();
   const { fromYear, toYear } = input.deliveryPeriod;
   const years = fromYear === toYear ? `in ${fromYear}` : `from ${fromYear} to ${toYear}`;
   const rationale =
     input.rationale ??
-    `Joint statement of demand of ${parties.length} public buyer${parties.length === 1 ? '' : 's'} in ${countries.length} ` +
+    `Joint statement of demand of ${buyerParties.length} public buyer${buyerParties.length === 1 ? '' : 's'} in ${countries.length} ` +
       `countr${countries.length === 1 ? 'y' : 'ies'} (${countries.join(', ')}), led by ${input.leadBuyer.name}, ` +
       `for delivery ${years}. Aggregating the demand signals it to the market ahead of a joint procurement ` +
-      `expected to start on ${input.expectedProcurementStart}.`;
+      `expected to start on ${input.expectedProcurementStart}` +
+      (cpb
+        ? `, run by ${cleanText(cpb.name)}, a central purchasing body in ${countryName(cpb.country)}, under the national provisions of its Member State (Directive 2014/24/EU Art. 37, Art. 39(2)-(3)).`
+        : '.');
 
   return {
     ocid,
@@ -284,7 +298,7 @@ export function toOcdsRelease(input: PublishedStatementForOcds, options: { ocidP
       title: cleanText(input.title),
       description: cleanText(input.description),
       status: 'planning',
-      procuringEntity: lead,
+      procuringEntity,
       // One main category only when the demand is of one nature; a mix lists them all as additional.
       ...(categories.length === 1 ? { mainProcurementCategory: categories[0]! } : {}),
       ...(categories.length > 1 ? { additionalProcurementCategories: categories } : {}),

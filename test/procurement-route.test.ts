@@ -146,6 +146,17 @@ describe('procurement through a central purchasing body in another Member State'
     expect(text).toContain('The procurement will be run by Hansel Oy (FI), a central purchasing body');
     expect(text).toContain('no joint procurement agreement under Article 39(4) is needed');
 
+    // The OCDS release names the CPB as procuring entity, with the EU extension's role.
+    const ocds = ok(await copenhagen.api.get(`/api/public/statements/${id}/ocds.json`)).body as {
+      releases: { parties: { id: string; roles: string[] }[]; tender: { procuringEntity: { id: string } } }[];
+    };
+    const first = ocds.releases[0]!;
+    expect(first.tender.procuringEntity.id).toBe(hansel.org.id);
+    expect(first.parties.find((p) => p.id === hansel.org.id)!.roles.sort()).toEqual([
+      'centralPurchasingBody',
+      'procuringEntity',
+    ]);
+
     expect(ok(await oslo.api.get(`/api/statements/${id}`)).body.allowedActions).not.toContain('startAgreement');
     const start = await oslo.api.post(`/api/statements/${id}/agreement`, {});
     expect(start.status).toBe(409);

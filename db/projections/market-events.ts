@@ -8,6 +8,7 @@ import type { MarketEvent } from '../../domain/market-events.js';
 import { type PublishedStatementForOcds, toOcdsRelease } from '../../domain/ocds.js';
 import type { Schedule } from '../../domain/statement.js';
 import { latestSnapshot } from '../aggregation.js';
+import { findProcurementRoute } from '../agreements.js';
 import { namedOrgIds, openConsultation } from '../consultation.js';
 import type { Tx } from '../database.js';
 import { publicationDisclosure } from '../disclosure.js';
@@ -158,6 +159,8 @@ export async function projectMarketEvent(
       const lead = (await findOrganisation(trx, statement.lead_org_id))!;
       // Signatories are named if they agreed to be; the lead publishes the statement, so it is named.
       const named = new Set([...(await namedOrgIds(trx, statementId)), lead.id]);
+      // Through a central purchasing body, it is the procuring entity (Art. 37, 39(2)-(3)).
+      const cpb = (await findProcurementRoute(trx, statementId)).centralPurchasingBody;
       let release: unknown;
       try {
         release = toOcdsRelease(
@@ -168,6 +171,7 @@ export async function projectMarketEvent(
             version: event.version,
             publishedAt: event.at,
             leadBuyer: { orgId: lead.id, name: lead.name, country: lead.country.trim() },
+            centralPurchasingBody: cpb ?? undefined,
             // Parties are named: only the signatories that agreed to be (the lead is named by its role).
             buyers: orgs
               .filter((o) => named.has(o.id))
