@@ -7,10 +7,10 @@ import { allows, api, type ApiProblem, asProblem, call, type Stage, type Stateme
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
+import { ShowMore } from '../../components/ShowMore';
 import { StageProgress } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
-import { useSubmission } from '../../forms/errors';
 import type en from '../../i18n/en.json';
 import { useFormat } from '../../i18n/format';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
@@ -182,16 +182,11 @@ function ParticipantsOverview({
   const format = useFormat();
   const waiting = awaiting[overview.stage] ?? [];
   const [pages, setPages] = useState({ participants: overview.participants, nextCursor: overview.nextCursor });
-  const more = useSubmission();
-  const showMore = () =>
-    void more.submit(
-      () => [],
-      async () => {
-        if (!pages.nextCursor) return;
-        const next = await getOverview(statementId, { cursor: pages.nextCursor });
-        setPages((p) => ({ participants: [...p.participants, ...next.participants], nextCursor: next.nextCursor }));
-      },
-    );
+  const loadNext = async () => {
+    if (!pages.nextCursor) return;
+    const next = await getOverview(statementId, { cursor: pages.nextCursor });
+    setPages((p) => ({ participants: [...p.participants, ...next.participants], nextCursor: next.nextCursor }));
+  };
   if (pages.participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
   return (
     <>
@@ -251,20 +246,11 @@ function ParticipantsOverview({
         </table>
       </div>
       {pages.nextCursor ? (
-        <div className="button-row">
-          <ErrorSummary problem={more.problem} summaryRef={more.summaryRef} />
+        <ShowMore loadNext={loadNext} label={t('overview.showMore')} loadingLabel={t('overview.loadingMore')}>
           <p className="muted small">
             {t('overview.shown', { shown: pages.participants.length, count: overview.counts.total })}
           </p>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={showMore}
-            aria-disabled={more.submitting || undefined}
-          >
-            {more.submitting ? t('overview.loadingMore') : t('overview.showMore')}
-          </button>
-        </div>
+        </ShowMore>
       ) : null}
     </>
   );

@@ -7,8 +7,8 @@ import { api, asProblem, call, type Schemas } from '../../api/client';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
+import { ShowMore } from '../../components/ShowMore';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
-import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
 import { type Bar, BarChart } from '../dashboard/BarChart';
 import { getNeeds, getStatement, type NeedsVersion, useLoad } from './load';
@@ -177,16 +177,11 @@ function QuestionCard({
 function RespondentList({ statementId, first }: { statementId: string; first: Respondents }) {
   const { t } = useTranslation();
   const [pages, setPages] = useState(first);
-  const more = useSubmission();
-  const showMore = () =>
-    void more.submit(
-      () => [],
-      async () => {
-        if (!pages.nextCursor) return;
-        const next = await getRespondents(statementId, pages.nextCursor);
-        setPages((p) => ({ respondents: [...p.respondents, ...next.respondents], nextCursor: next.nextCursor }));
-      },
-    );
+  const loadNext = async () => {
+    if (!pages.nextCursor) return;
+    const next = await getRespondents(statementId, pages.nextCursor);
+    setPages((p) => ({ respondents: [...p.respondents, ...next.respondents], nextCursor: next.nextCursor }));
+  };
   if (pages.respondents.length === 0) return <p className="muted">{t('surveyResults.noRespondents')}</p>;
   return (
     <>
@@ -196,17 +191,7 @@ function RespondentList({ statementId, first }: { statementId: string; first: Re
         ))}
       </ul>
       {pages.nextCursor ? (
-        <div className="button-row">
-          <ErrorSummary problem={more.problem} summaryRef={more.summaryRef} />
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={showMore}
-            aria-disabled={more.submitting || undefined}
-          >
-            {more.submitting ? t('common.loading') : t('surveyResults.showMore')}
-          </button>
-        </div>
+        <ShowMore loadNext={loadNext} label={t('surveyResults.showMore')} loadingLabel={t('common.loading')} />
       ) : null}
     </>
   );
