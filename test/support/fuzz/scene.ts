@@ -192,6 +192,8 @@ export async function buildScene(db: Db, baseUrl: string, log: (line: string) =>
     },
     'POST /api/statements/{statementId}/cancel': { body: { reason: 'Cancelled by the fuzzer.' }, params: at('draft') },
     'PUT /api/statements/{statementId}/survey': { body: survey, params: at('needs') },
+    // The joint route, the default: the draft keeps what every statement of the scene has.
+    'PUT /api/statements/{statementId}/procurement-route': { body: { kind: 'joint' }, params: at('draft') },
     'PUT /api/statements/{statementId}/needs/draft': {
       body: { lines: [needLine()], answers: { charging: true } },
       params: at('needs'),
