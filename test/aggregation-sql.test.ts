@@ -581,6 +581,21 @@ describe('a missing exchange rate', () => {
     renewals: { count: 0, quantityEach: '0' },
     frameworkMonths: null,
   });
+  /** A statement of one buyer, Oslo, with a line in NOK and one in EUR: NOK is the one rate it needs. */
+  const osloInNokAndEur = () =>
+    writeScenario({
+      buyers: [
+        {
+          name: 'Oslo',
+          country: 'NO',
+          buyerLegalType: 'la',
+          versions: [[line('NOK'), line('EUR')]],
+          fate: 'confirmed',
+        },
+      ],
+      elsewhere: [],
+      rates: { date: '2026-11-20', source: 'ECB', rates: {} },
+    });
 
   it('fails the aggregation naming each currency (field and rule), as the reference does', async () => {
     const rates = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11.2345', DKK: '0' } };
@@ -618,19 +633,7 @@ describe('a missing exchange rate', () => {
   });
 
   it('succeeds once the rate is there, and needs none for EUR', async () => {
-    const { statementId, needs } = await writeScenario({
-      buyers: [
-        {
-          name: 'Oslo',
-          country: 'NO',
-          buyerLegalType: 'la',
-          versions: [[line('NOK'), line('EUR')]],
-          fate: 'confirmed',
-        },
-      ],
-      elsewhere: [],
-      rates: { date: '2026-11-20', source: 'ECB', rates: {} },
-    });
+    const { statementId, needs } = await osloInNokAndEur();
     const without = await rejection(
       aggregateConfirmedNeeds(db, statementId, { date: '2026-11-20', source: 'ECB', rates: {} }),
     );
@@ -643,19 +646,7 @@ describe('a missing exchange rate', () => {
   });
 
   it('refuses a rate older than the age limit like a missing one, naming the currency, its date and the limit', async () => {
-    const { statementId, needs } = await writeScenario({
-      buyers: [
-        {
-          name: 'Oslo',
-          country: 'NO',
-          buyerLegalType: 'la',
-          versions: [[line('NOK'), line('EUR')]],
-          fate: 'confirmed',
-        },
-      ],
-      elsewhere: [],
-      rates: { date: '2026-11-20', source: 'ECB', rates: {} },
-    });
+    const { statementId, needs } = await osloInNokAndEur();
     const old = { date: '2026-11-20', source: 'ECB', rates: { NOK: '11.735' } };
     const stale = await rejection(aggregateConfirmedNeeds(db, statementId, old, { day: '2026-12-04', maxAgeDays: 7 }));
     expect(stale.code).toBe('unprocessable');
