@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 
 import type { ServiceContext } from '../../services/context.js';
@@ -18,6 +19,19 @@ import { requestMeta, statementParams } from './statement-routes.js';
 const tags = ['Needs assessment'];
 const leadOnly =
   'Every participant’s answers: the lead buyer’s only (others 403, or 404 where the statement is hidden).';
+
+/**
+ * An export of the survey results as a download. It holds every participant's answers, so no
+ * cache may store it (`private, no-store`), whichever the format.
+ */
+function sendExport(res: Response, type: string, filename: string, body: Buffer | string): void {
+  res
+    .status(200)
+    .type(type)
+    .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+    .setHeader('Cache-Control', 'private, no-store')
+    .send(body);
+}
 
 export function surveyResultsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -75,12 +89,7 @@ export function surveyResultsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
         query.lang,
         requestMeta(req),
       );
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-        .setHeader('Cache-Control', 'private, no-store')
-        .send(body);
+      sendExport(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename, body);
     },
   });
 
@@ -108,12 +117,7 @@ export function surveyResultsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
         query.lang,
         requestMeta(req),
       );
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-        .setHeader('Cache-Control', 'private, no-store')
-        .send(csv);
+      sendExport(res, 'text/csv; charset=utf-8', filename, csv);
     },
   });
 }
