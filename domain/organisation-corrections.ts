@@ -36,6 +36,14 @@ export const stagesWithLiveFigures = ['shortfall', 'market_engagement', 'approva
 
 export const maxCorrectionReasonLength = 2000;
 
+/** Why an administrator corrects an organisation or a user: required, a paragraph, kept on the audit record. */
+const correctionReason = (corrected: 'organisation' | 'user') =>
+  text('paragraph', {
+    min: 1,
+    max: maxCorrectionReasonLength,
+    minRule: `must say why the ${corrected} is corrected (it goes on the audit record)`,
+  });
+
 /** The request: any of the correctable fields, and always a reason. */
 export const organisationCorrectionSchema = z
   .object({
@@ -55,11 +63,7 @@ export const organisationCorrectionSchema = z
       .nullable()
       .optional(),
     sme: z.boolean({ error: 'must be true or false' }).optional(),
-    reason: text('paragraph', {
-      min: 1,
-      max: maxCorrectionReasonLength,
-      minRule: 'must say why the organisation is corrected (it goes on the audit record)',
-    }),
+    reason: correctionReason('organisation'),
   })
   .meta({ id: 'OrganisationCorrection' });
 
@@ -149,11 +153,7 @@ export const userCorrectionSchema = z
     name: text('name', { min: 1, max: 200 }).optional(),
     locale: localeSchema.optional(),
     roles: z.array(z.enum(['signatory'])).optional(),
-    reason: text('paragraph', {
-      min: 1,
-      max: maxCorrectionReasonLength,
-      minRule: 'must say why the user is corrected (it goes on the audit record)',
-    }),
+    reason: correctionReason('user'),
   })
   .meta({ id: 'UserCorrection' });
 
