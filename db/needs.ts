@@ -168,11 +168,19 @@ export async function listNeedVersions(db: DbOrTx, statementId: string, orgId: s
 }
 
 /** Per participant: its latest version (if any) and its draft's last save, for the lead's overview. */
-/** Where a page of the needs overview starts: after this participant, in the order of names. */
-export interface OverviewCursor {
+/**
+ * Where a page of a statement's participants in the order of their names starts (the needs
+ * overview, the survey's respondents): after this participant. The organisation id breaks ties
+ * between organisations of the same name.
+ */
+export interface ParticipantCursor {
   name: string;
   organisationId: string;
 }
+
+/** The rows after `c` in the order of (organisations.name, participants.organisation_id). */
+export const afterParticipant = (c: ParticipantCursor) =>
+  sql<boolean>`(organisations.name, participants.organisation_id) > (${c.name}, ${c.organisationId}::uuid)`;
 
 /**
  * One page of who has done what (statuses, dates, the latest version's outline, never content),
@@ -182,7 +190,7 @@ export interface OverviewCursor {
 export async function needsOverviewPage(
   db: DbOrTx,
   statementId: string,
-  page: { limit: number; after?: OverviewCursor | undefined; statuses?: readonly string[] | undefined },
+  page: { limit: number; after?: ParticipantCursor | undefined; statuses?: readonly string[] | undefined },
 ) {
   let q = db
     .selectFrom('participants')
@@ -215,10 +223,7 @@ export async function needsOverviewPage(
     ])
     .where('participants.statement_id', '=', statementId);
   if (page.statuses) q = q.where('participants.status', 'in', [...page.statuses]);
-  if (page.after) {
-    const { name, organisationId } = page.after;
-    q = q.where(sql<boolean>`(organisations.name, participants.organisation_id) > (${name}, ${organisationId}::uuid)`);
-  }
+  if (page.after) q = q.where(afterParticipant(page.after));
   return q
     .orderBy('organisations.name')
     .orderBy('participants.organisation_id')

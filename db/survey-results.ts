@@ -1,17 +1,12 @@
 import { sql } from 'kysely';
 
 import type { DbOrTx } from './database.js';
+import { afterParticipant, type ParticipantCursor } from './needs.js';
 
 /**
  * The respondents of a needs survey, for the lead's results: participants still taking part that
  * submitted (or confirmed) a version, with the latest such version. All of the results' SQL is here.
  */
-
-/** Where a page of respondents starts: after this organisation, in the order of names. */
-export interface RespondentCursor {
-  name: string;
-  organisationId: string;
-}
 
 const counted = ['submitted', 'confirmed'];
 
@@ -54,7 +49,7 @@ function respondents(db: DbOrTx, statementId: string) {
 export async function surveyRespondentsPage(
   db: DbOrTx,
   statementId: string,
-  page: { limit: number; after?: RespondentCursor | undefined; withLines?: boolean },
+  page: { limit: number; after?: ParticipantCursor | undefined; withLines?: boolean },
 ) {
   let q = respondents(db, statementId).select([
     'participants.organisation_id',
@@ -70,10 +65,7 @@ export async function surveyRespondentsPage(
     sql<number>`jsonb_array_length(need_versions.lines)`.as('line_count'),
     page.withLines ? 'need_versions.lines' : sql<unknown[] | null>`null`.as('lines'),
   ]);
-  if (page.after) {
-    const { name, organisationId } = page.after;
-    q = q.where(sql<boolean>`(organisations.name, participants.organisation_id) > (${name}, ${organisationId}::uuid)`);
-  }
+  if (page.after) q = q.where(afterParticipant(page.after));
   return q
     .orderBy('organisations.name')
     .orderBy('participants.organisation_id')

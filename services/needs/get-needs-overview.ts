@@ -4,7 +4,7 @@ import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/au
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { encodeOverviewCursor, type NeedsOverviewQuery } from './needs-contracts.js';
+import { encodeParticipantCursor, type NeedsOverviewQuery } from './needs-contracts.js';
 
 /**
  * Who has done what, against which deadline: statuses and dates, never the content; a reason and
@@ -34,7 +34,7 @@ export async function getNeedsOverview(
     matching: query.status ? query.status.reduce((n, s) => n + (counts[s] ?? 0), 0) : total,
     nextCursor:
       found.length > query.limit && last
-        ? encodeOverviewCursor({ name: last.name, organisationId: last.organisation_id })
+        ? encodeParticipantCursor({ name: last.name, organisationId: last.organisation_id })
         : null,
     participants: rows.map((r) => {
       const latest = r.latest as unknown as {

@@ -3,7 +3,8 @@ import type { Principal } from '../../domain/authorization.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
-import { encodeRespondentCursor, type SurveyRespondentsQuery } from './survey-results-contracts.js';
+import { encodeParticipantCursor } from './needs-contracts.js';
+import type { SurveyRespondentsQuery } from './survey-results-contracts.js';
 
 /**
  * One page of the participants who answered the lead's survey, in the order of their names: the
@@ -24,7 +25,7 @@ export async function listSurveyRespondents(
   return {
     nextCursor:
       found.length > query.limit && last
-        ? encodeRespondentCursor({ name: last.name, organisationId: last.organisation_id })
+        ? encodeParticipantCursor({ name: last.name, organisationId: last.organisation_id })
         : null,
     respondents: rows.map((r) => ({
       organisationId: r.organisation_id,

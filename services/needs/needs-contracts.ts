@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { OverviewCursor } from '../../db/needs.js';
+import type { ParticipantCursor } from '../../db/needs.js';
 import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
 import { type ParticipantStatus, participantStatuses, stages } from '../../rules/stages.js';
@@ -98,7 +98,16 @@ export const needsOverviewSchema = z
 /** Participants per page of the needs overview: the default and the most one request may ask for. */
 export const overviewPageSize = { default: 100, max: 500 } as const;
 
-export const encodeOverviewCursor = (c: OverviewCursor): string => encodePageCursor([c.name, c.organisationId]);
+/** The `nextCursor` of a page of participants in the order of their names (the overview, the survey's respondents). */
+export const encodeParticipantCursor = (c: ParticipantCursor): string => encodePageCursor([c.name, c.organisationId]);
+
+/** The `cursor` parameter of a page of participants in the order of their names, read back by `list`. */
+export const participantCursorSchema = (list: string) =>
+  pageCursorSchema(list, ([name, organisationId, ...rest]): ParticipantCursor | undefined =>
+    name !== undefined && organisationId !== undefined && rest.length === 0 && uuidPattern.test(organisationId)
+      ? { name, organisationId }
+      : undefined,
+  );
 
 /** Query of the needs overview: a page (`limit`, `cursor`) of the participants, optionally in some statuses. */
 export const needsOverviewQuery = z.object({
@@ -111,11 +120,7 @@ export const needsOverviewQuery = z.object({
     .meta({
       description: `Participants per page (default ${overviewPageSize.default}, at most ${overviewPageSize.max})`,
     }),
-  cursor: pageCursorSchema('the needs overview', ([name, organisationId, ...rest]): OverviewCursor | undefined =>
-    name !== undefined && organisationId !== undefined && rest.length === 0 && uuidPattern.test(organisationId)
-      ? { name, organisationId }
-      : undefined,
-  ).optional(),
+  cursor: participantCursorSchema('the needs overview').optional(),
   status: z
     .string()
     .transform((value, ctx) => {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-import type { RespondentCursor } from '../../db/survey-results.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
-import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
+import { participantCursorSchema } from './needs-contracts.js';
 
 /** Response shapes of the lead's survey results: the services build them, the API documents them from these. */
 
@@ -95,8 +94,6 @@ export const surveyRespondentsSchema = z
 /** Respondents per page: the default and the most one request may ask for. */
 export const respondentsPageSize = { default: 50, max: 200 } as const;
 
-export const encodeRespondentCursor = (c: RespondentCursor): string => encodePageCursor([c.name, c.organisationId]);
-
 export const surveyRespondentsQuery = z.object({
   limit: z.coerce
     .number({ error: 'must be a whole number' })
@@ -107,11 +104,7 @@ export const surveyRespondentsQuery = z.object({
     .meta({
       description: `Respondents per page (default ${respondentsPageSize.default}, at most ${respondentsPageSize.max})`,
     }),
-  cursor: pageCursorSchema('the survey respondents', ([name, organisationId, ...rest]): RespondentCursor | undefined =>
-    name !== undefined && organisationId !== undefined && rest.length === 0 && uuidPattern.test(organisationId)
-      ? { name, organisationId }
-      : undefined,
-  ).optional(),
+  cursor: participantCursorSchema('the survey respondents').optional(),
 });
 export type SurveyRespondentsQuery = z.infer<typeof surveyRespondentsQuery>;
 
