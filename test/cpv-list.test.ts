@@ -12,7 +12,7 @@ import {
   requireReferenceLists,
 } from '../db/reference-data-files.js';
 import { validateNeedLines } from '../domain/need-lines.js';
-import { type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
+import { countStatements, type Harness, makeActor, startHarness, statementDetails } from './support/harness.js';
 import { needLine } from './support/sample-input.js';
 
 /**
@@ -73,15 +73,6 @@ describe('a database without the reference lists', () => {
 describe("a statement's own CPV codes are checked against the list (400 naming the field and rule)", () => {
   let h: Harness;
   let lead: Awaited<ReturnType<typeof makeActor>>;
-  const countStatements = async () =>
-    Number(
-      (
-        await h.db
-          .selectFrom('statements')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
 
   beforeAll(async () => {
     h = await startHarness();
@@ -90,7 +81,7 @@ describe("a statement's own CPV codes are checked against the list (400 naming t
   afterAll(async () => h?.close());
 
   it('refuses an unknown code and a wrong check digit, in the subject and in a quantity rule', async () => {
-    const before = await countStatements();
+    const before = await countStatements(h.db);
     const res = await lead.api.post(
       '/api/statements',
       statementDetails({
@@ -114,7 +105,7 @@ describe("a statement's own CPV codes are checked against the list (400 naming t
         rule: `has the wrong check digit: the CPV 2008 list gives 34144700-5 ${source}`,
       },
     ]);
-    expect(await countStatements()).toBe(before);
+    expect(await countStatements(h.db)).toBe(before);
   });
 
   it('accepts listed codes with or without their check digit, and checks a change the same way', async () => {

@@ -328,6 +328,15 @@ export async function signIn(h: Harness, email: string): Promise<ApiClient> {
   return client;
 }
 
+/** How many statements the database holds: what a refused request must leave as it was. */
+export async function countStatements(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('statements')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function until<T>(
   fn: () => Promise<T>,
   ok: (v: T) => boolean,
