@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 
 import { type SelectQueryBuilder, sql } from 'kysely';
 
@@ -77,6 +78,9 @@ function inScope<Q extends SelectQueryBuilder<Database, 'outbox', object>>(q: Q,
   return scoped;
 }
 
+/** This process as a claimer of outbox messages (`claimed_by`). */
+const thisSender = `${hostname()}/${process.pid}`;
+
 /**
  * Claims up to `limit` sendable messages in one statement (one round trip): pending ones, and ones
  * whose sender's lease ran out (the sender died). The inner select locks the rows it picks with
@@ -96,6 +100,7 @@ export async function claimMessages(
       status: 'sending',
       attempts: sql<number>`attempts + 1`,
       lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})`,
+      claimed_by: sql<string[]>`array_append(claimed_by, ${thisSender})`,
     })
     .where('id', 'in', (eb) =>
       inScope(

@@ -106,6 +106,8 @@ export interface OutboxTable {
   headers: Json<Record<string, string>>;
   redact_after_send: Generated<boolean>;
   status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  /** The sender processes (`host/pid`) that claimed it, in order: a repeat is explained only by one that died. */
+  claimed_by: Generated<string[]>;
   attempts: Generated<number>;
   lease_until: Timestamp | null;
   last_error: string | null;

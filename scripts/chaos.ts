@@ -4,7 +4,9 @@
  * application database on a cluster of its own, SMTP capture, two workers, two APIs), runs the
  * fault scenarios of test/support/fault-scenarios.ts (the same functions test/topology-faults.test.ts
  * calls once each) one after another on it, and prints one row per fault: runs, passed, failed
- * (with the seeds that repeat them), e-mails, duplicates, lost, and the time to recover (median,
+ * (with the seeds that repeat them), e-mails, duplicates (sent twice with no crash to explain it:
+ * a bug), repeated after a crash (its sender killed between the relay's acceptance and the mark:
+ * SMTP has no transactions), lost, and the time to recover (median,
  * p95, max).
  *
  *   npm run chaos                                    200 worker-kill seeds, then the other faults
@@ -124,6 +126,7 @@ interface Row {
   failed: { seed: string; why: string }[];
   emails: number;
   duplicates: number;
+  repeatedAfterCrash: number;
   lost: number;
   /**
    * Each fault's time to recover (ms). A fault after which the journey completed no further step
@@ -152,6 +155,7 @@ function formatTable(rows: Row[]): string {
     'failed (seeds)',
     'e-mails',
     'duplicates',
+    'repeated after a crash',
     'lost',
     'recovery p50',
     'p95',
@@ -164,6 +168,7 @@ function formatTable(rows: Row[]): string {
     r.failed.length === 0 ? '0' : `${r.failed.length} (${r.failed.map((f) => f.seed).join(', ')})`,
     String(r.emails),
     String(r.duplicates),
+    String(r.repeatedAfterCrash),
     String(r.lost),
     duration(percentile(r.recoveries, 50)),
     duration(percentile(r.recoveries, 95)),
@@ -220,6 +225,7 @@ try {
       failed: [],
       emails: 0,
       duplicates: 0,
+      repeatedAfterCrash: 0,
       lost: 0,
       recoveries: [],
       noLaterStep: 0,
@@ -241,6 +247,7 @@ try {
       if (result) {
         row.emails += result.emails;
         row.duplicates += result.duplicates;
+        row.repeatedAfterCrash += result.repeatedAfterCrash;
         row.lost += result.lost;
         for (const ms of result.recoveryMs) {
           if (ms >= 0) row.recoveries.push(ms);

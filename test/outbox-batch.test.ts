@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -76,6 +77,10 @@ describe('the outbox, claimed and marked in batches', () => {
     const again = await claimMessages(h.db, { keyPrefix: prefix }, 100, 60);
     expect(again.map((r) => r.id).sort()).toEqual([...expired].sort());
     expect(again.every((r) => r.attempts === 2)).toBe(true);
+    // Each claim names its sender process, in order: a repeat is then explained by a dead claimer.
+    const sender = `${hostname()}/${process.pid}`;
+    expect(claims.flat().every((r) => r.claimed_by.length >= 1 && r.claimed_by[0] === sender)).toBe(true);
+    expect(again.map((r) => r.claimed_by)).toEqual(expired.map(() => [sender, sender]));
   });
 
   it('marks a batch sent in one statement, blanking the texts that must not be kept', async () => {

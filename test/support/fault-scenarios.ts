@@ -35,8 +35,14 @@ export interface ScenarioResult {
   recoveryMs: number[];
   /** E-mails the scenario's statements caused (its outbox rows), each expected exactly once. */
   emails: number;
-  /** Message-IDs captured more than once. */
+  /**
+   * Message-IDs captured more than once that no crash explains: a bug. (SMTP has no transactions:
+   * a sender killed after the relay took a message and before marking it sent leaves it in doubt,
+   * and the next sender sends it again, with the same Message-ID. Those are `repeatedAfterCrash`.)
+   */
   duplicates: number;
+  /** Message-IDs captured twice because their first sender died holding them (see `duplicates`). */
+  repeatedAfterCrash: number;
   /** Message-IDs never captured. */
   lost: number;
   auditValid: boolean;
@@ -75,6 +81,22 @@ function oneFaultAtATime(process: object, fault: () => Promise<void>): Promise<v
   const next = (faultsInProgress.get(process) ?? Promise.resolve()).catch(() => undefined).then(fault);
   faultsInProgress.set(process, next);
   return next;
+}
+
+/**
+ * A message whose sending is explained by a crash: claimed again after a sender (`host/pid`,
+ * db/outbox.ts) that is no longer alive had claimed it. The topology's processes all run here.
+ */
+function diedHoldingIt(claimedBy: readonly string[]): boolean {
+  return claimedBy.slice(0, -1).some((claimer) => {
+    const pid = Number(claimer.split('/').pop());
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 const stripAngles = (mid: string) => mid.replace(/^<|>$/g, '');
@@ -167,6 +189,7 @@ class Run {
       recoveryMs: this.recoveryMs,
       emails: checked?.emails ?? 0,
       duplicates: checked?.duplicates.length ?? 0,
+      repeatedAfterCrash: checked?.repeatedAfterCrash.length ?? 0,
       lost: checked?.lost.length ?? 0,
       auditValid: checked?.auditValid ?? false,
       failingWorkflows: checked?.failingWorkflows ?? [],
@@ -211,6 +234,7 @@ interface Checked {
   emails: number;
   unsent: unknown[];
   duplicates: [string, number][];
+  repeatedAfterCrash: [string, number][];
   lost: string[];
   unknown: string[];
   auditValid: boolean;
@@ -233,7 +257,17 @@ async function checkInvariants(
   const ours = () => {
     let q = t.db
       .selectFrom('outbox')
-      .select(['key', 'subject', 'status', 'attempts', 'lease_until', 'created_at', 'smtp_message_id', 'last_error']);
+      .select([
+        'key',
+        'subject',
+        'status',
+        'attempts',
+        'lease_until',
+        'created_at',
+        'smtp_message_id',
+        'last_error',
+        'claimed_by',
+      ]);
     q = q.where((w) =>
       extra.length > 0
         ? w.or([
@@ -252,7 +286,7 @@ async function checkInvariants(
   }
   const unsent = rows
     .filter((m) => m.status !== 'sent')
-    .map(({ smtp_message_id: _mid, ...m }) => m)
+    .map(({ smtp_message_id: _mid, claimed_by: _by, ...m }) => m)
     .slice(0, 20);
   const expected = new Set(rows.map((o) => stripAngles(o.smtp_message_id)));
   await t.mail
@@ -272,7 +306,10 @@ async function checkInvariants(
   const all = new Set(
     (await t.db.selectFrom('outbox').select('smtp_message_id').execute()).map((o) => stripAngles(o.smtp_message_id)),
   );
-  const duplicates = [...counts].filter(([mid, n]) => n > 1 && expected.has(mid));
+  const claimers = new Map(rows.map((o) => [stripAngles(o.smtp_message_id), o.claimed_by]));
+  const sentTwice = [...counts].filter(([mid, n]) => n > 1 && expected.has(mid));
+  const repeatedAfterCrash = sentTwice.filter(([mid]) => diedHoldingIt(claimers.get(mid) ?? []));
+  const duplicates = sentTwice.filter(([mid]) => !diedHoldingIt(claimers.get(mid) ?? []));
   const lost = [...expected].filter((mid) => !counts.has(mid));
   const unknown = [...counts.keys()].filter((mid) => !all.has(mid));
 
@@ -320,6 +357,7 @@ async function checkInvariants(
     emails: expected.size,
     unsent,
     duplicates,
+    repeatedAfterCrash,
     lost,
     unknown,
     auditValid: auditProblems.length === 0,
@@ -462,7 +500,7 @@ export function formatResult(r: ScenarioResult): string {
   return (
     `${r.scenario}${r.seed === undefined ? '' : ` seed ${r.seed}`}: statement ${(r.statementMs / 1000).toFixed(1)} s, ` +
     `recovery ${r.recoveryMs.length ? r.recoveryMs.map((ms) => `${ms} ms`).join(', ') : '–'}, ${r.emails} e-mails, ` +
-    `${r.duplicates} duplicate, ${r.lost} lost, audit ${r.auditValid ? 'valid' : 'BROKEN'}, ` +
+    `${r.duplicates} duplicate${r.repeatedAfterCrash ? ` (+${r.repeatedAfterCrash} repeated after a sender died holding it)` : ''}, ${r.lost} lost, audit ${r.auditValid ? 'valid' : 'BROKEN'}, ` +
     `${r.failingWorkflows.length} failing workflows${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`
   );
 }
