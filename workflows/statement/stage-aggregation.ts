@@ -23,6 +23,11 @@ import { reject, type StatementProcess } from './process.js';
 const { computeAggregate } = proxyActivities<AggregationActivities>({
   // Thousands of buyers' lines are aggregated in one SQL statement; a few minutes is generous.
   startToCloseTimeout: '5 minutes',
+  // A killed worker is noticed when its heartbeats stop (the worker beats for every activity with
+  // a heartbeat timeout, platform/activity-keep-alive.ts), not after the 5 minutes: `npm run chaos`
+  // saw statements wait there. A minute, not 10 s: the disclosure solver runs synchronously and
+  // holds the event loop (and so the beats) for seconds on large statements.
+  heartbeatTimeout: '1 minute',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
