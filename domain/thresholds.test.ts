@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { CPV_FILE, locateReferenceData } from '../db/reference-data-files.js';
-import type { ConfirmedNeed, ConfirmedNeedBuyer, ConfirmedNeedLine } from './aggregation.js';
+import { confirmedNeed } from '../test/support/confirmed-needs.js';
+import type { ConfirmedNeed, ConfirmedNeedBuyer } from './aggregation.js';
 import { aggregateDemand } from './aggregation.js';
 import { DomainError } from './errors.js';
 import { addDecimals, compareDecimals } from './money.js';
@@ -37,29 +38,7 @@ const buyer = (orgId: string, buyerLegalType: string, name = `Buyer ${orgId}`): 
 const helsinki = buyer('org-hel', 'la', 'Helsingin kaupunki');
 
 /** A need line worth exactly `valueEur` (quantity 1 at that unit price, in EUR). */
-function need(
-  who: ConfirmedNeedBuyer,
-  cpvCode: string,
-  valueEur: string,
-  overrides: Partial<ConfirmedNeedLine> = {},
-): ConfirmedNeed {
-  return {
-    buyer: who,
-    versionId: `v-${who.orgId}`,
-    line: {
-      cpvCode,
-      quantity: '1',
-      unit: 'C62',
-      unitPrice: valueEur,
-      currency: 'EUR',
-      delivery: { fromYear: 2026, toYear: 2026 },
-      optionalQuantity: '0',
-      renewals: { count: 0, quantityEach: '0' },
-      frameworkMonths: null,
-      ...overrides,
-    },
-  };
-}
+const need = confirmedNeed;
 
 const supplies = '34144900'; // electric vehicles
 const works = '45000000';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { confirmedNeed } from '../../test/support/confirmed-needs.js';
 import type { ConfirmedNeed, ConfirmedNeedBuyer } from '../aggregation.js';
 import { aggregateDemand } from '../aggregation.js';
 import { checkCriticalMass } from '../critical-mass.js';
@@ -14,21 +15,9 @@ import { discloseAggregate, discloseCriticalMass, discloseThresholds, verdictLim
  */
 const rates: ExchangeRateTable = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11.2345' } };
 const oslo: ConfirmedNeedBuyer = { orgId: 'org-oslo', name: 'Oslo kommune', country: 'NO', buyerLegalType: 'la' };
-const work = (unitPrice: string, currency = 'EUR'): ConfirmedNeed => ({
-  buyer: oslo,
-  versionId: 'v-1',
-  line: {
-    cpvCode: '45000000',
-    quantity: '1',
-    unit: 'C62',
-    unitPrice,
-    currency,
-    delivery: { fromYear: 2027, toYear: 2027 },
-    optionalQuantity: '0',
-    renewals: { count: 0, quantityEach: '0' },
-    frameworkMonths: null,
-  },
-});
+/** Works for Oslo delivered in 2027, one unit at `unitPrice`. */
+const work = (unitPrice: string, currency = 'EUR') =>
+  confirmedNeed(oslo, '45000000', unitPrice, { currency, delivery: { fromYear: 2027, toYear: 2027 } });
 
 function views(needs: ConfirmedNeed[], minTotalValueEur: string) {
   const aggregate = aggregateDemand(needs, rates);

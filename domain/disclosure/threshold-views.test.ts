@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ConfirmedNeed, ConfirmedNeedBuyer } from '../aggregation.js';
+import { confirmedNeed } from '../../test/support/confirmed-needs.js';
+import type { ConfirmedNeedBuyer } from '../aggregation.js';
 import { aggregateDemand } from '../aggregation.js';
 import { checkEuThresholds } from '../thresholds.js';
 import { discloseThresholds, type DisclosurePattern } from './protected-views.js';
@@ -8,21 +9,7 @@ import { discloseThresholds, type DisclosurePattern } from './protected-views.js
 const rates = { date: '2026-11-20', source: 'ECB', rates: {} };
 const ministry: ConfirmedNeedBuyer = { orgId: 'org-min', name: 'Ministry', country: 'FI', buyerLegalType: 'cga' };
 
-const need = (cpvCode: string, valueEur: string): ConfirmedNeed => ({
-  buyer: ministry,
-  versionId: 'v1',
-  line: {
-    cpvCode,
-    quantity: '1',
-    unit: 'C62',
-    unitPrice: valueEur,
-    currency: 'EUR',
-    delivery: { fromYear: 2026, toYear: 2026 },
-    optionalQuantity: '0',
-    renewals: { count: 0, quantityEach: '0' },
-    frameworkMonths: null,
-  },
-});
+const need = (cpvCode: string, valueEur: string) => confirmedNeed(ministry, cpvCode, valueEur);
 
 // 100 000 of supplies and 100 000 of services for a central buyer: at or above 140 000 as one contract.
 const check = checkEuThresholds(
