@@ -581,33 +581,23 @@ describe('a missing exchange rate', () => {
     renewals: { count: 0, quantityEach: '0' },
     frameworkMonths: null,
   });
-  /** A statement of one buyer, Oslo, with a line in NOK and one in EUR: NOK is the one rate it needs. */
+  /** Oslo, with a line in NOK and one in EUR: NOK is the one rate it needs. */
+  const oslo: BuyerSpec = {
+    name: 'Oslo',
+    country: 'NO',
+    buyerLegalType: 'la',
+    versions: [[line('NOK'), line('EUR')]],
+    fate: 'confirmed',
+  };
+  /** A statement of Oslo alone. */
   const osloInNokAndEur = () =>
-    writeScenario({
-      buyers: [
-        {
-          name: 'Oslo',
-          country: 'NO',
-          buyerLegalType: 'la',
-          versions: [[line('NOK'), line('EUR')]],
-          fate: 'confirmed',
-        },
-      ],
-      elsewhere: [],
-      rates: { date: '2026-11-20', source: 'ECB', rates: {} },
-    });
+    writeScenario({ buyers: [oslo], elsewhere: [], rates: { date: '2026-11-20', source: 'ECB', rates: {} } });
 
   it('fails the aggregation naming each currency (field and rule), as the reference does', async () => {
     const rates = { date: '2026-11-20', source: 'ECB', rates: { SEK: '11.2345', DKK: '0' } };
     const { statementId, needs } = await writeScenario({
       buyers: [
-        {
-          name: 'Oslo',
-          country: 'NO',
-          buyerLegalType: 'la',
-          versions: [[line('NOK'), line('EUR')]],
-          fate: 'confirmed',
-        },
+        oslo,
         { name: 'Copenhagen', country: 'DK', buyerLegalType: 'la', versions: [[line('DKK')]], fate: 'confirmed' },
         { name: 'Stockholm', country: 'SE', buyerLegalType: 'la', versions: [[line('SEK')]], fate: 'confirmed' },
       ],
