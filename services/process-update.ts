@@ -100,7 +100,10 @@ export async function executeProcessUpdate<Ret, Arg>(
  * Asks a running workflow `query` and waits no longer than PROCESS_UPDATE_TIMEOUT_SECONDS: with no
  * worker to answer (all down or restarting), Temporal would hold the read until its own timeout
  * and it would leave as a 500. It is a 503 `process_unavailable` instead (Retry-After); nothing
- * changed, so the read is simply repeated.
+ * changed, so the read is simply repeated. So is any other refusal of the service (a query it
+ * could not deliver under load answered `Failed to query Workflow`, seen in CI): a read that
+ * Temporal could not serve now is never the caller's fault. A workflow that does not exist, or a
+ * query it does not know, stays what it is.
  */
 export async function executeBoundedQuery<T>(
   ctx: Pick<ServiceContext, 'temporal' | 'logger' | 'config'>,
@@ -110,9 +113,11 @@ export async function executeBoundedQuery<T>(
   try {
     return await ctx.temporal.withDeadline(updateDeadline(ctx), () => handle.query(query));
   } catch (error) {
-    if (!isGrpcDeadlineError(error) && !(error instanceof ServiceError && isGrpcDeadlineError(error.cause)))
-      throw error;
-    ctx.logger.warn({ workflowId: handle.workflowId, query: query.name }, 'a workflow did not answer a query in time');
+    if (!isGrpcDeadlineError(error) && !(error instanceof ServiceError)) throw error;
+    ctx.logger.warn(
+      { workflowId: handle.workflowId, query: query.name, err: error },
+      'a workflow did not answer a query in time',
+    );
     throw new DomainError('process_unavailable', 'The process did not answer in time; repeat the request in a moment.');
   }
 }
