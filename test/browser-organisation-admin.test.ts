@@ -18,6 +18,9 @@ describe('the administrators’ organisation page', () => {
   let admin: Actor;
   let oslo: Actor;
   const shots = { prefix: 'organisation-admin', n: 0 };
+  // Its own name: other test files in the same database register an "Oslo kommune" too, and the
+  // search would list them all.
+  const osloName = `Oslo kommune ${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     requireWebBuild();
@@ -30,7 +33,7 @@ describe('the administrators’ organisation page', () => {
     );
     oslo = await makeActor(
       h,
-      { kind: 'buyer', name: 'Oslo kommune', country: 'NO', buyerLegalType: 'cga' },
+      { kind: 'buyer', name: osloName, country: 'NO', buyerLegalType: 'cga' },
       { label: 'oa-oslo' },
     );
   }, 120_000);
@@ -46,10 +49,10 @@ describe('the administrators’ organisation page', () => {
       const { page, t } = person;
       await signInWithMail(page, h, person.email);
       await page.goto('/admin/users');
-      await page.getByRole('searchbox', { name: t('adminUsers.search') }).fill('Oslo kommune');
-      await page.getByRole('button', { name: 'Oslo kommune' }).click();
-      await page.getByRole('link', { name: t('adminUsers.readAndCorrect', { name: 'Oslo kommune' }) }).click();
-      await person.heading(t('adminOrganisation.title', { name: 'Oslo kommune' })).waitFor();
+      await page.getByRole('searchbox', { name: t('adminUsers.search') }).fill(osloName);
+      await page.getByRole('button', { name: osloName }).click();
+      await page.getByRole('link', { name: t('adminUsers.readAndCorrect', { name: osloName }) }).click();
+      await person.heading(t('adminOrganisation.title', { name: osloName })).waitFor();
       await page.getByText(oslo.user.email).waitFor();
       await person.visit('organisation page', 'read');
 
@@ -98,7 +101,7 @@ describe('the administrators’ organisation page', () => {
         const { page, t } = person;
         await signInWithMail(page, h, person.email, { locale });
         await page.goto(`/admin/organisations/${oslo.org.id}`);
-        await person.heading(t('adminOrganisation.title', { name: 'Oslo kommune' })).waitFor();
+        await person.heading(t('adminOrganisation.title', { name: osloName })).waitFor();
         await page.getByTestId('corrections').waitFor();
         await person.visit(`organisation page (${locale})`, locale);
       } finally {
