@@ -82,6 +82,20 @@ describe('needs assessment and confirmation, end to end with deadlines of second
       expect(submitted.status).toBe(200);
       expect(submitted.body.version).toBe(1);
     }
+    // A save repeated with its Idempotency-Key is recorded once; another key is another save.
+    const lateDraft = { lines: [needLine({ quantity: '1' })], answers: {} };
+    for (const key of ['late-draft-1', 'late-draft-1', 'late-draft-2'])
+      expect(
+        (await late.api.put(`/api/statements/${id}/needs/draft`, lateDraft, { 'Idempotency-Key': key })).status,
+      ).toBe(200);
+    const lateSaves = await h.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('chain', '=', id)
+      .where('action', '=', 'needs_draft_saved')
+      .where('actor_org_id', '=', late.org.id)
+      .execute();
+    expect(lateSaves).toHaveLength(2);
     expect(Date.now() - openedAt).toBeLessThan(30_000); // otherwise the first reminder would already have gone out
     expect((await statusOf(twice)).status).toBe('submitted');
   });

@@ -1,14 +1,16 @@
-import { appendAudit } from '../../db/audit.js';
-import { saveNeedsDraft as saveDraft } from '../../db/needs.js';
+import { appendAudit, recordedAuditData } from '../../db/audit.js';
+import { findNeedsDraft, saveNeedsDraft as saveDraft } from '../../db/needs.js';
 import { validateNeeds } from '../../db/validate-needs.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import { refusalOf } from '../../domain/participation.js';
 import { contentHash } from '../../platform/canonical-json.js';
 import type { Stage } from '../../rules/stages.js';
+import { statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
+import { scopedUpdateId } from '../statements/idempotency.js';
 
 /**
  * Drafts are the participant's working copy: saved freely while the stage is open, written by
@@ -34,7 +36,22 @@ export async function saveNeedsDraft(
 ) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'actOnOwnNeeds', meta);
   requireNeedsOpen(facts);
+  // A save repeated with its Idempotency-Key (its answer lost: the API killed, a dropped
+  // connection) is recorded once: the draft is the same either way, and so is the audit trail
+  // (npm run chaos saw two `needs_draft_saved` entries for one save after an API was killed).
+  const eventKey = meta.idempotencyKey
+    ? `draft:${await scopedUpdateId(
+        ctx,
+        { organisationId: principal.orgId, workflowId: statementWorkflowId(statementId), operation: 'saveNeedsDraft' },
+        meta.idempotencyKey,
+        draft,
+      )}`
+    : null;
   const savedAt = await ctx.db.transaction().execute(async (trx) => {
+    if (eventKey && (await recordedAuditData(trx, statementId, eventKey))) {
+      const current = await findNeedsDraft(trx, statementId, principal.orgId);
+      if (current) return current.updated_at;
+    }
     const at = await saveDraft(trx, {
       statementId,
       orgId: principal.orgId,
@@ -44,7 +61,7 @@ export async function saveNeedsDraft(
     });
     await appendAudit(trx, {
       chain: statementId,
-      eventKey: null,
+      eventKey,
       statementId,
       actorUserId: principal.userId,
       actorOrgId: principal.orgId,
