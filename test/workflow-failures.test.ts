@@ -484,6 +484,30 @@ describe('a read of the live state when no worker answers', () => {
   );
 });
 
+describe('a process a step behind the stage committed in PostgreSQL', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+
+  // npm run chaos seeds 16091, 16093: a worker killed between a stage change's commit and the
+  // workflow task applying it; the lead's next decision was refused for the stage before (409).
+  it('answers the refusal 503 process_unavailable, not 409, while the stages differ; 409 once they agree', async () => {
+    const lead = await makeActor(h, { kind: 'buyer', country: 'FI' });
+    const id = (await lead.api.post('/api/statements', statementDetails())).body.id as string;
+    // The database says the needs assessment is open; the workflow still holds the draft.
+    await h.db.updateTable('statements').set({ stage: 'needs_assessment' }).where('id', '=', id).execute();
+    const lagging = await lead.api.post(`/api/statements/${id}/close-stage`);
+    expect(lagging.status, JSON.stringify(lagging.body)).toBe(503);
+    expect(lagging.body.code).toBe('process_unavailable');
+    expect(lagging.headers.get('retry-after')).toBeTruthy();
+    // Once they agree, the same refusal is the conflict it is.
+    await h.db.updateTable('statements').set({ stage: 'draft' }).where('id', '=', id).execute();
+    expect((await lead.api.post(`/api/statements/${id}/close-stage`)).status).toBe(409);
+  });
+});
+
 describe('which activity errors are final (db/failures.ts)', () => {
   const pgError = (code: string, extra: Record<string, unknown> = {}) =>
     Object.assign(new Error(`sqlstate ${code}`), { code, ...extra });

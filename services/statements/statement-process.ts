@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
-import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type WorkflowHandle,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 
 import { findStatement } from '../../db/statements.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/events.js';
 import { isTerminal, type Stage } from '../../rules/stages.js';
-import { statementWorkflowId } from '../../workflows/statement/messages.js';
+import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
-import { executeProcessUpdate } from '../process-update.js';
+import { executeBoundedQuery, executeProcessUpdate } from '../process-update.js';
 import { scopedUpdateId } from './idempotency.js';
 import { sealedArg } from './seal.js';
 
@@ -58,6 +63,30 @@ export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
       if (statement)
         throw new DomainError('wrong_stage', `The statement is ${statement.stage}: it can no longer change`);
     }
+    if (refusedForStage(error) && (await processLagsBehind(ctx, handle, statementId)))
+      throw new DomainError('process_unavailable', 'The process is catching up; repeat the request in a moment.');
     throw error;
   }
+}
+
+function refusedForStage(error: unknown): boolean {
+  for (let cause: unknown = error instanceof WorkflowUpdateFailedError ? error.cause : undefined; cause;) {
+    if (cause instanceof ApplicationFailure && cause.type === 'wrong_stage') return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * True when the stage committed in PostgreSQL is not the one the workflow holds: a worker killed
+ * after a stage change was committed and before the workflow task that applies it completed
+ * leaves the process a step behind until another worker replays it (`npm run chaos` seeds 16091
+ * and 16093: the lead's close answered 409 for the stage before). That refusal is not the
+ * caller's conflict: 503 `process_unavailable` (Retry-After), and the same request succeeds.
+ */
+async function processLagsBehind(ctx: ServiceContext, handle: WorkflowHandle, statementId: string): Promise<boolean> {
+  const statement = await findStatement(ctx.db, statementId);
+  if (!statement) return false;
+  const live = await executeBoundedQuery(ctx, handle, liveStateQuery).catch(() => undefined);
+  return live !== undefined && live.stage !== statement.stage;
 }
