@@ -106,8 +106,8 @@ export async function hasAuditEventKeyPrefix(db: DbOrTx, chain: string, prefix: 
     .selectFrom('audit_events')
     .select('event_key')
     .where('chain', '=', chain)
-    .where('event_key', '>=', prefix)
-    .where('event_key', '<', `${prefix}\uffff`)
+    // LIKE, not a range: a range's upper bound depends on the database's collation.
+    .where('event_key', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     .executeTakeFirst();
   return row !== undefined;
 }
