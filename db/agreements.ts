@@ -8,7 +8,6 @@ import {
   type ProcurementRoute,
   type RouteFacts,
 } from '../domain/cross-border.js';
-import type { Stage } from '../rules/stages.js';
 import type { DbOrTx, Tx } from './database.js';
 
 /** Repository of joint procurement agreements: one per statement, keyed by the statement id. */
@@ -408,17 +407,6 @@ export async function findProcurementRoute(db: DbOrTx, statementId: string): Pro
     route: 'central_purchasing_body',
     centralPurchasingBody: { orgId: row.cpb_id, name: row.cpb_name!, country: row.cpb_country!.trim() },
   };
-}
-
-/** The statement's stage, its row locked: the workflow commits stage changes under the same lock. */
-export async function lockStatementStage(trx: Tx, statementId: string): Promise<Stage | undefined> {
-  const row = await trx
-    .selectFrom('statements')
-    .select('stage')
-    .where('id', '=', statementId)
-    .forUpdate()
-    .executeTakeFirst();
-  return row?.stage as Stage | undefined;
 }
 
 /** Records the route; the joint route is stored as null, as statements that never chose one. */

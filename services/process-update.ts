@@ -22,12 +22,13 @@ export function updateDeadline(ctx: Pick<ServiceContext, 'config'>): number {
   return Date.now() + (ctx.config.PROCESS_UPDATE_TIMEOUT_SECONDS ?? defaultUpdateTimeoutSeconds) * 1000;
 }
 
-/** True for an update failure whose cause carries one of our error codes (a rule, bad data). */
-function carriesErrorCode(error: WorkflowUpdateFailedError): boolean {
+/** The first of our error codes (a rule, bad data) an update failure carries, however deep. */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
   for (let cause: unknown = error.cause; cause; cause = (cause as { cause?: unknown }).cause) {
-    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return true;
+    if (cause instanceof ApplicationFailure && isErrorCode(cause.type)) return cause.type;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -55,7 +56,7 @@ export async function executeBoundedUpdate<Ret, Arg>(
     if (
       error instanceof WorkflowUpdateFailedError &&
       error.cause instanceof ActivityFailure &&
-      !carriesErrorCode(error)
+      errorCodeOf(error) === undefined
     ) {
       throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
     }

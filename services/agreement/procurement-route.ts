@@ -2,10 +2,10 @@ import {
   findCentralPurchasingBody,
   findProcurementRoute,
   listCentralPurchasingBodies as listCpbs,
-  lockStatementStage,
   setProcurementRoute,
 } from '../../db/agreements.js';
 import { appendAudit } from '../../db/audit.js';
+import { lockForStageChange } from '../../db/participation.js';
 import { findStatement } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
 import {
@@ -79,7 +79,7 @@ export async function chooseProcurementRoute(
   const actor = actorOf(principal, facts);
   const at = new Date();
   await ctx.db.transaction().execute(async (trx) => {
-    const stage = await lockStatementStage(trx, statementId);
+    const stage = await lockForStageChange(trx, statementId);
     const refusal = stage ? procurementRouteStageRefusal(stage) : 'No such statement';
     if (refusal) throw new DomainError('wrong_stage', refusal);
     await setProcurementRoute(trx, statementId, route);

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  ApplicationFailure,
-  type WorkflowHandle,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 
 import { findStatement } from '../../db/statements.js';
@@ -14,7 +9,7 @@ import type { Actor } from '../../domain/events.js';
 import { isTerminal, type Stage } from '../../rules/stages.js';
 import { liveStateQuery, statementWorkflowId } from '../../workflows/statement/messages.js';
 import type { ServiceContext } from '../context.js';
-import { executeBoundedQuery, executeProcessUpdate } from '../process-update.js';
+import { errorCodeOf, executeBoundedQuery, executeProcessUpdate } from '../process-update.js';
 import { scopedUpdateId } from './idempotency.js';
 import { sealedArg } from './seal.js';
 
@@ -63,18 +58,10 @@ export async function updateStatementProcess<Ret, Arg extends { actor: Actor }>(
       if (statement)
         throw new DomainError('wrong_stage', `The statement is ${statement.stage}: it can no longer change`);
     }
-    if (refusedForStage(error) && (await processLagsBehind(ctx, handle, statementId)))
+    if (errorCodeOf(error) === 'wrong_stage' && (await processLagsBehind(ctx, handle, statementId)))
       throw new DomainError('process_unavailable', 'The process is catching up; repeat the request in a moment.');
     throw error;
   }
-}
-
-function refusedForStage(error: unknown): boolean {
-  for (let cause: unknown = error instanceof WorkflowUpdateFailedError ? error.cause : undefined; cause;) {
-    if (cause instanceof ApplicationFailure && cause.type === 'wrong_stage') return true;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 /**
