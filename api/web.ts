@@ -4,8 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 import express, { Router } from 'express';
 
-/** web/dist at the project root, whether this file runs from source (api/) or compiled (dist/api/). */
+/**
+ * web/dist at the project root, whether this file runs from source (api/) or compiled (dist/api/);
+ * WEB_DIST_DIR names another build, so work on the web can be tried without replacing the one
+ * other test runs on this machine are serving.
+ */
 function defaultDistDir(): string {
+  if (process.env.WEB_DIST_DIR) return path.resolve(process.env.WEB_DIST_DIR);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [path.resolve(here, '../web/dist'), path.resolve(here, '../../web/dist')];
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;

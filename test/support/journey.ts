@@ -10,7 +10,12 @@ import { expectNoUntranslatedText, type WebLocale, webT } from './web-i18n.js';
 
 /** The browser tests need the built web application that the API serves (api/web.ts). */
 export function requireWebBuild(): void {
-  const index = path.resolve(import.meta.dirname, '../../web/dist/index.html');
+  const index = path.join(
+    process.env.WEB_DIST_DIR
+      ? path.resolve(process.env.WEB_DIST_DIR)
+      : path.resolve(import.meta.dirname, '../../web/dist'),
+    'index.html',
+  );
   if (!existsSync(index))
     throw new Error(
       'web/dist is missing: build the web application first (`npm run build:web`, or `npx vite build web`); `npm test` does it.',
