@@ -114,6 +114,17 @@ export interface OutboxTable {
   smtp_message_id: string;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** An iCalendar document sent as a `text/calendar; method=PUBLISH` attachment (the invitation's deadlines). */
+  calendar: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A user's personal calendar feed (`/calendar/<token>.ics`): only the SHA-256 of its secret is stored. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  token_hash: string;
+  /** When its current secret was made (a rotation sets it anew). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_used_at: Timestamp | null;
 }
 
 export interface AuditEventsTable {
@@ -513,6 +524,7 @@ export interface Database {
   sign_in_tokens: SignInTokensTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  calendar_feeds: CalendarFeedsTable;
   statements: StatementsTable;
   participants: ParticipantsTable;
   outbox: OutboxTable;
