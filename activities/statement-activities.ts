@@ -4,6 +4,7 @@ import { forHistory, type RecordResult } from '../db/record-event.js';
 import { participantOrgIds } from '../db/statements.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Actor, StatementEvent, WithTextRefs } from '../domain/events.js';
+import { closedEarlyReason } from '../domain/leaving.js';
 import type { ParticipationCounts } from '../domain/participation.js';
 import { recordStatementEvent, recordStatementEventIn } from '../mail/notices/record-statement-event.js';
 import { awaitingInStage, type ParticipantStatus, type Stage } from '../rules/stages.js';
@@ -66,6 +67,7 @@ export function createStatementActivities(deps: StatementActivityDeps) {
             ...base,
             kind: 'participants_dropped',
             stage: request.from,
+            ...(request.reason === closedEarlyReason ? { closedEarly: true } : {}),
             eventKey: `${request.eventKey}:participants_dropped`,
           });
           mailQueued += dropped.mailQueued;

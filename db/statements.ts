@@ -142,6 +142,21 @@ export async function listStatementsVisibleTo(
   return q.orderBy('created_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute();
 }
 
+/** The organisation's own participation in each of `statementIds` (the list of statements shows it beside each). */
+export async function ownParticipations(
+  db: DbOrTx,
+  orgId: string,
+  statementIds: readonly string[],
+): Promise<{ statement_id: string; status: string; dropped_from: string | null; status_reason: string | null }[]> {
+  if (statementIds.length === 0) return [];
+  return db
+    .selectFrom('participants')
+    .select(['statement_id', 'status', 'dropped_from', 'status_reason'])
+    .where('organisation_id', '=', orgId)
+    .where('statement_id', 'in', statementIds)
+    .execute();
+}
+
 export async function insertInvitedParticipants(
   db: DbOrTx,
   p: { statementId: string; orgIds: readonly string[]; invitedBy: string | null; at: Date },

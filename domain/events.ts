@@ -59,6 +59,8 @@ export type StatementEventBody =
        * `awaitingInStage[stage]` in PostgreSQL when the stage closes drops out.
        */
       dropped?: { orgId: string; from: ParticipantStatus }[];
+      /** The lead closed the stage before its deadline (absent: the deadline passed; domain/leaving.ts words each). */
+      closedEarly?: boolean;
     }
   /** Without `restored` (runs that no longer carry the participants), every drop-out recorded in PostgreSQL. */
   | { kind: 'participants_restored'; restored?: { orgId: string; to: ParticipantStatus }[] }

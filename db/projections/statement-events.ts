@@ -1,6 +1,7 @@
 import type { LpSolver } from '../../domain/disclosure/linear-program.js';
 import { DomainError, type FieldProblem } from '../../domain/errors.js';
 import type { StatementEvent } from '../../domain/events.js';
+import { droppedReason } from '../../domain/leaving.js';
 import { awaitingInStage } from '../../rules/stages.js';
 import type { Tx } from '../database.js';
 import {
@@ -190,8 +191,10 @@ export async function projectStatementEvent(
       // The organisations reminded are the notice's recipients, added to the audit data there.
       return { stage: event.stage, deadline: event.deadline, offset: event.offset };
     case 'participants_dropped': {
-      const reason =
-        event.stage === 'confirmation' ? 'did not confirm before the deadline' : 'did not submit before the deadline';
+      const reason = droppedReason(
+        event.stage === 'confirmation' ? 'confirmation' : 'needs_assessment',
+        event.closedEarly === true,
+      );
       let dropped = event.dropped;
       if (dropped)
         await setParticipantStatus(trx, {

@@ -10,6 +10,7 @@ import type { Aggregate } from '../../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
 import { discloseAggregate, discloseCriticalMass, verdictLimits } from '../../domain/disclosure/protected-views.js';
 import type { StatementEvent } from '../../domain/events.js';
+import { droppedReason, type LeavingKind, leavingOf } from '../../domain/leaving.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
 import { formatDateTime, statementLink } from '../compose.js';
@@ -135,19 +136,23 @@ const statementNotices: NoticeTable = {
       },
     ];
   },
-  participants_dropped: async (c) => [
-    {
-      to: (c.audit.dropped as { orgId: string }[]).map((d) => d.orgId),
+  // Each is told what it had not done, and whether the deadline passed or the lead closed the stage early.
+  participants_dropped: async (c) => {
+    const stage = c.event.stage === 'confirmation' ? 'confirmation' : 'needs_assessment';
+    const statusReason = droppedReason(stage, c.event.closedEarly === true);
+    const byKind = new Map<LeavingKind, string[]>();
+    for (const d of c.audit.dropped as { orgId: string; from: ParticipantStatus | null }[]) {
+      const kind =
+        leavingOf({ status: 'dropped', droppedFrom: d.from ?? null, statusReason }) ?? 'notSubmittedAtDeadline';
+      byKind.set(kind, [...(byKind.get(kind) ?? []), d.orgId]);
+    }
+    return [...byKind].map(([kind, to]) => ({
+      to,
       key: eventKey(c),
       template: 'mail.dropped',
-      params: (r, t) => ({
-        title: c.title,
-        orgName: r.orgName,
-        reason: t(`mail.dropped.${c.event.stage}`),
-        link: c.link,
-      }),
-    },
-  ],
+      params: (r, t) => ({ title: c.title, orgName: r.orgName, reason: t(`mail.dropped.${kind}`), link: c.link }),
+    }));
+  },
   participants_restored: none,
   aggregation_blocked: async (c) => [
     {

@@ -1,11 +1,14 @@
+import { findSurvey } from '../../db/needs.js';
 import { findOrganisation } from '../../db/organisations.js';
 import { findStatement, listParticipants } from '../../db/statements.js';
 import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
+import { nextStepFor, readinessFor, readinessStepIn } from '../../domain/guidance.js';
+import { leavingOf } from '../../domain/leaving.js';
 import { earliestDateToday, scheduleDateFindings } from '../../domain/schedule-dates.js';
 import type { CriticalMassRules, Schedule } from '../../domain/statement.js';
-import type { Stage } from '../../rules/stages.js';
+import type { ParticipantStatus, Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from './authorize-statement.js';
@@ -22,7 +25,7 @@ async function buildStatementView(
 ): Promise<StatementView> {
   const s = await findStatement(ctx.db, statementId);
   if (!s) throw new DomainError('not_found', 'Statement not found');
-  const [lead, participants] = await Promise.all([
+  const [leadOrg, participants] = await Promise.all([
     findOrganisation(ctx.db, s.lead_org_id),
     listParticipants(ctx.db, statementId),
   ]);
@@ -31,19 +34,41 @@ async function buildStatementView(
   // The roster's facts were read just before the row: the actions follow the same stage and status.
   const allowedActions = allowedActionsFor(viewer, roster.facts, now);
   const schedule = s.schedule as Schedule;
+  const scheduleWarnings = allowedActions.includes('edit')
+    ? scheduleDateFindings(schedule, earliestDateToday(now)).warnings
+    : [];
+  const stage = s.stage as Stage;
+  const criticalMass = s.critical_mass as CriticalMassRules;
+  const lead = viewer.orgKind === 'buyer' && viewer.orgId === s.lead_org_id;
+  // The lead's checklist: it reads every participant anyway; nobody else gets the counts.
+  const readiness =
+    lead && readinessStepIn(stage)
+      ? readinessFor({
+          stage,
+          criticalMass,
+          participants: participants.map((p) => ({
+            status: p.status as ParticipantStatus,
+            country: p.country,
+            isLead: p.organisation_id === s.lead_org_id,
+          })),
+          surveyQuestions:
+            stage === 'draft' ? (((await findSurvey(ctx.db, statementId))?.questions as unknown[]) ?? []).length : 0,
+          scheduleWarnings: scheduleWarnings.length,
+        })
+      : null;
   return {
     id: s.id,
     title: s.title,
     description: s.description,
     cpvCodes: s.cpv_codes,
     schedule,
-    criticalMass: s.critical_mass as CriticalMassRules,
-    stage: s.stage as Stage,
+    criticalMass,
+    stage,
     stageEnteredAt: iso(s.stage_entered_at)!,
     stageDeadline: iso(s.stage_deadline),
     detailsVersion: s.details_version,
     detailsHash: s.details_hash,
-    lead: { id: lead!.id, name: lead!.name, country: lead!.country },
+    lead: { id: leadOrg!.id, name: leadOrg!.name, country: leadOrg!.country },
     participants: participants.filter(shown).map((p) => ({
       organisationId: p.organisation_id,
       name: p.name,
@@ -53,12 +78,21 @@ async function buildStatementView(
       statusReason: roster.reasonOf(p.organisation_id) ? p.status_reason : null,
       invitedAt: iso(p.invited_at)!,
       respondedAt: iso(p.responded_at),
+      leaving: leavingOf({
+        status: p.status as ParticipantStatus,
+        droppedFrom: p.dropped_from as ParticipantStatus | null,
+        statusReason: p.status_reason,
+      }),
     })),
     cancelReason: s.cancel_reason,
     // Told to whoever can still change the dates; to anyone else they are history.
-    scheduleWarnings: allowedActions.includes('edit')
-      ? scheduleDateFindings(schedule, earliestDateToday(now)).warnings
-      : [],
+    scheduleWarnings,
+    nextStep: nextStepFor(allowedActions, {
+      stage,
+      isLead: lead,
+      invitedOthers: participants.filter((p) => p.organisation_id !== s.lead_org_id).length,
+    }),
+    readiness,
     allowedActions,
     createdAt: iso(s.created_at)!,
     updatedAt: iso(s.updated_at)!,

@@ -1,10 +1,40 @@
 import { z } from 'zod';
 
 import { viewerActions } from '../../domain/allowed-actions.js';
+import { leavingKinds } from '../../domain/leaving.js';
 import { scheduleWarningCodes } from '../../domain/schedule-dates.js';
 import { criticalMassViewSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
 import { participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
+
+const count = z.int().min(0);
+const readinessState = z.enum(['done', 'todo', 'atAggregation']);
+/** The lead's checklist (domain/guidance.ts `Readiness`). */
+export const readinessSchema = z
+  .object({
+    before: z.enum(['openNeedsAssessment', 'closeNeedsAssessment', 'closeConfirmation']),
+    ready: z.boolean(),
+    items: z.array(
+      z.discriminatedUnion('item', [
+        z.object({
+          item: z.enum(['buyers', 'countries', 'invitationsAnswered', 'submitted', 'confirmed']),
+          state: readinessState,
+          have: count,
+          need: count,
+        }),
+        z.object({ item: z.enum(['survey', 'schedule']), state: readinessState, have: count }),
+        z.object({ item: z.literal('totalValue'), state: z.literal('atAggregation'), minTotalValueEur: z.string() }),
+        z.object({
+          item: z.literal('quantity'),
+          state: z.literal('atAggregation'),
+          cpvCode: z.string(),
+          unit: z.string(),
+          minQuantity: z.string(),
+        }),
+      ]),
+    ),
+  })
+  .meta({ id: 'Readiness' });
 
 /** Response shapes of the statement use cases: the services build them, the API documents them from these same schemas. */
 export const participantViewSchema = z
@@ -20,6 +50,11 @@ export const participantViewSchema = z
     }),
     invitedAt: z.string(),
     respondedAt: z.string().nullable(),
+    leaving: z.enum(leavingKinds).nullable().meta({
+      id: 'LeavingKind',
+      description:
+        'How it left (domain/leaving.ts): declined, withdrew, or dropped out at a close (what it had not done; the deadline passed or the lead closed the stage early). Null while invited or taking part. Dropping out is visible to everyone who reads the row; the free-text reason is not',
+    }),
   })
   .meta({ id: 'Participant' });
 export type ParticipantView = z.infer<typeof participantViewSchema>;
@@ -56,6 +91,14 @@ export const statementViewSchema = z
         description:
           'Dates of the schedule worth a second look (domain/schedule-dates.ts), for a viewer who may edit the statement; empty otherwise. Dates the law cannot apply to are refused instead (422)',
       }),
+    nextStep: z.enum(viewerActions).nullable().meta({
+      description:
+        'The viewer’s one primary action in this stage, one of `allowedActions` (domain/guidance.ts nextStepFor); null when it has nothing to do',
+    }),
+    readiness: readinessSchema.nullable().meta({
+      description:
+        'For the lead buyer only (null for anyone else): its checklist against the critical mass before opening the needs assessment, closing it or closing the confirmation (domain/guidance.ts readinessFor)',
+    }),
     allowedActions: z.array(z.enum(viewerActions).meta({ id: 'ViewerAction' })).meta({
       description:
         'What the viewer may do now (and which of the statement’s pages it may follow), from the same rules the API applies to each request: who may, in which stage, until when. The web shows exactly these; a request the state has overtaken meanwhile is still refused',
@@ -86,7 +129,13 @@ export type BuyerActionAnswer = z.infer<typeof buyerActionAnswerSchema>;
 
 export const statementSummarySchema = statementViewSchema
   .pick({ id: true, title: true, cpvCodes: true, stage: true, stageDeadline: true, createdAt: true })
-  .extend({ leadOrganisationId: z.uuid() })
+  .extend({
+    leadOrganisationId: z.uuid(),
+    myParticipation: participantViewSchema.pick({ status: true, leaving: true }).nullable().meta({
+      description:
+        'The viewer’s own organisation in the statement: `invited` is an invitation waiting for its answer (until the stage’s deadline when it has one); null when it does not take part',
+    }),
+  })
   .meta({ id: 'StatementSummary' });
 export type StatementSummary = z.infer<typeof statementSummarySchema>;
 

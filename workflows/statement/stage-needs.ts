@@ -1,19 +1,30 @@
 import { durationMs } from '../../domain/duration.js';
 import type { Actor } from '../../domain/events.js';
+import { closedEarlyReason } from '../../domain/leaving.js';
 import { everyoneHasConfirmed } from '../../domain/participation.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
 import { type DeadlineOutcome, waitForDeadline } from './deadlines.js';
 import type { StatementProcess } from './process.js';
 
-export const closedEarly = 'closed early by the lead buyer';
+export const closedEarly = closedEarlyReason;
 
 /** Runs that carried the participants: marks who did not act in time as dropped out, remembering their status for a reopening. */
-async function dropOut(p: StatementProcess, stage: 'needs_assessment' | 'confirmation', statuses: ParticipantStatus[]) {
+async function dropOut(
+  p: StatementProcess,
+  stage: 'needs_assessment' | 'confirmation',
+  statuses: ParticipantStatus[],
+  reason: string,
+) {
   const dropped = Object.entries(p.state.participants)
     .filter(([, e]) => statuses.includes(e.status))
     .map(([orgId, e]) => ({ orgId, from: e.status }));
   if (dropped.length === 0) return;
-  await p.record(null, { kind: 'participants_dropped', stage, dropped });
+  await p.record(null, {
+    kind: 'participants_dropped',
+    stage,
+    dropped,
+    ...(reason === closedEarlyReason ? { closedEarly: true } : {}),
+  });
   for (const d of dropped) Object.assign(p.state.participants[d.orgId]!, { status: 'dropped', droppedFrom: d.from });
 }
 
@@ -25,7 +36,7 @@ export async function closeNeedsAssessment(p: StatementProcess, actor: Actor | n
   if (p.state.stage !== 'needs_assessment') return;
   const deadline = Date.now() + durationMs(p.state.schedule!.confirmation);
   if (p.participantsInDatabase()) return p.closeStage(actor, 'confirmation', deadline, reason);
-  await dropOut(p, 'needs_assessment', ['invited', 'joined']);
+  await dropOut(p, 'needs_assessment', ['invited', 'joined'], reason);
   await p.enterStage(actor, 'confirmation', deadline, reason);
 }
 
@@ -33,7 +44,7 @@ export async function closeNeedsAssessment(p: StatementProcess, actor: Actor | n
 export async function closeConfirmation(p: StatementProcess, actor: Actor | null, reason: string): Promise<void> {
   if (p.state.stage !== 'confirmation') return;
   if (p.participantsInDatabase()) return p.closeStage(actor, 'aggregation', null, reason);
-  await dropOut(p, 'confirmation', ['submitted']);
+  await dropOut(p, 'confirmation', ['submitted'], reason);
   await p.enterStage(actor, 'aggregation', null, reason);
 }
 
