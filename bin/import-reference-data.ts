@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { migrateToLatest } from '../db/migrate.js';
 import {
   CPV_FILE,
+  CPV_LABELS_FILE,
   importReferenceFiles,
   locateReferenceData,
   ReferenceDataError,
@@ -17,15 +19,21 @@ import { openDb, startup } from './runtime.js';
  * upserts. The files stay outside the repository; by default they are read from the shared
  * data folder (see db/reference-data-files.ts).
  *
- *   node --import tsx bin/import-reference-data.ts [--cpv FILE] [--units FILE]
+ * The CPV labels in the 24 EU languages come from --cpv-labels FILE, else the data folder's
+ * cpv/cpv-2008.labels-24.json when it has one, else English only.
+ *
+ *   node --import tsx bin/import-reference-data.ts [--cpv FILE] [--units FILE] [--cpv-labels FILE]
  */
 
-const usage = 'usage: import-reference-data [--cpv FILE] [--units FILE]';
+const usage = 'usage: import-reference-data [--cpv FILE] [--units FILE] [--cpv-labels FILE]';
 
 async function main(): Promise<void> {
-  let args: { cpv?: string; units?: string };
+  let args: { cpv?: string; units?: string; 'cpv-labels'?: string };
   try {
-    args = parseArgs({ options: { cpv: { type: 'string' }, units: { type: 'string' } }, strict: true }).values;
+    args = parseArgs({
+      options: { cpv: { type: 'string' }, units: { type: 'string' }, 'cpv-labels': { type: 'string' } },
+      strict: true,
+    }).values;
   } catch (error) {
     console.error(`${(error as Error).message}\n${usage}`);
     process.exit(2);
@@ -39,14 +47,20 @@ async function main(): Promise<void> {
   }
   const cpvPath = args.cpv ? resolve(args.cpv) : join(dataDir!, CPV_FILE);
   const unitsPath = args.units ? resolve(args.units) : join(dataDir!, UNITS_FILE);
+  const labelsInFolder = dataDir ? join(dataDir, CPV_LABELS_FILE) : undefined;
+  const labelsPath = args['cpv-labels']
+    ? resolve(args['cpv-labels'])
+    : labelsInFolder && existsSync(labelsInFolder)
+      ? labelsInFolder
+      : undefined;
 
   const { config, logger } = startup('import-reference-data');
   await migrateToLatest(config.DATABASE_URL);
   const db = openDb(config);
   try {
-    let counts: { cpv: number; units: number };
+    let counts: { cpv: number; units: number; cpvLabels: number };
     try {
-      counts = await importReferenceFiles(db, { cpv: cpvPath, units: unitsPath });
+      counts = await importReferenceFiles(db, { cpv: cpvPath, units: unitsPath, cpvLabels: labelsPath });
     } catch (error) {
       if (!(error instanceof ReferenceDataError)) throw error;
       console.error(error.message);
@@ -56,6 +70,7 @@ async function main(): Promise<void> {
     logger.info({ cpvFile: cpvPath, unitFile: unitsPath, ...counts }, 'reference data imported');
     console.log(`Imported ${counts.cpv} CPV codes from ${cpvPath}`);
     console.log(`Imported ${counts.units} unit codes from ${unitsPath}`);
+    console.log(`Imported ${counts.cpvLabels} CPV labels from ${labelsPath ?? `${cpvPath} (English only)`}`);
   } finally {
     await db.destroy();
   }

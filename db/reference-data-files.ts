@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from './database.js';
 import {
   type CpvEntry,
+  type CpvLabelEntry,
   importCpvCodes,
+  importCpvLabels,
   importUnitCodes,
   isCpvListLoaded,
   isUnitListLoaded,
@@ -20,6 +22,8 @@ import {
  */
 export const CPV_FILE = 'cpv/cpv-2008.en.json';
 export const UNITS_FILE = 'units/uncefact-rec20.en.json';
+/** The CPV labels in the 24 EU languages, `{lang: {"03000000-1": label}}`; optional: without it, English only. */
+export const CPV_LABELS_FILE = 'cpv/cpv-2008.labels-24.json';
 
 export class ReferenceDataError extends Error {}
 
@@ -88,6 +92,30 @@ export async function readCpvFile(path: string): Promise<CpvEntry[]> {
   return entries;
 }
 
+/** `{"fr": {"03000000-1": "Produits agricoles, ..."}}`, for codes of the list only. */
+export async function readCpvLabelsFile(path: string, codes: readonly CpvEntry[]): Promise<CpvLabelEntry[]> {
+  const json = await readJson(path, 'CPV labels');
+  if (!isRecord(json))
+    throw new ReferenceDataError(`the CPV labels file ${path} must be a JSON object of language: {code: label}`);
+  const known = new Map(codes.map((c) => [c.code8, c.checkDigit]));
+  const entries: CpvLabelEntry[] = [];
+  const bad: string[] = [];
+  for (const [lang, labels] of Object.entries(json)) {
+    if (!/^[a-z]{2}$/.test(lang) || !isRecord(labels)) {
+      bad.push(`"${lang}" is not a two-letter language code with an object of labels`);
+      continue;
+    }
+    for (const [key, label] of Object.entries(labels)) {
+      const m = /^(\d{8})-(\d)$/.exec(key);
+      if (!m || known.get(m[1]!) !== m[2]) bad.push(`${lang} "${key}" is not a code of the CPV list`);
+      else if (typeof label !== 'string' || label.trim() === '') bad.push(`${lang} "${key}" has no label`);
+      else entries.push({ code8: m[1]!, lang, label: label.trim() });
+    }
+  }
+  rejectIfBad(bad, path, 'CPV labels');
+  return entries;
+}
+
 /** `{"H87": {"name": "piece", "symbol": ""}}` */
 export async function readUnitFile(path: string): Promise<UnitEntry[]> {
   const json = await readJson(path, 'unit');
@@ -107,16 +135,24 @@ export async function readUnitFile(path: string): Promise<UnitEntry[]> {
   return entries;
 }
 
-/** Reads both lists, then imports them in one transaction; a bad file changes nothing. */
+/**
+ * Reads the lists, then imports them in one transaction; a bad file changes nothing. Without a
+ * labels file the CPV labels are the English list's own.
+ */
 export async function importReferenceFiles(
   db: Db,
-  paths: { cpv: string; units: string },
-): Promise<{ cpv: number; units: number }> {
+  paths: { cpv: string; units: string; cpvLabels?: string | undefined },
+): Promise<{ cpv: number; units: number; cpvLabels: number }> {
   const cpv = await readCpvFile(paths.cpv);
   const units = await readUnitFile(paths.units);
-  return db
-    .transaction()
-    .execute(async (tx) => ({ cpv: await importCpvCodes(tx, cpv), units: await importUnitCodes(tx, units) }));
+  const labels = paths.cpvLabels
+    ? await readCpvLabelsFile(paths.cpvLabels, cpv)
+    : cpv.map((c) => ({ code8: c.code8, lang: 'en', label: c.label }));
+  return db.transaction().execute(async (tx) => ({
+    cpv: await importCpvCodes(tx, cpv),
+    units: await importUnitCodes(tx, units),
+    cpvLabels: await importCpvLabels(tx, labels),
+  }));
 }
 
 /**
@@ -128,12 +164,17 @@ export async function loadReferenceLists(
   db: Db,
   /** The folder `locateReferenceData()` found, if it found one. */
   dataDir: string | undefined,
-): Promise<{ cpv: number; units: number; dataDir: string }> {
+): Promise<{ cpv: number; units: number; cpvLabels: number; dataDir: string }> {
   if (dataDir === undefined)
     throw new ReferenceDataError(
       `the CPV 2008 and UN/CEFACT Rec 20 lists were not found (${CPV_FILE} and ${UNITS_FILE}): set REFERENCE_DATA_DIR to the folder that holds them`,
     );
-  const counts = await importReferenceFiles(db, { cpv: join(dataDir, CPV_FILE), units: join(dataDir, UNITS_FILE) });
+  const labels = join(dataDir, CPV_LABELS_FILE);
+  const counts = await importReferenceFiles(db, {
+    cpv: join(dataDir, CPV_FILE),
+    units: join(dataDir, UNITS_FILE),
+    cpvLabels: existsSync(labels) ? labels : undefined,
+  });
   return { ...counts, dataDir };
 }
 

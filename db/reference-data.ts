@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 
 import type { NeedValidationContext } from '../domain/need-lines.js';
+import { searchTextOf, searchWords } from '../rules/search-text.js';
 import type { DbOrTx } from './database.js';
 
 /**
@@ -56,6 +57,36 @@ export async function importCpvCodes(db: DbOrTx, entries: readonly CpvEntry[]): 
           ),
       )
       .execute();
+  }
+  return rows.length;
+}
+
+export interface CpvLabelEntry {
+  code8: string;
+  lang: string;
+  label: string;
+}
+
+/** Labels per statement of the labels' import (one JSON parameter each). */
+const labelBatch = 60_000;
+
+/**
+ * Inserts or updates the labels (of codes already imported), each batch sent as one JSON array
+ * that PostgreSQL unpacks (json_to_recordset), so 24 × 9,454 labels load in four statements
+ * rather than thousands of bound rows; unchanged rows are left alone. Returns the number of
+ * distinct (language, code) labels given.
+ */
+export async function importCpvLabels(db: DbOrTx, entries: readonly CpvLabelEntry[]): Promise<number> {
+  const rows = lastByKey(entries, (e) => `${e.lang}:${e.code8}`);
+  for (const chunk of chunked(rows, labelBatch)) {
+    const json = JSON.stringify(chunk.map((e) => ({ c: e.code8, l: e.lang, t: e.label, s: searchTextOf(e.label) })));
+    await sql`
+      insert into cpv_labels (code, lang, label, search_text)
+      select x.c, x.l, x.t, x.s from json_to_recordset(${json}::json) as x(c char(8), l text, t text, s text)
+      on conflict (lang, code) do update set label = excluded.label, search_text = excluded.search_text
+        where (cpv_labels.label, cpv_labels.search_text) is distinct from (excluded.label, excluded.search_text)`.execute(
+      db,
+    );
   }
   return rows.length;
 }
@@ -130,36 +161,129 @@ export async function needReferenceLookups(
 export interface CpvSearchHit {
   code8: string;
   checkDigit: string;
+  /** In the language asked for, else English. */
   label: string;
+  /** The language of `label`. */
+  labelLang: string;
+  /** The language whose label matched the words (the language asked for when it did too); absent for a code query. */
+  matchedLang?: string;
+  /** The label that matched, when its language is not `labelLang`. */
+  matchedLabel?: string;
 }
 
 const clampLimit = (limit: number) => Math.min(100, Math.max(1, Math.trunc(limit) || 1));
 
 /**
  * Typing digits ("452", "45210000-2") lists the codes under that prefix in code order; typing
- * words ("electric bus") finds labels containing every word, or a word starting with it, best
- * match first. Uses the english text-search index, so "buses" finds "Bus".
+ * words ("excavator", "camion", "Bagger") finds the codes whose label, in any of the 24 EU
+ * languages, contains every word, accents and case aside (rules/search-text.ts folds both sides).
+ * Ranked as rules/search-text.ts `cpvMatchRank` specifies: whole words (with up to two letters of
+ * ending) before word starts before the inside of words, the viewer's language before others,
+ * general codes before their specialisations, shorter labels first. Each code once, labelled in
+ * `lang` (English where the list has no label in it).
  */
-export async function searchCpv(db: DbOrTx, query: string, limit: number): Promise<CpvSearchHit[]> {
+export async function searchCpv(db: DbOrTx, query: string, limit: number, lang = 'en'): Promise<CpvSearchHit[]> {
   const q = query.trim();
   if (q === '') return [];
-  const select = db.selectFrom('cpv_codes').select(['code as code8', 'check_digit as checkDigit', 'label']);
+  const n = clampLimit(limit);
   const codePrefix = /^(\d{1,8})(-\d?)?$/.exec(q);
   if (codePrefix) {
-    return select.where('code', 'like', `${codePrefix[1]}%`).orderBy('code').limit(clampLimit(limit)).execute();
+    const rows = await db
+      .selectFrom('cpv_codes as c')
+      .leftJoin('cpv_labels as v', (j) => j.onRef('v.code', '=', 'c.code').on('v.lang', '=', lang))
+      .select(['c.code as code8', 'c.check_digit as checkDigit', 'c.label as english', 'v.label as translated'])
+      .where('c.code', 'like', `${codePrefix[1]}%`)
+      .orderBy('c.code')
+      .limit(n)
+      .execute();
+    return rows.map((r) => ({
+      code8: r.code8,
+      checkDigit: r.checkDigit,
+      label: r.translated ?? r.english,
+      labelLang: r.translated === null ? 'en' : lang,
+    }));
   }
-  // Only letters and digits reach to_tsquery, so its operators cannot be injected.
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // Folded words hold only letters and digits, so nothing in them is a LIKE wildcard.
+  const words = searchWords(q);
   if (words.length === 0) return [];
-  const tsQuery = words.map((w) => `${w}:*`).join(' & ');
-  const document = sql`to_tsvector('english', label)`;
-  const wanted = sql`to_tsquery('english', ${tsQuery})`;
-  return select
-    .where(sql<boolean>`${document} @@ ${wanted}`)
-    .orderBy(sql`ts_rank(${document}, ${wanted})`, 'desc')
-    .orderBy('code')
-    .limit(clampLimit(limit))
+  const st = sql.ref('l.search_text');
+  const tierOf = (w: string) =>
+    sql<number>`case when ${st} like ${`% ${w} %`} or ${st} like ${`% ${w}_ %`} or ${st} like ${`% ${w}__ %`} then 0 when ${st} like ${`% ${w}%`} then 1 else 2 end`;
+  const tier = words.length === 1 ? tierOf(words[0]!) : sql<number>`greatest(${sql.join(words.map(tierOf))})`;
+  const langFirst = sql<number>`case when l.lang = ${lang} then 0 else 1 end`;
+  const best = db
+    .selectFrom('cpv_labels as l')
+    .distinctOn('l.code')
+    .select([
+      'l.code',
+      'l.lang',
+      'l.label',
+      tier.as('tier'),
+      langFirst.as('lang_first'),
+      sql<number>`strpos(l.search_text, ${words[0]!})`.as('pos'),
+      sql<number>`length(l.search_text)`.as('len'),
+    ])
+    .where((eb) => eb.and(words.map((w) => eb('l.search_text', 'like', `%${w}%`))))
+    .orderBy('l.code')
+    .orderBy('tier')
+    .orderBy('lang_first')
+    .orderBy('pos')
+    .orderBy('len');
+  const rows = await db
+    .selectFrom(best.as('b'))
+    .innerJoin('cpv_codes as c', 'c.code', 'b.code')
+    .leftJoin('cpv_labels as v', (j) => j.onRef('v.code', '=', 'b.code').on('v.lang', '=', lang))
+    .select([
+      'c.code as code8',
+      'c.check_digit as checkDigit',
+      'c.label as english',
+      'v.label as translated',
+      'b.lang as matchedLang',
+      'b.label as matchedLabel',
+    ])
+    .orderBy('b.tier')
+    .orderBy('b.lang_first')
+    .orderBy(sql`greatest(2, length(rtrim(c.code, '0')))`)
+    .orderBy('b.pos')
+    .orderBy('b.len')
+    .orderBy('c.code')
+    .limit(n)
     .execute();
+  return rows.map((r) => {
+    const labelLang = r.translated === null ? 'en' : lang;
+    return {
+      code8: r.code8,
+      checkDigit: r.checkDigit,
+      label: r.translated ?? r.english,
+      labelLang,
+      matchedLang: r.matchedLang,
+      ...(r.matchedLang === labelLang ? {} : { matchedLabel: r.matchedLabel }),
+    };
+  });
+}
+
+/** The labels of the given 8-digit codes in `lang` (English where it has none), keyed by code. */
+export async function cpvLabelsIn(
+  db: DbOrTx,
+  codes8: readonly string[],
+  lang: string,
+): Promise<Map<string, { checkDigit: string; label: string; lang: string }>> {
+  const found = new Map<string, { checkDigit: string; label: string; lang: string }>();
+  for (const chunk of chunked([...new Set(codes8)], maxBindParams)) {
+    const rows = await db
+      .selectFrom('cpv_codes as c')
+      .leftJoin('cpv_labels as v', (j) => j.onRef('v.code', '=', 'c.code').on('v.lang', '=', lang))
+      .select(['c.code', 'c.check_digit', 'c.label as english', 'v.label as translated'])
+      .where('c.code', 'in', chunk)
+      .execute();
+    for (const r of rows)
+      found.set(r.code, {
+        checkDigit: r.check_digit,
+        label: r.translated ?? r.english,
+        lang: r.translated === null ? 'en' : lang,
+      });
+  }
+  return found;
 }
 
 export interface UnitSearchHit {

@@ -187,6 +187,14 @@ export interface CpvCodesTable {
   label: string;
 }
 
+/** CPV 2008 labels in the 24 EU languages; `search_text` is the label folded for search (rules/search-text.ts). */
+export interface CpvLabelsTable {
+  code: string;
+  lang: string;
+  label: string;
+  search_text: string;
+}
+
 /** UN/CEFACT Recommendation 20 units of measure, loaded by bin/import-reference-data.ts. */
 export interface UnitCodesTable {
   code: string;
@@ -534,6 +542,7 @@ export interface Database {
   audit_alerts: AuditAlertsTable;
   security_events: SecurityEventsTable;
   cpv_codes: CpvCodesTable;
+  cpv_labels: CpvLabelsTable;
   unit_codes: UnitCodesTable;
   surveys: SurveysTable;
   need_drafts: NeedDraftsTable;

@@ -1,5 +1,11 @@
+import { euLanguages, isEuLanguage } from '../../rules/eu-languages.js';
 import type { ServiceContext } from '../../services/context.js';
-import { cpvCodesSchema, referenceSearchQuery, unitCodesSchema } from '../../services/reference/reference-contracts.js';
+import {
+  cpvCodesSchema,
+  cpvSearchQuery,
+  referenceSearchQuery,
+  unitCodesSchema,
+} from '../../services/reference/reference-contracts.js';
 import { searchCpvCodes } from '../../services/reference/search-cpv-codes.js';
 import { searchUnitCodes } from '../../services/reference/search-unit-codes.js';
 import type { ApiRoutes } from '../route.js';
@@ -11,12 +17,22 @@ export function referenceRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
     method: 'get',
     path: '/api/reference/cpv',
-    summary: 'Search CPV 2008 codes by code prefix or words of the label',
+    summary:
+      'Search CPV 2008 codes by code prefix or words of the label in any of the 24 EU languages, best match first',
     tags,
     access: 'public',
-    query: referenceSearchQuery,
-    responses: { 200: { description: 'Matching codes', schema: cpvCodesSchema } },
-    handler: async ({ query }) => ({ status: 200, body: await searchCpvCodes(ctx, query) }),
+    query: cpvSearchQuery,
+    responses: {
+      200: { description: 'Matching codes, best first; an empty list when none matches', schema: cpvCodesSchema },
+    },
+    handler: async ({ query, req }) => {
+      // As the server's own pages choose (sign-in-page.ts pageLocale): the language asked for, else
+      // the web application's (its jd_locale cookie), else Accept-Language, else English.
+      const cookie = (req.cookies as Record<string, string> | undefined)?.jd_locale;
+      const accepted = req.get('accept-language') ? req.acceptsLanguages('en', ...euLanguages) : false;
+      const lang = query.lang ?? (isEuLanguage(cookie) ? cookie : isEuLanguage(accepted) ? accepted : 'en');
+      return { status: 200, body: await searchCpvCodes(ctx, query, lang), headers: { vary: 'Accept-Language' } };
+    },
   });
 
   api.add({

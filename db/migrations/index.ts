@@ -18,6 +18,7 @@ import * as participation from './2026_12_04_1700_participation.js';
 import * as agreementTerms from './2026_12_05_0300_agreement_terms.js';
 import * as outboxClaims from './2026_12_05_0600_outbox_claims.js';
 import * as calendarFeeds from './2026_12_06_0100_calendar_feeds.js';
+import * as cpvLabels from './2026_12_06_0200_cpv_labels.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0300_agreement_terms': agreementTerms,
   '2026_12_05_0600_outbox_claims': outboxClaims,
   '2026_12_06_0100_calendar_feeds': calendarFeeds,
+  '2026_12_06_0200_cpv_labels': cpvLabels,
 };

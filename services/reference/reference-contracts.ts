@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { euLanguages } from '../../rules/eu-languages.js';
 import { text } from '../../rules/text-policy.js';
 
 /** Shapes of the public reference-data searches (CPV 2008, UN/CEFACT Recommendation 20). */
@@ -9,8 +10,31 @@ export const referenceSearchQuery = z.object({
 });
 export type ReferenceSearchQuery = z.output<typeof referenceSearchQuery>;
 
+/** The CPV search's query: the words or code, and the language to label the codes in. */
+export const cpvSearchQuery = referenceSearchQuery.extend({
+  lang: z
+    .enum(euLanguages)
+    .optional()
+    .describe(
+      'The language of the labels (one of the 24 EU languages); without it, the Accept-Language header, else English',
+    ),
+});
+export type CpvSearchQuery = z.output<typeof cpvSearchQuery>;
+
 export const cpvCodeSchema = z
-  .object({ code: z.string(), checkDigit: z.string(), label: z.string() })
+  .object({
+    code: z.string(),
+    checkDigit: z.string(),
+    label: z.string().describe('The label in the language asked for (English where the list has none)'),
+    labelLang: z.enum(euLanguages).describe('The language of `label`'),
+    matchedLang: z
+      .enum(euLanguages)
+      .optional()
+      .describe(
+        "The language whose label matched the words (absent for a code); another than `labelLang` when the words were another language's",
+      ),
+    matchedLabel: z.string().optional().describe('The label that matched, when its language is not `labelLang`'),
+  })
   .meta({ id: 'CpvCode' });
 export type CpvCodeView = z.infer<typeof cpvCodeSchema>;
 export const cpvCodesSchema = z.array(cpvCodeSchema);
