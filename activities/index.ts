@@ -7,6 +7,7 @@ import { createAggregationActivities } from './aggregation-activities.js';
 import { createAgreementActivities } from './agreement-activities.js';
 import { createAuditActivities } from './audit-activities.js';
 import { createDigestActivities } from './digest-activities.js';
+import { createExchangeRateActivities } from './exchange-rate-activities.js';
 import { createMailActivities } from './mail-activities.js';
 import { createMarketActivities } from './market-activities.js';
 import { createStatementActivities } from './statement-activities.js';
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgreementActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createDigestActivities({ db: deps.db, publicUrl: deps.publicUrl }),
     ...createAuditActivities({ db: deps.db, publicUrl: deps.publicUrl }),
+    ...createExchangeRateActivities({ db: deps.db }),
     ...createActorSealActivities({ actorKey: deps.actorKey }),
     ...createMarketActivities({ db: deps.db, mailer: deps.mailer, publicUrl: deps.publicUrl, solver: deps.solver }),
   });

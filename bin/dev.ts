@@ -15,6 +15,7 @@ import { startTemporalDevServer } from '../platform/temporal-dev-server.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
+import { ensureRatesSchedule, removeRatesSchedule } from '../services/exchange-rates/rates-schedule.js';
 import { createWorker } from './create-worker.js';
 import { startup } from './runtime.js';
 
@@ -106,6 +107,15 @@ async function main() {
   stops.push(() => temporal.connection.close());
   await ensureDigestSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   await ensureAuditSchedule(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (config.ECB_RATES_SCHEDULE === 'on') {
+    await ensureRatesSchedule(temporal, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      url: config.ECB_RATES_URL,
+      cron: config.ECB_RATES_CRON,
+    });
+  } else {
+    await removeRatesSchedule(temporal);
+  }
   const ctx = { db, temporal, config, logger };
   const { app } = createApp({
     ctx,

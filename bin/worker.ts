@@ -2,6 +2,7 @@ import { requireReferenceLists } from '../db/reference-data-files.js';
 import { connectTemporalClient } from '../platform/temporal.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
+import { ensureRatesSchedule, removeRatesSchedule } from '../services/exchange-rates/rates-schedule.js';
 import { createWorker } from './create-worker.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 import { startWorkerHealthServer } from './worker-health.js';
@@ -27,6 +28,16 @@ const { worker, connection } = await createWorker({
 const client = await connectTemporalClient(config);
 await ensureDigestSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
 await ensureAuditSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+// The daily import of the ECB reference rates, only where ECB_RATES_SCHEDULE=on (never in tests).
+if (config.ECB_RATES_SCHEDULE === 'on') {
+  await ensureRatesSchedule(client, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    url: config.ECB_RATES_URL,
+    cron: config.ECB_RATES_CRON,
+  });
+} else {
+  await removeRatesSchedule(client);
+}
 await client.connection.close();
 const running = worker.run();
 let stopping = false;

@@ -3,7 +3,7 @@ import { classifyJointProcurement } from '../domain/cross-border.js';
 import { defaultRateMaxAgeDays } from '../domain/currency.js';
 import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import { DomainError } from '../domain/errors.js';
-import type { ExchangeRateTable } from '../domain/money.js';
+import { type ExchangeRateTable, noRateTableSource } from '../domain/money.js';
 import type { CriticalMassRules, Schedule } from '../domain/statement.js';
 import { checkEuThresholds } from '../domain/thresholds.js';
 import { contentHash } from '../platform/canonical-json.js';
@@ -67,7 +67,7 @@ export async function storeAggregateSnapshot(
     (await findRateTable(trx, day)) ?? {
       // With every amount in EUR no table is needed; otherwise the aggregation names what is missing.
       date: day,
-      source: 'no exchange-rate table on record',
+      source: noRateTableSource,
       rates: {},
     };
   const aggregate = await aggregateConfirmedNeeds(

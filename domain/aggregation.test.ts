@@ -302,8 +302,18 @@ describe('aggregateDemand refuses what it cannot aggregate', () => {
     const error = problemsOf(() => aggregateDemand(needs, rates));
     expect(error.code).toBe('unprocessable');
     expect(error.problems).toEqual([
-      { field: 'rates.HUF', rule: 'no conversion rate for HUF in the rate table of 2026-11-20' },
-      { field: 'rates.PLN', rule: 'no conversion rate for PLN in the rate table of 2026-11-20' },
+      {
+        field: 'rates.HUF',
+        rule: 'no conversion rate for HUF in the rate table of 2026-11-20',
+        code: 'rate_missing',
+        values: { currency: 'HUF', tableDate: '2026-11-20' },
+      },
+      {
+        field: 'rates.PLN',
+        rule: 'no conversion rate for PLN in the rate table of 2026-11-20',
+        code: 'rate_missing',
+        values: { currency: 'PLN', tableDate: '2026-11-20' },
+      },
     ]);
   });
 

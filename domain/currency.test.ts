@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { rateProblemOf } from '../rules/exchange-rates.js';
 import {
   currencyCodes,
   currencyRule,
@@ -76,6 +77,33 @@ describe('rate freshness (Directive 2014/24/EU Art. 5(4))', () => {
       expect(stale[i]!.rule).toContain('older than 7 days');
       expect(stale[i]!.rule).toContain('Art. 5(4)');
     }
+  });
+
+  it('carries a code and the values a page words the problem with, in its reader language', () => {
+    expect(staleRates(['NOK'], { date: '2026-11-26' }, '2026-12-04', 7)[0]).toMatchObject({
+      code: 'rate_stale',
+      values: { currency: 'NOK', rateDate: '2026-11-26', ageDays: 8, maxAgeDays: 7 },
+    });
+  });
+
+  it('says, as the server and the web both ask, whether a currency converts on a day (rules/exchange-rates.ts)', () => {
+    const coverage = { day: '2026-12-05', maxAgeDays: 7, table: { date: '2026-12-04', currencies: ['SEK', 'NOK'] } };
+    expect(rateProblemOf('EUR', { ...coverage, table: null })).toBeUndefined();
+    expect(rateProblemOf('NOK', coverage)).toBeUndefined();
+    expect(rateProblemOf('ISK', coverage)).toEqual({ code: 'rate_missing', currency: 'ISK', tableDate: '2026-12-04' });
+    expect(rateProblemOf('NOK', { ...coverage, table: null })).toEqual({
+      code: 'rate_missing',
+      currency: 'NOK',
+      tableDate: null,
+    });
+    expect(rateProblemOf('NOK', { ...coverage, day: '2026-12-11' })).toBeUndefined();
+    expect(rateProblemOf('NOK', { ...coverage, day: '2026-12-12' })).toEqual({
+      code: 'rate_stale',
+      currency: 'NOK',
+      rateDate: '2026-12-04',
+      ageDays: 8,
+      maxAgeDays: 7,
+    });
   });
 
   it('follows the configured limit and never blocks amounts in EUR', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { type CurrencyCode, currencyCodes } from '../rules/currencies.js';
+import { rateAgeDays, rateStaleCode } from '../rules/exchange-rates.js';
 import { type DomainError, type FieldProblem, unprocessable } from './errors.js';
 import type { ExchangeRateTable } from './money.js';
 
@@ -32,12 +33,8 @@ export const currencySchema = z
  */
 export const defaultRateMaxAgeDays = 7;
 
-const dayMs = 86_400_000;
-
-/** Whole days from the rate table's date to `day` (both YYYY-MM-DD); 0 on the same day. */
-export function rateAgeDays(rateDate: string, day: string): number {
-  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${rateDate}T00:00:00Z`)) / dayMs);
-}
+/** Whole days from the rate table's date to `day`: the shared rule of rules/exchange-rates.ts. */
+export { rateAgeDays } from '../rules/exchange-rates.js';
 
 /** The rule a rate older than the limit breaks, naming the currency, the rate's date and the limit. */
 export function staleRateRule(currency: string, rateDate: string, day: string, maxAgeDays: number): string {
@@ -64,7 +61,12 @@ export function staleRates(
   return [...new Set(currencies)]
     .filter((c) => c !== 'EUR')
     .sort()
-    .map((currency) => ({ field: `rates.${currency}`, rule: staleRateRule(currency, table.date, day, maxAgeDays) }));
+    .map((currency) => ({
+      field: `rates.${currency}`,
+      rule: staleRateRule(currency, table.date, day, maxAgeDays),
+      code: rateStaleCode,
+      values: { currency, rateDate: table.date, ageDays: rateAgeDays(table.date, day), maxAgeDays },
+    }));
 }
 
 /**

@@ -12,6 +12,12 @@ export interface FieldProblem {
   field: string;
   /** The rule that was broken, in words a client can show. */
   rule: string;
+  /**
+   * For a problem a page words in its reader's language: a code of its own (e.g. `rate_missing`,
+   * rules/exchange-rates.ts) and the values its wording needs (the currency, a date).
+   */
+  code?: string;
+  values?: Record<string, string | number | null>;
 }
 
 export class DomainError extends Error {

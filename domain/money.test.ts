@@ -188,7 +188,12 @@ describe('toEur', () => {
     const error = thrown as DomainError;
     expect(error.code).toBe('unprocessable');
     expect(error.problems).toEqual([
-      { field: 'rates.HUF', rule: 'no conversion rate for HUF in the rate table of 2026-11-20' },
+      {
+        field: 'rates.HUF',
+        rule: 'no conversion rate for HUF in the rate table of 2026-11-20',
+        code: 'rate_missing',
+        values: { currency: 'HUF', tableDate: '2026-11-20' },
+      },
     ]);
     expect(error.message).toContain('HUF');
   });
@@ -200,10 +205,14 @@ describe('toEur', () => {
       {
         field: 'rates.DKK',
         rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number',
+        code: 'rate_missing',
+        values: { currency: 'DKK', tableDate: '2026-11-20' },
       },
       {
         field: 'rates.SEK',
         rule: 'the conversion rate for SEK in the rate table of 2026-11-20 must be a positive number',
+        code: 'rate_missing',
+        values: { currency: 'SEK', tableDate: '2026-11-20' },
       },
     ]);
   });

@@ -1,6 +1,7 @@
 import { Decimal as BaseDecimal } from 'decimal.js';
 import { z } from 'zod';
 
+import { rateMissingCode } from '../rules/exchange-rates.js';
 import { text } from '../rules/text-policy.js';
 import type { FieldProblem } from './errors.js';
 import { DomainError, unprocessable } from './errors.js';
@@ -137,6 +138,9 @@ export function normaliseDecimal(value: DecimalString): DecimalString {
  */
 export { roundToCents as roundCents, shownAmount, shownDecimals, shownDifference } from '../rules/money.js';
 
+/** The source of the empty table an aggregation uses when no rate table is recorded at all. */
+export const noRateTableSource = 'no exchange-rate table on record';
+
 /** ISO 4217 code: three capital letters. */
 const currencyKeySchema = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code (e.g. SEK)');
 
@@ -181,7 +185,13 @@ export function missingRates(currencies: Iterable<string>, table: ExchangeRateTa
     const rule = rateProblem(currency, table);
     if (rule) problems.set(currency, rule);
   }
-  return [...problems.keys()].sort().map((currency) => ({ field: `rates.${currency}`, rule: problems.get(currency)! }));
+  return [...problems.keys()].sort().map((currency) => ({
+    field: `rates.${currency}`,
+    rule: problems.get(currency)!,
+    // A table the aggregation made up because none is recorded has no date of its own to name.
+    code: rateMissingCode,
+    values: { currency, tableDate: table.source === noRateTableSource ? null : table.date },
+  }));
 }
 
 /** The error for currencies the rate table cannot convert: `unprocessable`, one problem per currency. */

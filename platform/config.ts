@@ -114,6 +114,15 @@ export const configSchema = z.object({
    * the aggregation like a missing one (Directive 2014/24/EU Art. 5(4); domain/currency.ts).
    */
   EXCHANGE_RATE_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3660).default(7),
+  /**
+   * Where `npm run import-rates` and the daily schedule fetch the ECB euro reference rates: the
+   * daily XML by default; eurofxref-hist.xml, -hist-90d.xml or the CSV forms work alike.
+   */
+  ECB_RATES_URL: z.url().default('https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml'),
+  /** `on`: the worker creates the daily schedule that imports ECB_RATES_URL (off by default, and in tests). */
+  ECB_RATES_SCHEDULE: z.enum(['on', 'off']).default('off'),
+  /** When the schedule imports, cron in UTC: weekdays 15:30 (16:30 CET), after the ECB publishes at about 16:00 CET. */
+  ECB_RATES_CRON: z.string().min(9).default('30 15 * * 1-5'),
   /** A running workflow whose pending activity has failed more attempts than this is listed as stuck. */
   STUCK_ACTIVITY_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(5),
   DATA_DIR: z.string().min(1).default('.data'),

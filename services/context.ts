@@ -12,7 +12,9 @@ export interface ServiceContext {
     /** The key updates are sealed with (see `actorSealKey`). */
     Partial<Pick<Config, 'NODE_ENV' | 'TEMPORAL_ACTOR_KEY'>> &
     /** How long an update may take, and when a workflow counts as stuck (defaults: 60 s, 5 attempts). */
-    Partial<Pick<Config, 'PROCESS_UPDATE_TIMEOUT_SECONDS' | 'STUCK_ACTIVITY_ATTEMPTS'>>;
+    Partial<Pick<Config, 'PROCESS_UPDATE_TIMEOUT_SECONDS' | 'STUCK_ACTIVITY_ATTEMPTS'>> &
+    /** How old a usable exchange rate may be (default 7 days), and where the ECB rates are fetched. */
+    Partial<Pick<Config, 'EXCHANGE_RATE_MAX_AGE_DAYS' | 'ECB_RATES_URL'>>;
   logger: Logger;
 }
 

@@ -7,7 +7,7 @@ import { type Client, ScheduleAlreadyRunning, type ScheduleOptions, ScheduleOver
  */
 export async function ensureCronSchedule(
   client: Client,
-  options: { scheduleId: string; cron: string; workflowType: string; taskQueue: string },
+  options: { scheduleId: string; cron: string; workflowType: string; taskQueue: string; args?: unknown[] },
 ): Promise<string> {
   const { scheduleId } = options;
   const schedule: ScheduleOptions = {
@@ -17,7 +17,7 @@ export async function ensureCronSchedule(
       type: 'startWorkflow',
       workflowType: options.workflowType,
       taskQueue: options.taskQueue,
-      args: [],
+      args: options.args ?? [],
       workflowId: scheduleId,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },

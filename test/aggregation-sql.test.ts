@@ -611,7 +611,12 @@ describe('a missing exchange rate', () => {
         field: 'rates.DKK',
         rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number',
       },
-      { field: 'rates.NOK', rule: 'no conversion rate for NOK in the rate table of 2026-11-20' },
+      {
+        field: 'rates.NOK',
+        rule: 'no conversion rate for NOK in the rate table of 2026-11-20',
+        code: 'rate_missing',
+        values: { currency: 'NOK', tableDate: '2026-11-20' },
+      },
     ]);
     expect(error.message).toContain('DKK, NOK');
     const reference = capture(() => aggregateDemand(needs, rates));
