@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { isDatabaseUnreachable, isPoolExhausted } from '../db/database.js';
 import { databaseFailureType, databaseProblems } from '../db/failures.js';
-import { DomainError, type FieldProblem, isErrorCode } from '../domain/errors.js';
+import { DomainError, type FieldProblem, fieldProblemCodeShape, isErrorCode } from '../domain/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { type ProblemCode, problemCodeInfo } from '../rules/problem-codes.js';
 import { bodyTooLarge } from './json-bounds.js';
@@ -30,7 +30,7 @@ export const problemSchema = z
     status: z.int(),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(z.object({ field: z.string(), rule: z.string() })).optional(),
+    errors: z.array(z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape })).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 

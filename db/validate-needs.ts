@@ -1,9 +1,11 @@
+import { defaultRateMaxAgeDays } from '../domain/currency.js';
 import type { FieldProblem } from '../domain/errors.js';
 import { type NeedLine, referencedCodes, validateNeedLines } from '../domain/need-lines.js';
 import type { Schedule } from '../domain/statement.js';
 import { type AnswerValue, type Question, validateSurveyAnswers } from '../domain/survey.js';
 import { contentHash } from '../platform/canonical-json.js';
 import type { DbOrTx } from './database.js';
+import { rateCoverageOn } from './exchange-rates.js';
 import { findSurvey } from './needs.js';
 import { needReferenceLookups } from './reference-data.js';
 import { findStatement } from './statements.js';
@@ -32,9 +34,12 @@ export async function validateNeeds(
   const survey = await findSurvey(db, statementId);
   const questions = (survey?.questions ?? []) as Question[];
   const lookups = await needReferenceLookups(db, referencedCodes(input.lines));
+  // Only a missing rate refuses a line, whatever its age (rules/exchange-rates.ts), so the age limit does not matter here.
+  const rates = await rateCoverageOn(db, new Date().toISOString().slice(0, 10), defaultRateMaxAgeDays);
   const lines = validateNeedLines(input.lines, {
     horizon: { fromYear: schedule.deliveryFromYear, toYear: schedule.deliveryToYear },
     ...lookups,
+    rates,
   });
   const answers = validateSurveyAnswers(questions, input.answers);
   const problems = [...('problems' in lines ? lines.problems : []), ...('problems' in answers ? answers.problems : [])];

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { ErrorCode } from '../rules/problem-codes.js';
 
 /**
@@ -19,6 +21,25 @@ export interface FieldProblem {
   code?: string;
   values?: Record<string, string | number | null>;
 }
+
+/**
+ * The optional `code` and `values` of a FieldProblem, for every schema that documents problems
+ * (the problem answer, the live state's blocked aggregation, a draft's problems).
+ */
+export const fieldProblemCodeShape = {
+  code: z
+    .string()
+    .optional()
+    .meta({
+      description: 'A code of the problem a page words in its reader’s language, e.g. `rate_missing`, `rate_stale`',
+    }),
+  values: z
+    .record(z.string(), z.union([z.string(), z.number(), z.null()]))
+    .optional()
+    .meta({
+      description: 'The values the wording of `code` needs, e.g. `{ currency: "NOK", tableDate: "2026-12-04" }`',
+    }),
+};
 
 export class DomainError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 
+import { missingRateRule, type RateCoverage, rateMissingCode, rateProblemOf } from '../rules/exchange-rates.js';
 import {
   decimalPattern,
   frameworkMonthsWithoutJustification,
@@ -336,6 +337,12 @@ export interface NeedValidationContext {
   cpv: (code8: string) => CpvListEntry;
   /** Whether the code is in UN/CEFACT Recommendation 20, loaded with the CPV list. */
   unitKnown: (code: string) => boolean;
+  /**
+   * What the rate tables convert today (db/exchange-rates.ts): a currency without a rate in the
+   * latest table cannot be aggregated, so it is refused. A stale rate is not the buyer's to fix:
+   * the pages warn and the aggregation waits for the administrator's import. None: not checked.
+   */
+  rates?: RateCoverage;
 }
 
 export type NeedLinesValidation = { lines: NeedLine[] } | { problems: FieldProblem[] };
@@ -414,6 +421,17 @@ function referenceProblems(raw: Record<string, unknown>, at: string, ctx: NeedVa
     problems.push({
       field: `${at}.unit`,
       rule: 'must be a code of UN/CEFACT Recommendation 20 (e.g. H87 for piece, KGM for kilogram)',
+    });
+  }
+
+  const currency = currencySchema.safeParse(raw.currency);
+  const rate = currency.success && ctx.rates ? rateProblemOf(currency.data, ctx.rates) : undefined;
+  if (rate?.code === rateMissingCode) {
+    problems.push({
+      field: `${at}.currency`,
+      rule: missingRateRule(rate),
+      code: rate.code,
+      values: { currency: rate.currency, tableDate: rate.tableDate },
     });
   }
 

@@ -91,6 +91,30 @@ describe('aggregation and threshold checks, end to end', () => {
       await declined.api.post(`/api/statements/${id}/invitation/decline`, { reason: 'no budget' });
       await lead.api.post(`/api/statements/${id}/needs-assessment/open`);
 
+      // A currency the latest rate table has no rate for is refused at once, naming the line's field.
+      const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+      ok(
+        await oslo.api.put(`/api/statements/${id}/needs/draft`, {
+          lines: [needLine({ currency: 'NOK' })],
+          answers: {},
+        }),
+      );
+      const noRate = await oslo.api.post(`/api/statements/${id}/needs/submit`);
+      expect(noRate.status).toBe(422);
+      expect(noRate.body.errors).toContainEqual(
+        expect.objectContaining({
+          field: 'lines[0].currency',
+          code: 'rate_missing',
+          values: expect.objectContaining({ currency: 'NOK' }),
+        }),
+      );
+      // NOK had a rate when Oslo estimated (too old by now, which is not Oslo's to fix: accepted) …
+      ok(
+        await admin.api.put(`/api/exchange-rates/${daysAgo(40)}`, {
+          source: 'ECB reference rates',
+          rates: { NOK: '11.2' },
+        }),
+      );
       const versions = [
         await submit(lead, id, [needLine({ quantity: '2', unitPrice: '450000' })]),
         // 5 × 5,000,000 NOK: the rate must exist before this can be counted.
@@ -99,6 +123,13 @@ describe('aggregation and threshold checks, end to end', () => {
           needLine({ cpvCode: '34144900', unit: 'C62', quantity: '1', unitPrice: '300000' }),
         ]),
       ];
+      // … and the table after it has none (the ECB stopped publishing it, say): the aggregation cannot convert NOK.
+      ok(
+        await admin.api.put(`/api/exchange-rates/${daysAgo(35)}`, {
+          source: 'ECB reference rates',
+          rates: { SEK: '11.1' },
+        }),
+      );
       expect((await lead.api.post(`/api/statements/${id}/close-stage`)).status).toBe(200);
       await confirm(lead, id, versions[0]!);
       await confirm(oslo, id, versions[1]!);
@@ -112,7 +143,12 @@ describe('aggregation and threshold checks, end to end', () => {
       );
       expect(blocked.body.stage).toBe('aggregation');
       expect(blocked.body.aggregationBlocked.problems).toEqual([
-        { field: 'rates.NOK', rule: expect.stringContaining('NOK') },
+        {
+          field: 'rates.NOK',
+          rule: expect.stringContaining('NOK'),
+          code: 'rate_missing',
+          values: { currency: 'NOK', tableDate: daysAgo(35) },
+        },
       ]);
       await h.mail.waitFor(() => mailTo(lead, /needs your attention/).length === 1);
       expect(mailTo(lead, /needs your attention/)[0]!.text).toContain('rates.NOK');
@@ -138,6 +174,10 @@ describe('aggregation and threshold checks, end to end', () => {
       expect(problem.field).toBe('rates.NOK');
       expect(problem.rule).toContain(`the rate for NOK is from the rate table of ${old}, 30 days before`);
       expect(problem.rule).toContain('older than 7 days');
+      expect(problem).toMatchObject({
+        code: 'rate_stale',
+        values: { currency: 'NOK', rateDate: old, ageDays: 30, maxAgeDays: 7 },
+      });
       expect((await lead.api.get(`/api/statements/${id}/aggregate`)).status).toBe(404);
     });
 

@@ -435,6 +435,7 @@ const table: Record<string, Row> = {
     invalid: { kind: 'none' },
   },
   'GET /api/exchange-rates': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
+  'GET /api/exchange-rates/coverage': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
   'PUT /api/exchange-rates/{date}': {
     stage: 'published',
     invalidFor: ['admin'],

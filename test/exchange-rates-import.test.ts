@@ -11,7 +11,7 @@ import { PLATFORM_CHAIN } from '../db/audit.js';
 import { importEcbRates } from '../services/exchange-rates/import-ecb-rates.js';
 import { ensureRatesSchedule } from '../services/exchange-rates/rates-schedule.js';
 import { ecbRatesImportWorkflowType } from '../workflows/exchange-rates/messages.js';
-import { type Harness, startHarness, until } from './support/harness.js';
+import { type Harness, makeActor, startHarness, until } from './support/harness.js';
 
 const fixtures = new URL('./fixtures/ecb/', import.meta.url);
 const fixture = (name: string) => join(fixtures.pathname, name);
@@ -196,5 +196,24 @@ describe('importing the ECB reference rates', () => {
     } finally {
       await handle.delete();
     }
+  });
+
+  it('tells every signed-in user what converts today: the latest table on or before today and its currencies', async () => {
+    const buyer = await makeActor(h, { kind: 'buyer', country: 'NO' }, { label: 'coverage' });
+    const today = new Date().toISOString().slice(0, 10);
+    const latest = await h.db
+      .selectFrom('exchange_rate_tables')
+      .select(['rate_date', 'rates'])
+      .where('rate_date', '<=', today)
+      .orderBy('rate_date', 'desc')
+      .executeTakeFirstOrThrow();
+    const coverage = await buyer.api.get('/api/exchange-rates/coverage');
+    expect(coverage.status).toBe(200);
+    expect(coverage.body).toEqual({
+      day: today,
+      maxAgeDays: 7,
+      table: { date: latest.rate_date, currencies: Object.keys(latest.rates).sort() },
+    });
+    expect(coverage.body.table.currencies).toContain('NOK');
   });
 });

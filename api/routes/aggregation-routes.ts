@@ -13,6 +13,7 @@ import { exportAggregateCsv } from '../../services/aggregation/export-aggregate-
 import { getAggregate } from '../../services/aggregation/get-aggregate.js';
 import { retryAggregation } from '../../services/aggregation/retry-aggregation.js';
 import type { ServiceContext } from '../../services/context.js';
+import { getRateCoverage, rateCoverageSchema } from '../../services/exchange-rates/get-rate-coverage.js';
 import { listExchangeRateTables } from '../../services/exchange-rates/list-exchange-rate-tables.js';
 import { saveExchangeRateTable } from '../../services/exchange-rates/save-exchange-rate-table.js';
 import { liveStateSchema, statementViewSchema } from '../../services/statements/statement-contracts.js';
@@ -134,6 +135,18 @@ export function aggregationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     query: pageQuery,
     responses: { 200: { description: 'Rate tables', schema: z.array(exchangeRateTableSchema) } },
     handler: async ({ query }) => ({ status: 200, body: await listExchangeRateTables(ctx, query) }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/exchange-rates/coverage',
+    summary: 'Which currencies can be converted to EUR today, and with the rate table of which day',
+    description:
+      'A need line in a currency the latest table has no rate for is refused on submission; one whose rate is older than maxAgeDays is accepted, and the aggregation waits until an administrator imports newer rates.',
+    tags,
+    access: 'user',
+    responses: { 200: { description: 'Coverage', schema: rateCoverageSchema } },
+    handler: async () => ({ status: 200, body: await getRateCoverage(ctx) }),
   });
 
   api.add({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { ParticipantCursor } from '../../db/needs.js';
+import { fieldProblemCodeShape } from '../../domain/errors.js';
 import { maxNeedLines, needLineDraftSchema } from '../../domain/need-lines.js';
 import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
 import { type ParticipantStatus, participantStatuses, stages } from '../../rules/stages.js';
@@ -8,7 +9,7 @@ import { text } from '../../rules/text-policy.js';
 import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
-const fieldProblemSchema = z.object({ field: z.string(), rule: z.string() });
+const fieldProblemSchema = z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape });
 
 export const surveyViewSchema = z
   .object({ version: z.int(), questions: z.array(z.record(z.string(), z.unknown())), createdAt: z.string() })

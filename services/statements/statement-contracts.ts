@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { viewerActions } from '../../domain/allowed-actions.js';
+import { fieldProblemCodeShape } from '../../domain/errors.js';
 import { leavingKinds } from '../../domain/leaving.js';
 import { scheduleWarningCodes } from '../../domain/schedule-dates.js';
 import { criticalMassViewSchema, scheduleSchema, statementDetailsPatchSchema } from '../../domain/statement.js';
@@ -177,7 +178,10 @@ export const liveStateSchema = z
           'The latest aggregate’s verdict, once aggregated; null for a viewer that may not read the aggregate',
       }),
     aggregationBlocked: z
-      .object({ message: z.string(), problems: z.array(z.object({ field: z.string(), rule: z.string() })) })
+      .object({
+        message: z.string(),
+        problems: z.array(z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape })),
+      })
       .nullable()
       .meta({
         description:
@@ -193,7 +197,7 @@ export const liveStateSchema = z
           description: '`invalid_data` (a record the database cannot store), `constraint_violation`, or an error code',
         }),
         message: z.string(),
-        problems: z.array(z.object({ field: z.string(), rule: z.string() })),
+        problems: z.array(z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape })),
         at: z.string(),
         actions: z.array(z.enum(['closeStage', 'extendDeadline', 'retryAggregation', 'cancel'])).meta({
           description:
