@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { confirmedNeedsOf } from '../db/publication.js';
+import { commonCurrencies } from '../rules/currencies.js';
+import { rateProblemOf } from '../rules/exchange-rates.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
 import { auditDisclosure, type AuditedVersion, type AuditViewer, describeLeak } from './support/disclosure-auditor.js';
 import { ApiClient, type Harness, signIn, startHarness, until } from './support/harness.js';
@@ -100,5 +102,17 @@ describe('the demo data', () => {
     const again = await seedDemoData(h.ctx);
     expect(again.created).toBe(false);
     expect(await count()).toBe(before);
+  });
+
+  it('has a rate for every currency a buyer is offered first, recorded once however often it is loaded (issue 18)', async () => {
+    const coverage = (await (await signIn(h, 'buyer@oslo.example')).get('/api/exchange-rates/coverage')).body;
+    expect(coverage.table.date).toBe(new Date().toISOString().slice(0, 10));
+    for (const currency of commonCurrencies) expect(rateProblemOf(currency, coverage), currency).toBeUndefined();
+    const rateEvents = () =>
+      h.db.selectFrom('audit_events').select('seq').where('action', 'like', 'exchange_rates_%').execute();
+    const before = (await rateEvents()).length;
+    expect(before).toBe(1);
+    await seedDemoData(h.ctx);
+    expect((await rateEvents()).length).toBe(before);
   });
 });

@@ -1,7 +1,12 @@
+import { importRateTables, rateCoverageOn } from '../../db/exchange-rates.js';
 import { findUserByEmail, insertOrganisation, insertUser } from '../../db/organisations.js';
 import { listStatementsVisibleTo } from '../../db/statements.js';
 import type { Principal } from '../../domain/authorization.js';
+import { defaultRateMaxAgeDays } from '../../domain/currency.js';
+import { ecbSource, parseEcbRates } from '../../domain/ecb-rates.js';
 import { statementDetailsSchema } from '../../domain/statement.js';
+import { commonCurrencies } from '../../rules/currencies.js';
+import { rateProblemOf } from '../../rules/exchange-rates.js';
 import { consentToNaming, setRfiQuestions } from '../consultation/manage-consultation.js';
 import type { ServiceContext } from '../context.js';
 import { confirmNeeds } from '../needs/confirm-needs.js';
@@ -12,6 +17,7 @@ import { closeStage } from '../statements/close-stage.js';
 import { createStatement } from '../statements/create-statement.js';
 import { inviteBuyers } from '../statements/invite-buyers.js';
 import { openNeedsAssessment } from '../statements/open-needs-assessment.js';
+import { demoEcbRatesXml } from './ecb-rates.js';
 
 interface DemoOrg {
   kind: 'buyer' | 'supplier' | 'commission' | 'operator';
@@ -148,6 +154,8 @@ export async function seedDemoData(ctx: ServiceContext): Promise<{ created: bool
     }
   }
 
+  await seedDemoRates(ctx);
+
   const lead = principals.get('lead@helsinki.example')!;
   const existingStatements = await listStatementsVisibleTo(
     ctx.db,
@@ -204,6 +212,30 @@ export async function seedDemoData(ctx: ServiceContext): Promise<{ created: bool
       o.users.map((u) => `${u.email.padEnd(34)} ${o.name} (${o.kind}${u.isAdmin ? ', administrator' : ''})`),
     ),
   };
+}
+
+/**
+ * Rates for every currency the need lines offer first, as of today, so no demo statement waits for
+ * one: the ECB file in services/demo/ecb-rates.ts, recorded for today (its source says so) unless
+ * today's rates convert them all already (real rates, imported with `npm run import-rates`, win).
+ */
+async function seedDemoRates(ctx: ServiceContext): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const maxAgeDays = ctx.config.EXCHANGE_RATE_MAX_AGE_DAYS ?? defaultRateMaxAgeDays;
+  const coverage = await rateCoverageOn(ctx.db, today, maxAgeDays);
+  if (commonCurrencies.every((c) => rateProblemOf(c, coverage) === undefined)) return;
+  const [ecb] = parseEcbRates(demoEcbRatesXml, 'demo').tables;
+  await importRateTables(
+    ctx.db,
+    [
+      {
+        date: today,
+        source: ecbSource(`eurofxref-daily.xml of ${ecb!.date} (demo data, recorded for ${today})`),
+        rates: ecb!.rates,
+      },
+    ],
+    { userId: null, orgId: null },
+  );
 }
 
 /**
