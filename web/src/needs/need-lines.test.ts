@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parseDecimalInput } from '../forms/decimal';
 import {
+  ambiguousNumbers,
   emptyLine,
   lineFromSaved,
   lineToRequest,
@@ -26,6 +27,35 @@ describe('typed decimals', () => {
     expect(parseDecimalInput('0,125', 'de')).toBe('0.125');
     expect(parseDecimalInput('12', 'en')).toBe('12');
     expect(parseDecimalInput('-3', 'en')).toBe('-3');
+  });
+
+  it('refuses what could be read two ways, and reads it in the language whose thousands separator it is (issue 18)', () => {
+    expect(parseDecimalInput('390.000', 'en')).toBeUndefined();
+    expect(parseDecimalInput('390,000', 'en')).toBe('390000');
+    expect(parseDecimalInput('390.000', 'de')).toBe('390000');
+    expect(parseDecimalInput('390,000', 'de')).toBeUndefined();
+    expect(parseDecimalInput('390 000', 'fr')).toBe('390000');
+    expect(parseDecimalInput('390.000', 'fr')).toBeUndefined();
+  });
+
+  it('names both readings of an ambiguous number at its field, and stops the save for it', () => {
+    const lines = [line({ quantity: '2', unitPrice: '390.000' }), line({ quantity: '1,500', unitPrice: '1' })];
+    expect(ambiguousNumbers(lines, 'en', t).map((e) => `${e.path} ${e.message}`)).toEqual([
+      'lines[0].unitPrice needs.errors.ambiguousNumber',
+    ]);
+    expect(ambiguousNumbers(lines, 'de', t).map((e) => e.path)).toEqual(['lines[1].quantity']);
+    const errors = validateLine(lines[0]!, 0, { fromYear: 2027, toYear: 2027 }, 'en', t);
+    expect(errors.find((e) => e.path === 'lines[0].unitPrice')?.message).toBe('needs.errors.ambiguousNumber');
+    expect(lineValue(lines[0]!, 'en')).toBeUndefined();
+  });
+
+  it('shows a saved value for editing so that it reads back the same', () => {
+    expect(lineFromSaved({ quantity: '1.234', unitPrice: '390000' }, 'en')).toMatchObject({
+      quantity: '1.2340',
+      unitPrice: '390000',
+    });
+    expect(lineFromSaved({ quantity: '1.234' }, 'de').quantity).toBe('1,2340');
+    expect(parseDecimalInput('1,2340', 'de')).toBe('1.234');
   });
 
   it('refuses what is not a number', () => {

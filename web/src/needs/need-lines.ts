@@ -10,7 +10,7 @@ import {
 import type { TFunction } from 'i18next';
 
 import type { Schemas } from '../api/client';
-import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
+import { decimalForInput, Exact, parseDecimalInput, readDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
 import { textCharacterError } from '../forms/text-rules';
 import { cpvInputPattern, normaliseCpvInput } from '../pages/statement/cpv';
@@ -203,15 +203,75 @@ export function uiPathFor(serverPath: string, lines: readonly NeedLineValues[]):
   return linePath(i, field);
 }
 
-type Parsed = { ok: true; value: Exact } | { ok: false; rule: 'required' | 'format' | 'bounds' };
+type Parsed =
+  | { ok: true; value: Exact }
+  | { ok: false; rule: 'required' | 'format' | 'grouping' | 'bounds' }
+  | { ok: false; rule: 'ambiguous'; typed: string; asDecimal: string; asThousands: string };
 
 function readDecimal(value: string, locale: string, required: boolean): Parsed | undefined {
   const v = value.trim();
   if (v === '') return required ? { ok: false, rule: 'required' } : undefined;
-  const canonical = parseDecimalInput(v, locale);
-  if (canonical === undefined) return { ok: false, rule: 'format' };
-  if (!withinDecimalBounds(canonical)) return { ok: false, rule: 'bounds' };
-  return { ok: true, value: new Exact(canonical) };
+  const read = readDecimalInput(v, locale);
+  if (!read.ok) {
+    const p = read.problem;
+    if (p.kind === 'ambiguous') return { ok: false, rule: 'ambiguous', typed: v, ...p };
+    return { ok: false, rule: p.kind === 'grouping' ? 'grouping' : 'format' };
+  }
+  if (!withinDecimalBounds(read.value)) return { ok: false, rule: 'bounds' };
+  return { ok: true, value: new Exact(read.value) };
+}
+
+/** The amount and quantity fields of a line, by their path under the line. */
+const decimalFields = [
+  ['quantity', 'quantity'],
+  ['unitPrice', 'unitPrice'],
+  ['optionalQuantity', 'optionalQuantity'],
+  ['renewals.quantityEach', 'renewalQuantityEach'],
+] as const;
+
+/**
+ * The message of a number that cannot be read as typed, in the interface language: the two
+ * readings of an ambiguous one, each as it would be typed so it cannot be misread.
+ */
+export function numberProblemMessage(p: Parsed & { ok: false }, locale: string, t: TFunction): string {
+  const number = (v: string) => new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }).format(v as never);
+  switch (p.rule) {
+    case 'ambiguous':
+      return t('needs.errors.ambiguousNumber', {
+        typed: p.typed,
+        asDecimal: number(p.asDecimal),
+        asThousands: number(p.asThousands),
+        typeDecimal: decimalForInput(p.asDecimal, locale),
+        typeThousands: p.asThousands,
+      });
+    case 'grouping':
+      return t('needs.errors.grouping', { example: number('1250000') });
+    case 'bounds':
+      return t('needs.errors.decimalBounds');
+    default:
+      return t('needs.errors.decimalFormat', { example: decimalForInput('1250.5', locale) });
+  }
+}
+
+/** What a typed amount or quantity reads as, for the value shown beside its field; undefined while empty. */
+export function readNumberField(value: string, locale: string): Parsed | undefined {
+  return readDecimal(value, locale, false);
+}
+
+/**
+ * The numbers of the lines that could be read two ways ("390.000" in English). They stop a save:
+ * sent as typed, the API would take "390.000" as its own canonical 390, which may not be what the
+ * buyer meant (issue 18). Every other unreadable text is saved as typed and named on submission.
+ */
+export function ambiguousNumbers(lines: readonly NeedLineValues[], locale: string, t: TFunction): FieldError[] {
+  return lines.flatMap((line, i) =>
+    decimalFields.flatMap(([path, key]) => {
+      const p = readDecimal(line[key], locale, false);
+      return p && !p.ok && p.rule === 'ambiguous'
+        ? [{ path: linePath(i, path), message: numberProblemMessage(p, locale, t) }]
+        : [];
+    }),
+  );
 }
 
 const wholeNumber = (value: string) => (/^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : undefined);
@@ -241,9 +301,7 @@ export function validateLine(
   const decimalMessage = (p: Parsed & { ok: false }, what: 'quantity' | 'price') =>
     p.rule === 'required'
       ? t(what === 'quantity' ? 'needs.errors.quantityRequired' : 'needs.errors.priceRequired')
-      : p.rule === 'bounds'
-        ? t('needs.errors.decimalBounds')
-        : t('needs.errors.decimalFormat');
+      : numberProblemMessage(p, locale, t);
 
   const quantity = readDecimal(line.quantity, locale, true);
   if (quantity && !quantity.ok) add('quantity', decimalMessage(quantity, 'quantity'));

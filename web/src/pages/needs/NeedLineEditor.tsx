@@ -15,6 +15,7 @@ import {
   type NeedLineValues,
   needsFrameworkJustification,
 } from '../../needs/need-lines';
+import { NumberField } from './NumberField';
 
 interface Props {
   line: NeedLineValues;
@@ -66,12 +67,11 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
       </div>
 
       <div className="grid grid--4">
-        <TextField
+        <NumberField
           path={p('quantity')}
           label={t('needs.line.quantity')}
           hint={t('needs.line.quantityHint')}
-          inputMode="decimal"
-          autoComplete="off"
+          shows={{ unit: line.unit }}
           value={line.quantity}
           error={err('quantity')}
           onChange={(e) => onChange({ quantity: e.target.value }, 'quantity')}
@@ -83,12 +83,11 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
           error={err('unit')}
           onChange={(v) => onChange({ unit: v }, 'unit')}
         />
-        <TextField
+        <NumberField
           path={p('unitPrice')}
           label={t('needs.line.unitPrice')}
           hint={t('needs.line.unitPriceHint')}
-          inputMode="decimal"
-          autoComplete="off"
+          shows={{ currency: line.currency }}
           value={line.unitPrice}
           error={err('unitPrice')}
           onChange={(e) => onChange({ unitPrice: e.target.value }, 'unitPrice')}
@@ -177,12 +176,12 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
             error={err('frameworkMonths')}
             onChange={(e) => onChange({ frameworkMonths: e.target.value }, 'frameworkMonths')}
           />
-          <TextField
+          <NumberField
             path={p('optionalQuantity')}
             label={t('needs.line.optionalQuantity')}
             hint={t('needs.line.optionalQuantityHint')}
             optional
-            inputMode="decimal"
+            shows={{ unit: line.unit }}
             value={line.optionalQuantity}
             error={err('optionalQuantity')}
             onChange={(e) => onChange({ optionalQuantity: e.target.value }, 'optionalQuantity')}
@@ -196,11 +195,11 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
             error={err('renewals.count')}
             onChange={(e) => onChange({ renewalCount: e.target.value }, 'renewals.count')}
           />
-          <TextField
+          <NumberField
             path={p('renewals.quantityEach')}
             label={t('needs.line.renewalQuantityEach')}
             optional
-            inputMode="decimal"
+            shows={{ unit: line.unit }}
             value={line.renewalQuantityEach}
             error={err('renewals.quantityEach')}
             onChange={(e) => onChange({ renewalQuantityEach: e.target.value }, 'renewals.quantityEach')}

@@ -22,6 +22,7 @@ import {
   validateAnswers,
 } from '../../needs/answers';
 import {
+  ambiguousNumbers,
   copyLine,
   emptyLine,
   lineFieldLabel,
@@ -40,7 +41,7 @@ import { getNeeds, getStatement, getSurvey, type NeedsVersion, useLoad } from '.
 import { NeedLineEditor } from './NeedLineEditor';
 import { VersionDetails } from './VersionDetails';
 
-type Summary = 'notReady' | 'cannotSubmit' | undefined;
+type Summary = 'notReady' | 'cannotSubmit' | 'notSaved' | undefined;
 
 /** Moves the line index of field paths when a line is inserted (+1) or removed (-1) at `at`. */
 function shiftErrors(errors: FieldError[], at: number, delta: 1 | -1): FieldError[] {
@@ -157,6 +158,15 @@ export default function NeedsPage() {
 
   const saveAndMaybeSubmit = async (intent: 'save' | 'submit') => {
     if (busy || !lines) return;
+    // A number that reads two ways is not sent: the API would read "390.000" as 390 (issue 18).
+    const ambiguous = ambiguousNumbers(lines, format.locale, t);
+    if (ambiguous.length > 0) {
+      setErrors(ambiguous);
+      setProblem(undefined);
+      setSummary('notSaved');
+      setSummaryFocus((n) => n + 1);
+      return;
+    }
     setBusy(intent);
     setProblem(undefined);
     const current = lines;
@@ -312,20 +322,8 @@ export default function NeedsPage() {
                 fieldErrors={errors.length > 0 && (summary || problem) ? errors : []}
                 summaryRef={summaryRef}
                 labelFor={labelFor}
-                title={
-                  summary === 'notReady'
-                    ? t('needs.summary.notReadyTitle')
-                    : summary === 'cannotSubmit'
-                      ? t('needs.summary.cannotSubmitTitle')
-                      : undefined
-                }
-                help={
-                  summary === 'notReady'
-                    ? t('needs.summary.notReadyHelp')
-                    : summary === 'cannotSubmit'
-                      ? t('needs.summary.cannotSubmitHelp')
-                      : undefined
-                }
+                title={summary ? t(`needs.summary.${summary}Title`) : undefined}
+                help={summary ? t(`needs.summary.${summary}Help`) : undefined}
               />
               {latest && latest.status === 'submitted' ? (
                 <p className="notice notice--info">
