@@ -190,6 +190,7 @@ export function createMailActivities(deps: MailActivityDeps) {
               text: row.text_body,
               messageId: row.smtp_message_id,
               headers: row.headers,
+              calendar: row.calendar,
             });
             sent += 1;
             failuresInARow = 0;

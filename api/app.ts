@@ -22,6 +22,7 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { consultationRoutes } from './routes/consultation-routes.js';
 import { dashboardRoutes } from './routes/dashboard-routes.js';
+import { dueRoutes } from './routes/due-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { needsRoutes } from './routes/needs-routes.js';
 import { operationsRoutes } from './routes/operations-routes.js';
@@ -104,6 +105,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   dashboardRoutes(api, ctx);
   supplierRoutes(api, ctx, { registrationRateLimit: options.signInRateLimit, secureCookies: options.secureCookies });
   userAdminRoutes(api, ctx);
+  dueRoutes(api, ctx);
   auditRoutes(api, ctx);
   operationsRoutes(api, ctx);
 

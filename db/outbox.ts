@@ -19,6 +19,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** Blank the stored text once sent (it carries a secret such as a sign-in link). */
   redactAfterSend?: boolean;
+  /** An iCalendar document sent with the message as a `text/calendar; method=PUBLISH` attachment. */
+  calendar?: string;
 }
 
 /** The SMTP Message-ID is derived from the key, so a resend after a crash is recognisably the same message. */
@@ -46,6 +48,7 @@ export async function enqueueMessages(db: DbOrTx, messages: readonly OutgoingMes
           // The request or activity that enqueued it, named in X-Trace-Id (platform/trace-context.ts).
           headers: JSON.stringify({ ...traceMailHeaders(), ...m.headers }),
           redact_after_send: m.redactAfterSend ?? false,
+          calendar: m.calendar ?? null,
           smtp_message_id: messageIdFor(m.key),
         })),
       )

@@ -10,6 +10,8 @@ export interface CapturedMessage {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** Attached files (an invitation's `.ics`), their content as text. */
+  attachments: { filename: string; contentType: string; content: string }[];
   receivedAt: Date;
 }
 
@@ -29,6 +31,13 @@ export interface CaptureServer {
   /** Listens again, on the same port. */
   up(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A part's Content-Type with its parameters (`text/calendar; method=PUBLISH; charset=utf-8`). */
+function fullContentType(header: unknown, fallback: string): string {
+  const h = header as { value?: string; params?: Record<string, string> } | undefined;
+  if (!h?.value) return fallback;
+  return [h.value, ...Object.entries(h.params ?? {}).map(([k, v]) => `${k}=${v}`)].join('; ');
 }
 
 /**
@@ -73,6 +82,11 @@ export async function startCaptureServer(
             text: parsed.text ?? '',
             messageId: parsed.messageId ?? '',
             headers,
+            attachments: parsed.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              contentType: fullContentType(a.headers.get('content-type'), a.contentType),
+              content: a.content.toString('utf8'),
+            })),
             receivedAt: new Date(),
           };
           messages.push(message);

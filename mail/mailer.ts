@@ -9,6 +9,22 @@ export interface MailToSend {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** An iCalendar document (METHOD:PUBLISH), attached as `deadlines.ics`. */
+  calendar?: string | null;
+}
+
+/** A message's calendar as an attachment: `text/calendar; method=PUBLISH`, which calendar clients offer to add. */
+export function calendarAttachments(calendar: string | null | undefined) {
+  return calendar
+    ? [
+        {
+          filename: 'deadlines.ics',
+          content: calendar,
+          contentType: 'text/calendar; method=PUBLISH; charset=utf-8',
+          contentDisposition: 'attachment' as const,
+        },
+      ]
+    : undefined;
 }
 
 export interface Mailer {
@@ -137,6 +153,7 @@ export function createSmtpMailer(smtpUrl: string, from: string, options: SmtpPoo
         text: message.text,
         messageId: message.messageId,
         headers: message.headers,
+        attachments: calendarAttachments(message.calendar),
       });
     },
     async verify() {

@@ -150,6 +150,21 @@ const table: Record<string, Row> = {
     expect: '401 404 404 200 200 200 403 403 403 403',
     params: { organisationId: '$participantOrg' },
   },
+  // Need lines from and to spreadsheets (issue 18): whoever enters needs; a buyer's lines as its needs are read.
+  'GET /api/statements/{statementId}/needs-template.xlsx': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+  },
+  'POST /api/statements/{statementId}/needs/draft/sheet': {
+    stage: 'needs',
+    expect: '401 404 404 400 400 400 403 403 403 403',
+    note: 'sent no file: those who may upload are told the file is missing (test/need-lines-sheet.test.ts uploads real ones)',
+  },
+  'GET /api/statements/{statementId}/needs/{organisationId}/lines.xlsx': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    params: { organisationId: '$participantOrg' },
+  },
   'GET /api/statements/{statementId}/needs-overview': {
     stage: 'needs',
     expect: '401 404 404 403 200 403 200 200 403 403',
@@ -512,6 +527,20 @@ const table: Record<string, Row> = {
     invalid: {},
   },
   'GET /api/tokens': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
+  'GET /api/me/due': {
+    stage: 'published',
+    expect: '401 200 200 200 200 200 200 200 200 200',
+    note: 'everyone reads their own list (domain/due.ts decides what is in it)',
+  },
+  'GET /api/me/calendar-feed': { stage: 'published', expect: '401 404 404 404 404 404 404 404 404 404' },
+  'POST /api/me/calendar-feed': { stage: 'published', expect: '401 201 201 201 201 201 201 201 201 201' },
+  'DELETE /api/me/calendar-feed': { stage: 'published', expect: '401 204 204 204 204 204 204 204 204 204' },
+  'GET /calendar/{token}.ics': {
+    stage: 'published',
+    expect: '404 404 404 404 404 404 404 404 404 404',
+    params: { token: 'cal_not-a-feed' },
+    note: 'reached by its secret alone, never by a session',
+  },
   'DELETE /api/tokens/{tokenId}': {
     stage: 'published',
     expect: '401 404 404 404 404 404 404 404 404 404',

@@ -22,6 +22,8 @@ export interface Notice {
   params: (r: Addressee, t: Translate) => Record<string, string>;
   /** Only the users who may sign for their organisation (all its users where none may). */
   signatoriesOnly?: boolean;
+  /** The recipient's deadlines as an iCalendar document, attached to the message (none: no attachment). */
+  calendar?: (r: Addressee) => string | undefined;
 }
 
 /** The messages of `notices`, in order; a notice to no organisation sends nothing. */
@@ -52,10 +54,17 @@ export async function composeNotices(
       orgName: names.get(u.organisation_id) ?? '',
     }));
     const byId = new Map(addressees.map((a) => [a.id, a]));
+    const composed = composeForEach(addressees, notice.key, statementId, notice.template, (r, t) =>
+      notice.params(byId.get(r.id)!, t),
+    );
+    const { calendar } = notice;
     messages.push(
-      ...composeForEach(addressees, notice.key, statementId, notice.template, (r, t) =>
-        notice.params(byId.get(r.id)!, t),
-      ),
+      ...(calendar
+        ? composed.map((m) => {
+            const ics = calendar(byId.get(m.recipientUserId!)!);
+            return ics ? { ...m, calendar: ics } : m;
+          })
+        : composed),
     );
   }
   return messages;

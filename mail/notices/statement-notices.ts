@@ -5,16 +5,45 @@ import { submittedVersionNumbers } from '../../db/needs.js';
 import { findOrganisation } from '../../db/organisations.js';
 import type { OutgoingMessage } from '../../db/outbox.js';
 import { solverOf, type StatementProjectionDeps } from '../../db/projections/statement-events.js';
+import type { StatementRow } from '../../db/schema.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
 import { discloseAggregate, discloseCriticalMass, verdictLimits } from '../../domain/disclosure/protected-views.js';
+import { type DueItem, dueItemsFor } from '../../domain/due.js';
 import type { StatementEvent } from '../../domain/events.js';
 import { droppedReason, type LeavingKind, leavingOf } from '../../domain/leaving.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
-import type { ParticipantStatus } from '../../rules/stages.js';
+import type { ParticipantStatus, Stage } from '../../rules/stages.js';
+import { dueCalendar } from '../calendar.js';
 import { formatDateTime, statementLink } from '../compose.js';
-import { composeNotices, type Notice } from './notice.js';
+import { type Addressee, composeNotices, type Notice } from './notice.js';
+
+/**
+ * What an invited buyer's user has due on the statement as it is now (domain/due.ts, the rule of
+ * the "what is due" page): answering the invitation, by the stage's deadline once it has one.
+ */
+function invitationDueItems(statement: StatementRow, r: Addressee, now: number): DueItem[] {
+  const principal = {
+    userId: r.id,
+    orgId: r.orgId,
+    orgKind: 'buyer' as const,
+    isAdmin: false,
+    roles: [],
+    via: 'session' as const,
+  };
+  const facts = {
+    statementId: statement.id,
+    title: statement.title,
+    leadOrgId: statement.lead_org_id,
+    stage: statement.stage as Stage,
+    participantStatus: 'invited' as const,
+    deadline: statement.stage_deadline?.getTime() ?? null,
+    decidedOnCurrentText: false,
+    agreement: null,
+  };
+  return dueItemsFor(principal, [facts], [], now);
+}
 
 /** Everyone still taking part or still able to (invited); not those who declined, withdrew or dropped out. */
 const involved: ParticipantStatus[] = ['invited', 'joined', 'submitted', 'confirmed'];
@@ -58,12 +87,22 @@ const statementNotices: NoticeTable = {
   buyers_invited: async (c) => {
     const lead = await findOrganisation(c.trx, c.leadOrgId);
     const invited = c.audit.organisationIds as string[];
+    const statement = await findStatement(c.trx, c.event.statementId);
+    const stamp = new Date();
     return [
       {
         to: invited,
         key: `invitation:${c.event.statementId}`,
         template: 'mail.invitation',
         params: (r) => ({ title: c.title, leadName: lead!.name, orgName: r.orgName, link: c.link }),
+        // The deadlines the invitee faces (none before the needs assessment opens: no attachment).
+        calendar: (r) => {
+          if (!statement) return undefined;
+          const items = invitationDueItems(statement, r, stamp.getTime());
+          return items.some((i) => i.deadline !== null)
+            ? dueCalendar(items, { locale: r.locale, publicUrl: c.deps.publicUrl, stamp })
+            : undefined;
+        },
       },
     ];
   },
