@@ -131,6 +131,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     h = await startHarness();
     browser = await launchBrowser();
     const accountLocale = locale;
+    // Other test files share the database: an organisation of theirs named like an English word
+    // ("Buyer", from a property test) is listed in the lead's invitation search. A name is a name in
+    // every language, not untranslated text.
+    await makeOrganisation(h, { kind: 'buyer', name: 'Buyer', country: 'FI' });
     const leadOrg = await makeOrganisation(h, { kind: 'buyer', name: `City of Helsinki ${tag}`, country: 'FI' });
     // The lead's account starts in English; in the French journey the lead picks French in the browser.
     const leadUser = await makeUser(h, leadOrg.id, {

@@ -65,13 +65,14 @@ function englishOnly(locale: WebLocale): { whole: Set<string>; fragments: string
  * Fails when the page shows text that is not in `locale`: an English-only catalogue string
  * (whole, or a long piece of one), or a raw message key. Content marked with another language
  * (`lang="en"`: the official English CPV labels, the server's English details; the language
- * menu naming each language in itself) is what it says it is, and is left out.
+ * menu naming each language in itself) is what it says it is, and is left out; so are names
+ * (`translate="no"`: an organisation called "Buyer" is a name in every language).
  */
 export async function expectNoUntranslatedText(page: Page, locale: WebLocale, label: string): Promise<void> {
   if (locale === 'en') return;
   const texts = (await page.evaluate(`(() => {
     const clone = document.body.cloneNode(true);
-    clone.querySelectorAll('script, style, [lang]:not([lang="${locale}"])').forEach((e) => e.remove());
+    clone.querySelectorAll('script, style, [lang]:not([lang="${locale}"]), [translate="no"]').forEach((e) => e.remove());
     const walker = document.createTreeWalker(clone, NodeFilter.SHOW_TEXT);
     const out = [];
     for (let n = walker.nextNode(); n; n = walker.nextNode()) { const s = n.textContent.trim(); if (s) out.push(s); }

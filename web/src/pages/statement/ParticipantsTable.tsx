@@ -36,7 +36,7 @@ export function ParticipantsTable({
               className={p.organisationId === myOrganisationId ? 'table__row--mine' : undefined}
             >
               <th scope="row">
-                {p.name}
+                <span translate="no">{p.name}</span>
                 {p.organisationId === myOrganisationId ? (
                   <span className="tag tag--neutral">{t('participants.you')}</span>
                 ) : null}

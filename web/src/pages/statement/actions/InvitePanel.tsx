@@ -140,7 +140,7 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
                     onChange={(e) => toggle(org, e.target.checked)}
                   />
                   <label htmlFor={id}>
-                    {org.name}
+                    <span translate="no">{org.name}</span>
                     <span className="muted">
                       {' · '}
                       {format.country(org.country)}
@@ -162,7 +162,7 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
             <ul aria-labelledby={`${resultsId}-selected`} className="chips">
               {selected.map((o) => (
                 <li key={o.id} className="chip">
-                  {o.name}
+                  <span translate="no">{o.name}</span>
                   <button
                     type="button"
                     className="chip__remove"
