@@ -24,3 +24,27 @@ describe('money in the web: the one rule of rules/money.ts, never rounded twice 
     expect(plain(fr.amount('1250.5', 'SEK'))).toBe('1 250,50 SEK');
   });
 });
+
+describe('dates and times as European readers write them (issue 19, formats)', () => {
+  const at = '2026-12-05T17:38:00Z';
+  const inZone = (locale: string, timeZone: string) => createFormatter(locale, timeZone);
+
+  it('writes English dates day first, as in en-GB, never month first', () => {
+    expect(createFormatter('en').date('2026-03-09')).toBe('9 March 2026');
+    expect(createFormatter('de').date('2026-03-09')).toBe('9. März 2026');
+    expect(createFormatter('fr').date('2026-03-09')).toBe('9 mars 2026');
+  });
+
+  it("writes times on the 24-hour clock, in the reader's time zone, and names the zone", () => {
+    expect(plain(inZone('en', 'Europe/Helsinki').dateTime(at))).toBe('5 December 2026 at 19:38 EET');
+    expect(plain(inZone('en', 'Europe/Brussels').dateTime(at))).toBe('5 December 2026 at 18:38 CET');
+    expect(plain(inZone('de', 'Europe/Berlin').dateTime(at))).toBe('5. Dezember 2026 um 18:38 MEZ');
+    expect(plain(inZone('fr', 'Europe/Paris').dateTime(at))).toBe('5 décembre 2026 à 18:38 UTC+1');
+    expect(inZone('en', 'Europe/Helsinki').dateTime(at)).not.toMatch(/AM|PM/);
+  });
+
+  it('says which time zone the times are in', () => {
+    expect(inZone('en', 'Europe/Helsinki').timeZone).toBe('Europe/Helsinki');
+    expect(createFormatter('en').timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+});

@@ -8,9 +8,11 @@ import { useTranslation } from 'react-i18next';
  */
 export interface Formatter {
   locale: string;
+  /** The IANA time zone times are shown in (the browser's), e.g. to say so beside a deadline. */
+  timeZone: string;
   /** A calendar date (YYYY-MM-DD or an ISO date-time), without a time. */
   date: (iso: string) => string;
-  /** A moment, with date and time in the user's time zone. */
+  /** A moment, with date and time in the user's time zone, on the 24-hour clock, the zone named. */
   dateTime: (iso: string) => string;
   /** "in 3 days", "2 hours ago". */
   relative: (iso: string, now?: Date) => string;
@@ -44,9 +46,30 @@ export function durationDays(iso: string): number | undefined {
   return Number(m[1] ?? 0) * 7 + Number(m[2] ?? 0);
 }
 
-export function createFormatter(locale: string): Formatter {
+/**
+ * The Intl locale for an interface language. English is written for European readers: en-GB
+ * dates (9 March 2026) and the 24-hour clock, never the US month-first order or AM/PM.
+ */
+export function intlLocale(language: string): string {
+  return language === 'en' ? 'en-GB' : language;
+}
+
+export function createFormatter(
+  language: string,
+  timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone,
+): Formatter {
+  const locale = intlLocale(language);
   const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+    timeZoneName: 'short',
+  });
   const numberFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 6 });
   const yearFmt = new Intl.NumberFormat(locale, { useGrouping: false });
   const relativeFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
@@ -69,7 +92,8 @@ export function createFormatter(locale: string): Formatter {
       maximumFractionDigits: Math.min(100, Math.max(2, shownDecimals(shown))),
     }).format(shown as Intl.StringNumericLiteral);
   return {
-    locale,
+    locale: language,
+    timeZone,
     date: (iso) => dateFmt.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)),
     dateTime: (iso) => dateTimeFmt.format(new Date(iso)),
     relative: (iso, now = new Date()) => {
