@@ -25,7 +25,7 @@ import {
   latestPublication,
 } from '../db/publication.js';
 import { forHistory, type RecordResult } from '../db/record-event.js';
-import { lookupCpvCodes } from '../db/reference-data.js';
+import { cpvLabelsIn, unitEnglishNames } from '../db/reference-data.js';
 import { findStatement } from '../db/statements.js';
 import { logNoticeContacts, matchingSuppliers, unsubscribeKey } from '../db/suppliers.js';
 import type { Aggregate } from '../domain/aggregation.js';
@@ -36,7 +36,7 @@ import type { WithTextRefs } from '../domain/events.js';
 import { type MarketEvent, supplierNoticeKeyPrefix, type SupplierNoticeKind } from '../domain/market-events.js';
 import type { Schedule } from '../domain/statement.js';
 import { consultationDemand } from '../domain/suppliers.js';
-import { formatEur, translatorFor } from '../i18n/index.js';
+import { writeStatementText } from '../i18n/statement-text.js';
 import { formatDateTime } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { amountOrWithheld, namedSignatories, publicLinks } from '../mail/notices/market-notices.js';
@@ -210,66 +210,63 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         const summary = (await findMarketSummary(trx, request.summaryId))!.summary as MarketSummary;
         const [leadUser] = await usersOfOrganisations(trx, [statement.lead_org_id]);
         const locale = leadUser?.locale ?? 'en';
-        const t = translatorFor(locale);
         const schedule = statement.schedule as Schedule;
         // The text is read by every participant and Commission staff, and published: it states the
         // figures as they may see them.
         const snapshot = (await latestSnapshot(trx, request.statementId))!;
         const demand = discloseAggregate(aggregate, await snapshotDisclosure(trx, deps.solver, snapshot.id));
-        const labels = await lookupCpvCodes(
+        // The text says it as a person would, in the lead's language (issue 18): CPV labels in
+        // that language, units and countries by name, plurals and lists written out.
+        const labels = await cpvLabelsIn(
           trx,
           demand.items.map((n) => n.cpvCode),
+          locale,
         );
-        const items = demand.items
-          .map((n) => {
-            const code = {
-              cpvCode: labels.get(n.cpvCode) ? `${n.cpvCode}-${labels.get(n.cpvCode)!.checkDigit}` : n.cpvCode,
-              label: labels.get(n.cpvCode)?.label ?? '',
-            };
-            return n.withheld
-              ? t('statementText.itemWithheld', { ...code, withheld: t('disclosure.withheldValue') })
-              : t('statementText.item', {
-                  ...code,
-                  quantities: (n.quantities ?? []).map((q) => `${q.totalQuantity} ${q.unit}`).join('; '),
-                  value: formatEur(n.valueEur!, locale),
-                });
-          })
-          .join('\n');
-        const countryList = [...new Set(aggregate.buyers.map((b) => b.country.trim()))].sort().join(', ');
-        // Through a central purchasing body the text says so, and that no Art. 39(4) agreement follows.
+        const unitNames = await unitEnglishNames(
+          trx,
+          demand.items.flatMap((n) => (n.quantities ?? []).map((q) => q.unit)),
+        );
         const route = await findProcurementRoute(trx, request.statementId);
-        const body = t('statementText.body', {
-          title: statement.title,
-          description: statement.description,
-          buyers: String(aggregate.totals.buyers),
-          countries: String(aggregate.totals.countries),
-          countryList,
-          value: amountOrWithheld(demand.totals.valueEur, locale),
-          fromYear: String(schedule.deliveryFromYear),
-          toYear: String(schedule.deliveryToYear),
-          items,
-          procurementStart: schedule.expectedProcurementStart,
-          responses: String(summary.responses),
-          smeShare: `${(Number(summary.smeShare) * 100).toFixed(0)} %`,
-          supplierCountries: summary.countries.length
-            ? summary.countries.map((c) => c.country).join(', ')
-            : t('statementText.noSuppliers'),
-          questions: String(summary.questionsAnswered),
-        });
-        // The figures converted from other currencies name the rate table beside them (issue 17 point 5).
         const converted = Object.keys(aggregate.conversion.rates).sort();
-        const withRates =
-          converted.length > 0
-            ? `${body}\n\n${t('statementText.conversion', {
-                currencies: converted.join(', '),
-                date: aggregate.conversion.date,
-                source: aggregate.conversion.source,
-              })}`
-            : body;
-        const cpb = route.centralPurchasingBody;
-        const text = cpb
-          ? `${withRates}\n\n${t('statementText.routeCentralPurchasingBody', { cpb: cpb.name, country: cpb.country })}`
-          : withRates;
+        const text = writeStatementText(
+          {
+            title: statement.title,
+            description: statement.description,
+            buyers: aggregate.totals.buyers,
+            buyerCountries: aggregate.buyers.map((b) => b.country),
+            totalValueEur: demand.totals.valueEur,
+            deliveryFromYear: schedule.deliveryFromYear,
+            deliveryToYear: schedule.deliveryToYear,
+            procurementStart: schedule.expectedProcurementStart,
+            items: demand.items.map((n) => {
+              const entry = labels.get(n.cpvCode);
+              return {
+                cpvCode: entry ? `${n.cpvCode}-${entry.checkDigit}` : n.cpvCode,
+                label: entry?.label ?? '',
+                valueEur: n.withheld ? null : n.valueEur!,
+                quantities: (n.quantities ?? []).map((q) => ({
+                  totalQuantity: q.totalQuantity,
+                  unit: q.unit,
+                  unitName: unitNames.get(q.unit),
+                })),
+              };
+            }),
+            market: {
+              responses: summary.responses,
+              smeShare: summary.smeShare,
+              supplierCountries: summary.countries.map((c) => c.country),
+              questionsAnswered: summary.questionsAnswered,
+            },
+            // The figures converted from other currencies name the rate table beside them (issue 17 point 5).
+            conversion:
+              converted.length > 0
+                ? { currencies: converted, date: aggregate.conversion.date, source: aggregate.conversion.source }
+                : undefined,
+            // Through a central purchasing body the text says so, and that no Art. 39(4) agreement follows.
+            centralPurchasingBody: route.centralPurchasingBody ?? undefined,
+          },
+          locale,
+        );
         const hash = contentHash({ text });
         await insertStatementText(trx, {
           statementId: request.statementId,

@@ -144,6 +144,16 @@ export async function lookupUnitCodes(db: DbOrTx, codes: readonly string[]): Pro
   return found;
 }
 
+/** Rec 20's (English) names of the given unit codes that are in the list, keyed by code. */
+export async function unitEnglishNames(db: DbOrTx, codes: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const chunk of chunked([...new Set(codes)], maxBindParams)) {
+    const rows = await db.selectFrom('unit_codes').select(['code', 'name']).where('code', 'in', chunk).execute();
+    for (const r of rows) found.set(r.code, r.name);
+  }
+  return found;
+}
+
 /**
  * The reference half of a NeedValidationContext, for exactly the codes given (use
  * `referencedCodes(lines)` from domain/need-lines.ts to collect them): a code not fetched here

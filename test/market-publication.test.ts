@@ -333,7 +333,11 @@ describe('market engagement, approval and publication, end to end', () => {
     });
     const text = ok(await oslo.api.get(`/api/statements/${id}/text`));
     expect(text.body.version).toBe(1);
-    expect(text.body.text).toContain('2 supplier(s) answered the request for information (50 % of them SMEs)');
+    // Written as a person would (issue 18): plurals, countries by name, no "(s)".
+    expect(text.body.text).toContain(
+      '2 suppliers (Finland and Germany) answered the request for information. Share of SMEs among them: 50%.',
+    );
+    expect(text.body.text).not.toMatch(/\(s\)|\(ies\)/);
     expect(text.body.approvers.map((a: { organisationId: string }) => a.organisationId).sort()).toEqual(
       [lead.org.id, oslo.org.id, copenhagen.org.id].sort(),
     );
