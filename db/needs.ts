@@ -204,6 +204,7 @@ export async function needsOverviewPage(
       'participants.organisation_id',
       'participants.status',
       'participants.status_reason',
+      'participants.dropped_from',
       'participants.updated_at',
       'organisations.name',
       'organisations.country',

@@ -346,6 +346,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     const { lead } = cast;
     await lead.page.reload();
     await lead.page.getByRole('button', { name: lead.t('actions.openNeeds.submit') }).click();
+    // Opening locks the statement: a dialog names the consequences first (issue 18).
+    const confirm = lead.page.getByRole('dialog', { name: lead.t('actions.openNeeds.confirmTitle') });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: lead.t('actions.openNeeds.confirm') }).click();
     await lead.status(lead.t('actions.openNeeds.done')).waitFor();
     expect(await lead.page.locator('[aria-current="step"]').textContent()).toContain(lead.t('stage.needs_assessment'));
     await lead.visit('needs assessment open', 'statement-needs-assessment');

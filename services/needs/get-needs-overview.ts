@@ -1,6 +1,8 @@
 import { needsOverviewPage, participantCountsByStatus } from '../../db/needs.js';
 import { findStatement } from '../../db/statements.js';
 import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/authorization.js';
+import { leavingOf } from '../../domain/leaving.js';
+import type { ParticipantStatus } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -51,6 +53,11 @@ export async function getNeedsOverview(
         country: r.country,
         status: r.status,
         statusReason: canReadReasonOf(principal, facts, r.organisation_id) ? r.status_reason : null,
+        leaving: leavingOf({
+          status: r.status as ParticipantStatus,
+          droppedFrom: r.dropped_from as ParticipantStatus | null,
+          statusReason: r.status_reason,
+        }),
         draftSavedAt: iso(r.draft_saved_at),
         latestVersion: latest
           ? ((own) => ({

@@ -7,6 +7,7 @@ import { draftAnswersSchema, questionSchema } from '../../domain/survey.js';
 import { type ParticipantStatus, participantStatuses, stages } from '../../rules/stages.js';
 import { text } from '../../rules/text-policy.js';
 import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
+import { participantViewSchema } from '../statements/statement-contracts.js';
 
 /** Response shapes of the needs use cases: the services build them, the API documents them from these same schemas. */
 const fieldProblemSchema = z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape });
@@ -75,6 +76,7 @@ export const needsOverviewSchema = z
           .string()
           .nullable()
           .meta({ description: 'For the lead buyer (null for Commission staff and administrators)' }),
+        leaving: participantViewSchema.shape.leaving,
         draftSavedAt: z.string().nullable(),
         latestVersion: z
           .object({

@@ -11,7 +11,7 @@ import { PageHeading } from '../components/PageHeading';
 import { StageTag } from '../components/StageStepper';
 import { useFormat } from '../i18n/format';
 import { exitStages, mainPath } from '../process/stages';
-import { formatCpv } from './statement/cpv';
+import { CpvNames } from '../reference/Words';
 
 const PAGE_SIZE = 50;
 const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath.slice(4), ...exitStages];
@@ -114,11 +114,30 @@ export default function StatementsPage() {
                     <Link to={`/statements/${s.id}`}>{s.title}</Link>
                   </h2>
                   <div className="statement-card__meta">
-                    <StageTag stage={s.stage} />
+                    {s.myParticipation?.status === 'invited' ? (
+                      // An invitation waiting for its answer, not the statement's stage ("Draft" told the invitee nothing).
+                      <span className="tag tag--invitation" data-testid="invitation-tag">
+                        {s.stageDeadline
+                          ? t('guidance.invitation.tagBy', { deadline: format.dateTime(s.stageDeadline) })
+                          : t('guidance.invitation.tag')}
+                      </span>
+                    ) : (
+                      <StageTag stage={s.stage} />
+                    )}
+                    {s.myParticipation?.leaving ? (
+                      <span className="tag tag--neutral">{t(`leaving.short.${s.myParticipation.leaving}`)}</span>
+                    ) : null}
                     {s.leadOrganisationId === me.organisation.id ? (
                       <span className="tag tag--neutral">{t('statements.youLead')}</span>
                     ) : null}
                   </div>
+                  {s.myParticipation?.status === 'invited' ? (
+                    <p>
+                      <Link to={`/statements/${s.id}#answer-heading`}>
+                        {t('guidance.invitation.answerLink', { title: s.title })}
+                      </Link>
+                    </p>
+                  ) : null}
                   <dl className="facts facts--inline">
                     <div>
                       <dt>{t('statement.deadline')}</dt>
@@ -126,7 +145,9 @@ export default function StatementsPage() {
                     </div>
                     <div>
                       <dt>{t('statement.cpvCodes')}</dt>
-                      <dd className="mono">{s.cpvCodes.map(formatCpv).join(', ')}</dd>
+                      <dd>
+                        <CpvNames codes={s.cpvCodes} />
+                      </dd>
                     </div>
                     <div>
                       <dt>{t('statement.created')}</dt>

@@ -223,7 +223,13 @@ function ParticipantsOverview({
                     {waiting.includes(p.status) ? (
                       <span className="table__note">{t('overview.stillToAct')}</span>
                     ) : null}
-                    {p.statusReason ? (
+                    {p.leaving ? (
+                      <p className="table__note" data-testid="leaving">
+                        {t(`leaving.long.${p.leaving}`)}
+                      </p>
+                    ) : null}
+                    {p.statusReason && (p.leaving === 'declined' || p.leaving === 'withdrew') ? (
+                      // The buyer's own words (the lead's and its own to read); the process's reasons are worded above.
                       <p className="table__note">
                         {t('participants.reason')} {p.statusReason}
                       </p>

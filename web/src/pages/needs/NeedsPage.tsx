@@ -310,7 +310,10 @@ export default function NeedsPage() {
           {mine && leftParticipantStatuses.includes(mine.status) ? (
             <p className="notice notice--ended">
               {t('needs.outOfStatement', { status: t(`participantStatus.${mine.status}`) })}
-              {mine.statusReason ? ` ${t('participants.reason')} ${mine.statusReason}` : ''}
+              {mine.leaving ? ` ${t(`leaving.long.${mine.leaving}`)}` : ''}
+              {mine.statusReason && (mine.leaving === 'declined' || mine.leaving === 'withdrew')
+                ? ` ${t('participants.reason')} ${mine.statusReason}`
+                : ''}
             </p>
           ) : null}
           {statement.stage === 'draft' && mine ? <p className="notice notice--info">{t('needs.notOpenYet')}</p> : null}

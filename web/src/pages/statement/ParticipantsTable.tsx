@@ -45,7 +45,13 @@ export function ParticipantsTable({
               <td>{p.buyerLegalType ? legalType(p.buyerLegalType) : t('common.notGiven')}</td>
               <td>
                 <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
-                {p.statusReason ? (
+                {p.leaving ? (
+                  <p className="table__note" data-testid="leaving">
+                    {t(`leaving.long.${p.leaving}`)}
+                  </p>
+                ) : null}
+                {p.statusReason && (p.leaving === 'declined' || p.leaving === 'withdrew') ? (
+                  // The buyer's own words (the lead's and its own to read); the process's reasons are worded above.
                   <p className="table__note">
                     {t('participants.reason')} {p.statusReason}
                   </p>

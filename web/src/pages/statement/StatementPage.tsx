@@ -3,26 +3,38 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 
-import { allows, api, type ApiProblem, asProblem, call, type Me, type Statement } from '../../api/client';
+import {
+  allows,
+  api,
+  type ApiProblem,
+  asProblem,
+  call,
+  type Me,
+  type Statement,
+  type ViewerAction,
+} from '../../api/client';
 import { useMe, useSession } from '../../auth/session';
 import { Deadline } from '../../components/Deadline';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { type AggregationBlocked, RateBlockNotice } from '../../components/RateProblems';
 import { StageProgress, StageTag } from '../../components/StageStepper';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useFormat } from '../../i18n/format';
 import { isTerminal } from '../../process/stages';
+import { CpvName, useUnitText } from '../../reference/Words';
 import { CancelPanel } from './actions/CancelPanel';
 import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
 import { InvitePanel } from './actions/InvitePanel';
-import { needsLinksFor, NeedsPanels } from './actions/NeedsPanels';
+import { hasLinkPanel, LinkPanel, type LinkPanelKind, needsLinksFor } from './actions/NeedsPanels';
 import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
 import { ProcurementRoutePanel } from './actions/ProcurementRoutePanel';
 import type { ActionMessage } from './actions/types';
 import { formatCpv } from './cpv';
 import { ParticipantsTable } from './ParticipantsTable';
 import { type ProcessFailure, ProcessFailureNotice } from './ProcessFailureNotice';
+import { ReadinessChecklist } from './ReadinessChecklist';
 
 /** What the signed-in user may do: the actions the server allows it (`allowedActions`), never worked out here. */
 export function statementActionsFor(statement: Statement, me: Me) {
@@ -42,9 +54,81 @@ export function statementActionsFor(statement: Statement, me: Me) {
   };
 }
 
+/** The panels of the statement page, in the order they follow the next step. */
+type PanelKey = 'answer' | LinkPanelKind | 'edit' | 'invite' | 'openNeeds' | 'route' | 'cancel';
+const panelOrder: readonly PanelKey[] = [
+  'answer',
+  'needs',
+  'demand',
+  'approval',
+  'market',
+  'agreement',
+  'overview',
+  'surveyResults',
+  'survey',
+  'edit',
+  'invite',
+  'openNeeds',
+  'route',
+  'cancel',
+];
+
+function hasPanel(key: PanelKey, actions: ReturnType<typeof statementActionsFor>): boolean {
+  switch (key) {
+    case 'answer':
+      return actions.answer;
+    case 'edit':
+      return actions.edit;
+    case 'invite':
+      return actions.invite;
+    case 'openNeeds':
+      return actions.openNeeds;
+    case 'route':
+      return actions.route;
+    case 'cancel':
+      return actions.cancel;
+    default:
+      return hasLinkPanel(key, actions.needs);
+  }
+}
+
+/** The panel that holds the next step the server names (`nextStep`, domain/guidance.ts). */
+function primaryPanelOf(step: ViewerAction | null): PanelKey | undefined {
+  switch (step) {
+    case 'answerInvitation':
+      return 'answer';
+    case 'saveNeeds':
+    case 'confirmNeeds':
+      return 'needs';
+    case 'invite':
+      return 'invite';
+    case 'openNeedsAssessment':
+      return 'openNeeds';
+    case 'viewNeedsOverview':
+      return 'overview';
+    case 'retryAggregation':
+    case 'viewAggregate':
+    case 'decideShortfall':
+      return 'demand';
+    case 'answerSupplierQuestions':
+    case 'viewMarket':
+      return 'market';
+    case 'approveStatement':
+    case 'publishWithoutMissing':
+    case 'viewStatementText':
+      return 'approval';
+    case 'startAgreement':
+    case 'viewAgreement':
+      return 'agreement';
+    default:
+      return undefined;
+  }
+}
+
 export default function StatementPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const unitText = useUnitText();
   const me = useMe();
   const { sessionExpired } = useSession();
   const { statementId = '' } = useParams();
@@ -54,6 +138,7 @@ export default function StatementPage() {
   const flash = (location.state as { flash?: 'created' | 'edited' } | null)?.flash;
   const [message, setMessage] = useState<{ text: ActionMessage; n: number } | undefined>();
   const [failure, setFailure] = useState<ProcessFailure | null>(null);
+  const [blocked, setBlocked] = useState<AggregationBlocked | null>(null);
 
   /**
    * A step the process took on its own that failed for good: only the lead and administrators
@@ -63,12 +148,19 @@ export default function StatementPage() {
   const loadFailure = useCallback(
     async (loaded: Statement) => {
       const mayAct = loaded.lead.id === me.organisation.id || me.user.isAdmin;
-      if (!mayAct || isTerminal(loaded.stage)) return setFailure(null);
+      // A blocked aggregation (a missing or stale exchange rate) is shown to everyone who follows
+      // the aggregate: the API gives it to the lead, the buyers, Commission staff and administrators.
+      const aggregating = loaded.stage === 'aggregation';
+      if ((!mayAct && !aggregating) || isTerminal(loaded.stage)) {
+        setBlocked(null);
+        return setFailure(null);
+      }
       try {
         const live = await call(
           api.GET('/api/statements/{statementId}/live', { params: { path: { statementId: loaded.id } } }),
         );
         setFailure(live.processFailure ?? null);
+        setBlocked(live.aggregationBlocked ?? null);
       } catch {
         // The statement itself loaded; the failure shows on the next visit.
       }
@@ -176,6 +268,15 @@ export default function StatementPage() {
             />
           ) : null}
 
+          {blocked ? (
+            <RateBlockNotice
+              statementId={statement.id}
+              blocked={blocked}
+              canRetry={allows(statement, 'retryAggregation')}
+              onSettled={(_live, done) => (done ? retried(done) : load())}
+            />
+          ) : null}
+
           {statement.stage === 'cancelled' && statement.cancelReason ? (
             <div className="notice notice--ended">
               <h2 className="notice__title">{t('statement.cancelledTitle')}</h2>
@@ -212,7 +313,15 @@ export default function StatementPage() {
             {actions.mine ? (
               <div>
                 <dt>{t('statement.yourStatus')}</dt>
-                <dd>{t(`participantStatus.${actions.mine.status}`)}</dd>
+                <dd>
+                  {t(`participantStatus.${actions.mine.status}`)}
+                  {actions.mine.leaving ? (
+                    <span className="key-facts__note" data-testid="my-leaving">
+                      {' '}
+                      {t(`leaving.long.${actions.mine.leaving}`)}
+                    </span>
+                  ) : null}
+                </dd>
               </div>
             ) : null}
           </dl>
@@ -223,21 +332,61 @@ export default function StatementPage() {
               {message?.text(t, format)}
             </StatusMessage>
             {!hasActions ? <p className="muted">{t('actions.none')}</p> : null}
-            {actions.answer ? <InvitationAnswerPanel statement={statement} onDone={onDone} /> : null}
-            <NeedsPanels statement={statement} links={actions.needs} />
-            {actions.edit ? (
-              <section className="action-panel" aria-labelledby="edit-heading">
-                <h3 id="edit-heading">{t('actions.edit.title')}</h3>
-                <p>{t('actions.edit.intro')}</p>
-                <Link className="button button--secondary" to={`/statements/${statement.id}/edit`}>
-                  {t('actions.edit.link')}
-                </Link>
-              </section>
-            ) : null}
-            {actions.invite ? <InvitePanel statement={statement} onDone={onDone} /> : null}
-            {actions.openNeeds ? <OpenNeedsPanel statement={statement} onDone={onDone} /> : null}
-            {actions.route ? <ProcurementRoutePanel statement={statement} onDone={onDone} /> : null}
-            {actions.cancel ? <CancelPanel statement={statement} onDone={onDone} /> : null}
+            {(() => {
+              // The stage's next step first, as the one primary action; the rest after it, secondary.
+              const shown = panelOrder.filter((k) => hasPanel(k, actions));
+              const primary = primaryPanelOf(statement.nextStep);
+              const first = primary && shown.includes(primary) ? primary : undefined;
+              const panel = (k: PanelKey) => {
+                const isPrimary = k === first;
+                switch (k) {
+                  case 'answer':
+                    return <InvitationAnswerPanel key={k} statement={statement} onDone={onDone} />;
+                  case 'edit':
+                    return (
+                      <section key={k} className="action-panel" aria-labelledby="edit-heading">
+                        <h3 id="edit-heading">{t('actions.edit.title')}</h3>
+                        <p>{t('actions.edit.intro')}</p>
+                        <Link className="button button--secondary" to={`/statements/${statement.id}/edit`}>
+                          {t('actions.edit.link')}
+                        </Link>
+                      </section>
+                    );
+                  case 'invite':
+                    return <InvitePanel key={k} statement={statement} onDone={onDone} primary={isPrimary} />;
+                  case 'openNeeds':
+                    return <OpenNeedsPanel key={k} statement={statement} onDone={onDone} primary={isPrimary} />;
+                  case 'route':
+                    return <ProcurementRoutePanel key={k} statement={statement} onDone={onDone} primary={isPrimary} />;
+                  case 'cancel':
+                    return <CancelPanel key={k} statement={statement} onDone={onDone} />;
+                  default:
+                    return (
+                      <LinkPanel key={k} kind={k} statement={statement} links={actions.needs} primary={isPrimary} />
+                    );
+                }
+              };
+              const others = shown.filter((k) => k !== first);
+              return (
+                <>
+                  {first ? (
+                    <div className="next-step" data-testid="next-step">
+                      <p className="next-step__label">{t('guidance.nextStep')}</p>
+                      {panel(first)}
+                    </div>
+                  ) : null}
+                  {statement.readiness ? (
+                    <ReadinessChecklist readiness={statement.readiness} statementId={statement.id} />
+                  ) : null}
+                  {others.length > 0 ? (
+                    <div className="other-actions" data-testid="other-actions">
+                      {first ? <h3 className="other-actions__title">{t('guidance.otherActions')}</h3> : null}
+                      {others.map(panel)}
+                    </div>
+                  ) : null}
+                </>
+              );
+            })()}
           </section>
 
           <section aria-labelledby="participants-heading" className="section">
@@ -257,8 +406,8 @@ export default function StatementPage() {
             <h3>{t('statement.cpvCodes')}</h3>
             <ul className="code-list">
               {statement.cpvCodes.map((c) => (
-                <li key={c} className="mono">
-                  {formatCpv(c)}
+                <li key={c}>
+                  <CpvName code={c} />
                 </li>
               ))}
             </ul>
@@ -339,7 +488,7 @@ export default function StatementPage() {
                         {t('statement.quantityRuleText', {
                           cpv: formatCpv(r.cpvCode),
                           quantity: format.number(r.minQuantity),
-                          unit: r.unit,
+                          unit: unitText(r.unit, r.minQuantity),
                         })}
                       </li>
                     ))}

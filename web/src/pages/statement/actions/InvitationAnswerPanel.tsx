@@ -7,12 +7,15 @@ import { ErrorSummary } from '../../../components/ErrorSummary';
 import { TextAreaField } from '../../../components/Field';
 import { type FieldError, useSubmission } from '../../../forms/errors';
 import { REASON_MAX, reasonError } from '../../../forms/text-rules';
+import { useFormat } from '../../../i18n/format';
 import { getStatement } from '../../needs/load';
+import { SurveyPreview } from './SurveyPreview';
 import type { ActionDone } from './types';
 
 /** An invited buyer accepts, or declines with an optional reason. */
 export function InvitationAnswerPanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const accept = useSubmission();
   const decline = useSubmission();
   const [reason, setReason] = useState('');
@@ -52,6 +55,12 @@ export function InvitationAnswerPanel({ statement, onDone }: { statement: Statem
     <section className="action-panel action-panel--highlight" aria-labelledby="answer-heading">
       <h3 id="answer-heading">{t('actions.answer.title')}</h3>
       <p>{t('actions.answer.intro', { lead: statement.lead.name })}</p>
+      <p>
+        {statement.stageDeadline
+          ? t('guidance.invitation.answerBy', { deadline: format.dateTime(statement.stageDeadline) })
+          : t('guidance.invitation.answerBeforeOpening')}
+      </p>
+      <Disclosure label={t('guidance.preview.open')}>{() => <SurveyPreview statementId={statementId} />}</Disclosure>
       <ErrorSummary problem={accept.problem} summaryRef={accept.summaryRef} />
       <div className="button-row">
         <button

@@ -12,7 +12,16 @@ const RESULTS = 20;
 const SCOPE = 'invite';
 
 /** The lead buyer finds buyer organisations by name and invites the ones selected. */
-export function InvitePanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
+export function InvitePanel({
+  statement,
+  onDone,
+  primary = false,
+}: {
+  statement: Statement;
+  onDone: ActionDone;
+  /** The stage's next step (domain/guidance.ts): its button is the page's one primary button. */
+  primary?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -80,7 +89,7 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
   };
 
   return (
-    <section className="action-panel" aria-labelledby="invite-heading">
+    <section className={`action-panel${primary ? ' action-panel--highlight' : ''}`} aria-labelledby="invite-heading">
       <h3 id="invite-heading">{t('actions.invite.title')}</h3>
       <p>{t('actions.invite.intro')}</p>
       <form
@@ -185,7 +194,11 @@ export function InvitePanel({ statement, onDone }: { statement: Statement; onDon
             </ul>
           </div>
         ) : null}
-        <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
+        <button
+          type="submit"
+          className={`button ${primary ? 'button--primary' : 'button--secondary'}`}
+          aria-disabled={submission.submitting || undefined}
+        >
           {t('actions.invite.submit', { count: selected.length })}
         </button>
       </form>

@@ -32,56 +32,100 @@ export function needsLinksFor(statement: Statement) {
   };
 }
 
-/** Panels on the statement page leading to the survey, the needs form and the overview. */
-export function NeedsPanels({ statement, links }: { statement: Statement; links: ReturnType<typeof needsLinksFor> }) {
+/** The statement's pages a panel leads to, each one panel on the statement page. */
+export const linkPanelKinds = [
+  'needs',
+  'demand',
+  'approval',
+  'market',
+  'agreement',
+  'overview',
+  'surveyResults',
+  'survey',
+] as const;
+export type LinkPanelKind = (typeof linkPanelKinds)[number];
+
+/** Whether the viewer has a panel of `kind` now. */
+export function hasLinkPanel(kind: LinkPanelKind, links: ReturnType<typeof needsLinksFor>): boolean {
+  switch (kind) {
+    case 'needs':
+      return links.enterNeeds || links.confirm || links.seeNeeds;
+    case 'demand':
+      return links.demand;
+    case 'approval':
+      return links.approval;
+    case 'market':
+      return links.market;
+    case 'agreement':
+      return links.agreement;
+    case 'overview':
+      return links.overview;
+    case 'surveyResults':
+      return links.surveyResults;
+    case 'survey':
+      return links.survey;
+  }
+}
+
+/**
+ * One panel on the statement page leading to one of its pages (the survey, the needs form, the
+ * overview…). `primary` marks the stage's next step (domain/guidance.ts): its button is the
+ * page's one primary button; every other panel's is secondary.
+ */
+export function LinkPanel({
+  kind,
+  statement,
+  links,
+  primary,
+}: {
+  kind: LinkPanelKind;
+  statement: Statement;
+  links: ReturnType<typeof needsLinksFor>;
+  primary: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const base = `/statements/${statement.id}`;
   const deadline = statement.stageDeadline ? format.dateTime(statement.stageDeadline) : undefined;
-  return (
-    <>
-      {links.enterNeeds || links.confirm ? (
-        <section className="action-panel action-panel--highlight" aria-labelledby="needs-heading">
+  const panelClass = `action-panel${primary ? ' action-panel--highlight' : ''}`;
+  const buttonClass = `button ${primary ? 'button--primary' : 'button--secondary'}`;
+  switch (kind) {
+    case 'needs':
+      return links.enterNeeds || links.confirm ? (
+        <section className={panelClass} aria-labelledby="needs-heading">
           <h3 id="needs-heading">{links.confirm ? t('actions.needs.confirmTitle') : t('actions.needs.enterTitle')}</h3>
           <p>
             {links.confirm ? t('actions.needs.confirmIntro') : t('actions.needs.enterIntro')}
             {deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
           </p>
-          <Link className="button button--primary" to={`${base}/needs`}>
+          <Link className={buttonClass} to={`${base}/needs`}>
             {links.confirm ? t('actions.needs.confirmLink') : t('actions.needs.enterLink')}
           </Link>
         </section>
-      ) : links.seeNeeds ? (
-        <section className="action-panel" aria-labelledby="needs-heading">
+      ) : (
+        <section className={panelClass} aria-labelledby="needs-heading">
           <h3 id="needs-heading">{t('actions.needs.seeTitle')}</h3>
           <p>{t('actions.needs.seeIntro')}</p>
-          <Link className="button button--secondary" to={`${base}/needs`}>
+          <Link className={buttonClass} to={`${base}/needs`}>
             {t('actions.needs.seeLink')}
           </Link>
         </section>
-      ) : null}
-      {links.demand ? (
-        <section
-          className={`action-panel${links.decideShortfall ? ' action-panel--highlight' : ''}`}
-          aria-labelledby="demand-heading"
-        >
+      );
+    case 'demand':
+      return (
+        <section className={panelClass} aria-labelledby="demand-heading">
           <h3 id="demand-heading">
             {links.decideShortfall ? t('actions.demand.shortfallTitle') : t('actions.demand.title')}
           </h3>
           <p>{links.decideShortfall ? t('actions.demand.shortfallIntro') : t('actions.demand.intro')}</p>
-          <Link
-            className={`button ${links.decideShortfall ? 'button--primary' : 'button--secondary'}`}
-            to={`${base}/demand`}
-          >
+          <Link className={buttonClass} to={`${base}/demand`}>
             {links.decideShortfall ? t('actions.demand.shortfallLink') : t('actions.demand.link')}
           </Link>
         </section>
-      ) : null}
-      {links.approval ? (
-        <section
-          className={`action-panel${links.approve ? ' action-panel--highlight' : ''}`}
-          aria-labelledby="approval-heading"
-        >
+      );
+    case 'approval':
+      return (
+        <section className={panelClass} aria-labelledby="approval-heading">
           <h3 id="approval-heading">
             {links.approve ? t('actions.approval.approveTitle') : t('actions.approval.title')}
           </h3>
@@ -89,68 +133,82 @@ export function NeedsPanels({ statement, links }: { statement: Statement; links:
             {links.approve ? t('actions.approval.approveIntro') : t('actions.approval.intro')}
             {links.approve && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
           </p>
-          <Link className={`button ${links.approve ? 'button--primary' : 'button--secondary'}`} to={`${base}/approval`}>
+          <Link className={buttonClass} to={`${base}/approval`}>
             {links.approve ? t('actions.approval.approveLink') : t('actions.approval.link')}
           </Link>
         </section>
-      ) : null}
-      {links.market ? (
-        <section
-          className={`action-panel${links.runMarket ? ' action-panel--highlight' : ''}`}
-          aria-labelledby="market-heading"
-        >
-          <h3 id="market-heading">{links.runMarket ? t('actions.market.runTitle') : t('actions.market.title')}</h3>
+      );
+    case 'market': {
+      // Before the consultation opens the lead prepares it; the link says so.
+      const preparing = links.prepareMarket && !links.runMarket;
+      return (
+        <section className={panelClass} aria-labelledby="market-heading">
+          <h3 id="market-heading">
+            {links.runMarket
+              ? t('actions.market.runTitle')
+              : preparing
+                ? t('actions.market.prepareTitle')
+                : t('actions.market.title')}
+          </h3>
           <p>
             {links.runMarket
               ? t('actions.market.runIntro')
-              : links.prepareMarket
+              : preparing
                 ? t('actions.market.introEarly')
                 : links.followSuppliers
                   ? t('actions.market.introClosed')
                   : t('actions.market.intro')}
             {links.runMarket && deadline ? ` ${t('actions.needs.deadline', { deadline })}` : ''}
           </p>
-          <Link className={`button ${links.runMarket ? 'button--primary' : 'button--secondary'}`} to={`${base}/market`}>
-            {links.runMarket ? t('actions.market.runLink') : t('actions.market.link')}
+          <Link className={buttonClass} to={`${base}/market`}>
+            {links.runMarket
+              ? t('actions.market.runLink')
+              : preparing
+                ? t('actions.market.prepareLink')
+                : t('actions.market.link')}
           </Link>
         </section>
-      ) : null}
-      {links.agreement ? (
-        <section className="action-panel action-panel--highlight" aria-labelledby="agreement-heading">
+      );
+    }
+    case 'agreement':
+      return (
+        <section className={panelClass} aria-labelledby="agreement-heading">
           <h3 id="agreement-heading">{t('actions.agreement.title')}</h3>
           <p>{links.agreementLead ? t('actions.agreement.introLead') : t('actions.agreement.intro')}</p>
-          <Link className="button button--primary" to={`${base}/agreement`}>
+          <Link className={buttonClass} to={`${base}/agreement`}>
             {t('actions.agreement.link')}
           </Link>
         </section>
-      ) : null}
-      {links.overview ? (
-        <section className="action-panel" aria-labelledby="overview-heading">
+      );
+    case 'overview':
+      return (
+        <section className={panelClass} aria-labelledby="overview-heading">
           <h3 id="overview-heading">{t('actions.overview.title')}</h3>
           <p>{t('actions.overview.intro')}</p>
-          <Link className="button button--secondary" to={`${base}/needs-overview`}>
+          <Link className={buttonClass} to={`${base}/needs-overview`}>
             {t('actions.overview.link')}
           </Link>
         </section>
-      ) : null}
-      {links.surveyResults ? (
-        <section className="action-panel" aria-labelledby="survey-results-heading">
+      );
+    case 'surveyResults':
+      return (
+        <section className={panelClass} aria-labelledby="survey-results-heading">
           <h3 id="survey-results-heading">{t('surveyResults.panel.title')}</h3>
           <p>{t('surveyResults.panel.intro')}</p>
-          <Link className="button button--secondary" to={`${base}/survey-results`}>
+          <Link className={buttonClass} to={`${base}/survey-results`}>
             {t('surveyResults.panel.link')}
           </Link>
         </section>
-      ) : null}
-      {links.survey ? (
-        <section className="action-panel" aria-labelledby="survey-heading">
+      );
+    case 'survey':
+      return (
+        <section className={panelClass} aria-labelledby="survey-heading">
           <h3 id="survey-heading">{t('actions.survey.title')}</h3>
           <p>{statement.stage === 'draft' ? t('actions.survey.introDraft') : t('actions.survey.introOpen')}</p>
-          <Link className="button button--secondary" to={`${base}/survey`}>
+          <Link className={buttonClass} to={`${base}/survey`}>
             {statement.stage === 'draft' ? t('actions.survey.linkDraft') : t('actions.survey.linkOpen')}
           </Link>
         </section>
-      ) : null}
-    </>
-  );
+      );
+  }
 }

@@ -18,7 +18,16 @@ const joint = 'joint';
  * (Directive 2014/24/EU Art. 38, or Art. 39(4) with an agreement) or through a central purchasing
  * body (Art. 37, Art. 39(2)-(3)): then its Member State's law applies and no agreement is needed.
  */
-export function ProcurementRoutePanel({ statement, onDone }: { statement: Statement; onDone: ActionDone }) {
+export function ProcurementRoutePanel({
+  statement,
+  onDone,
+  primary = false,
+}: {
+  statement: Statement;
+  onDone: ActionDone;
+  /** The stage's next step (domain/guidance.ts): its button is the page's one primary button. */
+  primary?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const submission = useSubmission();
@@ -108,7 +117,11 @@ export function ProcurementRoutePanel({ statement, onDone }: { statement: Statem
             </option>
           ))}
         </SelectField>
-        <button type="submit" className="button button--primary" aria-disabled={submission.submitting || undefined}>
+        <button
+          type="submit"
+          className={`button ${primary ? 'button--primary' : 'button--secondary'}`}
+          aria-disabled={submission.submitting || undefined}
+        >
           {t('actions.route.submit')}
         </button>
       </form>
