@@ -18,7 +18,7 @@ export interface AppRoute {
 
 export interface NavigationItem {
   path: string;
-  label: `nav.${keyof typeof en.nav}` | 'supplier.home.nav';
+  label: `nav.${keyof typeof en.nav}` | 'supplier.home.nav' | 'due.nav';
   /** NavLink's `end`: highlighted only on this exact path. */
   end?: boolean;
   show?: (me: Me) => boolean;
@@ -92,6 +92,7 @@ export const routes: AppRoute[] = [
     access: 'public',
   },
   { path: '/account', page: lazy(() => import('./pages/account/AccountSecurityPage')), access: 'signedIn' },
+  { path: '/due', page: lazy(() => import('./pages/due/DuePage')), access: 'signedIn' },
   { path: '/admin/users', page: lazy(() => import('./pages/account/AdminUsersPage')), access: 'signedIn' },
   {
     path: '/admin/organisations/:organisationId',
@@ -105,6 +106,7 @@ export const navigation: NavigationItem[] = [
   { path: '/statements', label: 'nav.statements', end: true, show: (me) => !isSupplier(me) },
   { path: '/statements/new', label: 'nav.newStatement', show: isBuyer },
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
+  { path: '/due', label: 'due.nav' },
   { path: '/subscription', label: 'nav.subscription', show: isSupplier },
   { path: '/consultations', label: 'nav.consultations', public: true },
   // Only for visitors: a signed-in user already belongs to an organisation.

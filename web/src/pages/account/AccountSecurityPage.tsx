@@ -18,6 +18,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { textCharacterError } from '../../forms/text-rules';
 import { useFormat } from '../../i18n/format';
+import { CalendarFeedSection } from './CalendarFeedSection';
 
 type Scope = ApiTokenScope;
 
@@ -83,49 +84,59 @@ export default function AccountSecurityPage() {
         <p>{t('account.sessions.intro')}</p>
         {!sessions && !loadProblem ? <Loading /> : null}
         {sessions ? (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('account.sessions.signedIn')}</th>
-                <th scope="col">{t('account.sessions.lastUsed')}</th>
-                <th scope="col">{t('account.sessions.device')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('account.sessions.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr key={s.id}>
-                  <td>{format.dateTime(s.createdAt)}</td>
-                  <td>{format.relative(s.lastSeenAt)}</td>
-                  <td>
-                    {[s.userAgent, s.ip].filter(Boolean).join(' · ')}
-                    {s.current ? <strong> {t('account.sessions.current')}</strong> : null}
-                  </td>
-                  <td>
-                    {s.current ? null : (
-                      <button
-                        type="button"
-                        className="button button--secondary"
-                        onClick={() =>
-                          void act(
-                            () =>
-                              call(
-                                api.DELETE('/api/me/sessions/{sessionId}', { params: { path: { sessionId: s.id } } }),
-                              ),
-                            t('account.sessions.ended'),
-                          )
-                        }
-                      >
-                        {t('account.sessions.end')}
-                      </button>
-                    )}
-                  </td>
+          // On a phone the table scrolls within its own region, not the page.
+          <div
+            className="table-scroll"
+            role="region"
+            aria-labelledby="sessions-heading"
+            tabIndex={0}
+            // The containing block of the visually hidden header text, which would widen the page otherwise.
+            style={{ position: 'relative' }}
+          >
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('account.sessions.signedIn')}</th>
+                  <th scope="col">{t('account.sessions.lastUsed')}</th>
+                  <th scope="col">{t('account.sessions.device')}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('account.sessions.actions')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {sessions.map((s) => (
+                  <tr key={s.id}>
+                    <td>{format.dateTime(s.createdAt)}</td>
+                    <td>{format.relative(s.lastSeenAt)}</td>
+                    <td>
+                      {[s.userAgent, s.ip].filter(Boolean).join(' · ')}
+                      {s.current ? <strong> {t('account.sessions.current')}</strong> : null}
+                    </td>
+                    <td>
+                      {s.current ? null : (
+                        <button
+                          type="button"
+                          className="button button--secondary"
+                          onClick={() =>
+                            void act(
+                              () =>
+                                call(
+                                  api.DELETE('/api/me/sessions/{sessionId}', { params: { path: { sessionId: s.id } } }),
+                                ),
+                              t('account.sessions.ended'),
+                            )
+                          }
+                        >
+                          {t('account.sessions.end')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : null}
         <p>
           <label className="checkbox">
@@ -265,6 +276,8 @@ export default function AccountSecurityPage() {
           </button>
         </form>
       </section>
+
+      <CalendarFeedSection />
     </div>
   );
 }
