@@ -43,7 +43,9 @@ import { amountOrWithheld, namedSignatories, publicLinks } from '../mail/notices
 import { recordMarketEvent } from '../mail/notices/record-market-event.js';
 import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { contentHash } from '../platform/canonical-json.js';
+import type { WebhookEventType } from '../rules/webhooks.js';
 import { createMailActivities } from './mail-activities.js';
+import { queueWebhookEvent } from './webhook-events.js';
 
 export interface MarketActivityDeps {
   db: Db;
@@ -82,6 +84,8 @@ export function createMarketActivities(deps: MarketActivityDeps) {
     let alsoOrgIds: string[] = [];
     let params: (locale: string) => Record<string, string>;
     let template: string;
+    // The webhook event (issue 19): the facts the e-mail states, nothing more (the public pages' disclosure).
+    let webhook: { type: WebhookEventType; data: Record<string, unknown> };
     if (input.kind === 'publication') {
       const publication = (await findPublication(db, input.ref!))!;
       const orgs = await findOrganisations(db, publication.signatory_org_ids);
@@ -95,6 +99,18 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         publication.disclosure as DisclosurePattern,
       );
       template = 'mail.supplier.published';
+      webhook = {
+        type: 'statement.published',
+        data: {
+          statementId: input.statementId,
+          title: statement.title,
+          publicationVersion: publication.version,
+          signatories: names,
+          totalValueEur: published.totals.valueEur ?? null,
+          url: links.statement,
+          ocdsUrl: links.ocds,
+        },
+      };
       params = (locale) => ({
         title: statement.title,
         signatories: names,
@@ -106,6 +122,17 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const question = (await findQuestion(db, input.statementId, Number(input.ref)))!;
       alsoOrgIds = await engagedSupplierOrgIds(db, input.statementId);
       template = 'mail.supplier.answerPublished';
+      webhook = {
+        type: 'consultation.answer_published',
+        data: {
+          statementId: input.statementId,
+          title: statement.title,
+          questionNumber: question.number,
+          question: question.question,
+          answer: question.answer ?? '',
+          url: links.consultation,
+        },
+      };
       params = () => ({
         title: statement.title,
         number: String(question.number),
@@ -118,6 +145,19 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       const total = snapshot
         ? discloseAggregate(aggregate!, await snapshotDisclosure(db, deps.solver, snapshot.id)).totals.valueEur
         : '0';
+      webhook = {
+        type: 'consultation.opened',
+        data: {
+          statementId: input.statementId,
+          title: statement.title,
+          cpvCodes,
+          deadline: statement.stage_deadline?.toISOString() ?? null,
+          totalValueEur: total ?? null,
+          buyers: aggregate?.totals.buyers ?? 0,
+          countries: aggregate?.totals.countries ?? 0,
+          url: links.consultation,
+        },
+      };
       params = (locale) => ({
         title: statement.title,
         deadline: statement.stage_deadline ? formatDateTime(statement.stage_deadline.toISOString(), locale) : '',
@@ -132,7 +172,7 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       { cpvCodes, countries, alsoOrgIds },
       { afterUserId: input.afterUserId, limit: input.limit },
     );
-    return { recipients, template, params };
+    return { recipients, template, params, webhook, demand: { cpvCodes, countries, alsoOrgIds } };
   }
 
   return {
@@ -304,7 +344,16 @@ export function createMarketActivities(deps: MarketActivityDeps) {
       afterUserId: string | null;
       limit: number;
     }): Promise<{ queued: number; lastUserId: string | null; done: boolean }> {
-      const { recipients, template, params } = await noticePage(input);
+      const { recipients, template, params, webhook, demand } = await noticePage(input);
+      // The notice's webhook deliveries are queued with its first page (unique per event and endpoint).
+      if (input.afterUserId === null)
+        await queueWebhookEvent(db, {
+          eventId: input.noticeId,
+          type: webhook.type,
+          occurredAt: new Date(),
+          data: webhook.data,
+          demand,
+        });
       if (recipients.length === 0) return { queued: 0, lastUserId: input.afterUserId, done: true };
       const key = await unsubscribeKey(db);
       const messages = recipients.map((r) =>

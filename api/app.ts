@@ -34,6 +34,7 @@ import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
 import { surveyResultsRoutes } from './routes/survey-results-routes.js';
 import { userAdminRoutes } from './routes/user-admin-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { webApplication } from './web.js';
 
 export interface AppOptions {
@@ -108,6 +109,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   dueRoutes(api, ctx);
   auditRoutes(api, ctx);
   operationsRoutes(api, ctx);
+  webhookRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

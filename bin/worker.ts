@@ -1,5 +1,7 @@
+import { createWebhookRelay } from '../activities/webhook-relay.js';
 import { requireReferenceLists } from '../db/reference-data-files.js';
 import { connectTemporalClient } from '../platform/temporal.js';
+import { webhookSecretKey } from '../platform/webhook-signature.js';
 import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { ensureRatesSchedule, removeRatesSchedule } from '../services/exchange-rates/rates-schedule.js';
@@ -40,6 +42,17 @@ if (config.ECB_RATES_SCHEDULE === 'on') {
 }
 await client.connection.close();
 const running = worker.run();
+// The webhook relay (issue 19): sends what is due in the webhooks' outbox, beside the worker.
+const webhookRelay = createWebhookRelay({
+  db,
+  mailer,
+  publicUrl: config.PUBLIC_URL,
+  secretKey: webhookSecretKey(config),
+  allowHttpLocalhost: config.WEBHOOK_ALLOW_HTTP_LOCALHOST && config.NODE_ENV !== 'production',
+  retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+  disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+  onError: (err) => logger.error({ err }, 'webhook relay'),
+}).start();
 let stopping = false;
 const health = config.WORKER_HEALTH_PORT
   ? await startWorkerHealthServer(
@@ -60,7 +73,7 @@ onShutdown(logger, async () => {
   // flight finish (within the worker's shutdown grace time) before the process exits.
   if (worker.getState() === 'RUNNING') worker.shutdown();
   const started = Date.now();
-  await running;
+  await Promise.all([running, webhookRelay.stop()]);
   logger.info({ drainedMs: Date.now() - started }, 'worker drained');
   await release();
 });

@@ -526,6 +526,57 @@ export interface PublicListsTable {
   rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A supplier organisation's webhook endpoint (migration 2026_12_06_0600); the secret is sealed, never hashed (signing needs it). */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  url: string;
+  description: Generated<string>;
+  event_types: ColumnType<string[], string[], string[]>;
+  secret_sealed: string;
+  secret_rotated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  enabled: Generated<boolean>;
+  disabled_reason: 'by_supplier' | 'gone' | 'failures' | null;
+  disabled_at: Timestamp | null;
+  consecutive_failures: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The webhooks' outbox: one row per (event, endpoint), its id the `webhook-id` of every attempt. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  key: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  /** The JSON body exactly as signed and sent, the same on every attempt. */
+  body: string;
+  status: Generated<'pending' | 'sending' | 'delivered' | 'failed' | 'cancelled'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  lease_until: Timestamp | null;
+  claimed_by: Generated<string[]>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
+/** The delivery log: one row per attempt. */
+export interface WebhookAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  endpoint_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  succeeded: boolean;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -575,6 +626,9 @@ export interface Database {
   public_documents: PublicDocumentsTable;
   public_lists: PublicListsTable;
   ended_process_states: EndedProcessStatesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

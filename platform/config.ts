@@ -121,6 +121,21 @@ export const configSchema = z.object({
   ECB_RATES_URL: z.url().default('https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml'),
   /** `on`: the worker creates the daily schedule that imports ECB_RATES_URL (off by default, and in tests). */
   ECB_RATES_SCHEDULE: z.enum(['on', 'off']).default('off'),
+  /**
+   * Webhooks to suppliers' systems (issue 19). `WEBHOOK_ALLOW_HTTP_LOCALHOST`: also accept
+   * http:// and https:// endpoints on 127.0.0.1, [::1] and localhost (tests, development); never
+   * in production, where only HTTPS to public addresses is accepted (SSRF).
+   */
+  WEBHOOK_ALLOW_HTTP_LOCALHOST: booleanFromEnv.default(false),
+  /** AES-256-GCM key (32 bytes, base64) that seals the webhook signing secrets; required in production. */
+  WEBHOOK_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64')
+    .optional(),
+  /** The first retry's delay after a failed delivery, in milliseconds; each next one doubles, at most 6 hours. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** Consecutive failed attempts after which an endpoint is disabled and its organisation e-mailed. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(15),
   /** When the schedule imports, cron in UTC: weekdays 15:30 (16:30 CET), after the ECB publishes at about 16:00 CET. */
   ECB_RATES_CRON: z.string().min(9).default('30 15 * * 1-5'),
   /** A running workflow whose pending activity has failed more attempts than this is listed as stuck. */

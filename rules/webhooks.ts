@@ -142,3 +142,24 @@ export const webhookEndpointInputSchema = z
   })
   .strict();
 export type WebhookEndpointInput = z.infer<typeof webhookEndpointInputSchema>;
+
+/**
+ * The JSON body of a webhook request, as the Standard Webhooks specification shapes it (`type`,
+ * `timestamp`, `data`), with the event's id (the same for every endpoint it goes to).
+ */
+export function webhookEventBody(event: {
+  eventId: string;
+  type: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}): string {
+  return JSON.stringify({
+    id: event.eventId,
+    type: event.type,
+    timestamp: event.occurredAt.toISOString(),
+    data: event.data,
+  });
+}
+
+/** The `webhook-id` of a delivery: the same on every attempt, so receivers dedupe on it. */
+export const webhookIdOf = (deliveryId: string): string => `msg_${deliveryId.replaceAll('-', '')}`;

@@ -14,7 +14,9 @@ export interface ServiceContext {
     /** How long an update may take, and when a workflow counts as stuck (defaults: 60 s, 5 attempts). */
     Partial<Pick<Config, 'PROCESS_UPDATE_TIMEOUT_SECONDS' | 'STUCK_ACTIVITY_ATTEMPTS'>> &
     /** How old a usable exchange rate may be (default 7 days), and where the ECB rates are fetched. */
-    Partial<Pick<Config, 'EXCHANGE_RATE_MAX_AGE_DAYS' | 'ECB_RATES_URL'>>;
+    Partial<Pick<Config, 'EXCHANGE_RATE_MAX_AGE_DAYS' | 'ECB_RATES_URL'>> &
+    /** Webhooks (issue 19): loopback endpoints allowed (tests, development), the key that seals their secrets. */
+    Partial<Pick<Config, 'WEBHOOK_ALLOW_HTTP_LOCALHOST' | 'WEBHOOK_SECRET_KEY'>>;
   logger: Logger;
 }
 

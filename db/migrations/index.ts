@@ -19,6 +19,7 @@ import * as agreementTerms from './2026_12_05_0300_agreement_terms.js';
 import * as outboxClaims from './2026_12_05_0600_outbox_claims.js';
 import * as calendarFeeds from './2026_12_06_0100_calendar_feeds.js';
 import * as cpvLabels from './2026_12_06_0200_cpv_labels.js';
+import * as webhooks from './2026_12_06_0600_webhooks.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_0600_outbox_claims': outboxClaims,
   '2026_12_06_0100_calendar_feeds': calendarFeeds,
   '2026_12_06_0200_cpv_labels': cpvLabels,
+  '2026_12_06_0600_webhooks': webhooks,
 };

@@ -69,6 +69,8 @@ export async function startHarness(
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+    // Webhook receivers in tests listen on 127.0.0.1 (test/webhooks.test.ts).
+    WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true',
   });
   // The API and the worker run as the application role, as in production; `h.db` keeps the
   // owner's rights so a test can set a scene (or tamper) the application itself could not.

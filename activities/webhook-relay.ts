@@ -1,0 +1,208 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+import type { Db } from '../db/database.js';
+import { enqueueMessages, findMessagesByKey } from '../db/outbox.js';
+import {
+  type AttemptOutcome,
+  claimDueDeliveries,
+  type ClaimedDelivery,
+  disableEndpoint,
+  findEndpoint,
+  organisationRecipients,
+  recordAttempt,
+} from '../db/webhooks.js';
+import { composeForEach } from '../mail/compose.js';
+import type { Mailer } from '../mail/mailer.js';
+import { openWebhookSecret, signWebhook } from '../platform/webhook-signature.js';
+import {
+  isLoopbackHost,
+  isNonPublicAddress,
+  webhookIdOf,
+  webhookMaxAttempts,
+  webhookRetryDelayMs,
+  webhookTimeoutMs,
+  webhookUrlProblem,
+} from '../rules/webhooks.js';
+import { createMailActivities } from './mail-activities.js';
+
+export interface WebhookRelayDeps {
+  db: Db;
+  mailer: Mailer;
+  publicUrl: string;
+  /** Opens the sealed signing secrets (WEBHOOK_SECRET_KEY). */
+  secretKey: Buffer;
+  allowHttpLocalhost: boolean;
+  /** The first retry's delay (WEBHOOK_RETRY_BASE_MS); each next one doubles, at most 6 hours. */
+  retryBaseMs: number;
+  /** Consecutive failed attempts that disable an endpoint (WEBHOOK_DISABLE_AFTER_FAILURES). */
+  disableAfterFailures: number;
+  timeoutMs?: number;
+  /** How long a claim is kept (default: the timeout and 30 s more, so a live relay never loses one). */
+  leaseSeconds?: number;
+  /** How often an idle relay looks for due deliveries. */
+  pollMs?: number;
+  batchSize?: number;
+  onError?: (error: unknown) => void;
+}
+
+/** Why a host may not be called, after resolving it (a public name may point to a private address). */
+async function targetProblem(url: URL, allowHttpLocalhost: boolean): Promise<string | null> {
+  const rule = webhookUrlProblem(url.toString(), { allowHttpLocalhost });
+  if (rule) return `URL ${rule}`;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (allowHttpLocalhost && isLoopbackHost(url.hostname)) return null;
+  if (isIP(host)) return null;
+  const addresses = await lookup(host, { all: true, verbatim: true });
+  if (addresses.some((a) => isNonPublicAddress(a.address)))
+    return 'the host name resolves to a private, loopback or link-local address';
+  return null;
+}
+
+/**
+ * The webhook relay: a loop in each worker process that claims due deliveries from the webhooks'
+ * outbox (`webhook_deliveries`), POSTs each once, signed (Standard Webhooks), and writes the
+ * outcome: 2xx delivered; otherwise the row goes back with its next attempt later (exponential
+ * backoff) or, after the last attempt, fails. 410 Gone disables the endpoint at once; so does a
+ * run of `disableAfterFailures` failed attempts, and the organisation's users are e-mailed once
+ * (through the mail outbox, keyed by the disabling). Redirects are not followed.
+ */
+export function createWebhookRelay(deps: WebhookRelayDeps) {
+  const timeoutMs = deps.timeoutMs ?? webhookTimeoutMs;
+  // Longer than an attempt can take, so a live relay never loses its claim.
+  const leaseSeconds = deps.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + 30;
+  const mail = createMailActivities({ db: deps.db, mailer: deps.mailer });
+
+  async function post(c: ClaimedDelivery): Promise<{ statusCode: number | null; error: string | null }> {
+    let url: URL;
+    try {
+      url = new URL(c.url);
+    } catch {
+      return { statusCode: null, error: 'the URL is not valid' };
+    }
+    const problem = await targetProblem(url, deps.allowHttpLocalhost).catch(
+      (e: unknown) => `the host name does not resolve (${(e as Error).message})`,
+    );
+    if (problem) return { statusCode: null, error: `not sent: ${problem}` };
+    const timestamp = Math.floor(Date.now() / 1000);
+    const id = webhookIdOf(c.id);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        body: c.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'jointdemand-webhooks/1',
+          'webhook-id': id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(openWebhookSecret(deps.secretKey, c.secretSealed), id, timestamp, c.body),
+        },
+      });
+      await response.body?.cancel().catch(() => undefined);
+      const ok = response.status >= 200 && response.status < 300;
+      return {
+        statusCode: response.status,
+        error: ok
+          ? null
+          : response.status >= 300 && response.status < 400
+            ? `HTTP ${response.status} (redirects are not followed)`
+            : `HTTP ${response.status}`,
+      };
+    } catch (error) {
+      const e = error as Error & { cause?: { code?: string; message?: string } };
+      const reason =
+        e.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs / 1000} s`
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
+      return { statusCode: null, error: reason };
+    }
+  }
+
+  async function attempt(c: ClaimedDelivery): Promise<void> {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const { statusCode, error } = await post(c);
+    const outcome: AttemptOutcome = {
+      deliveryId: c.id,
+      endpointId: c.endpointId,
+      attempt: c.attempts,
+      startedAt,
+      durationMs: performance.now() - t0,
+      statusCode,
+      error,
+      succeeded: error === null,
+    };
+    const gone = statusCode === 410;
+    const retryAt =
+      outcome.succeeded || gone || c.attempts >= webhookMaxAttempts
+        ? null
+        : new Date(Date.now() + webhookRetryDelayMs(c.attempts, deps.retryBaseMs));
+    const messageIds = await deps.db.transaction().execute(async (trx) => {
+      const { recorded, consecutiveFailures } = await recordAttempt(trx, outcome, retryAt);
+      if (!recorded || outcome.succeeded) return [];
+      if (!gone && consecutiveFailures < deps.disableAfterFailures) return [];
+      if (!(await disableEndpoint(trx, c.endpointId, gone ? 'gone' : 'failures'))) return [];
+      const endpoint = (await findEndpoint(trx, c.endpointId))!;
+      const recipients = await organisationRecipients(trx, endpoint.organisationId);
+      // Keyed by the attempt that disabled it: one e-mail per disabling, whatever repeats.
+      const messages = composeForEach(
+        recipients,
+        `webhook-disabled:${c.endpointId}:${c.id}:${c.attempts}`,
+        null,
+        gone ? 'mail.webhookGone' : 'mail.webhookDisabled',
+        () => ({
+          url: endpoint.url,
+          failures: String(consecutiveFailures),
+          error: error ?? '',
+          link: new URL('/supplier/webhooks', deps.publicUrl).toString(),
+        }),
+      );
+      await enqueueMessages(trx, messages);
+      return messages.map((m) => m.key);
+    });
+    if (messageIds.length > 0) {
+      const rows = await findMessagesByKey(deps.db, messageIds);
+      await mail.deliverOutboxMessages({ messageIds: rows.map((r) => r.id) });
+    }
+  }
+
+  /** Claims and tries what is due now; returns how many deliveries it tried. */
+  async function deliverDue(): Promise<number> {
+    const claimed = await claimDueDeliveries(deps.db, deps.batchSize ?? 20, leaseSeconds);
+    await Promise.all(claimed.map((c) => attempt(c).catch((e: unknown) => deps.onError?.(e))));
+    return claimed.length;
+  }
+
+  /** Runs the loop until stopped; stopping waits for the attempts in flight. */
+  function start(): { stop(): Promise<void> } {
+    let running = true;
+    let wake: (() => void) | undefined;
+    const loop = (async () => {
+      while (running) {
+        const tried = await deliverDue().catch((e: unknown) => {
+          deps.onError?.(e);
+          return 0;
+        });
+        if (tried === 0 && running)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, deps.pollMs ?? 1000);
+          });
+      }
+    })();
+    return {
+      async stop() {
+        running = false;
+        wake?.();
+        await loop;
+      },
+    };
+  }
+
+  return { deliverDue, start };
+}
+
+export type WebhookRelay = ReturnType<typeof createWebhookRelay>;
