@@ -21,6 +21,11 @@ interface Props {
   /** The list's accessible name. */
   listLabel: string;
   minChars?: number;
+  /**
+   * What to say, visibly, when a search finds nothing ("No CPV code matches 'xyz'"); without it
+   * only screen readers hear that there are no suggestions.
+   */
+  noMatch?: (query: string) => string;
   inputProps?: Omit<ComponentProps<'input'>, 'id' | 'value' | 'onChange' | 'role'>;
 }
 
@@ -33,7 +38,17 @@ const DEBOUNCE_MS = 250;
  * closes the list, and a polite status says how many suggestions there are. The text typed
  * is kept as it is when nothing is chosen, so a code can always be typed in full.
  */
-export function Combobox({ control, value, onChange, onChoose, search, listLabel, minChars = 2, inputProps }: Props) {
+export function Combobox({
+  control,
+  value,
+  onChange,
+  onChoose,
+  search,
+  listLabel,
+  minChars = 2,
+  noMatch,
+  inputProps,
+}: Props) {
   const { t } = useTranslation();
   const listId = useId();
   const [options, setOptions] = useState<ComboboxOption[]>([]);
@@ -41,9 +56,12 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
   const [active, setActive] = useState(-1);
   const [query, setQuery] = useState<string | undefined>();
   const [announcement, setAnnouncement] = useState('');
+  const [unmatched, setUnmatched] = useState<string | undefined>();
   const focused = useRef(false);
   const searchRef = useRef(search);
   searchRef.current = search;
+  const noMatchRef = useRef(noMatch);
+  noMatchRef.current = noMatch;
 
   // Search after a pause in typing; a newer query aborts the older request.
   useEffect(() => {
@@ -53,6 +71,7 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
       setOptions([]);
       setOpen(false);
       setAnnouncement('');
+      setUnmatched(undefined);
       return;
     }
     const controller = new AbortController();
@@ -63,11 +82,13 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
           setOptions(found);
           setActive(-1);
           setOpen(focused.current && found.length > 0);
+          const visible = found.length === 0 && noMatchRef.current ? noMatchRef.current(q) : undefined;
+          setUnmatched(visible);
           setAnnouncement(
             focused.current
               ? found.length > 0
                 ? t('combobox.results', { count: found.length })
-                : t('combobox.noResults')
+                : (visible ?? t('combobox.noResults'))
               : '',
           );
         },
@@ -75,6 +96,7 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
           if (controller.signal.aborted) return;
           setOptions([]);
           setOpen(false);
+          setUnmatched(undefined);
           setAnnouncement(t('combobox.searchFailed'));
         },
       );
@@ -96,6 +118,7 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
     setActive(-1);
     setQuery(undefined);
     setAnnouncement('');
+    setUnmatched(undefined);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -188,6 +211,12 @@ export function Combobox({ control, value, onChange, onChoose, search, listLabel
             ))
           : null}
       </ul>
+      {/* Shown while the text typed is the one that found nothing; the status below says it too. */}
+      {unmatched !== undefined ? (
+        <p className="reference-note reference-note--warning combobox__no-match" aria-hidden="true">
+          {unmatched}
+        </p>
+      ) : null}
       <p role="status" className="visually-hidden">
         {announcement}
       </p>

@@ -25,7 +25,9 @@ const describedBy = (...ids: (string | undefined)[]) => ids.filter(Boolean).join
  * A CPV code with search by code ("4326") or by words ("excavator"), against the official
  * CPV 2008 list. Choosing a suggestion fills in the code with its check digit; a typed code
  * shows its official label, or says that the list does not have it or that the check digit
- * differs. (The list's labels are English, and marked so.)
+ * differs. Labels are in the interface's language (the list has all 24 EU languages) and marked
+ * with theirs; words of another EU language find codes too ("camion", "Bagger"), and a search
+ * that finds nothing says so.
  */
 export function CpvField({ path, scope, label, hint, error, optional, className, value, onChange }: Props) {
   const { t } = useTranslation();
@@ -37,7 +39,14 @@ export function CpvField({ path, scope, label, hint, error, optional, className,
         value: `${h.code}-${h.checkDigit}`,
         content: (
           <>
-            <span className="mono combobox__code">{`${h.code}-${h.checkDigit}`}</span> <span lang="en">{h.label}</span>
+            <span className="mono combobox__code">{`${h.code}-${h.checkDigit}`}</span>{' '}
+            <span lang={h.labelLang}>{h.label}</span>
+            {h.matchedLabel && h.matchedLang ? (
+              <span className="muted">
+                {' '}
+                (<span lang={h.matchedLang}>{h.matchedLabel}</span>)
+              </span>
+            ) : null}
           </>
         ),
       })),
@@ -64,12 +73,13 @@ export function CpvField({ path, scope, label, hint, error, optional, className,
           note =
             typedCheck !== undefined && typedCheck !== entry.entry.checkDigit ? (
               <p id={noteId} className="reference-note reference-note--warning">
-                {t('cpv.wrongCheckDigit', { code: official })} <span lang="en">{entry.entry.label}</span>
+                {t('cpv.wrongCheckDigit', { code: official })}{' '}
+                <span lang={entry.entry.labelLang}>{entry.entry.label}</span>
               </p>
             ) : (
               <p id={noteId} className="reference-note">
                 <span className="visually-hidden">{t('cpv.officialLabel')} </span>
-                <span lang="en">{entry.entry.label}</span>
+                <span lang={entry.entry.labelLang}>{entry.entry.label}</span>
               </p>
             );
         } else if (entry.state === 'unknown') {
@@ -90,6 +100,7 @@ export function CpvField({ path, scope, label, hint, error, optional, className,
               onChange={onChange}
               search={search}
               listLabel={t('cpv.suggestions')}
+              noMatch={(query) => t('cpv.noMatch', { query })}
               inputProps={{ inputMode: 'search', placeholder: t('cpv.placeholder') }}
             />
             {note}

@@ -126,7 +126,7 @@ function CpvPrefixEntry({ prefix, covered }: { prefix: string; covered: string |
       {entry.state === 'found' ? (
         <>
           {' '}
-          <span lang="en">{entry.entry.label}</span>
+          <span lang={entry.entry.labelLang}>{entry.entry.label}</span>
         </>
       ) : null}
       {covered ? <span className="muted"> {t('supplier.subscription.covered', { prefix: covered })}</span> : null}
@@ -159,7 +159,8 @@ export function CpvPrefixesField({
         value: `${h.code}-${h.checkDigit}`,
         content: (
           <>
-            <span className="mono combobox__code">{`${h.code}-${h.checkDigit}`}</span> <span lang="en">{h.label}</span>
+            <span className="mono combobox__code">{`${h.code}-${h.checkDigit}`}</span>{' '}
+            <span lang={h.labelLang}>{h.label}</span>
           </>
         ),
       })),
@@ -209,6 +210,7 @@ export function CpvPrefixesField({
               }}
               search={search}
               listLabel={t('cpv.suggestions')}
+              noMatch={(query) => t('cpv.noMatch', { query })}
               inputProps={{ inputMode: 'search', placeholder: t('cpv.placeholder') }}
             />
             <button type="button" className="button button--secondary" onClick={addTyped}>

@@ -1,17 +1,24 @@
+import i18next from 'i18next';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 import { api, call, type Schemas } from '../api/client';
 
 /**
  * The public reference lists (CPV 2008 and UN/CEFACT Recommendation 20), searched through the
  * API. What has been seen once is remembered for the page's lifetime, so a chosen code keeps
- * its label without asking again.
+ * its label without asking again. CPV labels come in the interface's language (the list has
+ * all 24 EU languages); each is remembered per language.
  */
 export type CpvHit = Schemas['CpvCode'];
 export type UnitHit = Schemas['UnitCode'];
+type CpvLang = NonNullable<Schemas['CpvCode']['labelLang']>;
 
+/** Keyed by `lang:code8`. */
 const cpvByCode = new Map<string, CpvHit | null>();
 const unitByCode = new Map<string, UnitHit | null>();
+
+const uiLanguage = (): CpvLang => (i18next.resolvedLanguage ?? i18next.language ?? 'en') as CpvLang;
 
 export const SUGGESTIONS = 10;
 
@@ -21,11 +28,12 @@ function cpvQuery(text: string): string {
   return /^[\d\s.-]+$/.test(t) ? t.replace(/[\s.]/g, '') : t;
 }
 
-export async function searchCpv(text: string, signal?: AbortSignal): Promise<CpvHit[]> {
+/** Codes whose label in any EU language has the words, best first, labelled in the interface's language. */
+export async function searchCpv(text: string, signal?: AbortSignal, lang: CpvLang = uiLanguage()): Promise<CpvHit[]> {
   const hits = await call(
-    api.GET('/api/reference/cpv', { params: { query: { q: cpvQuery(text), limit: SUGGESTIONS } }, signal }),
+    api.GET('/api/reference/cpv', { params: { query: { q: cpvQuery(text), limit: SUGGESTIONS, lang } }, signal }),
   );
-  for (const h of hits) cpvByCode.set(h.code, h);
+  for (const h of hits) cpvByCode.set(`${lang}:${h.code}`, h);
   return hits;
 }
 
@@ -37,12 +45,13 @@ export async function searchUnits(text: string, signal?: AbortSignal): Promise<U
   return hits;
 }
 
-/** The CPV entry for 8 digits, from memory or the API; null when the list does not have it. */
-async function lookupCpv(code8: string): Promise<CpvHit | null> {
-  if (cpvByCode.has(code8)) return cpvByCode.get(code8)!;
-  const hits = await searchCpv(code8);
+/** The CPV entry for `lang:code8`, from memory or the API; null when the list does not have it. */
+async function lookupCpv(key: string): Promise<CpvHit | null> {
+  if (cpvByCode.has(key)) return cpvByCode.get(key)!;
+  const [lang, code8] = key.split(':') as [CpvLang, string];
+  const hits = await searchCpv(code8, undefined, lang);
   const hit = hits.find((h) => h.code === code8) ?? null;
-  cpvByCode.set(code8, hit);
+  cpvByCode.set(key, hit);
   return hit;
 }
 
@@ -88,10 +97,11 @@ function useLookup<T>(
   return result?.key === key ? result.value : { state: 'none' };
 }
 
-/** The official entry for a typed CPV code (8 digits, with or without check digit). */
+/** The official entry for a typed CPV code (8 digits, with or without check digit), labelled in the interface's language. */
 export function useCpvEntry(typed: string): Lookup<CpvHit> {
-  const m = /^(\d{8})(?:-\d)?$/.exec(typed.trim());
-  return useLookup(m?.[1], lookupCpv, cpvByCode);
+  const { i18n } = useTranslation();
+  const code8 = /^(\d{8})(?:-\d)?$/.exec(typed.trim())?.[1];
+  return useLookup(code8 && `${i18n.resolvedLanguage ?? i18n.language}:${code8}`, lookupCpv, cpvByCode);
 }
 
 export function useUnitEntry(typed: string): Lookup<UnitHit> {

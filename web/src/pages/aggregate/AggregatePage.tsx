@@ -11,9 +11,8 @@ import { StatementSubpageHeading } from '../../components/StatementSubpageHeadin
 import { StatusMessage } from '../../components/StatusMessage';
 import { anyWithheld, Figure, Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
-import { useCpvEntry } from '../../reference/reference';
+import { CpvName, Quantities } from '../../reference/Words';
 import { getStatement, useLoad } from '../needs/load';
-import { formatCpv } from '../statement/cpv';
 import { ProcessFailureNotice } from '../statement/ProcessFailureNotice';
 import { CriticalMassMeter } from './CriticalMassMeter';
 import { FigureConsentPanel } from './FigureConsentPanel';
@@ -386,18 +385,6 @@ function withheldOnPage(aggregate: Aggregate): boolean {
   );
 }
 
-/** A CPV code with its check digit and official (English) label, once the list has answered. */
-function CpvName({ code }: { code: string }) {
-  const entry = useCpvEntry(code);
-  if (entry.state !== 'found') return <span className="mono">{formatCpv(code)}</span>;
-  return (
-    <>
-      <span className="mono">{`${entry.entry.code}-${entry.entry.checkDigit}`}</span>{' '}
-      <span lang="en">{entry.entry.label}</span>
-    </>
-  );
-}
-
 type CpvNode = Aggregate['aggregate']['byCpv'][number];
 type Group = Pick<CpvNode, 'buyers' | 'valueEur' | 'withheld' | 'withheldReason'> & {
   quantities?: CpvNode['quantities'];
@@ -421,7 +408,7 @@ function GroupCells({ group, quantities = false }: { group: Group; quantities?: 
           <Figure
             value={group.quantities}
             reason={group.withheldReason}
-            show={(q) => format.list(q.map((x) => `${format.number(x.totalQuantity)} ${x.unit}`))}
+            show={(q) => <Quantities items={q.map((x) => ({ amount: x.totalQuantity, unit: x.unit }))} />}
           />
         </td>
       ) : null}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../../api/client';
 import { Withheld, type WithheldReason } from '../../components/Withheld';
 import { type Formatter, useFormat } from '../../i18n/format';
+import { useQuantityText, useUnitText } from '../../reference/Words';
 import { formatCpv } from '../statement/cpv';
 
 export type RuleResult = Schemas['Aggregate']['criticalMass']['results'][number];
@@ -16,12 +17,17 @@ export function ruleProgress(r: { required: number | string; actual: number | st
   return Math.max(0, Math.min(1, actual / required));
 }
 
-function figure(r: RuleResult, value: number | string, format: Formatter): string {
+function figure(
+  r: RuleResult,
+  value: number | string,
+  format: Formatter,
+  quantity: (amount: string | number, unit: string) => string,
+): string {
   switch (r.rule) {
     case 'minTotalValueEur':
       return format.currency(String(value), 'EUR');
     case 'minQuantityPerCpv':
-      return `${format.number(value)} ${r.unit}`;
+      return quantity(value, r.unit);
     default:
       return format.number(value);
   }
@@ -50,6 +56,8 @@ export function CriticalMassMeter({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const quantity = useQuantityText();
+  const unitText = useUnitText();
   if (verdict.results.length === 0) return <p className="muted">{t('aggregate.meter.noRules')}</p>;
   return (
     <ul className="meter-list" data-testid="critical-mass-meter">
@@ -57,7 +65,7 @@ export function CriticalMassMeter({
         const id = `rule-${i}`;
         const name =
           r.rule === 'minQuantityPerCpv'
-            ? t('aggregate.meter.rule.minQuantityPerCpv', { cpv: formatCpv(r.cpvCode), unit: r.unit })
+            ? t('aggregate.meter.rule.minQuantityPerCpv', { cpv: formatCpv(r.cpvCode), unit: unitText(r.unit) })
             : t(`aggregate.meter.rule.${r.rule}`);
         if (r.withheld || r.actual === null || r.met === null || r.gap === null) {
           return (
@@ -69,7 +77,7 @@ export function CriticalMassMeter({
                 <span className="tag tag--neutral">{t('aggregate.meter.withheldTag')}</span>
               </div>
               <p id={`${id}-text`} className="meter-row__text">
-                {t('aggregate.meter.withheld', { required: figure(r, r.required, format) })}{' '}
+                {t('aggregate.meter.withheld', { required: figure(r, r.required, format, quantity) })}{' '}
                 <Withheld reason={reasonFor(r, aggregate)} />
               </p>
             </li>
@@ -100,13 +108,13 @@ export function CriticalMassMeter({
             <p id={`${id}-text`} className="meter-row__text">
               {r.met
                 ? t('aggregate.meter.reached', {
-                    actual: figure(r, r.actual, format),
-                    required: figure(r, r.required, format),
+                    actual: figure(r, r.actual, format, quantity),
+                    required: figure(r, r.required, format, quantity),
                   })
                 : t('aggregate.meter.short', {
-                    actual: figure(r, r.actual, format),
-                    required: figure(r, r.required, format),
-                    gap: figure(r, r.gap, format),
+                    actual: figure(r, r.actual, format, quantity),
+                    required: figure(r, r.required, format, quantity),
+                    gap: figure(r, r.gap, format, quantity),
                     percent: format.percent(Math.floor(progress * 100) / 100),
                   })}
             </p>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import type { Question } from '../../needs/answers';
 import { lineFromSaved, lineValue, totalsByCurrency } from '../../needs/need-lines';
+import { CpvName, Quantity } from '../../reference/Words';
 import { getSurvey, type NeedsVersion } from './load';
 
 /**
@@ -72,7 +73,9 @@ export function VersionDetails({
               const value = lineValue(line, format.locale);
               return (
                 <tr key={line.key}>
-                  <td className="mono">{line.cpvCode}</td>
+                  <td>
+                    <CpvName code={line.cpvCode} />
+                  </td>
                   <th scope="row">
                     {line.description || t('needs.line.title', { n: i + 1 })}
                     {line.frameworkJustification ? (
@@ -84,7 +87,7 @@ export function VersionDetails({
                       </span>
                     ) : null}
                   </th>
-                  <td>{value ? `${format.number(value.quantity.toFixed())} ${line.unit}` : line.quantity}</td>
+                  <td>{value ? <Quantity amount={value.quantity.toFixed()} unit={line.unit} /> : line.quantity}</td>
                   <td>{value ? format.amount(value.price.toFixed(), line.currency) : line.unitPrice}</td>
                   <td>
                     {line.deliveryKind === 'year'

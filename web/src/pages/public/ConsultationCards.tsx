@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 
 import type { Schemas } from '../../api/client';
 import { useFormat } from '../../i18n/format';
-import { formatCpv } from '../statement/cpv';
+import { CpvNames } from '../../reference/Words';
 
 /** Open consultations as cards: title linking to the consultation, its deadline and CPV codes. */
 export function ConsultationCards({
@@ -30,7 +30,9 @@ export function ConsultationCards({
             </div>
             <div>
               <dt>{t('statement.cpvCodes')}</dt>
-              <dd className="mono">{c.cpvCodes.map(formatCpv).join(', ')}</dd>
+              <dd>
+                <CpvNames codes={c.cpvCodes} />
+              </dd>
             </div>
           </dl>
         </li>

@@ -7,7 +7,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
-import { formatCpv } from '../statement/cpv';
+import { CpvNames } from '../../reference/Words';
 import { PublicDemand } from './PublicDemand';
 import { SupplierConsultationPanel } from './SupplierConsultationPanel';
 import { usePublic } from './usePublic';
@@ -50,7 +50,9 @@ export default function ConsultationPage() {
         </div>
         <div>
           <dt>{t('statement.cpvCodes')}</dt>
-          <dd className="mono">{data.cpvCodes.map(formatCpv).join(', ')}</dd>
+          <dd>
+            <CpvNames codes={data.cpvCodes} />
+          </dd>
         </div>
       </dl>
 

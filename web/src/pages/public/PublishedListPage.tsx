@@ -6,7 +6,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
-import { formatCpv } from '../statement/cpv';
+import { CpvNames } from '../../reference/Words';
 import { usePublic } from './usePublic';
 
 export const feedPath = '/api/public/statements.atom';
@@ -57,7 +57,9 @@ export default function PublishedListPage() {
                   </div>
                   <div>
                     <dt>{t('statement.cpvCodes')}</dt>
-                    <dd className="mono">{s.cpvCodes.map(formatCpv).join(', ')}</dd>
+                    <dd>
+                      <CpvNames codes={s.cpvCodes} />
+                    </dd>
                   </div>
                 </dl>
               </li>

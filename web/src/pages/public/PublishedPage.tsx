@@ -7,7 +7,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
-import { formatCpv } from '../statement/cpv';
+import { CpvNames } from '../../reference/Words';
 import { AskToSignPanel } from './AskToSignPanel';
 import { PublicDemand } from './PublicDemand';
 import { feedPath } from './PublishedListPage';
@@ -57,7 +57,9 @@ export default function PublishedPage() {
         </div>
         <div>
           <dt>{t('statement.cpvCodes')}</dt>
-          <dd className="mono">{data.cpvCodes.map(formatCpv).join(', ')}</dd>
+          <dd>
+            <CpvNames codes={data.cpvCodes} />
+          </dd>
         </div>
       </dl>
 
