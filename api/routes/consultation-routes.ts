@@ -9,6 +9,7 @@ import {
 import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
 import {
   consultationResponseViewSchema,
+  e1NoticeQuery,
   marketSummaryViewSchema,
   nameConsentRequestSchema,
   nameConsentViewSchema,
@@ -20,6 +21,7 @@ import {
   supplierQuestionViewSchema,
   supplierResponseViewSchema,
 } from '../../services/consultation/consultation-contracts.js';
+import { exportE1Notice } from '../../services/consultation/export-e1-notice.js';
 import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
 import {
   consentToNaming,
@@ -152,6 +154,34 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       status: 200,
       body: await setRfiQuestions(ctx, principal, params.statementId, body.questions, requestMeta(req)),
     }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/consultation/eforms-e1.xml',
+    summary: 'The market consultation as an eForms E1 pre-market consultation notice, for TED (lead buyer)',
+    description:
+      'An eForms SDK 1.15.1 notice of subtype E1 (PriorInformationNotice, notice type pmc) to submit to TED while the consultation runs: the lead as buyers-group lead (OPP-050), the buyers that agreed to be named, CPV codes, place of performance, the answers deadline and where to answer, and which national law governs a joint procurement (in BT-01(f): the SDK does not allow BT-09 in E1 notices). It becomes public: the estimated value only when the public consultation shows it, no buyer’s own figure. `lang` is the language the title and description are written in. The lead buyer’s only (others 403, or 404 where the statement is hidden); 409 `wrong_stage` outside market engagement; 422 when a text is longer than eForms allows.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    query: e1NoticeQuery,
+    responses: {
+      200: {
+        description: 'The notice, as an attachment',
+        schema: z.string(),
+        contentType: 'application/xml',
+      },
+    },
+    handler: async ({ principal, params, query, req, res }) => {
+      const { xml, filename } = await exportE1Notice(ctx, principal, params.statementId, query.lang, requestMeta(req));
+      res
+        .status(200)
+        .type('application/xml; charset=utf-8')
+        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+        .setHeader('Cache-Control', 'private, no-store')
+        .send(xml);
+    },
   });
 
   api.add({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { publicDemandSchema } from '../../domain/public-contracts.js';
+import { locales } from '../../rules/locales.js';
 import { stages } from '../../rules/stages.js';
 
 /**
@@ -24,6 +25,14 @@ export const publicConsultationSchema = z
   .meta({ id: 'PublicConsultation' });
 
 // The lead's side of the market consultation, and the suppliers'.
+
+/** The language of the eForms E1 notice: the one the statement's title and description are written in. */
+export const e1NoticeQuery = z.object({
+  lang: z
+    .enum(locales, { error: `must be ${locales.join(', ')}` })
+    .default('en')
+    .meta({ description: 'Language the title and description are written in (BT-702), default en' }),
+});
 
 export const rfiViewSchema = z
   .object({
