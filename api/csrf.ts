@@ -32,6 +32,19 @@ const isJson = (type: string) =>
 const hasBody = (req: Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 
+/**
+ * The upload endpoints, with the file types each accepts besides JSON. A spreadsheet's media type
+ * is not one a form can send, so another site's page cannot send it without a CORS preflight,
+ * which this server never grants: the same protection JSON has.
+ */
+export const UPLOAD_ENDPOINTS: readonly { method: string; path: RegExp; types: readonly string[] }[] = [
+  {
+    method: 'POST',
+    path: /^\/api\/statements\/[^/]+\/needs\/draft\/sheet$/,
+    types: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  },
+];
+
 /** The form-taking endpoints, with the media types each accepts besides JSON. */
 export const FORM_ENDPOINTS: Readonly<Record<string, readonly string[]>> = {
   'POST /api/auth/verify': ['application/x-www-form-urlencoded'],
@@ -49,6 +62,11 @@ export function jsonOnlyBodies(
     // No type and no body: an action without input (accept, open, cancel); the origin check covers it.
     if (!type && !hasBody(req)) return next();
     if (type && (isJson(type) || forms[`${req.method} ${req.path}`]?.includes(type))) return next();
+    if (
+      type &&
+      UPLOAD_ENDPOINTS.some((u) => u.method === req.method && u.path.test(req.path) && u.types.includes(type))
+    )
+      return next();
     sendHttpProblem(
       res,
       415,

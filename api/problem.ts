@@ -30,7 +30,27 @@ export const problemSchema = z
     status: z.int(),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape })).optional(),
+    errors: z
+      .array(
+        z.object({
+          field: z.string(),
+          rule: z.string(),
+          row: z
+            .int()
+            .optional()
+            .meta({ description: 'For a problem of an uploaded sheet: the row (1 is the header)' }),
+          column: z
+            .string()
+            .optional()
+            .meta({ description: 'For a problem of an uploaded sheet: the column’s header as the sheet shows it' }),
+          value: z
+            .string()
+            .optional()
+            .meta({ description: 'For a number of an uploaded sheet that could not be read: the cell’s text' }),
+          ...fieldProblemCodeShape,
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 

@@ -1,10 +1,11 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 
 import type { Principal } from '../domain/authorization.js';
 import { DomainError, type FieldProblem } from '../domain/errors.js';
-import { problemSchema, zodProblems } from './problem.js';
+import { sendHttpProblem } from './host-allow-list.js';
+import { problem, problemSchema, sendProblem, zodProblems } from './problem.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -16,6 +17,8 @@ export interface HandlerContext<P, Q, B> {
   principal: Principal;
   req: Request;
   res: Response;
+  /** The uploaded file's bytes, on a route that takes an `upload`. */
+  file: Buffer | undefined;
 }
 
 export interface Reply {
@@ -39,6 +42,14 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   headers?: z.ZodObject;
   body?: B;
   bodyContentType?: string;
+  /**
+   * A body that is a file, not JSON (a spreadsheet upload): read as bytes of `contentType` up to
+   * `maxBytes` (413 above), documented as binary, handed to the handler as `file` (undefined when
+   * there is no file: the use case answers 400 after authorising). Another media type is 415.
+   * The media type must be one no other site can make a browser send without a CORS preflight
+   * (not a form's), and be allowed by `jsonOnlyBodies` (api/csrf.ts).
+   */
+  upload?: { contentType: string; maxBytes: number; description: string };
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | void>;
 }
@@ -81,6 +92,7 @@ export class ApiRoutes {
       409,
       422,
       ...(spec.method === 'get' ? [] : [503]),
+      ...(spec.upload ? [413, 415] : []),
     ];
     for (const status of errorStatuses) {
       responses[status] ??= {
@@ -99,6 +111,15 @@ export class ApiRoutes {
         ...(spec.params ? { params: spec.params as never } : {}),
         ...(spec.query ? { query: spec.query as never } : {}),
         ...(spec.headers ? { headers: spec.headers as never } : {}),
+        ...(spec.upload
+          ? {
+              body: {
+                required: true,
+                description: spec.upload.description,
+                content: { [spec.upload.contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+              },
+            }
+          : {}),
         ...(spec.body
           ? {
               body: {
@@ -115,6 +136,22 @@ export class ApiRoutes {
       if (spec.access === 'user' && !req.principal) {
         throw new DomainError('unauthenticated', 'Sign in, or send a bearer API token');
       }
+      let file: Buffer | undefined;
+      if (spec.upload) {
+        // Another media type is refused before anything, as `jsonOnlyBodies` refuses one; no body
+        // (or JSON, which every route takes) reaches the use case, which authorises first and
+        // then asks for the file (400).
+        if (req.headers['content-type'] !== undefined && !req.is(spec.upload.contentType) && !req.is('json')) {
+          return sendHttpProblem(
+            res,
+            415,
+            'unsupported_media_type',
+            'Unsupported media type',
+            `Send the file as ${spec.upload.contentType}`,
+          );
+        }
+        file = Buffer.isBuffer(req.body) && req.body.length > 0 ? (req.body as Buffer) : undefined;
+      }
       const problems: FieldProblem[] = [];
       const parse = <T extends ZodType | undefined>(schema: T, value: unknown, where: string) => {
         if (!schema) return undefined;
@@ -128,7 +165,7 @@ export class ApiRoutes {
       const params = parse(spec.params, req.params, '');
       const query = parse(spec.query, req.query, '');
       // No body at all reads as an empty object, so the answer names each missing field.
-      const body = parse(spec.body, req.body ?? {}, '');
+      const body = spec.upload ? undefined : parse(spec.body, req.body ?? {}, '');
       if (problems.length > 0) throw new DomainError('invalid_input', 'The request is not valid', problems);
       const reply = await spec.handler({
         params: params as never,
@@ -137,6 +174,7 @@ export class ApiRoutes {
         principal: req.principal as Principal,
         req,
         res,
+        file,
       });
       if (!reply || res.headersSent) return;
       const sent =
@@ -145,8 +183,25 @@ export class ApiRoutes {
       if (sent === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(sent);
     };
-    this.router[spec.method](spec.path, handler);
+    if (spec.upload) this.router[spec.method](spec.path, rawUpload(spec.upload), handler);
+    else this.router[spec.method](spec.path, handler);
   }
+}
+
+/** Reads an upload's bytes; one too large is 413 naming the route's own limit. */
+function rawUpload(upload: NonNullable<RouteSpec<ZodType, ZodType, ZodType>['upload']>): RequestHandler {
+  const read = express.raw({ type: upload.contentType, limit: upload.maxBytes });
+  return (req, res, next) =>
+    read(req, res, (error?: unknown) => {
+      if ((error as { type?: string } | undefined)?.type === 'entity.too.large')
+        return sendProblem(
+          res,
+          problem('payload_too_large', 'The file is too large', [
+            { field: '(body)', rule: `must be at most ${upload.maxBytes / 1024 / 1024} MB` },
+          ]),
+        );
+      next(error);
+    });
 }
 
 /**

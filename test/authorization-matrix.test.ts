@@ -165,6 +165,21 @@ const table: Record<string, Row> = {
     expect: '401 404 404 200 200 200 403 403 403 403',
     params: { organisationId: '$participantOrg' },
   },
+  // Need lines from and to spreadsheets (issue 18): whoever enters needs; a buyer's lines as its needs are read.
+  'GET /api/statements/{statementId}/needs-template.xlsx': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+  },
+  'POST /api/statements/{statementId}/needs/draft/sheet': {
+    stage: 'needs',
+    expect: '401 404 404 400 400 400 403 403 403 403',
+    note: 'sent no file: those who may upload are told the file is missing (test/need-lines-sheet.test.ts uploads real ones)',
+  },
+  'GET /api/statements/{statementId}/needs/{organisationId}/lines.xlsx': {
+    stage: 'needs',
+    expect: '401 404 404 200 200 200 403 403 403 403',
+    params: { organisationId: '$participantOrg' },
+  },
   'GET /api/statements/{statementId}/needs-overview': {
     stage: 'needs',
     expect: '401 404 404 403 200 403 200 200 403 403',
@@ -498,41 +513,6 @@ const table: Record<string, Row> = {
     invalid: { cpvPrefixes: 'none' },
   },
   'GET /api/me/supplier-home': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
-  // Webhooks (issue 19): a supplier organisation's own; another organisation's endpoint is 404 (test/webhooks.test.ts).
-  'GET /api/me/webhooks': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
-  'POST /api/me/webhooks': {
-    stage: 'published',
-    expect: '401 400 403 403 403 403 403 403 403 403',
-    body: { url: 'https://hooks.example.com/matrix', eventTypes: ['statement.published'] },
-    invalid: { url: 'https://hooks.example.com/matrix', eventTypes: [] },
-    invalidFor: ['supplier'],
-  },
-  'POST /api/me/webhooks/{endpointId}/secret': {
-    stage: 'published',
-    expect: '401 404 403 403 403 403 403 403 403 403',
-    params: { endpointId: '$uuid' },
-  },
-  'PUT /api/me/webhooks/{endpointId}/enabled': {
-    stage: 'published',
-    expect: '401 404 403 403 403 403 403 403 403 403',
-    params: { endpointId: '$uuid' },
-    body: { enabled: false },
-  },
-  'DELETE /api/me/webhooks/{endpointId}': {
-    stage: 'published',
-    expect: '401 404 403 403 403 403 403 403 403 403',
-    params: { endpointId: '$uuid' },
-  },
-  'GET /api/me/webhooks/{endpointId}/deliveries': {
-    stage: 'published',
-    expect: '401 404 403 403 403 403 403 403 403 403',
-    params: { endpointId: '$uuid' },
-  },
-  'POST /api/me/webhooks/{endpointId}/test': {
-    stage: 'published',
-    expect: '401 404 403 403 403 403 403 403 403 403',
-    params: { endpointId: '$uuid' },
-  },
   'GET /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'POST /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'GET /api/me': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },

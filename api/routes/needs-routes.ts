@@ -30,11 +30,14 @@ import {
   statementViewSchema,
 } from '../../services/statements/statement-contracts.js';
 import type { ApiRoutes } from '../route.js';
+import { needLinesSheetRoutes } from './need-lines-sheet-routes.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Needs assessment'];
 
 export function needsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
+  needLinesSheetRoutes(api, ctx);
+
   api.add({
     method: 'put',
     path: '/api/statements/:statementId/survey',

@@ -8,6 +8,7 @@ import { Deadline } from '../../components/Deadline';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextAreaField } from '../../components/Field';
+import { rateProblemFrom, rateProblemText } from '../../components/RateProblems';
 import { StageTag } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
@@ -39,6 +40,7 @@ import { leftParticipantStatuses } from '../../process/stages';
 import { AnswersEditor } from './AnswersEditor';
 import { getNeeds, getStatement, getSurvey, type NeedsVersion, useLoad } from './load';
 import { NeedLineEditor } from './NeedLineEditor';
+import { SheetPanel } from './SheetPanel';
 import { VersionDetails } from './VersionDetails';
 
 type Summary = 'notReady' | 'cannotSubmit' | 'notSaved' | undefined;
@@ -145,6 +147,7 @@ export default function NeedsPage() {
       else if (/^lines\[\d+\]\.cpvCode$/.test(path)) out.set(path, { path, message: t('needs.errors.cpvUnknown') });
       else if (/^lines\[\d+\]\.unit$/.test(path)) out.set(path, { path, message: t('needs.errors.unitUnknown') });
       else if (path === 'lines') out.set(path, { path, message: t('needs.errors.linesRule') });
+      else if (rateProblemFrom(p)) out.set(path, { path, message: rateProblemText(t, format, rateProblemFrom(p)!) });
       else out.set(path, { path, message: p.rule, fromServer: true });
     }
     for (const e of local) if (!out.has(e.path)) out.set(e.path, e);
@@ -317,6 +320,22 @@ export default function NeedsPage() {
             </p>
           ) : null}
           {statement.stage === 'draft' && mine ? <p className="notice notice--info">{t('needs.notOpenYet')}</p> : null}
+
+          {mine && (editable || versions.length > 0) ? (
+            <SheetPanel
+              statementId={statementId}
+              organisationId={orgId}
+              editable={editable}
+              onFilled={(imported, text) => {
+                setLines(imported.lines.map((l) => lineFromSaved(l, format.locale)));
+                setSavedAt(imported.savedAt);
+                setErrors([]);
+                setSummary(undefined);
+                setProblem(undefined);
+                say(text, true);
+              }}
+            />
+          ) : null}
 
           {editable && lines ? (
             <form noValidate onSubmit={onSubmit} className="form needs-form">
