@@ -513,6 +513,41 @@ const table: Record<string, Row> = {
     invalid: { cpvPrefixes: 'none' },
   },
   'GET /api/me/supplier-home': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
+  // Webhooks (issue 19): a supplier organisation's own; another organisation's endpoint is 404 (test/webhooks.test.ts).
+  'GET /api/me/webhooks': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
+  'POST /api/me/webhooks': {
+    stage: 'published',
+    expect: '401 400 403 403 403 403 403 403 403 403',
+    body: { url: 'https://hooks.example.com/matrix', eventTypes: ['statement.published'] },
+    invalid: { url: 'https://hooks.example.com/matrix', eventTypes: [] },
+    invalidFor: ['supplier'],
+  },
+  'POST /api/me/webhooks/{endpointId}/secret': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { endpointId: '$uuid' },
+  },
+  'PUT /api/me/webhooks/{endpointId}/enabled': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { endpointId: '$uuid' },
+    body: { enabled: false },
+  },
+  'DELETE /api/me/webhooks/{endpointId}': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { endpointId: '$uuid' },
+  },
+  'GET /api/me/webhooks/{endpointId}/deliveries': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { endpointId: '$uuid' },
+  },
+  'POST /api/me/webhooks/{endpointId}/test': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { endpointId: '$uuid' },
+  },
   'GET /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'POST /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'GET /api/me': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
