@@ -2,6 +2,7 @@ import i18next, { type TFunction } from 'i18next';
 
 import { shownAmount, shownDecimals } from '../domain/money.js';
 import { type Locale, locales } from '../domain/organisations.js';
+import { intlLocale } from '../rules/locales.js';
 import de from './locales/de.json' with { type: 'json' };
 import en from './locales/en.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
@@ -40,7 +41,15 @@ export function formatDateTime(iso: string, locale: string): string {
   if (!format)
     dateTimeFormats.set(
       l,
-      (format = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })),
+      (format = new Intl.DateTimeFormat(intlLocale(l), {
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: 'UTC',
+      })),
     );
   return format.format(new Date(iso)) + ' UTC';
 }
@@ -62,7 +71,7 @@ export function formatEur(amount: string, locale: string, limits: readonly strin
   if (!format)
     eurFormats.set(
       key,
-      (format = new Intl.NumberFormat(l, {
+      (format = new Intl.NumberFormat(intlLocale(l), {
         style: 'currency',
         currency: 'EUR',
         minimumFractionDigits: 2,

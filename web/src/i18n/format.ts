@@ -1,3 +1,4 @@
+import { intlLocale } from '@jointdemand/rules/locales';
 import { shownAmount, shownDecimals } from '@jointdemand/rules/money';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -44,14 +45,6 @@ export function durationDays(iso: string): number | undefined {
   const m = durationPattern.exec(iso);
   if (!m || iso === 'P') return undefined;
   return Number(m[1] ?? 0) * 7 + Number(m[2] ?? 0);
-}
-
-/**
- * The Intl locale for an interface language. English is written for European readers: en-GB
- * dates (9 March 2026) and the 24-hour clock, never the US month-first order or AM/PM.
- */
-export function intlLocale(language: string): string {
-  return language === 'en' ? 'en-GB' : language;
 }
 
 export function createFormatter(
