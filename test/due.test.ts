@@ -1,8 +1,18 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ApiClient, type Harness, makeActor, makeUser, signIn, startHarness, until } from './support/harness.js';
+import {
+  ApiClient,
+  type Harness,
+  makeActor,
+  makeUser,
+  needLine,
+  signIn,
+  startHarness,
+  until,
+} from './support/harness.js';
 import { statementWithSurveyOpen } from './support/needs-survey.js';
+import { statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -159,5 +169,49 @@ describe('what is due', () => {
     expect(events[0]!.startDate.toJSDate().getTime()).toBe(toSecond(deadline));
     // One message per key: the invitation went out once.
     expect(h.mail.messages.filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
+  });
+});
+
+/** Issue 18: a supplier is told which open consultations it has to answer, until it answers. */
+describe('what is due for a supplier', () => {
+  let h: Harness;
+  let lead: Actor;
+  let consulting: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ worker: true });
+    lead = await makeActor(h, { kind: 'buyer', country: 'FI', name: 'Turku (due)' }, { roles: ['signatory'] });
+    const other = await makeActor(h, { kind: 'buyer', country: 'NO' }, { roles: ['signatory'] });
+    consulting = await statementInMarketEngagement(h, lead, [
+      [lead, [needLine({ quantity: '2' })]],
+      [other, [needLine({ quantity: '3' })]],
+    ]);
+    const rfi = await lead.api.put(`/api/statements/${consulting}/consultation/rfi`, {
+      questions: [{ id: 'lead-time', text: 'What lead time do you need?' }],
+    });
+    expect(rfi.status).toBe(200);
+  }, 180_000);
+  afterAll(async () => h?.close());
+
+  const dueOf = async (a: Actor) =>
+    ((await a.api.get('/api/me/due')).body.items as { statementId: string; kind: string; link: string }[]).filter(
+      (i) => i.statementId === consulting,
+    );
+
+  it('a matching supplier answers the consultation, until it has; one whose subscription does not match has nothing due', async () => {
+    const matching = await makeActor(h, { kind: 'supplier', country: 'SE' });
+    const elsewhere = await makeActor(h, { kind: 'supplier', country: 'DE' });
+    expect((await matching.api.put('/api/me/subscription', { cpvPrefixes: ['4326'] })).status).toBe(200);
+    expect((await elsewhere.api.put('/api/me/subscription', { cpvPrefixes: ['45'] })).status).toBe(200);
+
+    expect(await dueOf(matching)).toMatchObject([{ kind: 'answerConsultation', link: `/consultations/${consulting}` }]);
+    expect(await dueOf(elsewhere)).toEqual([]);
+    expect(await dueOf(lead)).toMatchObject([{ kind: 'closeConsultation' }]);
+
+    const answered = await matching.api.put(`/api/consultations/${consulting}/response`, {
+      answers: { 'lead-time': 'Twelve weeks' },
+    });
+    expect(answered.status).toBe(200);
+    expect(await dueOf(matching)).toEqual([]);
   });
 });
