@@ -36,7 +36,7 @@ import type { WithTextRefs } from '../domain/events.js';
 import { type MarketEvent, supplierNoticeKeyPrefix, type SupplierNoticeKind } from '../domain/market-events.js';
 import type { Schedule } from '../domain/statement.js';
 import { consultationDemand } from '../domain/suppliers.js';
-import { writeStatementText } from '../i18n/statement-text.js';
+import { buyersInCountries, writeStatementText } from '../i18n/statement-text.js';
 import { formatDateTime } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { amountOrWithheld, namedSignatories, publicLinks } from '../mail/notices/market-notices.js';
@@ -162,8 +162,8 @@ export function createMarketActivities(deps: MarketActivityDeps) {
         title: statement.title,
         deadline: statement.stage_deadline ? formatDateTime(statement.stage_deadline.toISOString(), locale) : '',
         value: amountOrWithheld(total, locale),
-        buyers: String(aggregate?.totals.buyers ?? 0),
-        countries: String(aggregate?.totals.countries ?? 0),
+        // "from 3 buyers in 2 countries", not "3 buyer(s) in 2 country(ies)" (issue 18).
+        ...buyersInCountries(aggregate?.totals.buyers ?? 0, aggregate?.totals.countries ?? 0, locale),
         link: links.consultation,
       });
     }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { countryList, quantityWords, type StatementTextInput, writeStatementText } from './statement-text.js';
+import {
+  buyersInCountries,
+  countryList,
+  quantityWords,
+  type StatementTextInput,
+  writeStatementText,
+} from './statement-text.js';
 
 /** Issue 18, "Words everywhere": the statement text reads as a person writes, in en, fr and de. */
 const input: StatementTextInput = {
@@ -89,5 +95,12 @@ describe('the statement text', () => {
       'for the following, whose total value is not disclosed, to protect the figures of individual buyers, for delivery from 2027 to 2029:',
     );
     expect(text).not.toContain('4,500,000');
+  });
+
+  it("says where demand comes from with plurals, for the suppliers' notice", () => {
+    expect(buyersInCountries(3, 2, 'en')).toEqual({ buyers: '3 buyers', countries: 'in 2 countries' });
+    expect(buyersInCountries(1, 1, 'en')).toEqual({ buyers: 'one buyer', countries: 'in one country' });
+    expect(buyersInCountries(3, 1, 'fr')).toEqual({ buyers: '3 acheteurs', countries: 'dans un pays' });
+    expect(buyersInCountries(7, 4, 'de')).toEqual({ buyers: '7 Auftraggebern', countries: 'aus 4 Ländern' });
   });
 });

@@ -74,6 +74,19 @@ export function quantityWords(amount: string, unit: string, locale: string, engl
   return `${formatsFor(l).number.format(amount as Intl.StringNumericLiteral)} ${name.text}`;
 }
 
+/**
+ * "3 buyers" and "in 2 countries" (or "one buyer", "in one country"), for a sentence that says
+ * where demand comes from ("from 3 buyers in 2 countries", "de 3 acheteurs dans 2 pays").
+ */
+export function buyersInCountries(
+  buyers: number,
+  countries: number,
+  locale: string,
+): { buyers: string; countries: string } {
+  const t = translatorFor(asLocale(locale));
+  return { buyers: t('words.buyers', { count: buyers }), countries: t('words.inCountries', { count: countries }) };
+}
+
 export function writeStatementText(input: StatementTextInput, locale: string): string {
   const l = asLocale(locale);
   const t = translatorFor(l);

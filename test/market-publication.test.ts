@@ -174,6 +174,8 @@ describe('market engagement, approval and publication, end to end', () => {
     expect(notice.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(notice.text).toMatch(/\/unsubscribe\?token=/);
     expect(notice.text).toContain(`/consultations/${id}`);
+    // Where the demand comes from, in words with plurals (issue 18), not "3 buyer(s) in 3 country(ies)".
+    expect(notice.text).toMatch(/^Aggregated demand: .+ from 3 buyers in 3 countries\.$/m);
     for (const s of [supCpv, supCountry, supUnverified])
       expect(h.mail.messages.filter((m) => m.to.includes(s.user.email.toLowerCase()))).toHaveLength(0);
   });
