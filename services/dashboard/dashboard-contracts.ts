@@ -5,6 +5,7 @@ import { procurementRouteKinds } from '../../domain/cross-border.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
 import { stages } from '../../rules/stages.js';
 import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
+import { liveStateSchema } from '../statements/statement-contracts.js';
 
 /** Response shapes of pilot tracking: the services build them, the API documents them. */
 const decimal = z.string().meta({ description: 'EUR, exact decimal string' });
@@ -138,7 +139,14 @@ export const timelineEntrySchema = z.object({
 });
 
 export const pilotDetailSchema = z
-  .object({ pilot: pilotSchema, timeline: z.array(timelineEntrySchema) })
+  .object({
+    pilot: pilotSchema,
+    timeline: z.array(timelineEntrySchema),
+    aggregationBlocked: liveStateSchema.shape.aggregationBlocked.meta({
+      description:
+        'While the pilot waits in aggregation for an exchange rate: the currencies and why (rate_missing, rate_stale); null otherwise',
+    }),
+  })
   .meta({ id: 'PilotDetail' });
 
 export const groupingViewSchema = z

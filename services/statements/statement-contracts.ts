@@ -181,6 +181,7 @@ export const liveStateSchema = z
       .object({
         message: z.string(),
         problems: z.array(z.object({ field: z.string(), rule: z.string(), ...fieldProblemCodeShape })),
+        at: z.string().optional().meta({ description: 'When the latest attempt blocked' }),
       })
       .nullable()
       .meta({

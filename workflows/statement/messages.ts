@@ -43,7 +43,13 @@ export interface StatementLiveState {
   /** The latest aggregate snapshot and its verdict, once aggregated. */
   aggregate: { snapshotId: string; snapshotHash: string; criticalMassMet: boolean; failedRules: string[] } | null;
   /** Why aggregation cannot complete (e.g. a missing exchange rate), until it is retried. */
-  aggregationBlocked: { message: string; problems: { field: string; rule: string }[] } | null;
+  aggregationBlocked: {
+    message: string;
+    /** With `code` and `values` for a rate problem (rules/exchange-rates.ts), as the activity raised them. */
+    problems: { field: string; rule: string; code?: string; values?: Record<string, string | number | null> }[];
+    /** When the attempt blocked (workflow time); absent on a state recorded before it was kept. */
+    at?: string;
+  } | null;
   /** The cancellation reason's id and hash (the text itself in runs from before reasons left the histories). */
   cancelReason: FreeText | null;
   /**

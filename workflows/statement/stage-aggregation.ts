@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   uuid4,
   workflowInfo,
@@ -82,7 +83,10 @@ export async function runAggregation(p: StatementProcess): Promise<void> {
         const fixable = fixableFailure(error);
         if (!fixable) throw error;
         await p.record(null, { kind: 'aggregation_blocked', ...fixable });
-        s.aggregationBlocked = fixable;
+        // When it blocked, so a page that asked to aggregate again tells a new refusal from the old one.
+        s.aggregationBlocked = patched('aggregation-blocked-at')
+          ? { ...fixable, at: new Date().toISOString() }
+          : fixable;
         s.retryAggregationRequested = false;
         return fixable;
       }

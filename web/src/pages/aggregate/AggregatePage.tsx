@@ -2,10 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
-import { allows, api, type ApiProblem, asProblem, call, type Schemas, type Statement } from '../../api/client';
-import { useMe, useSession } from '../../auth/session';
+import { allows, api, asProblem, call, type Schemas, type Statement } from '../../api/client';
+import { useMe } from '../../auth/session';
 import { ConversionNote } from '../../components/ConversionNote';
-import { ErrorSummary } from '../../components/ErrorSummary';
+import { RateBlockNotice } from '../../components/RateProblems';
 import { StageProgress } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { StatusMessage } from '../../components/StatusMessage';
@@ -53,7 +53,6 @@ export default function AggregatePage() {
   const { t } = useTranslation();
   const format = useFormat();
   const me = useMe();
-  const { sessionExpired } = useSession();
   const { statementId = '' } = useParams();
   const orgId = me.organisation.id;
   const load = useCallback(async () => {
@@ -67,7 +66,6 @@ export default function AggregatePage() {
   }, [statementId, orgId]);
   const { data, problem, reload } = useLoad(load);
   const [message, setMessage] = useState<{ text: string; n: number } | undefined>();
-  const [retryProblem, setRetryProblem] = useState<ApiProblem | undefined>();
 
   const statement = data?.statement;
   const aggregate = data?.aggregate;
@@ -91,19 +89,6 @@ export default function AggregatePage() {
   const consented = async (text: string) => {
     await reload();
     setMessage((m) => ({ text, n: (m?.n ?? 0) + 1 }));
-  };
-
-  const retry = async () => {
-    setRetryProblem(undefined);
-    try {
-      await call(api.POST('/api/statements/{statementId}/aggregate/retry', { params: { path: { statementId } } }));
-      await reload();
-      setMessage((m) => ({ text: t('aggregate.blocked.retried'), n: (m?.n ?? 0) + 1 }));
-    } catch (error) {
-      const p = asProblem(error);
-      if (p.status === 401) sessionExpired();
-      setRetryProblem(p);
-    }
   };
 
   return (
@@ -134,25 +119,12 @@ export default function AggregatePage() {
           ) : null}
 
           {live.aggregationBlocked ? (
-            <div className="notice notice--ended">
-              <h2 className="notice__title">{t('aggregate.blocked.title')}</h2>
-              <p>{t('aggregate.blocked.intro')}</p>
-              <ul>
-                {live.aggregationBlocked.problems.map((p) => (
-                  <li key={p.field}>
-                    <span className="mono">{p.field}</span>: <span lang="en">{p.rule}</span>
-                  </li>
-                ))}
-              </ul>
-              {allows(statement, 'retryAggregation') ? (
-                <>
-                  <ErrorSummary problem={retryProblem} />
-                  <button type="button" className="button button--primary" onClick={() => void retry()}>
-                    {t('aggregate.blocked.retry')}
-                  </button>
-                </>
-              ) : null}
-            </div>
+            <RateBlockNotice
+              statementId={statement.id}
+              blocked={live.aggregationBlocked}
+              canRetry={allows(statement, 'retryAggregation')}
+              onSettled={(_live, done) => (done ? consented(done) : reload())}
+            />
           ) : null}
 
           {!aggregate ? (

@@ -6,6 +6,7 @@ import { api, call } from '../../api/client';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { RateBlockNotice } from '../../components/RateProblems';
 import { StageTag } from '../../components/StageStepper';
 import { WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
@@ -35,6 +36,14 @@ export default function PilotPage() {
       {!data && !problem ? <Loading /> : null}
       {p && data ? (
         <>
+          {data.aggregationBlocked ? (
+            <RateBlockNotice
+              statementId={statementId}
+              blocked={data.aggregationBlocked}
+              canRetry={false}
+              onSettled={() => undefined}
+            />
+          ) : null}
           {pilotValueWithheld(p) ? <WithheldExplanation /> : null}
           <dl className="key-facts" data-testid="pilot-facts">
             <div>

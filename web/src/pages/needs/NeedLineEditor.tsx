@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
+import { currencyOptionLabel, CurrencyRateHint, useRateCoverage } from '../../components/RateProblems';
 import { CpvField, UnitField } from '../../components/ReferenceFields';
 import { type FieldError, fieldId } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
@@ -41,6 +42,8 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
     ? [...commonCurrencies]
     : [line.currency, ...commonCurrencies].filter(Boolean);
   const valueId = fieldId(p('value'));
+  // Which currencies convert to EUR today: one that does not is marked, and picking it says so at once.
+  const coverage = useRateCoverage();
 
   return (
     <fieldset className="need-line" aria-describedby={valueId}>
@@ -97,11 +100,12 @@ export function NeedLineEditor({ line, index, count, horizon, errorFor, onChange
           label={t('needs.line.currency')}
           value={line.currency}
           error={err('currency')}
+          hint={coverage ? <CurrencyRateHint currency={line.currency} coverage={coverage} /> : undefined}
           onChange={(e) => onChange({ currency: e.target.value }, 'currency')}
         >
           {currencies.map((c) => (
             <option key={c} value={c}>
-              {`${c} – ${currencyName(c)}`}
+              {currencyOptionLabel(t, c, currencyName(c), coverage)}
             </option>
           ))}
         </SelectField>
