@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { text } from './text-policy.js';
+
 /**
  * Webhooks for suppliers' systems (issue 19), shared: the server checks endpoints and schedules
  * deliveries with these rules, the web's webhook page offers these event types and limits.
@@ -125,16 +127,8 @@ export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 /** A new endpoint, as a supplier registers it (the URL's own rules are checked by the server with its settings). */
 export const webhookEndpointInputSchema = z
   .object({
-    url: z
-      .string()
-      .trim()
-      .min(1, 'is required')
-      .max(maxWebhookUrlLength, `must be at most ${maxWebhookUrlLength} characters`),
-    description: z
-      .string()
-      .trim()
-      .max(maxWebhookDescriptionLength, `must be at most ${maxWebhookDescriptionLength} characters`)
-      .default(''),
+    url: text('line', { min: 1, max: maxWebhookUrlLength, minRule: 'is required' }),
+    description: text('line', { max: maxWebhookDescriptionLength }).default(''),
     eventTypes: z
       .array(webhookEventTypeSchema)
       .min(1, 'choose at least one event type')

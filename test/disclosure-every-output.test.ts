@@ -990,7 +990,10 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
    * Empty today: a new route with a parameter the resolver below does not know fails the
    * coverage test until it is taught the parameter or listed here.
    */
-  const notParametrised: Record<string, string> = {};
+  const notParametrised: Record<string, string> = {
+    '/api/me/webhooks/{endpointId}/deliveries':
+      'a supplier organisation’s own webhook delivery log (event ids, types, HTTP statuses, no payloads): every other viewer is refused it (test/webhooks.test.ts)',
+  };
   /** Pages served outside the OpenAPI document that a browser reaches. */
   const undocumentedPages = (statementId: string) => [
     '/api/openapi.json',

@@ -157,6 +157,35 @@ describe('webhooks', () => {
     expect(log.filter((e: { eventId: string }) => e.eventId === hit!.json.id)).toEqual([
       expect.objectContaining({ webhookId: hit!.headers.id, attempt: 1, statusCode: 200, succeeded: true }),
     ]);
+
+    // An answer to a supplier's question goes to the endpoints that chose answers, and only to them.
+    const answers = await receiver([200]);
+    const { secret: answersSecret } = await register(supplier, answers.url, ['consultation.answer_published']);
+    const asked = ok(
+      await supplier.api.post(`/api/consultations/${statementId}/questions`, {
+        question: 'May the machines be leased?',
+      }),
+    ).body as { number: number };
+    ok(
+      await lead.api.post(`/api/statements/${statementId}/consultation/questions/${asked.number}/answer`, {
+        answer: 'Yes, for up to four years.',
+      }),
+    );
+    await until(
+      async () => answers.received.length,
+      (n) => n >= 1,
+      60_000,
+      'the answer webhook',
+    );
+    expect(answers.received[0]!.json).toMatchObject({
+      type: 'consultation.answer_published',
+      data: { statementId, question: 'May the machines be leased?', answer: 'Yes, for up to four years.' },
+    });
+    expect(valid(answersSecret, answers.received[0]!)).toBe(true);
+    // The asker is not named: the public answer only.
+    expect(answers.received[0]!.body).not.toContain('Hook Works');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mine().map((x) => x.json.type)).toEqual(['consultation.opened']);
   }, 180_000);
 
   it('retries a failing receiver through the outbox: 500, 500, 200 is three attempts, one success, one webhook-id', async () => {
