@@ -272,6 +272,23 @@ export async function searchCpv(db: DbOrTx, query: string, limit: number, lang =
   });
 }
 
+/** The CPV divisions (the codes of 2 significant digits, 45000000), in code order, labelled in `lang` (English where it has none). */
+export async function cpvDivisions(db: DbOrTx, lang: string): Promise<CpvSearchHit[]> {
+  const rows = await db
+    .selectFrom('cpv_codes as c')
+    .leftJoin('cpv_labels as v', (j) => j.onRef('v.code', '=', 'c.code').on('v.lang', '=', lang))
+    .select(['c.code as code8', 'c.check_digit as checkDigit', 'c.label as english', 'v.label as translated'])
+    .where('c.code', 'like', '__000000')
+    .orderBy('c.code')
+    .execute();
+  return rows.map((r) => ({
+    code8: r.code8,
+    checkDigit: r.checkDigit,
+    label: r.translated ?? r.english,
+    labelLang: r.translated === null ? 'en' : lang,
+  }));
+}
+
 /** The labels of the given 8-digit codes in `lang` (English where it has none), keyed by code. */
 export async function cpvLabelsIn(
   db: DbOrTx,

@@ -484,6 +484,11 @@ const table: Record<string, Row> = {
     expect: '200 200 200 200 200 200 200 200 200 200',
     query: '?q=excavator',
   },
+  'GET /api/reference/cpv/divisions': {
+    stage: 'published',
+    expect: '200 200 200 200 200 200 200 200 200 200',
+    query: '?lang=fr',
+  },
   'GET /api/reference/units': {
     stage: 'published',
     expect: '200 200 200 200 200 200 200 200 200 200',

@@ -35,11 +35,17 @@ const buyersSentence = {
   de: 'Die 3 unterzeichnenden öffentlichen Auftraggeber (3 Länder: Dänemark, Finnland und Norwegen) erklären ihren gemeinsamen Bedarf',
 };
 const fourPieces = { en: '12 pieces', fr: '12 pièces', de: '12 Stück' };
+const division43 = {
+  en: 'Machinery for mining, quarrying, construction equipment',
+  fr: "Équipement minier, équipement pour l'exploitation de carrières, matériel de construction",
+  de: 'Maschinen und Geräte für Bergbau und Steinbrecharbeiten, Baumaschinen',
+};
 
 describe('words instead of codes, in a browser', () => {
   let h: Harness;
   let browser: Browser;
   let oslo: Actor;
+  let commission: Actor;
   let needsId = '';
   const published = {} as Record<WebLocale, string>;
   const tag = randomUUID().slice(0, 6);
@@ -50,6 +56,7 @@ describe('words instead of codes, in a browser', () => {
     h = await startHarness();
     browser = await launchBrowser();
     oslo = await makeActor(h, { kind: 'buyer', name: `Oslo kommune ${tag}`, country: 'NO' }, { roles: ['signatory'] });
+    commission = await makeActor(h, { kind: 'commission', name: `DG GROW ${tag}`, country: 'BE' });
     const helsinki = await makeActor(h, { kind: 'buyer', name: `Helsinki ${tag}`, country: 'FI' });
     needsId = await statementWithSurveyOpen(helsinki, [oslo], []);
     await submitNeeds(oslo, needsId, [needLine({ quantity: '9', unit: 'H87' })], {});
@@ -162,6 +169,21 @@ describe('words instead of codes, in a browser', () => {
         // The published page's CPV codes carry their labels in the viewer's language.
         await page.getByText(excavators[locale], { exact: true }).first().waitFor();
         await person.visit('published statement', `${locale}-${viewport}-published`);
+      } finally {
+        await person.close();
+      }
+    });
+
+    it(`labels CPV divisions on the Commission dashboard in ${locale} (${viewport})`, async () => {
+      const person = await personOf(commission, 'Commission staff', locale, viewport);
+      const { page, t } = person;
+      try {
+        await page.goto('/dashboard');
+        const sector = page.getByLabel(t('dashboard.filter.sector'));
+        await sector.locator('option', { hasText: `43 ${division43[locale]}` }).waitFor({ state: 'attached' });
+        // Only divisions the list has: there is no division 01.
+        expect(await sector.locator('option[value="01"]').count()).toBe(0);
+        await person.visit('dashboard with CPV divisions in words', `${locale}-${viewport}-dashboard`);
       } finally {
         await person.close();
       }

@@ -90,4 +90,14 @@ describe('CPV search in the 24 EU languages', () => {
     expect(res.body).toEqual([]);
     expect((await search('%_', { lang: 'fr' })).body).toEqual([]);
   });
+
+  it('lists the divisions, labelled in the language asked for', async () => {
+    const res = await anyone.get<{ code: string; label: string; labelLang: string }[]>(
+      '/api/reference/cpv/divisions?lang=de',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(45);
+    expect(res.body.find((d) => d.code === '45000000')).toMatchObject({ label: 'Bauarbeiten', labelLang: 'de' });
+    expect(res.body.every((d) => /^\d{2}000000$/.test(d.code))).toBe(true);
+  });
 });

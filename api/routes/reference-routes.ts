@@ -1,16 +1,32 @@
-import { euLanguages, isEuLanguage } from '../../rules/eu-languages.js';
+import type { Request } from 'express';
+
+import { type EuLanguage, euLanguages, isEuLanguage } from '../../rules/eu-languages.js';
 import type { ServiceContext } from '../../services/context.js';
 import {
   cpvCodesSchema,
+  cpvLanguageQuery,
   cpvSearchQuery,
   referenceSearchQuery,
   unitCodesSchema,
 } from '../../services/reference/reference-contracts.js';
-import { searchCpvCodes } from '../../services/reference/search-cpv-codes.js';
+import { listCpvDivisions, searchCpvCodes } from '../../services/reference/search-cpv-codes.js';
 import { searchUnitCodes } from '../../services/reference/search-unit-codes.js';
 import type { ApiRoutes } from '../route.js';
 
 const tags = ['Reference data'];
+
+/**
+ * The language to label CPV codes in, as the server's own pages choose (sign-in-page.ts
+ * pageLocale): the one asked for, else the web application's (its jd_locale cookie), else
+ * Accept-Language, else English.
+ */
+function viewerLanguage(asked: EuLanguage | undefined, req: Request): EuLanguage {
+  if (asked) return asked;
+  const cookie = (req.cookies as Record<string, string> | undefined)?.jd_locale;
+  if (isEuLanguage(cookie)) return cookie;
+  const accepted = req.get('accept-language') ? req.acceptsLanguages('en', ...euLanguages) : false;
+  return isEuLanguage(accepted) ? accepted : 'en';
+}
 
 /** Public reference lists (CPV 2008, UN/CEFACT Rec 20), searched by code or words. */
 export function referenceRoutes(api: ApiRoutes, ctx: ServiceContext): void {
@@ -25,14 +41,26 @@ export function referenceRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     responses: {
       200: { description: 'Matching codes, best first; an empty list when none matches', schema: cpvCodesSchema },
     },
-    handler: async ({ query, req }) => {
-      // As the server's own pages choose (sign-in-page.ts pageLocale): the language asked for, else
-      // the web application's (its jd_locale cookie), else Accept-Language, else English.
-      const cookie = (req.cookies as Record<string, string> | undefined)?.jd_locale;
-      const accepted = req.get('accept-language') ? req.acceptsLanguages('en', ...euLanguages) : false;
-      const lang = query.lang ?? (isEuLanguage(cookie) ? cookie : isEuLanguage(accepted) ? accepted : 'en');
-      return { status: 200, body: await searchCpvCodes(ctx, query, lang), headers: { vary: 'Accept-Language' } };
-    },
+    handler: async ({ query, req }) => ({
+      status: 200,
+      body: await searchCpvCodes(ctx, query, viewerLanguage(query.lang, req)),
+      headers: { vary: 'Accept-Language' },
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/reference/cpv/divisions',
+    summary: 'The CPV 2008 divisions (45000000 and the like), labelled in the language asked for',
+    tags,
+    access: 'public',
+    query: cpvLanguageQuery,
+    responses: { 200: { description: 'Every division, in code order', schema: cpvCodesSchema } },
+    handler: async ({ query, req }) => ({
+      status: 200,
+      body: await listCpvDivisions(ctx, viewerLanguage(query.lang, req)),
+      headers: { vary: 'Accept-Language' },
+    }),
   });
 
   api.add({

@@ -21,6 +21,9 @@ export const cpvSearchQuery = referenceSearchQuery.extend({
 });
 export type CpvSearchQuery = z.output<typeof cpvSearchQuery>;
 
+/** The language to label CPV codes in, for a list that takes no words. */
+export const cpvLanguageQuery = cpvSearchQuery.pick({ lang: true });
+
 export const cpvCodeSchema = z
   .object({
     code: z.string(),

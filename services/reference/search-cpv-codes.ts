@@ -1,4 +1,4 @@
-import { searchCpv } from '../../db/reference-data.js';
+import { cpvDivisions, searchCpv } from '../../db/reference-data.js';
 import { type EuLanguage, isEuLanguage } from '../../rules/eu-languages.js';
 import type { ServiceContext } from '../context.js';
 import type { CpvCodeView, CpvSearchQuery } from './reference-contracts.js';
@@ -20,5 +20,16 @@ export async function searchCpvCodes(
     labelLang: isEuLanguage(h.labelLang) ? h.labelLang : 'en',
     ...(isEuLanguage(h.matchedLang) ? { matchedLang: h.matchedLang } : {}),
     ...(h.matchedLabel === undefined ? {} : { matchedLabel: h.matchedLabel }),
+  }));
+}
+
+/** The CPV divisions (45000000 Construction work, …), labelled in the language asked for; public. */
+export async function listCpvDivisions(ctx: Pick<ServiceContext, 'db'>, lang: EuLanguage): Promise<CpvCodeView[]> {
+  const divisions = await cpvDivisions(ctx.db, lang);
+  return divisions.map((d) => ({
+    code: d.code8,
+    checkDigit: d.checkDigit,
+    label: d.label,
+    labelLang: isEuLanguage(d.labelLang) ? d.labelLang : 'en',
   }));
 }

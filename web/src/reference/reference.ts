@@ -108,3 +108,29 @@ export function useUnitEntry(typed: string): Lookup<UnitHit> {
   const code = typed.trim().toUpperCase();
   return useLookup(/^[A-Z0-9]{2,3}$/.test(code) ? code : undefined, lookupUnit, unitByCode);
 }
+
+const divisionsByLang = new Map<string, Promise<CpvHit[]>>();
+
+/** The CPV divisions (45000000 Construction work, …) labelled in the interface's language; empty until they come. */
+export function useCpvDivisions(): CpvHit[] {
+  const { i18n } = useTranslation();
+  const lang = (i18n.resolvedLanguage ?? i18n.language) as CpvLang;
+  const [state, setState] = useState<{ lang: string; divisions: CpvHit[] } | undefined>();
+  useEffect(() => {
+    let live = true;
+    let pending = divisionsByLang.get(lang);
+    if (!pending) {
+      pending = call(api.GET('/api/reference/cpv/divisions', { params: { query: { lang } } }));
+      divisionsByLang.set(lang, pending);
+      pending.catch(() => divisionsByLang.delete(lang));
+    }
+    pending.then(
+      (divisions) => live && setState({ lang, divisions }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [lang]);
+  return state?.lang === lang ? state.divisions : [];
+}

@@ -13,6 +13,7 @@ import { StageTag } from '../../components/StageStepper';
 import { Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { exitStages, mainPath } from '../../process/stages';
+import { type CpvHit, useCpvDivisions } from '../../reference/reference';
 import { useLoad } from '../needs/load';
 import { BarChart } from './BarChart';
 import { PilotValue, pilotValueWithheld } from './PilotValue';
@@ -24,6 +25,12 @@ const stageFilters: Stage[] = [...mainPath.slice(0, 4), 'shortfall', ...mainPath
 /** EU and EEA countries, alphabetically (the shared list, `@jointdemand/rules/countries`). */
 const countries = [...participatingCountries].sort();
 const divisions = Array.from({ length: 99 }, (_, i) => String(i + 1).padStart(2, '0'));
+
+/** The CPV divisions by their two digits, labelled in the interface's language (issue 18): "45 Construction work". */
+function useDivisionLabels(): Map<string, CpvHit> {
+  const loaded = useCpvDivisions();
+  return new Map(loaded.map((d) => [d.code.slice(0, 2), d]));
+}
 
 interface Filters {
   grouping: string;
@@ -41,6 +48,7 @@ interface Filters {
 export default function DashboardPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const divisionLabel = useDivisionLabels();
   const [filters, setFilters] = useState<Filters>({ grouping: '', sector: '', country: '', stage: '', overdue: false });
   const query = {
     limit: pageSize,
@@ -124,9 +132,9 @@ export default function DashboardPage() {
             onChange={(e) => set('sector', e.target.value)}
           >
             <option value="">{t('dashboard.filter.all')}</option>
-            {divisions.map((d) => (
-              <option key={d} value={d}>
-                {d}
+            {(divisionLabel.size > 0 ? [...divisionLabel.keys()] : divisions).map((d) => (
+              <option key={d} value={d} lang={divisionLabel.get(d)?.labelLang}>
+                {divisionLabel.has(d) ? `${d} ${divisionLabel.get(d)!.label}` : d}
               </option>
             ))}
           </SelectField>
@@ -188,6 +196,7 @@ function Board({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const divisionLabel = useDivisionLabels();
   const d = dashboard;
   const withheld =
     d.totals.valueWithheldPilots > 0 || d.withheldDivisionValues > 0 || d.pilots.some(pilotValueWithheld);
@@ -276,7 +285,9 @@ function Board({
             id="by-division"
             bars={d.valueByDivision.map((v) => ({
               key: v.division,
-              label: t('dashboard.division', { division: v.division }),
+              label: divisionLabel.has(v.division)
+                ? `${v.division} ${divisionLabel.get(v.division)!.label}`
+                : t('dashboard.division', { division: v.division }),
               value: Number(v.valueEur),
               text: format.currency(v.valueEur, 'EUR'),
             }))}
