@@ -12,6 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { getStatement, useDoneMessage, useLoad } from '../needs/load';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { CloseConsultationPanel } from './CloseConsultationPanel';
+import { EformsNoticePanel } from './EformsNoticePanel';
 import { MarketSummary } from './MarketSummary';
 import { NameConsentPanel } from './NameConsentPanel';
 import { ResponsesSection } from './ResponsesSection';
@@ -26,6 +27,8 @@ export function marketAccessFor(statement: Statement) {
     consentToNaming: may('consentToNaming'),
     followSuppliers: may('followSuppliers'),
     answerQuestions: may('answerSupplierQuestions'),
+    /** The eForms E1 notice for TED: the server allows it by the same rule (the lead, while the consultation runs). */
+    downloadNotice: may('answerSupplierQuestions'),
     /** Running the consultation: extending it and closing it early. */
     manage: may('answerSupplierQuestions') && (may('extendDeadline') || may('closeStage')),
     extend: may('extendDeadline'),
@@ -143,6 +146,8 @@ export default function MarketPage() {
               ) : null}
             </section>
           ) : null}
+
+          {access.downloadNotice ? <EformsNoticePanel statementId={statement.id} /> : null}
 
           {data.summary ? <MarketSummary summary={data.summary} /> : null}
           {access.summary ? (
