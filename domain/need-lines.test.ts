@@ -732,3 +732,33 @@ describe('a need line as a draft holds it', () => {
     ]);
   });
 });
+
+describe('a currency the rate tables cannot convert (issue 18)', () => {
+  const rates = { day: '2026-12-05', maxAgeDays: 7, table: { date: '2026-12-04', currencies: ['NOK', 'SEK'] } };
+
+  it('refuses a currency without a rate in the latest table, naming the field, the currency and the table', () => {
+    expect(problemsOf([{ ...busLine, currency: 'ISK' }], { ...ctx, rates })).toEqual([
+      {
+        field: 'lines[0].currency',
+        rule: expect.stringContaining('there is no exchange rate for ISK in the latest rate table (2026-12-04)'),
+        code: 'rate_missing',
+        values: { currency: 'ISK', tableDate: '2026-12-04' },
+      },
+    ]);
+    expect(
+      problemsOf([{ ...busLine, currency: 'nok' }], { ...ctx, rates: { ...rates, table: null } })[0],
+    ).toMatchObject({
+      code: 'rate_missing',
+      values: { currency: 'NOK', tableDate: null },
+    });
+  });
+
+  it('accepts EUR, a currency with a rate, and one whose rate is only too old (the aggregation waits for it instead)', () => {
+    expect(linesOf([busLine, { ...busLine, currency: 'SEK' }], { ...ctx, rates })).toHaveLength(2);
+    expect(linesOf([{ ...busLine, currency: 'NOK' }], { ...ctx, rates: { ...rates, day: '2027-01-30' } })).toHaveLength(
+      1,
+    );
+    // Without coverage (a caller that does not check rates) nothing changes.
+    expect(linesOf([{ ...busLine, currency: 'ISK' }])).toHaveLength(1);
+  });
+});
