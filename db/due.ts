@@ -89,3 +89,19 @@ export async function answeredConsultations(
     .execute();
   return new Set(rows.map((r) => r.statement_id));
 }
+
+/** The status of each of `orgIds` in the statement (an organisation not invited is absent). */
+export async function participantStatusesOf(
+  db: DbOrTx,
+  statementId: string,
+  orgIds: readonly string[],
+): Promise<Map<string, ParticipantStatus>> {
+  if (orgIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('participants')
+    .select(['organisation_id', 'status'])
+    .where('statement_id', '=', statementId)
+    .where('organisation_id', 'in', orgIds)
+    .execute();
+  return new Map(rows.map((r) => [r.organisation_id, r.status as ParticipantStatus]));
+}

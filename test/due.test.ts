@@ -170,6 +170,24 @@ describe('what is due', () => {
     // One message per key: the invitation went out once.
     expect(h.mail.messages.filter((m) => m.messageId === mail.messageId)).toHaveLength(1);
   });
+
+  it('an extended deadline reaches the invitee as the same calendar event with a higher SEQUENCE', async () => {
+    const icsOf = (m: { attachments: { contentType: string; content: string }[] }) =>
+      veventsOf(m.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content);
+    const mine = () => h.mail.messages.filter((m) => m.to.includes(invited.user.email.toLowerCase()));
+    const invitation = icsOf(mine().find((m) => /invit/i.test(m.subject))!)[0]!;
+    const later = new Date(Date.parse(deadline) + 2 * 86_400_000).toISOString();
+    expect((await lead.api.post(`/api/statements/${statementId}/deadline`, { deadline: later })).status).toBe(200);
+    const extended = (
+      await until(
+        async () => mine().filter((m) => m.attachments.length > 0 && m.messageId !== mine()[0]!.messageId),
+        (ms) => ms.some((m) => icsOf(m)[0]?.startDate.toJSDate().getTime() === toSecond(later)),
+      )
+    ).find((m) => icsOf(m)[0]?.startDate.toJSDate().getTime() === toSecond(later))!;
+    const event = icsOf(extended)[0]!;
+    expect(event.uid).toBe(invitation.uid);
+    expect(event.sequence).toBeGreaterThan(invitation.sequence);
+  });
 });
 
 /** Issue 18: a supplier is told which open consultations it has to answer, until it answers. */

@@ -8,7 +8,7 @@ import { composeForEach, type Recipient } from '../compose.js';
 export type Translate = ReturnType<typeof translatorFor>;
 
 /** One user told, with the organisation they belong to. */
-export type Addressee = Recipient & { orgId: string; orgName: string };
+export type Addressee = Recipient & { orgId: string; orgName: string; roles: readonly string[] };
 
 /**
  * One notice of a process event: one message per user of each organisation in `to` (or per user
@@ -52,6 +52,7 @@ export async function composeNotices(
       locale: u.locale,
       orgId: u.organisation_id,
       orgName: names.get(u.organisation_id) ?? '',
+      roles: u.roles,
     }));
     const byId = new Map(addressees.map((a) => [a.id, a]));
     const composed = composeForEach(addressees, notice.key, statementId, notice.template, (r, t) =>

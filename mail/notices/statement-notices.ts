@@ -1,16 +1,16 @@
 import { latestSnapshot } from '../../db/aggregation.js';
 import type { Tx } from '../../db/database.js';
 import { snapshotDisclosure } from '../../db/disclosure.js';
+import { participantStatusesOf } from '../../db/due.js';
 import { submittedVersionNumbers } from '../../db/needs.js';
 import { findOrganisation } from '../../db/organisations.js';
 import type { OutgoingMessage } from '../../db/outbox.js';
 import { solverOf, type StatementProjectionDeps } from '../../db/projections/statement-events.js';
-import type { StatementRow } from '../../db/schema.js';
 import { findStatement, participantOrgIds } from '../../db/statements.js';
 import type { Aggregate } from '../../domain/aggregation.js';
 import type { CriticalMassVerdict } from '../../domain/critical-mass.js';
 import { discloseAggregate, discloseCriticalMass, verdictLimits } from '../../domain/disclosure/protected-views.js';
-import { type DueItem, dueItemsFor } from '../../domain/due.js';
+import { dueItemsFor, type DueStatementFacts } from '../../domain/due.js';
 import type { StatementEvent } from '../../domain/events.js';
 import { droppedReason, type LeavingKind, leavingOf } from '../../domain/leaving.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
@@ -20,29 +20,46 @@ import { formatDateTime, statementLink } from '../compose.js';
 import { type Addressee, composeNotices, type Notice } from './notice.js';
 
 /**
- * What an invited buyer's user has due on the statement as it is now (domain/due.ts, the rule of
- * the "what is due" page): answering the invitation, by the stage's deadline once it has one.
+ * Each recipient's deadlines on the statement as it stands after the event, as an iCalendar
+ * document to attach (mail/calendar.ts): the items the "what is due" rule (domain/due.ts) lists
+ * for the recipient's organisation and user. None (no attachment) where nothing with a deadline
+ * is due, e.g. an invitation sent before the needs assessment opens. The same UIDs as the
+ * personal feed, so a calendar that has both keeps one event per step, and a later message (a
+ * deadline extended) replaces the event with a higher SEQUENCE.
  */
-function invitationDueItems(statement: StatementRow, r: Addressee, now: number): DueItem[] {
-  const principal = {
-    userId: r.id,
-    orgId: r.orgId,
-    orgKind: 'buyer' as const,
-    isAdmin: false,
-    roles: [],
-    via: 'session' as const,
+async function dueCalendars(
+  c: NoticeContext<StatementEvent>,
+  orgIds: readonly string[],
+): Promise<(r: Addressee) => string | undefined> {
+  const statement = await findStatement(c.trx, c.event.statementId);
+  if (!statement || statement.stage_deadline === null) return () => undefined;
+  const statuses = await participantStatusesOf(c.trx, statement.id, orgIds);
+  const stamp = new Date();
+  return (r) => {
+    const principal = {
+      userId: r.id,
+      orgId: r.orgId,
+      orgKind: 'buyer' as const,
+      isAdmin: false,
+      roles: r.roles,
+      via: 'session' as const,
+    };
+    const facts: DueStatementFacts = {
+      statementId: statement.id,
+      title: statement.title,
+      leadOrgId: statement.lead_org_id,
+      stage: statement.stage as Stage,
+      participantStatus: statuses.get(r.orgId) ?? null,
+      deadline: statement.stage_deadline?.getTime() ?? null,
+      // Sent as a stage opens or its deadline moves; a decision already taken drops out of the feed.
+      decidedOnCurrentText: false,
+      agreement: null,
+    };
+    const items = dueItemsFor(principal, [facts], [], stamp.getTime());
+    return items.some((i) => i.deadline !== null)
+      ? dueCalendar(items, { locale: r.locale, publicUrl: c.deps.publicUrl, stamp })
+      : undefined;
   };
-  const facts = {
-    statementId: statement.id,
-    title: statement.title,
-    leadOrgId: statement.lead_org_id,
-    stage: statement.stage as Stage,
-    participantStatus: 'invited' as const,
-    deadline: statement.stage_deadline?.getTime() ?? null,
-    decidedOnCurrentText: false,
-    agreement: null,
-  };
-  return dueItemsFor(principal, [facts], [], now);
 }
 
 /** Everyone still taking part or still able to (invited); not those who declined, withdrew or dropped out. */
@@ -87,22 +104,15 @@ const statementNotices: NoticeTable = {
   buyers_invited: async (c) => {
     const lead = await findOrganisation(c.trx, c.leadOrgId);
     const invited = c.audit.organisationIds as string[];
-    const statement = await findStatement(c.trx, c.event.statementId);
-    const stamp = new Date();
+    const calendar = await dueCalendars(c, invited);
     return [
       {
         to: invited,
         key: `invitation:${c.event.statementId}`,
         template: 'mail.invitation',
         params: (r) => ({ title: c.title, leadName: lead!.name, orgName: r.orgName, link: c.link }),
-        // The deadlines the invitee faces (none before the needs assessment opens: no attachment).
-        calendar: (r) => {
-          if (!statement) return undefined;
-          const items = invitationDueItems(statement, r, stamp.getTime());
-          return items.some((i) => i.deadline !== null)
-            ? dueCalendar(items, { locale: r.locale, publicUrl: c.deps.publicUrl, stamp })
-            : undefined;
-        },
+        // The deadline the invitee faces (none before the needs assessment opens: no attachment).
+        calendar,
       },
     ];
   },
@@ -149,19 +159,24 @@ const statementNotices: NoticeTable = {
     ];
   },
   needs_confirmed: none,
-  deadline_extended: async (c) => [
-    {
-      to: await participantOrgIds(c.trx, c.event.statementId, involved),
-      key: eventKey(c),
-      template: 'mail.deadlineExtended',
-      params: (r, t) => ({
-        title: c.title,
-        stage: t(`mail.stageNames.${c.event.stage}`),
-        deadline: formatDateTime(c.event.deadline, r.locale),
-        link: c.link,
-      }),
-    },
-  ],
+  deadline_extended: async (c) => {
+    const to = await participantOrgIds(c.trx, c.event.statementId, involved);
+    return [
+      {
+        to,
+        key: eventKey(c),
+        template: 'mail.deadlineExtended',
+        params: (r, t) => ({
+          title: c.title,
+          stage: t(`mail.stageNames.${c.event.stage}`),
+          deadline: formatDateTime(c.event.deadline, r.locale),
+          link: c.link,
+        }),
+        // The moved deadline: the same UID with a higher SEQUENCE replaces the event in a calendar.
+        calendar: await dueCalendars(c, to),
+      },
+    ];
+  },
   reminder_sent: async (c) => {
     const orgIds = await participantOrgIds(c.trx, c.event.statementId, c.event.statuses);
     c.audit.organisationIds = orgIds;
@@ -172,6 +187,7 @@ const statementNotices: NoticeTable = {
         key: `reminder:${c.event.statementId}:${c.event.stage}:${c.event.deadline}:${c.event.offset}`,
         template: `mail.reminder.${c.event.stage}`,
         params: (r) => ({ title: c.title, deadline: formatDateTime(c.event.deadline, r.locale), link: c.link }),
+        calendar: await dueCalendars(c, orgIds),
       },
     ];
   },
@@ -232,14 +248,17 @@ const statementNotices: NoticeTable = {
           key: eventKey(c),
           template: 'mail.stageOpened.needs_assessment',
           params: (r) => ({ title: c.title, deadline: formatDateTime(event.deadline!, r.locale), link: c.link }),
+          calendar: await dueCalendars(c, orgIds),
         },
       ];
     }
     if (event.to === 'confirmation') {
       const versionOf = await submittedVersionNumbers(c.trx, event.statementId);
+      const submitted = await participantOrgIds(c.trx, event.statementId, ['submitted']);
       return [
         {
-          to: await participantOrgIds(c.trx, event.statementId, ['submitted']),
+          to: submitted,
+          calendar: await dueCalendars(c, submitted),
           key: eventKey(c),
           template: 'mail.confirmationOpened',
           params: (r) => ({
