@@ -16,7 +16,7 @@ import {
   startHarness,
   until,
 } from './support/harness.js';
-import { statementInMarketEngagement } from './support/published-statement.js';
+import { publish, statementInMarketEngagement } from './support/published-statement.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -114,7 +114,7 @@ describe('webhooks', () => {
     await h?.close();
   });
 
-  it('delivers an opened consultation once to a subscribed endpoint, signed (Standard Webhooks)', async () => {
+  it('delivers each public event (consultation opened, answer, publication) once to the endpoints that chose it, signed (Standard Webhooks)', async () => {
     const r = await receiver([200]);
     const { endpoint, secret } = await register(supplier, r.url);
     expect(secret).toMatch(/^whsec_/);
@@ -186,6 +186,28 @@ describe('webhooks', () => {
     expect(answers.received[0]!.body).not.toContain('Hook Works');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(mine().map((x) => x.json.type)).toEqual(['consultation.opened']);
+
+    // Publication: the published statement as the public page discloses it, and nothing more.
+    const published = await receiver([200]);
+    const { secret: publishedSecret } = await register(supplier, published.url, ['statement.published']);
+    await publish(h, statementId, lead, [lead, other]);
+    await until(
+      async () => published.received.length,
+      (n) => n >= 1,
+      60_000,
+      'the publication webhook',
+    );
+    const release = published.received[0]!;
+    expect(valid(publishedSecret, release)).toBe(true);
+    const page = ok(await new ApiClient(h.baseUrl).get(`/api/public/statements/${statementId}`)).body;
+    expect(release.json).toMatchObject({
+      type: 'statement.published',
+      data: { statementId, publicationVersion: page.version, url: expect.stringContaining(statementId) },
+    });
+    // Two signatories: the total would give each the other's figures, so it is withheld here as on the page.
+    expect(page.demand.totals.valueEur).toBeNull();
+    expect(release.json.data.totalValueEur).toBeNull();
+    expect(release.body).not.toMatch(/unitPrice|"lines"|quantity/);
   }, 180_000);
 
   it('retries a failing receiver through the outbox: 500, 500, 200 is three attempts, one success, one webhook-id', async () => {
