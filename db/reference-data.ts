@@ -319,6 +319,18 @@ export interface UnitSearchHit {
   symbol: string;
 }
 
+/** The units of the given codes that are in the list, in the order given. */
+export async function findUnits(db: DbOrTx, codes: readonly string[]): Promise<UnitSearchHit[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .selectFrom('unit_codes')
+    .select(['code', 'name', 'symbol'])
+    .where('code', 'in', codes)
+    .execute();
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return codes.flatMap((c) => byCode.get(c) ?? []);
+}
+
 /** By code ("H8", "kgm"), symbol ("kg") or a part of the name ("kilo"); exact code first, then by name. */
 export async function searchUnits(db: DbOrTx, query: string, limit: number): Promise<UnitSearchHit[]> {
   const q = query.trim();

@@ -1,3 +1,5 @@
+import { foldForSearch } from './search-text.js';
+
 /**
  * Names of the UN/CEFACT Recommendation 20 units the platform offers and its pilots use, in the
  * interface's languages, singular and plural, so "9 H87" reads "9 pieces", "9 pièces", "9 Stück".
@@ -45,6 +47,24 @@ export const unitNames: Readonly<Record<string, Names>> = {
 };
 
 const pluralRules = new Map<string, Intl.PluralRules>();
+
+/**
+ * The codes of the units whose name in English, French or German (singular or plural) starts
+ * with the words typed, accents and case aside: "pièce" and "Stück" find H87, "tonnes" TNE.
+ * Whole names first.
+ */
+export function unitCodesNamed(query: string): string[] {
+  const q = foldForSearch(query);
+  if (q === '') return [];
+  const exact: string[] = [];
+  const starts: string[] = [];
+  for (const [code, names] of Object.entries(unitNames)) {
+    const forms = [names.en, names.fr, names.de].flatMap((f) => [f.one, f.other]).map(foldForSearch);
+    if (forms.includes(q)) exact.push(code);
+    else if (forms.some((f) => f.startsWith(q))) starts.push(code);
+  }
+  return [...exact, ...starts];
+}
 
 /** "one" or "other" for an amount written as a decimal string, in the language's rules. */
 function pluralOf(amount: string | number, locale: string): 'one' | 'other' {

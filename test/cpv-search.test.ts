@@ -100,4 +100,12 @@ describe('CPV search in the 24 EU languages', () => {
     expect(res.body.find((d) => d.code === '45000000')).toMatchObject({ label: 'Bauarbeiten', labelLang: 'de' });
     expect(res.body.every((d) => /^\d{2}000000$/.test(d.code))).toBe(true);
   });
+
+  it('finds units by their French and German names too', async () => {
+    for (const q of ['pièce', 'Stück', 'piece', 'TONNEN'])
+      expect(
+        (await anyone.get<{ code: string }[]>(`/api/reference/units?q=${encodeURIComponent(q)}`)).body[0]?.code,
+        q,
+      ).toBe(q === 'TONNEN' ? 'TNE' : 'H87');
+  });
 });

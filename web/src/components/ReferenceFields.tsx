@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { FieldError } from '../forms/errors';
 import { searchCpv, searchUnits, useCpvEntry, useUnitEntry } from '../reference/reference';
+import { UnitName } from '../reference/Words';
 import { Combobox, type ComboboxOption } from './Combobox';
 import { FieldShell } from './Field';
 
@@ -122,7 +123,8 @@ export function UnitField({ path, scope, label, hint, error, optional, className
         value: u.code,
         content: (
           <>
-            <span className="mono combobox__code">{u.code}</span> <span lang="en">{u.name}</span>
+            <span className="mono combobox__code">{u.code}</span>{' '}
+            <UnitName unit={u.code} amount={1} englishName={u.name} />
             {u.symbol ? <span className="muted"> ({u.symbol})</span> : null}
           </>
         ),
@@ -147,7 +149,7 @@ export function UnitField({ path, scope, label, hint, error, optional, className
           entry.state === 'found' ? (
             <p id={noteId} className="reference-note">
               <span className="visually-hidden">{t('unit.officialName')} </span>
-              <span lang="en">{entry.entry.name}</span>
+              <UnitName unit={entry.entry.code} amount={1} englishName={entry.entry.name} />
             </p>
           ) : entry.state === 'unknown' ? (
             <p id={noteId} className="reference-note reference-note--warning">

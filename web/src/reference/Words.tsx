@@ -41,11 +41,22 @@ export function CpvNames({ codes }: { codes: readonly string[] }) {
   );
 }
 
-/** The unit's name for the amount in the interface's language, else Rec 20's English name (marked), else the code. */
-export function UnitName({ unit, amount = 2 }: { unit: string; amount?: string | number }) {
+/**
+ * The unit's name for the amount in the interface's language, else Rec 20's English name (marked;
+ * `englishName` when the caller has it, else looked up), else the code.
+ */
+export function UnitName({
+  unit,
+  amount = 2,
+  englishName,
+}: {
+  unit: string;
+  amount?: string | number;
+  englishName?: string;
+}) {
   const { i18n } = useTranslation();
   const locale = i18n.resolvedLanguage ?? i18n.language;
-  const own = unitNameFor(unit, amount, locale);
+  const own = unitNameFor(unit, amount, locale, englishName);
   const entry = useUnitEntry(own.lang === undefined ? unit : '');
   const name =
     own.lang === undefined && entry.state === 'found' ? unitNameFor(unit, amount, locale, entry.entry.name) : own;

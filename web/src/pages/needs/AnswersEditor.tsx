@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
 import { type FieldError, fieldId } from '../../forms/errors';
 import { answerPath, type AnswerValue, type AnswerValues, type Question } from '../../needs/answers';
-import { useUnitEntry } from '../../reference/reference';
+import { UnitName } from '../../reference/Words';
 
 interface Props {
   questions: readonly Question[];
@@ -45,7 +45,6 @@ function AnswerField({
   const { t } = useTranslation();
   const path = answerPath(q.id);
   const common = { path, label: q.label, hint: q.helpText, error, optional: !q.required };
-  const unit = useUnitEntry(q.type === 'number' ? q.unit : '');
   switch (q.type) {
     case 'text':
       return (
@@ -66,7 +65,7 @@ function AnswerField({
               {q.label}{' '}
               <span className="field__unit">
                 {'('}
-                {unit.state === 'found' ? <span lang="en">{unit.entry.name}</span> : q.unit}
+                <UnitName unit={q.unit} />
                 {')'}
               </span>
             </>

@@ -10,6 +10,7 @@ import { Loading } from '../../components/Loading';
 import { ShowMore } from '../../components/ShowMore';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
 import { useFormat } from '../../i18n/format';
+import { Quantity } from '../../reference/Words';
 import { type Bar, BarChart } from '../dashboard/BarChart';
 import { getNeeds, getStatement, type NeedsVersion, useLoad } from './load';
 import { VersionDetails } from './VersionDetails';
@@ -152,7 +153,7 @@ function QuestionCard({
               <div key={k}>
                 <dt>{t(`surveyResults.stat.${k}`)}</dt>
                 <dd>
-                  {format.number(q.summary![k])} <abbr className="mono">{q.unit}</abbr>
+                  <Quantity amount={q.summary![k]} unit={q.unit} />
                 </dd>
               </div>
             ))}
