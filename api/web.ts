@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import express, { Router } from 'express';
+import { Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 
 /**
  * web/dist at the project root, whether this file runs from source (api/) or compiled (dist/api/);
@@ -24,14 +25,32 @@ export function webApplication(distDir = defaultDistDir()): Router {
   const router = Router();
   const index = path.join(distDir, 'index.html');
   router.use(
-    express.static(distDir, {
+    expressStaticGzip(distDir, {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
       index: false,
-      maxAge: '1h',
-      setHeaders: (res, file) => {
-        if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+      serveStatic: {
+        cacheControl: false,
+        setHeaders: (res, file) => {
+          // Vite names each built asset by its content's hash: a new build is a new name, so an
+          // asset can be kept for good. The page that names them is checked on every visit.
+          const relative = path.relative(distDir, file).split(path.sep);
+          res.setHeader(
+            'Cache-Control',
+            relative[0] === 'assets'
+              ? 'public, max-age=31536000, immutable'
+              : file.includes('index.html')
+                ? 'no-cache'
+                : 'public, max-age=3600',
+          );
+        },
       },
     }),
   );
+  // A script or style that is not in this build is missing, not a page of the application.
+  router.use('/assets', (_req, res) => {
+    res.status(404).setHeader('Cache-Control', 'no-cache').type('text').send('Not found');
+  });
   router.get(/^\/(?!api\/|dev\/|healthz|readyz).*/, (_req, res) => {
     if (existsSync(index)) {
       res.setHeader('Cache-Control', 'no-cache');

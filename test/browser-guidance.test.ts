@@ -72,7 +72,8 @@ describe('guidance for the lead and the participants, in a browser', () => {
         expect(await plainText(card.getByTestId('invitation-tag'))).toBe(plain(t('guidance.invitation.tag')));
         expect(await card.getByText(t('stage.draft'), { exact: true }).count()).toBe(0);
         await buyer.visit('statements list with an invitation', `${locale}-invitation-list`);
-        await card.getByRole('link', { name: t('guidance.invitation.answerLink', { title }) }).click();
+        // In the card whose title names the statement (a link named by the title alone stays unique).
+        await card.getByRole('link', { name: t('guidance.invitation.answerLink') }).click();
         await buyer.heading(title).waitFor();
         const next = page.getByTestId('next-step');
         await next.getByRole('heading', { name: t('actions.answer.title') }).waitFor();

@@ -514,6 +514,9 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     await lead.page.getByLabel(t('aggregate.shortfall.justification')).fill(words.justification);
     await lead.page.getByLabel(t('aggregate.shortfall.justification')).press('Tab');
     await lead.page.keyboard.press('Enter');
+    // Proceeding without the critical mass cannot be undone: a dialog asks first (issue 18).
+    const proceed = lead.page.getByRole('dialog', { name: t('guidance.confirm.proceedTitle') });
+    await proceed.getByRole('button', { name: t('guidance.confirm.proceed') }).click();
     await lead.status(t('aggregate.shortfall.done.proceed')).waitFor();
     await lead.page
       .locator('[aria-current="step"]')

@@ -8,15 +8,16 @@ import { axeCheck, newPersonContext, screenshot, scrollWidth, viewports } from '
 import type { Harness } from './harness.js';
 import { expectNoUntranslatedText, type WebLocale, webT } from './web-i18n.js';
 
+/** The built web application the API serves (api/web.ts): web/dist, or the build WEB_DIST_DIR names. */
+export function webDistDir(): string {
+  return process.env.WEB_DIST_DIR
+    ? path.resolve(process.env.WEB_DIST_DIR)
+    : path.resolve(import.meta.dirname, '../../web/dist');
+}
+
 /** The browser tests need the built web application that the API serves (api/web.ts). */
 export function requireWebBuild(): void {
-  const index = path.join(
-    process.env.WEB_DIST_DIR
-      ? path.resolve(process.env.WEB_DIST_DIR)
-      : path.resolve(import.meta.dirname, '../../web/dist'),
-    'index.html',
-  );
-  if (!existsSync(index))
+  if (!existsSync(path.join(webDistDir(), 'index.html')))
     throw new Error(
       'web/dist is missing: build the web application first (`npm run build:web`, or `npx vite build web`); `npm test` does it.',
     );

@@ -133,9 +133,7 @@ export default function StatementsPage() {
                   </div>
                   {s.myParticipation?.status === 'invited' ? (
                     <p>
-                      <Link to={`/statements/${s.id}#answer-heading`}>
-                        {t('guidance.invitation.answerLink', { title: s.title })}
-                      </Link>
+                      <Link to={`/statements/${s.id}#answer-heading`}>{t('guidance.invitation.answerLink')}</Link>
                     </p>
                   ) : null}
                   <dl className="facts facts--inline">

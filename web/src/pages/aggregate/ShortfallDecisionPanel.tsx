@@ -8,6 +8,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api, call, type Statement } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { ErrorMessage, TextAreaField, TextField } from '../../components/Field';
 import { localInput } from '../../forms/date-input';
@@ -75,8 +76,17 @@ export function ShortfallDecisionPanel({
     return [];
   };
 
+  const [confirming, setConfirming] = useState(false);
+
+  // Proceeding and abandoning cannot be undone: the form is checked, then a dialog asks (extending reopens only).
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
+    if (decision === 'proceed' || decision === 'abandon')
+      void submission.submit(validate, async () => setConfirming(true));
+    else send();
+  };
+
+  const send = () =>
     void submission.submit(validate, async () => {
       const body =
         decision === 'extend'
@@ -84,12 +94,13 @@ export function ShortfallDecisionPanel({
           : decision === 'proceed'
             ? { decision, justification: justification.trim() }
             : { decision: 'abandon' as const, reason: reason.trim() };
+      // The dialog closes once the answer is in, with the result or the problem to show.
       const updated = await call(
         api.POST('/api/statements/{statementId}/shortfall-decision', {
           params: { path: { statementId: statement.id } },
           body,
         }),
-      );
+      ).finally(() => setConfirming(false));
       onDone(
         updated,
         decision === 'extend'
@@ -97,7 +108,6 @@ export function ShortfallDecisionPanel({
           : t(`aggregate.shortfall.done.${decision === 'proceed' ? 'proceed' : 'abandon'}`),
       );
     });
-  };
 
   const groupId = fieldId('decision', 'shortfall');
   const groupError = submission.errorFor('decision');
@@ -188,6 +198,21 @@ export function ShortfallDecisionPanel({
           {submission.submitting ? t('common.saving') : t('aggregate.shortfall.submit')}
         </button>
       </form>
+      <ConfirmDialog
+        open={confirming}
+        title={decision === 'abandon' ? t('guidance.confirm.abandonTitle') : t('guidance.confirm.proceedTitle')}
+        confirmLabel={decision === 'abandon' ? t('guidance.confirm.abandon') : t('guidance.confirm.proceed')}
+        busyLabel={t('common.saving')}
+        cancelLabel={t('guidance.confirm.notYet')}
+        busy={submission.submitting}
+        variant={decision === 'abandon' ? 'danger' : 'primary'}
+        onConfirm={send}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>
+          {decision === 'abandon' ? t('guidance.confirm.abandonConsequence') : t('guidance.confirm.proceedConsequence')}
+        </p>
+      </ConfirmDialog>
     </section>
   );
 }
