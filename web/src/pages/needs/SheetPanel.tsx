@@ -41,7 +41,7 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
   const [file, setFile] = useState<File | undefined>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | undefined>();
-  const [missing, setMissing] = useState(false);
+  const [fileError, setFileError] = useState<'missing' | 'changed' | undefined>();
   const summaryRef = useRef<HTMLDivElement | null>(null);
   const tableRef = useRef<HTMLHeadingElement | null>(null);
   const inputRef = useRef<HTMLInputElement | null>(null);
@@ -66,30 +66,43 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    if (!file) {
-      setMissing(true);
+    const refuse = (why: 'missing' | 'changed') => {
+      setFileError(why);
       setProblem(undefined);
       inputRef.current?.focus();
-      return;
+    };
+    if (!file) return refuse('missing');
+    // Read now: a file changed on disk since it was chosen (fixed in the spreadsheet meanwhile)
+    // can no longer be read, and is chosen again rather than sent stale or failing as a network error.
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await file.arrayBuffer();
+    } catch {
+      return refuse('changed');
     }
     setBusy(true);
-    setMissing(false);
+    setFileError(undefined);
     setProblem(undefined);
+    const done = () => {
+      // Each upload is of the file as it is when chosen: after an answer, it is chosen again.
+      setFile(undefined);
+      if (inputRef.current) inputRef.current.value = '';
+    };
     try {
       const imported = await call(
         api.POST('/api/statements/{statementId}/needs/draft/sheet', {
           params: { path: { statementId }, query: { lang } },
-          body: file as unknown as string,
+          body: bytes as unknown as string,
           bodySerializer: (body: unknown) => body as BodyInit,
           headers: { 'Content-Type': xlsxType },
         }),
       );
+      done();
       onFilled(imported, t('needs.sheet.filled', { count: imported.filled, file: file.name }));
-      setFile(undefined);
-      if (inputRef.current) inputRef.current.value = '';
     } catch (error) {
       const p = asProblem(error);
       if (p.status === 401) sessionExpired();
+      if (p.status !== 0) done();
       setProblem(p);
       requestAnimationFrame(() => (p.status === 422 ? tableRef.current : summaryRef.current)?.focus());
     } finally {
@@ -124,7 +137,14 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
             scope="sheet"
             label={t('needs.sheet.file')}
             hint={t('needs.sheet.fileHint')}
-            error={missing ? { path: 'file', message: t('needs.sheet.chooseFile') } : undefined}
+            error={
+              fileError
+                ? {
+                    path: 'file',
+                    message: t(fileError === 'missing' ? 'needs.sheet.chooseFile' : 'needs.sheet.fileChanged'),
+                  }
+                : undefined
+            }
           >
             {(control) => (
               <input
@@ -135,7 +155,7 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
                 accept={`.xlsx,${xlsxType}`}
                 onChange={(e) => {
                   setFile(e.target.files?.[0]);
-                  setMissing(false);
+                  setFileError(undefined);
                 }}
                 {...control}
               />
@@ -147,7 +167,7 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
             </button>
           </div>
           {sheetProblems.length > 0 ? (
-            <div className="notice notice--error sheet-problems" role="alert">
+            <div className="notice sheet-problems" role="alert">
               <h3 tabIndex={-1} ref={tableRef}>
                 {t('needs.sheet.problemsTitle', { count: sheetProblems.length })}
               </h3>
@@ -166,9 +186,11 @@ export function SheetPanel({ statementId, organisationId, editable, onFilled }: 
                     const message = messageOf(p);
                     return (
                       <tr key={`${p.row}-${p.field}-${i}`}>
-                        <td>{p.row !== undefined ? format.number(p.row) : ''}</td>
-                        <td>{p.column || t('needs.sheet.wholeRow')}</td>
-                        <td lang={message.lang}>{message.text}</td>
+                        <td data-label={t('needs.sheet.row')}>{p.row !== undefined ? format.number(p.row) : ''}</td>
+                        <td data-label={t('needs.sheet.column')}>{p.column || t('needs.sheet.wholeRow')}</td>
+                        <td data-label={t('needs.sheet.problem')} lang={message.lang}>
+                          {message.text}
+                        </td>
                       </tr>
                     );
                   })}
