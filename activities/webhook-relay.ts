@@ -1,5 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 import type { Db } from '../db/database.js';
@@ -17,7 +19,6 @@ import { composeForEach } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
 import { openWebhookSecret, signWebhook } from '../platform/webhook-signature.js';
 import {
-  isLoopbackHost,
   isNonPublicAddress,
   webhookIdOf,
   webhookMaxAttempts,
@@ -47,17 +48,66 @@ export interface WebhookRelayDeps {
   onError?: (error: unknown) => void;
 }
 
-/** Why a host may not be called, after resolving it (a public name may point to a private address). */
-async function targetProblem(url: URL, allowHttpLocalhost: boolean): Promise<string | null> {
-  const rule = webhookUrlProblem(url.toString(), { allowHttpLocalhost });
-  if (rule) return `URL ${rule}`;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (allowHttpLocalhost && isLoopbackHost(url.hostname)) return null;
-  if (isIP(host)) return null;
-  const addresses = await lookup(host, { all: true, verbatim: true });
-  if (addresses.some((a) => isNonPublicAddress(a.address)))
-    return 'the host name resolves to a private, loopback or link-local address';
-  return null;
+/** Whether an address is this machine's (what WEBHOOK_ALLOW_HTTP_LOCALHOST lets a loopback endpoint reach). */
+const isLoopbackAddress = (address: string) => /^127\./.test(address) || address === '::1';
+
+/**
+ * The DNS lookup every connection of the relay makes: it refuses a host name that resolves to a
+ * private, loopback or link-local address (a public name pointing into the network), and the
+ * connection uses the addresses it checked, so a name cannot answer one thing to the check and
+ * another to the connection (DNS rebinding).
+ */
+export function guardedLookup(allowLoopback: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      const done = callback as (err: NodeJS.ErrnoException | null, address: unknown, family?: number) => void;
+      if (error) return done(error, '');
+      const list = addresses as unknown as LookupAddress[];
+      const refused = list.find(
+        (a) => isNonPublicAddress(a.address) && !(allowLoopback && isLoopbackAddress(a.address)),
+      );
+      if (refused || list.length === 0)
+        return done(
+          Object.assign(new Error('the host name resolves to a private, loopback or link-local address'), {
+            code: 'ENONPUBLIC',
+          }),
+          '',
+        );
+      if (options.all) return done(null, list);
+      return done(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
+
+/** One POST; resolves with the status as soon as the answer's head arrives (its body is not read). */
+function postOnce(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  lookup: LookupFunction,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup },
+      (res) => {
+        clearTimeout(timer);
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEOUT' })),
+      timeoutMs,
+    );
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end(body);
+  });
 }
 
 /**
@@ -73,6 +123,7 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
   // Longer than an attempt can take, so a live relay never loses its claim.
   const leaseSeconds = deps.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + 30;
   const mail = createMailActivities({ db: deps.db, mailer: deps.mailer });
+  const lookup = guardedLookup(deps.allowHttpLocalhost);
 
   async function post(c: ClaimedDelivery): Promise<{ statusCode: number | null; error: string | null }> {
     let url: URL;
@@ -81,42 +132,37 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
     } catch {
       return { statusCode: null, error: 'the URL is not valid' };
     }
-    const problem = await targetProblem(url, deps.allowHttpLocalhost).catch(
-      (e: unknown) => `the host name does not resolve (${(e as Error).message})`,
-    );
-    if (problem) return { statusCode: null, error: `not sent: ${problem}` };
+    const rule = webhookUrlProblem(url.toString(), { allowHttpLocalhost: deps.allowHttpLocalhost });
+    if (rule) return { statusCode: null, error: `not sent: the URL ${rule}` };
     const timestamp = Math.floor(Date.now() / 1000);
     const id = webhookIdOf(c.id);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        body: c.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: {
+      const status = await postOnce(
+        url,
+        c.body,
+        {
           'content-type': 'application/json',
           'user-agent': 'jointdemand-webhooks/1',
           'webhook-id': id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(openWebhookSecret(deps.secretKey, c.secretSealed), id, timestamp, c.body),
         },
-      });
-      await response.body?.cancel().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
+        timeoutMs,
+        lookup,
+      );
+      const ok = status >= 200 && status < 300;
       return {
-        statusCode: response.status,
+        statusCode: status,
         error: ok
           ? null
-          : response.status >= 300 && response.status < 400
-            ? `HTTP ${response.status} (redirects are not followed)`
-            : `HTTP ${response.status}`,
+          : status >= 300 && status < 400
+            ? `HTTP ${status} (redirects are not followed)`
+            : `HTTP ${status}`,
       };
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string; message?: string } };
+      const e = error as NodeJS.ErrnoException;
       const reason =
-        e.name === 'TimeoutError'
-          ? `no answer within ${timeoutMs / 1000} s`
-          : (e.cause?.code ?? e.cause?.message ?? e.message);
+        e.code === 'ENONPUBLIC' ? `not sent: ${e.message}` : e.code === 'ETIMEOUT' ? e.message : (e.code ?? e.message);
       return { statusCode: null, error: reason };
     }
   }
