@@ -991,6 +991,8 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
    * coverage test until it is taught the parameter or listed here.
    */
   const notParametrised: Record<string, string> = {
+    '/calendar/{token}.ics':
+      'a user’s own calendar feed, reached by its secret alone: the steps due from that user (statement titles, kinds of step, deadlines, links), no figures; its contents per viewer are the rule of GET /api/me/due, read here (test/due.test.ts checks the feed)',
     '/api/me/webhooks/{endpointId}/deliveries':
       'a supplier organisation’s own webhook delivery log (event ids, types, HTTP statuses, no payloads): every other viewer is refused it (test/webhooks.test.ts)',
   };
