@@ -2,9 +2,10 @@ import type { TFunction } from 'i18next';
 
 import type { Schemas } from '../api/client';
 import type { paths } from '../api/schema';
-import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
+import { decimalForInput, Exact, parseDecimalInput, readDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
 import { textCharacterError } from '../forms/text-rules';
+import { numberProblemMessage } from './need-lines';
 
 /**
  * Answers to the survey's own questions as the buyer edits them, keyed by question id:
@@ -95,8 +96,10 @@ export function validateAnswers(
         break;
       }
       case 'number': {
+        const ambiguous = ambiguousNumber(v as string, locale, t);
         const canonical = parseDecimalInput(v as string, locale);
-        if (canonical === undefined || !withinDecimalBounds(canonical)) add(t('answers.errors.number'));
+        if (ambiguous) add(ambiguous);
+        else if (canonical === undefined || !withinDecimalBounds(canonical)) add(t('answers.errors.number'));
         else if (q.min !== undefined && new Exact(canonical).lt(q.min)) add(t('answers.errors.min', { min: q.min }));
         else if (q.max !== undefined && new Exact(canonical).gt(q.max)) add(t('answers.errors.max', { max: q.max }));
         break;
@@ -117,4 +120,28 @@ export function validateAnswers(
     }
   }
   return errors;
+}
+
+/** The message of a number answer that reads two ways ("390.000" in English), or undefined. */
+function ambiguousNumber(value: string, locale: string, t: TFunction): string | undefined {
+  const read = readDecimalInput(value, locale);
+  if (read.ok || read.problem.kind !== 'ambiguous') return undefined;
+  return numberProblemMessage({ ok: false, rule: 'ambiguous', typed: value.trim(), ...read.problem }, locale, t);
+}
+
+/**
+ * The number answers that read two ways: like the need lines' (`ambiguousNumbers`), they stop a
+ * save, since sent as typed the API would read "390.000" as its own canonical 390 (issue 18).
+ */
+export function ambiguousAnswers(
+  questions: readonly Question[],
+  values: AnswerValues,
+  locale: string,
+  t: TFunction,
+): FieldError[] {
+  return questions.flatMap((q) => {
+    const v = values[q.id];
+    const message = q.type === 'number' && typeof v === 'string' ? ambiguousNumber(v, locale, t) : undefined;
+    return message ? [{ path: `answers.${q.id}`, message }] : [];
+  });
 }

@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 
 import { parseDecimalInput } from '../forms/decimal';
+import { ambiguousAnswers, type Question, validateAnswers } from './answers';
 import {
   ambiguousNumbers,
   emptyLine,
@@ -47,6 +48,19 @@ describe('typed decimals', () => {
     const errors = validateLine(lines[0]!, 0, { fromYear: 2027, toYear: 2027 }, 'en', t);
     expect(errors.find((e) => e.path === 'lines[0].unitPrice')?.message).toBe('needs.errors.ambiguousNumber');
     expect(lineValue(lines[0]!, 'en')).toBeUndefined();
+  });
+
+  it('stops the save for a number answer that reads two ways too', () => {
+    const questions = [
+      { id: 'fleet', label: 'Fleet', type: 'number', unit: 'H87', required: false },
+      { id: 'notes', label: 'Notes', type: 'text', required: false, maxLength: 100 },
+    ] as unknown as Question[];
+    const values = { fleet: '1.500', notes: '1.500' };
+    expect(ambiguousAnswers(questions, values, 'en', t)).toEqual([
+      { path: 'answers.fleet', message: 'needs.errors.ambiguousNumber' },
+    ]);
+    expect(ambiguousAnswers(questions, values, 'de', t)).toEqual([]);
+    expect(validateAnswers(questions, values, 'en', t).map((e) => e.message)).toEqual(['needs.errors.ambiguousNumber']);
   });
 
   it('shows a saved value for editing so that it reads back the same', () => {

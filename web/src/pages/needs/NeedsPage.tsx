@@ -16,6 +16,7 @@ import { type FieldError, focusField } from '../../forms/errors';
 import { REASON_MAX, reasonError } from '../../forms/text-rules';
 import { useFormat } from '../../i18n/format';
 import {
+  ambiguousAnswers,
   answersFromSaved,
   answersToRequest,
   type AnswerValue,
@@ -162,7 +163,10 @@ export default function NeedsPage() {
   const saveAndMaybeSubmit = async (intent: 'save' | 'submit') => {
     if (busy || !lines) return;
     // A number that reads two ways is not sent: the API would read "390.000" as 390 (issue 18).
-    const ambiguous = ambiguousNumbers(lines, format.locale, t);
+    const ambiguous = [
+      ...ambiguousNumbers(lines, format.locale, t),
+      ...ambiguousAnswers(questions, answers, format.locale, t),
+    ];
     if (ambiguous.length > 0) {
       setErrors(ambiguous);
       setProblem(undefined);
