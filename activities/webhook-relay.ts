@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 import type { Db } from '../db/database.js';
-import { enqueueMessages, findMessagesByKey } from '../db/outbox.js';
+import { enqueueMessages, findMessagesByKey, pendingMessageIdsWithKeyPrefix } from '../db/outbox.js';
 import {
   type AttemptOutcome,
   claimDueDeliveries,
@@ -47,6 +47,9 @@ export interface WebhookRelayDeps {
   batchSize?: number;
   onError?: (error: unknown) => void;
 }
+
+/** The outbox keys of the e-mails that say an endpoint was disabled. */
+const disabledNoticeKeyPrefix = 'webhook-disabled:';
 
 /** Whether an address is this machine's (what WEBHOOK_ALLOW_HTTP_LOCALHOST lets a loopback endpoint reach). */
 const isLoopbackAddress = (address: string) => /^127\./.test(address) || address === '::1';
@@ -196,7 +199,7 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
       // Keyed by the attempt that disabled it: one e-mail per disabling, whatever repeats.
       const messages = composeForEach(
         recipients,
-        `webhook-disabled:${c.endpointId}:${c.id}:${c.attempts}`,
+        `${disabledNoticeKeyPrefix}${c.endpointId}:${c.id}:${c.attempts}`,
         null,
         gone ? 'mail.webhookGone' : 'mail.webhookDisabled',
         () => ({
@@ -215,6 +218,11 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
     }
   }
 
+  async function sendQueuedDisabledNotices(): Promise<void> {
+    const ids = await pendingMessageIdsWithKeyPrefix(deps.db, disabledNoticeKeyPrefix);
+    if (ids.length > 0) await mail.deliverOutboxMessages({ messageIds: ids });
+  }
+
   /** Claims and tries what is due now; returns how many deliveries it tried. */
   async function deliverDue(): Promise<number> {
     const claimed = await claimDueDeliveries(deps.db, deps.batchSize ?? 20, leaseSeconds);
@@ -227,6 +235,9 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
     let running = true;
     let wake: (() => void) | undefined;
     const loop = (async () => {
+      // A relay that stopped between queueing an endpoint's "disabled" e-mail and sending it left
+      // it pending in the outbox: the next start sends it (its key keeps it to one message).
+      await sendQueuedDisabledNotices().catch((e: unknown) => deps.onError?.(e));
       while (running) {
         const tried = await deliverDue().catch((e: unknown) => {
           deps.onError?.(e);

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createWebhookRelay } from '../activities/webhook-relay.js';
+import { enqueueMessage } from '../db/outbox.js';
 import { claimDueDeliveries } from '../db/webhooks.js';
 import { verifyWebhook, webhookSecretKey } from '../platform/webhook-signature.js';
 import {
@@ -302,6 +303,35 @@ describe('webhooks', () => {
     // A test event to a disabled endpoint is refused; enabled again, it receives.
     expect((await broken.api.post(`/api/me/webhooks/${endpoint.id}/test`)).status).toBe(409);
     ok(await broken.api.put(`/api/me/webhooks/${endpoint.id}/enabled`, { enabled: true }));
+  }, 60_000);
+
+  it('a disabled-endpoint e-mail left queued by a relay that stopped before sending it is sent by the next relay to start', async () => {
+    const to = `left-behind-${Date.now()}@test.example`;
+    await enqueueMessage(h.db, {
+      key: `webhook-disabled:left-behind:${to}`,
+      statementId: null,
+      recipientUserId: null,
+      to,
+      locale: 'en',
+      subject: 'Webhook endpoint disabled after 4 failed attempts',
+      text: 'left behind',
+    });
+    const next = createWebhookRelay({
+      db: h.ctx.db,
+      mailer: h.mailer,
+      publicUrl: h.baseUrl,
+      secretKey: webhookSecretKey({ NODE_ENV: 'test' }),
+      allowHttpLocalhost: true,
+      retryBaseMs: 200,
+      disableAfterFailures: disableAfter,
+      pollMs: 100,
+    }).start();
+    try {
+      await h.mail.waitFor((m) => m.some((x) => x.to.includes(to)), 15_000);
+    } finally {
+      await next.stop();
+    }
+    expect(h.mail.messages.filter((x) => x.to.includes(to))).toHaveLength(1);
   }, 60_000);
 
   it('disables an endpoint at once when the receiver answers 410 Gone', async () => {
