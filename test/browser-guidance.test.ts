@@ -7,7 +7,6 @@ import { translatorFor } from '../i18n/index.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
 import { type Harness, makeActor, makeUser, needLine, startHarness, statementDetails } from './support/harness.js';
 import { Person, plain, plainText, requireWebBuild } from './support/journey.js';
-import { submitNeeds } from './support/needs-survey.js';
 import { surveyOfEveryType } from './support/sample-input.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -141,7 +140,11 @@ describe('guidance for the lead and the participants, in a browser', () => {
       }
 
       // Bodø submits; the lead closes the needs assessment early; Oslo had not submitted.
-      await submitNeeds(bodo, id, [needLine()], { drive: 'electric', charging: true, fleet: '12' });
+      await bodo.api.put(`/api/statements/${id}/needs/draft`, {
+        lines: [needLine()],
+        answers: { drive: 'electric', charging: true, fleet: '12' },
+      });
+      const versionId = (await bodo.api.post(`/api/statements/${id}/needs/submit`)).body.versionId as string;
       const mailsBefore = h.mail.messages.length;
       expect((await lead.api.post(`/api/statements/${id}/close-stage`)).status).toBe(200);
 
@@ -169,6 +172,33 @@ describe('guidance for the lead and the participants, in a browser', () => {
       const mail = (await h.mail.waitFor((m) => m.slice(mailsBefore).some(toOslo))).slice(mailsBefore).find(toOslo)!;
       expect(mail.text).toContain(server('mail.dropped.notSubmittedClosedEarly'));
       expect(mail.text).not.toContain(server('mail.dropped.notSubmittedAtDeadline'));
+
+      // Bodø confirms; one buyer is short of the critical mass: proceeding anyway is confirmed first.
+      expect((await bodo.api.post(`/api/statements/${id}/needs/confirm`, { versionId })).status).toBe(200);
+      const deciding = await personOf(lead, 'Lead deciding');
+      try {
+        const { page, t } = deciding;
+        await page.goto(`/statements/${id}`);
+        const shortfall = page.getByTestId('next-step').getByRole('link', { name: t('actions.demand.shortfallLink') });
+        await deciding.reloadUntil(shortfall);
+        await shortfall.click();
+        await deciding.heading(t('aggregate.title')).waitFor();
+        await page.getByLabel(t('aggregate.shortfall.option.proceed')).check();
+        await page.getByLabel(t('aggregate.shortfall.justification')).fill('The market dialogue needs the demand now.');
+        const decide = page.getByRole('button', { name: t('aggregate.shortfall.submit') });
+        await decide.click();
+        const dialog = page.getByRole('dialog', { name: t('guidance.confirm.proceedTitle') });
+        await dialog.getByText(t('guidance.confirm.proceedConsequence')).waitFor();
+        await deciding.visit('confirmation before proceeding without the critical mass', `${locale}-lead-proceed`);
+        await page.keyboard.press('Escape');
+        await dialog.waitFor({ state: 'hidden' });
+        expect((await lead.api.get(`/api/statements/${id}`)).body.stage).toBe('shortfall');
+        await decide.click();
+        await dialog.getByRole('button', { name: t('guidance.confirm.proceed') }).click();
+        await deciding.status(t('aggregate.shortfall.done.proceed')).waitFor();
+      } finally {
+        await deciding.close();
+      }
     });
   }
 });
