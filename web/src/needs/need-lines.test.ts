@@ -14,6 +14,7 @@ import {
   uiPathFor,
   validateLine,
 } from './need-lines';
+import { newQuestion, validateQuestions } from './survey-form';
 
 const t = ((key: string) => key) as unknown as TFunction;
 const line = (patch: Partial<NeedLineValues>): NeedLineValues => ({ ...emptyLine({ fromYear: 2027 }), ...patch });
@@ -61,6 +62,13 @@ describe('typed decimals', () => {
     ]);
     expect(ambiguousAnswers(questions, values, 'de', t)).toEqual([]);
     expect(validateAnswers(questions, values, 'en', t).map((e) => e.message)).toEqual(['needs.errors.ambiguousNumber']);
+  });
+
+  it('names both readings of a survey limit the lead typed ambiguously', () => {
+    const q = { ...newQuestion('number'), label: 'Fleet', unit: 'H87', min: '1.500', max: '2,500' };
+    expect(validateQuestions([q], 'en', t).map((e) => `${e.path} ${e.message}`)).toEqual([
+      'questions[0].min needs.errors.ambiguousNumber',
+    ]);
   });
 
   it('shows a saved value for editing so that it reads back the same', () => {

@@ -9,11 +9,11 @@ import {
 } from '@jointdemand/rules/survey';
 import type { TFunction } from 'i18next';
 
-import { decimalForInput, Exact, parseDecimalInput, withinDecimalBounds } from '../forms/decimal';
+import { decimalForInput, Exact, parseDecimalInput, readDecimalInput, withinDecimalBounds } from '../forms/decimal';
 import type { FieldError } from '../forms/field-error';
 import { textCharacterError } from '../forms/text-rules';
 import type { Question } from './answers';
-import { newKey } from './need-lines';
+import { newKey, numberProblemMessage } from './need-lines';
 
 /**
  * The survey's own questions as the lead buyer edits them. A question keeps its id once it has
@@ -197,7 +197,13 @@ export function validateQuestions(questions: readonly QuestionValues[], locale: 
         const read = (field: 'min' | 'max') => {
           const v = q[field].trim();
           if (!v) return undefined;
-          const canonical = parseDecimalInput(v, locale);
+          const typed = readDecimalInput(v, locale);
+          if (!typed.ok && typed.problem.kind === 'ambiguous') {
+            // "1.500" in English: 1.5 or 1500? Both readings, as the needs form says it (issue 18).
+            add(field, numberProblemMessage({ ok: false, rule: 'ambiguous', typed: v, ...typed.problem }, locale, t));
+            return undefined;
+          }
+          const canonical = typed.ok ? typed.value : undefined;
           if (canonical === undefined || !withinDecimalBounds(canonical)) {
             add(field, t('survey.errors.number'));
             return undefined;
