@@ -178,6 +178,9 @@ const xmlLine = (s: string) => xmlText(s, { singleLine: true });
 
 type LatestPublication = Awaited<ReturnType<typeof latestPublications>>[number];
 
+/** "1 signatory", "3 signatories": the feed is in English, written as a person would (issue 18). */
+const signatoryCount = (n: number) => `${n} ${n === 1 ? 'signatory' : 'signatories'}`;
+
 /** An Atom feed (RFC 4287) of published statements, the latest version of each. */
 function atomFeed(rows: readonly LatestPublication[], publicUrl: string): string {
   const self = new URL('/api/public/statements.atom', publicUrl).toString();
@@ -193,7 +196,7 @@ function atomFeed(rows: readonly LatestPublication[], publicUrl: string): string
     <link rel="alternate" type="text/html" href="${xml(page)}"/>
     <link rel="alternate" type="application/json" href="${xml(ocds)}"/>
 ${r.cpv_codes.map((c) => `    <category scheme="urn:cpv:2008" term="${xml(c)}"/>`).join('\n')}
-    <summary>${xml(`Version ${r.version}, ${r.signatory_org_ids.length} signatories. ${r.description.slice(0, 500)}`)}</summary>
+    <summary>${xml(`Version ${r.version}, ${signatoryCount(r.signatory_org_ids.length)}. ${r.description.slice(0, 500)}`)}</summary>
   </entry>`;
     })
     .join('\n');

@@ -476,6 +476,8 @@ describe('market engagement, approval and publication, end to end', () => {
     const atom = await feed.text();
     expect(atom).toContain(`<id>urn:uuid:${id}</id>`);
     expect(atom).toContain('<title>Zero-emission construction machinery</title>');
+    // The entry's summary counts in words: "2 signatories" (one would be "1 signatory").
+    expect(atom).toMatch(/<summary>Version \d+, 2 signatories\. /);
     expect(
       (await anonymous().get('/api/public/statements')).body.map((s: { statementId: string }) => s.statementId),
     ).toContain(id);
