@@ -134,6 +134,8 @@ describe('what is due', () => {
       lastUsedAt: expect.any(String),
     });
     expect((await fetch(new URL('/calendar/cal_wrong.ics', h.baseUrl))).status).toBe(404);
+    for (const path of ['/calendar/.ics', '/calendar/a/b.ics', '/calendar/x'])
+      expect((await fetch(new URL(path, h.baseUrl))).status, path).toBe(404);
     const rotated = await session.post('/api/me/calendar-feed');
     expect((await fetch(new URL(url.pathname, h.baseUrl))).status).toBe(404);
     expect((await fetch(new URL(new URL(rotated.body.url as string).pathname, h.baseUrl))).status).toBe(200);

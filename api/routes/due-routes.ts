@@ -96,4 +96,8 @@ export function dueRoutes(api: ApiRoutes, ctx: ServiceContext): void {
         .send(body);
     },
   });
+  // Anything else under /calendar/ is no feed either (not the web application's page).
+  api.router.get('/calendar/*rest', () => {
+    throw new DomainError('not_found', 'No such calendar');
+  });
 }
