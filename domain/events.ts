@@ -1,4 +1,5 @@
 import type { ParticipantStatus, Stage } from '../rules/stages.js';
+import type { FieldProblem } from './errors.js';
 import type { StatementDetails } from './statement.js';
 
 /**
@@ -64,7 +65,12 @@ export type StatementEventBody =
     }
   /** Without `restored` (runs that no longer carry the participants), every drop-out recorded in PostgreSQL. */
   | { kind: 'participants_restored'; restored?: { orgId: string; to: ParticipantStatus }[] }
-  | { kind: 'aggregation_blocked'; message: string; problems: { field: string; rule: string }[] }
+  | {
+      kind: 'aggregation_blocked';
+      message: string;
+      /** With `code` and `values` for a missing or stale exchange rate (rules/exchange-rates.ts). */
+      problems: FieldProblem[];
+    }
   | {
       kind: 'shortfall_decided';
       decision: 'extend' | 'proceed' | 'abandon';

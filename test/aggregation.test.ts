@@ -151,7 +151,12 @@ describe('aggregation and threshold checks, end to end', () => {
         },
       ]);
       await h.mail.waitFor(() => mailTo(lead, /needs your attention/).length === 1);
-      expect(mailTo(lead, /needs your attention/)[0]!.text).toContain('rates.NOK');
+      // In the lead's language (English here), naming the currency and what the administrator does.
+      const mail = mailTo(lead, /needs your attention/)[0]!.text;
+      expect(mail).toContain('some amounts cannot be converted to euros.');
+      expect(mail).toMatch(/- NOK: there is no exchange rate in the rate table of [^\n]*\d{4}\./);
+      expect(mail).toContain('npm run import-rates');
+      expect(mail).not.toContain('rates.NOK');
       // Nothing to read yet: no snapshot was stored for the failed attempt.
       expect((await lead.api.get(`/api/statements/${id}/aggregate`)).status).toBe(404);
     });
