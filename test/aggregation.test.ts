@@ -387,7 +387,10 @@ describe('aggregation and threshold checks, end to end', () => {
       ok(await lead.api.post(`/api/statements/${id}/close-stage`));
       await waitForStage(lead, id, 'approval');
       const text = ok(await lead.api.get(`/api/statements/${id}/text`)).body.text as string;
-      const today = new Date().toISOString().slice(0, 10);
+      // The date in words, in the lead's language (issue 18: the text reads as a person writes it).
+      const today = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(
+        new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
+      );
       expect(text).toContain(
         `Amounts given in NOK were converted to euro at the exchange rates of ${today} (source: ECB euro foreign exchange reference rates).`,
       );
