@@ -143,7 +143,8 @@ describe('procurement through a central purchasing body in another Member State'
   it('publishes a text naming the central purchasing body, and starts no agreement', async () => {
     await publish(h, id, oslo, [oslo, copenhagen, helsinki]);
     const text = ok(await copenhagen.api.get(`/api/statements/${id}/text`)).body.text as string;
-    expect(text).toContain('The procurement will be run by Hansel Oy (FI), a central purchasing body');
+    // The country by name, in the lead's language (issue 18).
+    expect(text).toContain('The procurement will be run by Hansel Oy (Finland), a central purchasing body');
     expect(text).toContain('no joint procurement agreement under Article 39(4) is needed');
 
     // The OCDS release names the CPB as procuring entity, with the EU extension's role.
