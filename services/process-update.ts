@@ -35,8 +35,9 @@ export function errorCodeOf(error: unknown): string | undefined {
  * Sends one update and waits for its answer until `deadline`, never longer. A workflow that does
  * not answer in time (no worker polling, a step still retrying an outage) and an update refused
  * because a step kept failing until its retries ran out are both 503 `process_unavailable`
- * (Retry-After): the process is not broken, it cannot answer now. We chose 503 over 409 because
- * nothing the caller sent conflicts with anything; repeating the same request (same
+ * (Retry-After): the process is not broken, it cannot answer now. So is a refusal for the moment
+ * (isRefusedForNow) that lasts until the deadline; until then the update is sent again. We chose
+ * 503 over 409 because nothing the caller sent conflicts with anything; repeating the same request (same
  * Idempotency-Key, so the same update id) later gets the first answer. Both are logged.
  */
 export async function executeBoundedUpdate<Ret, Arg>(
@@ -47,20 +48,46 @@ export async function executeBoundedUpdate<Ret, Arg>(
   deadline: number,
 ): Promise<Ret> {
   const context = { workflowId: handle.workflowId, update: update.name, updateId: options.updateId };
-  if (Date.now() >= deadline) throw unavailable(ctx, context, 'deadline');
-  try {
-    return await ctx.temporal.withDeadline(deadline, () => handle.executeUpdate(update, options));
-  } catch (error) {
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error))
-      throw unavailable(ctx, context, 'deadline');
-    if (
-      error instanceof WorkflowUpdateFailedError &&
-      error.cause instanceof ActivityFailure &&
-      errorCodeOf(error) === undefined
-    ) {
-      throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2_000)) {
+    if (Date.now() >= deadline) throw unavailable(ctx, context, 'deadline');
+    try {
+      return await ctx.temporal.withDeadline(deadline, () => handle.executeUpdate(update, options));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error))
+        throw unavailable(ctx, context, 'deadline');
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ActivityFailure &&
+        errorCodeOf(error) === undefined
+      ) {
+        throw unavailable(ctx, context, 'retries exhausted', (error.cause.cause as Error | undefined)?.message);
+      }
+      if (!isRefusedForNow(error)) throw error;
+      // The same update id again: the workflow applies it once, whichever attempt reaches it.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
     }
-    throw error;
+  }
+}
+
+/**
+ * Temporal refusing an update for a moment: its workflow task failed (a worker killed in the
+ * middle of it; another worker retries it), too many updates in flight, the service itself
+ * unavailable. Seen in `npm run chaos` as 500s on the lead's approval and close.
+ */
+/** gRPC status codes (not a dependency of ours: @grpc/grpc-js comes with the Temporal client). */
+const status = { RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+
+function isRefusedForNow(error: unknown): boolean {
+  if (!(error instanceof ServiceError)) return false;
+  const cause = error.cause as { code?: number; details?: string; message?: string } | undefined;
+  switch (cause?.code) {
+    case status.RESOURCE_EXHAUSTED:
+    case status.UNAVAILABLE:
+      return true;
+    case status.FAILED_PRECONDITION:
+      return /workflow task in failed state/i.test(`${cause.details ?? ''} ${cause.message ?? ''}`);
+    default:
+      return false;
   }
 }
 
