@@ -165,21 +165,6 @@ const table: Record<string, Row> = {
     expect: '401 404 404 200 200 200 403 403 403 403',
     params: { organisationId: '$participantOrg' },
   },
-  // Need lines from and to spreadsheets (issue 18): whoever enters needs; a buyer's lines as its needs are read.
-  'GET /api/statements/{statementId}/needs-template.xlsx': {
-    stage: 'needs',
-    expect: '401 404 404 200 200 200 403 403 403 403',
-  },
-  'POST /api/statements/{statementId}/needs/draft/sheet': {
-    stage: 'needs',
-    expect: '401 404 404 400 400 400 403 403 403 403',
-    note: 'sent no file: those who may upload are told the file is missing (test/need-lines-sheet.test.ts uploads real ones)',
-  },
-  'GET /api/statements/{statementId}/needs/{organisationId}/lines.xlsx': {
-    stage: 'needs',
-    expect: '401 404 404 200 200 200 403 403 403 403',
-    params: { organisationId: '$participantOrg' },
-  },
   'GET /api/statements/{statementId}/needs-overview': {
     stage: 'needs',
     expect: '401 404 404 403 200 403 200 200 403 403',
