@@ -27,12 +27,9 @@ export interface FieldProblem {
  * (the problem answer, the live state's blocked aggregation, a draft's problems).
  */
 export const fieldProblemCodeShape = {
-  code: z
-    .string()
-    .optional()
-    .meta({
-      description: 'A code of the problem a page words in its reader’s language, e.g. `rate_missing`, `rate_stale`',
-    }),
+  code: z.string().optional().meta({
+    description: 'A code of the problem a page words in its reader’s language, e.g. `rate_missing`, `rate_stale`',
+  }),
   values: z
     .record(z.string(), z.union([z.string(), z.number(), z.null()]))
     .optional()

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ParticipantStatus, type Stage, stages } from '../rules/stages.js';
 import { allowedActionsFor } from './allowed-actions.js';
 import type { Principal } from './authorization.js';
-import { nextStepFor, type ReadinessFacts,readinessFor } from './guidance.js';
+import { nextStepFor, type ReadinessFacts, readinessFor } from './guidance.js';
 
 const principal = (orgId: string): Principal => ({
   userId: 'u',
