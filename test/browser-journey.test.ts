@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { insertApiToken, newSecret } from '../db/credentials.js';
 import { markEmailVerified } from '../db/organisations.js';
+import { unitNameFor } from '../rules/unit-names.js';
 import { describedBy, focused, launchBrowser, screenshotDir, signInWithMail } from './support/browser.js';
 import {
   ApiClient,
@@ -491,7 +492,10 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
     expect(Number(await bar.getAttribute('value'))).toBeCloseTo(totalValue / minTotalValue, 5);
     // The breakdown by CPV code adds up the three buyers' quantities.
     const byCpv = lead.page.getByRole('region', { name: t('aggregate.breakdown.byCpv') });
-    expect(await plainText(byCpv.getByRole('row', { name: /43260000/ }))).toContain('9 H87');
+    // In words, in the lead's language: "9 pieces", "9 pièces", "9 Stück" (rules/unit-names.ts).
+    expect(await plainText(byCpv.getByRole('row', { name: /43260000/ }))).toContain(
+      `9 ${unitNameFor('H87', 9, locale).text}`,
+    );
     await lead.visit('aggregated demand and critical-mass meter', 'aggregate-shortfall');
 
     // A participating buyer sees the totals, and that the lead decides.
