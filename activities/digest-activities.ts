@@ -4,6 +4,7 @@ import { enqueueMessages } from '../db/outbox.js';
 import { digestKeyPrefix } from '../domain/outbox-keys.js';
 import { isoWeekOf } from '../domain/pilot-tracking.js';
 import { formatEur } from '../i18n/index.js';
+import { buyersInCountries } from '../i18n/statement-text.js';
 import { composeForEach, formatDateTime, type Recipient } from '../mail/compose.js';
 import { activeParticipantStatuses, deadlineStages } from '../rules/stages.js';
 
@@ -68,9 +69,8 @@ export function digestSections(c: DigestContent, locale: string, t: T): string {
       t('mail.weeklyDigest.publishedLine', { title: x.title, at: formatDateTime(x.at, locale) }),
     ),
     t('mail.weeklyDigest.totals', {
-      pilots: c.totals.pilots,
-      buyers: c.totals.buyers,
-      countries: c.totals.countries,
+      pilots: t('words.pilots', { count: c.totals.pilots }),
+      ...buyersInCountries(c.totals.buyers, c.totals.countries, locale),
       value: formatEur(c.totals.valueEur, locale),
     }),
   ].join('\n\n');
@@ -123,7 +123,7 @@ export function createDigestActivities(deps: DigestActivityDeps) {
       const staff: Recipient[] = await commissionStaff(db);
       const messages = composeForEach(staff, digestKeyPrefix(content.week), null, 'mail.weeklyDigest', (r, t) => ({
         week: content.week,
-        changes: String(content.changes.length),
+        changes: t('words.stageChanges', { count: content.changes.length }),
         overdue: String(content.overdueTotal),
         published: String(content.published.length),
         from: formatDateTime(content.from, r.locale),

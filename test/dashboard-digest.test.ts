@@ -192,7 +192,9 @@ describe('weekly digest for Commission staff', () => {
 
     const en = mailTo(staff.en.user.email)[0]!;
     expect(en.subject).toMatch(
-      new RegExp(`^Pilot digest, week ${week}: \\d+ stage change\\(s\\), \\d+ overdue, [1-9]\\d* published$`),
+      new RegExp(
+        `^Pilot digest, week ${week}: (?:one stage change|\\d+ stage changes), \\d+ overdue, [1-9]\\d* published$`,
+      ),
     );
     expect(en.text).toContain(`- "${title}": draft → needs assessment`);
     expect(en.text).toContain(`- "${title}", led by Malmö`);
@@ -255,6 +257,6 @@ describe('weekly digest for Commission staff', () => {
     expect(text).toContain('- and 10 more on the dashboard');
     expect(text).toContain('Published (1)\n- "Zero-emission construction sites" (');
     expect(text).toContain('New pilots (0)\n- none');
-    expect(text).toContain('In all: 3 pilot(s), 7 buyer(s) in 4 country(ies), €48,500,000.50 of aggregated demand.');
+    expect(text).toContain('In all: 3 pilots, €48,500,000.50 of aggregated demand from 7 buyers in 4 countries.');
   });
 });

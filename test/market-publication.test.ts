@@ -412,7 +412,10 @@ describe('market engagement, approval and publication, end to end', () => {
 
   it('publishes without the buyer that did not approve once the deadline passed', async () => {
     await h.mail.waitFor(() => mailTo(lead, /^Approval deadline passed/).length === 1, 60_000);
-    expect(mailTo(lead, /^Approval deadline passed/)[0]!.text).toContain('1 organisation(s)');
+    // One organisation, in words, with its verb and pronoun in the singular (was "1 organisation(s) have").
+    expect(mailTo(lead, /^Approval deadline passed/)[0]!.text).toMatch(
+      /one organisation has not approved version \d+\. Publish without it \(it will not be a signatory\)/,
+    );
     ok(await lead.api.post(`/api/statements/${id}/approval/proceed`), 202);
     await waitForStage('published');
 

@@ -105,10 +105,12 @@ const marketNotices: NoticeTable = {
       to: [c.leadOrgId],
       key: eventKey(c),
       template: 'mail.approvalDeadlinePassed',
-      params: () => ({
+      params: (r) => ({
         title: c.title,
-        version: String(c.event.version),
-        missing: String(c.event.missingOrgIds.length),
+        missing: translatorFor(r.locale)('mail.approvalDeadlinePassed.missing', {
+          count: c.event.missingOrgIds.length,
+          version: String(c.event.version),
+        }),
         link: c.link,
       }),
     },

@@ -15,6 +15,7 @@ import type { FieldProblem } from '../../domain/errors.js';
 import type { StatementEvent } from '../../domain/events.js';
 import { droppedReason, type LeavingKind, leavingOf } from '../../domain/leaving.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
+import { buyersInCountries } from '../../i18n/statement-text.js';
 import { rateMissingCode, rateStaleCode } from '../../rules/exchange-rates.js';
 import type { ParticipantStatus, Stage } from '../../rules/stages.js';
 import { dueCalendar } from '../calendar.js';
@@ -144,7 +145,7 @@ const statementNotices: NoticeTable = {
         title: c.title,
         orgName: r.orgName,
         version: String(c.event.version),
-        lines: String(c.audit.lines),
+        lines: translatorFor(r.locale)('words.needLines', { count: Number(c.audit.lines) }),
         link: c.link,
       }),
     },
@@ -327,8 +328,7 @@ const statementNotices: NoticeTable = {
             return {
               title: c.title,
               value: value === null ? withheld : formatEur(value, r.locale, limits),
-              buyers: String(aggregate.totals.buyers),
-              countries: String(aggregate.totals.countries),
+              ...buyersInCountries(aggregate.totals.buyers, aggregate.totals.countries, r.locale),
               failures: discloseCriticalMass(verdict, seenBy(r.orgId))
                 .results.filter((x) => x.met === false || (x.withheld && !verdict.met))
                 .map((x) =>
