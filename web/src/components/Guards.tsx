@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 
+import { forgetReturn, peekReturn } from '../auth/return-path';
 import { useMe, useSession } from '../auth/session';
 import { homePathFor } from '../routes';
 import { ErrorSummary } from './ErrorSummary';
@@ -40,7 +41,10 @@ function SessionUnavailable() {
   );
 }
 
-/** "/": each kind of user's start page (inside RequireSignIn). */
+/** "/": the page sign-in was asked for from (`/sign-in?return=…`), else each kind of user's start page (inside RequireSignIn). */
 export function HomeRedirect() {
-  return <Navigate to={homePathFor(useMe())} replace />;
+  const me = useMe();
+  const [back] = useState(peekReturn);
+  useEffect(() => forgetReturn(), []);
+  return <Navigate to={back ?? homePathFor(me)} replace />;
 }

@@ -1,7 +1,9 @@
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 
 import { api, call } from '../api/client';
+import { rememberReturn } from '../auth/return-path';
 import { useSession } from '../auth/session';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { TextField } from '../components/Field';
@@ -17,6 +19,8 @@ export default function SignInPage() {
   const [sentTo, setSentTo] = useState<string | undefined>();
   const submission = useSubmission();
   const inputRef = useRef<HTMLInputElement>(null);
+  const returnTo = useSearchParams()[0].get('return');
+  useEffect(() => rememberReturn(returnTo), [returnTo]);
   const reason = session.status === 'signedOut' ? session.reason : undefined;
 
   const validate = (): FieldError[] => {

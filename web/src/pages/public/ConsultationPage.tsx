@@ -9,6 +9,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
 import { CpvNames } from '../../reference/Words';
 import { PublicDemand } from './PublicDemand';
+import { SupplierCallToAction } from './SupplierCallToAction';
 import { SupplierConsultationPanel } from './SupplierConsultationPanel';
 import { usePublic } from './usePublic';
 
@@ -90,6 +91,7 @@ export default function ConsultationPage() {
       </section>
 
       {supplier && data.open ? <SupplierConsultationPanel consultation={data} /> : null}
+      {session.status === 'signedOut' && data.open ? <SupplierCallToAction statementId={data.statementId} /> : null}
 
       {data.stage === 'published' ? (
         <p>
