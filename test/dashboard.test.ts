@@ -592,28 +592,110 @@ describe('pilot tracking dashboard', () => {
     }
   });
 
+  /** The CSV as sent, its byte order mark kept (fetch's `text()` drops it). */
+  async function csvAsSent(path: string, headers: Record<string, string> = {}) {
+    const a = commission.api;
+    const res = await fetch(new URL(path, a.baseUrl), {
+      headers: {
+        ...headers,
+        ...(a.cookie ? { cookie: a.cookie } : {}),
+        ...(a.auth.bearer ? { authorization: `Bearer ${a.auth.bearer}` } : {}),
+      },
+    });
+    expect(res.status).toBe(200);
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+  }
+
+  /** A request with the web application's language cookie beside the session's. */
+  async function withLocaleCookie<T>(lang: string, request: () => Promise<T>): Promise<T> {
+    const session = commission.api.cookie;
+    commission.api.cookie = [session, `jd_locale=${lang}`].filter(Boolean).join('; ');
+    try {
+      return await request();
+    } finally {
+      commission.api.cookie = session;
+    }
+  }
+
   it('exports the pilot table as CSV that parses back to the dashboard’s figures', async () => {
     const res = ok(await commission.api.get(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`));
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    // UTF-8 with a byte order mark, so Excel reads ø and é as typed; headers in words, not snake_case.
+    const sent = await csvAsSent(`/api/dashboard/pilots.csv?grouping=${encodeURIComponent(workingGroup)}`);
+    expect(sent.startsWith('\uFEFFID,Title,Stage,'), sent.slice(0, 40)).toBe(true);
+    const rows = parse(sent, { columns: true, bom: true }) as Record<string, string>[];
     const board = ok(await dashboard({ grouping: workingGroup })).body;
     expect(rows).toHaveLength(3);
-    expect(rows.map((r) => r.id)).toEqual(board.pilots.map((p: { id: string }) => p.id));
-    const met = rows.find((r) => r.id === ids.met)!;
+    expect(rows.map((r) => r.ID)).toEqual(board.pilots.map((p: { id: string }) => p.id));
+    const met = rows.find((r) => r.ID === ids.met)!;
     expect(met).toMatchObject({
-      stage: 'market_engagement',
-      grouping: workingGroup,
-      buyers: '3',
-      countries: 'DK FI NO',
-      critical_mass_met: 'yes',
-      cross_border: 'yes',
-      overdue: 'no',
-      suppliers_engaged: '0',
+      Stage: 'market_engagement',
+      Grouping: workingGroup,
+      Buyers: '3',
+      Countries: 'DK FI NO',
+      'Critical mass met': 'yes',
+      'Cross-border': 'yes',
+      Overdue: 'no',
+      'Suppliers engaged': '0',
     });
     const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
-    expect(met.value_eur).toBe(seen.totals.valueEur ?? '');
+    expect(met['Value (EUR)']).toBe(seen.totals.valueEur ?? '');
+    // Figures as plain numbers (no grouping, no currency sign), as on the dashboard.
+    for (const pilot of board.pilots as { id: string; valueEur: string | null }[])
+      expect(rows.find((r) => r.ID === pilot.id)!['Value (EUR)']).toBe(pilot.valueEur ?? '');
+    for (const r of rows) expect(r['Value (EUR)']).toMatch(/^(\d+(\.\d+)?)?$/);
     // Nothing was converted: no rate table beside the value.
-    expect(met).toMatchObject({ rates_date: '', rates_source: '' });
+    expect(met).toMatchObject({ 'Exchange rates of': '', 'Exchange rate source': '' });
+  });
+
+  it('writes the CSV for French and German Excel: headers in the language, `;` between cells, a decimal comma', async () => {
+    const query = `grouping=${encodeURIComponent(workingGroup)}`;
+    const seen = ok(await commission.api.get(`/api/statements/${ids.met}/aggregate`)).body.aggregate;
+    const board = ok(await dashboard({ grouping: workingGroup })).body;
+    expect(board.pilots.some((p: { valueEur: string | null }) => p.valueEur?.includes('.'))).toBe(true);
+    const cases = [
+      // The language asked for; else the web application's cookie; else Accept-Language.
+      { body: await csvAsSent(`/api/dashboard/pilots.csv?${query}&lang=fr`), lang: 'fr' },
+      {
+        body: await csvAsSent(`/api/dashboard/pilots.csv?${query}`, { 'accept-language': 'it, de;q=0.8, en;q=0.5' }),
+        lang: 'de',
+      },
+      {
+        body: await withLocaleCookie('fr', () =>
+          csvAsSent(`/api/dashboard/pilots.csv?${query}`, { 'accept-language': 'de' }),
+        ),
+        lang: 'fr',
+      },
+    ];
+    const words = {
+      fr: {
+        head: '\uFEFFID;Titre;Étape;',
+        stage: 'Étape',
+        value: 'Valeur (EUR)',
+        mass: 'Masse critique atteinte',
+        yes: 'oui',
+      },
+      de: {
+        head: '\uFEFFID;Titel;Phase;',
+        stage: 'Phase',
+        value: 'Wert (EUR)',
+        mass: 'Kritische Masse erreicht',
+        yes: 'ja',
+      },
+    } as const;
+    for (const { body, lang } of cases) {
+      const w = words[lang as 'fr' | 'de'];
+      expect(body.startsWith(w.head), `${lang}: ${body.slice(0, 40)}`).toBe(true);
+      const rows = parse(body, { columns: true, bom: true, delimiter: ';' }) as Record<string, string>[];
+      expect(rows).toHaveLength(3);
+      const met = rows.find((r) => r.ID === ids.met)!;
+      expect(met[w.stage]).toBe('market_engagement');
+      expect(met[w.mass]).toBe(w.yes);
+      expect(met[w.value]).toBe((seen.totals.valueEur ?? '').replace('.', ','));
+      for (const pilot of board.pilots as { id: string; valueEur: string | null }[])
+        expect(rows.find((r) => r.ID === pilot.id)![w.value]).toBe((pilot.valueEur ?? '').replace('.', ','));
+    }
+    expect((await commission.api.get(`/api/dashboard/pilots.csv?lang=it`)).status).toBe(400);
   });
 
   it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {

@@ -59,10 +59,10 @@ describe('CSV exports: no cell is a formula (OWASP CSV injection)', () => {
     const staff = await makeActor(h, { kind: 'commission', country: 'BE' });
     const res = await staff.api.get('/api/dashboard/pilots.csv');
     expect(res.status).toBe(200);
-    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
-    const row = rows.find((r) => r.id === created.body.id)!;
-    expect(row.title).toBe(`'${formula}`);
-    expect(row.lead).toBe(`'@SUM(1+1)*cmd|' /C calc'!A0`);
+    const rows = parse(res.body as string, { columns: true, bom: true }) as Record<string, string>[];
+    const row = rows.find((r) => r.ID === created.body.id)!;
+    expect(row.Title).toBe(`'${formula}`);
+    expect(row['Lead buyer']).toBe(`'@SUM(1+1)*cmd|' /C calc'!A0`);
     for (const r of rows)
       for (const cell of Object.values(r)) expect(/^[=+@\t\r]/.test(cell) || /^-(?!\d)/.test(cell), cell).toBe(false);
   });

@@ -178,11 +178,12 @@ describe('procurement through a central purchasing body in another Member State'
     });
     const rows = parse(ok(await commission.api.get('/api/dashboard/pilots.csv')).body as string, {
       columns: true,
+      bom: true,
     }) as Record<string, string>[];
-    expect(rows.find((r) => r.id === id)).toMatchObject({
-      cross_border: 'no',
-      procurement_route: 'central_purchasing_body',
-      central_purchasing_body: 'Hansel Oy (FI)',
+    expect(rows.find((r) => r.ID === id)).toMatchObject({
+      'Cross-border': 'no',
+      'Procurement route': 'central_purchasing_body',
+      'Central purchasing body': 'Hansel Oy (FI)',
     });
   });
 });

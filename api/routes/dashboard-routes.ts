@@ -20,8 +20,10 @@ import { exportPilotsCsv } from '../../services/dashboard/export-pilots-csv.js';
 import { getDashboard } from '../../services/dashboard/get-dashboard.js';
 import { getPilot } from '../../services/dashboard/get-pilot.js';
 import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
+import { exportLanguages } from '../../services/dashboard/pilot-export-rows.js';
 import { setGrouping } from '../../services/dashboard/set-grouping.js';
 import type { ApiRoutes } from '../route.js';
+import { viewerLanguage } from '../viewer-language.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
 const tags = ['Pilot tracking'];
@@ -38,6 +40,14 @@ export const pilotFilterQuery = z.object({
   country: countrySchema.optional().meta({ description: 'Pilots with a participating buyer from this country' }),
   stage: z.enum(stages).optional(),
   overdue: booleanQuery.optional(),
+});
+
+/** The filters, and the language of an export's headers and words. */
+const pilotExportQuery = pilotFilterQuery.extend({
+  lang: z.enum(exportLanguages, { error: 'must be en, fr or de' }).optional().meta({
+    description:
+      'Language of the headers and of yes/no; without it, the jd_locale cookie, else Accept-Language, else English',
+  }),
 });
 
 export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
@@ -73,17 +83,27 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     method: 'get',
     path: '/api/dashboard/pilots.csv',
     summary: 'The pilot table as CSV, every pilot matching the filters (Commission staff)',
-    description: 'Streamed as it is read, a page of pilots at a time, so any number of pilots comes in one file.',
+    description:
+      'Streamed as it is read, a page of pilots at a time, so any number of pilots comes in one file. UTF-8 with a byte order mark; ' +
+      'headers and yes/no in `lang`; separated by `,` with a decimal point in English, by `;` with a decimal comma in French and German (as their Excel expects).',
     tags,
     access: 'user',
-    query: pilotFilterQuery,
+    query: pilotExportQuery,
     responses: { 200: { description: 'One row per pilot', schema: z.string(), contentType: 'text/csv' } },
     handler: async ({ principal, query, req, res }) => {
-      const { chunks, filename } = await exportPilotsCsv(ctx, principal, query, requestMeta(req));
+      const { lang, ...filter } = query;
+      const { chunks, filename } = await exportPilotsCsv(
+        ctx,
+        principal,
+        filter,
+        viewerLanguage(lang, req, exportLanguages),
+        requestMeta(req),
+      );
       res
         .status(200)
         .type('text/csv; charset=utf-8')
-        .setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+        .setHeader('Vary', 'Accept-Language, Cookie');
       try {
         for await (const chunk of chunks) {
           if (res.destroyed) break;

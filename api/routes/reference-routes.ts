@@ -1,6 +1,3 @@
-import type { Request } from 'express';
-
-import { type EuLanguage, euLanguages, isEuLanguage } from '../../rules/eu-languages.js';
 import type { ServiceContext } from '../../services/context.js';
 import {
   cpvCodesSchema,
@@ -12,21 +9,9 @@ import {
 import { listCpvDivisions, searchCpvCodes } from '../../services/reference/search-cpv-codes.js';
 import { searchUnitCodes } from '../../services/reference/search-unit-codes.js';
 import type { ApiRoutes } from '../route.js';
+import { viewerLanguage } from '../viewer-language.js';
 
 const tags = ['Reference data'];
-
-/**
- * The language to label CPV codes in, as the server's own pages choose (sign-in-page.ts
- * pageLocale): the one asked for, else the web application's (its jd_locale cookie), else
- * Accept-Language, else English.
- */
-function viewerLanguage(asked: EuLanguage | undefined, req: Request): EuLanguage {
-  if (asked) return asked;
-  const cookie = (req.cookies as Record<string, string> | undefined)?.jd_locale;
-  if (isEuLanguage(cookie)) return cookie;
-  const accepted = req.get('accept-language') ? req.acceptsLanguages('en', ...euLanguages) : false;
-  return isEuLanguage(accepted) ? accepted : 'en';
-}
 
 /** Public reference lists (CPV 2008, UN/CEFACT Rec 20), searched by code or words. */
 export function referenceRoutes(api: ApiRoutes, ctx: ServiceContext): void {
