@@ -445,6 +445,7 @@ const table: Record<string, Row> = {
   },
   'GET /api/dashboard': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/pilots.csv': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
+  'GET /api/dashboard/pilots.xlsx': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/published.ocds.json': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/groupings': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },
   'GET /api/dashboard/pilots/{statementId}': { stage: 'published', expect: '401 403 403 403 403 403 200 200 403 403' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -214,6 +215,7 @@ describe('pilot tracking dashboard', () => {
       for (const path of [
         '/api/dashboard',
         '/api/dashboard/pilots.csv',
+        '/api/dashboard/pilots.xlsx',
         '/api/dashboard/published.ocds.json',
         '/api/dashboard/groupings',
         `/api/dashboard/pilots/${ids.met}`,
@@ -696,6 +698,50 @@ describe('pilot tracking dashboard', () => {
         expect(rows.find((r) => r.ID === pilot.id)![w.value]).toBe((pilot.valueEur ?? '').replace('.', ','));
     }
     expect((await commission.api.get(`/api/dashboard/pilots.csv?lang=it`)).status).toBe(400);
+  });
+
+  it('exports the same rows as an Excel workbook: headers in the language, numbers as numbers, dates as dates, the header frozen', async () => {
+    const query = `grouping=${encodeURIComponent(workingGroup)}`;
+    const a = commission.api;
+    const res = await fetch(new URL(`/api/dashboard/pilots.xlsx?${query}&lang=de`, a.baseUrl), {
+      headers: {
+        ...(a.cookie ? { cookie: a.cookie } : {}),
+        ...(a.auth.bearer ? { authorization: `Bearer ${a.auth.bearer}` } : {}),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('spreadsheetml.sheet');
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="pilots-\d{4}-\d{2}-\d{2}\.xlsx"/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await res.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('Pilotprojekte');
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headers.slice(0, 3)).toEqual(['ID', 'Titel', 'Phase']);
+    const col = (name: string) => headers.indexOf(name) + 1;
+    const board = ok(await dashboard({ grouping: workingGroup })).body;
+    const csv = parse(await csvAsSent(`/api/dashboard/pilots.csv?${query}&lang=de`), {
+      columns: true,
+      bom: true,
+      delimiter: ';',
+    }) as Record<string, string>[];
+    expect(sheet.rowCount).toBe(1 + board.pilots.length);
+    expect(csv).toHaveLength(board.pilots.length);
+    for (const [i, pilot] of (
+      board.pilots as { id: string; buyers: number; valueEur: string | null; createdAt: string }[]
+    ).entries()) {
+      const row = sheet.getRow(i + 2);
+      expect(row.getCell(col('ID')).value).toBe(pilot.id);
+      expect(row.getCell(col('Auftraggeber')).value).toBe(pilot.buyers);
+      expect(row.getCell(col('Wert (EUR)')).value).toBe(pilot.valueEur === null ? null : Number(pilot.valueEur));
+      expect(row.getCell(col('Erstellt am')).value).toEqual(new Date(pilot.createdAt));
+      expect(row.getCell(col('Erstellt am')).numFmt).toBe('yyyy-mm-dd hh:mm');
+      // The same rows and columns as the CSV, in the same order.
+      expect(csv[i]!.ID).toBe(pilot.id);
+      expect(row.getCell(col('Kritische Masse erreicht')).value ?? '').toBe(csv[i]!['Kritische Masse erreicht']);
+    }
+    expect(sheet.columns.every((c) => (c.width ?? 0) >= 10)).toBe(true);
   });
 
   it('counts the suppliers that answered the consultation or asked a question, per pilot and in total', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../../services/dashboard/dashboard-contracts.js';
 import { exportOcdsPackage } from '../../services/dashboard/export-ocds-package.js';
 import { exportPilotsCsv } from '../../services/dashboard/export-pilots-csv.js';
+import { exportPilotsXlsx, xlsxType } from '../../services/dashboard/export-pilots-xlsx.js';
 import { getDashboard } from '../../services/dashboard/get-dashboard.js';
 import { getPilot } from '../../services/dashboard/get-pilot.js';
 import { listPilotGroupings } from '../../services/dashboard/list-groupings.js';
@@ -117,6 +118,36 @@ export function dashboardRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       } finally {
         await chunks.return(undefined);
       }
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/dashboard/pilots.xlsx',
+    summary: 'The pilot table as an Excel workbook, every pilot matching the filters (Commission staff)',
+    description:
+      'The rows and columns of the CSV export: headers and yes/no in `lang`, counts and amounts as numbers, times as dates (UTC), the header row frozen.',
+    tags,
+    access: 'user',
+    query: pilotExportQuery,
+    responses: {
+      200: { description: 'One row per pilot', schema: z.string().meta({ format: 'binary' }), contentType: xlsxType },
+    },
+    handler: async ({ principal, query, req, res }) => {
+      const { lang, ...filter } = query;
+      const { body, filename } = await exportPilotsXlsx(
+        ctx,
+        principal,
+        filter,
+        viewerLanguage(lang, req, exportLanguages),
+        requestMeta(req),
+      );
+      res
+        .status(200)
+        .type(xlsxType)
+        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+        .setHeader('Vary', 'Accept-Language, Cookie')
+        .send(body);
     },
   });
 

@@ -258,6 +258,13 @@ function Board({
           >
             {t('dashboard.csv')}
           </a>{' '}
+          <a
+            className="button button--secondary"
+            href={`/api/dashboard/pilots.xlsx${csvQuery ? `?${csvQuery}` : ''}`}
+            download
+          >
+            {t('dashboard.xlsx')}
+          </a>{' '}
           <a className="button button--secondary" href="/api/dashboard/published.ocds.json" download>
             {t('dashboard.ocds')}
           </a>
