@@ -168,6 +168,17 @@ export async function listQuestions(db: DbOrTx, statementId: string) {
     .execute();
 }
 
+/** The questions one supplier organisation asked about a statement, in order, with the lead's answers. */
+export async function listQuestionsOf(db: DbOrTx, statementId: string, supplierOrgId: string) {
+  return db
+    .selectFrom('consultation_questions')
+    .select(['number', 'question', 'asked_at', 'answer', 'answered_at'])
+    .where('statement_id', '=', statementId)
+    .where('supplier_org_id', '=', supplierOrgId)
+    .orderBy('number')
+    .execute();
+}
+
 /** Records the lead's answer once; returns the question, or undefined if missing or answered already. */
 export async function answerQuestion(
   db: DbOrTx,

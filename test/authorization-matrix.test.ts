@@ -257,6 +257,10 @@ const table: Record<string, Row> = {
     stage: 'market',
     expect: '401 404 403 403 403 403 403 403 403 403',
   },
+  'GET /api/consultations/{statementId}/my-questions': {
+    stage: 'market',
+    expect: '401 200 403 403 403 403 403 403 403 403',
+  },
   'POST /api/consultations/{statementId}/questions': {
     stage: 'market',
     expect: '401 201 403 403 403 403 403 403 403 403',

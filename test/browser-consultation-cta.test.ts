@@ -18,7 +18,9 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  * "Register your company" on an open consultation, linking to /sign-in with a return to the page
  * and to /register; a signed-in buyer sees no supplier call to action (and no response form); a
  * signed-in supplier sees its response form as before, and no call to action. A supplier who
- * signs in from the call to action comes back to the consultation. Axe-clean.
+ * signs in from the call to action comes back to the consultation. Point 2: a supplier reads
+ * "Your questions" (each question, when asked, the lead's answer or "not answered yet"); another
+ * supplier sees none of them. Axe-clean.
  */
 describe('the call to action on a consultation, in a browser', () => {
   let h: Harness;
@@ -143,6 +145,49 @@ describe('the call to action on a consultation, in a browser', () => {
       await page.waitForURL('**/supplier');
     } finally {
       await person.close();
+    }
+  });
+
+  it('shows a supplier its own questions with the answers, and another supplier none of them', async () => {
+    const asked = `May the machines be leased (${tag})?`;
+    const answer = `Yes, leasing is acceptable (${tag}).`;
+    const seller = await personOf(supplier, 'Asking supplier', 'en');
+    try {
+      const { page, t } = seller;
+      await page.goto(`/consultations/${id}`);
+      const mine = page.getByRole('region', { name: t('supplier.ownQuestions.title') });
+      await mine.getByText(t('supplier.ownQuestions.none')).waitFor();
+      await page.getByLabel(t('supplier.question.label'), { exact: true }).fill(asked);
+      await page.getByRole('button', { name: t('supplier.question.submit') }).click();
+      await mine.getByText(asked).waitFor();
+      await mine.getByText(t('supplier.ownQuestions.notAnswered')).waitFor();
+      await seller.visit('own question, not answered', 'own-question-open');
+      const numbers = (await supplier.api.get(`/api/consultations/${id}/my-questions`)).body as {
+        questions: { number: number; question: string }[];
+      };
+      const number = numbers.questions.find((q) => q.question === asked)!.number;
+      const res = await lead.api.post(`/api/statements/${id}/consultation/questions/${number}/answer`, { answer });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      await page.reload();
+      await mine.getByText(answer).waitFor();
+      expect(await mine.getByText(t('supplier.ownQuestions.notAnswered')).count()).toBe(0);
+      await seller.visit('own question, answered', 'own-question-answered');
+    } finally {
+      await seller.close();
+    }
+    const rivalOrg = await makeActor(h, { kind: 'supplier', name: `Rival ${tag}`, country: 'DK' });
+    const email = `rival-fr-${tag}@cta.test`;
+    await makeUser(h, rivalOrg.org.id, { email, locale: 'fr', label: `Rival fr ${tag}` });
+    const rival = await Person.open(browser, h, { name: 'rival (fr)', email, locale: 'fr', viewport: 'phone', shots });
+    try {
+      await signInWithMail(rival.page, h, email, { locale: 'fr' });
+      await rival.page.goto(`/consultations/${id}`);
+      const theirs = rival.page.getByRole('region', { name: rival.t('supplier.ownQuestions.title') });
+      await theirs.getByText(rival.t('supplier.ownQuestions.none')).waitFor();
+      expect(await theirs.getByText(asked).count()).toBe(0);
+      await rival.visit('own questions, another supplier', 'own-questions-rival');
+    } finally {
+      await rival.close();
     }
   });
 });

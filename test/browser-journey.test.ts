@@ -587,7 +587,7 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
       .getByRole('status')
       .filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') })
       .waitFor();
-    await supplier.page.getByLabel(t('supplier.question.label')).fill(words.supplierQuestion);
+    await supplier.page.getByLabel(t('supplier.question.label'), { exact: true }).fill(words.supplierQuestion);
     await supplier.page.getByRole('button', { name: t('supplier.question.submit') }).click();
     await supplier.page
       .getByRole('status')

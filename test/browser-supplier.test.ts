@@ -293,7 +293,7 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
       .filter({ hasText: t('supplier.response.saved', { date: '' }).replace(/\s*\(\)\.?$/, '') })
       .waitFor();
     await seller.visit('consultation answered', 'consultation-answered');
-    await page.getByLabel(t('supplier.question.label')).fill('Is a battery swap system acceptable?');
+    await page.getByLabel(t('supplier.question.label'), { exact: true }).fill('Is a battery swap system acceptable?');
     await page.getByRole('button', { name: t('supplier.question.submit') }).click();
     await page
       .getByRole('status')

@@ -13,6 +13,7 @@ import {
   marketSummaryViewSchema,
   nameConsentRequestSchema,
   nameConsentViewSchema,
+  ownQuestionsSchema,
   publicConsultationSchema,
   questionAnsweredSchema,
   questionAskedSchema,
@@ -23,6 +24,7 @@ import {
 } from '../../services/consultation/consultation-contracts.js';
 import { exportE1Notice } from '../../services/consultation/export-e1-notice.js';
 import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
+import { listOwnQuestions } from '../../services/consultation/list-own-questions.js';
 import {
   consentToNaming,
   getMarketSummary,
@@ -124,6 +126,21 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     handler: async ({ principal, params, body, req }) => ({
       status: 201,
       body: await askQuestion(ctx, principal, params.statementId, body.question, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/consultations/:statementId/my-questions',
+    summary: 'The questions the caller’s organisation asked, with the answers (supplier users)',
+    description: 'Only the caller’s own organisation’s questions, in order; an unanswered one has `answer: null`.',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'Your organisation’s questions', schema: ownQuestionsSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await listOwnQuestions(ctx, principal, params.statementId, requestMeta(req)),
     }),
   });
 

@@ -106,6 +106,20 @@ export const nameConsentRequestSchema = z.object({ agree: z.boolean({ error: 'mu
 
 export const questionAskedSchema = z.object({ number: z.int(), question: z.string(), answered: z.boolean() });
 
+export const ownQuestionsSchema = z
+  .object({
+    questions: z.array(
+      z.object({
+        number: z.int(),
+        question: z.string(),
+        askedAt: z.string(),
+        answer: z.string().nullable(),
+        answeredAt: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'OwnQuestions' });
+
 export const supplierResponseViewSchema = z
   .object({
     answers: z.record(z.string(), z.string()),

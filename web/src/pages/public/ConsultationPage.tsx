@@ -8,6 +8,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { useFormat } from '../../i18n/format';
 import { CpvNames } from '../../reference/Words';
+import { OwnQuestions } from './OwnQuestions';
 import { PublicDemand } from './PublicDemand';
 import { SupplierCallToAction } from './SupplierCallToAction';
 import { SupplierConsultationPanel } from './SupplierConsultationPanel';
@@ -91,6 +92,7 @@ export default function ConsultationPage() {
       </section>
 
       {supplier && data.open ? <SupplierConsultationPanel consultation={data} /> : null}
+      {supplier && !data.open ? <OwnQuestions statementId={data.statementId} /> : null}
       {session.status === 'signedOut' && data.open ? <SupplierCallToAction statementId={data.statementId} /> : null}
 
       {data.stage === 'published' ? (

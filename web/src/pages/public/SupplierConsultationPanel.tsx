@@ -8,6 +8,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { consultationTextMax, minQuestionLength, textCharacterError } from '../../forms/text-rules';
 import { useFormat } from '../../i18n/format';
+import { OwnQuestions } from './OwnQuestions';
 
 type Consultation = Schemas['PublicConsultation'];
 
@@ -145,6 +146,8 @@ export function SupplierConsultationPanel({ consultation }: { consultation: Cons
           </button>
         </form>
       </section>
+
+      <OwnQuestions statementId={statementId} version={asked} />
     </>
   );
 }
