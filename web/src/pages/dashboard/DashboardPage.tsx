@@ -325,7 +325,7 @@ function Board({
           </div>
         ) : (
           <div className="table-scroll" role="region" aria-labelledby="pilots-heading" tabIndex={0}>
-            <table className="table" data-testid="pilot-table">
+            <table className="table table--stack" data-testid="pilot-table">
               <thead>
                 <tr>
                   <th scope="col">{t('dashboard.table.pilot')}</th>
@@ -345,11 +345,11 @@ function Board({
                       <Link to={`/dashboard/pilots/${p.id}`}>{p.title}</Link>
                       <span className="muted small"> {p.grouping ? p.grouping.name : ''}</span>
                     </th>
-                    <td>
+                    <td data-label={t('dashboard.table.stage')}>
                       <StageTag stage={p.stage} />
                     </td>
-                    <td>{format.number(p.daysInStage)}</td>
-                    <td>
+                    <td data-label={t('dashboard.table.days')}>{format.number(p.daysInStage)}</td>
+                    <td data-label={t('dashboard.table.deadline')}>
                       {p.nextDeadline ? format.dateTime(p.nextDeadline) : t('dashboard.none')}
                       {p.overdue ? (
                         <>
@@ -358,23 +358,23 @@ function Board({
                         </>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t('dashboard.table.buyers')}>
                       {t('dashboard.table.buyersIn', {
                         count: p.buyers,
                         countries: format.list(p.countries.map(format.country)),
                       })}
                     </td>
-                    <td>
+                    <td data-label={t('dashboard.table.value')}>
                       <PilotValue pilot={p} />
                     </td>
-                    <td>
+                    <td data-label={t('dashboard.table.criticalMass')}>
                       {p.criticalMassMet === null
                         ? t('dashboard.none')
                         : p.criticalMassMet
                           ? t('dashboard.met')
                           : t('dashboard.notMet')}
                     </td>
-                    <td>{format.number(p.suppliersEngaged)}</td>
+                    <td data-label={t('dashboard.table.suppliers')}>{format.number(p.suppliersEngaged)}</td>
                   </tr>
                 ))}
               </tbody>

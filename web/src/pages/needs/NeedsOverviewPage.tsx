@@ -191,7 +191,7 @@ function ParticipantsOverview({
   return (
     <>
       <div className="table-scroll" role="region" aria-labelledby="who-heading" tabIndex={0}>
-        <table className="table">
+        <table className="table table--stack">
           <thead>
             <tr>
               <th scope="col">{t('participants.organisation')}</th>
@@ -217,8 +217,8 @@ function ParticipantsOverview({
                       <span className="tag tag--neutral">{t('participants.you')}</span>
                     ) : null}
                   </th>
-                  <td>{format.country(p.country)}</td>
-                  <td>
+                  <td data-label={t('participants.country')}>{format.country(p.country)}</td>
+                  <td data-label={t('participants.status')}>
                     <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
                     {waiting.includes(p.status) ? (
                       <span className="table__note">{t('overview.stillToAct')}</span>
@@ -235,16 +235,22 @@ function ParticipantsOverview({
                       </p>
                     ) : null}
                   </td>
-                  <td>{p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}</td>
-                  <td>
+                  <td data-label={t('overview.draftSaved')}>
+                    {p.draftSavedAt ? format.dateTime(p.draftSavedAt) : t('participants.notYet')}
+                  </td>
+                  <td data-label={t('overview.latestVersion')}>
                     {v
                       ? v.lines === null
                         ? t('overview.versionOnly', { version: v.version })
                         : t('overview.versionText', { version: v.version, count: v.lines })
                       : t('overview.noVersion')}
                   </td>
-                  <td>{v ? format.dateTime(v.submittedAt) : t('participants.notYet')}</td>
-                  <td>{v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}</td>
+                  <td data-label={t('overview.submitted')}>
+                    {v ? format.dateTime(v.submittedAt) : t('participants.notYet')}
+                  </td>
+                  <td data-label={t('overview.confirmed')}>
+                    {v?.confirmedAt ? format.dateTime(v.confirmedAt) : t('participants.notYet')}
+                  </td>
                 </tr>
               );
             })}

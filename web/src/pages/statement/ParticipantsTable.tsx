@@ -18,7 +18,7 @@ export function ParticipantsTable({
   if (participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
   return (
     <div className="table-scroll" role="region" aria-labelledby="participants-heading" tabIndex={0}>
-      <table className="table">
+      <table className="table table--stack">
         <thead>
           <tr>
             <th scope="col">{t('participants.organisation')}</th>
@@ -41,9 +41,11 @@ export function ParticipantsTable({
                   <span className="tag tag--neutral">{t('participants.you')}</span>
                 ) : null}
               </th>
-              <td>{format.country(p.country)}</td>
-              <td>{p.buyerLegalType ? legalType(p.buyerLegalType) : t('common.notGiven')}</td>
-              <td>
+              <td data-label={t('participants.country')}>{format.country(p.country)}</td>
+              <td data-label={t('participants.type')}>
+                {p.buyerLegalType ? legalType(p.buyerLegalType) : t('common.notGiven')}
+              </td>
+              <td data-label={t('participants.status')}>
                 <span className={`tag tag--status-${p.status}`}>{t(`participantStatus.${p.status}`)}</span>
                 {p.leaving ? (
                   <p className="table__note" data-testid="leaving">
@@ -57,8 +59,10 @@ export function ParticipantsTable({
                   </p>
                 ) : null}
               </td>
-              <td>{format.date(p.invitedAt)}</td>
-              <td>{p.respondedAt ? format.date(p.respondedAt) : t('participants.notYet')}</td>
+              <td data-label={t('participants.invited')}>{format.date(p.invitedAt)}</td>
+              <td data-label={t('participants.answered')}>
+                {p.respondedAt ? format.date(p.respondedAt) : t('participants.notYet')}
+              </td>
             </tr>
           ))}
         </tbody>
