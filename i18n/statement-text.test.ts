@@ -40,7 +40,7 @@ const input: StatementTextInput = {
 
 describe('the statement text', () => {
   it('names countries in the language, as a list', () => {
-    expect(countryList(['NO', 'FI', 'DK'], 'en')).toBe('Denmark, Finland, and Norway');
+    expect(countryList(['NO', 'FI', 'DK'], 'en')).toBe('Denmark, Finland and Norway');
     expect(countryList(['NO', 'FI', 'DK'], 'fr')).toBe('Danemark, Finlande et Norvège');
     expect(countryList(['NO', 'FI', 'DK'], 'de')).toBe('Dänemark, Finnland und Norwegen');
   });
@@ -56,12 +56,12 @@ describe('the statement text', () => {
   it('reads as English prose, without codes or "(s)"', () => {
     const text = writeStatementText(input, 'en');
     expect(text).toContain(
-      'The 3 undersigned public buyers, from 3 countries (Denmark, Finland, and Norway), state their joint demand for the following',
+      'The 3 undersigned public buyers, from 3 countries (Denmark, Finland and Norway), state their joint demand for the following',
     );
     expect(text).toContain('for delivery from 2027 to 2029:');
     expect(text).toContain('- Mechanical excavators (CPV 43262100-8): 9 pieces and 1 set, worth €4,000,000.00');
     expect(text).toContain('- Electric vehicles (CPV 34144900-7): not disclosed');
-    expect(text).toContain('expected to start on March 1, 2027.');
+    expect(text).toContain('expected to start on 1 March 2027.');
     expect(text).toContain(
       'Market consultation: one supplier (Sweden) answered the request for information. Share of SMEs among them: 100%. No questions were asked.',
     );

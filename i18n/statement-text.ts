@@ -1,3 +1,4 @@
+import { intlLocale } from '../rules/locales.js';
 import { unitNameFor } from '../rules/unit-names.js';
 import { asLocale, formatEur, translatorFor } from './index.js';
 
@@ -52,9 +53,9 @@ function formatsFor(locale: string) {
     cache.set(
       locale,
       (f = {
-        list: new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }),
-        regions: new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }),
-        number: new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }),
+        list: new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }),
+        regions: new Intl.DisplayNames([intlLocale(locale)], { type: 'region', fallback: 'code' }),
+        number: new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 6 }),
       }),
     );
   return f;
@@ -114,13 +115,15 @@ export function writeStatementText(input: StatementTextInput, locale: string): s
     })
     .join('\n');
   const m = input.market;
-  const share = new Intl.NumberFormat(l, { style: 'percent', maximumFractionDigits: 0 }).format(Number(m.smeShare));
+  const share = new Intl.NumberFormat(intlLocale(l), { style: 'percent', maximumFractionDigits: 0 }).format(
+    Number(m.smeShare),
+  );
   const market = [
     t('statementText.responses', { count: m.responses, countries: countryList(m.supplierCountries, l) }),
     ...(m.responses > 0 ? [t('statementText.smes', { share })] : []),
     t('statementText.questions', { count: m.questionsAnswered }),
   ].join(' ');
-  const start = new Intl.DateTimeFormat(l, { dateStyle: 'long', timeZone: 'UTC' }).format(
+  const start = new Intl.DateTimeFormat(intlLocale(l), { dateStyle: 'long', timeZone: 'UTC' }).format(
     new Date(`${input.procurementStart.slice(0, 10)}T00:00:00Z`),
   );
   const body = t('statementText.body', {
@@ -141,7 +144,7 @@ export function writeStatementText(input: StatementTextInput, locale: string): s
     parts.push(
       t('statementText.conversion', {
         currencies: f.list.format([...input.conversion.currencies].sort()),
-        date: new Intl.DateTimeFormat(l, { dateStyle: 'long', timeZone: 'UTC' }).format(
+        date: new Intl.DateTimeFormat(intlLocale(l), { dateStyle: 'long', timeZone: 'UTC' }).format(
           new Date(`${input.conversion.date.slice(0, 10)}T00:00:00Z`),
         ),
         source: input.conversion.source,

@@ -388,7 +388,7 @@ describe('aggregation and threshold checks, end to end', () => {
       await waitForStage(lead, id, 'approval');
       const text = ok(await lead.api.get(`/api/statements/${id}/text`)).body.text as string;
       // The date in words, in the lead's language (issue 18: the text reads as a person writes it).
-      const today = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' }).format(
+      const today = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
         new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`),
       );
       expect(text).toContain(

@@ -30,7 +30,7 @@ const electric = { en: 'Electric vehicles', fr: 'Véhicules électriques', de: '
 const ninePieces = { en: '9 pieces', fr: '9 pièces', de: '9 Stück' };
 /** What the published text says, in the lead's language, where the old text said "3 organisation(s) from 3 country(ies): DK, FI, NO". */
 const buyersSentence = {
-  en: 'The 3 undersigned public buyers, from 3 countries (Denmark, Finland, and Norway), state their joint demand',
+  en: 'The 3 undersigned public buyers, from 3 countries (Denmark, Finland and Norway), state their joint demand',
   fr: 'Les 3 acheteurs publics soussignés (3 pays : Danemark, Finlande et Norvège) déclarent leur demande conjointe',
   de: 'Die 3 unterzeichnenden öffentlichen Auftraggeber (3 Länder: Dänemark, Finnland und Norwegen) erklären ihren gemeinsamen Bedarf',
 };
