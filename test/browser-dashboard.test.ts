@@ -159,6 +159,30 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     await staff.visit('dashboard filtered by grouping');
   });
 
+  it('keeps the filters in the address: a reload shows the same pilots, and the stage chosen is highlighted', async () => {
+    const t = staff.t;
+    const page = staff.page;
+    const stageFilter = page.getByRole('combobox', { name: t('dashboard.filter.stage'), exact: true });
+    await stageFilter.selectOption('market_engagement');
+    await expect.poll(() => new URL(page.url()).searchParams.get('stage')).toBe('market_engagement');
+    expect(new URL(page.url()).searchParams.get('grouping')).toBe(grouping);
+    await page.reload();
+    await staff.status(t('dashboard.count', { count: 1 })).waitFor();
+    expect(await page.getByLabel(t('dashboard.filter.grouping')).inputValue()).toBe(grouping);
+    expect(await stageFilter.inputValue()).toBe('market_engagement');
+    // Every stage stays in the chart; the chosen one is marked.
+    const current = page.locator('#by-stage-heading ~ ul li[aria-current="true"]');
+    await expect.poll(() => plainText(current)).toContain(t('stage.market_engagement'));
+    // Both downloads carry the filters.
+    for (const name of [t('dashboard.csv'), t('dashboard.xlsx')]) {
+      const href = (await page.getByRole('link', { name }).getAttribute('href')) ?? '';
+      expect(new URLSearchParams(href.split('?')[1]).get('stage'), name).toBe('market_engagement');
+      expect(new URLSearchParams(href.split('?')[1]).get('grouping'), name).toBe(grouping);
+    }
+    await stageFilter.selectOption('');
+    await expect.poll(() => new URL(page.url()).searchParams.has('stage')).toBe(false);
+  });
+
   it('shows the pilots a page at a time, then the rest on asking for more', async () => {
     const t = staff.t;
     await staff.page.getByLabel(t('dashboard.filter.grouping')).selectOption(crowded);

@@ -10,15 +10,20 @@ export interface Bar {
   text: string;
 }
 
-export function BarChart({ id, bars }: { id: string; bars: Bar[] }) {
+/** `selected`: the key of a bar to highlight (the dashboard's stage filter), marked for screen readers too. */
+export function BarChart({ id, bars, selected }: { id: string; bars: Bar[]; selected?: string | undefined }) {
   const max = Math.max(1, ...bars.map((b) => b.value));
   return (
     <ul className="meter-list" aria-labelledby={`${id}-heading`}>
       {bars.map((b) => (
-        <li key={b.key} className="meter-row meter-row--met">
+        <li
+          key={b.key}
+          className={`meter-row meter-row--met${b.key === selected ? ' meter-row--selected' : ''}`}
+          aria-current={b.key === selected ? 'true' : undefined}
+        >
           <div className="meter-row__head">
             <span id={`${id}-${b.key}-name`} className="meter-row__name">
-              {b.label}
+              {b.key === selected ? <strong>{b.label}</strong> : b.label}
             </span>
             <span id={`${id}-${b.key}-text`} className="meter-row__text">
               {b.text}

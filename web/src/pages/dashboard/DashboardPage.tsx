@@ -1,7 +1,7 @@
 import { participatingCountries } from '@jointdemand/rules/countries';
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 
 import { api, type ApiProblem, asProblem, call, type Schemas, type Stage } from '../../api/client';
 import { useSession } from '../../auth/session';
@@ -41,6 +41,25 @@ interface Filters {
 }
 
 /**
+ * The filters as the address holds them (`?stage=aggregation&country=FI&overdue=true`), so a
+ * reload or a shared link shows the same pilots. A value the form does not offer (an old or
+ * hand-edited link) is ignored rather than sent to the API to be refused.
+ */
+function filtersFrom(params: URLSearchParams): Filters {
+  const pick = (key: string, allowed?: readonly string[]) => {
+    const value = params.get(key) ?? '';
+    return !allowed || allowed.includes(value) ? value : '';
+  };
+  return {
+    grouping: pick('grouping').slice(0, 200),
+    sector: pick('sector', divisions),
+    country: pick('country', countries),
+    stage: pick('stage', stageFilters) as Stage | '',
+    overdue: params.get('overdue') === 'true',
+  };
+}
+
+/**
  * Every pilot of the programme for Commission staff: filters, totals, charts (pilots by stage,
  * value by CPV division, buyers by country), and the table of pilots with a link to each one,
  * a page at a time: "Show more pilots" follows the server's cursor and adds the next page.
@@ -49,7 +68,8 @@ export default function DashboardPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const divisionLabel = useDivisionLabels();
-  const [filters, setFilters] = useState<Filters>({ grouping: '', sector: '', country: '', stage: '', overdue: false });
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = filtersFrom(searchParams);
   const query = {
     limit: pageSize,
     ...(filters.grouping ? { grouping: filters.grouping } : {}),
@@ -98,7 +118,17 @@ export default function DashboardPage() {
       setMore({ busy: false, problem: p });
     }
   };
-  const set = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((f) => ({ ...f, [key]: value }));
+  // Each change replaces the address's query (no history entry per keystroke or tick).
+  const set = <K extends keyof Filters>(key: K, value: Filters[K]) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value === '' || value === false) next.delete(key);
+        else next.set(key, String(value));
+        return next;
+      },
+      { replace: true },
+    );
   const csvQuery = new URLSearchParams(
     Object.entries(query)
       .filter(([k]) => k !== 'limit')
@@ -179,7 +209,12 @@ export default function DashboardPage() {
       <ErrorSummary problem={problem} />
       {!data && !problem ? <Loading /> : null}
       {data ? (
-        <Board dashboard={data.dashboard} csvQuery={csvQuery} more={{ ...more, show: () => void showMore() }} />
+        <Board
+          dashboard={data.dashboard}
+          csvQuery={csvQuery}
+          stage={filters.stage}
+          more={{ ...more, show: () => void showMore() }}
+        />
       ) : null}
     </>
   );
@@ -188,10 +223,13 @@ export default function DashboardPage() {
 function Board({
   dashboard,
   csvQuery,
+  stage,
   more,
 }: {
   dashboard: Dashboard;
   csvQuery: string;
+  /** The stage filter, highlighted in "Pilots by stage". */
+  stage: Stage | '';
   more: { busy: boolean; problem?: ApiProblem | undefined; show: () => void };
 }) {
   const { t } = useTranslation();
@@ -274,8 +312,12 @@ function Board({
       <div className="grid grid--3">
         <section aria-labelledby="by-stage-heading" className="section">
           <h2 id="by-stage-heading">{t('dashboard.charts.byStage')}</h2>
+          {/* All stages stay in this chart whatever the stage filter (the API counts them
+              without it): a user filtering on one stage still wants to see where it sits in the
+              pipeline, so the chosen stage is highlighted instead of the others hidden. */}
           <BarChart
             id="by-stage"
+            selected={stage || undefined}
             bars={stageFilters
               .filter((s) => (d.countsByStage[s] ?? 0) > 0)
               .map((s) => ({
