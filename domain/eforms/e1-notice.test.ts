@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { participatingCountries } from '../../rules/countries.js';
 import {
   eformsCodes,
   noticeTypeFields,
@@ -388,38 +389,7 @@ describe('the market consultation as an eForms E1 notice', () => {
       ),
     ).toEqual([]);
     // Thirty countries do not fit in BT-01(f)'s 400 characters: the sentence is kept without the list.
-    const all = [
-      'AT',
-      'BE',
-      'BG',
-      'CY',
-      'CZ',
-      'DE',
-      'DK',
-      'EE',
-      'ES',
-      'FI',
-      'FR',
-      'GR',
-      'HR',
-      'HU',
-      'IE',
-      'IT',
-      'LT',
-      'LU',
-      'LV',
-      'MT',
-      'NL',
-      'PL',
-      'PT',
-      'RO',
-      'SE',
-      'SI',
-      'SK',
-      'IS',
-      'LI',
-      'NO',
-    ];
+    const all = [...participatingCountries];
     const [long] = law(
       input({ jointProcurement: { kind: 'cross-border', route: 'joint', applicableLaw: null, countries: all } }),
     );
