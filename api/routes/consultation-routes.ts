@@ -23,6 +23,7 @@ import {
   supplierResponseViewSchema,
 } from '../../services/consultation/consultation-contracts.js';
 import { exportE1Notice } from '../../services/consultation/export-e1-notice.js';
+import { exportMarketResponsesXlsx } from '../../services/consultation/export-market-responses-xlsx.js';
 import { getPublicConsultation } from '../../services/consultation/get-public-consultation.js';
 import { listOwnQuestions } from '../../services/consultation/list-own-questions.js';
 import {
@@ -41,6 +42,7 @@ import {
 } from '../../services/consultation/supplier-questions.js';
 import { getOwnResponse, saveResponse } from '../../services/consultation/supplier-response.js';
 import type { ServiceContext } from '../../services/context.js';
+import { exportLanguageQuery } from '../../services/needs/survey-results-contracts.js';
 import { publicDocumentsOf } from '../../services/publication/public-documents.js';
 import { jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import type { ApiRoutes } from '../route.js';
@@ -242,6 +244,40 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
       status: 200,
       body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)),
     }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/market/responses.xlsx',
+    summary: 'Supplier responses compared, as an Excel workbook (lead buyer)',
+    description:
+      'One row per request-for-information question in its order, one column per responding supplier; headers in `lang`. The lead buyer’s only (others 403, or 404 where the statement is hidden).',
+    tags,
+    access: 'user',
+    params: statementParams,
+    query: exportLanguageQuery,
+    responses: {
+      200: {
+        description: 'The workbook',
+        schema: z.string().meta({ format: 'binary' }),
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    },
+    handler: async ({ principal, params, query, req, res }) => {
+      const { body, filename } = await exportMarketResponsesXlsx(
+        ctx,
+        principal,
+        params.statementId,
+        query.lang,
+        requestMeta(req),
+      );
+      res
+        .status(200)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
+        .setHeader('Cache-Control', 'private, no-store')
+        .send(body);
+    },
   });
 
   api.add({
