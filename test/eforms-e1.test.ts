@@ -155,13 +155,9 @@ describe('the eForms E1 notice of a market consultation', () => {
       [
         'de',
         'DEU',
-        'Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Mitgliedstaaten (Dänemark, Finnland, Norwegen)',
+        'Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Ländern (Dänemark, Finnland, Norwegen)',
       ],
-      [
-        'fr',
-        'FRA',
-        'Marché conjoint de pouvoirs adjudicateurs de différents États membres (Danemark, Finlande, Norvège)',
-      ],
+      ['fr', 'FRA', 'Marché conjoint de pouvoirs adjudicateurs de différents pays (Danemark, Finlande, Norvège)'],
     ] as const) {
       const res = await oslo.api.get<string>(url(id, lang));
       expect(res.status).toBe(200);

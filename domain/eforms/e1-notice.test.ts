@@ -369,7 +369,9 @@ describe('the market consultation as an eForms E1 notice', () => {
       return values(fieldsOf(xmlLeaves(xml)), 'BT-01(f)-Procedure');
     };
     const [crossBorder] = law(input());
-    expect(crossBorder).toContain('Member States (Denmark, Spain, Finland, Norway)');
+    // Norway is an EEA country, not an EU Member State (issue 19): the buyers' countries are "countries".
+    expect(crossBorder).toContain('from different countries (Denmark, Spain, Finland, Norway)');
+    expect(crossBorder).not.toContain('Member State');
     expect(crossBorder).toContain('Art. 39(4)');
     expect(law(scenes[0]![1])).toEqual([
       'Occasional joint procurement by contracting authorities of Norway (Directive 2014/24/EU Art. 38); the national law of Norway applies.',

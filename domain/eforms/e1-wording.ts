@@ -89,8 +89,8 @@ export const e1Wording: Record<Locale, E1Wording> = {
         const rest =
           'under Directive 2014/24/EU Art. 39. The applicable national law will be set in the agreement between the participating contracting authorities (Art. 39(4)).';
         return fit(
-          `Joint procurement by contracting authorities from different Member States (${countryNames('en', joint.countries)}) ${rest}`,
-          `Joint procurement by contracting authorities from different Member States ${rest}`,
+          `Joint procurement by contracting authorities from different countries (${countryNames('en', joint.countries)}) ${rest}`,
+          `Joint procurement by contracting authorities from different countries ${rest}`,
         );
       }
       if (joint?.kind === 'occasional' && joint.countries.length === 1) {
@@ -114,19 +114,19 @@ export const e1Wording: Record<Locale, E1Wording> = {
     applicableLaw(joint, cpb) {
       if (joint?.route === 'central_purchasing_body' && joint.applicableLaw && cpb) {
         const state = countryNames('fr', [joint.applicableLaw]);
-        return `Le marché doit être passé par une centrale d’achat (État membre : ${state}) ; les dispositions nationales de cet État membre s’appliquent (directive 2014/24/UE, articles 37 et 39, paragraphes 2 et 3).`;
+        return `Le marché doit être passé par une centrale d’achat (pays : ${state}) ; les dispositions nationales de ce pays s’appliquent (directive 2014/24/UE, articles 37 et 39, paragraphes 2 et 3).`;
       }
       if (joint?.kind === 'cross-border') {
         const rest =
           'au titre de l’article 39 de la directive 2014/24/UE. Le droit national applicable sera fixé dans l’accord entre les pouvoirs adjudicateurs participants (article 39, paragraphe 4).';
         return fit(
-          `Marché conjoint de pouvoirs adjudicateurs de différents États membres (${countryNames('fr', joint.countries)}) ${rest}`,
-          `Marché conjoint de pouvoirs adjudicateurs de différents États membres ${rest}`,
+          `Marché conjoint de pouvoirs adjudicateurs de différents pays (${countryNames('fr', joint.countries)}) ${rest}`,
+          `Marché conjoint de pouvoirs adjudicateurs de différents pays ${rest}`,
         );
       }
       if (joint?.kind === 'occasional' && joint.countries.length === 1) {
         const state = countryNames('fr', joint.countries);
-        return `Marché conjoint occasionnel de pouvoirs adjudicateurs d’un même État membre (${state}) (directive 2014/24/UE, article 38) ; le droit national de cet État membre s’applique.`;
+        return `Marché conjoint occasionnel de pouvoirs adjudicateurs d’un même pays (${state}) (directive 2014/24/UE, article 38) ; le droit national de ce pays s’applique.`;
       }
       return null;
     },
@@ -145,19 +145,19 @@ export const e1Wording: Record<Locale, E1Wording> = {
     applicableLaw(joint, cpb) {
       if (joint?.route === 'central_purchasing_body' && joint.applicableLaw && cpb) {
         const state = countryNames('de', [joint.applicableLaw]);
-        return `Die Beschaffung soll von einer zentralen Beschaffungsstelle (Mitgliedstaat: ${state}) durchgeführt werden; es gelten die nationalen Bestimmungen dieses Mitgliedstaats (Richtlinie 2014/24/EU, Artikel 37 und Artikel 39 Absätze 2 und 3).`;
+        return `Die Beschaffung soll von einer zentralen Beschaffungsstelle (Land: ${state}) durchgeführt werden; es gelten die nationalen Bestimmungen dieses Landes (Richtlinie 2014/24/EU, Artikel 37 und Artikel 39 Absätze 2 und 3).`;
       }
       if (joint?.kind === 'cross-border') {
         const rest =
           'nach Artikel 39 der Richtlinie 2014/24/EU. Das anwendbare nationale Recht wird in der Vereinbarung der beteiligten öffentlichen Auftraggeber festgelegt (Artikel 39 Absatz 4).';
         return fit(
-          `Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Mitgliedstaaten (${countryNames('de', joint.countries)}) ${rest}`,
-          `Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Mitgliedstaaten ${rest}`,
+          `Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Ländern (${countryNames('de', joint.countries)}) ${rest}`,
+          `Gemeinsame Beschaffung öffentlicher Auftraggeber aus verschiedenen Ländern ${rest}`,
         );
       }
       if (joint?.kind === 'occasional' && joint.countries.length === 1) {
         const state = countryNames('de', joint.countries);
-        return `Gelegentliche gemeinsame Beschaffung öffentlicher Auftraggeber desselben Mitgliedstaats (${state}) (Richtlinie 2014/24/EU, Artikel 38); es gilt das nationale Recht dieses Mitgliedstaats.`;
+        return `Gelegentliche gemeinsame Beschaffung öffentlicher Auftraggeber desselben Landes (${state}) (Richtlinie 2014/24/EU, Artikel 38); es gilt das nationale Recht dieses Landes.`;
       }
       return null;
     },
