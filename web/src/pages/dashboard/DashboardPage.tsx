@@ -396,7 +396,11 @@ function Board({
                       {p.overdue ? (
                         <>
                           {' '}
-                          <span className="tag tag--warning">{t('dashboard.overdue')}</span>
+                          <span className="tag tag--warning">
+                            {p.nextDeadline
+                              ? t('dashboard.overdueSince', { date: format.date(p.nextDeadline) })
+                              : t('dashboard.overdue')}
+                          </span>
                         </>
                       ) : null}
                     </td>

@@ -50,7 +50,13 @@ export default function PilotPage() {
               <dt>{t('dashboard.table.stage')}</dt>
               <dd>
                 <StageTag stage={p.stage} />{' '}
-                {p.overdue ? <span className="tag tag--warning">{t('dashboard.overdue')}</span> : null}
+                {p.overdue ? (
+                  <span className="tag tag--warning">
+                    {p.nextDeadline
+                      ? t('dashboard.overdueSince', { date: format.date(p.nextDeadline) })
+                      : t('dashboard.overdue')}
+                  </span>
+                ) : null}
               </dd>
             </div>
             <div>
