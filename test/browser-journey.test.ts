@@ -624,7 +624,8 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the joint statement journey in a b
 
     // The answer is public, and does not name who asked.
     await supplier.page.reload();
-    await supplier.page.getByText(words.answer).waitFor();
+    // Shown twice to the supplier that asked: among the public answers and under "Your questions".
+    await supplier.page.getByText(words.answer).first().waitFor();
     const answers = supplier.page.getByRole('region', { name: supplier.t('public.consultation.answers') });
     if (await answers.count()) expect(await plainText(answers)).not.toContain(supplier.name);
 
