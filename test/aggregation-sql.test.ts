@@ -610,6 +610,9 @@ describe('a missing exchange rate', () => {
       {
         field: 'rates.DKK',
         rule: 'the conversion rate for DKK in the rate table of 2026-11-20 must be a positive number',
+        // A rate of 0 converts nothing: the pages word it as a missing rate (rules/exchange-rates.ts).
+        code: 'rate_missing',
+        values: { currency: 'DKK', tableDate: '2026-11-20' },
       },
       {
         field: 'rates.NOK',
@@ -649,6 +652,8 @@ describe('a missing exchange rate', () => {
       {
         field: 'rates.NOK',
         rule: expect.stringContaining('from the rate table of 2026-11-20, 14 days before 2026-12-04'),
+        code: 'rate_stale',
+        values: { currency: 'NOK', rateDate: '2026-11-20', ageDays: 14, maxAgeDays: 7 },
       },
     ]);
     expect(stale.problems[0]!.rule).toContain('older than 7 days');

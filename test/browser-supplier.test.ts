@@ -34,6 +34,14 @@ type Actor = Awaited<ReturnType<typeof makeActor>>;
  * checked with axe-core and, in French, for untranslated text; the French visitor uses a
  * phone-sized screen.
  */
+/** 43260000's and 34144710's labels in the page's language (the CPV 2008 labels of each language, issue 18). */
+const excavators = {
+  en: 'Mechanical shovels, excavators and shovel loaders, and mining machinery',
+  fr: 'Pelles mécaniques, excavateurs, chouleurs et machines de mines',
+  de: 'Löffelbagger, Bagger und Schaufellader sowie Bergbaumaschinen',
+};
+const wheeledLoaders = { en: 'Wheeled loaders', fr: 'Chargeurs sur roues', de: 'Lademaschinen auf Reifen' };
+
 describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a browser (%s)', (locale) => {
   let h: Harness;
   let browser: Browser;
@@ -197,7 +205,7 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
       /^43260000-3/,
     );
     await cpv.press('Enter');
-    await chip('4326').getByText('Mechanical shovels, excavators and shovel loaders, and mining machinery').waitFor();
+    await chip('4326').getByText(excavators[locale]).waitFor();
     expect(await cpv.inputValue()).toBe('');
     expect(await focused(page)).toMatchObject({ role: 'combobox' });
     await seller.status(t('supplier.subscription.added', { entry: '4326' })).waitFor();
@@ -206,7 +214,7 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     await page.getByRole('option', { name: /^34144710-8/ }).waitFor();
     await cpv.press('ArrowDown');
     await cpv.press('Enter');
-    await chip('3414471').getByText('Wheeled loaders').waitFor();
+    await chip('3414471').getByText(wheeledLoaders[locale]).waitFor();
     // A bare prefix typed and Enter: added as it is (the server says whether it is a CPV prefix).
     await cpv.pressSequentially('99', { delay: 20 });
     await cpv.press('Enter');

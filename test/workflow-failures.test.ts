@@ -12,6 +12,7 @@ import { problemFromWorkflowError } from '../api/problem.js';
 import { classifyActivityError } from '../db/failures.js';
 import { DomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/events.js';
+import { statementDetailsSchema } from '../domain/statement.js';
 import { listStuckWorkflows } from '../services/operations/list-stuck-workflows.js';
 import { getLiveState } from '../services/statements/get-live-state.js';
 import { updateStatementProcess } from '../services/statements/statement-process.js';
@@ -410,7 +411,8 @@ describe('workflows never wait forever on a bad record', () => {
     async () => {
       const id = await draftStatement();
       const ctx = { ...h.ctx, config: { ...h.ctx.config, PROCESS_UPDATE_TIMEOUT_SECONDS: 3 } };
-      const details = { ...statementDetails(), title: 'Renamed while nobody listens' };
+      // As the API hands them over: parsed, the schema's defaults filled in (criticalMass.minQuantityPerCpv: []).
+      const details = statementDetailsSchema.parse({ ...statementDetails(), title: 'Renamed while nobody listens' });
       await h.stopWorker();
       try {
         const started = Date.now();
