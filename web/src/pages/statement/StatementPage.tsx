@@ -27,7 +27,7 @@ import { CpvName, useUnitText } from '../../reference/Words';
 import { CancelPanel } from './actions/CancelPanel';
 import { InvitationAnswerPanel } from './actions/InvitationAnswerPanel';
 import { InvitePanel } from './actions/InvitePanel';
-import { hasLinkPanel, LinkPanel, type LinkPanelKind, needsLinksFor } from './actions/NeedsPanels';
+import { hasLinkPanel, LinkPanel, type LinkPanelKind, linkPanelKinds, needsLinksFor } from './actions/NeedsPanels';
 import { OpenNeedsPanel } from './actions/OpenNeedsPanel';
 import { ProcurementRoutePanel } from './actions/ProcurementRoutePanel';
 import type { ActionMessage } from './actions/types';
@@ -56,22 +56,7 @@ export function statementActionsFor(statement: Statement, me: Me) {
 
 /** The panels of the statement page, in the order they follow the next step. */
 type PanelKey = 'answer' | LinkPanelKind | 'edit' | 'invite' | 'openNeeds' | 'route' | 'cancel';
-const panelOrder: readonly PanelKey[] = [
-  'answer',
-  'needs',
-  'demand',
-  'approval',
-  'market',
-  'agreement',
-  'overview',
-  'surveyResults',
-  'survey',
-  'edit',
-  'invite',
-  'openNeeds',
-  'route',
-  'cancel',
-];
+const panelOrder: readonly PanelKey[] = ['answer', ...linkPanelKinds, 'edit', 'invite', 'openNeeds', 'route', 'cancel'];
 
 function hasPanel(key: PanelKey, actions: ReturnType<typeof statementActionsFor>): boolean {
   switch (key) {
