@@ -44,6 +44,7 @@ import { getOwnResponse, saveResponse } from '../../services/consultation/suppli
 import type { ServiceContext } from '../../services/context.js';
 import { exportLanguageQuery } from '../../services/needs/survey-results-contracts.js';
 import { publicDocumentsOf } from '../../services/publication/public-documents.js';
+import { sendExport, xlsxContentType } from '../export-reply.js';
 import { jsonContentType, sendPublicDocument } from '../public-document-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { pageQuery, requestMeta, statementParams } from './statement-routes.js';
@@ -271,12 +272,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
         query.lang,
         requestMeta(req),
       );
-      res
-        .status(200)
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-        .setHeader('Cache-Control', 'private, no-store')
-        .send(body);
+      sendExport(res, xlsxContentType, filename, body);
     },
   });
 

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import { z } from 'zod';
 
 import type { ServiceContext } from '../../services/context.js';
@@ -13,6 +12,7 @@ import {
   surveyRespondentsSchema,
   surveyResultsSchema,
 } from '../../services/needs/survey-results-contracts.js';
+import { sendExport, xlsxContentType } from '../export-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta, statementParams } from './statement-routes.js';
 
@@ -24,14 +24,6 @@ const leadOnly =
  * An export of the survey results as a download. It holds every participant's answers, so no
  * cache may store it (`private, no-store`), whichever the format.
  */
-function sendExport(res: Response, type: string, filename: string, body: Buffer | string): void {
-  res
-    .status(200)
-    .type(type)
-    .setHeader('Content-Disposition', `attachment; filename="${filename}"`)
-    .setHeader('Cache-Control', 'private, no-store')
-    .send(body);
-}
 
 export function surveyResultsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
   api.add({
@@ -89,7 +81,7 @@ export function surveyResultsRoutes(api: ApiRoutes, ctx: ServiceContext): void {
         query.lang,
         requestMeta(req),
       );
-      sendExport(res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename, body);
+      sendExport(res, xlsxContentType, filename, body);
     },
   });
 
