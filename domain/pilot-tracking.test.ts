@@ -47,13 +47,45 @@ describe('pilot tracking rules', () => {
       enteredAt: '2026-11-02T00:00:00.000Z',
       exitedAt: '2026-11-10T00:00:00.000Z',
       days: 8,
+      deadline: null,
+      late: false,
     });
     expect(timeline.at(-1)).toEqual({
       stage: 'needs_assessment',
       enteredAt: '2026-11-15T00:00:00.000Z',
       exitedAt: null,
       days: 5,
+      deadline: null,
+      late: false,
     });
+  });
+
+  it('sets each stage’s planned end beside its real one: the deadline it entered with, as last extended while it ran', () => {
+    const timeline = stageTimeline(
+      d('2026-11-01T00:00:00Z'),
+      [
+        { from: 'draft', to: 'needs_assessment', at: d('2026-11-02T00:00:00Z'), deadline: '2026-11-09T00:00:00Z' },
+        {
+          from: 'needs_assessment',
+          to: 'confirmation',
+          at: d('2026-11-12T00:00:00Z'),
+          deadline: '2026-11-20T00:00:00Z',
+        },
+      ],
+      d('2026-11-25T00:00:00Z'),
+      [
+        { stage: 'needs_assessment', deadline: '2026-11-11T00:00:00Z', at: d('2026-11-08T00:00:00Z') },
+        // Made before the stage was entered: not this visit's.
+        { stage: 'confirmation', deadline: '2026-12-30T00:00:00Z', at: d('2026-11-01T12:00:00Z') },
+      ],
+    );
+    expect(timeline.map((e) => [e.stage, e.deadline, e.late])).toEqual([
+      ['draft', null, false],
+      // Extended to the 11th, ended on the 12th: a day late.
+      ['needs_assessment', '2026-11-11T00:00:00.000Z', true],
+      // Still running on the 25th, its deadline the 20th.
+      ['confirmation', '2026-11-20T00:00:00.000Z', true],
+    ]);
   });
 
   it('names ISO weeks, including those that straddle a new year', () => {

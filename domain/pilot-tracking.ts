@@ -42,6 +42,15 @@ export interface StageChange {
   from: string;
   to: string;
   at: Date;
+  /** The deadline the stage entered was given, if any. */
+  deadline?: string | null;
+}
+
+/** A deadline moved while its stage ran (the audit log's `deadline_extended`). */
+export interface DeadlineChange {
+  stage: string;
+  deadline: string;
+  at: Date;
 }
 
 export interface TimelineEntry {
@@ -51,27 +60,48 @@ export interface TimelineEntry {
   exitedAt: string | null;
   /** Whole days spent in the stage, up to `now` for the current one. */
   days: number;
+  /** The planned end: the stage's deadline as last set while it ran; null for a stage without one. */
+  deadline: string | null;
+  /** Whether the stage ended after its planned end (or, still running, is past it). */
+  late: boolean;
 }
 
 /**
  * The stages a pilot went through, in order, from its creation and its recorded stage changes.
  * A stage visited twice (a needs assessment reopened after a shortfall) appears twice.
  */
-export function stageTimeline(createdAt: Date, changes: readonly StageChange[], now: Date): TimelineEntry[] {
+export function stageTimeline(
+  createdAt: Date,
+  changes: readonly StageChange[],
+  now: Date,
+  extensions: readonly DeadlineChange[] = [],
+): TimelineEntry[] {
   const sorted = [...changes].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const entries: { stage: Stage; enteredAt: Date; exitedAt: Date | null }[] = [
-    { stage: 'draft', enteredAt: createdAt, exitedAt: null },
+  const entries: { stage: Stage; enteredAt: Date; exitedAt: Date | null; deadline: string | null }[] = [
+    { stage: 'draft', enteredAt: createdAt, exitedAt: null, deadline: null },
   ];
   for (const c of sorted) {
     if (!isStage(c.to)) continue;
     entries.at(-1)!.exitedAt = c.at;
-    entries.push({ stage: c.to, enteredAt: c.at, exitedAt: null });
+    entries.push({ stage: c.to, enteredAt: c.at, exitedAt: null, deadline: c.deadline ?? null });
+  }
+  // An extension belongs to the visit of its stage that was running when it was made.
+  for (const x of [...extensions].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    const visit = entries.find(
+      (e) =>
+        e.stage === x.stage &&
+        e.enteredAt.getTime() <= x.at.getTime() &&
+        (e.exitedAt === null || x.at.getTime() <= e.exitedAt.getTime()),
+    );
+    if (visit) visit.deadline = x.deadline;
   }
   return entries.map((e) => ({
     stage: e.stage,
     enteredAt: e.enteredAt.toISOString(),
     exitedAt: e.exitedAt?.toISOString() ?? null,
     days: daysInStage(e.enteredAt, e.exitedAt ?? now),
+    deadline: e.deadline === null ? null : new Date(e.deadline).toISOString(),
+    late: e.deadline !== null && (e.exitedAt ?? now).getTime() > Date.parse(e.deadline),
   }));
 }
 
