@@ -20,6 +20,7 @@ export default defineConfig({
             'api/**/*.unit.test.ts',
             'services/**/*.unit.test.ts',
             'test/**/*.unit.test.ts',
+            'workflows/**/*.unit.test.ts',
           ],
           pool: 'forks',
           // Projects with different worker limits must run as separate groups: unit first.

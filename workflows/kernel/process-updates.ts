@@ -1,16 +1,23 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, patched, setHandler } from '@temporalio/workflow';
 
 import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { handingOverFailureType } from './messages.js';
+import { rememberAnswer,type RememberedAnswer } from './remembered-answers.js';
 
 /** What a process carries across continue-as-new for its updates: the latest answers given. */
 export interface RememberedUpdates {
-  completedUpdates?: { id: string; result: unknown }[];
+  completedUpdates?: RememberedAnswer[];
 }
 
 /** Enough to cover every update that can be in flight while a run hands over to the next. */
 const rememberedUpdates = 500;
+
+/**
+ * Since this patch the answers are also bounded in bytes (`remembered-answers.ts`): 500 answers
+ * to invitations of 100 buyers each carried every invited id, 392 KB at 10,000 buyers.
+ */
+export const rememberedAnswersBySizePatch = 'remembered-answers-by-size';
 
 /**
  * The part of the process kernel that takes updates, shared by the statement and the agreement
@@ -66,6 +73,10 @@ export class ProcessUpdates {
     const id = currentUpdateInfo()?.id;
     if (id === undefined) return;
     const completed = (this.state.completedUpdates ??= []);
+    if (patched(rememberedAnswersBySizePatch)) {
+      rememberAnswer(completed, id, result);
+      return;
+    }
     completed.push({ id, result });
     if (completed.length > rememberedUpdates) completed.splice(0, completed.length - rememberedUpdates);
   }

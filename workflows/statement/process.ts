@@ -15,6 +15,7 @@ import {
 } from '../../rules/stages.js';
 import { proxyStepActivities } from '../activity-policies.js';
 import { ProcessUpdates } from '../kernel/process-updates.js';
+import type { RememberedAnswer } from '../kernel/remembered-answers.js';
 import { ProcessLock } from '../lock.js';
 import type { MarketProcessState } from './market-messages.js';
 import { type StatementAck, type StatementLiveState, type StatementWorkflowInput } from './messages.js';
@@ -58,7 +59,7 @@ export interface StatementProcessState {
   cancelReason: FreeText | null;
   mailPending: boolean;
   /** The latest completed updates and their answers, carried across continue-as-new (see onUpdate). */
-  completedUpdates?: { id: string; result: unknown }[];
+  completedUpdates?: RememberedAnswer[];
   /** Market engagement, approval and publication (absent in runs started before they existed). */
   market?: MarketProcessState;
   /** A step the workflow took on its own that failed for good, until the lead acts (absent in older runs). */

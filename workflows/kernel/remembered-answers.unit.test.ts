@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+
+import { answerBytes, rememberAnswer, rememberLimits } from './remembered-answers.js';
+
+const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `org-${String(from + i).padStart(8, '0')}`);
+
+describe('the answers a run carries across continue-as-new', () => {
+  it('keeps the latest 500 small answers', () => {
+    const answers: { id: string; result: unknown }[] = [];
+    for (let i = 0; i < 600; i++) rememberAnswer(answers, `u${i}`, { version: i });
+    expect(answers).toHaveLength(500);
+    expect(answers[0]!.id).toBe('u100');
+    expect(answers.at(-1)!.id).toBe('u599');
+  });
+
+  it('stays under its byte budget when each answer lists thousands of invited buyers', () => {
+    const answers: { id: string; result: unknown }[] = [];
+    // 10,000 buyers invited 100 at a time: remembered whole, the answers held every id (≈ 400 KB).
+    for (let batch = 0; batch < 100; batch++)
+      rememberAnswer(answers, `invite-${batch}`, { invited: ids(100, batch * 100), alreadyInvited: [] });
+    const total = answers.reduce((sum, a) => sum + answerBytes(a), 0);
+    expect(total).toBeLessThanOrEqual(rememberLimits.bytes);
+    expect(JSON.stringify(answers).length).toBeLessThan(rememberLimits.bytes + answers.length * 16);
+    expect(answers.at(-1)!.id).toBe('invite-99');
+    expect(answers.length).toBeGreaterThanOrEqual(rememberLimits.keepAtLeast);
+  });
+
+  it('keeps the last ten answers however large, since up to ten updates can be in flight', () => {
+    const answers: { id: string; result: unknown }[] = [];
+    for (let i = 0; i < 12; i++) rememberAnswer(answers, `big-${i}`, { invited: ids(5_000) });
+    expect(answers.map((a) => a.id)).toEqual(Array.from({ length: 10 }, (_, i) => `big-${i + 2}`));
+  });
+
+  it('counts answers remembered before sizes were kept', () => {
+    const answers: { id: string; result: unknown; bytes?: number }[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `old-${i}`,
+      result: { invited: ids(200) },
+    }));
+    rememberAnswer(answers, 'new', { version: 1 });
+    const total = answers.reduce((sum, a) => sum + answerBytes(a), 0);
+    expect(total).toBeLessThanOrEqual(rememberLimits.bytes);
+    expect(answers.at(-1)).toMatchObject({ id: 'new', result: { version: 1 } });
+  });
+});
