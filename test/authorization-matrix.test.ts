@@ -271,6 +271,10 @@ const table: Record<string, Row> = {
     stage: 'market',
     expect: '401 404 404 403 200 403 200 200 403 403',
   },
+  'GET /api/statements/{statementId}/market/responses': {
+    stage: 'market',
+    expect: '401 404 404 403 200 403 403 403 403 403',
+  },
   'GET /api/statements/{statementId}/market/responses.xlsx': {
     stage: 'market',
     expect: '401 404 404 403 200 403 403 403 403 403',

@@ -7,6 +7,7 @@ import {
   supplierResponseSchema,
 } from '../../domain/consultation.js';
 import { openConsultationSummarySchema } from '../../domain/public-contracts.js';
+import { compareSupplierResponses } from '../../services/consultation/compare-supplier-responses.js';
 import {
   consultationResponseViewSchema,
   e1NoticeQuery,
@@ -20,6 +21,7 @@ import {
   rfiViewSchema,
   supplierContactViewSchema,
   supplierQuestionViewSchema,
+  supplierResponsesComparedSchema,
   supplierResponseViewSchema,
 } from '../../services/consultation/consultation-contracts.js';
 import { exportE1Notice } from '../../services/consultation/export-e1-notice.js';
@@ -244,6 +246,22 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     handler: async ({ principal, params, req }) => ({
       status: 200,
       body: await listConsultationResponses(ctx, principal, params.statementId, requestMeta(req)),
+    }),
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/statements/:statementId/market/responses',
+    summary: 'Supplier responses compared, question by question (lead buyer)',
+    description:
+      'The request-for-information questions in its order, and each responding supplier with its answers in that same order (null where it gave none): the table on the lead’s market page; the workbook below has the same content. The lead buyer’s only (participants, Commission staff and administrators 403; suppliers and outsiders 404 where the statement is hidden; signed out 401).',
+    tags,
+    access: 'user',
+    params: statementParams,
+    responses: { 200: { description: 'The comparison', schema: supplierResponsesComparedSchema } },
+    handler: async ({ principal, params, req }) => ({
+      status: 200,
+      body: await compareSupplierResponses(ctx, principal, params.statementId, requestMeta(req)),
     }),
   });
 

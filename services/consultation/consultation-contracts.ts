@@ -58,6 +58,31 @@ export const consultationResponseViewSchema = z
   })
   .meta({ id: 'ConsultationResponse' });
 
+/**
+ * The lead's comparison of supplier responses: the request's questions in its order, and each
+ * responding supplier with one answer per question in that same order (null where it gave none).
+ */
+export const supplierResponsesComparedSchema = z
+  .object({
+    questions: z.array(z.object({ id: z.string(), text: z.string() })).meta({
+      description: 'The request for information’s questions, in its order',
+    }),
+    suppliers: z.array(
+      z.object({
+        organisationId: z.uuid(),
+        name: z.string(),
+        country: z.string(),
+        sme: z.boolean(),
+        revision: z.int(),
+        updatedAt: z.string(),
+        answers: z.array(z.string().nullable()).meta({
+          description: 'One per question, in the order of `questions`; null where the supplier gave no answer',
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'SupplierResponsesCompared' });
+
 export const supplierQuestionViewSchema = z
   .object({
     number: z.int(),
