@@ -45,6 +45,7 @@ import { composeSupplierNotice } from '../mail/supplier-notice.js';
 import { contentHash } from '../platform/canonical-json.js';
 import type { WebhookEventType } from '../rules/webhooks.js';
 import { createMailActivities } from './mail-activities.js';
+import { queueSavedSearchNotices } from './saved-search-notices.js';
 import { queueWebhookEvent } from './webhook-events.js';
 
 export interface MarketActivityDeps {
@@ -354,6 +355,10 @@ export function createMarketActivities(deps: MarketActivityDeps) {
           data: webhook.data,
           demand,
         });
+      // Saved searches' e-mails (issue 19) with the first page too, under keys of the notice's prefix, so this
+      // fan-out's sender sends them; each is unique per (search, document, version).
+      if (input.afterUserId === null && input.kind !== 'answer')
+        await queueSavedSearchNotices(db, { ...input, kind: input.kind, demand, params, publicUrl });
       if (recipients.length === 0) return { queued: 0, lastUserId: input.afterUserId, done: true };
       const key = await unsubscribeKey(db);
       const messages = recipients.map((r) =>

@@ -29,6 +29,7 @@ import { operationsRoutes } from './routes/operations-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { publicationRoutes } from './routes/publication-routes.js';
 import { referenceRoutes } from './routes/reference-routes.js';
+import { savedSearchRoutes } from './routes/saved-search-routes.js';
 import { signInPage } from './routes/sign-in-page.js';
 import { statementRoutes } from './routes/statement-routes.js';
 import { supplierRoutes } from './routes/supplier-routes.js';
@@ -110,6 +111,7 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   auditRoutes(api, ctx);
   operationsRoutes(api, ctx);
   webhookRoutes(api, ctx);
+  savedSearchRoutes(api, ctx);
 
   const openApi = buildOpenApiDocument(api.registry, ctx.config.PUBLIC_URL);
   app.get('/api/openapi.json', (_req, res) => {

@@ -526,6 +526,24 @@ export interface PublicListsTable {
   rendered_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A supplier user's saved search (migration 2026_12_06_0700); only its feed secret's SHA-256 is stored. */
+export interface SavedSearchesTable {
+  id: Generated<string>;
+  user_id: string;
+  organisation_id: string;
+  name: string;
+  words: Generated<string>;
+  cpv_prefixes: ColumnType<string[], string[] | undefined, string[]>;
+  countries: ColumnType<string[], string[] | undefined, string[]>;
+  kinds: ColumnType<string[], string[], string[]>;
+  email: Generated<boolean>;
+  feed_token_hash: string;
+  feed_rotated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  feed_last_used_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** A supplier organisation's webhook endpoint (migration 2026_12_06_0600); the secret is sealed, never hashed (signing needs it). */
 export interface WebhookEndpointsTable {
   id: Generated<string>;
@@ -629,6 +647,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  saved_searches: SavedSearchesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;
