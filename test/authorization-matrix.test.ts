@@ -556,6 +556,48 @@ const table: Record<string, Row> = {
     expect: '401 404 403 403 403 403 403 403 403 403',
     params: { endpointId: '$uuid' },
   },
+  // Saved searches (issue 19): a supplier user's own; anyone else's search is 404 (test/saved-searches.test.ts).
+  'GET /api/me/saved-searches': { stage: 'published', expect: '401 200 403 403 403 403 403 403 403 403' },
+  'POST /api/me/saved-searches': {
+    stage: 'published',
+    expect: '401 400 403 403 403 403 403 403 403 403',
+    body: { name: 'Matrix search', cpvPrefixes: ['43'] },
+    invalid: { name: '' },
+    invalidFor: ['supplier'],
+  },
+  'PUT /api/me/saved-searches/{searchId}': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { searchId: '$uuid' },
+    body: { name: 'Matrix search' },
+  },
+  'DELETE /api/me/saved-searches/{searchId}': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { searchId: '$uuid' },
+  },
+  'POST /api/me/saved-searches/{searchId}/feed': {
+    stage: 'published',
+    expect: '401 404 403 403 403 403 403 403 403 403',
+    params: { searchId: '$uuid' },
+  },
+  'GET /api/saved-search-feeds/{token}.atom': {
+    stage: 'published',
+    expect: '404 404 404 404 404 404 404 404 404 404',
+    params: { token: 'ssf_not-a-feed' },
+    note: 'reached by its secret alone, never by a session',
+  },
+  'GET /api/saved-searches/unsubscribe': {
+    stage: 'published',
+    expect: '404 404 404 404 404 404 404 404 404 404',
+    query: '?token=not-a-token',
+    note: 'the signed token is the only credential',
+  },
+  'POST /api/saved-searches/unsubscribe': {
+    stage: 'published',
+    expect: '404 404 404 404 404 404 404 404 404 404',
+    query: '?token=not-a-token',
+  },
   'GET /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'POST /api/unsubscribe': { stage: 'published', expect: '400 400 400 400 400 400 400 400 400 400' },
   'GET /api/me': { stage: 'published', expect: '401 200 200 200 200 200 200 200 200 200' },
