@@ -35,10 +35,16 @@ export async function findSurvey(db: DbOrTx, statementId: string, version?: numb
   return q.executeTakeFirst();
 }
 
+/**
+ * Saves a participant's draft; returns when it was saved. With `unlessRecorded`, a save whose event
+ * is on the audit chain already (a request repeated with its Idempotency-Key) writes nothing and
+ * returns undefined: the check is a condition of the write, not a statement of its own.
+ */
 export async function saveNeedsDraft(
   db: DbOrTx,
   d: { statementId: string; orgId: string; lines: unknown; answers: unknown; userId: string },
-): Promise<Date> {
+  unlessRecorded?: { chain: string; eventKey: string },
+): Promise<Date | undefined> {
   const row = await db
     .insertInto('need_drafts')
     .values({
@@ -48,17 +54,30 @@ export async function saveNeedsDraft(
       answers: JSON.stringify(d.answers),
       updated_by: d.userId,
     })
-    .onConflict((oc) =>
-      oc.columns(['statement_id', 'organisation_id']).doUpdateSet({
+    .onConflict((oc) => {
+      const update = oc.columns(['statement_id', 'organisation_id']).doUpdateSet({
         lines: JSON.stringify(d.lines),
         answers: JSON.stringify(d.answers),
         updated_by: d.userId,
         updated_at: sql<Date>`now()`,
-      }),
-    )
+      });
+      // A repeated save finds the draft its first one wrote: the condition is met on the update.
+      return unlessRecorded
+        ? update.where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('audit_events')
+                  .select('seq')
+                  .where('chain', '=', unlessRecorded.chain)
+                  .where('event_key', '=', unlessRecorded.eventKey),
+              ),
+            ),
+          )
+        : update;
+    })
     .returning('updated_at')
-    .executeTakeFirstOrThrow();
-  return row.updated_at;
+    .executeTakeFirst();
+  return row?.updated_at;
 }
 
 export async function findNeedsDraft(db: DbOrTx, statementId: string, orgId: string) {
@@ -70,6 +89,14 @@ export async function findNeedsDraft(db: DbOrTx, statementId: string, orgId: str
     .executeTakeFirst();
 }
 
+/** Lines are inserted 500 to a statement (PostgreSQL's limit of 65,535 parameters, 15 a line). */
+const linesPerInsert = 500;
+
+/**
+ * Locks a submitted version with its lines. The version and its first 500 lines are one statement
+ * (the version's insert a CTE of the lines' insert): a submission is one of the rush's hot paths,
+ * and nearly every one has fewer lines than that.
+ */
 export async function insertNeedVersion(
   db: DbOrTx,
   v: {
@@ -85,46 +112,50 @@ export async function insertNeedVersion(
     at: Date;
   },
 ): Promise<void> {
-  await db
-    .insertInto('need_versions')
-    .values({
-      id: v.id,
+  const version = db.insertInto('need_versions').values({
+    id: v.id,
+    statement_id: v.statementId,
+    organisation_id: v.orgId,
+    version: v.version,
+    survey_version: v.surveyVersion,
+    lines: JSON.stringify(v.lines),
+    answers: JSON.stringify(v.answers),
+    content_hash: v.contentHash,
+    status: 'submitted',
+    submitted_by: v.submittedBy,
+    submitted_at: v.at,
+  });
+  const rows = (from: number) =>
+    v.lines.slice(from, from + linesPerInsert).map((l, j) => ({
+      version_id: v.id,
+      line_no: from + j + 1,
       statement_id: v.statementId,
       organisation_id: v.orgId,
-      version: v.version,
-      survey_version: v.surveyVersion,
-      lines: JSON.stringify(v.lines),
-      answers: JSON.stringify(v.answers),
-      content_hash: v.contentHash,
-      status: 'submitted',
-      submitted_by: v.submittedBy,
-      submitted_at: v.at,
-    })
-    .execute();
-  for (let i = 0; i < v.lines.length; i += 500) {
-    await db
-      .insertInto('need_lines')
-      .values(
-        v.lines.slice(i, i + 500).map((l, j) => ({
-          version_id: v.id,
-          line_no: i + j + 1,
-          statement_id: v.statementId,
-          organisation_id: v.orgId,
-          cpv_code: l.cpvCode,
-          quantity: l.quantity,
-          unit: l.unit,
-          unit_price: l.unitPrice,
-          currency: l.currency,
-          from_year: l.delivery.fromYear,
-          to_year: l.delivery.toYear,
-          framework_months: l.frameworkMonths,
-          optional_quantity: l.optionalQuantity,
-          renewal_count: l.renewals.count,
-          renewal_quantity: l.renewals.quantityEach,
-        })),
-      )
-      .execute();
+      cpv_code: l.cpvCode,
+      quantity: l.quantity,
+      unit: l.unit,
+      unit_price: l.unitPrice,
+      currency: l.currency,
+      from_year: l.delivery.fromYear,
+      to_year: l.delivery.toYear,
+      framework_months: l.frameworkMonths,
+      optional_quantity: l.optionalQuantity,
+      renewal_count: l.renewals.count,
+      renewal_quantity: l.renewals.quantityEach,
+    }));
+  if (v.lines.length === 0) {
+    await version.execute();
+    return;
   }
+  // A CTE's insert runs whether or not the main statement reads it; the lines' foreign key is
+  // checked at the end of the statement, when the version is there.
+  await db
+    .with('version', () => version.returning('id'))
+    .insertInto('need_lines')
+    .values(rows(0))
+    .execute();
+  for (let i = linesPerInsert; i < v.lines.length; i += linesPerInsert)
+    await db.insertInto('need_lines').values(rows(i)).execute();
 }
 
 export async function setNeedVersionStatus(
@@ -185,7 +216,9 @@ export const afterParticipant = (c: ParticipantCursor) =>
 /**
  * One page of who has done what (statuses, dates, the latest version's outline, never content),
  * in the order of organisation names, optionally only participants in `statuses`; `limit + 1` rows
- * are read so the caller knows whether another page follows.
+ * are read so the caller knows whether another page follows. With it, how many participants the
+ * statement has in each status, whatever the page: one statement for both, as the overview is
+ * read every few seconds by the lead and Commission staff while thousands of buyers act.
  */
 export async function needsOverviewPage(
   db: DbOrTx,
@@ -225,11 +258,38 @@ export async function needsOverviewPage(
     .where('participants.statement_id', '=', statementId);
   if (page.statuses) q = q.where('participants.status', 'in', [...page.statuses]);
   if (page.after) q = q.where(afterParticipant(page.after));
-  return q
-    .orderBy('organisations.name')
-    .orderBy('participants.organisation_id')
-    .limit(page.limit + 1)
+  const counted = db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('participants')
+        .select(['status', sql<number>`count(*)::int`.as('n')])
+        .where('statement_id', '=', statementId)
+        .groupBy('status')
+        .as('c'),
+    )
+    .select(sql<Record<string, number>>`coalesce(json_object_agg(c.status, c.n), '{}'::json)`.as('counts'));
+  // The counts are one row; the page joins it (none: a page of no rows still has the counts).
+  const rows = await db
+    .selectFrom(counted.as('counted'))
+    .leftJoin(
+      q
+        .orderBy('organisations.name')
+        .orderBy('participants.organisation_id')
+        .limit(page.limit + 1)
+        .as('page'),
+      (j) => j.onTrue(),
+    )
+    .selectAll('page')
+    .select('counted.counts')
+    .orderBy('page.name')
+    .orderBy('page.organisation_id')
     .execute();
+  return {
+    counts: rows[0]?.counts ?? {},
+    participants: rows.flatMap(({ counts: _, organisation_id, name, status, ...r }) =>
+      organisation_id === null || name === null || status === null ? [] : [{ ...r, organisation_id, name, status }],
+    ),
+  };
 }
 
 /** How many participants the statement has in each status (one grouped count, whatever the page). */

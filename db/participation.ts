@@ -17,26 +17,35 @@ export interface BuyerActionFacts extends ParticipationFacts {
  * side) and its own participant row `for update` (one action per buyer at a time); a stage change
  * takes the statement `for update`, so it waits for the actions that started before it and every
  * action that comes after it reads the new stage. No action is lost in between.
+ *
+ * Two statements, not three (issue 23, the deadline rush: each one is a round trip and CPU in the
+ * API that serves the crowd). The two locks are taken by one: the participant's subquery is lateral
+ * to the statement's, so the statement's row is locked first, as a stage change takes them; a row
+ * that was changed while this waited is read as committed (a locking read follows the row to its
+ * latest version). The latest version is read by a second statement, after the locks: in the
+ * first, its snapshot would be older than the lock, and miss a version that an action of the same
+ * buyer committed while this one waited for its participant row.
  */
 export async function lockForBuyerAction(
   trx: Tx,
   statementId: string,
   orgId: string,
 ): Promise<BuyerActionFacts | undefined> {
-  const statement = await trx
-    .selectFrom('statements')
-    .select(['stage', 'stage_deadline', 'lead_org_id'])
-    .where('id', '=', statementId)
-    .forShare()
-    .executeTakeFirst();
+  const locked = await sql<{
+    stage: string;
+    stage_deadline: Date | null;
+    lead_org_id: string;
+    status: string | null;
+  }>`
+    select s.stage, s.stage_deadline, s.lead_org_id, p.status
+    from (select id, stage, stage_deadline, lead_org_id from statements where id = ${statementId} for share) s
+    left join lateral (
+      select status from participants
+      where statement_id = s.id and organisation_id = ${orgId}
+      for update
+    ) p on true`.execute(trx);
+  const statement = locked.rows[0];
   if (!statement) return undefined;
-  const participant = await trx
-    .selectFrom('participants')
-    .select('status')
-    .where('statement_id', '=', statementId)
-    .where('organisation_id', '=', orgId)
-    .forUpdate()
-    .executeTakeFirst();
   const latest = await trx
     .selectFrom('need_versions')
     .select(['id', 'version', 'status'])
@@ -48,7 +57,7 @@ export async function lockForBuyerAction(
   return {
     stage: statement.stage as Stage,
     deadline: statement.stage_deadline?.getTime() ?? null,
-    status: (participant?.status as ParticipantStatus | undefined) ?? null,
+    status: (statement.status as ParticipantStatus | null) ?? null,
     latestSubmittedVersionId: latest?.status === 'submitted' ? latest.id : null,
     leadOrgId: statement.lead_org_id,
     latestVersion: latest?.version ?? null,

@@ -1,5 +1,4 @@
-import { needsOverviewPage, participantCountsByStatus } from '../../db/needs.js';
-import { findStatement } from '../../db/statements.js';
+import { needsOverviewPage } from '../../db/needs.js';
 import { canReadNeedsOf, canReadReasonOf, type Principal } from '../../domain/authorization.js';
 import { leavingOf } from '../../domain/leaving.js';
 import type { ParticipantStatus } from '../../rules/stages.js';
@@ -21,17 +20,18 @@ export async function getNeedsOverview(
   meta: RequestMeta,
 ) {
   const facts = await authorizeStatement(ctx, principal, statementId, 'viewNeedsOverview', meta);
-  const [statement, counts, found] = await Promise.all([
-    findStatement(ctx.db, statementId),
-    participantCountsByStatus(ctx.db, statementId),
-    needsOverviewPage(ctx.db, statementId, { limit: query.limit, after: query.cursor, statuses: query.status }),
-  ]);
+  // The stage and its deadline are those the authorisation read; the counts come with the page.
+  const { counts, participants: found } = await needsOverviewPage(ctx.db, statementId, {
+    limit: query.limit,
+    after: query.cursor,
+    statuses: query.status,
+  });
   const rows = found.slice(0, query.limit);
   const last = rows.at(-1);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return {
-    stage: statement!.stage,
-    deadline: iso(statement!.stage_deadline),
+    stage: facts.stage,
+    deadline: facts.deadline == null ? null : iso(new Date(facts.deadline)),
     counts: { total, byStatus: counts },
     matching: query.status ? query.status.reduce((n, s) => n + (counts[s] ?? 0), 0) : total,
     nextCursor:

@@ -1,4 +1,4 @@
-import { appendAudit, recordedAuditData } from '../../db/audit.js';
+import { appendAudit } from '../../db/audit.js';
 import { findNeedsDraft, saveNeedsDraft as saveDraft } from '../../db/needs.js';
 import { validateNeeds } from '../../db/validate-needs.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
@@ -48,17 +48,13 @@ export async function saveNeedsDraft(
       )}`
     : null;
   const savedAt = await ctx.db.transaction().execute(async (trx) => {
-    if (eventKey && (await recordedAuditData(trx, statementId, eventKey))) {
-      const current = await findNeedsDraft(trx, statementId, principal.orgId);
-      if (current) return current.updated_at;
-    }
-    const at = await saveDraft(trx, {
-      statementId,
-      orgId: principal.orgId,
-      lines: draft.lines,
-      answers: draft.answers,
-      userId: principal.userId,
-    });
+    const at = await saveDraft(
+      trx,
+      { statementId, orgId: principal.orgId, lines: draft.lines, answers: draft.answers, userId: principal.userId },
+      eventKey ? { chain: statementId, eventKey } : undefined,
+    );
+    // Recorded already: the draft the first save wrote is there (its row is what the save met).
+    if (at === undefined) return (await findNeedsDraft(trx, statementId, principal.orgId))!.updated_at;
     await appendAudit(trx, {
       chain: statementId,
       eventKey,
