@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 
+import { stuckThresholdsAt } from '../domain/stuck-pilots.js';
 import type { DbOrTx } from './database.js';
 
 /**
@@ -29,6 +30,7 @@ export interface PilotFilter {
   country?: string | undefined;
   stage?: string | undefined;
   overdue?: boolean | undefined;
+  stuck?: boolean | undefined;
 }
 
 /** Where a page starts: after the pilot created at `createdAt` (PostgreSQL's full precision) with id `id`. */
@@ -60,6 +62,11 @@ export interface PilotRecord {
   /** As PostgreSQL writes it, to the microsecond: the cursor's time. */
   created_at: string;
   overdue: boolean;
+  /** Whether any reason of the stuck rule holds (the view words which). */
+  stuck: boolean;
+  /** While a rate blocks the aggregation: the latest attempt's problem codes, and since when. */
+  blocked_codes: string[] | null;
+  blocked_since: string | null;
   cpv_codes: string[];
   sectors: string[];
   grouping_kind: 'community_of_practice' | 'working_group' | null;
@@ -105,6 +112,7 @@ export interface DashboardRecord extends PilotPage {
     value_withheld_pilots: number;
     suppliers: number;
     overdue: number;
+    stuck: number;
     published: number;
   };
   by_division: { division: string; value_eur: string; pilots: number }[];
@@ -113,13 +121,22 @@ export interface DashboardRecord extends PilotPage {
   buyers_by_country: { country: string; buyers: number }[];
 }
 
-/** The matching pilots (`pilots`, with `overdue`) and the same without the stage filter (`scoped`). */
+/** The matching pilots (`pilots`, with `overdue` and `stuck`) and the same without the stage filter (`scoped`). */
 function matchingPilots(q: PilotPageQuery) {
+  // The stuck rule's thresholds at the time of reading (domain/stuck-pilots.ts `stuckCauses`; a
+  // process failure aside, which only the live process knows).
+  const stuckRule = stuckThresholdsAt(q.now);
   return sql`
     -- The columns the figures need (the page reads the rest of its own rows only).
     base as (
       select ps.statement_id, ps.stage, ps.created_at, ps.value_eur, ps.value_withheld, ps.divisions, ps.withheld_divisions, ps.supplier_org_ids,
-             (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${q.now}) as overdue
+             (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${q.now}) as overdue,
+             -- domain/stuck-pilots.ts: a rate blocks the aggregation, a deadline passed long ago, a shortfall undecided.
+             coalesce(
+               (ps.stage = 'aggregation' and ps.blocked_codes && ${stuckRule.rateCodes}::text[])
+               or (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${stuckRule.deadlineBefore})
+               or (ps.stage = 'shortfall' and ps.stage_entered_at < ${stuckRule.shortfallEnteredBefore}),
+             false) as stuck
       from pilot_summaries ps
       where (${q.statementId ?? null}::uuid is null or ps.statement_id = ${q.statementId ?? null}::uuid)
         and (${q.grouping ?? null}::text is null or ps.grouping_name = ${q.grouping ?? null}::text)
@@ -127,14 +144,15 @@ function matchingPilots(q: PilotPageQuery) {
         and (${q.sector ?? null}::text is null or ${q.sector ?? null}::text = any(ps.sectors))
     ),
     scoped as materialized (
-      select * from base where ${q.overdue ?? null}::boolean is null or overdue = ${q.overdue ?? null}::boolean
+      select * from base where (${q.overdue ?? null}::boolean is null or overdue = ${q.overdue ?? null}::boolean)
+        and (${q.stuck ?? null}::boolean is null or stuck = ${q.stuck ?? null}::boolean)
     ),
     pilots as materialized (
       select * from scoped where ${q.stage ?? null}::text is null or stage = ${q.stage ?? null}::text
     ),
     -- One row more than the page: whether there is a next page.
     page as (
-      select statement_id, created_at, overdue from pilots
+      select statement_id, created_at, overdue, stuck from pilots
       where ${q.after?.createdAt ?? null}::timestamptz is null
          or (created_at, statement_id) < (${q.after?.createdAt ?? null}::timestamptz, ${q.after?.id ?? null}::uuid)
       order by created_at desc, statement_id desc
@@ -147,6 +165,7 @@ const pageRows = sql`
     select json_agg(json_build_object(
       'id', pg.statement_id, 'title', pg.title, 'stage', pg.stage, 'stage_entered_at', pg.stage_entered_at,
       'stage_deadline', pg.stage_deadline, 'created_at', pg.created_at, 'overdue', x.overdue,
+      'stuck', x.stuck, 'blocked_codes', pg.blocked_codes, 'blocked_since', pg.blocked_since,
       'cpv_codes', pg.cpv_codes, 'sectors', pg.sectors, 'grouping_kind', pg.grouping_kind, 'grouping_name', pg.grouping_name,
       'lead_id', lead.id, 'lead_name', lead.name, 'lead_country', lead.country,
       'buyers', pg.buyers, 'countries', pg.countries,
@@ -207,6 +226,7 @@ export async function queryDashboard(db: DbOrTx, q: DashboardQuery): Promise<Das
           'value_withheld_pilots', count(*) filter (where value_withheld),
           'suppliers', (select count(distinct s) from pilots, unnest(supplier_org_ids) s),
           'overdue', count(*) filter (where overdue),
+          'stuck', count(*) filter (where stuck),
           'published', count(*) filter (where stage = 'published')
         ) from pilots
       ),
@@ -239,7 +259,10 @@ export async function readAllStatements(db: DbOrTx) {
   return db.selectFrom('statements').selectAll().execute();
 }
 
-export async function stageChanges(db: DbOrTx, statementId: string): Promise<{ from: string; to: string; at: Date }[]> {
+export async function stageChanges(
+  db: DbOrTx,
+  statementId: string,
+): Promise<{ from: string; to: string; at: Date; deadline: string | null }[]> {
   const rows = await db
     .selectFrom('audit_events')
     .select(['data', 'at'])
@@ -248,7 +271,30 @@ export async function stageChanges(db: DbOrTx, statementId: string): Promise<{ f
     .orderBy('at')
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ from: String(r.data.from), to: String(r.data.to), at: r.at }));
+  return rows.map((r) => ({
+    from: String(r.data.from),
+    to: String(r.data.to),
+    at: r.at,
+    deadline: typeof r.data.deadline === 'string' ? r.data.deadline : null,
+  }));
+}
+
+/** The deadlines moved while their stage ran, oldest first (a pilot's planned stage ends). */
+export async function deadlineExtensions(
+  db: DbOrTx,
+  statementId: string,
+): Promise<{ stage: string; deadline: string; at: Date }[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['data', 'at'])
+    .where('statement_id', '=', statementId)
+    .where('action', '=', 'deadline_extended')
+    .orderBy('at')
+    .orderBy('seq')
+    .execute();
+  return rows
+    .filter((r) => typeof r.data.deadline === 'string')
+    .map((r) => ({ stage: String(r.data.stage), deadline: String(r.data.deadline), at: r.at }));
 }
 
 export async function upsertGrouping(

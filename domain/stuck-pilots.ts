@@ -98,3 +98,12 @@ export function stuckOf(f: StuckFacts, now: Date): Stuck | null {
     actors,
   };
 }
+
+/** The rule's thresholds at `now`, for a read that filters and counts stuck pilots in the database. */
+export function stuckThresholdsAt(now: Date) {
+  return {
+    rateCodes: [...rateReasons],
+    deadlineBefore: new Date(now.getTime() - unclosedDeadlineGraceMs),
+    shortfallEnteredBefore: new Date(now.getTime() - shortfallDecisionGraceMs),
+  };
+}

@@ -265,6 +265,8 @@ describe('pilot tracking dashboard', () => {
         valueWithheldPilots: seen.totals.withheld ? 1 : 0,
         suppliersEngaged: 0,
         overdue: 1,
+        // Overdue by seconds: the close is on its way (stuck only a day later, domain/stuck-pilots.ts).
+        stuck: 0,
         published: 0,
       });
       const byId = new Map(all.pilots.map((p: { id: string }) => [p.id, p]));
@@ -367,6 +369,8 @@ describe('pilot tracking dashboard', () => {
       valueWithheldPilots: 1,
       suppliersEngaged: 0,
       overdue: 0,
+      // A shortfall the lead has not decided for a week would be stuck; this one is minutes old.
+      stuck: 0,
       published: 0,
     });
     expect(shortfall.pilots[0].valueEur).toBeNull();
@@ -631,7 +635,8 @@ describe('pilot tracking dashboard', () => {
     expect(rows.map((r) => r.ID)).toEqual(board.pilots.map((p: { id: string }) => p.id));
     const met = rows.find((r) => r.ID === ids.met)!;
     expect(met).toMatchObject({
-      Stage: 'market_engagement',
+      // Codes in the words the web uses (issue 19).
+      Stage: 'Market engagement',
       Grouping: workingGroup,
       Buyers: '3',
       Countries: 'DK FI NO',
@@ -676,6 +681,7 @@ describe('pilot tracking dashboard', () => {
         value: 'Valeur (EUR)',
         mass: 'Masse critique atteinte',
         yes: 'oui',
+        marketEngagement: 'Consultation du marché',
       },
       de: {
         head: '\uFEFFID;Titel;Phase;',
@@ -683,6 +689,7 @@ describe('pilot tracking dashboard', () => {
         value: 'Wert (EUR)',
         mass: 'Kritische Masse erreicht',
         yes: 'ja',
+        marketEngagement: 'Markterkundung',
       },
     } as const;
     for (const { body, lang } of cases) {
@@ -691,7 +698,7 @@ describe('pilot tracking dashboard', () => {
       const rows = parse(body, { columns: true, bom: true, delimiter: ';' }) as Record<string, string>[];
       expect(rows).toHaveLength(3);
       const met = rows.find((r) => r.ID === ids.met)!;
-      expect(met[w.stage]).toBe('market_engagement');
+      expect(met[w.stage]).toBe(w.marketEngagement);
       expect(met[w.mass]).toBe(w.yes);
       expect(met[w.value]).toBe((seen.totals.valueEur ?? '').replace('.', ','));
       for (const pilot of board.pilots as { id: string; valueEur: string | null }[])

@@ -182,7 +182,7 @@ describe('procurement through a central purchasing body in another Member State'
     }) as Record<string, string>[];
     expect(rows.find((r) => r.ID === id)).toMatchObject({
       'Cross-border': 'no',
-      'Procurement route': 'central_purchasing_body',
+      'Procurement route': 'Central purchasing body',
       'Central purchasing body': 'Hansel Oy (FI)',
     });
   });

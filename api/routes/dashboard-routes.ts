@@ -41,6 +41,9 @@ export const pilotFilterQuery = z.object({
   country: countrySchema.optional().meta({ description: 'Pilots with a participating buyer from this country' }),
   stage: z.enum(stages).optional(),
   overdue: booleanQuery.optional(),
+  stuck: booleanQuery
+    .optional()
+    .meta({ description: 'Pilots whose process cannot go on until someone acts (true), or the others (false)' }),
 });
 
 /** The filters, and the language of an export's headers and words. */

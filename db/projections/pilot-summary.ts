@@ -28,6 +28,8 @@ export async function refreshPilotSummary(trx: Tx, statementId: string): Promise
   await trx.selectFrom('audit_chain_heads').select('chain').where('chain', '=', statementId).forUpdate().execute();
   // A statement of its own, so it reads with a snapshot taken after the lock was granted.
   await sql`select pilot_summary_upsert(${statementId}::uuid, ${activeParticipantStatuses}::text[])`.execute(trx);
+  // Whether a rate blocks its aggregation (migration 2026_12_06_0800_pilot_stuck), from the same snapshot.
+  await sql`select pilot_stuck_refresh(${statementId}::uuid)`.execute(trx);
 }
 
 /**
@@ -38,6 +40,7 @@ export async function refreshPilotSummary(trx: Tx, statementId: string): Promise
 export async function rebuildPilotSummaries(db: DbOrTx): Promise<number> {
   const { rows } =
     await sql`select pilot_summary_upsert(id, ${activeParticipantStatuses}::text[]) from statements`.execute(db);
+  await sql`select pilot_stuck_refresh(id) from statements`.execute(db);
   return rows.length;
 }
 

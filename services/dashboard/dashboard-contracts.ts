@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PilotCursor } from '../../db/dashboard.js';
 import { procurementRouteKinds } from '../../domain/cross-border.js';
 import { groupingKinds } from '../../domain/pilot-tracking.js';
+import { stuckReasons } from '../../domain/stuck-pilots.js';
 import { stages } from '../../rules/stages.js';
 import { encodePageCursor, pageCursorSchema, uuidPattern } from '../page-cursor.js';
 import { liveStateSchema } from '../statements/statement-contracts.js';
@@ -31,6 +32,19 @@ export const pilotSchema = z
     daysInStage: z.int(),
     nextDeadline: z.string().nullable(),
     overdue: z.boolean(),
+    stuck: z
+      .object({
+        reasons: z.array(z.enum(stuckReasons)).min(1),
+        since: z.string(),
+        actors: z
+          .array(z.enum(['lead', 'administrator', 'operators']))
+          .meta({ description: 'Who can get the process going again' }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'Why the process cannot go on by itself (domain/stuck-pilots.ts), since when and who can act; null when it can. A process failure is known to the pilot page only (the live process).',
+      }),
     published: z.boolean(),
     cpvCodes: z.array(z.string()),
     sectors: z
@@ -119,6 +133,7 @@ export const dashboardSchema = z
         .meta({ description: 'Pilots whose value is withheld to protect individual buyers’ figures' }),
       suppliersEngaged: z.int(),
       overdue: z.int(),
+      stuck: z.int(),
       published: z.int(),
     }),
     valueByDivision: z.array(z.object({ division: z.string(), valueEur: decimal, pilots: z.int() })),
@@ -136,6 +151,11 @@ export const timelineEntrySchema = z.object({
   enteredAt: z.string(),
   exitedAt: z.string().nullable(),
   days: z.int(),
+  deadline: z
+    .string()
+    .nullable()
+    .meta({ description: 'The planned end: the stage’s deadline as last set while it ran' }),
+  late: z.boolean().meta({ description: 'The stage ended after its planned end, or is still running past it' }),
 });
 
 export const pilotDetailSchema = z

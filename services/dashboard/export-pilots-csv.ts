@@ -39,7 +39,7 @@ async function* csvChunks(
   lang: ExportLanguage,
   now: Date,
 ): AsyncGenerator<string, void, undefined> {
-  const { headers, yes, no } = pilotHeaders(lang);
+  const { headers, yes, no, words } = pilotHeaders(lang);
   const delimiter = lang === 'en' ? ',' : ';';
   const decimalComma = lang !== 'en';
   const text = (cell: PilotCell): string => {
@@ -55,7 +55,7 @@ async function* csvChunks(
   yield bom + stringify([headers.map((h) => spreadsheetCell(h))], { delimiter });
   for await (const views of pilotViewPages(ctx, filter, now))
     yield stringify(
-      views.map((p) => pilotCells(p).map(text)),
+      views.map((p) => pilotCells(p, words).map(text)),
       { delimiter },
     );
 }

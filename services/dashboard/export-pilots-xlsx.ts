@@ -35,7 +35,7 @@ export async function exportPilotsXlsx(
 ) {
   await authorizeTracking(ctx, principal, meta, 'exportPilots');
   const now = new Date();
-  const { sheet: sheetName, headers, yes, no } = pilotHeaders(lang);
+  const { sheet: sheetName, headers, yes, no, words } = pilotHeaders(lang);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'jointdemand';
   workbook.created = now;
@@ -53,7 +53,7 @@ export async function exportPilotsXlsx(
   };
   for await (const views of pilotViewPages(ctx, filter, now))
     for (const p of views) {
-      const cells = pilotCells(p);
+      const cells = pilotCells(p, words);
       const row = sheet.addRow(cells.map(value));
       cells.forEach((cell, i) => {
         const format =

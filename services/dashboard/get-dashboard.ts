@@ -2,6 +2,7 @@ import { type PilotCursor, type PilotFilter, type PilotRecord, queryDashboard } 
 import type { Principal } from '../../domain/authorization.js';
 import { shownAmount } from '../../domain/money.js';
 import { daysInStage } from '../../domain/pilot-tracking.js';
+import { stuckOf } from '../../domain/stuck-pilots.js';
 import { activeParticipantStatuses, deadlineStages, type Stage } from '../../rules/stages.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
@@ -16,7 +17,23 @@ export interface PilotPaging {
 
 const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 
-export function toPilotView(r: PilotRecord, now: Date): PilotView {
+/** The stuck rule over a read model row; a process failure only the live process knows is added by the pilot page. */
+export function pilotStuck(r: PilotRecord, now: Date, processFailure: { at: Date } | null = null): PilotView['stuck'] {
+  const stuck = stuckOf(
+    {
+      stage: r.stage as Stage,
+      stageEnteredAt: new Date(r.stage_entered_at),
+      deadline: r.stage_deadline === null ? null : new Date(r.stage_deadline),
+      aggregationBlocked:
+        r.blocked_codes && r.blocked_since ? { codes: r.blocked_codes, since: new Date(r.blocked_since) } : null,
+      processFailure,
+    },
+    now,
+  );
+  return stuck && { reasons: stuck.reasons, since: stuck.since.toISOString(), actors: stuck.actors };
+}
+
+export function toPilotView(r: PilotRecord, now: Date, processFailure: { at: Date } | null = null): PilotView {
   return {
     id: r.id,
     title: r.title,
@@ -25,6 +42,7 @@ export function toPilotView(r: PilotRecord, now: Date): PilotView {
     daysInStage: daysInStage(new Date(r.stage_entered_at), now),
     nextDeadline: iso(r.stage_deadline),
     overdue: r.overdue,
+    stuck: pilotStuck(r, now, processFailure),
     published: r.stage === 'published',
     cpvCodes: r.cpv_codes,
     sectors: r.sectors,
@@ -58,6 +76,8 @@ export async function loadDashboard(
   ctx: ServiceContext,
   filter: PilotFilter & PilotPaging,
   now = new Date(),
+  /** A process failure the live process keeps, for the one pilot whose page asked it. */
+  processFailure: { at: Date } | null = null,
 ): Promise<DashboardView> {
   const { cursor, ...rest } = filter;
   const r = await queryDashboard(ctx.db, {
@@ -80,6 +100,7 @@ export async function loadDashboard(
       valueWithheldPilots: Number(r.totals.value_withheld_pilots),
       suppliersEngaged: Number(r.totals.suppliers),
       overdue: Number(r.totals.overdue),
+      stuck: Number(r.totals.stuck),
       published: Number(r.totals.published),
     },
     valueByDivision: r.by_division.map((d) => ({
@@ -89,7 +110,7 @@ export async function loadDashboard(
     })),
     withheldDivisionValues: Number(r.withheld_divisions),
     buyersByCountry: r.buyers_by_country.map((c) => ({ country: c.country, buyers: Number(c.buyers) })),
-    pilots: r.pilots.map((p) => toPilotView(p, now)),
+    pilots: r.pilots.map((p) => toPilotView(p, now, p.id === filter.statementId ? processFailure : null)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { stageChanges } from '../../db/dashboard.js';
+import { deadlineExtensions, stageChanges } from '../../db/dashboard.js';
 import type { Principal } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import { stageTimeline } from '../../domain/pilot-tracking.js';
@@ -9,37 +9,48 @@ import { readStatementProcess } from '../statements/read-statement-process.js';
 import { authorizeTracking } from './authorize-tracking.js';
 import { loadDashboard } from './get-dashboard.js';
 
-/** One pilot as on the dashboard, with the stages it went through (entry and exit from the audit log). */
+/**
+ * One pilot as on the dashboard, with the stages it went through (entry, exit and planned end
+ * from the audit log), and why it is stuck: the read model's reasons, and a process failure the
+ * live process keeps (its reason and time only: its message may quote what a buyer typed).
+ */
 export async function getPilot(ctx: ServiceContext, principal: Principal, statementId: string, meta: RequestMeta) {
   await authorizeTracking(ctx, principal, meta, 'viewPilot');
   const now = new Date();
-  const [dashboard, changes] = await Promise.all([
-    loadDashboard(ctx, { statementId, limit: 1 }, now),
+  const [live, changes, extensions] = await Promise.all([
+    liveProcess(ctx, statementId),
     stageChanges(ctx.db, statementId),
+    deadlineExtensions(ctx.db, statementId),
   ]);
-  const pilot = dashboard.pilots[0];
+  const failure = live?.processFailure ? { at: new Date(live.processFailure.at) } : null;
+  const pilot = (await loadDashboard(ctx, { statementId, limit: 1 }, now, failure)).pilots[0];
   if (!pilot) throw new DomainError('not_found', 'Statement not found');
   return {
     pilot,
-    timeline: stageTimeline(new Date(pilot.createdAt), changes, now),
-    aggregationBlocked: pilot.stage === 'aggregation' ? await rateBlock(ctx, statementId) : null,
+    timeline: stageTimeline(new Date(pilot.createdAt), changes, now, extensions),
+    aggregationBlocked: pilot.stage === 'aggregation' ? rateBlock(live?.aggregationBlocked ?? null) : null,
   };
 }
+
+/** The live process's state; none when it cannot be asked just now (the rest of the page does not depend on it). */
+async function liveProcess(ctx: ServiceContext, statementId: string) {
+  try {
+    return await readStatementProcess(ctx, statementId, liveStateQuery);
+  } catch (error) {
+    ctx.logger.warn({ err: error, statementId }, 'the live process of a pilot could not be read');
+    return null;
+  }
+}
+
+type LiveBlock = NonNullable<Awaited<ReturnType<typeof liveProcess>>>['aggregationBlocked'];
 
 /**
  * Why a pilot waits in aggregation for an exchange rate: the currencies and their dates (no
  * buyer's figures), so Commission staff and administrators see what blocks it and the
- * administrator what to import. Only problems with a rate code; none when the process cannot
- * be asked just now (the rest of the page does not depend on it).
+ * administrator what to import. Only problems with a rate code.
  */
-async function rateBlock(ctx: ServiceContext, statementId: string) {
-  try {
-    const blocked = (await readStatementProcess(ctx, statementId, liveStateQuery)).aggregationBlocked;
-    const problems = (blocked?.problems ?? []).filter((p) => p.code === rateMissingCode || p.code === rateStaleCode);
-    if (!blocked || problems.length === 0) return null;
-    return { message: blocked.message, problems, ...(blocked.at ? { at: blocked.at } : {}) };
-  } catch (error) {
-    ctx.logger.warn({ err: error, statementId }, 'the blocked aggregation of a pilot could not be read');
-    return null;
-  }
+function rateBlock(blocked: LiveBlock) {
+  const problems = (blocked?.problems ?? []).filter((p) => p.code === rateMissingCode || p.code === rateStaleCode);
+  if (!blocked || problems.length === 0) return null;
+  return { message: blocked.message, problems, ...(blocked.at ? { at: blocked.at } : {}) };
 }

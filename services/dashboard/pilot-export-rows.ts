@@ -17,6 +17,7 @@ export const pilotColumns = [
   'days_in_stage',
   'next_deadline',
   'overdue',
+  'stuck',
   'published',
   'grouping_kind',
   'grouping',
@@ -47,30 +48,53 @@ export type PilotColumn = (typeof pilotColumns)[number];
 export type PilotCell =
   string | number | boolean | { decimal: string } | { date: string } | { dateTime: string } | null;
 
-/** The headers of the pilot exports, in `lang`. */
-export function pilotHeaders(lang: ExportLanguage): { sheet: string; yes: string; no: string; headers: string[] } {
+/** The words of a pilot export's coded values, in its language (the words the web uses). */
+export interface PilotWords {
+  stage: (stage: PilotView['stage']) => string;
+  route: (route: PilotView['procurementRoute']['route']) => string;
+  groupingKind: (kind: NonNullable<PilotView['grouping']>['kind']) => string;
+  /** The reasons a pilot is stuck, in words, or `no`. */
+  stuck: (stuck: PilotView['stuck']) => string;
+}
+
+/** The headers of the pilot exports, and the words of their coded values, in `lang`. */
+export function pilotHeaders(lang: ExportLanguage): {
+  sheet: string;
+  yes: string;
+  no: string;
+  headers: string[];
+  words: PilotWords;
+} {
   const t = translatorFor(lang);
+  const no = t('pilotExport.no');
   return {
     sheet: t('pilotExport.sheet'),
     yes: t('pilotExport.yes'),
-    no: t('pilotExport.no'),
+    no,
     headers: pilotColumns.map((c) => t(`pilotExport.columns.${c}`)),
+    words: {
+      stage: (stage) => t(`pilotExport.stages.${stage}`),
+      route: (route) => t(`pilotExport.routes.${route}`),
+      groupingKind: (kind) => t(`pilotExport.groupingKinds.${kind}`),
+      stuck: (stuck) => (stuck ? stuck.reasons.map((r) => t(`pilotExport.stuckReasons.${r}`)).join(', ') : no),
+    },
   };
 }
 
-/** One pilot as the exports' cells, in column order: the same figures as on the dashboard. */
-export function pilotCells(p: PilotView): PilotCell[] {
+/** One pilot as the exports' cells, in column order: the same figures as on the dashboard, codes in `words`. */
+export function pilotCells(p: PilotView, words: PilotWords): PilotCell[] {
   const converted = Boolean(p.conversion?.currencies.length);
   const cells: Record<PilotColumn, PilotCell> = {
     id: p.id,
     title: p.title,
-    stage: p.stage,
+    stage: words.stage(p.stage),
     stage_entered_at: { dateTime: p.stageEnteredAt },
     days_in_stage: p.daysInStage,
     next_deadline: p.nextDeadline ? { dateTime: p.nextDeadline } : null,
     overdue: p.overdue,
+    stuck: words.stuck(p.stuck),
     published: p.published,
-    grouping_kind: p.grouping?.kind ?? null,
+    grouping_kind: p.grouping ? words.groupingKind(p.grouping.kind) : null,
     grouping: p.grouping?.name ?? null,
     sectors: p.sectors.join(' '),
     cpv_codes: p.cpvCodes.join(' '),
@@ -86,7 +110,7 @@ export function pilotCells(p: PilotView): PilotCell[] {
     failed_rules: (p.failedRules ?? []).join(' '),
     above_eu_threshold: p.aboveEuThreshold,
     cross_border: p.crossBorder,
-    procurement_route: p.procurementRoute.route,
+    procurement_route: words.route(p.procurementRoute.route),
     central_purchasing_body: p.procurementRoute.centralPurchasingBody
       ? `${p.procurementRoute.centralPurchasingBody.name} (${p.procurementRoute.centralPurchasingBody.country})`
       : null,
