@@ -125,7 +125,13 @@ function nodeProcess(
 }
 
 export async function startTopology(
-  options: { workers?: number; apis?: number; log?: (line: string) => void } = {},
+  options: {
+    workers?: number;
+    apis?: number;
+    log?: (line: string) => void;
+    /** More settings for every worker and API process (e.g. WEBHOOK_ALLOW_HTTP_LOCALHOST). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<Topology> {
   const log = options.log ?? (() => {});
   try {
@@ -213,6 +219,7 @@ export async function startTopology(
       SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
       PUBLIC_URL: apiUrls[0],
       WORKFLOW_BUNDLE: bundle,
+      ...options.env,
     };
     const workers = Array.from({ length: options.workers ?? 2 }, (_, i) =>
       nodeProcess(`worker-${i + 1}`, 'bin/worker.ts', common, 'worker running', log),
