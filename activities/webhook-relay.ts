@@ -12,8 +12,10 @@ import {
   type ClaimedDelivery,
   disableEndpoint,
   findEndpoint,
+  markDeliveredMany,
   organisationRecipients,
   recordAttempt,
+  renewDeliveryLeases,
 } from '../db/webhooks.js';
 import { composeForEach } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -40,8 +42,16 @@ export interface WebhookRelayDeps {
   /** Consecutive failed attempts that disable an endpoint (WEBHOOK_DISABLE_AFTER_FAILURES). */
   disableAfterFailures: number;
   timeoutMs?: number;
-  /** How long a claim is kept (default: the timeout and 30 s more, so a live relay never loses one). */
+  /**
+   * How long a claim is kept unless renewed (default 15 s). A live relay renews what it holds a
+   * third of the way in, so only a dead relay's deliveries are taken over: within this time.
+   */
   leaseSeconds?: number;
+  /**
+   * How long a relay keeps trying to mark an answered delivery (and keeps its lease) while the
+   * database refuses the write (default 300 s); after that the lease runs out and it is sent again.
+   */
+  maxHoldSeconds?: number;
   /** How often an idle relay looks for due deliveries. */
   pollMs?: number;
   batchSize?: number;
@@ -120,13 +130,88 @@ function postOnce(
  * backoff) or, after the last attempt, fails. 410 Gone disables the endpoint at once; so does a
  * run of `disableAfterFailures` failed attempts, and the organisation's users are e-mailed once
  * (through the mail outbox, keyed by the disabling). Redirects are not followed.
+ *
+ * A relay killed mid-delivery (test/webhooks-worker-kill.test.ts) loses nothing: what it held
+ * comes back when its leases run out (within `leaseSeconds`, since only a live relay renews
+ * them) and is sent again with the same webhook-id. The receiver sees a delivery twice only if
+ * the relay died between reading a 2xx and committing its mark (see `markDelivered`), or if the
+ * receiver answered into the connection of a process already killed and not yet torn down; it
+ * dedupes on webhook-id, as Standard Webhooks asks.
  */
 export function createWebhookRelay(deps: WebhookRelayDeps) {
   const timeoutMs = deps.timeoutMs ?? webhookTimeoutMs;
-  // Longer than an attempt can take, so a live relay never loses its claim.
-  const leaseSeconds = deps.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + 30;
+  // Short, since a live relay renews what it holds: a dead relay's deliveries go out again within it.
+  const leaseSeconds = deps.leaseSeconds ?? 15;
+  const maxHoldMs = (deps.maxHoldSeconds ?? 300) * 1000;
   const mail = createMailActivities({ db: deps.db, mailer: deps.mailer });
   const lookup = guardedLookup(deps.allowHttpLocalhost);
+
+  // What this relay holds: claimed and not yet marked (being sent, or answered and its mark not
+  // yet written). Their leases are renewed until marked, so a slow receiver or a slow mark never
+  // lets another relay send the same delivery beside this one.
+  const held = new Map<string, { attempts: number; since: number }>();
+  let renewer: ReturnType<typeof setInterval> | undefined;
+  const hold = (c: ClaimedDelivery) => {
+    held.set(c.id, { attempts: c.attempts, since: Date.now() });
+    renewer ??= setInterval(
+      () => {
+        const since = Date.now() - maxHoldMs;
+        const claims = [...held].filter(([, h]) => h.since > since).map(([id, h]) => ({ id, attempts: h.attempts }));
+        renewDeliveryLeases(deps.db, claims, leaseSeconds).catch((e: unknown) => deps.onError?.(e));
+      },
+      Math.max(500, (leaseSeconds * 1000) / 3),
+    );
+    renewer.unref?.();
+  };
+  const release = (id: string) => {
+    held.delete(id);
+    if (held.size === 0 && renewer) {
+      clearInterval(renewer);
+      renewer = undefined;
+    }
+  };
+
+  /**
+   * The marks of answered deliveries, as the e-mail sender writes its (activities/mail-activities.ts):
+   * collected and written on the next turn of the event loop, many in one statement, one write at a
+   * time (the next batch gathers meanwhile). HTTP has no transactions: a relay killed after the
+   * receiver answered and before this mark committed leaves the delivery in doubt, and once its
+   * lease runs out another relay sends it again, with the same webhook-id (receivers dedupe on
+   * it). That window is the answer's arrival to this statement's commit: one event-loop turn and
+   * one round trip. A write that fails (the database gone for a while) is tried again, at least
+   * once a second, for `maxHoldMs`, the leases renewed meanwhile, so an outage alone repeats nothing.
+   */
+  let queued: { outcome: AttemptOutcome; done: () => void; failed: (e: unknown) => void }[] = [];
+  let flushing: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const markDelivered = (outcome: AttemptOutcome): Promise<void> =>
+    new Promise((done, failed) => {
+      queued.push({ outcome, done, failed });
+      flushing ??= setTimeout(() => {
+        flushing = undefined;
+        const batch = queued;
+        queued = [];
+        chain = chain.then(async () => {
+          const started = Date.now();
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await markDeliveredMany(
+                deps.db,
+                batch.map((b) => b.outcome),
+              );
+              for (const b of batch) b.done();
+              return;
+            } catch (error) {
+              if (Date.now() - started >= maxHoldMs) {
+                for (const b of batch) b.failed(error);
+                return;
+              }
+              await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 4 ** attempt, 1000)));
+            }
+          }
+        });
+      }, 0);
+    });
 
   async function post(c: ClaimedDelivery): Promise<{ statusCode: number | null; error: string | null }> {
     let url: URL;
@@ -184,6 +269,7 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
       error,
       succeeded: error === null,
     };
+    if (outcome.succeeded) return markDelivered(outcome);
     const gone = statusCode === 410;
     const retryAt =
       outcome.succeeded || gone || c.attempts >= webhookMaxAttempts
@@ -191,7 +277,7 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
         : new Date(Date.now() + webhookRetryDelayMs(c.attempts, deps.retryBaseMs));
     const messageIds = await deps.db.transaction().execute(async (trx) => {
       const { recorded, consecutiveFailures } = await recordAttempt(trx, outcome, retryAt);
-      if (!recorded || outcome.succeeded) return [];
+      if (!recorded) return [];
       if (!gone && consecutiveFailures < deps.disableAfterFailures) return [];
       if (!(await disableEndpoint(trx, c.endpointId, gone ? 'gone' : 'failures'))) return [];
       const endpoint = (await findEndpoint(trx, c.endpointId))!;
@@ -226,7 +312,14 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
   /** Claims and tries what is due now; returns how many deliveries it tried. */
   async function deliverDue(): Promise<number> {
     const claimed = await claimDueDeliveries(deps.db, deps.batchSize ?? 20, leaseSeconds);
-    await Promise.all(claimed.map((c) => attempt(c).catch((e: unknown) => deps.onError?.(e))));
+    for (const c of claimed) hold(c);
+    await Promise.all(
+      claimed.map((c) =>
+        attempt(c)
+          .catch((e: unknown) => deps.onError?.(e))
+          .finally(() => release(c.id)),
+      ),
+    );
     return claimed.length;
   }
 

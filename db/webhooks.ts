@@ -351,6 +351,63 @@ export async function recordAttempt(
   return { recorded: true, consecutiveFailures: endpoint?.consecutive_failures ?? 0 };
 }
 
+/**
+ * Marks answered deliveries delivered, in one statement for many: each only for the claim it
+ * belongs to (`attempt`, as the claim returned it, and still `sending`), with its log row and its
+ * endpoint's run of failures ended, all or nothing. One round trip however many: the relay
+ * (activities/webhook-relay.ts) calls it on the event-loop turn after the answers came, so the
+ * window in which a crash leaves a delivery answered but not marked is as short as it can be.
+ * Returns the ids it marked (a claim that lost its lease meanwhile is left as it is).
+ */
+export async function markDeliveredMany(db: DbOrTx, outcomes: readonly AttemptOutcome[]): Promise<string[]> {
+  if (outcomes.length === 0) return [];
+  const rows = outcomes.map(
+    (o) =>
+      sql`(${o.deliveryId}::uuid, ${o.endpointId}::uuid, ${o.attempt}::int, ${o.startedAt}::timestamptz, ${Math.round(o.durationMs)}::int, ${o.statusCode}::int)`,
+  );
+  const result = await sql<{ id: string }>`
+    with answered (delivery_id, endpoint_id, attempt, started_at, duration_ms, status_code) as (values ${sql.join(rows)}),
+    marked as (
+      update webhook_deliveries d
+      set status = 'delivered', delivered_at = now(), lease_until = null, last_status_code = a.status_code, last_error = null
+      from answered a
+      where d.id = a.delivery_id and d.attempts = a.attempt and d.status = 'sending'
+      returning d.id, a.endpoint_id, a.attempt, a.started_at, a.duration_ms, a.status_code
+    ),
+    logged as (
+      insert into webhook_attempts (delivery_id, endpoint_id, attempt, started_at, duration_ms, status_code, error, succeeded)
+      select id, endpoint_id, attempt, started_at, duration_ms, status_code, null, true from marked
+      on conflict on constraint webhook_attempts_once do nothing
+    ),
+    reset as (
+      update webhook_endpoints e set consecutive_failures = 0
+      where e.id in (select endpoint_id from marked) and e.consecutive_failures <> 0
+    )
+    select id from marked`.execute(db);
+  return result.rows.map((r) => r.id);
+}
+
+/**
+ * Extends the leases of deliveries a relay still holds (claimed, not yet marked): a live relay
+ * keeps what it is sending, or has sent and not yet marked, however slow the receiver or the
+ * database, while a dead relay's leases run out. Only its own claims (`attempts` as its claim
+ * returned it) are extended.
+ */
+export async function renewDeliveryLeases(
+  db: DbOrTx,
+  claims: readonly { id: string; attempts: number }[],
+  leaseSeconds: number,
+): Promise<void> {
+  if (claims.length === 0) return;
+  const pairs = claims.map((c) => sql`(${c.id}::uuid, ${c.attempts}::int)`);
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${leaseSeconds})` })
+    .where('status', '=', 'sending')
+    .where(sql<boolean>`(id, attempts) in (${sql.join(pairs)})`)
+    .execute();
+}
+
 export interface DeliveryLogEntry {
   deliveryId: string;
   eventId: string;
