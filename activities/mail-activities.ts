@@ -40,25 +40,44 @@ export function claimSizeFor(options: { batchSize: number; leaseSeconds: number;
   return Math.max(1, Math.min(options.batchSize, Math.floor((options.maxPerSecond * options.leaseSeconds) / 4)));
 }
 
+/** A send that did not go out, as its claim returned it (`attempts` fences a late failure). */
+interface SendFailure {
+  id: string;
+  attempts: number;
+  error: string;
+  temporary: boolean;
+}
+
+/** The statements that record sends' outcomes (`markSentMany`, `markFailedMany` in db/outbox.ts). */
+export interface OutcomeWrites {
+  markSent(ids: string[]): Promise<void>;
+  markFailed(failures: SendFailure[]): Promise<void>;
+}
+
 /**
  * Collects the outcome of sends and writes it in batches: one UPDATE for many messages sent, as
  * soon as a claim's worth is done or `delayMs` after the first of them, whichever comes first.
- * The delay bounds the window in which a crash leaves a message sent but not marked (it is then
- * sent again with the same Message-ID when its lease runs out); writes never overlap.
+ * While a write is under way, whatever is sent meanwhile waits for it and goes in the one
+ * statement that follows it (before, each turn of the event loop queued a statement of its own
+ * behind it: 5,101 statements for 10,000 messages in the publication benchmark, the last written
+ * 10 s after the relay had taken it). The delay bounds the window in which a crash leaves a
+ * message sent but not marked (it is then sent again with the same Message-ID when its lease runs
+ * out); writes never overlap.
  */
-class OutcomeWriter {
+export class OutcomeWriter {
   private sent: string[] = [];
-  private failed: { id: string; attempts: number; error: string; temporary: boolean }[] = [];
+  private failed: SendFailure[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private error: unknown;
+  /** Outcome writes queued or under way. */
+  private writing = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly writes: OutcomeWrites,
     private readonly options: {
       batch: number;
       delayMs: number;
-      maxAttempts: number;
       retryForMs: number;
       onWritten: () => void;
     },
@@ -73,6 +92,8 @@ class OutcomeWriter {
         error: outcome.error,
         temporary: outcome.temporary ?? false,
       });
+    // While a write is under way, its end writes what came meanwhile.
+    if (this.writing > 0) return;
     // A failed write is kept and thrown by the last flush.
     if (this.sent.length + this.failed.length >= this.options.batch) this.flush().catch(() => undefined);
     else this.timer ??= setTimeout(() => this.flush().catch(() => undefined), this.options.delayMs);
@@ -110,9 +131,17 @@ class OutcomeWriter {
     this.timer = undefined;
     const sent = this.sent.splice(0);
     const failed = this.failed.splice(0);
-    if (sent.length > 0) void this.serialize(() => markSentMany(this.db, sent));
-    if (failed.length > 0) void this.serialize(() => markFailedMany(this.db, failed, this.options.maxAttempts));
-    if (sent.length > 0 || failed.length > 0) void this.serialize(async () => this.options.onWritten());
+    if (sent.length > 0 || failed.length > 0) {
+      this.writing += 1;
+      if (sent.length > 0) void this.serialize(() => this.writes.markSent(sent));
+      if (failed.length > 0) void this.serialize(() => this.writes.markFailed(failed));
+      void this.serialize(async () => {
+        this.writing -= 1;
+        this.options.onWritten();
+        // What was sent while this was written: at once, all of it in one statement.
+        if (this.writing === 0 && this.sent.length + this.failed.length > 0) this.flush().catch(() => undefined);
+      });
+    }
     return this.chain.then(() => {
       if (this.error !== undefined) throw this.error;
     });
@@ -160,10 +189,13 @@ export function createMailActivities(deps: MailActivityDeps) {
     // What this sender holds: claimed, and not yet sent (or refused). Their leases are renewed
     // while they wait their turn, so only a dead sender's messages are ever taken over.
     const held = new Map<string, { attempts: number; since: number }>();
-    const writer = new OutcomeWriter(deps.db, {
+    const writes: OutcomeWrites = {
+      markSent: (ids) => markSentMany(deps.db, ids),
+      markFailed: (failures) => markFailedMany(deps.db, failures, maxAttempts),
+    };
+    const writer = new OutcomeWriter(writes, {
       batch: claimSize,
       delayMs: markDelayMs,
-      maxAttempts,
       retryForMs: maxHoldMs,
       onWritten: () => heartbeat({ sent, failed }),
     });
