@@ -165,15 +165,24 @@ export function createMailActivities(deps: MailActivityDeps) {
   // its relay took a message sent it twice (test/topology-faults.test.ts (a), seed 16002, in CI).
   const markDelayMs = deps.markDelayMs ?? 0;
   const maxHoldMs = (deps.maxHoldSeconds ?? 300) * 1000;
+  /** How often a fan-out's sender looks for the next page while it still has sends under way. */
+  const pagePollMs = 25;
 
   /**
    * Sends what is claimable in `scope`. Unless `othersHeldLeft`, it then waits for what another
    * sender holds there, claiming those messages when their leases run out: the delivery that
    * replaces a dead one (its activity retried after a missed heartbeat) comes back while the dead
    * sender's leases still run, and nothing else would come back for them. A live sender's
-   * messages are marked sent meanwhile, which ends the wait as well.
+   * messages are marked sent meanwhile, which ends the wait as well. With `pollMs`, a claim that
+   * finds nothing while sends are still under way is tried again after `pollMs` instead of ending
+   * the delivery (a fan-out whose next page is still being queued).
    */
-  async function deliver(scope: OutboxScope, lease = leaseSeconds, othersHeldLeft = false): Promise<{ sent: number }> {
+  async function deliver(
+    scope: OutboxScope,
+    lease = leaseSeconds,
+    othersHeldLeft = false,
+    pollMs = 0,
+  ): Promise<{ sent: number }> {
     const claimSize = claimSizeFor({
       batchSize: deps.batchSize ?? 200,
       leaseSeconds: lease,
@@ -255,7 +264,16 @@ export function createMailActivities(deps: MailActivityDeps) {
           while (inFlight > maxInFlight - claimSize && !stop) await new Promise<void>((resolve) => (wake = resolve));
           if (stop) break;
           const batch = await claimMessages(deps.db, scope, claimSize, lease);
-          if (batch.length === 0) break;
+          if (batch.length === 0) {
+            // The next page may land while these sends are under way: claimed then, it reaches the
+            // pool before the pool runs dry (waiting for every send first left the relay idle at
+            // each page the sender had caught up with).
+            if (pollMs > 0 && inFlight > 0 && !stop) {
+              await new Promise((resolve) => setTimeout(resolve, pollMs));
+              continue;
+            }
+            break;
+          }
           for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
           inFlight += batch.length;
           sends.push(sendBatch(batch));
@@ -297,7 +315,8 @@ export function createMailActivities(deps: MailActivityDeps) {
      * until their leases run out and they can be sent here, and returns only when nothing under the
      * prefix is left unsent. Without it (the fan-out is still queueing pages), it keeps looking for
      * newly queued messages until none has come for `idleMs`: a queue that falls behind for a moment
-     * costs a short wait, not a round trip through the workflow.
+     * costs a short wait, not a round trip through the workflow; and while its sends are under way
+     * it looks every 25 ms, so a page queued meanwhile joins them without the pool running dry.
      */
     async deliverQueuedNotices(input: {
       keyPrefix: string;
@@ -308,7 +327,9 @@ export function createMailActivities(deps: MailActivityDeps) {
       let sent = 0;
       let lastProgress = Date.now();
       for (;;) {
-        const delivered = (await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds, true)).sent;
+        const delivered = (
+          await deliver({ keyPrefix: input.keyPrefix }, input.leaseSeconds, true, input.drain ? 0 : pagePollMs)
+        ).sent;
         sent += delivered;
         if (!input.drain) {
           if (delivered > 0) lastProgress = Date.now();
