@@ -18,7 +18,7 @@ export interface AppRoute {
 
 export interface NavigationItem {
   path: string;
-  label: `nav.${keyof typeof en.nav}` | 'supplier.home.nav' | 'due.nav' | 'webhooks.nav';
+  label: `nav.${keyof typeof en.nav}` | 'supplier.home.nav' | 'due.nav' | 'webhooks.nav' | 'savedSearch.nav';
   /** NavLink's `end`: highlighted only on this exact path. */
   end?: boolean;
   show?: (me: Me) => boolean;
@@ -84,6 +84,7 @@ export const routes: AppRoute[] = [
   { path: '/subscription', page: lazy(() => import('./pages/supplier/SubscriptionPage')), access: 'signedIn' },
   { path: '/supplier', page: lazy(() => import('./pages/supplier/SupplierHomePage')), access: 'signedIn' },
   { path: '/webhooks', page: lazy(() => import('./pages/supplier/WebhooksPage')), access: 'signedIn' },
+  { path: '/saved-searches', page: lazy(() => import('./pages/supplier/SavedSearchesPage')), access: 'signedIn' },
   { path: '/published', page: lazy(() => import('./pages/public/PublishedListPage')), access: 'public' },
   { path: '/published/:statementId', page: lazy(() => import('./pages/public/PublishedPage')), access: 'public' },
   { path: '/consultations', page: lazy(() => import('./pages/public/ConsultationsPage')), access: 'public' },
@@ -109,6 +110,7 @@ export const navigation: NavigationItem[] = [
   { path: '/dashboard', label: 'nav.dashboard', show: tracksPilots },
   { path: '/due', label: 'due.nav' },
   { path: '/subscription', label: 'nav.subscription', show: isSupplier },
+  { path: '/saved-searches', label: 'savedSearch.nav', show: isSupplier },
   { path: '/webhooks', label: 'webhooks.nav', show: isSupplier },
   { path: '/consultations', label: 'nav.consultations', public: true },
   // Only for visitors: a signed-in user already belongs to an organisation.
