@@ -97,6 +97,19 @@ export async function claimMessages(
   leaseSeconds: number,
 ): Promise<OutboxRow[]> {
   if (limit <= 0) return [];
+  return claimQuery(db, scope, limit, leaseSeconds).execute();
+}
+
+/**
+ * The claim as a query (`claimMessages` runs it; a test reads its plan). In no particular order,
+ * so the select stops at `limit` whichever index the planner takes. With `order by created_at,
+ * id`, a fan-out's pages queued moments before (not yet in the table's statistics, so the planner
+ * expected a handful of pending rows) were read whole and sorted at every claim: every pending row
+ * of the fan-out, 50 times over for 10,000 suppliers, 40-300 ms a claim on a loaded machine.
+ * Nothing relies on the order: a delivery claims until nothing in its scope is left, and SKIP
+ * LOCKED keeps concurrent senders apart as before.
+ */
+export function claimQuery(db: DbOrTx, scope: OutboxScope, limit: number, leaseSeconds: number) {
   return db
     .updateTable('outbox')
     .set({
@@ -118,14 +131,11 @@ export async function claimMessages(
           ),
         scope,
       )
-        .orderBy('created_at')
-        .orderBy('id')
         .limit(limit)
         .forUpdate()
         .skipLocked(),
     )
-    .returningAll()
-    .execute();
+    .returningAll();
 }
 
 /** Marks a batch of messages sent in one statement (chunked below PostgreSQL's bind-parameter limit). */
