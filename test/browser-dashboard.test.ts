@@ -170,8 +170,8 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     await staff.status(t('dashboard.count', { count: 1 })).waitFor();
     expect(await page.getByLabel(t('dashboard.filter.grouping')).inputValue()).toBe(grouping);
     expect(await stageFilter.inputValue()).toBe('market_engagement');
-    // Every stage stays in the chart; the chosen one is marked.
-    const current = page.locator('#by-stage-heading ~ ul li[aria-current="true"]');
+    // Every stage stays in the chart; the chosen one is marked (in the chart's table of figures).
+    const current = page.getByTestId('by-stage-figures').locator('tr[aria-current="true"]');
     await expect.poll(() => plainText(current)).toContain(t('stage.market_engagement'));
     // Both downloads carry the filters.
     for (const name of [t('dashboard.csv'), t('dashboard.xlsx')]) {
@@ -213,7 +213,9 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     const timeline = staff.page.getByTestId('pilot-timeline');
     await timeline.waitFor();
     const stages = await timeline.getByRole('listitem').count();
-    expect(stages).toBe(5); // draft, needs assessment, confirmation, aggregation, market engagement
+    // Draft, needs assessment, confirmation, aggregation done; market engagement current; approval, publication to come.
+    expect(stages).toBe(7);
+    expect(await plainText(timeline.locator('li[aria-current="step"]'))).toContain(t('stage.market_engagement'));
     expect(await plainText(timeline)).toContain(t('stage.market_engagement'));
     await staff.visit('pilot', 'pilot');
   });

@@ -9,6 +9,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { SelectField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ScrollableTable } from '../../components/ScrollableTable';
 import { StageTag } from '../../components/StageStepper';
 import { Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
@@ -17,6 +18,7 @@ import { type CpvHit, useCpvDivisions } from '../../reference/reference';
 import { useLoad } from '../needs/load';
 import { BarChart } from './BarChart';
 import { PilotValue, pilotValueWithheld } from './PilotValue';
+import { StuckFlag } from './StuckPilot';
 
 type Dashboard = Schemas['Dashboard'];
 /** Pilots per page: the totals and charts cover every matching pilot, the table grows a page at a time. */
@@ -38,6 +40,7 @@ interface Filters {
   country: string;
   stage: Stage | '';
   overdue: boolean;
+  stuck: boolean;
 }
 
 /**
@@ -56,6 +59,7 @@ function filtersFrom(params: URLSearchParams): Filters {
     country: pick('country', countries),
     stage: pick('stage', stageFilters) as Stage | '',
     overdue: params.get('overdue') === 'true',
+    stuck: params.get('stuck') === 'true',
   };
 }
 
@@ -77,6 +81,7 @@ export default function DashboardPage() {
     ...(filters.country ? { country: filters.country } : {}),
     ...(filters.stage ? { stage: filters.stage } : {}),
     ...(filters.overdue ? { overdue: 'true' as const } : {}),
+    ...(filters.stuck ? { stuck: 'true' as const } : {}),
   };
   const queryKey = JSON.stringify(query);
   const load = useCallback(async () => {
@@ -204,6 +209,15 @@ export default function DashboardPage() {
           />
           {t('dashboard.filter.overdue')}
         </label>
+        <label className="choice">
+          <input
+            type="checkbox"
+            name="stuck"
+            checked={filters.stuck}
+            onChange={(e) => set('stuck', e.target.checked)}
+          />
+          {t('dashboard.stuck.filter')}
+        </label>
       </form>
 
       <ErrorSummary problem={problem} />
@@ -287,6 +301,10 @@ function Board({
             <dt>{t('dashboard.totals.overdue')}</dt>
             <dd>{format.number(d.totals.overdue)}</dd>
           </div>
+          <div>
+            <dt>{t('dashboard.stuck.total')}</dt>
+            <dd data-testid="dashboard-total-stuck">{format.number(d.totals.stuck)}</dd>
+          </div>
         </dl>
         <p>
           <a
@@ -366,7 +384,7 @@ function Board({
             <p>{t('dashboard.empty')}</p>
           </div>
         ) : (
-          <div className="table-scroll" role="region" aria-labelledby="pilots-heading" tabIndex={0}>
+          <ScrollableTable labelledBy="pilots-heading">
             <table className="table table--stack" data-testid="pilot-table">
               <thead>
                 <tr>
@@ -403,6 +421,12 @@ function Board({
                           </span>
                         </>
                       ) : null}
+                      {p.stuck ? (
+                        <>
+                          {' '}
+                          <StuckFlag stuck={p.stuck} />
+                        </>
+                      ) : null}
                     </td>
                     <td data-label={t('dashboard.table.buyers')}>
                       {t('dashboard.table.buyersIn', {
@@ -425,7 +449,7 @@ function Board({
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
         )}
         {d.pilots.length > 0 ? (
           <p className="muted small" data-testid="pilot-table-shown">

@@ -11,7 +11,9 @@ import { StageTag } from '../../components/StageStepper';
 import { WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
 import { useLoad } from '../needs/load';
+import { PilotTimeline } from './PilotTimeline';
 import { PilotValue, pilotValueWithheld } from './PilotValue';
+import { StuckFlag, StuckNotice } from './StuckPilot';
 
 /** One pilot for Commission staff: where it stands, its figures, and when it entered and left each stage. */
 export default function PilotPage() {
@@ -36,6 +38,7 @@ export default function PilotPage() {
       {!data && !problem ? <Loading /> : null}
       {p && data ? (
         <>
+          {p.stuck ? <StuckNotice stuck={p.stuck} /> : null}
           {data.aggregationBlocked ? (
             <RateBlockNotice
               statementId={statementId}
@@ -56,6 +59,12 @@ export default function PilotPage() {
                       ? t('dashboard.overdueSince', { date: format.date(p.nextDeadline) })
                       : t('dashboard.overdue')}
                   </span>
+                ) : null}
+                {p.stuck ? (
+                  <>
+                    {' '}
+                    <StuckFlag stuck={p.stuck} />
+                  </>
                 ) : null}
               </dd>
             </div>
@@ -123,20 +132,7 @@ export default function PilotPage() {
 
           <section aria-labelledby="timeline-heading" className="section">
             <h2 id="timeline-heading">{t('dashboard.pilot.timeline')}</h2>
-            <ol className="plain-list" data-testid="pilot-timeline">
-              {data.timeline.map((e, i) => (
-                <li key={`${e.stage}-${i}`}>
-                  <StageTag stage={e.stage} />{' '}
-                  {e.exitedAt
-                    ? t('dashboard.pilot.span', {
-                        from: format.dateTime(e.enteredAt),
-                        to: format.dateTime(e.exitedAt),
-                        count: e.days,
-                      })
-                    : t('dashboard.pilot.since', { from: format.dateTime(e.enteredAt), count: e.days })}
-                </li>
-              ))}
-            </ol>
+            <PilotTimeline detail={data} />
           </section>
           <p>
             <Link to={`/statements/${p.id}`}>{t('dashboard.pilot.statement')}</Link>

@@ -7,6 +7,7 @@ import { allows, api, type ApiProblem, asProblem, call, type Stage, type Stateme
 import { useMe, useSession } from '../../auth/session';
 import { Disclosure } from '../../components/Disclosure';
 import { ErrorSummary } from '../../components/ErrorSummary';
+import { ScrollableTable } from '../../components/ScrollableTable';
 import { ShowMore } from '../../components/ShowMore';
 import { StageProgress } from '../../components/StageStepper';
 import { StatementSubpageHeading } from '../../components/StatementSubpageHeading';
@@ -190,7 +191,7 @@ function ParticipantsOverview({
   if (pages.participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
   return (
     <>
-      <div className="table-scroll" role="region" aria-labelledby="who-heading" tabIndex={0}>
+      <ScrollableTable labelledBy="who-heading">
         <table className="table table--stack">
           <thead>
             <tr>
@@ -256,7 +257,7 @@ function ParticipantsOverview({
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
       {pages.nextCursor ? (
         <ShowMore loadNext={loadNext} label={t('overview.showMore')} loadingLabel={t('overview.loadingMore')}>
           <p className="muted small">

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import type { Participant } from '../../api/client';
+import { ScrollableTable } from '../../components/ScrollableTable';
 import { useFormat } from '../../i18n/format';
 import { useLegalTypeLabel } from './labels';
 
@@ -17,7 +18,7 @@ export function ParticipantsTable({
   const legalType = useLegalTypeLabel();
   if (participants.length === 0) return <p className="muted">{t('participants.none')}</p>;
   return (
-    <div className="table-scroll" role="region" aria-labelledby="participants-heading" tabIndex={0}>
+    <ScrollableTable labelledBy="participants-heading">
       <table className="table table--stack">
         <thead>
           <tr>
@@ -67,6 +68,6 @@ export function ParticipantsTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollableTable>
   );
 }
