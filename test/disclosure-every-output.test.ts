@@ -995,6 +995,10 @@ describe('disclosure: no role reads a withheld figure in any route, document or 
       'a user’s own calendar feed, reached by its secret alone: the steps due from that user (statement titles, kinds of step, deadlines, links), no figures; its contents per viewer are the rule of GET /api/me/due, read here (test/due.test.ts checks the feed)',
     '/api/me/webhooks/{endpointId}/deliveries':
       'a supplier organisation’s own webhook delivery log (event ids, types, HTTP statuses, no payloads): every other viewer is refused it (test/webhooks.test.ts)',
+    '/api/saved-search-feeds/{token}.atom':
+      'a supplier user’s saved search’s Atom feed, reached by its secret alone: the published statements and open consultations it matches, each with what their public pages show (title, description, CPV codes, version and number of signatories, deadline), no figures (test/saved-searches.test.ts reads it for the buyers’ line values)',
+    '/api/saved-searches/unsubscribe':
+      'what a saved search’s signed unsubscribe link refers to: the search’s name and whether it e-mails, no figures (test/saved-searches.test.ts)',
   };
   /** Pages served outside the OpenAPI document that a browser reaches. */
   const undocumentedPages = (statementId: string) => [
