@@ -211,6 +211,22 @@ describe('saved searches', () => {
       kinds: ['consultation'],
     });
 
+    // A French-speaking supplier's search: its e-mail is in French.
+    const french = await makeActor(
+      h,
+      { kind: 'supplier', name: 'Recherche SARL', country: 'FR' },
+      { label: 'recherche', locale: 'fr' },
+    );
+    await h.db
+      .updateTable('users')
+      .set({ email_verified_at: sql<Date>`now()` })
+      .where('id', '=', french.user.id)
+      .execute();
+    const frenchSession = await signIn(h, french.user.email);
+    ok(
+      await frenchSession.post('/api/me/saved-searches', { name: 'Pelleteuses', words: unique, kinds: ['statement'] }),
+    );
+
     const statementId = await statementInMarketEngagement(
       h,
       lead,
@@ -249,6 +265,13 @@ describe('saved searches', () => {
     expect(forSearch(byCountry)).toHaveLength(1);
     expect(forSearch(otherCode)).toHaveLength(0);
     expect(forSearch(quiet)).toHaveLength(0);
+    const toFrench = h.mail.messages.filter(
+      (m) => m.to.includes(french.user.email) && m.text.includes(`/published/${statementId}`),
+    );
+    expect(toFrench).toHaveLength(1);
+    expect(toFrench[0]!.subject).toBe(
+      `Recherche enregistrée « Pelleteuses » : déclaration conjointe de demande publiée : « ${title} »`,
+    );
     const [mail] = forSearch(byWords);
     expect(mail!.subject).toContain(title);
     expect(mail!.text).toContain(new URL(`/published/${statementId}`, h.baseUrl).toString());
