@@ -184,32 +184,35 @@ export function createWebhookRelay(deps: WebhookRelayDeps) {
   let queued: { outcome: AttemptOutcome; done: () => void; failed: (e: unknown) => void }[] = [];
   let flushing: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  const writeMarks = async () => {
+    // Everything answered by the time this write's turn comes, however many.
+    const batch = queued;
+    queued = [];
+    if (batch.length === 0) return;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await markDeliveredMany(
+          deps.db,
+          batch.map((b) => b.outcome),
+        );
+        for (const b of batch) b.done();
+        return;
+      } catch (error) {
+        if (Date.now() - started >= maxHoldMs) {
+          for (const b of batch) b.failed(error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 4 ** attempt, 1000)));
+      }
+    }
+  };
   const markDelivered = (outcome: AttemptOutcome): Promise<void> =>
     new Promise((done, failed) => {
       queued.push({ outcome, done, failed });
       flushing ??= setTimeout(() => {
         flushing = undefined;
-        const batch = queued;
-        queued = [];
-        chain = chain.then(async () => {
-          const started = Date.now();
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await markDeliveredMany(
-                deps.db,
-                batch.map((b) => b.outcome),
-              );
-              for (const b of batch) b.done();
-              return;
-            } catch (error) {
-              if (Date.now() - started >= maxHoldMs) {
-                for (const b of batch) b.failed(error);
-                return;
-              }
-              await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 4 ** attempt, 1000)));
-            }
-          }
-        });
+        chain = chain.then(writeMarks);
       }, 0);
     });
 

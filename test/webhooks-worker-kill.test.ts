@@ -51,6 +51,9 @@ describe('webhooks across a worker SIGKILL (production-like topology)', () => {
   let receiver: WebhookReceiver;
   const random = seededRandom(19_001);
   const suppliers = 24;
+  /** Whether the receiver had a request of this webhook-id before. */
+  const isRepeat = (post: ReceivedPost) =>
+    receiver.posts.some((p) => p !== post && p.webhookId === post.webhookId && p.receivedAt <= post.receivedAt);
 
   beforeAll(async () => {
     const started = Date.now();
@@ -59,8 +62,11 @@ describe('webhooks across a worker SIGKILL (production-like topology)', () => {
       env: { WEBHOOK_ALLOW_HTTP_LOCALHOST: 'true' },
     });
     console.log(`topology up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    // Slow: each answer 300–1,500 ms after the request, so a kill finds requests held here.
-    receiver = await startWebhookReceiver({ delayMs: () => 300 + Math.floor(random() * 1200) });
+    // Slow: each answer 0.3–1.5 s after the request, so a kill finds requests held here; a
+    // webhook-id seen before (sent again after a kill) 2–3.5 s, so the second kill finds those.
+    receiver = await startWebhookReceiver({
+      delayMs: (post) => (isRepeat(post) ? 2000 + Math.floor(random() * 1500) : 300 + Math.floor(random() * 1200)),
+    });
   }, 10 * 60_000);
   afterAll(async () => {
     await receiver?.close();
@@ -143,58 +149,49 @@ describe('webhooks across a worker SIGKILL (production-like topology)', () => {
       // The kills, armed before the fan-out: the first once some deliveries are answered and others
       // held at the receiver; the second once deliveries the first left are being sent again.
       const kills: Kill[] = [];
-      const killBusiest = async (): Promise<void> => {
+      /**
+       * Once `when` holds (the receiver's state, looked at every 5 ms), kills the worker holding
+       * the most of our deliveries, if it holds any while `when` still holds; restarts it a second later.
+       */
+      const killBusiest = async (when: () => boolean, what: string): Promise<void> => {
+        const deadline = Date.now() + 5 * 60_000;
         for (;;) {
+          if (Date.now() > deadline) throw new Error(`no worker to kill while ${what} within 5 min`);
+          if (!when()) {
+            await sleep(5);
+            continue;
+          }
           const held = await heldByClaimer(endpointIds);
           const target = t.workers
             .filter((w) => w.running())
             .map((w) => ({ w, held: held.get(claimerOf(w)) ?? 0 }))
             .sort((a, b) => b.held - a.held)[0];
-          if (target && target.held > 0 && receiver.open() > 0) {
-            const claimer = claimerOf(target.w);
-            const openAtReceiver = receiver.open();
-            const killAt = Date.now();
-            await target.w.kill();
-            kills.push({
-              worker: target.w.name,
-              claimer,
-              killAt,
-              exitedAt: Date.now(),
-              held: target.held,
-              openAtReceiver,
-            });
-            await sleep(1000);
-            await target.w.start();
-            return;
-          }
-          await sleep(5);
+          if (!target || target.held === 0 || !when()) continue;
+          const claimer = claimerOf(target.w);
+          const openAtReceiver = receiver.open();
+          const killAt = Date.now();
+          await target.w.kill();
+          kills.push({
+            worker: target.w.name,
+            claimer,
+            killAt,
+            exitedAt: Date.now(),
+            held: target.held,
+            openAtReceiver,
+          });
+          await sleep(1000);
+          await target.w.start();
+          return;
         }
       };
       const answered = () => receiver.posts.filter((p) => p.answeredAt !== undefined).length;
       const chaos = (async () => {
-        await until(
-          async () => answered() >= 4 && receiver.open() >= 2,
-          (v) => v,
-          5 * 60_000,
-          'the fan-out under way',
+        await killBusiest(() => answered() >= 4 && receiver.open() >= 2, 'the fan-out is under way');
+        // Then while a delivery the first kill cut off is being sent again (held here 2–3.5 s).
+        await killBusiest(
+          () => receiver.posts.some((p) => isRepeat(p) && p.answeredAt === undefined && p.abandonedAt === undefined),
+          'deliveries the first kill left are sent again',
         );
-        await killBusiest();
-        // A delivery the first kill left, claimed again by a live worker and being sent again.
-        const first = kills[0]!.claimer;
-        await until(
-          () =>
-            t.db
-              .selectFrom('webhook_deliveries')
-              .select('id')
-              .where('endpoint_id', 'in', endpointIds)
-              .where('status', '=', 'sending')
-              .where(sql<boolean>`${first} = any(claimed_by) and claimed_by[cardinality(claimed_by)] <> ${first}`)
-              .execute(),
-          (r) => r.length > 0,
-          5 * 60_000,
-          'a delivery left by the first kill sent again',
-        );
-        await killBusiest();
       })();
 
       // The consultation: two buyers through the needs assessment into market engagement, whose
