@@ -16,7 +16,7 @@ import { useFormat } from '../../i18n/format';
 import { exitStages, mainPath } from '../../process/stages';
 import { type CpvHit, useCpvDivisions } from '../../reference/reference';
 import { useLoad } from '../needs/load';
-import { BarChart } from './BarChart';
+import { DashboardCharts } from './charts/DashboardCharts';
 import { PilotValue, pilotValueWithheld } from './PilotValue';
 import { StuckFlag } from './StuckPilot';
 
@@ -242,7 +242,7 @@ function Board({
 }: {
   dashboard: Dashboard;
   csvQuery: string;
-  /** The stage filter, highlighted in "Pilots by stage". */
+  /** The stage filter: "Pilots by stage" draws the other stages in grey. */
   stage: Stage | '';
   more: { busy: boolean; problem?: ApiProblem | undefined; show: () => void };
 }) {
@@ -327,55 +327,7 @@ function Board({
         </p>
       </section>
 
-      <div className="grid grid--3">
-        <section aria-labelledby="by-stage-heading" className="section">
-          <h2 id="by-stage-heading">{t('dashboard.charts.byStage')}</h2>
-          {/* All stages stay in this chart whatever the stage filter (the API counts them
-              without it): a user filtering on one stage still wants to see where it sits in the
-              pipeline, so the chosen stage is highlighted instead of the others hidden. */}
-          <BarChart
-            id="by-stage"
-            selected={stage || undefined}
-            bars={stageFilters
-              .filter((s) => (d.countsByStage[s] ?? 0) > 0)
-              .map((s) => ({
-                key: s,
-                label: t(`stage.${s}`),
-                value: d.countsByStage[s] ?? 0,
-                text: format.number(d.countsByStage[s] ?? 0),
-              }))}
-          />
-        </section>
-        <section aria-labelledby="by-division-heading" className="section">
-          <h2 id="by-division-heading">{t('dashboard.charts.byDivision')}</h2>
-          <BarChart
-            id="by-division"
-            bars={d.valueByDivision.map((v) => ({
-              key: v.division,
-              label: divisionLabel.has(v.division)
-                ? `${v.division} ${divisionLabel.get(v.division)!.label}`
-                : t('dashboard.division', { division: v.division }),
-              value: Number(v.valueEur),
-              text: format.currency(v.valueEur, 'EUR'),
-            }))}
-          />
-          {d.withheldDivisionValues > 0 ? (
-            <p className="muted small">{t('dashboard.charts.withheld', { count: d.withheldDivisionValues })}</p>
-          ) : null}
-        </section>
-        <section aria-labelledby="by-country-heading" className="section">
-          <h2 id="by-country-heading">{t('dashboard.charts.byCountry')}</h2>
-          <BarChart
-            id="by-country"
-            bars={d.buyersByCountry.map((c) => ({
-              key: c.country,
-              label: format.country(c.country),
-              value: c.buyers,
-              text: format.number(c.buyers),
-            }))}
-          />
-        </section>
-      </div>
+      <DashboardCharts dashboard={d} stage={stage} stages={stageFilters} divisionLabel={divisionLabel} />
 
       <section aria-labelledby="pilots-heading" className="section">
         <h2 id="pilots-heading">{t('dashboard.table.title')}</h2>
