@@ -83,7 +83,7 @@ describe('the supplier’s saved searches page, in a browser', () => {
           .getByRole('status')
           .filter({ hasText: t('savedSearch.feed.copied') })
           .waitFor();
-        expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(feedUrl);
+        expect(await page.evaluate('navigator.clipboard.readText()')).toBe(feedUrl);
         const feed = await fetch(feedUrl);
         expect(feed.status).toBe(200);
         expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
