@@ -220,6 +220,7 @@ export function createMailActivities(deps: MailActivityDeps) {
     );
     const sends: Promise<void>[] = [];
 
+    let pollWait = pollMs;
     let failuresInARow = 0;
     const sendBatch = (batch: OutboxRow[]) =>
       Promise.all(
@@ -268,12 +269,16 @@ export function createMailActivities(deps: MailActivityDeps) {
             // The next page may land while these sends are under way: claimed then, it reaches the
             // pool before the pool runs dry (waiting for every send first left the relay idle at
             // each page the sender had caught up with).
+            // Each empty look waits twice as long as the last, up to a second: a slow relay (a send
+            // rate) holding a claim's worth for seconds costs a few claims, not one every 25 ms.
             if (pollMs > 0 && inFlight > 0 && !stop) {
-              await new Promise((resolve) => setTimeout(resolve, pollMs));
+              await new Promise((resolve) => setTimeout(resolve, pollWait));
+              pollWait = Math.min(pollWait * 2, 1000);
               continue;
             }
             break;
           }
+          pollWait = pollMs;
           for (const row of batch) held.set(row.id, { attempts: row.attempts, since: Date.now() });
           inFlight += batch.length;
           sends.push(sendBatch(batch));
@@ -316,7 +321,8 @@ export function createMailActivities(deps: MailActivityDeps) {
      * prefix is left unsent. Without it (the fan-out is still queueing pages), it keeps looking for
      * newly queued messages until none has come for `idleMs`: a queue that falls behind for a moment
      * costs a short wait, not a round trip through the workflow; and while its sends are under way
-     * it looks every 25 ms, so a page queued meanwhile joins them without the pool running dry.
+     * it looks again after 25 ms (then 50, 100, … up to a second), so a page queued meanwhile joins
+     * them before the pool runs dry.
      */
     async deliverQueuedNotices(input: {
       keyPrefix: string;

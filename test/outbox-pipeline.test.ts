@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createMailActivities } from '../activities/mail-activities.js';
 import { enqueueMessages } from '../db/outbox.js';
+import type { Database } from '../db/schema.js';
 import type { Mailer, MailToSend } from '../mail/mailer.js';
 import { type Harness, startHarness, until } from './support/harness.js';
 
@@ -75,5 +78,44 @@ describe('a fan-out sender that catches up with the queue', () => {
       .where('key', 'like', `${prefix}%`)
       .execute();
     expect(rows.map((r) => `${r.status}/${r.attempts}`)).toEqual(Array.from({ length: 20 }, () => 'sent/1'));
+  });
+
+  it('looks again less and less often while a slow relay holds what it claimed', async () => {
+    const prefix = `outbox-pipeline:${randomUUID()}:`;
+    await queue(prefix, 0, 5);
+    let claims = 0;
+    const counted = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: h.config.DATABASE_URL, max: 3 }) }),
+      log: (event) => {
+        if (event.level === 'query' && /skip locked/i.test(event.query.sql)) claims += 1;
+      },
+    });
+    const held: (() => void)[] = [];
+    const relay: Mailer = {
+      send: () => new Promise<void>((release) => held.push(release)),
+      verify: async () => undefined,
+      close: () => undefined,
+    };
+    try {
+      const sending = createMailActivities({ db: counted, mailer: relay, batchSize: 10 }).deliverQueuedNotices({
+        keyPrefix: prefix,
+        drain: false,
+        leaseSeconds: 30,
+        idleMs: 0,
+      });
+      await until(
+        async () => held.length,
+        (n) => n === 5,
+        10_000,
+        'the messages to reach the relay',
+      );
+      // The relay holds them for 2 s: looking every 25 ms would be 80 claims.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(claims).toBeLessThanOrEqual(9);
+      for (const release of held) release();
+      expect((await sending).sent).toBe(5);
+    } finally {
+      await counted.destroy();
+    }
   });
 });
