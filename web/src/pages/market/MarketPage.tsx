@@ -12,6 +12,7 @@ import { useFormat } from '../../i18n/format';
 import { getStatement, useDoneMessage, useLoad } from '../needs/load';
 import { ExtendDeadlinePanel } from '../statement/actions/ExtendDeadlinePanel';
 import { CloseConsultationPanel } from './CloseConsultationPanel';
+import { CompareResponsesSection } from './CompareResponsesSection';
 import { EformsNoticePanel } from './EformsNoticePanel';
 import { MarketSummary } from './MarketSummary';
 import { NameConsentPanel } from './NameConsentPanel';
@@ -26,6 +27,12 @@ export function marketAccessFor(statement: Statement) {
     editRfi: may('setRequestForInformation'),
     consentToNaming: may('consentToNaming'),
     followSuppliers: may('followSuppliers'),
+    /**
+     * Comparing suppliers' answers is the lead's alone (the server's manageConsultation): of those
+     * who follow the suppliers (the lead, Commission staff, administrators) only the lead also
+     * reads what others answered to its own questions, as it reads its survey's results.
+     */
+    compareResponses: may('followSuppliers') && may('viewSurveyResults'),
     answerQuestions: may('answerSupplierQuestions'),
     /** The eForms E1 notice for TED: the server allows it by the same rule (the lead, while the consultation runs). */
     downloadNotice: may('answerSupplierQuestions'),
@@ -43,6 +50,7 @@ type Loaded = {
   rfi: Schemas['RequestForInformationView'];
   consent: Schemas['NameConsent'] | null;
   responses: Schemas['ConsultationResponse'][];
+  compared: Schemas['SupplierResponsesCompared'] | null;
   questions: Schemas['SupplierQuestionView'][];
   summary: Schemas['MarketSummary'] | null;
 };
@@ -61,14 +69,15 @@ export default function MarketPage() {
     const statement = await getStatement(statementId);
     const access = marketAccessFor(statement);
     const path = { params: { path: { statementId } } };
-    const [rfi, consent, responses, questions, summary] = await Promise.all([
+    const [rfi, consent, responses, compared, questions, summary] = await Promise.all([
       call(api.GET('/api/statements/{statementId}/consultation/rfi', path)),
       access.consentToNaming ? call(api.GET('/api/statements/{statementId}/consultation/name-consent', path)) : null,
       access.followSuppliers ? call(api.GET('/api/statements/{statementId}/consultation/responses', path)) : [],
+      access.compareResponses ? call(api.GET('/api/statements/{statementId}/market/responses', path)) : null,
       access.followSuppliers ? call(api.GET('/api/statements/{statementId}/consultation/questions', path)) : [],
       access.summary ? call(api.GET('/api/statements/{statementId}/market-summary', path)).catch(notFoundAsNull) : null,
     ]);
-    return { statement, rfi, consent, responses, questions, summary };
+    return { statement, rfi, consent, responses, compared, questions, summary };
   }, [statementId]);
   const { data, problem, reload } = useLoad(load);
   const { message, done } = useDoneMessage(reload);
@@ -181,6 +190,8 @@ export default function MarketPage() {
               )}
             </section>
           )}
+
+          {data.compared ? <CompareResponsesSection statementId={statement.id} compared={data.compared} /> : null}
 
           {access.followSuppliers ? <ResponsesSection responses={data.responses} rfi={data.rfi} /> : null}
 
