@@ -55,6 +55,8 @@ describe('the supplier’s saved searches page, in a browser', () => {
       try {
         await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.baseUrl });
         await page.goto('/supplier');
+        // The supplier's home links here, as does the navigation.
+        await page.getByRole('link', { name: t('savedSearch.homeLink') }).waitFor();
         await page
           .getByRole('link', { name: t('savedSearch.nav') })
           .first()

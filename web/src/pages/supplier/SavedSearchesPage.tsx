@@ -121,18 +121,32 @@ function SearchCard({
     <article className="card" aria-labelledby={headingId}>
       <h3 id={headingId}>{search.name}</h3>
       <dl className="facts">
-        <dt>{t('savedSearch.form.words')}</dt>
-        <dd>{search.words || none}</dd>
-        <dt>{t('savedSearch.form.cpv')}</dt>
-        <dd className="mono">{search.cpvPrefixes.length > 0 ? search.cpvPrefixes.join(', ') : none}</dd>
-        <dt>{t('savedSearch.form.countries')}</dt>
-        <dd>{search.countries.length > 0 ? format.list(search.countries.map((c) => format.country(c))) : none}</dd>
-        <dt>{t('savedSearch.form.kinds')}</dt>
-        <dd>{format.list(search.kinds.map((k) => t(`savedSearch.kinds.${k}`)))}</dd>
-        <dt>{t('savedSearch.form.email')}</dt>
-        <dd data-testid="saved-search-email">{search.email ? t('savedSearch.emailOn') : t('savedSearch.emailOff')}</dd>
-        <dt>{t('savedSearch.feedLastUsed')}</dt>
-        <dd>{search.feedLastUsedAt ? format.dateTime(search.feedLastUsedAt) : t('savedSearch.feedNeverUsed')}</dd>
+        <div>
+          <dt>{t('savedSearch.form.words')}</dt>
+          <dd>{search.words || none}</dd>
+        </div>
+        <div>
+          <dt>{t('savedSearch.form.cpv')}</dt>
+          <dd className="mono">{search.cpvPrefixes.length > 0 ? search.cpvPrefixes.join(', ') : none}</dd>
+        </div>
+        <div>
+          <dt>{t('savedSearch.form.countries')}</dt>
+          <dd>{search.countries.length > 0 ? format.list(search.countries.map((c) => format.country(c))) : none}</dd>
+        </div>
+        <div>
+          <dt>{t('savedSearch.form.kinds')}</dt>
+          <dd>{format.list(search.kinds.map((k) => t(`savedSearch.kinds.${k}`)))}</dd>
+        </div>
+        <div>
+          <dt>{t('savedSearch.form.email')}</dt>
+          <dd data-testid="saved-search-email">
+            {search.email ? t('savedSearch.emailOn') : t('savedSearch.emailOff')}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('savedSearch.feedLastUsed')}</dt>
+          <dd>{search.feedLastUsedAt ? format.dateTime(search.feedLastUsedAt) : t('savedSearch.feedNeverUsed')}</dd>
+        </div>
       </dl>
       <ErrorSummary problem={problem} />
       <div className="button-row">

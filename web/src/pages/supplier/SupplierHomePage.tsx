@@ -79,6 +79,9 @@ export default function SupplierHomePage() {
                 </p>
               </>
             )}
+            <p>
+              <Link to="/saved-searches">{t('savedSearch.homeLink')}</Link>
+            </p>
           </section>
 
           <section className="section" aria-labelledby="home-matching" data-testid="home-matching">
