@@ -133,38 +133,38 @@ export function appendPlatformAudit(
 
 /** Appends one event; must run inside the transaction that makes the change it records. */
 export async function appendAudit(trx: Tx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
-  await trx
+  // The chain's head, created at the genesis if new, and locked (an upsert's update takes the row
+  // lock, as FOR UPDATE would): the lock serialises appends to one chain without blocking others.
+  const head = await trx
     .insertInto('audit_chain_heads')
     .values({ chain: entry.chain, seq: 0, hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('chain').doNothing())
-    .execute();
-  // The row lock serialises appends to one chain without blocking other chains.
-  const head = await trx
-    .selectFrom('audit_chain_heads')
-    .select(['seq', 'hash'])
-    .where('chain', '=', entry.chain)
-    .forUpdate()
+    .onConflict((oc) => oc.column('chain').doUpdateSet({ seq: (eb) => eb.ref('audit_chain_heads.seq') }))
+    .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
   const seq = head.seq + 1;
   const hash = hashOf(head.hash, seq, entry);
+  // The event and the head's move in one statement (the event's insert a CTE of the head's update).
   await trx
-    .insertInto('audit_events')
-    .values({
-      chain: entry.chain,
-      seq,
-      event_key: entry.eventKey,
-      statement_id: entry.statementId,
-      actor_user_id: entry.actorUserId,
-      actor_org_id: entry.actorOrgId,
-      action: entry.action,
-      data: JSON.stringify(entry.data),
-      at: entry.at,
-      prev_hash: head.hash,
-      hash,
-      mac: eventMac(entry.chain, seq, hash),
-    })
+    .with('appended', (db) =>
+      db.insertInto('audit_events').values({
+        chain: entry.chain,
+        seq,
+        event_key: entry.eventKey,
+        statement_id: entry.statementId,
+        actor_user_id: entry.actorUserId,
+        actor_org_id: entry.actorOrgId,
+        action: entry.action,
+        data: JSON.stringify(entry.data),
+        at: entry.at,
+        prev_hash: head.hash,
+        hash,
+        mac: eventMac(entry.chain, seq, hash),
+      }),
+    )
+    .updateTable('audit_chain_heads')
+    .set({ seq, hash })
+    .where('chain', '=', entry.chain)
     .execute();
-  await trx.updateTable('audit_chain_heads').set({ seq, hash }).where('chain', '=', entry.chain).execute();
   return { seq, hash };
 }
 

@@ -52,9 +52,11 @@ export async function recordEventIn<E extends RecordableEvent>(
   event: E,
   apply: (trx: Tx, event: E) => Promise<Applied>,
   dashboard: DashboardRefresh = 'in-transaction',
+  /** `checked`: the caller looked the key up in this transaction, under its locks, and found none. */
+  earlier: 'look' | 'checked' = 'look',
 ): Promise<RecordOutcome> {
-  const earlier = await recordedAuditData(trx, chain, event.eventKey);
-  if (earlier) return { duplicate: true, mailQueued: 0, recorded: earlier };
+  const recorded = earlier === 'look' ? await recordedAuditData(trx, chain, event.eventKey) : undefined;
+  if (recorded) return { duplicate: true, mailQueued: 0, recorded };
   const { audit, mail } = await apply(trx, event);
   if (audit === null) return { duplicate: false, mailQueued: 0, recorded: {} };
   const mailQueued = await enqueueMessages(trx, mail);

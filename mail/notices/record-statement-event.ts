@@ -35,7 +35,15 @@ export async function recordStatementEventIn(
   deps: StatementProjectionDeps,
   event: WithTextRefs<StatementEvent>,
   dashboard: DashboardRefresh = 'in-transaction',
+  earlier: 'look' | 'checked' = 'look',
 ): Promise<RecordOutcome> {
   const resolved = await resolveEventTexts<StatementEvent>(trx, event);
-  return recordEventIn(trx, resolved.statementId, resolved, (t, e) => applyStatementEvent(t, deps, e), dashboard);
+  return recordEventIn(
+    trx,
+    resolved.statementId,
+    resolved,
+    (t, e) => applyStatementEvent(t, deps, e),
+    dashboard,
+    earlier,
+  );
 }

@@ -14,6 +14,7 @@ import { dueItemsFor, type DueStatementFacts } from '../../domain/due.js';
 import type { FieldProblem } from '../../domain/errors.js';
 import type { StatementEvent } from '../../domain/events.js';
 import { droppedReason, type LeavingKind, leavingOf } from '../../domain/leaving.js';
+import { failedStepOf } from '../../domain/stuck-pilots.js';
 import { formatEur, translatorFor } from '../../i18n/index.js';
 import { buyersInCountries } from '../../i18n/statement-text.js';
 import { rateMissingCode, rateStaleCode } from '../../rules/exchange-rates.js';
@@ -258,6 +259,29 @@ const statementNotices: NoticeTable = {
       },
     },
   ],
+  // The lead, who alone can repair it, is told once per failure (a retried activity finds the key
+  // taken) what failed and the ways out. Not for mail that cannot go out: this would be mail too,
+  // and each new attempt to send would fail and tell again; the statement page shows it.
+  process_failed: async (c) => {
+    const step = failedStepOf(c.event.step);
+    if (step.kind === 'mail') return [];
+    return [
+      {
+        to: [c.leadOrgId],
+        key: eventKey(c),
+        template: 'mail.processFailed',
+        params: (r, t) => ({
+          title: c.title,
+          step: t(`mail.processFailed.step.${step.kind}`, {
+            stage: step.stage ? t(`mail.stageNames.${step.stage}`) : '',
+          }),
+          time: formatDateTime(c.event.at, r.locale),
+          actions: c.event.actions.map((a) => `- ${t(`mail.processFailed.actions.${a}`)}`).join('\n'),
+          link: c.link,
+        }),
+      },
+    ];
+  },
   shortfall_decided: async (c) =>
     c.event.decision === 'proceed'
       ? [
@@ -363,6 +387,8 @@ export async function composeStatementNotices(
   event: StatementEvent,
   audit: Record<string, unknown>,
 ): Promise<OutgoingMessage[]> {
+  // An event that tells nobody (a confirmation, the rush's most frequent) reads nothing.
+  if (statementNotices[event.kind] === none) return [];
   const statement = await findStatement(trx, event.statementId);
   const context: NoticeContext<StatementEvent> = {
     trx,

@@ -80,6 +80,8 @@ export async function recordBuyerAction(
         { publicUrl: ctx.config.PUBLIC_URL },
         { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() },
         'after-commit',
+        // Looked up above, under the participant's lock: no other action of this buyer runs meanwhile.
+        'checked',
       );
       return outcome.recorded;
     }),
