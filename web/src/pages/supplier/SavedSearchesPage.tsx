@@ -8,6 +8,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ShownOnceNotice } from '../../components/ShownOnceNotice';
 import { StatusMessage } from '../../components/StatusMessage';
 import { CountriesField, CpvPrefixesField } from '../../components/SubscriptionFields';
 import { fieldId, useSubmission } from '../../forms/errors';
@@ -50,39 +51,21 @@ function draftFromQuery(query: URLSearchParams): Draft {
 /** The feed's address, shown once after it is made, with a button that copies it. */
 function FeedNotice({ url, name, onDone }: { url: string; name: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
   return (
-    <div className="notice notice--info" data-testid="saved-search-feed">
-      <h2>{t('savedSearch.feed.heading', { name })}</h2>
-      <p>{t('savedSearch.feed.intro')}</p>
-      <label htmlFor="saved-search-feed-url">{t('savedSearch.feed.label')}</label>
-      <input
-        id="saved-search-feed-url"
-        className="input"
-        type="text"
-        readOnly
-        value={url}
-        onFocus={(e) => e.target.select()}
-      />
-      <p className="button-row">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(url).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            );
-          }}
-        >
-          {t('savedSearch.feed.copy')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onDone}>
-          {t('savedSearch.feed.done')}
-        </button>
-      </p>
-      <StatusMessage>{copied ? t('savedSearch.feed.copied') : null}</StatusMessage>
-    </div>
+    <ShownOnceNotice
+      testId="saved-search-feed"
+      inputId="saved-search-feed-url"
+      value={url}
+      text={{
+        heading: t('savedSearch.feed.heading', { name }),
+        intro: t('savedSearch.feed.intro'),
+        label: t('savedSearch.feed.label'),
+        copy: t('savedSearch.feed.copy'),
+        done: t('savedSearch.feed.done'),
+        copied: t('savedSearch.feed.copied'),
+      }}
+      onDone={onDone}
+    />
   );
 }
 

@@ -8,6 +8,7 @@ import { ErrorSummary } from '../../components/ErrorSummary';
 import { TextField } from '../../components/Field';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { ShownOnceNotice } from '../../components/ShownOnceNotice';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
@@ -28,39 +29,21 @@ const eventKey = (type: string) => eventKeys[type as keyof typeof eventKeys] ?? 
 /** The secret, shown once after it is made, with a button that copies it. */
 function SecretNotice({ secret, onDone }: { secret: string; onDone: () => void }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
   return (
-    <div className="notice notice--info" data-testid="webhook-secret">
-      <h2>{t('webhooks.secret.heading')}</h2>
-      <p>{t('webhooks.secret.intro')}</p>
-      <label htmlFor="webhook-secret">{t('webhooks.secret.label')}</label>
-      <input
-        id="webhook-secret"
-        className="input"
-        type="text"
-        readOnly
-        value={secret}
-        onFocus={(e) => e.target.select()}
-      />
-      <p className="button-row">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(secret).then(
-              () => setCopied(true),
-              () => setCopied(false),
-            );
-          }}
-        >
-          {t('webhooks.secret.copy')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={onDone}>
-          {t('webhooks.secret.done')}
-        </button>
-      </p>
-      <StatusMessage>{copied ? t('webhooks.secret.copied') : null}</StatusMessage>
-    </div>
+    <ShownOnceNotice
+      testId="webhook-secret"
+      inputId="webhook-secret"
+      value={secret}
+      text={{
+        heading: t('webhooks.secret.heading'),
+        intro: t('webhooks.secret.intro'),
+        label: t('webhooks.secret.label'),
+        copy: t('webhooks.secret.copy'),
+        done: t('webhooks.secret.done'),
+        copied: t('webhooks.secret.copied'),
+      }}
+      onDone={onDone}
+    />
   );
 }
 
