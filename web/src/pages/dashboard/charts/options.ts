@@ -47,7 +47,14 @@ function horizontalBars(
   const right = 16 + Math.ceil(Math.max(0, ...rows.map((r) => r.text.length)) * 0.6 * font.fontSize);
   return {
     textStyle: font,
-    grid: { left: 8, right, top: options.legend ? 44 : 8, bottom: 8, containLabel: true },
+    grid: {
+      left: 8,
+      right,
+      top: options.legend ? 44 : 8,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      outerBoundsContain: 'axisLabel',
+    },
     legend: options.legend
       ? { top: 0, left: 0, itemGap: 16, textStyle: font, selectedMode: false, data: series.map((s) => s.name) }
       : { show: false },
