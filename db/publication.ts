@@ -155,6 +155,9 @@ export async function listPublicationsOf(db: DbOrTx, statementId: string) {
   return db.selectFrom('publications').selectAll().where('statement_id', '=', statementId).orderBy('version').execute();
 }
 
+/** Keeps only a statement's latest publication, in a query over `publications as p`. */
+export const isLatestPublication = sql<boolean>`p.version = (select max(q.version) from publications q where q.statement_id = p.statement_id)`;
+
 /** The latest version of every published statement, newest first (the Atom feed, the public list). */
 export async function latestPublications(db: DbOrTx, limit: number) {
   return db
@@ -170,15 +173,7 @@ export async function latestPublications(db: DbOrTx, limit: number) {
       's.description',
       's.cpv_codes',
     ])
-    .where(({ eb, selectFrom }) =>
-      eb(
-        'p.version',
-        '=',
-        selectFrom('publications as q')
-          .select(sql<number>`max(q.version)`.as('v'))
-          .whereRef('q.statement_id', '=', 'p.statement_id'),
-      ),
-    )
+    .where(isLatestPublication)
     .orderBy('p.published_at', 'desc')
     .limit(limit)
     .execute();

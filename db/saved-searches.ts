@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { SavedSearchKind } from '../domain/saved-search.js';
 import { activeUserWithOrganisation, type AuthenticatedUser, newSecret, secretHash } from './credentials.js';
 import type { DbOrTx } from './database.js';
+import { isLatestPublication } from './publication.js';
 
 /**
  * Saved searches (issue 19): a supplier user's own. The feed's secret is stored as its SHA-256
@@ -251,15 +252,7 @@ export async function publicSearchDocuments(db: DbOrTx, limit: number): Promise<
         where (n->'direct'->>'lines')::int > 0)`.as('direct_codes'),
     ])
     .where('s.stage', '=', 'published')
-    .where(({ eb, selectFrom }) =>
-      eb(
-        'p.version',
-        '=',
-        selectFrom('publications as q')
-          .select(sql<number>`max(q.version)`.as('v'))
-          .whereRef('q.statement_id', '=', 'p.statement_id'),
-      ),
-    )
+    .where(isLatestPublication)
     .orderBy('p.published_at', 'desc')
     .limit(limit)
     .execute();
