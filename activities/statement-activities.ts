@@ -6,6 +6,7 @@ import type { LpSolver } from '../domain/disclosure/linear-program.js';
 import type { Actor, StatementEvent, WithTextRefs } from '../domain/events.js';
 import { closedEarlyReason } from '../domain/leaving.js';
 import type { ParticipationCounts } from '../domain/participation.js';
+import type { ProcessFailureAction } from '../domain/process-failures.js';
 import { recordStatementEvent, recordStatementEventIn } from '../mail/notices/record-statement-event.js';
 import { awaitingInStage, type ParticipantStatus, type Stage } from '../rules/stages.js';
 
@@ -33,6 +34,18 @@ export interface CloseStageRequest {
   actor: Actor | null;
   /** Makes the step idempotent: the events are keyed `${eventKey}:participants_dropped` and `${eventKey}:stage_changed`. */
   eventKey: string;
+  at: string;
+}
+
+/** A step the workflow took on its own failed for good: what the workflow recorded, ids and codes only. */
+export interface ProcessFailureRecord {
+  statementId: string;
+  /** The run that recorded it: with `at`, the failure's key (a retried activity records nothing again). */
+  runId: string;
+  step: string;
+  type: string;
+  actions: ProcessFailureAction[];
+  /** The failure's time, as kept in the workflow's state. */
   at: string;
 }
 
@@ -83,6 +96,24 @@ export function createStatementActivities(deps: StatementActivityDeps) {
         });
         return { duplicate: false, mailQueued: mailQueued + changed.mailQueued, stage: request.to };
       });
+    },
+
+    /**
+     * Records a process failure as the statement event `process_failed` (the audit trail, the
+     * dashboard's row, the lead's e-mail), keyed by the run and the failure's time.
+     */
+    async recordProcessFailure(failure: ProcessFailureRecord): Promise<RecordResult> {
+      const outcome = await recordStatementEvent(db, deps, {
+        kind: 'process_failed',
+        step: failure.step,
+        type: failure.type,
+        actions: failure.actions,
+        eventKey: `process-failure:${failure.runId}:${failure.at}`,
+        statementId: failure.statementId,
+        actor: null,
+        at: failure.at,
+      });
+      return forHistory(outcome);
     },
 
     /** Participants by status: what the workflow keeps instead of the participants themselves. */

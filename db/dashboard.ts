@@ -67,6 +67,9 @@ export interface PilotRecord {
   /** While a rate blocks the aggregation: the latest attempt's problem codes, and since when. */
   blocked_codes: string[] | null;
   blocked_since: string | null;
+  /** While a process failure is open: the step as the workflow named it, and when it failed. */
+  failure_step: string | null;
+  failure_at: string | null;
   cpv_codes: string[];
   sectors: string[];
   grouping_kind: 'community_of_practice' | 'working_group' | null;
@@ -123,17 +126,18 @@ export interface DashboardRecord extends PilotPage {
 
 /** The matching pilots (`pilots`, with `overdue` and `stuck`) and the same without the stage filter (`scoped`). */
 function matchingPilots(q: PilotPageQuery) {
-  // The stuck rule's thresholds at the time of reading (domain/stuck-pilots.ts `stuckCauses`; a
-  // process failure aside, which only the live process knows).
+  // The stuck rule's thresholds at the time of reading (domain/stuck-pilots.ts `stuckCauses`; an
+  // open process failure is stuck whatever the time).
   const stuckRule = stuckThresholdsAt(q.now);
   return sql`
     -- The columns the figures need (the page reads the rest of its own rows only).
     base as (
       select ps.statement_id, ps.stage, ps.created_at, ps.value_eur, ps.value_withheld, ps.divisions, ps.withheld_divisions, ps.supplier_org_ids,
              (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${q.now}) as overdue,
-             -- domain/stuck-pilots.ts: a rate blocks the aggregation, a deadline passed long ago, a shortfall undecided.
+             -- domain/stuck-pilots.ts: a process failure, a rate blocks the aggregation, a deadline passed long ago, a shortfall undecided.
              coalesce(
-               (ps.stage = 'aggregation' and ps.blocked_codes && ${stuckRule.rateCodes}::text[])
+               ps.failure_at is not null
+               or (ps.stage = 'aggregation' and ps.blocked_codes && ${stuckRule.rateCodes}::text[])
                or (ps.stage_deadline is not null and ps.stage = any(${q.deadlineStages}::text[]) and ps.stage_deadline < ${stuckRule.deadlineBefore})
                or (ps.stage = 'shortfall' and ps.stage_entered_at < ${stuckRule.shortfallEnteredBefore}),
              false) as stuck
@@ -166,6 +170,7 @@ const pageRows = sql`
       'id', pg.statement_id, 'title', pg.title, 'stage', pg.stage, 'stage_entered_at', pg.stage_entered_at,
       'stage_deadline', pg.stage_deadline, 'created_at', pg.created_at, 'overdue', x.overdue,
       'stuck', x.stuck, 'blocked_codes', pg.blocked_codes, 'blocked_since', pg.blocked_since,
+      'failure_step', pg.failure_step, 'failure_at', pg.failure_at,
       'cpv_codes', pg.cpv_codes, 'sectors', pg.sectors, 'grouping_kind', pg.grouping_kind, 'grouping_name', pg.grouping_name,
       'lead_id', lead.id, 'lead_name', lead.name, 'lead_country', lead.country,
       'buyers', pg.buyers, 'countries', pg.countries,

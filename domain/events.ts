@@ -1,5 +1,6 @@
 import type { ParticipantStatus, Stage } from '../rules/stages.js';
 import type { FieldProblem } from './errors.js';
+import type { ProcessFailureAction } from './process-failures.js';
 import type { StatementDetails } from './statement.js';
 
 /**
@@ -78,6 +79,19 @@ export type StatementEventBody =
       reason: string | null;
       deadline: string | null;
       snapshotId: string | null;
+    }
+  /**
+   * A step the workflow took on its own failed for good (its `processFailure`), recorded at the
+   * failure's time for the dashboard and the audit trail. Codes and the step's name only: the
+   * message (which may quote a record) stays in the workflow's state.
+   */
+  | {
+      kind: 'process_failed';
+      /** As the workflow names it: `<stage>: <event kind>`, or `deliver mail`. */
+      step: string;
+      /** `invalid_data`, `constraint_violation`, or an error code. */
+      type: string;
+      actions: ProcessFailureAction[];
     }
   | {
       kind: 'stage_changed';

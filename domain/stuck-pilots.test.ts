@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { type StuckFacts, stuckOf } from './stuck-pilots.js';
+import { endsProcessFailure, failedStepOf, type StuckFacts, stuckOf } from './stuck-pilots.js';
 
 const d = (iso: string) => new Date(iso);
 const now = d('2026-12-10T12:00:00Z');
@@ -89,5 +89,31 @@ describe('stuck pilots', () => {
       since: d('2026-12-01T00:00:00Z'),
       actors: ['lead', 'operators'],
     });
+  });
+
+  it('names the failed step of a process failure as a kind and a stage to word', () => {
+    const at = d('2026-12-10T10:00:00Z');
+    expect(stuckOf({ ...base, processFailure: { at, step: 'needs_assessment: stage_changed' } }, now)).toEqual({
+      reasons: ['process_failure'],
+      since: at,
+      actors: ['lead'],
+      failedStep: { kind: 'stage_changed', stage: 'needs_assessment' },
+    });
+    expect(failedStepOf('deliver mail')).toEqual({ kind: 'mail', stage: null });
+    // The aggregation's failure carries whichever kind the stage last recorded.
+    expect(failedStepOf('aggregation: stage_changed')).toEqual({ kind: 'aggregation', stage: 'aggregation' });
+    expect(failedStepOf('confirmation: reminder_sent')).toEqual({ kind: 'other', stage: 'confirmation' });
+    expect(failedStepOf('something odd')).toEqual({ kind: 'other', stage: null });
+  });
+
+  it('ends a process failure on a later stage change or block, and on a new deadline unless mail failed', () => {
+    expect(endsProcessFailure('needs_assessment: stage_changed', 'stage_changed')).toBe(true);
+    expect(endsProcessFailure('needs_assessment: stage_changed', 'deadline_extended')).toBe(true);
+    expect(endsProcessFailure('aggregation: stage_changed', 'aggregation_blocked')).toBe(true);
+    expect(endsProcessFailure('deliver mail', 'stage_changed')).toBe(true);
+    // Mail waits for the next stage; a buyer's action or a reminder ends nothing.
+    expect(endsProcessFailure('deliver mail', 'deadline_extended')).toBe(false);
+    expect(endsProcessFailure('needs_assessment: stage_changed', 'needs_submitted')).toBe(false);
+    expect(endsProcessFailure('needs_assessment: stage_changed', 'process_failed')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { isDeadlineStage, type Stage } from '../rules/stages.js';
+import { isDeadlineStage, type Stage, stages } from '../rules/stages.js';
 
 /**
  * When a pilot is stuck: its process cannot go on by itself, and nothing happens until someone
@@ -38,6 +38,24 @@ export const stuckActors: Record<StuckReason, readonly StuckActor[]> = {
   shortfall_undecided: ['lead'],
 };
 
+/**
+ * The audit actions recorded after a process failure that say it is over, as the workflow clears
+ * it (workflows/statement/workflow.ts): a stage change (closed, cancelled, the aggregation done)
+ * or a new attempt blocked on a rate (its own reason) ends any failure; a new deadline ends a
+ * stage's failure (the step runs again then) but not a mail failure, which waits for the next stage.
+ * A retry the lead asked for is not recorded: its outcome is (a stage change, a block, a new failure).
+ */
+export const failureEndingActions = {
+  any: ['stage_changed', 'aggregation_blocked'],
+  unlessMail: ['deadline_extended'],
+} as const;
+
+/** Whether an audit action recorded after a failure of `step` ends it (the read model's SQL applies the same lists). */
+export function endsProcessFailure(step: string, action: string): boolean {
+  if ((failureEndingActions.any as readonly string[]).includes(action)) return true;
+  return failedStepOf(step).kind !== 'mail' && (failureEndingActions.unlessMail as readonly string[]).includes(action);
+}
+
 /** How long after its deadline a stage that has not closed counts as stuck (the close takes moments). */
 export const unclosedDeadlineGraceMs = 24 * 3_600_000;
 /** How long a shortfall may wait for the lead's decision before the pilot counts as stuck. */
@@ -53,8 +71,37 @@ export interface StuckFacts {
   deadline: Date | null;
   /** While the aggregation is blocked: the problem codes of the latest attempt, and when it first blocked in this stage. */
   aggregationBlocked: { codes: readonly string[]; since: Date } | null;
-  /** A failure the workflow recorded and still waits on, when it is known (the live process). */
-  processFailure: { at: Date } | null;
+  /**
+   * A failure the workflow recorded and still waits on (its `process_failed` event, until a later
+   * stage change, deadline or aggregation attempt says it is over), with the step as the workflow
+   * names it when known.
+   */
+  processFailure: { at: Date; step?: string } | null;
+}
+
+/** What kind of step failed, in the few words a reader needs (the lead's alert words the same). */
+export type FailedStepKind = 'mail' | 'aggregation' | 'stage_changed' | 'other';
+
+export interface FailedStep {
+  kind: FailedStepKind;
+  /** The stage the step belonged to; null for mail, which runs beside every stage. */
+  stage: Stage | null;
+}
+
+/**
+ * The step of a process failure as the workflow names it (`<stage>: <event kind>`, or
+ * `deliver mail`), as a kind and a stage to word. The aggregation's own step is not an event
+ * kind (its failure carries the kind the stage last recorded), so in aggregation it is the
+ * aggregation whatever the suffix.
+ */
+export function failedStepOf(step: string): FailedStep {
+  if (step === 'deliver mail') return { kind: 'mail', stage: null };
+  const at = step.indexOf(': ');
+  const named = at < 0 ? step : step.slice(0, at);
+  const stage = (stages as readonly string[]).includes(named) ? (named as Stage) : null;
+  const kind = at < 0 ? '' : step.slice(at + 2);
+  if (stage === 'aggregation') return { kind: 'aggregation', stage };
+  return { kind: kind === 'stage_changed' ? 'stage_changed' : 'other', stage };
 }
 
 export interface StuckCause {
@@ -69,6 +116,8 @@ export interface Stuck {
   since: Date;
   /** Who can act, each once, in the order the reasons name them. */
   actors: StuckActor[];
+  /** Which step failed, when a process failure with a known step is a reason. */
+  failedStep?: FailedStep;
 }
 
 /** The causes of a pilot being stuck at `now`, each with its start. */
@@ -92,14 +141,19 @@ export function stuckOf(f: StuckFacts, now: Date): Stuck | null {
   if (causes.length === 0) return null;
   const actors: StuckActor[] = [];
   for (const c of causes) for (const a of stuckActors[c.reason]) if (!actors.includes(a)) actors.push(a);
+  const step = causes.some((c) => c.reason === 'process_failure') ? f.processFailure?.step : undefined;
   return {
     reasons: causes.map((c) => c.reason),
     since: new Date(Math.min(...causes.map((c) => c.since.getTime()))),
     actors,
+    ...(step === undefined ? {} : { failedStep: failedStepOf(step) }),
   };
 }
 
-/** The rule's thresholds at `now`, for a read that filters and counts stuck pilots in the database. */
+/**
+ * The rule's thresholds at `now`, for a read that filters and counts stuck pilots in the database.
+ * A process failure has none: it counts from the moment it is recorded until it is over.
+ */
 export function stuckThresholdsAt(now: Date) {
   return {
     rateCodes: [...rateReasons],

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 
+import { failureEndingActions } from '../../domain/stuck-pilots.js';
 import { activeParticipantStatuses } from '../../rules/stages.js';
 import { GENESIS_HASH } from '../audit.js';
 import type { DbOrTx, Tx } from '../database.js';
@@ -30,6 +31,10 @@ export async function refreshPilotSummary(trx: Tx, statementId: string): Promise
   await sql`select pilot_summary_upsert(${statementId}::uuid, ${activeParticipantStatuses}::text[])`.execute(trx);
   // Whether a rate blocks its aggregation (migration 2026_12_06_0800_pilot_stuck), from the same snapshot.
   await sql`select pilot_stuck_refresh(${statementId}::uuid)`.execute(trx);
+  // A process failure still open (migration 2026_12_06_0900_process_failure_events), by the domain's rule of what ends one.
+  await sql`select pilot_failure_refresh(${statementId}::uuid, ${failureEndingActions.any}::text[], ${failureEndingActions.unlessMail}::text[])`.execute(
+    trx,
+  );
 }
 
 /**
@@ -41,6 +46,9 @@ export async function rebuildPilotSummaries(db: DbOrTx): Promise<number> {
   const { rows } =
     await sql`select pilot_summary_upsert(id, ${activeParticipantStatuses}::text[]) from statements`.execute(db);
   await sql`select pilot_stuck_refresh(id) from statements`.execute(db);
+  await sql`select pilot_failure_refresh(id, ${failureEndingActions.any}::text[], ${failureEndingActions.unlessMail}::text[]) from statements`.execute(
+    db,
+  );
   return rows.length;
 }
 

@@ -223,6 +223,9 @@ export async function projectStatementEvent(
     }
     case 'aggregation_blocked':
       return { message: event.message, problems: event.problems };
+    case 'process_failed':
+      // Nothing to write but the audit row: the dashboard's row reads it (pilot_failure_refresh).
+      return { step: event.step, type: event.type, actions: event.actions };
     case 'shortfall_decided':
       return { decision: event.decision, reason: event.reason, deadline: event.deadline, snapshotId: event.snapshotId };
     case 'stage_changed': {

@@ -39,11 +39,21 @@ export const pilotSchema = z
         actors: z
           .array(z.enum(['lead', 'administrator', 'operators']))
           .meta({ description: 'Who can get the process going again' }),
+        failedStep: z
+          .object({
+            kind: z.enum(['mail', 'aggregation', 'stage_changed', 'other']),
+            stage: z.enum(stages).nullable(),
+          })
+          .nullable()
+          .meta({
+            description:
+              'For a process failure: which kind of step failed and in which stage (null for mail, which runs beside every stage); null otherwise',
+          }),
       })
       .nullable()
       .meta({
         description:
-          'Why the process cannot go on by itself (domain/stuck-pilots.ts), since when and who can act; null when it can. A process failure is known to the pilot page only (the live process).',
+          'Why the process cannot go on by itself (domain/stuck-pilots.ts), since when and who can act; null when it can. A process failure counts from its recorded `process_failed` event until a later stage change, block or (but for mail) deadline ends it.',
       }),
     published: z.boolean(),
     cpvCodes: z.array(z.string()),

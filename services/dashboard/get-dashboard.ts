@@ -17,8 +17,16 @@ export interface PilotPaging {
 
 const iso = (v: string | null) => (v === null ? null : new Date(v).toISOString());
 
-/** The stuck rule over a read model row; a process failure only the live process knows is added by the pilot page. */
+/**
+ * The stuck rule over a read model row. The row knows an open process failure from its recorded
+ * event; the pilot page may pass the live process's, which a run recorded before failures were
+ * recorded keeps to itself.
+ */
 export function pilotStuck(r: PilotRecord, now: Date, processFailure: { at: Date } | null = null): PilotView['stuck'] {
+  const recorded =
+    r.failure_at !== null && r.failure_at !== undefined
+      ? { at: new Date(r.failure_at), ...(r.failure_step ? { step: r.failure_step } : {}) }
+      : null;
   const stuck = stuckOf(
     {
       stage: r.stage as Stage,
@@ -26,11 +34,18 @@ export function pilotStuck(r: PilotRecord, now: Date, processFailure: { at: Date
       deadline: r.stage_deadline === null ? null : new Date(r.stage_deadline),
       aggregationBlocked:
         r.blocked_codes && r.blocked_since ? { codes: r.blocked_codes, since: new Date(r.blocked_since) } : null,
-      processFailure,
+      processFailure: recorded ?? processFailure,
     },
     now,
   );
-  return stuck && { reasons: stuck.reasons, since: stuck.since.toISOString(), actors: stuck.actors };
+  return (
+    stuck && {
+      reasons: stuck.reasons,
+      since: stuck.since.toISOString(),
+      actors: stuck.actors,
+      failedStep: stuck.failedStep ?? null,
+    }
+  );
 }
 
 export function toPilotView(r: PilotRecord, now: Date, processFailure: { at: Date } | null = null): PilotView {

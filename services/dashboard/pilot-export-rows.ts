@@ -76,7 +76,22 @@ export function pilotHeaders(lang: ExportLanguage): {
       stage: (stage) => t(`pilotExport.stages.${stage}`),
       route: (route) => t(`pilotExport.routes.${route}`),
       groupingKind: (kind) => t(`pilotExport.groupingKinds.${kind}`),
-      stuck: (stuck) => (stuck ? stuck.reasons.map((r) => t(`pilotExport.stuckReasons.${r}`)).join(', ') : no),
+      stuck: (stuck) => {
+        if (!stuck) return no;
+        const step = stuck.failedStep;
+        return stuck.reasons
+          .map((r) =>
+            r === 'process_failure' && step
+              ? t('pilotExport.stuckWithStep', {
+                  reason: t(`pilotExport.stuckReasons.${r}`),
+                  step: t(`pilotExport.failureSteps.${step.kind}`, {
+                    stage: step.stage ? t(`pilotExport.stages.${step.stage}`) : '',
+                  }),
+                })
+              : t(`pilotExport.stuckReasons.${r}`),
+          )
+          .join(', ');
+      },
     },
   };
 }

@@ -10,9 +10,11 @@ import {
 } from '@temporalio/workflow';
 
 import type { MailActivities } from '../../activities/mail-activities.js';
+import type { StatementActivities } from '../../activities/statement-activities.js';
 import type { FreeText } from '../../domain/events.js';
-import { repairActionsFor } from '../../domain/process-failures.js';
+import { type ProcessFailure, repairActionsFor } from '../../domain/process-failures.js';
 import { isTerminal, type Stage } from '../../rules/stages.js';
+import { backgroundStepPolicy } from '../activity-policies.js';
 import { finalFailureOf } from '../final-failure.js';
 import { registerDraftHandlers } from './handlers-draft.js';
 import { registerNeedsHandlers } from './handlers-needs.js';
@@ -37,6 +39,38 @@ const { deliverStatementMail } = proxyActivities<MailActivities>({
  * workflow took on its own; later runs keep it in their state for the lead and wait.
  */
 export const processFailuresPatch = 'process-failures-recorded';
+
+/**
+ * Runs recorded before process failures reached the database kept them in their state only; later
+ * runs also record each as the event `process_failed` (the dashboard flags it, the audit trail
+ * keeps it, the lead is e-mailed).
+ */
+export const processFailureEventsPatch = 'process-failure-events';
+
+// Nobody waits for it, and the dashboard and the lead's e-mail should not be lost to an outage.
+const { recordProcessFailure } = proxyActivities<StatementActivities>(backgroundStepPolicy);
+
+/**
+ * Records the failure just kept in the state, keyed by the run and its time (the step's name and
+ * codes only: the message stays in the state). A failure to record it is logged, not raised: the
+ * lead still sees the failure on the statement page, and the workflow must not fail over it.
+ */
+async function recordFailureEvent(s: StatementProcessState, failure: ProcessFailure): Promise<void> {
+  if (!patched(processFailureEventsPatch)) return;
+  try {
+    const result = await recordProcessFailure({
+      statementId: s.statementId,
+      runId: workflowInfo().runId,
+      step: failure.step,
+      type: failure.type,
+      actions: failure.actions,
+      at: failure.at,
+    });
+    if (result.mailQueued > 0) s.mailPending = true;
+  } catch (error) {
+    log.warn('a process failure could not be recorded', { statementId: s.statementId, error: String(error) });
+  }
+}
 
 export interface StatementOutcome {
   stage: Stage;
@@ -86,6 +120,7 @@ export async function jointStatementWorkflow(
           message: failure.message,
         });
         s.processFailure = { step: 'deliver mail', ...failure, at: new Date().toISOString(), actions: [] };
+        await recordFailureEvent(s, s.processFailure);
       }
     }
   })();
@@ -141,6 +176,7 @@ export async function jointStatementWorkflow(
         message: failure.message,
       });
       s.processFailure = { step, ...failure, at: new Date().toISOString(), actions: repairActionsFor(stage) };
+      await recordFailureEvent(s, s.processFailure);
       await condition(
         () =>
           s.stage !== stage ||
