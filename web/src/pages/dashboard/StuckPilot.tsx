@@ -7,15 +7,24 @@ import { useFormat } from '../../i18n/format';
 
 type Stuck = NonNullable<Schemas['Pilot']['stuck']>;
 
-/** "Stuck: exchange rate missing": why the process cannot go on by itself, in words, not only in colour. */
+/**
+ * "Stuck: exchange rate missing", "Stuck: process failure — moving on from Needs assessment": why
+ * the process cannot go on by itself, in words, not only in colour; a process failure names its step.
+ */
 export function StuckFlag({ stuck }: { stuck: Stuck }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const step = stuck.failedStep;
+  const reason = (r: Stuck['reasons'][number]) =>
+    r === 'process_failure' && step
+      ? t('dashboard.stuck.withStep', {
+          reason: t(`dashboard.stuck.reason.${r}`),
+          step: t(`dashboard.stuck.failedStep.${step.kind}`, { stage: step.stage ? t(`stage.${step.stage}`) : '' }),
+        })
+      : t(`dashboard.stuck.reason.${r}`);
   return (
     <span className="tag tag--stuck" data-testid="stuck-flag">
-      {t('dashboard.stuck.flag', {
-        reasons: format.list(stuck.reasons.map((r) => t(`dashboard.stuck.reason.${r}`))),
-      })}
+      {t('dashboard.stuck.flag', { reasons: format.list(stuck.reasons.map(reason)) })}
     </span>
   );
 }
