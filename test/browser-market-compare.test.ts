@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import ExcelJS from 'exceljs';
 import type { Browser, Locator } from 'playwright-core';
@@ -182,10 +181,14 @@ describe('the lead compares supplier responses, in a browser', () => {
           new Intl.DisplayNames([locale], { type: 'region' }).of('DE')!,
         );
 
-        // Wider than the screen: the cue shows until the region is scrolled to its right end.
-        const cue = page.getByTestId('compare-cue');
+        // Wider than the screen: the cue shows, tied to the region, and the right edge is shaded while
+        // there is more to the right (components/ScrollableTable).
+        const cue = page.getByTestId('scroll-cue');
         await cue.waitFor();
-        expect(await cue.textContent()).toContain(t('market.compare.scrollCue'));
+        expect(await cue.textContent()).toContain(t('table.scroll.cue'));
+        expect(await table.getAttribute('aria-describedby')).toBe(await cue.getAttribute('id'));
+        const frame = page.locator('.scrollable-table').filter({ has: table });
+        expect(await frame.getAttribute('class')).toContain('scrollable-table--more-right');
         // The table scrolls in its region, never the page (journey.ts checks this on a phone; here on a desktop too).
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
           await page.evaluate('document.documentElement.clientWidth'),
@@ -194,11 +197,12 @@ describe('the lead compares supplier responses, in a browser', () => {
         await table.evaluate((el: any) => {
           el.scrollLeft = el.scrollWidth;
         });
-        await cue.waitFor({ state: 'hidden' });
+        await expect.poll(() => frame.getAttribute('class')).not.toContain('scrollable-table--more-right');
+        expect(await frame.getAttribute('class')).toContain('scrollable-table--more-left');
         await table.evaluate((el: any) => {
           el.scrollLeft = 0;
         });
-        await cue.waitFor();
+        await expect.poll(() => frame.getAttribute('class')).toContain('scrollable-table--more-right');
 
         // The long answer (in the last column): its beginning, and a button that shows it whole and back.
         const training = rowOf('alpha').locator('td').nth(5);
@@ -235,7 +239,7 @@ describe('the lead compares supplier responses, in a browser', () => {
         const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
         expect(download.suggestedFilename()).toBe(`market-responses-${id}.xlsx`);
         const workbook = new ExcelJS.Workbook();
-        await workbook.xlsx.load(readFileSync((await download.path())!));
+        await workbook.xlsx.readFile(await download.path());
         const sheet = workbook.worksheets[0]!;
         expect(sheet.name).toBe(translatorFor(locale)('marketResponses.sheet'));
         expect(sheet.getCell('A2').value).toBe(questions[0]!.text);

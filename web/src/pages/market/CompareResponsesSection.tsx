@@ -1,11 +1,12 @@
 import './compare-responses.css';
 
 import { locales } from '@jointdemand/rules/locales';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { Schemas } from '../../api/client';
 import { SelectField, TextField } from '../../components/Field';
+import { ScrollableTable } from '../../components/ScrollableTable';
 import { useFormat } from '../../i18n/format';
 
 type Compared = Schemas['SupplierResponsesCompared'];
@@ -21,8 +22,8 @@ const shortLength = 160;
  * request-for-information question in the request's order (as the server lays them out). Rows
  * are the suppliers because a consultation has a handful of questions but may draw dozens of
  * suppliers: the table grows down the page, and filtering and sorting act on whole rows. It
- * scrolls sideways in its own focusable region, with a visible cue while there is more to the
- * right; the workbook download has the same content with the questions as rows.
+ * scrolls sideways in a ScrollableTable (a focusable region with its cue); the workbook download
+ * has the same content with the questions as rows.
  */
 export function CompareResponsesSection({ statementId, compared }: { statementId: string; compared: Compared }) {
   const { t, i18n } = useTranslation();
@@ -58,10 +59,8 @@ export function CompareResponsesSection({ statementId, compared }: { statementId
     return shown;
   }, [compared.suppliers, search, country, smeOnly, sort, format, lang]);
 
-  const { regionRef, moreToTheRight, onScroll } = useSidewaysOverflow(rows.length, compared.questions.length);
-
   return (
-    <section aria-labelledby="compare-heading" className="section">
+    <section aria-labelledby="compare-heading" className="section compare-responses">
       <h2 id="compare-heading">{t('market.compare.title')}</h2>
       <p>{t('market.compare.intro')}</p>
       <div className="button-row">
@@ -133,19 +132,7 @@ export function CompareResponsesSection({ statementId, compared }: { statementId
               shown: format.number(rows.length),
             })}
           </p>
-          <p className="compare-cue" id="compare-cue" hidden={!moreToTheRight} data-testid="compare-cue">
-            <span aria-hidden="true">→ </span>
-            {t('market.compare.scrollCue')}
-          </p>
-          <div
-            ref={regionRef}
-            className="table-scroll compare-scroll"
-            role="region"
-            aria-label={t('market.compare.region')}
-            aria-describedby={moreToTheRight ? 'compare-cue' : undefined}
-            tabIndex={0}
-            onScroll={onScroll}
-          >
+          <ScrollableTable label={t('market.compare.region')}>
             <table
               className="table compare-table"
               // Table cells ignore min-width: the stylesheet sizes the table from the number of questions.
@@ -184,7 +171,7 @@ export function CompareResponsesSection({ statementId, compared }: { statementId
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
         </>
       )}
     </section>
@@ -218,28 +205,4 @@ function shorten(text: string): string {
   const cut = text.slice(0, shortLength);
   const space = cut.lastIndexOf(' ');
   return `${(space > shortLength * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-/**
- * Whether the region's content goes on past its right edge: measured when its size or content
- * changes and as it is scrolled, so the cue shows only while there is more to see.
- */
-function useSidewaysOverflow(rows: number, columns: number) {
-  const regionRef = useRef<HTMLDivElement>(null);
-  const [moreToTheRight, setMoreToTheRight] = useState(false);
-  const measure = useCallback(() => {
-    const el = regionRef.current;
-    if (el) setMoreToTheRight(el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
-  }, []);
-  useEffect(() => {
-    const el = regionRef.current;
-    if (!el) return;
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    if (el.firstElementChild) observer.observe(el.firstElementChild);
-    return () => observer.disconnect();
-    // Rows and columns are in the dependencies so that filtering measures the table again.
-  }, [measure, rows, columns]);
-  return { regionRef, moreToTheRight, onScroll: measure };
 }
