@@ -3,7 +3,7 @@ import { ApplicationFailure, currentUpdateInfo, patched, setHandler } from '@tem
 
 import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { handingOverFailureType } from './messages.js';
-import { rememberAnswer,type RememberedAnswer } from './remembered-answers.js';
+import { rememberAnswer, type RememberedAnswer } from './remembered-answers.js';
 
 /** What a process carries across continue-as-new for its updates: the latest answers given. */
 export interface RememberedUpdates {
