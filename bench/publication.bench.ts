@@ -218,18 +218,23 @@ async function main() {
       const version = (await lead.api.get(`/api/statements/${id}/text`)).body.version as number;
       must('approve', await lead.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
 
-      // Adding the suppliers made them recipients of the market consultation's notices (thousands,
-      // queued when the stage is closed): they must be out before the publication, or the fan-out
+      // Adding the suppliers made them recipients of the market consultation's notice (thousands,
+      // queued while the consultation's fan-out still ran): they must be out before the publication, or the fan-out
       // measured shares the worker and the SMTP pool with them (8,073 such notices were sent in the
       // first 13 s of a 20 s, 10,000-supplier fan-out) while the baseline sends alone.
-      // (Nothing left twice, a second apart: the consultation's fan-out may not have queued its first page yet.)
+      // (The consultation's fan-out may not have queued its pages yet: also until no fan-out runs.)
       t = performance.now();
       let queuedBefore = 0;
-      for (let quiet = 0; quiet < 2;) {
+      for (;;) {
+        let running = 0;
+        for await (const w of env.temporal.workflow.list({
+          query: `WorkflowType = 'supplierFanoutWorkflow' AND ExecutionStatus = 'Running'`,
+        }))
+          if (w) running += 1;
         const left = await countPending(env.db);
         queuedBefore = Math.max(queuedBefore, left);
-        quiet = left === 0 ? quiet + 1 : 0;
-        await new Promise((r) => setTimeout(r, left === 0 ? 1000 : 100));
+        if (running === 0 && left === 0) break;
+        await new Promise((r) => setTimeout(r, 200));
       }
       out(
         `  e-mail queued before the publication sent first (up to ${int(queuedBefore)} waiting) in ${secs(performance.now() - t)}`,
