@@ -61,6 +61,25 @@ function parseAtom(xml: string) {
  * its secret address), and the e-mails queued by the publication's and consultation's fan-out.
  */
 describe('saved searches', () => {
+  /**
+   * The statement workflow starts a notice's fan-out as a child a moment after the event: wait
+   * until the child exists, then for its end.
+   */
+  async function fanoutEnded(noticeId: string): Promise<void> {
+    const fanout = h.temporal.workflow.getHandle(supplierFanoutWorkflowId(noticeId));
+    await until(
+      () =>
+        fanout.describe().then(
+          () => true,
+          () => false,
+        ),
+      (started) => started,
+      60_000,
+      `the fan-out ${noticeId} to start`,
+    );
+    await fanout.result();
+  }
+
   let h: Harness;
   let supplier: Actor;
   let session: ApiClient;
@@ -239,7 +258,7 @@ describe('saved searches', () => {
     await h.db.updateTable('statements').set({ title }).where('id', '=', statementId).execute();
     // The title changed after the consultation opened: its notice was written with the old one.
     const toSupplier = () => h.mail.messages.filter((m) => m.to.includes(supplier.user.email));
-    await h.temporal.workflow.getHandle(supplierFanoutWorkflowId(`consultation-${statementId}-r1`)).result();
+    await fanoutEnded(`consultation-${statementId}-r1`);
 
     const consultationFeed = await fetch(consultations.feedUrl!);
     expect(consultationFeed.status).toBe(200);
@@ -257,7 +276,7 @@ describe('saved searches', () => {
       .where('statement_id', '=', statementId)
       .executeTakeFirstOrThrow();
     const noticeId = `publication-${publication.id}`;
-    await h.temporal.workflow.getHandle(supplierFanoutWorkflowId(noticeId)).result();
+    await fanoutEnded(noticeId);
 
     const forSearch = (s: Search) =>
       toSupplier().filter((m) => m.text.includes(`"${s.name}"`) && m.text.includes(`/published/${statementId}`));
