@@ -15,7 +15,7 @@ import {
   needLine,
   startHarness,
 } from './support/harness.js';
-import { Person, requireWebBuild } from './support/journey.js';
+import { Person, plain, requireWebBuild } from './support/journey.js';
 import { publish, statementInMarketEngagement } from './support/published-statement.js';
 import type { WebLocale } from './support/web-i18n.js';
 
@@ -344,7 +344,27 @@ describe.each<WebLocale>(['en', 'fr', 'de'])('the supplier and public pages in a
     expect(await page.getByLabel(t('supplier.register.country')).getAttribute('aria-invalid')).toBe('true');
     await visitor.visit('register with errors');
     await page.getByLabel(t('supplier.register.organisation')).fill(`Arctic Machines ${locale}`);
-    await page.getByLabel(t('supplier.register.country')).fill('se');
+    // The country is chosen by name (issue 19 saw a bare two-letter code field on an unstyled page):
+    // the EU and EEA countries come first, the rest of the world after, in the reader's language.
+    const country = page.getByLabel(t('supplier.register.country'));
+    // The callback runs in the page; the test code is compiled without the DOM library.
+    const groups = (await country.evaluate((el: any) =>
+      [...el.querySelectorAll('optgroup')].map((g: any) => ({ label: g.label, options: g.children.length })),
+    )) as { label: string; options: number }[];
+    expect(groups.map((g) => g.label)).toEqual([
+      plain(t('supplier.register.participatingCountries')),
+      plain(t('supplier.register.otherCountries')),
+    ]);
+    expect(groups[0]!.options).toBe(30);
+    expect(groups[1]!.options).toBeGreaterThan(200);
+    // Laid out as the other forms are: the fields apart, in sections for the company and the person.
+    const nameBox = (await page.getByLabel(t('supplier.register.organisation')).boundingBox())!;
+    const countryLabel = (await page.getByText(t('supplier.register.country'), { exact: true }).boundingBox())!;
+    expect(countryLabel.y - (nameBox.y + nameBox.height), 'space between two fields').toBeGreaterThanOrEqual(12);
+    await page.getByRole('group', { name: t('supplier.register.companySection'), exact: true }).waitFor();
+    await page.getByRole('group', { name: t('supplier.register.personSection'), exact: true }).waitFor();
+    await country.selectOption('SE');
+
     await page.getByLabel(t('supplier.register.sme')).check();
     await page.getByLabel(t('supplier.register.name')).fill('Sven Supplier');
     await page.getByLabel(t('signIn.email')).fill(email);

@@ -107,7 +107,7 @@ describe.each<WebLocale>(['en', 'de'])('the text policy in the web forms (%s)', 
     const name = page.getByLabel(t('supplier.register.organisation'), { exact: true });
     expect(await name.getAttribute('maxlength')).toBe('200');
     await name.fill('Loaders\u0000 Oy');
-    await page.getByLabel(t('supplier.register.country'), { exact: true }).fill('FI');
+    await page.getByLabel(t('supplier.register.country'), { exact: true }).selectOption('FI');
     await page.getByLabel(t('supplier.register.name'), { exact: true }).fill('Pekka Niemi');
     await page.getByLabel(t('signIn.email'), { exact: true }).fill(`loaders-${locale}@example.test`);
     await page.getByRole('button', { name: t('supplier.register.submit') }).click();
