@@ -11,11 +11,12 @@ import { StatementSubpageHeading } from '../../components/StatementSubpageHeadin
 import { StatusMessage } from '../../components/StatusMessage';
 import { anyWithheld, Figure, Withheld, WithheldExplanation } from '../../components/Withheld';
 import { useFormat } from '../../i18n/format';
-import { CpvName, Quantities } from '../../reference/Words';
+import { CpvName } from '../../reference/Words';
 import { getStatement, useLoad } from '../needs/load';
 import { ProcessFailureNotice } from '../statement/ProcessFailureNotice';
 import { CriticalMassMeter } from './CriticalMassMeter';
 import { FigureConsentPanel } from './FigureConsentPanel';
+import { GroupCells } from './GroupCells';
 import { ShortfallDecisionPanel } from './ShortfallDecisionPanel';
 
 type Aggregate = Schemas['Aggregate'];
@@ -357,42 +358,6 @@ function withheldOnPage(aggregate: Aggregate): boolean {
   );
 }
 
-type CpvNode = Aggregate['aggregate']['byCpv'][number];
-type Group = Pick<CpvNode, 'buyers' | 'valueEur' | 'withheld' | 'withheldReason'> & {
-  quantities?: CpvNode['quantities'];
-};
-
-/** The figures of a row, or one cell across them saying why they are withheld (they are withheld together). */
-function GroupCells({ group, quantities = false }: { group: Group; quantities?: boolean }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  if (group.withheld || group.valueEur === null) {
-    return (
-      <td colSpan={quantities ? 3 : 2}>
-        <Withheld reason={group.withheldReason} />
-      </td>
-    );
-  }
-  return (
-    <>
-      {quantities ? (
-        <td>
-          <Figure
-            value={group.quantities}
-            reason={group.withheldReason}
-            show={(q) => <Quantities items={q.map((x) => ({ amount: x.totalQuantity, unit: x.unit }))} />}
-          />
-        </td>
-      ) : null}
-      <td>
-        {/* A code with sub-codes: its own lines' buyers are not counted apart from theirs. */}
-        {group.buyers === null ? t('aggregate.breakdown.buyersNotApart') : format.number(group.buyers)}
-      </td>
-      <td>{format.currency(group.valueEur, 'EUR')}</td>
-    </>
-  );
-}
-
 /** Tables of the demand by CPV code, by country and by delivery year. */
 function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
   const { t } = useTranslation();
@@ -420,7 +385,7 @@ function Breakdowns({ aggregate }: { aggregate: Aggregate }) {
                 <th scope="row">
                   <CpvName code={n.cpvCode} />
                 </th>
-                <GroupCells group={n} quantities />
+                <GroupCells group={n} quantities="total" />
               </tr>
             ))}
           </tbody>
