@@ -206,6 +206,39 @@ describe.each<WebLocale>(['en', 'fr'])('the pilot dashboard in a browser (%s)', 
     await staff.status(t('dashboard.count', { count: 1 })).waitFor();
   });
 
+  it('shows the latest filter’s pilots when an earlier filter’s answer arrives last', async () => {
+    const t = staff.t;
+    const page = staff.page;
+    const select = page.getByLabel(t('dashboard.filter.grouping'));
+    await select.selectOption(crowded);
+    await staff.status(t('dashboard.count', { count: crowd })).waitFor();
+    // The answer for the one-pilot grouping is held back until the crowded grouping's has been shown.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isHeld = (url: URL) => url.pathname === '/api/dashboard' && url.searchParams.get('grouping') === grouping;
+    await page.route(isHeld, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await select.selectOption(grouping);
+      await select.selectOption(crowded);
+      await staff.status(t('dashboard.count', { count: crowd })).waitFor();
+      const landed = page.waitForResponse((r) => isHeld(new URL(r.url())));
+      release();
+      await landed;
+      // Two frames: time for the late answer to be rendered, had it been taken.
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const rows = page.getByTestId('pilot-table').locator('tbody tr');
+      expect(await rows.count()).toBe(50);
+      await staff.status(t('dashboard.count', { count: crowd })).waitFor();
+    } finally {
+      await page.unroute(isHeld);
+    }
+    await select.selectOption(grouping);
+    await staff.status(t('dashboard.count', { count: 1 })).waitFor();
+  });
+
   it('shows a pilot with its timeline', async () => {
     const t = staff.t;
     await staff.page.getByRole('link', { name: title }).click();

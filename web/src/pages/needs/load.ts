@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 
 import { api, type ApiProblem, asProblem, call, type Schemas, type Statement } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { latestGate } from './latest-gate';
 
 export type SurveyVersion = Omit<Schemas['SurveyVersion'], 'questions'> & { questions: Schemas['SurveyQuestion'][] };
 export type Needs = Schemas['Needs'];
@@ -21,19 +22,23 @@ export function useLoad<T>(load: () => Promise<T>): {
   const { sessionExpired } = useSession();
   const [data, setData] = useState<T | undefined>();
   const [problem, setProblem] = useState<ApiProblem | undefined>();
+  const [begin] = useState(latestGate);
   const reload = useCallback(async () => {
+    const isLatest = begin();
     try {
       const value = await load();
+      if (!isLatest()) return value;
       setData(value);
       setProblem(undefined);
       return value;
     } catch (error) {
       const p = asProblem(error);
+      if (!isLatest()) return undefined;
       if (p.status === 401) sessionExpired();
       setProblem(p);
       return undefined;
     }
-  }, [load, sessionExpired]);
+  }, [load, sessionExpired, begin]);
   useEffect(() => {
     void reload();
   }, [reload]);
