@@ -1,15 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-
-import { Worker } from '@temporalio/worker';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createStatementActivities } from '../activities/statement-activities.js';
 import { statementWorkflowId } from '../workflows/statement/messages.js';
 import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
+import { recordAndReplay } from './support/recorded-history.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -190,31 +186,7 @@ describe('process failures on the dashboard and in the audit trail', () => {
       // The run (failure recorded, repair, cancellation) replays against today's code;
       // RECORD_HISTORIES=1 keeps it with the histories test/replay.test.ts replays after every change.
       const handle = h.temporal.workflow.getHandle(statementWorkflowId(id));
-      await handle.result();
-      if (process.env.RECORD_HISTORIES) {
-        const json = execFileSync(
-          inject('temporalCli'),
-          [
-            'workflow',
-            'show',
-            '--address',
-            inject('temporalAddress'),
-            '--workflow-id',
-            handle.workflowId,
-            '--output',
-            'json',
-          ],
-          { maxBuffer: 64 << 20 },
-        );
-        writeFileSync(path.resolve('test/fixtures/histories/statement-process-failure-recorded.json'), json);
-      }
-      await expect(
-        Worker.runReplayHistory(
-          { workflowBundle: { codePath: inject('workflowBundlePath') } },
-          await handle.fetchHistory(),
-          handle.workflowId,
-        ),
-      ).resolves.toBeUndefined();
+      await recordAndReplay(handle, 'statement-process-failure-recorded.json');
     },
   );
 

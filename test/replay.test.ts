@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
-
-const historiesDir = path.resolve('test/fixtures/histories');
+import { historiesDir, recordAndReplay } from './support/recorded-history.js';
 
 /**
  * Recorded histories are replayed against today's workflow code: a change that would break
@@ -85,37 +82,6 @@ describe('replaying recorded statement workflow histories', () => {
       'statement-to-market-engagement-participants-in-database.json',
     );
   });
-
-  async function recordAndReplay(handle: WorkflowHandle, file: string) {
-    await handle.result();
-    const history = await handle.fetchHistory();
-    if (process.env.RECORD_HISTORIES) {
-      mkdirSync(historiesDir, { recursive: true });
-      // Recorded the way an operator exports a production history: `temporal workflow show -o json`.
-      const json = execFileSync(
-        inject('temporalCli'),
-        [
-          'workflow',
-          'show',
-          '--address',
-          inject('temporalAddress'),
-          '--workflow-id',
-          handle.workflowId,
-          '--output',
-          'json',
-        ],
-        { maxBuffer: 64 << 20 },
-      );
-      writeFileSync(path.join(historiesDir, file), json);
-    }
-    await expect(
-      Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') } },
-        history,
-        handle.workflowId,
-      ),
-    ).resolves.toBeUndefined();
-  }
 
   it('replays every history recorded by earlier versions', async () => {
     const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json'));

@@ -1,10 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -23,6 +20,7 @@ import {
   statementWorkflowId,
 } from '../workflows/statement/messages.js';
 import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
+import { recordAndReplay } from './support/recorded-history.js';
 
 type TestActor = Awaited<ReturnType<typeof makeActor>>;
 
@@ -230,31 +228,7 @@ describe('workflows never wait forever on a bad record', () => {
         (await lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Replayed after a repaired failure' })).status,
       ).toBe(200);
       const handle = h.temporal.workflow.getHandle(statementWorkflowId(id));
-      await handle.result();
-      if (process.env.RECORD_HISTORIES) {
-        const json = execFileSync(
-          inject('temporalCli'),
-          [
-            'workflow',
-            'show',
-            '--address',
-            inject('temporalAddress'),
-            '--workflow-id',
-            handle.workflowId,
-            '--output',
-            'json',
-          ],
-          { maxBuffer: 64 << 20 },
-        );
-        writeFileSync(path.resolve('test/fixtures/histories/statement-step-failure-repaired.json'), json);
-      }
-      await expect(
-        Worker.runReplayHistory(
-          { workflowBundle: { codePath: inject('workflowBundlePath') } },
-          await handle.fetchHistory(),
-          handle.workflowId,
-        ),
-      ).resolves.toBeUndefined();
+      await recordAndReplay(handle, 'statement-step-failure-repaired.json');
     },
   );
 
