@@ -149,6 +149,15 @@ describe('process failures on the dashboard and in the audit trail', () => {
         );
         const alert = mails.filter((x) => x.subject.includes('failed and waits for you'));
         expect(alert).toHaveLength(1);
+        // The wrong viewers: the participating buyer and Commission staff get no alert, and the
+        // participant cannot read the statement's audit trail that holds the event.
+        const others = [buyer.user.email, commission.user.email].map((e) => e.toLowerCase());
+        expect(
+          h.mail.messages.filter(
+            (m) => m.subject.includes('failed and waits for you') && others.some((o) => m.to.includes(o)),
+          ),
+        ).toEqual([]);
+        expect((await buyer.api.get(`/api/statements/${id}/audit`)).status).toBe(403);
         expect(alert[0]!.text).toContain('Moving the statement on from the needs assessment stage');
         expect(alert[0]!.text).toContain('close the stage now');
         const event = await h.db
