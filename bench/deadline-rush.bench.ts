@@ -35,7 +35,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -231,7 +231,7 @@ const latencies = (values: readonly number[]): Latencies => ({
   max: values.length ? Math.max(...values) : NaN,
 });
 
-/** `connections` loops, each sending one `send()` a second (in step, as autocannon's connections do) for `seconds`. */
+/** `connections` loops, each sending one `send()` a second for `seconds`, spread over the second as the load generator spreads its connections. */
 async function paced(
   connections: number,
   seconds: number,
@@ -243,9 +243,9 @@ async function paced(
   let n = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: connections }, async () => {
+    Array.from({ length: connections }, async (_, c) => {
       for (let tick = 0; tick < seconds; tick += 1) {
-        const wait = start + tick * 1000 - performance.now();
+        const wait = start + (tick + c / connections) * 1000 - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const t0 = performance.now();
         try {
@@ -432,6 +432,8 @@ interface WorkerFigures {
   workflowTasks: number;
   taskTimedOut: number;
   taskFailed: number;
+  /** Why the failed workflow tasks failed (the history's cause), with their count. */
+  taskFailCauses: Record<string, number>;
   taskWait: Latencies;
   taskRun: Latencies;
   activities: number;
@@ -477,6 +479,7 @@ async function workerFigures(
   let workflowTasks = 0;
   let taskTimedOut = 0;
   let taskFailed = 0;
+  const taskFailCauses: Record<string, number> = {};
   const activityWait: number[] = [];
   const activityRun: number[] = [];
   const intervals: [number, number][] = [];
@@ -493,7 +496,12 @@ async function workerFigures(
     if (closed) {
       workflowTasks += 1;
       if (e.workflowTaskTimedOutEventAttributes) taskTimedOut += 1;
-      if (e.workflowTaskFailedEventAttributes) taskFailed += 1;
+      if (e.workflowTaskFailedEventAttributes) {
+        taskFailed += 1;
+        const cause =
+          temporal.api.enums.v1.WorkflowTaskFailedCause[e.workflowTaskFailedEventAttributes.cause ?? 0] ?? 'unknown';
+        taskFailCauses[cause] = (taskFailCauses[cause] ?? 0) + 1;
+      }
       taskRun.push(tsMs(e.eventTime) - scheduledAt(e, closed.startedEventId));
     }
     const done =
@@ -524,6 +532,7 @@ async function workerFigures(
     workflowTasks,
     taskTimedOut,
     taskFailed,
+    taskFailCauses,
     taskWait: latencies(taskWait),
     taskRun: latencies(taskRun),
     activities: activityRun.length,
@@ -940,8 +949,11 @@ function report(results: Condition[], workerInForce: WorkerProcess['inForce']) {
     ]),
   );
   for (const c of results)
-    for (const ph of ['submit', 'confirm'] as const)
+    for (const ph of ['submit', 'confirm'] as const) {
       out(`  ${c.name} ${ph} activities: ${JSON.stringify(c.worker[ph].activityTypes)}`);
+      if (c.worker[ph].taskFailed)
+        out(`  ${c.name} ${ph} workflow tasks failed, by cause: ${JSON.stringify(c.worker[ph].taskFailCauses)}`);
+    }
   for (const c of results)
     for (const p of [c.submit, c.confirm])
       for (const e of p.errors.slice(0, 5)) out(`  BUG (${c.name}): ${e.kind} answered ${e.status}: ${e.body ?? ''}`);

@@ -124,12 +124,64 @@ interface AcResult {
 }
 type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result: AcResult) => void) => AcInstance;
 
-function summary(r: AcResult): AutocannonSummary {
+function summary(results: AcResult[]): AutocannonSummary {
+  const statuses: Record<string, number> = {};
+  for (const r of results)
+    for (const [status, v] of Object.entries(r.statusCodeStats ?? {}))
+      statuses[status] = (statuses[status] ?? 0) + v.count;
   return {
-    statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([s, v]) => [s, v.count])),
-    errors: r.errors,
-    timeouts: r.timeouts,
-    requests: r.requests.total,
+    statuses,
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    timeouts: results.reduce((n, r) => n + r.timeouts, 0),
+    requests: results.reduce((n, r) => n + r.requests.total, 0),
+  };
+}
+
+interface Spread {
+  stop(): void;
+  done: Promise<AcResult[]>;
+}
+
+/**
+ * `connections` connections at `perConnectionRate` requests a second each, their requests spread
+ * evenly over each second (a constant arrival rate, as k6's executor of that name sends). One
+ * autocannon instance with `connections: n` would not do: each of its connections paces itself
+ * with a one-second timer started when the instance starts, so all n send in the same millisecond
+ * every second, and 34 writers with 50 readers arrived as one burst of 84 requests, measuring
+ * the queue behind that burst instead of the rush. Here each connection is an instance of its
+ * own, started `1 / (n × rate)` of a second after the previous one.
+ */
+function spread(
+  autocannon: Autocannon,
+  opts: Record<string, unknown>,
+  load: { connections: number; perConnectionRate: number },
+): Spread {
+  const instances: AcInstance[] = [];
+  let stopped = false;
+  const gapMs = 1000 / (load.connections * load.perConnectionRate);
+  const done = Promise.all(
+    Array.from(
+      { length: load.connections },
+      (_, c) =>
+        new Promise<AcResult>((resolve, reject) => {
+          const start = () => {
+            if (stopped) return resolve({ errors: 0, timeouts: 0, requests: { total: 0 } });
+            instances.push(
+              autocannon({ ...opts, connections: 1, connectionRate: load.perConnectionRate }, (err, result) =>
+                err ? reject(err) : resolve(result),
+              ),
+            );
+          };
+          setTimeout(start, c * gapMs);
+        }),
+    ),
+  );
+  return {
+    stop() {
+      stopped = true;
+      for (const i of instances) i.stop();
+    },
+    done,
   };
 }
 
@@ -183,13 +235,13 @@ async function main(planFile: string, outFile: string) {
     return { ...req, method: 'GET', path: '/healthz', headers: {}, body: '' };
   };
 
-  let writersInstance: AcInstance | undefined;
-  let readersInstance: AcInstance | undefined;
+  let writers: Spread | undefined;
+  let readers: Spread | undefined;
   const settle = () => {
     settled += 1;
     if (settled === items.length) {
-      writersInstance?.stop();
-      readersInstance?.stop();
+      writers?.stop();
+      readers?.stop();
     }
   };
   const onResponse = (status: number, body: string, ctx: Ctx, headers: Record<string, string | string[]>) => {
@@ -267,44 +319,29 @@ async function main(planFile: string, outFile: string) {
   ];
 
   const common = { url: plan.baseUrl, timeout: 60, duration: plan.maxSeconds };
-  const writers = new Promise<AcResult>((resolve, reject) => {
-    writersInstance = autocannon(
-      {
-        ...common,
-        connections: plan.writers.connections,
-        connectionRate: plan.writers.perConnectionRate,
-        requests: writerRequests,
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-  });
-  const noReads: AcResult = { errors: 0, timeouts: 0, requests: { total: 0 } };
-  const readers = new Promise<AcResult>((resolve, reject) => {
-    if (plan.readers.connections === 0) return resolve(noReads);
-    readersInstance = autocannon(
-      {
-        ...common,
-        connections: plan.readers.connections,
-        connectionRate: plan.readers.perConnectionRate,
-        requests: [
-          {
-            method: 'GET',
-            path: plan.readers.path,
-            headers: { authorization: `Bearer ${plan.readers.token}` },
-            setupRequest: (req: AcRequest, ctx: Ctx) => {
-              ctx.sentAt = performance.now();
-              return req;
-            },
-            onResponse: (status: number, _body: string, ctx: Ctx) => {
-              reads.push({ status, ms: performance.now() - ctx.sentAt! });
-            },
+  writers = spread(autocannon, { ...common, requests: writerRequests }, plan.writers);
+  readers = spread(
+    autocannon,
+    {
+      ...common,
+      requests: [
+        {
+          method: 'GET',
+          path: plan.readers.path,
+          headers: { authorization: `Bearer ${plan.readers.token}` },
+          setupRequest: (req: AcRequest, ctx: Ctx) => {
+            ctx.sentAt = performance.now();
+            return req;
           },
-        ],
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-  });
-  const [w, r] = await Promise.all([writers, readers]);
+          onResponse: (status: number, _body: string, ctx: Ctx) => {
+            reads.push({ status, ms: performance.now() - ctx.sentAt! });
+          },
+        },
+      ],
+    },
+    plan.readers,
+  );
+  const [w, r] = await Promise.all([writers.done, readers.done]);
   const result: RushResult = {
     seconds: (performance.now() - started) / 1000,
     records,
