@@ -35,7 +35,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { temporal } from '@temporalio/proto';
+import proto, { type temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -499,7 +499,8 @@ async function workerFigures(
       if (e.workflowTaskFailedEventAttributes) {
         taskFailed += 1;
         const cause =
-          temporal.api.enums.v1.WorkflowTaskFailedCause[e.workflowTaskFailedEventAttributes.cause ?? 0] ?? 'unknown';
+          proto.temporal.api.enums.v1.WorkflowTaskFailedCause[e.workflowTaskFailedEventAttributes.cause ?? 0] ??
+          'unknown';
         taskFailCauses[cause] = (taskFailCauses[cause] ?? 0) + 1;
       }
       taskRun.push(tsMs(e.eventTime) - scheduledAt(e, closed.startedEventId));
