@@ -11,22 +11,33 @@
  *
  * The baseline, in the same run, right after each fan-out: raw nodemailer with the same pooled
  * transport settings (createSmtpMailer's defaults, which are the product's) sending as many
- * copies of the same notices to the same SMTP server, keeping 400 in flight (as many as the
- * outbox sender keeps: two claims of 200). Prints a table; asserts nothing about time. A worker
+ * copies of the same notices to the same SMTP server, keeping 400 in flight. The worker runs in a
+ * process of its own, as deployed (bin/worker.ts), and so does the baseline's sender
+ * (bench/support/raw-sender.ts): neither shares an event loop with the SMTP capture and the API
+ * in this process. Prints a table; asserts nothing about time. A worker
  * killed mid-fan-out is test/fanout-crash.test.ts's part (0 duplicates); here duplicates are
  * counted too.
  *
  *   npm run bench -- publication                      (BENCH_SUPPLIERS=10000,100000)
  *   BENCH_SUPPLIERS=10000 npm run bench -- publication
+ *   BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' …   (profiles the worker process)
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+
+import { workflowBundleOptions } from '../bin/create-worker.js';
 
 import { countPending } from '../db/outbox.js';
-import { createSmtpMailer, defaultSmtpPool } from '../mail/mailer.js';
+import { defaultSmtpPool } from '../mail/mailer.js';
 import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
+import { type RawSendPlan, sendRaw } from './support/raw-sender.js';
 import { driveToMarketEngagement, leadAndPartner, must, until, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const sizes = (process.env.BENCH_SUPPLIERS ?? '10000,100000')
   .split(',')
@@ -93,46 +104,31 @@ async function createSuppliers(
 }
 
 /**
- * Raw nodemailer: `count` messages, `inFlight` at a time (a sliding window, no batch barrier). They
- * are copies of the notices just sent (subject, text, headers; cycling through a sample), to other
- * addresses, so both sides encode and the capture parses the same mail.
+ * Raw nodemailer in a process of its own (bench/support/raw-sender.ts): `count` copies of the
+ * notices to other addresses, `inFlight` at a time. Timed from its first send to the last message
+ * the capture received, as the fan-out is timed to its last notice.
  */
 async function rawNodemailer(
   env: BenchEnvironment,
   count: number,
-  sample: readonly { subject: string; text: string; headers: Record<string, string> }[],
+  sample: RawSendPlan['sample'],
   inFlight: number,
 ): Promise<number> {
-  const mailer = createSmtpMailer(
-    `smtp://127.0.0.1:${env.mail.port}`,
-    'jointdemand bench <bench@jointdemand.localhost>',
-  );
-  const run = randomUUID().slice(0, 8);
   const before = env.delivered.length;
-  const t = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const i = next++;
-      const m = sample[i % sample.length]!;
-      await mailer.send({
-        to: `raw-${run}-${i}@suppliers.example`,
-        subject: m.subject,
-        text: m.text,
-        messageId: `<raw-${run}-${i}@bench>`,
-        headers: m.headers,
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
+  const sending = sendRaw({ smtpUrl: env.endpoints.smtpUrl, count, inFlight, run: randomUUID().slice(0, 8), sample });
   await until(
     'the baseline to arrive',
     () => env.delivered.length - before,
     (n) => n >= count,
   );
-  const ms = performance.now() - t;
-  mailer.close();
-  return ms;
+  const lastAt = Date.now();
+  const { startedAt } = await sending;
+  const arrivals = env.delivered.slice(before).map((m) => m.at);
+  const at = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))]!;
+  out(
+    `  first send → first arrival ${secs(arrivals[0]! - startedAt)}; steady rate (10th → 90th percentile) ${int((0.8 * arrivals.length) / ((at(0.9) - at(0.1)) / 1000))} e-mails/s`,
+  );
+  return lastAt - startedAt;
 }
 
 interface Row {
@@ -183,10 +179,32 @@ async function main() {
   out(
     `SMTP pool (product defaults, also the baseline's): ${defaultSmtpPool.maxConnections} connections, ${defaultSmtpPool.maxMessages} messages each, no send rate`,
   );
-  const env = await startBenchEnvironment((line) => out(line));
+  const env = await startBenchEnvironment((line) => out(line), { worker: false });
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
+  let worker: WorkerProcess | undefined;
   const rows: Row[] = [];
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
+    // As deployed (bin/worker.ts), not beside the SMTP capture and the API in this process; the
+    // baseline sender has a process of its own too.
+    out('  bundling the workflows; the worker runs in a process of its own, as bin/worker.ts does');
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
+    const bundlePath = path.join(bundleDir, 'workflows.js');
+    writeFileSync(bundlePath, code);
+    worker = await startWorkerProcess(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: env.endpoints.databaseUrl,
+        TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
+        TEMPORAL_TASK_QUEUE: env.taskQueue,
+        SMTP_URL: env.endpoints.smtpUrl,
+        PUBLIC_URL: env.baseUrl,
+        WORKFLOW_BUNDLE: bundlePath,
+      },
+      {},
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: where the worker's time goes during the fan-out.
+      process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+    );
     const [lead, other] = await leadAndPartner(env);
 
     out(`driving ${sizes.length} statement(s) to market engagement (before any supplier exists)`);
@@ -279,6 +297,15 @@ async function main() {
       out(
         `  fan-out (its workflow's start → last notice, ${runs.length} run(s)) ${secs(fanoutMs)} (${int(n / (fanoutMs / 1000))} e-mails/s)`,
       );
+      // Where the time went: the start (workflow → first notice) and the steady rate between the
+      // 10th and 90th percentile of arrivals, against the baseline's below.
+      const arrivals = notices().map((m) => m.at);
+      const at = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))]!;
+      const firstMs = arrivals[0]! - fanoutStart;
+      const steady = (0.8 * arrivals.length) / ((at(0.9) - at(0.1)) / 1000);
+      out(
+        `  fan-out workflow start → first notice ${secs(firstMs)}; steady rate (10th → 90th percentile of arrivals) ${int(steady)} e-mails/s`,
+      );
       // Late duplicates would arrive after the last notice: give them time.
       await new Promise((r) => setTimeout(r, 3000));
       const got = notices();
@@ -320,7 +347,9 @@ async function main() {
   } finally {
     out();
     out('stopping the services');
+    await worker?.stop();
     await env.close();
+    rmSync(bundleDir, { recursive: true, force: true });
   }
 
   out();

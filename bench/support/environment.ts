@@ -41,7 +41,8 @@ export interface BenchEnvironment {
   baselineTaskQueue: string;
   mail: CaptureServer;
   /** Every captured message's subject and recipients (the capture itself keeps only the last few). */
-  delivered: { subject: string; to: string[] }[];
+  /** What the SMTP capture received, in order, with when (ms since the epoch). */
+  delivered: { subject: string; to: string[]; at: number }[];
   versions: { temporal: string; postgres: string };
   /** Where the services listen, for a worker started in a process of its own (`worker: false`). */
   endpoints: { databaseUrl: string; temporalAddress: string; smtpUrl: string };
@@ -110,10 +111,10 @@ export async function startBenchEnvironment(
     await importReferenceFiles(db, { cpv: path.join(dataFiles, CPV_FILE), units: path.join(dataFiles, UNITS_FILE) });
     const postgres = await sql<{ server_version: string }>`show server_version`.execute(db);
 
-    const delivered: { subject: string; to: string[] }[] = [];
+    const delivered: BenchEnvironment['delivered'] = [];
     const mail = await startCaptureServer({
       keep: 50,
-      onMessage: (m: CapturedMessage) => delivered.push({ subject: m.subject, to: m.to }),
+      onMessage: (m: CapturedMessage) => delivered.push({ subject: m.subject, to: m.to, at: Date.now() }),
     });
     stops.push(() => mail.close());
     const mailer: Mailer = createSmtpMailer(
