@@ -131,6 +131,44 @@ async function rawNodemailer(
   return lastAt - startedAt;
 }
 
+/**
+ * BENCH_FANOUT_TIMELINE=1: each activity of the fan-out's runs (from their histories), when it
+ * started and ended after the fan-out's start, and how many notices had arrived by its end: a
+ * sender waiting for pages, or pages waiting for the sender, shows here.
+ */
+async function printTimeline(
+  env: BenchEnvironment,
+  runs: { workflowId: string; runId: string }[],
+  fanoutStart: number,
+  arrivals: number[],
+): Promise<void> {
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: unknown; nanos?: number } | null | undefined;
+    return ts ? Number(ts.seconds ?? 0) * 1000 + Math.round((ts.nanos ?? 0) / 1e6) : NaN;
+  };
+  const arrivedBy = (t: number) => arrivals.filter((a) => a <= t).length;
+  for (const run of runs) {
+    const history = await env.temporal.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    const scheduled = new Map<string, { name: string; at: number }>();
+    const started = new Map<string, number>();
+    for (const e of history.events ?? []) {
+      const id = String(e.eventId);
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a) scheduled.set(id, { name: a.activityType?.name ?? '?', at: ms(e.eventTime) });
+      const st = e.activityTaskStartedEventAttributes;
+      if (st) started.set(String(st.scheduledEventId), ms(e.eventTime));
+      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+      if (done) {
+        const what = scheduled.get(String(done.scheduledEventId));
+        const end = ms(e.eventTime);
+        out(
+          `    ${what?.name ?? '?'}: scheduled ${secs((what?.at ?? NaN) - fanoutStart)}, started ${secs((started.get(String(done.scheduledEventId)) ?? NaN) - fanoutStart)}, ended ${secs(end - fanoutStart)}; ${int(arrivedBy(end))} notices arrived by then`,
+        );
+      }
+    }
+  }
+}
+
 interface Row {
   suppliers: number;
   endToEndMs: number;
@@ -306,6 +344,7 @@ async function main() {
       out(
         `  fan-out workflow start → first notice ${secs(firstMs)}; steady rate (10th → 90th percentile of arrivals) ${int(steady)} e-mails/s`,
       );
+      if (process.env.BENCH_FANOUT_TIMELINE) await printTimeline(env, runs, fanoutStart, arrivals);
       // Late duplicates would arrive after the last notice: give them time.
       await new Promise((r) => setTimeout(r, 3000));
       const got = notices();

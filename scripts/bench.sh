@@ -10,6 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The product's runtime (Node 24, as `npm start`, `npm test` and the Dockerfile run it), so the
+# verdicts are the product's; JD_NODE_VERSION=system measures on the machine's own node instead.
+# Each run's heading in bench/RESULTS.md names the Node it ran on.
+# shellcheck source=scripts/node-runtime.sh
+source scripts/node-runtime.sh
+use_node_runtime
+
 shopt -s nullglob
 all=(bench/*.bench.ts)
 if [ ${#all[@]} -eq 0 ]; then
