@@ -82,30 +82,68 @@ export interface MatchingSupplier {
  * domain/suppliers.ts `subscriptionMatches`), plus, when given, the users of `alsoOrgIds` that
  * have not unsubscribed (suppliers that took part in a consultation). In user-id order after
  * `afterUserId`: a keyset page, so a fan-out resumes exactly where it stopped.
+ *
+ * Read a window of users at a time (the next `window` ids after the cursor, walked on the primary
+ * key), each user's organisation and subscription looked up for it: a page costs what its window
+ * holds, not the whole audience. As one query over the joined tables, the planner, which cannot
+ * estimate the CPV match, read and sorted every supplier for each page of 1,000 (190-360 ms a
+ * page at 110,000 suppliers, with statistics or without), so a 100,000-supplier fan-out spent
+ * about 19 s of the database's time on its recipient pages and slowed as the audience grew.
  */
 export async function matchingSuppliers(
   db: DbOrTx,
   demand: { cpvCodes: readonly string[]; countries: readonly string[]; alsoOrgIds?: readonly string[] },
   page: { afterUserId: string | null; limit: number },
 ): Promise<MatchingSupplier[]> {
+  const window = Math.max(1000, page.limit * 4);
+  const found: MatchingSupplier[] = [];
+  let after = page.afterUserId;
+  for (;;) {
+    // The window's last id, or none when fewer than `window` users are left.
+    const upTo = await db
+      .selectFrom('users')
+      .select('id')
+      .$if(after !== null, (q) => q.where('id', '>', after!))
+      .orderBy('id')
+      .offset(window - 1)
+      .limit(1)
+      .executeTakeFirst();
+    found.push(...(await matchingInWindow(db, demand, { after, upTo: upTo?.id ?? null }, page.limit - found.length)));
+    if (found.length >= page.limit || !upTo) return found;
+    after = upTo.id;
+  }
+}
+
+function matchingInWindow(
+  db: DbOrTx,
+  demand: { cpvCodes: readonly string[]; countries: readonly string[]; alsoOrgIds?: readonly string[] },
+  window: { after: string | null; upTo: string | null },
+  limit: number,
+): Promise<MatchingSupplier[]> {
   const codes = sql.val([...demand.cpvCodes]);
   const countries = sql.val([...demand.countries]);
   const also = sql.val([...(demand.alsoOrgIds ?? [])]);
-  let q = db
-    .selectFrom('users as u')
-    .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
-    .leftJoin('supplier_subscriptions as s', 's.user_id', 'u.id')
-    .select(['u.id as userId', 'u.email', 'u.name', 'u.locale', 'o.id as organisationId'])
-    .where('o.kind', '=', 'supplier')
-    .where('u.email_verified_at', 'is not', null)
-    .where(
-      sql<boolean>`((s.active
-        and exists (select 1 from unnest(s.cpv_prefixes) p, unnest(${codes}::text[]) c where c like p || '%')
-        and (cardinality(s.countries) = 0 or s.countries && ${countries}::text[]))
-       or (o.id = any(${also}::uuid[]) and coalesce(s.active, true)))`,
-    );
-  if (page.afterUserId) q = q.where('u.id', '>', page.afterUserId);
-  return q.orderBy('u.id').limit(page.limit).execute();
+  return (
+    db
+      .selectFrom('users as u')
+      .select(['u.id as userId', 'u.email', 'u.name', 'u.locale', 'u.organisation_id as organisationId'])
+      .$if(window.after !== null, (q) => q.where('u.id', '>', window.after!))
+      .$if(window.upTo !== null, (q) => q.where('u.id', '<=', window.upTo!))
+      .where('u.email_verified_at', 'is not', null)
+      // Subqueries per user rather than joins, so no plan reads all organisations or subscriptions.
+      .where(sql<boolean>`(select o.kind from organisations o where o.id = u.organisation_id) = 'supplier'`)
+      .where(
+        sql<boolean>`(exists (select 1 from supplier_subscriptions s
+            where s.user_id = u.id and s.active
+              and exists (select 1 from unnest(s.cpv_prefixes) p, unnest(${codes}::text[]) c where c like p || '%')
+              and (cardinality(s.countries) = 0 or s.countries && ${countries}::text[]))
+          or (u.organisation_id = any(${also}::uuid[])
+            and not exists (select 1 from supplier_subscriptions s where s.user_id = u.id and not s.active)))`,
+      )
+      .orderBy('u.id')
+      .limit(limit)
+      .execute()
+  );
 }
 
 const unsubscribeSecretName = 'unsubscribe-link-key';
