@@ -30,7 +30,6 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 
 import { workflowBundleOptions } from '../bin/create-worker.js';
-
 import { countPending } from '../db/outbox.js';
 import { defaultSmtpPool } from '../mail/mailer.js';
 import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';

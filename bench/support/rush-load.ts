@@ -235,13 +235,12 @@ async function main(planFile: string, outFile: string) {
     return { ...req, method: 'GET', path: '/healthz', headers: {}, body: '' };
   };
 
-  let writers: Spread | undefined;
-  let readers: Spread | undefined;
+  // Called from responses only, so after `writers` and `readers` below exist.
   const settle = () => {
     settled += 1;
     if (settled === items.length) {
-      writers?.stop();
-      readers?.stop();
+      writers.stop();
+      readers.stop();
     }
   };
   const onResponse = (status: number, body: string, ctx: Ctx, headers: Record<string, string | string[]>) => {
@@ -319,8 +318,8 @@ async function main(planFile: string, outFile: string) {
   ];
 
   const common = { url: plan.baseUrl, timeout: 60, duration: plan.maxSeconds };
-  writers = spread(autocannon, { ...common, requests: writerRequests }, plan.writers);
-  readers = spread(
+  const writers = spread(autocannon, { ...common, requests: writerRequests }, plan.writers);
+  const readers = spread(
     autocannon,
     {
       ...common,
