@@ -497,7 +497,7 @@ async function main() {
     });
     const temporal = new Client({ connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }) });
     const { app } = createApp({
-      ctx: { db, temporal, config, logger: createLogger('silent') },
+      ctx: { db, temporal, config, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent') },
       db,
       temporal,
       mailer: noMailer,

@@ -179,10 +179,12 @@ const pageRows = sql`
       'cross_border', pg.cross_border, 'suppliers', cardinality(pg.supplier_org_ids),
       'procurement_route', coalesce(st.procurement_route ->> 'kind', 'joint'), 'cpb_name', cpb.name, 'cpb_country', cpb.country,
       -- The latest snapshot's rate table, printed beside the pilot's value (one index probe per row of the page).
+      -- None for a snapshot written before aggregates named their table: snapshots are kept as computed.
       'rates', (
-        select json_build_object(
+        select case when a.aggregate -> 'conversion' ->> 'source' is not null then json_build_object(
           'date', a.rate_date::text, 'source', a.aggregate -> 'conversion' ->> 'source',
           'currencies', coalesce((select json_agg(k order by k) from jsonb_object_keys(a.aggregate -> 'conversion' -> 'rates') k), '[]'::json))
+        end
         from aggregate_snapshots a where a.statement_id = pg.statement_id order by a.computed_at desc limit 1)
     ) order by pg.created_at desc, pg.statement_id desc)
     from page x

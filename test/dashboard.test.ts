@@ -843,4 +843,28 @@ describe('pilot tracking dashboard', () => {
     const own = ok(await commission.api.get(`/api/public/statements/${ids.met}/ocds.json`)).body;
     expect(own.releases.at(-1)).toEqual(release);
   });
+
+  it('shows a pilot whose latest snapshot predates the recorded rate table without one, instead of answering 500', async () => {
+    // Snapshots are kept as computed: one written before aggregates named their rate table has no
+    // `conversion`. The dashboard benchmark's pilots are such snapshots, and every read answered 500.
+    const { rows } = await sql<{ id: string }>`
+      insert into aggregate_snapshots (id, statement_id, round, computed_at, rate_date, version_ids, aggregate,
+        critical_mass, thresholds, cross_border, critical_mass_met, total_value_eur, snapshot_hash, disclosure, disclosure_consents)
+      select gen_random_uuid(), statement_id, round, computed_at + interval '1 second', rate_date, version_ids,
+        aggregate - 'conversion', critical_mass, thresholds, cross_border, critical_mass_met, total_value_eur,
+        snapshot_hash, disclosure, disclosure_consents
+      from aggregate_snapshots where statement_id = ${ids.met} order by computed_at desc limit 1
+      returning id`.execute(h.db);
+    try {
+      // Published by the test before this one.
+      const page = ok(await dashboard({ stage: 'published' }));
+      expect(page.body.pilots.find((p: { id: string }) => p.id === ids.met)).toMatchObject({
+        conversion: null,
+      });
+      expect(ok(await commission.api.get(`/api/dashboard/pilots/${ids.met}`)).body.pilot.conversion).toBeNull();
+      expect(ok(await commission.api.get('/api/dashboard/pilots.csv')).status).toBe(200);
+    } finally {
+      await sql`delete from aggregate_snapshots where id = ${rows[0]!.id}`.execute(h.db);
+    }
+  });
 });

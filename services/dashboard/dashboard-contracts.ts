@@ -76,7 +76,7 @@ export const pilotSchema = z
       .nullable()
       .meta({
         description:
-          'The exchange-rate table the value was converted with (date, source, the currencies converted; none: all in EUR); null before aggregation',
+          'The exchange-rate table the value was converted with (date, source, the currencies converted; none: all in EUR); null before aggregation, or when the latest snapshot was computed before aggregates named their table',
       }),
     criticalMassMet: z.boolean().nullable(),
     failedRules: z.array(z.string()).nullable(),
