@@ -31,16 +31,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
 import proto, { type temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pg from 'pg';
 
-import { workflowBundleOptions } from '../bin/create-worker.js';
 import { verifyAuditChain } from '../db/audit.js';
 import { newSecret, secretHash } from '../db/credentials.js';
 import { participatingCountries } from '../rules/countries.js';
@@ -48,7 +44,7 @@ import { type BenchEnvironment, createBuyers, startBenchEnvironment } from './su
 import { runRushLoad, type RushAction, type RushResult } from './support/rush-load.js';
 import { benchStatementDetails, until } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { startAppWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const buyersCount = Number(process.env.BENCH_BUYERS ?? 2000);
 const submitters = Number(process.env.BENCH_SUBMITTERS ?? 500);
@@ -1025,26 +1021,11 @@ async function main() {
     `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
   );
   const env = await startBenchEnvironment((line) => out(line), { worker: false });
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
   let worker: WorkerProcess | undefined;
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out('  bundling the workflows; the worker runs in a process of its own, with the settings bin/worker.ts uses');
-    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
-    const bundlePath = path.join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, code);
-    worker = await startWorkerProcess(
-      {
-        NODE_ENV: 'test',
-        DATABASE_URL: env.endpoints.databaseUrl,
-        TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
-        TEMPORAL_TASK_QUEUE: env.taskQueue,
-        SMTP_URL: env.endpoints.smtpUrl,
-        PUBLIC_URL: env.baseUrl,
-        WORKFLOW_BUNDLE: bundlePath,
-      },
-      {},
-    );
+    worker = await startAppWorkerProcess(env);
 
     out(
       `preparing (not measured): ${int(buyersCount)} buyers, one statement per condition with every buyer accepted and ${int(buyersCount - submitters)} submitted`,
@@ -1067,7 +1048,6 @@ async function main() {
   } finally {
     await worker?.stop();
     await env.close();
-    rmSync(bundleDir, { recursive: true, force: true });
   }
 }
 

@@ -23,20 +23,15 @@
  *   BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' …   (profiles the worker process)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-
-import { workflowBundleOptions } from '../bin/create-worker.js';
 import { countPending } from '../db/outbox.js';
 import { defaultSmtpPool } from '../mail/mailer.js';
 import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
 import { type RawSendPlan, sendRaw } from './support/raw-sender.js';
 import { driveToMarketEngagement, leadAndPartner, must, until, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { startAppWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const sizes = (process.env.BENCH_SUPPLIERS ?? '10000,100000')
   .split(',')
@@ -102,6 +97,12 @@ async function createSuppliers(
   return emails;
 }
 
+/** Messages a second between the 10th and the 90th percentile of arrival times (ms, in order): the rate without the start and the tail. */
+function steadyRate(arrivals: readonly number[]): number {
+  const at = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))]!;
+  return (0.8 * arrivals.length) / ((at(0.9) - at(0.1)) / 1000);
+}
+
 /**
  * Raw nodemailer in a process of its own (bench/support/raw-sender.ts): `count` copies of the
  * notices to other addresses, `inFlight` at a time. Timed from its first send to the last message
@@ -123,9 +124,8 @@ async function rawNodemailer(
   const lastAt = Date.now();
   const { startedAt } = await sending;
   const arrivals = env.delivered.slice(before).map((m) => m.at);
-  const at = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))]!;
   out(
-    `  first send → first arrival ${secs(arrivals[0]! - startedAt)}; steady rate (10th → 90th percentile) ${int((0.8 * arrivals.length) / ((at(0.9) - at(0.1)) / 1000))} e-mails/s`,
+    `  first send → first arrival ${secs(arrivals[0]! - startedAt)}; steady rate (10th → 90th percentile) ${int(steadyRate(arrivals))} e-mails/s`,
   );
   return lastAt - startedAt;
 }
@@ -217,7 +217,6 @@ async function main() {
     `SMTP pool (product defaults, also the baseline's): ${defaultSmtpPool.maxConnections} connections, ${defaultSmtpPool.maxMessages} messages each, no send rate`,
   );
   const env = await startBenchEnvironment((line) => out(line), { worker: false });
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
   let worker: WorkerProcess | undefined;
   const rows: Row[] = [];
   try {
@@ -225,23 +224,8 @@ async function main() {
     // As deployed (bin/worker.ts), not beside the SMTP capture and the API in this process; the
     // baseline sender has a process of its own too.
     out('  bundling the workflows; the worker runs in a process of its own, as bin/worker.ts does');
-    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
-    const bundlePath = path.join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, code);
-    worker = await startWorkerProcess(
-      {
-        NODE_ENV: 'test',
-        DATABASE_URL: env.endpoints.databaseUrl,
-        TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
-        TEMPORAL_TASK_QUEUE: env.taskQueue,
-        SMTP_URL: env.endpoints.smtpUrl,
-        PUBLIC_URL: env.baseUrl,
-        WORKFLOW_BUNDLE: bundlePath,
-      },
-      {},
-      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: where the worker's time goes during the fan-out.
-      process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
-    );
+    // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: where the worker's time goes during the fan-out.
+    worker = await startAppWorkerProcess(env, process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
     const [lead, other] = await leadAndPartner(env);
 
     out(`driving ${sizes.length} statement(s) to market engagement (before any supplier exists)`);
@@ -337,9 +321,8 @@ async function main() {
       // Where the time went: the start (workflow → first notice) and the steady rate between the
       // 10th and 90th percentile of arrivals, against the baseline's below.
       const arrivals = notices().map((m) => m.at);
-      const at = (q: number) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))]!;
       const firstMs = arrivals[0]! - fanoutStart;
-      const steady = (0.8 * arrivals.length) / ((at(0.9) - at(0.1)) / 1000);
+      const steady = steadyRate(arrivals);
       out(
         `  fan-out workflow start → first notice ${secs(firstMs)}; steady rate (10th → 90th percentile of arrivals) ${int(steady)} e-mails/s`,
       );
@@ -387,7 +370,6 @@ async function main() {
     out('stopping the services');
     await worker?.stop();
     await env.close();
-    rmSync(bundleDir, { recursive: true, force: true });
   }
 
   out();

@@ -1,8 +1,9 @@
 /**
  * The load generator of bench/deadline-rush.bench.ts, in a process of its own (so it does not share
  * the API's event loop): autocannon, driven programmatically, sends each buyer's actions with its
- * own API token and Idempotency-Key, at a fixed rate per connection, while a second autocannon
- * instance reads one URL at its own rate (the lead watching the needs overview).
+ * own API token and Idempotency-Key, at a fixed rate per connection, while other connections read
+ * one URL at their own rate (the lead watching the needs overview). Each connection's requests are
+ * spread over the second after the previous connection's (`spread`): a constant arrival rate.
  *
  * Writers: a buyer ("item") has a few actions (save the draft, then submit; or confirm), sent in
  * order on one connection, the next only after the previous answered 200. A 503 with Retry-After

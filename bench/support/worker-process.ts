@@ -10,12 +10,16 @@
  * included) once it polls; stops cleanly on SIGTERM. Started by `startWorkerProcess` below.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 
+import { workflowBundleOptions } from '../../bin/create-worker.js';
 import { freePort } from '../../platform/free-port.js';
+import type { BenchEnvironment } from './environment.js';
 
 /** The options a benchmark may vary, and what the worker reports back. */
 export type BenchWorkerOptions = Pick<
@@ -92,6 +96,44 @@ export async function startWorkerProcess(
       });
     });
   });
+}
+
+/**
+ * The application's worker as deployed (`bin/worker.ts`, a process of its own) against a
+ * benchmark's services, with the SDK's default settings: the workflows bundled once here, the
+ * bundle removed when the worker stops. `nodeArgs`, e.g. `--cpu-prof`, go to its `node`.
+ */
+export async function startAppWorkerProcess(env: BenchEnvironment, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
+  const removeBundle = () => rmSync(bundleDir, { recursive: true, force: true });
+  try {
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
+    const bundlePath = path.join(bundleDir, 'workflows.js');
+    writeFileSync(bundlePath, code);
+    const worker = await startWorkerProcess(
+      {
+        NODE_ENV: 'test',
+        DATABASE_URL: env.endpoints.databaseUrl,
+        TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
+        TEMPORAL_TASK_QUEUE: env.taskQueue,
+        SMTP_URL: env.endpoints.smtpUrl,
+        PUBLIC_URL: env.baseUrl,
+        WORKFLOW_BUNDLE: bundlePath,
+      },
+      {},
+      nodeArgs,
+    );
+    return {
+      ...worker,
+      stop: async () => {
+        await worker.stop();
+        removeBundle();
+      },
+    };
+  } catch (error) {
+    removeBundle();
+    throw error;
+  }
 }
 
 /** VmRSS and VmHWM of a process, in bytes. */
