@@ -18,18 +18,18 @@
  *   npm run bench -- worker-memory     (BENCH_STATEMENTS=1000, BENCH_CONCURRENCY=8,
  *     BENCH_WORKER_CONFIGS='[{},{"maxCachedWorkflows":1000,…},…]' to try other settings)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-
-import { workflowBundleOptions } from '../bin/create-worker.js';
 import type { BenchResponse } from './support/client.js';
 import { startBenchEnvironment } from './support/environment.js';
 import { type BenchBuyer, leadAndPartner } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
-import { type BenchWorkerOptions, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import {
+  type BenchWorkerOptions,
+  bundleForWorkerProcesses,
+  startWorkerProcess,
+  type WorkerProcess,
+} from './support/worker-process.js';
 
 const statementCount = Number(process.env.BENCH_STATEMENTS ?? 1000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -209,22 +209,12 @@ async function main() {
     `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
   );
   const env = await startBenchEnvironment((line) => out(line), { worker: false });
-  const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
+  let bundle: Awaited<ReturnType<typeof bundleForWorkerProcesses>> | undefined;
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out('  bundling the workflows once for every worker process');
-    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
-    const bundlePath = path.join(bundleDir, 'workflows.js');
-    writeFileSync(bundlePath, code);
-    const workerEnv = {
-      NODE_ENV: 'test',
-      DATABASE_URL: env.endpoints.databaseUrl,
-      TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
-      TEMPORAL_TASK_QUEUE: env.taskQueue,
-      SMTP_URL: env.endpoints.smtpUrl,
-      PUBLIC_URL: env.baseUrl,
-      WORKFLOW_BUNDLE: bundlePath,
-    };
+    bundle = await bundleForWorkerProcesses(env);
+    const workerEnv = bundle.workerEnv;
 
     // The statements are created once, under the first setting's worker: that is the worker that
     // ran them from the start. Every setting (the first too) is then measured on a fresh worker.
@@ -375,7 +365,7 @@ async function main() {
       });
     }
   } finally {
-    rmSync(bundleDir, { recursive: true, force: true });
+    bundle?.remove();
     out();
     out('stopping the services');
     await env.close();

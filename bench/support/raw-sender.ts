@@ -8,11 +8,7 @@
  * `sendRaw` resolves with the wall-clock time (ms since the epoch) the child started sending, once
  * it has sent everything; the caller times the run to the last message its capture received.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { childMain, runInChildProcess } from './child-process-run.js';
 
 export interface RawSendPlan {
   smtpUrl: string;
@@ -23,32 +19,12 @@ export interface RawSendPlan {
   sample: { subject: string; text: string; headers: Record<string, string> }[];
 }
 
-export async function sendRaw(plan: RawSendPlan): Promise<{ startedAt: number }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-raw-'));
-  const planFile = path.join(dir, 'plan.json');
-  const outFile = path.join(dir, 'result.json');
-  writeFileSync(planFile, JSON.stringify(plan));
-  try {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), planFile, outFile], {
-      env: { ...process.env, BENCH_RAW_SENDER_MAIN: '1' },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`the raw sender exited with ${code}: ${stderr.slice(-2000)}`);
-    return JSON.parse(readFileSync(outFile, 'utf8')) as { startedAt: number };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function sendRaw(plan: RawSendPlan): Promise<{ startedAt: number }> {
+  return runInChildProcess(import.meta.url, 'BENCH_RAW_SENDER_MAIN', plan);
 }
 
-async function main(planFile: string, outFile: string) {
+async function main(plan: RawSendPlan): Promise<{ startedAt: number }> {
   const { createSmtpMailer } = await import('../../mail/mailer.js');
-  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as RawSendPlan;
   const mailer = createSmtpMailer(plan.smtpUrl, 'jointdemand bench <bench@jointdemand.localhost>');
   const startedAt = Date.now();
   let next = 0;
@@ -67,15 +43,7 @@ async function main(planFile: string, outFile: string) {
   };
   await Promise.all(Array.from({ length: plan.inFlight }, lane));
   mailer.close();
-  writeFileSync(outFile, JSON.stringify({ startedAt }));
+  return { startedAt };
 }
 
-if (process.env.BENCH_RAW_SENDER_MAIN === '1') {
-  main(process.argv[2]!, process.argv[3]!).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+childMain('BENCH_RAW_SENDER_MAIN', main);

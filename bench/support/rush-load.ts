@@ -17,12 +17,9 @@
  * the request) to `onResponse`, per kind of action. autocannon's own status counts are returned
  * beside them as a cross-check.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+import { childMain, runInChildProcess } from './child-process-run.js';
 
 export interface RushAction {
   method: 'PUT' | 'POST';
@@ -77,27 +74,8 @@ interface AutocannonSummary {
 }
 
 /** Runs a plan in a child process; resolves with what it measured. */
-export async function runRushLoad(plan: RushPlan): Promise<RushResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-rush-'));
-  const planFile = path.join(dir, 'plan.json');
-  const outFile = path.join(dir, 'result.json');
-  writeFileSync(planFile, JSON.stringify(plan));
-  try {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), planFile, outFile], {
-      env: { ...process.env, BENCH_RUSH_LOAD_MAIN: '1' },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', resolve);
-    });
-    if (code !== 0) throw new Error(`the load generator exited with ${code}: ${stderr.slice(-2000)}`);
-    return JSON.parse(readFileSync(outFile, 'utf8')) as RushResult;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function runRushLoad(plan: RushPlan): Promise<RushResult> {
+  return runInChildProcess(import.meta.url, 'BENCH_RUSH_LOAD_MAIN', plan);
 }
 
 // autocannon has no type declarations; the part of its programmatic API used here.
@@ -186,9 +164,8 @@ function spread(
   };
 }
 
-async function main(planFile: string, outFile: string) {
+async function main(plan: RushPlan): Promise<RushResult> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as RushPlan;
   const items = plan.writers.items;
   type State = {
     next: number;
@@ -350,15 +327,7 @@ async function main(planFile: string, outFile: string) {
     unfinished: states.filter((s) => s.state !== 'done').length,
     autocannon: { writers: summary(w), readers: summary(r) },
   };
-  writeFileSync(outFile, JSON.stringify(result));
+  return result;
 }
 
-if (process.env.BENCH_RUSH_LOAD_MAIN === '1') {
-  main(process.argv[2]!, process.argv[3]!).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+childMain('BENCH_RUSH_LOAD_MAIN', main);

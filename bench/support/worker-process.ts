@@ -99,19 +99,20 @@ export async function startWorkerProcess(
 }
 
 /**
- * The application's worker as deployed (`bin/worker.ts`, a process of its own) against a
- * benchmark's services, with the SDK's default settings: the workflows bundled once here, the
- * bundle removed when the worker stops. `nodeArgs`, e.g. `--cpu-prof`, go to its `node`.
+ * The workflows bundled once for any number of worker processes, and the environment such a
+ * process reads (`bin/worker.ts`'s variables) to work against a benchmark's services.
  */
-export async function startAppWorkerProcess(env: BenchEnvironment, nodeArgs: string[] = []): Promise<WorkerProcess> {
+export async function bundleForWorkerProcesses(
+  env: BenchEnvironment,
+): Promise<{ workerEnv: Record<string, string>; remove(): void }> {
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'jd-bench-bundle-'));
-  const removeBundle = () => rmSync(bundleDir, { recursive: true, force: true });
+  const remove = () => rmSync(bundleDir, { recursive: true, force: true });
   try {
     const { code } = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
     const bundlePath = path.join(bundleDir, 'workflows.js');
     writeFileSync(bundlePath, code);
-    const worker = await startWorkerProcess(
-      {
+    return {
+      workerEnv: {
         NODE_ENV: 'test',
         DATABASE_URL: env.endpoints.databaseUrl,
         TEMPORAL_ADDRESS: env.endpoints.temporalAddress,
@@ -120,18 +121,32 @@ export async function startAppWorkerProcess(env: BenchEnvironment, nodeArgs: str
         PUBLIC_URL: env.baseUrl,
         WORKFLOW_BUNDLE: bundlePath,
       },
-      {},
-      nodeArgs,
-    );
+      remove,
+    };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+/**
+ * The application's worker as deployed (`bin/worker.ts`, a process of its own) against a
+ * benchmark's services, with the SDK's default settings; the bundle is removed when it stops.
+ * `nodeArgs`, e.g. `--cpu-prof`, go to its `node`.
+ */
+export async function startAppWorkerProcess(env: BenchEnvironment, nodeArgs: string[] = []): Promise<WorkerProcess> {
+  const bundle = await bundleForWorkerProcesses(env);
+  try {
+    const worker = await startWorkerProcess(bundle.workerEnv, {}, nodeArgs);
     return {
       ...worker,
       stop: async () => {
         await worker.stop();
-        removeBundle();
+        bundle.remove();
       },
     };
   } catch (error) {
-    removeBundle();
+    bundle.remove();
     throw error;
   }
 }
