@@ -77,6 +77,13 @@ export interface MatchingSupplier {
   organisationId: string;
 }
 
+/** What a notice is about, as a subscription matches it, and who took part whatever their subscription. */
+export interface SupplierDemand {
+  cpvCodes: readonly string[];
+  countries: readonly string[];
+  alsoOrgIds?: readonly string[];
+}
+
 /**
  * Verified supplier users whose active subscription matches the demand (same rule as
  * domain/suppliers.ts `subscriptionMatches`), plus, when given, the users of `alsoOrgIds` that
@@ -92,7 +99,7 @@ export interface MatchingSupplier {
  */
 export async function matchingSuppliers(
   db: DbOrTx,
-  demand: { cpvCodes: readonly string[]; countries: readonly string[]; alsoOrgIds?: readonly string[] },
+  demand: SupplierDemand,
   page: { afterUserId: string | null; limit: number },
 ): Promise<MatchingSupplier[]> {
   const window = Math.max(1000, page.limit * 4);
@@ -116,7 +123,7 @@ export async function matchingSuppliers(
 
 function matchingInWindow(
   db: DbOrTx,
-  demand: { cpvCodes: readonly string[]; countries: readonly string[]; alsoOrgIds?: readonly string[] },
+  demand: SupplierDemand,
   window: { after: string | null; upTo: string | null },
   limit: number,
 ): Promise<MatchingSupplier[]> {
