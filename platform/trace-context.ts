@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 import { traceMailHeader } from '../domain/trace-id.js';
 
@@ -15,9 +15,25 @@ export function withTraceId<T>(traceId: string | undefined, fn: () => T): T {
   return traceId ? storage.run(traceId, fn) : fn();
 }
 
+/**
+ * Random bytes for the next 256 ids. Every request without an X-Request-Id gets a fresh id, and
+ * one `randomBytes(16)` call per id cost 2 µs on Node 24 (OpenSSL 3), a sixth of a public read's
+ * CPU; one call per 256 ids costs as `crypto.randomUUID`'s own pool does. An id names a request
+ * in logs, it guards nothing: predictability is no concern, uniqueness is.
+ */
+const idBytes = 16;
+const pool = Buffer.alloc(idBytes * 256);
+let nextId = pool.length;
+
 /** A fresh id, shaped like a W3C trace id (32 hex digits). */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  if (nextId === pool.length) {
+    randomFillSync(pool);
+    nextId = 0;
+  }
+  const id = pool.toString('hex', nextId, nextId + idBytes);
+  nextId += idBytes;
+  return id;
 }
 
 /** The header an e-mail enqueued now carries, naming the request that caused it. */
