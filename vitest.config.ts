@@ -1,5 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
+import LongestFirstSequencer from './test/support/longest-first-sequencer.js';
+
 /**
  * Two projects: `unit` for pure code (domain rules, mapping), fast and service-free; and
  * `integration` for everything that talks to the real Temporal dev server, PostgreSQL, SMTP
@@ -8,6 +10,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // The longest files first (test/support/file-durations.json), so no long file is left to run alone at the end.
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         test: {
