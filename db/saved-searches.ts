@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 import { sql } from 'kysely';
 
@@ -382,15 +382,15 @@ export async function emailingSavedSearches(
 // ---------------------------------------------------------------------------------------------
 // Unsubscribe links: signed with the key of the subscription's links, for one search
 
-const searchMac = (key: Buffer, searchId: string) =>
+const searchMac = (key: KeyObject, searchId: string) =>
   createHmac('sha256', key).update(`unsubscribe-saved-search:${searchId}`).digest('base64url');
 
 /** A token naming one search, signed: anyone holding it may stop that search's e-mail, nothing else. */
-export function signSavedSearchUnsubscribeToken(key: Buffer, searchId: string): string {
+export function signSavedSearchUnsubscribeToken(key: KeyObject, searchId: string): string {
   return `${searchId}.${searchMac(key, searchId)}`;
 }
 
-export function verifySavedSearchUnsubscribeToken(key: Buffer, token: string): string | undefined {
+export function verifySavedSearchUnsubscribeToken(key: KeyObject, token: string): string | undefined {
   const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return undefined;
   const expected = Buffer.from(searchMac(key, m[1]!));

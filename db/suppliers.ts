@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { sql } from 'kysely';
 
@@ -155,8 +155,12 @@ function matchingInWindow(
 
 const unsubscribeSecretName = 'unsubscribe-link-key';
 
-/** The key that signs unsubscribe links, created on first use and shared by every process. */
-export async function unsubscribeKey(db: DbOrTx): Promise<Buffer> {
+/**
+ * The key that signs unsubscribe links, created on first use and shared by every process. A
+ * KeyObject: given as bytes, each HMAC made a key of its own first (13 µs of 15 on Node 24), once
+ * per notice of a fan-out.
+ */
+export async function unsubscribeKey(db: DbOrTx): Promise<KeyObject> {
   await db
     .insertInto('app_secrets')
     .values({ name: unsubscribeSecretName, secret: randomBytes(32).toString('base64url') })
@@ -167,18 +171,18 @@ export async function unsubscribeKey(db: DbOrTx): Promise<Buffer> {
     .select('secret')
     .where('name', '=', unsubscribeSecretName)
     .executeTakeFirstOrThrow();
-  return Buffer.from(row.secret, 'base64url');
+  return createSecretKey(Buffer.from(row.secret, 'base64url'));
 }
 
-const mac = (key: Buffer, userId: string) =>
+const mac = (key: KeyObject, userId: string) =>
   createHmac('sha256', key).update(`unsubscribe:${userId}`).digest('base64url');
 
 /** A token naming the user, signed: anyone holding it may unsubscribe that user, nothing else. */
-export function signUnsubscribeToken(key: Buffer, userId: string): string {
+export function signUnsubscribeToken(key: KeyObject, userId: string): string {
   return `${userId}.${mac(key, userId)}`;
 }
 
-export function verifyUnsubscribeToken(key: Buffer, token: string): string | undefined {
+export function verifyUnsubscribeToken(key: KeyObject, token: string): string | undefined {
   const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return undefined;
   const expected = Buffer.from(mac(key, m[1]!));

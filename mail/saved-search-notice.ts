@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+
 import type { OutgoingMessage } from '../db/outbox.js';
 import { type EmailingSavedSearch, signSavedSearchUnsubscribeToken } from '../db/saved-searches.js';
 import { unsubscribeHeaders } from '../db/suppliers.js';
@@ -22,7 +24,7 @@ export function composeSavedSearchNotice(
     key: string;
     template: 'savedSearch.mail.published' | 'savedSearch.mail.consultationOpened';
     params: Record<string, string>;
-    unsubscribeKey: Buffer;
+    unsubscribeKey: KeyObject;
     publicUrl: string;
   },
 ): OutgoingMessage {

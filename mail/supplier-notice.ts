@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+
 import type { OutgoingMessage } from '../db/outbox.js';
 import { signUnsubscribeToken, unsubscribeHeaders, unsubscribeUrls } from '../db/suppliers.js';
 import { translatorFor } from '../i18n/index.js';
@@ -54,7 +56,7 @@ export function composeSupplierNotice(
     statementId: string | null;
     template: string;
     params: Record<string, string>;
-    unsubscribeKey: Buffer;
+    unsubscribeKey: KeyObject;
     publicUrl: string;
   },
 ): OutgoingMessage {

@@ -1,3 +1,5 @@
+import { createSecretKey } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
 import { signUnsubscribeToken, unsubscribeHeaders, unsubscribeUrls } from '../db/suppliers.js';
@@ -10,7 +12,7 @@ import { cleanSingleLine } from '../rules/text-hygiene.js';
  * the unsubscribe link filled in per recipient. It must read exactly as if it were translated for
  * each recipient, whatever the name holds.
  */
-const key = Buffer.alloc(32, 7);
+const key = createSecretKey(Buffer.alloc(32, 7));
 const publicUrl = 'https://jointdemand.example';
 
 /** The notice as it was composed before: one translation per recipient. */
