@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
@@ -205,6 +206,8 @@ describe('correcting an organisation after registration', () => {
       .select(['action', 'data'])
       .where('chain', '=', 'platform')
       .where('action', '=', 'organisation_corrected')
+      // This file's two (Oslo's legal type, Vantaa's country): other test files correct organisations of their own on the same chain.
+      .where(sql<string>`data->>'organisationId'`, 'in', [oslo.org.id, copenhagen.org.id])
       .execute();
     expect(platform).toHaveLength(2);
     const onStatement = await h.db
@@ -240,6 +243,7 @@ describe('correcting an organisation after registration', () => {
       .select('data')
       .where('chain', '=', 'platform')
       .where('action', '=', 'user_corrected')
+      .where(sql<string>`data->>'userId'`, '=', oslo.user.id)
       .execute();
     expect(audit.map((a) => (a.data as { reason: string }).reason)).toEqual([body.reason]);
   });
