@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 
 import { NativeConnection } from '@temporalio/worker';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { startWorkerHealthServer } from '../bin/worker-health.js';
 import { createDb } from '../db/database.js';
+import { enqueueMessages } from '../db/outbox.js';
 import { freePort } from '../platform/free-port.js';
 import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
 import { killWorkerProcess, startWorkerProcess, terminateWorkerProcess } from './support/worker-process.js';
@@ -15,20 +17,23 @@ import { killWorkerProcess, startWorkerProcess, terminateWorkerProcess } from '.
 /** A relay that holds every message mid-transaction (DATA sent, no answer) until it is let through. */
 async function startHoldingRelay() {
   const received: { to: string; messageId: string }[] = [];
-  const held: (() => void)[] = [];
+  const held: { to: string[]; accept: () => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      held.push(() => {
-        simpleParser(stream)
-          .then((m) => {
-            for (const r of session.envelope.rcptTo)
-              received.push({ to: r.address.toLowerCase(), messageId: m.messageId ?? '' });
-            callback();
-          })
-          .catch((error: Error) => callback(error));
+      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      held.push({
+        to,
+        accept: () => {
+          simpleParser(stream)
+            .then((m) => {
+              for (const address of to) received.push({ to: address, messageId: m.messageId ?? '' });
+              callback();
+            })
+            .catch((error: Error) => callback(error));
+        },
       });
     },
   });
@@ -36,10 +41,14 @@ async function startHoldingRelay() {
   return {
     port: (server.server.address() as { port: number }).port,
     received,
-    held: () => held.length,
+    /**
+     * Messages held for `address`. Only those count: the worker process's webhook relay works on
+     * the whole test database, and may send another test file's "webhook disabled" e-mail here.
+     */
+    heldFor: (address: string) => held.filter((m) => m.to.includes(address.toLowerCase())).length,
     /** Accepts every message held so far. */
     letThrough: () => {
-      for (const accept of held.splice(0)) accept();
+      for (const m of held.splice(0)) m.accept();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -68,6 +77,19 @@ describe('a worker process stopped with SIGTERM while an activity is in flight',
 
   it('answers /readyz 503 at once, lets the delivery finish, then exits 0', async () => {
     const healthPort = await freePort();
+    // As other test files leave one in the shared database: a "webhook disabled" notice that the
+    // worker's webhook relay sends at start, to this relay too. It must not pass for the invitation.
+    await enqueueMessages(h.db, [
+      {
+        key: `webhook-disabled:another-file:${randomUUID()}`,
+        statementId: null,
+        recipientUserId: null,
+        to: 'owner@another-file.example',
+        locale: 'en',
+        subject: 'Webhook disabled',
+        text: 'Another test file’s notice',
+      },
+    ]);
     const logLines: Record<string, any>[] = [];
     worker = await startWorkerProcess(h, {
       smtpUrl: `smtp://127.0.0.1:${relay.port}`,
@@ -101,7 +123,7 @@ describe('a worker process stopped with SIGTERM while an activity is in flight',
     );
     // The invitation's delivery activity is in flight: the relay holds its message mid-transaction.
     await until(
-      async () => relay.held(),
+      async () => relay.heldFor(buyer.user.email),
       (n) => n >= 1,
       30_000,
       'the invitation held at the relay',
