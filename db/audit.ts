@@ -69,11 +69,11 @@ export function hashOf(prevHash: string, seq: number, e: AuditEntry): string {
     .digest('hex');
 }
 
-export function eventMac(chain: string, seq: number, hash: string, key: string | KeyObject = auditKey()): string {
+export function eventMac(chain: string, seq: number, hash: string, key: KeyObject = auditKey()): string {
   return createHmac('sha256', key).update(`audit-event\n${chain}\n${seq}\n${hash}`).digest('hex');
 }
 
-export function checkpointMac(chain: string, seq: number, hash: string, key: string | KeyObject = auditKey()): string {
+export function checkpointMac(chain: string, seq: number, hash: string, key: KeyObject = auditKey()): string {
   return createHmac('sha256', key).update(`audit-checkpoint\n${chain}\n${seq}\n${hash}`).digest('hex');
 }
 
