@@ -27,12 +27,12 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
   });
 
   it('names every missing field', async () => {
-    const before = await countStatements(h.db);
+    const before = await countStatements(h.db, lead.org.id);
     const res = await lead.api.post('/api/statements', {});
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: any) => e.field).sort()).toEqual(['cpvCodes', 'description', 'schedule', 'title']);
     expect(res.body.errors.every((e: any) => e.rule === 'is required')).toBe(true);
-    expect(await countStatements(h.db)).toBe(before);
+    expect(await countStatements(h.db, lead.org.id)).toBe(before);
   });
 
   it('names malformed fields and their rules, down to nested ones', async () => {
@@ -48,7 +48,7 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
       },
       criticalMass: { minBuyers: 0, minTotalValueEur: '-5' },
     });
-    const before = await countStatements(h.db);
+    const before = await countStatements(h.db, lead.org.id);
     const res = await lead.api.post('/api/statements', details);
     expect(res.status).toBe(400);
     const byField = Object.fromEntries(res.body.errors.map((e: any) => [e.field, e.rule]));
@@ -59,7 +59,7 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
     expect(byField['schedule.expectedProcurementStart']).toMatch(/YYYY-MM-DD/);
     expect(byField['criticalMass.minBuyers']).toBeDefined();
     expect(byField['criticalMass.minTotalValueEur']).toMatch(/non-negative decimal/);
-    expect(await countStatements(h.db)).toBe(before);
+    expect(await countStatements(h.db, lead.org.id)).toBe(before);
   });
 
   it('rejects an inverted delivery horizon', async () => {
@@ -75,7 +75,7 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
   });
 
   it('refuses a minimum of 1 buyer at creation (Art. 38(1)): the statement could never open its needs assessment', async () => {
-    const before = await countStatements(h.db);
+    const before = await countStatements(h.db, lead.org.id);
     const res = await lead.api.post('/api/statements', statementDetails({ criticalMass: { minBuyers: 1 } }));
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
@@ -84,13 +84,13 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
         rule: 'must be at least 2: a joint procurement is carried out by two or more contracting authorities, the lead buyer and at least one other (Directive 2014/24/EU Art. 38(1))',
       },
     ]);
-    expect(await countStatements(h.db)).toBe(before);
+    expect(await countStatements(h.db, lead.org.id)).toBe(before);
   });
 
   it('refuses dates the law’s periods cannot apply to (422), and warns of those only unusual', async () => {
     const year = new Date().getUTCFullYear();
     const schedule = statementDetails().schedule;
-    const before = await countStatements(h.db);
+    const before = await countStatements(h.db, lead.org.id);
     const past = await lead.api.post(
       '/api/statements',
       statementDetails({
@@ -108,7 +108,7 @@ describe('bad input gets a 4xx naming the field and the rule, and nothing is wri
       'schedule.deliveryToYear',
     ]);
     expect(past.body.errors[0].rule).toMatch(/^must not be before today .*Art\. 40/);
-    expect(await countStatements(h.db)).toBe(before);
+    expect(await countStatements(h.db, lead.org.id)).toBe(before);
 
     const unusual = await lead.api.post(
       '/api/statements',

@@ -81,7 +81,10 @@ describe("a statement's own CPV codes are checked against the list (400 naming t
   afterAll(async () => h?.close());
 
   it('refuses an unknown code and a wrong check digit, in the subject and in a quantity rule', async () => {
-    const before = await countStatements(h.db);
+    const before = await countStatements(h.db, lead.org.id);
+    // Another lead's statement created meanwhile, as other files do in the same database.
+    const otherLead = await makeActor(h, { kind: 'buyer', country: 'EE' });
+    expect((await otherLead.api.post('/api/statements', statementDetails())).status).toBe(201);
     const res = await lead.api.post(
       '/api/statements',
       statementDetails({
@@ -105,7 +108,7 @@ describe("a statement's own CPV codes are checked against the list (400 naming t
         rule: `has the wrong check digit: the CPV 2008 list gives 34144700-5 ${source}`,
       },
     ]);
-    expect(await countStatements(h.db)).toBe(before);
+    expect(await countStatements(h.db, lead.org.id)).toBe(before);
   });
 
   it('accepts listed codes with or without their check digit, and checks a change the same way', async () => {

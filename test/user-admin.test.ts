@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ApiClient, type Harness, makeOrganisation, makeUser, signIn, startHarness } from './support/harness.js';
@@ -40,12 +41,14 @@ describe('user administration', () => {
     expect(h.mail.messages.slice(before).filter((m) => m.to.includes(email.toLowerCase()))).toEqual([]);
   };
 
-  const lastPlatformEvent = async (action: string) =>
+  /** The last platform event about this user: other files administer their own users on the same chain. */
+  const lastPlatformEvent = async (action: string, userId: string) =>
     h.db
       .selectFrom('audit_events')
       .selectAll()
       .where('chain', '=', 'platform')
       .where('action', '=', action)
+      .where(sql<string>`data->>'userId'`, '=', userId)
       .orderBy('seq', 'desc')
       .executeTakeFirst();
 
@@ -57,8 +60,11 @@ describe('user administration', () => {
     expect((await browser.get('/api/me')).status).toBe(401);
     expect((await bearer.get('/api/me')).status).toBe(401);
     await expectNoLink(user.email);
+    // Another user disabled afterwards, as other files do on the same platform chain meanwhile.
+    const bystander = await member('bystander');
+    expect((await admin.post(`/api/admin/users/${bystander.user.id}/disable`)).status).toBe(200);
 
-    const audit = await lastPlatformEvent('user_disabled');
+    const audit = await lastPlatformEvent('user_disabled', user.id);
     expect(audit).toMatchObject({
       actor_user_id: adminUserId,
       data: expect.objectContaining({ userId: user.id, sessionsEnded: 1, tokensRevoked: 1 }),
@@ -79,7 +85,7 @@ describe('user administration', () => {
     expect(
       (await admin.get(`/api/admin/organisations/${orgId}/users`)).body.find((u: { id: string }) => u.id === user.id),
     ).toMatchObject({ removedAt: expect.any(String) });
-    expect(await lastPlatformEvent('membership_removed')).toMatchObject({
+    expect(await lastPlatformEvent('membership_removed', user.id)).toMatchObject({
       data: expect.objectContaining({ userId: user.id, organisationId: orgId, roles: ['signatory'] }),
     });
     // Not a member any more.
@@ -92,7 +98,7 @@ describe('user administration', () => {
     expect(res.body).toEqual({ sessionsEnded: 1, tokensRevoked: 1 });
     expect((await browser.get('/api/me')).status).toBe(401);
     expect((await bearer.get('/api/me')).status).toBe(401);
-    expect(await lastPlatformEvent('user_credentials_revoked')).toMatchObject({
+    expect(await lastPlatformEvent('user_credentials_revoked', user.id)).toMatchObject({
       actor_user_id: adminUserId,
       data: expect.objectContaining({ userId: user.id }),
     });

@@ -331,9 +331,11 @@ export async function signIn(h: Harness, email: string): Promise<ApiClient> {
 }
 
 /** How many statements the database holds: what a refused request must leave as it was. */
-export async function countStatements(db: Db): Promise<number> {
+/** The statements one lead organisation holds: other files create statements in the same database meanwhile. */
+export async function countStatements(db: Db, leadOrgId: string): Promise<number> {
   const row = await db
     .selectFrom('statements')
+    .where('lead_org_id', '=', leadOrgId)
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
