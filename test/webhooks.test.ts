@@ -90,7 +90,8 @@ describe('webhooks', () => {
       .execute();
 
   beforeAll(async () => {
-    h = await startHarness();
+    // A database of its own: every worker process's webhook relay claims due deliveries database-wide.
+    h = await startHarness({ freshDatabase: true });
     relay = createWebhookRelay({
       db: h.ctx.db,
       mailer: h.mailer,
