@@ -190,9 +190,11 @@ export function verifyUnsubscribeToken(key: KeyObject, token: string): string | 
   return expected.length === given.length && timingSafeEqual(expected, given) ? m[1] : undefined;
 }
 
-export function unsubscribeUrls(publicUrl: string, token: string): { page: string; oneClick: string } {
+/** The page's link carries the recipient's language, so the page speaks it in any browser. */
+export function unsubscribeUrls(publicUrl: string, token: string, locale: string): { page: string; oneClick: string } {
   const page = new URL('/unsubscribe', publicUrl);
   page.searchParams.set('token', token);
+  page.searchParams.set('lang', locale);
   const oneClick = new URL('/api/unsubscribe', publicUrl);
   oneClick.searchParams.set('token', token);
   return { page: page.toString(), oneClick: oneClick.toString() };

@@ -60,7 +60,7 @@ export function composeSupplierNotice(
     publicUrl: string;
   },
 ): OutgoingMessage {
-  const urls = unsubscribeUrls(opts.publicUrl, signUnsubscribeToken(opts.unsubscribeKey, r.userId));
+  const urls = unsubscribeUrls(opts.publicUrl, signUnsubscribeToken(opts.unsubscribeKey, r.userId), r.locale);
   const notice = renderedNotice(r.locale, opts.template, opts.params);
   return {
     key: opts.key,

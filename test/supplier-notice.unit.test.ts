@@ -22,7 +22,7 @@ function translatedForEach(
   params: Record<string, string>,
 ) {
   const t = translatorFor(r.locale);
-  const urls = unsubscribeUrls(publicUrl, signUnsubscribeToken(key, r.userId));
+  const urls = unsubscribeUrls(publicUrl, signUnsubscribeToken(key, r.userId), r.locale);
   const values = { name: r.name, ...params };
   return {
     subject: cleanSingleLine(t(`${template}.subject`, values)),
@@ -84,7 +84,10 @@ describe('supplier notices translated once per language', () => {
           });
           const expected = translatedForEach(r, c.template, c.params);
           expect({ subject: notice.subject, text: notice.text, headers: notice.headers }).toEqual(expected);
-          expect(notice.text).toContain(unsubscribeUrls(publicUrl, signUnsubscribeToken(key, userId)).page);
+          const page = unsubscribeUrls(publicUrl, signUnsubscribeToken(key, userId), locale).page;
+          expect(notice.text).toContain(page);
+          // The page opens in the recipient's language.
+          expect(new URL(page).searchParams.get('lang')).toBe(locale);
           expect(notice).toMatchObject({ key: `k:${n}`, to: r.email, locale, recipientUserId: userId });
         }
       }

@@ -155,6 +155,18 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     expect((await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}`)).body).toContain(
       '<button type="submit">Unsubscribe</button>',
     );
+    // In the language of the e-mail's link, else the browser's; the button's post keeps it.
+    const french = (await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}&lang=fr`)).body;
+    expect(french).toContain('<html lang="fr">');
+    expect(french).toContain('<button type="submit">Se désabonner</button>');
+    expect(french).toContain(`action="/unsubscribe?token=${encodeURIComponent(token)}&amp;lang=fr"`);
+    const german = await anonymous.get(`/unsubscribe?token=${encodeURIComponent(token)}`, {
+      'accept-language': 'de-DE,de;q=0.9',
+    });
+    expect(german.body).toContain('<button type="submit">Abmelden</button>');
+    const invalid = await anonymous.get(`/unsubscribe?token=${encodeURIComponent(`${userId}.forged`)}&lang=fr`);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toContain('Ce lien de désabonnement n’est pas valide.');
     expect(await matches()).toBe(true);
 
     const forged = `${userId}.${'A'.repeat(43)}`;
@@ -176,6 +188,14 @@ describe('supplier registration, subscriptions and unsubscribe', () => {
     expect(done.body.subscribed).toBe(false);
     expect(await matches()).toBe(false);
     expect((await anonymous.post(`/api/unsubscribe?token=${encodeURIComponent(token)}`)).status).toBe(200);
+    // The page's button posts here; the answer says it in the page's language.
+    expect(
+      (
+        await anonymous.post(`/unsubscribe?token=${encodeURIComponent(token)}&lang=de`, '', {
+          'content-type': 'application/x-www-form-urlencoded',
+        })
+      ).body,
+    ).toMatch(/<p role="status">s…@test\.example ist abgemeldet\./);
     expect((await supplier.get('/api/me/subscription')).body).toMatchObject({
       active: false,
       unsubscribedAt: expect.any(String),

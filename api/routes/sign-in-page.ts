@@ -20,7 +20,8 @@ export function pageLocale(req: Request): string {
   return asLocale(typeof accepted === 'string' ? accepted : 'en');
 }
 
-const shell = (locale: string, title: string, body: string) => `<!doctype html>
+/** A page of its own outside the web application (sign-in, unsubscribe), in `locale`. */
+export const simplePage = (locale: string, title: string, body: string) => `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
@@ -35,7 +36,7 @@ button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head
  */
 export function confirmationPage(locale: string, token: string, email: string): string {
   const t = translatorFor(locale);
-  return shell(
+  return simplePage(
     locale,
     t('page.signIn.title'),
     `<h1>${escapeHtml(t('page.signIn.confirmHeading'))}</h1>
@@ -54,19 +55,18 @@ export function signInPage(router: Router): void {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const locale = pageLocale(req);
     const t = translatorFor(locale);
-    res.type('html').send(`<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t('page.signIn.title'))}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
-<body><main><h1>${escapeHtml(t('page.signIn.heading'))}</h1>
+    res.type('html').send(
+      simplePage(
+        locale,
+        t('page.signIn.title'),
+        `<h1>${escapeHtml(t('page.signIn.heading'))}</h1>
 ${
   token
     ? `<form method="post" action="/api/auth/verify"><input type="hidden" name="token" value="${escapeHtml(token)}">
 <p>${escapeHtml(t('page.signIn.intro'))}</p><button type="submit">${escapeHtml(t('page.signIn.button'))}</button></form>`
     : `<p role="alert">${escapeHtml(t('page.signIn.noToken'))}</p>`
-}
-</main></body></html>`);
+}`,
+      ),
+    );
   });
 }

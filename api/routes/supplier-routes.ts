@@ -2,6 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 
 import { subscriptionSchema, supplierRegistrationSchema } from '../../domain/suppliers.js';
+import { translatorFor } from '../../i18n/index.js';
 import { text } from '../../rules/text-policy.js';
 import type { ServiceContext } from '../../services/context.js';
 import { registerSupplier } from '../../services/suppliers/register-supplier.js';
@@ -17,6 +18,7 @@ import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubsc
 import { ensureBrowserNonce } from '../authentication.js';
 import { mailSendingLimit } from '../rate-limit.js';
 import type { ApiRoutes } from '../route.js';
+import { pageLocale, simplePage } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
 
 const tags = ['Suppliers'];
@@ -24,13 +26,23 @@ const tags = ['Suppliers'];
 const unsubscribeQuery = z.object({ token: text('line', { min: 1, max: 200, minRule: 'is required' }) });
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const page = (body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Unsubscribe · jointdemand</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
-<body><main><h1>Unsubscribe from jointdemand notices</h1>${body}</main></body></html>`;
+
+/** The unsubscribe page, in the language of the link (the recipient's), else the browser's. */
+const unsubscribePage = (
+  req: express.Request,
+  body: (t: ReturnType<typeof translatorFor>, locale: string) => string,
+) => {
+  const locale = pageLocale(req);
+  const t = translatorFor(locale);
+  return simplePage(
+    locale,
+    t('page.unsubscribe.title'),
+    `<h1>${escapeHtml(t('page.unsubscribe.heading'))}</h1>${body(t, locale)}`,
+  );
+};
+
+const invalidLink = (req: express.Request) =>
+  unsubscribePage(req, (t) => `<p role="alert">${escapeHtml(t('page.unsubscribe.invalid'))}</p>`);
 
 export function supplierRoutes(
   api: ApiRoutes,
@@ -139,32 +151,30 @@ export function supplierRoutes(
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     try {
       const status = await unsubscribeStatus(ctx, token);
+      const email = escapeHtml(status.email);
       res
         .type('html')
         .send(
-          page(
+          unsubscribePage(req, (t, locale) =>
             status.subscribed
-              ? `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}"><p>Stop notices of published demand and market consultations to ${escapeHtml(status.email)}.</p><button type="submit">Unsubscribe</button></form>`
-              : `<p>${escapeHtml(status.email)} receives no notices.</p>`,
+              ? `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}&amp;lang=${locale}"><p>${t('page.unsubscribe.intro', { email })}</p><button type="submit">${escapeHtml(t('page.unsubscribe.button'))}</button></form>`
+              : `<p>${t('page.unsubscribe.notSubscribed', { email })}</p>`,
           ),
         );
     } catch {
-      res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
+      res.status(400).type('html').send(invalidLink(req));
     }
   });
   api.router.post('/unsubscribe', express.urlencoded({ extended: false, limit: '1kb' }), async (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     try {
       const status = await unsubscribe(ctx, token, requestMeta(req));
+      const email = escapeHtml(status.email);
       res
         .type('html')
-        .send(
-          page(
-            `<p role="status">${escapeHtml(status.email)} is unsubscribed. You can subscribe again from your account.</p>`,
-          ),
-        );
+        .send(unsubscribePage(req, (t) => `<p role="status">${t('page.unsubscribe.done', { email })}</p>`));
     } catch {
-      res.status(400).type('html').send(page('<p role="alert">This unsubscribe link is not valid.</p>'));
+      res.status(400).type('html').send(invalidLink(req));
     }
   });
 }
