@@ -43,9 +43,6 @@ export default defineConfig({
           hookTimeout: 240_000,
           // Each file starts its own worker, API and SMTP capture against the shared servers.
           fileParallelism: true,
-          // A test process runs file after file with the application imported once, instead of forking and
-          // importing it anew for each of ~190 files (about 4 s each). Nothing in the files mocks modules.
-          isolate: false,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
