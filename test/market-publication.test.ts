@@ -209,8 +209,9 @@ describe('market engagement, approval and publication, end to end', () => {
       quantities: null,
     });
     expect(JSON.stringify(res.body)).not.toMatch(/Helsinki|Copenhagen|versionId|unitPrice/);
+    // A page of 500: other files' consultations are open meanwhile, and the default page holds 50.
     expect(
-      (await anonymous().get('/api/consultations')).body.map((c: { statementId: string }) => c.statementId),
+      (await anonymous().get('/api/consultations?limit=500')).body.map((c: { statementId: string }) => c.statementId),
     ).toContain(id);
   });
 
