@@ -1,3 +1,6 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -29,7 +32,14 @@ describe('public reads served from what publication wrote', () => {
   let lead: Actor, oslo: Actor, copenhagen: Actor, tallinn: Actor;
   let id: string;
   let other: string;
-  const anonymous = () => new ApiClient(h.baseUrl);
+  /** A reader of the stored bytes and their tag (fetch itself would ask for gzip: see the gzip test below). */
+  const anonymous = () => {
+    const client = new ApiClient(h.baseUrl);
+    return {
+      get: (path: string, headers: Record<string, string> = {}) =>
+        client.get(path, { 'accept-encoding': 'identity', ...headers }),
+    };
+  };
   const etag = (r: ApiResponse) => r.headers.get('etag') ?? '';
   const ok = <T extends { status: number; body: unknown }>(res: T, status = 200): T => {
     expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -62,6 +72,17 @@ describe('public reads served from what publication wrote', () => {
       10_000,
       `${path} to change`,
     );
+
+  /** A request as sent, and the bytes as answered: fetch would decode a gzipped body itself. */
+  const rawGet = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      httpGet(`${h.baseUrl}${path}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
 
   beforeAll(async () => {
     h = await startHarness({ freshDatabase: true });
@@ -171,6 +192,41 @@ describe('public reads served from what publication wrote', () => {
     ]);
     expect(rows.find((r) => r.document === 'statement')!.etag).toBe(etag(page));
     expect(rows.find((r) => r.document === 'ocds')!.etag).toBe(etag(ocds));
+  });
+
+  it('gzips the page and its OCDS once for clients that accept it, each encoding with its own tag; not a list of a few hundred bytes', async () => {
+    for (const path of [`/api/public/statements/${id}`, `/api/public/statements/${id}/ocds.json`]) {
+      const plain = ok(await anonymous().get(path));
+      const zipped = await rawGet(path, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers['content-encoding'], `${path}, ${plain.headers.get('content-length')} bytes`).toBe('gzip');
+      expect(zipped.headers.vary).toBe('Accept-Encoding');
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+      expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
+      expect(zipped.body.length).toBeLessThan(Number(plain.headers.get('content-length')));
+      expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(plain.body);
+      // Another encoding, other bytes: another strong tag, and a client holding either gets a 304.
+      expect(zipped.headers.etag).toBe(`${etag(plain).slice(0, -1)}-gzip"`);
+      for (const held of [zipped.headers.etag!, etag(plain)]) {
+        const again = await rawGet(path, { 'accept-encoding': 'gzip', 'if-none-match': held });
+        expect(again.status).toBe(304);
+        expect(again.body.length).toBe(0);
+      }
+      // Not where gzip is refused, or nothing is said.
+      for (const refused of [{ 'accept-encoding': 'gzip;q=0, identity' }, {}] as Record<string, string>[]) {
+        const res = await rawGet(path, refused);
+        expect(res.headers['content-encoding']).toBeUndefined();
+        expect(res.headers.etag).toBe(etag(plain));
+        expect(JSON.parse(res.body.toString('utf8'))).toEqual(plain.body);
+      }
+    }
+    // Under a kilobyte gzip saves next to nothing: the list of one statement goes as it is, to everyone.
+    const list = ok(await anonymous().get('/api/public/statements'));
+    expect(Number(list.headers.get('content-length'))).toBeLessThan(1024);
+    const asked = await rawGet('/api/public/statements', { 'accept-encoding': 'gzip' });
+    expect(asked.headers['content-encoding']).toBeUndefined();
+    expect(asked.headers.vary).toBe('Accept-Encoding');
+    expect(asked.headers.etag).toBe(etag(list));
   });
 
   it('writes nothing again when the publishing activity is retried', async () => {
