@@ -2,8 +2,8 @@ import { Router } from 'express';
 
 import type { CaptureServer } from '../mail/capture-server.js';
 import { isDirectLoopbackRequest, isLoopbackHostname, parseHostHeader } from './host-allow-list.js';
+import { escapeHtml } from './html-page.js';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const linkify = (s: string) => escapeHtml(s).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 
 /**

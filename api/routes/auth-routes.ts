@@ -29,9 +29,10 @@ import { signInWithLink } from '../../services/auth/sign-in-with-link.js';
 import { signOut } from '../../services/auth/sign-out.js';
 import type { ServiceContext } from '../../services/context.js';
 import { ensureBrowserNonce, sessionCookieName, sessionCookieOf, strictCookieOptions } from '../authentication.js';
+import { pageLocale } from '../html-page.js';
 import { authLimits, countFailedAuth, failedAuthBlocked, mailSendingLimit, sendRateLimited } from '../rate-limit.js';
 import type { ApiRoutes } from '../route.js';
-import { confirmationPage, pageLocale } from './sign-in-page.js';
+import { confirmationPage } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
 
 const tags = ['Identity'];

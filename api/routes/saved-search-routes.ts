@@ -23,6 +23,7 @@ import {
   savedSearchUnsubscribeStatus,
   unsubscribeSavedSearch,
 } from '../../services/suppliers/saved-searches/unsubscribe-saved-search.js';
+import { escapeHtml, simplePage } from '../html-page.js';
 import { atomContentType } from '../public-document-reply.js';
 import type { ApiRoutes } from '../route.js';
 import { requestMeta } from './statement-routes.js';
@@ -32,17 +33,10 @@ const noStore = { 'cache-control': 'no-store' };
 const ownerOnly =
   'The caller’s own searches only (supplier users): 403 for buyers, Commission staff and administrators, 404 for anyone else’s search.';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 /** The unsubscribe page, in the search owner's language (the link names one search, so one owner). */
 function page(locale: string, body: string): string {
-  const t = translatorFor(locale);
-  return `<!doctype html>
-<html lang="${escapeHtml(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t('savedSearch.unsubscribe.title'))} · jointdemand</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
-button{font-size:1.1rem;padding:.6rem 1.4rem;background:#003399;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus-visible{outline:3px solid #ffcc00;outline-offset:2px}</style></head>
-<body><main><h1>${escapeHtml(t('savedSearch.unsubscribe.title'))}</h1>${body}</main></body></html>`;
+  const title = translatorFor(locale)('savedSearch.unsubscribe.title');
+  return simplePage(locale, `${title} · jointdemand`, `<h1>${escapeHtml(title)}</h1>${body}`);
 }
 
 /** Saved searches with their Atom feeds and e-mail (issue 19). */

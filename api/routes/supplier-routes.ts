@@ -16,16 +16,14 @@ import {
 import { getSupplierHome } from '../../services/suppliers/supplier-home.js';
 import { unsubscribe, unsubscribeStatus } from '../../services/suppliers/unsubscribe.js';
 import { ensureBrowserNonce } from '../authentication.js';
+import { escapeHtml, pageLocale, simplePage } from '../html-page.js';
 import { mailSendingLimit } from '../rate-limit.js';
 import type { ApiRoutes } from '../route.js';
-import { pageLocale, simplePage } from './sign-in-page.js';
 import { requestMeta } from './statement-routes.js';
 
 const tags = ['Suppliers'];
 
 const unsubscribeQuery = z.object({ token: text('line', { min: 1, max: 200, minRule: 'is required' }) });
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The unsubscribe page, in the language of the link (the recipient's), else the browser's. */
 const unsubscribePage = (
