@@ -20,7 +20,7 @@ function gzipOf(doc: PublicRepresentation): Buffer | null {
 }
 
 /** The gzip representation's own strong tag: its bytes differ from the document's (RFC 9110 § 8.8.3). */
-export const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
+const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
 
 /**
  * Sends a public document as stored (its schema was checked when it was written), with its
