@@ -23,9 +23,12 @@ export function runCoalesced(key: string, run: () => Promise<void>, options: { m
         state.again = false;
         const started = Date.now();
         await run();
-        if (!state.again) break;
+        // The key stays taken until the interval is over, so a call that comes after the run but
+        // within it waits too (it started a run at once: a crowd of buyers a few milliseconds
+        // apart signalled their workflow twice as often as the interval meant).
         const rest = (options.minIntervalMs ?? 0) - (Date.now() - started);
         if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        if (!state.again) break;
       }
     } catch {
       /* the run's own to report */

@@ -91,4 +91,22 @@ describe('runCoalesced', () => {
     expect(starts).toHaveLength(2);
     expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(195);
   });
+
+  it('with minIntervalMs, a call that comes after a run has ended but within the interval waits for the interval too', async () => {
+    const starts: number[] = [];
+    const run = async () => {
+      starts.push(Date.now());
+    };
+    runCoalesced('throttled', run, { minIntervalMs: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first run is over; this call still falls in its interval.
+    runCoalesced('throttled', run, { minIntervalMs: 200 });
+    runCoalesced('throttled', run, { minIntervalMs: 200 });
+    await tick();
+    expect(starts).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // One run for both calls, and not before the interval was over.
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(195);
+  });
 });

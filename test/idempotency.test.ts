@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createMailActivities } from '../activities/mail-activities.js';
 import { createStatementActivities } from '../activities/statement-activities.js';
 import { enqueueMessages } from '../db/outbox.js';
 import { loadLpSolver } from '../platform/lp-solver.js';
-import { type Harness, makeActor, startHarness, statementDetails, until } from './support/harness.js';
+import { type Harness, makeActor, needLine, startHarness, statementDetails, until } from './support/harness.js';
+import { statementWithSurveyOpen } from './support/needs-survey.js';
 
 describe('nothing doubled: retried requests, retried activities, repeated deliveries', () => {
   let h: Harness;
@@ -97,6 +100,51 @@ describe('nothing doubled: retried requests, retried activities, repeated delive
     expect(other.body.errors).toEqual([
       { field: 'Idempotency-Key', rule: 'must not be reused for a different request' },
     ]);
+  });
+
+  it('keeps no claim on the key of a refused buyer action: the corrected request with that key is carried out once', async () => {
+    const tallinn = await makeActor(h, { kind: 'buyer', country: 'EE' });
+    const statementId = await statementWithSurveyOpen(lead, [tallinn], []);
+    const saved = await tallinn.api.put(`/api/statements/${statementId}/needs/draft`, {
+      lines: [needLine({ quantity: '4' })],
+      answers: {},
+    });
+    expect(saved.body.problems).toEqual([]);
+    const submitted = await tallinn.api.post(`/api/statements/${statementId}/needs/submit`);
+    expect(submitted.status).toBe(200);
+    const versionId = submitted.body.versionId as string;
+    expect((await lead.api.post(`/api/statements/${statementId}/close-stage`)).body.stage).toBe('confirmation');
+    const key = `corrected-${Date.now()}`;
+    const confirm = (version: string) =>
+      tallinn.api.post(
+        `/api/statements/${statementId}/needs/confirm`,
+        { versionId: version },
+        { 'idempotency-key': key },
+      );
+    // Refused (another version than the one submitted): nothing is recorded, so nothing holds the key.
+    const refused = await confirm(randomUUID());
+    expect(refused.status).toBe(409);
+    expect(refused.body.errors).toEqual([
+      { field: 'versionId', rule: 'must be the latest submitted version of your needs' },
+    ]);
+    // The same key, the request corrected: carried out (it was a 422 while refusals kept their claim).
+    const corrected = await confirm(versionId);
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.status).toBe('confirmed');
+    // Its retry answers the same and records nothing again; the refused request, sent again, is now the reuse.
+    expect((await confirm(versionId)).status).toBe(200);
+    const reused = await confirm(randomUUID());
+    expect(reused.status).toBe(422);
+    expect(reused.body.errors).toEqual([
+      { field: 'Idempotency-Key', rule: 'must not be reused for a different request' },
+    ]);
+    const confirmations = await h.db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('chain', '=', statementId)
+      .where('action', '=', 'needs_confirmed')
+      .execute();
+    expect(confirmations).toHaveLength(1);
   });
 
   it('records an event once when its activity is retried', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import type { DbOrTx } from '../../db/database.js';
 import { claimIdempotencyKey } from '../../db/idempotency.js';
 import { DomainError } from '../../domain/errors.js';
 import { contentHash } from '../../platform/canonical-json.js';
@@ -19,10 +20,23 @@ export async function scopedUpdateId(
   idempotencyKey: string,
   request: unknown,
 ): Promise<string> {
-  const route = `${scope.workflowId}/${scope.operation}`;
-  const claim = await claimIdempotencyKey(ctx.db, {
+  return (await claimScopedKey(ctx.db, scope, idempotencyKey, request)).updateId;
+}
+
+/**
+ * `scopedUpdateId` in the caller's transaction, so the key is kept only with what the request
+ * records (a refused request keeps no claim: sent again, corrected or not, it is a new request).
+ * `retry`: the key was used before for this same request.
+ */
+export async function claimScopedKey(
+  db: DbOrTx,
+  scope: { organisationId: string; workflowId: string; operation: string },
+  idempotencyKey: string,
+  request: unknown,
+): Promise<{ updateId: string; retry: boolean }> {
+  const claim = await claimIdempotencyKey(db, {
     organisationId: scope.organisationId,
-    route,
+    route: `${scope.workflowId}/${scope.operation}`,
     key: idempotencyKey,
     requestHash: contentHash(request),
   });
@@ -31,7 +45,7 @@ export async function scopedUpdateId(
       idempotencyKeyReused,
     ]);
   }
-  return updateIdOf(scope, idempotencyKey);
+  return { updateId: updateIdOf(scope, idempotencyKey), retry: claim === 'retry' };
 }
 
 /** The update id a request with this key is sent with (`scopedUpdateId` without claiming the key). */

@@ -14,7 +14,7 @@ import { participationChangedSignal, statementWorkflowId } from '../../workflows
 import { runCoalesced } from '../coalesced-runs.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { actorOf } from './authorize-statement.js';
-import { scopedUpdateId } from './idempotency.js';
+import { claimScopedKey } from './idempotency.js';
 import type { BuyerActionAnswer } from './statement-contracts.js';
 
 type BuyerEvent = Extract<
@@ -58,15 +58,24 @@ export async function recordBuyerAction(
 ): Promise<Record<string, unknown>> {
   const { statementId } = action;
   const workflowId = statementWorkflowId(statementId);
-  const eventKey = meta.idempotencyKey
-    ? `action:${await scopedUpdateId(ctx, { organisationId: principal.orgId, workflowId, operation: action.action }, meta.idempotencyKey, action.request)}`
-    : `action:${action.action}:${randomUUID()}`;
   const actor = actorOf(principal, facts);
   const recorded = await withRetries(() =>
     ctx.db.transaction().execute(async (trx) => {
       const locked = await lockForBuyerAction(trx, statementId, principal.orgId);
       if (!locked) throw new DomainError('not_found', 'Statement not found');
-      const earlier = await recordedAuditData(trx, statementId, eventKey);
+      // The key is claimed in the action's own transaction, under the buyer's lock (a commit and
+      // a round trip fewer per action; a crowd of buyers on a loaded machine waits on each).
+      const claim = meta.idempotencyKey
+        ? await claimScopedKey(
+            trx,
+            { organisationId: principal.orgId, workflowId, operation: action.action },
+            meta.idempotencyKey,
+            action.request,
+          )
+        : undefined;
+      const eventKey = claim ? `action:${claim.updateId}` : `action:${action.action}:${randomUUID()}`;
+      // Only a key seen before can have recorded something.
+      const earlier = claim?.retry ? await recordedAuditData(trx, statementId, eventKey) : undefined;
       if (earlier) return earlier;
       const refusal = refusalOf(
         action.action,
@@ -80,7 +89,8 @@ export async function recordBuyerAction(
         { publicUrl: ctx.config.PUBLIC_URL },
         { ...action.event(locked), eventKey, statementId, actor, at: new Date().toISOString() },
         'after-commit',
-        // Looked up above, under the participant's lock: no other action of this buyer runs meanwhile.
+        // Looked up above when the key was seen before, under the participant's lock: no other
+        // action of this buyer runs meanwhile, and a new or absent key names a new event.
         'checked',
       );
       return outcome.recorded;
