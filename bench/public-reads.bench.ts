@@ -19,6 +19,7 @@ import os from 'node:os';
 import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
 import { driveToMarketEngagement, leadAndPartner, must, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
+import { startAppWorkerProcess } from './support/worker-process.js';
 
 const statementCount = Number(process.env.BENCH_STATEMENTS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -121,7 +122,9 @@ async function main() {
   out(
     `machine: ${os.cpus().length} CPU(s), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadAverage()}`,
   );
-  const env = await startBenchEnvironment((line) => out(line));
+  // The API alone in this process, as deployed (bin/api.ts): the worker runs in a process of its own.
+  const env = await startBenchEnvironment((line) => out(line), { worker: false });
+  const worker = await startAppWorkerProcess(env);
   const hello = await startHelloWorld();
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
@@ -250,6 +253,7 @@ async function main() {
     hello.stop();
     out();
     out('stopping the services');
+    await worker.stop();
     await env.close();
   }
 }
