@@ -3,6 +3,7 @@ import { answerMalformedRequests } from '../api/client-errors.js';
 import { requireReferenceLists } from '../db/reference-data-files.js';
 import { cookieSecure } from '../platform/config.js';
 import { connectTemporalClient } from '../platform/temporal.js';
+import { closePublicDocuments } from '../services/publication/public-documents.js';
 import { onShutdown, openDb, openMailer, startup } from './runtime.js';
 
 const { config, logger } = startup('api');
@@ -11,8 +12,9 @@ const db = openDb(config, logger);
 await requireReferenceLists(db);
 const temporal = await connectTemporalClient(config);
 const mailer = openMailer(config);
+const ctx = { db, temporal, config, logger };
 const { app } = createApp({
-  ctx: { db, temporal, config, logger },
+  ctx,
   db,
   temporal,
   mailer,
@@ -24,6 +26,7 @@ const server = app.listen(config.PORT, config.HOST, () =>
 answerMalformedRequests(server);
 onShutdown(logger, async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closePublicDocuments(ctx);
   await temporal.connection.close();
   mailer.close();
   await db.destroy();

@@ -16,6 +16,7 @@ import { ensureAuditSchedule } from '../services/audit/audit-schedule.js';
 import { ensureDigestSchedule } from '../services/dashboard/digest-schedule.js';
 import { seedDemoData } from '../services/demo/seed-demo-data.js';
 import { ensureRatesSchedule, removeRatesSchedule } from '../services/exchange-rates/rates-schedule.js';
+import { closePublicDocuments } from '../services/publication/public-documents.js';
 import { createWorker } from './create-worker.js';
 import { startup } from './runtime.js';
 
@@ -130,6 +131,8 @@ async function main() {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
   answerMalformedRequests(server);
+  // Unshifted, so they run first: the server stops taking requests, then its readers close.
+  stops.unshift(() => closePublicDocuments(ctx));
   stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   say('Seeding demo data...');

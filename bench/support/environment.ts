@@ -26,6 +26,7 @@ import { createLogger } from '../../platform/logger.js';
 import { findOrBuildTemporalCli, temporalCliVersion } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
 import type { ServiceContext } from '../../services/context.js';
+import { closePublicDocuments } from '../../services/publication/public-documents.js';
 import { BenchClient } from './client.js';
 
 /**
@@ -149,6 +150,7 @@ export async function startBenchEnvironment(
     const ctx: ServiceContext = { db, temporal, config, logger: createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent') };
     const { app } = createApp({ ctx, db, temporal, mailer, secureCookies: false, signInRateLimit: 1_000_000 });
     httpServer.on('request', app);
+    stops.push(() => closePublicDocuments(ctx));
 
     if (options.worker !== false) {
       log('  bundling the workflows and starting the worker');

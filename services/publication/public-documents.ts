@@ -215,3 +215,10 @@ export function publicDocumentsOf(ctx: ServiceContext): PublicDocuments {
   }
   return reader;
 }
+
+/** Closes the reader of `ctx`, if one was made, and its listening connection: part of an API's shutdown. */
+export async function closePublicDocuments(ctx: ServiceContext): Promise<void> {
+  const reader = perContext.get(ctx);
+  perContext.delete(ctx);
+  await reader?.close();
+}

@@ -18,6 +18,7 @@ import { type Config, loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
 import { traceClientInterceptor } from '../../platform/temporal-trace.js';
 import type { ServiceContext } from '../../services/context.js';
+import { closePublicDocuments } from '../../services/publication/public-documents.js';
 import { prepareTestDatabase } from './database.js';
 
 export { deliveryYear, needLine, statementDetails } from './sample-input.js';
@@ -145,6 +146,7 @@ export async function startHarness(
       await stopWorker();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closePublicDocuments(ctx);
       await connection.close();
       mailer.close();
       await mail.close();
