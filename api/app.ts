@@ -10,6 +10,7 @@ import type { ServiceContext } from '../services/context.js';
 import { stuckWorkflowsOf } from '../services/operations/stuck-workflows.js';
 import { authenticate } from './authentication.js';
 import { jsonOnlyBodies, sameOriginUnsafeRequests } from './csrf.js';
+import { documentSecurityHeaders } from './document-security-headers.js';
 import { hostAllowList } from './host-allow-list.js';
 import { boundedJsonBodies, jsonBounds } from './json-bounds.js';
 import { buildOpenApiDocument, mountApiReference } from './openapi.js';
@@ -64,6 +65,11 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   // DNS rebinding: only requests addressed to PUBLIC_URL's host (and loopback names outside production).
   app.use(hostAllowList({ publicUrl: ctx.config.PUBLIC_URL, nodeEnv }));
   app.set('trust proxy', trustProxy(ctx.config));
+  const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
+  // Published documents for readers without credentials, ahead of everything they do not need.
+  // What passes on gets helmet's headers below, which replace these (the same names).
+  api.routerBeforeSessions.use(documentSecurityHeaders({ hsts: options.secureCookies }));
+  app.use(api.routerBeforeSessions);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -83,7 +89,6 @@ export function createApp(options: AppOptions): { app: Express; openApi: ReturnT
   app.use(cookieParser());
   app.use(traceRequests());
 
-  const api = new ApiRoutes({ checkResponses: options.checkResponses ?? false });
   api.router.use(authenticate(ctx, { secureCookies: options.secureCookies }));
   // After authentication: /readyz tells administrators (and local requests) which dependency failed.
   healthRoutes(api.router, {

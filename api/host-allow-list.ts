@@ -75,6 +75,9 @@ export function isAllowedHost(policy: HostPolicy, host: string | undefined): boo
   return policy.loopback && isLoopbackHostname(parsed.hostname);
 }
 
+/** Host values whose verdict a process keeps. */
+export const maxKeptVerdicts = 256;
+
 /**
  * Answers only requests addressed to this application by name: the `Host` of `PUBLIC_URL` (and,
  * outside production, loopback names on any port). A DNS-rebinding page (attacker.example
@@ -89,14 +92,26 @@ export function hostAllowList(options: {
 }): RequestHandler {
   const policy = hostPolicy(options.publicUrl, options.nodeEnv);
   const exempt = new Set(options.exempt ?? ['/healthz', '/readyz']);
+  // Requests name a handful of hosts, and parsing each anew was a visible part of a public read's
+  // cost. Bounded: a stream of made-up names is parsed each time, never kept.
+  const verdicts = new Map<string, 'allowed' | 'invalid' | 'misdirected'>();
+  const verdictOn = (host: string) => {
+    let verdict = verdicts.get(host);
+    if (verdict === undefined) {
+      verdict = !parseHostHeader(host) ? 'invalid' : isAllowedHost(policy, host) ? 'allowed' : 'misdirected';
+      if (verdicts.size < maxKeptVerdicts) verdicts.set(host, verdict);
+    }
+    return verdict;
+  };
   return (req, res, next) => {
     if (exempt.has(req.path)) return next();
     const host = req.headers.host;
-    if (!host || !parseHostHeader(host)) {
+    const verdict = host ? verdictOn(host) : 'invalid';
+    if (verdict === 'invalid') {
       sendProblem(res, problem('invalid_input', 'The request has no valid Host header'));
       return;
     }
-    if (!isAllowedHost(policy, host)) {
+    if (verdict === 'misdirected') {
       sendHttpProblem(
         res,
         421,

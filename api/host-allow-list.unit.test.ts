@@ -1,7 +1,18 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 
 import { isOwnOrigin } from './csrf.js';
-import { hostPolicy, isAllowedHost, isLoopbackHostname, parseHostHeader } from './host-allow-list.js';
+import {
+  hostAllowList,
+  hostPolicy,
+  isAllowedHost,
+  isLoopbackHostname,
+  maxKeptVerdicts,
+  parseHostHeader,
+} from './host-allow-list.js';
 
 describe('Host allow-list', () => {
   it('allows the public host, with or without its default port, and nothing else in production', () => {
@@ -59,5 +70,42 @@ describe('own origin (CSRF)', () => {
     expect(isOwnOrigin('http://localhost:5173', dev)).toBe(true);
     expect(isOwnOrigin('http://127.0.0.1:3000', dev)).toBe(true);
     expect(isOwnOrigin('http://attacker.example', dev)).toBe(false);
+  });
+});
+
+describe('the Host allow-list middleware, which keeps its verdicts', () => {
+  it('answers each Host the same however often it comes, and past the verdicts it keeps', async () => {
+    const app = express();
+    app.use(hostAllowList({ publicUrl: 'https://demand.example.eu', nodeEnv: 'production' }));
+    app.get('/x', (_req, res) => res.send('ok'));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/x', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const cases: [string, number][] = [
+        ['demand.example.eu', 200],
+        ['evil.example', 421],
+        ['bad host', 400],
+        ['demand.example.eu:443', 200],
+      ];
+      for (let round = 0; round < 2; round++)
+        for (const [host, status] of cases) expect(await statusFor(host), `${host}, round ${round}`).toBe(status);
+      // More distinct names than are kept: later ones are still judged, and kept ones unchanged.
+      for (let n = 0; n <= maxKeptVerdicts; n++) expect(await statusFor(`n${n}.evil.example`)).toBe(421);
+      expect(await statusFor('late.evil.example')).toBe(421);
+      expect(await statusFor('demand.example.eu.')).toBe(400);
+      for (const [host, status] of cases) expect(await statusFor(host), host).toBe(status);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -19,6 +19,22 @@ function gzipOf(doc: PublicRepresentation): Buffer | null {
   return zipped;
 }
 
+/** `Accept-Encoding` values seen, and whether each takes gzip before identity; bounded, as in `hostAllowList`. */
+const gzipAcceptedBy = new Map<string, boolean>();
+export const maxKeptEncodings = 256;
+
+/** As `accepts` negotiates it (no header: identity), once per distinct header: it was a microsecond a read. */
+export function acceptsGzip(req: Request): boolean {
+  const header = req.headers['accept-encoding'];
+  if (header === undefined) return false;
+  let gzip = gzipAcceptedBy.get(header);
+  if (gzip === undefined) {
+    gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+    if (gzipAcceptedBy.size < maxKeptEncodings) gzipAcceptedBy.set(header, gzip);
+  }
+  return gzip;
+}
+
 /** The gzip representation's own strong tag: its bytes differ from the document's (RFC 9110 § 8.8.3). */
 const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
 
@@ -32,7 +48,7 @@ const gzipEtag = (etag: string) => `${etag.slice(0, -1)}-gzip"`;
  */
 export function sendPublicDocument(req: Request, res: Response, doc: PublicRepresentation, contentType: string): void {
   const zipped = gzipOf(doc);
-  const gzip = zipped !== null && req.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const gzip = zipped !== null && acceptsGzip(req);
   res.setHeader('ETag', gzip ? gzipEtag(doc.etag) : doc.etag);
   res.setHeader('Vary', 'Accept-Encoding');
   res.setHeader('Cache-Control', `public, max-age=0, s-maxage=${doc.sharedMaxAgeSeconds}, must-revalidate`);

@@ -9,7 +9,7 @@ import { newTraceId, withTraceId } from '../platform/trace-context.js';
  */
 export function nameRequests() {
   return (req: Request, res: Response, next: NextFunction) => {
-    const given = req.get('x-request-id');
+    const given = req.headers['x-request-id'];
     const traceId = isTraceId(given) ? given : newTraceId();
     res.locals.traceId = traceId;
     res.setHeader('X-Request-Id', traceId);

@@ -51,6 +51,15 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
    */
   upload?: { contentType: string; maxBytes: number; description: string };
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
+  /**
+   * A public GET most often read by people who are not signed in (a published document): a
+   * request that presents no credentials (no Authorization, no Cookie header) is answered by
+   * `routerBeforeSessions`, which the application mounts right after the security headers, ahead
+   * of the body parsers, the session lookup and every other route. Express tries each of those
+   * in turn, and for a document kept in memory they cost more than the answer itself. A request
+   * with credentials goes the usual way, so a bad token is still refused.
+   */
+  beforeSessions?: true;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | void>;
 }
 
@@ -61,6 +70,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
 export class ApiRoutes {
   readonly registry = new OpenAPIRegistry();
   readonly router = Router();
+  /** The `beforeSessions` routes, for requests without credentials; any other request passes on. */
+  readonly routerBeforeSessions = Router();
 
   /**
    * Every JSON answer, in every environment, is parsed with its documented schema and the parsed
@@ -71,7 +82,11 @@ export class ApiRoutes {
    * stricter: a key the schema would drop is an error too, so the services are held to the
    * documented shape rather than saved by the filter.
    */
-  constructor(private readonly options: { checkResponses?: boolean } = {}) {}
+  constructor(private readonly options: { checkResponses?: boolean } = {}) {
+    this.routerBeforeSessions.use((req, _res, next) => {
+      next(req.headers.authorization !== undefined || req.headers.cookie !== undefined ? 'router' : undefined);
+    });
+  }
 
   add<P extends ZodType = z.ZodObject<{}>, Q extends ZodType = z.ZodObject<{}>, B extends ZodType = z.ZodUndefined>(
     spec: RouteSpec<P, Q, B>,
@@ -153,19 +168,11 @@ export class ApiRoutes {
         file = Buffer.isBuffer(req.body) && req.body.length > 0 ? (req.body as Buffer) : undefined;
       }
       const problems: FieldProblem[] = [];
-      const parse = <T extends ZodType | undefined>(schema: T, value: unknown, where: string) => {
-        if (!schema) return undefined;
-        const result = schema.safeParse(value);
-        if (!result.success) {
-          problems.push(...zodProblems(result.error, where));
-          return undefined;
-        }
-        return result.data;
-      };
-      const params = parse(spec.params, req.params, '');
-      const query = parse(spec.query, req.query, '');
+      // Express parses the query string anew at each read of `req.query`: read only when declared.
+      const params = spec.params && parseInput(spec.params, req.params, problems);
+      const query = spec.query && parseInput(spec.query, req.query, problems);
       // No body at all reads as an empty object, so the answer names each missing field.
-      const body = spec.upload ? undefined : parse(spec.body, req.body ?? {}, '');
+      const body = spec.body && !spec.upload ? parseInput(spec.body, req.body ?? {}, problems) : undefined;
       if (problems.length > 0) throw new DomainError('invalid_input', 'The request is not valid', problems);
       const reply = await spec.handler({
         params: params as never,
@@ -185,7 +192,20 @@ export class ApiRoutes {
     };
     if (spec.upload) this.router[spec.method](spec.path, rawUpload(spec.upload), handler);
     else this.router[spec.method](spec.path, handler);
+    if (spec.beforeSessions) {
+      if (spec.access !== 'public' || spec.method !== 'get')
+        throw new Error(`${spec.method.toUpperCase()} ${spec.path}: only a public GET may be answered before sessions`);
+      this.routerBeforeSessions.get(spec.path, handler);
+    }
   }
+}
+
+/** The input as its schema parses it, or undefined with what is wrong added to `problems`. */
+function parseInput(schema: ZodType, value: unknown, problems: FieldProblem[]): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  problems.push(...zodProblems(result.error, ''));
+  return undefined;
 }
 
 /** Reads an upload's bytes; one too large is 413 naming the route's own limit. */

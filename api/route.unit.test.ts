@@ -155,3 +155,66 @@ describe('responses are filtered to their documented schema', () => {
     });
   });
 });
+
+describe('public documents answered before sessions (`beforeSessions`)', () => {
+  let server: ReturnType<express.Express['listen']>;
+  let base: string;
+  /** What reached the middleware mounted between the two routers (body parsers, sessions, tracing in the app). */
+  const reachedLaterMiddleware: string[] = [];
+  beforeAll(async () => {
+    const api = new ApiRoutes({ checkResponses: false });
+    api.add({
+      method: 'get',
+      path: '/document/:n',
+      summary: 'x',
+      tags: [],
+      access: 'public',
+      beforeSessions: true,
+      params: z.object({ n: z.coerce.number().int().min(1) }),
+      responses: { 200: { description: 'x', schema: z.object({ n: z.number() }) } },
+      handler: async ({ params }) => ({ status: 200, body: { n: params.n } }),
+    });
+    api.add({
+      method: 'get',
+      path: '/other',
+      summary: 'x',
+      tags: [],
+      access: 'public',
+      responses: { 200: { description: 'x', schema: z.object({ ok: z.boolean() }) } },
+      handler: async () => ({ status: 200, body: { ok: true } }),
+    });
+    const app = express();
+    app.use(api.routerBeforeSessions);
+    app.use((req, _res, next) => {
+      reachedLaterMiddleware.push(`${req.method} ${req.url} ${req.headers.authorization ?? req.headers.cookie ?? ''}`);
+      next();
+    });
+    app.use(api.router);
+    app.use(errorHandler(createLogger('silent')));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('answers a request without credentials before the later middleware, validated as declared', async () => {
+    reachedLaterMiddleware.length = 0;
+    const res = await fetch(`${base}/document/7`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ n: 7 });
+    const bad = await fetch(`${base}/document/0`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'invalid_input', errors: [{ field: 'n' }] });
+    expect(reachedLaterMiddleware).toEqual([]);
+  });
+
+  it('sends a request with a token or a cookie the usual way, through sessions, and other routes too', async () => {
+    reachedLaterMiddleware.length = 0;
+    const withToken = await fetch(`${base}/document/7`, { headers: { authorization: 'Bearer t' } });
+    const withCookie = await fetch(`${base}/document/8`, { headers: { cookie: 'jd_session=s' } });
+    const other = await fetch(`${base}/other`);
+    expect([withToken.status, withCookie.status, other.status]).toEqual([200, 200, 200]);
+    expect(await withCookie.json()).toEqual({ n: 8 });
+    expect(reachedLaterMiddleware).toEqual(['GET /document/7 Bearer t', 'GET /document/8 jd_session=s', 'GET /other ']);
+  });
+});

@@ -63,6 +63,7 @@ export function consultationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'Market consultations open now (public)',
     tags,
     access: 'public',
+    beforeSessions: true,
     query: pageQuery,
     responses: {
       200: {

@@ -144,6 +144,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'Published joint statements of demand (public)',
     tags,
     access: 'public',
+    beforeSessions: true,
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
     responses: {
       200: { description: 'Latest version of each, newest first', schema: z.array(publishedStatementSummarySchema) },
@@ -158,6 +159,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'Atom feed of published statements (public)',
     tags,
     access: 'public',
+    beforeSessions: true,
     responses: { 200: { description: 'Atom 1.0', schema: z.string(), contentType: 'application/atom+xml' } },
     handler: async ({ req, res }) =>
       sendPublicDocument(req, res, await publicDocumentsOf(ctx).atomFeed(), atomContentType),
@@ -169,6 +171,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'A published statement (public): text, signatories, aggregated demand, versions',
     tags,
     access: 'public',
+    beforeSessions: true,
     params: statementParams,
     responses: { 200: { description: 'The statement', schema: publishedStatementSchema } },
     handler: async ({ params, req, res }) =>
@@ -186,6 +189,7 @@ export function publicationRoutes(api: ApiRoutes, ctx: ServiceContext): void {
     summary: 'The statement as an OCDS 1.1.5 release package of planning releases, one per published version (public)',
     tags,
     access: 'public',
+    beforeSessions: true,
     params: statementParams,
     responses: { 200: { description: 'OCDS release package (EU extension for leadBuyer)', schema: json } },
     handler: async ({ params, req, res }) =>
