@@ -130,6 +130,9 @@ export function refusedRequestPart(error: unknown): { problem: FieldProblem; det
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
+    // The request's id (`nameRequests`) even where no trace context runs: a public document
+    // answered before `traceRequests`, an error raised from a stream event.
+    const request = { traceId: res.locals.traceId as string | undefined, method: req.method, path: req.path };
     if (error instanceof DomainError) {
       // The update may still complete: the same request (same Idempotency-Key) gets its answer.
       if (error.code === 'process_unavailable') res.setHeader('Retry-After', String(processRetryAfterSeconds));
@@ -139,7 +142,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendProblem(res, problem('invalid_input', 'The request is not valid', zodProblems(error)));
     if (isPoolExhausted(error)) {
       // Overload: shed the request; the client repeats it (same Idempotency-Key) after a pause.
-      logger.warn({ method: req.method, path: req.path }, 'request shed: every database connection is busy');
+      logger.warn(request, 'request shed: every database connection is busy');
       res.setHeader('Retry-After', String(processRetryAfterSeconds));
       return sendProblem(
         res,
@@ -154,8 +157,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       // changed; the client repeats it (same Idempotency-Key) after a pause.
       logger.warn(
         {
-          method: req.method,
-          path: req.path,
+          ...request,
           code: (error as { code?: unknown }).code,
           message: (error as Error).message,
         },
@@ -179,7 +181,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Text or values the database cannot store, or another broken constraint: the caller's data, not a fault of ours.
     const stored = databaseFailureType(error);
     if (stored) {
-      logger.warn({ sqlState: e.code, method: req.method, path: req.path }, 'request refused by the database');
+      logger.warn({ ...request, sqlState: e.code }, 'request refused by the database');
       return sendProblem(
         res,
         problem(stored, 'The request holds data that cannot be stored', databaseProblems(error, req.body)),
@@ -200,7 +202,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         problem('invalid_input', refused.detail ?? e.message ?? 'Bad request', [refused.problem]),
       );
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    logger.error({ ...request, err: error }, 'unhandled error');
     sendProblem(res, problem('internal', 'Something went wrong on our side; it has been logged'));
   };
 }

@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 
 import express from 'express';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../platform/logger.js';
 import { sendRaw } from '../test/support/fuzz/raw-http.js';
 import { errorHandler } from './problem.js';
+import { nameRequests } from './request-trace.js';
 
 /**
  * What Express and body-parser refuse before any schema runs is a 400 that names a field and a
@@ -65,5 +67,30 @@ describe('errorHandler: requests refused before validation', () => {
     const res = await send('/things/1', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, '{"a":1}');
     expect(res.status).toBe(400);
     expect(errorsOf(res.body)).toEqual([{ field: '(request)', rule: 'must be a valid HTTP request' }]);
+  });
+});
+
+describe('errorHandler: log lines name the request', () => {
+  it("carries the request's X-Request-Id where no trace context runs", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const app = express();
+    app.use(nameRequests());
+    // No traceRequests(): as for a public document answered before sessions.
+    app.get('/broken', () => {
+      throw new Error('boom');
+    });
+    app.use(errorHandler(logger));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/broken`);
+      expect(res.status).toBe(500);
+      const id = res.headers.get('x-request-id');
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(lines).toEqual([expect.objectContaining({ msg: 'unhandled error', traceId: id, path: '/broken' })]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
