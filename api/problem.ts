@@ -132,7 +132,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     // The request's id (`nameRequests`) even where no trace context runs: a public document
     // answered before `traceRequests`, an error raised from a stream event.
-    const request = { traceId: res.locals.traceId as string | undefined, method: req.method, path: req.path };
+    const request = { traceId: res.locals?.traceId as string | undefined, method: req.method, path: req.path };
     if (error instanceof DomainError) {
       // The update may still complete: the same request (same Idempotency-Key) gets its answer.
       if (error.code === 'process_unavailable') res.setHeader('Retry-After', String(processRetryAfterSeconds));
