@@ -54,10 +54,10 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   /**
    * A public GET most often read by people who are not signed in (a published document): a
    * request that presents no credentials (no Authorization, no Cookie header) is answered by
-   * `routerBeforeSessions`, which the application mounts right after the security headers, ahead
-   * of the body parsers, the session lookup and every other route. Express tries each of those
-   * in turn, and for a document kept in memory they cost more than the answer itself. A request
-   * with credentials goes the usual way, so a bad token is still refused.
+   * `routerBeforeSessions`, which the application mounts right after the Host allow-list, ahead
+   * of helmet's page headers, the body parsers, the session lookup and every other route. Express
+   * tries each of those in turn, and for a document kept in memory they cost more than the answer
+   * itself. A request with credentials goes the usual way, so a bad token is still refused.
    */
   beforeSessions?: true;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Reply | void>;

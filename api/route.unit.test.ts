@@ -10,6 +10,19 @@ import { createApp } from './app.js';
 import { errorHandler } from './problem.js';
 import { ApiRoutes, documentedBody, refuseLooseObjects } from './route.js';
 
+/** An app of `handlers` then the error handler, listening on a free port. */
+async function listen(...handlers: express.RequestHandler[]): Promise<{ base: string; close: () => Promise<void> }> {
+  const app = express();
+  for (const h of handlers) app.use(h);
+  app.use(errorHandler(createLogger('silent')));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
 const viewSchema = z.object({
   id: z.string(),
   rows: z.array(z.object({ orgId: z.string(), status: z.string() })),
@@ -105,8 +118,8 @@ describe('responses are filtered to their documented schema', () => {
   });
 
   describe('over HTTP, without the tests’ response check (as in production)', () => {
-    let server: ReturnType<express.Express['listen']>;
     let base: string;
+    let close: () => Promise<void>;
     beforeAll(async () => {
       const api = new ApiRoutes({ checkResponses: false });
       api.add({
@@ -127,14 +140,9 @@ describe('responses are filtered to their documented schema', () => {
         responses: { 200: { description: 'x', schema: viewSchema } },
         handler: async () => ({ status: 200, body: { ...leaky, id: 42 } }),
       });
-      const app = express();
-      app.use(api.router);
-      app.use(errorHandler(createLogger('silent')));
-      server = app.listen(0, '127.0.0.1');
-      await new Promise((r) => server.once('listening', r));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      ({ base, close } = await listen(api.router));
     });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    afterAll(() => close());
 
     it('sends the filtered body', async () => {
       const res = await fetch(`${base}/leaky`);
@@ -157,8 +165,8 @@ describe('responses are filtered to their documented schema', () => {
 });
 
 describe('public documents answered before sessions (`beforeSessions`)', () => {
-  let server: ReturnType<express.Express['listen']>;
   let base: string;
+  let close: () => Promise<void>;
   /** What reached the middleware mounted between the two routers (body parsers, sessions, tracing in the app). */
   const reachedLaterMiddleware: string[] = [];
   beforeAll(async () => {
@@ -183,19 +191,13 @@ describe('public documents answered before sessions (`beforeSessions`)', () => {
       responses: { 200: { description: 'x', schema: z.object({ ok: z.boolean() }) } },
       handler: async () => ({ status: 200, body: { ok: true } }),
     });
-    const app = express();
-    app.use(api.routerBeforeSessions);
-    app.use((req, _res, next) => {
+    const recordLater: express.RequestHandler = (req, _res, next) => {
       reachedLaterMiddleware.push(`${req.method} ${req.url} ${req.headers.authorization ?? req.headers.cookie ?? ''}`);
       next();
-    });
-    app.use(api.router);
-    app.use(errorHandler(createLogger('silent')));
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    ({ base, close } = await listen(api.routerBeforeSessions, recordLater, api.router));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => close());
 
   it('answers a request without credentials before the later middleware, validated as declared', async () => {
     reachedLaterMiddleware.length = 0;
