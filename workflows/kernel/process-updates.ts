@@ -3,7 +3,7 @@ import { ApplicationFailure, currentUpdateInfo, patched, setHandler } from '@tem
 
 import { requireSeal, verifySeal } from '../actor-boundary.js';
 import { handingOverFailureType } from './messages.js';
-import { rememberAnswer, type RememberedAnswer } from './remembered-answers.js';
+import { cappedRememberLimits, rememberAnswer, type RememberedAnswer } from './remembered-answers.js';
 
 /** What a process carries across continue-as-new for its updates: the latest answers given. */
 export interface RememberedUpdates {
@@ -18,6 +18,8 @@ const rememberedUpdates = 500;
  * to invitations of 100 buyers each carried every invited id, 392 KB at 10,000 buyers.
  */
 export const rememberedAnswersBySizePatch = 'remembered-answers-by-size';
+/** Since this patch the answers carried never exceed a hard byte cap, however few that leaves (`cappedRememberLimits`). */
+export const rememberedAnswersHardCapPatch = 'remembered-answers-hard-cap';
 
 /**
  * The part of the process kernel that takes updates, shared by the statement and the agreement
@@ -73,6 +75,10 @@ export class ProcessUpdates {
     const id = currentUpdateInfo()?.id;
     if (id === undefined) return;
     const completed = (this.state.completedUpdates ??= []);
+    if (patched(rememberedAnswersHardCapPatch)) {
+      rememberAnswer(completed, id, result, cappedRememberLimits);
+      return;
+    }
     if (patched(rememberedAnswersBySizePatch)) {
       rememberAnswer(completed, id, result);
       return;

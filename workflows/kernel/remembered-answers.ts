@@ -12,12 +12,20 @@ export interface RememberLimits {
    * far below Temporal's payload limits (warning at 512 KB, failure at 2 MB) whatever one answer
    * holds: an invitation of 5,000 buyers answers 5,000 ids. */
   bytes: number;
-  /** Never fewer than this many, whatever their size: Temporal lets at most 10 updates be in
-   * flight on one workflow, and these are the ones a client may still be retrying. */
+  /** Never fewer than this many past `bytes`: Temporal lets at most 10 updates be in flight on
+   * one workflow, and these are the ones a client may still be retrying. */
   keepAtLeast: number;
+  /** Never more than this many bytes, however few answers that leaves (the newest is always
+   * kept). Without it, ten invitations of 5,000 organisations (`keepAtLeast`) carried 1.95 MB,
+   * against the 2 MB at which Temporal refuses the next run's input. An answer dropped so is not
+   * lost work: its update, retried on the next run, runs again, and the lead's updates are safe
+   * to repeat (an organisation invited twice is listed as already invited). */
+  hardBytes?: number;
 }
 
 export const rememberLimits: RememberLimits = { count: 500, bytes: 64 * 1024, keepAtLeast: 10 };
+/** The limits since `remembered-answers-hard-cap` (workflows/kernel/process-updates.ts). */
+export const cappedRememberLimits: RememberLimits = { ...rememberLimits, hardBytes: 512 * 1024 };
 
 export function answerBytes(answer: RememberedAnswer): number {
   return answer.bytes ?? JSON.stringify({ id: answer.id, result: answer.result }).length;
@@ -41,6 +49,10 @@ export function rememberAnswer(
   let drop = Math.max(0, answers.length - limits.count);
   for (let i = 0; i < drop; i++) total -= answerBytes(answers[i]!);
   while (answers.length - drop > limits.keepAtLeast && total > limits.bytes) {
+    total -= answerBytes(answers[drop]!);
+    drop++;
+  }
+  while (limits.hardBytes !== undefined && answers.length - drop > 1 && total > limits.hardBytes) {
     total -= answerBytes(answers[drop]!);
     drop++;
   }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 
-import { answerBytes, rememberAnswer, rememberLimits } from './remembered-answers.js';
+import { answerBytes, cappedRememberLimits, rememberAnswer, rememberLimits } from './remembered-answers.js';
 
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `org-${String(from + i).padStart(8, '0')}`);
 
@@ -25,10 +27,27 @@ describe('the answers a run carries across continue-as-new', () => {
     expect(answers.length).toBeGreaterThanOrEqual(rememberLimits.keepAtLeast);
   });
 
-  it('keeps the last ten answers however large, since up to ten updates can be in flight', () => {
+  it('keeps the last ten answers past its budget, since up to ten updates can be in flight', () => {
     const answers: { id: string; result: unknown }[] = [];
-    for (let i = 0; i < 12; i++) rememberAnswer(answers, `big-${i}`, { invited: ids(5_000) });
+    for (let i = 0; i < 12; i++) rememberAnswer(answers, `big-${i}`, { invited: ids(1_000) });
     expect(answers.map((a) => a.id)).toEqual(Array.from({ length: 10 }, (_, i) => `big-${i + 2}`));
+  });
+
+  it('never carries near the 2 MB a payload may have, even ten invitations of 5,000 organisations', () => {
+    // An invitation names up to 5,000 organisations (inviteBuyersRequestSchema); sent ten times,
+    // the same 5,000 come back as `alreadyInvited`: about 195 KB of UUIDs each, 1.95 MB for ten.
+    const orgs = Array.from({ length: 5_000 }, () => randomUUID());
+    const answers: { id: string; result: unknown }[] = [];
+    for (let i = 0; i < 12; i++)
+      rememberAnswer(answers, `invite-${i}`, { invited: [], alreadyInvited: orgs }, cappedRememberLimits);
+    const total = JSON.stringify(answers).length;
+    expect(total).toBeLessThanOrEqual(cappedRememberLimits.hardBytes!);
+    expect(cappedRememberLimits.hardBytes!).toBeLessThanOrEqual(1024 * 1024);
+    expect(answers.at(-1)!.id).toBe('invite-11');
+    // One answer larger than the cap alone is still remembered: the newest always is.
+    const huge = Array.from({ length: 30_000 }, () => randomUUID());
+    rememberAnswer(answers, 'huge', { invited: huge, alreadyInvited: [] }, cappedRememberLimits);
+    expect(answers.map((a) => a.id)).toEqual(['huge']);
   });
 
   it('counts answers remembered before sizes were kept', () => {
