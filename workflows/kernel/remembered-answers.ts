@@ -15,8 +15,8 @@ export interface RememberLimits {
   /** Never fewer than this many past `bytes`: Temporal lets at most 10 updates be in flight on
    * one workflow, and these are the ones a client may still be retrying. */
   keepAtLeast: number;
-  /** Never more than this many bytes, however few answers that leaves (the newest is always
-   * kept). Without it, ten invitations of 5,000 organisations (`keepAtLeast`) carried 1.95 MB,
+  /** Never more than this many bytes, large answers dropped first, however few that leaves
+   * (the newest is always kept). Without it, ten invitations of 5,000 organisations (`keepAtLeast`) carried 1.95 MB,
    * against the 2 MB at which Temporal refuses the next run's input. An answer dropped so is not
    * lost work: its update, retried on the next run, runs again, and the lead's updates are safe
    * to repeat (an organisation invited twice is listed as already invited). */
@@ -52,9 +52,19 @@ export function rememberAnswer(
     total -= answerBytes(answers[drop]!);
     drop++;
   }
-  while (limits.hardBytes !== undefined && answers.length - drop > 1 && total > limits.hardBytes) {
-    total -= answerBytes(answers[drop]!);
-    drop++;
-  }
   if (drop > 0) answers.splice(0, drop);
+  if (limits.hardBytes === undefined || total <= limits.hardBytes) return;
+  // Large answers first, oldest first (never the newest): those are invitations, safe to run
+  // again, while a small answer (a stage decision) retried on the next run would be refused as
+  // done already.
+  const large = limits.hardBytes / limits.keepAtLeast;
+  for (const largeOnly of [true, false])
+    for (let i = 0; i < answers.length - 1 && total > limits.hardBytes;) {
+      const bytes = answerBytes(answers[i]!);
+      if (largeOnly && bytes <= large) i++;
+      else {
+        answers.splice(i, 1);
+        total -= bytes;
+      }
+    }
 }

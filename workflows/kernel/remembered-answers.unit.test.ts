@@ -38,12 +38,14 @@ describe('the answers a run carries across continue-as-new', () => {
     // the same 5,000 come back as `alreadyInvited`: about 195 KB of UUIDs each, 1.95 MB for ten.
     const orgs = Array.from({ length: 5_000 }, () => randomUUID());
     const answers: { id: string; result: unknown }[] = [];
+    rememberAnswer(answers, 'closeStage', { stage: 'confirmation' }, cappedRememberLimits);
     for (let i = 0; i < 12; i++)
       rememberAnswer(answers, `invite-${i}`, { invited: [], alreadyInvited: orgs }, cappedRememberLimits);
     const total = JSON.stringify(answers).length;
     expect(total).toBeLessThanOrEqual(cappedRememberLimits.hardBytes!);
     expect(cappedRememberLimits.hardBytes!).toBeLessThanOrEqual(1024 * 1024);
-    expect(answers.at(-1)!.id).toBe('invite-11');
+    // The large answers go first: the stage decision, older than all of them, is still there.
+    expect(answers.map((a) => a.id)).toEqual(['closeStage', 'invite-10', 'invite-11']);
     // One answer larger than the cap alone is still remembered: the newest always is.
     const huge = Array.from({ length: 30_000 }, () => randomUUID());
     rememberAnswer(answers, 'huge', { invited: huge, alreadyInvited: [] }, cappedRememberLimits);
