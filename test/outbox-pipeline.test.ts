@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +118,32 @@ describe('a fan-out sender that catches up with the queue', () => {
     } finally {
       await counted.destroy();
     }
+  });
+
+  it('heartbeats about once a second, not once per mark', async () => {
+    const prefix = `outbox-pipeline:${randomUUID()}:`;
+    await queue(prefix, 0, 1000);
+    // A relay that takes one message at a time, each a millisecond or so after the last, as a
+    // pooled connection does: the sender marks every few messages, hundreds of marks (each one a
+    // heartbeat before: 3-4 % of a fan-out's thread).
+    let relayLine = Promise.resolve();
+    const relay: Mailer = {
+      send: () => (relayLine = relayLine.then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))),
+      verify: async () => undefined,
+      close: () => undefined,
+    };
+    const activity = new MockActivityEnvironment({ heartbeatTimeoutMs: 10_000 });
+    let heartbeats = 0;
+    activity.on('heartbeat', () => (heartbeats += 1));
+    const started = Date.now();
+    const { deliverQueuedNotices } = createMailActivities({ db: h.db, mailer: relay, batchSize: 200 });
+    let sent = 0;
+    await activity.run(async () => {
+      ({ sent } = await deliverQueuedNotices({ keyPrefix: prefix, drain: true, leaseSeconds: 30 }));
+    });
+    const seconds = (Date.now() - started) / 1000;
+    expect(sent).toBe(1000);
+    // Once a second from the ticker, plus the few between the delivery's loops.
+    expect(heartbeats).toBeLessThanOrEqual(Math.ceil(seconds) + 5);
   });
 });
