@@ -223,6 +223,10 @@ export function createMailActivities(deps: MailActivityDeps) {
 
     let pollWait = pollMs;
     let failuresInARow = 0;
+    // Failed sends go back to the queue once this delivery has stopped claiming: written at once,
+    // a relay refusing fast had them claimed again by the same delivery's next claim, a second
+    // attempt counted in one delivery (and a refused message parked sooner than `maxAttempts`).
+    const failures: Parameters<OutcomeWriter['add']>[0][] = [];
     const sendBatch = (batch: OutboxRow[]) =>
       Promise.all(
         batch.map(async (row) => {
@@ -244,7 +248,7 @@ export function createMailActivities(deps: MailActivityDeps) {
             failuresInARow += 1;
             held.delete(row.id);
             // A relay that is down or busy (4xx, no answer) does not use up the message's attempts.
-            writer.add({
+            failures.push({
               id: row.id,
               attempts: row.attempts,
               error: (error as Error).message,
@@ -285,6 +289,7 @@ export function createMailActivities(deps: MailActivityDeps) {
           sends.push(sendBatch(batch));
         }
         await Promise.all(sends);
+        for (const failure of failures.splice(0)) writer.add(failure);
         await writer.flush();
         if (stop || failed > 0 || othersHeldLeft) break;
         // Everything this sender claimed is sent and marked: what is left, another holds.

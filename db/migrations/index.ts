@@ -23,6 +23,7 @@ import * as webhooks from './2026_12_06_0600_webhooks.js';
 import * as savedSearches from './2026_12_06_0700_saved_searches.js';
 import * as pilotStuck from './2026_12_06_0800_pilot_stuck.js';
 import * as processFailureEvents from './2026_12_06_0900_process_failure_events.js';
+import * as outboxPendingKeys from './2026_12_06_1000_outbox_pending_keys.js';
 
 /**
  * Listed explicitly rather than read from the folder, so the same list works from TypeScript
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_06_0700_saved_searches': savedSearches,
   '2026_12_06_0800_pilot_stuck': pilotStuck,
   '2026_12_06_0900_process_failure_events': processFailureEvents,
+  '2026_12_06_1000_outbox_pending_keys': outboxPendingKeys,
 };
