@@ -105,12 +105,12 @@ export async function claimMessages(
 
 /**
  * A claim walks an index of unsent messages (by key, statement, id or age, as its scope allows):
- * no bitmap scan and no sequential scan, for the rest of the transaction. A queue's statistics are
- * always behind it (a fan-out's pages are queued moments before they are claimed), and on such
- * guesses the planner chose either. Both read again, at every claim, every row sent since the last
- * vacuum, since only an index scan marks the index entries of dead rows as dead: in the
- * 100,000-supplier benchmark a bitmap scan read 25,789 pages for a claim of 200, and claims grew
- * from 80 ms to 270 ms through the fan-out.
+ * no bitmap scan, no sequential scan and no sort, for the rest of the transaction. A queue's
+ * statistics are always behind it (a fan-out's pages are queued moments before they are
+ * claimed), and on such guesses the planner chose each of them. A bitmap or sequential scan reads
+ * again, at every claim, every row sent since the last vacuum, since only an index scan marks the
+ * index entries of dead rows as dead: in the 100,000-supplier benchmark a bitmap scan read 25,789
+ * pages for a claim of 200 (150-280 ms a claim). A sort reads every row in scope to return 200.
  */
 export async function claimPlan(trx: Tx): Promise<void> {
   await sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),
@@ -118,14 +118,14 @@ export async function claimPlan(trx: Tx): Promise<void> {
 }
 
 /**
- * The claim as a query (`claimMessages` runs it; a test reads its plan). In no particular order,
- * so the index scan stops at `limit`. With `order by created_at, id`, a fan-out's pages queued
- * moments before (not yet in the table's statistics, so the planner expected a handful of pending
- * rows) were read whole and sorted at every claim: every pending row of the fan-out, 50 times over
- * for 10,000 suppliers, 40-300 ms a claim on a loaded machine. In the key index's order, the planner
- * sorted as well on such statistics (in CI, a claim of 200 read the 3,000 rows queued before it).
- * Nothing relies on the order: a delivery claims until nothing in its scope is left, and SKIP
- * LOCKED keeps concurrent senders apart as before.
+ * The claim as a query (`claimMessages` runs it under `claimPlan`; a test reads its plan). A
+ * key-prefix claim (a fan-out's) goes in the order of `outbox_pending_key_idx`, so it walks its
+ * own unsent rows from the first and stops at `limit`; other scopes in no particular order. Not
+ * by age: with `order by created_at, id`, a fan-out's pages queued moments before (not yet in the
+ * table's statistics) were read whole and sorted at every claim, 40-300 ms a claim on a loaded
+ * machine; in the key index's order without `claimPlan`, the planner sorted as well (in CI, a
+ * claim of 200 read the 3,000 rows queued before it). Nothing relies on the order: a delivery
+ * claims until nothing in its scope is left, and SKIP LOCKED keeps concurrent senders apart.
  */
 export function claimQuery(db: DbOrTx, scope: OutboxScope, limit: number, leaseSeconds: number) {
   return db
