@@ -81,8 +81,8 @@ describe('claiming from a large queue', () => {
  * What a fan-out's claims cost once the outbox has a history: rows sent before (another notice's
  * fan-out, this one's first pages) stay in the table until a vacuum, and so do their index
  * entries. In the 100,000-supplier benchmark the planner's statistics had it take a bitmap scan,
- * which reads every such row's page again at every claim (25,789 pages for a claim of 200; claims
- * grew from 80 ms to 270 ms). In a database of its own, so no other file's open transaction keeps
+ * which reads every such row's page again at every claim (25,789 pages for a claim of 200,
+ * 150-280 ms a claim). In a database of its own, so no other file's open transaction keeps
  * the sent rows visible.
  */
 describe('claiming from an outbox with a history', () => {
