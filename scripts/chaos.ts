@@ -34,6 +34,7 @@ import {
   temporalRestartJourney,
   workerKillJourney,
 } from '../test/support/fault-scenarios.js';
+import { inBatches } from '../test/support/harness.js';
 import { startTopology, type Topology } from '../test/support/topology.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -265,15 +266,7 @@ try {
     };
     // A pool of `parallel` runs: the next seed starts as soon as one ends (its checks wait for
     // the outbox to drain, often for a killed worker's lease, so runs overlap well).
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(scenario.parallel ?? 1, scenario.seeds.length) }, async () => {
-        while (next < scenario.seeds.length) {
-          const i = next++;
-          await runOne(i, scenario.seeds[i]);
-        }
-      }),
-    );
+    await inBatches(scenario.seeds, scenario.parallel ?? 1, (seed, i) => runOne(i, seed));
   }
 } catch (error) {
   console.error('chaos: the topology failed:', error);
