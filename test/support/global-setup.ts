@@ -12,12 +12,14 @@ import { freePort } from '../../platform/free-port.js';
 import { findOrBuildTemporalCli } from '../../platform/temporal-cli.js';
 import { startTemporalDevServer } from '../../platform/temporal-dev-server.js';
 import { findOrBuildTemporalServer } from '../../platform/temporal-server.js';
-import { prepareTestDatabase } from './database.js';
+import { copyDatabase, prepareTestDatabase } from './database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     databaseUrl: string;
+    /** The prepared database the run's and each file's own are copied from (test/support/database.ts). */
+    databaseTemplateUrl: string;
     workflowBundlePath: string;
     temporalCli: string;
   }
@@ -89,11 +91,14 @@ export default async function setup(project: TestProject) {
   const env = await startTemporal(cli);
 
   const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const url = new URL(base);
   const dbName = `jd_test_${Date.now()}_${process.pid}`;
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
-  await prepareTestDatabase(databaseUrl);
+  // Prepared once, never connected to afterwards: the run's database and every file's own
+  // (startHarness({ freshDatabase })) are copies of it.
+  const template = new URL(base);
+  template.pathname = `/${dbName}_template`;
+  const databaseTemplateUrl = template.toString();
+  await prepareTestDatabase(databaseTemplateUrl);
+  const databaseUrl = await copyDatabase(databaseTemplateUrl, dbName);
 
   // Bundling takes seconds; do it once and share the code with every test file's worker.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jd-bundle-'));
@@ -103,6 +108,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('temporalAddress', env.address);
   project.provide('databaseUrl', databaseUrl);
+  project.provide('databaseTemplateUrl', databaseTemplateUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('temporalCli', cli);
 
@@ -112,7 +118,7 @@ export default async function setup(project: TestProject) {
     admin.pathname = '/postgres';
     const client = new pg.Client({ connectionString: admin.toString() });
     await client.connect();
-    // The run's database and those some files made for themselves (startHarness({ freshDatabase })).
+    // The run's database, its template and those some files made for themselves (startHarness({ freshDatabase })).
     const own = await client.query<{ datname: string }>(
       'select datname from pg_database where datname = $1 or datname like $2',
       [dbName, `${dbName}\\_%`],

@@ -19,7 +19,7 @@ import { createLogger } from '../../platform/logger.js';
 import { traceClientInterceptor } from '../../platform/temporal-trace.js';
 import type { ServiceContext } from '../../services/context.js';
 import { closePublicDocuments } from '../../services/publication/public-documents.js';
-import { prepareTestDatabase } from './database.js';
+import { copyDatabase } from './database.js';
 
 export { deliveryYear, needLine, statementDetails } from './sample-input.js';
 
@@ -157,16 +157,13 @@ export async function startHarness(
 }
 
 /**
- * A migrated database with the reference lists, named after the run's one. The run's teardown
- * drops it, once every test process has exited: dropping it here, with `force`, would kill
- * connections a pool may still be closing and surface as an unhandled error.
+ * A migrated database with the reference lists (a copy of the run's template), named after the
+ * run's one. The run's teardown drops it, once every test process has exited: dropping it here,
+ * with `force`, would kill connections a pool may still be closing and surface as an unhandled error.
  */
 async function createFreshDatabase(runUrl: string): Promise<{ url: string }> {
-  const url = new URL(runUrl);
-  const name = `${url.pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
-  url.pathname = `/${name}`;
-  await prepareTestDatabase(url.toString());
-  return { url: url.toString() };
+  const name = `${new URL(runUrl).pathname.slice(1)}_${randomUUID().slice(0, 8)}`;
+  return { url: await copyDatabase(inject('databaseTemplateUrl'), name) };
 }
 
 export interface ApiResponse<T = any> {
