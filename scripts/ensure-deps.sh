@@ -28,7 +28,7 @@ ensure_web_build() {
 # The browser tests drive Debian's Chromium (no browser downloads are possible or wanted): its
 # headless shell (package chromium-headless-shell, the old headless mode, as Playwright itself
 # prefers), which spends about a third less CPU than the full browser in headless mode on the same
-# test (README, "Test run time"); the full browser stays a fallback through CHROMIUM_PATH.
+# test (README, `npm test`); the full browser stays a fallback through CHROMIUM_PATH.
 ensure_chromium() {
   if [ -x /usr/bin/chromium-headless-shell ]; then return 0; fi
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -30,7 +30,8 @@ const runs = Number(process.env.CHAOS_RUNS ?? 10);
 const baseSeed = Number(process.env.CHAOS_SEED ?? 16_001);
 // Three statements at a time, as `npm run chaos` runs them: a seed spends most of its time waiting
 // for a killed worker's work to be taken over, so one after another took 384 s of a 37-minute
-// `npm test` with the processor mostly idle; each seed's kills then strike the others in flight too.
+// `npm test` while a fifth to a third of the processor stood idle (177 s three at a time, alone);
+// each seed's kills then strike the others in flight too.
 const parallel = Math.max(1, Number(process.env.CHAOS_PARALLEL ?? 3));
 
 /** The invariants, as the scenario reported them (it has thrown already if one broke). */

@@ -25,7 +25,7 @@ export const viewports = {
  * user-data directory and removes it on close. No network traffic of its own (updates, sync,
  * QUIC), so only the application's requests leave the browser. Debian's headless shell by
  * default: the same Blink, without the full browser's compositing in its browser process
- * (test/browser-guidance.test.ts: 46 s of Chromium CPU against 74 s, README "Test run time").
+ * (test/browser-guidance.test.ts: 46 s of Chromium CPU against 74 s; README, `npm test`).
  */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
