@@ -1,8 +1,7 @@
-import ExcelJS from 'exceljs';
-
 import { findConsultation, listResponses } from '../../db/consultation.js';
 import type { Principal } from '../../domain/authorization.js';
 import { translatorFor } from '../../i18n/index.js';
+import { newWorkbook } from '../../platform/workbook.js';
 import { cleanText } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -23,7 +22,7 @@ export async function exportMarketResponsesXlsx(
   const t = translatorFor(lang);
   const questions = (await findConsultation(ctx.db, statementId))?.questions ?? [];
   const responses = await listResponses(ctx.db, statementId);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'jointdemand';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);

@@ -1,6 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import type { Principal } from '../../domain/authorization.js';
+import { newWorkbook } from '../../platform/workbook.js';
 import { cleanText } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeTracking } from './authorize-tracking.js';
@@ -36,7 +37,7 @@ export async function exportPilotsXlsx(
   await authorizeTracking(ctx, principal, meta, 'exportPilots');
   const now = new Date();
   const { sheet: sheetName, headers, yes, no, words } = pilotHeaders(lang);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'jointdemand';
   workbook.created = now;
   const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });

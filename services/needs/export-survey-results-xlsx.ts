@@ -1,6 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import type { Principal } from '../../domain/authorization.js';
+import { newWorkbook } from '../../platform/workbook.js';
 import { cleanText } from '../../rules/text-hygiene.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
 import { authorizeStatement } from '../statements/authorize-statement.js';
@@ -21,7 +22,7 @@ export async function exportSurveyResultsXlsx(
 ) {
   await authorizeStatement(ctx, principal, statementId, 'viewSurveyResults', meta);
   const tables = await surveyResultsTables(ctx, statementId, lang, { withLines: true });
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'jointdemand';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import { DomainError } from '../../domain/errors.js';
 import {
@@ -10,6 +10,7 @@ import {
   type SheetRow,
 } from '../../domain/need-lines-sheet.js';
 import { asLocale, translatorFor } from '../../i18n/index.js';
+import { newWorkbook } from '../../platform/workbook.js';
 import { commonCurrencies } from '../../rules/currencies.js';
 import { locales } from '../../rules/locales.js';
 import { maxFrameworkMonths, maxNeedLines, maxRenewals } from '../../rules/need-lines.js';
@@ -70,7 +71,7 @@ export interface NeedLinesWorkbook {
 export async function writeNeedLinesWorkbook({ lang, horizon, lines = [] }: NeedLinesWorkbook): Promise<Buffer> {
   const t = translatorFor(asLocale(lang));
   const header = headerIn(lang);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   workbook.creator = 'jointdemand';
   workbook.created = new Date(0);
   workbook.modified = new Date(0);
@@ -183,7 +184,7 @@ export interface ReadWorkbook {
  * field's own name), so a sheet filled in one language reads in another. Not a workbook: 400.
  */
 export async function readNeedLinesWorkbook(body: Buffer, lang: string): Promise<ReadWorkbook> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = await newWorkbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
