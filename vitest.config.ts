@@ -12,6 +12,11 @@ import LongestFirstSequencer from './test/support/longest-first-sequencer.js';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Each file's fork reads the transformed modules from a cache on disk (in node_modules, so a
+    // new install starts it afresh) instead of asking the main process for every one: 24
+    // integration files, starting with an empty cache, in 180 s against 190 s and 282 against 301
+    // CPU-s (vitest's own `import` 94 s against 103 s).
+    experimental: { fsModuleCache: true },
     // The longest files first (test/support/file-durations.json), so no long file is left to run alone at the end.
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
