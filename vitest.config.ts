@@ -54,8 +54,8 @@ export default defineConfig({
           // Each file starts its own worker, API and SMTP capture against the shared servers.
           fileParallelism: true,
           // Three on two cores: with two, the processor was idle a fifth of the run (files waiting
-          // on timers, servers and the browser); with three it is busy but for a tenth, and every
-          // test still passed (README, `npm test`).
+          // on timers, servers and the browser); with three it is busy but for a tenth. Two tests
+          // that relied on timing failed under that load and were mended (README, `npm test`).
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
         },
