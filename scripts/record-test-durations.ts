@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { durationsFile } from '../test/support/longest-first-sequencer.js';
+import { durationsFile, durationsFromReport } from '../test/support/longest-first-sequencer.js';
 
 const report = process.argv[2];
 if (!report) {
@@ -18,11 +18,6 @@ if (!report) {
 const { testResults } = JSON.parse(readFileSync(report, 'utf8')) as {
   testResults: { name: string; startTime: number; endTime: number }[];
 };
-const root = path.resolve(path.dirname(durationsFile), '../..');
-const seconds = Object.fromEntries(
-  testResults
-    .map((r) => [path.relative(root, r.name), Math.round((r.endTime - r.startTime) / 100) / 10] as const)
-    .sort(([a], [b]) => (a < b ? -1 : 1)),
-);
+const seconds = durationsFromReport(testResults);
 writeFileSync(durationsFile, `${JSON.stringify(seconds, null, 2)}\n`);
 console.log(`${Object.keys(seconds).length} files written to ${path.relative(process.cwd(), durationsFile)}`);

@@ -1,7 +1,14 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 import type { TestSpecification } from 'vitest/node';
 
-import LongestFirstSequencer from './support/longest-first-sequencer.js';
+import LongestFirstSequencer, {
+  durationsFile,
+  durationsFromReport,
+  readDurations,
+} from './support/longest-first-sequencer.js';
 
 const root = '/repo';
 
@@ -56,5 +63,25 @@ describe('the longest-first order of the test files', () => {
       { 'integration:test/b.test.ts': 200_000 },
     ).sort([spec('test/a.test.ts'), spec('test/b.test.ts')]);
     expect(names(ordered)).toEqual(['test/b.test.ts', 'test/a.test.ts']);
+  });
+});
+
+describe('the table of durations', () => {
+  it('names each file from the root of the checkout that ran it, wherever that checkout was', () => {
+    const table = durationsFromReport(
+      [
+        { name: '/tmp/tmp.x/p/test/topology-faults.test.ts', startTime: 0, endTime: 487_940 },
+        { name: '/tmp/tmp.x/p/domain/rules.test.ts', startTime: 1000, endTime: 1200 },
+      ],
+      (dir) => dir === '/tmp/tmp.x/p',
+    );
+    expect(table).toEqual({ 'domain/rules.test.ts': 0.2, 'test/topology-faults.test.ts': 487.9 });
+  });
+
+  it('names only files of this checkout in the committed table (a name matching none leaves that file unordered)', () => {
+    const checkout = path.resolve(path.dirname(durationsFile), '../..');
+    const names = Object.keys(readDurations());
+    expect(names.length).toBeGreaterThan(100);
+    expect(names.filter((name) => !existsSync(path.join(checkout, name)))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,28 @@ export function readDurations(file = durationsFile): Record<string, number> {
   } catch {
     return {};
   }
+}
+
+/**
+ * The table from a vitest JSON report: each file's seconds under its path from the root of the
+ * checkout that ran it (the nearest folder above it with a `vitest.config.ts`), not from this one.
+ * A report of a fresh clone elsewhere (/tmp/…) named its files `../../tmp/…/test/x.test.ts` from
+ * here, which matched no file, and the run that followed lost its longest-first order.
+ */
+export function durationsFromReport(
+  testResults: readonly { name: string; startTime: number; endTime: number }[],
+  isCheckoutRoot: (dir: string) => boolean = (dir) => existsSync(path.join(dir, 'vitest.config.ts')),
+): Record<string, number> {
+  const relative = (file: string) => {
+    for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir))
+      if (isCheckoutRoot(dir)) return path.relative(dir, file);
+    throw new Error(`${file} is in no checkout (no vitest.config.ts above it)`);
+  };
+  return Object.fromEntries(
+    testResults
+      .map((r) => [relative(r.name), Math.round((r.endTime - r.startTime) / 100) / 10] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 /**
