@@ -172,6 +172,35 @@ describe('the supplier’s webhooks page, in a browser', () => {
     });
   }
 
+  it('sends a supplier whose session has ended to sign in again, as every other page does', async () => {
+    const supplier = await makeActor(h, { kind: 'supplier', name: `Ended Session ${tag}`, country: 'FI' });
+    const person = await personOf(supplier, 'Ended', 'en');
+    const { page, t } = person;
+    try {
+      await page.goto('/supplier');
+      await page
+        .getByRole('link', { name: t('webhooks.nav') })
+        .first()
+        .waitFor();
+      // The session ends on the server (signed out elsewhere, or revoked) while the app still shows it.
+      await h.db
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('user_id', 'in', (eb) =>
+          eb.selectFrom('users').select('id').where('organisation_id', '=', supplier.org.id),
+        )
+        .execute();
+      await page
+        .getByRole('link', { name: t('webhooks.nav') })
+        .first()
+        .click();
+      await page.getByText(t('signIn.expired')).waitFor();
+      await person.heading(t('signIn.title')).waitFor();
+    } finally {
+      await person.close();
+    }
+  });
+
   it('refuses the page to a buyer', async () => {
     const buyer = await makeActor(h, { kind: 'buyer', name: `Hook City ${tag}`, country: 'FI' });
     const person = await personOf(buyer, 'Buyer', 'en');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
@@ -13,6 +13,7 @@ import { StatusMessage } from '../../components/StatusMessage';
 import { CountriesField, CpvPrefixesField } from '../../components/SubscriptionFields';
 import { fieldId, useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { useLoad } from '../needs/load';
 import { addOnce, entryOfPath, parseCpvPrefix, placeEntryErrors } from './subscription';
 
 type Search = Schemas['SavedSearch'];
@@ -150,6 +151,8 @@ function SearchCard({
   );
 }
 
+const loadSavedSearches = () => call(api.GET('/api/me/saved-searches'));
+
 /**
  * A supplier's saved searches over published statements and open consultations: each with its
  * own Atom feed (its secret address shown once, with a copy button; a new one on request) and
@@ -158,8 +161,6 @@ function SearchCard({
 export default function SavedSearchesPage() {
   const { t } = useTranslation();
   const [query] = useSearchParams();
-  const [list, setList] = useState<Schemas['SavedSearchList'] | undefined>();
-  const [loadProblem, setLoadProblem] = useState<ApiProblem | undefined>();
   const [draft, setDraft] = useState<Draft>(() => draftFromQuery(query));
   const [editing, setEditing] = useState<Search | undefined>();
   const [cpvText, setCpvText] = useState('');
@@ -172,20 +173,11 @@ export default function SavedSearchesPage() {
   const [actionProblem, setActionProblem] = useState<ApiProblem | undefined>();
   const submission = useSubmission();
 
-  const load = useCallback(async () => {
-    try {
-      setList(await call(api.GET('/api/me/saved-searches')));
-    } catch (error) {
-      setLoadProblem(asProblem(error));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: list, problem: loadProblem, reload } = useLoad(loadSavedSearches);
 
   const changed = (message: string) => {
     setStatus(message);
-    void load();
+    void reload();
   };
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const startEdit = (s: Search) => {

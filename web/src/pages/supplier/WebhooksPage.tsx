@@ -1,5 +1,5 @@
 import { webhookEventTypes } from '@jointdemand/rules/webhooks';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api, type ApiProblem, asProblem, call, type Schemas } from '../../api/client';
@@ -12,9 +12,9 @@ import { ShownOnceNotice } from '../../components/ShownOnceNotice';
 import { StatusMessage } from '../../components/StatusMessage';
 import { useSubmission } from '../../forms/errors';
 import { useFormat } from '../../i18n/format';
+import { useLoad } from '../needs/load';
 
 type Endpoint = Schemas['WebhookEndpointView'];
-type Log = Schemas['WebhookDeliveryLog']['entries'];
 type EventType = (typeof webhookEventTypes)[number];
 type Pending = { kind: 'rotate' | 'disable' | 'delete'; endpoint: Endpoint };
 
@@ -50,21 +50,12 @@ function SecretNotice({ secret, onDone }: { secret: string; onDone: () => void }
 function DeliveryLog({ endpoint }: { endpoint: Endpoint }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [entries, setEntries] = useState<Log | undefined>();
-  const [problem, setProblem] = useState<ApiProblem | undefined>();
-  const load = useCallback(async () => {
-    try {
-      const log = await call(
-        api.GET('/api/me/webhooks/{endpointId}/deliveries', { params: { path: { endpointId: endpoint.id } } }),
-      );
-      setEntries(log.entries);
-    } catch (error) {
-      setProblem(asProblem(error));
-    }
-  }, [endpoint.id]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const loadLog = useCallback(
+    () => call(api.GET('/api/me/webhooks/{endpointId}/deliveries', { params: { path: { endpointId: endpoint.id } } })),
+    [endpoint.id],
+  );
+  const { data: log, problem, reload: load } = useLoad(loadLog);
+  const entries = log?.entries;
   if (problem) return <ErrorSummary problem={problem} />;
   if (!entries) return <Loading />;
   return (
@@ -223,6 +214,8 @@ function EndpointCard({
   );
 }
 
+const loadEndpoints = () => call(api.GET('/api/me/webhooks'));
+
 /**
  * A supplier organisation's webhooks: add an endpoint (its secret shown once, with a copy
  * button), choose the public events it receives, see each endpoint's status and delivery log,
@@ -230,8 +223,6 @@ function EndpointCard({
  */
 export default function WebhooksPage() {
   const { t } = useTranslation();
-  const [list, setList] = useState<Schemas['WebhookEndpointList'] | undefined>();
-  const [loadProblem, setLoadProblem] = useState<ApiProblem | undefined>();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [types, setTypes] = useState<EventType[]>(['consultation.opened', 'statement.published']);
@@ -242,20 +233,11 @@ export default function WebhooksPage() {
   const [actionProblem, setActionProblem] = useState<ApiProblem | undefined>();
   const submission = useSubmission();
 
-  const load = useCallback(async () => {
-    try {
-      setList(await call(api.GET('/api/me/webhooks')));
-    } catch (error) {
-      setLoadProblem(asProblem(error));
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: list, problem: loadProblem, reload } = useLoad(loadEndpoints);
 
   const changed = (message: string) => {
     setStatus(message);
-    void load();
+    void reload();
   };
 
   const confirm = async () => {
