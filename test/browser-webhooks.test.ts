@@ -8,7 +8,7 @@ import { createWebhookRelay } from '../activities/webhook-relay.js';
 import { verifyWebhook, webhookSecretKey } from '../platform/webhook-signature.js';
 import { launchBrowser, signInWithMail } from './support/browser.js';
 import { type Harness, makeActor, makeUser, startHarness } from './support/harness.js';
-import { Person, requireWebBuild } from './support/journey.js';
+import { expectSignInOnceSessionEnds, Person, requireWebBuild } from './support/journey.js';
 import type { WebLocale } from './support/web-i18n.js';
 
 type Actor = Awaited<ReturnType<typeof makeActor>>;
@@ -175,27 +175,9 @@ describe('the supplier’s webhooks page, in a browser', () => {
   it('sends a supplier whose session has ended to sign in again, as every other page does', async () => {
     const supplier = await makeActor(h, { kind: 'supplier', name: `Ended Session ${tag}`, country: 'FI' });
     const person = await personOf(supplier, 'Ended', 'en');
-    const { page, t } = person;
     try {
-      await page.goto('/supplier');
-      await page
-        .getByRole('link', { name: t('webhooks.nav') })
-        .first()
-        .waitFor();
-      // The session ends on the server (signed out elsewhere, or revoked) while the app still shows it.
-      await h.db
-        .updateTable('sessions')
-        .set({ revoked_at: new Date() })
-        .where('user_id', 'in', (eb) =>
-          eb.selectFrom('users').select('id').where('organisation_id', '=', supplier.org.id),
-        )
-        .execute();
-      await page
-        .getByRole('link', { name: t('webhooks.nav') })
-        .first()
-        .click();
-      await page.getByText(t('signIn.expired')).waitFor();
-      await person.heading(t('signIn.title')).waitFor();
+      await person.page.goto('/supplier');
+      await expectSignInOnceSessionEnds(h, person, supplier.org.id, person.t('webhooks.nav'));
     } finally {
       await person.close();
     }

@@ -105,6 +105,29 @@ export class Person {
 }
 
 /** Chooses a suggestion in a combobox (CPV code, unit) after typing `query`, as a keyboard user does. */
+/**
+ * Ends the sessions of an organisation's users on the server (signed out elsewhere, or revoked)
+ * while `person` still shows the app, follows the link named `navLink` from the page it is on,
+ * and waits for the sign-in page saying the session ended.
+ */
+export async function expectSignInOnceSessionEnds(
+  h: Harness,
+  person: Person,
+  organisationId: string,
+  navLink: string,
+): Promise<void> {
+  const link = person.page.getByRole('link', { name: navLink }).first();
+  await link.waitFor();
+  await h.db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('organisation_id', '=', organisationId))
+    .execute();
+  await link.click();
+  await person.page.getByText(person.t('signIn.expired')).waitFor();
+  await person.heading(person.t('signIn.title')).waitFor();
+}
+
 export async function chooseSuggestion(field: Locator, query: string, option: RegExp): Promise<void> {
   await field.fill('');
   await field.pressSequentially(query, { delay: 20 });
