@@ -34,8 +34,8 @@ import { sql } from 'kysely';
 
 import { countPending } from '../db/outbox.js';
 import { defaultSmtpPool } from '../mail/mailer.js';
-import { stealMeter, stealPercent } from './support/cpu-steal.js';
 import { type BenchEnvironment, startBenchEnvironment } from './support/environment.js';
+import { perEmail, processorMeter, type ProcessorUse, stealPercent } from './support/processor-meter.js';
 import { type RawSendPlan, sendRaw } from './support/raw-sender.js';
 import { driveToMarketEngagement, leadAndPartner, must, until, waitForStage } from './support/statement-journey.js';
 import { recordVerdict } from './support/verdicts.js';
@@ -192,9 +192,9 @@ interface Round {
   fanoutMs: number;
   rawMs: number;
   plainMs: number;
-  /** Share of the processor the host gave to other guests during the fan-out and during the same-notices baseline. */
-  fanoutSteal: number | undefined;
-  rawSteal: number | undefined;
+  /** The processor during the fan-out (approval → last notice) and during the same-notices baseline (its start → last message). */
+  fanoutProcessor: ProcessorUse;
+  rawProcessor: ProcessorUse;
   received: number;
   duplicates: number;
   wrong: number;
@@ -233,7 +233,8 @@ function verdictFor(rounds: readonly Round[]): void {
     met: primary ? ratio >= target && clean : clean,
     note: [
       ...(rounds.length > 1 ? [`rounds ${ratios}`] : []),
-      `steal (the host's other guests) ${rounds.map((r) => `${stealPercent(r.fanoutSteal)} / ${stealPercent(r.rawSteal)}`).join(', ')} (fan-out / its baseline, by round)`,
+      `steal (the host's other guests) ${rounds.map((r) => `${stealPercent(r.fanoutProcessor.steal)} / ${stealPercent(r.rawProcessor.steal)}`).join(', ')} (fan-out / its baseline, by round)`,
+      `processor per e-mail, whole machine ${perEmail(m.fanoutProcessor.busySeconds, n)} against ${perEmail(m.rawProcessor.busySeconds, n)} for the baseline (of it PostgreSQL ${perEmail(m.fanoutProcessor.postgresSeconds, n)})`,
       `raw nodemailer ${int(raw)} e-mails/s in the same round sending the same notices; ${int(rateOf(m, m.plainMs))} e-mails/s sending plain messages of the same size (ratio ${(rate / rateOf(m, m.plainMs)).toFixed(2)}×); approval → last notice ${int(rateOf(m, m.endToEndMs))}/s (${(rateOf(m, m.endToEndMs) / raw).toFixed(2)}×, includes recording the publication)`,
       ...(primary && ratio < target ? [`${((target - ratio) * 100).toFixed(1)} points short of ${target}×`] : []),
       ...(!clean
@@ -312,14 +313,14 @@ async function publishAndMeasure(
     return noticeCount;
   };
   t = performance.now();
-  const stolen = stealMeter();
+  const metered = processorMeter();
   const approvedAt = Date.now();
   must('last approval', await other.api.post(`/api/statements/${id}/approval`, { version, decision: 'approve' }));
   await waitForStage(lead, id, 'published');
   const publishedMs = performance.now() - t;
   await until('every notice', countNotices, (got) => got >= n, 3_600_000);
   const lastAt = Date.now();
-  const steal = stolen();
+  const processor = metered();
   // The fan-out proper starts with its workflow (the first run, if it continued as new): before
   // it, the publication itself (disclosure, OCDS release, rendered documents) is recorded.
   const publication = await env.db
@@ -361,9 +362,11 @@ async function publishAndMeasure(
       .limit(1000)
       .execute()
   ).map((r) => ({ subject: r.subject, text: r.text_body, headers: r.headers }));
-  out(`  processor taken by the host for other guests during the fan-out (steal): ${stealPercent(steal)}`);
+  out(
+    `  processor during the fan-out (approval → last notice, whole machine): ${perEmail(processor.busySeconds, n)} per e-mail, of it PostgreSQL ${perEmail(processor.postgresSeconds, n)}; taken by the host for other guests (steal): ${stealPercent(processor.steal)}`,
+  );
   return {
-    steal,
+    processor,
     endToEndMs,
     fanoutMs,
     sample,
@@ -378,17 +381,19 @@ async function baselines(env: BenchEnvironment, n: number, sample: RawSendPlan['
   out(
     `  baseline: raw nodemailer, ${int(n)} copies of the notices (${sample.length} different, ${int(sample[0]?.text.length ?? 0)} characters of text) to other addresses, same SMTP server`,
   );
-  const stolen = stealMeter();
+  const metered = processorMeter();
   const rawMs = await rawNodemailer(env, n, sample, 400);
-  const rawSteal = stolen();
-  out(`  ${secs(rawMs)} (${int(n / (rawMs / 1000))} e-mails/s); steal ${stealPercent(rawSteal)}`);
+  const rawProcessor = metered();
+  out(
+    `  ${secs(rawMs)} (${int(n / (rawMs / 1000))} e-mails/s); processor (whole machine) ${perEmail(rawProcessor.busySeconds, n)} per e-mail; steal ${stealPercent(rawProcessor.steal)}`,
+  );
   const plain = [
     { subject: 'Raw baseline', text: 'x'.repeat(sample[0]?.text.length ?? 900), headers: sample[0]?.headers ?? {} },
   ];
   out(`  baseline: raw nodemailer, ${int(n)} plain messages of the same size, same SMTP server`);
   const plainMs = await rawNodemailer(env, n, plain, 400);
   out(`  ${secs(plainMs)} (${int(n / (plainMs / 1000))} e-mails/s)`);
-  return { rawMs, plainMs, rawSteal };
+  return { rawMs, plainMs, rawProcessor };
 }
 
 async function main() {
@@ -457,7 +462,7 @@ async function main() {
         const early = baselinesFirst ? await baselines(env, n, sample) : undefined;
         const fanout = await publishAndMeasure(env, autovacuum, lead, other, id, n, matching);
         sample = fanout.sample;
-        const { rawMs, plainMs, rawSteal } = early ?? (await baselines(env, n, sample));
+        const { rawMs, plainMs, rawProcessor } = early ?? (await baselines(env, n, sample));
         atSize.push({
           suppliers: n,
           round: r + 1,
@@ -466,8 +471,8 @@ async function main() {
           fanoutMs: fanout.fanoutMs,
           rawMs,
           plainMs,
-          fanoutSteal: fanout.steal,
-          rawSteal,
+          fanoutProcessor: fanout.processor,
+          rawProcessor,
           received: fanout.received,
           duplicates: fanout.duplicates,
           wrong: fanout.wrong,
@@ -485,9 +490,9 @@ async function main() {
 
   out();
   out(
-    '| suppliers | round | fan-out e-mails/s | raw nodemailer, same notices (e-mails/s) | ratio | raw nodemailer, plain messages of the same size | ratio | approval → last notice | steal: fan-out / baseline | received | duplicates | to non-matching |',
+    '| suppliers | round | fan-out e-mails/s | raw nodemailer, same notices (e-mails/s) | ratio | raw nodemailer, plain messages of the same size | ratio | approval → last notice | processor per e-mail: fan-out / baseline | steal: fan-out / baseline | received | duplicates | to non-matching |',
   );
-  out('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const medians = new Set(
     sizes
       .map((n) => rounds.filter((r) => r.suppliers === n))
@@ -498,7 +503,7 @@ async function main() {
     const rate = rateOf(r, r.fanoutMs);
     const plain = rateOf(r, r.plainMs);
     out(
-      `| ${int(r.suppliers)} | ${r.round}${r.baselinesFirst ? ' (baselines first)' : ''}${medians.has(r) ? ' **median**' : ''} | ${int(rate)} | ${int(rateOf(r, r.rawMs))} | ${ratioOf(r).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(rateOf(r, r.endToEndMs))}/s) | ${stealPercent(r.fanoutSteal)} / ${stealPercent(r.rawSteal)} | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`,
+      `| ${int(r.suppliers)} | ${r.round}${r.baselinesFirst ? ' (baselines first)' : ''}${medians.has(r) ? ' **median**' : ''} | ${int(rate)} | ${int(rateOf(r, r.rawMs))} | ${ratioOf(r).toFixed(2)}× | ${int(plain)} | ${(rate / plain).toFixed(2)}× | ${secs(r.endToEndMs)} (${int(rateOf(r, r.endToEndMs))}/s) | ${perEmail(r.fanoutProcessor.busySeconds, r.suppliers)} / ${perEmail(r.rawProcessor.busySeconds, r.suppliers)} | ${stealPercent(r.fanoutProcessor.steal)} / ${stealPercent(r.rawProcessor.steal)} | ${int(r.received)} | ${r.duplicates} | ${r.wrong} |`,
     );
   }
 }
