@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -99,5 +100,41 @@ describe('API tokens', () => {
       .where('id', '=', created.body.id)
       .execute();
     expect((await bearer.get('/api/me')).status).toBe(401);
+  });
+
+  it('records when a token was last used, to the minute, without writing its row on every request', async () => {
+    // Every authenticated request wrote the token's row (a commit and its WAL flush each), and a
+    // token's concurrent requests queued on its row lock: seen in the loaded deadline rush, where
+    // the lead's 50 readers share one token.
+    const created = await session.post('/api/tokens', { name: 'busy', expiresInDays: 1 });
+    const bearer = new ApiClient(h.baseUrl, { bearer: created.body.token });
+    const row = () =>
+      h.db
+        .selectFrom('api_tokens')
+        .select([sql<string>`xmin::text`.as('version'), 'last_used_at'])
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+    expect((await row()).last_used_at).toBeNull();
+
+    expect((await bearer.get('/api/me')).status).toBe(200);
+    const first = await row();
+    expect(first.last_used_at).not.toBeNull();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => bearer.get('/api/me')));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    // Within the minute: the same row version, not eleven.
+    expect(await row()).toEqual(first);
+
+    // A minute later the next request records the use again.
+    await h.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date(Date.now() - 61_000) })
+      .where('id', '=', created.body.id)
+      .execute();
+    expect((await bearer.get('/api/me')).status).toBe(200);
+    const later = await row();
+    expect(Date.now() - later.last_used_at!.getTime()).toBeLessThan(30_000);
+    expect(
+      (await session.get('/api/tokens')).body.find((t: { id: string }) => t.id === created.body.id).lastUsedAt,
+    ).toBe(later.last_used_at!.toISOString());
   });
 });
