@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 
-import { activeUserWithOrganisation, authDb, type AuthenticatedUser, secretHash } from './credentials.js';
+import {
+  authDb,
+  type AuthenticatedUser,
+  authenticatedUserOf,
+  secretHash,
+  userAndOrganisationColumns,
+} from './credentials.js';
 import type { DbOrTx } from './database.js';
 
 export async function insertSession(
@@ -36,31 +42,41 @@ export async function revokeSession(db: DbOrTx, sessionId: string): Promise<void
 
 /**
  * The session's user, if the session is live: not revoked, within its absolute lifetime, and used
- * within the idle timeout. Using it moves its last use on (written at most once a minute).
+ * within the idle timeout. Using it moves its last use on (written at most once a minute). One
+ * statement: the session, its use and its user with the organisation.
  */
 export async function userForSession(
   db: DbOrTx,
   sessionId: string,
   idleMinutes: number,
 ): Promise<(AuthenticatedUser & { sessionPublicId: string }) | undefined> {
-  const a = authDb(db);
-  const session = await a
-    .selectFrom('sessions')
-    .select(['id', 'user_id', sql<boolean>`last_seen_at < now() - interval '1 minute'`.as('stale')])
-    .where('id_hash', '=', secretHash(sessionId))
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMinutes * 60})`)
+  const row = await authDb(db)
+    .with('live', (q) =>
+      q
+        .selectFrom('sessions')
+        .select(['id', 'user_id'])
+        .where('id_hash', '=', secretHash(sessionId))
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${idleMinutes * 60})`),
+    )
+    .with('seen', (q) =>
+      q
+        .updateTable('sessions')
+        .set({ last_seen_at: sql<Date>`now()` })
+        .where('id', '=', (eb) => eb.selectFrom('live').select('id'))
+        .where('last_seen_at', '<', sql<Date>`now() - interval '1 minute'`),
+    )
+    .selectFrom('live')
+    .innerJoin('users', 'users.id', 'live.user_id')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select([...userAndOrganisationColumns, 'live.id as session_id'])
+    .where('users.disabled_at', 'is', null)
+    .where('users.removed_at', 'is', null)
     .executeTakeFirst();
-  if (!session) return undefined;
-  if (session.stale)
-    await a
-      .updateTable('sessions')
-      .set({ last_seen_at: sql<Date>`now()` })
-      .where('id', '=', session.id)
-      .execute();
-  const auth = await activeUserWithOrganisation(db, session.user_id);
-  return auth ? { ...auth, sessionPublicId: session.id } : undefined;
+  if (!row) return undefined;
+  const { session_id, ...user } = row;
+  return { ...authenticatedUserOf(user), sessionPublicId: session_id };
 }
 
 export interface SessionRow {

@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type Harness, makeActor, needLine, startHarness } from './support/harness.js';
+import { type Harness, makeActor, needLine, signIn, startHarness } from './support/harness.js';
 import { statementWithSurveyOpen } from './support/needs-survey.js';
 import { killWorkerProcess, startWorkerProcess } from './support/worker-process.js';
 
@@ -26,12 +27,13 @@ describe('the statements a buyer action of the deadline rush sends PostgreSQL', 
   const base = () => `/api/statements/${id}`;
 
   /**
-   * At most this many statements per request, its authentication included (an API token: 2). Before
-   * issue 23's rush work: a draft 17, a submission 34, the overview 6, a confirmation 20; before the
-   * Idempotency-Key was claimed in the action's own transaction (its earlier event looked up only for
-   * a key seen before), a submission 29 and a confirmation 15.
+   * At most this many statements per request, its authentication included (an API token or a
+   * session: 1, its user and organisation read with it). Before issue 23's rush work: a draft 17, a
+   * submission 34, the overview 6, a confirmation 20; before the Idempotency-Key was claimed in the
+   * action's own transaction (its earlier event looked up only for a key seen before), a submission
+   * 29 and a confirmation 15; before the credential and its user were read together, one more each.
    */
-  const atMost = { draft: 14, submit: 28, overview: 4, confirm: 14 };
+  const atMost = { draft: 13, submit: 27, overview: 3, confirm: 13 };
   const expectAtMost = (action: keyof typeof atMost, statements: string[]) =>
     expect(statements.length, `${action} sent:\n${statements.join('\n')}`).toBeLessThanOrEqual(atMost[action]);
 
@@ -94,6 +96,22 @@ describe('the statements a buyer action of the deadline rush sends PostgreSQL', 
     const read = await statementsOf(() => lead.api.get(`${base()}/needs-overview`));
     expect(read.result.status).toBe(200);
     expectAtMost('overview', read.statements);
+  });
+
+  it('reads the overview within its count signed in with a session, its last use recorded as well', async () => {
+    const session = await signIn(h, lead.user.email);
+    // A session last seen over a minute ago: this request records its use.
+    await sql`update sessions set last_seen_at = now() - interval '2 minutes' where user_id = ${lead.user.id}`.execute(
+      h.db,
+    );
+    const read = await statementsOf(() => session.get(`${base()}/needs-overview`));
+    expect(read.result.status).toBe(200);
+    expectAtMost('overview', read.statements);
+    const seen = await sql<{ recent: boolean }>`
+      select bool_and(last_seen_at > now() - interval '1 minute') as recent from sessions where user_id = ${lead.user.id}`.execute(
+      h.db,
+    );
+    expect(seen.rows[0]?.recent).toBe(true);
   });
 
   it('confirms within its count', async () => {
