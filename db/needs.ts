@@ -172,6 +172,40 @@ export async function setNeedVersionStatus(
     .execute();
 }
 
+/**
+ * Confirms an organisation's submitted version and its participant with it, in one statement (a
+ * round trip fewer for each of the crowd confirming at a deadline). Answers the version's content
+ * hash, or nothing when the version is not a submitted one of this organisation in this statement.
+ */
+export async function confirmNeedVersion(
+  db: DbOrTx,
+  c: { statementId: string; orgId: string; versionId: string; userId: string | null; at: Date },
+): Promise<string | undefined> {
+  const row = await db
+    .with('confirmed', (q) =>
+      q
+        .updateTable('need_versions')
+        .set({ status: 'confirmed', confirmed_by: c.userId, confirmed_at: c.at })
+        .where('id', '=', c.versionId)
+        .where('statement_id', '=', c.statementId)
+        .where('organisation_id', '=', c.orgId)
+        .where('status', '=', 'submitted')
+        .returning('content_hash'),
+    )
+    .with('participant', (q) =>
+      q
+        .updateTable('participants')
+        .set({ status: 'confirmed', status_reason: null, updated_at: c.at })
+        .where('statement_id', '=', c.statementId)
+        .where('organisation_id', '=', c.orgId)
+        .where((eb) => eb.exists(eb.selectFrom('confirmed').select('content_hash'))),
+    )
+    .selectFrom('confirmed')
+    .select('content_hash')
+    .executeTakeFirst();
+  return row?.content_hash;
+}
+
 /** Marks every still-open version of an organisation withdrawn (it left the statement). */
 export async function withdrawOpenVersions(db: DbOrTx, statementId: string, orgId: string): Promise<void> {
   await db
@@ -181,10 +215,6 @@ export async function withdrawOpenVersions(db: DbOrTx, statementId: string, orgI
     .where('organisation_id', '=', orgId)
     .where('status', '=', 'submitted')
     .execute();
-}
-
-export async function findNeedVersion(db: DbOrTx, id: string) {
-  return db.selectFrom('need_versions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The versions of one organisation, newest first. */

@@ -5,8 +5,8 @@ import { droppedReason } from '../../domain/leaving.js';
 import { awaitingInStage } from '../../rules/stages.js';
 import type { Tx } from '../database.js';
 import {
+  confirmNeedVersion,
   findNeedsDraft,
-  findNeedVersion,
   insertNeedVersion,
   setNeedVersionStatus,
   upsertSurvey,
@@ -170,18 +170,16 @@ export async function projectStatementEvent(
       await withdrawOpenVersions(trx, statementId, event.orgId);
       return { organisationId: event.orgId, reason: event.reason };
     case 'needs_confirmed': {
-      const version = await findNeedVersion(trx, event.versionId);
-      if (!version || version.organisation_id !== event.orgId || version.status !== 'submitted') {
-        throw refused('conflict', 'Only a submitted version of your own needs can be confirmed');
-      }
-      await setNeedVersionStatus(trx, {
-        id: event.versionId,
-        status: 'confirmed',
+      const contentHash = await confirmNeedVersion(trx, {
+        statementId,
+        orgId: event.orgId,
+        versionId: event.versionId,
         userId: event.actor?.userId ?? null,
         at,
       });
-      await setParticipantStatus(trx, { statementId, orgIds: [event.orgId], status: 'confirmed', reason: null, at });
-      return { organisationId: event.orgId, versionId: event.versionId, contentHash: version.content_hash };
+      if (contentHash === undefined)
+        throw refused('conflict', 'Only a submitted version of your own needs can be confirmed');
+      return { organisationId: event.orgId, versionId: event.versionId, contentHash };
     }
     case 'deadline_extended':
       await setStageDeadline(trx, statementId, new Date(event.deadline));

@@ -321,9 +321,13 @@ export async function signIn(h: Harness, email: string): Promise<ApiClient> {
   const before = h.mail.messages.length;
   const res = await client.post('/api/auth/sign-in', { email });
   if (res.status !== 202) throw new Error(`sign-in request answered ${res.status}`);
-  const messages = await h.mail.waitFor((m) => m.slice(before).some((x) => x.to.includes(email.toLowerCase())));
-  const mail = messages.slice(before).find((x) => x.to.includes(email.toLowerCase()))!;
-  const token = new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
+  // The link's mail, not another one to the same address (a process notice sent meanwhile).
+  const linkIn = (text: string) =>
+    (text.match(/https?:\/\/\S+/g) ?? []).map((u) => new URL(u).searchParams.get('token')).find((t) => t !== null);
+  const isLink = (x: { to: string[]; text: string }) =>
+    x.to.includes(email.toLowerCase()) && linkIn(x.text) !== undefined;
+  const messages = await h.mail.waitFor((m) => m.slice(before).some(isLink));
+  const token = linkIn(messages.slice(before).find(isLink)!.text)!;
   const verified = await client.post('/api/auth/verify', { token });
   if (verified.status !== 200) throw new Error(`verify answered ${verified.status}`);
   return client;
