@@ -79,7 +79,7 @@ describe('replaying recorded statement workflow histories', () => {
     await ok(lead.api.post(`/api/statements/${id}/cancel`, { reason: 'Recording a history' }));
     await recordAndReplay(
       h.temporal.workflow.getHandle(`statement-${id}`),
-      'statement-to-market-engagement-participants-in-database.json',
+      'statement-to-market-engagement-mail-only-when-queued.json',
     );
   });
 

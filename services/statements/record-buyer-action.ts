@@ -76,7 +76,7 @@ export async function recordBuyerAction(
       const eventKey = claim ? `action:${claim.updateId}` : `action:${action.action}:${randomUUID()}`;
       // Only a key seen before can have recorded something.
       const earlier = claim?.retry ? await recordedAuditData(trx, statementId, eventKey) : undefined;
-      if (earlier) return earlier;
+      if (earlier) return { recorded: earlier, mailQueued: 0 };
       const refusal = refusalOf(
         action.action,
         locked,
@@ -93,12 +93,12 @@ export async function recordBuyerAction(
         // action of this buyer runs meanwhile, and a new or absent key names a new event.
         'checked',
       );
-      return outcome.recorded;
+      return outcome;
     }),
   );
-  tellWorkflow(ctx, workflowId);
+  tellWorkflow(ctx, workflowId, recorded.mailQueued > 0);
   if (actionsOnTheDashboard.has(action.action)) refreshDashboard(ctx, statementId);
-  return recorded;
+  return recorded.recorded;
 }
 
 async function withRetries<T>(run: () => Promise<T>): Promise<T> {
@@ -119,21 +119,29 @@ async function withRetries<T>(run: () => Promise<T>): Promise<T> {
  */
 const signalIntervalMs = 250;
 
+/** Workflows to be told that an action queued mail, by the next signal this process sends them. */
+const mailQueuedFor = new Set<string>();
+
 /**
- * Tells the workflow that participation changed, without holding up the answer: the action is
- * committed whatever happens here, and the workflow reads what changed when it wakes. Signals to
- * one workflow are coalesced here as the workflow coalesces them (`runCoalesced`: one on its way,
- * at most one more after it). A signal that cannot be delivered (Temporal unreachable) leaves the
- * action's mail in the outbox and its count unread until the workflow next wakes (the next
+ * Tells the workflow that participation changed, and whether mail was queued, without holding up
+ * the answer: the action is committed whatever happens here, and the workflow reads what changed
+ * when it wakes. Signals to one workflow are coalesced here as the workflow coalesces them
+ * (`runCoalesced`: one on its way, at most one more after it); a signal says mail was queued if any
+ * action it stands for queued some. A signal that cannot be delivered (Temporal unreachable) leaves
+ * the action's mail in the outbox and its count unread until the workflow next wakes (the next
  * action's signal, a reminder or the deadline): logged, not failed. A retried request signals again.
  */
-function tellWorkflow(ctx: ServiceContext, workflowId: string): void {
+function tellWorkflow(ctx: ServiceContext, workflowId: string, mailQueued: boolean): void {
+  if (mailQueued) mailQueuedFor.add(workflowId);
   runCoalesced(
     `signal:${workflowId}`,
     async () => {
+      const change = { mailQueued: mailQueuedFor.delete(workflowId) };
       try {
-        await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal);
+        await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal, change);
       } catch (error) {
+        // The next signal says it again.
+        if (change.mailQueued) mailQueuedFor.add(workflowId);
         ctx.logger.warn(
           { workflowId, err: error },
           'a buyer action was recorded but its workflow could not be signalled',

@@ -183,9 +183,15 @@ export const retryAggregationUpdate = defineUpdate<StatementAck, [RetryAggregati
 
 export const liveStateQuery = defineQuery<StatementLiveState>('liveState');
 
+/** What a participation signal tells besides the change itself. */
+export interface ParticipationChange {
+  /** Whether any of the actions it stands for queued mail (a confirmation queues none). */
+  mailQueued: boolean;
+}
+
 /**
  * A buyer's action was committed in PostgreSQL (answer, submission, withdrawal, confirmation).
- * It carries nothing: the workflow coalesces any number of them into one read of the counts and
- * one round of mail delivery (design § Principles).
+ * The workflow coalesces any number of them into one read of the counts, and one round of mail
+ * delivery if one of them queued mail (design § Principles). Sent without a body before it said so.
  */
-export const participationChangedSignal = defineSignal('participationChanged');
+export const participationChangedSignal = defineSignal<[ParticipationChange?]>('participationChanged');

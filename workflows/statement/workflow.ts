@@ -47,6 +47,13 @@ export const processFailuresPatch = 'process-failures-recorded';
  */
 export const processFailureEventsPatch = 'process-failure-events';
 
+/**
+ * Runs recorded before the participation signal said whether mail was queued delivered mail after
+ * every signal; later runs skip the round of delivery for actions that queued none (a crowd of
+ * confirmations at a deadline ran one per signal, each an activity and claims of the outbox).
+ */
+export const mailOnlyWhenQueuedPatch = 'participation-mail-only-when-queued';
+
 // Nobody waits for it, and the dashboard and the lead's e-mail should not be lost to an outage.
 const { recordProcessFailure } = proxyActivities<StatementActivities>(backgroundStepPolicy);
 
@@ -92,8 +99,8 @@ export async function jointStatementWorkflow(
 
   setHandler(liveStateQuery, () => p.liveState());
   // A buyer's action is committed already; it may have queued mail, and may be the last one a stage waits for.
-  setHandler(participationChangedSignal, () => {
-    s.mailPending = true;
+  setHandler(participationChangedSignal, (change) => {
+    if (change?.mailQueued !== false || !patched(mailOnlyWhenQueuedPatch)) s.mailPending = true;
     p.participationStale = true;
   });
   registerDraftHandlers(p);
