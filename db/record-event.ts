@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/events.js';
-import { appendAudit, recordedAuditData } from './audit.js';
+import { appendAudit, appendAuditAndCommit, recordedAuditData } from './audit.js';
 import type { Db, Tx } from './database.js';
 import { enqueueMessages, type OutgoingMessage } from './outbox.js';
 import { refreshPilotSummary } from './projections/pilot-summary.js';
@@ -54,6 +54,8 @@ export async function recordEventIn<E extends RecordableEvent>(
   dashboard: DashboardRefresh = 'in-transaction',
   /** `checked`: the caller looked the key up in this transaction, under its locks, and found none. */
   earlier: 'look' | 'checked' = 'look',
+  /** `with-audit`: the audit row is the transaction's last statement and commits it (`appendAuditAndCommit`). */
+  commit: 'by-caller' | 'with-audit' = 'by-caller',
 ): Promise<RecordOutcome> {
   const recorded = earlier === 'look' ? await recordedAuditData(trx, chain, event.eventKey) : undefined;
   if (recorded) return { duplicate: true, mailQueued: 0, recorded };
@@ -61,7 +63,7 @@ export async function recordEventIn<E extends RecordableEvent>(
   if (audit === null) return { duplicate: false, mailQueued: 0, recorded: {} };
   const mailQueued = await enqueueMessages(trx, mail);
   // Last, so that the chain's head (a row lock per statement) is held for as short a time as possible.
-  await appendAudit(trx, {
+  await (commit === 'with-audit' ? appendAuditAndCommit : appendAudit)(trx, {
     chain,
     eventKey: event.eventKey,
     statementId: event.statementId,
@@ -71,7 +73,7 @@ export async function recordEventIn<E extends RecordableEvent>(
     data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
     at: new Date(event.at),
   });
-  if (dashboard === 'in-transaction' && !unchangedOnDashboard.has(event.kind))
+  if (commit === 'by-caller' && dashboard === 'in-transaction' && !unchangedOnDashboard.has(event.kind))
     await refreshPilotSummary(trx, event.statementId);
   return { duplicate: false, mailQueued, recorded: audit };
 }

@@ -36,6 +36,7 @@ export async function recordStatementEventIn(
   event: WithTextRefs<StatementEvent>,
   dashboard: DashboardRefresh = 'in-transaction',
   earlier: 'look' | 'checked' = 'look',
+  commit: 'by-caller' | 'with-audit' = 'by-caller',
 ): Promise<RecordOutcome> {
   const resolved = await resolveEventTexts<StatementEvent>(trx, event);
   return recordEventIn(
@@ -45,5 +46,6 @@ export async function recordStatementEventIn(
     (t, e) => applyStatementEvent(t, deps, e),
     dashboard,
     earlier,
+    commit,
   );
 }

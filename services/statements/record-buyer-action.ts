@@ -92,6 +92,9 @@ export async function recordBuyerAction(
         // Looked up above when the key was seen before, under the participant's lock: no other
         // action of this buyer runs meanwhile, and a new or absent key names a new event.
         'checked',
+        // The audit row commits the action in the same round trip: the statement's chain head,
+        // which every buyer's action takes, is held for one round trip, not two.
+        'with-audit',
       );
       return outcome;
     }),
