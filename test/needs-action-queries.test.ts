@@ -100,6 +100,16 @@ describe('the statements a buyer action of the deadline rush sends PostgreSQL', 
     const read = await statementsOf(() => lead.api.get(`${base()}/needs-overview`));
     expect(read.result.status).toBe(200);
     expectAtMost('overview', read.statements);
+    // The draft's last save is read for the page's rows: the buyer saved one, the lead none.
+    const saved = await h.db
+      .selectFrom('need_drafts')
+      .select('updated_at')
+      .where('statement_id', '=', id)
+      .where('organisation_id', '=', buyer.org.id)
+      .executeTakeFirstOrThrow();
+    const rows = read.result.body.participants as { organisationId: string; draftSavedAt: string | null }[];
+    expect(rows.find((r) => r.organisationId === buyer.org.id)?.draftSavedAt).toBe(saved.updated_at.toISOString());
+    expect(rows.find((r) => r.organisationId === lead.org.id)?.draftSavedAt).toBeNull();
   });
 
   it('reads the overview within its count signed in with a session, its last use recorded as well', async () => {
