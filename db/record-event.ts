@@ -54,9 +54,15 @@ export async function recordEventIn<E extends RecordableEvent>(
   dashboard: DashboardRefresh = 'in-transaction',
   /** `checked`: the caller looked the key up in this transaction, under its locks, and found none. */
   earlier: 'look' | 'checked' = 'look',
-  /** `with-audit`: the audit row is the transaction's last statement and commits it (`appendAuditAndCommit`). */
+  /**
+   * `with-audit`: the audit row is the transaction's last statement and commits it
+   * (`appendAuditAndCommit`); nothing can follow it in the transaction, so the dashboard's row is
+   * then the caller's to refresh after the commit.
+   */
   commit: 'by-caller' | 'with-audit' = 'by-caller',
 ): Promise<RecordOutcome> {
+  if (commit === 'with-audit' && dashboard === 'in-transaction')
+    throw new Error('an event committed with its audit row refreshes the dashboard after the commit');
   const recorded = earlier === 'look' ? await recordedAuditData(trx, chain, event.eventKey) : undefined;
   if (recorded) return { duplicate: true, mailQueued: 0, recorded };
   const { audit, mail } = await apply(trx, event);
@@ -73,7 +79,7 @@ export async function recordEventIn<E extends RecordableEvent>(
     data: { ...audit, ...(event.actor?.asAdministrator ? { asAdministrator: true } : {}) },
     at: new Date(event.at),
   });
-  if (commit === 'by-caller' && dashboard === 'in-transaction' && !unchangedOnDashboard.has(event.kind))
+  if (dashboard === 'in-transaction' && !unchangedOnDashboard.has(event.kind))
     await refreshPilotSummary(trx, event.statementId);
   return { duplicate: false, mailQueued, recorded: audit };
 }
