@@ -28,6 +28,8 @@
  * same server. Prints one table with both conditions and records a verdict per target.
  *
  *   npm run bench -- deadline-rush
+ *   BENCH_CONDITIONS=loaded npm run bench -- deadline-rush            (one condition)
+ *   BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' …   (profiles the worker process)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -1025,7 +1027,7 @@ async function main() {
   try {
     out(`  Temporal ${env.versions.temporal}, PostgreSQL ${env.versions.postgres}`);
     out('  bundling the workflows; the worker runs in a process of its own, with the settings bin/worker.ts uses');
-    worker = await startAppWorkerProcess(env);
+    worker = await startAppWorkerProcess(env, process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
 
     out(
       `preparing (not measured): ${int(buyersCount)} buyers, one statement per condition with every buyer accepted and ${int(buyersCount - submitters)} submitted`,
