@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { allowedBuyerActions, everyoneHasConfirmed, type ParticipationFacts, refusalOf } from './participation.js';
+import {
+  actionMayEndStage,
+  allowedBuyerActions,
+  everyoneHasConfirmed,
+  type ParticipationCounts,
+  type ParticipationFacts,
+  refusalOf,
+} from './participation.js';
 
 const now = Date.parse('2027-03-01T12:00:00Z');
 const later = now + 60_000;
@@ -75,5 +82,21 @@ describe('who may act on its own needs, in which stage, until when', () => {
     expect(everyoneHasConfirmed({ confirmed: 3, dropped: 1 })).toBe(true);
     expect(everyoneHasConfirmed({})).toBe(true);
     expect(everyoneHasConfirmed({ confirmed: 3, submitted: 1 })).toBe(false);
+  });
+
+  it('tells the workflow of an action only if it may have ended its stage, reading the counts only then', async () => {
+    const reads: string[] = [];
+    const counts = (c: ParticipationCounts) => async () => {
+      reads.push(JSON.stringify(c));
+      return c;
+    };
+    expect(await actionMayEndStage('confirmation', counts({ confirmed: 4 }))).toBe(true);
+    expect(await actionMayEndStage('confirmation', counts({ confirmed: 3, withdrawn: 1 }))).toBe(true);
+    expect(await actionMayEndStage('confirmation', counts({ confirmed: 3, submitted: 1 }))).toBe(false);
+    expect(reads).toHaveLength(3);
+    // The needs assessment waits for its deadline, whoever has acted.
+    expect(await actionMayEndStage('needs_assessment', counts({ submitted: 4 }))).toBe(false);
+    expect(await actionMayEndStage('draft', counts({}))).toBe(false);
+    expect(reads).toHaveLength(3);
   });
 });

@@ -113,3 +113,16 @@ export type ParticipationCounts = Partial<Record<ParticipantStatus, number>>;
 export function everyoneHasConfirmed(counts: ParticipationCounts): boolean {
   return (counts.submitted ?? 0) === 0;
 }
+
+/**
+ * Whether the statement's workflow must hear of a buyer's action that queued no mail: only if the
+ * action may have ended its stage. The confirmation is the one stage that ends before its deadline
+ * (`everyoneHasConfirmed`), so an action taken in it matters once nobody is left to confirm;
+ * `countsAfter` reads the counts after the action committed, and is not read otherwise.
+ */
+export async function actionMayEndStage(
+  stageOfAction: Stage,
+  countsAfter: () => Promise<ParticipationCounts>,
+): Promise<boolean> {
+  return stageOfAction === 'confirmation' && everyoneHasConfirmed(await countsAfter());
+}

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
 import { recordedAuditData } from '../../db/audit.js';
-import { type BuyerActionFacts, lockForBuyerAction } from '../../db/participation.js';
+import { type BuyerActionFacts, lockForBuyerAction, participationCounts } from '../../db/participation.js';
 import { refreshPilotSummary } from '../../db/projections/pilot-summary.js';
 import { statementFactsFor } from '../../db/statements.js';
 import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementEventBody } from '../../domain/events.js';
-import { type BuyerAction, refusalOf } from '../../domain/participation.js';
+import { actionMayEndStage, type BuyerAction, refusalOf } from '../../domain/participation.js';
 import { recordStatementEventIn } from '../../mail/notices/record-statement-event.js';
+import type { Stage } from '../../rules/stages.js';
 import { participationChangedSignal, statementWorkflowId } from '../../workflows/statement/messages.js';
 import { runCoalesced } from '../coalesced-runs.js';
 import type { RequestMeta, ServiceContext } from '../context.js';
@@ -76,7 +77,7 @@ export async function recordBuyerAction(
       const eventKey = claim ? `action:${claim.updateId}` : `action:${action.action}:${randomUUID()}`;
       // Only a key seen before can have recorded something.
       const earlier = claim?.retry ? await recordedAuditData(trx, statementId, eventKey) : undefined;
-      if (earlier) return { recorded: earlier, mailQueued: 0 };
+      if (earlier) return { recorded: earlier, mailQueued: 0, stage: locked.stage };
       const refusal = refusalOf(
         action.action,
         locked,
@@ -96,10 +97,10 @@ export async function recordBuyerAction(
         // which every buyer's action takes, is held for one round trip, not two.
         'with-audit',
       );
-      return outcome;
+      return { ...outcome, stage: locked.stage };
     }),
   );
-  tellWorkflow(ctx, workflowId, recorded.mailQueued > 0);
+  tellWorkflow(ctx, statementId, { mailQueued: recorded.mailQueued > 0, stage: recorded.stage });
   if (actionsOnTheDashboard.has(action.action)) refreshDashboard(ctx, statementId);
   return recorded.recorded;
 }
@@ -122,29 +123,55 @@ async function withRetries<T>(run: () => Promise<T>): Promise<T> {
  */
 const signalIntervalMs = 250;
 
-/** Workflows to be told that an action queued mail, by the next signal this process sends them. */
-const mailQueuedFor = new Set<string>();
+/** What the actions since the last signal to a statement's workflow from this process tell it. */
+interface News {
+  /** Some queued mail, which the workflow has delivered. */
+  mailQueued: boolean;
+  /** The stages they were taken in (one that may have ended its stage is told: `actionMayEndStage`). */
+  stages: Set<Stage>;
+}
+
+const newsFor = new Map<string, News>();
+
+function addNews(statementId: string, news: News): void {
+  const known = newsFor.get(statementId);
+  if (!known) return void newsFor.set(statementId, news);
+  known.mailQueued ||= news.mailQueued;
+  for (const stage of news.stages) known.stages.add(stage);
+}
 
 /**
- * Tells the workflow that participation changed, and whether mail was queued, without holding up
- * the answer: the action is committed whatever happens here, and the workflow reads what changed
- * when it wakes. Signals to one workflow are coalesced here as the workflow coalesces them
- * (`runCoalesced`: one on its way, at most one more after it); a signal says mail was queued if any
- * action it stands for queued some. A signal that cannot be delivered (Temporal unreachable) leaves
- * the action's mail in the outbox and its count unread until the workflow next wakes (the next
- * action's signal, a reminder or the deadline): logged, not failed. A retried request signals again.
+ * Tells the workflow what it must learn of buyers' actions, without holding up the answer: the
+ * action is committed whatever happens here. The workflow learns only what it acts on: that mail
+ * was queued (it delivers it), or that the action may have ended its stage (it reads the counts
+ * and closes the confirmation once nobody is left to confirm). Every other action goes untold: in
+ * a crowd of 2,000 confirmations each signal was a workflow task, a read of the counts and another
+ * task, on the machine that served the crowd. Whether the stage may have ended is read after the
+ * action committed, so the last of two buyers confirming at once, whichever it is, sees the other's
+ * confirmation too.
+ *
+ * Signals to one workflow are coalesced here as the workflow coalesces them (`runCoalesced`: one
+ * on its way, at most one more after it, and its counts read after every action it stands for). A
+ * signal that cannot be delivered (Temporal unreachable) leaves the action's mail in the outbox and
+ * the stage open until the workflow next wakes (the next signal, a reminder or the deadline):
+ * logged, not failed. A retried request is told again.
  */
-function tellWorkflow(ctx: ServiceContext, workflowId: string, mailQueued: boolean): void {
-  if (mailQueued) mailQueuedFor.add(workflowId);
+function tellWorkflow(ctx: ServiceContext, statementId: string, action: { mailQueued: boolean; stage: Stage }): void {
+  addNews(statementId, { mailQueued: action.mailQueued, stages: new Set([action.stage]) });
+  const workflowId = statementWorkflowId(statementId);
   runCoalesced(
     `signal:${workflowId}`,
     async () => {
-      const change = { mailQueued: mailQueuedFor.delete(workflowId) };
+      const news = newsFor.get(statementId);
+      newsFor.delete(statementId);
+      if (!news || !(news.mailQueued || (await mayHaveEndedStage(ctx, statementId, news.stages)))) return;
       try {
-        await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal, change);
+        await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal, {
+          mailQueued: news.mailQueued,
+        });
       } catch (error) {
         // The next signal says it again.
-        if (change.mailQueued) mailQueuedFor.add(workflowId);
+        addNews(statementId, news);
         ctx.logger.warn(
           { workflowId, err: error },
           'a buyer action was recorded but its workflow could not be signalled',
@@ -153,6 +180,19 @@ function tellWorkflow(ctx: ServiceContext, workflowId: string, mailQueued: boole
     },
     { minIntervalMs: signalIntervalMs },
   );
+}
+
+/** True if an action taken in one of `stages` may have ended it; also when the counts cannot be read (the workflow reads them itself). */
+async function mayHaveEndedStage(ctx: ServiceContext, statementId: string, stages: Set<Stage>): Promise<boolean> {
+  try {
+    for (const stage of stages) {
+      if (await actionMayEndStage(stage, () => participationCounts(ctx.db, statementId))) return true;
+    }
+    return false;
+  } catch (error) {
+    ctx.logger.warn({ statementId, err: error }, 'participation counts could not be read; the workflow is told');
+    return true;
+  }
 }
 
 /**
