@@ -125,7 +125,7 @@ const signalIntervalMs = 250;
 
 /** What the actions since the last signal to a statement's workflow from this process tell it. */
 interface News {
-  /** Some queued mail, which the workflow has delivered. */
+  /** Some queued mail, for the workflow to deliver. */
   mailQueued: boolean;
   /** The stages they were taken in (one that may have ended its stage is told: `actionMayEndStage`). */
   stages: Set<Stage>;
@@ -182,7 +182,10 @@ function tellWorkflow(ctx: ServiceContext, statementId: string, action: { mailQu
   );
 }
 
-/** True if an action taken in one of `stages` may have ended it; also when the counts cannot be read (the workflow reads them itself). */
+/**
+ * True if an action taken in one of `stages` may have ended it, and when the counts cannot be read:
+ * the workflow then reads them itself.
+ */
 async function mayHaveEndedStage(ctx: ServiceContext, statementId: string, stages: Set<Stage>): Promise<boolean> {
   try {
     for (const stage of stages) {
