@@ -115,14 +115,10 @@ export function everyoneHasConfirmed(counts: ParticipationCounts): boolean {
 }
 
 /**
- * Whether the statement's workflow must hear of a buyer's action that queued no mail: only if the
- * action may have ended its stage. The confirmation is the one stage that ends before its deadline
- * (`everyoneHasConfirmed`), so an action taken in it matters once nobody is left to confirm;
- * `countsAfter` reads the counts after the action committed, and is not read otherwise.
+ * Whether an action taken in `stage` may end it before its deadline: only in the confirmation,
+ * which ends once nobody is left to confirm (`everyoneHasConfirmed`, read after the action
+ * committed). The statement's workflow must hear of such an action even if it queued no mail.
  */
-export async function actionMayEndStage(
-  stageOfAction: Stage,
-  countsAfter: () => Promise<ParticipationCounts>,
-): Promise<boolean> {
-  return stageOfAction === 'confirmation' && everyoneHasConfirmed(await countsAfter());
+export function actionMayEndStage(stage: Stage): boolean {
+  return stage === 'confirmation';
 }

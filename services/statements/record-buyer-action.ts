@@ -8,7 +8,7 @@ import { allowedActionsFor } from '../../domain/allowed-actions.js';
 import type { Principal, StatementFacts } from '../../domain/authorization.js';
 import { DomainError } from '../../domain/errors.js';
 import type { StatementEventBody } from '../../domain/events.js';
-import { actionMayEndStage, type BuyerAction, refusalOf } from '../../domain/participation.js';
+import { actionMayEndStage, type BuyerAction, everyoneHasConfirmed, refusalOf } from '../../domain/participation.js';
 import { recordStatementEventIn } from '../../mail/notices/record-statement-event.js';
 import type { Stage } from '../../rules/stages.js';
 import { participationChangedSignal, statementWorkflowId } from '../../workflows/statement/messages.js';
@@ -183,15 +183,13 @@ function tellWorkflow(ctx: ServiceContext, statementId: string, action: { mailQu
 }
 
 /**
- * True if an action taken in one of `stages` may have ended it, and when the counts cannot be read:
- * the workflow then reads them itself.
+ * True if an action taken in one of `stages` may have ended it (`actionMayEndStage`) and nobody is
+ * left to confirm now, and when the counts cannot be read: the workflow then reads them itself.
  */
 async function mayHaveEndedStage(ctx: ServiceContext, statementId: string, stages: Set<Stage>): Promise<boolean> {
+  if (![...stages].some(actionMayEndStage)) return false;
   try {
-    for (const stage of stages) {
-      if (await actionMayEndStage(stage, () => participationCounts(ctx.db, statementId))) return true;
-    }
-    return false;
+    return everyoneHasConfirmed(await participationCounts(ctx.db, statementId));
   } catch (error) {
     ctx.logger.warn({ statementId, err: error }, 'participation counts could not be read; the workflow is told');
     return true;
