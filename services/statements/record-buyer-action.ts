@@ -127,8 +127,8 @@ const signalIntervalMs = 250;
 interface News {
   /** Some queued mail, for the workflow to deliver. */
   mailQueued: boolean;
-  /** The stages they were taken in (one that may have ended its stage is told: `actionMayEndStage`). */
-  stages: Set<Stage>;
+  /** One was taken in a stage it may end early (`actionMayEndStage`): the counts say whether it did. */
+  mayEndStage: boolean;
 }
 
 const newsFor = new Map<string, News>();
@@ -137,7 +137,7 @@ function addNews(statementId: string, news: News): void {
   const known = newsFor.get(statementId);
   if (!known) return void newsFor.set(statementId, news);
   known.mailQueued ||= news.mailQueued;
-  for (const stage of news.stages) known.stages.add(stage);
+  known.mayEndStage ||= news.mayEndStage;
 }
 
 /**
@@ -157,14 +157,14 @@ function addNews(statementId: string, news: News): void {
  * logged, not failed. A retried request is told again.
  */
 function tellWorkflow(ctx: ServiceContext, statementId: string, action: { mailQueued: boolean; stage: Stage }): void {
-  addNews(statementId, { mailQueued: action.mailQueued, stages: new Set([action.stage]) });
+  addNews(statementId, { mailQueued: action.mailQueued, mayEndStage: actionMayEndStage(action.stage) });
   const workflowId = statementWorkflowId(statementId);
   runCoalesced(
     `signal:${workflowId}`,
     async () => {
       const news = newsFor.get(statementId);
       newsFor.delete(statementId);
-      if (!news || !(news.mailQueued || (await mayHaveEndedStage(ctx, statementId, news.stages)))) return;
+      if (!news || !(news.mailQueued || (news.mayEndStage && (await nobodyLeftToConfirm(ctx, statementId))))) return;
       try {
         await ctx.temporal.workflow.getHandle(workflowId).signal(participationChangedSignal, {
           mailQueued: news.mailQueued,
@@ -182,12 +182,8 @@ function tellWorkflow(ctx: ServiceContext, statementId: string, action: { mailQu
   );
 }
 
-/**
- * True if an action taken in one of `stages` may have ended it (`actionMayEndStage`) and nobody is
- * left to confirm now, and when the counts cannot be read: the workflow then reads them itself.
- */
-async function mayHaveEndedStage(ctx: ServiceContext, statementId: string, stages: Set<Stage>): Promise<boolean> {
-  if (![...stages].some(actionMayEndStage)) return false;
+/** True if nobody is left to confirm now, and when the counts cannot be read: the workflow then reads them itself. */
+async function nobodyLeftToConfirm(ctx: ServiceContext, statementId: string): Promise<boolean> {
   try {
     return everyoneHasConfirmed(await participationCounts(ctx.db, statementId));
   } catch (error) {
